@@ -1,0 +1,454 @@
+"""Exercise 1 (ConvNets): receptive field, unit and parameter counts, the derivative of max pooling."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from typing import Sequence
+
+import z3
+
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.interpret import combine, exhausted, validity
+from solvers.enumerate import exhaust
+from solvers.smt import prove, solve
+
+# The sheet's stack, input side first: (kind, kernel, stride, padding).
+SHEET_LAYERS = (("conv", 3, 1, 1), ("pool", 2, 2, 0))
+
+RECEPTIVE_ASSUMPTIONS = (
+    "a unit depends on a unit of the layer below when that unit lies in its window (structural dependency)",
+    "units away from the border are modelled on an unbounded grid, so no window reaches the zero padding "
+    "(the sheet lets us assume the field lies within the image)",
+    "square kernels and pooling windows act on rows and columns alike",
+)
+
+
+def receptive_field_size(layers: Sequence[tuple]) -> int:
+    """General formula: r = 1 + sum_l (k_l - 1) * prod_{j<l} s_j, layers listed input side first."""
+    r, jump = 1, 1
+    for _, k, s, _ in layers:
+        r += (k - 1) * jump
+        jump *= s
+    return r
+
+
+def field_start(layers: Sequence[tuple], i: int) -> int:
+    """Index of the first input pixel in the field of unit i of the top layer: i * prod s - sum p_l * prod_{j<l} s_j."""
+    start, jump = 0, 1
+    for _, _, s, p in layers:
+        start -= p * jump
+        jump *= s
+    return start + i * jump
+
+
+def influence_1d(layers: Sequence[tuple], i: int) -> set[int]:
+    """Reference: the input indices that feed top-layer unit i, by walking every window down the stack."""
+    frontier = {i}
+    for _, k, s, p in reversed(layers):
+        frontier = {s * u - p + a for u in frontier for a in range(k)}
+    return frontier
+
+
+def influence_2d_finite(n: int, layers: Sequence[tuple], unit: tuple[int, int]) -> tuple[set, bool]:
+    """Reference on a real n x n image: pixels feeding the top unit, and whether any window touched padding."""
+    sizes = [n]
+    for _, k, s, p in layers:
+        sizes.append((sizes[-1] + 2 * p - k) // s + 1)
+    frontier, touched = {unit}, False
+    for level in range(len(layers) - 1, -1, -1):
+        _, k, s, p = layers[level]
+        below = sizes[level]
+        nxt = set()
+        for (r, c) in frontier:
+            for a in range(k):
+                for b in range(k):
+                    rr, cc = s * r - p + a, s * c - p + b
+                    if 0 <= rr < below and 0 <= cc < below:
+                        nxt.add((rr, cc))
+                    else:
+                        touched = True
+        frontier = nxt
+    return frontier, touched
+
+
+def _replay_field(witness, *, layers, size, enum_side):
+    """Is input pixel (x, y) in the field of unit (i, j) exactly when it lies in the asserted size x size square?"""
+    i, j, x, y = (int(witness[k]) for k in ("i", "j", "x", "y"))
+    in_field = x in influence_1d(layers, i) and y in influence_1d(layers, j)
+    x0, y0 = field_start(layers, i), field_start(layers, j)
+    in_square = x0 <= x < x0 + size and y0 <= y < y0 + size
+    return Replay(in_field == in_square, {"pixel feeds unit": in_field, "pixel in asserted square": in_square})
+
+
+@claim(
+    "ex1.a.receptive_field",
+    exercise=1, part="a",
+    statement="Every pooling unit of the sheet's network (away from the border) depends on exactly a 4 x 4 square of input pixels.",
+    asserts="receptive field of a pooling unit is 4 x 4",
+    formal="for all integers i, j, x, y: pixel (x, y) feeds pooling unit (i, j) iff x0(i) <= x < x0(i) + size and "
+           "y0(j) <= y < y0(j) + size, where feeding means x = 2i - 1 + a_pool + a_conv for some window offsets; "
+           "also the general formula r = 1 + sum (k_l - 1) prod_{j<l} s_j gives size",
+    requires=Verdict.PROVED,
+    params={"layers": SHEET_LAYERS, "size": 4, "enum_side": 32},
+    assumptions=RECEPTIVE_ASSUMPTIONS,
+    perturbations=(
+        Perturbation("size_3", {"size": 3}, "receptive field 3 x 3 (the kernel alone)"),
+        Perturbation("size_5", {"size": 5}, "receptive field 5 x 5"),
+        Perturbation("conv_stride_2", {"layers": (("conv", 3, 2, 1), ("pool", 2, 2, 0))}, "convolution stride 2, size kept at 4"),
+        Perturbation("pool_3", {"layers": (("conv", 3, 1, 1), ("pool", 3, 2, 0))}, "3 x 3 pooling windows, size kept at 4"),
+    ),
+    replay=_replay_field,
+)
+def receptive_field(layers, size, enum_side) -> Outcome:
+    formula = receptive_field_size(layers)
+    i, j, x, y = z3.Ints("i j x y")
+    offsets = [range(k) for _, k, _, _ in layers]
+
+    def feeds(top, pixel):
+        options = []
+        for combo in itertools.product(*offsets):
+            # the input index reached by taking offset combo[l] in the window of each layer, top down
+            pos = top
+            for (_, k, s, p), a in zip(reversed(layers), reversed(combo)):
+                pos = s * pos - p + a
+            options.append(pixel == pos)
+        return z3.Or(*options)
+
+    start, jump = field_start(layers, 0), field_start(layers, 1) - field_start(layers, 0)
+
+    def in_square(top, pixel):
+        return z3.And(pixel >= start + jump * top, pixel < start + jump * top + size)
+
+    statement = z3.And(feeds(i, x), feeds(j, y)) == z3.And(in_square(i, x), in_square(j, y))
+    line1 = validity(prove(statement, [i, j, x, y]), evidence={"formula_size": formula, "asserted_size": size})
+    if formula != size and line1.verdict is Verdict.PROVED:
+        line1 = Outcome(Verdict.ERROR, "z3", line1.evidence, reason="formula and structural proof disagree")
+
+    def interior_is_square(unit):
+        pixels, touched = influence_2d_finite(enum_side, layers, unit)
+        if touched:
+            return True
+        rows = sorted({r for r, _ in pixels})
+        cols = sorted({c for _, c in pixels})
+        return (len(pixels) == size * size and rows == list(range(rows[0], rows[0] + size))
+                and cols == list(range(cols[0], cols[0] + size)))
+
+    top_side = enum_side
+    for _, k, s, p in layers:
+        top_side = (top_side + 2 * p - k) // s + 1
+    units = list(itertools.product(range(top_side), repeat=2))
+
+    def counterexample(unit):
+        pixels, _ = influence_2d_finite(enum_side, layers, unit)
+        r0 = field_start(layers, unit[0])
+        c0 = field_start(layers, unit[1])
+        inside = {(r, c) for r in range(r0, r0 + size) for c in range(c0, c0 + size)}
+        x_, y_ = sorted(pixels ^ inside)[0]
+        return {"i": unit[0], "j": unit[1], "x": x_, "y": y_}
+
+    line2 = exhausted(
+        exhaust(units, interior_is_square, name=f"every pooling unit of a {enum_side}x{enum_side} input, border units skipped"),
+        counterexample=counterexample,
+    )
+    return combine(line1, line2)
+
+
+def conv_side(n: int, k: int, stride: int, pad: int) -> int:
+    """The sheet's output-size formula (n + 2p - k)/s + 1, rounded down when s does not divide n + 2p - k."""
+    return (n + 2 * pad - k) // stride + 1
+
+
+def _count_windows(n: int, k: int, stride: int, pad: int) -> int:
+    """Reference: count the window placements along one side of the padded input."""
+    return len(range(0, n + 2 * pad - k + 1, stride))
+
+
+def _count_check(computed: dict, asserted: dict, reference: dict, what: str) -> Outcome:
+    evidence = {"computed": computed, "asserted": asserted, "reference": reference}
+    if computed != reference:
+        return Outcome(Verdict.ERROR, "exact arithmetic", evidence, reason="formula and window count disagree")
+    if computed == asserted:
+        return Outcome(Verdict.PROVED, "exact arithmetic + enumeration", evidence, reason=f"{what} match the formulas and the window count")
+    return Outcome(Verdict.REFUTED, "exact arithmetic + enumeration", evidence,
+                   witness={f"computed_{k}": v for k, v in computed.items()} | {f"asserted_{k}": v for k, v in asserted.items()},
+                   reason=f"{what} differ from the assertion")
+
+
+def _replay_counts(witness, **params):
+    keys = [k[len("asserted_"):] for k in witness if k.startswith("asserted_")]
+    ref = _reference_counts(**params)
+    holds = all(ref[k] == witness[f"asserted_{k}"] for k in keys)
+    return Replay(holds, {**{f"window count {k}": ref[k] for k in keys}, **{f"asserted {k}": witness[f"asserted_{k}"] for k in keys}})
+
+
+def _reference_counts(n, k, stride, pad, filters, in_channels=1, bias=True, **_):
+    side = _count_windows(n, k, stride, pad)
+    weights = [[[[0] * k for _ in range(k)] for _ in range(in_channels)] for _ in range(filters)]
+    count = sum(len(row) for f in weights for ch in f for row in ch) + (filters if bias else 0)
+    return {"side": side, "units": side * side * filters, "params": count}
+
+
+CONV = {"n": 256, "k": 3, "stride": 1, "pad": 1, "filters": 3}
+
+
+@claim(
+    "ex1.b.conv_units",
+    exercise=1, part="b",
+    statement="The convolution layer has 256 x 256 positions per filter and 256 * 256 * 3 = 196608 units.",
+    asserts="(256 + 2*1 - 3)/1 + 1 = 256; the layer has 256 * 256 * 3 units",
+    formal="side = (n + 2p - k)/s + 1 with n=256, p=1, k=3, s=1 equals 256 and side^2 * filters = 196608; "
+           "checked against counting the window placements",
+    requires=Verdict.PROVED,
+    params={**CONV, "asserted_side": 256, "asserted_units": 196608},
+    assumptions=("one unit per filter per output position",),
+    perturbations=(
+        Perturbation("no_padding", {"pad": 0}, "no zero padding"),
+        Perturbation("stride_2", {"stride": 2}, "stride 2"),
+        Perturbation("units_3x258", {"asserted_units": 258 * 258 * 3}, "units counted on the padded size"),
+    ),
+    replay=_replay_counts,
+)
+def conv_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
+    side = conv_side(n, k, stride, pad)
+    computed = {"side": side, "units": side * side * filters}
+    ref = _reference_counts(n, k, stride, pad, filters)
+    return _count_check(computed, {"side": asserted_side, "units": asserted_units},
+                        {"side": ref["side"], "units": ref["units"]}, "side and units")
+
+
+@claim(
+    "ex1.b.conv_params",
+    exercise=1, part="b",
+    statement="Each of the 3 filters has 3 * 3 weights and one bias, 10 parameters, 30 in all.",
+    asserts="3 * 3 + 1 = 10 parameters per filter, 3 * 10 = 30 in all",
+    formal="filters * (k * k * in_channels + 1) = 30 with k = 3, filters = 3, in_channels = 1; "
+           "checked against counting the entries of the weight tensor",
+    requires=Verdict.PROVED,
+    params={**CONV, "in_channels": 1, "bias": True, "asserted_params": 30},
+    assumptions=(
+        "the input image has one channel: the sheet gives no channel count, and its 3 * 3 + 1 per filter implies one; "
+        "with 3 input channels (RGB) the count would be 3 * (3 * 3 * 3 + 1) = 84",
+        "one bias per filter, shared across positions",
+    ),
+    perturbations=(
+        Perturbation("rgb_input", {"in_channels": 3}, "three input channels"),
+        Perturbation("no_bias", {"bias": False}, "no bias terms"),
+        Perturbation("per_position", {"asserted_params": 196608 * 10}, "a separate filter per position"),
+    ),
+    replay=_replay_counts,
+)
+def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) -> Outcome:
+    computed = {"params": filters * (k * k * in_channels + (1 if bias else 0))}
+    ref = _reference_counts(n, k, stride, pad, filters, in_channels, bias)
+    out = _count_check(computed, {"params": asserted_params}, {"params": ref["params"]}, "parameter count")
+    other = _reference_counts(n, k, stride, pad, filters, 3 if in_channels == 1 else 1, bias)["params"]
+    return Outcome(out.verdict, out.method, {**out.evidence, "under_the_other_channel_reading": other}, out.witness, out.reason)
+
+
+@claim(
+    "ex1.c.pool_units",
+    exercise=1, part="c",
+    statement="2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
+    asserts="(256 - 2)/2 + 1 = 128; the layer has 3 * 128 * 128 units",
+    formal="side = (256 - 2)/2 + 1 equals 128 and side^2 * 3 = 49152; checked against counting window placements",
+    requires=Verdict.PROVED,
+    params={"n": 256, "k": 2, "stride": 2, "pad": 0, "filters": 3, "asserted_side": 128, "asserted_units": 49152},
+    assumptions=("pooling acts on each of the 3 feature maps separately",),
+    perturbations=(
+        Perturbation("stride_1", {"stride": 1}, "pooling stride 1"),
+        Perturbation("units_one_map", {"asserted_units": 128 * 128}, "one feature map"),
+        Perturbation("window_3", {"k": 3}, "3 x 3 windows"),
+    ),
+    replay=_replay_counts,
+)
+def pool_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
+    return conv_units.check(n, k, stride, pad, filters, asserted_side, asserted_units)
+
+
+# (d) y = max(z1, z2, z3, z4)
+
+def _zmax(zs):
+    m = zs[0]
+    for z in zs[1:]:
+        m = z3.If(z > m, z, m)
+    return m
+
+
+def _pick(zs, index):
+    expr = zs[-1]
+    for n in range(len(zs) - 2, -1, -1):
+        expr = z3.If(index == n, zs[n], expr)
+    return expr
+
+
+def _shift(zs, k, amount):
+    """z + amount * e_k, with k a z3 integer."""
+    return [z + z3.If(k == n, amount, 0) for n, z in enumerate(zs)]
+
+
+def _stated_gradient(index_star, g_star, g_other, width=4):
+    return [g_star if n == index_star else g_other for n in range(width)]
+
+
+def _exact(values):
+    return [Fraction(v) for v in values]
+
+
+def _replay_one_sided(witness, *, g_star, g_other, **_):
+    """Along s * e_k from z, is the one-sided slope exactly c on (0, 1], and does c differ from the stated g_k?"""
+    z = _exact(witness[f"z{n}"] for n in range(4))
+    istar, k, s, c = int(witness["istar"]), int(witness["k"]), int(witness["s"]), Fraction(witness["c"])
+    is_argmax = z[istar] == max(z)
+    others = max(v for n, v in enumerate(z) if n != k)
+    times = {Fraction(1), Fraction(1, 2)} | ({abs(z[k] - others)} if 0 < abs(z[k] - others) <= 1 else set())
+    slopes = set()
+    for t in sorted(times):
+        moved = list(z)
+        moved[k] += s * t
+        slopes.add((max(moved) - max(z)) / (s * t))
+    g_k = _stated_gradient(istar, g_star, g_other)[k]
+    one_slope = slopes == {c}
+    return Replay(not (is_argmax and one_slope and c != g_k),
+                  {"i* is an argmax": is_argmax, "one-sided slope on (0, 1]": sorted(slopes), "stated slope": g_k,
+                   "direction": f"{'+' if s > 0 else '-'}e{k}"})
+
+
+MAX_ASSUMPTIONS = (
+    "inputs z range over all of R^4; i* is any index attaining the maximum",
+    "a one-sided directional slope that differs from the stated partial derivative rules that derivative out",
+)
+
+
+@claim(
+    "ex1.d.max_pool_derivative",
+    exercise=1, part="d",
+    statement="For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
+    asserts="with i* = argmax z_i: dy/dz_i* = 1 and dy/dz_j = 0 for j != i*",
+    formal="for all z in R^4, all argmax i*, all k and signs s: the one-sided slope of y along s*e_k equals g_k, "
+           "g = e_i*; refuted by z, i*, k, s, c != g_k with y(z + s t e_k) - y(z) = s t c for all t in (0, 1]",
+    requires=Verdict.PROVED,
+    params={"g_star": 1, "g_other": 0},
+    assumptions=MAX_ASSUMPTIONS,
+    erratum=Erratum(
+        "at a tie (two or more inputs share the maximum) y is not differentiable: along -e_i* the slope is 0, along "
+        "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
+        corrected_by="ex1.d.max_pool_derivative_unique_max",
+    ),
+    perturbations=(
+        Perturbation("g_star_2", {"g_star": 2}, "dy/dz_i* = 2"),
+        Perturbation("g_other_1", {"g_other": 1}, "dy/dz_j = 1"),
+    ),
+    replay=_replay_one_sided,
+)
+def max_pool_derivative(g_star, g_other) -> Outcome:
+    zs = z3.Reals("z0 z1 z2 z3")
+    istar, k, s = z3.Ints("istar k s")
+    c, t = z3.Reals("c t")
+    y = _zmax(zs)
+    g_k = z3.If(k == istar, g_star, g_other)
+    moved = _zmax(_shift(zs, k, s * t))
+    search = [
+        z3.And(istar >= 0, istar <= 3, k >= 0, k <= 3), z3.Or(s == 1, s == -1),
+        z3.And(*[_pick(zs, istar) >= z for z in zs]),
+        c != g_k,
+        z3.ForAll([t], z3.Implies(z3.And(t > 0, t <= 1), moved - y == s * t * c)),
+    ]
+    # the search is the claim's negation: sat is a counterexample, unsat proves the claim
+    answer = solve(search, [*zs, istar, k, s, c])
+    return validity(answer, evidence={"query": "exists z, argmax i*, k, s, c != g_k with constant one-sided slope c on (0, 1]"})
+
+
+def _replay_affine(witness, *, g_star, g_other, **_):
+    z = _exact(witness[f"z{n}"] for n in range(4))
+    d = _exact(witness[f"d{n}"] for n in range(4))
+    istar = max(range(4), key=lambda n: (z[n], -n))
+    second = max(v for n, v in enumerate(z) if n != istar)
+    g = _stated_gradient(istar, g_star, g_other)
+    lhs = max(a + b for a, b in zip(z, d))
+    rhs = max(z) + sum(a * b for a, b in zip(g, d))
+    in_box = z[istar] > second and all(abs(v) < (z[istar] - second) / 2 for v in d)
+    return Replay(not in_box or lhs == rhs, {"y(z + d)": lhs, "y(z) + g.d": rhs, "unique max and |d| < gap/2": in_box})
+
+
+@claim(
+    "ex1.d.max_pool_derivative_unique_max",
+    exercise=1, part="d",
+    statement="Where the maximum of z is attained by one index i*, y = max(z) is differentiable with gradient e_i*.",
+    asserts="dy/dz_i* = 1 and dy/dz_j = 0 for j != i* (corrected: for inputs with a unique maximum)",
+    formal="for all z in R^4 with z_i* > z_j for all j != i*, and all d in R^4 with max|d_n| < (z_i* - max_{j != i*} z_j)/2: "
+           "y(z + d) = y(z) + g.d with g = e_i*; y is then affine near z, so its derivative is g",
+    requires=Verdict.PROVED,
+    params={"g_star": 1, "g_other": 0},
+    assumptions=("inputs z range over R^4 with a unique maximiser",),
+    perturbations=(
+        Perturbation("g_star_2", {"g_star": 2}, "dy/dz_i* = 2"),
+        Perturbation("g_other_1", {"g_other": 1}, "dy/dz_j = 1"),
+        Perturbation("g_star_0", {"g_star": 0}, "dy/dz_i* = 0"),
+    ),
+    replay=_replay_affine,
+)
+def max_pool_derivative_unique_max(g_star, g_other) -> Outcome:
+    zs = z3.Reals("z0 z1 z2 z3")
+    ds = z3.Reals("d0 d1 d2 d3")
+    cases = []
+    for istar in range(4):
+        others = [z for n, z in enumerate(zs) if n != istar]
+        second = _zmax(others)
+        gap = zs[istar] - second
+        g = _stated_gradient(istar, g_star, g_other)
+        premise = z3.And(*[zs[istar] > z for z in others], *[z3.And(d < gap / 2, -d < gap / 2) for d in ds])
+        affine = _zmax([a + b for a, b in zip(zs, ds)]) == zs[istar] + sum(gn * d for gn, d in zip(g, ds))
+        cases.append(z3.Implies(premise, affine))
+    return validity(prove(z3.And(*cases), [*zs, *ds]), evidence={"cases": "i* = 0..3, each with its own gap"})
+
+
+def _replay_tie(witness, *, right_slope, left_slope, **_):
+    z = _exact(witness[f"z{n}"] for n in range(4))
+    i, j, t = int(witness["i"]), int(witness["j"]), Fraction(witness["t"])
+    tie = i != j and z[i] == z[j] == max(z) and t > 0
+    up, down = list(z), list(z)
+    up[i] += t
+    down[i] -= t
+    right, left = (max(up) - max(z)) / t, (max(z) - max(down)) / t
+    return Replay(not tie or (right == right_slope and left == left_slope),
+                  {"tie": tie, "right slope": right, "left slope": left, "stated right": right_slope, "stated left": left_slope})
+
+
+@claim(
+    "ex1.d.max_pool_nondifferentiable_at_ties",
+    exercise=1, part="d",
+    statement="Where two or more inputs share the maximum, y = max(z) has right slope 1 and left slope 0 along a "
+              "maximising coordinate, so it is not differentiable there.",
+    asserts="(the conditions under which the sheet's derivative exists: a unique maximum)",
+    formal="for all z in R^4, i != j with z_i = z_j = max z, and t > 0: (y(z + t e_i) - y(z))/t = 1 and "
+           "(y(z) - y(z - t e_i))/t = 0; the one-sided partial derivatives differ",
+    requires=Verdict.PROVED,
+    params={"right_slope": 1, "left_slope": 0},
+    assumptions=("inputs z range over R^4",),
+    perturbations=(
+        Perturbation("left_1", {"left_slope": 1}, "left slope 1: differentiable at ties"),
+        Perturbation("right_0", {"right_slope": 0}, "right slope 0"),
+    ),
+    replay=_replay_tie,
+)
+def max_pool_nondifferentiable_at_ties(right_slope, left_slope) -> Outcome:
+    zs = z3.Reals("z0 z1 z2 z3")
+    i, j = z3.Ints("i j")
+    t = z3.Real("t")
+    y = _zmax(zs)
+    premise = z3.And(i >= 0, i <= 3, j >= 0, j <= 3, i != j, _pick(zs, i) == y, _pick(zs, j) == y, t > 0)
+    up = _zmax(_shift(zs, i, t)) - y == right_slope * t
+    down = y - _zmax(_shift(zs, i, -t)) == left_slope * t
+    return validity(prove(z3.Implies(premise, z3.And(up, down)), [*zs, i, j, t]))
+
+
+CLAIMS = (
+    receptive_field,
+    conv_units,
+    conv_params,
+    pool_units,
+    max_pool_derivative,
+    max_pool_derivative_unique_max,
+    max_pool_nondifferentiable_at_ties,
+)

@@ -1,0 +1,177 @@
+"""Command line: `check`, `list` and `show`; every command takes its streams and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from proofs import __version__
+from proofs.errors import ProofsError, UsageError
+from proofs.registry import Catalogue, load, select
+from proofs.report import TextReporter, json_report, use_colour, write_atomically
+from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
+from proofs.verdicts import ExitCode, Status
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print usage and exit 2
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="proofs", description="Prove, refute or measure the claims of course material.")
+    parser.add_argument("--version", action="version", version=f"proofs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--claims", action="append", default=[], type=Path, metavar="PATH",
+                        help="also load the claim modules in this directory (repeatable)")
+
+    check = sub.add_parser("check", parents=[common], help="check claims and report verdicts")
+    check.add_argument("selectors", nargs="+", metavar="SELECTOR", help="`all`, a claim id, a prefix such as ex2, or a glob")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--output", type=Path, metavar="FILE", help="write the report here (whole or not at all)")
+    check.add_argument("--strict", action="store_true", help="acknowledged errata fail too")
+    check.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="claims checked at once (default: cores)")
+    check.add_argument("--memory-mb", type=_positive_int, default=DEFAULT_MEMORY_MB, metavar="MIB",
+                       help=f"per-claim address-space limit (default {DEFAULT_MEMORY_MB})")
+    check.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
+    check.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
+
+    sub.add_parser("list", parents=[common], help="list the claims")
+
+    show = sub.add_parser("show", parents=[common], help="a claim's statement, formal form, assumptions and full evidence")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    return parser
+
+
+def _check(args, catalogue: Catalogue, out: TextIO) -> int:
+    claims = select(catalogue, args.selectors)
+    if not claims:
+        out.write(f"no claims selected by {' '.join(args.selectors)}\n")
+        return ExitCode.NO_CLAIMS
+    text = args.format == "text"
+    reporter = TextReporter(out, verbosity=args.verbose - args.quiet, colour=use_colour(out))
+    stream_text = text and args.output is None
+    outcome = run(
+        [Task(c) for c in claims],
+        timeout=args.timeout,
+        jobs=args.jobs or default_jobs(),
+        strict=args.strict,
+        memory_mb=args.memory_mb,
+        on_result=reporter.result if stream_text else None,
+    )
+    if text:
+        if args.output is None:
+            reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
+        else:
+            import io
+
+            buffer = io.StringIO()
+            file_reporter = TextReporter(buffer, verbosity=args.verbose - args.quiet)
+            for r in outcome.results:
+                file_reporter.result(r)
+            file_reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
+            write_atomically(args.output, buffer.getvalue())
+            reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
+    else:
+        document = json.dumps(json_report(outcome.results, outcome.seconds, interrupted=outcome.interrupted), indent=2) + "\n"
+        if args.output is None:
+            out.write(document)
+        else:
+            write_atomically(args.output, document)
+    if outcome.interrupted:
+        return ExitCode.INTERRUPTED
+    if any(r.status is Status.FAIL for r in outcome.results):
+        return ExitCode.FAILURES
+    return ExitCode.OK
+
+
+def _list(catalogue: Catalogue, out: TextIO) -> int:
+    if not catalogue.claims:
+        out.write("no claims loaded\n")
+        return ExitCode.NO_CLAIMS
+    width = max(len(c.id) for c in catalogue.claims)
+    for c in catalogue.claims:
+        mark = "erratum" if c.erratum else ""
+        out.write(f"{c.id:<{width}}  requires {c.requires.value:<11} {len(c.perturbations)} perturbations  pack {c.pack:<8} {mark}\n".rstrip() + "\n")
+    return ExitCode.OK
+
+
+def _show(args, catalogue: Catalogue, out: TextIO) -> int:
+    c = catalogue.by_id(args.id)
+    out.write(f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})\n")
+    out.write(f"statement: {c.statement}\n")
+    out.write(f"material asserts: {c.asserts}\n")
+    out.write(f"formal: {c.formal}\n")
+    out.write(f"requires: {c.requires.value}\n")
+    if c.params:
+        out.write(f"params: {', '.join(f'{k} = {v!r}' for k, v in c.params.items())}\n")
+    for a in c.assumptions:
+        out.write(f"assumes: {a}\n")
+    if c.erratum:
+        out.write(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})\n")
+    for p in c.perturbations:
+        out.write(f"perturbation {p.name}: {p.note} {dict(p.params)}\n")
+    result = run([Task(c)], timeout=args.timeout).results[0]
+    out.write(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})\n")
+    out.write("evidence:\n")
+    out.write(json.dumps(result.evidence, indent=2) + "\n")
+    return ExitCode.OK if result.status is not Status.FAIL else ExitCode.FAILURES
+
+
+def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("proofs: a command is required: check, list or show (see --help)")
+        catalogue = load(args.claims)
+        if args.command == "check":
+            return int(_check(args, catalogue, out))
+        if args.command == "list":
+            return int(_list(catalogue, out))
+        return int(_show(args, catalogue, out))
+    except UsageError as exc:
+        err.write(f"error: {exc}\n")
+        return int(ExitCode.USAGE_ERROR)
+    except ProofsError as exc:
+        err.write(f"error: {exc}\n")
+        return int(ExitCode.INTERNAL_ERROR)
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        err.write(f"internal error: {type(exc).__name__}: {exc}\n")
+        return int(ExitCode.INTERNAL_ERROR)

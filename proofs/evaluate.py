@@ -1,0 +1,136 @@
+"""Run one claim in this process: check, replay any witness, normalise evidence, classify."""
+
+from __future__ import annotations
+
+import fractions
+import math
+import traceback
+from typing import Any, Mapping, Optional
+
+from proofs.model import Claim, Outcome, Perturbation, Replay, Result
+from proofs.verdicts import Status, Verdict, classify
+
+__all__ = ["evaluate", "jsonable", "error_result"]
+
+
+def jsonable(value: Any) -> Any:
+    """Convert evidence to JSON values, keeping exact numbers exact (a fraction becomes "p/q")."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)
+        return value
+    if isinstance(value, fractions.Fraction):
+        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"evidence keys must be strings, got {key!r}")
+            out[key] = jsonable(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=repr)
+    if type(value).__module__.startswith("sympy"):
+        return str(value)
+    raise TypeError(f"evidence value of type {type(value).__name__} is not reportable: {value!r}")
+
+
+def error_result(claim: Claim, verdict: Verdict, reason: str, *, suffix: str = "", evidence: Optional[Mapping[str, Any]] = None) -> Result:
+    """A result for a check that did not produce a usable outcome."""
+    return Result(
+        id=claim.id + suffix,
+        exercise=claim.exercise,
+        part=claim.part,
+        statement=claim.statement,
+        verdict=verdict,
+        status=Status.FAIL,
+        method="none",
+        evidence=dict(evidence or {}),
+        assumptions=claim.assumptions,
+        erratum=claim.erratum.reason if claim.erratum and not suffix else None,
+        reason=reason,
+    )
+
+
+def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[Optional[str], Optional[Replay]]:
+    """Replay the outcome's witness; return (problem, replay). A problem turns the verdict into an error."""
+    refuted = outcome.verdict is Verdict.REFUTED
+    if outcome.witness is None:
+        if refuted:
+            return "refuted without a counterexample to replay", None
+        return None, None
+    if claim.replay is None:
+        return "the check returned a witness but the claim has no replay function", None
+    replayed = claim.replay(dict(outcome.witness), **params)
+    if not isinstance(replayed, Replay):
+        return f"replay returned {type(replayed).__name__}, not Replay", None
+    if refuted and replayed.holds:
+        return "replay disagrees: the counterexample satisfies the claim", replayed
+    if not refuted and not replayed.holds:
+        return "replay disagrees: the witness does not satisfy the claim", replayed
+    return None, replayed
+
+
+def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False) -> Result:
+    """Run the claim (or one perturbation of it) here and return its classified result.
+
+    Every failure of the check itself becomes an error verdict for this claim alone.
+    A perturbation is expected to be refuted: it passes (as an "erratum"-free pass) only when refuted.
+    """
+    params = dict(claim.params)
+    suffix = ""
+    if perturbation is not None:
+        params.update(perturbation.params)
+        suffix = "~" + perturbation.name
+    try:
+        outcome = claim.check(**params)
+        if not isinstance(outcome, Outcome):
+            return error_result(claim, Verdict.ERROR, f"check returned {type(outcome).__name__}, not Outcome", suffix=suffix)
+        if not isinstance(outcome.verdict, Verdict):
+            return error_result(claim, Verdict.ERROR, f"check returned verdict {outcome.verdict!r}, not a Verdict", suffix=suffix)
+        problem, replayed = _replay(claim, outcome, params)
+        evidence = dict(outcome.evidence)
+        if outcome.witness is not None:
+            key = "counterexample" if outcome.verdict is Verdict.REFUTED else "witness"
+            evidence[key] = dict(outcome.witness)
+        if replayed is not None:
+            evidence["replay"] = {"holds": replayed.holds, "sides": dict(replayed.sides)}
+        evidence = jsonable(evidence)
+        if not isinstance(outcome.method, str) or not isinstance(outcome.reason, str):
+            return error_result(claim, Verdict.ERROR, "check returned a non-string method or reason", suffix=suffix)
+    except Exception as exc:  # noqa: BLE001 - any failure of a check is that claim's error
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename}:{tb[-1].lineno}" if tb else ""
+        return error_result(claim, Verdict.ERROR, f"{type(exc).__name__}: {exc}{where}", suffix=suffix)
+
+    verdict = outcome.verdict
+    reason = outcome.reason
+    if problem is not None:
+        verdict, reason = Verdict.ERROR, problem
+    if perturbation is not None:
+        killed = verdict is Verdict.REFUTED
+        status = Status.PASS if killed else Status.FAIL
+        why = "perturbation refuted (killed)" if killed else f"perturbation not refuted: {verdict.value}"
+        erratum = None
+    else:
+        status, why = classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
+        erratum = claim.erratum.reason if claim.erratum else None
+    return Result(
+        id=claim.id + suffix,
+        exercise=claim.exercise,
+        part=claim.part,
+        statement=claim.statement if perturbation is None else f"{claim.statement} [perturbed: {perturbation.note or perturbation.name}]",
+        verdict=verdict,
+        status=status,
+        method=outcome.method,
+        evidence=evidence,
+        assumptions=claim.assumptions,
+        erratum=erratum,
+        reason=f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why),
+    )

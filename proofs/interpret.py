@@ -1,0 +1,85 @@
+"""Turning neutral solver answers into outcomes: the only place where solver answers become verdicts."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Optional
+
+from proofs.model import Outcome
+from proofs.verdicts import Verdict
+from solvers.enumerate import ExhaustAnswer
+from solvers.sampling import SampleAnswer
+from solvers.smt import SmtAnswer
+from solvers.symbolic import IdentityAnswer
+
+__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "combine"]
+
+
+def _smt_evidence(answer: SmtAnswer, evidence: Optional[Mapping[str, Any]]) -> dict:
+    return {**(evidence or {}), "z3": answer.answer, "smt2_chars": len(answer.smt2)}
+
+
+def validity(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
+             counterexample: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict) -> Outcome:
+    """A universal claim checked as unsat of its negation: unsat proves it, sat refutes it with the model."""
+    ev = _smt_evidence(answer, evidence)
+    if answer.answer == "unsat":
+        return Outcome(Verdict.PROVED, "z3", ev, reason="negation unsatisfiable")
+    if answer.answer == "sat":
+        return Outcome(Verdict.REFUTED, "z3", ev, witness=counterexample(answer.model), reason="z3 found a counterexample")
+    return Outcome(Verdict.UNKNOWN, "z3", ev, reason=f"z3 unknown: {answer.reason}")
+
+
+def existence(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
+              witness: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
+              certificate: Optional[Mapping[str, Any]] = None) -> Outcome:
+    """An existential claim: sat proves it with a witness; unsat refutes it, with a certificate to replay."""
+    ev = _smt_evidence(answer, evidence)
+    if answer.answer == "sat":
+        return Outcome(Verdict.PROVED, "z3", ev, witness=witness(answer.model), reason="z3 found a witness")
+    if answer.answer == "unsat":
+        return Outcome(Verdict.REFUTED, "z3", ev, witness=certificate, reason="no witness exists (z3 unsat)")
+    return Outcome(Verdict.UNKNOWN, "z3", ev, reason=f"z3 unknown: {answer.reason}")
+
+
+def exhausted(answer: ExhaustAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
+              counterexample: Callable[[Any], Mapping[str, Any]] = lambda x: {"element": x}) -> Outcome:
+    """A claim over a finite domain: every element checked, or the first failing one."""
+    ev = {**(evidence or {}), "domain": answer.domain, "domain_size": answer.size}
+    if answer.holds:
+        return Outcome(Verdict.EXHAUSTED, "enumeration", ev, reason=f"all {answer.size} cases of {answer.domain}")
+    return Outcome(Verdict.REFUTED, "enumeration", ev, witness=counterexample(answer.counterexample), reason="enumeration found a counterexample")
+
+
+def sampled(answer: SampleAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
+            counterexample: Callable[[Any], Mapping[str, Any]] = lambda x: {"sample": x}) -> Outcome:
+    """A claim tested on seeded samples: not refuted by N samples, never proved."""
+    ev = {**(evidence or {}), "samples": answer.n, "seed": answer.seed}
+    if answer.holds:
+        return Outcome(Verdict.NOT_REFUTED, "sampling", ev, reason=f"not refuted by {answer.n} samples (seed {answer.seed})")
+    return Outcome(Verdict.REFUTED, "sampling", ev, witness=counterexample(answer.counterexample), reason="a sample refuted it")
+
+
+def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = None) -> Outcome:
+    """A symbolic identity: shown by simplification, refuted at an exact point, otherwise unknown."""
+    ev = {**(evidence or {}), "difference": answer.difference}
+    if answer.holds is True:
+        return Outcome(Verdict.PROVED, "sympy", ev, reason="difference simplifies to 0")
+    if answer.holds is False:
+        return Outcome(Verdict.REFUTED, "sympy", ev, witness=dict(answer.point), reason="sides differ at an exact point")
+    return Outcome(Verdict.UNKNOWN, "sympy", ev, reason="simplification did not settle the identity")
+
+
+def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
+    """Several lines of evidence for one claim: the first that is not positive decides; else the strongest.
+
+    Every line must be evidence for the whole claim; a corroborating line can only veto.
+    """
+    evidence = {}
+    for i, o in enumerate(outcomes):
+        evidence[f"line{i + 1}"] = {"verdict": o.verdict.value, "method": o.method, "reason": o.reason, **o.evidence}
+    methods = method or " + ".join(dict.fromkeys(o.method for o in outcomes))
+    for o in outcomes:
+        if not o.verdict.positive:
+            return Outcome(o.verdict, methods, evidence, witness=o.witness, reason=o.reason)
+    strongest = max(outcomes, key=lambda o: o.verdict.strength)
+    return Outcome(strongest.verdict, methods, evidence, reason="; ".join(o.reason for o in outcomes))
