@@ -1,0 +1,503 @@
+"""Exercise 2 (mystery RNN): the threshold RNN that outputs 1 until the first 0 and 0 from then on."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from fractions import Fraction
+from typing import Iterable, Mapping, Optional, Sequence
+
+import z3
+
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.interpret import combine, exhausted, existence, validity
+from solvers.enumerate import exhaust
+from solvers.linear import Constraint, feasible
+from solvers.smt import SmtAnswer, prove, solve
+
+NAMES = ("w1", "w2", "b2", "w3", "b3")
+# The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.
+SHEET = {"w1": -1, "w2": 1, "b2": Fraction(1, 2), "w3": -1, "b3": 1}
+# Sequences of length <= this seed the synthesis; counterexamples of any length are added as found.
+SEED_LENGTH = 3
+
+ASSUMPTIONS = (
+    "weights and biases range over all real numbers",
+    "h_0 = 0 and f(z) = 1 if z > 0 else 0, as the sheet states",
+    "the described behaviour is y_t = 1 when x_1..x_t are all 1 and y_t = 0 otherwise; the example 1110101 -> 1110000 "
+    "fixes that the output is already 0 at the step of the first 0",
+    "outputs are binary, so the linear output must equal 0 or 1 exactly",
+)
+
+
+def _weights(w: Mapping) -> dict[str, Fraction]:
+    return {n: Fraction(w[n]) for n in NAMES}
+
+
+def step(w: Mapping, x: int, h) -> int:
+    """Reference hidden update f(w1 x + w2 h + b2)."""
+    return 1 if w["w1"] * x + w["w2"] * h + w["b2"] > 0 else 0
+
+
+def run(w: Mapping, xs: Sequence[int], h0=0) -> list[Fraction]:
+    """Reference network: the outputs y_1..y_n for inputs x_1..x_n, in exact arithmetic."""
+    w, h, ys = _weights(w), Fraction(h0), []
+    for x in xs:
+        h = step(w, x, h)
+        ys.append(w["w3"] * h + w["b3"])
+    return ys
+
+
+def behaviour(xs: Sequence[int]) -> list[int]:
+    """The described behaviour: 1 while every input so far was 1, 0 from the first 0 on."""
+    out, alive = [], 1
+    for x in xs:
+        alive &= x
+        out.append(alive)
+    return out
+
+
+def _bits(xs: Iterable) -> str:
+    return "".join(str(int(v)) for v in xs)
+
+
+def explore(w: Mapping, h0=0) -> tuple[Optional[list[int]], list[tuple[Fraction, int]]]:
+    """Breadth-first search of the joint automaton: (hidden state, behaviour state) pairs from (h0, 1).
+
+    Returns the shortest input sequence on which the network departs from the behaviour (None when
+    it never does, at any length) and every reachable joint state, in the order found.
+    """
+    w = _weights(w)
+    start = (Fraction(h0), 1)
+    paths = {start: []}
+    queue = deque([start])
+    bad = None
+    while queue:
+        h, p = queue.popleft()
+        for x in (0, 1):
+            h2, p2 = Fraction(step(w, x, h)), p & x
+            if bad is None and w["w3"] * h2 + w["b3"] != p2:
+                bad = paths[(h, p)] + [x]
+            if (h2, p2) not in paths:
+                paths[(h2, p2)] = paths[(h, p)] + [x]
+                queue.append((h2, p2))
+    return bad, list(paths)
+
+
+def first_violation(w: Mapping, h0=0) -> Optional[list[int]]:
+    """The shortest input sequence on which the network departs from the behaviour, or None."""
+    return explore(w, h0)[0]
+
+
+def _replay_sequence(witness, *, h0=0, **_):
+    xs = [int(c) for c in witness["inputs"]]
+    got, want = run(witness["weights"], xs, h0), behaviour(xs)
+    return Replay(got == want, {"network": [str(v) for v in got], "behaviour": _bits(want)})
+
+
+# z3 encoding: the hidden state is a Bool (h = 1), so every term stays linear in the weights.
+
+def _symbols() -> dict[str, z3.ArithRef]:
+    return {n: z3.Real(n) for n in NAMES}
+
+
+def _const(v) -> z3.ArithRef:
+    v = Fraction(v)
+    return z3.RealVal(f"{v.numerator}/{v.denominator}")
+
+
+def _fires(W, x: int, h) -> z3.BoolRef:
+    pre = (W["w1"] if x else 0) + (z3.If(h, W["w2"], 0) if isinstance(h, z3.BoolRef) else W["w2"] * h) + W["b2"]
+    return pre > 0
+
+
+def _net_outputs(W, xs: Sequence[int], h0=0) -> list:
+    h = z3.BoolVal(bool(h0)) if h0 in (0, 1) else h0
+    ys = []
+    for x in xs:
+        h = _fires(W, x, h)
+        ys.append(z3.If(h, W["w3"] + W["b3"], W["b3"]))
+    return ys
+
+
+def _matches(W, xs, h0=0) -> z3.BoolRef:
+    return z3.And(*[y == want for y, want in zip(_net_outputs(W, xs, h0), behaviour(xs))])
+
+
+def _seed_sequences() -> list[tuple[int, ...]]:
+    return [xs for n in range(1, SEED_LENGTH + 1) for xs in itertools.product((0, 1), repeat=n)]
+
+
+def synthesize(extra=lambda W: [], fixed: Mapping = None, h0=0, rounds: int = 12) -> tuple[SmtAnswer, list]:
+    """Weights reproducing the behaviour at every length, found by z3 with counterexample-guided refinement.
+
+    sat: the model has been checked for every length by `first_violation`. unsat: no real weights
+    reproduce the behaviour even on the sequences listed (so none reproduce it at every length).
+    """
+    W = _symbols()
+    seqs = _seed_sequences()
+    fixed_eqs = [W[n] == _const(v) for n, v in (fixed or {}).items()]
+    for _ in range(rounds):
+        answer = solve([*fixed_eqs, *extra(W), *[_matches(W, xs, h0) for xs in seqs]], W.values())
+        if answer.answer != "sat":
+            return answer, seqs
+        bad = first_violation(answer.model, h0)
+        if bad is None:
+            return answer, seqs
+        seqs.append(tuple(bad))
+    return SmtAnswer("unknown", None, f"no stable model after {rounds} refinement rounds", answer.smt2), seqs
+
+
+# Independent decision: every weight vector induces one transition table g: {0,1}^2 -> {0,1}; for each
+# of the 16 tables, the weights inducing it and reproducing the behaviour form a linear system.
+
+def _table_systems(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table_filter=lambda table: True):
+    if h0 not in (0, 1):
+        raise ValueError(f"the table decision needs a binary initial hidden value, got {h0!r}")
+    one = Fraction(1)
+    for values in itertools.product((0, 1), repeat=4):
+        table = dict(zip([(0, 0), (0, 1), (1, 0), (1, 1)], values))
+        if not table_filter(table):
+            continue
+        rows = [Constraint({n: one}, "=", Fraction(v)) for n, v in fixed.items()] + list(extra)
+        for (x, h), g in table.items():
+            pre = {"w1": Fraction(x), "w2": Fraction(h), "b2": one}
+            rows.append(Constraint({k: -v for k, v in pre.items()}, "<", Fraction(0)) if g else Constraint(pre, "<=", Fraction(0)))
+        seen, queue = {(h0, 1)}, deque([(h0, 1)])
+        while queue:
+            h, p = queue.popleft()
+            for x in (0, 1):
+                h2, p2 = table[(x, h)], p & x
+                rows.append(Constraint({"w3": Fraction(h2), "b3": one}, "=", Fraction(p2)))
+                if (h2, p2) not in seen:
+                    seen.add((h2, p2))
+                    queue.append((h2, p2))
+        yield table, rows
+
+
+def table_decision(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table_filter=lambda table: True) -> list[str]:
+    """The transition tables (as 'g(0,0)g(0,1)g(1,0)g(1,1)') realisable by weights that reproduce the behaviour."""
+    return [_bits(t.values()) for t, rows in _table_systems(fixed, h0, extra, table_filter) if feasible(rows)]
+
+
+def _differs(name: str, value) -> list[list[Constraint]]:
+    """name != value, as the two linear alternatives name < value and name > value."""
+    one, v = Fraction(1), Fraction(value)
+    return [[Constraint({name: one}, "<", v)], [Constraint({name: -one}, "<", -v)]]
+
+
+# ex2.weights: the solution's weights
+
+def _replay_stated(witness, **_):
+    got = run(witness["weights"], [int(c) for c in witness["inputs"]])
+    return Replay([str(v) for v in got] == list(witness["stated"]), {"network": [str(v) for v in got], "stated": witness["stated"]})
+
+
+@claim(
+    "ex2.weights.example_sequence",
+    exercise=2, part=None,
+    statement="With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
+    asserts="inputs 1110101 produce outputs 1110000; w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1",
+    formal="the unrolled network with the given weights, h_0 = 0, evaluated on x = 1110101, equals 1110000 (z3 proves the "
+           "equality of the unrolled terms; the replay runs a plain implementation)",
+    requires=Verdict.PROVED,
+    params={"weights": SHEET, "inputs": "1110101", "outputs": "1110000"},
+    assumptions=ASSUMPTIONS,
+    perturbations=(
+        Perturbation("w3_plus", {"weights": {**SHEET, "w3": 1}}, "w3 = +1"),
+        Perturbation("b2_minus", {"weights": {**SHEET, "b2": Fraction(-1, 2)}}, "b2 = -0.5"),
+        Perturbation("outputs_1110101", {"outputs": "1110101"}, "outputs copy the inputs"),
+    ),
+    replay=_replay_stated,
+)
+def example_sequence(weights, inputs, outputs) -> Outcome:
+    xs = [int(c) for c in inputs]
+    W = {n: _const(v) for n, v in _weights(weights).items()}
+    ys = _net_outputs(W, xs)
+    stated = [int(c) for c in outputs]
+    answer = prove(z3.And(*[y == v for y, v in zip(ys, stated)]), [])
+    return validity(answer, evidence={"inputs": inputs, "stated_outputs": outputs},
+                    counterexample=lambda _: {"weights": dict(weights), "inputs": inputs, "stated": outputs})
+
+
+@claim(
+    "ex2.weights.all_sequences",
+    exercise=2, part=None,
+    statement="With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
+              "input sequence of every length.",
+    asserts="it initially outputs 1, but as soon as it gets an input of 0 it outputs 0 for all subsequent steps",
+    formal="for all n >= 1 and x in {0,1}^n: y_t = prod_{s <= t} x_s for t = 1..n. Proof by induction: the set I of "
+           "joint states (h, p) reachable from (0, 1) contains the start, is closed under every input, and every "
+           "transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length 12 enumerated",
+    requires=Verdict.PROVED,
+    params={"weights": SHEET, "h0": 0, "enumerate_to": 12},
+    assumptions=ASSUMPTIONS,
+    perturbations=(
+        Perturbation("b2_zero", {"weights": {**SHEET, "b2": 0}}, "b2 = 0 (f(0) = 0 keeps h at 0)"),
+        Perturbation("w2_zero", {"weights": {**SHEET, "w2": 0}}, "no recurrent weight"),
+        Perturbation("h0_one", {"h0": 1}, "initial hidden value 1"),
+    ),
+    replay=_replay_sequence,
+)
+def all_sequences(weights, h0, enumerate_to) -> Outcome:
+    w = _weights(weights)
+    bad, reach = explore(w, h0)
+    W = {n: _const(v) for n, v in w.items()}
+    h, p, x = z3.Reals("h p x")
+    inv = lambda hh, pp: z3.Or(*[z3.And(hh == _const(a), pp == b) for a, b in reach])  # noqa: E731
+    h2 = z3.If(W["w1"] * x + W["w2"] * h + W["b2"] > 0, 1, 0)
+    p2 = p * x
+    step_ok = z3.Implies(z3.And(inv(h, p), z3.Or(x == 0, x == 1)), z3.And(inv(h2, p2), W["w3"] * h2 + W["b3"] == p2))
+    answer = prove(z3.And(inv(_const(h0), 1), step_ok), [h, p, x])
+    evidence = {"invariant": [f"(h={a}, p={b})" for a, b in reach], "weights": w}
+    witness = lambda _: {"weights": w, "inputs": _bits(bad or [])}  # noqa: E731
+    line1 = validity(answer, evidence=evidence, counterexample=witness)
+    if (line1.verdict is Verdict.REFUTED) != (bad is not None):
+        return Outcome(Verdict.ERROR, "z3", evidence, reason="z3 and the reachability search disagree")
+
+    def sequences():
+        """Depth-first over every sequence up to the length, carrying the hidden state: one step per sequence.
+        Each sequence's earlier outputs are those of its prefixes, which are elements of the domain too."""
+        stack = [((), Fraction(h0), 1)]
+        while stack:
+            xs, h, alive = stack.pop()
+            for x in (1, 0):
+                if len(xs) < enumerate_to:
+                    h2, alive2 = step(w, x, h), alive & x
+                    stack.append((xs + (x,), h2, alive2))
+                    yield xs + (x,), w["w3"] * h2 + w["b3"], alive2
+
+    line2 = exhausted(exhaust(sequences(), lambda item: item[1] == item[2], name=f"every binary sequence of length 1..{enumerate_to}"),
+                      counterexample=lambda item: {"weights": w, "inputs": _bits(item[0])})
+    return combine(line1, line2)
+
+
+def _weights_witness(model: Mapping) -> dict:
+    return {n: model[n] for n in NAMES}
+
+
+def _replay_valid_weights(witness, *, h0=0, **_):
+    """Do the weights reproduce the behaviour at every length, and the sheet's example in particular?"""
+    w = witness["weights"]
+    bad = first_violation(w, h0)
+    example = run(w, [1, 1, 1, 0, 1, 0, 1], h0)
+    return Replay(bad is None and example == behaviour([1, 1, 1, 0, 1, 0, 1]),
+                  {"first departing sequence": "none" if bad is None else _bits(bad), "example outputs": [str(v) for v in example]})
+
+
+def _replay_no_weights(witness, *, h0=0, **_):
+    """Independent decision by the 16 transition tables: which could weights with the fixed values realise?"""
+    tables = table_decision({n: Fraction(v) for n, v in witness["fixed"].items()}, h0)
+    return Replay(bool(tables), {"realisable transition tables g(0,0)g(0,1)g(1,0)g(1,1)": tables or "none"})
+
+
+def _replay_synthesis(witness, **params):
+    return (_replay_valid_weights if "weights" in witness else _replay_no_weights)(witness, **params)
+
+
+@claim(
+    "ex2.synthesis.from_behaviour",
+    exercise=2, part=None,
+    statement="Real weights exist that make the network output 1 until the first 0 and 0 from then on, at every length; "
+              "z3 finds them from the behaviour alone.",
+    asserts="a set of weights and biases this network could be using exists (more than one correct answer)",
+    formal="exists (w1, w2, b2, w3, b3) in R^5 such that for all n and x in {0,1}^n the outputs equal prod_{s<=t} x_s; "
+           "z3 solves the constraints of every sequence up to length 3 plus any counterexample found, and each model "
+           "is checked at every length by the joint-automaton search",
+    requires=Verdict.PROVED,
+    params={"fixed": {}, "h0": 0},
+    assumptions=ASSUMPTIONS,
+    perturbations=(
+        Perturbation("no_recurrence", {"fixed": {"w2": 0}}, "w2 fixed at 0: no recurrent connection"),
+        Perturbation("no_output_bias", {"fixed": {"b3": 0}}, "b3 fixed at 0"),
+        Perturbation("flat_output", {"fixed": {"w3": 0}}, "w3 fixed at 0"),
+    ),
+    replay=_replay_synthesis,
+)
+def synthesis(fixed, h0) -> Outcome:
+    answer, seqs = synthesize(fixed=fixed, h0=h0)
+    return existence(answer, evidence={"sequences_constrained": len(seqs), "longest": max(map(len, seqs))},
+                     witness=lambda m: {"weights": _weights_witness(m)},
+                     certificate={"fixed": dict(fixed), "sequences": [_bits(s) for s in seqs]})
+
+
+def _g(W, x: int, h: int) -> z3.BoolRef:
+    return W["w1"] * x + W["w2"] * h + W["b2"] > 0
+
+
+def _replay_condition(witness, *, h0=0, **_):
+    """Weights that reproduce the behaviour at every length yet break the stated condition."""
+    w = _weights(witness["weights"])
+    x, h, value = witness["condition"]
+    valid = first_violation(w, h0) is None
+    actual = step(w, x, h)
+    return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"g({x},{h})": actual, "stated": value})
+
+
+def _conditions_check(conditions, h0, build, breaking_tables, describe) -> Outcome:
+    lines, answers = [], {}
+    for cond in conditions:
+        answer, seqs = synthesize(extra=lambda W, c=cond: [z3.Not(build(W, c))], h0=h0)
+        answers[describe(cond)] = answer.answer
+        if answer.answer == "sat":
+            return validity(answer, evidence={"conditions": answers},
+                            counterexample=lambda m, c=cond: {"weights": _weights_witness(m), "condition": list(c)})
+        if answer.answer != "unsat":
+            return validity(answer, evidence={"conditions": answers})
+    breaking = {describe(c): breaking_tables(c) for c in conditions}
+    evidence = {"conditions": answers, "realisable_tables": table_decision({}, h0), "tables_breaking_a_condition": breaking}
+    if any(breaking.values()):
+        return Outcome(Verdict.ERROR, "z3 + tables", evidence, reason="z3 and the table decision disagree")
+    return Outcome(Verdict.PROVED, "z3 + tables", evidence,
+                   reason="each negated condition is unsatisfiable, and every realisable transition table satisfies them all")
+
+
+HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
+
+
+@claim(
+    "ex2.conditions.hidden_forced",
+    exercise=2, part=None,
+    statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
+              "where g(x, h) = f(w1 x + w2 h + b2).",
+    asserts="0 = g(1,0), 1 = g(0,0), 1 = g(1,1), 1 = g(0,1)",
+    formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length, and each listed (x, h, v): "
+           "[w1 x + w2 h + b2 > 0] = v; z3 shows each negation unsatisfiable, and the 16 transition tables decided "
+           "exactly by Fourier-Motzkin confirm it",
+    requires=Verdict.PROVED,
+    params={"conditions": HIDDEN_CONDITIONS, "h0": 0},
+    assumptions=ASSUMPTIONS,
+    perturbations=(
+        Perturbation("g01_zero", {"conditions": ((0, 1, 0),)}, "g(0,1) = 0"),
+        Perturbation("g10_one", {"conditions": ((1, 0, 1),)}, "g(1,0) = 1"),
+    ),
+    replay=_replay_condition,
+)
+def hidden_forced(conditions, h0) -> Outcome:
+    return _conditions_check(
+        conditions, h0,
+        build=lambda W, c: _g(W, c[0], c[1]) == bool(c[2]),
+        breaking_tables=lambda c: table_decision({}, h0, table_filter=lambda t: t[(c[0], c[1])] != c[2]),
+        describe=lambda c: f"g({c[0]},{c[1]}) = {c[2]}",
+    )
+
+
+def _replay_output_condition(witness, *, h0=0, **_):
+    w = _weights(witness["weights"])
+    h, value = witness["condition"]
+    valid = first_violation(w, h0) is None
+    actual = w["w3"] * h + w["b3"]
+    return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"k({h})": actual, "stated": value})
+
+
+@claim(
+    "ex2.conditions.output_forced",
+    exercise=2, part=None,
+    statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
+              "and b3 = 1 are the only output parameters.",
+    asserts="1 = k(0), 0 = k(1); w3 = -1, b3 = 1 is a possible choice",
+    formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length: b3 = 1 and w3 + b3 = 0",
+    requires=Verdict.PROVED,
+    params={"conditions": ((0, 1), (1, 0)), "h0": 0},
+    assumptions=ASSUMPTIONS,
+    perturbations=(
+        Perturbation("k0_zero", {"conditions": ((0, 0),)}, "k(0) = 0"),
+        Perturbation("k1_one", {"conditions": ((1, 1),)}, "k(1) = 1"),
+    ),
+    replay=_replay_output_condition,
+)
+def output_forced(conditions, h0) -> Outcome:
+    def breaking_tables(c):
+        h, value = c
+        one = Fraction(1)
+        below = [Constraint({"w3": Fraction(h), "b3": one}, "<", Fraction(value))]
+        above = [Constraint({"w3": -Fraction(h), "b3": -one}, "<", -Fraction(value))]
+        return [t for alt in (below, above) for t in table_decision({}, h0, extra=alt)]
+
+    return _conditions_check(
+        conditions, h0,
+        build=lambda W, c: W["w3"] * c[0] + W["b3"] == c[1],
+        breaking_tables=breaking_tables,
+        describe=lambda c: f"k({c[0]}) = {c[1]}",
+    )
+
+
+def _replay_nonunique(witness, *, reference, h0=0, **_):
+    """Existence: each alternative reproduces the behaviour and differs from the reference in its parameter.
+    Non-existence: for the parameter named, the table decision finds no realisable weights with another value."""
+    if "alternatives" in witness:
+        sides, ok = {}, True
+        for name, w in witness["alternatives"].items():
+            valid = first_violation(w, h0) is None
+            differs = Fraction(w[name]) != Fraction(reference[name])
+            sides[name] = f"{w[name]} (reproduces behaviour: {valid})"
+            ok = ok and valid and differs
+        return Replay(ok, sides)
+    name = witness["forced"]
+    tables = [t for alt in _differs(name, reference[name]) for t in table_decision({}, h0, extra=alt)]
+    return Replay(bool(tables), {f"tables realisable with {name} != {reference[name]}": tables or "none"})
+
+
+def _nonunique_check(varied, reference, h0) -> Outcome:
+    alternatives, answers = {}, {}
+    for name in varied:
+        answer, seqs = synthesize(extra=lambda W, n=name: [W[n] != _const(reference[n])], h0=h0)
+        answers[name] = answer.answer
+        if answer.answer == "sat":
+            alternatives[name] = _weights_witness(answer.model)
+            continue
+        return existence(answer, evidence={"answers": answers}, certificate={"forced": name, "value": reference[name]})
+    return Outcome(Verdict.PROVED, "z3", {"answers": answers}, witness={"alternatives": alternatives},
+                   reason="z3 found other valid weights for each parameter")
+
+
+NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
+                    "length with q different from the solution's value")
+
+
+@claim(
+    "ex2.nonunique.hidden_params",
+    exercise=2, part=None,
+    statement="Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
+    asserts="the parameter values are not unique (w1 = -1, w2 = 1, b2 = 0.5 is one possible set)",
+    formal=NONUNIQUE_FORMAL + "; parameters w1, w2, b2",
+    requires=Verdict.PROVED,
+    params={"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
+    assumptions=ASSUMPTIONS,
+    perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),),
+    replay=_replay_nonunique,
+)
+def nonunique_hidden(varied, reference, h0) -> Outcome:
+    return _nonunique_check(varied, reference, h0)
+
+
+@claim(
+    "ex2.nonunique.output_params",
+    exercise=2, part=None,
+    statement="The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
+    asserts="for the output, w3 = -1, b3 = 1 is a possible set; the exact parameter values are not unique",
+    formal=NONUNIQUE_FORMAL + "; parameters w3, b3",
+    requires=Verdict.PROVED,
+    params={"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
+    assumptions=ASSUMPTIONS,
+    erratum=Erratum(
+        "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
+        "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
+        corrected_by="ex2.conditions.output_forced",
+    ),
+    perturbations=(Perturbation("vary_b3_only", {"varied": ("b3",)}, "b3 alone claimed free"),),
+    replay=_replay_nonunique,
+)
+def nonunique_output(varied, reference, h0) -> Outcome:
+    return _nonunique_check(varied, reference, h0)
+
+
+CLAIMS = (
+    example_sequence,
+    all_sequences,
+    synthesis,
+    hidden_forced,
+    output_forced,
+    nonunique_hidden,
+    nonunique_output,
+)
