@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
@@ -79,7 +81,8 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
     text = args.format == "text"
-    reporter = TextReporter(out, verbosity=args.verbose - args.quiet, colour=use_colour(out))
+    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims)])
+    reporter = TextReporter(out, verbosity=args.verbose - args.quiet, colour=use_colour(out), rerun=rerun)
     stream_text = text and args.output is None
     outcome = run(
         [Task(c) for c in claims],
@@ -93,10 +96,8 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         if args.output is None:
             reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
         else:
-            import io
-
             buffer = io.StringIO()
-            file_reporter = TextReporter(buffer, verbosity=args.verbose - args.quiet)
+            file_reporter = TextReporter(buffer, verbosity=args.verbose - args.quiet, rerun=rerun)
             for r in outcome.results:
                 file_reporter.result(r)
             file_reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)

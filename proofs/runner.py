@@ -67,10 +67,10 @@ def _died(task: Task, exitcode: Optional[int], memory_mb: int) -> Result:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = str(-exitcode)
-        how = f"killed by signal {name}"
+        how = f"was killed by signal {name} (memory limit {memory_mb} MiB)"
     else:
         how = f"exited with code {exitcode}"
-    return error_result(task.claim, Verdict.ERROR, f"the check's process {how} before reporting (memory limit {memory_mb} MiB)", suffix=_suffix(task))
+    return error_result(task.claim, Verdict.ERROR, f"the check's process {how} before reporting", suffix=_suffix(task))
 
 
 def run(
@@ -118,9 +118,14 @@ def run(
                 if receiver.poll():
                     try:
                         finish(index, Result.from_json(receiver.recv()), started)
-                    except (EOFError, OSError, KeyError, ValueError) as exc:
+                        proc.join(5)
+                    except EOFError:
+                        proc.join()
+                        finish(index, _died(task, proc.exitcode, memory_mb), started)
+                    except (OSError, KeyError, ValueError, TypeError) as exc:
+                        proc.kill()
+                        proc.join()
                         finish(index, error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task)), started)
-                    proc.join(5)
                 elif not proc.is_alive():
                     proc.join()
                     finish(index, _died(task, proc.exitcode, memory_mb), started)

@@ -1,0 +1,52 @@
+"""Golden pack: checks that misbehave; each must end as error or timeout for that claim alone."""
+
+import os
+import time
+
+from fractions import Fraction
+
+from proofs import Outcome, Replay, Verdict, claim
+
+COMMON = dict(part=None, asserts="(fault injection)", formal="(fault injection)", requires=Verdict.PROVED)
+
+
+@claim("ex99.raises", exercise=99, statement="A check that raises.", **COMMON)
+def raises():
+    raise RuntimeError("boom")
+
+
+@claim("ex99.hangs", exercise=99, statement="A check that never returns.", **COMMON)
+def hangs():
+    while True:
+        time.sleep(0.05)
+
+
+@claim("ex99.exits", exercise=99, statement="A check that ends its interpreter.", **COMMON)
+def exits():
+    os._exit(7)
+
+
+@claim("ex99.garbage", exercise=99, statement="A check that returns something other than an Outcome.", **COMMON)
+def garbage():
+    return "proved"
+
+
+@claim("ex99.unknown", exercise=99, statement="A check whose solver gives up.", **COMMON)
+def unknown():
+    return Outcome(Verdict.UNKNOWN, "z3", {"z3": "unknown"}, reason="z3 unknown: canceled")
+
+
+@claim("ex99.forged", exercise=99, statement="A check whose counterexample does not violate the claim.",
+       replay=lambda witness: Replay(witness["x"] * 0 == 0, {"x*0": witness["x"] * 0}), **COMMON)
+def forged():
+    return Outcome(Verdict.REFUTED, "z3", {}, witness={"x": Fraction(1, 2)}, reason="forged")
+
+
+@claim("ex99.memory", exercise=99, statement="A check that exhausts its memory limit.", **COMMON)
+def memory():
+    hog = []
+    while True:
+        hog.append(bytearray(256 * 2**20))
+
+
+CLAIMS = (raises, hangs, exits, garbage, unknown, forged, memory)

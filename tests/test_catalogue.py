@@ -1,0 +1,45 @@
+"""Every claim of the seed pack: expected status, perturbations killed, errata paired with passing corrections."""
+
+import pytest
+
+from proofs.evaluate import evaluate
+from proofs.registry import load
+from proofs.verdicts import Status, Verdict
+
+CATALOGUE = load()
+CLAIMS = {c.id: c for c in CATALOGUE.claims}
+PERTURBED = [(c.id, p.name) for c in CATALOGUE.claims for p in c.perturbations]
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_claim_has_expected_status(claim_id):
+    c = CLAIMS[claim_id]
+    result = evaluate(c)
+    expected = Status.ERRATUM if c.erratum else Status.PASS
+    assert result.status is expected, result.reason
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_every_claim_can_fail(claim_id):
+    assert CLAIMS[claim_id].perturbations, f"{claim_id} has no perturbation"
+
+
+@pytest.mark.parametrize("claim_id, name", PERTURBED)
+def test_perturbation_is_refuted_with_replayed_counterexample(claim_id, name):
+    c = CLAIMS[claim_id]
+    result = evaluate(c, c.perturbation(name))
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert result.evidence["replay"]["holds"] is False
+
+
+@pytest.mark.parametrize("claim_id", sorted(i for i, c in CLAIMS.items() if c.erratum))
+def test_erratum_has_a_corrected_claim_that_passes(claim_id):
+    corrected = CLAIMS[CLAIMS[claim_id].erratum.corrected_by]
+    assert corrected.erratum is None
+    assert evaluate(corrected).status is Status.PASS
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_claims_record_assumptions_and_location(claim_id):
+    c = CLAIMS[claim_id]
+    assert c.assumptions and c.file.endswith(".py") and c.line > 0

@@ -1,0 +1,136 @@
+import io
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import GOLDEN, ROOT, run_cli
+from proofs.cli import main
+
+
+def test_check_all_passes_with_errata():
+    proc = run_cli("check", "all")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    assert " fail" in last and "0 fail" in last and "erratum" in last
+
+
+def test_json_report_schema():
+    proc = run_cli("check", "ex1", "ex2.weights", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["schema"] == "proofs-report/1"
+    assert set(report["tool"]) >= {"proofs", "python", "z3", "sympy"}
+    assert set(report["summary"]) >= {"total", "pass", "erratum", "fail", "seconds"}
+    assert report["summary"]["total"] == len(report["results"])
+    verdicts = {"proved", "exhausted", "not_refuted", "supported", "refuted", "unknown", "timeout", "error"}
+    for r in report["results"]:
+        assert set(r) >= {"id", "exercise", "part", "statement", "verdict", "status", "method", "evidence",
+                          "assumptions", "erratum", "seconds"}
+        assert isinstance(r["exercise"], int) and r["verdict"] in verdicts and r["status"] in {"pass", "erratum", "fail"}
+        assert isinstance(r["assumptions"], list) and isinstance(r["evidence"], dict)
+
+
+def test_refuted_claim_shows_counterexample_values_and_rerun():
+    proc = run_cli("check", "--claims", str(GOLDEN / "false"), "ex91")
+    assert proc.returncode == 1
+    assert "counterexample: x = " in proc.stdout and "evaluated: x^2 = " in proc.stdout
+    assert f"rerun: python -m proofs check --claims {GOLDEN / 'false'} ex91.a.square_is_linear" in proc.stdout
+
+
+def test_golden_holds_is_clean():
+    proc = run_cli("check", "--claims", str(GOLDEN / "holds"), "ex90")
+    assert proc.returncode == 0 and "2 pass, 0 erratum, 0 fail" in proc.stdout
+
+
+def test_faults_exit_1_and_report_each_claim(tmp_path):
+    out = tmp_path / "report.json"
+    proc = run_cli("check", "--claims", str(GOLDEN / "faults"), "--claims", str(GOLDEN / "holds"), "ex99", "ex90",
+                   "--timeout", "5", "--memory-mb", "512", "--format", "json", "--output", str(out))
+    assert proc.returncode == 1, proc.stderr
+    results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
+    assert results["ex99.hangs"]["verdict"] == "timeout"
+    assert results["ex99.unknown"]["verdict"] == "unknown"
+    for name in ("raises", "exits", "garbage", "forged", "memory"):
+        assert results[f"ex99.{name}"]["verdict"] == "error"
+    assert all(results[i]["status"] == "pass" for i in results if i.startswith("ex90"))
+
+
+@pytest.mark.parametrize("args, words", [
+    (("check", "ex1.b.conv_unit"), "closest: ex1.b.conv_units"),
+    (("check", "ex7"), "matches no claim"),
+    (("check", "all", "--bogus"), "unrecognized arguments"),
+    (("check", "all", "--timeout", "soon"), "expected a number"),
+    (("check", "all", "--jobs", "0"), "at least 1"),
+    (("show", "ex2.nope"), "no claim"),
+    (("frobnicate",), "invalid choice"),
+    ((), "a command is required"),
+])
+def test_usage_errors_are_one_line_exit_4(args, words):
+    proc = run_cli(*args)
+    assert proc.returncode == 4
+    assert words in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_glob_selecting_nothing_exits_5():
+    proc = run_cli("check", "ex1.zz*")
+    assert proc.returncode == 5
+
+
+def test_version_and_console_script_agree():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("proofs ")
+
+
+def test_list_and_show():
+    listed = run_cli("list")
+    assert listed.returncode == 0 and "ex2.nonunique.output_params" in listed.stdout and "erratum" in listed.stdout
+    shown = run_cli("show", "ex1.b.conv_params")
+    assert shown.returncode == 0
+    for words in ("statement:", "formal:", "assumes: the input image has one channel", "perturbation rgb_input",
+                  "under_the_other_channel_reading"):
+        assert words in shown.stdout
+
+
+def test_strict_fails_on_errata():
+    assert run_cli("check", "ex2.nonunique.output_params").returncode == 0
+    assert run_cli("check", "ex2.nonunique.output_params", "--strict").returncode == 1
+
+
+def test_output_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    target = tmp_path / "report.json"
+    target.write_text("previous")
+    import proofs.report as report
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report.os, "replace", broken)
+    code = main(["check", "ex1.b", "--format", "json", "--output", str(target)], io.StringIO(), io.StringIO())
+    assert code == 3
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_text_output_file_and_colour(tmp_path):
+    target = tmp_path / "report.txt"
+    assert main(["check", "ex1.b", "--output", str(target)], io.StringIO(), io.StringIO()) == 0
+    text = target.read_text()
+    assert "ex1.b.conv_units" in text and "\x1b[" not in text
+
+
+def test_interrupt_writes_what_it_has_and_exits_2(tmp_path):
+    out = tmp_path / "partial.json"
+    proc = subprocess.Popen([sys.executable, "-m", "proofs", "check", "--claims", str(GOLDEN / "holds"),
+                             "--claims", str(GOLDEN / "faults"), "ex90", "ex99.hangs", "--jobs", "1",
+                             "--format", "json", "--output", str(out)], cwd=ROOT)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 2
+    report = json.loads(out.read_text())
+    assert report["interrupted"] is True
+    assert [r["id"] for r in report["results"]] == ["ex90.a.square_expansion", "ex90.b.small_squares"]

@@ -1,0 +1,71 @@
+import itertools
+from fractions import Fraction
+
+from hypothesis import given, settings, strategies as st
+
+from claims import ex1
+from proofs import Status, Verdict
+from proofs.evaluate import evaluate
+
+layer = st.tuples(st.sampled_from(["conv", "pool"]), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(layer, min_size=1, max_size=3), st.integers(0, 6))
+def test_formula_matches_enumerated_dependency(layers, unit):
+    """The general receptive-field formula against walking every window down the stack."""
+    field = ex1.influence_1d(layers, unit)
+    r = ex1.receptive_field_size(layers)
+    lo = ex1.field_start(layers, unit)
+    assert min(field) == lo and max(field) == lo + r - 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(4, 14))
+def test_2d_dependency_of_interior_units_is_a_square(n):
+    layers = ex1.SHEET_LAYERS
+    side = (n + 2 - 3) // 1 + 1
+    side = (side - 2) // 2 + 1
+    for unit in itertools.product(range(side), repeat=2):
+        pixels, touched = ex1.influence_2d_finite(n, layers, unit)
+        if not touched:
+            assert len(pixels) == 16
+
+
+def test_sheet_conv_numbers():
+    assert ex1.conv_side(256, 3, 1, 1) == 256
+    assert ex1.conv_side(256, 2, 2, 0) == 128
+    assert ex1.receptive_field_size(ex1.SHEET_LAYERS) == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 5), st.integers(1, 3), st.integers(0, 2))
+def test_output_size_formula_matches_window_count(n, k, s, p):
+    if n + 2 * p >= k:
+        assert ex1.conv_side(n, k, s, p) == ex1._count_windows(n, k, s, p)
+
+
+def test_max_pool_derivative_is_an_erratum_with_a_tie():
+    r = evaluate(ex1.max_pool_derivative)
+    assert r.status is Status.ERRATUM and r.verdict is Verdict.REFUTED
+    z = [Fraction(r.evidence["counterexample"][f"z{n}"]) for n in range(4)]
+    assert sorted(z)[-1] == sorted(z)[-2], "the counterexample is a tie"
+
+
+def test_corrected_derivative_claims_pass():
+    assert evaluate(ex1.max_pool_derivative_unique_max).status is Status.PASS
+    assert evaluate(ex1.max_pool_nondifferentiable_at_ties).status is Status.PASS
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.fractions(-5, 5, max_denominator=7), min_size=4, max_size=4))
+def test_unique_max_replay_agrees_with_plain_max(z):
+    """The replayed affine check holds at any point and any small step, matching the z3 proof."""
+    istar = max(range(4), key=lambda n: z[n])
+    rest = [v for n, v in enumerate(z) if n != istar]
+    if z[istar] == max(rest):
+        return
+    gap = z[istar] - max(rest)
+    d = [gap / 3, -gap / 5, gap / 7, -gap / 9]
+    witness = {**{f"z{n}": z[n] for n in range(4)}, **{f"d{n}": d[n] for n in range(4)}}
+    assert ex1._replay_affine(witness, g_star=1, g_other=0).holds

@@ -1,0 +1,75 @@
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from proofs.registry import load, select
+from proofs.runner import Task, run
+from proofs.verdicts import Status, Verdict
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def faults():
+    return {c.id: c for c in load([GOLDEN / "faults"], entry_points=False).claims}
+
+
+@pytest.mark.parametrize("claim_id, verdict, words", [
+    ("ex99.raises", Verdict.ERROR, "RuntimeError: boom"),
+    ("ex99.exits", Verdict.ERROR, "exited with code 7"),
+    ("ex99.garbage", Verdict.ERROR, "not Outcome"),
+    ("ex99.unknown", Verdict.UNKNOWN, "z3 unknown"),
+    ("ex99.forged", Verdict.ERROR, "replay disagrees"),
+    ("ex99.hangs", Verdict.TIMEOUT, "killed after"),
+])
+def test_each_fault_is_contained(faults, claim_id, verdict, words):
+    result = run([Task(faults[claim_id])], timeout=2).results[0]
+    assert result.verdict is verdict and result.status is Status.FAIL
+    assert words in result.reason
+
+
+def test_memory_exhaustion_is_an_error(faults):
+    result = run([Task(faults["ex99.memory"])], timeout=30, memory_mb=512).results[0]
+    assert result.verdict is Verdict.ERROR
+
+
+def test_timeout_is_enforced_by_the_runner(faults):
+    start = time.monotonic()
+    result = run([Task(faults["ex99.hangs"])], timeout=0.5).results[0]
+    assert result.verdict is Verdict.TIMEOUT
+    assert time.monotonic() - start < 10
+
+
+def test_faults_do_not_disturb_the_rest(faults):
+    golden = load([GOLDEN / "holds"], entry_points=False).claims
+    tasks = [Task(faults["ex99.exits"]), *(Task(c) for c in golden), Task(faults["ex99.raises"])]
+    results = run(tasks, timeout=20, jobs=2).results
+    assert [r.id for r in results] == [t.claim.id for t in tasks]
+    assert [r.status for r in results] == [Status.FAIL, Status.PASS, Status.PASS, Status.FAIL]
+
+
+def _strip(results):
+    return [json.dumps({**r.to_json(), "seconds": 0}, sort_keys=True) for r in results]
+
+
+def test_results_do_not_depend_on_jobs(catalogue):
+    tasks = [Task(c) for c in select(catalogue, ["ex1", "ex2.weights"])]
+    one = run(tasks, jobs=1).results
+    two = run(tasks, jobs=2).results
+    assert _strip(one) == _strip(two)
+
+
+def test_on_result_is_called_in_task_order(faults):
+    golden = load([GOLDEN / "holds"], entry_points=False).claims
+    seen = []
+    tasks = [Task(faults["ex99.hangs"]), *(Task(c) for c in golden)]
+    run(tasks, timeout=1, jobs=3, on_result=lambda r: seen.append(r.id))
+    assert seen == [t.claim.id for t in tasks]
+
+
+def test_perturbation_tasks_carry_their_suffix(catalogue):
+    c = catalogue.by_id("ex1.b.conv_params")
+    result = run([Task(c, c.perturbations[0])]).results[0]
+    assert result.id == f"{c.id}~{c.perturbations[0].name}" and result.verdict is Verdict.REFUTED
