@@ -1,9 +1,12 @@
 import io
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +55,7 @@ def test_faults_exit_1_and_report_each_claim(tmp_path):
                    "--timeout", "5", "--memory-mb", "512", "--format", "json", "--output", str(out))
     assert proc.returncode == 1, proc.stderr
     results = {r["id"]: r for r in json.loads(out.read_text())["results"]}
-    assert results["ex99.hangs"]["verdict"] == "timeout"
+    assert results["ex99.hangs"]["verdict"] == results["ex99.hangs_in_c"]["verdict"] == "timeout"
     assert results["ex99.unknown"]["verdict"] == "unknown"
     for name in ("raises", "exits", "garbage", "forged", "memory"):
         assert results[f"ex99.{name}"]["verdict"] == "error"
@@ -84,6 +87,12 @@ def test_glob_selecting_nothing_exits_5():
 def test_version_and_console_script_agree():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("proofs ")
+    script = shutil.which("proofs", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    if script is None:
+        pytest.skip("the proofs console script is not installed (pip install -e . installs it)")
+    for args in (["--version"], ["list"]):
+        installed = subprocess.run([script, *args], cwd=ROOT, capture_output=True, text=True)
+        assert installed.returncode == 0 and installed.stdout == run_cli(*args).stdout
 
 
 def test_list_and_show():

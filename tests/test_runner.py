@@ -23,6 +23,7 @@ def faults():
     ("ex99.unknown", Verdict.UNKNOWN, "z3 unknown"),
     ("ex99.forged", Verdict.ERROR, "replay disagrees"),
     ("ex99.hangs", Verdict.TIMEOUT, "killed after"),
+    ("ex99.hangs_in_c", Verdict.TIMEOUT, "killed after"),
 ])
 def test_each_fault_is_contained(faults, claim_id, verdict, words):
     result = run([Task(faults[claim_id])], timeout=2).results[0]

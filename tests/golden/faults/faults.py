@@ -21,6 +21,13 @@ def hangs():
         time.sleep(0.05)
 
 
+@claim("ex99.hangs_in_c", exercise=99, statement="A check blocked inside C code, where no Python signal handler runs.", **COMMON)
+def hangs_in_c():
+    import ctypes
+
+    ctypes.CDLL(None).sleep(3600)
+
+
 @claim("ex99.exits", exercise=99, statement="A check that ends its interpreter.", **COMMON)
 def exits():
     os._exit(7)
@@ -49,4 +56,4 @@ def memory():
         hog.append(bytearray(256 * 2**20))
 
 
-CLAIMS = (raises, hangs, exits, garbage, unknown, forged, memory)
+CLAIMS = (raises, hangs, hangs_in_c, exits, garbage, unknown, forged, memory)
