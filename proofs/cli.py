@@ -80,6 +80,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
     if not claims:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
+    catalogue.warm()
     text = args.format == "text"
     rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims)])
     reporter = TextReporter(out, verbosity=args.verbose - args.quiet, colour=use_colour(out), rerun=rerun)
@@ -142,6 +143,7 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})\n")
     for p in c.perturbations:
         out.write(f"perturbation {p.name}: {p.note} {dict(p.params)}\n")
+    catalogue.warm()
     result = run([Task(c)], timeout=args.timeout).results[0]
     out.write(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})\n")
     out.write("evidence:\n")

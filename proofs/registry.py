@@ -28,6 +28,16 @@ class Catalogue:
     """Produced by `load`: every claim of every pack, in pack then definition order."""
 
     claims: tuple[Claim, ...]
+    # Modules the packs ask to have imported before checks start (PRELOAD in a pack module).
+    preload: tuple[str, ...] = ()
+
+    def warm(self) -> None:
+        """Import the packs' PRELOAD modules once here, so that no forked check imports them again."""
+        for name in self.preload:
+            try:
+                importlib.import_module(name)
+            except ImportError as exc:
+                raise PackError(f"cannot preload module {name!r}: {exc}") from None
 
     def by_id(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -89,13 +99,15 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
         sources.extend(_load_path(Path(path)))
     claims: list[Claim] = []
     seen: dict[str, Claim] = {}
+    preload: dict[str, None] = {}
     for pack, module in sources:
+        preload.update(dict.fromkeys(getattr(module, "PRELOAD", ())))
         for c in _pack_claims(pack, module):
             if c.id in seen:
                 raise PackError(f"duplicate claim id {c.id!r}: defined at {seen[c.id].location} and at {c.location}")
             seen[c.id] = c
             claims.append(c)
-    return Catalogue(tuple(claims))
+    return Catalogue(tuple(claims), tuple(preload))
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

@@ -67,6 +67,6 @@ def test_json_example_has_the_real_shape():
 
 
 def test_every_documented_erratum_is_an_erratum_claim(catalogue):
-    documented = re.findall(r"^- `([a-z0-9_.]+)`", _section("What the checker found in the material"), flags=re.M)
+    documented = re.findall(r"^- `([a-z0-9_.]+)`:", _section("What the checker found in the material"), flags=re.M)
     actual = sorted(c.id for c in catalogue.claims if c.erratum)
     assert sorted(documented) == actual

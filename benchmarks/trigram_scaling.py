@@ -1,0 +1,55 @@
+"""How the Exercise 3 (f) proof and the (f) end-to-end replay scale with the vocabulary size.
+
+Run: python benchmarks/trigram_scaling.py [--repeat N]
+The proof works with a symbolic vocabulary size, so it is one computation whatever |V| is; the replay runs
+the plain network on every context of an explicit vocabulary. Both are timed in the same run, and the
+replay is reported as a ratio to the proof.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from claims.ex3 import output, trigram  # noqa: E402
+from proofs.registry import load  # noqa: E402
+
+
+def _time(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def _replay(n: int) -> None:
+    table = output.random_table(n, random.Random(n))
+    for a, b in itertools.product(range(n), repeat=2):
+        assert output.network_distribution(n, table, a, b, wiring="transposed", hidden=trigram.SHEET_WEIGHTS) == \
+            [table[x, a, b] for x in range(n)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    load().warm()
+    proof = _time(lambda: list(trigram._step_queries("transposed", trigram.SHEET_WEIGHTS, (None,))), args.repeat)
+    print(f"(f) proof, symbolic |V|          {proof * 1000:8.1f} ms (one computation for every size)")
+    for n in (2, 4, 8, 12, 16):
+        replay = _time(lambda: _replay(n), args.repeat)
+        print(f"(f) replay, |V| = {n:2d}, {n * n:3d} contexts {replay * 1000:8.1f} ms  = {replay / proof:6.2f}x the proof")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

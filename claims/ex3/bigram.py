@@ -1,0 +1,310 @@
+"""Exercise 3 (a) and (b): what a bigram model, and the network without h^{t-1}, can do with the sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+import sympy
+import z3
+
+from claims.ex3.network import SENTENCE, matvec, step
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.interpret import validity
+from solvers.smt import prove, solve
+
+__all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
+
+OTHER = "<other>"
+
+
+@dataclasses.dataclass(frozen=True)
+class BigramAnalysis:
+    """What bigram models can do with one token sequence: p(x_1..x_T | x_0) = prod_t p(x_t | x_{t-1})."""
+
+    tokens: tuple
+    # successor counts: context -> next token -> how often it follows
+    successors: Mapping[str, Mapping[str, int]]
+    # contexts followed by two or more different tokens
+    conflicts: Mapping[str, Mapping[str, int]]
+    # True when some bigram model gives the sequence likelihood 1 (no context has two successors)
+    can_reach_one: bool
+    # the largest likelihood any bigram model gives the sequence
+    max_likelihood: Fraction
+    # a model attaining it: the relative successor frequencies of each context
+    best_model: Mapping[str, Mapping[str, Fraction]]
+
+    def explain(self) -> str:
+        if self.can_reach_one:
+            return "every context has a single successor, so the model that always predicts it gives likelihood 1"
+        parts = []
+        for ctx, nxt in self.conflicts.items():
+            options = ", ".join(f"{v!r} ({c}x)" for v, c in nxt.items())
+            parts.append(f"{ctx!r} is followed by {options}")
+        return ("; ".join(parts) + ": p(.|context) sums to 1, so the successors of such a context cannot all have "
+                f"probability 1; the best a bigram model can do is {self.max_likelihood}, with p(v|w) = count(w, v)/count(w)")
+
+
+def analyse_bigram(tokens: Sequence[str]) -> BigramAnalysis:
+    """Decide whether a bigram model can give `tokens` likelihood 1, and the best likelihood it can give."""
+    succ: dict[str, Counter] = defaultdict(Counter)
+    for prev, nxt in zip(tokens, tokens[1:]):
+        succ[prev][nxt] += 1
+    best, value = {}, Fraction(1)
+    for ctx, counts in succ.items():
+        total = sum(counts.values())
+        best[ctx] = {v: Fraction(c, total) for v, c in counts.items()}
+        for v, c in counts.items():
+            value *= Fraction(c, total) ** c
+    conflicts = {ctx: dict(c) for ctx, c in succ.items() if len(c) > 1}
+    return BigramAnalysis(tuple(tokens), {k: dict(v) for k, v in succ.items()}, conflicts, not conflicts, value, best)
+
+
+def _likelihood(model: Mapping[str, Mapping[str, Fraction]], tokens: Sequence[str]) -> Fraction:
+    out = Fraction(1)
+    for prev, nxt in zip(tokens, tokens[1:]):
+        out *= Fraction(model.get(prev, {}).get(nxt, 0))
+    return out
+
+
+def _is_distribution(row: Mapping[str, Fraction]) -> bool:
+    return all(Fraction(p) >= 0 for p in row.values()) and sum(Fraction(p) for p in row.values()) == 1
+
+
+def _bigram_vars(tokens: Sequence[str]):
+    vocab = sorted(set(tokens)) + [OTHER]
+    contexts = sorted(set(tokens[:-1]))
+    p = {(w, v): z3.Real(f"p({v}|{w})") for w in contexts for v in vocab}
+    cons = []
+    for w in contexts:
+        cons += [p[w, v] >= 0 for v in vocab]
+        cons.append(z3.Sum([p[w, v] for v in vocab]) == 1)
+    likelihood = z3.Product([p[a, b] for a, b in zip(tokens, tokens[1:])])
+    return p, cons, likelihood
+
+
+def _model_of(answer_model: Mapping[str, Fraction], tokens) -> dict:
+    model: dict = defaultdict(dict)
+    for name, value in answer_model.items():
+        nxt, ctx = name[2:-1].split("|", 1)
+        if value != 0:
+            model[ctx][nxt] = value
+    return {k: dict(v) for k, v in model.items()}
+
+
+def _replay_model_likelihood(witness, *, tokens, bound=None, **_):
+    """The model's likelihood of the sequence, in exact arithmetic: the claim says it is < 1 (or <= bound)."""
+    model = witness["model"]
+    value = _likelihood(model, tokens)
+    proper = all(_is_distribution(row) for row in model.values())
+    limit = Fraction(bound) if bound is not None else None
+    holds = not proper or (value < 1 if limit is None else value <= limit)
+    return Replay(holds, {"likelihood": value, "every p(.|w) a distribution": proper, "bound": limit if limit is not None else "< 1"})
+
+
+BIGRAM_ASSUMPTIONS = (
+    "a bigram model is any table of conditional distributions p(.|w) over a vocabulary containing the sentence's "
+    "words (other words are pooled as one)",
+    "the likelihood of the sentence is prod_{t=1..8} p(x_t | x_{t-1}) with x_0 = <start>; there is no end token",
+)
+
+
+@claim(
+    "ex3.a.bigram_cannot_reach_one",
+    exercise=3, part="a",
+    statement="No bigram model assigns the example sentence likelihood 1.",
+    asserts="No: a bigram model cannot assign likelihood 1 to the sentence",
+    formal="for all conditional distributions p(.|w): prod_{t=1..8} p(x_t|x_{t-1}) < 1 (z3, nonlinear real arithmetic); "
+           "the general decision (likelihood 1 iff no context has two successors) must agree",
+    requires=Verdict.PROVED,
+    params={"tokens": SENTENCE},
+    assumptions=BIGRAM_ASSUMPTIONS,
+    perturbations=(
+        Perturbation("one_very", {"tokens": tuple(t for i, t in enumerate(SENTENCE) if i != 5)}, "the sentence with one 'very'"),
+    ),
+    replay=_replay_model_likelihood,
+)
+def bigram_cannot_reach_one(tokens) -> Outcome:
+    analysis = analyse_bigram(tokens)
+    p, cons, likelihood = _bigram_vars(tokens)
+    answer = prove(likelihood < 1, list(p.values()), given=cons)
+    outcome = validity(answer, evidence={"explanation": analysis.explain(), "conflicts": analysis.conflicts,
+                                         "decision_can_reach_one": analysis.can_reach_one},
+                       counterexample=lambda m: {"model": _model_of(m, tokens)})
+    if (outcome.verdict is Verdict.REFUTED) != analysis.can_reach_one and outcome.verdict in (Verdict.PROVED, Verdict.REFUTED):
+        return Outcome(Verdict.ERROR, "z3", outcome.evidence, reason="z3 and the bigram decision procedure disagree")
+    return outcome
+
+
+def _replay_best(witness, *, tokens, best, **_):
+    if "model" in witness and "bound_broken" not in witness:
+        value = _likelihood(witness["model"], tokens)
+        proper = all(_is_distribution(row) for row in witness["model"].values())
+        return Replay(proper and value == Fraction(best), {"likelihood of the witness model": value, "stated best": Fraction(best)})
+    if "bound_broken" in witness:
+        return _replay_model_likelihood(witness, tokens=tokens, bound=best)
+    value = analyse_bigram(tokens).max_likelihood
+    return Replay(value == Fraction(best), {"relative-frequency model's likelihood": value, "stated best": Fraction(best)})
+
+
+@claim(
+    "ex3.a.bigram_best_likelihood",
+    exercise=3, part="a",
+    statement="The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
+    asserts="(beyond the sheet) the best a bigram model can do, given that 'very' is followed once by 'very' and once by "
+            "'unimaginative'",
+    formal="for all conditional distributions p(.|w): prod_t p(x_t|x_{t-1}) <= 1/4 (z3), and the relative-frequency "
+           "model attains 1/4 (replayed exactly)",
+    requires=Verdict.PROVED,
+    params={"tokens": SENTENCE, "best": Fraction(1, 4)},
+    assumptions=BIGRAM_ASSUMPTIONS,
+    perturbations=(
+        Perturbation("best_half", {"best": Fraction(1, 2)}, "best likelihood 1/2"),
+        Perturbation("best_eighth", {"best": Fraction(1, 8)}, "best likelihood 1/8"),
+    ),
+    replay=_replay_best,
+)
+def bigram_best_likelihood(tokens, best) -> Outcome:
+    analysis = analyse_bigram(tokens)
+    p, cons, likelihood = _bigram_vars(tokens)
+    bound = Fraction(best)
+    answer = prove(likelihood <= z3.RealVal(f"{bound.numerator}/{bound.denominator}"), list(p.values()), given=cons)
+    evidence = {"explanation": analysis.explain(), "relative_frequency_likelihood": analysis.max_likelihood}
+    if answer.answer == "sat":
+        return Outcome(Verdict.REFUTED, "z3", {**evidence, "z3": "sat"}, witness={"model": _model_of(answer.model, tokens), "bound_broken": True},
+                       reason="a bigram model beats the stated best")
+    if answer.answer != "unsat":
+        return validity(answer, evidence=evidence)
+    if analysis.max_likelihood != bound:
+        return Outcome(Verdict.REFUTED, "z3 + exact arithmetic", {**evidence, "z3": "unsat"}, witness={"stated_best": bound},
+                       reason="no model attains the stated best")
+    return Outcome(Verdict.PROVED, "z3 + exact arithmetic", {**evidence, "z3": "unsat"},
+                   witness={"model": analysis.best_model}, reason="upper bound proved and attained")
+
+
+def _replay_pair(witness, *, tokens, index, **_):
+    model = witness["model"]
+    i = index
+    first = Fraction(model.get(tokens[i], {}).get(tokens[i + 1], 0))
+    second = Fraction(model.get(tokens[i + 1], {}).get(tokens[i + 2], 0))
+    proper = all(_is_distribution(row) for row in model.values())
+    return Replay(not (proper and first == 1 and second == 1),
+                  {f"p(x{i + 1}|x{i})": first, f"p(x{i + 2}|x{i + 1})": second, f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1],
+                   f"x{i + 2}": tokens[i + 2]})
+
+
+def _pair_check(tokens, index) -> Outcome:
+    p, cons, _ = _bigram_vars(tokens)
+    i = index
+    both = z3.And(p[tokens[i], tokens[i + 1]] == 1, p[tokens[i + 1], tokens[i + 2]] == 1)
+    answer = prove(z3.Not(both), list(p.values()), given=cons)
+    evidence = {f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1], f"x{i + 2}": tokens[i + 2],
+                f"stated reason x{i + 1} = x{i}": tokens[i + 1] == tokens[i]}
+    return validity(answer, evidence=evidence, counterexample=lambda m: {"model": _model_of(m, tokens)})
+
+
+PAIR_FORMAL = ("for all conditional distributions p(.|w): not (p(x_{i+1}|x_i) = 1 and p(x_{i+2}|x_{i+1}) = 1), with the "
+               "sentence indexed from x_0 = <start>")
+
+
+@claim(
+    "ex3.a.bigram_reason",
+    exercise=3, part="a",
+    statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
+    asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
+    formal=PAIR_FORMAL + "; i = 3",
+    requires=Verdict.PROVED,
+    params={"tokens": SENTENCE, "index": 3},
+    assumptions=BIGRAM_ASSUMPTIONS,
+    erratum=Erratum(
+        "with <start> at t = 0 the sentence has x3 = 'a' and x4 = x5 = 'very': x4 != x3, and a bigram model with "
+        "p(very|a) = p(very|very) = 1 exists; the pair that cannot both be 1 is p(x5|x4) and p(x6|x5), since x5 = x4",
+        corrected_by="ex3.a.bigram_reason_corrected",
+    ),
+    perturbations=(Perturbation("index_2", {"index": 2}, "p(x3|x2) and p(x4|x3)"),),
+    replay=_replay_pair,
+)
+def bigram_reason(tokens, index) -> Outcome:
+    return _pair_check(tokens, index)
+
+
+@claim(
+    "ex3.a.bigram_reason_corrected",
+    exercise=3, part="a",
+    statement="p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
+              "'unimaginative'.",
+    asserts="(corrected indices) p(x5|x4) and p(x6|x5) cannot both be 1 since x5 = x4",
+    formal=PAIR_FORMAL + "; i = 4",
+    requires=Verdict.PROVED,
+    params={"tokens": SENTENCE, "index": 4},
+    assumptions=BIGRAM_ASSUMPTIONS,
+    perturbations=(
+        Perturbation("index_3", {"index": 3}, "the sheet's indices, p(x4|x3) and p(x5|x4)"),
+        Perturbation("index_5", {"index": 5}, "p(x6|x5) and p(x7|x6)"),
+    ),
+    replay=_replay_pair,
+)
+def bigram_reason_corrected(tokens, index) -> Outcome:
+    return _pair_check(tokens, index)
+
+
+# (b) the network without h^{t-1}
+
+def _symbolic_distribution(recurrent: bool):
+    m, n = sympy.symbols("m n", integer=True, positive=True)
+    i, j, k, q, r = sympy.symbols("i j k q r", integer=True)
+    W, R, U, h, phi = (sympy.IndexedBase(name) for name in ("W", "R", "U", "h_prev", "phi"))
+    f = sympy.Function("f")
+    pre = sympy.Sum(W[j, i] * phi[i], (i, 0, n - 1)) - 1
+    if recurrent:
+        pre += sympy.Sum(R[j, r] * h[r], (r, 0, m - 1))
+    logit = lambda out: sympy.Sum(U[out, j] * f(pre), (j, 0, m - 1)) - 1  # noqa: E731
+    dist = sympy.exp(logit(k)) / sympy.Sum(sympy.exp(logit(q)), (q, 0, n - 1))
+    return dist, {"W": W, "R": R, "U": U, "h_prev": h, "phi": phi}
+
+
+def _replay_dependence(witness, **_):
+    """Two previous hidden states, the same x_{t-1}: do the output logits differ (beyond a common shift)?"""
+    net = dict(vocab=2, w_in=[[0, 0]], w_rec=witness["w_rec"], bias=-1)
+    U = witness["U"]
+    logits = []
+    for h_prev in (witness["h_a"], witness["h_b"]):
+        h = step(h_prev, witness["x_prev"], **net)
+        logits.append(matvec(U, h, 2))
+    diff_a, diff_b = logits[0][0] - logits[0][1], logits[1][0] - logits[1][1]
+    return Replay(diff_a == diff_b, {"logit gap with h_a": diff_a, "logit gap with h_b": diff_b})
+
+
+@claim(
+    "ex3.b.no_recurrence_is_bigram",
+    exercise=3, part="b",
+    statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
+              "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
+    asserts="No: without h^{t-1} the network is just a bigram model, which (a) showed insufficient",
+    formal="softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V|: its free symbols are the "
+           "weights and phi = phi(x_{t-1}) only (sympy); hence p(x_t|history) = p(x_t|x_{t-1}), a bigram model, whose "
+           "likelihood of the sentence is at most the bigram maximum",
+    requires=Verdict.PROVED,
+    params={"recurrent": False, "tokens": SENTENCE},
+    assumptions=(*BIGRAM_ASSUMPTIONS, "trusts ex3.a.bigram_best_likelihood: no bigram model exceeds 1/4 on the sentence"),
+    perturbations=(Perturbation("keep_recurrence", {"recurrent": True}, "h^{t-1} kept as an input"),),
+    replay=_replay_dependence,
+)
+def no_recurrence_is_bigram(recurrent, tokens) -> Outcome:
+    dist, bases = _symbolic_distribution(recurrent)
+    used = sorted(name for name, base in bases.items() if dist.has(base))
+    best = analyse_bigram(tokens).max_likelihood
+    evidence = {"distribution": str(dist), "depends_on": used, "bigram_max_likelihood": best}
+    if "h_prev" in used:
+        witness = {"w_rec": [[2]], "U": [[1], [0]], "h_a": [1], "h_b": [0], "x_prev": 0}
+        return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="the distribution depends on h^{t-1}")
+    if best >= 1:
+        return Outcome(Verdict.REFUTED, "sympy + exact arithmetic", evidence, witness={"tokens": list(tokens)},
+                       reason="a bigram model reaches likelihood 1 on this sentence")
+    return Outcome(Verdict.PROVED, "sympy", evidence,
+                   reason=f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1")
+
+
+CLAIMS = (bigram_cannot_reach_one, bigram_best_likelihood, bigram_reason, bigram_reason_corrected, no_recurrence_is_bigram)

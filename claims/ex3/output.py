@@ -1,0 +1,378 @@
+"""Exercise 3 (d), (e) and the output side of (f): which trigram tables a linear layer plus softmax can reproduce."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+
+import sympy
+import z3
+
+from claims.ex3.network import one_hot, run, softmax_exp
+from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
+from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, pair_unit, printed_state
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.interpret import combine, exhausted, existence, validity
+from solvers.bridge import to_z3
+from solvers.enumerate import exhaust
+from solvers.smt import prove, solve
+
+__all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
+
+SOFTMAX_ASSUMPTIONS = (
+    "the output layer is linear with bias -1 on every word, followed by a softmax; the common bias cancels",
+    "exp maps R one-to-one onto (0, oo), so finite output weights U correspond exactly to positive E = e^U",
+)
+
+
+def xor_table(n: int = 2) -> dict:
+    """T(x | x_{t-1} = a, x_{t-2} = b) over n words: on contexts in {0,1}^2 word 1 is twice as likely as word 0 when
+    a != b and half as likely when a = b (log-odds +-log 2); every other entry is uniform."""
+    table = {}
+    for a, b in itertools.product(range(n), repeat=2):
+        row = [Fraction(1, n)] * n
+        if a < 2 and b < 2 and n >= 2:
+            rest = Fraction(1, 2) if n > 2 else Fraction(0)
+            share = 1 - rest
+            odds = Fraction(2) if a != b else Fraction(1, 2)
+            row = [share / (1 + odds), share * odds / (1 + odds)] + ([rest / (n - 2)] * (n - 2) if n > 2 else [])
+        for x in range(n):
+            table[x, a, b] = row[x]
+    return table
+
+
+def random_table(n: int, rng: random.Random) -> dict:
+    """A trigram table with positive rational entries, rows summing to 1."""
+    table = {}
+    for a, b in itertools.product(range(n), repeat=2):
+        weights = [rng.randint(1, 9) for _ in range(n)]
+        for x in range(n):
+            table[x, a, b] = Fraction(weights[x], sum(weights))
+    return table
+
+
+def _odds(table, a, b) -> Fraction:
+    return table[1, a, b] / table[0, a, b]
+
+
+# (d) concatenated one-hots
+
+
+def _concat_params(table) -> tuple[list, dict]:
+    E = {(x, k): z3.Real(f"E[{x},{k}]") for x in (0, 1) for k in range(4)}
+    cons = [v > 0 for v in E.values()]
+    for a, b in itertools.product((0, 1), repeat=2):
+        w = {x: E[x, a] * E[x, 2 + b] for x in (0, 1)}
+        for x in (0, 1):
+            t = table[x, a, b]
+            cons.append(w[x] == z3.RealVal(f"{t.numerator}/{t.denominator}") * (w[0] + w[1]))
+    return cons, E
+
+
+def _concat_distribution(E, a, b) -> list[Fraction]:
+    h = one_hot(a, 2) + one_hot(b, 2)
+    return softmax_exp(h, [[Fraction(E[f"E[{x},{k}]"]) for k in range(4)] for x in (0, 1)])
+
+
+def _replay_concat(witness, *, table_name, **_):
+    """Witness table: its log-odds interaction; a concat model's is 0. Parameter witness: the model's distribution."""
+    table = _TABLES[table_name](2)
+    if "E" in witness:
+        rows = {f"p(.|{a},{b})": _concat_distribution(witness["E"], a, b) for a, b in itertools.product((0, 1), repeat=2)}
+        same = all(rows[f"p(.|{a},{b})"] == [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2))
+        return Replay(not same, {"model reproduces the table": same})
+    ratio = _odds(table, 0, 0) * _odds(table, 1, 1) / (_odds(table, 0, 1) * _odds(table, 1, 0))
+    return Replay(ratio != 1, {"odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))": ratio, "a concatenation model gives": 1})
+
+
+def _additive_table(n: int = 2) -> dict:
+    """A table whose log-odds are additive in the two context words (odds 2^(a+b-1)): a concat model reproduces it."""
+    table = {}
+    for a, b in itertools.product(range(n), repeat=2):
+        odds = Fraction(2) ** (a + b - 1)
+        table[0, a, b], table[1, a, b] = 1 / (1 + odds), odds / (1 + odds)
+    return table
+
+
+_TABLES = {"xor": xor_table, "additive": _additive_table}
+
+
+@claim(
+    "ex3.d.concat_insufficient_smallest",
+    exercise=3, part="d",
+    statement="With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
+              "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
+              "after two different words and half as likely after two equal ones.",
+    asserts="the concatenation of the two one-hot vectors is insufficient for a trigram model (the output layer is linear)",
+    formal="for all E in (0, oo)^{2x4} (E = e^U): not (for all a, b, x in {0,1}: E[x,a] E[x,2+b] = T(x|a,b) sum_y "
+           "E[y,a] E[y,2+b]) (z3, unsat); T is the table above",
+    requires=Verdict.PROVED,
+    params={"table_name": "xor"},
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    perturbations=(Perturbation("additive_table", {"table_name": "additive"}, "a table with additive log-odds"),),
+    replay=_replay_concat,
+)
+def concat_insufficient_smallest(table_name) -> Outcome:
+    table = _TABLES[table_name](2)
+    cons, E = _concat_params(table)
+    answer = solve(cons, E.values())
+    rows = {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
+    if answer.answer == "unsat":
+        return Outcome(Verdict.PROVED, "z3", {"table": rows, "z3": "unsat"}, witness={"table": rows},
+                       reason="no parameters reproduce the table")
+    if answer.answer == "sat":
+        return Outcome(Verdict.REFUTED, "z3", {"table": rows, "z3": "sat"}, witness={"E": dict(answer.model)},
+                       reason="parameters reproduce the table")
+    return validity(answer, evidence={"table": rows})
+
+
+def _interaction(representation: str):
+    """Log-odds interaction l(0,0) + l(1,1) - l(0,1) - l(1,0), l = z_1 - z_0, for symbolic |V| = n and output weights U."""
+    n = sympy.Symbol("n", integer=True, positive=True)
+    k = sympy.Symbol("k", integer=True)
+    U = sympy.IndexedBase("U")
+    d = sympy.KroneckerDelta
+
+    x, a, b = sympy.symbols("x a b", integer=True)
+    if representation == "concat":
+        logit = sympy.Sum(U[x, k] * (d(k, a) + d(k, n + b)), (k, 0, 2 * n - 1)).doit() - 1
+    else:
+        logit = sympy.Sum(U[x, k] * d(k, n + a * n + b), (k, 0, n + n * n - 1)).doit() - 1
+
+    def l(p, q):
+        return logit.subs({x: 1, a: p, b: q}) - logit.subs({x: 0, a: p, b: q})
+
+    total = l(0, 0) + l(1, 1) - l(0, 1) - l(1, 0)
+    return n, sympy.piecewise_fold(total)
+
+
+def _replay_pair_model(witness, *, representation, **_):
+    table = xor_table(2)
+    if representation != "pair":
+        return _replay_concat({"table": {}}, table_name="xor")
+    E = [[Fraction(1)] * 6, [Fraction(1)] * 2 + [_odds(table, a, b) for a, b in itertools.product((0, 1), repeat=2)]]
+    same = all(softmax_exp(printed_state(2, "printed", a, b), E) == [table[0, a, b], table[1, a, b]]
+               for a, b in itertools.product((0, 1), repeat=2))
+    return Replay(not same, {"output weights log T(1|a,b)/T(0|a,b) on the pair units reproduce the table": same})
+
+
+@claim(
+    "ex3.d.concat_insufficient_every_size",
+    exercise=3, part="d",
+    statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
+              "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
+    asserts="a vector of size 2|V| is insufficient for the |V|^2 mappings of a trigram model",
+    formal="for symbolic n >= 2 and all output weights U: with h = phi(a) ++ phi(b), the logit gap l(a,b) = z_1 - z_0 "
+           "satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2, and "
+           "softmax log-odds equal logit gaps",
+    requires=Verdict.PROVED,
+    params={"representation": "concat"},
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    perturbations=(Perturbation("pair_representation", {"representation": "pair"}, "(e)'s pair representation"),),
+    replay=_replay_pair_model,
+)
+def concat_insufficient_every_size(representation) -> Outcome:
+    n, total = _interaction(representation)
+    guarded = sympy.expand(total.subs(n, sympy.Symbol("m", integer=True, nonnegative=True) + 2))
+    # the table's odds between words 0 and 1 on {0,1}^2 are 2 or 1/2 whatever n is; checked for n = 2..6
+    tables = [xor_table(size) for size in range(2, 7)]
+    same_odds = all(_odds(t, a, b) == _odds(tables[0], a, b) for t in tables for a, b in itertools.product((0, 1), repeat=2))
+    table = tables[0]
+    needed = sum(sympy.log(sympy.Rational(o.numerator, o.denominator)) * s for o, s in
+                 [(_odds(table, 0, 0), 1), (_odds(table, 1, 1), 1), (_odds(table, 0, 1), -1), (_odds(table, 1, 0), -1)])
+    z0, z1 = sympy.symbols("z0 z1", real=True)
+    gap_lemma = sympy.expand(sympy.expand_log(sympy.log(sympy.exp(z1) / sympy.exp(z0)), force=True) - (z1 - z0)) == 0
+    evidence = {"model_interaction": str(guarded), "table_interaction": str(sympy.expand_log(needed, force=True)), "log_odds_is_logit_gap": gap_lemma,
+                "table_odds_same_for_n_2_to_6": same_odds}
+    if guarded == 0 and needed != 0 and gap_lemma and same_odds:
+        return Outcome(Verdict.PROVED, "sympy", evidence, reason="the model's interaction is 0 for every n >= 2; the table's is not")
+    if guarded != 0:
+        return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"n": 2, "representation": representation},
+                       reason="the representation has a non-zero interaction: it can fit the table")
+    return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="could not settle the interaction")
+
+
+# (e) the pair representation, and (f)'s output layer
+
+
+def network_distribution(n, table, a, b, *, wiring, scale=1, hidden=None) -> list[Fraction]:
+    """p(x_t | x_{t-1} = a, x_{t-2} = b) from the plain network: hidden state from the weights (or (e)'s vector),
+    output weight from pair unit (i, j) to word x = scale * log T(x | its context), given as E = T^scale."""
+    if hidden is None:
+        h = printed_state(n, "printed", a, b)
+    else:
+        h = run([b, a], one_hot(0, n + n * n), **hidden_net(n, **hidden))[-1]
+    E = []
+    for x in range(n):
+        row = [Fraction(1)] * n
+        for i, j in itertools.product(range(n), repeat=2):
+            ctx = (i, j) if wiring == "printed" else (j, i)
+            row.append(table[(x, *ctx)] ** scale)
+        E.append(row)
+    return softmax_exp(h, E)
+
+
+def _symbolic_output(wiring: str, hidden_order: str, scale):
+    n = sympy.Symbol("n", integer=True, positive=True)
+    x, y, a, b, i, j = sympy.symbols("x y a b i j", integer=True)
+    T = sympy.IndexedBase("T", positive=True)
+    d = sympy.KroneckerDelta
+    pair = d(i, a) * d(j, b) if hidden_order == "printed" else d(i, b) * d(j, a)
+    weight = (lambda w: scale * sympy.log(T[w, i, j])) if wiring == "printed" else (lambda w: scale * sympy.log(T[w, j, i]))
+    logit = lambda w: sympy.Sum(sympy.Sum(weight(w) * pair, (i, 0, n - 1)), (j, 0, n - 1)).doit() - 1  # noqa: E731
+    env = {s: z3.Int(str(s)) for s in (n, a, b)}
+    ranges = [z3.And(env[v] >= 0, env[v] < env[n]) for v in (a, b)]
+
+    def unguard(e):
+        # a branch is taken only when z3 shows its condition follows from 0 <= a, b < n
+        return e.replace(lambda s: isinstance(s, sympy.Piecewise) and prove(to_z3(s.args[0][1], env), given=ranges).answer == "unsat",
+                         lambda s: s.args[0][0])
+
+    lx = unguard(logit(x))
+    numerator = sympy.expand(sympy.exp(lx))
+    p = sympy.powsimp(sympy.factor_terms(numerator / sympy.Sum(numerator.subs(x, y), (y, 0, n - 1))))
+    p = p.subs(sympy.Sum(T[y, a, b], (y, 0, n - 1)), 1)
+    return p, sympy.expand(p - T[x, a, b]), str(lx)
+
+
+def _replay_distribution(witness, *, wiring, scale=1, hidden=None, **_):
+    n, a, b = (int(witness[k]) for k in ("n", "a", "b"))
+    table = {tuple(int(v) for v in key.split(",")): Fraction(value) for key, value in witness["table"].items()}
+    got = network_distribution(n, table, a, b, wiring=wiring, scale=scale, hidden=hidden)
+    want = [table[x, a, b] for x in range(n)]
+    return Replay(got == want, {"network p(.|a,b)": got, "table T(.|a,b)": want})
+
+
+def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outcome:
+    p, difference, logit = _symbolic_output(wiring, hidden_order, scale)
+    evidence = {"logit_x": logit, "softmax_x": str(p), "softmax_x - T[x,a,b]": str(difference)}
+    rng = random.Random(seed)
+    cases = [(n, random_table(n, rng), a, b) for n in range(1, max_n + 1) for a, b in itertools.product(range(n), repeat=2)]
+
+    def ok(case):
+        n, table, a, b = case
+        return network_distribution(n, table, a, b, wiring=wiring, scale=scale, hidden=hidden) == [table[x, a, b] for x in range(n)]
+
+    def counterexample(case):
+        n, table, a, b = case
+        return {"n": n, "a": a, "b": b, "table": {f"{x},{p},{q}": v for (x, p, q), v in table.items()}}
+
+    line2 = exhausted(exhaust(cases, ok, name=f"every context, vocabulary sizes 1..{max_n}, random positive tables (seed {seed})"),
+                      counterexample=counterexample)
+    if difference == 0:
+        line1 = Outcome(Verdict.PROVED, "sympy", evidence, reason="softmax(output) = T(.|a,b) for symbolic |V| and tables")
+    elif line2.verdict is Verdict.REFUTED:
+        line1 = Outcome(Verdict.REFUTED, "sympy", evidence, witness=line2.witness, reason="the output differs from the table")
+    else:
+        line1 = Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="simplification did not settle the output")
+    return combine(line1, line2)
+
+
+@claim(
+    "ex3.e.exact_for_every_table",
+    exercise=3, part="e",
+    statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
+              "exactly by some finite output weights.",
+    asserts="this representation allows the network to replicate a trigram model",
+    formal="for every table T (entries in [0, 1], rows summing to 1) there are finite U with softmax(U h - 1) = T(.|a,b) "
+           "for every context; refuted by a table with a zero entry, since no softmax factor u/(u + S), u, S > 0, is 0 (z3)",
+    requires=Verdict.PROVED,
+    params={"value": 0},
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    erratum=Erratum(
+        "a softmax over finite logits gives every word a positive probability, so a trigram table with a zero entry "
+        "(a word that never follows some context) is reproduced only in the limit; tables with positive entries are "
+        "reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit (ex3.e.limit_for_every_table)",
+        corrected_by="ex3.e.exact_for_positive_tables",
+    ),
+    perturbations=(Perturbation("entry_one", {"value": 1}, "a table with an entry 1"),),
+    replay=replay_factor_bounds,
+)
+def exact_for_every_table(value) -> Outcome:
+    return existence(factor_can_equal(value), evidence={"table_entry": value},
+                     certificate={"table entry no softmax reaches": value})
+
+
+@claim(
+    "ex3.e.exact_for_positive_tables",
+    exercise=3, part="e",
+    statement="With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
+              "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+    asserts="(corrected) the representation replicates every trigram model whose probabilities are positive",
+    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x(sum_{i,j} log T[x,i,j] "
+           "phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= 3 replayed exactly with random tables",
+    requires=Verdict.PROVED,
+    params={"wiring": "printed", "scale": 1, "max_n": 3},
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    perturbations=(
+        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+        Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
+    ),
+    replay=_replay_distribution,
+)
+def exact_for_positive_tables(wiring, scale, max_n) -> Outcome:
+    return _replicate_check(wiring, "printed", scale, max_n, hidden=None)
+
+
+def _replay_limit_bound(witness, *, factor, **_):
+    n, t, delta = (Fraction(witness[k]) for k in ("n", "T", "delta"))
+    error = abs((t + delta) / (1 + n * delta) - t)
+    return Replay(not (n >= 1 and 0 <= t <= 1 and delta > 0) or error <= Fraction(factor) * n * delta,
+                  {"|(T + delta)/(1 + n delta) - T|": error, "bound": Fraction(factor) * n * delta})
+
+
+@claim(
+    "ex3.e.limit_for_every_table",
+    exercise=3, part="e",
+    statement="Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
+              "log(T + delta) give softmax (T + delta)/(1 + |V| delta), within |V| delta of T in every entry.",
+    asserts="(corrected) the representation replicates any trigram model in the limit",
+    formal="for all real n >= 1, T in [0, 1], delta > 0: |(T + delta)/(1 + n delta) - T| <= n delta (z3); with rows of T "
+           "summing to 1, softmax(log(T + delta)) = (T + delta)/(1 + n delta); delta = eps/n gives error <= eps",
+    requires=Verdict.PROVED,
+    params={"factor": 1},
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    perturbations=(Perturbation("bound_half", {"factor": Fraction(1, 2)}, "error within n delta / 2"),),
+    replay=_replay_limit_bound,
+)
+def limit_for_every_table(factor) -> Outcome:
+    n, t, delta = z3.Reals("n T delta")
+    f = z3.RealVal(f"{Fraction(factor).numerator}/{Fraction(factor).denominator}")
+    err = (t + delta) / (1 + n * delta) - t
+    answer = prove(z3.And(err <= f * n * delta, -err <= f * n * delta), [n, t, delta], given=[n >= 1, t >= 0, t <= 1, delta > 0])
+    return validity(answer)
+
+
+@claim(
+    "ex3.f.replicates_trigram",
+    exercise=3, part="f",
+    statement="With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
+              "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
+              "every positive trigram table, for every vocabulary size.",
+    asserts="the output layer maps each pair node to the output with weights corresponding to the desired distribution; "
+            "the network replicates a trigram model",
+    formal="for symbolic n and positive T: softmax_x(sum_{i,j} log T[x,j,i] phi(b)_i phi(a)_j - 1) = T[x,a,b] (sympy; "
+           "pair unit (i, j) holds x_{t-2} = i, x_{t-1} = j, as ex3.f.stated_weights_transposed proves); end to end on "
+           "the plain network with the stated weights for every context, n <= 3, random tables",
+    requires=Verdict.PROVED,
+    params={"wiring": "transposed", "scale": 1, "max_n": 3, "hidden": SHEET_WEIGHTS},
+    assumptions=(*SOFTMAX_ASSUMPTIONS, "trusts ex3.f.stated_weights_transposed for the meaning of each pair unit"),
+    perturbations=(
+        Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
+        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+    ),
+    replay=_replay_distribution,
+)
+def replicates_trigram(wiring, scale, max_n, hidden) -> Outcome:
+    return _replicate_check(wiring, "transposed", scale, max_n, hidden=hidden)
+
+
+CLAIMS = (
+    concat_insufficient_smallest,
+    concat_insufficient_every_size,
+    exact_for_every_table,
+    exact_for_positive_tables,
+    limit_for_every_table,
+    replicates_trigram,
+)

@@ -1,0 +1,140 @@
+import itertools
+import random
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from claims.ex3 import bigram, counter, output, trigram
+from claims.ex3.network import SENTENCE, one_hot, softmax_exp
+from proofs import Status, Verdict
+from proofs.evaluate import evaluate
+
+# (a) the general bigram procedure against brute force
+
+
+def _brute_can_reach_one(tokens):
+    """Some successor function gives every step probability 1 (deterministic models are the only ones that can)."""
+    contexts = sorted(set(tokens[:-1]))
+    vocab = sorted(set(tokens))
+    for choice in itertools.product(vocab, repeat=len(contexts)):
+        succ = dict(zip(contexts, choice))
+        if all(succ[p] == n for p, n in zip(tokens, tokens[1:])):
+            return True
+    return False
+
+
+def _grid_best(tokens, denominator=6):
+    """Best likelihood over models whose probabilities are multiples of 1/denominator (a lower bound on the optimum)."""
+    contexts = sorted(set(tokens[:-1]))
+    vocab = sorted(set(tokens))
+    rows = [r for r in itertools.product(range(denominator + 1), repeat=len(vocab)) if sum(r) == denominator]
+    best = Fraction(0)
+    per_context = {}
+    for ctx in contexts:
+        score = Fraction(0)
+        for r in rows:
+            p = dict(zip(vocab, (Fraction(v, denominator) for v in r)))
+            value = Fraction(1)
+            for a, b in zip(tokens, tokens[1:]):
+                if a == ctx:
+                    value *= p[b]
+            score = max(score, value)
+        per_context[ctx] = score
+    best = Fraction(1)
+    for v in per_context.values():
+        best *= v
+    return best
+
+
+sequences = st.lists(st.sampled_from("abc"), min_size=2, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sequences)
+def test_bigram_decision_matches_brute_force(tokens):
+    analysis = bigram.analyse_bigram(tokens)
+    assert analysis.can_reach_one == _brute_can_reach_one(tokens)
+    assert analysis.can_reach_one == (analysis.max_likelihood == 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from("ab"), min_size=2, max_size=5))
+def test_bigram_best_is_at_least_every_grid_model_and_attained(tokens):
+    analysis = bigram.analyse_bigram(tokens)
+    assert analysis.max_likelihood >= _grid_best(tokens)
+    assert bigram._likelihood(analysis.best_model, tokens) == analysis.max_likelihood
+
+
+def test_sheet_sentence_analysis_explains_the_conflict():
+    analysis = bigram.analyse_bigram(SENTENCE)
+    assert not analysis.can_reach_one and analysis.max_likelihood == Fraction(1, 4)
+    assert analysis.conflicts == {"very": {"very": 1, "unimaginative": 1}}
+    assert "'very' is followed by" in analysis.explain()
+
+
+def test_show_explains_the_sentence(tmp_path):
+    from conftest import run_cli
+
+    proc = run_cli("show", "ex3.a.bigram_cannot_reach_one")
+    assert proc.returncode == 0 and "'very' is followed by 'very' (1x), 'unimaginative' (1x)" in proc.stdout
+
+
+# (c) the counter construction
+
+
+def test_counter_states_and_limit():
+    states, alphas, vocab = counter.counter_network(SENTENCE, 2, -1)
+    assert states == [one_hot(t, 9) for t in range(1, 9)]
+    assert counter.limit_likelihood(SENTENCE, alphas, vocab) == 1
+    _, broken, _ = counter.counter_network(SENTENCE, 1, -1)
+    assert counter.limit_likelihood(SENTENCE, broken, vocab) < 1
+
+
+# (f) the stated weights end to end, vocabulary sizes up to 8, every context
+
+
+@pytest.mark.parametrize("n", range(1, 9))
+def test_stated_weights_give_transposed_pairs_for_every_context(n):
+    for a, b in itertools.product(range(n), repeat=2):
+        assert trigram.first_mismatch(n, [b, a], "transposed", trigram.SHEET_WEIGHTS) is None
+        assert trigram.first_mismatch(n, [b, a], "printed", trigram.CORRECTED_WEIGHTS) is None
+    if n >= 2:
+        assert trigram.first_mismatch(n, [1, 0], "printed", trigram.SHEET_WEIGHTS) is not None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 8), st.randoms(use_true_random=False))
+def test_network_reproduces_random_trigram_tables(n, rnd):
+    """Stated hidden weights, output layer from a random positive table: every context's distribution is the table's."""
+    table = output.random_table(n, random.Random(rnd.random()))
+    for a, b in itertools.product(range(n), repeat=2):
+        got = output.network_distribution(n, table, a, b, wiring="transposed", hidden=trigram.SHEET_WEIGHTS)
+        assert got == [table[x, a, b] for x in range(n)]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 6), st.randoms(use_true_random=False))
+def test_wiring_by_printed_order_breaks_on_asymmetric_tables(n, rnd):
+    table = output.random_table(n, random.Random(rnd.random()))
+    mismatched = [(a, b) for a, b in itertools.product(range(n), repeat=2)
+                  if output.network_distribution(n, table, a, b, wiring="printed", hidden=trigram.SHEET_WEIGHTS)
+                  != [table[x, a, b] for x in range(n)]]
+    asymmetric = [(a, b) for a, b in itertools.product(range(n), repeat=2)
+                  if any(table[x, a, b] != table[x, b, a] for x in range(n))]
+    assert mismatched == asymmetric
+
+
+def test_softmax_exp_is_exact():
+    assert softmax_exp([1, 0, 1], [[Fraction(2), 5, Fraction(3)], [1, 7, 1]]) == [Fraction(6, 7), Fraction(1, 7)]
+
+
+@pytest.mark.parametrize("claim_id, status", [
+    ("ex3.a.bigram_reason", Status.ERRATUM),
+    ("ex3.c.likelihood_one_without_input", Status.ERRATUM),
+    ("ex3.e.exact_for_every_table", Status.ERRATUM),
+    ("ex3.f.hidden_representation", Status.ERRATUM),
+])
+def test_exercise_3_errata(catalogue, claim_id, status):
+    result = evaluate(catalogue.by_id(claim_id))
+    assert result.status is status and result.verdict is Verdict.REFUTED
