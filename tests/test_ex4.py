@@ -1,0 +1,72 @@
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from claims import ex4
+from proofs import Status
+from proofs.evaluate import evaluate
+
+
+def _sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def _loss_grad_numeric(T, t, x, u, w, v, residual, eps=1e-6):
+    """dl/dh^(t) by central differences on a plain float network, loss l = y."""
+    def forward(bump):
+        h = _sigmoid(u * x) - 0.5
+        for k in range(1, T):
+            if k == t:
+                h += bump
+            h = _sigmoid(w * h) - 0.5 + (h if residual else 0)
+        if t == T:
+            h += bump
+        return v * h
+    return (forward(eps) - forward(-eps)) / (2 * eps)
+
+
+def _trajectory(T, x, u, w, residual):
+    hs = [None, _sigmoid(u * x) - 0.5]
+    for k in range(1, T):
+        hs.append(_sigmoid(w * hs[k]) - 0.5 + (hs[k] if residual else 0))
+    return hs
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(2, 6), st.floats(-2, 2), st.floats(-2, 2), st.floats(-6, 6), st.floats(-2, 2), st.booleans())
+def test_recurrence_matches_numeric_differentiation(T, x, u, w, v, residual):
+    hs = _trajectory(T, x, u, w, residual)
+    for t in range(1, T):
+        s = _sigmoid(w * hs[t])
+        factor = s * (1 - s) * w + (1 if residual else 0)
+        lhs = _loss_grad_numeric(T, t, x, u, w, v, residual)
+        rhs = _loss_grad_numeric(T, t + 1, x, u, w, v, residual) * factor
+        assert lhs == pytest.approx(rhs, rel=1e-4, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-10, 10), st.integers(1, 20))
+def test_zero_input_gradient_is_geometric(w, k):
+    """At x = 0 the gradient k steps back is (w/4)^k times the last one, as the regimes assume."""
+    T = k + 1
+    eps = 1e-7 / max(1.0, abs(w / 4) ** k)
+    numeric = _loss_grad_numeric(T, 1, 0.0, 1.0, w, 1.0, False, eps=eps)
+    assert numeric == pytest.approx((w / 4) ** k, rel=1e-3, abs=1e-8)
+
+
+def test_plot_data_on_both_sides_of_each_threshold(catalogue):
+    plain = evaluate(catalogue.by_id("ex4.b.vanish_explode_corrected")).evidence["plot"]
+    assert set(plain["series"]) == {"w=-5", "w=-4", "w=-3", "w=3", "w=4", "w=5"}
+    assert plain["series"]["w=5"][-1] > 1 > plain["series"]["w=3"][-1]
+    residual = evaluate(catalogue.by_id("ex4.c.stable_set")).evidence
+    assert residual["exact_sets"]["neither"] == "{-8, 0}"
+    assert residual["plot"]["series"]["w=0"] == [1.0] * 21
+
+
+def test_vanish_explode_erratum_and_sets(catalogue):
+    literal = evaluate(catalogue.by_id("ex4.b.vanish_explode"))
+    assert literal.status is Status.ERRATUM and float(literal.evidence["counterexample"]["w"]) <= -4
+    corrected = evaluate(catalogue.by_id("ex4.b.vanish_explode_corrected")).evidence["exact_sets"]
+    assert corrected == {"vanishes": "Interval.open(-4, 4)", "explodes": "Union(Interval.open(-oo, -4), Interval.open(4, oo))",
+                         "neither": "{-4, 4}"}

@@ -1,0 +1,96 @@
+import math
+import random
+from fractions import Fraction
+
+import pytest
+import sympy
+from hypothesis import given, settings, strategies as st
+
+from claims import ex5
+
+
+def _net(n, steps, rng):
+    Ws = [[[rng.uniform(-1.5, 1.5) for _ in range(n)] for _ in range(n)] for _ in range(steps)]
+    cs = [[rng.uniform(-1, 1) for _ in range(n)] for _ in range(steps)]
+    h = [rng.uniform(-1, 1) for _ in range(n)]
+    g = [rng.uniform(-1, 1) for _ in range(n)]
+    return Ws, cs, h, g
+
+
+def _forward(Ws, cs, h):
+    zs = []
+    for W, c in zip(Ws, cs):
+        z = [sum(a * b for a, b in zip(row, h)) + ci for row, ci in zip(W, c)]
+        zs.append(z)
+        h = [math.tanh(v) for v in z]
+    return h, zs
+
+
+def _numeric_grad(Ws, cs, h, g, eps=1e-6):
+    out = []
+    for m in range(len(h)):
+        up, down = list(h), list(h)
+        up[m] += eps
+        down[m] -= eps
+        fu = sum(a * b for a, b in zip(g, _forward(Ws, cs, up)[0]))
+        fd = sum(a * b for a, b in zip(g, _forward(Ws, cs, down)[0]))
+        out.append((fu - fd) / (2 * eps))
+    return out
+
+
+def _formula(name, Ws, cs, h, g):
+    _, zs = _forward(Ws, cs, h)
+    Ds = [sympy.diag(*[1 - math.tanh(v) ** 2 for v in z]) for z in zs]
+    col = ex5.FORMULAS[name](sympy.Matrix(g), [sympy.Matrix(W) for W in Ws], Ds)
+    return [float(v) for v in col]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 4), st.integers(0, 10**6))
+def test_corrected_product_matches_numeric_differentiation(n, steps, seed):
+    Ws, cs, h, g = _net(n, steps, random.Random(seed))
+    assert _formula("column", Ws, cs, h, g) == pytest.approx(_numeric_grad(Ws, cs, h, g), rel=1e-4, abs=1e-6)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 4), st.integers(0, 10**6))
+def test_printed_product_misses_on_random_networks(n, seed):
+    Ws, cs, h, g = _net(n, 1, random.Random(seed))
+    assert _formula("printed", Ws, cs, h, g) != pytest.approx(_numeric_grad(Ws, cs, h, g), rel=1e-3, abs=1e-4)
+
+
+def _rand(rng, n):
+    return [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(n)] for _ in range(n)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 5), st.integers(0, 10**6))
+def test_lemmas_on_larger_matrices(n, seed):
+    """The operator-norm lemmas the bounds trust, on sizes beyond the claims' samples (floating point)."""
+    rng = random.Random(seed)
+    A, B = _rand(rng, n), _rand(rng, n)
+    v = [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]
+    fA = [[float(x) for x in row] for row in A]
+    Av = [sum(a * float(x) for a, x in zip(row, v)) for row in fA]
+    assert math.sqrt(sum(x * x for x in Av)) <= ex5.float_norm(fA) * math.sqrt(sum(float(x) ** 2 for x in v)) * (1 + 1e-6) + 1e-9
+    assert ex5.float_norm([list(c) for c in zip(*fA)]) == pytest.approx(ex5.float_norm(fA), rel=1e-6)
+    Q = ex5.cayley_orthogonal(A)
+    assert ex5._gram(Q) == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    QB = [[float(x) for x in row] for row in ex5._mm(Q, B)]
+    assert ex5.float_norm(QB) == pytest.approx(ex5.float_norm([[float(x) for x in row] for row in B]), rel=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 4), st.integers(0, 10**6))
+def test_exact_norm_comparison_agrees_with_floats(n, seed):
+    rng = random.Random(seed)
+    A = _rand(rng, n)
+    norm_sq = ex5.float_norm([[float(x) for x in row] for row in A]) ** 2
+    for scale in (Fraction(9, 10), Fraction(11, 10)):
+        bound = Fraction(norm_sq) * scale
+        assert ex5.norm_sq_at_least(A, bound) == (scale < 1)
+
+
+def test_true_gradient_is_exact_forward_mode():
+    W = [[Fraction(0), Fraction(1)], [Fraction(0), Fraction(0)]]
+    assert ex5.true_gradient([W], [[Fraction(1), Fraction(-3, 4)]], [0, 0], [1, 0]) == [0, 2]
