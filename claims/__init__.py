@@ -1,12 +1,13 @@
 """The seed pack: claims of the week-7 exercise sheet (ConvNets, RNNs, gradient flow, multi-task learning)."""
 
-from claims import ex1, ex2, ex3, ex4, ex5
+from claims import ex1, ex2, ex3, ex4, ex5, ex6
 
-CLAIMS = (*ex1.CLAIMS, *ex2.CLAIMS, *ex3.CLAIMS, *ex4.CLAIMS, *ex5.CLAIMS)
+CLAIMS = (*ex1.CLAIMS, *ex2.CLAIMS, *ex3.CLAIMS, *ex4.CLAIMS, *ex5.CLAIMS, *ex6.CLAIMS)
 
 # sympy imports these on first use inside delta sums, limits and simplification; the runner imports
 # them once before it forks the checks, instead of once in every check.
 PRELOAD = (
+    "numpy",
     "sympy.assumptions.wrapper",
     "sympy.combinatorics",
     "sympy.concrete.delta",

@@ -7,11 +7,12 @@ from typing import Any, Callable, Mapping, Optional
 from proofs.model import Outcome
 from proofs.verdicts import Verdict
 from solvers.enumerate import ExhaustAnswer
+from solvers.experiment import PairedTest
 from solvers.sampling import SampleAnswer
 from solvers.smt import SmtAnswer
 from solvers.symbolic import IdentityAnswer
 
-__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "combine"]
+__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "combine"]
 
 
 def _smt_evidence(answer: SmtAnswer, evidence: Optional[Mapping[str, Any]]) -> dict:
@@ -67,6 +68,22 @@ def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = 
     if answer.holds is False:
         return Outcome(Verdict.REFUTED, "sympy", ev, witness=dict(answer.point), reason="sides differ at an exact point")
     return Outcome(Verdict.UNKNOWN, "sympy", ev, reason="simplification did not settle the identity")
+
+
+def experiment(test: PairedTest, *, alpha: float, evidence: Optional[Mapping[str, Any]] = None,
+               witness: Optional[Mapping[str, Any]] = None) -> Outcome:
+    """A claimed positive effect: supported when significant at alpha with the interval above 0; refuted when the
+    opposite effect is significant; otherwise unknown (an inconclusive experiment never passes)."""
+    stats = {"pairs": test.n, "effect": test.mean, "sd": test.sd, "ci95": [test.ci_low, test.ci_high],
+             "p_effect_positive": test.p_greater, "p_effect_negative": test.p_less, "alpha": alpha,
+             "resamples": test.resamples, "stats_seed": test.seed}
+    ev = {**(evidence or {}), "test": stats}
+    if test.p_greater < alpha and test.ci_low > 0:
+        return Outcome(Verdict.SUPPORTED, "experiment", ev, reason=f"effect {test.mean:.4g} > 0, p = {test.p_greater:.2g} < {alpha}")
+    if test.p_less < alpha and test.ci_high < 0:
+        return Outcome(Verdict.REFUTED, "experiment", ev, witness=witness,
+                       reason=f"the opposite effect is significant: {test.mean:.4g} < 0, p = {test.p_less:.2g}")
+    return Outcome(Verdict.UNKNOWN, "experiment", ev, reason=f"inconclusive: effect {test.mean:.4g}, p = {test.p_greater:.2g}")
 
 
 def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:

@@ -1,0 +1,73 @@
+import math
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from claims.ex6 import experiments, formal
+from proofs import Verdict
+from proofs.evaluate import evaluate
+
+
+def _numeric_losses(w, x, targets, mask_dog=True):
+    """A plain float implementation of the forked network with tanh units and squared losses."""
+    t = math.tanh
+    h1 = t(w["shared"][0] * x + w["shared"][1])
+    h2 = t(h1 * w["shared"][1] + w["shared"][0])
+    a = t(w["branch_a"][0] * h2 + w["branch_a"][1])
+    b = t(w["branch_b"][0] * h2 + w["branch_b"][1])
+    out = {"breed": w["breed_head"][0] * a + w["breed_head"][1], "gender": w["gender_head"][0] * a + w["gender_head"][1],
+           "dog": w["dog_head"][0] * a + w["dog_head"][1], "time": w["time_head"][0] * b + w["time_head"][1]}
+    sq = {k: (v - targets[k]) ** 2 / 2 for k, v in out.items()}
+    return {"cat": sq["breed"] + sq["gender"] + sq["time"] + (0 if mask_dog else sq["dog"]), "dog": sq["dog"], **sq}
+
+
+def _grad(w, x, targets, which, group, eps=1e-6):
+    up = {g: list(v) for g, v in w.items()}
+    down = {g: list(v) for g, v in w.items()}
+    up[group][0] += eps
+    down[group][0] -= eps
+    return (_numeric_losses(up, x, targets)[which] - _numeric_losses(down, x, targets)[which]) / (2 * eps)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_numeric_network_has_the_proved_gradient_structure(seed):
+    rng = random.Random(seed)
+    w = {g: [rng.uniform(-2, 2), rng.uniform(-2, 2)] for g in formal.GROUPS}
+    x = rng.uniform(-2, 2)
+    targets = {k: rng.uniform(-1, 1) for k in ("breed", "gender", "time", "dog")}
+    assert _grad(w, x, targets, "cat", "dog_head") == 0
+    for group in ("breed_head", "gender_head", "time_head", "branch_b"):
+        assert _grad(w, x, targets, "dog", group) == 0
+    for task, groups in formal.FORK_REACH.items():
+        for group in formal.GROUPS[:-1]:
+            if group not in groups:
+                assert _grad(w, x, targets, task, group) == 0
+
+
+def test_parameter_formulas_match_counting():
+    for widths in [(3, 4, 5, 2, 3, 7, 2, 4), (10, 8, 6, 4, 2, 5, 2, 3)]:
+        assert formal.fork_parameters(*widths) == formal.count_parameters(formal._instance_layers(widths, True))
+        assert formal.separate_parameters(*widths) == formal.count_parameters(formal._instance_layers(widths, False))
+
+
+def test_experiments_are_deterministic():
+    for name in experiments.SETUPS:
+        assert experiments.run_seed(name, 3) == experiments.run_seed(name, 3)
+
+
+@pytest.mark.parametrize("claim_id", ["ex6.a.shared_features_favour_sharing", "ex6.b.disjoint_features_favour_separate",
+                                      "ex6.b.overfitting_favours_sharing"])
+def test_experiments_report_their_statistics(catalogue, claim_id):
+    result = evaluate(catalogue.by_id(claim_id))
+    assert result.verdict is Verdict.SUPPORTED
+    test = result.evidence["test"]
+    assert test["pairs"] == 30 and test["ci95"][0] > 0 and test["p_effect_positive"] < test["alpha"]
+    assert result.evidence["setup"]["d"] == 20 and len(result.evidence["effects"]) == 30
+
+
+def test_an_experiment_never_proves():
+    from proofs.verdicts import classify, Status
+
+    assert classify(Verdict.SUPPORTED, requires=Verdict.PROVED, erratum=False)[0] is Status.FAIL
