@@ -208,6 +208,7 @@ CONV = {"n": 256, "k": 3, "stride": 1, "pad": 1, "filters": 3}
         Perturbation("units_3x258", {"asserted_units": 258 * 258 * 3}, "units counted on the padded size"),
     ),
     replay=_replay_counts,
+    formulas=("Eq(n_out, (n_in + 2*p - k)/s + 1)", "Eq(units, n_out**2*f)"),
 )
 def conv_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
     side = conv_side(n, k, stride, pad)
@@ -237,6 +238,7 @@ def conv_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Out
         Perturbation("per_position", {"asserted_params": 196608 * 10}, "a separate filter per position"),
     ),
     replay=_replay_counts,
+    formulas=("Eq(params, f*(k**2*c_in + 1))",),
 )
 def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) -> Outcome:
     computed = {"params": filters * (k * k * in_channels + (1 if bias else 0))}
@@ -261,6 +263,7 @@ def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) 
         Perturbation("window_3", {"k": 3}, "3 x 3 windows"),
     ),
     replay=_replay_counts,
+    formulas=("Eq(n_out, (n_in - k)/s + 1)", "Eq(units, n_out**2*f)"),
 )
 def pool_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
     return conv_units.check(n, k, stride, pad, filters, asserted_side, asserted_units)
@@ -340,6 +343,7 @@ MAX_ASSUMPTIONS = (
         Perturbation("g_other_1", {"g_other": 1}, "dy/dz_j = 1"),
     ),
     replay=_replay_one_sided,
+    formulas=("Eq(y, Max(z_1, z_2, z_3, z_4))",),
 )
 def max_pool_derivative(g_star, g_other) -> Outcome:
     zs = z3.Reals("z0 z1 z2 z3")

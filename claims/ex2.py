@@ -209,6 +209,7 @@ def _replay_stated(witness, **_):
         Perturbation("outputs_1110101", {"outputs": "1110101"}, "outputs copy the inputs"),
     ),
     replay=_replay_stated,
+    formulas=("Eq(h(t), f(w_1*x(t) + w_2*h(t - 1) + b_2))", "Eq(y(t), w_3*h(t) + b_3)"),
 )
 def example_sequence(weights, inputs, outputs) -> Outcome:
     xs = [int(c) for c in inputs]

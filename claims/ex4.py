@@ -183,6 +183,7 @@ RECURRENCE_PERTURBATIONS = (
     assumptions=ASSUMPTIONS,
     perturbations=RECURRENCE_PERTURBATIONS,
     replay=_replay_recurrence,
+    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*Derivative(phi(z(t)), z(t))*w)",),
 )
 def backward_recurrence(formula, residual) -> Outcome:
     return _recurrence_check(formula, residual)
@@ -199,6 +200,7 @@ def backward_recurrence(formula, residual) -> Outcome:
     assumptions=ASSUMPTIONS,
     perturbations=(*RECURRENCE_PERTURBATIONS, Perturbation("minus_one", {"formula": "dphi(z_t) w - 1"}, "- 1 for + 1")),
     replay=_replay_recurrence,
+    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*(Derivative(phi(z(t)), z(t))*w + 1))",),
 )
 def residual_recurrence(formula, residual) -> Outcome:
     return _recurrence_check(formula, residual)
@@ -248,6 +250,7 @@ def zero_input_states(shift, stated) -> Outcome:
     perturbations=(Perturbation("half", {"stated": HALF}, "phi'(0) = 1/2"),),
     replay=lambda witness, *, stated: Replay(sympy.Rational(1, 4) == stated,
                                              {"sigma(0) (1 - sigma(0))": "1/4", "stated": str(stated)}),
+    formulas=("Eq(phi(z), 1/(1 + exp(-z)) - 1/2)", "Eq(Subs(Derivative(phi(z), z), z, 0), 1/4)"),
 )
 def phi_prime_zero(stated) -> Outcome:
     value = sympy.simplify(dphi(sympy.Integer(0)))
@@ -273,6 +276,7 @@ def _replay_alpha(witness, *, alpha, **_):
     assumptions=ASSUMPTIONS,
     perturbations=(Perturbation("alpha_5", {"alpha": 5}, "alpha = 5"),),
     replay=_replay_alpha,
+    formulas=("Eq(Derivative(phi(z), z)*alpha, 1)", "Eq(alpha, 4)"),
 )
 def alpha(alpha) -> Outcome:
     w = sympy.Symbol("w", real=True)

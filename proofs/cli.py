@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -13,7 +13,8 @@ from typing import Optional, Sequence, TextIO
 from proofs import __version__
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
-from proofs.report import TextReporter, json_report, use_colour, write_atomically
+from proofs.report import tool_versions, use_colour, write_atomically
+from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
 from proofs.verdicts import ExitCode, Status
 
@@ -56,8 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", parents=[common], help="check claims and report verdicts")
     check.add_argument("selectors", nargs="+", metavar="SELECTOR", help="`all`, a claim id, a prefix such as ex2, or a glob")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--output", type=Path, metavar="FILE", help="write the report here (whole or not at all)")
+    check.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
+                       help="report format, repeatable: text (default), json, markdown, junit, html")
+    check.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
+                       help="write the k-th --format's report here, whole or not at all (repeatable)")
+    check.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
     check.add_argument("--strict", action="store_true", help="acknowledged errata fail too")
     check.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
@@ -75,46 +79,79 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _destinations(args) -> list[tuple[str, Optional[Path]]]:
+    """Pair the k-th --output with the k-th --format; formats without an output go to standard output."""
+    formats = list(args.formats) or ["text"]
+    if len(args.outputs) > len(formats):
+        raise UsageError(f"{len(args.outputs)} --output files for {len(formats)} --format(s): give one --format per --output")
+    pairs = [(fmt, args.outputs[k] if k < len(args.outputs) else None) for k, fmt in enumerate(formats)]
+    if sum(path is None for _, path in pairs) > 1:
+        raise UsageError("only one report can go to standard output: give --output for the others")
+    if args.report_dir is not None:
+        if not args.report_dir.is_dir():
+            raise UsageError(f"--report-dir {args.report_dir}: not a directory")
+        pairs += [(name, args.report_dir / cls.filename) for name, cls in FORMATS.items()]
+    return pairs
+
+
 def _check(args, catalogue: Catalogue, out: TextIO) -> int:
     claims = select(catalogue, args.selectors)
     if not claims:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
+    destinations = _destinations(args)
     catalogue.warm()
-    text = args.format == "text"
     rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims)])
-    reporter = TextReporter(out, verbosity=args.verbose - args.quiet, colour=use_colour(out), rerun=rerun)
-    stream_text = text and args.output is None
+    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun, tool=tool_versions())
+    verbosity = args.verbose - args.quiet
+    writers = []
+    for fmt, path in destinations:
+        colour = path is None and use_colour(out)
+        writers.append((writer_for(fmt, context, verbosity=verbosity, colour=colour), path, []))
+    summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_md:
+        writers.append((writer_for("markdown", context), Path(summary_md), None))
+
+    def emit(result) -> None:
+        for writer, path, chunks in writers:
+            text = writer.add(result)
+            if path is None:
+                out.write(text)
+                out.flush()
+            elif chunks is not None:
+                chunks.append(text)
+
     outcome = run(
         [Task(c) for c in claims],
         timeout=args.timeout,
         jobs=args.jobs or default_jobs(),
         strict=args.strict,
         memory_mb=args.memory_mb,
-        on_result=reporter.result if stream_text else None,
+        on_result=emit,
     )
-    if text:
-        if args.output is None:
-            reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
+    for writer, path, chunks in writers:
+        tail = writer.finish(outcome.seconds, outcome.interrupted)
+        if path is None:
+            out.write(tail)
+        elif chunks is None:  # the CI job summary is appended to, as GitHub expects
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(tail)
         else:
-            buffer = io.StringIO()
-            file_reporter = TextReporter(buffer, verbosity=args.verbose - args.quiet, rerun=rerun)
-            for r in outcome.results:
-                file_reporter.result(r)
-            file_reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
-            write_atomically(args.output, buffer.getvalue())
-            reporter.summary(outcome.results, outcome.seconds, outcome.interrupted)
-    else:
-        document = json.dumps(json_report(outcome.results, outcome.seconds, interrupted=outcome.interrupted), indent=2) + "\n"
-        if args.output is None:
-            out.write(document)
-        else:
-            write_atomically(args.output, document)
+            write_atomically(path, "".join(chunks) + tail)
+    if not any(path is None for _, path, _ in writers):
+        out.write(_summary_line(context, outcome, out))
     if outcome.interrupted:
         return ExitCode.INTERRUPTED
     if any(r.status is Status.FAIL for r in outcome.results):
         return ExitCode.FAILURES
     return ExitCode.OK
+
+
+def _summary_line(context, outcome, out) -> str:
+    text = writer_for("text", context, colour=use_colour(out))
+    for r in outcome.results:
+        text.results.append(r)
+    return text.finish(outcome.seconds, outcome.interrupted)
 
 
 def _list(catalogue: Catalogue, out: TextIO) -> int:

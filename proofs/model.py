@@ -150,6 +150,8 @@ class Claim:
     perturbations: tuple[Perturbation, ...] = ()
     # Evaluates the claim's predicate at a witness, independently of the solver: replay(witness, **params).
     replay: Optional[Callable[..., Replay]] = None
+    # The material's formulas in sympy syntax, for reports that render mathematics.
+    formulas: tuple[str, ...] = ()
     # Where the claim is defined, for reports.
     file: str = ""
     line: int = 0
@@ -199,6 +201,7 @@ def claim(
     erratum: Optional[Erratum] = None,
     perturbations: tuple[Perturbation, ...] = (),
     replay: Optional[Callable[..., Replay]] = None,
+    formulas: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., Outcome]], Claim]:
     """Decorate a check function to make it a Claim, recording where it is defined."""
 
@@ -217,6 +220,7 @@ def claim(
             erratum=erratum,
             perturbations=tuple(perturbations),
             replay=replay,
+            formulas=tuple(formulas),
             file=inspect.getsourcefile(check) or "",
             line=inspect.getsourcelines(check)[1],
         )

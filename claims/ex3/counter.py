@@ -83,6 +83,7 @@ COUNTER_ASSUMPTIONS = (
         Perturbation("bias_plus_1", {"bias": 1}, "hidden biases +1"),
     ),
     replay=_replay_limit,
+    formulas=("Eq(L(a), (1 + 7*exp(-a))**(-8))", "Eq(Limit(L(a), a, oo), 1)"),
 )
 def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     states, alphas, vocab = counter_network(tokens, shift_weight, bias)

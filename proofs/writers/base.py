@@ -1,0 +1,55 @@
+"""What every writer shares: the context of a run and the writer interface."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Mapping, Optional
+
+from proofs.model import Claim, Result
+from proofs.verdicts import Status
+
+__all__ = ["ReportContext", "Writer", "summary"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportContext:
+    """Built by the CLI for one run: what writers may need beyond the results themselves."""
+
+    # claims by id, for the formal statement, formulas and corrected claims
+    claims: Mapping[str, Claim] = dataclasses.field(default_factory=dict)
+    # the command that reruns one claim, without its id
+    rerun: str = "python -m proofs check"
+    # versions of the tool, python, z3 and sympy
+    tool: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def claim_of(self, result: Result) -> Optional[Claim]:
+        return self.claims.get(result.id.split("~")[0])
+
+    def rerun_command(self, result: Result) -> str:
+        return f"{self.rerun} {result.id.split('~')[0]}"
+
+
+def summary(results, seconds: float) -> dict[str, Any]:
+    counts = {s.value: 0 for s in Status}
+    for r in results:
+        counts[r.status.value] += 1
+    return {"total": len(results), **counts, "seconds": round(seconds, 3)}
+
+
+class Writer:
+    """One report format. `add` takes each result in order and returns text to emit now ("" for formats that
+    need every result first); `finish` returns the rest. The report is everything returned, concatenated."""
+
+    format: ClassVar[str] = ""
+    filename: ClassVar[str] = ""
+
+    def __init__(self, context: ReportContext, **options: Any) -> None:
+        self.context = context
+        self.results: list[Result] = []
+
+    def add(self, result: Result) -> str:
+        self.results.append(result)
+        return ""
+
+    def finish(self, seconds: float, interrupted: bool = False) -> str:
+        raise NotImplementedError

@@ -1,0 +1,49 @@
+"""JUnit XML: one test case per claim, for CI test tabs."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from proofs.verdicts import Status, Verdict
+from proofs.writers.base import Writer, summary
+from proofs.writers.text import format_values
+
+__all__ = ["JunitWriter"]
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, even escaped: replace them."""
+    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 else "\ufffd" for ch in str(text))
+
+
+class JunitWriter(Writer):
+    format = "junit"
+    filename = "junit.xml"
+
+    def finish(self, seconds: float, interrupted: bool = False) -> str:
+        s = summary(self.results, seconds)
+        failures = sum(r.status is Status.FAIL and r.verdict is Verdict.REFUTED for r in self.results)
+        errors = sum(r.status is Status.FAIL and r.verdict is not Verdict.REFUTED for r in self.results)
+        skipped = s["erratum"]
+        suites = ET.Element("testsuites", tests=str(s["total"]), failures=str(failures), errors=str(errors),
+                            skipped=str(skipped), time=f"{seconds:.3f}")
+        suite = ET.SubElement(suites, "testsuite", name="proofs", tests=str(s["total"]), failures=str(failures),
+                              errors=str(errors), skipped=str(skipped), time=f"{seconds:.3f}")
+        for r in self.results:
+            case = ET.SubElement(suite, "testcase", classname=f"ex{r.exercise}", name=_clean(r.id), time=f"{r.seconds:.3f}")
+            detail = []
+            if "counterexample" in r.evidence:
+                detail.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
+            if r.evidence.get("replay", {}).get("sides"):
+                detail.append(f"evaluated: {format_values(r.evidence['replay']['sides'])}")
+            detail.append(f"rerun: {self.context.rerun_command(r)}")
+            body = _clean("\n".join(detail))
+            if r.status is Status.ERRATUM:
+                ET.SubElement(case, "skipped", message=_clean(f"erratum of the material: {r.erratum}"))
+            elif r.status is Status.FAIL:
+                tag = "failure" if r.verdict is Verdict.REFUTED else "error"
+                element = ET.SubElement(case, tag, message=_clean(f"{r.verdict.value}: {r.reason}"), type=r.verdict.value)
+                element.text = body
+            ET.SubElement(case, "system-out").text = _clean(r.statement)
+        ET.indent(suites)
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

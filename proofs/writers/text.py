@@ -1,0 +1,77 @@
+"""The terminal report: one line per claim, details where they matter, a closing summary line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping
+
+from proofs.model import Result
+from proofs.verdicts import Status
+from proofs.writers.base import Writer, summary
+
+__all__ = ["TextWriter", "format_values"]
+
+_COLOURS = {Status.PASS: "32", Status.ERRATUM: "33", Status.FAIL: "31"}
+
+
+def format_values(values: Mapping[str, Any]) -> str:
+    """`a = 1, b = 1/2` with every value, nested mappings flattened with dotted names."""
+    parts = []
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            parts.append(format_values({f"{key}.{k}": v for k, v in value.items()}))
+        else:
+            parts.append(f"{key} = {json.dumps(value) if isinstance(value, str) and not value else value}")
+    return ", ".join(parts)
+
+
+class TextWriter(Writer):
+    format = "text"
+    filename = "report.txt"
+
+    def __init__(self, context, *, verbosity: int = 0, colour: bool = False, **options: Any) -> None:
+        super().__init__(context)
+        self.verbosity = verbosity
+        self.colour = colour
+        self.width = 48
+
+    def _paint(self, text: str, status: Status) -> str:
+        return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if self.colour else text
+
+    def add(self, r: Result) -> str:
+        self.results.append(r)
+        if self.verbosity < 0 and r.status is Status.PASS:
+            return ""
+        status = self._paint(f"{r.status.value:<8}", r.status)
+        lines = [f"{r.id:<{self.width}} {r.verdict.value:<11} {status} {r.seconds:6.2f}s"]
+        lines += [f"    {line}" for line in self.details(r)]
+        return "\n".join(lines) + "\n"
+
+    def details(self, r: Result) -> Iterable[str]:
+        if r.status is Status.PASS and r.verdict.value != "refuted" and self.verbosity <= 0:
+            return
+        if r.status is Status.FAIL or self.verbosity > 0:
+            yield f"reason: {r.reason}"
+        if r.erratum:
+            yield f"erratum: {r.erratum}"
+        ev = r.evidence
+        if "counterexample" in ev:
+            yield f"counterexample: {format_values(ev['counterexample'])}"
+        if "replay" in ev and ev["replay"].get("sides"):
+            yield f"evaluated: {format_values(ev['replay']['sides'])}"
+        if self.verbosity > 0:
+            if "witness" in ev:
+                yield f"witness: {format_values(ev['witness'])}"
+            for key, value in ev.items():
+                if key not in ("counterexample", "witness", "replay"):
+                    yield f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
+            for a in r.assumptions:
+                yield f"assumes: {a}"
+        yield f"rerun: {self.context.rerun_command(r)}"
+
+    def finish(self, seconds: float, interrupted: bool = False) -> str:
+        s = summary(self.results, seconds)
+        head = "interrupted: " if interrupted else ""
+        line = f"{head}{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail in {seconds:.2f}s"
+        worst = Status.FAIL if s["fail"] or interrupted else (Status.ERRATUM if s["erratum"] else Status.PASS)
+        return self._paint(line, worst) + "\n"

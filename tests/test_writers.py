@@ -1,0 +1,174 @@
+"""Every report format, from the same results: structure, counts, escaping, and the page as a browser shows it."""
+
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, ROOT, run_cli
+from proofs.writers import FORMATS
+from proofs.writers.markdown import cell, fenced
+
+HOSTILE = ["--claims", str(GOLDEN / "hostile"), "--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false")]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """One run writing every format: the seed pack plus golden packs that pass, fail and misbehave in their text."""
+    out = tmp_path_factory.mktemp("reports")
+    summary = out / "step-summary.md"
+    summary.write_text("previous content\n")
+    proc = run_cli("check", "all", *HOSTILE, "--report-dir", str(out), "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 1, proc.stderr  # the golden false and hostile claims fail
+    return out, json.loads((out / "report.json").read_text())
+
+
+def test_every_format_is_written(reports):
+    out, _ = reports
+    assert sorted(p.name for p in out.iterdir() if p.name != "step-summary.md") == sorted(c.filename for c in FORMATS.values())
+
+
+def test_junit_counts_with_a_junit_library(reports):
+    junitparser = pytest.importorskip("junitparser", reason="junitparser is in the test extra")
+    out, report = reports
+    xml = junitparser.JUnitXml.fromfile(str(out / "junit.xml"))
+    suite = next(iter(xml))
+    results = report["results"]
+    fails = [r for r in results if r["status"] == "fail"]
+    assert suite.tests == len(results)
+    assert suite.failures == sum(r["verdict"] == "refuted" for r in fails)
+    assert suite.errors == sum(r["verdict"] != "refuted" for r in fails)
+    assert suite.skipped == sum(r["status"] == "erratum" for r in results)
+    cases = {case.name: case for case in suite}
+    assert cases["ex2.weights.all_sequences"].classname == "ex2"
+    erratum = cases["ex2.nonunique.output_params"]
+    assert isinstance(erratum.result[0], junitparser.Skipped) and "erratum" in erratum.result[0].message
+    failed = cases["ex91.a.square_is_linear"]
+    assert isinstance(failed.result[0], junitparser.Failure) and "counterexample: x = " in failed.result[0].text
+
+
+def test_markdown_table_and_sections(reports):
+    out, report = reports
+    md = (out / "report.md").read_text()
+    rows = [line for line in md.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(report["results"])
+    assert all(line.count(" | ") == 3 for line in rows)
+    assert "### Errata in the material" in md and "### Failures" in md
+    assert "rerun: python -m proofs check" in md and "counterexample: x = " in md
+
+
+def test_github_step_summary_is_appended(reports):
+    out, _ = reports
+    text = (out / "step-summary.md").read_text()
+    assert text.startswith("previous content\n") and "## proofs report" in text
+
+
+def test_hostile_text_is_escaped_everywhere(reports):
+    out, _ = reports
+    page = (out / "report.html").read_text()
+    assert "<script>alert" not in page and page.count("<script>") == 1
+    assert "&lt;script&gt;alert" in page
+    ET.fromstring((out / "junit.xml").read_text().split("\n", 1)[1])  # well-formed despite ]]> and control characters
+    md = (out / "report.md").read_text()
+    outside_fences = re.sub(r"^(`{3,})[^\n]*\n.*?^\1$", "", md, flags=re.S | re.M)
+    assert "<script>" not in outside_fences and "&lt;script&gt;" in outside_fences and "\\|" in md
+    assert "````\n" in md  # the fence outgrows the ``` inside the claim's text
+    hostile_rows = [line for line in md.splitlines() if "ex97" in line and line.startswith("| ")]
+    assert all(line.count(" | ") == 3 for line in hostile_rows)
+
+
+def test_markdown_helpers():
+    assert cell("a|b `c` <d>") == "a\\|b \\`c\\` &lt;d&gt;"
+    block = fenced("x ```` y")
+    assert block.startswith("`````\n") and block.endswith("\n`````")
+
+
+def test_html_has_math_plots_filters_and_pairs(reports):
+    out, _ = reports
+    page = (out / "report.html").read_text()
+    assert page.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') >= 10
+    assert 'data-filter="fail"' in page and 'data-status="erratum"' in page
+    assert "corrected: ex1.d.max_pool_derivative_unique_max" in page
+    if shutil.which("python3") and _has_matplotlib():
+        assert page.count('<svg role="img"') >= 3
+    assert "http://" not in page.replace("http://www.w3.org/", "") and "https://" not in page
+
+
+def _has_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_html_without_matplotlib_says_plots_are_unavailable(monkeypatch):
+    from proofs.writers import html, plots
+    from proofs.writers.base import ReportContext
+
+    monkeypatch.setattr(plots, "available", lambda: False)
+    page = html.HtmlWriter(ReportContext()).finish(0.0)
+    assert "Plots are unavailable" in page
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--format", "json", "--format", "html"), "only one report can go to standard output"),
+    (("--output", "a", "--output", "b"), "--output files for 1 --format"),
+    (("--format", "pdf"), "invalid choice"),
+])
+def test_format_usage_errors(args, words):
+    proc = run_cli("check", "ex1.b", *args)
+    assert proc.returncode == 4 and words in proc.stderr
+
+
+def test_formats_pair_with_outputs(tmp_path):
+    proc = run_cli("check", "ex1.b", "--format", "junit", "--output", str(tmp_path / "j.xml"),
+                   "--format", "markdown", "--output", str(tmp_path / "r.md"), "--format", "json")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["summary"]["total"] == 2
+    assert (tmp_path / "j.xml").read_text().startswith("<?xml") and (tmp_path / "r.md").read_text().startswith("## proofs")
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def test_html_report_in_a_headless_browser(reports):
+    """The page loads with no console errors and no network requests; math has a size; plots are drawn."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
+    browser_path = _chromium()
+    if browser_path is None:
+        pytest.skip("Chromium is not installed and could not be (Debian package chromium)")
+    out, _ = reports
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=args)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "report.html").as_uri())
+        sizes = page.evaluate("[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width * m.getBoundingClientRect().height)")
+        plots = page.evaluate("document.querySelectorAll('svg.plot').length")
+        page.uncheck('input[data-filter="pass"]')
+        hidden = page.evaluate("[...document.querySelectorAll('section.claim[data-status=pass]')].every(s => s.hidden)")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+        browser.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith("file:")] == []
+    assert sizes and all(s > 0 for s in sizes)
+    assert hidden
+    if _has_matplotlib():
+        assert plots >= 3
