@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import z3
 
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
 from solvers.enumerate import exhaust
 from solvers.linear import Constraint, feasible
@@ -89,7 +89,8 @@ def first_violation(w: Mapping, h0=0) -> Optional[list[int]]:
     return explore(w, h0)[0]
 
 
-def _replay_sequence(witness, *, h0=0, **_):
+def _replay_sequence(witness, *, weights, h0=0, **_):
+    expect(witness, weights=_weights(weights))
     xs = [int(c) for c in witness["inputs"]]
     got, want = run(witness["weights"], xs, h0), behaviour(xs)
     return Replay(got == want, {"network": [str(v) for v in got], "behaviour": _bits(want)})
@@ -188,7 +189,8 @@ def _differs(name: str, value) -> list[list[Constraint]]:
 
 # ex2.weights: the solution's weights
 
-def _replay_stated(witness, **_):
+def _replay_stated(witness, *, weights, inputs, outputs):
+    expect(witness, weights=_weights(weights), inputs=inputs, stated=outputs)
     got = run(witness["weights"], [int(c) for c in witness["inputs"]])
     return Replay([str(v) for v in got] == list(witness["stated"]), {"network": [str(v) for v in got], "stated": witness["stated"]})
 
@@ -286,8 +288,9 @@ def _replay_valid_weights(witness, *, h0=0, **_):
                   {"first departing sequence": "none" if bad is None else _bits(bad), "example outputs": [str(v) for v in example]})
 
 
-def _replay_no_weights(witness, *, h0=0, **_):
+def _replay_no_weights(witness, *, fixed, h0=0, **_):
     """Independent decision by the 16 transition tables: which could weights with the fixed values realise?"""
+    expect(witness, fixed=fixed)
     tables = table_decision({n: Fraction(v) for n, v in witness["fixed"].items()}, h0)
     return Replay(bool(tables), {"realisable transition tables g(0,0)g(0,1)g(1,0)g(1,1)": tables or "none"})
 
@@ -317,19 +320,20 @@ def _replay_synthesis(witness, **params):
 )
 def synthesis(fixed, h0) -> Outcome:
     answer, seqs = synthesize(fixed=fixed, h0=h0)
-    return existence(answer, evidence={"sequences_constrained": len(seqs), "longest": max(map(len, seqs))},
-                     witness=lambda m: {"weights": _weights_witness(m)},
-                     certificate={"fixed": dict(fixed), "sequences": [_bits(s) for s in seqs]})
+    return existence(answer, evidence={"sequences_constrained": [_bits(s) for s in seqs]},
+                     witness=lambda m: {"weights": _weights_witness(m)}, certificate={"fixed": dict(fixed)})
 
 
 def _g(W, x: int, h: int) -> z3.BoolRef:
     return W["w1"] * x + W["w2"] * h + W["b2"] > 0
 
 
-def _replay_condition(witness, *, h0=0, **_):
+def _replay_condition(witness, *, conditions, h0=0, **_):
     """Weights that reproduce the behaviour at every length yet break the stated condition."""
     w = _weights(witness["weights"])
-    x, h, value = witness["condition"]
+    x, h, value = (int(v) for v in witness["condition"])
+    if (x, h, value) not in {tuple(c) for c in conditions}:
+        raise ForgedWitness(f"condition {witness['condition']} is not one the claim states")
     valid = first_violation(w, h0) is None
     actual = step(w, x, h)
     return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"g({x},{h})": actual, "stated": value})
@@ -383,9 +387,11 @@ def hidden_forced(conditions, h0) -> Outcome:
     )
 
 
-def _replay_output_condition(witness, *, h0=0, **_):
+def _replay_output_condition(witness, *, conditions, h0=0, **_):
     w = _weights(witness["weights"])
-    h, value = witness["condition"]
+    h, value = (int(v) for v in witness["condition"])
+    if (h, value) not in {tuple(c) for c in conditions}:
+        raise ForgedWitness(f"condition {witness['condition']} is not one the claim states")
     valid = first_violation(w, h0) is None
     actual = w["w3"] * h + w["b3"]
     return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"k({h})": actual, "stated": value})
@@ -423,10 +429,12 @@ def output_forced(conditions, h0) -> Outcome:
     )
 
 
-def _replay_nonunique(witness, *, reference, h0=0, **_):
+def _replay_nonunique(witness, *, varied, reference, h0=0, **_):
     """Existence: each alternative reproduces the behaviour and differs from the reference in its parameter.
     Non-existence: for the parameter named, the table decision finds no realisable weights with another value."""
     if "alternatives" in witness:
+        if set(witness["alternatives"]) != set(varied):
+            raise ForgedWitness(f"alternatives for {sorted(witness['alternatives'])}, the claim varies {sorted(varied)}")
         sides, ok = {}, True
         for name, w in witness["alternatives"].items():
             valid = first_violation(w, h0) is None
@@ -435,6 +443,9 @@ def _replay_nonunique(witness, *, reference, h0=0, **_):
             ok = ok and valid and differs
         return Replay(ok, sides)
     name = witness["forced"]
+    if name not in varied:
+        raise ForgedWitness(f"{name} is not a parameter the claim varies")
+    expect(witness, value=reference[name])
     tables = [t for alt in _differs(name, reference[name]) for t in table_decision({}, h0, extra=alt)]
     return Replay(bool(tables), {f"tables realisable with {name} != {reference[name]}": tables or "none"})
 

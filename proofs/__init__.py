@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
-from proofs.model import Claim, Erratum, Outcome, Perturbation, Replay, Result, claim  # noqa: E402
+from proofs.model import Claim, Erratum, ForgedWitness, Outcome, Perturbation, Replay, Result, claim, expect  # noqa: E402
 from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Claim",
     "Erratum",
     "ExitCode",
+    "ForgedWitness",
     "InvalidClaim",
     "Outcome",
     "PackError",
@@ -23,4 +24,5 @@ __all__ = [
     "Verdict",
     "claim",
     "classify",
+    "expect",
 ]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__
+from proofs import __version__, trust
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
 from proofs.report import tool_versions, use_colour, write_atomically
@@ -68,10 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="claims checked at once (default: cores)")
     check.add_argument("--memory-mb", type=_positive_int, default=DEFAULT_MEMORY_MB, metavar="MIB",
                        help=f"per-claim address-space limit (default {DEFAULT_MEMORY_MB})")
+    check.add_argument("--cross-check", action="store_true",
+                       help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
     check.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
     check.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
 
     sub.add_parser("list", parents=[common], help="list the claims")
+
+    export = sub.add_parser("export-smt", parents=[common], help="write each z3 query of the selected claims as an .smt2 file")
+    export.add_argument("selectors", nargs="+", metavar="SELECTOR")
+    export.add_argument("--dir", type=Path, required=True, metavar="DIR")
+    export.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+
+    mut = sub.add_parser("mutants", parents=[common], help="run every perturbation and report how many were refuted")
+    mut.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
+    mut.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    mut.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N")
+
+    aud = sub.add_parser("audit", parents=[common], help="list every assumption and trusted lemma, per claim and in total")
+    aud.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
+    aud.add_argument("--json", action="store_true", help="print the audit as JSON (the form --baseline reads)")
+    aud.add_argument("--baseline", type=Path, metavar="FILE", help="exit 1 when the assumptions differ from this audit")
 
     show = sub.add_parser("show", parents=[common], help="a claim's statement, formal form, assumptions and full evidence")
     show.add_argument("id", metavar="ID")
@@ -121,6 +138,11 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
             elif chunks is not None:
                 chunks.append(text)
 
+    if args.cross_check:
+        from solvers.cvc5_solver import available
+
+        if not available():
+            raise UsageError("--cross-check needs cvc5: pip install -e '.[crosscheck]'")
     outcome = run(
         [Task(c) for c in claims],
         timeout=args.timeout,
@@ -128,6 +150,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         strict=args.strict,
         memory_mb=args.memory_mb,
         on_result=emit,
+        cross_check=args.cross_check,
     )
     for writer, path, chunks in writers:
         tail = writer.finish(outcome.seconds, outcome.interrupted)
@@ -194,13 +217,24 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("proofs: a command is required: check, list or show (see --help)")
+            raise UsageError("proofs: a command is required: check, list, show, export-smt, mutants or audit (see --help)")
         catalogue = load(args.claims)
         if args.command == "check":
             return int(_check(args, catalogue, out))
         if args.command == "list":
             return int(_list(catalogue, out))
-        return int(_show(args, catalogue, out))
+        if args.command == "show":
+            return int(_show(args, catalogue, out))
+        claims = select(catalogue, args.selectors)
+        if not claims:
+            out.write(f"no claims selected by {' '.join(args.selectors)}\n")
+            return int(ExitCode.NO_CLAIMS)
+        if args.command == "audit":
+            return int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json))
+        catalogue.warm()
+        if args.command == "mutants":
+            return int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs))
+        return int(trust.export_smt(claims, args.dir, out, timeout=args.timeout))
     except UsageError as exc:
         err.write(f"error: {exc}\n")
         return int(ExitCode.USAGE_ERROR)

@@ -7,8 +7,10 @@ import math
 import traceback
 from typing import Any, Mapping, Optional
 
+from proofs import smtlib
 from proofs.model import Claim, Outcome, Perturbation, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
+from solvers.smt import recording
 
 __all__ = ["evaluate", "jsonable", "error_result"]
 
@@ -77,11 +79,14 @@ def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[
     return None, replayed
 
 
-def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False) -> Result:
+def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False,
+             cross_check: bool = False, export: bool = False) -> Result:
     """Run the claim (or one perturbation of it) here and return its classified result.
 
     Every failure of the check itself becomes an error verdict for this claim alone.
-    A perturbation is expected to be refuted: it passes (as an "erratum"-free pass) only when refuted.
+    A perturbation is expected to be refuted: it passes only when refuted.
+    With cross_check, every z3 query of the check is solved again by cvc5 and any disagreement, or an answer
+    from z3 alone, is an error. With export, the evidence carries each query as a standalone SMT-LIB text.
     """
     params = dict(claim.params)
     suffix = ""
@@ -89,7 +94,8 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         params.update(perturbation.params)
         suffix = "~" + perturbation.name
     try:
-        outcome = claim.check(**params)
+        with recording() as queries:
+            outcome = claim.check(**params)
         if not isinstance(outcome, Outcome):
             return error_result(claim, Verdict.ERROR, f"check returned {type(outcome).__name__}, not Outcome", suffix=suffix)
         if not isinstance(outcome.verdict, Verdict):
@@ -101,6 +107,12 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
             evidence[key] = dict(outcome.witness)
         if replayed is not None:
             evidence["replay"] = {"holds": replayed.holds, "sides": dict(replayed.sides)}
+        if cross_check and queries:
+            evidence["cross_check"], disagreement = smtlib.cross_check(queries)
+            if disagreement and problem is None:
+                problem = f"cross-check failed: {disagreement}"
+        if export:
+            evidence["smt_queries"] = [smtlib.standalone(q, claim.id + suffix, n, len(queries)) for n, q in enumerate(queries, 1)]
         evidence = jsonable(evidence)
         if not isinstance(outcome.method, str) or not isinstance(outcome.reason, str):
             return error_result(claim, Verdict.ERROR, "check returned a non-string method or reason", suffix=suffix)

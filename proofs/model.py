@@ -10,10 +10,43 @@ from typing import Any, Callable, Mapping, Optional
 from proofs.errors import InvalidClaim
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "ID_PATTERN"]
+__all__ = ["Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "ForgedWitness", "ID_PATTERN"]
 
 # ex<N>, then dotted lower-case segments: ex2.weights.example_sequence, ex1.d.max_pool_derivative.
 ID_PATTERN = re.compile(r"^ex\d+(\.[a-z0-9_]+)+$")
+
+
+class ForgedWitness(ValueError):
+    """Raised by a replay when a witness carries values that do not belong to the claim it is said to refute."""
+
+
+def _canonical(value: Any) -> Any:
+    from fractions import Fraction
+
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value)
+        except ValueError:
+            return value
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def expect(witness: Mapping[str, Any], **fields: Any) -> None:
+    """Check, in a replay, that each named witness field equals what the claim's parameters imply (exact values
+    compared as numbers, sequences as lists); raise ForgedWitness naming the first field that does not."""
+    for key, value in fields.items():
+        if key not in witness:
+            raise ForgedWitness(f"the witness has no {key!r}")
+        if _canonical(witness[key]) != _canonical(value):
+            raise ForgedWitness(f"witness {key} = {witness[key]!r} does not belong to this claim ({value!r} expected)")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -39,7 +39,7 @@ class Run:
     seconds: float
 
 
-def _child(task: Task, conn: multiprocessing.connection.Connection, strict: bool, memory_mb: int) -> None:
+def _child(task: Task, conn: multiprocessing.connection.Connection, strict: bool, memory_mb: int, options: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import resource
@@ -50,7 +50,7 @@ def _child(task: Task, conn: multiprocessing.connection.Connection, strict: bool
     except (ImportError, ValueError, OSError):
         pass
     try:
-        result = evaluate(task.claim, task.perturbation, strict=strict).to_json()
+        result = evaluate(task.claim, task.perturbation, strict=strict, **options).to_json()
     except MemoryError:
         result = error_result(task.claim, Verdict.ERROR, f"out of memory (limit {memory_mb} MiB)", suffix=_suffix(task)).to_json()
     conn.send(result)
@@ -81,6 +81,8 @@ def run(
     strict: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
     on_result: Optional[Callable[[Result], None]] = None,
+    cross_check: bool = False,
+    export: bool = False,
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
@@ -102,7 +104,8 @@ def run(
         while next_task < len(tasks) or running:
             while next_task < len(tasks) and len(running) < max(1, jobs):
                 receiver, sender = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child, args=(tasks[next_task], sender, strict, memory_mb), daemon=True)
+                options = {"cross_check": cross_check, "export": export}
+                proc = ctx.Process(target=_child, args=(tasks[next_task], sender, strict, memory_mb, options), daemon=True)
                 started = time.monotonic()
                 proc.start()
                 sender.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from fractions import Fraction
-from typing import Iterable, Mapping, Optional, Sequence, Union
+from typing import Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import z3
 
-__all__ = ["SmtAnswer", "solve", "prove", "exact"]
+__all__ = ["SmtAnswer", "solve", "prove", "exact", "recording"]
+
+# While a `recording()` block runs, every query answered here is appended to this list.
+_recorded: Optional[list] = None
 
 Exact = Union[bool, int, Fraction, str]
 
@@ -52,10 +56,25 @@ def solve(constraints: Sequence[z3.BoolRef], variables: Iterable[z3.ExprRef] = (
     if answer == z3.sat:
         m = solver.model()
         model = {str(v): exact(m.eval(v, model_completion=True)) for v in variables}
-        return SmtAnswer("sat", model, "", smt2)
-    if answer == z3.unsat:
-        return SmtAnswer("unsat", None, "", smt2)
-    return SmtAnswer("unknown", None, solver.reason_unknown(), smt2)
+        result = SmtAnswer("sat", model, "", smt2)
+    elif answer == z3.unsat:
+        result = SmtAnswer("unsat", None, "", smt2)
+    else:
+        result = SmtAnswer("unknown", None, solver.reason_unknown(), smt2)
+    if _recorded is not None:
+        _recorded.append(result)
+    return result
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list]:
+    """Collect every answer (with its SMT-LIB query) given inside the block."""
+    global _recorded
+    previous, _recorded = _recorded, []
+    try:
+        yield _recorded
+    finally:
+        _recorded = previous
 
 
 def prove(claim: z3.BoolRef, variables: Iterable[z3.ExprRef] = (), *, given: Sequence[z3.BoolRef] = (), timeout_ms: int = 20_000) -> SmtAnswer:

@@ -9,7 +9,7 @@ import z3
 
 from claims.ex3.network import SENTENCE, one_hot, run
 from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, existence, validity
 from solvers.smt import prove
 
@@ -55,6 +55,7 @@ def limit_likelihood(tokens, alphas, vocab) -> Fraction:
 def _replay_limit(witness, *, tokens, shift_weight, bias, **_):
     _, alphas, vocab = counter_network(tokens, shift_weight, bias)
     value = limit_likelihood(tokens, alphas, vocab)
+    expect(witness, limit=value)
     return Replay(value == 1, {"likelihood as a -> oo (plain)": value, "stated": 1})
 
 
@@ -122,13 +123,14 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
         corrected_by="ex3.c.likelihood_one_in_the_limit",
     ),
     perturbations=(Perturbation("two_words", {"tokens": ("<start>", "This")}, "a one-word sentence"),),
-    replay=replay_factor_bounds,
+    replay=lambda witness, *, tokens: replay_factor_bounds(witness, expected={"steps": len(tokens) - 1,
+                                                                              "vocabulary_size": len(vocabulary(tokens))}),
 )
 def likelihood_one_without_input(tokens) -> Outcome:
     steps = len(tokens) - 1
     answer = factor_can_equal(1, steps)
-    return existence(answer, evidence={"steps": steps, "vocabulary_size": len(vocabulary(SENTENCE))},
-                     certificate={"vocabulary_size": len(vocabulary(SENTENCE)), "steps": steps})
+    return existence(answer, evidence={"steps": steps, "vocabulary_size": len(vocabulary(tokens))},
+                     certificate={"vocabulary_size": len(vocabulary(tokens)), "steps": steps})
 
 
 CLAIMS = (likelihood_one_without_input, likelihood_one_in_the_limit)

@@ -12,7 +12,7 @@ import z3
 from claims.ex3.network import one_hot, run, softmax_exp
 from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, pair_unit, printed_state
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
 from solvers.bridge import to_z3
 from solvers.enumerate import exhaust
@@ -59,31 +59,35 @@ def _odds(table, a, b) -> Fraction:
 # (d) concatenated one-hots
 
 
-def _concat_params(table) -> tuple[list, dict]:
-    E = {(x, k): z3.Real(f"E[{x},{k}]") for x in (0, 1) for k in range(4)}
-    cons = [v > 0 for v in E.values()]
+def _concat_log_odds(table):
+    """Linear constraints: with h = phi(a) ++ phi(b) the log-odds of word 1 over word 0 are z_1 - z_0 =
+    (U[1,a] - U[0,a]) + (U[1,2+b] - U[0,2+b]) + (c_1 - c_0); the table fixes them to log T(1|a,b)/T(0|a,b), each a
+    whole multiple of L = log 2 > 0 for the tables used here."""
+    U = {(x, k): z3.Real(f"U_{x}_{k}") for x in (0, 1) for k in range(4)}
+    c = {x: z3.Real(f"c_{x}") for x in (0, 1)}
+    L = z3.Real("L")
+    cons = [L > 0]
     for a, b in itertools.product((0, 1), repeat=2):
-        w = {x: E[x, a] * E[x, 2 + b] for x in (0, 1)}
-        for x in (0, 1):
-            t = table[x, a, b]
-            cons.append(w[x] == z3.RealVal(f"{t.numerator}/{t.denominator}") * (w[0] + w[1]))
-    return cons, E
+        gap = (U[1, a] - U[0, a]) + (U[1, 2 + b] - U[0, 2 + b]) + (c[1] - c[0])
+        cons.append(gap == _log2_multiple(_odds(table, a, b)) * L)
+    return cons, [*U.values(), *c.values(), L]
 
 
-def _concat_distribution(E, a, b) -> list[Fraction]:
-    h = one_hot(a, 2) + one_hot(b, 2)
-    return softmax_exp(h, [[Fraction(E[f"E[{x},{k}]"]) for k in range(4)] for x in (0, 1)])
+def _log2_multiple(odds: Fraction) -> int:
+    """k with odds = 2^k (the tables here have odds that are powers of 2)."""
+    k = 0
+    while odds > 1:
+        odds, k = odds / 2, k + 1
+    while odds < 1:
+        odds, k = odds * 2, k - 1
+    if odds != 1:
+        raise ValueError("odds must be a power of 2")
+    return k
 
 
-def _replay_concat(witness, *, table_name, **_):
-    """Witness table: its log-odds interaction; a concat model's is 0. Parameter witness: the model's distribution."""
-    table = _TABLES[table_name](2)
-    if "E" in witness:
-        rows = {f"p(.|{a},{b})": _concat_distribution(witness["E"], a, b) for a, b in itertools.product((0, 1), repeat=2)}
-        same = all(rows[f"p(.|{a},{b})"] == [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2))
-        return Replay(not same, {"model reproduces the table": same})
-    ratio = _odds(table, 0, 0) * _odds(table, 1, 1) / (_odds(table, 0, 1) * _odds(table, 1, 0))
-    return Replay(ratio != 1, {"odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))": ratio, "a concatenation model gives": 1})
+def _concat_gaps(model, a, b) -> Fraction:
+    U = lambda x, k: Fraction(model[f"U_{x}_{k}"])  # noqa: E731
+    return (U(1, a) - U(0, a)) + (U(1, 2 + b) - U(0, 2 + b)) + (Fraction(model["c_1"]) - Fraction(model["c_0"]))
 
 
 def _additive_table(n: int = 2) -> dict:
@@ -98,6 +102,25 @@ def _additive_table(n: int = 2) -> dict:
 _TABLES = {"xor": xor_table, "additive": _additive_table}
 
 
+def _replay_concat(witness, *, table_name, **_):
+    """Parameter witness: the model's logit gaps against the table's log-odds. Table witness: the table's log-odds
+    interaction, which a concatenation model always has equal to 0 (odds product ratio 1)."""
+    table = _TABLES[table_name](2)
+    if "params" in witness:
+        # logit gaps equal to k(a,b) L mean log-odds k(a,b) log 2 once the weights are scaled by log 2 / L
+        L = Fraction(witness["params"]["L"])
+        gaps = {f"({a},{b})": _concat_gaps(witness["params"], a, b) / L for a, b in itertools.product((0, 1), repeat=2)}
+        same = L > 0 and all(gaps[f"({a},{b})"] == _log2_multiple(_odds(table, a, b)) for a, b in itertools.product((0, 1), repeat=2))
+        return Replay(not same, {"logit gaps in units of log 2": gaps, "model reproduces the table": same})
+    expect(witness, table=_rows(table))
+    ratio = _odds(table, 0, 0) * _odds(table, 1, 1) / (_odds(table, 0, 1) * _odds(table, 1, 0))
+    return Replay(ratio != 1, {"odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))": ratio, "a concatenation model gives": 1})
+
+
+def _rows(table) -> dict:
+    return {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
+
+
 @claim(
     "ex3.d.concat_insufficient_smallest",
     exercise=3, part="d",
@@ -105,8 +128,9 @@ _TABLES = {"xor": xor_table, "additive": _additive_table}
               "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
               "after two different words and half as likely after two equal ones.",
     asserts="the concatenation of the two one-hot vectors is insufficient for a trigram model (the output layer is linear)",
-    formal="for all E in (0, oo)^{2x4} (E = e^U): not (for all a, b, x in {0,1}: E[x,a] E[x,2+b] = T(x|a,b) sum_y "
-           "E[y,a] E[y,2+b]) (z3, unsat); T is the table above",
+    formal="for all output weights U (2 x 4) and biases c: not (for all a, b in {0,1}: z_1 - z_0 = log T(1|a,b)/T(0|a,b)), "
+           "where z_1 - z_0 is linear in U and c and the table's log-odds are +-L with L = log 2 > 0 (z3, linear, unsat); "
+           "softmax log-odds equal logit gaps",
     requires=Verdict.PROVED,
     params={"table_name": "xor"},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -115,14 +139,14 @@ _TABLES = {"xor": xor_table, "additive": _additive_table}
 )
 def concat_insufficient_smallest(table_name) -> Outcome:
     table = _TABLES[table_name](2)
-    cons, E = _concat_params(table)
-    answer = solve(cons, E.values())
-    rows = {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
+    cons, variables = _concat_log_odds(table)
+    answer = solve(cons, variables)
+    rows = _rows(table)
     if answer.answer == "unsat":
         return Outcome(Verdict.PROVED, "z3", {"table": rows, "z3": "unsat"}, witness={"table": rows},
                        reason="no parameters reproduce the table")
     if answer.answer == "sat":
-        return Outcome(Verdict.REFUTED, "z3", {"table": rows, "z3": "sat"}, witness={"E": dict(answer.model)},
+        return Outcome(Verdict.REFUTED, "z3", {"table": rows, "z3": "sat"}, witness={"params": dict(answer.model)},
                        reason="parameters reproduce the table")
     return validity(answer, evidence={"table": rows})
 
@@ -148,9 +172,10 @@ def _interaction(representation: str):
 
 
 def _replay_pair_model(witness, *, representation, **_):
+    expect(witness, n=2, representation=representation)
     table = xor_table(2)
     if representation != "pair":
-        return _replay_concat({"table": {}}, table_name="xor")
+        return _replay_concat({"table": _rows(table)}, table_name="xor")
     E = [[Fraction(1)] * 6, [Fraction(1)] * 2 + [_odds(table, a, b) for a, b in itertools.product((0, 1), repeat=2)]]
     same = all(softmax_exp(printed_state(2, "printed", a, b), E) == [table[0, a, b], table[1, a, b]]
                for a, b in itertools.product((0, 1), repeat=2))
@@ -236,9 +261,14 @@ def _symbolic_output(wiring: str, hidden_order: str, scale):
     return p, sympy.expand(p - T[x, a, b]), str(lx)
 
 
-def _replay_distribution(witness, *, wiring, scale=1, hidden=None, **_):
+def _replay_distribution(witness, *, wiring, scale=1, hidden=None, max_n=None, **_):
     n, a, b = (int(witness[k]) for k in ("n", "a", "b"))
     table = {tuple(int(v) for v in key.split(",")): Fraction(value) for key, value in witness["table"].items()}
+    contexts = list(itertools.product(range(n), repeat=2))
+    if set(table) != {(x, p, q) for x in range(n) for p, q in contexts} or (a, b) not in contexts:
+        raise ForgedWitness("the table or context does not fit the vocabulary size")
+    if any(v <= 0 for v in table.values()) or any(sum(table[x, p, q] for x in range(n)) != 1 for p, q in contexts):
+        raise ForgedWitness("the witness table is not a trigram table with positive entries")
     got = network_distribution(n, table, a, b, wiring=wiring, scale=scale, hidden=hidden)
     want = [table[x, a, b] for x in range(n)]
     return Replay(got == want, {"network p(.|a,b)": got, "table T(.|a,b)": want})
@@ -287,7 +317,7 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
         corrected_by="ex3.e.exact_for_positive_tables",
     ),
     perturbations=(Perturbation("entry_one", {"value": 1}, "a table with an entry 1"),),
-    replay=replay_factor_bounds,
+    replay=lambda witness, *, value: replay_factor_bounds(witness, expected={"table entry no softmax reaches": value}),
 )
 def exact_for_every_table(value) -> Outcome:
     return existence(factor_can_equal(value), evidence={"table_entry": value},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy
 import z3
 
-from proofs import Replay
+from proofs import Replay, expect
 from solvers.smt import SmtAnswer, solve
 
 __all__ = ["factor_can_equal", "replay_factor_bounds"]
@@ -18,12 +18,16 @@ def factor_can_equal(value: int, factors: int = 1) -> SmtAnswer:
     """
     us = [z3.Real(f"u{t}") for t in range(1, factors + 1)]
     ss = [z3.Real(f"S{t}") for t in range(1, factors + 1)]
-    product = z3.Product([u / (u + s) for u, s in zip(us, ss)]) if factors > 1 else us[0] / (us[0] + ss[0])
-    return solve([*[v > 0 for v in us + ss], product == value], us + ss)
+    # prod u_t/(u_t + S_t) = value, multiplied out (every denominator is positive)
+    top = z3.Product(us) if factors > 1 else us[0]
+    bottom = z3.Product([u + s for u, s in zip(us, ss)]) if factors > 1 else us[0] + ss[0]
+    return solve([*[v > 0 for v in us + ss], top == value * bottom], us + ss)
 
 
-def replay_factor_bounds(witness, **_) -> Replay:
-    """Independently of z3: for u, S > 0 both u/(u + S) and 1 - u/(u + S) = S/(u + S) are positive."""
+def replay_factor_bounds(witness, *, expected) -> Replay:
+    """Independently of z3: for u, S > 0 both u/(u + S) and 1 - u/(u + S) = S/(u + S) are positive. The certificate's
+    fields must be the claim's own (`expected`)."""
+    expect(witness, **expected)
     u, s = sympy.symbols("u S", positive=True)
     p = u / (u + s)
     gap = sympy.cancel(1 - p)

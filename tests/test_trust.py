@@ -1,0 +1,134 @@
+"""The checker's own trustworthiness: SMT-LIB export, a second solver, the mutation sweep, the assumption audit,
+and determinism across runs and job counts."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import GOLDEN, ROOT, run_cli
+from proofs.evaluate import evaluate
+from proofs.verdicts import Verdict
+
+
+def _strip_times(report):
+    report = dict(report)
+    report["summary"] = {k: v for k, v in report["summary"].items() if k != "seconds"}
+    report["results"] = [{k: v for k, v in r.items() if k != "seconds"} for r in report["results"]]
+    return json.dumps(report, sort_keys=True)
+
+
+def test_reports_are_identical_whatever_the_jobs(tmp_path):
+    runs = []
+    for jobs in (1, 2, 1, 2):
+        out = tmp_path / f"r{len(runs)}.json"
+        proc = run_cli("check", "all", "--jobs", str(jobs), "--format", "json", "--output", str(out))
+        assert proc.returncode == 0, proc.stderr
+        runs.append(_strip_times(json.loads(out.read_text())))
+    assert len(set(runs)) == 1
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("smt")
+    proc = run_cli("export-smt", "all", "--dir", str(directory))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return sorted(directory.glob("*.smt2"))
+
+
+def test_export_names_claim_and_expected_answer(exported):
+    assert len(exported) > 40
+    for path in exported:
+        head = path.read_text().splitlines()[:4]
+        assert head[0].startswith("; claim: ex") and head[2].split()[2] in ("sat", "unsat")
+        assert head[3].startswith("(set-logic ")
+
+
+def _expected(path):
+    return path.read_text().splitlines()[2].split()[2]
+
+
+def test_exported_queries_run_unchanged_in_the_z3_tool(exported):
+    z3 = shutil.which("z3")
+    if z3 is None:
+        pytest.skip("no z3 command-line tool (it comes with the z3-solver package)")
+    for path in exported:
+        out = subprocess.run([z3, str(path)], capture_output=True, text=True, timeout=60).stdout.split()
+        assert out[:1] == [_expected(path)], path.name
+
+
+def test_exported_queries_parse_in_the_cvc5_tool(exported):
+    cvc5 = shutil.which("cvc5")
+    if cvc5 is None:
+        pytest.skip("no cvc5 command-line tool (Debian package cvc5)")
+    for path in exported:
+        proc = subprocess.run([cvc5, "--tlimit=3000", str(path)], capture_output=True, text=True, timeout=60)
+        first = (proc.stdout.split() or ["(nothing)"])[0]
+        assert "rror" not in proc.stdout + proc.stderr, path.name
+        # the command-line tool may give up within its limit; when it answers it must agree
+        assert first in (_expected(path), "unknown") or "interrupted by timeout" in proc.stdout + proc.stderr, path.name
+
+
+
+
+def test_cross_check_agrees_on_the_whole_catalogue():
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    proc = run_cli("check", "all", "--cross-check", "--format", "json", timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    report = json.loads(proc.stdout)
+    checked = [r for r in report["results"] if "cross_check" in r["evidence"]]
+    assert len(checked) >= 25
+    for r in checked:
+        assert all(q["z3"] == q["cvc5"] for q in r["evidence"]["cross_check"]), r["id"]
+
+
+@pytest.mark.parametrize("other", ["flip", "unknown"])
+def test_cross_check_disagreement_is_an_error(catalogue, monkeypatch, other):
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    import solvers.cvc5_solver as adapter
+
+    def fake(text, timeout_ms=0):
+        expected = text.splitlines()[2].split()[2]
+        return {"sat": "unsat", "unsat": "sat"}[expected] if other == "flip" else "unknown"
+
+    monkeypatch.setattr(adapter, "check_text", fake)
+    result = evaluate(catalogue.by_id("ex2.synthesis.from_behaviour"), cross_check=True)
+    assert result.verdict is Verdict.ERROR and "cross-check failed" in result.reason
+    assert ("cvc5 says" in result.reason) == (other == "flip")
+
+
+def test_cross_check_without_cvc5_is_a_usage_error(monkeypatch):
+    import io
+
+    import solvers.cvc5_solver as adapter
+    from proofs.cli import main
+
+    monkeypatch.setattr(adapter, "available", lambda: False)
+    err = io.StringIO()
+    assert main(["check", "ex1.b", "--cross-check"], io.StringIO(), err) == 4
+    assert "crosscheck" in err.getvalue()
+
+
+def test_mutants_reports_kills_and_gaps():
+    proc = run_cli("mutants", "ex1", "ex4")
+    assert proc.returncode == 0, proc.stdout
+    assert "0 survived, 0 claims without perturbations" in proc.stdout
+    gap = run_cli("mutants", "--claims", str(GOLDEN / "false"), "ex91")
+    assert gap.returncode == 1 and "GAP" in gap.stdout
+
+
+def test_audit_lists_assumptions_and_matches_the_committed_baseline():
+    proc = run_cli("audit", "--baseline", "audit-baseline.json")
+    assert proc.returncode == 0, proc.stdout[-1500:]
+    assert "distinct assumptions across" in proc.stdout and "assumptions unchanged" in proc.stdout
+
+
+def test_audit_baseline_catches_a_new_assumption(tmp_path):
+    baseline = json.loads((ROOT / "audit-baseline.json").read_text())
+    claim_id = next(iter(baseline))
+    baseline[claim_id] = baseline[claim_id][1:]
+    changed = tmp_path / "baseline.json"
+    changed.write_text(json.dumps(baseline))
+    proc = run_cli("audit", "--baseline", str(changed))
+    assert proc.returncode == 1 and f"added: {claim_id}:" in proc.stdout
