@@ -7,7 +7,7 @@ from fractions import Fraction
 import sympy
 import z3
 
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, validity
 from solvers.smt import prove
 
@@ -94,7 +94,10 @@ def _replay_recurrence(witness, *, formula, residual, **_):
     """Forward-mode (dual number) differentiation of the plain network, independent of sympy.diff; exp(0) = 1 keeps
     every value exact at x = 0, and other points are compared with certified numerical evaluation."""
     T, t = int(witness["T"]), int(witness["t"])
-    x, u, w, v = (sympy.Rational(str(witness[k])) for k in ("x", "u", "w", "v"))
+    if not (1 <= t < T <= 3):
+        raise ForgedWitness("the check's counterexamples unroll at most 3 steps, with 1 <= t < T")
+    x, w, v = (sympy.Rational(str(witness[k])) for k in ("x", "w", "v"))
+    u = sympy.Integer(1)
     sig = lambda z: 1 / (1 + sympy.exp(-z))  # noqa: E731
 
     def forward(seed_at: int):
@@ -125,10 +128,10 @@ def _recurrence_check(formula, residual) -> Outcome:
     if diff == 0:
         line1 = Outcome(Verdict.PROVED, "sympy", evidence, reason="chain rule identity for undefined G and phi: every T, every t < T")
     else:
-        for point in [(0, 1, 2, 1), (1, 1, 2, 1), (1, 2, Fraction(1, 2), 1)]:
+        for point in [(0, 1, 2, 1), (1, 1, 2, 1), (2, 1, Fraction(1, 2), 1)]:
             true, stated = _instance_gap(formula, residual, 2, 1, [sympy.Rational(str(p)) for p in point])
             if (true - stated).is_zero is False:
-                witness = {"T": 2, "t": 1, "x": point[0], "u": point[1], "w": point[2], "v": point[3]}
+                witness = {"T": 2, "t": 1, "x": point[0], "w": point[2], "v": point[3]}
                 return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="the stated recurrence differs from the derivative")
         return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="the identity failed symbolically but no exact point was found")
     instances, checked = {}, 0
@@ -209,6 +212,12 @@ def residual_recurrence(formula, residual) -> Outcome:
 # (b) zero input
 
 
+def _checked(witness, value, stated, label) -> Replay:
+    """The value computed by hand (exact) against the stated one; the witness must carry that same value."""
+    expect(witness, computed=str(value))
+    return Replay(value == stated, {label: str(value), "stated": str(stated)})
+
+
 def _replay_value(witness, *, stated, **_):
     value = sympy.Rational(str(witness["computed"]))
     return Replay(value == sympy.Rational(str(stated)), {"computed": str(value), "stated": str(stated)})
@@ -225,8 +234,7 @@ def _replay_value(witness, *, stated, **_):
     params={"shift": HALF, "stated": 0},
     assumptions=ASSUMPTIONS,
     perturbations=(Perturbation("shift_0_4", {"shift": sympy.Rational(2, 5)}, "phi = sigma - 0.4"),),
-    replay=lambda witness, *, shift, stated: Replay(sympy.Rational(1, 2) - shift == stated,
-                                                    {"sigma(0) - shift": str(sympy.Rational(1, 2) - shift), "stated": stated}),
+    replay=lambda witness, *, shift, stated: _checked(witness, sympy.Rational(1, 2) - shift, stated, "sigma(0) - shift"),
 )
 def zero_input_states(shift, stated) -> Outcome:
     value = phi(sympy.Integer(0), shift)
@@ -248,8 +256,7 @@ def zero_input_states(shift, stated) -> Outcome:
     params={"stated": sympy.Rational(1, 4)},
     assumptions=ASSUMPTIONS,
     perturbations=(Perturbation("half", {"stated": HALF}, "phi'(0) = 1/2"),),
-    replay=lambda witness, *, stated: Replay(sympy.Rational(1, 4) == stated,
-                                             {"sigma(0) (1 - sigma(0))": "1/4", "stated": str(stated)}),
+    replay=lambda witness, *, stated: _checked(witness, sympy.Rational(1, 4), stated, "sigma(0) (1 - sigma(0))"),
     formulas=("Eq(phi(z), 1/(1 + exp(-z)) - 1/2)", "Eq(Subs(Derivative(phi(z), z), z, 0), 1/4)"),
 )
 def phi_prime_zero(stated) -> Outcome:
@@ -261,6 +268,7 @@ def phi_prime_zero(stated) -> Outcome:
 
 
 def _replay_alpha(witness, *, alpha, **_):
+    expect(witness, alpha=alpha)
     factor = sympy.Rational(1, 4) * sympy.Rational(str(alpha))
     return Replay(factor == 1, {"phi'(0) * alpha": str(factor)})
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import sympy
 import z3
 
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, sampled, validity
 from solvers.enumerate import exhaust
 from solvers.sampling import sample
@@ -146,7 +146,7 @@ def _formula_check(formula: str) -> Outcome:
     diff, true = _one_step_general(formula)
     evidence = {"true_component_m": true, "summand_difference": str(diff)}
     if diff != 0:
-        witness = {"W": [[[0, 1], [0, 0]]], "c": [[1, Fraction(-3, 4)]], "h": [0, 0], "g": [1, 0]}
+        witness = {"W": [[[0, 1], [Fraction(1, 3), Fraction(1, 2)]]], "c": [[1, Fraction(-3, 4)]], "h": [Fraction(1, 2), Fraction(1, 3)], "g": [1, 2]}
         return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="one step already differs for every n")
     line1 = Outcome(Verdict.PROVED, "sympy", evidence,
                     reason="one-step identity for symbolic n; the product follows by induction on T - t")
@@ -412,10 +412,22 @@ def _inverse(A):
     return [row[n:] for row in M]
 
 
-def cayley_orthogonal(A, scale=Fraction(1)):
-    """An exactly orthogonal rational matrix, (I - S)(I + S)^-1 with S the skew part of A, times `scale`."""
-    n = len(A)
-    S = [[(Fraction(A[i][j]) - Fraction(A[j][i])) / 2 for j in range(n)] for i in range(n)]
+def _rand_skew(rng, n):
+    """A random skew-symmetric rational matrix: the generator of an orthogonal matrix by the Cayley transform."""
+    S = [[Fraction(0)] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            S[i][j] = Fraction(rng.randint(-9, 9), rng.randint(1, 4))
+            S[j][i] = -S[i][j]
+    return S
+
+
+def cayley_orthogonal(S, scale=Fraction(1)):
+    """An exactly orthogonal rational matrix, (I - S)(I + S)^-1 for skew-symmetric S, times `scale`."""
+    n = len(S)
+    S = [[Fraction(v) for v in row] for row in S]
+    if any(S[i][j] != -S[j][i] for i in range(n) for j in range(n)):
+        raise ForgedWitness("the Cayley generator must be skew-symmetric")
     minus = [[Fraction(int(i == j)) - S[i][j] for j in range(n)] for i in range(n)]
     plus = [[Fraction(int(i == j)) + S[i][j] for j in range(n)] for i in range(n)]
     return [[Fraction(scale) * v for v in row] for row in _mm(minus, _inverse(plus))]
@@ -429,9 +441,14 @@ def _trace_powers(S, k):
     return out
 
 
+_LEMMA_FIELDS = {"matrix_vector": ("A", "v"), "transpose": ("A",), "orthogonal": ("A", "B")}
+
+
 def _lemma_holds(lemma, factor, s) -> tuple[bool, dict]:
     """The lemma at one sample, decided exactly, with what each side evaluated to."""
-    A, B, v = s["A"], s["B"], s["v"]
+    if set(s) != set(_LEMMA_FIELDS[lemma]):
+        raise ForgedWitness(f"a {lemma} sample has fields {sorted(_LEMMA_FIELDS[lemma])}")
+    A, B, v = s["A"], s.get("B"), s.get("v")
     c2 = Fraction(factor) ** 2
     if lemma == "matrix_vector":
         lhs, vv = _vec_sq(_matvec(A, v)), _vec_sq(v)
@@ -444,11 +461,11 @@ def _lemma_holds(lemma, factor, s) -> tuple[bool, dict]:
         return left == right, {"tr((A A^T)^k)": left, "tr((c^2 A^T A)^k)": right}
     Q = cayley_orthogonal(A, factor)
     left, right = _gram(_mm(Q, B)), _gram(B)
-    return left == right, {"(QB)^T (QB) = B^T B": left == right}
+    return left == right, {"Q (Cayley transform of A)": Q, "(QB)^T (QB)": left, "B^T B": right}
 
 
 def _replay_lemma(witness, *, lemma, factor, **_):
-    sample_ = {k: [[Fraction(x) for x in row] for row in witness[k]] for k in ("A", "B")} | {"v": [Fraction(x) for x in witness["v"]]}
+    sample_ = {k: ([Fraction(x) for x in v] if k == "v" else [[Fraction(x) for x in row] for row in v]) for k, v in witness.items()}
     ok, sides = _lemma_holds(lemma, factor, sample_)
     return Replay(ok, sides)
 
@@ -456,7 +473,9 @@ def _replay_lemma(witness, *, lemma, factor, **_):
 def _lemma_check(lemma, factor, n_samples=120, seed=11) -> Outcome:
     def draw(rng):
         n = rng.choice((2, 3))
-        return {"A": _rand_matrix(rng, n), "B": _rand_matrix(rng, n), "v": [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]}
+        full = {"A": _rand_skew(rng, n) if lemma == "orthogonal" else _rand_matrix(rng, n), "B": _rand_matrix(rng, n),
+                "v": [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]}
+        return {k: full[k] for k in _LEMMA_FIELDS[lemma]}
 
     return sampled(sample(draw, lambda s: _lemma_holds(lemma, factor, s)[0], n=n_samples, seed=seed),
                    evidence={"sizes": [2, 3], "arithmetic": "exact rationals"}, counterexample=lambda s: s)
@@ -526,7 +545,7 @@ def orthogonal_simplification(scale) -> Outcome:
 
     def draw(rng):
         n = rng.choice((3, 4))
-        return {"A": _rand_matrix(rng, n), "d": [Fraction(rng.randint(0, 8), 4) for _ in range(n)]}
+        return {"A": _rand_skew(rng, n), "d": [Fraction(rng.randint(0, 8), 4) for _ in range(n)]}
 
     def holds(sample_):
         Q = cayley_orthogonal(sample_["A"], scale)
@@ -584,12 +603,14 @@ def relu_D_norm(killed_norm) -> Outcome:
 
 
 def _replay_relu_bound(witness, *, ratio, **_):
+    if any(v not in (0, 1) for v in witness["d"]):
+        raise ForgedWitness("ReLU derivatives are 0 or 1")
     Q = cayley_orthogonal([[Fraction(v) for v in row] for row in witness["A"]])
     n = len(Q)
     D = [[witness["d"][i] if i == j else 0 for j in range(n)] for i in range(n)]
     true = _matvec(_mm(_t(Q), D), [Fraction(v) for v in witness["g"]])
     lhs, rhs = _vec_sq(true), Fraction(ratio) ** 2 * _vec_sq(witness["g"])
-    return Replay(lhs <= rhs, {"||W^T D g||^2": lhs, "(ratio ||g||)^2": rhs})
+    return Replay(lhs <= rhs, {"W^T D g": true, "||W^T D g||^2": lhs, "(ratio ||g||)^2": rhs})
 
 
 @claim(
@@ -609,7 +630,7 @@ def _replay_relu_bound(witness, *, ratio, **_):
 def relu_bound(ratio) -> Outcome:
     def draw(rng):
         n = rng.choice((2, 3))
-        return {"A": _rand_matrix(rng, n), "d": [rng.randint(0, 1) for _ in range(n)], "g": [Fraction(rng.randint(-9, 9), 3) for _ in range(n)]}
+        return {"A": _rand_skew(rng, n), "d": [rng.randint(0, 1) for _ in range(n)], "g": [Fraction(rng.randint(-9, 9), 3) for _ in range(n)]}
 
     line2 = sampled(sample(draw, lambda s: _replay_relu_bound(s, ratio=ratio).holds, n=40, seed=17),
                     evidence={"arithmetic": "exact"}, counterexample=lambda s: s)
@@ -642,7 +663,12 @@ def _vanishing_search(patterns):
     return exhaust(candidates(), not_vanishing, name=f"pairs of ReLU patterns from {list(patterns)}, W = I")
 
 
-def _replay_vanishing(witness, **_):
+def _replay_vanishing(witness, *, patterns, **_):
+    rows = witness.get("patterns", witness.get("searched", []))
+    if any(v not in (0, 1) for row in rows for v in row):
+        raise ForgedWitness("ReLU patterns hold only 0 and 1")
+    if "searched" in witness:
+        expect(witness, searched=[list(p) for p in patterns])
     if "patterns" in witness:
         D1, D2 = (sympy.diag(*d) for d in witness["patterns"])
         g = _mat([[1], [1]])

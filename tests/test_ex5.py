@@ -74,7 +74,7 @@ def test_lemmas_on_larger_matrices(n, seed):
     Av = [sum(a * float(x) for a, x in zip(row, v)) for row in fA]
     assert math.sqrt(sum(x * x for x in Av)) <= ex5.float_norm(fA) * math.sqrt(sum(float(x) ** 2 for x in v)) * (1 + 1e-6) + 1e-9
     assert ex5.float_norm([list(c) for c in zip(*fA)]) == pytest.approx(ex5.float_norm(fA), rel=1e-6)
-    Q = ex5.cayley_orthogonal(A)
+    Q = ex5.cayley_orthogonal(ex5._rand_skew(rng, n))
     assert ex5._gram(Q) == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
     QB = [[float(x) for x in row] for row in ex5._mm(Q, B)]
     assert ex5.float_norm(QB) == pytest.approx(ex5.float_norm([[float(x) for x in row] for row in B]), rel=1e-6)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from proofs import Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import experiment
 from solvers.experiment import paired_test
 
@@ -80,6 +80,7 @@ def per_seed_effects(name: str, better: str, direction: int, seeds=SEEDS, runs=N
 
 def _replay_experiment(witness, *, setup, better, direction, **_):
     """Recompute the first seeds from scratch and the statistics from the recorded effects, with plain arithmetic."""
+    expect(witness, setup=setup)
     recorded = [float(v) for v in witness["effects"]]
     fresh = per_seed_effects(setup, better, direction, seeds=range(3))
     reproducible = all(abs(a - b) <= 1e-9 * (1 + abs(a)) for a, b in zip(fresh, recorded[:3]))
