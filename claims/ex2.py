@@ -340,9 +340,9 @@ def _replay_condition(witness, *, conditions, h0=0, **_):
 
 
 def _conditions_check(conditions, h0, build, breaking_tables, describe) -> Outcome:
-    lines, answers = [], {}
+    answers = {}
     for cond in conditions:
-        answer, seqs = synthesize(extra=lambda W, c=cond: [z3.Not(build(W, c))], h0=h0)
+        answer, _ = synthesize(extra=lambda W, c=cond: [z3.Not(build(W, c))], h0=h0)
         answers[describe(cond)] = answer.answer
         if answer.answer == "sat":
             return validity(answer, evidence={"conditions": answers},

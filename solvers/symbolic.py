@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from fractions import Fraction
 from typing import Mapping, Optional, Sequence
 

@@ -3,7 +3,6 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from claims import ex4
 from proofs import Status
 from proofs.evaluate import evaluate
 

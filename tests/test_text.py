@@ -1,6 +1,5 @@
 """The terminal report (proofs/writers/text.py)."""
 
-import io
 import subprocess
 import sys
 

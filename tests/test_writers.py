@@ -1,11 +1,9 @@
 """Every report format, from the same results: structure, counts, escaping, and the page as a browser shows it."""
 
 import json
-import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 

@@ -13,7 +13,7 @@ import z3
 from claims.ex3.network import SENTENCE, matvec, step
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import validity
-from solvers.smt import prove, solve
+from solvers.smt import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
 

@@ -11,7 +11,7 @@ import z3
 
 from claims.ex3.network import one_hot, run, softmax_exp
 from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, pair_unit, printed_state
+from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
 from solvers.bridge import to_z3

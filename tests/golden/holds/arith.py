@@ -2,16 +2,10 @@
 
 import z3
 
-from proofs import Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Perturbation, Replay, Verdict, claim
 from proofs.interpret import exhausted, validity
 from solvers.enumerate import exhaust
 from solvers.smt import prove
-
-
-def _replay(witness, *, offset):
-    x = witness["x"]
-    return Replay((x + offset) ** 2 >= 0 and x * x + 2 * offset * x + offset * offset == (x + offset) ** 2,
-                  {"x*x + 2*offset*x + offset^2": x * x + 2 * offset * x + offset * offset, "(x + offset)^2": (x + offset) ** 2})
 
 
 @claim(
