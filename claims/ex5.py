@@ -150,7 +150,7 @@ def _formula_check(formula: str) -> Outcome:
         return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="one step already differs for every n")
     line1 = Outcome(Verdict.PROVED, "sympy", evidence,
                     reason="one-step identity for symbolic n; the product follows by induction on T - t")
-    instances = {f"n={n},steps={k}": _instance(n, k, formula) for n, k in ((2, 2), (2, 3), (3, 2))}
+    instances = {f"n={n},steps={k}": _instance(n, k, formula) for n, k in ((2, 2), (2, 3), (3, 2), (3, 3))}
     if not all(instances.values()):
         bad = next(k for k, ok in instances.items() if not ok)
         n, steps = (int(v.split("=")[1]) for v in bad.split(","))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Optional
 
 from proofs.model import Result
@@ -23,6 +24,9 @@ section.claim[data-status=fail]{border-left:6px solid #c62828}.head{display:flex
 math{font-size:1.1em}svg.plot{max-width:100%;height:auto}.note{color:#555}
 """
 
+# evidence text that is an expression worth typesetting: powers, quotients, exp, log, sums, deltas, piecewise
+_MATHY = re.compile(r"\*\*|/|exp\(|log\(|Sum\(|KroneckerDelta|Piecewise|Derivative")
+
 _SCRIPT = """
 for (const box of document.querySelectorAll('input[data-filter]')) {
   box.addEventListener('change', () => {
@@ -36,13 +40,14 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def mathml(formula: str) -> Optional[str]:
-    """A formula in sympy syntax as presentation MathML, or None when sympy cannot read it."""
+def mathml(formula: str, *, as_written: bool = True) -> Optional[str]:
+    """A formula in sympy syntax as presentation MathML, or None when sympy cannot read it. as_written keeps the
+    formula unevaluated (the material's form); derived expressions are read normally."""
     import sympy
     from sympy.printing.mathml import mathml as to_mathml
 
     try:
-        with sympy.evaluate(False):
+        with sympy.evaluate(not as_written):
             expr = sympy.sympify(formula)
     except (sympy.SympifyError, SyntaxError, TypeError, ValueError, AttributeError):
         return None
@@ -102,6 +107,9 @@ class HtmlWriter(Writer):
             out.append(f'<div class="pair"><div><strong>erratum</strong><p>{_e(r.erratum)}</p></div>{right}</div>')
         if r.assumptions:
             out.append("<details><summary>assumptions</summary><ul>" + "".join(f"<li>{_e(a)}</li>" for a in r.assumptions) + "</ul></details>")
+        derivations = self._derivations(r.evidence)
+        if derivations:
+            out.append("<details open><summary>derived</summary>" + "".join(derivations) + "</details>")
         plot = r.evidence.get("plot")
         if isinstance(plot, dict) and "series" in plot:
             key = json.dumps(plot, sort_keys=True)
@@ -113,6 +121,18 @@ class HtmlWriter(Writer):
                    f"<p>rerun: <code>{_e(self.context.rerun_command(r))}</code></p></details>")
         out.append("</section>")
         return "\n".join(out)
+
+    def _derivations(self, evidence, prefix="") -> list[str]:
+        """Expressions sympy derived (kept as text in the evidence), rendered as MathML by sympy's printer."""
+        out = []
+        for key, value in evidence.items():
+            if isinstance(value, dict) and key.startswith("line"):
+                out += self._derivations(value, prefix=f"{key}: ")
+            elif isinstance(value, str) and len(value) < 600 and _MATHY.search(value):
+                rendered = mathml(value, as_written=False)
+                if rendered:
+                    out.append(f'<div class="derivation"><code>{_e(prefix + key)}</code>{rendered}</div>')
+        return out
 
     def _experiments(self) -> str:
         rows = [(r.id, t["effect"], t["ci95"][0], t["ci95"][1]) for r in self.results
