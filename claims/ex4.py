@@ -218,11 +218,6 @@ def _checked(witness, value, stated, label) -> Replay:
     return Replay(value == stated, {label: str(value), "stated": str(stated)})
 
 
-def _replay_value(witness, *, stated, **_):
-    value = sympy.Rational(str(witness["computed"]))
-    return Replay(value == sympy.Rational(str(stated)), {"computed": str(value), "stated": str(stated)})
-
-
 @claim(
     "ex4.b.zero_input_states",
     exercise=4, part="b",

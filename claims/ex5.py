@@ -341,18 +341,12 @@ def norm_bound(factor) -> Outcome:
     return outcome
 
 
-def _norm_chain(length: int, factor_bound=None):
-    """z3, norms as non-negative reals: from ||g_k|| <= ||g_{k+1}|| ||M_k|| (lemmas) conclude ||g_t|| <= ||g_T|| prod ||M_k||,
-    or, when every ||M_k|| <= factor_bound, ||g_t|| <= ||g_T|| factor_bound^length."""
+def _norm_chain(length: int):
+    """z3, norms as non-negative reals: from ||g_k|| <= ||g_{k+1}|| ||M_k|| (lemmas) conclude ||g_t|| <= ||g_T|| prod ||M_k||."""
     g = [z3.Real(f"g{k}") for k in range(length + 1)]
     M = [z3.Real(f"M{k}") for k in range(length)]
     given = [v >= 0 for v in g + M] + [g[k] <= g[k + 1] * M[k] for k in range(length)]
-    if factor_bound is None:
-        goal = g[0] <= g[length] * z3.Product(M) if length > 1 else g[0] <= g[length] * M[0]
-    else:
-        bound = z3.RealVal(str(factor_bound))
-        given += [m <= bound for m in M]
-        goal = g[0] <= g[length] * z3.Product([bound] * length) if length > 1 else g[0] <= g[length] * bound
+    goal = g[0] <= g[length] * z3.Product(M) if length > 1 else g[0] <= g[length] * M[0]
     return prove(goal, g + M, given=given)
 
 
@@ -580,8 +574,9 @@ def _replay_relu_norm(witness, *, killed_norm, **_):
     statement="With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer "
               "is inactive, when D_k = 0.",
     asserts="unless all the activations are killed at one layer, the maximum entry of D_k is 1, so ||D_k|| = 1",
-    formal="for every n and d in {0,1}^n: ||Diag(d)|| = 1 if d != 0 and 0 if d = 0 (by the diagonal-norm lemma); every "
-           "pattern with n <= 5 checked with exact eigenvalues",
+    formal="for every n and d in {0,1}^n: max_i d_i = 1 if some d_i = 1 and 0 otherwise (z3, n and d symbolic), so "
+           "||Diag(d)|| = 1 if d != 0 and 0 if d = 0 by the diagonal-norm lemma; every pattern with n <= 5 also decided "
+           "exactly from D^T D",
     requires=Verdict.PROVED,
     params={"killed_norm": 0},
     assumptions=(LEMMA_DIAGONAL, "ReLU'(z) is 1 for z > 0 and 0 for z < 0; at z = 0 it is taken as 0 (a subgradient)"),
@@ -600,8 +595,18 @@ def relu_D_norm(killed_norm) -> Outcome:
     line2 = exhausted(exhaust(patterns, ok, name="every 0/1 pattern of 1..5 units"), counterexample=lambda d: {"d": list(d)})
     if line2.verdict is not Verdict.EXHAUSTED:
         return line2
-    line1 = Outcome(Verdict.PROVED, "lemma", {"argument": "max_i |d_i| is 1 when some d_i = 1 and 0 when all are 0"},
-                    reason="from the diagonal-norm lemma, for every n")
+    # every n: for d in {0,1}^n and M = max_i d_i (an upper bound attained by some entry), M is 1 when some unit
+    # is active and killed_norm otherwise (z3, n and d symbolic); the diagonal-norm lemma makes M the norm
+    n, i, j, M = z3.Int("n"), z3.Int("i"), z3.Int("j"), z3.Int("M")
+    d = z3.Array("d", z3.IntSort(), z3.IntSort())
+    inside = lambda k: z3.And(k >= 0, k < n)  # noqa: E731
+    given = [n >= 1,
+             z3.ForAll([i], z3.Implies(inside(i), z3.Or(d[i] == 0, d[i] == 1))),
+             z3.ForAll([i], z3.Implies(inside(i), d[i] <= M)),
+             z3.Exists([j], z3.And(inside(j), d[j] == M))]
+    active = z3.Exists([j], z3.And(inside(j), d[j] == 1))
+    line1 = validity(prove(M == z3.If(active, 1, killed_norm), [n, M], given=given),
+                     evidence={"lemma": "||Diag(d)|| = max_i |d_i|"})
     return combine(line1, line2)
 
 

@@ -54,3 +54,13 @@ def test_fourier_motzkin_agrees_with_z3(rows):
         lhs = sum((int(x) * vs[v] for v, x in c.coeffs.items()), z3.RealVal(0))
         terms.append(lhs < int(c.bound) if c.op == "<" else lhs <= int(c.bound) if c.op == "<=" else lhs == int(c.bound))
     assert feasible(constraints) == (solve(terms).answer == "sat")
+
+
+def test_identity_answers_become_verdicts():
+    from proofs.interpret import identity as interpret
+    from proofs.verdicts import Verdict
+
+    a, b = sympy.symbols("a b")
+    assert interpret(identity((a + b) ** 2, a**2 + 2 * a * b + b**2)).verdict is Verdict.PROVED
+    refuted = interpret(identity((a + b) ** 2, a**2 + b**2))
+    assert refuted.verdict is Verdict.REFUTED and refuted.witness

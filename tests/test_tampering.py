@@ -43,13 +43,14 @@ def _alterations(v):
     if isinstance(v, bool):
         return [not v]
     if isinstance(v, int):
-        return [v + 1, -v - 1, str(Fraction(v) + Fraction(1, 7)), 10 * v + 5, v - 10]
+        return [v + 1, -v - 1, str(Fraction(v) + Fraction(1, 7)), 10 * v + 5, v - 10, 10 * abs(v) + 100, -10 * abs(v) - 100]
     if isinstance(v, float):
         return [v * 1.5 + 1, -v, v + 10]
     if isinstance(v, str):
         try:
             f = Fraction(v)
-            return [str(f + 1), str(-f - 1), str(f + Fraction(1, 7)), str(10 * f + 5), str(f - 10)]
+            return [str(f + 1), str(-f - 1), str(f + Fraction(1, 7)), str(10 * f + 5), str(f - 10),
+                    str(10 * abs(f) + 100), str(-10 * abs(f) - 100)]
         except ValueError:
             pass
         if v and set(v) <= {"0", "1"}:

@@ -177,12 +177,14 @@ def _replay_best(witness, *, tokens, best, **_):
 def bigram_best_likelihood(tokens, best) -> Outcome:
     analysis = analyse_bigram(tokens)
     answers = {}
+    bounds = []
     # per context w: the product of its factors p(v|w)^count(w,v) is at most prod_v (count(w,v)/count(w))^count(w,v)
     for n_ctx, (ctx, counts) in enumerate(analysis.successors.items()):
         total = sum(counts.values())
         bound = Fraction(1)
         for v, k in counts.items():
             bound *= Fraction(k, total) ** k
+        bounds.append(bound)
         # p(v|ctx) for the words that follow ctx, and the mass of every other word pooled
         q = {v: z3.Real(f"q_{n_ctx}_{k}") for k, v in enumerate(counts)}
         rest = z3.Real(f"rest_{n_ctx}")
@@ -194,14 +196,7 @@ def bigram_best_likelihood(tokens, best) -> Outcome:
         if answer.answer != "unsat":
             return validity(answer, evidence={"per_context": answers})
     # the likelihood is the product of the per-context products, each between 0 and its bound
-    fs = [z3.Real(f"f_{k}") for k in range(len(analysis.successors))]
-    bounds = []
-    for ctx, counts in analysis.successors.items():
-        total = sum(counts.values())
-        b = Fraction(1)
-        for v, k in counts.items():
-            b *= Fraction(k, total) ** k
-        bounds.append(b)
+    fs = [z3.Real(f"f_{k}") for k in range(len(bounds))]
     top = analysis.max_likelihood
     given = [z3.And(f >= 0, f <= z3.RealVal(f"{b.numerator}/{b.denominator}")) for f, b in zip(fs, bounds)]
     answer = prove(z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}") if len(fs) > 1 else fs[0] <= top, fs, given=given)
