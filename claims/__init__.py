@@ -4,10 +4,14 @@ from claims import ex1, ex2, ex3, ex4, ex5, ex6
 
 CLAIMS = (*ex1.CLAIMS, *ex2.CLAIMS, *ex3.CLAIMS, *ex4.CLAIMS, *ex5.CLAIMS, *ex6.CLAIMS)
 
-# sympy imports these on first use inside delta sums, limits and simplification; the runner imports
-# them once before it forks the checks, instead of once in every check.
+# sympy and numpy import these on first use (delta sums, limits, simplification, set images, random
+# generators), and z3 builds its main context on first use; the runner does each once before it forks
+# the checks, instead of once in every check.
 PRELOAD = (
     "numpy",
+    "numpy.random",
+    "sympy.sets.handlers.functions",
+    "z3:main_ctx",
     "sympy.assumptions.wrapper",
     "sympy.combinatorics",
     "sympy.concrete.delta",

@@ -3,11 +3,14 @@
 __version__ = "0.1.0"
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
-from proofs.model import Claim, Erratum, ForgedWitness, Outcome, Perturbation, Replay, Result, claim, expect  # noqa: E402
+from proofs.model import (  # noqa: E402
+    Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Placeholder, Replay, Result, claim, expect, todo,
+)
 from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
 
 __all__ = [
     "__version__",
+    "Anchor",
     "Claim",
     "Erratum",
     "ExitCode",
@@ -16,6 +19,7 @@ __all__ = [
     "Outcome",
     "PackError",
     "Perturbation",
+    "Placeholder",
     "ProofsError",
     "Replay",
     "Result",
@@ -25,4 +29,5 @@ __all__ = [
     "claim",
     "classify",
     "expect",
+    "todo",
 ]

@@ -113,13 +113,17 @@ def _destinations(args) -> list[tuple[str, Optional[Path]]]:
 
 def _check(args, catalogue: Catalogue, out: TextIO) -> int:
     claims = select(catalogue, args.selectors)
+    if not claims and catalogue.errors:
+        out.write(_summary_line(ReportContext(load_errors=catalogue.errors), run([]), out))
+        return ExitCode.FAILURES
     if not claims:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
     destinations = _destinations(args)
     catalogue.warm()
     rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims)])
-    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun, tool=tool_versions())
+    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun, tool=tool_versions(),
+                            load_errors=catalogue.errors)
     verbosity = args.verbose - args.quiet
     writers = []
     for fmt, path in destinations:
@@ -165,7 +169,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(_summary_line(context, outcome, out))
     if outcome.interrupted:
         return ExitCode.INTERRUPTED
-    if any(r.status is Status.FAIL for r in outcome.results):
+    if catalogue.errors or any(r.status is Status.FAIL for r in outcome.results):
         return ExitCode.FAILURES
     return ExitCode.OK
 
@@ -180,12 +184,13 @@ def _summary_line(context, outcome, out) -> str:
 def _list(catalogue: Catalogue, out: TextIO) -> int:
     if not catalogue.claims:
         out.write("no claims loaded\n")
-        return ExitCode.NO_CLAIMS
+        return ExitCode.FAILURES if catalogue.errors else ExitCode.NO_CLAIMS
     width = max(len(c.id) for c in catalogue.claims)
+    packs = max(len(c.pack) for c in catalogue.claims)
     for c in catalogue.claims:
         mark = "erratum" if c.erratum else ""
-        out.write(f"{c.id:<{width}}  requires {c.requires.value:<11} {len(c.perturbations)} perturbations  pack {c.pack:<8} {mark}\n".rstrip() + "\n")
-    return ExitCode.OK
+        out.write(f"{c.id:<{width}}  pack {c.pack:<{packs}}  requires {c.requires.value:<11} {len(c.perturbations)} perturbations  {mark}".rstrip() + "\n")
+    return ExitCode.FAILURES if catalogue.errors else ExitCode.OK
 
 
 def _show(args, catalogue: Catalogue, out: TextIO) -> int:
@@ -211,6 +216,28 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     return ExitCode.OK if result.status is not Status.FAIL else ExitCode.FAILURES
 
 
+def _command(args, catalogue: Catalogue, out: TextIO) -> int:
+    if args.command == "check":
+        return int(_check(args, catalogue, out))
+    if args.command == "list":
+        return int(_list(catalogue, out))
+    if args.command == "show":
+        return int(_show(args, catalogue, out))
+    claims = select(catalogue, args.selectors)
+    if not claims:
+        out.write(f"no claims selected by {' '.join(args.selectors)}\n")
+        return int(ExitCode.NO_CLAIMS)
+    if args.command == "audit":
+        code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json))
+    else:
+        catalogue.warm()
+        if args.command == "mutants":
+            code = int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs))
+        else:
+            code = int(trust.export_smt(claims, args.dir, out, timeout=args.timeout))
+    return max(code, int(ExitCode.FAILURES)) if catalogue.errors and code == ExitCode.OK else code
+
+
 def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -219,22 +246,20 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         if args.command is None:
             raise UsageError("proofs: a command is required: check, list, show, export-smt, mutants or audit (see --help)")
         catalogue = load(args.claims)
-        if args.command == "check":
-            return int(_check(args, catalogue, out))
-        if args.command == "list":
-            return int(_list(catalogue, out))
-        if args.command == "show":
-            return int(_show(args, catalogue, out))
-        claims = select(catalogue, args.selectors)
-        if not claims:
-            out.write(f"no claims selected by {' '.join(args.selectors)}\n")
-            return int(ExitCode.NO_CLAIMS)
-        if args.command == "audit":
-            return int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json))
-        catalogue.warm()
-        if args.command == "mutants":
-            return int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs))
-        return int(trust.export_smt(claims, args.dir, out, timeout=args.timeout))
+        if args.command != "check":  # check puts them in its reports
+            for problem in catalogue.errors:
+                err.write(f"load error: {problem}\n")
+        try:
+            return _command(args, catalogue, out)
+        except UsageError as exc:
+            if not catalogue.errors:
+                raise
+            # the claim asked for may be in a pack that did not load: that is the failure to report
+            if args.command == "check":
+                for problem in catalogue.errors:
+                    err.write(f"load error: {problem}\n")
+            err.write(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)\n")
+            return int(ExitCode.FAILURES)
     except UsageError as exc:
         err.write(f"error: {exc}\n")
         return int(ExitCode.USAGE_ERROR)

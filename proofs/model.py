@@ -5,15 +5,31 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
+import sys
 from typing import Any, Callable, Mapping, Optional
 
 from proofs.errors import InvalidClaim
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "ForgedWitness", "ID_PATTERN"]
+__all__ = ["Anchor", "Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo",
+           "ForgedWitness", "Placeholder", "ID_PATTERN"]
 
-# ex<N>, then dotted lower-case segments: ex2.weights.example_sequence, ex1.d.max_pool_derivative.
-ID_PATTERN = re.compile(r"^ex\d+(\.[a-z0-9_]+)+$")
+# An optional namespace (a course or week, for packs other than the seed), then ex<N>, then dotted lower-case
+# segments: ex2.weights.example_sequence, ex1.d.max_pool_derivative, week8.ex1.a.softmax_shift.
+ID_PATTERN = re.compile(r"^([a-z][a-z0-9_]*\.)*?ex\d+(\.[a-z0-9_]+)+$")
+
+
+class Placeholder(InvalidClaim):
+    """Raised by `todo`: a template's placeholder has not been filled in yet."""
+
+
+def todo(what: str) -> Any:
+    """Stand for a value a claim author has still to write; raises Placeholder naming it and where it is.
+
+    In a field of @claim(...) it stops the pack from loading; inside a check it makes the claim an error.
+    """
+    frame = sys._getframe(1)
+    raise Placeholder(f"placeholder not filled in at {frame.f_code.co_filename}:{frame.f_lineno}: {what}")
 
 
 class ForgedWitness(ValueError):
@@ -57,6 +73,26 @@ class Erratum:
     reason: str
     # Id of the corrected claim, which stands beside this one and must pass.
     corrected_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Anchor:
+    """Written by a claim author: a short snippet of the material (a formula, a stated value) the claim relies on.
+
+    `check --material DIR` fails the claim as stale when DIR/file no longer contains the snippet; differences of
+    whitespace and of LaTeX spacing commands do not count.
+    """
+
+    # Path of the material file, relative to the material directory.
+    file: str
+    # The text as the material prints it.
+    snippet: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.file, str) or not self.file or self.file.startswith("/") or ".." in self.file.split("/"):
+            raise InvalidClaim(f"anchor file {self.file!r} must be a path relative to the material directory")
+        if not isinstance(self.snippet, str) or not self.snippet.strip():
+            raise InvalidClaim(f"anchor in {self.file}: the snippet is empty; quote the formula or value the claim relies on")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,6 +221,8 @@ class Claim:
     replay: Optional[Callable[..., Replay]] = None
     # The material's formulas in sympy syntax, for reports that render mathematics.
     formulas: tuple[str, ...] = ()
+    # Snippets of the material the claim relies on; `check --material` verifies they are still there.
+    anchors: tuple[Anchor, ...] = ()
     # Where the claim is defined, for reports.
     file: str = ""
     line: int = 0
@@ -192,13 +230,21 @@ class Claim:
     pack: str = ""
 
     def __post_init__(self) -> None:
-        if not ID_PATTERN.match(self.id):
-            raise InvalidClaim(f"claim id {self.id!r} is not of the form ex<N>.<part>.<slug> (lower case, dotted)")
-        if not self.id.startswith(f"ex{self.exercise}."):
-            raise InvalidClaim(f"claim id {self.id!r} does not start with ex{self.exercise}. (its exercise)")
+        if not isinstance(self.id, str) or not ID_PATTERN.match(self.id):
+            raise InvalidClaim(f"claim id {self.id!r} is not of the form [namespace.]ex<N>.<part>.<slug> (lower case, dotted), "
+                               "e.g. ex2.weights.example_sequence or week8.ex1.a.softmax_shift")
+        if isinstance(self.exercise, bool) or not isinstance(self.exercise, int):
+            raise InvalidClaim(f"claim {self.id}: exercise must be the exercise number, an int, got {self.exercise!r}")
+        if _exercise_segment(self.id) != f"ex{self.exercise}":
+            raise InvalidClaim(f"claim id {self.id!r} does not name ex{self.exercise} (its exercise) before the part")
+        if self.part is not None and (not isinstance(self.part, str) or not self.part):
+            raise InvalidClaim(f"claim {self.id}: part must be a non-empty string such as 'a', or None, got {self.part!r}")
         for name in ("statement", "asserts", "formal"):
-            if not getattr(self, name).strip():
-                raise InvalidClaim(f"claim {self.id}: field {name!r} is empty; say it in words")
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                raise InvalidClaim(f"claim {self.id}: field {name!r} is empty; {FIELD_HELP[name]}")
+        for a in self.anchors:
+            if not isinstance(a, Anchor):
+                raise InvalidClaim(f"claim {self.id}: anchors must be Anchor(file, snippet) values, got {a!r}")
         if not isinstance(self.requires, Verdict) or not self.requires.positive:
             raise InvalidClaim(f"claim {self.id}: requires must be a positive Verdict, got {self.requires!r}")
         names = [p.name for p in self.perturbations]
@@ -220,42 +266,80 @@ class Claim:
         raise KeyError(f"claim {self.id} has no perturbation {name!r}")
 
 
+def _exercise_segment(claim_id: str) -> str:
+    return next((seg for seg in claim_id.split(".") if re.fullmatch(r"ex\d+", seg)), "")
+
+
+# What each required field of @claim(...) holds, for the message that rejects a claim without it.
+FIELD_HELP = {
+    "id": "the claim's stable dotted id, first argument: @claim(\"ex3.b.slug\", ...)",
+    "exercise": "the exercise number in the material, an int: exercise=3",
+    "part": "the part letter as a string, or None where the exercise has no parts: part=\"b\"",
+    "statement": "the claim in your own words: statement=\"...\"",
+    "asserts": "what the material asserts, with its formula or value: asserts=\"...\"",
+    "formal": "the formal statement the check decides, with quantifiers and domains: formal=\"for every real x: ...\"",
+    "requires": "the weakest verdict that counts as a pass: requires=Verdict.PROVED (or EXHAUSTED, NOT_REFUTED, SUPPORTED)",
+}
+
+_MISSING: Any = object()
+
+
 def claim(
-    id: str,
+    id: str = _MISSING,
     *,
-    exercise: int,
-    part: Optional[str],
-    statement: str,
-    asserts: str,
-    formal: str,
-    requires: Verdict,
+    exercise: int = _MISSING,
+    part: Optional[str] = _MISSING,
+    statement: str = _MISSING,
+    asserts: str = _MISSING,
+    formal: str = _MISSING,
+    requires: Verdict = _MISSING,
     params: Optional[Mapping[str, Any]] = None,
     assumptions: tuple[str, ...] = (),
     erratum: Optional[Erratum] = None,
     perturbations: tuple[Perturbation, ...] = (),
     replay: Optional[Callable[..., Replay]] = None,
     formulas: tuple[str, ...] = (),
+    anchors: tuple[Anchor, ...] = (),
 ) -> Callable[[Callable[..., Outcome]], Claim]:
-    """Decorate a check function to make it a Claim, recording where it is defined."""
+    """Decorate a check function to make it a Claim, recording where it is defined.
+
+    A required field left out, or a malformed one, raises InvalidClaim at load time naming the field, where the
+    claim is, and how to write the field.
+    """
+    given = {"id": id, "exercise": exercise, "part": part, "statement": statement, "asserts": asserts,
+             "formal": formal, "requires": requires}
 
     def decorate(check: Callable[..., Outcome]) -> Claim:
-        return Claim(
-            id=id,
-            exercise=exercise,
-            part=part,
-            statement=statement,
-            asserts=asserts,
-            formal=formal,
-            requires=requires,
-            check=check,
-            params=dict(params or {}),
-            assumptions=tuple(assumptions),
-            erratum=erratum,
-            perturbations=tuple(perturbations),
-            replay=replay,
-            formulas=tuple(formulas),
-            file=inspect.getsourcefile(check) or "",
-            line=inspect.getsourcelines(check)[1],
-        )
+        code = getattr(check, "__code__", None)
+        file = code.co_filename if code else (inspect.getsourcefile(check) or "")
+        line = code.co_firstlineno if code else 0
+        name = id if isinstance(id, str) else getattr(check, "__name__", "?")
+        for field, value in given.items():
+            if value is _MISSING:
+                raise InvalidClaim(f"{file}:{line}: claim {name!r} has no {field!r} field; add {FIELD_HELP[field]}")
+        try:
+            return Claim(
+                id=id,
+                exercise=exercise,
+                part=part,
+                statement=statement,
+                asserts=asserts,
+                formal=formal,
+                requires=requires,
+                check=check,
+                params=dict(params or {}),
+                assumptions=tuple(assumptions),
+                erratum=erratum,
+                perturbations=tuple(perturbations),
+                replay=replay,
+                formulas=tuple(formulas),
+                anchors=tuple(anchors),
+                file=file,
+                line=line,
+            )
+        except InvalidClaim as exc:
+            raise InvalidClaim(f"{file}:{line}: {exc}") from None
 
+    if callable(id) and not isinstance(id, str):
+        raise InvalidClaim("@claim needs its fields: write @claim(\"ex<N>.<part>.<slug>\", exercise=..., ...), not a bare @claim")
     return decorate

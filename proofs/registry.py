@@ -8,14 +8,15 @@ import fnmatch
 import importlib
 import importlib.util
 import sys
+import traceback
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from proofs.errors import InvalidClaim, PackError, UsageError
+from proofs.errors import PackError, UsageError
 from proofs.model import Claim
 
-__all__ = ["ENTRY_POINT_GROUP", "Catalogue", "load", "select"]
+__all__ = ["ENTRY_POINT_GROUP", "Catalogue", "LoadError", "load", "select"]
 
 # Packs register a module (or package) exposing CLAIMS under this entry-point group.
 ENTRY_POINT_GROUP = "proofs.packs"
@@ -28,16 +29,25 @@ class Catalogue:
     """Produced by `load`: every claim of every pack, in pack then definition order."""
 
     claims: tuple[Claim, ...]
-    # Modules the packs ask to have imported before checks start (PRELOAD in a pack module).
+    # What the packs ask to have done before checks start (PRELOAD in a pack module): "module" imports a
+    # module, "module:function" also calls a function of it without arguments (to build a solver's context).
     preload: tuple[str, ...] = ()
+    # Packs and claims that could not be loaded; a run with any of them fails.
+    errors: tuple["LoadError", ...] = ()
 
     def warm(self) -> None:
-        """Import the packs' PRELOAD modules once here, so that no forked check imports them again."""
-        for name in self.preload:
+        """Do the packs' PRELOAD steps once here, so that no forked check repeats them."""
+        for entry in self.preload:
+            name, _, function = entry.partition(":")
             try:
-                importlib.import_module(name)
+                module = importlib.import_module(name)
             except ImportError as exc:
                 raise PackError(f"cannot preload module {name!r}: {exc}") from None
+            if function:
+                target = getattr(module, function, None)
+                if not callable(target):
+                    raise PackError(f"cannot preload {entry!r}: {name} has no function {function!r}")
+                target()
 
     def by_id(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -49,65 +59,129 @@ class Catalogue:
         return [c.id for c in self.claims]
 
 
-def _pack_claims(pack: str, module) -> list[Claim]:
+@dataclasses.dataclass(frozen=True)
+class LoadError:
+    """A pack, or one module of a --claims directory, that could not be loaded; the other packs still run."""
+
+    # The pack's name (an entry point's name, or DIR/module for --claims).
+    pack: str
+    # Where the problem is: the file and line of the error, as near to the pack's own code as can be told.
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else (self.file or "<unknown>")
+        return f"{where}: pack {self.pack!r}: {self.message}"
+
+    def to_json(self) -> dict:
+        return {"pack": self.pack, "file": self.file, "line": self.line, "message": self.message}
+
+
+def _located(pack: str, exc: BaseException, roots: Sequence[Path]) -> LoadError:
+    """Place a loading error at its line: a syntax error where the parser stopped, any other at the deepest frame
+    inside the pack's own files (not in the libraries it called), falling back to the deepest frame of all."""
+    message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return LoadError(pack, exc.filename, exc.lineno or 0, f"syntax error: {exc.msg}")
+    frames = traceback.extract_tb(exc.__traceback__)
+    resolved = [r.resolve() for r in roots]
+
+    def inside(filename: str) -> bool:
+        path = Path(filename).resolve()
+        return any(path == r or r in path.parents for r in resolved)
+
+    ours = [f for f in frames if inside(f.filename)] or [f for f in frames if not f.filename.startswith("<")]
+    if ours:
+        return LoadError(pack, ours[-1].filename, ours[-1].lineno or 0, message)
+    return LoadError(pack, str(roots[0]) if roots else "", 0, message)
+
+
+def _pack_claims(pack: str, module) -> tuple[list[Claim], list[LoadError]]:
+    where = getattr(module, "__file__", None) or module.__name__
     items = getattr(module, "CLAIMS", None)
     if items is None:
-        raise PackError(f"pack {pack!r} ({getattr(module, '__file__', module.__name__)}) has no CLAIMS list")
-    out = []
+        return [], [LoadError(pack, where, 0, "the module has no CLAIMS list; end it with CLAIMS = (claim_a, claim_b, ...)")]
+    if not isinstance(items, (list, tuple)):
+        return [], [LoadError(pack, where, 0, f"CLAIMS must be a list or tuple of claims, got {type(items).__name__}")]
+    out, errors = [], []
     for item in items:
         if not isinstance(item, Claim):
-            raise InvalidClaim(f"pack {pack!r}: CLAIMS holds {item!r}, which is not a Claim; decorate the check with @claim(...)")
+            errors.append(LoadError(pack, where, 0, f"CLAIMS holds {item!r}, which is not a Claim; decorate the check with @claim(...)"))
+            continue
         out.append(dataclasses.replace(item, pack=pack))
-    return out
+    return out, errors
 
 
-def _load_path(directory: Path) -> list[tuple[str, object]]:
+def _load_path(directory: Path) -> tuple[list[tuple[str, object]], list[LoadError]]:
     if not directory.is_dir():
         raise UsageError(f"--claims {directory}: not a directory of claim modules")
-    modules = []
+    modules, errors = [], []
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
             continue
+        pack = f"{directory.name}/{path.stem}"
         name = f"proofs_pack_{directory.name}_{path.stem}"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-        except SyntaxError as exc:
-            raise PackError(f"{exc.filename}:{exc.lineno}: syntax error in claim module: {exc.msg}") from None
-        except Exception as exc:  # noqa: BLE001 - reported with its location
-            raise PackError(f"{path}: cannot load claim module: {type(exc).__name__}: {exc}") from None
-        modules.append((f"{directory.name}/{path.stem}", module))
-    return modules
+        except Exception as exc:  # noqa: BLE001 - reported with its location; the other modules still load
+            del sys.modules[name]
+            errors.append(_located(pack, exc, [path]))
+            continue
+        modules.append((pack, module))
+    return modules, errors
+
+
+def _entry_point_root(ep) -> list[Path]:
+    try:
+        spec = importlib.util.find_spec(ep.module)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.origin:
+        return []
+    origin = Path(spec.origin)
+    return [origin.parent] if spec.submodule_search_locations else [origin]
 
 
 def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
-    """Load the installed packs (the seed pack included) and the claim modules under `paths`."""
+    """Load the installed packs (the seed pack included) and the claim modules under `paths`.
+
+    A pack that cannot be loaded, a claim that is malformed and a repeated id become LoadErrors in the
+    catalogue, each placed at its file and line; everything else still loads.
+    """
     sources: list[tuple[str, object]] = []
+    errors: list[LoadError] = []
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
-        names = {ep.value for ep in found}
-        if SEED_PACK[1] not in names:
-            sources.append((SEED_PACK[0], importlib.import_module(SEED_PACK[1])))
+        if SEED_PACK[1] not in {ep.value for ep in found}:
+            found.insert(0, metadata.EntryPoint(name=SEED_PACK[0], value=SEED_PACK[1], group=ENTRY_POINT_GROUP))
         for ep in found:
             try:
                 sources.append((ep.name, ep.load()))
-            except Exception as exc:  # noqa: BLE001 - reported with the pack's name
-                raise PackError(f"pack {ep.name!r} ({ep.value}) cannot be imported: {type(exc).__name__}: {exc}") from None
+            except Exception as exc:  # noqa: BLE001 - reported with the pack's name and location
+                errors.append(_located(ep.name, exc, _entry_point_root(ep)))
     for path in paths:
-        sources.extend(_load_path(Path(path)))
+        loaded, failed = _load_path(Path(path))
+        sources.extend(loaded)
+        errors.extend(failed)
     claims: list[Claim] = []
     seen: dict[str, Claim] = {}
     preload: dict[str, None] = {}
     for pack, module in sources:
         preload.update(dict.fromkeys(getattr(module, "PRELOAD", ())))
-        for c in _pack_claims(pack, module):
+        found_claims, problems = _pack_claims(pack, module)
+        errors.extend(problems)
+        for c in found_claims:
             if c.id in seen:
-                raise PackError(f"duplicate claim id {c.id!r}: defined at {seen[c.id].location} and at {c.location}")
+                errors.append(LoadError(pack, c.file, c.line,
+                                        f"duplicate claim id {c.id!r}: defined at {seen[c.id].location} and at {c.location}"))
+                continue
             seen[c.id] = c
             claims.append(c)
-    return Catalogue(tuple(claims), tuple(preload))
+    return Catalogue(tuple(claims), tuple(preload), tuple(errors))
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

@@ -136,10 +136,48 @@ def test_interrupt_writes_what_it_has_and_exits_2(tmp_path):
     out = tmp_path / "partial.json"
     proc = subprocess.Popen([sys.executable, "-m", "proofs", "check", "--claims", str(GOLDEN / "holds"),
                              "--claims", str(GOLDEN / "faults"), "ex90", "ex99.hangs", "--jobs", "1",
-                             "--format", "json", "--output", str(out)], cwd=ROOT)
-    time.sleep(3)
+                             "--format", "json", "--output", str(out), "--format", "text"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    seen = [proc.stdout.readline() for _ in range(2)]  # the two quick claims have finished; the hang is running
+    assert all(line.startswith("ex90.") for line in seen), seen
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 2
     report = json.loads(out.read_text())
     assert report["interrupted"] is True
     assert [r["id"] for r in report["results"]] == ["ex90.a.square_expansion", "ex90.b.small_squares"]
+
+
+def _mixed_packs(tmp_path):
+    (tmp_path / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    (tmp_path / "broken.py").write_text("import z3\n\nCLAIMS = [\n")
+    return tmp_path
+
+
+def test_broken_pack_fails_the_run_while_the_others_are_checked(tmp_path):
+    packs = _mixed_packs(tmp_path)
+    report = tmp_path / "report.json"
+    proc = run_cli("check", "ex90", "--claims", str(packs), "--format", "json", "--output", str(report), "--format", "text")
+    assert proc.returncode == 1, proc.stderr
+    assert f"load error: {packs / 'broken.py'}:3: pack '{packs.name}/broken': syntax error" in proc.stdout
+    assert "ex90.a.square_expansion" in proc.stdout and "2 pack load error" not in proc.stdout
+    data = json.loads(report.read_text())
+    assert data["summary"]["load_errors"] == 1 and data["summary"]["fail"] == 0
+    assert data["load_errors"] == [{"pack": f"{packs.name}/broken", "file": str(packs / "broken.py"), "line": 3,
+                                    "message": data["load_errors"][0]["message"]}]
+    assert {r["status"] for r in data["results"]} == {"pass"}
+
+
+def test_list_names_each_claims_pack_and_fails_on_a_broken_pack(tmp_path):
+    packs = _mixed_packs(tmp_path)
+    proc = run_cli("list", "--claims", str(packs))
+    assert proc.returncode == 1 and "broken.py:3" in proc.stderr
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("ex90.a.square_expansion"))
+    assert f"pack {packs.name}/good" in line
+    assert "pack seed" in next(l for l in proc.stdout.splitlines() if l.startswith("ex1."))
+
+
+def test_selector_in_a_pack_that_did_not_load_is_a_failure_not_a_usage_error(tmp_path):
+    packs = _mixed_packs(tmp_path)
+    proc = run_cli("check", "ex95", "--claims", str(packs))
+    assert proc.returncode == 1 and "broken.py:3" in proc.stderr and "matches no claim" in proc.stderr

@@ -1,6 +1,6 @@
 import pytest
 
-from proofs import Erratum, InvalidClaim, Outcome, Perturbation, Verdict, claim
+from proofs import Anchor, Erratum, InvalidClaim, Outcome, Perturbation, Placeholder, Verdict, claim, todo
 from proofs.model import Claim
 
 
@@ -11,7 +11,8 @@ def _check():
 BASE = dict(exercise=1, part="a", statement="s", asserts="a", formal="f", requires=Verdict.PROVED, check=_check)
 
 
-@pytest.mark.parametrize("bad", ["ex1", "Ex1.a.b", "ex1.a b", "ex2.a.b", "x1.a", "ex1..a"])
+@pytest.mark.parametrize("bad", ["ex1", "Ex1.a.b", "ex1.a b", "ex2.a.b", "x1.a", "ex1..a", "week8.ex2.a.b", "8w.ex1.a.b",
+                                 "week8.a.b"])
 def test_bad_ids_rejected(bad):
     with pytest.raises(InvalidClaim):
         Claim(id=bad, **BASE)
@@ -46,3 +47,60 @@ def test_decorator_records_location():
     assert here.file.endswith("test_model.py") and here.line > 0
     assert here.location.endswith(f"test_model.py:{here.line}")
     assert here.erratum.corrected_by == "ex1.a.fixed"
+
+
+@pytest.mark.parametrize("good", ["ex1.a.ok", "week8.ex1.a.ok", "course.week8.ex1.b", "ex1.ok"])
+def test_ids_with_and_without_namespace(good):
+    assert Claim(id=good, **BASE).id == good
+
+
+REQUIRED = dict(exercise=1, part="a", statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+
+
+@pytest.mark.parametrize("field", sorted(REQUIRED))
+def test_missing_field_named_with_location_and_fix(field):
+    fields = {k: v for k, v in REQUIRED.items() if k != field}
+    with pytest.raises(InvalidClaim) as info:
+        @claim("ex1.a.partial", **fields)
+        def partial():
+            return _check()
+    message = str(info.value)
+    assert f"no {field!r} field" in message and f"{field}=" in message and "test_model.py:" in message
+
+
+def test_missing_id_and_bare_decorator():
+    with pytest.raises(InvalidClaim, match="no 'id' field"):
+        @claim(**REQUIRED)
+        def anonymous():
+            return _check()
+    with pytest.raises(InvalidClaim, match="bare @claim"):
+        @claim
+        def bare():
+            return _check()
+
+
+@pytest.mark.parametrize("field, value, message", [("exercise", "1", "exercise must be"), ("part", 3, "part must be"),
+                                                  ("statement", None, "statement")])
+def test_wrongly_typed_fields_rejected_with_location(field, value, message):
+    with pytest.raises(InvalidClaim, match=message) as info:
+        @claim("ex1.a.typed", **{**REQUIRED, field: value})
+        def typed():
+            return _check()
+    assert "test_model.py:" in str(info.value)
+
+
+def test_todo_names_what_and_where():
+    with pytest.raises(Placeholder, match=r"test_model\.py:\d+: the claim in words"):
+        todo("the claim in words")
+    assert issubclass(Placeholder, InvalidClaim)
+
+
+@pytest.mark.parametrize("file, snippet", [("", "x"), ("/abs.txt", "x"), ("../up.txt", "x"), ("sheet.txt", " \n")])
+def test_bad_anchors_rejected(file, snippet):
+    with pytest.raises(InvalidClaim):
+        Anchor(file, snippet)
+
+
+def test_anchors_must_be_anchor_values():
+    with pytest.raises(InvalidClaim, match="Anchor"):
+        Claim(id="ex1.a.ok", anchors=(("sheet.txt", "x"),), **BASE)

@@ -1,9 +1,11 @@
+import re
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from proofs.errors import PackError, UsageError
-from proofs.registry import load, select
+from proofs.registry import ENTRY_POINT_GROUP, load, select
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -37,26 +39,99 @@ def test_unknown_selector_names_closest(catalogue):
         select(catalogue, ["ex1.b.conv_unit"])
 
 
-def test_duplicate_ids_name_both_places(tmp_path):
+def test_duplicate_ids_name_both_places_and_keep_the_first(tmp_path):
     source = (GOLDEN / "holds" / "arith.py").read_text()
     (tmp_path / "one.py").write_text(source)
     (tmp_path / "two.py").write_text(source)
-    with pytest.raises(PackError, match=r"one\.py:\d+ and at .*two\.py:\d+"):
-        load([tmp_path], entry_points=False)
+    catalogue = load([tmp_path], entry_points=False)
+    assert catalogue.errors and all(re.search(r"one\.py:\d+ and at .*two\.py:\d+", str(e)) for e in catalogue.errors)
+    assert {c.pack for c in catalogue.claims} == {f"{tmp_path.name}/one"}
+
+
+def _only_error(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    (tmp_path / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    catalogue = load([tmp_path], entry_points=False)
+    assert catalogue.claims and {c.pack for c in catalogue.claims} == {f"{tmp_path.name}/good"}, "the good pack still loads"
+    (error,) = catalogue.errors
+    return error
 
 
 def test_syntax_error_names_file_and_line(tmp_path):
-    (tmp_path / "broken.py").write_text("CLAIMS = (\n")
-    with pytest.raises(PackError, match=r"broken\.py:\d+"):
-        load([tmp_path], entry_points=False)
+    error = _only_error(tmp_path, "broken.py", "import z3\n\nCLAIMS = (\n")
+    assert (Path(error.file).name, error.line) == ("broken.py", 3) and "syntax error" in error.message
+    assert str(error).startswith(f"{error.file}:3: pack '{tmp_path.name}/broken'")
+
+
+def test_import_error_names_the_pack_line_not_the_library(tmp_path):
+    error = _only_error(tmp_path, "missing.py", "import json\n\nimport no_such_module_for_proofs\n")
+    assert (Path(error.file).name, error.line) == ("missing.py", 3) and "ModuleNotFoundError" in error.message
+
+
+def test_error_raised_inside_a_library_is_placed_at_the_pack_line(tmp_path):
+    error = _only_error(tmp_path, "raises.py", "import json\nX = 1\njson.loads('{')\n")
+    assert (Path(error.file).name, error.line) == ("raises.py", 3) and "JSONDecodeError" in error.message
 
 
 def test_pack_without_claims_list(tmp_path):
-    (tmp_path / "empty.py").write_text("X = 1\n")
-    with pytest.raises(PackError, match="no CLAIMS"):
-        load([tmp_path], entry_points=False)
+    error = _only_error(tmp_path, "empty.py", "X = 1\n")
+    assert "no CLAIMS" in error.message and Path(error.file).name == "empty.py"
+
+
+def test_claims_list_with_a_stranger(tmp_path):
+    error = _only_error(tmp_path, "stranger.py", "CLAIMS = (1,)\n")
+    assert "not a Claim" in error.message
+
+
+def test_claim_missing_a_field_is_a_load_error_saying_how_to_fix_it(tmp_path):
+    source = (GOLDEN / "holds" / "arith.py").read_text().replace(
+        '    asserts="(x + c)^2 = x^2 + 2cx + c^2",\n', "", 1).replace("ex90.", "ex91.").replace("exercise=90", "exercise=91")
+    error = _only_error(tmp_path, "nofield.py", source)
+    assert "no 'asserts' field" in error.message and 'asserts="..."' in error.message
+    assert Path(error.file).name == "nofield.py" and error.line > 0
+
+
+def test_entry_point_pack_that_fails_is_reported_and_others_load(tmp_path, monkeypatch):
+    package = tmp_path / "brokenpack"
+    package.mkdir()
+    (package / "__init__.py").write_text("from brokenpack import inner\n")
+    (package / "inner.py").write_text("x = 1\nraise ValueError('no good')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    real = metadata.entry_points
+
+    def fake(**kw):
+        found = list(real(**kw))
+        if kw.get("group") == ENTRY_POINT_GROUP:
+            found.append(metadata.EntryPoint(name="broken", value="brokenpack", group=ENTRY_POINT_GROUP))
+        return found
+
+    monkeypatch.setattr(metadata, "entry_points", fake)
+    catalogue = load()
+    (error,) = catalogue.errors
+    assert error.pack == "broken" and (Path(error.file).name, error.line) == ("inner.py", 2)
+    assert any(c.pack == "seed" for c in catalogue.claims)
 
 
 def test_path_that_is_not_a_directory():
     with pytest.raises(UsageError):
         load([GOLDEN / "nope"], entry_points=False)
+
+
+def test_warm_imports_modules_and_calls_functions(tmp_path, monkeypatch):
+    (tmp_path / "warmpack.py").write_text("CALLS = []\n\ndef build():\n    CALLS.append(1)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from proofs.registry import Catalogue
+
+    Catalogue((), ("warmpack", "warmpack:build")).warm()
+    import warmpack
+
+    assert warmpack.CALLS == [1]
+
+
+@pytest.mark.parametrize("entry, message", [("no_such_module_xyz", "cannot preload module"),
+                                            ("json:no_such_function", "has no function")])
+def test_warm_rejects_what_it_cannot_do(entry, message):
+    from proofs.registry import Catalogue
+
+    with pytest.raises(PackError, match=message):
+        Catalogue((), (entry,)).warm()

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Mapping, Optional
 from proofs.model import Claim, Result
 from proofs.verdicts import Status
 
-__all__ = ["ReportContext", "Writer", "summary"]
+__all__ = ["ReportContext", "Writer", "summary", "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +21,8 @@ class ReportContext:
     rerun: str = "python -m proofs check"
     # versions of the tool, python, z3 and sympy
     tool: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # packs that could not be loaded (registry.LoadError); a run with any fails
+    load_errors: tuple = ()
 
     def claim_of(self, result: Result) -> Optional[Claim]:
         return self.claims.get(result.id.split("~")[0])
@@ -29,11 +31,18 @@ class ReportContext:
         return f"{self.rerun} {result.id.split('~')[0]}"
 
 
-def summary(results, seconds: float) -> dict[str, Any]:
+def summary(results, seconds: float, load_errors: int = 0) -> dict[str, Any]:
     counts = {s.value: 0 for s in Status}
     for r in results:
         counts[r.status.value] += 1
-    return {"total": len(results), **counts, "seconds": round(seconds, 3)}
+    return {"total": len(results), **counts, "load_errors": load_errors, "seconds": round(seconds, 3)}
+
+
+def summary_line(s: Mapping[str, Any], seconds: float) -> str:
+    line = f"{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail"
+    if s["load_errors"]:
+        line += f", {s['load_errors']} pack load error{'s' if s['load_errors'] > 1 else ''}"
+    return f"{line} in {seconds:.2f}s"
 
 
 class Writer:
@@ -50,6 +59,9 @@ class Writer:
     def add(self, result: Result) -> str:
         self.results.append(result)
         return ""
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        return summary(self.results, seconds, len(self.context.load_errors))
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
         raise NotImplementedError

@@ -10,7 +10,7 @@ from typing import Optional
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers import plots
-from proofs.writers.base import Writer, summary
+from proofs.writers.base import Writer, summary_line
 
 __all__ = ["HtmlWriter", "mathml"]
 
@@ -64,7 +64,7 @@ class HtmlWriter(Writer):
         self._drawn: dict[str, str | None] = {}
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
-        s = summary(self.results, seconds)
+        s = self.summary(seconds)
         by_id = {r.id: r for r in self.results}
         parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
                  '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -72,8 +72,9 @@ class HtmlWriter(Writer):
         if interrupted:
             parts.append('<p class="note"><strong>The run was interrupted</strong>; these are the results that finished.</p>')
         tool = ", ".join(f"{_e(k)} {_e(v)}" for k, v in self.context.tool.items())
-        parts.append(f"<p>{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail in {seconds:.2f} s"
-                     f"{' (' + tool + ')' if tool else ''}</p>")
+        parts.append(f"<p>{_e(summary_line(s, seconds))}{' (' + tool + ')' if tool else ''}</p>")
+        for e in self.context.load_errors:
+            parts.append(f'<p class="note load-error"><strong>load error:</strong> {_e(str(e))}</p>')
         parts.append('<p class="filters">Show: ' + " ".join(
             f'<label><input type="checkbox" data-filter="{st.value}" checked> {st.value} ({s[st.value]})</label>'
             for st in Status) + "</p>")

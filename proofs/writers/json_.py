@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from proofs.writers.base import Writer, summary
+from proofs.writers.base import Writer
 
 __all__ = ["SCHEMA", "JsonWriter"]
 
@@ -19,8 +19,9 @@ class JsonWriter(Writer):
         document = {
             "schema": SCHEMA,
             "tool": dict(self.context.tool),
-            "summary": summary(self.results, seconds),
+            "summary": self.summary(seconds),
             "interrupted": interrupted,
+            "load_errors": [e.to_json() for e in self.context.load_errors],
             "results": [r.to_json() for r in self.results],
         }
         return json.dumps(document, indent=2) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from proofs.verdicts import Status, Verdict
-from proofs.writers.base import Writer, summary
+from proofs.writers.base import Writer
 from proofs.writers.text import format_values
 
 __all__ = ["JunitWriter"]
@@ -21,14 +21,18 @@ class JunitWriter(Writer):
     filename = "junit.xml"
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
-        s = summary(self.results, seconds)
+        s = self.summary(seconds)
         failures = sum(r.status is Status.FAIL and r.verdict is Verdict.REFUTED for r in self.results)
-        errors = sum(r.status is Status.FAIL and r.verdict is not Verdict.REFUTED for r in self.results)
+        errors = sum(r.status is Status.FAIL and r.verdict is not Verdict.REFUTED for r in self.results) + s["load_errors"]
         skipped = s["erratum"]
-        suites = ET.Element("testsuites", tests=str(s["total"]), failures=str(failures), errors=str(errors),
+        total = s["total"] + s["load_errors"]
+        suites = ET.Element("testsuites", tests=str(total), failures=str(failures), errors=str(errors),
                             skipped=str(skipped), time=f"{seconds:.3f}")
-        suite = ET.SubElement(suites, "testsuite", name="proofs", tests=str(s["total"]), failures=str(failures),
+        suite = ET.SubElement(suites, "testsuite", name="proofs", tests=str(total), failures=str(failures),
                               errors=str(errors), skipped=str(skipped), time=f"{seconds:.3f}")
+        for e in self.context.load_errors:
+            case = ET.SubElement(suite, "testcase", classname="packs", name=_clean(f"load {e.pack}"), time="0.000")
+            ET.SubElement(case, "error", message=_clean(str(e)), type="load_error").text = _clean(str(e))
         for r in self.results:
             case = ET.SubElement(suite, "testcase", classname=f"ex{r.exercise}", name=_clean(r.id), time=f"{r.seconds:.3f}")
             detail = []

@@ -8,7 +8,7 @@ import re
 
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, summary
+from proofs.writers.base import Writer, summary_line
 from proofs.writers.text import format_values
 
 __all__ = ["MarkdownWriter", "cell", "fenced"]
@@ -35,11 +35,15 @@ class MarkdownWriter(Writer):
     filename = "report.md"
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
-        s = summary(self.results, seconds)
+        s = self.summary(seconds)
         out = ["## proofs report", ""]
         if interrupted:
             out += ["**The run was interrupted; the results below are those that finished.**", ""]
-        out += [f"{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail in {seconds:.2f} s", ""]
+        out += [summary_line(s, seconds), ""]
+        if self.context.load_errors:
+            out += ["### Packs that could not be loaded", ""]
+            out += [f"- **load error:** {cell(str(e))}" for e in self.context.load_errors]
+            out += [""]
         out += ["| claim | verdict | status | time |", "| --- | --- | --- | ---: |"]
         for r in self.results:
             out.append(f"| `{cell(r.id)}` | {cell(r.verdict.value)} | {_ICON[r.status]} | {r.seconds:.2f} s |")

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, summary
+from proofs.writers.base import Writer, summary_line
 
 __all__ = ["TextWriter", "format_values"]
 
@@ -70,8 +70,9 @@ class TextWriter(Writer):
         yield f"rerun: {self.context.rerun_command(r)}"
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
-        s = summary(self.results, seconds)
+        s = self.summary(seconds)
         head = "interrupted: " if interrupted else ""
-        line = f"{head}{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail in {seconds:.2f}s"
-        worst = Status.FAIL if s["fail"] or interrupted else (Status.ERRATUM if s["erratum"] else Status.PASS)
-        return self._paint(line, worst) + "\n"
+        errors = "".join(self._paint("load error", Status.FAIL) + f": {e}\n" for e in self.context.load_errors)
+        line = head + summary_line(s, seconds)
+        worst = Status.FAIL if s["fail"] or s["load_errors"] or interrupted else (Status.ERRATUM if s["erratum"] else Status.PASS)
+        return errors + self._paint(line, worst) + "\n"
