@@ -8,6 +8,7 @@ from typing import Sequence
 
 import z3
 
+from claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, validity
 from solvers.enumerate import exhaust
@@ -84,6 +85,7 @@ def _replay_field(witness, *, layers, size, enum_side):
 @claim(
     "ex1.a.receptive_field",
     exercise=1, part="a",
+    anchors=cites(r"receptive field is  $4 \times 4$", r"stride of 2 and  $2 \times 2$  filters"),
     statement="Every pooling unit of the sheet's network (away from the border) depends on exactly a 4 x 4 square of input pixels.",
     asserts="receptive field of a pooling unit is 4 x 4",
     formal="for all integers i, j, x, y: pixel (x, y) feeds pooling unit (i, j) iff x0(i) <= x < x0(i) + size and "
@@ -196,6 +198,7 @@ CONV = {"n": 256, "k": 3, "stride": 1, "pad": 1, "filters": 3}
 @claim(
     "ex1.b.conv_units",
     exercise=1, part="b",
+    anchors=cites("(256 + 2 * 1 - 3)/1 + 1 = 256", "256 * 256 * 3"),
     statement="The convolution layer has 256 x 256 positions per filter and 256 * 256 * 3 = 196608 units.",
     asserts="(256 + 2*1 - 3)/1 + 1 = 256; the layer has 256 * 256 * 3 units",
     formal="side = (n + 2p - k)/s + 1 with n=256, p=1, k=3, s=1 equals 256 and side^2 * filters = 196608; "
@@ -222,6 +225,7 @@ def conv_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Out
 @claim(
     "ex1.b.conv_params",
     exercise=1, part="b",
+    anchors=cites("3 * 3 + 1 = 10", "3 * 10 = 30"),
     statement="Each of the 3 filters has 3 * 3 weights and one bias, 10 parameters, 30 in all.",
     asserts="3 * 3 + 1 = 10 parameters per filter, 3 * 10 = 30 in all",
     formal="filters * (k * k * in_channels + 1) = 30 with k = 3, filters = 3, in_channels = 1; "
@@ -252,6 +256,7 @@ def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) 
 @claim(
     "ex1.c.pool_units",
     exercise=1, part="c",
+    anchors=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128"),
     statement="2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
     asserts="(256 - 2)/2 + 1 = 128; the layer has 3 * 128 * 128 units",
     formal="side = (256 - 2)/2 + 1 equals 128 and side^2 * 3 = 49152; checked against counting window placements",
@@ -327,6 +332,11 @@ MAX_ASSUMPTIONS = (
 @claim(
     "ex1.d.max_pool_derivative",
     exercise=1, part="d",
+    anchors=cites(
+        r"y = \max\{z_1, z_2, z_3, z_4\}",
+        r"\frac{\partial y}{\partial z_{i^*}} = 1",
+        r"\frac{\partial y}{\partial z_j} = 0",
+    ),
     statement="For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
     asserts="with i* = argmax z_i: dy/dz_i* = 1 and dy/dz_j = 0 for j != i*",
     formal="for all z in R^4, all argmax i*, all k and signs s: the one-sided slope of y along s*e_k equals g_k, "
@@ -379,6 +389,11 @@ def _replay_affine(witness, *, g_star, g_other, **_):
 @claim(
     "ex1.d.max_pool_derivative_unique_max",
     exercise=1, part="d",
+    anchors=cites(
+        r"y = \max\{z_1, z_2, z_3, z_4\}",
+        r"\frac{\partial y}{\partial z_{i^*}} = 1",
+        r"\frac{\partial y}{\partial z_j} = 0",
+    ),
     statement="Where the maximum of z is attained by one index i*, y = max(z) is differentiable with gradient e_i*.",
     asserts="dy/dz_i* = 1 and dy/dz_j = 0 for j != i* (corrected: for inputs with a unique maximum)",
     formal="for all z in R^4 with z_i* > z_j for all j != i*, and all d in R^4 with max|d_n| < (z_i* - max_{j != i*} z_j)/2: "
@@ -423,6 +438,7 @@ def _replay_tie(witness, *, right_slope, left_slope, **_):
 @claim(
     "ex1.d.max_pool_nondifferentiable_at_ties",
     exercise=1, part="d",
+    anchors=cites(r"y = \max\{z_1, z_2, z_3, z_4\}", r"i^* = \arg \max_i z_i"),
     statement="Where two or more inputs share the maximum, y = max(z) has right slope 1 and left slope 0 along a "
               "maximising coordinate, so it is not differentiable there.",
     asserts="(the conditions under which the sheet's derivative exists: a unique maximum)",

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import z3
 
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
 from solvers.enumerate import exhaust
@@ -198,6 +199,7 @@ def _replay_stated(witness, *, weights, inputs, outputs):
 @claim(
     "ex2.weights.example_sequence",
     exercise=2, part=None,
+    anchors=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
     statement="With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
     asserts="inputs 1110101 produce outputs 1110000; w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1",
     formal="the unrolled network with the given weights, h_0 = 0, evaluated on x = 1110101, equals 1110000 (z3 proves the "
@@ -226,6 +228,7 @@ def example_sequence(weights, inputs, outputs) -> Outcome:
 @claim(
     "ex2.weights.all_sequences",
     exercise=2, part=None,
+    anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1", "h_0 = 0"),
     statement="With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
               "input sequence of every length.",
     asserts="it initially outputs 1, but as soon as it gets an input of 0 it outputs 0 for all subsequent steps",
@@ -302,6 +305,7 @@ def _replay_synthesis(witness, **params):
 @claim(
     "ex2.synthesis.from_behaviour",
     exercise=2, part=None,
+    anchors=cites("h_t &= f(w_1 x_t + w_2 h_{t-1} + b_2)", "y_t &= w_3 h_t + b_3", "1, & z > 0"),
     statement="Real weights exist that make the network output 1 until the first 0 and 0 from then on, at every length; "
               "z3 finds them from the behaviour alone.",
     asserts="a set of weights and biases this network could be using exists (more than one correct answer)",
@@ -363,6 +367,7 @@ HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
 @claim(
     "ex2.conditions.hidden_forced",
     exercise=2, part=None,
+    anchors=cites("0 = g(1, 0)", "1 = g(0, 0)", "1 = g(1, 1)", "1 = g(0, 1)"),
     statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
               "where g(x, h) = f(w1 x + w2 h + b2).",
     asserts="0 = g(1,0), 1 = g(0,0), 1 = g(1,1), 1 = g(0,1)",
@@ -400,6 +405,7 @@ def _replay_output_condition(witness, *, conditions, h0=0, **_):
 @claim(
     "ex2.conditions.output_forced",
     exercise=2, part=None,
+    anchors=cites("1 = k(0)", "0 = k(1)", "w_3 = -1, b_3 = 1"),
     statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
               "and b3 = 1 are the only output parameters.",
     asserts="1 = k(0), 0 = k(1); w3 = -1, b3 = 1 is a possible choice",
@@ -470,6 +476,7 @@ NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in
 @claim(
     "ex2.nonunique.hidden_params",
     exercise=2, part=None,
+    anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
     statement="Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
     asserts="the parameter values are not unique (w1 = -1, w2 = 1, b2 = 0.5 is one possible set)",
     formal=NONUNIQUE_FORMAL + "; parameters w1, w2, b2",
@@ -486,6 +493,7 @@ def nonunique_hidden(varied, reference, h0) -> Outcome:
 @claim(
     "ex2.nonunique.output_params",
     exercise=2, part=None,
+    anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
     statement="The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
     asserts="for the output, w3 = -1, b3 = 1 is a possible set; the exact parameter values are not unique",
     formal=NONUNIQUE_FORMAL + "; parameters w3, b3",

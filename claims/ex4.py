@@ -7,6 +7,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, validity
 from solvers.smt import prove
@@ -176,6 +177,10 @@ RECURRENCE_PERTURBATIONS = (
 @claim(
     "ex4.a.backward_recurrence",
     exercise=4, part="a",
+    anchors=cites(
+        r"\phi(z) = \sigma(z) - 0.5",
+        r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w",
+    ),
     statement="For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
     asserts="dl/dh^(t) = dl/dh^(t+1) phi'(z^t) w",
     formal="for every T and t < T, every differentiable loss and activation: d/dh G(phi(w h)) = G'(phi(w h)) phi'(w h) w "
@@ -195,6 +200,7 @@ def backward_recurrence(formula, residual) -> Outcome:
 @claim(
     "ex4.c.residual_recurrence",
     exercise=4, part="c",
+    anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
     statement="With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
     asserts="dl/dh^(t) = dl/dh^(t+1) (phi'(z^t) w + 1)",
     formal="as ex4.a.backward_recurrence with h^(t+1) = phi(w h^(t)) + h^(t)",
@@ -221,6 +227,7 @@ def _checked(witness, value, stated, label) -> Replay:
 @claim(
     "ex4.b.zero_input_states",
     exercise=4, part="b",
+    anchors=cites("h^{(t)} = 0"),
     statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0.",
     asserts="with x = 0, h^(t) = 0 for all t",
     formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), h^(t+1) = phi(w h^(t)) = phi(0) "
@@ -244,6 +251,7 @@ def zero_input_states(shift, stated) -> Outcome:
 @claim(
     "ex4.b.phi_prime_zero",
     exercise=4, part="b",
+    anchors=cites(r"\sigma'(0) = 0.25", r"\phi(z) = \sigma(z) - 0.5"),
     statement="phi'(0) = sigma'(0) = 1/4.",
     asserts="sigma'(0) = 0.25",
     formal="d/dz (1/(1 + e^-z) - 1/2) at z = 0 equals the stated value (sympy, exact)",
@@ -271,6 +279,7 @@ def _replay_alpha(witness, *, alpha, **_):
 @claim(
     "ex4.b.alpha",
     exercise=4, part="b",
+    anchors=cites(r"\phi'(0)w = 1", r"w = \alpha = 4"),
     statement="At x = 0 the gradient is carried unchanged from step to step exactly when phi'(0) w = 1, that is w = 4.",
     asserts="alpha = 4, from phi'(0) w = 1",
     formal="the solutions of phi'(0) w = 1 over the reals are exactly {alpha} (sympy solveset)",
@@ -335,6 +344,10 @@ def _regimes(residual: bool, plot_ws) -> dict:
 @claim(
     "ex4.b.vanish_explode",
     exercise=4, part="b",
+    anchors=cites(
+        r"if  $w < \alpha$ , the gradient vanishes, while if  $w > \alpha$ , the gradient explodes",
+        r"w = \alpha = 4",
+    ),
     statement="With x = 0: if w < 4 the gradient vanishes, and if w > 4 it explodes.",
     asserts="if w < alpha the gradient vanishes, while if w > alpha the gradient explodes; alpha = 4",
     formal="for all real w: (w < 4 -> |w/4| < 1) and (w > 4 -> |w/4| > 1), the per-step factor at x = 0 being "
@@ -366,6 +379,10 @@ def _replay_interval(witness, *, bound, **_):
 @claim(
     "ex4.b.vanish_explode_corrected",
     exercise=4, part="b",
+    anchors=cites(
+        r"if  $w < \alpha$ , the gradient vanishes, while if  $w > \alpha$ , the gradient explodes",
+        r"w = \alpha = 4",
+    ),
     statement="With x = 0 the gradient vanishes exactly when |w| < 4, explodes exactly when |w| > 4, and does neither "
               "at w = 4 and w = -4.",
     asserts="(corrected) vanishing for -4 < w < 4, exploding for w < -4 or w > 4",
@@ -399,6 +416,7 @@ def _replay_stable(witness, *, w_setting, **_):
 @claim(
     "ex4.c.stable_setting",
     exercise=4, part="c",
+    anchors=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
     statement="In the residual network, w = 0 makes the per-step factor phi'(z^t) w + 1 equal to 1 for every z^t, so the "
               "gradient neither vanishes nor explodes, whatever the input.",
     asserts="setting w = 0 achieves phi'(z^t) w + 1 = 1",
@@ -427,6 +445,7 @@ def _replay_set(witness, *, stable, **_):
 @claim(
     "ex4.c.stable_set",
     exercise=4, part="c",
+    anchors=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
     statement="With x = 0 the residual network's gradient neither vanishes nor explodes exactly for w = 0 and w = -8.",
     asserts="(beyond the sheet) the complete set of w that keep the residual gradient stable at x = 0",
     formal="for all real w: |w/4 + 1| = 1 <-> w in {-8, 0} (z3); the regimes over all w derived with sympy solveset",

@@ -9,6 +9,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, sampled, validity
 from solvers.enumerate import exhaust
@@ -170,6 +171,11 @@ def _formula_check(formula: str) -> Outcome:
 @claim(
     "ex5.a.gradient_product",
     exercise=5, part="a",
+    anchors=cites(
+        r"D_{k+1} = \text{Diag}(\phi'(z_{k+1}))",
+        r"\frac{\delta l}{\delta h_t} = \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} D_{k+1} W_k^T",
+        "z_{t+1} = W_t h_t + V_t x_{t+1}",
+    ),
     statement="dl/dh_t = dl/dh_T * prod_{k=t}^{T-1} D_{k+1} W_k^T, with D_{k+1} = Diag(phi'(z_{k+1})).",
     asserts="dl/dh_t = dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T",
     formal="for every hidden size n, weights, inputs and loss: the row vector dl/dh_T times D_{t+1} W_t^T D_{t+2} "
@@ -193,6 +199,7 @@ def gradient_product(formula) -> Outcome:
 @claim(
     "ex5.a.gradient_product_corrected",
     exercise=5, part="a",
+    anchors=cites(r"D_{k+1} = \text{Diag}(\phi'(z_{k+1}))", "z_{t+1} = W_t h_t + V_t x_{t+1}", r"h_{t+1} = \phi(z_{t+1})"),
     statement="dl/dh_t = (prod_{k=t}^{T-1} W_k^T D_{k+1}) dl/dh_T, k ascending from the left, for every hidden size.",
     asserts="(corrected) the gradient as a product of the layers' transposed Jacobians",
     formal="component m: sum_i g_i phi'(z_i) W[i, m] = (W^T D g)_m for symbolic n (sympy, one step), hence the product by "
@@ -319,6 +326,9 @@ def _bound_search(factor: str) -> Outcome:
 @claim(
     "ex5.b.norm_bound",
     exercise=5, part="b",
+    anchors=cites(
+        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
+    ),
     statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||D_{k+1} W_k^T|| for the true gradient.",
     asserts="||dl/dh_t|| = ||dl/dh_T prod D_{k+1} W_k^T|| <= ||dl/dh_T|| prod ||D_{k+1} W_k^T||",
     formal="for all networks: ||dl/dh_t||^2 <= ||dl/dh_T||^2 prod ||D_{k+1} W_k^T||^2, the norms exact (largest "
@@ -363,6 +373,9 @@ def _replay_chain(witness, **_):
 @claim(
     "ex5.b.norm_bound_corrected",
     exercise=5, part="b",
+    anchors=cites(
+        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
+    ),
     statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||W_k^T D_{k+1}|| for the true gradient.",
     asserts="(corrected) the norm bound with the true per-step factors",
     formal="from dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} (ex5.a.gradient_product_corrected) and ||A v|| <= ||A|| ||v||: "
@@ -478,9 +491,9 @@ def _lemma_check(lemma, factor, n_samples=120, seed=11) -> Outcome:
                    evidence={"sizes": [2, 3], "arithmetic": "exact rationals"}, counterexample=lambda s: s)
 
 
-def _lemma_claim(claim_id, part, statement, asserts, lemma, perturbed):
+def _lemma_claim(claim_id, part, statement, asserts, lemma, perturbed, anchors):
     return claim(
-        claim_id, exercise=5, part=part, statement=statement, asserts=asserts,
+        claim_id, exercise=5, part=part, statement=statement, asserts=asserts, anchors=anchors,
         formal="sampled: 120 random rational 2 x 2 and 3 x 3 matrices (seed 11), each decided exactly; never called proved",
         requires=Verdict.NOT_REFUTED,
         params={"lemma": lemma, "factor": 1},
@@ -492,13 +505,16 @@ def _lemma_claim(claim_id, part, statement, asserts, lemma, perturbed):
 
 lemma_matrix_vector = _lemma_claim(
     "ex5.b.lemma_matrix_vector", "b", "||A v|| <= ||A|| ||v|| for the operator 2-norm.",
-    "the hint: for matrix A and vector v, ||Av|| <= ||A|| ||v||", "matrix_vector", Fraction(1, 2))
+    "the hint: for matrix A and vector v, ||Av|| <= ||A|| ||v||", "matrix_vector", Fraction(1, 2),
+    cites(r"\|Av\| \leq \|A\| \|v\|"))
 lemma_transpose = _lemma_claim(
     "ex5.b.lemma_transpose", "b", "||A^T|| = ||A|| for the operator 2-norm.",
-    "(used to move between row and column forms of the gradient)", "transpose", 2)
+    "(used to move between row and column forms of the gradient)", "transpose", 2,
+    cites("the norm of a matrix to be the operator 2-norm"))
 lemma_orthogonal = _lemma_claim(
     "ex5.c.lemma_orthogonal", "c", "||Q B|| = ||B|| for orthogonal Q (exactly orthogonal rational Q by the Cayley transform).",
-    "the hint: if A is orthogonal, ||AB|| = ||B||", "orthogonal", 2)
+    "the hint: if A is orthogonal, ||AB|| = ||B||", "orthogonal", 2,
+    cites(r"\|\mathbf{AB}\| = \|\mathbf{B}\|", r"\mathbf{A}^T \mathbf{A} = \mathbf{I}"))
 
 
 # (c) orthogonal W
@@ -515,6 +531,7 @@ def _replay_orthogonal(witness, *, scale, **_):
 @claim(
     "ex5.c.orthogonal_simplification",
     exercise=5, part="c",
+    anchors=cites(r"&= \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \|"),
     statement="For orthogonal W_k, ||D_{k+1} W_k^T|| = ||D_{k+1}||, so the bound simplifies to ||dl/dh_T|| prod ||D_{k+1}||.",
     asserts="if the weight matrices are orthogonal, prod ||D_{k+1} W_k^T|| = prod ||D_{k+1}||",
     formal="2 x 2, every rotation and reflection (c^2 + s^2 = 1) and diagonal D: (D W^T)^T (D W^T) and D^T D have the "
@@ -571,6 +588,7 @@ def _replay_relu_norm(witness, *, killed_norm, **_):
 @claim(
     "ex5.d.relu_d_norm",
     exercise=5, part="d",
+    anchors=cites(r"\|\mathbf{D}_k\| = 1"),
     statement="With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer "
               "is inactive, when D_k = 0.",
     asserts="unless all the activations are killed at one layer, the maximum entry of D_k is 1, so ||D_k|| = 1",
@@ -624,6 +642,7 @@ def _replay_relu_bound(witness, *, ratio, **_):
 @claim(
     "ex5.d.relu_bound",
     exercise=5, part="d",
+    anchors=cites(r"\prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \| = \left\| \frac{\delta l}{\delta h_T} \right\|"),
     statement="With orthogonal W_k and ReLU units, ||dl/dh_t|| <= ||dl/dh_T||: the gradient cannot explode.",
     asserts="||dl/dh_t|| <= ||dl/dh_T|| prod ||D_{k+1}|| = ||dl/dh_T||",
     formal="each true factor ||W_k^T D_{k+1}|| <= ||W_k^T|| ||D_{k+1}|| <= 1; the chain for 1..6 steps (z3, norms as "
@@ -691,6 +710,7 @@ def _replay_vanishing(witness, *, patterns, **_):
 @claim(
     "ex5.d.bound_allows_vanishing",
     exercise=5, part="d",
+    anchors=cites(r"\prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \| = \left\| \frac{\delta l}{\delta h_T} \right\|"),
     statement="The bound ||dl/dh_t|| <= ||dl/dh_T|| does not rule out vanishing: with orthogonal W and no layer fully "
               "inactive, the gradient can still be exactly 0.",
     asserts="(what the bound leaves open) the ReLU argument only shows the gradient does not explode",

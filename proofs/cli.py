@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"per-claim address-space limit (default {DEFAULT_MEMORY_MB})")
     check.add_argument("--cross-check", action="store_true",
                        help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
+    check.add_argument("--material", type=Path, metavar="DIR",
+                       help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
     check.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
     check.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
 
@@ -121,7 +123,10 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         return ExitCode.NO_CLAIMS
     destinations = _destinations(args)
     catalogue.warm()
-    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims)])
+    if args.material is not None and not args.material.is_dir():
+        raise UsageError(f"--material {args.material}: not a directory")
+    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims),
+                      *([f"--material {shlex.quote(str(args.material))}"] if args.material is not None else [])])
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun, tool=tool_versions(),
                             load_errors=catalogue.errors)
     verbosity = args.verbose - args.quiet
@@ -155,6 +160,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         memory_mb=args.memory_mb,
         on_result=emit,
         cross_check=args.cross_check,
+        material=str(args.material) if args.material is not None else None,
     )
     for writer, path, chunks in writers:
         tail = writer.finish(outcome.seconds, outcome.interrupted)

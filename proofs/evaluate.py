@@ -7,7 +7,10 @@ import math
 import traceback
 from typing import Any, Mapping, Optional
 
+from pathlib import Path
+
 from proofs import smtlib
+from proofs.anchors import verify
 from proofs.model import Claim, Outcome, Perturbation, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
 from solvers.smt import recording
@@ -80,13 +83,14 @@ def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[
 
 
 def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False,
-             cross_check: bool = False, export: bool = False) -> Result:
+             cross_check: bool = False, export: bool = False, material: Optional[str] = None) -> Result:
     """Run the claim (or one perturbation of it) here and return its classified result.
 
     Every failure of the check itself becomes an error verdict for this claim alone.
     A perturbation is expected to be refuted: it passes only when refuted.
     With cross_check, every z3 query of the check is solved again by cvc5 and any disagreement, or an answer
     from z3 alone, is an error. With export, the evidence carries each query as a standalone SMT-LIB text.
+    With material (a directory), every snippet the claim cites must still be in it, or the claim fails as stale.
     """
     params = dict(claim.params)
     suffix = ""
@@ -133,6 +137,15 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
     else:
         status, why = classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
         erratum = claim.erratum.reason if claim.erratum else None
+    reason = f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why)
+    if material is not None and perturbation is None and claim.anchors:
+        records = verify(claim.anchors, Path(material))
+        evidence["material"] = records
+        stale = [r for r in records if not r["found"]]
+        if stale:
+            status = Status.FAIL
+            reason = "stale: the material changed; review the claim against it: " + "; ".join(
+                f"{r['file']}: {r['snippet']!r} not found ({r['problem']})" for r in stale) + f" [{reason}]"
     return Result(
         id=claim.id + suffix,
         exercise=claim.exercise,
@@ -144,5 +157,5 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         evidence=evidence,
         assumptions=claim.assumptions,
         erratum=erratum,
-        reason=f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why),
+        reason=reason,
     )

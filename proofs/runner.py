@@ -83,6 +83,7 @@ def run(
     on_result: Optional[Callable[[Result], None]] = None,
     cross_check: bool = False,
     export: bool = False,
+    material: Optional[str] = None,
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
@@ -104,7 +105,7 @@ def run(
         while next_task < len(tasks) or running:
             while next_task < len(tasks) and len(running) < max(1, jobs):
                 receiver, sender = ctx.Pipe(duplex=False)
-                options = {"cross_check": cross_check, "export": export}
+                options = {"cross_check": cross_check, "export": export, "material": material}
                 proc = ctx.Process(target=_child, args=(tasks[next_task], sender, strict, memory_mb, options), daemon=True)
                 started = time.monotonic()
                 proc.start()

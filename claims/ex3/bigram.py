@@ -11,6 +11,7 @@ import sympy
 import z3
 
 from claims.ex3.network import SENTENCE, matvec, step
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import validity
 from solvers.smt import prove
@@ -117,6 +118,7 @@ BIGRAM_ASSUMPTIONS = (
 @claim(
     "ex3.a.bigram_cannot_reach_one",
     exercise=3, part="a",
+    anchors=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
     statement="No bigram model assigns the example sentence likelihood 1.",
     asserts="No: a bigram model cannot assign likelihood 1 to the sentence",
     formal="for all conditional distributions p(.|w): prod_{t=1..8} p(x_t|x_{t-1}) < 1 (z3, nonlinear real arithmetic); "
@@ -159,6 +161,7 @@ def _replay_best(witness, *, tokens, best, **_):
 @claim(
     "ex3.a.bigram_best_likelihood",
     exercise=3, part="a",
+    anchors=cites("<start> This is a very very unimaginative example sentence"),
     statement="The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
     asserts="(beyond the sheet) the best a bigram model can do, given that 'very' is followed once by 'very' and once by "
             "'unimaginative'",
@@ -243,6 +246,7 @@ PAIR_FORMAL = ("for all conditional distributions p(.|w): not (p(x_{i+1}|x_i) = 
 @claim(
     "ex3.a.bigram_reason",
     exercise=3, part="a",
+    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3"),
     statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
     asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
     formal=PAIR_FORMAL + "; i = 3",
@@ -264,6 +268,10 @@ def bigram_reason(tokens, index) -> Outcome:
 @claim(
     "ex3.a.bigram_reason_corrected",
     exercise=3, part="a",
+    anchors=cites(
+        "<start> This is a very very unimaginative example sentence",
+        r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8",
+    ),
     statement="p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
               "'unimaginative'.",
     asserts="(corrected indices) p(x5|x4) and p(x6|x5) cannot both be 1 since x5 = x4",
@@ -314,6 +322,7 @@ def _replay_dependence(witness, *, recurrent, **_):
 @claim(
     "ex3.b.no_recurrence_is_bigram",
     exercise=3, part="b",
+    anchors=cites("just be a bi-gram model"),
     statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
               "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
     asserts="No: without h^{t-1} the network is just a bigram model, which (a) showed insufficient",

@@ -9,6 +9,7 @@ import z3
 
 from claims.ex3.network import SENTENCE, one_hot, run
 from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
+from claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, existence, validity
 from solvers.smt import prove
@@ -69,6 +70,7 @@ COUNTER_ASSUMPTIONS = (
 @claim(
     "ex3.c.likelihood_one_in_the_limit",
     exercise=3, part="c",
+    anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "keep track of the index  $t$"),
     statement="Without x_{t-1}, a hidden counter (h^t = e_{t+1}) and output weight a from unit t+1 to word x_t give the "
               "sentence likelihood (1 + 7 e^{-a})^{-8}: below 1 for every finite a, and tending to 1 as a grows, so any "
               "likelihood short of 1 is reached with finite weights and 1 only in the limit.",
@@ -109,6 +111,7 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
 @claim(
     "ex3.c.likelihood_one_without_input",
     exercise=3, part="c",
+    anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
     statement="Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
     asserts="Yes: it is still possible to set the remaining parameters to assign a likelihood of 1",
     formal="exists finite weights with prod_{t=1..8} softmax_{x_t}(z^t) = 1; as exp maps R onto (0, oo) this is: exist "

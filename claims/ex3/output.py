@@ -12,6 +12,7 @@ import z3
 from claims.ex3.network import one_hot, run, softmax_exp
 from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
 from solvers.bridge import to_z3
@@ -124,6 +125,7 @@ def _rows(table) -> dict:
 @claim(
     "ex3.d.concat_insufficient_smallest",
     exercise=3, part="d",
+    anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     statement="With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
               "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
               "after two different words and half as likely after two equal ones.",
@@ -185,6 +187,7 @@ def _replay_pair_model(witness, *, representation, **_):
 @claim(
     "ex3.d.concat_insufficient_every_size",
     exercise=3, part="d",
+    anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
               "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
     asserts="a vector of size 2|V| is insufficient for the |V|^2 mappings of a trigram model",
@@ -302,6 +305,7 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
 @claim(
     "ex3.e.exact_for_every_table",
     exercise=3, part="e",
+    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
               "exactly by some finite output weights.",
     asserts="this representation allows the network to replicate a trigram model",
@@ -327,6 +331,7 @@ def exact_for_every_table(value) -> Outcome:
 @claim(
     "ex3.e.exact_for_positive_tables",
     exercise=3, part="e",
+    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
               "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
     asserts="(corrected) the representation replicates every trigram model whose probabilities are positive",
@@ -355,6 +360,7 @@ def _replay_limit_bound(witness, *, factor, **_):
 @claim(
     "ex3.e.limit_for_every_table",
     exercise=3, part="e",
+    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
               "log(T + delta) give softmax (T + delta)/(1 + |V| delta), within |V| delta of T in every entry.",
     asserts="(corrected) the representation replicates any trigram model in the limit",
@@ -377,6 +383,7 @@ def limit_for_every_table(factor) -> Outcome:
 @claim(
     "ex3.f.replicates_trigram",
     exercise=3, part="f",
+    anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
     statement="With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
               "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
               "every positive trigram table, for every vocabulary size.",

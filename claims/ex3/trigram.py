@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+
 import sympy
 import z3
 
 from claims.ex3.network import one_hot, run
+from claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.interpret import combine, exhausted
 from solvers.bridge import to_z3
@@ -201,6 +203,13 @@ PERTURBATIONS = (
 @claim(
     "ex3.f.hidden_representation",
     exercise=3, part="f",
+    anchors=cites(
+        "W_1 = 2I",
+        "stacking  $|V|$  copies of the identity matrix  $I$",
+        "matrix  $i$  has all ones in column  $i$",
+        "returns its rows concatenated",
+        "weight matrix equal to  $2I$",
+    ),
     statement="With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
               "component, in the order (e) prints it, for every vocabulary size.",
     asserts="W1 = 2I, W2 = stacked identities, W3 = stacked blocks with ones in column i, biases -1, 2I copy: this "
@@ -226,6 +235,12 @@ def hidden_representation(order, max_n, **weights) -> Outcome:
 @claim(
     "ex3.f.hidden_representation_corrected",
     exercise=3, part="f",
+    anchors=cites(
+        "W_1 = 2I",
+        "stacking  $|V|$  copies of the identity matrix  $I$",
+        "matrix  $i$  has all ones in column  $i$",
+        "weight matrix equal to  $2I$",
+    ),
     statement="With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
               "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
     asserts="(corrected) the parameterization of (f) yields the representation of (e)",
@@ -244,6 +259,11 @@ def hidden_representation_corrected(order, max_n, **weights) -> Outcome:
 @claim(
     "ex3.f.stated_weights_transposed",
     exercise=3, part="f",
+    anchors=cites(
+        "stacking  $|V|$  copies of the identity matrix  $I$",
+        "matrix  $i$  has all ones in column  $i$",
+        "returns its rows concatenated",
+    ),
     statement="The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
               "context, in transposed order, for every vocabulary size.",
     asserts="W2 and W3 together compute the cross-product terms: only the unit of the exact word pair is one",

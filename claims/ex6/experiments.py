@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 
+from claims.sheet import cites
 from proofs import Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import experiment
 from solvers.experiment import paired_test
@@ -108,6 +109,7 @@ def _reversed():
 @claim(
     "ex6.a.shared_features_favour_sharing",
     exercise=6, part="a",
+    anchors=cites("**Solution:** Approach 2."),
     statement="When two tasks depend on a common set of features, one network sharing everything up to the last hidden "
               "layer generalises better than two separate networks of the same width.",
     asserts="Approach 2: features that predict both tasks are less prone to overfitting and generalise better",
@@ -127,6 +129,7 @@ def shared_features_favour_sharing(setup, better, direction) -> Outcome:
 @claim(
     "ex6.b.disjoint_features_favour_separate",
     exercise=6, part="b",
+    anchors=cites("**Solution:** Approach 1."),
     statement="When the tasks share no features, properly specified separate networks do at least as well as one shared "
               "network of limited capacity (here strictly better).",
     asserts="Approach 1, with proper regularisation; a shared model may suffer if its capacity is too limited",
@@ -145,6 +148,7 @@ def disjoint_features_favour_separate(setup, better, direction) -> Outcome:
 @claim(
     "ex6.b.overfitting_favours_sharing",
     exercise=6, part="b",
+    anchors=cites("Approach 2 may achieve better generalization"),
     statement="When the tasks share no features but unregularised separate networks overfit, a shared network of "
               "limited capacity generalises better.",
     asserts="if Approach 1 is not properly regularised and overfits, Approach 2 may generalise better: limited capacity "

@@ -8,6 +8,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from claims.sheet import cites
 from proofs import Outcome, Perturbation, Replay, Verdict, claim
 from proofs.interpret import validity
 from solvers.bridge import to_z3
@@ -78,6 +79,7 @@ def _replay_masking(witness, *, mask_dog, **_):
 @claim(
     "ex6.d.masked_gradients",
     exercise=6, part="d",
+    anchors=cites("the output node for the dog is neglected"),
     statement="With a dog output added to the breed/gender branch, a cat image's loss has zero gradient with respect to "
               "the dog output's parameters and a dog image's loss zero gradient with respect to the cat outputs' "
               "parameters, for every weight setting; the shared layers get gradient from both kinds of image.",
@@ -130,6 +132,7 @@ def _replay_reach(witness, *, reach, **_):
 @claim(
     "ex6.c.fork_gradient_structure",
     exercise=6, part="c",
+    anchors=cites("Share the first two layers across all tasks"),
     statement="In the forked network (two shared layers, a breed/gender branch and a time branch), the breed and gender "
               "losses change only the shared layers, their branch and their own head; the time loss only the shared "
               "layers, its branch and its head.",
@@ -203,6 +206,7 @@ SAVING = "2*(d*s1 + s1 + s1*s2 + s2) + s2*a + a"
 @claim(
     "ex6.c.fork_parameter_count",
     exercise=6, part="c",
+    anchors=cites("Share the first two layers across all tasks"),
     statement="The forked network has 2(d s1 + s1 + s1 s2 + s2) + s2 a + a fewer parameters than three separate networks "
               "of the same widths, a positive saving for every choice of widths.",
     asserts="(beyond the sheet) what sharing the first two layers and the breed/gender branch saves",

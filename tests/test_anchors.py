@@ -1,0 +1,158 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from proofs import Anchor
+from proofs.anchors import normalise, verify
+from conftest import ROOT, run_cli
+
+SHEET_DIR = ROOT.parent / "shared" / "seed"
+
+PACK = r'''
+import z3
+from proofs import Anchor, Verdict, claim
+from proofs.interpret import validity
+from solvers.smt import prove
+
+
+@claim(
+    "unit.ex1.a.square",
+    exercise=1, part="a",
+    statement="(x + 3)^2 = x^2 + 6x + 9 for every real x.",
+    asserts="(x + 3)^2 = x^2 + 6x + 9",
+    formal="for every real x: (x + 3)^2 = x^2 + 6x + 9",
+    requires=Verdict.PROVED,
+    anchors=(Anchor("week1/sheet.md", r"$$(x + 3)^2 = x^2 + 6x + 9$$"), Anchor("week1/sheet.md", r"a \, b")),
+)
+def square():
+    x = z3.Real("x")
+    return validity(prove((x + 3) ** 2 == x * x + 6 * x + 9, [x]))
+
+
+CLAIMS = (square,)
+'''
+
+SHEET = "# Week 1\n\nExpand:\n\n$$(x + 3)^2 = x^2 + 6x + 9$$\n\nand note a \\, b.\n"
+
+
+@pytest.fixture
+def course(tmp_path):
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "week1.py").write_text(PACK)
+    (tmp_path / "material" / "week1").mkdir(parents=True)
+    (tmp_path / "material" / "week1" / "sheet.md").write_text(SHEET)
+    return tmp_path
+
+
+def _check(course, *extra):
+    report = course / "report.json"
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "material"),
+                   "--format", "json", "--output", str(report), "--format", "text", *extra)
+    return proc, json.loads(report.read_text())["results"][0] if report.exists() else None
+
+
+def test_cited_snippets_present_pass_and_are_reported(course):
+    proc, result = _check(course)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert result["status"] == "pass" and [r["found"] for r in result["evidence"]["material"]] == [True, True]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace("(x + 3)^2 = x^2 + 6x + 9", "(x+3)^2=x^2+6x+9"),
+    lambda t: t.replace("(x + 3)^2", "(x\\,+\\;3)^2").replace("6x", "6\\quad x"),
+    lambda t: t.replace("$$(x + 3)^2 = x^2 + 6x + 9$$", "$$\n  (x + 3)^2 =\n  x^2 + 6x + 9\n$$"),
+    lambda t: t.replace("a \\, b", "a b").replace("x^2 + 6x", "x^2 ~+ 6x"),
+], ids=["spaces removed", "latex spacing", "line breaks", "spacing command dropped"])
+def test_whitespace_and_latex_spacing_are_not_changes(course, edit):
+    sheet = course / "material" / "week1" / "sheet.md"
+    sheet.write_text(edit(SHEET))
+    proc, result = _check(course)
+    assert proc.returncode == 0 and result["status"] == "pass", proc.stdout
+
+
+@pytest.mark.parametrize("old, new", [("6x", "5x"), ("+ 9", "- 9"), ("(x + 3)^2", "(x + 3)^3"), ("a \\, b", "a \\, c")])
+def test_changed_material_fails_as_stale_naming_file_and_snippet(course, old, new):
+    sheet = course / "material" / "week1" / "sheet.md"
+    sheet.write_text(SHEET.replace(old, new))
+    proc, result = _check(course)
+    assert proc.returncode == 1
+    assert result["status"] == "fail" and result["verdict"] == "proved" and result["reason"].startswith("stale:")
+    line = next(l for l in proc.stdout.splitlines() if l.strip().startswith("reason: stale"))
+    assert "week1/sheet.md" in line
+    assert any(snippet in line for snippet in ("(x + 3)^2 = x^2 + 6x + 9", "a \\\\, b"))
+    assert "--material" in proc.stdout  # the rerun command keeps the material
+
+
+def test_missing_material_file_is_stale(course):
+    (course / "material" / "week1" / "sheet.md").unlink()
+    proc, result = _check(course)
+    assert proc.returncode == 1 and "does not exist" in result["reason"]
+
+
+def test_without_material_anchors_are_not_checked(course):
+    (course / "material" / "week1" / "sheet.md").write_text("gone")
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"))
+    assert proc.returncode == 0
+
+
+def test_material_must_be_a_directory(course):
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "nope"))
+    assert proc.returncode == 4 and "not a directory" in proc.stderr
+
+
+def test_normalise_removes_only_spacing():
+    assert normalise("a \\, b\\;c \\quad d\\qquad e~f \\hspace{2em} g\t\nh\\!i\\ j") == "abcdefghij"
+    assert normalise("\\alpha \\sim \\quadrant x\\~y") == "\\alpha\\sim\\quadrantx\\~y"
+
+
+_SPACING = st.sampled_from([" ", "\n", "\t", "\\,", "\\;", "\\:", "\\!", "\\quad ", "\\qquad ", "~", "\\ ", "\\hspace{1em}"])
+
+
+@given(st.text(alphabet="abcxyz0123456789+-=^(){}_|", min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 30), _SPACING), max_size=6))
+def test_spacing_anywhere_still_matches(snippet, insertions):
+    spaced = snippet
+    for position, space in sorted(insertions, reverse=True):
+        position = min(position, len(spaced))
+        spaced = spaced[:position] + space + spaced[position:]
+    assert normalise(snippet) in normalise(f"before {spaced} after")
+
+
+@given(st.text(alphabet="abc0123456789", min_size=1, max_size=20), st.integers(0, 19), st.sampled_from("xyz7"))
+def test_a_changed_character_is_a_change(snippet, index, replacement):
+    index %= len(snippet)
+    changed = snippet[:index] + replacement + snippet[index + 1:]
+    if changed != snippet:
+        assert normalise(snippet) not in normalise(f"<{changed}>")
+
+
+def test_every_seed_claim_cites_the_sheet(catalogue):
+    missing = [c.id for c in catalogue.claims if c.pack == "seed" and not c.anchors]
+    assert not missing
+
+
+@pytest.mark.skipif(not SHEET_DIR.is_dir(), reason="the course material is not next to this checkout")
+def test_seed_anchors_are_all_in_the_sheet(catalogue):
+    cache = {}
+    stale = [(c.id, r["snippet"]) for c in catalogue.claims for r in verify(c.anchors, SHEET_DIR, cache) if not r["found"]]
+    assert not stale
+
+
+@pytest.mark.skipif(not SHEET_DIR.is_dir(), reason="the course material is not next to this checkout")
+def test_seed_claim_goes_stale_when_its_value_changes(tmp_path, catalogue):
+    sheet = next(SHEET_DIR.glob("*.txt"))
+    (tmp_path / sheet.name).write_text(sheet.read_text().replace("3 * 10 = 30", "3 * 10 = 33"))
+    proc = run_cli("check", "ex1.b", "--material", str(tmp_path))
+    assert proc.returncode == 1
+    assert re.search(r"ex1\.b\.conv_params .* fail", proc.stdout) and "'3 * 10 = 30' not found" in proc.stdout
+    assert re.search(r"ex1\.b\.conv_units .* pass", proc.stdout)
+
+
+def test_anchor_paths_stay_inside_the_material():
+    with pytest.raises(TypeError):
+        Anchor("../outside.txt", "x")
+    assert Path(Anchor("a/b.txt", "x").file).parts == ("a", "b.txt")
