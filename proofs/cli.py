@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--json", action="store_true", help="print the audit as JSON (the form --baseline reads)")
     aud.add_argument("--baseline", type=Path, metavar="FILE", help="exit 1 when the assumptions differ from this audit")
 
+    new = sub.add_parser("new", help="write a commented template claim module to fill in")
+    new.add_argument("id", metavar="ID", help="the new claim's id, e.g. week8.ex1.a.binomial")
+    new.add_argument("--claims", type=Path, required=True, metavar="PATH", help="the directory of claim modules to write it into")
+
     show = sub.add_parser("show", parents=[common], help="a claim's statement, formal form, assumptions and full evidence")
     show.add_argument("id", metavar="ID")
     show.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
@@ -222,6 +226,16 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     return ExitCode.OK if result.status is not Status.FAIL else ExitCode.FAILURES
 
 
+def _new(args, out: TextIO) -> int:
+    from proofs import template
+
+    known = load([args.claims] if args.claims.is_dir() else [])
+    path = template.write(args.id, args.claims, known.ids())
+    out.write(f"wrote {path}\n"
+              f"fill in every todo(...) in it, then run: python -m proofs check {args.id} --claims {shlex.quote(str(args.claims))}\n")
+    return int(ExitCode.OK)
+
+
 def _command(args, catalogue: Catalogue, out: TextIO) -> int:
     if args.command == "check":
         return int(_check(args, catalogue, out))
@@ -250,7 +264,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("proofs: a command is required: check, list, show, export-smt, mutants or audit (see --help)")
+            raise UsageError("proofs: a command is required: check, list, show, new, export-smt, mutants or audit (see --help)")
+        if args.command == "new":
+            return _new(args, out)
         catalogue = load(args.claims)
         if args.command != "check":  # check puts them in its reports
             for problem in catalogue.errors:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from proofs import smtlib
 from proofs.anchors import verify
-from proofs.model import Claim, Outcome, Perturbation, Replay, Result
+from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
 from solvers.smt import recording
 
@@ -120,6 +120,8 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         evidence = jsonable(evidence)
         if not isinstance(outcome.method, str) or not isinstance(outcome.reason, str):
             return error_result(claim, Verdict.ERROR, "check returned a non-string method or reason", suffix=suffix)
+    except Placeholder as exc:
+        return error_result(claim, Verdict.ERROR, str(exc), suffix=suffix)
     except Exception as exc:  # noqa: BLE001 - any failure of a check is that claim's error
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {tb[-1].filename}:{tb[-1].lineno}" if tb else ""

@@ -22,6 +22,10 @@ ID_PATTERN = re.compile(r"^([a-z][a-z0-9_]*\.)*?ex\d+(\.[a-z0-9_]+)+$")
 class Placeholder(InvalidClaim):
     """Raised by `todo`: a template's placeholder has not been filled in yet."""
 
+    def __init__(self, what: str, file: str, line: int) -> None:
+        super().__init__(f"placeholder not filled in at {file}:{line}: {what}")
+        self.what, self.file, self.line = what, file, line
+
 
 def todo(what: str) -> Any:
     """Stand for a value a claim author has still to write; raises Placeholder naming it and where it is.
@@ -29,7 +33,7 @@ def todo(what: str) -> Any:
     In a field of @claim(...) it stops the pack from loading; inside a check it makes the claim an error.
     """
     frame = sys._getframe(1)
-    raise Placeholder(f"placeholder not filled in at {frame.f_code.co_filename}:{frame.f_lineno}: {what}")
+    raise Placeholder(what, frame.f_code.co_filename, frame.f_lineno)
 
 
 class ForgedWitness(ValueError):

@@ -7,14 +7,15 @@ import difflib
 import fnmatch
 import importlib
 import importlib.util
+import re
 import sys
 import traceback
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from proofs.errors import PackError, UsageError
-from proofs.model import Claim
+from proofs.errors import PackError, ProofsError, UsageError
+from proofs.model import Claim, Placeholder
 
 __all__ = ["ENTRY_POINT_GROUP", "Catalogue", "LoadError", "load", "select"]
 
@@ -82,6 +83,11 @@ def _located(pack: str, exc: BaseException, roots: Sequence[Path]) -> LoadError:
     """Place a loading error at its line: a syntax error where the parser stopped, any other at the deepest frame
     inside the pack's own files (not in the libraries it called), falling back to the deepest frame of all."""
     message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ProofsError):  # our own messages already say what to do
+        message = str(exc)
+    if isinstance(exc, Placeholder):
+        return LoadError(pack, exc.file, exc.line,
+                         f"placeholder not filled in: {exc.what} ({_placeholders(exc.file)} todo(...) left in this file)")
     if isinstance(exc, SyntaxError) and exc.filename:
         return LoadError(pack, exc.filename, exc.lineno or 0, f"syntax error: {exc.msg}")
     frames = traceback.extract_tb(exc.__traceback__)
@@ -95,6 +101,14 @@ def _located(pack: str, exc: BaseException, roots: Sequence[Path]) -> LoadError:
     if ours:
         return LoadError(pack, ours[-1].filename, ours[-1].lineno or 0, message)
     return LoadError(pack, str(roots[0]) if roots else "", 0, message)
+
+
+def _placeholders(file: str) -> int:
+    try:
+        source = Path(file).read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    return len(re.findall(r"(?<![\w.])todo\(", source))
 
 
 def _pack_claims(pack: str, module) -> tuple[list[Claim], list[LoadError]]:

@@ -1,0 +1,94 @@
+import re
+
+import pytest
+
+from conftest import run_cli
+from proofs.template import render
+
+FILLS = {
+    "the material file": '"week8/sheet.md"',
+    "the stated values": "{'b': 2, 'middle': 4}",
+    "one wrong variant": "{'middle': 5}",
+    "a pair (left, right)": "((x + stated['b']) ** 2, x * x + stated['middle'] * x + stated['b'] ** 2)",
+    "the claim in your own words": '"(x + b)^2 = x^2 + 2bx + b^2 for every real x, with b = 2."',
+    "what the material asserts": '"(x + 2)^2 = x^2 + 4x + 4"',
+    "what the check decides": '"for every real x: (x + b)^2 = x^2 + middle x + b^2, b = 2, middle = 4"',
+    "a short snippet": 'r"(x + 2)^2 = x^2 + 4x + 4"',
+}
+_TODO = re.compile(r'todo\(((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
+
+
+def fill(source: str, keep: str = "", **override) -> str:
+    """Replace every todo("...") by its value from FILLS, except the one whose text starts with `keep`."""
+    def value(match):
+        text = re.sub(r'"\s*"', "", match.group(1).strip())[1:-1]
+        key = next(k for k in FILLS if text.startswith(k))
+        return match.group(0) if key == keep else override.get(key, FILLS[key])
+    return _TODO.sub(value, source)
+
+
+@pytest.fixture
+def course(tmp_path):
+    (tmp_path / "material" / "week8").mkdir(parents=True)
+    (tmp_path / "material" / "week8" / "sheet.md").write_text("Expand $(x + 2)^2 = x^2 + 4x + 4$.\n")
+    proc = run_cli("new", "week8.ex1.a.binomial", "--claims", str(tmp_path / "claims"))
+    assert proc.returncode == 0, proc.stderr
+    assert "week8_ex1_a_binomial.py" in proc.stdout and "check week8.ex1.a.binomial" in proc.stdout
+    return tmp_path
+
+
+def _module(course):
+    return course / "claims" / "week8_ex1_a_binomial.py"
+
+
+def _check(course):
+    return run_cli("check", "week8", "--claims", str(course / "claims"), "--material", str(course / "material"))
+
+
+def test_template_fails_clearly_as_written(course):
+    proc = _check(course)
+    assert proc.returncode == 1
+    line = next(l for l in proc.stderr.splitlines() if l.startswith("load error"))
+    assert re.search(r"week8_ex1_a_binomial\.py:\d+: .*placeholder not filled in: the material file", line)
+    assert f"{len(FILLS)} todo(...) left in this file" in line
+
+
+@pytest.mark.parametrize("keep", sorted(FILLS))
+def test_each_placeholder_left_unfilled_fails_naming_it(course, keep):
+    _module(course).write_text(fill(_module(course).read_text(), keep=keep))
+    proc = _check(course)
+    assert proc.returncode == 1
+    assert f"placeholder not filled in" in proc.stdout + proc.stderr and keep in proc.stdout + proc.stderr
+
+
+def test_filled_template_passes_check_material_and_mutants(course):
+    _module(course).write_text(fill(_module(course).read_text()))
+    proc = _check(course)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"week8\.ex1\.a\.binomial +proved +pass", proc.stdout)
+    mutants = run_cli("mutants", "week8", "--claims", str(course / "claims"))
+    assert mutants.returncode == 0 and "1/1 perturbations killed" in mutants.stdout
+    listed = run_cli("list", "--claims", str(course / "claims"))
+    assert "pack claims/week8_ex1_a_binomial" in listed.stdout
+
+
+def test_filled_with_a_wrong_value_is_refuted_with_a_replayed_counterexample(course):
+    _module(course).write_text(fill(_module(course).read_text(), **{"the stated values": "{'b': 2, 'middle': 5}"}))
+    proc = _check(course)
+    assert proc.returncode == 1 and re.search(r"binomial +refuted +fail", proc.stdout)
+    assert "counterexample: x = " in proc.stdout and "evaluated: left = " in proc.stdout
+
+
+def test_new_refuses_bad_or_taken_ids_and_existing_files(course):
+    for args, message in ((["new", "Week8.a"], "is not a claim id"), (["new", "ex1.b.conv_params"], "already exists"),
+                          (["new", "week8.ex1.a.binomial"], "already exists")):
+        proc = run_cli(*args, "--claims", str(course / "claims"))
+        assert proc.returncode == 4 and message in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("claim_id, exercise, part", [("week8.ex2.slug", 2, None), ("ex12.c.two_words", 12, "c"),
+                                                      ("a.b.ex3.d.e.f", 3, "d")])
+def test_rendered_template_names_exercise_and_part(claim_id, exercise, part):
+    text = render(claim_id)
+    assert f'"{claim_id}",\n    exercise={exercise}, part={part!r},' in text
+    compile(text, "template.py", "exec")
