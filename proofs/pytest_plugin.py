@@ -1,0 +1,141 @@
+"""pytest plugin: `pytest --proofs [SELECTOR]` collects every claim as a test item.
+
+A pass is passed; an acknowledged erratum, refuted as recorded, is xfail (strict); a claim that is refuted,
+unknown, too weakly supported or stale fails; a check that crashed or timed out, and a pack that could not be
+loaded, is an error. The messages are the CLI's. Give path options with `=` (`--proofs-claims=DIR`): pytest
+reads a separate value as a test path before the plugin's options are known. Each claim still runs in a process of its own under the runner's time and memory limits, so the
+items spread over pytest-xdist workers (`-n 2`) like any other tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+__all__ = ["ClaimItem", "ErratumRefuted"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("proofs", "checking course-material claims (proofs)")
+    group.addoption("--proofs", nargs="?", const="all", default=None, metavar="SELECTOR",
+                    help="collect the claims matching SELECTOR (default all; several separated by commas) as tests")
+    group.addoption("--proofs-claims", action="append", default=[], type=Path, metavar="PATH",
+                    help="also load the claim modules in this directory (repeatable)")
+    group.addoption("--proofs-material", type=Path, default=None, metavar="DIR",
+                    help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
+    group.addoption("--proofs-timeout", type=float, default=None, metavar="SECONDS", help="per-claim time limit")
+
+
+class ErratumRefuted(Exception):
+    """The claim is an acknowledged erratum of the material and was refuted as recorded (reported as xfail)."""
+
+
+def _message(item: "ClaimItem") -> str:
+    from proofs.writers import ReportContext, writer_for
+
+    writer = writer_for("text", ReportContext(claims={item.claim.id: item.claim}, rerun=item.rerun), verbosity=0)
+    r = item.result
+    # the first line is what pytest's short summary shows; the rest is the CLI's report of the claim
+    return f"{r.verdict.value}: {r.reason}\n" + writer.add(r).rstrip("\n")
+
+
+class ClaimItem(pytest.Item):
+    """One claim of the catalogue, checked in a process of its own."""
+
+    def __init__(self, *, claim, options: dict, rerun: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.options = options
+        self.rerun = rerun
+        self.result = None
+        if claim.erratum is not None:
+            self.add_marker(pytest.mark.xfail(strict=True, raises=ErratumRefuted,
+                                              reason=f"erratum of the material: {claim.erratum.reason}"))
+
+    def setup(self) -> None:
+        from proofs.runner import Task, run
+        from proofs.verdicts import Verdict
+
+        self.result = run([Task(self.claim)], **self.options).results[0]
+        if self.result.verdict in (Verdict.ERROR, Verdict.TIMEOUT):  # failing in setup makes it a pytest error
+            pytest.fail(_message(self), pytrace=False)
+
+    def runtest(self) -> None:
+        from proofs.verdicts import Status
+
+        if self.result.status is Status.ERRATUM:
+            raise ErratumRefuted(_message(self))
+        if self.result.status is Status.FAIL:
+            pytest.fail(_message(self), pytrace=False)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ErratumRefuted):  # shown under --runxfail
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return Path(self.claim.file), max(self.claim.line - 1, 0), f"claim {self.claim.id}"
+
+
+class LoadErrorItem(pytest.Item):
+    """A claim pack that could not be loaded: an error of its own, so the run fails while the others are checked."""
+
+    def __init__(self, *, problem, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def setup(self) -> None:
+        pytest.fail(f"load error: {self.problem}", pytrace=False)
+
+    def runtest(self) -> None:  # never reached: setup fails
+        pytest.fail(f"load error: {self.problem}", pytrace=False)
+
+    def reportinfo(self):
+        return Path(self.problem.file or "."), max(self.problem.line - 1, 0), f"pack {self.problem.pack}"
+
+
+class ClaimCollector(pytest.Collector):
+    """The catalogue as a collector: its items are the selected claims, and a failing item per pack load error."""
+
+    def __init__(self, *, claims, load_errors, options: dict, rerun: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.claims, self.load_errors, self.options, self.rerun = claims, load_errors, options, rerun
+
+    def collect(self):
+        for problem in self.load_errors:
+            yield LoadErrorItem.from_parent(self, name=f"load[{problem.pack}]", problem=problem)
+        for c in self.claims:
+            yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    selector = config.getoption("proofs")
+    if selector is None:
+        return
+    import shlex
+
+    from proofs.errors import UsageError
+    from proofs.registry import load, select
+    from proofs.runner import DEFAULT_TIMEOUT
+
+    paths, material = config.getoption("proofs_claims"), config.getoption("proofs_material")
+    if material is not None and not material.is_dir():
+        raise pytest.UsageError(f"--proofs-material {material}: not a directory")
+    catalogue = load(paths)
+    try:
+        claims = select(catalogue, [s for s in selector.split(",") if s])
+    except UsageError as exc:
+        if not catalogue.errors:  # otherwise the claims asked for may be in a pack that did not load
+            raise pytest.UsageError(f"--proofs: {exc}") from None
+        claims = []
+    catalogue.warm()
+    options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
+               "material": str(material) if material is not None else None}
+    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in paths),
+                      *([f"--material {shlex.quote(str(material))}"] if material is not None else [])])
+    collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,
+                                           load_errors=catalogue.errors, options=options, rerun=rerun)
+    # genitems reports the collection as pytest's own collectors do (counts, --collect-only, collection errors)
+    items.extend(session.genitems(collector))

@@ -1,0 +1,109 @@
+"""The pytest plugin, run as a course would run it: `pytest --proofs` in a directory of its own."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GOLDEN, ROOT
+
+ERRATUM_PACK = '''
+import z3
+from proofs import Erratum, Verdict, claim
+from proofs.interpret import validity
+from solvers.smt import prove
+
+
+@claim("unit.ex1.a.not_wrong_after_all", exercise=1, part="a", statement="x + x = 2x.", asserts="x + x = 2x",
+       formal="for every real x: x + x = 2x", requires=Verdict.PROVED,
+       erratum=Erratum("recorded as wrong, but it holds", corrected_by="unit.ex1.a.other"))
+def not_wrong_after_all():
+    x = z3.Real("x")
+    return validity(prove(x + x == 2 * x, [x]))
+
+
+CLAIMS = (not_wrong_after_all,)
+'''
+
+
+def pytest_run(cwd, *args, timeout=300):
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+    outcomes = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^(PASSED|FAILED|ERROR|XFAIL|XPASS) proofs::(\S+)", line)
+        if m:
+            outcomes[m.group(2)] = m.group(1)
+    return proc, outcomes
+
+
+def test_claims_become_tests_with_errata_as_strict_xfail(tmp_path, catalogue):
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1,ex2")
+    assert proc.returncode == 0, proc.stdout
+    expected = {c.id: "XFAIL" if c.erratum else "PASSED" for c in catalogue.claims if c.id.startswith(("ex1.", "ex2."))}
+    assert outcomes == expected
+    assert "XFAIL proofs::ex1.d.max_pool_derivative - erratum of the material: at a tie" in proc.stdout
+
+
+def test_failures_and_errors_carry_the_cli_messages(tmp_path):
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex91,ex99.raises,ex99.exits,ex99.unknown,ex99.hangs",
+                                f"--proofs-claims={GOLDEN / 'false'}", f"--proofs-claims={GOLDEN / 'faults'}",
+                                "--proofs-timeout=2")
+    assert proc.returncode == 1
+    assert outcomes == {"ex91.a.square_is_linear": "FAILED", "ex99.unknown": "FAILED", "ex99.raises": "ERROR",
+                        "ex99.exits": "ERROR", "ex99.hangs": "ERROR"}
+    assert "counterexample: x = " in proc.stdout and "evaluated: x^2 = " in proc.stdout
+    assert f"rerun: python -m proofs check --claims {GOLDEN / 'false'}" in proc.stdout
+    assert re.search(r"ERROR at setup of claim ex99\.hangs.*?timeout: killed after 2 s", proc.stdout, re.S)
+    assert "Traceback" not in proc.stdout
+
+
+def test_erratum_no_longer_refuted_fails_and_runxfail_fails_errata(tmp_path):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "unit.py").write_text(ERRATUM_PACK)
+    proc, outcomes = pytest_run(tmp_path, "--proofs=unit", f"--proofs-claims={tmp_path / 'pack'}")
+    assert proc.returncode == 1 and outcomes == {"unit.ex1.a.not_wrong_after_all": "FAILED"}
+    assert "recorded as an erratum but no longer refuted" in proc.stdout
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex3.a.bigram_reason", "--runxfail")
+    assert proc.returncode == 1 and outcomes == {"ex3.a.bigram_reason": "FAILED"}
+    assert "counterexample: model." in proc.stdout
+
+
+def test_a_pack_that_does_not_load_is_an_error_and_the_rest_run(tmp_path):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    (tmp_path / "pack" / "broken.py").write_text("import z3\n\nCLAIMS = [\n")
+    proc, _ = pytest_run(tmp_path, "--proofs=ex90", f"--proofs-claims={tmp_path / 'pack'}")
+    assert proc.returncode == 1
+    assert re.search(r"ERROR proofs::load\[pack/broken\]", proc.stdout)
+    assert f"load error: {tmp_path / 'pack' / 'broken.py'}:3" in proc.stdout
+    assert "2 passed" in proc.stdout
+
+
+def test_stale_material_fails(tmp_path):
+    seed = ROOT.parent / "shared" / "seed"
+    sheet = next(seed.glob("*.txt"), None) if seed.is_dir() else None
+    if sheet is None:
+        pytest.skip("the course material is not next to this checkout")
+    (tmp_path / "material").mkdir()
+    (tmp_path / "material" / sheet.name).write_text(sheet.read_text().replace("3 * 10 = 30", "3 * 10 = 31"))
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1.b", f"--proofs-material={tmp_path / 'material'}")
+    assert outcomes == {"ex1.b.conv_units": "PASSED", "ex1.b.conv_params": "FAILED"} and "stale:" in proc.stdout
+
+
+def test_xdist_spreads_the_catalogue_with_the_same_outcomes(tmp_path, catalogue):
+    proc, outcomes = pytest_run(tmp_path, "--proofs", "-n", "2")
+    assert proc.returncode == 0, proc.stdout
+    assert re.search(r"created: 2/2 workers", proc.stdout)
+    assert outcomes == {c.id: "XFAIL" if c.erratum else "PASSED" for c in catalogue.claims}
+
+
+def test_without_the_option_nothing_is_collected(tmp_path):
+    proc, outcomes = pytest_run(tmp_path)
+    assert proc.returncode == 5 and outcomes == {}
+
+
+def test_unknown_selector_is_a_usage_error(tmp_path):
+    proc, _ = pytest_run(tmp_path, "--proofs=ex77")
+    assert proc.returncode == 4 and "selector 'ex77' matches no claim" in proc.stderr
