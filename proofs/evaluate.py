@@ -147,7 +147,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         if stale:
             status = Status.FAIL
             reason = "stale: the material changed; review the claim against it: " + "; ".join(
-                f"{r['file']}: {r['snippet']!r} not found ({r['problem']})" for r in stale) + f" [{reason}]"
+                f"{r['file']}: \"{r['snippet']}\" not found ({r['problem']})" for r in stale) + f"; the check itself: {verdict.value} ({reason})"
     return Result(
         id=claim.id + suffix,
         exercise=claim.exercise,

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,3 +23,9 @@ def run_cli(*args, env=None, timeout=120):
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "proofs", *args], cwd=ROOT, capture_output=True, text=True,
                           env=environment, timeout=timeout)
+
+
+def console_pattern(line: str) -> "re.Pattern[str]":
+    """An expected output line of a documented console example: `…` matches anything, runs of spaces any spacing."""
+    parts = [re.escape(p) for p in line.strip().split("…")]
+    return re.compile(r"\s*" + ".*".join(re.sub(r"(\\ )+", r"\\s+", p) for p in parts) + r"\s*")

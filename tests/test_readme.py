@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, console_pattern, run_cli
 
 README = (ROOT / "README.md").read_text()
 
@@ -42,11 +42,6 @@ def _examples():
                 yield line[2:], expected
 
 
-def _pattern(line):
-    parts = [re.escape(p) for p in line.strip().split("…")]
-    return re.compile(r"\s*" + ".*".join(re.sub(r"(\\ )+", r"\\s+", p) for p in parts) + r"\s*")
-
-
 @pytest.mark.parametrize("command, expected", list(_examples()))
 def test_console_examples_match(command, expected):
     argv = shlex.split(command)
@@ -55,7 +50,7 @@ def test_console_examples_match(command, expected):
     assert proc.returncode == 0, proc.stderr
     produced = proc.stdout.splitlines()
     for line in filter(str.strip, expected):
-        assert any(_pattern(line).fullmatch(out) for out in produced), f"no output line matches {line!r}:\n{proc.stdout}"
+        assert any(console_pattern(line).fullmatch(out) for out in produced), f"no output line matches {line!r}:\n{proc.stdout}"
 
 
 def test_json_example_has_the_real_shape():

@@ -1,0 +1,70 @@
+"""docs/writing-claims.md is run, block by block, in a fresh directory: files are written, commands run and their
+output compared, so the guide cannot go stale."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, console_pattern
+
+GUIDE = ROOT / "docs" / "writing-claims.md"
+_BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.S | re.M)
+
+
+def _steps(text):
+    """(kind, argument, body) for each block in order: ("file", path, text) or ("console", command, expected)."""
+    for lang, info, body in _BLOCK.findall(text):
+        target = re.search(r"\bfile=(\S+)", info)
+        if target:
+            yield "file", target.group(1), body
+        elif lang == "console":
+            lines = body.splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith("$ "):
+                    expected = []
+                    for out in lines[i + 1:]:
+                        if out.startswith("$ "):
+                            break
+                        expected.append(out)
+                    yield "console", line[2:], expected
+
+
+def test_guide_runs_from_nothing_to_a_green_check(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PYTEST_ADDOPTS")}
+    env.update(NO_COLOR="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    steps = list(_steps(GUIDE.read_text()))
+    assert sum(kind == "console" for kind, _, _ in steps) >= 8 and sum(kind == "file" for kind, _, _ in steps) >= 5
+    written = set()
+    for kind, argument, body in steps:
+        if kind == "file":
+            path = tmp_path / argument
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # a file's first block replaces it; later blocks of the same file continue it
+            with path.open("a" if path in written else "w", encoding="utf-8") as fh:
+                fh.write(("\n\n" if path in written else "") + body)
+            written.add(path)
+            continue
+        command = re.sub(r"^python ", f"{sys.executable} ", argument)
+        proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+        produced = (proc.stdout + proc.stderr).splitlines()
+        if not any(line.startswith("exit ") for line in body):  # commands that show no exit status must succeed
+            assert proc.returncode == 0, f"{argument}\n{proc.stdout}{proc.stderr}"
+        for line in filter(str.strip, body):
+            assert any(console_pattern(line).fullmatch(out) for out in produced), \
+                f"{argument}: no output line matches {line!r}:\n{proc.stdout}{proc.stderr}"
+
+
+def test_guide_module_is_the_whole_exercise():
+    text = GUIDE.read_text()
+    module = "".join(body for _, info, body in _BLOCK.findall(text) if "file=course/claims/week8_ex1.py" in info)
+    compile(module, "week8_ex1.py", "exec")
+    ids = re.findall(r'^    "(week8\.[a-z0-9_.]+)",$', module, flags=re.M)
+    assert ids == ["week8.ex1.a.expansion", "week8.ex1.b.gradient_bias", "week8.ex1.c.minimiser",
+                   "week8.ex1.c.minimiser_corrected"]
+    assert "erratum=Erratum(" in module and module.count("Perturbation(") == 4 and module.count("Anchor(") == 3
+
+
+def test_readme_links_the_guide():
+    assert "docs/writing-claims.md" in (ROOT / "README.md").read_text()
