@@ -131,6 +131,9 @@ def _load_path(directory: Path) -> tuple[list[tuple[str, object]], list[LoadErro
     if not directory.is_dir():
         raise UsageError(f"--claims {directory}: not a directory of claim modules")
     modules, errors = [], []
+    # claim modules may import helper modules beside them (names starting with _ are not claim modules)
+    if str(directory.resolve()) not in sys.path:
+        sys.path.insert(0, str(directory.resolve()))
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
             continue

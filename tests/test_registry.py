@@ -135,3 +135,16 @@ def test_warm_rejects_what_it_cannot_do(entry, message):
 
     with pytest.raises(PackError, match=message):
         Catalogue((), (entry,)).warm()
+
+
+def test_claim_modules_import_helpers_beside_them(tmp_path):
+    source = (GOLDEN / "holds" / "arith.py").read_text()
+    (tmp_path / "_helpers_for_proofs_test.py").write_text("OFFSET = 3\n")
+    (tmp_path / "uses.py").write_text("from _helpers_for_proofs_test import OFFSET\n" + source)
+    catalogue = load([tmp_path], entry_points=False)
+    assert not catalogue.errors and [c.pack for c in catalogue.claims] == [f"{tmp_path.name}/uses"] * 2
+
+
+def test_seed_pack_is_registered_as_an_entry_point():
+    found = {ep.name: ep.value for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    assert found.get("seed") == "claims"
