@@ -3,7 +3,10 @@ import re
 import pytest
 
 from conftest import run_cli
-from proofs.template import render
+from proofs import Status, Verdict
+from proofs.evaluate import evaluate
+from proofs.registry import load
+from proofs.template import render, write
 
 FILLS = {
     "the material file": '"week8/sheet.md"',
@@ -31,10 +34,15 @@ def fill(source: str, keep: str = "", **override) -> str:
 def course(tmp_path):
     (tmp_path / "material" / "week8").mkdir(parents=True)
     (tmp_path / "material" / "week8" / "sheet.md").write_text("Expand $(x + 2)^2 = x^2 + 4x + 4$.\n")
+    write("week8.ex1.a.binomial", tmp_path / "claims", [])
+    return tmp_path
+
+
+def test_new_writes_the_template_and_says_what_to_do(tmp_path):
     proc = run_cli("new", "week8.ex1.a.binomial", "--claims", str(tmp_path / "claims"))
     assert proc.returncode == 0, proc.stderr
     assert "week8_ex1_a_binomial.py" in proc.stdout and "check week8.ex1.a.binomial" in proc.stdout
-    return tmp_path
+    assert (tmp_path / "claims" / "week8_ex1_a_binomial.py").read_text() == render("week8.ex1.a.binomial")
 
 
 def _module(course):
@@ -56,9 +64,18 @@ def test_template_fails_clearly_as_written(course):
 @pytest.mark.parametrize("keep", sorted(FILLS))
 def test_each_placeholder_left_unfilled_fails_naming_it(course, keep):
     _module(course).write_text(fill(_module(course).read_text(), keep=keep))
-    proc = _check(course)
-    assert proc.returncode == 1
-    assert f"placeholder not filled in" in proc.stdout + proc.stderr and keep in proc.stdout + proc.stderr
+    catalogue = load([course / "claims"], entry_points=False)
+    if catalogue.errors:  # a placeholder in a field or at module level stops the module loading
+        (problem,) = catalogue.errors
+        message = str(problem)
+        assert problem.file == str(_module(course)) and "(1 todo(...) left in this file)" in message
+    else:  # one inside the check makes the claim an error
+        (claim,) = catalogue.claims
+        result = evaluate(claim)
+        assert result.verdict is Verdict.ERROR and result.status is Status.FAIL
+        message = result.reason
+    assert f"placeholder not filled in at {_module(course)}:" in message or "placeholder not filled in: " in message
+    assert keep in message
 
 
 def test_filled_template_passes_check_material_and_mutants(course):

@@ -46,39 +46,32 @@ def test_claims_become_tests_with_errata_as_strict_xfail(tmp_path, catalogue):
     assert "XFAIL proofs::ex1.d.max_pool_derivative - erratum of the material: at a tie" in proc.stdout
 
 
-def test_failures_and_errors_carry_the_cli_messages(tmp_path):
-    proc, outcomes = pytest_run(tmp_path, "--proofs=ex91,ex99.raises,ex99.exits,ex99.unknown,ex99.hangs",
+def test_failures_errors_load_errors_and_stale_errata_carry_the_cli_messages(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "erratum.py").write_text(ERRATUM_PACK)
+    (pack / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    (pack / "broken.py").write_text("import z3\n\nCLAIMS = [\n")
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex90,ex91,ex99.raises,ex99.exits,ex99.unknown,ex99.hangs,unit",
                                 f"--proofs-claims={GOLDEN / 'false'}", f"--proofs-claims={GOLDEN / 'faults'}",
-                                "--proofs-timeout=2")
+                                f"--proofs-claims={pack}", "--proofs-timeout=2")
     assert proc.returncode == 1
-    assert outcomes == {"ex91.a.square_is_linear": "FAILED", "ex99.unknown": "FAILED", "ex99.raises": "ERROR",
-                        "ex99.exits": "ERROR", "ex99.hangs": "ERROR"}
+    assert outcomes == {"ex90.a.square_expansion": "PASSED", "ex90.b.small_squares": "PASSED",
+                        "ex91.a.square_is_linear": "FAILED", "ex99.unknown": "FAILED", "ex99.raises": "ERROR",
+                        "ex99.exits": "ERROR", "ex99.hangs": "ERROR", "load[pack/broken]": "ERROR",
+                        "unit.ex1.a.not_wrong_after_all": "FAILED"}
     assert "counterexample: x = " in proc.stdout and "evaluated: x^2 = " in proc.stdout
     assert f"rerun: python -m proofs check --claims {GOLDEN / 'false'}" in proc.stdout
     assert re.search(r"ERROR at setup of claim ex99\.hangs.*?timeout: killed after 2 s", proc.stdout, re.S)
+    assert f"load error: {pack / 'broken.py'}:3" in proc.stdout
+    assert "recorded as an erratum but no longer refuted" in proc.stdout  # strict: not an xfail, not an xpass
     assert "Traceback" not in proc.stdout
 
 
-def test_erratum_no_longer_refuted_fails_and_runxfail_fails_errata(tmp_path):
-    (tmp_path / "pack").mkdir()
-    (tmp_path / "pack" / "unit.py").write_text(ERRATUM_PACK)
-    proc, outcomes = pytest_run(tmp_path, "--proofs=unit", f"--proofs-claims={tmp_path / 'pack'}")
-    assert proc.returncode == 1 and outcomes == {"unit.ex1.a.not_wrong_after_all": "FAILED"}
-    assert "recorded as an erratum but no longer refuted" in proc.stdout
+def test_runxfail_fails_the_errata(tmp_path):
     proc, outcomes = pytest_run(tmp_path, "--proofs=ex3.a.bigram_reason", "--runxfail")
     assert proc.returncode == 1 and outcomes == {"ex3.a.bigram_reason": "FAILED"}
     assert "counterexample: model." in proc.stdout
-
-
-def test_a_pack_that_does_not_load_is_an_error_and_the_rest_run(tmp_path):
-    (tmp_path / "pack").mkdir()
-    (tmp_path / "pack" / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
-    (tmp_path / "pack" / "broken.py").write_text("import z3\n\nCLAIMS = [\n")
-    proc, _ = pytest_run(tmp_path, "--proofs=ex90", f"--proofs-claims={tmp_path / 'pack'}")
-    assert proc.returncode == 1
-    assert re.search(r"ERROR proofs::load\[pack/broken\]", proc.stdout)
-    assert f"load error: {tmp_path / 'pack' / 'broken.py'}:3" in proc.stdout
-    assert "2 passed" in proc.stdout
 
 
 def test_stale_material_fails(tmp_path):
