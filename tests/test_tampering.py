@@ -3,7 +3,8 @@
 For each claim and perturbation whose result carries a witness, each value is altered in turn. An alteration
 is rejected when the replay raises (a forged witness) or reaches the opposite conclusion; otherwise the replay
 must at least evaluate to something else (the value is used). A value no alteration touches would let a forged
-witness through unnoticed.
+witness through unnoticed. The witnesses are the ones `check` reports: each result comes from the runner, which
+checks every claim in a fresh process, as the command line does.
 """
 
 import json
@@ -11,12 +12,20 @@ from fractions import Fraction
 
 import pytest
 
-from proofs.evaluate import evaluate, jsonable
+from proofs.evaluate import jsonable
 from proofs.registry import load
+from proofs.runner import Task, default_jobs, run
 from proofs.verdicts import Verdict
 
 CATALOGUE = load()
 CASES = [(c, p) for c in CATALOGUE.claims for p in (None, *c.perturbations)]
+
+
+@pytest.fixture(scope="module")
+def results():
+    CATALOGUE.warm()
+    outcome = run([Task(c, p) for c, p in CASES], jobs=default_jobs())
+    return dict(zip([(c.id, p.name if p else None) for c, p in CASES], outcome.results))
 
 
 def _leaves(obj, path=()):
@@ -70,8 +79,8 @@ def _replay(claim, params, witness):
 
 
 @pytest.mark.parametrize("claim, perturbation", CASES, ids=[c.id + (f"~{p.name}" if p else "") for c, p in CASES])
-def test_every_witness_value_is_checked_by_the_replay(claim, perturbation):
-    result = evaluate(claim, perturbation)
+def test_every_witness_value_is_checked_by_the_replay(claim, perturbation, results):
+    result = results[(claim.id, perturbation.name if perturbation else None)]
     key = "counterexample" if "counterexample" in result.evidence else "witness" if "witness" in result.evidence else None
     if key is None or result.verdict is Verdict.ERROR:
         pytest.skip("no witness in this result")
