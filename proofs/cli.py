@@ -218,6 +218,8 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})\n")
     for p in c.perturbations:
         out.write(f"perturbation {p.name}: {p.note} {dict(p.params)}\n")
+    for a in c.anchors:
+        out.write(f"cites {a.file}: {a.snippet}\n")
     catalogue.warm()
     result = run([Task(c)], timeout=args.timeout).results[0]
     out.write(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})\n")

@@ -101,7 +101,7 @@ def test_list_and_show():
     shown = run_cli("show", "ex1.b.conv_params")
     assert shown.returncode == 0
     for words in ("statement:", "formal:", "assumes: the input image has one channel", "perturbation rgb_input",
-                  "under_the_other_channel_reading"):
+                  "under_the_other_channel_reading", "cites 000_40bb9e3d6bfa7e9d.txt: 3 * 10 = 30"):
         assert words in shown.stdout
 
 

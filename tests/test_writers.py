@@ -170,3 +170,25 @@ def test_html_report_in_a_headless_browser(reports):
     assert hidden
     if _has_matplotlib():
         assert plots >= 3
+
+
+def test_every_format_reports_a_pack_that_did_not_load(tmp_path):
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    (claims / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    (claims / "broken.py").write_text("import z3\nraise ImportError('no <module> here & there')\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run_cli("check", "ex90", "--claims", str(claims), "--report-dir", str(out), "-q")
+    assert proc.returncode == 1
+    where = f"{claims / 'broken.py'}:2"
+    assert f"load error: {where}: pack 'claims/broken'" in (out / "report.txt").read_text()
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["load_errors"] == 1 and report["load_errors"][0]["line"] == 2
+    assert where in (out / "report.md").read_text() and "### Packs that could not be loaded" in (out / "report.md").read_text()
+    suite = ET.fromstring((out / "junit.xml").read_text().split("\n", 1)[1])
+    assert suite.get("errors") == "1" and suite.get("tests") == "3"
+    case = suite.find(".//testcase[@classname='packs']")
+    assert case is not None and where in case.find("error").get("message")
+    page = (out / "report.html").read_text()
+    assert 'class="note load-error"' in page and "no &lt;module&gt; here &amp; there" in page
