@@ -293,6 +293,12 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as a cut-short run
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return int(ExitCode.INTERRUPTED)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback

@@ -2,6 +2,7 @@ import io
 import json
 import os
 import shutil
+import shlex
 import signal
 import subprocess
 import sys
@@ -181,3 +182,9 @@ def test_selector_in_a_pack_that_did_not_load_is_a_failure_not_a_usage_error(tmp
     packs = _mixed_packs(tmp_path)
     proc = run_cli("check", "ex95", "--claims", str(packs))
     assert proc.returncode == 1 and "broken.py:3" in proc.stderr and "matches no claim" in proc.stderr
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error():
+    proc = subprocess.run(["bash", "-c", f"{shlex.quote(sys.executable)} -m proofs check ex1 ex2 --jobs 1 | head -1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.startswith("ex1.") and "error" not in proc.stderr
