@@ -29,3 +29,16 @@ def console_pattern(line: str) -> "re.Pattern[str]":
     """An expected output line of a documented console example: `…` matches anything, runs of spaces any spacing."""
     parts = [re.escape(p) for p in line.strip().split("…")]
     return re.compile(r"\s*" + ".*".join(re.sub(r"(\\ )+", r"\\s+", p) for p in parts) + r"\s*")
+
+
+def console_commands(block: str):
+    """(command, expected output lines) for each `$ command` of a documented console block."""
+    lines = block.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("$ "):
+            expected = []
+            for out in lines[i + 1:]:
+                if out.startswith("$ "):
+                    break
+                expected.append(out)
+            yield line[2:], expected

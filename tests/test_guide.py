@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, console_pattern
+from conftest import ROOT, console_commands, console_pattern
 
 GUIDE = ROOT / "docs" / "writing-claims.md"
 _BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.S | re.M)
@@ -20,15 +20,8 @@ def _steps(text):
         if target:
             yield "file", target.group(1), body
         elif lang == "console":
-            lines = body.splitlines()
-            for i, line in enumerate(lines):
-                if line.startswith("$ "):
-                    expected = []
-                    for out in lines[i + 1:]:
-                        if out.startswith("$ "):
-                            break
-                        expected.append(out)
-                    yield "console", line[2:], expected
+            for command, expected in console_commands(body):
+                yield "console", command, expected
 
 
 def test_guide_runs_from_nothing_to_a_green_check(tmp_path):

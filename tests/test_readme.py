@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from conftest import ROOT, console_pattern, run_cli
+from conftest import ROOT, console_commands, console_pattern, run_cli
 
 README = (ROOT / "README.md").read_text()
 
@@ -31,15 +31,7 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
 
 def _examples():
     for block in _blocks("console"):
-        lines = block.splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("$ "):
-                expected = []
-                for out in lines[i + 1:]:
-                    if out.startswith("$ "):
-                        break
-                    expected.append(out)
-                yield line[2:], expected
+        yield from console_commands(block)
 
 
 @pytest.mark.parametrize("command, expected", list(_examples()))
