@@ -126,7 +126,9 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
     destinations = _destinations(args)
-    catalogue.warm()
+    jobs = args.jobs or default_jobs()
+    if len(claims) > jobs:  # with fewer claims than processes, warming up here would only add to the wait
+        catalogue.warm()
     if args.material is not None and not args.material.is_dir():
         raise UsageError(f"--material {args.material}: not a directory")
     rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims),
@@ -159,7 +161,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
     outcome = run(
         [Task(c) for c in claims],
         timeout=args.timeout,
-        jobs=args.jobs or default_jobs(),
+        jobs=jobs,
         strict=args.strict,
         memory_mb=args.memory_mb,
         on_result=emit,
@@ -220,7 +222,6 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"perturbation {p.name}: {p.note} {dict(p.params)}\n")
     for a in c.anchors:
         out.write(f"cites {a.file}: {a.snippet}\n")
-    catalogue.warm()
     result = run([Task(c)], timeout=args.timeout).results[0]
     out.write(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})\n")
     out.write("evidence:\n")
