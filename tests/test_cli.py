@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import re
 import shutil
 import shlex
 import signal
@@ -188,3 +189,20 @@ def test_a_reader_that_goes_away_is_not_an_internal_error():
     proc = subprocess.run(["bash", "-c", f"{shlex.quote(sys.executable)} -m proofs check ex1 ex2 --jobs 1 | head -1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.startswith("ex1.") and "error" not in proc.stderr
+
+
+def test_an_installed_pack_is_found_through_its_entry_point(tmp_path):
+    site = tmp_path / "site"
+    (site / "coursepack").mkdir(parents=True)
+    (site / "coursepack" / "__init__.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    info = site / "coursepack-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: coursepack\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[proofs.packs]\nweek90 = coursepack\n")
+    env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    listed = run_cli("list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert re.search(r"^ex90\.a\.square_expansion +pack week90 ", listed.stdout, re.M)
+    assert re.search(r"^ex1\.a\.receptive_field +pack seed ", listed.stdout, re.M)
+    checked = run_cli("check", "ex90", env=env)
+    assert checked.returncode == 0 and "2 claims: 2 pass" in checked.stdout
