@@ -1,8 +1,8 @@
 """pytest plugin: `pytest --proofs [SELECTOR]` collects every claim as a test item.
 
 A pass is passed; an acknowledged erratum, refuted as recorded, is xfail (strict); a claim that is refuted,
-unknown, too weakly supported or stale fails; a check that crashed or timed out, and a pack that could not be
-loaded, is an error. The messages are the CLI's. Give path options with `=` (`--proofs-claims=DIR`): pytest
+too weakly supported or stale fails; a check that crashed, timed out or was left unknown by its solver, and a
+pack that could not be loaded, is an error (as in the JUnit report). The messages are the CLI's. Give path options with `=` (`--proofs-claims=DIR`): pytest
 reads a separate value as a test path before the plugin's options are known. Each claim still runs in a process of its own under the runner's time and memory limits, so the
 items spread over pytest-xdist workers (`-n 2`) like any other tests.
 """
@@ -58,7 +58,7 @@ class ClaimItem(pytest.Item):
         from proofs.verdicts import Verdict
 
         self.result = run([Task(self.claim)], **self.options).results[0]
-        if self.result.verdict in (Verdict.ERROR, Verdict.TIMEOUT):  # failing in setup makes it a pytest error
+        if self.result.verdict in (Verdict.UNKNOWN, Verdict.TIMEOUT, Verdict.ERROR):  # undecided: a pytest error
             pytest.fail(_message(self), pytrace=False)
 
     def runtest(self) -> None:

@@ -10,6 +10,10 @@ from proofs.writers.text import format_values
 
 __all__ = ["JunitWriter"]
 
+# Verdicts that mean the check itself did not decide: a JUnit error. Any other failing claim (refuted, evidence
+# too weak, stale, an erratum no longer refuted) is a JUnit failure.
+_ERRORS = (Verdict.UNKNOWN, Verdict.TIMEOUT, Verdict.ERROR)
+
 
 def _clean(text: str) -> str:
     """XML 1.0 cannot carry most control characters, even escaped: replace them."""
@@ -22,8 +26,8 @@ class JunitWriter(Writer):
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
         s = self.summary(seconds)
-        failures = sum(r.status is Status.FAIL and r.verdict is Verdict.REFUTED for r in self.results)
-        errors = sum(r.status is Status.FAIL and r.verdict is not Verdict.REFUTED for r in self.results) + s["load_errors"]
+        failures = sum(r.status is Status.FAIL and r.verdict not in _ERRORS for r in self.results)
+        errors = sum(r.status is Status.FAIL and r.verdict in _ERRORS for r in self.results) + s["load_errors"]
         skipped = s["erratum"]
         total = s["total"] + s["load_errors"]
         suites = ET.Element("testsuites", tests=str(total), failures=str(failures), errors=str(errors),
@@ -45,7 +49,7 @@ class JunitWriter(Writer):
             if r.status is Status.ERRATUM:
                 ET.SubElement(case, "skipped", message=_clean(f"erratum of the material: {r.erratum}"))
             elif r.status is Status.FAIL:
-                tag = "failure" if r.verdict is Verdict.REFUTED else "error"
+                tag = "error" if r.verdict in _ERRORS else "failure"
                 element = ET.SubElement(case, tag, message=_clean(f"{r.verdict.value}: {r.reason}"), type=r.verdict.value)
                 element.text = body
             ET.SubElement(case, "system-out").text = _clean(r.statement)
