@@ -77,10 +77,20 @@ def _one_step_general(formula: str):
     return sympy.expand(true.function - stated.function), str(true)
 
 
+class dphi(sympy.Function):  # noqa: N801 - printed as the sheet writes it
+    """phi', an undefined function of its own."""
+
+
+class phi(sympy.Function):  # noqa: N801
+    """An undefined activation whose derivative is dphi: sympy's chain rule then yields dphi(z) * dz/dh directly,
+    without the Subs(Derivative(phi(s), s), s, z) objects an anonymous undefined function would produce."""
+
+    def fdiff(self, argindex=1):
+        return dphi(self.args[0])
+
+
 def _instance(n: int, steps: int, formula: str) -> bool:
     """Explicit n x n symbolic weights, `steps` layers, undefined phi and loss gradient g: formula == derivative."""
-    f = sympy.Function("phi")
-    s = sympy.Symbol("s")
     h0 = sympy.Matrix(sympy.symbols(f"h0:{n}"))
     g = sympy.Matrix(sympy.symbols(f"g0:{n}"))
     Ws = [sympy.Matrix(n, n, sympy.symbols(f"W{k}_0:{n * n}")) for k in range(steps)]
@@ -88,13 +98,13 @@ def _instance(n: int, steps: int, formula: str) -> bool:
     h, Ds = h0, []
     for W, c in zip(Ws, cs):
         z = W * h + c
-        Ds.append(sympy.diag(*[sympy.diff(f(s), s).subs(s, zi) for zi in z]))
-        h = z.applyfunc(f)
+        Ds.append(sympy.diag(*[dphi(zi) for zi in z]))
+        h = z.applyfunc(phi)
     loss = (g.T * h)[0]
     true = sympy.Matrix([sympy.diff(loss, v) for v in h0])
     gap = true - FORMULAS[formula](g, Ws, Ds)
     # each phi'(z) is a value of its own: name it, so expansion works on a polynomial instead of nested calls
-    names = {d: sympy.Symbol(f"dphi_{k}") for k, d in enumerate(sorted(gap.atoms(sympy.Subs), key=str))}
+    names = {d: sympy.Symbol(f"dphi_{k}") for k, d in enumerate(sorted(gap.atoms(dphi), key=str))}
     return sympy.expand(gap.xreplace(names)) == sympy.zeros(n, 1)
 
 
