@@ -13,7 +13,7 @@ from typing import Optional, Sequence, TextIO
 from proofs import __version__, trust
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
-from proofs.report import tool_versions, use_colour, write_atomically
+from proofs.report import rerun_prefix, tool_versions, use_colour, write_atomically
 from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
 from proofs.verdicts import ExitCode, Status
@@ -123,15 +123,13 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         out.write(f"no claims selected by {' '.join(args.selectors)}\n")
         return ExitCode.NO_CLAIMS
     destinations = _destinations(args)
+    if args.material is not None and not args.material.is_dir():
+        raise UsageError(f"--material {args.material}: not a directory")
     jobs = args.jobs or default_jobs()
     if len(claims) > jobs:  # with fewer claims than processes, warming up here would only add to the wait
         catalogue.warm()
-    if args.material is not None and not args.material.is_dir():
-        raise UsageError(f"--material {args.material}: not a directory")
-    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in args.claims),
-                      *([f"--material {shlex.quote(str(args.material))}"] if args.material is not None else [])])
-    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun, tool=tool_versions(),
-                            load_errors=catalogue.errors)
+    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
+                            tool=tool_versions(), load_errors=catalogue.errors)
     verbosity = args.verbose - args.quiet
     writers = []
     for fmt, path in destinations:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import fractions
 import math
 import traceback
-from typing import Any, Mapping, Optional
-
 from pathlib import Path
+from typing import Any, Mapping, Optional
 
 from proofs import smtlib
 from proofs.anchors import verify

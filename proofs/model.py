@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Optional
 from proofs.errors import InvalidClaim
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["Anchor", "Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo",
+__all__ = ["Anchor", "Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo", "exercise_segment",
            "ForgedWitness", "Placeholder", "ID_PATTERN"]
 
 # An optional namespace (a course or week, for packs other than the seed), then ex<N>, then dotted lower-case
@@ -239,7 +239,7 @@ class Claim:
                                "e.g. ex2.weights.example_sequence or week8.ex1.a.softmax_shift")
         if isinstance(self.exercise, bool) or not isinstance(self.exercise, int):
             raise InvalidClaim(f"claim {self.id}: exercise must be the exercise number, an int, got {self.exercise!r}")
-        if _exercise_segment(self.id) != f"ex{self.exercise}":
+        if exercise_segment(self.id) != f"ex{self.exercise}":
             raise InvalidClaim(f"claim id {self.id!r} does not name ex{self.exercise} (its exercise) before the part")
         if self.part is not None and (not isinstance(self.part, str) or not self.part):
             raise InvalidClaim(f"claim {self.id}: part must be a non-empty string such as 'a', or None, got {self.part!r}")
@@ -270,7 +270,8 @@ class Claim:
         raise KeyError(f"claim {self.id} has no perturbation {name!r}")
 
 
-def _exercise_segment(claim_id: str) -> str:
+def exercise_segment(claim_id: str) -> str:
+    """The `ex<N>` segment of a claim id ("" when it has none): week8.ex1.a.slug -> ex1."""
     return next((seg for seg in claim_id.split(".") if re.fullmatch(r"ex\d+", seg)), "")
 
 

@@ -114,10 +114,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     selector = config.getoption("proofs")
     if selector is None:
         return
-    import shlex
-
     from proofs.errors import UsageError
     from proofs.registry import load, select
+    from proofs.report import rerun_prefix
     from proofs.runner import DEFAULT_TIMEOUT
 
     paths, material = config.getoption("proofs_claims"), config.getoption("proofs_material")
@@ -133,9 +132,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     catalogue.warm()
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
                "material": str(material) if material is not None else None}
-    rerun = " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in paths),
-                      *([f"--material {shlex.quote(str(material))}"] if material is not None else [])])
     collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,
-                                           load_errors=catalogue.errors, options=options, rerun=rerun)
+                                           load_errors=catalogue.errors, options=options,
+                                           rerun=rerun_prefix(paths, material))
     # genitems reports the collection as pytest's own collectors do (counts, --collect-only, collection errors)
     items.extend(session.genitems(collector))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import tempfile
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Mapping, Optional, Sequence, TextIO
 
-__all__ = ["tool_versions", "write_atomically", "use_colour"]
+__all__ = ["tool_versions", "write_atomically", "use_colour", "rerun_prefix"]
+
+
+def rerun_prefix(claims: Sequence[Path] = (), material: Optional[Path] = None) -> str:
+    """The command that reruns claims loaded as this run loaded them, without the claim ids."""
+    return " ".join(["python -m proofs check", *(f"--claims {shlex.quote(str(p))}" for p in claims),
+                     *([f"--material {shlex.quote(str(material))}"] if material is not None else [])])
 
 
 def tool_versions() -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from proofs.errors import UsageError
-from proofs.model import ID_PATTERN, _exercise_segment
+from proofs.model import ID_PATTERN, exercise_segment
 
 __all__ = ["render", "write", "module_name"]
 
@@ -78,7 +78,7 @@ def render(claim_id: str) -> str:
     if not ID_PATTERN.match(claim_id):
         raise UsageError(f"new: {claim_id!r} is not a claim id: [namespace.]ex<N>.<part>.<slug>, e.g. week8.ex1.a.binomial")
     segments = claim_id.split(".")
-    exercise_at = segments.index(_exercise_segment(claim_id))
+    exercise_at = segments.index(exercise_segment(claim_id))
     rest = segments[exercise_at + 1:]
     part = rest[0] if len(rest) > 1 else None
     function = re.sub(r"^[^a-z_]+", "", rest[-1]) or "check"

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Mapping, Optional
 from proofs.model import Claim, Result
 from proofs.verdicts import Status
 
-__all__ = ["ReportContext", "Writer", "summary", "summary_line"]
+__all__ = ["ReportContext", "Writer", "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,13 +29,6 @@ class ReportContext:
 
     def rerun_command(self, result: Result) -> str:
         return f"{self.rerun} {result.id.split('~')[0]}"
-
-
-def summary(results, seconds: float, load_errors: int = 0) -> dict[str, Any]:
-    counts = {s.value: 0 for s in Status}
-    for r in results:
-        counts[r.status.value] += 1
-    return {"total": len(results), **counts, "load_errors": load_errors, "seconds": round(seconds, 3)}
 
 
 def summary_line(s: Mapping[str, Any], seconds: float) -> str:
@@ -61,7 +54,12 @@ class Writer:
         return ""
 
     def summary(self, seconds: float) -> dict[str, Any]:
-        return summary(self.results, seconds, len(self.context.load_errors))
+        """Counts per status, the load errors and the run's seconds: the report's summary."""
+        counts = {s.value: 0 for s in Status}
+        for r in self.results:
+            counts[r.status.value] += 1
+        return {"total": len(self.results), **counts, "load_errors": len(self.context.load_errors),
+                "seconds": round(seconds, 3)}
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
         raise NotImplementedError
