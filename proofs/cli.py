@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from proofs import __version__, trust
+from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
 from proofs.report import rerun_prefix, tool_versions, use_colour, write_atomically
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
     check.add_argument("--material", type=Path, metavar="DIR",
                        help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
+    check.add_argument("--no-cache", action="store_true",
+                       help="check every claim again instead of reusing results stored for identical inputs")
+    check.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                       help=f"where results are stored (default ${ENV_DIR} or {DEFAULT_DIR})")
     check.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
     check.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
 
@@ -126,7 +131,13 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
     if args.material is not None and not args.material.is_dir():
         raise UsageError(f"--material {args.material}: not a directory")
     jobs = args.jobs or default_jobs()
-    if len(claims) > jobs:  # with fewer claims than processes, warming up here would only add to the wait
+    cache = None
+    if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
+        options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
+        cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options), strict=args.strict)
+        if cache.directory.exists() and not cache.directory.is_dir():
+            raise UsageError(f"--cache-dir {cache.directory}: not a directory")
+    if sum(cache is None or cache.get(c) is None for c in claims) > jobs:  # warming up only pays off with many checks to fork
         catalogue.warm()
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
                             tool=tool_versions(), load_errors=catalogue.errors)
@@ -162,6 +173,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         on_result=emit,
         cross_check=args.cross_check,
         material=str(args.material) if args.material is not None else None,
+        cache=cache,
     )
     for writer, path, chunks in writers:
         tail = writer.finish(outcome.seconds, outcome.interrupted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fractions
 import math
 import traceback
@@ -14,7 +15,7 @@ from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Resu
 from proofs.verdicts import Status, Verdict, classify
 from solvers.smt import recording
 
-__all__ = ["evaluate", "jsonable", "error_result"]
+__all__ = ["evaluate", "jsonable", "error_result", "check_material"]
 
 
 def jsonable(value: Any) -> Any:
@@ -139,15 +140,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         status, why = classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
         erratum = claim.erratum.reason if claim.erratum else None
     reason = f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why)
-    if material is not None and perturbation is None and claim.anchors:
-        records = verify(claim.anchors, Path(material))
-        evidence["material"] = records
-        stale = [r for r in records if not r["found"]]
-        if stale:
-            status = Status.FAIL
-            reason = "stale: the material changed; review the claim against it: " + "; ".join(
-                f"{r['file']}: \"{r['snippet']}\" not found ({r['problem']})" for r in stale) + f"; the check itself: {verdict.value} ({reason})"
-    return Result(
+    result = Result(
         id=claim.id + suffix,
         exercise=claim.exercise,
         part=claim.part,
@@ -160,3 +153,22 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         erratum=erratum,
         reason=reason,
     )
+    return check_material(claim, result, material) if perturbation is None else result
+
+
+def check_material(claim: Claim, result: Result, material: Optional[str], files: Optional[dict] = None) -> Result:
+    """The claim's result with its anchors verified against the material: a missing snippet makes it fail as stale.
+
+    `files` caches the material's files between calls. Without material or anchors the result is returned as is.
+    """
+    if material is None or not claim.anchors:
+        return result
+    records = verify(claim.anchors, Path(material), files)
+    evidence = {**result.evidence, "material": records}
+    stale = [r for r in records if not r["found"]]
+    if not stale:
+        return dataclasses.replace(result, evidence=evidence)
+    reason = "stale: the material changed; review the claim against it: " + "; ".join(
+        f"{r['file']}: \"{r['snippet']}\" not found ({r['problem']})" for r in stale) + \
+        f"; the check itself: {result.verdict.value} ({result.reason})"
+    return dataclasses.replace(result, status=Status.FAIL, evidence=evidence, reason=reason)

@@ -156,8 +156,11 @@ class Result:
     erratum: Optional[str]
     # One line: why this status.
     reason: str
-    # Wall-clock seconds, measured by the runner; the only field that may differ between runs.
+    # Wall-clock seconds, measured by the runner; with `cached`, the only fields that may differ between runs.
     seconds: float = 0.0
+    # Set when the result was reused from the result cache: when it was computed, how long that took, and the
+    # digest of the inputs it was computed from (proofs.cache).
+    cached: Optional[Mapping[str, Any]] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -173,6 +176,7 @@ class Result:
             "erratum": self.erratum,
             "reason": self.reason,
             "seconds": round(self.seconds, 4),
+            "cached": dict(self.cached) if self.cached is not None else None,
         }
 
     @classmethod
@@ -190,6 +194,7 @@ class Result:
             erratum=data["erratum"],
             reason=data["reason"],
             seconds=data.get("seconds", 0.0),
+            cached=data.get("cached"),
         )
 
 

@@ -35,6 +35,8 @@ class Catalogue:
     preload: tuple[str, ...] = ()
     # Packs and claims that could not be loaded; a run with any of them fails.
     errors: tuple["LoadError", ...] = ()
+    # The packs' files and directories: what their claims are written in (the result cache digests them).
+    roots: tuple[Path, ...] = ()
 
     def warm(self) -> None:
         """Do the packs' PRELOAD steps once here, so that no forked check repeats them."""
@@ -171,11 +173,13 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
     """
     sources: list[tuple[str, object]] = []
     errors: list[LoadError] = []
+    roots: list[Path] = [Path(p) for p in paths]
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
         if SEED_PACK[1] not in {ep.value for ep in found}:
             found.insert(0, metadata.EntryPoint(name=SEED_PACK[0], value=SEED_PACK[1], group=ENTRY_POINT_GROUP))
         for ep in found:
+            roots.extend(_entry_point_root(ep))
             try:
                 sources.append((ep.name, ep.load()))
             except Exception as exc:  # noqa: BLE001 - reported with the pack's name and location
@@ -198,7 +202,7 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
                 continue
             seen[c.id] = c
             claims.append(c)
-    return Catalogue(tuple(claims), tuple(preload), tuple(errors))
+    return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)))
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

@@ -10,7 +10,8 @@ import signal
 import time
 from typing import Callable, Optional, Sequence
 
-from proofs.evaluate import error_result, evaluate
+from proofs.cache import ResultCache
+from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
 from proofs.verdicts import Verdict
 
@@ -84,11 +85,15 @@ def run(
     cross_check: bool = False,
     export: bool = False,
     material: Optional[str] = None,
+    cache: Optional[ResultCache] = None,
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
     `on_result` is called for each result in task order as soon as it and all before it are done.
     A Ctrl-C kills the running checks and returns what had finished, with interrupted set.
+    With a cache, a claim (not a perturbation) whose result is stored for these inputs is not run again, and
+    every claim that passes or is an acknowledged erratum is stored. Anchors are verified against the material
+    here, after the check, so that a stored result never carries a verdict on the material.
     """
     ctx = multiprocessing.get_context("fork")
     start_all = time.monotonic()
@@ -98,49 +103,37 @@ def run(
     emitted = 0
     interrupted = False
 
+    files: dict = {}
+
     def finish(index: int, result: Result, started: float) -> None:
-        results[index] = dataclasses.replace(result, seconds=time.monotonic() - started)
+        task = tasks[index]
+        if result.cached is None:
+            result = dataclasses.replace(result, seconds=time.monotonic() - started)
+            if cache is not None and task.perturbation is None:
+                cache.put(task.claim, result)
+        if task.perturbation is None:
+            result = check_material(task.claim, result, material, files)
+        results[index] = result
 
     try:
         while next_task < len(tasks) or running:
             while next_task < len(tasks) and len(running) < max(1, jobs):
+                task = tasks[next_task]
+                stored = cache.get(task.claim) if cache is not None and task.perturbation is None else None
+                if stored is not None:
+                    finish(next_task, stored, time.monotonic())
+                    next_task += 1
+                    continue
                 receiver, sender = ctx.Pipe(duplex=False)
-                options = {"cross_check": cross_check, "export": export, "material": material}
+                options = {"cross_check": cross_check, "export": export, "material": None}
                 proc = ctx.Process(target=_child, args=(tasks[next_task], sender, strict, memory_mb, options), daemon=True)
                 started = time.monotonic()
                 proc.start()
                 sender.close()
                 running[receiver] = (next_task, proc, started)
                 next_task += 1
-            now = time.monotonic()
-            wait_for = max(0.0, min(s + timeout for _, _, s in running.values()) - now)
-            handles = list(running) + [p.sentinel for _, p, _ in running.values()]
-            multiprocessing.connection.wait(handles, timeout=wait_for)
-            for receiver in list(running):
-                index, proc, started = running[receiver]
-                task = tasks[index]
-                if receiver.poll():
-                    try:
-                        finish(index, Result.from_json(receiver.recv()), started)
-                        proc.join(5)
-                    except EOFError:
-                        proc.join()
-                        finish(index, _died(task, proc.exitcode, memory_mb), started)
-                    except (OSError, KeyError, ValueError, TypeError) as exc:
-                        proc.kill()
-                        proc.join()
-                        finish(index, error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task)), started)
-                elif not proc.is_alive():
-                    proc.join()
-                    finish(index, _died(task, proc.exitcode, memory_mb), started)
-                elif time.monotonic() - started >= timeout:
-                    proc.kill()
-                    proc.join()
-                    finish(index, error_result(task.claim, Verdict.TIMEOUT, f"killed after {timeout:g} s", suffix=_suffix(task)), started)
-                else:
-                    continue
-                receiver.close()
-                del running[receiver]
+            if running:
+                _collect(running, tasks, timeout, memory_mb, finish)
             while emitted < len(tasks) and results[emitted] is not None:
                 if on_result is not None:
                     on_result(results[emitted])
@@ -153,6 +146,39 @@ def run(
             receiver.close()
     done = tuple(r for r in results if r is not None)
     return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)
+
+
+def _collect(running: dict, tasks: Sequence[Task], timeout: float, memory_mb: int, finish: Callable) -> None:
+    """Wait until a running check reports, dies or runs out of time, and finish every one that did."""
+    now = time.monotonic()
+    wait_for = max(0.0, min(s + timeout for _, _, s in running.values()) - now)
+    handles = list(running) + [p.sentinel for _, p, _ in running.values()]
+    multiprocessing.connection.wait(handles, timeout=wait_for)
+    for receiver in list(running):
+        index, proc, started = running[receiver]
+        task = tasks[index]
+        if receiver.poll():
+            try:
+                finish(index, Result.from_json(receiver.recv()), started)
+                proc.join(5)
+            except EOFError:
+                proc.join()
+                finish(index, _died(task, proc.exitcode, memory_mb), started)
+            except (OSError, KeyError, ValueError, TypeError) as exc:
+                proc.kill()
+                proc.join()
+                finish(index, error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task)), started)
+        elif not proc.is_alive():
+            proc.join()
+            finish(index, _died(task, proc.exitcode, memory_mb), started)
+        elif time.monotonic() - started >= timeout:
+            proc.kill()
+            proc.join()
+            finish(index, error_result(task.claim, Verdict.TIMEOUT, f"killed after {timeout:g} s", suffix=_suffix(task)), started)
+        else:
+            continue
+        receiver.close()
+        del running[receiver]
 
 
 def default_jobs() -> int:

@@ -10,6 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.fixture(autouse=True)
+def fresh_result_cache(monkeypatch, tmp_path_factory, request):
+    """Each test gets a result cache of its own (created only if the test checks claims through the CLI)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.nodeid)[-80:]
+    monkeypatch.setenv("PROOFS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "proofs-cache" / name))
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     from proofs.registry import load

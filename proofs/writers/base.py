@@ -35,7 +35,10 @@ def summary_line(s: Mapping[str, Any], seconds: float) -> str:
     line = f"{s['total']} claims: {s['pass']} pass, {s['erratum']} erratum, {s['fail']} fail"
     if s["load_errors"]:
         line += f", {s['load_errors']} pack load error{'s' if s['load_errors'] > 1 else ''}"
-    return f"{line} in {seconds:.2f}s"
+    line = f"{line} in {seconds:.2f}s"
+    if s.get("cached"):
+        line += f" ({s['cached']} reused from the cache; --no-cache checks them again)"
+    return line
 
 
 class Writer:
@@ -54,12 +57,12 @@ class Writer:
         return ""
 
     def summary(self, seconds: float) -> dict[str, Any]:
-        """Counts per status, the load errors and the run's seconds: the report's summary."""
+        """Counts per status, the load errors, the results reused from the cache and the run's seconds."""
         counts = {s.value: 0 for s in Status}
         for r in self.results:
             counts[r.status.value] += 1
         return {"total": len(self.results), **counts, "load_errors": len(self.context.load_errors),
-                "seconds": round(seconds, 3)}
+                "cached": sum(r.cached is not None for r in self.results), "seconds": round(seconds, 3)}
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
         raise NotImplementedError

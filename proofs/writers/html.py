@@ -90,7 +90,8 @@ class HtmlWriter(Writer):
         claim = self.context.claim_of(r)
         out = [f'<section class="claim" id="{_e(r.id)}" data-status="{_e(r.status.value)}">',
                f'<div class="head"><span class="id">{_e(r.id)}</span><span class="badge">{_e(r.verdict.value)}</span>'
-               f'<span class="badge">{_e(r.status.value)}</span><span>{r.seconds:.2f} s</span><span>{_e(r.method)}</span></div>',
+               f'<span class="badge">{_e(r.status.value)}</span><span>{"cached" if r.cached else f"{r.seconds:.2f} s"}</span>'
+               f'<span>{_e(r.method)}</span></div>',
                f"<p>{_e(r.statement)}</p>"]
         if claim is not None:
             out.append(f"<p><em>The material:</em> {_e(claim.asserts)}</p>")

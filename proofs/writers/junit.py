@@ -52,6 +52,7 @@ class JunitWriter(Writer):
                 tag = "error" if r.verdict in _ERRORS else "failure"
                 element = ET.SubElement(case, tag, message=_clean(f"{r.verdict.value}: {r.reason}"), type=r.verdict.value)
                 element.text = body
-            ET.SubElement(case, "system-out").text = _clean(r.statement)
+            cached = f"\n(reused from the cache: computed {r.cached.get('computed')})" if r.cached else ""
+            ET.SubElement(case, "system-out").text = _clean(r.statement + cached)
         ET.indent(suites)
         return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

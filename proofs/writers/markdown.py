@@ -46,7 +46,8 @@ class MarkdownWriter(Writer):
             out += [""]
         out += ["| claim | verdict | status | time |", "| --- | --- | --- | ---: |"]
         for r in self.results:
-            out.append(f"| `{cell(r.id)}` | {cell(r.verdict.value)} | {_ICON[r.status]} | {r.seconds:.2f} s |")
+            time = "cached" if r.cached else f"{r.seconds:.2f} s"
+            out.append(f"| `{cell(r.id)}` | {cell(r.verdict.value)} | {_ICON[r.status]} | {time} |")
         for title, status in (("Errata in the material", Status.ERRATUM), ("Failures", Status.FAIL)):
             chosen = [r for r in self.results if r.status is status]
             if chosen:

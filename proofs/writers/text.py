@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Mapping
 
+from proofs.cache import TRUSTS
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers.base import Writer, summary_line
@@ -43,7 +44,7 @@ class TextWriter(Writer):
         if self.verbosity < 0 and r.status is Status.PASS:
             return ""
         status = self._paint(f"{r.status.value:<8}", r.status)
-        lines = [f"{r.id:<{self.width}} {r.verdict.value:<11} {status} {r.seconds:6.2f}s"]
+        lines = [f"{r.id:<{self.width}} {r.verdict.value:<11} {status} {r.seconds:6.2f}s" + (" cached" if r.cached else "")]
         lines += [f"    {line}" for line in self.details(r)]
         return "\n".join(lines) + "\n"
 
@@ -67,6 +68,9 @@ class TextWriter(Writer):
                     yield f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
+            if r.cached:
+                yield (f"cached: computed {r.cached.get('computed')} in {r.cached.get('seconds')} s from inputs "
+                       f"{str(r.cached.get('inputs'))[:16]}; reusing it trusts: " + "; ".join(TRUSTS))
         yield f"rerun: {self.context.rerun_command(r)}"
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:

@@ -1,0 +1,275 @@
+"""The result cache: reused only for identical inputs, never for a failure, and reported as reused."""
+
+import json
+import tempfile
+import types
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli
+from proofs.cache import KEEP, ResultCache, digest_inputs
+from proofs.registry import load
+from proofs.runner import Task, run
+from proofs.verdicts import Status
+
+PACK = r'''
+from fractions import Fraction
+
+import z3
+from proofs import Erratum, Replay, Verdict, claim
+from proofs.interpret import validity
+from solvers.smt import prove
+from _coefficients import MIDDLE
+
+
+@claim(
+    "unit.ex1.a.square",
+    exercise=1, part="a",
+    statement="(x + 3)^2 = x^2 + 6x + 9 for every real x.",
+    asserts="(x + 3)^2 = x^2 + 6x + 9",
+    formal="for every real x: (x + 3)^2 = x^2 + MIDDLE x + 9",
+    requires=Verdict.PROVED,
+    replay=lambda w: replay_square(w),
+)
+def square():
+    x = z3.Real("x")
+    return validity(prove((x + 3) ** 2 == x * x + MIDDLE * x + 9, [x]))
+
+
+def replay_square(w):
+    x = Fraction(w["x"])
+    return Replay((x + 3) ** 2 == x * x + MIDDLE * x + 9, {"(x + 3)^2": (x + 3) ** 2, "expansion": x * x + MIDDLE * x + 9})
+
+
+@claim(
+    "unit.ex1.b.cube",
+    exercise=1, part="b",
+    statement="(x + 1)^3 = x^3 + 1 for every real x.",
+    asserts="(x + 1)^3 = x^3 + 1",
+    formal="for every real x: (x + 1)^3 = x^3 + 1",
+    requires=Verdict.PROVED,
+    erratum=Erratum("the middle terms 3x^2 + 3x are missing", corrected_by="unit.ex1.a.square"),
+    replay=lambda w: Replay((Fraction(w["x"]) + 1) ** 3 == Fraction(w["x"]) ** 3 + 1,
+                            {"(x + 1)^3": (Fraction(w["x"]) + 1) ** 3, "x^3 + 1": Fraction(w["x"]) ** 3 + 1}),
+)
+def cube():
+    x = z3.Real("x")
+    return validity(prove((x + 1) ** 3 == x * x * x + 1, [x]))
+
+
+CLAIMS = (square, cube)
+'''
+
+
+@pytest.fixture
+def course(tmp_path):
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "unit.py").write_text(PACK)
+    (tmp_path / "claims" / "_coefficients.py").write_text("MIDDLE = 6\n")
+    return tmp_path
+
+
+def check(course, *extra):
+    """Check the unit pack with the cache under the course; return the exit code, the JSON report and the text."""
+    report = course / "report.json"
+    report.unlink(missing_ok=True)
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
+                   "--format", "json", "--output", str(report), "--format", "text", *extra)
+    assert report.exists(), proc.stdout + proc.stderr
+    return proc.returncode, json.loads(report.read_text()), proc.stdout
+
+
+def _without_times(report):
+    report = json.loads(json.dumps(report))
+    for r in report["results"]:
+        del r["seconds"], r["cached"]
+    del report["summary"]["seconds"], report["summary"]["cached"]
+    return report
+
+
+def test_a_second_run_reuses_every_result_and_reports_the_same(course):
+    code, first, _ = check(course)
+    assert code == 0 and [r["status"] for r in first["results"]] == ["pass", "erratum"]
+    assert first["summary"]["cached"] == 0 and all(r["cached"] is None for r in first["results"])
+    code, second, text = check(course)
+    assert code == 0 and second["summary"]["cached"] == 2
+    assert all(r["cached"]["inputs"] == second["results"][0]["cached"]["inputs"] for r in second["results"])
+    assert _without_times(first) == _without_times(second)
+    assert "(2 reused from the cache; --no-cache checks them again)" in text
+    assert all(line.rstrip().endswith("cached") for line in text.splitlines() if line.startswith("unit."))
+    assert {p.name for p in (course / "cache").iterdir()} >= {".gitignore", "CACHEDIR.TAG"}
+
+
+@pytest.mark.parametrize("file, old, new", [
+    ("unit.py", "MIDDLE * x + 9", "MIDDLE * x + 8"),
+    ("_coefficients.py", "MIDDLE = 6", "MIDDLE = 5"),
+], ids=["the claim's module", "a helper module beside it"])
+def test_an_edited_source_is_checked_again_and_fails(course, file, old, new):
+    assert check(course)[0] == 0
+    path = course / "claims" / file
+    path.write_text(path.read_text().replace(old, new))
+    code, report, text = check(course)
+    square = report["results"][0]
+    assert code == 1 and square["status"] == "fail" and square["verdict"] == "refuted" and square["cached"] is None
+    assert "counterexample" in square["evidence"]
+
+
+def test_failures_are_never_stored(course):
+    path = course / "claims" / "_coefficients.py"
+    path.write_text("MIDDLE = 5\n")
+    for run_number in range(2):
+        code, report, _ = check(course)
+        square, cube = report["results"]
+        assert code == 1 and square["status"] == "fail" and square["cached"] is None
+        assert cube["status"] == "erratum" and (cube["cached"] is None) == (run_number == 0)
+    stored = sorted(p.name for p in (course / "cache").glob("*/*.json"))
+    assert stored == ["unit.ex1.b.cube.json"]
+
+
+def test_no_cache_neither_reads_nor_writes(course):
+    code, report, _ = check(course, "--no-cache")
+    assert code == 0 and not (course / "cache").exists()
+    check(course)
+    code, report, _ = check(course, "--no-cache")
+    assert report["summary"]["cached"] == 0
+
+
+@pytest.mark.parametrize("option, status", [(("--strict",), "fail"), (("--timeout", "30"), "erratum"),
+                                            (("--memory-mb", "2048"), "erratum")])
+def test_options_that_can_change_a_verdict_or_status_are_part_of_the_key(course, option, status):
+    check(course)
+    code, report, _ = check(course, *option)
+    assert report["summary"]["cached"] == 0 and report["results"][1]["status"] == status
+
+
+def _entries(course):
+    return {p.stem: p for p in (course / "cache").glob("*/*.json")}
+
+
+@pytest.mark.parametrize("forge", [
+    lambda record: "not json",
+    lambda record: json.dumps({**record, "schema": "proofs-cache/0"}),
+    lambda record: json.dumps({**record, "inputs": "0" * 64}),
+    lambda record: json.dumps({**record, "claim": "unit.ex1.b.cube"}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "verdict": "refuted", "status": "fail"}}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "verdict": "not_refuted"}}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "id": "unit.ex1.b.cube"}}),
+    lambda record: json.dumps({k: v for k, v in record.items() if k != "computed"}),
+], ids=["unreadable", "schema", "inputs", "claim", "failure", "too weak for its status", "other id", "incomplete"])
+def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(course, forge):
+    check(course)
+    entry = _entries(course)["unit.ex1.a.square"]
+    entry.write_text(forge(json.loads(entry.read_text())))
+    code, report, _ = check(course)
+    assert code == 0 and report["results"][0]["cached"] is None and report["results"][0]["verdict"] == "proved"
+    assert report["results"][1]["cached"] is not None
+
+
+def test_an_erratum_entry_forged_to_pass_is_ignored(course):
+    check(course)
+    entry = _entries(course)["unit.ex1.b.cube"]
+    record = json.loads(entry.read_text())
+    record["result"].update(verdict="proved", status="pass")
+    entry.write_text(json.dumps(record))
+    code, report, _ = check(course)
+    assert report["results"][1]["status"] == "erratum" and report["results"][1]["cached"] is None
+
+
+def test_the_material_is_verified_on_reused_results(course):
+    pack = course / "claims" / "unit.py"
+    pack.write_text(pack.read_text().replace("replay=lambda w: replay_square(w),",
+                                             'replay=lambda w: replay_square(w), anchors=(Anchor("sheet.md", "(x + 3)^2"),),')
+                    .replace("from proofs import Erratum", "from proofs import Anchor, Erratum"))
+    (course / "material").mkdir()
+    sheet = course / "material" / "sheet.md"
+    sheet.write_text("Expand (x + 3)^2.\n")
+    code, report, _ = check(course, "--material", str(course / "material"))
+    assert code == 0 and report["results"][0]["evidence"]["material"][0]["found"]
+    sheet.write_text("Expand (x + 4)^2.\n")
+    code, report, _ = check(course, "--material", str(course / "material"))
+    square = report["results"][0]
+    assert code == 1 and square["cached"] is not None and square["status"] == "fail" and square["reason"].startswith("stale")
+    stored = json.loads(_entries(course)["unit.ex1.a.square"].read_text())
+    assert "material" not in stored["result"]["evidence"]
+
+
+def test_old_inputs_are_pruned(course):
+    path = course / "claims" / "_coefficients.py"
+    for n in range(KEEP + 2):
+        path.write_text(f"MIDDLE = 6\nREVISION = {n}\n")
+        check(course)
+    assert len([p for p in (course / "cache").iterdir() if p.is_dir()]) == KEEP
+
+
+def test_the_seed_catalogue_reuses_results_with_identical_reports(tmp_path):
+    reports = []
+    for n in range(2):
+        out = tmp_path / f"r{n}.json"
+        proc = run_cli("check", "ex1.b", "ex2.nonunique", "--cache-dir", str(tmp_path / "cache"), "--format", "json",
+                       "--output", str(out))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        reports.append(json.loads(out.read_text()))
+    assert reports[1]["summary"]["cached"] == reports[1]["summary"]["total"] == 4
+    assert _without_times(reports[0]) == _without_times(reports[1])
+
+
+def test_the_runner_stores_only_what_may_be_reused(tmp_path):
+    from proofs import Outcome, Verdict, claim
+
+    @claim("unit.ex9.raises", exercise=9, part=None, statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+    def raises():
+        raise RuntimeError("boom")
+
+    @claim("unit.ex9.proved", exercise=9, part=None, statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+    def proved():
+        return Outcome(Verdict.PROVED, "by fiat", {})
+
+    @claim("unit.ex9.weak", exercise=9, part=None, statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+    def weak():
+        return Outcome(Verdict.NOT_REFUTED, "sampled", {})
+
+    cache = ResultCache(tmp_path, "f" * 64)
+    outcome = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache)
+    assert [r.status for r in outcome.results] == [Status.FAIL, Status.PASS, Status.FAIL]
+    assert sorted(p.stem for p in tmp_path.glob("*/*.json")) == ["unit.ex9.proved"]
+    again = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache)
+    assert [r.cached is not None for r in again.results] == [False, True, False]
+
+
+@settings(max_examples=30, deadline=None)
+@given(files=st.dictionaries(st.sampled_from(["a.py", "b.py", "data.json"]), st.binary(max_size=40), min_size=1),
+       data=st.data())
+def test_any_change_to_any_byte_under_a_root_changes_the_digest(files, data):
+    name = data.draw(st.sampled_from(sorted(files)))
+    edited = data.draw(st.binary(max_size=41).filter(lambda b: b != files[name]))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "pack"
+        root.mkdir()
+
+        def digest(contents):
+            for file, content in contents.items():
+                (root / file).write_bytes(content)
+            return digest_inputs([root], {}, modules={})
+
+        before = digest(files)
+        assert digest({**files, name: edited}) != before
+        assert digest(files) == before
+
+
+def test_options_and_loaded_modules_outside_the_installation_are_digested(tmp_path):
+    helper = tmp_path / "helper.py"
+    helper.write_text("X = 1\n")
+    modules = {"helper": types.SimpleNamespace(__file__=str(helper))}
+    base = digest_inputs([], {"strict": False}, modules=modules)
+    assert digest_inputs([], {"strict": True}, modules=modules) != base
+    helper.write_text("X = 2\n")
+    assert digest_inputs([], {"strict": False}, modules=modules) != base
+    assert digest_inputs([], {"strict": False}, modules={}) != base
+
+
+def test_the_seed_pack_is_a_root():
+    roots = {Path(r).resolve() for r in load().roots}
+    assert Path(__file__).resolve().parent.parent / "claims" in roots
