@@ -273,3 +273,25 @@ def test_options_and_loaded_modules_outside_the_installation_are_digested(tmp_pa
 def test_the_seed_pack_is_a_root():
     roots = {Path(r).resolve() for r in load().roots}
     assert Path(__file__).resolve().parent.parent / "claims" in roots
+
+
+def test_every_report_format_says_a_result_was_reused(course):
+    check(course)
+    out = course / "reports"
+    out.mkdir()
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
+                   "--report-dir", str(out), "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "| `unit.ex1.a.square` | proved | pass | cached |" in (out / "report.md").read_text()
+    assert "<span>cached</span>" in (out / "report.html").read_text()
+    assert "(reused from the cache: computed " in (out / "junit.xml").read_text()
+    assert json.loads((out / "report.json").read_text())["summary"]["cached"] == 2
+    verbose = [line for line in proc.stdout.splitlines() if line.strip().startswith("cached: computed")]
+    assert len(verbose) == 2
+    assert all("reusing it trusts: the check is deterministic" in v and "nobody but the checker" in v for v in verbose)
+
+
+def test_a_cache_dir_that_is_a_file_is_a_usage_error(course):
+    (course / "cache").write_text("")
+    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"))
+    assert proc.returncode == 4 and "not a directory" in proc.stdout + proc.stderr
