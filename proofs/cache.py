@@ -109,7 +109,7 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
     for module in list((sys.modules if modules is None else modules).values()):
         file = getattr(module, "__file__", None)
         if isinstance(file, str) and os.path.isfile(file):
-            loaded.append(os.path.realpath(file))
+            loaded.append(os.path.abspath(file))
     for file in sorted(set(loaded) - hashed):
         if _within(file, libraries):
             st = os.stat(file)
