@@ -8,8 +8,8 @@ A result is stored under a key that digests the inputs of the run:
 - the run's options that can change a verdict or status: strict, the time limit and the memory limit;
 - the claim's id.
 Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A stored
-result is used only when its record is well formed, names the same key and claim, and its status is what the
-status rule gives for its verdict today.
+result is used only when its record is well formed, names the same inputs and claim, describes the claim as the
+claim describes itself now, and its status is what the status rule gives for its verdict today.
 """
 
 from __future__ import annotations
@@ -126,6 +126,14 @@ def _cacheable(result: Result) -> bool:
     return result.status is Status.ERRATUM and result.verdict is Verdict.REFUTED
 
 
+def _matches(claim: Claim, result: Result) -> bool:
+    """Whether a stored result is well formed and says of the claim what the claim says of itself now."""
+    return (result.id == claim.id and result.exercise == claim.exercise and result.part == claim.part
+            and result.statement == claim.statement and result.assumptions == tuple(claim.assumptions)
+            and result.erratum == (claim.erratum.reason if claim.erratum else None)
+            and isinstance(result.evidence, dict) and isinstance(result.method, str) and isinstance(result.reason, str))
+
+
 @dataclasses.dataclass(frozen=True)
 class ResultCache:
     """Results stored under DIRECTORY/<inputs digest>/<claim id>.json, for one run's inputs."""
@@ -149,8 +157,10 @@ class ResultCache:
             seconds = float(record["result"]["seconds"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+        if not _matches(claim, result):
+            return None
         expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
-        if result.id != claim.id or result.status is not expected or not _cacheable(result):
+        if result.status is not expected or not _cacheable(result):
             return None
         return dataclasses.replace(result, seconds=0.0, cached={"computed": computed, "seconds": seconds, "inputs": self.inputs})
 

@@ -158,7 +158,12 @@ def _entries(course):
     lambda record: json.dumps({**record, "result": {**record["result"], "verdict": "not_refuted"}}),
     lambda record: json.dumps({**record, "result": {**record["result"], "id": "unit.ex1.b.cube"}}),
     lambda record: json.dumps({k: v for k, v in record.items() if k != "computed"}),
-], ids=["unreadable", "schema", "inputs", "claim", "failure", "too weak for its status", "other id", "incomplete"])
+    lambda record: json.dumps({**record, "result": {**record["result"], "evidence": ["x"]}}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "statement": "something else"}}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "assumptions": ["another assumption"]}}),
+    lambda record: json.dumps({**record, "result": {**record["result"], "erratum": "not an erratum"}}),
+], ids=["unreadable", "schema", "inputs", "claim", "failure", "too weak for its status", "other id", "incomplete",
+        "evidence not an object", "other statement", "other assumptions", "erratum where the claim has none"])
 def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(course, forge):
     check(course)
     entry = _entries(course)["unit.ex1.a.square"]
