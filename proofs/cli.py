@@ -137,8 +137,6 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options), strict=args.strict)
         if cache.directory.exists() and not cache.directory.is_dir():
             raise UsageError(f"--cache-dir {cache.directory}: not a directory")
-    if sum(cache is None or cache.get(c) is None for c in claims) > jobs:  # warming up only pays off with many checks to fork
-        catalogue.warm()
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
                             tool=tool_versions(), load_errors=catalogue.errors)
     verbosity = args.verbose - args.quiet
@@ -174,6 +172,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         cross_check=args.cross_check,
         material=str(args.material) if args.material is not None else None,
         cache=cache,
+        prepare=catalogue.warm,  # with no more checks than processes, warming up would only add to the wait
     )
     for writer, path, chunks in writers:
         tail = writer.finish(outcome.seconds, outcome.interrupted)

@@ -83,14 +83,14 @@ def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[
 
 
 def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False,
-             cross_check: bool = False, export: bool = False, material: Optional[str] = None) -> Result:
+             cross_check: bool = False, export: bool = False) -> Result:
     """Run the claim (or one perturbation of it) here and return its classified result.
 
     Every failure of the check itself becomes an error verdict for this claim alone.
     A perturbation is expected to be refuted: it passes only when refuted.
     With cross_check, every z3 query of the check is solved again by cvc5 and any disagreement, or an answer
     from z3 alone, is an error. With export, the evidence carries each query as a standalone SMT-LIB text.
-    With material (a directory), every snippet the claim cites must still be in it, or the claim fails as stale.
+    The material is not consulted here: `check_material` verifies a result's anchors (the runner calls it).
     """
     params = dict(claim.params)
     suffix = ""
@@ -140,7 +140,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         status, why = classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
         erratum = claim.erratum.reason if claim.erratum else None
     reason = f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why)
-    result = Result(
+    return Result(
         id=claim.id + suffix,
         exercise=claim.exercise,
         part=claim.part,
@@ -153,7 +153,6 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         erratum=erratum,
         reason=reason,
     )
-    return check_material(claim, result, material) if perturbation is None else result
 
 
 def check_material(claim: Claim, result: Result, material: Optional[str], files: Optional[dict] = None) -> Result:

@@ -179,11 +179,12 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
         if SEED_PACK[1] not in {ep.value for ep in found}:
             found.insert(0, metadata.EntryPoint(name=SEED_PACK[0], value=SEED_PACK[1], group=ENTRY_POINT_GROUP))
         for ep in found:
-            roots.extend(_entry_point_root(ep))
+            root = _entry_point_root(ep)
+            roots.extend(root)
             try:
                 sources.append((ep.name, ep.load()))
             except Exception as exc:  # noqa: BLE001 - reported with the pack's name and location
-                errors.append(_located(ep.name, exc, _entry_point_root(ep)))
+                errors.append(_located(ep.name, exc, root))
     for path in paths:
         loaded, failed = _load_path(Path(path))
         sources.extend(loaded)

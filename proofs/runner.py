@@ -86,6 +86,7 @@ def run(
     export: bool = False,
     material: Optional[str] = None,
     cache: Optional[ResultCache] = None,
+    prepare: Optional[Callable[[], None]] = None,
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
@@ -94,7 +95,11 @@ def run(
     With a cache, a claim (not a perturbation) whose result is stored for these inputs is not run again, and
     every claim that passes or is an acknowledged erratum is stored. Anchors are verified against the material
     here, after the check, so that a stored result never carries a verdict on the material.
+    `prepare` (warming up before forking) is called once, and only when more checks must be forked than run at once.
     """
+    stored = [cache.get(t.claim) if cache is not None and t.perturbation is None else None for t in tasks]
+    if prepare is not None and sum(r is None for r in stored) > max(1, jobs):
+        prepare()
     ctx = multiprocessing.get_context("fork")
     start_all = time.monotonic()
     results: list[Optional[Result]] = [None] * len(tasks)
@@ -118,14 +123,12 @@ def run(
     try:
         while next_task < len(tasks) or running:
             while next_task < len(tasks) and len(running) < max(1, jobs):
-                task = tasks[next_task]
-                stored = cache.get(task.claim) if cache is not None and task.perturbation is None else None
-                if stored is not None:
-                    finish(next_task, stored, time.monotonic())
+                if stored[next_task] is not None:
+                    finish(next_task, stored[next_task], time.monotonic())
                     next_task += 1
                     continue
                 receiver, sender = ctx.Pipe(duplex=False)
-                options = {"cross_check": cross_check, "export": export, "material": None}
+                options = {"cross_check": cross_check, "export": export}
                 proc = ctx.Process(target=_child, args=(tasks[next_task], sender, strict, memory_mb, options), daemon=True)
                 started = time.monotonic()
                 proc.start()

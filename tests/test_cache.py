@@ -237,11 +237,14 @@ def test_the_runner_stores_only_what_may_be_reused(tmp_path):
         return Outcome(Verdict.NOT_REFUTED, "sampled", {})
 
     cache = ResultCache(tmp_path, "f" * 64)
-    outcome = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache)
+    warmed = []
+    outcome = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache, prepare=lambda: warmed.append(1))
     assert [r.status for r in outcome.results] == [Status.FAIL, Status.PASS, Status.FAIL]
     assert sorted(p.stem for p in tmp_path.glob("*/*.json")) == ["unit.ex9.proved"]
-    again = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache)
+    assert warmed == [1]  # three checks to fork, two at once: worth warming up first
+    again = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache, prepare=lambda: warmed.append(2))
     assert [r.cached is not None for r in again.results] == [False, True, False]
+    assert warmed == [1]  # a reused result is not forked, so two checks for two processes: no warm-up
 
 
 @settings(max_examples=30, deadline=None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any, ClassVar, Mapping, Optional
 
 from proofs.model import Claim, Result
 from proofs.verdicts import Status
 
-__all__ = ["ReportContext", "Writer", "summary_line"]
+__all__ = ["ReportContext", "Writer", "format_values", "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +30,17 @@ class ReportContext:
 
     def rerun_command(self, result: Result) -> str:
         return f"{self.rerun} {result.id.split('~')[0]}"
+
+
+def format_values(values: Mapping[str, Any]) -> str:
+    """`a = 1, b = 1/2` with every value, nested mappings flattened with dotted names."""
+    parts = []
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            parts.append(format_values({f"{key}.{k}": v for k, v in value.items()}))
+        else:
+            parts.append(f"{key} = {json.dumps(value) if isinstance(value, str) and not value else value}")
+    return ", ".join(parts)
 
 
 def summary_line(s: Mapping[str, Any], seconds: float) -> str:
@@ -63,6 +75,15 @@ class Writer:
             counts[r.status.value] += 1
         return {"total": len(self.results), **counts, "load_errors": len(self.context.load_errors),
                 "cached": sum(r.cached is not None for r in self.results), "seconds": round(seconds, 3)}
+
+    def refutation(self, r: Result) -> list[str]:
+        """The counterexample with every value and what each side evaluated to on replay, where the result has them."""
+        lines = []
+        if "counterexample" in r.evidence:
+            lines.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
+        if r.evidence.get("replay", {}).get("sides"):
+            lines.append(f"evaluated: {format_values(r.evidence['replay']['sides'])}")
+        return lines
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
         raise NotImplementedError

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 from proofs.verdicts import Status, Verdict
 from proofs.writers.base import Writer
-from proofs.writers.text import format_values
 
 __all__ = ["JunitWriter"]
 
@@ -39,12 +38,7 @@ class JunitWriter(Writer):
             ET.SubElement(case, "error", message=_clean(str(e)), type="load_error").text = _clean(str(e))
         for r in self.results:
             case = ET.SubElement(suite, "testcase", classname=f"ex{r.exercise}", name=_clean(r.id), time=f"{r.seconds:.3f}")
-            detail = []
-            if "counterexample" in r.evidence:
-                detail.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
-            if r.evidence.get("replay", {}).get("sides"):
-                detail.append(f"evaluated: {format_values(r.evidence['replay']['sides'])}")
-            detail.append(f"rerun: {self.context.rerun_command(r)}")
+            detail = [*self.refutation(r), f"rerun: {self.context.rerun_command(r)}"]
             body = _clean("\n".join(detail))
             if r.status is Status.ERRATUM:
                 ET.SubElement(case, "skipped", message=_clean(f"erratum of the material: {r.erratum}"))

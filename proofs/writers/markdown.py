@@ -9,7 +9,6 @@ import re
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers.base import Writer, summary_line
-from proofs.writers.text import format_values
 
 __all__ = ["MarkdownWriter", "cell", "fenced"]
 
@@ -64,13 +63,8 @@ class MarkdownWriter(Writer):
             lines += [f"*Erratum:* {cell(r.erratum)}.{fix}", ""]
         if r.status is Status.FAIL:
             lines += [f"*{cell(r.verdict.value)}:* {cell(r.reason)}", ""]
-        detail = []
-        if "counterexample" in r.evidence:
-            detail.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
-        if r.evidence.get("replay", {}).get("sides"):
-            detail.append(f"evaluated: {format_values(r.evidence['replay']['sides'])}")
-        detail.append(f"rerun: {self.context.rerun_command(r)}")
-        lines += [fenced("\n".join(detail)), ""]
-        if r.status is Status.FAIL and not detail[:-1]:
+        refutation = self.refutation(r)
+        lines += [fenced("\n".join([*refutation, f"rerun: {self.context.rerun_command(r)}"])), ""]
+        if r.status is Status.FAIL and not refutation:
             lines += [fenced(json.dumps(r.evidence, indent=2), "json"), ""]
         return lines

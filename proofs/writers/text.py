@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from proofs.cache import TRUSTS
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, summary_line
+from proofs.writers.base import Writer, format_values, summary_line
 
 __all__ = ["TextWriter", "format_values"]
 
 _COLOURS = {Status.PASS: "32", Status.ERRATUM: "33", Status.FAIL: "31"}
-
-
-def format_values(values: Mapping[str, Any]) -> str:
-    """`a = 1, b = 1/2` with every value, nested mappings flattened with dotted names."""
-    parts = []
-    for key, value in values.items():
-        if isinstance(value, Mapping):
-            parts.append(format_values({f"{key}.{k}": v for k, v in value.items()}))
-        else:
-            parts.append(f"{key} = {json.dumps(value) if isinstance(value, str) and not value else value}")
-    return ", ".join(parts)
 
 
 class TextWriter(Writer):
@@ -56,10 +45,7 @@ class TextWriter(Writer):
         if r.erratum:
             yield f"erratum: {r.erratum}"
         ev = r.evidence
-        if "counterexample" in ev:
-            yield f"counterexample: {format_values(ev['counterexample'])}"
-        if "replay" in ev and ev["replay"].get("sides"):
-            yield f"evaluated: {format_values(ev['replay']['sides'])}"
+        yield from self.refutation(r)
         if self.verbosity > 0:
             if "witness" in ev:
                 yield f"witness: {format_values(ev['witness'])}"
