@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claims.ex3 import output, trigram  # noqa: E402
+from proofs.claims.ex3 import output, trigram  # noqa: E402
 from proofs.registry import load  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def main() -> int:
     proof = _time(lambda: list(trigram._step_queries("transposed", trigram.SHEET_WEIGHTS, (None,))), args.repeat)
     print(f"(f) proof, symbolic |V|          {proof * 1000:8.1f} ms (one computation for every size)")
     for n in (2, 4, 8, 12, 16):
-        replay = _time(lambda: _replay(n), args.repeat)
+        replay = _time(lambda: _replay(n), args.repeat)  # noqa: B023 - called at once
         print(f"(f) replay, |V| = {n:2d}, {n * n:3d} contexts {replay * 1000:8.1f} ms  = {replay / proof:6.2f}x the proof")
     with tempfile.TemporaryDirectory() as cache:
         for name, extra in (("cold", ["--no-cache"]), ("cached", ["--cache-dir", cache])):

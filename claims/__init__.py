@@ -1,6 +1,6 @@
 """The seed pack: claims of the week-7 exercise sheet (ConvNets, RNNs, gradient flow, multi-task learning)."""
 
-from claims import ex1, ex2, ex3, ex4, ex5, ex6
+from proofs.claims import ex1, ex2, ex3, ex4, ex5, ex6
 
 CLAIMS = (*ex1.CLAIMS, *ex2.CLAIMS, *ex3.CLAIMS, *ex4.CLAIMS, *ex5.CLAIMS, *ex6.CLAIMS)
 

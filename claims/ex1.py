@@ -8,11 +8,11 @@ from typing import Sequence
 
 import z3
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, validity
-from solvers.enumerate import exhaust
-from solvers.smt import prove, solve
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.smt import prove, solve
 
 # The sheet's stack, input side first: (kind, kernel, stride, padding).
 SHEET_LAYERS = (("conv", 3, 1, 1), ("pool", 2, 2, 0))
@@ -112,7 +112,7 @@ def receptive_field(layers, size, enum_side) -> Outcome:
         for combo in itertools.product(*offsets):
             # the input index reached by taking offset combo[l] in the window of each layer, top down
             pos = top
-            for (_, k, s, p), a in zip(reversed(layers), reversed(combo)):
+            for (_, _, s, p), a in zip(reversed(layers), reversed(combo)):
                 pos = s * pos - p + a
             options.append(pixel == pos)
         return z3.Or(*options)

@@ -9,12 +9,12 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import z3
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
-from solvers.enumerate import exhaust
-from solvers.linear import Constraint, feasible
-from solvers.smt import SmtAnswer, prove, solve
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.linear import Constraint, feasible
+from proofs.solvers.smt import SmtAnswer, prove, solve
 
 NAMES = ("w1", "w2", "b2", "w3", "b3")
 # The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.

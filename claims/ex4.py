@@ -7,10 +7,10 @@ from fractions import Fraction
 import sympy
 import z3
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 Z = sympy.Symbol("z", real=True)
 HALF = sympy.Rational(1, 2)
@@ -142,7 +142,7 @@ def _recurrence_check(formula, residual) -> Outcome:
     for T in range(2, 5):
         for t in range(1, T):
             H = sympy.Symbol("H", real=True)
-            chain = lambda start, first: _chain(start, first, T, w, v, f, L, residual)  # noqa: E731
+            chain = lambda start, first: _chain(start, first, T, w, v, f, L, residual)  # noqa: E731, B023 - used in this iteration only
             lhs_t = sympy.diff(chain(t, H), H)
             H1 = sympy.Symbol("H1", real=True)
             rhs = sympy.diff(chain(t + 1, H1), H1).subs(H1, f(w * H) + (H if residual else 0))

@@ -9,12 +9,12 @@ from fractions import Fraction
 import sympy
 import z3
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, sampled, validity
-from solvers.enumerate import exhaust
-from solvers.sampling import sample
-from solvers.smt import prove
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.sampling import sample
+from proofs.solvers.smt import prove
 
 __all__ = ["CLAIMS", "FORMULAS", "true_gradient", "op_norm_sq", "cayley_orthogonal", "float_norm"]
 

@@ -87,7 +87,7 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
 
     feed(SCHEMA, __version__, sys.version, sys.implementation.cache_tag, platform.machine(), platform.system(),
          z3.get_full_version(), sympy.__version__, json.dumps(dict(options), sort_keys=True, default=str))
-    package_roots = [Path(importlib.import_module(name).__file__).parent for name in ("proofs", "solvers")]
+    package_roots = [Path(importlib.import_module(name).__file__).parent for name in ("proofs", "proofs.solvers")]
     hashed: set[str] = set()
     for root in sorted({Path(r).resolve() for r in [*roots, *package_roots]}):
         for path in _files(root):

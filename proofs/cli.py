@@ -158,7 +158,7 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
                 chunks.append(text)
 
     if args.cross_check:
-        from solvers.cvc5_solver import available
+        from proofs.solvers.cvc5_solver import available
 
         if not available():
             raise UsageError("--cross-check needs cvc5: pip install -e '.[crosscheck]'")

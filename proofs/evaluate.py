@@ -13,7 +13,7 @@ from proofs import smtlib
 from proofs.anchors import verify
 from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
-from solvers.smt import recording
+from proofs.solvers.smt import recording
 
 __all__ = ["evaluate", "jsonable", "error_result", "check_material"]
 

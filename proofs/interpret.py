@@ -6,11 +6,11 @@ from typing import Any, Callable, Mapping, Optional
 
 from proofs.model import Outcome
 from proofs.verdicts import Verdict
-from solvers.enumerate import ExhaustAnswer
-from solvers.experiment import PairedTest
-from solvers.sampling import SampleAnswer
-from solvers.smt import SmtAnswer
-from solvers.symbolic import IdentityAnswer
+from proofs.solvers.enumerate import ExhaustAnswer
+from proofs.solvers.experiment import PairedTest
+from proofs.solvers.sampling import SampleAnswer
+from proofs.solvers.smt import SmtAnswer
+from proofs.solvers.symbolic import IdentityAnswer
 
 __all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "combine"]
 

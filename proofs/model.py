@@ -16,7 +16,7 @@ __all__ = ["Anchor", "Claim", "Erratum", "Perturbation", "Outcome", "Replay", "R
 
 # An optional namespace (a course or week, for packs other than the seed), then ex<N>, then dotted lower-case
 # segments: ex2.weights.example_sequence, ex1.d.max_pool_derivative, week8.ex1.a.softmax_shift.
-ID_PATTERN = re.compile(r"^([a-z][a-z0-9_]*\.)*?ex\d+(\.[a-z0-9_]+)+$")
+ID_PATTERN = re.compile(r"([a-z][a-z0-9_]*\.)*?ex\d+(\.[a-z0-9_]+)+")
 
 
 class Placeholder(InvalidClaim):
@@ -119,6 +119,13 @@ class Replay:
     holds: bool
     # What each side evaluated to, as exact values a person can check.
     sides: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.holds, bool):
+            raise TypeError(f"Replay.holds must be True or False, got {type(self.holds).__name__} {self.holds!r}: "
+                            "a replay decides whether the claim holds at the witness")
+        if not isinstance(self.sides, Mapping):
+            raise TypeError(f"Replay.sides must be a mapping of side names to values, got {type(self.sides).__name__}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,7 +246,7 @@ class Claim:
     pack: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.id, str) or not ID_PATTERN.match(self.id):
+        if not isinstance(self.id, str) or not ID_PATTERN.fullmatch(self.id):
             raise InvalidClaim(f"claim id {self.id!r} is not of the form [namespace.]ex<N>.<part>.<slug> (lower case, dotted), "
                                "e.g. ex2.weights.example_sequence or week8.ex1.a.softmax_shift")
         if isinstance(self.exercise, bool) or not isinstance(self.exercise, int):

@@ -2,9 +2,10 @@
 
 A pass is passed; an acknowledged erratum, refuted as recorded, is xfail (strict); a claim that is refuted,
 too weakly supported or stale fails; a check that crashed, timed out or was left unknown by its solver, and a
-pack that could not be loaded, is an error (as in the JUnit report). The messages are the CLI's. Give path options with `=` (`--proofs-claims=DIR`): pytest
-reads a separate value as a test path before the plugin's options are known. Each claim still runs in a process of its own under the runner's time and memory limits, so the
-items spread over pytest-xdist workers (`-n 2`) like any other tests.
+pack that could not be loaded, is an error (as in the JUnit report). The messages are the CLI's. Give path options with `=`
+(`--proofs-claims=DIR`): pytest reads a separate value as a test path before the plugin's options are known.
+Each claim still runs in a process of its own under the runner's time and memory limits,
+so the items spread over pytest-xdist workers (`-n 2`) like any other tests.
 """
 
 from __future__ import annotations

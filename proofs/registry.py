@@ -22,7 +22,7 @@ __all__ = ["ENTRY_POINT_GROUP", "Catalogue", "LoadError", "load", "select"]
 # Packs register a module (or package) exposing CLAIMS under this entry-point group.
 ENTRY_POINT_GROUP = "proofs.packs"
 # The course's own pack, loaded by name when it is not installed with its entry point.
-SEED_PACK = ("seed", "claims")
+SEED_PACK = ("seed", "proofs.claims")
 
 
 @dataclasses.dataclass(frozen=True)

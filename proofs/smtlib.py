@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from solvers.smt import SmtAnswer
+from proofs.solvers.smt import SmtAnswer
 
 __all__ = ["logic", "standalone", "cross_check"]
 
@@ -28,7 +28,7 @@ def standalone(answer: SmtAnswer, claim_id: str, index: int, total: int) -> str:
 
 def cross_check(answers: Sequence[SmtAnswer], *, timeout_ms: int = 20_000) -> tuple[list[dict[str, Any]], str]:
     """Re-solve every query with cvc5. Returns one record per query and a problem ("" when all agree)."""
-    from solvers.cvc5_solver import check_text
+    from proofs.solvers.cvc5_solver import check_text
 
     records, problem = [], ""
     for n, answer in enumerate(answers, start=1):

@@ -18,7 +18,7 @@ import z3
 
 from proofs import Anchor, Erratum, Perturbation, Replay, Verdict, claim, todo  # noqa: F401 - Erratum: see below
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 # The material file this claim checks, relative to the directory given to `check --material DIR`.
 MATERIAL = todo("the material file, e.g. 'week8/sheet.md'")
@@ -75,7 +75,7 @@ def module_name(claim_id: str) -> str:
 
 
 def render(claim_id: str) -> str:
-    if not ID_PATTERN.match(claim_id):
+    if not ID_PATTERN.fullmatch(claim_id):
         raise UsageError(f"new: {claim_id!r} is not a claim id: [namespace.]ex<N>.<part>.<slug>, e.g. week8.ex1.a.binomial")
     segments = claim_id.split(".")
     exercise_at = segments.index(exercise_segment(claim_id))

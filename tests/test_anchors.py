@@ -16,7 +16,7 @@ PACK = r'''
 import z3
 from proofs import Anchor, Verdict, claim
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 
 @claim(

@@ -21,7 +21,7 @@ from fractions import Fraction
 import z3
 from proofs import Erratum, Replay, Verdict, claim
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 from _coefficients import MIDDLE
 
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
 
-from claims import ex1
+from proofs.claims import ex1
 from proofs import Status, Verdict
 from proofs.evaluate import evaluate
 

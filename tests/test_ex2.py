@@ -4,10 +4,10 @@ from fractions import Fraction
 import z3
 from hypothesis import given, settings, strategies as st
 
-from claims import ex2
+from proofs.claims import ex2
 from proofs import Status
 from proofs.evaluate import evaluate
-from solvers.smt import exact
+from proofs.solvers.smt import exact
 
 weight = st.fractions(-3, 3, max_denominator=4)
 weights = st.fixed_dictionaries({n: weight for n in ex2.NAMES})

@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from claims.ex3 import bigram, counter, output, trigram
-from claims.ex3.network import SENTENCE, one_hot, softmax_exp
+from proofs.claims.ex3 import bigram, counter, output, trigram
+from proofs.claims.ex3.network import SENTENCE, one_hot, softmax_exp
 from proofs import Status, Verdict
 from proofs.evaluate import evaluate
 

@@ -6,7 +6,7 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from claims import ex5
+from proofs.claims import ex5
 
 
 def _net(n, steps, rng):

@@ -4,7 +4,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from claims.ex6 import experiments, formal
+from proofs.claims.ex6 import experiments, formal
 from proofs import Verdict
 from proofs.evaluate import evaluate
 

@@ -12,7 +12,7 @@ ERRATUM_PACK = '''
 import z3
 from proofs import Erratum, Verdict, claim
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 
 @claim("unit.ex1.a.not_wrong_after_all", exercise=1, part="a", statement="x + x = 2x.", asserts="x + x = 2x",

@@ -147,4 +147,4 @@ def test_claim_modules_import_helpers_beside_them(tmp_path):
 
 def test_seed_pack_is_registered_as_an_entry_point():
     found = {ep.name: ep.value for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
-    assert found.get("seed") == "claims"
+    assert found.get("seed") == "proofs.claims"

@@ -4,11 +4,11 @@ import sympy
 import z3
 from hypothesis import given, settings, strategies as st
 
-from solvers.enumerate import exhaust
-from solvers.linear import Constraint, feasible
-from solvers.sampling import sample
-from solvers.smt import exact, prove, solve
-from solvers.symbolic import identity
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.linear import Constraint, feasible
+from proofs.solvers.sampling import sample
+from proofs.solvers.smt import exact, prove, solve
+from proofs.solvers.symbolic import identity
 
 
 def test_smt_exact_models_and_unknown_is_not_unsat():

@@ -89,7 +89,7 @@ def test_cross_check_agrees_on_the_whole_catalogue():
 @pytest.mark.parametrize("other", ["flip", "unknown"])
 def test_cross_check_disagreement_is_an_error(catalogue, monkeypatch, other):
     pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
-    import solvers.cvc5_solver as adapter
+    import proofs.solvers.cvc5_solver as adapter
 
     def fake(text, timeout_ms=0):
         expected = text.splitlines()[2].split()[2]
@@ -104,7 +104,7 @@ def test_cross_check_disagreement_is_an_error(catalogue, monkeypatch, other):
 def test_cross_check_without_cvc5_is_a_usage_error(monkeypatch):
     import io
 
-    import solvers.cvc5_solver as adapter
+    import proofs.solvers.cvc5_solver as adapter
     from proofs.cli import main
 
     monkeypatch.setattr(adapter, "available", lambda: False)

@@ -10,11 +10,11 @@ from typing import Mapping, Sequence
 import sympy
 import z3
 
-from claims.ex3.network import SENTENCE, matvec, step
-from claims.sheet import cites
+from proofs.claims.ex3.network import SENTENCE, matvec, step
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
 
@@ -57,7 +57,7 @@ def analyse_bigram(tokens: Sequence[str]) -> BigramAnalysis:
     for ctx, counts in succ.items():
         total = sum(counts.values())
         best[ctx] = {v: Fraction(c, total) for v, c in counts.items()}
-        for v, c in counts.items():
+        for c in counts.values():
             value *= Fraction(c, total) ** c
     conflicts = {ctx: dict(c) for ctx, c in succ.items() if len(c) > 1}
     return BigramAnalysis(tuple(tokens), {k: dict(v) for k, v in succ.items()}, conflicts, not conflicts, value, best)
@@ -185,7 +185,7 @@ def bigram_best_likelihood(tokens, best) -> Outcome:
     for n_ctx, (ctx, counts) in enumerate(analysis.successors.items()):
         total = sum(counts.values())
         bound = Fraction(1)
-        for v, k in counts.items():
+        for k in counts.values():
             bound *= Fraction(k, total) ** k
         bounds.append(bound)
         # p(v|ctx) for the words that follow ctx, and the mass of every other word pooled

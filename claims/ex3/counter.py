@@ -7,12 +7,12 @@ from fractions import Fraction
 import sympy
 import z3
 
-from claims.ex3.network import SENTENCE, one_hot, run
-from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from claims.sheet import cites
+from proofs.claims.ex3.network import SENTENCE, one_hot, run
+from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
+from proofs.claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, existence, validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
 

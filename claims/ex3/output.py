@@ -9,15 +9,15 @@ from fractions import Fraction
 import sympy
 import z3
 
-from claims.ex3.network import one_hot, run, softmax_exp
-from claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
-from claims.sheet import cites
+from proofs.claims.ex3.network import one_hot, run, softmax_exp
+from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
+from proofs.claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import combine, exhausted, existence, validity
-from solvers.bridge import to_z3
-from solvers.enumerate import exhaust
-from solvers.smt import prove, solve
+from proofs.solvers.bridge import to_z3
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.smt import prove, solve
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 

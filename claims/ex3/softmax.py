@@ -6,7 +6,7 @@ import sympy
 import z3
 
 from proofs import Replay, expect
-from solvers.smt import SmtAnswer, solve
+from proofs.solvers.smt import SmtAnswer, solve
 
 __all__ = ["factor_can_equal", "replay_factor_bounds"]
 

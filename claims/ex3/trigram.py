@@ -7,13 +7,13 @@ import itertools
 import sympy
 import z3
 
-from claims.ex3.network import one_hot, run
-from claims.sheet import cites
+from proofs.claims.ex3.network import one_hot, run
+from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.interpret import combine, exhausted
-from solvers.bridge import to_z3
-from solvers.enumerate import exhaust
-from solvers.smt import SmtAnswer, prove
+from proofs.solvers.bridge import to_z3
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.smt import SmtAnswer, prove
 
 __all__ = ["CLAIMS", "SHEET_WEIGHTS", "hidden_net", "representation", "first_mismatch", "pair_unit"]
 

@@ -1,5 +1,5 @@
 """Exercise 6 (multi-task learning): formal gradient structure and parameter counts, and seeded experiments."""
 
-from claims.ex6 import experiments, formal
+from proofs.claims.ex6 import experiments, formal
 
 CLAIMS = (*experiments.CLAIMS, *formal.CLAIMS)

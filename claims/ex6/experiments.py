@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import statistics
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.interpret import experiment
-from solvers.experiment import paired_test
+from proofs.solvers.experiment import paired_test
 
 __all__ = ["CLAIMS", "SETUPS", "run_seed", "per_seed_effects"]
 

@@ -8,11 +8,11 @@ from fractions import Fraction
 import sympy
 import z3
 
-from claims.sheet import cites
+from proofs.claims.sheet import cites
 from proofs import Outcome, Perturbation, Replay, Verdict, claim
 from proofs.interpret import validity
-from solvers.bridge import to_z3
-from solvers.smt import prove
+from proofs.solvers.bridge import to_z3
+from proofs.solvers.smt import prove
 
 __all__ = ["CLAIMS", "forked_losses", "fork_parameters", "separate_parameters", "count_parameters"]
 

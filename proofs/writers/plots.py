@@ -69,7 +69,7 @@ def interval_plot(rows: Sequence[tuple[str, float, float, float]], title: str) -
     height = 1.2 + 0.45 * len(rows)
     fig = _figure(8.0, height)
     ax = fig.add_subplot()
-    for i, (label, effect, low, high) in enumerate(rows):
+    for i, (_, effect, low, high) in enumerate(rows):
         ax.errorbar([effect], [i], xerr=[[effect - low], [high - effect]], fmt="o", capsize=4)
     ax.axvline(0, color="grey", linewidth=1)
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])

@@ -4,7 +4,7 @@ import z3
 
 from proofs import Replay, Verdict, claim
 from proofs.interpret import validity
-from solvers.smt import prove
+from proofs.solvers.smt import prove
 
 
 @claim(

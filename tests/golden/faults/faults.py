@@ -43,7 +43,7 @@ def unknown():
     import z3
 
     from proofs.interpret import validity
-    from solvers.smt import prove
+    from proofs.solvers.smt import prove
 
     x, y, z = z3.Ints("x y z")
     return validity(prove(x**3 + y**3 != z**3, [x, y, z], given=[x > 0, y > 0, z > 0], timeout_ms=1))

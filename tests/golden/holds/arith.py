@@ -4,8 +4,8 @@ import z3
 
 from proofs import Perturbation, Replay, Verdict, claim
 from proofs.interpret import exhausted, validity
-from solvers.enumerate import exhaust
-from solvers.smt import prove
+from proofs.solvers.enumerate import exhaust
+from proofs.solvers.smt import prove
 
 
 @claim(
