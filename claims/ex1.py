@@ -10,7 +10,7 @@ import z3
 
 from proofs.claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import combine, exhausted, validity
+from proofs.interpret import corroborated, exhausted, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
 
@@ -153,7 +153,7 @@ def receptive_field(layers, size, enum_side) -> Outcome:
         exhaust(units, interior_is_square, name=f"every pooling unit of a {enum_side}x{enum_side} input, border units skipped"),
         counterexample=counterexample,
     )
-    return combine(line1, line2)
+    return corroborated(line1, line2)
 
 
 def conv_side(n: int, k: int, stride: int, pad: int) -> int:

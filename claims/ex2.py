@@ -11,7 +11,7 @@ import z3
 
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import combine, exhausted, existence, validity
+from proofs.interpret import corroborated, exhausted, existence, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.linear import Constraint, feasible
 from proofs.solvers.smt import SmtAnswer, prove, solve
@@ -275,7 +275,7 @@ def all_sequences(weights, h0, enumerate_to) -> Outcome:
 
     line2 = exhausted(exhaust(sequences(), lambda item: item[1] == item[2], name=f"every binary sequence of length 1..{enumerate_to}"),
                       counterexample=lambda item: {"weights": w, "inputs": _bits(item[0])})
-    return combine(line1, line2)
+    return corroborated(line1, line2)
 
 
 def _weights_witness(model: Mapping) -> dict:

@@ -9,7 +9,7 @@ import z3
 
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import combine, validity
+from proofs.interpret import corroborated, validity
 from proofs.solvers.smt import prove
 
 Z = sympy.Symbol("z", real=True)
@@ -156,7 +156,7 @@ def _recurrence_check(formula, residual) -> Outcome:
                 return Outcome(Verdict.ERROR, "sympy", {**evidence, "instances": instances}, reason="general identity and instance disagree")
     line2 = Outcome(Verdict.PROVED, "sympy", {"unrolled_instances": instances},
                     reason=f"{checked} unrolled networks (T = 2..4, every t < T), undefined phi and loss")
-    return combine(line1, line2)
+    return corroborated(line1, line2)
 
 
 def _chain(start: int, first, T: int, w, v, f, L, residual):

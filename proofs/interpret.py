@@ -12,7 +12,8 @@ from proofs.solvers.sampling import SampleAnswer
 from proofs.solvers.smt import SmtAnswer
 from proofs.solvers.symbolic import IdentityAnswer
 
-__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "combine"]
+__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "computed", "disagreement",
+           "undecided", "annotated", "combine", "corroborated"]
 
 
 def _smt_evidence(answer: SmtAnswer, evidence: Optional[Mapping[str, Any]]) -> dict:
@@ -86,11 +87,41 @@ def experiment(test: PairedTest, *, alpha: float, evidence: Optional[Mapping[str
     return Outcome(Verdict.UNKNOWN, "experiment", ev, reason=f"inconclusive: effect {test.mean:.4g}, p = {test.p_greater:.2g}")
 
 
-def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
-    """Several lines of evidence for one claim: the first that is not positive decides; else the strongest.
+def computed(holds: bool, *, witness: Mapping[str, Any], method: str = "exact arithmetic",
+             evidence: Optional[Mapping[str, Any]] = None, reason: str = "", failure: str = "") -> Outcome:
+    """A finite claim decided by an exact computation: proved when it holds, refuted otherwise. Either way it comes
+    with the witness the computation decided, which the engine replays independently (a proof by computation is only
+    as good as that replay)."""
+    if not isinstance(holds, bool):
+        raise TypeError(f"an exact computation decides True or False, got {holds!r}")
+    if holds:
+        return Outcome(Verdict.PROVED, method, dict(evidence or {}), witness=dict(witness), reason=reason or "exact computation")
+    return Outcome(Verdict.REFUTED, method, dict(evidence or {}), witness=dict(witness), reason=failure or "exact computation refutes it")
 
-    Every line must be evidence for the whole claim; a corroborating line can only veto.
+
+def disagreement(method: str, evidence: Optional[Mapping[str, Any]], reason: str) -> Outcome:
+    """Two independent methods reached different answers: the claim is an error, whatever either said."""
+    return Outcome(Verdict.ERROR, method, dict(evidence or {}), reason=reason)
+
+
+def undecided(method: str, evidence: Optional[Mapping[str, Any]], reason: str) -> Outcome:
+    """The methods tried did not settle the claim: unknown, which never passes."""
+    return Outcome(Verdict.UNKNOWN, method, dict(evidence or {}), reason=reason)
+
+
+def annotated(outcome: Outcome, *, method: Optional[str] = None, **evidence: Any) -> Outcome:
+    """The same outcome (verdict, witness, reason unchanged) with more evidence, or a fuller method name."""
+    return Outcome(outcome.verdict, method or outcome.method, {**outcome.evidence, **evidence}, outcome.witness, outcome.reason)
+
+
+def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
+    """Several lines of evidence for one claim: the first that is not positive decides; else the WEAKEST.
+
+    Every line must be evidence for the whole claim: the claim is only as strong as its weakest line, so a line that
+    covers part of the claim's scope (one size proved, others sampled) cannot lift the verdict.
     """
+    if not outcomes:
+        raise ValueError("combine needs at least one line of evidence")
     evidence = {}
     for i, o in enumerate(outcomes):
         evidence[f"line{i + 1}"] = {"verdict": o.verdict.value, "method": o.method, "reason": o.reason, **o.evidence}
@@ -98,5 +129,23 @@ def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
     for o in outcomes:
         if not o.verdict.positive:
             return Outcome(o.verdict, methods, evidence, witness=o.witness, reason=o.reason)
-    strongest = max(outcomes, key=lambda o: o.verdict.strength)
-    return Outcome(strongest.verdict, methods, evidence, reason="; ".join(o.reason for o in outcomes))
+    weakest = min(outcomes, key=lambda o: o.verdict.strength)
+    return Outcome(weakest.verdict, methods, evidence, reason="; ".join(o.reason for o in outcomes))
+
+
+def corroborated(proof: Outcome, *checks: Outcome, method: Optional[str] = None) -> Outcome:
+    """A proof of the claim's whole scope, with checks of part of it (a finite domain, samples) that can only veto.
+
+    The proof alone decides a positive verdict: a check never lifts or lowers it. The first line that is not positive
+    (the proof's own, or a check's counterexample) decides instead, so a check that disagrees still fails the claim.
+    """
+    evidence = {"proof": {"verdict": proof.verdict.value, "method": proof.method, "reason": proof.reason, **proof.evidence}}
+    for i, o in enumerate(checks):
+        evidence[f"check{i + 1}"] = {"verdict": o.verdict.value, "method": o.method, "reason": o.reason,
+                                     "covers": "part of the claim's scope: it can refute, never prove", **o.evidence}
+    methods = method or " + ".join(dict.fromkeys(o.method for o in (proof, *checks)))
+    for o in (proof, *checks):
+        if not o.verdict.positive:
+            return Outcome(o.verdict, methods, evidence, witness=o.witness, reason=o.reason)
+    return Outcome(proof.verdict, methods, evidence, witness=proof.witness,
+                   reason="; ".join([proof.reason, *(f"checked: {o.reason}" for o in checks)]))

@@ -14,7 +14,7 @@ from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import combine, exhausted, existence, validity
+from proofs.interpret import corroborated, exhausted, existence, validity
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
@@ -299,7 +299,7 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
         line1 = Outcome(Verdict.REFUTED, "sympy", evidence, witness=line2.witness, reason="the output differs from the table")
     else:
         line1 = Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="simplification did not settle the output")
-    return combine(line1, line2)
+    return corroborated(line1, line2)
 
 
 @claim(

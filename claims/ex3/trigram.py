@@ -10,7 +10,7 @@ import z3
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
-from proofs.interpret import combine, exhausted
+from proofs.interpret import corroborated, exhausted
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import SmtAnswer, prove
@@ -175,7 +175,7 @@ def _representation_check(order, max_n, **weights) -> Outcome:
     line2 = exhausted(exhaust(runs(), lambda item: first_mismatch(item[0], item[1], order, weights) is None,
                               name=f"every input sequence of length 3, vocabulary sizes 1..{max_n}, plain network"),
                       counterexample=lambda item: {"n": item[0], "c": item[1][0], "b": item[1][1], "a": item[1][2]})
-    return combine(line1, line2)
+    return corroborated(line1, line2)
 
 
 def _from_step(answer: SmtAnswer, evidence) -> Outcome:
