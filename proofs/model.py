@@ -244,6 +244,8 @@ class Claim:
     line: int = 0
     # The pack the claim was loaded from.
     pack: str = ""
+    # Claims derived from this one that load with it (the corrected claim of an erratum written as a statement).
+    companions: tuple["Claim", ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not ID_PATTERN.fullmatch(self.id):
@@ -270,6 +272,9 @@ class Claim:
             unknown = set(p.params) - set(self.params)
             if unknown:
                 raise InvalidClaim(f"claim {self.id}: perturbation {p.name!r} sets unknown params {sorted(unknown)}")
+            if not p.params or all(_same(v, self.params[k]) for k, v in p.params.items()):
+                raise InvalidClaim(f"claim {self.id}: perturbation {p.name!r} changes no stated value; a mutant must differ "
+                                   "from the claim in at least one of its params")
 
     @property
     def location(self) -> str:
@@ -280,6 +285,13 @@ class Claim:
             if p.name == name:
                 return p
         raise KeyError(f"claim {self.id} has no perturbation {name!r}")
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(type(a) is type(b) and a == b) or _canonical(a) == _canonical(b)
+    except Exception:  # noqa: BLE001 - values that cannot be compared are taken as different
+        return False
 
 
 def exercise_segment(claim_id: str) -> str:

@@ -1,0 +1,290 @@
+"""Where a statement term is evaluated: z3 terms, sympy expressions, and exact numbers for replays."""
+
+from __future__ import annotations
+
+import fractions
+from typing import Any, Mapping
+
+from proofs.terms import Term, Unsupported, evaluate
+
+__all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "Undecided"]
+
+
+class Undecided(ValueError):
+    """Exact arithmetic could not decide a relation between two numbers (two equal-looking transcendentals, say)."""
+
+
+def _pow_int(base, exponent: int, one):
+    if exponent < 0:
+        return one / _pow_int(base, -exponent, one)
+    out = one
+    for _ in range(exponent):
+        out = out * base
+    return out
+
+
+# --- z3 -------------------------------------------------------------------------------------------------------------
+
+def _z3_ops() -> dict:
+    import z3
+
+    def real(a):
+        return z3.ToReal(a) if z3.is_int(a) else a
+
+    def const(v):
+        if isinstance(v, fractions.Fraction):
+            return z3.RealVal(f"{v.numerator}/{v.denominator}")
+        return z3.IntVal(v)
+
+    def power(a, b):
+        if z3.is_int_value(b) and b.as_long() >= 0:
+            return _pow_int(a, b.as_long(), z3.IntVal(1))
+        if z3.is_int_value(b):
+            return _pow_int(real(a), b.as_long(), z3.RealVal(1))
+        raise Unsupported("a power whose exponent is not a whole number")
+
+    return {
+        "const": const, "bool": z3.BoolVal,
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+        "div": lambda a, b: real(a) / real(b), "pow": power, "neg": lambda a: -a,
+        "eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b,
+        "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
+        "and": z3.And, "or": z3.Or, "not": z3.Not, "implies": z3.Implies, "ite": z3.If,
+        "abs": lambda a: z3.If(a >= 0, a, -a), "max": lambda a, b: z3.If(a >= b, a, b),
+        "min": lambda a, b: z3.If(a <= b, a, b), "relu": lambda a: z3.If(a > 0, a, 0),
+    }
+
+
+def to_z3(t: Term, env: Mapping[str, Any]):
+    """The term as a z3 expression over the z3 constants in env; Unsupported for exp, log, derivatives and the like."""
+    return evaluate(t, env, _z3_ops())
+
+
+# --- sympy ----------------------------------------------------------------------------------------------------------
+
+def _sympy_ops() -> dict:
+    import sympy
+
+    def const(v):
+        return sympy.Rational(v.numerator, v.denominator) if isinstance(v, fractions.Fraction) else sympy.Integer(v)
+
+    def differentiate(body: Term, name: str, env):
+        return sympy.diff(evaluate(body, env, ops), env[name])
+
+    ops = {
+        "const": const, "bool": sympy.sympify,
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+        "pow": lambda a, b: a ** b, "neg": lambda a: -a,
+        "eq": sympy.Eq, "ne": sympy.Ne, "lt": sympy.Lt, "le": sympy.Le, "gt": sympy.Gt, "ge": sympy.Ge,
+        "and": sympy.And, "or": sympy.Or, "not": sympy.Not, "implies": sympy.Implies,
+        "ite": lambda c, a, b: sympy.Piecewise((a, c), (b, True)),
+        "abs": sympy.Abs, "max": sympy.Max, "min": sympy.Min, "relu": lambda a: sympy.Max(a, 0),
+        "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
+        "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "diff": differentiate,
+    }
+    return ops
+
+
+def to_sympy(t: Term, env: Mapping[str, Any]):
+    """The term as a sympy expression over the symbols in env (a relation stays unevaluated where sympy cannot decide it)."""
+    return evaluate(t, env, _sympy_ops())
+
+
+# --- exact numbers --------------------------------------------------------------------------------------------------
+
+def _as_sympy(v):
+    import sympy
+
+    if isinstance(v, fractions.Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return sympy.Integer(v)
+    return v
+
+
+def _exact(v):
+    """Back to a Fraction when the value is rational, so that rational arithmetic stays fast."""
+    import sympy
+
+    if isinstance(v, sympy.Rational):
+        return fractions.Fraction(int(v.p), int(v.q))
+    return v
+
+
+def _relation(name: str):
+    import operator
+
+    import sympy
+
+    python = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}[name]
+    symbolic = {"eq": sympy.Eq, "ne": sympy.Ne, "lt": sympy.Lt, "le": sympy.Le, "gt": sympy.Gt, "ge": sympy.Ge}[name]
+
+    def decide(a, b) -> bool:
+        if isinstance(a, (int, fractions.Fraction)) and isinstance(b, (int, fractions.Fraction)):
+            return bool(python(a, b))
+        outcome = symbolic(_as_sympy(a), _as_sympy(b))
+        if outcome is sympy.true:
+            return True
+        if outcome is sympy.false:
+            return False
+        if name in ("eq", "ne"):
+            same = sympy.simplify(_as_sympy(a) - _as_sympy(b)).equals(0)
+            if same is not None:
+                return bool(same) == (name == "eq")
+        raise Undecided(f"cannot decide {a} {name} {b} exactly")
+    return decide
+
+
+def _exact_function(name: str):
+    import sympy
+
+    functions = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
+                 "sigmoid": lambda a: 1 / (1 + sympy.exp(-a))}
+    return lambda a: _exact(functions[name](_as_sympy(a)))
+
+
+def _exact_ops() -> dict:
+    relations = {name: _relation(name) for name in ("eq", "ne", "lt", "le", "gt", "ge")}
+
+    def power(a, b):
+        if isinstance(b, int) or (isinstance(b, fractions.Fraction) and b.denominator == 1):
+            if isinstance(a, (int, fractions.Fraction)):
+                return fractions.Fraction(a) ** int(b)
+            return _exact(_as_sympy(a) ** int(b))
+        return _exact(_as_sympy(a) ** _as_sympy(b))
+
+    def divide(a, b):
+        if isinstance(a, (int, fractions.Fraction)) and isinstance(b, (int, fractions.Fraction)):
+            return fractions.Fraction(a) / b
+        return _exact(_as_sympy(a) / _as_sympy(b))
+
+    def biggest(a, b):
+        return a if relations["ge"](a, b) else b
+
+    def smallest(a, b):
+        return a if relations["le"](a, b) else b
+
+    ops = {
+        "const": fractions.Fraction, "bool": bool,
+        "add": lambda a, b: _exact(a + b), "sub": lambda a, b: _exact(a - b), "mul": lambda a, b: _exact(a * b),
+        "div": divide, "pow": power, "neg": lambda a: -a, **relations,
+        "and": lambda a, b: a and b, "or": lambda a, b: a or b, "not": lambda a: not a,
+        "implies": lambda a, b: (not a) or b, "ite": lambda c, a, b: a if c else b,
+        "abs": lambda a: a if relations["ge"](a, 0) else -a, "max": biggest, "min": smallest,
+        "relu": lambda a: biggest(a, 0),
+        **{name: _exact_function(name) for name in ("exp", "log", "tanh", "sqrt", "sigmoid")},
+    }
+    ops["diff"] = lambda body, name, env: _derivative(body, name, env)
+    return ops
+
+
+def exact_value(t: Term, env: Mapping[str, Any]):
+    """The term's exact value at exact numbers (Fractions where rational; sympy numbers otherwise). A derivative is
+    taken by forward-mode differentiation at the point (dual numbers), not by symbolic differentiation."""
+    return evaluate(t, env, _exact_ops())
+
+
+def decide_exact(t: Term, env: Mapping[str, Any]) -> bool:
+    """Whether a relation or boolean term holds at exact numbers."""
+    value = exact_value(t, env)
+    if not isinstance(value, bool):
+        raise TypeError(f"a statement must be a relation or a combination of relations, not the value {value}")
+    return value
+
+
+# --- dual numbers: derivatives at a point, exactly ------------------------------------------------------------------
+
+class _Dual:
+    """value + slope·ε with ε² = 0, over exact numbers."""
+
+    __slots__ = ("v", "d")
+
+    def __init__(self, v, d) -> None:
+        self.v, self.d = v, d
+
+
+def _derivative(body: Term, name: str, env: Mapping[str, Any]):
+    if any(isinstance(v, _Dual) for v in env.values()):
+        raise Unsupported("a derivative of a derivative in a replay")
+    ops = _exact_ops()
+    dual_env = {k: _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
+    out = evaluate(body, dual_env, _dual_ops(ops))
+    return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
+
+
+def _dual_ops(x: dict) -> dict:
+    def lift(a):
+        return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
+
+    def add(a, b):
+        a, b = lift(a), lift(b)
+        return _Dual(x["add"](a.v, b.v), x["add"](a.d, b.d))
+
+    def sub(a, b):
+        a, b = lift(a), lift(b)
+        return _Dual(x["sub"](a.v, b.v), x["sub"](a.d, b.d))
+
+    def mul(a, b):
+        a, b = lift(a), lift(b)
+        return _Dual(x["mul"](a.v, b.v), x["add"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)))
+
+    def div(a, b):
+        a, b = lift(a), lift(b)
+        return _Dual(x["div"](a.v, b.v), x["div"](x["sub"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)), x["mul"](b.v, b.v)))
+
+    def chain(f, slope):
+        def apply(a):
+            a = lift(a)
+            return _Dual(x[f](a.v), x["mul"](slope(a.v), a.d))
+        return apply
+
+    def power(a, b):
+        a, b = lift(a), lift(b)
+        if b.d == 0 and (isinstance(b.v, int) or (isinstance(b.v, fractions.Fraction) and b.v.denominator == 1)):
+            n = int(b.v)
+            return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
+        return exp_(mul(b, log_(a)))
+
+    def relation(name):
+        return lambda a, b: x[name](lift(a).v, lift(b).v)
+
+    def branch(c, a, b):
+        return a if c else b
+
+    def kink(test):
+        def apply(a):
+            a = lift(a)
+            if x["eq"](a.v, 0):
+                raise Undecided("the derivative of a kink (abs, relu, max) at its corner is not defined")
+            return a if test(a.v) else _Dual(x["neg"](a.v), x["neg"](a.d))
+        return apply
+
+    def relu(a):
+        a = lift(a)
+        if x["eq"](a.v, 0):
+            raise Undecided("the derivative of relu at 0 is not defined")
+        return a if x["gt"](a.v, 0) else _Dual(fractions.Fraction(0), fractions.Fraction(0))
+
+    def extreme(pick):
+        def apply(a, b):
+            a, b = lift(a), lift(b)
+            if x["eq"](a.v, b.v):
+                raise Undecided("the derivative of max or min where both arguments are equal is not defined")
+            return a if x[pick](a.v, b.v) else b
+        return apply
+
+    exp_ = chain("exp", lambda v: x["exp"](v))
+    log_ = chain("log", lambda v: x["div"](1, v))
+    ops = {
+        "const": lambda v: _Dual(fractions.Fraction(v), fractions.Fraction(0)), "bool": bool,
+        "add": add, "sub": sub, "mul": mul, "div": div, "pow": power,
+        "neg": lambda a: _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
+        **{r: relation(r) for r in ("eq", "ne", "lt", "le", "gt", "ge")},
+        "and": x["and"], "or": x["or"], "not": x["not"], "implies": x["implies"], "ite": branch,
+        "exp": exp_, "log": log_,
+        "tanh": chain("tanh", lambda v: x["sub"](1, x["mul"](x["tanh"](v), x["tanh"](v)))),
+        "sigmoid": chain("sigmoid", lambda v: x["mul"](x["sigmoid"](v), x["sub"](1, x["sigmoid"](v)))),
+        "sqrt": chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v)))),
+        "abs": kink(lambda v: x["gt"](v, 0)), "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
+    }
+    return ops

@@ -1,0 +1,414 @@
+"""Claims written once, as the statement that is decided: `@forall` / `@exists` over typed variables.
+
+The decorated function takes the quantified variables (annotated with their domains) and, as keyword parameters
+with defaults, the values the material states; it returns the relation to decide, built from ordinary arithmetic.
+From it the engine derives the solver query, the verdict, the formal statement every report prints, the replay of
+every witness (domains checked first, then the same function evaluated in exact arithmetic), the corrected claim of
+an erratum and its mutant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import itertools
+import re
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+from proofs import backends, terms
+from proofs.domains import ENUMERATION_LIMIT, Domain, exact_number
+from proofs.errors import InvalidClaim
+from proofs.model import Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Replay, exercise_segment
+from proofs.terms import Term
+from proofs.verdicts import Verdict
+
+__all__ = ["forall", "exists", "Correction", "Statement"]
+
+CitesLike = Union[Anchor, tuple, Sequence]
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    """Written by a claim author: the material's statement is wrong; these values (and this sentence) correct it."""
+
+    # Why the printed statement fails, in one or two sentences.
+    reason: str
+    # The corrected statement, in our words.
+    statement: str
+    # The stated values that change, with their corrected values.
+    values: Mapping[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    """Built by @forall / @exists from the author's function: what the engine decides, for given stated values."""
+
+    # "forall" or "exists".
+    quantifier: str
+    # The author's function; called with Terms for the variables and the stated values as keywords.
+    function: Callable[..., Any]
+    # Each quantified variable's domain, in the function's parameter order.
+    domains: Mapping[str, Domain]
+
+    def scalars(self) -> dict[str, Domain]:
+        """Every scalar variable: a vector v of length 2 gives v[0] and v[1]; a matrix M gives M[0][1] and so on."""
+        out = {}
+        for name, dom in self.domains.items():
+            for index in itertools.product(*(range(k) for k in dom.shape)):
+                out[name + "".join(f"[{i}]" for i in index)] = dom.scalar
+        return out
+
+    def term(self, params: Mapping[str, Any], *, named: bool = False) -> Term:
+        """The relation to decide for these stated values; with named, numeric stated values print as their names."""
+        args = {}
+        for name, dom in self.domains.items():
+            args[name] = _shaped(name, dom.shape, terms.var)
+        if named:
+            numeric = {k: terms.param(k, v) for k, v in params.items() if _numeric(v)}
+            try:
+                return self._body(args, {**params, **numeric})
+            except TypeError:  # a stated value used as a Python number (a size, a range): print it substituted
+                pass
+        return self._body(args, params)
+
+    def _body(self, args: Mapping[str, Any], params: Mapping[str, Any]) -> Term:
+        body = self.function(**args, **params)
+        if not isinstance(body, Term) or body.op not in (*terms.RELATIONS, "and", "or", "not", "implies", "bool"):
+            raise InvalidClaim(f"the statement {self.function.__qualname__} must return a relation such as a == b or a <= b "
+                               f"(combined with &, |, ~, implies), not {body!r}")
+        return body
+
+    def formal(self, params: Mapping[str, Any]) -> str:
+        """The formal statement, printed from the term that is decided."""
+        quantifier = "for all" if self.quantifier == "forall" else "there exist"
+        groups: dict[str, list[str]] = {}
+        for name, dom in self.domains.items():
+            groups.setdefault(dom.name, []).append(name)
+        over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
+        stated = ", ".join(f"{k} = {_show(v)}" for k, v in params.items())
+        return f"{quantifier} {over}: {terms.text(self.term(params, named=True))}" + (f", where {stated}" if stated else "")
+
+
+def _numeric(value: Any) -> bool:
+    import fractions
+
+    return isinstance(value, (int, fractions.Fraction)) and not isinstance(value, bool)
+
+
+def _shaped(name: str, shape: tuple, leaf: Callable[[str], Any], prefix: str = "") -> Any:
+    if not shape:
+        return leaf(name + prefix)
+    return [_shaped(name, shape[1:], leaf, f"{prefix}[{i}]") for i in range(shape[0])]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    return str(value)
+
+
+# --- deciding ------------------------------------------------------------------------------------------------------
+
+def _environment(values: Mapping[str, Any]) -> dict:
+    return dict(values)
+
+
+def _witness(stmt: Statement, point: Mapping[str, Any]) -> dict:
+    """A flat point (v[0], v[1], ...) as the witness a person reads: vectors and matrices as nested lists."""
+    out = {}
+    for name, dom in stmt.domains.items():
+        out[name] = _shaped(name, dom.shape, lambda key: point[key])
+    return out
+
+
+def _flatten(stmt: Statement, witness: Mapping[str, Any]) -> dict:
+    """Check a witness against the declared domains and return its scalar values; ForgedWitness when it does not fit."""
+    if not isinstance(witness, Mapping):
+        raise ForgedWitness(f"a witness is a mapping of variable names to values, not {type(witness).__name__}")
+    extra = set(witness) - set(stmt.domains) - {"certificate"}
+    missing = set(stmt.domains) - set(witness)
+    if extra or missing:
+        raise ForgedWitness(f"the witness names {sorted(map(str, extra))} that the statement does not quantify over"
+                            if extra else f"the witness has no value for {sorted(missing)}")
+    flat = {}
+    for name, dom in stmt.domains.items():
+        _take(name, dom.shape, witness[name], dom.scalar, flat, name)
+    return flat
+
+
+def _take(key: str, shape: tuple, value: Any, dom: Domain, flat: dict, name: str) -> None:
+    if shape:
+        if not isinstance(value, (list, tuple)) or len(value) != shape[0]:
+            raise ForgedWitness(f"{key} must be a list of {shape[0]} values, got {value!r}")
+        for i, item in enumerate(value):
+            _take(f"{key}[{i}]", shape[1:], item, dom, flat, name)
+        return
+    number = exact_number(value, key)
+    if not dom.contains(number):
+        raise ForgedWitness(f"{key} = {value!r} is outside its domain {dom.name}")
+    flat[key] = number
+
+
+def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Replay:
+    holds = backends.decide_exact(relation, point)
+    sides: dict[str, Any] = {}
+    if relation.op in terms.RELATIONS:
+        for label, side in (("left", relation.args[0]), ("right", relation.args[1])):
+            sides[f"{label}: {_clip(terms.text(side))}"] = backends.exact_value(side, point)
+    sides["holds"] = holds
+    return Replay(holds, sides)
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _enumerate(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]) -> tuple[int, Optional[dict]]:
+    """Check every point; return how many were checked and the first point deciding the question, if any."""
+    names = list(scalars)
+    wanted = stmt.quantifier == "exists"
+    count = 0
+    for values in itertools.product(*(list(d.points()) for d in scalars.values())):
+        count += 1
+        point = dict(zip(names, values))
+        if backends.decide_exact(relation, point) == wanted:
+            return count, point
+    return count, None
+
+
+def _finite_size(scalars: Mapping[str, Domain]) -> Optional[int]:
+    size = 1
+    for dom in scalars.values():
+        if dom.size is None:
+            return None
+        size *= dom.size
+        if size > ENUMERATION_LIMIT:
+            return None
+    return size
+
+
+def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]):
+    import z3
+
+    from proofs.solvers.smt import prove, solve
+
+    env, given = {}, []
+    for name, dom in scalars.items():
+        v = z3.Int(name) if dom.kind == "int" else z3.Real(name)
+        env[name] = v
+        if dom.values is not None:
+            given.append(z3.Or([v == backends.to_z3(terms.term(x), {}) for x in dom.values]))
+        if dom.lower is not None:
+            bound = backends.to_z3(terms.term(dom.lower), {})
+            given.append(v > bound if dom.lower_open else v >= bound)
+        if dom.upper is not None:
+            bound = backends.to_z3(terms.term(dom.upper), {})
+            given.append(v < bound if dom.upper_open else v <= bound)
+    formula = backends.to_z3(relation, env)
+    if stmt.quantifier == "forall":
+        return prove(formula, list(env.values()), given=given)
+    return solve([*given, formula], list(env.values()))
+
+
+def _sympy_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
+    """True when the relation is an equation (or a conjunction of them) whose sides simplify to the same expression."""
+    import sympy
+
+    if relation.op == "and":
+        parts = [_sympy_identity(a, scalars) for a in relation.args]
+        return True if all(p is True for p in parts) else None
+    if relation.op != "eq":
+        return None
+    symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+    lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
+    difference = sympy.simplify(sympy.expand(sympy.expand_log(lhs - rhs)))
+    return True if difference == 0 else None
+
+
+def _symbol(name: str, dom: Domain):
+    """A sympy symbol carrying what the domain guarantees (real, integer, positive, non-negative)."""
+    import sympy
+
+    facts: dict[str, bool] = {"real": True}
+    if dom.kind == "int":
+        facts["integer"] = True
+    if dom.lower is not None and (dom.lower > 0 or (dom.lower == 0 and dom.lower_open)):
+        facts["positive"] = True
+    elif dom.lower is not None and dom.lower >= 0:
+        facts["nonnegative"] = True
+    return sympy.Symbol(name, **facts)
+
+
+def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
+    """An exact point of the domains where a universal statement fails, trying a few points per variable."""
+    choices = {name: dom.probes() for name, dom in scalars.items()}
+    for shift in range(tries):
+        point = {name: values[(i + shift) % len(values)] for i, (name, values) in enumerate(choices.items()) if values}
+        if len(point) != len(scalars):
+            return None
+        try:
+            if not backends.decide_exact(relation, point):
+                return point
+        except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):
+            continue
+    return None
+
+
+def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
+    """Decide the statement for these stated values, with the strongest method that applies to its domains and term."""
+    from proofs import interpret
+    from proofs.solvers.enumerate import ExhaustAnswer
+    from proofs.solvers.symbolic import IdentityAnswer
+
+    relation = stmt.term(params, named=True)
+    scalars = stmt.scalars()
+    evidence: dict[str, Any] = {"statement": stmt.formal(params)}
+    size = _finite_size(scalars)
+    if size is not None:
+        count, point = _enumerate(stmt, relation, scalars)
+        domain = " × ".join(d.name for d in stmt.domains.values()) or "the empty domain"
+        if stmt.quantifier == "forall":
+            answer = ExhaustAnswer(domain, count, point)
+            return interpret.exhausted(answer, evidence=evidence, counterexample=lambda p: _witness(stmt, p))
+        if point is not None:
+            return Outcome(Verdict.PROVED, "enumeration", {**evidence, "domain": domain, "points_checked": count},
+                           witness=_witness(stmt, point), reason=f"a point of {domain} satisfies it")
+        return interpret.exhausted(ExhaustAnswer(domain, count, {"certificate": f"no point of {domain} satisfies it"}),
+                                   evidence=evidence, counterexample=lambda c: {"certificate": c["certificate"]})
+    if not (terms.operators(relation) & terms.NUMERIC_ONLY):
+        try:
+            answer = _z3_query(stmt, relation, scalars)
+        except terms.Unsupported:
+            answer = None
+        if answer is not None and answer.answer != "unknown":
+            if stmt.quantifier == "forall":
+                return interpret.validity(answer, evidence=evidence, counterexample=lambda m: _witness(stmt, m))
+            return interpret.existence(answer, evidence=evidence, witness=lambda m: _witness(stmt, m),
+                                       certificate={"certificate": "z3: no point of the domains satisfies it (unsat)"})
+        if answer is not None:
+            evidence["z3"] = f"unknown: {answer.reason}"
+    if stmt.quantifier == "exists":
+        return Outcome(Verdict.UNKNOWN, "z3", evidence, reason="no witness found and no proof that none exists")
+    if _sympy_identity(relation, scalars):
+        return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence)
+    point = _probe(stmt, relation, scalars)
+    if point is not None:
+        return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, point)), evidence=evidence)
+    return interpret.identity(IdentityAnswer(None, "not settled by z3, sympy or exact points"), evidence=evidence)
+
+
+def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any]) -> Replay:
+    """The statement evaluated at a witness in exact arithmetic, after checking the witness against the domains.
+
+    For a universal statement the witness is a counterexample (the replay holds when the statement holds there); for
+    an existential one it is the point claimed to satisfy it. A certificate that no point exists is checked again
+    independently: by enumeration for a finite domain, by a fresh solver query otherwise.
+    """
+    relation = stmt.term(params, named=True)
+    if isinstance(witness, Mapping) and set(witness) == {"certificate"}:
+        if stmt.quantifier != "exists":
+            raise ForgedWitness("a universal statement is refuted by a counterexample, not a certificate")
+        scalars = stmt.scalars()
+        if _finite_size(scalars) is not None:
+            count, point = _enumerate(stmt, relation, scalars)
+            return Replay(point is not None, {"points checked": count, "a point satisfies it": point is not None})
+        answer = _z3_query(stmt, relation, scalars)
+        return Replay(answer.answer != "unsat", {"a fresh solver query answers": answer.answer})
+    return _evaluate(stmt, relation, _flatten(stmt, witness))
+
+
+# --- the decorator -------------------------------------------------------------------------------------------------
+
+def _anchors(cites: Any) -> tuple[Anchor, ...]:
+    if cites is None or cites == ():
+        return ()
+    if isinstance(cites, Anchor):
+        return (cites,)
+    if isinstance(cites, tuple) and len(cites) == 2 and all(isinstance(c, str) for c in cites):
+        return (Anchor(*cites),)
+    out = []
+    for item in cites:
+        out.extend(_anchors(item))
+    return tuple(out)
+
+
+def _part(claim_id: str) -> Optional[str]:
+    segments = claim_id.split(".")
+    after = segments[segments.index(exercise_segment(claim_id)) + 1:] if exercise_segment(claim_id) else []
+    return after[0] if len(after) >= 2 and re.fullmatch(r"[a-z]\d?", after[0]) else None
+
+
+def _signature(function: Callable) -> tuple[dict[str, Domain], dict[str, Any]]:
+    domains, stated = {}, {}
+    for name, p in inspect.signature(function, eval_str=True).parameters.items():
+        if isinstance(p.annotation, Domain):
+            if p.default is not inspect.Parameter.empty:
+                raise InvalidClaim(f"quantified variable {name} has a default; stated values are parameters without a domain")
+            domains[name] = p.annotation
+        elif p.default is not inspect.Parameter.empty:
+            stated[name] = p.default
+        else:
+            raise InvalidClaim(f"parameter {name} of {function.__qualname__} needs a domain (v: Real) or a stated value (k=2)")
+    return domains, stated
+
+
+def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), perturb: Optional[Mapping[str, Mapping]] = None,
+          erratum: Optional[Correction] = None, assumptions: Iterable[str] = (), requires: Optional[Verdict] = None,
+          part: Any = ...) -> Callable[[Callable], Claim]:
+    def decorate(function: Callable) -> Claim:
+        code = function.__code__
+        where = f"{code.co_filename}:{code.co_firstlineno}"
+        try:
+            domains, stated = _signature(function)
+            stmt = Statement(quantifier, function, domains)
+            finite = _finite_size(stmt.scalars()) is not None
+            needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
+            segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
+            common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,
+                          requires=needed, assumptions=tuple(assumptions), anchors=_anchors(cites), file=code.co_filename,
+                          line=code.co_firstlineno)
+
+            def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
+                stmt.term(params)  # a statement that cannot be built is a load error, not a check error
+                return Claim(id=cid, statement=sentence, asserts=stmt.formal(params), formal=stmt.formal(params),
+                             check=lambda **p: decide(stmt, p), params=params, erratum=correction,
+                             perturbations=mutants, replay=lambda w, **p: replay(stmt, w, p), **common)
+
+            mutants = tuple(Perturbation(name, dict(values), _note(values)) for name, values in (perturb or {}).items())
+            if erratum is None:
+                return build(claim_id, statement, stated, mutants, None)
+            if not isinstance(erratum, Correction):
+                raise InvalidClaim("erratum= takes Correction(reason, statement, values)")
+            unknown = set(erratum.values) - set(stated)
+            if unknown or not erratum.values:
+                raise InvalidClaim(f"the correction must change stated values of the statement; {sorted(unknown) or 'none'} given")
+            corrected_id = claim_id + "_corrected"
+            printed = {k: stated[k] for k in erratum.values}
+            fixed = build(corrected_id, erratum.statement, {**stated, **erratum.values},
+                          (Perturbation("as_printed", printed, "the values the material prints"), *mutants), None)
+            wrong = build(claim_id, statement, stated, (), Erratum(erratum.reason, corrected_id))
+            return dataclasses.replace(wrong, companions=(fixed,))
+        except InvalidClaim as exc:
+            raise InvalidClaim(f"{where}: {exc}") from None
+        except (TypeError, ValueError, KeyError) as exc:
+            raise InvalidClaim(f"{where}: claim {claim_id!r}: {type(exc).__name__}: {exc}") from None
+    return decorate
+
+
+def _note(values: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
+
+
+def forall(claim_id: str, statement: str, **options: Any) -> Callable[[Callable], Claim]:
+    """A claim that the relation the function returns holds for every value of its annotated variables.
+
+    options: cites (a (file, snippet) pair, an Anchor, or a sequence of them), perturb ({name: {value: wrong value}}),
+    erratum (a Correction), assumptions, requires (the weakest verdict that passes; derived from the domains), part.
+    """
+    return _make("forall", claim_id, statement, **options)
+
+
+def exists(claim_id: str, statement: str, **options: Any) -> Callable[[Callable], Claim]:
+    """A claim that some value of the annotated variables satisfies the relation the function returns."""
+    return _make("exists", claim_id, statement, **options)
+

@@ -1,0 +1,219 @@
+"""Statement terms: the expression a claim's function builds, evaluated on z3, sympy or exact numbers and printed."""
+
+from __future__ import annotations
+
+import dataclasses
+import fractions
+import numbers
+from typing import Any, Callable, Mapping, Sequence
+
+__all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
+           "minimum", "param", "ite", "diff", "implies", "dot", "matmul", "text", "RELATIONS", "NUMERIC_ONLY"]
+
+# Relations a statement may decide, with their printed symbols.
+RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+# Functions with no exact z3 counterpart: a term using one is decided with sympy.
+NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "pow_var"})
+
+
+class Unsupported(TypeError):
+    """A backend cannot evaluate this term (z3 has no exponential, say); the engine tries another backend."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Term:
+    """A node of a statement's expression, built by ordinary Python operators on quantified variables.
+
+    op is "var" (args: name), "const" (args: an int or Fraction), an arithmetic operator, a relation, a connective
+    or a function name; args are the operands. Comparisons build relations, so a Term has no truth value.
+    """
+
+    op: str
+    args: tuple
+
+    # Arithmetic.
+    def __add__(self, other): return Term("add", (self, term(other)))
+    def __radd__(self, other): return Term("add", (term(other), self))
+    def __sub__(self, other): return Term("sub", (self, term(other)))
+    def __rsub__(self, other): return Term("sub", (term(other), self))
+    def __mul__(self, other): return Term("mul", (self, term(other)))
+    def __rmul__(self, other): return Term("mul", (term(other), self))
+    def __truediv__(self, other): return Term("div", (self, term(other)))
+    def __rtruediv__(self, other): return Term("div", (term(other), self))
+    def __pow__(self, other): return Term("pow", (self, term(other)))
+    def __rpow__(self, other): return Term("pow", (term(other), self))
+    def __neg__(self): return Term("neg", (self,))
+    def __pos__(self): return self
+    def __abs__(self): return Term("abs", (self,))
+
+    # Relations.
+    def __eq__(self, other): return Term("eq", (self, term(other)))  # type: ignore[override]
+    def __ne__(self, other): return Term("ne", (self, term(other)))  # type: ignore[override]
+    def __lt__(self, other): return Term("lt", (self, term(other)))
+    def __le__(self, other): return Term("le", (self, term(other)))
+    def __gt__(self, other): return Term("gt", (self, term(other)))
+    def __ge__(self, other): return Term("ge", (self, term(other)))
+
+    # Connectives, on relations: a & b, a | b, ~a.
+    def __and__(self, other): return Term("and", (self, term(other)))
+    def __rand__(self, other): return Term("and", (term(other), self))
+    def __or__(self, other): return Term("or", (self, term(other)))
+    def __ror__(self, other): return Term("or", (term(other), self))
+    def __invert__(self): return Term("not", (self,))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        raise TypeError("a statement cannot branch on a quantified variable (if, and, or, not, chained comparisons): "
+                        "use ite(cond, a, b), &, |, ~ and implies(a, b)")
+
+    def __str__(self) -> str:
+        return text(self)
+
+    __repr__ = __str__
+
+
+def term(value: Any) -> Term:
+    """A Term for a Term, an exact number or a bool; floats are refused (they are not the material's exact values)."""
+    if isinstance(value, Term):
+        return value
+    if isinstance(value, bool):
+        return Term("bool", (value,))
+    if isinstance(value, int):
+        return Term("const", (value,))
+    if isinstance(value, fractions.Fraction):
+        return Term("const", (value.numerator,) if value.denominator == 1 else (value,))
+    if isinstance(value, numbers.Integral):
+        return Term("const", (int(value),))
+    if isinstance(value, float):
+        raise TypeError(f"the float {value!r} is not exact: write Fraction({str(value)!r}) or a fraction such as Fraction(1, 10)")
+    raise TypeError(f"a statement term cannot hold {type(value).__name__} {value!r}: use numbers, variables and their arithmetic")
+
+
+def var(name: str) -> Term:
+    return Term("var", (name,))
+
+
+def const(value) -> Term:
+    return term(value)
+
+
+def param(name: str, value) -> Term:
+    """A stated value of the material under its name: printed as the name, evaluated as the value."""
+    return Term("param", (name, term(value)))
+
+
+def _fn(name: str) -> Callable[..., Term]:
+    def apply(*args):
+        return Term(name, tuple(term(a) for a in args))
+    apply.__name__ = name
+    return apply
+
+
+exp, log, tanh, sigmoid, sqrt, relu = (_fn(n) for n in ("exp", "log", "tanh", "sigmoid", "sqrt", "relu"))
+maximum, minimum, implies = _fn("max"), _fn("min"), _fn("implies")
+
+
+def ite(condition, then, otherwise) -> Term:
+    """then where the condition holds, otherwise elsewhere."""
+    return Term("ite", (term(condition), term(then), term(otherwise)))
+
+
+def diff(expression, variable: Term) -> Term:
+    """The derivative of the expression with respect to a quantified variable."""
+    if not isinstance(variable, Term) or variable.op != "var":
+        raise TypeError("diff(expression, v) differentiates with respect to a quantified variable v")
+    return Term("diff", (term(expression), variable))
+
+
+def dot(u: Sequence, v: Sequence) -> Term:
+    """The dot product of two vectors of the same length."""
+    if len(u) != len(v):
+        raise ValueError(f"dot of vectors of lengths {len(u)} and {len(v)}")
+    total = term(0)
+    for k, (a, b) in enumerate(zip(u, v)):
+        total = term(a) * b if k == 0 else total + term(a) * b
+    return total
+
+
+def matmul(a: Sequence[Sequence], b: Sequence) -> list:
+    """A matrix (rows) times a vector, or times a matrix (rows)."""
+    if b and isinstance(b[0], (list, tuple)):
+        columns = list(zip(*b))
+        return [[dot(row, col) for col in columns] for row in a]
+    return [dot(row, b) for row in a]
+
+
+# --- printing -------------------------------------------------------------------------------------------------------
+
+_PRECEDENCE = {"or": 1, "implies": 1, "and": 2, "not": 3, **{r: 4 for r in RELATIONS}, "add": 5, "sub": 5,
+               "mul": 6, "div": 6, "neg": 7, "pow": 8}
+_SYMBOL = {"add": " + ", "sub": " - ", "mul": "·", "div": "/", "pow": "^", "and": " ∧ ", "or": " ∨ ",
+           **{r: f" {s} " for r, s in RELATIONS.items()}}
+
+
+def text(t: Term, parent: int = 0) -> str:
+    """The term as one line of plain text, with as few parentheses as precedence allows."""
+    op, args = t.op, t.args
+    if op == "var":
+        return args[0]
+    if op == "const":
+        value = args[0]
+        return f"({value})" if isinstance(value, fractions.Fraction) and parent > _PRECEDENCE["div"] else str(value)
+    if op == "bool":
+        return "true" if args[0] else "false"
+    if op == "param":
+        return args[0]
+    own = _PRECEDENCE.get(op, 9)
+    if op == "neg":
+        out = "-" + text(args[0], own)
+    elif op == "not":
+        out = "¬" + text(args[0], 99)
+    elif op == "implies":
+        out = f"{text(args[0], own + 1)} ⇒ {text(args[1], own)}"
+    elif op in _SYMBOL:
+        if op == "pow":
+            left, right = text(args[0], own + 1), text(args[1], own)
+        else:
+            left, right = text(args[0], own), text(args[1], own + 1 if op in ("sub", "div") or op in RELATIONS else own)
+        out = f"{left}{_SYMBOL[op]}{right}"
+    elif op == "abs":
+        return f"|{text(args[0])}|"
+    elif op == "diff":
+        return f"∂/∂{text(args[1])} ({text(args[0])})"
+    elif op == "ite":
+        return f"ite({', '.join(text(a) for a in args)})"
+    else:
+        return f"{op}({', '.join(text(a) for a in args)})"
+    return f"({out})" if own < parent else out
+
+
+def variables(t: Term) -> set[str]:
+    """Names of the variables a term mentions."""
+    if t.op == "var":
+        return {t.args[0]}
+    return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
+
+
+def operators(t: Term) -> set[str]:
+    """Every operator a term uses."""
+    return {t.op}.union(*(operators(a) for a in t.args if isinstance(a, Term)))
+
+
+def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> Any:
+    """The term's value in a backend: `env` maps variable names to backend values, `ops` each operator to a function
+    of evaluated operands (diff receives the unevaluated Term and the env, since differentiation is not pointwise)."""
+    op = t.op
+    if op == "var":
+        return env[t.args[0]]
+    if op == "param":
+        return evaluate(t.args[1], env, ops)
+    if op in ("const", "bool"):
+        return ops[op](t.args[0])
+    if op == "diff":
+        if "diff" not in ops:
+            raise Unsupported("differentiation")
+        return ops["diff"](t.args[0], t.args[1].args[0], env)
+    if op not in ops:
+        raise Unsupported(op)
+    return ops[op](*(evaluate(a, env, ops) for a in t.args))
