@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import fnmatch
 import importlib
 import importlib.util
+import os
 import re
+import signal
+import stat
 import sys
+import threading
 import traceback
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from proofs.errors import PackError, ProofsError, UsageError
 from proofs.model import Claim, Placeholder
 
-__all__ = ["ENTRY_POINT_GROUP", "Catalogue", "LoadError", "load", "select"]
+__all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "LoadError", "load", "select"]
 
 # Packs register a module (or package) exposing CLAIMS under this entry-point group.
 ENTRY_POINT_GROUP = "proofs.packs"
+# Seconds a pack module may take to import (and a warm-up to run) before it is a load error.
+LOAD_TIMEOUT = 60.0
 # The course's own pack, loaded by name when it is not installed with its entry point.
 SEED_PACK = ("seed", "proofs.claims")
 
@@ -39,18 +46,16 @@ class Catalogue:
     roots: tuple[Path, ...] = ()
 
     def warm(self) -> None:
-        """Do the packs' PRELOAD steps once here, so that no forked check repeats them."""
+        """Do the packs' PRELOAD steps once here, so that no forked check repeats them.
+
+        Each step is pack code: anything it raises (SystemExit included) or a step that takes longer than
+        LOAD_TIMEOUT is a PackError naming the step."""
         for entry in self.preload:
-            name, _, function = entry.partition(":")
-            try:
-                module = importlib.import_module(name)
-            except ImportError as exc:
-                raise PackError(f"cannot preload module {name!r}: {exc}") from None
-            if function:
-                target = getattr(module, function, None)
-                if not callable(target):
-                    raise PackError(f"cannot preload {entry!r}: {name} has no function {function!r}")
-                target()
+            problem = _guarded(lambda entry=entry: _warm_step(entry), LOAD_TIMEOUT)
+            if isinstance(problem, ProofsError):
+                raise problem
+            if problem is not None:
+                raise PackError(f"cannot preload {entry!r}: {_describe(problem)}")
 
     def by_id(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -81,10 +86,70 @@ class LoadError:
         return {"pack": self.pack, "file": self.file, "line": self.line, "message": self.message}
 
 
+def _warm_step(entry: str) -> None:
+    name, _, function = entry.partition(":")
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise PackError(f"cannot preload module {name!r}: {exc}") from None
+    if function:
+        target = getattr(module, function, None)
+        if not callable(target):
+            raise PackError(f"cannot preload {entry!r}: {name} has no function {function!r}")
+        target()
+
+
+class _TimedOut(BaseException):
+    """Raised by the interval timer in a guarded call that ran out of time."""
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, _TimedOut):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _guarded(call: Callable[[], Any], timeout: float) -> Optional[BaseException]:
+    """Call pack code here, and return what it raised (any BaseException) or None. In the main thread an interval
+    timer stops it after `timeout` seconds (_TimedOut), and a real Ctrl-C meanwhile is still a KeyboardInterrupt."""
+    main = threading.current_thread() is threading.main_thread()
+    interrupted: list[bool] = []
+
+    def on_alarm(signum, frame):
+        raise _TimedOut(f"timed out: did not finish within {timeout:g} s")
+
+    def on_interrupt(signum, frame):
+        interrupted.append(True)
+        raise KeyboardInterrupt
+
+    previous = {}
+    if main:
+        previous = {signal.SIGALRM: signal.signal(signal.SIGALRM, on_alarm),
+                    signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
+    try:
+        try:
+            if main:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+            call()
+        finally:
+            if main:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except BaseException as exc:  # noqa: BLE001 - pack code must not end or stop the checker
+        problem: Optional[BaseException] = exc
+    else:
+        problem = None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    if interrupted:
+        raise KeyboardInterrupt
+    return problem
+
+
 def _located(pack: str, exc: BaseException, roots: Sequence[Path]) -> LoadError:
     """Place a loading error at its line: a syntax error where the parser stopped, any other at the deepest frame
     inside the pack's own files (not in the libraries it called), falling back to the deepest frame of all."""
-    message = f"{type(exc).__name__}: {exc}"
+    message = _describe(exc)
     if isinstance(exc, ProofsError):  # our own messages already say what to do
         message = str(exc)
     if isinstance(exc, Placeholder):
@@ -113,45 +178,188 @@ def _placeholders(file: str) -> int:
     return len(re.findall(r"(?<![\w.])todo\(", source))
 
 
-def _pack_claims(pack: str, module) -> tuple[list[Claim], list[LoadError]]:
+# A PRELOAD entry: a module, optionally with a function of it to call.
+_PRELOAD_ENTRY = re.compile(r"[A-Za-z_][\w.]*(:[A-Za-z_]\w*)?")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Contents:
+    """What one pack module contributes: its claims, its PRELOAD steps and its problems."""
+
+    claims: tuple[Claim, ...]
+    preload: tuple[str, ...]
+    errors: tuple[LoadError, ...]
+
+
+def _pack_contents(pack: str, module) -> _Contents:
     where = getattr(module, "__file__", None) or module.__name__
     items = getattr(module, "CLAIMS", None)
-    if items is None:
-        return [], [LoadError(pack, where, 0, "the module has no CLAIMS list; end it with CLAIMS = (claim_a, claim_b, ...)")]
-    if not isinstance(items, (list, tuple)):
-        return [], [LoadError(pack, where, 0, f"CLAIMS must be a list or tuple of claims, got {type(items).__name__}")]
+    preload = getattr(module, "PRELOAD", ())
     out, errors = [], []
-    for item in items:
-        if not isinstance(item, Claim):
-            errors.append(LoadError(pack, where, 0, f"CLAIMS holds {item!r}, which is not a Claim; decorate the check with @claim(...)"))
+    if not isinstance(preload, (list, tuple)) or not all(isinstance(e, str) and _PRELOAD_ENTRY.fullmatch(e) for e in preload):
+        errors.append(LoadError(pack, where, 0, f"PRELOAD must be a tuple of 'module' or 'module:function' names, got {preload!r}"))
+        preload = ()
+    if items is None:
+        errors.append(LoadError(pack, where, 0, "the module has no CLAIMS list; end it with CLAIMS = (claim_a, claim_b, ...)"))
+    elif not isinstance(items, (list, tuple)):
+        errors.append(LoadError(pack, where, 0, f"CLAIMS must be a list or tuple of claims, got {type(items).__name__}"))
+    else:
+        for item in items:
+            if not isinstance(item, Claim):
+                errors.append(LoadError(pack, where, 0, f"CLAIMS holds {item!r}, which is not a Claim; decorate the check with @claim(...)"))
+                continue
+            out.append(dataclasses.replace(item, pack=pack))
+    return _Contents(tuple(out), tuple(preload), tuple(errors))
+
+
+@contextlib.contextmanager
+def _silenced():
+    """Send what pack code prints while it is imported here to /dev/null, so it cannot mix into a report."""
+    streams = (sys.stdout, sys.stderr)
+    for stream in streams:
+        _flush(stream)
+    saved = []
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            for fd in (1, 2):
+                saved.append((fd, os.dup(fd)))
+                os.dup2(null, fd)
+        finally:
+            os.close(null)
+    except OSError:
+        pass
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            _flush(stream)
+        sys.stdout, sys.stderr = streams
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+
+
+def _flush(stream) -> None:
+    try:
+        stream.flush()
+    except Exception:  # noqa: BLE001 - pack code may have replaced or closed the stream
+        pass
+
+
+def _probe(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where: str, timeout: float) -> Optional[LoadError]:
+    """Import the module and read its claims in a forked child first: a module that exits, kills its process or
+    never finishes importing is a load error here, and is never imported into this process."""
+    from proofs.runner import ChildProcess
+
+    def work():
+        problem = _guarded(lambda: _pack_contents(pack, importer()), timeout)
+        return None if problem is None else _located(pack, problem, roots).to_json()
+
+    try:
+        child = ChildProcess(work)
+    except OSError as exc:
+        return LoadError(pack, where, 0, f"could not start a process to import it in: {exc}")
+    try:
+        if not child.wait(timeout + 2):
+            return LoadError(pack, where, 0, f"timed out: importing it did not finish within {timeout:g} s")
+        if not child.complete():
+            status = child.kill()
+            how = (f"was killed by {_signal_name(os.WTERMSIG(status))}" if os.WIFSIGNALED(status)
+                   else f"exited with code {os.WEXITSTATUS(status)}")
+            return LoadError(pack, where, 0, f"importing it ended its process: the process {how}")
+        message = child.message()
+        if message.get("memory"):
+            return LoadError(pack, where, 0, "importing it ran out of memory")
+        found = message["value"]
+        if found is None:
+            return None
+        return LoadError(str(found["pack"]), str(found["file"]), int(found["line"]), str(found["message"]))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        return LoadError(pack, where, 0, f"importing it sent back an unreadable answer: {exc!r}")
+    finally:
+        child.close()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where: str, timeout: float,
+                 forget: Callable[[], None] = lambda: None) -> _Contents:
+    """Probe the module in a child, then import it here under guard: every BaseException, and an import that runs
+    out of time, becomes a LoadError placed at its file and line."""
+    problem = _probe(pack, importer, roots, where, timeout)
+    if problem is not None:
+        return _Contents((), (), (problem,))
+    found: list[_Contents] = []
+    with _silenced():
+        raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
+    if raised is not None:
+        forget()
+        return _Contents((), (), (_located(pack, raised, roots),))
+    return found[0]
+
+
+def _claim_files(directory: Path) -> list[Path]:
+    """The claim modules of a directory: regular files (symbolic links to them included) named *.py, not starting
+    with "." (editors' lock and backup files) or "_" (helper modules). Nothing else is opened."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        raise UsageError(f"--claims {directory}: cannot list it: {exc.strerror or exc}") from None
+    files = []
+    for entry in entries:
+        if entry.name.startswith((".", "_")) or not entry.name.endswith(".py"):
             continue
-        out.append(dataclasses.replace(item, pack=pack))
-    return out, errors
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError:  # a dangling link
+            continue
+        if stat.S_ISREG(mode):
+            files.append(Path(entry.path))
+    return files
 
 
-def _load_path(directory: Path) -> tuple[list[tuple[str, object]], list[LoadError]]:
+def _read_source(path: Path) -> bytes:
+    """The file's bytes, read without blocking on anything that is not a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return fh.read()
+
+
+def _load_path(directory: Path, timeout: float) -> list[_Contents]:
     if not directory.is_dir():
         raise UsageError(f"--claims {directory}: not a directory of claim modules")
-    modules, errors = [], []
+    loaded = []
     # claim modules may import helper modules beside them (names starting with _ are not claim modules)
     if str(directory.resolve()) not in sys.path:
         sys.path.insert(0, str(directory.resolve()))
-    for path in sorted(directory.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path in _claim_files(directory):
         pack = f"{directory.name}/{path.stem}"
         name = f"proofs_pack_{directory.name}_{path.stem}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
-        except Exception as exc:  # noqa: BLE001 - reported with its location; the other modules still load
-            del sys.modules[name]
-            errors.append(_located(pack, exc, [path]))
+            code = compile(_read_source(path), str(path), "exec", dont_inherit=True)
+        except OSError as exc:
+            loaded.append(_Contents((), (), (LoadError(pack, str(path), 0, f"cannot read the file: {exc.strerror or exc}"),)))
             continue
-        modules.append((pack, module))
-    return modules, errors
+        except (SyntaxError, ValueError) as exc:
+            loaded.append(_Contents((), (), (_located(pack, exc, [path]),)))
+            continue
+
+        def importer(name=name, path=path, code=code):
+            module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path))
+            sys.modules[name] = module
+            exec(code, module.__dict__)
+            return module
+
+        loaded.append(_load_module(pack, importer, [path], str(path), timeout, lambda name=name: sys.modules.pop(name, None)))
+    return loaded
 
 
 def _entry_point_root(ep) -> list[Path]:
@@ -165,14 +373,36 @@ def _entry_point_root(ep) -> list[Path]:
     return [origin.parent] if spec.submodule_search_locations else [origin]
 
 
-def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
+def _erratum_errors(claims: Sequence[Claim]) -> list[LoadError]:
+    """An erratum must name, as its correction, another claim that is loaded."""
+    ids = {c.id for c in claims}
+    errors = []
+    for c in claims:
+        if c.erratum is None:
+            continue
+        target = c.erratum.corrected_by
+        if not isinstance(target, str):
+            problem = f"the erratum's corrected_by must be a claim id, got {target!r}"
+        elif target == c.id:
+            problem = f"{c.id} names itself as its correction; name the corrected claim that stands beside it"
+        elif target not in ids:
+            problem = f"corrected by {target}, which is not a loaded claim{_closest(target, ids)}"
+        else:
+            continue
+        errors.append(LoadError(c.pack, c.file, c.line, problem))
+    return errors
+
+
+def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Optional[float] = None) -> Catalogue:
     """Load the installed packs (the seed pack included) and the claim modules under `paths`.
 
-    A pack that cannot be loaded, a claim that is malformed and a repeated id become LoadErrors in the
-    catalogue, each placed at its file and line; everything else still loads.
+    A pack that cannot be loaded, a claim that is malformed, a repeated id and an erratum whose correction is not
+    loaded become LoadErrors in the catalogue, each placed at its file and line; everything else still loads.
+    Each module is imported first in a child process and only then here, both under guard and within `timeout`
+    seconds (LOAD_TIMEOUT by default): no pack can end, stop or hang the checker while it loads.
     """
-    sources: list[tuple[str, object]] = []
-    errors: list[LoadError] = []
+    timeout = LOAD_TIMEOUT if timeout is None else timeout
+    contents: list[_Contents] = []
     roots: list[Path] = [Path(p) for p in paths]
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
@@ -181,28 +411,24 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True) -> Catalogue:
         for ep in found:
             root = _entry_point_root(ep)
             roots.extend(root)
-            try:
-                sources.append((ep.name, ep.load()))
-            except Exception as exc:  # noqa: BLE001 - reported with the pack's name and location
-                errors.append(_located(ep.name, exc, root))
+            contents.append(_load_module(ep.name, ep.load, root, str(root[0]) if root else ep.value, timeout))
     for path in paths:
-        loaded, failed = _load_path(Path(path))
-        sources.extend(loaded)
-        errors.extend(failed)
+        contents.extend(_load_path(Path(path), timeout))
     claims: list[Claim] = []
+    errors: list[LoadError] = []
     seen: dict[str, Claim] = {}
     preload: dict[str, None] = {}
-    for pack, module in sources:
-        preload.update(dict.fromkeys(getattr(module, "PRELOAD", ())))
-        found_claims, problems = _pack_claims(pack, module)
-        errors.extend(problems)
-        for c in found_claims:
+    for part in contents:
+        preload.update(dict.fromkeys(part.preload))
+        errors.extend(part.errors)
+        for c in part.claims:
             if c.id in seen:
-                errors.append(LoadError(pack, c.file, c.line,
+                errors.append(LoadError(c.pack, c.file, c.line,
                                         f"duplicate claim id {c.id!r}: defined at {seen[c.id].location} and at {c.location}"))
                 continue
             seen[c.id] = c
             claims.append(c)
+    errors.extend(_erratum_errors(claims))
     return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)))
 
 

@@ -1,0 +1,3 @@
+"""Hostile pack module: raises GeneratorExit while it is imported."""
+
+raise GeneratorExit("closing")

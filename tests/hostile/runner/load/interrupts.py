@@ -1,0 +1,3 @@
+"""Hostile pack module: raises KeyboardInterrupt while it is imported."""
+
+raise KeyboardInterrupt
