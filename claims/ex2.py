@@ -10,8 +10,9 @@ from typing import Iterable, Mapping, Optional, Sequence
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import corroborated, exhausted, existence, validity
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
+from proofs.claims.witness import bits, exactly, member, rational, read, record
+from proofs.interpret import annotated, corroborated, disagreement, exhausted, existence, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.linear import Constraint, feasible
 from proofs.solvers.smt import SmtAnswer, prove, solve
@@ -21,6 +22,8 @@ NAMES = ("w1", "w2", "b2", "w3", "b3")
 SHEET = {"w1": -1, "w2": 1, "b2": Fraction(1, 2), "w3": -1, "b3": 1}
 # Sequences of length <= this seed the synthesis; counterexamples of any length are added as found.
 SEED_LENGTH = 3
+# Every input sequence up to this length is also enumerated by ex2.weights.all_sequences.
+ENUMERATE_TO = 10
 
 ASSUMPTIONS = (
     "weights and biases range over all real numbers",
@@ -90,10 +93,14 @@ def first_violation(w: Mapping, h0=0) -> Optional[list[int]]:
     return explore(w, h0)[0]
 
 
+# Real weights and biases, exactly.
+WEIGHTS = record(**{n: rational() for n in NAMES})
+
+
 def _replay_sequence(witness, *, weights, h0=0, **_):
-    expect(witness, weights=_weights(weights))
-    xs = [int(c) for c in witness["inputs"]]
-    got, want = run(witness["weights"], xs, h0), behaviour(xs)
+    w = read(witness, weights=exactly(_weights(weights)), inputs=bits(nonempty=True))
+    xs = w["inputs"]
+    got, want = run(w["weights"], xs, h0), behaviour(xs)
     return Replay(got == want, {"network": [str(v) for v in got], "behaviour": _bits(want)})
 
 
@@ -191,9 +198,9 @@ def _differs(name: str, value) -> list[list[Constraint]]:
 # ex2.weights: the solution's weights
 
 def _replay_stated(witness, *, weights, inputs, outputs):
-    expect(witness, weights=_weights(weights), inputs=inputs, stated=outputs)
-    got = run(witness["weights"], [int(c) for c in witness["inputs"]])
-    return Replay([str(v) for v in got] == list(witness["stated"]), {"network": [str(v) for v in got], "stated": witness["stated"]})
+    w = read(witness, weights=exactly(_weights(weights)), inputs=exactly(inputs), stated=exactly(outputs))
+    got = run(w["weights"], [int(c) for c in w["inputs"]])
+    return Replay([str(v) for v in got] == list(w["stated"]), {"network": [str(v) for v in got], "stated": w["stated"]})
 
 
 @claim(
@@ -234,9 +241,10 @@ def example_sequence(weights, inputs, outputs) -> Outcome:
     asserts="it initially outputs 1, but as soon as it gets an input of 0 it outputs 0 for all subsequent steps",
     formal="for all n >= 1 and x in {0,1}^n: y_t = prod_{s <= t} x_s for t = 1..n. Proof by induction: the set I of "
            "joint states (h, p) reachable from (0, 1) contains the start, is closed under every input, and every "
-           "transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length 10 enumerated",
+           f"transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length {ENUMERATE_TO} "
+           "enumerated",
     requires=Verdict.PROVED,
-    params={"weights": SHEET, "h0": 0, "enumerate_to": 10},
+    params={"weights": SHEET, "h0": 0, "enumerate_to": ENUMERATE_TO},
     assumptions=ASSUMPTIONS,
     perturbations=(
         Perturbation("b2_zero", {"weights": {**SHEET, "b2": 0}}, "b2 = 0 (f(0) = 0 keeps h at 0)"),
@@ -259,7 +267,7 @@ def all_sequences(weights, h0, enumerate_to) -> Outcome:
     witness = lambda _: {"weights": w, "inputs": _bits(bad or [])}  # noqa: E731
     line1 = validity(answer, evidence=evidence, counterexample=witness)
     if (line1.verdict is Verdict.REFUTED) != (bad is not None):
-        return Outcome(Verdict.ERROR, "z3", evidence, reason="z3 and the reachability search disagree")
+        return disagreement("z3", evidence, "z3 and the reachability search disagree")
 
     def sequences():
         """Depth-first over every sequence up to the length, carrying the hidden state: one step per sequence.
@@ -284,7 +292,7 @@ def _weights_witness(model: Mapping) -> dict:
 
 def _replay_valid_weights(witness, *, h0=0, **_):
     """Do the weights reproduce the behaviour at every length, and the sheet's example in particular?"""
-    w = witness["weights"]
+    w = read(witness, weights=WEIGHTS)["weights"]
     bad = first_violation(w, h0)
     example = run(w, [1, 1, 1, 0, 1, 0, 1], h0)
     return Replay(bad is None and example == behaviour([1, 1, 1, 0, 1, 0, 1]),
@@ -293,8 +301,8 @@ def _replay_valid_weights(witness, *, h0=0, **_):
 
 def _replay_no_weights(witness, *, fixed, h0=0, **_):
     """Independent decision by the 16 transition tables: which could weights with the fixed values realise?"""
-    expect(witness, fixed=fixed)
-    tables = table_decision({n: Fraction(v) for n, v in witness["fixed"].items()}, h0)
+    w = read(witness, fixed=exactly(fixed))
+    tables = table_decision({n: Fraction(v) for n, v in w["fixed"].items()}, h0)
     return Replay(bool(tables), {"realisable transition tables g(0,0)g(0,1)g(1,0)g(1,1)": tables or "none"})
 
 
@@ -310,7 +318,7 @@ def _replay_synthesis(witness, **params):
               "z3 finds them from the behaviour alone.",
     asserts="a set of weights and biases this network could be using exists (more than one correct answer)",
     formal="exists (w1, w2, b2, w3, b3) in R^5 such that for all n and x in {0,1}^n the outputs equal prod_{s<=t} x_s; "
-           "z3 solves the constraints of every sequence up to length 3 plus any counterexample found, and each model "
+           f"z3 solves the constraints of every sequence up to length {SEED_LENGTH} plus any counterexample found, and each model "
            "is checked at every length by the joint-automaton search",
     requires=Verdict.PROVED,
     params={"fixed": {}, "h0": 0},
@@ -334,10 +342,8 @@ def _g(W, x: int, h: int) -> z3.BoolRef:
 
 def _replay_condition(witness, *, conditions, h0=0, **_):
     """Weights that reproduce the behaviour at every length yet break the stated condition."""
-    w = _weights(witness["weights"])
-    x, h, value = (int(v) for v in witness["condition"])
-    if (x, h, value) not in {tuple(c) for c in conditions}:
-        raise ForgedWitness(f"condition {witness['condition']} is not one the claim states")
+    read_ = read(witness, weights=WEIGHTS, condition=member([list(c) for c in conditions]))
+    w, (x, h, value) = read_["weights"], read_["condition"]
     valid = first_violation(w, h0) is None
     actual = step(w, x, h)
     return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"g({x},{h})": actual, "stated": value})
@@ -356,9 +362,9 @@ def _conditions_check(conditions, h0, build, breaking_tables, describe) -> Outco
     breaking = {describe(c): breaking_tables(c) for c in conditions}
     evidence = {"conditions": answers, "realisable_tables": table_decision({}, h0), "tables_breaking_a_condition": breaking}
     if any(breaking.values()):
-        return Outcome(Verdict.ERROR, "z3 + tables", evidence, reason="z3 and the table decision disagree")
-    return Outcome(Verdict.PROVED, "z3 + tables", evidence,
-                   reason="each negated condition is unsatisfiable, and every realisable transition table satisfies them all")
+        return disagreement("z3 + tables", evidence, "z3 and the table decision disagree")
+    # every negated condition was unsatisfiable (the loop returns at the first that is not): the last answer proves it
+    return annotated(validity(answer, evidence=evidence), method="z3 + tables")
 
 
 HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
@@ -393,10 +399,8 @@ def hidden_forced(conditions, h0) -> Outcome:
 
 
 def _replay_output_condition(witness, *, conditions, h0=0, **_):
-    w = _weights(witness["weights"])
-    h, value = (int(v) for v in witness["condition"])
-    if (h, value) not in {tuple(c) for c in conditions}:
-        raise ForgedWitness(f"condition {witness['condition']} is not one the claim states")
+    read_ = read(witness, weights=WEIGHTS, condition=member([list(c) for c in conditions]))
+    w, (h, value) = read_["weights"], read_["condition"]
     valid = first_violation(w, h0) is None
     actual = w["w3"] * h + w["b3"]
     return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"k({h})": actual, "stated": value})
@@ -439,18 +443,15 @@ def _replay_nonunique(witness, *, varied, reference, h0=0, **_):
     """Existence: each alternative reproduces the behaviour and differs from the reference in its parameter.
     Non-existence: for the parameter named, the table decision finds no realisable weights with another value."""
     if "alternatives" in witness:
-        if set(witness["alternatives"]) != set(varied):
-            raise ForgedWitness(f"alternatives for {sorted(witness['alternatives'])}, the claim varies {sorted(varied)}")
+        alternatives = read(witness, alternatives=record(**{name: WEIGHTS for name in varied}))["alternatives"]
         sides, ok = {}, True
-        for name, w in witness["alternatives"].items():
+        for name, w in alternatives.items():
             valid = first_violation(w, h0) is None
             differs = Fraction(w[name]) != Fraction(reference[name])
             sides[name] = f"{w[name]} (reproduces behaviour: {valid})"
             ok = ok and valid and differs
         return Replay(ok, sides)
-    name = witness["forced"]
-    if name not in varied:
-        raise ForgedWitness(f"{name} is not a parameter the claim varies")
+    name = read(witness, forced=member(varied), value=rational())["forced"]
     expect(witness, value=reference[name])
     tables = [t for alt in _differs(name, reference[name]) for t in table_decision({}, h0, extra=alt)]
     return Replay(bool(tables), {f"tables realisable with {name} != {reference[name]}": tables or "none"})
@@ -465,8 +466,8 @@ def _nonunique_check(varied, reference, h0) -> Outcome:
             alternatives[name] = _weights_witness(answer.model)
             continue
         return existence(answer, evidence={"answers": answers}, certificate={"forced": name, "value": reference[name]})
-    return Outcome(Verdict.PROVED, "z3", {"answers": answers}, witness={"alternatives": alternatives},
-                   reason="z3 found other valid weights for each parameter")
+    # z3 found valid weights for every parameter (the loop returns at the first it does not): the last answer proves it
+    return existence(answer, evidence={"answers": answers}, witness=lambda _: {"alternatives": alternatives})
 
 
 NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "

@@ -8,8 +8,10 @@ import sympy
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import corroborated, validity
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import exactly, integer, member, rational, read
+from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided, validity
+from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.smt import prove
 
 Z = sympy.Symbol("z", real=True)
@@ -94,10 +96,11 @@ def _instance_gap(formula, residual, T, t, point):
 def _replay_recurrence(witness, *, formula, residual, **_):
     """Forward-mode (dual number) differentiation of the plain network, independent of sympy.diff; exp(0) = 1 keeps
     every value exact at x = 0, and other points are compared with certified numerical evaluation."""
-    T, t = int(witness["T"]), int(witness["t"])
-    if not (1 <= t < T <= 3):
+    read_ = read(witness, T=integer(2, 3), t=integer(1, 2), x=rational(), w=rational(), v=rational())
+    T, t = read_["T"], read_["t"]
+    if not t < T:
         raise ForgedWitness("the check's counterexamples unroll at most 3 steps, with 1 <= t < T")
-    x, w, v = (sympy.Rational(str(witness[k])) for k in ("x", "w", "v"))
+    x, w, v = (sympy.Rational(read_[k].numerator, read_[k].denominator) for k in ("x", "w", "v"))
     u = sympy.Integer(1)
     sig = lambda z: 1 / (1 + sympy.exp(-z))  # noqa: E731
 
@@ -127,14 +130,15 @@ def _recurrence_check(formula, residual) -> Outcome:
     diff, lhs = _general_identity(formula, residual)
     evidence = {"dl/dh^(t) = d/dh G(h^(t+1))": lhs, "lhs - stated": str(diff)}
     if diff == 0:
-        line1 = Outcome(Verdict.PROVED, "sympy", evidence, reason="chain rule identity for undefined G and phi: every T, every t < T")
+        line1 = identity(IdentityAnswer(True, str(diff)), evidence={**evidence, "scope": "chain rule identity for undefined G and phi: every T, every t < T"})
     else:
         for point in [(0, 1, 2, 1), (1, 1, 2, 1), (2, 1, Fraction(1, 2), 1)]:
             true, stated = _instance_gap(formula, residual, 2, 1, [sympy.Rational(str(p)) for p in point])
             if (true - stated).is_zero is False:
                 witness = {"T": 2, "t": 1, "x": point[0], "w": point[2], "v": point[3]}
-                return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="the stated recurrence differs from the derivative")
-        return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="the identity failed symbolically but no exact point was found")
+                return computed(False, method="sympy", evidence=evidence, witness=witness,
+                                failure="the stated recurrence differs from the derivative")
+        return undecided("sympy", evidence, "the identity failed symbolically but no exact point was found")
     instances, checked = {}, 0
     x, u, w, v = sympy.symbols("x u w v", real=True)
     f = sympy.Function("phi")
@@ -153,9 +157,9 @@ def _recurrence_check(formula, residual) -> Outcome:
             instances[f"T={T},t={t}"] = ok
             checked += 1
             if not ok:
-                return Outcome(Verdict.ERROR, "sympy", {**evidence, "instances": instances}, reason="general identity and instance disagree")
-    line2 = Outcome(Verdict.PROVED, "sympy", {"unrolled_instances": instances},
-                    reason=f"{checked} unrolled networks (T = 2..4, every t < T), undefined phi and loss")
+                return disagreement("sympy", {**evidence, "instances": instances}, "general identity and instance disagree")
+    line2 = identity(IdentityAnswer(True, "0"), evidence={"unrolled_instances": instances,
+                                                         "scope": f"{checked} unrolled networks (T = 2..4, every t < T), undefined phi and loss"})
     return corroborated(line1, line2)
 
 
@@ -220,7 +224,7 @@ def residual_recurrence(formula, residual) -> Outcome:
 
 def _checked(witness, value, stated, label) -> Replay:
     """The value computed by hand (exact) against the stated one; the witness must carry that same value."""
-    expect(witness, computed=str(value))
+    read(witness, computed=exactly(str(value)))
     return Replay(value == stated, {label: str(value), "stated": str(stated)})
 
 
@@ -243,9 +247,8 @@ def zero_input_states(shift, stated) -> Outcome:
     w = sympy.Symbol("w", real=True)
     step = sympy.simplify(phi(w * value, shift) - value)
     evidence = {"phi(0)": str(value), "phi(w * phi(0)) - phi(0)": str(step)}
-    if value == stated and step == 0:
-        return Outcome(Verdict.PROVED, "sympy", evidence, reason="phi(0) = 0, so every step maps 0 to 0, for every w")
-    return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"computed": str(value)}, reason="phi(0) is not 0")
+    return computed(bool(value == stated and step == 0), method="sympy", evidence=evidence, witness={"computed": str(value)},
+                    reason="phi(0) = 0, so every step maps 0 to 0, for every w", failure="phi(0) is not 0")
 
 
 @claim(
@@ -265,13 +268,12 @@ def zero_input_states(shift, stated) -> Outcome:
 def phi_prime_zero(stated) -> Outcome:
     value = sympy.simplify(dphi(sympy.Integer(0)))
     evidence = {"phi'(z)": str(sympy.simplify(dphi(Z))), "phi'(0)": str(value)}
-    if value == stated:
-        return Outcome(Verdict.PROVED, "sympy", evidence, reason="exact derivative at 0")
-    return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"computed": str(value)}, reason="a different value")
+    return computed(bool(value == stated), method="sympy", evidence=evidence, witness={"computed": str(value)},
+                    reason="exact derivative at 0", failure="a different value")
 
 
 def _replay_alpha(witness, *, alpha, **_):
-    expect(witness, alpha=alpha)
+    read(witness, alpha=exactly(alpha))
     factor = sympy.Rational(1, 4) * sympy.Rational(str(alpha))
     return Replay(factor == 1, {"phi'(0) * alpha": str(factor)})
 
@@ -294,9 +296,8 @@ def alpha(alpha) -> Outcome:
     w = sympy.Symbol("w", real=True)
     solutions = sympy.solveset(sympy.Eq(dphi(sympy.Integer(0)) * w, 1), w, sympy.S.Reals)
     evidence = {"solutions of phi'(0) w = 1": str(solutions)}
-    if solutions == sympy.FiniteSet(alpha):
-        return Outcome(Verdict.PROVED, "sympy", evidence, reason="unique solution")
-    return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"alpha": alpha}, reason="alpha does not solve phi'(0) w = 1")
+    return computed(bool(solutions == sympy.FiniteSet(alpha)), method="sympy", evidence=evidence, witness={"alpha": alpha},
+                    reason="unique solution", failure="alpha does not solve phi'(0) w = 1")
 
 
 def _magnitudes(factor, ws, steps=20) -> dict:
@@ -305,10 +306,10 @@ def _magnitudes(factor, ws, steps=20) -> dict:
 
 def _replay_regime(witness, *, residual, **_):
     """The per-step factor r at x = 0 and |r|^k for k = 1..20, exactly: which regime w is really in."""
-    w = Fraction(str(witness["w"]))
+    read_ = read(witness, w=rational(), claimed=member(("vanishes", "explodes", "neither")))
+    w, claimed = read_["w"], read_["claimed"]
     r = w / 4 + (1 if residual else 0)
     regime = "vanishes" if abs(r) < 1 else "explodes" if abs(r) > 1 else "neither"
-    claimed = witness["claimed"]
     return Replay(regime == claimed, {"r = phi'(0) w" + (" + 1" if residual else ""): r, "|r|^20": abs(r) ** 20,
                                       "regime": regime, "claimed": claimed})
 
@@ -325,7 +326,8 @@ def _regime_check(below: str, above: str, alpha, residual=False, plot_ws=()) -> 
         answer = prove(z3.Implies(cond, regime[claimed]), [w])
         if answer.answer != "unsat":
             return validity(answer, evidence={"side": side}, counterexample=lambda m, c=claimed: {"w": m["w"], "claimed": c})
-    return Outcome(Verdict.PROVED, "z3", _regimes(residual, plot_ws), reason="both sides proved for every real w")
+    # both sides unsatisfiable (the loop returns at the first that is not): the last answer proves the claim
+    return annotated(validity(answer, evidence={"sides": "below and above"}), **_regimes(residual, plot_ws))
 
 
 def _regimes(residual: bool, plot_ws) -> dict:
@@ -369,7 +371,7 @@ def vanish_explode(below, above, alpha, residual) -> Outcome:
 
 
 def _replay_interval(witness, *, bound, **_):
-    w = Fraction(str(witness["w"]))
+    w = read(witness, w=rational())["w"]
     r = abs(w / 4)
     regime = "vanishes" if r < 1 else "explodes" if r > 1 else "neither"
     predicted = "vanishes" if abs(w) < bound else "explodes" if abs(w) > bound else "neither"
@@ -401,16 +403,15 @@ def vanish_explode_corrected(bound) -> Outcome:
     b = z3.RealVal(str(bound))
     statement = z3.And((r < 1) == (aw < b), (r > 1) == (aw > b), (r == 1) == (aw == b))
     answer = prove(statement, [w])
-    if answer.answer != "unsat":
-        return validity(answer)
-    return Outcome(Verdict.PROVED, "z3 + sympy", _regimes(False, (-5, -4, -3, 3, 4, 5)),
-                   reason="regimes proved equivalent to |w| against the bound")
+    return annotated(validity(answer), method="z3 + sympy", **_regimes(False, (-5, -4, -3, 3, 4, 5)))
 
 
 def _replay_stable(witness, *, w_setting, **_):
-    z, w = Fraction(str(witness["z"])), Fraction(str(w_setting))
-    factor = Fraction(1, 4) * w + 1 if z == 0 else None
-    return Replay(factor == 1, {"phi'(0) w + 1": factor})
+    """phi'(z) w + 1 at the witness's real z, exactly: sigma(z)(1 - sigma(z)) w + 1."""
+    z = read(witness, z=rational())["z"]
+    s = 1 / (1 + sympy.exp(-sympy.Rational(z.numerator, z.denominator)))
+    factor = s * (1 - s) * sympy.Rational(str(w_setting)) + 1
+    return Replay(bool(sympy.simplify(factor - 1) == 0), {f"phi'({z}) w + 1": str(factor)})
 
 
 @claim(
@@ -429,14 +430,14 @@ def _replay_stable(witness, *, w_setting, **_):
 )
 def stable_setting(w_setting) -> Outcome:
     factor = sympy.simplify(dphi(Z) * w_setting + 1)
-    if factor == 1:
-        return Outcome(Verdict.PROVED, "sympy", {"factor": str(factor)}, reason="the factor is identically 1")
-    return Outcome(Verdict.REFUTED, "sympy", {"factor": str(factor)}, witness={"z": 0},
-                   reason="the factor differs from 1 at z = 0")
+    at_zero = sympy.simplify(factor.subs(Z, 0) - 1)
+    answer = IdentityAnswer(True, "0") if factor == 1 else IdentityAnswer(False, str(factor - 1), {"z": 0}) if at_zero != 0 \
+        else IdentityAnswer(None, str(factor - 1))
+    return identity(answer, evidence={"factor": str(factor)})
 
 
 def _replay_set(witness, *, stable, **_):
-    w = Fraction(str(witness["w"]))
+    w = read(witness, w=rational())["w"]
     r = w / 4 + 1
     in_set = w in {Fraction(str(v)) for v in stable}
     return Replay((abs(r) == 1) == in_set, {"1 + w/4": r, "|1 + w/4| = 1": abs(r) == 1, "w in the stated set": in_set})
@@ -460,9 +461,7 @@ def stable_set(stable) -> Outcome:
     r = w / 4 + 1
     member = z3.Or(*[w == z3.RealVal(str(v)) for v in stable])
     answer = prove((z3.If(r >= 0, r, -r) == 1) == member, [w])
-    if answer.answer != "unsat":
-        return validity(answer)
-    return Outcome(Verdict.PROVED, "z3 + sympy", _regimes(True, (-9, -8, -7, -1, 0, 1)), reason="the stable set is exactly as stated")
+    return annotated(validity(answer), method="z3 + sympy", **_regimes(True, (-9, -8, -7, -1, 0, 1)))
 
 
 CLAIMS = (

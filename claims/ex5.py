@@ -10,8 +10,9 @@ import sympy
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import corroborated, disagreement, exhausted, identity, sampled, validity
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import BIT, exactly, listof, rational, read
+from proofs.interpret import computed, corroborated, disagreement, exhausted, identity, sampled, undecided, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.sampling import sample
 from proofs.solvers.smt import prove
@@ -146,10 +147,21 @@ def _network_Ds(Ws, cs, h):
     return Ds
 
 
+def _network(witness, steps=None):
+    """A network witness: n x n weights W_k and biases c_k for each step, h_t and g = dl/dh_T of size n, exactly."""
+    w = read(witness, W=listof(listof(listof(rational())), steps, nonempty=True), c=listof(listof(rational()), steps, nonempty=True),
+             h=listof(rational(), nonempty=True), g=listof(rational(), nonempty=True))
+    n = len(w["h"])
+    shapes = [len(w["g"]) == n, len(w["c"]) == len(w["W"]), all(len(c) == n for c in w["c"]),
+              all(len(W) == n and all(len(row) == n for row in W) for W in w["W"])]
+    if not all(shapes):
+        raise ForgedWitness(f"the network's sizes do not agree: every W must be {n} x {n}, every c and g of size {n}, "
+                            "one c per W")
+    return w["W"], w["c"], w["h"], w["g"]
+
+
 def _replay_formula(witness, *, formula, **_):
-    Ws = [[[Fraction(v) for v in row] for row in W] for W in witness["W"]]
-    cs = [[Fraction(v) for v in c] for c in witness["c"]]
-    h, g = [Fraction(v) for v in witness["h"]], [Fraction(v) for v in witness["g"]]
+    Ws, cs, h, g = _network(witness)
     true = true_gradient(Ws, cs, h, g)
     Ds = _network_Ds(Ws, cs, h)
     stated = FORMULAS[formula](_mat([[v] for v in g]), [_mat(W) for W in Ws], Ds)
@@ -162,9 +174,9 @@ def _formula_check(formula: str) -> Outcome:
     evidence = {"true_component_m": true, "summand_difference": str(diff)}
     if diff != 0:
         witness = {"W": [[[0, 1], [Fraction(1, 3), Fraction(1, 2)]]], "c": [[1, Fraction(-3, 4)]], "h": [Fraction(1, 2), Fraction(1, 3)], "g": [1, 2]}
-        return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="one step already differs for every n")
-    line1 = Outcome(Verdict.PROVED, "sympy", evidence,
-                    reason="one-step identity for symbolic n; the product follows by induction on T - t")
+        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="one step already differs for every n")
+    line1 = identity(IdentityAnswer(True, str(diff)),
+                     evidence={**evidence, "scope": "one-step identity for symbolic n; the product follows by induction on T - t"})
     instances = {f"n={n},steps={k}": _instance(n, k, formula) for n, k in ((2, 2), (2, 3), (3, 2), (3, 3))}
     if not all(instances.values()):
         bad = next(k for k, ok in instances.items() if not ok)
@@ -173,10 +185,10 @@ def _formula_check(formula: str) -> Outcome:
         witness = {"W": [[[rng.randint(-2, 2) for _ in range(n)] for _ in range(n)] for _ in range(steps)],
                    "c": [[Fraction(rng.randint(-2, 2), 3) for _ in range(n)] for _ in range(steps)],
                    "h": [Fraction(rng.randint(-2, 2), 2) for _ in range(n)], "g": [rng.randint(-2, 2) or 1 for _ in range(n)]}
-        return Outcome(Verdict.REFUTED, "sympy", {**evidence, "instances": instances}, witness=witness,
-                       reason=f"the formula differs from the derivative ({bad})")
-    return corroborated(line1, Outcome(Verdict.PROVED, "sympy", {"instances": instances},
-                                  reason="explicit symbolic networks: hidden sizes 2 and 3, two and three steps"))
+        return computed(False, method="sympy", evidence={**evidence, "instances": instances}, witness=witness,
+                        failure=f"the formula differs from the derivative ({bad})")
+    return corroborated(line1, identity(IdentityAnswer(True, "0"), evidence={
+        "instances": instances, "scope": "explicit symbolic networks: hidden sizes 2 and 3, two and three steps"}))
 
 
 @claim(
@@ -293,9 +305,8 @@ def _vec_sq(v):
 
 def _replay_bound(witness, *, factor, **_):
     """The true gradient's norm against the bound built from the stated per-step factor, exactly."""
-    W = [[Fraction(v) for v in row] for row in witness["W"][0]]
-    c = [Fraction(v) for v in witness["c"][0]]
-    h, g = [Fraction(v) for v in witness["h"]], [Fraction(v) for v in witness["g"]]
+    Ws, cs, h, g = _network(witness, steps=1)
+    W, c = Ws[0], cs[0]
     true = true_gradient([W], [c], h, g)
     D = [[Fraction(str(v)) for v in row] for row in _network_Ds([W], [c], h)[0].tolist()]
     M = _factor(factor, W, D)
@@ -358,7 +369,7 @@ def _bound_search(factor: str) -> Outcome:
 def norm_bound(factor) -> Outcome:
     outcome = _bound_search(factor)
     if outcome.verdict is Verdict.EXHAUSTED:
-        return Outcome(Verdict.UNKNOWN, outcome.method, outcome.evidence, reason="no counterexample among the small networks searched")
+        return undecided(outcome.method, outcome.evidence, "no counterexample among the small networks searched")
     return outcome
 
 
@@ -372,13 +383,21 @@ def _norm_chain(length: int):
 
 
 def _replay_chain(witness, **_):
-    g = [Fraction(witness[f"g{k}"]) for k in range(len([k for k in witness if k.startswith("g")]))]
-    M = [Fraction(witness[f"M{k}"]) for k in range(len(g) - 1)]
+    length = len([k for k in witness if str(k).startswith("M")])
+    if length < 1:
+        raise ForgedWitness("a chain of norms has at least one step")
+    values = read(witness, **{f"g{k}": rational(0) for k in range(length + 1)}, **{f"M{k}": rational(0) for k in range(length)})
+    g = [values[f"g{k}"] for k in range(length + 1)]
+    M = [values[f"M{k}"] for k in range(length)]
     premises = all(g[k] <= g[k + 1] * M[k] for k in range(len(M))) and all(v >= 0 for v in g + M)
     prod = Fraction(1)
     for m in M:
         prod *= m
     return Replay(not premises or g[0] <= g[-1] * prod, {"||g_t||": g[0], "||g_T|| prod": g[-1] * prod})
+
+
+# Chains of this many steps are proved directly before the induction step extends them to every length.
+NORM_CHAIN_STEPS = 3
 
 
 @claim(
@@ -390,11 +409,11 @@ def _replay_chain(witness, **_):
     statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||W_k^T D_{k+1}|| for the true gradient.",
     asserts="(corrected) the norm bound with the true per-step factors",
     formal="from dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} (ex5.a.gradient_product_corrected) and ||A v|| <= ||A|| ||v||: "
-           "the chain of inequalities for 1..3 steps (z3, norms as non-negative reals) and the induction step "
+           f"the chain of inequalities for 1..{NORM_CHAIN_STEPS} steps (z3, norms as non-negative reals) and the induction step "
            "that extends it to every number of steps; "
            "the one-step case exhausted over the small networks that refute the printed bound",
     requires=Verdict.PROVED,
-    params={"factor": "W^T D", "steps": 3},
+    params={"factor": "W^T D", "steps": NORM_CHAIN_STEPS},
     assumptions=(*ASSUMPTIONS, LEMMA_MATRIX_VECTOR, "trusts ex5.a.gradient_product_corrected"),
     perturbations=(Perturbation("printed_factor", {"factor": "D W^T"}, "the printed factor D W^T"),),
     replay=lambda witness, *, factor, steps: (_replay_bound if "W" in witness else _replay_chain)(witness, factor=factor),
@@ -486,7 +505,11 @@ def _lemma_holds(lemma, factor, s) -> tuple[bool, dict]:
 
 
 def _replay_lemma(witness, *, lemma, factor, **_):
-    sample_ = {k: ([Fraction(x) for x in v] if k == "v" else [[Fraction(x) for x in row] for row in v]) for k, v in witness.items()}
+    matrix, vector = listof(listof(rational()), nonempty=True), listof(rational(), nonempty=True)
+    sample_ = read(witness, **{k: vector if k == "v" else matrix for k in _LEMMA_FIELDS[lemma]})
+    n = len(sample_["A"])
+    if any(len(v) != n or any(isinstance(row, list) and len(row) != n for row in v) for v in sample_.values()):
+        raise ForgedWitness(f"a {lemma} sample holds square matrices and vectors of one size")
     ok, sides = _lemma_holds(lemma, factor, sample_)
     return Replay(ok, sides)
 
@@ -532,7 +555,11 @@ lemma_orthogonal = _lemma_claim(
 
 
 def _replay_orthogonal(witness, *, scale, **_):
-    c, s_ = Fraction(witness["c"]), Fraction(witness["s"])
+    w = read(witness, c=rational(), s=rational(), d=listof(rational(), 2))
+    c, s_ = w["c"], w["s"]
+    if c * c + s_ * s_ != 1:
+        raise ForgedWitness(f"c = {c}, s = {s_} do not make a rotation: c^2 + s^2 = {c * c + s_ * s_}, not 1")
+    witness = w
     W = _mat([[c, -s_], [s_, c]]) * Fraction(scale)
     D = sympy.diag(*[Fraction(v) for v in witness["d"]])
     lhs, rhs = op_norm_sq((D * W.T).tolist()), op_norm_sq(D.tolist())
@@ -580,8 +607,8 @@ def orthogonal_simplification(scale) -> Outcome:
         gap = sympy.expand(sympy.expand((M.T * M).charpoly(x).as_expr() - (D.T * D).charpoly(x).as_expr()).subs(s_**2, 1 - c**2))
         evidence[name] = str(gap)
         if gap != 0:
-            return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"c": Fraction(3, 5), "s": Fraction(4, 5), "d": [1, Fraction(1, 2)]},
-                           reason=f"the characteristic polynomials differ for a {name}")
+            return identity(IdentityAnswer(False, str(gap), {"c": Fraction(3, 5), "s": Fraction(4, 5), "d": [1, Fraction(1, 2)]}),
+                            evidence=evidence)
     line1 = identity(IdentityAnswer(True, "0 for the rotation and the reflection"), evidence=evidence)
 
     def draw(rng):
@@ -607,7 +634,7 @@ def orthogonal_simplification(scale) -> Outcome:
 
 
 def _replay_relu_norm(witness, *, killed_norm, **_):
-    d = [Fraction(v) for v in witness["d"]]
+    d = read(witness, d=listof(BIT, nonempty=True))["d"]
     norm_sq = op_norm_sq([[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))])
     stated = killed_norm if not any(d) else 1
     return Replay(norm_sq == stated ** 2, {"||D||^2": str(norm_sq), "stated ||D||": stated})
@@ -657,14 +684,20 @@ def relu_D_norm(killed_norm) -> Outcome:
 
 
 def _replay_relu_bound(witness, *, ratio, **_):
-    if any(v not in (0, 1) for v in witness["d"]):
-        raise ForgedWitness("ReLU derivatives are 0 or 1")
-    Q = cayley_orthogonal([[Fraction(v) for v in row] for row in witness["A"]])
-    n = len(Q)
+    witness = read(witness, A=listof(listof(rational()), nonempty=True), d=listof(BIT, nonempty=True),
+                   g=listof(rational(), nonempty=True))
+    n = len(witness["A"])
+    if any(len(row) != n for row in witness["A"]) or len(witness["d"]) != n or len(witness["g"]) != n:
+        raise ForgedWitness(f"A must be {n} x {n} and d, g of size {n}")
+    Q = cayley_orthogonal(witness["A"])
     D = [[witness["d"][i] if i == j else 0 for j in range(n)] for i in range(n)]
     true = _matvec(_mm(_t(Q), D), [Fraction(v) for v in witness["g"]])
     lhs, rhs = _vec_sq(true), Fraction(ratio) ** 2 * _vec_sq(witness["g"])
     return Replay(lhs <= rhs, {"W^T D g": true, "||W^T D g||^2": lhs, "(ratio ||g||)^2": rhs})
+
+
+# Chains of this many steps are proved directly before the induction step extends them to every length.
+RELU_CHAIN_STEPS = 3
 
 
 @claim(
@@ -673,9 +706,9 @@ def _replay_relu_bound(witness, *, ratio, **_):
     anchors=cites(r"\prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \| = \left\| \frac{\delta l}{\delta h_T} \right\|"),
     statement="With orthogonal W_k and ReLU units, ||dl/dh_t|| <= ||dl/dh_T||: the gradient cannot explode.",
     asserts="||dl/dh_t|| <= ||dl/dh_T|| prod ||D_{k+1}|| = ||dl/dh_T||",
-    formal="each true factor ||W_k^T D_{k+1}|| <= ||W_k^T|| ||D_{k+1}|| <= 1; the chain for 1..6 steps (z3, norms as "
-           "non-negative reals) and the induction step for every further step; one step sampled exactly with "
-           "Cayley-orthogonal W and random ReLU patterns",
+    formal=f"each true factor ||W_k^T D_{{k+1}}|| <= ||W_k^T|| ||D_{{k+1}}|| <= 1; the chain for 1..{RELU_CHAIN_STEPS} steps "
+           "(z3, norms as non-negative reals) and the induction step for every further step; one step sampled exactly "
+           "with Cayley-orthogonal W and random ReLU patterns",
     requires=Verdict.PROVED,
     params={"ratio": 1},
     assumptions=(LEMMA_MATRIX_VECTOR, LEMMA_ORTHOGONAL, LEMMA_DIAGONAL, "trusts ex5.b.norm_bound_corrected and ex5.d.relu_d_norm"),
@@ -691,9 +724,9 @@ def relu_bound(ratio) -> Outcome:
                     evidence={"arithmetic": "exact"}, counterexample=lambda s: s)
     if line2.verdict is not Verdict.NOT_REFUTED:
         return line2
-    # every true factor ||W_k^T D_{k+1}|| is at most ||W_k^T|| ||D_{k+1}|| <= 1 (lemmas); chains of 1..3 steps ...
+    # every true factor ||W_k^T D_{k+1}|| is at most ||W_k^T|| ||D_{k+1}|| <= 1 (lemmas); chains of 1..RELU_CHAIN_STEPS steps ...
     bound = z3.RealVal(str(ratio))
-    for length in range(1, 4):
+    for length in range(1, RELU_CHAIN_STEPS + 1):
         g = [z3.Real(f"g{k}") for k in range(length + 1)]
         M = [z3.Real(f"M{k}") for k in range(length)]
         given = [v >= 0 for v in g + M] + [m <= 1 for m in M] + [g[k] <= g[k + 1] * M[k] for k in range(length)]
@@ -703,7 +736,7 @@ def relu_bound(ratio) -> Outcome:
     # ... and the induction step: ||g_{t+1}|| <= ratio ||g_T|| and ||g_t|| <= ||g_{t+1}|| m with m <= 1 give the same for g_t
     a, b, c, m = z3.Reals("g_t g_t1 g_T m")
     step = prove(a <= bound * c, [a, b, c, m], given=[a >= 0, b >= 0, c >= 0, m >= 0, m <= 1, a <= b * m, b <= bound * c])
-    return corroborated(validity(step, evidence={"chains": "1..3 steps, then the induction step"}), line2)
+    return corroborated(validity(step, evidence={"chains": f"1..{RELU_CHAIN_STEPS} steps, then the induction step"}), line2)
 
 
 def _vanishing_search(patterns):
@@ -719,11 +752,10 @@ def _vanishing_search(patterns):
 
 
 def _replay_vanishing(witness, *, patterns, **_):
-    rows = witness.get("patterns", witness.get("searched", []))
-    if any(v not in (0, 1) for row in rows for v in row):
-        raise ForgedWitness("ReLU patterns hold only 0 and 1")
     if "searched" in witness:
-        expect(witness, searched=[list(p) for p in patterns])
+        witness = read(witness, searched=exactly([list(p) for p in patterns]))
+    else:
+        witness = read(witness, patterns=listof(listof(BIT, 2), 2))
     if "patterns" in witness:
         D1, D2 = (sympy.diag(*d) for d in witness["patterns"])
         g = _mat([[1], [1]])
@@ -753,10 +785,10 @@ def _replay_vanishing(witness, *, patterns, **_):
 def bound_allows_vanishing(patterns) -> Outcome:
     found = _vanishing_search(patterns)
     if not found.holds:
-        return Outcome(Verdict.PROVED, "enumeration", {"searched": found.size}, witness={"patterns": [list(p) for p in found.counterexample]},
-                       reason="a vanishing gradient with no layer fully inactive")
-    return Outcome(Verdict.REFUTED, "enumeration", {"searched": found.size}, witness={"searched": [list(p) for p in patterns]},
-                   reason="no vanishing pair among the patterns")
+        return computed(True, method="enumeration", evidence={"searched": found.size},
+                        witness={"patterns": [list(p) for p in found.counterexample]}, reason="a vanishing gradient with no layer fully inactive")
+    return computed(False, method="enumeration", evidence={"searched": found.size}, witness={"searched": [list(p) for p in patterns]},
+                    failure="no vanishing pair among the patterns")
 
 
 CLAIMS = (

@@ -1,13 +1,23 @@
-"""Witness tampering: every value of every witness and counterexample matters to its replay.
+"""Witness tampering: every value of every witness and counterexample matters to its replay, and no altered
+counterexample refutes a claim that holds.
 
 For each claim and perturbation whose result carries a witness, each value is altered in turn. An alteration
 is rejected when the replay raises (a forged witness) or reaches the opposite conclusion; otherwise the replay
 must at least evaluate to something else (the value is used). A value no alteration touches would let a forged
-witness through unnoticed. The witnesses are the ones `check` reports: each result comes from the runner, which
-checks every claim in a fresh process, as the command line does.
+witness through unnoticed.
+
+A replay that fails open is worse: it takes a value outside the claim's domain (a bit of 2, a negative width, a
+label the claim does not have) as a genuine refutation. So every counterexample found for a perturbation is also
+altered value by value, with other numbers and with out-of-domain values (2 for a bit, negative and fractional
+sizes, 1/7, strings, None, extra and missing keys), and replayed against the parameters of the claim that holds:
+the replay must say the claim holds there or reject the witness, never report it refuted.
+
+The witnesses are the ones `check` reports: each result comes from the runner, which checks every claim in a fresh
+process, as the command line does.
 """
 
 import json
+import textwrap
 from fractions import Fraction
 
 import pytest
@@ -19,13 +29,19 @@ from proofs.verdicts import Verdict
 
 CATALOGUE = load()
 CASES = [(c, p) for c in CATALOGUE.claims for p in (None, *c.perturbations)]
+# Perturbations of the claims that hold: their counterexamples must never refute the claim itself once altered.
+FORGEABLE = [(c, p) for c in CATALOGUE.claims if c.erratum is None for p in c.perturbations]
+
+
+def _results(catalogue, cases):
+    catalogue.warm()
+    outcome = run([Task(c, p) for c, p in cases], jobs=default_jobs())
+    return dict(zip([(c.id, p.name if p else None) for c, p in cases], outcome.results))
 
 
 @pytest.fixture(scope="module")
 def results():
-    CATALOGUE.warm()
-    outcome = run([Task(c, p) for c, p in CASES], jobs=default_jobs())
-    return dict(zip([(c.id, p.name if p else None) for c, p in CASES], outcome.results))
+    return _results(CATALOGUE, CASES)
 
 
 def _leaves(obj, path=()):
@@ -94,3 +110,142 @@ def test_every_witness_value_is_checked_by_the_replay(claim, perturbation, resul
         if not any(o[0] == "raised" or o[0] != original[0] or o[1] != original[1] for o in outcomes):
             unchecked.append(path)
     assert unchecked == [], f"witness values the replay never looks at: {unchecked}"
+
+
+# Values outside almost every domain a witness value can have: a bit of 2, negative and fractional sizes, strings,
+# None, booleans, floats and containers where a number belongs.
+OUT_OF_DOMAIN = (2, -1, 0, 1, 3, -3, "1/7", "-5/2", Fraction(1, 7), 0.5, 1.0, "cat?", "", None, True, False, [], {}, [[1]])
+
+
+def _forgeries_of(v):
+    alts = list(_alterations(v)) + [alt for alt in OUT_OF_DOMAIN if not (type(alt) is type(v) and alt == v)]
+    return alts
+
+
+def _paths(obj, path=()):
+    """Every value and every container of a witness, with its path (the root excluded)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield path + (k,), v
+            yield from _paths(v, path + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield path + (i,), v
+            yield from _paths(v, path + (i,))
+
+
+def _without(obj, path):
+    copy = json.loads(json.dumps(obj))
+    cursor = copy
+    for step in path[:-1]:
+        cursor = cursor[step]
+    if isinstance(cursor, dict):
+        del cursor[path[-1]]
+    else:
+        cursor.pop(path[-1])
+    return copy
+
+
+def _with_extra(obj, path):
+    copy = json.loads(json.dumps(obj))
+    cursor = copy
+    for step in path:
+        cursor = cursor[step]
+    if isinstance(cursor, dict):
+        cursor["extra"] = 1
+    elif isinstance(cursor, list):
+        cursor.append(cursor[-1] if cursor else 1)
+    return copy
+
+
+def altered(witness):
+    """(what was altered, altered witness) for every value, every container and every key of the witness."""
+    for path, value in _paths(witness):
+        for alt in _forgeries_of(value):
+            yield f"{list(path)} = {alt!r}", _set(witness, path, jsonable(alt) if isinstance(alt, Fraction) else alt)
+        yield f"{list(path)} removed", _without(witness, path)
+        if isinstance(value, (dict, list)):
+            yield f"{list(path)} extended", _with_extra(witness, path)
+    yield "an extra field", {**json.loads(json.dumps(witness)), "extra": 1}
+    yield "no fields", {}
+
+
+def forgeries(claim, counterexample):
+    """The alterations of a counterexample that the claim's replay takes as refuting the claim at its own params."""
+    accepted = []
+    for what, forged in altered(counterexample):
+        try:
+            replayed = claim.replay(forged, **claim.params)
+        except Exception:  # noqa: BLE001 - the replay rejected the forged witness
+            continue
+        if replayed.holds is not True:
+            accepted.append(what)
+    return accepted
+
+
+def _counterexample(result):
+    if result.verdict is not Verdict.REFUTED or "counterexample" not in result.evidence:
+        return None
+    return result.evidence["counterexample"]
+
+
+@pytest.mark.parametrize("claim, perturbation", FORGEABLE, ids=[f"{c.id}~{p.name}" for c, p in FORGEABLE])
+def test_no_altered_counterexample_refutes_a_claim_that_holds(claim, perturbation, results):
+    counterexample = _counterexample(results[(claim.id, perturbation.name)])
+    assert counterexample is not None, "every perturbation is refuted with a counterexample"
+    assert forgeries(claim, counterexample) == [], "forged counterexamples replayed as refuting the claim"
+
+
+FAIL_OPEN_PACK = """
+    import z3
+
+    from proofs import Perturbation, Replay, Verdict, claim{extra_import}
+    from proofs.interpret import validity
+    from proofs.solvers.smt import prove
+
+
+    def _replay(witness, *, factor):
+        {read}
+        return Replay(x * x == factor * x, {{"x^2": x * x, "factor x": factor * x}})
+
+
+    @claim(
+        "ex97.a.bits_are_idempotent",
+        exercise=97, part="a",
+        statement="x^2 = x for every bit x.",
+        asserts="x^2 = x for x in {{0, 1}}",
+        formal="for all x in {{0, 1}}: x^2 = factor x",
+        requires=Verdict.PROVED,
+        params={{"factor": 1}},
+        assumptions=("x is a bit",),
+        perturbations=(Perturbation("factor_0", {{"factor": 0}}, "x^2 = 0"),),
+        replay=_replay,
+    )
+    def bits_are_idempotent(factor):
+        x = z3.Int("x")
+        return validity(prove(x * x == factor * x, [x], given=[z3.Or(x == 0, x == 1)]))
+
+
+    CLAIMS = (bits_are_idempotent,)
+"""
+
+
+@pytest.mark.parametrize("replay_checks_the_domain", [False, True])
+def test_forgeries_find_a_fail_open_replay(tmp_path, replay_checks_the_domain):
+    if replay_checks_the_domain:
+        source = FAIL_OPEN_PACK.format(extra_import="\n    from proofs.claims.witness import BIT, read",
+                                       read='x = read(witness, x=BIT)["x"]')
+    else:
+        source = FAIL_OPEN_PACK.format(extra_import="", read='x = witness["x"]')
+    (tmp_path / "bits.py").write_text(textwrap.dedent(source))
+    catalogue = load([tmp_path], entry_points=False)
+    assert not catalogue.errors, catalogue.errors
+    (claim,) = catalogue.claims
+    cases = [(claim, p) for p in claim.perturbations]
+    counterexample = _counterexample(_results(catalogue, cases)[(claim.id, "factor_0")])
+    assert counterexample == {"x": 1}
+    found = forgeries(claim, counterexample)
+    if replay_checks_the_domain:
+        assert found == []
+    else:
+        assert "['x'] = 2" in found

@@ -9,8 +9,9 @@ import sympy
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Outcome, Perturbation, Replay, Verdict, claim
-from proofs.interpret import validity
+from proofs import ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import integer, member, read
+from proofs.interpret import annotated, computed, disagreement, undecided, validity
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.smt import prove
 
@@ -71,9 +72,16 @@ def _plain_gradient(mask_dog: bool, group: str, which: str) -> Fraction:
     return (value(Fraction(1)) - value(Fraction(-1))) / 2
 
 
+# The (image, parameter group) pairs whose gradient the claim says is zero: the outputs the image does not train.
+MASKED = (("cat", "dog_head"), ("dog", "breed_head"), ("dog", "gender_head"), ("dog", "time_head"), ("dog", "branch_b"))
+
+
 def _replay_masking(witness, *, mask_dog, **_):
-    g = _plain_gradient(mask_dog, witness["group"], witness["image"])
-    return Replay(g == 0, {f"d(loss of a {witness['image']} image)/d({witness['group']} weight)": g})
+    w = read(witness, image=member(("cat", "dog")), group=member(GROUPS))
+    if (w["image"], w["group"]) not in MASKED:
+        raise ForgedWitness(f"the claim says nothing about a {w['image']} image's gradient for {w['group']}: it names {MASKED}")
+    g = _plain_gradient(mask_dog, w["group"], w["image"])
+    return Replay(g == 0, {f"d(loss of a {w['image']} image)/d({w['group']} weight)": g})
 
 
 @claim(
@@ -96,7 +104,7 @@ def _replay_masking(witness, *, mask_dog, **_):
 )
 def masked_gradients(mask_dog) -> Outcome:
     losses, P, _ = forked_losses(mask_dog)
-    must_be_zero = [("cat", "dog_head")] + [("dog", g) for g in ("breed_head", "gender_head", "time_head", "branch_b")]
+    must_be_zero = MASKED
     evidence = {}
     for image, group in must_be_zero:
         reaches = _reaches(losses[image], P[group])
@@ -104,15 +112,16 @@ def masked_gradients(mask_dog) -> Outcome:
         if reaches:
             point = _plain_gradient(mask_dog, group, image)
             if point != 0:
-                return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"image": image, "group": group},
-                               reason=f"the {image} loss reaches the {group}")
-            return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="structural gradient with no exact point found")
+                return computed(False, method="sympy", evidence=evidence, witness={"image": image, "group": group},
+                                failure=f"the {image} loss reaches the {group}")
+            return undecided("sympy", evidence, "structural gradient with no exact point found")
     for image in ("cat", "dog"):
         value = _plain_gradient(mask_dog, "shared", image)
         evidence[f"d({image} loss)/d(shared) at the plain point"] = value
         if value == 0:
-            return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason=f"no point shows the shared layers learning from {image} images")
-    return Outcome(Verdict.PROVED, "sympy + exact arithmetic", evidence, reason="masked heads get zero gradient; the trunk learns from both")
+            return undecided("sympy", evidence, f"no point shows the shared layers learning from {image} images")
+    return computed(True, method="sympy + exact arithmetic", evidence=evidence, witness={"image": "cat", "group": "dog_head"},
+                    reason="masked heads get zero gradient; the trunk learns from both")
 
 
 FORK_REACH = {
@@ -124,7 +133,8 @@ FORK_REACH = {
 
 def _replay_reach(witness, *, reach, **_):
     losses, P, _ = forked_losses()
-    task, group = witness["task"], witness["group"]
+    w = read(witness, task=member(tuple(reach)), group=member(GROUPS[:-1]))
+    task, group = w["task"], w["group"]
     actual = _reaches(losses[task], P[group])
     return Replay(actual == (group in reach[task]), {f"{task} loss reaches {group}": actual, "stated": group in reach[task]})
 
@@ -154,9 +164,10 @@ def fork_gradient_structure(reach) -> Outcome:
             actual = _reaches(losses[task], P[group])
             table[f"{task}/{group}"] = actual
             if actual != (group in reach[task]):
-                return Outcome(Verdict.REFUTED, "sympy", {"reaches": table}, witness={"task": task, "group": group},
-                               reason=f"the {task} loss {'reaches' if actual else 'does not reach'} {group}")
-    return Outcome(Verdict.PROVED, "sympy", {"reaches": table}, reason="every task reaches exactly its listed groups")
+                return computed(False, method="sympy", evidence={"reaches": table}, witness={"task": task, "group": group},
+                                failure=f"the {task} loss {'reaches' if actual else 'does not reach'} {group}")
+    return computed(True, method="sympy", evidence={"reaches": table}, witness={"task": "time", "group": "branch_a"},
+                    reason="every task reaches exactly its listed groups")
 
 
 # Parameter counts: widths d (input), s1, s2 (shared), a, b (branches), kb, kg, kt (outputs), weights and biases.
@@ -194,7 +205,8 @@ def _parse(formula: str) -> sympy.Expr:
 
 
 def _replay_saving(witness, *, saving, **_):
-    widths = [int(witness[str(w)]) for w in WIDTHS]
+    values = read(witness, **{str(w): integer(1) for w in WIDTHS})
+    widths = [values[str(w)] for w in WIDTHS]
     actual = count_parameters(_instance_layers(widths, False)) - count_parameters(_instance_layers(widths, True))
     stated = int(_parse(saving).subs(dict(zip(WIDTHS, widths))))
     return Replay(actual == stated, {"separate - fork (counted)": actual, "stated saving": stated})
@@ -229,15 +241,16 @@ def fork_parameter_count(saving) -> Outcome:
         for fork in (True, False):
             formula = (fork_parameters if fork else separate_parameters)(*widths)
             if formula != count_parameters(_instance_layers(widths, fork)):
-                return Outcome(Verdict.ERROR, "sympy", evidence, reason="formula and counted parameters disagree")
+                return disagreement("sympy", evidence, "formula and counted parameters disagree")
     if difference != 0:
         for widths in itertools.product((1, 2), repeat=8):
             if stated.subs(dict(zip(WIDTHS, widths))) != separate_parameters(*widths) - fork_parameters(*widths):
-                return Outcome(Verdict.REFUTED, "sympy", evidence, witness=dict(zip(map(str, WIDTHS), widths)),
-                               reason="the stated saving differs from the counts")
+                return computed(False, method="sympy", evidence=evidence, witness=dict(zip(map(str, WIDTHS), widths)),
+                                failure="the stated saving differs from the counts")
+        return undecided("sympy", evidence, "the stated saving differs symbolically but no small widths show it")
     ints = {w: z3.Int(str(w)) for w in WIDTHS}
     positive = validity(prove(to_z3(stated, ints) > 0, list(ints.values()), given=[v >= 1 for v in ints.values()]), evidence=evidence)
-    return Outcome(positive.verdict, "sympy + z3", positive.evidence, positive.witness, positive.reason or "saving proved positive")
+    return annotated(positive, method="sympy + z3")
 
 
 CLAIMS = (fork_gradient_structure, fork_parameter_count, masked_gradients)
