@@ -9,8 +9,9 @@ from typing import Sequence
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import corroborated, exhausted, validity
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import exactly, integer, member, rational, read
+from proofs.interpret import annotated, computed, corroborated, disagreement, exhausted, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
 
@@ -75,7 +76,8 @@ def influence_2d_finite(n: int, layers: Sequence[tuple], unit: tuple[int, int]) 
 
 def _replay_field(witness, *, layers, size, enum_side):
     """Is input pixel (x, y) in the field of unit (i, j) exactly when it lies in the asserted size x size square?"""
-    i, j, x, y = (int(witness[k]) for k in ("i", "j", "x", "y"))
+    w = read(witness, i=integer(), j=integer(), x=integer(), y=integer())
+    i, j, x, y = w["i"], w["j"], w["x"], w["y"]
     in_field = x in influence_1d(layers, i) and y in influence_1d(layers, j)
     x0, y0 = field_start(layers, i), field_start(layers, j)
     in_square = x0 <= x < x0 + size and y0 <= y < y0 + size
@@ -125,7 +127,7 @@ def receptive_field(layers, size, enum_side) -> Outcome:
     statement = z3.And(feeds(i, x), feeds(j, y)) == z3.And(in_square(i, x), in_square(j, y))
     line1 = validity(prove(statement, [i, j, x, y]), evidence={"formula_size": formula, "asserted_size": size})
     if formula != size and line1.verdict is Verdict.PROVED:
-        line1 = Outcome(Verdict.ERROR, "z3", line1.evidence, reason="formula and structural proof disagree")
+        line1 = disagreement("z3", line1.evidence, "formula and structural proof disagree")
 
     def interior_is_square(unit):
         pixels, touched = influence_2d_finite(enum_side, layers, unit)
@@ -166,20 +168,19 @@ def _count_windows(n: int, k: int, stride: int, pad: int) -> int:
     return len(range(0, n + 2 * pad - k + 1, stride))
 
 
-def _count_check(computed: dict, asserted: dict, reference: dict, what: str) -> Outcome:
-    evidence = {"computed": computed, "asserted": asserted, "reference": reference}
-    if computed != reference:
-        return Outcome(Verdict.ERROR, "exact arithmetic", evidence, reason="formula and window count disagree")
-    if computed == asserted:
-        return Outcome(Verdict.PROVED, "exact arithmetic + enumeration", evidence, reason=f"{what} match the formulas and the window count")
-    return Outcome(Verdict.REFUTED, "exact arithmetic + enumeration", evidence,
-                   witness={f"asserted_{k}": v for k, v in asserted.items()}, reason=f"{what} differ from the assertion")
+def _count_check(computed_: dict, asserted: dict, reference: dict, what: str) -> Outcome:
+    evidence = {"computed": computed_, "asserted": asserted, "reference": reference}
+    if computed_ != reference:
+        return disagreement("exact arithmetic", evidence, "formula and window count disagree")
+    return computed(computed_ == asserted, method="exact arithmetic + enumeration", evidence=evidence,
+                    witness={f"asserted_{k}": v for k, v in asserted.items()},
+                    reason=f"{what} match the formulas and the window count", failure=f"{what} differ from the assertion")
 
 
 def _replay_counts(witness, **params):
     """The asserted counts (which must be the claim's own) against counting windows and weights directly."""
-    keys = [k[len("asserted_"):] for k in witness]
-    expect(witness, **{f"asserted_{k}": params[f"asserted_{k}"] for k in keys})
+    keys = [k[len("asserted_"):] for k in ("asserted_side", "asserted_units", "asserted_params") if k in params]
+    read(witness, **{f"asserted_{k}": exactly(params[f"asserted_{k}"]) for k in keys})
     ref = _reference_counts(**params)
     holds = all(ref[k] == witness[f"asserted_{k}"] for k in keys)
     return Replay(holds, {**{f"window count {k}": ref[k] for k in keys}, **{f"asserted {k}": witness[f"asserted_{k}"] for k in keys}})
@@ -250,7 +251,7 @@ def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) 
     ref = _reference_counts(n, k, stride, pad, filters, in_channels, bias)
     out = _count_check(computed, {"params": asserted_params}, {"params": ref["params"]}, "parameter count")
     other = _reference_counts(n, k, stride, pad, filters, 3 if in_channels == 1 else 1, bias)["params"]
-    return Outcome(out.verdict, out.method, {**out.evidence, "under_the_other_channel_reading": other}, out.witness, out.reason)
+    return annotated(out, under_the_other_channel_reading=other)
 
 
 @claim(
@@ -306,8 +307,10 @@ def _exact(values):
 
 def _replay_one_sided(witness, *, g_star, g_other, **_):
     """Along s * e_k from z, is the one-sided slope exactly c on (0, 1], and does c differ from the stated g_k?"""
-    z = _exact(witness[f"z{n}"] for n in range(4))
-    istar, k, s, c = int(witness["istar"]), int(witness["k"]), int(witness["s"]), Fraction(witness["c"])
+    w = read(witness, **{f"z{n}": rational() for n in range(4)}, istar=integer(0, 3), k=integer(0, 3), s=member((1, -1)),
+             c=rational())
+    z = [w[f"z{n}"] for n in range(4)]
+    istar, k, s, c = w["istar"], w["k"], w["s"], w["c"]
     is_argmax = z[istar] == max(z)
     others = max(v for n, v in enumerate(z) if n != k)
     times = {Fraction(1), Fraction(1, 2)} | ({abs(z[k] - others)} if 0 < abs(z[k] - others) <= 1 else set())
@@ -375,8 +378,8 @@ def max_pool_derivative(g_star, g_other) -> Outcome:
 
 
 def _replay_affine(witness, *, g_star, g_other, **_):
-    z = _exact(witness[f"z{n}"] for n in range(4))
-    d = _exact(witness[f"d{n}"] for n in range(4))
+    w = read(witness, **{f"{v}{n}": rational() for v in "zd" for n in range(4)})
+    z, d = [w[f"z{n}"] for n in range(4)], [w[f"d{n}"] for n in range(4)]
     istar = max(range(4), key=lambda n: (z[n], -n))
     second = max(v for n, v in enumerate(z) if n != istar)
     g = _stated_gradient(istar, g_star, g_other)
@@ -424,8 +427,9 @@ def max_pool_derivative_unique_max(g_star, g_other) -> Outcome:
 
 
 def _replay_tie(witness, *, right_slope, left_slope, **_):
-    z = _exact(witness[f"z{n}"] for n in range(4))
-    i, j, t = int(witness["i"]), int(witness["j"]), Fraction(witness["t"])
+    w = read(witness, **{f"z{n}": rational() for n in range(4)}, i=integer(0, 3), j=integer(0, 3), t=rational(positive=True))
+    z = [w[f"z{n}"] for n in range(4)]
+    i, j, t = w["i"], w["j"], w["t"]
     tie = i != j and z[i] == z[j] == max(z) and t > 0
     up, down = list(z), list(z)
     up[i] += t

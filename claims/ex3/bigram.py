@@ -12,8 +12,9 @@ import z3
 
 from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import validity
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import either, exactly, listof, member, rational, read, table
+from proofs.interpret import computed, disagreement, validity
 from proofs.solvers.smt import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
@@ -98,9 +99,15 @@ def _model_of(answer_model: Mapping[str, Fraction], tokens) -> dict:
     return {k: dict(v) for k, v in model.items()}
 
 
+def _model_domain(tokens):
+    """A bigram model: for contexts among the sentence's words, probabilities in [0, 1] of its words or <other>."""
+    words = tuple(sorted(set(tokens))) + (OTHER,)
+    return table(member(tuple(sorted(set(tokens)))), table(member(words), rational(0, 1)))
+
+
 def _replay_model_likelihood(witness, *, tokens, bound=None, **_):
     """The model's likelihood of the sequence, in exact arithmetic: the claim says it is < 1 (or <= bound)."""
-    model = witness["model"]
+    model = read(witness, model=_model_domain(tokens))["model"]
     value = _likelihood(model, tokens)
     proper = all(_is_distribution(row) for row in model.values())
     limit = Fraction(bound) if bound is not None else None
@@ -139,7 +146,7 @@ def bigram_cannot_reach_one(tokens) -> Outcome:
                                          "decision_can_reach_one": analysis.can_reach_one},
                        counterexample=lambda m: {"model": _model_of(m, tokens)})
     if (outcome.verdict is Verdict.REFUTED) != analysis.can_reach_one and outcome.verdict in (Verdict.PROVED, Verdict.REFUTED):
-        return Outcome(Verdict.ERROR, "z3", outcome.evidence, reason="z3 and the bigram decision procedure disagree")
+        return disagreement("z3", outcome.evidence, "z3 and the bigram decision procedure disagree")
     return outcome
 
 
@@ -148,12 +155,13 @@ def _replay_best(witness, *, tokens, best, **_):
     model: a model beating the stated best (refutes its bound half). stated_best: the claimed value, which the
     relative-frequency model (the optimum, by the per-context bounds) does not reach."""
     if "attaining_model" in witness:
-        value = _likelihood(witness["attaining_model"], tokens)
-        proper = all(_is_distribution(row) for row in witness["attaining_model"].values())
+        model = read(witness, attaining_model=_model_domain(tokens))["attaining_model"]
+        value = _likelihood(model, tokens)
+        proper = all(_is_distribution(row) for row in model.values())
         return Replay(proper and value == Fraction(best), {"likelihood of the witness model": value, "stated best": Fraction(best)})
     if "model" in witness:
         return _replay_model_likelihood(witness, tokens=tokens, bound=best)
-    expect(witness, stated_best=best)
+    read(witness, stated_best=exactly(best))
     value = analyse_bigram(tokens).max_likelihood
     return Replay(value == Fraction(best), {"relative-frequency model's likelihood": value, "stated best": Fraction(best)})
 
@@ -209,17 +217,17 @@ def bigram_best_likelihood(tokens, best) -> Outcome:
         return validity(answer, evidence=evidence)
     bound = Fraction(best)
     if top > bound:
-        return Outcome(Verdict.REFUTED, "z3 + exact arithmetic", evidence, witness={"model": analysis.best_model},
-                       reason="a bigram model beats the stated best")
+        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"model": analysis.best_model},
+                        failure="a bigram model beats the stated best")
     if top < bound:
-        return Outcome(Verdict.REFUTED, "z3 + exact arithmetic", evidence, witness={"stated_best": bound},
-                       reason="no model attains the stated best")
-    return Outcome(Verdict.PROVED, "z3 + exact arithmetic", evidence, witness={"attaining_model": analysis.best_model},
-                   reason="upper bound proved context by context and attained")
+        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"stated_best": bound},
+                        failure="no model attains the stated best")
+    return computed(True, method="z3 + exact arithmetic", evidence=evidence, witness={"attaining_model": analysis.best_model},
+                    reason="upper bound proved context by context and attained")
 
 
 def _replay_pair(witness, *, tokens, index, **_):
-    model = witness["model"]
+    model = read(witness, model=_model_domain(tokens))["model"]
     i = index
     first = Fraction(model.get(tokens[i], {}).get(tokens[i + 1], 0))
     second = Fraction(model.get(tokens[i + 1], {}).get(tokens[i + 2], 0))
@@ -307,6 +315,8 @@ def _symbolic_distribution(recurrent: bool):
 def _replay_dependence(witness, *, recurrent, **_):
     """Two previous hidden states, the same x_{t-1} (word 0): do the output logits differ (beyond a common shift)?
     The network is the claim's: without h^{t-1} there is no recurrent weight to give."""
+    witness = read(witness, w_rec=either(exactly(None), listof(listof(rational(), 1), 1)), U=listof(listof(rational(), 1), 2),
+                   h_a=listof(member((0, 1)), 1), h_b=listof(member((0, 1)), 1))
     if not recurrent and witness["w_rec"] is not None:
         raise ForgedWitness("the claim's network has no recurrent weights")
     net = dict(vocab=2, w_in=[[0, 0]], w_rec=witness["w_rec"], bias=-1)
@@ -342,12 +352,11 @@ def no_recurrence_is_bigram(recurrent, tokens) -> Outcome:
     evidence = {"distribution": str(dist), "depends_on": used, "bigram_max_likelihood": best}
     if "h_prev" in used:
         witness = {"w_rec": [[2]], "U": [[1], [0]], "h_a": [1], "h_b": [0]}
-        return Outcome(Verdict.REFUTED, "sympy", evidence, witness=witness, reason="the distribution depends on h^{t-1}")
-    if best >= 1:
-        return Outcome(Verdict.REFUTED, "sympy + exact arithmetic", evidence, witness={"w_rec": None, "U": [[0]], "h_a": [0], "h_b": [0]},
-                       reason="a bigram model reaches likelihood 1 on this sentence")
-    return Outcome(Verdict.PROVED, "sympy", evidence,
-                   reason=f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1")
+        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="the distribution depends on h^{t-1}")
+    return computed(bool(best < 1), method="sympy + exact arithmetic", evidence=evidence,
+                    witness={"w_rec": None, "U": [[0], [0]], "h_a": [0], "h_b": [1]},
+                    reason=f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1",
+                    failure="a bigram model reaches likelihood 1 on this sentence")
 
 
 CLAIMS = (bigram_cannot_reach_one, bigram_best_likelihood, bigram_reason, bigram_reason_corrected, no_recurrence_is_bigram)

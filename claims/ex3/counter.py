@@ -10,8 +10,10 @@ import z3
 from proofs.claims.ex3.network import SENTENCE, one_hot, run
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import combine, existence, validity
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import exactly, read
+from proofs.interpret import combine, existence, identity, undecided, validity
+from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.smt import prove
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
@@ -56,7 +58,7 @@ def limit_likelihood(tokens, alphas, vocab) -> Fraction:
 def _replay_limit(witness, *, tokens, shift_weight, bias, **_):
     _, alphas, vocab = counter_network(tokens, shift_weight, bias)
     value = limit_likelihood(tokens, alphas, vocab)
-    expect(witness, limit=value)
+    read(witness, limit=exactly(value))
     return Replay(value == 1, {"likelihood as a -> oo (plain)": value, "stated": 1})
 
 
@@ -99,13 +101,13 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     closed = (y / (y + len(vocab) - 1)) ** (len(tokens) - 1)
     evidence = {"hidden_states_are_e_(t+1)": counter_ok, "likelihood_in_y=e^a": str(likelihood), "limit": str(limit)}
     if limit != 1:
-        return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"limit": str(limit)}, reason="the likelihood does not tend to 1")
+        return identity(IdentityAnswer(False, str(limit - 1), {"limit": str(limit)}), evidence=evidence)
     if sympy.cancel(likelihood - closed) != 0:
-        return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="closed form not confirmed")
+        return undecided("sympy", evidence, "closed form not confirmed")
     u, s = z3.Reals("u S")
     below_one = validity(prove(u / (u + s) < 1, [u, s], given=[u > 0, s > 0]), evidence={"factor": "u/(u+S), u = e^{z_x}, S = sum of the other terms"})
-    return combine(Outcome(Verdict.PROVED, "sympy + exact simulation", {**evidence, "closed_form": "(1 + 7 e^{-a})^{-8} = (y/(y + 7))^8"},
-                           reason="L(a) = closed form, limit 1"), below_one)
+    closed_form = identity(IdentityAnswer(True, "0"), evidence={**evidence, "closed_form": "(1 + 7 e^{-a})^{-8} = (y/(y + 7))^8"})
+    return combine(closed_form, below_one)
 
 
 @claim(
