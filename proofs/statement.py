@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 from proofs import backends, terms
 from proofs.domains import ENUMERATION_LIMIT, Domain, exact_number
 from proofs.errors import InvalidClaim
-from proofs.model import Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Replay, exercise_segment
+from proofs.model import Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Placeholder, Replay, exercise_segment
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -388,6 +388,8 @@ def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), pe
                           (Perturbation("as_printed", printed, "the values the material prints"), *mutants), None)
             wrong = build(claim_id, statement, stated, (), Erratum(erratum.reason, corrected_id))
             return dataclasses.replace(wrong, companions=(fixed,))
+        except Placeholder:
+            raise
         except InvalidClaim as exc:
             raise InvalidClaim(f"{where}: {exc}") from None
         except (TypeError, ValueError, KeyError) as exc:

@@ -10,13 +10,12 @@ from proofs.template import render, write
 
 FILLS = {
     "the material file": '"week8/sheet.md"',
-    "the stated values": "{'b': 2, 'middle': 4}",
-    "one wrong variant": "{'middle': 5}",
-    "a pair (left, right)": "((x + stated['b']) ** 2, x * x + stated['middle'] * x + stated['b'] ** 2)",
     "the claim in your own words": '"(x + b)^2 = x^2 + 2bx + b^2 for every real x, with b = 2."',
-    "what the material asserts": '"(x + 2)^2 = x^2 + 4x + 4"',
-    "what the check decides": '"for every real x: (x + b)^2 = x^2 + middle x + b^2, b = 2, middle = 4"',
     "a short snippet": 'r"(x + 2)^2 = x^2 + 4x + 4"',
+    "one wrong variant": "{'middle': 5}",
+    "a stated value": "2",
+    "another stated value": "4",
+    "the relation": "(x + b) ** 2 == x ** 2 + middle * x + b ** 2",
 }
 _TODO = re.compile(r'todo\(((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
 
@@ -90,10 +89,10 @@ def test_filled_template_passes_check_material_and_mutants(course):
 
 
 def test_filled_with_a_wrong_value_is_refuted_with_a_replayed_counterexample(course):
-    _module(course).write_text(fill(_module(course).read_text(), **{"the stated values": "{'b': 2, 'middle': 5}"}))
+    _module(course).write_text(fill(_module(course).read_text(), **{"another stated value": "6"}))
     proc = _check(course)
     assert proc.returncode == 1 and re.search(r"binomial +refuted +fail", proc.stdout)
-    assert "counterexample: x = " in proc.stdout and "evaluated: left = " in proc.stdout
+    assert "counterexample: x = " in proc.stdout and "evaluated: left: (x + b)^2 = " in proc.stdout
 
 
 def test_new_refuses_bad_or_taken_ids_and_existing_files(course):
@@ -105,7 +104,8 @@ def test_new_refuses_bad_or_taken_ids_and_existing_files(course):
 
 @pytest.mark.parametrize("claim_id, exercise, part", [("week8.ex2.slug", 2, None), ("ex12.c.two_words", 12, "c"),
                                                       ("a.b.ex3.d.e.f", 3, "d")])
-def test_rendered_template_names_exercise_and_part(claim_id, exercise, part):
-    text = render(claim_id)
-    assert f'"{claim_id}",\n    exercise={exercise}, part={part!r},' in text
-    compile(text, "template.py", "exec")
+def test_rendered_template_takes_exercise_and_part_from_the_id(claim_id, exercise, part, tmp_path):
+    text = fill(render(claim_id))
+    (tmp_path / "claim.py").write_text(text)
+    (claim,) = load([tmp_path], entry_points=False).claims
+    assert (claim.id, claim.exercise, claim.part) == (claim_id, exercise, part)
