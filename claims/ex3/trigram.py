@@ -10,7 +10,7 @@ import z3
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
-from proofs.interpret import corroborated, exhausted
+from proofs.interpret import annotated, corroborated, exhausted, validity
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import SmtAnswer, prove
@@ -179,13 +179,10 @@ def _representation_check(order, max_n, **weights) -> Outcome:
 
 
 def _from_step(answer: SmtAnswer, evidence) -> Outcome:
-    ev = {**evidence, "z3": answer.answer}
-    if answer.answer == "unsat":
-        return Outcome(Verdict.PROVED, "sympy + z3", ev, reason="the step holds for every |V|, unit and context (induction on t)")
-    if answer.answer == "sat":
-        return Outcome(Verdict.REFUTED, "sympy + z3", ev, witness={k: answer.model[k] for k in ("n", "i", "j", "a", "b", "c")},
-                       reason="z3 found a vocabulary size, unit and context where h^t differs")
-    return Outcome(Verdict.UNKNOWN, "sympy + z3", ev, reason=f"z3 unknown: {answer.reason}")
+    # unsat: the step holds for every |V|, unit and context (induction on t); sat: a vocabulary size, unit and
+    # context where h^t differs
+    return annotated(validity(answer, evidence=evidence, counterexample=lambda m: {k: m[k] for k in ("n", "i", "j", "a", "b", "c")}),
+                     method="sympy + z3")
 
 
 FORMAL = ("for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}: f(first-block pre-activation) = "
