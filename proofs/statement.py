@@ -58,7 +58,7 @@ class Statement:
                 out[name + "".join(f"[{i}]" for i in index)] = dom.scalar
         return out
 
-    def term(self, params: Mapping[str, Any], *, named: bool = False) -> Term:
+    def term(self, params: Mapping[str, Any], *, named: bool = True) -> Term:
         """The relation to decide for these stated values; with named, numeric stated values print as their names."""
         args = {}
         for name, dom in self.domains.items():
@@ -73,6 +73,8 @@ class Statement:
 
     def _body(self, args: Mapping[str, Any], params: Mapping[str, Any]) -> Term:
         body = self.function(**args, **params)
+        if isinstance(body, bool):  # a closed statement written with Python numbers only
+            body = terms.term(body)
         if not isinstance(body, Term) or body.op not in (*terms.RELATIONS, "and", "or", "not", "implies", "bool"):
             raise InvalidClaim(f"the statement {self.function.__qualname__} must return a relation such as a == b or a <= b "
                                f"(combined with &, |, ~, implies), not {body!r}")
@@ -86,7 +88,8 @@ class Statement:
             groups.setdefault(dom.name, []).append(name)
         over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
         stated = ", ".join(f"{k} = {_show(v)}" for k, v in params.items())
-        return f"{quantifier} {over}: {terms.text(self.term(params, named=True))}" + (f", where {stated}" if stated else "")
+        body = terms.text(self.term(params)) + (f", where {stated}" if stated else "")
+        return f"{quantifier} {over}: {body}" if over else body
 
 
 def _numeric(value: Any) -> bool:
@@ -263,6 +266,8 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     relation = stmt.term(params, named=True)
     scalars = stmt.scalars()
     evidence: dict[str, Any] = {"statement": stmt.formal(params)}
+    if not scalars:  # a closed statement: its exact value decides it
+        return interpret.computed(backends.decide_exact(relation, {}), witness={}, evidence=evidence)
     size = _finite_size(scalars)
     if size is not None:
         count, point = _enumerate(stmt, relation, scalars)
@@ -271,8 +276,9 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
             answer = ExhaustAnswer(domain, count, point)
             return interpret.exhausted(answer, evidence=evidence, counterexample=lambda p: _witness(stmt, p))
         if point is not None:
-            return Outcome(Verdict.PROVED, "enumeration", {**evidence, "domain": domain, "points_checked": count},
-                           witness=_witness(stmt, point), reason=f"a point of {domain} satisfies it")
+            return interpret.computed(True, witness=_witness(stmt, point), method="enumeration",
+                                      evidence={**evidence, "domain": domain, "points_checked": count},
+                                      reason=f"a point of {domain} satisfies it")
         return interpret.exhausted(ExhaustAnswer(domain, count, {"certificate": f"no point of {domain} satisfies it"}),
                                    evidence=evidence, counterexample=lambda c: {"certificate": c["certificate"]})
     if not (terms.operators(relation) & terms.NUMERIC_ONLY):
@@ -288,7 +294,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         if answer is not None:
             evidence["z3"] = f"unknown: {answer.reason}"
     if stmt.quantifier == "exists":
-        return Outcome(Verdict.UNKNOWN, "z3", evidence, reason="no witness found and no proof that none exists")
+        return interpret.undecided("z3", evidence, "no witness found and no proof that none exists")
     if _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence)
     point = _probe(stmt, relation, scalars)
@@ -361,7 +367,7 @@ def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), pe
         try:
             domains, stated = _signature(function)
             stmt = Statement(quantifier, function, domains)
-            finite = _finite_size(stmt.scalars()) is not None
+            finite = bool(stmt.scalars()) and _finite_size(stmt.scalars()) is not None
             needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
             segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
             common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,

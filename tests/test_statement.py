@@ -215,3 +215,14 @@ def test_one_of_and_a_witness_from_the_set():
     assert run(small, "three").evidence["counterexample"] == {"v": 4}
     with pytest.raises(ForgedWitness):
         small.replay({"v": 3}, limit=5)
+
+
+def test_a_closed_statement_is_decided_by_its_exact_value():
+    @forall("t.ex1.b.units", "A 3 x 3 convolution with padding 1 keeps 256 x 256.", perturb={"no_pad": {"p": 0}})
+    def units(n=256, p=1, k=3, s=1):
+        return (n + 2 * p - k) / s + 1 == 256
+
+    assert units.requires is Verdict.PROVED and units.formal.startswith("for all : ") is False
+    assert run(units).verdict is Verdict.PROVED
+    killed = run(units, "no_pad")
+    assert killed.verdict is Verdict.REFUTED and killed.evidence["replay"]["holds"] is False
