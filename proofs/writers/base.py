@@ -1,15 +1,18 @@
-"""What every writer shares: the context of a run and the writer interface."""
+"""What every writer shares: the context of a run, the writer interface, and the guard that admits each result."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, ClassVar, Mapping, Optional
+import math
+from typing import Any, Callable, ClassVar, Mapping, Optional
 
+from proofs.jsonsafe import MAX_ITEMS, jsonable, text
+from proofs.mathtree import is_math
 from proofs.model import Claim, Result
-from proofs.verdicts import Status
+from proofs.verdicts import Status, Verdict
 
-__all__ = ["ReportContext", "Writer", "format_values", "summary_line"]
+__all__ = ["ReportContext", "Writer", "admit", "format_values", "shown", "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,15 +35,70 @@ class ReportContext:
         return f"{self.rerun} {result.id.split('~')[0]}"
 
 
-def format_values(values: Mapping[str, Any]) -> str:
-    """`a = 1, b = 1/2` with every value, nested mappings flattened with dotted names."""
+def shown(value: Any) -> str:
+    """An evidence value as text: a string as itself ("" quoted), a {"math", "text"} object by its text, JSON values
+    as Python prints them."""
+    if isinstance(value, str):
+        return value if value else json.dumps(value)
+    if is_math(value):
+        return value["text"]
+    return f"{value}"
+
+
+def format_values(values: Any) -> str:
+    """`a = 1, b = 1/2` with every value, nested mappings flattened with dotted names (anything else shown whole)."""
+    if not isinstance(values, Mapping) or is_math(values):
+        return shown(values)
     parts = []
     for key, value in values.items():
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and not is_math(value):
             parts.append(format_values({f"{key}.{k}": v for k, v in value.items()}))
         else:
-            parts.append(f"{key} = {json.dumps(value) if isinstance(value, str) and not value else value}")
+            parts.append(f"{key} = {shown(value)}")
     return ", ".join(parts)
+
+
+def admit(result: Result) -> Result:
+    """The result with every field made safe to render: bounded JSON evidence (proofs.jsonsafe), text without lone
+    surrogates and of bounded length, finite seconds. Writers see only admitted results. Never raises."""
+    try:
+        r = result
+        assumptions = r.assumptions if isinstance(r.assumptions, (list, tuple)) else (r.assumptions,)
+        evidence = jsonable(r.evidence)
+        cached = None if r.cached is None else jsonable(r.cached)
+        seconds = r.seconds if isinstance(r.seconds, (int, float)) and math.isfinite(r.seconds) else 0.0
+        return dataclasses.replace(
+            r, id=text(r.id, 500), part=None if r.part is None else text(r.part, 100), statement=text(r.statement),
+            method=text(r.method, 500), reason=text(r.reason), erratum=None if r.erratum is None else text(r.erratum),
+            assumptions=tuple(text(a) for a in list(assumptions)[:MAX_ITEMS]),
+            evidence=evidence if isinstance(evidence, dict) else {"evidence": evidence},
+            cached=None if cached is None else cached if isinstance(cached, dict) else {"value": cached},
+            seconds=float(seconds))
+    except Exception:  # noqa: BLE001 - not a Result at all: the writer's guard turns it into an error entry
+        return result
+
+
+def unrenderable(result: Any, fmt: str, exc: BaseException) -> Result:
+    """The error entry that stands in a report for a result this report could not render, saying why."""
+    def field(name: str, limit: int = 500) -> str:
+        value = getattr(result, name, None)
+        return text(value, limit) if isinstance(value, str) else ""
+
+    exercise = getattr(result, "exercise", 0)
+    was = "/".join(text(getattr(getattr(result, name, None), "value", "?"), 40) for name in ("verdict", "status"))
+    return Result(
+        id=field("id") or "<result without an id>",
+        exercise=exercise if isinstance(exercise, int) and not isinstance(exercise, bool) else 0,
+        part=None,
+        statement=field("statement", 2000),
+        verdict=Verdict.ERROR,
+        status=Status.FAIL,
+        method="none",
+        evidence={},
+        assumptions=(),
+        erratum=None,
+        reason=f"the {fmt} report could not render this result ({was}): {type(exc).__name__}: {text(str(exc), 500)}",
+    )
 
 
 def summary_line(s: Mapping[str, Any], seconds: float) -> str:
@@ -53,20 +111,61 @@ def summary_line(s: Mapping[str, Any], seconds: float) -> str:
     return line
 
 
+def _check_kinds(r: Any) -> None:
+    if not isinstance(r, Result) or not isinstance(r.verdict, Verdict) or not isinstance(r.status, Status):
+        raise TypeError("not a Result with a Verdict and a Status")
+    if isinstance(r.exercise, bool) or not isinstance(r.exercise, int):
+        raise TypeError(f"exercise is {text(r.exercise, 40)}, not an int")
+
+
 class Writer:
-    """One report format. `add` takes each result in order and returns text to emit now ("" for formats that
-    need every result first); `finish` returns the rest. The report is everything returned, concatenated."""
+    """One report format. `add` takes each result in order and returns text to emit now ("" for formats that need
+    every result first); `finish` returns the rest. The report is everything returned, concatenated.
+
+    A format renders one result with `line` (streamed by `add`) and `entry` (collected by `finish`, then put
+    together by `document`). Both run under one guard: a result a format cannot render becomes, in that report
+    only, an error entry for its claim saying why (listed in `render_errors`), and the rest of the report is written.
+    """
 
     format: ClassVar[str] = ""
     filename: ClassVar[str] = ""
 
     def __init__(self, context: ReportContext, **options: Any) -> None:
         self.context = context
+        # every result added, admitted (see `admit`); one this report could not render is replaced by its error entry
         self.results: list[Result] = []
+        # (claim id, why) for each result this report could not render
+        self.render_errors: list[tuple[str, str]] = []
 
     def add(self, result: Result) -> str:
-        self.results.append(result)
+        self.results.append(admit(result))
+        return self._guarded(self.line, len(self.results) - 1)
+
+    def finish(self, seconds: float, interrupted: bool = False) -> str:
+        entries = [self._guarded(self.entry, i) for i in range(len(self.results))]
+        return self.document(entries, seconds, interrupted)
+
+    def line(self, r: Result) -> str:
+        """The text to emit as soon as the result arrives (formats that stream)."""
         return ""
+
+    def entry(self, r: Result) -> Any:
+        """This format's rendering of one result, for `document`."""
+        return None
+
+    def document(self, entries: list, seconds: float, interrupted: bool) -> str:
+        """The rest of the report, from the entries of every result (in the order of `self.results`)."""
+        raise NotImplementedError
+
+    def _guarded(self, render: Callable[[Result], Any], i: int) -> Any:
+        try:
+            _check_kinds(self.results[i])
+            return render(self.results[i])
+        except Exception as exc:  # noqa: BLE001 - one result that cannot be rendered must not cost the whole report
+            error = unrenderable(self.results[i], self.format, exc)
+            self.results[i] = error
+            self.render_errors.append((error.id, error.reason))
+            return render(error)
 
     def summary(self, seconds: float) -> dict[str, Any]:
         """Counts per status, the load errors, the results reused from the cache and the run's seconds."""
@@ -81,9 +180,8 @@ class Writer:
         lines = []
         if "counterexample" in r.evidence:
             lines.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
-        if r.evidence.get("replay", {}).get("sides"):
-            lines.append(f"evaluated: {format_values(r.evidence['replay']['sides'])}")
+        replay = r.evidence.get("replay")
+        sides = replay.get("sides") if isinstance(replay, Mapping) else None
+        if sides:
+            lines.append(f"evaluated: {format_values(sides)}")
         return lines
-
-    def finish(self, seconds: float, interrupted: bool = False) -> str:
-        raise NotImplementedError

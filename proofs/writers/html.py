@@ -1,18 +1,19 @@
-"""A single offline HTML page: verdicts, evidence, MathML formulas, inline SVG plots and a status filter."""
+"""A single offline HTML page: verdicts, evidence, MathML from evidence trees, inline SVG plots and a status filter."""
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from typing import Optional
+import math
+from typing import Any, Optional
 
+from proofs import mathtree
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers import plots
 from proofs.writers.base import Writer, summary_line
+from proofs.writers.escape import xml_text
 
-__all__ = ["HtmlWriter", "mathml"]
+__all__ = ["HtmlWriter"]
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1b1b1b}
@@ -24,9 +25,6 @@ section.claim[data-status=fail]{border-left:6px solid #c62828}.head{display:flex
 math{font-size:1.1em}svg.plot{max-width:100%;height:auto}.note{color:#555}
 """
 
-# evidence text that is an expression worth typesetting: powers, quotients, exp, log, sums, deltas, piecewise
-_MATHY = re.compile(r"\*\*|/|exp\(|log\(|Sum\(|KroneckerDelta|Piecewise|Derivative")
-
 _SCRIPT = """
 for (const box of document.querySelectorAll('input[data-filter]')) {
   box.addEventListener('change', () => {
@@ -36,23 +34,56 @@ for (const box of document.querySelectorAll('input[data-filter]')) {
 """
 
 
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+# every piece of data on the page goes through this: XML-legal characters, markup escaped (attributes included)
+_e = xml_text
+
+# evidence nested deeper than this is not searched for mathematics to typeset (it is still in the evidence block)
+_MATH_DEPTH = 4
+# at most this many series, and points per series, are drawn in one plot
+_MAX_SERIES, _MAX_POINTS = 20, 2000
 
 
-def mathml(formula: str, *, as_written: bool = True) -> Optional[str]:
-    """A formula in sympy syntax as presentation MathML, or None when sympy cannot read it. as_written keeps the
-    formula unevaluated (the material's form); derived expressions are read normally."""
-    import sympy
-    from sympy.printing.mathml import mathml as to_mathml
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(float(v))
 
-    try:
-        with sympy.evaluate(not as_written):
-            expr = sympy.sympify(formula)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError, AttributeError):
+
+def _numbers(values: Any, n: Optional[int] = None) -> bool:
+    return isinstance(values, list) and 0 < len(values) <= _MAX_POINTS and (n is None or len(values) == n) and all(
+        _finite(v) for v in values)
+
+
+def plot_data(plot: Any) -> Optional[dict]:
+    """The evidence's `plot` as line_plot draws it, when it has that shape: {"x": [numbers], "series": {name:
+    [numbers, one per x]}, "title"?, "x_label"?}; None otherwise."""
+    if not isinstance(plot, dict) or not _numbers(plot.get("x")) or not isinstance(plot.get("series"), dict):
         return None
-    body = to_mathml(expr, printer="presentation")
-    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">{body}</math>'
+    series = plot["series"]
+    if not 0 < len(series) <= _MAX_SERIES or not all(_numbers(ys, len(plot["x"])) for ys in series.values()):
+        return None
+    data = {"x": plot["x"], "series": dict(series)}
+    for key in ("title", "x_label"):
+        if isinstance(plot.get(key), str):
+            data[key] = plot[key]
+    return data
+
+
+def experiment_row(r: Result) -> Optional[tuple]:
+    """(id, effect, low, high) from the evidence's `test`, when it has that shape; None otherwise."""
+    t = r.evidence.get("test")
+    if not isinstance(t, dict) or "ci95" not in t:
+        return None
+    ci, effect = t["ci95"], t.get("effect")
+    if not _finite(effect) or not (isinstance(ci, list) and len(ci) == 2 and all(_finite(v) for v in ci)):
+        return None
+    return r.id, float(effect), float(ci[0]), float(ci[1])
+
+
+def _drawn(draw, *args) -> str:
+    try:
+        svg = draw(*args)
+    except Exception as exc:  # noqa: BLE001 - a plot that cannot be drawn is a note, not a lost report
+        return f'<p class="note">plot not drawn: {_e(type(exc).__name__)}: {_e(str(exc)[:300])}</p>'
+    return svg if svg else '<p class="note">plot unavailable without matplotlib</p>'
 
 
 class HtmlWriter(Writer):
@@ -61,11 +92,15 @@ class HtmlWriter(Writer):
 
     def __init__(self, context, **options) -> None:
         super().__init__(context)
-        self._drawn: dict[str, str | None] = {}
+        self._drawn: dict[str, str] = {}
+        self._by_id: dict[str, Result] = {}
 
     def finish(self, seconds: float, interrupted: bool = False) -> str:
+        self._by_id = {r.id: r for r in self.results}  # the corrected claim beside each erratum
+        return super().finish(seconds, interrupted)
+
+    def document(self, entries: list, seconds: float, interrupted: bool) -> str:
         s = self.summary(seconds)
-        by_id = {r.id: r for r in self.results}
         parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
                  '<meta name="viewport" content="width=device-width, initial-scale=1">',
                  "<title>proofs report</title>", f"<style>{_STYLE}</style></head><body>", "<h1>proofs report</h1>"]
@@ -80,13 +115,12 @@ class HtmlWriter(Writer):
             for st in Status) + "</p>")
         if not plots.available():
             parts.append('<p class="note">Plots are unavailable: matplotlib is not installed (pip install proofs[report]).</p>')
-        for r in self.results:
-            parts.append(self._claim(r, by_id))
+        parts += entries
         parts.append(self._experiments())
         parts.append(f"<script>{_SCRIPT}</script></body></html>")
         return "\n".join(p for p in parts if p) + "\n"
 
-    def _claim(self, r: Result, by_id) -> str:
+    def entry(self, r: Result) -> str:
         claim = self.context.claim_of(r)
         out = [f'<section class="claim" id="{_e(r.id)}" data-status="{_e(r.status.value)}">',
                f'<div class="head"><span class="id">{_e(r.id)}</span><span class="badge">{_e(r.verdict.value)}</span>'
@@ -96,13 +130,12 @@ class HtmlWriter(Writer):
         if claim is not None:
             out.append(f"<p><em>The material:</em> {_e(claim.asserts)}</p>")
             out.append(f"<p><em>Formal:</em> {_e(claim.formal)}</p>")
-            for formula in claim.formulas:
-                rendered = mathml(formula)
-                out.append(rendered if rendered else f"<pre>{_e(formula)}</pre>")
+            # formulas are sympy-syntax text written by the claim's author: shown as written, never parsed
+            out += [f'<pre class="formula">{_e(formula)}</pre>' for formula in claim.formulas]
         if r.status is Status.FAIL or r.erratum:
             out.append(f"<p><em>Why:</em> {_e(r.reason)}</p>")
         if r.erratum and claim is not None and claim.erratum:
-            corrected = by_id.get(claim.erratum.corrected_by)
+            corrected = self._by_id.get(claim.erratum.corrected_by)
             right = (f"<div><strong>corrected: {_e(corrected.id)}</strong> ({_e(corrected.verdict.value)}, "
                      f"{_e(corrected.status.value)})<p>{_e(corrected.statement)}</p></div>") if corrected else \
                 f"<div><strong>corrected: {_e(claim.erratum.corrected_by)}</strong> (not in this run)</div>"
@@ -112,34 +145,42 @@ class HtmlWriter(Writer):
         derivations = self._derivations(r.evidence)
         if derivations:
             out.append("<details open><summary>derived</summary>" + "".join(derivations) + "</details>")
-        plot = r.evidence.get("plot")
-        if isinstance(plot, dict) and "series" in plot:
-            key = json.dumps(plot, sort_keys=True)
-            if key not in self._drawn:  # an erratum and its correction often carry the same data
-                self._drawn[key] = plots.line_plot(plot)
-            svg = self._drawn[key]
-            out.append(svg if svg else '<p class="note">plot unavailable without matplotlib</p>')
-        out.append(f"<details><summary>evidence</summary><pre>{_e(json.dumps(r.evidence, indent=2))}</pre>"
+        if "plot" in r.evidence:
+            out.append(self._plot(r.evidence["plot"]))
+        out.append(f"<details><summary>evidence</summary><pre>{_e(json.dumps(r.evidence, indent=2, ensure_ascii=False))}</pre>"
                    f"<p>rerun: <code>{_e(self.context.rerun_command(r))}</code></p></details>")
         out.append("</section>")
         return "\n".join(out)
 
-    def _derivations(self, evidence, prefix="") -> list[str]:
-        """Expressions sympy derived (kept as text in the evidence), rendered as MathML by sympy's printer."""
+    def _derivations(self, evidence: dict, prefix: str = "", depth: int = 0) -> list[str]:
+        """Every {"math": tree, "text": ...} value of the evidence (proofs.mathtree) as MathML; a tree that does not
+        render is shown as its text. Nothing else is typeset: every other value stays text."""
         out = []
         for key, value in evidence.items():
-            if isinstance(value, dict) and key.startswith("line"):
-                out += self._derivations(value, prefix=f"{key}: ")
-            elif isinstance(value, str) and len(value) < 600 and _MATHY.search(value):
-                rendered = mathml(value, as_written=False)
-                if rendered:
-                    out.append(f'<div class="derivation"><code>{_e(prefix + key)}</code>{rendered}</div>')
+            label = f"{prefix}{key}"
+            if mathtree.is_math(value):
+                rendered = mathtree.mathml(value["math"]) or f"<pre>{_e(value['text'])}</pre>"
+                out.append(f'<div class="derivation"><code>{_e(label)}</code>{rendered}</div>')
+            elif isinstance(value, dict) and depth < _MATH_DEPTH:
+                out += self._derivations(value, prefix=f"{label}: ", depth=depth + 1)
         return out
 
+    def _plot(self, plot: Any) -> str:
+        data = plot_data(plot)
+        if data is None:
+            return '<p class="note">plot not drawn: the evidence\'s plot is not {"x": [numbers], "series": {name: [numbers]}}</p>'
+        key = json.dumps(data, sort_keys=True)
+        if key not in self._drawn:  # an erratum and its correction often carry the same data
+            self._drawn[key] = _drawn(plots.line_plot, data)
+        return self._drawn[key]
+
     def _experiments(self) -> str:
-        rows = [(r.id, t["effect"], t["ci95"][0], t["ci95"][1]) for r in self.results
-                if isinstance(t := r.evidence.get("test"), dict) and "ci95" in t]
-        if not rows:
+        tests = [r for r in self.results if isinstance(r.evidence.get("test"), dict) and "ci95" in r.evidence["test"]]
+        rows = [row for row in map(experiment_row, tests) if row is not None]
+        skipped = [r.id for r in tests if experiment_row(r) is None]
+        if not tests:
             return ""
-        svg = plots.interval_plot(rows, "experiments: effect with its 95% interval")
-        return "<h2>Experiments</h2>" + (svg if svg else '<p class="note">plot unavailable without matplotlib</p>')
+        note = (f'<p class="note">not plotted (their test is not {{"effect": number, "ci95": [low, high]}}): '
+                f"{_e(', '.join(skipped))}</p>") if skipped else ""
+        figure = _drawn(plots.interval_plot, rows, "experiments: effect with its 95% interval") if rows else ""
+        return "<h2>Experiments</h2>" + figure + note

@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers.base import Writer, summary_line
+from proofs.writers.escape import block, md_code, md_fenced, md_text
 
 __all__ = ["MarkdownWriter", "cell", "fenced"]
 
+# a value that spans lines continues behind this prefix inside a code block, so it cannot pass for a line of its own
+_CONTINUED = "  | "
 _ICON = {Status.PASS: "pass", Status.ERRATUM: "erratum", Status.FAIL: "**fail**"}
 
-
-def cell(text: str) -> str:
-    """Text safe inside a table cell: HTML escaped, pipes and backticks escaped, on one line."""
-    text = html.escape(str(text), quote=False)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    return " ".join(text.split())
-
-
-def fenced(text: str, info: str = "") -> str:
-    """A code block whose fence is longer than any run of backticks inside it."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{info}\n{text}\n{fence}"
+# text safe in a paragraph or table cell, on one line (escape.md_text)
+cell = md_text
+# a code block whose fence is longer than any run of backticks inside it (escape.md_fenced)
+fenced = md_fenced
 
 
 class MarkdownWriter(Writer):
     format = "markdown"
     filename = "report.md"
 
-    def finish(self, seconds: float, interrupted: bool = False) -> str:
+    def entry(self, r: Result) -> tuple[str, list[str]]:
+        """The result's table row, and its section (for errata and failures)."""
+        time = "cached" if r.cached else f"{r.seconds:.2f} s"
+        row = f"| {md_code(r.id, table=True)} | {cell(r.verdict.value)} | {_ICON[r.status]} | {time} |"
+        return row, self._section(r) if r.status in (Status.ERRATUM, Status.FAIL) else []
+
+    def document(self, entries: list, seconds: float, interrupted: bool) -> str:
         s = self.summary(seconds)
         out = ["## proofs report", ""]
         if interrupted:
@@ -44,27 +42,25 @@ class MarkdownWriter(Writer):
             out += [f"- **load error:** {cell(str(e))}" for e in self.context.load_errors]
             out += [""]
         out += ["| claim | verdict | status | time |", "| --- | --- | --- | ---: |"]
-        for r in self.results:
-            time = "cached" if r.cached else f"{r.seconds:.2f} s"
-            out.append(f"| `{cell(r.id)}` | {cell(r.verdict.value)} | {_ICON[r.status]} | {time} |")
+        out += [row for row, _ in entries]
         for title, status in (("Errata in the material", Status.ERRATUM), ("Failures", Status.FAIL)):
-            chosen = [r for r in self.results if r.status is status]
+            chosen = [section for r, (_, section) in zip(self.results, entries) if r.status is status]
             if chosen:
                 out += ["", f"### {title}", ""]
-                for r in chosen:
-                    out += self._section(r)
+                for section in chosen:
+                    out += section
         return "\n".join(out) + "\n"
 
     def _section(self, r: Result) -> list[str]:
         claim = self.context.claim_of(r)
         lines = [f"#### {cell(r.id)}", "", cell(r.statement), ""]
         if r.erratum:
-            fix = f" Corrected by `{cell(claim.erratum.corrected_by)}`." if claim is not None and claim.erratum else ""
+            fix = f" Corrected by {md_code(claim.erratum.corrected_by)}." if claim is not None and claim.erratum else ""
             lines += [f"*Erratum:* {cell(r.erratum)}.{fix}", ""]
         if r.status is Status.FAIL:
             lines += [f"*{cell(r.verdict.value)}:* {cell(r.reason)}", ""]
         refutation = self.refutation(r)
-        lines += [fenced("\n".join([*refutation, f"rerun: {self.context.rerun_command(r)}"])), ""]
+        lines += [fenced("\n".join(block(line, _CONTINUED) for line in [*refutation, f"rerun: {self.context.rerun_command(r)}"])), ""]
         if r.status is Status.FAIL and not refutation:
-            lines += [fenced(json.dumps(r.evidence, indent=2), "json"), ""]
+            lines += [fenced(json.dumps(r.evidence, indent=2, ensure_ascii=False), "json"), ""]
         return lines

@@ -6,13 +6,19 @@ import json
 from typing import Any, Iterable
 
 from proofs.cache import TRUSTS
+from proofs.mathtree import is_math
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, format_values, summary_line
+from proofs.writers.base import Writer, format_values, shown, summary_line
+from proofs.writers.escape import block, one_line
 
 __all__ = ["TextWriter", "format_values"]
 
 _COLOURS = {Status.PASS: "32", Status.ERRATUM: "33", Status.FAIL: "31"}
+# detail lines are indented under their claim's line; a detail that spans lines continues behind this prefix, so
+# no text from a claim or its evidence can print a line that passes for a claim's line or the summary
+_INDENT = "    "
+_CONTINUED = "    | "
 
 
 class TextWriter(Writer):
@@ -28,13 +34,12 @@ class TextWriter(Writer):
     def _paint(self, text: str, status: Status) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if self.colour else text
 
-    def add(self, r: Result) -> str:
-        self.results.append(r)
+    def line(self, r: Result) -> str:
         if self.verbosity < 0 and r.status is Status.PASS:
             return ""
         status = self._paint(f"{r.status.value:<8}", r.status)
-        lines = [f"{r.id:<{self.width}} {r.verdict.value:<11} {status} {r.seconds:6.2f}s" + (" cached" if r.cached else "")]
-        lines += [f"    {line}" for line in self.details(r)]
+        lines = [f"{one_line(r.id):<{self.width}} {r.verdict.value:<11} {status} {r.seconds:6.2f}s" + (" cached" if r.cached else "")]
+        lines += [_INDENT + block(line, _CONTINUED) for line in self.details(r)]
         return "\n".join(lines) + "\n"
 
     def details(self, r: Result) -> Iterable[str]:
@@ -51,7 +56,7 @@ class TextWriter(Writer):
                 yield f"witness: {format_values(ev['witness'])}"
             for key, value in ev.items():
                 if key not in ("counterexample", "witness", "replay"):
-                    yield f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
+                    yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(value, ensure_ascii=False)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
             if r.cached:
@@ -59,10 +64,10 @@ class TextWriter(Writer):
                        f"{str(r.cached.get('inputs'))[:16]}; reusing it trusts: " + "; ".join(TRUSTS))
         yield f"rerun: {self.context.rerun_command(r)}"
 
-    def finish(self, seconds: float, interrupted: bool = False) -> str:
+    def document(self, entries: list, seconds: float, interrupted: bool) -> str:
         s = self.summary(seconds)
         head = "interrupted: " if interrupted else ""
-        errors = "".join(self._paint("load error", Status.FAIL) + f": {e}\n" for e in self.context.load_errors)
+        errors = "".join(self._paint("load error", Status.FAIL) + f": {block(str(e), _CONTINUED)}\n" for e in self.context.load_errors)
         line = head + summary_line(s, seconds)
         worst = Status.FAIL if s["fail"] or s["load_errors"] or interrupted else (Status.ERRATUM if s["erratum"] else Status.PASS)
         return errors + self._paint(line, worst) + "\n"
