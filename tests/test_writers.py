@@ -11,13 +11,15 @@ from conftest import GOLDEN, ROOT, run_cli
 from proofs.writers import FORMATS
 from proofs.writers.markdown import cell, fenced
 
-HOSTILE = ["--claims", str(GOLDEN / "hostile"), "--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false")]
+HOSTILE = ["--claims", str(GOLDEN / "hostile"), "--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false"),
+           "--claims", str(ROOT / "tests" / "hostile" / "writers")]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """One run writing every format: the seed pack plus golden packs that pass, fail and misbehave in their text."""
+    """One run writing every format: the seed pack plus golden packs that pass, fail and misbehave in their text, and
+    the writers' hostile pack (evidence that would execute, hang or inject, and mathematics as trees)."""
     out = tmp_path_factory.mktemp("reports")
     summary = out / "step-summary.md"
     summary.write_text("previous content\n")
@@ -90,12 +92,13 @@ def test_markdown_helpers():
 def test_html_has_math_plots_filters_and_pairs(reports):
     out, _ = reports
     page = (out / "report.html").read_text()
-    assert page.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') >= 10
+    assert page.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') >= 7  # from evidence trees (proofs.mathtree)
+    assert '<pre class="formula">Eq(x**2, y)</pre>' in page  # formulas are shown as written, never parsed
     assert 'data-filter="fail"' in page and 'data-status="erratum"' in page
     assert "corrected: ex1.d.max_pool_derivative_unique_max" in page
     if shutil.which("python3") and _has_matplotlib():
         assert page.count('<svg role="img"') >= 3
-    assert "http://" not in page.replace("http://www.w3.org/", "") and "https://" not in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//)""", page)  # offline: nothing is fetched (addresses in data are text)
 
 
 def _has_matplotlib():
@@ -186,7 +189,7 @@ def test_every_format_reports_a_pack_that_did_not_load(tmp_path):
     assert f"load error: {where}: pack 'claims/broken'" in (out / "report.txt").read_text()
     report = json.loads((out / "report.json").read_text())
     assert report["summary"]["load_errors"] == 1 and report["load_errors"][0]["line"] == 2
-    assert where in (out / "report.md").read_text() and "### Packs that could not be loaded" in (out / "report.md").read_text()
+    assert cell(where) in (out / "report.md").read_text() and "### Packs that could not be loaded" in (out / "report.md").read_text()
     suite = ET.fromstring((out / "junit.xml").read_text().split("\n", 1)[1])
     assert suite.get("errors") == "1" and suite.get("tests") == "3"
     case = suite.find(".//testcase[@classname='packs']")
