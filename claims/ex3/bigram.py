@@ -14,7 +14,8 @@ from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import either, exactly, listof, member, rational, read, table
-from proofs.interpret import computed, disagreement, validity
+from proofs.interpret import computed, disagreement, identity, validity
+from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.smt import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
@@ -353,10 +354,13 @@ def no_recurrence_is_bigram(recurrent, tokens) -> Outcome:
     if "h_prev" in used:
         witness = {"w_rec": [[2]], "U": [[1], [0]], "h_a": [1], "h_b": [0]}
         return computed(False, method="sympy", evidence=evidence, witness=witness, failure="the distribution depends on h^{t-1}")
-    return computed(bool(best < 1), method="sympy + exact arithmetic", evidence=evidence,
-                    witness={"w_rec": None, "U": [[0], [0]], "h_a": [0], "h_b": [1]},
-                    reason=f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1",
-                    failure="a bigram model reaches likelihood 1 on this sentence")
+    if best >= 1:
+        return computed(False, method="sympy + exact arithmetic", evidence=evidence,
+                        witness={"w_rec": None, "U": [[0], [0]], "h_a": [0], "h_b": [1]},
+                        failure="a bigram model reaches likelihood 1 on this sentence")
+    # the distribution's free symbols do not include h^{t-1}: a structural fact of the symbolic expression
+    return identity(IdentityAnswer(True, "h_prev does not occur in the distribution"),
+                    evidence={**evidence, "scope": f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1"})
 
 
 CLAIMS = (bigram_cannot_reach_one, bigram_best_likelihood, bigram_reason, bigram_reason_corrected, no_recurrence_is_bigram)
