@@ -156,3 +156,60 @@ def test_anchor_paths_stay_inside_the_material():
     with pytest.raises(TypeError):
         Anchor("../outside.txt", "x")
     assert Path(Anchor("a/b.txt", "x").file).parts == ("a", "b.txt")
+
+
+def test_material_that_is_not_utf8_is_named_as_such_not_stale(course):
+    sheet = course / "material" / "week1" / "sheet.md"
+    text = SHEET.replace("Expand:", "Développer :")
+    sheet.write_bytes(text.encode("latin-1"))
+    proc, result = _check(course)
+    assert proc.returncode == 1
+    offset = text.encode("latin-1").index(b"\xe9")
+    problems = {r["problem"] for r in result["evidence"]["material"]}
+    assert problems == {f"{sheet} is not UTF-8 (byte 0xe9 at offset {offset})"}
+    assert "snippet no longer in" not in result["reason"]
+
+
+@pytest.mark.parametrize("snippet_form, material_form", [("NFC", "NFD"), ("NFD", "NFC"), ("NFD", "NFD")])
+def test_snippet_and_material_are_compared_in_nfc(tmp_path, snippet_form, material_form):
+    import unicodedata
+
+    words = "la dérivée de ŷ est égale à 0"
+    (tmp_path / "sheet.md").write_text("avant " + unicodedata.normalize(material_form, words) + " après", encoding="utf-8")
+    [record] = verify([Anchor("sheet.md", unicodedata.normalize(snippet_form, words))], tmp_path)
+    assert record == {"file": "sheet.md", "snippet": unicodedata.normalize(snippet_form, words), "found": True}
+
+
+def test_only_regular_files_are_read(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo.md")  # opening it to read would wait for a writer forever
+    (tmp_path / "dir.md").mkdir()
+    (tmp_path / "link.md").symlink_to(tmp_path / "fifo.md")
+    records = verify([Anchor(name, "x") for name in ("fifo.md", "dir.md", "link.md")], tmp_path)
+    assert [r["problem"] for r in records] == [f"material file {tmp_path / n} is not a regular file" for n in ("fifo.md", "dir.md", "link.md")]
+
+
+def test_a_material_file_over_the_size_limit_is_not_read(tmp_path):
+    from proofs.anchors import MAX_MATERIAL_BYTES
+
+    with open(tmp_path / "huge.md", "wb") as fh:  # sparse: no disk space used
+        fh.truncate(MAX_MATERIAL_BYTES + 1)
+    (tmp_path / "limit.md").write_bytes(b"x" * (MAX_MATERIAL_BYTES - 3) + b"end")
+    huge, limit = verify([Anchor("huge.md", "x"), Anchor("limit.md", "end")], tmp_path)
+    assert not huge["found"] and huge["problem"] == (f"material file {tmp_path / 'huge.md'} is too large "
+                                                     f"({MAX_MATERIAL_BYTES + 1} bytes; the limit is {MAX_MATERIAL_BYTES} bytes)")
+    assert limit["found"]
+
+
+def test_an_unreadable_material_file_is_named_with_the_reason(tmp_path, monkeypatch):
+    import proofs.anchors as anchors
+
+    (tmp_path / "sheet.md").write_text("x")
+
+    def refuse(path, flags, *args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(anchors.os, "open", refuse)
+    [record] = verify([Anchor("sheet.md", "x")], tmp_path)
+    assert record["problem"] == f"cannot read material file {tmp_path / 'sheet.md'}: Permission denied"
