@@ -1,15 +1,23 @@
-"""The result cache: a claim's result is reused only when everything it was computed from is unchanged.
+"""The result cache: a claim's result is reused only when everything it was computed from, and read, is unchanged.
 
-A result is stored under a key that digests the inputs of the run:
-- every file under the packs' roots and under the `proofs` and `solvers` packages, byte for byte;
-- every other module the checker has loaded: by content when it lives outside the Python installation, by path,
-  size and modification time when it is an installed library (a reinstall or upgrade changes those);
+A result is stored under a key that digests the inputs of the run (`digest_inputs`):
+- every regular file under the packs' roots and under the `proofs` and `solvers` packages, byte for byte, dot-folders
+  and folders reached through symbolic links included (not __pycache__, .git, or a folder tagged by CACHEDIR.TAG);
+- every other module loaded before the key is taken: by content when it lives outside the Python installation, by
+  path, size and modification time when it is an installed library (a reinstall or upgrade changes those);
 - the Python version and implementation, the machine and operating system, the z3 and sympy versions;
 - the run's options that can change a verdict or status: strict, the time limit and the memory limit;
 - the claim's id.
-Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A stored
-result is used only when its record is well formed, names the same inputs and claim, describes the claim as the
-claim describes itself now, and its status is what the status rule gives for its verdict today.
+With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
+then: files opened for reading or stat'ed (content), directories listed (names), environment variables (values, or
+the whole environment when it was iterated or copied), modules first loaded since the key was taken (sources; an
+installed library's package file by size and modification time), outside the Python installation and /proc, /sys,
+/dev. Each is checked again before the result is reused. A check that started a program or used the network is not
+stored. Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A
+stored result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the
+same inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule
+gives for its verdict today, and every read is as it was. Only the process that opened the cache writes it, and
+`seal` removes whatever else appeared in it during the run.
 """
 
 from __future__ import annotations
@@ -21,49 +29,105 @@ import importlib
 import json
 import os
 import platform
+import re
 import shutil
+import stat
 import sys
-import sysconfig
+import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
+from proofs import reads as _reads
 from proofs.model import Claim, Result
-from proofs.report import write_atomically
+from proofs.reads import Reads, file_digest, installation
 from proofs.verdicts import Status, Verdict, classify
 
-__all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "ResultCache", "default_directory", "digest_inputs"]
+__all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
+           "default_directory", "digest_inputs"]
 
-SCHEMA = "proofs-cache/1"
+SCHEMA = "proofs-cache/2"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
 DEFAULT_DIR = ".proofs_cache"
 # Environment variable naming another cache directory.
 ENV_DIR = "PROOFS_CACHE_DIR"
 # Input digests kept: older ones (earlier versions of the sources) are removed when a new one is stored.
 KEEP = 4
+# Largest entry read or written, in bytes; a larger one is ignored.
+MAX_ENTRY_BYTES = 16 * 2**20
+# Deepest nesting of arrays and objects in an entry; a deeper one is ignored before it is parsed.
+MAX_DEPTH = 64
+# Most reads an entry may record; a check that read more is not stored.
+MAX_READS = 20000
 # What a reused result rests on beyond what its check rested on when it ran.
 TRUSTS = (
-    "the check is deterministic: the same inputs give the same verdict and evidence",
-    "the check depends only on the packs' files, the proofs and solvers packages, the modules loaded before the "
-    "checks start, the Python build and the run's options (what the cache key digests)",
-    "an installed library changes its files' size or modification time when it is reinstalled or upgraded",
-    "nobody but the checker writes into the cache directory",
+    "the check is deterministic: the same inputs and reads give the same verdict and evidence",
+    "the check depends only on what the cache key digests (the packs' files, the proofs and solvers packages, the "
+    "modules loaded before the checks start, the Python build and the run's options) and on what it was seen to read "
+    "(files opened or stat'ed, directories listed, environment variables, modules it loaded); not on what it "
+    "learned otherwise (a failed import, a file descriptor it was given, memory shared with another process)",
+    "an installed library and the Python installation change their files' size or modification time when they are "
+    "reinstalled or upgraded",
+    "nothing writes into the cache directory between runs but the checker (within a run, only the checker's own "
+    "entries are kept)",
 )
-_SKIP_DIRS = {"__pycache__", ".git", ".hypothesis", ".pytest_cache"}
+# Folders of a pack that are not digested: compiled modules and version control.
+_SKIP_DIRS = {"__pycache__", ".git"}
+# The first line of a CACHEDIR.TAG file (https://bford.info/cachedir/): a folder holding one is a cache, not input.
+_CACHEDIR_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
 
 
 def default_directory(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(environ.get(ENV_DIR) or DEFAULT_DIR)
 
 
-def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        yield root
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.endswith((".pyc", ".pyo")):
-                yield Path(dirpath) / name
+def _is_cache_folder(directory: str) -> bool:
+    tag = os.path.join(directory, "CACHEDIR.TAG")
+    try:
+        if not stat.S_ISREG(os.stat(tag).st_mode):
+            return False
+        with open(tag, "rb") as fh:
+            return fh.read(len(_CACHEDIR_SIGNATURE)) == _CACHEDIR_SIGNATURE
+    except OSError:
+        return False
+
+
+def _files(root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, content sha256) of every regular file under root in a fixed order, following symbolic links to folders
+    (each folder once) and skipping dangling links, sockets, FIFOs and devices."""
+    seen: set[tuple[int, int]] = set()
+
+    def walk(directory: str) -> Iterator[tuple[Path, str]]:
+        try:
+            st = os.stat(directory)
+        except OSError:
+            return
+        if (st.st_dev, st.st_ino) in seen or _is_cache_folder(directory):
+            return
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return
+        for name in names:
+            path = os.path.join(directory, name)
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:  # a dangling link, a loop of links, or gone already
+                continue
+            if stat.S_ISDIR(mode):
+                if name not in _SKIP_DIRS:
+                    yield from walk(path)
+            elif stat.S_ISREG(mode) and not name.endswith((".pyc", ".pyo")):
+                digest = file_digest(path)
+                if digest is not None:
+                    yield Path(path), digest
+
+    if root.is_dir():
+        yield from walk(str(root))
+    else:
+        digest = file_digest(str(root))
+        if digest is not None:
+            yield root, digest
 
 
 def _within(path: str, prefixes: Iterable[str]) -> bool:
@@ -71,7 +135,10 @@ def _within(path: str, prefixes: Iterable[str]) -> bool:
 
 
 def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules: Optional[Mapping[str, object]] = None) -> str:
-    """The digest of everything every claim of a run is computed from (see the module's docstring)."""
+    """The digest of everything every claim of a run is computed from (see the module's docstring).
+
+    Taken over sys.modules (modules=None), it also marks those modules as covered, so that a check records every
+    module loaded after it (proofs.reads)."""
     import sympy
     import z3
 
@@ -90,33 +157,30 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
     package_roots = [Path(importlib.import_module(name).__file__).parent for name in ("proofs", "proofs.solvers")]
     hashed: set[str] = set()
     for root in sorted({Path(r).resolve() for r in [*roots, *package_roots]}):
-        for path in _files(root):
+        for path, digest in _files(root):
             key = str(path)
             if key not in hashed:  # named relative to its root, so that a moved checkout keeps its cache
                 hashed.add(key)
-                feed("file", path.relative_to(root.parent).as_posix(), path.read_bytes())
-    paths = sysconfig.get_paths()
-    libraries = {paths["purelib"], paths["platlib"]}
-    try:
-        import site
-
-        libraries.update(site.getsitepackages())
-        libraries.add(site.getusersitepackages())
-    except (AttributeError, ImportError):  # some embedded or virtualenv builds lack these
-        pass
-    stdlib = {paths["stdlib"], paths["platstdlib"]}
+                feed("file", path.relative_to(root.parent).as_posix(), digest)
+    stdlib, libraries = installation()
+    table = dict(sys.modules if modules is None else modules)
     loaded = []
-    for module in list((sys.modules if modules is None else modules).values()):
+    for module in table.values():
         file = getattr(module, "__file__", None)
         if isinstance(file, str) and os.path.isfile(file):
             loaded.append(os.path.abspath(file))
     for file in sorted(set(loaded) - hashed):
         if _within(file, libraries):
-            st = os.stat(file)
-            feed("library", file, st.st_size, st.st_mtime_ns)
+            try:
+                st = os.stat(file)
+                feed("library", file, st.st_size, st.st_mtime_ns)
+            except OSError:
+                feed("library", file, "absent")
         elif not _within(file, stdlib):
             hashed.add(file)
-            feed("module", file, Path(file).read_bytes())
+            feed("module", file, file_digest(file) or "unreadable")
+    if modules is None:
+        _reads.mark_digested(table)
     return h.hexdigest()
 
 
@@ -134,61 +198,250 @@ def _matches(claim: Claim, result: Result) -> bool:
             and isinstance(result.evidence, dict) and isinstance(result.method, str) and isinstance(result.reason, str))
 
 
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _shallow(data: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects at most `limit` deep (strings are skipped, not counted)."""
+    depth = 0
+    for token in _TOKENS.finditer(data):
+        c = token.group()[:1]
+        if c in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return False
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return True
+
+
+def _load(path: Path) -> Any:
+    """The JSON value of an entry, or None unless it is a regular file of at most MAX_ENTRY_BYTES nested at most
+    MAX_DEPTH deep. A FIFO, socket, device, directory or symbolic link is never read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            return None
+        chunks, size = [], 0
+        while size <= MAX_ENTRY_BYTES and (chunk := os.read(fd, 1 << 20)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _fingerprint(path: str, st: os.stat_result) -> str:
+    """What an item of the cache directory is, for telling whether it changed during a run."""
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            return "link:" + os.readlink(path)
+        except OSError:
+            return "link"
+    if stat.S_ISDIR(st.st_mode):
+        return f"dir:{st.st_dev}:{st.st_ino}"
+    if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_ENTRY_BYTES:
+        return "sha256:" + (file_digest(path) or "unreadable")
+    return f"other:{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def _scan(directory: Path) -> dict[str, str]:
+    """Fingerprints of the items in the cache directory and in each of its folders (where entries live), by relative
+    path; symbolic links are not followed."""
+    found: dict[str, str] = {}
+    try:
+        top = list(os.scandir(directory))
+    except (OSError, ValueError):
+        return found
+    for item in top:
+        try:
+            st = item.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        found[item.name] = _fingerprint(item.path, st)
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                inner = list(os.scandir(item.path))
+            except OSError:
+                continue
+            for entry in inner:
+                try:
+                    found[f"{item.name}/{entry.name}"] = _fingerprint(entry.path, entry.stat(follow_symlinks=False))
+                except OSError:
+                    continue
+    return found
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+    except OSError:
+        pass
+
+
 @dataclasses.dataclass(frozen=True)
 class ResultCache:
-    """Results stored under DIRECTORY/<inputs digest>/<claim id>.json, for one run's inputs."""
+    """Results stored under DIRECTORY/<inputs digest>/<claim id>.json, for one run's inputs.
+
+    Opened by the process that runs the checks; only that process stores results (`put`), and `seal`, called once
+    when the run ends, removes every entry that appeared or changed during the run but was not stored by `put`."""
 
     directory: Path
     # digest_inputs of this run
     inputs: str
     strict: bool = False
+    # The process that opened the cache: the only one whose `put` stores anything.
+    opener: int = dataclasses.field(default_factory=os.getpid, init=False, compare=False)
+    # The cache directory's items when the cache was opened (relative path -> fingerprint).
+    opened: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    # What `put` wrote in this run (relative path -> fingerprint), and under "." what the directory was when opened.
+    written: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    # The current state of each read that an entry recorded, checked once per run (proofs.reads.state).
+    states: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.opened.update(_scan(self.directory))
+        self.written["."] = self._identity()
+
+    def _identity(self) -> Optional[tuple]:
+        """What the cache directory's path is: absent (None), a folder, or a link to one, with its identity."""
+        try:
+            st = os.lstat(self.directory)
+            if not stat.S_ISLNK(st.st_mode):
+                return ("dir" if stat.S_ISDIR(st.st_mode) else "other", st.st_dev, st.st_ino)
+            target = os.stat(self.directory)
+            return ("link", os.readlink(self.directory), target.st_dev, target.st_ino)
+        except OSError:
+            return None if not os.path.islink(self.directory) else ("link", "dangling")
 
     def _path(self, claim: Claim) -> Path:
         return self.directory / self.inputs / f"{claim.id}.json"
 
     def get(self, claim: Claim) -> Optional[Result]:
         """The stored result of the claim, marked as reused, or None when there is none that may be used."""
+        record = _load(self._path(claim))
         try:
-            record = json.loads(self._path(claim).read_text(encoding="utf-8"))
-            if record.get("schema") != SCHEMA or record.get("inputs") != self.inputs or record.get("claim") != claim.id:
+            if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("inputs") != self.inputs \
+                    or record.get("claim") != claim.id:
                 return None
             result = Result.from_json(record["result"])
             computed = str(record["computed"])
             seconds = float(record["result"]["seconds"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            reads = Reads.from_json(record["reads"])
+            if not _matches(claim, result):
+                return None
+            expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
+        except Exception:  # noqa: BLE001 - a damaged entry of any shape is ignored, never a crash
             return None
-        if not _matches(claim, result):
+        if result.status is not expected or not _cacheable(result) or reads.unrecordable or len(reads.entries) > MAX_READS:
             return None
-        expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
-        if result.status is not expected or not _cacheable(result):
+        if not self._unchanged(reads):
             return None
-        return dataclasses.replace(result, seconds=0.0, cached={"computed": computed, "seconds": seconds, "inputs": self.inputs})
+        return dataclasses.replace(result, seconds=0.0, reads=None,
+                                   cached={"computed": computed, "seconds": seconds, "inputs": self.inputs})
+
+    def _unchanged(self, reads: Reads) -> bool:
+        """Whether every read is in the state it was when the check ran (each looked at once per run)."""
+        for kind, name, then in reads.entries:
+            key = (kind, name)
+            if key not in self.states:
+                self.states[key] = _reads.state(kind, name)
+            if self.states[key] != then:
+                return False
+        return True
 
     def put(self, claim: Claim, result: Result) -> bool:
-        """Store the result if it may be reused (it passes or is an acknowledged erratum); say whether it was stored."""
+        """Store the result if it may be reused (it passes or is an acknowledged erratum and records what its check
+        read); say whether it was stored. Only the process that opened the cache stores anything."""
+        if os.getpid() != self.opener:
+            return False
         if result.id != claim.id or result.cached is not None or not _cacheable(result):
+            return False
+        try:
+            reads = Reads.from_json(result.reads)  # type: ignore[arg-type]
+        except (TypeError, KeyError, ValueError):
+            return False  # a result that does not say what it read cannot be checked before reuse
+        if reads.unrecordable or len(reads.entries) > MAX_READS:
+            return False
+        stored = {k: v for k, v in result.to_json().items() if k not in ("reads", "trusts")}  # derived in each run
+        record = {"schema": SCHEMA, "inputs": self.inputs, "claim": claim.id,
+                  "computed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  "result": stored, "reads": reads.to_json()}
+        data = json.dumps(record, indent=1).encode("utf-8")
+        if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
             return False
         folder = self.directory / self.inputs
         try:
             self._prepare(folder)
-            record = {"schema": SCHEMA, "inputs": self.inputs, "claim": claim.id,
-                      "computed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                      "result": result.to_json()}
-            write_atomically(self._path(claim), json.dumps(record, indent=1))
-        except OSError:
+            self._write(self._path(claim), data)
+        except (OSError, ValueError):
             return False  # a cache that cannot be written only costs time
         return True
 
-    def _prepare(self, folder: Path) -> None:
-        if folder.is_dir():
+    def seal(self) -> None:
+        """Remove every item of the cache directory that is new or changed since the cache was opened and was not
+        written by `put`: an entry a check wrote, in this or any digest's folder, is never reused. Call it once,
+        when no check of the run is running any longer."""
+        if os.getpid() != self.opener:
             return
-        fresh = not self.directory.exists()
-        folder.mkdir(parents=True, exist_ok=True)
-        if fresh:
-            (self.directory / ".gitignore").write_text("# written by proofs: the result cache\n*\n")
-            (self.directory / "CACHEDIR.TAG").write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# the result cache of proofs; see its README\n")
-        digests = sorted((p for p in self.directory.iterdir() if p.is_dir() and p != folder),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in digests[KEEP - 1:]:
-            shutil.rmtree(old, ignore_errors=True)
+        identity = self._identity()
+        if identity is None:
+            return
+        if identity != self.written["."] and identity[0] != "dir":  # a link or a file put in its place
+            _remove(self.directory)  # removed, never followed
+            return
+        now = _scan(self.directory)
+        for rel in sorted(now, key=lambda r: -r.count("/")):  # entries before the folders that hold them
+            if now[rel] != self.opened.get(rel) and now[rel] != self.written.get(rel):
+                _remove(self.directory / rel)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write an entry whole or not at all, replacing whatever is at its path, and note what was written."""
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.fchmod(fd, 0o666 & ~mask)  # as any file the user writes, not mkstemp's owner-only mode
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
+        self.written[path.relative_to(self.directory).as_posix()] = "sha256:" + hashlib.sha256(data).hexdigest()
+
+    def _prepare(self, folder: Path) -> None:
+        """Make the folder of this run's entries a real folder (a link or a file in its place is removed first), and
+        prune the folders of older inputs when it is new."""
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            _remove(folder)
+        if not folder.is_dir():
+            fresh = not self.directory.exists()
+            folder.mkdir(parents=True, exist_ok=True)
+            if fresh:
+                for name, text in ((".gitignore", "# written by proofs: the result cache\n*\n"),
+                                   ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# the result cache of proofs; see its README\n")):
+                    self._write(self.directory / name, text.encode("utf-8"))
+            digests = sorted((p for p in self.directory.iterdir() if p.is_dir() and not p.is_symlink() and p != folder),
+                             key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in digests[KEEP - 1:]:
+                shutil.rmtree(old, ignore_errors=True)
+        self.written[folder.name] = _fingerprint(str(folder), os.lstat(folder))

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from proofs import smtlib
+from proofs import reads, smtlib
 from proofs.anchors import verify
 from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
@@ -91,6 +91,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
     With cross_check, every z3 query of the check is solved again by cvc5 and any disagreement, or an answer
     from z3 alone, is an error. With export, the evidence carries each query as a standalone SMT-LIB text.
     The material is not consulted here: `check_material` verifies a result's anchors (the runner calls it).
+    The result carries what the check and the replay read (proofs.reads), for the result cache.
     """
     params = dict(claim.params)
     suffix = ""
@@ -98,13 +99,15 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         params.update(perturbation.params)
         suffix = "~" + perturbation.name
     try:
-        with recording() as queries:
-            outcome = claim.check(**params)
-        if not isinstance(outcome, Outcome):
-            return error_result(claim, Verdict.ERROR, f"check returned {type(outcome).__name__}, not Outcome", suffix=suffix)
-        if not isinstance(outcome.verdict, Verdict):
-            return error_result(claim, Verdict.ERROR, f"check returned verdict {outcome.verdict!r}, not a Verdict", suffix=suffix)
-        problem, replayed = _replay(claim, outcome, params)
+        with reads.recording() as recorder:
+            with recording() as queries:
+                outcome = claim.check(**params)
+            if not isinstance(outcome, Outcome):
+                return error_result(claim, Verdict.ERROR, f"check returned {type(outcome).__name__}, not Outcome", suffix=suffix)
+            if not isinstance(outcome.verdict, Verdict):
+                return error_result(claim, Verdict.ERROR, f"check returned verdict {outcome.verdict!r}, not a Verdict", suffix=suffix)
+            problem, replayed = _replay(claim, outcome, params)
+        record = recorder.reads().to_json()
         evidence = dict(outcome.evidence)
         if outcome.witness is not None:
             key = "counterexample" if outcome.verdict is Verdict.REFUTED else "witness"
@@ -152,14 +155,18 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         assumptions=claim.assumptions,
         erratum=erratum,
         reason=reason,
+        reads=record,
     )
 
 
 def check_material(claim: Claim, result: Result, material: Optional[str], files: Optional[dict] = None) -> Result:
-    """The claim's result with its anchors verified against the material: a missing snippet makes it fail as stale.
+    """The claim's result as it is reported: its anchors verified against the material (a missing snippet makes it
+    fail as stale), and without its record of reads, which only the result cache needs (the runner stores the result
+    first) and which depends on what was loaded before the check, not on the claim.
 
-    `files` caches the material's files between calls. Without material or anchors the result is returned as is.
+    `files` caches the material's files between calls. Without material or anchors only the record is dropped.
     """
+    result = dataclasses.replace(result, reads=None) if result.reads is not None else result
     if material is None or not claim.anchors:
         return result
     records = verify(claim.anchors, Path(material), files)

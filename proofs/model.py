@@ -168,6 +168,9 @@ class Result:
     # Set when the result was reused from the result cache: when it was computed, how long that took, and the
     # digest of the inputs it was computed from (proofs.cache).
     cached: Optional[Mapping[str, Any]] = None
+    # What the check read (proofs.reads.Reads.to_json()), carried from the check's process to the result cache;
+    # None once the result is reported, and then left out of its JSON.
+    reads: Optional[Mapping[str, Any]] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -184,7 +187,7 @@ class Result:
             "reason": self.reason,
             "seconds": round(self.seconds, 4),
             "cached": dict(self.cached) if self.cached is not None else None,
-        }
+        } | ({"reads": dict(self.reads)} if self.reads is not None else {})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Result":
@@ -202,6 +205,7 @@ class Result:
             reason=data["reason"],
             seconds=data.get("seconds", 0.0),
             cached=data.get("cached"),
+            reads=data.get("reads"),
         )
 
 

@@ -1,5 +1,6 @@
 """The result cache: reused only for identical inputs, never for a failure, and reported as reused."""
 
+import dataclasses
 import json
 import tempfile
 import types
@@ -237,14 +238,12 @@ def test_the_runner_stores_only_what_may_be_reused(tmp_path):
         return Outcome(Verdict.NOT_REFUTED, "sampled", {})
 
     cache = ResultCache(tmp_path, "f" * 64)
-    warmed = []
-    outcome = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache, prepare=lambda: warmed.append(1))
+    outcome = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache)
     assert [r.status for r in outcome.results] == [Status.FAIL, Status.PASS, Status.FAIL]
     assert sorted(p.stem for p in tmp_path.glob("*/*.json")) == ["unit.ex9.proved"]
-    assert warmed == [1]  # three checks to fork, two at once: worth warming up first
-    again = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=cache, prepare=lambda: warmed.append(2))
+    again = run([Task(raises), Task(proved), Task(weak)], jobs=2, cache=ResultCache(tmp_path, "f" * 64))
     assert [r.cached is not None for r in again.results] == [False, True, False]
-    assert warmed == [1]  # a reused result is not forked, so two checks for two processes: no warm-up
+    assert all(r.reads is None for r in again.results if r.cached)
 
 
 @settings(max_examples=30, deadline=None)
@@ -296,10 +295,56 @@ def test_every_report_format_says_a_result_was_reused(course):
     assert json.loads((out / "report.json").read_text())["summary"]["cached"] == 2
     verbose = [line for line in proc.stdout.splitlines() if line.strip().startswith("cached: computed")]
     assert len(verbose) == 2
-    assert all("reusing it trusts: the check is deterministic" in v and "nobody but the checker" in v for v in verbose)
+    assert all("reusing it trusts: the check is deterministic" in v and "what it was seen to read" in v for v in verbose)
 
 
 def test_a_cache_dir_that_is_a_file_is_a_usage_error(course):
     (course / "cache").write_text("")
     proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"))
     assert proc.returncode == 4 and "not a directory" in proc.stdout + proc.stderr
+
+
+def _stored_pass(tmp_path, reads):
+    from proofs import Outcome, Verdict, claim
+    from proofs.evaluate import evaluate
+
+    @claim("unit.ex9.proved", exercise=9, part=None, statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+    def proved():
+        return Outcome(Verdict.PROVED, "by fiat", {})
+
+    result = evaluate(proved)
+    return proved, (result if reads is ... else dataclasses.replace(result, reads=reads))
+
+
+def test_a_result_that_does_not_say_what_it_read_is_not_stored(tmp_path):
+    for reads in (None, {"entries": [["file", "/x"]], "unrecordable": []}, {"entries": [], "unrecordable": ["started a program"]},
+                  {"entries": [["secret", "/x", "absent"]], "unrecordable": []}):
+        proved, result = _stored_pass(tmp_path, reads)
+        assert not ResultCache(tmp_path, "f" * 64).put(proved, result)
+    assert not list(tmp_path.glob("*/*.json"))
+
+
+def test_a_stored_result_is_reused_only_while_each_read_is_as_it_was(tmp_path):
+    from proofs.reads import state
+
+    data = tmp_path / "data.txt"
+    data.write_text("6")
+    proved, result = _stored_pass(tmp_path, {"entries": [["file", str(data), state("file", str(data))]], "unrecordable": []})
+    cache = ResultCache(tmp_path / "cache", "f" * 64)
+    assert cache.put(proved, result)
+    reused = ResultCache(tmp_path / "cache", "f" * 64).get(proved)
+    assert reused is not None and reused.reads is None and reused.cached is not None
+    data.write_text("5")
+    assert ResultCache(tmp_path / "cache", "f" * 64).get(proved) is None
+    data.write_text("6")
+    assert ResultCache(tmp_path / "cache", "f" * 64).get(proved) is not None
+
+
+def test_an_entry_larger_than_the_limit_is_ignored(tmp_path, monkeypatch):
+    import proofs.cache
+
+    proved, result = _stored_pass(tmp_path, ...)
+    assert ResultCache(tmp_path, "f" * 64).put(proved, result)
+    assert ResultCache(tmp_path, "f" * 64).get(proved) is not None
+    monkeypatch.setattr(proofs.cache, "MAX_ENTRY_BYTES", 100)
+    assert ResultCache(tmp_path, "f" * 64).get(proved) is None

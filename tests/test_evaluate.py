@@ -80,16 +80,16 @@ def test_erratum_refuted_is_erratum_and_proved_fails():
 
 def test_perturbation_passes_only_when_refuted():
     def check(v):
-        if v == 1:
+        if v in (1, 3):
             return Outcome(Verdict.PROVED, "z3")
         return Outcome(Verdict.REFUTED, "z3", witness={"v": v})
 
-    c = make(check, replay=lambda w, v: Replay(v == 1, {"v": v}), params={"v": 1},
-             perturbations=(Perturbation("two", {"v": 2}), Perturbation("one", {"v": 1})))
+    c = make(check, replay=lambda w, v: Replay(v in (1, 3), {"v": v}), params={"v": 1},
+             perturbations=(Perturbation("two", {"v": 2}), Perturbation("three", {"v": 3})))
     assert evaluate(c).status is Status.PASS
     killed = evaluate(c, c.perturbation("two"))
     assert killed.id == "ex9.a.t~two" and killed.status is Status.PASS
-    survived = evaluate(c, c.perturbation("one"))
+    survived = evaluate(c, c.perturbation("three"))
     assert survived.status is Status.FAIL and "not refuted" in survived.reason
 
 
@@ -98,3 +98,79 @@ def test_jsonable_keeps_exact_values():
         "a": "3/4", "b": 2, "c": [1, [2, 3]], "d": [True]}
     with pytest.raises(TypeError):
         jsonable({1: 2})
+
+
+def _reads(result):
+    return {(kind, name): state for kind, name, state in result.reads["entries"]}
+
+
+def test_what_a_check_reads_is_recorded_with_its_state(tmp_path, monkeypatch):
+    import os
+    import sys
+
+    (tmp_path / "data.txt").write_text("6")
+    (tmp_path / "box").mkdir()
+    (tmp_path / "late_module_for_reads.py").write_text("X = 1\n")
+    monkeypatch.setenv("READS_SET", "yes")
+    monkeypatch.delenv("READS_UNSET", raising=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def check():
+        import json  # noqa: F401 - the standard library is keyed by the Python build, not recorded
+
+        import late_module_for_reads  # noqa: F401
+
+        os.environ.get("READS_SET"), os.getenv("READS_UNSET")
+        (tmp_path / "data.txt").read_text()
+        os.listdir(tmp_path / "box")
+        os.path.exists(tmp_path / "nothing")
+        return Outcome(Verdict.PROVED, "x")
+
+    try:
+        reads = _reads(evaluate(make(check)))
+    finally:
+        sys.modules.pop("late_module_for_reads", None)
+    assert reads[("env", "READS_SET")].startswith("value:") and reads[("env", "READS_UNSET")] == "unset"
+    assert reads[("file", str(tmp_path / "data.txt"))].startswith("sha256:")
+    assert reads[("listing", str(tmp_path / "box"))].startswith("listing:")
+    assert reads[("file", str(tmp_path / "nothing"))] == "absent"
+    assert reads[("module", str(tmp_path / "late_module_for_reads.py"))].startswith("sha256:")
+    assert not any("json" in name and kind == "module" for kind, name in reads)
+    assert type(os.environ) is os._Environ and getattr(os.stat, "__wrapped__", None) is None  # all put back
+
+
+def test_a_variable_the_check_sets_is_not_a_read_and_iterating_reads_the_whole_environment(monkeypatch):
+    import os
+
+    monkeypatch.setenv("READS_OWN", "before")
+
+    def check():
+        os.environ["READS_OWN"] = "mine"
+        os.environ["READS_OWN"]
+        dict(os.environ)
+        return Outcome(Verdict.PROVED, "x")
+
+    reads = _reads(evaluate(make(check)))
+    assert ("env", "READS_OWN") not in reads and ("env", "*") in reads
+
+
+def test_a_check_that_starts_a_program_cannot_be_recorded():
+    import subprocess
+    import sys
+
+    def check():
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        return Outcome(Verdict.PROVED, "x")
+
+    r = evaluate(make(check))
+    assert r.status is Status.PASS and "started a program (subprocess.Popen)" in r.reads["unrecordable"]
+
+
+def test_the_reported_result_leaves_the_record_of_reads_out():
+    from proofs.evaluate import check_material
+
+    claim = make(lambda: Outcome(Verdict.PROVED, "x"))
+    r = evaluate(claim)
+    assert r.reads is not None and "reads" in r.to_json()
+    reported = check_material(claim, r, None)
+    assert reported.reads is None and "reads" not in reported.to_json()

@@ -1,0 +1,328 @@
+"""What a check read: files, directory listings, environment variables and modules, recorded while it runs."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import stat
+import sys
+import sysconfig
+from typing import Any, Collection, Iterable, Iterator, Mapping, Optional
+
+__all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installation", "mark_digested", "KINDS", "WHOLE_ENVIRONMENT"]
+
+# What each kind of read names, and what its recorded state is (see `state`):
+KINDS = {
+    "file": "a path opened for reading or stat'ed: its content's sha256, a directory's listing, absent, or its type",
+    "listing": "a directory listed: the sorted names in it",
+    "env": "an environment variable read: its value's sha256 or unset; * is the whole environment",
+    "module": "a module's source first imported during the check, outside the Python installation: its content",
+    "library": "an installed library first imported during the check: its package file's size and modification time",
+}
+# The name of the read that stands for the whole environment (iterated, copied, counted).
+WHOLE_ENVIRONMENT = "*"
+# Bytes read at a time when hashing a file.
+_CHUNK = 1 << 20
+# Paths never recorded: the kernel's views of processes and devices.
+_SYSTEM = ("/proc", "/sys", "/dev")
+# Events after which what the check depends on cannot be known: another program or the network was consulted.
+_OPAQUE = {
+    "subprocess.Popen": "started a program", "os.system": "started a program", "os.exec": "started a program",
+    "os.posix_spawn": "started a program", "os.spawn": "started a program", "os.fork": "forked a process",
+    "os.forkpty": "forked a process", "socket.connect": "connected to a socket", "socket.sendto": "sent on a socket",
+    "socket.getaddrinfo": "looked up a network address", "urllib.Request": "opened a URL",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Reads:
+    """Produced by `Recorder.reads` at the end of a check: each read with its state then; stored with a cached result."""
+
+    # (kind, name, state) for every read, sorted; kind is one of KINDS.
+    entries: tuple[tuple[str, str, str], ...] = ()
+    # Why what the check depends on cannot be recorded (it started a program, used the network), if it cannot.
+    unrecordable: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": [list(e) for e in self.entries], "unrecordable": list(self.unrecordable)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Reads":
+        """The record as sent or stored; raises ValueError when it is not one."""
+        entries, unrecordable = data["entries"], data["unrecordable"]
+        if not isinstance(entries, list) or not isinstance(unrecordable, list):
+            raise ValueError("reads: entries and unrecordable must be lists")
+        out = []
+        for e in entries:
+            if not (isinstance(e, list) and len(e) == 3 and all(isinstance(p, str) for p in e) and e[0] in KINDS):
+                raise ValueError(f"reads: not a (kind, name, state) entry: {e!r:.200}")
+            out.append((e[0], e[1], e[2]))
+        if not all(isinstance(u, str) for u in unrecordable):
+            raise ValueError("reads: unrecordable must be strings")
+        return cls(tuple(out), tuple(unrecordable))
+
+
+def installation() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(standard library folders, installed library folders) of this Python."""
+    paths = sysconfig.get_paths()
+    libraries = {paths["purelib"], paths["platlib"]}
+    try:
+        import site
+
+        libraries.update(site.getsitepackages())
+        libraries.add(site.getusersitepackages())
+    except (AttributeError, ImportError):  # some embedded or virtualenv builds lack these
+        pass
+    return tuple(sorted({paths["stdlib"], paths["platstdlib"]})), tuple(sorted(libraries))
+
+
+def _within(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
+
+
+def file_digest(path: str) -> Optional[str]:
+    """The sha256 of a regular file's content, read in chunks; None when it is not a regular file (or cannot be
+    read). A FIFO, socket or device is never opened: it is checked with stat first, and again on the open file."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        h = hashlib.sha256()
+        while chunk := os.read(fd, _CHUNK):
+            h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _listing(path: str) -> str:
+    try:
+        names = sorted(os.listdir(path))
+    except (OSError, ValueError):
+        return "unlistable"
+    return "listing:" + hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _environment_digest(environ: Mapping[str, str]) -> str:
+    h = hashlib.sha256()
+    for key, value in sorted(environ.items()):
+        h.update(f"{len(key)}:{key}={len(value)}:{value}\0".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def state(kind: str, name: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """The current state of one read (see KINDS): what is recorded when the check ends and compared on reuse."""
+    if kind == "env":
+        environ = os.environ if environ is None else environ
+        if name == WHOLE_ENVIRONMENT:
+            return "environment:" + _environment_digest(dict(environ))
+        value = environ.get(name)
+        return "unset" if value is None else "value:" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+    try:
+        st = os.stat(name)
+    except (OSError, ValueError):
+        return "absent"
+    if kind == "library":
+        return f"stat:{st.st_size}:{st.st_mtime_ns}"
+    if stat.S_ISDIR(st.st_mode):
+        return _listing(name)
+    if kind == "listing" or not stat.S_ISREG(st.st_mode):
+        return f"type:{stat.S_IFMT(st.st_mode):o}"  # a FIFO, socket or device is never opened
+    digest = file_digest(name)
+    return "sha256:" + digest if digest else "unreadable"
+
+
+_digested: Optional[frozenset[str]] = None
+
+
+def mark_digested(names: Collection[str]) -> None:
+    """Note the modules the run's digest covers: a check records every module loaded since (a warm-up's included)."""
+    global _digested
+    _digested = frozenset(names)
+
+
+class Recorder:
+    """Collects what the check running in this process reads; made by `recording`."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}  # path -> kind
+        self.environ: set[str] = set()
+        self.written: set[str] = set()  # variables the check set before reading them
+        self.unrecordable: list[str] = []
+        self.modules_before = set(sys.modules) if _digested is None else set(_digested)
+        self.stdlib, self.libraries = installation()
+        self.ignored = (*self.stdlib, *self.libraries, *_SYSTEM)
+
+    def note_path(self, path: Any, kind: str) -> None:
+        if isinstance(path, int):
+            try:  # a directory listed through a file descriptor: find its path
+                path = os.readlink(f"/proc/self/fd/{path}")
+            except OSError:
+                self.note_unrecordable(f"listed a directory through file descriptor {path}")
+                return
+        try:
+            path = os.path.abspath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return
+        if "__pycache__" in path or _within(path, self.ignored):
+            return  # compiled modules are recorded by their sources (modules); the installation by the run's key
+        if self.paths.get(path) != "file":
+            self.paths[path] = kind
+
+    def note_env(self, key: Any) -> None:
+        if isinstance(key, bytes):
+            key = os.fsdecode(key)
+        if isinstance(key, str) and key not in self.written:
+            self.environ.add(key)
+
+    def note_unrecordable(self, why: str) -> None:
+        if why not in self.unrecordable:
+            self.unrecordable.append(why)
+
+    def reads(self) -> Reads:
+        """What was read, each with its state now (call it once the check is over, outside the recording)."""
+        entries = {(kind, path) for path, kind in self.paths.items()}
+        entries.update(("env", key) for key in self.environ)
+        roots_before = {name.partition(".")[0] for name in self.modules_before}
+        for name, module in list(sys.modules.items()):
+            if name in self.modules_before:
+                continue
+            file = getattr(module, "__file__", None)
+            if not isinstance(file, str):
+                continue
+            file = os.path.abspath(file)
+            if _within(file, self.stdlib) and not _within(file, self.libraries):
+                continue  # the Python build is part of the run's key
+            if _within(file, self.libraries):
+                top = name.partition(".")[0]
+                package = sys.modules.get(top)
+                if top not in roots_before and isinstance(getattr(package, "__file__", None), str):
+                    entries.add(("library", os.path.abspath(package.__file__)))
+                continue
+            entries.add(("module", file))
+        recorded = tuple(sorted((kind, name, state(kind, name)) for kind, name in entries))
+        return Reads(recorded, tuple(self.unrecordable))
+
+
+# The recorders active in this process (a check runs in one at a time; nesting records into each).
+_active: list[Recorder] = []
+_installed = False
+
+
+def _hook(event: str, args: tuple) -> None:
+    if not _active:
+        return
+    if event == "open":
+        path, _, flags = args
+        if isinstance(path, int) or (isinstance(flags, int) and flags & os.O_ACCMODE == os.O_WRONLY):
+            return  # an already open descriptor, or a file opened only to be written
+        kind = "file"
+    elif event in ("os.listdir", "os.scandir"):
+        path, kind = args[0], "listing"
+    elif event == "sqlite3.connect":
+        path, kind = args[0], "file"
+    elif event in _OPAQUE:
+        for recorder in _active:
+            recorder.note_unrecordable(f"{_OPAQUE[event]} ({event})")
+        return
+    else:
+        return
+    if path is None:  # listing the working directory
+        path = "."
+    for recorder in _active:
+        recorder.note_path(path, kind)
+
+
+def _install() -> bool:
+    global _installed
+    if not _installed:
+        try:
+            sys.addaudithook(_hook)  # an audit hook cannot be removed: it is installed once and idles without a recorder
+        except RuntimeError:
+            return False
+        _installed = True
+    return True
+
+
+class _RecordingEnviron(os._Environ):  # type: ignore[name-defined]
+    """os.environ's own class while a check runs (its instance is swapped to it, so every reference records)."""
+
+    def __getitem__(self, key):
+        for recorder in _active:
+            recorder.note_env(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key, value):
+        for recorder in _active:
+            recorder.written.add(os.fsdecode(key) if isinstance(key, bytes) else key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        for recorder in _active:
+            recorder.written.add(os.fsdecode(key) if isinstance(key, bytes) else key)
+        super().__delitem__(key)
+
+    def __iter__(self):
+        for recorder in _active:
+            recorder.note_env(WHOLE_ENVIRONMENT)
+        return super().__iter__()
+
+    def __len__(self):
+        for recorder in _active:
+            recorder.note_env(WHOLE_ENVIRONMENT)
+        return super().__len__()
+
+    def __repr__(self):
+        for recorder in _active:
+            recorder.note_env(WHOLE_ENVIRONMENT)
+        return super().__repr__()
+
+    def copy(self):
+        return dict(self)
+
+
+def _recording_stat(original):
+    def recorded(path, *args, **kwargs):
+        if _active and not isinstance(path, int) and kwargs.get("dir_fd") is None:
+            for recorder in _active:
+                recorder.note_path(path, "file")
+        return original(path, *args, **kwargs)
+
+    recorded.__wrapped__ = original
+    recorded.__name__ = original.__name__
+    return recorded
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Recorder]:
+    """Record what the code inside reads; `Recorder.reads()` afterwards gives the record. Reads the run's key
+    covers (the Python installation) and the kernel's /proc, /sys and /dev are not recorded."""
+    recorder = Recorder()
+    if not _install():
+        recorder.note_unrecordable("reads cannot be recorded: an audit hook could not be installed")
+    swapped = []
+    for env in (os.environ, getattr(os, "environb", None)):
+        if env is not None and type(env) is os._Environ:
+            env.__class__ = _RecordingEnviron
+            swapped.append(env)
+    originals = (os.stat, os.lstat)
+    if not _active:
+        os.stat, os.lstat = _recording_stat(os.stat), _recording_stat(os.lstat)
+    _active.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _active.remove(recorder)
+        if not _active:
+            os.stat, os.lstat = originals
+            for env in swapped:
+                env.__class__ = os._Environ

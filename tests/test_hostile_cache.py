@@ -1,0 +1,242 @@
+"""The result cache against hostile packs: what a check reads is rechecked, planted and damaged entries are never used."""
+
+import json
+import os
+import shutil
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from proofs.cache import ResultCache, digest_inputs
+from proofs.registry import load
+from proofs.runner import Task, run
+
+PACKS = Path(__file__).resolve().parent / "hostile" / "cache"
+
+
+def _course(tmp_path, pack):
+    (tmp_path / "pack").mkdir()
+    shutil.copy(PACKS / f"{pack}.py", tmp_path / "pack" / f"{pack}.py")
+    return tmp_path
+
+
+def _check(course, selector, env=None):
+    """Check the pack with the cache under the course; return the exit code and {id: result} of the JSON report."""
+    report = course / "report.json"
+    report.unlink(missing_ok=True)
+    proc = run_cli("check", selector, "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
+                   "--format", "json", "--output", str(report), env=env, timeout=90)
+    assert report.exists(), proc.stdout + proc.stderr
+    return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
+
+
+@pytest.fixture
+def readers(tmp_path):
+    course = _course(tmp_path, "readers")
+    (course / "data.txt").write_text("6")
+    (course / "lib").mkdir()
+    (course / "lib" / "readers_middle.py").write_text("MIDDLE = 6\n")
+    (course / "box").mkdir()
+    (course / "box" / "only").write_text("")
+    return course
+
+
+def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed(readers):
+    env = {"READS_MIDDLE": "6"}
+    code, first = _check(readers, "readers", env)
+    assert code == 0 and all(r["cached"] is None for r in first.values()), first
+    code, second = _check(readers, "readers", env)
+    cached = {i for i, r in second.items() if r["cached"] is not None}
+    assert code == 0 and cached == set(second) - {"readers.ex1.a.program"}  # a program's reads cannot be recorded
+    middle = readers / "lib" / "readers_middle.py"
+    changes = {
+        "environment": (lambda: env.update(READS_MIDDLE="5"), lambda: env.update(READS_MIDDLE="6")),
+        "data_file": (lambda: (readers / "data.txt").write_text("5"), lambda: (readers / "data.txt").write_text("6")),
+        # a different length, so that Python does not reuse the module's compiled form either
+        "late_module": (lambda: middle.write_text("MIDDLE = 5  # edited\n"), lambda: middle.write_text("MIDDLE = 6\n")),
+        "listing": (lambda: (readers / "box" / "another").write_text(""), lambda: (readers / "box" / "another").unlink()),
+        "existence": (lambda: (readers / "stop").write_text(""), lambda: (readers / "stop").unlink()),
+    }
+    for slug, (change, undo) in changes.items():
+        change()
+        code, results = _check(readers, "readers", env)
+        changed = results[f"readers.ex1.a.{slug}"]
+        assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
+        others = {i for i, r in results.items() if r["cached"] is not None}
+        assert others == cached - {f"readers.ex1.a.{slug}"}, slug
+        undo()
+    code, last = _check(readers, "readers", env)
+    assert code == 0 and {i for i, r in last.items() if r["cached"] is not None} == cached
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    course = _course(tmp_path, "loaded")
+    (course / "pack" / ".data").mkdir()
+    (course / "pack" / ".data" / "middle.txt").write_text("6")
+    (course / "outside").mkdir()
+    (course / "outside" / "middle.txt").write_text("6")
+    (course / "pack" / "linked").symlink_to(course / "outside", target_is_directory=True)
+    return course
+
+
+@pytest.mark.parametrize("where", [".data", "outside"], ids=["a dot-folder", "a linked folder"])
+def test_a_file_the_pack_reads_when_it_loads_is_part_of_the_key(loaded, where):
+    assert _check(loaded, "loaded")[0] == 0
+    code, results = _check(loaded, "loaded")
+    assert code == 0 and all(r["cached"] is not None for r in results.values())
+    folder = loaded / "pack" / ".data" if where == ".data" else loaded / "outside"
+    (folder / "middle.txt").write_text("5")
+    code, results = _check(loaded, "loaded")
+    failed = results["loaded.ex1.a.hidden" if where == ".data" else "loaded.ex1.a.linked"]
+    assert code == 1 and failed["status"] == "fail" and failed["cached"] is None
+
+
+def test_junk_in_a_pack_folder_neither_crashes_nor_hangs_the_digest(loaded):
+    pack = loaded / "pack"
+    (pack / ".#loaded.py").symlink_to("root@host.1234:1700000000")  # an editor's lock: a dangling link
+    os.mkfifo(pack / "pipe")
+    os.mkfifo(pack / ".data" / "pipe")
+    (pack / "loop").symlink_to(pack / "loop")
+    (pack / ".data" / "cycle").symlink_to(pack, target_is_directory=True)
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(pack / "sock"))
+        for _ in range(2):
+            code, results = _check(loaded, "loaded")
+            assert code == 0
+        assert all(r["cached"] is not None for r in results.values())
+    finally:
+        server.close()
+
+
+def test_a_digest_walks_dot_folders_and_linked_folders_once_each(tmp_path):
+    root = tmp_path / "pack"
+    (root / ".hidden").mkdir(parents=True)
+    (root / ".hidden" / "x.txt").write_text("1")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "y.txt").write_text("1")
+    (root / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "linked_again").symlink_to(root, target_is_directory=True)
+    (root / ".git").mkdir()
+    (root / "__pycache__").mkdir()
+    base = digest_inputs([root], {}, modules={})
+    for skipped in (root / ".git" / "HEAD", root / "__pycache__" / "m.pyc"):
+        skipped.write_text("ignored")
+        assert digest_inputs([root], {}, modules={}) == base
+    for digested in (root / ".hidden" / "x.txt", tmp_path / "elsewhere" / "y.txt"):
+        digested.write_text("2")
+        assert digest_inputs([root], {}, modules={}) != base
+        digested.write_text("1")
+        assert digest_inputs([root], {}, modules={}) == base
+
+
+def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
+    root = tmp_path / "pack"
+    root.mkdir()
+    (root / "m.py").write_text("X = 1\n")
+    base = digest_inputs([root], {}, modules={})
+    cache = ResultCache(root / ".proofs_cache", "0" * 64)
+    cache._prepare(cache.directory / cache.inputs)
+    (cache.directory / cache.inputs / "entry.json").write_text("{}")
+    assert digest_inputs([root], {}, modules={}) == base
+
+
+@pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
+def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage):
+    course = _course(tmp_path, "plain")
+    assert _check(course, "plain")[0] == 0
+    entry = next((course / "cache").glob("*/plain.ex1.b.holds.json"))
+    good = json.loads(entry.read_text())
+    entry.unlink()
+    if damage == "deep":
+        entry.write_text("[" * 100000 + "]" * 100000)
+    elif damage == "fifo":
+        os.mkfifo(entry)
+    elif damage == "directory":
+        entry.mkdir()
+        (entry / "x.json").write_text(json.dumps(good))
+    elif damage == "link":
+        (course / "elsewhere.json").write_text(json.dumps(good))
+        entry.symlink_to(course / "elsewhere.json")
+    else:
+        entry.write_bytes(b"\xff\xfe{" + os.urandom(64))
+    code, results = _check(course, "plain")
+    assert code == 0
+    assert results["plain.ex1.b.holds"]["cached"] is None
+    assert results["plain.ex1.a.holds"]["cached"] is not None and results["plain.ex1.c.holds"]["cached"] is not None
+
+
+def test_an_entry_a_check_plants_is_removed_when_the_run_is_sealed(tmp_path):
+    course = _course(tmp_path, "planter")
+    catalogue = load([course / "pack"], entry_points=False)
+    claims = {c.id: c for c in catalogue.claims}
+    digest = digest_inputs(catalogue.roots, {})
+    directory = course / "cache"
+    tasks = [Task(claims["planter.ex1.a.victim"]), Task(claims["planter.ex1.b.planter"])]
+    cache = ResultCache(directory, digest)
+    first = run(tasks, cache=cache)
+    assert [r.status.value for r in first.results] == ["fail", "pass"]
+    assert first.results[1].evidence["caches found"] >= 1
+    planted = directory / digest / "planter.ex1.a.victim.json"
+    assert planted.exists() and ResultCache(directory, digest).get(claims["planter.ex1.a.victim"]) is not None
+    cache.seal()  # as the runner does when the run ends
+    assert not planted.exists()
+    assert sorted(p.name for p in directory.iterdir() if p.is_dir()) == [digest]  # the other digest's folder is gone too
+    assert (directory / digest / "planter.ex1.b.planter.json").exists()  # the checker's own entry was kept
+    again = run(tasks, cache=ResultCache(directory, digest))
+    assert again.results[0].status.value == "fail" and again.results[0].cached is None
+
+
+def test_only_the_process_that_opened_the_cache_stores_results(tmp_path):
+    from proofs import Outcome, Verdict, claim
+    from proofs.evaluate import evaluate
+
+    @claim("unit.ex9.proved", exercise=9, part=None, statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+    def proved():
+        return Outcome(Verdict.PROVED, "by fiat", {})
+
+    cache = ResultCache(tmp_path / "cache", "f" * 64)
+    result = evaluate(proved)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(3 if cache.put(proved, result) else 0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and not list(tmp_path.glob("cache/*/*.json"))
+    assert cache.put(proved, result) and len(list(tmp_path.glob("cache/*/*.json"))) == 1
+
+
+def test_sealing_removes_every_kind_of_stranger_and_keeps_what_was_there(tmp_path):
+    directory = tmp_path / "cache"
+    (directory / "old").mkdir(parents=True)
+    (directory / "old" / "kept.json").write_text("{}")
+    cache = ResultCache(directory, "d" * 64)
+    (directory / "old" / "new.json").write_text("{}")
+    (directory / "old" / "kept.json").write_text('{"changed": true}')
+    os.mkfifo(directory / "old" / "fifo.json")
+    (directory / "old" / "dir.json").mkdir()
+    (directory / "planted").mkdir()
+    (directory / "planted" / "x.json").write_text("{}")
+    (directory / "linked").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "outside.txt").write_text("not the cache's to remove")
+    cache.seal()
+    assert sorted(p.name for p in directory.iterdir()) == ["old"]
+    assert list((directory / "old").iterdir()) == []
+    assert (tmp_path / "outside.txt").exists()
+
+
+def test_a_cache_directory_replaced_during_the_run_is_removed_not_followed(tmp_path):
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    cache = ResultCache(directory, "d" * 64)
+    directory.rmdir()
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "precious.txt").write_text("keep")
+    directory.symlink_to(tmp_path / "victim", target_is_directory=True)
+    cache.seal()
+    assert not directory.exists() and not directory.is_symlink()
+    assert (tmp_path / "victim" / "precious.txt").read_text() == "keep"
+    assert stat.S_ISDIR(os.stat(tmp_path / "victim").st_mode)
