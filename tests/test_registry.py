@@ -148,3 +148,34 @@ def test_claim_modules_import_helpers_beside_them(tmp_path):
 def test_seed_pack_is_registered_as_an_entry_point():
     found = {ep.name: ep.value for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
     assert found.get("seed") == "proofs.claims"
+
+
+def test_only_regular_py_files_not_starting_with_a_dot_are_claim_modules(tmp_path):
+    import os
+
+    (tmp_path / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
+    (tmp_path / ".#good.py").symlink_to("user@host.99:0")
+    (tmp_path / ".hidden.py").write_text("raise SystemExit(3)\n")
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "dir.py").mkdir()
+    (tmp_path / "linked.py").symlink_to(tmp_path / "good.py")
+    catalogue = load([tmp_path], entry_points=False)
+    packs = sorted({c.pack for c in catalogue.claims})
+    assert packs == [f"{tmp_path.name}/good"] and len(catalogue.errors) == 2  # linked.py repeats good.py's ids
+    assert all("duplicate claim id" in e.message and Path(e.file).name == "linked.py" for e in catalogue.errors)
+
+
+def test_a_dangling_erratum_link_is_a_load_error_at_the_claim(tmp_path):
+    source = (GOLDEN / "holds" / "arith.py").read_text().replace(
+        "    params={\"offset\": 3, \"middle\": 6},\n",
+        "    params={\"offset\": 3, \"middle\": 6},\n    erratum=Erratum(\"wrong\", corrected_by=\"ex90.a.gone\"),\n", 1)
+    (tmp_path / "errata.py").write_text(source.replace("from proofs import ", "from proofs import Erratum, "))
+    (error,) = load([tmp_path], entry_points=False).errors
+    assert error.message.startswith("corrected by ex90.a.gone, which is not a loaded claim")
+    assert Path(error.file).name == "errata.py" and error.line > 0
+
+
+def test_a_module_that_hangs_while_imported_is_a_load_error(tmp_path):
+    (tmp_path / "hangs.py").write_text("import time\n\nwhile True:\n    time.sleep(0.05)\n")
+    (error,) = load([tmp_path], entry_points=False, timeout=1).errors
+    assert (Path(error.file).name, error.line) == ("hangs.py", 4) and "timed out" in error.message

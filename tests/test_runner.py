@@ -74,3 +74,25 @@ def test_perturbation_tasks_carry_their_suffix(catalogue):
     c = catalogue.by_id("ex1.b.conv_params")
     result = run([Task(c, c.perturbations[0])]).results[0]
     assert result.id == f"{c.id}~{c.perturbations[0].name}" and result.verdict is Verdict.REFUTED
+
+
+def test_checks_at_once_fit_under_the_descriptor_limit(monkeypatch):
+    import resource
+
+    from proofs.runner import max_running
+
+    assert max_running(3) <= 3 and max_running(1) == 1
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (10, 10))  # fewer than the run itself holds
+    assert max_running(1000) == 1
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (10_000, 10_000))
+    assert 1 < max_running(1000) < 10_000 // 4
+
+
+def test_a_check_that_calls_sys_exit_is_an_error(faults):
+    import dataclasses
+
+    def exits():
+        raise SystemExit(0)
+
+    result = run([Task(dataclasses.replace(faults["ex99.raises"], check=exits))]).results[0]
+    assert result.verdict is Verdict.ERROR and result.reason.endswith("SystemExit: 0")
