@@ -1,4 +1,4 @@
-"""Command line: `check`, `list` and `show`; every command takes its streams and returns an exit code."""
+"""Command line: every command takes its streams and returns an exit code; options are checked before anything runs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from proofs import __version__, trust
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
-from proofs.report import rerun_prefix, tool_versions, use_colour, write_atomically
+from proofs.report import (JOBS, MEMORY_MB, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
+                           tool_versions, use_colour, write_atomically)
 from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
 from proofs.verdicts import ExitCode, Status
@@ -25,26 +26,6 @@ __all__ = ["main", "build_parser"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse would print usage and exit 2
         raise UsageError(f"{self.prog}: {message} (see --help)")
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,10 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the k-th --format's report here, whole or not at all (repeatable)")
     check.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
     check.add_argument("--strict", action="store_true", help="acknowledged errata fail too")
-    check.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    check.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
-    check.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N", help="claims checked at once (default: cores)")
-    check.add_argument("--memory-mb", type=_positive_int, default=DEFAULT_MEMORY_MB, metavar="MIB",
+    check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N", help="claims checked at once (default: cores)")
+    check.add_argument("--memory-mb", type=MEMORY_MB, default=DEFAULT_MEMORY_MB, metavar="MIB",
                        help=f"per-claim address-space limit (default {DEFAULT_MEMORY_MB})")
     check.add_argument("--cross-check", action="store_true",
                        help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
@@ -85,12 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-smt", parents=[common], help="write each z3 query of the selected claims as an .smt2 file")
     export.add_argument("selectors", nargs="+", metavar="SELECTOR")
     export.add_argument("--dir", type=Path, required=True, metavar="DIR")
-    export.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    export.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS")
 
     mut = sub.add_parser("mutants", parents=[common], help="run every perturbation and report how many were refuted")
     mut.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
-    mut.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
-    mut.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N")
+    mut.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    mut.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N")
 
     aud = sub.add_parser("audit", parents=[common], help="list every assumption and trusted lemma, per claim and in total")
     aud.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
@@ -103,53 +84,89 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", parents=[common], help="a claim's statement, formal form, assumptions and full evidence")
     show.add_argument("id", metavar="ID")
-    show.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    show.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     return parser
 
 
 def _destinations(args) -> list[tuple[str, Optional[Path]]]:
-    """Pair the k-th --output with the k-th --format; formats without an output go to standard output."""
+    """Pair the k-th --output with the k-th --format; formats without an output go to standard output.
+
+    Every file target is checked (and its directories created) here, before any check runs."""
     formats = list(args.formats) or ["text"]
     if len(args.outputs) > len(formats):
         raise UsageError(f"{len(args.outputs)} --output files for {len(formats)} --format(s): give one --format per --output")
     pairs = [(fmt, args.outputs[k] if k < len(args.outputs) else None) for k, fmt in enumerate(formats)]
     if sum(path is None for _, path in pairs) > 1:
         raise UsageError("only one report can go to standard output: give --output for the others")
+    options = ["--output"] * len(pairs)
     if args.report_dir is not None:
-        if not args.report_dir.is_dir():
-            raise UsageError(f"--report-dir {args.report_dir}: not a directory")
+        problem = prepare_directory(args.report_dir)
+        if problem:
+            raise UsageError(f"--report-dir {args.report_dir}: {problem}")
         pairs += [(name, args.report_dir / cls.filename) for name, cls in FORMATS.items()]
+        options += ["--report-dir"] * len(FORMATS)
+    files: dict[str, str] = {}
+    for (fmt, path), option in zip(pairs, options):
+        if path is None:
+            continue
+        problem = output_problem(path)
+        if problem:
+            raise UsageError(f"{option} {path}: {problem}")
+        if os.path.isfile(path) or not os.path.exists(path):  # FIFOs and devices may take several reports
+            target = os.path.realpath(path)
+            if target in files:
+                raise UsageError(f"{option} {path}: the {files[target]} and the {fmt} report would both be written to {target}")
+            files[target] = fmt
     return pairs
 
 
-def _check(args, catalogue: Catalogue, out: TextIO) -> int:
+def _validate(args) -> None:
+    """Check every option that names a file or directory, before any pack is loaded or check runs (exit 4 if wrong).
+
+    Numbers are checked by argparse (proofs.report's limits); what is read here is kept on args."""
+    if args.command == "check":
+        args.destinations = _destinations(args)
+        if args.material is not None and not args.material.is_dir():
+            raise UsageError(f"--material {args.material}: not a directory")
+        if not args.no_cache and not args.cross_check:
+            directory = args.cache_dir or default_directory()
+            if directory.exists() and not directory.is_dir():
+                raise UsageError(f"--cache-dir {directory}: not a directory")
+        summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
+        problem = output_problem(Path(summary_md)) if summary_md else None
+        if problem:
+            raise UsageError(f"GITHUB_STEP_SUMMARY={summary_md}: {problem}")
+    elif args.command == "export-smt":
+        problem = prepare_directory(args.dir)
+        if problem:
+            raise UsageError(f"--dir {args.dir}: {problem}")
+    elif args.command == "audit" and args.baseline is not None:
+        args.baseline = trust.read_baseline(args.baseline)
+
+
+def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     claims = select(catalogue, args.selectors)
     if not claims and not catalogue.errors:  # with load errors, the reports still say what failed to load
-        out.write(f"no claims selected by {' '.join(args.selectors)}\n")
+        out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return ExitCode.NO_CLAIMS
-    destinations = _destinations(args)
-    if args.material is not None and not args.material.is_dir():
-        raise UsageError(f"--material {args.material}: not a directory")
     jobs = args.jobs or default_jobs()
     cache = None
     if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options), strict=args.strict)
-        if cache.directory.exists() and not cache.directory.is_dir():
-            raise UsageError(f"--cache-dir {cache.directory}: not a directory")
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
                             tool=tool_versions(), load_errors=catalogue.errors)
     verbosity = args.verbose - args.quiet
     writers = []
-    for fmt, path in destinations:
+    for fmt, path in args.destinations:
         colour = path is None and use_colour(out)
-        writers.append((writer_for(fmt, context, verbosity=verbosity, colour=colour), path, []))
+        writers.append((fmt, writer_for(fmt, context, verbosity=verbosity, colour=colour), path, []))
     summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_md:
-        writers.append((writer_for("markdown", context), Path(summary_md), None))
+        writers.append(("markdown", writer_for("markdown", context), Path(summary_md), None))
 
     def emit(result) -> None:
-        for writer, path, chunks in writers:
+        for _, writer, path, chunks in writers:
             text = writer.add(result)
             if path is None:
                 out.write(text)
@@ -172,20 +189,31 @@ def _check(args, catalogue: Catalogue, out: TextIO) -> int:
         cross_check=args.cross_check,
         material=str(args.material) if args.material is not None else None,
         cache=cache,
-        prepare=catalogue.warm,  # with no more checks than processes, warming up would only add to the wait
+        prepare=catalogue.warm,
     )
-    for writer, path, chunks in writers:
-        tail = writer.finish(outcome.seconds, outcome.interrupted)
-        if path is None:
-            out.write(tail)
-        elif chunks is None:  # the CI job summary is appended to, as GitHub expects
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write(tail)
-        else:
-            write_atomically(path, "".join(chunks) + tail)
-    if not any(path is None for _, path, _ in writers):
-        out.write(_summary_line(context, outcome, out))
-    if outcome.interrupted:
+    unwritten = []
+    with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
+        for fmt, writer, path, chunks in writers:
+            tail = writer.finish(outcome.seconds, outcome.interrupted)
+            if path is None:
+                out.write(tail)
+                continue
+            try:
+                if chunks is None:  # the CI job summary is appended to, as GitHub expects
+                    with open(path, "a", encoding="utf-8") as fh:
+                        fh.write(tail)
+                else:
+                    write_atomically(path, "".join(chunks) + tail)
+            except (OSError, UnicodeError) as exc:
+                unwritten.append(f"error: cannot write the {fmt} report to {path}: {getattr(exc, 'strerror', None) or exc}")
+        if not any(path is None for _, _, path, _ in writers):
+            out.write(_summary_line(context, outcome, out))
+        out.flush()
+        for line in unwritten:
+            err.write(plain(line) + "\n")
+    if unwritten:
+        return ExitCode.INTERNAL_ERROR
+    if outcome.interrupted or held:
         return ExitCode.INTERRUPTED
     if catalogue.errors or any(r.status is Status.FAIL for r in outcome.results):
         return ExitCode.FAILURES
@@ -203,35 +231,40 @@ def _list(catalogue: Catalogue, out: TextIO) -> int:
     if not catalogue.claims:
         out.write("no claims loaded\n")
         return ExitCode.FAILURES if catalogue.errors else ExitCode.NO_CLAIMS
-    width = max(len(c.id) for c in catalogue.claims)
-    packs = max(len(c.pack) for c in catalogue.claims)
+    width = max(len(plain(c.id)) for c in catalogue.claims)
+    packs = max(len(plain(c.pack)) for c in catalogue.claims)
     for c in catalogue.claims:
         mark = "erratum" if c.erratum else ""
-        out.write(f"{c.id:<{width}}  pack {c.pack:<{packs}}  requires {c.requires.value:<11} {len(c.perturbations)} perturbations  {mark}".rstrip() + "\n")
+        out.write(f"{plain(c.id):<{width}}  pack {plain(c.pack):<{packs}}  requires {c.requires.value:<11} "
+                  f"{len(c.perturbations)} perturbations  {mark}".rstrip() + "\n")
     return ExitCode.FAILURES if catalogue.errors else ExitCode.OK
 
 
 def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     c = catalogue.by_id(args.id)
-    out.write(f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})\n")
-    out.write(f"statement: {c.statement}\n")
-    out.write(f"material asserts: {c.asserts}\n")
-    out.write(f"formal: {c.formal}\n")
-    out.write(f"requires: {c.requires.value}\n")
+    lines = [f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})",
+             f"statement: {c.statement}", f"material asserts: {c.asserts}", f"formal: {c.formal}", f"requires: {c.requires.value}"]
     if c.params:
-        out.write(f"params: {', '.join(f'{k} = {v!r}' for k, v in c.params.items())}\n")
-    for a in c.assumptions:
-        out.write(f"assumes: {a}\n")
+        lines.append(f"params: {', '.join(f'{k} = {v!r}' for k, v in c.params.items())}")
+    lines += [f"assumes: {a}" for a in c.assumptions]
     if c.erratum:
-        out.write(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})\n")
-    for p in c.perturbations:
-        out.write(f"perturbation {p.name}: {p.note} {dict(p.params)}\n")
-    for a in c.anchors:
-        out.write(f"cites {a.file}: {a.snippet}\n")
-    result = run([Task(c)], timeout=args.timeout).results[0]
-    out.write(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})\n")
-    out.write("evidence:\n")
-    out.write(json.dumps(result.evidence, indent=2) + "\n")
+        lines.append(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})")
+    lines += [f"perturbation {p.name}: {p.note} {dict(p.params)}" for p in c.perturbations]
+    lines += [f"cites {a.file}: {a.snippet}" for a in c.anchors]
+    out.write("".join(plain(line) + "\n" for line in lines))
+    out.flush()
+    outcome = run([Task(c)], timeout=args.timeout, prepare=catalogue.warm)
+    with deferred_signals() as held:
+        if outcome.interrupted or len(outcome.results) != 1:
+            out.write("interrupted before the check finished\n")
+            return ExitCode.INTERRUPTED
+        result = outcome.results[0]
+        out.write(plain(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})") + "\n")
+        out.write("evidence:\n")
+        out.write(json.dumps(result.evidence, indent=2) + "\n")  # ASCII: every control character is escaped
+        out.flush()
+    if held:
+        return ExitCode.INTERRUPTED
     return ExitCode.OK if result.status is not Status.FAIL else ExitCode.FAILURES
 
 
@@ -245,25 +278,23 @@ def _new(args, out: TextIO) -> int:
     return int(ExitCode.OK)
 
 
-def _command(args, catalogue: Catalogue, out: TextIO) -> int:
+def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     if args.command == "check":
-        return int(_check(args, catalogue, out))
+        return int(_check(args, catalogue, out, err))
     if args.command == "list":
         return int(_list(catalogue, out))
     if args.command == "show":
         return int(_show(args, catalogue, out))
     claims = select(catalogue, args.selectors)
     if not claims:
-        out.write(f"no claims selected by {' '.join(args.selectors)}\n")
+        out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return int(ExitCode.NO_CLAIMS)
     if args.command == "audit":
         code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json))
+    elif args.command == "mutants":
+        code = int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs, prepare=catalogue.warm))
     else:
-        catalogue.warm()
-        if args.command == "mutants":
-            code = int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs))
-        else:
-            code = int(trust.export_smt(claims, args.dir, out, timeout=args.timeout))
+        code = int(trust.export_smt(claims, args.dir, out, timeout=args.timeout, err=err, prepare=catalogue.warm))
     return max(code, int(ExitCode.FAILURES)) if catalogue.errors and code == ExitCode.OK else code
 
 
@@ -276,26 +307,27 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
             raise UsageError("proofs: a command is required: check, list, show, new, export-smt, mutants or audit (see --help)")
         if args.command == "new":
             return _new(args, out)
+        _validate(args)  # options and output targets are usage errors before anything is loaded or run
         catalogue = load(args.claims)
         if args.command != "check":  # check puts them in its reports
             for problem in catalogue.errors:
-                err.write(f"load error: {problem}\n")
+                err.write(plain(f"load error: {problem}") + "\n")
         try:
-            return _command(args, catalogue, out)
+            return _command(args, catalogue, out, err)
         except UsageError as exc:
             if not catalogue.errors:
                 raise
             # the claim asked for may be in a pack that did not load: that is the failure to report
             if args.command == "check":
                 for problem in catalogue.errors:
-                    err.write(f"load error: {problem}\n")
-            err.write(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)\n")
+                    err.write(plain(f"load error: {problem}") + "\n")
+            err.write(plain(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)") + "\n")
             return int(ExitCode.FAILURES)
     except UsageError as exc:
-        err.write(f"error: {exc}\n")
+        err.write(plain(f"error: {exc}") + "\n")
         return int(ExitCode.USAGE_ERROR)
     except ProofsError as exc:
-        err.write(f"error: {exc}\n")
+        err.write(plain(f"error: {exc}") + "\n")
         return int(ExitCode.INTERNAL_ERROR)
     except KeyboardInterrupt:
         err.write("interrupted\n")
@@ -309,5 +341,5 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
-        err.write(f"internal error: {type(exc).__name__}: {exc}\n")
+        err.write(plain(f"internal error: {type(exc).__name__}: {exc}") + "\n")
         return int(ExitCode.INTERNAL_ERROR)

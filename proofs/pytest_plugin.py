@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from proofs.report import TIMEOUT, plain
+
 __all__ = ["ClaimItem", "ErratumRefuted"]
 
 
@@ -25,7 +27,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="also load the claim modules in this directory (repeatable)")
     group.addoption("--proofs-material", type=Path, default=None, metavar="DIR",
                     help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
-    group.addoption("--proofs-timeout", type=float, default=None, metavar="SECONDS", help="per-claim time limit")
+    group.addoption("--proofs-timeout", type=TIMEOUT, default=None, metavar="SECONDS",
+                    help=f"per-claim time limit ({TIMEOUT.describe()})")
 
 
 class ErratumRefuted(Exception):
@@ -58,7 +61,12 @@ class ClaimItem(pytest.Item):
         from proofs.runner import Task, run
         from proofs.verdicts import Verdict
 
-        self.result = run([Task(self.claim)], **self.options).results[0]
+        outcome = run([Task(self.claim)], **self.options)
+        if outcome.interrupted:  # Ctrl-C (or SIGTERM) stops the session, as it stops any other test run
+            raise KeyboardInterrupt
+        if len(outcome.results) != 1:
+            pytest.fail(f"the runner returned {len(outcome.results)} results for claim {self.claim.id}", pytrace=False)
+        self.result = outcome.results[0]
         if self.result.verdict in (Verdict.UNKNOWN, Verdict.TIMEOUT, Verdict.ERROR):  # undecided: a pytest error
             pytest.fail(_message(self), pytrace=False)
 
@@ -87,10 +95,10 @@ class LoadErrorItem(pytest.Item):
         self.problem = problem
 
     def setup(self) -> None:
-        pytest.fail(f"load error: {self.problem}", pytrace=False)
+        pytest.fail(plain(f"load error: {self.problem}"), pytrace=False)
 
     def runtest(self) -> None:  # never reached: setup fails
-        pytest.fail(f"load error: {self.problem}", pytrace=False)
+        pytest.fail(plain(f"load error: {self.problem}"), pytrace=False)
 
     def reportinfo(self):
         return Path(self.problem.file or "."), max(self.problem.line - 1, 0), f"pack {self.problem.pack}"

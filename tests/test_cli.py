@@ -68,7 +68,7 @@ def test_faults_exit_1_and_report_each_claim(tmp_path):
     (("check", "ex1.b.conv_unit"), "closest: ex1.b.conv_units"),
     (("check", "ex7"), "matches no claim"),
     (("check", "all", "--bogus"), "unrecognized arguments"),
-    (("check", "all", "--timeout", "soon"), "expected a number"),
+    (("check", "all", "--timeout", "soon"), "expected a finite number of seconds, more than 0 and at most 86400, got 'soon'"),
     (("check", "all", "--jobs", "0"), "at least 1"),
     (("show", "ex2.nope"), "no claim"),
     (("frobnicate",), "invalid choice"),
@@ -121,8 +121,9 @@ def test_output_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(report.os, "replace", broken)
-    code = main(["check", "ex1.b", "--format", "json", "--output", str(target)], io.StringIO(), io.StringIO())
-    assert code == 3
+    err = io.StringIO()
+    code = main(["check", "ex1.b", "--format", "json", "--output", str(target)], io.StringIO(), err)
+    assert code == 3 and err.getvalue() == f"error: cannot write the json report to {target}: disk full\n"
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 

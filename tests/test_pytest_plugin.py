@@ -23,7 +23,14 @@ def not_wrong_after_all():
     return validity(prove(x + x == 2 * x, [x]))
 
 
-CLAIMS = (not_wrong_after_all,)
+@claim("unit.ex1.a.other", exercise=1, part="a", statement="x + x + x = 3x.", asserts="x + x + x = 3x",
+       formal="for every real x: x + x + x = 3x", requires=Verdict.PROVED)
+def other():
+    x = z3.Real("x")
+    return validity(prove(x + x + x == 3 * x, [x]))
+
+
+CLAIMS = (not_wrong_after_all, other)
 '''
 
 
@@ -59,7 +66,7 @@ def test_failures_errors_load_errors_and_stale_errata_carry_the_cli_messages(tmp
     assert outcomes == {"ex90.a.square_expansion": "PASSED", "ex90.b.small_squares": "PASSED",
                         "ex91.a.square_is_linear": "FAILED", "ex99.unknown": "ERROR", "ex99.raises": "ERROR",
                         "ex99.exits": "ERROR", "ex99.hangs": "ERROR", "load[pack/broken]": "ERROR",
-                        "unit.ex1.a.not_wrong_after_all": "FAILED"}
+                        "unit.ex1.a.not_wrong_after_all": "FAILED", "unit.ex1.a.other": "PASSED"}
     assert "counterexample: x = " in proc.stdout and "evaluated: x^2 = " in proc.stdout
     assert f"rerun: python -m proofs check --claims {GOLDEN / 'false'}" in proc.stdout
     assert re.search(r"ERROR at setup of claim ex99\.hangs.*?timeout: killed after 2 s", proc.stdout, re.S)
@@ -100,3 +107,12 @@ def test_without_the_option_nothing_is_collected(tmp_path):
 def test_unknown_selector_is_a_usage_error(tmp_path):
     proc, _ = pytest_run(tmp_path, "--proofs=ex77")
     assert proc.returncode == 4 and "selector 'ex77' matches no claim" in proc.stderr
+
+
+def test_load_error_messages_carry_no_control_sequences(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "broken.py").write_text('raise RuntimeError("\\x1b]8;;https://example.com/\\x07click\\x1b[2J")\n')
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1.b", f"--proofs-claims={pack}")
+    assert proc.returncode == 1 and outcomes["load[pack/broken]"] == "ERROR"
+    assert "\x1b]8" not in proc.stdout and "\\x1b]8;;https://example.com/\\x07click" in proc.stdout
