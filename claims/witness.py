@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from proofs import ForgedWitness
 
-__all__ = ["Domain", "read", "exact", "integer", "rational", "BIT", "bits", "member", "exactly", "listof", "record",
+__all__ = ["Domain", "read", "exact", "integer", "rational", "real", "BIT", "bits", "member", "exactly", "listof", "record",
            "table", "either", "orthogonal"]
 
 
@@ -96,6 +97,16 @@ def rational(lo=None, hi=None, *, positive: bool = False) -> Domain:
         v = exact(value)
         return v if _bounded(v, lo, hi) and (not positive or v > 0) else _OUTSIDE
     return Domain(f"an exact {'positive ' if positive else ''}rational{_span(lo, hi)}", parse)
+
+
+def real() -> Domain:
+    """A finite real number, measured (a float) or exact; read as float."""
+    def parse(value):
+        if isinstance(value, float):
+            return value if math.isfinite(value) else _OUTSIDE
+        v = exact(value)
+        return _OUTSIDE if v is None else float(v)
+    return Domain("a finite real number", parse)
 
 
 # A binary value, 0 or 1.

@@ -249,3 +249,59 @@ def test_forgeries_find_a_fail_open_replay(tmp_path, replay_checks_the_domain):
         assert found == []
     else:
         assert "['x'] = 2" in found
+
+
+@pytest.mark.parametrize("claim", CATALOGUE.claims, ids=[c.id for c in CATALOGUE.claims])
+def test_every_replay_reads_its_witness_through_a_domain(claim):
+    """A witness with no fields, or with a field the claim does not have, is forged: never a KeyError, never a verdict."""
+    from proofs import ForgedWitness
+
+    for forged in ({}, {"extra": 1}):
+        with pytest.raises(ForgedWitness):
+            claim.replay(forged, **claim.params)
+
+
+# Counterexamples with one value outside the claim's domain, each once accepted as refuting a claim that holds.
+FORGED = {
+    "ex2.weights.all_sequences": {"weights": {"w1": -1, "w2": 1, "b2": "1/2", "w3": -1, "b3": 1}, "inputs": "2"},
+    "ex4.c.stable_setting": {"z": 1},
+    "ex5.c.orthogonal_simplification": {"c": "8/5", "s": "4/5", "d": [1, "1/2"]},
+    "ex5.d.relu_d_norm": {"d": ["1/7"]},
+    "ex6.c.fork_parameter_count": {"d": -1, "s1": 1, "s2": 1, "a": 1, "b": 1, "kb": 1, "kg": 1, "kt": 1},
+    "ex6.d.masked_gradients": {"image": "cat?", "group": "dog_head"},
+}
+
+FORGED_PACK = """
+    from proofs import Erratum, Outcome, Verdict, claim
+    from proofs.registry import load
+
+    SEED = load().by_id({seed!r})
+
+
+    @claim(
+        "ex98.a.forged", exercise=98, part="a",
+        statement="A claim that holds, checked by a check that reports a forged counterexample.",
+        asserts="as the seed claim", formal="as the seed claim", requires=Verdict.PROVED,
+        params=dict(SEED.params), assumptions=("the seed claim's",),
+        erratum=Erratum("recorded as refuted, so that a replay accepting the forged counterexample would pass", {seed!r}),
+        replay=SEED.replay,
+    )
+    def forged(**params):
+        return Outcome(Verdict.REFUTED, "forgery", {{}}, witness={forged!r}, reason="forged")
+
+
+    CLAIMS = (forged,)
+"""
+
+
+@pytest.mark.parametrize("seed", sorted(FORGED))
+def test_a_value_outside_the_domain_makes_the_claim_an_error_not_a_refutation(tmp_path, seed):
+    from tests.conftest import run_cli
+
+    (tmp_path / "forged.py").write_text(textwrap.dedent(FORGED_PACK.format(seed=seed, forged=FORGED[seed])))
+    proc = run_cli("check", "ex98.a.forged", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (result,) = json.loads(proc.stdout)["results"]
+    assert result["verdict"] == "error" and result["status"] == "fail", result["reason"]
+    # rejected as outside the domain, or (ex4: every real z is in it) evaluated there and found to satisfy the claim
+    assert "ForgedWitness" in result["reason"] or "replay disagrees" in result["reason"], result["reason"]

@@ -13,8 +13,10 @@ from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim, expect
-from proofs.interpret import corroborated, exhausted, existence, validity
+from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
+from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided, validity
+from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
@@ -108,12 +110,14 @@ def _replay_concat(witness, *, table_name, **_):
     interaction, which a concatenation model always has equal to 0 (odds product ratio 1)."""
     table = _TABLES[table_name](2)
     if "params" in witness:
+        names = [f"U_{x}_{k}" for x in (0, 1) for k in range(4)] + ["c_0", "c_1"]
+        params = read(witness, params=record(**{name: rational() for name in names}, L=rational(positive=True)))["params"]
         # logit gaps equal to k(a,b) L mean log-odds k(a,b) log 2 once the weights are scaled by log 2 / L
-        L = Fraction(witness["params"]["L"])
-        gaps = {f"({a},{b})": _concat_gaps(witness["params"], a, b) / L for a, b in itertools.product((0, 1), repeat=2)}
-        same = L > 0 and all(gaps[f"({a},{b})"] == _log2_multiple(_odds(table, a, b)) for a, b in itertools.product((0, 1), repeat=2))
+        L = params["L"]
+        gaps = {f"({a},{b})": _concat_gaps(params, a, b) / L for a, b in itertools.product((0, 1), repeat=2)}
+        same = all(gaps[f"({a},{b})"] == _log2_multiple(_odds(table, a, b)) for a, b in itertools.product((0, 1), repeat=2))
         return Replay(not same, {"logit gaps in units of log 2": gaps, "model reproduces the table": same})
-    expect(witness, table=_rows(table))
+    read(witness, table=exactly(_rows(table)))
     ratio = _odds(table, 0, 0) * _odds(table, 1, 1) / (_odds(table, 0, 1) * _odds(table, 1, 0))
     return Replay(ratio != 1, {"odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))": ratio, "a concatenation model gives": 1})
 
@@ -144,13 +148,8 @@ def concat_insufficient_smallest(table_name) -> Outcome:
     cons, variables = _concat_log_odds(table)
     answer = solve(cons, variables)
     rows = _rows(table)
-    if answer.answer == "unsat":
-        return Outcome(Verdict.PROVED, "z3", {"table": rows, "z3": "unsat"}, witness={"table": rows},
-                       reason="no parameters reproduce the table")
-    if answer.answer == "sat":
-        return Outcome(Verdict.REFUTED, "z3", {"table": rows, "z3": "sat"}, witness={"params": dict(answer.model)},
-                       reason="parameters reproduce the table")
-    return validity(answer, evidence={"table": rows})
+    # the constraints say parameters reproduce the table: unsat proves that none do, sat refutes it with them
+    return validity(answer, evidence={"table": rows}, counterexample=lambda m: {"params": dict(m)})
 
 
 def _interaction(representation: str):
@@ -174,7 +173,7 @@ def _interaction(representation: str):
 
 
 def _replay_pair_model(witness, *, representation, **_):
-    expect(witness, n=2, representation=representation)
+    read(witness, n=exactly(2), representation=exactly(representation))
     table = xor_table(2)
     if representation != "pair":
         return _replay_concat({"table": _rows(table)}, table_name="xor")
@@ -214,11 +213,12 @@ def concat_insufficient_every_size(representation) -> Outcome:
     evidence = {"model_interaction": str(guarded), "table_interaction": str(sympy.expand_log(needed, force=True)), "log_odds_is_logit_gap": gap_lemma,
                 "table_odds_same_for_n_2_to_6": same_odds}
     if guarded == 0 and needed != 0 and gap_lemma and same_odds:
-        return Outcome(Verdict.PROVED, "sympy", evidence, reason="the model's interaction is 0 for every n >= 2; the table's is not")
+        return identity(IdentityAnswer(True, str(guarded)),
+                        evidence={**evidence, "scope": "the model's interaction is 0 for every n >= 2; the table's is not"})
     if guarded != 0:
-        return Outcome(Verdict.REFUTED, "sympy", evidence, witness={"n": 2, "representation": representation},
-                       reason="the representation has a non-zero interaction: it can fit the table")
-    return Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="could not settle the interaction")
+        return computed(False, method="sympy", evidence=evidence, witness={"n": 2, "representation": representation},
+                        failure="the representation has a non-zero interaction: it can fit the table")
+    return undecided("sympy", evidence, "could not settle the interaction")
 
 
 # (e) the pair representation, and (f)'s output layer
@@ -265,8 +265,11 @@ def _symbolic_output(wiring: str, hidden_order: str, scale):
 
 
 def _replay_distribution(witness, *, wiring, scale=1, hidden=None, max_n=None, **_):
-    n, a, b = (int(witness[k]) for k in ("n", "a", "b"))
-    table = {tuple(int(v) for v in key.split(",")): Fraction(value) for key, value in witness["table"].items()}
+    w = read(witness, n=integer(1), a=integer(0), b=integer(0),
+             table=mapping(member([f"{x},{p},{q}" for x in range(max_n or 3) for p in range(max_n or 3) for q in range(max_n or 3)]),
+                           rational(0, 1, positive=True)))
+    n, a, b = w["n"], w["a"], w["b"]
+    table = {tuple(int(v) for v in key.split(",")): value for key, value in w["table"].items()}
     contexts = list(itertools.product(range(n), repeat=2))
     if set(table) != {(x, p, q) for x in range(n) for p, q in contexts} or (a, b) not in contexts:
         raise ForgedWitness("the table or context does not fit the vocabulary size")
@@ -294,11 +297,11 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     line2 = exhausted(exhaust(cases, ok, name=f"every context, vocabulary sizes 1..{max_n}, random positive tables (seed {seed})"),
                       counterexample=counterexample)
     if difference == 0:
-        line1 = Outcome(Verdict.PROVED, "sympy", evidence, reason="softmax(output) = T(.|a,b) for symbolic |V| and tables")
+        line1 = identity(IdentityAnswer(True, str(difference)), evidence={**evidence, "scope": "symbolic |V| and tables"})
     elif line2.verdict is Verdict.REFUTED:
-        line1 = Outcome(Verdict.REFUTED, "sympy", evidence, witness=line2.witness, reason="the output differs from the table")
+        line1 = line2
     else:
-        line1 = Outcome(Verdict.UNKNOWN, "sympy", evidence, reason="simplification did not settle the output")
+        line1 = undecided("sympy", evidence, "simplification did not settle the output")
     return corroborated(line1, line2)
 
 
@@ -351,7 +354,8 @@ def exact_for_positive_tables(wiring, scale, max_n) -> Outcome:
 
 
 def _replay_limit_bound(witness, *, factor, **_):
-    n, t, delta = (Fraction(witness[k]) for k in ("n", "T", "delta"))
+    w = read(witness, n=rational(1), T=rational(0, 1), delta=rational(positive=True))
+    n, t, delta = w["n"], w["T"], w["delta"]
     error = abs((t + delta) / (1 + n * delta) - t)
     return Replay(not (n >= 1 and 0 <= t <= 1 and delta > 0) or error <= Fraction(factor) * n * delta,
                   {"|(T + delta)/(1 + n delta) - T|": error, "bound": Fraction(factor) * n * delta})

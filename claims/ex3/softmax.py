@@ -5,7 +5,8 @@ from __future__ import annotations
 import sympy
 import z3
 
-from proofs import Replay, expect
+from proofs import Replay
+from proofs.claims.witness import exactly, read
 from proofs.solvers.smt import SmtAnswer, solve
 
 __all__ = ["factor_can_equal", "replay_factor_bounds"]
@@ -27,7 +28,7 @@ def factor_can_equal(value: int, factors: int = 1) -> SmtAnswer:
 def replay_factor_bounds(witness, *, expected) -> Replay:
     """Independently of z3: for u, S > 0 both u/(u + S) and 1 - u/(u + S) = S/(u + S) are positive. The certificate's
     fields must be the claim's own (`expected`)."""
-    expect(witness, **expected)
+    witness = read(witness, **{key: exactly(value) for key, value in expected.items()})
     u, s = sympy.symbols("u S", positive=True)
     p = u / (u + s)
     gap = sympy.cancel(1 - p)

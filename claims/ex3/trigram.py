@@ -10,6 +10,7 @@ import z3
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import integer, read
 from proofs.interpret import annotated, corroborated, exhausted, validity
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
@@ -144,10 +145,10 @@ def first_mismatch(n: int, xs, order: str, weights: dict):
 def _replay_representation(witness, *, order, max_n, **weights):
     """Run the plain network on x_0 x_1 x_2 = c b a from h^0 = e_1 and compare, at every step, the two units the
     counterexample names (first-block unit i and pair unit (i, j)) with the printed representation."""
-    n = int(witness["n"])
-    i, j = int(witness["i"]), int(witness["j"])
-    xs = [int(witness[k]) for k in ("c", "b", "a")]
-    if not (1 <= n <= 3 and all(0 <= v < n for v in (i, j, *xs))):
+    w = read(witness, n=integer(1, 3), i=integer(0), j=integer(0), c=integer(0), b=integer(0), a=integer(0))
+    n, i, j = w["n"], w["i"], w["j"]
+    xs = [w[k] for k in ("c", "b", "a")]
+    if not all(v < n for v in (i, j, *xs)):
         # the check searches vocabularies of at most 3 words for counterexamples before proving every size
         raise ForgedWitness("unit or word index outside the vocabulary, or a vocabulary larger than the search's")
     states = run(xs, one_hot(0, n + n * n), **hidden_net(n, **weights))

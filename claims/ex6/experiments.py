@@ -5,7 +5,8 @@ from __future__ import annotations
 import statistics
 
 from proofs.claims.sheet import cites
-from proofs import Outcome, Perturbation, Replay, Verdict, claim, expect
+from proofs import Outcome, Perturbation, Replay, Verdict, claim
+from proofs.claims.witness import exactly, listof, read, real
 from proofs.interpret import experiment
 from proofs.solvers.experiment import paired_test
 
@@ -29,10 +30,11 @@ ALPHA = 0.01
 ASSUMPTIONS = (
     "model family: linear networks x -> trunk -> linear heads, fitted to their least-squares optimum by reduced-rank "
     "regression; 'separate' fits one network per task, 'shared' one network for both tasks' outputs",
-    "data: x ~ N(0, I_20); each task has 5 outputs Y = X B A + N(0, 1) noise, B a random 20 x 2 feature subspace "
-    "(the same for both tasks when they share features, orthogonal ones otherwise); 400 test examples",
-    "performance is the test mean squared error summed over both tasks; 30 seeds, paired by seed",
-    "significance: one-sided sign-flip randomisation test at alpha = 0.01 and a 95% bootstrap interval of the mean "
+    f"data: x ~ N(0, I_{COMMON['d']}); each task has {COMMON['k']} outputs Y = X B A + N(0, {COMMON['noise']:g}) noise, B a "
+    f"random {COMMON['d']} x {COMMON['rank']} feature subspace "
+    f"(the same for both tasks when they share features, orthogonal ones otherwise); {COMMON['n_test']} test examples",
+    f"performance is the test mean squared error summed over both tasks; {len(SEEDS)} seeds, paired by seed",
+    f"significance: one-sided sign-flip randomisation test at alpha = {ALPHA} and a 95% bootstrap interval of the mean "
     "paired difference that excludes 0",
 )
 
@@ -80,11 +82,11 @@ def per_seed_effects(name: str, better: str, direction: int, seeds=SEEDS, runs=N
 
 
 def _replay_experiment(witness, *, setup, better, direction, **_):
-    """Recompute the first seeds from scratch and the statistics from the recorded effects, with plain arithmetic."""
-    expect(witness, setup=setup)
-    recorded = [float(v) for v in witness["effects"]]
-    fresh = per_seed_effects(setup, better, direction, seeds=range(3))
-    reproducible = all(abs(a - b) <= 1e-9 * (1 + abs(a)) for a, b in zip(fresh, recorded[:3]))
+    """Recompute every seed from scratch and the statistics from the recorded effects, with plain arithmetic: an
+    effect the seeds do not reproduce is not this experiment's."""
+    recorded = read(witness, setup=exactly(setup), effects=listof(real(), len(SEEDS)))["effects"]
+    fresh = per_seed_effects(setup, better, direction)
+    reproducible = all(abs(a - b) <= 1e-9 * (1 + abs(a)) for a, b in zip(fresh, recorded))
     mean = statistics.fmean(recorded)
     t = mean / (statistics.stdev(recorded) / len(recorded) ** 0.5)
     return Replay(not (reproducible and t < -3), {"first seeds reproduce": reproducible, "mean effect": mean, "t statistic": t})
@@ -113,8 +115,8 @@ def _reversed():
     statement="When two tasks depend on a common set of features, one network sharing everything up to the last hidden "
               "layer generalises better than two separate networks of the same width.",
     asserts="Approach 2: features that predict both tasks are less prone to overfitting and generalise better",
-    formal="setup shared_features: mean over 30 seeds of (separate test error - shared test error) > 0, one-sided "
-           "p < 0.01 and the 95% interval above 0",
+    formal=f"setup shared_features: mean over {len(SEEDS)} seeds of (separate test error - shared test error) > 0, one-sided "
+           f"p < {ALPHA} and the 95% interval above 0",
     requires=Verdict.SUPPORTED,
     params={"setup": "shared_features", "better": "shared", "direction": 1},
     assumptions=ASSUMPTIONS,
@@ -133,8 +135,8 @@ def shared_features_favour_sharing(setup, better, direction) -> Outcome:
     statement="When the tasks share no features, properly specified separate networks do at least as well as one shared "
               "network of limited capacity (here strictly better).",
     asserts="Approach 1, with proper regularisation; a shared model may suffer if its capacity is too limited",
-    formal="setup disjoint_limited_capacity: mean over 30 seeds of (shared test error - separate test error) > 0, "
-           "one-sided p < 0.01 and the 95% interval above 0",
+    formal=f"setup disjoint_limited_capacity: mean over {len(SEEDS)} seeds of (shared test error - separate test error) > 0, "
+           f"one-sided p < {ALPHA} and the 95% interval above 0",
     requires=Verdict.SUPPORTED,
     params={"setup": "disjoint_limited_capacity", "better": "separate", "direction": 1},
     assumptions=ASSUMPTIONS,
@@ -153,8 +155,8 @@ def disjoint_features_favour_separate(setup, better, direction) -> Outcome:
               "limited capacity generalises better.",
     asserts="if Approach 1 is not properly regularised and overfits, Approach 2 may generalise better: limited capacity "
             "counteracts overfitting",
-    formal="setup disjoint_overfitting: mean over 30 seeds of (separate test error - shared test error) > 0, one-sided "
-           "p < 0.01 and the 95% interval above 0",
+    formal=f"setup disjoint_overfitting: mean over {len(SEEDS)} seeds of (separate test error - shared test error) > 0, one-sided "
+           f"p < {ALPHA} and the 95% interval above 0",
     requires=Verdict.SUPPORTED,
     params={"setup": "disjoint_overfitting", "better": "shared", "direction": 1},
     assumptions=ASSUMPTIONS,
