@@ -297,6 +297,19 @@ def test_ctrl_c_in_mutants_reports_the_unfinished_perturbations_as_not_run(tmp_p
     assert "1/3 perturbations killed, 0 survived, 0 claims without perturbations, 2 not run (interrupted)" in out
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["INT", "TERM", "HUP"])
+def test_a_signal_during_check_writes_the_partial_reports_and_exits_2(tmp_path, signum):
+    report, markdown = tmp_path / "partial.json", tmp_path / "out" / "partial.md"
+    code, out, err = _interrupt_once_started(
+        tmp_path, ["-m", "proofs", "check", "ex90", "ex80.a.waits", "--claims", str(GOLDEN / "holds"), "--claims", str(HOSTILE / "waits"), "--jobs", "1",
+                   "--no-cache", "--format", "json", "--output", str(report), "--format", "markdown", "--output", str(markdown)],
+        "waits", signum=signum)
+    assert code == 2, out + err
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True and [r["id"] for r in data["results"]] == ["ex90.a.square_expansion", "ex90.b.small_squares"]
+    assert "ex90.b.small_squares" in markdown.read_text()
+
+
 def test_mutants_pair_results_with_perturbations_by_id(monkeypatch):
     claim = load([HOSTILE / "waits"]).by_id("ex80.b.sum")
     last = evaluate(claim, claim.perturbation("last"))
