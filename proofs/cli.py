@@ -191,7 +191,8 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         cache=cache,
         prepare=catalogue.warm,
     )
-    unwritten = []
+    missing = [] if outcome.interrupted else sorted({c.id for c in claims} - {r.id for r in outcome.results})
+    unwritten = [f"error: no result for claim {claim_id}" for claim_id in missing]  # never a pass by omission
     with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
         for fmt, writer, path, chunks in writers:
             tail = writer.finish(outcome.seconds, outcome.interrupted)

@@ -124,7 +124,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if selector is None:
         return
     from proofs.errors import UsageError
-    from proofs.registry import load, select
+    from proofs.registry import LoadError, load, select
     from proofs.report import rerun_prefix
     from proofs.runner import DEFAULT_TIMEOUT
 
@@ -138,11 +138,15 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if not catalogue.errors:  # otherwise the claims asked for may be in a pack that did not load
             raise pytest.UsageError(f"--proofs: {exc}") from None
         claims = []
-    catalogue.warm()
+    load_errors = catalogue.errors
+    try:
+        catalogue.warm()
+    except Exception as exc:  # noqa: BLE001 - a PRELOAD step that fails is an error item of its own, not a crash of pytest
+        load_errors = (*load_errors, LoadError("PRELOAD", "", 0, f"{type(exc).__name__}: {exc}"))
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
                "material": str(material) if material is not None else None}
     collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,
-                                           load_errors=catalogue.errors, options=options,
+                                           load_errors=load_errors, options=options,
                                            rerun=rerun_prefix(paths, material))
     # genitems reports the collection as pytest's own collectors do (counts, --collect-only, collection errors)
     items.extend(session.genitems(collector))

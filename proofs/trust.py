@@ -42,6 +42,8 @@ def export_smt(claims: Sequence[Claim], directory: Path, out: TextIO, *, timeout
                 written += 1
             if result.verdict in (Verdict.ERROR, Verdict.TIMEOUT):
                 failed.append(f"{result.id}: {result.verdict.value}: {result.reason}")
+        if not outcome.interrupted:
+            failed += [f"{c.id}: no result" for c in claims if c.id not in {r.id for r in outcome.results}]
         for line in failed:
             out.write(plain(f"not exported: {line}") + "\n")
         out.write(f"{written} queries from {sum(bool(r.evidence.get('smt_queries')) for r in outcome.results)} claims written to {plain(directory)}\n")

@@ -409,3 +409,29 @@ def test_held_signals_are_counted_and_the_third_gives_up():
             for _ in range(3):  # e.g. a FIFO nobody reads: the user can still stop the write
                 os.kill(os.getpid(), signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_claim_without_a_result_fails_the_check(monkeypatch):
+    import proofs.cli as cli
+
+    real = cli.run
+    monkeypatch.setattr(cli, "run", lambda tasks, **options: (lambda done: Run(done.results[:1], False, done.seconds))(real(tasks, **options)))
+    code, _, err = _main("check", *HOLDS)
+    assert code == 3 and err == "error: no result for claim ex90.b.small_squares\n"
+
+
+def test_export_smt_reports_a_query_it_cannot_write_in_one_line(tmp_path):
+    (tmp_path / "ex90.a.square_expansion.1.smt2").mkdir()
+    code, out, err = _main("export-smt", *HOLDS, "--dir", str(tmp_path))
+    assert code == 3 and "written to" in out
+    assert err.splitlines() == [f"error: cannot write {tmp_path / 'ex90.a.square_expansion.1.smt2'}: Is a directory"]
+
+
+def test_a_failing_preload_is_an_error_item_under_the_plugin(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "arith.py").write_text((GOLDEN / "holds" / "arith.py").read_text() + '\nPRELOAD = ("os:no_such_function",)\n')
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-rA", "--proofs=ex90",
+                           f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout
+    assert "ERROR proofs::load[PRELOAD]" in proc.stdout and "no_such_function" in proc.stdout and "INTERNALERROR" not in proc.stdout
