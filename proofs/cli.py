@@ -192,7 +192,7 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         prepare=catalogue.warm,
     )
     missing = [] if outcome.interrupted else sorted({c.id for c in claims} - {r.id for r in outcome.results})
-    unwritten = [f"error: no result for claim {claim_id}" for claim_id in missing]  # never a pass by omission
+    problems = [f"error: no result for claim {claim_id}" for claim_id in missing]  # never a pass by omission
     with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
         for fmt, writer, path, chunks in writers:
             tail = writer.finish(outcome.seconds, outcome.interrupted)
@@ -206,13 +206,13 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
                 else:
                     write_atomically(path, "".join(chunks) + tail)
             except (OSError, UnicodeError) as exc:
-                unwritten.append(f"error: cannot write the {fmt} report to {path}: {getattr(exc, 'strerror', None) or exc}")
+                problems.append(f"error: cannot write the {fmt} report to {path}: {getattr(exc, 'strerror', None) or exc}")
         if not any(path is None for _, _, path, _ in writers):
             out.write(_summary_line(context, outcome, out))
         out.flush()
-        for line in unwritten:
+        for line in problems:
             err.write(plain(line) + "\n")
-    if unwritten:
+    if problems:
         return ExitCode.INTERNAL_ERROR
     if outcome.interrupted or held:
         return ExitCode.INTERRUPTED
