@@ -15,6 +15,8 @@ from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.smt import prove
 
 Z = sympy.Symbol("z", real=True)
+# The numbers of steps T of the networks unrolled and differentiated explicitly beside the general chain rule.
+UNROLLED = range(2, 5)
 HALF = sympy.Rational(1, 2)
 
 ASSUMPTIONS = (
@@ -143,7 +145,7 @@ def _recurrence_check(formula, residual) -> Outcome:
     x, u, w, v = sympy.symbols("x u w v", real=True)
     f = sympy.Function("phi")
     L = sympy.Function("L")
-    for T in range(2, 5):
+    for T in UNROLLED:
         for t in range(1, T):
             H = sympy.Symbol("H", real=True)
             chain = lambda start, first: _chain(start, first, T, w, v, f, L, residual)  # noqa: E731, B023 - used in this iteration only
@@ -159,7 +161,8 @@ def _recurrence_check(formula, residual) -> Outcome:
             if not ok:
                 return disagreement("sympy", {**evidence, "instances": instances}, "general identity and instance disagree")
     line2 = identity(IdentityAnswer(True, "0"), evidence={"unrolled_instances": instances,
-                                                         "scope": f"{checked} unrolled networks (T = 2..4, every t < T), undefined phi and loss"})
+                                                         "scope": f"{checked} unrolled networks (T = {UNROLLED.start}..{UNROLLED.stop - 1}, every t < T), "
+                                                                  "undefined phi and loss"})
     return corroborated(line1, line2)
 
 
@@ -189,7 +192,7 @@ RECURRENCE_PERTURBATIONS = (
     asserts="dl/dh^(t) = dl/dh^(t+1) phi'(z^t) w",
     formal="for every T and t < T, every differentiable loss and activation: d/dh G(phi(w h)) = G'(phi(w h)) phi'(w h) w "
            "with G the loss as a function of h^(t+1) (sympy, undefined G and phi: the induction step over t); the "
-           "unrolled networks T = 2..4 are differentiated explicitly",
+           f"unrolled networks T = {UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
     requires=Verdict.PROVED,
     params={"formula": "dphi(z_t) w", "residual": False},
     assumptions=ASSUMPTIONS,

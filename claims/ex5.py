@@ -514,21 +514,26 @@ def _replay_lemma(witness, *, lemma, factor, **_):
     return Replay(ok, sides)
 
 
-def _lemma_check(lemma, factor, n_samples=120, seed=11) -> Outcome:
+# The lemmas are sampled on this many random matrices of these sizes, from this seed.
+LEMMA_SAMPLES, LEMMA_SIZES, LEMMA_SEED = 120, (2, 3), 11
+
+
+def _lemma_check(lemma, factor, n_samples=LEMMA_SAMPLES, seed=LEMMA_SEED) -> Outcome:
     def draw(rng):
-        n = rng.choice((2, 3))
+        n = rng.choice(LEMMA_SIZES)
         full = {"A": _rand_skew(rng, n) if lemma == "orthogonal" else _rand_matrix(rng, n), "B": _rand_matrix(rng, n),
                 "v": [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]}
         return {k: full[k] for k in _LEMMA_FIELDS[lemma]}
 
     return sampled(sample(draw, lambda s: _lemma_holds(lemma, factor, s)[0], n=n_samples, seed=seed),
-                   evidence={"sizes": [2, 3], "arithmetic": "exact rationals"}, counterexample=lambda s: s)
+                   evidence={"sizes": list(LEMMA_SIZES), "arithmetic": "exact rationals"}, counterexample=lambda s: s)
 
 
 def _lemma_claim(claim_id, part, statement, asserts, lemma, perturbed, anchors):
     return claim(
         claim_id, exercise=5, part=part, statement=statement, asserts=asserts, anchors=anchors,
-        formal="sampled: 120 random rational 2 x 2 and 3 x 3 matrices (seed 11), each decided exactly; never called proved",
+        formal=f"sampled: {LEMMA_SAMPLES} random rational " + " and ".join(f"{n} x {n}" for n in LEMMA_SIZES)
+               + f" matrices (seed {LEMMA_SEED}), each decided exactly; never called proved",
         requires=Verdict.NOT_REFUTED,
         params={"lemma": lemma, "factor": 1},
         assumptions=("a lemma taken as known: sampled, reported as not refuted",),
@@ -640,6 +645,10 @@ def _replay_relu_norm(witness, *, killed_norm, **_):
     return Replay(norm_sq == stated ** 2, {"||D||^2": str(norm_sq), "stated ||D||": stated})
 
 
+# Every ReLU pattern of at most this many units is also decided exactly.
+RELU_PATTERN_UNITS = 5
+
+
 @claim(
     "ex5.d.relu_d_norm",
     exercise=5, part="d",
@@ -648,7 +657,7 @@ def _replay_relu_norm(witness, *, killed_norm, **_):
               "is inactive, when D_k = 0.",
     asserts="unless all the activations are killed at one layer, the maximum entry of D_k is 1, so ||D_k|| = 1",
     formal="for every n and d in {0,1}^n: max_i d_i = 1 if some d_i = 1 and 0 otherwise (z3, n and d symbolic), so "
-           "||Diag(d)|| = 1 if d != 0 and 0 if d = 0 by the diagonal-norm lemma; every pattern with n <= 5 also decided "
+           f"||Diag(d)|| = 1 if d != 0 and 0 if d = 0 by the diagonal-norm lemma; every pattern with n <= {RELU_PATTERN_UNITS} also decided "
            "exactly from D^T D",
     requires=Verdict.PROVED,
     params={"killed_norm": 0},
@@ -657,7 +666,7 @@ def _replay_relu_norm(witness, *, killed_norm, **_):
     replay=_replay_relu_norm,
 )
 def relu_D_norm(killed_norm) -> Outcome:
-    patterns = [d for n in range(1, 6) for d in itertools.product((0, 1), repeat=n)]
+    patterns = [d for n in range(1, RELU_PATTERN_UNITS + 1) for d in itertools.product((0, 1), repeat=n)]
 
     def ok(d):
         D = [[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))]
@@ -665,7 +674,8 @@ def relu_D_norm(killed_norm) -> Outcome:
         # ||D||^2 = want: at least want, and want I - D^T D positive semidefinite (diagonal: entries >= 0)
         return norm_sq_at_least(D, want) and all(want - v * v >= 0 for v in d)
 
-    line2 = exhausted(exhaust(patterns, ok, name="every 0/1 pattern of 1..5 units"), counterexample=lambda d: {"d": list(d)})
+    line2 = exhausted(exhaust(patterns, ok, name=f"every 0/1 pattern of 1..{RELU_PATTERN_UNITS} units"),
+                      counterexample=lambda d: {"d": list(d)})
     if line2.verdict is not Verdict.EXHAUSTED:
         return line2
     # every n: for d in {0,1}^n and M = max_i d_i (an upper bound attained by some entry), M is 1 when some unit

@@ -43,3 +43,25 @@ def test_erratum_has_a_corrected_claim_that_passes(claim_id):
 def test_claims_record_assumptions_and_location(claim_id):
     c = CLAIMS[claim_id]
     assert c.assumptions and c.file.endswith(".py") and c.line > 0
+
+
+def _seed_modules():
+    import ast
+    from pathlib import Path
+
+    import proofs.claims
+
+    root = Path(proofs.claims.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        yield path.relative_to(root), ast.parse(path.read_text(), str(path))
+
+
+def test_no_seed_claim_asserts_its_own_verdict():
+    """Verdicts come from proofs.interpret helpers fed by a solver answer or a replayed computation, never from an
+    Outcome a claim builds itself."""
+    import ast
+
+    built = [f"{path}:{node.lineno}" for path, tree in _seed_modules() for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Outcome"]
+    assert built == []
+

@@ -94,3 +94,26 @@ def test_exact_norm_comparison_agrees_with_floats(n, seed):
 def test_true_gradient_is_exact_forward_mode():
     W = [[Fraction(0), Fraction(1)], [Fraction(0), Fraction(0)]]
     assert ex5.true_gradient([W], [[Fraction(1), Fraction(-3, 4)]], [0, 0], [1, 0]) == [0, 2]
+
+
+def test_relu_bound_states_the_chain_lengths_it_proves():
+    formal = ex5.relu_bound.formal
+    assert f"the chain for 1..{ex5.RELU_CHAIN_STEPS} steps" in formal and "1..6" not in formal
+    assert f"1..{ex5.norm_bound_corrected.params['steps']} steps" in ex5.norm_bound_corrected.formal
+    assert f"n <= {ex5.RELU_PATTERN_UNITS}" in ex5.relu_D_norm.formal
+
+
+def test_orthogonal_simplification_is_proved_for_every_size_not_lifted_by_the_2x2_case():
+    from proofs.evaluate import evaluate
+
+    result = evaluate(ex5.orthogonal_simplification)
+    assert result.verdict.value == "proved"
+    assert result.evidence["proof"]["method"] == "z3" and result.evidence["proof"]["z3"] == "unsat"
+    assert result.evidence["check1"]["method"] == "sympy" and result.evidence["check2"]["verdict"] == "not_refuted"
+
+
+def test_orthogonal_replay_rejects_a_matrix_that_is_not_a_rotation():
+    from proofs import ForgedWitness
+
+    with pytest.raises(ForgedWitness):
+        ex5.orthogonal_simplification.replay({"c": "8/5", "s": "4/5", "d": [1, "1/2"]}, scale=1)

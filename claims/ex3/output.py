@@ -11,7 +11,7 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from proofs.claims.ex3.trigram import SHEET_WEIGHTS, hidden_net, printed_state
+from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
@@ -339,9 +339,9 @@ def exact_for_every_table(value) -> Outcome:
               "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
     asserts="(corrected) the representation replicates every trigram model whose probabilities are positive",
     formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x(sum_{i,j} log T[x,i,j] "
-           "phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= 3 replayed exactly with random tables",
+           f"phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= {MAX_N} replayed exactly with random tables",
     requires=Verdict.PROVED,
-    params={"wiring": "printed", "scale": 1, "max_n": 3},
+    params={"wiring": "printed", "scale": 1, "max_n": MAX_N},
     assumptions=SOFTMAX_ASSUMPTIONS,
     perturbations=(
         Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
@@ -395,9 +395,9 @@ def limit_for_every_table(factor) -> Outcome:
             "the network replicates a trigram model",
     formal="for symbolic n and positive T: softmax_x(sum_{i,j} log T[x,j,i] phi(b)_i phi(a)_j - 1) = T[x,a,b] (sympy; "
            "pair unit (i, j) holds x_{t-2} = i, x_{t-1} = j, as ex3.f.stated_weights_transposed proves); end to end on "
-           "the plain network with the stated weights for every context, n <= 3, random tables",
+           f"the plain network with the stated weights for every context, n <= {MAX_N}, random tables",
     requires=Verdict.PROVED,
-    params={"wiring": "transposed", "scale": 1, "max_n": 3, "hidden": SHEET_WEIGHTS},
+    params={"wiring": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
     assumptions=(*SOFTMAX_ASSUMPTIONS, "trusts ex3.f.stated_weights_transposed for the meaning of each pair unit"),
     perturbations=(
         Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),

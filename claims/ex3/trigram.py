@@ -186,10 +186,12 @@ def _from_step(answer: SmtAnswer, evidence) -> Outcome:
                      method="sympy + z3")
 
 
+# Every context of every vocabulary of at most this many words is also run through the plain network.
+MAX_N = 3
 FORMAL = ("for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}: f(first-block pre-activation) = "
           "phi(a)_i and f(pair pre-activation) = entry (i, j) of ORDER; the sums over k are done by sympy with "
           "symbolic n and the equalities decided by z3 (linear integer arithmetic, n unbounded); every length-3 input "
-          "for n <= 3 is also run through a plain network")
+          f"for n <= {MAX_N} is also run through a plain network")
 PERTURBATIONS = (
     Perturbation("bias_0", {"bias": 0}, "hidden biases 0"),
     Perturbation("w1_identity", {"w1_scale": 1}, "W1 = I (the factor of 2 left out)"),
@@ -214,7 +216,7 @@ PERTURBATIONS = (
             "results in the hidden representation of (e)",
     formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
     requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": 3, **SHEET_WEIGHTS},
+    params={"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
     assumptions=ASSUMPTIONS,
     erratum=Erratum(
         "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
@@ -244,7 +246,7 @@ def hidden_representation(order, max_n, **weights) -> Outcome:
     asserts="(corrected) the parameterization of (f) yields the representation of (e)",
     formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
     requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": 3, **CORRECTED_WEIGHTS},
+    params={"order": "printed", "max_n": MAX_N, **CORRECTED_WEIGHTS},
     assumptions=ASSUMPTIONS,
     perturbations=(*PERTURBATIONS, Perturbation("sheet_order", {"w2": "identities", "w3": "ones_in_column_i"},
                                                 "W2 and W3 as printed")),
@@ -267,7 +269,7 @@ def hidden_representation_corrected(order, max_n, **weights) -> Outcome:
     asserts="W2 and W3 together compute the cross-product terms: only the unit of the exact word pair is one",
     formal=FORMAL.replace("ORDER", "vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j"),
     requires=Verdict.PROVED,
-    params={"order": "transposed", "max_n": 3, **SHEET_WEIGHTS},
+    params={"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},
     assumptions=ASSUMPTIONS,
     perturbations=PERTURBATIONS,
     replay=_replay_representation,
