@@ -14,6 +14,7 @@ import signal
 import stat
 import sys
 import threading
+import time
 import traceback
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +29,9 @@ __all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "LoadError", "load"
 ENTRY_POINT_GROUP = "proofs.packs"
 # Seconds a pack module may take to import (and a warm-up to run) before it is a load error.
 LOAD_TIMEOUT = 60.0
+# The engine packs build on (its solvers import sympy and z3), imported before any pack is, so that importing a
+# pack first in a child process and then here does not import these twice.
+_ENGINE = ("proofs.runner", "proofs.interpret")
 # The course's own pack, loaded by name when it is not installed with its entry point.
 SEED_PACK = ("seed", "proofs.claims")
 
@@ -122,14 +126,16 @@ def _guarded(call: Callable[[], Any], timeout: float) -> Optional[BaseException]
         interrupted.append(True)
         raise KeyboardInterrupt
 
-    previous = {}
+    previous, outer, started = {}, 0.0, time.monotonic()
     if main:
         previous = {signal.SIGALRM: signal.signal(signal.SIGALRM, on_alarm),
                     signal.SIGINT: signal.signal(signal.SIGINT, on_interrupt)}
     try:
         try:
-            if main:
-                signal.setitimer(signal.ITIMER_REAL, timeout)
+            if main:  # inside another guarded call (a pack that loads packs), the outer limit still holds
+                outer = signal.setitimer(signal.ITIMER_REAL, timeout)[0]
+                if outer:
+                    signal.setitimer(signal.ITIMER_REAL, min(timeout, outer))
             call()
         finally:
             if main:
@@ -141,6 +147,8 @@ def _guarded(call: Callable[[], Any], timeout: float) -> Optional[BaseException]
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
     if interrupted:
         raise KeyboardInterrupt
     return problem
@@ -402,6 +410,8 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     seconds (LOAD_TIMEOUT by default): no pack can end, stop or hang the checker while it loads.
     """
     timeout = LOAD_TIMEOUT if timeout is None else timeout
+    for name in _ENGINE:
+        importlib.import_module(name)
     contents: list[_Contents] = []
     roots: list[Path] = [Path(p) for p in paths]
     if entry_points:
