@@ -9,15 +9,19 @@ A result is stored under a key that digests the inputs of the run (`digest_input
 - the run's options that can change a verdict or status: strict, the time limit and the memory limit;
 - the claim's id.
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
-then: files opened for reading or stat'ed (content), directories listed (names), environment variables (values, or
-the whole environment when it was iterated or copied), modules first loaded since the key was taken (sources; an
-installed library's package file by size and modification time), outside the Python installation and /proc, /sys,
-/dev. Each is checked again before the result is reused. A check that started a program or used the network is not
-stored. Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A
-stored result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the
-same inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule
-gives for its verdict today, and every read is as it was. Only the process that opened the cache writes it, and
-`seal` removes whatever else appeared in it during the run.
+then: files opened for reading or stat'ed (content sha256, a folder's listing, or absent), directories listed (the
+names in them), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
+or copied), and modules loaded since the key was taken (the source's content; for an installed library no module
+of which was loaded then, its package file's size and modification time). Reads of the Python installation
+(standard library, installed libraries) and of /proc, /sys and /dev are not recorded. Every read is checked again
+before the result is reused. A check that started a program, forked, used the network or read a file too large to
+rehash is not stored. Because an entry names its own reads, the key could narrow from the run to a claim (its module
+and the modules it imports) without changing how an entry is checked.
+Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A stored
+result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the same
+inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule gives
+for its verdict today, and every read is as it was. Only the process that opened the cache writes it, and `seal`
+removes whatever else appeared in it during the run.
 """
 
 from __future__ import annotations
@@ -63,10 +67,11 @@ TRUSTS = (
     "the check is deterministic: the same inputs and reads give the same verdict and evidence",
     "the check depends only on what the cache key digests (the packs' files, the proofs and solvers packages, the "
     "modules loaded before the checks start, the Python build and the run's options) and on what it was seen to read "
-    "(files opened or stat'ed, directories listed, environment variables, modules it loaded); not on what it "
-    "learned otherwise (a failed import, a file descriptor it was given, memory shared with another process)",
-    "an installed library and the Python installation change their files' size or modification time when they are "
-    "reinstalled or upgraded",
+    "(files opened or stat'ed, directories listed, environment variables through os.environ, modules it loaded); "
+    "not on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
+    "read below os.environ), and a pack reads nothing outside its folder while it is loaded",
+    "the Python installation's files change only with the Python build, or with an installed library's files' size "
+    "or modification time when it is reinstalled or upgraded",
     "nothing writes into the cache directory between runs but the checker (within a run, only the checker's own "
     "entries are kept)",
 )
@@ -134,11 +139,13 @@ def _within(path: str, prefixes: Iterable[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
 
-def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules: Optional[Mapping[str, object]] = None) -> str:
+def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules: Optional[Mapping[str, object]] = None,
+                  loading: Optional[Reads] = None) -> str:
     """The digest of everything every claim of a run is computed from (see the module's docstring).
 
     Taken over sys.modules (modules=None), it also marks those modules as covered, so that a check records every
-    module loaded after it (proofs.reads)."""
+    module loaded after it (proofs.reads). `loading`, what loading the packs read (proofs.reads.recording around
+    it), is digested in its current state."""
     import sympy
     import z3
 
@@ -179,6 +186,10 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
         elif not _within(file, stdlib):
             hashed.add(file)
             feed("module", file, file_digest(file) or "unreadable")
+    for kind, name, _ in (loading.entries if loading is not None else ()):
+        feed("read", kind, name, _reads.state(kind, name))
+    if loading is not None and loading.unrecordable:
+        feed("unrecordable", os.urandom(16))  # what loading depended on is unknown: this key matches no other run
     if modules is None:
         _reads.mark_digested(table)
     return h.hexdigest()

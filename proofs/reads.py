@@ -11,7 +11,8 @@ import sys
 import sysconfig
 from typing import Any, Collection, Iterable, Iterator, Mapping, Optional
 
-__all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installation", "mark_digested", "KINDS", "WHOLE_ENVIRONMENT"]
+__all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installation", "mark_digested", "KINDS", "WHOLE_ENVIRONMENT",
+           "MAX_FILE_BYTES"]
 
 # What each kind of read names, and what its recorded state is (see `state`):
 KINDS = {
@@ -25,6 +26,9 @@ KINDS = {
 WHOLE_ENVIRONMENT = "*"
 # Bytes read at a time when hashing a file.
 _CHUNK = 1 << 20
+# Largest file whose content is recorded; a check that read a larger one is not stored (rehashing it on every run
+# could cost more than checking again).
+MAX_FILE_BYTES = 256 * 2**20
 # Paths never recorded: the kernel's views of processes and devices.
 _SYSTEM = ("/proc", "/sys", "/dev")
 # Events after which what the check depends on cannot be known: another program or the network was consulted.
@@ -137,6 +141,8 @@ def state(kind: str, name: str, environ: Optional[Mapping[str, str]] = None) -> 
         return _listing(name)
     if kind == "listing" or not stat.S_ISREG(st.st_mode):
         return f"type:{stat.S_IFMT(st.st_mode):o}"  # a FIFO, socket or device is never opened
+    if st.st_size > MAX_FILE_BYTES:
+        return "too large"
     digest = file_digest(name)
     return "sha256:" + digest if digest else "unreadable"
 
@@ -210,6 +216,8 @@ class Recorder:
                 continue
             entries.add(("module", file))
         recorded = tuple(sorted((kind, name, state(kind, name)) for kind, name in entries))
+        if any(s == "too large" for _, _, s in recorded):
+            self.note_unrecordable(f"read a file larger than {MAX_FILE_BYTES >> 20} MiB")
         return Reads(recorded, tuple(self.unrecordable))
 
 

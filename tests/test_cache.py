@@ -348,3 +348,17 @@ def test_an_entry_larger_than_the_limit_is_ignored(tmp_path, monkeypatch):
     assert ResultCache(tmp_path, "f" * 64).get(proved) is not None
     monkeypatch.setattr(proofs.cache, "MAX_ENTRY_BYTES", 100)
     assert ResultCache(tmp_path, "f" * 64).get(proved) is None
+
+
+def test_what_loading_the_packs_read_can_be_part_of_the_key(tmp_path):
+    from proofs.reads import recording
+
+    data = tmp_path / "data.txt"
+    data.write_text("6")
+    with recording() as recorder:
+        data.read_text()
+    loading = recorder.reads()
+    base = digest_inputs([], {}, modules={}, loading=loading)
+    assert digest_inputs([], {}, modules={}, loading=loading) == base != digest_inputs([], {}, modules={})
+    data.write_text("5")
+    assert digest_inputs([], {}, modules={}, loading=loading) != base

@@ -108,6 +108,8 @@ def test_what_a_check_reads_is_recorded_with_its_state(tmp_path, monkeypatch):
     import os
     import sys
 
+    from proofs.reads import installation
+
     (tmp_path / "data.txt").write_text("6")
     (tmp_path / "box").mkdir()
     (tmp_path / "late_module_for_reads.py").write_text("X = 1\n")
@@ -135,7 +137,8 @@ def test_what_a_check_reads_is_recorded_with_its_state(tmp_path, monkeypatch):
     assert reads[("listing", str(tmp_path / "box"))].startswith("listing:")
     assert reads[("file", str(tmp_path / "nothing"))] == "absent"
     assert reads[("module", str(tmp_path / "late_module_for_reads.py"))].startswith("sha256:")
-    assert not any("json" in name and kind == "module" for kind, name in reads)
+    stdlib, _ = installation()
+    assert not any(kind == "module" and name.startswith(stdlib) for kind, name in reads)
     assert type(os.environ) is os._Environ and getattr(os.stat, "__wrapped__", None) is None  # all put back
 
 
@@ -174,3 +177,23 @@ def test_the_reported_result_leaves_the_record_of_reads_out():
     assert r.reads is not None and "reads" in r.to_json()
     reported = check_material(claim, r, None)
     assert reported.reads is None and "reads" not in reported.to_json()
+
+
+def test_a_check_that_read_a_file_too_large_to_rehash_cannot_be_recorded(tmp_path, monkeypatch):
+    import proofs.reads
+
+    monkeypatch.setattr(proofs.reads, "MAX_FILE_BYTES", 4)
+    (tmp_path / "big.txt").write_text("0123456789")
+    r = evaluate(make(lambda: Outcome(Verdict.PROVED, "x", {"n": len((tmp_path / "big.txt").read_text())})))
+    assert r.status is Status.PASS and any("larger than" in u for u in r.reads["unrecordable"])
+
+
+def test_recording_is_undone_when_a_check_raises():
+    import os
+
+    def boom():
+        os.environ.get("HOME")
+        raise RuntimeError("x")
+
+    assert evaluate(make(boom)).verdict is Verdict.ERROR
+    assert type(os.environ) is os._Environ and getattr(os.stat, "__wrapped__", None) is None
