@@ -1,6 +1,7 @@
 import itertools
 from fractions import Fraction
 
+import pytest
 import z3
 from hypothesis import given, settings, strategies as st
 
@@ -51,3 +52,13 @@ def test_output_uniqueness_is_an_erratum_and_hidden_freedom_holds():
     assert evaluate(ex2.nonunique_output).status is Status.ERRATUM
     assert evaluate(ex2.nonunique_hidden).status is Status.PASS
     assert evaluate(ex2.output_forced).status is Status.PASS
+
+
+@pytest.mark.parametrize("inputs", ["2", "1102", "", "1 0", 101, None])
+def test_sequence_replay_rejects_inputs_that_are_not_binary(inputs):
+    from proofs import ForgedWitness
+    from proofs.claims import ex2
+
+    c = ex2.all_sequences
+    with pytest.raises(ForgedWitness):
+        c.replay({"weights": dict(ex2.SHEET), "inputs": inputs}, **c.params)

@@ -77,3 +77,22 @@ def test_vanish_explode_erratum_and_sets(catalogue):
     corrected = evaluate(catalogue.by_id("ex4.b.vanish_explode_corrected")).evidence["exact_sets"]
     assert corrected == {"vanishes": "Interval.open(-4, 4)", "explodes": "Union(Interval.open(-oo, -4), Interval.open(4, oo))",
                          "neither": "{-4, 4}"}
+
+
+@pytest.mark.parametrize("z", [1, "-3/2", "1/7"])
+def test_stable_setting_replay_evaluates_the_factor_at_every_real_z(z):
+    """w = 0 keeps phi'(z) w + 1 = 1 at every z: a counterexample away from 0 satisfies the claim, and with w = 1 the
+    factor differs from 1 there too."""
+    from proofs.claims import ex4
+
+    assert ex4.stable_setting.replay({"z": z}, w_setting=0).holds is True
+    assert ex4.stable_setting.replay({"z": z}, w_setting=1).holds is False
+
+
+@pytest.mark.parametrize("z", ["x", None, 0.5, [0]])
+def test_stable_setting_replay_rejects_a_z_that_is_not_an_exact_real(z):
+    from proofs import ForgedWitness
+    from proofs.claims import ex4
+
+    with pytest.raises(ForgedWitness):
+        ex4.stable_setting.replay({"z": z}, w_setting=0)

@@ -117,3 +117,11 @@ def test_orthogonal_replay_rejects_a_matrix_that_is_not_a_rotation():
 
     with pytest.raises(ForgedWitness):
         ex5.orthogonal_simplification.replay({"c": "8/5", "s": "4/5", "d": [1, "1/2"]}, scale=1)
+
+
+@pytest.mark.parametrize("d", [["1/7"], [2], [0, -1], [], "1", [True]])
+def test_relu_d_norm_replay_rejects_patterns_that_are_not_relu_derivatives(d):
+    from proofs import ForgedWitness
+
+    with pytest.raises(ForgedWitness):
+        ex5.relu_D_norm.replay({"d": d}, killed_norm=0)

@@ -71,3 +71,35 @@ def test_an_experiment_never_proves():
     from proofs.verdicts import classify, Status
 
     assert classify(Verdict.SUPPORTED, requires=Verdict.PROVED, erratum=False)[0] is Status.FAIL
+
+
+def test_experiment_replay_recomputes_every_seed():
+    """Genuine effects for the first seeds and forged ones after them are not this experiment's: never a refutation."""
+    c = experiments.shared_features_favour_sharing
+    genuine = experiments.per_seed_effects(c.params["setup"], c.params["better"], c.params["direction"])
+    forged = genuine[:3] + [-10.0] * (len(genuine) - 3)
+    replayed = c.replay({"setup": c.params["setup"], "effects": forged}, **c.params)
+    assert replayed.holds is True and replayed.sides["every seed reproduces"] is False
+
+
+def test_a_saving_that_differs_only_beyond_small_widths_is_not_proved():
+    """(d - 1)(d - 2) vanishes on every width in {1, 2}: the symbolic difference must keep it from being proved."""
+    outcome = formal.fork_parameter_count.check(saving=formal.SAVING + " + (d - 1)*(d - 2)")
+    assert outcome.verdict is Verdict.UNKNOWN, outcome.reason
+
+
+@pytest.mark.parametrize("image, group", [("cat?", "dog_head"), ("dog", "shared"), ("cat", "no_such_group")])
+def test_masking_replay_rejects_images_and_groups_the_claim_does_not_name(image, group):
+    from proofs import ForgedWitness
+
+    with pytest.raises(ForgedWitness):
+        formal.masked_gradients.replay({"image": image, "group": group}, mask_dog=True)
+
+
+@pytest.mark.parametrize("width", [-1, 0, "1/2", 1.5, "two", None, True])
+def test_saving_replay_rejects_widths_that_are_not_positive_integers(width):
+    from proofs import ForgedWitness
+
+    widths = {str(w): 1 for w in formal.WIDTHS}
+    with pytest.raises(ForgedWitness):
+        formal.fork_parameter_count.replay({**widths, "d": width}, saving=formal.SAVING)

@@ -89,7 +89,7 @@ def _replay_experiment(witness, *, setup, better, direction, **_):
     reproducible = all(abs(a - b) <= 1e-9 * (1 + abs(a)) for a, b in zip(fresh, recorded))
     mean = statistics.fmean(recorded)
     t = mean / (statistics.stdev(recorded) / len(recorded) ** 0.5)
-    return Replay(not (reproducible and t < -3), {"first seeds reproduce": reproducible, "mean effect": mean, "t statistic": t})
+    return Replay(not (reproducible and t < -3), {"every seed reproduces": reproducible, "mean effect": mean, "t statistic": t})
 
 
 def _experiment_check(setup, better, direction) -> Outcome:
