@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from proofs import ForgedWitness
 
 __all__ = ["Domain", "read", "exact", "integer", "rational", "real", "BIT", "bits", "member", "exactly", "listof", "record",
-           "table", "either", "orthogonal"]
+           "table", "either"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,18 +202,3 @@ def either(*domains: Domain) -> Domain:
         return _OUTSIDE
     return Domain(" or ".join(d.name for d in domains), parse)
 
-
-def orthogonal(size: int) -> Domain:
-    """A size x size matrix of exact rationals with Q^T Q = I; read as a list of rows of Fractions."""
-    entries = listof(listof(rational(), size), size)
-
-    def parse(value):
-        q = entries.parse(value)
-        if q is _OUTSIDE:
-            return _OUTSIDE
-        for i in range(size):
-            for j in range(size):
-                if sum(q[k][i] * q[k][j] for k in range(size)) != (1 if i == j else 0):
-                    return _OUTSIDE
-        return q
-    return Domain(f"an orthogonal {size} x {size} matrix of exact rationals", parse)
