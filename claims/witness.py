@@ -27,7 +27,9 @@ _OUTSIDE = object()
 
 
 def _reject(key: str, value: Any, domain: Domain) -> ForgedWitness:
-    return ForgedWitness(f"witness {key} = {value!r} is not {domain.name}")
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return ForgedWitness(f"witness {key} = {shown} is not {domain.name}")
 
 
 def read(witness: Any, **domains: Domain) -> dict[str, Any]:
@@ -110,7 +112,7 @@ def real() -> Domain:
 
 
 # A binary value, 0 or 1.
-BIT = integer(0, 1)
+BIT = Domain("a bit, 0 or 1", integer(0, 1).parse)
 
 
 def bits(length: Optional[int] = None, *, nonempty: bool = False) -> Domain:
