@@ -388,7 +388,7 @@ def _erratum_errors(claims: Sequence[Claim]) -> list[LoadError]:
     for c in claims:
         if c.erratum is None:
             continue
-        target = c.erratum.corrected_by
+        target = getattr(c.erratum, "corrected_by", None)
         if not isinstance(target, str):
             problem = f"the erratum's corrected_by must be a claim id, got {target!r}"
         elif target == c.id:

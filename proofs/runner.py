@@ -85,7 +85,7 @@ class ChildProcess:
         if self.pid == 0:  # the child: nothing may return from here into the caller's code
             code = 70
             try:
-                os.close(self.fd)
+                _close_inherited(keep=(write,) + ((self.output.fileno(),) if self.output is not None else ()))
                 _enter_child(parent, self.output, memory_mb)
                 try:
                     value = {"value": work()}
@@ -211,6 +211,20 @@ class ChildProcess:
         return True
 
 
+def _close_inherited(keep: tuple[int, ...]) -> None:
+    """Close every descriptor above 2 the child inherited but `keep`: the parent's streams and report files, and
+    the pipes of the other checks, are not the check's to write to."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    try:
+        high = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        high = 1 << 16
+    os.closerange(low, max(low, high))
+
+
 def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
     """Make this forked process a session leader that dies with its parent, prints only into `output`, and runs
     with the memory limit and the ordinary signal handling (nothing ignored that its own children would inherit)."""
@@ -237,6 +251,10 @@ def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
     os.dup2(target, 2)
     sys.stdout = sys.__stdout__ = open(1, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
     sys.stderr = sys.__stderr__ = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+    import faulthandler
+
+    if faulthandler.is_enabled():  # its dump of a crashing check goes with the check's other output
+        faulthandler.enable(file=sys.stderr)
     if memory_mb is not None:
         try:
             import resource
@@ -318,12 +336,13 @@ def _died(task: Task, status: int, memory_mb: int) -> Result:
 def _evaluate(task: Task, strict: bool, options: dict) -> dict:
     """In the child: the task's result as JSON; any failure at all is the claim's error."""
     try:
-        result = evaluate(task.claim, task.perturbation, strict=strict, **options)
+        data = evaluate(task.claim, task.perturbation, strict=strict, **options).to_json()
+        json.dumps(data, allow_nan=False)
+        return data
     except MemoryError:
         raise
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt and the like end the check, not the run
-        result = error_result(task.claim, Verdict.ERROR, f"{type(exc).__name__}: {exc}", suffix=_suffix(task))
-    return result.to_json()
+        return error_result(task.claim, Verdict.ERROR, f"{type(exc).__name__}: {exc}", suffix=_suffix(task)).to_json()
 
 
 def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
@@ -332,7 +351,10 @@ def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
         message = child.message()
         if message.get("memory"):
             return error_result(task.claim, Verdict.ERROR, f"out of memory (limit {memory_mb} MiB)", suffix=_suffix(task))
-        return Result.from_json(message["value"])
+        result = Result.from_json(message["value"])
+        if result.id != task.claim.id + _suffix(task):
+            raise ValueError(f"the result is for {result.id!r}")
+        return result
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
 

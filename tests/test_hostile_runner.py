@@ -336,3 +336,14 @@ def test_jobs_beyond_the_descriptor_limit_still_give_every_result():
     )
     proc = _cli(prefix=("-c", script))
     assert proc.stdout.split() == ["60", "['pass']"], proc.stderr
+
+
+@linux_only
+def test_a_result_sent_in_another_claims_name_is_refused():
+    from proofs.registry import load
+    from proofs.runner import Task, run
+
+    (claim,) = [c for c in load([HOSTILE / "checks"], entry_points=False).claims if c.id.startswith("ex92.")]
+    (result,) = run([Task(claim)]).results
+    assert result.id == "ex92.forges_another_result" and result.verdict.value == "error"
+    assert "unreadable result" in result.reason and "ex90.a.square_expansion" in result.reason
