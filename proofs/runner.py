@@ -68,12 +68,12 @@ class ChildProcess:
                 stream.flush()
             except (AttributeError, OSError, ValueError):
                 pass
-        try:
-            self.output = tempfile.TemporaryFile()
-        except OSError:
-            self.output = None
         parent = os.getpid()
         self.fd, write = os.pipe()
+        try:
+            self.output = tempfile.TemporaryFile()
+        except OSError:  # the check's output is then discarded, never mixed into the parent's
+            self.output = None
         try:
             self.pid = os.fork()
         except OSError:
@@ -354,6 +354,8 @@ def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
         result = Result.from_json(message["value"])
         if result.id != task.claim.id + _suffix(task):
             raise ValueError(f"the result is for {result.id!r}")
+        if not isinstance(result.evidence, dict):
+            raise ValueError("its evidence is not an object")
         return result
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
@@ -413,8 +415,9 @@ def run(
     def finish(index: int, result: Result, started: float, output: Optional[str] = None) -> None:
         task = tasks[index]
         if result.cached is None:
-            if output is not None:
-                result = dataclasses.replace(result, evidence={**result.evidence, "output": output})
+            if output is not None:  # under "output", unless the check's own evidence has that key
+                key = "output" if "output" not in result.evidence else "printed output"
+                result = dataclasses.replace(result, evidence={**result.evidence, key: output})
             result = dataclasses.replace(result, seconds=time.monotonic() - started)
             if cache is not None and task.perturbation is None:
                 cache.put(task.claim, result)

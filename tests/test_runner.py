@@ -96,3 +96,16 @@ def test_a_check_that_calls_sys_exit_is_an_error(faults):
 
     result = run([Task(dataclasses.replace(faults["ex99.raises"], check=exits))]).results[0]
     assert result.verdict is Verdict.ERROR and result.reason.endswith("SystemExit: 0")
+
+
+def test_printed_output_never_replaces_the_checks_own_evidence(faults):
+    import dataclasses
+
+    from proofs.model import Outcome
+
+    def prints_and_reports_an_output():
+        print("printed")
+        return Outcome(Verdict.PROVED, "exact arithmetic", {"output": "the network's output"})
+
+    result = run([Task(dataclasses.replace(faults["ex99.raises"], check=prints_and_reports_an_output))]).results[0]
+    assert result.evidence == {"output": "the network's output", "printed output": "printed\n"}
