@@ -110,7 +110,8 @@ class _TimedOut(BaseException):
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, _TimedOut):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _guarded(call: Callable[[], Any], timeout: float) -> Optional[BaseException]:

@@ -58,7 +58,7 @@ def test_every_escape_from_an_import_is_a_load_error_at_its_line():
     errors = {Path(e["pack"]).name: (e["line"], e["message"]) for e in report["load_errors"]}
     assert errors == {
         "exits": (5, "SystemExit: 0"),
-        "interrupts": (3, "KeyboardInterrupt: "),
+        "interrupts": (3, "KeyboardInterrupt"),
         "generator_exit": (3, "GeneratorExit: closing"),
         "custom_base": (8, "Escape: out of here"),
         "hangs": (6, "timed out: did not finish within 2 s"),
