@@ -410,7 +410,7 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     Each module is imported first in a child process and only then here, both under guard and within `timeout`
     seconds (LOAD_TIMEOUT by default): no pack can end, stop or hang the checker while it loads.
     """
-    timeout = LOAD_TIMEOUT if timeout is None else timeout
+    timeout = min(max(LOAD_TIMEOUT if timeout is None else timeout, 0.001), 1e7)  # what an interval timer can take
     for name in _ENGINE:
         importlib.import_module(name)
     contents: list[_Contents] = []

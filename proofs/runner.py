@@ -38,6 +38,8 @@ _FDS_RESERVED = 32
 # Largest result a check may send, in bytes; anything longer is an unreadable result.
 _MAX_MESSAGE = 256 * 2**20
 _HEADER = struct.Struct("!Q")
+# Longest single wait for a check, in seconds; a longer time limit is waited for in several.
+_MAX_WAIT = 3600.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,7 +209,7 @@ class ChildProcess:
             left = self.started + timeout - time.monotonic()
             if left <= 0:
                 return False
-            poller.poll(min(left, 0.05 if self.pidfd is None else left) * 1000)
+            poller.poll(min(left, 0.05 if self.pidfd is None else _MAX_WAIT) * 1000)
         return True
 
 
@@ -474,7 +476,7 @@ def _collect(running: dict, tasks: Sequence[Task], timeout: float, memory_mb: in
     wait_for = max(0.0, min(c.started + timeout for c in running.values()) - time.monotonic())
     if any(c.pidfd is None for c in running.values()):
         wait_for = min(wait_for, 0.05)
-    poller.poll(wait_for * 1000)
+    poller.poll(min(wait_for, _MAX_WAIT) * 1000)
     for index, child in list(running.items()):
         task = tasks[index]
         if child.pump():

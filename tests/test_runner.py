@@ -109,3 +109,9 @@ def test_printed_output_never_replaces_the_checks_own_evidence(faults):
 
     result = run([Task(dataclasses.replace(faults["ex99.raises"], check=prints_and_reports_an_output))]).results[0]
     assert result.evidence == {"output": "the network's output", "printed output": "printed\n"}
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e308])
+def test_a_huge_time_limit_is_waited_for_in_pieces(timeout):
+    golden = load([GOLDEN / "holds"], entry_points=False).claims
+    assert [r.status for r in run([Task(c) for c in golden], timeout=timeout).results] == [Status.PASS, Status.PASS]
