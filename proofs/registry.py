@@ -283,7 +283,7 @@ def _probe(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where:
         found = message["value"]
         if found is None:
             return None
-        return LoadError(str(found["pack"]), str(found["file"]), int(found["line"]), str(found["message"]))
+        return LoadError(pack, str(found["file"]), int(found["line"]), str(found["message"]))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         return LoadError(pack, where, 0, f"importing it sent back an unreadable answer: {exc!r}")
     finally:
