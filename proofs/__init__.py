@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
 from proofs.model import (  # noqa: E402
-    Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Placeholder, Replay, Result, claim, expect, todo,
+    Anchor, Claim, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Placeholder, Replay, Result, claim, expect, todo,
 )
 from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
 from proofs.domains import Bit, Int, Interval, IntRange, Matrix, Nat, OneOf, Positive, Real, Vector  # noqa: E402
@@ -14,7 +14,7 @@ from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, min
 __all__ = [
     "__version__",
     # Writing a claim as a statement (proofs.statement, proofs.domains, proofs.terms).
-    "forall", "exists", "Correction",
+    "forall", "exists", "Correction", "Lemma",
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul",
     # The claim model and the lower-level API.

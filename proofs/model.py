@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, Optional
 from proofs.errors import InvalidClaim
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["Anchor", "Claim", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo", "exercise_segment",
+__all__ = ["Anchor", "Claim", "Lemma", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo", "exercise_segment",
            "ForgedWitness", "Placeholder", "ID_PATTERN"]
 
 # An optional namespace (a course or week, for packs other than the seed), then ex<N>, then dotted lower-case
@@ -77,6 +77,30 @@ class Erratum:
     reason: str
     # Id of the corrected claim, which stands beside this one and must pass.
     corrected_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Lemma:
+    """Written by a claim author: a named fact taken as known (a textbook result), which claims may trust.
+
+    It is an axiom of the claims that trust it: `audit` lists it for each of them, transitively, the way Lean's
+    `#print axioms` does. A claim that samples the fact as a sanity check may be named as `sampled_by`.
+    """
+
+    # A short stable name, e.g. "operator_norm_submultiplicative".
+    name: str
+    # The fact, in words and formulas.
+    statement: str
+    # Where it comes from (a textbook, the sheet's hint), for the audit.
+    source: str = ""
+    # A claim that checks the fact on samples, if any; its verdict is shown beside the lemma, never used as a proof.
+    sampled_by: Optional["Claim"] = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
+            raise InvalidClaim(f"lemma name {self.name!r} must be lower case with underscores, e.g. operator_norm_submultiplicative")
+        if not isinstance(self.statement, str) or not self.statement.strip():
+            raise InvalidClaim(f"lemma {self.name}: the statement is empty; say what fact is taken as known")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +195,9 @@ class Result:
     # What the check read (proofs.reads.Reads.to_json()), carried from the check's process to the result cache;
     # None once the result is reported, and then left out of its JSON.
     reads: Optional[Mapping[str, Any]] = None
+    # For a claim that trusts other claims or lemmas (proofs.links): the verdict of every claim it rests on,
+    # transitively, the weakest of them, and the lemmas; derived in each run, never stored in the cache.
+    trusts: Optional[Mapping[str, Any]] = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -187,7 +214,8 @@ class Result:
             "reason": self.reason,
             "seconds": round(self.seconds, 4),
             "cached": dict(self.cached) if self.cached is not None else None,
-        } | ({"reads": dict(self.reads)} if self.reads is not None else {})
+        } | ({"reads": dict(self.reads)} if self.reads is not None else {}) \
+          | ({"trusts": dict(self.trusts)} if self.trusts is not None else {})
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Result":
@@ -206,6 +234,7 @@ class Result:
             seconds=data.get("seconds", 0.0),
             cached=data.get("cached"),
             reads=data.get("reads"),
+            trusts=data.get("trusts"),
         )
 
 
@@ -250,6 +279,8 @@ class Claim:
     pack: str = ""
     # Claims derived from this one that load with it (the corrected claim of an erratum written as a statement).
     companions: tuple["Claim", ...] = ()
+    # The claims and lemmas this claim's check takes as known: links the engine follows, not prose.
+    trusts: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not ID_PATTERN.fullmatch(self.id):
@@ -264,6 +295,11 @@ class Claim:
         for name in ("statement", "asserts", "formal"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
                 raise InvalidClaim(f"claim {self.id}: field {name!r} is empty; {FIELD_HELP[name]}")
+        for t in self.trusts:
+            if not isinstance(t, (Claim, Lemma)):
+                raise InvalidClaim(f"claim {self.id}: trusts holds {t!r}; name the Claim objects and Lemma(...) it takes as known")
+            if isinstance(t, Claim) and t.id == self.id:
+                raise InvalidClaim(f"claim {self.id} trusts itself")
         for a in self.anchors:
             if not isinstance(a, Anchor):
                 raise InvalidClaim(f"claim {self.id}: anchors must be Anchor(file, snippet) values, got {a!r}")
@@ -333,6 +369,7 @@ def claim(
     replay: Optional[Callable[..., Replay]] = None,
     formulas: tuple[str, ...] = (),
     anchors: tuple[Anchor, ...] = (),
+    trusts: tuple[Any, ...] = (),
 ) -> Callable[[Callable[..., Outcome]], Claim]:
     """Decorate a check function to make it a Claim, recording where it is defined.
 
@@ -367,6 +404,7 @@ def claim(
                 replay=replay,
                 formulas=tuple(formulas),
                 anchors=tuple(anchors),
+                trusts=tuple(trusts),
                 file=file,
                 line=line,
             )

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from proofs import links
 from proofs.errors import PackError, ProofsError, UsageError
 from proofs.model import Claim, Placeholder
 
@@ -213,11 +214,14 @@ def _pack_contents(pack: str, module) -> _Contents:
     elif not isinstance(items, (list, tuple)):
         errors.append(LoadError(pack, where, 0, f"CLAIMS must be a list or tuple of claims, got {type(items).__name__}"))
     else:
+        listed = {item.id for item in items if isinstance(item, Claim)}
         for item in items:
             if not isinstance(item, Claim):
                 errors.append(LoadError(pack, where, 0, f"CLAIMS holds {item!r}, which is not a Claim; decorate the check with @claim(...)"))
                 continue
             out.append(dataclasses.replace(item, pack=pack))
+            # an erratum written as a statement brings its corrected claim, listed or not
+            out.extend(dataclasses.replace(c, pack=pack) for c in item.companions if c.id not in listed)
     return _Contents(tuple(out), tuple(preload), tuple(errors))
 
 
@@ -440,6 +444,7 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
             seen[c.id] = c
             claims.append(c)
     errors.extend(_erratum_errors(claims))
+    errors.extend(LoadError(c.pack, c.file, c.line, message) for c, message in links.problems(claims))
     return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)))
 
 

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any, Callable, Optional, Sequence
 
+from proofs import links
 from proofs.cache import ResultCache
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
@@ -401,6 +402,8 @@ def run(
     With a cache, a claim (not a perturbation) whose result is stored for these inputs is not run again, and
     every claim that passes or is an acknowledged erratum is stored. Anchors are verified against the material
     here, after the check, so that a stored result never carries a verdict on the material.
+    A claim's result is related to the results of the claims it trusts (proofs.links), which must come before it
+    among the tasks (links.ordered gives that order); what it trusts but was not run makes it fail.
     `prepare` (the packs' warm-up) is called exactly once, before the first check is forked, whenever one is: a
     verdict never depends on --jobs or on the selection. What a check prints is kept in its evidence["output"].
     """
@@ -427,6 +430,8 @@ def run(
             result = check_material(task.claim, result, material, files)
         results[index] = result
 
+    claims = {t.claim.id: t.claim for t in tasks}
+    related: dict[str, Result] = {}
     next_task = emitted = 0
     interrupted = False
     with StopSignals() as stop:
@@ -450,6 +455,9 @@ def run(
                 if running:
                     _collect(running, tasks, timeout, memory_mb, finish, stop.fd)
                 while emitted < len(tasks) and results[emitted] is not None:
+                    if tasks[emitted].perturbation is None:  # what it trusts was checked before it (links.ordered)
+                        results[emitted] = links.relate(results[emitted], tasks[emitted].claim, related, claims)
+                        related[results[emitted].id] = results[emitted]
                     if on_result is not None:
                         on_result(results[emitted])
                     emitted += 1
@@ -458,6 +466,8 @@ def run(
         finally:
             for child in running.values():
                 child.close()
+            if cache is not None:
+                cache.seal()  # whatever a check wrote into the cache directory is undone
         interrupted = interrupted or bool(stop.received)
     done = tuple(r for r in results if r is not None)
     return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)

@@ -265,7 +265,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
 
     relation = stmt.term(params, named=True)
     scalars = stmt.scalars()
-    evidence: dict[str, Any] = {"statement": stmt.formal(params)}
+    evidence: dict[str, Any] = {"statement": {"math": terms.tree(relation), "text": stmt.formal(params)}}
     if not scalars:  # a closed statement: its exact value decides it
         return interpret.computed(backends.decide_exact(relation, {}), witness={}, evidence=evidence)
     size = _finite_size(scalars)
@@ -360,7 +360,7 @@ def _signature(function: Callable) -> tuple[dict[str, Domain], dict[str, Any]]:
 
 def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), perturb: Optional[Mapping[str, Mapping]] = None,
           erratum: Optional[Correction] = None, assumptions: Iterable[str] = (), requires: Optional[Verdict] = None,
-          part: Any = ...) -> Callable[[Callable], Claim]:
+          part: Any = ..., trusts: Iterable[Any] = ()) -> Callable[[Callable], Claim]:
     def decorate(function: Callable) -> Claim:
         code = function.__code__
         where = f"{code.co_filename}:{code.co_firstlineno}"
@@ -371,7 +371,8 @@ def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), pe
             needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
             segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
             common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,
-                          requires=needed, assumptions=tuple(assumptions), anchors=_anchors(cites), file=code.co_filename,
+                          requires=needed, assumptions=tuple(assumptions), anchors=_anchors(cites), trusts=tuple(trusts),
+                          file=code.co_filename,
                           line=code.co_firstlineno)
 
             def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:

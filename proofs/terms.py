@@ -8,7 +8,7 @@ import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
-           "minimum", "param", "ite", "diff", "implies", "dot", "matmul", "text", "RELATIONS", "NUMERIC_ONLY"]
+           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "text", "RELATIONS", "NUMERIC_ONLY"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
@@ -186,6 +186,34 @@ def text(t: Term, parent: int = 0) -> str:
     else:
         return f"{op}({', '.join(text(a) for a in args)})"
     return f"({out})" if own < parent else out
+
+
+_TREE_RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+def tree(t: Term) -> list:
+    """The term as a proofs.mathtree tree, for MathML in the HTML report: built from the term, never parsed."""
+    op, args = t.op, t.args
+    if op in ("var", "param"):
+        return ["sym", args[0]]
+    if op == "const":
+        value = fractions.Fraction(args[0])
+        number = ["num", str(abs(value.numerator))] if value.denominator == 1 else \
+            ["frac", ["num", str(abs(value.numerator))], ["num", str(value.denominator)]]
+        return ["neg", number] if value < 0 else number
+    if op == "bool":
+        return ["text", "true" if args[0] else "false"]
+    sub = [tree(a) for a in args if isinstance(a, Term)]
+    if op in _TREE_RELATIONS:
+        return ["rel", _TREE_RELATIONS[op], *sub]
+    simple = {"add": "add", "mul": "mul", "div": "frac", "pow": "pow", "neg": "neg", "abs": "abs", "sqrt": "sqrt"}
+    if op in simple:
+        return [simple[op], *sub]
+    if op == "sub":
+        return ["add", sub[0], ["neg", sub[1]]]
+    if op == "diff":
+        return ["deriv", sub[0], [sub[1], ["num", "1"]]]
+    return ["fn", op, *sub]
 
 
 def variables(t: Term) -> set[str]:

@@ -48,7 +48,7 @@ def test_an_identity_is_proved_by_z3_and_its_perturbation_refuted_with_a_replaye
 def test_the_formal_statement_is_printed_from_the_term_with_stated_values_named():
     assert expansion.formal == ("for all w, x, b, t ∈ ℝ: (w·x + b - t)^2 = w^2·x^2 + cross·w·x·(b - t) + (b - t)^2, "
                                 "where cross = 2")
-    assert evaluate(expansion).evidence["statement"] == expansion.formal
+    assert evaluate(expansion).evidence["statement"]["text"] == expansion.formal
 
 
 def test_a_derivative_is_proved_by_sympy_and_replayed_by_forward_mode_differentiation():
