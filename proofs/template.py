@@ -42,7 +42,7 @@ def {function}(x: Real, b=todo("a stated value, e.g. 2 in (x + 2)^2 = x^2 + 4x +
     return todo("the relation, e.g. (x + b) ** 2 == x ** 2 + middle * x + b ** 2")
 
 
-CLAIMS = ({function}, *{function}.companions)
+CLAIMS = ({function},)
 '''
 
 
