@@ -177,7 +177,8 @@ class Recorder:
                 return
         try:
             path = os.path.abspath(os.fsdecode(path))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OSError):
+            self.note_unrecordable("read a path that cannot be made absolute")
             return
         if "__pycache__" in path or _within(path, self.ignored):
             return  # compiled modules are recorded by their sources (modules); the installation by the run's key
@@ -229,13 +230,23 @@ _installed = False
 def _hook(event: str, args: tuple) -> None:
     if not _active:
         return
+    try:
+        _note(event, args)
+    except Exception:  # noqa: BLE001 - a hook that raised would make the check's own call fail
+        for recorder in _active:
+            recorder.note_unrecordable(f"a read could not be recorded ({event})")
+
+
+def _note(event: str, args: tuple) -> None:
     if event == "open":
-        path, _, flags = args
+        path, flags = args[0], args[2] if len(args) > 2 else None
         if isinstance(path, int) or (isinstance(flags, int) and flags & os.O_ACCMODE == os.O_WRONLY):
             return  # an already open descriptor, or a file opened only to be written
         kind = "file"
     elif event in ("os.listdir", "os.scandir"):
         path, kind = args[0], "listing"
+    elif event == "stat":  # raised by the recording os.stat and os.lstat, not by Python
+        path, kind = args[0], "file"
     elif event == "sqlite3.connect":
         path, kind = args[0], "file"
     elif event in _OPAQUE:
@@ -300,9 +311,8 @@ class _RecordingEnviron(os._Environ):  # type: ignore[name-defined]
 
 def _recording_stat(original):
     def recorded(path, *args, **kwargs):
-        if _active and not isinstance(path, int) and kwargs.get("dir_fd") is None:
-            for recorder in _active:
-                recorder.note_path(path, "file")
+        if _active and not isinstance(path, int) and kwargs.get("dir_fd") is None:  # a descriptor's folder was recorded
+            _hook("stat", (path,))
         return original(path, *args, **kwargs)
 
     recorded.__wrapped__ = original

@@ -197,3 +197,24 @@ def test_recording_is_undone_when_a_check_raises():
 
     assert evaluate(make(boom)).verdict is Verdict.ERROR
     assert type(os.environ) is os._Environ and getattr(os.stat, "__wrapped__", None) is None
+
+
+def test_a_read_that_cannot_be_recorded_leaves_the_check_alone_and_is_not_stored(tmp_path):
+    import os
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    here = os.getcwd()
+
+    def check():
+        os.chdir(gone)
+        os.rmdir(gone)
+        try:
+            found = os.path.exists("relative.txt")  # the working directory is gone: no absolute path to record
+        finally:
+            os.chdir(here)
+        return Outcome(Verdict.PROVED, "x", {"found": found})
+
+    r = evaluate(make(check))
+    assert r.status is Status.PASS and r.evidence["found"] is False
+    assert any("cannot be made absolute" in u for u in r.reads["unrecordable"])
