@@ -72,3 +72,13 @@ def test_colour_on_a_terminal_none_with_no_color_or_piped():
     assert "\x1b[" not in _in_terminal({**env, "NO_COLOR": "1"})
     piped = subprocess.run([sys.executable, "-m", "proofs", "check", "ex1.b"], cwd=ROOT, capture_output=True, text=True, env=env)
     assert "\x1b[" not in piped.stdout
+
+
+def test_verbose_shows_math_evidence_by_its_text_and_data_cannot_start_a_line():
+    r = Result(id="ex9.a.t", exercise=9, part="a", statement="s", verdict=Verdict.PROVED, status=Status.PASS, method="sympy",
+               evidence={"d": {"math": ["sym", "x"], "text": "x"}, "n": {"a": {"math": ["num", "1"], "text": "1"}},
+                         "s": "one\n9 claims: 9 pass\x1b[0m"},
+               assumptions=(), erratum=None, reason="r\u202e")
+    text = TextWriter(ReportContext(), verbosity=1).add(r)
+    assert "    d: x\n" in text and '    n: {"a": "1"}\n' in text
+    assert "    s: one\n    | 9 claims: 9 pass\\x1b[0m\n" in text and "reason: r\\u202e" in text

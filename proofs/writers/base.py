@@ -12,7 +12,7 @@ from proofs.mathtree import is_math
 from proofs.model import Claim, Result
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["ReportContext", "Writer", "admit", "format_values", "shown", "summary_line"]
+__all__ = ["ReportContext", "Writer", "admit", "as_text", "format_values", "shown", "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +43,17 @@ def shown(value: Any) -> str:
     if is_math(value):
         return value["text"]
     return f"{value}"
+
+
+def as_text(value: Any) -> Any:
+    """The value with every {"math", "text"} object in it replaced by its text, for formats that do not typeset."""
+    if is_math(value):
+        return value["text"]
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    return value
 
 
 def format_values(values: Any) -> str:

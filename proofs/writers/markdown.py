@@ -6,7 +6,7 @@ import json
 
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, summary_line
+from proofs.writers.base import Writer, as_text, summary_line
 from proofs.writers.escape import block, md_code, md_fenced, md_text
 
 __all__ = ["MarkdownWriter", "cell", "fenced"]
@@ -62,5 +62,5 @@ class MarkdownWriter(Writer):
         refutation = self.refutation(r)
         lines += [fenced("\n".join(block(line, _CONTINUED) for line in [*refutation, f"rerun: {self.context.rerun_command(r)}"])), ""]
         if r.status is Status.FAIL and not refutation:
-            lines += [fenced(json.dumps(r.evidence, indent=2, ensure_ascii=False), "json"), ""]
+            lines += [fenced(json.dumps(as_text(r.evidence), indent=2, ensure_ascii=False), "json"), ""]
         return lines

@@ -9,7 +9,7 @@ from proofs.cache import TRUSTS
 from proofs.mathtree import is_math
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, format_values, shown, summary_line
+from proofs.writers.base import Writer, as_text, format_values, shown, summary_line
 from proofs.writers.escape import block, one_line
 
 __all__ = ["TextWriter", "format_values"]
@@ -56,7 +56,7 @@ class TextWriter(Writer):
                 yield f"witness: {format_values(ev['witness'])}"
             for key, value in ev.items():
                 if key not in ("counterexample", "witness", "replay"):
-                    yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(value, ensure_ascii=False)}"
+                    yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(as_text(value), ensure_ascii=False)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
             if r.cached:
