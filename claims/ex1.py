@@ -9,9 +9,9 @@ from typing import Sequence
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
-from proofs.claims.witness import exactly, integer, member, rational, read
-from proofs.interpret import annotated, computed, corroborated, disagreement, exhausted, validity
+from proofs import Erratum, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
+from proofs.claims.witness import integer, member, rational, read
+from proofs.interpret import corroborated, disagreement, exhausted, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
 
@@ -168,112 +168,92 @@ def _count_windows(n: int, k: int, stride: int, pad: int) -> int:
     return len(range(0, n + 2 * pad - k + 1, stride))
 
 
-def _count_check(computed_: dict, asserted: dict, reference: dict, what: str) -> Outcome:
-    evidence = {"computed": computed_, "asserted": asserted, "reference": reference}
-    if computed_ != reference:
-        return disagreement("exact arithmetic", evidence, "formula and window count disagree")
-    return computed(computed_ == asserted, method="exact arithmetic + enumeration", evidence=evidence,
-                    witness={f"asserted_{k}": v for k, v in asserted.items()},
-                    reason=f"{what} match the formulas and the window count", failure=f"{what} differ from the assertion")
+CONV_ASSUMPTIONS = ("one unit per filter per output position",)
 
 
-def _replay_counts(witness, **params):
-    """The asserted counts (which must be the claim's own) against counting windows and weights directly."""
-    keys = [k[len("asserted_"):] for k in ("asserted_side", "asserted_units", "asserted_params") if k in params]
-    read(witness, **{f"asserted_{k}": exactly(params[f"asserted_{k}"]) for k in keys})
-    ref = _reference_counts(**params)
-    holds = all(ref[k] == witness[f"asserted_{k}"] for k in keys)
-    return Replay(holds, {**{f"window count {k}": ref[k] for k in keys}, **{f"asserted {k}": witness[f"asserted_{k}"] for k in keys}})
-
-
-def _reference_counts(n, k, stride, pad, filters, in_channels=1, bias=True, **_):
-    side = _count_windows(n, k, stride, pad)
-    weights = [[[[0] * k for _ in range(k)] for _ in range(in_channels)] for _ in range(filters)]
-    count = sum(len(row) for f in weights for ch in f for row in ch) + (filters if bias else 0)
-    return {"side": side, "units": side * side * filters, "params": count}
-
-
-CONV = {"n": 256, "k": 3, "stride": 1, "pad": 1, "filters": 3}
-
-
-@claim(
+@forall(
     "ex1.b.conv_units",
-    exercise=1, part="b",
-    anchors=cites("(256 + 2 * 1 - 3)/1 + 1 = 256", "256 * 256 * 3"),
-    statement="The convolution layer has 256 x 256 positions per filter and 256 * 256 * 3 = 196608 units.",
-    asserts="(256 + 2*1 - 3)/1 + 1 = 256; the layer has 256 * 256 * 3 units",
-    formal="side = (n + 2p - k)/s + 1 with n=256, p=1, k=3, s=1 equals 256 and side^2 * filters = 196608; "
-           "checked against counting the window placements",
-    requires=Verdict.PROVED,
-    params={**CONV, "asserted_side": 256, "asserted_units": 196608},
-    assumptions=("one unit per filter per output position",),
-    perturbations=(
-        Perturbation("no_padding", {"pad": 0}, "no zero padding"),
-        Perturbation("stride_2", {"stride": 2}, "stride 2"),
-        Perturbation("units_3x258", {"asserted_units": 258 * 258 * 3}, "units counted on the padded size"),
-    ),
-    replay=_replay_counts,
-    formulas=("Eq(n_out, (n_in + 2*p - k)/s + 1)", "Eq(units, n_out**2*f)"),
+    "The convolution layer has 256 x 256 positions per filter and 256 * 256 * 3 = 196608 units.",
+    cites=cites("(256 + 2 * 1 - 3)/1 + 1 = 256", "256 * 256 * 3"),
+    assumptions=CONV_ASSUMPTIONS,
+    perturb={
+        "no_padding": {"pad": 0},
+        "stride_2": {"stride": 2},
+        "units_3x258": {"units": 258 * 258 * 3},
+    },
 )
-def conv_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
-    side = conv_side(n, k, stride, pad)
-    computed = {"side": side, "units": side * side * filters}
-    ref = _reference_counts(n, k, stride, pad, filters)
-    return _count_check(computed, {"side": asserted_side, "units": asserted_units},
-                        {"side": ref["side"], "units": ref["units"]}, "side and units")
+def conv_units(n=256, k=3, stride=1, pad=1, filters=3, side=256, units=196608):
+    return ((n + 2 * pad - k) / stride + 1 == side) & (side * side * filters == units)
 
 
-@claim(
+@forall(
+    "ex1.b.conv_windows",
+    "Along one side of the padded 258-pixel input, a 3-wide window at stride 1 fits at exactly the 256 placements "
+    "0, ..., 255: the window count the output-size formula stands for.",
+    cites=cites("(256 + 2 * 1 - 3)/1 + 1 = 256"),
+    assumptions=CONV_ASSUMPTIONS,
+    perturb={
+        "no_padding": {"pad": 0},
+        "stride_2": {"stride": 2},
+        "side_258": {"side": 258},
+    },
+)
+def conv_windows(p: Nat, n=256, k=3, stride=1, pad=1, side=256):
+    # placement p covers pixels stride*p .. stride*p + k - 1 of the padded input 0 .. n + 2*pad - 1
+    return implies(p < side, stride * p + k <= n + 2 * pad) & implies(p >= side, stride * p + k > n + 2 * pad)
+
+
+@forall(
     "ex1.b.conv_params",
-    exercise=1, part="b",
-    anchors=cites("3 * 3 + 1 = 10", "3 * 10 = 30"),
-    statement="Each of the 3 filters has 3 * 3 weights and one bias, 10 parameters, 30 in all.",
-    asserts="3 * 3 + 1 = 10 parameters per filter, 3 * 10 = 30 in all",
-    formal="filters * (k * k * in_channels + 1) = 30 with k = 3, filters = 3, in_channels = 1; "
-           "checked against counting the entries of the weight tensor",
-    requires=Verdict.PROVED,
-    params={**CONV, "in_channels": 1, "bias": True, "asserted_params": 30},
+    "Each of the 3 filters has 3 * 3 weights and one bias, 10 parameters, 30 in all.",
+    cites=cites("3 * 3 + 1 = 10", "3 * 10 = 30"),
     assumptions=(
         "the input image has one channel: the sheet gives no channel count, and its 3 * 3 + 1 per filter implies one; "
         "with 3 input channels (RGB) the count would be 3 * (3 * 3 * 3 + 1) = 84",
         "one bias per filter, shared across positions",
     ),
-    perturbations=(
-        Perturbation("rgb_input", {"in_channels": 3}, "three input channels"),
-        Perturbation("no_bias", {"bias": False}, "no bias terms"),
-        Perturbation("per_position", {"asserted_params": 196608 * 10}, "a separate filter per position"),
-    ),
-    replay=_replay_counts,
-    formulas=("Eq(params, f*(k**2*c_in + 1))",),
+    perturb={
+        "rgb_input": {"in_channels": 3},
+        "no_bias": {"biases": 0},
+        "per_position": {"params": 196608 * 10},
+    },
 )
-def conv_params(n, k, stride, pad, filters, in_channels, bias, asserted_params) -> Outcome:
-    computed = {"params": filters * (k * k * in_channels + (1 if bias else 0))}
-    ref = _reference_counts(n, k, stride, pad, filters, in_channels, bias)
-    out = _count_check(computed, {"params": asserted_params}, {"params": ref["params"]}, "parameter count")
-    other = _reference_counts(n, k, stride, pad, filters, 3 if in_channels == 1 else 1, bias)["params"]
-    return annotated(out, under_the_other_channel_reading=other)
+def conv_params(k=3, filters=3, in_channels=1, biases=1, per_filter=10, params=30):
+    return (k * k * in_channels + biases == per_filter) & (filters * per_filter == params)
 
 
-@claim(
+POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)
+
+
+@forall(
     "ex1.c.pool_units",
-    exercise=1, part="c",
-    anchors=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128"),
-    statement="2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
-    asserts="(256 - 2)/2 + 1 = 128; the layer has 3 * 128 * 128 units",
-    formal="side = (256 - 2)/2 + 1 equals 128 and side^2 * 3 = 49152; checked against counting window placements",
-    requires=Verdict.PROVED,
-    params={"n": 256, "k": 2, "stride": 2, "pad": 0, "filters": 3, "asserted_side": 128, "asserted_units": 49152},
-    assumptions=("pooling acts on each of the 3 feature maps separately",),
-    perturbations=(
-        Perturbation("stride_1", {"stride": 1}, "pooling stride 1"),
-        Perturbation("units_one_map", {"asserted_units": 128 * 128}, "one feature map"),
-        Perturbation("window_3", {"k": 3}, "3 x 3 windows"),
-    ),
-    replay=_replay_counts,
-    formulas=("Eq(n_out, (n_in - k)/s + 1)", "Eq(units, n_out**2*f)"),
+    "2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
+    cites=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128"),
+    assumptions=POOL_ASSUMPTIONS,
+    perturb={
+        "stride_1": {"stride": 1},
+        "units_one_map": {"units": 128 * 128},
+        "window_3": {"k": 3},
+    },
 )
-def pool_units(n, k, stride, pad, filters, asserted_side, asserted_units) -> Outcome:
-    return conv_units.check(n, k, stride, pad, filters, asserted_side, asserted_units)
+def pool_units(n=256, k=2, stride=2, filters=3, side=128, units=49152):
+    return ((n - k) / stride + 1 == side) & (filters * side * side == units)
+
+
+@forall(
+    "ex1.c.pool_windows",
+    "Along one side of the 256-pixel feature map, a 2-wide pooling window at stride 2 fits at exactly the 128 "
+    "placements 0, ..., 127.",
+    cites=cites("(256 - 2)/2 + 1 = 128"),
+    assumptions=POOL_ASSUMPTIONS,
+    perturb={
+        "stride_1": {"stride": 1},
+        "window_3": {"k": 3},
+        "side_127": {"side": 127},
+    },
+)
+def pool_windows(p: Nat, n=256, k=2, stride=2, side=128):
+    return implies(p < side, stride * p + k <= n) & implies(p >= side, stride * p + k > n)
 
 
 # (d) y = max(z1, z2, z3, z4)
@@ -471,8 +451,10 @@ def max_pool_nondifferentiable_at_ties(right_slope, left_slope) -> Outcome:
 CLAIMS = (
     receptive_field,
     conv_units,
+    conv_windows,
     conv_params,
     pool_units,
+    pool_windows,
     max_pool_derivative,
     max_pool_derivative_unique_max,
     max_pool_nondifferentiable_at_ties,

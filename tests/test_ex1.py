@@ -1,10 +1,11 @@
 import itertools
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from proofs.claims import ex1
-from proofs import Status, Verdict
+from proofs import ForgedWitness, Status, Verdict
 from proofs.evaluate import evaluate
 
 layer = st.tuples(st.sampled_from(["conv", "pool"]), st.integers(1, 4), st.integers(1, 3), st.integers(0, 2))
@@ -69,3 +70,28 @@ def test_unique_max_replay_agrees_with_plain_max(z):
     d = [gap / 3, -gap / 5, gap / 7, -gap / 9]
     witness = {**{f"z{n}": z[n] for n in range(4)}, **{f"d{n}": d[n] for n in range(4)}}
     assert ex1._replay_affine(witness, g_star=1, g_other=0).holds
+
+
+COUNT_CLAIMS = ("conv_units", "conv_windows", "conv_params", "pool_units", "pool_windows")
+
+
+@pytest.mark.parametrize("name", COUNT_CLAIMS)
+def test_count_claims_are_statements_that_can_fail(name):
+    """The unit and parameter counts are decided from their statements: proved as printed, refuted (with a replayed
+    witness) by each perturbation."""
+    c = getattr(ex1, name)
+    assert c.formal.endswith(", ".join(f"{k} = {v}" for k, v in c.params.items()))
+    assert evaluate(c).verdict is Verdict.PROVED
+    assert c.perturbations
+    for p in c.perturbations:
+        r = evaluate(c, p)
+        assert r.verdict is Verdict.REFUTED and r.evidence["replay"]["holds"] is False, p.name
+
+
+def test_window_count_replay_checks_the_placement():
+    """Placement 255 is the last that fits a 3-wide window into 258 padded pixels; without padding it does not."""
+    assert ex1.conv_windows.replay({"p": 255}, **ex1.conv_windows.params).holds
+    assert not ex1.conv_windows.replay({"p": 255}, **{**ex1.conv_windows.params, "pad": 0}).holds
+    for forged in ({"p": -1}, {"p": "1/2"}, {}, {"p": 1, "q": 2}):
+        with pytest.raises(ForgedWitness):
+            ex1.conv_windows.replay(forged, **ex1.conv_windows.params)
