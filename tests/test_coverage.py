@@ -1,0 +1,93 @@
+"""Coverage of the material by claims' anchors: units, exclusions (a stale one fails), the JSON and text forms."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from proofs.coverage import SCHEMA, CoverageError, citations, fail_under, load_exclusions, measure, units
+from proofs.material import parse, read
+from proofs.model import Anchor
+
+COURSE = Path(__file__).resolve().parent / "material" / "course"
+SEED = Path("/work/shared/seed")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_units_of_a_markdown_course():
+    found = [(u.kind, u.text, u.part, u.solution, u.line) for u in units(read(COURSE, "week8.md"))]
+    assert found == [
+        ("formula", r"z \in \mathbb{R}^n", "ex1", False, 3),
+        ("formula", r"\mathrm{softmax}(z + c) = \mathrm{softmax}(z)", "ex1.a", True, 7),
+        ("formula", r"4 \times 4", "ex1.b", True, 11),
+        ("value", "4", "ex1.b", True, 11),
+        ("value", "20", "ex1.b", True, 11),
+    ]  # $c$ names a symbol; "4 x 4" in the question is not solution text
+
+
+def test_units_of_latex():
+    found = [(u.kind, u.text, u.part, u.solution) for u in units(read(COURSE, "week8.tex"))]
+    assert found == [("formula", r"\|Av\| \leq \|A\|\, \|v\|", "ex1.a", True), ("value", "1", "ex1.a", True)]
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    return load_exclusions(path)
+
+
+def test_coverage_counted_on_a_known_example(tmp_path):
+    doc = read(COURSE, "week8.md")
+    excluded = _write(tmp_path, '[[exclude]]\nfile = "week8.md"\nunit = "z \\\\in \\\\mathbb{R}^n"\nreason = "definition"\n')
+    cov = measure([doc], [("ex1.a.shift", Anchor("week8.md", r"\mathrm{softmax}(z+c)"))], excluded)
+    data = cov.to_json()
+    assert data["schema"] == SCHEMA == "proofs-coverage/1"
+    assert data["totals"] == {"covered": 1, "excluded": 1, "uncovered": 3, "total": 5, "percent": 40.0}
+    parts = {p["part"]: (p["covered"], p["excluded"], p["total"]) for p in data["files"][0]["parts"]}
+    assert parts == {"ex1": (0, 1, 1), "ex1.a": (1, 0, 1), "ex1.b": (0, 0, 3)}
+    assert [(u["line"], u["kind"], u["text"]) for u in data["uncovered"]] == [(11, "formula", r"4 \times 4"), (11, "value", "4"), (11, "value", "20")]
+    assert {"status": "covered", "claims": ["ex1.a.shift"]}.items() <= data["units"][1].items()
+    assert data["units"][0]["reason"] == "definition"
+    json.dumps(data)
+    text = cov.to_text()
+    assert "TOTAL" in text and "40%" in text and "week8.md:11 [ex1.b] value: 20" in text
+    assert fail_under(cov, 40) is False and fail_under(cov, 41) is True
+
+
+def test_a_stale_or_ambiguous_exclusion_fails_the_gate(tmp_path):
+    doc = read(COURSE, "week8.md")
+    stale = _write(tmp_path, '[[exclude]]\nfile = "week8.md"\nunit = "x = 99"\nreason = "gone"\n')
+    cov = measure([doc], [], stale)
+    assert "names no unit of the material: it is stale" in cov.problems[0]
+    assert fail_under(cov, 0) is True
+    twice = parse("t.md", "**Solution:** $x = 3$ here,\nand $x = 3$ there.", "markdown")
+    ambiguous = _write(tmp_path, '[[exclude]]\nfile = "t.md"\nunit = "x=3"\nreason = "twice"\n')
+    assert "names 2 units (lines 1, 2), not 1" in measure([twice], [], ambiguous).problems[0]
+    assert not measure([twice], [], _write(tmp_path, '[[exclude]]\nfile = "t.md"\nunit = "x = 3"\noccurrences = 2\nreason = "r"\n')).problems
+
+
+def test_an_anchor_not_found_fails_the_gate():
+    cov = measure([read(COURSE, "week8.md")], [("ex1.a.x", Anchor("week8.md", "softmax(z + d)"))])
+    assert cov.problems and "not found in week8.md; closest (line 7)" in cov.problems[0] and fail_under(cov, 0)
+    assert fail_under(measure([], []), 0) is True  # nothing measured is never a pass
+
+
+@pytest.mark.parametrize("text, message", [
+    ("exclude = 1", "only \\[\\[exclude\\]\\] tables"),
+    ("[[exclude]]\nfile = 'a'\nunit = 'b'\n", "reason must be a non-empty string"),
+    ("[[exclude]]\nfile = 'a'\nunit = 'b'\nreason = 'c'\nwhy = 1\n", "unknown keys \\['why'\\]"),
+    ("[[exclude]]\nfile = 'a'\nunit = 'b'\nreason = 'c'\noccurrences = true\n", "occurrences must be a int"),
+    ("[[exclude]\n", "not valid UTF-8 TOML"),
+])
+def test_malformed_exclusions_are_errors(tmp_path, text, message):
+    with pytest.raises(CoverageError, match=message):
+        _write(tmp_path, text)
+
+
+@pytest.mark.skipif(not SEED.is_dir(), reason="the seed material is not here")
+def test_the_seed_exclusions_are_current(catalogue):
+    doc = read(SEED, "000_40bb9e3d6bfa7e9d.txt")
+    cov = measure([doc], citations(catalogue.claims), load_exclusions(ROOT / "claims" / "coverage-exclusions.toml"))
+    assert cov.problems == ()
+    assert all(m.reason for m in cov.marks if m.status == "excluded")
+    assert cov.percent >= 80
