@@ -176,19 +176,21 @@ def test_an_entry_a_check_plants_is_removed_when_the_run_is_sealed(tmp_path):
     claims = {c.id: c for c in catalogue.claims}
     digest = digest_inputs(catalogue.roots, {})
     directory = course / "cache"
-    tasks = [Task(claims["planter.ex1.a.victim"]), Task(claims["planter.ex1.b.planter"])]
+    victim, planter = claims["planter.ex1.a.victim"], claims["planter.ex1.b.planter"]
     cache = ResultCache(directory, digest)
-    first = run(tasks, cache=cache)
+    first = run([Task(victim), Task(planter)], cache=cache)  # the runner seals the cache when the run ends
     assert [r.status.value for r in first.results] == ["fail", "pass"]
     assert first.results[1].evidence["caches found"] >= 1
-    planted = directory / digest / "planter.ex1.a.victim.json"
-    assert planted.exists() and ResultCache(directory, digest).get(claims["planter.ex1.a.victim"]) is not None
-    cache.seal()  # as the runner does when the run ends
-    assert not planted.exists()
+    assert not (directory / digest / f"{victim.id}.json").exists()
     assert sorted(p.name for p in directory.iterdir() if p.is_dir()) == [digest]  # the other digest's folder is gone too
-    assert (directory / digest / "planter.ex1.b.planter.json").exists()  # the checker's own entry was kept
-    again = run(tasks, cache=ResultCache(directory, digest))
-    assert again.results[0].status.value == "fail" and again.results[0].cached is None
+    assert (directory / digest / f"{planter.id}.json").exists()  # the checker's own entry was kept
+    forged = json.loads((directory / digest / f"{planter.id}.json").read_text())
+    forged.update(claim=victim.id, result={**forged["result"], "id": victim.id, "part": "a", "statement": victim.statement},
+                  reads={"entries": [], "unrecordable": []})
+    (directory / digest / f"{victim.id}.json").write_text(json.dumps(forged))  # as a check would, during a run
+    assert cache.get(victim) is not None  # a well-made forgery is a valid entry ...
+    cache.seal()  # ... until the run that saw it appear ends
+    assert ResultCache(directory, digest).get(victim) is None and (directory / digest / f"{planter.id}.json").exists()
 
 
 def test_only_the_process_that_opened_the_cache_stores_results(tmp_path):
@@ -240,3 +242,13 @@ def test_a_cache_directory_replaced_during_the_run_is_removed_not_followed(tmp_p
     assert not directory.exists() and not directory.is_symlink()
     assert (tmp_path / "victim" / "precious.txt").read_text() == "keep"
     assert stat.S_ISDIR(os.stat(tmp_path / "victim").st_mode)
+
+
+def test_a_check_cannot_get_another_claim_reused_through_the_command_line(tmp_path):
+    course = _course(tmp_path, "planter")
+    for _ in range(2):
+        code, results = _check(course, "planter")
+        victim = results["planter.ex1.a.victim"]
+        assert code == 1 and victim["status"] == "fail" and victim["cached"] is None
+        assert results["planter.ex1.b.planter"]["evidence"]["caches found"] >= 1
+    assert not list((course / "cache").glob("*/planter.ex1.a.victim.json"))
