@@ -302,3 +302,10 @@ def test_huge_evidence_passes_with_the_cache_on(tmp_path):
     second = run_cli(*args)
     assert first.returncode == 0 and second.returncode == 0, first.stdout + first.stderr + second.stdout + second.stderr
     assert "cached" in second.stdout
+
+
+def test_experiments_plot_is_bounded():
+    results = [_result(id=f"ex9.a.t{i}", status=Status.PASS, verdict=Verdict.SUPPORTED,
+                       evidence={"test": {"effect": 0.5, "ci95": [0.1, 0.9]}}) for i in range(70)]
+    page, writer = _report("html", results)
+    assert "only the first 60 of 70 experiments are plotted" in page and writer.render_errors == []

@@ -41,6 +41,8 @@ _e = xml_text
 _MATH_DEPTH = 4
 # at most this many series, and points per series, are drawn in one plot
 _MAX_SERIES, _MAX_POINTS = 20, 2000
+# at most this many experiments are drawn in the experiments plot
+_MAX_ROWS = 60
 
 
 def _finite(v: Any) -> bool:
@@ -182,5 +184,7 @@ class HtmlWriter(Writer):
             return ""
         note = (f'<p class="note">not plotted (their test is not {{"effect": number, "ci95": [low, high]}}): '
                 f"{_e(', '.join(skipped))}</p>") if skipped else ""
-        figure = _drawn(plots.interval_plot, rows, "experiments: effect with its 95% interval") if rows else ""
+        if len(rows) > _MAX_ROWS:
+            note += f'<p class="note">only the first {_MAX_ROWS} of {len(rows)} experiments are plotted</p>'
+        figure = _drawn(plots.interval_plot, rows[:_MAX_ROWS], "experiments: effect with its 95% interval") if rows else ""
         return "<h2>Experiments</h2>" + figure + note
