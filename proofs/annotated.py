@@ -1,0 +1,240 @@
+"""The annotated material: one offline HTML page of the course text, each cited passage marked by its claims' results."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+from proofs.coverage import Coverage, formulas
+from proofs.material import Document, Miss, locate
+from proofs.model import Result
+from proofs.writers.escape import xml_text
+
+__all__ = ["render", "math_html"]
+
+# every piece of data on the page goes through this: XML-legal characters, markup escaped (attributes included)
+_e = xml_text
+
+_MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+# The MathML elements and attributes a converted formula may keep; anything else (a script, an href, a style, an
+# event handler) makes the formula shown as its escaped source instead.
+_MATHML_TAGS = frozenset(
+    "math mi mn mo ms mspace mtext mrow mfrac msqrt mroot mstyle merror mpadded mphantom mfenced menclose msub msup "
+    "msubsup munder mover munderover mmultiscripts mprescripts none mtable mtr mtd mlabeledtr semantics".split())
+_MATHML_ATTRS = frozenset(
+    "display mathvariant stretchy fence separator lspace rspace minsize maxsize columnalign rowalign columnspacing "
+    "rowspacing columnlines rowlines frame framespacing accent accentunder movablelimits form width height depth "
+    "linethickness notation symmetric largeop displaystyle scriptlevel open close separators align equalrows "
+    "equalcolumns columnwidth".split())
+# How strongly a status marks a passage: the worst of a passage's claims is its mark.
+_ORDER = {"fail": 0, "missing": 1, "erratum": 2, "pass": 3}
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
+.doc{margin:2rem 0}.passage{display:grid;grid-template-columns:1fr 16rem;gap:1rem;padding:.2rem .6rem;border-left:6px solid transparent}
+.passage[data-status=pass]{border-color:#2e7d32;background:#f1f8f1}.passage[data-status=erratum]{border-color:#ed6c02;background:#fff6ec}
+.passage[data-status=fail],.passage[data-status=missing]{border-color:#c62828;background:#fdeeee}
+.passage.uncovered-units{outline:2px dashed #7b1fa2}ul.cites,ul.uncovered{margin:0;padding-left:1rem;font-size:.85em}
+.badge{font-family:monospace}.badge.pass{color:#2e7d32}.badge.erratum{color:#b45309}.badge.fail,.badge.missing{color:#c62828}
+ul.uncovered li{color:#7b1fa2}pre{background:#f6f6f6;padding:.5rem;overflow:auto;white-space:pre-wrap}
+section.claim{border:1px solid #ccc;border-radius:6px;padding:.4rem 1rem;margin:.8rem 0}.note{color:#555}code.tex{color:#333}
+"""
+
+
+def _convert(latex: str, display: bool) -> Optional[str]:
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:
+        return None
+    try:
+        return convert(latex, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - a formula the converter cannot read is shown as its source
+        return None
+
+
+def _clean(node: ET.Element) -> Optional[str]:
+    """The element re-serialised with only MathML elements and attributes, every text escaped; None if it holds
+    anything else."""
+    tag = node.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        namespace, _, tag = tag[1:].partition("}")
+        if namespace != _MATHML_NS:
+            return None
+    if tag not in _MATHML_TAGS:
+        return None
+    attrs = []
+    for key, value in node.attrib.items():
+        if key not in _MATHML_ATTRS:
+            return None
+        attrs.append(f' {key}="{_e(value)}"')
+    if tag == "math":
+        attrs.insert(0, f' xmlns="{_MATHML_NS}"')
+    children = []
+    for child in node:
+        inner = _clean(child)
+        if inner is None:
+            return None
+        children.append(inner + _e(child.tail or ""))
+    return f"<{tag}{''.join(attrs)}>{_e(node.text or '')}{''.join(children)}</{tag}>"
+
+
+def math_html(latex: str, display: bool) -> str:
+    """A formula as MathML when latex2mathml is installed and its output is plain MathML; otherwise the formula's
+    source, escaped, in a code element."""
+    converted = _convert(latex, display)
+    if converted is not None:
+        try:
+            cleaned = _clean(ET.fromstring(converted))
+        except ET.ParseError:
+            cleaned = None
+        if cleaned is not None:
+            return cleaned
+    source = f"$${latex}$$" if display else f"${latex}$"
+    return f'<code class="tex">{_e(source)}</code>'
+
+
+def _inline(text: str) -> str:
+    """Markdown emphasis and code of escaped prose: the text is escaped first, so only these tags can appear."""
+    out = _e(text)
+    out = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"<strong>\1</strong>", out)
+    out = re.sub(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])", r"<em>\1</em>", out)
+    return out.replace("\n", "<br>\n")
+
+
+def _prose(text: str) -> str:
+    """A Markdown or LaTeX block: its formulas as MathML, its prose escaped with emphasis; a heading as a heading."""
+    heading = re.match(r"\s*(#{1,6})\s+", text)
+    body = text[heading.end():] if heading else text
+    out, at = [], 0
+    for start, end, latex, display in formulas(body):
+        out.append(_inline(body[at:start]))
+        out.append(math_html(latex.strip(), display))
+        at = end
+    out.append(_inline(body[at:]))
+    html = "".join(out)
+    if heading:
+        level = min(6, len(heading.group(1)) + 1)
+        return f"<h{level}>{html}</h{level}>"
+    return f"<p>{html}</p>"
+
+
+def _results(results: Iterable[Any]) -> tuple[dict[str, Result], list[str]]:
+    by_id, notes = {}, []
+    for n, r in enumerate(results, 1):
+        if not isinstance(r, Result):
+            try:
+                r = Result.from_json(r)
+                if not isinstance(r.id, str):
+                    raise TypeError("the id is not a string")
+            except Exception as exc:  # noqa: BLE001 - a malformed result is a note on the page, never a crash
+                notes.append(f"result {n} is unreadable ({type(exc).__name__}: {str(exc)[:200]}); it is not shown")
+                continue
+        by_id[r.id] = r
+    return by_id, notes
+
+
+def _status(claim_id: str, by_id: Mapping[str, Result]) -> str:
+    r = by_id.get(claim_id)
+    return "missing" if r is None else r.status.value
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for m in _BLANK.finditer(text):
+        if text[at:m.start()].strip():
+            spans.append((at, m.start()))
+        at = m.end()
+    if text[at:].strip():
+        spans.append((at, len(text)))
+    return spans
+
+
+def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result], coverage: Optional[Coverage]) -> str:
+    cited: list[tuple[int, int, str, str]] = []
+    notes = []
+    for c in claims:
+        for a in c.anchors:
+            if a.file != doc.file:
+                continue
+            where = locate(doc, a.snippet)
+            if isinstance(where, Miss):
+                notes.append(f"claim {c.id}: anchor {a.snippet!r} {where}")
+            else:
+                cited.append((where.start, where.end, c.id, a.snippet))
+    uncovered = [u for u in (coverage.uncovered if coverage else []) if u.file == doc.file]
+    out = [f'<div class="doc"><h2>{_e(doc.file)}</h2>']
+    out += [f'<p class="note anchor-miss">{_e(n)}</p>' for n in notes]
+    for p in doc.passages:
+        if p.cell is not None:
+            out.append(f'<p class="note">cell {p.cell} ({_e(p.kind)})</p>')
+        for start, end in ([(0, len(p.text))] if p.kind == "code" else _blocks(p.text)):
+            s, e = p.start + start, p.start + end
+            text = p.text[start:end]
+            html = f"<pre>{_e(text)}</pre>" if p.kind in ("code", "text") else _prose(text)
+            here = list(dict.fromkeys(cid for cs, ce, cid, _ in cited if cs < e and s < ce))
+            units = [u for u in uncovered if u.start < e and s < u.end]
+            marks = sorted((_status(cid, by_id) for cid in here), key=_ORDER.get)
+            status = f' data-status="{marks[0]}"' if marks else ""
+            classes = "passage uncovered-units" if units else "passage"
+            line = doc.line_of(s)[0]
+            side = "".join(f'<li><a class="badge {_e(_status(cid, by_id))}" href="#claim-{_e(cid)}">{_e(cid)}: '
+                           f"{_e(_status(cid, by_id))}</a></li>" for cid in here)
+            side = f'<ul class="cites">{side}</ul>' if side else ""
+            if units:
+                side += '<ul class="uncovered">' + "".join(f"<li>uncovered {_e(u.kind)}: {_e(u.text)}</li>" for u in units) + "</ul>"
+            out.append(f'<div class="{classes}"{status} data-line="{line}"><div class="text">{html}</div><div>{side}</div></div>')
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _claim(c: Any, by_id: Mapping[str, Result]) -> str:
+    r = by_id.get(c.id)
+    status = _status(c.id, by_id)
+    out = [f'<section class="claim" id="claim-{_e(c.id)}" data-status="{_e(status)}">',
+           f'<p><span class="badge {_e(status)}">{_e(c.id)}</span> {_e(r.verdict.value if r else "not in these results")}, '
+           f"{_e(status)}</p>", f"<p>{_e(c.statement)}</p>", f"<p><em>Formal:</em> {_e(c.formal)}</p>"]
+    if r is not None:
+        out.append(f"<p><em>Why:</em> {_e(r.reason)}</p>")
+        shown = {k: r.evidence[k] for k in ("counterexample", "witness", "replay") if k in r.evidence}
+        if shown:
+            out.append(f"<pre>{_e(json.dumps(shown, indent=2, ensure_ascii=False, default=str))}</pre>")
+    if c.erratum is not None:
+        fix = c.erratum.corrected_by
+        out.append(f'<p><strong>erratum:</strong> {_e(c.erratum.reason)} Corrected by <a href="#claim-{_e(fix)}">{_e(fix)}</a> '
+                   f"({_e(_status(fix, by_id))}).</p>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def render(documents: Sequence[Document], results: Iterable[Union[Result, Mapping[str, Any]]], claims: Iterable[Any],
+           coverage: Optional[Coverage] = None, title: str = "annotated material") -> str:
+    """The page: each document passage by passage (Markdown and LaTeX math as MathML, notebooks cell by cell, plain
+    text as text), every passage an anchor cites marked with the status of each claim citing it and linked to that
+    claim's result (verdict, formal statement, counterexample, corrected claim of an erratum); the units
+    `coverage` leaves uncovered marked too. Claims are proofs.model.Claim objects; results are Result objects or
+    their JSON. A claim without a result is marked missing. The page makes no network request."""
+    by_id, notes = _results(results)
+    claims = list(claims)
+    files = {d.file for d in documents}
+    cited = [c for c in claims if any(a.file in files for a in c.anchors)]
+    cited_ids = {c.id for c in cited}
+    # the corrected claim of an erratum is shown beside it even when it cites no passage itself
+    cited += [c for c in claims if c.id not in cited_ids and any(x.erratum and x.erratum.corrected_by == c.id for x in cited)]
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{_e(title)}</title>", f"<style>{_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>"]
+    parts += [f'<p class="note">{_e(n)}</p>' for n in notes]
+    if coverage is not None:
+        t = coverage.to_json()["totals"]
+        parts.append(f'<p class="coverage">coverage: {t["covered"]} covered, {t["excluded"]} excluded, {t["uncovered"]} '
+                     f'uncovered of {t["total"]} units ({t["percent"]:g}%)</p>')
+        parts += [f'<p class="note">{_e(p)}</p>' for p in coverage.problems]
+    parts += [_document(d, claims, by_id, coverage) for d in documents]
+    parts.append("<h2>Claims</h2>")
+    parts += [_claim(c, by_id) for c in cited]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,126 @@
+"""The annotated material page: hostile text escaped, no external fetch, errata marked, renders offline."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from proofs import Anchor
+from proofs.annotated import math_html, render
+from proofs.coverage import citations, load_exclusions, measure
+from proofs.material import parse, read
+from proofs.model import Erratum
+
+SEED = Path("/work/shared/seed")
+ROOT = Path(__file__).resolve().parent.parent
+SHEET = "000_40bb9e3d6bfa7e9d.txt"
+
+
+class _Claim:
+    """What the page reads of a claim: id, statement, formal, anchors, erratum."""
+
+    def __init__(self, id, anchors, erratum=None):
+        self.id, self.anchors, self.erratum = id, anchors, erratum
+        self.statement, self.formal = "<script>alert(1)</script>", "for all x: x <img src=x onerror=alert(1)>"
+
+
+def _result(id, status, verdict="proved", **extra):
+    return {"id": id, "exercise": 1, "part": "a", "statement": "<b>s</b>", "verdict": verdict, "status": status,
+            "method": "z3", "evidence": extra, "assumptions": [], "erratum": None, "reason": "</pre><script>x</script>"}
+
+
+def _no_external(page):
+    assert not re.search(r"""<[^>]*\s(src|href)\s*=\s*["']?\s*(https?:|//)""", page, re.IGNORECASE)
+    assert "@import" not in page and "url(" not in page and "<script" not in page.lower()
+
+
+def test_hostile_material_claims_and_results_are_escaped():
+    doc = parse("w.md", "# 1 X\n\n<script>alert(1)</script> <img src=http://evil/x.png>\n\n"
+                "**Solution:** $x = \\text{<script>y</script>}$ and $\\href{http://evil}{a} = 1$ and $$y = 2$$\n", "markdown")
+    claims = [_Claim("ex1.a.one", (Anchor("w.md", "y = 2"),)),
+              _Claim("ex1.a.two", (Anchor("w.md", "y = 2"), Anchor("w.md", "missing text"))),
+              _Claim("ex1.a.bad", (Anchor("w.md", "<script>alert(1)"),), Erratum("<script>", "ex1.a.one"))]
+    results = [_result("ex1.a.one", "pass"), _result("ex1.a.two", "fail", "refuted", counterexample={"x": "<script>"}),
+               _result("ex1.a.bad", "erratum", "refuted"), {"id": "broken"}]
+    page = render([doc], results, claims, measure([doc], citations(claims)))
+    _no_external(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=http://evil/x.png&gt;" in page
+    assert 'href="http' not in page and "<mtext><script>" not in page
+    # both claims on the passage are shown, the passage takes the worst status
+    passage = next(p for p in page.split('<div class="passage') if "ex1.a.one: pass" in p)
+    assert "ex1.a.two: fail" in passage and 'data-status="fail"' in passage
+    assert 'id="claim-ex1.a.two"' in page and "&lt;script&gt;" in page.split('id="claim-ex1.a.two"')[1]
+    assert "not found in w.md" in page and "result 4 is unreadable" in page
+    assert 'href="#claim-ex1.a.one"' in page and "uncovered formula" in page
+
+
+def test_math_is_mathml_or_escaped_source():
+    assert math_html("x^2", False).startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
+    assert math_html(r"\text{<script>}", False).startswith('<code class="tex">$\\text{&lt;script&gt;}$')
+    assert "href=" not in math_html(r"\href{http://e}{a}", True)
+
+
+def test_a_notebook_is_shown_cell_by_cell(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("**Solution:** $x = 1$"), nbformat.v4.new_code_cell("a < b & c")]
+    nbformat.write(nb, str(tmp_path / "n.ipynb"))
+    page = render([read(tmp_path, "n.ipynb")], [], [_Claim("ex1.a.n", (Anchor("n.ipynb", "x = 1"),))])
+    assert "cell 1 (markdown)" in page and "cell 2 (code)" in page and "<pre>a &lt; b &amp; c</pre>" in page
+    assert 'data-status="missing"' in page  # a claim without a result is never shown as passing
+    _no_external(page)
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory):
+    if not (SEED / SHEET).is_file():
+        pytest.skip("the seed material is not here")
+    from tests.conftest import run_cli
+
+    out = tmp_path_factory.mktemp("seed")
+    proc = run_cli("check", "all", "--material", str(SEED), "--format", "json", "--output", str(out / "r.json"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    from proofs.registry import load
+
+    claims = load().claims
+    doc = read(SEED, SHEET, format="markdown")
+    cov = measure([doc], citations(claims), load_exclusions(ROOT / "claims" / "coverage-exclusions.toml"))
+    page = render([doc], json.loads((out / "r.json").read_text())["results"], claims, cov)
+    (out / "annotated.html").write_text(page)
+    return out / "annotated.html", claims
+
+
+def test_the_seed_errata_are_marked(seed_page):
+    path, claims = seed_page
+    page = path.read_text()
+    _no_external(page)
+    errata = [c.id for c in claims if c.erratum is not None]
+    assert errata and all(f'href="#claim-{c}">{c}: erratum' in page for c in errata)
+    assert 'data-status="fail"' not in page and 'data-status="missing"' not in page
+
+
+def test_the_annotated_seed_page_renders_offline(seed_page):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
+    browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser_path is None:
+        pytest.skip("Chromium is not installed")
+    path, _ = seed_page
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=args)
+        page = browser.new_page()
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri())
+        marked = page.evaluate("document.querySelectorAll('.passage[data-status=erratum]').length")
+        sizes = page.evaluate("[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)")
+        browser.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith("file:")] == []
+    assert marked > 0 and sizes and all(s > 0 for s in sizes)
+
