@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import sympy
-import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
-from proofs.claims.witness import exactly, integer, member, rational, read
-from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided, validity
+from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
+                    forall, implies, sigmoid)
+from proofs.claims.witness import exactly, integer, rational, read
+from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided
 from proofs.solvers.symbolic import IdentityAnswer
-from proofs.solvers.smt import prove
 
 Z = sympy.Symbol("z", real=True)
 # The numbers of steps T of the networks unrolled and differentiated explicitly beside the general chain rule.
 UNROLLED = range(2, 5)
 HALF = sympy.Rational(1, 2)
+# The sheet's shift 0.5, exactly, for the statements.
+HALF_EXACT = Fraction(1, 2)
 
 ASSUMPTIONS = (
     "the network: h^(1) = phi(u x), then z^t = w h^(t) and h^(t+1) = phi(z^t) (plus h^(t) in the residual variant) "
     "for t = 1 .. T-1, prediction y = v h^(T), loss l(y) for any differentiable l",
     "phi(z) = sigma(z) - shift with the sheet's shift 1/2; sigma the logistic function",
 )
-GEOMETRIC = ("a gradient scaled by r at every step, g_{T-k} = r^k g_T, vanishes (tends to 0) iff |r| < 1 and explodes "
-             "(grows without bound) iff |r| > 1; with |r| = 1 it does neither")
+GEOMETRIC = Lemma(
+    "geometric_regimes",
+    "a gradient scaled by r at every step, g_{T-k} = r^k g_T, vanishes (tends to 0) iff |r| < 1 and explodes "
+    "(grows without bound) iff |r| > 1; with |r| = 1 it does neither",
+    source="the geometric sequence r^k",
+)
 
 
 def phi(z, shift=HALF):
@@ -254,83 +260,34 @@ def zero_input_states(shift, stated) -> Outcome:
                     reason="phi(0) = 0, so every step maps 0 to 0, for every w", failure="phi(0) is not 0")
 
 
-@claim(
+@exists(
     "ex4.b.phi_prime_zero",
-    exercise=4, part="b",
-    anchors=cites(r"\sigma'(0) = 0.25", r"\phi(z) = \sigma(z) - 0.5"),
-    statement="phi'(0) = sigma'(0) = 1/4.",
-    asserts="sigma'(0) = 0.25",
-    formal="d/dz (1/(1 + e^-z) - 1/2) at z = 0 equals the stated value (sympy, exact)",
-    requires=Verdict.PROVED,
-    params={"stated": sympy.Rational(1, 4)},
+    "phi'(0) = sigma'(0) = 1/4.",
+    cites=cites(r"\sigma'(0) = 0.25", r"\phi(z) = \sigma(z) - 0.5"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("half", {"stated": HALF}, "phi'(0) = 1/2"),),
-    replay=lambda witness, *, stated: _checked(witness, sympy.Rational(1, 4), stated, "sigma(0) (1 - sigma(0))"),
-    formulas=("Eq(phi(z), 1/(1 + exp(-z)) - 1/2)", "Eq(Subs(Derivative(phi(z), z), z, 0), 1/4)"),
+    perturb={"half": {"stated": HALF_EXACT}},
+    # the one point of {0} is checked exactly, which decides the closed fact phi'(0) = stated
+    requires=Verdict.PROVED,
 )
-def phi_prime_zero(stated) -> Outcome:
-    value = sympy.simplify(dphi(sympy.Integer(0)))
-    evidence = {"phi'(z)": str(sympy.simplify(dphi(Z))), "phi'(0)": str(value)}
-    return computed(bool(value == stated), method="sympy", evidence=evidence, witness={"computed": str(value)},
-                    reason="exact derivative at 0", failure="a different value")
+def phi_prime_zero(z: OneOf(0), shift=HALF_EXACT, stated=Fraction(1, 4)):
+    return diff(sigmoid(z) - shift, z) == stated
 
 
-def _replay_alpha(witness, *, alpha, **_):
-    read(witness, alpha=exactly(alpha))
-    factor = sympy.Rational(1, 4) * sympy.Rational(str(alpha))
-    return Replay(factor == 1, {"phi'(0) * alpha": str(factor)})
-
-
-@claim(
+@forall(
     "ex4.b.alpha",
-    exercise=4, part="b",
-    anchors=cites(r"\phi'(0)w = 1", r"w = \alpha = 4"),
-    statement="At x = 0 the gradient is carried unchanged from step to step exactly when phi'(0) w = 1, that is w = 4.",
-    asserts="alpha = 4, from phi'(0) w = 1",
-    formal="the solutions of phi'(0) w = 1 over the reals are exactly {alpha} (sympy solveset)",
-    requires=Verdict.PROVED,
-    params={"alpha": 4},
+    "At x = 0 the gradient is carried unchanged from step to step exactly when phi'(0) w = 1, that is w = 4.",
+    cites=cites(r"\phi'(0)w = 1", r"w = \alpha = 4"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("alpha_5", {"alpha": 5}, "alpha = 5"),),
-    replay=_replay_alpha,
-    formulas=("Eq(Derivative(phi(z), z)*alpha, 1)", "Eq(alpha, 4)"),
+    perturb={"alpha_5": {"alpha": 5}},
+    trusts=(phi_prime_zero,),
 )
-def alpha(alpha) -> Outcome:
-    w = sympy.Symbol("w", real=True)
-    solutions = sympy.solveset(sympy.Eq(dphi(sympy.Integer(0)) * w, 1), w, sympy.S.Reals)
-    evidence = {"solutions of phi'(0) w = 1": str(solutions)}
-    return computed(bool(solutions == sympy.FiniteSet(alpha)), method="sympy", evidence=evidence, witness={"alpha": alpha},
-                    reason="unique solution", failure="alpha does not solve phi'(0) w = 1")
+def alpha(w: Real, slope=Fraction(1, 4), alpha=4):
+    # slope is phi'(0), established by ex4.b.phi_prime_zero
+    return implies(slope * w == 1, w == alpha) & implies(w == alpha, slope * w == 1)
 
 
 def _magnitudes(factor, ws, steps=20) -> dict:
     return {f"w={w}": [float(abs(Fraction(factor(w))) ** k) for k in range(steps + 1)] for w in ws}
-
-
-def _replay_regime(witness, *, residual, **_):
-    """The per-step factor r at x = 0 and |r|^k for k = 1..20, exactly: which regime w is really in."""
-    read_ = read(witness, w=rational(), claimed=member(("vanishes", "explodes", "neither")))
-    w, claimed = read_["w"], read_["claimed"]
-    r = w / 4 + (1 if residual else 0)
-    regime = "vanishes" if abs(r) < 1 else "explodes" if abs(r) > 1 else "neither"
-    return Replay(regime == claimed, {"r = phi'(0) w" + (" + 1" if residual else ""): r, "|r|^20": abs(r) ** 20,
-                                      "regime": regime, "claimed": claimed})
-
-
-def _regime_check(below: str, above: str, alpha, residual=False, plot_ws=()) -> Outcome:
-    """For every real w: w < alpha puts the gradient in regime `below`, w > alpha in regime `above` (z3, with the
-    geometric lemma turning |r| into a regime)."""
-    w = z3.Real("w")
-    r = w / 4 + (1 if residual else 0)
-    abs_r = z3.If(r >= 0, r, -r)
-    regime = {"vanishes": abs_r < 1, "explodes": abs_r > 1, "neither": abs_r == 1}
-    a = z3.RealVal(str(alpha))
-    for side, cond, claimed in (("below", w < a, below), ("above", w > a, above)):
-        answer = prove(z3.Implies(cond, regime[claimed]), [w])
-        if answer.answer != "unsat":
-            return validity(answer, evidence={"side": side}, counterexample=lambda m, c=claimed: {"w": m["w"], "claimed": c})
-    # both sides unsatisfiable (the loop returns at the first that is not): the last answer proves the claim
-    return annotated(validity(answer, evidence={"sides": "below and above"}), **_regimes(residual, plot_ws))
 
 
 def _regimes(residual: bool, plot_ws) -> dict:
@@ -345,126 +302,73 @@ def _regimes(residual: bool, plot_ws) -> dict:
     return {"exact_sets": sets, "plot": plot}
 
 
+def _with_regimes(c: Claim, residual: bool, plot_ws) -> Claim:
+    """The claim with the exact regime sets and the plot of |r|^k beside its verdict (evidence only: the verdict is
+    the statement's)."""
+    decide = c.check
+    return dataclasses.replace(c, check=lambda **p: annotated(decide(**p), method="z3 + sympy", **_regimes(residual, plot_ws)))
 
-@claim(
+
+@forall(
     "ex4.b.vanish_explode",
-    exercise=4, part="b",
-    anchors=cites(
+    "With x = 0: if w < 4 the gradient vanishes, and if w > 4 it explodes.",
+    cites=cites(
         r"if  $w < \alpha$ , the gradient vanishes, while if  $w > \alpha$ , the gradient explodes",
         r"w = \alpha = 4",
     ),
-    statement="With x = 0: if w < 4 the gradient vanishes, and if w > 4 it explodes.",
-    asserts="if w < alpha the gradient vanishes, while if w > alpha the gradient explodes; alpha = 4",
-    formal="for all real w: (w < 4 -> |w/4| < 1) and (w > 4 -> |w/4| > 1), the per-step factor at x = 0 being "
-           "phi'(0) w = w/4 (z3)",
-    requires=Verdict.PROVED,
-    params={"below": "vanishes", "above": "explodes", "alpha": 4, "residual": False},
-    assumptions=(*ASSUMPTIONS, GEOMETRIC),
-    erratum=Erratum(
+    assumptions=ASSUMPTIONS,
+    trusts=(phi_prime_zero, GEOMETRIC),
+    erratum=Correction(
         "the factor is w/4 and its size is what matters: for w <= -4 it is at least 1 in size, so the gradient does "
         "not vanish (it explodes with alternating sign for w < -4, and neither vanishes nor explodes at w = -4); it "
         "vanishes exactly for -4 < w < 4 and explodes exactly for |w| > 4",
-        corrected_by="ex4.b.vanish_explode_corrected",
+        "With x = 0 the gradient vanishes exactly when |w| < 4, explodes exactly when |w| > 4, and does neither at "
+        "w = 4 and w = -4.",
+        {"magnitude": 1},
     ),
-    perturbations=(Perturbation("alpha_5", {"alpha": 5}, "alpha = 5"),),
-    replay=_replay_regime,
+    perturb={"bound_5": {"alpha": 5}},
 )
-def vanish_explode(below, above, alpha, residual) -> Outcome:
-    return _regime_check(below, above, alpha, residual, plot_ws=(-5, -4, -3, 3, 4, 5))
+def vanish_explode(w: Real, slope=Fraction(1, 4), alpha=4, magnitude=0):
+    # the per-step factor at x = 0 is r = phi'(0) w (slope from ex4.b.phi_prime_zero); by the geometric lemma the
+    # gradient vanishes iff |r| < 1, explodes iff |r| > 1, and does neither iff |r| = 1. The sheet compares w itself
+    # with alpha (magnitude = 0); the correction compares |w| (magnitude = 1).
+    size = abs(slope * w)
+    compared = magnitude * abs(w) + (1 - magnitude) * w
+    return implies(compared < alpha, size < 1) & implies(compared > alpha, size > 1) & implies(compared == alpha, size == 1)
 
 
-def _replay_interval(witness, *, bound, **_):
-    w = read(witness, w=rational())["w"]
-    r = abs(w / 4)
-    regime = "vanishes" if r < 1 else "explodes" if r > 1 else "neither"
-    predicted = "vanishes" if abs(w) < bound else "explodes" if abs(w) > bound else "neither"
-    return Replay(regime == predicted, {"|w/4|": r, "regime": regime, f"predicted by |w| vs {bound}": predicted})
+vanish_explode = dataclasses.replace(vanish_explode, companions=tuple(
+    _with_regimes(c, False, (-5, -4, -3, 3, 4, 5)) for c in vanish_explode.companions))
 
 
-@claim(
-    "ex4.b.vanish_explode_corrected",
-    exercise=4, part="b",
-    anchors=cites(
-        r"if  $w < \alpha$ , the gradient vanishes, while if  $w > \alpha$ , the gradient explodes",
-        r"w = \alpha = 4",
-    ),
-    statement="With x = 0 the gradient vanishes exactly when |w| < 4, explodes exactly when |w| > 4, and does neither "
-              "at w = 4 and w = -4.",
-    asserts="(corrected) vanishing for -4 < w < 4, exploding for w < -4 or w > 4",
-    formal="for all real w: |w/4| < 1 <-> |w| < 4, |w/4| > 1 <-> |w| > 4, |w/4| = 1 <-> |w| = 4 (z3); the sets "
-           "are derived with sympy solveset",
-    requires=Verdict.PROVED,
-    params={"bound": 4},
-    assumptions=(*ASSUMPTIONS, GEOMETRIC),
-    perturbations=(Perturbation("bound_5", {"bound": 5}, "threshold 5"),),
-    replay=_replay_interval,
-)
-def vanish_explode_corrected(bound) -> Outcome:
-    w = z3.Real("w")
-    r = z3.If(w >= 0, w, -w) / 4
-    aw = z3.If(w >= 0, w, -w)
-    b = z3.RealVal(str(bound))
-    statement = z3.And((r < 1) == (aw < b), (r > 1) == (aw > b), (r == 1) == (aw == b))
-    answer = prove(statement, [w])
-    return annotated(validity(answer), method="z3 + sympy", **_regimes(False, (-5, -4, -3, 3, 4, 5)))
-
-
-def _replay_stable(witness, *, w_setting, **_):
-    """phi'(z) w + 1 at the witness's real z, exactly: sigma(z)(1 - sigma(z)) w + 1."""
-    z = read(witness, z=rational())["z"]
-    s = 1 / (1 + sympy.exp(-sympy.Rational(z.numerator, z.denominator)))
-    factor = s * (1 - s) * sympy.Rational(str(w_setting)) + 1
-    return Replay(bool(sympy.simplify(factor - 1) == 0), {f"phi'({z}) w + 1": str(factor)})
-
-
-@claim(
+@forall(
     "ex4.c.stable_setting",
-    exercise=4, part="c",
-    anchors=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
-    statement="In the residual network, w = 0 makes the per-step factor phi'(z^t) w + 1 equal to 1 for every z^t, so the "
-              "gradient neither vanishes nor explodes, whatever the input.",
-    asserts="setting w = 0 achieves phi'(z^t) w + 1 = 1",
-    formal="for all real z: phi'(z) * w + 1 = 1 with w = 0 (sympy identity); refuted otherwise at z = 0",
-    requires=Verdict.PROVED,
-    params={"w_setting": 0},
-    assumptions=(*ASSUMPTIONS, GEOMETRIC),
-    perturbations=(Perturbation("w_1", {"w_setting": 1}, "w = 1"),),
-    replay=_replay_stable,
+    "In the residual network, w = 0 makes the per-step factor phi'(z^t) w + 1 equal to 1 for every z^t, so the "
+    "gradient neither vanishes nor explodes, whatever the input.",
+    cites=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
+    assumptions=ASSUMPTIONS,
+    trusts=(GEOMETRIC,),
+    perturb={"w_1": {"weight": 1}},
 )
-def stable_setting(w_setting) -> Outcome:
-    factor = sympy.simplify(dphi(Z) * w_setting + 1)
-    at_zero = sympy.simplify(factor.subs(Z, 0) - 1)
-    answer = IdentityAnswer(True, "0") if factor == 1 else IdentityAnswer(False, str(factor - 1), {"z": 0}) if at_zero != 0 \
-        else IdentityAnswer(None, str(factor - 1))
-    return identity(answer, evidence={"factor": str(factor)})
+def stable_setting(z: Real, shift=HALF_EXACT, weight=0):
+    return diff(sigmoid(z) - shift, z) * weight + 1 == 1
 
 
-def _replay_set(witness, *, stable, **_):
-    w = read(witness, w=rational())["w"]
-    r = w / 4 + 1
-    in_set = w in {Fraction(str(v)) for v in stable}
-    return Replay((abs(r) == 1) == in_set, {"1 + w/4": r, "|1 + w/4| = 1": abs(r) == 1, "w in the stated set": in_set})
-
-
-@claim(
+@forall(
     "ex4.c.stable_set",
-    exercise=4, part="c",
-    anchors=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
-    statement="With x = 0 the residual network's gradient neither vanishes nor explodes exactly for w = 0 and w = -8.",
-    asserts="(beyond the sheet) the complete set of w that keep the residual gradient stable at x = 0",
-    formal="for all real w: |w/4 + 1| = 1 <-> w in {-8, 0} (z3); the regimes over all w derived with sympy solveset",
-    requires=Verdict.PROVED,
-    params={"stable": (-8, 0)},
-    assumptions=(*ASSUMPTIONS, GEOMETRIC),
-    perturbations=(Perturbation("only_zero", {"stable": (0,)}, "only w = 0"),),
-    replay=_replay_set,
+    "With x = 0 the residual network's gradient neither vanishes nor explodes exactly for w = 0 and w = -8.",
+    cites=cites(r"\phi'(z^t)w + 1 = 1", "Setting  $w = 0$"),
+    assumptions=ASSUMPTIONS,
+    trusts=(phi_prime_zero, GEOMETRIC),
+    perturb={"only_zero": {"low": 0}},
 )
-def stable_set(stable) -> Outcome:
-    w = z3.Real("w")
-    r = w / 4 + 1
-    member = z3.Or(*[w == z3.RealVal(str(v)) for v in stable])
-    answer = prove((z3.If(r >= 0, r, -r) == 1) == member, [w])
-    return annotated(validity(answer), method="z3 + sympy", **_regimes(True, (-9, -8, -7, -1, 0, 1)))
+def stable_set(w: Real, slope=Fraction(1, 4), low=-8, high=0):
+    # (beyond the sheet) the complete set of w keeping the residual factor phi'(0) w + 1 at size 1
+    stable = abs(slope * w + 1) == 1
+    return implies(stable, (w == low) | (w == high)) & implies((w == low) | (w == high), stable)
+
+
+stable_set = _with_regimes(stable_set, True, (-9, -8, -7, -1, 0, 1))
 
 
 CLAIMS = (
@@ -473,7 +377,7 @@ CLAIMS = (
     phi_prime_zero,
     alpha,
     vanish_explode,
-    vanish_explode_corrected,
+    *vanish_explode.companions,
     residual_recurrence,
     stable_setting,
     stable_set,

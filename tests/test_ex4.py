@@ -1,9 +1,10 @@
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from proofs import Status
+from proofs import Status, Verdict
 from proofs.evaluate import evaluate
 
 
@@ -85,8 +86,8 @@ def test_stable_setting_replay_evaluates_the_factor_at_every_real_z(z):
     factor differs from 1 there too."""
     from proofs.claims import ex4
 
-    assert ex4.stable_setting.replay({"z": z}, w_setting=0).holds is True
-    assert ex4.stable_setting.replay({"z": z}, w_setting=1).holds is False
+    assert ex4.stable_setting.replay({"z": z}, **ex4.stable_setting.params).holds is True
+    assert ex4.stable_setting.replay({"z": z}, **{**ex4.stable_setting.params, "weight": 1}).holds is False
 
 
 @pytest.mark.parametrize("z", ["x", None, 0.5, [0]])
@@ -95,4 +96,29 @@ def test_stable_setting_replay_rejects_a_z_that_is_not_an_exact_real(z):
     from proofs.claims import ex4
 
     with pytest.raises(ForgedWitness):
-        ex4.stable_setting.replay({"z": z}, w_setting=0)
+        ex4.stable_setting.replay({"z": z}, **ex4.stable_setting.params)
+
+
+def test_regime_claims_are_statements_resting_on_phi_prime_zero(catalogue):
+    """The regimes are decided from their statements, with phi'(0) = 1/4 a link to the claim that proves it and the
+    geometric regimes a lemma; the erratum's correction is made from the same statement with |w| compared."""
+    from proofs.claims import ex4
+    from proofs.links import closure
+
+    for c in (ex4.alpha, ex4.vanish_explode, ex4.stable_set):
+        ids, _ = closure(c)
+        assert "ex4.b.phi_prime_zero" in ids and c.params["slope"] == Fraction(1, 4)
+    (corrected,) = ex4.vanish_explode.companions
+    assert catalogue.by_id(corrected.id) is not None and corrected.params["magnitude"] == 1
+    assert [lm.name for lm in closure(corrected)[1]] == ["geometric_regimes"]
+    printed = evaluate(corrected, corrected.perturbation("as_printed"))
+    assert printed.verdict is Verdict.REFUTED and printed.evidence["replay"]["holds"] is False
+
+
+def test_phi_prime_zero_is_decided_by_exact_differentiation():
+    from proofs.claims import ex4
+
+    found = evaluate(ex4.phi_prime_zero)
+    assert found.verdict is Verdict.PROVED and found.evidence["replay"]["holds"] is True
+    wrong = evaluate(ex4.phi_prime_zero, ex4.phi_prime_zero.perturbation("half"))
+    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["replay"]["holds"] is False
