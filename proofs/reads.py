@@ -212,8 +212,9 @@ class Recorder:
             if _within(file, self.libraries):
                 top = name.partition(".")[0]
                 package = sys.modules.get(top)
-                if top not in roots_before and isinstance(getattr(package, "__file__", None), str):
-                    entries.add(("library", os.path.abspath(package.__file__)))
+                if top not in roots_before:  # a library none of which was loaded when the key was taken
+                    marker = getattr(package, "__file__", None)
+                    entries.add(("library", os.path.abspath(marker) if isinstance(marker, str) else file))
                 continue
             entries.add(("module", file))
         recorded = tuple(sorted((kind, name, state(kind, name)) for kind, name in entries))

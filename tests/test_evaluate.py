@@ -218,3 +218,30 @@ def test_a_read_that_cannot_be_recorded_leaves_the_check_alone_and_is_not_stored
     r = evaluate(make(check))
     assert r.status is Status.PASS and r.evidence["found"] is False
     assert any("cannot be made absolute" in u for u in r.reads["unrecordable"])
+
+
+def test_a_library_first_loaded_inside_a_check_is_recorded_by_its_package_file(tmp_path, monkeypatch):
+    import sys
+
+    import proofs.reads
+
+    site = tmp_path / "site"
+    (site / "fakelib_for_reads").mkdir(parents=True)
+    (site / "fakelib_for_reads" / "__init__.py").write_text("")
+    (site / "fakelib_for_reads" / "sub.py").write_text("X = 1\n")
+    stdlib, _ = proofs.reads.installation()
+    monkeypatch.setattr(proofs.reads, "installation", lambda: (stdlib, (str(site),)))
+    monkeypatch.syspath_prepend(str(site))
+
+    def check():
+        import fakelib_for_reads.sub  # noqa: F401
+
+        return Outcome(Verdict.PROVED, "x")
+
+    try:
+        reads = _reads(evaluate(make(check)))
+    finally:
+        for name in ("fakelib_for_reads", "fakelib_for_reads.sub"):
+            sys.modules.pop(name, None)
+    assert reads[("library", str(site / "fakelib_for_reads" / "__init__.py"))].startswith("stat:")
+    assert not any(name.startswith(str(site)) for kind, name in reads if kind != "library")
