@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__, trust
+from proofs import __version__, links, trust
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
@@ -145,7 +145,7 @@ def _validate(args) -> None:
 
 
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
-    claims = select(catalogue, args.selectors)
+    claims = links.with_trusted(select(catalogue, args.selectors), catalogue.claims)  # what they rest on is checked too
     if not claims and not catalogue.errors:  # with load errors, the reports still say what failed to load
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return ExitCode.NO_CLAIMS
@@ -252,14 +252,17 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
         lines.append(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})")
     lines += [f"perturbation {p.name}: {p.note} {dict(p.params)}" for p in c.perturbations]
     lines += [f"cites {a.file}: {a.snippet}" for a in c.anchors]
+    trusted, lemmas = links.closure(c, {x.id: x for x in catalogue.claims})
+    lines += [f"trusts claim {i}" for i in trusted] + [f"trusts lemma {lm.name}: {lm.statement}" for lm in lemmas]
     out.write("".join(plain(line) + "\n" for line in lines))
     out.flush()
-    outcome = run([Task(c)], timeout=args.timeout, prepare=catalogue.warm)
+    tasks = [Task(x) for x in links.with_trusted([c], catalogue.claims)]  # what it rests on is checked with it
+    outcome = run(tasks, timeout=args.timeout, prepare=catalogue.warm)
     with deferred_signals() as held:
-        if outcome.interrupted or len(outcome.results) != 1:
+        if outcome.interrupted or len(outcome.results) != len(tasks):
             out.write("interrupted before the check finished\n")
             return ExitCode.INTERRUPTED
-        result = outcome.results[0]
+        result = outcome.results[-1]
         out.write(plain(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})") + "\n")
         out.write("evidence:\n")
         out.write(json.dumps(result.evidence, indent=2) + "\n")  # ASCII: every control character is escaped
@@ -291,7 +294,7 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return int(ExitCode.NO_CLAIMS)
     if args.command == "audit":
-        code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json))
+        code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json, catalogue=catalogue.claims))
     elif args.command == "mutants":
         code = int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs, prepare=catalogue.warm))
     else:

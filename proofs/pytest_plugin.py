@@ -47,9 +47,11 @@ def _message(item: "ClaimItem") -> str:
 class ClaimItem(pytest.Item):
     """One claim of the catalogue, checked in a process of its own."""
 
-    def __init__(self, *, claim, options: dict, rerun: str, **kwargs) -> None:
+    def __init__(self, *, claim, options: dict, rerun: str, rests_on=(), **kwargs) -> None:
         super().__init__(**kwargs)
         self.claim = claim
+        # the claims it trusts, transitively, checked with it so that its result can stand on theirs
+        self.rests_on = tuple(rests_on)
         self.options = options
         self.rerun = rerun
         self.result = None
@@ -61,12 +63,13 @@ class ClaimItem(pytest.Item):
         from proofs.runner import Task, run
         from proofs.verdicts import Verdict
 
-        outcome = run([Task(self.claim)], **self.options)
+        tasks = [*(Task(c) for c in self.rests_on), Task(self.claim)]
+        outcome = run(tasks, **self.options)
         if outcome.interrupted:  # Ctrl-C (or SIGTERM) stops the session, as it stops any other test run
             raise KeyboardInterrupt
-        if len(outcome.results) != 1:
+        if len(outcome.results) != len(tasks) or outcome.results[-1].id != self.claim.id:
             pytest.fail(f"the runner returned {len(outcome.results)} results for claim {self.claim.id}", pytrace=False)
-        self.result = outcome.results[0]
+        self.result = outcome.results[-1]
         if self.result.verdict in (Verdict.UNKNOWN, Verdict.TIMEOUT, Verdict.ERROR):  # undecided: a pytest error
             pytest.fail(_message(self), pytrace=False)
 
@@ -107,15 +110,19 @@ class LoadErrorItem(pytest.Item):
 class ClaimCollector(pytest.Collector):
     """The catalogue as a collector: its items are the selected claims, and a failing item per pack load error."""
 
-    def __init__(self, *, claims, load_errors, options: dict, rerun: str, **kwargs) -> None:
+    def __init__(self, *, claims, load_errors, options: dict, rerun: str, catalogue=(), **kwargs) -> None:
         super().__init__(**kwargs)
         self.claims, self.load_errors, self.options, self.rerun = claims, load_errors, options, rerun
+        self.catalogue = tuple(catalogue)
 
     def collect(self):
         for problem in self.load_errors:
             yield LoadErrorItem.from_parent(self, name=f"load[{problem.pack}]", problem=problem)
+        from proofs.links import with_trusted
+
         for c in self.claims:
-            yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun)
+            rests_on = [x for x in with_trusted([c], self.catalogue) if x.id != c.id]
+            yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun, rests_on=rests_on)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -146,7 +153,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
                "material": str(material) if material is not None else None}
     collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,
-                                           load_errors=load_errors, options=options,
+                                           load_errors=load_errors, options=options, catalogue=catalogue.claims,
                                            rerun=rerun_prefix(paths, material))
     # genitems reports the collection as pytest's own collectors do (counts, --collect-only, collection errors)
     items.extend(session.genitems(collector))
