@@ -138,3 +138,30 @@ def test_softmax_exp_is_exact():
 def test_exercise_3_errata(catalogue, claim_id, status):
     result = evaluate(catalogue.by_id(claim_id))
     assert result.status is status and result.verdict is Verdict.REFUTED
+
+
+def test_limit_bound_is_a_statement_over_its_domains():
+    """|(T + delta)/(1 + n delta) - T| <= n delta is decided over n >= 1, T in [0, 1], delta > 0; a witness outside
+    those domains is forged, and the halved bound is refuted at a replayed point."""
+    from proofs import ForgedWitness, Verdict
+    from proofs.claims.ex3 import output
+    from proofs.evaluate import evaluate
+
+    c = output.limit_for_every_table
+    assert evaluate(c).verdict is Verdict.PROVED
+    half = evaluate(c, c.perturbation("bound_half"))
+    assert half.verdict is Verdict.REFUTED and half.evidence["replay"]["holds"] is False
+    for forged in ({"n": "1/2", "t": 0, "delta": 1}, {"n": 1, "t": 2, "delta": 1}, {"n": 1, "t": 0, "delta": 0}):
+        with pytest.raises(ForgedWitness):
+            c.replay(forged, **c.params)
+
+
+def test_dependencies_are_links(catalogue):
+    """What a claim rests on is a link to the claim, related in its result, not a sentence in its assumptions."""
+    from proofs.links import closure
+
+    for claim_id, trusted in (("ex3.b.no_recurrence_is_bigram", "ex3.a.bigram_best_likelihood"),
+                              ("ex3.f.replicates_trigram", "ex3.f.stated_weights_transposed")):
+        c = catalogue.by_id(claim_id)
+        assert closure(c)[0] == [trusted]
+        assert not any(a.startswith("trusts ") for a in c.assumptions)

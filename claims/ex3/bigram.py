@@ -342,7 +342,8 @@ def _replay_dependence(witness, *, recurrent, **_):
            "likelihood of the sentence is at most the bigram maximum",
     requires=Verdict.PROVED,
     params={"recurrent": False, "tokens": SENTENCE},
-    assumptions=(*BIGRAM_ASSUMPTIONS, "trusts ex3.a.bigram_best_likelihood: no bigram model exceeds 1/4 on the sentence"),
+    assumptions=BIGRAM_ASSUMPTIONS,
+    trusts=(bigram_best_likelihood,),
     perturbations=(Perturbation("keep_recurrence", {"recurrent": True}, "h^{t-1} kept as an input"),),
     replay=_replay_dependence,
 )

@@ -11,9 +11,9 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
-from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state
+from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Verdict, claim, forall
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
 from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided, validity
 from proofs.solvers.symbolic import IdentityAnswer
@@ -353,35 +353,17 @@ def exact_for_positive_tables(wiring, scale, max_n) -> Outcome:
     return _replicate_check(wiring, "printed", scale, max_n, hidden=None)
 
 
-def _replay_limit_bound(witness, *, factor, **_):
-    w = read(witness, n=rational(1), T=rational(0, 1), delta=rational(positive=True))
-    n, t, delta = w["n"], w["T"], w["delta"]
-    error = abs((t + delta) / (1 + n * delta) - t)
-    return Replay(not (n >= 1 and 0 <= t <= 1 and delta > 0) or error <= Fraction(factor) * n * delta,
-                  {"|(T + delta)/(1 + n delta) - T|": error, "bound": Fraction(factor) * n * delta})
-
-
-@claim(
+@forall(
     "ex3.e.limit_for_every_table",
-    exercise=3, part="e",
-    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-    statement="Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
-              "log(T + delta) give softmax (T + delta)/(1 + |V| delta), within |V| delta of T in every entry.",
-    asserts="(corrected) the representation replicates any trigram model in the limit",
-    formal="for all real n >= 1, T in [0, 1], delta > 0: |(T + delta)/(1 + n delta) - T| <= n delta (z3); with rows of T "
-           "summing to 1, softmax(log(T + delta)) = (T + delta)/(1 + n delta); delta = eps/n gives error <= eps",
-    requires=Verdict.PROVED,
-    params={"factor": 1},
+    "Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
+    "log(T + delta) give softmax (T + delta)/(1 + |V| delta), within |V| delta of T in every entry.",
+    cites=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(Perturbation("bound_half", {"factor": Fraction(1, 2)}, "error within n delta / 2"),),
-    replay=_replay_limit_bound,
+    perturb={"bound_half": {"factor": Fraction(1, 2)}},
 )
-def limit_for_every_table(factor) -> Outcome:
-    n, t, delta = z3.Reals("n T delta")
-    f = z3.RealVal(f"{Fraction(factor).numerator}/{Fraction(factor).denominator}")
-    err = (t + delta) / (1 + n * delta) - t
-    answer = prove(z3.And(err <= f * n * delta, -err <= f * n * delta), [n, t, delta], given=[n >= 1, t >= 0, t <= 1, delta > 0])
-    return validity(answer)
+def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positive, factor=1):
+    # with rows of T summing to 1, softmax(log(T + delta)) = (T + delta)/(1 + n delta); delta = eps/n gives error <= eps
+    return abs((t + delta) / (1 + n * delta) - t) <= factor * n * delta
 
 
 @claim(
@@ -398,7 +380,8 @@ def limit_for_every_table(factor) -> Outcome:
            f"the plain network with the stated weights for every context, n <= {MAX_N}, random tables",
     requires=Verdict.PROVED,
     params={"wiring": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
-    assumptions=(*SOFTMAX_ASSUMPTIONS, "trusts ex3.f.stated_weights_transposed for the meaning of each pair unit"),
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    trusts=(stated_weights_transposed,),
     perturbations=(
         Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
         Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
