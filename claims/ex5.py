@@ -10,7 +10,7 @@ import sympy
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Lemma, Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import BIT, exactly, listof, rational, read
 from proofs.interpret import computed, corroborated, disagreement, exhausted, identity, sampled, undecided, validity
 from proofs.solvers.enumerate import exhaust
@@ -26,11 +26,6 @@ ASSUMPTIONS = (
     "gradients dl/dh are vectors; a formula written dl/dh_T M_1 ... M_k multiplies the row vector dl/dh_T from the "
     "left, the only reading under which the product is defined for hidden size > 1",
 )
-LEMMA_MATRIX_VECTOR = "||A v|| <= ||A|| ||v|| for the operator 2-norm (the sheet's hint; claim ex5.b.lemma_matrix_vector)"
-LEMMA_TRANSPOSE = "||A^T|| = ||A|| (claim ex5.b.lemma_transpose)"
-LEMMA_ORTHOGONAL = ("||A B|| = ||B|| and ||B A|| = ||B|| for orthogonal A (the sheet's hint; proved for 2 x 2, claim "
-                    "ex5.c.lemma_orthogonal samples other sizes)")
-LEMMA_DIAGONAL = "the operator norm of a diagonal matrix is its largest entry in absolute value"
 
 
 def _mat(rows) -> sympy.Matrix:
@@ -345,92 +340,6 @@ def _bound_search(factor: str) -> Outcome:
     return exhausted(found, counterexample=witness)
 
 
-@claim(
-    "ex5.b.norm_bound",
-    exercise=5, part="b",
-    anchors=cites(
-        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
-    ),
-    statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||D_{k+1} W_k^T|| for the true gradient.",
-    asserts="||dl/dh_t|| = ||dl/dh_T prod D_{k+1} W_k^T|| <= ||dl/dh_T|| prod ||D_{k+1} W_k^T||",
-    formal="for all networks: ||dl/dh_t||^2 <= ||dl/dh_T||^2 prod ||D_{k+1} W_k^T||^2, the norms exact (largest "
-           "eigenvalue of M^T M); refuted by a one-step network found by enumerating small weights",
-    requires=Verdict.PROVED,
-    params={"factor": "D W^T"},
-    assumptions=(*ASSUMPTIONS, LEMMA_MATRIX_VECTOR),
-    erratum=Erratum(
-        "the bound inherits the printed product's factors: ||D W^T|| can be smaller than ||W^T D||, which is what "
-        "the true gradient is bounded by (e.g. W = [[0, 1], [0, 0]], D = diag(1, 1/4): ||W^T D|| = 1, ||D W^T|| = 1/4)",
-        corrected_by="ex5.b.norm_bound_corrected",
-    ),
-    perturbations=(Perturbation("factor_w_d", {"factor": "W D"}, "the factor W D"),),
-    replay=_replay_bound,
-)
-def norm_bound(factor) -> Outcome:
-    outcome = _bound_search(factor)
-    if outcome.verdict is Verdict.EXHAUSTED:
-        return undecided(outcome.method, outcome.evidence, "no counterexample among the small networks searched")
-    return outcome
-
-
-def _norm_chain(length: int):
-    """z3, norms as non-negative reals: from ||g_k|| <= ||g_{k+1}|| ||M_k|| (lemmas) conclude ||g_t|| <= ||g_T|| prod ||M_k||."""
-    g = [z3.Real(f"g{k}") for k in range(length + 1)]
-    M = [z3.Real(f"M{k}") for k in range(length)]
-    given = [v >= 0 for v in g + M] + [g[k] <= g[k + 1] * M[k] for k in range(length)]
-    goal = g[0] <= g[length] * z3.Product(M) if length > 1 else g[0] <= g[length] * M[0]
-    return prove(goal, g + M, given=given)
-
-
-def _replay_chain(witness, **_):
-    length = len([k for k in witness if str(k).startswith("M")])
-    if length < 1:
-        raise ForgedWitness("a chain of norms has at least one step")
-    values = read(witness, **{f"g{k}": rational(0) for k in range(length + 1)}, **{f"M{k}": rational(0) for k in range(length)})
-    g = [values[f"g{k}"] for k in range(length + 1)]
-    M = [values[f"M{k}"] for k in range(length)]
-    premises = all(g[k] <= g[k + 1] * M[k] for k in range(len(M))) and all(v >= 0 for v in g + M)
-    prod = Fraction(1)
-    for m in M:
-        prod *= m
-    return Replay(not premises or g[0] <= g[-1] * prod, {"||g_t||": g[0], "||g_T|| prod": g[-1] * prod})
-
-
-# Chains of this many steps are proved directly before the induction step extends them to every length.
-NORM_CHAIN_STEPS = 3
-
-
-@claim(
-    "ex5.b.norm_bound_corrected",
-    exercise=5, part="b",
-    anchors=cites(
-        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
-    ),
-    statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||W_k^T D_{k+1}|| for the true gradient.",
-    asserts="(corrected) the norm bound with the true per-step factors",
-    formal="from dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} (ex5.a.gradient_product_corrected) and ||A v|| <= ||A|| ||v||: "
-           f"the chain of inequalities for 1..{NORM_CHAIN_STEPS} steps (z3, norms as non-negative reals) and the induction step "
-           "that extends it to every number of steps; "
-           "the one-step case exhausted over the small networks that refute the printed bound",
-    requires=Verdict.PROVED,
-    params={"factor": "W^T D", "steps": NORM_CHAIN_STEPS},
-    assumptions=(*ASSUMPTIONS, LEMMA_MATRIX_VECTOR, "trusts ex5.a.gradient_product_corrected"),
-    perturbations=(Perturbation("printed_factor", {"factor": "D W^T"}, "the printed factor D W^T"),),
-    replay=lambda witness, *, factor, steps: (_replay_bound if "W" in witness else _replay_chain)(witness, factor=factor),
-)
-def norm_bound_corrected(factor, steps) -> Outcome:
-    for length in range(1, steps + 1):
-        answer = _norm_chain(length)
-        if answer.answer != "unsat":
-            return validity(answer, evidence={"chain_length": length})
-    # the induction step: ||g_t|| <= ||g_{t+1}|| m and ||g_{t+1}|| <= ||g_T|| P give ||g_t|| <= ||g_T|| (P m)
-    a, b, c, m, p = z3.Reals("g_t g_t1 g_T m P")
-    step = prove(a <= c * (p * m), [a, b, c, m, p], given=[a >= 0, b >= 0, c >= 0, m >= 0, p >= 0, a <= b * m, b <= c * p])
-    line1 = validity(step, evidence={"chains_checked": steps})
-    line2 = _bound_search(factor)
-    return corroborated(line1, line2)
-
-
 # Lemmas the bounds trust, sampled
 
 
@@ -555,6 +464,104 @@ lemma_orthogonal = _lemma_claim(
     "the hint: if A is orthogonal, ||AB|| = ||B||", "orthogonal", 2,
     cites(r"\|\mathbf{AB}\| = \|\mathbf{B}\|", r"\mathbf{A}^T \mathbf{A} = \mathbf{I}"))
 
+MATRIX_VECTOR = Lemma("operator_norm_matrix_vector", "||A v|| <= ||A|| ||v|| for the operator 2-norm",
+                      source="the sheet's hint", sampled_by=lemma_matrix_vector)
+TRANSPOSE = Lemma("operator_norm_transpose", "||A^T|| = ||A|| for the operator 2-norm",
+                  source="textbook linear algebra", sampled_by=lemma_transpose)
+ORTHOGONAL = Lemma("operator_norm_orthogonal", "||A B|| = ||B|| and ||B A|| = ||B|| for orthogonal A",
+                   source="the sheet's hint",
+                   sampled_by=lemma_orthogonal)
+DIAGONAL = Lemma("operator_norm_diagonal", "the operator norm of a diagonal matrix is its largest entry in absolute value",
+                 source="textbook linear algebra")
+
+
+@claim(
+    "ex5.b.norm_bound",
+    exercise=5, part="b",
+    anchors=cites(
+        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
+    ),
+    statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||D_{k+1} W_k^T|| for the true gradient.",
+    asserts="||dl/dh_t|| = ||dl/dh_T prod D_{k+1} W_k^T|| <= ||dl/dh_T|| prod ||D_{k+1} W_k^T||",
+    formal="for all networks: ||dl/dh_t||^2 <= ||dl/dh_T||^2 prod ||D_{k+1} W_k^T||^2, the norms exact (largest "
+           "eigenvalue of M^T M); refuted by a one-step network found by enumerating small weights",
+    requires=Verdict.PROVED,
+    params={"factor": "D W^T"},
+    assumptions=ASSUMPTIONS,
+    trusts=(MATRIX_VECTOR, TRANSPOSE),
+    erratum=Erratum(
+        "the bound inherits the printed product's factors: ||D W^T|| can be smaller than ||W^T D||, which is what "
+        "the true gradient is bounded by (e.g. W = [[0, 1], [0, 0]], D = diag(1, 1/4): ||W^T D|| = 1, ||D W^T|| = 1/4)",
+        corrected_by="ex5.b.norm_bound_corrected",
+    ),
+    perturbations=(Perturbation("factor_w_d", {"factor": "W D"}, "the factor W D"),),
+    replay=_replay_bound,
+)
+def norm_bound(factor) -> Outcome:
+    outcome = _bound_search(factor)
+    if outcome.verdict is Verdict.EXHAUSTED:
+        return undecided(outcome.method, outcome.evidence, "no counterexample among the small networks searched")
+    return outcome
+
+
+def _norm_chain(length: int):
+    """z3, norms as non-negative reals: from ||g_k|| <= ||g_{k+1}|| ||M_k|| (lemmas) conclude ||g_t|| <= ||g_T|| prod ||M_k||."""
+    g = [z3.Real(f"g{k}") for k in range(length + 1)]
+    M = [z3.Real(f"M{k}") for k in range(length)]
+    given = [v >= 0 for v in g + M] + [g[k] <= g[k + 1] * M[k] for k in range(length)]
+    goal = g[0] <= g[length] * z3.Product(M) if length > 1 else g[0] <= g[length] * M[0]
+    return prove(goal, g + M, given=given)
+
+
+def _replay_chain(witness, **_):
+    length = len([k for k in witness if str(k).startswith("M")])
+    if length < 1:
+        raise ForgedWitness("a chain of norms has at least one step")
+    values = read(witness, **{f"g{k}": rational(0) for k in range(length + 1)}, **{f"M{k}": rational(0) for k in range(length)})
+    g = [values[f"g{k}"] for k in range(length + 1)]
+    M = [values[f"M{k}"] for k in range(length)]
+    premises = all(g[k] <= g[k + 1] * M[k] for k in range(len(M))) and all(v >= 0 for v in g + M)
+    prod = Fraction(1)
+    for m in M:
+        prod *= m
+    return Replay(not premises or g[0] <= g[-1] * prod, {"||g_t||": g[0], "||g_T|| prod": g[-1] * prod})
+
+
+# Chains of this many steps are proved directly before the induction step extends them to every length.
+NORM_CHAIN_STEPS = 3
+
+
+@claim(
+    "ex5.b.norm_bound_corrected",
+    exercise=5, part="b",
+    anchors=cites(
+        r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
+    ),
+    statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||W_k^T D_{k+1}|| for the true gradient.",
+    asserts="(corrected) the norm bound with the true per-step factors",
+    formal="from dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} (ex5.a.gradient_product_corrected) and ||A v|| <= ||A|| ||v||: "
+           f"the chain of inequalities for 1..{NORM_CHAIN_STEPS} steps (z3, norms as non-negative reals) and the induction step "
+           "that extends it to every number of steps; "
+           "the one-step case exhausted over the small networks that refute the printed bound",
+    requires=Verdict.PROVED,
+    params={"factor": "W^T D", "steps": NORM_CHAIN_STEPS},
+    assumptions=ASSUMPTIONS,
+    trusts=(gradient_product_corrected, MATRIX_VECTOR),
+    perturbations=(Perturbation("printed_factor", {"factor": "D W^T"}, "the printed factor D W^T"),),
+    replay=lambda witness, *, factor, steps: (_replay_bound if "W" in witness else _replay_chain)(witness, factor=factor),
+)
+def norm_bound_corrected(factor, steps) -> Outcome:
+    for length in range(1, steps + 1):
+        answer = _norm_chain(length)
+        if answer.answer != "unsat":
+            return validity(answer, evidence={"chain_length": length})
+    # the induction step: ||g_t|| <= ||g_{t+1}|| m and ||g_{t+1}|| <= ||g_T|| P give ||g_t|| <= ||g_T|| (P m)
+    a, b, c, m, p = z3.Reals("g_t g_t1 g_T m P")
+    step = prove(a <= c * (p * m), [a, b, c, m, p], given=[a >= 0, b >= 0, c >= 0, m >= 0, p >= 0, a <= b * m, b <= c * p])
+    line1 = validity(step, evidence={"chains_checked": steps})
+    line2 = _bound_search(factor)
+    return corroborated(line1, line2)
+
 
 # (c) orthogonal W
 
@@ -598,7 +605,8 @@ def _orthogonal_invariance(scale):
            "D^T D have the same characteristic polynomial (sympy); and on exactly orthogonal 3 x 3 and 4 x 4 samples",
     requires=Verdict.PROVED,
     params={"scale": 1},
-    assumptions=(LEMMA_ORTHOGONAL, "a square matrix with W^T W = I also has W W^T = I, so W^T is orthogonal"),
+    assumptions=("a square matrix with W^T W = I also has W W^T = I, so W^T is orthogonal",),
+    trusts=(ORTHOGONAL,),
     perturbations=(Perturbation("scaled", {"scale": 2}, "W = 2Q, not orthogonal"),),
     replay=_replay_orthogonal,
 )
@@ -661,7 +669,8 @@ RELU_PATTERN_UNITS = 5
            "exactly from D^T D",
     requires=Verdict.PROVED,
     params={"killed_norm": 0},
-    assumptions=(LEMMA_DIAGONAL, "ReLU'(z) is 1 for z > 0 and 0 for z < 0; at z = 0 it is taken as 0 (a subgradient)"),
+    assumptions=("ReLU'(z) is 1 for z > 0 and 0 for z < 0; at z = 0 it is taken as 0 (a subgradient)",),
+    trusts=(DIAGONAL,),
     perturbations=(Perturbation("killed_is_1", {"killed_norm": 1}, "||D|| = 1 even when every unit is inactive"),),
     replay=_replay_relu_norm,
 )
@@ -721,7 +730,7 @@ RELU_CHAIN_STEPS = 3
            "with Cayley-orthogonal W and random ReLU patterns",
     requires=Verdict.PROVED,
     params={"ratio": 1},
-    assumptions=(LEMMA_MATRIX_VECTOR, LEMMA_ORTHOGONAL, LEMMA_DIAGONAL, "trusts ex5.b.norm_bound_corrected and ex5.d.relu_d_norm"),
+    trusts=(norm_bound_corrected, relu_D_norm, MATRIX_VECTOR, ORTHOGONAL, DIAGONAL),
     perturbations=(Perturbation("half", {"ratio": Fraction(1, 2)}, "||dl/dh_t|| <= ||dl/dh_T|| / 2"),),
     replay=_replay_relu_bound,
 )
@@ -788,7 +797,7 @@ def _replay_vanishing(witness, *, patterns, **_):
            "dl/dh_t = 0 for every dl/dh_T (exhaustive search over the patterns, replayed exactly)",
     requires=Verdict.PROVED,
     params={"patterns": ((1, 0), (0, 1), (1, 1))},
-    assumptions=(LEMMA_DIAGONAL,),
+    trusts=(DIAGONAL,),
     perturbations=(Perturbation("all_active", {"patterns": ((1, 1),)}, "only fully active layers"),),
     replay=_replay_vanishing,
 )

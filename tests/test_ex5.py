@@ -125,3 +125,22 @@ def test_relu_d_norm_replay_rejects_patterns_that_are_not_relu_derivatives(d):
 
     with pytest.raises(ForgedWitness):
         ex5.relu_D_norm.replay({"d": d}, killed_norm=0)
+
+
+def test_norm_lemmas_are_links_sampled_by_their_claims(catalogue):
+    """The operator-norm facts are Lemma objects (axioms, never weakening a proof) sampled by the lemma claims; the
+    bounds link to the claims they build on."""
+    from proofs.links import closure
+
+    relu_bound = catalogue.by_id("ex5.d.relu_bound")
+    ids, lemmas = closure(relu_bound)
+    assert {"ex5.b.norm_bound_corrected", "ex5.d.relu_d_norm", "ex5.a.gradient_product_corrected"} <= set(ids)
+    samplers = {lm.name: lm.sampled_by.id if lm.sampled_by else None for lm in lemmas}
+    assert samplers == {"operator_norm_matrix_vector": "ex5.b.lemma_matrix_vector",
+                        "operator_norm_orthogonal": "ex5.c.lemma_orthogonal", "operator_norm_diagonal": None}
+    assert not any(i.startswith("ex5.b.lemma_") or i == "ex5.c.lemma_orthogonal" for i in ids)
+    from conftest import run_cli
+
+    proc = run_cli("check", "ex5.d.relu_bound", "--no-cache")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ex5.b.norm_bound_corrected" in proc.stdout  # checked in the same run, as what the bound rests on
