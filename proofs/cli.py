@@ -14,8 +14,9 @@ from proofs import __version__, links, trust
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
-from proofs.report import (JOBS, MEMORY_MB, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
+from proofs.report import (JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
                            tool_versions, use_colour, write_atomically)
+from proofs.writers.escape import visible
 from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
 from proofs.verdicts import ExitCode, Status
@@ -77,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
     aud.add_argument("--json", action="store_true", help="print the audit as JSON (the form --baseline reads)")
     aud.add_argument("--baseline", type=Path, metavar="FILE", help="exit 1 when the assumptions differ from this audit")
+
+    cov = sub.add_parser("coverage", parents=[common],
+                         help="how much of the material's formulas and stated values the claims' anchors cite")
+    cov.add_argument("--material", type=Path, required=True, metavar="DIR", help="the material directory")
+    cov.add_argument("--exclusions", type=Path, action="append", default=[], metavar="FILE",
+                     help="reviewed units that state no claim, with reasons (TOML, repeatable)")
+    cov.add_argument("--fail-under", type=PERCENT, default=None, metavar="PERCENT",
+                     help="exit 1 when less than this share of units is covered or excluded, or an exclusion is stale")
+    cov.add_argument("--format", choices=("text", "json"), default="text", dest="coverage_format")
 
     new = sub.add_parser("new", help="write a commented template claim module to fill in")
     new.add_argument("id", metavar="ID", help="the new claim's id, e.g. week8.ex1.a.binomial")
@@ -207,6 +217,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
                     write_atomically(path, "".join(chunks) + tail)
             except (OSError, UnicodeError) as exc:
                 problems.append(f"error: cannot write the {fmt} report to {path}: {getattr(exc, 'strerror', None) or exc}")
+        lost = sorted({claim_id for _, writer, _, _ in writers for claim_id, _ in writer.render_errors})
+        if lost:  # a report that could not show a claim is not a report of every claim
+            problems.append(f"error: the reports could not render {len(lost)} claim(s): {', '.join(lost[:10])}")
         if not any(path is None for _, _, path, _ in writers):
             out.write(_summary_line(context, outcome, out))
         out.flush()
@@ -224,7 +237,7 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
 def _summary_line(context, outcome, out) -> str:
     text = writer_for("text", context, colour=use_colour(out))
     for r in outcome.results:
-        text.results.append(r)
+        text.add(r)
     return text.finish(outcome.seconds, outcome.interrupted)
 
 
@@ -272,6 +285,20 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     return ExitCode.OK if result.status is not Status.FAIL else ExitCode.FAILURES
 
 
+def _coverage(args, catalogue: Catalogue, out: TextIO) -> int:
+    from proofs import coverage, material
+
+    documents = [material.read(args.material, name) for name in material.discover(args.material)]
+    exclusions = [x for path in args.exclusions for x in coverage.load_exclusions(path)]
+    measured = coverage.measure(documents, coverage.citations(catalogue.claims), exclusions)
+    if args.coverage_format == "json":
+        out.write(json.dumps(measured.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write("".join(visible(line) + "\n" for line in measured.to_text().splitlines()))
+    failed = args.fail_under is not None and coverage.fail_under(measured, args.fail_under)
+    return ExitCode.FAILURES if failed or catalogue.errors else ExitCode.OK
+
+
 def _new(args, out: TextIO) -> int:
     from proofs import template
 
@@ -289,6 +316,8 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         return int(_list(catalogue, out))
     if args.command == "show":
         return int(_show(args, catalogue, out))
+    if args.command == "coverage":
+        return int(_coverage(args, catalogue, out))
     claims = select(catalogue, args.selectors)
     if not claims:
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")

@@ -39,9 +39,12 @@ def _message(item: "ClaimItem") -> str:
     from proofs.writers import ReportContext, writer_for
 
     writer = writer_for("text", ReportContext(claims={item.claim.id: item.claim}, rerun=item.rerun), verbosity=0)
-    r = item.result
+    from proofs.writers.escape import one_line
+
+    body = writer.add(item.result).rstrip("\n")
+    shown = writer.results[-1]  # the result as the writer admitted it: bounded, with text made safe
     # the first line is what pytest's short summary shows; the rest is the CLI's report of the claim
-    return f"{r.verdict.value}: {r.reason}\n" + writer.add(r).rstrip("\n")
+    return f"{shown.verdict.value}: {one_line(shown.reason)}\n" + body
 
 
 class ClaimItem(pytest.Item):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Optional, Sequence, TextIO, Union
 
 __all__ = ["tool_versions", "write_atomically", "use_colour", "rerun_prefix", "Limit", "TIMEOUT", "MEMORY_MB", "JOBS",
-           "output_problem", "prepare_directory", "deferred_signals", "plain"]
+           "output_problem", "prepare_directory", "deferred_signals", "plain", "PERCENT"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +57,8 @@ TIMEOUT = Limit("seconds", 0, 86400, low_included=False)
 MEMORY_MB = Limit("MiB", 1, 2**20, whole=True)
 # Checks run at once.
 JOBS = Limit("checks at once", 1, 256, whole=True)
+# A share of the material, for coverage --fail-under.
+PERCENT = Limit("percent", 0, 100)
 
 
 def rerun_prefix(claims: Sequence[Path] = (), material: Optional[Path] = None) -> str:

@@ -207,3 +207,23 @@ def test_an_installed_pack_is_found_through_its_entry_point(tmp_path):
     assert re.search(r"^ex1\.a\.receptive_field +pack seed ", listed.stdout, re.M)
     checked = run_cli("check", "ex90", env=env)
     assert checked.returncode == 0 and "2 claims: 2 pass" in checked.stdout
+
+
+def test_a_claim_a_report_cannot_render_fails_the_run_naming_it(monkeypatch, tmp_path):
+    from proofs.writers.json_ import JsonWriter
+
+    original = JsonWriter.entry
+
+    def broken(self, r):
+        if r.id == "ex1.b.conv_params" and r.status.value == "pass":
+            raise ValueError("cannot render this one")
+        return original(self, r)
+
+    monkeypatch.setattr(JsonWriter, "entry", broken)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "ex1.b", "--no-cache", "--format", "json", "--output", str(tmp_path / "r.json"),
+                 "--format", "text"], out, err)
+    assert code == 3, out.getvalue() + err.getvalue()
+    assert "could not render 1 claim(s): ex1.b.conv_params" in err.getvalue()
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert any(r["id"] == "ex1.b.conv_params" and r["status"] == "fail" for r in report["results"])
