@@ -211,13 +211,14 @@ def _claim(c: Any, by_id: Mapping[str, Result]) -> str:
 
 
 def render(documents: Sequence[Document], results: Iterable[Union[Result, Mapping[str, Any]]], claims: Iterable[Any],
-           coverage: Optional[Coverage] = None, title: str = "annotated material") -> str:
+           coverage: Optional[Coverage] = None, title: str = "annotated material", notes: Sequence[str] = ()) -> str:
     """The page: each document passage by passage (Markdown and LaTeX math as MathML, notebooks cell by cell, plain
     text as text), every passage an anchor cites marked with the status of each claim citing it and linked to that
     claim's result (verdict, formal statement, counterexample, corrected claim of an erratum); the units
     `coverage` leaves uncovered marked too. Claims are proofs.model.Claim objects; results are Result objects or
     their JSON. A claim without a result is marked missing. The page makes no network request."""
-    by_id, notes = _results(results)
+    by_id, unread = _results(results)
+    notes = [*notes, *unread]
     claims = list(claims)
     files = {d.file for d in documents}
     cited = [c for c in claims if any(a.file in files for a in c.anchors)]

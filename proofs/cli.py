@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], help="check claims and report verdicts")
     check.add_argument("selectors", nargs="+", metavar="SELECTOR", help="`all`, a claim id, a prefix such as ex2, or a glob")
     check.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
-                       help="report format, repeatable: text (default), json, markdown, junit, html")
+                       help="report format, repeatable: text (default), json, markdown, junit, html, annotated")
     check.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
                        help="write the k-th --format's report here, whole or not at all (repeatable)")
     check.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
     check.add_argument("--material", type=Path, metavar="DIR",
                        help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
+    check.add_argument("--exclusions", type=Path, action="append", default=[], metavar="FILE",
+                       help="coverage exclusions (TOML) for the annotated sheet's uncovered units (see `coverage`)")
     check.add_argument("--no-cache", action="store_true",
                        help="check every claim again instead of reusing results stored for identical inputs")
     check.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
@@ -165,7 +167,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options), strict=args.strict)
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
-                            tool=tool_versions(), load_errors=catalogue.errors)
+                            tool=tool_versions(), load_errors=catalogue.errors,
+                            material=str(args.material) if args.material is not None else None,
+                            exclusions=tuple(args.exclusions))
     verbosity = args.verbose - args.quiet
     writers = []
     for fmt, path in args.destinations:

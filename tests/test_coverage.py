@@ -10,7 +10,7 @@ from proofs.material import parse, read
 from proofs.model import Anchor
 
 COURSE = Path(__file__).resolve().parent / "material" / "course"
-SEED = Path("/work/shared/seed")
+SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 ROOT = Path(__file__).resolve().parent.parent
 
 

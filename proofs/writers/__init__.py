@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from proofs.writers.annotated import AnnotatedWriter
 from proofs.writers.base import ReportContext, Writer
 from proofs.writers.html import HtmlWriter
 from proofs.writers.json_ import JsonWriter
@@ -12,7 +13,7 @@ from proofs.writers.text import TextWriter
 __all__ = ["FORMATS", "ReportContext", "Writer", "writer_for"]
 
 # format name -> writer class; the class knows its default file name for --report-dir
-FORMATS = {w.format: w for w in (TextWriter, JsonWriter, MarkdownWriter, JunitWriter, HtmlWriter)}
+FORMATS = {w.format: w for w in (TextWriter, JsonWriter, MarkdownWriter, JunitWriter, HtmlWriter, AnnotatedWriter)}
 
 
 def writer_for(name: str, context: ReportContext, **options) -> Writer:

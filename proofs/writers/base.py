@@ -27,6 +27,9 @@ class ReportContext:
     tool: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # packs that could not be loaded (registry.LoadError); a run with any fails
     load_errors: tuple = ()
+    # the material directory (--material), for the annotated sheet, and reviewed coverage exclusions (TOML files)
+    material: Optional[str] = None
+    exclusions: tuple = ()
 
     def claim_of(self, result: Result) -> Optional[Claim]:
         return self.claims.get(result.id.split("~")[0])
