@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 from pathlib import Path
 from typing import Iterable
@@ -34,71 +32,40 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", _SPACING.sub("", unicodedata.normalize("NFC", text)))
 
 
-class _Unreadable(Exception):
-    """Why a material file cannot be compared with; the anchor's problem."""
+def _document(material: Path, file: str, cache: dict):
+    """The material file's Document (proofs.material), or the problem reading it; read once while the cache holds it.
+    A file whose suffix names no format the readers know is read as plain text."""
+    from proofs import material as readers
 
-
-def _read(path: Path) -> str:
-    """The normalised text of a regular file of at most MAX_MATERIAL_BYTES, read as UTF-8, or _Unreadable."""
-    try:
-        # non-blocking, so that a FIFO put in place of the file cannot hold the open; what was opened is then checked
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise _Unreadable(f"material file {path} does not exist") from None
-    except OSError as exc:
-        raise _Unreadable(f"cannot read material file {path}: {exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise _Unreadable(f"material file {path} is not a regular file")
-        if st.st_size > MAX_MATERIAL_BYTES:
-            raise _Unreadable(f"material file {path} is too large ({st.st_size} bytes; the limit is {MAX_MATERIAL_BYTES} bytes)")
-        chunks, size = [], 0
-        while size <= MAX_MATERIAL_BYTES:
-            chunk = os.read(fd, min(2**20, MAX_MATERIAL_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise _Unreadable(f"cannot read material file {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if size > MAX_MATERIAL_BYTES:  # it grew while it was read
-        raise _Unreadable(f"material file {path} is too large (over {MAX_MATERIAL_BYTES} bytes)")
-    data = b"".join(chunks)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Unreadable(f"{path} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    return normalise(text)
-
-
-def _material(path: Path, cache: dict) -> tuple[str, str]:
-    """(normalised text, "") or ("", the problem), read once per path while the cache holds it."""
-    if path not in cache:
-        if sum(len(text) for text, _ in cache.values()) > _CACHE_CHARS:
+    key = (str(material), file)
+    if key not in cache:
+        if sum(len(doc.text) for doc, _ in cache.values() if doc is not None) > _CACHE_CHARS:
             cache.clear()
         try:
-            cache[path] = (_read(path), "")
-        except _Unreadable as exc:
-            cache[path] = ("", str(exc))
-    return cache[path]
+            suffix = Path(file).suffix.lower()
+            cache[key] = (readers.read(material, file, None if suffix in readers.FORMATS else "text"), "")
+        except readers.MaterialError as exc:
+            cache[key] = (None, str(exc))
+    return cache[key]
 
 
 def verify(anchors: Iterable[Anchor], material: Path, cache: dict | None = None) -> list[dict]:
-    """One record per anchor: file, snippet, found, and the problem when it is not found."""
+    """One record per anchor: file, snippet, found; where it was found (line, and cell in a notebook), or the
+    problem: the file could not be read, or "not found in FILE; closest (line N): ..." naming the nearest passage."""
+    from proofs import material as readers
+
     cache = {} if cache is None else cache
     records = []
     for a in anchors:
-        path = Path(material) / a.file
-        record = {"file": a.file, "snippet": a.snippet, "found": False}
-        text, problem = _material(path, cache)
-        if problem:
+        record: dict = {"file": a.file, "snippet": a.snippet, "found": False}
+        document, problem = _document(Path(material), a.file, cache)
+        if document is None:
             record["problem"] = problem
-        elif normalise(a.snippet) in text:
-            record["found"] = True
         else:
-            record["problem"] = f"snippet no longer in {path}"
+            where = readers.locate(document, a.snippet)
+            if isinstance(where, readers.Miss):
+                record["problem"] = str(where)
+            else:
+                record.update(found=True, line=where.line, **({"cell": where.cell} if where.cell is not None else {}))
         records.append(record)
     return records

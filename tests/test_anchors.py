@@ -177,7 +177,15 @@ def test_snippet_and_material_are_compared_in_nfc(tmp_path, snippet_form, materi
     words = "la dérivée de ŷ est égale à 0"
     (tmp_path / "sheet.md").write_text("avant " + unicodedata.normalize(material_form, words) + " après", encoding="utf-8")
     [record] = verify([Anchor("sheet.md", unicodedata.normalize(snippet_form, words))], tmp_path)
-    assert record == {"file": "sheet.md", "snippet": unicodedata.normalize(snippet_form, words), "found": True}
+    assert record == {"file": "sheet.md", "snippet": unicodedata.normalize(snippet_form, words), "found": True, "line": 1}
+
+
+def test_a_found_snippet_is_located_and_a_typo_names_the_closest_passage(tmp_path):
+    (tmp_path / "sheet.md").write_text("# Week 8\n\nIntro.\n\n**Solution:** $E = w^2x^2 + 2wx(b - t) + (b - t)^2$.\n")
+    found, typo = verify([Anchor("sheet.md", "2wx(b - t)"), Anchor("sheet.md", "E = w^2x^2 + 2wx(b + t)")], tmp_path)
+    assert (found["found"], found["line"]) == (True, 5)
+    assert typo["found"] is False
+    assert typo["problem"].startswith("not found in sheet.md; closest (line 5): ") and "2wx(b - t)" in typo["problem"]
 
 
 def test_only_regular_files_are_read(tmp_path):
@@ -203,13 +211,13 @@ def test_a_material_file_over_the_size_limit_is_not_read(tmp_path):
 
 
 def test_an_unreadable_material_file_is_named_with_the_reason(tmp_path, monkeypatch):
-    import proofs.anchors as anchors
+    import proofs.material as readers
 
     (tmp_path / "sheet.md").write_text("x")
 
     def refuse(path, flags, *args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(anchors.os, "open", refuse)
+    monkeypatch.setattr(readers.os, "open", refuse)
     [record] = verify([Anchor("sheet.md", "x")], tmp_path)
     assert record["problem"] == f"cannot read material file {tmp_path / 'sheet.md'}: Permission denied"
