@@ -182,25 +182,11 @@ CONV_ASSUMPTIONS = ("one unit per filter per output position",)
         "units_3x258": {"units": 258 * 258 * 3},
     },
 )
-def conv_units(n=256, k=3, stride=1, pad=1, filters=3, side=256, units=196608):
-    return ((n + 2 * pad - k) / stride + 1 == side) & (side * side * filters == units)
-
-
-@forall(
-    "ex1.b.conv_windows",
-    "Along one side of the padded 258-pixel input, a 3-wide window at stride 1 fits at exactly the 256 placements "
-    "0, ..., 255: the window count the output-size formula stands for.",
-    cites=cites("(256 + 2 * 1 - 3)/1 + 1 = 256"),
-    assumptions=CONV_ASSUMPTIONS,
-    perturb={
-        "no_padding": {"pad": 0},
-        "stride_2": {"stride": 2},
-        "side_258": {"side": 258},
-    },
-)
-def conv_windows(p: Nat, n=256, k=3, stride=1, pad=1, side=256):
-    # placement p covers pixels stride*p .. stride*p + k - 1 of the padded input 0 .. n + 2*pad - 1
-    return implies(p < side, stride * p + k <= n + 2 * pad) & implies(p >= side, stride * p + k > n + 2 * pad)
+def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, filters=3, side=256, units=196608):
+    # the formula gives side, and side is the number of window placements: placement p (pixels stride*p ..
+    # stride*p + k - 1 of the padded input 0 .. n + 2*pad - 1) fits exactly when p < side
+    formula = ((n + 2 * pad - k) / stride + 1 == side) & (side * side * filters == units)
+    return formula & implies(p < side, stride * p + k <= n + 2 * pad) & implies(p >= side, stride * p + k > n + 2 * pad)
 
 
 @forall(
@@ -229,31 +215,17 @@ POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)
     "ex1.c.pool_units",
     "2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
     cites=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128"),
-    assumptions=POOL_ASSUMPTIONS,
+    assumptions=("pooling acts on each of the 3 feature maps separately",),
     perturb={
         "stride_1": {"stride": 1},
         "units_one_map": {"units": 128 * 128},
         "window_3": {"k": 3},
     },
 )
-def pool_units(n=256, k=2, stride=2, filters=3, side=128, units=49152):
-    return ((n - k) / stride + 1 == side) & (filters * side * side == units)
-
-
-@forall(
-    "ex1.c.pool_windows",
-    "Along one side of the 256-pixel feature map, a 2-wide pooling window at stride 2 fits at exactly the 128 "
-    "placements 0, ..., 127.",
-    cites=cites("(256 - 2)/2 + 1 = 128"),
-    assumptions=POOL_ASSUMPTIONS,
-    perturb={
-        "stride_1": {"stride": 1},
-        "window_3": {"k": 3},
-        "side_127": {"side": 127},
-    },
-)
-def pool_windows(p: Nat, n=256, k=2, stride=2, side=128):
-    return implies(p < side, stride * p + k <= n) & implies(p >= side, stride * p + k > n)
+def pool_units(p: Nat, n=256, k=2, stride=2, filters=3, side=128, units=49152):
+    # as conv_units: the formula gives side, and window placement p fits in the n pixels exactly when p < side
+    formula = ((n - k) / stride + 1 == side) & (filters * side * side == units)
+    return formula & implies(p < side, stride * p + k <= n) & implies(p >= side, stride * p + k > n)
 
 
 # (d) y = max(z1, z2, z3, z4)
@@ -451,10 +423,8 @@ def max_pool_nondifferentiable_at_ties(right_slope, left_slope) -> Outcome:
 CLAIMS = (
     receptive_field,
     conv_units,
-    conv_windows,
     conv_params,
     pool_units,
-    pool_windows,
     max_pool_derivative,
     max_pool_derivative_unique_max,
     max_pool_nondifferentiable_at_ties,

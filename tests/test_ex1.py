@@ -72,7 +72,7 @@ def test_unique_max_replay_agrees_with_plain_max(z):
     assert ex1._replay_affine(witness, g_star=1, g_other=0).holds
 
 
-COUNT_CLAIMS = ("conv_units", "conv_windows", "conv_params", "pool_units", "pool_windows")
+COUNT_CLAIMS = ("conv_units", "conv_params", "pool_units")
 
 
 @pytest.mark.parametrize("name", COUNT_CLAIMS)
@@ -89,9 +89,12 @@ def test_count_claims_are_statements_that_can_fail(name):
 
 
 def test_window_count_replay_checks_the_placement():
-    """Placement 255 is the last that fits a 3-wide window into 258 padded pixels; without padding it does not."""
-    assert ex1.conv_windows.replay({"p": 255}, **ex1.conv_windows.params).holds
-    assert not ex1.conv_windows.replay({"p": 255}, **{**ex1.conv_windows.params, "pad": 0}).holds
+    """The counts are checked against the window placements too: placement 255 is the last that fits a 3-wide window
+    into 258 padded pixels, 256 the first that does not; without padding it does not fit."""
+    assert ex1.conv_units.replay({"p": 255}, **ex1.conv_units.params).holds
+    assert ex1.conv_units.replay({"p": 256}, **ex1.conv_units.params).holds
+    assert not ex1.conv_units.replay({"p": 255}, **{**ex1.conv_units.params, "pad": 0}).holds
+    assert ex1.pool_units.replay({"p": 127}, **ex1.pool_units.params).holds
     for forged in ({"p": -1}, {"p": "1/2"}, {}, {"p": 1, "q": 2}):
         with pytest.raises(ForgedWitness):
-            ex1.conv_windows.replay(forged, **ex1.conv_windows.params)
+            ex1.conv_units.replay(forged, **ex1.conv_units.params)
