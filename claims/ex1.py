@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from fractions import Fraction
 from typing import Sequence
@@ -11,7 +12,7 @@ import z3
 from proofs.claims.sheet import cites
 from proofs import Erratum, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
 from proofs.claims.witness import integer, member, rational, read
-from proofs.interpret import corroborated, disagreement, exhausted, validity
+from proofs.interpret import annotated, corroborated, disagreement, exhausted, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
 
@@ -206,6 +207,17 @@ def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, filters=3, side=256, units=1
 )
 def conv_params(k=3, filters=3, in_channels=1, biases=1, per_filter=10, params=30):
     return (k * k * in_channels + biases == per_filter) & (filters * per_filter == params)
+
+
+def _other_channel_reading(decide):
+    """The count under the other reading of the input's channels (3 for 1, 1 for 3), beside the verdict."""
+    def check(**p):
+        other = 3 if p["in_channels"] == 1 else 1
+        return annotated(decide(**p), under_the_other_channel_reading=p["filters"] * (p["k"] * p["k"] * other + p["biases"]))
+    return check
+
+
+conv_params = dataclasses.replace(conv_params, check=_other_channel_reading(conv_params.check))
 
 
 POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)
