@@ -144,3 +144,23 @@ def test_norm_lemmas_are_links_sampled_by_their_claims(catalogue):
     proc = run_cli("check", "ex5.d.relu_bound", "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ex5.b.norm_bound_corrected" in proc.stdout  # checked in the same run, as what the bound rests on
+
+
+def test_vanishing_is_a_search_over_relu_patterns():
+    """Two active patterns whose diagonal product is 0 exist; with every unit active none does, and the replay checks
+    the patterns are bits."""
+    import pytest
+
+    from proofs import ForgedWitness, Verdict
+    from proofs.claims import ex5
+    from proofs.evaluate import evaluate
+
+    c = ex5.bound_allows_vanishing
+    found = evaluate(c)
+    assert found.verdict is Verdict.PROVED and found.evidence["replay"]["holds"] is True
+    none = evaluate(c, c.perturbation("all_active"))
+    assert none.verdict is Verdict.REFUTED and none.evidence["replay"]["holds"] is False
+    assert not c.replay({"d1": [1, 1], "d2": [1, 0]}, **c.params).holds
+    for forged in ({"d1": [2, 0], "d2": [0, 1]}, {"d1": [1], "d2": [0, 1]}, {"d1": [1, 0]}):
+        with pytest.raises(ForgedWitness):
+            c.replay(forged, **c.params)
