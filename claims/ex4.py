@@ -10,7 +10,7 @@ import sympy
 from proofs.claims.sheet import cites
 from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
                     forall, implies, sigmoid)
-from proofs.claims.witness import integer, rational, read
+from proofs.claims.witness import exactly, integer, rational, read
 from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided
 from proofs.solvers.symbolic import IdentityAnswer
 
@@ -231,16 +231,33 @@ def residual_recurrence(formula, residual) -> Outcome:
 # (b) zero input
 
 
-@forall(
+def _checked(witness, value, stated, label) -> Replay:
+    """The value computed by hand (exact) against the stated one; the witness must carry that same value."""
+    read(witness, computed=exactly(str(value)))
+    return Replay(value == stated, {label: str(value), "stated": str(stated)})
+
+
+@claim(
     "ex4.b.zero_input_states",
-    "With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0.",
-    cites=cites("h^{(t)} = 0"),
+    exercise=4, part="b",
+    anchors=cites("h^{(t)} = 0"),
+    statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0.",
+    asserts="with x = 0, h^(t) = 0 for all t",
+    formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), h^(t+1) = phi(w h^(t)) = phi(0) "
+           "for every real w",
+    requires=Verdict.PROVED,
+    params={"shift": HALF, "stated": 0},
     assumptions=ASSUMPTIONS,
-    perturb={"shift_0_4": {"shift": Fraction(2, 5)}},
+    perturbations=(Perturbation("shift_0_4", {"shift": sympy.Rational(2, 5)}, "phi = sigma - 0.4"),),
+    replay=lambda witness, *, shift, stated: _checked(witness, sympy.Rational(1, 2) - shift, stated, "sigma(0) - shift"),
 )
-def zero_input_states(u: Real, w: Real, shift=HALF_EXACT, stated=0):
-    # the base case h^(1) = phi(u x) at x = 0, and the step: h^(t) = stated gives h^(t+1) = phi(w h^(t)) = stated
-    return (sigmoid(u * 0) - shift == stated) & (sigmoid(w * stated) - shift == stated)
+def zero_input_states(shift, stated) -> Outcome:
+    value = phi(sympy.Integer(0), shift)
+    w = sympy.Symbol("w", real=True)
+    step = sympy.simplify(phi(w * value, shift) - value)
+    evidence = {"phi(0)": str(value), "phi(w * phi(0)) - phi(0)": str(step)}
+    return computed(bool(value == stated and step == 0), method="sympy", evidence=evidence, witness={"computed": str(value)},
+                    reason="phi(0) = 0, so every step maps 0 to 0, for every w", failure="phi(0) is not 0")
 
 
 @exists(

@@ -122,14 +122,3 @@ def test_phi_prime_zero_is_decided_by_exact_differentiation():
     assert found.verdict is Verdict.PROVED and found.evidence["replay"]["holds"] is True
     wrong = evaluate(ex4.phi_prime_zero, ex4.phi_prime_zero.perturbation("half"))
     assert wrong.verdict is Verdict.REFUTED and wrong.evidence["replay"]["holds"] is False
-
-
-def test_zero_input_states_is_the_base_case_and_the_step():
-    """phi(0) = 0 makes h^(1) = 0 and keeps h^(t+1) = 0 for every u and w; with the shift 0.4 both fail at any point."""
-    from proofs.claims import ex4
-
-    c = ex4.zero_input_states
-    assert evaluate(c).verdict is Verdict.PROVED
-    wrong = evaluate(c, c.perturbation("shift_0_4"))
-    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["replay"]["holds"] is False
-    assert c.replay({"u": 3, "w": "-7/2"}, **c.params).holds
