@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import fractions
-import math
 import traceback
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -19,31 +17,11 @@ __all__ = ["evaluate", "jsonable", "error_result", "check_material"]
 
 
 def jsonable(value: Any) -> Any:
-    """Convert evidence to JSON values, keeping exact numbers exact (a fraction becomes "p/q")."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return repr(value)
-        return value
-    if isinstance(value, fractions.Fraction):
-        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"evidence keys must be strings, got {key!r}")
-            out[key] = jsonable(item)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((jsonable(v) for v in value), key=repr)
-    if type(value).__module__.startswith("sympy"):
-        return str(value)
-    raise TypeError(f"evidence value of type {type(value).__name__} is not reportable: {value!r}")
+    """Convert evidence to bounded JSON values, keeping exact numbers exact (a fraction becomes "p/q"); a value with
+    no JSON form raises TypeError, which makes the check an error (proofs.jsonsafe)."""
+    from proofs.jsonsafe import jsonable as bounded
+
+    return bounded(value, strict=True)
 
 
 def error_result(claim: Claim, verdict: Verdict, reason: str, *, suffix: str = "", evidence: Optional[Mapping[str, Any]] = None) -> Result:
