@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Optional
 
 from proofs.model import Anchor
 
-__all__ = ["normalise", "verify", "MAX_MATERIAL_BYTES"]
+__all__ = ["normalise", "verify", "Sightings", "MAX_MATERIAL_BYTES"]
 
 # The largest material file read; a bigger one is a problem of the anchors citing it, never read.
 MAX_MATERIAL_BYTES = 16 * 2**20
@@ -69,3 +70,34 @@ def verify(anchors: Iterable[Anchor], material: Path, cache: dict | None = None)
                 record.update(found=True, line=where.line, **({"cell": where.cell} if where.cell is not None else {}))
         records.append(record)
     return records
+
+
+class Sightings:
+    """Where each claim's cited snippets were last found, kept in the result cache between runs: a snippet that was
+    found before and is gone now is stale (the material changed); one never found is a mistake in the anchor."""
+
+    # Snippets remembered at most; older ones are forgotten first.
+    LIMIT = 100_000
+
+    def __init__(self, recorded: Any = None) -> None:
+        self.places: dict[str, dict] = {}
+        if isinstance(recorded, dict) and isinstance(recorded.get("seen"), dict):
+            for key, place in list(recorded["seen"].items())[-self.LIMIT:]:
+                if isinstance(key, str) and isinstance(place, dict) and isinstance(place.get("line"), int):
+                    self.places[key] = {"line": place["line"], **({"cell": place["cell"]} if isinstance(place.get("cell"), int) else {})}
+
+    @staticmethod
+    def _key(claim_id: str, anchor: Anchor) -> str:
+        digest = hashlib.sha256(normalise(anchor.snippet).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        return f"{claim_id} {anchor.file} {digest}"
+
+    def seen(self, claim_id: str, anchor: Anchor) -> Optional[dict]:
+        return self.places.get(self._key(claim_id, anchor))
+
+    def saw(self, claim_id: str, anchor: Anchor, record: dict) -> None:
+        key = self._key(claim_id, anchor)
+        self.places.pop(key, None)
+        self.places[key] = {"line": record["line"], **({"cell": record["cell"]} if "cell" in record else {})}
+
+    def to_json(self) -> dict:
+        return {"seen": dict(list(self.places.items())[-self.LIMIT:])}

@@ -404,6 +404,27 @@ class ResultCache:
             return False  # a cache that cannot be written only costs time
         return True
 
+    def record(self, name: str) -> Any:
+        """A JSON record the checker keeps beside the entries (where cited snippets were last found), read as
+        safely as an entry; None when there is none or it is unusable."""
+        return _load(self.directory / f"{name}.json")
+
+    def keep(self, name: str, value: Any) -> None:
+        """Store a record (see `record`), whole or not at all; only in the process that opened the cache, and a
+        record that cannot be written only costs what it would have told the next run."""
+        if os.getpid() != self.opener:
+            return
+        data = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
+            return
+        try:
+            if self.directory.is_symlink() or (self.directory.exists() and not self.directory.is_dir()):
+                return
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._write(self.directory / f"{name}.json", data)
+        except (OSError, ValueError):
+            pass
+
     def seal(self) -> None:
         """Remove every item of the cache directory that is new or changed since the cache was opened and was not
         written by `put`: an entry a check wrote, in this or any digest's folder, is never reused. Call it once,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from proofs import reads, smtlib
-from proofs.anchors import verify
+from proofs.anchors import Sightings, verify
 from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
 from proofs.solvers.smt import recording
@@ -137,22 +137,41 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
     )
 
 
-def check_material(claim: Claim, result: Result, material: Optional[str], files: Optional[dict] = None) -> Result:
+def check_material(claim: Claim, result: Result, material: Optional[str], files: Optional[dict] = None,
+                   sightings: Optional[Sightings] = None) -> Result:
     """The claim's result as it is reported: its anchors verified against the material (a missing snippet makes it
-    fail as stale), and without its record of reads, which only the result cache needs (the runner stores the result
-    first) and which depends on what was loaded before the check, not on the claim.
+    fail), and without its record of reads, which only the result cache needs (the runner stores the result first)
+    and which depends on what was loaded before the check, not on the claim.
 
-    `files` caches the material's files between calls. Without material or anchors only the record is dropped.
+    A missing snippet that `sightings` saw in an earlier run is stale (the material changed); one never seen is not
+    found (a mistake in the anchor), with the closest passage. `files` caches the material's files between calls.
+    Without material or anchors only the record is dropped.
     """
     result = dataclasses.replace(result, reads=None) if result.reads is not None else result
     if material is None or not claim.anchors:
         return result
     records = verify(claim.anchors, Path(material), files)
+    stale, missing = [], []
+    for anchor, record in zip(claim.anchors, records):
+        if record["found"]:
+            if sightings is not None:
+                sightings.saw(claim.id, anchor, record)
+            continue
+        before = sightings.seen(claim.id, anchor) if sightings is not None else None
+        if before is not None:
+            record["seen_before"] = before
+            where = f"line {before['line']}" + (f" of cell {before['cell']}" if "cell" in before else "")
+            stale.append(f"{record['file']}: \"{record['snippet']}\" was at {where} in an earlier run and is gone "
+                         f"({record['problem']})")
+        else:
+            missing.append(f"{record['file']}: \"{record['snippet']}\" ({record['problem']})")
     evidence = {**result.evidence, "material": records}
-    stale = [r for r in records if not r["found"]]
-    if not stale:
+    if not stale and not missing:
         return dataclasses.replace(result, evidence=evidence)
-    reason = "stale: the material changed; review the claim against it: " + "; ".join(
-        f"{r['file']}: \"{r['snippet']}\" not found ({r['problem']})" for r in stale) + \
-        f"; the check itself: {result.verdict.value} ({result.reason})"
+    why = []
+    if stale:
+        why.append("stale: the material changed; review the claim against it: " + "; ".join(stale))
+    if missing:
+        why.append("not found: the claim cites text the material does not have: " + "; ".join(missing))
+    reason = "; ".join(why) + f"; the check itself: {result.verdict.value} ({result.reason})"
     return dataclasses.replace(result, status=Status.FAIL, evidence=evidence, reason=reason)

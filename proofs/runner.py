@@ -15,6 +15,7 @@ import time
 from typing import Any, Callable, Optional, Sequence
 
 from proofs import links
+from proofs.anchors import Sightings
 from proofs.cache import ResultCache
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
@@ -415,6 +416,8 @@ def run(
     running: dict[int, ChildProcess] = {}
     limit = max_running(jobs)
     files: dict = {}
+    # where cited snippets were found in earlier runs, so that a snippet now gone is told from one never found
+    sightings = Sightings(cache.record("anchors") if cache is not None and material is not None else None)
     options = {"cross_check": cross_check, "export": export}
 
     def finish(index: int, result: Result, started: float, output: Optional[str] = None) -> None:
@@ -427,7 +430,7 @@ def run(
             if cache is not None and task.perturbation is None:
                 cache.put(task.claim, result)
         if task.perturbation is None:
-            result = check_material(task.claim, result, material, files)
+            result = check_material(task.claim, result, material, files, sightings)
         results[index] = result
 
     claims = {t.claim.id: t.claim for t in tasks}
@@ -468,6 +471,8 @@ def run(
                 child.close()
             if cache is not None:
                 cache.seal()  # whatever a check wrote into the cache directory is undone
+                if material is not None:
+                    cache.keep("anchors", sightings.to_json())
         interrupted = interrupted or bool(stop.received)
     done = tuple(r for r in results if r is not None)
     return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)

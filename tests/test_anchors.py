@@ -76,6 +76,7 @@ def test_whitespace_and_latex_spacing_are_not_changes(course, edit):
 
 @pytest.mark.parametrize("old, new", [("6x", "5x"), ("+ 9", "- 9"), ("(x + 3)^2", "(x + 3)^3"), ("a \\, b", "a \\, c")])
 def test_changed_material_fails_as_stale_naming_file_and_snippet(course, old, new):
+    assert _check(course)[0].returncode == 0  # an earlier run finds every snippet
     sheet = course / "material" / "week1" / "sheet.md"
     sheet.write_text(SHEET.replace(old, new))
     proc, result = _check(course)
@@ -83,7 +84,7 @@ def test_changed_material_fails_as_stale_naming_file_and_snippet(course, old, ne
     assert result["status"] == "fail" and result["verdict"] == "proved" and result["reason"].startswith("stale:")
     line = next(l for l in proc.stdout.splitlines() if l.strip().startswith("reason: stale"))
     assert "week1/sheet.md" in line
-    assert any(f'"{snippet}" not found' in line for snippet in ("$$(x + 3)^2 = x^2 + 6x + 9$$", "a \\, b"))
+    assert any(f'"{snippet}" was at line' in line for snippet in ("$$(x + 3)^2 = x^2 + 6x + 9$$", "a \\, b"))
     assert "--material" in proc.stdout  # the rerun command keeps the material
 
 
@@ -148,7 +149,7 @@ def test_seed_claim_goes_stale_when_its_value_changes(tmp_path, catalogue):
     (tmp_path / sheet.name).write_text(sheet.read_text().replace("3 * 10 = 30", "3 * 10 = 33"))
     proc = run_cli("check", "ex1.b", "--material", str(tmp_path))
     assert proc.returncode == 1
-    assert re.search(r"ex1\.b\.conv_params .* fail", proc.stdout) and '"3 * 10 = 30" not found' in proc.stdout
+    assert re.search(r"ex1\.b\.conv_params .* fail", proc.stdout) and '"3 * 10 = 30" (not found in' in proc.stdout
     assert re.search(r"ex1\.b\.conv_units .* pass", proc.stdout)
 
 
@@ -221,3 +222,20 @@ def test_an_unreadable_material_file_is_named_with_the_reason(tmp_path, monkeypa
     monkeypatch.setattr(readers.os, "open", refuse)
     [record] = verify([Anchor("sheet.md", "x")], tmp_path)
     assert record["problem"] == f"cannot read material file {tmp_path / 'sheet.md'}: Permission denied"
+
+
+def test_a_snippet_gone_since_an_earlier_run_is_stale_and_one_never_found_is_not_found(course):
+    cache = ["--cache-dir", str(course / "cache")]
+    proc, result = _check(course, *cache)
+    assert proc.returncode == 0 and result["evidence"]["material"][0]["line"] == 5
+    sheet = course / "material" / "week1" / "sheet.md"
+    sheet.write_text(SHEET.replace("6x + 9", "6x + 10"))
+    proc, result = _check(course, *cache)
+    assert proc.returncode == 1
+    assert result["reason"].startswith("stale: the material changed; review the claim against it: week1/sheet.md: "
+                                       '"$$(x + 3)^2 = x^2 + 6x + 9$$" was at line 5 in an earlier run and is gone '
+                                       "(not found in week1/sheet.md; closest (line 5): $$(x + 3)^2 = x^2 + 6x + 10$$)")
+    fresh = course / "fresh-cache"
+    proc, result = _check(course, "--cache-dir", str(fresh))  # no earlier run saw it: a mistake in the anchor
+    assert result["reason"].startswith("not found: the claim cites text the material does not have: week1/sheet.md: ")
+    assert "closest (line 5)" in result["reason"]
