@@ -10,7 +10,8 @@ from typing import Sequence
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
+from proofs import (Erratum, IntRange, Nat, Outcome, Perturbation, Positive, Real, Replay, Vector, Verdict, claim, forall, implies,
+                    ite, maximum)
 from proofs.claims.witness import integer, member, rational, read
 from proofs.interpret import annotated, corroborated, disagreement, exhausted, validity
 from proofs.solvers.enumerate import exhaust
@@ -390,46 +391,32 @@ def max_pool_derivative_unique_max(g_star, g_other) -> Outcome:
     return validity(prove(z3.And(*cases), [*zs, *ds]), evidence={"cases": "i* = 0..3, each with its own gap"})
 
 
-def _replay_tie(witness, *, right_slope, left_slope, **_):
-    w = read(witness, **{f"z{n}": rational() for n in range(4)}, i=integer(0, 3), j=integer(0, 3), t=rational(positive=True))
-    z = [w[f"z{n}"] for n in range(4)]
-    i, j, t = w["i"], w["j"], w["t"]
-    tie = i != j and z[i] == z[j] == max(z) and t > 0
-    up, down = list(z), list(z)
-    up[i] += t
-    down[i] -= t
-    right, left = (max(up) - max(z)) / t, (max(z) - max(down)) / t
-    return Replay(not tie or (right == right_slope and left == left_slope),
-                  {"tie": tie, "right slope": right, "left slope": left, "stated right": right_slope, "stated left": left_slope})
+def _at(z, i):
+    """z[i] for an index i that is a quantified variable."""
+    return ite(i == 0, z[0], ite(i == 1, z[1], ite(i == 2, z[2], z[3])))
 
 
-@claim(
+def _max4(z):
+    return maximum(maximum(z[0], z[1]), maximum(z[2], z[3]))
+
+
+@forall(
     "ex1.d.max_pool_nondifferentiable_at_ties",
-    exercise=1, part="d",
-    anchors=cites(r"y = \max\{z_1, z_2, z_3, z_4\}", r"i^* = \arg \max_i z_i"),
-    statement="Where two or more inputs share the maximum, y = max(z) has right slope 1 and left slope 0 along a "
-              "maximising coordinate, so it is not differentiable there.",
-    asserts="(the conditions under which the sheet's derivative exists: a unique maximum)",
-    formal="for all z in R^4, i != j with z_i = z_j = max z, and t > 0: (y(z + t e_i) - y(z))/t = 1 and "
-           "(y(z) - y(z - t e_i))/t = 0; the one-sided partial derivatives differ",
-    requires=Verdict.PROVED,
-    params={"right_slope": 1, "left_slope": 0},
+    "Where two or more inputs share the maximum, y = max(z) has right slope 1 and left slope 0 along a "
+    "maximising coordinate, so it is not differentiable there.",
+    cites=cites(r"y = \max\{z_1, z_2, z_3, z_4\}", r"i^* = \arg \max_i z_i"),
     assumptions=("inputs z range over R^4",),
-    perturbations=(
-        Perturbation("left_1", {"left_slope": 1}, "left slope 1: differentiable at ties"),
-        Perturbation("right_0", {"right_slope": 0}, "right slope 0"),
-    ),
-    replay=_replay_tie,
+    perturb={"left_1": {"left_slope": 1}, "right_0": {"right_slope": 0}},
 )
-def max_pool_nondifferentiable_at_ties(right_slope, left_slope) -> Outcome:
-    zs = z3.Reals("z0 z1 z2 z3")
-    i, j = z3.Ints("i j")
-    t = z3.Real("t")
-    y = _zmax(zs)
-    premise = z3.And(i >= 0, i <= 3, j >= 0, j <= 3, i != j, _pick(zs, i) == y, _pick(zs, j) == y, t > 0)
-    up = _zmax(_shift(zs, i, t)) - y == right_slope * t
-    down = y - _zmax(_shift(zs, i, -t)) == left_slope * t
-    return validity(prove(z3.Implies(premise, z3.And(up, down)), [*zs, i, j, t]))
+def max_pool_nondifferentiable_at_ties(z: Vector(Real, 4), i: IntRange(0, 3), j: IntRange(0, 3), t: Positive,
+                                       right_slope=1, left_slope=0):
+    # (the conditions under which the sheet's derivative exists: a unique maximum) at a tie z_i = z_j = max z the
+    # one-sided slopes along e_i differ, so the partial derivative dy/dz_i does not exist
+    y = _max4(z)
+    up = _max4([z[n] + ite(i == n, t, 0) for n in range(4)])
+    down = _max4([z[n] - ite(i == n, t, 0) for n in range(4)])
+    tie = (i != j) & (_at(z, i) == y) & (_at(z, j) == y)
+    return implies(tie, (up - y == right_slope * t) & (y - down == left_slope * t))
 
 
 CLAIMS = (

@@ -98,3 +98,17 @@ def test_window_count_replay_checks_the_placement():
     for forged in ({"p": -1}, {"p": "1/2"}, {}, {"p": 1, "q": 2}):
         with pytest.raises(ForgedWitness):
             ex1.conv_units.replay(forged, **ex1.conv_units.params)
+
+
+def test_tie_slopes_are_a_statement_over_inputs_indices_and_steps():
+    """At a tie the slopes along e_i are 1 to the right and 0 to the left; the replay checks the indices and the step
+    against their domains and reports a left slope of 1 refuted at a tie."""
+    c = ex1.max_pool_nondifferentiable_at_ties
+    tie = {"z": [1, 3, 3, 0], "i": 1, "j": 2, "t": "1/2"}
+    assert c.replay(tie, **c.params).holds
+    assert not c.replay(tie, **{**c.params, "left_slope": 1}).holds
+    for forged in ({**tie, "i": 4}, {**tie, "t": 0}, {**tie, "z": [1, 3, 3]}, {**tie, "j": "1/2"}):
+        with pytest.raises(ForgedWitness):
+            c.replay(forged, **c.params)
+    refuted = evaluate(c, c.perturbation("left_1"))
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
