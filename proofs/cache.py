@@ -7,6 +7,7 @@ A result is stored under a key that digests the inputs of the run (`digest_input
   path, size and modification time when it is an installed library (a reinstall or upgrade changes those);
 - the Python version and implementation, the machine and operating system, the z3 and sympy versions;
 - the run's options that can change a verdict or status: strict, the time limit and the memory limit;
+- what importing the packs read beyond their files (data files, environment variables), in its current state;
 - the claim's id.
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
 then: files opened for reading or stat'ed (content sha256, a folder's listing, or absent), directories listed (the
@@ -69,7 +70,7 @@ TRUSTS = (
     "modules loaded before the checks start, the Python build and the run's options) and on what it was seen to read "
     "(files opened or stat'ed, directories listed, environment variables through os.environ, modules it loaded); "
     "not on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
-    "read below os.environ), and a pack reads nothing outside its folder while it is loaded",
+    "read below os.environ); what a pack reads while it is imported is recorded the same way and digested",
     "the Python installation's files change only with the Python build, or with an installed library's files' size "
     "or modification time when it is reinstalled or upgraded",
     "nothing writes into the cache directory between runs but the checker (within a run, only the checker's own "

@@ -165,7 +165,8 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     cache = None
     if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
-        cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options), strict=args.strict)
+        cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options, loading=catalogue.reads),
+                            strict=args.strict)
     context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
                             tool=tool_versions(), load_errors=catalogue.errors,
                             material=str(args.material) if args.material is not None else None,

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from proofs import links
 from proofs.errors import PackError, ProofsError, UsageError
 from proofs.model import Claim, Placeholder
+from proofs.reads import Reads, recording
 
 __all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "LoadError", "load", "select"]
 
@@ -49,6 +50,8 @@ class Catalogue:
     errors: tuple["LoadError", ...] = ()
     # The packs' files and directories: what their claims are written in (the result cache digests them).
     roots: tuple[Path, ...] = ()
+    # What importing the packs read beyond their files (data files, environment variables), for the cache's key.
+    reads: Reads = Reads()
 
     def warm(self) -> None:
         """Do the packs' PRELOAD steps once here, so that no forked check repeats them.
@@ -199,6 +202,8 @@ class _Contents:
     claims: tuple[Claim, ...]
     preload: tuple[str, ...]
     errors: tuple[LoadError, ...]
+    # what importing it here read (files, environment variables, modules), for the result cache's key
+    reads: Reads = Reads()
 
 
 def _pack_contents(pack: str, module) -> _Contents:
@@ -309,12 +314,12 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
     if problem is not None:
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
-    with _silenced():
+    with _silenced(), recording() as recorder:
         raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
     if raised is not None:
         forget()
         return _Contents((), (), (_located(pack, raised, roots),))
-    return found[0]
+    return dataclasses.replace(found[0], reads=recorder.reads())
 
 
 def _claim_files(directory: Path) -> list[Path]:
@@ -445,7 +450,9 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
             claims.append(c)
     errors.extend(_erratum_errors(claims))
     errors.extend(LoadError(c.pack, c.file, c.line, message) for c, message in links.problems(claims))
-    return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)))
+    loading = Reads(tuple(sorted({e for part in contents for e in part.reads.entries})),
+                    tuple(dict.fromkeys(u for part in contents for u in part.reads.unrecordable)))
+    return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)), loading)
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

@@ -152,12 +152,21 @@ def _take(key: str, shape: tuple, value: Any, dom: Domain, flat: dict, name: str
     flat[key] = number
 
 
+def _atoms(relation: Term) -> list[Term]:
+    """The relations a statement is made of, through its top-level conjunctions and implications."""
+    if relation.op in ("and", "implies"):
+        return [a for part in relation.args for a in _atoms(part)]
+    return [relation] if relation.op in terms.RELATIONS else []
+
+
 def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Replay:
     holds = backends.decide_exact(relation, point)
     sides: dict[str, Any] = {}
-    if relation.op in terms.RELATIONS:
-        for label, side in (("left", relation.args[0]), ("right", relation.args[1])):
-            sides[f"{label}: {_clip(terms.text(side))}"] = backends.exact_value(side, point)
+    atoms = _atoms(relation)
+    for n, atom in enumerate(atoms, 1):
+        prefix = f"{n}. " if len(atoms) > 1 else ""
+        for label, side in (("left", atom.args[0]), ("right", atom.args[1])):
+            sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = backends.exact_value(side, point)
     sides["holds"] = holds
     return Replay(holds, sides)
 
@@ -379,7 +388,7 @@ def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), pe
                 stmt.term(params)  # a statement that cannot be built is a load error, not a check error
                 return Claim(id=cid, statement=sentence, asserts=stmt.formal(params), formal=stmt.formal(params),
                              check=lambda **p: decide(stmt, p), params=params, erratum=correction,
-                             perturbations=mutants, replay=lambda w, **p: replay(stmt, w, p), **common)
+                             perturbations=mutants, replay=lambda witness, /, **p: replay(stmt, witness, p), **common)
 
             mutants = tuple(Perturbation(name, dict(values), _note(values)) for name, values in (perturb or {}).items())
             if erratum is None:

@@ -252,3 +252,18 @@ def test_a_check_cannot_get_another_claim_reused_through_the_command_line(tmp_pa
         assert code == 1 and victim["status"] == "fail" and victim["cached"] is None
         assert results["planter.ex1.b.planter"]["evidence"]["caches found"] >= 1
     assert not list((course / "cache").glob("*/planter.ex1.a.victim.json"))
+
+
+def test_what_a_pack_reads_while_it_is_imported_is_in_the_key(tmp_path):
+    course = _course(tmp_path, "importer")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "middle.txt").write_text("6")
+    env = {"IMPORTER_DATA": str(data)}
+    assert _check(course, "importer", env)[0] == 0
+    code, again = _check(course, "importer", env)
+    assert code == 0 and again["importer.ex1.a.square"]["cached"] is not None
+    (data / "middle.txt").write_text("7")  # outside the pack: only the record of what loading read sees it
+    code, changed = _check(course, "importer", env)
+    assert code == 1 and changed["importer.ex1.a.square"]["cached"] is None
+    assert changed["importer.ex1.a.square"]["verdict"] == "refuted"

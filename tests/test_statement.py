@@ -226,3 +226,14 @@ def test_a_closed_statement_is_decided_by_its_exact_value():
     assert run(units).verdict is Verdict.PROVED
     killed = run(units, "no_pad")
     assert killed.verdict is Verdict.REFUTED and killed.evidence["replay"]["holds"] is False
+
+
+def test_a_stated_value_may_be_named_w_and_a_conjunction_shows_each_relation():
+    @forall("t.ex1.c.both", "x^2 >= 0 and x^2 + w >= w.", perturb={"big": {"w": 5, "k": 7}})
+    def both(x: Real, w=1, k=0):
+        return (x * x >= k) & (x * x + w >= w)
+
+    killed = run(both, "big")
+    assert killed.verdict is Verdict.REFUTED
+    sides = killed.evidence["replay"]["sides"]
+    assert any(k.startswith("1. left: x·x") for k in sides) and any(k.startswith("2. right: w") for k in sides)
