@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional
 
 from proofs import reads, smtlib
 from proofs.anchors import Sightings, verify
-from proofs.model import Claim, Outcome, Perturbation, Placeholder, Replay, Result
+from proofs.model import ForgedWitness, Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
 from proofs.solvers.smt import recording
 
@@ -60,6 +60,28 @@ def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[
     return None, replayed
 
 
+def _against_correction(claim: Claim, outcome: Outcome) -> Optional[tuple[Optional[str], dict]]:
+    """An erratum's counterexample, replayed by its corrected claim at the corrected values: the corrected claim
+    holds everywhere in its domain, so its replay must say it holds there or reject the point as outside its domain.
+    A replay that says it fails there is wrong, or the correction is: the erratum is then an error. This exercises
+    the corrected claim's replay at a point where its claim holds, in every check. None when there is nothing to do."""
+    fixed = claim.correction
+    if claim.erratum is None or fixed is None or fixed.replay is None or outcome.verdict is not Verdict.REFUTED \
+            or outcome.witness is None:
+        return None
+    try:
+        replayed = fixed.replay(dict(outcome.witness), **dict(fixed.params))
+    except ForgedWitness as exc:
+        return None, {"claim": fixed.id, "outside its domain": str(exc)}
+    if not isinstance(replayed, Replay):
+        return f"the corrected claim {fixed.id}'s replay returned {type(replayed).__name__}, not Replay", {"claim": fixed.id}
+    record = {"claim": fixed.id, "holds": replayed.holds, "sides": dict(replayed.sides)}
+    if not replayed.holds:
+        return (f"the corrected claim {fixed.id}'s replay says it fails at this counterexample too, where it was "
+                "proved to hold: its replay or the correction is wrong"), record
+    return None, record
+
+
 def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, strict: bool = False,
              cross_check: bool = False, export: bool = False) -> Result:
     """Run the claim (or one perturbation of it) here and return its classified result.
@@ -85,6 +107,9 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
             if not isinstance(outcome.verdict, Verdict):
                 return error_result(claim, Verdict.ERROR, f"check returned verdict {outcome.verdict!r}, not a Verdict", suffix=suffix)
             problem, replayed = _replay(claim, outcome, params)
+            corrected = _against_correction(claim, outcome) if perturbation is None and problem is None else None
+            if corrected is not None and corrected[0] is not None:
+                problem = corrected[0]
         record = recorder.reads().to_json()
         evidence = dict(outcome.evidence)
         if outcome.witness is not None:
@@ -92,6 +117,8 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
             evidence[key] = dict(outcome.witness)
         if replayed is not None:
             evidence["replay"] = {"holds": replayed.holds, "sides": dict(replayed.sides)}
+        if corrected is not None:
+            evidence["corrected_replay"] = corrected[1]
         if cross_check and queries:
             evidence["cross_check"], disagreement = smtlib.cross_check(queries)
             if disagreement and problem is None:

@@ -281,6 +281,9 @@ class Claim:
     companions: tuple["Claim", ...] = ()
     # The claims and lemmas this claim's check takes as known: links the engine follows, not prose.
     trusts: tuple[Any, ...] = ()
+    # For an erratum, its corrected claim, linked when the packs are loaded (the check replays the erratum's
+    # counterexample with it).
+    correction: Optional["Claim"] = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not ID_PATTERN.fullmatch(self.id):

@@ -449,6 +449,9 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
             seen[c.id] = c
             claims.append(c)
     errors.extend(_erratum_errors(claims))
+    by_id = {c.id: c for c in claims}
+    claims = [dataclasses.replace(c, correction=by_id[c.erratum.corrected_by])
+              if c.erratum is not None and getattr(c.erratum, "corrected_by", None) in by_id else c for c in claims]
     errors.extend(LoadError(c.pack, c.file, c.line, message) for c, message in links.problems(claims))
     loading = Reads(tuple(sorted({e for part in contents for e in part.reads.entries})),
                     tuple(dict.fromkeys(u for part in contents for u in part.reads.unrecordable)))

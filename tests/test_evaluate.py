@@ -245,3 +245,54 @@ def test_a_library_first_loaded_inside_a_check_is_recorded_by_its_package_file(t
             sys.modules.pop(name, None)
     assert reads[("library", str(site / "fakelib_for_reads" / "__init__.py"))].startswith("stat:")
     assert not any(name.startswith(str(site)) for kind, name in reads if kind != "library")
+
+
+def test_an_erratums_counterexample_exercises_the_corrected_claims_replay(tmp_path):
+    from proofs.registry import load
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "minimum.py").write_text('''
+from fractions import Fraction
+
+import z3
+
+from proofs import Erratum, Perturbation, Replay, Verdict, claim
+from proofs.interpret import validity
+from proofs.solvers.smt import prove
+
+def error(x, best):
+    return x * x - 2 * x >= best * best - 2 * best
+
+def honest(witness, *, best):
+    x = Fraction(witness["x"])
+    return Replay(bool(error(x, best)), {"x^2 - 2x": x * x - 2 * x})
+
+def fail_open(witness, *, best):  # says the claim fails wherever it is asked
+    return Replay(False, {"x": witness["x"]})
+
+def check(best):
+    x = z3.Real("x")
+    return validity(prove(error(x, best), [x]))
+
+def make(cid, best, replay, erratum=None, perturbations=()):
+    return claim(cid, exercise=1, part="a", statement="x^2 - 2x is smallest at the stated point.", asserts="x = best",
+                 formal="for all real x: x^2 - 2x >= best^2 - 2 best", requires=Verdict.PROVED, params={"best": best},
+                 replay=replay, erratum=erratum, perturbations=perturbations)(check)
+
+printed = make("t.ex1.a.minimum", -1, honest, Erratum("the minimum is at 1", "t.ex1.a.minimum_corrected"))
+fixed = make("t.ex1.a.minimum_corrected", 1, REPLAY, perturbations=(Perturbation("printed", {"best": -1}),))
+CLAIMS = (printed, fixed)
+''')
+    results = {}
+    for replay in ("honest", "fail_open"):
+        source = (pack / "minimum.py").read_text()
+        (pack / "minimum.py").write_text(source.replace("REPLAY", replay))
+        catalogue = load([pack], entry_points=False)
+        assert not catalogue.errors, catalogue.errors
+        results[replay] = evaluate(catalogue.by_id("t.ex1.a.minimum"))
+        (pack / "minimum.py").write_text(source)
+    assert results["honest"].status is Status.ERRATUM
+    assert results["honest"].evidence["corrected_replay"]["holds"] is True
+    assert results["fail_open"].verdict is Verdict.ERROR
+    assert "the corrected claim t.ex1.a.minimum_corrected's replay says it fails" in results["fail_open"].reason
