@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("selectors", nargs="*", default=["all"], metavar="SELECTOR")
     aud.add_argument("--json", action="store_true", help="print the audit as JSON (the form --baseline reads)")
     aud.add_argument("--baseline", type=Path, metavar="FILE", help="exit 1 when the assumptions differ from this audit")
+    aud.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                     help="per-claim time limit of the checks run to find verdicts asserted by claim code")
 
     cov = sub.add_parser("coverage", parents=[common],
                          help="how much of the material's formulas and stated values the claims' anchors cite")
@@ -328,7 +330,9 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return int(ExitCode.NO_CLAIMS)
     if args.command == "audit":
-        code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json, catalogue=catalogue.claims))
+        asserted = trust.asserted_verdicts(claims, timeout=args.timeout, prepare=catalogue.warm)
+        code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json, catalogue=catalogue.claims,
+                               asserted=asserted))
     elif args.command == "mutants":
         code = int(trust.mutants(claims, out, timeout=args.timeout, jobs=args.jobs, prepare=catalogue.warm))
     else:

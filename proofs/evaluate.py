@@ -7,7 +7,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from proofs import reads, smtlib
+from proofs import interpret, reads, smtlib
 from proofs.anchors import Sightings, verify
 from proofs.model import ForgedWitness, Claim, Outcome, Perturbation, Placeholder, Replay, Result
 from proofs.verdicts import Status, Verdict, classify
@@ -117,6 +117,9 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
             evidence[key] = dict(outcome.witness)
         if replayed is not None:
             evidence["replay"] = {"holds": replayed.holds, "sides": dict(replayed.sides)}
+        asserted = not interpret.issued(outcome)
+        if asserted:  # built by the claim's code, not by proofs.interpret from a solver's answer
+            evidence["verdict_asserted"] = True
         if corrected is not None:
             evidence["corrected_replay"] = corrected[1]
         if cross_check and queries:
@@ -137,6 +140,8 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
 
     verdict = outcome.verdict
     reason = outcome.reason
+    if asserted:
+        reason = f"verdict asserted by the claim's code, not derived from a solver's answer; {reason}".rstrip("; ")
     if problem is not None:
         verdict, reason = Verdict.ERROR, problem
     if perturbation is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Mapping, Optional
 
 from proofs.model import Outcome
@@ -16,10 +17,32 @@ __all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experim
            "undecided", "annotated", "combine", "corroborated"]
 
 
+# Every outcome a helper here made, by identity (kept alive so that an identity is never reused): the verdicts the
+# engine derived from solver answers. An outcome a check built itself is not here, and its report says so.
+_ISSUED: dict[int, Outcome] = {}
+
+
+def issued(outcome: Any) -> bool:
+    """Whether a helper of this module made this outcome from solver answers (or from outcomes it made)."""
+    return _ISSUED.get(id(outcome)) is outcome
+
+
+def _issues(helper: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """Record what the helper returns as derived, when every outcome it was given was derived too."""
+    @functools.wraps(helper)
+    def wrapper(*args: Any, **kwargs: Any) -> Outcome:
+        outcome = helper(*args, **kwargs)
+        if all(issued(a) for a in (*args, *kwargs.values()) if isinstance(a, Outcome)):
+            _ISSUED[id(outcome)] = outcome
+        return outcome
+    return wrapper
+
+
 def _smt_evidence(answer: SmtAnswer, evidence: Optional[Mapping[str, Any]]) -> dict:
     return {**(evidence or {}), "z3": answer.answer, "smt2_chars": len(answer.smt2)}
 
 
+@_issues
 def validity(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
              counterexample: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict) -> Outcome:
     """A universal claim checked as unsat of its negation: unsat proves it, sat refutes it with the model."""
@@ -31,6 +54,7 @@ def validity(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
     return Outcome(Verdict.UNKNOWN, "z3", ev, reason=f"z3 unknown: {answer.reason}")
 
 
+@_issues
 def existence(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
               witness: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
               certificate: Optional[Mapping[str, Any]] = None) -> Outcome:
@@ -43,6 +67,7 @@ def existence(answer: SmtAnswer, *, evidence: Optional[Mapping[str, Any]] = None
     return Outcome(Verdict.UNKNOWN, "z3", ev, reason=f"z3 unknown: {answer.reason}")
 
 
+@_issues
 def exhausted(answer: ExhaustAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
               counterexample: Callable[[Any], Mapping[str, Any]] = lambda x: {"element": x}) -> Outcome:
     """A claim over a finite domain: every element checked, or the first failing one."""
@@ -52,6 +77,7 @@ def exhausted(answer: ExhaustAnswer, *, evidence: Optional[Mapping[str, Any]] = 
     return Outcome(Verdict.REFUTED, "enumeration", ev, witness=counterexample(answer.counterexample), reason="enumeration found a counterexample")
 
 
+@_issues
 def sampled(answer: SampleAnswer, *, evidence: Optional[Mapping[str, Any]] = None,
             counterexample: Callable[[Any], Mapping[str, Any]] = lambda x: {"sample": x}) -> Outcome:
     """A claim tested on seeded samples: not refuted by N samples, never proved."""
@@ -61,6 +87,7 @@ def sampled(answer: SampleAnswer, *, evidence: Optional[Mapping[str, Any]] = Non
     return Outcome(Verdict.REFUTED, "sampling", ev, witness=counterexample(answer.counterexample), reason="a sample refuted it")
 
 
+@_issues
 def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = None) -> Outcome:
     """A symbolic identity: shown by simplification, refuted at an exact point, otherwise unknown."""
     ev = {**(evidence or {}), "difference": answer.difference}
@@ -71,6 +98,7 @@ def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = 
     return Outcome(Verdict.UNKNOWN, "sympy", ev, reason="simplification did not settle the identity")
 
 
+@_issues
 def experiment(test: PairedTest, *, alpha: float, evidence: Optional[Mapping[str, Any]] = None,
                witness: Optional[Mapping[str, Any]] = None) -> Outcome:
     """A claimed positive effect: supported when significant at alpha with the interval above 0; refuted when the
@@ -87,6 +115,7 @@ def experiment(test: PairedTest, *, alpha: float, evidence: Optional[Mapping[str
     return Outcome(Verdict.UNKNOWN, "experiment", ev, reason=f"inconclusive: effect {test.mean:.4g}, p = {test.p_greater:.2g}")
 
 
+@_issues
 def computed(holds: bool, *, witness: Mapping[str, Any], method: str = "exact arithmetic",
              evidence: Optional[Mapping[str, Any]] = None, reason: str = "", failure: str = "") -> Outcome:
     """A finite claim decided by an exact computation: proved when it holds, refuted otherwise. Either way it comes
@@ -99,21 +128,25 @@ def computed(holds: bool, *, witness: Mapping[str, Any], method: str = "exact ar
     return Outcome(Verdict.REFUTED, method, dict(evidence or {}), witness=dict(witness), reason=failure or "exact computation refutes it")
 
 
+@_issues
 def disagreement(method: str, evidence: Optional[Mapping[str, Any]], reason: str) -> Outcome:
     """Two independent methods reached different answers: the claim is an error, whatever either said."""
     return Outcome(Verdict.ERROR, method, dict(evidence or {}), reason=reason)
 
 
+@_issues
 def undecided(method: str, evidence: Optional[Mapping[str, Any]], reason: str) -> Outcome:
     """The methods tried did not settle the claim: unknown, which never passes."""
     return Outcome(Verdict.UNKNOWN, method, dict(evidence or {}), reason=reason)
 
 
+@_issues
 def annotated(outcome: Outcome, *, method: Optional[str] = None, **evidence: Any) -> Outcome:
     """The same outcome (verdict, witness, reason unchanged) with more evidence, or a fuller method name."""
     return Outcome(outcome.verdict, method or outcome.method, {**outcome.evidence, **evidence}, outcome.witness, outcome.reason)
 
 
+@_issues
 def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
     """Several lines of evidence for one claim: the first that is not positive decides; else the WEAKEST.
 
@@ -133,6 +166,7 @@ def combine(*outcomes: Outcome, method: Optional[str] = None) -> Outcome:
     return Outcome(weakest.verdict, methods, evidence, reason="; ".join(o.reason for o in outcomes))
 
 
+@_issues
 def corroborated(proof: Outcome, *checks: Outcome, method: Optional[str] = None) -> Outcome:
     """A proof of the claim's whole scope, with checks of part of it (a finite domain, samples) that can only veto.
 

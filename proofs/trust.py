@@ -105,16 +105,29 @@ def _mutants_report(claims: Sequence[Claim], tasks: Sequence[Task], outcome, out
     return ExitCode.FAILURES if survivors or gaps or unrun else ExitCode.OK
 
 
-def assumption_table(claims: Sequence[Claim], catalogue: Sequence[Claim] = ()) -> dict[str, list[str]]:
+# The line a claim whose check built its own verdict gets in the audit (and so in a baseline).
+ASSERTED = "its verdict is asserted by the claim's code, not derived from a solver's answer"
+
+
+def assumption_table(claims: Sequence[Claim], catalogue: Sequence[Claim] = (),
+                     asserted: Sequence[str] = ()) -> dict[str, list[str]]:
     """claim id -> its assumptions in the order it states them, then every claim and lemma it rests on, followed
-    transitively through the claims it trusts (computed from the links, like Lean's #print axioms)."""
+    transitively through the claims it trusts (computed from the links, like Lean's #print axioms), and whether its
+    check asserted its own verdict (the ids in `asserted`, from running the checks)."""
     by_id = {c.id: c for c in (*catalogue, *claims)}
     table = {}
     for c in claims:
         ids, lemmas = links.closure(c, by_id)
         table[c.id] = [*c.assumptions, *(f"trusts claim {i}" for i in ids),
-                       *(f"lemma {lm.name}: {lm.statement}" + (f" ({lm.source})" if lm.source else "") for lm in lemmas)]
+                       *(f"lemma {lm.name}: {lm.statement}" + (f" ({lm.source})" if lm.source else "") for lm in lemmas),
+                       *([ASSERTED] if c.id in asserted else [])]
     return table
+
+
+def asserted_verdicts(claims: Sequence[Claim], *, timeout: float, prepare: Optional[Callable[[], None]] = None) -> list[str]:
+    """The ids of the claims whose check returned a verdict it built itself (proofs.interpret did not make it)."""
+    outcome = run([Task(c) for c in claims], timeout=timeout, jobs=default_jobs(), prepare=prepare)
+    return [r.id for r in outcome.results if isinstance(r.evidence, Mapping) and r.evidence.get("verdict_asserted") is True]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,9 +185,9 @@ def read_baseline(path: Path) -> Baseline:
 
 
 def audit(claims: Sequence[Claim], out: TextIO, *, baseline: Optional[Baseline], as_json: bool,
-          catalogue: Sequence[Claim] = ()) -> int:
+          catalogue: Sequence[Claim] = (), asserted: Sequence[str] = ()) -> int:
     """List what every claim trusts and, in total, which claims trust each assumption (as Lean's #print axioms)."""
-    table = assumption_table(claims, catalogue)
+    table = assumption_table(claims, catalogue, asserted)
     if as_json:
         out.write(json.dumps(table, indent=2, sort_keys=True) + "\n")
     else:
@@ -186,6 +199,7 @@ def audit(claims: Sequence[Claim], out: TextIO, *, baseline: Optional[Baseline],
         for claim_id, items in table.items():
             for a in items:
                 users.setdefault(a, []).append(claim_id)
+        out.write(f"\n{sum(ASSERTED in items for items in table.values())} verdicts asserted by claim code\n")
         out.write(f"\n{len(users)} distinct assumptions across {len(table)} claims:\n")
         for a, ids in sorted(users.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             out.write(f"  [{len(ids)}] {plain(a)}\n")

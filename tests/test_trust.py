@@ -2,6 +2,7 @@
 and determinism across runs and job counts."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -135,3 +136,41 @@ def test_audit_baseline_catches_a_new_assumption(tmp_path):
     changed.write_text(json.dumps(baseline))
     proc = run_cli("audit", "--baseline", str(changed))
     assert proc.returncode == 1 and f"added: {claim_id}:" in proc.stdout
+
+
+def test_a_verdict_the_claim_code_asserts_is_marked_and_counted_by_audit(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "asserts.py").write_text('''
+import z3
+
+from proofs import Outcome, Verdict, claim
+from proofs.interpret import validity
+from proofs.solvers.smt import prove
+
+
+def make(cid, check):
+    return claim(cid, exercise=1, part="a", statement="x^2 >= 0.", asserts="x^2 >= 0", formal="for all real x: x^2 >= 0",
+                 requires=Verdict.PROVED)(check)
+
+
+def derived():
+    x = z3.Real("x")
+    return validity(prove(x * x >= 0, [x]))
+
+
+def asserted():
+    return Outcome(Verdict.PROVED, "trust me", {})
+
+
+CLAIMS = (make("t.ex1.a.derived", derived), make("t.ex1.a.asserted", asserted))
+''')
+    check = run_cli("check", "t", "--claims", str(pack), "--no-cache", "-v")
+    assert re.search(r"t\.ex1\.a\.asserted +proved +pass", check.stdout)
+    assert "verdict asserted by the claim's code" in check.stdout
+    audit = run_cli("audit", "t", "--claims", str(pack), "--json")
+    table = json.loads(audit.stdout)
+    assert table["t.ex1.a.asserted"] == ["its verdict is asserted by the claim's code, not derived from a solver's answer"]
+    assert table["t.ex1.a.derived"] == []
+    text = run_cli("audit", "t", "--claims", str(pack))
+    assert "1 verdicts asserted by claim code" in text.stdout
