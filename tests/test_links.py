@@ -76,3 +76,38 @@ def test_unknown_links_dangling_corrections_and_cycles_are_problems():
     b = dataclasses.replace(user, trusts=(a,))
     found = problems([a, b])
     assert any("trust cycle: " in message for _, message in found)
+
+
+def test_a_dangling_correction_a_no_op_perturbation_and_a_trust_cycle_are_one_line_load_errors(tmp_path):
+    from proofs.registry import load
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "dangling.py").write_text(
+        "from proofs import Erratum, Real, forall, claim, Verdict\n"
+        "from proofs.interpret import computed\n"
+        "@claim('t.ex1.a.wrong', exercise=1, part='a', statement='s', asserts='a', formal='f', requires=Verdict.PROVED,\n"
+        "       erratum=Erratum('why', corrected_by='t.ex1.a.nowhere'))\n"
+        "def wrong():\n    return computed(False, witness={})\n"
+        "CLAIMS = (wrong,)\n")
+    (pack / "noop.py").write_text(
+        "from proofs import Real, forall\n"
+        "@forall('t.ex2.a.same', 'x = x.', perturb={'same': {'k': 1}})\n"
+        "def same(x: Real, k=1):\n    return k * x == x\n"
+        "CLAIMS = (same,)\n")
+    (pack / "cycle.py").write_text(
+        "import dataclasses\n"
+        "from proofs import Real, forall\n"
+        "@forall('t.ex3.a.first', 'x = x.')\n"
+        "def first(x: Real):\n    return x == x\n"
+        "@forall('t.ex3.b.second', 'x + 0 = x.', trusts=(first,))\n"
+        "def second(x: Real):\n    return x + 0 == x\n"
+        "first = dataclasses.replace(first, trusts=(second,))\n"
+        "CLAIMS = (first, second)\n")
+    errors = {e.pack.split("/")[-1]: e for e in load([pack], entry_points=False).errors}
+    assert set(errors) == {"dangling", "noop", "cycle"}
+    for name, needle in (("dangling", "corrected by t.ex1.a.nowhere, which is not a loaded claim"),
+                         ("noop", "changes no stated value"), ("cycle", "trust cycle: ")):
+        line = str(errors[name])
+        assert needle in line and "\n" not in line
+        assert errors[name].file.endswith(f"{name}.py") and errors[name].line > 0, line
