@@ -89,9 +89,11 @@ def _replay_field(witness, *, layers, size, enum_side):
 @claim(
     "ex1.a.receptive_field",
     exercise=1, part="a",
-    anchors=cites(r"receptive field is  $4 \times 4$", r"stride of 2 and  $2 \times 2$  filters"),
+    anchors=cites(r"receptive field is  $4 \times 4$", r"stride of 2 and  $2 \times 2$  filters",
+                  "4 of the input units feed into the pooling unit"),
     statement="Every pooling unit of the sheet's network (away from the border) depends on exactly a 4 x 4 square of input pixels.",
-    asserts="receptive field of a pooling unit is 4 x 4",
+    asserts="in the 1-D analogue 4 input units feed a pooling unit, along both dimensions: the receptive field of a "
+            "pooling unit is 4 x 4",
     formal="for all integers i, j, x, y: pixel (x, y) feeds pooling unit (i, j) iff x0(i) <= x < x0(i) + size and "
            "y0(j) <= y < y0(j) + size, where feeding means x = 2i - 1 + a_pool + a_conv for some window offsets; "
            "also the general formula r = 1 + sum (k_l - 1) prod_{j<l} s_j gives size",
@@ -175,20 +177,23 @@ CONV_ASSUMPTIONS = ("one unit per filter per output position",)
 
 @forall(
     "ex1.b.conv_units",
-    "The convolution layer has 256 x 256 positions per filter and 256 * 256 * 3 = 196608 units.",
-    cites=cites("(256 + 2 * 1 - 3)/1 + 1 = 256", "256 * 256 * 3"),
+    "The 1-pixel zero border makes the input 258 x 258; the convolution layer has 256 x 256 positions per filter and "
+    "256 * 256 * 3 = 196608 units.",
+    cites=cites("(256 + 2 * 1 - 3)/1 + 1 = 256", "256 * 256 * 3", r"the new size is  $258 \times 258$"),
     assumptions=CONV_ASSUMPTIONS,
     perturb={
         "no_padding": {"pad": 0},
         "stride_2": {"stride": 2},
         "units_3x258": {"units": 258 * 258 * 3},
+        "padded_257": {"padded": 257},
     },
 )
-def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, filters=3, side=256, units=196608):
-    # the formula gives side, and side is the number of window placements: placement p (pixels stride*p ..
-    # stride*p + k - 1 of the padded input 0 .. n + 2*pad - 1) fits exactly when p < side
-    formula = ((n + 2 * pad - k) / stride + 1 == side) & (side * side * filters == units)
-    return formula & implies(p < side, stride * p + k <= n + 2 * pad) & implies(p >= side, stride * p + k > n + 2 * pad)
+def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, padded=258, filters=3, side=256, units=196608):
+    # a border of pad pixels on each side makes the input padded x padded; the formula gives side, and side is the
+    # number of window placements: placement p (pixels stride*p .. stride*p + k - 1 of the padded input
+    # 0 .. padded - 1) fits exactly when p < side
+    formula = (n + 2 * pad == padded) & ((n + 2 * pad - k) / stride + 1 == side) & (side * side * filters == units)
+    return formula & implies(p < side, stride * p + k <= padded) & implies(p >= side, stride * p + k > padded)
 
 
 @forall(
@@ -226,18 +231,21 @@ POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)
 
 @forall(
     "ex1.c.pool_units",
-    "2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units.",
-    cites=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128"),
+    "2 x 2 max pooling with stride 2 on the 256 x 256 x 3 convolution output gives 128 x 128 x 3 = 49152 units: each "
+    "side shrinks by a factor of 2.",
+    cites=cites("(256 - 2)/2 + 1 = 128", "3 * 128 * 128", "reduces the size of each dimension by a factor of 2"),
     assumptions=("pooling acts on each of the 3 feature maps separately",),
     perturb={
         "stride_1": {"stride": 1},
         "units_one_map": {"units": 128 * 128},
         "window_3": {"k": 3},
+        "factor_4": {"factor": 4},
     },
 )
-def pool_units(p: Nat, n=256, k=2, stride=2, filters=3, side=128, units=49152):
-    # as conv_units: the formula gives side, and window placement p fits in the n pixels exactly when p < side
-    formula = ((n - k) / stride + 1 == side) & (filters * side * side == units)
+def pool_units(p: Nat, n=256, k=2, stride=2, filters=3, side=128, units=49152, factor=2):
+    # as conv_units: the formula gives side, which is n divided by factor, and window placement p fits in the n
+    # pixels exactly when p < side
+    formula = ((n - k) / stride + 1 == side) & (filters * side * side == units) & (side * factor == n)
     return formula & implies(p < side, stride * p + k <= n) & implies(p >= side, stride * p + k > n)
 
 

@@ -373,10 +373,14 @@ HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
 @claim(
     "ex2.conditions.hidden_forced",
     exercise=2, part=None,
-    anchors=cites("0 = g(1, 0)", "1 = g(0, 0)", "1 = g(1, 1)", "1 = g(0, 1)"),
+    anchors=cites("0 = g(1, 0)", "1 = g(0, 0)", "1 = g(1, 1)", "1 = g(0, 1)",
+                  "the value of  $h$  must flip from 0 to 1 after the",
+                  "continue to be 1 regardless of subsequent values of"),
     statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
-              "where g(x, h) = f(w1 x + w2 h + b2).",
-    asserts="0 = g(1,0), 1 = g(0,0), 1 = g(1,1), 1 = g(0,1)",
+              "where g(x, h) = f(w1 x + w2 h + b2): from h_0 = 0, h stays 0 while the inputs are 1, flips to 1 at the "
+              "first x = 0 and stays 1 whatever x follows.",
+    asserts="h must flip from 0 to 1 after the first x = 0 and then stay 1 regardless of x: 0 = g(1,0), 1 = g(0,0), "
+            "1 = g(1,1), 1 = g(0,1)",
     formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length, and each listed (x, h, v): "
            "[w1 x + w2 h + b2 > 0] = v; z3 shows each negation unsatisfiable, and the 16 transition tables decided "
            "exactly by Fourier-Motzkin confirm it",

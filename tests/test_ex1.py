@@ -112,3 +112,21 @@ def test_tie_slopes_are_a_statement_over_inputs_indices_and_steps():
             c.replay(forged, **c.params)
     refuted = evaluate(c, c.perturbation("left_1"))
     assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
+
+
+def test_padded_size_and_pooling_factor_are_checked():
+    """The 258 x 258 padded input and the pooling's factor of 2 are stated values the checks decide: a placement that
+    fits 258 padded pixels does not fit 257, and 128 is 256 / 2, not 256 / 4."""
+    assert ex1.conv_units.params["padded"] == 258 and ex1.pool_units.params["factor"] == 2
+    assert not ex1.conv_units.replay({"p": 255}, **{**ex1.conv_units.params, "padded": 257}).holds
+    assert not ex1.pool_units.replay({"p": 0}, **{**ex1.pool_units.params, "factor": 4}).holds
+    for c, name in ((ex1.conv_units, "padded_257"), (ex1.pool_units, "factor_4")):
+        refuted = evaluate(c, c.perturbation(name))
+        assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
+
+
+def test_one_dimensional_field_is_what_the_formula_counts():
+    """The sheet's 1-D figure: 4 input units feed a pooling unit; the claim citing it computes exactly that."""
+    assert ex1.receptive_field_size(ex1.SHEET_LAYERS) == 4
+    assert all(len(ex1.influence_1d(ex1.SHEET_LAYERS, i)) == 4 for i in range(-3, 4))
+    assert any("4 of the input units" in a.snippet for a in ex1.receptive_field.anchors)

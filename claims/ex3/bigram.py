@@ -255,7 +255,7 @@ PAIR_FORMAL = ("for all conditional distributions p(.|w): not (p(x_{i+1}|x_i) = 
 @claim(
     "ex3.a.bigram_reason",
     exercise=3, part="a",
-    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3"),
+    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since"),
     statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
     asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
     formal=PAIR_FORMAL + "; i = 3",
