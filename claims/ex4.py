@@ -240,11 +240,12 @@ def _checked(witness, value, stated, label) -> Replay:
 @claim(
     "ex4.b.zero_input_states",
     exercise=4, part="b",
-    anchors=cites("h^{(t)} = 0"),
-    statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0.",
-    asserts="with x = 0, h^(t) = 0 for all t",
-    formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), h^(t+1) = phi(w h^(t)) = phi(0) "
-           "for every real w",
+    anchors=cites("h^{(t)} = 0", "we will have  $z^t = 0$  for all"),
+    statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0; "
+              "every pre-activation z^t = w h^(t) is then 0, whatever w.",
+    asserts="with x = 0, h^(t) = 0 and z^t = 0 for all t, regardless of w",
+    formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), z^t = w h^(t) = w phi(0) = 0 and "
+           "h^(t+1) = phi(z^t) = phi(0) for every real w (w a sympy symbol)",
     requires=Verdict.PROVED,
     params={"shift": HALF, "stated": 0},
     assumptions=ASSUMPTIONS,
@@ -254,10 +255,13 @@ def _checked(witness, value, stated, label) -> Replay:
 def zero_input_states(shift, stated) -> Outcome:
     value = phi(sympy.Integer(0), shift)
     w = sympy.Symbol("w", real=True)
-    step = sympy.simplify(phi(w * value, shift) - value)
-    evidence = {"phi(0)": str(value), "phi(w * phi(0)) - phi(0)": str(step)}
-    return computed(bool(value == stated and step == 0), method="sympy", evidence=evidence, witness={"computed": str(value)},
-                    reason="phi(0) = 0, so every step maps 0 to 0, for every w", failure="phi(0) is not 0")
+    # the pre-activation of every step after the first, z^t = w h^(t), with h^(t) = phi(0) by the induction hypothesis
+    z_t = sympy.simplify(w * value)
+    step = sympy.simplify(phi(z_t, shift) - value)
+    evidence = {"phi(0)": str(value), "z^t = w phi(0)": str(z_t), "phi(z^t) - phi(0)": str(step)}
+    return computed(bool(value == stated and z_t == 0 and step == 0), method="sympy", evidence=evidence,
+                    witness={"computed": str(value)}, reason="phi(0) = 0, so z^t = w * 0 = 0 and every step maps 0 to 0, for every w",
+                    failure="phi(0) is not 0")
 
 
 @exists(
@@ -284,6 +288,22 @@ def phi_prime_zero(z: OneOf(0), shift=HALF_EXACT, stated=Fraction(1, 4)):
 def alpha(w: Real, slope=Fraction(1, 4), alpha=4):
     # slope is phi'(0), established by ex4.b.phi_prime_zero
     return implies(slope * w == 1, w == alpha) & implies(w == alpha, slope * w == 1)
+
+
+@forall(
+    "ex4.b.stable_condition",
+    "dl/dh^(t) = dl/dh^(t+1) holds for every gradient dl/dh^(t+1) exactly when phi'(z^t) w = 1.",
+    cites=cites(r"If we have  $\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}}$",
+                r"we want  $\phi'(z^t)w = 1$"),
+    assumptions=ASSUMPTIONS,
+    perturb={"factor_2": {"factor": 2}},
+    trusts=(backward_recurrence,),
+)
+def stable_condition(g: Real, slope: Real, w: Real, factor=1):
+    # g is dl/dh^(t+1) and slope is phi'(z^t); by ex4.a.backward_recurrence dl/dh^(t) = g phi'(z^t) w. The gradient is
+    # carried unchanged when the factor is 1, and a nonzero gradient carried unchanged forces the factor to be 1
+    carried = g * slope * w
+    return implies(slope * w == factor, carried == g) & implies((g != 0) & (carried == g), slope * w == factor)
 
 
 def _magnitudes(factor, ws, steps=20) -> dict:
@@ -376,6 +396,7 @@ CLAIMS = (
     zero_input_states,
     phi_prime_zero,
     alpha,
+    stable_condition,
     vanish_explode,
     *vanish_explode.companions,
     residual_recurrence,

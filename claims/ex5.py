@@ -17,6 +17,7 @@ from proofs.solvers.enumerate import exhaust
 from proofs.solvers.sampling import sample
 from proofs.solvers.smt import prove
 from proofs.solvers.symbolic import IdentityAnswer
+from proofs.solvers.symbolic import identity as symbolic_identity
 
 __all__ = ["CLAIMS", "FORMULAS", "true_gradient", "op_norm_sq", "cayley_orthogonal", "float_norm"]
 
@@ -475,6 +476,82 @@ DIAGONAL = Lemma("operator_norm_diagonal", "the operator norm of a diagonal matr
                  source="textbook linear algebra")
 
 
+# One step, hidden size 2: the norm of the gradient against the norm of a product formula (FORMULAS), both squared.
+NORM_SYMBOLS = sympy.symbols("W0:4 d0:2 g0:2", real=True)
+
+
+def _norms_sq(formula: str, W, d, g):
+    """||dl/dh_t||^2 (the true gradient W^T D g, ex5.a.gradient_product_corrected) and ||formula||^2, for one step."""
+    Wm, D, gv = _mat([list(W[0:2]), list(W[2:4])]), sympy.diag(*d), _mat([[v] for v in g])
+    true, stated = FORMULAS["column"](gv, [Wm], [D]), FORMULAS[formula](gv, [Wm], [D])
+    return sympy.expand((true.T * true)[0]), sympy.expand((stated.T * stated)[0])
+
+
+def _replay_norm_equality(witness, *, formula, **_):
+    w = read(witness, **{str(s): rational() for s in NORM_SYMBOLS})
+    W, d, g = [w[f"W{k}"] for k in range(4)], [w[f"d{k}"] for k in range(2)], [w[f"g{k}"] for k in range(2)]
+    true, stated = _norms_sq(formula, W, d, g)
+    return Replay(true == stated, {"||dl/dh_t||^2": str(true), "||formula||^2": str(stated)})
+
+
+def _norm_equality_check(formula) -> Outcome:
+    W, d, g = NORM_SYMBOLS[0:4], NORM_SYMBOLS[4:6], NORM_SYMBOLS[6:8]
+    true, stated = _norms_sq(formula, W, d, g)
+    return identity(symbolic_identity(true, stated, NORM_SYMBOLS),
+                    evidence={"scope": "one step, hidden size 2, W = [[W0, W1], [W2, W3]], D = Diag(d0, d1), dl/dh_T = (g0, g1)"})
+
+
+NORM_EQUALITY_FORMAL = ("for all W in R^(2x2), d in R^2, g in R^2 (one step, D = Diag(d), g = dl/dh_T): "
+                        "||W^T D g||^2 = ||FORMULA||^2 as polynomials (sympy), refuted at an exact point")
+
+
+@claim(
+    "ex5.b.norm_equality",
+    exercise=5, part="b",
+    anchors=cites(r"\left\| \frac{\delta l}{\delta h_t} \right\| = \left\| \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} "
+                  r"D_{k+1} W_k^T \right\|"),
+    statement="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||: the gradient's norm is the norm of (a)'s printed "
+              "product (one step, hidden size 2).",
+    asserts="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||",
+    formal=NORM_EQUALITY_FORMAL.replace("FORMULA", "g^T D W^T"),
+    requires=Verdict.PROVED,
+    params={"formula": "printed"},
+    assumptions=ASSUMPTIONS,
+    trusts=(gradient_product_corrected,),
+    erratum=Erratum(
+        "the norm of (a)'s printed product is not the gradient's norm: one step with W = [[0, 1], [0, 0]], D = I and "
+        "dl/dh_T = e_1 has true gradient W^T D dl/dh_T = e_2 (norm 1) while dl/dh_T D W^T = 0 (norm 0); with the true "
+        "product prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T the norms agree",
+        corrected_by="ex5.b.norm_equality_corrected",
+    ),
+    replay=_replay_norm_equality,
+)
+def norm_equality(formula) -> Outcome:
+    return _norm_equality_check(formula)
+
+
+@claim(
+    "ex5.b.norm_equality_corrected",
+    exercise=5, part="b",
+    anchors=cites(r"\left\| \frac{\delta l}{\delta h_t} \right\| = \left\| \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} "
+                  r"D_{k+1} W_k^T \right\|"),
+    statement="||dl/dh_t|| = ||prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T|| (one step, hidden size 2).",
+    asserts="(corrected) the gradient's norm is the norm of the true product",
+    formal=NORM_EQUALITY_FORMAL.replace("FORMULA", "W^T D g"),
+    requires=Verdict.PROVED,
+    params={"formula": "column"},
+    assumptions=ASSUMPTIONS,
+    trusts=(gradient_product_corrected,),
+    perturbations=(
+        Perturbation("printed", {"formula": "printed"}, "the sheet's product dl/dh_T D W^T"),
+        Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W instead of W^T"),
+    ),
+    replay=_replay_norm_equality,
+)
+def norm_equality_corrected(formula) -> Outcome:
+    return _norm_equality_check(formula)
+
+
 @claim(
     "ex5.b.norm_bound",
     exercise=5, part="b",
@@ -660,7 +737,8 @@ RELU_PATTERN_UNITS = 5
 @claim(
     "ex5.d.relu_d_norm",
     exercise=5, part="d",
-    anchors=cites(r"\|\mathbf{D}_k\| = 1"),
+    anchors=cites(r"\|\mathbf{D}_k\| = 1", r"in which case  $\mathbf{D}$  is 0",
+                  r"the maximum entry of  $\mathbf{D}_k$  is 1"),
     statement="With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer "
               "is inactive, when D_k = 0.",
     asserts="unless all the activations are killed at one layer, the maximum entry of D_k is 1, so ||D_k|| = 1",
@@ -700,6 +778,54 @@ def relu_D_norm(killed_norm) -> Outcome:
     line1 = validity(prove(M == z3.If(active, 1, killed_norm), [n, M], given=given),
                      evidence={"lemma": "||Diag(d)|| = max_i |d_i|"})
     return corroborated(line1, line2)
+
+
+KILLED_SYMBOLS = sympy.symbols("a0:4 b0:4 g0:2", real=True)
+
+
+def _killed_sides(d1, d2, active, gradient):
+    """dl/dh_t = W_t^T D_{t+1} W_{t+1}^T D_{t+2} g over symbolic W_t, W_{t+1}, g (ex5.a.gradient_product_corrected), for
+    the ReLU patterns d1, d2; the claim holds at the patterns unless a layer has at most `active` active units and
+    dl/dh_t is not identically `gradient`."""
+    a, b, g = KILLED_SYMBOLS[0:4], KILLED_SYMBOLS[4:8], KILLED_SYMBOLS[8:10]
+    W1, W2 = _mat([a[0:2], a[2:4]]), _mat([b[0:2], b[2:4]])
+    out = sympy.expand(W1.T * sympy.diag(*d1) * W2.T * sympy.diag(*d2) * _mat([[v] for v in g]))
+    killed = sum(d1) <= active or sum(d2) <= active
+    holds = not killed or all(v == gradient for v in out)
+    return holds, {"active units (layer t+1, layer t+2)": [sum(d1), sum(d2)], "dl/dh_t": [str(v) for v in out],
+                   "stated": gradient}
+
+
+def _replay_killed(witness, *, active, gradient):
+    w = read(witness, d1=listof(BIT, 2), d2=listof(BIT, 2))
+    holds, sides = _killed_sides(w["d1"], w["d2"], active, gradient)
+    return Replay(holds, sides)
+
+
+@claim(
+    "ex5.d.killed_layer_gradient",
+    exercise=5, part="d",
+    anchors=cites("and the gradient is 0"),
+    statement="When every unit of one layer is inactive (its D is 0), the gradient reaching the layers below it is 0, "
+              "whatever the weights and the gradient above (two steps, hidden size 2).",
+    asserts="if all the activations are killed at one layer, the gradient is 0",
+    formal="for all ReLU patterns d1, d2 in {0,1}^2 with d1 = 0 or d2 = 0: W_t^T Diag(d1) W_{t+1}^T Diag(d2) g = 0 as a "
+           "polynomial in the entries of W_t, W_{t+1} in R^(2x2) and g in R^2 (sympy); the 16 patterns exhausted",
+    requires=Verdict.EXHAUSTED,
+    params={"active": 0, "gradient": 0},
+    assumptions=(*ASSUMPTIONS, "ReLU'(z) is 1 for z > 0 and 0 for z <= 0, so D_k = Diag(d) with d in {0, 1}^n"),
+    trusts=(gradient_product_corrected,),
+    perturbations=(
+        Perturbation("gradient_1", {"gradient": 1}, "the gradient is 1"),
+        Perturbation("one_active", {"active": 1}, "a layer with one active unit also stops the gradient"),
+    ),
+    replay=_replay_killed,
+)
+def killed_layer_gradient(active, gradient) -> Outcome:
+    patterns = [(list(d1), list(d2)) for d1 in itertools.product((0, 1), repeat=2) for d2 in itertools.product((0, 1), repeat=2)]
+    return exhausted(exhaust(patterns, lambda p: _killed_sides(p[0], p[1], active, gradient)[0],
+                             name="every pair of ReLU patterns of two 2-unit layers, weights and gradient symbolic"),
+                     counterexample=lambda p: {"d1": p[0], "d2": p[1]})
 
 
 def _replay_relu_bound(witness, *, ratio, **_):
@@ -778,6 +904,8 @@ def bound_allows_vanishing(d1: Vector(Bit, 2), d2: Vector(Bit, 2), active=1):
 CLAIMS = (
     gradient_product,
     gradient_product_corrected,
+    norm_equality,
+    norm_equality_corrected,
     norm_bound,
     norm_bound_corrected,
     lemma_matrix_vector,
@@ -785,6 +913,7 @@ CLAIMS = (
     orthogonal_simplification,
     lemma_orthogonal,
     relu_D_norm,
+    killed_layer_gradient,
     relu_bound,
     bound_allows_vanishing,
 )

@@ -165,3 +165,15 @@ def test_dependencies_are_links(catalogue):
         c = catalogue.by_id(claim_id)
         assert closure(c)[0] == [trusted]
         assert not any(a.startswith("trusts ") for a in c.assumptions)
+
+
+@pytest.mark.parametrize("n", range(1, 6))
+def test_weight_shapes_match_the_constructed_network(n):
+    """ex3.f.weight_shapes says W2 and W3 are |V|^2 x |V|: the explicit network's pair rows read exactly the |V|
+    one-hot inputs (W2) and the first |V| units of h^{t-1} (W3)."""
+    net = trigram.hidden_net(n, **{k: v for k, v in trigram.SHEET_WEIGHTS.items()})
+    pair_rows = range(n, n + n * n)
+    assert len(pair_rows) == n ** trigram.weight_shapes.params["rows_power"]
+    assert all(len(net["w_in"][r]) == n ** trigram.weight_shapes.params["columns_power"] for r in pair_rows)
+    assert all(not any(net["w_rec"][r][n:]) for r in pair_rows)
+    assert evaluate(trigram.weight_shapes).verdict is Verdict.PROVED

@@ -122,3 +122,27 @@ def test_phi_prime_zero_is_decided_by_exact_differentiation():
     assert found.verdict is Verdict.PROVED and found.evidence["replay"]["holds"] is True
     wrong = evaluate(ex4.phi_prime_zero, ex4.phi_prime_zero.perturbation("half"))
     assert wrong.verdict is Verdict.REFUTED and wrong.evidence["replay"]["holds"] is False
+
+
+def test_stable_condition_needs_factor_one():
+    """dl/dh^(t) = dl/dh^(t+1) for every gradient exactly when phi'(z^t) w = 1: a factor of 2 is refuted at a point
+    that replays, and the replay reads every variable from its domain."""
+    from proofs import ForgedWitness
+    from proofs.claims import ex4
+
+    c = ex4.stable_condition
+    assert c.replay({"g": 1, "slope": "1/4", "w": 4}, **c.params).holds
+    assert not c.replay({"g": 1, "slope": "1/4", "w": 8}, **{**c.params, "factor": 2}).holds
+    with pytest.raises(ForgedWitness):
+        c.replay({"g": 1, "slope": "1/4"}, **c.params)
+    refuted = evaluate(c, c.perturbation("factor_2"))
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
+
+
+def test_zero_input_preactivation_is_zero_for_every_w():
+    from proofs.claims import ex4
+
+    found = evaluate(ex4.zero_input_states)
+    assert found.verdict is Verdict.PROVED and found.evidence["z^t = w phi(0)"] == "0"
+    shifted = evaluate(ex4.zero_input_states, ex4.zero_input_states.perturbation("shift_0_4"))
+    assert shifted.verdict is Verdict.REFUTED and shifted.evidence["z^t = w phi(0)"] != "0"

@@ -164,3 +164,34 @@ def test_vanishing_is_a_search_over_relu_patterns():
     for forged in ({"d1": [2, 0], "d2": [0, 1]}, {"d1": [1], "d2": [0, 1]}, {"d1": [1, 0]}):
         with pytest.raises(ForgedWitness):
             c.replay(forged, **c.params)
+
+
+def test_norm_equality_is_refuted_by_a_non_symmetric_step():
+    """The printed product's norm is not the gradient's: W = [[0, 1], [0, 0]], D = I, dl/dh_T = e_1 gives norms 1
+    and 0; the correction (the true product) holds there and is proved."""
+    from proofs import ForgedWitness, Status, Verdict
+    from proofs.evaluate import evaluate
+
+    point = {"W0": 0, "W1": 1, "W2": 0, "W3": 0, "d0": 1, "d1": 1, "g0": 1, "g1": 0}
+    printed, corrected = ex5.norm_equality, ex5.norm_equality_corrected
+    assert not printed.replay(point, **printed.params).holds
+    assert corrected.replay(point, **corrected.params).holds
+    with pytest.raises(ForgedWitness):
+        printed.replay({**point, "g1": "x"}, **printed.params)
+    assert evaluate(printed).status is Status.ERRATUM and evaluate(corrected).status is Status.PASS
+    refuted = evaluate(corrected, corrected.perturbation("printed"))
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
+
+
+def test_a_killed_layer_stops_the_gradient():
+    """Every unit of one layer inactive: the gradient below is 0 for all weights and gradients above (symbolic); one
+    active unit lets it through."""
+    from proofs import ForgedWitness
+
+    c = ex5.killed_layer_gradient
+    assert c.replay({"d1": [1, 1], "d2": [0, 0]}, **c.params).holds
+    assert c.replay({"d1": [0, 0], "d2": [1, 0]}, **c.params).holds
+    assert not c.replay({"d1": [1, 1], "d2": [1, 0]}, **{**c.params, "active": 1}).holds
+    assert not c.replay({"d1": [1, 1], "d2": [0, 0]}, **{**c.params, "gradient": 1}).holds
+    with pytest.raises(ForgedWitness):
+        c.replay({"d1": [1, 1], "d2": [0, 2]}, **c.params)

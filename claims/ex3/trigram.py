@@ -9,7 +9,7 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
 from proofs.claims.witness import integer, read
 from proofs.interpret import annotated, corroborated, exhausted, validity
 from proofs.solvers.bridge import to_z3
@@ -278,4 +278,24 @@ def stated_weights_transposed(order, max_n, **weights) -> Outcome:
     return _representation_check(order, max_n, **weights)
 
 
-CLAIMS = (hidden_representation, hidden_representation_corrected, stated_weights_transposed)
+@forall(
+    "ex3.f.weight_shapes",
+    "W2 (|V| stacked copies of the |V| x |V| identity) and W3 (|V| stacked |V| x |V| blocks) are |V|^2 x |V| "
+    "matrices: each maps the |V| units of a one-hot vector to the |V|^2 pair units of vec(phi(x_{t-1}) phi(x_{t-2})^T).",
+    cites=cites(r"$W_2$  is a  $|V|^2 \times |V|$  matrix", r"Let  $W_3$  be the  $|V|^2 \times |V|$  weight matrix"),
+    assumptions=(
+        ASSUMPTIONS[0],
+        "W3 reads only the first |V| units of h^{t-1} (those holding phi(x_{t-2})), as the stacked |V| x |V| blocks say",
+        "a weight matrix has one row per node it feeds and one column per node it reads",
+    ),
+    perturb={"rows_v": {"rows_power": 1}, "columns_v2": {"columns_power": 2}},
+)
+def weight_shapes(n: Nat, rows_power=2, columns_power=1):
+    # n = |V|: a stack of n blocks of n x n has n * n rows and n columns. These are also the units it feeds and
+    # reads: the pair block of h^t (a vec of an n x n outer product) has n * n units, and a one-hot vector (the
+    # phi(x_{t-1}) inputs, or the first block of h^{t-1} that W3 reads) has n
+    blocks, block_rows, block_columns = n, n, n
+    return implies(n >= 1, (blocks * block_rows == n ** rows_power) & (block_columns == n ** columns_power))
+
+
+CLAIMS = (hidden_representation, hidden_representation_corrected, stated_weights_transposed, weight_shapes)
