@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -191,6 +193,17 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
     return "\n".join(out)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Stub:
+    """A result whose claim is not known to the page: shown from the result alone."""
+
+    id: str
+    statement: str
+    formal: str = ""
+    erratum: Any = None
+    anchors: tuple = ()
+
+
 def _claim(c: Any, by_id: Mapping[str, Result]) -> str:
     r = by_id.get(c.id)
     status = _status(c.id, by_id)
@@ -237,5 +250,12 @@ def render(documents: Sequence[Document], results: Iterable[Union[Result, Mappin
     parts += [_document(d, claims, by_id, coverage) for d in documents]
     parts.append("<h2>Claims</h2>")
     parts += [_claim(c, by_id) for c in cited]
+    # every other result of the run too, so that the page reports every claim checked, cited here or not
+    shown = {c.id for c in cited}
+    known = {c.id: c for c in claims}
+    others = [known.get(i) or _Stub(i, r.statement) for i, r in by_id.items() if i not in shown]
+    if others:
+        parts.append("<h2>Claims that cite no passage shown here</h2>")
+        parts += [_claim(c, by_id) for c in others]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

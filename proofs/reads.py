@@ -16,7 +16,7 @@ __all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installati
 
 # What each kind of read names, and what its recorded state is (see `state`):
 KINDS = {
-    "file": "a path opened for reading or stat'ed: its content's sha256, a directory's listing, absent, or its type",
+    "file": "a path opened for reading or stat'ed: its content's sha256, that it is a directory, absent, or its type",
     "listing": "a directory listed: the sorted names in it",
     "env": "an environment variable read: its value's sha256 or unset; * is the whole environment",
     "module": "a module's source first imported during the check, outside the Python installation: its content",
@@ -138,7 +138,9 @@ def state(kind: str, name: str, environ: Optional[Mapping[str, str]] = None) -> 
     if kind == "library":
         return f"stat:{st.st_size}:{st.st_mtime_ns}"
     if stat.S_ISDIR(st.st_mode):
-        return _listing(name)
+        # a directory stat'ed or opened (resolving a path stats every folder on it) is recorded as one; only a
+        # directory listed is recorded by the names in it
+        return _listing(name) if kind == "listing" else "directory"
     if kind == "listing" or not stat.S_ISREG(st.st_mode):
         return f"type:{stat.S_IFMT(st.st_mode):o}"  # a FIFO, socket or device is never opened
     if st.st_size > MAX_FILE_BYTES:

@@ -118,16 +118,39 @@ def test_an_edited_source_is_checked_again_and_fails(course, file, old, new):
     assert "counterexample" in square["evidence"]
 
 
+_CUBE_CORRECTED = '''
+@claim(
+    "unit.ex1.b.cube_corrected",
+    exercise=1, part="b",
+    statement="(x + 1)^3 = x^3 + 3x^2 + 3x + 1 for every real x.",
+    asserts="(x + 1)^3 = x^3 + 3x^2 + 3x + 1",
+    formal="for every real x: (x + 1)^3 = x^3 + 3x^2 + 3x + 1",
+    requires=Verdict.PROVED,
+    replay=lambda w: Replay((Fraction(w["x"]) + 1) ** 3 == Fraction(w["x"]) ** 3 + 3 * Fraction(w["x"]) ** 2 + 3 * Fraction(w["x"]) + 1, {}),
+)
+def cube_corrected():
+    x = z3.Real("x")
+    return validity(prove((x + 1) ** 3 == x * x * x + 3 * x * x + 3 * x + 1, [x]))
+
+
+CLAIMS = (square, cube, cube_corrected)
+'''
+
+
 def test_failures_are_never_stored(course):
+    # the erratum is corrected by a claim of its own here: a failing square must not make its correction false
+    unit = course / "claims" / "unit.py"
+    unit.write_text(PACK.replace('corrected_by="unit.ex1.a.square"', 'corrected_by="unit.ex1.b.cube_corrected"')
+                    .replace("CLAIMS = (square, cube)\n", _CUBE_CORRECTED))
     path = course / "claims" / "_coefficients.py"
     path.write_text("MIDDLE = 5\n")
     for run_number in range(2):
         code, report, _ = check(course)
-        square, cube = report["results"]
+        square, cube, _ = report["results"]
         assert code == 1 and square["status"] == "fail" and square["cached"] is None
         assert cube["status"] == "erratum" and (cube["cached"] is None) == (run_number == 0)
     stored = sorted(p.name for p in (course / "cache").glob("*/*.json"))
-    assert stored == ["unit.ex1.b.cube.json"]
+    assert stored == ["unit.ex1.b.cube.json", "unit.ex1.b.cube_corrected.json"]
 
 
 def test_no_cache_neither_reads_nor_writes(course):

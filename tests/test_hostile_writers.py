@@ -118,7 +118,15 @@ def check_html(text):
     assert "β 한국어" in text and "\\u03b2" not in text and "\\uc5b4" not in text
 
 
-CHECKS = {"text": check_text, "json": check_json, "markdown": check_markdown, "junit": check_junit, "html": check_html}
+def check_annotated(text):
+    # without material the page lists no passages; nothing from the results may become markup
+    tags = _tags(text)
+    assert set(tags) <= HTML_TAGS | MATHML_TAGS, set(tags) - HTML_TAGS - MATHML_TAGS
+    assert "<script" not in text.lower() and "alert(1)</script>" not in text
+
+
+CHECKS = {"text": check_text, "json": check_json, "markdown": check_markdown, "junit": check_junit, "html": check_html,
+          "annotated": check_annotated}
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -108,7 +108,7 @@ def test_printed_output_never_replaces_the_checks_own_evidence(faults):
         return Outcome(Verdict.PROVED, "exact arithmetic", {"output": "the network's output"})
 
     result = run([Task(dataclasses.replace(faults["ex99.raises"], check=prints_and_reports_an_output))]).results[0]
-    assert result.evidence == {"output": "the network's output", "printed output": "printed\n"}
+    assert result.evidence == {"output": "the network's output", "printed output": "printed\n", "verdict_asserted": True}
 
 
 @pytest.mark.parametrize("timeout", [float("inf"), 1e308])
