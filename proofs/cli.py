@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from proofs import __version__, links, trust
+from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", parents=[common], help="a claim's statement, formal form, assumptions and full evidence")
     show.add_argument("id", metavar="ID")
     show.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    show.add_argument("--material", type=Path, metavar="DIR", help="locate each cited snippet in the material under DIR")
     return parser
 
 
@@ -154,6 +156,8 @@ def _validate(args) -> None:
         problem = prepare_directory(args.dir)
         if problem:
             raise UsageError(f"--dir {args.dir}: {problem}")
+    elif args.command == "show" and args.material is not None and not args.material.is_dir():
+        raise UsageError(f"--material {args.material}: not a directory")
     elif args.command == "audit" and args.baseline is not None:
         args.baseline = trust.read_baseline(args.baseline)
 
@@ -271,7 +275,11 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     if c.erratum:
         lines.append(f"erratum: {c.erratum.reason} (corrected by {c.erratum.corrected_by})")
     lines += [f"perturbation {p.name}: {p.note} {dict(p.params)}" for p in c.perturbations]
-    lines += [f"cites {a.file}: {a.snippet}" for a in c.anchors]
+    located = verify(c.anchors, args.material) if args.material is not None else [{} for _ in c.anchors]
+    for a, where in zip(c.anchors, located):
+        place = (f"{a.file}:{where['line']}" + (f" (cell {where['cell']})" if "cell" in where else "")
+                 if where.get("found") else a.file)
+        lines.append(f"cites {place}: {a.snippet}" + (f"  [{where['problem']}]" if where.get("problem") else ""))
     trusted, lemmas = links.closure(c, {x.id: x for x in catalogue.claims})
     lines += [f"trusts claim {i}" for i in trusted] + [f"trusts lemma {lm.name}: {lm.statement}" for lm in lemmas]
     out.write("".join(plain(line) + "\n" for line in lines))
