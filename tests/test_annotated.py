@@ -1,5 +1,6 @@
 """The annotated material page: hostile text escaped, no external fetch, errata marked, renders offline."""
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -114,7 +115,14 @@ def test_the_annotated_seed_page_renders_offline(seed_page):
         page.goto(path.as_uri())
         marked = page.evaluate("document.querySelectorAll('.passage[data-status=erratum]').length")
         sizes = page.evaluate("[...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)")
+        page.set_viewport_size({"width": 1200, "height": 1600})
+        page.evaluate("document.querySelector('.passage[data-status=erratum]').scrollIntoView()")
+        shot = page.screenshot(type="png")
         browser.close()
+    # what a person sees: the erratum's orange border and the pass green, as pixels of the rendered page
+    image = pytest.importorskip("PIL.Image").open(io.BytesIO(shot)).convert("RGB")
+    colours = {image.getpixel((x, y)) for x in range(0, image.width, 2) for y in range(0, image.height, 2)}
+    assert (0xED, 0x6C, 0x02) in colours and (0x2E, 0x7D, 0x32) in colours
     assert errors == []
     assert [u for u in requests if not u.startswith("file:")] == []
     assert marked > 0 and all(s > 0 for s in sizes)
