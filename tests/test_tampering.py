@@ -16,6 +16,7 @@ The witnesses are the ones `check` reports: each result comes from the runner, w
 process, as the command line does.
 """
 
+import fcntl
 import json
 import textwrap
 from fractions import Fraction
@@ -23,6 +24,7 @@ from fractions import Fraction
 import pytest
 
 from proofs.evaluate import jsonable
+from proofs.model import Result
 from proofs.registry import load
 from proofs.runner import Task, default_jobs, run
 from proofs.verdicts import Verdict
@@ -40,8 +42,21 @@ def _results(catalogue, cases):
 
 
 @pytest.fixture(scope="module")
-def results():
-    return _results(CATALOGUE, CASES)
+def results(request, tmp_path_factory):
+    """The results of every case, computed once per test session: under pytest-xdist the first worker computes them
+    and the others read them (running the whole catalogue and its perturbations twice took a minute)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        return _results(CATALOGUE, CASES)
+    shared = tmp_path_factory.getbasetemp().parent / f"tampering-{workerinput['testrunuid']}.json"
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if shared.exists():
+            stored = json.loads(shared.read_text())
+            return {(claim_id, name): Result.from_json(r) for claim_id, name, r in stored}
+        computed = _results(CATALOGUE, CASES)
+        shared.write_text(json.dumps([[c, n, r.to_json()] for (c, n), r in computed.items()]))
+        return computed
 
 
 def _leaves(obj, path=()):
