@@ -102,3 +102,14 @@ def test_an_edited_notebook_cell_names_the_cell(course):
     assert proc.returncode == 1
     reason = results["course.ex1.d.notebook"]["reason"]
     assert reason.startswith("not found: ") and "not found in week4.ipynb; closest (cell 3, line 3)" in reason
+
+
+def test_every_report_format_names_where_each_cited_snippet_is(course):
+    out = course / "reports"
+    proc = run_cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
+                   "--no-cache", "--report-dir", str(out), "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    place = "cites week4.ipynb:3 (cell 3): (x + 3)^2 = x^2 + 6x + 9"
+    assert place in proc.stdout and place in (out / "junit.xml").read_text()
+    assert '"line": 3' in (out / "report.json").read_text().replace('"line":3', '"line": 3')
+    assert "week4.ipynb" in (out / "report.html").read_text() and "week4.ipynb" in (out / "sheet.html").read_text()

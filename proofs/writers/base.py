@@ -189,6 +189,22 @@ class Writer:
         return {"total": len(self.results), **counts, "load_errors": len(self.context.load_errors),
                 "cached": sum(r.cached is not None for r in self.results), "seconds": round(seconds, 3)}
 
+    def citations(self, r: Result) -> list[str]:
+        """Where each snippet the claim cites was found in the material (file, line, cell), or why it was not, where
+        the run had material (`check --material`)."""
+        records = r.evidence.get("material")
+        lines = []
+        for record in records if isinstance(records, list) else ():
+            if not isinstance(record, Mapping):
+                continue
+            place = f"{record.get('file')}"
+            if record.get("found") and isinstance(record.get("line"), int):
+                place += f":{record['line']}" + (f" (cell {record['cell']})" if isinstance(record.get("cell"), int) else "")
+                lines.append(f"cites {place}: {record.get('snippet')}")
+            else:
+                lines.append(f"cites {place}: {record.get('snippet')} [{record.get('problem')}]")
+        return lines
+
     def refutation(self, r: Result) -> list[str]:
         """The counterexample with every value and what each side evaluated to on replay, where the result has them."""
         lines = []

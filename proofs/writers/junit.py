@@ -35,7 +35,8 @@ class JunitWriter(Writer):
             element = ET.SubElement(case, tag, message=_clean(f"{r.verdict.value}: {r.reason}"), type=r.verdict.value)
             element.text = body
         cached = f"\n(reused from the cache: computed {r.cached.get('computed')})" if r.cached else ""
-        ET.SubElement(case, "system-out").text = _clean(r.statement + cached)
+        cites = "".join(f"\n{line}" for line in self.citations(r))
+        ET.SubElement(case, "system-out").text = _clean(r.statement + cites + cached)
         ET.tostring(case, encoding="unicode")  # a case that cannot be serialised fails here, under the guard, alone
         return case
 

@@ -60,7 +60,8 @@ class MarkdownWriter(Writer):
         if r.status is Status.FAIL:
             lines += [f"*{cell(r.verdict.value)}:* {cell(r.reason)}", ""]
         refutation = self.refutation(r)
-        lines += [fenced("\n".join(block(line, _CONTINUED) for line in [*refutation, f"rerun: {self.context.rerun_command(r)}"])), ""]
+        shown = [*refutation, *self.citations(r), f"rerun: {self.context.rerun_command(r)}"]
+        lines += [fenced("\n".join(block(line, _CONTINUED) for line in shown)), ""]
         if r.status is Status.FAIL and not refutation:
             lines += [fenced(json.dumps(as_text(r.evidence), indent=2, ensure_ascii=False), "json"), ""]
         return lines

@@ -51,11 +51,12 @@ class TextWriter(Writer):
             yield f"erratum: {r.erratum}"
         ev = r.evidence
         yield from self.refutation(r)
+        yield from self.citations(r)
         if self.verbosity > 0:
             if "witness" in ev:
                 yield f"witness: {format_values(ev['witness'])}"
             for key, value in ev.items():
-                if key not in ("counterexample", "witness", "replay"):
+                if key not in ("counterexample", "witness", "replay", "material"):
                     yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(as_text(value), ensure_ascii=False)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
