@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__, links, trust
+from proofs import __version__, links, shard, trust
 from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
 from proofs.report import (JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
                            tool_versions, use_colour, write_atomically)
+from proofs.jsonsafe import jsonable
 from proofs.writers.escape import visible
 from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
@@ -39,14 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--claims", action="append", default=[], type=Path, metavar="PATH",
                         help="also load the claim modules in this directory (repeatable)")
 
-    check = sub.add_parser("check", parents=[common], help="check claims and report verdicts")
+    reports = _Parser(add_help=False)  # what check and merge write, and how
+    reports.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
+                         help="report format, repeatable: text (default), json, markdown, junit, html, annotated")
+    reports.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
+                         help="write the k-th --format's report here, whole or not at all (repeatable)")
+    reports.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
+    reports.add_argument("--strict", action="store_true", help="acknowledged errata fail too")
+    reports.add_argument("--material", type=Path, metavar="DIR",
+                         help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
+    reports.add_argument("--exclusions", type=Path, action="append", default=[], metavar="FILE",
+                         help="coverage exclusions (TOML) for the annotated sheet's uncovered units (see `coverage`)")
+    reports.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
+    reports.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
+
+    check = sub.add_parser("check", parents=[common, reports], help="check claims and report verdicts")
     check.add_argument("selectors", nargs="+", metavar="SELECTOR", help="`all`, a claim id, a prefix such as ex2, or a glob")
-    check.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
-                       help="report format, repeatable: text (default), json, markdown, junit, html, annotated")
-    check.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
-                       help="write the k-th --format's report here, whole or not at all (repeatable)")
-    check.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
-    check.add_argument("--strict", action="store_true", help="acknowledged errata fail too")
     check.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
     check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N", help="claims checked at once (default: cores)")
@@ -54,16 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"per-claim address-space limit (default {DEFAULT_MEMORY_MB})")
     check.add_argument("--cross-check", action="store_true",
                        help="solve every z3 query again with cvc5 (pip install -e '.[crosscheck]'); any disagreement is an error")
-    check.add_argument("--material", type=Path, metavar="DIR",
-                       help="fail as stale every claim whose cited snippets are no longer in the material under DIR")
-    check.add_argument("--exclusions", type=Path, action="append", default=[], metavar="FILE",
-                       help="coverage exclusions (TOML) for the annotated sheet's uncovered units (see `coverage`)")
     check.add_argument("--no-cache", action="store_true",
                        help="check every claim again instead of reusing results stored for identical inputs")
     check.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                        help=f"where results are stored (default ${ENV_DIR} or {DEFAULT_DIR})")
-    check.add_argument("-q", "--quiet", action="count", default=0, help="only failures, errata and the summary")
-    check.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
+    check.add_argument("--shard", type=shard.parse, default=None, metavar="K/N",
+                       help="check only the K-th of N balanced parts of the selection (a claim stays with the claims it "
+                            "trusts and an erratum with its correction); `merge` combines the parts' JSON reports")
+    check.add_argument("--durations", type=Path, default=None, metavar="REPORT",
+                       help="balance --shard by the seconds each claim took in this JSON report of an earlier run "
+                            "(by the number of claims without it)")
+
+    merge = sub.add_parser("merge", parents=[common, reports],
+                           help="combine the JSON reports of every `check --shard K/N` of one run into its reports")
+    merge.add_argument("shard_reports", nargs="+", type=Path, metavar="REPORT", help="the JSON report of each shard")
 
     sub.add_parser("list", parents=[common], help="list the claims")
 
@@ -140,18 +153,29 @@ def _validate(args) -> None:
     """Check every option that names a file or directory, before any pack is loaded or check runs (exit 4 if wrong).
 
     Numbers are checked by argparse (proofs.report's limits); what is read here is kept on args."""
-    if args.command == "check":
+    if args.command in ("check", "merge"):
         args.destinations = _destinations(args)
         if args.material is not None and not args.material.is_dir():
             raise UsageError(f"--material {args.material}: not a directory")
-        if not args.no_cache and not args.cross_check:
-            directory = args.cache_dir or default_directory()
-            if directory.exists() and not directory.is_dir():
-                raise UsageError(f"--cache-dir {directory}: not a directory")
         summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
         problem = output_problem(Path(summary_md)) if summary_md else None
         if problem:
             raise UsageError(f"GITHUB_STEP_SUMMARY={summary_md}: {problem}")
+    if args.command == "check":
+        if not args.no_cache and not args.cross_check:
+            directory = args.cache_dir or default_directory()
+            if directory.exists() and not directory.is_dir():
+                raise UsageError(f"--cache-dir {directory}: not a directory")
+        args.costs = None
+        if args.durations is not None:
+            if args.shard is None:
+                raise UsageError("--durations balances the parts of --shard K/N: give --shard too, or leave --durations out")
+            from proofs import merge
+
+            try:
+                args.costs = shard.durations(merge.read_report(args.durations, "--durations"), f"--durations {args.durations}")
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
     elif args.command == "export-smt":
         problem = prepare_directory(args.dir)
         if problem:
@@ -162,39 +186,46 @@ def _validate(args) -> None:
         args.baseline = trust.read_baseline(args.baseline)
 
 
+def _report_options(args) -> dict:
+    """The options check and merge share that can change a status or a report: merge must be given them as the
+    shards were (the packs loaded, the material and exclusions the annotated sheet reads, the status rule)."""
+    return {"strict": args.strict, "claims": [str(p) for p in args.claims],
+            "material": None if args.material is None else str(args.material), "exclusions": [str(p) for p in args.exclusions]}
+
+
+def _recorded_options(args) -> dict:
+    """The options of a check that can change a verdict, a status or a report, as a shard's report records them."""
+    return {**_report_options(args), "timeout": args.timeout, "memory_mb": args.memory_mb, "cross_check": args.cross_check}
+
+
+def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
+    return ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
+                         tool=tool, load_errors=catalogue.errors,
+                         material=str(args.material) if args.material is not None else None,
+                         exclusions=tuple(args.exclusions))
+
+
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
-    claims = links.with_trusted(select(catalogue, args.selectors), catalogue.claims)  # what they rest on is checked too
-    if not claims and not catalogue.errors:  # with load errors, the reports still say what failed to load
+    selected = links.with_trusted(select(catalogue, args.selectors), catalogue.claims)  # what they rest on is checked too
+    if not selected and not catalogue.errors:  # with load errors, the reports still say what failed to load
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return ExitCode.NO_CLAIMS
+    claims, record = selected, None
+    if args.shard is not None:  # a part of the selection, closed under links (proofs.shard.units), in run order
+        parts = shard.plan(selected, args.shard.count, args.costs)
+        mine = set(parts[args.shard.index - 1])
+        claims = [c for c in selected if c.id in mine]
+        record = shard.record(args.shard, parts, [c.id for c in claims], selectors=args.selectors,
+                              selected=[c.id for c in selected], options=_recorded_options(args),
+                              packs=shard.contents_digest(catalogue.roots), costs=args.costs)
     jobs = args.jobs or default_jobs()
     cache = None
     if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options, loading=catalogue.reads),
                             strict=args.strict)
-    context = ReportContext(claims={c.id: c for c in catalogue.claims}, rerun=rerun_prefix(args.claims, args.material),
-                            tool=tool_versions(), load_errors=catalogue.errors,
-                            material=str(args.material) if args.material is not None else None,
-                            exclusions=tuple(args.exclusions))
-    verbosity = args.verbose - args.quiet
-    writers = []
-    for fmt, path in args.destinations:
-        colour = path is None and use_colour(out)
-        writers.append((fmt, writer_for(fmt, context, verbosity=verbosity, colour=colour), path, []))
-    summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_md:
-        writers.append(("markdown", writer_for("markdown", context), Path(summary_md), None))
-
-    def emit(result) -> None:
-        for _, writer, path, chunks in writers:
-            text = writer.add(result)
-            if path is None:
-                out.write(text)
-                out.flush()
-            elif chunks is not None:
-                chunks.append(text)
-
+    context = _context(args, catalogue, tool_versions())
+    writers = _writers(args, context, out, shard=record)
     if args.cross_check:
         from proofs.solvers.cvc5_solver import available
 
@@ -206,7 +237,7 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         jobs=jobs,
         strict=args.strict,
         memory_mb=args.memory_mb,
-        on_result=emit,
+        on_result=lambda result: _emit(writers, result, out),
         cross_check=args.cross_check,
         material=str(args.material) if args.material is not None else None,
         cache=cache,
@@ -214,9 +245,38 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     )
     missing = [] if outcome.interrupted else sorted({c.id for c in claims} - {r.id for r in outcome.results})
     problems = [f"error: no result for claim {claim_id}" for claim_id in missing]  # never a pass by omission
+    return _finish(writers, context, outcome.results, outcome.seconds, outcome.interrupted, problems, out, err)
+
+
+def _writers(args, context: ReportContext, out: TextIO, **options) -> list:
+    """(format, writer, path or None for standard output, chunks to write or None to append) for every report."""
+    verbosity = args.verbose - args.quiet
+    writers = []
+    for fmt, path in args.destinations:
+        colour = path is None and use_colour(out)
+        writers.append((fmt, writer_for(fmt, context, verbosity=verbosity, colour=colour, **options), path, []))
+    summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_md:
+        writers.append(("markdown", writer_for("markdown", context), Path(summary_md), None))
+    return writers
+
+
+def _emit(writers: list, result, out: TextIO) -> None:
+    for _, writer, path, chunks in writers:
+        text = writer.add(result)
+        if path is None:
+            out.write(text)
+            out.flush()
+        elif chunks is not None:
+            chunks.append(text)
+
+
+def _finish(writers: list, context: ReportContext, results: Sequence, seconds: float, interrupted: bool,
+            problems: list[str], out: TextIO, err: TextIO) -> int:
+    """Write every report whole and the closing summary line; the exit code for these results (pytest's rules)."""
     with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
         for fmt, writer, path, chunks in writers:
-            tail = writer.finish(outcome.seconds, outcome.interrupted)
+            tail = writer.finish(seconds, interrupted)
             if path is None:
                 out.write(tail)
                 continue
@@ -232,24 +292,74 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         if lost:  # a report that could not show a claim is not a report of every claim
             problems.append(f"error: the reports could not render {len(lost)} claim(s): {', '.join(lost[:10])}")
         if not any(path is None for _, _, path, _ in writers):
-            out.write(_summary_line(context, outcome, out))
+            out.write(_summary_line(context, results, seconds, interrupted, out))
         out.flush()
         for line in problems:
             err.write(plain(line) + "\n")
     if problems:
         return ExitCode.INTERNAL_ERROR
-    if outcome.interrupted or held:
+    if interrupted or held:
         return ExitCode.INTERRUPTED
-    if catalogue.errors or any(r.status is Status.FAIL for r in outcome.results):
+    if context.load_errors or any(r.status is Status.FAIL for r in results):
         return ExitCode.FAILURES
     return ExitCode.OK
 
 
-def _summary_line(context, outcome, out) -> str:
+def _summary_line(context, results, seconds, interrupted, out) -> str:
     text = writer_for("text", context, colour=use_colour(out))
-    for r in outcome.results:
+    for r in results:
         text.add(r)
-    return text.finish(outcome.seconds, outcome.interrupted)
+    return text.finish(seconds, interrupted)
+
+
+# What `merge` must be given as the shards were: the option, and how to name its value in a message.
+_MERGE_OPTIONS = (("strict", "--strict"), ("claims", "--claims"), ("material", "--material"), ("exclusions", "--exclusions"))
+
+
+def _merge(args, out: TextIO, err: TextIO) -> int:
+    """Read every shard's report, check they are the complete, consistent shards of one run of these packs, and
+    write the run's reports from them. Nothing is written unless every check passes."""
+    from proofs import merge
+
+    reports = [merge.read_shard(path) for path in args.shard_reports]
+    common = merge.agree(reports)
+    given = _report_options(args)
+    for key, option in _MERGE_OPTIONS:
+        if common["options"].get(key) != given[key]:
+            raise UsageError(f"the shards were checked with {_described(option, common['options'].get(key))}, merge is given "
+                             f"{_described(option, given[key])}: merge takes the options the shards were checked with")
+    catalogue = load(args.claims)
+    if [jsonable(e.to_json()) for e in catalogue.errors] != common["load_errors"]:
+        raise UsageError("the packs load here with other load errors than they did in the shards: merge in the checkout "
+                         "the shards checked")
+    tool = tool_versions()
+    if tool != common["tool"]:
+        raise UsageError(f"the shards were checked by {_versions(common['tool'])}, this is {_versions(tool)}: merge with "
+                         "the versions that checked them")
+    if shard.contents_digest(catalogue.roots) != common["packs"]:
+        raise UsageError("the claim packs or the engine here differ from those the shards checked: merge in the checkout "
+                         "the shards checked")
+    selected = links.with_trusted(select(catalogue, common["selection"]["selectors"]), catalogue.claims)
+    results = merge.combine(reports, selected, strict=args.strict, catalogue=catalogue.claims)
+    context = _context(args, catalogue, dict(common["tool"]))
+    writers = _writers(args, context, out)
+    for result in results:
+        _emit(writers, result, out)
+    seconds = sum(r.seconds for r in reports)  # the checking time of every shard, as if they had run one after another
+    return _finish(writers, context, results, seconds, any(r.interrupted for r in reports), [], out, err)
+
+
+def _described(option: str, value) -> str:
+    if value is True:
+        return option
+    if not value:
+        return f"no {option}"
+    values = value if isinstance(value, list) else [value]
+    return " ".join(f"{option} {shlex.quote(str(v))}" for v in values)
+
+
+def _versions(tool: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(tool.items()))
 
 
 def _list(catalogue: Catalogue, out: TextIO) -> int:
@@ -354,10 +464,13 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("proofs: a command is required: check, list, show, new, export-smt, mutants or audit (see --help)")
+            raise UsageError("proofs: a command is required: check, merge, list, show, new, export-smt, mutants, audit or "
+                             "coverage (see --help)")
         if args.command == "new":
             return _new(args, out)
         _validate(args)  # options and output targets are usage errors before anything is loaded or run
+        if args.command == "merge":  # the reports are read, and found consistent, before the packs are loaded
+            return int(_merge(args, out, err))
         catalogue = load(args.claims)
         if args.command != "check":  # check puts them in its reports
             for problem in catalogue.errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, Mapping, Optional
 
 from proofs.jsonsafe import jsonable
 from proofs.model import Result
@@ -22,6 +23,11 @@ class JsonWriter(Writer):
     format = "json"
     filename = "report.json"
 
+    def __init__(self, context, *, shard: Optional[Mapping[str, Any]] = None, **options: Any) -> None:
+        super().__init__(context, **options)
+        # the "shard" member of a `check --shard K/N` report (proofs.shard.record), which `merge` reads; None otherwise
+        self.shard = shard
+
     def entry(self, r: Result) -> dict:
         document = r.to_json()
         _dumps(document)  # a result that cannot be written fails here, under the writer's guard, alone
@@ -36,4 +42,6 @@ class JsonWriter(Writer):
             "load_errors": [jsonable(e.to_json()) for e in self.context.load_errors],
             "results": entries,
         }
+        if self.shard is not None:  # built by the checker from ids, numbers and digests: written as it is, never cut
+            document["shard"] = dict(self.shard)
         return _dumps(document, indent=2) + "\n"

@@ -1,0 +1,300 @@
+"""merge: the shards of one run, merged, are the unsharded run's reports in every format; anything else is refused."""
+
+import io
+import json
+import os
+import re
+
+import pytest
+
+from conftest import GOLDEN, ROOT, run_cli
+from proofs.cli import main
+from proofs.writers import FORMATS
+
+PACKS = ("--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false"), "--claims", str(GOLDEN / "hostile"),
+         "--material", str(ROOT / "tests" / "material" / "course"))
+SELECTORS = ("ex90", "ex91", "ex97")
+
+
+def _normalised(name: str, text: str):
+    """A report with its timings taken out: per-claim and total seconds, reuse from the cache."""
+    if name.endswith(".json"):
+        document = json.loads(text)
+        document["summary"].pop("seconds")
+        document["summary"].pop("cached")
+        for r in document["results"]:
+            r.pop("seconds")
+            r.pop("cached")
+        return document
+    text = re.sub(r'time="[0-9.]+"', 'time="T"', text)
+    return re.sub(r"\s*\b[0-9]+\.[0-9]+ ?s\b", " T", text)
+
+
+def _shards(directory, count, args, *extra):
+    paths = []
+    for k in range(1, count + 1):
+        path = directory / f"shard{k}.json"
+        proc = run_cli("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
+                       *extra)
+        assert proc.returncode in (0, 1), proc.stderr
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    """The golden packs checked whole (every format) and in 3 shards (JSON)."""
+    base = tmp_path_factory.mktemp("golden")
+    args = (*PACKS, *SELECTORS)
+    whole = run_cli("check", *args, "--no-cache", "-q", "--report-dir", str(base / "whole"))
+    return {"base": base, "args": args, "code": whole.returncode, "shards": _shards(base, 3, args)}
+
+
+def _same_reports(whole, merged):
+    names = sorted(cls.filename for cls in FORMATS.values())
+    assert sorted(p.name for p in merged.iterdir()) == names
+    for name in names:
+        expected = _normalised(name, (whole / name).read_text(encoding="utf-8"))
+        assert _normalised(name, (merged / name).read_text(encoding="utf-8")) == expected, name
+
+
+def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
+    merged = golden["base"] / "merged"
+    proc = run_cli("merge", *[str(p) for p in golden["shards"]], *PACKS, "-q", "--report-dir", str(merged))
+    assert golden["code"] == 1 and proc.returncode == 1, proc.stderr  # the golden packs hold false and faulty claims
+    _same_reports(golden["base"] / "whole", merged)
+    assert len(json.loads((merged / "report.json").read_text())["results"]) == 5
+    assert "shard" not in json.loads((merged / "report.json").read_text())
+
+
+def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path):
+    whole = tmp_path / "whole"
+    assert run_cli("check", "all", "--no-cache", "-q", "--report-dir", str(whole)).returncode == 0
+    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"))
+    merged = tmp_path / "merged"
+    proc = run_cli("merge", *[str(p) for p in shards], "--report-dir", str(merged), "-q")
+    assert proc.returncode == 0, proc.stderr
+    _same_reports(whole, merged)
+    # a text report on standard output, as check writes it
+    text = run_cli("merge", *[str(p) for p in reversed(shards)], "-q")
+    assert text.returncode == 0 and _normalised("t", text.stdout) == _normalised("t", (whole / "report.txt").read_text())
+
+
+def test_merged_holds_pass_and_interrupted_shards_exit_2(tmp_path):
+    args = ("--claims", str(GOLDEN / "holds"), "ex90")
+    shards = _shards(tmp_path, 2, args)
+    assert run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds")).returncode == 0
+    report = json.loads(shards[1].read_text())
+    report["interrupted"] = True
+    report["results"] = []
+    report["summary"].update({"total": 0, "pass": 0})
+    shards[1].write_text(json.dumps(report))
+    out = tmp_path / "merged.json"
+    proc = run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds"), "--format", "json", "--output", str(out))
+    assert proc.returncode == 2, proc.stderr
+    merged = json.loads(out.read_text())
+    assert merged["interrupted"] is True and len(merged["results"]) == 1
+
+
+def _merge_in_process(paths, *extra, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    target, directory = tmp_path / "out" / "merged.json", tmp_path / "dir"
+    code = main(["merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(target), "--report-dir", str(directory),
+                 *extra], out, err)
+    assert not target.exists() and not any(directory.iterdir()), "merge wrote a report from reports it refused"
+    assert "Traceback" not in err.getvalue()
+    return code, err.getvalue()
+
+
+def _forged(golden, tmp_path, edit, index=1, name="forged.json"):
+    """The golden shards with shard `index` (from 0) replaced by a copy that `edit` changed (its summary recounted)."""
+    report = json.loads(golden["shards"][index].read_text())
+    edit(report)
+    if isinstance(report.get("results"), list) and isinstance(report.get("summary"), dict):
+        statuses = [r.get("status") for r in report["results"] if isinstance(r, dict)]
+        report["summary"].update({"total": len(report["results"]), **{s: statuses.count(s) for s in ("pass", "erratum", "fail")}})
+        if isinstance(report.get("load_errors"), list):
+            report["summary"]["load_errors"] = len(report["load_errors"])
+    path = tmp_path / name
+    path.write_text(json.dumps(report))
+    paths = list(golden["shards"])
+    paths[index] = path
+    return paths
+
+
+def _first_result(report):
+    return next(r for r in report["results"])
+
+
+def _set(path, value):
+    def edit(report):
+        target = report
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value(target[path[-1]]) if callable(value) else value
+    return edit
+
+
+def _busiest(golden):
+    return max(range(3), key=lambda k: len(json.loads(golden["shards"][k].read_text())["results"]))
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (_set(("tool", "z3"), "0.0.0"), "their tool versions differ (z3"),
+    (_set(("shard", "packs"), "0" * 64), "their pack contents (claim files or engine) differ"),
+    (_set(("shard", "options", "timeout"), 30), "their options differ (timeout: "),
+    (_set(("shard", "count"), 4), "their shard counts differ"),
+    (_set(("shard", "plan"), "0" * 64), "their plans differ"),
+    (_set(("shard", "durations"), "0" * 64), "--durations files differ"),
+    (_set(("shard", "selection", "selectors"), ["all"]), "their selections of claims differ"),
+    (_set(("load_errors",), [{"pack": "p", "file": "f", "line": 1, "message": "m"}]), "pack load errors differ"),
+    (_set(("shard", "index"), lambda k: 1 if k != 1 else 2), "/3 is given twice"),
+    (_set(("shard", "index"), lambda k: 3 if k != 3 else 2), "/3 is given twice"),
+    (_set(("schema",), "proofs-report/2"), "schema 'proofs-report/2'"),
+    (_set(("shard", "index"), 0), "not K/N"),
+    (_set(("shard", "index"), True), "not K/N"),
+    (_set(("shard", "count"), 10**9), "not K/N"),
+    (_set(("shard", "claims"), lambda c: c + c[:1]), "not a list of distinct ids"),
+    (_set(("shard", "claims"), lambda c: c + ["ex90.z.extra"]), "no result for 1 claim(s)"),
+    (_set(("shard", "extra"), 1), "unexpected or missing members"),
+    (lambda r: r.pop("shard"), "not the report of a shard"),
+    (lambda r: r.pop("summary"), "unexpected or missing members"),
+    (_set(("extra",), 1), "unexpected or missing members"),
+    (_set(("interrupted",), "no"), "interrupted is not true or false"),
+    (_set(("tool",), {"proofs": 1}), "tool versions are not names"),
+    (_set(("results",), lambda rs: rs + rs[:1]), "has two results"),
+    (_set(("results",), lambda rs: rs[1:]), "no result for 1 claim(s)"),
+    (lambda r: _first_result(r).update(exercise="90"), "exercise malformed"),
+    (lambda r: _first_result(r).update(verdict="great"), "verdict malformed"),
+    (lambda r: _first_result(r).update(status="ok"), "status malformed"),
+    (lambda r: _first_result(r).update(seconds=-1), "seconds malformed"),
+    (lambda r: _first_result(r).update(seconds=True), "seconds malformed"),
+    (lambda r: _first_result(r).update(assumptions=[1]), "assumptions malformed"),
+    (lambda r: _first_result(r).update(evidence=[]), "evidence malformed"),
+    (lambda r: _first_result(r).update(cached=[]), "cached malformed"),
+    (lambda r: _first_result(r).update(reads={}), "unexpected or missing members"),
+    (lambda r: _first_result(r).update(id="ex90.z.other"), "not one of the claims of shard"),
+    (lambda r: r["results"].append("result"), "unexpected or missing members"),
+])
+def test_inconsistent_or_malformed_shards_are_refused_and_nothing_is_written(golden, tmp_path, edit, problem):
+    index = _busiest(golden)
+    paths = _forged(golden, tmp_path, edit, index)
+    code, err = _merge_in_process(paths, tmp_path=tmp_path)
+    assert code == 4 and problem in err, err
+
+
+def test_a_summary_that_does_not_count_the_results_is_refused(golden, tmp_path):
+    report = json.loads(golden["shards"][_busiest(golden)].read_text())
+    report["summary"]["fail"] += 1
+    path = tmp_path / "miscounted.json"
+    path.write_text(json.dumps(report))
+    code, err = _merge_in_process([path, *[p for p in golden["shards"] if p != golden["shards"][_busiest(golden)]]],
+                                  tmp_path=tmp_path)
+    assert code == 4 and "does not count its results" in err
+
+
+def test_missing_repeated_and_swapped_shards_are_refused(golden, tmp_path):
+    s1, s2, s3 = golden["shards"]
+    code, err = _merge_in_process([s1, s3], tmp_path=tmp_path)
+    assert code == 4 and "shard 2/3 missing" in err
+    code, err = _merge_in_process([s1, s2, s3, s2], tmp_path=tmp_path)
+    assert code == 4 and "shard 2/3 is given twice" in err
+    # two shards that exchanged their K: each report's claims are still those of its own place in the plan
+    a, b = (json.loads(p.read_text()) for p in (s1, s2))
+    a["shard"]["index"], b["shard"]["index"] = 2, 1
+    (tmp_path / "a.json").write_text(json.dumps(a))
+    (tmp_path / "b.json").write_text(json.dumps(b))
+    code, err = _merge_in_process([tmp_path / "a.json", tmp_path / "b.json", s3], tmp_path=tmp_path)
+    assert code == 4 and "do not make up the plan" in err
+
+
+def test_overlapping_shards_are_refused(golden, tmp_path):
+    donor = json.loads(golden["shards"][0].read_text())
+    taken = donor["results"][0]
+
+    def edit(report):
+        report["shard"]["claims"].append(taken["id"])
+        report["results"].append(taken)
+
+    index = 1 if donor["results"] else 0
+    code, err = _merge_in_process(_forged(golden, tmp_path, edit, index), tmp_path=tmp_path)
+    assert code == 4 and "the shards overlap" in err and taken["id"] in err
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"{", "not valid JSON"),
+    (b"[]", "not an object"),
+    (b'{"schema": NaN}', "NaN is not a JSON number"),
+    (b'{"schema": 1, "schema": 2}', "repeated"),
+    (b"[" * 65 + b"]" * 65, "nested more than 64"),
+    (b'"\xff"', "not valid JSON"),
+    (b'{"n": 1' + b"0" * 5000 + b"}", "not valid JSON"),
+])
+def test_hostile_files_are_refused(golden, tmp_path, content, problem):
+    path = tmp_path / "hostile.json"
+    path.write_bytes(content)
+    code, err = _merge_in_process([golden["shards"][0], path, *golden["shards"][2:]], tmp_path=tmp_path)
+    assert code == 4 and problem in err and str(path) in err, err
+
+
+def test_oversized_and_special_files_are_refused_without_reading_them(golden, tmp_path):
+    big = tmp_path / "big.json"
+    with open(big, "wb") as fh:
+        fh.truncate(65 * 2**20)  # sparse: nothing is written to disk
+    code, err = _merge_in_process([big], tmp_path=tmp_path)
+    assert code == 4 and "larger than 64 MiB" in err
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    code, err = _merge_in_process([fifo], tmp_path=tmp_path)
+    assert code == 4 and "not a regular file" in err
+    code, err = _merge_in_process([tmp_path], tmp_path=tmp_path)
+    assert code == 4 and "not a regular file" in err
+    code, err = _merge_in_process([tmp_path / "absent.json"], tmp_path=tmp_path)
+    assert code == 4 and "cannot be read" in err
+
+
+def test_merge_is_given_the_options_the_shards_had(golden, tmp_path):
+    code, err = _merge_in_process(golden["shards"], "--strict", tmp_path=tmp_path)
+    assert code == 4 and "checked with no --strict, merge is given --strict" in err
+    proc = run_cli("merge", *map(str, golden["shards"]), "--format", "json", "--output", str(tmp_path / "m.json"))
+    assert proc.returncode == 4 and "--claims" in proc.stderr and not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda r: r.update(verdict="refuted", status="pass"), "status pass for verdict refuted, where the status rule gives fail"),
+    (lambda r: r.update(status="erratum"), "where the status rule gives"),
+    (lambda r: r.update(statement="something else"), "its statement differs from the claim's"),
+    (lambda r: r.update(erratum="not one"), "its erratum differs from the claim's"),
+])
+def test_results_that_misdescribe_their_claim_or_its_status_are_refused(golden, tmp_path, edit, problem):
+    def forge(report):
+        target = next(r for r in report["results"] if r["id"] in ("ex90.a.square_expansion", "ex91.a.square_is_linear"))
+        edit(target)
+
+    index = next(k for k, p in enumerate(golden["shards"])
+                 if {"ex90.a.square_expansion", "ex91.a.square_is_linear"} & {r["id"] for r in json.loads(p.read_text())["results"]})
+    paths = _forged(golden, tmp_path, forge, index)
+    proc = run_cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
+    assert proc.returncode == 4 and problem in proc.stderr, proc.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_shards_of_other_pack_contents_are_refused(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    source = (GOLDEN / "holds" / "arith.py").read_text()
+    (pack / "arith.py").write_text(source)
+    shards = _shards(tmp_path, 2, ("--claims", str(pack), "ex90"))
+    (pack / "arith.py").write_text(source + "\n# edited after the shards ran\n")
+    proc = run_cli("merge", *map(str, shards), "--claims", str(pack), "--format", "json", "--output", str(tmp_path / "m.json"))
+    assert proc.returncode == 4 and "differ from those the shards checked" in proc.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_merge_appends_the_markdown_summary_in_ci(golden, tmp_path):
+    summary = tmp_path / "summary.md"
+    summary.write_text("before\n")
+    proc = run_cli("merge", *map(str, golden["shards"]), *PACKS, "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 1
+    text = summary.read_text()
+    assert text.startswith("before\n## proofs report") and "5 claims: 2 pass, 1 erratum, 2 fail" in text
