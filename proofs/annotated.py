@@ -9,7 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
-from proofs.coverage import Coverage, formulas
+from proofs import coverage as _coverage  # a module, not its names: proofs.coverage imports the writers, which import this
 from proofs.material import Document, Miss, locate
 from proofs.model import Result
 from proofs.writers.escape import xml_text
@@ -112,7 +112,7 @@ def _prose(text: str) -> str:
     heading = re.match(r"\s*(#{1,6})\s+", text)
     body = text[heading.end():] if heading else text
     out, at = [], 0
-    for start, end, latex, display in formulas(body):
+    for start, end, latex, display in _coverage.formulas(body):
         out.append(_inline(body[at:start]))
         out.append(math_html(latex.strip(), display))
         at = end
@@ -155,7 +155,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result], coverage: Optional[Coverage]) -> str:
+def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result], coverage: Optional["_coverage.Coverage"]) -> str:
     cited: list[tuple[int, int, str, str]] = []
     notes = []
     for c in claims:
@@ -224,7 +224,7 @@ def _claim(c: Any, by_id: Mapping[str, Result]) -> str:
 
 
 def render(documents: Sequence[Document], results: Iterable[Union[Result, Mapping[str, Any]]], claims: Iterable[Any],
-           coverage: Optional[Coverage] = None, title: str = "annotated material", notes: Sequence[str] = ()) -> str:
+           coverage: Optional["_coverage.Coverage"] = None, title: str = "annotated material", notes: Sequence[str] = ()) -> str:
     """The page: each document passage by passage (Markdown and LaTeX math as MathML, notebooks cell by cell, plain
     text as text), every passage an anchor cites marked with the status of each claim citing it and linked to that
     claim's result (verdict, formal statement, counterexample, corrected claim of an erratum); the units

@@ -1,0 +1,134 @@
+"""A formula split into statements (rows, comma or \\quad separated lists) and each chain into its steps."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+__all__ = ["Piece", "Chain", "chains", "RELATIONS", "CHECKED", "DEFINING"]
+
+# Relations, longest spelling first; each maps to the one the scan uses.
+RELATIONS = {
+    ":=": ":=", "\\coloneqq": ":=", "\\triangleq": ":=", "\\stackrel{\\text{def}}{=}": ":=", "\\doteq": ":=",
+    "\\leqslant": "<=", "\\geqslant": ">=", "\\leq": "<=", "\\geq": ">=", "\\le": "<=", "\\ge": ">=", "\\neq": "!=",
+    "\\ne": "!=", "\\lt": "<", "\\gt": ">", "\\approx": "≈", "\\equiv": "≡", "\\propto": "∝", "\\sim": "~", "\\simeq": "≃",
+    "\\ll": "≪", "\\gg": "≫", "\\to": "→", "\\rightarrow": "→", "\\Rightarrow": "⇒", "\\implies": "⇒", "\\iff": "⇔",
+    "\\Leftrightarrow": "⇔", "\\in": "∈", "\\notin": "∉", "\\subset": "⊂", "\\subseteq": "⊆", "\\mapsto": "↦",
+    "<=": "<=", ">=": ">=", "!=": "!=", "=": "=", "<": "<", ">": ">", "≤": "<=", "≥": ">=", "≠": "!=",
+}
+# The relations a step is checked for; the others make a step that is skipped with the relation named.
+CHECKED = frozenset({"=", "<", ">", "<=", ">=", "!="})
+# Relations that define their left side.
+DEFINING = frozenset({":="})
+_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
+                                for r in sorted(RELATIONS, key=len, reverse=True)))
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
+_ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])|\\text\{\s*(?:and|,)\s*\}|;|,")
+_CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with)\b[^}]*\}"
+                        r"|\(\s*(for|if|when)\b)", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """A stretch of a formula's text: one side of a chain."""
+
+    # The text as printed.
+    text: str
+    # Offset of the text in the formula's body.
+    start: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Chain:
+    """Produced by `chains`: one statement, its sides and the relations between them, in order."""
+
+    sides: tuple[Piece, ...]
+    # relations[k] stands between sides[k] and sides[k + 1], in the scan's spelling (RELATIONS' values)
+    relations: tuple[str, ...]
+    # The relation spellings as printed.
+    printed: tuple[str, ...]
+    # Conditions printed beside the statement in the same formula ("\text{for } r \neq 1"), as their text.
+    conditions: tuple[str, ...] = ()
+
+
+def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
+    """The matches of a pattern outside every bracket and group of a text."""
+    found, depth, at = [], 0, 0
+    while at < len(text):
+        ch = text[at]
+        env = _ENVIRONMENT.match(text, at)
+        if env:  # \begin{cases} ... \end{cases} is one group
+            depth += 1 if env.group(1) == "begin" else -1
+            at = env.end()
+            continue
+        if ch == "\\" and at + 1 < len(text) and text[at + 1] in "{}":
+            depth += 1 if text[at + 1] == "{" else -1
+            at += 2
+            continue
+        m = pattern.match(text, at) if depth == 0 else None
+        if m and m.end() > at:
+            found.append(m)
+            at = m.end()
+            continue
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth = max(0, depth - 1)
+        at += 1
+    return found
+
+
+def _split(text: str, start: int, matches: list[re.Match]) -> list[Piece]:
+    pieces, at = [], 0
+    for m in matches:
+        pieces.append(Piece(text[at:m.start()], start + at))
+        at = m.end()
+    pieces.append(Piece(text[at:], start + at))
+    return pieces
+
+
+def _strip(p: Piece) -> Piece:
+    """The piece without surrounding whitespace and alignment marks (&)."""
+    kept = p.text.lstrip(" \t\n&")
+    return Piece(kept.rstrip(" \t\n&"), p.start + len(p.text) - len(kept))
+
+
+def chains(body: str) -> list[Chain]:
+    """The statements of a formula's body, each a chain of sides and relations. Rows (\\\\) that start with a
+    relation continue the chain of the row before; a list separated by commas, semicolons or \\quad is split into
+    its statements when every item has a relation; an item starting with \\text{for ...} (or if, when, where, ...)
+    is a condition of the other statements."""
+    out: list[Chain] = []
+    rows = _split(body, 0, _top_level(body, _ROW))
+    for row in rows:
+        items = _split(row.text, row.start, _top_level(row.text, _SEPARATOR))
+        if len(items) > 1 and not all(_top_level(i.text, _RELATION) for i in items if i.text.strip()):
+            # not a list of statements: commas inside one (a chain ending in ", for r != 1" keeps its condition)
+            items = _conditions_apart(row)
+        conditions = tuple(i.text.strip() for i in items if _CONDITION.match(i.text))
+        for item in items:
+            if not item.text.strip() or _CONDITION.match(item.text):
+                continue
+            marks = _top_level(item.text, _RELATION)
+            if not marks:
+                continue
+            sides = [_strip(p) for p in _split(item.text, item.start, marks)]
+            relations = tuple(RELATIONS[m.group()] for m in marks)
+            printed = tuple(m.group() for m in marks)
+            if not sides[0].text and out and row is not rows[0] and out[-1].sides[-1].text:
+                last = out.pop()  # "&= ..." continues the chain of the row before
+                out.append(Chain(last.sides + tuple(sides[1:]), last.relations + relations, last.printed + printed,
+                                 tuple(dict.fromkeys(last.conditions + conditions))))
+                continue
+            out.append(Chain(tuple(sides), relations, printed, conditions))
+    return out
+
+
+def _conditions_apart(row: Piece) -> list[Piece]:
+    """A row as one statement, with a trailing condition (after a comma, \\quad or in parentheses) set apart."""
+    for m in _top_level(row.text, re.compile(r",|\\q?quad(?![A-Za-z])")):
+        rest = row.text[m.end():]
+        if _CONDITION.match(rest):
+            return [Piece(row.text[:m.start()], row.start), Piece(rest, row.start + m.end())]
+    return [row]

@@ -1,0 +1,263 @@
+"""Checking one step over the reals: a sympy proof, else a search for a counterexample that a plain evaluation
+replays, else the exact points where it held."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import signal
+import threading
+from fractions import Fraction
+from typing import Optional, Sequence
+
+import mpmath
+import sympy
+
+from proofs.scan.replay import Undefined, decide, evaluate, key
+
+__all__ = ["Outcome", "check", "Timeout", "integer_names"]
+
+# Points tried by the search, and how many defined points make a step `checked`.
+ATTEMPTS = 80
+ENOUGH = 12
+# The exact values the search draws from (small integers and simple fractions, signs both ways).
+_POOL = [Fraction(n, d) for n in (-7, -3, -2, -1, 1, 2, 3, 5) for d in (1, 2, 3)] + [Fraction(0)]
+# Sum lengths and free indices the search tries.
+_LENGTHS = (1, 2, 3, 4)
+_SYMPY_RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+
+
+class Timeout(Exception):
+    """The step's time limit passed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """Returned by `check`: what became of one step."""
+
+    # "proved", "checked", "refuted" or "unknown".
+    status: str
+    reason: str
+    # For a refuted step: {"values": {name: "p/q"}, "left": str, "right": str}, replayed by proofs.scan.replay.
+    counterexample: Optional[dict] = None
+
+
+def integer_names(*exprs: sympy.Expr) -> set[str]:
+    """Names that take integer values: summation bounds (and #i, the length of a sum without bounds) and indices."""
+    names: set[str] = set()
+    for e in exprs:
+        for s in e.atoms(sympy.Sum, sympy.Product):
+            for bound in s.args[1][1:]:
+                names |= {x.name for x in bound.free_symbols}
+        for a in e.atoms(sympy.Indexed):
+            names |= {x.name for x in a.indices[0].free_symbols}
+    bound_vars = {s.args[1][0].name for e in exprs for s in e.atoms(sympy.Sum, sympy.Product)}
+    return names - bound_vars
+
+
+def _alarm(seconds: float):
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return None
+
+    def fire(signum, frame):
+        raise Timeout()
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return previous
+
+
+def _disarm(previous) -> None:
+    if previous is not None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _combine_sums(d: sympy.Expr) -> sympy.Expr:
+    """A difference with every sum over the same range gathered into one sum whose term is simplified."""
+    k = sympy.Dummy("k", integer=True)
+    renamed = d.replace(lambda e: isinstance(e, sympy.Sum) and len(e.args) == 2,
+                        lambda e: sympy.Sum(e.args[0].xreplace({e.args[1][0]: k}), (k, *e.args[1][1:])))
+    groups: dict = {}
+    rest = sympy.Integer(0)
+    for term in sympy.Add.make_args(sympy.expand(renamed)):
+        sums = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.Sum)]
+        if len(sums) != 1:
+            rest += term
+            continue
+        s = sums[0]
+        coefficient = sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not s])
+        if k in coefficient.free_symbols:
+            rest += term
+            continue
+        groups.setdefault(s.args[1], []).append(coefficient * s.args[0])
+    for limits, bodies in groups.items():
+        body = sympy.simplify(sympy.expand(sympy.Add(*bodies)))
+        if body != 0:
+            rest += sympy.Sum(body, limits)
+    return sympy.simplify(rest)
+
+
+def _prove(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[str]:
+    """How the step was proved, or None."""
+    d = (left - right).doit(deep=True, sum=False) if left.has(sympy.Derivative) or right.has(sympy.Derivative) else left - right
+    d = d.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+    if d.has(sympy.Sum):
+        simplified = _combine_sums(d)
+    else:
+        simplified = sympy.simplify(d)
+    if relation == "=":
+        return "sympy simplifies the difference of the sides to 0" if simplified == 0 else None
+    if relation == "!=":
+        return "the difference of the sides is a nonzero number" if simplified.is_number and simplified != 0 else None
+    sign = {"<": simplified.is_negative, "<=": simplified.is_nonpositive,
+            ">": simplified.is_positive, ">=": simplified.is_nonnegative}[relation]
+    return f"sympy shows the difference of the sides is {relation.replace('=', '')}{'=' if '=' in relation else ''} 0" if sign else None
+
+
+def _value(v) -> str:
+    if isinstance(v, Fraction):
+        return str(v)
+    return "≈ " + mpmath.nstr(mpmath.mpf(v.a), 20)
+
+
+def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], seed: str):
+    """Points for the search: every free symbol and, once sums are expanded, every entry gets an exact value."""
+    everything = [left, right] + [c[0] for c in conditions] + [c[2] for c in conditions]
+    free = sorted(_free_names(*everything))
+    integers = integer_names(*everything)
+    rng = random.Random(seed)
+    for attempt in range(ATTEMPTS):
+        point: dict[str, Fraction] = {}
+        for name in free:
+            if name in integers:
+                point[name] = Fraction(rng.choice(_LENGTHS) if attempt else 2)
+            else:
+                point[name] = rng.choice(_POOL) if attempt else Fraction(1, 2)
+        entries = {}
+        for e in everything:
+            for a in _entries(e, point):
+                entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
+        point.update(entries)
+        yield point
+
+
+def _free_names(*exprs: sympy.Expr) -> set[str]:
+    """The names of the free symbols of expressions: not the names of indexed objects, not summation indices."""
+    labels = {a.base.label for e in exprs for a in e.atoms(sympy.Indexed)}
+    return {s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol) and s not in labels}
+
+
+def _entries(e: sympy.Expr, point: dict) -> set[str]:
+    """The names of every entry x[k] an expression reads at the point (its sums expanded)."""
+    subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items()}
+    concrete = e.xreplace(subs)
+    out = set()
+    for s in concrete.atoms(sympy.Sum, sympy.Product):
+        lo, hi = s.args[1][1], s.args[1][2]
+        if lo.is_Integer and hi.is_Integer and 0 <= hi - lo + 1 <= 50:
+            concrete = concrete.xreplace({s: s.doit()})
+    for a in concrete.atoms(sympy.Indexed):
+        if all(i.is_Integer for i in a.indices):
+            out.add(key(a))
+    return out
+
+
+def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
+          seed: str = "", timeout: float = 10.0) -> Outcome:
+    """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
+    it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
+    condition holds and both sides are defined."""
+    previous = _alarm(timeout)
+    try:
+        return _check(left, relation, right, conditions, seed)
+    except Timeout:
+        return Outcome("unknown", f"the check took more than {timeout:g} s")
+    finally:
+        _disarm(previous)
+
+
+def _check(left, relation, right, conditions, seed) -> Outcome:
+    try:
+        how = _prove(left, relation, right)
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - sympy failing to simplify is no proof; the search still runs
+        how = None
+    if how:
+        return Outcome("proved", how)
+    held, undefined, disagreed, exact = 0, 0, 0, True
+    for point in _points(left, right, conditions, seed):
+        try:
+            if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
+                continue
+            lv, rv = evaluate(left, point), evaluate(right, point)
+        except Undefined:
+            undefined += 1
+            continue
+        verdict = decide(lv, relation, rv)
+        if verdict is True or verdict is None:  # None: equal to 60 digits, which intervals cannot tell apart
+            held += 1
+            exact = exact and verdict is True
+        elif _sympy_fails(left, relation, right, point) and verdict is False:
+            # found by sympy's evaluation, replayed by the plain one: both must say the relation fails
+            shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k)}
+            return Outcome("refuted", f"fails at {_point_text(shown)}: the left side is {_value(lv)}, the right side {_value(rv)}",
+                           {"values": shown, "left": _value(lv), "right": _value(rv)})
+        elif verdict is False:
+            disagreed += 1
+    if held >= ENOUGH:
+        how = "exactly" if exact else "to 60 digits (interval arithmetic)"
+        return Outcome("checked", f"held {how} at {held} points; no proof was found")
+    if disagreed:
+        return Outcome("unknown", f"no proof; at {disagreed} point(s) the plain evaluation and sympy's disagreed")
+    return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
+
+
+def _sympy_at(e: sympy.Expr, point: dict):
+    subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items() if "[" not in n}
+    concrete = e.xreplace(subs).doit()
+    entries = {a: sympy.Rational(point[key(a)].numerator, point[key(a)].denominator)
+               for a in concrete.atoms(sympy.Indexed) if key(a) in point}
+    value = sympy.N(concrete.xreplace(entries), 40)
+    if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_real:
+        return None
+    return value
+
+
+def _sympy_fails(left, relation, right, point) -> bool:
+    """Whether sympy's own evaluation of the sides at the point says the relation fails."""
+    try:
+        lv, rv = _sympy_at(left, point), _sympy_at(right, point)
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - a point sympy cannot evaluate is no counterexample
+        return False
+    if lv is None or rv is None:
+        return False
+    d = lv - rv
+    scale = max(abs(lv), abs(rv), 1)
+    tolerance = scale * sympy.Float("1e-25")
+    fails = {"=": abs(d) > tolerance, "!=": abs(d) <= tolerance, "<": d >= -tolerance, "<=": d > tolerance,
+             ">": d <= tolerance, ">=": d < -tolerance}[relation]
+    return bool(fails)
+
+
+def _reads(left, right, name: str) -> bool:
+    """Whether a value of the point is one the sides read (entries are all kept)."""
+    if "[" in name:
+        return True
+    return name in _free_names(left, right)
+
+
+def _point_text(values: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in values.items()) or "every point (the sides are numbers)"
+
+
+def replay(left: sympy.Expr, relation: str, right: sympy.Expr, counterexample: dict) -> bool:
+    """Whether the counterexample's point makes the relation fail, evaluated plainly again."""
+    point = {k: Fraction(v) for k, v in counterexample["values"].items()}
+    try:
+        return decide(evaluate(left, point), relation, evaluate(right, point)) is False
+    except (Undefined, ValueError, ZeroDivisionError):
+        return False

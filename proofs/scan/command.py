@@ -1,0 +1,160 @@
+"""`proofs scan --material DIR`: check every equation of the material, with no claim written."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from proofs.errors import ProofsError, UsageError
+from proofs.report import TIMEOUT, output_problem, plain, prepare_directory, write_atomically
+from proofs.verdicts import ExitCode
+
+__all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT"]
+
+# Seconds each step may take to check (a proof attempt and the search); past it the step is unknown and the gate fails.
+DEFAULT_TIMEOUT = 20.0
+
+
+def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the scan's options to a (sub)parser."""
+    parser.add_argument("--material", type=Path, required=True, metavar="DIR",
+                        help="the material directory (text, Markdown, LaTeX, notebooks)")
+    parser.add_argument("--acknowledged", type=Path, action="append", default=[], metavar="FILE",
+                        help="reviewed refuted steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
+    parser.add_argument("--format", choices=("text", "json", "annotated"), default="text", dest="scan_format",
+                        help="report format: text (default), json (schema proofs-scan/1) or annotated (one offline HTML page)")
+    parser.add_argument("--output", type=Path, metavar="FILE", dest="scan_output",
+                        help="write the report here, whole or not at all (default: standard output)")
+    parser.add_argument("--draft-claims", type=Path, metavar="DIR",
+                        help="write a claim module for each refuted step (and each --select'ed one) into DIR")
+    parser.add_argument("--select", action="append", default=[], metavar="STEP",
+                        help="also draft the steps at FILE:LINE, or whose text contains STEP (repeatable)")
+    parser.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS", dest="scan_timeout",
+                        help=f"time limit for checking one step (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("-v", "--verbose", action="count", default=0, dest="scan_verbose",
+                        help="list every step, skipped ones and definitions too")
+    return parser
+
+
+def _validate(args) -> None:
+    if not args.material.is_dir():
+        raise UsageError(f"--material {args.material}: not a directory")
+    if args.scan_output is not None:
+        problem = output_problem(args.scan_output)
+        if problem:
+            raise UsageError(f"--output {args.scan_output}: {problem}")
+    if args.draft_claims is not None:
+        problem = prepare_directory(args.draft_claims)
+        if problem:
+            raise UsageError(f"--draft-claims {args.draft_claims}: {problem}")
+    if args.select and args.draft_claims is None:
+        raise UsageError("--select chooses steps to draft: give --draft-claims DIR too")
+
+
+def _scan(args):
+    from proofs import material
+    from proofs.scan import acknowledge
+    from proofs.scan.report import Report
+    from proofs.scan.find import spans
+    from proofs.scan.steps import scan_document
+
+    acknowledgements = [a for path in args.acknowledged for a in acknowledge.load(path)]
+    try:
+        names = material.discover(args.material)
+    except material.MaterialError as exc:
+        raise UsageError(f"--material {args.material}: {exc}") from None
+    documents, steps, problems, count = [], [], [], 0
+    for name in names:
+        try:
+            document = material.read(args.material, name)
+        except material.MaterialError as exc:
+            problems.append(f"cannot scan {exc}")
+            continue
+        documents.append(document)
+        count += len(spans(document))
+        steps += scan_document(document, timeout=args.scan_timeout)
+    steps, stale = acknowledge.apply(steps, acknowledgements)
+    if not names:
+        problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")
+    report = Report(str(args.material), tuple(d.file for d in documents), count, tuple(steps), tuple(problems + stale))
+    return report, documents
+
+
+def _render(args, report, documents) -> str:
+    if args.scan_format == "json":
+        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.scan_format == "annotated":
+        from proofs import annotated
+
+        return annotated.render_scan(documents, report.steps, report.summary(), problems=report.problems)
+    return report.to_text(verbose=args.scan_verbose > 0)
+
+
+def main(args, stdout: TextIO, stderr: TextIO) -> int:
+    """Run the scan for parsed arguments (see `configure`); the exit code follows `check`'s: 0 nothing refuted,
+    1 a refuted step that is not acknowledged (or a stale acknowledgement, a step not checked, an unreadable file),
+    4 a usage error, 3 a report or draft that could not be written."""
+    try:
+        _validate(args)
+        report, documents = _scan(args)
+        text = _render(args, report, documents)
+    except UsageError as exc:
+        stderr.write(plain(f"error: {exc}") + "\n")
+        return int(ExitCode.USAGE_ERROR)
+    try:
+        if args.scan_output is None:
+            stdout.write(text)
+        else:
+            write_atomically(args.scan_output, text)
+            stdout.write(plain(f"wrote {args.scan_output}") + "\n")
+            stdout.write(_tail(report))
+        if args.draft_claims is not None:
+            from proofs.scan import draft
+
+            chosen = draft.chosen(report.steps, args.select)
+            for path in draft.write(chosen, args.draft_claims, args.material):
+                stdout.write(plain(f"drafted {path}") + "\n")
+    except (OSError, UnicodeError) as exc:
+        stderr.write(plain(f"error: cannot write: {getattr(exc, 'strerror', None) or exc}") + "\n")
+        return int(ExitCode.INTERNAL_ERROR)
+    except UsageError as exc:
+        stderr.write(plain(f"error: {exc}") + "\n")
+        return int(ExitCode.USAGE_ERROR)
+    return int(ExitCode.OK if report.passed else ExitCode.FAILURES)
+
+
+def _tail(report) -> str:
+    """The summary lines of the text report (counts, skip reasons, errors), for a report written to a file."""
+    lines = report.to_text().splitlines()
+    at = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] == ""), 0)
+    return "\n".join(lines[at + 1:]) + "\n"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print usage and exit 2
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def run(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    """`proofs scan ARGV` in this process: parse the arguments, run, return the exit code; never a traceback."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = configure(_Parser(prog="proofs scan", description=__doc__)).parse_args(argv)
+        return main(args, out, err)
+    except UsageError as exc:
+        err.write(plain(f"error: {exc}") + "\n")
+        return int(ExitCode.USAGE_ERROR)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except ProofsError as exc:
+        err.write(plain(f"error: {exc}") + "\n")
+        return int(ExitCode.INTERNAL_ERROR)
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        err.write(plain(f"internal error: {type(exc).__name__}: {exc}") + "\n")
+        return int(ExitCode.INTERNAL_ERROR)

@@ -1,0 +1,100 @@
+"""The math of the material: every formula of every passage, with where it is and the sentence around it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Optional
+
+from proofs.coverage import formulas
+from proofs.material import Document
+
+__all__ = ["Span", "spans", "CONDITION_WORDS"]
+
+# Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
+# "if $w < \alpha$", "we want $\phi'(z) w = 1$").
+CONDITION_WORDS = re.compile(
+    r"(?:\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
+    r"suppose(?: that)?|let|given|such that|so that|want|wants|desire|require|requires|need|needs|choose|set|setting|"
+    r"only if|iff)\s*[:,]?\s*)$",
+    re.IGNORECASE,
+)
+# A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
+_HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(?:if|suppose|assume|assuming|let|given|when)\b", re.IGNORECASE)
+_ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather\*?|eqnarray\*?)\}(.*)\\end\{\1\}\s*$", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.?!](?=\s)|\n[ \t]*\n")
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """Produced by `spans`: one formula of a document."""
+
+    file: str
+    # 1-based line (in the cell, for a notebook) where the formula's body starts, and the notebook cell or None.
+    line: int
+    cell: Optional[int]
+    # The body without its delimiters (and without an aligned/split environment around it).
+    body: str
+    # Offset of the body in the document's text.
+    start: int
+    # Whether it is displayed ($$...$$, \[...\], an environment) rather than inline.
+    displayed: bool
+    # The prose of its sentence before it, and the sentence's span [start, end) in the document's text.
+    before: str
+    sentence: tuple[int, int]
+
+    @property
+    def condition(self) -> bool:
+        """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS)."""
+        if CONDITION_WORDS.search(self.before):
+            return True
+        opening = _HYPOTHESIS.match(self.before)
+        return bool(opening) and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
+
+
+def _sentence(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentence holding [start, end): from the last sentence end before it (outside formulas) to the first
+    after it; a blank line after a displayed formula does not end the sentence when lower-case prose follows."""
+    def outside(at: int) -> bool:
+        return not any(s <= at < e for s, e in spans)
+
+    left = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        if outside(m.start()):
+            left = m.end()
+    right = len(text)
+    at = end
+    while True:
+        m = _SENTENCE_END.search(text, at)
+        if m is None:
+            break
+        if not outside(m.start()):
+            at = m.end()
+            continue
+        if m.group().startswith("\n") and text[m.end():].lstrip()[:1].islower():
+            at = m.end()
+            continue
+        right = m.start() + (1 if not m.group().startswith("\n") else 0)
+        break
+    return left, right
+
+
+def spans(document: Document) -> list[Span]:
+    """Every formula of the document's text and Markdown (notebook code cells hold none), in order."""
+    out = []
+    for p in document.passages:
+        if p.kind == "code":
+            continue
+        found = formulas(p.text)
+        bounds = [(s, e) for s, e, _, _ in found]
+        for start, end, body, displayed in found:
+            body_at = p.text.index(body, start)
+            inner = _ENVIRONMENT.match(body)
+            if inner:
+                body_at += inner.start(2)
+                body = inner.group(2)
+            left, right = _sentence(p.text, start, end, bounds)
+            line, cell = document.line_of(p.start + body_at)
+            out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
+                            (p.start + left, p.start + right)))
+    return out

@@ -1,0 +1,398 @@
+"""A side of a step, read into a sympy expression over the reals; whatever could be read two ways raises Skip."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping, Optional
+
+import sympy
+
+from proofs.scan.normalise import Skip, Token, normalise, tokens
+
+__all__ = ["Context", "parse", "Skip", "symbol", "SIGMOID"]
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho sigma tau "
+    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega".split())
+# functions the parser knows by their command: one argument each
+_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
+              "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan}
+# commands that mean notation the scan does not read, with the reason shown
+_UNREAD = {
+    "|": "norm notation (\\|...\\|)", "mathbf": "bold (vector or matrix) notation", "boldsymbol": "bold (vector or matrix) notation",
+    "bm": "bold (vector or matrix) notation", "vec": "vector notation", "text": "prose inside math (\\text{...})",
+    "textbf": "prose inside math (\\textbf{...})", "mbox": "prose inside math (\\mbox{...})", "mathrm": "a named operator (\\mathrm{...})",
+    "operatorname": "a named operator (\\operatorname{...})", "dots": "an ellipsis", "ldots": "an ellipsis", "cdots": "an ellipsis",
+    "vdots": "an ellipsis", "{": "set notation (\\{...\\})", "begin": "an environment (cases or a matrix)", "infty": "infinity",
+    "nabla": "a gradient (\\nabla)", "langle": "inner product notation", "partial": "a partial derivative outside \\frac",
+    "pm": "a ± sign", "mp": "a ∓ sign", "in": "set membership", "mid": "conditional notation (\\mid)", "arg": "argmax/argmin",
+    "otimes": "a tensor or outer product", "odot": "an elementwise product", "circ": "a composition", "star": "a convolution",
+    "ast": "a convolution", "int": "an integral", "lim": "a limit", "det": "a determinant", "mathcal": "calligraphic names",
+    "mathbb": "blackboard names", "cup": "set notation", "cap": "set notation", "setminus": "set notation", "emptyset": "set notation",
+    "forall": "a quantifier", "exists": "a quantifier", "neg": "logic", "wedge": "logic", "vee": "logic",
+}
+# words a formula may spell without a backslash; read as products of letters they would be guessed
+_WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax"}
+# Greek letters that, before a parenthesis, name a function (phi(z)); any other letter multiplies (beta(u + g))
+_FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
+# The logistic function, as the scan reads \sigma(z) when the material does not define sigma itself.
+_Z = sympy.Symbol("z", real=True)
+SIGMOID = ((_Z,), 1 / (1 + sympy.exp(-_Z)))
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The real symbol the scan uses for a name (a letter, a Greek letter's name, or name_{subscript})."""
+    return sympy.Symbol(name, real=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """Built by proofs.scan.definitions for each step: what the material defined before it."""
+
+    # functions defined by the material (or \sigma, the logistic): name -> (parameters, body)
+    functions: Mapping[str, tuple] = dataclasses.field(default_factory=dict)
+    # function names the material uses without a body (g(1, 0) = 0): applying one cannot be checked
+    undefined: frozenset = frozenset()
+    # names defined as values (w = 4): symbol or indexed entry -> expression
+    values: Mapping = dataclasses.field(default_factory=dict)
+    # letters that a superscript may use as an exponent: the step's summation indices and bounds
+    exponents: frozenset = frozenset()
+
+
+class _Parser:
+    def __init__(self, toks: list[Token], ctx: Context, bound: frozenset = frozenset()) -> None:
+        self.t, self.i, self.ctx, self.bound, self.bars = toks, 0, ctx, set(bound), 0
+
+    # -- tokens
+    def peek(self, k: int = 0) -> Optional[Token]:
+        return self.t[self.i + k] if self.i + k < len(self.t) else None
+
+    def take(self) -> Token:
+        tok = self.peek()
+        if tok is None:
+            raise Skip("the formula ends where a term was expected")
+        self.i += 1
+        return tok
+
+    def expect(self, tok: str) -> None:
+        got = self.peek()
+        if got != tok:
+            raise Skip(f"expected {tok!r} but found {got or 'the end'!r}")
+        self.i += 1
+
+    def group(self) -> list[Token]:
+        """The tokens of a {...} group, or the single next token."""
+        if self.peek() != "{":
+            return [self.take()]
+        self.i += 1
+        start, depth = self.i, 1
+        while depth:
+            tok = self.take()
+            depth += (tok == "{") - (tok == "}")
+        return self.t[start:self.i - 1]
+
+    def sub(self, toks: list[Token], bound=()) -> sympy.Expr:
+        parser = _Parser(toks, self.ctx, frozenset(self.bound | set(bound)))
+        parser.bars = 0
+        return parser.whole()
+
+    def whole(self) -> sympy.Expr:
+        if not self.t:
+            raise Skip("an empty side")
+        e = self.expr()
+        if self.peek() is not None:
+            raise Skip(f"cannot read {self.peek()!r} here")
+        return e
+
+    # -- grammar
+    def starts_factor(self, tok: Optional[str]) -> bool:
+        if tok is None:
+            return False
+        if tok == "|":
+            return self.bars == 0
+        if tok[0].isdigit() or tok[0] == "." and len(tok) > 1 or (len(tok) == 1 and tok.isalpha()) or tok in ("(", "[", "{"):
+            return True
+        return tok.startswith("\\") and tok not in ("\\cdot", "\\div") and tok[1:].isalpha()
+
+    def expr(self) -> sympy.Expr:
+        e = self.term()
+        while self.peek() in ("+", "-"):
+            op = self.take()
+            t = self.term()
+            e = e + t if op == "+" else e - t
+        return e
+
+    def term(self) -> sympy.Expr:
+        f = self.unary()
+        while True:
+            tok = self.peek()
+            if tok in ("\\cdot", "*"):
+                self.i += 1
+                f = f * self.unary()
+            elif tok in ("/", "\\div"):
+                self.i += 1
+                d = self.unary()
+                if self.starts_factor(self.peek()):
+                    raise Skip("a/bc could be read as (a/b)c or a/(bc)")
+                f = f / d
+            elif self.starts_factor(tok):
+                f = f * self.postfix()
+            else:
+                return f
+
+    def unary(self) -> sympy.Expr:
+        if self.peek() == "-":
+            self.i += 1
+            return -self.unary()
+        if self.peek() == "+":
+            self.i += 1
+            return self.unary()
+        return self.postfix()
+
+    def postfix(self) -> sympy.Expr:
+        base = self.primary()
+        while self.peek() in ("^", "!", "_"):
+            tok = self.take()
+            if tok == "!":
+                raise Skip("a factorial")
+            if tok == "_":
+                raise Skip("a subscript on something other than a name")
+            base = self.power(base, self.group())
+        return base
+
+    def power(self, base: sympy.Expr, sup: list[Token]) -> sympy.Expr:
+        raw = "".join(sup)
+        if raw in ("T", "\\intercal"):
+            raise Skip("a transpose (^T)")
+        if raw in ("*", "\\ast", "\\star", "+", "-", "\\dagger"):
+            raise Skip(f"a superscript {raw} that marks a name")
+        bare = isinstance(base, (sympy.Symbol, sympy.Indexed))
+        if bare and raw.startswith("(") and raw.endswith(")"):
+            raise Skip(f"a superscript {raw} that is an index")
+        exponent = self.sub(sup)
+        free = {s.name for s in exponent.free_symbols}
+        if bare and free - self.ctx.exponents:
+            raise Skip(f"a superscript {raw} on a name, which may be an index rather than a power")
+        return sympy.Pow(base, exponent)
+
+    def primary(self) -> sympy.Expr:
+        tok = self.take()
+        if tok[0].isdigit() or tok[0] == ".":
+            return sympy.Rational(tok)
+        if tok in ("(", "["):
+            e = self.expr()
+            self.expect(")" if tok == "(" else "]")
+            return e
+        if tok == "{":
+            self.i -= 1
+            return self.sub(self.group())
+        if tok == "|":
+            self.bars += 1
+            e = self.expr()
+            self.expect("|")
+            self.bars -= 1
+            return sympy.Abs(e)
+        if len(tok) == 1 and tok.isalpha():
+            return self.name(tok)
+        if tok.startswith("\\") and tok[1:] in GREEK | {"pi"}:
+            return self.name(tok[1:])
+        if tok in ("\\hat", "\\bar", "\\tilde"):
+            inner = self.group()
+            if len(inner) != 1 or not (inner[0].isalpha() or inner[0][1:] in GREEK):
+                raise Skip(f"{tok} over more than a name")
+            return self.name(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")
+        if tok == "\\frac":
+            return self.fraction()
+        if tok == "\\sqrt":
+            if self.peek() == "[":
+                raise Skip("a root other than the square root")
+            return sympy.sqrt(self.sub(self.group()))
+        if tok[1:] in _FUNCTIONS:
+            return self.function(tok[1:])
+        if tok in ("\\max", "\\min"):
+            return self.extremum(tok[1:])
+        if tok in ("\\sum", "\\prod"):
+            return self.series(tok[1:])
+        reason = _UNREAD.get(tok[1:]) if tok.startswith("\\") else None
+        if reason:
+            raise Skip(reason)
+        if tok.startswith("\\"):
+            raise Skip(f"{tok} is not read")
+        raise Skip(f"{tok!r} is not read here")
+
+    def name(self, name: str) -> sympy.Expr:
+        if len(name) == 1 and name.isalpha():
+            run = name
+            while len(run) < 8 and self.peek() is not None and len(self.peek()) == 1 and self.peek().isalpha() and not self.peek().spaced:
+                run += self.peek()
+                self.i += 1
+            self.i -= len(run) - 1
+            if run.lower() in _WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in _WORDS) or len(run) >= 5:
+                raise Skip(f"'{run}' reads as a word, not a product of letters")
+        atom = self.atom(name)
+        if self.peek() == "'":
+            self.i += 1
+            return self.apply(name, derivative=True)
+        if self.peek() == "(" and (name in self.ctx.functions or name in self.ctx.undefined or name in _FUNCTION_LETTERS):
+            return self.apply(name)
+        if atom in self.bound:
+            return atom
+        if atom in self.ctx.values:
+            return self.ctx.values[atom]
+        if name == "pi" and atom == symbol("pi"):
+            return sympy.pi
+        if name == "e" and atom == symbol("e"):
+            return sympy.E
+        return atom
+
+    def atom(self, name: str) -> sympy.Expr:
+        """The symbol of a name with its subscript, if any: x_1 and x_{t-1} are entries x[1] and x[t - 1] of x;
+        a subscript of two or more letters (E_{in}) is part of the name."""
+        if self.peek() != "_":
+            return symbol(name)
+        self.i += 1
+        sub = self.group()
+        raw = "".join(sub)
+        if len(sub) > 1 and all(len(t) == 1 and t.isalpha() for t in sub):
+            return symbol(f"{name}_{{{raw}}}")
+        index = self.sub(sub)
+        return sympy.Indexed(sympy.IndexedBase(name, real=True), index)
+
+    def apply(self, name: str, derivative: bool = False) -> sympy.Expr:
+        if name in self.ctx.functions:
+            params, body = self.ctx.functions[name]
+        elif name == "sigma":
+            params, body = SIGMOID
+        else:
+            raise Skip(f"applies {name}, which the material does not define")
+        if self.peek() != "(":
+            raise Skip(f"{name} without an argument in parentheses")
+        self.i += 1
+        args = [self.expr()]
+        while self.peek() == ",":
+            self.i += 1
+            args.append(self.expr())
+        self.expect(")")
+        if len(args) != len(params):
+            raise Skip(f"{name} applied to {len(args)} arguments; it is defined with {len(params)}")
+        if derivative:
+            if len(params) != 1:
+                raise Skip(f"{name}' of a function of several arguments")
+            body = sympy.diff(body, params[0])
+        return body.xreplace(dict(zip(params, args)))
+
+    def function(self, name: str) -> sympy.Expr:
+        power = None
+        if self.peek() == "^":
+            self.i += 1
+            power = self.sub(self.group())
+            if not power.is_Integer or power < 0:
+                raise Skip(f"\\{name} with a superscript other than a power")
+        if self.peek() in ("(", "{", "["):
+            arg = self.primary()
+        else:
+            arg = self.postfix()
+            if self.starts_factor(self.peek()):
+                raise Skip(f"the argument of \\{name} without parentheses is ambiguous")
+        value = _FUNCTIONS[name](arg)
+        return value if power is None else value**power
+
+    def extremum(self, name: str) -> sympy.Expr:
+        if self.peek() == "_":
+            raise Skip(f"a \\{name} over an index")
+        close = {"(": ")", "\\{": "\\}"}.get(self.peek() or "")
+        if close is None:
+            raise Skip(f"\\{name} without a list in parentheses")
+        self.i += 1
+        args = [self.expr()]
+        while self.peek() == ",":
+            self.i += 1
+            args.append(self.expr())
+        self.expect(close)
+        return (sympy.Max if name == "max" else sympy.Min)(*args)
+
+    def series(self, kind: str) -> sympy.Expr:
+        if self.peek() != "_":
+            raise Skip(f"a \\{kind} without an index")
+        self.i += 1
+        lower = self.group()
+        if "=" in lower:
+            at = lower.index("=")
+            var, lo = lower[:at], self.sub(lower[at + 1:])
+        else:
+            var, lo = lower, None
+        if len(var) != 1 or not var[0].isalpha():
+            raise Skip(f"a \\{kind} whose index is not a single letter")
+        index = symbol(var[0])
+        if self.peek() == "^":
+            self.i += 1
+            hi = self.sub(self.group())
+        else:
+            hi = None
+        if (lo is None) != (hi is None):
+            raise Skip(f"a \\{kind} with one bound only")
+        if lo is None:  # \sum_i: over i = 1..n_i for a length n_i of its own
+            lo, hi = sympy.Integer(1), symbol(f"#{var[0]}")
+        saved, self.bound = self.bound, self.bound | {index}
+        try:
+            body = self.term()
+        finally:
+            self.bound = saved
+        return (sympy.Sum if kind == "sum" else sympy.Product)(body, (index, lo, hi))
+
+    def fraction(self) -> sympy.Expr:
+        top, bottom = self.group(), self.group()
+        marks = ("d", "\\partial")
+        if top[:1] and top[0] in ("\\delta", "\\Delta") or bottom[:1] and bottom[0] in ("\\delta", "\\Delta"):
+            raise Skip("a derivative written with \\delta")
+        if top[:1] and top[0] in marks and bottom[:1] and bottom[0] == top[0] and len(bottom) > 1:
+            if top[1:2] == ["^"] or bottom[-2:-1] == ["^"]:
+                raise Skip("a higher derivative")
+            variable = _Parser(bottom[1:], self.ctx).atom_only()
+            if len(top) == 1:
+                operand = self.derivative_operand(variable)
+            else:
+                operand = self.sub(top[1:], bound=(variable,))
+            return _derivative(operand, variable)
+        return self.sub(top) / self.sub(bottom)
+
+    def atom_only(self) -> sympy.Expr:
+        tok = self.take()
+        if not (len(tok) == 1 and tok.isalpha() or tok[1:] in GREEK):
+            raise Skip("a derivative with respect to something other than a name")
+        atom = self.atom(tok.lstrip("\\"))
+        if self.peek() is not None:
+            raise Skip("a derivative with respect to something other than a name")
+        return atom
+
+    def derivative_operand(self, variable) -> sympy.Expr:
+        saved, self.bound = self.bound, self.bound | {variable}
+        try:
+            return self.term()
+        finally:
+            self.bound = saved
+
+
+def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
+    if operand == variable:
+        return sympy.Integer(1)
+    if isinstance(operand, (sympy.Symbol, sympy.Indexed)):
+        raise Skip(f"a derivative of {operand}, which the material does not define in terms of {variable}")
+    if operand.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
+        raise Skip("a derivative of max, min or |x|, which are not differentiable everywhere")
+    if isinstance(variable, sympy.Indexed) and not variable.indices[0].is_Integer:
+        if any(isinstance(a, sympy.Indexed) and a.base == variable.base and a != variable for a in operand.atoms(sympy.Indexed)):
+            raise Skip(f"a derivative with respect to {variable}, an entry with a symbolic index")
+    return sympy.diff(operand, variable)
+
+
+def parse(text: str, ctx: Optional[Context] = None, bound=()) -> sympy.Expr:
+    """The expression of one side of a step, read over the reals; Skip with the reason when it cannot be read
+    with certainty. `bound` names symbols not replaced by their defined values (a function's parameters)."""
+    ctx = ctx or Context()
+    try:
+        return _Parser(tokens(normalise(text)), ctx, frozenset(bound)).whole()
+    except Skip:
+        raise
+    except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError) as exc:
+        raise Skip(f"cannot read the formula ({type(exc).__name__})") from None

@@ -1,0 +1,210 @@
+"""A plain evaluation of a step's sides at a point: exact fractions, and rigorous intervals for exp, log and the like."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Mapping, Union
+
+import mpmath
+import sympy
+
+__all__ = ["Undefined", "evaluate", "decide", "key"]
+
+# Digits of the intervals used for what is not rational (exp, log, tanh, sqrt, pi, e).
+_DPS = 60
+# Sums and products of at most this many terms are evaluated.
+_MAX_TERMS = 1000
+
+Value = Union[Fraction, Any]  # a Fraction, or an mpmath interval (mpmath.iv.mpf)
+
+
+class Undefined(ArithmeticError):
+    """A side has no value at the point: a division by zero, the log of a number that is not positive, ..."""
+
+
+def key(atom: Any) -> str:
+    """The name a point gives a symbol or an entry: "x", "x[2]"."""
+    if isinstance(atom, sympy.Indexed):
+        return f"{atom.base.label}[{', '.join(str(i) for i in atom.indices)}]"
+    return str(atom)
+
+
+def _iv(v: Value):
+    if isinstance(v, Fraction):
+        return mpmath.iv.mpf(v.numerator) / v.denominator
+    return v
+
+
+def _integer(v: Value) -> int:
+    if not isinstance(v, Fraction) or v.denominator != 1:
+        raise Undefined(f"{v} is not an integer where an index or a bound is needed")
+    return int(v)
+
+
+class _Evaluator:
+    def __init__(self, point: Mapping[str, Fraction]) -> None:
+        self.point = dict(point)
+
+    def __call__(self, e: sympy.Basic) -> Value:
+        if isinstance(e, sympy.Integer):
+            return Fraction(int(e))
+        if isinstance(e, sympy.Rational):
+            return Fraction(int(e.p), int(e.q))
+        if e is sympy.E:
+            return mpmath.iv.e
+        if e is sympy.pi:
+            return mpmath.iv.pi
+        if isinstance(e, sympy.Symbol):
+            if e.name not in self.point:
+                raise Undefined(f"the point gives {e.name} no value")
+            return self.point[e.name]
+        if isinstance(e, sympy.Indexed):
+            name = f"{e.base.label}[{', '.join(str(_integer(self(i))) for i in e.indices)}]"
+            if name not in self.point:
+                raise Undefined(f"the point gives {name} no value")
+            return self.point[name]
+        if isinstance(e, sympy.Add):
+            return self._fold(e.args, lambda a, b: a + b)
+        if isinstance(e, sympy.Mul):
+            return self._fold(e.args, lambda a, b: a * b)
+        if isinstance(e, sympy.Pow):
+            return self._pow(self(e.base), e.exp)
+        if isinstance(e, (sympy.Sum, sympy.Product)):
+            return self._series(e)
+        if isinstance(e, sympy.Derivative):  # taken by sympy, then evaluated here
+            return self(e.doit())
+        if isinstance(e, sympy.Abs):
+            v = self(e.args[0])
+            return abs(v) if isinstance(v, Fraction) else self._abs(v)
+        if isinstance(e, (sympy.Max, sympy.Min)):
+            values = [self(a) for a in e.args]
+            if all(isinstance(v, Fraction) for v in values):
+                return max(values) if isinstance(e, sympy.Max) else min(values)
+            raise Undefined("max or min of values known only to an interval")
+        if isinstance(e, sympy.Function) and len(e.args) == 1:
+            return self._function(type(e).__name__, self(e.args[0]))
+        raise Undefined(f"{type(e).__name__} is not evaluated")
+
+    def _fold(self, args, op) -> Value:
+        values = [self(a) for a in args]
+        if all(isinstance(v, Fraction) for v in values):
+            out = values[0]
+            for v in values[1:]:
+                out = op(out, v)
+            return out
+        out = _iv(values[0])
+        for v in values[1:]:
+            out = op(out, _iv(v))
+        return out
+
+    def _pow(self, base: Value, exponent: sympy.Expr) -> Value:
+        exp_value = self(exponent)
+        if isinstance(exp_value, Fraction) and exp_value.denominator == 1:
+            n = int(exp_value)
+            if abs(n) > 10_000:
+                raise Undefined("an exponent too large to evaluate")
+            if isinstance(base, Fraction):
+                if base == 0 and n < 0:
+                    raise Undefined("division by zero")
+                return base**n
+            if n < 0 and 0 in base:
+                raise Undefined("division by an interval holding zero")
+            return base**n
+        if exponent == sympy.Rational(1, 2) or isinstance(exp_value, Fraction) and exp_value == Fraction(1, 2):
+            b = _iv(base)
+            if b.a < 0:
+                raise Undefined("the square root of a negative number")
+            return mpmath.iv.sqrt(b)
+        b = _iv(base)
+        if b.a <= 0:
+            raise Undefined("a power of a number that is not positive")
+        return mpmath.iv.exp(_iv(exp_value) * mpmath.iv.log(b))
+
+    def _series(self, e) -> Value:
+        body, (index, lo, hi) = e.args[0], e.args[1]
+        lo_v, hi_v = _integer(self(lo)), _integer(self(hi))
+        if hi_v < lo_v - 1:
+            raise Undefined("a sum whose upper bound is below its lower bound less one")
+        if hi_v - lo_v + 1 > _MAX_TERMS:
+            raise Undefined("a sum of too many terms")
+        saved = self.point.get(index.name)
+        total: Value = Fraction(0 if isinstance(e, sympy.Sum) else 1)
+        try:
+            for k in range(lo_v, hi_v + 1):
+                self.point[index.name] = Fraction(k)
+                v = self(body)
+                if isinstance(total, Fraction) and isinstance(v, Fraction):
+                    total = total + v if isinstance(e, sympy.Sum) else total * v
+                else:
+                    total = _iv(total) + _iv(v) if isinstance(e, sympy.Sum) else _iv(total) * _iv(v)
+        finally:
+            if saved is None:
+                self.point.pop(index.name, None)
+            else:
+                self.point[index.name] = saved
+        return total
+
+    @staticmethod
+    def _abs(v):
+        if v.a >= 0:
+            return v
+        if v.b <= 0:
+            return -v
+        return mpmath.iv.mpf([0, max(-v.a, v.b)])
+
+    @staticmethod
+    def _function(name: str, v: Value) -> Value:
+        iv = mpmath.iv
+        if name == "exp":
+            if isinstance(v, Fraction) and v == 0:
+                return Fraction(1)
+            return iv.exp(_iv(v))
+        if name == "log":
+            if isinstance(v, Fraction):
+                if v <= 0:
+                    raise Undefined("the log of a number that is not positive")
+                if v == 1:
+                    return Fraction(0)
+            elif v.a <= 0:
+                raise Undefined("the log of an interval reaching zero")
+            return iv.log(_iv(v))
+        if isinstance(v, Fraction) and v == 0 and name in ("tanh", "sinh", "sin", "tan"):
+            return Fraction(0)
+        if name == "tanh":
+            two = iv.exp(2 * _iv(v))
+            return (two - 1) / (two + 1)
+        if name in ("sinh", "cosh"):
+            a, b = iv.exp(_iv(v)), iv.exp(-_iv(v))
+            return (a - b) / 2 if name == "sinh" else (a + b) / 2
+        if name in ("sin", "cos", "tan"):
+            return getattr(iv, name)(_iv(v))
+        raise Undefined(f"the function {name} is not evaluated")
+
+
+def evaluate(expr: sympy.Basic, point: Mapping[str, Fraction]) -> Value:
+    """The value of an expression at a point (names as `key` gives them: "x", "x[2]", "#i" for a sum's length);
+    Undefined where it has none."""
+    mpmath.iv.dps = _DPS
+    try:
+        return _Evaluator(point)(expr)
+    except ZeroDivisionError:
+        raise Undefined("division by zero") from None
+    except (OverflowError, ValueError) as exc:
+        raise Undefined(f"cannot evaluate ({exc})") from None
+
+
+def decide(left: Value, relation: str, right: Value):
+    """Whether the relation holds between two values: True or False when certain, None when intervals overlap."""
+    if isinstance(left, Fraction) and isinstance(right, Fraction):
+        return {"=": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
+                ">": left > right, ">=": left >= right}[relation]
+    mpmath.iv.dps = _DPS
+    d = _iv(left) - _iv(right)
+    lo, hi = d.a, d.b
+    if relation == "=":
+        return False if (lo > 0 or hi < 0) else None
+    if relation == "!=":
+        return True if (lo > 0 or hi < 0) else None
+    if relation in ("<", "<="):
+        return True if hi < 0 else False if lo > 0 else None
+    return True if lo > 0 else False if hi < 0 else None

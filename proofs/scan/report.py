@@ -1,0 +1,100 @@
+"""What a scan found, as text and as JSON, and the gate.
+
+JSON form (`Report.to_json`), schema "proofs-scan/1":
+  {"schema": "proofs-scan/1", "material": str, "files": [str], "steps": [STEP],
+   "summary": {"files": int, "spans": int, "steps": int, "parsed": int, "proved": int, "checked": int,
+               "refuted": int, "acknowledged": int, "unknown": int, "skipped": int, "definition": int, "errors": int,
+               "skip_reasons": {reason: int}},
+   "problems": [str], "passed": bool}
+  STEP = {"file": str, "line": int, "cell": int|null, "text": str, "relation": "="|"<"|">"|"<="|">="|"!="|other,
+          "status": "proved"|"checked"|"refuted"|"unknown"|"skipped"|"definition", "reason": str,
+          "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps only),
+          "acknowledged": str  (an acknowledged refuted step only), "error": true  (a check that crashed or timed out)}
+spans counts the formulas found; parsed the steps read into expressions (proved, checked, refuted and unknown);
+skip_reasons counts skipped steps by the kind of their reason. A counterexample's names are the free symbols
+("x"), entries of indexed names ("x[2]") and, for a sum written without bounds (\\sum_i), its number of terms ("#i").
+passed is false when a step is refuted and not acknowledged, a check crashed or timed out, an acknowledgement is
+stale, or a material file could not be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Any
+
+from proofs.scan.steps import STATUSES, Step
+from proofs.writers.escape import one_line
+
+__all__ = ["SCHEMA", "Report"]
+
+SCHEMA = "proofs-scan/1"
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Produced by proofs.scan.command: every step of the scanned files and the problems met."""
+
+    # The material directory, as given.
+    material: str
+    # The files scanned, in order.
+    files: tuple[str, ...]
+    # How many formulas the files hold.
+    spans: int
+    steps: tuple[Step, ...]
+    # Unreadable files, stale acknowledgements: each fails the gate.
+    problems: tuple[str, ...] = ()
+
+    @property
+    def failing(self) -> list[Step]:
+        return [s for s in self.steps if (s.status == "refuted" and not s.acknowledged) or s.error]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failing and not self.problems
+
+    def summary(self) -> dict[str, Any]:
+        counts = Counter(s.status for s in self.steps)
+        out: dict[str, Any] = {"files": len(self.files), "spans": self.spans, "steps": len(self.steps),
+                               "parsed": sum(counts[k] for k in ("proved", "checked", "refuted", "unknown"))}
+        out.update({k: counts[k] for k in ("proved", "checked", "refuted")})
+        out["acknowledged"] = sum(1 for s in self.steps if s.acknowledged)
+        out.update({k: counts[k] for k in ("unknown", "skipped", "definition")})
+        out["errors"] = sum(1 for s in self.steps if s.error)
+        reasons = Counter(s.kind for s in self.steps if s.status == "skipped")
+        out["skip_reasons"] = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "material": self.material, "files": list(self.files),
+                "steps": [s.to_json() for s in self.steps], "summary": self.summary(), "problems": list(self.problems),
+                "passed": self.passed}
+
+    def to_text(self, verbose: bool = False) -> str:
+        """One line per refuted, unknown, checked or proved step (every step with verbose), the summary, and what
+        fails the gate."""
+        lines = []
+        shown = STATUSES if verbose else ("refuted", "unknown", "checked", "proved")
+        for s in self.steps:
+            if s.status not in shown:
+                continue
+            mark = f"{s.status} (acknowledged: {s.acknowledged})" if s.acknowledged else s.status
+            lines.append(f"{one_line(s.where)}: {mark}: {one_line(s.text)}")
+            lines.append(f"    {one_line(s.reason)}")
+        n = self.summary()
+        lines.append("")
+        lines.append(f"{n['files']} file(s), {n['spans']} formulas, {n['steps']} steps: {n['proved']} proved, "
+                     f"{n['checked']} checked, {n['refuted']} refuted ({n['acknowledged']} acknowledged), "
+                     f"{n['unknown']} unknown, {n['skipped']} skipped, {n['definition']} definitions"
+                     + (f", {n['errors']} errors" if n["errors"] else ""))
+        if n["skip_reasons"]:
+            lines.append("skipped:")
+            lines += [f"  {count:4d}  {one_line(reason)}" for reason, count in n["skip_reasons"].items()]
+        for p in self.problems:
+            lines.append(f"error: {one_line(p)}")
+        if self.failing:
+            lines.append(f"FAILED: {len(self.failing)} step(s) refuted and not acknowledged, or not checked"
+                         " (acknowledge a reviewed one with --acknowledged FILE)")
+        elif self.problems:
+            lines.append("FAILED: see the errors above")
+        return "\n".join(lines) + "\n"

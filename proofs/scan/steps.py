@@ -1,0 +1,228 @@
+"""Every step of every formula of the material, with what became of it: the scan itself."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Optional, Sequence
+
+import sympy
+
+from proofs.material import Document
+from proofs.scan.chains import CHECKED, Chain, chains
+from proofs.scan.check import Outcome, check
+from proofs.scan.definitions import Definitions, head
+from proofs.scan.find import Span, spans
+from proofs.scan.normalise import Skip
+from proofs.scan.parse import parse
+
+__all__ = ["Step", "STATUSES", "scan_document"]
+
+# The statuses a step can have, in the order reports list them.
+STATUSES = ("refuted", "unknown", "checked", "proved", "skipped", "definition")
+# A line that starts a new section: values defined before it are forgotten.
+_BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
+_SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
+# Reasons whose names vary, counted under one kind in the summary.
+_KINDS = [
+    (re.compile(r"^applies \S+, which the material does not define"), "applies a function the material does not define"),
+    (re.compile(r"^a superscript \S+ that is an index"), "a superscript that is an index"),
+    (re.compile(r"^a superscript .* which may be an index"), "a superscript on a name, which may be an index"),
+    (re.compile(r"^a superscript \S+ that marks a name"), "a superscript that marks a name"),
+    (re.compile(r"^a derivative of \S+, which the material does not define"), "a derivative of a name the material does not define"),
+    (re.compile(r"^the relation \S+ is not checked"), "a relation that is not checked"),
+    (re.compile(r"^'\w+' reads as a word"), "a word inside math"),
+    (re.compile(r"^a relation between .* and a number"), "a condition on its names (one side is a number), not an identity"),
+    (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
+    (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
+    (re.compile(r"^\\\w+ is not read"), "a command the scan does not read"),
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """Produced by `scan_document`: one relation between two neighbouring sides of a chain."""
+
+    file: str
+    # 1-based line (in the cell, for a notebook) of the step's left side, and the notebook cell or None.
+    line: int
+    cell: Optional[int]
+    # "left relation right" as printed, and each part.
+    text: str
+    left: str
+    relation: str
+    right: str
+    # One of STATUSES.
+    status: str
+    # Why: how it was proved, where it held, the counterexample, what was not read, what it defines.
+    reason: str
+    # For a refuted step: {"values": {name: "p/q"}, "left": value, "right": value}.
+    counterexample: Optional[dict] = None
+    # The reviewed reason a refuted step is acknowledged (proofs.scan.acknowledge), or "".
+    acknowledged: str = ""
+    # Whether checking it crashed or ran out of time (the gate fails).
+    error: bool = False
+    # Span [start, end) of the step in the document's text.
+    start: int = 0
+    end: int = 0
+    # The sides as read, with definitions substituted, for drafting claims; not reported.
+    exprs: Any = dataclasses.field(default=None, compare=False, repr=False)
+    # The conditions it was checked under, as read (left, relation, right).
+    conditions: Any = dataclasses.field(default=(), compare=False, repr=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.cell is None else f"{self.file}: cell {self.cell}, line {self.line}"
+
+    @property
+    def kind(self) -> str:
+        """The reason of a skipped step, with the names in it left out: what the summary counts."""
+        for pattern, kind in _KINDS:
+            if pattern.search(self.reason):
+                return kind
+        return self.reason
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"file": self.file, "line": self.line, "cell": self.cell, "text": self.text, "relation": self.relation,
+               "status": self.status, "reason": self.reason}
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample
+        if self.acknowledged:
+            out["acknowledged"] = self.acknowledged
+        if self.error:
+            out["error"] = True
+        return out
+
+
+def _exponents(text: str) -> frozenset:
+    letters: set[str] = set()
+    for m in _SERIES.finditer(text):
+        letters.add(m.group(1))
+        for g in (m.group(2), m.group(3)):
+            letters |= set(re.findall(r"(?<!\\)\b([A-Za-z])\b", re.sub(r"\\[A-Za-z]+", " ", g or "")))
+            letters |= set(re.findall(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])", re.sub(r"\\[A-Za-z]+", " ", g or "")))
+    return frozenset(letters)
+
+
+def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions):
+    """The conditions printed in the sentence of spans[index] (formulas introduced by 'for', 'if', ... and
+    \\text{for ...} items of its own formula), read; and the texts of those that could not be read."""
+    span = span_list[index]
+    texts = []
+    for k, other in enumerate(span_list):
+        if k != index and other.condition and other.sentence == span.sentence:
+            # a definition in the sentence ("where E = ...") is a definition, not a condition
+            texts += [c for c in chained[k] if defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
+    read, unread = [], []
+    for c in texts:
+        for j, rel in enumerate(c.relations):
+            if rel not in CHECKED:
+                unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
+                continue
+            try:
+                exponents = _exponents(c.sides[j].text + c.sides[j + 1].text)
+                ctx = defs.context(exponents)
+                read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
+            except Skip:
+                unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
+    for c in _inline_conditions(span):
+        try:
+            chain = chains(c)
+            for ch in chain:
+                for j, rel in enumerate(ch.relations):
+                    ctx = defs.context(_exponents(c))
+                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
+        except Skip:
+            unread.append(c)
+    return read, unread
+
+
+def _inline_conditions(span: Span) -> list[str]:
+    out = []
+    for ch in chains(span.body):
+        for text in ch.conditions:
+            out.append(re.sub(r"^\s*\\(?:text|mbox|textrm)\{[^}]*\}|^\s*\(\s*(?:for|if|when)\b|\)\s*$", "", text))
+    return out
+
+
+def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
+    """The steps of one document, in order: definitions recorded as they come, each other step checked."""
+    defs = Definitions()
+    found = spans(document)
+    chained = [chains(s.body) for s in found]
+    # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
+    for chain in (c for cs in chained for c in cs):
+        for side in chain.sides[:2]:
+            h = head(side.text)
+            if h is not None and h.kind in ("function", "point"):
+                defs.undefined.add(h.name)
+    text = document.text
+    boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
+    out: list[Step] = []
+    previous_end = 0
+    for index, span in enumerate(found):
+        if any(previous_end <= b < span.start for b in boundaries):
+            defs.forget_values()
+        previous_end = span.start
+        conditions = None
+        for chain in chained[index]:
+            for k, relation in enumerate(chain.relations):
+                left, right = chain.sides[k], chain.sides[k + 1]
+                start, end = span.start + left.start, span.start + right.start + len(right.text)
+                line, cell = document.line_of(start if left.text else span.start + right.start)
+                base = dict(file=document.file, line=line, cell=cell, left=left.text, relation=relation, right=right.text,
+                            text=" ".join(x for x in (left.text, chain.printed[k], right.text) if x), start=start, end=end)
+                if conditions is None:
+                    conditions = _conditions(found, chained, index, defs)
+                out.append(_step(base, chain, k, span, defs, conditions, timeout))
+    return out
+
+
+def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, timeout: float) -> Step:
+    left, relation, right = base["left"], base["relation"], base["right"]
+    if not left or not right:
+        return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
+    if relation not in CHECKED and relation != ":=":
+        return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
+    defined = defs.defining(left, right, relation, k == 0)
+    if defined is not None:
+        h, body = defined
+        return Step(**base, status="definition", reason=defs.record(h, body, base["line"]))
+    if span.condition:
+        return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
+    exponents = _exponents(left + right)
+    try:
+        ctx = defs.context(exponents)
+        exprs = (parse(left, ctx), parse(right, ctx))
+    except Skip as exc:
+        return Step(**base, status="skipped", reason=str(exc))
+    try:  # as printed, without the values defined before it: which names the step itself is about
+        bare = defs.context(exponents, values=False)
+        written = (parse(left, bare), parse(right, bare))
+    except Skip:
+        written = exprs
+    used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
+    substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
+    read, unread = conditions
+    try:
+        outcome = check(exprs[0], relation, exprs[1], read, seed=base["text"], timeout=timeout)
+        error = outcome.reason.startswith("the check took more than")
+    except Exception as exc:  # noqa: BLE001 - a crash is reported on the step and fails the gate
+        outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
+    where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
+    if outcome.status in ("refuted", "unknown") and _one_side_constant(*written):
+        free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
+        return Step(**base, status="skipped", exprs=exprs,
+                    reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
+                           "to solve), not an identity")
+    if outcome.status == "refuted" and unread:
+        return Step(**base, status="unknown", exprs=exprs, conditions=read,
+                    reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
+    return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
+                counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _one_side_constant(left: sympy.Expr, right: sympy.Expr) -> bool:
+    def free(e):
+        return bool(e.free_symbols)
+    return free(left) != free(right)
