@@ -1,0 +1,248 @@
+"""Claims drafted from a scan: each refuted step as an erratum (with its correction when one is evident), and each
+chosen step as a claim, in the statement form and cited to the material, ready for review."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from fractions import Fraction
+from pathlib import Path
+from typing import Optional, Sequence
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from proofs.errors import UsageError
+from proofs.material import read
+from proofs.report import write_atomically
+from proofs.scan.check import integer_names
+from proofs.scan.replay import key
+from proofs.scan.steps import Step
+
+__all__ = ["chosen", "write", "render", "correction"]
+
+# Sums and free indices are drafted at this length when no counterexample gives one.
+_LENGTH = 3
+_PYTHON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class _Unsupported(Exception):
+    """The step holds something the statement form cannot write."""
+
+
+class _Code(StrPrinter):
+    """Python for the statement form (proofs' exp, log, tanh, sqrt, maximum, minimum, abs; exact Fractions)."""
+
+    printmethod = "_proofs_draft"  # not sympy's own _sympystr, which Indexed has
+
+    def __init__(self, names: dict) -> None:
+        super().__init__()
+        self.names = names
+
+    def _print_Symbol(self, e):
+        return self.names[key(e)]
+
+    def _print_Indexed(self, e):
+        return self.names[key(e)]
+
+    def _print_Rational(self, e):
+        return f"Fraction({e.p}, {e.q})"
+
+    def _print_Integer(self, e):
+        return str(e.p)
+
+    def _print_Exp1(self, e):
+        return "exp(1)"
+
+    def _print_Abs(self, e):
+        return f"abs({self._print(e.args[0])})"
+
+    def _print_Max(self, e):
+        return self._fold("maximum", e.args)
+
+    def _print_Min(self, e):
+        return self._fold("minimum", e.args)
+
+    def _fold(self, name, args):
+        out = self._print(args[0])
+        for a in args[1:]:
+            out = f"{name}({out}, {self._print(a)})"
+        return out
+
+    def _print_Function(self, e):
+        name = type(e).__name__
+        if name not in ("exp", "log", "tanh"):
+            raise _Unsupported(f"the statement form has no {name}")
+        return f"{name}({self._print(e.args[0])})"
+
+    def _print_Pow(self, e, rational=False):
+        if e.exp == sympy.Rational(1, 2):
+            return f"sqrt({self._print(e.base)})"
+        if not e.exp.is_Integer:
+            raise _Unsupported("a power that is not an integer or a square root")
+        return super()._print_Pow(e, rational)
+
+    def emptyPrinter(self, e):
+        raise _Unsupported(f"{type(e).__name__} cannot be written in the statement form")
+
+
+def chosen(steps: Sequence[Step], selectors: Sequence[str]) -> list[Step]:
+    """The refuted steps, and the steps each selector names (FILE:LINE, or a snippet of the step's text)."""
+    picked = [s for s in steps if s.status == "refuted"]
+    for selector in selectors:
+        matches = [s for s in steps if selector in (f"{s.file}:{s.line}",) or selector in s.text]
+        if not matches:
+            raise UsageError(f"--select {selector!r} names no step: give FILE:LINE or a snippet of a step's text")
+        readable = [s for s in matches if s.exprs is not None]
+        if not readable:
+            raise UsageError(f"--select {selector!r}: the step was not read ({matches[0].reason}); it cannot be drafted")
+        picked += [s for s in readable if s not in picked]
+    return picked
+
+
+def _concrete(step: Step, e: sympy.Expr) -> sympy.Expr:
+    """The expression with sum lengths and free indices fixed (at the counterexample's values, or _LENGTH) and its
+    sums written out."""
+    values = (step.counterexample or {}).get("values", {})
+    names = integer_names(*step.exprs, *(c[0] for c in step.conditions), *(c[2] for c in step.conditions))
+    fixed = {sympy.Symbol(n, real=True): sympy.Integer(int(Fraction(values.get(n, _LENGTH)))) for n in names}
+    return e.xreplace(fixed).doit()
+
+
+def correction(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[tuple[sympy.Expr, str]]:
+    """(corrected right side, what was wrong) when the slip is evident: a lost factor (the sides' ratio is a
+    monomial) or a dropped or wrong term (their difference is a single term); None otherwise."""
+    if relation != "=":
+        return None
+    try:
+        if left.is_number and right.is_number:
+            return left, f"states {right} where the left side is {left}"
+        if right != 0:
+            ratio = sympy.factor(sympy.simplify(left / right))
+            if ratio != 1 and ratio.is_Mul or ratio.is_Symbol or ratio.is_Number and ratio != 1:
+                if ratio.is_number or all(f.is_Symbol or f.is_Number or f.is_Pow and f.base.is_Symbol for f in sympy.Mul.make_args(ratio)):
+                    return ratio * right, f"lost a factor {ratio}"
+        d = sympy.simplify(sympy.expand(left - right))
+        if d != 0 and len(sympy.Add.make_args(d)) == 1:
+            return right + d, f"dropped or got wrong a term {d}"
+        if d != 0 and len(sympy.Add.make_args(d)) <= 3 and sympy.count_ops(d) <= sympy.count_ops(right):
+            return right + d, f"dropped or got wrong the terms {d}"
+    except Exception:  # noqa: BLE001 - no evident correction; the draft is left for the author to finish
+        return None
+    return None
+
+
+def _identifier(name: str, taken: set) -> str:
+    base = re.sub(r"\W+", "_", name.replace("[", "_").replace("]", "")).strip("_") or "v"
+    if base[0].isdigit() or keyword.iskeyword(base) or base in {"Fraction", "Real", "forall", "implies", "exp", "log", "tanh",
+                                                                "sqrt", "maximum", "minimum", "abs", "fix", "Correction"}:
+        base = f"v_{base}"
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}_{n}", n + 1
+    taken.add(out)
+    return out
+
+
+def render(step: Step, claim_id: str, snippet: str) -> str:
+    """The module of one drafted claim (see the module docstring); a step the statement form cannot write, or one
+    whose correction is not evident, becomes a module that stops loading at a todo(...) the author fills in."""
+    left, right = (_concrete(step, e) for e in step.exprs)
+    conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
+    atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])])
+                    for a in e.atoms(sympy.Symbol, sympy.Indexed)
+                    if not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))}, key=key)
+    taken: set = set()
+    names = {key(a): _identifier(key(a), taken) for a in atoms}
+    code = _Code(names)
+    where = f"{step.file}:{step.line}" + (f" (cell {step.cell})" if step.cell is not None else "")
+    fixed = _lengths(step)
+    statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
+    params = ", ".join(f"{names[key(a)]}: Real" for a in atoms)
+    cites = f"cites=({step.file!r}, {snippet!r})"
+    try:
+        body_left, body_right = code.doprint(left), code.doprint(right)
+        guard = " & ".join(f"({code.doprint(a)} {_PYTHON[r]} {code.doprint(b)})" for a, r, b in conditions if r in _PYTHON)
+    except _Unsupported as exc:
+        return _unfinished(claim_id, statement, cites, f"write the step by hand: {exc}")
+    relation = _PYTHON[step.relation]
+
+    def returned(rhs: str) -> str:
+        out = f"{body_left} {relation} {rhs}"
+        return f"implies({guard}, {out})" if guard else out
+
+    header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
+    imports = ("from fractions import Fraction  # noqa: F401\n\n"
+               "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n\n\n")
+    if step.status != "refuted":
+        return (header + imports + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
+                f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
+    fix = correction(left, step.relation, right)
+    if fix is None:
+        return _unfinished(claim_id, statement, cites, "no correction is evident: write the corrected step", code=(
+            params, returned(f"{body_right} + fix * todo('what the right side is missing')")))
+    corrected, what = fix
+    delta = sympy.simplify(corrected - right)
+    try:
+        delta_code = code.doprint(delta)
+        fixed_text = code.doprint(corrected)
+    except _Unsupported as exc:
+        return _unfinished(claim_id, statement, cites, f"write the correction by hand: {exc}")
+    reason = f"The printed step {what}: at {_point(step)} the left side is {step.counterexample['left']} and the right side {step.counterexample['right']}."
+    fixed_statement = f"{step.left} {step.relation} {fixed_text}" + (f" ({fixed})" if fixed else "")
+    return (header + imports +
+            f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
+            f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
+            f"def claim({params}{', ' if params else ''}fix=0):\n"
+            f"    # fix = 0 is the step as printed; fix = 1 adds what it is missing: {delta_code}\n"
+            f"    return {returned(f'{body_right} + fix * ({delta_code})')}\n\n\n"
+            "CLAIMS = (claim, *claim.companions)\n")
+
+
+def _lengths(step: Step) -> str:
+    values = (step.counterexample or {}).get("values", {})
+    names = sorted(integer_names(*step.exprs))
+    if not names:
+        return ""
+    return "drafted at " + ", ".join(f"{n.replace('#', 'the number of terms of the sum over ')} = {values.get(n, _LENGTH)}"
+                                     for n in names) + "; the material's statement is for every length"
+
+
+def _point(step: Step) -> str:
+    values = step.counterexample["values"]
+    return ", ".join(f"{k} = {v}" for k, v in values.items()) or "every point"
+
+
+def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optional[tuple] = None) -> str:
+    params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
+    return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
+            "from fractions import Fraction  # noqa: F401\n\n"
+            "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n\n"
+            "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
+            f"REASON = todo({why!r})\n\n\n"
+            f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
+            f"        erratum=Correction(REASON, todo('the corrected step'), {{'fix': 1}}))\n"
+            f"def claim({params}{', ' if params else ''}fix=0):\n    return {body}\n\n\nCLAIMS = (claim, *claim.companions)\n")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "material"
+
+
+def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
+    """One module per step in the directory (scan_<file>_l<line>_<n>.py); an existing file is never overwritten."""
+    out, documents, seen = [], {}, {}
+    for step in steps:
+        if step.file not in documents:
+            documents[step.file] = read(material, step.file)
+        snippet = documents[step.file].text[step.start:step.end]
+        stem = f"scan_{_slug(Path(step.file).stem)}_l{step.line}"
+        seen[stem] = seen.get(stem, 0) + 1
+        name = f"{stem}_{seen[stem]}"
+        claim_id = f"scan.{_slug(Path(step.file).stem)}.ex0.l{step.line}_{seen[stem]}"
+        path = Path(directory) / f"{name}.py"
+        if path.exists():
+            raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory")
+        write_atomically(path, render(step, claim_id, snippet))
+        out.append(path)
+    return out
