@@ -14,7 +14,7 @@ from proofs.material import Document, Miss, locate
 from proofs.model import Result
 from proofs.writers.escape import xml_text
 
-__all__ = ["render", "math_html"]
+__all__ = ["render", "render_scan", "math_html"]
 
 # every piece of data on the page goes through this: XML-legal characters, markup escaped (attributes included)
 _e = xml_text
@@ -257,5 +257,94 @@ def render(documents: Sequence[Document], results: Iterable[Union[Result, Mappin
     if others:
         parts.append("<h2>Claims that cite no passage shown here</h2>")
         parts += [_claim(c, by_id) for c in others]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# How a formula is marked by the scan: the first status here among its steps.
+_SCAN_ORDER = ("refuted", "unknown", "acknowledged", "checked", "proved", "skipped", "definition")
+_SCAN_STYLE = """
+.step{border-bottom:3px solid #999;padding:0 .1rem}.step[data-status=refuted]{border-color:#c62828;background:#fdeeee}
+.step[data-status=acknowledged]{border-color:#ed6c02;background:#fff6ec}.step[data-status=unknown]{border-color:#7b1fa2;background:#f6eefa}
+.step[data-status=checked]{border-color:#9ccc65}.step[data-status=proved]{border-color:#2e7d32;background:#f1f8f1}
+.step[data-status=skipped]{border-bottom-style:dashed;border-color:#9e9e9e}.step[data-status=definition]{border-color:#1565c0}
+table.steps{border-collapse:collapse;font-size:.9em}table.steps td,table.steps th{border:1px solid #ccc;padding:.2rem .4rem;vertical-align:top}
+"""
+
+
+def _scan_status(step: Any) -> str:
+    return "acknowledged" if step.status == "refuted" and step.acknowledged else step.status
+
+
+def _scan_title(steps: Sequence[Any]) -> str:
+    lines = []
+    for s in steps:
+        line = f"{_scan_status(s)}: {s.text}: {s.reason}"
+        if s.acknowledged:
+            line += f" (acknowledged: {s.acknowledged})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
+    """A block with each formula holding steps wrapped in a mark: its worst status, and a title listing each step's
+    status, text and reason (with the counterexample)."""
+    heading = re.match(r"\s*(#{1,6})\s+", text) if kind != "text" else None
+    body_at = heading.end() if heading else 0
+    body = text[body_at:]
+    out, at = [], 0
+    for start, end, latex, display in _coverage.formulas(body):
+        lo, hi = offset + body_at + start, offset + body_at + end
+        inside = [s for s in steps if lo <= s.start < hi]
+        out.append(_e(body[at:start]) if kind == "text" else _inline(body[at:start]))
+        shown = _e(body[start:end]) if kind == "text" else math_html(latex.strip(), display)
+        if inside:
+            status = min((_scan_status(s) for s in inside), key=_SCAN_ORDER.index)
+            shown = (f'<span class="step" data-status="{_e(status)}" data-line="{inside[0].line}" '
+                     f'title="{_e(_scan_title(inside))}">{shown}</span>')
+        out.append(shown)
+        at = end
+    out.append(_e(body[at:]) if kind == "text" else _inline(body[at:]))
+    html = "".join(out)
+    if kind == "text":
+        return f"<pre>{html}</pre>"
+    if heading:
+        level = min(6, len(heading.group(1)) + 1)
+        return f"<h{level}>{html}</h{level}>"
+    return f"<p>{html}</p>"
+
+
+def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Mapping[str, Any],
+                problems: Sequence[str] = (), title: str = "the material, scanned") -> str:
+    """The page of a scan (proofs.scan): each document in place, every formula holding steps marked with the worst
+    status of its steps (refuted, unknown, acknowledged, checked, proved, skipped, definition) and a title giving each
+    step's reason and counterexample; then the refuted and unknown steps in a table. The page makes no network
+    request; every piece of material text is escaped."""
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{_e(title)}</title>", f"<style>{_STYLE}{_SCAN_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>"]
+    counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("proved", "checked", "refuted", "acknowledged", "unknown",
+                                                             "skipped", "definition"))
+    parts.append(f'<p class="summary">{_e(summary.get("steps", 0))} steps in {_e(summary.get("spans", 0))} formulas: {_e(counts)}</p>')
+    parts += [f'<p class="note">{_e(p)}</p>' for p in problems]
+    for doc in documents:
+        mine = [s for s in steps if s.file == doc.file]
+        parts.append(f'<div class="doc"><h2>{_e(doc.file)}</h2>')
+        for p in doc.passages:
+            if p.cell is not None:
+                parts.append(f'<p class="note">cell {p.cell} ({_e(p.kind)})</p>')
+            for start, end in ([(0, len(p.text))] if p.kind == "code" else _blocks(p.text)):
+                text = p.text[start:end]
+                if p.kind == "code":
+                    parts.append(f"<pre>{_e(text)}</pre>")
+                else:
+                    parts.append(_scan_block(text, p.start + start, mine, "text" if p.kind == "text" else "markdown"))
+        parts.append("</div>")
+    failing = [s for s in steps if s.status in ("refuted", "unknown")]
+    if failing:
+        parts.append("<h2>Refuted and unknown steps</h2>")
+        rows = "".join(f"<tr><td>{_e(s.where)}</td><td>{_e(_scan_status(s))}</td><td><code>{_e(s.text)}</code></td>"
+                       f"<td>{_e(s.reason)}</td></tr>" for s in failing)
+        parts.append(f'<table class="steps"><tr><th>where</th><th>status</th><th>step</th><th>why</th></tr>{rows}</table>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

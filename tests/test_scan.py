@@ -1,0 +1,193 @@
+"""proofs scan through its command: the gate, the reports, acknowledgements, the seed sheet and hostile input."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proofs.scan.command import run
+from proofs.scan.report import SCHEMA
+
+ROOT = Path(__file__).resolve().parent.parent
+MATERIAL = Path(__file__).resolve().parent / "scan_material"
+SEED = ROOT.parent / "shared" / "seed"
+SHEET = "000_40bb9e3d6bfa7e9d.txt"
+STATUSES = {"proved", "checked", "refuted", "unknown", "skipped", "definition"}
+
+
+def scan(*args):
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def scan_json(*args):
+    code, out, err = scan(*args, "--format", "json")
+    return code, json.loads(out), err
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_planted_slips_are_refuted_with_replayed_counterexamples():
+    code, report, _ = scan_json("--material", MATERIAL / "slips")
+    assert code == 1 and report["passed"] is False
+    refuted = {s["line"]: s for s in report["steps"] if s["status"] == "refuted"}
+    # the dropped term, the lost factor, the flipped sign and the wrong count
+    assert sorted(refuted) == [4, 7, 9, 11]
+    assert refuted[4]["text"] == r"\sum_i 2(a + b x_i - y_i) = \sum_i [2a + 2b x_i]"
+    assert refuted[4]["counterexample"]["values"]["#i"] in {"1", "2", "3", "4"}
+    assert refuted[11]["counterexample"] == {"values": {}, "left": "256", "right": "255"}
+    proved = [s for s in report["steps"] if s["status"] == "proved"]
+    assert [s["text"] for s in proved] == ["(x + 1)^2 = x^2 + 2x + 1"]
+
+
+def test_each_counterexample_replays_by_plain_evaluation():
+    from proofs.material import read
+    from proofs.scan.check import replay
+    from proofs.scan.steps import scan_document
+
+    steps = scan_document(read(MATERIAL / "slips", "slips.md"))
+    refuted = [s for s in steps if s.status == "refuted"]
+    assert len(refuted) == 4
+    for s in refuted:
+        assert replay(s.exprs[0], s.relation, s.exprs[1], s.counterexample)
+        # and the replay is not a formality: a point where the step holds is no counterexample
+    holding = next(s for s in steps if s.status == "proved")
+    assert not replay(holding.exprs[0], "=", holding.exprs[1], {"values": {"x": "3/7"}})
+
+
+def test_correct_material_full_of_traps_has_nothing_refuted():
+    code, report, _ = scan_json("--material", MATERIAL / "correct")
+    assert code == 0 and report["passed"] is True
+    assert report["summary"]["refuted"] == 0 and report["summary"]["unknown"] == 0
+    by_text = {s["text"]: s for s in report["steps"]}
+    # definitions are recorded and substituted into later steps
+    assert by_text[r"\sigma(z) = \frac{1}{1 + e^{-z}}"]["status"] == "definition"
+    assert by_text[r"\sigma'(z) = \sigma(z)(1 - \sigma(z))"]["status"] == "proved"
+    assert by_text[r"\eta \cdot 20 = 2"]["status"] == "proved" and "eta = 1/10" in by_text[r"\eta \cdot 20 = 2"]["reason"]
+    # E is defined by a symbolic sum, then differentiated
+    assert by_text[r"\frac{\partial E}{\partial a} = \sum_{i=1}^{n} 2(a + b x_i - y_i)"]["status"] == "proved"
+    # indices, transposes, norms and bold matrices are skipped with a reason, never guessed
+    assert by_text["W^T W = I"]["reason"] == "a transpose (^T)"
+    assert by_text[r"\|W v\| = \|v\|"]["status"] == "skipped"
+    assert by_text[r"h^{(0)} = 0"]["status"] == "definition"
+    # a step true only under a condition printed beside it is checked under it
+    series = by_text[r"\sum_{k=0}^{n-1} r^k = \frac{1 - r^n}{1 - r}"]
+    assert series["status"] in ("proved", "checked") and "r != 1" in series["reason"]
+    # every format: text, LaTeX (equation and align), notebook cells
+    files = {s["file"] for s in report["steps"]}
+    assert files == {"regression.md", "notes.tex", "momentum.ipynb"}
+    cells = {s["cell"] for s in report["steps"] if s["file"] == "momentum.ipynb"}
+    assert cells == {1, 3}  # the code cell holds no math
+
+
+def test_json_schema():
+    code, report, _ = scan_json("--material", MATERIAL / "slips")
+    assert report["schema"] == SCHEMA == "proofs-scan/1"
+    assert set(report) == {"schema", "material", "files", "steps", "summary", "problems", "passed"}
+    for s in report["steps"]:
+        assert {"file", "line", "cell", "text", "relation", "status", "reason"} <= set(s)
+        assert s["status"] in STATUSES and isinstance(s["line"], int)
+        assert ("counterexample" in s) == (s["status"] == "refuted")
+    summary = report["summary"]
+    assert set(summary) == {"files", "spans", "steps", "parsed", "proved", "checked", "refuted", "acknowledged",
+                            "unknown", "skipped", "definition", "errors", "skip_reasons"}
+    assert summary["steps"] == len(report["steps"])
+    assert summary["skipped"] == sum(summary["skip_reasons"].values())
+    assert summary["parsed"] == sum(summary[k] for k in ("proved", "checked", "refuted", "unknown"))
+
+
+def test_acknowledged_slips_pass_the_gate_and_a_stale_acknowledgement_fails_it(tmp_path):
+    material = write(tmp_path / "m", "sheet.md", "A slip: $(x + 1)^2 = x^2 + 1$ and a truth: $2 \\cdot 3 = 6$.\n")
+    assert scan("--material", material)[0] == 1
+    ack = tmp_path / "ack.toml"
+    ack.write_text('[[acknowledge]]\nfile = "sheet.md"\nstep = "(x+1)^2 = x^2+1"\nreason = "kept to show the common slip"\n')
+    code, report, _ = scan_json("--material", material, "--acknowledged", ack)
+    assert code == 0 and report["summary"]["acknowledged"] == 1
+    step = next(s for s in report["steps"] if s["status"] == "refuted")
+    assert step["acknowledged"] == "kept to show the common slip"
+    # the material is corrected: the acknowledgement matches nothing and fails the gate
+    write(material, "sheet.md", "Fixed: $(x + 1)^2 = x^2 + 2x + 1$.\n")
+    code, out, _ = scan("--material", material, "--acknowledged", ack)
+    assert code == 1 and "stale" in out and "acknowledgement 1" in out
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[acknowledge]]\nfile = 'a.md'\nstep = 'x = y'\n", "reason must be a non-empty string"),
+    ("[[acknowledge]]\nfile = 'a.md'\nstep = 'x = y'\nreason = 'r'\nextra = 1\n", "unknown keys ['extra']"),
+    ("[ack]\n", "only [[acknowledge]] tables"),
+    ("not toml = = \n", "not valid UTF-8 TOML"),
+])
+def test_a_malformed_acknowledgements_file_is_a_usage_error(tmp_path, text, message):
+    material = write(tmp_path / "m", "a.md", "$1 + 1 = 2$\n")
+    ack = tmp_path / "ack.toml"
+    ack.write_text(text)
+    code, out, err = scan("--material", material, "--acknowledged", ack)
+    assert code == 4 and message in err and "Traceback" not in err and out == ""
+
+
+def test_usage_errors_and_unwritable_outputs(tmp_path):
+    assert scan("--material", tmp_path / "missing")[0] == 4
+    material = write(tmp_path / "m", "a.md", "$1 + 1 = 2$\n")
+    code, _, err = scan("--material", material, "--output", tmp_path)
+    assert code == 4 and "is a directory" in err
+    code, _, err = scan("--material", material, "--select", "1 + 1")
+    assert code == 4 and "--draft-claims" in err
+    code, _, err = scan("--material", material, "--timeout", "0")
+    assert code == 4
+
+
+def test_an_unreadable_material_file_fails_the_gate(tmp_path):
+    material = write(tmp_path / "m", "good.md", "$1 + 1 = 2$\n")
+    (material / "bad.md").write_bytes(b"\xff\xfe not utf-8 $1 = 1$")
+    code, report, _ = scan_json("--material", material)
+    assert code == 1 and any("bad.md" in p and "UTF-8" in p for p in report["problems"])
+    assert scan("--material", write(tmp_path / "empty", "notes.bin", "x"))[0] == 1  # nothing to scan is no pass
+
+
+def test_a_report_written_to_a_file_is_whole_and_the_summary_is_printed(tmp_path):
+    target = tmp_path / "deep" / "scan.json"
+    code, out, _ = scan("--material", MATERIAL / "slips", "--format", "json", "--output", target)
+    assert code == 1 and json.loads(target.read_text())["schema"] == SCHEMA
+    assert "4 refuted" in out and "FAILED" in out
+
+
+def test_hostile_material_is_escaped_in_the_annotated_page(tmp_path):
+    material = write(tmp_path / "m", "evil.md",
+                     '<script>alert(1)</script> $x = 1$ and $(a + b)^2 = a^2 + b^2$ <img src=x onerror=alert(2)>\n\n'
+                     '$$\\text{<script>alert(3)</script>} = 1$$\n')
+    target = tmp_path / "page.html"
+    code, _, _ = scan("--material", material, "--format", "annotated", "--output", target)
+    page = target.read_text()
+    assert code == 1
+    assert "<script" not in page and "<img" not in page and "onerror=alert(2)>" not in page
+    assert 'data-status="refuted"' in page and 'data-status="definition"' in page
+    assert "http://" not in page.replace("http://www.w3.org/1998/Math/MathML", "") and "https://" not in page
+    assert "a^2 + b^2" in page or "a^{2}" in page or "<math" in page
+
+
+def test_the_real_command_line(tmp_path):
+    """`python -m proofs.scan` as a user runs it (the command is also wired as `python -m proofs scan`)."""
+    done = subprocess.run([sys.executable, "-m", "proofs.scan", "--material", str(MATERIAL / "slips")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "slips.md:7: refuted: \\frac{\\partial}{\\partial w} (wx - y)^2 = 2(wx - y)" in done.stdout
+    assert "fails at w = " in done.stdout and done.stderr == ""
+
+
+@pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
+def test_nothing_true_in_the_seed_sheet_is_refuted():
+    code, report, _ = scan_json("--material", SEED)
+    assert code == 0 and report["summary"]["refuted"] == 0 and report["summary"]["errors"] == 0
+    proved = {s["text"] for s in report["steps"] if s["status"] == "proved"}
+    assert {"(256 + 2 * 1 - 3)/1 + 1 = 256", "3 * 3 + 1 = 10", "3 * 10 = 30", "(256 - 2)/2 + 1 = 128",
+            "\\sigma'(0) = 0.25"} <= proved
+    reasons = report["summary"]["skip_reasons"]
+    assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
