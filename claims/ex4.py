@@ -67,7 +67,7 @@ def _general_identity(formula: str, residual: bool):
     d_t = sympy.diff(f(s), s).subs(s, w * h)
     d_next = sympy.diff(f(s), s).subs(s, w * nxt)
     rhs = dG * _stated_factor(formula, d_t, d_next, w)
-    return sympy.expand(lhs - rhs), str(lhs)
+    return sympy.expand(lhs - rhs), sympy.Derivative(G(nxt), h), rhs
 
 
 def _unrolled_gradients(T: int, t: int, residual: bool, x, u, w, v, loss=lambda y: y, shift=HALF):
@@ -135,19 +135,20 @@ def _replay_recurrence(witness, *, formula, residual, **_):
 
 
 def _recurrence_check(formula, residual) -> Outcome:
-    diff, lhs = _general_identity(formula, residual)
-    evidence = {"dl/dh^(t) = d/dh G(h^(t+1))": lhs, "lhs - stated": str(diff)}
+    diff, lhs, rhs = _general_identity(formula, residual)
+    evidence = {"dl/dh^(t) = d/dh G(h^(t+1))": str(lhs), "lhs - stated": str(diff)}
     if diff == 0:
-        line1 = identity(IdentityAnswer(True, str(diff)), evidence={**evidence, "scope": "chain rule identity for undefined G and phi: every T, every t < T"})
+        line1 = identity(IdentityAnswer(True, str(diff)), statement=(lhs, rhs),
+                         evidence={**evidence, "scope": "chain rule identity for undefined G and phi: every T, every t < T"})
     else:
         for point in [(0, 1, 2, 1), (1, 1, 2, 1), (2, 1, Fraction(1, 2), 1)]:
             true, stated = _instance_gap(formula, residual, 2, 1, [sympy.Rational(str(p)) for p in point])
             if (true - stated).is_zero is False:
                 witness = {"T": 2, "t": 1, "x": point[0], "w": point[2], "v": point[3]}
-                return computed(False, method="sympy", evidence=evidence, witness=witness,
+                return computed(False, method="sympy", evidence=evidence, witness=witness, statement=(lhs, rhs),
                                 failure="the stated recurrence differs from the derivative")
         return undecided("sympy", evidence, "the identity failed symbolically but no exact point was found")
-    instances, checked = {}, 0
+    instances, checked, decided = {}, 0, []
     x, u, w, v = sympy.symbols("x u w v", real=True)
     f = sympy.Function("phi")
     L = sympy.Function("L")
@@ -162,11 +163,14 @@ def _recurrence_check(formula, residual) -> Outcome:
             factor = _stated_factor(formula, sympy.diff(f(s), s).subs(s, w * H),
                                     sympy.diff(f(s), s).subs(s, w * (f(w * H) + (H if residual else 0))), w)
             ok = sympy.expand(lhs_t - rhs * factor) == 0
+            decided.append(sympy.Eq(sympy.Derivative(chain(t, H), H),
+                                    sympy.Derivative(chain(t + 1, H1), H1).subs(H1, f(w * H) + (H if residual else 0)) * factor,
+                                    evaluate=False))
             instances[f"T={T},t={t}"] = ok
             checked += 1
             if not ok:
                 return disagreement("sympy", {**evidence, "instances": instances}, "general identity and instance disagree")
-    line2 = identity(IdentityAnswer(True, "0"), evidence={"unrolled_instances": instances,
+    line2 = identity(IdentityAnswer(True, "0"), statement=decided, evidence={"unrolled_instances": instances,
                                                          "scope": f"{checked} unrolled networks (T = {UNROLLED.start}..{UNROLLED.stop - 1}, every t < T), "
                                                                   "undefined phi and loss"})
     return corroborated(line1, line2)
@@ -259,7 +263,12 @@ def zero_input_states(shift, stated) -> Outcome:
     z_t = sympy.simplify(w * value)
     step = sympy.simplify(phi(z_t, shift) - value)
     evidence = {"phi(0)": str(value), "z^t = w phi(0)": str(z_t), "phi(z^t) - phi(0)": str(step)}
-    return computed(bool(value == stated and z_t == 0 and step == 0), method="sympy", evidence=evidence,
+    # what is decided: phi at 0 is the stated value, and a step from h^(t) = phi(0) gives phi(0) again, for every w
+    z = sympy.Symbol("z", real=True)
+    decided = [sympy.Eq(sympy.Subs(phi(z, shift), z, 0), stated, evaluate=False),
+               sympy.Eq(sympy.Subs(phi(z, shift), z, w * sympy.Subs(phi(z, shift), z, 0)), sympy.Subs(phi(z, shift), z, 0),
+                        evaluate=False)]
+    return computed(bool(value == stated and z_t == 0 and step == 0), method="sympy", evidence=evidence, statement=decided,
                     witness={"computed": str(value)}, reason="phi(0) = 0, so z^t = w * 0 = 0 and every step maps 0 to 0, for every w",
                     failure="phi(0) is not 0")
 

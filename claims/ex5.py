@@ -72,7 +72,7 @@ def _one_step_general(formula: str):
     }[formula]
     # a term of `true` carries the guard 0 <= m < n, which holds for every component m
     true = true.replace(lambda e: isinstance(e, sympy.Piecewise), lambda e: e.args[0][0])
-    return sympy.expand(true.function - stated.function), str(true)
+    return sympy.expand(true.function - stated.function), true, stated
 
 
 class dphi(sympy.Function):  # noqa: N801 - printed as the sheet writes it
@@ -103,7 +103,8 @@ def _instance(n: int, steps: int, formula: str) -> bool:
     gap = true - FORMULAS[formula](g, Ws, Ds)
     # each phi'(z) is a value of its own: name it, so expansion works on a polynomial instead of nested calls
     names = {d: sympy.Symbol(f"dphi_{k}") for k, d in enumerate(sorted(gap.atoms(dphi), key=str))}
-    return sympy.expand(gap.xreplace(names)) == sympy.zeros(n, 1)
+    sides = [(true[k].xreplace(names), FORMULAS[formula](g, Ws, Ds)[k].xreplace(names)) for k in range(n)]
+    return sympy.expand(gap.xreplace(names)) == sympy.zeros(n, 1), sides
 
 
 # A plain network with a polynomial activation keeps every replay exact: phi(z) = z + z^2/2, phi'(z) = 1 + z.
@@ -166,14 +167,18 @@ def _replay_formula(witness, *, formula, **_):
 
 
 def _formula_check(formula: str) -> Outcome:
-    diff, true = _one_step_general(formula)
-    evidence = {"true_component_m": true, "summand_difference": str(diff)}
+    diff, true, stated = _one_step_general(formula)
+    # what is decided: the i-th summands of component m of the derivative and of the formula agree, for symbolic n
+    summands = (true.function, stated.function)
+    evidence = {"true_component_m": str(true), "summand_difference": str(diff)}
     if diff != 0:
         witness = {"W": [[[0, 1], [Fraction(1, 3), Fraction(1, 2)]]], "c": [[1, Fraction(-3, 4)]], "h": [Fraction(1, 2), Fraction(1, 3)], "g": [1, 2]}
-        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="one step already differs for every n")
-    line1 = identity(IdentityAnswer(True, str(diff)),
+        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="one step already differs for every n",
+                        statement=summands)
+    line1 = identity(IdentityAnswer(True, str(diff)), statement=summands,
                      evidence={**evidence, "scope": "one-step identity for symbolic n; the product follows by induction on T - t"})
-    instances = {f"n={n},steps={k}": _instance(n, k, formula) for n, k in ((2, 2), (2, 3), (3, 2), (3, 3))}
+    checked = {f"n={n},steps={k}": _instance(n, k, formula) for n, k in ((2, 2), (2, 3), (3, 2), (3, 3))}
+    instances = {key: ok for key, (ok, _) in checked.items()}
     if not all(instances.values()):
         bad = next(k for k, ok in instances.items() if not ok)
         n, steps = (int(v.split("=")[1]) for v in bad.split(","))
@@ -182,8 +187,9 @@ def _formula_check(formula: str) -> Outcome:
                    "c": [[Fraction(rng.randint(-2, 2), 3) for _ in range(n)] for _ in range(steps)],
                    "h": [Fraction(rng.randint(-2, 2), 2) for _ in range(n)], "g": [rng.randint(-2, 2) or 1 for _ in range(n)]}
         return computed(False, method="sympy", evidence={**evidence, "instances": instances}, witness=witness,
-                        failure=f"the formula differs from the derivative ({bad})")
-    return corroborated(line1, identity(IdentityAnswer(True, "0"), evidence={
+                        failure=f"the formula differs from the derivative ({bad})", statement=checked[bad][1])
+    return corroborated(line1, identity(IdentityAnswer(True, "0"), statement=[side for _, sides in checked.values() for side in sides],
+                                        evidence={
         "instances": instances, "scope": "explicit symbolic networks: hidden sizes 2 and 3, two and three steps"}))
 
 
@@ -497,7 +503,7 @@ def _replay_norm_equality(witness, *, formula, **_):
 def _norm_equality_check(formula) -> Outcome:
     W, d, g = NORM_SYMBOLS[0:4], NORM_SYMBOLS[4:6], NORM_SYMBOLS[6:8]
     true, stated = _norms_sq(formula, W, d, g)
-    return identity(symbolic_identity(true, stated, NORM_SYMBOLS),
+    return identity(symbolic_identity(true, stated, NORM_SYMBOLS), statement=(true, stated),
                     evidence={"scope": "one step, hidden size 2, W = [[W0, W1], [W2, W3]], D = Diag(d0, d1), dl/dh_T = (g0, g1)"})
 
 
@@ -691,15 +697,18 @@ def orthogonal_simplification(scale) -> Outcome:
     c, s_, d1, d2, x = sympy.symbols("c s d1 d2 x", real=True)
     D = sympy.diag(d1, d2)
     forms = {"rotation": _mat([[c, -s_], [s_, c]]), "reflection": _mat([[c, s_], [s_, -c]])}
-    evidence = {}
+    evidence, decided = {}, []
     for name, W in forms.items():
         M = D * (scale * W).T
         gap = sympy.expand(sympy.expand((M.T * M).charpoly(x).as_expr() - (D.T * D).charpoly(x).as_expr()).subs(s_**2, 1 - c**2))
         evidence[name] = str(gap)
+        # what is decided: the characteristic polynomials of (D W^T)^T (D W^T) and D^T D agree, with s^2 = 1 - c^2
+        decided.append((sympy.expand((M.T * M).charpoly(x).as_expr()).subs(s_**2, 1 - c**2),
+                        sympy.expand((D.T * D).charpoly(x).as_expr())))
         if gap != 0:
             return identity(IdentityAnswer(False, str(gap), {"c": Fraction(3, 5), "s": Fraction(4, 5), "d": [1, Fraction(1, 2)]}),
-                            evidence=evidence)
-    line1 = identity(IdentityAnswer(True, "0 for the rotation and the reflection"), evidence=evidence)
+                            evidence=evidence, statement=decided[-1])
+    line1 = identity(IdentityAnswer(True, "0 for the rotation and the reflection"), evidence=evidence, statement=decided)
 
     def draw(rng):
         n = rng.choice((3, 4))
@@ -810,9 +819,13 @@ def _killed_every_size() -> Outcome:
     n = sympy.Symbol("n", integer=True, positive=True)
     i = sympy.Symbol("i", integer=True)
     W, D, g = sympy.MatrixSymbol("W", n, n), sympy.MatrixSymbol("D", n, n), sympy.MatrixSymbol("g", n, 1)
-    base = identity(symbolic_identity((W.T * sympy.ZeroMatrix(n, n) * g)[i, 0], sympy.Integer(0), [i]),
+    base_entry, step_entry = (W.T * sympy.ZeroMatrix(n, n) * g)[i, 0], (W.T * D * sympy.ZeroMatrix(n, 1))[i, 0]
+    zero = sympy.ZeroMatrix(n, 1)
+    base = identity(symbolic_identity(base_entry, sympy.Integer(0), [i]),
+                    statement=(sympy.MatMul(W.T, sympy.ZeroMatrix(n, n), g, evaluate=False), zero),
                     evidence={"base": "entry i of W_k^T 0 dl/dh_{k+1}, n symbolic"})
-    step = identity(symbolic_identity((W.T * D * sympy.ZeroMatrix(n, 1))[i, 0], sympy.Integer(0), [i]),
+    step = identity(symbolic_identity(step_entry, sympy.Integer(0), [i]),
+                    statement=(sympy.MatMul(W.T, D, zero, evaluate=False), zero),
                     evidence={"step": "entry i of W_j^T D_{j+1} 0, n symbolic"})
     return combine(base, step, method="sympy (symbolic size, induction on the steps)")
 

@@ -60,6 +60,12 @@ def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[
     return None, replayed
 
 
+def _undecided_statement(helpers: tuple[str, ...]) -> str:
+    names = ", ".join(f"proofs.interpret.{h}" for h in dict.fromkeys(helpers)) or "a helper"
+    return (f"no statement of what was checked: {names} was not given the statement it decided; pass "
+            "statement=<the sympy or z3 expression, or statement term, that was decided> so that reports print it")
+
+
 def _against_correction(claim: Claim, outcome: Outcome) -> Optional[tuple[Optional[str], dict]]:
     """An erratum's counterexample, replayed by its corrected claim at the corrected values: the corrected claim
     holds everywhere in its domain, so its replay must say it holds there or reject the point as outside its domain.
@@ -118,8 +124,16 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         if replayed is not None:
             evidence["replay"] = {"holds": replayed.holds, "sides": dict(replayed.sides)}
         asserted = not interpret.issued(outcome)
+        evidence.pop("checked", None)  # only the helpers that decided the verdict say what was checked
         if asserted:  # built by the claim's code, not by proofs.interpret from a solver's answer
             evidence["verdict_asserted"] = True
+        else:
+            checked = interpret.decided(outcome)
+            if checked is None:
+                problem = problem or _undecided_statement(interpret.missing(outcome))
+            else:
+                evidence["checked"] = checked[0][1].to_json() if len(checked) == 1 and not checked[0][0] else \
+                    {label: statement.to_json() for label, statement in checked}
         if corrected is not None:
             evidence["corrected_replay"] = corrected[1]
         if cross_check and queries:

@@ -15,12 +15,19 @@ A tree is a JSON list whose first item names the node:
     ["rel", "=", a, b]            a relation; the operator is one of = ≠ < ≤ > ≥
     ["deriv", a, [x, n], ...]     the n-th derivative of a in x (then in the next variable...)
     ["sum", a, i, lo, hi]         the sum of a for i from lo to hi
+    ["limit", a, x, to]           the limit of a as x tends to `to`
+    ["and", a, b, ...]            a ∧ b ∧ ...; likewise "or"
+    ["not", a]                    ¬a
+    ["implies", a, b]             a ⇒ b
+    ["ite", c, a, b]              a where c holds, b elsewhere
+    ["quant", "∀", body, [x, S], ...]  for all x in S (then the next variable...): body; "∃" for there exist
     ["text", "..."]               anything else: an opaque leaf holding the object's str()
 
 Evidence carries a tree as {"math": tree, "text": "..."} (`evidence(expr)` makes one); the HTML report renders it
-with `mathml`, every other report shows its text. `tree` takes an object the engine built, never a string, and
-bounds the tree's depth and size; `mathml` renders only well-formed trees within those bounds, escaping every name
-and number, and returns None for anything else.
+with `mathml`, every other report shows its text. `tree` takes a sympy object the engine built, `z3_tree` a z3
+expression, never a string, and both bound the tree's depth and size; `plain` prints any tree as one bounded line of
+text; `mathml` renders only well-formed trees within those bounds, escaping every name and number, and returns None
+for anything else.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from typing import Any, Optional
 
 from proofs.jsonsafe import integer, text
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "tree", "evidence", "is_math", "mathml"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "MAX_TEXT", "tree", "z3_tree", "plain", "evidence", "is_math", "mathml"]
 
 # nodes nested deeper than this are cut (tree) or rejected (mathml); with its evidence keys a tree stays within
 # jsonsafe.MAX_DEPTH
@@ -41,10 +48,14 @@ MAX_DEPTH = 24
 MAX_NODES = 2000
 # characters of one name, number or opaque leaf
 _MAX_LEAF = 400
+# characters of the plain text of one tree; longer text ends in "…"
+MAX_TEXT = 4000
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 _RELATIONS = {"Equality": "=", "Unequality": "≠", "StrictLessThan": "<", "LessThan": "≤", "StrictGreaterThan": ">",
               "GreaterThan": "≥"}
+_CONNECTIVES = {"And": "and", "Or": "or", "Not": "not", "Implies": "implies"}
+_QUANTIFIERS = ("∀", "∃")
 _GREEK = {name: chr(code) for name, code in (
     ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5), ("zeta", 0x3B6),
     ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9), ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC),
@@ -81,6 +92,10 @@ class _Builder:
             return ["sym", text(expr.name, _MAX_LEAF)]
         if name in _RELATIONS:
             return ["rel", _RELATIONS[name], self.build(expr.lhs, depth + 1), self.build(expr.rhs, depth + 1)]
+        if name in _CONNECTIVES and expr.args:
+            return [_CONNECTIVES[name], *(self.build(a, depth + 1) for a in expr.args)]
+        if name in ("BooleanTrue", "BooleanFalse"):
+            return ["text", "true" if name == "BooleanTrue" else "false"]
         if getattr(expr, "is_Add", False):
             return ["add", *(self.build(t, depth + 1) for t in expr.as_ordered_terms())]
         if getattr(expr, "is_Mul", False):
@@ -108,6 +123,21 @@ class _Builder:
             i, lo, hi = expr.limits[0]
             return ["sum", self.build(expr.function, depth + 1), self.build(i, depth + 1), self.build(lo, depth + 1),
                     self.build(hi, depth + 1)]
+        if name == "Limit" and len(expr.args) >= 3:
+            return ["limit", self.build(expr.args[0], depth + 1), self.build(expr.args[1], depth + 1),
+                    self.build(expr.args[2], depth + 1)]
+        if name == "MatrixSymbol":
+            return ["sym", text(str(expr.name), _MAX_LEAF)]
+        if name in ("ZeroMatrix", "Identity"):
+            return ["num", "0"] if name == "ZeroMatrix" else ["sym", "I"]
+        if name == "MatMul":
+            return ["mul", *(self.build(a, depth + 1) for a in expr.args)]
+        if name == "Transpose":
+            return ["pow", self.build(expr.args[0], depth + 1), ["sym", "T"]]
+        if name == "Subs" and len(expr.variables) == 1:
+            inner = self.build(expr.expr, depth + 1)
+            at = ["rel", "=", self.build(expr.variables[0], depth + 1), self.build(expr.point[0], depth + 1)]
+            return ["fn", "at", inner, at]
         if getattr(expr, "is_Function", False) and name not in ("Piecewise", "Subs"):
             fname = getattr(expr.func, "__name__", name)
             return ["fn", text(fname, _MAX_LEAF), *(self.build(a, depth + 1) for a in expr.args)]
@@ -142,6 +172,172 @@ def tree(expr: Any) -> list:
         return _Builder().build(expr, 0)
     except Exception:  # noqa: BLE001 - an expression of an unexpected shape is shown as its text
         return ["text", _str(expr)]
+
+
+class _Z3Builder(_Builder):
+    """One call of z3_tree(): z3's operators by kind, quantifiers with the names of their bound variables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import z3
+
+        self.z3 = z3
+        self.kinds = {z3.Z3_OP_ADD: "add", z3.Z3_OP_MUL: "mul", z3.Z3_OP_AND: "and", z3.Z3_OP_OR: "or",
+                      z3.Z3_OP_NOT: "not", z3.Z3_OP_IMPLIES: "implies", z3.Z3_OP_ITE: "ite", z3.Z3_OP_UMINUS: "neg",
+                      z3.Z3_OP_POWER: "pow"}
+        self.relations = {z3.Z3_OP_EQ: "=", z3.Z3_OP_DISTINCT: "≠", z3.Z3_OP_LE: "≤", z3.Z3_OP_LT: "<",
+                          z3.Z3_OP_GE: "≥", z3.Z3_OP_GT: ">"}
+
+    def build(self, e: Any, depth: int, bound: tuple = ()) -> list:  # type: ignore[override]
+        z3 = self.z3
+        self.nodes -= 1
+        if self.nodes < 0 or depth >= MAX_DEPTH:
+            return ["text", "…"]
+        sub = lambda a: self.build(a, depth + 1, bound)  # noqa: E731
+        if z3.is_int_value(e):
+            return _num(e.as_long()) if e.as_long() >= 0 else ["neg", _num(-e.as_long())]
+        if z3.is_rational_value(e):
+            return tree(fractions.Fraction(e.numerator_as_long(), e.denominator_as_long()))
+        if z3.is_true(e) or z3.is_false(e):
+            return ["text", "true" if z3.is_true(e) else "false"]
+        if z3.is_var(e):
+            index = z3.get_var_index(e)
+            return ["sym", text(bound[-1 - index], _MAX_LEAF)] if index < len(bound) else ["text", _str(e)]
+        if z3.is_quantifier(e):
+            names = tuple(e.var_name(i) for i in range(e.num_vars()))
+            pairs = [[["sym", text(n, _MAX_LEAF)], ["sym", sort_name(e.var_sort(i))]] for i, n in enumerate(names)]
+            symbol = "∀" if e.is_forall() else "∃"
+            return ["quant", symbol, self.build(e.body(), depth + 1, bound + names), *pairs]
+        if not z3.is_app(e):
+            return ["text", _str(e)]
+        kind, args = e.decl().kind(), e.children()
+        if kind == z3.Z3_OP_UNINTERPRETED and not args:
+            return ["sym", text(e.decl().name(), _MAX_LEAF)]
+        if kind == z3.Z3_OP_TO_REAL and len(args) == 1:
+            return sub(args[0])
+        if kind == z3.Z3_OP_NOT and len(args) == 1 and z3.is_app_of(args[0], z3.Z3_OP_EQ):
+            return ["rel", "≠", sub(args[0].arg(0)), sub(args[0].arg(1))]
+        if kind in self.relations and len(args) == 2:
+            return ["rel", self.relations[kind], sub(args[0]), sub(args[1])]
+        if kind == z3.Z3_OP_SUB and len(args) >= 2:
+            return ["add", sub(args[0]), *(["neg", sub(a)] for a in args[1:])]
+        if kind in (z3.Z3_OP_DIV, z3.Z3_OP_IDIV) and len(args) == 2:
+            return ["frac", sub(args[0]), sub(args[1])]
+        if kind in self.kinds:
+            node = self.kinds[kind]
+            if (node in ("add", "mul", "and", "or") and len(args) >= 2) or (node in ("not", "neg") and len(args) == 1) \
+                    or (node in ("implies", "pow") and len(args) == 2) or (node == "ite" and len(args) == 3):
+                return [node, *(sub(a) for a in args)]
+        if kind == z3.Z3_OP_AND and len(args) == 1:
+            return sub(args[0])
+        name = e.decl().name()
+        return ["fn", text(name, _MAX_LEAF), *(sub(a) for a in args)] if args else ["sym", text(name, _MAX_LEAF)]
+
+
+# how a z3 sort is printed as a set
+_SORTS = {"Int": "ℤ", "Real": "ℝ", "Bool": "{true, false}"}
+
+
+def sort_name(sort: Any) -> str:
+    """The set a z3 sort stands for: ℤ, ℝ, or the sort's own name."""
+    return _SORTS.get(str(sort), text(str(sort), _MAX_LEAF))
+
+
+def z3_tree(expr: Any) -> list:
+    """The tree of a z3 expression (a query's assertion, a formula); anything else becomes an opaque leaf."""
+    try:
+        import z3
+
+        if not isinstance(expr, z3.ExprRef):
+            return ["text", _str(expr)]
+        return _Z3Builder().build(expr, 0)
+    except Exception:  # noqa: BLE001 - an expression of an unexpected shape is shown as its text
+        return ["text", _str(expr)]
+
+
+# --- plain text --------------------------------------------------------------------------------------------------
+
+_PLAIN_PRECEDENCE = {"quant": 0, "implies": 1, "or": 2, "and": 3, "not": 4, "rel": 5, "add": 6, "neg": 7,
+                     "mul": 8, "frac": 8, "pow": 9}
+
+
+class _Printer:
+    """One call of plain(): the nodes it may still print."""
+
+    def __init__(self) -> None:
+        self.nodes = MAX_NODES
+
+    def node(self, t: Any, parent: int = 0, depth: int = 0) -> str:
+        self.nodes -= 1
+        if self.nodes < 0 or depth > MAX_DEPTH or not isinstance(t, list) or not t or not isinstance(t[0], str):
+            return "…"
+        kind, args = t[0], t[1:]
+        own = _PLAIN_PRECEDENCE.get(kind, 10)
+
+        def sub(a: Any, level: int = own) -> str:
+            return self.node(a, level, depth + 1)
+
+        if kind in ("num", "sym", "text") and len(args) == 1 and isinstance(args[0], str):
+            return args[0]
+        if kind == "neg" and len(args) == 1:
+            out = "-" + sub(args[0], own + 1)
+        elif kind == "add" and args:
+            out = sub(args[0])
+            for term in args[1:]:
+                if isinstance(term, list) and term[:1] == ["neg"] and len(term) == 2:
+                    out += " - " + sub(term[1], own + 1)
+                elif isinstance(term, list) and term[:1] == ["num"] and str(term[1:2][0]).startswith("-"):
+                    out += " - " + str(term[1])[1:]
+                else:
+                    out += " + " + sub(term)
+        elif kind == "mul" and args:
+            out = "·".join(sub(a, own + 1 if i else own) for i, a in enumerate(args))
+        elif kind == "frac" and len(args) == 2:
+            out = f"{sub(args[0])}/{sub(args[1], own + 1)}"
+        elif kind == "pow" and len(args) == 2:
+            out = f"{sub(args[0], own + 1)}^{sub(args[1])}"
+        elif kind in ("and", "or") and args:
+            out = (" ∧ " if kind == "and" else " ∨ ").join(sub(a, own) for a in args)
+        elif kind == "not" and len(args) == 1:
+            out = "¬" + sub(args[0], 99)
+        elif kind == "implies" and len(args) == 2:
+            out = f"{sub(args[0], own + 1)} ⇒ {sub(args[1])}"
+        elif kind == "rel" and len(args) == 3:
+            out = f"{sub(args[1], own + 1)} {args[0]} {sub(args[2], own + 1)}"
+        elif kind == "quant" and len(args) >= 2:
+            out = f"{args[0]} {self.binders(args[2:], depth)}: {sub(args[1])}"
+        elif kind == "sqrt" and len(args) == 1:
+            return f"√({sub(args[0], 0)})"
+        elif kind == "abs" and len(args) == 1:
+            return f"|{sub(args[0], 0)}|"
+        elif kind == "fn" and args:
+            return f"{args[0]}({', '.join(sub(a, 0) for a in args[1:])})"
+        elif kind == "ite" and len(args) == 3:
+            return f"ite({', '.join(sub(a, 0) for a in args)})"
+        elif kind == "deriv" and len(args) >= 2:
+            over = "".join(f"∂{sub(p[0], 99)}" + (f"^{sub(p[1], 99)}" if p[1] != ["num", "1"] else "")
+                           for p in args[1:] if isinstance(p, list) and len(p) == 2)
+            return f"∂/{over} ({sub(args[0], 0)})"
+        elif kind == "sum" and len(args) == 4:
+            return f"Σ_{{{sub(args[1], 0)} = {sub(args[2], 0)}..{sub(args[3], 0)}}} ({sub(args[0], 0)})"
+        elif kind == "limit" and len(args) == 3:
+            return f"lim_{{{sub(args[1], 0)} → {sub(args[2], 0)}}} ({sub(args[0], 0)})"
+        else:
+            return "…"
+        return f"({out})" if own < parent else out
+
+    def binders(self, pairs: list, depth: int) -> str:
+        groups: dict[str, list[str]] = {}
+        for pair in pairs:
+            if isinstance(pair, list) and len(pair) == 2:
+                groups.setdefault(self.node(pair[1], 0, depth + 1), []).append(self.node(pair[0], 0, depth + 1))
+        return "; ".join(f"{', '.join(names)} ∈ {where}" for where, names in groups.items())
+
+
+def plain(t: Any) -> str:
+    """A tree as one line of plain text, with as few parentheses as precedence allows, at most MAX_TEXT characters."""
+    out = _Printer().node(t)
+    return out if len(out) <= MAX_TEXT else out[:MAX_TEXT - 1] + "…"
 
 
 def evidence(expr: Any) -> dict:
@@ -232,6 +428,27 @@ class _Renderer:
             top = "<mi>d</mi>" if all(o is None for o in order) else "<msup><mi>d</mi><mrow>" + "<mo>+</mo>".join(
                 o or "<mn>1</mn>" for o in order) + "</mrow></msup>"
             return f"<mrow><mfrac>{top}<mrow>{''.join(below)}</mrow></mfrac>{self.wrapped(args[0], depth, ('add', 'neg'))}</mrow>"
+        if kind in ("and", "or") and len(args) >= 2:
+            joiner = "<mo>∧</mo>" if kind == "and" else "<mo>∨</mo>"
+            return "<mrow>" + joiner.join(self.wrapped(a, depth, ("and", "or", "implies", "quant")) for a in args) + "</mrow>"
+        if kind == "not" and len(args) == 1:
+            return f"<mrow><mo>¬</mo>{self.wrapped(args[0], depth, ('and', 'or', 'implies', 'rel', 'quant'))}</mrow>"
+        if kind == "implies" and len(args) == 2:
+            return (f"<mrow>{self.wrapped(args[0], depth, ('implies', 'quant'))}<mo>⇒</mo>"
+                    f"{self.wrapped(args[1], depth, ('quant',))}</mrow>")
+        if kind == "ite" and len(args) == 3:
+            inner = "<mo>,</mo>".join(sub(a) for a in args)
+            return f"<mrow><mi>ite</mi><mo>&#x2061;</mo><mrow><mo>(</mo>{inner}<mo>)</mo></mrow></mrow>"
+        if kind == "quant" and len(args) >= 3 and args[0] in _QUANTIFIERS:
+            binders = []
+            for pair in args[2:]:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise _Malformed("a bound variable is [variable, set]")
+                binders.append(f"{sub(pair[0])}<mo>∈</mo>{sub(pair[1])}")
+            return (f"<mrow><mo>{args[0]}</mo>{'<mo>,</mo>'.join(binders)}<mo>:</mo>{sub(args[1])}</mrow>")
+        if kind == "limit" and len(args) == 3:
+            term, x, to = (sub(a) for a in args)
+            return f"<mrow><munder><mo>lim</mo><mrow>{x}<mo>→</mo>{to}</mrow></munder>{term}</mrow>"
         if kind == "sum" and len(args) == 4:
             term, i, lo, hi = (sub(a) for a in args)
             return f"<mrow><munderover><mo>&#x2211;</mo><mrow>{i}<mo>=</mo>{lo}</mrow>{hi}</munderover>{term}</mrow>"

@@ -252,7 +252,8 @@ class Claim:
     statement: str
     # What the material asserts, with its formulas and values.
     asserts: str
-    # The formal statement the check decides: quantifiers, domains, formulas.
+    # Commentary on the formal statement, written by the author ("" for none): reports label it as such. What was
+    # checked is printed from what the helpers of proofs.interpret decided, into the evidence's "checked".
     formal: str
     # The weakest verdict that counts as a pass.
     requires: Verdict
@@ -272,6 +273,8 @@ class Claim:
     formulas: tuple[str, ...] = ()
     # Snippets of the material the claim relies on; `check --material` verifies they are still there.
     anchors: tuple[Anchor, ...] = ()
+    # True when `formal` is printed from the statement's term (@forall, @exists), not written by the claim's author.
+    derived_formal: bool = False
     # Where the claim is defined, for reports.
     file: str = ""
     line: int = 0
@@ -295,9 +298,11 @@ class Claim:
             raise InvalidClaim(f"claim id {self.id!r} does not name ex{self.exercise} (its exercise) before the part")
         if self.part is not None and (not isinstance(self.part, str) or not self.part):
             raise InvalidClaim(f"claim {self.id}: part must be a non-empty string such as 'a', or None, got {self.part!r}")
-        for name in ("statement", "asserts", "formal"):
+        for name in ("statement", "asserts"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
                 raise InvalidClaim(f"claim {self.id}: field {name!r} is empty; {FIELD_HELP[name]}")
+        if not isinstance(self.formal, str):
+            raise InvalidClaim(f"claim {self.id}: field 'formal' must be text (or left out); {FIELD_HELP['formal']}")
         for t in self.trusts:
             if not isinstance(t, (Claim, Lemma)):
                 raise InvalidClaim(f"claim {self.id}: trusts holds {t!r}; name the Claim objects and Lemma(...) it takes as known")
@@ -349,7 +354,8 @@ FIELD_HELP = {
     "part": "the part letter as a string, or None where the exercise has no parts: part=\"b\"",
     "statement": "the claim in your own words: statement=\"...\"",
     "asserts": "what the material asserts, with its formula or value: asserts=\"...\"",
-    "formal": "the formal statement the check decides, with quantifiers and domains: formal=\"for every real x: ...\"",
+    "formal": "optional commentary on what the check decides (reports print what was checked from the solver's query): "
+              "formal=\"by induction on t: ...\"",
     "requires": "the weakest verdict that counts as a pass: requires=Verdict.PROVED (or EXHAUSTED, NOT_REFUTED, SUPPORTED)",
 }
 
@@ -363,7 +369,7 @@ def claim(
     part: Optional[str] = _MISSING,
     statement: str = _MISSING,
     asserts: str = _MISSING,
-    formal: str = _MISSING,
+    formal: str = "",
     requires: Verdict = _MISSING,
     params: Optional[Mapping[str, Any]] = None,
     assumptions: tuple[str, ...] = (),

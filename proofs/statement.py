@@ -266,6 +266,23 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
     return None
 
 
+def _bound(stmt: Statement, relation: Term, quantifier: Optional[str] = None) -> Any:
+    """The relation with its variables bound to their domains, as the helpers record what they decided."""
+    from proofs import interpret
+
+    inner = interpret.statement(relation)  # stated values printed as numbers: what was decided
+    symbol = "∀" if (quantifier or stmt.quantifier) == "forall" else "∃"
+    binders = [[["sym", name], ["text", dom.name]] for name, dom in stmt.domains.items()]
+    return interpret.statement(interpret.Decided(["quant", symbol, inner.math, *binders], "")) if binders else inner
+
+
+def _conjunction(parts: list) -> Term:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
+
+
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     """Decide the statement for these stated values, with the strongest method that applies to its domains and term."""
     from proofs import interpret
@@ -273,23 +290,29 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     from proofs.solvers.symbolic import IdentityAnswer
 
     relation = stmt.term(params, named=True)
+    valued = stmt.term(params, named=False)  # the stated values in place: what the helpers record as decided
+    if valued.op == "bool":  # Python computed it whole: the relation under the stated values, as it was evaluated
+        stated = [terms.var(k) == terms.term(v) for k, v in params.items() if _numeric(v)]
+        valued = terms.implies(_conjunction(stated), relation) if stated else relation
     scalars = stmt.scalars()
     evidence: dict[str, Any] = {"statement": {"math": terms.tree(relation), "text": stmt.formal(params)}}
     if not scalars:  # a closed statement: its exact value decides it
-        return interpret.computed(backends.decide_exact(relation, {}), witness={}, evidence=evidence)
+        return interpret.computed(backends.decide_exact(relation, {}), witness={}, evidence=evidence, statement=valued)
     size = _finite_size(scalars)
     if size is not None:
         count, point = _enumerate(stmt, relation, scalars)
         domain = " × ".join(d.name for d in stmt.domains.values()) or "the empty domain"
         if stmt.quantifier == "forall":
             answer = ExhaustAnswer(domain, count, point)
-            return interpret.exhausted(answer, evidence=evidence, counterexample=lambda p: _witness(stmt, p))
+            return interpret.exhausted(answer, evidence=evidence, counterexample=lambda p: _witness(stmt, p),
+                                       statement=_bound(stmt, valued))
         if point is not None:
             return interpret.computed(True, witness=_witness(stmt, point), method="enumeration",
                                       evidence={**evidence, "domain": domain, "points_checked": count},
-                                      reason=f"a point of {domain} satisfies it")
+                                      reason=f"a point of {domain} satisfies it", statement=_bound(stmt, valued))
         return interpret.exhausted(ExhaustAnswer(domain, count, {"certificate": f"no point of {domain} satisfies it"}),
-                                   evidence=evidence, counterexample=lambda c: {"certificate": c["certificate"]})
+                                   evidence=evidence, counterexample=lambda c: {"certificate": c["certificate"]},
+                                   statement=_bound(stmt, ~valued, "forall"))
     if not (terms.operators(relation) & terms.NUMERIC_ONLY):
         try:
             answer = _z3_query(stmt, relation, scalars)
@@ -303,13 +326,15 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         if answer is not None:
             evidence["z3"] = f"unknown: {answer.reason}"
     if stmt.quantifier == "exists":
-        return interpret.undecided("z3", evidence, "no witness found and no proof that none exists")
+        return interpret.undecided("z3", evidence, "no witness found and no proof that none exists", statement=_bound(stmt, valued))
     if _sympy_identity(relation, scalars):
-        return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence)
+        return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
     point = _probe(stmt, relation, scalars)
     if point is not None:
-        return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, point)), evidence=evidence)
-    return interpret.identity(IdentityAnswer(None, "not settled by z3, sympy or exact points"), evidence=evidence)
+        return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, point)), evidence=evidence,
+                                  statement=_bound(stmt, valued))
+    return interpret.identity(IdentityAnswer(None, "not settled by z3, sympy or exact points"), evidence=evidence,
+                              statement=_bound(stmt, valued))
 
 
 def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any]) -> Replay:
@@ -386,7 +411,7 @@ def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), pe
 
             def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
                 stmt.term(params)  # a statement that cannot be built is a load error, not a check error
-                return Claim(id=cid, statement=sentence, asserts=stmt.formal(params), formal=stmt.formal(params),
+                return Claim(id=cid, statement=sentence, asserts=stmt.formal(params), formal=stmt.formal(params), derived_formal=True,
                              check=lambda **p: decide(stmt, p), params=params, erratum=correction,
                              perturbations=mutants, replay=lambda witness, /, **p: replay(stmt, witness, p), **common)
 

@@ -213,6 +213,10 @@ def tree(t: Term) -> list:
         return ["add", sub[0], ["neg", sub[1]]]
     if op == "diff":
         return ["deriv", sub[0], [sub[1], ["num", "1"]]]
+    if op in ("and", "or", "not", "implies", "ite"):
+        return [op, *sub]
+    if op == "max" or op == "min":
+        return ["fn", op, *sub]
     return ["fn", op, *sub]
 
 

@@ -59,7 +59,7 @@ PARTIAL_PACK = """
     )
     def square_size(k):
         # one size proved, the others only sampled: the claim is as strong as its samples
-        two = identity(same(sympy.Integer(2) ** 2 - 2, sympy.Integer(2)))
+        two = identity(same(sympy.Integer(2) ** 2 - 2, sympy.Integer(2)), statement=(sympy.Integer(2) ** 2 - 2, sympy.Integer(2)))
         rest = sampled(sample(lambda rng: rng.randint(-50, 50), lambda v: (v * v - v) % k == 0, n=40, seed=1))
         return combine(two, rest)
 
@@ -73,3 +73,82 @@ def test_a_line_covering_part_of_the_scope_cannot_lift_the_verdict(tmp_path):
     proc = run_cli("check", "ex96", "--claims", str(tmp_path), "--no-cache")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "not_refuted" in proc.stdout and "evidence too weak" in proc.stdout, proc.stdout
+
+
+def test_validity_records_the_statement_read_back_from_the_query_z3_was_given():
+    import z3
+
+    from proofs.interpret import decided, validity
+    from proofs.solvers.smt import prove
+
+    x, n = z3.Real("x"), z3.Int("n")
+    out = validity(prove(x * x + n >= 0, [x, n], given=[n >= 0]))
+    ((label, checked),) = decided(out)
+    assert label == "" and checked.text == "∀ n ∈ ℤ; x ∈ ℝ: n ≥ 0 ⇒ x·x + n ≥ 0"
+    assert checked.math[0] == "quant"
+
+
+def test_helpers_without_what_they_decided_record_nothing_and_lines_are_labelled():
+    import sympy
+
+    from proofs.interpret import decided, missing
+
+    a = sympy.Symbol("a")
+    assert decided(PROVED) is None and missing(PROVED) == ("identity",)
+    shown = identity(IdentityAnswer(True, "0"), statement=((a + 1) ** 2, a**2 + 2 * a + 1))
+    both = corroborated(shown, SAMPLED)
+    assert [label for label, _ in decided(both)] == ["proof", "check1"]
+    assert decided(both)[0][1].text == "(a + 1)^2 = a^2 + 2·a + 1"
+    assert decided(corroborated(PROVED, SAMPLED)) is None and missing(corroborated(PROVED, SAMPLED)) == ("identity",)
+    with pytest.raises(TypeError):
+        identity(IdentityAnswer(True, "0"), statement="(a + 1)^2 = a^2 + 2a + 1")  # text could say anything
+
+
+def test_an_identity_is_decided_again_from_the_statement_it_records():
+    import sympy
+
+    a = sympy.Symbol("a")
+    out = identity(IdentityAnswer(True, "0"), statement=((a + 1) ** 2, a**2 + 1))
+    assert out.verdict is Verdict.ERROR and "does not simplify to an identity" in out.reason
+
+
+UNRECORDED_PACK = """
+    import sympy
+
+    from proofs import Replay, Verdict, claim
+    from proofs.interpret import identity, validity
+    from proofs.solvers.smt import prove
+    from proofs.solvers.symbolic import identity as same
+    import z3
+
+    a = sympy.Symbol("a")
+
+
+    @claim("ex95.a.unrecorded", exercise=95, part="a", statement="(a + 1)^2 = a^2 + 2a + 1.", asserts="a square",
+           requires=Verdict.PROVED)
+    def unrecorded():
+        return identity(same((a + 1) ** 2, a**2 + 2 * a + 1))
+
+
+    @claim("ex95.a.forged", exercise=95, part="a", statement="x^2 >= 0.", asserts="a square",
+           requires=Verdict.PROVED)
+    def forged():
+        x = z3.Real("x")
+        return validity(prove(x * x >= 0, [x]), evidence={"checked": {"math": ["text", "1 = 2"], "text": "1 = 2"}})
+
+
+    CLAIMS = (unrecorded, forged)
+"""
+
+
+def test_a_verdict_from_a_helper_not_told_what_it_decided_fails_and_checked_cannot_be_forged(tmp_path):
+    import json
+
+    (tmp_path / "unrecorded.py").write_text(textwrap.dedent(UNRECORDED_PACK))
+    proc = run_cli("check", "ex95", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
+    unrecorded, forged = results["ex95.a.unrecorded"], results["ex95.a.forged"]
+    assert unrecorded["verdict"] == "error" and "no statement of what was checked" in unrecorded["reason"]
+    assert "proofs.interpret.identity" in unrecorded["reason"] and "checked" not in unrecorded["evidence"]
+    assert forged["status"] == "pass" and forged["evidence"]["checked"]["text"] == "∀ x ∈ ℝ: x·x ≥ 0"

@@ -18,10 +18,22 @@ def test_bad_ids_rejected(bad):
         Claim(id=bad, **BASE)
 
 
-@pytest.mark.parametrize("field", ["statement", "asserts", "formal"])
+@pytest.mark.parametrize("field", ["statement", "asserts"])
 def test_empty_text_rejected_naming_the_field(field):
     with pytest.raises(InvalidClaim, match=field):
         Claim(id="ex1.a.ok", **{**BASE, field: "  "})
+
+
+def test_formal_is_optional_commentary_but_must_be_text():
+    assert Claim(id="ex1.a.ok", **{**BASE, "formal": ""}).formal == ""
+    with pytest.raises(InvalidClaim, match="formal"):
+        Claim(id="ex1.a.ok", **{**BASE, "formal": 3})
+
+    @claim("ex1.a.plain", exercise=1, part="a", statement="s", asserts="a", requires=Verdict.PROVED)
+    def plain():
+        return _check()
+
+    assert plain.formal == ""
 
 
 def test_requires_must_be_positive():
@@ -54,7 +66,7 @@ def test_ids_with_and_without_namespace(good):
     assert Claim(id=good, **BASE).id == good
 
 
-REQUIRED = dict(exercise=1, part="a", statement="s", asserts="a", formal="f", requires=Verdict.PROVED)
+REQUIRED = dict(exercise=1, part="a", statement="s", asserts="a", requires=Verdict.PROVED)
 
 
 @pytest.mark.parametrize("field", sorted(REQUIRED))

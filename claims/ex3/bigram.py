@@ -217,14 +217,21 @@ def bigram_best_likelihood(tokens, best) -> Outcome:
     if answer.answer != "unsat":
         return validity(answer, evidence=evidence)
     bound = Fraction(best)
+    # what was decided: the bound on the product of the contexts (the query z3 proved), and the relative-frequency
+    # model's likelihood, the product of its factors along the sentence, against the stated best
+    attained = sympy.Mul(*(sympy.Rational(analysis.best_model[a][b].numerator, analysis.best_model[a][b].denominator)
+                           for a, b in zip(tokens, tokens[1:])), evaluate=False)
+    decided = [z3.ForAll(fs, z3.Implies(z3.And(given), z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}")))
+               if len(fs) > 1 else z3.ForAll(fs, z3.Implies(given[0], fs[0] <= top)),
+               sympy.Eq(attained, sympy.Rational(bound.numerator, bound.denominator), evaluate=False)]
     if top > bound:
         return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"model": analysis.best_model},
-                        failure="a bigram model beats the stated best")
+                        failure="a bigram model beats the stated best", statement=decided)
     if top < bound:
         return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"stated_best": bound},
-                        failure="no model attains the stated best")
+                        failure="no model attains the stated best", statement=decided)
     return computed(True, method="z3 + exact arithmetic", evidence=evidence, witness={"attaining_model": analysis.best_model},
-                    reason="upper bound proved context by context and attained")
+                    reason="upper bound proved context by context and attained", statement=decided)
 
 
 def _replay_pair(witness, *, tokens, index, **_):
@@ -352,15 +359,18 @@ def no_recurrence_is_bigram(recurrent, tokens) -> Outcome:
     used = sorted(name for name, base in bases.items() if dist.has(base))
     best = analyse_bigram(tokens).max_likelihood
     evidence = {"distribution": str(dist), "depends_on": used, "bigram_max_likelihood": best}
+    # what is decided: the distribution is the same for any two previous hidden states h_prev and h_other
+    same = (dist.subs(bases["h_prev"], sympy.IndexedBase("h_other")), dist)
     if "h_prev" in used:
         witness = {"w_rec": [[2]], "U": [[1], [0]], "h_a": [1], "h_b": [0]}
-        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="the distribution depends on h^{t-1}")
+        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="the distribution depends on h^{t-1}",
+                        statement=same)
     if best >= 1:
         return computed(False, method="sympy + exact arithmetic", evidence=evidence,
                         witness={"w_rec": None, "U": [[0], [0]], "h_a": [0], "h_b": [1]},
-                        failure="a bigram model reaches likelihood 1 on this sentence")
+                        failure="a bigram model reaches likelihood 1 on this sentence", statement=same)
     # the distribution's free symbols do not include h^{t-1}: a structural fact of the symbolic expression
-    return identity(IdentityAnswer(True, "h_prev does not occur in the distribution"),
+    return identity(IdentityAnswer(True, "h_prev does not occur in the distribution"), statement=same,
                     evidence={**evidence, "scope": f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1"})
 
 

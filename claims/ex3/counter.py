@@ -101,12 +101,14 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     closed = (y / (y + len(vocab) - 1)) ** (len(tokens) - 1)
     evidence = {"hidden_states_are_e_(t+1)": counter_ok, "likelihood_in_y=e^a": str(likelihood), "limit": str(limit)}
     if limit != 1:
-        return identity(IdentityAnswer(False, str(limit - 1), {"limit": str(limit)}), evidence=evidence)
+        return identity(IdentityAnswer(False, str(limit - 1), {"limit": str(limit)}), evidence=evidence,
+                        statement=sympy.Eq(sympy.Limit(likelihood, y, sympy.oo), 1, evaluate=False))
     if sympy.cancel(likelihood - closed) != 0:
         return undecided("sympy", evidence, "closed form not confirmed")
     u, s = z3.Reals("u S")
     below_one = validity(prove(u / (u + s) < 1, [u, s], given=[u > 0, s > 0]), evidence={"factor": "u/(u+S), u = e^{z_x}, S = sum of the other terms"})
-    closed_form = identity(IdentityAnswer(True, "0"), evidence={**evidence, "closed_form": "(1 + 7 e^{-a})^{-8} = (y/(y + 7))^8"})
+    closed_form = identity(IdentityAnswer(True, "0"), evidence={**evidence, "closed_form": "(1 + 7 e^{-a})^{-8} = (y/(y + 7))^8"},
+                           statement=[sympy.Eq(likelihood, closed), sympy.Eq(sympy.Limit(likelihood, y, sympy.oo), limit)])
     return combine(closed_form, below_one)
 
 

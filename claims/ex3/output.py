@@ -169,7 +169,7 @@ def _interaction(representation: str):
         return logit.subs({x: 1, a: p, b: q}) - logit.subs({x: 0, a: p, b: q})
 
     total = l(0, 0) + l(1, 1) - l(0, 1) - l(1, 0)
-    return n, sympy.piecewise_fold(total)
+    return n, sympy.piecewise_fold(total), [l(0, 0), l(1, 1), -l(0, 1), -l(1, 0)]
 
 
 def _replay_pair_model(witness, *, representation, **_):
@@ -200,7 +200,7 @@ def _replay_pair_model(witness, *, representation, **_):
     replay=_replay_pair_model,
 )
 def concat_insufficient_every_size(representation) -> Outcome:
-    n, total = _interaction(representation)
+    n, total, gaps = _interaction(representation)
     guarded = sympy.expand(total.subs(n, sympy.Symbol("m", integer=True, nonnegative=True) + 2))
     # the table's odds between words 0 and 1 on {0,1}^2 are 2 or 1/2 whatever n is; checked for n = 2..6
     tables = [xor_table(size) for size in range(2, 7)]
@@ -212,12 +212,15 @@ def concat_insufficient_every_size(representation) -> Outcome:
     gap_lemma = sympy.expand(sympy.expand_log(sympy.log(sympy.exp(z1) / sympy.exp(z0)), force=True) - (z1 - z0)) == 0
     evidence = {"model_interaction": str(guarded), "table_interaction": str(sympy.expand_log(needed, force=True)), "log_odds_is_logit_gap": gap_lemma,
                 "table_odds_same_for_n_2_to_6": same_odds}
+    # what is decided: the model's interaction l(0,0) + l(1,1) - l(0,1) - l(1,0) is 0 for every n = m + 2 >= 2
+    m = sympy.Symbol("m", integer=True, nonnegative=True)
+    decided = (sympy.Add(*(gap.subs(n, m + 2) for gap in gaps), evaluate=False), sympy.Integer(0))
     if guarded == 0 and needed != 0 and gap_lemma and same_odds:
-        return identity(IdentityAnswer(True, str(guarded)),
+        return identity(IdentityAnswer(True, str(guarded)), statement=decided,
                         evidence={**evidence, "scope": "the model's interaction is 0 for every n >= 2; the table's is not"})
     if guarded != 0:
         return computed(False, method="sympy", evidence=evidence, witness={"n": 2, "representation": representation},
-                        failure="the representation has a non-zero interaction: it can fit the table")
+                        failure="the representation has a non-zero interaction: it can fit the table", statement=decided)
     return undecided("sympy", evidence, "could not settle the interaction")
 
 
@@ -261,7 +264,7 @@ def _symbolic_output(wiring: str, hidden_order: str, scale):
     numerator = sympy.expand(sympy.exp(lx))
     p = sympy.powsimp(sympy.factor_terms(numerator / sympy.Sum(numerator.subs(x, y), (y, 0, n - 1))))
     p = p.subs(sympy.Sum(T[y, a, b], (y, 0, n - 1)), 1)
-    return p, sympy.expand(p - T[x, a, b]), str(lx)
+    return p, sympy.expand(p - T[x, a, b]), lx
 
 
 def _replay_distribution(witness, *, wiring, scale=1, hidden=None, max_n=None, **_):
@@ -282,7 +285,7 @@ def _replay_distribution(witness, *, wiring, scale=1, hidden=None, max_n=None, *
 
 def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outcome:
     p, difference, logit = _symbolic_output(wiring, hidden_order, scale)
-    evidence = {"logit_x": logit, "softmax_x": str(p), "softmax_x - T[x,a,b]": str(difference)}
+    evidence = {"logit_x": str(logit), "softmax_x": str(p), "softmax_x - T[x,a,b]": str(difference)}
     rng = random.Random(seed)
     cases = [(n, random_table(n, rng), a, b) for n in range(1, max_n + 1) for a, b in itertools.product(range(n), repeat=2)]
 
@@ -297,7 +300,13 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     line2 = exhausted(exhaust(cases, ok, name=f"every context, vocabulary sizes 1..{max_n}, random positive tables (seed {seed})"),
                       counterexample=counterexample)
     if difference == 0:
-        line1 = identity(IdentityAnswer(True, str(difference)), evidence={**evidence, "scope": "symbolic |V| and tables"})
+        # what is decided: softmax_x of the logits equals T[x, a, b] when the table's row sums to 1
+        n, x, y, a, b = sympy.Symbol("n", integer=True, positive=True), *sympy.symbols("x y a b", integer=True)
+        T = sympy.IndexedBase("T", positive=True)
+        softmax = sympy.exp(logit) / sympy.Sum(sympy.exp(logit.subs(x, y)), (y, 0, n - 1))
+        decided = sympy.Implies(sympy.Eq(sympy.Sum(T[y, a, b], (y, 0, n - 1)), 1), sympy.Eq(softmax, T[x, a, b]))
+        line1 = identity(IdentityAnswer(True, str(difference)), evidence={**evidence, "scope": "symbolic |V| and tables"},
+                         statement=decided)
     elif line2.verdict is Verdict.REFUTED:
         line1 = line2
     else:

@@ -11,9 +11,10 @@ import z3
 from proofs.claims.sheet import cites
 from proofs import ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import integer, member, read
-from proofs.interpret import annotated, computed, disagreement, undecided, validity
+from proofs.interpret import combine, computed, disagreement, identity, undecided, validity
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.smt import prove
+from proofs.solvers.symbolic import identity as symbolic_identity
 
 __all__ = ["CLAIMS", "forked_losses", "fork_parameters", "separate_parameters", "count_parameters"]
 
@@ -106,6 +107,9 @@ def masked_gradients(mask_dog) -> Outcome:
     losses, P, _ = forked_losses(mask_dog)
     must_be_zero = MASKED
     evidence = {}
+    # what is decided: each masked gradient is identically 0; the shared layers' is not, for either kind of image
+    decided = [*(sympy.Eq(sympy.Derivative(losses[image], p), 0, evaluate=False) for image, group in MASKED for p in P[group]),
+               *(sympy.Ne(sympy.Derivative(losses[image], P["shared"][0]), 0, evaluate=False) for image in ("cat", "dog"))]
     for image, group in must_be_zero:
         reaches = _reaches(losses[image], P[group])
         evidence[f"d({image} loss)/d({group})"] = "not identically 0" if reaches else "0"
@@ -113,7 +117,7 @@ def masked_gradients(mask_dog) -> Outcome:
             point = _plain_gradient(mask_dog, group, image)
             if point != 0:
                 return computed(False, method="sympy", evidence=evidence, witness={"image": image, "group": group},
-                                failure=f"the {image} loss reaches the {group}")
+                                failure=f"the {image} loss reaches the {group}", statement=decided)
             return undecided("sympy", evidence, "structural gradient with no exact point found")
     for image in ("cat", "dog"):
         value = _plain_gradient(mask_dog, "shared", image)
@@ -121,7 +125,7 @@ def masked_gradients(mask_dog) -> Outcome:
         if value == 0:
             return undecided("sympy", evidence, f"no point shows the shared layers learning from {image} images")
     return computed(True, method="sympy + exact arithmetic", evidence=evidence, witness={"image": "cat", "group": "dog_head"},
-                    reason="masked heads get zero gradient; the trunk learns from both")
+                    reason="masked heads get zero gradient; the trunk learns from both", statement=decided)
 
 
 FORK_REACH = {
@@ -159,15 +163,19 @@ def _replay_reach(witness, *, reach, **_):
 def fork_gradient_structure(reach) -> Outcome:
     losses, P, _ = forked_losses()
     table = {}
+    # what is decided: d(loss)/d(group) is identically 0 for a group not listed for the task, and not for a listed one
+    decided = [(sympy.Ne if group in reach[task] else sympy.Eq)(sympy.Derivative(losses[task], P[group][0]), 0, evaluate=False)
+               for task in reach for group in GROUPS[:-1]]
     for task in reach:
         for group in GROUPS[:-1]:
             actual = _reaches(losses[task], P[group])
             table[f"{task}/{group}"] = actual
             if actual != (group in reach[task]):
                 return computed(False, method="sympy", evidence={"reaches": table}, witness={"task": task, "group": group},
-                                failure=f"the {task} loss {'reaches' if actual else 'does not reach'} {group}")
+                                failure=f"the {task} loss {'reaches' if actual else 'does not reach'} {group}",
+                                statement=decided)
     return computed(True, method="sympy", evidence={"reaches": table}, witness={"task": "time", "group": "branch_a"},
-                    reason="every task reaches exactly its listed groups")
+                    reason="every task reaches exactly its listed groups", statement=decided)
 
 
 # Parameter counts: widths d (input), s1, s2 (shared), a, b (branches), kb, kg, kt (outputs), weights and biases.
@@ -246,11 +254,14 @@ def fork_parameter_count(saving) -> Outcome:
         for widths in itertools.product((1, 2), repeat=8):
             if stated.subs(dict(zip(WIDTHS, widths))) != separate_parameters(*widths) - fork_parameters(*widths):
                 return computed(False, method="sympy", evidence=evidence, witness=dict(zip(map(str, WIDTHS), widths)),
-                                failure="the stated saving differs from the counts")
+                                failure="the stated saving differs from the counts",
+                                statement=(separate_parameters(*WIDTHS) - fork_parameters(*WIDTHS), stated))
         return undecided("sympy", evidence, "the stated saving differs symbolically but no small widths show it")
     ints = {w: z3.Int(str(w)) for w in WIDTHS}
+    saving = identity(symbolic_identity(separate_parameters(*WIDTHS) - fork_parameters(*WIDTHS), stated), evidence=evidence,
+                      statement=(separate_parameters(*WIDTHS) - fork_parameters(*WIDTHS), stated))
     positive = validity(prove(to_z3(stated, ints) > 0, list(ints.values()), given=[v >= 1 for v in ints.values()]), evidence=evidence)
-    return annotated(positive, method="sympy + z3")
+    return combine(saving, positive, method="sympy + z3")
 
 
 CLAIMS = (fork_gradient_structure, fork_parameter_count, masked_gradients)

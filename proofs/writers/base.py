@@ -12,7 +12,8 @@ from proofs.mathtree import is_math
 from proofs.model import Claim, Result
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["ReportContext", "Writer", "admit", "as_text", "format_values", "shown", "summary_line"]
+__all__ = ["ReportContext", "Writer", "admit", "as_text", "checked", "checked_lines", "commentary", "format_values", "shown",
+           "summary_line"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +58,42 @@ def as_text(value: Any) -> Any:
     if isinstance(value, list):
         return [as_text(v) for v in value]
     return value
+
+
+def checked(r: Result) -> list[tuple[str, Any]]:
+    """What the result's check decided, as (label, {"math", "text"}) pairs: one with label "" for a single line of
+    evidence, one per line ("proof", "check1", "line2", ...) otherwise. The engine writes it from the helpers that
+    decided the verdict (proofs.interpret); a result without it (an error before anything was decided, a verdict the
+    claim's code asserted) has none."""
+    value = r.evidence.get("checked") if isinstance(r.evidence, Mapping) else None
+    if is_math(value):
+        return [("", value)]
+    if isinstance(value, Mapping):
+        return [(str(label), v) for label, v in value.items() if is_math(v)]
+    return []
+
+
+def checked_lines(r: Result, width: int = 0) -> list[str]:
+    """`checked: ...` for each statement the check decided (clipped to width characters when width is given), or
+    what stands in for it."""
+    pairs = checked(r)
+    if not pairs:
+        if r.evidence.get("verdict_asserted") if isinstance(r.evidence, Mapping) else False:
+            return ["checked: nothing: the verdict was asserted by the claim's code, not decided by a solver"]
+        return []
+    lines = []
+    for label, value in pairs:
+        line = f"checked{f' ({label})' if label else ''}: {value['text']}"
+        lines.append(line if not width or len(line) <= width else line[:width - 1] + "…")
+    return lines
+
+
+def commentary(claim: Optional[Claim]) -> Optional[str]:
+    """The claim author's own formal text, labelled as commentary (nothing ties it to the check), or None: a
+    statement's formal text is printed from its term and the checked statement already shows what was decided."""
+    if claim is None or claim.derived_formal or not isinstance(claim.formal, str) or not claim.formal.strip():
+        return None
+    return f"formal (the author's commentary, not what was checked): {claim.formal}"
 
 
 def format_values(values: Any) -> str:

@@ -10,7 +10,7 @@ from proofs import mathtree
 from proofs.model import Result
 from proofs.verdicts import Status
 from proofs.writers import plots
-from proofs.writers.base import Writer, summary_line
+from proofs.writers.base import Writer, checked, commentary, summary_line
 from proofs.writers.escape import xml_text
 
 __all__ = ["HtmlWriter"]
@@ -129,9 +129,17 @@ class HtmlWriter(Writer):
                f'<span class="badge">{_e(r.status.value)}</span><span>{"cached" if r.cached else f"{r.seconds:.2f} s"}</span>'
                f'<span>{_e(r.method)}</span></div>',
                f"<p>{_e(r.statement)}</p>"]
+        for label, value in checked(r):
+            rendered = mathtree.mathml(value["math"]) or ""
+            out.append(f'<div class="checked"><em>Checked{_e(f" ({label})" if label else "")}:</em> {rendered}'
+                       f'<p class="note">{_e(value["text"])}</p></div>')
+        if not checked(r) and r.evidence.get("verdict_asserted"):
+            out.append('<p class="checked"><em>Checked:</em> nothing: the verdict was asserted by the claim\'s code</p>')
         if claim is not None:
             out.append(f"<p><em>The material:</em> {_e(claim.asserts)}</p>")
-            out.append(f"<p><em>Formal:</em> {_e(claim.formal)}</p>")
+            note = commentary(claim)
+            if note:
+                out.append(f'<p class="note"><em>{_e(note)}</em></p>')
             # formulas are sympy-syntax text written by the claim's author: shown as written, never parsed
             out += [f'<pre class="formula">{_e(formula)}</pre>' for formula in claim.formulas]
         if r.status is Status.FAIL or r.erratum:
@@ -159,6 +167,8 @@ class HtmlWriter(Writer):
         render is shown as its text. Nothing else is typeset: every other value stays text."""
         out = []
         for key, value in evidence.items():
+            if not prefix and key == "checked":
+                continue  # shown under "Checked"
             label = f"{prefix}{key}"
             if mathtree.is_math(value):
                 rendered = mathtree.mathml(value["math"]) or f"<pre>{_e(value['text'])}</pre>"

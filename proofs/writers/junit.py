@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from proofs.model import Result
 from proofs.verdicts import Status, Verdict
-from proofs.writers.base import Writer
+from proofs.writers.base import Writer, checked_lines
 from proofs.writers.escape import block, xml_legal
 
 __all__ = ["JunitWriter"]
@@ -26,7 +26,7 @@ class JunitWriter(Writer):
 
     def entry(self, r: Result) -> ET.Element:
         case = ET.Element("testcase", classname=_clean(f"ex{r.exercise}"), name=_clean(r.id), time=f"{r.seconds:.3f}")
-        detail = [*self.refutation(r), f"rerun: {self.context.rerun_command(r)}"]
+        detail = [*checked_lines(r), *self.refutation(r), f"rerun: {self.context.rerun_command(r)}"]
         body = _clean("\n".join(block(line, "  | ") for line in detail))
         if r.status is Status.ERRATUM:
             ET.SubElement(case, "skipped", message=_clean(f"erratum of the material: {r.erratum}"))
@@ -35,7 +35,7 @@ class JunitWriter(Writer):
             element = ET.SubElement(case, tag, message=_clean(f"{r.verdict.value}: {r.reason}"), type=r.verdict.value)
             element.text = body
         cached = f"\n(reused from the cache: computed {r.cached.get('computed')})" if r.cached else ""
-        cites = "".join(f"\n{line}" for line in self.citations(r))
+        cites = "".join(f"\n{line}" for line in [*checked_lines(r), *self.citations(r)])
         ET.SubElement(case, "system-out").text = _clean(r.statement + cites + cached)
         ET.tostring(case, encoding="unicode")  # a case that cannot be serialised fails here, under the guard, alone
         return case

@@ -6,7 +6,7 @@ import json
 
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, as_text, summary_line
+from proofs.writers.base import Writer, as_text, checked_lines, commentary, summary_line
 from proofs.writers.escape import block, md_code, md_fenced, md_text
 
 __all__ = ["MarkdownWriter", "cell", "fenced"]
@@ -43,6 +43,10 @@ class MarkdownWriter(Writer):
             out += [""]
         out += ["| claim | verdict | status | time |", "| --- | --- | --- | ---: |"]
         out += [row for row, _ in entries]
+        statements = [(r, checked_lines(r)) for r in self.results]
+        if any(lines for _, lines in statements):
+            out += ["", "### What each claim checked", ""]
+            out += [f"- {md_code(r.id)}: {cell(line)}" for r, lines in statements for line in lines]
         for title, status in (("Errata in the material", Status.ERRATUM), ("Failures", Status.FAIL)):
             chosen = [section for r, (_, section) in zip(self.results, entries) if r.status is status]
             if chosen:
@@ -59,8 +63,11 @@ class MarkdownWriter(Writer):
             lines += [f"*Erratum:* {cell(r.erratum)}.{fix}", ""]
         if r.status is Status.FAIL:
             lines += [f"*{cell(r.verdict.value)}:* {cell(r.reason)}", ""]
+        note = commentary(claim)
+        if note:
+            lines += [f"*{cell(note)}*", ""]
         refutation = self.refutation(r)
-        shown = [*refutation, *self.citations(r), f"rerun: {self.context.rerun_command(r)}"]
+        shown = [*checked_lines(r), *refutation, *self.citations(r), f"rerun: {self.context.rerun_command(r)}"]
         lines += [fenced("\n".join(block(line, _CONTINUED) for line in shown)), ""]
         if r.status is Status.FAIL and not refutation:
             lines += [fenced(json.dumps(as_text(r.evidence), indent=2, ensure_ascii=False), "json"), ""]

@@ -9,7 +9,7 @@ from proofs.cache import TRUSTS
 from proofs.mathtree import is_math
 from proofs.model import Result
 from proofs.verdicts import Status
-from proofs.writers.base import Writer, as_text, format_values, shown, summary_line
+from proofs.writers.base import Writer, as_text, checked_lines, commentary, format_values, shown, summary_line
 from proofs.writers.escape import block, one_line
 
 __all__ = ["TextWriter", "format_values"]
@@ -19,6 +19,8 @@ _COLOURS = {Status.PASS: "32", Status.ERRATUM: "33", Status.FAIL: "31"}
 # no text from a claim or its evidence can print a line that passes for a claim's line or the summary
 _INDENT = "    "
 _CONTINUED = "    | "
+# a passing claim's checked statement is clipped to this many characters (-v and failures show it whole)
+_CLIPPED = 160
 
 
 class TextWriter(Writer):
@@ -44,11 +46,16 @@ class TextWriter(Writer):
 
     def details(self, r: Result) -> Iterable[str]:
         if r.status is Status.PASS and r.verdict.value != "refuted" and self.verbosity <= 0:
+            yield from checked_lines(r, _CLIPPED)
             return
         if r.status is Status.FAIL or self.verbosity > 0:
             yield f"reason: {r.reason}"
         if r.erratum:
             yield f"erratum: {r.erratum}"
+        yield from checked_lines(r)
+        note = commentary(self.context.claim_of(r))
+        if note and self.verbosity > 0:
+            yield note
         ev = r.evidence
         yield from self.refutation(r)
         yield from self.citations(r)
@@ -56,7 +63,7 @@ class TextWriter(Writer):
             if "witness" in ev:
                 yield f"witness: {format_values(ev['witness'])}"
             for key, value in ev.items():
-                if key not in ("counterexample", "witness", "replay", "material"):
+                if key not in ("counterexample", "witness", "replay", "material", "checked"):
                     yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(as_text(value), ensure_ascii=False)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
