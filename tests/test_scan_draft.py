@@ -1,0 +1,67 @@
+"""scan --draft-claims: a finding becomes a reviewed claim in one command, and the draft checks green as written."""
+
+import io
+import re
+from pathlib import Path
+
+from conftest import run_cli
+
+from proofs.anchors import verify
+from proofs.registry import load
+from proofs.scan.command import run
+
+MATERIAL = Path(__file__).resolve().parent / "scan_material"
+
+
+def scan(*args):
+    out, err = io.StringIO(), io.StringIO()
+    return run([str(a) for a in args], out, err), out.getvalue(), err.getvalue()
+
+
+def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
+    drafts = tmp_path / "drafts"
+    code, out, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts, "--select", "slips.md:13")
+    assert code == 1, err  # the slips still fail the scan's gate
+    written = sorted(p.name for p in drafts.glob("*.py"))
+    assert written == ["scan_slips_l11_1.py", "scan_slips_l13_1.py", "scan_slips_l4_1.py", "scan_slips_l7_1.py", "scan_slips_l9_1.py"]
+    lost_factor = (drafts / "scan_slips_l7_1.py").read_text()
+    assert "cites=('slips.md', '\\\\frac{\\\\partial}{\\\\partial w} (wx - y)^2 = 2(wx - y)')" in lost_factor
+    assert "erratum=Correction(" in lost_factor and "lost a factor x" in lost_factor
+    done = run_cli("check", "all", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    # each draft cites the material where the step is
+    drafted = [c for c in load([drafts]).claims if c.id.startswith("scan.")]
+    assert len(drafted) == 9
+    assert all(r["found"] for c in drafted for r in verify(c.anchors, MATERIAL / "slips"))
+    for line in (4, 7, 9, 11):
+        assert re.search(rf"scan\.slips\.ex0\.l{line}_1 +refuted +erratum", done.stdout)
+        assert re.search(rf"scan\.slips\.ex0\.l{line}_1_corrected +proved +pass", done.stdout)
+    assert re.search(r"scan\.slips\.ex0\.l13_1 +proved +pass", done.stdout)  # the selected correct step
+
+
+def test_a_slip_without_an_evident_correction_is_drafted_unfinished_and_fails_until_finished(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("A wrong claim: $\\tanh(x) = x$.\n")
+    drafts = tmp_path / "drafts"
+    code, _, _ = scan("--material", material, "--draft-claims", drafts)
+    assert code == 1
+    (draft,) = drafts.glob("*.py")
+    text = draft.read_text()
+    assert "UNFINISHED" in text and "todo(" in text and "# TODO: finish this claim" in text
+    done = run_cli("check", "all", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 1 and "todo" in (done.stdout + done.stderr).lower()
+
+
+def test_a_draft_never_overwrites_a_file(tmp_path):
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    (drafts / "scan_slips_l4_1.py").write_text("# reviewed by hand\n")
+    code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts)
+    assert code == 4 and "exists" in err
+    assert (drafts / "scan_slips_l4_1.py").read_text() == "# reviewed by hand\n"
+
+
+def test_select_names_a_step_or_is_a_usage_error(tmp_path):
+    code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", tmp_path / "d", "--select", "nowhere:99")
+    assert code == 4 and "names no step" in err
