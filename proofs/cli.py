@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shlex
@@ -31,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line's parser. `scan`'s options come from proofs.scan, imported only when `command` is "scan"."""
     parser = _Parser(prog="proofs", description="Prove, refute or measure the claims of course material.")
     parser.add_argument("--version", action="version", version=f"proofs {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -114,7 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", metavar="ID")
     show.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS")
     show.add_argument("--material", type=Path, metavar="DIR", help="locate each cited snippet in the material under DIR")
+
+    if importlib.util.find_spec("proofs.scan") is not None:  # found without importing it
+        scan = sub.add_parser("scan", help="check every equation of the material, with no claim written")
+        if command == "scan":
+            from proofs.scan.command import configure
+
+            configure(scan)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> Optional[str]:
+    """The command named on the command line (its first word that is not an option), or None."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def _destinations(args) -> list[tuple[str, Optional[Path]]]:
@@ -462,7 +476,12 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser(_command_of(argv)).parse_args(argv)
+        if args.command == "scan":  # a command of its own: it loads no pack
+            from proofs.scan.command import main as scan
+
+            return int(scan(args, out, err))
         if args.command is None:
             raise UsageError("proofs: a command is required: check, merge, list, show, new, export-smt, mutants, audit or "
                              "coverage (see --help)")
