@@ -48,9 +48,9 @@ from proofs.reads import Reads, file_digest, installation
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
-           "default_directory", "digest_inputs"]
+           "Inputs", "default_directory", "digest_inputs", "unit_digest"]
 
-SCHEMA = "proofs-cache/2"
+SCHEMA = "proofs-cache/3"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
 DEFAULT_DIR = ".proofs_cache"
 # Environment variable naming another cache directory.
@@ -140,59 +140,100 @@ def _within(path: str, prefixes: Iterable[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
 
-def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules: Optional[Mapping[str, object]] = None,
-                  loading: Optional[Reads] = None) -> str:
-    """The digest of everything every claim of a run is computed from (see the module's docstring).
+class Inputs(str):
+    """What `digest_inputs` returns: the digest of the whole run (the text itself), and `base`, the digest of what
+    every claim shares (the engine, the libraries, the Python build and the options) without the packs' files and
+    what loading them read: a claim `registry.load` returned is keyed on `base` and its own modules (`claim_key`)."""
 
-    Taken over sys.modules (modules=None), it also marks those modules as covered, so that a check records every
-    module loaded after it (proofs.reads). `loading`, what loading the packs read (proofs.reads.recording around
-    it), is digested in its current state."""
-    import sympy
-    import z3
+    base: str
 
-    from proofs import __version__
 
-    h = hashlib.sha256()
-
+def _feeder(h):
     def feed(*parts: object) -> None:
         for part in parts:
             data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)
 
+    return feed
+
+
+def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules: Optional[Mapping[str, object]] = None,
+                  loading: Optional[Reads] = None) -> Inputs:
+    """The digest of everything every claim of a run is computed from (see the module's docstring).
+
+    Taken over sys.modules (modules=None), it also marks those modules as covered, so that a check records every
+    module loaded after it (proofs.reads). `loading`, what loading the packs read (proofs.reads.recording around
+    it), is digested in its current state. Its `base` leaves out the packs' roots, `loading` and every module the
+    fork server (proofs.processes) had not loaded when it started: what a claim's own modules are keyed on."""
+    import sympy
+    import z3
+
+    from proofs import __version__
+    from proofs.processes import server
+
+    whole, shared = hashlib.sha256(), hashlib.sha256()
+    feed_whole, feed_shared = _feeder(whole), _feeder(shared)
+
+    def feed(*parts: object) -> None:
+        feed_whole(*parts)
+        feed_shared(*parts)
+
     feed(SCHEMA, __version__, sys.version, sys.implementation.cache_tag, platform.machine(), platform.system(),
          z3.get_full_version(), sympy.__version__, json.dumps(dict(options), sort_keys=True, default=str))
-    package_roots = [Path(importlib.import_module(name).__file__).parent for name in ("proofs", "proofs.solvers")]
+    package_roots = {Path(importlib.import_module(name).__file__).parent.resolve() for name in ("proofs", "proofs.solvers")}
     hashed: set[str] = set()
-    for root in sorted({Path(r).resolve() for r in [*roots, *package_roots]}):
+    for root in sorted({Path(r).resolve() for r in roots} | package_roots):
         for path, digest in _files(root):
             key = str(path)
             if key not in hashed:  # named relative to its root, so that a moved checkout keeps its cache
                 hashed.add(key)
-                feed("file", path.relative_to(root.parent).as_posix(), digest)
+                parts = ("file", path.relative_to(root.parent).as_posix(), digest)
+                (feed if root in package_roots else feed_whole)(*parts)
     stdlib, libraries = installation()
     table = dict(sys.modules if modules is None else modules)
-    loaded = []
-    for module in table.values():
+    fork_server = server() if modules is None else None
+    engine = fork_server.modules if fork_server is not None else frozenset(table)
+    loaded: dict[str, bool] = {}
+    for name, module in table.items():
         file = getattr(module, "__file__", None)
         if isinstance(file, str) and os.path.isfile(file):
-            loaded.append(os.path.abspath(file))
+            path = os.path.abspath(file)
+            loaded[path] = loaded.get(path, False) or name in engine
     for file in sorted(set(loaded) - hashed):
+        out = feed if loaded[file] else feed_whole
         if _within(file, libraries):
             try:
                 st = os.stat(file)
-                feed("library", file, st.st_size, st.st_mtime_ns)
+                out("library", file, st.st_size, st.st_mtime_ns)
             except OSError:
-                feed("library", file, "absent")
+                out("library", file, "absent")
         elif not _within(file, stdlib):
-            hashed.add(file)
-            feed("module", file, file_digest(file) or "unreadable")
+            out("module", file, file_digest(file) or "unreadable")
     for kind, name, _ in (loading.entries if loading is not None else ()):
-        feed("read", kind, name, _reads.state(kind, name))
+        feed_whole("read", kind, name, _reads.state(kind, name))
     if loading is not None and loading.unrecordable:
-        feed("unrecordable", os.urandom(16))  # what loading depended on is unknown: this key matches no other run
+        feed_whole("unrecordable", os.urandom(16))  # what loading depended on is unknown: this key matches no other run
     if modules is None:
         _reads.mark_digested(table)
+    digest = Inputs(whole.hexdigest())
+    digest.base = shared.hexdigest()
+    return digest
+
+
+def unit_digest(unit) -> str:
+    """The digest of one pack module's own inputs (a registry.Unit): its files, byte for byte, and what importing it
+    in a process of its own read, each in its current state (a read that could not be recorded matches nothing)."""
+    h = hashlib.sha256()
+    feed = _feeder(h)
+    feed("unit", unit.kind, unit.target, unit.module, unit.directory)
+    for root in sorted({Path(r).resolve() for r in unit.roots}):
+        for path, digest in _files(root):
+            feed("file", path.relative_to(root.parent).as_posix(), digest)
+    for kind, name, _ in unit.reads.entries:
+        feed("read", kind, name, _reads.state(kind, name))
+    if unit.reads.unrecordable:
+        feed("unrecordable", os.urandom(16))
     return h.hexdigest()
 
 
@@ -325,6 +366,32 @@ class ResultCache:
     written: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
     # The current state of each read that an entry recorded, checked once per run (proofs.reads.state).
     states: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    # unit_digest of each pack module a claim of this run is keyed on, taken once per run.
+    units: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+
+    @property
+    def folder(self) -> str:
+        """The folder of this run's entries: named by what every claim shares, so that a claim whose own modules
+        did not change finds its entry after another module changed."""
+        return getattr(self.inputs, "base", self.inputs)
+
+    def claim_key(self, claim: Claim) -> str:
+        """The inputs a claim's entry is stored under: for a claim `registry.load` returned, what every claim shares
+        and its own modules (its own and its correction's: their files and what importing them read); for any other
+        claim, the whole run's digest."""
+        from proofs import registry
+
+        units = registry.units_of(claim)
+        if units is None or not hasattr(self.inputs, "base"):
+            return str(self.inputs)
+        h = hashlib.sha256()
+        feed = _feeder(h)
+        feed(self.folder)
+        for unit in units:
+            if unit not in self.units:
+                self.units[unit] = unit_digest(unit)
+            feed(self.units[unit])
+        return h.hexdigest()
 
     def __post_init__(self) -> None:
         self.opened.update(_scan(self.directory))
@@ -342,13 +409,14 @@ class ResultCache:
             return None if not os.path.islink(self.directory) else ("link", "dangling")
 
     def _path(self, claim: Claim) -> Path:
-        return self.directory / self.inputs / f"{claim.id}.json"
+        return self.directory / self.folder / f"{claim.id}.json"
 
     def get(self, claim: Claim) -> Optional[Result]:
         """The stored result of the claim, marked as reused, or None when there is none that may be used."""
         record = _load(self._path(claim))
+        key = self.claim_key(claim)
         try:
-            if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("inputs") != self.inputs \
+            if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("inputs") != key \
                     or record.get("claim") != claim.id:
                 return None
             result = Result.from_json(record["result"])
@@ -365,7 +433,7 @@ class ResultCache:
         if not self._unchanged(reads):
             return None
         return dataclasses.replace(result, seconds=0.0, reads=None,
-                                   cached={"computed": computed, "seconds": seconds, "inputs": self.inputs})
+                                   cached={"computed": computed, "seconds": seconds, "inputs": key})
 
     def _unchanged(self, reads: Reads) -> bool:
         """Whether every read is in the state it was when the check ran (each looked at once per run)."""
@@ -391,13 +459,13 @@ class ResultCache:
         if reads.unrecordable or len(reads.entries) > MAX_READS:
             return False
         stored = {k: v for k, v in result.to_json().items() if k not in ("reads", "trusts")}  # derived in each run
-        record = {"schema": SCHEMA, "inputs": self.inputs, "claim": claim.id,
+        record = {"schema": SCHEMA, "inputs": self.claim_key(claim), "claim": claim.id,
                   "computed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                   "result": stored, "reads": reads.to_json()}
         data = json.dumps(record, indent=1).encode("utf-8")
         if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
             return False
-        folder = self.directory / self.inputs
+        folder = self.directory / self.folder
         try:
             self._prepare(folder)
             self._write(self._path(claim), data)

@@ -6,10 +6,12 @@ import contextlib
 import dataclasses
 import difflib
 import fnmatch
+import hashlib
 import importlib
 import importlib.util
 import os
 import re
+import select as _select
 import signal
 import stat
 import sys
@@ -20,12 +22,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from proofs import links
+from proofs import links, processes
 from proofs.errors import PackError, ProofsError, UsageError
 from proofs.model import Claim, Placeholder
 from proofs.reads import Reads, recording
 
-__all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "LoadError", "load", "select"]
+__all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "LoadError", "Unit", "load", "select", "units_of",
+           "import_units"]
 
 # Packs register a module (or package) exposing CLAIMS under this entry-point group.
 ENTRY_POINT_GROUP = "proofs.packs"
@@ -92,6 +95,103 @@ class LoadError:
 
     def to_json(self) -> dict:
         return {"pack": self.pack, "file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """Made by `load` for each pack module: how a module process imports it on its own, and what its claims are
+    written in and read while it was imported (in a process holding no other pack), for their cache key."""
+
+    # The pack's name, as its claims carry it.
+    pack: str
+    # "entry" (an installed pack: `target` is its entry point's value) or "path" (a --claims file: `target` is it).
+    kind: str
+    target: str
+    # For a --claims file: the module name it is imported under, its folder (put on sys.path for its helper
+    # modules) and the sha256 of the source that was loaded (a module process refuses another).
+    module: str = ""
+    directory: str = ""
+    digest: str = ""
+    # The files and folders its claims are written in, digested whole into their cache key.
+    roots: tuple[str, ...] = ()
+    # What importing it read, recorded in a process that had imported no pack (files, environment, modules).
+    reads: Reads = Reads()
+
+    def to_json(self) -> dict:
+        return {"pack": self.pack, "kind": self.kind, "target": self.target, "module": self.module,
+                "directory": self.directory, "digest": self.digest, "roots": list(self.roots)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Unit":
+        return cls(str(data["pack"]), str(data["kind"]), str(data["target"]), str(data["module"]),
+                   str(data["directory"]), str(data["digest"]), tuple(str(r) for r in data["roots"]))
+
+
+# The module units of every claim `load` returned in this process: id(claim) -> (claim, its units). A claim's units
+# are its own module's, and its correction's when that is written in another module.
+_UNITS: dict[int, tuple[Claim, tuple[Unit, ...]]] = {}
+
+
+def units_of(claim: Claim) -> Optional[tuple[Unit, ...]]:
+    """The modules a module process imports to check this claim (exactly this object, as `load` returned it);
+    None for a claim made some other way, which is checked in a process forked from this one."""
+    entry = _UNITS.get(id(claim))
+    return entry[1] if entry is not None and entry[0] is claim else None
+
+
+def _import_unit(unit: Unit) -> Any:
+    """Import one unit here, as `load` did: an entry point's module (and attribute), or a --claims file whose
+    source must be the one that was loaded."""
+    if unit.kind == "entry":
+        name, _, attribute = unit.target.partition(":")
+        found = importlib.import_module(name.strip())
+        for part in filter(None, attribute.strip().split(".")):
+            found = getattr(found, part)
+        return found
+    if unit.directory not in sys.path:
+        sys.path.insert(0, unit.directory)
+    source = _read_source(Path(unit.target))
+    if hashlib.sha256(source).hexdigest() != unit.digest:
+        raise PackError(f"{unit.target} changed after it was loaded; run the check again")
+    code = compile(source, unit.target, "exec", dont_inherit=True)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(unit.module, unit.target))
+    sys.modules[unit.module] = module
+    exec(code, module.__dict__)
+    return module
+
+
+def import_units(units: Sequence[Unit], timeout: float, *, preload: bool) -> tuple[dict[str, Claim], Optional[LoadError], Reads]:
+    """In a module process: import the units (each under guard, within `timeout` seconds), and with `preload` do
+    their PRELOAD steps; return their claims by id (an erratum's correction set as `load` sets it), the first
+    problem, and what importing them read."""
+    claims: dict[str, Claim] = {}
+    steps: list[str] = []
+    problem: Optional[LoadError] = None
+    with recording() as recorder:
+        for unit in units:
+            found: list[_Contents] = []
+            raised = _guarded(lambda unit=unit, found=found: found.append(_pack_contents(unit.pack, _import_unit(unit))),
+                              timeout)
+            if raised is not None:
+                problem = _located(unit.pack, raised, [Path(r) for r in unit.roots])
+                break
+            if found[0].errors:
+                problem = found[0].errors[0]
+                break
+            steps.extend(found[0].preload)
+            for c in found[0].claims:
+                claims.setdefault(c.id, c)
+    loaded = recorder.reads()
+    if problem is None and preload:
+        try:
+            Catalogue((), tuple(dict.fromkeys(steps))).warm()
+        except ProofsError as exc:
+            problem = LoadError(units[0].pack, units[0].target, 0, str(exc))
+    for key, c in list(claims.items()):
+        target = getattr(c.erratum, "corrected_by", None) if c.erratum is not None else None
+        if isinstance(target, str) and target in claims:
+            claims[key] = dataclasses.replace(c, correction=claims[target])
+    return claims, problem, loaded
 
 
 def _warm_step(entry: str) -> None:
@@ -204,6 +304,8 @@ class _Contents:
     errors: tuple[LoadError, ...]
     # what importing it here read (files, environment variables, modules), for the result cache's key
     reads: Reads = Reads()
+    # how a module process imports it on its own (None when it could not be probed in a clean process)
+    unit: Optional[Unit] = None
 
 
 def _pack_contents(pack: str, module) -> _Contents:
@@ -265,38 +367,78 @@ def _flush(stream) -> None:
         pass
 
 
-def _probe(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where: str, timeout: float) -> Optional[LoadError]:
-    """Import the module and read its claims in a forked child first: a module that exits, kills its process or
-    never finishes importing is a load error here, and is never imported into this process."""
-    from proofs.runner import ChildProcess
+def _probe(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where: str, timeout: float,
+           unit: Optional[Unit] = None) -> tuple[Optional[LoadError], Optional[Unit]]:
+    """Import the module and read its claims in a child process first: a module that exits, kills its process or
+    never finishes importing is a load error here, and is never imported into this process. With the fork server
+    running, the child is a module process forked from it (no other pack imported), and what the import read
+    there comes back in the unit; otherwise it is forked from this process."""
+    fork_server = processes.server() if unit is not None else None
+    if fork_server is not None:
+        return _probe_clean(pack, unit, where, timeout, fork_server)
 
     def work():
         problem = _guarded(lambda: _pack_contents(pack, importer()), timeout)
         return None if problem is None else _located(pack, problem, roots).to_json()
 
     try:
-        child = ChildProcess(work)
+        child = processes.ChildProcess(work)
     except OSError as exc:
-        return LoadError(pack, where, 0, f"could not start a process to import it in: {exc}")
+        return LoadError(pack, where, 0, f"could not start a process to import it in: {exc}"), None
     try:
         if not child.wait(timeout + 2):
-            return LoadError(pack, where, 0, f"timed out: importing it did not finish within {timeout:g} s")
+            return LoadError(pack, where, 0, f"timed out: importing it did not finish within {timeout:g} s"), None
         if not child.complete():
             status = child.kill()
             how = (f"was killed by {_signal_name(os.WTERMSIG(status))}" if os.WIFSIGNALED(status)
                    else f"exited with code {os.WEXITSTATUS(status)}")
-            return LoadError(pack, where, 0, f"importing it ended its process: the process {how}")
+            return LoadError(pack, where, 0, f"importing it ended its process: the process {how}"), None
         message = child.message()
         if message.get("memory"):
-            return LoadError(pack, where, 0, "importing it ran out of memory")
+            return LoadError(pack, where, 0, "importing it ran out of memory"), None
         found = message["value"]
         if found is None:
-            return None
-        return LoadError(pack, str(found["file"]), int(found["line"]), str(found["message"]))
+            return None, None
+        return LoadError(pack, str(found["file"]), int(found["line"]), str(found["message"])), None
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        return LoadError(pack, where, 0, f"importing it sent back an unreadable answer: {exc!r}")
+        return LoadError(pack, where, 0, f"importing it sent back an unreadable answer: {exc!r}"), None
     finally:
         child.close()
+
+
+def _probe_clean(pack: str, unit: Unit, where: str, timeout: float,
+                 fork_server: processes.ForkServer) -> tuple[Optional[LoadError], Optional[Unit]]:
+    try:
+        child = processes.ModuleProcess(fork_server, {"units": [unit.to_json()], "timeout": timeout, "probe": True})
+    except OSError as exc:
+        return LoadError(pack, where, 0, f"could not start a process to import it in: {exc}"), None
+    try:
+        deadline = child.started + timeout + 2
+        while True:
+            for message in child.frames.read():
+                if isinstance(message, dict) and "ended" in message:
+                    return LoadError(pack, where, 0, f"importing it ended its process: the process {message['ended']}"), None
+                if isinstance(message, dict) and "timed out" in message:
+                    return LoadError(pack, where, 0, f"timed out: importing it did not finish within {timeout:g} s"), None
+                loaded = message.get("loaded") if isinstance(message, dict) else None
+                if not isinstance(loaded, dict):
+                    raise ValueError("not an import report")
+                if loaded.get("error") is not None:
+                    found = loaded["error"]
+                    return LoadError(pack, str(found["file"]), int(found["line"]), str(found["message"])), None
+                return None, dataclasses.replace(unit, reads=Reads.from_json(loaded["reads"]))
+            if child.frames.broken:
+                raise ValueError(child.frames.broken)
+            if child.frames.ended:
+                return LoadError(pack, where, 0, "importing it ended its process before it reported"), None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return LoadError(pack, where, 0, f"timed out: importing it did not finish within {timeout:g} s"), None
+            _select.select(child.handles()[:1], [], [], min(left, 1.0))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        return LoadError(pack, where, 0, f"importing it sent back an unreadable answer: {exc!r}"), None
+    finally:
+        child.kill()
 
 
 def _signal_name(number: int) -> str:
@@ -307,10 +449,10 @@ def _signal_name(number: int) -> str:
 
 
 def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], where: str, timeout: float,
-                 forget: Callable[[], None] = lambda: None) -> _Contents:
+                 forget: Callable[[], None] = lambda: None, unit: Optional[Unit] = None) -> _Contents:
     """Probe the module in a child, then import it here under guard: every BaseException, and an import that runs
     out of time, becomes a LoadError placed at its file and line."""
-    problem = _probe(pack, importer, roots, where, timeout)
+    problem, unit = _probe(pack, importer, roots, where, timeout, unit)
     if problem is not None:
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
@@ -319,7 +461,7 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
     if raised is not None:
         forget()
         return _Contents((), (), (_located(pack, raised, roots),))
-    return dataclasses.replace(found[0], reads=recorder.reads())
+    return dataclasses.replace(found[0], reads=recorder.reads(), unit=unit)
 
 
 def _claim_files(directory: Path) -> list[Path]:
@@ -362,7 +504,8 @@ def _load_path(directory: Path, timeout: float) -> list[_Contents]:
         pack = f"{directory.name}/{path.stem}"
         name = f"proofs_pack_{directory.name}_{path.stem}"
         try:
-            code = compile(_read_source(path), str(path), "exec", dont_inherit=True)
+            source = _read_source(path)
+            code = compile(source, str(path), "exec", dont_inherit=True)
         except OSError as exc:
             loaded.append(_Contents((), (), (LoadError(pack, str(path), 0, f"cannot read the file: {exc.strerror or exc}"),)))
             continue
@@ -376,7 +519,9 @@ def _load_path(directory: Path, timeout: float) -> list[_Contents]:
             exec(code, module.__dict__)
             return module
 
-        loaded.append(_load_module(pack, importer, [path], str(path), timeout, lambda name=name: sys.modules.pop(name, None)))
+        unit = Unit(pack, "path", str(path), name, str(directory.resolve()), hashlib.sha256(source).hexdigest(), (str(path),))
+        loaded.append(_load_module(pack, importer, [path], str(path), timeout, lambda name=name: sys.modules.pop(name, None),
+                                   unit))
     return loaded
 
 
@@ -422,6 +567,9 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     timeout = min(max(LOAD_TIMEOUT if timeout is None else timeout, 0.001), 1e7)  # what an interval timer can take
     for name in _ENGINE:
         importlib.import_module(name)
+    from proofs.runner import serve_module
+
+    processes.start_server(serve_module)  # before any pack is imported here
     contents: list[_Contents] = []
     roots: list[Path] = [Path(p) for p in paths]
     if entry_points:
@@ -431,7 +579,8 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
         for ep in found:
             root = _entry_point_root(ep)
             roots.extend(root)
-            contents.append(_load_module(ep.name, ep.load, root, str(root[0]) if root else ep.value, timeout))
+            unit = Unit(ep.name, "entry", ep.value, roots=tuple(str(r) for r in root))
+            contents.append(_load_module(ep.name, ep.load, root, str(root[0]) if root else ep.value, timeout, unit=unit))
     for path in paths:
         contents.extend(_load_path(Path(path), timeout))
     claims: list[Claim] = []
@@ -453,9 +602,26 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     claims = [dataclasses.replace(c, correction=by_id[c.erratum.corrected_by])
               if c.erratum is not None and getattr(c.erratum, "corrected_by", None) in by_id else c for c in claims]
     errors.extend(LoadError(c.pack, c.file, c.line, message) for c, message in links.problems(claims))
+    _register(contents, claims)
     loading = Reads(tuple(sorted({e for part in contents for e in part.reads.entries})),
                     tuple(dict.fromkeys(u for part in contents for u in part.reads.unrecordable)))
     return Catalogue(tuple(claims), tuple(preload), tuple(errors), tuple(dict.fromkeys(roots)), loading)
+
+
+def _register(contents: Sequence[_Contents], claims: Sequence[Claim]) -> None:
+    """Note each loaded claim's units (its module's, and its correction's when that is another module's)."""
+    unit_of: dict[str, Optional[Unit]] = {}
+    for part in contents:
+        for c in part.claims:
+            unit_of.setdefault(c.id, part.unit)
+    for c in claims:
+        own = unit_of.get(c.id)
+        if own is None:
+            continue
+        fixed = unit_of.get(c.correction.id) if c.correction is not None else None
+        if c.correction is not None and fixed is None:
+            continue  # its correction cannot be imported on its own: checked in a process forked from here
+        _UNITS[id(c)] = (c, (own,) if fixed is None or fixed == own else (own, fixed))
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

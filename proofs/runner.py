@@ -1,47 +1,46 @@
-"""Fail-closed runner: every claim in a process group of its own, with a time and memory limit."""
+"""Fail-closed runner: every claim in a process group of its own, with a time and memory limit, forked from a process
+that imported its pack module and no other."""
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import select
 import signal
-import struct
-import sys
-import tempfile
 import threading
 import time
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
-from proofs import links
+from proofs import links, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
+from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server,
+                              start_server)
+from proofs.processes import _write_all
 from proofs.verdicts import Verdict
 
-__all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT"]
+__all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
+           "STOP_SIGNALS", "serve_module"]
 
 # Seconds one claim may take before the runner kills it.
 DEFAULT_TIMEOUT = 60.0
 # Address-space limit of one claim's process, in MiB.
 DEFAULT_MEMORY_MB = 4096
-# Bytes of what a check printed that its result keeps, under evidence["output"].
-OUTPUT_LIMIT = 4096
-# Signals that stop a run and kill its checks: what `timeout` sends, a closed terminal, Ctrl-C.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # Signals a memory limit can cause (the kernel's kill, a crash on a failed allocation, an abort in C code).
 _LIMIT_SIGNALS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS}
 # File descriptors the runner holds for one running check (result pipe, pidfd, output file, the pipe's
 # write end while forking), and those kept free for reports, the cache and the libraries.
 _FDS_PER_CHECK = 4
 _FDS_RESERVED = 32
-# Largest result a check may send, in bytes; anything longer is an unreadable result.
-_MAX_MESSAGE = 256 * 2**20
-_HEADER = struct.Struct("!Q")
 # Longest single wait for a check, in seconds; a longer time limit is waited for in several.
 _MAX_WAIT = 3600.0
+# Seconds a module process may be late in reporting a check beyond the check's own time limit before the runner
+# kills it (it kills its checks at their limit itself; this is for one that stopped or hung).
+_GRACE = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,229 +58,6 @@ class Run:
     results: tuple[Result, ...]
     interrupted: bool
     seconds: float
-
-
-class ChildProcess:
-    """`work()` run in a forked child that leads a session of its own, its output captured, and its JSON value sent
-    back over a pipe. The child leaves with os._exit right after sending, so nothing it left behind (threads, atexit
-    hooks, buffered files) runs; `kill` ends the child's whole process group, so nothing it started outlives it."""
-
-    def __init__(self, work: Callable[[], Any], *, memory_mb: Optional[int] = None) -> None:
-        for stream in (sys.stdout, sys.stderr):  # what the parent buffered must not be written by the child
-            try:
-                stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
-        parent = os.getpid()
-        self.fd, write = os.pipe()
-        try:
-            self.output = tempfile.TemporaryFile()
-        except OSError:  # the check's output is then discarded, never mixed into the parent's
-            self.output = None
-        try:
-            self.pid = os.fork()
-        except OSError:
-            os.close(self.fd)
-            os.close(write)
-            if self.output is not None:
-                self.output.close()
-            raise
-        if self.pid == 0:  # the child: nothing may return from here into the caller's code
-            code = 70
-            try:
-                _close_inherited(keep=(write,) + ((self.output.fileno(),) if self.output is not None else ()))
-                _enter_child(parent, self.output, memory_mb)
-                try:
-                    value = {"value": work()}
-                except MemoryError:
-                    value = {"memory": True}
-                _flush_output()
-                data = json.dumps(value, allow_nan=False).encode()
-                _write_all(write, _HEADER.pack(len(data)) + data)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        os.set_blocking(self.fd, False)
-        try:
-            self.pidfd: Optional[int] = os.pidfd_open(self.pid)
-        except (AttributeError, OSError):
-            self.pidfd = None
-        self.started = time.monotonic()
-        self.status: Optional[int] = None
-        self._data = bytearray()
-        self._eof = False
-
-    def handles(self) -> list[int]:
-        """File descriptors that become readable when the child has sent something or has ended."""
-        return [self.fd] + ([self.pidfd] if self.pidfd is not None else [])
-
-    def pump(self) -> bool:
-        """Read what the child has sent so far; True once the whole message is here."""
-        while not self._eof and not self.complete():
-            try:
-                chunk = os.read(self.fd, 1 << 16)
-            except BlockingIOError:
-                break
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self._eof = True
-            self._data += chunk
-            if len(self._data) > _MAX_MESSAGE + _HEADER.size:
-                break
-        return self.complete()
-
-    def complete(self) -> bool:
-        if len(self._data) < _HEADER.size:
-            return False
-        (size,) = _HEADER.unpack_from(self._data)
-        return size > _MAX_MESSAGE or len(self._data) >= _HEADER.size + size
-
-    def message(self) -> Any:
-        """The child's message: {"value": ...}, or {"memory": True}; raises ValueError when it is unreadable."""
-        (size,) = _HEADER.unpack_from(self._data)
-        if size > _MAX_MESSAGE:
-            raise ValueError(f"the result is larger than {_MAX_MESSAGE} bytes")
-        message = json.loads(bytes(self._data[_HEADER.size:_HEADER.size + size]))
-        if not isinstance(message, dict) or not ({"value"} <= message.keys() or message.get("memory") is True):
-            raise ValueError("not a result message")
-        return message
-
-    def exited(self) -> bool:
-        """Whether the child has ended (it is not reaped here, so its process group can still be killed)."""
-        try:
-            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-        except ChildProcessError:
-            return True
-
-    def kill(self) -> int:
-        """Kill the child's process group and the child, reap it, close what it held; return its wait status."""
-        if self.status is not None:
-            return self.status
-        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):  # the group, and the child if not yet its leader
-            try:
-                kill(target, signal.SIGKILL)
-            except OSError:
-                pass
-        while True:
-            try:
-                _, self.status = os.waitpid(self.pid, 0)
-                break
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                self.status = 0
-                break
-        for fd in (self.fd, self.pidfd):
-            if fd is not None:
-                os.close(fd)
-        return self.status
-
-    def captured(self) -> Optional[str]:
-        """What the child printed (its first OUTPUT_LIMIT bytes), or None when it printed nothing."""
-        if self.output is None:
-            return None
-        try:
-            size = os.fstat(self.output.fileno()).st_size
-            head = os.pread(self.output.fileno(), OUTPUT_LIMIT, 0) if size else b""
-        except OSError:
-            return None
-        finally:
-            self.output.close()
-        if not size:
-            return None
-        text = head.decode("utf-8", errors="replace")
-        if size > OUTPUT_LIMIT:
-            text += f"\n[output truncated: the first {OUTPUT_LIMIT} of {size} bytes are shown]"
-        return text
-
-    def close(self) -> None:
-        """Kill the child's process group and drop what it printed."""
-        self.kill()
-        if self.output is not None:
-            self.output.close()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until the message is complete, the child ends or `timeout` seconds have passed since it started."""
-        poller = select.poll()
-        for fd in self.handles():
-            poller.register(fd, select.POLLIN)
-        while not self.pump() and not self.exited():
-            left = self.started + timeout - time.monotonic()
-            if left <= 0:
-                return False
-            poller.poll(min(left, 0.05 if self.pidfd is None else _MAX_WAIT) * 1000)
-        return True
-
-
-def _close_inherited(keep: tuple[int, ...]) -> None:
-    """Close every descriptor above 2 the child inherited but `keep`: the parent's streams and report files, and
-    the pipes of the other checks, are not the check's to write to."""
-    low = 3
-    for fd in sorted(keep):
-        os.closerange(low, fd)
-        low = fd + 1
-    try:
-        high = os.sysconf("SC_OPEN_MAX")
-    except (ValueError, OSError):
-        high = 1 << 16
-    os.closerange(low, max(low, high))
-
-
-def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
-    """Make this forked process a session leader that dies with its parent, prints only into `output`, and runs
-    with the memory limit and the ordinary signal handling (nothing ignored that its own children would inherit)."""
-    os.setsid()
-    try:
-        signal.set_wakeup_fd(-1)
-        for signum in STOP_SIGNALS + (signal.SIGALRM,):
-            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
-    except ValueError:  # forked from a thread other than the main one, whose handlers stay
-        pass
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the death signal was set
-        os._exit(70)
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    target = output.fileno() if output is not None else null
-    os.dup2(target, 1)
-    os.dup2(target, 2)
-    sys.stdout = sys.__stdout__ = open(1, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.stderr = sys.__stderr__ = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
-    import faulthandler
-
-    if faulthandler.is_enabled():  # its dump of a crashing check goes with the check's other output
-        faulthandler.enable(file=sys.stderr)
-    if memory_mb is not None:
-        try:
-            import resource
-
-            limit = memory_mb * 2**20
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-        except (ImportError, ValueError, OSError):
-            pass
-
-
-def _flush_output() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:  # noqa: BLE001 - a check may have replaced or closed its streams
-            pass
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 class StopSignals:
@@ -382,6 +158,137 @@ def max_running(jobs: int) -> int:
     return max(1, min(jobs, (soft - in_use - _FDS_RESERVED) // _FDS_PER_CHECK))
 
 
+def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int) -> Optional[Result]:
+    """The result of a running check once it has one (it reported, died or ran out of time; its process group is
+    then killed), with what it printed and its time; None while it is still running."""
+    if child.pump():
+        child.kill()
+        result = _received(task, child, memory_mb)
+    elif child.exited():
+        child.pump()
+        status = child.kill()
+        result = _received(task, child, memory_mb) if child.complete() else _died(task, status, memory_mb)
+    elif time.monotonic() - child.started >= timeout:
+        child.kill()
+        result = error_result(task.claim, Verdict.TIMEOUT, f"killed after {timeout:g} s", suffix=_suffix(task))
+    else:
+        return None
+    output = child.captured()
+    if output is not None:  # under "output", unless the check's own evidence has that key
+        key = "output" if "output" not in result.evidence else "printed output"
+        result = dataclasses.replace(result, evidence={**result.evidence, key: output})
+    return dataclasses.replace(result, seconds=time.monotonic() - child.started)
+
+
+def _wait(handles: Sequence[int], seconds: float) -> None:
+    poller = select.poll()
+    for fd in handles:
+        poller.register(fd, select.POLLIN)
+    poller.poll(max(0.0, min(seconds, _MAX_WAIT)) * 1000)
+
+
+def serve_module(request: dict, fds: list[int]) -> None:
+    """In a module process, forked by the fork server: import the request's units (and nothing else), report, then
+    check each claim the runner sends in a ChildProcess forked from here, with its time and memory limit, and send
+    its result back. Ends when the runner closes its commands (its checks are then killed)."""
+    commands, up = fds
+    enter_context(request["context"])
+    units = [registry.Unit.from_json(u) for u in request["units"]]
+    if request.get("probe"):  # imported in a child of its own, so that an import that ends its process is told apart
+        return _write_all(up, frame(_probe(units, float(request["timeout"]))))
+    claims, problem, loaded = registry.import_units(units, float(request["timeout"]), preload=True)
+    _write_all(up, frame({"loaded": {"error": problem.to_json() if problem is not None else None, "reads": loaded.to_json()}}))
+    if problem is not None:
+        return
+    options = request["options"]
+    timeout, memory_mb, strict = float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"])
+    evaluation = {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}
+    gc.collect()
+    gc.freeze()  # the module's objects stay shared with the checks, not copied by the collector's writes
+    os.set_blocking(commands, False)
+    orders = Frames(commands)
+    running: dict[int, tuple[Task, ChildProcess]] = {}
+    try:
+        while True:
+            for order in orders.read():
+                index, reason = order["run"], None
+                claim = claims.get(order["id"])
+                perturbation = None
+                if claim is None or claim.file != order["file"] or claim.line != order["line"]:
+                    reason = f"its module no longer defines {order['id']} where it was loaded; run the check again"
+                elif order["perturbation"] is not None:
+                    perturbation = next((p for p in claim.perturbations if p.name == order["perturbation"]), None)
+                    if perturbation is None:
+                        reason = f"its module no longer defines the perturbation {order['perturbation']}"
+                if reason is None:
+                    task = Task(claim, perturbation)
+                    try:
+                        child = ChildProcess(lambda task=task: _evaluate(task, strict, evaluation), memory_mb=memory_mb)
+                    except OSError as exc:
+                        reason = f"could not start the check: {exc}"
+                if reason is not None:
+                    _write_all(up, frame({"failed": index, "reason": reason}))
+                    continue
+                running[index] = (task, child)
+                _write_all(up, frame({"started": index, "pid": child.pid}))
+            if orders.ended or orders.broken:
+                return
+            for index, (task, child) in list(running.items()):
+                result = _finished(task, child, timeout, memory_mb)
+                if result is not None:
+                    del running[index]
+                    _write_all(up, frame({"result": index, "value": result.to_json()}))
+            left = min((c.started + timeout for _, c in running.values()), default=time.monotonic() + _MAX_WAIT)
+            if any(c.pidfd is None for _, c in running.values()):
+                left = min(left, time.monotonic() + 0.05)
+            _wait([commands] + [fd for _, c in running.values() for fd in c.handles()], left - time.monotonic())
+    finally:
+        for _, child in running.values():
+            child.close()
+
+
+def _probe(units: list, timeout: float) -> dict:
+    """In a module process: import the units in a child and say how it went: {"loaded": {"error", "reads"}}, or
+    {"ended": how its process ended} when the import ended it, or {"timed out": True}."""
+
+    def work() -> dict:
+        _, problem, loaded = registry.import_units(units, timeout, preload=False)
+        return {"error": problem.to_json() if problem is not None else None, "reads": loaded.to_json()}
+
+    child = ChildProcess(work)
+    try:
+        if not child.wait(timeout + 1):
+            return {"timed out": True}
+        if child.complete():
+            message = child.message()
+            return {"loaded": message["value"]} if "value" in message else {"ended": "ran out of memory"}
+        status = child.kill()
+        if os.WIFSIGNALED(status):
+            try:
+                return {"ended": f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"}
+            except ValueError:
+                return {"ended": f"was killed by signal {os.WTERMSIG(status)}"}
+        return {"ended": f"exited with code {os.WEXITSTATUS(status)}"}
+    except ValueError as exc:
+        return {"ended": f"sent back an unreadable answer: {exc!r}"}
+    finally:
+        child.close()
+
+
+class _Remote:
+    """The runner's side of one module process: the tasks it is running and since when."""
+
+    def __init__(self, process: ModuleProcess) -> None:
+        self.process = process
+        self.ready = False
+        # index -> when it was sent (then when its check started), and the check's process (its group's id)
+        self.running: dict[int, float] = {}
+        self.pids: dict[int, int] = {}
+
+    def kill(self) -> None:
+        self.process.kill(tuple(self.pids[i] for i in self.running if i in self.pids))
+
+
 def run(
     tasks: Sequence[Task],
     *,
@@ -398,6 +305,9 @@ def run(
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
+    A claim `registry.load` returned is checked in a process forked from a module process, which the fork server
+    forked before any pack was imported and which imported only that claim's module (and its correction's): no
+    other module's import-time effects can reach its check. A claim made otherwise is forked from this process.
     `on_result` is called for each result in task order as soon as it and all before it are done.
     SIGTERM, SIGHUP or Ctrl-C kill the running checks and return what had finished, with interrupted set.
     With a cache, a claim (not a perturbation) whose result is stored for these inputs is not run again, and
@@ -405,33 +315,119 @@ def run(
     here, after the check, so that a stored result never carries a verdict on the material.
     A claim's result is related to the results of the claims it trusts (proofs.links), which must come before it
     among the tasks (links.ordered gives that order); what it trusts but was not run makes it fail.
-    `prepare` (the packs' warm-up) is called exactly once, before the first check is forked, whenever one is: a
-    verdict never depends on --jobs or on the selection. What a check prints is kept in its evidence["output"].
+    `prepare` (the packs' warm-up) is called exactly once, before the first check is forked from this process,
+    whenever one is; a module process does its own module's warm-up: a verdict never depends on --jobs or on the
+    selection. What a check prints is kept in its evidence["output"].
     """
     stored = [cache.get(t.claim) if cache is not None and t.perturbation is None else None for t in tasks]
-    if prepare is not None and any(r is None for r in stored):
+    fork_server = server()
+    groups = [registry.units_of(t.claim) if fork_server is not None else None for t in tasks]
+    if prepare is not None and any(r is None and g is None for r, g in zip(stored, groups)):
         prepare()
     start_all = time.monotonic()
     results: list[Optional[Result]] = [None] * len(tasks)
     running: dict[int, ChildProcess] = {}
+    remotes: dict[tuple, _Remote] = {}
+    broken: dict[tuple, str] = {}  # modules that cannot be imported in a module process, and why
+    remaining: dict[tuple, int] = {}  # tasks of each module not yet sent to it
+    for index, group in enumerate(groups):
+        if group is not None and stored[index] is None:
+            remaining[group] = remaining.get(group, 0) + 1
     limit = max_running(jobs)
     files: dict = {}
     # where cited snippets were found in earlier runs, so that a snippet now gone is told from one never found
     sightings = Sightings(cache.record("anchors") if cache is not None and material is not None else None)
     options = {"cross_check": cross_check, "export": export}
+    request_options = {"timeout": timeout, "memory_mb": memory_mb, "strict": strict, **options}
 
-    def finish(index: int, result: Result, started: float, output: Optional[str] = None) -> None:
+    def finish(index: int, result: Result) -> None:
         task = tasks[index]
-        if result.cached is None:
-            if output is not None:  # under "output", unless the check's own evidence has that key
-                key = "output" if "output" not in result.evidence else "printed output"
-                result = dataclasses.replace(result, evidence={**result.evidence, key: output})
-            result = dataclasses.replace(result, seconds=time.monotonic() - started)
-            if cache is not None and task.perturbation is None:
-                cache.put(task.claim, result)
+        if result.cached is None and cache is not None and task.perturbation is None:
+            cache.put(task.claim, result)
         if task.perturbation is None:
             result = check_material(task.claim, result, material, files, sightings)
         results[index] = result
+
+    def fail(index: int, reason: str, verdict: Verdict = Verdict.ERROR) -> None:
+        finish(index, error_result(tasks[index].claim, verdict, reason, suffix=_suffix(tasks[index])))
+
+    def end(group: tuple, reason: str) -> None:
+        """The module process of `group` is gone or killed: what it was running fails with `reason`."""
+        remote = remotes.pop(group)
+        remote.kill()
+        for index in list(remote.running):
+            fail(index, reason)
+        if not remote.ready:
+            broken[group] = reason
+
+    def remote_for(group: tuple) -> _Remote:
+        remote = remotes.get(group)
+        if remote is not None:
+            return remote
+        if len(remotes) >= limit + 2:  # a module process with nothing running makes room; it is started again if needed
+            for other, idle in list(remotes.items()):
+                if not idle.running:
+                    remotes.pop(other).process.close()
+                    break
+        remote = _Remote(ModuleProcess(fork_server, {"units": [u.to_json() for u in group], "options": request_options,
+                                                     "timeout": registry.LOAD_TIMEOUT}))
+        remotes[group] = remote
+        return remote
+
+    def dispatch(index: int) -> None:
+        task, group = tasks[index], groups[index]
+        remaining[group] -= 1
+        if group in broken:
+            return fail(index, broken[group])
+        try:
+            remote = remote_for(group)
+        except OSError as exc:
+            return fail(index, f"could not start its module process: {exc}")
+        order = {"run": index, "id": task.claim.id, "file": task.claim.file, "line": task.claim.line,
+                 "perturbation": task.perturbation.name if task.perturbation is not None else None}
+        remote.running[index] = time.monotonic()
+        if not remote.process.send(order):
+            end(group, "its module process ended before it could take the check")
+
+    def receive(group: tuple, remote: _Remote) -> None:
+        """Act on what the module process sent; end it when it died, broke its stream or is overdue."""
+        try:
+            for message in remote.process.frames.read():
+                if "loaded" in message:
+                    problem = message["loaded"]["error"]
+                    if problem is not None:
+                        return end(group, "its module could not be imported in a process of its own: "
+                                          f"{registry.LoadError(**problem)}")
+                    remote.ready = True
+                    continue
+                index = message.get("started", message.get("result", message.get("failed")))
+                if not isinstance(index, int) or index not in remote.running:
+                    raise ValueError(f"a message about no check it is running: {json.dumps(message)[:200]}")
+                if "started" in message:
+                    remote.running[index] = time.monotonic()
+                    remote.pids[index] = int(message["pid"])
+                    continue
+                del remote.running[index]
+                remote.pids.pop(index, None)
+                if "failed" in message:
+                    fail(index, str(message["reason"]))
+                else:
+                    finish(index, _remote_result(tasks[index], message["value"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            return end(group, f"its module process sent an unreadable message: {exc}")
+        if remote.process.frames.broken:
+            return end(group, f"its module process sent {remote.process.frames.broken}")
+        if remote.process.frames.ended or remote.process.exited():
+            return end(group, "its module process ended before reporting the result (it was killed, crashed or exited)")
+        now = time.monotonic()
+        late = [i for i, since in remote.running.items() if now >= _deadline(remote, i, since, timeout)]
+        if late:
+            for index in late:
+                del remote.running[index]
+                fail(index, f"killed after {timeout:g} s: its module process did not report it", Verdict.TIMEOUT)
+            end(group, "its module process was killed: it did not report another check in time")
+        elif not remote.running and remaining.get(group, 0) == 0:
+            remotes.pop(group).process.close()  # nothing more for it to do
 
     claims = {t.claim.id: t.claim for t in tasks}
     related: dict[str, Result] = {}
@@ -439,24 +435,41 @@ def run(
     interrupted = False
     with StopSignals() as stop:
         try:
-            while (next_task < len(tasks) or running) and not stop.received:
-                while next_task < len(tasks) and len(running) < limit:
-                    if stored[next_task] is not None:
-                        finish(next_task, stored[next_task], time.monotonic())
-                        next_task += 1
-                        continue
+            while (next_task < len(tasks) or running or any(r.running for r in remotes.values())) and not stop.received:
+                busy = len(running) + sum(len(r.running) for r in remotes.values())
+                while next_task < len(tasks) and busy < limit:
                     task = tasks[next_task]
-                    try:
-                        running[next_task] = ChildProcess(lambda task=task: _evaluate(task, strict, options), memory_mb=memory_mb)
-                    except OSError as exc:  # no process or descriptor to spare: wait for a running check, or fail this one
-                        if running:
-                            limit = len(running)
-                            break
-                        finish(next_task, error_result(task.claim, Verdict.ERROR, f"could not start the check: {exc}",
-                                                       suffix=_suffix(task)), time.monotonic())
+                    if stored[next_task] is not None:
+                        finish(next_task, stored[next_task])
+                    elif groups[next_task] is not None:
+                        dispatch(next_task)
+                        busy += 1
+                    else:
+                        try:
+                            running[next_task] = ChildProcess(lambda task=task: _evaluate(task, strict, options), memory_mb=memory_mb)
+                            busy += 1
+                        except OSError as exc:  # no process or descriptor to spare: wait for a running check, or fail this one
+                            if busy:
+                                limit = busy
+                                break
+                            fail(next_task, f"could not start the check: {exc}")
                     next_task += 1
-                if running:
-                    _collect(running, tasks, timeout, memory_mb, finish, stop.fd)
+                if running or remotes:
+                    handles = [fd for c in running.values() for fd in c.handles()]
+                    handles += [fd for r in remotes.values() for fd in r.process.handles()]
+                    deadlines = [c.started + timeout for c in running.values()]
+                    deadlines += [_deadline(r, i, since, timeout) for r in remotes.values() for i, since in r.running.items()]
+                    wait_for = min(deadlines, default=time.monotonic() + _MAX_WAIT) - time.monotonic()
+                    if any(c.pidfd is None for c in running.values()) or any(r.process.pidfd is None for r in remotes.values()):
+                        wait_for = min(wait_for, 0.05)
+                    _wait(handles + ([stop.fd] if stop.fd is not None else []), wait_for)
+                    for index, child in list(running.items()):
+                        result = _finished(tasks[index], child, timeout, memory_mb)
+                        if result is not None:
+                            del running[index]
+                            finish(index, result)
+                    for group, remote in list(remotes.items()):
+                        receive(group, remote)
                 while emitted < len(tasks) and results[emitted] is not None:
                     if tasks[emitted].perturbation is None:  # what it trusts was checked before it (links.ordered)
                         results[emitted] = links.relate(results[emitted], tasks[emitted].claim, related, claims)
@@ -469,6 +482,8 @@ def run(
         finally:
             for child in running.values():
                 child.close()
+            for remote in remotes.values():
+                remote.kill()
             if cache is not None:
                 cache.seal()  # whatever a check wrote into the cache directory is undone
                 if material is not None:
@@ -478,37 +493,28 @@ def run(
     return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)
 
 
-def _collect(running: dict, tasks: Sequence[Task], timeout: float, memory_mb: int, finish: Callable,
-             wake: Optional[int]) -> None:
-    """Wait until a running check reports, dies or runs out of time (or a stop signal wakes `wake`), and finish
-    every one that did, killing its process group."""
-    poller = select.poll()
-    for child in running.values():
-        for fd in child.handles():
-            poller.register(fd, select.POLLIN)
-    if wake is not None:
-        poller.register(wake, select.POLLIN)
-    wait_for = max(0.0, min(c.started + timeout for c in running.values()) - time.monotonic())
-    if any(c.pidfd is None for c in running.values()):
-        wait_for = min(wait_for, 0.05)
-    poller.poll(min(wait_for, _MAX_WAIT) * 1000)
-    for index, child in list(running.items()):
-        task = tasks[index]
-        if child.pump():
-            child.kill()
-            result = _received(task, child, memory_mb)
-        elif child.exited():
-            child.pump()
-            status = child.kill()
-            result = _received(task, child, memory_mb) if child.complete() else _died(task, status, memory_mb)
-        elif time.monotonic() - child.started >= timeout:
-            child.kill()
-            result = error_result(task.claim, Verdict.TIMEOUT, f"killed after {timeout:g} s", suffix=_suffix(task))
-        else:
-            continue
-        finish(index, result, child.started, child.captured())
-        del running[index]
+def _deadline(remote: _Remote, index: int, since: float, timeout: float) -> float:
+    """When the runner stops waiting for a check a module process runs: its time limit and some grace after it
+    started, counting the module's import while the process has not reported it."""
+    return since + timeout + _GRACE + (0.0 if remote.ready or index in remote.pids else registry.LOAD_TIMEOUT)
+
+
+def _remote_result(task: Task, value) -> Result:
+    """The result a module process sent for the task, or an error saying why it is unusable."""
+    try:
+        result = Result.from_json(value)
+        if result.id != task.claim.id + _suffix(task):
+            raise ValueError(f"the result is for {result.id!r}")
+        if not isinstance(result.evidence, dict):
+            raise ValueError("its evidence is not an object")
+        return result
+    except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+        return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
 
 
 def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8))
+
+
+# The fork server starts as soon as the engine is loaded, before any pack can be imported or anything patched.
+start_server(serve_module)

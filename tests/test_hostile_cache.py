@@ -140,8 +140,8 @@ def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
     (root / "m.py").write_text("X = 1\n")
     base = digest_inputs([root], {}, modules={})
     cache = ResultCache(root / ".proofs_cache", "0" * 64)
-    cache._prepare(cache.directory / cache.inputs)
-    (cache.directory / cache.inputs / "entry.json").write_text("{}")
+    cache._prepare(cache.directory / cache.folder)
+    (cache.directory / cache.folder / "entry.json").write_text("{}")
     assert digest_inputs([root], {}, modules={}) == base
 
 
@@ -178,6 +178,7 @@ def test_an_entry_a_check_plants_is_removed_when_the_run_is_sealed(tmp_path):
     directory = course / "cache"
     victim, planter = claims["planter.ex1.a.victim"], claims["planter.ex1.b.planter"]
     cache = ResultCache(directory, digest)
+    digest = cache.folder  # entries are kept under what every claim shares, each keyed on its own modules too
     first = run([Task(victim), Task(planter)], cache=cache)  # the runner seals the cache when the run ends
     assert [r.status.value for r in first.results] == ["fail", "pass"]
     assert first.results[1].evidence["caches found"] >= 1
@@ -190,7 +191,7 @@ def test_an_entry_a_check_plants_is_removed_when_the_run_is_sealed(tmp_path):
     (directory / digest / f"{victim.id}.json").write_text(json.dumps(forged))  # as a check would, during a run
     assert cache.get(victim) is not None  # a well-made forgery is a valid entry ...
     cache.seal()  # ... until the run that saw it appear ends
-    assert ResultCache(directory, digest).get(victim) is None and (directory / digest / f"{planter.id}.json").exists()
+    assert ResultCache(directory, cache.inputs).get(victim) is None and (directory / digest / f"{planter.id}.json").exists()
 
 
 def test_only_the_process_that_opened_the_cache_stores_results(tmp_path):
