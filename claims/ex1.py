@@ -325,10 +325,6 @@ MAX_ASSUMPTIONS = (
         "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
         corrected_by="ex1.d.max_pool_derivative_unique_max",
     ),
-    perturbations=(
-        Perturbation("g_star_2", {"g_star": 2}, "dy/dz_i* = 2"),
-        Perturbation("g_other_1", {"g_other": 1}, "dy/dz_j = 1"),
-    ),
     replay=_replay_one_sided,
     formulas=("Eq(y, Max(z_1, z_2, z_3, z_4))",),
 )

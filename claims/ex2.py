@@ -417,7 +417,6 @@ def _replay_output_condition(witness, *, conditions, h0=0, **_):
     statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
               "and b3 = 1 are the only output parameters.",
     asserts="1 = k(0), 0 = k(1); w3 = -1, b3 = 1 is a possible choice",
-    formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length: b3 = 1 and w3 + b3 = 0",
     requires=Verdict.PROVED,
     params={"conditions": ((0, 1), (1, 0)), "h0": 0},
     assumptions=ASSUMPTIONS,
@@ -510,7 +509,6 @@ def nonunique_hidden(varied, reference, h0) -> Outcome:
         "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
         corrected_by="ex2.conditions.output_forced",
     ),
-    perturbations=(Perturbation("vary_b3_only", {"varied": ("b3",)}, "b3 alone claimed free"),),
     replay=_replay_nonunique,
 )
 def nonunique_output(varied, reference, h0) -> Outcome:

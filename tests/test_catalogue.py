@@ -26,6 +26,30 @@ def test_every_claim_can_fail(claim_id):
     assert CLAIMS[claim_id].perturbations, f"{claim_id} has no perturbation"
 
 
+@pytest.mark.parametrize("claim_id", sorted(i for i, c in CLAIMS.items() if c.erratum))
+def test_an_erratum_has_no_mutants_of_its_own_and_its_printed_values_are_a_mutant_of_the_correction(claim_id):
+    """Refuting the printed claim already shows its check can fail; the corrected claim carries the mutants, among them
+    the values the material prints wherever it states the same values differently."""
+    erratum = CLAIMS[claim_id]
+    corrected = CLAIMS[erratum.erratum.corrected_by]
+    assert not erratum.perturbations, f"{claim_id} carries mutants; they belong to {corrected.id}"
+    if set(erratum.params) <= set(corrected.params) and dict(erratum.params) != {k: corrected.params[k] for k in erratum.params}:
+        differing = {k: v for k, v in erratum.params.items() if corrected.params[k] != v}
+        assert any(dict(p.params) == differing for p in corrected.perturbations), \
+            f"no mutant of {corrected.id} has the printed values {differing}"
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_every_claim_shows_a_statement_derived_from_what_was_checked(claim_id):
+    """No claim lacks a derived statement: every verdict of the seed pack came from helpers that recorded what they
+    decided, none was asserted by a claim's code."""
+    result = evaluate(CLAIMS[claim_id])
+    assert "verdict_asserted" not in result.evidence
+    checked = result.evidence["checked"]
+    statements = [checked] if set(checked) == {"math", "text"} else list(checked.values())
+    assert statements and all(s["text"] and s["text"] != "…" and s["math"] for s in statements)
+
+
 @pytest.mark.parametrize("claim_id", sorted(i for i, c in CLAIMS.items() if c.erratum and c.companions))
 def test_a_correction_tells_the_printed_values_apart(claim_id):
     (corrected,) = CLAIMS[claim_id].companions

@@ -96,11 +96,17 @@ def test_true_gradient_is_exact_forward_mode():
     assert ex5.true_gradient([W], [[Fraction(1), Fraction(-3, 4)]], [0, 0], [1, 0]) == [0, 2]
 
 
-def test_relu_bound_states_the_chain_lengths_it_proves():
-    formal = ex5.relu_bound.formal
-    assert f"the chain for 1..{ex5.RELU_CHAIN_STEPS} steps" in formal and "1..6" not in formal
-    assert f"1..{ex5.norm_bound_corrected.params['steps']} steps" in ex5.norm_bound_corrected.formal
-    assert f"n <= {ex5.RELU_PATTERN_UNITS}" in ex5.relu_D_norm.formal
+def test_the_chains_and_patterns_a_claim_states_are_the_ones_its_queries_decided():
+    """What was checked is printed from the queries, so a count typed into the formal text cannot drift from the check:
+    one proved chain per length, then the induction step; the enumerated patterns by their domain."""
+    from proofs.evaluate import evaluate
+
+    for claim, steps in ((ex5.relu_bound, ex5.RELU_CHAIN_STEPS), (ex5.norm_bound_corrected, ex5.norm_bound_corrected.params["steps"])):
+        checked = evaluate(claim).evidence["checked"]
+        chains = [v["text"] for k, v in checked.items() if k.startswith("proof.")]
+        assert len(chains) == steps + 1 and f"M{steps - 1}" in chains[steps - 1] and f"M{steps}" not in chains[steps - 1]
+        assert "1.." not in claim.formal
+    assert f"1..{ex5.RELU_PATTERN_UNITS} units" in evaluate(ex5.relu_D_norm).evidence["checked"]["check1"]["text"]
 
 
 def test_orthogonal_simplification_is_proved_for_every_size_not_lifted_by_the_2x2_case():

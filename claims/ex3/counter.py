@@ -118,8 +118,6 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
     statement="Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
     asserts="Yes: it is still possible to set the remaining parameters to assign a likelihood of 1",
-    formal="exists finite weights with prod_{t=1..8} softmax_{x_t}(z^t) = 1; as exp maps R onto (0, oo) this is: exist "
-           "u_t, S_t > 0 with prod_t u_t/(u_t + S_t) = 1 (z3)",
     requires=Verdict.PROVED,
     params={"tokens": SENTENCE},
     assumptions=COUNTER_ASSUMPTIONS,
@@ -129,7 +127,6 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
         "only as the output weights grow without bound",
         corrected_by="ex3.c.likelihood_one_in_the_limit",
     ),
-    perturbations=(Perturbation("two_words", {"tokens": ("<start>", "This")}, "a one-word sentence"),),
     replay=lambda witness, *, tokens: replay_factor_bounds(witness, expected={"steps": len(tokens) - 1,
                                                                               "vocabulary_size": len(vocabulary(tokens))}),
 )

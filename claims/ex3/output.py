@@ -134,9 +134,6 @@ def _rows(table) -> dict:
               "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
               "after two different words and half as likely after two equal ones.",
     asserts="the concatenation of the two one-hot vectors is insufficient for a trigram model (the output layer is linear)",
-    formal="for all output weights U (2 x 4) and biases c: not (for all a, b in {0,1}: z_1 - z_0 = log T(1|a,b)/T(0|a,b)), "
-           "where z_1 - z_0 is linear in U and c and the table's log-odds are +-L with L = log 2 > 0 (z3, linear, unsat); "
-           "softmax log-odds equal logit gaps",
     requires=Verdict.PROVED,
     params={"table_name": "xor"},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -321,8 +318,6 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
               "exactly by some finite output weights.",
     asserts="this representation allows the network to replicate a trigram model",
-    formal="for every table T (entries in [0, 1], rows summing to 1) there are finite U with softmax(U h - 1) = T(.|a,b) "
-           "for every context; refuted by a table with a zero entry, since no softmax factor u/(u + S), u, S > 0, is 0 (z3)",
     requires=Verdict.PROVED,
     params={"value": 0},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -332,7 +327,6 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
         "reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit (ex3.e.limit_for_every_table)",
         corrected_by="ex3.e.exact_for_positive_tables",
     ),
-    perturbations=(Perturbation("entry_one", {"value": 1}, "a table with an entry 1"),),
     replay=lambda witness, *, value: replay_factor_bounds(witness, expected={"table entry no softmax reaches": value}),
 )
 def exact_for_every_table(value) -> Outcome:

@@ -225,7 +225,6 @@ PERTURBATIONS = (
         "gives (e)'s order",
         corrected_by="ex3.f.hidden_representation_corrected",
     ),
-    perturbations=PERTURBATIONS,
     replay=_replay_representation,
 )
 def hidden_representation(order, max_n, **weights) -> Outcome:

@@ -94,9 +94,6 @@ def _replay_masking(witness, *, mask_dog, **_):
               "parameters, for every weight setting; the shared layers get gradient from both kinds of image.",
     asserts="given a cat image the dog output node is neglected; given a dog image it is the only output that "
             "contributes to the gradient",
-    formal="sympy, undefined activation and losses: d(cat loss)/d(dog head) = 0 and d(dog loss)/d(breed, gender, time "
-           "heads, branch B) = 0 identically; d(cat loss)/d(shared) and d(dog loss)/d(shared) are not identically 0 "
-           "(a point where each is non-zero, computed exactly)",
     requires=Verdict.PROVED,
     params={"mask_dog": True},
     assumptions=ASSUMPTIONS,
@@ -151,8 +148,6 @@ def _replay_reach(witness, *, reach, **_):
               "losses change only the shared layers, their branch and their own head; the time loss only the shared "
               "layers, its branch and its head.",
     asserts="share the first two layers; fork into a branch for (i) and (ii) and a branch for (iii)",
-    formal="for each task loss and parameter group: d(loss)/d(group) is identically 0 exactly when the group is not "
-           "listed for the task (sympy, undefined activation and losses)",
     requires=Verdict.PROVED,
     params={"reach": FORK_REACH},
     assumptions=ASSUMPTIONS,
