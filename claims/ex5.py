@@ -47,8 +47,8 @@ FORMULAS = {
 
 
 def _product(ms):
-    out = sympy.eye(ms[0].shape[0])
-    for m in ms:
+    out = ms[0]
+    for m in ms[1:]:
         out = out * m
     return out
 
@@ -499,15 +499,29 @@ def _replay_norm_equality(witness, *, formula, **_):
     return Replay(true == stated, {"||dl/dh_t||^2": str(true), "||formula||^2": str(stated)})
 
 
+def _norm_equality_every_size(formula) -> Outcome:
+    """Every hidden size n and every number of steps, by induction on T - t over symbolic n x n matrices (sympy): with
+    v = dl/dh_{t+1} (after T - t - 1 steps, by the induction hypothesis) the true dl/dh_t = W_t^T D_{t+1} v (the
+    recurrence of ex5.a.gradient_product_corrected) and the formula's step have the same squared norm; with no step
+    both are dl/dh_T."""
+    n = sympy.Symbol("n", integer=True, positive=True)
+    W, D, v = sympy.MatrixSymbol("W", n, n), sympy.MatrixSymbol("D", n, n), sympy.MatrixSymbol("v", n, 1)
+    true, stated = W.T * D * v, FORMULAS[formula](v, [W], [D])
+    sides = (true.T * true, stated.T * stated)
+    if not getattr((sides[0] - sides[1]).doit(), "is_ZeroMatrix", False):
+        return undecided("sympy", {"step": f"{sides[0]} - ({sides[1]})"}, "no identity for a symbolic size")
+    return identity(IdentityAnswer(True, "0"), statement=sides,
+                    evidence={"scope": "the induction step on T - t for symbolic n x n W, D and v = dl/dh_{t+1}"})
+
+
 def _norm_equality_check(formula) -> Outcome:
     W, d, g = NORM_SYMBOLS[0:4], NORM_SYMBOLS[4:6], NORM_SYMBOLS[6:8]
     true, stated = _norms_sq(formula, W, d, g)
-    return identity(symbolic_identity(true, stated, NORM_SYMBOLS), statement=(true, stated),
-                    evidence={"scope": "one step, hidden size 2, W = [[W0, W1], [W2, W3]], D = Diag(d0, d1), dl/dh_T = (g0, g1)"})
-
-
-NORM_EQUALITY_FORMAL = ("for all W in R^(2x2), d in R^2, g in R^2 (one step, D = Diag(d), g = dl/dh_T): "
-                        "||W^T D g||^2 = ||FORMULA||^2 as polynomials (sympy), refuted at an exact point")
+    small = identity(symbolic_identity(true, stated, NORM_SYMBOLS), statement=(true, stated),
+                     evidence={"scope": "one step, hidden size 2, W = [[W0, W1], [W2, W3]], D = Diag(d0, d1), dl/dh_T = (g0, g1)"})
+    if small.verdict is not Verdict.PROVED:
+        return small  # one step of two units refutes it (or does not settle it)
+    return corroborated(_norm_equality_every_size(formula), small)
 
 
 @claim(
@@ -516,9 +530,8 @@ NORM_EQUALITY_FORMAL = ("for all W in R^(2x2), d in R^2, g in R^2 (one step, D =
     anchors=cites(r"\left\| \frac{\delta l}{\delta h_t} \right\| = \left\| \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} "
                   r"D_{k+1} W_k^T \right\|"),
     statement="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||: the gradient's norm is the norm of (a)'s printed "
-              "product (one step, hidden size 2).",
+              "product, for every hidden size and number of steps.",
     asserts="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||",
-    formal=NORM_EQUALITY_FORMAL.replace("FORMULA", "g^T D W^T"),
     requires=Verdict.PROVED,
     params={"formula": "printed"},
     assumptions=ASSUMPTIONS,
@@ -540,9 +553,11 @@ def norm_equality(formula) -> Outcome:
     exercise=5, part="b",
     anchors=cites(r"\left\| \frac{\delta l}{\delta h_t} \right\| = \left\| \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} "
                   r"D_{k+1} W_k^T \right\|"),
-    statement="||dl/dh_t|| = ||prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T|| (one step, hidden size 2).",
+    statement="||dl/dh_t|| = ||prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T||, for every hidden size and number of steps.",
     asserts="(corrected) the gradient's norm is the norm of the true product",
-    formal=NORM_EQUALITY_FORMAL.replace("FORMULA", "W^T D g"),
+    formal="induction on T - t over symbolic n x n matrices: with v = dl/dh_{t+1}, ||W_t^T D_{t+1} v|| is the norm of the "
+           "formula's step (sympy, n symbolic); one step of two units, W in R^(2x2), D = Diag(d), is compared as "
+           "polynomials, which can refute it",
     requires=Verdict.PROVED,
     params={"formula": "column"},
     assumptions=ASSUMPTIONS,

@@ -201,3 +201,14 @@ def test_a_killed_layer_stops_the_gradient():
     assert not c.replay({"d1": [1, 1], "d2": [0, 0]}, **{**c.params, "gradient": 1}).holds
     with pytest.raises(ForgedWitness):
         c.replay({"d1": [1, 1], "d2": [0, 2]}, **c.params)
+
+
+def test_norm_equality_corrected_is_proved_for_every_hidden_size_and_refuted_by_one_small_step_when_wrong():
+    from proofs.evaluate import evaluate
+
+    result = evaluate(ex5.norm_equality_corrected)
+    assert result.verdict.value == "proved" and "every hidden size" in ex5.norm_equality_corrected.statement
+    assert result.evidence["checked"]["proof"]["text"] == "v^T·D^T·W·W^T·D·v = v^T·D^T·W·W^T·D·v"
+    assert ex5._norm_equality_every_size("column_no_transpose").verdict.value == "unknown"  # no symbolic proof of a wrong step
+    wrong = evaluate(ex5.norm_equality_corrected, ex5.norm_equality_corrected.perturbation("no_transpose"))
+    assert wrong.verdict.value == "refuted" and wrong.evidence["replay"]["holds"] is False
