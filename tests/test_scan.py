@@ -38,14 +38,18 @@ def write(directory: Path, name: str, text: str) -> Path:
 def test_planted_slips_are_refuted_with_replayed_counterexamples():
     code, report, _ = scan_json("--material", MATERIAL / "slips")
     assert code == 1 and report["passed"] is False
-    refuted = {s["line"]: s for s in report["steps"] if s["status"] == "refuted"}
-    # the dropped term, the lost factor, the flipped sign and the wrong count
-    assert sorted(refuted) == [4, 7, 9, 11]
-    assert refuted[4]["text"] == r"\sum_i 2(a + b x_i - y_i) = \sum_i [2a + 2b x_i]"
-    assert refuted[4]["counterexample"]["values"]["#i"] in {"1", "2", "3", "4"}
-    assert refuted[11]["counterexample"] == {"values": {}, "left": "256", "right": "255"}
-    proved = [s for s in report["steps"] if s["status"] == "proved"]
-    assert [s["text"] for s in proved] == ["(x + 1)^2 = x^2 + 2x + 1"]
+    refuted = {(s["file"], s["line"]): s for s in report["steps"] if s["status"] == "refuted"}
+    # a dropped term, a lost factor, a flipped sign and a wrong count in Markdown; a wrong expansion, a flipped
+    # bound and a lost square in LaTeX; a dropped term in a notebook cell
+    assert sorted(refuted) == [("momentum.ipynb", 3), ("slips.md", 4), ("slips.md", 7), ("slips.md", 9), ("slips.md", 11),
+                               ("slips.tex", 5), ("slips.tex", 7), ("slips.tex", 9)]
+    assert refuted["slips.md", 4]["text"] == r"\sum_i 2(a + b x_i - y_i) = \sum_i [2a + 2b x_i]"
+    assert refuted["slips.md", 4]["counterexample"]["values"]["#i"] in {"1", "2", "3", "4"}
+    assert refuted["slips.md", 11]["counterexample"] == {"values": {}, "left": "256", "right": "255"}
+    assert refuted["momentum.ipynb", 3]["cell"] == 1
+    proved = {s["text"] for s in report["steps"] if s["status"] == "proved"}
+    assert proved == {"(x + 1)^2 = x^2 + 2x + 1", r"\frac{1 - \beta^2}{1 - \beta} = 1 + \beta",
+                      r"\frac{\partial}{\partial b} \left( a + b x - y \right)^2 = 2 x (a + b x - y)"}
 
 
 def test_each_counterexample_replays_by_plain_evaluation():
@@ -53,9 +57,9 @@ def test_each_counterexample_replays_by_plain_evaluation():
     from proofs.scan.check import replay
     from proofs.scan.steps import scan_document
 
-    steps = scan_document(read(MATERIAL / "slips", "slips.md"))
+    steps = [s for name in ("slips.md", "slips.tex", "momentum.ipynb") for s in scan_document(read(MATERIAL / "slips", name))]
     refuted = [s for s in steps if s.status == "refuted"]
-    assert len(refuted) == 4
+    assert len(refuted) == 8
     for s in refuted:
         assert replay(s.exprs[0], s.relation, s.exprs[1], s.counterexample)
         # and the replay is not a formality: a point where the step holds is no counterexample
@@ -156,7 +160,7 @@ def test_a_report_written_to_a_file_is_whole_and_the_summary_is_printed(tmp_path
     target = tmp_path / "deep" / "scan.json"
     code, out, _ = scan("--material", MATERIAL / "slips", "--format", "json", "--output", target)
     assert code == 1 and json.loads(target.read_text())["schema"] == SCHEMA
-    assert "4 refuted" in out and "FAILED" in out
+    assert "8 refuted" in out and "FAILED" in out
 
 
 def test_hostile_material_is_escaped_in_the_annotated_page(tmp_path):

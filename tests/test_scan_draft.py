@@ -20,23 +20,25 @@ def scan(*args):
 
 def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
     drafts = tmp_path / "drafts"
-    code, out, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts, "--select", "slips.md:13")
+    code, out, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts, "--select", "slips.md:13")  # a correct step, chosen
     assert code == 1, err  # the slips still fail the scan's gate
     written = sorted(p.name for p in drafts.glob("*.py"))
-    assert written == ["scan_slips_l11_1.py", "scan_slips_l13_1.py", "scan_slips_l4_1.py", "scan_slips_l7_1.py", "scan_slips_l9_1.py"]
-    lost_factor = (drafts / "scan_slips_l7_1.py").read_text()
+    assert written == ["scan_momentum_ipynb_l3_1.py", "scan_slips_md_l11_1.py", "scan_slips_md_l13_1.py", "scan_slips_md_l4_1.py",
+                       "scan_slips_md_l7_1.py", "scan_slips_md_l9_1.py", "scan_slips_tex_l5_1.py", "scan_slips_tex_l7_1.py",
+                       "scan_slips_tex_l9_1.py"]
+    lost_factor = (drafts / "scan_slips_md_l7_1.py").read_text()
     assert "cites=('slips.md', '\\\\frac{\\\\partial}{\\\\partial w} (wx - y)^2 = 2(wx - y)')" in lost_factor
     assert "erratum=Correction(" in lost_factor and "lost a factor x" in lost_factor
     done = run_cli("check", "all", "--claims", str(drafts), timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # each draft cites the material where the step is
     drafted = [c for c in load([drafts]).claims if c.id.startswith("scan.")]
-    assert len(drafted) == 9
+    assert len(drafted) == 17
     assert all(r["found"] for c in drafted for r in verify(c.anchors, MATERIAL / "slips"))
-    for line in (4, 7, 9, 11):
-        assert re.search(rf"scan\.slips\.ex0\.l{line}_1 +refuted +erratum", done.stdout)
-        assert re.search(rf"scan\.slips\.ex0\.l{line}_1_corrected +proved +pass", done.stdout)
-    assert re.search(r"scan\.slips\.ex0\.l13_1 +proved +pass", done.stdout)  # the selected correct step
+    errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
+    corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
+    assert len(errata) == 8 and sorted(errata) == sorted(corrected)
+    assert re.search(r"scan\.slips_md\.ex0\.l13_1 +proved +pass", done.stdout)  # the selected correct step
 
 
 def test_a_slip_without_an_evident_correction_is_drafted_unfinished_and_fails_until_finished(tmp_path):
@@ -56,10 +58,10 @@ def test_a_slip_without_an_evident_correction_is_drafted_unfinished_and_fails_un
 def test_a_draft_never_overwrites_a_file(tmp_path):
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    (drafts / "scan_slips_l4_1.py").write_text("# reviewed by hand\n")
+    (drafts / "scan_slips_md_l4_1.py").write_text("# reviewed by hand\n")
     code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts)
     assert code == 4 and "exists" in err
-    assert (drafts / "scan_slips_l4_1.py").read_text() == "# reviewed by hand\n"
+    assert (drafts / "scan_slips_md_l4_1.py").read_text() == "# reviewed by hand\n"
 
 
 def test_select_names_a_step_or_is_a_usage_error(tmp_path):

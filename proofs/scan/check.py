@@ -3,6 +3,7 @@ replays, else the exact points where it held."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import signal
@@ -15,7 +16,7 @@ import sympy
 
 from proofs.scan.replay import Undefined, decide, evaluate, key
 
-__all__ = ["Outcome", "check", "Timeout", "integer_names"]
+__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
@@ -163,18 +164,23 @@ def _entries(e: sympy.Expr, point: dict) -> set[str]:
     return out
 
 
-def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
-          seed: str = "", timeout: float = 10.0) -> Outcome:
-    """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
-    it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
-    condition holds and both sides are defined."""
-    previous = _alarm(timeout)
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Raise Timeout in the block once `seconds` have passed (in the main thread; elsewhere no limit is set)."""
+    previous = _alarm(seconds)
     try:
-        return _check(left, relation, right, conditions, seed)
-    except Timeout:
-        return Outcome("unknown", f"the check took more than {timeout:g} s")
+        yield
     finally:
         _disarm(previous)
+
+
+def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
+          seed: str = "", timeout: float = 0) -> Outcome:
+    """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
+    it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
+    condition holds and both sides are defined. With a timeout (seconds), Timeout is raised when it passes."""
+    with deadline(timeout):
+        return _check(left, relation, right, conditions, seed)
 
 
 def _check(left, relation, right, conditions, seed) -> Outcome:

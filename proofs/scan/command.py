@@ -59,7 +59,7 @@ def _scan(args):
     from proofs.scan import acknowledge
     from proofs.scan.report import Report
     from proofs.scan.find import spans
-    from proofs.scan.steps import scan_document
+    from proofs.scan.steps import TooMany, scan_document
 
     acknowledgements = [a for path in args.acknowledged for a in acknowledge.load(path)]
     try:
@@ -73,9 +73,14 @@ def _scan(args):
         except material.MaterialError as exc:
             problems.append(f"cannot scan {exc}")
             continue
+        try:
+            found = scan_document(document, timeout=args.scan_timeout)
+        except TooMany as exc:
+            problems.append(str(exc))
+            continue
         documents.append(document)
         count += len(spans(document))
-        steps += scan_document(document, timeout=args.scan_timeout)
+        steps += found
     steps, stale = acknowledge.apply(steps, acknowledgements)
     if not names:
         problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")

@@ -24,6 +24,8 @@ __all__ = ["chosen", "write", "render", "correction"]
 # Sums and free indices are drafted at this length when no counterexample gives one.
 _LENGTH = 3
 _PYTHON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+# The relation that corrects an inequality printed pointing the wrong way (left FLIPPED right)
+_FLIPPED = {"<": ">=", "<=": ">=", ">": "<=", ">=": "<="}
 
 
 class _Unsupported(Exception):
@@ -177,6 +179,18 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     if step.status != "refuted":
         return (header + imports + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
                 f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
+    if step.relation in _FLIPPED and _holds(left, _FLIPPED[step.relation], right, step.conditions):
+        flipped = _PYTHON[_FLIPPED[step.relation]]
+        reason = (f"The printed inequality points the wrong way: at {_point(step)} the left side is "
+                  f"{step.counterexample['left']} and the right side {step.counterexample['right']}.")
+        fixed_statement = f"{step.left} {_FLIPPED[step.relation]} {step.right}" + (f" ({fixed})" if fixed else "")
+        return (header + imports +
+                f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
+                f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
+                f"def claim({params}{', ' if params else ''}fix=0):\n"
+                f"    # fix = 0 is the step as printed; fix = 1 reverses the inequality\n"
+                f"    return {returned(body_right)} if fix == 0 else {returned(body_right).replace(f' {relation} ', f' {flipped} ', 1)}\n\n\n"
+                "CLAIMS = (claim, *claim.companions)\n")
     fix = correction(left, step.relation, right)
     if fix is None:
         return _unfinished(claim_id, statement, cites, "no correction is evident: write the corrected step", code=(
@@ -197,6 +211,16 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
             f"    # fix = 0 is the step as printed; fix = 1 adds what it is missing: {delta_code}\n"
             f"    return {returned(f'{body_right} + fix * ({delta_code})')}\n\n\n"
             "CLAIMS = (claim, *claim.companions)\n")
+
+
+def _holds(left: sympy.Expr, relation: str, right: sympy.Expr, conditions) -> bool:
+    """Whether sympy proves the relation (a refuted inequality turned round)."""
+    from proofs.scan.check import check
+
+    try:
+        return check(left, relation, right, conditions).status == "proved"
+    except Exception:  # noqa: BLE001 - not shown to hold: no evident correction
+        return False
 
 
 def _lengths(step: Step) -> str:
@@ -236,10 +260,11 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         if step.file not in documents:
             documents[step.file] = read(material, step.file)
         snippet = documents[step.file].text[step.start:step.end]
-        stem = f"scan_{_slug(Path(step.file).stem)}_l{step.line}"
+        slug = _slug(step.file)
+        stem = f"scan_{slug}_l{step.line}"
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
-        claim_id = f"scan.{_slug(Path(step.file).stem)}.ex0.l{step.line}_{seen[stem]}"
+        claim_id = f"scan.{slug}.ex0.l{step.line}_{seen[stem]}"
         path = Path(directory) / f"{name}.py"
         if path.exists():
             raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory")

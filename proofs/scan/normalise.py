@@ -17,6 +17,7 @@ _SIZING = re.compile(r"\\(?:left|right|middle|[bB]ig{1,2}[lrm]?)(?![A-Za-z])\s*(
 _NOISE = re.compile(
     r"\\(?:quad|qquad|displaystyle|textstyle|limits|nolimits|thinspace|medspace|thickspace|enspace|negthinspace)(?![A-Za-z])"
     r"|\\hspace\*?\{[^{}]*\}|\\[,;:!> ]|(?<!\\)~|(?<!\\)&"
+    r"|\\(?:label|tag\*?)\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])"
 )
 # the same thing written another way, rewritten to one spelling
 _SYNONYMS = [

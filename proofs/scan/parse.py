@@ -35,9 +35,22 @@ _UNREAD = {
 _WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax"}
 # Greek letters that, before a parenthesis, name a function (phi(z)); any other letter multiplies (beta(u + g))
 _FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
+# Latin letters that, before a parenthesis, name a function (f(x), p(x), L(w)); any other letter multiplies (2wx(b - t))
+_FUNCTION_NAMES = frozenset("fghpqFGHPQLJE")
 # The logistic function, as the scan reads \sigma(z) when the material does not define sigma itself.
 _Z = sympy.Symbol("z", real=True)
 SIGMOID = ((_Z,), 1 / (1 + sympy.exp(-_Z)))
+
+
+# Numeric powers are evaluated only up to these sizes (2^{10^{10}} would take the machine's memory).
+_MAX_EXPONENT = 10_000
+_MAX_DIGITS = 100_000
+
+
+def _digits(n: sympy.Expr) -> int:
+    if n.is_Rational:
+        return max(len(str(abs(n.p))), len(str(n.q)))
+    return 20
 
 
 def symbol(name: str) -> sympy.Symbol:
@@ -170,6 +183,9 @@ class _Parser:
         if bare and raw.startswith("(") and raw.endswith(")"):
             raise Skip(f"a superscript {raw} that is an index")
         exponent = self.sub(sup)
+        if exponent.is_number and base.is_number and (abs(exponent) > _MAX_EXPONENT or
+                                                       (exponent.is_Integer and _digits(base) * abs(int(exponent)) > _MAX_DIGITS)):
+            raise Skip("a power too large to evaluate")
         free = {s.name for s in exponent.free_symbols}
         if bare and free - self.ctx.exponents:
             raise Skip(f"a superscript {raw} on a name, which may be an index rather than a power")
@@ -230,6 +246,10 @@ class _Parser:
             if run.lower() in _WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in _WORDS) or len(run) >= 5:
                 raise Skip(f"'{run}' reads as a word, not a product of letters")
         atom = self.atom(name)
+        if self.peek() == "[":
+            raise Skip(f"brackets after {name} (an expectation E[...] or an index)")
+        if self.peek() == "(" and name in _FUNCTION_NAMES and name not in self.ctx.functions:
+            raise Skip(f"applies {name}, which the material does not define")
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
@@ -282,7 +302,12 @@ class _Parser:
         return body.xreplace(dict(zip(params, args)))
 
     def function(self, name: str) -> sympy.Expr:
-        power = None
+        power, base = None, None
+        if name == "log" and self.peek() == "_":
+            self.i += 1
+            base = self.sub(self.group())
+            if not (base.is_Rational and base > 0 and base != 1):
+                raise Skip("a logarithm whose base is not a number")
         if self.peek() == "^":
             self.i += 1
             power = self.sub(self.group())
@@ -294,7 +319,7 @@ class _Parser:
             arg = self.postfix()
             if self.starts_factor(self.peek()):
                 raise Skip(f"the argument of \\{name} without parentheses is ambiguous")
-        value = _FUNCTIONS[name](arg)
+        value = _FUNCTIONS[name](arg) if base is None else sympy.log(arg) / sympy.log(base)
         return value if power is None else value**power
 
     def extremum(self, name: str) -> sympy.Expr:
