@@ -195,3 +195,51 @@ def test_nothing_true_in_the_seed_sheet_is_refuted():
             "\\sigma'(0) = 0.25"} <= proved
     reasons = report["summary"]["skip_reasons"]
     assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
+
+
+def test_a_condition_in_the_same_sentence_restricts_the_symbols(tmp_path):
+    material = write(tmp_path / "m", "a.md", "Here $|x| = x$ for $x > 0$.\n\nBut $|y| = y$ in general.\n")
+    code, report, _ = scan_json("--material", material)
+    by_text = {s["text"]: s for s in report["steps"]}
+    assert by_text["|x| = x"]["status"] in ("proved", "checked") and "x > 0" in by_text["|x| = x"]["reason"]
+    assert by_text["x > 0"]["status"] == "skipped"
+    assert by_text["|y| = y"]["status"] == "refuted" and code == 1
+
+
+@pytest.mark.parametrize("formula, status", [
+    (r"2^{10^{10}} = 4", "skipped"),               # never evaluated: it would take the machine's memory
+    (r"\log 8 = 3", "skipped"),                    # true in base 2: the base is not written, so no alarm
+    (r"\ln 8 = 3", "refuted"),                     # \ln is the natural log
+    (r"\log_2 8 = 3", "checked"),
+    ("(" * 600 + "x" + ")" * 600 + " = x", "skipped"),
+    (r"E[x] = \mu", "skipped"),
+])
+def test_hostile_or_ambiguous_formulas(tmp_path, formula, status):
+    material = write(tmp_path / "m", "a.md", f"We have $${formula}$$\n")
+    code, report, _ = scan_json("--material", material)
+    (step,) = report["steps"]
+    assert step["status"] in ({status, "proved"} if status == "checked" else {status}), step
+    assert code == (1 if status == "refuted" else 0)
+
+
+def test_a_check_that_crashes_or_runs_out_of_time_fails_the_gate(tmp_path, monkeypatch):
+    import time
+
+    import proofs.scan.steps as steps
+
+    material = write(tmp_path / "m", "a.md", "We have $(x + 1)^2 = x^2 + 2x + 1$.\n")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(steps, "check", crash)
+    code, report, _ = scan_json("--material", material)
+    assert code == 1 and report["summary"]["errors"] == 1 and "RuntimeError: boom" in report["steps"][0]["reason"]
+
+    def slow(*args, **kwargs):
+        time.sleep(10)
+
+    monkeypatch.setattr(steps, "check", slow)
+    code, report, _ = scan_json("--material", material, "--timeout", "0.3")
+    assert code == 1 and report["steps"][0]["status"] == "unknown" and report["steps"][0]["error"] is True
+    assert "took more than 0.3 s" in report["steps"][0]["reason"]
