@@ -5,6 +5,7 @@ from __future__ import annotations
 import fractions
 from typing import Any, Mapping
 
+from proofs.domains import MAX_SEQUENCE
 from proofs.terms import Term, Unsupported, evaluate
 
 __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "Undecided"]
@@ -71,6 +72,10 @@ def _sympy_ops() -> dict:
     def differentiate(body: Term, name: str, env):
         return sympy.diff(evaluate(body, env, ops), env[name])
 
+    def total(each, name: str, lower, upper):
+        index = sympy.Symbol(name, integer=True)
+        return sympy.Sum(each(index), (index, lower, upper))
+
     ops = {
         "const": const, "bool": sympy.sympify,
         "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
@@ -81,6 +86,7 @@ def _sympy_ops() -> dict:
         "abs": sympy.Abs, "max": sympy.Max, "min": sympy.Min, "relu": lambda a: sympy.Max(a, 0),
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
         "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "diff": differentiate,
+        "sum": total, "index": lambda base, i: base[i],
     }
     return ops
 
@@ -143,6 +149,38 @@ def _exact_function(name: str):
     return lambda a: _exact(functions[name](_as_sympy(a)))
 
 
+def _whole(value, what: str) -> int:
+    """An exact integer (a sum's bound, a sequence's index), or Undecided."""
+    if isinstance(value, _Dual):
+        value = value.v
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, fractions.Fraction) and value.denominator == 1)):
+        raise Undecided(f"{what} {value} is not an integer")
+    return int(value)
+
+
+def _exact_sum(each, name: str, lower, upper, zero=fractions.Fraction(0), add=lambda a, b: _exact(a + b)):
+    low, high = _whole(lower, "the lower bound of a sum"), _whole(upper, "the upper bound of a sum")
+    if high - low + 1 > MAX_SEQUENCE:
+        raise Undecided(f"a sum of {high - low + 1} terms is longer than {MAX_SEQUENCE}")
+    out = zero
+    for i in range(low, high + 1):
+        out = add(out, each(i))
+    return out
+
+
+def _element(base, i):
+    """x[i] of a sequence given as the list [x_1, x_2, ...]; a missing element means the witness does not carry the
+    values the statement needs."""
+    from proofs.model import ForgedWitness
+
+    k = _whole(i, "the index of a sequence")
+    if not isinstance(base, list):
+        raise Unsupported("only a sequence variable (Indexed) can be indexed")
+    if not 1 <= k <= len(base):
+        raise ForgedWitness(f"the sequence has {len(base)} elements, and the statement needs element {k} (indices start at 1)")
+    return base[k - 1]
+
+
 def _exact_ops() -> dict:
     relations = {name: _relation(name) for name in ("eq", "ne", "lt", "le", "gt", "ge")}
 
@@ -173,6 +211,7 @@ def _exact_ops() -> dict:
         "abs": lambda a: a if relations["ge"](a, 0) else -a, "max": biggest, "min": smallest,
         "relu": lambda a: biggest(a, 0),
         **{name: _exact_function(name) for name in ("exp", "log", "tanh", "sqrt", "sigmoid")},
+        "sum": _exact_sum, "index": _element,
     }
     ops["diff"] = lambda body, name, env: _derivative(body, name, env)
     return ops
@@ -207,7 +246,8 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
     ops = _exact_ops()
-    dual_env = {k: _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
+    dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
+                _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
     out = evaluate(body, dual_env, _dual_ops(ops))
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
@@ -286,5 +326,7 @@ def _dual_ops(x: dict) -> dict:
         "sigmoid": chain("sigmoid", lambda v: x["mul"](x["sigmoid"](v), x["sub"](1, x["sigmoid"](v)))),
         "sqrt": chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v)))),
         "abs": kink(lambda v: x["gt"](v, 0)), "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
+        "sum": lambda each, name, lower, upper: _exact_sum(each, name, lower, upper, _Dual(fractions.Fraction(0), fractions.Fraction(0)), add),
+        "index": _element,
     }
     return ops

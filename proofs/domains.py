@@ -12,10 +12,12 @@ from typing import Any, Iterator, Optional, Sequence
 from proofs.model import ForgedWitness
 
 __all__ = ["Domain", "Real", "Int", "Nat", "Bit", "Positive", "Interval", "IntRange", "OneOf", "Vector", "Matrix",
-           "exact_number", "ENUMERATION_LIMIT"]
+           "Indexed", "exact_number", "ENUMERATION_LIMIT", "MAX_SEQUENCE"]
 
 # Finite domains up to this many points are decided by checking every point in exact arithmetic.
 ENUMERATION_LIMIT = 100_000
+# The longest sequence a witness may give an Indexed variable.
+MAX_SEQUENCE = 10_000
 # Rational points tried, in turn, for a variable with no bound, when an identity is not settled symbolically.
 _PROBES = tuple(fractions.Fraction(p) for p in ("1/3", "-2/5", "3/2", "-7/4", "5/7", "2", "-3", "11/13"))
 
@@ -37,6 +39,8 @@ class Domain:
     values: Optional[tuple] = None
     # () for a number, (n,) for a vector, (n, m) for a matrix (rows first).
     shape: tuple = ()
+    # True for a sequence x_1, x_2, ... of any length (Indexed): x[i] in a statement, a list in a witness.
+    indexed: bool = False
 
     @property
     def scalar(self) -> "Domain":
@@ -45,6 +49,8 @@ class Domain:
     @property
     def size(self) -> Optional[int]:
         """How many values one scalar takes, or None when infinitely many."""
+        if self.indexed:
+            return None
         if self.values is not None:
             return len(self.values)
         if self.kind == "int" and self.lower is not None and self.upper is not None:
@@ -138,6 +144,14 @@ def Matrix(element: Domain, rows: int, columns: int) -> Domain:  # noqa: N802
     if not all(isinstance(k, int) and k >= 1 for k in (rows, columns)) or element.shape:
         raise ValueError("Matrix(domain, rows, columns) takes a number domain and sizes >= 1")
     return dataclasses.replace(element, shape=(rows, columns), name=f"{element.name}^({rows}×{columns})")
+
+
+def Indexed(element: Domain) -> Domain:  # noqa: N802
+    """Sequences x_1, x_2, ... of values of the element domain, of any length: a statement writes x[i] (usually with i
+    the index of a summation), a witness gives the list [x_1, x_2, ...]."""
+    if not isinstance(element, Domain) or element.shape or element.indexed:
+        raise ValueError("Indexed(domain) takes a number domain, such as Indexed(Real)")
+    return dataclasses.replace(element, indexed=True, name=f"sequences in {element.name}")
 
 
 _RATIONAL = re.compile(r"-?\d+(/\d+)?")

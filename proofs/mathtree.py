@@ -16,6 +16,7 @@ A tree is a JSON list whose first item names the node:
     ["deriv", a, [x, n], ...]     the n-th derivative of a in x (then in the next variable...)
     ["sum", a, i, lo, hi]         the sum of a for i from lo to hi
     ["limit", a, x, to]           the limit of a as x tends to `to`
+    ["index", x, i]               x_i, the element i of a sequence
     ["and", a, b, ...]            a ∧ b ∧ ...; likewise "or"
     ["not", a]                    ¬a
     ["implies", a, b]             a ⇒ b
@@ -126,6 +127,8 @@ class _Builder:
         if name == "Limit" and len(expr.args) >= 3:
             return ["limit", self.build(expr.args[0], depth + 1), self.build(expr.args[1], depth + 1),
                     self.build(expr.args[2], depth + 1)]
+        if name == "Indexed" and len(expr.indices) == 1:
+            return ["index", self.build(expr.base.label, depth + 1), self.build(expr.indices[0], depth + 1)]
         if name == "MatrixSymbol":
             return ["sym", text(str(expr.name), _MAX_LEAF)]
         if name in ("ZeroMatrix", "Identity"):
@@ -320,6 +323,9 @@ class _Printer:
             return f"∂/{over} ({sub(args[0], 0)})"
         elif kind == "sum" and len(args) == 4:
             return f"Σ_{{{sub(args[1], 0)} = {sub(args[2], 0)}..{sub(args[3], 0)}}} ({sub(args[0], 0)})"
+        elif kind == "index" and len(args) == 2:
+            inner = sub(args[1], 0)
+            return f"{sub(args[0], 99)}_{inner if isinstance(args[1], list) and args[1][:1] in (['sym'], ['num']) else f'({inner})'}"
         elif kind == "limit" and len(args) == 3:
             return f"lim_{{{sub(args[1], 0)} → {sub(args[2], 0)}}} ({sub(args[0], 0)})"
         else:
@@ -446,6 +452,8 @@ class _Renderer:
                     raise _Malformed("a bound variable is [variable, set]")
                 binders.append(f"{sub(pair[0])}<mo>∈</mo>{sub(pair[1])}")
             return (f"<mrow><mo>{args[0]}</mo>{'<mo>,</mo>'.join(binders)}<mo>:</mo>{sub(args[1])}</mrow>")
+        if kind == "index" and len(args) == 2:
+            return f"<msub>{self.wrapped(args[0], depth, ('add', 'neg', 'mul', 'frac', 'pow'))}{sub(args[1])}</msub>"
         if kind == "limit" and len(args) == 3:
             term, x, to = (sub(a) for a in args)
             return f"<mrow><munder><mo>lim</mo><mrow>{x}<mo>→</mo>{to}</mrow></munder>{term}</mrow>"

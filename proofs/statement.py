@@ -16,7 +16,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from proofs import backends, terms
-from proofs.domains import ENUMERATION_LIMIT, Domain, exact_number
+from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.errors import InvalidClaim
 from proofs.model import Anchor, Claim, Erratum, ForgedWitness, Outcome, Perturbation, Placeholder, Replay, exercise_segment
 from proofs.terms import Term
@@ -146,6 +146,17 @@ def _take(key: str, shape: tuple, value: Any, dom: Domain, flat: dict, name: str
         for i, item in enumerate(value):
             _take(f"{key}[{i}]", shape[1:], item, dom, flat, name)
         return
+    if dom.indexed:  # a sequence x_1, x_2, ...: a list of any length, each element in the domain
+        if not isinstance(value, (list, tuple)) or len(value) > MAX_SEQUENCE:
+            raise ForgedWitness(f"{key} must be a list of at most {MAX_SEQUENCE} values [{key}_1, {key}_2, ...], got {value!r}")
+        elements = []
+        for i, item in enumerate(value, 1):
+            number = exact_number(item, f"{key}[{i}]")
+            if not dom.contains(number):
+                raise ForgedWitness(f"{key}[{i}] = {item!r} is outside its domain {dom.name}")
+            elements.append(number)
+        flat[key] = elements
+        return
     number = exact_number(value, key)
     if not dom.contains(number):
         raise ForgedWitness(f"{key} = {value!r} is outside its domain {dom.name}")
@@ -205,6 +216,8 @@ def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]):
     from proofs.solvers.smt import prove, solve
 
     env, given = {}, []
+    if any(dom.indexed for dom in scalars.values()):
+        raise terms.Unsupported("a sequence of symbolic length has no z3 form here")
     for name, dom in scalars.items():
         v = z3.Int(name) if dom.kind == "int" else z3.Real(name)
         env[name] = v
@@ -244,6 +257,8 @@ def _symbol(name: str, dom: Domain):
     facts: dict[str, bool] = {"real": True}
     if dom.kind == "int":
         facts["integer"] = True
+    if dom.indexed:  # its elements x[i]; what the element domain guarantees is not carried over
+        return sympy.IndexedBase(name, **facts)
     if dom.lower is not None and (dom.lower > 0 or (dom.lower == 0 and dom.lower_open)):
         facts["positive"] = True
     elif dom.lower is not None and dom.lower >= 0:
@@ -255,13 +270,19 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
     """An exact point of the domains where a universal statement fails, trying a few points per variable."""
     choices = {name: dom.probes() for name, dom in scalars.items()}
     for shift in range(tries):
-        point = {name: values[(i + shift) % len(values)] for i, (name, values) in enumerate(choices.items()) if values}
+        point = {name: values[(i + shift) % len(values)] for i, (name, values) in enumerate(choices.items())
+                 if values and not scalars[name].indexed}
+        # a sequence gets a few more elements than the largest whole number chosen, so x[n + 1] exists
+        length = max([abs(int(v)) for v in point.values() if isinstance(v, int) or getattr(v, "denominator", 0) == 1] + [0]) + 2
+        for i, (name, values) in enumerate(choices.items()):
+            if scalars[name].indexed and values:
+                point[name] = [values[(i + shift + k) % len(values)] for k in range(length)]
         if len(point) != len(scalars):
             return None
         try:
             if not backends.decide_exact(relation, point):
                 return point
-        except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):
+        except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
             continue
     return None
 

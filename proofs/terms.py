@@ -8,12 +8,13 @@ import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
-           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "text", "RELATIONS", "NUMERIC_ONLY"]
+           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "text", "RELATIONS",
+           "NUMERIC_ONLY"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 # Functions with no exact z3 counterpart: a term using one is decided with sympy.
-NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "pow_var"})
+NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "pow_var", "sum", "index"})
 
 
 class Unsupported(TypeError):
@@ -61,7 +62,11 @@ class Term:
     def __ror__(self, other): return Term("or", (term(other), self))
     def __invert__(self): return Term("not", (self,))
 
+    # An element of a sequence variable (Indexed): x[i], x[i + 1], x[n].
+    def __getitem__(self, index): return Term("index", (self, term(index)))
+
     __hash__ = None  # type: ignore[assignment]
+    __iter__ = None  # type: ignore[assignment]  # a sequence has no length to iterate over: write summation(...)
 
     def __bool__(self) -> bool:
         raise TypeError("a statement cannot branch on a quantified variable (if, and, or, not, chained comparisons): "
@@ -126,6 +131,21 @@ def diff(expression, variable: Term) -> Term:
     return Term("diff", (term(expression), variable))
 
 
+def summation(body: Callable[[Term], Any], lower, upper) -> Term:
+    """The sum of body(i) for the integers i from lower to upper (either may be a quantified variable, so the sum has
+    a symbolic length): summation(lambda i: (a + b * x[i] - y[i]) ** 2, 1, n). The index is named after body's
+    parameter."""
+    import inspect
+
+    if not callable(body):
+        raise TypeError("summation(body, lower, upper) takes the summand as a function of the index: lambda i: ...")
+    names = list(inspect.signature(body).parameters)
+    if len(names) != 1:
+        raise TypeError("the summand of summation(...) is a function of one index, e.g. lambda i: x[i] ** 2")
+    index = var(names[0])
+    return Term("sum", (term(body(index)), index, term(lower), term(upper)))
+
+
 def dot(u: Sequence, v: Sequence) -> Term:
     """The dot product of two vectors of the same length."""
     if len(u) != len(v):
@@ -181,6 +201,10 @@ def text(t: Term, parent: int = 0) -> str:
         return f"|{text(args[0])}|"
     elif op == "diff":
         return f"∂/∂{text(args[1])} ({text(args[0])})"
+    elif op == "sum":
+        return f"Σ_{{{text(args[1])} = {text(args[2])}..{text(args[3])}}} ({text(args[0])})"
+    elif op == "index":
+        return f"{text(args[0], 99)}[{text(args[1])}]"
     elif op == "ite":
         return f"ite({', '.join(text(a) for a in args)})"
     else:
@@ -213,17 +237,19 @@ def tree(t: Term) -> list:
         return ["add", sub[0], ["neg", sub[1]]]
     if op == "diff":
         return ["deriv", sub[0], [sub[1], ["num", "1"]]]
-    if op in ("and", "or", "not", "implies", "ite"):
+    if op in ("and", "or", "not", "implies", "ite", "index"):
         return [op, *sub]
-    if op == "max" or op == "min":
-        return ["fn", op, *sub]
+    if op == "sum":
+        return ["sum", *sub]
     return ["fn", op, *sub]
 
 
 def variables(t: Term) -> set[str]:
-    """Names of the variables a term mentions."""
+    """Names of the variables a term mentions (a summation's index is bound, not one of them)."""
     if t.op == "var":
         return {t.args[0]}
+    if t.op == "sum":
+        return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2]) | variables(t.args[3])
     return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
 
 
@@ -246,6 +272,13 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         if "diff" not in ops:
             raise Unsupported("differentiation")
         return ops["diff"](t.args[0], t.args[1].args[0], env)
+    if op == "sum":  # the body is evaluated once per index value (exact) or once with the index a symbol (sympy)
+        if "sum" not in ops:
+            raise Unsupported("a sum of symbolic length")
+        body, index, lower, upper = t.args
+        name = index.args[0]
+        return ops["sum"](lambda value: evaluate(body, {**env, name: value}, ops), name,
+                          evaluate(lower, env, ops), evaluate(upper, env, ops))
     if op not in ops:
         raise Unsupported(op)
     return ops[op](*(evaluate(a, env, ops) for a in t.args))

@@ -237,3 +237,66 @@ def test_a_stated_value_may_be_named_w_and_a_conjunction_shows_each_relation():
     assert killed.verdict is Verdict.REFUTED
     sides = killed.evidence["replay"]["sides"]
     assert any(k.startswith("1. left: x·x") for k in sides) and any(k.startswith("2. right: w") for k in sides)
+
+
+SUMS_PACK = '''
+from proofs import Nat, Real, diff, forall
+from proofs.domains import Indexed
+from proofs.terms import summation
+
+
+@forall("ex97.a.least_squares_slope", "d/da sum_i (a + b x_i - y_i)^2 = sum_i 2 (a + b x_i - y_i).",
+        perturb={"factor_1": {"k": 1}})
+def least_squares_slope(n: Nat, a: Real, b: Real, x: Indexed(Real), y: Indexed(Real), k=2):
+    return diff(summation(lambda i: (a + b * x[i] - y[i]) ** 2, 1, n), a) == summation(lambda i: k * (a + b * x[i] - y[i]), 1, n)
+
+
+@forall("ex97.a.least_squares_halved", "d/da sum_i (a + b x_i - y_i)^2 = sum_i (a + b x_i - y_i).")
+def least_squares_halved(n: Nat, a: Real, b: Real, x: Indexed(Real), y: Indexed(Real)):
+    return diff(summation(lambda i: (a + b * x[i] - y[i]) ** 2, 1, n), a) == summation(lambda i: a + b * x[i] - y[i], 1, n)
+
+
+@forall("ex97.b.telescoping", "sum_{i=1..n} (x_{i+1} - x_i) = x_{n+1} - x_1.", perturb={"second": {"first": 2}})
+def telescoping(n: Nat, x: Indexed(Real), first=1):
+    return summation(lambda i: x[i + 1] - x[i], 1, n) == x[n + 1] - x[first]
+
+
+CLAIMS = (least_squares_slope, least_squares_halved, telescoping)
+'''
+
+
+def test_sums_of_symbolic_length_are_proved_by_sympy_and_a_false_one_refuted_at_an_exact_instance(tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    (tmp_path / "sums.py").write_text(SUMS_PACK)
+    proc = run_cli("check", "ex97", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    slope, halved, telescoping = (results[f"ex97.{k}"] for k in ("a.least_squares_slope", "a.least_squares_halved", "b.telescoping"))
+    assert slope["verdict"] == telescoping["verdict"] == "proved", (slope["reason"], telescoping["reason"])
+    assert slope["evidence"]["checked"]["text"].startswith("∀ n ∈ ℕ; a, b ∈ ℝ; x, y ∈ sequences in ℝ: ∂/∂a (Σ_{i = 1..n} (")
+    # simplification leaves a n + Σ (b x_i - y_i): the sides are evaluated at a concrete n and rational values
+    assert halved["verdict"] == "refuted" and halved["status"] == "fail"
+    witness = halved["evidence"]["counterexample"]
+    assert isinstance(witness["n"], int) and witness["n"] >= 1 and len(witness["x"]) > witness["n"]
+    assert halved["evidence"]["replay"]["holds"] is False
+    mutants = run_cli("mutants", "ex97.a.least_squares_slope", "ex97.b.telescoping", "--claims", str(tmp_path)).stdout
+    assert "2/2 perturbations killed, 0 survived" in mutants, mutants
+
+
+def test_a_sequence_witness_is_read_through_its_domain_and_must_carry_the_elements_the_statement_needs():
+    from proofs.domains import Indexed
+    from proofs.terms import summation
+
+    @forall("ex97.c.positive_sum", "a sum of positive terms is positive.", perturb={"shift": {"c": -1}})
+    def positive_sum(n: Nat, x: Indexed(Positive), c=0):
+        return summation(lambda i: x[i], 1, n + 1) + c > 0
+
+    assert positive_sum.replay({"n": 1, "x": [1, Fraction(1, 2)]}, c=0).holds
+    for forged in ({"n": 1, "x": [1]}, {"n": 1, "x": [1, -1]}, {"n": 1, "x": "1, 2"}, {"n": 1, "x": [1, 0.5]}):
+        with pytest.raises(ForgedWitness):
+            positive_sum.replay(forged, c=0)
+    with pytest.raises(TypeError):
+        iter(summation(lambda i: i, 1, 3))
