@@ -1,5 +1,10 @@
+import contextlib
+import fcntl
+import io
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The course material of the seed pack, next to this checkout when it is there.
+SEED = ROOT.parent / "shared" / "seed"
+# The seed's reviewed coverage exclusions, read by the annotated sheet.
+SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +39,99 @@ def run_cli(*args, env=None, timeout=120):
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "proofs", *args], cwd=ROOT, capture_output=True, text=True,
                           env=environment, timeout=timeout)
+
+
+def cli(*args, env=None):
+    """Run `proofs ARGS` through `proofs.cli.main` in this process, in the directory and environment `run_cli` gives;
+    return what `run_cli` returns.
+
+    The command does what it does from a shell, without starting an interpreter that imports sympy and z3 again (a
+    second or more per run). What only a process of its own shows stays with `run_cli`: exit statuses, signals,
+    terminals, pipes, the console script, entry points and import paths, and a pack's PRELOAD (it would set its
+    state in this process for every later run)."""
+    from proofs.cli import main
+
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    with _environment(environment), contextlib.chdir(ROOT):
+        code = main([str(a) for a in args], out, err)
+    return subprocess.CompletedProcess(["proofs", *args], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _environment(values):
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def shared(request, name, make):
+    """A directory `make(directory)` fills once per test session, whatever the number of pytest-xdist workers: the
+    first worker to ask makes it while holding a lock, the others wait for it and read it. A `make` that raises
+    leaves nothing behind, so the next test to ask makes it again (and fails as loudly)."""
+    factory = request.getfixturevalue("tmp_path_factory")
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        directory = factory.getbasetemp() / f"shared-{name}"
+        run = ""
+    else:  # every worker's base directory is inside the run's own
+        directory = factory.getbasetemp().parent / f"shared-{name}-{workerinput['testrunuid']}"
+        run = workerinput["testrunuid"]
+    done = directory / ".made"
+    with open(f"{directory}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (done.exists() and done.read_text() == run):
+            if directory.exists():
+                shutil.rmtree(directory)
+            directory.mkdir(parents=True)
+            try:
+                make(directory)
+            except BaseException:
+                shutil.rmtree(directory, ignore_errors=True)
+                raise
+            done.write_text(run)
+    return directory
+
+
+class Completed(subprocess.CompletedProcess):
+    """A finished command whose report files are in `directory`."""
+
+    def __init__(self, args, returncode, stdout, stderr, directory):
+        super().__init__(args, returncode, stdout, stderr)
+        self.directory = directory
+
+
+def shared_run(request, name, *args, env=None, timeout=600):
+    """`python -m proofs ARGS` run once per test session (see `shared`), with a result cache of its own; `{dir}` in an
+    argument is the run's directory, where its reports can be written. Returns a `Completed`."""
+
+    def make(directory):
+        cache = directory / "cache"
+        argv = [a.replace("{dir}", str(directory)) for a in map(str, args)]
+        proc = run_cli(*argv, env={"PROOFS_CACHE_DIR": str(cache), **(env or {})}, timeout=timeout)
+        (directory / "run.json").write_text(json.dumps({"args": argv, "returncode": proc.returncode,
+                                                        "stdout": proc.stdout, "stderr": proc.stderr}))
+
+    directory = shared(request, name, make)
+    stored = json.loads((directory / "run.json").read_text())
+    return Completed(stored["args"], stored["returncode"], stored["stdout"], stored["stderr"], directory)
+
+
+@pytest.fixture(scope="session")
+def seed_check(request):
+    """`python -m proofs check all` of the seed pack, run once per test session and shared by every worker, every
+    report written into its directory (`--report-dir`); the course material is verified (`--material`, with the
+    reviewed exclusions for the annotated sheet) when it is next to this checkout. A test that reads it reads the
+    command's exit code, its standard output and standard error, and `directory / "report.json"`, `"sheet.html"`,
+    and so on."""
+    material = ["--material", SEED, "--exclusions", SEED_EXCLUSIONS] if SEED.is_dir() else []
+    return shared_run(request, "seed-check", "check", "all", *material, "--report-dir", "{dir}/reports")
 
 
 def console_pattern(line: str) -> "re.Pattern[str]":

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from proofs import Anchor
 from proofs.anchors import normalise, verify
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli
 
 SHEET_DIR = ROOT.parent / "shared" / "seed"
 
@@ -50,7 +50,7 @@ def course(tmp_path):
 
 def _check(course, *extra):
     report = course / "report.json"
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "material"),
+    proc = cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "material"),
                    "--format", "json", "--output", str(report), "--format", "text", *extra)
     return proc, json.loads(report.read_text())["results"][0] if report.exists() else None
 
@@ -96,12 +96,12 @@ def test_missing_material_file_is_stale(course):
 
 def test_without_material_anchors_are_not_checked(course):
     (course / "material" / "week1" / "sheet.md").write_text("gone")
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"))
+    proc = cli("check", "unit", "--claims", str(course / "claims"))
     assert proc.returncode == 0
 
 
 def test_material_must_be_a_directory(course):
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "nope"))
+    proc = cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "nope"))
     assert proc.returncode == 4 and "not a directory" in proc.stderr
 
 
@@ -147,7 +147,7 @@ def test_seed_anchors_are_all_in_the_sheet(catalogue):
 def test_seed_claim_goes_stale_when_its_value_changes(tmp_path, catalogue):
     sheet = next(SHEET_DIR.glob("*.txt"))
     (tmp_path / sheet.name).write_text(sheet.read_text().replace("3 * 10 = 30", "3 * 10 = 33"))
-    proc = run_cli("check", "ex1.b", "--material", str(tmp_path))
+    proc = cli("check", "ex1.b", "--material", str(tmp_path))
     assert proc.returncode == 1
     assert re.search(r"ex1\.b\.conv_params .* fail", proc.stdout) and '"3 * 10 = 30" (not found in' in proc.stdout
     assert re.search(r"ex1\.b\.conv_units .* pass", proc.stdout)

@@ -73,19 +73,13 @@ def test_a_notebook_is_shown_cell_by_cell(tmp_path):
     _no_external(page)
 
 
-@pytest.fixture(scope="module")
-def seed_page(tmp_path_factory):
-    """The annotated sheet of the seed, as `check --format annotated` writes it."""
+@pytest.fixture
+def seed_page(seed_check, catalogue):
+    """The annotated sheet of the seed, as `check all --material ... --report-dir` writes it (one run per session)."""
     if not (SEED / SHEET).is_file():
         pytest.skip("the seed material is not here")
-    from conftest import run_cli
-    from proofs.registry import load
-
-    out = tmp_path_factory.mktemp("seed")
-    proc = run_cli("check", "all", "--material", str(SEED), "--exclusions", str(ROOT / "claims" / "coverage-exclusions.toml"),
-                   "--format", "annotated", "--output", str(out / "sheet.html"), "-q")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out / "sheet.html", load().claims
+    assert seed_check.returncode == 0, seed_check.stdout + seed_check.stderr
+    return seed_check.directory / "reports" / "sheet.html", catalogue.claims
 
 
 def test_the_seed_errata_are_marked(seed_page):

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, cli, run_cli
 from proofs.cli import main
 
 
-def test_check_all_passes_with_errata():
-    proc = run_cli("check", "all")
+def test_check_all_passes_with_errata(seed_check):
+    proc = seed_check  # `python -m proofs check all`, run once for the tests that read it
     assert proc.returncode == 0, proc.stdout + proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     assert " fail" in last and "0 fail" in last and "erratum" in last
 
 
 def test_json_report_schema():
-    proc = run_cli("check", "ex1", "ex2.weights", "--format", "json")
+    proc = cli("check", "ex1", "ex2.weights", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["schema"] == "proofs-report/1"
@@ -40,14 +40,14 @@ def test_json_report_schema():
 
 
 def test_refuted_claim_shows_counterexample_values_and_rerun():
-    proc = run_cli("check", "--claims", str(GOLDEN / "false"), "ex91")
+    proc = cli("check", "--claims", str(GOLDEN / "false"), "ex91")
     assert proc.returncode == 1
     assert "counterexample: x = " in proc.stdout and "evaluated: x^2 = " in proc.stdout
     assert f"rerun: python -m proofs check --claims {GOLDEN / 'false'} ex91.a.square_is_linear" in proc.stdout
 
 
 def test_golden_holds_is_clean():
-    proc = run_cli("check", "--claims", str(GOLDEN / "holds"), "ex90")
+    proc = cli("check", "--claims", str(GOLDEN / "holds"), "ex90")
     assert proc.returncode == 0 and "2 pass, 0 erratum, 0 fail" in proc.stdout
 
 
@@ -75,14 +75,21 @@ def test_faults_exit_1_and_report_each_claim(tmp_path):
     ((), "a command is required"),
 ])
 def test_usage_errors_are_one_line_exit_4(args, words):
-    proc = run_cli(*args)
+    proc = cli(*args)
     assert proc.returncode == 4
     assert words in proc.stderr and "Traceback" not in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1
+    assert len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""
+
+
+def test_a_usage_error_from_the_shell_is_one_line_and_exit_status_4():
+    for args in (("check", "all", "--bogus"), ()):
+        proc = run_cli(*args)
+        assert proc.returncode == 4, proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""
 
 
 def test_glob_selecting_nothing_exits_5():
-    proc = run_cli("check", "ex1.zz*")
+    proc = cli("check", "ex1.zz*")
     assert proc.returncode == 5
 
 
@@ -92,15 +99,15 @@ def test_version_and_console_script_agree():
     script = shutil.which("proofs", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     if script is None:
         pytest.skip("the proofs console script is not installed (pip install -e . installs it)")
-    for args in (["--version"], ["list"]):
+    for args, module in ((["--version"], proc), (["list"], cli("list"))):  # what `python -m proofs` runs: proofs.cli.main
         installed = subprocess.run([script, *args], cwd=ROOT, capture_output=True, text=True)
-        assert installed.returncode == 0 and installed.stdout == run_cli(*args).stdout
+        assert installed.returncode == module.returncode == 0 and installed.stdout == module.stdout
 
 
 def test_list_and_show():
-    listed = run_cli("list")
+    listed = cli("list")
     assert listed.returncode == 0 and "ex2.nonunique.output_params" in listed.stdout and "erratum" in listed.stdout
-    shown = run_cli("show", "ex1.b.conv_params")
+    shown = cli("show", "ex1.b.conv_params")
     assert shown.returncode == 0
     for words in ("statement:", "formal:", "assumes: the input image has one channel", "perturbation rgb_input",
                   "under_the_other_channel_reading", "cites 000_40bb9e3d6bfa7e9d.txt: 3 * 10 = 30"):
@@ -108,8 +115,8 @@ def test_list_and_show():
 
 
 def test_strict_fails_on_errata():
-    assert run_cli("check", "ex2.nonunique.output_params").returncode == 0
-    assert run_cli("check", "ex2.nonunique.output_params", "--strict").returncode == 1
+    assert cli("check", "ex2.nonunique.output_params").returncode == 0
+    assert cli("check", "ex2.nonunique.output_params", "--strict").returncode == 1
 
 
 def test_output_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
@@ -141,8 +148,11 @@ def test_interrupt_writes_what_it_has_and_exits_2(tmp_path):
                              "--claims", str(GOLDEN / "faults"), "ex90", "ex99.hangs", "--jobs", "1",
                              "--format", "json", "--output", str(out), "--format", "text"], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
-    seen = [proc.stdout.readline() for _ in range(2)]  # the two quick claims have finished; the hang is running
-    assert all(line.startswith("ex90.") for line in seen), seen
+    seen = []  # the claim lines (details are indented): the two quick claims have finished; the hang is running
+    while len(seen) < 2 and (line := proc.stdout.readline()):
+        if not line.startswith(" "):
+            seen.append(line)
+    assert len(seen) == 2 and all(line.startswith("ex90.") for line in seen), seen
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 2
@@ -160,7 +170,7 @@ def _mixed_packs(tmp_path):
 def test_broken_pack_fails_the_run_while_the_others_are_checked(tmp_path):
     packs = _mixed_packs(tmp_path)
     report = tmp_path / "report.json"
-    proc = run_cli("check", "ex90", "--claims", str(packs), "--format", "json", "--output", str(report), "--format", "text")
+    proc = cli("check", "ex90", "--claims", str(packs), "--format", "json", "--output", str(report), "--format", "text")
     assert proc.returncode == 1, proc.stderr
     assert f"load error: {packs / 'broken.py'}:3: pack '{packs.name}/broken': syntax error" in proc.stdout
     assert "ex90.a.square_expansion" in proc.stdout and "2 pack load error" not in proc.stdout
@@ -173,7 +183,7 @@ def test_broken_pack_fails_the_run_while_the_others_are_checked(tmp_path):
 
 def test_list_names_each_claims_pack_and_fails_on_a_broken_pack(tmp_path):
     packs = _mixed_packs(tmp_path)
-    proc = run_cli("list", "--claims", str(packs))
+    proc = cli("list", "--claims", str(packs))
     assert proc.returncode == 1 and "broken.py:3" in proc.stderr
     line = next(l for l in proc.stdout.splitlines() if l.startswith("ex90.a.square_expansion"))
     assert f"pack {packs.name}/good" in line
@@ -182,7 +192,7 @@ def test_list_names_each_claims_pack_and_fails_on_a_broken_pack(tmp_path):
 
 def test_selector_in_a_pack_that_did_not_load_is_a_failure_not_a_usage_error(tmp_path):
     packs = _mixed_packs(tmp_path)
-    proc = run_cli("check", "ex95", "--claims", str(packs))
+    proc = cli("check", "ex95", "--claims", str(packs))
     assert proc.returncode == 1 and "broken.py:3" in proc.stderr and "matches no claim" in proc.stderr
 
 

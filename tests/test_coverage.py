@@ -96,7 +96,7 @@ def test_the_seed_exclusions_are_current(catalogue):
 def test_coverage_command_gates_and_speaks_json(tmp_path):
     import json as _json
 
-    from conftest import run_cli
+    from conftest import cli
 
     material = tmp_path / "material"
     material.mkdir()
@@ -107,16 +107,16 @@ def test_coverage_command_gates_and_speaks_json(tmp_path):
         "from proofs import forall\n\n"
         "@forall('t.ex1.a.two', '1 + 1 = 2.', cites=('sheet.md', '1 + 1 = 2'), perturb={'three': {'s': 3}})\n"
         "def two(s=2):\n    return 1 + 1 == s\n\nCLAIMS = (two,)\n")
-    text = run_cli("coverage", "--material", str(material), "--claims", str(claims))
+    text = cli("coverage", "--material", str(material), "--claims", str(claims))
     assert text.returncode == 0 and "50%" in text.stdout and "2 + 2 = 4" in text.stdout, text.stdout + text.stderr
-    gate = run_cli("coverage", "--material", str(material), "--claims", str(claims), "--fail-under", "60")
+    gate = cli("coverage", "--material", str(material), "--claims", str(claims), "--fail-under", "60")
     assert gate.returncode == 1
-    report = _json.loads(run_cli("coverage", "--material", str(material), "--claims", str(claims), "--format", "json").stdout)
+    report = _json.loads(cli("coverage", "--material", str(material), "--claims", str(claims), "--format", "json").stdout)
     assert report["schema"] == "proofs-coverage/1" and report["files"][0]["file"] == "sheet.md"
     excluded = tmp_path / "exclude.toml"
     excluded.write_text('[[exclude]]\nfile = "sheet.md"\nunit = "2 + 2 = 4"\nreason = "given data"\n')
-    passed = run_cli("coverage", "--material", str(material), "--claims", str(claims), "--exclusions", str(excluded),
+    passed = cli("coverage", "--material", str(material), "--claims", str(claims), "--exclusions", str(excluded),
                      "--fail-under", "100")
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    bad = run_cli("coverage", "--material", str(material), "--fail-under", "101")
+    bad = cli("coverage", "--material", str(material), "--fail-under", "101")
     assert bad.returncode == 4

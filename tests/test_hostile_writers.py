@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli, run_cli
 from proofs import jsonsafe, mathtree
 from proofs.model import Result
 from proofs.verdicts import Status, Verdict
@@ -306,8 +306,8 @@ def test_hostile_pack_end_to_end(tmp_path):
 
 def test_huge_evidence_passes_with_the_cache_on(tmp_path):
     args = ("check", "ex88.a.huge", "--claims", str(PACK), "--cache-dir", str(tmp_path / "cache"))
-    first = run_cli(*args)
-    second = run_cli(*args)
+    first = cli(*args)
+    second = cli(*args)
     assert first.returncode == 0 and second.returncode == 0, first.stdout + first.stderr + second.stdout + second.stderr
     assert "cached" in second.stdout
 

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from conftest import run_cli
+from conftest import cli
 
 PACK = '''
 from proofs import Real, forall
@@ -58,7 +58,7 @@ def course(tmp_path):
 
 def _check(course, *extra):
     report = course / "report.json"
-    proc = run_cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
+    proc = cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
                    "--cache-dir", str(course / "cache"), "--format", "json", "--output", str(report), "--format", "text", *extra)
     return proc, {r["id"]: r for r in json.loads(report.read_text())["results"]}
 
@@ -73,7 +73,7 @@ def test_every_format_checks_green_with_anchors_located(course):
         "course.ex1.c.latex": ("week3.tex", 5, None),
         "course.ex1.d.notebook": ("week4.ipynb", 3, 3),
     }
-    shown = run_cli("show", "course.ex1.d.notebook", "--claims", str(course / "claims"), "--material", str(course / "material"))
+    shown = cli("show", "course.ex1.d.notebook", "--claims", str(course / "claims"), "--material", str(course / "material"))
     assert "cites week4.ipynb:3 (cell 3): (x + 3)^2 = x^2 + 6x + 9" in shown.stdout
 
 
@@ -106,7 +106,7 @@ def test_an_edited_notebook_cell_names_the_cell(course):
 
 def test_every_report_format_names_where_each_cited_snippet_is(course):
     out = course / "reports"
-    proc = run_cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
+    proc = cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
                    "--no-cache", "--report-dir", str(out), "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     place = "cites week4.ipynb:3 (cell 3): (x + 3)^2 = x^2 + 6x + 9"

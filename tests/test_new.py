@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli
 from proofs import Status, Verdict
 from proofs.evaluate import evaluate
 from proofs.registry import load
@@ -38,7 +38,7 @@ def course(tmp_path):
 
 
 def test_new_writes_the_template_and_says_what_to_do(tmp_path):
-    proc = run_cli("new", "week8.ex1.a.binomial", "--claims", str(tmp_path / "claims"))
+    proc = cli("new", "week8.ex1.a.binomial", "--claims", str(tmp_path / "claims"))
     assert proc.returncode == 0, proc.stderr
     assert "week8_ex1_a_binomial.py" in proc.stdout and "check week8.ex1.a.binomial" in proc.stdout
     assert (tmp_path / "claims" / "week8_ex1_a_binomial.py").read_text() == render("week8.ex1.a.binomial")
@@ -49,7 +49,7 @@ def _module(course):
 
 
 def _check(course):
-    return run_cli("check", "week8", "--claims", str(course / "claims"), "--material", str(course / "material"))
+    return cli("check", "week8", "--claims", str(course / "claims"), "--material", str(course / "material"))
 
 
 def test_template_fails_clearly_as_written(course):
@@ -82,9 +82,9 @@ def test_filled_template_passes_check_material_and_mutants(course):
     proc = _check(course)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"week8\.ex1\.a\.binomial +proved +pass", proc.stdout)
-    mutants = run_cli("mutants", "week8", "--claims", str(course / "claims"))
+    mutants = cli("mutants", "week8", "--claims", str(course / "claims"))
     assert mutants.returncode == 0 and "1/1 perturbations killed" in mutants.stdout
-    listed = run_cli("list", "--claims", str(course / "claims"))
+    listed = cli("list", "--claims", str(course / "claims"))
     assert "pack claims/week8_ex1_a_binomial" in listed.stdout
 
 
@@ -98,7 +98,7 @@ def test_filled_with_a_wrong_value_is_refuted_with_a_replayed_counterexample(cou
 def test_new_refuses_bad_or_taken_ids_and_existing_files(course):
     for args, message in ((["new", "Week8.a"], "is not a claim id"), (["new", "ex1.b.conv_params"], "already exists"),
                           (["new", "week8.ex1.a.binomial"], "already exists")):
-        proc = run_cli(*args, "--claims", str(course / "claims"))
+        proc = cli(*args, "--claims", str(course / "claims"))
         assert proc.returncode == 4 and message in proc.stderr, proc.stderr
 
 

@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from conftest import ROOT, console_commands, console_pattern, run_cli
+from conftest import ROOT, cli, console_commands, console_pattern, run_cli
 
 README = (ROOT / "README.md").read_text()
 
@@ -47,7 +47,7 @@ def test_console_examples_match(command, expected):
 
 def test_json_example_has_the_real_shape():
     example = json.loads(_blocks("json")[0])
-    real = json.loads(run_cli("check", "ex1.b", "--format", "json").stdout)
+    real = json.loads(cli("check", "ex1.b", "--format", "json").stdout)
     assert set(example) == set(real)
     assert set(example["summary"]) == set(real["summary"])
     assert set(example["results"][0]) == set(real["results"][0])
