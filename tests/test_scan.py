@@ -82,6 +82,9 @@ def test_correct_material_full_of_traps_has_nothing_refuted():
     assert by_text["W^T W = I"]["reason"] == "a transpose (^T)"
     assert by_text[r"\|W v\| = \|v\|"]["status"] == "skipped"
     assert by_text[r"h^{(0)} = 0"]["status"] == "definition"
+    # vectors and matrices read as numbers would be false alarms: skipped with the reason
+    assert "with and without an index" in by_text[r"w \cdot x = \sum_i w_i x_i"]["reason"]
+    assert "capital-letter name" in by_text["(AB)^{-1} = B^{-1} A^{-1}"]["reason"]
     # a step true only under a condition printed beside it is checked under it
     series = by_text[r"\sum_{k=0}^{n-1} r^k = \frac{1 - r^n}{1 - r}"]
     assert series["status"] in ("proved", "checked") and "r != 1" in series["reason"]

@@ -217,6 +217,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
+    doubt = _vector_reading(*written)
+    if doubt:
+        return Step(**base, status="skipped", exprs=exprs, reason=doubt)
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
     read, unread = conditions
@@ -240,6 +243,39 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
                     reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _outside_indices(e: sympy.Basic) -> set:
+    """The symbols of an expression that stand by themselves, not as the name of an indexed entry (x of x[i])."""
+    if isinstance(e, sympy.Indexed):
+        return {s for i in e.indices for s in _outside_indices(i)}
+    if isinstance(e, sympy.Symbol):
+        return {e}
+    return {s for a in e.args for s in _outside_indices(a)}
+
+
+def _vector_reading(*exprs: sympy.Expr) -> str:
+    """Why the step may be about vectors or matrices, which reading its names as numbers would get wrong; or ""."""
+    labels = {a.base.label.name for e in exprs for a in e.atoms(sympy.Indexed)}
+    bare = {s.name for e in exprs for s in _outside_indices(e)}
+    both = sorted(labels & bare)
+    if both:
+        return f"{both[0]} appears with and without an index (a vector or a sequence), which the scan does not read"
+
+    def capital(f) -> bool:
+        name = f.base.label.name if isinstance(f, sympy.Indexed) else f.name if isinstance(f, sympy.Symbol) else ""
+        return len(name) == 1 and name.isupper()
+
+    def named(f) -> bool:
+        return bool(f.free_symbols) and not f.is_number
+
+    for e in exprs:
+        for m in e.atoms(sympy.Mul):
+            capitals = [f for f in m.args if capital(f) or isinstance(f, sympy.Pow) and capital(f.base)]
+            if capitals and sum(1 for f in m.args if named(f)) >= 2:
+                return ("a product with a capital-letter name (a matrix, which need not commute), which the scan does not "
+                        "read as numbers")
+    return ""
 
 
 def _other_log_base(exprs, relation, conditions, text: str) -> bool:
