@@ -230,8 +230,11 @@ def unit_digest(unit) -> str:
     for root in sorted({Path(r).resolve() for r in unit.roots}):
         for path, digest in _files(root):
             feed("file", path.relative_to(root.parent).as_posix(), digest)
+    from proofs.processes import environment
+
+    environ = environment()
     for kind, name, _ in unit.reads.entries:
-        feed("read", kind, name, _reads.state(kind, name))
+        feed("read", kind, name, _reads.state(kind, name, environ))
     if unit.reads.unrecordable:
         feed("unrecordable", os.urandom(16))
     return h.hexdigest()
@@ -437,10 +440,13 @@ class ResultCache:
 
     def _unchanged(self, reads: Reads) -> bool:
         """Whether every read is in the state it was when the check ran (each looked at once per run)."""
+        from proofs.processes import environment
+
+        environ = environment()  # the checks' environment, not what importing the packs here set
         for kind, name, then in reads.entries:
             key = (kind, name)
             if key not in self.states:
-                self.states[key] = _reads.state(kind, name)
+                self.states[key] = _reads.state(kind, name, environ)
             if self.states[key] != then:
                 return False
         return True

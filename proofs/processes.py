@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Optional
 
 __all__ = ["ChildProcess", "ForkServer", "ModuleProcess", "Frames", "frame", "server", "start_server", "context",
-           "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
+           "note_context", "environment", "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
 
 # Bytes of what a check printed that its result keeps, under evidence["output"].
 OUTPUT_LIMIT = 4096
@@ -448,10 +448,24 @@ def server() -> Optional[ForkServer]:
     return None
 
 
+_noted: list[dict] = []
+
+
+def note_context() -> None:
+    """Take the context module processes start in (see `context`) now: call it before any pack is imported here,
+    so that what a pack's import sets (an environment variable, say) does not reach another pack's checks."""
+    _noted[:] = [{"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}]
+
+
 def context() -> dict:
-    """What a module process takes from the process that asks for it, not from the fork server's start: the
-    environment, the working directory and the import path as they are now."""
-    return {"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}
+    """What a module process takes from the process that asks for it rather than from the fork server's start:
+    the environment, the working directory and the import path, as `note_context` took them (or as they are now)."""
+    return _noted[0] if _noted else {"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}
+
+
+def environment() -> dict:
+    """The environment the checks run in (see `context`)."""
+    return context()["environ"]
 
 
 def enter_context(found: dict) -> None:

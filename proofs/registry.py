@@ -570,6 +570,7 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     from proofs.runner import serve_module
 
     processes.start_server(serve_module)  # before any pack is imported here
+    processes.note_context()
     contents: list[_Contents] = []
     roots: list[Path] = [Path(p) for p in paths]
     if entry_points:

@@ -181,7 +181,8 @@ def test_an_entry_a_check_plants_is_removed_when_the_run_is_sealed(tmp_path):
     digest = cache.folder  # entries are kept under what every claim shares, each keyed on its own modules too
     first = run([Task(victim), Task(planter)], cache=cache)  # the runner seals the cache when the run ends
     assert [r.status.value for r in first.results] == ["fail", "pass"]
-    assert first.results[1].evidence["caches found"] >= 1
+    # the check runs in a process forked from its module's, which never held the checker's cache object
+    assert first.results[1].evidence["caches found"] == 0
     assert not (directory / digest / f"{victim.id}.json").exists()
     assert sorted(p.name for p in directory.iterdir() if p.is_dir()) == [digest]  # the other digest's folder is gone too
     assert (directory / digest / f"{planter.id}.json").exists()  # the checker's own entry was kept
@@ -251,7 +252,7 @@ def test_a_check_cannot_get_another_claim_reused_through_the_command_line(tmp_pa
         code, results = _check(course, "planter")
         victim = results["planter.ex1.a.victim"]
         assert code == 1 and victim["status"] == "fail" and victim["cached"] is None
-        assert results["planter.ex1.b.planter"]["evidence"]["caches found"] >= 1
+        assert results["planter.ex1.b.planter"]["evidence"]["caches found"] == 0  # not in the check's process
     assert not list((course / "cache").glob("*/planter.ex1.a.victim.json"))
 
 

@@ -1,0 +1,101 @@
+"""The result cache is keyed per claim: editing a module, or what it imports or reads, rechecks exactly its claims."""
+
+import json
+
+from conftest import run_cli
+
+MODULE = '''"""{doc}"""
+{imports}
+from proofs import Outcome, Verdict, claim
+
+
+def _claim(part):
+    @claim(f"{name}.ex{exercise}.{{part}}.holds", exercise={exercise}, part=part, statement="0 = 0.", asserts="0 = 0",
+           formal="0 = 0", requires=Verdict.PROVED)
+    def holds():
+        return Outcome(Verdict.PROVED, "arithmetic", {{"seen": {seen}}})
+
+    return holds
+
+
+CLAIMS = (_claim("a"), _claim("b"))
+'''
+
+
+def _module(folder, name, exercise, *, imports="", seen="0", doc="Two claims that hold."):
+    (folder / f"{name}.py").write_text(MODULE.format(name=name, exercise=exercise, imports=imports, seen=seen, doc=doc))
+
+
+def _check(course):
+    proc = run_cli("check", "*.ex[0-9]*", "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
+                   "--format", "json")  # this pack's claims, not the seed's
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {r["id"]: r["cached"] is not None for r in json.loads(proc.stdout)["results"]}
+
+
+def _course(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "_helper.py").write_text("VALUE = 1\n")
+    (pack / "table.txt").write_text("1\n")
+    _module(pack, "alpha", 1)
+    _module(pack, "beta", 2, imports="import _helper\n", seen="_helper.VALUE")
+    _module(pack, "gamma", 3, imports="from pathlib import Path\n\nROWS = (Path(__file__).parent / 'table.txt').read_text()\n",
+            seen="ROWS")
+    return tmp_path
+
+
+def _reused(cached):
+    return sorted({claim_id.split(".")[0] for claim_id, reused in cached.items() if reused})
+
+
+def test_editing_one_module_rechecks_exactly_its_claims(tmp_path):
+    course = _course(tmp_path)
+    assert not any(_check(course).values())
+    assert all(_check(course).values())
+    _module(course / "pack", "alpha", 1, doc="Two claims that hold, edited.")
+    again = _check(course)
+    assert _reused(again) == ["beta", "gamma"] and not again["alpha.ex1.a.holds"] and not again["alpha.ex1.b.holds"]
+    assert all(_check(course).values())
+
+
+def test_editing_a_helper_module_rechecks_the_claims_that_imported_it(tmp_path):
+    course = _course(tmp_path)
+    _check(course)
+    (course / "pack" / "_helper.py").write_text("VALUE = 2\n")
+    assert _reused(_check(course)) == ["alpha", "gamma"]
+
+
+def test_editing_a_file_a_module_read_when_imported_rechecks_its_claims(tmp_path):
+    course = _course(tmp_path)
+    _check(course)
+    (course / "pack" / "table.txt").write_text("2\n")
+    assert _reused(_check(course)) == ["alpha", "beta"]
+
+
+def test_a_new_module_leaves_the_others_results_reused(tmp_path):
+    course = _course(tmp_path)
+    _check(course)
+    _module(course / "pack", "delta", 4)
+    again = _check(course)
+    assert _reused(again) == ["alpha", "beta", "gamma"] and not again["delta.ex4.a.holds"]
+
+
+def test_an_erratum_is_rechecked_when_the_module_of_its_correction_changes(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "literal.py").write_text(
+        "from proofs import Erratum, Outcome, Verdict, claim\n\n\n"
+        "@claim('literal.ex1.a.wrong', exercise=1, part='a', statement='0 = 1.', asserts='0 = 1', formal='0 = 1',\n"
+        "       requires=Verdict.PROVED, erratum=Erratum('0 is not 1', corrected_by='fixed.ex2.a.right'))\n"
+        "def wrong():\n"
+        "    return Outcome(Verdict.REFUTED, 'arithmetic', {})\n\n\n"
+        "CLAIMS = (wrong,)\n")
+    _module(pack, "fixed", 2)
+    (pack / "fixed.py").write_text((pack / "fixed.py").read_text().replace('_claim("a"), _claim("b")', '_claim("a"),')
+                                   .replace("holds\", exercise", "right\", exercise").replace(".{part}.holds", ".{part}.right"))
+    _module(pack, "other", 3)
+    first = _check(tmp_path)
+    assert set(first) == {"literal.ex1.a.wrong", "fixed.ex2.a.right", "other.ex3.a.holds", "other.ex3.b.holds"}
+    (pack / "fixed.py").write_text((pack / "fixed.py").read_text() + "\n# edited\n")
+    assert _reused(_check(tmp_path)) == ["other"]

@@ -1,0 +1,156 @@
+"""Each claim is checked in a process forked from one that imported its own pack module and no other: what another
+module does when it is imported cannot change its verdict, and a module process that dies fails only its claims."""
+
+import json
+import os
+import sys
+import time
+
+import pytest
+
+from conftest import run_cli
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
+
+HEADER = "import os, sys\n\nfrom proofs import Outcome, Verdict, claim\n\n"
+
+
+def _claim(claim_id, exercise, body):
+    """A claim whose check runs `body` (lines setting `holds`) and is proved when it holds, refuted otherwise."""
+    lines = "".join(f"    {line}\n" for line in body.splitlines())
+    name = claim_id.replace(".", "_")
+    return (f"@claim({claim_id!r}, exercise={exercise}, part=None, statement='s.', asserts='s', formal='s',\n"
+            f"       requires=Verdict.PROVED)\n"
+            f"def {name}():\n{lines}"
+            f"    return Outcome(Verdict.PROVED if holds else Verdict.REFUTED, 'inspection', {{}})\n\n\n")
+
+
+def _pack(tmp_path, modules):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name, text in modules.items():
+        (pack / f"{name}.py").write_text(text)
+    return pack
+
+
+def _check(pack, *args):
+    proc = run_cli("check", "*.ex[0-9]*", "--claims", str(pack), "--no-cache", "--format", "json", *args)
+    return proc, {r["id"]: r for r in json.loads(proc.stdout)["results"]} if proc.stdout.strip() else {}
+
+
+MEDDLER = (
+    HEADER + "import statistics\n\nimport _shared\n\n"
+    "statistics.mean = lambda data: -1  # a library function patched\n"
+    "os.environ['PROOFS_TEST_MEDDLED'] = 'yes'  # the environment changed\n"
+    "_shared.VALUE = 99  # a helper module shared with other modules mutated\n\n\n"
+    + _claim("meddler.ex1.own_effects", 1, "import statistics\nholds = _shared.VALUE == 99 and statistics.mean([1, 3]) == -1")
+    + "CLAIMS = (meddler_ex1_own_effects,)\n"
+)
+VICTIM = (
+    HEADER + "import _shared\n\n\n"
+    + _claim("victim.ex2.library", 2, "import statistics\nholds = statistics.mean([1, 3]) == 2")
+    + _claim("victim.ex2.environment", 2, "holds = 'PROOFS_TEST_MEDDLED' not in os.environ")
+    + _claim("victim.ex2.helper", 2, "holds = _shared.VALUE == 1")
+    + _claim("victim.ex2.alone", 2, "holds = not any(name.endswith('_meddler') for name in sys.modules)")
+    + "CLAIMS = (victim_ex2_library, victim_ex2_environment, victim_ex2_helper, victim_ex2_alone)\n"
+)
+
+
+@linux_only
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_modules_import_time_effects_cannot_change_another_modules_verdict(tmp_path, jobs):
+    pack = _pack(tmp_path, {"_shared": "VALUE = 1\n", "meddler": MEDDLER, "victim": VICTIM})
+    proc, results = _check(pack, "--jobs", jobs)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert {i: r["status"] for i, r in results.items()} == dict.fromkeys(
+        ["meddler.ex1.own_effects", "victim.ex2.library", "victim.ex2.environment", "victim.ex2.helper", "victim.ex2.alone"],
+        "pass")
+
+
+KILLER = (
+    HEADER + "import signal\n\n\n"
+    + _claim("killer.ex3.kills", 3, "os.kill(os.getppid(), signal.SIGKILL)\nimport time\ntime.sleep(30)\nholds = True")
+    + _claim("killer.ex3.after", 3, "holds = True")
+    + "CLAIMS = (killer_ex3_kills, killer_ex3_after)\n"
+)
+STOPPER = (
+    HEADER + "import signal\n\n\n"
+    + _claim("stopper.ex4.stops", 4, "os.kill(os.getppid(), signal.SIGSTOP)\nimport time\ntime.sleep(60)\nholds = True")
+    + "CLAIMS = (stopper_ex4_stops,)\n"
+)
+HANGER = HEADER + _claim("hanger.ex5.hangs", 5, "import time\ntime.sleep(60)\nholds = True") + "CLAIMS = (hanger_ex5_hangs,)\n"
+FINE = HEADER + _claim("fine.ex6.holds", 6, "holds = True") + "CLAIMS = (fine_ex6_holds,)\n"
+
+
+@linux_only
+def test_a_check_that_kills_its_module_process_fails_closed_and_spares_the_others(tmp_path):
+    pack = _pack(tmp_path, {"killer": KILLER, "fine": FINE})
+    proc, results = _check(pack, "--jobs", "1")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    kills = results["killer.ex3.kills"]
+    assert kills["status"] == "fail" and kills["verdict"] == "error"
+    assert "its module process ended before reporting the result" in kills["reason"]
+    assert results["killer.ex3.after"]["status"] == "pass"  # checked in a module process started again
+    assert results["fine.ex6.holds"]["status"] == "pass"
+
+
+@linux_only
+def test_a_check_that_stops_or_hangs_fails_with_a_timeout_and_spares_the_others(tmp_path):
+    pack = _pack(tmp_path, {"stopper": STOPPER, "hanger": HANGER, "fine": FINE})
+    started = time.monotonic()
+    proc, results = _check(pack, "--jobs", "2", "--timeout", "1")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert results["hanger.ex5.hangs"]["verdict"] == "timeout" and "killed after 1 s" in results["hanger.ex5.hangs"]["reason"]
+    stops = results["stopper.ex4.stops"]
+    assert stops["verdict"] == "timeout" and "its module process did not report it" in stops["reason"]
+    assert results["fine.ex6.holds"]["status"] == "pass"
+    assert time.monotonic() - started < 100  # the stopped module process was killed, not waited for
+
+
+def test_a_module_process_that_dies_while_importing_makes_its_claims_errors(tmp_path):
+    # the third import of the module (the check after the probe and the listing) ends its process
+    dies = (
+        "import os\nfrom pathlib import Path\n\n"
+        "_count = Path(__file__).with_name('imports.txt')\n"
+        "_count.write_text(_count.read_text() + 'x' if _count.exists() else 'x')\n"
+        "if len(_count.read_text()) >= 3:\n    os._exit(3)\n\n"
+        + HEADER + _claim("dies.ex7.a", 7, "holds = True") + _claim("dies.ex7.b", 7, "holds = True")
+        + "CLAIMS = (dies_ex7_a, dies_ex7_b)\n"
+    )
+    pack = _pack(tmp_path, {"dies": dies, "fine": FINE})
+    proc, results = _check(pack, "--jobs", "2")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    for claim_id in ("dies.ex7.a", "dies.ex7.b"):
+        assert results[claim_id]["verdict"] == "error", results[claim_id]
+        assert "its module process ended before reporting" in results[claim_id]["reason"]
+    assert results["fine.ex6.holds"]["status"] == "pass"
+
+
+def test_a_module_that_raises_when_imported_again_makes_its_claims_errors_naming_the_line(tmp_path):
+    raises = (
+        "from pathlib import Path\n\n"
+        "_count = Path(__file__).with_name('raises.txt')\n"
+        "_count.write_text(_count.read_text() + 'x' if _count.exists() else 'x')\n"
+        "if len(_count.read_text()) >= 3:\n    raise RuntimeError('not this time')\n\n"
+        + HEADER + _claim("raises.ex8.a", 8, "holds = True") + "CLAIMS = (raises_ex8_a,)\n"
+    )
+    pack = _pack(tmp_path, {"raises": raises, "fine": FINE})
+    proc, results = _check(pack)
+    assert proc.returncode == 1
+    reason = results["raises.ex8.a"]["reason"]
+    assert "its module could not be imported in a process of its own" in reason and "raises.py:6" in reason
+    assert "RuntimeError: not this time" in reason and results["fine.ex6.holds"]["status"] == "pass"
+
+
+def test_claims_made_outside_a_pack_are_still_checked_in_a_child(tmp_path):
+    from proofs import Outcome, Verdict, claim
+    from proofs.registry import units_of
+    from proofs.runner import Task, run
+
+    @claim("made.ex9.here", exercise=9, part=None, statement="s.", asserts="s", formal="s", requires=Verdict.PROVED)
+    def here():
+        return Outcome(Verdict.PROVED, "inspection", {"pid": os.getpid()})
+
+    assert units_of(here) is None
+    (result,) = run([Task(here)]).results
+    assert result.status.value == "pass" and result.evidence["pid"] != os.getpid()
