@@ -9,7 +9,8 @@ from typing import Optional
 import sympy
 
 from proofs.scan.normalise import Skip, normalise
-from proofs.scan.parse import GREEK, Context, parse
+from proofs.scan.parse import Context, parse
+from proofs.scan.vocabulary import GREEK
 
 __all__ = ["Head", "head", "Definitions"]
 

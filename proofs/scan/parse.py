@@ -8,44 +8,10 @@ from typing import Mapping, Optional
 import sympy
 
 from proofs.scan.normalise import Skip, Token, normalise, tokens
+from proofs.scan.vocabulary import (FUNCTION_LETTERS, FUNCTION_NAMES, FUNCTIONS, GREEK, MAX_DIGITS, MAX_EXPONENT, SIGMOID, UNREAD,
+                                    WORDS)
 
-__all__ = ["Context", "parse", "Skip", "symbol", "SIGMOID"]
-
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega".split())
-# functions the parser knows by their command: one argument each
-_FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
-              "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan}
-# commands that mean notation the scan does not read, with the reason shown
-_UNREAD = {
-    "|": "norm notation (\\|...\\|)", "mathbf": "bold (vector or matrix) notation", "boldsymbol": "bold (vector or matrix) notation",
-    "bm": "bold (vector or matrix) notation", "vec": "vector notation", "text": "prose inside math (\\text{...})",
-    "textbf": "prose inside math (\\textbf{...})", "mbox": "prose inside math (\\mbox{...})", "mathrm": "a named operator (\\mathrm{...})",
-    "operatorname": "a named operator (\\operatorname{...})", "dots": "an ellipsis", "ldots": "an ellipsis", "cdots": "an ellipsis",
-    "vdots": "an ellipsis", "{": "set notation (\\{...\\})", "begin": "an environment (cases or a matrix)", "infty": "infinity",
-    "nabla": "a gradient (\\nabla)", "langle": "inner product notation", "partial": "a partial derivative outside \\frac",
-    "pm": "a ± sign", "mp": "a ∓ sign", "in": "set membership", "mid": "conditional notation (\\mid)", "arg": "argmax/argmin",
-    "otimes": "a tensor or outer product", "odot": "an elementwise product", "circ": "a composition", "star": "a convolution",
-    "ast": "a convolution", "int": "an integral", "lim": "a limit", "det": "a determinant", "mathcal": "calligraphic names",
-    "mathbb": "blackboard names", "cup": "set notation", "cap": "set notation", "setminus": "set notation", "emptyset": "set notation",
-    "forall": "a quantifier", "exists": "a quantifier", "neg": "logic", "wedge": "logic", "vee": "logic",
-}
-# words a formula may spell without a backslash; read as products of letters they would be guessed
-_WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax"}
-# Greek letters that, before a parenthesis, name a function (phi(z)); any other letter multiplies (beta(u + g))
-_FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
-# Latin letters that, before a parenthesis, name a function (f(x), p(x), L(w)); any other letter multiplies (2wx(b - t))
-_FUNCTION_NAMES = frozenset("fghpqFGHPQLJE")
-# The logistic function, as the scan reads \sigma(z) when the material does not define sigma itself.
-_Z = sympy.Symbol("z", real=True)
-SIGMOID = ((_Z,), 1 / (1 + sympy.exp(-_Z)))
-
-
-# Numeric powers are evaluated only up to these sizes (2^{10^{10}} would take the machine's memory).
-_MAX_EXPONENT = 10_000
-_MAX_DIGITS = 100_000
-
+__all__ = ["Context", "parse", "Skip", "symbol"]
 
 def _digits(n: sympy.Expr) -> int:
     if n.is_Rational:
@@ -183,8 +149,8 @@ class _Parser:
         if bare and raw.startswith("(") and raw.endswith(")"):
             raise Skip(f"a superscript {raw} that is an index")
         exponent = self.sub(sup)
-        if exponent.is_number and base.is_number and (abs(exponent) > _MAX_EXPONENT or
-                                                       (exponent.is_Integer and _digits(base) * abs(int(exponent)) > _MAX_DIGITS)):
+        if exponent.is_number and base.is_number and (abs(exponent) > MAX_EXPONENT or
+                                                       (exponent.is_Integer and _digits(base) * abs(int(exponent)) > MAX_DIGITS)):
             raise Skip("a power too large to evaluate")
         free = {s.name for s in exponent.free_symbols}
         if bare and free - self.ctx.exponents:
@@ -223,13 +189,13 @@ class _Parser:
             if self.peek() == "[":
                 raise Skip("a root other than the square root")
             return sympy.sqrt(self.sub(self.group()))
-        if tok[1:] in _FUNCTIONS:
+        if tok[1:] in FUNCTIONS:
             return self.function(tok[1:])
         if tok in ("\\max", "\\min"):
             return self.extremum(tok[1:])
         if tok in ("\\sum", "\\prod"):
             return self.series(tok[1:])
-        reason = _UNREAD.get(tok[1:]) if tok.startswith("\\") else None
+        reason = UNREAD.get(tok[1:]) if tok.startswith("\\") else None
         if reason:
             raise Skip(reason)
         if tok.startswith("\\"):
@@ -243,17 +209,17 @@ class _Parser:
                 run += self.peek()
                 self.i += 1
             self.i -= len(run) - 1
-            if run.lower() in _WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in _WORDS) or len(run) >= 5:
+            if run.lower() in WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in WORDS) or len(run) >= 5:
                 raise Skip(f"'{run}' reads as a word, not a product of letters")
         atom = self.atom(name)
         if self.peek() == "[":
             raise Skip(f"brackets after {name} (an expectation E[...] or an index)")
-        if self.peek() == "(" and name in _FUNCTION_NAMES and name not in self.ctx.functions:
+        if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
-        if self.peek() == "(" and (name in self.ctx.functions or name in self.ctx.undefined or name in _FUNCTION_LETTERS):
+        if self.peek() == "(" and (name in self.ctx.functions or name in self.ctx.undefined or name in FUNCTION_LETTERS):
             return self.apply(name)
         if atom in self.bound:
             return atom
@@ -319,7 +285,7 @@ class _Parser:
             arg = self.postfix()
             if self.starts_factor(self.peek()):
                 raise Skip(f"the argument of \\{name} without parentheses is ambiguous")
-        value = _FUNCTIONS[name](arg) if base is None else sympy.log(arg) / sympy.log(base)
+        value = FUNCTIONS[name](arg) if base is None else sympy.log(arg) / sympy.log(base)
         return value if power is None else value**power
 
     def extremum(self, name: str) -> sympy.Expr:

@@ -1,0 +1,43 @@
+"""The scan's vocabulary: the names and commands it reads, and those it does not, with the reason shown."""
+
+from __future__ import annotations
+
+import sympy
+
+__all__ = ["GREEK", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTION_NAMES", "SIGMOID", "MAX_EXPONENT",
+           "MAX_DIGITS"]
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho sigma tau "
+    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega".split())
+# functions the parser knows by their command: one argument each
+FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
+              "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan}
+# commands that mean notation the scan does not read, with the reason shown
+UNREAD = {
+    "|": "norm notation (\\|...\\|)", "mathbf": "bold (vector or matrix) notation", "boldsymbol": "bold (vector or matrix) notation",
+    "bm": "bold (vector or matrix) notation", "vec": "vector notation", "text": "prose inside math (\\text{...})",
+    "textbf": "prose inside math (\\textbf{...})", "mbox": "prose inside math (\\mbox{...})", "mathrm": "a named operator (\\mathrm{...})",
+    "operatorname": "a named operator (\\operatorname{...})", "dots": "an ellipsis", "ldots": "an ellipsis", "cdots": "an ellipsis",
+    "vdots": "an ellipsis", "{": "set notation (\\{...\\})", "begin": "an environment (cases or a matrix)", "infty": "infinity",
+    "nabla": "a gradient (\\nabla)", "langle": "inner product notation", "partial": "a partial derivative outside \\frac",
+    "pm": "a ± sign", "mp": "a ∓ sign", "in": "set membership", "mid": "conditional notation (\\mid)", "arg": "argmax/argmin",
+    "otimes": "a tensor or outer product", "odot": "an elementwise product", "circ": "a composition", "star": "a convolution",
+    "ast": "a convolution", "int": "an integral", "lim": "a limit", "det": "a determinant", "mathcal": "calligraphic names",
+    "mathbb": "blackboard names", "cup": "set notation", "cap": "set notation", "setminus": "set notation", "emptyset": "set notation",
+    "forall": "a quantifier", "exists": "a quantifier", "neg": "logic", "wedge": "logic", "vee": "logic",
+}
+# words a formula may spell without a backslash; read as products of letters they would be guessed
+WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax"}
+# Greek letters that, before a parenthesis, name a function (phi(z)); any other letter multiplies (beta(u + g))
+FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
+# Latin letters that, before a parenthesis, name a function (f(x), p(x), L(w)); any other letter multiplies (2wx(b - t))
+FUNCTION_NAMES = frozenset("fghpqFGHPQLJE")
+# The logistic function, as the scan reads \sigma(z) when the material does not define sigma itself.
+_Z = sympy.Symbol("z", real=True)
+SIGMOID = ((_Z,), 1 / (1 + sympy.exp(-_Z)))
+
+
+# Numeric powers are evaluated only up to these sizes (2^{10^{10}} would take the machine's memory).
+MAX_EXPONENT = 10_000
+MAX_DIGITS = 100_000
