@@ -18,8 +18,10 @@ class Undecided(ValueError):
 def _pow_int(base, exponent: int, one):
     if exponent < 0:
         return one / _pow_int(base, -exponent, one)
-    out = one
-    for _ in range(exponent):
+    if exponent == 0:
+        return one
+    out = base  # not one·base: the query, and the statement printed from it, say what was written
+    for _ in range(exponent - 1):
         out = out * base
     return out
 

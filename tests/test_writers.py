@@ -199,3 +199,24 @@ def test_every_format_reports_a_pack_that_did_not_load(tmp_path):
     assert case is not None and where in case.find("error").get("message")
     page = (out / "report.html").read_text()
     assert 'class="note load-error"' in page and "no &lt;module&gt; here &amp; there" in page
+
+
+def test_every_format_shows_what_each_claim_checked_and_labels_a_hand_written_formal_as_commentary(reports):
+    out, report = reports
+    derived = [r for r in report["results"] if "checked" in r["evidence"]]
+    seed = [r for r in report["results"] if r["id"].startswith("ex") and r["id"].split(".")[0] in {f"ex{k}" for k in range(1, 7)}]
+    assert len(seed) == 61 and all("checked" in r["evidence"] for r in seed)
+    md = (out / "report.md").read_text()
+    section = md.split("### What each claim checked\n", 1)[1].split("\n### ", 1)[0]
+    assert all(f"- `{r['id']}`: checked" in section for r in derived)
+    junit = ET.fromstring((out / "junit.xml").read_text().split("\n", 1)[1])
+    outputs = {case.get("name"): case.findtext("system-out") for case in junit.iter("testcase")}
+    assert all("\nchecked" in outputs[r["id"]] for r in derived)
+    page = (out / "report.html").read_text()
+    assert page.count('<div class="checked">') >= len(derived)
+    assert "formal (the author&#x27;s commentary, not what was checked): for all integers i, j, x, y" in page
+    text = run_cli("check", "ex1.b.conv_units", "ex1.a.receptive_field", "--no-cache", "-v").stdout
+    assert "    checked: ∀ p ∈ ℤ: 0 ≤ p ⇒ 258 = 256 + 2·1" in text and "    checked (check1): ∀ case ∈ every pooling unit" in text
+    assert "    formal (the author's commentary, not what was checked): for all integers i, j, x, y" in text
+    quiet = run_cli("check", "ex1.b.conv_units", "--no-cache").stdout
+    assert quiet.splitlines()[1].startswith("    checked: ∀ p ∈ ℤ:") and len(quiet.splitlines()[1]) <= 4 + 160
