@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, cli, run_cli
 from proofs import trust
 from proofs.cli import main
 from proofs.evaluate import evaluate
@@ -140,8 +140,8 @@ def test_a_bad_output_target_is_a_usage_error_before_any_check_runs(tmp_path, ca
     if "--output" in args and "--report-dir" in args:
         args = ["--format", "json", *args]
         args[args.index("--output") + 1] = str(target / "report.json")
-    proc = run_cli("check", "--claims", str(HOSTILE / "waits"), "ex80.a.waits", *args, "--no-cache",
-                   env={"PROOFS_TEST_MARKERS": str(markers)}, timeout=60)
+    proc = cli("check", "--claims", str(HOSTILE / "waits"), "ex80.a.waits", *args, "--no-cache",
+               env={"PROOFS_TEST_MARKERS": str(markers)})
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert words in proc.stderr and args[1] in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not list(markers.iterdir()), "the check ran before the usage error"
@@ -184,7 +184,7 @@ def test_a_target_the_user_may_not_write_is_a_usage_error(tmp_path, monkeypatch)
 
 
 def test_an_unwritable_github_step_summary_is_a_usage_error(tmp_path):
-    proc = run_cli("check", *HOLDS, env={"GITHUB_STEP_SUMMARY": str(tmp_path)})
+    proc = cli("check", *HOLDS, env={"GITHUB_STEP_SUMMARY": str(tmp_path)})
     assert proc.returncode == 4 and "GITHUB_STEP_SUMMARY" in proc.stderr and "is a directory" in proc.stderr
 
 
