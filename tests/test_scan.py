@@ -246,3 +246,17 @@ def test_a_check_that_crashes_or_runs_out_of_time_fails_the_gate(tmp_path, monke
     code, report, _ = scan_json("--material", material, "--timeout", "0.3")
     assert code == 1 and report["steps"][0]["status"] == "unknown" and report["steps"][0]["error"] is True
     assert "took more than 0.3 s" in report["steps"][0]["reason"]
+
+
+def test_words_that_restrict_names_in_the_same_sentence(tmp_path):
+    material = write(tmp_path / "m", "a.md",
+                     "For positive $a$ and $b$, $\\sqrt{ab} \\le \\frac{a + b}{2}$.\n\n"
+                     "But $\\sqrt{cd} \\le \\frac{c + d}{2}$ in general.\n\n"
+                     "For every integer $n$, $|n| = n$.\n")
+    code, report, _ = scan_json("--material", material)
+    by_text = {s["text"]: s for s in report["steps"]}
+    amgm = by_text["\\sqrt{ab} \\le \\frac{a + b}{2}"]
+    assert amgm["status"] in ("proved", "checked") and "a > 0, b > 0" in amgm["reason"]
+    assert by_text["\\sqrt{cd} \\le \\frac{c + d}{2}"]["status"] == "refuted"
+    # a restriction the search cannot honour makes a refutation unknown, never a false alarm
+    assert by_text["|n| = n"]["status"] == "unknown" and "integers" in by_text["|n| = n"]["reason"]

@@ -128,19 +128,35 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
     free = sorted(_free_names(*everything))
     integers = integer_names(*everything)
     rng = random.Random(seed)
+    pools = {name: _pool(name, conditions) for name in free}
     for attempt in range(ATTEMPTS):
         point: dict[str, Fraction] = {}
         for name in free:
             if name in integers:
                 point[name] = Fraction(rng.choice(_LENGTHS) if attempt else 2)
             else:
-                point[name] = rng.choice(_POOL) if attempt else Fraction(1, 2)
+                point[name] = rng.choice(pools[name]) if attempt else Fraction(1, 2)
         entries = {}
         for e in everything:
             for a in _entries(e, point):
                 entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
         point.update(entries)
         yield point
+
+
+def _pool(name: str, conditions: Sequence[tuple]) -> list[Fraction]:
+    """The values drawn for a name: those of the pool that every condition bounding the name alone (x > 0) allows."""
+    keep = list(_POOL)
+    for left, relation, right in conditions:
+        if isinstance(left, sympy.Symbol) and left.name == name and right.is_Rational:
+            bound, rel = Fraction(int(right.p), int(right.q)), relation
+        elif isinstance(right, sympy.Symbol) and right.name == name and left.is_Rational:
+            bound, rel = Fraction(int(left.p), int(left.q)), {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(relation, relation)
+        else:
+            continue
+        allowed = [v for v in keep if decide(v, rel, bound)]
+        keep = allowed or keep
+    return keep
 
 
 def _free_names(*exprs: sympy.Expr) -> set[str]:

@@ -30,6 +30,13 @@ STATUSES = ("refuted", "unknown", "checked", "proved", "skipped", "definition")
 # A line that starts a new section: values defined before it are forgotten.
 _BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
 _SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
+# Words that restrict the names after them in the same sentence ("for positive a and b"), and what they mean.
+_NAME = r"(?:\\[A-Za-z]+|[A-Za-z])(?![A-Za-z])"
+_WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
+                     rf"({_NAME}(?:\s*(?:,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
+_WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
+# Words that restrict names to integers, which the search (over rationals) does not honour.
+_INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
     (re.compile(r"^applies \S+, which the material does not define"), "applies a function the material does not define"),
@@ -111,7 +118,7 @@ def _exponents(text: str) -> frozenset:
     return frozenset(letters)
 
 
-def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions):
+def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions, text: str):
     """The conditions printed in the sentence of spans[index] (formulas introduced by 'for', 'if', ... and
     \\text{for ...} items of its own formula), read; and the texts of those that could not be read."""
     span = span_list[index]
@@ -132,6 +139,18 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
                 read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
+    sentence = text[span.sentence[0]:span.sentence[1]]
+    for word, names in _WORDED.findall(_formulas_as_names(sentence, span_list, span)):
+        for name in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", names.strip()):
+            try:
+                atom = parse(name)
+            except Skip:
+                unread.append(f"{word} {name}")
+                continue
+            relation, bound = _WORDS_MEAN[re.sub(r"[\s-]", "", word.lower())]
+            read.append((atom, relation, sympy.Integer(bound)))
+    if _INTEGERS.search(sentence):
+        unread.append("names that are integers")
     for c in _inline_conditions(span):
         try:
             chain = chains(c)
@@ -142,6 +161,12 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
         except Skip:
             unread.append(c)
     return read, unread
+
+
+def _formulas_as_names(sentence: str, span_list: Sequence[Span], span: Span) -> str:
+    """The sentence with each formula that is a name, or a list of names, kept as its text and other formulas dropped."""
+    return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(r"\s*(?:\\?[A-Za-z]+\s*,?\s*)+", m.group(1)) else " ",
+                  sentence)
 
 
 def _inline_conditions(span: Span) -> list[str]:
@@ -184,7 +209,7 @@ def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
                 try:
                     with deadline(timeout):
                         if conditions is None:
-                            conditions = _conditions(found, chained, index, defs)
+                            conditions = _conditions(found, chained, index, defs, text)
                         out.append(_step(base, chain, k, span, defs, conditions))
                 except Timeout:
                     out.append(Step(**base, status="unknown", error=True,
