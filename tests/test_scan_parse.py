@@ -110,3 +110,12 @@ def test_heads_and_definitions():
         parse("g(0, 1)", defs.context())
     defs.forget_values()
     assert parse("3w", defs.context()) == 3 * w
+
+
+def test_no_math_is_looked_for_in_markdown_code():
+    from proofs.material import parse as read_text
+    from proofs.scan.find import spans
+
+    doc = read_text("a.md", "Run `$ x = 1 $` or\n\n```\n$ echo $a = b$\n```\n\nand $1 + 1 = 2$.\n", "markdown")
+    assert [s.body for s in spans(doc)] == ["1 + 1 = 2"]
+    assert spans(doc)[0].line == 7

@@ -22,6 +22,8 @@ CONDITION_WORDS = re.compile(
 # A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
 _HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(?:if|suppose|assume|assuming|let|given|when)\b", re.IGNORECASE)
 _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather\*?|eqnarray\*?)\}(.*)\\end\{\1\}\s*$", re.DOTALL)
+# Markdown code (fenced blocks and `spans`): no math is looked for in it ("$ python ..." is a prompt).
+_CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[.?!](?=\s)|\n[ \t]*\n")
 
 
@@ -85,10 +87,12 @@ def spans(document: Document) -> list[Span]:
     for p in document.passages:
         if p.kind == "code":
             continue
-        found = formulas(p.text)
+        masked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), p.text) if p.kind == "markdown" else p.text
+        found = formulas(masked)
         bounds = [(s, e) for s, e, _, _ in found]
         for start, end, body, displayed in found:
-            body_at = p.text.index(body, start)
+            body_at = masked.index(body, start)
+            body = p.text[body_at:body_at + len(body)]
             inner = _ENVIRONMENT.match(body)
             if inner:
                 body_at += inner.start(2)
