@@ -335,7 +335,7 @@ def _merge(args, out: TextIO, err: TextIO) -> int:
     write the run's reports from them. Nothing is written unless every check passes."""
     from proofs import merge
 
-    reports = [merge.read_shard(path) for path in args.shard_reports]
+    reports = merge.read_shards(args.shard_reports)
     common = merge.agree(reports)
     given = _report_options(args)
     for key, option in _MERGE_OPTIONS:

@@ -16,10 +16,13 @@ from proofs.errors import UsageError
 from proofs.model import Claim, Result
 from proofs.verdicts import Status, Verdict, classify
 
-__all__ = ["MAX_REPORT_BYTES", "MAX_DEPTH", "ShardReport", "read_report", "read_shard", "agree", "combine"]
+__all__ = ["MAX_REPORT_BYTES", "MAX_TOTAL_BYTES", "MAX_DEPTH", "ShardReport", "read_report", "read_shard", "read_shards",
+           "agree", "combine"]
 
 # Largest report read (a shard's, or --durations), in bytes.
 MAX_REPORT_BYTES = 64 * 2**20
+# Largest sum of the reports one merge reads, in bytes.
+MAX_TOTAL_BYTES = 512 * 2**20
 # Deepest nesting of arrays and objects in a report (evidence is cut at 32 levels when a report is written).
 MAX_DEPTH = 64
 # The schema of the reports merged (proofs.writers.json_.SCHEMA).
@@ -143,6 +146,21 @@ def _seconds(value: Any) -> bool:
 
 def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def read_shards(paths: Sequence[Path]) -> list[ShardReport]:
+    """`read_shard` of each path: at most MAX_SHARDS of them, of at most MAX_TOTAL_BYTES together."""
+    if len(paths) > shard.MAX_SHARDS:
+        raise UsageError(f"{len(paths)} reports: a run has at most {shard.MAX_SHARDS} shards")
+    total = 0
+    for path in paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass  # read_shard says why it cannot be read
+    if total > MAX_TOTAL_BYTES:
+        raise UsageError(f"the reports are larger than {MAX_TOTAL_BYTES // 2**20} MiB together")
+    return [read_shard(path) for path in paths]
 
 
 def read_shard(path: Path) -> ShardReport:
@@ -281,9 +299,14 @@ def combine(reports: Sequence[ShardReport], selected: Sequence[Claim], *, strict
     if shard.digest(ids) != common["selection"]["digest"] or len(ids) != common["selection"]["claims"]:
         raise UsageError(f"the shards checked another selection of claims than {' '.join(common['selection']['selectors'])} "
                          f"selects here ({common['selection']['claims']} claims there, {len(ids)} here): the packs differ")
-    planned = {i for r in reports for i in r.claims}
-    if planned != set(ids):
+    owner = {i: r for r in reports for i in r.claims}
+    if owner.keys() != set(ids):
         raise UsageError("the shards' claims are not the selected claims: the packs differ")
+    for unit in shard.units(selected):  # what one run must check together was checked together
+        apart = sorted({owner[i].name for i in unit})
+        if len(apart) > 1:
+            raise UsageError(f"the shards split {', '.join(unit)}, which are checked in one run (links, or an erratum and "
+                             f"its correction), between {' and '.join(apart)}")
     by_id = {c.id: c for c in catalogue or selected}
     found: dict[str, Result] = {}
     source: dict[str, str] = {}

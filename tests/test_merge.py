@@ -47,6 +47,7 @@ def golden(tmp_path_factory):
     base = tmp_path_factory.mktemp("golden")
     args = (*PACKS, *SELECTORS)
     whole = run_cli("check", *args, "--no-cache", "-q", "--report-dir", str(base / "whole"))
+    assert whole.returncode == 1 and "Traceback" not in whole.stderr, whole.stderr  # false and faulty claims fail
     return {"base": base, "args": args, "code": whole.returncode, "shards": _shards(base, 3, args)}
 
 
@@ -298,3 +299,33 @@ def test_merge_appends_the_markdown_summary_in_ci(golden, tmp_path):
     assert proc.returncode == 1
     text = summary.read_text()
     assert text.startswith("before\n## proofs report") and "5 claims: 2 pass, 1 erratum, 2 fail" in text
+
+
+def test_shards_that_split_a_claim_from_its_correction_are_refused(golden, tmp_path):
+    """Even with a plan recorded alike in every report, an erratum and its correction checked apart is refused."""
+    from proofs import shard
+
+    reports = [json.loads(p.read_text()) for p in golden["shards"]]
+    home = next(r for r in reports if "ex97.a.hostile_fixed" in r["shard"]["claims"])
+    other = next(r for r in reports if r is not home)
+    moved = next(r for r in home["results"] if r["id"] == "ex97.a.hostile_fixed")
+    home["results"].remove(moved)
+    home["shard"]["claims"].remove(moved["id"])
+    other["results"].append(moved)
+    other["shard"]["claims"].append(moved["id"])
+    plan = shard.digest([sorted(r["shard"]["claims"]) for r in sorted(reports, key=lambda r: r["shard"]["index"])])
+    paths = []
+    for n, report in enumerate(reports):
+        report["shard"]["plan"] = plan
+        statuses = [r["status"] for r in report["results"]]
+        report["summary"].update({"total": len(statuses), **{s: statuses.count(s) for s in ("pass", "erratum", "fail")}})
+        paths.append(tmp_path / f"split{n}.json")
+        paths[-1].write_text(json.dumps(report))
+    proc = run_cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
+    assert proc.returncode == 4 and "the shards split ex97.a.hostile_fixed, ex97.a.hostile_text" in proc.stderr, proc.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_more_reports_than_shards_a_run_can_have_are_refused(golden, tmp_path):
+    code, err = _merge_in_process([golden["shards"][0]] * 1001, tmp_path=tmp_path)
+    assert code == 4 and "at most 1000 shards" in err
