@@ -77,7 +77,11 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
                             "(by the number of claims without it)")
 
     merge = sub.add_parser("merge", parents=[common, reports],
-                           help="combine the JSON reports of every `check --shard K/N` of one run into its reports")
+                           help="combine the JSON reports of every `check --shard K/N` of one run into its reports",
+                           description="Combine the JSON reports of every shard of one run into the run's reports, in any "
+                                       "format check writes. Give merge the --claims, --material, --exclusions and --strict "
+                                       "the shards were checked with; reports that are not the complete, consistent shards "
+                                       "of one run of these packs are refused (exit 4) and nothing is written.")
     merge.add_argument("shard_reports", nargs="+", type=Path, metavar="REPORT", help="the JSON report of each shard")
 
     sub.add_parser("list", parents=[common], help="list the claims")
