@@ -119,3 +119,18 @@ def test_no_math_is_looked_for_in_markdown_code():
     doc = read_text("a.md", "Run `$ x = 1 $` or\n\n```\n$ echo $a = b$\n```\n\nand $1 + 1 = 2$.\n", "markdown")
     assert [s.body for s in spans(doc)] == ["1 + 1 = 2"]
     assert spans(doc)[0].line == 7
+
+
+def test_definitions_refer_to_later_ones_and_derivatives_are_read_at_defined_values():
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    doc = read_text("a.md", "Let $L = \\frac{1}{2}(y - \\hat{y})^2$ with $\\hat{y} = w_2 h$. Then\n"
+                            "$\\frac{\\partial L}{\\partial \\hat{y}} = \\hat{y} - y$ and "
+                            "$\\frac{\\partial L}{\\partial w_2} = (\\hat{y} - y) h$.\n\n"
+                            "With $J(w) = \\frac{1}{2}(wx - y)^2 + \\frac{\\lambda}{2} w^2$, "
+                            "$\\frac{d J}{d w} = (wx - y)x + \\lambda w$.\n", "markdown")
+    steps = {s.text: s for s in scan_document(doc)}
+    assert steps["\\frac{\\partial L}{\\partial \\hat{y}} = \\hat{y} - y"].status == "proved"
+    assert steps["\\frac{\\partial L}{\\partial w_2} = (\\hat{y} - y) h"].status == "proved"
+    assert steps["\\frac{d J}{d w} = (wx - y)x + \\lambda w"].status == "proved"

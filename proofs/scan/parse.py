@@ -224,7 +224,7 @@ class _Parser:
         if atom in self.bound:
             return atom
         if atom in self.ctx.values:
-            return self.ctx.values[atom]
+            return self.resolve(self.ctx.values[atom])
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
@@ -340,16 +340,36 @@ class _Parser:
             if top[1:2] == ["^"] or bottom[-2:-1] == ["^"]:
                 raise Skip("a higher derivative")
             variable = _Parser(bottom[1:], self.ctx).atom_only()
+            named = top[1].lstrip("\\") if len(top) == 2 else ""
             if len(top) == 1:
                 operand = self.derivative_operand(variable)
+            elif named in self.ctx.functions and len(self.ctx.functions[named][0]) == 1:
+                (param,), body = self.ctx.functions[named]  # dJ/dw for J(w) defined before
+                operand = body.xreplace({param: variable})
             else:
                 operand = self.sub(top[1:], bound=(variable,))
-            return _derivative(operand, variable)
+            # taken with the variable free, then read at the variable's defined value, as every other name is
+            return self.resolve(_derivative(operand, variable))
         return self.sub(top) / self.sub(bottom)
+
+    def resolve(self, value: sympy.Expr) -> sympy.Expr:
+        """A defined value with the names in it that were defined later substituted too (L = (y - yhat)^2 read
+        before yhat = w h was defined), except the names bound here."""
+        for _ in range(8):
+            known = {k: v for k, v in self.ctx.values.items() if k not in self.bound and k in value.free_symbols}
+            if not known:
+                return value
+            value = value.xreplace(known)
+        raise Skip("definitions that refer to each other in a cycle")
 
     def atom_only(self) -> sympy.Expr:
         tok = self.take()
-        if not (len(tok) == 1 and tok.isalpha() or tok[1:] in GREEK):
+        if tok in ("\\hat", "\\bar", "\\tilde"):
+            inner = self.group()
+            if len(inner) != 1 or not (inner[0].isalpha() or inner[0][1:] in GREEK):
+                raise Skip(f"{tok} over more than a name")
+            tok = Token(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")
+        elif not (len(tok) == 1 and tok.isalpha() or tok[1:] in GREEK):
             raise Skip("a derivative with respect to something other than a name")
         atom = self.atom(tok.lstrip("\\"))
         if self.peek() is not None:
