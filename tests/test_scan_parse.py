@@ -54,6 +54,8 @@ def test_parse(text, expected):
     (r"\mathbf{D}", "bold"),
     (r"\text{concat}(a)", "prose inside math"),
     ("otherwise", "reads as a word"),
+    ("var(ax)", "reads as a word"),
+    ("ReLU(x)", "reads as a word"),
     (r"\frac{\delta l}{\delta h}", "written with \\delta"),
     (r"\frac{\partial y}{\partial x}", "a derivative of y, which the material does not define"),
     ("1/2x", "a/bc could be read as"),
@@ -134,3 +136,11 @@ def test_definitions_refer_to_later_ones_and_derivatives_are_read_at_defined_val
     assert steps["\\frac{\\partial L}{\\partial \\hat{y}} = \\hat{y} - y"].status == "proved"
     assert steps["\\frac{\\partial L}{\\partial w_2} = (\\hat{y} - y) h"].status == "proved"
     assert steps["\\frac{d J}{d w} = (wx - y)x + \\lambda w"].status == "proved"
+
+
+def test_the_steps_of_an_implication_are_not_identities():
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    doc = read_text("a.md", "So $\\frac{a}{b} = \\frac{c}{d} \\Rightarrow ad = bc$.\n", "markdown")
+    assert {s.status for s in scan_document(doc)} == {"skipped"}

@@ -208,9 +208,12 @@ class _Parser:
             while len(run) < 8 and self.peek() is not None and len(self.peek()) == 1 and self.peek().isalpha() and not self.peek().spaced:
                 run += self.peek()
                 self.i += 1
+            after = self.peek(len(run) - 1)
             self.i -= len(run) - 1
-            if run.lower() in WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in WORDS) or len(run) >= 5:
+            if run.lower() in WORDS or any(run.lower().startswith(w) and len(w) > 2 for w in WORDS) or len(run) >= 4:
                 raise Skip(f"'{run}' reads as a word, not a product of letters")
+            if len(run) >= 3 and after == "(":
+                raise Skip(f"'{run}' reads as a word, not a product of letters (a function such as var(x))")
         atom = self.atom(name)
         if self.peek() == "[":
             raise Skip(f"brackets after {name} (an expectation E[...] or an index)")

@@ -47,6 +47,7 @@ _KINDS = [
     (re.compile(r"^the relation \S+ is not checked"), "a relation that is not checked"),
     (re.compile(r"^'\w+' reads as a word"), "a word inside math"),
     (re.compile(r"^a relation between .* and a number"), "a condition on its names (one side is a number), not an identity"),
+    (re.compile(r"^a condition or a conclusion of an implication"), "part of an implication, not an identity"),
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
     (re.compile(r"^\\\w+ is not read"), "a command the scan does not read"),
@@ -223,6 +224,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
+    implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
+    if implication:
+        return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
     defined = defs.defining(left, right, relation, k == 0)

@@ -28,7 +28,8 @@ UNREAD = {
     "forall": "a quantifier", "exists": "a quantifier", "neg": "logic", "wedge": "logic", "vee": "logic",
 }
 # words a formula may spell without a backslash; read as products of letters they would be guessed
-WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax"}
+WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", "tr", "ln", "sgn", "sign", "softmax", "var",
+         "cov", "std", "mse", "relu", "loss", "err", "acc"}
 # Greek letters that, before a parenthesis, name a function (phi(z)); any other letter multiplies (beta(u + g))
 FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
 # Latin letters that, before a parenthesis, name a function (f(x), p(x), L(w)); any other letter multiplies (2wx(b - t))
