@@ -167,6 +167,15 @@ def _free_names(*exprs: sympy.Expr) -> set[str]:
 
 def _entries(e: sympy.Expr, point: dict) -> set[str]:
     """The names of every entry x[k] an expression reads at the point (its sums expanded)."""
+    try:
+        return _entries_read(e, point)
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - entries not found are missing from the point, which makes it undefined
+        return set()
+
+
+def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
     subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items()}
     concrete = e.xreplace(subs)
     out = set()

@@ -189,8 +189,8 @@ def evaluate(expr: sympy.Basic, point: Mapping[str, Fraction]) -> Value:
         return _Evaluator(point)(expr)
     except ZeroDivisionError:
         raise Undefined("division by zero") from None
-    except (OverflowError, ValueError) as exc:
-        raise Undefined(f"cannot evaluate ({exc})") from None
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise Undefined(f"cannot evaluate ({type(exc).__name__})") from None
 
 
 def decide(left: Value, relation: str, right: Value):
