@@ -67,3 +67,10 @@ def test_a_draft_never_overwrites_a_file(tmp_path):
 def test_select_names_a_step_or_is_a_usage_error(tmp_path):
     code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", tmp_path / "d", "--select", "nowhere:99")
     assert code == 4 and "names no step" in err
+
+
+def test_a_json_report_on_standard_output_stays_one_document_when_drafting(tmp_path):
+    import json
+
+    code, out, err = scan("--material", MATERIAL / "slips", "--format", "json", "--draft-claims", tmp_path / "d")
+    assert code == 1 and json.loads(out)["schema"] == "proofs-scan/1" and "drafted" in err

@@ -120,8 +120,10 @@ def main(args, stdout: TextIO, stderr: TextIO) -> int:
             from proofs.scan import draft
 
             chosen = draft.chosen(report.steps, args.select)
+            # a JSON or HTML report on standard output stays one document: the paths go to standard error then
+            notes = stdout if args.scan_format == "text" or args.scan_output is not None else stderr
             for path in draft.write(chosen, args.draft_claims, args.material):
-                stdout.write(plain(f"drafted {path}") + "\n")
+                notes.write(plain(f"drafted {path}") + "\n")
     except (OSError, UnicodeError) as exc:
         stderr.write(plain(f"error: cannot write: {getattr(exc, 'strerror', None) or exc}") + "\n")
         return int(ExitCode.INTERNAL_ERROR)
