@@ -144,3 +144,11 @@ def test_the_steps_of_an_implication_are_not_identities():
 
     doc = read_text("a.md", "So $\\frac{a}{b} = \\frac{c}{d} \\Rightarrow ad = bc$.\n", "markdown")
     assert {s.status for s in scan_document(doc)} == {"skipped"}
+
+
+def test_a_power_of_a_defined_value_is_a_claim_not_a_definition():
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    doc = read_text("a.md", "Let $s := a + b$. Then $s^2 = a^2 + 2ab + b^2$, and $h^0 = 1$ sets the state.\n", "markdown")
+    assert [s.status for s in scan_document(doc)] == ["definition", "proved", "definition"]

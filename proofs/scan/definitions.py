@@ -85,13 +85,23 @@ class Definitions:
         defined (0 = g(1, 0))."""
         if relation == ":=" or (first and relation == "="):
             h = head(left)
-            if h is not None and not (h.kind == "point" and h.name in self.functions):
+            if h is not None and not (h.kind == "point" and h.name in self.functions) and not self._power_of_value(h):
                 return h, right
         if relation == "=" and first:
             h = head(right)
             if h is not None and h.kind == "point" and h.name not in self.functions:
                 return h, left
         return None
+
+    def _power_of_value(self, h: Head) -> bool:
+        """Whether a head with a superscript is a power of a value defined before (s^2 once s = a + b): a claim."""
+        text = normalise(h.text).replace(" ", "")
+        if h.kind != "value" or "^" not in text:
+            return False
+        try:
+            return parse(text[:text.index("^")]) in self.values
+        except Skip:
+            return False
 
     def record(self, h: Head, body: str, line: int) -> str:
         """Keep a definition; the reason shown for its step."""
