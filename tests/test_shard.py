@@ -179,3 +179,10 @@ def test_durations_balance_the_plan_and_are_recorded(tmp_path):
     assert sorted(sorted(r["claims"]) for r in records) == [["ex90.a.square_expansion"], ids[1:]]
     assert records[0]["durations"] == records[1]["durations"] is not None
     assert records[0]["plan"] == records[1]["plan"]
+
+
+def test_a_report_without_results_balances_by_count(catalogue):
+    """What a CI job starts from before any run recorded durations: {"results": []}."""
+    selected = _selection(catalogue)
+    costs = shard.durations({"results": []}, "empty")
+    assert costs == {} and shard.plan(selected, 3, costs) == shard.plan(selected, 3)
