@@ -16,7 +16,8 @@ from proofs.solvers.smt import SmtAnswer
 from proofs.solvers.symbolic import IdentityAnswer
 
 __all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "computed", "disagreement",
-           "undecided", "annotated", "combine", "corroborated", "Decided", "decided", "issued", "missing"]
+           "undecided", "annotated", "combine", "corroborated", "Decided", "decided", "issued", "missing", "quantified",
+           "statement"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,10 +78,29 @@ def _issues(helper: Callable[..., Outcome]) -> Callable[..., Outcome]:
 def statement(decided_object: Any) -> Decided:
     """The statement a helper decided, printed from the object itself: a sympy expression or relation (an expression
     stands for expression = 0), a tuple (lhs, rhs) of sympy expressions, a z3 formula, a statement term
-    (proofs.terms.Term), or a list of them (all of them). Text is refused: it could say anything."""
-    if isinstance(decided_object, Decided):
-        return _decided(decided_object.math)
+    (proofs.terms.Term), a quantified term (`quantified`), or a list of them (all of them). Text is refused, and so is
+    a ready-made Decided: either could say anything."""
     return _decided(_tree(decided_object))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Quantified:
+    """A statement term with its variables bound to their domains (made by `quantified`)."""
+
+    symbol: str
+    body: Any
+    domains: tuple
+
+
+def quantified(body: Any, quantifier: str, domains: Mapping[str, Any]) -> _Quantified:
+    """body (a statement term) for all ("forall") or some ("exists") values of the named variables in their domains
+    (proofs.domains.Domain), as a statement a helper can record."""
+    from proofs.domains import Domain
+    from proofs.terms import Term
+
+    if not isinstance(body, Term) or quantifier not in ("forall", "exists") or not all(isinstance(d, Domain) for d in domains.values()):
+        raise TypeError("quantified(term, 'forall' or 'exists', {name: Domain}) binds a statement term's variables")
+    return _Quantified("∀" if quantifier == "forall" else "∃", body, tuple(domains.items()))
 
 
 def _decided(tree: list) -> Decided:
@@ -92,6 +112,10 @@ def _tree(obj: Any) -> list:
 
     if isinstance(obj, Term):
         return term_tree(obj)
+    if isinstance(obj, _Quantified):
+        inner = term_tree(obj.body)
+        return ["quant", obj.symbol, inner, *([["sym", name], ["text", dom.name]] for name, dom in obj.domains)] \
+            if obj.domains else inner
     if _pair(obj):
         return ["rel", "=", mathtree.tree(obj[0]), mathtree.tree(obj[1])]
     if isinstance(obj, (list, tuple)) and obj:

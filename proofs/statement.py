@@ -291,10 +291,7 @@ def _bound(stmt: Statement, relation: Term, quantifier: Optional[str] = None) ->
     """The relation with its variables bound to their domains, as the helpers record what they decided."""
     from proofs import interpret
 
-    inner = interpret.statement(relation)  # stated values printed as numbers: what was decided
-    symbol = "∀" if (quantifier or stmt.quantifier) == "forall" else "∃"
-    binders = [[["sym", name], ["text", dom.name]] for name, dom in stmt.domains.items()]
-    return interpret.statement(interpret.Decided(["quant", symbol, inner.math, *binders], "")) if binders else inner
+    return interpret.quantified(relation, quantifier or stmt.quantifier, stmt.domains)
 
 
 def _conjunction(parts: list) -> Term:

@@ -102,6 +102,10 @@ def test_helpers_without_what_they_decided_record_nothing_and_lines_are_labelled
     assert decided(corroborated(PROVED, SAMPLED)) is None and missing(corroborated(PROVED, SAMPLED)) == ("identity",)
     with pytest.raises(TypeError):
         identity(IdentityAnswer(True, "0"), statement="(a + 1)^2 = a^2 + 2a + 1")  # text could say anything
+    from proofs.interpret import Decided
+
+    with pytest.raises(TypeError):  # and so could a ready-made statement
+        identity(IdentityAnswer(True, "0"), statement=Decided(["text", "1 = 1"], "1 = 1"))
 
 
 def test_an_identity_is_decided_again_from_the_statement_it_records():
