@@ -89,3 +89,21 @@ def test_the_plain_evaluation_agrees_with_sympy(coefficients, xv, yv):
     x, y = sympy.symbols("x y", real=True)
     exact = e.subs({x: sympy.Rational(xv.numerator, xv.denominator), y: sympy.Rational(yv.numerator, yv.denominator)}).doit()
     assert evaluate(e, {"x": xv, "y": yv}) == Fraction(int(exact.p), int(exact.q))
+
+
+_x, _y = sympy.symbols("x y", real=True)
+_atoms = st.sampled_from([_x, _y, sympy.Integer(2), sympy.Integer(-3), sympy.Rational(1, 2)])
+_polynomials = st.recursive(_atoms, lambda inner: st.one_of(
+    st.tuples(inner, inner).map(lambda p: p[0] + p[1]), st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+    st.tuples(inner, st.integers(2, 3)).map(lambda p: p[0] ** p[1])), max_leaves=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_polynomials)
+def test_a_true_identity_printed_by_sympy_is_never_refuted_and_a_changed_one_is(e):
+    """No false alarm: sympy's own LaTeX of e = expand(e) is read back and never refuted; adding 1 is refuted."""
+    left, right = sympy.latex(e), sympy.latex(sympy.expand(e))
+    assert sympy.simplify(parse(left) - e) == 0
+    assert check(parse(left), "=", parse(right), seed=left).status in ("proved", "checked")
+    wrong = check(parse(left), "=", parse(right) + 1, seed=left)
+    assert wrong.status == "refuted" and replay(parse(left), "=", parse(right) + 1, wrong.counterexample)
