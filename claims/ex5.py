@@ -316,6 +316,10 @@ def _replay_bound(witness, *, factor, **_):
     return Replay(holds, {"||dl/dh_t||^2": lhs, "||dl/dh_T||^2 ||M||^2": str(_vec_sq(g) * op_norm_sq(M)), "M": factor})
 
 
+# The operator 2-norm, as the statements this module records print it.
+NORM = sympy.Function("norm", real=True, nonnegative=True)
+
+
 def _factor(name: str, W, D):
     """The per-step matrix whose norm the bound multiplies: the printed D W^T, the true W^T D, or W D."""
     return {"D W^T": lambda: _mm(D, _t(W)), "W^T D": lambda: _mm(_t(W), D), "W D": lambda: _mm(W, D)}[name]()
@@ -343,7 +347,10 @@ def _bound_search(factor: str) -> Outcome:
         return {"W": [[[entries[0], entries[1]], [entries[2], entries[3]]]], "c": [[v - 1 for v in d]], "h": [0, 0], "g": list(g)}
 
     found = exhaust(candidates(), within, name="2 x 2 weights in {-1,0,1}, D entries in {1/4, 1}, g a unit vector")
-    return exhausted(found, counterexample=witness)
+    # what each case decides: the true one-step gradient W^T D g is no longer than ||g|| times the factor's norm
+    W, D, g = (sympy.MatrixSymbol(name, 2, cols) for name, cols in (("W", 2), ("D", 2), ("g", 1)))
+    M = {"D W^T": D * W.T, "W^T D": W.T * D, "W D": W * D}[factor]
+    return exhausted(found, counterexample=witness, statement=sympy.Le(NORM(W.T * D * g), NORM(g) * NORM(M)))
 
 
 # Lemmas the bounds trust, sampled
@@ -433,6 +440,19 @@ def _replay_lemma(witness, *, lemma, factor, **_):
 LEMMA_SAMPLES, LEMMA_SIZES, LEMMA_SEED = 120, (2, 3), 11
 
 
+def _lemma_statement(lemma, factor):
+    """What one sample of the lemma decides, over a sample's n x n matrices (n its size)."""
+    n = sympy.Symbol("n", integer=True, positive=True)
+    A, B, v = sympy.MatrixSymbol("A", n, n), sympy.MatrixSymbol("B", n, n), sympy.MatrixSymbol("v", n, 1)
+    c = sympy.Rational(Fraction(factor).numerator, Fraction(factor).denominator)
+    if lemma == "matrix_vector":
+        return sympy.Le(NORM(A * v), c * NORM(A) * NORM(v))
+    if lemma == "transpose":
+        return sympy.Eq(NORM(A.T), c * NORM(A), evaluate=False)
+    Q = sympy.MatrixSymbol("Q", n, n)  # Q = (I - A)^-1 (I + A) for skew-symmetric A: orthogonal, times the factor
+    return sympy.Implies(sympy.Eq(Q.T * Q, c**2 * sympy.Identity(n)), sympy.Eq(NORM(Q * B), NORM(B)))
+
+
 def _lemma_check(lemma, factor, n_samples=LEMMA_SAMPLES, seed=LEMMA_SEED) -> Outcome:
     def draw(rng):
         n = rng.choice(LEMMA_SIZES)
@@ -441,7 +461,8 @@ def _lemma_check(lemma, factor, n_samples=LEMMA_SAMPLES, seed=LEMMA_SEED) -> Out
         return {k: full[k] for k in _LEMMA_FIELDS[lemma]}
 
     return sampled(sample(draw, lambda s: _lemma_holds(lemma, factor, s)[0], n=n_samples, seed=seed),
-                   evidence={"sizes": list(LEMMA_SIZES), "arithmetic": "exact rationals"}, counterexample=lambda s: s)
+                   evidence={"sizes": list(LEMMA_SIZES), "arithmetic": "exact rationals"}, counterexample=lambda s: s,
+                   statement=_lemma_statement(lemma, factor))
 
 
 def _lemma_claim(claim_id, part, statement, asserts, lemma, perturbed, anchors):
