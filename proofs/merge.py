@@ -111,11 +111,20 @@ def _shallow(data: bytes) -> bool:
 
 
 def _unique(pairs: list) -> dict:
-    keys = [k for k, _ in pairs]
-    if len(set(keys)) != len(keys):
-        repeated = next(k for k in keys if keys.count(k) > 1)
-        raise ValueError(f"the key {_short(repeated)} is repeated in one object")
-    return dict(pairs)
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError(f"the key {_short(_repeated(k for k, _ in pairs))} is repeated in one object")
+    return found
+
+
+def _repeated(items) -> Any:
+    """The first item seen twice."""
+    seen = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
 
 
 def _no_constant(name: str) -> Any:
@@ -126,6 +135,12 @@ def _short(value: Any, limit: int = 80) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text if len(text) <= limit else text[:limit] + "..."
     return repr(text) if isinstance(value, str) else text
+
+
+def _names(keys) -> str:
+    """At most five member names, each cut short, for a message."""
+    names = sorted(keys)
+    return ", ".join(_short(k, 40) for k in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _cut(text: str, limit: int = 40) -> str:
@@ -174,7 +189,7 @@ def read_shard(path: Path) -> ShardReport:
     if "shard" not in document:
         raise _fail(where, "not the report of a shard: merge reads the JSON reports of `check --shard K/N --format json`")
     if document.keys() != _TOP:
-        raise _fail(where, f"unexpected or missing members: {sorted(document.keys() ^ _TOP)}")
+        raise _fail(where, f"unexpected or missing members: {_names(document.keys() ^ _TOP)}")
     if document["schema"] != SCHEMA:
         raise _fail(where, f"schema {_short(document['schema'])}, not {SCHEMA}")
     tool, record = document["tool"], document["shard"]
@@ -187,7 +202,8 @@ def read_shard(path: Path) -> ShardReport:
             type(e[k]) is kind for k, kind in _LOAD_ERROR.items()) for e in errors):
         raise _fail(where, "its load errors are not {pack, file, line, message} objects")
     if not isinstance(record, dict) or record.keys() != _RECORD:
-        raise _fail(where, f"its shard record has unexpected or missing members: {sorted(set(record) ^ _RECORD) if isinstance(record, dict) else record!r}")
+        raise _fail(where, "its shard record is not an object" if not isinstance(record, dict)
+                    else f"its shard record has unexpected or missing members: {_names(record.keys() ^ _RECORD)}")
     index, count = record["index"], record["count"]
     if not (_whole(index) and _whole(count) and 1 <= index <= count <= shard.MAX_SHARDS):
         raise _fail(where, f"its shard is {_short(index)}/{_short(count)}, not K/N with 1 <= K <= N <= {shard.MAX_SHARDS}")
@@ -211,7 +227,7 @@ def read_shard(path: Path) -> ShardReport:
     ids = [r.id for r in results]
     planned = set(claims)
     if len(set(ids)) != len(ids):
-        raise _fail(where, f"{_short(next(i for i in ids if ids.count(i) > 1))} has two results")
+        raise _fail(where, f"{_short(_repeated(ids))} has two results")
     strays = [i for i in ids if i not in planned]
     if strays:
         raise _fail(where, f"a result for {_short(strays[0])}, which is not one of the claims of shard {index}/{count}")
