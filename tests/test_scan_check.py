@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from proofs.scan.check import check, replay
@@ -95,13 +95,18 @@ _x, _y = sympy.symbols("x y", real=True)
 _atoms = st.sampled_from([_x, _y, sympy.Integer(2), sympy.Integer(-3), sympy.Rational(1, 2)])
 _polynomials = st.recursive(_atoms, lambda inner: st.one_of(
     st.tuples(inner, inner).map(lambda p: p[0] + p[1]), st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
-    st.tuples(inner, st.integers(2, 3)).map(lambda p: p[0] ** p[1])), max_leaves=6)
+    st.tuples(inner, st.integers(2, 3)).map(lambda p: p[0] ** p[1]), inner.map(sympy.exp), inner.map(sympy.tanh),
+    inner.map(lambda u: sympy.Abs(u)), st.tuples(inner, inner).map(lambda p: sympy.Max(*p))), max_leaves=6)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_polynomials)
 def test_a_true_identity_printed_by_sympy_is_never_refuted_and_a_changed_one_is(e):
-    """No false alarm: sympy's own LaTeX of e = expand(e) is read back and never refuted; adding 1 is refuted."""
+    """No false alarm: sympy's own LaTeX of e = expand(e) (polynomials, exp, tanh, |.|, max) is read back and never
+    refuted; adding 1 is refuted."""
+    # values beyond 1e25 (exp(exp(9))) cannot be told from themselves plus 1 with 60 digits: that is a miss, not the
+    # false alarm this property is about
+    assume(all(abs(sympy.N(e.subs({_x: a, _y: b}))) < 10**25 for a in (-7, 5) for b in (-7, 5)))
     left, right = sympy.latex(e), sympy.latex(sympy.expand(e))
     assert sympy.simplify(parse(left) - e) == 0
     assert check(parse(left), "=", parse(right), seed=left).status in ("proved", "checked")

@@ -80,7 +80,9 @@ class _Evaluator:
             values = [self(a) for a in e.args]
             if all(isinstance(v, Fraction) for v in values):
                 return max(values) if isinstance(e, sympy.Max) else min(values)
-            raise Undefined("max or min of values known only to an interval")
+            bounds = [_iv(v) for v in values]
+            pick = max if isinstance(e, sympy.Max) else min
+            return mpmath.iv.mpf([pick(b.a for b in bounds), pick(b.b for b in bounds)])
         if isinstance(e, sympy.Function) and len(e.args) == 1:
             return self._function(type(e).__name__, self(e.args[0]))
         raise Undefined(f"{type(e).__name__} is not evaluated")
