@@ -2,6 +2,8 @@
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proofs.scan.chains import chains
 from proofs.scan.definitions import Definitions, head
@@ -152,3 +154,21 @@ def test_a_power_of_a_defined_value_is_a_claim_not_a_definition():
 
     doc = read_text("a.md", "Let $s := a + b$. Then $s^2 = a^2 + 2ab + b^2$, and $h^0 = 1$ sets the state.\n", "markdown")
     assert [s.status for s in scan_document(doc)] == ["definition", "proved", "definition"]
+
+
+_PIECES = ["x", "y", "2", "0.5", "+", "-", "=", "<", "\\le", "(", ")", "{", "}", "[", "]", "|", "^", "_", "'", ",", "\\frac",
+           "\\sum", "\\sigma", "\\tanh", "\\log", "\\max", "\\left(", "\\right)", "\\partial", "d", "\\cdot", "/", "&", "\\\\",
+           "\\text{for }", "\\begin{cases}", "\\end{cases}", "\\|", "\\mathbf", "e", " ", "\\quad", "!", "*", "\\sqrt", "\\{"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_any_formula_is_read_or_skipped_with_a_reason(pieces):
+    """Hostile input: the parser answers an expression or Skip, and splitting into chains never fails."""
+    text = "".join(pieces)
+    try:
+        parse(text)
+    except Skip as exc:
+        assert str(exc)
+    for chain in chains(text):
+        assert len(chain.sides) == len(chain.relations) + 1
