@@ -1,23 +1,28 @@
 """The result cache: a claim's result is reused only when everything it was computed from, and read, is unchanged.
 
-A result is stored under a key that digests the inputs of the run (`digest_inputs`):
-- every regular file under the packs' roots and under the `proofs` and `solvers` packages, byte for byte, dot-folders
-  and folders reached through symbolic links included (not __pycache__, .git, or a folder tagged by CACHEDIR.TAG);
-- every other module loaded before the key is taken: by content when it lives outside the Python installation, by
-  path, size and modification time when it is an installed library (a reinstall or upgrade changes those);
+A claim `registry.load` returned is stored under a key that digests what every claim shares (`digest_inputs`, its
+`base`) and its own modules (`unit_digest`; its module's, and its correction's when that is another module's):
+- every regular file under the `proofs` and `solvers` packages, byte for byte, dot-folders and folders reached
+  through symbolic links included (not __pycache__, .git, or a folder tagged by CACHEDIR.TAG);
+- every module the fork server (proofs.processes) had loaded when it started: by content when it lives outside the
+  Python installation, by path, size and modification time when it is an installed library (a reinstall or upgrade
+  changes those);
 - the Python version and implementation, the machine and operating system, the z3 and sympy versions;
 - the run's options that can change a verdict or status: strict, the time limit and the memory limit;
-- what importing the packs read beyond their files (data files, environment variables), in its current state;
-- the claim's id.
+- the claim's module: its file (an installed pack: every file under its folder, as above), and what importing it
+  read in a process that had imported no other pack (helper modules, data files, environment variables), in its
+  current state;
+- the claim's id (the entry's name).
+Any other claim is keyed on the whole run: every pack root, every module loaded, and what loading the packs read.
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
 then: files opened for reading or stat'ed (content sha256, a folder's listing, or absent), directories listed (the
 names in them), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
-or copied), and modules loaded since the key was taken (the source's content; for an installed library no module
-of which was loaded then, its package file's size and modification time). Reads of the Python installation
+or copied), and modules loaded since the fork server started (the source's content; for an installed library no
+module of which was loaded then, its package file's size and modification time). Reads of the Python installation
 (standard library, installed libraries) and of /proc, /sys and /dev are not recorded. Every read is checked again
 before the result is reused. A check that started a program, forked, used the network or read a file too large to
-rehash is not stored. Because an entry names its own reads, the key could narrow from the run to a claim (its module
-and the modules it imports) without changing how an entry is checked.
+rehash is not stored. That a check depends on nothing else is exact, not trusted, as far as other packs go: it runs
+in a process forked from one that imported only its own module (proofs.runner).
 Only results that pass or are acknowledged errata are stored; a failing claim is always checked again. A stored
 result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the same
 inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule gives
@@ -66,8 +71,9 @@ MAX_READS = 20000
 # What a reused result rests on beyond what its check rested on when it ran.
 TRUSTS = (
     "the check is deterministic: the same inputs and reads give the same verdict and evidence",
-    "the check depends only on what the cache key digests (the packs' files, the proofs and solvers packages, the "
-    "modules loaded before the checks start, the Python build and the run's options) and on what it was seen to read "
+    "the check depends only on what the cache key digests (its own pack module's files and what importing it read, "
+    "the proofs and solvers packages, the modules loaded before any pack, the Python build and the run's options) and "
+    "on what it was seen to read "
     "(files opened or stat'ed, directories listed, environment variables through os.environ, modules it loaded); "
     "not on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
     "read below os.environ); what a pack reads while it is imported is recorded the same way and digested",

@@ -203,34 +203,16 @@ def serve_module(request: dict, fds: list[int]) -> None:
     options = request["options"]
     timeout, memory_mb, strict = float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"])
     evaluation = {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}
+    jobs = max(1, int(options["jobs"]))
     gc.collect()
     gc.freeze()  # the module's objects stay shared with the checks, not copied by the collector's writes
     os.set_blocking(commands, False)
     orders = Frames(commands)
+    waiting: list[dict] = []  # orders not started yet: at most `jobs` checks run at once
     running: dict[int, tuple[Task, ChildProcess]] = {}
     try:
         while True:
-            for order in orders.read():
-                index, reason = order["run"], None
-                claim = claims.get(order["id"])
-                perturbation = None
-                if claim is None or claim.file != order["file"] or claim.line != order["line"]:
-                    reason = f"its module no longer defines {order['id']} where it was loaded; run the check again"
-                elif order["perturbation"] is not None:
-                    perturbation = next((p for p in claim.perturbations if p.name == order["perturbation"]), None)
-                    if perturbation is None:
-                        reason = f"its module no longer defines the perturbation {order['perturbation']}"
-                if reason is None:
-                    task = Task(claim, perturbation)
-                    try:
-                        child = ChildProcess(lambda task=task: _evaluate(task, strict, evaluation), memory_mb=memory_mb)
-                    except OSError as exc:
-                        reason = f"could not start the check: {exc}"
-                if reason is not None:
-                    _write_all(up, frame({"failed": index, "reason": reason}))
-                    continue
-                running[index] = (task, child)
-                _write_all(up, frame({"started": index, "pid": child.pid}))
+            waiting.extend(orders.read())
             if orders.ended or orders.broken:
                 return
             for index, (task, child) in list(running.items()):
@@ -238,6 +220,14 @@ def serve_module(request: dict, fds: list[int]) -> None:
                 if result is not None:
                     del running[index]
                     _write_all(up, frame({"result": index, "value": result.to_json()}))
+            while waiting and len(running) < jobs:  # the next check starts as soon as one ends
+                order = waiting.pop(0)
+                started = _start(order, claims, strict, evaluation, memory_mb)
+                if isinstance(started, str):
+                    _write_all(up, frame({"failed": order["run"], "reason": started}))
+                    continue
+                running[order["run"]] = started
+                _write_all(up, frame({"started": order["run"], "pid": started[1].pid}))
             left = min((c.started + timeout for _, c in running.values()), default=time.monotonic() + _MAX_WAIT)
             if any(c.pidfd is None for _, c in running.values()):
                 left = min(left, time.monotonic() + 0.05)
@@ -245,6 +235,23 @@ def serve_module(request: dict, fds: list[int]) -> None:
     finally:
         for _, child in running.values():
             child.close()
+
+
+def _start(order: dict, claims: dict, strict: bool, evaluation: dict, memory_mb: int) -> "tuple[Task, ChildProcess] | str":
+    """In a module process: fork the check an order names, or say why it cannot be checked."""
+    claim = claims.get(order["id"])
+    perturbation = None
+    if claim is None or claim.file != order["file"] or claim.line != order["line"]:
+        return f"its module no longer defines {order['id']} where it was loaded; run the check again"
+    if order["perturbation"] is not None:
+        perturbation = next((p for p in claim.perturbations if p.name == order["perturbation"]), None)
+        if perturbation is None:
+            return f"its module no longer defines the perturbation {order['perturbation']}"
+    task = Task(claim, perturbation)
+    try:
+        return task, ChildProcess(lambda: _evaluate(task, strict, evaluation), memory_mb=memory_mb)
+    except OSError as exc:
+        return f"could not start the check: {exc}"
 
 
 def _probe(units: list, timeout: float) -> dict:
@@ -284,6 +291,8 @@ class _Remote:
         # index -> when it was sent (then when its check started), and the check's process (its group's id)
         self.running: dict[int, float] = {}
         self.pids: dict[int, int] = {}
+        # when it last reported anything: an order waiting behind running checks is late only this long after
+        self.heard = time.monotonic()
 
     def kill(self) -> None:
         self.process.kill(tuple(self.pids[i] for i in self.running if i in self.pids))
@@ -330,6 +339,8 @@ def run(
     remotes: dict[tuple, _Remote] = {}
     broken: dict[tuple, str] = {}  # modules that cannot be imported in a module process, and why
     remaining: dict[tuple, int] = {}  # tasks of each module not yet sent to it
+    retry: list[int] = []  # tasks sent to a module process that ended before starting them, to send again
+    retried: set[int] = set()
     for index, group in enumerate(groups):
         if group is not None and stored[index] is None:
             remaining[group] = remaining.get(group, 0) + 1
@@ -338,7 +349,7 @@ def run(
     # where cited snippets were found in earlier runs, so that a snippet now gone is told from one never found
     sightings = Sightings(cache.record("anchors") if cache is not None and material is not None else None)
     options = {"cross_check": cross_check, "export": export}
-    request_options = {"timeout": timeout, "memory_mb": memory_mb, "strict": strict, **options}
+    request_options = {"timeout": timeout, "memory_mb": memory_mb, "strict": strict, "jobs": limit, **options}
 
     def finish(index: int, result: Result) -> None:
         task = tasks[index]
@@ -356,7 +367,12 @@ def run(
         remote = remotes.pop(group)
         remote.kill()
         for index in list(remote.running):
-            fail(index, reason)
+            if remote.ready and index not in remote.pids and index not in retried:
+                retried.add(index)  # it was waiting, not running: once more, in a module process started again
+                retry.append(index)
+                remaining[group] += 1
+            else:
+                fail(index, reason)
         if not remote.ready:
             broken[group] = reason
 
@@ -392,7 +408,10 @@ def run(
     def receive(group: tuple, remote: _Remote) -> None:
         """Act on what the module process sent; end it when it died, broke its stream or is overdue."""
         try:
-            for message in remote.process.frames.read():
+            messages = remote.process.frames.read()
+            if messages:
+                remote.heard = time.monotonic()
+            for message in messages:
                 if "loaded" in message:
                     problem = message["loaded"]["error"]
                     if problem is not None:
@@ -429,26 +448,39 @@ def run(
         elif not remote.running and remaining.get(group, 0) == 0:
             remotes.pop(group).process.close()  # nothing more for it to do
 
+    def may_send(index: int) -> bool:
+        """Whether the task may start (or, for a module process, be queued) now: at most `limit` checks run at once.
+        A module process runs at most `limit` of its orders at once, so while it is the only one with work, up to
+        as many again wait in it, and it starts the next as soon as one ends, without waiting for this process."""
+        busy = len(running) + sum(len(r.running) for r in remotes.values())
+        if busy < limit:
+            return True
+        group = groups[index]
+        remote = remotes.get(group) if group is not None else None
+        return (remote is not None and not running and len(remote.running) < 2 * limit
+                and all(not other.running for key, other in remotes.items() if key != group))
+
     claims = {t.claim.id: t.claim for t in tasks}
     related: dict[str, Result] = {}
     next_task = emitted = 0
     interrupted = False
     with StopSignals() as stop:
         try:
-            while (next_task < len(tasks) or running or any(r.running for r in remotes.values())) and not stop.received:
-                busy = len(running) + sum(len(r.running) for r in remotes.values())
-                while next_task < len(tasks) and busy < limit:
+            while (next_task < len(tasks) or retry or running or any(r.running for r in remotes.values())) \
+                    and not stop.received:
+                while retry and may_send(retry[0]):
+                    dispatch(retry.pop(0))
+                while next_task < len(tasks) and not retry and (stored[next_task] is not None or may_send(next_task)):
                     task = tasks[next_task]
                     if stored[next_task] is not None:
                         finish(next_task, stored[next_task])
                     elif groups[next_task] is not None:
                         dispatch(next_task)
-                        busy += 1
                     else:
                         try:
                             running[next_task] = ChildProcess(lambda task=task: _evaluate(task, strict, options), memory_mb=memory_mb)
-                            busy += 1
                         except OSError as exc:  # no process or descriptor to spare: wait for a running check, or fail this one
+                            busy = len(running) + sum(len(r.running) for r in remotes.values())
                             if busy:
                                 limit = busy
                                 break
@@ -496,7 +528,10 @@ def run(
 def _deadline(remote: _Remote, index: int, since: float, timeout: float) -> float:
     """When the runner stops waiting for a check a module process runs: its time limit and some grace after it
     started, counting the module's import while the process has not reported it."""
-    return since + timeout + _GRACE + (0.0 if remote.ready or index in remote.pids else registry.LOAD_TIMEOUT)
+    if index in remote.pids:  # it started then
+        return since + timeout + _GRACE
+    # it waits for its module to be imported, or behind running checks, each of which ends within its time limit
+    return max(since, remote.heard) + timeout + _GRACE + (0.0 if remote.ready else registry.LOAD_TIMEOUT)
 
 
 def _remote_result(task: Task, value) -> Result:
