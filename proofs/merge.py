@@ -351,15 +351,14 @@ def _mismatch(claim: Claim, r: Result) -> Optional[str]:
 
 def _status_problem(claim: Claim, r: Result, results: Mapping[str, Result], by_id: Mapping[str, Claim],
                     strict: bool) -> Optional[str]:
-    """Why the result's status is more lenient than the status rule (proofs.verdicts.classify, then the claims it
-    trusts, as proofs.links relates them) gives for its verdict; None when it is not. A status the run made stricter
-    (fail, as a stale anchor makes it) stands."""
+    """Why the result's status is more lenient than the status rule gives for its verdict (proofs.verdicts.classify,
+    then related to the results of the claims it trusts as a run relates it, proofs.links.relate), or why its record
+    of those links is not the one the run derives; None when neither. A status the run made stricter (fail, as a
+    stale anchor makes it) stands."""
     status, _ = classify(r.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
-    trusted = links.closure(claim, by_id)[0]
-    for i in trusted:
-        t = results.get(i)
-        if t is None or t.status is not Status.PASS or (r.verdict.positive and t.verdict.strength < claim.requires.strength):
-            status = Status.FAIL
-    if r.status is status or r.status is Status.FAIL:
+    related = links.relate(dataclasses.replace(r, status=status, trusts=None), claim, results, by_id)
+    if r.trusts != related.trusts:
+        return "its record of the claims it trusts is not what their results give"
+    if r.status is related.status or r.status is Status.FAIL:
         return None
-    return f"status {r.status.value} for verdict {r.verdict.value}, where the status rule gives {status.value}"
+    return f"status {r.status.value} for verdict {r.verdict.value}, where the status rule gives {related.status.value}"

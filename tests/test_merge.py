@@ -266,6 +266,7 @@ def test_merge_is_given_the_options_the_shards_had(golden, tmp_path):
     (lambda r: r.update(status="erratum"), "where the status rule gives"),
     (lambda r: r.update(statement="something else"), "its statement differs from the claim's"),
     (lambda r: r.update(erratum="not one"), "its erratum differs from the claim's"),
+    (lambda r: r.update(trusts={"claims": {"x": "\ud800" * 1000}}), "its record of the claims it trusts is not what"),
 ])
 def test_results_that_misdescribe_their_claim_or_its_status_are_refused(golden, tmp_path, edit, problem):
     def forge(report):
