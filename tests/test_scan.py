@@ -260,3 +260,23 @@ def test_words_that_restrict_names_in_the_same_sentence(tmp_path):
     assert by_text["\\sqrt{cd} \\le \\frac{c + d}{2}"]["status"] == "refuted"
     # a restriction the search cannot honour makes a refutation unknown, never a false alarm
     assert by_text["|n| = n"]["status"] == "unknown" and "integers" in by_text["|n| = n"]["reason"]
+
+
+def test_a_step_the_scan_fails_on_is_an_error_of_that_step_only(tmp_path, monkeypatch):
+    import proofs.scan.steps as steps
+
+    material = write(tmp_path / "m", "a.md", "First $1 + 1 = 2$, then $2 + 2 = 4$.\n")
+    calls = []
+    real = steps.Definitions.defining
+
+    def fails_once(self, *args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise NotImplementedError("a sympy corner")
+        return real(self, *args)
+
+    monkeypatch.setattr(steps.Definitions, "defining", fails_once)
+    code, report, _ = scan_json("--material", material)
+    first, second = report["steps"]
+    assert first["error"] is True and "NotImplementedError: a sympy corner" in first["reason"]
+    assert second["status"] == "proved" and code == 1

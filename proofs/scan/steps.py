@@ -141,7 +141,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
     sentence = text[span.sentence[0]:span.sentence[1]]
-    for word, names in _WORDED.findall(_formulas_as_names(sentence, span_list, span)):
+    for word, names in _WORDED.findall(_formulas_as_names(sentence)):
         for name in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", names.strip()):
             try:
                 atom = parse(name)
@@ -164,7 +164,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     return read, unread
 
 
-def _formulas_as_names(sentence: str, span_list: Sequence[Span], span: Span) -> str:
+def _formulas_as_names(sentence: str) -> str:
     """The sentence with each formula that is a name, or a list of names, kept as its text and other formulas dropped."""
     return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(r"\s*(?:\\?[A-Za-z]+\s*,?\s*)+", m.group(1)) else " ",
                   sentence)
@@ -217,6 +217,9 @@ def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
                                     reason=f"reading and checking it took more than {timeout:g} s (--timeout)"))
                 except RecursionError:
                     out.append(Step(**base, status="unknown", error=True, reason="the formula is nested too deeply to check"))
+                except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
+                    out.append(Step(**base, status="unknown", error=True,
+                                    reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
     return out
 
 
