@@ -220,3 +220,28 @@ def test_every_format_shows_what_each_claim_checked_and_labels_a_hand_written_fo
     assert "    formal (the author's commentary, not what was checked): for all integers i, j, x, y" in text
     quiet = run_cli("check", "ex1.b.conv_units", "--no-cache").stdout
     assert quiet.splitlines()[1].startswith("    checked: ∀ p ∈ ℤ:") and len(quiet.splitlines()[1]) <= 4 + 160
+
+
+def test_statement_trees_render_as_mathml_and_plain_text_and_malformed_ones_are_refused():
+    import sympy
+    import z3
+
+    from proofs import mathtree
+
+    x, n = z3.Real("x"), z3.Int("n")
+    query = z3.ForAll([x], z3.Implies(z3.And(x > 0, n >= 1), z3.Or(x * x > 0, z3.Not(x == 1))))
+    tree = mathtree.z3_tree(query)
+    assert mathtree.plain(tree) == "∀ x ∈ ℝ: x > 0 ∧ n ≥ 1 ⇒ x·x > 0 ∨ x ≠ 1"
+    assert mathtree.mathml(tree).count("<mo>∀</mo>") == 1
+    i, m = sympy.Symbol("i", integer=True), sympy.Symbol("m", integer=True)
+    y = sympy.IndexedBase("y")
+    limit = sympy.Limit(sympy.Sum(y[i + 1] - y[i], (i, 1, m)) / m, m, sympy.oo)
+    assert mathtree.plain(mathtree.tree(limit)) == "lim_{m → ∞} (Σ_{i = 1..m} (y_(i + 1) - y_i)/m)"
+    assert "<msub>" in mathtree.mathml(mathtree.tree(limit)) and "<munder>" in mathtree.mathml(mathtree.tree(limit))
+    for malformed in (["quant", "∀", ["sym", "x"], ["sym", "x"]], ["quant", "<script>", ["sym", "x"], [["sym", "x"], ["sym", "R"]]],
+                      ["and", ["sym", "x"]], ["index", ["sym", "x"]], ["implies", ["sym", "<b>"]]):
+        assert mathtree.mathml(malformed) is None, malformed
+    deep = ["not", ["sym", "x"]]
+    for _ in range(100):
+        deep = ["not", deep]
+    assert mathtree.mathml(deep) is None and mathtree.plain(deep).count("…") == 1
