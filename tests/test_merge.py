@@ -330,3 +330,17 @@ def test_shards_that_split_a_claim_from_its_correction_are_refused(golden, tmp_p
 def test_more_reports_than_shards_a_run_can_have_are_refused(golden, tmp_path):
     code, err = _merge_in_process([golden["shards"][0]] * 1001, tmp_path=tmp_path)
     assert code == 4 and "at most 1000 shards" in err
+
+
+def test_strict_shards_merge_to_the_strict_run(tmp_path):
+    """--strict: the erratum fails in the shards, in the unsharded run and in the merge alike, and merge needs --strict."""
+    args = ("--claims", str(GOLDEN / "hostile"), "ex97", "--strict")
+    whole = run_cli("check", *args, "--no-cache", "--format", "json", "--output", str(tmp_path / "whole.json"))
+    shards = _shards(tmp_path, 2, args)
+    out = tmp_path / "merged.json"
+    proc = run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "hostile"), "--strict", "--format", "json",
+                   "--output", str(out))
+    assert whole.returncode == proc.returncode == 1, proc.stderr
+    merged = _normalised("m.json", out.read_text())
+    assert merged == _normalised("w.json", (tmp_path / "whole.json").read_text())
+    assert {r["id"]: r["status"] for r in merged["results"]} == {"ex97.a.hostile_text": "fail", "ex97.a.hostile_fixed": "fail"}
