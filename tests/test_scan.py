@@ -180,13 +180,14 @@ def test_hostile_material_is_escaped_in_the_annotated_page(tmp_path):
     assert "a^2 + b^2" in page or "a^{2}" in page or "<math" in page
 
 
-def test_the_real_command_line(tmp_path):
-    """`python -m proofs.scan` as a user runs it (the command is also wired as `python -m proofs scan`)."""
-    done = subprocess.run([sys.executable, "-m", "proofs.scan", "--material", str(MATERIAL / "slips")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 1, done.stderr
-    assert "slips.md:7: refuted: \\frac{\\partial}{\\partial w} (wx - y)^2 = 2(wx - y)" in done.stdout
-    assert "fails at w = " in done.stdout and done.stderr == ""
+def test_the_real_command_line():
+    """`python -m proofs scan` as a user runs it, and `python -m proofs.scan` the same."""
+    for command in (["-m", "proofs", "scan"], ["-m", "proofs.scan"]):
+        done = subprocess.run([sys.executable, *command, "--material", str(MATERIAL / "slips")], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1, done.stderr
+        assert "slips.md:7: refuted: \\frac{\\partial}{\\partial w} (wx - y)^2 = 2(wx - y)" in done.stdout
+        assert "fails at w = " in done.stdout and done.stderr == ""
 
 
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
