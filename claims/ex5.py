@@ -756,8 +756,12 @@ def orthogonal_simplification(scale) -> Outcome:
         # (D Q^T)^T (D Q^T) = Q D^2 Q^T is similar to D^2 exactly when Q^T Q = I
         return _trace_powers(_gram(_mm(Dn, _t(Q))), n) == _trace_powers(_gram(Dn), n)
 
+    n = sympy.Symbol("n", integer=True, positive=True)
+    Q, Dn = sympy.MatrixSymbol("Q", n, n), sympy.MatrixSymbol("D", n, n)  # Q: the Cayley transform of A, times scale
     line2 = sampled(sample(draw, holds, n=12, seed=3), evidence={"sizes": [3, 4], "orthogonal": "Cayley transform, exact"},
-                    counterexample=lambda s: s)
+                    counterexample=lambda s: s,
+                    statement=sympy.Implies(sympy.Eq(Q.T * Q, sympy.Rational(str(Fraction(scale))) ** 2 * sympy.Identity(n)),
+                                            sympy.Eq(NORM(Dn * Q.T), NORM(Dn))))
     if line2.verdict is Verdict.REFUTED:
         return disagreement("sympy", evidence, "the 2 x 2 proof and the larger samples disagree")
     general = validity(_orthogonal_invariance(scale), evidence={"sizes": "every n, from the orthogonal-invariance lemma"})
@@ -932,8 +936,12 @@ def relu_bound(ratio) -> Outcome:
         n = rng.choice((2, 3))
         return {"A": _rand_skew(rng, n), "d": [rng.randint(0, 1) for _ in range(n)], "g": [Fraction(rng.randint(-9, 9), 3) for _ in range(n)]}
 
+    n = sympy.Symbol("n", integer=True, positive=True)
+    Q, D, g = sympy.MatrixSymbol("W", n, n), sympy.MatrixSymbol("D", n, n), sympy.MatrixSymbol("g", n, 1)  # W: Cayley, D: 0/1
+    ratio_ = sympy.Rational(Fraction(ratio).numerator, Fraction(ratio).denominator)
     line2 = sampled(sample(draw, lambda s: _replay_relu_bound(s, ratio=ratio).holds, n=40, seed=17),
-                    evidence={"arithmetic": "exact"}, counterexample=lambda s: s)
+                    evidence={"arithmetic": "exact"}, counterexample=lambda s: s,
+                    statement=sympy.Implies(sympy.Eq(Q.T * Q, sympy.Identity(n)), sympy.Le(NORM(Q.T * D * g), ratio_ * NORM(g))))
     if line2.verdict is not Verdict.NOT_REFUTED:
         return line2
     # every true factor ||W_k^T D_{k+1}|| is at most ||W_k^T|| ||D_{k+1}|| <= 1 (lemmas); chains of 1..RELU_CHAIN_STEPS steps ...
