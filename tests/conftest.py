@@ -19,6 +19,13 @@ SEED = ROOT.parent / "shared" / "seed"
 SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` run first, in their order, then the others in theirs: a worker that is left with a long
+    test at the end keeps the other cores idle until it finishes. Marking a whole module keeps its tests together
+    (its module-scoped fixtures are made once)."""
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def fresh_result_cache(monkeypatch, tmp_path_factory, request):
     """Each test gets a result cache of its own (created only if the test checks claims through the CLI)."""

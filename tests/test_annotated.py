@@ -82,6 +82,7 @@ def seed_page(seed_check, catalogue):
     return seed_check.directory / "reports" / "sheet.html", catalogue.claims
 
 
+@pytest.mark.slow
 def test_the_seed_errata_are_marked(seed_page):
     path, claims = seed_page
     page = path.read_text()
@@ -91,6 +92,7 @@ def test_the_seed_errata_are_marked(seed_page):
     assert 'data-status="fail"' not in page and 'data-status="missing"' not in page
 
 
+@pytest.mark.slow
 def test_the_annotated_seed_page_renders_offline(seed_page):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
     browser_path = shutil.which("chromium") or shutil.which("chromium-browser")

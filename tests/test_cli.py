@@ -16,6 +16,7 @@ from conftest import GOLDEN, ROOT, cli, run_cli
 from proofs.cli import main
 
 
+@pytest.mark.slow
 def test_check_all_passes_with_errata(seed_check):
     proc = seed_check  # `python -m proofs check all`, run once for the tests that read it
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -51,6 +52,7 @@ def test_golden_holds_is_clean():
     assert proc.returncode == 0 and "2 pass, 0 erratum, 0 fail" in proc.stdout
 
 
+@pytest.mark.slow
 def test_faults_exit_1_and_report_each_claim(tmp_path):
     out = tmp_path / "report.json"
     proc = run_cli("check", "--claims", str(GOLDEN / "faults"), "--claims", str(GOLDEN / "holds"), "ex99", "ex90",

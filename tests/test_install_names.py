@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -36,6 +38,7 @@ def test_no_module_imports_the_top_level_folders_by_their_own_names():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_check_runs_from_a_folder_holding_claims_solvers_and_proofs_folders_of_its_own(tmp_path):
     for name in ("claims", "solvers", "proofs"):
         (tmp_path / name).mkdir()

@@ -8,6 +8,8 @@ import pytest
 
 from conftest import GOLDEN, ROOT
 
+pytestmark = pytest.mark.slow  # every test is a pytest session of its own, checking claims
+
 ERRATUM_PACK = '''
 import z3
 from proofs import Erratum, Verdict, claim

@@ -1,0 +1,50 @@
+"""The suite's own helpers: a command run in the test's process gives what it gives in a process of its own, and a
+shared result is made once."""
+
+import os
+
+import pytest
+
+from conftest import GOLDEN, ROOT, cli, run_cli, shared
+
+
+@pytest.mark.parametrize("args", [("list", "--claims", str(GOLDEN / "holds")), ("check", "ex7"), ("frobnicate",),
+                                  ("show", "ex90.a.square_expansion", "--claims", str(GOLDEN / "holds"))])
+def test_a_command_in_this_process_prints_and_exits_as_in_its_own(args):
+    alone, here = run_cli(*args), cli(*args)
+    assert (here.returncode, here.stdout, here.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+
+
+def test_a_command_in_this_process_leaves_its_directory_and_environment(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    before = dict(os.environ)
+    seen = cli("list", "--claims", str(GOLDEN / "holds"), env={"PROOFS_SUITE_PROBE": "1"})
+    assert seen.returncode == 0 and os.getcwd() == str(tmp_path) and dict(os.environ) == before
+    import proofs.cli
+
+    calls = []
+    monkeypatch.setattr(proofs.cli, "main", lambda argv, out, err: calls.append(
+        (os.getcwd(), os.environ.get("PROOFS_SUITE_PROBE"), "NO_COLOR" in os.environ)) or 0)
+    cli("list", env={"PROOFS_SUITE_PROBE": "1"})
+    assert calls == [(str(ROOT), "1", False)]  # run_cli's directory and environment
+
+
+def test_a_shared_directory_is_made_once_and_a_failed_one_is_made_again(request):
+    made = []
+
+    def make(directory):
+        made.append(directory)
+        (directory / "value").write_text(str(len(made)))
+
+    first = shared(request, "suite-helper-once", make)
+    assert shared(request, "suite-helper-once", make) == first and (first / "value").read_text() == "1" and len(made) == 1
+
+    def fails(directory):
+        (directory / "half").write_text("x")
+        raise RuntimeError("cannot make it")
+
+    with pytest.raises(RuntimeError):
+        shared(request, "suite-helper-fails", fails)
+    again = shared(request, "suite-helper-fails", make)
+    assert not (again / "half").exists() and (again / "value").read_text() == "2"
