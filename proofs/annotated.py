@@ -11,7 +11,8 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from proofs import coverage as _coverage  # a module, not its names: proofs.coverage imports the writers, which import this
 from proofs.material import Document, Miss, locate
-from proofs.model import Result
+from proofs.model import Claim, Result
+from proofs.writers.base import checked_lines, commentary
 from proofs.writers.escape import xml_text
 
 __all__ = ["render", "render_scan", "math_html"]
@@ -209,8 +210,12 @@ def _claim(c: Any, by_id: Mapping[str, Result]) -> str:
     status = _status(c.id, by_id)
     out = [f'<section class="claim" id="claim-{_e(c.id)}" data-status="{_e(status)}">',
            f'<p><span class="badge {_e(status)}">{_e(c.id)}</span> {_e(r.verdict.value if r else "not in these results")}, '
-           f"{_e(status)}</p>", f"<p>{_e(c.statement)}</p>", f"<p><em>Formal:</em> {_e(c.formal)}</p>"]
+           f"{_e(status)}</p>", f"<p>{_e(c.statement)}</p>"]
+    note = commentary(c) if isinstance(c, Claim) else None
+    if note:
+        out.append(f"<p><em>{_e(note)}</em></p>")
     if r is not None:
+        out.extend(f"<p><code>{_e(line)}</code></p>" for line in checked_lines(r))
         out.append(f"<p><em>Why:</em> {_e(r.reason)}</p>")
         shown = {k: r.evidence[k] for k in ("counterexample", "witness", "replay") if k in r.evidence}
         if shown:
@@ -227,7 +232,7 @@ def render(documents: Sequence[Document], results: Iterable[Union[Result, Mappin
            coverage: Optional["_coverage.Coverage"] = None, title: str = "annotated material", notes: Sequence[str] = ()) -> str:
     """The page: each document passage by passage (Markdown and LaTeX math as MathML, notebooks cell by cell, plain
     text as text), every passage an anchor cites marked with the status of each claim citing it and linked to that
-    claim's result (verdict, formal statement, counterexample, corrected claim of an erratum); the units
+    claim's result (verdict, the statement checked, counterexample, corrected claim of an erratum); the units
     `coverage` leaves uncovered marked too. Claims are proofs.model.Claim objects; results are Result objects or
     their JSON. A claim without a result is marked missing. The page makes no network request."""
     by_id, unread = _results(results)

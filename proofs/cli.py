@@ -19,6 +19,7 @@ from proofs.registry import Catalogue, load, select
 from proofs.report import (JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
                            tool_versions, use_colour, write_atomically)
 from proofs.jsonsafe import jsonable
+from proofs.writers.base import checked_lines, commentary
 from proofs.writers.escape import visible
 from proofs.writers import FORMATS, ReportContext, writer_for
 from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
@@ -396,7 +397,12 @@ def _list(catalogue: Catalogue, out: TextIO) -> int:
 def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     c = catalogue.by_id(args.id)
     lines = [f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})",
-             f"statement: {c.statement}", f"material asserts: {c.asserts}", f"formal: {c.formal}", f"requires: {c.requires.value}"]
+             f"statement: {c.statement}", f"material asserts: {c.asserts}"]
+    if c.derived_formal:
+        lines.append(f"formal (printed from the statement): {c.formal}")
+    elif commentary(c):
+        lines.append(commentary(c))
+    lines.append(f"requires: {c.requires.value}")
     if c.params:
         lines.append(f"params: {', '.join(f'{k} = {v!r}' for k, v in c.params.items())}")
     lines += [f"assumes: {a}" for a in c.assumptions]
@@ -420,6 +426,7 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
             return ExitCode.INTERRUPTED
         result = outcome.results[-1]
         out.write(plain(f"verdict: {result.verdict.value}  status: {result.status.value}  ({result.reason})") + "\n")
+        out.write("".join(plain(line) + "\n" for line in checked_lines(result)))
         out.write("evidence:\n")
         out.write(json.dumps(result.evidence, indent=2) + "\n")  # ASCII: every control character is escaped
         out.flush()
