@@ -399,7 +399,7 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     lines = [f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})",
              f"statement: {c.statement}", f"material asserts: {c.asserts}"]
     if c.derived_formal:
-        lines.append(f"formal (printed from the statement): {c.formal}")
+        lines.append(f"formal: {c.formal}  (printed from the statement)")
     elif commentary(c):
         lines.append(commentary(c))
     lines.append(f"requires: {c.requires.value}")
