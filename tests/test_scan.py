@@ -199,6 +199,12 @@ def test_nothing_true_in_the_seed_sheet_is_refuted():
             "\\sigma'(0) = 0.25"} <= proved
     reasons = report["summary"]["skip_reasons"]
     assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    summary = report["summary"]
+    stated = (f"On the seed sheet: {summary['spans']} formulas, {summary['steps']} steps; {summary['proved']} are read and "
+              "proved")
+    assert " ".join(stated.split()) in " ".join(readme.split()), "the README's figures for the seed scan are out of date"
+    assert f"{summary['definition']} are definitions; {summary['skipped']} are skipped" in " ".join(readme.split())
 
 
 def test_a_condition_in_the_same_sentence_restricts_the_symbols(tmp_path):
