@@ -11,7 +11,8 @@ import sys
 import sysconfig
 from typing import Any, Collection, Iterable, Iterator, Mapping, Optional
 
-__all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installation", "mark_digested", "KINDS", "WHOLE_ENVIRONMENT",
+__all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installation", "mark_digested", "mark_loaded", "KINDS",
+           "WHOLE_ENVIRONMENT",
            "MAX_FILE_BYTES"]
 
 # What each kind of read names, and what its recorded state is (see `state`):
@@ -68,8 +69,19 @@ class Reads:
         return cls(tuple(out), tuple(unrecordable))
 
 
+_installation: list = []
+
+
 def installation() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(standard library folders, installed library folders) of this Python."""
+    """(standard library folders, installed library folders) of this Python (found once per process)."""
+    if _installation:
+        return _installation[0]
+    found = _find_installation()
+    _installation.append(found)
+    return found
+
+
+def _find_installation() -> tuple[tuple[str, ...], tuple[str, ...]]:
     paths = sysconfig.get_paths()
     libraries = {paths["purelib"], paths["platlib"]}
     try:
@@ -150,12 +162,70 @@ def state(kind: str, name: str, environ: Optional[Mapping[str, str]] = None) -> 
 
 
 _digested: Optional[frozenset[str]] = None
+_digested_roots: frozenset[str] = frozenset()
+# Set in a module process before it forks checks (`mark_loaded`): how many modules sys.modules held then and its last
+# entry, and the reads of the modules loaded since the digest was marked, which every check's record includes.
+_loaded: Optional[tuple[int, str, Any, frozenset[tuple[str, str]]]] = None
 
 
 def mark_digested(names: Collection[str]) -> None:
     """Note the modules the run's digest covers: a check records every module loaded since (a warm-up's included)."""
-    global _digested
+    global _digested, _digested_roots
     _digested = frozenset(names)
+    _digested_roots = frozenset(name.partition(".")[0] for name in _digested)
+
+
+def mark_loaded() -> None:
+    """In a process that forks many checks (a module process, once its module is imported and warmed up): work out
+    here, once, the reads of the modules loaded since the digest was marked, which each check then records without
+    looking at every module again (looking would copy, in every check, each memory page a module object is on)."""
+    global _loaded
+    installation()
+    entries = frozenset((kind, name) for kind, name in _module_reads(list(sys.modules.items()),
+                                                                      _digested if _digested is not None else frozenset(),
+                                                                      _digested_roots))
+    last = next(reversed(sys.modules))
+    _loaded = (len(sys.modules), last, sys.modules[last], entries)
+
+
+def _modules_since_loaded() -> Optional[list]:
+    """The (name, module) pairs added to sys.modules since `mark_loaded`, newest first, looking only at those; None
+    when that cannot be told so (the entry it ended with moved, or entries were removed): then look at all."""
+    if _loaded is None:
+        return None
+    count, last, module, _ = _loaded
+    added = []
+    for name in reversed(sys.modules):
+        value = sys.modules.get(name)
+        if name == last and value is module:
+            return added if len(sys.modules) - len(added) == count else None
+        added.append((name, value))
+    return None
+
+
+def _module_reads(items: Iterable[tuple[str, Any]], before: Collection[str], roots_before: Collection[str]) -> set:
+    """(kind, name) reads of the modules among `items` not in `before`: a module's source outside the Python
+    installation, or an installed library none of which was loaded before (its package file)."""
+    stdlib, libraries = installation()
+    entries = set()
+    for name, module in items:
+        if name in before:
+            continue
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str):
+            continue
+        file = os.path.abspath(file)
+        if _within(file, stdlib) and not _within(file, libraries):
+            continue  # the Python build is part of the run's key
+        if _within(file, libraries):
+            top = name.partition(".")[0]
+            package = sys.modules.get(top)
+            if top not in roots_before:  # a library none of which was loaded when the key was taken
+                marker = getattr(package, "__file__", None)
+                entries.add(("library", os.path.abspath(marker) if isinstance(marker, str) else file))
+            continue
+        entries.add(("module", file))
+    return entries
 
 
 class Recorder:
@@ -166,7 +236,9 @@ class Recorder:
         self.environ: set[str] = set()
         self.written: set[str] = set()  # variables the check set before reading them
         self.unrecordable: list[str] = []
-        self.modules_before = set(sys.modules) if _digested is None else set(_digested)
+        # (not copied: a check forked from a process that marked them looks at as few objects as it can)
+        self.modules_before = frozenset(sys.modules) if _digested is None else _digested
+        self.roots_before = _digested_roots if _digested is not None else None
         self.stdlib, self.libraries = installation()
         self.ignored = (*self.stdlib, *self.libraries, *_SYSTEM)
 
@@ -201,24 +273,15 @@ class Recorder:
         """What was read, each with its state now (call it once the check is over, outside the recording)."""
         entries = {(kind, path) for path, kind in self.paths.items()}
         entries.update(("env", key) for key in self.environ)
-        roots_before = {name.partition(".")[0] for name in self.modules_before}
-        for name, module in list(sys.modules.items()):
-            if name in self.modules_before:
-                continue
-            file = getattr(module, "__file__", None)
-            if not isinstance(file, str):
-                continue
-            file = os.path.abspath(file)
-            if _within(file, self.stdlib) and not _within(file, self.libraries):
-                continue  # the Python build is part of the run's key
-            if _within(file, self.libraries):
-                top = name.partition(".")[0]
-                package = sys.modules.get(top)
-                if top not in roots_before:  # a library none of which was loaded when the key was taken
-                    marker = getattr(package, "__file__", None)
-                    entries.add(("library", os.path.abspath(marker) if isinstance(marker, str) else file))
-                continue
-            entries.add(("module", file))
+        roots_before = self.roots_before
+        if roots_before is None:
+            roots_before = frozenset(name.partition(".")[0] for name in self.modules_before)
+        added = _modules_since_loaded()
+        if added is None:
+            entries.update(_module_reads(list(sys.modules.items()), self.modules_before, roots_before))
+        else:
+            entries.update(_loaded[3])
+            entries.update(_module_reads(added, self.modules_before, roots_before))
         recorded = tuple(sorted((kind, name, state(kind, name)) for kind, name in entries))
         if any(s == "too large" for _, _, s in recorded):
             self.note_unrecordable(f"read a file larger than {MAX_FILE_BYTES >> 20} MiB")

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Callable, Optional, Sequence
 
-from proofs import links, registry
+from proofs import links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
 from proofs.evaluate import check_material, error_result, evaluate
@@ -204,6 +204,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
     timeout, memory_mb, strict = float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"])
     evaluation = {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}
     jobs = max(1, int(options["jobs"]))
+    reads.mark_loaded()  # what the module's import and warm-up loaded, worked out once for all its checks
     gc.collect()
     gc.freeze()  # the module's objects stay shared with the checks, not copied by the collector's writes
     os.set_blocking(commands, False)
