@@ -8,11 +8,10 @@ import pytest
 from conftest import GOLDEN, ROOT, cli, run_cli, shared
 
 
-@pytest.mark.parametrize("args", [("list", "--claims", str(GOLDEN / "holds")), ("check", "ex7"), ("frobnicate",),
-                                  ("show", "ex90.a.square_expansion", "--claims", str(GOLDEN / "holds"))])
-def test_a_command_in_this_process_prints_and_exits_as_in_its_own(args):
-    alone, here = run_cli(*args), cli(*args)
-    assert (here.returncode, here.stdout, here.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+def test_a_command_in_this_process_prints_and_exits_as_in_its_own():
+    for args in (("show", "ex90.a.square_expansion", "--claims", str(GOLDEN / "holds")), ("check", "ex7")):
+        alone, here = run_cli(*args), cli(*args)
+        assert (here.returncode, here.stdout, here.stderr) == (alone.returncode, alone.stdout, alone.stderr)
 
 
 def test_a_command_in_this_process_leaves_its_directory_and_environment(tmp_path, monkeypatch):
