@@ -48,11 +48,12 @@ def integer_names(*exprs: sympy.Expr) -> set[str]:
     names: set[str] = set()
     for e in exprs:
         for s in e.atoms(sympy.Sum, sympy.Product):
-            for bound in s.args[1][1:]:
-                names |= {x.name for x in bound.free_symbols}
+            for limit in s.args[1:]:
+                for bound in limit[1:]:
+                    names |= {x.name for x in bound.free_symbols}
         for a in e.atoms(sympy.Indexed):
             names |= {x.name for x in a.indices[0].free_symbols}
-    bound_vars = {s.args[1][0].name for e in exprs for s in e.atoms(sympy.Sum, sympy.Product)}
+    bound_vars = {limit[0].name for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) for limit in s.args[1:]}
     return names - bound_vars
 
 
@@ -91,11 +92,14 @@ def _combine_sums(d: sympy.Expr) -> sympy.Expr:
         if k in coefficient.free_symbols:
             rest += term
             continue
-        groups.setdefault(s.args[1], []).append(coefficient * s.args[0])
+        if coefficient.free_symbols & {limit[0] for limit in s.args[1:]}:
+            rest += term
+            continue
+        groups.setdefault(s.args[1:], []).append(coefficient * s.args[0])  # every limit: a nested sum has several
     for limits, bodies in groups.items():
         body = sympy.simplify(sympy.expand(sympy.Add(*bodies)))
         if body != 0:
-            rest += sympy.Sum(body, limits)
+            rest += sympy.Sum(body, *limits)
     return sympy.simplify(rest)
 
 
@@ -180,8 +184,8 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
     concrete = e.xreplace(subs)
     out = set()
     for s in concrete.atoms(sympy.Sum, sympy.Product):
-        lo, hi = s.args[1][1], s.args[1][2]
-        if lo.is_Integer and hi.is_Integer and 0 <= hi - lo + 1 <= 50:
+        sizes = [limit[2] - limit[1] + 1 for limit in s.args[1:]]
+        if all(n.is_Integer and 0 <= n <= 50 for n in sizes) and sympy.prod(sizes) <= 2500:
             concrete = concrete.xreplace({s: s.doit()})
     for a in concrete.atoms(sympy.Indexed):
         if all(i.is_Integer for i in a.indices):

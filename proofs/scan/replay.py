@@ -44,6 +44,8 @@ def _integer(v: Value) -> int:
 class _Evaluator:
     def __init__(self, point: Mapping[str, Fraction]) -> None:
         self.point = dict(point)
+        # terms of sums and products evaluated so far: nested ones multiply, and are refused past a bound
+        self.terms = 0
 
     def __call__(self, e: sympy.Basic) -> Value:
         if isinstance(e, sympy.Integer):
@@ -123,22 +125,32 @@ class _Evaluator:
         return mpmath.iv.exp(_iv(exp_value) * mpmath.iv.log(b))
 
     def _series(self, e) -> Value:
-        body, (index, lo, hi) = e.args[0], e.args[1]
+        return self._over(e.args[0], list(e.args[1:]), isinstance(e, sympy.Sum))
+
+    def _over(self, body, limits: list, is_sum: bool) -> Value:
+        """A sum (or product) of body over limits; sympy writes nested sums as one with several limits, the last
+        one outermost, so each of them is looped over here."""
+        if not limits:
+            return self(body)
+        index, lo, hi = limits[-1]
         lo_v, hi_v = _integer(self(lo)), _integer(self(hi))
         if hi_v < lo_v - 1:
             raise Undefined("a sum whose upper bound is below its lower bound less one")
         if hi_v - lo_v + 1 > _MAX_TERMS:
             raise Undefined("a sum of too many terms")
+        self.terms += hi_v - lo_v + 1
+        if self.terms > _MAX_TERMS * 10:
+            raise Undefined("sums of too many terms")
         saved = self.point.get(index.name)
-        total: Value = Fraction(0 if isinstance(e, sympy.Sum) else 1)
+        total: Value = Fraction(0 if is_sum else 1)
         try:
             for k in range(lo_v, hi_v + 1):
                 self.point[index.name] = Fraction(k)
-                v = self(body)
+                v = self._over(body, limits[:-1], is_sum)
                 if isinstance(total, Fraction) and isinstance(v, Fraction):
-                    total = total + v if isinstance(e, sympy.Sum) else total * v
+                    total = total + v if is_sum else total * v
                 else:
-                    total = _iv(total) + _iv(v) if isinstance(e, sympy.Sum) else _iv(total) * _iv(v)
+                    total = _iv(total) + _iv(v) if is_sum else _iv(total) * _iv(v)
         finally:
             if saved is None:
                 self.point.pop(index.name, None)
