@@ -416,7 +416,7 @@ def run(
                 if "loaded" in message:
                     problem = message["loaded"]["error"]
                     if problem is not None:
-                        return end(group, "its module could not be imported in a process of its own: "
+                        return end(group, "its module could not be loaded (imported and warmed up) in a process of its own: "
                                           f"{registry.LoadError(**problem)}")
                     remote.ready = True
                     continue

@@ -138,7 +138,7 @@ def test_a_module_that_raises_when_imported_again_makes_its_claims_errors_naming
     proc, results = _check(pack)
     assert proc.returncode == 1
     reason = results["raises.ex8.a"]["reason"]
-    assert "its module could not be imported in a process of its own" in reason and "raises.py:6" in reason
+    assert "its module could not be loaded (imported and warmed up) in a process of its own" in reason and "raises.py:6" in reason
     assert "RuntimeError: not this time" in reason and results["fine.ex6.holds"]["status"] == "pass"
 
 
