@@ -80,25 +80,24 @@ def _environment(values):
 
 def shared(request, name, make):
     """A directory `make(directory)` fills once per test session, whatever the number of pytest-xdist workers: the
-    first worker to ask makes it while holding a lock, the others wait for it and read it. A `make` that raises
-    leaves nothing behind, so the next test to ask makes it again (and fails as loudly)."""
+    first worker to ask makes it while holding a lock, the others wait for it and read it. `make` runs with a result
+    cache of its own, as each test does, and the directory holds only what it writes. A `make` that raises leaves
+    nothing behind, so the next test to ask makes it again (and fails as loudly)."""
     factory = request.getfixturevalue("tmp_path_factory")
     workerinput = getattr(request.config, "workerinput", None)
-    if workerinput is None:
-        directory = factory.getbasetemp() / f"shared-{name}"
-        run = ""
-    else:  # every worker's base directory is inside the run's own
-        directory = factory.getbasetemp().parent / f"shared-{name}-{workerinput['testrunuid']}"
-        run = workerinput["testrunuid"]
-    done = directory / ".made"
+    run = "" if workerinput is None else workerinput["testrunuid"]
+    # every worker's base directory is inside the run's own
+    base = factory.getbasetemp() if workerinput is None else factory.getbasetemp().parent
+    directory = base / f"shared-{name}{'-' if run else ''}{run}"
+    done = Path(f"{directory}.made")
     with open(f"{directory}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (done.exists() and done.read_text() == run):
-            if directory.exists():
-                shutil.rmtree(directory)
+            shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir(parents=True)
             try:
-                make(directory)
+                with _environment({**os.environ, "PROOFS_CACHE_DIR": f"{directory}.cache"}):
+                    make(directory)
             except BaseException:
                 shutil.rmtree(directory, ignore_errors=True)
                 raise
@@ -115,13 +114,12 @@ class Completed(subprocess.CompletedProcess):
 
 
 def shared_run(request, name, *args, env=None, timeout=600):
-    """`python -m proofs ARGS` run once per test session (see `shared`), with a result cache of its own; `{dir}` in an
-    argument is the run's directory, where its reports can be written. Returns a `Completed`."""
+    """`python -m proofs ARGS` run once per test session (see `shared`); `{dir}` in an argument is the run's directory,
+    where its reports can be written. Returns a `Completed`."""
 
     def make(directory):
-        cache = directory / "cache"
         argv = [a.replace("{dir}", str(directory)) for a in map(str, args)]
-        proc = run_cli(*argv, env={"PROOFS_CACHE_DIR": str(cache), **(env or {})}, timeout=timeout)
+        proc = run_cli(*argv, env=env, timeout=timeout)
         (directory / "run.json").write_text(json.dumps({"args": argv, "returncode": proc.returncode,
                                                         "stdout": proc.stdout, "stderr": proc.stderr}))
 

@@ -30,14 +30,17 @@ def test_a_command_in_this_process_leaves_its_directory_and_environment(tmp_path
 
 
 def test_a_shared_directory_is_made_once_and_a_failed_one_is_made_again(request):
-    made = []
+    made, caches = [], []
 
     def make(directory):
         made.append(directory)
+        caches.append(os.environ["PROOFS_CACHE_DIR"])
         (directory / "value").write_text(str(len(made)))
 
     first = shared(request, "suite-helper-once", make)
     assert shared(request, "suite-helper-once", make) == first and (first / "value").read_text() == "1" and len(made) == 1
+    assert [p.name for p in first.iterdir()] == ["value"]  # only what make wrote
+    assert caches == [f"{first}.cache"] and os.environ["PROOFS_CACHE_DIR"] != caches[0]  # a cache of its own
 
     def fails(directory):
         (directory / "half").write_text("x")
