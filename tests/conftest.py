@@ -13,8 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-# The course material of the seed pack, next to this checkout when it is there.
+# The course material of the seed pack, next to this checkout when it is there, and the sheet its claims cite.
 SEED = ROOT.parent / "shared" / "seed"
+SEED_SHEET = SEED / "000_40bb9e3d6bfa7e9d.txt"
 # The seed's reviewed coverage exclusions, read by the annotated sheet.
 SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
@@ -132,10 +133,10 @@ def shared_run(request, name, *args, env=None, timeout=600):
 def seed_check(request):
     """`python -m proofs check all` of the seed pack, run once per test session and shared by every worker, every
     report written into its directory (`--report-dir`); the course material is verified (`--material`, with the
-    reviewed exclusions for the annotated sheet) when it is next to this checkout. A test that reads it reads the
-    command's exit code, its standard output and standard error, and `directory / "report.json"`, `"sheet.html"`,
+    reviewed exclusions for the annotated sheet) when its sheet is next to this checkout. A test reads the command's
+    exit code, its standard output and standard error, and `directory / "reports" / "report.json"`, `"sheet.html"`,
     and so on."""
-    material = ["--material", SEED, "--exclusions", SEED_EXCLUSIONS] if SEED.is_dir() else []
+    material = ["--material", SEED, "--exclusions", SEED_EXCLUSIONS] if SEED_SHEET.is_file() else []
     return shared_run(request, "seed-check", "check", "all", *material, "--report-dir", "{dir}/reports")
 
 
