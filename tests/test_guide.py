@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, console_commands, console_pattern
 
 GUIDE = ROOT / "docs" / "writing-claims.md"
@@ -24,6 +26,7 @@ def _steps(text):
                 yield "console", command, expected
 
 
+@pytest.mark.slow
 def test_guide_runs_from_nothing_to_a_green_check(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PYTEST_ADDOPTS")}
     env.update(NO_COLOR="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")

@@ -68,6 +68,7 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
     assert "shard" not in json.loads((merged / "report.json").read_text())
 
 
+@pytest.mark.slow
 def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path):
     whole = tmp_path / "whole"
     assert run_cli("check", "all", "--no-cache", "-q", "--report-dir", str(whole)).returncode == 0

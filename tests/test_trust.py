@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, cli, run_cli, shared
 from proofs.evaluate import evaluate
 from proofs.verdicts import Verdict
 
@@ -20,6 +20,7 @@ def _strip_times(report):
     return json.dumps(report)
 
 
+@pytest.mark.slow
 def test_reports_are_identical_whatever_the_jobs_and_the_cache(tmp_path):
     runs, reused = [], []
     for jobs, cache in ((1, ["--no-cache"]), (2, ["--cache-dir", str(tmp_path / "c")]), (2, ["--cache-dir", str(tmp_path / "c")])):
@@ -33,12 +34,13 @@ def test_reports_are_identical_whatever_the_jobs_and_the_cache(tmp_path):
     assert reused == [0, 0, json.loads(runs[0])["summary"]["total"]]
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("smt")
-    proc = run_cli("export-smt", "all", "--dir", str(directory))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return sorted(directory.glob("*.smt2"))
+@pytest.fixture(scope="session")
+def exported(request):
+    def make(directory):
+        proc = run_cli("export-smt", "all", "--dir", str(directory))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    return sorted(shared(request, "export-smt-all", make).glob("*.smt2"))
 
 
 def test_export_names_claim_and_expected_answer(exported):
@@ -76,6 +78,7 @@ def test_exported_queries_parse_in_the_cvc5_tool(exported):
 
 
 
+@pytest.mark.slow
 def test_cross_check_agrees_on_the_whole_catalogue():
     pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
     proc = run_cli("check", "all", "--cross-check", "--format", "json", timeout=600)
@@ -115,10 +118,10 @@ def test_cross_check_without_cvc5_is_a_usage_error(monkeypatch):
 
 
 def test_mutants_reports_kills_and_gaps():
-    proc = run_cli("mutants", "ex1", "ex4")
+    proc = cli("mutants", "ex1", "ex4")
     assert proc.returncode == 0, proc.stdout
     assert "0 survived, 0 claims without perturbations" in proc.stdout
-    gap = run_cli("mutants", "--claims", str(GOLDEN / "false"), "ex91")
+    gap = cli("mutants", "--claims", str(GOLDEN / "false"), "ex91")
     assert gap.returncode == 1 and "GAP" in gap.stdout
 
 

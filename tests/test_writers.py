@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, cli, run_cli, shared
 from proofs.writers import FORMATS
 from proofs.writers.markdown import cell, fenced
 
@@ -16,15 +16,17 @@ HOSTILE = ["--claims", str(GOLDEN / "hostile"), "--claims", str(GOLDEN / "holds"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
+@pytest.fixture(scope="session")
+def reports(request):
     """One run writing every format: the seed pack plus golden packs that pass, fail and misbehave in their text, and
     the writers' hostile pack (evidence that would execute, hang or inject, and mathematics as trees)."""
-    out = tmp_path_factory.mktemp("reports")
-    summary = out / "step-summary.md"
-    summary.write_text("previous content\n")
-    proc = run_cli("check", "all", *HOSTILE, "--report-dir", str(out), "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
-    assert proc.returncode == 1, proc.stderr  # the golden false and hostile claims fail
+    def make(out):
+        summary = out / "step-summary.md"
+        summary.write_text("previous content\n")
+        proc = run_cli("check", "all", *HOSTILE, "--report-dir", str(out), "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
+        assert proc.returncode == 1, proc.stderr  # the golden false and hostile claims fail
+
+    out = shared(request, "writers-reports", make)
     return out, json.loads((out / "report.json").read_text())
 
 
@@ -124,7 +126,7 @@ def test_html_without_matplotlib_says_plots_are_unavailable(monkeypatch):
     (("--format", "pdf"), "invalid choice"),
 ])
 def test_format_usage_errors(args, words):
-    proc = run_cli("check", "ex1.b", *args)
+    proc = cli("check", "ex1.b", *args)
     assert proc.returncode == 4 and words in proc.stderr
 
 
@@ -215,10 +217,10 @@ def test_every_format_shows_what_each_claim_checked_and_labels_a_hand_written_fo
     page = (out / "report.html").read_text()
     assert page.count('<div class="checked">') >= len(derived)
     assert "formal (the author&#x27;s commentary, not what was checked): for all integers i, j, x, y" in page
-    text = run_cli("check", "ex1.b.conv_units", "ex1.a.receptive_field", "--no-cache", "-v").stdout
+    text = cli("check", "ex1.b.conv_units", "ex1.a.receptive_field", "--no-cache", "-v").stdout
     assert "    checked: ∀ p ∈ ℤ: 0 ≤ p ⇒ 258 = 256 + 2·1" in text and "    checked (check1): ∀ case ∈ every pooling unit" in text
     assert "    formal (the author's commentary, not what was checked): for all integers i, j, x, y" in text
-    quiet = run_cli("check", "ex1.b.conv_units", "--no-cache").stdout
+    quiet = cli("check", "ex1.b.conv_units", "--no-cache").stdout
     assert quiet.splitlines()[1].startswith("    checked: ∀ p ∈ ℤ:") and len(quiet.splitlines()[1]) <= 4 + 160
 
 
