@@ -51,6 +51,8 @@ def load(path: Union[str, Path]) -> tuple[Acknowledgement, ...]:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"--acknowledged {path}: not valid UTF-8 TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise UsageError(f"--acknowledged {path}: nested too deeply to be read") from None
     extra = set(table) - {"acknowledge"}
     entries = table.get("acknowledge", [])
     if extra or not isinstance(entries, list):

@@ -70,10 +70,12 @@ class Definitions:
         self.values: dict = {}
         # where each value was defined, for reasons: atom -> (text, line)
         self.origin: dict = {}
+        # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
+        self.logistic = True
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
-                       frozenset(exponents))
+                       frozenset(exponents), self.logistic)
 
     def forget_values(self) -> None:
         self.values.clear()
@@ -85,13 +87,17 @@ class Definitions:
         defined (0 = g(1, 0))."""
         if relation == ":=" or (first and relation == "="):
             h = head(left)
-            if h is not None and not (h.kind == "point" and h.name in self.functions) and not self._power_of_value(h):
+            if h is not None and not (h.kind == "point" and self._known(h.name)) and not self._power_of_value(h):
                 return h, right
         if relation == "=" and first:
             h = head(right)
-            if h is not None and h.kind == "point" and h.name not in self.functions:
+            if h is not None and h.kind == "point" and not self._known(h.name):
                 return h, left
         return None
+
+    def _known(self, name: str) -> bool:
+        """Whether applying the function `name` is read: defined by the file, or \\sigma read as the logistic."""
+        return name in self.functions or (name == "sigma" and self.logistic)
 
     def _power_of_value(self, h: Head) -> bool:
         """Whether a head with a superscript is a power of a value defined before (s^2 once s = a + b): a claim."""

@@ -25,6 +25,8 @@ _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather
 # Markdown code (fenced blocks and `spans`): no math is looked for in it ("$ python ..." is a prompt).
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[.?!](?=\s)|\n[ \t]*\n")
+# How much of the prose before a formula the condition words are looked for in (they end right before it).
+_TAIL = 200
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Span:
     @property
     def condition(self) -> bool:
         """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS)."""
-        if CONDITION_WORDS.search(self.before):
+        if CONDITION_WORDS.search(self.before[-_TAIL:]):
             return True
         opening = _HYPOTHESIS.match(self.before)
         return bool(opening) and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)

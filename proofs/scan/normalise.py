@@ -28,6 +28,9 @@ _SYNONYMS = [
     (re.compile(r"\\(?:lVert|rVert|Vert)(?![A-Za-z])"), r"\\|"),
     (re.compile(r"\^\{?\\prime\}?|\^\{\s*'\s*\}"), "'"),
     (re.compile(r"\\top(?![A-Za-z])"), "T"),
+    # an accent over one letter or command without braces (\hat y, \bar\theta) is the same as with them
+    (re.compile(r"\\(hat|bar|tilde|vec|dot|ddot|check|breve|mathbf|boldsymbol|bm)(?![A-Za-z])\s*([A-Za-z0-9]|\\[A-Za-z]+)"),
+     r"\\\1{\2}"),
 ]
 # a number, a letter, a command (a backslash and letters, or one other character), or one character
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|[A-Za-z]|\\[A-Za-z]+|\\.|\S")

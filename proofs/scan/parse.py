@@ -36,6 +36,9 @@ class Context:
     values: Mapping = dataclasses.field(default_factory=dict)
     # letters that a superscript may use as an exponent: the step's summation indices and bounds
     exponents: frozenset = frozenset()
+    # whether \sigma(...) is the logistic function when the material does not define sigma: only where the material
+    # says "sigmoid" or "logistic" (elsewhere \sigma may be any activation)
+    logistic: bool = True
 
 
 class _Parser:
@@ -160,6 +163,8 @@ class _Parser:
     def primary(self) -> sympy.Expr:
         tok = self.take()
         if tok[0].isdigit() or tok[0] == ".":
+            if self.scientific():
+                raise Skip(f"{tok}e... could be a number in scientific notation (1e-3) or a product with e")
             return sympy.Rational(tok)
         if tok in ("(", "["):
             e = self.expr()
@@ -202,6 +207,13 @@ class _Parser:
             raise Skip(f"{tok} is not read")
         raise Skip(f"{tok!r} is not read here")
 
+    def scientific(self) -> bool:
+        """Whether the number just read is followed, with no space, by e or E and an exponent (1e-3, 2E5)."""
+        e, sign, digit = self.peek(), self.peek(1), self.peek(2)
+        if e not in ("e", "E") or e.spaced or sign is None or sign.spaced:
+            return False
+        return sign[0].isdigit() or sign in ("-", "+") and digit is not None and not digit.spaced and digit[0].isdigit()
+
     def name(self, name: str) -> sympy.Expr:
         if len(name) == 1 and name.isalpha():
             run = name
@@ -222,6 +234,8 @@ class _Parser:
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
+        if self.peek() == "(" and atom in self.ctx.values:
+            raise Skip(f"{name}(...) after {name} was given a value: a product or a function applied")
         if self.peek() == "(" and (name in self.ctx.functions or name in self.ctx.undefined or name in FUNCTION_LETTERS):
             return self.apply(name)
         if atom in self.bound:
@@ -250,7 +264,7 @@ class _Parser:
     def apply(self, name: str, derivative: bool = False) -> sympy.Expr:
         if name in self.ctx.functions:
             params, body = self.ctx.functions[name]
-        elif name == "sigma":
+        elif name == "sigma" and self.ctx.logistic:
             params, body = SIGMOID
         else:
             raise Skip(f"applies {name}, which the material does not define")

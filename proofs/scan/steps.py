@@ -35,6 +35,8 @@ _NAME = r"(?:\\[A-Za-z]+|[A-Za-z])(?![A-Za-z])"
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
                      rf"({_NAME}(?:\s*(?:,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
+# Words that make an undefined \sigma the logistic function.
+_LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 # Words that restrict names to integers, which the search (over rationals) does not honour.
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
@@ -47,6 +49,9 @@ _KINDS = [
     (re.compile(r"^the relation \S+ is not checked"), "a relation that is not checked"),
     (re.compile(r"^'\w+' reads as a word"), "a word inside math"),
     (re.compile(r"^a relation between .* and a number"), "a condition on its names (one side is a number), not an identity"),
+    (re.compile(r"^gives \S+, which appears nowhere else in it"),
+     "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity"),
+    (re.compile(r"^refuted as read, but it holds with "), "refuted as read, but it holds under another reading its notation allows"),
     (re.compile(r"^a condition or a conclusion of an implication"), "part of an implication, not an identity"),
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
@@ -119,13 +124,14 @@ def _exponents(text: str) -> frozenset:
     return frozenset(letters)
 
 
-def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions, text: str):
+def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions, text: str,
+                conditional: Sequence[bool]):
     """The conditions printed in the sentence of spans[index] (formulas introduced by 'for', 'if', ... and
     \\text{for ...} items of its own formula), read; and the texts of those that could not be read."""
     span = span_list[index]
     texts = []
     for k, other in enumerate(span_list):
-        if k != index and other.condition and other.sentence == span.sentence:
+        if k != index and other.sentence == span.sentence and conditional[k]:
             # a definition in the sentence ("where E = ...") is a definition, not a condition
             texts += [c for c in chained[k] if defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
     read, unread = [], []
@@ -181,8 +187,10 @@ def _inline_conditions(span: Span) -> list[str]:
 def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked."""
     defs = Definitions()
+    defs.logistic = bool(_LOGISTIC.search(document.text))
     found = spans(document)
     chained = [chains(s.body) for s in found]
+    conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
     # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
     for chain in (c for cs in chained for c in cs):
         for side in chain.sides[:2]:
@@ -210,7 +218,7 @@ def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
                 try:
                     with deadline(timeout):
                         if conditions is None:
-                            conditions = _conditions(found, chained, index, defs, text)
+                            conditions = _conditions(found, chained, index, defs, text, conditional)
                         out.append(_step(base, chain, k, span, defs, conditions))
                 except Timeout:
                     out.append(Step(**base, status="unknown", error=True,
@@ -257,19 +265,26 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     read, unread = conditions
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"]), False
-        if outcome.status == "refuted" and _other_log_base(exprs, relation, read, base["text"]):
-            return Step(**base, status="skipped", exprs=exprs,
-                        reason="a \\log without a base: refuted for the natural log, but it holds for base 2 or 10")
+        if outcome.status == "refuted":
+            other = _other_reading(exprs, relation, read, base["text"])
+            if other:
+                return Step(**base, status="skipped", exprs=exprs, reason=other)
     except Timeout:
         raise
     except Exception as exc:  # noqa: BLE001 - a crash is reported on the step and fails the gate
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
-    if outcome.status in ("refuted", "unknown") and _one_side_constant(*written):
+    # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
+    if outcome.status in ("refuted", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
+    lone = _lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "unknown") and not error else None
+    if lone is not None:
+        return Step(**base, status="skipped", exprs=exprs,
+                    reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
+                           "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and unread:
         return Step(**base, status="unknown", exprs=exprs, conditions=read,
                     reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
@@ -310,17 +325,55 @@ def _vector_reading(*exprs: sympy.Expr) -> str:
     return ""
 
 
-def _other_log_base(exprs, relation, conditions, text: str) -> bool:
-    """Whether a step with \\log written without a base holds when the log is read in base 2 or 10."""
-    if not re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) or "\\ln" in text:
-        return False
-    for b in (2, 10):
-        def rebase(e, b=b):
-            return e.replace(lambda u: isinstance(u, sympy.log), lambda u: u / sympy.log(b))
-        other = check(rebase(exprs[0]), relation, rebase(exprs[1]), conditions, seed=text)
-        if other.status in ("proved", "checked"):
-            return True
-    return False
+# The most names a sum written without bounds is tried with as its number of terms; with more, no refutation.
+_MAX_LENGTH_NAMES = 8
+
+
+def _other_reading(exprs, relation, conditions, text: str) -> str:
+    """Why a refuted step is not a counterexample: a reading its notation allows under which it holds (a \\log
+    without a base in base 2 or 10; sums written without bounds all of one length, or of a length named in the step,
+    as in \\frac{1}{n}\\sum_i); or "" when it fails under every reading."""
+    logs = [("", None)]
+    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text:
+        logs += [(f"the \\log read in base {b}", b) for b in (2, 10)]
+    everything = [*exprs] + [c[0] for c in conditions] + [c[2] for c in conditions]
+    lengths = sorted({s for e in everything for s in e.free_symbols if s.name.startswith("#")}, key=str)
+    sizes: list = [("", None)]
+    if lengths:
+        labels = {a.base.label for e in everything for a in e.atoms(sympy.Indexed)}
+        names = sorted({s for e in everything for s in e.free_symbols if not s.name.startswith("#")} - labels, key=str)
+        if len(names) > _MAX_LENGTH_NAMES:
+            return "a sum without bounds whose number of terms may be any of its many names: not refuted"
+        if len(lengths) > 1:
+            sizes.append(("the sums without bounds all of one length", lengths[0]))
+        sizes += [(f"each sum without bounds of {n} terms", n) for n in names]
+    for log_text, b in logs:
+        for size_text, n in sizes:
+            if b is None and n is None:
+                continue
+
+            def read(e, b=b, n=n):
+                if b is not None:
+                    e = e.replace(lambda u: isinstance(u, sympy.log), lambda u: u / sympy.log(b))
+                return e.xreplace({length: n for length in lengths}) if n is not None else e
+            other = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
+                          seed=text)
+            if other.status in ("proved", "checked"):
+                how = " and ".join(x for x in (log_text, size_text) if x)
+                if b is not None and n is None:
+                    return "a \\log without a base: refuted for the natural log, but it holds for base 2 or 10"
+                return f"refuted as read, but it holds with {how}, which its notation allows"
+    return ""
+
+
+def _lone_name(left: sympy.Expr, right: sympy.Expr, defined) -> "sympy.Expr | None":
+    """A side that is a name alone, not defined before and absent from the other side (x̄ = (1/n) Σ x_i): the step
+    gives it a value or a bound, which no point can refute."""
+    for one, other in ((left, right), (right, left)):
+        if isinstance(one, (sympy.Symbol, sympy.Indexed)) and one not in defined:
+            if one not in other.atoms(sympy.Symbol, sympy.Indexed) and one not in other.free_symbols:
+                return one
+    return None
 
 
 def _one_side_constant(left: sympy.Expr, right: sympy.Expr) -> bool:
