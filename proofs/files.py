@@ -1,0 +1,75 @@
+"""Reading a file a user named (material, a report, a baseline, a reviewed TOML list): whole, bounded, never blocking."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Union
+
+__all__ = ["Unreadable", "read_regular", "nested_within"]
+
+
+class Unreadable(Exception):
+    """Why a named file was not read: `kind` says which case, `detail` the operating system's words or the size."""
+
+    # "missing", "not regular", "too large" or "error"
+    kind: str
+    # the strerror for "missing" and "error", the size in bytes (as far as it was seen) for "too large", else ""
+    detail: str
+
+    def __init__(self, kind: str, detail: str = ""):
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind, self.detail = kind, detail
+
+
+def read_regular(path: Union[str, Path], limit: int) -> bytes:
+    """The bytes of a regular file (or of the regular file a link names) of at most `limit` bytes.
+
+    The file is opened without blocking, so a FIFO or device put in its place cannot hold the open, and what was
+    opened is checked before it is read; a file that grows past the limit while it is read is refused too."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError as exc:
+        raise Unreadable("missing", exc.strerror or "no such file") from None
+    except OSError as exc:
+        raise Unreadable("error", exc.strerror or str(exc)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable("not regular")
+        if st.st_size > limit:
+            raise Unreadable("too large", str(st.st_size))
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise Unreadable("error", exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise Unreadable("too large", f"over {limit}")
+    return b"".join(chunks)
+
+
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def nested_within(data: bytes, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects at most `limit` deep (strings are skipped, not counted): checked
+    before the text is parsed, so that a deep document cannot exhaust the parser's recursion."""
+    depth = 0
+    for token in _TOKENS.finditer(data):
+        c = token.group()[:1]
+        if c in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return False
+        elif c in (b"]", b"}"):
+            depth -= 1
+    return True
