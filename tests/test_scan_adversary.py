@@ -162,3 +162,13 @@ def test_a_hostile_acknowledgements_file_is_one_usage_error(tmp_path, data):
     code = run(["--material", str(material), "--acknowledged", str(ack)], out, err)
     assert code == 4 and err.getvalue().startswith("error: ") and "Traceback" not in err.getvalue()
     assert len(err.getvalue().splitlines()) == 1 and out.getvalue() == ""
+
+
+def test_thousands_of_formulas_in_one_sentence_are_all_scanned(tmp_path):
+    """Each formula's conditions are looked for once per sentence, not once per formula of it."""
+    text = " and ".join(f"$x + {k} = {k} + x$" for k in range(600)) + ", for positive $x$, and $|y| = y$.\n"
+    code, report = steps_of(tmp_path, text)
+    summary = report["summary"]
+    assert summary["spans"] == 602 and summary["proved"] == 600 and summary["errors"] == 0
+    last = report["steps"][-1]
+    assert last["text"] == "|y| = y" and last["status"] == "refuted" and code == 1

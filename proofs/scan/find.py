@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import Optional
@@ -56,31 +57,48 @@ class Span:
         return bool(opening) and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
 
 
-def _sentence(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """The sentence holding [start, end): from the last sentence end before it (outside formulas) to the first
-    after it; a blank line after a displayed formula does not end the sentence when lower-case prose follows."""
-    def outside(at: int) -> bool:
-        return not any(s <= at < e for s, e in spans)
-
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        if outside(m.start()):
-            left = m.end()
+def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[int, int]:
+    """The sentence holding [start, end): from the last sentence end before it to the first after it (`marks`: the
+    sentence ends of the text outside formulas, in order); a blank line after a displayed formula does not end the
+    sentence when lower-case prose follows."""
+    at = _after(marks, start)
+    left = marks[at - 1].end() if at else 0
     right = len(text)
-    at = end
-    while True:
-        m = _SENTENCE_END.search(text, at)
-        if m is None:
-            break
-        if not outside(m.start()):
-            at = m.end()
+    for m in marks[at:]:
+        if m.start() < end:
             continue
-        if m.group().startswith("\n") and text[m.end():].lstrip()[:1].islower():
-            at = m.end()
+        if m.group().startswith("\n") and text[m.end():m.end() + _TAIL].lstrip()[:1].islower():
             continue
         right = m.start() + (1 if not m.group().startswith("\n") else 0)
         break
     return left, right
+
+
+def _after(marks: list[re.Match], start: int) -> int:
+    """How many of the marks end at or before start (a binary search)."""
+    lo, hi = 0, len(marks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if marks[mid].end() <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _ends(text: str, bounds: list[tuple[int, int]]) -> list[re.Match]:
+    """The sentence ends of a text that are outside every formula (bounds: the formulas' spans, in order)."""
+    bounds = sorted(bounds)
+    starts, reach, furthest = [s for s, _ in bounds], [], 0
+    for _, e in bounds:  # reach[k]: the furthest end of the first k + 1 formulas (they may nest)
+        furthest = max(furthest, e)
+        reach.append(furthest)
+    out = []
+    for m in _SENTENCE_END.finditer(text):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or reach[k] <= m.start():
+            out.append(m)
+    return out
 
 
 def spans(document: Document) -> list[Span]:
@@ -92,6 +110,7 @@ def spans(document: Document) -> list[Span]:
         masked = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), p.text) if p.kind == "markdown" else p.text
         found = formulas(masked)
         bounds = [(s, e) for s, e, _, _ in found]
+        marks = _ends(p.text, bounds)
         for start, end, body, displayed in found:
             body_at = masked.index(body, start)
             body = p.text[body_at:body_at + len(body)]
@@ -99,7 +118,7 @@ def spans(document: Document) -> list[Span]:
             if inner:
                 body_at += inner.start(2)
                 body = inner.group(2)
-            left, right = _sentence(p.text, start, end, bounds)
+            left, right = _sentence(p.text, start, end, marks)
             line, cell = document.line_of(p.start + body_at)
             out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
                             (p.start + left, p.start + right)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any, Optional, Sequence
 
@@ -146,7 +147,26 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
                 read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
-    sentence = text[span.sentence[0]:span.sentence[1]]
+    worded_read, worded_unread = _worded(text[span.sentence[0]:span.sentence[1]])
+    read += worded_read
+    unread += worded_unread
+    for c in _inline_conditions(span):
+        try:
+            chain = chains(c)
+            for ch in chain:
+                for j, rel in enumerate(ch.relations):
+                    ctx = defs.context(_exponents(c))
+                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
+        except Skip:
+            unread.append(c)
+    return read, unread
+
+
+@functools.lru_cache(maxsize=256)
+def _worded(sentence: str) -> tuple[list, list]:
+    """The conditions a sentence states in words ("for positive a and b"), read, and those that could not be read;
+    once per sentence (a long one holds many formulas)."""
+    read, unread = [], []
     for word, names in _WORDED.findall(_formulas_as_names(sentence)):
         for name in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", names.strip()):
             try:
@@ -158,15 +178,6 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
             read.append((atom, relation, sympy.Integer(bound)))
     if _INTEGERS.search(sentence):
         unread.append("names that are integers")
-    for c in _inline_conditions(span):
-        try:
-            chain = chains(c)
-            for ch in chain:
-                for j, rel in enumerate(ch.relations):
-                    ctx = defs.context(_exponents(c))
-                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
-        except Skip:
-            unread.append(c)
     return read, unread
 
 
