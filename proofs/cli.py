@@ -176,6 +176,11 @@ def _validate(args) -> None:
         args.destinations = _destinations(args)
         if args.material is not None and not args.material.is_dir():
             raise UsageError(f"--material {args.material}: not a directory")
+        if args.exclusions:
+            from proofs import coverage
+
+            for path in args.exclusions:  # read again by the annotated sheet; an unreadable or malformed one is refused now
+                coverage.load_exclusions(path)
         summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
         problem = output_problem(Path(summary_md)) if summary_md else None
         if problem:

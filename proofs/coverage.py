@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from proofs.anchors import normalise
-from proofs.errors import ProofsError
+from proofs.errors import UsageError
+from proofs.files import Unreadable, read_regular
 from proofs.material import Document, Miss, locate
 from proofs.model import Anchor
 from proofs.writers.escape import one_line
@@ -77,8 +78,9 @@ _SOLUTION = re.compile(r"\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*Solution\b|\s*\\textbf\{
 _END_SOLUTION = re.compile(r"\s*\\end\{solution\}")
 
 
-class CoverageError(ProofsError, ValueError):
-    """The exclusions file is unreadable or malformed; the message names the file, the entry and the fix."""
+class CoverageError(UsageError):
+    """The exclusions file is unreadable or malformed (a usage error: exit 4); the message names the file, the entry
+    and the fix."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -279,12 +281,12 @@ def load_exclusions(path: Union[str, Path]) -> tuple[Exclusion, ...]:
     an entry is malformed."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_EXCLUSIONS_BYTES + 1)
-    except OSError as exc:
-        raise CoverageError(f"cannot read coverage exclusions {path}: {exc.strerror or exc}") from None
-    if len(data) > _MAX_EXCLUSIONS_BYTES:
-        raise CoverageError(f"coverage exclusions {path} is larger than {_MAX_EXCLUSIONS_BYTES} bytes")
+        data = read_regular(path, _MAX_EXCLUSIONS_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "too large":
+            raise CoverageError(f"coverage exclusions {path} is larger than {_MAX_EXCLUSIONS_BYTES} bytes") from None
+        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
+        raise CoverageError(f"cannot read coverage exclusions {path}: {reason}") from None
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

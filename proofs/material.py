@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
-import stat
 import unicodedata
 from pathlib import Path
 from typing import Optional, Union
 
 from proofs.anchors import _SPACING, MAX_MATERIAL_BYTES, normalise
 from proofs.errors import ProofsError
+from proofs.files import Unreadable, read_regular
 
 __all__ = ["MaterialError", "Passage", "Document", "Location", "Miss", "FORMATS", "read", "parse", "discover", "locate"]
 
@@ -113,32 +113,17 @@ class Miss:
 
 def _open_bytes(path: Path) -> bytes:
     try:
-        # non-blocking, so that a FIFO put in place of the file cannot hold the open; what was opened is then checked
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise MaterialError(f"material file {path} does not exist") from None
-    except OSError as exc:
-        raise MaterialError(f"cannot read material file {path}: {exc.strerror or exc}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise MaterialError(f"material file {path} is not a regular file")
-        if st.st_size > MAX_MATERIAL_BYTES:
-            raise MaterialError(f"material file {path} is too large ({st.st_size} bytes; the limit is {MAX_MATERIAL_BYTES} bytes)")
-        chunks, size = [], 0
-        while size <= MAX_MATERIAL_BYTES:
-            chunk = os.read(fd, min(2**20, MAX_MATERIAL_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise MaterialError(f"cannot read material file {path}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if size > MAX_MATERIAL_BYTES:  # it grew while it was read
-        raise MaterialError(f"material file {path} is too large (over {MAX_MATERIAL_BYTES} bytes)")
-    return b"".join(chunks)
+        return read_regular(path, MAX_MATERIAL_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "missing":
+            raise MaterialError(f"material file {path} does not exist") from None
+        if exc.kind == "not regular":
+            raise MaterialError(f"material file {path} is not a regular file") from None
+        if exc.kind == "too large" and exc.detail.isdigit():
+            raise MaterialError(f"material file {path} is too large ({exc.detail} bytes; the limit is {MAX_MATERIAL_BYTES} bytes)") from None
+        if exc.kind == "too large":  # it grew while it was read
+            raise MaterialError(f"material file {path} is too large (over {MAX_MATERIAL_BYTES} bytes)") from None
+        raise MaterialError(f"cannot read material file {path}: {exc.detail}") from None
 
 
 def _clean(text: str) -> str:

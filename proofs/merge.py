@@ -6,13 +6,12 @@ import dataclasses
 import json
 import math
 import os
-import re
-import stat
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from proofs import links, shard
 from proofs.errors import UsageError
+from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
 from proofs.verdicts import Status, Verdict, classify
 
@@ -38,7 +37,6 @@ _LOAD_ERROR = {"pack": str, "file": str, "line": int, "message": str}
 _AGREE = (("schema", "report schemas"), ("tool", "tool versions"), ("packs", "pack contents (claim files or engine)"),
           ("options", "options"), ("selection", "selections of claims"), ("count", "shard counts"),
           ("durations", "--durations files"), ("plan", "plans"), ("load_errors", "pack load errors"))
-_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,45 +67,19 @@ def read_report(path: Path, what: str = "report") -> Any:
     MAX_DEPTH deep, strict JSON (no NaN or Infinity, no key repeated in an object). Raises UsageError naming the file
     and what is wrong with it."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise UsageError(f"{what} {path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UsageError(f"{what} {path}: not a regular file")
-        if st.st_size > MAX_REPORT_BYTES:
-            raise UsageError(f"{what} {path}: larger than {MAX_REPORT_BYTES // 2**20} MiB")
-        chunks, size = [], 0
-        while size <= MAX_REPORT_BYTES and (chunk := os.read(fd, 1 << 20)):
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise UsageError(f"{what} {path}: cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_REPORT_BYTES:
-        raise UsageError(f"{what} {path}: larger than {MAX_REPORT_BYTES // 2**20} MiB")
-    if not _shallow(data):
+        data = read_regular(path, MAX_REPORT_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "not regular":
+            raise UsageError(f"{what} {path}: not a regular file") from None
+        if exc.kind == "too large":
+            raise UsageError(f"{what} {path}: larger than {MAX_REPORT_BYTES // 2**20} MiB") from None
+        raise UsageError(f"{what} {path}: cannot be read ({exc.detail})") from None
+    if not nested_within(data, MAX_DEPTH):
         raise UsageError(f"{what} {path}: nested more than {MAX_DEPTH} levels deep")
     try:
         return json.loads(data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise UsageError(f"{what} {path}: not valid JSON ({_short(exc)})") from None
-
-
-def _shallow(data: bytes) -> bool:
-    depth = 0
-    for token in _TOKENS.finditer(data):
-        c = token.group()[:1]
-        if c in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif c in (b"]", b"}"):
-            depth -= 1
-    return True
 
 
 def _unique(pairs: list) -> dict:

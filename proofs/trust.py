@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence, TextIO
 
 from proofs import links
 from proofs.errors import UsageError
+from proofs.files import Unreadable, read_regular
 from proofs.model import Claim
 from proofs.report import deferred_signals, plain, write_atomically
 from proofs.runner import Task, default_jobs, run
@@ -150,21 +149,13 @@ def read_baseline(path: Path) -> Baseline:
         return UsageError(plain(f"--baseline {path}: {problem}; expected {_BASELINE_SHAPE}"))
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO in its place must not hold the open
-    except OSError as exc:
-        raise wrong(f"cannot read it ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise wrong("not a regular file")
-        if st.st_size > MAX_BASELINE_BYTES:
-            raise wrong(f"too large ({st.st_size} bytes)")
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read(MAX_BASELINE_BYTES + 1)
-    except OSError as exc:
-        raise wrong(f"cannot read it ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
+        data = read_regular(path, MAX_BASELINE_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "not regular":
+            raise wrong("not a regular file") from None
+        if exc.kind == "too large":
+            raise wrong(f"too large ({exc.detail} bytes)") from None
+        raise wrong(f"cannot read it ({exc.detail})") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
