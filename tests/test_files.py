@@ -61,6 +61,7 @@ def _run(*args):
     ("check", "ex1.b", "--exclusions", "{missing}"),
     ("merge", "{fifo}"),
     ("audit", "--baseline", "{fifo}"),
+    ("scan", "--material", "{material}", "--acknowledged", "{fifo}"),
 ])
 def test_a_named_input_that_is_a_fifo_or_missing_is_a_usage_error_before_anything_runs(tmp_path, command):
     material = tmp_path / "material"

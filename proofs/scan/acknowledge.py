@@ -14,6 +14,7 @@ from typing import Sequence, Union
 
 from proofs.anchors import normalise
 from proofs.errors import UsageError
+from proofs.files import Unreadable, read_regular
 from proofs.scan.steps import Step
 
 __all__ = ["Acknowledgement", "load", "apply"]
@@ -41,12 +42,12 @@ def load(path: Union[str, Path]) -> tuple[Acknowledgement, ...]:
     cannot be read or an entry is malformed."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"--acknowledged {path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > _MAX_BYTES:
-        raise UsageError(f"--acknowledged {path}: larger than {_MAX_BYTES} bytes")
+        data = read_regular(path, _MAX_BYTES)
+    except Unreadable as exc:
+        if exc.kind == "too large":
+            raise UsageError(f"--acknowledged {path}: larger than {_MAX_BYTES} bytes") from None
+        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
+        raise UsageError(f"--acknowledged {path}: cannot be read ({reason})") from None
     try:
         table = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
