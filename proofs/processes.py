@@ -104,11 +104,16 @@ class ChildProcess:
             self.pidfd = None
         self.started = time.monotonic()
         self.status: Optional[int] = None
+        # when its message was complete and its group was sent SIGKILL (`stop`); it is reaped once it has ended
+        self.stopped: Optional[float] = None
         self._data = bytearray()
         self._eof = False
 
     def handles(self) -> list[int]:
-        """File descriptors that become readable when the child has sent something or has ended."""
+        """File descriptors that become readable when the child has sent something or has ended (once it is stopped,
+        only when it has ended)."""
+        if self.stopped is not None:
+            return [self.pidfd] if self.pidfd is not None else [self.fd]
         return [self.fd] + ([self.pidfd] if self.pidfd is not None else [])
 
     def pump(self) -> bool:
@@ -150,15 +155,24 @@ class ChildProcess:
         except ChildProcessError:
             return True
 
-    def kill(self) -> int:
-        """Kill the child's process group and the child, reap it, close what it held; return its wait status."""
+    def stop(self) -> None:
+        """Send SIGKILL to the child's process group and the child without waiting for them to end: nothing in them
+        runs again, and the caller goes on while the kernel tears them down (`kill` reaps the child)."""
         if self.status is not None:
-            return self.status
+            return
         for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):  # the group, and the child if not yet its leader
             try:
                 kill(target, signal.SIGKILL)
             except OSError:
                 pass
+        if self.stopped is None:
+            self.stopped = time.monotonic()
+
+    def kill(self) -> int:
+        """Kill the child's process group and the child, reap it, close what it held; return its wait status."""
+        if self.status is not None:
+            return self.status
+        self.stop()
         while True:
             try:
                 _, self.status = os.waitpid(self.pid, 0)

@@ -160,8 +160,13 @@ def max_running(jobs: int) -> int:
 
 def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int) -> Optional[Result]:
     """The result of a running check once it has one (it reported, died or ran out of time; its process group is
-    then killed), with what it printed and its time; None while it is still running."""
-    if child.pump():
+    then killed), with what it printed and its time; None while it is still running. Once its message is complete
+    its group is sent SIGKILL and the result waits, without blocking, until the child has ended: only then is what
+    it printed read, and the caller may start another check meanwhile (see `_busy`)."""
+    if child.stopped is not None or child.pump():
+        child.stop()
+        if not child.exited():
+            return None
         child.kill()
         result = _received(task, child, memory_mb)
     elif child.exited():
@@ -177,7 +182,13 @@ def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int) -
     if output is not None:  # under "output", unless the check's own evidence has that key
         key = "output" if "output" not in result.evidence else "printed output"
         result = dataclasses.replace(result, evidence={**result.evidence, key: output})
-    return dataclasses.replace(result, seconds=time.monotonic() - child.started)
+    return dataclasses.replace(result, seconds=(child.stopped or time.monotonic()) - child.started)
+
+
+def _busy(children) -> int:
+    """How many of the children are still checking: one whose result is in and which was sent SIGKILL is only being
+    torn down by the kernel, and no longer takes a job's place."""
+    return sum(1 for child in children if child.stopped is None)
 
 
 def _wait(handles: Sequence[int], seconds: float) -> None:
@@ -221,7 +232,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
                 if result is not None:
                     del running[index]
                     _write_all(up, frame({"result": index, "value": result.to_json()}))
-            while waiting and len(running) < jobs:  # the next check starts as soon as one ends
+            while waiting and _busy(c for _, c in running.values()) < jobs:  # the next check starts as soon as one ends
                 order = waiting.pop(0)
                 started = _start(order, claims, strict, evaluation, memory_mb)
                 if isinstance(started, str):

@@ -115,3 +115,53 @@ def test_printed_output_never_replaces_the_checks_own_evidence(faults):
 def test_a_huge_time_limit_is_waited_for_in_pieces(timeout):
     golden = load([GOLDEN / "holds"], entry_points=False).claims
     assert [r.status for r in run([Task(c) for c in golden], timeout=timeout).results] == [Status.PASS, Status.PASS]
+
+
+def test_a_reported_check_is_torn_down_without_blocking_and_its_group_dies(faults, tmp_path):
+    """Once a check's message is in, its group is sent SIGKILL and the caller is not held up: the check no longer
+    takes a job's place, and its result (with what it printed) is taken once its process has ended; what it started
+    in its group is gone by then."""
+    import os
+    import subprocess
+
+    from proofs.evaluate import error_result
+    from proofs.runner import ChildProcess, _busy, _finished
+
+    task = Task(faults["ex99.raises"])
+    marker = tmp_path / "helper.pid"
+
+    def work():
+        helper = subprocess.Popen(["sleep", "60"])  # in the check's own process group
+        marker.write_text(str(helper.pid))
+        print("said before reporting")
+        return error_result(task.claim, Verdict.ERROR, "reported").to_json()
+
+    child = ChildProcess(work)
+    try:
+        while True:
+            result = _finished(task, child, 30, 512)
+            if result is not None or child.stopped is not None:
+                break
+            time.sleep(0.01)
+        assert child.stopped is not None and _busy([child]) == 0  # its place is free while it is torn down
+        deadline = time.monotonic() + 30
+        while result is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+            result = _finished(task, child, 30, 512)
+        assert result is not None and result.reason == "reported"
+        assert result.evidence["output"].strip() == "said before reporting"
+        assert child.status is not None  # reaped
+        helper = int(marker.read_text())
+        for _ in range(500):  # the helper was killed with the group; it is reaped by init shortly
+            try:
+                os.kill(helper, 0)
+                with open(f"/proc/{helper}/stat") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break
+            except (ProcessLookupError, FileNotFoundError):
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the check's helper process outlived its result")
+    finally:
+        child.close()
