@@ -188,34 +188,62 @@ class _Z3Builder(_Builder):
         self.kinds = {z3.Z3_OP_ADD: "add", z3.Z3_OP_MUL: "mul", z3.Z3_OP_AND: "and", z3.Z3_OP_OR: "or",
                       z3.Z3_OP_NOT: "not", z3.Z3_OP_IMPLIES: "implies", z3.Z3_OP_ITE: "ite", z3.Z3_OP_UMINUS: "neg",
                       z3.Z3_OP_POWER: "pow"}
+        # built subterms: (AST id, bound names) -> (tree, nodes it takes, its height)
+        self.memo: dict = {}
+        self.cuts, self.reach = 0, 0
         self.relations = {z3.Z3_OP_EQ: "=", z3.Z3_OP_DISTINCT: "≠", z3.Z3_OP_LE: "≤", z3.Z3_OP_LT: "<",
                           z3.Z3_OP_GE: "≥", z3.Z3_OP_GT: ">"}
 
     def build(self, e: Any, depth: int, bound: tuple = ()) -> list:  # type: ignore[override]
+        """The tree of `e`; a subterm z3 shares (queries repeat them many times over) is built once and reused
+        wherever it fits whole in what may still be printed, its size charged each time, so the bounds hold."""
+        key = (e.get_id(), bound)
+        hit = self.memo.get(key)
+        if hit is not None:
+            node, size, height = hit
+            if size <= self.nodes and depth + height < MAX_DEPTH:
+                self.nodes -= size
+                self.reach = max(self.reach, depth + height)
+                return node
+        before, cuts, reach = self.nodes, self.cuts, self.reach
+        self.reach = depth
+        node = self._node(e, depth, bound)
+        if self.cuts == cuts:  # nothing in it was cut short: the same subterm anywhere else prints the same
+            self.memo[key] = (node, before - self.nodes, self.reach - depth)
+        self.reach = max(reach, self.reach)
+        return node
+
+    def _node(self, e: Any, depth: int, bound: tuple) -> list:
         z3 = self.z3
         self.nodes -= 1
+        self.reach = max(self.reach, depth)
         if self.nodes < 0 or depth >= MAX_DEPTH:
+            self.cuts += 1
             return ["text", "…"]
         sub = lambda a: self.build(a, depth + 1, bound)  # noqa: E731
-        if z3.is_int_value(e):
-            return _num(e.as_long()) if e.as_long() >= 0 else ["neg", _num(-e.as_long())]
-        if z3.is_rational_value(e):
+        # classified by the Python wrapper's class and one AST-kind call (z3's is_* predicates each make several)
+        if isinstance(e, z3.IntNumRef):
+            value = e.as_long()
+            return _num(value) if value >= 0 else ["neg", _num(-value)]
+        if isinstance(e, z3.RatNumRef):
             return tree(fractions.Fraction(e.numerator_as_long(), e.denominator_as_long()))
-        if z3.is_true(e) or z3.is_false(e):
-            return ["text", "true" if z3.is_true(e) else "false"]
-        if z3.is_var(e):
-            index = z3.get_var_index(e)
-            return ["sym", text(bound[-1 - index], _MAX_LEAF)] if index < len(bound) else ["text", _str(e)]
-        if z3.is_quantifier(e):
+        if isinstance(e, z3.QuantifierRef):
             names = tuple(e.var_name(i) for i in range(e.num_vars()))
             pairs = [[["sym", text(n, _MAX_LEAF)], ["sym", sort_name(e.var_sort(i))]] for i, n in enumerate(names)]
             symbol = "∀" if e.is_forall() else "∃"
             return ["quant", symbol, self.build(e.body(), depth + 1, bound + names), *pairs]
-        if not z3.is_app(e):
+        ast_kind = z3.Z3_get_ast_kind(e.ctx_ref(), e.as_ast())
+        if ast_kind == z3.Z3_VAR_AST:
+            index = z3.get_var_index(e)
+            return ["sym", text(bound[-1 - index], _MAX_LEAF)] if index < len(bound) else ["text", _str(e)]
+        if ast_kind != z3.Z3_APP_AST:
             return ["text", _str(e)]
-        kind, args = e.decl().kind(), e.children()
+        decl = e.decl()
+        kind, args = decl.kind(), e.children()
+        if kind in (z3.Z3_OP_TRUE, z3.Z3_OP_FALSE):
+            return ["text", "true" if kind == z3.Z3_OP_TRUE else "false"]
         if kind == z3.Z3_OP_UNINTERPRETED and not args:
-            return ["sym", text(e.decl().name(), _MAX_LEAF)]
+            return ["sym", text(decl.name(), _MAX_LEAF)]
         if kind == z3.Z3_OP_TO_REAL and len(args) == 1:
             return sub(args[0])
         if kind == z3.Z3_OP_NOT and len(args) == 1 and z3.is_app_of(args[0], z3.Z3_OP_EQ):
@@ -233,7 +261,7 @@ class _Z3Builder(_Builder):
                 return [node, *(sub(a) for a in args)]
         if kind == z3.Z3_OP_AND and len(args) == 1:
             return sub(args[0])
-        name = e.decl().name()
+        name = decl.name()
         return ["fn", text(name, _MAX_LEAF), *(sub(a) for a in args)] if args else ["sym", text(name, _MAX_LEAF)]
 
 
