@@ -39,7 +39,6 @@ import importlib
 import json
 import os
 import platform
-import re
 import shutil
 import stat
 import sys
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from proofs import reads as _reads
+from proofs.files import nested_within
 from proofs.model import Claim, Result
 from proofs.reads import Reads, file_digest, installation
 from proofs.verdicts import Status, Verdict, classify
@@ -260,23 +260,6 @@ def _matches(claim: Claim, result: Result) -> bool:
             and isinstance(result.evidence, dict) and isinstance(result.method, str) and isinstance(result.reason, str))
 
 
-_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _shallow(data: bytes, limit: int = MAX_DEPTH) -> bool:
-    """Whether JSON text nests arrays and objects at most `limit` deep (strings are skipped, not counted)."""
-    depth = 0
-    for token in _TOKENS.finditer(data):
-        c = token.group()[:1]
-        if c in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                return False
-        elif c in (b"]", b"}"):
-            depth -= 1
-    return True
-
-
 def _load(path: Path) -> Any:
     """The JSON value of an entry, or None unless it is a regular file of at most MAX_ENTRY_BYTES nested at most
     MAX_DEPTH deep. A FIFO, socket, device, directory or symbolic link is never read."""
@@ -297,7 +280,7 @@ def _load(path: Path) -> Any:
     finally:
         os.close(fd)
     data = b"".join(chunks)
-    if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
+    if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
         return None
     try:
         return json.loads(data.decode("utf-8"))
@@ -475,7 +458,7 @@ class ResultCache:
                   "computed": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                   "result": stored, "reads": reads.to_json()}
         data = json.dumps(record, indent=1).encode("utf-8")
-        if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
+        if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
             return False
         folder = self.directory / self.folder
         try:
@@ -496,7 +479,7 @@ class ResultCache:
         if os.getpid() != self.opener:
             return
         data = json.dumps(value, ensure_ascii=False).encode("utf-8")
-        if len(data) > MAX_ENTRY_BYTES or not _shallow(data):
+        if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
             return
         try:
             if self.directory.is_symlink() or (self.directory.exists() and not self.directory.is_dir()):
