@@ -38,13 +38,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from proofs.anchors import normalise
 from proofs.errors import UsageError
-from proofs.files import Unreadable, read_regular
+from proofs.files import reviewed_entries
 from proofs.material import Document, Miss, locate
 from proofs.model import Anchor
 from proofs.writers.escape import one_line
@@ -280,35 +279,12 @@ def load_exclusions(path: Union[str, Path]) -> tuple[Exclusion, ...]:
     """The reviewed exclusions of a TOML file (see the module docstring); CoverageError when it cannot be read or
     an entry is malformed."""
     path = Path(path)
-    try:
-        data = read_regular(path, _MAX_EXCLUSIONS_BYTES)
-    except Unreadable as exc:
-        if exc.kind == "too large":
-            raise CoverageError(f"coverage exclusions {path} is larger than {_MAX_EXCLUSIONS_BYTES} bytes") from None
-        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
-        raise CoverageError(f"cannot read coverage exclusions {path}: {reason}") from None
-    try:
-        table = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CoverageError(f"coverage exclusions {path} is not valid UTF-8 TOML: {exc}") from None
-    extra = set(table) - {"exclude"}
-    entries = table.get("exclude", [])
-    if extra or not isinstance(entries, list):
-        raise CoverageError(f"coverage exclusions {path}: only [[exclude]] tables are allowed, found {sorted(extra) or 'exclude'}")
     out = []
-    for n, entry in enumerate(entries, 1):
-        where = f"{path}: exclusion {n}"
-        if not isinstance(entry, dict):
-            raise CoverageError(f"{where} is not a table; write [[exclude]] with file, unit and reason")
-        unknown = set(entry) - set(_FIELDS)
-        if unknown:
-            raise CoverageError(f"{where} has unknown keys {sorted(unknown)}; the keys are {', '.join(_FIELDS)}")
+    for where, entry in reviewed_entries(path, f"coverage exclusions {path}", "exclude", "exclusion", _FIELDS,
+                                         ("file", "unit", "reason"), _MAX_EXCLUSIONS_BYTES, CoverageError):
         for key in ("file", "unit", "reason"):
-            if not isinstance(entry.get(key), str) or not normalise(entry[key]):
+            if not normalise(entry[key]):
                 raise CoverageError(f"{where}: {key} must be a non-empty string")
-        for key, kind in _FIELDS.items():
-            if key in entry and (type(entry[key]) is not kind):
-                raise CoverageError(f"{where}: {key} must be a {kind.__name__}, got {entry[key]!r}")
         if entry.get("occurrences", 1) < 1:
             raise CoverageError(f"{where}: occurrences must be at least 1")
         out.append(Exclusion(entry["file"], entry["unit"], entry["reason"], entry.get("part"), entry.get("occurrences", 1), where))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tomllib
 from pathlib import Path
-from typing import Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
-__all__ = ["Unreadable", "read_regular", "nested_within"]
+__all__ = ["Unreadable", "read_regular", "nested_within", "reviewed_entries"]
 
 
 class Unreadable(Exception):
@@ -73,3 +74,45 @@ def nested_within(data: bytes, limit: int) -> bool:
         elif c in (b"]", b"}"):
             depth -= 1
     return True
+
+
+def reviewed_entries(path: Union[str, Path], label: str, table: str, noun: str, fields: Mapping[str, type],
+                     required: Sequence[str], limit: int, error: Callable[[str], Exception]) -> list[tuple[str, dict[str, Any]]]:
+    """The `[[table]]` entries of a reviewed TOML file (coverage exclusions, scan acknowledgements), each with where
+    it is ("FILE: noun N"), every key one of `fields` with its type and every `required` one a non-empty string.
+
+    Anything else raises `error(message)`: one line that starts with `label` or the entry's place and says what to
+    fix. The file is read by `read_regular`; a document nested too deeply for tomllib is refused, not a crash."""
+    try:
+        data = read_regular(path, limit)
+    except Unreadable as exc:
+        if exc.kind == "too large":
+            raise error(f"{label}: larger than {limit} bytes") from None
+        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
+        raise error(f"{label}: cannot be read ({reason})") from None
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise error(f"{label}: not valid UTF-8 TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise error(f"{label}: nested too deeply to be read") from None
+    extra = set(document) - {table}
+    entries = document.get(table, [])
+    if extra or not isinstance(entries, list):
+        raise error(f"{label}: only [[{table}]] tables are allowed, found {sorted(extra) or table}")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: {noun} {n}"
+        if not isinstance(entry, dict):
+            raise error(f"{where} is not a table; write [[{table}]] with {', '.join(required)}")
+        unknown = set(entry) - set(fields)
+        if unknown:
+            raise error(f"{where} has unknown keys {sorted(unknown)}; the keys are {', '.join(fields)}")
+        for key in required:
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise error(f"{where}: {key} must be a non-empty string")
+        for key, kind in fields.items():
+            if key in entry and type(entry[key]) is not kind:
+                raise error(f"{where}: {key} must be a {kind.__name__}, got {entry[key]!r}")
+        out.append((where, entry))
+    return out

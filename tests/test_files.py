@@ -74,3 +74,17 @@ def test_a_named_input_that_is_a_fifo_or_missing_is_a_usage_error_before_anythin
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1
     assert not (tmp_path / "sheet.html").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("coverage", "--material", "{material}", "--exclusions", "{deep}"),
+    ("scan", "--material", "{material}", "--acknowledged", "{deep}"),
+])
+def test_a_reviewed_list_nested_too_deeply_is_a_usage_error(tmp_path, command):
+    material = tmp_path / "material"
+    material.mkdir()
+    (material / "a.md").write_text("$x = 1$\n")
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    proc = _run(*(part.format(material=material, deep=deep) for part in command))
+    assert proc.returncode == 4 and "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

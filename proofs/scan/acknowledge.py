@@ -8,13 +8,12 @@ acknowledgement that matches no refuted step is stale and fails the gate, as a s
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from pathlib import Path
 from typing import Sequence, Union
 
 from proofs.anchors import normalise
 from proofs.errors import UsageError
-from proofs.files import Unreadable, read_regular
+from proofs.files import reviewed_entries
 from proofs.scan.steps import Step
 
 __all__ = ["Acknowledgement", "load", "apply"]
@@ -41,33 +40,11 @@ def load(path: Union[str, Path]) -> tuple[Acknowledgement, ...]:
     """The acknowledgements of a TOML file; UsageError (one line naming the file, the entry and the fix) when it
     cannot be read or an entry is malformed."""
     path = Path(path)
-    try:
-        data = read_regular(path, _MAX_BYTES)
-    except Unreadable as exc:
-        if exc.kind == "too large":
-            raise UsageError(f"--acknowledged {path}: larger than {_MAX_BYTES} bytes") from None
-        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
-        raise UsageError(f"--acknowledged {path}: cannot be read ({reason})") from None
-    try:
-        table = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"--acknowledged {path}: not valid UTF-8 TOML: {exc}") from None
-    except RecursionError:  # tomllib reads nested arrays and tables recursively
-        raise UsageError(f"--acknowledged {path}: nested too deeply to be read") from None
-    extra = set(table) - {"acknowledge"}
-    entries = table.get("acknowledge", [])
-    if extra or not isinstance(entries, list):
-        raise UsageError(f"--acknowledged {path}: only [[acknowledge]] tables are allowed, found {sorted(extra) or 'acknowledge'}")
     out = []
-    for n, entry in enumerate(entries, 1):
-        where = f"{path}: acknowledgement {n}"
-        if not isinstance(entry, dict):
-            raise UsageError(f"{where} is not a table; write [[acknowledge]] with file, step and reason")
-        unknown = set(entry) - set(_FIELDS)
-        if unknown:
-            raise UsageError(f"{where} has unknown keys {sorted(unknown)}; the keys are {', '.join(_FIELDS)}")
+    for where, entry in reviewed_entries(path, f"--acknowledged {path}", "acknowledge", "acknowledgement", dict.fromkeys(_FIELDS, str), _FIELDS,
+                                         _MAX_BYTES, UsageError):
         for key in _FIELDS:
-            if not isinstance(entry.get(key), str) or not normalise(entry[key]):
+            if not normalise(entry[key]):
                 raise UsageError(f"{where}: {key} must be a non-empty string")
         out.append(Acknowledgement(entry["file"], entry["step"], entry["reason"].strip(), where))
     return tuple(out)
