@@ -55,6 +55,17 @@ def _prctl() -> Optional[Callable]:
     return _prctl_function[0]
 
 
+def _read_some(fd: int) -> Optional[bytes]:
+    """What a non-blocking pipe holds now: b"" once the writer has closed it (or the read failed), None when nothing
+    is there yet."""
+    try:
+        return os.read(fd, 1 << 16)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
 class ChildProcess:
     """`work()` run in a forked child that leads a session of its own, its output captured, and its JSON value sent
     back over a pipe. The child leaves with os._exit right after sending, so nothing it left behind (threads, atexit
@@ -119,14 +130,10 @@ class ChildProcess:
     def pump(self) -> bool:
         """Read what the child has sent so far; True once the whole message is here."""
         while not self._eof and not self.complete():
-            try:
-                chunk = os.read(self.fd, 1 << 16)
-            except BlockingIOError:
+            chunk = _read_some(self.fd)
+            if chunk is None:
                 break
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self._eof = True
+            self._eof = not chunk
             self._data += chunk
             if len(self._data) > _MAX_MESSAGE + _HEADER.size:
                 break
@@ -301,14 +308,10 @@ class Frames:
     def read(self) -> list[Any]:
         """Every message complete so far; a message that is too long or not JSON breaks the stream."""
         while not self.ended:
-            try:
-                chunk = os.read(self.fd, 1 << 16)
-            except BlockingIOError:
+            chunk = _read_some(self.fd)
+            if chunk is None:
                 break
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self.ended = True
+            self.ended = not chunk
             self._data += chunk
         out = []
         while not self.broken and len(self._data) >= _HEADER.size:

@@ -131,14 +131,10 @@ def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
         message = child.message()
         if message.get("memory"):
             return error_result(task.claim, Verdict.ERROR, f"out of memory (limit {memory_mb} MiB)", suffix=_suffix(task))
-        result = Result.from_json(message["value"])
-        if result.id != task.claim.id + _suffix(task):
-            raise ValueError(f"the result is for {result.id!r}")
-        if not isinstance(result.evidence, dict):
-            raise ValueError("its evidence is not an object")
-        return result
+        value = message["value"]
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
+    return _remote_result(task, value)
 
 
 def max_running(jobs: int) -> int:
@@ -547,7 +543,8 @@ def _deadline(remote: _Remote, index: int, since: float, timeout: float) -> floa
 
 
 def _remote_result(task: Task, value) -> Result:
-    """The result a module process sent for the task, or an error saying why it is unusable."""
+    """The result a check sent for the task (directly or through its module process), or an error saying why it is
+    unusable: it must be a well-formed result for this claim with an object as evidence."""
     try:
         result = Result.from_json(value)
         if result.id != task.claim.id + _suffix(task):
