@@ -1,0 +1,353 @@
+"""A second reading of each side by sympy's own LaTeX parser (its Lark grammar), which must agree with the scan's.
+
+The scan's reader (proofs.scan.parse) decides what a side means; sympy's parser reads the same text independently,
+after a small normalisation for what its grammar lacks (the logistic \\sigma, accents, \\partial, brackets as
+parentheses, sums without bounds, a power followed by a factor, powers of functions). Names are then mapped onto the
+scan's (x_i is the entry x[i], e is Euler's number, functions and values the material defined are substituted) and
+the readings compared. `second_reading` says whether sympy's parser agrees (one of its readings, it often has several,
+is the scan's), differs (a side read two ways: the step is not checked), or cannot read the side at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from typing import Optional
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from proofs.scan.normalise import Token, normalise, tokens
+from proofs.scan.parse import Context, symbol
+from proofs.scan.vocabulary import FUNCTIONS, GREEK, SIGMOID
+
+__all__ = ["Reading", "second_reading", "translate", "Unread", "MAX_LENGTH", "MAX_READINGS"]
+
+# sympy's parser is an Earley parser with every ambiguity kept: time grows fast with length, so longer sides are
+# not given to it (they are reported as not read by it)
+MAX_LENGTH = 240
+# nor is a side it reads more ways than this (each combination of its ambiguous choices is one reading)
+MAX_READINGS = 64
+# Greek letters sympy's grammar reads itself, under the same name as the scan's (\varepsilon and \epsilon are one
+# symbol there, so the var- forms are not among them)
+_LARK_GREEK = frozenset("alpha beta gamma delta epsilon zeta eta theta kappa lambda mu nu xi rho tau upsilon phi chi psi "
+                        "omega".split())
+_ACCENTS = ("\\hat", "\\bar", "\\tilde")
+_BOUNDED = ("\\sum", "\\prod")
+# the prefix of every name the translation introduces; material that spells it is not given to sympy's parser
+_MARK = "zq"
+_SUBSCRIPTED = re.compile(r"^(.+?)_\{(.+)\}$")
+
+
+class Unread(Exception):
+    """Raised when sympy's parser cannot read a side (the message says why)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """What sympy's parser made of one side, compared with the scan's reading."""
+
+    # "agrees" (one of its readings is the scan's), "differs" (none is) or "unread" (it read the side no usable way)
+    verdict: str
+    # why it could not read the side, or how it read it when it differs
+    detail: str = ""
+
+
+@dataclasses.dataclass
+class _Translation:
+    text: str
+    # a name introduced by the translation -> what it stands for in the scan's reading: a sympy object, or
+    # ("function", name) for a function's name
+    places: dict
+
+
+def translate(side: str) -> _Translation:
+    """The side rewritten for sympy's grammar, and what each name the rewriting introduced stands for."""
+    text = normalise(side)
+    if _MARK in text.lower():
+        raise Unread(f"it spells {_MARK!r}, which the translation for sympy's parser uses")
+    toks = tokens(text)
+    places: dict = {}
+    out: list[str] = []
+    before: dict[int, list[str]] = {}   # index -> tokens written before the token at that index
+    after: dict[int, list[str]] = {}    # index -> tokens written after the token at that index
+    skip: set[int] = set()
+    kept: set[int] = set()      # brackets that stay brackets
+
+    def place(kind: str, name: str, target) -> str:
+        ph = f"Z_{{{_MARK}{kind}{re.sub('[^A-Za-z]', '', name)}}}"
+        previous = places.setdefault(ph, target)
+        if previous != target:
+            raise Unread("two names translate to one")
+        return ph
+
+    def times(j: int) -> None:
+        """Write an explicit product sign before the token at j (once)."""
+        if "\\cdot" not in before.setdefault(j, []):
+            before[j].append("\\cdot")
+
+    def end(j: int) -> int:
+        """The index after the {...} group or single token starting at j."""
+        if j >= len(toks):
+            raise Unread("the side ends where a group was expected")
+        if toks[j] != "{":
+            return j + 1
+        depth = 0
+        for k in range(j, len(toks)):
+            depth += (toks[k] == "{") - (toks[k] == "}")
+            if depth == 0:
+                return k + 1
+        raise Unread("unbalanced braces")
+
+    def closing(j: int) -> int:
+        """The index of the parenthesis closing the one at j."""
+        depth = 0
+        for k in range(j, len(toks)):
+            depth += (toks[k] == "(") - (toks[k] == ")")
+            if depth == 0:
+                return k
+        raise Unread("unbalanced parentheses")
+
+    def is_bound(i: int) -> bool:
+        """Whether the ^ at i gives a bound of \\sum or \\prod, or a power of a function command."""
+        j = i - 1
+        if j >= 0 and toks[j] == "}":
+            depth = 0
+            while j >= 0:
+                depth += (toks[j] == "}") - (toks[j] == "{")
+                if depth == 0:
+                    break
+                j -= 1
+        return j >= 0 and (toks[j] in _BOUNDED or toks[j][1:] in FUNCTIONS) or j >= 2 and toks[j - 1] == "_" and toks[j - 2] in _BOUNDED
+
+    i = 0
+    while i < len(toks):
+        out += before.pop(i, [])
+        t = toks[i]
+        if i in skip:
+            i += 1
+            continue
+        if t in _ACCENTS:
+            j = end(i + 1)
+            inner = [x for x in toks[i + 1:j] if x not in "{}"]
+            if len(inner) != 1:
+                raise Unread(f"{t} over more than a name")
+            name = f"{t[1:]}_{inner[0].lstrip(chr(92))}"
+            out.append(place("acc", name, symbol(name)))
+            i = j
+            continue
+        if t.startswith("\\") and t[1:] in GREEK and t[1:] not in _LARK_GREEK:
+            if t == "\\sigma" or t[1:] in ("phi", "varphi", "Phi", "psi", "Psi", "rho", "chi") and i + 1 < len(toks) and toks[i + 1] == "(":
+                out.append(place("fn", t[1:], ("function", t[1:])))
+                if i + 1 < len(toks) and toks[i + 1] == "(":  # a value times a factor: f(z)(1 - f(z))
+                    k = closing(i + 1) + 1
+                    if k < len(toks) and _starts_factor(toks[k]):
+                        times(k)
+            else:
+                out.append(place("gr", t[1:], symbol(t[1:])))
+        elif t == "\\pi":
+            out.append(place("gr", "pi", sympy.pi))
+        elif t == "\\partial":
+            out.append("d")
+        elif t == "[" and i and toks[i - 1] == "\\sqrt":  # the degree of a root, in brackets in its grammar too
+            depth = 0
+            for k in range(i, len(toks)):
+                depth += (toks[k] == "[") - (toks[k] == "]")
+                if depth == 0:
+                    kept.add(k)
+                    break
+            out.append(t)
+        elif t in ("(", ")", "[", "]") and i not in kept:
+            out.append("(" if t in "([" else ")")
+            nxt = toks[i + 1:i + 3]
+            # a group times a factor its grammar cannot put beside a group: (1 - y)\log(1 - y), (a + b)x^2
+            if t in ")]" and nxt and (nxt[0].startswith("\\") and _starts_factor(nxt[0]) or nxt[0][0].isdigit()
+                                      or nxt[0].isalpha() and len(nxt) > 1 and nxt[1] in ("^", "'")):
+                times(i + 1)
+        elif t in _BOUNDED and i + 2 < len(toks) and toks[i + 1] == "_":
+            j = end(i + 2)
+            inner = [x for x in toks[i + 2:j] if x not in "{}"]
+            if (j >= len(toks) or toks[j] != "^") and len(inner) == 1 and len(inner[0]) == 1 and inner[0].isalpha():
+                letter = inner[0]
+                out += [t, "_", "{", letter, "=", "1", "}", "^", "{", place("len", letter, symbol(f"#{letter}")), "}"]
+                i = j
+                continue
+            out.append(t)
+        elif t[1:] in FUNCTIONS and i + 1 < len(toks) and toks[i + 1] == "^":
+            j = end(i + 2)
+            if j < len(toks) and toks[j] == "(":
+                power = toks[i + 2:j]
+                out += ["(", t]
+                after.setdefault(closing(j), []).extend([")", "^", *power])
+                skip.update(range(i + 1, j))
+            else:
+                out.append(t)
+        elif t == "^" and not is_bound(i):
+            j = end(i + 1)
+            nxt = toks[j] if j < len(toks) else None
+            if nxt is not None and _starts_factor(nxt):
+                times(j)
+            out.append(t)
+        else:
+            out.append(t)
+        out += after.pop(i, [])
+        i += 1
+    out += before.pop(len(toks), [])
+    return _Translation(_joined(out), places)
+
+
+def _joined(out: list[str]) -> str:
+    """The tokens as one text: spaced where the material spaced them (2 3 is not 23) and after a command that a
+    letter follows (\\log a is not \\loga), and nowhere else (sympy's grammar reads x_i but not x _ i)."""
+    text = ""
+    for k, tok in enumerate(out):
+        previous = out[k - 1] if k else ""
+        command = previous.startswith("\\") and previous[1:].isalpha() and (tok[:1].isalnum())
+        text += (" " if k and (getattr(tok, "spaced", False) or command) else "") + tok
+    return text
+
+
+def _starts_factor(tok: Token) -> bool:
+    if tok[0].isdigit() or (len(tok) == 1 and tok.isalpha()) or tok in ("(", "[", "{"):
+        return True
+    return tok.startswith("\\") and tok not in ("\\cdot", "\\div") and tok[1:].isalpha()
+
+
+@functools.cache
+def _parser():
+    """sympy's LaTeX parser (the Lark grammar), giving parse trees with every ambiguity kept."""
+    from sympy.parsing.latex.lark import LarkLaTeXParser
+
+    return LarkLaTeXParser(transform=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lark_readings(text: str) -> tuple:
+    """Every reading sympy's parser gives the text (its grammar keeps every ambiguity, at any depth; each
+    combination of choices is one reading), or the reason it gives none: (reason or None, *readings)."""
+    try:
+        from lark.visitors import CollapseAmbiguities
+        parser = _parser()
+    except ImportError as exc:  # pragma: no cover - lark is a dependency
+        return (f"sympy's LaTeX parser is not available ({exc})",)
+    try:
+        trees = CollapseAmbiguities().transform(parser.doparse(text))
+    except RecursionError:
+        return ("sympy's LaTeX parser: the side is nested too deeply",)
+    except Exception as exc:  # noqa: BLE001 - whatever the parser raises means it did not read the side
+        return (f"sympy's LaTeX parser cannot read it ({type(exc).__name__})",)
+    if len(trees) > MAX_READINGS:
+        return (f"sympy's LaTeX parser reads it more than {MAX_READINGS} ways",)
+    found = []
+    for tree in trees:
+        try:
+            expr = parser.transformer.transform(tree)
+        except RecursionError:
+            continue
+        except Exception:  # noqa: BLE001, S112 - a reading its own transformer cannot build is not a reading
+            continue
+        if isinstance(expr, sympy.Basic) and expr not in found:
+            found.append(expr)
+    return (None, *found)
+
+
+def _name(name: str, places: dict):
+    """The scan's object for a name in sympy's reading."""
+    if name in places:
+        return places[name]
+    m = _SUBSCRIPTED.match(name)
+    if m is None:
+        return symbol(name)
+    base, sub = m.groups()
+    if base in places or "_" in base:
+        raise _Unusable(f"a subscript on {base}")
+    if sub.isalpha() and len(sub) > 1:
+        return symbol(f"{base}_{{{sub}}}")
+    if sub.isdigit():
+        index = sympy.Integer(sub)
+    elif len(sub) == 1 and sub.isalpha():
+        index = symbol(sub)
+    else:
+        raise _Unusable(f"the subscript {sub}")
+    return sympy.Indexed(sympy.IndexedBase(base, real=True), index)
+
+
+class _Unusable(Exception):
+    """A reading of sympy's that has no meaning in the scan's terms (a letter applied as a function)."""
+
+
+def _mapped(expr: sympy.Basic, places: dict, ctx: Context) -> sympy.Expr:
+    """sympy's reading in the scan's terms, with the functions and values the material defined substituted."""
+    if not isinstance(expr, sympy.Expr):
+        raise _Unusable("not an expression")
+    expr = expr.replace(lambda e: isinstance(e, sympy.Float), lambda f: sympy.Rational(str(f)))
+    names = {s: _name(str(s), places) for s in expr.atoms(sympy.Symbol)}
+    if any(isinstance(v, tuple) for v in names.values()):
+        raise _Unusable("a function's name used as a value")
+    expr = expr.xreplace(names)
+
+    def apply(call):
+        name = str(call.func)
+        target = places[name][1] if isinstance(places.get(name), tuple) else name
+        if target in ctx.functions:
+            params, body = ctx.functions[target]
+        elif target == "sigma" and ctx.logistic:
+            params, body = SIGMOID
+        else:
+            raise _Unusable(f"{target} applied, which the material does not define")
+        if len(params) != len(call.args):
+            raise _Unusable(f"{target} with {len(call.args)} arguments")
+        return body.xreplace(dict(zip(params, call.args)))
+
+    expr = expr.replace(lambda e: isinstance(e, AppliedUndef), apply)
+    expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda d: d.doit())
+    bound = {v for s in expr.atoms(sympy.Sum, sympy.Product) for v in s.variables}
+    for _ in range(8):
+        known = {k: v for k, v in ctx.values.items() if k not in bound and k in expr.free_symbols}
+        if not known:
+            break
+        expr = expr.xreplace(known)
+    return expr.xreplace({symbol("e"): sympy.E}) if symbol("e") not in bound else expr
+
+
+def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -> Reading:
+    """Whether sympy's LaTeX parser reads `side` as the scan did (`ours`, read in the context `ctx`)."""
+    ctx = ctx or Context()
+    try:
+        translation = translate(side)
+    except Unread as exc:
+        return Reading("unread", str(exc))
+    if len(translation.text) > MAX_LENGTH:
+        return Reading("unread", f"longer than {MAX_LENGTH} characters, which sympy's LaTeX parser is not given")
+    why, *found = _lark_readings(translation.text)
+    if why:
+        return Reading("unread", why)
+    readings, unusable = [], []
+    for expr in found:
+        try:
+            readings.append(_mapped(expr, translation.places, ctx))
+        except _Unusable as exc:
+            unusable.append(str(exc))
+        except (TypeError, ValueError, AttributeError, RecursionError) as exc:
+            unusable.append(type(exc).__name__)
+    if not readings:
+        return Reading("unread", "sympy's LaTeX parser reads it only in ways that have no meaning here"
+                                 + (f" ({unusable[0]})" if unusable else ""))
+    if any(r == ours for r in readings) or any(_same(r, ours) for r in readings):
+        return Reading("agrees")
+    return Reading("differs", f"sympy's LaTeX parser reads it as {_show(readings)}, the scan as {ours}")
+
+
+def _same(theirs: sympy.Expr, ours: sympy.Expr) -> bool:
+    from proofs.scan.check import check
+
+    difference = sympy.simplify(theirs - ours)
+    if difference == 0:
+        return True
+    return check(theirs, "=", ours).status in ("proved", "checked")
+
+
+def _show(readings: list) -> str:
+    shown = " or ".join(str(r) for r in readings[:3])
+    return shown if len(readings) <= 3 else f"{shown} (or {len(readings) - 3} more)"

@@ -1,0 +1,139 @@
+"""sympy's LaTeX parser as the second reader of every side: the translation for its grammar, the mapping of its
+readings onto the scan's names, and the verdict (agrees, differs, unread)."""
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from proofs.scan.parse import SIGMOID, Context, Skip, parse, symbol
+from proofs.scan.sympy_reader import MAX_LENGTH, Unread, second_reading, translate
+
+a, b, m, n, t, w, x, y, z = (symbol(s) for s in "abmntwxyz")
+X = sympy.IndexedBase("x", real=True)
+
+
+@pytest.mark.parametrize("side, expected", [
+    (r"\sigma(z)", "Z_{zqfnsigma}(z)"),
+    (r"\sigma(z)(1 - \sigma(z))", r"Z_{zqfnsigma}(z)\cdot(1 -Z_{zqfnsigma}(z))"),
+    (r"\hat y + \bar{x}", "Z_{zqacchaty} +Z_{zqaccbarx}"),
+    (r"\frac{\partial}{\partial w} w^2", r"\frac{d}{d w} w^2"),
+    (r"\left[a + b\right]", "(a + b)"),
+    (r"\sqrt[3]{x}", r"\sqrt[3]{x}"),
+    (r"\sum_i x_i", r"\sum_{i=1}^{Z_{zqleni}} x_i"),
+    (r"\sum_{i=1}^{n} x_i", r"\sum_{i=1}^{n} x_i"),
+    (r"\beta^2 u", r"\beta^2\cdot u"),
+    (r"a^{3} b", r"a^{3}\cdot b"),
+    (r"\tanh^2(z)", r"(\tanh(z))^2"),
+    (r"(1 - y)\log(1 - w)", r"(1 - y)\cdot\log(1 - w)"),
+    (r"(a + b)x^2", r"(a + b)\cdot x^2"),
+    (r"(a + b)x", "(a + b)x"),
+    (r"\log a + \log b", r"\log a + \log b"),
+    ("2 3", "2 3"),
+    (r"\varepsilon + \epsilon", r"Z_{zqgrvarepsilon} + \epsilon"),
+    (r"\pi r^2", r"Z_{zqgrpi} r^2"),
+])
+def test_translate(side, expected):
+    assert translate(side).text == expected
+
+
+def test_translate_refuses_its_own_names():
+    with pytest.raises(Unread, match="zq"):
+        translate("Z_{zqfnsigma} + 1")
+
+
+@pytest.mark.parametrize("side", [
+    "2wx(b - t)",
+    r"2 x (a + b x - y)",
+    r"\frac{1}{1 + e^{-z}}",
+    r"\sigma(a - b) - 1",
+    r"\sigma(z)(1 - \sigma(z))",
+    r"\frac{d}{dz}\tanh(z)",
+    r"1 - \tanh^2(z)",
+    r"\frac{\partial}{\partial w} \frac{\lambda}{2} w^2",
+    r"\frac{d}{d\mu}\left[y \log \mu + (1-y)\log(1-\mu)\right]",
+    r"\frac{1}{n}\sum_{i=1}^{n} x_i^2 - 2 m \frac{1}{n}\sum_{i=1}^{n} x_i + m^2",
+    r"\sum_i 2(a + b x_i - y_i)",
+    r"\beta^2 u + (1 + \beta) g",
+    r"\max(0, x) - \max(0, -x)",
+    r"|x||y|",
+    r"\log_2 8",
+    r"\sqrt{x^2}",
+    r"\hat y^2",
+    r"\eta g_1",
+    "0.03",
+    r"\log a + \log b",
+    r"\prod_{i=1}^{n} e^{x_i}",
+    r"\exp(a)\exp(b)",
+])
+def test_agrees_on_course_notation(side):
+    assert second_reading(side, parse(side)).verdict == "agrees"
+
+
+@pytest.mark.parametrize("side, wrong", [
+    ("2wx(b - t)", 2 * w * x * b - t),
+    (r"\frac{1}{1 + e^{-z}}", 1 / (1 + sympy.exp(z))),
+    (r"\sigma(a - b)", SIGMOID[1].subs(SIGMOID[0][0], b - a)),
+    (r"\frac{1}{n}\sum_{i=1}^{n} x_i", sympy.Sum(X[symbol("i")], (symbol("i"), 1, n))),
+    (r"\log a + \log b", sympy.log(a * b + 1)),
+    ("x_1 + x_2", X[1] + X[3]),
+    ("0.3", sympy.Rational(1, 3)),
+    (r"e^{z}", sympy.Symbol("e", real=True) ** z),
+])
+def test_differs_when_the_scan_misreads(side, wrong):
+    reading = second_reading(side, wrong)
+    assert reading.verdict == "differs"
+    assert "sympy's LaTeX parser reads it as" in reading.detail
+
+
+@pytest.mark.parametrize("side, why", [
+    (r"\sigma'(z)", "cannot read it"),
+    ("x_{t-1}", "cannot read it"),
+    ("+".join("x" for _ in range(MAX_LENGTH)), "longer than"),
+])
+def test_unread(side, why):
+    reading = second_reading(side, parse(side))
+    assert reading.verdict == "unread"
+    assert why in reading.detail
+
+
+def test_definitions_are_substituted_in_both_readings():
+    f_body = (x,), x**2 + 1
+    ctx = Context(functions={"f": f_body}, values={w: sympy.Integer(4)})
+    assert second_reading("f(2) + w", parse("f(2) + w", ctx), ctx).verdict == "agrees"
+    assert second_reading("f(2) + w", sympy.Integer(5), ctx).verdict == "differs"
+    # a letter the material did not define as a function multiplies, in both readings
+    assert second_reading("g(2)", 2 * symbol("g"), Context()).verdict == "agrees"
+
+
+def test_sigma_is_the_logistic_only_where_the_scan_reads_it_so():
+    ctx = Context(logistic=False)
+    assert second_reading(r"\sigma(z)", SIGMOID[1], ctx).verdict == "unread"
+
+
+_LETTERS = st.sampled_from([a, b, x, y])
+_EXPRS = st.recursive(
+    st.one_of(_LETTERS, st.integers(1, 9).map(sympy.Integer)),
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+        st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+        st.tuples(inner, inner).map(lambda p: p[0] - p[1]),
+        st.tuples(inner, st.integers(2, 3)).map(lambda p: p[0] ** p[1]),
+        st.tuples(inner, inner).map(lambda p: p[0] / (p[1] ** 2 + 1)),
+        inner.map(sympy.exp),
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_EXPRS)
+def test_sympy_printed_latex_is_read_alike(expr):
+    """Whatever sympy prints, both readers read as the expression printed (or sympy's parser cannot read it)."""
+    side = sympy.latex(expr)
+    try:
+        ours = parse(side)
+    except Skip:
+        assume(False)
+    assert sympy.simplify(ours - expr) == 0
+    assert second_reading(side, ours).verdict in ("agrees", "unread")
