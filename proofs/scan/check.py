@@ -8,15 +8,16 @@ import dataclasses
 import random
 import signal
 import threading
+import time
 from fractions import Fraction
 from typing import Optional, Sequence
 
 import mpmath
 import sympy
 
-from proofs.scan.replay import Undefined, decide, evaluate, key
+from proofs.scan.replay import NotReal, Undefined, decide, evaluate, key
 
-__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names"]
+__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
@@ -28,8 +29,15 @@ _LENGTHS = (1, 2, 3, 4)
 _SYMPY_RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
 
 
-class Timeout(Exception):
-    """The step's time limit passed."""
+class Timeout(BaseException):
+    """A time limit passed. Not an Exception, so that sympy's `except Exception` cannot swallow it; a handler that
+    swallows everything (mpmath has a few) only delays it, since the alarm fires again until the limit is lifted."""
+
+
+# Seconds between alarms once a limit has passed, until the block under it is left.
+_REFIRE = 0.05
+# The ends (time.monotonic) of the limits in force, innermost last; an inner limit never outlasts an outer one.
+_ENDS: list[float] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,22 +65,9 @@ def integer_names(*exprs: sympy.Expr) -> set[str]:
     return names - bound_vars
 
 
-def _alarm(seconds: float):
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        return None
-
-    def fire(signum, frame):
+def _fire(signum, frame):
+    if _ENDS and time.monotonic() >= _ENDS[-1] - 0.001:
         raise Timeout()
-
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    return previous
-
-
-def _disarm(previous) -> None:
-    if previous is not None:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _combine_sums(d: sympy.Expr) -> sympy.Expr:
@@ -144,7 +139,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                 point[name] = rng.choice(pools[name]) if attempt else Fraction(1, 2)
         entries = {}
         for e in everything:
-            for a in _entries(e, point):
+            for a in sorted(_entries(e, point)):  # in order: the same points whatever the hash seed
                 entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
         point.update(entries)
         yield point
@@ -197,24 +192,82 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
 
 @contextlib.contextmanager
 def deadline(seconds: float):
-    """Raise Timeout in the block once `seconds` have passed (in the main thread; elsewhere no limit is set)."""
-    previous = _alarm(seconds)
+    """Raise Timeout in the block once `seconds` have passed, and again every _REFIRE seconds until it is left (in
+    the main thread; elsewhere no limit is set). Limits nest: the innermost end that comes first applies."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    now = time.monotonic()
+    end = min([now + seconds] + _ENDS[-1:])
+    previous = signal.signal(signal.SIGALRM, _fire) if not _ENDS else None
+    _ENDS.append(end)
+    signal.setitimer(signal.ITIMER_REAL, max(end - now, 1e-6), _REFIRE)
     try:
         yield
     finally:
-        _disarm(previous)
+        _ENDS.pop()  # first: an alarm from here on finds the limit lifted (or the outer one, not yet passed)
+        if _ENDS:
+            signal.setitimer(signal.ITIMER_REAL, max(_ENDS[-1] - time.monotonic(), 1e-6), _REFIRE)
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
-          seed: str = "", timeout: float = 0) -> Outcome:
+          seed: str = "", timeout: float = 0, domain: Sequence[tuple] = ()) -> Outcome:
     """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
     it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
-    condition holds and both sides are defined. With a timeout (seconds), Timeout is raised when it passes."""
+    condition holds and both sides are defined. `domain`: conditions, in the same form, under which the sides as read
+    are their real values (the guards proofs.scan.parse records: sqrt(x)^2 reads as x only where x >= 0); every point
+    the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
+    (seconds), Timeout is raised when it passes."""
     with deadline(timeout):
-        return _check(left, relation, right, conditions, seed)
+        return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
 
 
-def _check(left, relation, right, conditions, seed) -> Outcome:
+def not_real(*exprs: sympy.Expr) -> str:
+    """Why a side is not a real number (a part of it that is not real for any real values of its names: I, log(-1),
+    (-1)**(1/3), 1/0), or ""."""
+    for e in exprs:
+        for part in sympy.preorder_traversal(e):
+            if getattr(part, "is_real", None) is False:
+                return f"{part} is not a real number (sympy reads it over the complex numbers): steps are checked over the reals"
+    return ""
+
+
+def _holds(conditions, point) -> bool:
+    return all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions)
+
+
+def _witness(left, right, conditions, domain, seed) -> bool:
+    """Whether a point of the search has every condition holding and both sides real numbers (in their domain);
+    or, when no point has, whether none failed for want of a real value where the conditions held (the sides could
+    not be evaluated for another reason: a sum too long, a function the plain evaluation lacks)."""
+    unreal = False
+    for point in _points(left, right, tuple(conditions) + tuple(domain), seed):
+        try:
+            if not _holds(conditions, point):
+                continue
+        except Undefined:
+            continue
+        try:
+            if not _holds(domain, point):
+                unreal = True
+                continue
+            evaluate(left, point), evaluate(right, point)
+            return True
+        except NotReal:
+            unreal = True
+        except Undefined:
+            pass
+    return not unreal
+
+
+def _check(left, relation, right, printed, seed, domain) -> Outcome:
+    conditions = printed + domain
+    unreal = not_real(left, right)
+    if unreal:
+        return Outcome("unknown", unreal)
     try:
         how = _prove(left, relation, right)
     except Timeout:
@@ -222,7 +275,11 @@ def _check(left, relation, right, conditions, seed) -> Outcome:
     except Exception:  # noqa: BLE001 - sympy failing to simplify is no proof; the search still runs
         how = None
     if how:
-        return Outcome("proved", how)
+        # sympy proves over the complex numbers: over the reals the sides must have a real value somewhere
+        if _witness(left, right, printed, domain, seed):
+            return Outcome("proved", how)
+        return Outcome("unknown", f"{how}, but at none of the {ATTEMPTS} points tried are both sides real numbers"
+                                  f"{' with the conditions holding' if printed else ''}: not proved over the reals")
     held, undefined, disagreed, exact = 0, 0, 0, True
     for point in _points(left, right, conditions, seed):
         try:

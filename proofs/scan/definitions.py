@@ -68,6 +68,8 @@ class Definitions:
         self.functions: dict[str, tuple] = {}
         self.undefined: set[str] = set()
         self.values: dict = {}
+        # where each function (by name) and value (by symbol) is a real number: the guards its formula was read with
+        self.domains: dict = {}
         # where each value was defined, for reasons: atom -> (text, line)
         self.origin: dict = {}
         # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
@@ -75,9 +77,11 @@ class Definitions:
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
-                       frozenset(exponents), self.logistic)
+                       frozenset(exponents), self.logistic, dict(self.domains))
 
     def forget_values(self) -> None:
+        for atom in self.values:
+            self.domains.pop(atom, None)
         self.values.clear()
         self.origin.clear()
 
@@ -116,13 +120,16 @@ class Definitions:
             self.undefined.add(h.name)
             return f"gives a value of {h.name}, which the material does not define as a formula"
         if h.kind == "function":
+            guards: list = []
             try:
-                expr = parse(body, ctx, bound=h.params)
+                expr = parse(body, ctx, bound=h.params, guards=guards)
             except Skip as exc:
                 self.functions.pop(h.name, None)
+                self.domains.pop(h.name, None)
                 self.undefined.add(h.name)
                 return f"defines {h.name}; its formula is not read ({exc}), so steps applying it are skipped"
             self.functions[h.name] = (h.params, expr)
+            self.domains[h.name] = tuple(guards)
             self.undefined.discard(h.name)
             return f"defines {h.name}({', '.join(map(str, h.params))}) = {expr}"
         try:
@@ -132,12 +139,15 @@ class Definitions:
         if not isinstance(atom, (sympy.Symbol, sympy.Indexed)):
             return f"defines {h.text.strip()}"
         self.values.pop(atom, None)
+        self.domains.pop(atom, None)
+        guards = []
         try:
-            expr = parse(body, ctx)
+            expr = parse(body, ctx, guards=guards)
         except Skip as exc:
             return f"defines {atom}; its value is not read ({exc})"
         if atom in expr.free_symbols:
             return f"defines {atom} in terms of itself; not used in later steps"
         self.values[atom] = expr
+        self.domains[atom] = tuple(guards)
         self.origin[atom] = (f"{atom} = {expr}", line)
         return f"defines {atom} = {expr}"

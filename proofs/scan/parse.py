@@ -13,6 +13,18 @@ from proofs.scan.vocabulary import (FUNCTION_LETTERS, FUNCTION_NAMES, FUNCTIONS,
 
 __all__ = ["Context", "parse", "Skip", "symbol"]
 
+def _real(e: sympy.Expr) -> sympy.Expr:
+    """The expression, if no part of it is a value that is not a real number for every real value of its names
+    (sqrt(-1) = I, log(-1) = I*pi, (-8)^(1/3), 1/0, sqrt(-x^2 - 1)); else Skip. Checked as each root, power, log and
+    quotient is built, since sympy evaluates over the complex numbers and a product of two such values can come out
+    real (sqrt(-2) sqrt(-3) = -sqrt(6))."""
+    for part in sympy.preorder_traversal(e):
+        if getattr(part, "is_real", None) is False:
+            raise Skip(f"a value that is not a real number ({part}, as sympy reads it over the complex numbers): "
+                       "steps are checked over the reals")
+    return e
+
+
 def _digits(n: sympy.Expr) -> int:
     if n.is_Rational:
         return max(len(str(abs(n.p))), len(str(n.q)))
@@ -39,11 +51,25 @@ class Context:
     # whether \sigma(...) is the logistic function when the material does not define sigma: only where the material
     # says "sigmoid" or "logistic" (elsewhere \sigma may be any activation)
     logistic: bool = True
+    # where each defined function (by name) and value (by symbol) is a real number: its guards (see `parse`)
+    domains: Mapping = dataclasses.field(default_factory=dict)
 
 
 class _Parser:
-    def __init__(self, toks: list[Token], ctx: Context, bound: frozenset = frozenset()) -> None:
+    def __init__(self, toks: list[Token], ctx: Context, bound: frozenset = frozenset(), guards: Optional[list] = None) -> None:
         self.t, self.i, self.ctx, self.bound, self.bars = toks, 0, ctx, set(bound), 0
+        self.guards = [] if guards is None else guards
+        # the indices of the sums and products being read: a guard on a term (x_i > 0) is no condition on a point
+        self.indices: frozenset = frozenset()
+
+    def guard(self, e: sympy.Expr, relation: str) -> None:
+        """Record that the reading is a real number only where `e relation 0` (sympy may simplify the root, log or
+        quotient away: sqrt(x)^2 is x, x/x is 1); a number that obviously satisfies it is not recorded."""
+        if e.is_number and e.is_comparable and {">=": e >= 0, ">": e > 0, "!=": e != 0}[relation]:
+            return
+        if e.free_symbols & self.indices:  # left to the plain evaluation of each term
+            return
+        self.guards.append((e, relation, sympy.Integer(0)))
 
     # -- tokens
     def peek(self, k: int = 0) -> Optional[Token]:
@@ -74,7 +100,8 @@ class _Parser:
         return self.t[start:self.i - 1]
 
     def sub(self, toks: list[Token], bound=()) -> sympy.Expr:
-        parser = _Parser(toks, self.ctx, frozenset(self.bound | set(bound)))
+        parser = _Parser(toks, self.ctx, frozenset(self.bound | set(bound)), self.guards)
+        parser.indices = self.indices
         parser.bars = 0
         return parser.whole()
 
@@ -116,7 +143,8 @@ class _Parser:
                 d = self.unary()
                 if self.starts_factor(self.peek()):
                     raise Skip("a/bc could be read as (a/b)c or a/(bc)")
-                f = f / d
+                self.guard(d, "!=")
+                f = _real(f / d)
             elif self.starts_factor(tok):
                 f = f * self.postfix()
             else:
@@ -158,7 +186,9 @@ class _Parser:
         free = {s.name for s in exponent.free_symbols}
         if bare and free - self.ctx.exponents:
             raise Skip(f"a superscript {raw} on a name, which may be an index rather than a power")
-        return sympy.Pow(base, exponent)
+        if exponent.is_number and not exponent.is_integer:
+            self.guard(base, ">=" if exponent == sympy.Rational(1, 2) else ">")
+        return _real(sympy.Pow(base, exponent))
 
     def primary(self) -> sympy.Expr:
         tok = self.take()
@@ -193,7 +223,9 @@ class _Parser:
         if tok == "\\sqrt":
             if self.peek() == "[":
                 raise Skip("a root other than the square root")
-            return sympy.sqrt(self.sub(self.group()))
+            radicand = self.sub(self.group())
+            self.guard(radicand, ">=")
+            return _real(sympy.sqrt(radicand))
         if tok[1:] in FUNCTIONS:
             return self.function(tok[1:])
         if tok in ("\\max", "\\min"):
@@ -241,6 +273,7 @@ class _Parser:
         if atom in self.bound:
             return atom
         if atom in self.ctx.values:
+            self.guards.extend(self.ctx.domains.get(atom, ()))
             return self.resolve(self.ctx.values[atom])
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
@@ -282,7 +315,9 @@ class _Parser:
             if len(params) != 1:
                 raise Skip(f"{name}' of a function of several arguments")
             body = sympy.diff(body, params[0])
-        return body.xreplace(dict(zip(params, args)))
+        for left, relation, right in self.ctx.domains.get(name, ()):
+            self.guards.append((left.xreplace(dict(zip(params, args))), relation, right))
+        return _real(body.xreplace(dict(zip(params, args))))
 
     def function(self, name: str) -> sympy.Expr:
         power, base = None, None
@@ -302,8 +337,10 @@ class _Parser:
             arg = self.postfix()
             if self.starts_factor(self.peek()):
                 raise Skip(f"the argument of \\{name} without parentheses is ambiguous")
+        if name == "log":
+            self.guard(arg, ">")
         value = FUNCTIONS[name](arg) if base is None else sympy.log(arg) / sympy.log(base)
-        return value if power is None else value**power
+        return _real(value if power is None else value**power)
 
     def extremum(self, name: str) -> sympy.Expr:
         if self.peek() == "_":
@@ -341,11 +378,11 @@ class _Parser:
             raise Skip(f"a \\{kind} with one bound only")
         if lo is None:  # \sum_i: over i = 1..n_i for a length n_i of its own
             lo, hi = sympy.Integer(1), symbol(f"#{var[0]}")
-        saved, self.bound = self.bound, self.bound | {index}
+        saved, self.bound, indices, self.indices = self.bound, self.bound | {index}, self.indices, self.indices | {index}
         try:
             body = self.term()
         finally:
-            self.bound = saved
+            self.bound, self.indices = saved, indices
         return (sympy.Sum if kind == "sum" else sympy.Product)(body, (index, lo, hi))
 
     def fraction(self) -> sympy.Expr:
@@ -367,7 +404,9 @@ class _Parser:
                 operand = self.sub(top[1:], bound=(variable,))
             # taken with the variable free, then read at the variable's defined value, as every other name is
             return self.resolve(_derivative(operand, variable))
-        return self.sub(top) / self.sub(bottom)
+        numerator, denominator = self.sub(top), self.sub(bottom)
+        self.guard(denominator, "!=")
+        return _real(numerator / denominator)
 
     def resolve(self, value: sympy.Expr) -> sympy.Expr:
         """A defined value with the names in it that were defined later substituted too (L = (y - yhat)^2 read
@@ -375,7 +414,9 @@ class _Parser:
         for _ in range(8):
             known = {k: v for k, v in self.ctx.values.items() if k not in self.bound and k in value.free_symbols}
             if not known:
-                return value
+                return _real(value)
+            for k in known:
+                self.guards.extend(self.ctx.domains.get(k, ()))
             value = value.xreplace(known)
         raise Skip("definitions that refer to each other in a cycle")
 
@@ -414,12 +455,14 @@ def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
     return sympy.diff(operand, variable)
 
 
-def parse(text: str, ctx: Optional[Context] = None, bound=()) -> sympy.Expr:
+def parse(text: str, ctx: Optional[Context] = None, bound=(), guards: Optional[list] = None) -> sympy.Expr:
     """The expression of one side of a step, read over the reals; Skip with the reason when it cannot be read
-    with certainty. `bound` names symbols not replaced by their defined values (a function's parameters)."""
+    with certainty. `bound` names symbols not replaced by their defined values (a function's parameters). `guards`,
+    when given, receives (expression, relation, 0) for each root, log, fractional power and quotient read: where they
+    all hold, the expression is the real value of the side (sympy's simplification may have dropped them)."""
     ctx = ctx or Context()
     try:
-        return _Parser(tokens(normalise(text)), ctx, frozenset(bound)).whole()
+        return _real(_Parser(tokens(normalise(text)), ctx, frozenset(bound), guards).whole())
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError) as exc:

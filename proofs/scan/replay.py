@@ -8,7 +8,7 @@ from typing import Any, Mapping, Union
 import mpmath
 import sympy
 
-__all__ = ["Undefined", "evaluate", "decide", "key"]
+__all__ = ["Undefined", "NotReal", "evaluate", "decide", "key"]
 
 # Digits of the intervals used for what is not rational (exp, log, tanh, sqrt, pi, e).
 _DPS = 60
@@ -20,6 +20,11 @@ Value = Union[Fraction, Any]  # a Fraction, or an mpmath interval (mpmath.iv.mpf
 
 class Undefined(ArithmeticError):
     """A side has no value at the point: a division by zero, the log of a number that is not positive, ..."""
+
+
+class NotReal(Undefined):
+    """A side has no real value at the point: the root or the log of a negative number, a fractional power of one, a
+    value that is not real (sympy's I)."""
 
 
 def key(atom: Any) -> str:
@@ -87,6 +92,8 @@ class _Evaluator:
             return mpmath.iv.mpf([pick(b.a for b in bounds), pick(b.b for b in bounds)])
         if isinstance(e, sympy.Function) and len(e.args) == 1:
             return self._function(type(e).__name__, self(e.args[0]))
+        if e.is_real is False:  # I, zoo
+            raise NotReal(f"{e} is not a real number")
         raise Undefined(f"{type(e).__name__} is not evaluated")
 
     def _fold(self, args, op) -> Value:
@@ -117,11 +124,11 @@ class _Evaluator:
         if exponent == sympy.Rational(1, 2) or isinstance(exp_value, Fraction) and exp_value == Fraction(1, 2):
             b = _iv(base)
             if b.a < 0:
-                raise Undefined("the square root of a negative number")
+                raise NotReal("the square root of a negative number")
             return mpmath.iv.sqrt(b)
         b = _iv(base)
         if b.a <= 0:
-            raise Undefined("a power of a number that is not positive")
+            raise NotReal("a power of a number that is not positive")
         return mpmath.iv.exp(_iv(exp_value) * mpmath.iv.log(b))
 
     def _series(self, e) -> Value:
@@ -176,11 +183,11 @@ class _Evaluator:
         if name == "log":
             if isinstance(v, Fraction):
                 if v <= 0:
-                    raise Undefined("the log of a number that is not positive")
+                    raise NotReal("the log of a number that is not positive")
                 if v == 1:
                     return Fraction(0)
             elif v.a <= 0:
-                raise Undefined("the log of an interval reaching zero")
+                raise NotReal("the log of an interval reaching zero")
             return iv.log(_iv(v))
         if isinstance(v, Fraction) and v == 0 and name in ("tanh", "sinh", "sin", "tan"):
             return Fraction(0)

@@ -53,6 +53,7 @@ _KINDS = [
     (re.compile(r"^gives \S+, which appears nowhere else in it"),
      "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity"),
     (re.compile(r"^refuted as read, but it holds with "), "refuted as read, but it holds under another reading its notation allows"),
+    (re.compile(r"^a value that is not a real number"), "a value that is not a real number (steps are checked over the reals)"),
     (re.compile(r"^a condition or a conclusion of an implication"), "part of an implication, not an identity"),
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
@@ -258,9 +259,10 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if span.condition:
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     exponents = _exponents(left + right)
+    domain: list = []  # where the sides as read are their real values
     try:
         ctx = defs.context(exponents)
-        exprs = (parse(left, ctx), parse(right, ctx))
+        exprs = (parse(left, ctx, guards=domain), parse(right, ctx, guards=domain))
     except Skip as exc:
         return Step(**base, status="skipped", reason=str(exc))
     try:  # as printed, without the values defined before it: which names the step itself is about
@@ -275,9 +277,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
     read, unread = conditions
     try:
-        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"]), False
+        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
-            other = _other_reading(exprs, relation, read, base["text"])
+            other = _other_reading(exprs, relation, read, base["text"], domain)
             if other:
                 return Step(**base, status="skipped", exprs=exprs, reason=other)
     except Timeout:
@@ -340,7 +342,7 @@ def _vector_reading(*exprs: sympy.Expr) -> str:
 _MAX_LENGTH_NAMES = 8
 
 
-def _other_reading(exprs, relation, conditions, text: str) -> str:
+def _other_reading(exprs, relation, conditions, text: str, domain=()) -> str:
     """Why a refuted step is not a counterexample: a reading its notation allows under which it holds (a \\log
     without a base in base 2 or 10; sums written without bounds all of one length, or of a length named in the step,
     as in \\frac{1}{n}\\sum_i); or "" when it fails under every reading."""
@@ -368,7 +370,7 @@ def _other_reading(exprs, relation, conditions, text: str) -> str:
                     e = e.replace(lambda u: isinstance(u, sympy.log), lambda u: u / sympy.log(b))
                 return e.xreplace({length: n for length in lengths}) if n is not None else e
             other = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
-                          seed=text)
+                          seed=text, domain=[(read(a), r, read(c)) for a, r, c in domain])
             if other.status in ("proved", "checked"):
                 how = " and ".join(x for x in (log_text, size_text) if x)
                 if b is not None and n is None:
