@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__, links, shard, trust
+from proofs import __version__, gate, links, shard, trust
 from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
 from proofs.errors import ProofsError, UsageError
@@ -489,6 +489,8 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    if argv is None and stdout is None and stderr is None and not gate.inside():  # the `proofs` console script
+        return gate.guarded(lambda: main(sys.argv[1:]))
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:

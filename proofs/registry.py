@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from proofs import links, processes
+from proofs import integrity, links, processes
 from proofs.errors import PackError, ProofsError, UsageError
 from proofs.model import Claim, Placeholder
 from proofs.reads import Reads, recording
@@ -62,11 +62,15 @@ class Catalogue:
         Each step is pack code: anything it raises (SystemExit included) or a step that takes longer than
         LOAD_TIMEOUT is a PackError naming the step."""
         for entry in self.preload:
+            before = integrity.take() if processes.server() is not None else None  # in the checker's own process
             problem = _guarded(lambda entry=entry: _warm_step(entry), LOAD_TIMEOUT)
             if isinstance(problem, ProofsError):
                 raise problem
             if problem is not None:
                 raise PackError(f"cannot preload {entry!r}: {_describe(problem)}")
+            changed = before.restore() if before is not None else []
+            if changed:
+                raise PackError(f"cannot preload {entry!r}: {_meddled(changed)}")
 
     def by_id(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -148,15 +152,18 @@ def _import_unit(unit: Unit) -> Any:
         for part in filter(None, attribute.strip().split(".")):
             found = getattr(found, part)
         return found
-    if unit.directory not in sys.path:
-        sys.path.insert(0, unit.directory)
     source = _read_source(Path(unit.target))
     if hashlib.sha256(source).hexdigest() != unit.digest:
         raise PackError(f"{unit.target} changed after it was loaded; run the check again")
     code = compile(source, unit.target, "exec", dont_inherit=True)
     module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(unit.module, unit.target))
     sys.modules[unit.module] = module
-    exec(code, module.__dict__)
+    base = [p for p in sys.path if p != unit.directory]
+    sys.path.insert(0, unit.directory)  # its helper modules first while it is imported, as `load` imports it
+    try:
+        exec(code, module.__dict__)
+    finally:  # then after what the engine imports: a sibling file named like a standard module stays unimported
+        sys.path[:] = base + [p for p in sys.path if p not in base]
     return module
 
 
@@ -456,12 +463,37 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
     if problem is not None:
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
+    before = integrity.take()
     with _silenced(), recording() as recorder:
         raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
+    changed = before.restore()  # what it changed in this process is undone; its own module process keeps it
+    _engine_first()
     if raised is not None:
         forget()
         return _Contents((), (), (_located(pack, raised, roots),))
+    if changed:  # its claims are not loaded: the engine that would decide them is no longer the engine
+        forget()
+        return _Contents((), (), (LoadError(pack, where, 0, _meddled(changed)),))
     return dataclasses.replace(found[0], reads=recorder.reads(), unit=unit)
+
+
+# The import path this process had before it loaded any pack.
+_ENGINE_PATH: list[str] = []
+
+
+def _engine_first() -> None:
+    """Put the import path this process had before any pack was loaded back in front, in its order: a folder a pack
+    put first (its --claims folder, or one its code added) stays on the path, after it, so that no module the engine
+    imports later (a report writer, a standard module) is found in a pack's folder instead."""
+    if _ENGINE_PATH:
+        sys.path[:] = _ENGINE_PATH + [p for p in sys.path if p not in _ENGINE_PATH]
+
+
+def _meddled(changes: Sequence[str]) -> str:
+    shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
+    return (f"it changed the checker itself in the checker's process: {shown} (undone). A claim module may change "
+            "libraries for its own checks, which run in a process of its own, but not the engine, and it may leave no "
+            "thread running there")
 
 
 def _claim_files(directory: Path) -> list[Path]:
@@ -497,9 +529,7 @@ def _load_path(directory: Path, timeout: float) -> list[_Contents]:
     if not directory.is_dir():
         raise UsageError(f"--claims {directory}: not a directory of claim modules")
     loaded = []
-    # claim modules may import helper modules beside them (names starting with _ are not claim modules)
-    if str(directory.resolve()) not in sys.path:
-        sys.path.insert(0, str(directory.resolve()))
+    folder = str(directory.resolve())
     for path in _claim_files(directory):
         pack = f"{directory.name}/{path.stem}"
         name = f"proofs_pack_{directory.name}_{path.stem}"
@@ -514,6 +544,8 @@ def _load_path(directory: Path, timeout: float) -> list[_Contents]:
             continue
 
         def importer(name=name, path=path, code=code):
+            if folder not in sys.path[:1]:  # claim modules may import helper modules beside them (named _*.py)
+                sys.path.insert(0, folder)
             module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path))
             sys.modules[name] = module
             exec(code, module.__dict__)
@@ -573,6 +605,8 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     processes.note_context()
     contents: list[_Contents] = []
     roots: list[Path] = [Path(p) for p in paths]
+    if not _ENGINE_PATH:
+        _ENGINE_PATH[:] = sys.path
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
         if SEED_PACK[1] not in {ep.value for ep in found}:

@@ -21,7 +21,7 @@ from proofs.model import Claim, Perturbation, Result
 from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server,
                               start_server)
 from proofs.processes import _write_all
-from proofs.verdicts import Verdict
+from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
            "STOP_SIGNALS", "serve_module"]
@@ -125,7 +125,7 @@ def _evaluate(task: Task, strict: bool, options: dict) -> dict:
         return error_result(task.claim, Verdict.ERROR, f"{type(exc).__name__}: {exc}", suffix=_suffix(task)).to_json()
 
 
-def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
+def _received(task: Task, child: ChildProcess, memory_mb: int, strict: bool = False) -> Result:
     """The result a child sent, or an error saying why there is none usable."""
     try:
         message = child.message()
@@ -134,7 +134,7 @@ def _received(task: Task, child: ChildProcess, memory_mb: int) -> Result:
         value = message["value"]
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
-    return _remote_result(task, value)
+    return _remote_result(task, value, strict)
 
 
 def max_running(jobs: int) -> int:
@@ -154,7 +154,7 @@ def max_running(jobs: int) -> int:
     return max(1, min(jobs, (soft - in_use - _FDS_RESERVED) // _FDS_PER_CHECK))
 
 
-def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int) -> Optional[Result]:
+def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int, strict: bool = False) -> Optional[Result]:
     """The result of a running check once it has one (it reported, died or ran out of time; its process group is
     then killed), with what it printed and its time; None while it is still running. Once its message is complete
     its group is sent SIGKILL and the result waits, without blocking, until the child has ended: only then is what
@@ -164,11 +164,11 @@ def _finished(task: Task, child: ChildProcess, timeout: float, memory_mb: int) -
         if not child.exited():
             return None
         child.kill()
-        result = _received(task, child, memory_mb)
+        result = _received(task, child, memory_mb, strict)
     elif child.exited():
         child.pump()
         status = child.kill()
-        result = _received(task, child, memory_mb) if child.complete() else _died(task, status, memory_mb)
+        result = _received(task, child, memory_mb, strict) if child.complete() else _died(task, status, memory_mb)
     elif time.monotonic() - child.started >= timeout:
         child.kill()
         result = error_result(task.claim, Verdict.TIMEOUT, f"killed after {timeout:g} s", suffix=_suffix(task))
@@ -224,7 +224,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
             if orders.ended or orders.broken:
                 return
             for index, (task, child) in list(running.items()):
-                result = _finished(task, child, timeout, memory_mb)
+                result = _finished(task, child, timeout, memory_mb, strict)
                 if result is not None:
                     del running[index]
                     _write_all(up, frame({"result": index, "value": result.to_json()}))
@@ -439,7 +439,7 @@ def run(
                 if "failed" in message:
                     fail(index, str(message["reason"]))
                 else:
-                    finish(index, _remote_result(tasks[index], message["value"]))
+                    finish(index, _remote_result(tasks[index], message["value"], strict))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             return end(group, f"its module process sent an unreadable message: {exc}")
         if remote.process.frames.broken:
@@ -504,7 +504,7 @@ def run(
                         wait_for = min(wait_for, 0.05)
                     _wait(handles + ([stop.fd] if stop.fd is not None else []), wait_for)
                     for index, child in list(running.items()):
-                        result = _finished(tasks[index], child, timeout, memory_mb)
+                        result = _finished(tasks[index], child, timeout, memory_mb, strict)
                         if result is not None:
                             del running[index]
                             finish(index, result)
@@ -542,18 +542,38 @@ def _deadline(remote: _Remote, index: int, since: float, timeout: float) -> floa
     return max(since, remote.heard) + timeout + _GRACE + (0.0 if remote.ready else registry.LOAD_TIMEOUT)
 
 
-def _remote_result(task: Task, value) -> Result:
+def _remote_result(task: Task, value, strict: bool) -> Result:
     """The result a check sent for the task (directly or through its module process), or an error saying why it is
-    unusable: it must be a well-formed result for this claim with an object as evidence."""
+    unusable: it must be a well-formed result for this claim with an object as evidence.
+
+    What the check's process decided is only its verdict, method, evidence, reason and time: the claim's own fields
+    are taken from the claim, and its status is classified again here from the verdict, so that nothing a check's
+    process changes in the engine there can turn a failing verdict into a pass."""
     try:
-        result = Result.from_json(value)
-        if result.id != task.claim.id + _suffix(task):
-            raise ValueError(f"the result is for {result.id!r}")
-        if not isinstance(result.evidence, dict):
+        sent = Result.from_json(value)
+        if sent.id != task.claim.id + _suffix(task):
+            raise ValueError(f"the result is for {sent.id!r}")
+        if not isinstance(sent.evidence, dict):
             raise ValueError("its evidence is not an object")
-        return result
+        if not isinstance(sent.method, str) or not isinstance(sent.reason, str):
+            raise ValueError("its method or reason is not text")
+        if isinstance(sent.seconds, bool) or not isinstance(sent.seconds, (int, float)) or not 0 <= sent.seconds < 1e9:
+            raise ValueError(f"its time is {sent.seconds!r}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
+    expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))
+    if task.perturbation is not None:
+        status = Status.PASS if sent.verdict is Verdict.REFUTED else Status.FAIL
+        statement = f"{task.claim.statement} [perturbed: {task.perturbation.note or task.perturbation.name}]"
+        expected = dataclasses.replace(expected, statement=statement)
+    else:
+        status, _ = classify(sent.verdict, requires=task.claim.requires, erratum=task.claim.erratum is not None, strict=strict)
+    if sent.status is not status:
+        return error_result(task.claim, Verdict.ERROR, f"the check's process reported {sent.verdict.value} as "
+                            f"{sent.status.value}, where it is {status.value}: the engine was changed in that process",
+                            suffix=_suffix(task))
+    return dataclasses.replace(expected, status=status, method=sent.method, evidence=sent.evidence,
+                               seconds=float(sent.seconds), reads=sent.reads)
 
 
 def default_jobs() -> int:

@@ -1,0 +1,160 @@
+"""Pack code run in the checker's own process (a module's import) cannot change how the command ends: not by ending
+the process, not by patching the engine, not through the import path; a check's process cannot turn its verdict into
+a pass by patching the engine there."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GOLDEN, run_cli
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
+
+HEADER = "import atexit, os, signal, sys, threading, time\n\nfrom proofs import Outcome, Status, Verdict, claim\n\n"
+
+
+def _false(claim_id, body=""):
+    """A claim whose check runs `body` and reports a refutation it asserted: it always fails."""
+    lines = "".join(f"    {line}\n" for line in body.splitlines())
+    name = claim_id.replace(".", "_")
+    exercise = int(claim_id.split(".")[1][2:])
+    return (f"@claim({claim_id!r}, exercise={exercise}, part=None, statement='s.', asserts='s', formal='s',\n"
+            f"       requires=Verdict.PROVED)\n"
+            f"def {name}():\n{lines}"
+            f"    return Outcome(Verdict.REFUTED, 'inspection', {{}})\n\n\n")
+
+
+def _pack(tmp_path, modules):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name, text in modules.items():
+        (pack / name).write_text(text)
+    return pack
+
+
+def _check(pack, *args, selector="hostile.*"):
+    proc = run_cli("check", selector, "--claims", str(pack), "--no-cache", "--format", "json", *args)
+    report = json.loads(proc.stdout) if proc.stdout.strip() else None
+    return proc, report
+
+
+@linux_only
+@pytest.mark.parametrize("ending", [
+    "atexit.register(lambda: os._exit(0))",
+    "signal.signal(signal.SIGTERM, lambda *a: os._exit(0))\natexit.register(lambda: os.kill(os.getpid(), signal.SIGTERM))",
+    "sys.exit = lambda code=0: os._exit(0)",
+])
+def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_run_into_exit_0(tmp_path, ending):
+    pack = _pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + ending + "\nCLAIMS = (hostile_ex1_fails,)\n"})
+    proc, report = _check(pack)
+    assert proc.returncode == 1, proc.stderr
+    assert report["summary"]["fail"] == 1
+
+
+@linux_only
+def test_a_thread_that_ends_the_checker_mid_run_is_never_a_pass(tmp_path):
+    starts = "threading.Thread(target=lambda: (time.sleep(1), os._exit(0)), daemon=True).start()\n"
+    pack = _pack(tmp_path, {"ends.py": HEADER + starts + _false("hostile.ex1.slow", "time.sleep(6)")
+                            + "CLAIMS = (hostile_ex1_slow,)\n",
+                            "slow.py": HEADER + _false("hostile.ex2.slow", "time.sleep(3)") + "CLAIMS = (hostile_ex2_slow,)\n"})
+    proc, _ = _check(pack)
+    assert proc.returncode in (1, 3), proc.stderr
+    if proc.returncode == 3:
+        assert "ended without finishing: it exited with code 0" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@linux_only
+@pytest.mark.parametrize("work, code, words", [
+    ("lambda: 5", 5, ""),
+    ("lambda: os._exit(0)", 3, "ended without finishing: it exited with code 0"),
+    ("lambda: os.kill(os.getpid(), signal.SIGKILL)", 3, "it was killed by SIGKILL"),
+    ("lambda: (atexit.register(os._exit, 0), 1)[1]", 1, ""),
+])
+def test_the_exit_status_is_what_the_command_returned_or_3(work, code, words):
+    script = f"import atexit, os, signal, sys\nfrom proofs.gate import guarded\nsys.exit(guarded({work}))\n"
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == code, proc.stderr
+    assert words in proc.stderr and len(proc.stderr.splitlines()) == (1 if words else 0)
+
+
+PATCHES = {
+    "classify": "import proofs.evaluate, proofs.verdicts\n"
+                "proofs.evaluate.classify = lambda verdict, **k: (Status.PASS, 'patched')\n"
+                "proofs.verdicts.classify = proofs.evaluate.classify\n",
+    "exit codes": "sys.modules['proofs.cli'].ExitCode = type('E', (), dict(OK=0, FAILURES=0, INTERRUPTED=0, "
+                  "INTERNAL_ERROR=0, USAGE_ERROR=0, NO_CLAIMS=0))\n",
+    "code in place": "import proofs.verdicts\nproofs.verdicts.classify.__code__ = "
+                     "(lambda verdict, *, requires, erratum, strict=False: (Status.PASS, 'x')).__code__\n",
+    "strengths": "import proofs.verdicts as v\nv._STRENGTH[v.Verdict.SUPPORTED] = 4\n",
+    "class": "import proofs.model\nproofs.model.Result.from_json = classmethod(lambda cls, d: None)\n",
+    "module": "import types\nsys.modules['proofs.writers.json_'] = types.ModuleType('proofs.writers.json_')\n",
+}
+
+
+@linux_only
+@pytest.mark.parametrize("patch", sorted(PATCHES))
+def test_a_module_that_patches_the_engine_when_imported_is_a_load_error_and_the_patch_is_undone(tmp_path, patch):
+    pack = _pack(tmp_path, {"patches.py": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
+                            + "CLAIMS = (hostile_ex1_fails,)\n",
+                            "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
+    proc, report = _check(pack)
+    assert proc.returncode == 1, proc.stderr
+    assert [e["pack"] for e in report["load_errors"]] == ["pack/patches"]
+    assert "changed the checker itself" in report["load_errors"][0]["message"]
+    assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex2.fails": "fail"}
+
+
+@linux_only
+def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
+    # the patch is undone in the checker's process only: the module's own checks, in its module process, see it
+    pack = _pack(tmp_path, {"own.py": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
+                            "@claim('hostile.ex1.own', exercise=1, part=None, statement='s.', asserts='s', formal='s',\n"
+                            "       requires=Verdict.PROVED)\n"
+                            "def own():\n"
+                            "    import statistics\n"
+                            "    return Outcome(Verdict.PROVED if statistics.mean([1, 3]) == -1 else Verdict.REFUTED, 'x', {})\n\n"
+                            "CLAIMS = (own,)\n"})
+    proc, report = _check(pack)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert report["load_errors"] == []
+
+
+@linux_only
+def test_a_thread_a_module_leaves_running_in_the_checker_is_a_load_error(tmp_path):
+    starts = "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+    pack = _pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+    proc, report = _check(pack)
+    assert proc.returncode == 1, proc.stderr
+    assert "1 thread(s) were left running" in report["load_errors"][0]["message"]
+
+
+@linux_only
+def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path):
+    patch = "import proofs.evaluate\nproofs.evaluate.classify = lambda verdict, **k: (Status.PASS, 'patched')"
+    pack = _pack(tmp_path, {"inside.py": HEADER + _false("hostile.ex1.inside", patch) + "CLAIMS = (hostile_ex1_inside,)\n"})
+    proc, report = _check(pack)
+    assert proc.returncode == 1, proc.stderr
+    (result,) = report["results"]
+    assert (result["verdict"], result["status"]) == ("error", "fail")
+    assert "the engine was changed in that process" in result["reason"]
+
+
+@linux_only
+def test_a_file_in_a_claims_folder_named_like_a_standard_module_is_never_imported_by_the_engine(tmp_path):
+    # `resource` and `pickle` are imported by the engine after the packs are loaded (the job limit, the reports)
+    shadow = "import os\nopen(os.path.join(os.path.dirname(__file__), 'ran-' + __name__), 'w').close()\n"
+    pack = _pack(tmp_path, {"claims.py": HEADER + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
+                            "_helper.py": "VALUE = 1\n", "resource.py": shadow, "pickle.py": shadow})
+    proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--report-dir", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    ran = sorted(p.name for p in pack.iterdir() if p.name.startswith("ran-"))
+    # each is imported as a claim module of its own (and is a load error, having no CLAIMS), never as the standard one
+    assert ran == ["ran-proofs_pack_pack_pickle", "ran-proofs_pack_pack_resource"]
+    assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_the_golden_packs_still_pass_under_the_guard():
+    proc = run_cli("check", "ex90", "--claims", str(GOLDEN / "holds"), "--no-cache")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
