@@ -137,3 +137,14 @@ def test_sympy_printed_latex_is_read_alike(expr):
         assume(False)
     assert sympy.simplify(ours - expr) == 0
     assert second_reading(side, ours).verdict in ("agrees", "unread")
+
+
+def test_a_deadline_inside_sympys_parser_is_not_taken_for_an_unreadable_side():
+    from proofs.scan import sympy_reader
+    from proofs.scan.check import Timeout, deadline
+
+    side = r"\frac{1}{n}\sum_{i=1}^{n} x_i^2 - 2 m \frac{1}{n}\sum_{i=1}^{n} x_i + m^2 + a b"
+    sympy_reader._lark_readings.cache_clear()
+    with pytest.raises(Timeout), deadline(0.001):
+        second_reading(side, parse(side))
+    assert second_reading(side, parse(side)).verdict == "agrees"

@@ -18,6 +18,7 @@ from typing import Optional
 import sympy
 from sympy.core.function import AppliedUndef
 
+from proofs.scan.check import Timeout
 from proofs.scan.normalise import Token, normalise, tokens
 from proofs.scan.parse import Context, symbol
 from proofs.scan.vocabulary import FUNCTIONS, GREEK, SIGMOID
@@ -235,7 +236,9 @@ def _lark_readings(text: str) -> tuple:
         trees = CollapseAmbiguities().transform(parser.doparse(text))
     except RecursionError:
         return ("sympy's LaTeX parser: the side is nested too deeply",)
-    except Exception as exc:  # noqa: BLE001 - whatever the parser raises means it did not read the side
+    except Timeout:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever else the parser raises means it did not read the side
         return (f"sympy's LaTeX parser cannot read it ({type(exc).__name__})",)
     if len(trees) > MAX_READINGS:
         return (f"sympy's LaTeX parser reads it more than {MAX_READINGS} ways",)
@@ -243,8 +246,8 @@ def _lark_readings(text: str) -> tuple:
     for tree in trees:
         try:
             expr = parser.transformer.transform(tree)
-        except RecursionError:
-            continue
+        except Timeout:
+            raise
         except Exception:  # noqa: BLE001, S112 - a reading its own transformer cannot build is not a reading
             continue
         if isinstance(expr, sympy.Basic) and expr not in found:
