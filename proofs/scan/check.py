@@ -192,11 +192,14 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
 
 @contextlib.contextmanager
 def deadline(seconds: float):
-    """Raise Timeout in the block once `seconds` have passed, and again every _REFIRE seconds until it is left (in
-    the main thread; elsewhere no limit is set). Limits nest: the innermost end that comes first applies."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """Raise Timeout in the block once `seconds` have passed (at once if none are left), and again every _REFIRE
+    seconds until it is left (in the main thread; elsewhere, or with infinite seconds, no limit is set). Limits nest:
+    the innermost end that comes first applies."""
+    if seconds == float("inf") or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    if seconds <= 0:
+        raise Timeout()
     now = time.monotonic()
     end = min([now + seconds] + _ENDS[-1:])
     previous = signal.signal(signal.SIGALRM, _fire) if not _ENDS else None
@@ -221,7 +224,7 @@ def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequen
     are their real values (the guards proofs.scan.parse records: sqrt(x)^2 reads as x only where x >= 0); every point
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
     (seconds), Timeout is raised when it passes."""
-    with deadline(timeout):
+    with deadline(timeout if timeout > 0 else float("inf")):
         return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
@@ -12,10 +13,12 @@ from proofs.errors import ProofsError, UsageError
 from proofs.report import TIMEOUT, output_problem, plain, prepare_directory, write_atomically
 from proofs.verdicts import ExitCode
 
-__all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT"]
+__all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT", "DEFAULT_TIME_LIMIT"]
 
 # Seconds each step may take to check (a proof attempt and the search); past it the step is unknown and the gate fails.
 DEFAULT_TIMEOUT = 20.0
+# Seconds the whole scan may take (the seed sheet takes a few); steps past it are unknown and the gate fails.
+DEFAULT_TIME_LIMIT = 3600.0
 
 
 def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -34,6 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="also draft the steps at FILE:LINE, or whose text contains STEP (repeatable)")
     parser.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS", dest="scan_timeout",
                         help=f"time limit for checking one step (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--time-limit", type=TIMEOUT, default=DEFAULT_TIME_LIMIT, metavar="SECONDS", dest="scan_time_limit",
+                        help=f"time limit for the whole scan (default {DEFAULT_TIME_LIMIT:g}); the steps it cuts off or "
+                             "does not reach are unknown and fail the gate")
     parser.add_argument("-v", "--verbose", action="count", default=0, dest="scan_verbose",
                         help="list every step, skipped ones and definitions too")
     return parser
@@ -59,28 +65,39 @@ def _scan(args):
     from proofs.scan import acknowledge
     from proofs.scan.report import Report
     from proofs.scan.find import spans
-    from proofs.scan.steps import TooMany, scan_document
+    from proofs.scan.steps import TIME_LIMIT, TimeLimit, TooMany, scan_document
 
+    until = time.monotonic() + args.scan_time_limit
     acknowledgements = [a for path in args.acknowledged for a in acknowledge.load(path)]
     try:
         names = material.discover(args.material)
     except material.MaterialError as exc:
         raise UsageError(f"--material {args.material}: {exc}") from None
-    documents, steps, problems, count = [], [], [], 0
+    documents, steps, problems, count, unscanned = [], [], [], 0, []
     for name in names:
+        if time.monotonic() >= until:
+            unscanned.append(str(name))
+            continue
         try:
             document = material.read(args.material, name)
         except material.MaterialError as exc:
             problems.append(f"cannot scan {exc}")
             continue
         try:
-            found = scan_document(document, timeout=args.scan_timeout)
+            found = scan_document(document, timeout=args.scan_timeout, until=until)
         except TooMany as exc:
             problems.append(str(exc))
+            continue
+        except TimeLimit:
+            unscanned.append(document.file)
             continue
         documents.append(document)
         count += len(spans(document))
         steps += found
+    cut = sum(1 for s in steps if s.error and s.reason.startswith(TIME_LIMIT.format("")))
+    if cut or unscanned:
+        problems.append(f"the scan's time limit of {args.scan_time_limit:g} s (--time-limit) was reached: {cut} step(s) not "
+                        "checked" + (f", {len(unscanned)} file(s) not scanned: {', '.join(unscanned)}" if unscanned else ""))
     steps, stale = acknowledge.apply(steps, acknowledgements)
     if not names:
         problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")
@@ -162,6 +179,6 @@ def run(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, s
     except ProofsError as exc:
         err.write(plain(f"error: {exc}") + "\n")
         return int(ExitCode.INTERNAL_ERROR)
-    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+    except BaseException as exc:  # noqa: BLE001 - one line, never a traceback (a time limit that escaped, too)
         err.write(plain(f"internal error: {type(exc).__name__}: {exc}") + "\n")
         return int(ExitCode.INTERNAL_ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import time
 from typing import Any, Optional, Sequence
 
 import sympy
@@ -17,7 +18,7 @@ from proofs.scan.find import Span, spans
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 
-__all__ = ["Step", "STATUSES", "MAX_STEPS", "TooMany", "scan_document"]
+__all__ = ["Step", "STATUSES", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
 # The most steps one document may have; more is refused (the gate fails) rather than scanned for hours.
 MAX_STEPS = 20_000
@@ -25,6 +26,14 @@ MAX_STEPS = 20_000
 
 class TooMany(ValueError):
     """A document has more than MAX_STEPS steps."""
+
+
+class TimeLimit(Exception):
+    """The scan's time limit passed before a document's formulas were found and split into steps."""
+
+
+# How a step the scan's time limit cut off, or never reached, is reported (the gate fails).
+TIME_LIMIT = "not checked: the scan's time limit (--time-limit) was reached {}"
 
 # The statuses a step can have, in the order reports list them.
 STATUSES = ("refuted", "unknown", "checked", "proved", "skipped", "definition")
@@ -196,19 +205,25 @@ def _inline_conditions(span: Span) -> list[str]:
     return out
 
 
-def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
-    """The steps of one document, in order: definitions recorded as they come, each other step checked."""
+def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None) -> list[Step]:
+    """The steps of one document, in order: definitions recorded as they come, each other step checked within
+    `timeout` seconds. `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
+    unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found."""
     defs = Definitions()
-    defs.logistic = bool(_LOGISTIC.search(document.text))
-    found = spans(document)
-    chained = [chains(s.body) for s in found]
-    conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
-    # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
-    for chain in (c for cs in chained for c in cs):
-        for side in chain.sides[:2]:
-            h = head(side.text)
-            if h is not None and h.kind in ("function", "point"):
-                defs.undefined.add(h.name)
+    try:
+        with deadline(float("inf") if until is None else until - time.monotonic()):
+            defs.logistic = bool(_LOGISTIC.search(document.text))
+            found = spans(document)
+            chained = [chains(s.body) for s in found]
+            conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
+            # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
+            for chain in (c for cs in chained for c in cs):
+                for side in chain.sides[:2]:
+                    h = head(side.text)
+                    if h is not None and h.kind in ("function", "point"):
+                        defs.undefined.add(h.name)
+    except Timeout:
+        raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
     out: list[Step] = []
@@ -227,14 +242,19 @@ def scan_document(document: Document, timeout: float = 10.0) -> list[Step]:
                             text=" ".join(x for x in (left.text, chain.printed[k], right.text) if x), start=start, end=end)
                 if len(out) >= MAX_STEPS:
                     raise TooMany(f"{document.file} has more than {MAX_STEPS} steps; scan it in parts")
+                remaining = float("inf") if until is None else until - time.monotonic()
+                if remaining <= 0:
+                    out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
+                    continue
                 try:
-                    with deadline(timeout):
+                    with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         out.append(_step(base, chain, k, span, defs, conditions))
                 except Timeout:
-                    out.append(Step(**base, status="unknown", error=True,
-                                    reason=f"reading and checking it took more than {timeout:g} s (--timeout)"))
+                    reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
+                              f"reading and checking it took more than {timeout:g} s (--timeout)")
+                    out.append(Step(**base, status="unknown", error=True, reason=reason))
                 except RecursionError:
                     out.append(Step(**base, status="unknown", error=True, reason="the formula is nested too deeply to check"))
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
