@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-__all__ = ["Piece", "Chain", "chains", "RELATIONS", "CHECKED", "DEFINING"]
+__all__ = ["Piece", "Chain", "chains", "bare_condition", "RELATIONS", "CHECKED", "DEFINING"]
 
 # Relations, longest spelling first; each maps to the one the scan uses.
 RELATIONS = {
@@ -26,7 +26,12 @@ _ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
 _ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
 _SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])|\\text\{\s*(?:and|,)\s*\}|;|,")
 _CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with)\b[^}]*\}"
-                        r"|\(\s*(for|if|when)\b)", re.IGNORECASE)
+                        r"|\(\s*(?:\\(?:text|mbox|textrm)\{\s*)?(for|if|when|where|whenever|provided|assuming|unless|with)\b)",
+                        re.IGNORECASE)
+# Spacing before a condition in parentheses that ends a row without a comma or \quad (x = 1 \; (r \neq 1)).
+# Separators and spacing that end a statement whose condition is set apart.
+_TRAILING = re.compile(r"(?:[\s,;]|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
+_SPACING = re.compile(r"(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +99,36 @@ def _strip(p: Piece) -> Piece:
     return Piece(kept.rstrip(" \t\n&"), p.start + len(p.text) - len(kept))
 
 
+def _parenthesised(text: str) -> bool:
+    """Whether a text is one group in parentheses holding a relation ((r \\neq 1), (0 < x < 1)): a condition, since
+    a relation is no factor of an expression."""
+    inner = text.strip().rstrip(" \t\n.,;")
+    if not (inner.startswith("(") and inner.endswith(")")):
+        return False
+    depth = 0
+    for at, ch in enumerate(inner):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and at < len(inner) - 1:
+            return False  # (a)(b): not one group
+    return bool(_top_level(inner[1:-1], _RELATION))
+
+
+def _is_condition(text: str) -> bool:
+    return bool(_CONDITION.match(text)) or _parenthesised(text)
+
+
+def bare_condition(text: str) -> str:
+    """A condition printed beside a statement without its parentheses and the words that introduce it:
+    "(\\text{for } r \\neq 1)" and "\\text{if } r \\neq 1" give "r \\neq 1"."""
+    out = text.strip().rstrip(" \t\n.,;")
+    if out.startswith("(") and out.endswith(")"):
+        out = out[1:-1].strip()
+    out = re.sub(r"^\\(?:text|mbox|textrm)\{[^}]*\}", "", out)
+    out = re.sub(r"^(?:for|if|when|where|whenever|provided|assuming|unless|with)\b(?:\s+(?:all|every|any|each))?",
+                 "", out, flags=re.IGNORECASE)
+    return out.strip()
+
+
 def chains(body: str) -> list[Chain]:
     """The statements of a formula's body, each a chain of sides and relations. Rows (\\\\) that start with a
     relation continue the chain of the row before; a list separated by commas, semicolons or \\quad is split into
@@ -103,12 +138,12 @@ def chains(body: str) -> list[Chain]:
     rows = _split(body, 0, _top_level(body, _ROW))
     for row in rows:
         items = _split(row.text, row.start, _top_level(row.text, _SEPARATOR))
-        if len(items) > 1 and not all(_top_level(i.text, _RELATION) for i in items if i.text.strip()):
+        if len(items) == 1 or not all(_top_level(i.text, _RELATION) for i in items if i.text.strip()):
             # not a list of statements: commas inside one (a chain ending in ", for r != 1" keeps its condition)
             items = _conditions_apart(row)
-        conditions = tuple(i.text.strip() for i in items if _CONDITION.match(i.text))
+        conditions = tuple(i.text.strip() for i in items if _is_condition(i.text))
         for item in items:
-            if not item.text.strip() or _CONDITION.match(item.text):
+            if not item.text.strip() or _is_condition(item.text):
                 continue
             marks = _top_level(item.text, _RELATION)
             if not marks:
@@ -126,9 +161,24 @@ def chains(body: str) -> list[Chain]:
 
 
 def _conditions_apart(row: Piece) -> list[Piece]:
-    """A row as one statement, with a trailing condition (after a comma, \\quad or in parentheses) set apart."""
+    """A row as one statement, with a trailing condition (after a comma, \\quad or spacing, or in parentheses) set
+    apart."""
     for m in _top_level(row.text, re.compile(r",|\\q?quad(?![A-Za-z])")):
         rest = row.text[m.end():]
-        if _CONDITION.match(rest):
-            return [Piece(row.text[:m.start()], row.start), Piece(rest, row.start + m.end())]
+        if _is_condition(rest):
+            statement = _TRAILING.sub("", row.text[:m.start()])
+            return [Piece(statement, row.start), Piece(rest, row.start + m.end())]
+    text = row.text.rstrip(" \t\n.,;")
+    if text.endswith(")"):
+        depth, at = 0, len(text) - 1
+        while at >= 0:  # the group that ends the row
+            depth += (text[at] == ")") - (text[at] == "(")
+            if depth == 0:
+                break
+            at -= 1
+        spacing = _SPACING.search(text[:at]) if at > 0 else None
+        before = text[:spacing.start()] if spacing else ""
+        # after spacing, and after the end of an operand (not x + (y > 0), not \mathbb{1}(x > 0))
+        if spacing and before and (before[-1].isalnum() or before[-1] in ")}]|'") and _is_condition(text[at:]):
+            return [Piece(before, row.start), Piece(text[at:], row.start + at)]
     return [row]

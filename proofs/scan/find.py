@@ -26,6 +26,9 @@ _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather
 # Markdown code (fenced blocks and `spans`): no math is looked for in it ("$ python ..." is a prompt).
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[.?!](?=\s)|\n[ \t]*\n")
+# The prose between a formula and one in parentheses right after it, and after the latter.
+_OPENS = re.compile(r"\s*,?\s*\(\s*")
+_CLOSES = re.compile(r"\s*\)")
 # How much of the prose before a formula the condition words are looked for in (they end right before it).
 _TAIL = 200
 
@@ -47,11 +50,14 @@ class Span:
     # The prose of its sentence before it, and the sentence's span [start, end) in the document's text.
     before: str
     sentence: tuple[int, int]
+    # Whether it stands alone in parentheses right after another formula ("$|x| = x$ ($x > 0$)"): a condition.
+    parenthesised: bool = False
 
     @property
     def condition(self) -> bool:
-        """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS)."""
-        if CONDITION_WORDS.search(self.before[-_TAIL:]):
+        """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS), or it is a
+        formula in parentheses right after another."""
+        if self.parenthesised or CONDITION_WORDS.search(self.before[-_TAIL:]):
             return True
         opening = _HYPOTHESIS.match(self.before)
         return bool(opening) and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
@@ -111,6 +117,7 @@ def spans(document: Document) -> list[Span]:
         found = formulas(masked)
         bounds = [(s, e) for s, e, _, _ in found]
         marks = _ends(p.text, bounds)
+        previous = None  # where the formula before ended
         for start, end, body, displayed in found:
             body_at = masked.index(body, start)
             body = p.text[body_at:body_at + len(body)]
@@ -120,6 +127,9 @@ def spans(document: Document) -> list[Span]:
                 body = inner.group(2)
             left, right = _sentence(p.text, start, end, marks)
             line, cell = document.line_of(p.start + body_at)
+            parenthesised = (previous is not None and _OPENS.fullmatch(p.text, previous, start) is not None
+                             and _CLOSES.match(p.text, end) is not None)
+            previous = end
             out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
-                            (p.start + left, p.start + right)))
+                            (p.start + left, p.start + right), parenthesised))
     return out

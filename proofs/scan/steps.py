@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
-from proofs.scan.chains import CHECKED, Chain, chains
+from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head
 from proofs.scan.find import Span, spans
@@ -201,7 +201,7 @@ def _inline_conditions(span: Span) -> list[str]:
     out = []
     for ch in chains(span.body):
         for text in ch.conditions:
-            out.append(re.sub(r"^\s*\\(?:text|mbox|textrm)\{[^}]*\}|^\s*\(\s*(?:for|if|when)\b|\)\s*$", "", text))
+            out.append(bare_condition(text))
     return out
 
 

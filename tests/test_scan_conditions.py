@@ -1,0 +1,88 @@
+"""Conditions written in parentheses, in the formula or in the prose right after it, are read as conditions; and
+"so that" stays a condition word, because a formula after it may be a wish, which the gate must not refute."""
+
+import io
+import json
+
+import pytest
+
+from proofs.scan.chains import bare_condition, chains
+from proofs.scan.command import run
+
+
+def scan_steps(tmp_path, text):
+    material = tmp_path / "m"
+    material.mkdir(exist_ok=True)
+    (material / "a.md").write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--material", str(material), "--format", "json"], out, err)
+    assert "Traceback" not in err.getvalue()
+    report = json.loads(out.getvalue())
+    return code, {s["text"]: s for s in report["steps"]}
+
+
+@pytest.mark.parametrize("formula, step, condition", [
+    (r"\frac{1-r^n}{1-r} = \sum_{k=0}^{n-1} r^k \quad (r \neq 1)", r"\frac{1-r^n}{1-r} = \sum_{k=0}^{n-1} r^k", "r != 1"),
+    (r"|x| = x \quad (x > 0)", "|x| = x", "x > 0"),
+    (r"|x| = x \; (x > 0)", "|x| = x", "x > 0"),
+    (r"|x| = x (x > 0)", "|x| = x", "x > 0"),
+    (r"|x| = x, \quad (x > 0).", "|x| = x", "x > 0"),
+    (r"|y| = y \quad (\text{for } y > 0)", "|y| = y", "y > 0"),
+    (r"|y| = y \quad (\text{for all } y > 0)", "|y| = y", "y > 0"),
+    (r"\sqrt{a^2} = a \qquad (0 < a, a < 5)", r"\sqrt{a^2} = a", "a > 0"),
+])
+def test_a_condition_in_parentheses_in_the_formula_is_read(tmp_path, formula, step, condition):
+    code, steps = scan_steps(tmp_path, f"We have $${formula}$$\n")
+    assert list(steps) == [step]
+    assert steps[step]["status"] in ("proved", "checked") and condition in steps[step]["reason"].replace("0 < a", "a > 0")
+    assert code == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Here $|u| = u$ ($u > 0$).\n",
+    "Here $|u| = u$, ($u > 0$).\n",
+    "Here $$|u| = u$$\n($u > 0$)\n",
+    "Here $$|u| = u$$ (for $u > 0$).\n",
+    "Here $$|u| = u$$ (valid when $u > 0$).\n",
+])
+def test_a_condition_in_parentheses_in_the_prose_right_after_the_formula_is_read(tmp_path, text):
+    code, steps = scan_steps(tmp_path, text)
+    assert steps["|u| = u"]["status"] in ("proved", "checked") and "u > 0" in steps["|u| = u"]["reason"]
+    assert steps["u > 0"]["status"] == "skipped" and "condition" in steps["u > 0"]["reason"]
+    assert code == 0
+
+
+@pytest.mark.parametrize("body", [
+    r"y = x + (x > 0)",          # after an operator: an Iverson bracket, not a condition
+    r"y = \mathbb{1}(x > 0)",    # applied: an indicator
+    r"a = b (c + d)",            # no relation inside: a product
+    r"h = (a = b)",
+])
+def test_parentheses_that_are_not_a_condition_stay_in_the_statement(body):
+    (chain,) = chains(body)
+    assert chain.conditions == () and len(chain.sides) == 2 and "(" in chain.sides[1].text
+
+
+def test_the_words_that_introduce_a_condition_are_left_out():
+    assert bare_condition(r"(\text{for } r \neq 1)") == r"r \neq 1"
+    assert bare_condition(r"\text{if } r \neq 1") == r"r \neq 1"
+    assert bare_condition(r"(for all x > 0).") == "x > 0"
+    assert bare_condition(r"(0 < x < 1, y \ne 2)") == r"0 < x < 1, y \ne 2"
+
+
+def test_a_formula_in_parentheses_that_does_not_follow_a_formula_is_a_claim(tmp_path):
+    code, steps = scan_steps(tmp_path, "The slip (it is $(x + 1)^2 = x^2 + 1$) is refuted.\n")
+    assert steps["(x + 1)^2 = x^2 + 1"]["status"] == "refuted" and code == 1
+
+
+def test_so_that_stays_a_condition_word(tmp_path):
+    """'so that' introduces a wish as often as a consequence: "choose w so that w^2 + b = a^2" is no identity, and
+    refuting it would be a false alarm; "..., so that $x = 2$" is a consequence that is not checked (a miss), which
+    costs a gate less. Either way the formula after it is skipped as a condition, never refuted."""
+    text = ("Choose $w$ so that $$w^2 + b = a^2$$\n\n"
+            "Pick the step size so that $$\\eta g + \\eta = 2$$\n\n"
+            "Both are 1, so that $$p + q = 2$$\n")
+    code, steps = scan_steps(tmp_path, text)
+    for step in ("w^2 + b = a^2", "\\eta g + \\eta = 2", "p + q = 2"):
+        assert steps[step]["status"] == "skipped" and "condition or a wish" in steps[step]["reason"], steps[step]
+    assert code == 0
