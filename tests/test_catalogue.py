@@ -109,12 +109,12 @@ def test_the_seed_sheet_is_covered_past_the_gate(tmp_path):
     import json
     from pathlib import Path
 
-    from conftest import run_cli
+    from conftest import cli
 
     seed = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
     if not seed.is_dir():
         pytest.skip("the seed material is not here")
-    done = run_cli("coverage", "--material", str(seed), "--exclusions", "claims/coverage-exclusions.toml",
+    done = cli("coverage", "--material", str(seed), "--exclusions", "claims/coverage-exclusions.toml",
                    "--fail-under", "90", "--format", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)

@@ -74,9 +74,9 @@ def test_sheet_sentence_analysis_explains_the_conflict():
 
 
 def test_show_explains_the_sentence(tmp_path):
-    from conftest import run_cli
+    from conftest import cli
 
-    proc = run_cli("show", "ex3.a.bigram_cannot_reach_one")
+    proc = cli("show", "ex3.a.bigram_cannot_reach_one")
     assert proc.returncode == 0 and "'very' is followed by 'very' (1x), 'unimaginative' (1x)" in proc.stdout
 
 

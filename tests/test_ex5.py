@@ -145,9 +145,9 @@ def test_norm_lemmas_are_links_sampled_by_their_claims(catalogue):
     assert samplers == {"operator_norm_matrix_vector": "ex5.b.lemma_matrix_vector",
                         "operator_norm_orthogonal": "ex5.c.lemma_orthogonal", "operator_norm_diagonal": None}
     assert not any(i.startswith("ex5.b.lemma_") or i == "ex5.c.lemma_orthogonal" for i in ids)
-    from conftest import run_cli
+    from conftest import cli
 
-    proc = run_cli("check", "ex5.d.relu_bound", "--no-cache")
+    proc = cli("check", "ex5.d.relu_bound", "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ex5.b.norm_bound_corrected" in proc.stdout  # checked in the same run, as what the bound rests on
 

@@ -8,7 +8,7 @@ from proofs import Verdict
 from proofs.interpret import combine, computed, corroborated, identity, sampled
 from proofs.solvers.sampling import SampleAnswer
 from proofs.solvers.symbolic import IdentityAnswer
-from tests.conftest import run_cli
+from tests.conftest import cli
 
 PROVED = identity(IdentityAnswer(True, "0"))
 SAMPLED = sampled(SampleAnswer(12, 3))
@@ -70,7 +70,7 @@ PARTIAL_PACK = """
 
 def test_a_line_covering_part_of_the_scope_cannot_lift_the_verdict(tmp_path):
     (tmp_path / "partial.py").write_text(textwrap.dedent(PARTIAL_PACK.format()))
-    proc = run_cli("check", "ex96", "--claims", str(tmp_path), "--no-cache")
+    proc = cli("check", "ex96", "--claims", str(tmp_path), "--no-cache")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "not_refuted" in proc.stdout and "evidence too weak" in proc.stdout, proc.stdout
 
@@ -149,7 +149,7 @@ def test_a_verdict_from_a_helper_not_told_what_it_decided_fails_and_checked_cann
     import json
 
     (tmp_path / "unrecorded.py").write_text(textwrap.dedent(UNRECORDED_PACK))
-    proc = run_cli("check", "ex95", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    proc = cli("check", "ex95", "--claims", str(tmp_path), "--no-cache", "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
     unrecorded, forged = results["ex95.a.unrecorded"], results["ex95.a.forged"]

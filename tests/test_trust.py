@@ -137,7 +137,7 @@ def test_audit_baseline_catches_a_new_assumption(tmp_path):
     baseline[claim_id] = baseline[claim_id][1:]
     changed = tmp_path / "baseline.json"
     changed.write_text(json.dumps(baseline))
-    proc = run_cli("audit", "--baseline", str(changed))
+    proc = cli("audit", "--baseline", str(changed))
     assert proc.returncode == 1 and f"added: {claim_id}:" in proc.stdout
 
 
@@ -168,12 +168,12 @@ def asserted():
 
 CLAIMS = (make("t.ex1.a.derived", derived), make("t.ex1.a.asserted", asserted))
 ''')
-    check = run_cli("check", "t", "--claims", str(pack), "--no-cache", "-v")
+    check = cli("check", "t", "--claims", str(pack), "--no-cache", "-v")
     assert re.search(r"t\.ex1\.a\.asserted +proved +pass", check.stdout)
     assert "verdict asserted by the claim's code" in check.stdout
-    audit = run_cli("audit", "t", "--claims", str(pack), "--json")
+    audit = cli("audit", "t", "--claims", str(pack), "--json")
     table = json.loads(audit.stdout)
     assert table["t.ex1.a.asserted"] == ["its verdict is asserted by the claim's code, not derived from a solver's answer"]
     assert table["t.ex1.a.derived"] == []
-    text = run_cli("audit", "t", "--claims", str(pack))
+    text = cli("audit", "t", "--claims", str(pack))
     assert "1 verdicts asserted by claim code" in text.stdout

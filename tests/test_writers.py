@@ -188,7 +188,7 @@ def test_every_format_reports_a_pack_that_did_not_load(tmp_path):
     (claims / "broken.py").write_text("import z3\nraise ImportError('no <module> here & there')\n")
     out = tmp_path / "out"
     out.mkdir()
-    proc = run_cli("check", "ex90", "--claims", str(claims), "--report-dir", str(out), "-q")
+    proc = cli("check", "ex90", "--claims", str(claims), "--report-dir", str(out), "-q")
     assert proc.returncode == 1
     where = f"{claims / 'broken.py'}:2"
     assert f"load error: {where}: pack 'claims/broken'" in (out / "report.txt").read_text()
