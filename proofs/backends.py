@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import fractions
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
-from proofs.terms import Term, Unsupported, evaluate
+from proofs.terms import Condition, Term, Unsupported, conditions, evaluate, text
 
-__all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "Undecided"]
+__all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point_text", "Undecided", "Undefined"]
 
 
 class Undecided(ValueError):
     """Exact arithmetic could not decide a relation between two numbers (two equal-looking transcendentals, say)."""
+
+
+class Undefined(ArithmeticError):
+    """A term has no value at a point: a division by zero, the logarithm of a number that is not positive, a
+    derivative at a corner... The message names what went wrong, the term and the point."""
+
+
+def point_text(env: Mapping[str, Any]) -> str:
+    """A point as a person reads it: x = 0, z = [1, 2]."""
+    def show(v):
+        return "[" + ", ".join(map(show, v)) + "]" if isinstance(v, list) else str(v)
+    return ", ".join(f"{k} = {show(v)}" for k, v in env.items()) or "the statement's stated values"
+
+
+def _undefined(failure: str, at: Any, env: Mapping[str, Any]) -> Undefined:
+    where = f" in {text(at)}" if isinstance(at, Term) else ""
+    return Undefined(f"{failure}{where} at {point_text(env)}")
 
 
 def _pow_int(base, exponent: int, one):
@@ -28,7 +45,9 @@ def _pow_int(base, exponent: int, one):
 
 # --- z3 -------------------------------------------------------------------------------------------------------------
 
-def _z3_ops() -> dict:
+def _z3_ops(universal: bool = False) -> dict:
+    """With universal, a condition for every index of a sum holds for a fresh integer that z3 may choose: sound only
+    where the formula is to be proved valid (no negation above it)."""
     import z3
 
     def real(a):
@@ -46,7 +65,7 @@ def _z3_ops() -> dict:
             return _pow_int(real(a), b.as_long(), z3.RealVal(1))
         raise Unsupported("a power whose exponent is not a whole number")
 
-    return {
+    ops = {
         "const": const, "bool": z3.BoolVal,
         "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
         "div": lambda a, b: real(a) / real(b), "pow": power, "neg": lambda a: -a,
@@ -55,12 +74,21 @@ def _z3_ops() -> dict:
         "and": z3.And, "or": z3.Or, "not": z3.Not, "implies": z3.Implies, "ite": z3.If,
         "abs": lambda a: z3.If(a >= 0, a, -a), "max": lambda a, b: z3.If(a >= b, a, b),
         "min": lambda a, b: z3.If(a <= b, a, b), "relu": lambda a: z3.If(a > 0, a, 0),
+        "integer": lambda a: z3.BoolVal(True) if z3.is_int(a) else z3.IsInt(a),
     }
+    if universal:
+        def every(each, name, lower, upper):
+            index = z3.FreshInt(name)
+            return z3.Implies(z3.And(lower <= index, index <= upper), each(index))
+        ops["all"] = every
+    return ops
 
 
-def to_z3(t: Term, env: Mapping[str, Any]):
-    """The term as a z3 expression over the z3 constants in env; Unsupported for exp, log, derivatives and the like."""
-    return evaluate(t, env, _z3_ops())
+def to_z3(t: Term, env: Mapping[str, Any], *, universal: bool = False):
+    """The term as a z3 expression over the z3 constants in env; Unsupported for exp, log, derivatives and the like.
+    With universal, the term is a condition to be proved valid, and a condition for every index of a sum is one for a
+    fresh integer constant."""
+    return evaluate(t, env, _z3_ops(universal))
 
 
 # --- sympy ----------------------------------------------------------------------------------------------------------
@@ -78,6 +106,11 @@ def _sympy_ops() -> dict:
         index = sympy.Symbol(name, integer=True)
         return sympy.Sum(each(index), (index, lower, upper))
 
+    def integer(a):
+        if a.is_integer is None:
+            raise Unsupported("whether an expression is a whole number")
+        return sympy.true if a.is_integer else sympy.false
+
     ops = {
         "const": const, "bool": sympy.sympify,
         "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
@@ -88,7 +121,7 @@ def _sympy_ops() -> dict:
         "abs": sympy.Abs, "max": sympy.Max, "min": sympy.Min, "relu": lambda a: sympy.Max(a, 0),
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
         "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "diff": differentiate,
-        "sum": total, "index": lambda base, i: base[i],
+        "sum": total, "index": lambda base, i: base[i], "integer": integer,
     }
     return ops
 
@@ -183,20 +216,51 @@ def _element(base, i):
     return base[k - 1]
 
 
-def _exact_ops() -> dict:
+def _is_whole(value) -> bool:
+    import sympy
+
+    if isinstance(value, (int, fractions.Fraction)) and not isinstance(value, bool):
+        return fractions.Fraction(value).denominator == 1
+    return isinstance(value, sympy.Integer)
+
+
+def _exact_ops(env: Mapping[str, Any]) -> dict:
+    """Exact operations at the point env; an operation that has no value there raises Undefined (the statement's
+    conditions are checked first, so this is the last line: no ZeroDivisionError and no complex number escapes)."""
     relations = {name: _relation(name) for name in ("eq", "ne", "lt", "le", "gt", "ge")}
 
     def power(a, b):
-        if isinstance(b, int) or (isinstance(b, fractions.Fraction) and b.denominator == 1):
+        if _is_whole(b):
+            if int(b) < 0 and relations["eq"](a, 0):
+                raise _undefined("0 to a negative power", None, env)
             if isinstance(a, (int, fractions.Fraction)):
                 return fractions.Fraction(a) ** int(b)
             return _exact(_as_sympy(a) ** int(b))
+        if relations["lt"](a, 0) or (relations["eq"](a, 0) and relations["le"](b, 0)):
+            raise _undefined("a power whose base is 0 or negative and whose exponent is not a whole number", None, env)
         return _exact(_as_sympy(a) ** _as_sympy(b))
 
     def divide(a, b):
+        if relations["eq"](b, 0):
+            raise _undefined("division by zero", None, env)
         if isinstance(a, (int, fractions.Fraction)) and isinstance(b, (int, fractions.Fraction)):
             return fractions.Fraction(a) / b
         return _exact(_as_sympy(a) / _as_sympy(b))
+
+    def partial(name, test, failure):
+        function = _exact_function(name)
+
+        def apply(a):
+            if not test(a):
+                raise _undefined(failure, None, env)
+            return function(a)
+        return apply
+
+    def every(each, name, lower, upper):
+        low, high = _whole(lower, "the lower bound of a sum"), _whole(upper, "the upper bound of a sum")
+        if high - low + 1 > MAX_SEQUENCE:
+            raise Undecided(f"a sum of {high - low + 1} terms is longer than {MAX_SEQUENCE}")
+        return all(each(i) for i in range(low, high + 1))
 
     def biggest(a, b):
         return a if relations["ge"](a, b) else b
@@ -209,25 +273,47 @@ def _exact_ops() -> dict:
         "add": lambda a, b: _exact(a + b), "sub": lambda a, b: _exact(a - b), "mul": lambda a, b: _exact(a * b),
         "div": divide, "pow": power, "neg": lambda a: -a, **relations,
         "and": lambda a, b: a and b, "or": lambda a, b: a or b, "not": lambda a: not a,
-        "implies": lambda a, b: (not a) or b, "ite": lambda c, a, b: a if c else b,
+        "lazy": True, "implies": lambda a, b: (not a()) or b(), "ite": lambda c, a, b: a() if c() else b(),
         "abs": lambda a: a if relations["ge"](a, 0) else -a, "max": biggest, "min": smallest,
         "relu": lambda a: biggest(a, 0),
-        **{name: _exact_function(name) for name in ("exp", "log", "tanh", "sqrt", "sigmoid")},
-        "sum": _exact_sum, "index": _element,
+        **{name: _exact_function(name) for name in ("exp", "tanh", "sigmoid")},
+        "log": partial("log", lambda a: relations["gt"](a, 0), "the logarithm of a number that is not positive"),
+        "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
+        "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
     }
     ops["diff"] = lambda body, name, env: _derivative(body, name, env)
     return ops
 
 
-def exact_value(t: Term, env: Mapping[str, Any]):
-    """The term's exact value at exact numbers (Fractions where rational; sympy numbers otherwise). A derivative is
-    taken by forward-mode differentiation at the point (dual numbers), not by symbolic differentiation."""
-    return evaluate(t, env, _exact_ops())
+def failing(required: Sequence[Condition], env: Mapping[str, Any]) -> Optional[Condition]:
+    """The first of a term's conditions (`proofs.terms.conditions`) that fails at the point, or None where all hold."""
+    ops = _exact_ops(env)
+    for condition in required:
+        if not evaluate(condition.holds, env, ops):
+            return condition
+    return None
 
 
-def decide_exact(t: Term, env: Mapping[str, Any]) -> bool:
-    """Whether a relation or boolean term holds at exact numbers."""
-    value = exact_value(t, env)
+def _defined(t: Term, env: Mapping[str, Any], required: Optional[Sequence[Condition]]) -> None:
+    condition = failing(conditions(t) if required is None else required, env)
+    if condition is not None:
+        raise _undefined(condition.failure, condition.at, env)
+
+
+def exact_value(t: Term, env: Mapping[str, Any], required: Optional[Sequence[Condition]] = None):
+    """The term's exact value at exact numbers (Fractions where rational; sympy numbers otherwise); Undefined, naming
+    the subterm and the point, where one of its conditions (`required`, or those derived from it) fails. A derivative
+    is taken by forward-mode differentiation at the point (dual numbers), not by symbolic differentiation."""
+    _defined(t, env, required)
+    try:
+        return evaluate(t, env, _exact_ops(env))
+    except ZeroDivisionError:  # a path the conditions and the checked operations do not cover: still no value
+        raise _undefined("division by zero", t, env) from None
+
+
+def decide_exact(t: Term, env: Mapping[str, Any], required: Optional[Sequence[Condition]] = None) -> bool:
+    """Whether a relation or boolean term holds at exact numbers; Undefined where the term has no value."""
+    value = exact_value(t, env, required)
     if not isinstance(value, bool):
         raise TypeError(f"a statement must be a relation or a combination of relations, not the value {value}")
     return value
@@ -247,14 +333,14 @@ class _Dual:
 def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
-    ops = _exact_ops()
+    ops = _exact_ops(env)
     dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
                 _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
-    out = evaluate(body, dual_env, _dual_ops(ops))
+    out = evaluate(body, dual_env, _dual_ops(ops, env))
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
 
-def _dual_ops(x: dict) -> dict:
+def _dual_ops(x: dict, point: Mapping[str, Any]) -> dict:
     def lift(a):
         return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
 
@@ -288,30 +374,32 @@ def _dual_ops(x: dict) -> dict:
         return exp_(mul(b, log_(a)))
 
     def relation(name):
-        return lambda a, b: x[name](lift(a).v, lift(b).v)
-
-    def branch(c, a, b):
-        return a if c else b
+        def apply(a, b):
+            a, b = lift(a), lift(b)
+            if x["eq"](a.v, b.v) and not x["eq"](a.d, b.d):
+                raise _undefined("the derivative of an ite where its condition switches", None, point)
+            return x[name](a.v, b.v)
+        return apply
 
     def kink(test):
         def apply(a):
             a = lift(a)
             if x["eq"](a.v, 0):
-                raise Undecided("the derivative of a kink (abs, relu, max) at its corner is not defined")
+                raise _undefined("the derivative of |·| where its argument is 0", None, point)
             return a if test(a.v) else _Dual(x["neg"](a.v), x["neg"](a.d))
         return apply
 
     def relu(a):
         a = lift(a)
         if x["eq"](a.v, 0):
-            raise Undecided("the derivative of relu at 0 is not defined")
+            raise _undefined("the derivative of relu where its argument is 0", None, point)
         return a if x["gt"](a.v, 0) else _Dual(fractions.Fraction(0), fractions.Fraction(0))
 
     def extreme(pick):
         def apply(a, b):
             a, b = lift(a), lift(b)
             if x["eq"](a.v, b.v):
-                raise Undecided("the derivative of max or min where both arguments are equal is not defined")
+                raise _undefined("the derivative of max or min where its arguments are equal", None, point)
             return a if x[pick](a.v, b.v) else b
         return apply
 
@@ -322,7 +410,8 @@ def _dual_ops(x: dict) -> dict:
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": power,
         "neg": lambda a: _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
         **{r: relation(r) for r in ("eq", "ne", "lt", "le", "gt", "ge")},
-        "and": x["and"], "or": x["or"], "not": x["not"], "implies": x["implies"], "ite": branch,
+        "and": x["and"], "or": x["or"], "not": x["not"], "lazy": True, "implies": x["implies"], "ite": x["ite"],
+        "integer": lambda a: _is_whole(lift(a).v), "all": x["all"],
         "exp": exp_, "log": log_,
         "tanh": chain("tanh", lambda v: x["sub"](1, x["mul"](x["tanh"](v), x["tanh"](v)))),
         "sigmoid": chain("sigmoid", lambda v: x["mul"](x["sigmoid"](v), x["sub"](1, x["sigmoid"](v)))),

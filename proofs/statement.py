@@ -171,15 +171,55 @@ def _atoms(relation: Term) -> list[Term]:
 
 
 def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Replay:
-    holds = backends.decide_exact(relation, point)
+    """The relation at the point, each side shown; where a term has no value there, the replay says so and fails."""
     sides: dict[str, Any] = {}
+    try:
+        holds = backends.decide_exact(relation, point, _required(relation))
+    except backends.Undefined as exc:
+        holds = False
+        sides["undefined"] = str(exc)
     atoms = _atoms(relation)
     for n, atom in enumerate(atoms, 1):
         prefix = f"{n}. " if len(atoms) > 1 else ""
         for label, side in (("left", atom.args[0]), ("right", atom.args[1])):
-            sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = backends.exact_value(side, point)
+            try:
+                value = backends.exact_value(side, point)
+            except backends.Undefined as exc:
+                value = f"undefined: {exc}"
+            sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = value
     sides["holds"] = holds
     return Replay(holds, sides)
+
+
+def _required(relation: Term) -> tuple[terms.Condition, ...]:
+    """The relation's conditions (where every term of it is defined), less those that hold whatever the variables."""
+    out = []
+    for condition in terms.conditions(relation):
+        if not terms.variables(condition.holds):
+            try:
+                if backends.failing((condition,), {}) is None:
+                    continue
+            except (backends.Undecided, backends.Undefined, terms.Unsupported, ValueError):
+                pass
+        out.append(condition)
+    return tuple(out)
+
+
+def _holds(relation: Term, required: Sequence[terms.Condition], point: Mapping[str, Any]) -> bool:
+    """Whether the relation is defined and holds at the point (exact arithmetic)."""
+    try:
+        return backends.decide_exact(relation, point, required)
+    except backends.Undefined:
+        return False
+
+
+def _undefined(relation: Term, required: Sequence[terms.Condition], point: Mapping[str, Any]) -> Optional[str]:
+    """Why the relation has no value at the point, or None where it has one."""
+    try:
+        backends.decide_exact(relation, point, required)
+    except backends.Undefined as exc:
+        return str(exc)
+    return None
 
 
 def _clip(text: str, width: int = 80) -> str:
@@ -187,14 +227,17 @@ def _clip(text: str, width: int = 80) -> str:
 
 
 def _enumerate(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]) -> tuple[int, Optional[dict]]:
-    """Check every point; return how many were checked and the first point deciding the question, if any."""
+    """Check every point; return how many were checked and the first point deciding the question, if any: for a
+    universal statement a point where it is undefined or false, for an existential one a point where it is defined
+    and true."""
     names = list(scalars)
     wanted = stmt.quantifier == "exists"
+    required = _required(relation)
     count = 0
     for values in itertools.product(*(list(d.points()) for d in scalars.values())):
         count += 1
         point = dict(zip(names, values))
-        if backends.decide_exact(relation, point) == wanted:
+        if _holds(relation, required, point) == wanted:
             return count, point
     return count, None
 
@@ -211,9 +254,24 @@ def _finite_size(scalars: Mapping[str, Domain]) -> Optional[int]:
 
 
 def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]):
+    """The statement as one z3 query: every condition of its terms and the relation, for all points of the domains
+    (validity) or for some point (satisfiability)."""
     import z3
 
     from proofs.solvers.smt import prove, solve
+
+    env, given = _z3_domains(scalars)
+    universal = stmt.quantifier == "forall"
+    required = [backends.to_z3(c.holds, env, universal=universal) for c in _required(relation)]
+    formula = backends.to_z3(relation, env)
+    if universal:
+        return prove(z3.And(*required, formula) if required else formula, list(env.values()), given=given)
+    return solve([*given, *required, formula], list(env.values()))
+
+
+def _z3_domains(scalars: Mapping[str, Domain]) -> tuple[dict, list]:
+    """A z3 constant for each scalar variable, and what its domain says of it."""
+    import z3
 
     env, given = {}, []
     if any(dom.indexed for dom in scalars.values()):
@@ -229,10 +287,7 @@ def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]):
         if dom.upper is not None:
             bound = backends.to_z3(terms.term(dom.upper), {})
             given.append(v < bound if dom.upper_open else v <= bound)
-    formula = backends.to_z3(relation, env)
-    if stmt.quantifier == "forall":
-        return prove(formula, list(env.values()), given=given)
-    return solve([*given, formula], list(env.values()))
+    return env, given
 
 
 def _sympy_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
@@ -266,8 +321,8 @@ def _symbol(name: str, dom: Domain):
     return sympy.Symbol(name, **facts)
 
 
-def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
-    """An exact point of the domains where a universal statement fails, trying a few points per variable."""
+def _points(scalars: Mapping[str, Domain], tries: int = 12) -> Iterable[dict]:
+    """A few exact points of the domains, trying a few values per variable."""
     choices = {name: dom.probes() for name, dom in scalars.items()}
     for shift in range(tries):
         point = {name: values[(i + shift) % len(values)] for i, (name, values) in enumerate(choices.items())
@@ -278,13 +333,91 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
             if scalars[name].indexed and values:
                 point[name] = [values[(i + shift + k) % len(values)] for k in range(length)]
         if len(point) != len(scalars):
-            return None
+            return
+        yield point
+
+
+def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
+    """An exact point of the domains where a universal statement fails (is false, or undefined), trying a few points
+    per variable."""
+    required = _required(relation)
+    for point in _points(scalars, tries):
         try:
-            if not backends.decide_exact(relation, point):
+            if not _holds(relation, required, point):
                 return point
         except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
             continue
     return None
+
+
+def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition],
+            scalars: Mapping[str, Domain]) -> tuple[str, Any]:
+    """Whether every term of the relation is defined at every point of the domains: ("defined", how each condition
+    was proved), ("undefined", a point where one fails), or ("unknown", why not). A condition is proved by z3 where it
+    has a z3 form, or by sympy where it simplifies to true; a point comes from exact probes or from z3's model, and is
+    checked in exact arithmetic either way."""
+    import sympy
+
+    from proofs.solvers.smt import prove
+
+    for point in _points(scalars):
+        try:
+            if _undefined(relation, required, point) is not None:
+                return "undefined", point
+        except (backends.Undecided, ValueError, terms.Unsupported):
+            continue
+    how = []
+    for condition in required:
+        mentioned = {k: d for k, d in scalars.items() if k in terms.variables(condition.holds)}
+        try:
+            env, given = _z3_domains(mentioned)
+            answer = prove(backends.to_z3(condition.holds, env, universal=True), list(env.values()), given=given)
+        except terms.Unsupported:
+            answer = None
+        if answer is not None and answer.answer == "unsat":
+            how.append(f"{terms.text(condition.holds)}: z3")
+            continue
+        if answer is not None and answer.answer == "sat":
+            point = _completed(stmt, answer.model, scalars)
+            try:
+                if point is not None and _undefined(relation, required, point) is not None:
+                    return "undefined", point
+            except (backends.Undecided, ValueError, terms.Unsupported):
+                pass
+        try:
+            symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+            if backends.to_sympy(condition.holds, symbols) is sympy.true:
+                how.append(f"{terms.text(condition.holds)}: sympy")
+                continue
+        except (terms.Unsupported, TypeError, ValueError, AttributeError):
+            pass
+        return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
+                           f"{terms.text(condition.at)} has a value everywhere ({condition.failure} where it fails)")
+    return "defined", how
+
+
+def _completed(stmt: Statement, model: Mapping[str, Any], scalars: Mapping[str, Domain]) -> Optional[dict]:
+    """A z3 model of some variables, completed with probe values for the others, as exact numbers."""
+    base = next(iter(_points(scalars)), None)
+    if base is None:
+        return None
+    try:
+        return _flatten(stmt, _witness(stmt, {**base, **model}))
+    except ValueError:  # ForgedWitness: a value outside its domain or not exact
+        return None
+
+
+def _refuted_undefined(stmt: Statement, relation: Term, valued: Term, point: Mapping[str, Any], method: str,
+                       evidence: Mapping[str, Any]) -> Optional[Outcome]:
+    """The statement refuted at a point where one of its terms has no value; None when it has one there."""
+    from proofs import interpret
+
+    why = _undefined(relation, _required(relation), point)
+    if why is None:
+        return None
+    return interpret.computed(False, witness=_witness(stmt, point), method=method,
+                              evidence={**evidence, "undefined": why}, failure=f"undefined: {why}",
+                              statement=_bound(stmt, valued))
 
 
 def _bound(stmt: Statement, relation: Term, quantifier: Optional[str] = None) -> Any:
@@ -314,13 +447,24 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         valued = terms.implies(_conjunction(stated), relation) if stated else relation
     scalars = stmt.scalars()
     evidence: dict[str, Any] = {"statement": {"math": terms.tree(relation), "text": stmt.formal(params)}}
+    required = _required(relation)
+    if required:
+        evidence["defined where"] = [terms.text(c.holds) for c in required]
     if not scalars:  # a closed statement: its exact value decides it
-        return interpret.computed(backends.decide_exact(relation, {}), witness={}, evidence=evidence, statement=valued)
+        undefined = _refuted_undefined(stmt, relation, valued, {}, "exact arithmetic", evidence)
+        if undefined is not None:
+            return undefined
+        return interpret.computed(backends.decide_exact(relation, {}, required), witness={}, evidence=evidence,
+                                  statement=valued)
     size = _finite_size(scalars)
     if size is not None:
         count, point = _enumerate(stmt, relation, scalars)
         domain = " × ".join(d.name for d in stmt.domains.values()) or "the empty domain"
         if stmt.quantifier == "forall":
+            undefined = None if point is None else _refuted_undefined(
+                stmt, relation, valued, point, "enumeration", {**evidence, "domain": domain, "points_checked": count})
+            if undefined is not None:
+                return undefined
             answer = ExhaustAnswer(domain, count, point)
             return interpret.exhausted(answer, evidence=evidence, counterexample=lambda p: _witness(stmt, p),
                                        statement=_bound(stmt, valued))
@@ -331,13 +475,18 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return interpret.exhausted(ExhaustAnswer(domain, count, {"certificate": f"no point of {domain} satisfies it"}),
                                    evidence=evidence, counterexample=lambda c: {"certificate": c["certificate"]},
                                    statement=_bound(stmt, ~valued, "forall"))
-    if not (terms.operators(relation) & terms.NUMERIC_ONLY):
+    if not (terms.operators(relation) & terms.NUMERIC_ONLY):  # the query carries the conditions with the relation
         try:
             answer = _z3_query(stmt, relation, scalars)
         except terms.Unsupported:
             answer = None
         if answer is not None and answer.answer != "unknown":
             if stmt.quantifier == "forall":
+                if answer.answer == "sat":
+                    point = _completed(stmt, answer.model, scalars)
+                    undefined = None if point is None else _refuted_undefined(stmt, relation, valued, point, "z3", evidence)
+                    if undefined is not None:
+                        return undefined
                 return interpret.validity(answer, evidence=evidence, counterexample=lambda m: _witness(stmt, m))
             return interpret.existence(answer, evidence=evidence, witness=lambda m: _witness(stmt, m),
                                        certificate={"certificate": "z3: no point of the domains satisfies it (unsat)"})
@@ -345,12 +494,24 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
             evidence["z3"] = f"unknown: {answer.reason}"
     if stmt.quantifier == "exists":
         return interpret.undecided("z3", evidence, "no witness found and no proof that none exists", statement=_bound(stmt, valued))
-    if _sympy_identity(relation, scalars):
+    defined: tuple[str, Any] = ("defined", [])
+    if required:  # every term must have a value at every point of the domains
+        defined = _settle(stmt, relation, required, scalars)
+        if defined[0] == "undefined":
+            return _refuted_undefined(stmt, relation, valued, defined[1], "exact arithmetic", evidence)
+        evidence["defined"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
+    if defined[0] == "defined" and _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
     point = _probe(stmt, relation, scalars)
     if point is not None:
+        undefined = _refuted_undefined(stmt, relation, valued, point, "exact arithmetic", evidence)
+        if undefined is not None:
+            return undefined
         return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, point)), evidence=evidence,
                                   statement=_bound(stmt, valued))
+    if defined[0] != "defined":
+        return interpret.undecided("sympy", evidence, f"whether every term has a value on the whole domain is not settled: "
+                                   f"{defined[1]}", statement=_bound(stmt, valued))
     return interpret.identity(IdentityAnswer(None, "not settled by z3, sympy or exact points"), evidence=evidence,
                               statement=_bound(stmt, valued))
 

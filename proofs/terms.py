@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import fractions
+import functools
 import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
            "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "text", "RELATIONS",
-           "NUMERIC_ONLY"]
+           "NUMERIC_ONLY", "LAZY", "Condition", "conditions"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 # Functions with no exact z3 counterpart: a term using one is decided with sympy.
 NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "pow_var", "sum", "index"})
+# Operators whose operands are evaluated only where they are needed, by a backend whose ops set "lazy": the consequent
+# of an implication where its premise holds, the branch of an ite its condition selects.
+LAZY = frozenset({"implies", "ite"})
 
 
 class Unsupported(TypeError):
@@ -207,6 +211,10 @@ def text(t: Term, parent: int = 0) -> str:
         return f"{text(args[0], 99)}[{text(args[1])}]"
     elif op == "ite":
         return f"ite({', '.join(text(a) for a in args)})"
+    elif op == "all":
+        out = f"∀ {text(args[1])} ∈ {{{text(args[2])}, …, {text(args[3])}}}: {text(args[0], 2)}"
+    elif op == "integer":
+        out = f"{text(args[0], 5)} ∈ ℤ"
     else:
         return f"{op}({', '.join(text(a) for a in args)})"
     return f"({out})" if own < parent else out
@@ -241,6 +249,9 @@ def tree(t: Term) -> list:
         return [op, *sub]
     if op == "sum":
         return ["sum", *sub]
+    if op == "all":
+        over = ["text", f"{{{text(args[2])}, …, {text(args[3])}}}"]
+        return ["quant", "∀", sub[0], [sub[1], over]]
     return ["fn", op, *sub]
 
 
@@ -248,7 +259,7 @@ def variables(t: Term) -> set[str]:
     """Names of the variables a term mentions (a summation's index is bound, not one of them)."""
     if t.op == "var":
         return {t.args[0]}
-    if t.op == "sum":
+    if t.op in ("sum", "all"):
         return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2]) | variables(t.args[3])
     return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
 
@@ -272,13 +283,144 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         if "diff" not in ops:
             raise Unsupported("differentiation")
         return ops["diff"](t.args[0], t.args[1].args[0], env)
-    if op == "sum":  # the body is evaluated once per index value (exact) or once with the index a symbol (sympy)
-        if "sum" not in ops:
-            raise Unsupported("a sum of symbolic length")
+    if op in ("sum", "all"):  # the body is evaluated once per index value (exact) or once with the index a symbol
+        if op not in ops:
+            raise Unsupported("a sum of symbolic length" if op == "sum" else "a condition for every index of a sum")
         body, index, lower, upper = t.args
         name = index.args[0]
-        return ops["sum"](lambda value: evaluate(body, {**env, name: value}, ops), name,
-                          evaluate(lower, env, ops), evaluate(upper, env, ops))
+        return ops[op](lambda value: evaluate(body, {**env, name: value}, ops), name,
+                       evaluate(lower, env, ops), evaluate(upper, env, ops))
+    if op in LAZY and ops.get("lazy"):
+        return ops[op](*(functools.partial(evaluate, a, env, ops) for a in t.args))
     if op not in ops:
         raise Unsupported(op)
     return ops[op](*(evaluate(a, env, ops) for a in t.args))
+
+
+# --- where a term is defined ----------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Condition:
+    """Derived by `conditions` from a statement's term: wherever `holds` fails, the term has no value there."""
+
+    # The condition as a boolean term, its guards included: it holds wherever the subterm is not evaluated.
+    holds: Term
+    # What goes wrong where it fails, in words: "division by zero".
+    failure: str
+    # The subterm that has no value (or no derivative) there.
+    at: Term
+
+
+def conditions(t: Term) -> tuple[Condition, ...]:
+    """Where the term is defined, derived from its tree: a divisor is not 0, a logarithm's argument is positive, a
+    square root's is not negative, a power of a base that may be 0 or negative has a whole exponent, a sequence's
+    index is at least 1, and a derivative is taken where its body is smooth (no corner of |·|, relu, max or min, no
+    point where an ite switches, a square root or fractional power away from 0). A subterm is only required to be
+    defined where it is evaluated: the consequent of an implication where its premise holds, an ite's branch where its
+    condition selects it, a summand for the indices of its sum. Inner conditions come first, so each condition is
+    itself defined wherever the ones before it hold."""
+    return tuple(_collect(t, frozenset()))
+
+
+def _collect(t: Term, smooth: frozenset) -> list[Condition]:
+    """The conditions of t in its own context; `smooth` names the variables it is differentiated with respect to."""
+    op, args = t.op, t.args
+    if op in ("var", "const", "bool", "param"):
+        return []
+    if op == "implies":
+        premise, consequent = args
+        return _collect(premise, smooth) + [_guarded(c, premise) for c in _collect(consequent, smooth)]
+    if op == "ite":
+        condition, then, otherwise = args
+        out = _collect(condition, smooth)
+        out += [Condition(Term("ne", atom.args), "the derivative of an ite where its condition switches", t)
+                for atom in _atoms(condition) if smooth & (variables(atom.args[0]) | variables(atom.args[1]))]
+        return out + [_guarded(c, condition) for c in _collect(then, smooth)] + \
+            [_guarded(c, Term("not", (condition,))) for c in _collect(otherwise, smooth)]
+    if op == "diff":
+        return _collect(args[0], smooth | {args[1].args[0]})
+    if op == "sum":
+        body, index, lower, upper = args
+        out = _collect(lower, smooth) + _collect(upper, smooth)
+        if smooth & (variables(lower) | variables(upper)):
+            out.append(Condition(term(False), "the derivative of a sum with respect to a variable its bounds depend on", t))
+        return out + [_scoped(c, index, lower, upper) for c in _collect(body, smooth - {index.args[0]})]
+    out = [c for a in args if isinstance(a, Term) for c in _collect(a, smooth)]
+    return out + _own(t, smooth)
+
+
+def _own(t: Term, smooth: frozenset) -> list[Condition]:
+    """The conditions an operator adds to those of its operands."""
+    op, args = t.op, t.args
+    moving = bool(smooth & variables(t))  # differentiated here: the point must have a neighbourhood where t is smooth
+    if op == "div":
+        return [Condition(args[1] != 0, "division by zero", t)]
+    if op == "log":
+        return [Condition(args[0] > 0, "the logarithm of a number that is not positive", t)]
+    if op == "sqrt":
+        if moving:
+            return [Condition(args[0] > 0, "the derivative of a square root where its argument is not positive", t)]
+        return [Condition(args[0] >= 0, "the square root of a negative number", t)]
+    if op == "pow":
+        return _power(t, moving)
+    if op == "index":
+        if smooth & variables(args[1]):
+            return [Condition(term(False), "the derivative with respect to a variable a sequence's index depends on", t)]
+        return [Condition(args[1] >= 1, "a sequence's element before the first (elements are numbered from 1)", t)]
+    if op in ("abs", "relu") and moving:
+        return [Condition(args[0] != 0, f"the derivative of {'|·|' if op == 'abs' else 'relu'} where its argument is 0", t)]
+    if op in ("max", "min") and moving:
+        return [Condition(args[0] != args[1], f"the derivative of {op} where its arguments are equal", t)]
+    return []
+
+
+def _power(t: Term, moving: bool) -> list[Condition]:
+    """a^b: any base for a whole exponent >= 0; a base other than 0 for a negative whole exponent; otherwise a positive
+    base (or the base 0 with a positive exponent). Differentiated, a base that is not positive is excluded unless the
+    exponent is a whole constant."""
+    base, exponent = t.args
+    constant = _constant(exponent)
+    if constant is not None and constant.denominator == 1:
+        return [Condition(base != 0, "0 to a negative power", t)] if constant < 0 else []
+    if moving:
+        return [Condition(base > 0, "the derivative of a power whose base is not positive", t)]
+    if constant is not None:
+        return [Condition(base >= 0 if constant > 0 else base > 0,
+                          "a negative number to a fractional power" if constant > 0 else "0 or a negative number to a "
+                          "negative fractional power", t)]
+    whole = Term("integer", (exponent,))
+    defined = (base > 0) | (whole & ((base != 0) | (exponent >= 0))) | ((base == 0) & (exponent > 0))
+    return [Condition(defined, "a power whose base is 0 or negative and whose exponent is not a whole number (or is a "
+                               "negative one of 0)", t)]
+
+
+def _constant(t: Term):
+    """The exact value of a term built from numbers alone, or None."""
+    if t.op == "const":
+        return fractions.Fraction(t.args[0])
+    if t.op == "param":
+        return _constant(t.args[1])
+    if t.op == "neg":
+        inner = _constant(t.args[0])
+        return None if inner is None else -inner
+    return None
+
+
+def _atoms(condition: Term) -> list[Term]:
+    """The relations a boolean term is made of."""
+    if condition.op in RELATIONS:
+        return [condition]
+    if condition.op in ("and", "or", "not", "implies"):
+        return [a for part in condition.args for a in _atoms(part)]
+    return []
+
+
+def _guarded(c: Condition, guard: Term) -> Condition:
+    return Condition(implies(guard, c.holds), c.failure, c.at)
+
+
+def _scoped(c: Condition, index: Term, lower: Term, upper: Term) -> Condition:
+    """A summand's condition, for every index of its sum."""
+    if index.args[0] not in variables(c.holds):
+        return Condition(implies(lower <= upper, c.holds), c.failure, c.at)
+    return Condition(Term("all", (c.holds, index, lower, upper)), c.failure, c.at)
