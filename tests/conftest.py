@@ -140,6 +140,15 @@ def seed_check(request):
     return shared_run(request, "seed-check", "check", "all", *material, "--report-dir", "{dir}/reports")
 
 
+@pytest.fixture(scope="session")
+def seed_serial(request):
+    """`python -m proofs check all --jobs 1 --no-cache -q` of the seed pack without the material, run once per test
+    session and shared by every worker, every report written into `directory / "reports"`: the reference the tests
+    compare other runs of the catalogue with (its shards merged, more jobs, a result cache)."""
+    return shared_run(request, "seed-serial", "check", "all", "--jobs", "1", "--no-cache", "-q", "--report-dir",
+                      "{dir}/reports")
+
+
 def console_pattern(line: str) -> "re.Pattern[str]":
     """An expected output line of a documented console example: `…` matches anything, runs of spaces any spacing."""
     parts = [re.escape(p) for p in line.strip().split("…")]

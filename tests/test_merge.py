@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, cli, run_cli
 from proofs.cli import main
 from proofs.writers import FORMATS
 
@@ -30,12 +30,12 @@ def _normalised(name: str, text: str):
     return re.sub(r"\s*\b[0-9]+\.[0-9]+ ?s\b", " T", text)
 
 
-def _shards(directory, count, args, *extra):
+def _shards(directory, count, args, *extra, run=run_cli):
     paths = []
     for k in range(1, count + 1):
         path = directory / f"shard{k}.json"
-        proc = run_cli("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
-                       *extra)
+        proc = run("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
+                   *extra)
         assert proc.returncode in (0, 1), proc.stderr
         paths.append(path)
     return paths
@@ -69,12 +69,12 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
 
 
 @pytest.mark.slow
-def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path):
-    whole = tmp_path / "whole"
-    assert run_cli("check", "all", "--no-cache", "-q", "--report-dir", str(whole)).returncode == 0
-    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"))
+def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path, seed_serial):
+    whole = seed_serial.directory / "reports"  # `check all --jobs 1 --no-cache -q --report-dir`, in a process of its own
+    assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
+    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"), run=cli)
     merged = tmp_path / "merged"
-    proc = run_cli("merge", *[str(p) for p in shards], "--report-dir", str(merged), "-q")
+    proc = cli("merge", *[str(p) for p in shards], "--report-dir", str(merged), "-q")
     assert proc.returncode == 0, proc.stderr
     _same_reports(whole, merged)
     # a text report on standard output, as check writes it
