@@ -225,6 +225,7 @@ def test_the_material_is_verified_on_reused_results(course):
     assert "material" not in stored["result"]["evidence"]
 
 
+@pytest.mark.slow
 def test_old_inputs_are_pruned(course):
     # entries live under what every claim shares (the engine, libraries, options); a pack edit keeps the folder
     path = course / "claims" / "_coefficients.py"

@@ -44,6 +44,7 @@ def readers(tmp_path):
     return course
 
 
+@pytest.mark.slow
 def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed(readers):
     env = {"READS_MIDDLE": "6"}
     code, first = _check(readers, "readers", env)

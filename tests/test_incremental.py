@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import run_cli
 
 MODULE = '''"""{doc}"""
@@ -49,6 +51,7 @@ def _reused(cached):
     return sorted({claim_id.split(".")[0] for claim_id, reused in cached.items() if reused})
 
 
+@pytest.mark.slow
 def test_editing_one_module_rechecks_exactly_its_claims(tmp_path):
     course = _course(tmp_path)
     assert not any(_check(course).values())
