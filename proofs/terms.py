@@ -183,7 +183,9 @@ def text(t: Term, parent: int = 0) -> str:
         return args[0]
     if op == "const":
         value = args[0]
-        return f"({value})" if isinstance(value, fractions.Fraction) and parent > _PRECEDENCE["div"] else str(value)
+        if (isinstance(value, fractions.Fraction) and parent > _PRECEDENCE["div"]) or (value < 0 and parent > _PRECEDENCE["pow"]):
+            return f"({value})"  # (1/2)^x, (-2)^x: not 1/2^x, -2^x
+        return str(value)
     if op == "bool":
         return "true" if args[0] else "false"
     if op == "param":
