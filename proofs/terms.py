@@ -344,6 +344,10 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
     if op == "sum":
         body, index, lower, upper = args
         out = _collect(lower, smooth) + _collect(upper, smooth)
+        bounds = [Term("integer", (b,)) for b in (lower, upper) if _constant(b) is None or _constant(b).denominator != 1]
+        if bounds:
+            out.append(Condition(bounds[0] if len(bounds) == 1 else bounds[0] & bounds[1],
+                                 "a sum whose bounds are not whole numbers", t))
         if smooth & (variables(lower) | variables(upper)):
             out.append(Condition(term(False), "the derivative of a sum with respect to a variable its bounds depend on", t))
         return out + [_scoped(c, index, lower, upper) for c in _collect(body, smooth - {index.args[0]})]
@@ -368,12 +372,20 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
     if op == "index":
         if smooth & variables(args[1]):
             return [Condition(term(False), "the derivative with respect to a variable a sequence's index depends on", t)]
-        return [Condition(args[1] >= 1, "a sequence's element before the first (elements are numbered from 1)", t)]
+        return [Condition(Term("integer", (args[1],)) & (args[1] >= 1),
+                          "a sequence's element that is not one of x[1], x[2], ... (elements are numbered from 1)", t)]
     if op in ("abs", "relu") and moving:
         return [Condition(args[0] != 0, f"the derivative of {'|·|' if op == 'abs' else 'relu'} where its argument is 0", t)]
     if op in ("max", "min") and moving:
         return [Condition(args[0] != args[1], f"the derivative of {op} where its arguments are equal", t)]
-    return []
+    if op in _TOTAL:
+        return []
+    raise Unsupported(f"the operator {op!r}: where it has a value is not known")
+
+
+# Operators with a value wherever their operands have one (and, but for |·|, relu, max and min, a derivative too).
+_TOTAL = frozenset({"add", "sub", "mul", "neg", "exp", "tanh", "sigmoid", "abs", "relu", "max", "min", "integer", "and",
+                    "or", "not", *RELATIONS})
 
 
 def _power(t: Term, moving: bool) -> list[Condition]:

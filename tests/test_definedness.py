@@ -143,7 +143,7 @@ def test_a_witness_outside_the_sequence_is_still_forged_and_an_index_before_the_
 
     assert first.replay({"i": 1, "x": [5]}).holds is True
     replay = first.replay({"i": 0, "x": [5]})
-    assert replay.holds is False and "a sequence's element before the first" in replay.sides["undefined"]
+    assert replay.holds is False and "a sequence's element that is not one of x[1], x[2]" in replay.sides["undefined"]
     with pytest.raises(ForgedWitness):
         first.replay({"i": 2, "x": [5]})
     assert evaluate(first).verdict is Verdict.REFUTED
@@ -164,8 +164,9 @@ def test_a_subterm_is_required_to_have_a_value_only_where_it_is_evaluated():
         ("x > 0 ⇒ x > 0", "the logarithm of a number that is not positive"),
         ("¬(x > 0) ⇒ -x > 0", "the logarithm of a number that is not positive")]
     # a summand's condition holds for every index of its sum; one that does not mention the index, when it is not empty
-    assert _shown(summation(lambda j: 1 / n, 1, n) == 1) == [("1 ≤ n ⇒ n ≠ 0", "division by zero")]
-    assert _shown(summation(lambda j: 1 / (j - y), 1, n) == 1) == [("∀ j ∈ {1, …, n}: j - y ≠ 0", "division by zero")]
+    assert _shown(summation(lambda j: 1 / n, 1, n) == 1) == [("n ∈ ℤ", "a sum whose bounds are not whole numbers"),
+                                                            ("1 ≤ n ⇒ n ≠ 0", "division by zero")]
+    assert _shown(summation(lambda j: 1 / (j - y), 1, 3) == 1) == [("∀ j ∈ {1, …, 3}: j - y ≠ 0", "division by zero")]
     # inner conditions first: where they hold, the outer one is itself defined
     assert [text for text, _ in _shown(1 / (1 / x) == x)] == ["x ≠ 0", "1/x ≠ 0"]
     # & and | require both sides: write implies(...) or ite(...) for a guard
@@ -234,3 +235,28 @@ def test_the_derived_conditions_agree_with_a_plain_computation(a, b):
 
 def test_the_formal_statement_and_conditions_print_a_negative_base_in_parentheses():
     assert terms.text((-2) ** x) == "(-2)^x" and terms.text(x ** -1) == "x^-1"
+
+
+def test_a_sum_runs_over_whole_numbers_and_a_sequence_is_read_at_whole_indices():
+    # sympy sums i over 1..x for a real x as x(x + 1)/2, and x[n/2] = x[n/2] simplifies to true: both were proved
+    @forall("t.ex1.a.real_bound", "The sum of i over 1..x is x(x + 1)/2 for every real x.")
+    def real_bound(x: Real):
+        return summation(lambda i: i, 1, x) == x * (x + 1) / 2
+
+    @forall("t.ex1.b.half_index", "x at n/2 is itself for every n.")
+    def half_index(n: Nat, x: Indexed(Real)):
+        return x[n / 2] == x[n / 2]
+
+    result = evaluate(real_bound)
+    assert result.verdict is Verdict.REFUTED and "a sum whose bounds are not whole numbers in Σ" in result.reason
+    result = evaluate(half_index)
+    assert result.verdict is Verdict.REFUTED and "a sequence's element that is not one of" in result.reason
+
+
+def test_an_operator_whose_domain_is_not_known_is_an_error_not_a_verdict():
+    @forall("t.ex1.a.unknown_operator", "a term built by hand with an operator the engine does not know.")
+    def unknown_operator(x: Real):
+        return terms.Term("erf", (x,)) == 1
+
+    result = evaluate(unknown_operator)
+    assert result.verdict is Verdict.ERROR and "'erf': where it has a value is not known" in result.reason, result.reason
