@@ -17,7 +17,11 @@ class Undecided(ValueError):
 
 class Undefined(ArithmeticError):
     """A term has no value at a point: a division by zero, the logarithm of a number that is not positive, a
-    derivative at a corner... The message names what went wrong, the term and the point."""
+    derivative at a corner... The message names what went wrong, the term and the point; `what` leaves the point out."""
+
+    def __init__(self, what: str, point: Optional[str] = None) -> None:
+        super().__init__(what if point is None else f"{what} at {point}")
+        self.what = what
 
 
 def point_text(env: Mapping[str, Any]) -> str:
@@ -29,7 +33,7 @@ def point_text(env: Mapping[str, Any]) -> str:
 
 def _undefined(failure: str, at: Any, env: Mapping[str, Any]) -> Undefined:
     where = f" in {text(at)}" if isinstance(at, Term) else ""
-    return Undefined(f"{failure}{where} at {point_text(env)}")
+    return Undefined(f"{failure}{where}", point_text(env))
 
 
 def _pow_int(base, exponent: int, one):

@@ -185,7 +185,7 @@ def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Repl
             try:
                 value = backends.exact_value(side, point)
             except backends.Undefined as exc:
-                value = f"undefined: {exc}"
+                value = f"undefined: {exc.what}"
             sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = value
     sides["holds"] = holds
     return Replay(holds, sides)
@@ -449,7 +449,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     evidence: dict[str, Any] = {"statement": {"math": terms.tree(relation), "text": stmt.formal(params)}}
     required = _required(relation)
     if required:
-        evidence["defined where"] = [terms.text(c.holds) for c in required]
+        evidence["conditions"] = [terms.text(c.holds) for c in required]
     if not scalars:  # a closed statement: its exact value decides it
         undefined = _refuted_undefined(stmt, relation, valued, {}, "exact arithmetic", evidence)
         if undefined is not None:
@@ -499,7 +499,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         defined = _settle(stmt, relation, required, scalars)
         if defined[0] == "undefined":
             return _refuted_undefined(stmt, relation, valued, defined[1], "exact arithmetic", evidence)
-        evidence["defined"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
+        evidence["conditions_proved"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
     if defined[0] == "defined" and _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
     point = _probe(stmt, relation, scalars)
