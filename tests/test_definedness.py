@@ -260,3 +260,19 @@ def test_an_operator_whose_domain_is_not_known_is_an_error_not_a_verdict():
 
     result = evaluate(unknown_operator)
     assert result.verdict is Verdict.ERROR and "'erf': where it has a value is not known" in result.reason, result.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(_RATIONALS, st.integers(min_value=-3, max_value=3), _RATIONALS)
+def test_the_conditions_mean_the_same_to_z3_as_in_exact_arithmetic(a, k, b):
+    """Each condition, evaluated by z3 at a point (x real, n whole), is true exactly where exact arithmetic finds it
+    true: the z3 query proves and refutes the same conditions the replay checks."""
+    import z3
+
+    t = (x ** n + x ** y + x ** Fraction(1, 2) + 1 / (x - b) == 0)
+    env = {"x": z3.Real("x"), "n": z3.Int("n"), "y": z3.Real("y")}
+    values = {"x": a, "n": k, "y": b}
+    for condition in terms.conditions(t):
+        formula = backends.to_z3(condition.holds, env, universal=True)
+        at = z3.substitute(formula, *[(env[name], z3.RealVal(str(v)) if name != "n" else z3.IntVal(v)) for name, v in values.items()])
+        assert z3.is_true(z3.simplify(at)) is (backends.failing((condition,), values) is None), terms.text(condition.holds)
