@@ -103,9 +103,14 @@ def test_json_schema():
         assert {"file", "line", "cell", "text", "relation", "status", "reason"} <= set(s)
         assert s["status"] in STATUSES and isinstance(s["line"], int)
         assert ("counterexample" in s) == (s["status"] == "refuted")
+        parsed = s["status"] in ("proved", "checked", "refuted", "unknown")
+        assert s.get("read_by") in ((["scan", "sympy"], ["scan"]) if parsed else (None, ["scan", "sympy"], ["scan"]))
     summary = report["summary"]
     assert set(summary) == {"files", "spans", "steps", "parsed", "proved", "checked", "refuted", "acknowledged",
-                            "unknown", "skipped", "definition", "errors", "skip_reasons"}
+                            "unknown", "skipped", "definition", "errors", "read_by_both", "skip_reasons"}
+    assert summary["read_by_both"] == sum(1 for s in report["steps"] if s.get("read_by") == ["scan", "sympy"]
+                                          and s["status"] in ("proved", "checked", "refuted", "unknown"))
+    assert 0 < summary["read_by_both"] <= summary["parsed"]
     assert summary["steps"] == len(report["steps"])
     assert summary["skipped"] == sum(summary["skip_reasons"].values())
     assert summary["parsed"] == sum(summary[k] for k in ("proved", "checked", "refuted", "unknown"))

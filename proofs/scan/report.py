@@ -4,14 +4,18 @@ JSON form (`Report.to_json`), schema "proofs-scan/1":
   {"schema": "proofs-scan/1", "material": str, "files": [str], "steps": [STEP],
    "summary": {"files": int, "spans": int, "steps": int, "parsed": int, "proved": int, "checked": int,
                "refuted": int, "acknowledged": int, "unknown": int, "skipped": int, "definition": int, "errors": int,
-               "skip_reasons": {reason: int}},
+               "read_by_both": int, "skip_reasons": {reason: int}},
    "problems": [str], "passed": bool}
   STEP = {"file": str, "line": int, "cell": int|null, "text": str, "relation": "="|"<"|">"|"<="|">="|"!="|other,
           "status": "proved"|"checked"|"refuted"|"unknown"|"skipped"|"definition", "reason": str,
           "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps only),
-          "acknowledged": str  (an acknowledged refuted step only), "error": true  (a check that crashed or timed out)}
+          "acknowledged": str  (an acknowledged refuted step only), "error": true  (a check that crashed or timed out),
+          "read_by": ["scan", "sympy"] | ["scan"]  (a step read into expressions)}
 spans counts the formulas found; parsed the steps read into expressions (proved, checked, refuted and unknown);
-skip_reasons counts skipped steps by the kind of their reason. A counterexample's names are the free symbols
+skip_reasons counts skipped steps by the kind of their reason. Each side of a step is read twice: by the scan's reader,
+which decides what it means, and by sympy's LaTeX parser (proofs.scan.sympy_reader); read_by says whether sympy's
+parser read both sides as the scan did (["scan", "sympy"]) or could not read one (["scan"]); a step it reads
+otherwise is skipped ("read two ways: ..."); read_by_both counts the steps read alike. A counterexample's names are the free symbols
 ("x"), entries of indexed names ("x[2]") and, for a sum written without bounds (\\sum_i), its number of terms ("#i").
 passed is false when a step is refuted and not acknowledged, a check crashed or timed out, an acknowledgement is
 stale, or a material file could not be read.
@@ -29,6 +33,8 @@ from proofs.writers.escape import one_line
 __all__ = ["SCHEMA", "Report"]
 
 SCHEMA = "proofs-scan/1"
+# the statuses of a step read into expressions and checked
+_PARSED = ("proved", "checked", "refuted", "unknown")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,11 +62,12 @@ class Report:
     def summary(self) -> dict[str, Any]:
         counts = Counter(s.status for s in self.steps)
         out: dict[str, Any] = {"files": len(self.files), "spans": self.spans, "steps": len(self.steps),
-                               "parsed": sum(counts[k] for k in ("proved", "checked", "refuted", "unknown"))}
+                               "parsed": sum(counts[k] for k in _PARSED)}
         out.update({k: counts[k] for k in ("proved", "checked", "refuted")})
         out["acknowledged"] = sum(1 for s in self.steps if s.acknowledged)
         out.update({k: counts[k] for k in ("unknown", "skipped", "definition")})
         out["errors"] = sum(1 for s in self.steps if s.error)
+        out["read_by_both"] = sum(1 for s in self.steps if len(s.read_by) == 2 and s.status in _PARSED)
         reasons = Counter(s.kind for s in self.steps if s.status == "skipped")
         out["skip_reasons"] = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
@@ -87,6 +94,10 @@ class Report:
                      f"{n['checked']} checked, {n['refuted']} refuted ({n['acknowledged']} acknowledged), "
                      f"{n['unknown']} unknown, {n['skipped']} skipped, {n['definition']} definitions"
                      + (f", {n['errors']} errors" if n["errors"] else ""))
+        if n["parsed"]:
+            rest = n["parsed"] - n["read_by_both"]
+            lines.append(f"read alike by sympy's LaTeX parser: {n['read_by_both']} of the {n['parsed']} steps read"
+                         + (f" (it could not read a side of the other {rest})" if rest else ""))
         if n["skip_reasons"]:
             lines.append("skipped:")
             lines += [f"  {count:4d}  {one_line(reason)}" for reason, count in n["skip_reasons"].items()]

@@ -17,6 +17,7 @@ from proofs.scan.definitions import Definitions, head
 from proofs.scan.find import Span, spans
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
+from proofs.scan.sympy_reader import second_reading
 
 __all__ = ["Step", "STATUSES", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
@@ -51,6 +52,7 @@ _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
+    (re.compile(r"^read two ways: "), "read two ways (sympy's LaTeX parser reads it otherwise than the scan)"),
     (re.compile(r"^applies \S+, which the material does not define"), "applies a function the material does not define"),
     (re.compile(r"^a superscript \S+ that is an index"), "a superscript that is an index"),
     (re.compile(r"^a superscript .* which may be an index"), "a superscript on a name, which may be an index"),
@@ -96,6 +98,9 @@ class Step:
     # Span [start, end) of the step in the document's text.
     start: int = 0
     end: int = 0
+    # For a step read into expressions: ("scan", "sympy") when sympy's LaTeX parser read both sides as the scan did,
+    # ("scan",) when it could not read a side (a side it reads otherwise is never checked).
+    read_by: tuple = ()
     # The sides as read, with definitions substituted, for drafting claims; not reported.
     exprs: Any = dataclasses.field(default=None, compare=False, repr=False)
     # The conditions it was checked under, as read (left, relation, right).
@@ -122,6 +127,8 @@ class Step:
             out["acknowledged"] = self.acknowledged
         if self.error:
             out["error"] = True
+        if self.read_by:
+            out["read_by"] = list(self.read_by)
         return out
 
 
@@ -293,6 +300,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
+    readings = [second_reading(side, expr, ctx) for side, expr in zip((left, right), exprs)]
+    differs = next((r for r in readings if r.verdict == "differs"), None)
+    if differs is not None:
+        return Step(**base, status="skipped", exprs=exprs, reason=f"read two ways: {differs.detail}")
+    base = {**base, "read_by": ("scan", "sympy") if all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
     read, unread = conditions
