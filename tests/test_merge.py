@@ -30,11 +30,12 @@ def _normalised(name: str, text: str):
     return re.sub(r"\s*\b[0-9]+\.[0-9]+ ?s\b", " T", text)
 
 
-def _shards(directory, count, args, *extra, run=run_cli):
+def _shards(directory, count, args, *extra):
+    """Check `args` in `count` shards, each in this process (see `cli`); return the paths of their JSON reports."""
     paths = []
     for k in range(1, count + 1):
         path = directory / f"shard{k}.json"
-        proc = run("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
+        proc = cli("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
                    *extra)
         assert proc.returncode in (0, 1), proc.stderr
         paths.append(path)
@@ -72,7 +73,7 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
 def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path, seed_serial):
     whole = seed_serial.directory / "reports"  # `check all --jobs 1 --no-cache -q --report-dir`, in a process of its own
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
-    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"), run=cli)
+    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"))
     merged = tmp_path / "merged"
     proc = cli("merge", *[str(p) for p in shards], "--report-dir", str(merged), "-q")
     assert proc.returncode == 0, proc.stderr
@@ -85,14 +86,14 @@ def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_p
 def test_merged_holds_pass_and_interrupted_shards_exit_2(tmp_path):
     args = ("--claims", str(GOLDEN / "holds"), "ex90")
     shards = _shards(tmp_path, 2, args)
-    assert run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds")).returncode == 0
+    assert cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds")).returncode == 0
     report = json.loads(shards[1].read_text())
     report["interrupted"] = True
     report["results"] = []
     report["summary"].update({"total": 0, "pass": 0})
     shards[1].write_text(json.dumps(report))
     out = tmp_path / "merged.json"
-    proc = run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds"), "--format", "json", "--output", str(out))
+    proc = cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds"), "--format", "json", "--output", str(out))
     assert proc.returncode == 2, proc.stderr
     merged = json.loads(out.read_text())
     assert merged["interrupted"] is True and len(merged["results"]) == 1
@@ -258,7 +259,7 @@ def test_oversized_and_special_files_are_refused_without_reading_them(golden, tm
 def test_merge_is_given_the_options_the_shards_had(golden, tmp_path):
     code, err = _merge_in_process(golden["shards"], "--strict", tmp_path=tmp_path)
     assert code == 4 and "checked with no --strict, merge is given --strict" in err
-    proc = run_cli("merge", *map(str, golden["shards"]), "--format", "json", "--output", str(tmp_path / "m.json"))
+    proc = cli("merge", *map(str, golden["shards"]), "--format", "json", "--output", str(tmp_path / "m.json"))
     assert proc.returncode == 4 and "--claims" in proc.stderr and not (tmp_path / "m.json").exists()
 
 
@@ -277,7 +278,7 @@ def test_results_that_misdescribe_their_claim_or_its_status_are_refused(golden, 
     index = next(k for k, p in enumerate(golden["shards"])
                  if {"ex90.a.square_expansion", "ex91.a.square_is_linear"} & {r["id"] for r in json.loads(p.read_text())["results"]})
     paths = _forged(golden, tmp_path, forge, index)
-    proc = run_cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
+    proc = cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
     assert proc.returncode == 4 and problem in proc.stderr, proc.stderr
     assert not (tmp_path / "m.json").exists()
 
@@ -289,7 +290,7 @@ def test_shards_of_other_pack_contents_are_refused(tmp_path):
     (pack / "arith.py").write_text(source)
     shards = _shards(tmp_path, 2, ("--claims", str(pack), "ex90"))
     (pack / "arith.py").write_text(source + "\n# edited after the shards ran\n")
-    proc = run_cli("merge", *map(str, shards), "--claims", str(pack), "--format", "json", "--output", str(tmp_path / "m.json"))
+    proc = cli("merge", *map(str, shards), "--claims", str(pack), "--format", "json", "--output", str(tmp_path / "m.json"))
     assert proc.returncode == 4 and "differ from those the shards checked" in proc.stderr
     assert not (tmp_path / "m.json").exists()
 
@@ -297,7 +298,7 @@ def test_shards_of_other_pack_contents_are_refused(tmp_path):
 def test_merge_appends_the_markdown_summary_in_ci(golden, tmp_path):
     summary = tmp_path / "summary.md"
     summary.write_text("before\n")
-    proc = run_cli("merge", *map(str, golden["shards"]), *PACKS, "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    proc = cli("merge", *map(str, golden["shards"]), *PACKS, "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert proc.returncode == 1
     text = summary.read_text()
     assert text.startswith("before\n## proofs report") and "5 claims: 2 pass, 1 erratum, 2 fail" in text
@@ -323,7 +324,7 @@ def test_shards_that_split_a_claim_from_its_correction_are_refused(golden, tmp_p
         report["summary"].update({"total": len(statuses), **{s: statuses.count(s) for s in ("pass", "erratum", "fail")}})
         paths.append(tmp_path / f"split{n}.json")
         paths[-1].write_text(json.dumps(report))
-    proc = run_cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
+    proc = cli("merge", *map(str, paths), *PACKS, "--format", "json", "--output", str(tmp_path / "m.json"))
     assert proc.returncode == 4 and "the shards split ex97.a.hostile_fixed, ex97.a.hostile_text" in proc.stderr, proc.stderr
     assert not (tmp_path / "m.json").exists()
 
@@ -336,10 +337,10 @@ def test_more_reports_than_shards_a_run_can_have_are_refused(golden, tmp_path):
 def test_strict_shards_merge_to_the_strict_run(tmp_path):
     """--strict: the erratum fails in the shards, in the unsharded run and in the merge alike, and merge needs --strict."""
     args = ("--claims", str(GOLDEN / "hostile"), "ex97", "--strict")
-    whole = run_cli("check", *args, "--no-cache", "--format", "json", "--output", str(tmp_path / "whole.json"))
+    whole = cli("check", *args, "--no-cache", "--format", "json", "--output", str(tmp_path / "whole.json"))
     shards = _shards(tmp_path, 2, args)
     out = tmp_path / "merged.json"
-    proc = run_cli("merge", *map(str, shards), "--claims", str(GOLDEN / "hostile"), "--strict", "--format", "json",
+    proc = cli("merge", *map(str, shards), "--claims", str(GOLDEN / "hostile"), "--strict", "--format", "json",
                    "--output", str(out))
     assert whole.returncode == proc.returncode == 1, proc.stderr
     merged = _normalised("m.json", out.read_text())
