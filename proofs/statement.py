@@ -305,20 +305,23 @@ def _sympy_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
     return True if difference == 0 else None
 
 
-def _symbol(name: str, dom: Domain):
-    """A sympy symbol carrying what the domain guarantees (real, integer, positive, non-negative)."""
+def _symbol(name: str, dom: Domain, *, elements: bool = False):
+    """A sympy symbol carrying what the domain guarantees (real, integer, positive, non-negative); a sequence's
+    elements carry their sign only with `elements` (where its conditions are decided, not its identities)."""
     import sympy
 
     facts: dict[str, bool] = {"real": True}
     if dom.kind == "int":
         facts["integer"] = True
-    if dom.indexed:  # its elements x[i]; what the element domain guarantees is not carried over
-        return sympy.IndexedBase(name, **facts)
     if dom.lower is not None and (dom.lower > 0 or (dom.lower == 0 and dom.lower_open)):
-        facts["positive"] = True
+        sign = {"positive": True}
     elif dom.lower is not None and dom.lower >= 0:
-        facts["nonnegative"] = True
-    return sympy.Symbol(name, **facts)
+        sign = {"nonnegative": True}
+    else:
+        sign = {}
+    if dom.indexed:  # its elements x[i]
+        return sympy.IndexedBase(name, **facts, **(sign if elements else {}))
+    return sympy.Symbol(name, **facts, **sign)
 
 
 def _points(scalars: Mapping[str, Domain], tries: int = 12) -> Iterable[dict]:
@@ -350,7 +353,7 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
     return None
 
 
-def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition],
+def _settle(stmt: Statement, required: Sequence[terms.Condition],
             scalars: Mapping[str, Domain]) -> tuple[str, Any]:
     """Whether every term of the relation is defined at every point of the domains: ("defined", how each condition
     was proved), ("undefined", a point where one fails), or ("unknown", why not). A condition is proved by z3 where it
@@ -362,7 +365,7 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
 
     for point in _points(scalars):
         try:
-            if _undefined(relation, required, point) is not None:
+            if _fails(required, point):
                 return "undefined", point
         except (backends.Undecided, ValueError, terms.Unsupported):
             continue
@@ -380,12 +383,12 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
         if answer is not None and answer.answer == "sat":
             point = _completed(stmt, answer.model, scalars)
             try:
-                if point is not None and _undefined(relation, required, point) is not None:
+                if point is not None and _fails(required, point):
                     return "undefined", point
             except (backends.Undecided, ValueError, terms.Unsupported):
                 pass
         try:
-            symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+            symbols = {name: _symbol(name, dom, elements=True) for name, dom in scalars.items()}
             if backends.to_sympy(condition.holds, symbols) is sympy.true:
                 how.append(f"{terms.text(condition.holds)}: sympy")
                 continue
@@ -394,6 +397,14 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
         return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
                            f"{terms.text(condition.at)} has a value everywhere ({condition.failure} where it fails)")
     return "defined", how
+
+
+def _fails(required: Sequence[terms.Condition], point: Mapping[str, Any]) -> bool:
+    """Whether one of the conditions fails at the point (evaluating them in order, as a replay does)."""
+    try:
+        return backends.failing(required, point) is not None
+    except backends.Undefined:
+        return True
 
 
 def _completed(stmt: Statement, model: Mapping[str, Any], scalars: Mapping[str, Domain]) -> Optional[dict]:
@@ -496,9 +507,12 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return interpret.undecided("z3", evidence, "no witness found and no proof that none exists", statement=_bound(stmt, valued))
     defined: tuple[str, Any] = ("defined", [])
     if required:  # every term must have a value at every point of the domains
-        defined = _settle(stmt, relation, required, scalars)
+        defined = _settle(stmt, required, scalars)
         if defined[0] == "undefined":
-            return _refuted_undefined(stmt, relation, valued, defined[1], "exact arithmetic", evidence)
+            undefined = _refuted_undefined(stmt, relation, valued, defined[1], "exact arithmetic", evidence)
+            if undefined is not None:
+                return undefined
+            defined = ("unknown", f"a condition fails at {backends.point_text(defined[1])}, where the statement has a value")
         evidence["conditions_proved"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
     if defined[0] == "defined" and _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
