@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import GOLDEN, run_cli
+from conftest import GOLDEN, cli
 from proofs import links, shard
 from proofs.cli import main
 from proofs.model import Claim
@@ -128,8 +128,8 @@ def test_units_ignore_links_outside_the_selection(catalogue):
 
 def _sharded(tmp_path, k, n, *extra, env=None):
     out = tmp_path / f"shard{k}of{n}.json"
-    proc = run_cli("check", *PACKS, *SELECTORS, "--shard", f"{k}/{n}", "--no-cache", "--format", "json",
-                   "--output", str(out), *extra, env=env)
+    proc = cli("check", *PACKS, *SELECTORS, "--shard", f"{k}/{n}", "--no-cache", "--format", "json",
+               "--output", str(out), *extra, env=env)
     return proc, json.loads(out.read_text()) if out.exists() else None
 
 
@@ -142,12 +142,12 @@ def test_the_json_report_records_the_shard(tmp_path):
     assert record["selection"]["selectors"] == list(SELECTORS) and record["selection"]["claims"] == 5
     assert record["options"]["claims"] == [str(GOLDEN / "holds"), str(GOLDEN / "false"), str(GOLDEN / "hostile")]
     assert record["durations"] is None and len(record["packs"]) == len(record["plan"]) == 64
-    unsharded = json.loads(run_cli("check", *PACKS, *SELECTORS, "--no-cache", "--format", "json").stdout)
+    unsharded = json.loads(cli("check", *PACKS, *SELECTORS, "--no-cache", "--format", "json").stdout)
     assert "shard" not in unsharded
 
 
 def test_an_empty_shard_reports_nothing_and_passes(tmp_path):
-    proc = run_cli("check", "--claims", str(GOLDEN / "holds"), "ex90", "--shard", "3/3", "--format", "json")
+    proc = cli("check", "--claims", str(GOLDEN / "holds"), "ex90", "--shard", "3/3", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["results"] == [] and report["shard"]["claims"] == [] and report["shard"]["selection"]["claims"] == 2

@@ -268,10 +268,10 @@ CLAIMS = (least_squares_slope, least_squares_halved, telescoping)
 def test_sums_of_symbolic_length_are_proved_by_sympy_and_a_false_one_refuted_at_an_exact_instance(tmp_path):
     import json
 
-    from tests.conftest import run_cli
+    from tests.conftest import cli
 
     (tmp_path / "sums.py").write_text(SUMS_PACK)
-    proc = run_cli("check", "ex97", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    proc = cli("check", "ex97", "--claims", str(tmp_path), "--no-cache", "--format", "json")
     results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
     assert proc.returncode == 1, proc.stdout + proc.stderr
     slope, halved, telescoping = (results[f"ex97.{k}"] for k in ("a.least_squares_slope", "a.least_squares_halved", "b.telescoping"))
@@ -282,7 +282,7 @@ def test_sums_of_symbolic_length_are_proved_by_sympy_and_a_false_one_refuted_at_
     witness = halved["evidence"]["counterexample"]
     assert isinstance(witness["n"], int) and witness["n"] >= 1 and len(witness["x"]) > witness["n"]
     assert halved["evidence"]["replay"]["holds"] is False
-    mutants = run_cli("mutants", "ex97.a.least_squares_slope", "ex97.b.telescoping", "--claims", str(tmp_path)).stdout
+    mutants = cli("mutants", "ex97.a.least_squares_slope", "ex97.b.telescoping", "--claims", str(tmp_path)).stdout
     assert "2/2 perturbations killed, 0 survived" in mutants, mutants
 
 

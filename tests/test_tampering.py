@@ -340,10 +340,10 @@ FORGED_PACK = """
 
 @pytest.mark.parametrize("seed", sorted(FORGED))
 def test_a_value_outside_the_domain_makes_the_claim_an_error_not_a_refutation(tmp_path, seed):
-    from tests.conftest import run_cli
+    from tests.conftest import cli
 
     (tmp_path / "forged.py").write_text(textwrap.dedent(FORGED_PACK.format(seed=seed, forged=FORGED[seed])))
-    proc = run_cli("check", "ex98.a.forged", "--claims", str(tmp_path), "--no-cache", "--format", "json")
+    proc = cli("check", "ex98.a.forged", "--claims", str(tmp_path), "--no-cache", "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     (result,) = json.loads(proc.stdout)["results"]
     assert result["verdict"] == "error" and result["status"] == "fail", result["reason"]
