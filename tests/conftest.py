@@ -149,6 +149,24 @@ def seed_serial(request):
                       "{dir}/reports")
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, launched once per worker for every test that renders a page (each opens a page of its own);
+    the test is skipped when playwright or Chromium is not installed."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.skip("Chromium is not installed and could not be (Debian package chromium)")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"]
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=path, args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 def console_pattern(line: str) -> "re.Pattern[str]":
     """An expected output line of a documented console example: `…` matches anything, runs of spaces any spacing."""
     parts = [re.escape(p) for p in line.strip().split("…")]

@@ -2,7 +2,6 @@
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -93,17 +92,10 @@ def test_the_seed_errata_are_marked(seed_page):
 
 
 @pytest.mark.slow
-def test_the_annotated_seed_page_renders_offline(seed_page):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
-    browser_path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser_path is None:
-        pytest.skip("Chromium is not installed")
+def test_the_annotated_seed_page_renders_offline(seed_page, browser):
     path, _ = seed_page
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"]
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=browser_path, args=args)
-        page = browser.new_page()
+    page = browser.new_page()
+    try:
         errors, requests = [], []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -114,7 +106,8 @@ def test_the_annotated_seed_page_renders_offline(seed_page):
         page.set_viewport_size({"width": 1200, "height": 1600})
         page.evaluate("document.querySelector('.passage[data-status=erratum]').scrollIntoView()")
         shot = page.screenshot(type="png")
-        browser.close()
+    finally:
+        page.context.close()
     # what a person sees: the erratum's orange border and the pass green, as pixels of the rendered page
     image = pytest.importorskip("PIL.Image").open(io.BytesIO(shot)).convert("RGB")
     colours = {image.getpixel((x, y)) for x in range(0, image.width, 2) for y in range(0, image.height, 2)}

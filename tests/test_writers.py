@@ -141,26 +141,12 @@ def test_formats_pair_with_outputs(tmp_path):
     assert (tmp_path / "r.md").read_text().startswith("## proofs")
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def test_html_report_in_a_headless_browser(reports):
+@pytest.mark.slow  # beside the other page rendered in a browser, which it shares
+def test_html_report_in_a_headless_browser(reports, browser):
     """The page loads with no console errors and no network requests; math has a size; plots are drawn."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
-    browser_path = _chromium()
-    if browser_path is None:
-        pytest.skip("Chromium is not installed and could not be (Debian package chromium)")
     out, _ = reports
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"]
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=browser_path, args=args)
-        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    try:
         errors, requests = [], []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -172,7 +158,8 @@ def test_html_report_in_a_headless_browser(reports):
         hidden = page.evaluate("[...document.querySelectorAll('section.claim[data-status=pass]')].every(s => s.hidden)")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
-        browser.close()
+    finally:
+        page.context.close()
     assert errors == []
     assert [u for u in requests if not u.startswith("file:")] == []
     assert sizes and all(s > 0 for s in sizes)
