@@ -6,7 +6,7 @@ import fractions
 from typing import Any, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
-from proofs.terms import Condition, Term, Unsupported, conditions, evaluate, text
+from proofs.terms import RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, text, variables
 
 __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point_text", "Undecided", "Undefined"]
 
@@ -285,15 +285,22 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
         "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
         "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
     }
-    ops["diff"] = lambda body, name, env: _derivative(body, name, env)
+    def derivative(body, name, point):
+        try:
+            return _derivative(body, name, point)
+        except Undefined as exc:  # name the derivative: the operation that failed inside it was given values only
+            raise _undefined(exc.what, Term("diff", (body, Term("var", (name,)))), point) from None
+
+    ops["diff"] = derivative
     return ops
 
 
-def failing(required: Sequence[Condition], env: Mapping[str, Any]) -> Optional[Condition]:
-    """The first of a term's conditions (`proofs.terms.conditions`) that fails at the point, or None where all hold."""
+def failing(required: Sequence[Condition], env: Mapping[str, Any], *, sufficient: bool = False) -> Optional[Condition]:
+    """The first of a term's exact conditions (`proofs.terms.conditions`) that fails at the point, or None where all
+    hold; with sufficient, the first of all its conditions, a derivative's sufficient ones included."""
     ops = _exact_ops(env)
     for condition in required:
-        if not evaluate(condition.holds, env, ops):
+        if (condition.exact or sufficient) and not evaluate(condition.holds, env, ops):
             return condition
     return None
 
@@ -340,11 +347,15 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     ops = _exact_ops(env)
     dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
                 _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
-    out = evaluate(body, dual_env, _dual_ops(ops, env))
+    out = evaluate(body, dual_env, _dual_ops(ops, env, name))
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
 
-def _dual_ops(x: dict, point: Mapping[str, Any]) -> dict:
+def _dual_ops(x: dict, point: Mapping[str, Any], name: str) -> dict:
+    """Operations on dual numbers for the derivative with respect to `name` at the point. At a corner, a tie or a
+    switch the derivative is decided from the slopes where they decide it (|a| at a = 0 has one exactly when a has
+    slope 0; an ite whose condition switches, exactly when its branches meet with the same value and slope), raises
+    Undefined where it does not exist, and Undecided where the slopes do not tell."""
     def lift(a):
         return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
 
@@ -375,52 +386,94 @@ def _dual_ops(x: dict, point: Mapping[str, Any]) -> dict:
         if b.d == 0 and (isinstance(b.v, int) or (isinstance(b.v, fractions.Fraction) and b.v.denominator == 1)):
             n = int(b.v)
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
+        if x["eq"](a.v, 0):
+            if x["eq"](b.d, 0) and not x["eq"](a.d, 0):  # the base changes sign here: no value on one side
+                raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
+            raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
-    def relation(name):
-        def apply(a, b):
-            a, b = lift(a), lift(b)
-            if x["eq"](a.v, b.v) and not x["eq"](a.d, b.d):
-                raise _undefined("the derivative of an ite where its condition switches", None, point)
-            return x[name](a.v, b.v)
-        return apply
+    def relation(op):
+        return lambda a, b: x[op](lift(a).v, lift(b).v)
 
-    def kink(test):
-        def apply(a):
-            a = lift(a)
-            if x["eq"](a.v, 0):
-                raise _undefined("the derivative of |·| where its argument is 0", None, point)
-            return a if test(a.v) else _Dual(x["neg"](a.v), x["neg"](a.d))
-        return apply
+    zero = _Dual(fractions.Fraction(0), fractions.Fraction(0))
+
+    def kink(a):
+        """|a|: where a = 0 it has a derivative (0) exactly when a has slope 0."""
+        a = lift(a)
+        if x["eq"](a.v, 0):
+            if not x["eq"](a.d, 0):
+                raise _undefined("the derivative of |·| where its argument is 0 and has a slope", None, point)
+            return zero
+        return a if x["gt"](a.v, 0) else _Dual(x["neg"](a.v), x["neg"](a.d))
 
     def relu(a):
         a = lift(a)
         if x["eq"](a.v, 0):
-            raise _undefined("the derivative of relu where its argument is 0", None, point)
-        return a if x["gt"](a.v, 0) else _Dual(fractions.Fraction(0), fractions.Fraction(0))
+            if not x["eq"](a.d, 0):
+                raise _undefined("the derivative of relu where its argument is 0 and has a slope", None, point)
+            return zero
+        return a if x["gt"](a.v, 0) else zero
 
     def extreme(pick):
         def apply(a, b):
             a, b = lift(a), lift(b)
             if x["eq"](a.v, b.v):
-                raise _undefined("the derivative of max or min where its arguments are equal", None, point)
+                if not x["eq"](a.d, b.d):
+                    raise _undefined("the derivative of max or min where its arguments are equal and their slopes "
+                                     "differ", None, point)
+                return a
             return a if x[pick](a.v, b.v) else b
         return apply
 
+    def root(a):
+        a = lift(a)
+        if x["eq"](a.v, 0):
+            if not x["eq"](a.d, 0):  # the argument changes sign here: no value on one side
+                raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
+            raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
+        return sqrt_(a)
+
+    def branch(c, a, b):
+        """ite: where its condition is on a boundary that moves with the variable, the branches must meet there."""
+        condition, env, ops = c.args  # each operand is functools.partial(evaluate, term, env, ops)
+        ties = []
+        for atom in atoms(condition):
+            if name in variables(atom):
+                p, q = lift(evaluate(atom.args[0], env, ops)), lift(evaluate(atom.args[1], env, ops))
+                if x["eq"](p.v, q.v):
+                    ties.append((atom, p, q))
+        if not ties:
+            return a() if c() else b()
+        if len(ties) > 1 or condition.op not in RELATIONS or x["eq"](ties[0][1].d, ties[0][2].d):
+            raise Undecided("whether an ite has a derivative where its condition is on a boundary is not decided at the point")
+        try:
+            then, otherwise = lift(a()), lift(b())
+        except Undefined:
+            raise Undecided("whether an ite has a derivative where its condition switches to a branch with no value "
+                            "there is not decided at the point") from None
+        if not x["eq"](then.v, otherwise.v):
+            raise _undefined("the derivative of an ite where its condition switches and its branches differ", None, point)
+        if condition.op in ("eq", "ne"):  # the condition holds only at the point (eq), or everywhere else (ne)
+            return otherwise if condition.op == "eq" else then
+        if not x["eq"](then.d, otherwise.d):
+            raise _undefined("the derivative of an ite where its condition switches and its branches meet at an angle",
+                             None, point)
+        return then
+
     exp_ = chain("exp", lambda v: x["exp"](v))
+    sqrt_ = chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v))))
     log_ = chain("log", lambda v: x["div"](1, v))
     ops = {
         "const": lambda v: _Dual(fractions.Fraction(v), fractions.Fraction(0)), "bool": bool,
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": power,
         "neg": lambda a: _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
         **{r: relation(r) for r in ("eq", "ne", "lt", "le", "gt", "ge")},
-        "and": x["and"], "or": x["or"], "not": x["not"], "lazy": True, "implies": x["implies"], "ite": x["ite"],
+        "and": x["and"], "or": x["or"], "not": x["not"], "lazy": True, "implies": x["implies"], "ite": branch,
         "integer": lambda a: _is_whole(lift(a).v), "all": x["all"],
-        "exp": exp_, "log": log_,
+        "exp": exp_, "log": log_, "sqrt": root,
         "tanh": chain("tanh", lambda v: x["sub"](1, x["mul"](x["tanh"](v), x["tanh"](v)))),
         "sigmoid": chain("sigmoid", lambda v: x["mul"](x["sigmoid"](v), x["sub"](1, x["sigmoid"](v)))),
-        "sqrt": chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v)))),
-        "abs": kink(lambda v: x["gt"](v, 0)), "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
+        "abs": kink, "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
         "sum": lambda each, name, lower, upper: _exact_sum(each, name, lower, upper, _Dual(fractions.Fraction(0), fractions.Fraction(0)), add),
         "index": _element,
     }

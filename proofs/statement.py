@@ -353,7 +353,7 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
     return None
 
 
-def _settle(stmt: Statement, required: Sequence[terms.Condition],
+def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition],
             scalars: Mapping[str, Domain]) -> tuple[str, Any]:
     """Whether every term of the relation is defined at every point of the domains: ("defined", how each condition
     was proved), ("undefined", a point where one fails), or ("unknown", why not). A condition is proved by z3 where it
@@ -365,7 +365,7 @@ def _settle(stmt: Statement, required: Sequence[terms.Condition],
 
     for point in _points(scalars):
         try:
-            if _fails(required, point):
+            if _fails(relation, required, point):
                 return "undefined", point
         except (backends.Undecided, ValueError, terms.Unsupported):
             continue
@@ -383,7 +383,7 @@ def _settle(stmt: Statement, required: Sequence[terms.Condition],
         if answer is not None and answer.answer == "sat":
             point = _completed(stmt, answer.model, scalars)
             try:
-                if point is not None and _fails(required, point):
+                if point is not None and _fails(relation, required, point):
                     return "undefined", point
             except (backends.Undecided, ValueError, terms.Unsupported):
                 pass
@@ -399,10 +399,16 @@ def _settle(stmt: Statement, required: Sequence[terms.Condition],
     return "defined", how
 
 
-def _fails(required: Sequence[terms.Condition], point: Mapping[str, Any]) -> bool:
-    """Whether one of the conditions fails at the point (evaluating them in order, as a replay does)."""
+def _fails(relation: Term, required: Sequence[terms.Condition], point: Mapping[str, Any]) -> bool:
+    """Whether the relation has no value at the point: an exact condition fails there, or a derivative's sufficient
+    condition fails and the replay finds no derivative (checking them in order, as a replay does)."""
     try:
-        return backends.failing(required, point) is not None
+        if backends.failing(required, point) is not None:
+            return True
+        if backends.failing(required, point, sufficient=True) is None:
+            return False
+        backends.decide_exact(relation, point, required)
+        return False
     except backends.Undefined:
         return True
 
@@ -507,7 +513,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return interpret.undecided("z3", evidence, "no witness found and no proof that none exists", statement=_bound(stmt, valued))
     defined: tuple[str, Any] = ("defined", [])
     if required:  # every term must have a value at every point of the domains
-        defined = _settle(stmt, required, scalars)
+        defined = _settle(stmt, relation, required, scalars)
         if defined[0] == "undefined":
             undefined = _refuted_undefined(stmt, relation, valued, defined[1], "exact arithmetic", evidence)
             if undefined is not None:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
            "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "text", "RELATIONS",
-           "NUMERIC_ONLY", "LAZY", "Condition", "conditions"]
+           "NUMERIC_ONLY", "LAZY", "Condition", "conditions", "atoms"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
@@ -311,6 +311,9 @@ class Condition:
     failure: str
     # The subterm that has no value (or no derivative) there.
     at: Term
+    # True when the subterm has no value wherever the condition fails. False for a derivative's condition that is only
+    # sufficient (|x²| has a derivative at 0, |x| has none): a point where it fails is decided by the replay.
+    exact: bool = True
 
 
 def conditions(t: Term) -> tuple[Condition, ...]:
@@ -320,7 +323,8 @@ def conditions(t: Term) -> tuple[Condition, ...]:
     point where an ite switches, a square root or fractional power away from 0). A subterm is only required to be
     defined where it is evaluated: the consequent of an implication where its premise holds, an ite's branch where its
     condition selects it, a summand for the indices of its sum. Inner conditions come first, so each condition is
-    itself defined wherever the ones before it hold."""
+    itself defined wherever the ones before it hold. A derivative's own conditions are sufficient, not necessary
+    (`Condition.exact` is False): where one fails, the derivative is decided at the point by the exact replay."""
     return tuple(_collect(t, frozenset()))
 
 
@@ -335,8 +339,8 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
     if op == "ite":
         condition, then, otherwise = args
         out = _collect(condition, smooth)
-        out += [Condition(Term("ne", atom.args), "the derivative of an ite where its condition switches", t)
-                for atom in _atoms(condition) if smooth & (variables(atom.args[0]) | variables(atom.args[1]))]
+        out += [Condition(Term("ne", atom.args), "the derivative of an ite where its condition switches", t, False)
+                for atom in atoms(condition) if smooth & (variables(atom.args[0]) | variables(atom.args[1]))]
         return out + [_guarded(c, condition) for c in _collect(then, smooth)] + \
             [_guarded(c, Term("not", (condition,))) for c in _collect(otherwise, smooth)]
     if op == "diff":
@@ -364,9 +368,9 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
     if op == "log":
         return [Condition(args[0] > 0, "the logarithm of a number that is not positive", t)]
     if op == "sqrt":
-        if moving:
-            return [Condition(args[0] > 0, "the derivative of a square root where its argument is not positive", t)]
-        return [Condition(args[0] >= 0, "the square root of a negative number", t)]
+        value = [Condition(args[0] >= 0, "the square root of a negative number", t)]
+        return value + ([Condition(args[0] > 0, "the derivative of a square root where its argument is 0", t, False)]
+                        if moving else [])
     if op == "pow":
         return _power(t, moving)
     if op == "index":
@@ -375,9 +379,10 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
         return [Condition(Term("integer", (args[1],)) & (args[1] >= 1),
                           "a sequence's element that is not one of x[1], x[2], ... (elements are numbered from 1)", t)]
     if op in ("abs", "relu") and moving:
-        return [Condition(args[0] != 0, f"the derivative of {'|·|' if op == 'abs' else 'relu'} where its argument is 0", t)]
+        return [Condition(args[0] != 0, f"the derivative of {'|·|' if op == 'abs' else 'relu'} where its argument is 0",
+                          t, False)]
     if op in ("max", "min") and moving:
-        return [Condition(args[0] != args[1], f"the derivative of {op} where its arguments are equal", t)]
+        return [Condition(args[0] != args[1], f"the derivative of {op} where its arguments are equal", t, False)]
     if op in _TOTAL:
         return []
     raise Unsupported(f"the operator {op!r}: where it has a value is not known")
@@ -397,7 +402,7 @@ def _power(t: Term, moving: bool) -> list[Condition]:
     if constant is not None and constant.denominator == 1:
         return [Condition(base != 0, "0 to a negative power", t)] if constant < 0 else []
     if moving:
-        return [Condition(base > 0, "the derivative of a power whose base is not positive", t)]
+        return _power(t, False) + [Condition(base > 0, "the derivative of a power whose base is not positive", t, False)]
     if constant is not None:
         return [Condition(base >= 0 if constant > 0 else base > 0,
                           "a negative number to a fractional power" if constant > 0 else "0 or a negative number to a "
@@ -420,21 +425,21 @@ def _constant(t: Term):
     return None
 
 
-def _atoms(condition: Term) -> list[Term]:
+def atoms(condition: Term) -> list[Term]:
     """The relations a boolean term is made of."""
     if condition.op in RELATIONS:
         return [condition]
     if condition.op in ("and", "or", "not", "implies"):
-        return [a for part in condition.args for a in _atoms(part)]
+        return [a for part in condition.args for a in atoms(part)]
     return []
 
 
 def _guarded(c: Condition, guard: Term) -> Condition:
-    return Condition(implies(guard, c.holds), c.failure, c.at)
+    return Condition(implies(guard, c.holds), c.failure, c.at, c.exact)
 
 
 def _scoped(c: Condition, index: Term, lower: Term, upper: Term) -> Condition:
     """A summand's condition, for every index of its sum."""
     if index.args[0] not in variables(c.holds):
-        return Condition(implies(lower <= upper, c.holds), c.failure, c.at)
-    return Condition(Term("all", (c.holds, index, lower, upper)), c.failure, c.at)
+        return Condition(implies(lower <= upper, c.holds), c.failure, c.at, c.exact)
+    return Condition(Term("all", (c.holds, index, lower, upper)), c.failure, c.at, c.exact)
