@@ -241,7 +241,7 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
                 return fractions.Fraction(a) ** int(b)
             return _exact(_as_sympy(a) ** int(b))
         if relations["lt"](a, 0) or (relations["eq"](a, 0) and relations["le"](b, 0)):
-            raise _undefined("a power whose base is 0 or negative and whose exponent is not a whole number", None, env)
+            raise _undefined("0 to a negative power, or a negative number to a power that is not whole", None, env)
         return _exact(_as_sympy(a) ** _as_sympy(b))
 
     def divide(a, b):

@@ -372,7 +372,7 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
         return value + ([Condition(args[0] > 0, "the derivative of a square root where its argument is 0", t, False)]
                         if moving else [])
     if op == "pow":
-        return _power(t, moving)
+        return _power(t, moving, bool(smooth & variables(args[1])))
     if op == "index":
         if smooth & variables(args[1]):
             return [Condition(term(False), "the derivative with respect to a variable a sequence's index depends on", t)]
@@ -393,24 +393,26 @@ _TOTAL = frozenset({"add", "sub", "mul", "neg", "exp", "tanh", "sigmoid", "abs",
                     "or", "not", *RELATIONS})
 
 
-def _power(t: Term, moving: bool) -> list[Condition]:
+def _power(t: Term, moving: bool, moving_exponent: bool = True) -> list[Condition]:
     """a^b: any base for a whole exponent >= 0; a base other than 0 for a negative whole exponent; otherwise a positive
-    base (or the base 0 with a positive exponent). Differentiated, a base that is not positive is excluded unless the
-    exponent is a whole constant."""
+    base (or the base 0 with a positive exponent). Differentiated, it is smooth where the base is positive, or where
+    the exponent is a whole number that does not move with the variable and the power has a value."""
     base, exponent = t.args
     constant = _constant(exponent)
     if constant is not None and constant.denominator == 1:
         return [Condition(base != 0, "0 to a negative power", t)] if constant < 0 else []
     if moving:
-        return _power(t, False) + [Condition(base > 0, "the derivative of a power whose base is not positive", t, False)]
+        smooth = base > 0
+        if not moving_exponent and constant is None:  # a whole exponent that does not move: smooth where it has a value
+            smooth = smooth | (Term("integer", (exponent,)) & ((base != 0) | (exponent >= 0)))
+        return _power(t, False) + [Condition(smooth, "the derivative of a power whose base is not positive", t, False)]
     if constant is not None:
         return [Condition(base >= 0 if constant > 0 else base > 0,
                           "a negative number to a fractional power" if constant > 0 else "0 or a negative number to a "
                           "negative fractional power", t)]
     whole = Term("integer", (exponent,))
     defined = (base > 0) | (whole & ((base != 0) | (exponent >= 0))) | ((base == 0) & (exponent > 0))
-    return [Condition(defined, "a power whose base is 0 or negative and whose exponent is not a whole number (or is a "
-                               "negative one of 0)", t)]
+    return [Condition(defined, "0 to a negative power, or a negative number to a power that is not whole", t)]
 
 
 def _constant(t: Term):

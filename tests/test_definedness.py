@@ -317,3 +317,19 @@ def test_where_a_derivative_s_sufficient_condition_fails_the_slopes_at_the_point
             backends.exact_value(t, {"x": 0})
     assert backends.exact_value(diff(ite(x == 0, 0, x), x), {"x": 0}) == 1
     assert backends.exact_value(diff(relu(x * x * x), x), {"x": 0}) == 0
+
+
+def test_the_power_rule_is_proved_where_every_power_has_a_value_and_refuted_where_one_has_none():
+    @forall("t.ex1.a.power_rule", "d/dx x^n = n x^(n-1) for real x and natural n: x^(-1) has no value at x = 0.")
+    def power_rule(x: Real, n: Nat):
+        return diff(x ** n, x) == n * x ** (n - 1)
+
+    @forall("t.ex1.b.power_rule_shifted", "d/dx x^(n+1) = (n+1) x^n for real x and natural n.")
+    def power_rule_shifted(x: Real, n: Nat):
+        return diff(x ** (n + 1), x) == (n + 1) * x ** n
+
+    result = evaluate(power_rule)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert "undefined: 0 to a negative power, or a negative number to a power that is not whole in x^(n - 1) at x = 0, " \
+           "n = 0" in result.reason
+    assert evaluate(power_rule_shifted).verdict is Verdict.PROVED
