@@ -394,8 +394,9 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
                 continue
         except (terms.Unsupported, TypeError, ValueError, AttributeError):
             pass
+        has = "a value" if condition.exact else "a derivative"
         return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
-                           f"{terms.text(condition.at)} has a value everywhere ({condition.failure} where it fails)")
+                           f"{terms.text(condition.at)} has {has} everywhere ({condition.failure} where it fails)")
     return "defined", how
 
 
