@@ -301,7 +301,7 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
 
 # --- where a term is defined ----------------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Condition:
     """Derived by `conditions` from a statement's term: wherever `holds` fails, the term has no value there."""
 
