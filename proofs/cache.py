@@ -103,6 +103,47 @@ def _is_cache_folder(directory: str) -> bool:
         return False
 
 
+# What the tag of a folder this cache made says after the signature: only such a folder is ever pruned or sealed.
+_OWN_TAG = "# the result cache of proofs"
+
+
+def foreign(directory: Path) -> Optional[str]:
+    """Why the directory cannot be used as the result cache (None when it can): a cache prunes older entries and
+    removes what appears during a run, so it must be absent, empty, or a folder this cache made (tagged with its
+    CACHEDIR.TAG), never a folder of the user's."""
+    try:
+        st = os.stat(directory)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISDIR(st.st_mode):
+        return "not a directory"
+    try:
+        with os.scandir(directory) as entries:
+            if next(entries, None) is None:
+                return None
+    except OSError as exc:
+        return f"cannot be listed: {exc.strerror or exc}"
+    if _own(directory):
+        return None
+    return ("is not empty and is not a result cache of proofs (it has no CACHEDIR.TAG written by proofs), and a cache "
+            "removes what it does not know in its directory: give a new or empty directory")
+
+
+def _own(directory: Path) -> bool:
+    tag = os.path.join(directory, "CACHEDIR.TAG")
+    try:
+        fd = os.open(tag, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return False
+            head = fh.read(256)
+    except OSError:
+        return False
+    return head.startswith(_CACHEDIR_SIGNATURE) and _OWN_TAG.encode() in head
+
+
 def _files(root: Path) -> Iterator[tuple[Path, str]]:
     """(path, content sha256) of every regular file under root in a fixed order, following symbolic links to folders
     (each folder once) and skipping dangling links, sockets, FIFOs and devices."""
@@ -530,14 +571,19 @@ class ResultCache:
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             _remove(folder)
         if not folder.is_dir():
-            fresh = not self.directory.exists()
+            fresh = not self.directory.exists() or not any(self.directory.iterdir())
             folder.mkdir(parents=True, exist_ok=True)
             if fresh:
                 for name, text in ((".gitignore", "# written by proofs: the result cache\n*\n"),
-                                   ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# the result cache of proofs; see its README\n")):
+                                   ("CACHEDIR.TAG", f"Signature: 8a477f597d28d172789f06886806bc55\n{_OWN_TAG}; see its README\n")):
                     self._write(self.directory / name, text.encode("utf-8"))
+            if not _own(self.directory):  # older inputs' folders are pruned only in a folder this cache made
+                return self._note(folder)
             digests = sorted((p for p in self.directory.iterdir() if p.is_dir() and not p.is_symlink() and p != folder),
                              key=lambda p: p.stat().st_mtime, reverse=True)
             for old in digests[KEEP - 1:]:
                 shutil.rmtree(old, ignore_errors=True)
+        self._note(folder)
+
+    def _note(self, folder: Path) -> None:
         self.written[folder.name] = _fingerprint(str(folder), os.lstat(folder))

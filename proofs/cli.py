@@ -13,7 +13,7 @@ from typing import Optional, Sequence, TextIO
 
 from proofs import __version__, gate, links, shard, trust
 from proofs.anchors import verify
-from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs
+from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs, foreign
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
 from proofs.report import (JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
@@ -188,8 +188,10 @@ def _validate(args) -> None:
     if args.command == "check":
         if not args.no_cache and not args.cross_check:
             directory = args.cache_dir or default_directory()
-            if directory.exists() and not directory.is_dir():
-                raise UsageError(f"--cache-dir {directory}: not a directory")
+            problem = foreign(directory)
+            if problem is not None:
+                named = "--cache-dir" if args.cache_dir is not None else (ENV_DIR if os.environ.get(ENV_DIR) else "the cache")
+                raise UsageError(f"{named} {directory}: {problem}")
         args.costs = None
         if args.durations is not None:
             if args.shard is None:

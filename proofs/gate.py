@@ -19,6 +19,8 @@ _PASSED_ON = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 _SI_KERNEL = 0x80
 # Exit code when the working process ended without saying how the command ended (ExitCode.INTERNAL_ERROR).
 _ENDED = 3
+# Exit code when it was ended by a stop signal passed on to it (ExitCode.INTERRUPTED).
+_INTERRUPTED = 2
 # Set in the working process: the write end of its pipe to the waiting process.
 _REPORT: list[int] = []
 
@@ -62,8 +64,9 @@ def guarded(work: Callable[[], int]) -> int:
         _report(code)
         return code
     os.close(write)
+    passed: list[int] = []
     try:
-        status = _wait(pid, waited)
+        status = _wait(pid, waited, passed)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     received = _read_all(read)
@@ -71,6 +74,9 @@ def guarded(work: Callable[[], int]) -> int:
         marker, code = _MESSAGE.unpack(received)
         if marker == _MARKER:
             return code
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in passed:
+        _say(f"interrupted: the checker was stopped by {_signal_name(os.WTERMSIG(status))} before it could report\n")
+        return _INTERRUPTED
     how = (f"was killed by {_signal_name(os.WTERMSIG(status))}" if os.WIFSIGNALED(status)
            else f"exited with code {os.WEXITSTATUS(status)}")
     problem = "sent an unreadable answer" if received else "ended without finishing"
@@ -105,8 +111,9 @@ def _report(code: int) -> None:
         pass
 
 
-def _wait(pid: int, waited: set) -> int:
-    """Wait for the child to end, passing on each stop signal this process is sent; its wait status."""
+def _wait(pid: int, waited: set, passed: list[int]) -> int:
+    """Wait for the child to end, passing on each stop signal this process is sent (noted in `passed`); its wait
+    status."""
     while True:
         try:
             done, status = os.waitpid(pid, os.WNOHANG)
@@ -117,6 +124,7 @@ def _wait(pid: int, waited: set) -> int:
         info = signal.sigtimedwait(waited, 1.0)
         if info is None or info.si_signo == signal.SIGCHLD:
             continue
+        passed.append(info.si_signo)
         if info.si_signo == signal.SIGINT and info.si_code == _SI_KERNEL:
             continue  # a terminal's Ctrl-C: the child, in the same foreground group, was sent it too
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import _thread
+import atexit
+import contextlib
 import dataclasses
 import enum
 import gc
@@ -14,7 +16,7 @@ import threading
 import types
 from typing import Any, Iterator
 
-__all__ = ["Fingerprint", "take"]
+__all__ = ["Fingerprint", "take", "without_exit_hooks"]
 
 # Names whose values are the engine's constants (by the code's convention): their contents are fingerprinted too.
 _CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
@@ -94,6 +96,8 @@ class Fingerprint:
     modules: tuple[tuple[str, Any], ...]
     # The folders the engine's packages are imported from: a module of the engine imported later comes from one.
     homes: tuple[str, ...] = ()
+    # How many exit hooks (atexit) were registered.
+    exits: int = 0
 
     def restore(self) -> list[str]:
         """Set back everything that changed since this fingerprint was taken; return what was the engine's (its
@@ -122,6 +126,9 @@ class Fingerprint:
         running = _thread._count() - self.threads
         if running > 0:
             found.append(f"{running} thread(s) were left running")
+        hooks = atexit._ncallbacks() - self.exits
+        if hooks > 0:
+            found.append(f"{hooks} exit hook(s) were registered (atexit)")
         return found
 
 
@@ -152,7 +159,24 @@ def take() -> Fingerprint:
                     if not key.startswith("__") and key != "_")
     homes = {os.path.realpath(folder) for module in engine.values() for folder in getattr(module, "__path__", ())
              if isinstance(folder, str)}
-    return Fingerprint(tuple(bindings), _hooks(), _thread._count(), tuple(engine.items()), tuple(sorted(homes)))
+    return Fingerprint(tuple(bindings), _hooks(), _thread._count(), tuple(engine.items()), tuple(sorted(homes)),
+                       atexit._ncallbacks())
+
+
+@contextlib.contextmanager
+def without_exit_hooks() -> Iterator[None]:
+    """While active, atexit.register registers nothing (and returns the function, as it does): what pack code, or a
+    library it imports, would have run when the checker's process exits is never run there."""
+    register = atexit.register
+
+    def dropped(function, *args, **kwargs):
+        return function
+
+    atexit.register = dropped
+    try:
+        yield
+    finally:
+        atexit.register = register
 
 
 def _is_engine(name: str, module: Any) -> bool:

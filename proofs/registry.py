@@ -63,7 +63,8 @@ class Catalogue:
         LOAD_TIMEOUT is a PackError naming the step."""
         for entry in self.preload:
             before = integrity.take() if processes.server() is not None else None  # in the checker's own process
-            problem = _guarded(lambda entry=entry: _warm_step(entry), LOAD_TIMEOUT)
+            with integrity.without_exit_hooks() if before is not None else contextlib.nullcontext():
+                problem = _guarded(lambda entry=entry: _warm_step(entry), LOAD_TIMEOUT)
             if isinstance(problem, ProofsError):
                 raise problem
             if problem is not None:
@@ -464,7 +465,7 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
     before = integrity.take()
-    with _silenced(), recording() as recorder:
+    with _silenced(), recording() as recorder, integrity.without_exit_hooks():
         raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
     changed = before.restore()  # what it changed in this process is undone; its own module process keeps it
     _engine_first()

@@ -158,3 +158,13 @@ def test_a_file_in_a_claims_folder_named_like_a_standard_module_is_never_importe
 def test_the_golden_packs_still_pass_under_the_guard():
     proc = run_cli("check", "ex90", "--claims", str(GOLDEN / "holds"), "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@linux_only
+def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_exit_0(tmp_path):
+    # under the pytest plugin the packs are imported in pytest's own process, which no other process guards
+    pack = _pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + "atexit.register(os._exit, 0)\n"
+                            "CLAIMS = (hostile_ex1_fails,)\n"})
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--proofs=hostile",
+                           f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
