@@ -335,14 +335,14 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
         return []
     if op == "implies":
         premise, consequent = args
-        return _collect(premise, smooth) + [_guarded(c, premise) for c in _collect(consequent, smooth)]
+        return _collect(premise, smooth) + _guarded(_collect(consequent, smooth), premise)
     if op == "ite":
         condition, then, otherwise = args
         out = _collect(condition, smooth)
         out += [Condition(Term("ne", atom.args), "the derivative of an ite where its condition switches", t, False)
                 for atom in atoms(condition) if smooth & (variables(atom.args[0]) | variables(atom.args[1]))]
-        return out + [_guarded(c, condition) for c in _collect(then, smooth)] + \
-            [_guarded(c, Term("not", (condition,))) for c in _collect(otherwise, smooth)]
+        return out + _guarded(_collect(then, smooth), condition) + \
+            _guarded(_collect(otherwise, smooth), Term("not", (condition,)))
     if op == "diff":
         return _collect(args[0], smooth | {args[1].args[0]})
     if op == "sum":
@@ -436,8 +436,10 @@ def atoms(condition: Term) -> list[Term]:
     return []
 
 
-def _guarded(c: Condition, guard: Term) -> Condition:
-    return Condition(implies(guard, c.holds), c.failure, c.at, c.exact)
+def _guarded(conditions: list[Condition], guard: Term) -> list[Condition]:
+    """Conditions required only where the guard holds; one that is the guard itself holds there."""
+    shown = text(guard)
+    return [Condition(implies(guard, c.holds), c.failure, c.at, c.exact) for c in conditions if text(c.holds) != shown]
 
 
 def _scoped(c: Condition, index: Term, lower: Term, upper: Term) -> Condition:
