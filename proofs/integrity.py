@@ -9,7 +9,6 @@ import dataclasses
 import enum
 import gc
 import os
-import re
 import signal
 import sys
 import threading
@@ -18,10 +17,10 @@ from typing import Any, Iterator
 
 __all__ = ["Fingerprint", "take", "without_exit_hooks"]
 
-# Names whose values are the engine's constants (by the code's convention): their contents are fingerprinted too.
-_CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
-# Registries the engine itself fills while packs load and checks run (named like constants, changed by design).
-_REGISTRIES = {"_UNITS", "_ISSUED"}
+# The engine's module-level dicts, lists and sets that it fills itself as packs load and checks run (the claims'
+# units, the outcomes its helpers made, what the installation is made of): the contents of every other one (its
+# constants, the fork server it started) are fingerprinted too.
+_REGISTRIES = {"_UNITS", "_ISSUED", "_installation", "_ENGINE_STATE"}
 # The engine's globals that it rebinds itself (the state of what reads were recorded, and of recorded queries).
 _STATE = {"_digested", "_digested_roots", "_loaded", "_installed", "_recorded"}
 # Standard modules whose globals change in ordinary use (caches, the interpreter's own state, the temporary folder).
@@ -149,7 +148,7 @@ def take() -> Fingerprint:
                 used[value.__name__] = value
             if getattr(value, "__module__", None) == name:
                 bindings.extend(_inside(where, value, seen))
-            if _CONSTANT.fullmatch(key) and key not in _REGISTRIES:
+            if key not in _REGISTRIES:
                 bindings.extend(_contents(where, value))
     for name, module in used.items():
         bindings.extend(_Binding(f"{name}.{key}", module, key, value, False) for key, value in list(vars(module).items())

@@ -464,7 +464,7 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
     if problem is not None:
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
-    before = integrity.take()
+    before = _ENGINE_STATE[0] if _ENGINE_STATE else integrity.take()
     with _silenced(), recording() as recorder, integrity.without_exit_hooks():
         raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
     changed = before.restore()  # what it changed in this process is undone; its own module process keeps it
@@ -480,6 +480,8 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
 
 # The import path this process had before it loaded any pack.
 _ENGINE_PATH: list[str] = []
+# The engine as it was when `load` started importing packs here (proofs.integrity).
+_ENGINE_STATE: list = []
 
 
 def _engine_first() -> None:
@@ -608,6 +610,7 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     roots: list[Path] = [Path(p) for p in paths]
     if not _ENGINE_PATH:
         _ENGINE_PATH[:] = sys.path
+    _ENGINE_STATE[:] = [integrity.take()]  # what every pack module's import here is undone to
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
         if SEED_PACK[1] not in {ep.value for ep in found}:
