@@ -35,7 +35,8 @@ def guarded(work: Callable[[], int]) -> int:
 
     Pack code is imported and run only in the child: whatever it leaves behind (an atexit hook or a thread calling
     os._exit(0), a signal handler, a patched sys.exit) cannot set the command's exit status, which is the code the
-    command returned, or 3 with one line saying how the child ended when it ended without returning one. SIGTERM,
+    command returned, or 3 with one line saying how the child ended when it ended without returning one (or with an
+    exit status other than the code it sent: the child leaves with os._exit right after sending it). SIGTERM,
     SIGHUP and a Ctrl-C sent to this process are passed on to the child, which dies with this process. Where no child
     can be forked, `work` runs here."""
     if not sys.platform.startswith("linux") or inside():
@@ -60,9 +61,9 @@ def guarded(work: Callable[[], int]) -> int:
         _REPORT.append(write)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         _die_with(parent)
-        code = work()
+        code = max(0, min(int(work()), 255))
         _report(code)
-        return code
+        os._exit(code)  # nothing runs after it has said how the command ended (exit hooks included)
     os.close(write)
     passed: list[int] = []
     try:
@@ -72,14 +73,14 @@ def guarded(work: Callable[[], int]) -> int:
     received = _read_all(read)
     if len(received) == _MESSAGE.size:
         marker, code = _MESSAGE.unpack(received)
-        if marker == _MARKER:
+        if marker == _MARKER and os.WIFEXITED(status) and os.WEXITSTATUS(status) == code:
             return code
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in passed:
         _say(f"interrupted: the checker was stopped by {_signal_name(os.WTERMSIG(status))} before it could report\n")
         return _INTERRUPTED
     how = (f"was killed by {_signal_name(os.WTERMSIG(status))}" if os.WIFSIGNALED(status)
            else f"exited with code {os.WEXITSTATUS(status)}")
-    problem = "sent an unreadable answer" if received else "ended without finishing"
+    problem = "ended without a consistent answer" if received else "ended without finishing"
     _say(f"error: the checker's working process {problem}: it {how}; something it loaded or ran ended it "
          "(a claim pack's import-time code, a thread or an exit hook): no claim is reported as checked\n")
     return _ENDED
@@ -105,7 +106,7 @@ def _report(code: int) -> None:
             pass
     fd = _REPORT[0]
     try:
-        os.write(fd, _MESSAGE.pack(_MARKER, max(0, min(int(code), 255))))
+        os.write(fd, _MESSAGE.pack(_MARKER, code))
         os.close(fd)
     except (OSError, ValueError, TypeError):
         pass
