@@ -222,8 +222,10 @@ def _contents(where: str, value: Any) -> Iterator[_Binding]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Hooks compared as sequences compare by the identity of their items."""
-    return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(x is y for x, y in zip(a, b))
+    """Hooks compared as sequences compare by the identity of their items (text by its value)."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(x is y or _same(x, y) for x, y in zip(a, b))
 
 
 def _hooks() -> tuple[tuple[str, Any, Any], ...]:
@@ -261,6 +263,8 @@ _READ = {
     "meta path": lambda: tuple(sys.meta_path),
     "path hooks": lambda: tuple(sys.path_hooks),
     "collector callbacks": lambda: tuple(gc.callbacks),
+    "environment": lambda: tuple(sorted(os.environ.items())),
+    "working directory": lambda: _cwd(),
 }
 _HOOKS = {
     "trace": sys.settrace,
@@ -270,7 +274,24 @@ _HOOKS = {
     "meta path": lambda value: _put_list(sys.meta_path, value),
     "path hooks": lambda value: _put_list(sys.path_hooks, value),
     "collector callbacks": lambda value: _put_list(gc.callbacks, value),
+    "environment": lambda value: _put_environment(dict(value)),
+    "working directory": lambda value: value is not None and os.chdir(value),
 }
+
+
+def _cwd():
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def _put_environment(value: dict) -> None:
+    for name in [n for n in os.environ if n not in value]:
+        del os.environ[name]
+    for name, text in value.items():
+        if os.environ.get(name) != text:
+            os.environ[name] = text
 
 
 def _signal_name(number: int) -> str:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import GOLDEN, run_cli
+from conftest import GOLDEN, ROOT, run_cli
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -173,3 +173,21 @@ def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_ex
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--proofs=hostile",
                            f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
+
+
+@linux_only
+def test_the_environment_and_working_directory_a_module_changes_are_set_back_before_reports_are_written(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    changes = (f"os.environ['GITHUB_STEP_SUMMARY'] = {str(tmp_path / 'planted.md')!r}\n"
+               f"os.environ['NO_COLOR'] = '1'\nos.chdir({str(elsewhere)!r})\n")
+    pack = _pack(tmp_path, {"moves.py": HEADER + changes + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+    proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--format", "json", "--output",
+                   "proofs-hostile-report.json", env={"GITHUB_STEP_SUMMARY": ""})
+    try:
+        assert proc.returncode == 1, proc.stderr
+        assert not (tmp_path / "planted.md").exists() and not list(elsewhere.iterdir())
+        report = json.loads((ROOT / "proofs-hostile-report.json").read_text())
+        assert report["summary"]["fail"] == 1 and report["load_errors"] == []
+    finally:
+        (ROOT / "proofs-hostile-report.json").unlink(missing_ok=True)
