@@ -45,7 +45,8 @@ def test_nested_sums_count_every_limit(tmp_path, formula, status):
 
 
 def test_a_course_full_of_true_derivations_in_many_notations_has_nothing_refuted():
-    code, report, _ = scan_json("--material", MATERIAL / "course_true")
+    # the scan's own reader alone: the second reader can only skip a step, so no false alarm here means none with it
+    code, report, _ = scan_json("--material", MATERIAL / "course_true", "--no-sympy-reader")
     summary = report["summary"]
     assert code == 0 and report["passed"] is True and summary["refuted"] == 0 and summary["errors"] == 0
     assert {s["status"] for s in report["steps"]} <= TRUE
@@ -167,7 +168,7 @@ def test_a_hostile_acknowledgements_file_is_one_usage_error(tmp_path, data):
 def test_thousands_of_formulas_in_one_sentence_are_all_scanned(tmp_path):
     """Each formula's conditions are looked for once per sentence, not once per formula of it."""
     text = " and ".join(f"$x + {k} = {k} + x$" for k in range(600)) + ", for positive $x$, and $|y| = y$.\n"
-    code, report = steps_of(tmp_path, text)
+    code, report = steps_of(tmp_path, text, "a.md", "--no-sympy-reader")
     summary = report["summary"]
     assert summary["spans"] == 602 and summary["proved"] == 600 and summary["errors"] == 0
     last = report["steps"][-1]

@@ -40,6 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--time-limit", type=TIMEOUT, default=DEFAULT_TIME_LIMIT, metavar="SECONDS", dest="scan_time_limit",
                         help=f"time limit for the whole scan (default {DEFAULT_TIME_LIMIT:g}); the steps it cuts off or "
                              "does not reach are unknown and fail the gate")
+    parser.add_argument("--no-sympy-reader", action="store_false", dest="scan_second_reader",
+                        help="read each side with the scan's own reader only, not again with sympy's LaTeX parser "
+                             "(faster; a side the two would read differently is then checked as the scan reads it, "
+                             "instead of skipped, and every step is reported read_by [\"scan\"])")
     parser.add_argument("-v", "--verbose", action="count", default=0, dest="scan_verbose",
                         help="list every step, skipped ones and definitions too")
     return parser
@@ -84,7 +88,7 @@ def _scan(args):
             problems.append(f"cannot scan {exc}")
             continue
         try:
-            found = scan_document(document, timeout=args.scan_timeout, until=until)
+            found = scan_document(document, timeout=args.scan_timeout, until=until, second_reader=args.scan_second_reader)
         except TooMany as exc:
             problems.append(str(exc))
             continue

@@ -91,7 +91,10 @@ class _Parser:
     def group(self) -> list[Token]:
         """The tokens of a {...} group, or the single next token."""
         if self.peek() != "{":
-            return [self.take()]
+            tok = self.take()
+            if len(tok) > 1 and (tok[0].isdigit() or tok[0] == "."):
+                raise Skip(f"{tok} without braces after ^, _ or a command: TeX takes only its first character ({tok[0]})")
+            return [tok]
         self.i += 1
         start, depth = self.i, 1
         while depth:

@@ -52,6 +52,7 @@ _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
+    (re.compile(r"^\S+ without braces after \^, _ or a command"), "a number of several digits after ^ or _ without braces"),
     (re.compile(r"^read two ways: "), "read two ways (sympy's LaTeX parser reads it otherwise than the scan)"),
     (re.compile(r"^applies \S+, which the material does not define"), "applies a function the material does not define"),
     (re.compile(r"^a superscript \S+ that is an index"), "a superscript that is an index"),
@@ -212,10 +213,12 @@ def _inline_conditions(span: Span) -> list[str]:
     return out
 
 
-def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None) -> list[Step]:
+def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None,
+                  second_reader: bool = True) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked within
     `timeout` seconds. `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
-    unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found."""
+    unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found.
+    `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader)."""
     defs = Definitions()
     try:
         with deadline(float("inf") if until is None else until - time.monotonic()):
@@ -257,7 +260,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -270,7 +273,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     return out
 
 
-def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions) -> Step:
+def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -300,11 +303,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
-    readings = [second_reading(side, expr, ctx) for side, expr in zip((left, right), exprs)]
+    readings = [second_reading(side, expr, ctx) for side, expr in zip((left, right), exprs)] if second_reader else []
     differs = next((r for r in readings if r.verdict == "differs"), None)
     if differs is not None:
         return Step(**base, status="skipped", exprs=exprs, reason=f"read two ways: {differs.detail}")
-    base = {**base, "read_by": ("scan", "sympy") if all(r.verdict == "agrees" for r in readings) else ("scan",)}
+    base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
     read, unread = conditions

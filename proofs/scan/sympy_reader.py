@@ -38,6 +38,8 @@ _ACCENTS = ("\\hat", "\\bar", "\\tilde")
 _BOUNDED = ("\\sum", "\\prod")
 # the prefix of every name the translation introduces; material that spells it is not given to sympy's parser
 _MARK = "zq"
+# a side that is one number or one letter, which sympy's grammar reads one way only (an Integer, a Float, a Symbol)
+_ATOM = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]")
 _SUBSCRIPTED = re.compile(r"^(.+?)_\{(.+)\}$")
 
 
@@ -76,11 +78,18 @@ def translate(side: str) -> _Translation:
     skip: set[int] = set()
     kept: set[int] = set()      # brackets that stay brackets
 
-    def place(kind: str, name: str, target) -> str:
-        ph = f"Z_{{{_MARK}{kind}{re.sub('[^A-Za-z]', '', name)}}}"
-        previous = places.setdefault(ph, target)
-        if previous != target:
-            raise Unread("two names translate to one")
+    def place(target) -> str:
+        """The short name written for what the grammar lacks (its time grows with the text's length)."""
+        for ph, known in places.items():
+            if type(known) is type(target) and known == target:
+                return ph
+        k, letters = len(places), ""
+        while True:
+            letters, k = chr(ord("a") + k % 26) + letters, k // 26
+            if not k:
+                break
+        ph = f"Z_{{{_MARK}{letters}}}"
+        places[ph] = target
         return ph
 
     def times(j: int) -> None:
@@ -135,20 +144,20 @@ def translate(side: str) -> _Translation:
             if len(inner) != 1:
                 raise Unread(f"{t} over more than a name")
             name = f"{t[1:]}_{inner[0].lstrip(chr(92))}"
-            out.append(place("acc", name, symbol(name)))
+            out.append(place(symbol(name)))
             i = j
             continue
         if t.startswith("\\") and t[1:] in GREEK and t[1:] not in _LARK_GREEK:
             if t == "\\sigma" or t[1:] in ("phi", "varphi", "Phi", "psi", "Psi", "rho", "chi") and i + 1 < len(toks) and toks[i + 1] == "(":
-                out.append(place("fn", t[1:], ("function", t[1:])))
+                out.append(place(("function", t[1:])))
                 if i + 1 < len(toks) and toks[i + 1] == "(":  # a value times a factor: f(z)(1 - f(z))
                     k = closing(i + 1) + 1
                     if k < len(toks) and _starts_factor(toks[k]):
                         times(k)
             else:
-                out.append(place("gr", t[1:], symbol(t[1:])))
+                out.append(place(symbol(t[1:])))
         elif t == "\\pi":
-            out.append(place("gr", "pi", sympy.pi))
+            out.append(place(sympy.pi))
         elif t == "\\partial":
             out.append("d")
         elif t == "[" and i and toks[i - 1] == "\\sqrt":  # the degree of a root, in brackets in its grammar too
@@ -171,7 +180,7 @@ def translate(side: str) -> _Translation:
             inner = [x for x in toks[i + 2:j] if x not in "{}"]
             if (j >= len(toks) or toks[j] != "^") and len(inner) == 1 and len(inner[0]) == 1 and inner[0].isalpha():
                 letter = inner[0]
-                out += [t, "_", "{", letter, "=", "1", "}", "^", "{", place("len", letter, symbol(f"#{letter}")), "}"]
+                out += [t, "_", "{", letter, "=", "1", "}", "^", "{", place(symbol(f"#{letter}")), "}"]
                 i = j
                 continue
             out.append(t)
@@ -259,6 +268,8 @@ def _name(name: str, places: dict):
     """The scan's object for a name in sympy's reading."""
     if name in places:
         return places[name]
+    if "'" in name:  # its grammar reads f'(x) as a name f' times x, never as a derivative applied
+        raise _Unusable(f"a prime on {name.rstrip(chr(39))}")
     m = _SUBSCRIPTED.match(name)
     if m is None:
         return symbol(name)
@@ -323,7 +334,10 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
         return Reading("unread", str(exc))
     if len(translation.text) > MAX_LENGTH:
         return Reading("unread", f"longer than {MAX_LENGTH} characters, which sympy's LaTeX parser is not given")
-    why, *found = _lark_readings(translation.text)
+    if _ATOM.fullmatch(translation.text):  # one number or one letter: the reading the grammar gives it, without parsing
+        why, found = None, [sympy.Rational(translation.text) if translation.text[0].isdigit() else sympy.Symbol(translation.text)]
+    else:
+        why, *found = _lark_readings(translation.text)
     if why:
         return Reading("unread", why)
     readings, unusable = [], []
