@@ -19,7 +19,7 @@ __all__ = ["Fingerprint", "take", "without_exit_hooks"]
 
 # The engine's module-level dicts, lists and sets that it fills itself as packs load and checks run (the claims'
 # units, the outcomes its helpers made, what the installation is made of): the contents of every other one (its
-# constants, the fork server it started) are fingerprinted too.
+# constants, the fork server it started, the context checks start from) are fingerprinted too.
 _REGISTRIES = {"_UNITS", "_ISSUED", "_installation", "_ENGINE_STATE"}
 # The engine's globals that it rebinds itself (the state of what reads were recorded, and of recorded queries).
 _STATE = {"_digested", "_digested_roots", "_loaded", "_installed", "_recorded"}

@@ -464,7 +464,7 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
     if problem is not None:
         return _Contents((), (), (problem,))
     found: list[_Contents] = []
-    before = _ENGINE_STATE[0] if _ENGINE_STATE else integrity.take()
+    before = _ENGINE_STATE[0] if len(_ENGINE_STATE) == 1 else integrity.take()  # loading packs while loading one
     with _silenced(), recording() as recorder, integrity.without_exit_hooks():
         raised = _guarded(lambda: found.append(_pack_contents(pack, importer())), timeout)
     changed = before.restore()  # what it changed in this process is undone; its own module process keeps it
@@ -480,7 +480,8 @@ def _load_module(pack: str, importer: Callable[[], Any], roots: Sequence[Path], 
 
 # The import path this process had before it loaded any pack.
 _ENGINE_PATH: list[str] = []
-# The engine as it was when `load` started importing packs here (proofs.integrity).
+# The engine as it was when `load` started importing packs here (proofs.integrity), then None for each `load` called
+# while a pack is imported (its imports are undone to the state they started from).
 _ENGINE_STATE: list = []
 
 
@@ -605,12 +606,21 @@ def load(paths: Sequence[Path] = (), *, entry_points: bool = True, timeout: Opti
     from proofs.runner import serve_module
 
     processes.start_server(serve_module)  # before any pack is imported here
-    processes.note_context()
-    contents: list[_Contents] = []
+    outermost = not _ENGINE_STATE  # not a pack that loads packs while it is imported (which keeps what was noted)
+    if outermost:
+        processes.note_context()
     roots: list[Path] = [Path(p) for p in paths]
     if not _ENGINE_PATH:
         _ENGINE_PATH[:] = sys.path
-    _ENGINE_STATE[:] = [integrity.take()]  # what every pack module's import here is undone to
+    _ENGINE_STATE.append(integrity.take() if outermost else None)  # what each pack module's import is undone to
+    try:
+        return _load(paths, entry_points, timeout, roots)
+    finally:
+        _ENGINE_STATE.pop()
+
+
+def _load(paths: Sequence[Path], entry_points: bool, timeout: float, roots: list[Path]) -> Catalogue:
+    contents: list[_Contents] = []
     if entry_points:
         found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
         if SEED_PACK[1] not in {ep.value for ep in found}:
