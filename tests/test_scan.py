@@ -210,6 +210,7 @@ def test_nothing_true_in_the_seed_sheet_is_refuted():
               "proved")
     assert " ".join(stated.split()) in " ".join(readme.split()), "the README's figures for the seed scan are out of date"
     assert f"{summary['definition']} are definitions; {summary['skipped']} are skipped" in " ".join(readme.split())
+    assert summary["read_by_both"] == 4, "the README says sympy's parser reads four of the seed's steps alike"
 
 
 def test_a_condition_in_the_same_sentence_restricts_the_symbols(tmp_path):
