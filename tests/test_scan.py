@@ -293,3 +293,20 @@ def test_a_step_the_scan_fails_on_is_an_error_of_that_step_only(tmp_path, monkey
     first, second = report["steps"]
     assert first["error"] is True and "NotImplementedError: a sympy corner" in first["reason"]
     assert second["status"] == "proved" and code == 1
+
+
+@pytest.mark.parametrize("definition, use", [
+    # a power of a name defined: sigma itself is not free, though the scan does not substitute it
+    (r"variance $\sigma^2 = \frac{1}{m}\sum_i (x_i - \mu)^2$",
+     r"$\frac{1}{m}\sum_i (x_i - \mu)^2 + \epsilon = \frac{\sigma^2}{\sigma^2 + \epsilon}$"),
+    # a value whose formula the scan does not read
+    (r"rate $w = \text{the step size}$", r"$w + 1 = 2$"),
+    # a definition in terms of itself
+    (r"$h = h + 1$", r"$h + 1 = 2$"),
+])
+def test_a_name_defined_in_a_form_the_scan_does_not_substitute_is_not_read_as_free(tmp_path, definition, use):
+    material = write(tmp_path / "m", "a.md", f"Let {definition}.\n\nThen {use}.\n")
+    code, report, _ = scan_json("--material", material)
+    assert code == 0 and report["summary"]["refuted"] == 0
+    (last,) = [s for s in report["steps"] if s["line"] == 3]
+    assert last["status"] == "skipped" and "in a form the scan does not substitute" in last["reason"]

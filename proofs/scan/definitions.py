@@ -72,6 +72,9 @@ class Definitions:
         self.domains: dict = {}
         # where each value was defined, for reasons: atom -> (text, line)
         self.origin: dict = {}
+        # names the material defines in a form the scan does not substitute (\sigma^2 = ..., w = <unread>): a step
+        # that uses one is skipped, since read as a free name it could be refuted falsely: name -> (line, what)
+        self.opaque: dict[str, tuple[int, str]] = {}
         # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
         self.logistic = True
 
@@ -84,6 +87,11 @@ class Definitions:
             self.domains.pop(atom, None)
         self.values.clear()
         self.origin.clear()
+        self.opaque.clear()
+
+    def _opaque(self, names, line: int, what: str) -> None:
+        for name in names:
+            self.opaque[name] = (line, what)
 
     def defining(self, left: str, right: str, relation: str, first: bool) -> Optional[tuple[Head, str]]:
         """(the head, the defining side's text) when this step defines something, else None: the left side of the
@@ -132,22 +140,37 @@ class Definitions:
             self.domains[h.name] = tuple(guards)
             self.undefined.discard(h.name)
             return f"defines {h.name}({', '.join(map(str, h.params))}) = {expr}"
+        shown = " ".join(h.text.split())
         try:
             atom = parse(h.text)
         except Skip:
-            return f"defines {h.text.strip()}"
+            self._opaque([h.name], line, shown)
+            return f"defines {shown}, in a form the scan does not substitute: steps using {h.name} are skipped"
         if not isinstance(atom, (sympy.Symbol, sympy.Indexed)):
-            return f"defines {h.text.strip()}"
+            names = sorted(names_in(atom))
+            self._opaque(names, line, shown)
+            return f"defines {shown}, in a form the scan does not substitute: steps using {', '.join(names)} are skipped"
         self.values.pop(atom, None)
         self.domains.pop(atom, None)
+        (name,) = names_in(atom)
         guards = []
         try:
             expr = parse(body, ctx, guards=guards)
         except Skip as exc:
-            return f"defines {atom}; its value is not read ({exc})"
+            self._opaque([name], line, shown)
+            return f"defines {atom}; its value is not read ({exc}), so steps using {name} are skipped"
         if atom in expr.free_symbols:
-            return f"defines {atom} in terms of itself; not used in later steps"
+            self._opaque([name], line, shown)
+            return f"defines {atom} in terms of itself, so steps using {name} are skipped"
+        self.opaque.pop(name, None)
         self.values[atom] = expr
         self.domains[atom] = tuple(guards)
         self.origin[atom] = (f"{atom} = {expr}", line)
         return f"defines {atom} = {expr}"
+
+
+def names_in(expr: sympy.Basic) -> set[str]:
+    """The names an expression uses: its indexed names' bases (x for x[i]) and the symbols it uses outside indices."""
+    indexed = expr.atoms(sympy.Indexed)
+    bare = expr.xreplace({i: sympy.Integer(0) for i in indexed}).free_symbols
+    return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)}

@@ -13,7 +13,7 @@ import sympy
 from proofs.material import Document
 from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
-from proofs.scan.definitions import Definitions, head
+from proofs.scan.definitions import Definitions, head, names_in
 from proofs.scan.find import Span, spans
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
@@ -53,6 +53,8 @@ _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
     (re.compile(r"^\S+ without braces after \^, _ or a command"), "a number of several digits after ^ or _ without braces"),
+    (re.compile(r"^uses \S+, defined on line \d+ .* in a form the scan does not substitute"),
+     "uses a name defined in a form the scan does not substitute"),
     (re.compile(r"^read two ways: "), "read two ways (sympy's LaTeX parser reads it otherwise than the scan)"),
     (re.compile(r"^applies \S+, which the material does not define"), "applies a function the material does not define"),
     (re.compile(r"^a superscript \S+ that is an index"), "a superscript that is an index"),
@@ -303,6 +305,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
+    opaque = sorted({n for e in exprs for n in names_in(e)} & set(defs.opaque))
+    if opaque:
+        line, what = defs.opaque[opaque[0]]
+        return Step(**base, status="skipped", exprs=exprs,
+                    reason=f"uses {opaque[0]}, defined on line {line} ({what}) in a form the scan does not substitute")
     readings = [second_reading(side, expr, ctx) for side, expr in zip((left, right), exprs)] if second_reader else []
     differs = next((r for r in readings if r.verdict == "differs"), None)
     if differs is not None:
