@@ -404,7 +404,9 @@ def _list(catalogue: Catalogue, out: TextIO) -> int:
 def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     c = catalogue.by_id(args.id)
     lines = [f"{c.id}  (exercise {c.exercise}{', part ' + c.part if c.part else ''}; {c.location}; pack {c.pack})",
-             f"statement: {c.statement}", f"material asserts: {c.asserts}"]
+             f"statement: {c.statement}"]
+    if not (c.derived_formal and c.asserts == c.formal):  # the statement form asserts what it checks: shown once below
+        lines.append(f"material asserts: {c.asserts}")
     if c.derived_formal:
         lines.append(f"formal: {c.formal}  (printed from the statement)")
     elif commentary(c):

@@ -119,8 +119,17 @@ def Interval(lower, upper, *, open: bool = False, lower_open: Optional[bool] = N
 
 
 def IntRange(lower, upper) -> Domain:  # noqa: N802
-    """The integers from lower to upper, both included."""
-    return Domain(f"{{{lower}, …, {upper}}}", "int", _bound(lower), _bound(upper))
+    """The integers from lower to upper, both included; None for no bound (IntRange(1, None): 1, 2, 3, ...)."""
+    lo, hi = _bound(lower), _bound(upper)
+    if lo is None and hi is None:
+        name = "ℤ"
+    elif hi is None:
+        name = f"{{{lo}, {lo + 1}, …}}"
+    elif lo is None:
+        name = f"{{…, {hi - 1}, {hi}}}"
+    else:
+        name = f"{{{lower}, …, {upper}}}"
+    return Domain(name, "int", lo, hi)
 
 
 def OneOf(*values) -> Domain:  # noqa: N802

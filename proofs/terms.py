@@ -51,6 +51,12 @@ class Term:
     def __pos__(self): return self
     def __abs__(self): return Term("abs", (self,))
 
+    def _no_remainder(self, *_):
+        raise TypeError("% and // are not read on quantified variables (they have no form in the solvers here): "
+                        "quantify over the quotient instead (n = k * q + r with q and r variables of their own)")
+
+    __mod__ = __rmod__ = __floordiv__ = __rfloordiv__ = __divmod__ = __rdivmod__ = _no_remainder
+
     # Relations.
     def __eq__(self, other): return Term("eq", (self, term(other)))  # type: ignore[override]
     def __ne__(self, other): return Term("ne", (self, term(other)))  # type: ignore[override]

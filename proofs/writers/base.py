@@ -246,7 +246,9 @@ class Writer:
         """The counterexample with every value and what each side evaluated to on replay, where the result has them."""
         lines = []
         if "counterexample" in r.evidence:
-            lines.append(f"counterexample: {format_values(r.evidence['counterexample'])}")
+            values = r.evidence["counterexample"]
+            lines.append(f"counterexample: {format_values(values)}" if values else
+                         "counterexample: none needed (the statement has no variables; its exact value is false)")
         replay = r.evidence.get("replay")
         sides = replay.get("sides") if isinstance(replay, Mapping) else None
         if sides:
