@@ -167,6 +167,20 @@ def browser():
             launched.close()
 
 
+def scan_steps(tmp_path, text, *args):
+    """Scan one Markdown file holding `text` in this process: (exit code, {step text: JSON step})."""
+    from proofs.scan.command import run
+
+    material = tmp_path / "m"
+    material.mkdir(exist_ok=True)
+    (material / "a.md").write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--material", str(material), "--format", "json", *map(str, args)], out, err)
+    assert "Traceback" not in err.getvalue()
+    report = json.loads(out.getvalue())
+    return code, {s["text"]: s for s in report["steps"]}
+
+
 def console_pattern(line: str) -> "re.Pattern[str]":
     """An expected output line of a documented console example: `…` matches anything, runs of spaces any spacing."""
     parts = [re.escape(p) for p in line.strip().split("…")]

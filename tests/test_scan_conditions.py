@@ -1,24 +1,10 @@
 """Conditions written in parentheses, in the formula or in the prose right after it, are read as conditions; and
 "so that" stays a condition word, because a formula after it may be a wish, which the gate must not refute."""
 
-import io
-import json
-
 import pytest
 
 from proofs.scan.chains import bare_condition, chains
-from proofs.scan.command import run
-
-
-def scan_steps(tmp_path, text):
-    material = tmp_path / "m"
-    material.mkdir(exist_ok=True)
-    (material / "a.md").write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = run(["--material", str(material), "--format", "json"], out, err)
-    assert "Traceback" not in err.getvalue()
-    report = json.loads(out.getvalue())
-    return code, {s["text"]: s for s in report["steps"]}
+from conftest import scan_steps
 
 
 @pytest.mark.parametrize("formula, step, condition", [

@@ -2,28 +2,14 @@
 or at every point tried) is never proved, checked or refuted, and true identities defined on part of the line
 behave as before."""
 
-import io
-import json
-
 import pytest
 import sympy
 
 from proofs.scan.check import check, not_real
-from proofs.scan.command import run
+from conftest import scan_steps
 from proofs.scan.parse import Skip, parse
 
 NEVER = {"proved", "checked", "refuted"}
-
-
-def scan_steps(tmp_path, text):
-    material = tmp_path / "m"
-    material.mkdir(exist_ok=True)
-    (material / "a.md").write_text(text, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    code = run(["--material", str(material), "--format", "json"], out, err)
-    assert "Traceback" not in err.getvalue()
-    report = json.loads(out.getvalue())
-    return code, {s["text"]: s for s in report["steps"]}
 
 
 @pytest.mark.parametrize("formula", [
