@@ -172,3 +172,19 @@ def test_any_formula_is_read_or_skipped_with_a_reason(pieces):
         assert str(exc)
     for chain in chains(text):
         assert len(chain.sides) == len(chain.relations) + 1
+
+
+@pytest.mark.parametrize("text, read", [
+    ("|a|b|c|", None),                         # |a|·b·|c| or |a·|b|·c|
+    ("|x||y|", "Abs(x)*Abs(y)"),               # two bars together pair one way only
+    ("|a| + |b|", "Abs(a) + Abs(b)"),
+    ("2|x|", "2*Abs(x)"),
+    (r"|a - b| \, |c|", "Abs(c)*Abs(a - b)"),
+])
+def test_bars_that_pair_two_ways_are_skipped(text, read):
+    if read is None:
+        with pytest.raises(Skip, match="pair two ways"):
+            parse(text)
+    else:
+        assert str(parse(text)) == read
+

@@ -458,14 +458,29 @@ def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
     return sympy.diff(operand, variable)
 
 
+def _bars_read_one_way(toks: list[Token]) -> None:
+    """Skip when the bars of absolute values can be paired two ways: with four or more, a bar between two factors
+    may close one and open the next (|a|b|c| as |a|·b·|c|) or open a nested one (|a·|b|·c|)."""
+    bars = [k for k, t in enumerate(toks) if t == "|"]
+    if len(bars) < 4:
+        return
+    ends = lambda t: t[0].isalnum() or t in (")", "]", "}")  # noqa: E731
+    starts = lambda t: t[0].isalnum() or t in ("(", "[", "{") or (t.startswith("\\") and t[1:].isalpha())  # noqa: E731
+    for k in bars:
+        if 0 < k < len(toks) - 1 and ends(toks[k - 1]) and starts(toks[k + 1]):
+            raise Skip("absolute values whose bars pair two ways (|a|b|c| is |a|·b·|c| or |a·|b|·c|)")
+
+
 def parse(text: str, ctx: Optional[Context] = None, bound=(), guards: Optional[list] = None) -> sympy.Expr:
     """The expression of one side of a step, read over the reals; Skip with the reason when it cannot be read
     with certainty. `bound` names symbols not replaced by their defined values (a function's parameters). `guards`,
     when given, receives (expression, relation, 0) for each root, log, fractional power and quotient read: where they
     all hold, the expression is the real value of the side (sympy's simplification may have dropped them)."""
     ctx = ctx or Context()
+    toks = tokens(normalise(text))
+    _bars_read_one_way(toks)
     try:
-        return _real(_Parser(tokens(normalise(text)), ctx, frozenset(bound), guards).whole())
+        return _real(_Parser(toks, ctx, frozenset(bound), guards).whole())
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError) as exc:
