@@ -14,9 +14,12 @@ PIDS = os.environ.get("PROOFS_TEST_PIDS", "")
 
 
 def _record(name, pid):
+    """Write the pid whole or not at all (a check killed while writing must not leave an empty file)."""
     if PIDS:
-        with open(os.path.join(PIDS, name), "w") as fh:
+        partial = f"{PIDS}.{name}.partial"
+        with open(partial, "w") as fh:
             fh.write(str(pid))
+        os.replace(partial, os.path.join(PIDS, name))
 
 
 @claim("ex98.spawns_sleep", exercise=98, statement="A check that leaves `sleep 300` running.", **COMMON)
