@@ -187,3 +187,16 @@ def test_a_step_the_readers_read_differently_is_skipped_and_never_checked(tmp_pa
     code, report = _scan("--material", tmp_path, "--no-sympy-reader")
     assert code == 1 and [s["status"] for s in report["steps"]] == ["refuted", "proved"]
     assert [s["read_by"] for s in report["steps"]] == [["scan"]] * 2 and report["summary"]["read_by_both"] == 0
+
+
+def test_a_side_sympys_parser_reads_too_slowly_is_unread_not_a_failure(monkeypatch):
+    """Its readings of a long ambiguous side grow exponentially; the scan's reading then stands alone."""
+    from proofs.scan import sympy_reader
+    from proofs.scan.check import deadline
+
+    monkeypatch.setattr(sympy_reader, "PARSE_SECONDS", 0.2)
+    sympy_reader._lark_readings.cache_clear()
+    side = " + ".join([r"\log a"] * 14)
+    with deadline(60):
+        reading = second_reading(side, parse(side))
+    assert reading.verdict == "unread" and ("took more than 0.2 s" in reading.detail or "ways" in reading.detail)

@@ -190,6 +190,11 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
     return out
 
 
+def expired() -> bool:
+    """Whether a limit in force (an enclosing `deadline`) has passed: a Timeout caught under it must be raised on."""
+    return bool(_ENDS) and time.monotonic() >= _ENDS[-1] - 0.001
+
+
 @contextlib.contextmanager
 def deadline(seconds: float):
     """Raise Timeout in the block once `seconds` have passed (at once if none are left), and again every _REFIRE

@@ -18,16 +18,19 @@ from typing import Optional
 import sympy
 from sympy.core.function import AppliedUndef
 
-from proofs.scan.check import Timeout
+from proofs.scan.check import Timeout, deadline, expired
 from proofs.scan.normalise import Token, normalise, tokens
 from proofs.scan.parse import Context, symbol
 from proofs.scan.vocabulary import FUNCTIONS, GREEK, SIGMOID
 
-__all__ = ["Reading", "second_reading", "translate", "Unread", "MAX_LENGTH", "MAX_READINGS"]
+__all__ = ["Reading", "second_reading", "translate", "Unread", "MAX_LENGTH", "MAX_READINGS", "PARSE_SECONDS"]
 
 # sympy's parser is an Earley parser with every ambiguity kept: time grows fast with length, so longer sides are
 # not given to it (they are reported as not read by it)
 MAX_LENGTH = 240
+# nor is it given more than this many seconds a side (an ambiguous side can take it exponentially long): the side is
+# then reported as not read by it, and the step is checked on the scan's reading, not failed for the parser's time
+PARSE_SECONDS = 5.0
 # nor is a side it reads more ways than this (each combination of its ambiguous choices is one reading)
 MAX_READINGS = 64
 # Greek letters sympy's grammar reads itself, under the same name as the scan's (\varepsilon and \epsilon are one
@@ -242,7 +245,10 @@ def _lark_readings(text: str) -> tuple:
     except ImportError as exc:  # pragma: no cover - lark is a dependency
         return (f"sympy's LaTeX parser is not available ({exc})",)
     try:
-        trees = CollapseAmbiguities().transform(parser.doparse(text))
+        forest = parser.doparse(text)
+        if _count_readings(forest) > MAX_READINGS:  # counted before they are built: their number grows exponentially
+            return (f"sympy's LaTeX parser reads it more than {MAX_READINGS} ways",)
+        trees = CollapseAmbiguities().transform(forest)
     except RecursionError:
         return ("sympy's LaTeX parser: the side is nested too deeply",)
     except Timeout:
@@ -262,6 +268,24 @@ def _lark_readings(text: str) -> tuple:
         if isinstance(expr, sympy.Basic) and expr not in found:
             found.append(expr)
     return (None, *found)
+
+
+def _count_readings(node, seen: Optional[dict] = None) -> int:
+    """How many trees a parse tree with ambiguity nodes stands for (shared subtrees are counted once each)."""
+    seen = {} if seen is None else seen
+    children = getattr(node, "children", None)
+    if children is None:
+        return 1
+    if id(node) not in seen:
+        counts = [_count_readings(c, seen) for c in children]
+        if node.data == "_ambig":
+            total = sum(counts)
+        else:
+            total = 1
+            for c in counts:
+                total = min(total * c, MAX_READINGS + 1)
+        seen[id(node)] = min(total, MAX_READINGS + 1)
+    return seen[id(node)]
 
 
 def _name(name: str, places: dict):
@@ -337,7 +361,13 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
     if _ATOM.fullmatch(translation.text):  # one number or one letter: the reading the grammar gives it, without parsing
         why, found = None, [sympy.Rational(translation.text) if translation.text[0].isdigit() else sympy.Symbol(translation.text)]
     else:
-        why, *found = _lark_readings(translation.text)
+        try:
+            with deadline(PARSE_SECONDS):
+                why, *found = _lark_readings(translation.text)
+        except Timeout:
+            if expired():  # the step's own limit, not the parser's
+                raise
+            return Reading("unread", f"sympy's LaTeX parser took more than {PARSE_SECONDS:g} s")
     if why:
         return Reading("unread", why)
     readings, unusable = [], []
