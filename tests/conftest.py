@@ -167,6 +167,15 @@ def browser():
             launched.close()
 
 
+def write_pack(tmp_path, modules):
+    """A --claims folder tmp_path/pack holding each module's text under its file name."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name, text in modules.items():
+        (pack / name).write_text(text)
+    return pack
+
+
 def scan_steps(tmp_path, text, *args):
     """Scan one Markdown file holding `text` in this process: (exit code, {step text: JSON step})."""
     from proofs.scan.command import run

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli
+from conftest import GOLDEN, ROOT, run_cli, write_pack
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -26,14 +26,6 @@ def _false(claim_id, body=""):
             f"    return Outcome(Verdict.REFUTED, 'inspection', {{}})\n\n\n")
 
 
-def _pack(tmp_path, modules):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    for name, text in modules.items():
-        (pack / name).write_text(text)
-    return pack
-
-
 def _check(pack, *args, selector="hostile.*"):
     proc = run_cli("check", selector, "--claims", str(pack), "--no-cache", "--format", "json", *args)
     report = json.loads(proc.stdout) if proc.stdout.strip() else None
@@ -47,7 +39,7 @@ def _check(pack, *args, selector="hostile.*"):
     "sys.exit = lambda code=0: os._exit(0)",
 ])
 def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_run_into_exit_0(tmp_path, ending):
-    pack = _pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + ending + "\nCLAIMS = (hostile_ex1_fails,)\n"})
+    pack = write_pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + ending + "\nCLAIMS = (hostile_ex1_fails,)\n"})
     proc, report = _check(pack)
     assert proc.returncode == 1, proc.stderr
     assert report["summary"]["fail"] == 1
@@ -56,7 +48,7 @@ def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_run_into_exit_0(tmp_pa
 @linux_only
 def test_a_thread_that_ends_the_checker_mid_run_is_never_a_pass(tmp_path):
     starts = "threading.Thread(target=lambda: (time.sleep(1), os._exit(0)), daemon=True).start()\n"
-    pack = _pack(tmp_path, {"ends.py": HEADER + starts + _false("hostile.ex1.slow", "time.sleep(6)")
+    pack = write_pack(tmp_path, {"ends.py": HEADER + starts + _false("hostile.ex1.slow", "time.sleep(6)")
                             + "CLAIMS = (hostile_ex1_slow,)\n",
                             "slow.py": HEADER + _false("hostile.ex2.slow", "time.sleep(3)") + "CLAIMS = (hostile_ex2_slow,)\n"})
     proc, _ = _check(pack)
@@ -101,7 +93,7 @@ PATCHES = {
 @linux_only
 @pytest.mark.parametrize("patch", sorted(PATCHES))
 def test_a_module_that_patches_the_engine_when_imported_is_a_load_error_and_the_patch_is_undone(tmp_path, patch):
-    pack = _pack(tmp_path, {"patches.py": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
+    pack = write_pack(tmp_path, {"patches.py": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
                             + "CLAIMS = (hostile_ex1_fails,)\n",
                             "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
     proc, report = _check(pack)
@@ -114,7 +106,7 @@ def test_a_module_that_patches_the_engine_when_imported_is_a_load_error_and_the_
 @linux_only
 def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
     # the patch is undone in the checker's process only: the module's own checks, in its module process, see it
-    pack = _pack(tmp_path, {"own.py": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
+    pack = write_pack(tmp_path, {"own.py": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
                             "@claim('hostile.ex1.own', exercise=1, part=None, statement='s.', asserts='s', formal='s',\n"
                             "       requires=Verdict.PROVED)\n"
                             "def own():\n"
@@ -129,7 +121,7 @@ def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
 @linux_only
 def test_a_thread_a_module_leaves_running_in_the_checker_is_a_load_error(tmp_path):
     starts = "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
-    pack = _pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+    pack = write_pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
     proc, report = _check(pack)
     assert proc.returncode == 1, proc.stderr
     assert "1 thread(s) were left running" in report["load_errors"][0]["message"]
@@ -138,7 +130,7 @@ def test_a_thread_a_module_leaves_running_in_the_checker_is_a_load_error(tmp_pat
 @linux_only
 def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path):
     patch = "import proofs.evaluate\nproofs.evaluate.classify = lambda verdict, **k: (Status.PASS, 'patched')"
-    pack = _pack(tmp_path, {"inside.py": HEADER + _false("hostile.ex1.inside", patch) + "CLAIMS = (hostile_ex1_inside,)\n"})
+    pack = write_pack(tmp_path, {"inside.py": HEADER + _false("hostile.ex1.inside", patch) + "CLAIMS = (hostile_ex1_inside,)\n"})
     proc, report = _check(pack)
     assert proc.returncode == 1, proc.stderr
     (result,) = report["results"]
@@ -150,7 +142,7 @@ def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path
 def test_a_file_in_a_claims_folder_named_like_a_standard_module_is_never_imported_by_the_engine(tmp_path):
     # `resource` and `pickle` are imported by the engine after the packs are loaded (the job limit, the reports)
     shadow = "import os\nopen(os.path.join(os.path.dirname(__file__), 'ran-' + __name__), 'w').close()\n"
-    pack = _pack(tmp_path, {"claims.py": HEADER + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
+    pack = write_pack(tmp_path, {"claims.py": HEADER + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
                             "_helper.py": "VALUE = 1\n", "resource.py": shadow, "pickle.py": shadow})
     proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--report-dir", str(tmp_path / "out"))
     assert proc.returncode == 1, proc.stderr
@@ -168,7 +160,7 @@ def test_the_golden_packs_still_pass_under_the_guard():
 @linux_only
 def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_exit_0(tmp_path):
     # under the pytest plugin the packs are imported in pytest's own process, which no other process guards
-    pack = _pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + "atexit.register(os._exit, 0)\n"
+    pack = write_pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + "atexit.register(os._exit, 0)\n"
                             "CLAIMS = (hostile_ex1_fails,)\n"})
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--proofs=hostile",
                            f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
@@ -181,7 +173,7 @@ def test_the_environment_and_working_directory_a_module_changes_are_set_back_bef
     elsewhere.mkdir()
     changes = (f"os.environ['GITHUB_STEP_SUMMARY'] = {str(tmp_path / 'planted.md')!r}\n"
                f"os.environ['NO_COLOR'] = '1'\nos.chdir({str(elsewhere)!r})\n")
-    pack = _pack(tmp_path, {"moves.py": HEADER + changes + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+    pack = write_pack(tmp_path, {"moves.py": HEADER + changes + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
     proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--format", "json", "--output",
                    "proofs-hostile-report.json", env={"GITHUB_STEP_SUMMARY": ""})
     try:

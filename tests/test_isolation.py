@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, write_pack
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -26,11 +26,7 @@ def _claim(claim_id, exercise, body):
 
 
 def _pack(tmp_path, modules):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    for name, text in modules.items():
-        (pack / f"{name}.py").write_text(text)
-    return pack
+    return write_pack(tmp_path, {f"{name}.py": text for name, text in modules.items()})
 
 
 def _check(pack, *args):
