@@ -285,19 +285,11 @@ def op_norm_sq(A) -> sympy.Expr:
     return sympy.real_roots(sympy.Poly(_mat(_gram(A)).charpoly(x).as_expr(), x))[-1]
 
 
-def float_norm(A, iterations: int = 200) -> float:
-    """||A|| in floating point, by power iteration on A^T A (for tests and plots only)."""
-    n = len(A[0])
-    AtA = [[sum(A[k][i] * A[k][j] for k in range(len(A))) for j in range(n)] for i in range(n)]
-    v = [1.0 + 0.1 * i for i in range(n)]
-    lam = 0.0
-    for _ in range(iterations):
-        w = [sum(AtA[i][j] * v[j] for j in range(n)) for i in range(n)]
-        size = sum(x * x for x in w) ** 0.5
-        if size == 0:
-            return 0.0
-        lam, v = size / (sum(x * x for x in v) ** 0.5), [x / size for x in w]
-    return lam ** 0.5
+def float_norm(A) -> float:
+    """||A|| in floating point, the largest singular value (for tests and plots only)."""
+    import numpy
+
+    return float(numpy.linalg.norm(numpy.array(A, dtype=float), 2))
 
 
 def _vec_sq(v):
