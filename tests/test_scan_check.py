@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from proofs.scan.check import check, replay
 from proofs.scan.parse import Context, parse
 from proofs.scan.replay import Undefined, decide, evaluate
+from proofs.scan.vocabulary import MAX_EXPONENT
 
 K = Context(exponents=frozenset("kn"))
 
@@ -108,6 +109,8 @@ def test_a_true_identity_printed_by_sympy_is_never_refuted_and_a_changed_one_is(
     # false alarm this property is about
     assume(all(abs(sympy.N(e.subs({_x: a, _y: b}))) < 10**25 for a in (-7, 5) for b in (-7, 5)))
     left, right = sympy.latex(e), sympy.latex(sympy.expand(e))
+    # a power past the scan's evaluation limit (e^{-19683}) is skipped by design: no reading to test
+    assume(not any(p.is_number and abs(p.as_base_exp()[1]) > MAX_EXPONENT for p in e.atoms(sympy.Pow, sympy.exp)))
     assert sympy.simplify(parse(left) - e) == 0
     assert check(parse(left), "=", parse(right), seed=left).status in ("proved", "checked")
     wrong = check(parse(left), "=", parse(right) + 1, seed=left)

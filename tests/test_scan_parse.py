@@ -188,3 +188,19 @@ def test_bars_that_pair_two_ways_are_skipped(text, read):
     else:
         assert str(parse(text)) == read
 
+
+
+@pytest.mark.parametrize("text, read", [
+    (r"x \left|{x}\right| + y \left|{x}\right|", "x*Abs(x) + y*Abs(x)"),  # sized bars say how they pair
+    (r"\left|{x \left|{x}\right|}\right|", "Abs(x*Abs(x))"),              # nested inside a group of its own
+    (r"\lvert a \rvert \lvert b \rvert", "Abs(a)*Abs(b)"),
+    (r"\left| x + \left| y \right| z \right|", "Abs(x + z*Abs(y))"),
+    (r"\left| x \left| y \right| z \right|", None),  # nested right after a factor: the reader would close it
+    (r"\left|\left|a\right| \left|b\right|\right|", None),
+])
+def test_sized_bars_are_read_as_they_pair(text, read):
+    if read is None:
+        with pytest.raises(Skip, match="opened right after a factor"):
+            parse(text)
+    else:
+        assert str(parse(text)) == read

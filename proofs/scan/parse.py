@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Mapping, Optional
 
 import sympy
@@ -458,10 +459,55 @@ def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
     return sympy.diff(operand, variable)
 
 
-def _bars_read_one_way(toks: list[Token]) -> None:
-    """Skip when the bars of absolute values can be paired two ways: with four or more, a bar between two factors
-    may close one and open the next (|a|b|c| as |a|·b·|c|) or open a nested one (|a·|b|·c|)."""
+# A bar as the material prints it: sized to open (\left|, \lvert), sized to close (\right|, \rvert), or plain.
+_BAR = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl)\s*\||\\lvert(?![A-Za-z])|\\(?:right|bigr|Bigr|biggr|Biggr)\s*\|"
+                  r"|\\rvert(?![A-Za-z])|\\\||\\(?:big|Big|bigg|Bigg|middle)?\s*\||\\vert(?![A-Za-z])|\|")
+
+
+def _sized_bars(text: str) -> Optional[list[str]]:
+    """Each bar of the text in order as "open" or "close" when every one is sized to say so and they pair; else None."""
+    kinds = []
+    for m in _BAR.finditer(text):
+        bar = m.group()
+        if bar == "\\|":
+            continue  # a norm's double bar
+        if bar.startswith(("\\left", "\\lvert")) or bar[:5] in ("\\bigl", "\\Bigl") or bar[:6] in ("\\biggl", "\\Biggl"):
+            kinds.append("open")
+        elif bar.startswith(("\\right", "\\rvert")) or bar[:5] in ("\\bigr", "\\Bigr") or bar[:6] in ("\\biggr", "\\Biggr"):
+            kinds.append("close")
+        else:
+            return None
+    depth = 0
+    for kind in kinds:
+        depth += 1 if kind == "open" else -1
+        if depth < 0:
+            return None
+    return kinds if depth == 0 else None
+
+
+def _bars_read_one_way(toks: list[Token], text: str = "") -> None:
+    """Skip when the bars of absolute values can be paired two ways: with four or more plain bars, a bar between two
+    factors may close one and open the next (|a|b|c| as |a|·b·|c|) or open a nested one (|a·|b|·c|). Bars sized to
+    open and close (\\left| … \\right|) pair one way; the reader, which closes a bar wherever a factor has ended,
+    reads them as printed unless one opens inside another right after a factor (|a |b| c| with sized bars)."""
     bars = [k for k, t in enumerate(toks) if t == "|"]
+    ends = lambda t: t[0].isalnum() or t in (")", "]", "}", "|")  # noqa: E731
+    sized = _sized_bars(text)
+    if sized is not None and len(sized) == len(bars):
+        depths, kinds = [0], iter(sized)  # bars open in each {...} group, which the reader reads on its own
+        for k, tok in enumerate(toks):
+            if tok == "{":
+                depths.append(0)
+            elif tok == "}" and len(depths) > 1:
+                depths.pop()
+            elif tok == "|":
+                opens = next(kinds) == "open"
+                if opens and depths[-1] > 0 and k > 0 and ends(toks[k - 1]):
+                    raise Skip("an absolute value opened right after a factor inside another, which this reader would close")
+                depths[-1] += 1 if opens else -1
+                if depths[-1] < 0:
+                    raise Skip("absolute values whose bars pair across braces")
+        return
     if len(bars) < 4:
         return
     ends = lambda t: t[0].isalnum() or t in (")", "]", "}")  # noqa: E731
@@ -478,7 +524,7 @@ def parse(text: str, ctx: Optional[Context] = None, bound=(), guards: Optional[l
     all hold, the expression is the real value of the side (sympy's simplification may have dropped them)."""
     ctx = ctx or Context()
     toks = tokens(normalise(text))
-    _bars_read_one_way(toks)
+    _bars_read_one_way(toks, text)
     try:
         return _real(_Parser(toks, ctx, frozenset(bound), guards).whole())
     except Skip:
