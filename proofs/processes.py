@@ -444,11 +444,21 @@ def _reap() -> None:
 _server: list[ForkServer] = []
 
 
+def _half_imported() -> list[str]:
+    """The engine's modules (proofs and its subpackages) still being imported: a process forked now would keep them
+    half made for good (an attribute set at the end of an import, a submodule bound to its package, missing)."""
+    return sorted(name for name, module in list(sys.modules.items())
+                  if (name == "proofs" or name.startswith("proofs."))
+                  and getattr(getattr(module, "__spec__", None), "_initializing", False))
+
+
 def start_server(target: Callable[[dict, list[int]], None]) -> Optional[ForkServer]:
-    """Start this process's fork server once (call it before any pack is imported); None when none can run."""
+    """Start this process's fork server once (call it before any pack is imported, once the engine is imported: not
+    from a module's body); None when none can run, or when a module of the engine is still being imported (a later
+    call starts it)."""
     if _server and _server[0].owner == os.getpid():
         return _server[0]
-    if not hasattr(socket, "send_fds") or not sys.platform.startswith("linux"):
+    if not hasattr(socket, "send_fds") or not sys.platform.startswith("linux") or _half_imported():
         return None
     try:
         started = ForkServer(target)

@@ -18,8 +18,7 @@ from proofs.anchors import Sightings
 from proofs.cache import ResultCache
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
-from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server,
-                              start_server)
+from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server)
 from proofs.processes import _write_all
 from proofs.verdicts import Status, Verdict, classify
 
@@ -579,6 +578,3 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
 def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8))
 
-
-# The fork server starts as soon as the engine is loaded, before any pack can be imported or anything patched.
-start_server(serve_module)

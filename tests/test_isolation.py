@@ -150,3 +150,14 @@ def test_claims_made_outside_a_pack_are_still_checked_in_a_child(tmp_path):
     assert units_of(here) is None
     (result,) = run([Task(here)]).results
     assert result.status.value == "pass" and result.evidence["pid"] != os.getpid()
+
+
+@linux_only
+def test_a_check_sees_the_engine_fully_imported(tmp_path):
+    engine = ("import proofs, proofs.runner, proofs.registry, proofs.processes\n"
+              "holds = proofs.runner.DEFAULT_TIMEOUT > 0 and proofs.registry.load is not None "
+              "and proofs.processes.server is not None")
+    pack = _pack(tmp_path, {"engine": HEADER + _claim("engine.ex1.attributes", 1, engine)
+                            + "CLAIMS = (engine_ex1_attributes,)\n"})
+    proc, results = _check(pack)
+    assert proc.returncode == 0 and results["engine.ex1.attributes"]["status"] == "pass", (proc.stderr, results)
