@@ -15,8 +15,10 @@ A claim `registry.load` returned is stored under a key that digests what every c
 - the claim's id (the entry's name).
 Any other claim is keyed on the whole run: every pack root, every module loaded, and what loading the packs read.
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
-then: files opened for reading or stat'ed (content sha256, a folder's listing, or absent), directories listed (the
-names in them), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
+then: files opened for reading, stat'ed, lstat'ed, tested with os.access or read with os.readlink (absent, or
+whether the path is a symbolic link and its target, its type, permissions and owner, and its content sha256 or that
+it is a folder), directories listed (the names in them, each with its entry's type, permissions, owner and link
+target), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
 or copied), and modules loaded since the fork server started (the source's content; for an installed library no
 module of which was loaded then, its package file's size and modification time). Reads of the Python installation
 (standard library, installed libraries) and of /proc, /sys and /dev are not recorded. Every read is checked again
@@ -55,7 +57,7 @@ from proofs.verdicts import Status, Verdict, classify
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
            "Inputs", "default_directory", "digest_inputs", "unit_digest"]
 
-SCHEMA = "proofs-cache/3"
+SCHEMA = "proofs-cache/4"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
 DEFAULT_DIR = ".proofs_cache"
 # Environment variable naming another cache directory.
@@ -74,8 +76,9 @@ TRUSTS = (
     "the check depends only on what the cache key digests (its own pack module's files and what importing it read, "
     "the proofs and solvers packages, the modules loaded before any pack, the Python build and the run's options) and "
     "on what it was seen to read "
-    "(files opened or stat'ed, directories listed, environment variables through os.environ, modules it loaded); "
-    "not on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
+    "(files opened, stat'ed, lstat'ed, tested with os.access or read with os.readlink, directories listed, "
+    "environment variables through os.environ, modules it loaded); not on a path's timestamps, inode, device or link "
+    "count, which are not recorded (a checkout rewrites them), nor on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
     "read below os.environ); what a pack reads while it is imported is recorded the same way and digested",
     "the Python installation's files change only with the Python build, or with an installed library's files' size "
     "or modification time when it is reinstalled or upgraded",
