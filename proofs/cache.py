@@ -78,8 +78,9 @@ TRUSTS = (
     "on what it was seen to read "
     "(files opened, stat'ed, lstat'ed, tested with os.access or read with os.readlink, directories listed, "
     "environment variables through os.environ, modules it loaded); not on a path's timestamps, inode, device or link "
-    "count, which are not recorded (a checkout rewrites them), nor on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
-    "read below os.environ); what a pack reads while it is imported is recorded the same way and digested",
+    "count, which are not recorded (a checkout rewrites them), nor on what it learned otherwise (an import that "
+    "failed, a descriptor or memory it inherited, the environment read below os.environ); what a pack reads "
+    "while it is imported is recorded the same way and digested",
     "the Python installation's files change only with the Python build, or with an installed library's files' size "
     "or modification time when it is reinstalled or upgraded",
     "nothing writes into the cache directory between runs but the checker (within a run, only the checker's own "
