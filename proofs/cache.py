@@ -29,7 +29,8 @@ Only results that pass or are acknowledged errata are stored; a failing claim is
 result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the same
 inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule gives
 for its verdict today, and every read is as it was. Only the process that opened the cache writes it, and `seal`
-removes whatever else appeared in it during the run.
+removes whatever else appeared in it during the run. A run holds an exclusive lock (flock) on the directory from
+opening the cache until `close`; a run that finds it held is busy: it neither reads, writes nor seals the cache.
 """
 
 from __future__ import annotations
@@ -129,10 +130,75 @@ def foreign(directory: Path) -> Optional[str]:
                 return None
     except OSError as exc:
         return f"cannot be listed: {exc.strerror or exc}"
-    if _own(directory):
+    if _own(directory) or _held(directory):
         return None
     return ("is not empty and is not a result cache of proofs (it has no CACHEDIR.TAG written by proofs), and a cache "
             "removes what it does not know in its directory: give a new or empty directory")
+
+
+# Locks this process holds on cache directories: (device, inode) -> [descriptor, how many open caches use it].
+_LOCKS: dict[tuple[int, int], list[int]] = {}
+
+
+def _lock(directory: Path) -> Optional[tuple[int, int]]:
+    """Take the exclusive lock (flock) on the cache directory, making it first if it is absent; its identity, or None
+    when another run holds it (or it cannot be opened or locked: then this run neither reads nor writes it either).
+    A process that holds it already shares its lock among its caches."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here: each run is on its own, as before
+        return (0, 0)
+    try:
+        if not os.path.lexists(directory):
+            os.makedirs(directory, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    st = os.fstat(fd)
+    key = (st.st_dev, st.st_ino)
+    if key in _LOCKS:
+        os.close(fd)
+        _LOCKS[key][1] += 1
+        return key
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    _LOCKS[key] = [fd, 1]
+    return key
+
+
+def _unlock(key: tuple[int, int]) -> None:
+    held = _LOCKS.get(key)
+    if held is None:
+        return
+    held[1] -= 1
+    if held[1] <= 0:
+        del _LOCKS[key]
+        os.close(held[0])  # releases the lock
+
+
+def _held(directory: Path) -> bool:
+    """Whether another run holds the directory's lock now (`_lock`)."""
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (ImportError, OSError, ValueError):
+        return False
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) in _LOCKS:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # a shared lock taken only to test is released with it
 
 
 def _own(directory: Path) -> bool:
@@ -405,6 +471,14 @@ class ResultCache:
     states: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
     # unit_digest of each pack module a claim of this run is keyed on, taken once per run.
     units: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    # The identity of the directory whose exclusive lock this cache holds ([] when another run holds it: then this
+    # cache is busy, and neither reads, writes nor seals anything), and whether it was released (`close`).
+    lock: list = dataclasses.field(default_factory=list, init=False, compare=False, repr=False)
+
+    @property
+    def busy(self) -> bool:
+        """Whether another run holds the cache directory: this run then checks every claim and stores nothing."""
+        return not self.lock
 
     @property
     def folder(self) -> str:
@@ -431,8 +505,17 @@ class ResultCache:
         return h.hexdigest()
 
     def __post_init__(self) -> None:
+        key = _lock(self.directory)
+        if key is not None:
+            self.lock.append(key)
         self.opened.update(_scan(self.directory))
         self.written["."] = self._identity()
+
+    def close(self) -> None:
+        """Release the directory's lock (once the run is sealed): another run may use the cache from then on."""
+        if self.lock and os.getpid() == self.opener:
+            _unlock(self.lock.pop())
+            self.lock.append(None)  # still this run's to seal, no longer held
 
     def _identity(self) -> Optional[tuple]:
         """What the cache directory's path is: absent (None), a folder, or a link to one, with its identity."""
@@ -449,7 +532,10 @@ class ResultCache:
         return self.directory / self.folder / f"{claim.id}.json"
 
     def get(self, claim: Claim) -> Optional[Result]:
-        """The stored result of the claim, marked as reused, or None when there is none that may be used."""
+        """The stored result of the claim, marked as reused, or None when there is none that may be used (or another
+        run holds the cache: what it stores is not sealed yet)."""
+        if self.busy:
+            return None
         record = _load(self._path(claim))
         key = self.claim_key(claim)
         try:
@@ -488,7 +574,7 @@ class ResultCache:
     def put(self, claim: Claim, result: Result) -> bool:
         """Store the result if it may be reused (it passes or is an acknowledged erratum and records what its check
         read); say whether it was stored. Only the process that opened the cache stores anything."""
-        if os.getpid() != self.opener:
+        if os.getpid() != self.opener or self.busy:
             return False
         if result.id != claim.id or result.cached is not None or not _cacheable(result):
             return False
@@ -516,12 +602,12 @@ class ResultCache:
     def record(self, name: str) -> Any:
         """A JSON record the checker keeps beside the entries (where cited snippets were last found), read as
         safely as an entry; None when there is none or it is unusable."""
-        return _load(self.directory / f"{name}.json")
+        return None if self.busy else _load(self.directory / f"{name}.json")
 
     def keep(self, name: str, value: Any) -> None:
         """Store a record (see `record`), whole or not at all; only in the process that opened the cache, and a
         record that cannot be written only costs what it would have told the next run."""
-        if os.getpid() != self.opener:
+        if os.getpid() != self.opener or self.busy:
             return
         data = json.dumps(value, ensure_ascii=False).encode("utf-8")
         if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
@@ -537,8 +623,9 @@ class ResultCache:
     def seal(self) -> None:
         """Remove every item of the cache directory that is new or changed since the cache was opened and was not
         written by `put`: an entry a check wrote, in this or any digest's folder, is never reused. Call it once,
-        when no check of the run is running any longer."""
-        if os.getpid() != self.opener:
+        when no check of the run is running any longer. A busy cache (another run holds it) seals nothing: it wrote
+        nothing, and what appeared is the other run's to keep or remove."""
+        if os.getpid() != self.opener or self.busy:
             return
         identity = self._identity()
         if identity is None:

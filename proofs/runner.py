@@ -527,6 +527,7 @@ def run(
                 cache.seal()  # whatever a check wrote into the cache directory is undone
                 if material is not None:
                     cache.keep("anchors", sightings.to_json())
+                cache.close()  # another run may use the cache from now on
         interrupted = interrupted or bool(stop.received)
     done = tuple(r for r in results if r is not None)
     return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)
