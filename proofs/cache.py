@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from proofs import reads as _reads
+from proofs.consistency import inconsistency
 from proofs.files import nested_within
 from proofs.model import Claim, Result
 from proofs.reads import Reads, file_digest, installation
@@ -551,7 +552,8 @@ class ResultCache:
             expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
         except Exception:  # noqa: BLE001 - a damaged entry of any shape is ignored, never a crash
             return None
-        if result.status is not expected or not _cacheable(result) or reads.unrecordable or len(reads.entries) > MAX_READS:
+        if result.status is not expected or not _cacheable(result) or reads.unrecordable or len(reads.entries) > MAX_READS \
+                or inconsistency(result) is not None:
             return None
         if not self._unchanged(reads):
             return None

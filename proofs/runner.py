@@ -16,6 +16,7 @@ from typing import Callable, Optional, Sequence
 from proofs import links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
+from proofs.consistency import inconsistency
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
 from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server)
@@ -559,6 +560,9 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
             raise ValueError("its method or reason is not text")
         if isinstance(sent.seconds, bool) or not isinstance(sent.seconds, (int, float)) or not 0 <= sent.seconds < 1e9:
             raise ValueError(f"its time is {sent.seconds!r}")
+        problem = inconsistency(sent)
+        if problem is not None:
+            raise ValueError(f"it contradicts its own evidence: {problem}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
     expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))
