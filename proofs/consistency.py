@@ -31,7 +31,7 @@ def inconsistency(result: Result) -> Optional[str]:
     |                                                      | that is not refuted                               |
     | status pass                                          | a positive verdict (a perturbation: refuted)      |
     | status erratum                                       | verdict refuted, and a corrected claim's replay,  |
-    |                                                      | when recorded, holding true                       |
+    |                                                      | when it has one there, holding true               |
 
     A status stricter than these (fail) is always consistent: a stale anchor or a failing trusted claim makes it."""
     evidence = result.evidence if isinstance(result.evidence, dict) else {}
@@ -62,6 +62,6 @@ def inconsistency(result: Result) -> Optional[str]:
     if status is Status.ERRATUM:
         if verdict is not Verdict.REFUTED or perturbation:
             return f"status erratum without a refutation (verdict {verdict.value})"
-        if "corrected_replay" in evidence and _holds(evidence["corrected_replay"]) is not True:
+        if _holds(evidence.get("corrected_replay")) is False:  # (a point outside the correction's domain has none)
             return "status erratum, but its corrected claim's replay does not hold at the counterexample"
     return None

@@ -264,8 +264,9 @@ def test_merge_is_given_the_options_the_shards_had(golden, tmp_path):
 
 
 @pytest.mark.parametrize("edit, problem", [
-    (lambda r: r.update(verdict="refuted", status="pass"), "status pass for verdict refuted, where the status rule gives fail"),
-    (lambda r: r.update(status="erratum"), "where the status rule gives"),
+    (lambda r: r.update(verdict="refuted", status="pass"), "contradicts its own evidence: verdict refuted without a counterexample"),
+    (lambda r: r.update(status="erratum"), "contradicts its own evidence: status erratum without a refutation"),
+    (lambda r: r.update(verdict="exhausted"), "status pass for verdict exhausted, where the status rule gives fail"),
     (lambda r: r.update(statement="something else"), "its statement differs from the claim's"),
     (lambda r: r.update(erratum="not one"), "its erratum differs from the claim's"),
     (lambda r: r.update(trusts={"claims": {"x": "\ud800" * 1000}}), "its record of the claims it trusts is not what"),
