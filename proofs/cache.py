@@ -49,6 +49,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
+from proofs import numbers
 from proofs import reads as _reads
 from proofs.consistency import inconsistency
 from proofs.files import nested_within
@@ -545,7 +546,9 @@ class ResultCache:
                 return None
             result = Result.from_json(record["result"])
             computed = str(record["computed"])
-            seconds = float(record["result"]["seconds"])
+            seconds = numbers.seconds(record["result"]["seconds"])
+            if seconds is None:
+                return None
             reads = Reads.from_json(record["reads"])
             if not _matches(claim, result):
                 return None

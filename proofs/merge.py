@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from proofs import links, shard
+from proofs import links, numbers, shard
 from proofs.consistency import inconsistency
 from proofs.errors import UsageError
 from proofs.files import Unreadable, nested_within, read_regular
@@ -129,7 +128,7 @@ def _whole(value: Any) -> bool:
 
 
 def _seconds(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    return numbers.seconds(value) is not None  # at most numbers.MAX_SECONDS: the shards' sum stays finite
 
 
 def _strings(value: Any) -> bool:
