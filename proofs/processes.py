@@ -316,7 +316,8 @@ class ChildProcess:
         _LIVE.discard(self.pid)
         if _subreaper and not self.complete():  # killed before it ended what it started (which it does before it
             # sends its result): what it left was re-parented here; end it too
-            end_descendants(keep=(_baseline[0] if _baseline else frozenset()) | frozenset(_LIVE))
+            own = {_server[0].pid} if _server and _server[0].owner == os.getpid() else set()
+            end_descendants(keep=(_baseline[0] if _baseline else frozenset()) | frozenset(_LIVE) | frozenset(own))
         for fd in (self.fd, self.pidfd):
             if fd is not None:
                 os.close(fd)
