@@ -17,8 +17,8 @@ Any other claim is keyed on the whole run: every pack root, every module loaded,
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
 then: files opened for reading, stat'ed, lstat'ed, tested with os.access or read with os.readlink (absent, or
 whether the path is a symbolic link and its target, its type, permissions and owner, and its content sha256 or that
-it is a folder), directories listed (the names in them, each with its entry's type, permissions, owner, size and
-link target), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
+it is a folder), directories listed (the names in them, each with its entry's type, permissions, owner and link
+target), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
 or copied), and modules loaded since the fork server started (the source's content; for an installed library no
 module of which was loaded then, its package file's size and modification time). Reads of the Python installation
 (standard library, installed libraries) and of /proc, /sys and /dev are not recorded. Every read is checked again
@@ -81,8 +81,8 @@ TRUSTS = (
     "on what it was seen to read "
     "(files opened, stat'ed, lstat'ed, tested with os.access or read with os.readlink, directories listed, "
     "environment variables through os.environ, modules it loaded); not on a path's timestamps, inode, device or link "
-    "count, which are not recorded (a checkout rewrites them), nor on what it learned otherwise (an import that "
-    "failed, a descriptor or memory it inherited, the environment read below os.environ); what a pack reads "
+    "count, which are not recorded (a checkout rewrites them), nor on the size of a file it only listed, nor on "
+    "what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment read below os.environ); what a pack reads "
     "while it is imported is recorded the same way and digested",
     "the Python installation's files change only with the Python build, or with an installed library's files' size "
     "or modification time when it is reinstalled or upgraded",

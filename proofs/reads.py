@@ -20,8 +20,8 @@ KINDS = {
     "file": "a path opened for reading, stat'ed, lstat'ed, tested with os.access or read with os.readlink: absent, or "
             "whether it is a symbolic link and its target, its type, permissions and owner, and its content's sha256 "
             "(a regular file) or that it is a directory",
-    "listing": "a directory listed: the sorted names in it, each with its entry's type, permissions, owner, size (a "
-               "regular file) and link target",
+    "listing": "a directory listed: the sorted names in it, each with its entry's type, permissions, owner and link "
+               "target",
     "env": "an environment variable read: its value's sha256 or unset; * is the whole environment",
     "module": "a module's source first imported during the check, outside the Python installation: its content",
     "library": "an installed library first imported during the check: its package file's size and modification time",
@@ -128,15 +128,14 @@ def _text_digest(text: str) -> str:
 
 
 def _entry(path: str) -> str:
-    """What a directory's entry shows without being opened (os.scandir's DirEntry, lstat): its mode, its owner, a
-    regular file's size, and for a symbolic link its target."""
+    """What a directory's entry shows without being opened (os.scandir's DirEntry, lstat): its mode, its owner,
+    and for a symbolic link its target. Not its size or times: the import system lists every folder it imports
+    from, and editing one module must not recheck every module imported from its folder."""
     try:
         st = os.lstat(path)
     except (OSError, ValueError):
         return "gone"
     shown = f"{st.st_mode:o}:{st.st_uid}:{st.st_gid}"
-    if stat.S_ISREG(st.st_mode):
-        shown += f":{st.st_size}"
     if stat.S_ISLNK(st.st_mode):
         try:
             shown += ":" + _text_digest(os.readlink(path))
