@@ -20,10 +20,19 @@ SEED_SHEET = SEED / "000_40bb9e3d6bfa7e9d.txt"
 SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
 
+# Tests measured (`pytest --durations=0`, on 2 shared cores) to take half a second or more: a test module, or a test function of one
+# (all its parameters). They are marked `slow`, so that `pytest -m "not slow"` is the fast tier of the edit loop.
+SLOW = frozenset(line.strip() for line in (Path(__file__).parent / "slow.txt").read_text().splitlines() if line.strip())
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` run first, in their order, then the others in theirs: a worker that is left with a long
     test at the end keeps the other cores idle until it finishes. Marking a whole module keeps its tests together
-    (its module-scoped fixtures are made once)."""
+    (its module-scoped fixtures are made once). Tests listed in slow.txt are marked `slow` here."""
+    for item in items:
+        module = Path(str(item.path)).relative_to(ROOT).as_posix()
+        if module in SLOW or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW:
+            item.add_marker(pytest.mark.slow)
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("slow") is None)
 
 
