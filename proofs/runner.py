@@ -101,17 +101,9 @@ def _suffix(task: Task) -> str:
 
 
 def _died(task: Task, status: int, memory_mb: int) -> Result:
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        how = f"was killed by {name}"
-        if number in _LIMIT_SIGNALS:
-            how += f" (possibly the memory limit of {memory_mb} MiB)"
-    else:
-        how = f"exited with code {os.WEXITSTATUS(status)}"
+    how = _how(status)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _LIMIT_SIGNALS:
+        how += f" (possibly the memory limit of {memory_mb} MiB)"
     return error_result(task.claim, Verdict.ERROR, f"the check's process {how} before reporting", suffix=_suffix(task))
 
 
