@@ -63,11 +63,11 @@ def guarded(work: Callable[[], int]) -> int:
         _die_with(parent)
         from proofs import processes
 
-        processes.become_subreaper()  # what pack code leaves behind, in whatever session, comes back here
+        processes.become_subreaper()  # what a check forked here leaves, in whatever session, comes back here
         try:
             code = max(0, min(int(work()), 255))
         finally:
-            processes.end_all()  # nothing a pack or a check started outlives the command
+            processes.end_all()  # nothing a module process or a check started outlives the command
         _report(code)
         os._exit(code)  # nothing runs after it has said how the command ended (exit hooks included)
     os.close(write)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import gc
 import json
 import os
@@ -15,10 +14,10 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 __all__ = ["ChildProcess", "ForkServer", "ModuleProcess", "Frames", "frame", "server", "start_server", "stop_server",
-           "children", "end_descendants", "become_subreaper", "end_all", "adopting", "end_adopted", "context",
+           "children", "end_descendants", "become_subreaper", "end_all", "context",
            "note_context", "environment", "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
 
 # Bytes of what a check printed that its result keeps, under evidence["output"].
@@ -84,48 +83,21 @@ def _become_subreaper(on: bool = True) -> bool:
 
 
 def become_subreaper() -> bool:
-    """For a process that runs a whole command and nothing else (the command's working process, proofs.gate): make
-    it a child subreaper for good; `end_all` then ends what pack code left behind in it."""
+    """For a process that runs one piece of work and nothing else until it leaves (the command's working process,
+    proofs.gate; the process of a module process that imports the module and checks its claims): make it a child
+    subreaper for good, the checks its parent started not its own; `end_all` or `end_descendants` then ends what was
+    left behind in it."""
+    _LIVE.clear()
+    _baseline[:] = []
+    _subreaper[:] = []
     return _become_subreaper()
 
 
 def end_all() -> None:
     """At the end of a command's working process: stop the fork server in order, then end every other child of this
-    process (what a pack started while it was imported here, what a check killed here left behind)."""
+    process (what a check killed here left behind)."""
     stop_server()
     end_descendants()
-
-
-@contextlib.contextmanager
-def adopting(adopted: set[int]) -> Iterator[None]:
-    """For code run in a process that does other work too (pytest's, loading packs): while inside, this process is
-    a child subreaper, and afterwards `adopted` holds the children that appeared inside (what pack code started, a
-    daemon it double-forked included; not the fork server), for `end_adopted` to end once they are not needed."""
-    was = bool(_subreaper)
-    before = children()
-    became = was or _become_subreaper()
-    try:
-        yield
-    finally:
-        if became and not was:
-            _become_subreaper(False)
-        ours = {_server[0].pid} if _server and _server[0].owner == os.getpid() else set()
-        adopted.update(children() - before - ours - _LIVE)
-
-
-def end_adopted(adopted: set[int]) -> None:
-    """End the processes `adopting` collected, and what they started, leaving every other child of this process."""
-    if not adopted:
-        return
-    was = bool(_subreaper)
-    _become_subreaper()
-    try:
-        others = frozenset(children() - adopted)
-        end_descendants(keep=others)  # the adopted, then what their deaths re-parent here
-    finally:
-        if not was:
-            _become_subreaper(False)
-        adopted.clear()
 
 
 def children(pid: Optional[int] = None) -> set[int]:

@@ -128,15 +128,10 @@ class ClaimCollector(pytest.Collector):
             yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun, rests_on=rests_on)
 
 
-# The processes pack code started in this process while the catalogue was loaded and warmed up (proofs.processes.adopting).
-_ADOPTED = pytest.StashKey[set]()
-
-
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """End what pack code started here, and the fork server with its module processes and what they left behind."""
+    """End the fork server, with its module processes and what pack code left behind in them."""
     from proofs import processes
 
-    processes.end_adopted(config.stash.get(_ADOPTED, set()))
     processes.stop_server()
 
 
@@ -145,7 +140,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     selector = config.getoption("proofs")
     if selector is None:
         return
-    from proofs import processes
     from proofs.errors import UsageError
     from proofs.registry import LoadError, load, select
     from proofs.report import rerun_prefix
@@ -154,9 +148,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     paths, material = config.getoption("proofs_claims"), config.getoption("proofs_material")
     if material is not None and not material.is_dir():
         raise pytest.UsageError(f"--proofs-material {material}: not a directory")
-    adopted = config.stash.setdefault(_ADOPTED, set())
-    with processes.adopting(adopted):  # what a pack starts while it is imported here ends with the session
-        catalogue = load(paths)
+    catalogue = load(paths)  # described by module processes: no pack code runs in pytest's process
     try:
         claims = select(catalogue, [s for s in selector.split(",") if s])
     except UsageError as exc:
@@ -165,8 +157,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         claims = []
     load_errors = catalogue.errors
     try:
-        with processes.adopting(adopted):
-            catalogue.warm()
+        catalogue.warm()
     except Exception as exc:  # noqa: BLE001 - a PRELOAD step that fails is an error item of its own, not a crash of pytest
         load_errors = (*load_errors, LoadError("PRELOAD", "", 0, f"{type(exc).__name__}: {exc}"))
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,

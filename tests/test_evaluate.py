@@ -248,7 +248,7 @@ def test_a_library_first_loaded_inside_a_check_is_recorded_by_its_package_file(t
 
 
 def test_an_erratums_counterexample_exercises_the_corrected_claims_replay(tmp_path):
-    from proofs.registry import load
+    from proofs.registry import import_here
 
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -288,7 +288,7 @@ CLAIMS = (printed, fixed)
     for replay in ("honest", "fail_open"):
         source = (pack / "minimum.py").read_text()
         (pack / "minimum.py").write_text(source.replace("REPLAY", replay))
-        catalogue = load([pack], entry_points=False)
+        catalogue = import_here([pack], entry_points=False)
         assert not catalogue.errors, catalogue.errors
         results[replay] = evaluate(catalogue.by_id("t.ex1.a.minimum"))
         (pack / "minimum.py").write_text(source)

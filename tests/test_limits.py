@@ -8,7 +8,7 @@ import re
 from conftest import ROOT
 
 # A module-level constant is a limit when its name says so.
-LIMIT_NAME = re.compile(r"MAX|LIMIT|TIMEOUT|_SECONDS$|_BYTES$|_DEPTH$|_MB$|^KEEP$|_GRACE$|_WAIT$|_ROUNDS$")
+LIMIT_NAME = re.compile(r"MAX|LIMIT|TIMEOUT|_SECONDS$|_BYTES$|_DEPTH$|_MB$|^KEEP$|_GRACE$|_WAIT$|_ROUNDS$|_LATE$|^_LOADING$|^_KEPT$")
 ROW = re.compile(r"^\| `([a-z_.]+)\.([A-Z_][A-Z0-9_]*)` \| ([^|]+) \|")
 
 
@@ -21,7 +21,7 @@ def shown(name, value):
             if value % size == 0:
                 return f"{value // size} {unit}"
         return f"{value} bytes"
-    if re.search(r"TIMEOUT|SECONDS|_WAIT$|_GRACE$|TIME_LIMIT|^_SERVER_", name):
+    if re.search(r"TIMEOUT|SECONDS|_WAIT$|_GRACE$|_LATE$|TIME_LIMIT|^_SERVER_", name):
         return f"{value:g} s"
     if name.endswith("_MB"):
         return f"{value} MiB"
