@@ -560,9 +560,6 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
             raise ValueError("its method or reason is not text")
         if isinstance(sent.seconds, bool) or not isinstance(sent.seconds, (int, float)) or not 0 <= sent.seconds < 1e9:
             raise ValueError(f"its time is {sent.seconds!r}")
-        problem = inconsistency(sent)
-        if problem is not None:
-            raise ValueError(f"it contradicts its own evidence: {problem}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
     expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))
@@ -576,6 +573,10 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
         return error_result(task.claim, Verdict.ERROR, f"the check's process reported {sent.verdict.value} as "
                             f"{sent.status.value}, where it is {status.value}: the engine was changed in that process",
                             suffix=_suffix(task))
+    problem = inconsistency(sent)
+    if problem is not None:
+        return error_result(task.claim, Verdict.ERROR, f"the check's process sent a result that contradicts its own "
+                            f"evidence ({problem}): the engine was changed in that process", suffix=_suffix(task))
     return dataclasses.replace(expected, status=status, method=sent.method, evidence=sent.evidence,
                                seconds=float(sent.seconds), reads=sent.reads)
 
