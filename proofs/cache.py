@@ -15,8 +15,10 @@ A claim `registry.load` returned is stored under a key that digests what every c
 - the claim's id (the entry's name).
 Any other claim is keyed on the whole run: every pack root, every module loaded, and what loading the packs read.
 With the result, the entry keeps what its check and replay read while they ran (proofs.reads), each with its state
-then: files opened for reading or stat'ed (content sha256, a folder's listing, or absent), directories listed (the
-names in them), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
+then: files opened for reading, stat'ed, lstat'ed, tested with os.access or read with os.readlink (absent, or
+whether the path is a symbolic link and its target, its type, permissions and owner, and its content sha256 or that
+it is a folder), directories listed (the names in them, each with its entry's type, permissions, owner and link
+target), environment variables (a hash of the value, or unset; of the whole environment when it was iterated
 or copied), and modules loaded since the fork server started (the source's content; for an installed library no
 module of which was loaded then, its package file's size and modification time). Reads of the Python installation
 (standard library, installed libraries) and of /proc, /sys and /dev are not recorded. Every read is checked again
@@ -27,7 +29,8 @@ Only results that pass or are acknowledged errata are stored; a failing claim is
 result is used only when its entry is a regular file of bounded size and nesting, is well formed, names the same
 inputs and claim, describes the claim as the claim describes itself now, its status is what the status rule gives
 for its verdict today, and every read is as it was. Only the process that opened the cache writes it, and `seal`
-removes whatever else appeared in it during the run.
+removes whatever else appeared in it during the run. A run holds an exclusive lock (flock) on the directory from
+opening the cache until `close`; a run that finds it held is busy: it neither reads, writes nor seals the cache.
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
+from proofs import numbers
 from proofs import reads as _reads
+from proofs.consistency import inconsistency
 from proofs.files import nested_within
 from proofs.model import Claim, Result
 from proofs.reads import Reads, file_digest, installation
@@ -55,7 +60,7 @@ from proofs.verdicts import Status, Verdict, classify
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
            "Inputs", "default_directory", "digest_inputs", "unit_digest"]
 
-SCHEMA = "proofs-cache/3"
+SCHEMA = "proofs-cache/4"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
 DEFAULT_DIR = ".proofs_cache"
 # Environment variable naming another cache directory.
@@ -74,9 +79,11 @@ TRUSTS = (
     "the check depends only on what the cache key digests (its own pack module's files and what importing it read, "
     "the proofs and solvers packages, the modules loaded before any pack, the Python build and the run's options) and "
     "on what it was seen to read "
-    "(files opened or stat'ed, directories listed, environment variables through os.environ, modules it loaded); "
-    "not on what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment "
-    "read below os.environ); what a pack reads while it is imported is recorded the same way and digested",
+    "(files opened, stat'ed, lstat'ed, tested with os.access or read with os.readlink, directories listed, "
+    "environment variables through os.environ, modules it loaded); not on a path's timestamps, inode, device or link "
+    "count, which are not recorded (a checkout rewrites them), nor on the size of a file it only listed, nor on "
+    "what it learned otherwise (an import that failed, a descriptor or memory it inherited, the environment read below os.environ); what a pack reads "
+    "while it is imported is recorded the same way and digested",
     "the Python installation's files change only with the Python build, or with an installed library's files' size "
     "or modification time when it is reinstalled or upgraded",
     "nothing writes into the cache directory between runs but the checker (within a run, only the checker's own "
@@ -125,10 +132,75 @@ def foreign(directory: Path) -> Optional[str]:
                 return None
     except OSError as exc:
         return f"cannot be listed: {exc.strerror or exc}"
-    if _own(directory):
+    if _own(directory) or _held(directory):
         return None
     return ("is not empty and is not a result cache of proofs (it has no CACHEDIR.TAG written by proofs), and a cache "
             "removes what it does not know in its directory: give a new or empty directory")
+
+
+# Locks this process holds on cache directories: (device, inode) -> [descriptor, how many open caches use it].
+_LOCKS: dict[tuple[int, int], list[int]] = {}
+
+
+def _lock(directory: Path) -> Optional[tuple[int, int]]:
+    """Take the exclusive lock (flock) on the cache directory, making it first if it is absent; its identity, or None
+    when another run holds it (or it cannot be opened or locked: then this run neither reads nor writes it either).
+    A process that holds it already shares its lock among its caches."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here: each run is on its own, as before
+        return (0, 0)
+    try:
+        if not os.path.lexists(directory):
+            os.makedirs(directory, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        return None
+    st = os.fstat(fd)
+    key = (st.st_dev, st.st_ino)
+    if key in _LOCKS:
+        os.close(fd)
+        _LOCKS[key][1] += 1
+        return key
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    _LOCKS[key] = [fd, 1]
+    return key
+
+
+def _unlock(key: tuple[int, int]) -> None:
+    held = _LOCKS.get(key)
+    if held is None:
+        return
+    held[1] -= 1
+    if held[1] <= 0:
+        del _LOCKS[key]
+        os.close(held[0])  # releases the lock
+
+
+def _held(directory: Path) -> bool:
+    """Whether another run holds the directory's lock now (`_lock`)."""
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (ImportError, OSError, ValueError):
+        return False
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) in _LOCKS:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # a shared lock taken only to test is released with it
 
 
 def _own(directory: Path) -> bool:
@@ -401,6 +473,14 @@ class ResultCache:
     states: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
     # unit_digest of each pack module a claim of this run is keyed on, taken once per run.
     units: dict = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    # The identity of the directory whose exclusive lock this cache holds ([] when another run holds it: then this
+    # cache is busy, and neither reads, writes nor seals anything), and whether it was released (`close`).
+    lock: list = dataclasses.field(default_factory=list, init=False, compare=False, repr=False)
+
+    @property
+    def busy(self) -> bool:
+        """Whether another run holds the cache directory: this run then checks every claim and stores nothing."""
+        return not self.lock
 
     @property
     def folder(self) -> str:
@@ -427,8 +507,17 @@ class ResultCache:
         return h.hexdigest()
 
     def __post_init__(self) -> None:
+        key = _lock(self.directory)
+        if key is not None:
+            self.lock.append(key)
         self.opened.update(_scan(self.directory))
         self.written["."] = self._identity()
+
+    def close(self) -> None:
+        """Release the directory's lock (once the run is sealed): another run may use the cache from then on."""
+        if self.lock and os.getpid() == self.opener:
+            _unlock(self.lock.pop())
+            self.lock.append(None)  # still this run's to seal, no longer held
 
     def _identity(self) -> Optional[tuple]:
         """What the cache directory's path is: absent (None), a folder, or a link to one, with its identity."""
@@ -445,7 +534,10 @@ class ResultCache:
         return self.directory / self.folder / f"{claim.id}.json"
 
     def get(self, claim: Claim) -> Optional[Result]:
-        """The stored result of the claim, marked as reused, or None when there is none that may be used."""
+        """The stored result of the claim, marked as reused, or None when there is none that may be used (or another
+        run holds the cache: what it stores is not sealed yet)."""
+        if self.busy:
+            return None
         record = _load(self._path(claim))
         key = self.claim_key(claim)
         try:
@@ -454,14 +546,17 @@ class ResultCache:
                 return None
             result = Result.from_json(record["result"])
             computed = str(record["computed"])
-            seconds = float(record["result"]["seconds"])
+            seconds = numbers.seconds(record["result"]["seconds"])
+            if seconds is None:
+                return None
             reads = Reads.from_json(record["reads"])
             if not _matches(claim, result):
                 return None
             expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
         except Exception:  # noqa: BLE001 - a damaged entry of any shape is ignored, never a crash
             return None
-        if result.status is not expected or not _cacheable(result) or reads.unrecordable or len(reads.entries) > MAX_READS:
+        if result.status is not expected or not _cacheable(result) or reads.unrecordable or len(reads.entries) > MAX_READS \
+                or inconsistency(result) is not None:
             return None
         if not self._unchanged(reads):
             return None
@@ -484,7 +579,7 @@ class ResultCache:
     def put(self, claim: Claim, result: Result) -> bool:
         """Store the result if it may be reused (it passes or is an acknowledged erratum and records what its check
         read); say whether it was stored. Only the process that opened the cache stores anything."""
-        if os.getpid() != self.opener:
+        if os.getpid() != self.opener or self.busy:
             return False
         if result.id != claim.id or result.cached is not None or not _cacheable(result):
             return False
@@ -512,12 +607,12 @@ class ResultCache:
     def record(self, name: str) -> Any:
         """A JSON record the checker keeps beside the entries (where cited snippets were last found), read as
         safely as an entry; None when there is none or it is unusable."""
-        return _load(self.directory / f"{name}.json")
+        return None if self.busy else _load(self.directory / f"{name}.json")
 
     def keep(self, name: str, value: Any) -> None:
         """Store a record (see `record`), whole or not at all; only in the process that opened the cache, and a
         record that cannot be written only costs what it would have told the next run."""
-        if os.getpid() != self.opener:
+        if os.getpid() != self.opener or self.busy:
             return
         data = json.dumps(value, ensure_ascii=False).encode("utf-8")
         if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
@@ -533,8 +628,9 @@ class ResultCache:
     def seal(self) -> None:
         """Remove every item of the cache directory that is new or changed since the cache was opened and was not
         written by `put`: an entry a check wrote, in this or any digest's folder, is never reused. Call it once,
-        when no check of the run is running any longer."""
-        if os.getpid() != self.opener:
+        when no check of the run is running any longer. A busy cache (another run holds it) seals nothing: it wrote
+        nothing, and what appeared is the other run's to keep or remove."""
+        if os.getpid() != self.opener or self.busy:
             return
         identity = self._identity()
         if identity is None:

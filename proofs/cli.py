@@ -250,6 +250,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options, loading=catalogue.reads),
                             strict=args.strict)
+        if cache.busy:
+            err.write(plain(f"note: the cache {cache.directory} is in use by another run: every claim is checked, and "
+                            "nothing is stored") + "\n")
     context = _context(args, catalogue, tool_versions())
     writers = _writers(args, context, out, shard=record)
     if args.cross_check:

@@ -41,6 +41,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
+from proofs import numbers
 from proofs.anchors import normalise
 from proofs.errors import UsageError
 from proofs.files import reviewed_entries
@@ -285,8 +286,8 @@ def load_exclusions(path: Union[str, Path]) -> tuple[Exclusion, ...]:
         for key in ("file", "unit", "reason"):
             if not normalise(entry[key]):
                 raise CoverageError(f"{where}: {key} must be a non-empty string")
-        if entry.get("occurrences", 1) < 1:
-            raise CoverageError(f"{where}: occurrences must be at least 1")
+        if numbers.count(entry.get("occurrences", 1), least=1) is None:
+            raise CoverageError(f"{where}: occurrences must be a whole number from 1 to {numbers.MAX_COUNT}")
         out.append(Exclusion(entry["file"], entry["unit"], entry["reason"], entry.get("part"), entry.get("occurrences", 1), where))
     return tuple(out)
 

@@ -61,7 +61,13 @@ def guarded(work: Callable[[], int]) -> int:
         _REPORT.append(write)
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         _die_with(parent)
-        code = max(0, min(int(work()), 255))
+        from proofs import processes
+
+        processes.become_subreaper()  # what a check forked here leaves, in whatever session, comes back here
+        try:
+            code = max(0, min(int(work()), 255))
+        finally:
+            processes.end_all()  # nothing a module process or a check started outlives the command
         _report(code)
         os._exit(code)  # nothing runs after it has said how the command ended (exit hooks included)
     os.close(write)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from proofs import links, shard
+from proofs import links, numbers, shard
+from proofs.consistency import inconsistency
 from proofs.errors import UsageError
 from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
@@ -128,7 +128,7 @@ def _whole(value: Any) -> bool:
 
 
 def _seconds(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    return numbers.seconds(value) is not None  # at most numbers.MAX_SECONDS: the shards' sum stays finite
 
 
 def _strings(value: Any) -> bool:
@@ -231,7 +231,11 @@ def _result(entry: Any, where: str, n: int) -> Result:
     wrong += [k for k, kind in (("verdict", Verdict), ("status", Status)) if entry[k] not in {v.value for v in kind}]
     if wrong:
         raise _fail(where, f"result {name}: {', '.join(dict.fromkeys(wrong))} malformed")
-    return Result.from_json(entry)
+    result = Result.from_json(entry)
+    problem = inconsistency(result)
+    if problem is not None:
+        raise _fail(where, f"result {name} contradicts its own evidence: {problem}")
+    return result
 
 
 def agree(reports: Sequence[ShardReport]) -> Mapping[str, Any]:

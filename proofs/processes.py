@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import os
@@ -15,7 +16,8 @@ import threading
 import time
 from typing import Any, Callable, Optional
 
-__all__ = ["ChildProcess", "ForkServer", "ModuleProcess", "Frames", "frame", "server", "start_server", "context",
+__all__ = ["ChildProcess", "ForkServer", "ModuleProcess", "Frames", "frame", "server", "start_server", "stop_server",
+           "children", "end_descendants", "become_subreaper", "end_all", "context",
            "note_context", "environment", "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
 
 # Bytes of what a check printed that its result keeps, under evidence["output"].
@@ -29,6 +31,10 @@ _HEADER = struct.Struct("!Q")
 _MAX_WAIT = 3600.0
 # Seconds the fork server may take to answer a request before it counts as gone.
 _SERVER_ANSWER = 30.0
+# Seconds between the fork server's looks for module processes that ended (and what they left behind).
+_SERVER_POLL = 0.2
+# Seconds the fork server is given to end its module processes and what they left when it is closed.
+_SERVER_CLOSE = 10.0
 
 
 def frame(value: Any) -> bytes:
@@ -55,6 +61,98 @@ def _prctl() -> Optional[Callable]:
     return _prctl_function[0]
 
 
+# prctl options (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+# Set in a process that made itself a child subreaper (`_become_subreaper`): every orphaned descendant is its child.
+_subreaper: list[bool] = []
+# Rounds of killing a process's children (`end_descendants`): each round reaps what the last one re-parented here.
+_MAX_ROUNDS = 1000
+
+
+def _become_subreaper(on: bool = True) -> bool:
+    """Make this process a child subreaper (Linux, prctl PR_SET_CHILD_SUBREAPER), or stop it being one: a descendant
+    whose parent dies, in whatever session or process group it made for itself, becomes this process's child instead
+    of init's, so that `end_descendants` can reach it. Not inherited by the children this process forks. False where
+    it cannot be (elsewhere than on Linux: what a check leaves in a session of its own is then not reached)."""
+    prctl = _prctl()
+    if prctl is None or prctl(_PR_SET_CHILD_SUBREAPER, 1 if on else 0, 0, 0, 0) != 0:
+        return False
+    _subreaper[:] = [True] if on else []
+    return True
+
+
+def become_subreaper() -> bool:
+    """For a process that runs one piece of work and nothing else until it leaves (the command's working process,
+    proofs.gate; the process of a module process that imports the module and checks its claims): make it a child
+    subreaper for good, the checks its parent started not its own; `end_all` or `end_descendants` then ends what was
+    left behind in it."""
+    _LIVE.clear()
+    _baseline[:] = []
+    _subreaper[:] = []
+    return _become_subreaper()
+
+
+def end_all() -> None:
+    """At the end of a command's working process: stop the fork server in order, then end every other child of this
+    process (what a check killed here left behind)."""
+    stop_server()
+    end_descendants()
+
+
+def children(pid: Optional[int] = None) -> set[int]:
+    """The pids of the processes whose parent is `pid` (this process by default), read from /proc."""
+    pid = os.getpid() if pid is None else pid
+    found: set[int] = set()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and int(fields[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def _has_children() -> bool:
+    """Whether this process has a child, running or ended (waitid without waiting or reaping)."""
+    try:
+        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def end_descendants(keep: frozenset[int] = frozenset()) -> None:
+    """Kill (SIGKILL) and reap every child of this process but `keep`, round after round: in a child subreaper, the
+    children of each one killed become its children in turn, until none is left (a bounded number of rounds)."""
+    for _ in range(_MAX_ROUNDS):
+        if not _has_children():  # the usual case, told without reading /proc
+            return
+        found = children() - keep
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in found:
+            try:
+                os.waitpid(pid, 0)
+            except (ChildProcessError, InterruptedError, OSError):
+                pass
+
+
 def _read_some(fd: int) -> Optional[bytes]:
     """What a non-blocking pipe holds now: b"" once the writer has closed it (or the read failed), None when nothing
     is there yet."""
@@ -64,6 +162,13 @@ def _read_some(fd: int) -> Optional[bytes]:
         return None
     except OSError:
         return b""
+
+
+# The pids of the ChildProcesses this process started and has not reaped yet.
+_LIVE: set[int] = set()
+# In a child subreaper: its children when it started its first ChildProcess (the fork server, what a module started
+# while it was imported), which a check's end never ends.
+_baseline: list[frozenset[int]] = []
 
 
 class ChildProcess:
@@ -79,6 +184,8 @@ class ChildProcess:
                 pass
         _prctl()  # loaded here once, not in every child
         parent = os.getpid()
+        if _subreaper and not _baseline:  # this process's own children, before any check: never a check's
+            _baseline.append(frozenset(children()))
         self.fd, write = os.pipe()
         try:
             self.output = tempfile.TemporaryFile()
@@ -101,6 +208,7 @@ class ChildProcess:
                     value = {"value": work()}
                 except MemoryError:
                     value = {"memory": True}
+                end_descendants()  # nothing the check started outlives it, whatever session it made
                 _flush_output()
                 data = json.dumps(value, allow_nan=False).encode()
                 _write_all(write, _HEADER.pack(len(data)) + data)
@@ -113,6 +221,7 @@ class ChildProcess:
             self.pidfd: Optional[int] = os.pidfd_open(self.pid)
         except (AttributeError, OSError):
             self.pidfd = None
+        _LIVE.add(self.pid)
         self.started = time.monotonic()
         self.status: Optional[int] = None
         # when its message was complete and its group was sent SIGKILL (`stop`); it is reaped once it has ended
@@ -189,6 +298,11 @@ class ChildProcess:
             except ChildProcessError:
                 self.status = 0
                 break
+        _LIVE.discard(self.pid)
+        if _subreaper and not self.complete():  # killed before it ended what it started (which it does before it
+            # sends its result): what it left was re-parented here; end it too
+            own = {_server[0].pid} if _server and _server[0].owner == os.getpid() else set()
+            end_descendants(keep=(_baseline[0] if _baseline else frozenset()) | frozenset(_LIVE) | frozenset(own))
         for fd in (self.fd, self.pidfd):
             if fd is not None:
                 os.close(fd)
@@ -257,9 +371,13 @@ def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
         pass
     prctl = _prctl()
     if prctl is not None:
-        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the death signal was set
         os._exit(70)
+    _LIVE.clear()  # the parent's checks are not this process's
+    _baseline[:] = []
+    _subreaper[:] = []
+    _become_subreaper()  # what this process's descendants leave behind comes back here to be ended
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     target = output.fileno() if output is not None else null
@@ -381,8 +499,17 @@ class ForkServer:
             return answer["pid"]
 
     def close(self) -> None:
+        """Stop the server: it sees its requests end, kills its module processes and everything re-parented to it,
+        and leaves; killed outright if it has not within _SERVER_CLOSE seconds."""
+        if os.getpid() != self.owner:
+            return
         self.socket.close()
+        deadline = time.monotonic() + _SERVER_CLOSE
         try:
+            while time.monotonic() < deadline:
+                if os.waitpid(self.pid, os.WNOHANG)[0] != 0:
+                    return
+                time.sleep(0.01)
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
         except OSError:
@@ -398,9 +525,17 @@ def _serve_forks(sock: socket.socket, target: Callable[[dict, list[int]], None])
     gc.collect()
     gc.freeze()  # what is here stays shared with the module processes, not copied by the collector's writes
     server = os.getpid()
+    forked: set[int] = set()
+    try:
+        _serve_requests(sock, target, server, forked)
+    finally:
+        end_descendants()  # every module process, and whatever was re-parented here, ends with the server
+
+
+def _serve_requests(sock: socket.socket, target: Callable[[dict, list[int]], None], server: int, forked: set) -> None:
     while True:
-        _reap()
-        ready, _, _ = select.select([sock], [], [], 1.0)
+        _reap(forked)
+        ready, _, _ = select.select([sock], [], [], _SERVER_POLL)
         if not ready:
             continue
         try:
@@ -425,37 +560,70 @@ def _serve_forks(sock: socket.socket, target: Callable[[dict, list[int]], None])
                 target(json.loads(data), fds)
                 code = 0
             finally:
-                os._exit(code)
+                try:
+                    end_descendants()  # what the module or its checks started (at import too) ends with it
+                finally:
+                    os._exit(code)
+        forked.add(pid)
         for fd in fds:
             os.close(fd)
         sock.send(json.dumps({"pid": pid}).encode())
 
 
-def _reap() -> None:
+def _reap(forked: set[int]) -> None:
+    """Reap the module processes that ended, and kill what was re-parented here from one that was killed (a fork
+    server is a child subreaper): a child it did not fork itself."""
+    ended = False
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            break
         if pid == 0:
-            return
+            break
+        ended = ended or pid in forked
+        forked.discard(pid)
+    if ended and _subreaper:  # what a module process left is re-parented here when it dies
+        end_descendants(keep=frozenset(forked))
 
 
 _server: list[ForkServer] = []
+_at_exit: list[bool] = []
+
+
+def _half_imported() -> list[str]:
+    """The engine's modules (proofs and its subpackages) still being imported: a process forked now would keep them
+    half made for good (an attribute set at the end of an import, a submodule bound to its package, missing)."""
+    return sorted(name for name, module in list(sys.modules.items())
+                  if (name == "proofs" or name.startswith("proofs."))
+                  and getattr(getattr(module, "__spec__", None), "_initializing", False))
 
 
 def start_server(target: Callable[[dict, list[int]], None]) -> Optional[ForkServer]:
-    """Start this process's fork server once (call it before any pack is imported); None when none can run."""
+    """Start this process's fork server once (call it before any pack is imported, once the engine is imported: not
+    from a module's body); None when none can run, or when a module of the engine is still being imported (a later
+    call starts it)."""
     if _server and _server[0].owner == os.getpid():
         return _server[0]
-    if not hasattr(socket, "send_fds") or not sys.platform.startswith("linux"):
+    if not hasattr(socket, "send_fds") or not sys.platform.startswith("linux") or _half_imported():
         return None
     try:
         started = ForkServer(target)
     except OSError:
         return None
+    if not _at_exit:
+        atexit.register(stop_server)
+        _at_exit.append(True)
     _server[:] = [started]
     return started
+
+
+def stop_server() -> None:
+    """Close this process's fork server, if it started one (see `ForkServer.close`): called when the command's work
+    is done, and at exit, so that nothing a module or a check left behind outlives the run."""
+    if _server and _server[0].owner == os.getpid():
+        started = _server.pop()
+        started.close()
 
 
 def server() -> Optional[ForkServer]:

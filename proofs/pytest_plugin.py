@@ -128,6 +128,13 @@ class ClaimCollector(pytest.Collector):
             yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun, rests_on=rests_on)
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the fork server, with its module processes and what pack code left behind in them."""
+    from proofs import processes
+
+    processes.stop_server()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     selector = config.getoption("proofs")
@@ -141,7 +148,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     paths, material = config.getoption("proofs_claims"), config.getoption("proofs_material")
     if material is not None and not material.is_dir():
         raise pytest.UsageError(f"--proofs-material {material}: not a directory")
-    catalogue = load(paths)
+    catalogue = load(paths)  # described by module processes: no pack code runs in pytest's process
     try:
         claims = select(catalogue, [s for s in selector.split(",") if s])
     except UsageError as exc:

@@ -17,8 +17,11 @@ __all__ = ["Reads", "Recorder", "recording", "state", "file_digest", "installati
 
 # What each kind of read names, and what its recorded state is (see `state`):
 KINDS = {
-    "file": "a path opened for reading or stat'ed: its content's sha256, that it is a directory, absent, or its type",
-    "listing": "a directory listed: the sorted names in it",
+    "file": "a path opened for reading, stat'ed, lstat'ed, tested with os.access or read with os.readlink: absent, or "
+            "whether it is a symbolic link and its target, its type, permissions and owner, and its content's sha256 "
+            "(a regular file) or that it is a directory",
+    "listing": "a directory listed: the sorted names in it, each with its entry's type, permissions, owner and link "
+               "target",
     "env": "an environment variable read: its value's sha256 or unset; * is the whole environment",
     "module": "a module's source first imported during the check, outside the Python installation: its content",
     "library": "an installed library first imported during the check: its package file's size and modification time",
@@ -120,12 +123,34 @@ def file_digest(path: str) -> Optional[str]:
         os.close(fd)
 
 
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _entry(path: str) -> str:
+    """What a directory's entry shows without being opened (os.scandir's DirEntry, lstat): its mode, its owner,
+    and for a symbolic link its target. Not its size or times: the import system lists every folder it imports
+    from, and editing one module must not recheck every module imported from its folder."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return "gone"
+    shown = f"{st.st_mode:o}:{st.st_uid}:{st.st_gid}"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            shown += ":" + _text_digest(os.readlink(path))
+        except (OSError, ValueError):
+            shown += ":unreadable"
+    return shown
+
+
 def _listing(path: str) -> str:
+    """The names in a folder, each with what its entry shows (`_entry`)."""
     try:
         names = sorted(os.listdir(path))
     except (OSError, ValueError):
         return "unlistable"
-    return "listing:" + hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+    return "listing:" + _text_digest("\0".join(f"{name}\0{_entry(os.path.join(path, name))}" for name in names))
 
 
 def _environment_digest(environ: Mapping[str, str]) -> str:
@@ -143,22 +168,35 @@ def state(kind: str, name: str, environ: Optional[Mapping[str, str]] = None) -> 
             return "environment:" + _environment_digest(dict(environ))
         value = environ.get(name)
         return "unset" if value is None else "value:" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+    if kind == "library":
+        try:
+            st = os.stat(name)
+        except (OSError, ValueError):
+            return "absent"
+        return f"stat:{st.st_size}:{st.st_mtime_ns}"
     try:
-        st = os.stat(name)
+        st = os.lstat(name)
     except (OSError, ValueError):
         return "absent"
-    if kind == "library":
-        return f"stat:{st.st_size}:{st.st_mtime_ns}"
+    link = ""
+    if stat.S_ISLNK(st.st_mode):  # what lstat, islink and readlink show: that it is a link, and where it points
+        try:
+            link = "link:" + _text_digest(os.readlink(name)) + "|"
+            st = os.stat(name)
+        except (OSError, ValueError):
+            return link + "dangling" if link else "link:unreadable"
+    # what stat, access and a listing show beyond the content: the file's type and permissions and its owner
+    shown = f"|mode:{st.st_mode:o}:{st.st_uid}:{st.st_gid}"
     if stat.S_ISDIR(st.st_mode):
         # a directory stat'ed or opened (resolving a path stats every folder on it) is recorded as one; only a
         # directory listed is recorded by the names in it
-        return _listing(name) if kind == "listing" else "directory"
+        return link + (_listing(name) if kind == "listing" else "directory") + shown
     if kind == "listing" or not stat.S_ISREG(st.st_mode):
-        return f"type:{stat.S_IFMT(st.st_mode):o}"  # a FIFO, socket or device is never opened
+        return link + "type" + shown  # a FIFO, socket or device is never opened
     if st.st_size > MAX_FILE_BYTES:
         return "too large"
     digest = file_digest(name)
-    return "sha256:" + digest if digest else "unreadable"
+    return link + ("sha256:" + digest if digest else "unreadable") + shown
 
 
 _digested: Optional[frozenset[str]] = None
@@ -311,7 +349,7 @@ def _note(event: str, args: tuple) -> None:
         kind = "file"
     elif event in ("os.listdir", "os.scandir"):
         path, kind = args[0], "listing"
-    elif event == "stat":  # raised by the recording os.stat and os.lstat, not by Python
+    elif event == "stat":  # raised by the recording os.stat, os.lstat, os.readlink and os.access, not by Python
         path, kind = args[0], "file"
     elif event == "sqlite3.connect":
         path, kind = args[0], "file"
@@ -375,6 +413,11 @@ class _RecordingEnviron(os._Environ):  # type: ignore[name-defined]
         return dict(self)
 
 
+# The os functions that show a path's metadata without opening it, replaced while a check runs by ones that record the
+# path as read ("file"): its state covers all they can show (`state`).
+_METADATA = ("stat", "lstat", "readlink", "access")
+
+
 def _recording_stat(original):
     def recorded(path, *args, **kwargs):
         if _active and not isinstance(path, int) and kwargs.get("dir_fd") is None:  # a descriptor's folder was recorded
@@ -398,15 +441,17 @@ def recording() -> Iterator[Recorder]:
         if env is not None and type(env) is os._Environ:
             env.__class__ = _RecordingEnviron
             swapped.append(env)
-    originals = (os.stat, os.lstat)
+    originals = {name: getattr(os, name) for name in _METADATA if hasattr(os, name)}
     if not _active:
-        os.stat, os.lstat = _recording_stat(os.stat), _recording_stat(os.lstat)
+        for name, original in originals.items():
+            setattr(os, name, _recording_stat(original))
     _active.append(recorder)
     try:
         yield recorder
     finally:
         _active.remove(recorder)
         if not _active:
-            os.stat, os.lstat = originals
+            for name, original in originals.items():
+                setattr(os, name, original)
             for env in swapped:
                 env.__class__ = os._Environ

@@ -11,16 +11,19 @@ import select
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from proofs import links, reads, registry
+from proofs import importing, links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
+from proofs.consistency import inconsistency
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
-from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, enter_context, frame, server,
-                              start_server)
-from proofs.processes import _write_all
+from proofs.errors import ProofsError
+from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, become_subreaper,
+                              end_descendants, enter_context, frame, server)
+from proofs.processes import _prctl, _write_all
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
@@ -99,17 +102,9 @@ def _suffix(task: Task) -> str:
 
 
 def _died(task: Task, status: int, memory_mb: int) -> Result:
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        try:
-            name = signal.Signals(number).name
-        except ValueError:
-            name = f"signal {number}"
-        how = f"was killed by {name}"
-        if number in _LIMIT_SIGNALS:
-            how += f" (possibly the memory limit of {memory_mb} MiB)"
-    else:
-        how = f"exited with code {os.WEXITSTATUS(status)}"
+    how = _how(status)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _LIMIT_SIGNALS:
+        how += f" (possibly the memory limit of {memory_mb} MiB)"
     return error_result(task.claim, Verdict.ERROR, f"the check's process {how} before reporting", suffix=_suffix(task))
 
 
@@ -195,28 +190,118 @@ def _wait(handles: Sequence[int], seconds: float) -> None:
 
 
 def serve_module(request: dict, fds: list[int]) -> None:
-    """In a module process, forked by the fork server: import the request's units (and nothing else), report, then
-    check each claim the runner sends in a ChildProcess forked from here, with its time and memory limit, and send
-    its result back. Ends when the runner closes its commands (its checks are then killed)."""
+    """In a module process, forked by the fork server: fork the process that imports the request's units (and
+    nothing else) and serves the runner (`_serve`), and once it has ended, say how: {"ended": "exited with code
+    0"}. Nothing here runs pack code, so an import that ends its process is told apart and described. Both are
+    child subreapers: what the module or its checks start, in a session of their own too, ends with them."""
     commands, up = fds
     enter_context(request["context"])
+    prctl = _prctl()
+    worker = os.fork()
+    if worker == 0:
+        code = 70
+        try:
+            if prctl is not None:
+                prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: it dies with this process, which the runner kills
+            become_subreaper()  # what the module's import or its checks leave, in whatever session, comes back here
+            _serve(request, commands, up)
+            code = 0
+        finally:
+            try:
+                end_descendants()  # nothing the module started, at its import or in a check, outlives its process
+            finally:
+                os._exit(code)
+    os.close(commands)
+    while True:
+        try:
+            _, status = os.waitpid(worker, 0)
+            break
+        except InterruptedError:
+            continue
+    try:
+        _write_all(up, frame({"ended": _how(status)}))
+    except OSError:  # the runner is no longer listening
+        pass
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        try:
+            return f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        except ValueError:
+            return f"was killed by signal {os.WTERMSIG(status)}"
+    return f"exited with code {os.WEXITSTATUS(status)}"
+
+
+def _imported(units: list, timeout: float) -> tuple[dict, Optional[registry.LoadError], dict, list]:
+    """In a module process: import the units; their claims by id (an erratum's correction linked), the problem that
+    keeps them from being checked, the message describing them to the runner, and their PRELOAD steps."""
+    found, problem, loaded = importing.import_units(units, timeout)
+    claims: dict[str, Claim] = {}
+    for part in found:
+        for c in part.claims:
+            claims.setdefault(c.id, c)
+    for key, c in list(claims.items()):
+        target = getattr(c.erratum, "corrected_by", None) if c.erratum is not None else None
+        if isinstance(target, str) and target in claims:
+            claims[key] = dataclasses.replace(c, correction=claims[target])
+    described: list[dict] = []
+    if problem is None:  # a value's repr is pack code too
+        raised = importing.guarded(lambda: described.extend(importing.describe(c) for c in claims.values()), timeout)
+        if raised is not None:
+            problem = importing.located(units[0].pack, raised, [Path(r) for r in units[0].roots])
+    errors = [e.to_json() for part in found for e in part.errors]
+    message = {"loaded": {"error": problem.to_json() if problem is not None else None, "reads": loaded.to_json(),
+                          "claims": described if problem is None else [], "errors": errors}}
+    if problem is None and errors:
+        problem = registry.LoadError(**errors[0])
+    return claims, problem, message, [step for part in found for step in part.preload]
+
+
+def _serve(request: dict, commands: int, up: int) -> None:
+    """In a module process: import the units and describe their claims; then, once the runner has sent its options,
+    do their PRELOAD steps, report ready, and check each claim the runner orders in a ChildProcess forked from here,
+    with its time and memory limit, sending its result back. Ends when the runner closes its commands (its checks
+    are then killed)."""
     units = [registry.Unit.from_json(u) for u in request["units"]]
-    if request.get("probe"):  # imported in a child of its own, so that an import that ends its process is told apart
-        return _write_all(up, frame(_probe(units, float(request["timeout"]))))
-    claims, problem, loaded = registry.import_units(units, float(request["timeout"]), preload=True)
-    _write_all(up, frame({"loaded": {"error": problem.to_json() if problem is not None else None, "reads": loaded.to_json()}}))
-    if problem is not None:
+    timeout = float(request["timeout"])
+    claims, problem, message, steps = _imported(units, timeout)
+    try:
+        _write_all(up, frame(message))
+    except (ValueError, TypeError, RecursionError) as exc:  # a description that is not JSON
+        return _write_all(up, frame({"loaded": {"error": {"pack": units[0].pack, "file": units[0].where, "line": 0,
+                                                          "message": f"its claims cannot be described: {exc}"},
+                                                "reads": {}, "claims": [], "errors": []}}))
+    if message["loaded"]["error"] is not None:
         return
-    options = request["options"]
+    os.set_blocking(commands, False)
+    orders = Frames(commands)
+    waiting: list[dict] = []
+    while not waiting:
+        waiting.extend(orders.read())
+        if orders.ended or orders.broken:
+            return
+        if not waiting:
+            _wait([commands], _MAX_WAIT)
+    options = waiting.pop(0)["options"]
+    if problem is None:
+        try:
+            importing.warm(list(dict.fromkeys(steps)), timeout)
+        except ProofsError as exc:
+            problem = registry.LoadError(units[0].pack, units[0].target, 0, str(exc))
+    _write_all(up, frame({"ready": problem.to_json() if problem is not None else None}))
+    if problem is None:
+        _check_orders(claims, options, orders, waiting, up)
+
+
+def _check_orders(claims: dict, options: dict, orders: Frames, waiting: list, up: int) -> None:
+    """In a module process: check the claims the runner orders, at most `jobs` at once."""
     timeout, memory_mb, strict = float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"])
     evaluation = {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}
     jobs = max(1, int(options["jobs"]))
     reads.mark_loaded()  # what the module's import and warm-up loaded, worked out once for all its checks
     gc.collect()
     gc.freeze()  # the module's objects stay shared with the checks, not copied by the collector's writes
-    os.set_blocking(commands, False)
-    orders = Frames(commands)
-    waiting: list[dict] = []  # orders not started yet: at most `jobs` checks run at once
     running: dict[int, tuple[Task, ChildProcess]] = {}
     try:
         while True:
@@ -239,7 +324,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
             left = min((c.started + timeout for _, c in running.values()), default=time.monotonic() + _MAX_WAIT)
             if any(c.pidfd is None for _, c in running.values()):
                 left = min(left, time.monotonic() + 0.05)
-            _wait([commands] + [fd for _, c in running.values() for fd in c.handles()], left - time.monotonic())
+            _wait([orders.fd] + [fd for _, c in running.values() for fd in c.handles()], left - time.monotonic())
     finally:
         for _, child in running.values():
             child.close()
@@ -260,34 +345,6 @@ def _start(order: dict, claims: dict, strict: bool, evaluation: dict, memory_mb:
         return task, ChildProcess(lambda: _evaluate(task, strict, evaluation), memory_mb=memory_mb)
     except OSError as exc:
         return f"could not start the check: {exc}"
-
-
-def _probe(units: list, timeout: float) -> dict:
-    """In a module process: import the units in a child and say how it went: {"loaded": {"error", "reads"}}, or
-    {"ended": how its process ended} when the import ended it, or {"timed out": True}."""
-
-    def work() -> dict:
-        _, problem, loaded = registry.import_units(units, timeout, preload=False)
-        return {"error": problem.to_json() if problem is not None else None, "reads": loaded.to_json()}
-
-    child = ChildProcess(work)
-    try:
-        if not child.wait(timeout + 1):
-            return {"timed out": True}
-        if child.complete():
-            message = child.message()
-            return {"loaded": message["value"]} if "value" in message else {"ended": "ran out of memory"}
-        status = child.kill()
-        if os.WIFSIGNALED(status):
-            try:
-                return {"ended": f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"}
-            except ValueError:
-                return {"ended": f"was killed by signal {os.WTERMSIG(status)}"}
-        return {"ended": f"exited with code {os.WEXITSTATUS(status)}"}
-    except ValueError as exc:
-        return {"ended": f"sent back an unreadable answer: {exc!r}"}
-    finally:
-        child.close()
 
 
 class _Remote:
@@ -322,9 +379,9 @@ def run(
 ) -> Run:
     """Run the tasks, at most `jobs` at once, and return their results in task order.
 
-    A claim `registry.load` returned is checked in a process forked from a module process, which the fork server
-    forked before any pack was imported and which imported only that claim's module (and its correction's): no
-    other module's import-time effects can reach its check. A claim made otherwise is forked from this process.
+    A claim `registry.load` described is checked in a process forked from its module process, which the fork server
+    forked and which imported only that claim's module (and its correction's): no other module's import-time effects
+    can reach its check, and no pack code runs here. A claim made otherwise is forked from this process.
     `on_result` is called for each result in task order as soon as it and all before it are done.
     SIGTERM, SIGHUP or Ctrl-C kill the running checks and return what had finished, with interrupted set.
     With a cache, a claim (not a perturbation) whose result is stored for these inputs is not run again, and
@@ -332,205 +389,284 @@ def run(
     here, after the check, so that a stored result never carries a verdict on the material.
     A claim's result is related to the results of the claims it trusts (proofs.links), which must come before it
     among the tasks (links.ordered gives that order); what it trusts but was not run makes it fail.
-    `prepare` (the packs' warm-up) is called exactly once, before the first check is forked from this process,
-    whenever one is; a module process does its own module's warm-up: a verdict never depends on --jobs or on the
-    selection. What a check prints is kept in its evidence["output"].
+    `prepare` (the warm-up of packs imported here) is called exactly once, before the first check is forked from
+    this process, whenever one is; a module process does its own module's warm-up: a verdict never depends on --jobs
+    or on the selection. What a check prints is kept in its evidence["output"].
     """
-    stored = [cache.get(t.claim) if cache is not None and t.perturbation is None else None for t in tasks]
-    fork_server = server()
-    groups = [registry.units_of(t.claim) if fork_server is not None else None for t in tasks]
-    if prepare is not None and any(r is None and g is None for r, g in zip(stored, groups)):
+    options = _Options(timeout, memory_mb, strict, {"cross_check": cross_check, "export": export})
+    scheduler = _Scheduler(tasks, options, max_running(jobs), material, cache)
+    if prepare is not None and scheduler.forks_here():
         prepare()
-    start_all = time.monotonic()
-    results: list[Optional[Result]] = [None] * len(tasks)
-    running: dict[int, ChildProcess] = {}
-    remotes: dict[tuple, _Remote] = {}
-    broken: dict[tuple, str] = {}  # modules that cannot be imported in a module process, and why
-    remaining: dict[tuple, int] = {}  # tasks of each module not yet sent to it
-    retry: list[int] = []  # tasks sent to a module process that ended before starting them, to send again
-    retried: set[int] = set()
-    for index, group in enumerate(groups):
-        if group is not None and stored[index] is None:
-            remaining[group] = remaining.get(group, 0) + 1
-    limit = max_running(jobs)
-    files: dict = {}
-    # where cited snippets were found in earlier runs, so that a snippet now gone is told from one never found
-    sightings = Sightings(cache.record("anchors") if cache is not None and material is not None else None)
-    options = {"cross_check": cross_check, "export": export}
-    request_options = {"timeout": timeout, "memory_mb": memory_mb, "strict": strict, "jobs": limit, **options}
+    started = time.monotonic()
+    with StopSignals() as stop:
+        try:
+            scheduler.loop(stop, on_result)
+        except KeyboardInterrupt:  # outside the main thread, where Ctrl-C cannot be turned into a request to stop
+            scheduler.interrupted = True
+        finally:
+            scheduler.shutdown()
+    done = tuple(r for r in scheduler.results if r is not None)
+    return Run(results=done, interrupted=scheduler.interrupted or bool(stop.received), seconds=time.monotonic() - started)
 
-    def finish(index: int, result: Result) -> None:
-        task = tasks[index]
-        if result.cached is None and cache is not None and task.perturbation is None:
-            cache.put(task.claim, result)
+
+@dataclasses.dataclass(frozen=True)
+class _Options:
+    """What every check of a run is given: its time and memory limit, the status rule, and what evaluate does."""
+
+    timeout: float
+    memory_mb: int
+    strict: bool
+    evaluation: dict
+
+
+class _Scheduler:
+    """The runner's state for one run: which task goes where (a child forked here, or its module's process), what is
+    running, and the results in task order. `loop` is the event loop; each other method handles one event."""
+
+    def __init__(self, tasks: Sequence[Task], options: _Options, limit: int, material: Optional[str],
+                 cache: Optional[ResultCache]) -> None:
+        self.tasks, self.options, self.limit, self.material, self.cache = tasks, options, limit, material, cache
+        self.stored = [cache.get(t.claim) if cache is not None and t.perturbation is None else None for t in tasks]
+        self.fork_server = server()
+        self.groups = [registry.units_of(t.claim) if self.fork_server is not None else None for t in tasks]
+        self.results: list[Optional[Result]] = [None] * len(tasks)
+        self.running: dict[int, ChildProcess] = {}  # checks forked here
+        self.remotes: dict[tuple, _Remote] = {}  # module processes, by the modules they imported
+        self.broken: dict[tuple, str] = {}  # modules that cannot be imported in a module process, and why
+        self.remaining: dict[tuple, int] = {}  # tasks of each module not yet sent to it
+        self.retry: list[int] = []  # tasks sent to a module process that ended before starting them, to send again
+        self.retried: set[int] = set()
+        for index, group in enumerate(self.groups):
+            if group is not None and self.stored[index] is None:
+                self.remaining[group] = self.remaining.get(group, 0) + 1
+        self.files: dict = {}
+        # where cited snippets were found in earlier runs, so that a snippet now gone is told from one never found
+        self.sightings = Sightings(cache.record("anchors") if cache is not None and material is not None else None)
+        self.claims = {t.claim.id: t.claim for t in tasks}
+        self.related: dict[str, Result] = {}
+        self.next_task = self.emitted = 0
+        self.interrupted = False
+
+    def forks_here(self) -> bool:
+        return any(r is None and g is None for r, g in zip(self.stored, self.groups))
+
+    # -- the event loop
+
+    def loop(self, stop: StopSignals, on_result: Optional[Callable[[Result], None]]) -> None:
+        while self._pending() and not stop.received:
+            self._schedule()
+            if self.running or self.remotes:
+                self._wait(stop)
+                self._collect()
+            self._emit(on_result)
+
+    def _pending(self) -> bool:
+        return (self.next_task < len(self.tasks) or bool(self.retry) or bool(self.running)
+                or any(r.running for r in self.remotes.values()))
+
+    def _busy(self) -> int:
+        return len(self.running) + sum(len(r.running) for r in self.remotes.values())
+
+    def _schedule(self) -> None:
+        """Start or send what may go now: tasks to send again first, then the next ones in order."""
+        while self.retry and self._may_send(self.retry[0]):
+            self._dispatch(self.retry.pop(0))
+        while self.next_task < len(self.tasks) and not self.retry:
+            index = self.next_task
+            if self.stored[index] is not None:
+                self._finish(index, self.stored[index])
+            elif not self._may_send(index):
+                return
+            elif self.groups[index] is not None:
+                self._dispatch(index)
+            elif not self._fork_here(index):
+                return
+            self.next_task += 1
+
+    def _may_send(self, index: int) -> bool:
+        """Whether the task may start (or, for a module process, be queued) now: at most `limit` checks run at once.
+        A module process runs at most `limit` of its orders at once, so while it is the only one with work, up to
+        as many again wait in it, and it starts the next as soon as one ends, without waiting for this process."""
+        if self._busy() < self.limit:
+            return True
+        group = self.groups[index]
+        remote = self.remotes.get(group) if group is not None else None
+        return (remote is not None and not self.running and len(remote.running) < 2 * self.limit
+                and all(not other.running for key, other in self.remotes.items() if key != group))
+
+    def _fork_here(self, index: int) -> bool:
+        """Fork the task's check from this process; False when no process or descriptor can be spared now (the
+        limit is lowered to what runs, and the task waits for one of them)."""
+        task, options = self.tasks[index], self.options
+        try:
+            self.running[index] = ChildProcess(lambda: _evaluate(task, options.strict, options.evaluation),
+                                               memory_mb=options.memory_mb)
+        except OSError as exc:
+            if self._busy():
+                self.limit = self._busy()
+                return False
+            self._fail(index, f"could not start the check: {exc}")
+        return True
+
+    def _wait(self, stop: StopSignals) -> None:
+        timeout = self.options.timeout
+        handles = [fd for c in self.running.values() for fd in c.handles()]
+        handles += [fd for r in self.remotes.values() for fd in r.process.handles()]
+        deadlines = [c.started + timeout for c in self.running.values()]
+        deadlines += [_deadline(r, i, since, timeout) for r in self.remotes.values() for i, since in r.running.items()]
+        wait_for = min(deadlines, default=time.monotonic() + _MAX_WAIT) - time.monotonic()
+        if any(c.pidfd is None for c in self.running.values()) or any(r.process.pidfd is None for r in self.remotes.values()):
+            wait_for = min(wait_for, 0.05)
+        _wait(handles + ([stop.fd] if stop.fd is not None else []), wait_for)
+
+    def _collect(self) -> None:
+        options = self.options
+        for index, child in list(self.running.items()):
+            result = _finished(self.tasks[index], child, options.timeout, options.memory_mb, options.strict)
+            if result is not None:
+                del self.running[index]
+                self._finish(index, result)
+        for group, remote in list(self.remotes.items()):
+            self._receive(group, remote)
+
+    def _emit(self, on_result: Optional[Callable[[Result], None]]) -> None:
+        """Hand on the results that are in, in task order, each related to what it trusts (checked before it)."""
+        while self.emitted < len(self.tasks) and self.results[self.emitted] is not None:
+            task, result = self.tasks[self.emitted], self.results[self.emitted]
+            if task.perturbation is None:  # what it trusts was checked before it (links.ordered)
+                result = self.results[self.emitted] = links.relate(result, task.claim, self.related, self.claims)
+                self.related[result.id] = result
+            if on_result is not None:
+                on_result(result)
+            self.emitted += 1
+
+    def shutdown(self) -> None:
+        for child in self.running.values():
+            child.close()
+        for remote in self.remotes.values():
+            remote.kill()
+        if self.cache is not None:
+            self.cache.seal()  # whatever a check wrote into the cache directory is undone
+            if self.material is not None:
+                self.cache.keep("anchors", self.sightings.to_json())
+            self.cache.close()  # another run may use the cache from now on
+
+    # -- results
+
+    def _finish(self, index: int, result: Result) -> None:
+        task = self.tasks[index]
+        if result.cached is None and self.cache is not None and task.perturbation is None:
+            self.cache.put(task.claim, result)
         if task.perturbation is None:
-            result = check_material(task.claim, result, material, files, sightings)
-        results[index] = result
+            result = check_material(task.claim, result, self.material, self.files, self.sightings)
+        self.results[index] = result
 
-    def fail(index: int, reason: str, verdict: Verdict = Verdict.ERROR) -> None:
-        finish(index, error_result(tasks[index].claim, verdict, reason, suffix=_suffix(tasks[index])))
+    def _fail(self, index: int, reason: str, verdict: Verdict = Verdict.ERROR) -> None:
+        self._finish(index, error_result(self.tasks[index].claim, verdict, reason, suffix=_suffix(self.tasks[index])))
 
-    def end(group: tuple, reason: str) -> None:
-        """The module process of `group` is gone or killed: what it was running fails with `reason`."""
-        remote = remotes.pop(group)
-        remote.kill()
-        for index in list(remote.running):
-            if remote.ready and index not in remote.pids and index not in retried:
-                retried.add(index)  # it was waiting, not running: once more, in a module process started again
-                retry.append(index)
-                remaining[group] += 1
-            else:
-                fail(index, reason)
-        if not remote.ready:
-            broken[group] = reason
+    # -- module processes
 
-    def remote_for(group: tuple) -> _Remote:
-        remote = remotes.get(group)
+    def _remote_for(self, group: tuple) -> _Remote:
+        remote = self.remotes.get(group)
         if remote is not None:
             return remote
-        if len(remotes) >= limit + 2:  # a module process with nothing running makes room; it is started again if needed
-            for other, idle in list(remotes.items()):
+        if len(self.remotes) >= self.limit + 2:  # a module process with nothing running makes room; it is started again if needed
+            for other, idle in list(self.remotes.items()):
                 if not idle.running:
-                    remotes.pop(other).process.close()
+                    self.remotes.pop(other).process.close()
                     break
-        remote = _Remote(ModuleProcess(fork_server, {"units": [u.to_json() for u in group], "options": request_options,
-                                                     "timeout": registry.LOAD_TIMEOUT}))
-        remotes[group] = remote
+        process = registry.adopt(group) or ModuleProcess(self.fork_server, {"units": [u.to_json() for u in group],
+                                                                             "timeout": registry.LOAD_TIMEOUT})
+        remote = self.remotes[group] = _Remote(process)
+        options = self.options
+        process.send({"options": {"timeout": str(float(options.timeout)), "memory_mb": options.memory_mb,
+                                  "strict": options.strict, "jobs": self.limit, **options.evaluation}})
         return remote
 
-    def dispatch(index: int) -> None:
-        task, group = tasks[index], groups[index]
-        remaining[group] -= 1
-        if group in broken:
-            return fail(index, broken[group])
+    def _dispatch(self, index: int) -> None:
+        task, group = self.tasks[index], self.groups[index]
+        self.remaining[group] -= 1
+        if group in self.broken:
+            return self._fail(index, self.broken[group])
         try:
-            remote = remote_for(group)
+            remote = self._remote_for(group)
         except OSError as exc:
-            return fail(index, f"could not start its module process: {exc}")
+            return self._fail(index, f"could not start its module process: {exc}")
         order = {"run": index, "id": task.claim.id, "file": task.claim.file, "line": task.claim.line,
                  "perturbation": task.perturbation.name if task.perturbation is not None else None}
         remote.running[index] = time.monotonic()
         if not remote.process.send(order):
-            end(group, "its module process ended before it could take the check")
+            self._end(group, "its module process ended before it could take the check")
 
-    def receive(group: tuple, remote: _Remote) -> None:
+    def _end(self, group: tuple, reason: str) -> None:
+        """The module process of `group` is gone or killed: what it was running fails with `reason`."""
+        remote = self.remotes.pop(group)
+        remote.kill()
+        for index in list(remote.running):
+            if remote.ready and index not in remote.pids and index not in self.retried:
+                self.retried.add(index)  # it was waiting, not running: once more, in a module process started again
+                self.retry.append(index)
+                self.remaining[group] += 1
+            else:
+                self._fail(index, reason)
+        if not remote.ready:
+            self.broken[group] = reason
+
+    def _receive(self, group: tuple, remote: _Remote) -> None:
         """Act on what the module process sent; end it when it died, broke its stream or is overdue."""
         try:
-            messages = remote.process.frames.read()
-            if messages:
-                remote.heard = time.monotonic()
-            for message in messages:
-                if "loaded" in message:
-                    problem = message["loaded"]["error"]
-                    if problem is not None:
-                        return end(group, "its module could not be loaded (imported and warmed up) in a process of its own: "
-                                          f"{registry.LoadError(**problem)}")
-                    remote.ready = True
-                    continue
-                index = message.get("started", message.get("result", message.get("failed")))
-                if not isinstance(index, int) or index not in remote.running:
-                    raise ValueError(f"a message about no check it is running: {json.dumps(message)[:200]}")
-                if "started" in message:
-                    remote.running[index] = time.monotonic()
-                    remote.pids[index] = int(message["pid"])
-                    continue
-                del remote.running[index]
-                remote.pids.pop(index, None)
-                if "failed" in message:
-                    fail(index, str(message["reason"]))
-                else:
-                    finish(index, _remote_result(tasks[index], message["value"], strict))
+            problem = self._read(remote)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            return end(group, f"its module process sent an unreadable message: {exc}")
+            return self._end(group, f"its module process sent an unreadable message: {exc}")
+        if problem is not None:
+            return self._end(group, problem)
         if remote.process.frames.broken:
-            return end(group, f"its module process sent {remote.process.frames.broken}")
+            return self._end(group, f"its module process sent {remote.process.frames.broken}")
         if remote.process.frames.ended or remote.process.exited():
-            return end(group, "its module process ended before reporting the result (it was killed, crashed or exited)")
-        now = time.monotonic()
+            return self._end(group, _ENDED)
+        now, timeout = time.monotonic(), self.options.timeout
         late = [i for i, since in remote.running.items() if now >= _deadline(remote, i, since, timeout)]
+        for index in late:
+            del remote.running[index]
+            self._fail(index, f"killed after {timeout:g} s: its module process did not report it", Verdict.TIMEOUT)
         if late:
-            for index in late:
-                del remote.running[index]
-                fail(index, f"killed after {timeout:g} s: its module process did not report it", Verdict.TIMEOUT)
-            end(group, "its module process was killed: it did not report another check in time")
-        elif not remote.running and remaining.get(group, 0) == 0:
-            remotes.pop(group).process.close()  # nothing more for it to do
+            self._end(group, "its module process was killed: it did not report another check in time")
+        elif not remote.running and self.remaining.get(group, 0) == 0:
+            self.remotes.pop(group).process.close()  # nothing more for it to do
 
-    def may_send(index: int) -> bool:
-        """Whether the task may start (or, for a module process, be queued) now: at most `limit` checks run at once.
-        A module process runs at most `limit` of its orders at once, so while it is the only one with work, up to
-        as many again wait in it, and it starts the next as soon as one ends, without waiting for this process."""
-        busy = len(running) + sum(len(r.running) for r in remotes.values())
-        if busy < limit:
-            return True
-        group = groups[index]
-        remote = remotes.get(group) if group is not None else None
-        return (remote is not None and not running and len(remote.running) < 2 * limit
-                and all(not other.running for key, other in remotes.items() if key != group))
+    def _read(self, remote: _Remote) -> Optional[str]:
+        """Take in the messages the module process sent; why it must be ended, if it must."""
+        messages = remote.process.frames.read()
+        if messages:
+            remote.heard = time.monotonic()
+        for message in messages:
+            if "ended" in message:
+                return _ENDED
+            if "loaded" in message or "ready" in message:
+                problem = message["ready"] if "ready" in message else message["loaded"]["error"]
+                if problem is not None:
+                    return ("its module could not be loaded (imported and warmed up) in a process of its own: "
+                            f"{registry.LoadError(**problem)}")
+                remote.ready = remote.ready or "ready" in message
+                continue
+            index = message.get("started", message.get("result", message.get("failed")))
+            if not isinstance(index, int) or index not in remote.running:
+                raise ValueError(f"a message about no check it is running: {json.dumps(message)[:200]}")
+            if "started" in message:
+                remote.running[index] = time.monotonic()
+                remote.pids[index] = int(message["pid"])
+                continue
+            del remote.running[index]
+            remote.pids.pop(index, None)
+            if "failed" in message:
+                self._fail(index, str(message["reason"]))
+            else:
+                self._finish(index, _remote_result(self.tasks[index], message["value"], self.options.strict))
+        return None
 
-    claims = {t.claim.id: t.claim for t in tasks}
-    related: dict[str, Result] = {}
-    next_task = emitted = 0
-    interrupted = False
-    with StopSignals() as stop:
-        try:
-            while (next_task < len(tasks) or retry or running or any(r.running for r in remotes.values())) \
-                    and not stop.received:
-                while retry and may_send(retry[0]):
-                    dispatch(retry.pop(0))
-                while next_task < len(tasks) and not retry and (stored[next_task] is not None or may_send(next_task)):
-                    task = tasks[next_task]
-                    if stored[next_task] is not None:
-                        finish(next_task, stored[next_task])
-                    elif groups[next_task] is not None:
-                        dispatch(next_task)
-                    else:
-                        try:
-                            running[next_task] = ChildProcess(lambda task=task: _evaluate(task, strict, options), memory_mb=memory_mb)
-                        except OSError as exc:  # no process or descriptor to spare: wait for a running check, or fail this one
-                            busy = len(running) + sum(len(r.running) for r in remotes.values())
-                            if busy:
-                                limit = busy
-                                break
-                            fail(next_task, f"could not start the check: {exc}")
-                    next_task += 1
-                if running or remotes:
-                    handles = [fd for c in running.values() for fd in c.handles()]
-                    handles += [fd for r in remotes.values() for fd in r.process.handles()]
-                    deadlines = [c.started + timeout for c in running.values()]
-                    deadlines += [_deadline(r, i, since, timeout) for r in remotes.values() for i, since in r.running.items()]
-                    wait_for = min(deadlines, default=time.monotonic() + _MAX_WAIT) - time.monotonic()
-                    if any(c.pidfd is None for c in running.values()) or any(r.process.pidfd is None for r in remotes.values()):
-                        wait_for = min(wait_for, 0.05)
-                    _wait(handles + ([stop.fd] if stop.fd is not None else []), wait_for)
-                    for index, child in list(running.items()):
-                        result = _finished(tasks[index], child, timeout, memory_mb, strict)
-                        if result is not None:
-                            del running[index]
-                            finish(index, result)
-                    for group, remote in list(remotes.items()):
-                        receive(group, remote)
-                while emitted < len(tasks) and results[emitted] is not None:
-                    if tasks[emitted].perturbation is None:  # what it trusts was checked before it (links.ordered)
-                        results[emitted] = links.relate(results[emitted], tasks[emitted].claim, related, claims)
-                        related[results[emitted].id] = results[emitted]
-                    if on_result is not None:
-                        on_result(results[emitted])
-                    emitted += 1
-        except KeyboardInterrupt:  # outside the main thread, where Ctrl-C cannot be turned into a request to stop
-            interrupted = True
-        finally:
-            for child in running.values():
-                child.close()
-            for remote in remotes.values():
-                remote.kill()
-            if cache is not None:
-                cache.seal()  # whatever a check wrote into the cache directory is undone
-                if material is not None:
-                    cache.keep("anchors", sightings.to_json())
-        interrupted = interrupted or bool(stop.received)
-    done = tuple(r for r in results if r is not None)
-    return Run(results=done, interrupted=interrupted, seconds=time.monotonic() - start_all)
+
+# Why a module process's checks that were running fail when it ends without reporting them.
+_ENDED = "its module process ended before reporting the result (it was killed, crashed or exited)"
 
 
 def _deadline(remote: _Remote, index: int, since: float, timeout: float) -> float:
@@ -572,6 +708,10 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
         return error_result(task.claim, Verdict.ERROR, f"the check's process reported {sent.verdict.value} as "
                             f"{sent.status.value}, where it is {status.value}: the engine was changed in that process",
                             suffix=_suffix(task))
+    problem = inconsistency(sent)
+    if problem is not None:
+        return error_result(task.claim, Verdict.ERROR, f"the check's process sent a result that contradicts its own "
+                            f"evidence ({problem}): the engine was changed in that process", suffix=_suffix(task))
     return dataclasses.replace(expected, status=status, method=sent.method, evidence=sent.evidence,
                                seconds=float(sent.seconds), reads=sent.reads)
 
@@ -579,6 +719,3 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
 def default_jobs() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8))
 
-
-# The fork server starts as soon as the engine is loaded, before any pack can be imported or anything patched.
-start_server(serve_module)

@@ -106,9 +106,11 @@ def durations(document: Any, source: str) -> dict[str, int]:
             raise ValueError(f"{source}: {claim_id!r} appears twice")
         cached = r.get("cached")
         seconds = cached.get("seconds") if isinstance(cached, dict) else r.get("seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or (isinstance(seconds, float) and not math.isfinite(seconds)) or seconds < 0:
             raise ValueError(f"{source}: result {claim_id!r} has no finite, non-negative seconds")
-        costs[claim_id] = min(_MAX_COST_MS, max(1, round(seconds * 1000)))
+        # clamped to a day before it is multiplied (1e308 seconds would overflow, and is a day's cost like any other)
+        costs[claim_id] = max(1, round(min(seconds, _MAX_COST_MS // 1000) * 1000))
     return costs
 
 

@@ -20,10 +20,19 @@ SEED_SHEET = SEED / "000_40bb9e3d6bfa7e9d.txt"
 SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
 
+# Tests measured (`pytest --durations=0`, on 2 shared cores) to take half a second or more: a test module, or a test function of one
+# (all its parameters). They are marked `slow`, so that `pytest -m "not slow"` is the fast tier of the edit loop.
+SLOW = frozenset(line.strip() for line in (Path(__file__).parent / "slow.txt").read_text().splitlines() if line.strip())
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` run first, in their order, then the others in theirs: a worker that is left with a long
     test at the end keeps the other cores idle until it finishes. Marking a whole module keeps its tests together
-    (its module-scoped fixtures are made once)."""
+    (its module-scoped fixtures are made once). Tests listed in slow.txt are marked `slow` here."""
+    for item in items:
+        module = Path(str(item.path)).relative_to(ROOT).as_posix()
+        if module in SLOW or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW:
+            item.add_marker(pytest.mark.slow)
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("slow") is None)
 
 
@@ -36,9 +45,18 @@ def fresh_result_cache(monkeypatch, tmp_path_factory, request):
 
 @pytest.fixture(scope="session")
 def catalogue():
+    """The seed pack as the checker sees it: descriptions sent back by its module process."""
     from proofs.registry import load
 
     return load()
+
+
+@pytest.fixture(scope="session")
+def seed_here():
+    """The seed pack imported into this process, its claims' checks and replays callable here."""
+    from proofs.registry import import_here
+
+    return import_here()
 
 
 def run_cli(*args, env=None, timeout=120):
@@ -165,6 +183,52 @@ def browser():
             yield launched
         finally:
             launched.close()
+
+
+class Checked(subprocess.CompletedProcess):
+    """A `check` of a pack through the command: the completed process, its JSON report (None when it printed none),
+    and the report's results by id."""
+
+    def __init__(self, proc: subprocess.CompletedProcess) -> None:
+        super().__init__(proc.args, proc.returncode, proc.stdout, proc.stderr)
+        self.report = json.loads(proc.stdout) if proc.stdout.strip() else None
+        self.results = {r["id"]: r for r in self.report["results"]} if self.report else {}
+        self.load_errors = self.report["load_errors"] if self.report else []
+
+
+class Packs:
+    """Claim packs a test writes and checks as a user would, in the manner of pytest's `pytester`: `write` puts claim
+    modules into a --claims folder (`write(name=source)` for name.py), `check` runs `python -m proofs check` on it
+    (without the cache, with a JSON report on standard output) and returns a `Checked`."""
+
+    # `python -c` start-up that keeps no module process that described a module's claims for its checks, so that each
+    # module is imported a second time, for its checks.
+    UNKEPT = ("-c", "import sys, proofs.registry as r; r._KEPT = 0; from proofs.cli import main; sys.exit(main(sys.argv[1:]))")
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.folder: Path = tmp_path / "pack"
+
+    def write(self, **modules: str) -> Path:
+        """The --claims folder, with each module written into it (it is made on the first call)."""
+        self.folder.mkdir(exist_ok=True)
+        for name, text in modules.items():
+            (self.folder / f"{name}.py").write_text(text)
+        return self.folder
+
+    def check(self, selector: str = "all", *args, prefix=("-m", "proofs"), env=None, timeout=120) -> Checked:
+        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        environment.update(env or {})
+        proc = subprocess.run([sys.executable, *prefix, "check", selector, "--claims", str(self.folder), "--no-cache",
+                               "--format", "json", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                              env=environment, timeout=timeout)
+        return Checked(proc)
+
+
+@pytest.fixture
+def packs(tmp_path):
+    """Write claim packs and check them through the command (see `Packs`)."""
+    return Packs(tmp_path)
 
 
 def write_pack(tmp_path, modules):

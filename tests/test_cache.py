@@ -387,3 +387,25 @@ def test_what_loading_the_packs_read_can_be_part_of_the_key(tmp_path):
     assert digest_inputs([], {}, modules={}, loading=loading) == base != digest_inputs([], {}, modules={})
     data.write_text("5")
     assert digest_inputs([], {}, modules={}, loading=loading) != base
+
+
+def test_an_entry_that_contradicts_its_own_evidence_is_ignored(tmp_path):
+    proved, result = _stored_pass(tmp_path, ...)
+    cache = ResultCache(tmp_path / "cache", "f" * 64)
+    assert cache.put(proved, result)
+    path = next((tmp_path / "cache").glob("*/unit.ex9.proved.json"))
+    record = json.loads(path.read_text())
+    record["result"]["evidence"].update(counterexample={"x": 1}, replay={"holds": False, "sides": {}})
+    path.write_text(json.dumps(record))
+    assert ResultCache(tmp_path / "cache", "f" * 64).get(proved) is None
+
+
+@pytest.mark.parametrize("seconds", [1e308, 10**400, -1, "1"])
+def test_an_entry_whose_time_is_not_a_time_is_ignored(tmp_path, seconds):
+    proved, result = _stored_pass(tmp_path, ...)
+    assert ResultCache(tmp_path / "cache", "f" * 64).put(proved, result)
+    path = next((tmp_path / "cache").glob("*/unit.ex9.proved.json"))
+    record = json.loads(path.read_text())
+    record["result"]["seconds"] = seconds
+    path.write_text(json.dumps(record))
+    assert ResultCache(tmp_path / "cache", "f" * 64).get(proved) is None

@@ -3,10 +3,10 @@
 import pytest
 
 from proofs.evaluate import evaluate
-from proofs.registry import load
+from proofs.registry import import_here
 from proofs.verdicts import Status, Verdict
 
-CATALOGUE = load()
+CATALOGUE = import_here()  # evaluated here, in this process
 CLAIMS = {c.id: c for c in CATALOGUE.claims}
 PERTURBED = [(c.id, p.name) for c in CATALOGUE.claims for p in c.perturbations]
 

@@ -77,6 +77,8 @@ def test_an_anchor_not_found_fails_the_gate():
     ("[[exclude]]\nfile = 'a'\nunit = 'b'\n", "reason must be a non-empty string"),
     ("[[exclude]]\nfile = 'a'\nunit = 'b'\nreason = 'c'\nwhy = 1\n", "unknown keys \\['why'\\]"),
     ("[[exclude]]\nfile = 'a'\nunit = 'b'\nreason = 'c'\noccurrences = true\n", "occurrences must be a int"),
+    ("[[exclude]]\nfile = 'a'\nunit = 'b'\nreason = 'c'\noccurrences = 9223372036854775807\n",
+     "occurrences must be a whole number from 1 to 1000000"),
     ("[[exclude]\n", "not valid UTF-8 TOML"),
 ])
 def test_malformed_exclusions_are_errors(tmp_path, text, message):

@@ -60,9 +60,9 @@ def test_the_same_statements_where_every_term_has_a_value_are_proved_and_their_p
 
 
 def _load(name):
-    from proofs.registry import load
+    from proofs.registry import import_here
 
-    return {c.id: c for c in load([PACK], entry_points=False).claims}[name]
+    return {c.id: c for c in import_here([PACK], entry_points=False).claims}[name]
 
 
 def test_a_replay_at_a_point_without_a_value_fails_and_shows_each_side_exactly_or_as_undefined():

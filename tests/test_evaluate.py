@@ -248,7 +248,7 @@ def test_a_library_first_loaded_inside_a_check_is_recorded_by_its_package_file(t
 
 
 def test_an_erratums_counterexample_exercises_the_corrected_claims_replay(tmp_path):
-    from proofs.registry import load
+    from proofs.registry import import_here
 
     pack = tmp_path / "pack"
     pack.mkdir()
@@ -288,7 +288,7 @@ CLAIMS = (printed, fixed)
     for replay in ("honest", "fail_open"):
         source = (pack / "minimum.py").read_text()
         (pack / "minimum.py").write_text(source.replace("REPLAY", replay))
-        catalogue = load([pack], entry_points=False)
+        catalogue = import_here([pack], entry_points=False)
         assert not catalogue.errors, catalogue.errors
         results[replay] = evaluate(catalogue.by_id("t.ex1.a.minimum"))
         (pack / "minimum.py").write_text(source)
@@ -296,3 +296,46 @@ CLAIMS = (printed, fixed)
     assert results["honest"].evidence["corrected_replay"]["holds"] is True
     assert results["fail_open"].verdict is Verdict.ERROR
     assert "the corrected claim t.ex1.a.minimum_corrected's replay says it fails" in results["fail_open"].reason
+
+
+def test_every_call_that_shows_a_paths_metadata_is_a_read_and_its_state_covers_what_it_shows(tmp_path):
+    import os
+
+    from proofs.reads import state
+
+    for name in ("data.txt", "copy.txt"):
+        (tmp_path / name).write_text("6")
+    (tmp_path / "six").symlink_to("6")
+    (tmp_path / "box").mkdir()
+    (tmp_path / "box" / "only").write_text("6")
+
+    def check():
+        os.lstat(tmp_path / "data.txt")
+        os.readlink(tmp_path / "six")
+        os.access(tmp_path / "copy.txt", os.X_OK)
+        return Outcome(Verdict.PROVED, "x")
+
+    reads = _reads(evaluate(make(check)))
+    assert {("file", str(tmp_path / n)) for n in ("data.txt", "six", "copy.txt")} <= set(reads)
+    assert getattr(os.readlink, "__wrapped__", None) is None and getattr(os.access, "__wrapped__", None) is None
+
+    def seen(kind, path):
+        return state(kind, str(path))
+
+    data, box = tmp_path / "data.txt", tmp_path / "box"
+    before = seen("file", data)
+    data.chmod(0o755)  # the mode
+    assert seen("file", data) != before
+    data.chmod(0o644)
+    before = seen("file", data)
+    data.unlink()
+    data.symlink_to(tmp_path / "copy.txt")  # a link to the same content
+    assert seen("file", data) != before
+    before = seen("file", tmp_path / "six")
+    (tmp_path / "six").unlink()
+    (tmp_path / "six").symlink_to("5")  # re-pointed
+    assert seen("file", tmp_path / "six") != before
+    before = seen("listing", box)
+    (box / "only").unlink()
+    (box / "only").symlink_to(tmp_path / "copy.txt")  # an entry replaced by a link: the same names
+    assert seen("listing", box) != before

@@ -135,8 +135,8 @@ def test_softmax_exp_is_exact():
     ("ex3.e.exact_for_every_table", Status.ERRATUM),
     ("ex3.f.hidden_representation", Status.ERRATUM),
 ])
-def test_exercise_3_errata(catalogue, claim_id, status):
-    result = evaluate(catalogue.by_id(claim_id))
+def test_exercise_3_errata(seed_here, claim_id, status):
+    result = evaluate(seed_here.by_id(claim_id))
     assert result.status is status and result.verdict is Verdict.REFUTED
 
 
@@ -156,13 +156,13 @@ def test_limit_bound_is_a_statement_over_its_domains():
             c.replay(forged, **c.params)
 
 
-def test_dependencies_are_links(catalogue):
+def test_dependencies_are_links(seed_here):
     """What a claim rests on is a link to the claim, related in its result, not a sentence in its assumptions."""
     from proofs.links import closure
 
     for claim_id, trusted in (("ex3.b.no_recurrence_is_bigram", "ex3.a.bigram_best_likelihood"),
                               ("ex3.f.replicates_trigram", "ex3.f.stated_weights_transposed")):
-        c = catalogue.by_id(claim_id)
+        c = seed_here.by_id(claim_id)
         assert closure(c)[0] == [trusted]
         assert not any(a.startswith("trusts ") for a in c.assumptions)
 

@@ -63,19 +63,19 @@ def test_zero_input_gradient_is_geometric(w, k):
     assert _forward_mode(k + 1, 1, 0.0, w, 1.0) == pytest.approx((w / 4) ** k, rel=1e-9, abs=1e-300)
 
 
-def test_plot_data_on_both_sides_of_each_threshold(catalogue):
-    plain = evaluate(catalogue.by_id("ex4.b.vanish_explode_corrected")).evidence["plot"]
+def test_plot_data_on_both_sides_of_each_threshold(seed_here):
+    plain = evaluate(seed_here.by_id("ex4.b.vanish_explode_corrected")).evidence["plot"]
     assert set(plain["series"]) == {"w=-5", "w=-4", "w=-3", "w=3", "w=4", "w=5"}
     assert plain["series"]["w=5"][-1] > 1 > plain["series"]["w=3"][-1]
-    residual = evaluate(catalogue.by_id("ex4.c.stable_set")).evidence
+    residual = evaluate(seed_here.by_id("ex4.c.stable_set")).evidence
     assert residual["exact_sets"]["neither"] == "{-8, 0}"
     assert residual["plot"]["series"]["w=0"] == [1.0] * 21
 
 
-def test_vanish_explode_erratum_and_sets(catalogue):
-    literal = evaluate(catalogue.by_id("ex4.b.vanish_explode"))
+def test_vanish_explode_erratum_and_sets(seed_here):
+    literal = evaluate(seed_here.by_id("ex4.b.vanish_explode"))
     assert literal.status is Status.ERRATUM and float(literal.evidence["counterexample"]["w"]) <= -4
-    corrected = evaluate(catalogue.by_id("ex4.b.vanish_explode_corrected")).evidence["exact_sets"]
+    corrected = evaluate(seed_here.by_id("ex4.b.vanish_explode_corrected")).evidence["exact_sets"]
     assert corrected == {"vanishes": "Interval.open(-4, 4)", "explodes": "Union(Interval.open(-oo, -4), Interval.open(4, oo))",
                          "neither": "{-4, 4}"}
 
@@ -99,7 +99,7 @@ def test_stable_setting_replay_rejects_a_z_that_is_not_an_exact_real(z):
         ex4.stable_setting.replay({"z": z}, **ex4.stable_setting.params)
 
 
-def test_regime_claims_are_statements_resting_on_phi_prime_zero(catalogue):
+def test_regime_claims_are_statements_resting_on_phi_prime_zero(seed_here):
     """The regimes are decided from their statements, with phi'(0) = 1/4 a link to the claim that proves it and the
     geometric regimes a lemma; the erratum's correction is made from the same statement with |w| compared."""
     from proofs.claims import ex4
@@ -109,7 +109,7 @@ def test_regime_claims_are_statements_resting_on_phi_prime_zero(catalogue):
         ids, _ = closure(c)
         assert "ex4.b.phi_prime_zero" in ids and c.params["slope"] == Fraction(1, 4)
     (corrected,) = ex4.vanish_explode.companions
-    assert catalogue.by_id(corrected.id) is not None and corrected.params["magnitude"] == 1
+    assert seed_here.by_id(corrected.id) is not None and corrected.params["magnitude"] == 1
     assert [lm.name for lm in closure(corrected)[1]] == ["geometric_regimes"]
     printed = evaluate(corrected, corrected.perturbation("as_printed"))
     assert printed.verdict is Verdict.REFUTED and printed.evidence["replay"]["holds"] is False

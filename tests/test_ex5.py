@@ -133,12 +133,12 @@ def test_relu_d_norm_replay_rejects_patterns_that_are_not_relu_derivatives(d):
         ex5.relu_D_norm.replay({"d": d}, killed_norm=0)
 
 
-def test_norm_lemmas_are_links_sampled_by_their_claims(catalogue):
+def test_norm_lemmas_are_links_sampled_by_their_claims(seed_here):
     """The operator-norm facts are Lemma objects (axioms, never weakening a proof) sampled by the lemma claims; the
     bounds link to the claims they build on."""
     from proofs.links import closure
 
-    relu_bound = catalogue.by_id("ex5.d.relu_bound")
+    relu_bound = seed_here.by_id("ex5.d.relu_bound")
     ids, lemmas = closure(relu_bound)
     assert {"ex5.b.norm_bound_corrected", "ex5.d.relu_d_norm", "ex5.a.gradient_product_corrected"} <= set(ids)
     samplers = {lm.name: lm.sampled_by.id if lm.sampled_by else None for lm in lemmas}

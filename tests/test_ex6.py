@@ -59,8 +59,8 @@ def test_experiments_are_deterministic():
 
 @pytest.mark.parametrize("claim_id", ["ex6.a.shared_features_favour_sharing", "ex6.b.disjoint_features_favour_separate",
                                       "ex6.b.overfitting_favours_sharing"])
-def test_experiments_report_their_statistics(catalogue, claim_id):
-    result = evaluate(catalogue.by_id(claim_id))
+def test_experiments_report_their_statistics(seed_here, claim_id):
+    result = evaluate(seed_here.by_id(claim_id))
     assert result.verdict is Verdict.SUPPORTED
     test = result.evidence["test"]
     assert test["pairs"] == 30 and test["ci95"][0] > 0 and test["p_effect_positive"] < test["alpha"]

@@ -74,6 +74,57 @@ def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed
 
 
 @pytest.fixture
+def metadata(tmp_path):
+    course = _course(tmp_path, "metadata")
+    for name in ("data.txt", "plain.txt", "run.sh"):
+        (course / name).write_text("6")
+    (course / "six").symlink_to("6")
+    (course / "box").mkdir()
+    (course / "box" / "only").write_text("6")
+    (course / "real").mkdir()
+    (course / "other").mkdir()
+    (course / "via").symlink_to("real")
+    return course
+
+
+@pytest.mark.slow
+def test_a_change_only_metadata_shows_rechecks_the_claims_that_looked_at_it(metadata):
+    code, first = _check(metadata, "metadata")
+    assert code == 0 and all(r["cached"] is None for r in first.values()), first
+    code, second = _check(metadata, "metadata")
+    assert code == 0 and all(r["cached"] is not None for r in second.values()), second
+
+    def relink(path, target):
+        path.unlink()
+        path.symlink_to(target)
+
+    def replace_by_link(path):  # by a link to a file of the same content: what opening it reads is unchanged
+        (metadata / "copy.txt").write_text(path.read_text())
+        relink(path, metadata / "copy.txt")
+
+    def replace_by_file(path):
+        path.unlink()
+        path.write_text("6")
+
+    changes = {
+        "mode": (lambda: (metadata / "data.txt").chmod(0o755), lambda: (metadata / "data.txt").chmod(0o644)),
+        "link": (lambda: replace_by_link(metadata / "plain.txt"), lambda: replace_by_file(metadata / "plain.txt")),
+        "target": (lambda: relink(metadata / "six", "5"), lambda: relink(metadata / "six", "6")),
+        "access": (lambda: (metadata / "run.sh").chmod(0o755), lambda: (metadata / "run.sh").chmod(0o644)),
+        "entry": (lambda: replace_by_link(metadata / "box" / "only"), lambda: replace_by_file(metadata / "box" / "only")),
+        "resolved": (lambda: relink(metadata / "via", "other"), lambda: relink(metadata / "via", "real")),
+    }
+    for slug, (change, undo) in changes.items():
+        change()
+        code, results = _check(metadata, "metadata")
+        changed = results[f"metadata.ex1.a.{slug}"]
+        assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
+        undo()
+    code, last = _check(metadata, "metadata")
+    assert code == 0, last
+
+
+@pytest.fixture
 def loaded(tmp_path):
     course = _course(tmp_path, "loaded")
     (course / "pack" / ".data").mkdir()

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import run_cli
 
 from proofs.cache import ResultCache, foreign
@@ -79,3 +81,79 @@ def test_a_stop_signal_that_ends_the_working_process_is_an_interruption():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "interrupted: the checker was stopped by SIGTERM before it could report\n"
+
+
+SLOW_AND_FAST = '''
+import time
+
+from proofs import Outcome, Verdict, claim
+
+
+def _claim(part, seconds):
+    @claim(f"shared.ex1.{part}.holds", exercise=1, part=part, statement="0 = 0.", asserts="0 = 0", formal="0 = 0",
+           requires=Verdict.PROVED)
+    def holds():
+        time.sleep(seconds)
+        return Outcome(Verdict.PROVED, "arithmetic")
+
+    return holds
+
+
+CLAIMS = (_claim("a", 3), _claim("b", 3), _claim("c", 3))
+'''
+
+
+def _report(proc, path):
+    import json
+
+    assert path.exists(), proc.stderr
+    return {r["id"]: (r["verdict"], r["status"]) for r in json.loads(path.read_text())["results"]}, \
+        sum(r["cached"] is not None for r in json.loads(path.read_text())["results"])
+
+
+@pytest.mark.slow
+def test_concurrent_runs_on_one_cache_all_succeed_and_leave_a_cache_a_later_run_reuses(tmp_path):
+    from conftest import ROOT, write_pack
+
+    pack = write_pack(tmp_path, {"shared.py": SLOW_AND_FAST})
+    cache = tmp_path / "cache"
+
+    def start(n):
+        return subprocess.Popen([sys.executable, "-m", "proofs", "check", "shared", "--claims", str(pack), "--cache-dir",
+                                 str(cache), "--format", "json", "--output", str(tmp_path / f"r{n}.json")],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    runs = [start(n) for n in range(3)]
+    done = [(p, *p.communicate(timeout=180)) for p in runs]
+    assert [p.returncode for p, _, _ in done] == [0, 0, 0], [e for _, _, e in done]
+    reports = [_report(p, tmp_path / f"r{n}.json")[0] for n, (p, _, _) in enumerate(done)]
+    assert reports[0] == reports[1] == reports[2] and set(reports[0].values()) == {("proved", "pass")}
+    later = run_cli("check", "shared", "--claims", str(pack), "--cache-dir", str(cache), "--format", "json", "--output",
+                    str(tmp_path / "later.json"), timeout=180)
+    results, reused = _report(later, tmp_path / "later.json")
+    assert later.returncode == 0 and results == reports[0] and reused == 3, later.stderr
+    assert (cache / "CACHEDIR.TAG").is_file() and (cache / ".gitignore").is_file()
+
+
+def test_a_cache_another_run_holds_is_neither_read_written_nor_sealed(tmp_path):
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               f"fd = os.open({str(directory)!r}, os.O_RDONLY)\n"
+                               "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(60)\n"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        (directory / "another run's entry.json").write_text("{}")  # written by the run holding it
+        assert foreign(directory) is None  # in use by a run, not a folder of the user's
+        cache = ResultCache(directory, "d" * 64)
+        assert cache.busy and cache.record("anchors") is None
+        cache.keep("anchors", {})
+        cache.seal()
+        assert sorted(p.name for p in directory.iterdir()) == ["another run's entry.json"]
+    finally:
+        holder.kill()
+        holder.wait()
+    again = ResultCache(directory, "d" * 64)  # the lock is free again
+    assert not again.busy
+    again.close()

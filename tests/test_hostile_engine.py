@@ -1,14 +1,15 @@
-"""Pack code run in the checker's own process (a module's import) cannot change how the command ends: not by ending
-the process, not by patching the engine, not through the import path; a check's process cannot turn its verdict into
-a pass by patching the engine there."""
+"""Pack code never runs in the checker's own process: a module's import, in its module process, cannot change how the
+command ends, not by ending a process, not by patching the engine, not through the import path; a module process or a
+check's process cannot turn a verdict into a pass by patching the engine there."""
 
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
-from conftest import GOLDEN, ROOT, run_cli, write_pack
+from conftest import GOLDEN, ROOT, Packs, run_cli, write_pack
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -27,9 +28,8 @@ def _false(claim_id, body=""):
 
 
 def _check(pack, *args, selector="hostile.*"):
-    proc = run_cli("check", selector, "--claims", str(pack), "--no-cache", "--format", "json", *args)
-    report = json.loads(proc.stdout) if proc.stdout.strip() else None
-    return proc, report
+    checked = Packs(pack.parent).check(selector, *args)
+    return checked, checked.report
 
 
 @linux_only
@@ -90,22 +90,33 @@ PATCHES = {
 }
 
 
+@pytest.fixture(scope="module")
+def honest_alone(tmp_path_factory):
+    pack = write_pack(tmp_path_factory.mktemp("honest"), {"honest.py": HEADER + _false("hostile.ex2.fails")
+                                                          + "CLAIMS = (hostile_ex2_fails,)\n"})
+    (result,) = _check(pack)[1]["results"]
+    return result
+
+
 @linux_only
 @pytest.mark.parametrize("patch", sorted(PATCHES))
-def test_a_module_that_patches_the_engine_when_imported_is_a_load_error_and_the_patch_is_undone(tmp_path, patch):
+def test_a_module_that_patches_the_engine_when_imported_changes_nothing_in_the_checker(tmp_path, patch, honest_alone):
+    # the patch is made in the module's own process only: the checker never imports the module, classifies its
+    # results again, and the other module's process never sees it
     pack = write_pack(tmp_path, {"patches.py": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
                             + "CLAIMS = (hostile_ex1_fails,)\n",
                             "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
     proc, report = _check(pack)
     assert proc.returncode == 1, proc.stderr
-    assert [e["pack"] for e in report["load_errors"]] == ["pack/patches"]
-    assert "changed the checker itself" in report["load_errors"][0]["message"]
-    assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex2.fails": "fail"}
+    assert report["load_errors"] == []
+    assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex1.fails": "fail", "hostile.ex2.fails": "fail"}
+    honest = next(r for r in report["results"] if r["id"] == "hostile.ex2.fails")
+    assert {**honest, "seconds": 0} == {**honest_alone, "seconds": 0}  # as when the patching module is not there
 
 
 @linux_only
 def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
-    # the patch is undone in the checker's process only: the module's own checks, in its module process, see it
+    # the module's own checks, forked from its module process, see what its import did
     pack = write_pack(tmp_path, {"own.py": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
                             "@claim('hostile.ex1.own', exercise=1, part=None, statement='s.', asserts='s', formal='s',\n"
                             "       requires=Verdict.PROVED)\n"
@@ -119,12 +130,16 @@ def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
 
 
 @linux_only
-def test_a_thread_a_module_leaves_running_in_the_checker_is_a_load_error(tmp_path):
-    starts = "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
-    pack = write_pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+def test_a_thread_a_module_leaves_running_stays_in_its_module_process(tmp_path):
+    starts = ("threading.Thread(target=lambda: (time.sleep(0.5), os._exit(0)), daemon=True).start()\n"
+              "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n")
+    pack = write_pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
+                                 "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
+    started = time.monotonic()
     proc, report = _check(pack)
     assert proc.returncode == 1, proc.stderr
-    assert "1 thread(s) were left running" in report["load_errors"][0]["message"]
+    assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex1.fails": "fail", "hostile.ex2.fails": "fail"}
+    assert time.monotonic() - started < 25  # nothing waited for the thread
 
 
 @linux_only

@@ -351,3 +351,35 @@ def test_a_result_sent_in_another_claims_name_is_refused():
     (result,) = run([Task(claim)]).results
     assert result.id == "ex92.forges_another_result" and result.verdict.value == "error"
     assert "unreadable result" in result.reason and "ex90.a.square_expansion" in result.reason
+
+
+SESSIONS = Path(__file__).resolve().parent / "hostile" / "runner" / "sessions"
+
+
+@linux_only
+def test_nothing_a_check_or_an_import_starts_in_a_session_of_its_own_outlives_the_run(tmp_path):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    proc = _cli("check", "ex94", "--claims", str(SESSIONS), "--format", "json", "--no-cache", "--timeout", "3",
+                env={"PROOFS_TEST_PIDS": str(pids)}, timeout=120)
+    statuses = {r["id"]: r["verdict"] for r in json.loads(proc.stdout)["results"]}
+    assert statuses == {"ex94.new_session": "proved", "ex94.daemon": "proved", "ex94.daemon_then_hang": "timeout"}, proc.stderr
+    names = {p.name.split("-")[0] + "-" + p.name.split("-")[1] for p in pids.iterdir()}
+    assert {"import-session", "import-daemon", "check-session", "check-daemon", "hang-daemon", "hang-session"} <= names
+    assert _all_gone(pids) == []
+
+
+@linux_only
+@pytest.mark.slow
+def test_nothing_started_in_a_session_of_its_own_outlives_a_pytest_session(tmp_path):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment["PROOFS_TEST_PIDS"] = str(pids)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-rA",
+                           "--proofs=ex94", f"--proofs-claims={SESSIONS}", "--proofs-timeout=3"],
+                          cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=300)
+    assert "PASSED proofs::ex94.new_session" in proc.stdout and "ERROR proofs::ex94.daemon_then_hang" in proc.stdout, \
+        proc.stdout[-3000:]
+    assert len(list(pids.iterdir())) >= 6
+    assert _all_gone(pids) == []

@@ -1,14 +1,11 @@
 """Each claim is checked in a process forked from one that imported its own pack module and no other: what another
 module does when it is imported cannot change its verdict, and a module process that dies fails only its claims."""
 
-import json
 import os
 import sys
 import time
 
 import pytest
-
-from conftest import run_cli, write_pack
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
@@ -25,13 +22,12 @@ def _claim(claim_id, exercise, body):
             f"    return Outcome(Verdict.PROVED if holds else Verdict.REFUTED, 'inspection', {{}})\n\n\n")
 
 
-def _pack(tmp_path, modules):
-    return write_pack(tmp_path, {f"{name}.py": text for name, text in modules.items()})
-
-
-def _check(pack, *args):
-    proc = run_cli("check", "*.ex[0-9]*", "--claims", str(pack), "--no-cache", "--format", "json", *args)
-    return proc, {r["id"]: r for r in json.loads(proc.stdout)["results"]} if proc.stdout.strip() else {}
+def _check(packs, modules, *args, keep=True):
+    """Write the modules into a pack and check it through the command: (process, results by id). Without `keep`, no
+    module process that described a module's claims is kept for its checks: each module is imported again for them."""
+    packs.write(**modules)
+    checked = packs.check("*.ex[0-9]*", *args, **({} if keep else {"prefix": packs.UNKEPT}))
+    return checked, checked.results
 
 
 MEDDLER = (
@@ -54,9 +50,8 @@ VICTIM = (
 
 @linux_only
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_modules_import_time_effects_cannot_change_another_modules_verdict(tmp_path, jobs):
-    pack = _pack(tmp_path, {"_shared": "VALUE = 1\n", "meddler": MEDDLER, "victim": VICTIM})
-    proc, results = _check(pack, "--jobs", jobs)
+def test_a_modules_import_time_effects_cannot_change_another_modules_verdict(packs, jobs):
+    proc, results = _check(packs, {"_shared": "VALUE = 1\n", "meddler": MEDDLER, "victim": VICTIM}, "--jobs", jobs)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {i: r["status"] for i, r in results.items()} == dict.fromkeys(
         ["meddler.ex1.own_effects", "victim.ex2.library", "victim.ex2.environment", "victim.ex2.helper", "victim.ex2.alone"],
@@ -79,9 +74,8 @@ FINE = HEADER + _claim("fine.ex6.holds", 6, "holds = True") + "CLAIMS = (fine_ex
 
 
 @linux_only
-def test_a_check_that_kills_its_module_process_fails_closed_and_spares_the_others(tmp_path):
-    pack = _pack(tmp_path, {"killer": KILLER, "fine": FINE})
-    proc, results = _check(pack, "--jobs", "1")
+def test_a_check_that_kills_its_module_process_fails_closed_and_spares_the_others(packs):
+    proc, results = _check(packs, {"killer": KILLER, "fine": FINE}, "--jobs", "1")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     kills = results["killer.ex3.kills"]
     assert kills["status"] == "fail" and kills["verdict"] == "error"
@@ -91,10 +85,9 @@ def test_a_check_that_kills_its_module_process_fails_closed_and_spares_the_other
 
 
 @linux_only
-def test_a_check_that_stops_or_hangs_fails_with_a_timeout_and_spares_the_others(tmp_path):
-    pack = _pack(tmp_path, {"stopper": STOPPER, "hanger": HANGER, "fine": FINE})
+def test_a_check_that_stops_or_hangs_fails_with_a_timeout_and_spares_the_others(packs):
     started = time.monotonic()
-    proc, results = _check(pack, "--jobs", "2", "--timeout", "1")
+    proc, results = _check(packs, {"stopper": STOPPER, "hanger": HANGER, "fine": FINE}, "--jobs", "2", "--timeout", "1")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert results["hanger.ex5.hangs"]["verdict"] == "timeout" and "killed after 1 s" in results["hanger.ex5.hangs"]["reason"]
     stops = results["stopper.ex4.stops"]
@@ -103,18 +96,17 @@ def test_a_check_that_stops_or_hangs_fails_with_a_timeout_and_spares_the_others(
     assert time.monotonic() - started < 100  # the stopped module process was killed, not waited for
 
 
-def test_a_module_process_that_dies_while_importing_makes_its_claims_errors(tmp_path):
-    # the third import of the module (the check after the probe and the listing) ends its process
+def test_a_module_process_that_dies_while_importing_makes_its_claims_errors(packs):
+    # the second import of the module (for its checks, the process that described its claims not kept) ends its process
     dies = (
         "import os\nfrom pathlib import Path\n\n"
         "_count = Path(__file__).with_name('imports.txt')\n"
         "_count.write_text(_count.read_text() + 'x' if _count.exists() else 'x')\n"
-        "if len(_count.read_text()) >= 3:\n    os._exit(3)\n\n"
+        "if len(_count.read_text()) >= 2:\n    os._exit(3)\n\n"
         + HEADER + _claim("dies.ex7.a", 7, "holds = True") + _claim("dies.ex7.b", 7, "holds = True")
         + "CLAIMS = (dies_ex7_a, dies_ex7_b)\n"
     )
-    pack = _pack(tmp_path, {"dies": dies, "fine": FINE})
-    proc, results = _check(pack, "--jobs", "2")
+    proc, results = _check(packs, {"dies": dies, "fine": FINE}, "--jobs", "2", keep=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     for claim_id in ("dies.ex7.a", "dies.ex7.b"):
         assert results[claim_id]["verdict"] == "error", results[claim_id]
@@ -122,16 +114,15 @@ def test_a_module_process_that_dies_while_importing_makes_its_claims_errors(tmp_
     assert results["fine.ex6.holds"]["status"] == "pass"
 
 
-def test_a_module_that_raises_when_imported_again_makes_its_claims_errors_naming_the_line(tmp_path):
+def test_a_module_that_raises_when_imported_again_makes_its_claims_errors_naming_the_line(packs):
     raises = (
         "from pathlib import Path\n\n"
         "_count = Path(__file__).with_name('raises.txt')\n"
         "_count.write_text(_count.read_text() + 'x' if _count.exists() else 'x')\n"
-        "if len(_count.read_text()) >= 3:\n    raise RuntimeError('not this time')\n\n"
+        "if len(_count.read_text()) >= 2:\n    raise RuntimeError('not this time')\n\n"
         + HEADER + _claim("raises.ex8.a", 8, "holds = True") + "CLAIMS = (raises_ex8_a,)\n"
     )
-    pack = _pack(tmp_path, {"raises": raises, "fine": FINE})
-    proc, results = _check(pack)
+    proc, results = _check(packs, {"raises": raises, "fine": FINE}, keep=False)
     assert proc.returncode == 1
     reason = results["raises.ex8.a"]["reason"]
     assert "its module could not be loaded (imported and warmed up) in a process of its own" in reason and "raises.py:6" in reason
@@ -150,3 +141,36 @@ def test_claims_made_outside_a_pack_are_still_checked_in_a_child(tmp_path):
     assert units_of(here) is None
     (result,) = run([Task(here)]).results
     assert result.status.value == "pass" and result.evidence["pid"] != os.getpid()
+
+
+@linux_only
+def test_a_check_sees_the_engine_fully_imported(packs):
+    engine = ("import proofs, proofs.runner, proofs.registry, proofs.processes\n"
+              "holds = proofs.runner.DEFAULT_TIMEOUT > 0 and proofs.registry.load is not None "
+              "and proofs.processes.server is not None")
+    proc, results = _check(packs, {"engine": HEADER + _claim("engine.ex1.attributes", 1, engine)
+                                   + "CLAIMS = (engine_ex1_attributes,)\n"})
+    assert proc.returncode == 0 and results["engine.ex1.attributes"]["status"] == "pass", (proc.stderr, results)
+
+
+COUNTED = (HEADER + "with open(os.path.join(os.path.dirname(__file__), '..', 'imports.log'), 'a') as log:\n"
+           "    log.write(f'{os.getpid()}\\n')\n\n" + _claim("counted.ex1.holds", 1, "holds = True")
+           + _claim("counted.ex1.also", 1, "holds = True") + "CLAIMS = (counted_ex1_holds, counted_ex1_also)\n")
+
+
+@linux_only
+def test_a_pack_module_is_imported_once_per_check_and_never_by_the_checker(packs):
+    from conftest import cli
+
+    pack = packs.write(counted=COUNTED)
+    log = packs.tmp_path / "imports.log"
+    proc = cli("check", "counted", "--claims", pack, "--no-cache", "--format", "json")  # the checker is this process
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pids = log.read_text().split()
+    assert len(pids) == 1 and int(pids[0]) != os.getpid()
+    assert not [name for name in sys.modules if name.endswith("_counted")]
+    log.unlink()
+    proc, results = _check(packs, {})  # through the command, too: once, in a process that is not the command's
+    assert proc.returncode == 0 and sorted(results) == ["counted.ex1.also", "counted.ex1.holds"], proc.stderr
+    pids = log.read_text().split()
+    assert len(pids) == 1 and int(pids[0]) != os.getpid()

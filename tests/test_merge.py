@@ -172,6 +172,9 @@ def _busiest(golden):
     (lambda r: _first_result(r).update(status="ok"), "status malformed"),
     (lambda r: _first_result(r).update(seconds=-1), "seconds malformed"),
     (lambda r: _first_result(r).update(seconds=True), "seconds malformed"),
+    (lambda r: _first_result(r).update(seconds=1e308), "seconds malformed"),
+    (lambda r: _first_result(r).update(seconds=10**400), "seconds malformed"),
+    (_set(("summary", "seconds"), 1e308), "its summary is malformed"),
     (lambda r: _first_result(r).update(assumptions=[1]), "assumptions malformed"),
     (lambda r: _first_result(r).update(evidence=[]), "evidence malformed"),
     (lambda r: _first_result(r).update(cached=[]), "cached malformed"),
@@ -264,8 +267,9 @@ def test_merge_is_given_the_options_the_shards_had(golden, tmp_path):
 
 
 @pytest.mark.parametrize("edit, problem", [
-    (lambda r: r.update(verdict="refuted", status="pass"), "status pass for verdict refuted, where the status rule gives fail"),
-    (lambda r: r.update(status="erratum"), "where the status rule gives"),
+    (lambda r: r.update(verdict="refuted", status="pass"), "contradicts its own evidence: verdict refuted without a counterexample"),
+    (lambda r: r.update(status="erratum"), "contradicts its own evidence: status erratum without a refutation"),
+    (lambda r: r.update(verdict="exhausted"), "status pass for verdict exhausted, where the status rule gives fail"),
     (lambda r: r.update(statement="something else"), "its statement differs from the claim's"),
     (lambda r: r.update(erratum="not one"), "its erratum differs from the claim's"),
     (lambda r: r.update(trusts={"claims": {"x": "\ud800" * 1000}}), "its record of the claims it trusts is not what"),
@@ -346,3 +350,50 @@ def test_strict_shards_merge_to_the_strict_run(tmp_path):
     merged = _normalised("m.json", out.read_text())
     assert merged == _normalised("w.json", (tmp_path / "whole.json").read_text())
     assert {r["id"]: r["status"] for r in merged["results"]} == {"ex97.a.hostile_text": "fail", "ex97.a.hostile_fixed": "fail"}
+
+
+def _refuted_failing(report):
+    return next(r for r in report["results"] if r["verdict"] == "refuted" and r["status"] == "fail")
+
+
+def _has_refuted_failing(path):
+    return any(r["verdict"] == "refuted" and r["status"] == "fail" for r in json.loads(path.read_text())["results"])
+
+
+@pytest.mark.parametrize("edit, problem", [
+    # a failing refutation passed off as a proof, its counterexample and failing replay left in its evidence
+    (lambda r: r.update(verdict="proved", status="pass"), "verdict proved with a counterexample"),
+    (lambda r: (r.update(verdict="exhausted", status="pass"), r["evidence"].pop("counterexample")),
+     "verdict exhausted with a replay that does not hold"),
+    # ... or as an erratum, its counterexample taken away
+    (lambda r: (r["evidence"].pop("counterexample"), r["evidence"].pop("replay")), "verdict refuted without a counterexample"),
+    (lambda r: r["evidence"]["replay"].update(holds=True), "replay of its counterexample holds"),
+    (lambda r: r["evidence"].update(replay="ok"), "its replay is not a record"),
+])
+def test_a_result_that_contradicts_its_own_evidence_is_refused_naming_the_shard_and_claim(golden, tmp_path, edit, problem):
+    index = next(k for k, p in enumerate(golden["shards"]) if _has_refuted_failing(p))
+    claim_id = _refuted_failing(json.loads(golden["shards"][index].read_text()))["id"]
+    paths = _forged(golden, tmp_path, lambda report: edit(_refuted_failing(report)), index)
+    code, err = _merge_in_process(paths, tmp_path=tmp_path)
+    assert code == 4 and problem in err and "forged.json" in err and claim_id in err, err
+
+
+def test_an_erratum_needs_its_refutation():
+    from proofs.consistency import inconsistency
+    from proofs.model import Result
+    from proofs.verdicts import Status, Verdict
+
+    refuted = Result(id="x.ex1.a", exercise=1, part="a", statement="s", verdict=Verdict.REFUTED, status=Status.ERRATUM,
+                     method="z3", evidence={"counterexample": {"x": 1}, "replay": {"holds": False, "sides": {}}},
+                     assumptions=(), erratum="known", reason="r")
+    assert inconsistency(refuted) is None
+    import dataclasses
+
+    for changed, words in ((dict(verdict=Verdict.PROVED, evidence={}), "status erratum without a refutation"),
+                           (dict(evidence={**refuted.evidence, "corrected_replay": {"claim": "c", "holds": False}}),
+                            "corrected claim's replay does not hold"),
+                           (dict(status=Status.PASS), "status pass for verdict refuted"),
+                           (dict(verdict=Verdict.ERROR, status=Status.PASS, evidence={}), "status pass for verdict error")):
+        assert words in (inconsistency(dataclasses.replace(refuted, **changed)) or ""), changed
+    perturbed = dataclasses.replace(refuted, id="x.ex1.a~flip", status=Status.PASS, erratum=None)
+    assert inconsistency(perturbed) is None

@@ -179,3 +179,27 @@ def test_a_module_that_hangs_while_imported_is_a_load_error(tmp_path):
     (tmp_path / "hangs.py").write_text("import time\n\nwhile True:\n    time.sleep(0.05)\n")
     (error,) = load([tmp_path], entry_points=False, timeout=1).errors
     assert (Path(error.file).name, error.line) == ("hangs.py", 4) and "timed out" in error.message
+
+
+def test_import_units_is_a_deprecated_alias_that_still_imports_here():
+    from proofs import registry
+
+    units, _ = registry.find([GOLDEN / "holds"], entry_points=False)
+    with pytest.warns(DeprecationWarning, match="import_here"):
+        claims, problem, _ = registry.import_units(units, 10, preload=True)
+    assert problem is None and sorted(claims) == ["ex90.a.square_expansion", "ex90.b.small_squares"]
+    assert all(c.check(**c.params).verdict.positive for c in claims.values())  # real claims, callable here
+
+
+def test_load_describes_the_claims_and_import_here_imports_them():
+    from proofs.registry import Descriptor, import_here, load, units_of
+
+    described, here = load([GOLDEN / "holds"], entry_points=False), import_here([GOLDEN / "holds"], entry_points=False)
+    assert described.ids() == here.ids() and not described.errors and not here.errors
+    for d, c in zip(described.claims, here.claims):
+        assert isinstance(d, Descriptor) and units_of(d) and units_of(c) is None
+        assert (d.id, d.statement, d.requires, d.file, d.line, d.anchors) == (c.id, c.statement, c.requires, c.file, c.line, c.anchors)
+        assert {k: repr(v) for k, v in d.params.items()} == {k: repr(v) for k, v in c.params.items()}
+        assert [(p.name, repr(dict(p.params))) for p in d.perturbations] == [(p.name, repr(dict(p.params))) for p in c.perturbations]
+        with pytest.raises(Exception, match="checked in its module process"):
+            d.check(**d.params)

@@ -4,6 +4,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 
 from proofs.anchors import verify
@@ -74,3 +76,38 @@ def test_a_json_report_on_standard_output_stays_one_document_when_drafting(tmp_p
 
     code, out, err = scan("--material", MATERIAL / "slips", "--format", "json", "--draft-claims", tmp_path / "d")
     assert code == 1 and json.loads(out)["schema"] == "proofs-scan/1" and "drafted" in err
+
+
+def test_a_draft_is_never_written_through_a_link_and_a_refused_run_writes_none(tmp_path):
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    outside = tmp_path / "outside.py"
+    (drafts / "scan_slips_md_l9_1.py").symlink_to(outside)  # dangling, named like a later draft
+    code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts)
+    assert code == 4 and "scan_slips_md_l9_1.py exists" in err
+    assert not outside.exists()
+    assert sorted(p.name for p in drafts.iterdir()) == ["scan_slips_md_l9_1.py"]  # the drafts before it are not written
+
+
+def test_a_link_or_file_appearing_at_a_draft_path_is_refused_and_what_was_made_is_removed(tmp_path, monkeypatch):
+    from proofs.errors import UsageError
+    from proofs.scan import draft
+
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    outside = tmp_path / "outside.py"
+    real = draft._create
+
+    def racing(path, data):  # an entry appears at the second path after the check for existing entries
+        if path.name == "scan_slips_md_l7_1.py":
+            path.symlink_to(outside)
+        return real(path, data)
+
+    monkeypatch.setattr(draft, "_create", racing)
+    code, _, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts)
+    assert code == 4 and "exists" in err
+    assert not outside.exists() and sorted(p.name for p in drafts.iterdir()) == ["scan_slips_md_l7_1.py"]
+    assert (drafts / "scan_slips_md_l7_1.py").is_symlink()
+    with pytest.raises(UsageError, match="exists"):
+        real(drafts / "scan_slips_md_l7_1.py", b"x")
+    assert not outside.exists()

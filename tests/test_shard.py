@@ -186,3 +186,22 @@ def test_a_report_without_results_balances_by_count(catalogue):
     selected = _selection(catalogue)
     costs = shard.durations({"results": []}, "empty")
     assert costs == {} and shard.plan(selected, 3, costs) == shard.plan(selected, 3)
+
+
+@pytest.mark.parametrize("seconds", [1e308, 10**400, 86400.5, 1e9])
+def test_durations_of_any_finite_size_are_clamped_to_a_day(seconds):
+    from proofs import shard
+
+    assert shard.durations({"results": [{"id": "ex1.a.x", "seconds": seconds}, {"id": "ex1.a.y", "seconds": 0.0001}]},
+                           "d.json") == {"ex1.a.x": 86400 * 1000, "ex1.a.y": 1}
+
+
+def test_a_durations_file_with_huge_numbers_is_read_not_a_crash(tmp_path, capsys):
+    report = tmp_path / "durations.json"
+    report.write_text('{"results": [{"id": "ex90.a.square_expansion", "seconds": 1e308}, '
+                      '{"id": "ex90.b.small_squares", "cached": {"seconds": 1' + "0" * 400 + '}}]}')
+    from conftest import GOLDEN
+
+    code = main(["check", "ex90", "--claims", str(GOLDEN / "holds"), "--shard", "1/2", "--durations", str(report),
+                 "--no-cache", "--format", "json", "--output", str(tmp_path / "out.json")])
+    assert code == 0, capsys.readouterr().err

@@ -25,11 +25,11 @@ import pytest
 
 from proofs.evaluate import jsonable
 from proofs.model import Result
-from proofs.registry import load
+from proofs.registry import import_here
 from proofs.runner import Task, default_jobs, run
 from proofs.verdicts import Verdict
 
-CATALOGUE = load()
+CATALOGUE = import_here()
 CASES = [(c, p) for c in CATALOGUE.claims for p in (None, *c.perturbations)]
 # Perturbations of the claims that hold: their counterexamples must never refute the claim itself once altered.
 FORGEABLE = [(c, p) for c in CATALOGUE.claims if c.erratum is None for p in c.perturbations]
@@ -272,7 +272,7 @@ def test_forgeries_find_a_fail_open_replay(tmp_path, replay_checks_the_domain):
     else:
         source = FAIL_OPEN_PACK.format(extra_import="", read='x = witness["x"]')
     (tmp_path / "bits.py").write_text(textwrap.dedent(source))
-    catalogue = load([tmp_path], entry_points=False)
+    catalogue = import_here([tmp_path], entry_points=False)
     assert not catalogue.errors, catalogue.errors
     (claim,) = catalogue.claims
     cases = [(claim, p) for p in claim.perturbations]
@@ -317,9 +317,9 @@ FORGED = {
 
 FORGED_PACK = """
     from proofs import Erratum, Outcome, Verdict, claim
-    from proofs.registry import load
+    from proofs.registry import import_here
 
-    SEED = load().by_id({seed!r})
+    SEED = import_here().by_id({seed!r})
 
 
     @claim(

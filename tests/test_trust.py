@@ -94,7 +94,7 @@ def test_cross_check_agrees_on_the_whole_catalogue():
 
 
 @pytest.mark.parametrize("other", ["flip", "unknown"])
-def test_cross_check_disagreement_is_an_error(catalogue, monkeypatch, other):
+def test_cross_check_disagreement_is_an_error(seed_here, monkeypatch, other):
     pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
     import proofs.solvers.cvc5_solver as adapter
 
@@ -103,7 +103,7 @@ def test_cross_check_disagreement_is_an_error(catalogue, monkeypatch, other):
         return {"sat": "unsat", "unsat": "sat"}[expected] if other == "flip" else "unknown"
 
     monkeypatch.setattr(adapter, "check_text", fake)
-    result = evaluate(catalogue.by_id("ex2.synthesis.from_behaviour"), cross_check=True)
+    result = evaluate(seed_here.by_id("ex2.synthesis.from_behaviour"), cross_check=True)
     assert result.verdict is Verdict.ERROR and "cross-check failed" in result.reason
     assert ("cvc5 says" in result.reason) == (other == "flip")
 

@@ -4,6 +4,7 @@ chosen step as a claim, in the statement form and cited to the material, ready f
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -14,7 +15,6 @@ from sympy.printing.str import StrPrinter
 
 from proofs.errors import UsageError
 from proofs.material import read
-from proofs.report import write_atomically
 from proofs.scan.check import integer_names
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -254,8 +254,11 @@ def _slug(text: str) -> str:
 
 
 def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
-    """One module per step in the directory (scan_<file>_l<line>_<n>.py); an existing file is never overwritten."""
-    out, documents, seen = [], {}, {}
+    """One module per step in the directory (scan_<file>_l<line>_<n>.py), all or none: every draft is rendered
+    first; each is then created new with O_CREAT | O_EXCL | O_NOFOLLOW, so that nothing is written over an existing
+    entry or through a symbolic link (a dangling one included), and when one cannot be created those created before
+    it are removed again. An existing entry is a usage error naming it."""
+    drafts, documents, seen = [], {}, {}
     for step in steps:
         if step.file not in documents:
             documents[step.file] = read(material, step.file)
@@ -265,9 +268,44 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
         claim_id = f"scan.{slug}.ex0.l{step.line}_{seen[stem]}"
-        path = Path(directory) / f"{name}.py"
-        if path.exists():
+        drafts.append((Path(directory) / f"{name}.py", render(step, claim_id, snippet).encode("utf-8")))
+    for path, _ in drafts:  # refused before anything is created
+        if os.path.lexists(path):
             raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory")
-        write_atomically(path, render(step, claim_id, snippet))
-        out.append(path)
-    return out
+    created: list[tuple[Path, os.stat_result]] = []
+    try:
+        for path, data in drafts:
+            created.append(_create(path, data))
+    except BaseException:
+        for path, made in created:  # only what this run made, still the file it made
+            try:
+                now = os.lstat(path)
+                if (now.st_dev, now.st_ino) == (made.st_dev, made.st_ino):
+                    os.unlink(path)
+            except OSError:
+                pass
+        raise
+    return [path for path, _ in drafts]
+
+
+def _create(path: Path, data: bytes) -> tuple[Path, os.stat_result]:
+    """Create a new regular file at `path` holding `data`; never through a link, never over an entry."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileExistsError:
+        raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory") from None
+    made = os.fstat(fd)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise
+    os.close(fd)
+    return path, made
