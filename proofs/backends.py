@@ -107,8 +107,13 @@ def _sympy_ops() -> dict:
         return sympy.diff(evaluate(body, env, ops), env[name])
 
     def total(each, name: str, lower, upper):
-        index = sympy.Symbol(name, integer=True)
-        return sympy.Sum(each(index), (index, lower, upper))
+        """The tool's sum: 0 wherever the range is empty. sympy's Sum follows Karr's convention (the sum from a to b
+        is minus the sum from b + 1 to a - 1 when b < a - 1), which agrees only where upper >= lower - 1: the range
+        condition is part of the expression, so no identity sympy shows can rest on the convention."""
+        low = sympy.sympify(lower)
+        sign = {"positive": True} if low.is_positive else {"nonnegative": True} if low.is_nonnegative else {}
+        index = sympy.Symbol(name, integer=True, **sign)  # every index the sum evaluates lies in [lower, upper]
+        return sympy.Piecewise((sympy.Sum(each(index), (index, lower, upper)), sympy.Ge(upper, low - 1)), (0, True))
 
     def integer(a):
         if a.is_integer is None:
