@@ -118,9 +118,11 @@ def _environment(values: Mapping[str, Any]) -> dict:
 
 def _witness(stmt: Statement, point: Mapping[str, Any]) -> dict:
     """A flat point (v[0], v[1], ...) as the witness a person reads: vectors and matrices as nested lists."""
+    from proofs.probes import witness_value
+
     out = {}
     for name, dom in stmt.domains.items():
-        out[name] = _shaped(name, dom.shape, lambda key: point[key])
+        out[name] = _shaped(name, dom.shape, lambda key: witness_value(point[key]))
     return out
 
 
@@ -343,6 +345,8 @@ def _points(scalars: Mapping[str, Domain], tries: int = 12) -> Iterable[dict]:
 def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
     """An exact point of the domains where a universal statement fails (is false, or undefined), trying a few points
     per variable."""
+    from proofs import probes
+
     required = _required(relation)
     for point in _points(scalars, tries):
         try:
@@ -350,7 +354,8 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
                 return point
         except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
             continue
-    return None
+    failed = probes.first_failure(relation, required, probes.boundary_points(relation, scalars))
+    return None if failed is None else failed[0]
 
 
 def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition],
@@ -453,7 +458,44 @@ def _conjunction(parts: list) -> Term:
 
 
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
-    """Decide the statement for these stated values, with the strongest method that applies to its domains and term."""
+    """Decide the statement for these stated values, with the strongest method that applies to its domains and term;
+    a proof (or a proof that no witness exists) counts only once the exact replay agrees at every boundary probe."""
+    outcome = _decide(stmt, params)
+    universal = stmt.quantifier == "forall"
+    if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
+            or _finite_size(stmt.scalars()) is not None:
+        return outcome
+    return _defended(stmt, params, outcome)
+
+
+def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:
+    """The outcome, unless the exact replay at a boundary probe disagrees: then the statement is refuted (or, for an
+    existential one, shown) at that point, and the backend's answer is kept in the evidence as the disagreement."""
+    from proofs import interpret, probes
+
+    relation = stmt.term(params, named=True)
+    valued = stmt.term(params, named=False)
+    required = _required(relation)
+    points = probes.boundary_points(relation, stmt.scalars())
+    disagreement = f"{outcome.method} answered {outcome.verdict.value} ({outcome.reason}); the exact replay disagrees"
+    evidence = {**outcome.evidence, "backend_disagreement": disagreement}
+    evidence.pop("checked", None)
+    if stmt.quantifier == "exists":
+        for point in points:
+            if _holds(relation, required, point):
+                return interpret.computed(True, witness=_witness(stmt, point), method="exact arithmetic",
+                                          evidence=evidence, reason="a boundary probe satisfies it",
+                                          statement=_bound(stmt, valued))
+        return outcome
+    failed = probes.first_failure(relation, required, points)
+    if failed is None:
+        return outcome
+    point, why = failed
+    return interpret.computed(False, witness=_witness(stmt, point), method="exact arithmetic", evidence=evidence,
+                              failure=f"refuted at a boundary probe ({why})", statement=_bound(stmt, valued))
+
+
+def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     from proofs import interpret
     from proofs.solvers.enumerate import ExhaustAnswer
     from proofs.solvers.symbolic import IdentityAnswer

@@ -61,3 +61,151 @@ def test_sums_that_hold_under_the_tool_s_semantics_are_still_proved():
     for claim in (gauss, shifted_from_one, nested):
         result = evaluate(claim)
         assert result.verdict is Verdict.PROVED, (claim.id, result.reason)
+
+
+# --- derivatives at kinks ------------------------------------------------------------------------------------------
+
+from proofs import backends  # noqa: E402
+from proofs.terms import diff, ite, maximum, minimum, relu, var  # noqa: E402
+
+_x, _y = var("x"), var("y")
+
+KINKED_TRUE = {  # each has a derivative at its kink, decided from the whole term
+    "relu_square": (diff(relu(_x) ** 2, _x), 2 * relu(_x)),
+    "x_abs": (diff(_x * abs(_x), _x), 2 * abs(_x)),
+    "abs_cube": (diff(abs(_x) ** 3, _x), 3 * _x * abs(_x)),
+    "x_relu": (diff(_x * relu(_x), _x), 2 * relu(_x)),
+    "huber": (diff(ite(abs(_x) <= 1, _x * _x / 2, abs(_x) - Fraction(1, 2)), _x), ite(abs(_x) <= 1, _x, ite(_x > 0, 1, -1))),
+}
+
+
+def test_a_derivative_at_a_kink_is_decided_from_the_one_sided_slopes_of_the_whole_term():
+    for name, (lhs, rhs) in KINKED_TRUE.items():
+        for point in (0, 1, -1, Fraction(1, 2)):
+            assert backends.decide_exact(lhs == rhs, {"x": point}), (name, point)
+    square_sum = diff(maximum(_x, _y) ** 2 + minimum(_x, _y) ** 2, _x)
+    assert backends.exact_value(square_sum, {"x": 2, "y": 2}) == 4
+    assert backends.exact_value(square_sum, {"x": -1, "y": -1}) == -2
+    # where the one-sided slopes differ there is no derivative
+    for t, point in ((diff(abs(_x), _x), 0), (diff(relu(_x) + _x * _x, _x), 0), (diff(maximum(_x, 2 * _x), _x), 0),
+                     (diff(ite(_x >= 1, _x, 2 * _x - 1), _x), 1)):
+        try:
+            backends.exact_value(t, {"x": point})
+        except backends.Undefined:
+            continue
+        raise AssertionError(f"{t} has no derivative at {point}")
+
+
+def test_true_derivatives_of_piecewise_terms_are_never_refuted():
+    def claim(name, lhs, rhs):
+        @forall(f"t.ex2.a.{name}", "a derivative of a piecewise term")
+        def statement(x: Real):
+            return lhs == rhs
+        return statement
+
+    for name, (lhs, rhs) in KINKED_TRUE.items():
+        result = evaluate(claim(name, lhs, rhs))
+        assert result.verdict is not Verdict.REFUTED and result.verdict is not Verdict.ERROR, (name, result.reason)
+
+    @forall("t.ex2.b.square_sum", "d/dx (max(x, y)² + min(x, y)²) = 2x")
+    def square_sum(x: Real, y: Real):
+        return diff(maximum(x, y) ** 2 + minimum(x, y) ** 2, x) == 2 * x
+
+    assert evaluate(square_sum).verdict not in (Verdict.REFUTED, Verdict.ERROR)
+
+
+def test_a_derivative_is_refuted_where_it_fails_not_where_the_inner_function_has_a_kink():
+    @forall("t.ex3.a.indicator", "d/dx [|x| > 1] = 0 for every real x (false at ±1, where it jumps).")
+    def indicator(x: Real):
+        return diff(ite(abs(x) > 1, 1, 0), x) == 0
+
+    assert indicator.replay({"x": 0}).holds is True
+    result = evaluate(indicator)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert result.evidence["counterexample"]["x"] in (1, -1)
+    assert indicator.replay(result.evidence["counterexample"]).holds is False
+
+
+# --- algebraic counterexamples -------------------------------------------------------------------------------------
+
+def test_a_counterexample_at_an_algebraic_point_is_found_and_replayed_exactly():
+    from proofs.terms import exp, sqrt
+
+    @forall("t.ex4.a.slope_never_six", "d/dx x³ ≠ 6 (false at x = ±√2).")
+    def slope_never_six(x: Real):
+        return diff(x ** 3, x) != 6
+
+    @forall("t.ex4.b.shifted_root", "x + √2 ≠ 0 (false at x = -√2).")
+    def shifted_root(x: Real):
+        return x + sqrt(2) != 0
+
+    @forall("t.ex4.c.scaled", "exp(x)·(x² - 2) ≠ 0 (false at x = ±√2).")
+    def scaled(x: Real):
+        return exp(x) * (x * x - 2) != 0
+
+    import sympy
+
+    for claim in (slope_never_six, shifted_root, scaled):
+        result = evaluate(claim)
+        assert result.verdict is Verdict.REFUTED, (claim.id, result.verdict, result.reason)
+        point = result.evidence["counterexample"]
+        assert isinstance(point["x"], str) and point["x"].startswith("root-obj"), point
+        assert result.evidence["replay"]["holds"] is False
+        value = claim.replay(point).sides
+        assert value["holds"] is False
+        from proofs.domains import exact_number
+
+        assert sympy.simplify(exact_number(point["x"], "x") ** 2 - 2) == 0
+
+
+# --- defence in depth ----------------------------------------------------------------------------------------------
+
+def test_a_backend_s_proof_is_overturned_by_the_exact_replay_at_a_boundary_probe(monkeypatch):
+    """A backend that answers 'proved' wrongly (here sympy made to say every identity holds, and sums given Karr's
+    convention again) is caught by the replay at the probes: refuted, with the disagreement in the evidence."""
+    import sympy
+
+    from proofs import statement as engine
+
+    @forall("t.ex5.a.wrong", "(x + 1)² = x² + 1 (false but at x = 0).")
+    def wrong(x: Real):
+        return implies_nothing(x)
+
+    monkeypatch.setattr(engine, "_sympy_identity", lambda relation, scalars: True)
+    monkeypatch.setattr(engine, "_z3_query", _raise_unsupported)
+    result = evaluate(wrong)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert "exact replay disagrees" in result.evidence["backend_disagreement"]
+    assert wrong.replay(result.evidence["counterexample"]).holds is False
+
+    original = backends._sympy_ops
+
+    def karr():
+        ops = original()
+        ops["sum"] = lambda each, name, lower, upper: sympy.Sum(each(sympy.Symbol(name, integer=True)),
+                                                                (sympy.Symbol(name, integer=True), lower, upper))
+        return ops
+
+    monkeypatch.setattr(backends, "_sympy_ops", karr)
+    monkeypatch.setattr(engine, "_sympy_identity", _ORIGINAL_IDENTITY)
+
+    @forall("t.ex5.b.shifted_count", "Σ_{t=1}^{T-1} 1 = T - 1 for every natural T (false at T = 0).")
+    def shifted_count(T: Nat):
+        return summation(lambda t: 1, 1, T - 1) == T - 1
+
+    result = evaluate(shifted_count)
+    assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"] == {"T": 0}, result.reason
+    assert "sympy answered proved" in result.evidence["backend_disagreement"]
+
+
+def implies_nothing(x):
+    return (x + 1) ** 2 == x * x + 1
+
+
+def _raise_unsupported(*args, **kwargs):
+    from proofs.terms import Unsupported
+
+    raise Unsupported("not here")
+
+
+from proofs.statement import _sympy_identity as _ORIGINAL_IDENTITY  # noqa: E402
