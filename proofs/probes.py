@@ -26,7 +26,7 @@ SMALL_RATIONALS = tuple(fractions.Fraction(p) for p in ("0", "1", "-1", "1/2", "
 # At most this many points are replayed per statement, the critical ones first; fewer where the term has
 # transcendental functions, whose exact comparisons are slow.
 LIMIT = 240
-_TRANSCENDENTAL_LIMIT = 24
+_TRANSCENDENTAL_LIMIT = 12
 # Polynomials up to this degree have their real roots taken exactly.
 _DEGREE = 8
 

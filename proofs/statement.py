@@ -294,16 +294,62 @@ def _z3_domains(scalars: Mapping[str, Domain]) -> tuple[dict, list]:
 
 def _sympy_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
     """True when the relation is an equation (or a conjunction of them) whose sides simplify to the same expression."""
-    import sympy
 
     if relation.op == "and":
         parts = [_sympy_identity(a, scalars) for a in relation.args]
         return True if all(p is True for p in parts) else None
+    if relation.op == "implies":
+        return _sympy_premised(relation, scalars)
     if relation.op != "eq":
         return None
     symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+    return _sympy_equal(relation, symbols)
+
+
+def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
+    """premise ⇒ equation, for a premise that orders a variable against an expression of the others (m ≤ n, say):
+    the variable is written as that expression plus a fresh k ≥ 0 (k > 0 where strict), and the equation must be an
+    identity for every such k, which covers every point where the premise holds."""
+    import sympy
+
+    premise, consequent = relation.args
+    if premise.op not in ("le", "lt", "ge", "gt") or consequent.op != "eq":
+        return None
+    low, high = premise.args if premise.op in ("le", "lt") else premise.args[::-1]
+    symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+    for var, other, sign in ((high, low, 1), (low, high, -1)):
+        if var.op != "var" or var.args[0] not in scalars or var.args[0] in terms.variables(other) \
+                or scalars[var.args[0]].indexed:
+            continue
+        whole = scalars[var.args[0]].kind == "int" and all(scalars[v].kind == "int" for v in terms.variables(other))
+        facts = {"positive": True} if premise.op in ("lt", "gt") else {"nonnegative": True}
+        k = sympy.Dummy("k", integer=True, **facts) if whole else sympy.Dummy("k", real=True, **facts)
+        try:
+            free = {**symbols, var.args[0]: sympy.Symbol(var.args[0], real=True, **({"integer": True} if whole else {}))}
+            shifted = backends.to_sympy(other, free) + sign * k
+        except (terms.Unsupported, TypeError):
+            return None
+        return _sympy_equal(consequent, {**symbols, var.args[0]: shifted})
+    return None
+
+
+def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
+    import sympy
+
     lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
-    difference = sympy.simplify(sympy.expand(sympy.expand_log(lhs - rhs)))
+    difference = sympy.expand(sympy.expand_log(lhs - rhs))
+    if difference.has(sympy.Sum):  # sums of symbolic length in closed form, where sympy finds one
+        difference = sympy.expand(difference.doit())
+    if difference == 0:
+        return True
+    if difference.has(sympy.tanh, sympy.exp):  # tanh and sigmoid are quotients of exponentials
+        if sympy.cancel(sympy.together(difference.rewrite(sympy.exp))) == 0:
+            return True
+    difference = sympy.simplify(difference)
+    if difference != 0:
+        difference = sympy.expand(difference)
+    if difference != 0 and difference.has(sympy.tanh, sympy.exp):
+        difference = sympy.simplify(sympy.expand(difference.rewrite(sympy.exp)))
     return True if difference == 0 else None
 
 
