@@ -43,7 +43,8 @@ def critical(t: Term) -> list[Term]:
             out.append(args[0] - args[1])
         elif op == "div":
             out.append(args[1])
-        elif op == "pow":
+        elif op == "pow" and not (args[1].op == "const" and fractions.Fraction(args[1].args[0]).denominator == 1
+                                  and args[1].args[0] >= 0):  # a whole power >= 0 is smooth everywhere
             out.append(args[0])
         elif op == "sum":
             out.extend((args[3] - args[2] + 1, args[3] - args[2] + 2))  # empty, and inverted by one

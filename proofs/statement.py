@@ -388,6 +388,18 @@ def _points(scalars: Mapping[str, Domain], tries: int = 12) -> Iterable[dict]:
         yield point
 
 
+def _by_pieces(relation: Term, scalars: Mapping[str, Domain], required: Sequence[terms.Condition]):
+    """A statement in one real variable with kinks or switches, proved or refuted piece by piece (proofs.pieces)."""
+    from proofs import pieces
+
+    if len(scalars) != 1:
+        return None
+    (name, dom), = scalars.items()
+    if dom.kind != "real" or dom.indexed or dom.values is not None:
+        return None
+    return pieces.by_pieces(relation, name, dom, required, lambda smooth: _sympy_identity(smooth, scalars))
+
+
 def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
     """An exact point of the domains where a universal statement fails (is false, or undefined), trying a few points
     per variable."""
@@ -611,6 +623,17 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         evidence["conditions_proved"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
     if defined[0] == "defined" and _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
+    pieces = _by_pieces(relation, scalars, required)
+    if pieces is not None and pieces[0] == "proved":
+        evidence.pop("conditions_proved", None)
+        return interpret.identity(IdentityAnswer(True, "0 on every piece, and the exact replay holds between them"),
+                                  evidence={**evidence, "pieces": pieces[1]}, statement=_bound(stmt, valued))
+    if pieces is not None:
+        undefined = _refuted_undefined(stmt, relation, valued, pieces[1], "exact arithmetic", evidence)
+        if undefined is not None:
+            return undefined
+        return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, pieces[1])), evidence=evidence,
+                                  statement=_bound(stmt, valued))
     point = _probe(stmt, relation, scalars)
     if point is not None:
         undefined = _refuted_undefined(stmt, relation, valued, point, "exact arithmetic", evidence)
