@@ -32,14 +32,20 @@ _DEGREE = 8
 
 
 def critical(t: Term) -> list[Term]:
-    """The expressions whose zeros are a term's kinks, switches and undefined points."""
+    """The expressions whose zeros are a term's kinks, switches and undefined points (a relation only where it is an
+    ite's condition: the statement's own relation is not a switch)."""
     out: list[Term] = []
 
-    def walk(node: Term) -> None:
+    def walk(node: Term, switching: bool = False) -> None:
         op, args = node.op, node.args
+        if op == "ite":  # where its condition switches
+            walk(args[0], True)
+            walk(args[1])
+            walk(args[2])
+            return
         if op in ("abs", "relu", "log", "sqrt"):
             out.append(args[0])
-        elif op in ("max", "min") or op in terms.RELATIONS:
+        elif op in ("max", "min") or (switching and op in terms.RELATIONS):
             out.append(args[0] - args[1])
         elif op == "div":
             out.append(args[1])
@@ -50,12 +56,12 @@ def critical(t: Term) -> list[Term]:
             out.extend((args[3] - args[2] + 1, args[3] - args[2] + 2))  # empty, and inverted by one
         for a in args:
             if isinstance(a, Term):
-                walk(a)
+                walk(a, switching and op in ("and", "or", "not", "implies"))
     walk(t)
     return out
 
 
-def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping[str, Any]) -> list:
+def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping[str, Any], *, solve: bool = True) -> list:
     """The real zeros of the expression in the variable `name`, the other variables at their base values, exactly
     (rationals as Fractions, algebraic numbers as sympy numbers); [] where they are not found simply."""
     import sympy
@@ -81,8 +87,9 @@ def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping
                     found += poly.real_roots()
                 elif poly.degree() <= 2:
                     found += [r for r in sympy.solve(factor, x) if r.is_real]
-        elif expr.has(sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise) and sympy.count_ops(expr) <= 24 \
-                and not expr.has(sympy.exp, sympy.log, sympy.tanh):
+        elif solve and expr.has(sympy.Abs, sympy.Max, sympy.Min) and sympy.count_ops(expr) <= 12 \
+                and not expr.has(sympy.exp, sympy.log, sympy.tanh, sympy.Piecewise, sympy.Heaviside, sympy.sign,
+                                 sympy.DiracDelta):
             solved = sympy.solveset(expr, x, sympy.S.Reals)
             found = list(solved) if isinstance(solved, sympy.FiniteSet) else []
         else:
@@ -171,18 +178,17 @@ def boundary_points(relation: Term, scalars: Mapping[str, Domain], *, limit: int
     special: dict[str, list] = {name: [] for name in plain}
     if plain:
         symbols = {name: backends_symbol(name, dom) for name, dom in scalars.items()}
-        expressions = critical(relation)
         atoms = [a for a in terms.atoms(relation) if a.op in terms.RELATIONS]
-        expressions += [a.args[0] - a.args[1] for a in atoms]
+        expressions = [(e, True) for e in critical(relation)] + [(a.args[0] - a.args[1], False) for a in atoms]
         seen: set[str] = set()
-        for expression in expressions:
+        for expression, solve in expressions:  # the sides' differences: only their polynomial factors' zeros
             key = terms.text(expression)
             if key in seen:
                 continue
             seen.add(key)
             for name, dom in plain.items():
                 for bases in (base, {k: v[min(1, len(v) - 1)] for k, v in values.items()}):
-                    for r in roots(expression, name, bases, symbols):
+                    for r in roots(expression, name, bases, symbols, solve=solve):
                         if _fits(dom, r) and not any(_same(r, s) for s in special[name]):
                             special[name].append(r)
     points: list[dict] = []
