@@ -19,7 +19,7 @@ from fractions import Fraction as F
 from typing import Callable, Optional
 
 from proofs import terms
-from proofs.domains import Int, Interval, Nat, Positive, Real, Vector
+from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, Vector
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
@@ -80,6 +80,8 @@ def term_of(node: tuple, env: dict):
         return env[node[1]][node[2]]
     if op == "mat":
         return env[node[1]][node[2]][node[3]]
+    if op == "seq":  # x[i] of a sequence variable, numbered from 1
+        return env[node[1]][term_of(node[2], env)]
     if op == "dot":
         return terms.dot([term_of(a, env) for a in node[1]], [term_of(b, env) for b in node[2]])
     if op == "sum":
@@ -118,6 +120,11 @@ def value(node: tuple, env: dict):
         return env[node[1]][node[2]]
     if op == "mat":
         return env[node[1]][node[2]][node[3]]
+    if op == "seq":
+        k = value(node[2], env)
+        if k.denominator != 1 or not 1 <= k <= len(env[node[1]]):
+            raise Unsure("an element the witness does not carry")
+        return env[node[1]][int(k) - 1]
     if op == "dot":
         return sum((value(a, env) * value(b, env) for a, b in zip(node[1], node[2])), F(0))
     if op == "sum":
@@ -458,6 +465,33 @@ def split_case(draw, name: str) -> Optional[Case]:
     return _falsified("sum", name, "forall", domains, rel)
 
 
+def bounds_case(draw, name: str) -> Optional[Case]:
+    """Σ_{i=m}^{n} c = c·(n - m + 1) with both bounds variables: true where n >= m - 1 (the premise), false over
+    ℕ² or ℤ² without it (the tool's empty sum is 0 where Karr's convention gives c·(n - m + 1))."""
+    c = F(draw.pick((1, 2, -1, 3)))
+    dom = draw.pick((Nat, Int))
+    rel = ("eq", ("sum", "i", C(c), V("m"), V("n")), mul(C(c), add(sub(V("n"), V("m")), C(1))))
+    domains = {"n": dom, "m": dom}
+    if draw.int(0, 1):
+        return Case("sum", name, "forall", domains, ("implies", ("le", V("m"), add(V("n"), C(1))), rel), True)
+    return _falsified("sum", name, "forall", domains, rel)
+
+
+def telescoping(draw, name: str) -> Optional[Case]:
+    """Σ_{i=1}^{n} (x[i+1] - x[i]) = x[n+1] - x[1] for a sequence x (true); x[n] planted for x[n+1] (false)."""
+    i, n = V("i"), V("n")
+    shift = draw.int(0, 1)
+    lhs = ("sum", "i", sub(("seq", "x", add(i, C(1))), ("seq", "x", i)), C(1), add(n, C(shift)) if shift else n)
+    top = add(n, C(shift + 1))
+    domains = {"n": Nat, "x": Indexed(Real)}
+    if draw.int(0, 1):
+        return Case("sum", name, "forall", domains, ("eq", lhs, sub(("seq", "x", top), ("seq", "x", C(1)))), True)
+    rel = ("eq", lhs, sub(("seq", "x", sub(top, C(1))), ("seq", "x", C(1))))
+    witness = {"n": F(1), "x": [F(0), F(1), F(3), F(7), F(15)]}
+    assert fails(rel, witness)
+    return Case("sum", name, "forall", domains, rel, False, witness)
+
+
 def nested_sum(draw, name: str) -> Optional[Case]:
     c = F(draw.pick((1, 2, 3)))
     shift = draw.int(0, 1)
@@ -520,6 +554,11 @@ def kink(draw, name: str) -> Optional[Case]:
     if choice <= 1:
         return Case("kink", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), df), True)
     kink_at = -b / a
+    if choice == 3 and draw.int(0, 2) == 0:  # relu(u)·y has no derivative at the kink where y ≠ 0
+        rel = ("eq", ("diff", mul(("relu", u), V("y")), "x"), mul(C(a), ("ite", ("gt", u, C(0)), V("y"), C(0))))
+        witness = {"x": kink_at, "y": F(1)}
+        assert fails(rel, witness)
+        return Case("kink", name, "forall", {"x": Real, "y": Real}, rel, False, witness)
     if choice == 2:  # no derivative at the kink: |u|' = a·sign, an indicator's jump
         shape = draw.int(0, 1)
         if shape == 0:
@@ -581,6 +620,19 @@ def vector(draw, name: str) -> Optional[Case]:
         ("gt", ("dot", u, u), C(0)),
         ("le", mul(C(3), ("dot", u, v)), add(("dot", u, u), ("dot", v, v))),
     ]
+    if draw.int(0, 3) == 0:  # (A u)·v = u·(Aᵀ v) for a 2×2 matrix A; A for Aᵀ is false
+        a = [[("mat", "A", r, c) for c in range(2)] for r in range(2)]
+        u2, v2 = u[:2], v[:2]
+        au = [("dot", a[r], u2) for r in range(2)]
+        atv = [("dot", [a[r][c] for r in range(2)], v2) for c in range(2)]
+        av = [("dot", a[r], v2) for r in range(2)]
+        mdomains = {"A": Matrix(element, 2, 2), "u": Vector(element, 2), "v": Vector(element, 2)}
+        if draw.int(0, 1):
+            return Case("vector", name, "forall", mdomains, ("eq", ("dot", au, v2), ("dot", u2, atv)), True)
+        rel = ("eq", ("dot", au, v2), ("dot", u2, av))
+        witness = {"A": [[F(0), F(1)], [F(0), F(0)]], "u": [F(0), F(1)], "v": [F(1), F(0)]}
+        assert fails(rel, witness)
+        return Case("vector", name, "forall", mdomains, rel, False, witness)
     if draw.int(0, 1):
         return Case("vector", name, "forall", domains, draw.pick(true_forms), True)
     rel = draw.pick(false_forms)
@@ -599,7 +651,15 @@ def vector(draw, name: str) -> Optional[Case]:
 def exists_case(draw, name: str) -> Optional[Case]:
     x = V("x")
     r, s = F(draw.pick((0, 1, -1, 2, F(1, 2)))), F(draw.pick((0, 3, -2)))
-    form = draw.int(0, 3)
+    form = draw.int(0, 5)
+    if form >= 4:  # over the integers: n² = k (a square or not), 2n + 1 = k (odd or even)
+        k = draw.int(0, 12)
+        n = V("n")
+        dom = draw.pick((Nat, Int))
+        if form == 4:
+            return Case("exists", name, "exists", {"n": dom}, ("eq", mul(n, n), C(k)), math.isqrt(k) ** 2 == k)
+        truth = k % 2 == 1 and (dom is Int or k >= 1)
+        return Case("exists", name, "exists", {"n": dom}, ("eq", add(mul(C(2), n), C(1)), C(k)), truth)
     if form == 0:  # a rational root
         p = add(add(mul(x, x), mul(C(-(r + s)), x)), C(r * s))
         assert holds(("eq", p, C(0)), {"x": r})
@@ -624,7 +684,8 @@ GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
     """One case of the kind, or None where the draw gave nothing whose truth is settled here."""
     if kind == "sum":
-        return split_case(draw, name) if draw.int(0, 3) == 0 else sum_case(draw, name)
+        shape = draw.int(0, 5)
+        return (split_case, bounds_case, telescoping, sum_case, sum_case, sum_case)[shape](draw, name)
     return GENERATORS[kind](draw, name)
 
 
@@ -633,7 +694,7 @@ def confirm(case: Case) -> None:
     its witness; a true one holds at the grid's points."""
     if case.quantifier == "forall" and not case.truth:
         assert case.witness is not None and fails(case.relation, case.witness), case
-    if case.quantifier == "forall" and case.truth and "at" not in repr(case.relation):
+    if case.quantifier == "forall" and case.truth and not any(d.shape or d.indexed for d in case.domains.values()):
         for point in ({n: g for n, g in zip(case.domains, combo)} for combo in _few(case)):
             try:
                 assert value(case.relation, point), (case, point)
