@@ -345,6 +345,10 @@ def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
     if difference.has(sympy.tanh, sympy.exp):  # tanh and sigmoid are quotients of exponentials
         if sympy.cancel(sympy.together(difference.rewrite(sympy.exp))) == 0:
             return True
+    if difference.has(sympy.Piecewise):  # a sum's range condition left open: each case on its own
+        cases = _cases(difference)
+        if cases is not None:
+            return cases
     if _nonzero_somewhere(difference):  # not an identity: spare the slow simplification
         return None
     difference = sympy.simplify(difference)
@@ -353,6 +357,44 @@ def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
     if difference != 0 and difference.has(sympy.tanh, sympy.exp):
         difference = sympy.simplify(sympy.expand(difference.rewrite(sympy.exp)))
     return True if difference == 0 else None
+
+
+def _cases(difference) -> Optional[bool]:
+    """True when a difference with cases (a sum's range condition, say) is 0 in every case: a case whose value does
+    not expand to 0 must hold at finitely many whole numbers (one integer variable, bounded by its domain below or
+    above and by the case's condition on the other side), and the difference is 0 at each of them. None otherwise."""
+    import sympy
+
+    folded = sympy.piecewise_fold(difference)
+    if not isinstance(folded, sympy.Piecewise) or folded.args[-1][1] is not sympy.true:  # every point in some case
+        return None
+    symbols = folded.free_symbols
+    before = sympy.false
+    for value, condition in folded.args:
+        region = sympy.And(condition, sympy.Not(before))
+        before = sympy.Or(before, condition)
+        if region is sympy.false or sympy.expand(value) == 0:
+            continue
+        if len(symbols) != 1 or not next(iter(symbols)).is_integer:
+            return None
+        n = next(iter(symbols))
+        try:
+            where = sympy.solveset(region, n, sympy.S.Reals) if not isinstance(region, sympy.logic.boolalg.BooleanAtom) \
+                else (sympy.S.Reals if region else sympy.S.EmptySet)
+        except Exception:  # noqa: BLE001 - the case's region cannot be read: no proof this way
+            return None
+        low = 0 if n.is_nonnegative else 1 if n.is_positive else None
+        high = -1 if n.is_negative else 0 if n.is_nonpositive else None
+        where = where.intersect(sympy.Interval(low if low is not None else -sympy.oo, high if high is not None else sympy.oo))
+        if where.is_empty:
+            continue
+        lo, hi = where.inf, where.sup
+        if not (lo.is_finite and hi.is_finite) or hi - lo > 1000:
+            return None
+        for k in range(int(sympy.ceiling(lo)), int(sympy.floor(hi)) + 1):
+            if where.contains(k) is sympy.true and sympy.simplify(value.subs(n, k)) != 0:
+                return None
+    return True
 
 
 def _nonzero_somewhere(difference) -> bool:

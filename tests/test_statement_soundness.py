@@ -210,3 +210,18 @@ def _raise_unsupported(*args, **kwargs):
 
 
 from proofs.statement import _sympy_identity as _ORIGINAL_IDENTITY  # noqa: E402
+
+
+def test_a_sum_identity_that_also_holds_where_the_range_is_inverted_is_proved_case_by_case():
+    """Σ_{i=2}^{n} (1 - i) = n/2 - n²/2 over ℕ: the closed form is 0 at n = 0, where the range is inverted and the
+    sum is 0; over ℤ it fails at n = -1."""
+    @forall("t.ex6.a.from_two", "Σ_{i=2}^{n} (1 - i) = n/2 - n²/2 for every natural n.")
+    def from_two(n: Nat):
+        return summation(lambda i: 1 - i, 2, n) == n / 2 - n * n / 2
+
+    @forall("t.ex6.b.from_two_int", "Σ_{i=2}^{n} (1 - i) = n/2 - n²/2 for every integer n (false at n = -1).")
+    def from_two_int(n: Int):
+        return summation(lambda i: 1 - i, 2, n) == n / 2 - n * n / 2
+
+    assert evaluate(from_two).verdict is Verdict.PROVED
+    assert evaluate(from_two_int).verdict is Verdict.REFUTED
