@@ -1,7 +1,7 @@
 """How sound the verdicts are: generated statements of every kind, each with its truth known without the engine,
 decided by the engine and compared with that truth.
 
-Run: python benchmarks/soundness.py [--n 10000] [--seed 0] [--jobs 2] [--part statements|scan|all]
+Run: python benchmarks/soundness.py [--n 10000] [--seed 0] [--jobs 2] [--part statements|scan|all] [--every 1000]
 
 Prints per kind the counts of statements, true and false ones, false passes (a false statement that passes), false
 proofs (one proved), false refutations (a true statement refuted), errors, and the unknown share on true statements
@@ -57,7 +57,7 @@ def _one(job: tuple) -> tuple:
     return kind, case.truth, verdict, seconds, text
 
 
-def statements(n: int, seed: int, jobs: int, out=sys.stdout) -> int:
+def statements(n: int, seed: int, jobs: int, out=sys.stdout, every: int = 0) -> int:
     import oracle_statements as oracle
 
     per_kind = -(-n // len(oracle.KINDS))
@@ -66,8 +66,12 @@ def statements(n: int, seed: int, jobs: int, out=sys.stdout) -> int:
     wrong: list[str] = []
     unknown: list[str] = []  # a few true statements left unknown, to show what fails closed
     start = time.perf_counter()
+    done = 0
     with multiprocessing.Pool(jobs) as pool:
         for kind, truth, verdict, seconds, text in pool.imap_unordered(_one, work, chunksize=8):
+            done += 1
+            if every and done % every == 0:  # the counts so far, for a long run
+                _table(counts, f"after {done} of {len(work)}", out, wrong)
             row = counts[kind]
             row["seconds"] += seconds
             if truth is None:
@@ -80,20 +84,29 @@ def statements(n: int, seed: int, jobs: int, out=sys.stdout) -> int:
                 wrong.append(text)
             elif text and truth and len(unknown) < 10:
                 unknown.append(text)
-    header = f"{'kind':<15}{'stmts':>7}{'true':>6}{'false':>6}{'f.pass':>7}{'f.proof':>8}{'f.refut':>8}{'errors':>7}" \
-             f"{'unknown/true':>14}{'s/stmt':>8}"
-    print(f"statements: {n} requested, seed {seed}, {jobs} processes", file=out)
-    print(header, file=out)
+    total = _table(counts, f"statements: {n} requested, seed {seed}, {jobs} processes", out, wrong)
+    print(f"wall time {time.perf_counter() - start:.0f}s", file=out)
+    for text in wrong[:50] + unknown:
+        print("  " + text, file=out)
+    return 1 if any(total[w] for w in WRONG) else 0
+
+
+def _table(counts, title: str, out, wrong) -> collections.Counter:
+    import oracle_statements as oracle
+
+    print(title, file=out)
+    print(f"{'kind':<15}{'stmts':>7}{'true':>6}{'false':>6}{'f.pass':>7}{'f.proof':>8}{'f.refut':>8}{'errors':>7}"
+          f"{'unknown/true':>14}{'s/stmt':>8}", file=out)
     total: collections.Counter = collections.Counter()
     for kind in oracle.KINDS:
         row = counts[kind]
         total.update(row)
         print(_line(kind, row), file=out)
     print(_line("all", total), file=out)
-    print(f"wall time {time.perf_counter() - start:.0f}s", file=out)
-    for text in wrong[:50] + unknown:
+    for text in wrong[:20]:
         print("  " + text, file=out)
-    return 1 if any(total[w] for w in WRONG) else 0
+    out.flush()
+    return total
 
 
 def _line(kind: str, row) -> str:
@@ -121,10 +134,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=max(1, (multiprocessing.cpu_count() or 1)))
     parser.add_argument("--part", choices=("statements", "scan", "all"), default="statements")
+    parser.add_argument("--every", type=int, default=0, help="print the counts so far after every this many")
     args = parser.parse_args(argv)
     code = 0
     if args.part in ("statements", "all"):
-        code |= statements(args.n, args.seed, args.jobs)
+        code |= statements(args.n, args.seed, args.jobs, every=args.every)
     if args.part in ("scan", "all"):
         scan = _scan_part()
         if scan is None:
