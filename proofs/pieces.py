@@ -41,14 +41,16 @@ def by_pieces(relation: Term, name: str, dom: Domain, required: Sequence[terms.C
             if found is None:
                 return None
             points += found
-    for bound in (dom.lower, dom.upper):
+    for bound in (dom.lower, dom.upper):  # cuts too, open or not: every piece is then inside the domain or outside
         if bound is not None:
             points.append(sympy.Rational(bound.numerator, bound.denominator))
-    points = sorted(_distinct(p for p in points if _inside(dom, p)), key=lambda p: sympy.N(p, 30))
+    points = sorted(_distinct(points), key=lambda p: sympy.N(p, 30))
     if len(points) > _MAX_POINTS:
         return None
     how = []
     for p in points:
+        if not _inside(dom, p):
+            continue
         value = _number(p)
         try:
             holds = backends.decide_exact(relation, {name: value}, required)

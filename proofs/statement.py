@@ -392,7 +392,10 @@ def _cases(difference) -> Optional[bool]:
         if not (lo.is_finite and hi.is_finite) or hi - lo > 1000:
             return None
         for k in range(int(sympy.ceiling(lo)), int(sympy.floor(hi)) + 1):
-            if where.contains(k) is sympy.true and sympy.simplify(value.subs(n, k)) != 0:
+            inside = where.contains(k)
+            if inside is sympy.false:
+                continue
+            if inside is not sympy.true or sympy.simplify(value.subs(n, k).doit()) != 0:
                 return None
     return True
 

@@ -229,3 +229,26 @@ def test_a_sum_identity_that_also_holds_where_the_range_is_inverted_is_proved_ca
 
     assert evaluate(from_two).verdict is Verdict.PROVED
     assert evaluate(from_two_int).verdict is Verdict.REFUTED
+
+
+def test_a_proof_by_pieces_covers_the_piece_next_to_an_open_bound_of_the_domain(monkeypatch):
+    """d/dx ite(x > 1, x², 2x - 1) = 2x fails on (0, 1) only: with the probes out of the way, the proof by pieces
+    itself must find it there (the open bound 0 is a cut), and it proves the true form."""
+    from proofs import probes
+    from proofs import statement as engine
+    from proofs.domains import Positive
+
+    monkeypatch.setattr(probes, "boundary_points", lambda relation, scalars, limit=0: [])
+    monkeypatch.setattr(engine, "_probe", lambda *args, **kwargs: None)
+
+    @forall("t.ex7.a.slope", "d/dx ite(x > 1, x², 2x - 1) = 2x for x > 0 (false on (0, 1)).")
+    def slope(x: Positive):
+        return diff(ite(x > 1, x * x, 2 * x - 1), x) == 2 * x
+
+    @forall("t.ex7.b.slope_fixed", "d/dx ite(x > 1, x², 2x - 1) = 2·ite(x > 1, x, 1) for x > 0.")
+    def slope_fixed(x: Positive):
+        return diff(ite(x > 1, x * x, 2 * x - 1), x) == 2 * ite(x > 1, x, 1)
+
+    result = evaluate(slope)
+    assert result.verdict is Verdict.REFUTED and 0 < Fraction(result.evidence["counterexample"]["x"]) < 1, result.reason
+    assert evaluate(slope_fixed).verdict is Verdict.PROVED
