@@ -107,8 +107,13 @@ def _sympy_ops() -> dict:
         return sympy.diff(evaluate(body, env, ops), env[name])
 
     def total(each, name: str, lower, upper):
-        index = sympy.Symbol(name, integer=True)
-        return sympy.Sum(each(index), (index, lower, upper))
+        """The tool's sum: 0 wherever the range is empty. sympy's Sum follows Karr's convention (the sum from a to b
+        is minus the sum from b + 1 to a - 1 when b < a - 1), which agrees only where upper >= lower - 1: the range
+        condition is part of the expression, so no identity sympy shows can rest on the convention."""
+        low = sympy.sympify(lower)
+        sign = {"positive": True} if low.is_positive else {"nonnegative": True} if low.is_nonnegative else {}
+        index = sympy.Symbol(name, integer=True, **sign)  # every index the sum evaluates lies in [lower, upper]
+        return sympy.Piecewise((sympy.Sum(each(index), (index, lower, upper)), sympy.Ge(upper, low - 1)), (0, True))
 
     def integer(a):
         if a.is_integer is None:
@@ -173,7 +178,16 @@ def _relation(name: str):
         if outcome is sympy.false:
             return False
         if name in ("eq", "ne"):
-            same = sympy.simplify(_as_sympy(a) - _as_sympy(b)).equals(0)
+            try:  # numbers that differ are told apart by evaluation with a guaranteed accuracy, far faster
+                gap = sympy.N(_as_sympy(a) - _as_sympy(b), 30, strict=True)
+                if gap.is_Number and abs(gap) > sympy.Float("1e-20"):
+                    return name == "ne"
+            except (sympy.core.evalf.PrecisionExhausted, TypeError, ValueError, ArithmeticError):
+                pass
+            gap = _as_sympy(a) - _as_sympy(b)
+            if sympy.cancel(sympy.together(gap.rewrite(sympy.exp))) == 0:  # tanh, sigmoid as exponentials: equal
+                return name == "eq"
+            same = sympy.simplify(gap).equals(0)
             if same is not None:
                 return bool(same) == (name == "eq")
         raise Undecided(f"cannot decide {a} {name} {b} exactly")
@@ -341,21 +355,46 @@ class _Dual:
         self.v, self.d = v, d
 
 
+class _Kink(Exception):
+    """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
+
+
 def _derivative(body: Term, name: str, env: Mapping[str, Any]):
+    """The derivative of body with respect to `name` at the point. Where the evaluation meets a corner of |·|, relu,
+    max or min, or an ite switching, the whole term decides: its one-sided slopes to the right and to the left are
+    computed in exact arithmetic (directional dual numbers) and the derivative exists exactly when they agree."""
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
     ops = _exact_ops(env)
+    try:
+        return _slope(body, name, env, ops, None)
+    except _Kink as exc:
+        first = str(exc)
+    right = _slope(body, name, env, ops, 1)
+    left = _slope(body, name, env, ops, -1)  # the slope along -1: minus the left derivative
+    if not ops["eq"](right, ops["neg"](left)):  # named after the first corner met: where the slopes part
+        raise _undefined(first, None, env)
+    return right
+
+
+def _slope(body: Term, name: str, env: Mapping[str, Any], ops: dict, direction: Optional[int]):
+    """The derivative (direction None, raising _Kink at a corner) or the slope along +1 or -1 (one-sided)."""
+    seed = fractions.Fraction(1 if direction is None else direction)
     dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
-                _Dual(v, fractions.Fraction(1) if k == name else fractions.Fraction(0)) for k, v in env.items()}
-    out = evaluate(body, dual_env, _dual_ops(ops, env, name))
+                _Dual(v, seed if k == name else fractions.Fraction(0)) for k, v in env.items()}
+    out = evaluate(body, dual_env, _dual_ops(ops, env, name, direction))
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
 
-def _dual_ops(x: dict, point: Mapping[str, Any], name: str) -> dict:
-    """Operations on dual numbers for the derivative with respect to `name` at the point. At a corner, a tie or a
-    switch the derivative is decided from the slopes where they decide it (|a| at a = 0 has one exactly when a has
-    slope 0; an ite whose condition switches, exactly when its branches meet with the same value and slope), raises
-    Undefined where it does not exist, and Undecided where the slopes do not tell."""
+def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[int] = None) -> dict:
+    """Operations on dual numbers for the derivative with respect to `name` at the point. With direction None they
+    are two-sided: at a corner, a tie or a switch whose slopes decide nothing by themselves they raise _Kink. With a
+    direction (+1 or -1) the slopes are one-sided along it: |a| at a = 0 has slope |a'|, relu max(a', 0), max and min
+    at a tie the larger and the smaller slope, an ite on a boundary the branch its condition takes along the
+    direction (which must have the value the ite has at the point). Undefined where no derivative exists, Undecided
+    where the first-order slopes do not tell."""
+    one_sided = direction is not None
+
     def lift(a):
         return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
 
@@ -398,67 +437,93 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str) -> dict:
     zero = _Dual(fractions.Fraction(0), fractions.Fraction(0))
 
     def kink(a):
-        """|a|: where a = 0 it has a derivative (0) exactly when a has slope 0."""
+        """|a|: where a = 0 with slope 0 its derivative is 0; with a slope, one-sided |a'|."""
         a = lift(a)
         if x["eq"](a.v, 0):
-            if not x["eq"](a.d, 0):
-                raise _undefined("the derivative of |·| where its argument is 0 and has a slope", None, point)
-            return zero
+            if x["eq"](a.d, 0):
+                return zero
+            if not one_sided:
+                raise _Kink("the derivative of |·| where its argument is 0 and has a slope")
+            return _Dual(a.v, x["abs"](a.d))
         return a if x["gt"](a.v, 0) else _Dual(x["neg"](a.v), x["neg"](a.d))
 
     def relu(a):
         a = lift(a)
         if x["eq"](a.v, 0):
-            if not x["eq"](a.d, 0):
-                raise _undefined("the derivative of relu where its argument is 0 and has a slope", None, point)
-            return zero
+            if x["eq"](a.d, 0):
+                return zero
+            if not one_sided:
+                raise _Kink("the derivative of relu where its argument is 0 and has a slope")
+            return _Dual(a.v, x["max"](a.d, 0))
         return a if x["gt"](a.v, 0) else zero
 
     def extreme(pick):
         def apply(a, b):
             a, b = lift(a), lift(b)
             if x["eq"](a.v, b.v):
-                if not x["eq"](a.d, b.d):
-                    raise _undefined("the derivative of max or min where its arguments are equal and their slopes "
-                                     "differ", None, point)
-                return a
+                if x["eq"](a.d, b.d):
+                    return a
+                if not one_sided:
+                    raise _Kink("the derivative of max or min where its arguments are equal and their slopes differ")
+                return a if x[pick](a.d, b.d) else b
             return a if x[pick](a.v, b.v) else b
         return apply
 
     def root(a):
         a = lift(a)
         if x["eq"](a.v, 0):
-            if not x["eq"](a.d, 0):  # the argument changes sign here: no value on one side
+            if not x["eq"](a.d, 0):  # no value on one side, or an infinite slope on the other
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 
+    def truth(condition: Term, env, ops, ties: dict):
+        """The condition along the direction: a tied relation by the sign of its sides' slope difference."""
+        if condition.op in RELATIONS:
+            tie = ties.get(id(condition))
+            if tie is None:
+                return x[condition.op](lift(evaluate(condition.args[0], env, ops)).v,
+                                       lift(evaluate(condition.args[1], env, ops)).v)
+            gap = x["sub"](tie[0].d, tie[1].d)  # the sides differ by gap·h for a small step h along the direction
+            sign = 1 if x["gt"](gap, 0) else -1
+            return {"lt": sign < 0, "le": sign < 0, "gt": sign > 0, "ge": sign > 0, "eq": False, "ne": True}[condition.op]
+        parts = [truth(a, env, ops, ties) for a in condition.args]
+        if condition.op == "and":
+            return all(parts)
+        if condition.op == "or":
+            return any(parts)
+        if condition.op == "not":
+            return not parts[0]
+        if condition.op == "implies":
+            return (not parts[0]) or parts[1]
+        return evaluate(condition, env, ops)
+
     def branch(c, a, b):
-        """ite: where its condition is on a boundary that moves with the variable, the branches must meet there."""
+        """ite: where its condition is on a boundary that moves with the variable, the one-sided slopes decide."""
         condition, env, ops = c.args  # each operand is functools.partial(evaluate, term, env, ops)
-        ties = []
+        ties = {}
         for atom in atoms(condition):
             if name in variables(atom):
                 p, q = lift(evaluate(atom.args[0], env, ops)), lift(evaluate(atom.args[1], env, ops))
-                if x["eq"](p.v, q.v):
-                    ties.append((atom, p, q))
+                if x["eq"](p.v, q.v) and not x["eq"](p.d, q.d):
+                    ties[id(atom)] = (p, q)
+                elif x["eq"](p.v, q.v):
+                    raise Undecided("whether an ite has a derivative where its condition is on a boundary that its "
+                                    "sides touch with the same slope is not decided at the point")
         if not ties:
             return a() if c() else b()
-        if len(ties) > 1 or condition.op not in RELATIONS or x["eq"](ties[0][1].d, ties[0][2].d):
-            raise Undecided("whether an ite has a derivative where its condition is on a boundary is not decided at the point")
+        if not one_sided:
+            raise _Kink("the derivative of an ite where its condition switches and its branches meet at an angle")
+        at_point, along = c(), truth(condition, env, ops, ties)
         try:
-            then, otherwise = lift(a()), lift(b())
+            taken = lift(a() if along else b())
+            here = taken if along == at_point else lift(a() if at_point else b())
         except Undefined:
             raise Undecided("whether an ite has a derivative where its condition switches to a branch with no value "
                             "there is not decided at the point") from None
-        if not x["eq"](then.v, otherwise.v):
+        if not x["eq"](taken.v, here.v):
             raise _undefined("the derivative of an ite where its condition switches and its branches differ", None, point)
-        if condition.op in ("eq", "ne"):  # the condition holds only at the point (eq), or everywhere else (ne)
-            return otherwise if condition.op == "eq" else then
-        if not x["eq"](then.d, otherwise.d):
-            raise _undefined("the derivative of an ite where its condition switches and its branches meet at an angle",
-                             None, point)
-        return then
+        return _Dual(here.v, taken.d)
 
     exp_ = chain("exp", lambda v: x["exp"](v))
     sqrt_ = chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v))))

@@ -118,9 +118,11 @@ def _environment(values: Mapping[str, Any]) -> dict:
 
 def _witness(stmt: Statement, point: Mapping[str, Any]) -> dict:
     """A flat point (v[0], v[1], ...) as the witness a person reads: vectors and matrices as nested lists."""
+    from proofs.probes import witness_value
+
     out = {}
     for name, dom in stmt.domains.items():
-        out[name] = _shaped(name, dom.shape, lambda key: point[key])
+        out[name] = _shaped(name, dom.shape, lambda key: witness_value(point[key]))
     return out
 
 
@@ -292,17 +294,131 @@ def _z3_domains(scalars: Mapping[str, Domain]) -> tuple[dict, list]:
 
 def _sympy_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
     """True when the relation is an equation (or a conjunction of them) whose sides simplify to the same expression."""
-    import sympy
 
     if relation.op == "and":
         parts = [_sympy_identity(a, scalars) for a in relation.args]
         return True if all(p is True for p in parts) else None
+    if relation.op == "implies":
+        return _sympy_premised(relation, scalars)
     if relation.op != "eq":
         return None
     symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+    return _sympy_equal(relation, symbols)
+
+
+def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
+    """premise ⇒ equation, for a premise that orders a variable against an expression of the others (m ≤ n, say):
+    the variable is written as that expression plus a fresh k ≥ 0 (k > 0 where strict), and the equation must be an
+    identity for every such k, which covers every point where the premise holds."""
+    import sympy
+
+    premise, consequent = relation.args
+    if premise.op not in ("le", "lt", "ge", "gt") or consequent.op != "eq":
+        return None
+    low, high = premise.args if premise.op in ("le", "lt") else premise.args[::-1]
+    symbols = {name: _symbol(name, dom) for name, dom in scalars.items()}
+    for var, other, sign in ((high, low, 1), (low, high, -1)):
+        if var.op != "var" or var.args[0] not in scalars or var.args[0] in terms.variables(other) \
+                or scalars[var.args[0]].indexed:
+            continue
+        whole = scalars[var.args[0]].kind == "int" and all(scalars[v].kind == "int" for v in terms.variables(other))
+        facts = {"positive": True} if premise.op in ("lt", "gt") else {"nonnegative": True}
+        k = sympy.Dummy("k", integer=True, **facts) if whole else sympy.Dummy("k", real=True, **facts)
+        try:
+            free = {**symbols, var.args[0]: sympy.Symbol(var.args[0], real=True, **({"integer": True} if whole else {}))}
+            shifted = backends.to_sympy(other, free) + sign * k
+        except (terms.Unsupported, TypeError):
+            return None
+        return _sympy_equal(consequent, {**symbols, var.args[0]: shifted})
+    return None
+
+
+def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
+    import sympy
+
     lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
-    difference = sympy.simplify(sympy.expand(sympy.expand_log(lhs - rhs)))
+    difference = sympy.expand(sympy.expand_log(lhs - rhs))
+    if difference.has(sympy.Sum):  # sums of symbolic length in closed form, where sympy finds one
+        difference = sympy.expand(difference.doit())
+    if difference == 0:
+        return True
+    if difference.has(sympy.tanh, sympy.exp):  # tanh and sigmoid are quotients of exponentials
+        if sympy.cancel(sympy.together(difference.rewrite(sympy.exp))) == 0:
+            return True
+    if difference.has(sympy.Piecewise):  # a sum's range condition left open: each case on its own
+        cases = _cases(difference)
+        if cases is not None:
+            return cases
+    if _nonzero_somewhere(difference):  # not an identity: spare the slow simplification
+        return None
+    difference = sympy.simplify(difference)
+    if difference != 0:
+        difference = sympy.expand(difference)
+    if difference != 0 and difference.has(sympy.tanh, sympy.exp):
+        difference = sympy.simplify(sympy.expand(difference.rewrite(sympy.exp)))
     return True if difference == 0 else None
+
+
+def _cases(difference) -> Optional[bool]:
+    """True when a difference with cases (a sum's range condition, say) is 0 in every case: a case whose value does
+    not expand to 0 must hold at finitely many whole numbers (one integer variable, bounded by its domain below or
+    above and by the case's condition on the other side), and the difference is 0 at each of them. None otherwise."""
+    import sympy
+
+    folded = sympy.piecewise_fold(difference)
+    if not isinstance(folded, sympy.Piecewise) or folded.args[-1][1] is not sympy.true:  # every point in some case
+        return None
+    symbols = folded.free_symbols
+    before = sympy.false
+    for value, condition in folded.args:
+        region = sympy.And(condition, sympy.Not(before))
+        before = sympy.Or(before, condition)
+        if region is sympy.false or sympy.expand(value) == 0:
+            continue
+        if len(symbols) != 1 or not next(iter(symbols)).is_integer:
+            return None
+        n = next(iter(symbols))
+        try:
+            where = sympy.solveset(region, n, sympy.S.Reals) if not isinstance(region, sympy.logic.boolalg.BooleanAtom) \
+                else (sympy.S.Reals if region else sympy.S.EmptySet)
+        except Exception:  # noqa: BLE001 - the case's region cannot be read: no proof this way
+            return None
+        low = 0 if n.is_nonnegative else 1 if n.is_positive else None
+        high = -1 if n.is_negative else 0 if n.is_nonpositive else None
+        where = where.intersect(sympy.Interval(low if low is not None else -sympy.oo, high if high is not None else sympy.oo))
+        if where.is_empty:
+            continue
+        lo, hi = where.inf, where.sup
+        if not (lo.is_finite and hi.is_finite) or hi - lo > 1000:
+            return None
+        for k in range(int(sympy.ceiling(lo)), int(sympy.floor(hi)) + 1):
+            inside = where.contains(k)
+            if inside is sympy.false:
+                continue
+            if inside is not sympy.true or sympy.simplify(value.subs(n, k).doit()) != 0:
+                return None
+    return True
+
+
+def _nonzero_somewhere(difference) -> bool:
+    """Whether the difference is exactly a nonzero number at one of a few points its symbols' assumptions allow."""
+    import sympy
+
+    if difference.has(sympy.Indexed, sympy.Derivative):
+        return False
+    symbols = sorted(difference.free_symbols, key=str)
+    for shift in (2, 3):
+        values = {}
+        for k, v in enumerate(symbols):
+            value = sympy.Integer(shift + k) if v.is_integer else sympy.Rational(2 * (shift + k) + 1, 3)
+            values[v] = -value if v.is_nonnegative is False else value
+        try:
+            at = difference.subs(values).doit()
+            if at.is_number and at.is_zero is False and at.is_finite:
+                return True
+        except Exception:  # noqa: BLE001 - no value there: try the next point, or simplify
+            continue
+    return False
 
 
 def _symbol(name: str, dom: Domain, *, elements: bool = False):
@@ -340,9 +456,23 @@ def _points(scalars: Mapping[str, Domain], tries: int = 12) -> Iterable[dict]:
         yield point
 
 
+def _by_pieces(relation: Term, scalars: Mapping[str, Domain], required: Sequence[terms.Condition]):
+    """A statement in one real variable with kinks or switches, proved or refuted piece by piece (proofs.pieces)."""
+    from proofs import pieces
+
+    if len(scalars) != 1:
+        return None
+    (name, dom), = scalars.items()
+    if dom.kind != "real" or dom.indexed or dom.values is not None:
+        return None
+    return pieces.by_pieces(relation, name, dom, required, lambda smooth: _sympy_identity(smooth, scalars))
+
+
 def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries: int = 12) -> Optional[dict]:
     """An exact point of the domains where a universal statement fails (is false, or undefined), trying a few points
     per variable."""
+    from proofs import probes
+
     required = _required(relation)
     for point in _points(scalars, tries):
         try:
@@ -350,7 +480,8 @@ def _probe(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], tries
                 return point
         except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
             continue
-    return None
+    failed = probes.first_failure(relation, required, probes.boundary_points(relation, scalars))
+    return None if failed is None else failed[0]
 
 
 def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition],
@@ -453,7 +584,44 @@ def _conjunction(parts: list) -> Term:
 
 
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
-    """Decide the statement for these stated values, with the strongest method that applies to its domains and term."""
+    """Decide the statement for these stated values, with the strongest method that applies to its domains and term;
+    a proof (or a proof that no witness exists) counts only once the exact replay agrees at every boundary probe."""
+    outcome = _decide(stmt, params)
+    universal = stmt.quantifier == "forall"
+    if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
+            or _finite_size(stmt.scalars()) is not None:
+        return outcome
+    return _defended(stmt, params, outcome)
+
+
+def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:
+    """The outcome, unless the exact replay at a boundary probe disagrees: then the statement is refuted (or, for an
+    existential one, shown) at that point, and the backend's answer is kept in the evidence as the disagreement."""
+    from proofs import interpret, probes
+
+    relation = stmt.term(params, named=True)
+    valued = stmt.term(params, named=False)
+    required = _required(relation)
+    points = probes.boundary_points(relation, stmt.scalars())
+    disagreement = f"{outcome.method} answered {outcome.verdict.value} ({outcome.reason}); the exact replay disagrees"
+    evidence = {**outcome.evidence, "backend_disagreement": disagreement}
+    evidence.pop("checked", None)
+    if stmt.quantifier == "exists":
+        for point in points:
+            if _holds(relation, required, point):
+                return interpret.computed(True, witness=_witness(stmt, point), method="exact arithmetic",
+                                          evidence=evidence, reason="a boundary probe satisfies it",
+                                          statement=_bound(stmt, valued))
+        return outcome
+    failed = probes.first_failure(relation, required, points)
+    if failed is None:
+        return outcome
+    point, why = failed
+    return interpret.computed(False, witness=_witness(stmt, point), method="exact arithmetic", evidence=evidence,
+                              failure=f"refuted at a boundary probe ({why})", statement=_bound(stmt, valued))
+
+
+def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     from proofs import interpret
     from proofs.solvers.enumerate import ExhaustAnswer
     from proofs.solvers.symbolic import IdentityAnswer
@@ -523,6 +691,17 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         evidence["conditions_proved"] = defined[1] if defined[0] == "defined" else f"unknown: {defined[1]}"
     if defined[0] == "defined" and _sympy_identity(relation, scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=_bound(stmt, valued))
+    pieces = _by_pieces(relation, scalars, required)
+    if pieces is not None and pieces[0] == "proved":
+        evidence.pop("conditions_proved", None)
+        return interpret.identity(IdentityAnswer(True, "0 on every piece, and the exact replay holds between them"),
+                                  evidence={**evidence, "pieces": pieces[1]}, statement=_bound(stmt, valued))
+    if pieces is not None:
+        undefined = _refuted_undefined(stmt, relation, valued, pieces[1], "exact arithmetic", evidence)
+        if undefined is not None:
+            return undefined
+        return interpret.identity(IdentityAnswer(False, "the sides differ", _witness(stmt, pieces[1])), evidence=evidence,
+                                  statement=_bound(stmt, valued))
     point = _probe(stmt, relation, scalars)
     if point is not None:
         undefined = _refuted_undefined(stmt, relation, valued, point, "exact arithmetic", evidence)

@@ -283,8 +283,9 @@ def test_the_conditions_mean_the_same_to_z3_as_in_exact_arithmetic(a, k, b):
 
 def test_where_a_derivative_s_sufficient_condition_fails_the_slopes_at_the_point_decide_never_the_condition_alone():
     """|x²|, max(x², 0) and an ite whose branches meet with the same slope have a derivative at 0, where the condition
-    that proves them smooth fails: the statement is not proved (the condition is not shown), and it is not refuted
-    either, since the replay at 0 finds the derivative. |x|, max(x, 0) and a corner of an ite have none: refuted."""
+    that proves them smooth fails: the statement is proved piece by piece (an identity on each side of 0, and the
+    replay at 0, which finds the derivative from the one-sided slopes), never refuted. |x|, max(x, 0) and a corner of
+    an ite have none: refuted."""
     @forall("t.ex1.a.abs_square_slope", "d|x²|/dx = 2x for every real x.")
     def abs_square_slope(x: Real):
         return diff(abs(x * x), x) == 2 * x
@@ -300,7 +301,7 @@ def test_where_a_derivative_s_sufficient_condition_fails_the_slopes_at_the_point
     for claim in (abs_square_slope, smooth_ite_slope, max_square_slope):
         assert claim.replay({"x": 0}).holds is True
         result = evaluate(claim)
-        assert result.verdict is Verdict.UNKNOWN and "not settled" in result.reason, (claim.id, result.reason)
+        assert result.verdict is Verdict.PROVED and "pieces" in result.evidence, (claim.id, result.reason)
 
     @forall("t.ex1.d.root_slope", "d sqrt(x^4)/dx = 2x for every real x: sqrt(x^4) = x^2.")
     def root_slope(x: Real):

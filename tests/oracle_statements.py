@@ -1,0 +1,725 @@
+"""Generated statements whose truth is known without the engine: an oracle for the statement API's verdicts.
+
+Each case is drawn from a small generator AST (tuples), turned into a `@forall` / `@exists` claim through the public
+API, and given its truth here: built true by algebra (polynomial products expanded by the arithmetic below, closed
+forms of sums, derivatives by the rules below, identities of max, min, |·| and relu), or made false by a planted change
+confirmed at a witness point by `value`, a plain evaluator of the AST (Python fractions; floats with a wide margin for
+exp, log, tanh, sigmoid and sqrt) that shares no code with the engine.
+
+`draw` is anything with `int(lo, hi)` and `pick(seq)`: a Hypothesis adapter in the tests, a seeded random.Random in
+benchmarks/soundness.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import math
+from fractions import Fraction as F
+from typing import Callable, Optional
+
+from proofs import terms
+from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, Vector
+from proofs.statement import exists, forall
+
+KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
+         "exists")
+
+
+class Undef(ArithmeticError):
+    """The plain evaluator: the term has no value (or no derivative) at the point."""
+
+
+class Unsure(Exception):
+    """The plain evaluator cannot tell at this point (floats too close to call, quotients that do not settle)."""
+
+
+@dataclasses.dataclass
+class Case:
+    kind: str
+    name: str
+    quantifier: str
+    domains: dict
+    relation: tuple  # the generator's AST of the relation
+    truth: bool
+    witness: Optional[dict] = None  # for a false universal statement: where it fails (confirmed by `value`)
+    ordinary: bool = True  # a true statement a course would write, whose unknown counts against the engine
+
+    def claim(self):
+        """The statement as a claim, built through the public API from the AST."""
+        relation = self.relation
+        domains = self.domains
+
+        def body(**args):
+            return term_of(relation, args)
+        body.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=d)
+                                                for n, d in domains.items()])
+        make = forall if self.quantifier == "forall" else exists
+        return make(f"oracle.ex1.a.{self.name}", f"generated {self.kind} statement")(body)
+
+
+# --- the AST: ("var", name) ("const", q) ("add", a, b) ("sub", a, b) ("mul", a, b) ("div", a, b) ("neg", a)
+# ("pow", a, k) ("exp"|"log"|"sqrt"|"tanh"|"sigmoid"|"abs"|"relu", a) ("max"|"min", a, b) ("ite", rel, a, b)
+# ("sum", index, body, lo, hi) ("diff", a, name) ("at", vector name, i) ("dot", us, vs)
+# relations: ("eq"|"ne"|"le"|"lt"|"ge"|"gt", a, b) ("implies", rel, rel)
+
+def V(name): return ("var", name)
+def C(q): return ("const", F(q))
+def add(a, b): return ("add", a, b)
+def sub(a, b): return ("sub", a, b)
+def mul(a, b): return ("mul", a, b)
+
+
+def term_of(node: tuple, env: dict):
+    op = node[0]
+    if op == "var":
+        return env[node[1]]
+    if op == "const":
+        return node[1] if node[1].denominator != 1 else int(node[1])
+    if op == "at":
+        return env[node[1]][node[2]]
+    if op == "mat":
+        return env[node[1]][node[2]][node[3]]
+    if op == "seq":  # x[i] of a sequence variable, numbered from 1
+        return env[node[1]][term_of(node[2], env)]
+    if op == "dot":
+        return terms.dot([term_of(a, env) for a in node[1]], [term_of(b, env) for b in node[2]])
+    if op == "sum":
+        _, index, body, lo, hi = node
+        return terms.summation(_lambda(index, body, env), term_of(lo, env), term_of(hi, env))
+    if op == "diff":
+        return terms.diff(term_of(node[1], env), env[node[2]])
+    args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
+    table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+             "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
+             "tanh": terms.tanh, "sigmoid": terms.sigmoid, "abs": abs, "relu": terms.relu, "max": terms.maximum,
+             "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
+             "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
+             "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
+             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies}
+    return table[op](*args)
+
+
+def _lambda(index: str, body: tuple, env: dict) -> Callable:
+    namespace: dict = {}
+    exec(f"def f({index}): return build({index})", {"build": lambda i: term_of(body, {**env, index: i})}, namespace)
+    return namespace["f"]
+
+
+# --- the plain evaluator -----------------------------------------------------------------------------------------
+
+def value(node: tuple, env: dict):
+    """The node's value at the point: a Fraction where the arithmetic is rational, a float otherwise; Undef where
+    it has none. Relations give bools."""
+    op = node[0]
+    if op == "var":
+        return env[node[1]]
+    if op == "const":
+        return node[1]
+    if op == "at":
+        return env[node[1]][node[2]]
+    if op == "mat":
+        return env[node[1]][node[2]][node[3]]
+    if op == "seq":
+        k = value(node[2], env)
+        if k.denominator != 1 or not 1 <= k <= len(env[node[1]]):
+            raise Unsure("an element the witness does not carry")
+        return env[node[1]][int(k) - 1]
+    if op == "dot":
+        return sum((value(a, env) * value(b, env) for a, b in zip(node[1], node[2])), F(0))
+    if op == "sum":
+        _, index, body, lo, hi = node
+        low, high = value(lo, env), value(hi, env)
+        return sum((value(body, {**env, index: F(i)}) for i in range(int(low), int(high) + 1)), F(0))
+    if op == "diff":
+        return derivative_value(node[1], node[2], env)
+    if op == "implies":
+        return (not value(node[1], env)) or value(node[2], env)
+    if op == "ite":
+        return value(node[2], env) if value(node[1], env) else value(node[3], env)
+    a = value(node[1], env)
+    if op in ("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "abs", "relu"):
+        if op == "neg":
+            return -a
+        if op == "abs":
+            return a if a >= 0 else -a
+        if op == "relu":
+            return a if a > 0 else 0 * a
+        if op == "log":
+            if a <= 0:
+                raise Undef("log")
+            return math.log(a)
+        if op == "sqrt":
+            if a < 0:
+                raise Undef("sqrt")
+            r = math.isqrt(a.numerator) if isinstance(a, F) else None
+            if isinstance(a, F) and r * r == a.numerator and math.isqrt(a.denominator) ** 2 == a.denominator:
+                return F(r, math.isqrt(a.denominator))
+            return math.sqrt(a)
+        return {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda t: 1 / (1 + math.exp(-t))}[op](a)
+    if op == "pow":
+        k = node[2]
+        if k < 0 and a == 0:
+            raise Undef("pow")
+        return a ** k
+    b = value(node[2], env)
+    if op == "add":
+        return a + b
+    if op == "sub":
+        return a - b
+    if op == "mul":
+        return a * b
+    if op == "div":
+        if b == 0:
+            raise Undef("division by zero")
+        return a / b
+    if op == "max":
+        return a if a >= b else b
+    if op == "min":
+        return a if a <= b else b
+    if op in ("eq", "ne"):
+        same = a == b if isinstance(a, F) and isinstance(b, F) else abs(float(a) - float(b)) < 1e-9
+        if not (isinstance(a, F) and isinstance(b, F)) and 1e-9 <= abs(float(a) - float(b)) < 1e-3:
+            raise Unsure("too close to call in floats")
+        return same if op == "eq" else not same
+    return {"le": a <= b, "lt": a < b, "ge": a >= b, "gt": a > b}[op]
+
+
+def derivative_value(node: tuple, name: str, env: dict) -> float:
+    """The derivative at the point, from exact one-sided difference quotients (Richardson-extrapolated, so their
+    error is of the order of the step squared): both sides must settle to one value, or there is no derivative."""
+    x = env[name]
+    here = value(node, env)
+
+    def quotient(h):
+        return (value(node, {**env, name: x + h}) - here) / h
+
+    slopes = []
+    for side in (1, -1):
+        h = side * F(1, 10 ** 6)
+        coarse, fine = quotient(h), quotient(h / 2)
+        if abs(float(coarse * h)) > 1e-3 and abs(float(fine * h / 2)) > 1e-3:  # the value jumps: no derivative
+            raise Undef("a jump")
+        if abs(float(coarse) - float(fine)) > 1e-3 * (1 + abs(float(fine))):
+            raise Unsure("no settled one-sided slope")
+        slopes.append(float(2 * fine - coarse))
+    gap = abs(slopes[0] - slopes[1])
+    if gap > 1e-2 * (1 + abs(slopes[0])):
+        raise Undef("one-sided slopes differ")
+    if gap > 1e-6 * (1 + abs(slopes[0])):
+        raise Unsure("one-sided slopes not settled")
+    return (slopes[0] + slopes[1]) / 2
+
+
+def holds(relation: tuple, env: dict) -> bool:
+    """Whether the relation holds at the point (no value there counts as failing); Unsure where floats cannot tell."""
+    try:
+        return bool(value(relation, env))
+    except Undef:
+        return False
+
+
+def fails(relation: tuple, env: dict) -> bool:
+    """Whether the point is a counterexample the plain evaluator is sure of."""
+    try:
+        return not holds(relation, env)
+    except Unsure:
+        return False
+
+
+# --- polynomials, by their own arithmetic ---------------------------------------------------------------------------
+
+def poly_mul(p: dict, q: dict) -> dict:
+    out: dict = {}
+    for m1, c1 in p.items():
+        for m2, c2 in q.items():
+            m = tuple(a + b for a, b in zip(m1, m2))
+            out[m] = out.get(m, F(0)) + c1 * c2
+    return {m: c for m, c in out.items() if c != 0}
+
+
+def poly_node(p: dict, names: tuple) -> tuple:
+    node = None
+    for mono, c in sorted(p.items()):
+        piece = C(c)
+        for name, e in zip(names, mono):
+            if e:
+                piece = mul(piece, ("pow", V(name), e) if e > 1 else V(name))
+        node = piece if node is None else add(node, piece)
+    return node if node is not None else C(0)
+
+
+def random_poly(draw, names: tuple, degree: int = 2, terms_: int = 3) -> dict:
+    p: dict = {}
+    for _ in range(draw.int(1, terms_)):
+        mono = tuple(draw.int(0, degree) for _ in names)
+        if sum(mono) > degree:
+            mono = tuple(0 for _ in names)
+        p[mono] = p.get(mono, F(0)) + F(draw.pick((-3, -2, -1, 1, 2, 3)), draw.pick((1, 1, 2)))
+    return {m: c for m, c in p.items() if c != 0} or {tuple(0 for _ in names): F(1)}
+
+
+def poly_diff(p: dict, k: int) -> dict:
+    out = {}
+    for mono, c in p.items():
+        if mono[k]:
+            m = list(mono)
+            m[k] -= 1
+            out[tuple(m)] = out.get(tuple(m), F(0)) + c * mono[k]
+    return {m: c for m, c in out.items() if c != 0}
+
+
+GRID = [F(v) for v in (0, 1, -1, 2, -2, 3, F(1, 2), F(-3, 2), F(5, 3))]
+
+
+def find_witness(relation: tuple, names: list, grids: dict) -> Optional[dict]:
+    """A point of the grids where the relation fails by the plain evaluator."""
+    import itertools
+
+    for combo in itertools.product(*(grids[n] for n in names)):
+        env = dict(zip(names, combo))
+        if fails(relation, env):
+            return env
+    return None
+
+
+# --- the kinds -----------------------------------------------------------------------------------------------------
+
+def _scalar_vars(draw, kinds=("real", "int")):
+    kind = draw.pick(kinds)
+    names = ("x", "y") if kind == "real" else ("n", "m")
+    count = draw.int(1, 2)
+    dom = Real if kind == "real" else draw.pick((Int, Nat))
+    return names[:count], {n: dom for n in names[:count]}
+
+
+def _grid(dom) -> list:
+    if dom is Nat:
+        return [F(v) for v in range(0, 5)]
+    if dom is Int:
+        return [F(v) for v in range(-3, 4)]
+    if dom is Positive:
+        return [F(1, 2), F(1), F(2), F(3)]
+    return GRID
+
+
+def _falsified(kind, name, quantifier, domains, relation, ordinary=True) -> Optional[Case]:
+    witness = find_witness(relation, list(domains), {n: _grid(d) for n, d in domains.items()})
+    if witness is None:
+        return None
+    return Case(kind, name, quantifier, domains, relation, False, witness, ordinary)
+
+
+def polynomial(draw, name: str) -> Optional[Case]:
+    names, domains = _scalar_vars(draw)
+    p, q = random_poly(draw, names), random_poly(draw, names)
+    product = poly_mul(p, q)
+    lhs = mul(poly_node(p, names), poly_node(q, names))
+    shape = draw.int(0, 2)
+    if shape == 2:  # a square is never negative
+        c = F(draw.int(-2, 2))
+        rel = ("ge", add(("pow", poly_node(p, names), 2), C(c)), C(0))
+        if c >= 0:
+            return Case("polynomial", name, "forall", domains, rel, True)
+        return _falsified("polynomial", name, "forall", domains, rel)
+    if draw.int(0, 1):
+        return Case("polynomial", name, "forall", domains, ("eq", lhs, poly_node(product, names)), True)
+    planted = dict(product)
+    mono = draw.pick(sorted(planted)) if planted else tuple(0 for _ in names)
+    planted[mono] = planted.get(mono, F(0)) + draw.pick((1, -1, 2))
+    return _falsified("polynomial", name, "forall", domains, ("eq", lhs, poly_node(planted, names)))
+
+
+def rational(draw, name: str) -> Optional[Case]:
+    domains = {"x": Real}
+    if draw.int(0, 1):
+        domains["y"] = Real
+    names = tuple(domains)
+    p = random_poly(draw, names)
+    r = draw.pick((0, 1, -1, 2))
+    q = add(V("x"), C(-r))  # zero at x = r
+    quotient = ("div", mul(poly_node(p, names), q), q)
+    rel = ("eq", quotient, poly_node(p, names))
+    choice = draw.int(0, 2)
+    if choice == 0:
+        return Case("rational", name, "forall", domains, ("implies", ("ne", q, C(0)), rel), True)
+    if choice == 1:  # the guard dropped: no value at x = r
+        return _falsified("rational", name, "forall", domains, rel)
+    planted = ("eq", quotient, add(poly_node(p, names), C(draw.pick((1, -1)))))
+    return _falsified("rational", name, "forall", domains, ("implies", ("ne", q, C(0)), planted))
+
+
+def transcendental(draw, name: str) -> Optional[Case]:
+    a, b = F(draw.pick((1, 2, -1, 3))), F(draw.pick((0, 1, -1, 2)))
+    x, y = V("x"), V("y")
+    ax = mul(C(a), x)
+    true_forms = [
+        ({"x": Real}, ("eq", ("exp", add(ax, C(b))), mul(("exp", ax), ("exp", C(b)))),
+         ("eq", ("exp", add(ax, C(b))), mul(("exp", ax), ("exp", C(b + 1))))),
+        ({"x": Positive, "y": Positive}, ("eq", ("log", mul(x, y)), add(("log", x), ("log", y))),
+         ("eq", ("log", mul(x, y)), mul(("log", x), ("log", y)))),
+        ({"x": Real}, ("eq", ("sqrt", mul(x, x)), ("abs", x)), ("eq", ("sqrt", mul(x, x)), x)),
+        ({"x": Real}, ("eq", ("tanh", ax), sub(mul(C(2), ("sigmoid", mul(C(2 * a), x))), C(1))),
+         ("eq", ("tanh", ax), sub(mul(C(2), ("sigmoid", ax)), C(1)))),
+        ({"x": Real}, ("eq", ("sigmoid", ("neg", ax)), sub(C(1), ("sigmoid", ax))),
+         ("eq", ("sigmoid", ("neg", ax)), ("sigmoid", ax))),
+        ({"x": Real}, ("eq", ("log", ("exp", add(ax, C(b)))), add(ax, C(b))),
+         ("eq", ("log", ("exp", add(ax, C(b)))), add(ax, C(b + 1)))),
+        ({"x": Positive}, ("eq", ("exp", mul(C(2), ("log", x))), mul(x, x)),
+         ("eq", ("exp", mul(C(2), ("log", x))), mul(C(2), x))),
+    ]
+    domains, good, bad = draw.pick(true_forms)
+    if draw.int(0, 1):
+        return Case("transcendental", name, "forall", domains, good, True)
+    if draw.int(0, 2) == 0 and any(d is Positive for d in domains.values()):  # the domain widened: log(-1)
+        widened = {n: Real for n in domains}
+        return _falsified("transcendental", name, "forall", widened, good)
+    return _falsified("transcendental", name, "forall", domains, bad)
+
+
+def _faulhaber(power: int, upper: dict, names) -> dict:
+    """Σ_{i=1}^{u} i^power as a polynomial in the variables, u a polynomial: valid wherever u >= 0."""
+    one = {tuple(0 for _ in names): F(1)}
+    u1 = dict(upper)
+    u1[tuple(0 for _ in names)] = u1.get(tuple(0 for _ in names), F(0)) + 1
+    u1 = {m: c for m, c in u1.items() if c}
+    if power == 0:
+        return upper
+    if power == 1:
+        return {m: c / 2 for m, c in poly_mul(upper, u1).items()}
+    two_u1 = {m: 2 * c for m, c in upper.items()}
+    two_u1[tuple(0 for _ in names)] = two_u1.get(tuple(0 for _ in names), F(0)) + 1
+    out = poly_mul(poly_mul(upper, u1), {m: c for m, c in two_u1.items() if c})
+    del one
+    return {m: c / 6 for m, c in out.items()}
+
+
+def _poly_add(p: dict, q: dict, k: F = F(1)) -> dict:
+    out = dict(p)
+    for m, c in q.items():
+        out[m] = out.get(m, F(0)) + k * c
+    return {m: c for m, c in out.items() if c != 0}
+
+
+def _decided_over(relation: tuple, var: str, dom, start: int, stop: int) -> Optional[dict]:
+    """The first n in [start, stop] (inside the domain) where the relation fails, by the plain evaluator."""
+    for n in range(start, stop + 1):
+        if dom is Nat and n < 0:
+            continue
+        if fails(relation, {var: F(n)}):
+            return {var: F(n)}
+    return None
+
+
+def sum_case(draw, name: str) -> Optional[Case]:
+    """Σ_{i=L}^{n+b} (c·i^k + d) = a closed form that holds wherever the range is not inverted; the tool's sum is 0
+    on an inverted range, so the statement is true exactly when the closed form is 0 wherever the range is inverted
+    within the domain: decided here by evaluating every such n (finitely many over ℕ; over ℤ, a polynomial of
+    degree ≤ 3 that vanishes at 4 points of the inverted part is 0)."""
+    dom = draw.pick((Nat, Nat, Int))
+    low, shift = draw.int(0, 2), draw.int(-2, 1)
+    power, c, d = draw.int(0, 2), F(draw.pick((1, 2, -1))), F(draw.pick((0, 1, -2)))
+    names = ("n",)
+    upper = {(1,): F(1)} if shift == 0 else {(1,): F(1), (0,): F(shift)}
+    lower_minus_one = {(0,): F(low - 1)} if low != 1 else {}
+    # Σ_{i=L}^{U} f(i) = S(U) - S(L - 1), for S the sum from 1 (S(0) = 0, and Σ_{i=1}^{0} = 0 for L = 0 too)
+    s_upper = _poly_add({m: c * v for m, v in _faulhaber(power, upper, names).items()},
+                        {m: d * v for m, v in _faulhaber(0, upper, names).items()})
+    low_value = {(0,): F(0)}
+    if low == 0:  # the i = 0 term: c·0^k + d
+        low_value = {(0,): (c if power == 0 else F(0)) + d}
+    elif low == 2:  # minus the i = 1 term
+        low_value = {(0,): -(c + d)}
+    del lower_minus_one
+    closed = _poly_add(s_upper, low_value)
+    i = V("i")
+    body = add(mul(C(c), ("pow", i, power) if power > 1 else (i if power == 1 else C(1))), C(d))
+    hi = add(V("n"), C(shift)) if shift else V("n")
+    planted = draw.int(0, 2) == 0
+    rhs = poly_node(closed, names)
+    if planted:
+        rhs = add(rhs, C(draw.pick((1, -1))))
+    rel = ("eq", ("sum", "i", body, C(low), hi), rhs)
+    first = low - shift - 1  # from here on the range is not inverted: the closed form holds (unless planted)
+    witness = _decided_over(rel, "n", dom, (first - 6) if dom is Int else 0, first + 2)
+    if planted:
+        witness = witness or _decided_over(rel, "n", dom, first, first + 6)
+        return None if witness is None else Case("sum", name, "forall", {"n": dom}, rel, False, witness)
+    if witness is None:
+        return Case("sum", name, "forall", {"n": dom}, rel, True)
+    return Case("sum", name, "forall", {"n": dom}, rel, False, witness)
+
+
+def split_case(draw, name: str) -> Optional[Case]:
+    """Σ_1^n f = Σ_1^m f + Σ_{m+1}^n f: true where m <= n; false over ℕ² where some m > n + 1 gives a nonzero
+    Σ_{n+1}^{m} f (the tool's Σ_{m+1}^n is 0 there, not Karr's -Σ_{n+1}^m)."""
+    c, d = F(draw.pick((1, 2, -1))), F(draw.pick((0, 1, 3)))
+    i = V("i")
+    body = add(mul(C(c), mul(i, i)), C(d))
+    whole = ("sum", "i", body, C(1), V("n"))
+    parts = add(("sum", "i", body, C(1), V("m")), ("sum", "i", body, add(V("m"), C(1)), V("n")))
+    rel = ("eq", whole, parts)
+    domains = {"n": Nat, "m": Nat}
+    if draw.int(0, 1):
+        return Case("sum", name, "forall", domains, ("implies", ("le", V("m"), V("n")), rel), True)
+    return _falsified("sum", name, "forall", domains, rel)
+
+
+def bounds_case(draw, name: str) -> Optional[Case]:
+    """Σ_{i=m}^{n} c = c·(n - m + 1) with both bounds variables: true where n >= m - 1 (the premise), false over
+    ℕ² or ℤ² without it (the tool's empty sum is 0 where Karr's convention gives c·(n - m + 1))."""
+    c = F(draw.pick((1, 2, -1, 3)))
+    dom = draw.pick((Nat, Int))
+    rel = ("eq", ("sum", "i", C(c), V("m"), V("n")), mul(C(c), add(sub(V("n"), V("m")), C(1))))
+    domains = {"n": dom, "m": dom}
+    if draw.int(0, 1):
+        return Case("sum", name, "forall", domains, ("implies", ("le", V("m"), add(V("n"), C(1))), rel), True)
+    return _falsified("sum", name, "forall", domains, rel)
+
+
+def telescoping(draw, name: str) -> Optional[Case]:
+    """Σ_{i=1}^{n} (x[i+1] - x[i]) = x[n+1] - x[1] for a sequence x (true); x[n] planted for x[n+1] (false)."""
+    i, n = V("i"), V("n")
+    shift = draw.int(0, 1)
+    lhs = ("sum", "i", sub(("seq", "x", add(i, C(1))), ("seq", "x", i)), C(1), add(n, C(shift)) if shift else n)
+    top = add(n, C(shift + 1))
+    domains = {"n": Nat, "x": Indexed(Real)}
+    if draw.int(0, 1):
+        return Case("sum", name, "forall", domains, ("eq", lhs, sub(("seq", "x", top), ("seq", "x", C(1)))), True)
+    rel = ("eq", lhs, sub(("seq", "x", sub(top, C(1))), ("seq", "x", C(1))))
+    witness = {"n": F(1), "x": [F(0), F(1), F(3), F(7), F(15)]}
+    assert fails(rel, witness)
+    return Case("sum", name, "forall", domains, rel, False, witness)
+
+
+def nested_sum(draw, name: str) -> Optional[Case]:
+    c = F(draw.pick((1, 2, 3)))
+    shift = draw.int(0, 1)
+    i, j = V("i"), V("j")
+    upper = add(V("n"), C(shift)) if shift else V("n")
+    shape = draw.int(0, 1)
+    if shape == 0:  # Σ_{i=1}^{u} Σ_{j=1}^{i} c = c·u(u+1)/2
+        lhs = ("sum", "i", ("sum", "j", C(c), C(1), i), C(1), upper)
+        closed = {m: c * v for m, v in _faulhaber(1, {(1,): F(1), (0,): F(shift)} if shift else {(1,): F(1)}, ("n",)).items()}
+    else:  # Σ_{i=1}^{u} Σ_{j=1}^{u} c·i·j = c·(u(u+1)/2)²
+        lhs = ("sum", "i", ("sum", "j", mul(C(c), mul(i, j)), C(1), upper), C(1), upper)
+        t = _faulhaber(1, {(1,): F(1), (0,): F(shift)} if shift else {(1,): F(1)}, ("n",))
+        closed = {m: c * v for m, v in poly_mul(t, t).items()}
+    rhs = poly_node(closed, ("n",))
+    if draw.int(0, 1):
+        rel = ("eq", lhs, rhs)
+        assert _decided_over(rel, "n", Nat, 0, 5) is None
+        return Case("nested_sum", name, "forall", {"n": Nat}, rel, True)
+    return _falsified("nested_sum", name, "forall", {"n": Nat}, ("eq", lhs, add(rhs, C(draw.pick((1, -1))))))
+
+
+def derivative(draw, name: str) -> Optional[Case]:
+    a = F(draw.pick((1, 2, -1, 3)))
+    x = V("x")
+    ax = mul(C(a), x)
+    domains = {"x": Real}
+    form = draw.int(0, 4)
+    if form == 0:
+        p = random_poly(draw, ("x",), degree=3)
+        f, df = poly_node(p, ("x",)), poly_node(poly_diff(p, 0), ("x",))
+    elif form == 1:
+        f, df = ("exp", ax), mul(C(a), ("exp", ax))
+    elif form == 2:
+        f, df = ("sigmoid", ax), mul(C(a), mul(("sigmoid", ax), sub(C(1), ("sigmoid", ax))))
+    elif form == 3:
+        f, df = ("tanh", ax), mul(C(a), sub(C(1), mul(("tanh", ax), ("tanh", ax))))
+    else:
+        domains = {"x": Positive}
+        f, df = ("log", ax if a > 0 else x), ("div", C(1), x)
+    if draw.int(0, 1):
+        return Case("derivative", name, "forall", domains, ("eq", ("diff", f, "x"), df), True)
+    return _falsified("derivative", name, "forall", domains, ("eq", ("diff", f, "x"), mul(C(2), df)))
+
+
+def kink(draw, name: str) -> Optional[Case]:
+    a, b = F(draw.pick((1, 2, -1, F(1, 2)))), F(draw.pick((0, 1, -1)))
+    x = V("x")
+    u = add(mul(C(a), x), C(b)) if b else mul(C(a), x)
+    families = [
+        (("pow", ("relu", u), 2), mul(C(2 * a), ("relu", u))),
+        (mul(u, ("abs", u)), mul(C(2 * a), ("abs", u))),
+        (("pow", ("abs", u), 3), mul(C(3 * a), mul(u, ("abs", u)))),
+        (mul(u, ("relu", u)), mul(C(2 * a), ("relu", u))),
+        (("ite", ("le", ("abs", u), C(1)), mul(C(F(1, 2)), mul(u, u)), sub(("abs", u), C(F(1, 2)))),
+         mul(C(a), ("ite", ("le", ("abs", u), C(1)), u, ("ite", ("gt", u, C(0)), C(1), C(-1))))),
+        (add(("pow", ("max", u, C(0)), 2), ("pow", ("min", u, C(0)), 2)), mul(C(2 * a), u)),
+    ]
+    f, df = draw.pick(families)
+    choice = draw.int(0, 3)
+    if choice <= 1:
+        return Case("kink", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), df), True)
+    kink_at = -b / a
+    if choice == 3 and draw.int(0, 2) == 0:  # relu(u)·y has no derivative at the kink where y ≠ 0
+        rel = ("eq", ("diff", mul(("relu", u), V("y")), "x"), mul(C(a), ("ite", ("gt", u, C(0)), V("y"), C(0))))
+        witness = {"x": kink_at, "y": F(1)}
+        assert fails(rel, witness)
+        return Case("kink", name, "forall", {"x": Real, "y": Real}, rel, False, witness)
+    if choice == 2:  # no derivative at the kink: |u|' = a·sign, an indicator's jump
+        shape = draw.int(0, 1)
+        if shape == 0:
+            rel = ("eq", ("diff", ("abs", u), "x"), mul(C(a), ("ite", ("ge", u, C(0)), C(1), C(-1))))
+            witness = {"x": kink_at}
+        else:
+            c = F(draw.pick((1, 2)))
+            rel = ("eq", ("diff", ("ite", ("gt", ("abs", u), C(c)), C(1), C(0)), "x"), C(0))
+            witness = {"x": (c - b) / a}
+        assert fails(rel, witness)
+        return Case("kink", name, "forall", {"x": Real}, rel, False, witness)
+    return _falsified("kink", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), add(df, mul(C(draw.pick((1, -1))), u))))
+
+
+def piecewise(draw, name: str) -> Optional[Case]:
+    names = ("x", "y")
+    domains = {"x": Real, "y": Real}
+    a = poly_node(random_poly(draw, names, degree=1, terms_=2), names)
+    b = poly_node(random_poly(draw, names, degree=1, terms_=2), names)
+    true_forms = [
+        ("eq", add(("max", a, b), ("min", a, b)), add(a, b)),
+        ("eq", ("abs", a), ("max", a, ("neg", a))),
+        ("eq", ("relu", a), mul(C(F(1, 2)), add(a, ("abs", a)))),
+        ("eq", ("ite", ("ge", a, b), a, b), ("max", a, b)),
+        ("eq", ("abs", mul(a, b)), mul(("abs", a), ("abs", b))),
+        ("ge", ("max", a, b), ("min", a, b)),
+        ("ge", ("abs", a), a),
+    ]
+    false_forms = [
+        ("eq", ("max", a, b), a),
+        ("eq", ("abs", a), a),
+        ("eq", ("relu", a), a),
+        ("eq", add(("max", a, b), ("min", a, b)), sub(a, b)),
+        ("lt", ("max", a, b), ("min", a, b)),
+        ("eq", ("abs", add(a, b)), add(("abs", a), ("abs", b))),
+    ]
+    if draw.int(0, 1):
+        return Case("piecewise", name, "forall", domains, draw.pick(true_forms), True)
+    return _falsified("piecewise", name, "forall", domains, draw.pick(false_forms))
+
+
+def vector(draw, name: str) -> Optional[Case]:
+    k = draw.int(2, 3)
+    element = draw.pick((Real, Int))
+    u = [("at", "u", i) for i in range(k)]
+    v = [("at", "v", i) for i in range(k)]
+    w = [("at", "w", i) for i in range(k)]
+    domains = {"u": Vector(element, k), "v": Vector(element, k), "w": Vector(element, k)}
+    uv = [add(p, q) for p, q in zip(u, v)]
+    true_forms = [
+        ("eq", ("dot", u, v), ("dot", v, u)),
+        ("eq", ("dot", uv, w), add(("dot", u, w), ("dot", v, w))),
+        ("ge", ("dot", u, u), C(0)),
+        ("le", mul(C(2), ("dot", u, v)), add(("dot", u, u), ("dot", v, v))),
+    ]
+    false_forms = [
+        ("eq", ("dot", u, v), ("dot", u, u)),
+        ("eq", ("dot", uv, w), add(("dot", u, w), ("dot", u, w))),
+        ("gt", ("dot", u, u), C(0)),
+        ("le", mul(C(3), ("dot", u, v)), add(("dot", u, u), ("dot", v, v))),
+    ]
+    if draw.int(0, 3) == 0:  # (A u)·v = u·(Aᵀ v) for a 2×2 matrix A; A for Aᵀ is false
+        a = [[("mat", "A", r, c) for c in range(2)] for r in range(2)]
+        u2, v2 = u[:2], v[:2]
+        au = [("dot", a[r], u2) for r in range(2)]
+        atv = [("dot", [a[r][c] for r in range(2)], v2) for c in range(2)]
+        av = [("dot", a[r], v2) for r in range(2)]
+        mdomains = {"A": Matrix(element, 2, 2), "u": Vector(element, 2), "v": Vector(element, 2)}
+        if draw.int(0, 1):
+            return Case("vector", name, "forall", mdomains, ("eq", ("dot", au, v2), ("dot", u2, atv)), True)
+        rel = ("eq", ("dot", au, v2), ("dot", u2, av))
+        witness = {"A": [[F(0), F(1)], [F(0), F(0)]], "u": [F(0), F(1)], "v": [F(1), F(0)]}
+        assert fails(rel, witness)
+        return Case("vector", name, "forall", mdomains, rel, False, witness)
+    if draw.int(0, 1):
+        return Case("vector", name, "forall", domains, draw.pick(true_forms), True)
+    rel = draw.pick(false_forms)
+    import itertools
+
+    for values in itertools.product((0, 1, -1, 2), repeat=3):
+        env = {"u": [F(values[0])] + [F(1)] * (k - 1), "v": [F(values[1])] + [F(0)] * (k - 1),
+               "w": [F(values[2])] * k}
+        for env_try in (env, {"u": [F(0)] * k, "v": [F(0)] * k, "w": [F(0)] * k},
+                        {"u": [F(1)] * k, "v": [F(1)] * k, "w": [F(1)] * k}):
+            if fails(rel, env_try):
+                return Case("vector", name, "forall", domains, rel, False, env_try)
+    return None
+
+
+def exists_case(draw, name: str) -> Optional[Case]:
+    x = V("x")
+    r, s = F(draw.pick((0, 1, -1, 2, F(1, 2)))), F(draw.pick((0, 3, -2)))
+    form = draw.int(0, 5)
+    if form >= 4:  # over the integers: n² = k (a square or not), 2n + 1 = k (odd or even)
+        k = draw.int(0, 12)
+        n = V("n")
+        dom = draw.pick((Nat, Int))
+        if form == 4:
+            return Case("exists", name, "exists", {"n": dom}, ("eq", mul(n, n), C(k)), math.isqrt(k) ** 2 == k)
+        truth = k % 2 == 1 and (dom is Int or k >= 1)
+        return Case("exists", name, "exists", {"n": dom}, ("eq", add(mul(C(2), n), C(1)), C(k)), truth)
+    if form == 0:  # a rational root
+        p = add(add(mul(x, x), mul(C(-(r + s)), x)), C(r * s))
+        assert holds(("eq", p, C(0)), {"x": r})
+        return Case("exists", name, "exists", {"x": Real}, ("eq", p, C(0)), True)
+    if form == 1:  # x² = k: an algebraic witness where k is not a square
+        k = F(draw.pick((2, 3, 4, 5)))
+        return Case("exists", name, "exists", {"x": Real}, ("eq", mul(x, x), C(k)), True)
+    if form == 2:  # x² + c = 0 with c > 0: no real root
+        c = F(draw.pick((1, 2, F(1, 3))))
+        return Case("exists", name, "exists", {"x": Real}, ("eq", add(mul(x, x), C(c)), C(0)), False)
+    c = F(draw.pick((1, 2)))  # a positive x with x + c <= 0: none
+    if draw.int(0, 1):
+        return Case("exists", name, "exists", {"x": Positive}, ("le", add(x, C(c)), C(0)), False)
+    return Case("exists", name, "exists", {"x": Interval(-3, 3)}, ("le", add(x, C(c)), C(0)), True)
+
+
+GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
+              "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
+              "vector": vector, "exists": exists_case}
+
+
+def generate(draw, kind: str, name: str) -> Optional[Case]:
+    """One case of the kind, or None where the draw gave nothing whose truth is settled here."""
+    if kind == "sum":
+        shape = draw.int(0, 5)
+        return (split_case, bounds_case, telescoping, sum_case, sum_case, sum_case)[shape](draw, name)
+    return GENERATORS[kind](draw, name)
+
+
+def confirm(case: Case) -> None:
+    """The truth as built, checked again by the plain evaluator where it can be: a false universal statement fails at
+    its witness; a true one holds at the grid's points."""
+    if case.quantifier == "forall" and not case.truth:
+        assert case.witness is not None and fails(case.relation, case.witness), case
+    if case.quantifier == "forall" and case.truth and not any(d.shape or d.indexed for d in case.domains.values()):
+        for point in ({n: g for n, g in zip(case.domains, combo)} for combo in _few(case)):
+            try:
+                assert value(case.relation, point), (case, point)
+            except Unsure:
+                pass
+
+
+def _few(case: Case):
+    import itertools
+
+    grids = [_grid(d)[:5] for d in case.domains.values()]
+    return itertools.islice(itertools.product(*grids), 12)
+
+
+def verdict_class(case: Case, verdict: str, status: str) -> str:
+    """How a verdict compares with the truth: ok, unknown, false_pass, false_proof, false_refutation, error."""
+    passing = status == "pass"
+    if verdict == "error":
+        return "error"
+    if case.truth:
+        if verdict == "refuted":
+            return "false_refutation"
+        return "ok" if passing else "unknown"
+    if verdict in ("proved", "exhausted"):
+        return "false_proof"
+    if passing:
+        return "false_pass"
+    return "ok" if verdict == "refuted" else "unknown"
