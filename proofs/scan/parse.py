@@ -53,6 +53,8 @@ class Context:
     logistic: bool = True
     # where each defined function (by name) and value (by symbol) is a real number: its guards (see `parse`)
     domains: Mapping = dataclasses.field(default_factory=dict)
+    # names the step uses as variables (p of p(1 - p) = p - p^2): a parenthesis after one is a product
+    variables: frozenset = frozenset()
 
 
 class _Parser:
@@ -264,6 +266,8 @@ class _Parser:
         atom = self.atom(name)
         if self.peek() == "[":
             raise Skip(f"brackets after {name} (an expectation E[...] or an index)")
+        if self.peek() == "(" and name in self.ctx.variables and atom not in self.ctx.values:
+            return self.resolve_bound(atom)
         if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
         if self.peek() == "'":
@@ -281,6 +285,16 @@ class _Parser:
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
+            return sympy.E
+        return atom
+
+    def resolve_bound(self, atom: sympy.Expr) -> sympy.Expr:
+        """A name read as a variable: a bound parameter or itself (π and e keep their values)."""
+        if atom in self.bound:
+            return atom
+        if atom == symbol("pi"):
+            return sympy.pi
+        if atom == symbol("e"):
             return sympy.E
         return atom
 

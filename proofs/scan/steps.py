@@ -13,13 +13,13 @@ import sympy
 from proofs.material import Document
 from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
-from proofs.scan.definitions import Definitions, head, names_in
+from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 from proofs.scan.sympy_reader import second_reading
 
-__all__ = ["Step", "STATUSES", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
+__all__ = ["Step", "STATUSES", "ACKNOWLEDGEABLE", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
 # The most steps one document may have; more is refused (the gate fails) rather than scanned for hours.
 MAX_STEPS = 20_000
@@ -37,7 +37,11 @@ class TimeLimit(Exception):
 TIME_LIMIT = "not checked: the scan's time limit (--time-limit) was reached {}"
 
 # The statuses a step can have, in the order reports list them.
-STATUSES = ("refuted", "unknown", "checked", "proved", "skipped", "definition")
+STATUSES = ("refuted", "needs review", "unknown", "checked", "proved", "skipped", "definition")
+# The statuses that fail the gate unless acknowledged: refuted (a replayed counterexample), and needs review (refuted
+# as read, but only without a condition its sentence states that the scan could not read, or the exact and the
+# numerical evaluation disagreed: a person must look).
+ACKNOWLEDGEABLE = ("refuted", "needs review")
 # A line that starts a new section: values defined before it are forgotten.
 _BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
 _SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
@@ -201,8 +205,28 @@ def _worded(sentence: str) -> tuple[list, list]:
     return read, unread
 
 
+# A formula joined to the one before it by "and", "or" or a comma alone: "for $a > 0$ and $b > 0$".
+_JOINED = re.compile(r"\$\s*(?:,\s*)?(?:\b(?:and|or)\b\s*)?$")
+# Displayed math in a sentence: dropped before the words of a sentence are read.
+_DISPLAYED = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{([A-Za-z*]+)\}.*?\\end\{\1\}", re.DOTALL)
+
+
+def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[bool]:
+    """Whether each formula is a condition: the words before it make it one, or it is an inequality joined by "and",
+    "or" or a comma to a condition right before it in the same sentence ("for $a > 0$ and $b > 0$"; an equation
+    there, as in "$|x| = x$ for $x > 0$ and $|x| = -x$ ...", is a claim)."""
+    out = []
+    for k, span in enumerate(found):
+        joined = (k > 0 and out[k - 1] and found[k - 1].sentence == span.sentence and not span.displayed
+                  and bool(chained[k]) and all(r in ("<", ">", "<=", ">=", "!=") for c in chained[k] for r in c.relations)
+                  and _JOINED.search(span.before[-40:]) is not None)
+        out.append(span.condition or bool(joined))
+    return out
+
+
 def _formulas_as_names(sentence: str) -> str:
     """The sentence with each formula that is a name, or a list of names, kept as its text and other formulas dropped."""
+    sentence = _DISPLAYED.sub(" ", sentence)
     return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(r"\s*(?:\\?[A-Za-z]+\s*,?\s*)+", m.group(1)) else " ",
                   sentence)
 
@@ -227,13 +251,17 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             defs.logistic = bool(_LOGISTIC.search(document.text))
             found = spans(document)
             chained = [chains(s.body) for s in found]
-            conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
+            conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
+                variables = None
                 for side in chain.sides[:2]:
                     h = head(side.text)
                     if h is not None and h.kind in ("function", "point"):
-                        defs.undefined.add(h.name)
+                        if variables is None and len(chain.sides) > 1:
+                            variables = step_variables(chain.sides[0].text, chain.sides[1].text, defs)
+                        if h.name not in (variables or ()):
+                            defs.undefined.add(h.name)
     except Timeout:
         raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
@@ -245,6 +273,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             defs.forget_values()
         previous_end = span.start
         conditions = None
+        part_end = _part_end(text, span.sentence[1])
         for chain in chained[index]:
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
@@ -262,7 +291,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -275,7 +304,20 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     return out
 
 
-def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True) -> Step:
+# A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
+_PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
+                   re.IGNORECASE)
+
+
+def _part_end(text: str, sentence_end: int) -> int:
+    """Where the sentence or part ending at sentence_end ends: the next blank line or part (see _PART) after the
+    sentence; a number given to a name there holds up to it."""
+    m = _PART.search(text, max(sentence_end - 1, 0))
+    return m.start() if m else len(text)
+
+
+def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
+          part_end: int = -1) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -284,21 +326,24 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
-    defined = defs.defining(left, right, relation, k == 0)
+    variables = step_variables(left, right, defs) if "(" in left + right else frozenset()
+    defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None:
         h, body = defined
-        return Step(**base, status="definition", reason=defs.record(h, body, base["line"]))
+        return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
     if span.condition:
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     exponents = _exponents(left + right)
     domain: list = []  # where the sides as read are their real values
     try:
-        ctx = defs.context(exponents)
+        ctx = dataclasses.replace(defs.context(exponents), variables=variables,
+                                  undefined=frozenset(defs.undefined - variables))
         exprs = (parse(left, ctx, guards=domain), parse(right, ctx, guards=domain))
     except Skip as exc:
         return Step(**base, status="skipped", reason=str(exc))
     try:  # as printed, without the values defined before it: which names the step itself is about
-        bare = defs.context(exponents, values=False)
+        bare = dataclasses.replace(defs.context(exponents, values=False), variables=variables,
+                                   undefined=frozenset(defs.undefined - variables))
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
@@ -317,6 +362,31 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted)
+    examples = defs.in_scope(base["start"])
+    given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
+    if not given or general.status in ("proved", "checked") or general.error:
+        return general
+    # a number its sentence or part gives a name: the step may be about that example, never a general identity
+    at = {a: x.value for a, x in given.items()}
+    shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(given.items(), key=lambda ax: str(ax[0])))
+    read, unread = conditions
+    example = _decide(base, tuple(e.xreplace(at) for e in exprs), written, relation, defs,
+                      ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "")
+    if example.status in ("proved", "checked"):
+        fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
+        return dataclasses.replace(example, status="checked",
+                                   reason=f"holds with {shown}, a value its sentence or part gives, not as a general identity"
+                                          f" ({example.reason}){fails}")
+    if example.status in ("refuted", "needs review") and general.status not in ("refuted", "needs review"):
+        # not an identity in general (an equation in the example's names): it fails at the example its part gives
+        return dataclasses.replace(example, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
+    return general  # refuted in general (whatever the example gives), or unknown: as it was read
+
+
+def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str) -> Step:
+    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
@@ -330,19 +400,21 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
-    if outcome.status in ("refuted", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
+    if outcome.status in ("refuted", "needs review", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
-    lone = _lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "unknown") and not error else None
+    lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
+            else None)
     if lone is not None:
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and unread:
-        return Step(**base, status="unknown", exprs=exprs, conditions=read,
-                    reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
+        return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
+                    reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
+                           "be read: review it (it fails unless one of them excludes the point)")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
 
