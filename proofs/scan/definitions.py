@@ -8,7 +8,7 @@ from typing import Optional
 
 import sympy
 
-from proofs.scan.normalise import Skip, normalise
+from proofs.scan.normalise import Skip, normalise, tokens
 from proofs.scan.parse import Context, parse
 from proofs.scan.vocabulary import GREEK
 
@@ -80,29 +80,36 @@ class Example:
 
 def step_variables(left: str, right: str, defs: "Definitions") -> frozenset:
     """The names a step uses as variables although a parenthesis follows them somewhere in it (p of p(1 - p) = p - p^2,
-    k of dk + k = k(d + 1), b of ... = b(ab - c)): read with each such name applied as an opaque function, the name
-    still appears by itself on a side, or inside its own argument, or it has a value. A name that is a variable is
-    multiplied, never applied; a side that cannot be read leaves the name a function."""
+    k of dk + k = k(d + 1), b of ... = b(ab - c)): the name also stands somewhere in the step without a parenthesis
+    or a prime right after it (inside its own argument too), or it has a value. A name that is a variable is
+    multiplied, never applied."""
     names = {m.group(1) or m.group(2) for m in _BEFORE_PARENTHESIS.finditer(left + " " + right)}
+    names -= {"left", "right", "frac", "sqrt", "log", "ln", "exp", "tanh", "max", "min", "", None}
+    if not names:
+        return frozenset()
+    try:
+        toks = [tokens(normalise(side)) for side in (left, right)]
+    except Skip:
+        return frozenset()
     out = set()
     for name in names:
-        if name in ("left", "right", "frac", "sqrt", "log", "ln", "exp", "tanh", "max", "min") or not name:
-            continue
-        if sympy.Symbol(name, real=True) in defs.values or sympy.Symbol(name, real=True) in defs.examples:
+        if symbol_of(name) in defs.values or symbol_of(name) in defs.examples:
             out.add(name)
             continue
-        t = sympy.Symbol("_t", real=True)
-        opaque = sympy.Function(f"_applied_{name}", real=True)
-        ctx = dataclasses.replace(defs.context(values=False), undefined=frozenset(defs.undefined - {name}),
-                                  functions={**defs.functions, name: ((t,), opaque(t))})
-        for side in (left, right):
-            try:
-                read = parse(side, ctx)
-            except Skip:
-                continue
-            if name in names_in(read):
-                out.add(name)
-                break
+        spelled = name if len(name) == 1 else "\\" + name
+        for side in toks:
+            for k, tok in enumerate(side):
+                if tok != spelled or (k and side[k - 1] == "_"):
+                    continue
+                j = k + 1
+                if j < len(side) and side[j] == "_":  # past a subscript: w_2(...), x_{t}(...)
+                    j += 1
+                    if j < len(side) and side[j] == "{":
+                        while j < len(side) and side[j] != "}":
+                            j += 1
+                    j += 1
+                if (side[j] if j < len(side) else None) not in ("(", "'"):
+                    out.add(name)
     return frozenset(out)
 
 

@@ -46,9 +46,10 @@ ACKNOWLEDGEABLE = ("refuted", "needs review")
 _BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
 _SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
 # Words that restrict the names after them in the same sentence ("for positive a and b"), and what they mean.
-_NAME = r"(?:\\[A-Za-z]+|[A-Za-z])(?![A-Za-z])"
+_NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar|tilde)\s+[A-Za-z](?![A-Za-z])|\\[A-Za-z]+|[A-Za-z])"
+         r"(?:_\{?[A-Za-z0-9]+\}?)?(?![A-Za-z])")
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
-                     rf"({_NAME}(?:\s*(?:,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
+                     rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 # Words that make an undefined \sigma the logistic function.
 _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
@@ -192,7 +193,7 @@ def _worded(sentence: str) -> tuple[list, list]:
     once per sentence (a long one holds many formulas)."""
     read, unread = [], []
     for word, names in _WORDED.findall(_formulas_as_names(sentence)):
-        for name in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", names.strip()):
+        for name in re.split(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*", names.strip()):
             try:
                 atom = parse(name)
             except Skip:
@@ -227,7 +228,7 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
 def _formulas_as_names(sentence: str) -> str:
     """The sentence with each formula that is a name, or a list of names, kept as its text and other formulas dropped."""
     sentence = _DISPLAYED.sub(" ", sentence)
-    return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(r"\s*(?:\\?[A-Za-z]+\s*,?\s*)+", m.group(1)) else " ",
+    return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(rf"\s*(?:{_NAME}\s*,?\s*)+", m.group(1)) else " ",
                   sentence)
 
 
@@ -291,7 +292,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index]))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -317,7 +318,7 @@ def _part_end(text: str, sentence_end: int) -> int:
 
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
-          part_end: int = -1) -> Step:
+          part_end: int = -1, condition: Optional[bool] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -331,7 +332,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if defined is not None:
         h, body = defined
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
-    if span.condition:
+    if span.condition if condition is None else condition:
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     exponents = _exponents(left + right)
     domain: list = []  # where the sides as read are their real values
@@ -371,7 +372,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     at = {a: x.value for a, x in given.items()}
     shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(given.items(), key=lambda ax: str(ax[0])))
     read, unread = conditions
-    example = _decide(base, tuple(e.xreplace(at) for e in exprs), written, relation, defs,
+    valued = tuple(e.xreplace(at) for e in exprs)
+    example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
                       [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "")
     if example.status in ("proved", "checked"):
