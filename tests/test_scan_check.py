@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from proofs.scan.check import check, replay
-from proofs.scan.parse import Context, parse
+from proofs.scan.parse import Context, Skip, parse
 from proofs.scan.replay import Undefined, decide, evaluate
 
 K = Context(exponents=frozenset("kn"))
@@ -108,6 +108,10 @@ def test_a_true_identity_printed_by_sympy_is_never_refuted_and_a_changed_one_is(
     # false alarm this property is about
     assume(all(abs(sympy.N(e.subs({_x: a, _y: b}))) < 10**25 for a in (-7, 5) for b in (-7, 5)))
     left, right = sympy.latex(e), sympy.latex(sympy.expand(e))
+    try:
+        parse(left), parse(right)
+    except Skip:  # a reading the scan declines (nested bars |x|x||, which pair two ways) is no verdict to test
+        assume(False)
     assert sympy.simplify(parse(left) - e) == 0
     assert check(parse(left), "=", parse(right), seed=left).status in ("proved", "checked")
     wrong = check(parse(left), "=", parse(right) + 1, seed=left)
