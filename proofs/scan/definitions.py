@@ -78,11 +78,12 @@ class Example:
     line: int
 
 
-def step_variables(left: str, right: str, defs: "Definitions") -> frozenset:
-    """The names a step uses as variables although a parenthesis follows them somewhere in it (p of p(1 - p) = p - p^2,
+def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int] = None) -> frozenset:
+    r"""The names a step uses as variables although a parenthesis follows them somewhere in it (p of p(1 - p) = p - p^2,
     k of dk + k = k(d + 1), b of ... = b(ab - c)): the name also stands somewhere in the step without a parenthesis
-    or a prime right after it (inside its own argument too), or it has a value. A name that is a variable is
-    multiplied, never applied."""
+    or a prime right after it (inside its own argument too), or it has a value (an example in scope at the offset
+    `at`); never a function the material
+    defined (or \sigma read as the logistic function). A name that is a variable is multiplied, never applied."""
     names = {m.group(1) or m.group(2) for m in _BEFORE_PARENTHESIS.finditer(left + " " + right)}
     names -= {"left", "right", "frac", "sqrt", "log", "ln", "exp", "tanh", "max", "min", "", None}
     if not names:
@@ -93,9 +94,11 @@ def step_variables(left: str, right: str, defs: "Definitions") -> frozenset:
         return frozenset()
     out = set()
     for name in names:
-        if symbol_of(name) in defs.values or symbol_of(name) in defs.examples:
+        if symbol_of(name) in defs.values or (at is not None and symbol_of(name) in defs.in_scope(at)):
             out.add(name)
             continue
+        if name in defs.functions or (name == "sigma" and defs.logistic):
+            continue  # defined (\frac{\partial L}{\partial w} names the function L): applied wherever a parenthesis follows
         spelled = name if len(name) == 1 else "\\" + name
         for side in toks:
             for k, tok in enumerate(side):

@@ -327,7 +327,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
-    variables = step_variables(left, right, defs) if "(" in left + right else frozenset()
+    variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None:
         h, body = defined
