@@ -295,6 +295,8 @@ def _log_of_exp(src, u):
 def _activations(src):
     n = _names(src, 2)
     u = _term(src, n, 1)
+    if u[0] == "var":  # \sigma(z) = ... with a name alone would define sigma (a function applied to fresh names)
+        u = ("add", u, num(1))
     shape = src.choice(["symmetry", "definition", "tanh", "tanh_sigma"])
     if shape == "symmetry":
         return [("sub", num(1), ("sig", u)), ("sig", ("neg", u))]

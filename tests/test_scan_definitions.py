@@ -66,6 +66,11 @@ def test_a_function_applied_to_fresh_names_still_defines_and_applies(tmp_path):
     assert steps["x p(x) = x^3"]["status"] == "proved"
     code, steps = scan_steps(tmp_path, "We have $k(d + 1) = dk + k$ and $e^0 = 1$.\n")
     assert steps["k(d + 1) = dk + k"]["status"] == "proved" and steps["e^0 = 1"]["status"] == "proved"
+    # a defined function stays one where its name also stands alone; an example value of a name holds in its part only
+    code, steps = scan_steps(tmp_path, "With $L(w) = (w - 1)^2$, $\\frac{\\partial L}{\\partial w} = L(w) \\cdot 0 + 2(w - 1)$.\n\n"
+                                       "The sigmoid. (a) Take $\\sigma = 2$.\n\n(b) $\\sigma(z)(1 - \\sigma(z)) = \\sigma(z) - \\sigma(z)^2$.\n")
+    assert steps["\\frac{\\partial L}{\\partial w} = L(w) \\cdot 0 + 2(w - 1)"]["status"] == "proved"
+    assert steps["\\sigma(z)(1 - \\sigma(z)) = \\sigma(z) - \\sigma(z)^2"]["status"] == "proved" and code == 0
     code, steps = scan_steps(tmp_path, "Let $f(x) = x^2 + 1$. Then $f(2) = 5$ and $f(a) - 1 = a^2$.\n\nAnd $f(1) = 3$.\n")
     assert steps["f(x) = x^2 + 1"]["status"] == "definition"
     assert steps["f(2) = 5"]["status"] == "proved" and steps["f(a) - 1 = a^2"]["status"] == "proved"
