@@ -11,10 +11,12 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
-from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
+from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in
 from proofs.scan.find import Span, spans
+from proofs.scan.matrices import looks_matrix
+from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 from proofs.scan.sympy_reader import second_reading
@@ -226,7 +228,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         with deadline(float("inf") if until is None else until - time.monotonic()):
             defs.logistic = bool(_LOGISTIC.search(document.text))
             found = spans(document)
-            chained = [chains(s.body) for s in found]
+            chained = [chains(_unboxed(s.body)) for s in found]
             conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
@@ -240,14 +242,22 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
     out: list[Step] = []
     previous_end = 0
+    matrix = MatrixScan(text)
+    carried = None  # the last side of the display before: a display that opens with a relation continues it
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
+            matrix.forget()
+            carried = None
         previous_end = span.start
         conditions = None
-        for chain in chained[index]:
+        matrix.advance(span.start)
+        matrix.sentence(span.sentence)
+        for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
+                if k == 0 and number == 0 and not left.text and span.displayed and carried is not None:
+                    left = Piece(carried, right.start)
                 start, end = span.start + left.start, span.start + right.start + len(right.text)
                 line, cell = document.line_of(span.start + right.start)  # where the step's result is printed
                 base = dict(file=document.file, line=line, cell=cell, left=left.text, relation=relation, right=right.text,
@@ -262,7 +272,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, matrix))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -272,10 +282,27 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
+        if span.displayed:
+            last = chained[index][-1].sides[-1].text if chained[index] else ""
+            carried = last or None
     return out
 
 
-def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True) -> Step:
+def _unboxed(body: str) -> str:
+    """A formula's body with each \\boxed{...} opened, its text kept where it was (the braces become spaces)."""
+    out = body
+    for m in reversed(list(re.finditer(r"\\boxed\s*\{", body))):
+        depth, at = 1, m.end()
+        while at < len(out) and depth:
+            depth += (out[at] == "{") - (out[at] == "}")
+            at += 1
+        if depth == 0:
+            out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():at - 1] + " " + out[at:]
+    return out
+
+
+def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
+          matrix: Optional[MatrixScan] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -287,9 +314,15 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     defined = defs.defining(left, right, relation, k == 0)
     if defined is not None:
         h, body = defined
+        if matrix is not None:
+            matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"]))
     if span.condition:
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
+    if matrix is not None and matrix.applies(base["text"]):
+        decided = _matrix_step(base, span, matrix, conditions)
+        if decided is not None:
+            return decided
     exponents = _exponents(left + right)
     domain: list = []  # where the sides as read are their real values
     try:
@@ -345,6 +378,20 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
                     reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
+    """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
+    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
+    if verdict.status == "skipped" and not looks_matrix(base["text"]):
+        return None
+    read, unread = conditions
+    if verdict.status == "refuted" and (read or unread):
+        shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
+        return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
+                                                     "not honour", read_by=("scan",))
+    return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
+                read_by=("scan",) if verdict.status != "skipped" else ())
 
 
 def _outside_indices(e: sympy.Basic) -> set:

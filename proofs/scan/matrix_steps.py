@@ -1,0 +1,136 @@
+"""The scan's matrix steps: what a section declares and defines, kept as it is read, and each matrix step decided."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from proofs.scan.instances import Verdict, decide
+from proofs.scan.matrices import Node, looks_matrix, names_of, read
+from proofs.scan.normalise import Skip
+from proofs.scan.shapes import Model, declarations, unattached
+
+__all__ = ["MatrixScan"]
+
+# Words that say the norm of a matrix is the Frobenius norm.
+_FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
+_LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
+
+
+class MatrixScan:
+    """Kept by proofs.scan.steps for one document: the model of its current section."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.model = Model()
+        # letter -> (line, text): a definition the matrix reading could not read; a step using it is skipped
+        self.opaque: dict = {}
+        # letter -> (line, text): a relation between a name and a number the material stated (||D_k|| = 1)
+        self.stated: dict = {}
+        self.sentences: dict = {}
+        # how far the prose has been read for declarations
+        self.position = 0
+
+    def advance(self, end: int) -> None:
+        """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
+        "If the weight matrices were orthogonal, then ...")."""
+        if end <= self.position:
+            return
+        for sentence in re.split(r"(?<=[.?!:])\s+|\n\s*\n", self.text[self.position:end]):
+            for letter, conditions in declarations(self.model, sentence).items():
+                self.model.conditions.setdefault(letter, set()).update(conditions)
+        self.position = end
+
+    def forget(self) -> None:
+        """A new section: what the last one declared and defined no longer holds."""
+        self.model = Model()
+        self.opaque.clear()
+        self.stated.clear()
+        self.sentences.clear()
+
+    def sentence(self, bounds: tuple) -> dict:
+        """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
+        if bounds not in self.sentences:
+            prose = self.text[bounds[0]:bounds[1]]
+            stated = declarations(self.model, prose)
+            for letter, conditions in stated.items():
+                self.model.conditions.setdefault(letter, set()).update(conditions)
+            if _FROBENIUS.search(prose) and re.search(r"norm of a matrix", prose, re.IGNORECASE):
+                self.model.matrix_norm = "F"
+            self.sentences[bounds] = (stated, unattached(prose, stated))
+        return self.sentences[bounds][0]
+
+    def define(self, left: str, right: str, line: int) -> None:
+        """Keep a definition the scan found, as a forward equation when it reads in matrix notation."""
+        try:
+            head = read(left)
+        except Skip:
+            return
+        if head.kind != "name":
+            return
+        letter, index = head.data
+        try:
+            body = read(right)
+        except Skip as exc:
+            self.opaque[letter] = (line, f"{' '.join(left.split())}: {exc}")
+            return
+        if letter in {n[0] for n in names_of(body)} and index is None:
+            self.opaque[letter] = (line, "defined in terms of itself")
+            return
+        self.opaque.pop(letter, None)
+        self.model.equations.setdefault(letter, []).append((index, body))
+
+    def applies(self, text: str) -> bool:
+        """Whether a step is one for the matrix reading: matrix notation, or a letter declared a vector or matrix."""
+        if looks_matrix(text):
+            return True
+        letters = set(_LETTER.findall(text))
+        return any(self.model.kinds.get(x) in ("vector", "matrix") for x in letters)
+
+    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
+        """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
+        self.sentence(bounds)
+        if relation not in ("=", "!=", "<", "<=", ">", ">="):
+            return Verdict("skipped", f"the relation {relation} is not checked")
+        try:
+            trees = read(left), read(right)
+        except Skip as exc:
+            return Verdict("skipped", str(exc))
+        used = {n[0] for t in trees for n in names_of(t)}
+        for letter in sorted(used):
+            if letter in self.opaque:
+                at, what = self.opaque[letter]
+                return Verdict("skipped", f"uses {letter}, defined on line {at} in a form the scan does not read ({what})")
+        lowest: dict = {}
+        for t in trees:
+            _lowest(t, lowest, set())
+        try:
+            verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+        except Skip as exc:
+            return Verdict("skipped", str(exc))
+        if verdict.status == "refuted":
+            if any(t.kind == "num" for t in trees):
+                self.stated.update({letter: (line, seed) for letter in used})
+                return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
+                                          "(a fact the material states about them), not an identity")
+            loose = self.sentences[bounds][1]
+            if loose:
+                return Verdict("skipped", f"fails as read, but its sentence states a condition ({loose}) the scan could "
+                                          "not attach to a name")
+            relied = sorted(used & set(self.stated))
+            if relied:
+                at, what = self.stated[relied[0]]
+                return Verdict("skipped", f"fails as read, but uses {relied[0]}, of which line {at} states {what}, a "
+                                          "condition the instances do not honour")
+        return verdict
+
+
+def _lowest(n: Node, out: dict, bound: set) -> None:
+    """The indices each letter is read at outside products and sums: the first member of a recurrence is an input."""
+    if n.kind == "name" and n.data[1] is not None:
+        index = n.data[1]
+        if not {s.name for s in index.free_symbols} & bound:
+            out.setdefault(n.data[0], []).append(index)
+    inner = bound | {n.data[0].name} if n.kind in ("prod", "sum") else bound
+    for x in n.args:
+        _lowest(x, out, inner)
