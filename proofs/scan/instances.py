@@ -372,6 +372,12 @@ class Evaluator:
         return sympy.nsimplify(e) if e.has(sympy.Float) else e
 
 
+def _rational(v) -> bool:
+    if _is_matrix(v):
+        return all(x.is_Rational for x in v)
+    return v == "I" or getattr(v, "is_Rational", False)
+
+
 def _is_matrix(v) -> bool:
     return isinstance(v, sympy.MatrixBase)
 
@@ -583,7 +589,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
     rng = random.Random(seed + layout)
     if len(choices) > MAX_CHOICES:
         choices = choices[:MAX_CHOICES // 2] + rng.sample(choices[MAX_CHOICES // 2:], MAX_CHOICES // 2)
-    held, undecided, tried, independent, close = 0, 0, set(), set(), 0
+    held, undecided, tried, independent, close, inexact = 0, 0, set(), set(), 0, 0
     for sizes, point in choices:
         for draw in range(DRAWS):
             inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
@@ -606,6 +612,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             held += 1
             close += verdict is None
+            inexact += not all(_rational(v) for v in (lv, rv))
             tried.add(tuple(sorted(sizes.items())) + tuple(sorted(point.items())))
     if not held and independent:
         return Verdict("skipped", sorted(independent)[0])
@@ -613,8 +620,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero)")
     size_text = ", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) or "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
-    how = "exactly" if not close else f"exactly at {held - close} and to {_DIGITS} digits at {close} (norms that are not rational)"
-    return Verdict("checked", f"held {how} of {held} instances ({size_text}{index_text}); no proof was found")
+    how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
+    if close:
+        how += f", equal to {_DIGITS} digits at {close} of them"
+    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}); no proof was found")
 
 
 def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
@@ -657,24 +666,41 @@ def _dim_name(d: str) -> str:
 
 
 def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shapes: Shapes) -> Verdict:
-    values = {}
+    values: dict = {}
     for (letter, at), v in sorted(inst.values.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         if ev._input((letter, at)):
-            values[letter if at is None else f"{letter}_{at}"] = matrix_text(v)
+            values[letter if at is None else f"{letter}_{at}"] = _plain(v)
     for (target, (letter, at)), v in inst.given.items():
-        values[f"d{target}/d{letter}" + ("" if at is None else f"_{at}")] = matrix_text(v)
+        values[f"d{target}/d{letter}" + ("" if at is None else f"_{at}")] = _plain(v)
     for (name, x), v in sorted(inst.function_values.items(), key=str):
         values[f"{name}({x})"] = str(v)
     for (name, x), v in sorted(inst.derivative_values.items(), key=str):
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
+    families = {}
+    for letter in _letters(left, right, ev.model):
+        s = ev.shape_of(letter)
+        families[letter] = [0, 0] if s == "scalar" else list(s)
     where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] + [f"{k} = {v}" for k, v in inst.indices.items()])
+    example = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "shapes": families}
     if why:
-        return Verdict("refuted", f"at {where or 'every size'}: {why}",
-                       {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "left": why,
-                        "right": why})
-    shown = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout,
-             "left": matrix_text(lv), "right": matrix_text(rv)}
-    values_text = "; ".join(f"{k} = {v}" for k, v in values.items())
+        shown = ", ".join(f"{k}: {r}×{c}" for k, (r, c) in sorted(families.items()) if (r, c) != (0, 0))
+        return Verdict("refuted", f"at {where or 'every size'}: {why} ({shown})",
+                       {**example, "shapes_only": True, "left": why, "right": why})
+    values_text = "; ".join(f"{k} = {_show_value(v)}" for k, v in values.items())
     return Verdict("refuted", f"fails at {where}{'; ' if where else ''}{values_text}: the left side is {matrix_text(lv)}, "
-                              f"the right side {matrix_text(rv)}", shown)
+                              f"the right side {matrix_text(rv)}",
+                   {**example, "left": matrix_text(lv), "right": matrix_text(rv)})
+
+
+def _plain(v):
+    """A value as JSON: a matrix as rows of "p/q" texts, a number as its text."""
+    if _is_matrix(v):
+        return [[str(x) for x in v.row(i)] for i in range(v.rows)]
+    return str(v)
+
+
+def _show_value(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in v) + "]"
+    return v

@@ -6,6 +6,7 @@ import re
 from typing import Optional
 
 from proofs.scan.instances import Verdict, decide
+from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import Model, declarations, unattached
@@ -108,6 +109,8 @@ class MatrixScan:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
+            return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
         if verdict.status == "refuted":
             if any(t.kind == "num" for t in trees):
                 self.stated.update({letter: (line, seed) for letter in used})
