@@ -16,7 +16,7 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import Mismatch, Model, Shapes
 
-__all__ = ["Instance", "evaluate", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
+__all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
 
 # Every size variable takes 1 .. MAX_SIZE; every free index 1 .. MAX_STEPS + 1 (so a product has 1 .. MAX_STEPS factors).
 MAX_SIZE = 3
@@ -119,8 +119,8 @@ class Evaluator:
         # why a gradient at this instance is zero for want of a path (then the instance refutes nothing)
         self.independent: set = set()
 
-    def shape_of(self, letter: str):
-        s = self.shapes.family(letter)
+    def shape_of(self, letter: str, at: Optional[int] = None):
+        s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
         if s == "scalar":
             return s
         return (_size(self.shapes, s[0], self.inst), _size(self.shapes, s[1], self.inst))
@@ -151,7 +151,7 @@ class Evaluator:
             if not inst.variables:
                 inst.values[key] = value
             return value
-        shape = self.shape_of(letter)
+        shape = self.shape_of(letter, at)
         if shape == "scalar":
             value = _draw(inst)
         else:
@@ -178,7 +178,9 @@ class Evaluator:
             if len(solved) != 1 or not solved[0].is_Integer:
                 continue
             lows = self.lowest.get(letter)
-            if lows and at <= min(_concrete(e, self.inst) for e in lows):
+            # below the first member the step reads (or, for a recurrence the step does not read, below 1) a member of
+            # a recurrence is an input: any value is a state the network can be in
+            if at <= (min(_concrete(e, self.inst) for e in lows) if lows else 0):
                 return None  # the first member the step reads is an input of the recurrence
             return (free[0].name, int(solved[0])), body
         return None
@@ -314,7 +316,7 @@ class Evaluator:
         given = self.inst.given.get((t_letter, (letter, at)))
         if given is not None:
             return given if self.inst.layout == "column" or not _is_matrix(given) else given.T
-        shape = self.shape_of(letter)
+        shape = self.shape_of(letter, at)
         point = self.name(letter, index)
         saved_values = dict(self.inst.values)
         rows, cols = (1, 1) if shape == "scalar" else shape
@@ -334,6 +336,7 @@ class Evaluator:
             if value.shape != (1, 1):
                 raise Skip(f"a derivative of {t_letter}, which is not a scalar")
             value = value[0, 0]
+        self._through(t_letter, t_index, (letter, at))  # the forward pass at the point: the functions' values there
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
         grad = sympy.Matrix(rows, cols, lambda i, j: self._resolve(sympy.diff(value, symbols[i, j]).subs(subs)))
         if shape == "scalar":
@@ -543,7 +546,7 @@ def _index_choices(indices: list[str], ranges: list) -> list[dict]:
 def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict) -> Verdict:
     """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails."""
     grads = _grads(left, right)
-    layouts = ["column", "row"] if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
+    layouts = list(model.layouts) if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
         else ["column"]
     failures = []
     for layout in layouts:
@@ -566,19 +569,28 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
 def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) -> Verdict:
     shapes = Shapes(model)
     try:
+        for _ in range(3):  # a definition whose value is a scalar (L = ||y - Xw||^2) makes its letter one
+            for letter, eqs in model.equations.items():
+                probe = Shapes(model)
+                probe.scalars = set(shapes.scalars)
+                if all(probe.infer(body, strict=True, layout=layout) == "scalar" for _, body in eqs):
+                    shapes.scalars.add(letter)
         for letter, eqs in model.equations.items():
-            for _, body in eqs:
-                family = shapes.family(letter)
+            for _, body in eqs:  # noqa: B007 - the index pattern names the family (W_1)
+                family = shapes.family(letter, _)
                 inferred = shapes.infer(body, strict=True, layout=layout)
                 if family != "scalar" and inferred != "scalar":
                     shapes.unify(family[0], inferred[0], True)
                     shapes.unify(family[1], inferred[1], True)
-        shapes.infer(left, layout=layout)
-        shapes.infer(right, layout=layout)
     except Mismatch as exc:
         return Verdict("skipped", f"the forward equations' shapes do not fit ({exc})")
+    for side in (left, right):
+        try:
+            shapes.infer(side, layout=layout)
+        except Mismatch:
+            pass  # the instances show where (a counterexample of shapes, replayed)
     # (the size of I is the size it is used at: it takes none of its own)
-    dims = sorted({shapes.find(d) for letter in _letters(left, right, model) for d in _dims(shapes, letter)
+    dims = sorted({shapes.find(d) for name in _names(left, right, model) for d in _dims(shapes, *name)
                    if isinstance(shapes.find(d), str)})
     if len(dims) > 6:
         return Verdict("skipped", f"{len(dims)} independent sizes, too many to try every one")
@@ -637,27 +649,28 @@ def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
     for t_letter, variables in by_target.items():
         keys = {(v.data[0], _concrete(v.data[1], ev.inst)) for v in variables}
         last = max(keys, key=lambda k: (k[1] is not None, k[1] or 0))
-        shape = ev.shape_of(last[0])
+        shape = ev.shape_of(last[0], last[1])
         value = _draw(ev.inst) if shape == "scalar" else sympy.Matrix(shape[0], shape[1], lambda i, j: _draw(ev.inst))
         ev.inst.given[(t_letter, last)] = value
 
 
-def _letters(left: Node, right: Node, model: Model) -> set:
+def _names(left: Node, right: Node, model: Model) -> set:
+    """The (letter, index) pairs the step reads, with those its forward equations read."""
     from proofs.scan.matrices import names_of
-    out = {n[0] for n in names_of(left) | names_of(right)}
+    out = names_of(left) | names_of(right)
     todo = list(out)
     while todo:
-        letter = todo.pop()
-        for _, body in model.equations.get(letter, ()):
-            for n in names_of(body):
-                if n[0] not in out:
-                    out.add(n[0])
-                    todo.append(n[0])
+        letter = todo.pop()[0]
+        for pattern, body in model.equations.get(letter, ()):
+            for n in names_of(body) | {(letter, pattern)}:
+                if n not in out:
+                    out.add(n)
+                    todo.append(n)
     return out
 
 
-def _dims(shapes: Shapes, letter: str) -> list:
-    s = shapes.family(letter)
+def _dims(shapes: Shapes, letter: str, index=None) -> list:
+    s = shapes.family(letter, index)
     return [] if s == "scalar" else list(s)
 
 
@@ -678,9 +691,11 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
     families = {}
-    for letter in _letters(left, right, ev.model):
-        s = ev.shape_of(letter)
-        families[letter] = [0, 0] if s == "scalar" else list(s)
+    for letter, index in _names(left, right, ev.model):
+        s = ev.shapes.family(letter, index)
+        key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
+            else letter
+        families[key] = [0, 0] if s == "scalar" else [_size(ev.shapes, s[0], inst), _size(ev.shapes, s[1], inst)]
     where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] + [f"{k} = {v}" for k, v in inst.indices.items()])
     example = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "shapes": families}
     if why:

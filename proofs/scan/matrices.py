@@ -156,19 +156,23 @@ class _Reader:
         return terms[0] if len(terms) == 1 else Node("add", tuple(terms))
 
     def term(self) -> Node:
+        """Products joined by ⊙, which binds less tightly than a product: a ⊙ W^T d is a ⊙ (W^T d)."""
         if self.peek() == "-":
             self.i += 1
             return Node("neg", (self.term(),))
+        out = self.product()
+        while self.peek() == "\\odot":
+            self.i += 1
+            out = Node("had", (out, self.product()))
+        return out
+
+    def product(self) -> Node:
         factors = [self.postfix()]
         while True:
             tok = self.peek()
             if tok in ("\\cdot", "*"):
                 self.i += 1
                 factors.append(self.postfix())
-            elif tok == "\\odot":
-                self.i += 1
-                left = factors.pop()
-                factors.append(Node("had", (left, self.postfix())))
             elif tok in ("/", "\\div"):
                 self.i += 1
                 d = self.postfix()

@@ -156,7 +156,7 @@ class _Replay:
             return self._seeded(key)
         if key in self.values:
             return _read(self.values[key])
-        eq = self._equation(letter, key)
+        eq = self._equation(letter, self._at(index))
         if eq is not None:
             var, value, body = eq
             saved = dict(self.indices)
@@ -166,21 +166,26 @@ class _Replay:
                 return self.ev(body)
             finally:
                 self.indices = saved
-        if self.shapes_only and letter in self.example.get("shapes", {}):
-            r, c = self.example["shapes"][letter]
+        shapes = self.example.get("shapes", {})
+        if self.shapes_only and (key in shapes or letter in shapes):
+            r, c = shapes[key] if key in shapes else shapes[letter]
             return [[Fraction(0)] * c for _ in range(r)] if (r, c) != (0, 0) else Fraction(0)
         raise NoReplay(f"no value of {key}")
 
     def _seeded(self, key: str):
-        _, i0, j0 = self.direction
-        M = _read(self.values[key])
+        _, i0, j0, M = self.direction
         if not isinstance(M, list):
             return _Dual(M, 1)
         return [[_Dual(x, 1 if (i, j) == (i0, j0) else 0) for j, x in enumerate(row)] for i, row in enumerate(M)]
 
-    def _equation(self, letter: str, key: str):
+    def _at(self, index) -> Optional[int]:
+        if index is None:
+            return None
         import sympy
-        at = int(key.rsplit("_", 1)[1]) if "_" in key else None
+        return int(index.xreplace({s: sympy.Integer(self.indices[s.name]) for s in index.free_symbols}))
+
+    def _equation(self, letter: str, at: Optional[int]):
+        import sympy
         for pattern, body in self.model.equations.get(letter, ()):
             if pattern is None or at is None:
                 if pattern is None and at is None:
@@ -233,6 +238,13 @@ class _Replay:
         if k == "T":
             v = self.ev(a[0])
             return [list(col) for col in zip(*v)] if isinstance(v, list) else v
+        if k == "pow" and n.data == 2 and a[0].kind == "norm":
+            v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm: a sum of squares, exactly
+            if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1 or a[0].data == "F" or self.model.matrix_norm == "F"):
+                return sum((x * x for row in v for x in row), Fraction(0))
+            if not isinstance(v, list):
+                return v * v
+            return _times(self.norm(v, a[0].data), self.norm(v, a[0].data))
         if k == "pow":
             v = self.ev(a[0])
             out = v
@@ -318,16 +330,19 @@ class _Replay:
             g = _read(self.values[given])
             return [list(c) for c in zip(*g)] if self.layout == "row" and isinstance(g, list) else g
         if self.shapes_only:
-            r, c = self.example["shapes"][letter]
+            shapes = self.example["shapes"]
+            r, c = shapes[key] if key in shapes else shapes[letter]
             return [[Fraction(0)] * (c if self.layout == "column" else r) for _ in range(r if self.layout == "column" else c)]
-        point = _read(self.values[key]) if key in self.values else None
-        if point is None:
-            raise NoReplay(f"no value of {key}")
+        point = self.name(letter, index)
+        if isinstance(point, list):
+            point = [[_plain(x) for x in row] for row in point]
+        else:
+            point = _plain(point)
         rows, cols = (len(point), len(point[0])) if isinstance(point, list) else (1, 1)
         out = [[Fraction(0)] * cols for _ in range(rows)]
         for i in range(rows):
             for j in range(cols):
-                inner = _Replay(self.model, self.example, (key, i, j))
+                inner = _Replay(self.model, self.example, (key, i, j, point))
                 inner.indices = dict(self.indices)
                 out[i][j] = _plain_d(inner.target(target))
         if not isinstance(point, list):

@@ -43,8 +43,8 @@ class MatrixScan:
         self.position = end
 
     def forget(self) -> None:
-        """A new section: what the last one declared and defined no longer holds."""
-        self.model = Model()
+        """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
         self.opaque.clear()
         self.stated.clear()
         self.sentences.clear()
@@ -81,6 +81,31 @@ class MatrixScan:
         self.opaque.pop(letter, None)
         self.model.equations.setdefault(letter, []).append((index, body))
 
+    def _recurrent(self, letter: str) -> bool:
+        """Whether a letter's forward equations reach it again (h_{t+1} from z_{t+1} from h_t): its first member read
+        by a step is an input."""
+        seen, todo = set(), [letter]
+        while todo:
+            for _, body in self.model.equations.get(todo.pop(), ()):
+                for n in names_of(body):
+                    if n[0] == letter:
+                        return True
+                    if n[0] not in seen:
+                        seen.add(n[0])
+                        todo.append(n[0])
+        return False
+
+    def claim(self, left: str) -> bool:
+        """Whether a step the scan would take for a definition is a claim in matrix notation: its left side is not a
+        name (a gradient, a product), or names something a forward equation already defines (E = ... again)."""
+        try:
+            head = read(left)
+        except Skip:
+            return False
+        if head.kind != "name":
+            return True
+        return any(p == head.data[1] for p, _ in self.model.equations.get(head.data[0], ()))
+
     def applies(self, text: str) -> bool:
         """Whether a step is one for the matrix reading: matrix notation, or a letter declared a vector or matrix."""
         if looks_matrix(text):
@@ -98,6 +123,11 @@ class MatrixScan:
         except Skip as exc:
             return Verdict("skipped", str(exc))
         used = {n[0] for t in trees for n in names_of(t)}
+        orthogonal = _orthogonality(*trees) if relation == "=" else None
+        if orthogonal is not None and "orthogonal" not in self.model.conditions.get(orthogonal, set()):
+            self.model.conditions.setdefault(orthogonal, set()).add("orthogonal")
+            return Verdict("skipped", f"states that {orthogonal} is orthogonal (a condition on it, which the steps after it "
+                                      "are checked under), not an identity")
         for letter in sorted(used):
             if letter in self.opaque:
                 at, what = self.opaque[letter]
@@ -105,6 +135,7 @@ class MatrixScan:
         lowest: dict = {}
         for t in trees:
             _lowest(t, lowest, set())
+        lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
         try:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
@@ -126,6 +157,17 @@ class MatrixScan:
                 return Verdict("skipped", f"fails as read, but uses {relied[0]}, of which line {at} states {what}, a "
                                           "condition the instances do not honour")
         return verdict
+
+
+def _orthogonality(left: Node, right: Node) -> Optional[str]:
+    """The letter X of a step X^T X = I or X X^T = I, or None."""
+    for a, b in ((left, right), (right, left)):
+        if b.kind == "I" and a.kind == "mul" and len(a.args) == 2:
+            x, y = a.args
+            for p, q in ((x, y), (y, x)):
+                if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
+                    return q.data[0]
+    return None
 
 
 def _lowest(n: Node, out: dict, bound: set) -> None:

@@ -19,12 +19,14 @@ CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertibl
 _NAME = r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?\s*\$"
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
-_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
+                     rf"((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)", re.IGNORECASE)
 _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNORECASE)
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
                     rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
-_SPACE = re.compile(rf"{_NAME[:-3]}\s*\\in\s*\\mathbb\{{R\}}\s*\^\s*(\{{[^{{}}]*\}}|[A-Za-z0-9])")
+_SPACE = re.compile(r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+                    r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
@@ -45,6 +47,8 @@ class Model:
     phrases: dict = dataclasses.field(default_factory=dict)
     # the norm of a matrix: "2" (operator) unless the material says Frobenius
     matrix_norm: str = "2"
+    # the gradient layouts the material allows: both unless it states a convention
+    layouts: tuple = ("column", "row")
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -56,11 +60,21 @@ class Model:
         return "scalar"
 
 
+# Stated conventions: a gradient has the shape of its variable (denominator layout), or is a row (numerator layout).
+_COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
+                     r"denominator[ -]layout", re.IGNORECASE)
+_ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
+
+
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
+    if _COLUMN.search(sentence):
+        model.layouts = ("column",)
+    elif _ROW.search(sentence):
+        model.layouts = ("row",)
     for m in _SPACE.finditer(sentence):
-        letter, power = m.group(1), m.group(2).strip("{}")
+        letter, power = m.group(1).lstrip("\\") + (f"_{m.group(2)}" if m.group(2) else ""), m.group(3).strip("{}")
         sizes = [s.strip() for s in re.split(r"\\times|\\cdot|\*|,", power)]
         dims = tuple(int(s) if s.isdigit() else s for s in sizes)
         if len(dims) == 1:
@@ -68,10 +82,11 @@ def declarations(model: Model, sentence: str) -> dict:
         elif len(dims) == 2:
             model.kinds[letter], model.dims[letter] = "matrix", dims
     for m in _BEFORE.finditer(sentence):
-        words, noun, letter = m.group(1), m.group(2).lower(), m.group(3)
-        model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
-        for c in _conditions_in(words):
-            stated.setdefault(letter, set()).add(c)
+        words, noun = m.group(1), m.group(2).lower()
+        for letter in [m.group(3)] + re.findall(_NAME, m.group(4) or ""):
+            model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            for c in _conditions_in(words):
+                stated.setdefault(letter, set()).add(c)
     for m in _ADJECTIVE.finditer(sentence):
         for c in _conditions_in(m.group(1)):
             stated.setdefault(m.group(2), set()).add(c)
@@ -125,6 +140,8 @@ class Shapes:
         self.model = model
         self.parent: dict = {}
         self.fresh = 0
+        # letters whose forward equation gives a scalar (a loss L = ...)
+        self.scalars: set = set()
 
     def find(self, d: Dim) -> Dim:
         while isinstance(d, str) and self.parent.get(d, d) != d:
@@ -146,10 +163,12 @@ class Shapes:
         elif isinstance(a, int) and isinstance(b, int):
             raise Mismatch(f"sizes {a} and {b}")
 
-    def family(self, letter: str) -> object:
-        """The shape of a letter: "scalar" or (rows, columns)."""
+    def family(self, letter: str, index=None) -> object:
+        """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
+        if index is not None and getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" in self.model.kinds:
+            letter = f"{letter}_{int(index)}"
         kind = self.model.kind(letter)
-        if kind == "scalar":
+        if kind == "scalar" or letter in self.scalars:
             return "scalar"
         if letter in self.model.dims:
             return self.model.dims[letter]
@@ -169,7 +188,7 @@ class Shapes:
         if k == "num":
             return "scalar"
         if k == "name":
-            return self.family(n.data[0])
+            return self.family(*n.data)
         if k == "I":
             d = self.new()
             return (d, d)

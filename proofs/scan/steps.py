@@ -309,9 +309,13 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
+    if relation == "∈" and re.match(r"\\mathbb\s*\{?R\b", right) and matrix is not None:
+        return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
     defined = defs.defining(left, right, relation, k == 0)
+    if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left) and matrix.applies(base["text"]):
+        defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
         if matrix is not None:
