@@ -198,18 +198,24 @@ def test_the_real_command_line():
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
 def test_nothing_true_in_the_seed_sheet_is_refuted():
     code, report, _ = scan_json("--material", SEED)
-    assert code == 0 and report["summary"]["refuted"] == 0 and report["summary"]["errors"] == 0
+    # the two refuted steps are the product formula of 5(a) and the norm equality of 5(b) built on it, which the seed
+    # pack records as errata: reported as those errata, they do not fail the gate
+    assert code == 0 and report["summary"]["errors"] == 0 and report["summary"]["unknown"] == 0
+    refuted = {s["line"]: s.get("erratum") for s in report["steps"] if s["status"] == "refuted"}
+    assert refuted == {211: "ex5.a.gradient_product", 215: "ex5.b.norm_equality"}
     proved = {s["text"] for s in report["steps"] if s["status"] == "proved"}
     assert {"(256 + 2 * 1 - 3)/1 + 1 = 256", "3 * 3 + 1 = 10", "3 * 10 = 30", "(256 - 2)/2 + 1 = 128",
             "\\sigma'(0) = 0.25"} <= proved
-    reasons = report["summary"]["skip_reasons"]
-    assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
+    decided = sum(report["summary"][k] for k in ("proved", "checked", "refuted"))
+    assert decided >= 14
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     summary = report["summary"]
     stated = (f"On the seed sheet: {summary['spans']} formulas, {summary['steps']} steps; {summary['proved']} are read and "
               "proved")
     assert " ".join(stated.split()) in " ".join(readme.split()), "the README's figures for the seed scan are out of date"
     assert f"{summary['definition']} are definitions; {summary['skipped']} are skipped" in " ".join(readme.split())
+    assert (f"{summary['checked']} are checked on instances and {summary['refuted']} refuted"
+            in " ".join(readme.split())), "the README's figures for the seed scan are out of date"
     assert summary["read_by_both"] == 4, "the README says sympy's parser reads four of the seed's steps alike"
 
 

@@ -103,10 +103,26 @@ def _scan(args):
         problems.append(f"the scan's time limit of {args.scan_time_limit:g} s (--time-limit) was reached: {cut} step(s) not "
                         "checked" + (f", {len(unscanned)} file(s) not scanned: {', '.join(unscanned)}" if unscanned else ""))
     steps, stale = acknowledge.apply(steps, acknowledgements)
+    steps = _errata(steps)
     if not names:
         problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")
     report = Report(str(args.material), tuple(d.file for d in documents), count, tuple(steps), tuple(problems + stale))
     return report, documents
+
+
+def _errata(steps):
+    """The steps with those the installed packs record as errata marked so (the packs are loaded only when a step
+    is refuted; when they cannot be, nothing is marked and the refutations stand)."""
+    if not any(s.status == "refuted" and not s.acknowledged for s in steps):
+        return steps
+    from proofs import registry
+    from proofs.scan import errata
+
+    try:
+        catalogue = registry.load()
+    except Exception:  # noqa: BLE001 - packs that cannot be loaded mark nothing: the gate fails on the refutations
+        return steps
+    return errata.apply(steps, errata.known(catalogue.claims))
 
 
 def _render(args, report, documents) -> str:

@@ -23,8 +23,10 @@ MAX_SIZE = 3
 MAX_STEPS = 3
 # Matrices drawn for each choice of sizes and indices.
 DRAWS = 2
-# The most size and index choices tried (in order: small first).
-MAX_CHOICES = 60
+# The most size and index choices tried: every one with no size above 2 (up to this many), then a seeded sample of
+# those with a size 3; fewer for a step with a gradient (each one is differentiated exactly).
+MAX_CHOICES = 30
+MAX_GRADIENT_CHOICES = 14
 _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fraction(0)]
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
@@ -148,6 +150,11 @@ class Evaluator:
                 inst.indices.update(saved)
             finally:
                 self.active.discard(key)
+            family = self.shape_of(letter, at)
+            got = "scalar" if not _is_matrix(value) else value.shape
+            if family != got and not (family == (1, 1) and got == "scalar") and self.model.kind(letter) != "defined":
+                raise Skip(f"the forward equation of {letter} gives a value of shape {_shape(value)} where {letter} has "
+                           f"shape {'scalar' if family == 'scalar' else f'{family[0]}×{family[1]}'}")
             if not inst.variables:
                 inst.values[key] = value
             return value
@@ -236,6 +243,12 @@ class Evaluator:
             if v.det() == 0:
                 raise ZeroDivisionError
             return v.inv()
+        if k == "pow" and n.data == 2 and a[0].kind == "norm":
+            v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm is a sum of squares
+            if _is_matrix(v) and (1 in v.shape or a[0].data == "F" or self.model.matrix_norm == "F"):
+                return sum(x**2 for x in v)
+            if not _is_matrix(v):
+                return v**2
         if k == "pow":
             v = self.ev(a[0])
             out = v
@@ -320,7 +333,7 @@ class Evaluator:
         point = self.name(letter, index)
         saved_values = dict(self.inst.values)
         rows, cols = (1, 1) if shape == "scalar" else shape
-        symbols = sympy.Matrix(rows, cols, lambda i, j: sympy.Dummy(f"{letter}{i}{j}"))
+        symbols = sympy.Matrix(rows, cols, lambda i, j: sympy.Dummy(f"{letter}{i}{j}", real=True))
         self.inst.variables = {(letter, at): symbols if shape != "scalar" else symbols[0, 0]}
         self.inst.values = {k: v for k, v in saved_values.items() if k == (letter, at) or self._input(k)}
         try:
@@ -559,10 +572,11 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
             return verdict
         failures.append(verdict)
     if len(failures) > 1:
-        first = failures[0]
-        others = "; ".join(f.reason for f in failures[1:])
-        return Verdict("refuted", f"{first.reason}; and read with gradients as rows (numerator layout): {others}",
-                       first.counterexample)
+        # every reading fails; the counterexample kept is one of values when there is one (shapes alone are weaker)
+        kept = next((f for f in failures if not f.counterexample.get("shapes_only")), failures[0])
+        texts = [f"read with gradients as {'columns (denominator' if layout == 'column' else 'rows (numerator'} layout): "
+                 f"{f.reason}" for layout, f in zip(layouts, failures)]
+        return Verdict("refuted", "fails under every layout its gradients allow: " + "; ".join(texts), kept.counterexample)
     return failures[0]
 
 
@@ -573,7 +587,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
             for letter, eqs in model.equations.items():
                 probe = Shapes(model)
                 probe.scalars = set(shapes.scalars)
-                if all(probe.infer(body, strict=True, layout=layout) == "scalar" for _, body in eqs):
+                if letter not in model.kinds and all(probe.infer(body, strict=True, layout=layout) == "scalar" for _, body in eqs):
                     shapes.scalars.add(letter)
         for letter, eqs in model.equations.items():
             for _, body in eqs:  # noqa: B007 - the index pattern names the family (W_1)
@@ -584,11 +598,19 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
                     shapes.unify(family[1], inferred[1], True)
     except Mismatch as exc:
         return Verdict("skipped", f"the forward equations' shapes do not fit ({exc})")
+    inferred = []
     for side in (left, right):
         try:
-            shapes.infer(side, layout=layout)
+            inferred.append(shapes.infer(side, layout=layout))
         except Mismatch:
             pass  # the instances show where (a counterexample of shapes, replayed)
+    if len(inferred) == 2 and "scalar" not in inferred:
+        # sizes the material does not name take the sizes that make the sides alike (a W written without its shape is
+        # as square as the step needs); two sizes it names stay apart, so a step mixing them is refuted
+        for a, b in zip(*inferred):
+            a, b = shapes.find(a), shapes.find(b)
+            if isinstance(a, str) and isinstance(b, str) and (_unnamed(a) or _unnamed(b)):
+                shapes.unify(a, b, False)
     # (the size of I is the size it is used at: it takes none of its own)
     dims = sorted({shapes.find(d) for name in _names(left, right, model) for d in _dims(shapes, *name)
                    if isinstance(shapes.find(d), str)})
@@ -599,8 +621,12 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
                for point in _index_choices(indices, _ranges(left, right))]
     choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
     rng = random.Random(seed + layout)
-    if len(choices) > MAX_CHOICES:
-        choices = choices[:MAX_CHOICES // 2] + rng.sample(choices[MAX_CHOICES // 2:], MAX_CHOICES // 2)
+    budget = MAX_GRADIENT_CHOICES if grads else MAX_CHOICES
+    small = [c for c in choices if max(c[0].values(), default=0) <= 2]
+    if len(choices) > budget:
+        small = small[:budget * 2 // 3]
+        large = [c for c in choices if c not in small]
+        choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact = 0, 0, set(), set(), 0, 0
     for sizes, point in choices:
         for draw in range(DRAWS):
@@ -630,12 +656,21 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
         return Verdict("skipped", sorted(independent)[0])
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero)")
-    size_text = ", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) or "the sizes the material fixes"
+    tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
+    every = len(tried_sizes) == MAX_SIZE ** len(dims)
+    size_text = (", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) + ("" if every else
+                 f" ({len(tried_sizes)} of the {MAX_SIZE ** len(dims)} choices: all up to 2 that fit the budget, and a seeded "
+                 "sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
     if close:
         how += f", equal to {_DIGITS} digits at {close} of them"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}); no proof was found")
+
+
+def _unnamed(d: str) -> bool:
+    """Whether a size is one the scan made up (the size of a letter the material gives no shape)."""
+    return d.startswith(("n_", "r_", "c_", "#"))
 
 
 def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
@@ -648,6 +683,9 @@ def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
             by_target.setdefault(target.data[0], []).append(variable)
     for t_letter, variables in by_target.items():
         keys = {(v.data[0], _concrete(v.data[1], ev.inst)) for v in variables}
+        if len(variables) < 2:
+            # one gradient of a target nothing defines: any value is possible, so nothing can refute the step
+            raise Skip(f"a derivative of {t_letter}, which no forward equation defines, written once")
         last = max(keys, key=lambda k: (k[1] is not None, k[1] or 0))
         shape = ev.shape_of(last[0], last[1])
         value = _draw(ev.inst) if shape == "scalar" else sympy.Matrix(shape[0], shape[1], lambda i, j: _draw(ev.inst))

@@ -17,7 +17,7 @@ __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 
 # Notation that only matrix material uses: a step holding one is read by this module.
 MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal|-1)\s*\}?|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
-                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}|\\frac\{\\delta")
+                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag"}
 _STYLE = ("\\operatorname", "\\mathrm", "\\text", "\\textrm", "\\rm")

@@ -483,8 +483,13 @@ def replay(left: Node, relation: str, right: Node, model, example: dict) -> bool
             _fails(x, relation, y)
         except _ShapeFails:
             return True
-        return isinstance(x, list) and isinstance(y, list) and (len(x), len(x[0])) != (len(y), len(y[0]))
+        except (NoReplay, ValueError, ZeroDivisionError, IndexError, TypeError):
+            return False
+        return isinstance(x, list) and isinstance(y, list) and bool(x) and bool(y) and \
+            (len(x), len(x[0])) != (len(y), len(y[0]))
     try:
         return _fails(x, relation, y)
     except _ShapeFails:
         return True
+    except (NoReplay, ValueError, ZeroDivisionError, IndexError, TypeError):
+        return False

@@ -113,6 +113,17 @@ class MatrixScan:
         letters = set(_LETTER.findall(text))
         return any(self.model.kinds.get(x) in ("vector", "matrix") for x in letters)
 
+    def condition(self, left: str, relation: str, right: str) -> None:
+        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
+        if relation != "=":
+            return
+        try:
+            letter = _orthogonality(read(left), read(right))
+        except Skip:
+            return
+        if letter is not None:
+            self.model.conditions.setdefault(letter, set()).add("orthogonal")
+
     def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
         """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
         self.sentence(bounds)

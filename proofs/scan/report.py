@@ -9,7 +9,8 @@ JSON form (`Report.to_json`), schema "proofs-scan/1":
   STEP = {"file": str, "line": int, "cell": int|null, "text": str, "relation": "="|"<"|">"|"<="|">="|"!="|other,
           "status": "proved"|"checked"|"refuted"|"unknown"|"skipped"|"definition", "reason": str,
           "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps only),
-          "acknowledged": str  (an acknowledged refuted step only), "error": true  (a check that crashed or timed out),
+          "acknowledged": str  (an acknowledged refuted step only), "erratum": str  (the id of the claim of a loaded
+          pack that records it as an erratum, which acknowledges it), "error": true  (a check that crashed or timed out),
           "read_by": ["scan", "sympy"] | ["scan"]  (a step read into expressions)}
 spans counts the formulas found; parsed the steps read into expressions (proved, checked, refuted and unknown);
 skip_reasons counts skipped steps by the kind of their reason. Each side of a step is read twice: by the scan's reader,

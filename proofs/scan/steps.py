@@ -74,6 +74,16 @@ _KINDS = [
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
     (re.compile(r"^\\\w+ is not read"), "a command the scan does not read"),
+    (re.compile(r"^a named operator \S+ over a set"), "a named operator over a set (\\operatorname*{argmin})"),
+    (re.compile(r"^a named operator "), "a named operator the scan does not read"),
+    (re.compile(r"^a superscript \S+ on a matrix expression"), "a superscript on a matrix expression (an index or a power)"),
+    (re.compile(r"^fails as read, but uses \S+, of which line"),
+     "fails as read, but uses a name of which the material states a fact the instances do not honour"),
+    (re.compile(r"^states that \S+ is orthogonal"), "states that a matrix is orthogonal (a condition), not an identity"),
+    (re.compile(r"^\S+ does not depend on \S+ through the forward equations"),
+     "a gradient through forward equations the material does not write"),
+    (re.compile(r"^uses \S+, defined on line \d+ in a form the scan does not read"),
+     "uses a name defined in a form the matrix reading does not read"),
 ]
 
 
@@ -98,6 +108,8 @@ class Step:
     counterexample: Optional[dict] = None
     # The reviewed reason a refuted step is acknowledged (proofs.scan.acknowledge), or "".
     acknowledged: str = ""
+    # The id of the claim of a loaded pack that records the step as an erratum (proofs.scan.errata), or "".
+    erratum: str = ""
     # Whether checking it crashed or ran out of time (the gate fails).
     error: bool = False
     # Span [start, end) of the step in the document's text.
@@ -130,6 +142,8 @@ class Step:
             out["counterexample"] = self.counterexample
         if self.acknowledged:
             out["acknowledged"] = self.acknowledged
+        if self.erratum:
+            out["erratum"] = self.erratum
         if self.error:
             out["error"] = True
         if self.read_by:
@@ -322,6 +336,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
             matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"]))
     if span.condition:
+        if matrix is not None:
+            matrix.condition(left, relation, right)
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     if matrix is not None and matrix.applies(base["text"]):
         decided = _matrix_step(base, span, matrix, conditions)
