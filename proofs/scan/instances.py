@@ -21,8 +21,9 @@ __all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS"
 # Every size variable takes 1 .. MAX_SIZE; every free index 1 .. MAX_STEPS + 1 (so a product has 1 .. MAX_STEPS factors).
 MAX_SIZE = 3
 MAX_STEPS = 3
-# Matrices drawn for each choice of sizes and indices.
+# Matrices drawn for each choice of sizes and indices, and the fewest instances in all.
 DRAWS = 2
+ENOUGH = 12
 # The most size and index choices tried: every one with no size above 2 (up to this many), then a seeded sample of
 # those with a size 3; fewer for a step with a gradient (each one is differentiated exactly).
 MAX_CHOICES = 30
@@ -325,7 +326,7 @@ class Evaluator:
     def gradient(self, target: Node, variable: Node):
         letter, index = variable.data
         at = _concrete(index, self.inst)
-        t_letter, t_index = target.data
+        t_letter, t_index = target.data if target.kind == "name" else (None, None)
         given = self.inst.given.get((t_letter, (letter, at)))
         if given is not None:
             return given if self.inst.layout == "column" or not _is_matrix(given) else given.T
@@ -337,11 +338,15 @@ class Evaluator:
         self.inst.variables = {(letter, at): symbols if shape != "scalar" else symbols[0, 0]}
         self.inst.values = {k: v for k, v in saved_values.items() if k == (letter, at) or self._input(k)}
         try:
-            value = self._through(t_letter, t_index, (letter, at))
+            value = self.ev(target) if t_letter is None else self._through(t_letter, t_index, (letter, at))
         finally:
             drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
             self.inst.variables = {}
             self.inst.values = {**saved_values, **drawn}
+        if _is_matrix(value):
+            if value.shape != (1, 1):
+                raise Skip(f"a derivative of {target}, which is not a scalar")
+            value = value[0, 0]
         if not any(s in value.free_symbols for s in symbols):
             # no path from the variable to the target at this instance (a zero weight, or none the material writes)
             self.independent.add(f"{t_letter} does not depend on {letter} through the forward equations the material writes")
@@ -349,7 +354,10 @@ class Evaluator:
             if value.shape != (1, 1):
                 raise Skip(f"a derivative of {t_letter}, which is not a scalar")
             value = value[0, 0]
-        self._through(t_letter, t_index, (letter, at))  # the forward pass at the point: the functions' values there
+        if t_letter is None:
+            self.ev(target)  # the forward pass at the point: the functions' values there
+        else:
+            self._through(t_letter, t_index, (letter, at))
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
         grad = sympy.Matrix(rows, cols, lambda i, j: self._resolve(sympy.diff(value, symbols[i, j]).subs(subs)))
         if shape == "scalar":
@@ -628,8 +636,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact = 0, 0, set(), set(), 0, 0
+    draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     for sizes, point in choices:
-        for draw in range(DRAWS):
+        for draw in range(draws):
             inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
             ev = Evaluator(model, shapes, inst, lowest)
             try:

@@ -16,7 +16,8 @@ from proofs.scan.vocabulary import GREEK
 __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 
 # Notation that only matrix material uses: a step holding one is read by this module.
-MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal|-1)\s*\}?|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
+MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])|"
+                     r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
                      r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag"}
@@ -261,7 +262,7 @@ class _Reader:
             variable = self.sub(self.group())
             if variable.kind != "name":
                 raise Skip("a gradient with respect to something other than a name")
-            target = self.postfix()
+            target = self.product()  # \nabla_w applies to the whole product after it
             return Node("grad", (target, variable), "nabla")
         if tok in ("\\prod", "\\sum"):
             return self.series(tok[1:])

@@ -325,7 +325,7 @@ class _Replay:
     def gradient(self, target: Node, variable: Node):
         letter, index = variable.data
         key = self.key(letter, index)
-        given = f"d{target.data[0]}/d{key}"
+        given = f"d{target.data[0]}/d{key}" if target.kind == "name" else None
         if given in self.values:
             g = _read(self.values[given])
             return [list(c) for c in zip(*g)] if self.layout == "row" and isinstance(g, list) else g
@@ -350,10 +350,13 @@ class _Replay:
         return out if self.layout == "column" else [list(c) for c in zip(*out)]
 
     def target(self, target: Node):
-        letter, index = target.data
-        if self.model.equations.get(letter):
+        if target.kind != "name":
+            v = self.ev(target)
+        elif self.model.equations.get(target.data[0]):
+            letter, index = target.data
             v = self.name(letter, index)
         else:
+            letter = target.data[0]
             v = _Dual(0)
             for k, g in self.values.items():
                 if k.startswith(f"d{letter}/d"):

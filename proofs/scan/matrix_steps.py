@@ -29,6 +29,8 @@ class MatrixScan:
         # letter -> (line, text): a relation between a name and a number the material stated (||D_k|| = 1)
         self.stated: dict = {}
         self.sentences: dict = {}
+        # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
+        self.functions: set = set()
         # how far the prose has been read for declarations
         self.position = 0
 
@@ -47,6 +49,7 @@ class MatrixScan:
         self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
         self.opaque.clear()
         self.stated.clear()
+        self.functions.clear()
         self.sentences.clear()
 
     def sentence(self, bounds: tuple) -> dict:
@@ -66,6 +69,9 @@ class MatrixScan:
         try:
             head = read(left)
         except Skip:
+            return
+        if head.kind == "apply":
+            self.functions.add(head.data)  # a function the material gives a formula: not an arbitrary one
             return
         if head.kind != "name":
             return
@@ -102,6 +108,8 @@ class MatrixScan:
             head = read(left)
         except Skip:
             return False
+        if head.kind in ("apply", "dapply"):
+            return False  # f(x) = ...: a function's definition
         if head.kind != "name":
             return True
         return any(p == head.data[1] for p, _ in self.model.equations.get(head.data[0], ()))
@@ -134,6 +142,10 @@ class MatrixScan:
         except Skip as exc:
             return Verdict("skipped", str(exc))
         used = {n[0] for t in trees for n in names_of(t)}
+        applied = sorted(self.functions & _applied(*trees))
+        if applied:
+            return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
+                                      "takes only functions the material leaves arbitrary)")
         orthogonal = _orthogonality(*trees) if relation == "=" else None
         if orthogonal is not None and "orthogonal" not in self.model.conditions.get(orthogonal, set()):
             self.model.conditions.setdefault(orthogonal, set()).add("orthogonal")
@@ -179,6 +191,15 @@ def _orthogonality(left: Node, right: Node) -> Optional[str]:
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
                     return q.data[0]
     return None
+
+
+def _applied(*trees: Node) -> set:
+    out: set = set()
+    for t in trees:
+        if t.kind in ("apply", "dapply"):
+            out.add(t.data)
+        out |= _applied(*t.args)
+    return out
 
 
 def _lowest(n: Node, out: dict, bound: set) -> None:
