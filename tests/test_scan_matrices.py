@@ -119,7 +119,7 @@ def test_an_erratum_matches_only_the_step_its_claim_cites():
 def test_orthogonality_stated_as_an_equation_or_in_words_restricts_the_instances(tmp_path):
     steps = matrix_steps(tmp_path, "A matrix $W$ with $W^T W = I$ keeps norms: $\\|W v\\| = \\|v\\|$.\n\n"
                                    "Let $U$ be a matrix. Then $\\|U v\\| = \\|v\\|$.\n\n"
-                                   "If $Q$ is orthogonal, we have $\\|M Q\\| = \\|M\\|$.\n")
+                                   "Hint: if $Q$ is orthogonal, we have $\\|M Q\\| = \\|M\\|$.\n")
     assert steps["W^T W = I"].status == "skipped"  # a condition ("with"), which holds for what follows
     assert steps[r"\|W v\| = \|v\|"].status == "checked"
     assert steps[r"\|U v\| = \|v\|"].status == "refuted"  # the same step without the condition
@@ -212,3 +212,27 @@ def test_generated_transpose_identities_agree_with_a_plain_oracle(tmp_path):
         step = next(s for s in matrix_steps(tmp_path, f"For square matrices $A$ and $B$: $(A B)^T = {form}$.\n").values()
                     if s.relation == "=")
         assert step.status == ("checked" if truth else "refuted"), (form, step.reason)
+
+
+@pytest.mark.slow
+def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_green(tmp_path):
+    from conftest import run_cli
+
+    drafts = tmp_path / "drafts"
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--material", str(MATERIAL / "matrix"), "--draft-claims", str(drafts), "--select", "backprop.md:69",
+                "--select", "backprop.md:73"], out, err)
+    assert code == 0, err.getvalue()
+    written = sorted(p.name for p in drafts.glob("*.py"))
+    assert written == ["scan_backprop_md_l69_1.py", "scan_backprop_md_l73_1.py"]
+    text = (drafts / "scan_backprop_md_l73_1.py").read_text()
+    # the sides as printed, over matrices, with the exercise named
+    assert "_tr(_mul(A, B, C)), _tr(_mul(B, C, A))" in text and "Matrix(Real," in text and "(exercise 4)" in text
+    done = run_cli("check", "all", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "scan.backprop_md.ex4.l73_1" in done.stdout
+    # a refuted matrix step is drafted as an erratum whose correction the author writes
+    slips = tmp_path / "slips"
+    run(["--material", str(MATERIAL / "matrix_slips"), "--draft-claims", str(slips)], io.StringIO(), io.StringIO())
+    trace = (slips / "scan_slips_md_l51_1.py").read_text()
+    assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 2, 2)" in trace

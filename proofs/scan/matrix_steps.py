@@ -31,6 +31,8 @@ class MatrixScan:
         self.sentences: dict = {}
         # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
         self.functions: set = set()
+        # the sides of the last step decided, as read (for drafting claims)
+        self.trees: tuple = ()
         # how far the prose has been read for declarations
         self.position = 0
 
@@ -141,6 +143,7 @@ class MatrixScan:
             trees = read(left), read(right)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        self.trees = trees
         used = {n[0] for t in trees for n in names_of(t)}
         applied = sorted(self.functions & _applied(*trees))
         if applied:

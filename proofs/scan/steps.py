@@ -402,16 +402,18 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
 
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
     """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
+    matrix.trees = ()
     verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
+    trees = matrix.trees if verdict.status in ("checked", "refuted") else None
     read, unread = conditions
     if verdict.status == "refuted" and (read or unread):
         shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
         return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
                                                      "not honour", read_by=("scan",))
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
-                read_by=("scan",) if verdict.status != "skipped" else ())
+                read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
 
 def _outside_indices(e: sympy.Basic) -> set:
