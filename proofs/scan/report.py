@@ -8,7 +8,10 @@ JSON form (`Report.to_json`), schema "proofs-scan/1":
    "problems": [str], "passed": bool}
   STEP = {"file": str, "line": int, "cell": int|null, "text": str, "relation": "="|"<"|">"|"<="|">="|"!="|other,
           "status": "proved"|"checked"|"refuted"|"unknown"|"skipped"|"definition", "reason": str,
-          "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps only),
+          "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps only; a matrix
+          step's values give each input matrix as rows of "p/q", and it adds "sizes", "indices", "layout" ("column" or
+          "row"), "shapes" ({letter: [rows, columns]}, [0, 0] a scalar) and "shapes_only" (true when the shapes alone
+          are the counterexample)),
           "acknowledged": str  (an acknowledged refuted step only), "erratum": str  (the id of the claim of a loaded
           pack that records it as an erratum, which acknowledges it), "error": true  (a check that crashed or timed out),
           "read_by": ["scan", "sympy"] | ["scan"]  (a step read into expressions)}
