@@ -722,7 +722,8 @@ def _dims(shapes: Shapes, letter: str, index=None) -> list:
 
 
 def _dim_name(d: str) -> str:
-    return f"the size of {d[2:]}" if d[:2] in ("n_", "r_", "c_") else d
+    what = {"n_": "the size", "r_": "the rows", "c_": "the columns"}.get(d[:2])
+    return f"{what} of {d[2:]}" if what else d
 
 
 def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shapes: Shapes) -> Verdict:

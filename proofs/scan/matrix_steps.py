@@ -123,6 +123,27 @@ class MatrixScan:
         letters = set(_LETTER.findall(text))
         return any(self.model.kinds.get(x) in ("vector", "matrix") for x in letters)
 
+    def _as_vectors(self, trees, relation: str, seed: str, lowest: dict) -> Optional[Verdict]:
+        """A refuted step with small letters the material gives no kind (read as numbers) is decided again with them
+        as vectors: when it holds so, the reading is in doubt and it is skipped."""
+        loose = sorted({n[0] for t in trees for n in names_of(t)} - _grad_letters(*trees) - set(self.model.kinds)
+                       - set(self.model.equations) - {n for n in self.model.kinds if "_" in n})
+        loose = [x for x in loose if len(x) == 1 and x.islower()]
+        if not loose:
+            return None
+        kinds = dict(self.model.kinds)
+        self.model.kinds.update({x: "vector" for x in loose})
+        try:
+            again = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+        except Skip:
+            again = None
+        finally:
+            self.model.kinds = kinds
+        if again is not None and again.status == "checked":
+            return Verdict("skipped", f"fails with {', '.join(loose)} read as numbers but holds with them read as vectors, "
+                                      "and the material does not say which")
+        return None
+
     def condition(self, left: str, relation: str, right: str) -> None:
         """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
         if relation != "=":
@@ -166,6 +187,10 @@ class MatrixScan:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        if verdict.status == "refuted":
+            other = self._as_vectors(trees, relation, seed, lowest)
+            if other is not None:
+                return other
         if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
             return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
         if verdict.status == "refuted":
@@ -194,6 +219,18 @@ def _orthogonality(left: Node, right: Node) -> Optional[str]:
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
                     return q.data[0]
     return None
+
+
+def _grad_letters(*trees: Node) -> set:
+    """The letters a step differentiates or differentiates with respect to."""
+    out: set = set()
+    for t in trees:
+        if t.kind == "grad":
+            out |= {n[0] for n in names_of(t.args[1])}
+            if t.args[0].kind == "name":
+                out.add(t.args[0].data[0])
+        out |= _grad_letters(*t.args)
+    return out
 
 
 def _applied(*trees: Node) -> set:
