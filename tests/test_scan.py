@@ -79,13 +79,13 @@ def test_correct_material_full_of_traps_has_nothing_refuted():
     assert by_text[r"\eta \cdot 20 = 2"]["status"] == "checked" and "eta = 1/10" in by_text[r"\eta \cdot 20 = 2"]["reason"]
     # E is defined by a symbolic sum, then differentiated
     assert by_text[r"\frac{\partial E}{\partial a} = \sum_{i=1}^{n} 2(a + b x_i - y_i)"]["status"] == "proved"
-    # indices, transposes, norms and bold matrices are skipped with a reason, never guessed
-    assert by_text["W^T W = I"]["reason"] == "a transpose (^T)"
-    assert by_text[r"\|W v\| = \|v\|"]["status"] == "skipped"
+    # W^T W = I states that W is orthogonal; the norms after it are checked on orthogonal instances
+    assert by_text["W^T W = I"]["status"] == "skipped" and "orthogonal" in by_text["W^T W = I"]["reason"]
+    assert by_text[r"\|W v\| = \|v\|"]["status"] == "checked"
     assert by_text[r"h^{(0)} = 0"]["status"] == "definition"
     # vectors and matrices read as numbers would be false alarms: skipped with the reason
     assert "with and without an index" in by_text[r"w \cdot x = \sum_i w_i x_i"]["reason"]
-    assert "capital-letter name" in by_text["(AB)^{-1} = B^{-1} A^{-1}"]["reason"]
+    assert by_text["(AB)^{-1} = B^{-1} A^{-1}"]["status"] == "checked"  # read as matrices, on instances
     # a step true only under a condition printed beside it is checked under it
     series = by_text[r"\sum_{k=0}^{n-1} r^k = \frac{1 - r^n}{1 - r}"]
     assert series["status"] in ("proved", "checked") and "r != 1" in series["reason"]
@@ -199,18 +199,24 @@ def test_the_real_command_line():
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
 def test_nothing_true_in_the_seed_sheet_is_refuted():
     code, report, _ = scan_json("--material", SEED)
-    assert code == 0 and report["summary"]["refuted"] == 0 and report["summary"]["errors"] == 0
+    # the two refuted steps are the product formula of 5(a) and the norm equality of 5(b) built on it, which the seed
+    # pack records as errata: reported as those errata, they do not fail the gate
+    assert code == 0 and report["summary"]["errors"] == 0 and report["summary"]["unknown"] == 0
+    refuted = {s["line"]: s.get("erratum") for s in report["steps"] if s["status"] == "refuted"}
+    assert refuted == {211: "ex5.a.gradient_product", 215: "ex5.b.norm_equality"}
     proved = {s["text"] for s in report["steps"] if s["status"] == "proved"}
     assert {"(256 + 2 * 1 - 3)/1 + 1 = 256", "3 * 3 + 1 = 10", "3 * 10 = 30", "(256 - 2)/2 + 1 = 128",
             "\\sigma'(0) = 0.25"} <= proved
-    reasons = report["summary"]["skip_reasons"]
-    assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
+    decided = sum(report["summary"][k] for k in ("proved", "checked", "refuted"))
+    assert decided >= 14
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     summary = report["summary"]
     stated = (f"On the seed sheet: {summary['spans']} formulas, {summary['steps']} steps; {summary['proved']} are read and "
               "proved")
     assert " ".join(stated.split()) in " ".join(readme.split()), "the README's figures for the seed scan are out of date"
     assert f"{summary['definition']} are definitions; {summary['skipped']} are skipped" in " ".join(readme.split())
+    assert (f"{summary['checked']} are checked on instances and {summary['refuted']} refuted"
+            in " ".join(readme.split())), "the README's figures for the seed scan are out of date"
     assert summary["read_by_both"] == 4, "the README says sympy's parser reads four of the seed's steps alike"
 
 

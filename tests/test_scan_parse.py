@@ -58,7 +58,7 @@ def test_parse(text, expected):
     ("otherwise", "reads as a word"),
     ("var(ax)", "reads as a word"),
     ("ReLU(x)", "reads as a word"),
-    (r"\frac{\delta l}{\delta h}", "written with \\delta"),
+    (r"\frac{\delta l}{\delta h}", "a derivative of l"),  # read as a derivative, of a loss not defined
     (r"\frac{\partial y}{\partial x}", "a derivative of y, which the material does not define"),
     ("1/2x", "a/bc could be read as"),
     (r"\phi(z)", "applies phi, which the material does not define"),

@@ -218,6 +218,13 @@ class _Parser:
             return self.name(tok)
         if tok.startswith("\\") and tok[1:] in GREEK | {"pi"}:
             return self.name(tok[1:])
+        if tok in ("\\operatorname", "\\mathrm") and self.peek() in ("*", "{"):
+            star = self.peek() == "*"
+            if star:
+                self.i += 1
+            word = "".join(self.group())
+            over = " over a set (\\operatorname*)" if star else ""
+            raise Skip(f"a named operator {word}{over}, which the scan does not read")
         if tok in ("\\hat", "\\bar", "\\tilde"):
             inner = self.group()
             if len(inner) != 1 or not (inner[0].isalpha() or inner[0][1:] in GREEK):
@@ -404,9 +411,11 @@ class _Parser:
 
     def fraction(self) -> sympy.Expr:
         top, bottom = self.group(), self.group()
-        marks = ("d", "\\partial")
-        if top[:1] and top[0] in ("\\delta", "\\Delta") or bottom[:1] and bottom[0] in ("\\delta", "\\Delta"):
-            raise Skip("a derivative written with \\delta")
+        marks = ("d", "\\partial", "\\delta")  # \frac{\delta l}{\delta h}: a derivative, as \partial
+        if (top[:1] and top[0] == "\\Delta") or (bottom[:1] and bottom[0] == "\\Delta"):
+            raise Skip("a difference quotient written with \\Delta")
+        if top[:1] == ["\\delta"] and not (bottom[:1] == ["\\delta"] and len(bottom) > 1):
+            raise Skip("\\delta over something that is not a derivative's variable")
         if top[:1] and top[0] in marks and bottom[:1] and bottom[0] == top[0] and len(bottom) > 1:
             if top[1:2] == ["^"] or bottom[-2:-1] == ["^"]:
                 raise Skip("a higher derivative")

@@ -9,8 +9,13 @@ JSON form (`Report.to_json`), schema "proofs-scan/1":
   STEP = {"file": str, "line": int, "cell": int|null, "text": str, "relation": "="|"<"|">"|"<="|">="|"!="|other,
           "status": "proved"|"checked"|"refuted"|"needs review"|"unknown"|"skipped"|"definition", "reason": str,
           "counterexample": {"values": {name: "p/q"}, "left": str, "right": str}  (refuted steps, and needs-review
-                            steps refuted as read),
-          "acknowledged": str  (an acknowledged refuted or needs-review step only), "error": true  (a check that crashed or timed out),
+                            steps refuted as read; a matrix step's values give each input matrix as rows of "p/q", and
+                            it adds "sizes", "indices", "layout" ("column" or "row"), "shapes" ({letter: [rows,
+                            columns]}, [0, 0] a scalar) and "shapes_only" (true when the shapes alone are the
+                            counterexample)),
+          "acknowledged": str  (an acknowledged refuted or needs-review step only), "erratum": str  (the id of the
+          claim of a loaded pack that records it as an erratum, which acknowledges it), "error": true  (a check that
+          crashed or timed out),
           "read_by": ["scan", "sympy"] | ["scan"]  (a step read into expressions)}
 spans counts the formulas found; parsed the steps read into expressions (proved, checked, refuted, needs review and
 unknown); needs_review counts the steps that need review: refuted as read, but only without a condition their sentence
@@ -21,8 +26,8 @@ which decides what it means, and by sympy's LaTeX parser (proofs.scan.sympy_read
 parser read both sides as the scan did (["scan", "sympy"]) or could not read one (["scan"]); a step it reads
 otherwise is skipped ("read two ways: ..."); read_by_both counts the steps read alike. A counterexample's names are the free symbols
 ("x"), entries of indexed names ("x[2]") and, for a sum written without bounds (\\sum_i), its number of terms ("#i").
-passed is false when a step is refuted or needs review and is not acknowledged, a check crashed or timed out, an acknowledgement is
-stale, or a material file could not be read.
+passed is false when a step is refuted or needs review and is not acknowledged (by --acknowledged, or as an erratum a
+loaded pack records), a check crashed or timed out, an acknowledgement is stale, or a material file could not be read.
 """
 
 from __future__ import annotations

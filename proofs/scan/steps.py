@@ -11,10 +11,12 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
-from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
+from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
+from proofs.scan.matrices import looks_matrix
+from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 from proofs.scan.sympy_reader import second_reading
@@ -77,6 +79,16 @@ _KINDS = [
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
     (re.compile(r"^\\\w+ is not read"), "a command the scan does not read"),
+    (re.compile(r"^a named operator \S+ over a set"), "a named operator over a set (\\operatorname*{argmin})"),
+    (re.compile(r"^a named operator "), "a named operator the scan does not read"),
+    (re.compile(r"^a superscript \S+ on a matrix expression"), "a superscript on a matrix expression (an index or a power)"),
+    (re.compile(r"^fails as read, but uses \S+, of which line"),
+     "fails as read, but uses a name of which the material states a fact the instances do not honour"),
+    (re.compile(r"^states that \S+ is orthogonal"), "states that a matrix is orthogonal (a condition), not an identity"),
+    (re.compile(r"^\S+ does not depend on \S+ through the forward equations"),
+     "a gradient through forward equations the material does not write"),
+    (re.compile(r"^uses \S+, defined on line \d+ in a form the scan does not read"),
+     "uses a name defined in a form the matrix reading does not read"),
 ]
 
 
@@ -101,6 +113,8 @@ class Step:
     counterexample: Optional[dict] = None
     # The reviewed reason a refuted step is acknowledged (proofs.scan.acknowledge), or "".
     acknowledged: str = ""
+    # The id of the claim of a loaded pack that records the step as an erratum (proofs.scan.errata), or "".
+    erratum: str = ""
     # Whether checking it crashed or ran out of time (the gate fails).
     error: bool = False
     # Span [start, end) of the step in the document's text.
@@ -133,6 +147,8 @@ class Step:
             out["counterexample"] = self.counterexample
         if self.acknowledged:
             out["acknowledged"] = self.acknowledged
+        if self.erratum:
+            out["erratum"] = self.erratum
         if self.error:
             out["error"] = True
         if self.read_by:
@@ -251,7 +267,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         with deadline(float("inf") if until is None else until - time.monotonic()):
             defs.logistic = bool(_LOGISTIC.search(document.text))
             found = spans(document)
-            chained = [chains(s.body) for s in found]
+            chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
@@ -269,15 +285,23 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
     out: list[Step] = []
     previous_end = 0
+    matrix = MatrixScan(text)
+    carried = None  # the last side of the display before: a display that opens with a relation continues it
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
+            matrix.forget()
+            carried = None
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
-        for chain in chained[index]:
+        matrix.advance(span.start)
+        matrix.sentence(span.sentence)
+        for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
+                if k == 0 and number == 0 and not left.text and span.displayed and carried is not None:
+                    left = Piece(carried, right.start)
                 start, end = span.start + left.start, span.start + right.start + len(right.text)
                 line, cell = document.line_of(span.start + right.start)  # where the step's result is printed
                 base = dict(file=document.file, line=line, cell=cell, left=left.text, relation=relation, right=right.text,
@@ -292,7 +316,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index]))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
+                                         matrix))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -302,6 +327,9 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
+        if span.displayed:
+            last = chained[index][-1].sides[-1].text if chained[index] else ""
+            carried = last or None
     return out
 
 
@@ -317,23 +345,48 @@ def _part_end(text: str, sentence_end: int) -> int:
     return m.start() if m else len(text)
 
 
+def _unboxed(body: str) -> str:
+    """A formula's body with each \\boxed{...} opened, its text kept where it was (the braces become spaces)."""
+    out = body
+    for m in reversed(list(re.finditer(r"\\boxed\s*\{", body))):
+        depth, at = 1, m.end()
+        while at < len(out) and depth:
+            depth += (out[at] == "{") - (out[at] == "}")
+            at += 1
+        if depth == 0:
+            out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():at - 1] + " " + out[at:]
+    return out
+
+
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
-          part_end: int = -1, condition: Optional[bool] = None) -> Step:
+          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
+    if relation == "∈" and re.match(r"\\mathbb\s*\{?R\b", right) and matrix is not None:
+        return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
     variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
+    if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
+        defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
+        if matrix is not None:
+            matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
     if span.condition if condition is None else condition:
+        if matrix is not None:
+            matrix.condition(left, relation, right)
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
+    if matrix is not None and matrix.applies(base["text"]):
+        decided = _matrix_step(base, span, matrix, conditions)
+        if decided is not None:
+            return decided
     exponents = _exponents(left + right)
     domain: list = []  # where the sides as read are their real values
     try:
@@ -419,6 +472,22 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                            "be read: review it (it fails unless one of them excludes the point)")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
+    """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
+    matrix.trees = ()
+    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
+    if verdict.status == "skipped" and not looks_matrix(base["text"]):
+        return None
+    trees = matrix.trees if verdict.status in ("checked", "refuted") else None
+    read, unread = conditions
+    if verdict.status == "refuted" and (read or unread):
+        shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
+        return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
+                                                     "not honour", read_by=("scan",))
+    return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
+                read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
 
 def _outside_indices(e: sympy.Basic) -> set:
