@@ -116,6 +116,22 @@ def test_an_erratum_matches_only_the_step_its_claim_cites():
     assert apply([step], [("a.md", "U x = x U", "c.id", "why")])[0].erratum == ""
 
 
+def test_a_step_that_needs_review_and_that_a_pack_records_as_an_erratum_is_acknowledged_as_that_erratum():
+    from proofs.scan.errata import apply
+    from proofs.scan.report import Report
+    from proofs.scan.steps import Step
+
+    step = Step(file="a.md", line=1, cell=None, text="|n| = n", left="|n|", relation="=", right="n", status="needs review",
+                reason="r")
+    assert not Report("m", ("a.md",), 1, (step,)).passed
+    marked = apply([step], [("a.md", "|n| = n", "c.id", "why")])[0]
+    assert marked.erratum == "c.id" and marked.status == "needs review" and "c.id" in marked.acknowledged
+    assert Report("m", ("a.md",), 1, (marked,)).passed
+    unread = Step(file="a.md", line=1, cell=None, text="|n| = n", left="|n|", relation="=", right="n", status="unknown",
+                  reason="r")
+    assert apply([unread], [("a.md", "|n| = n", "c.id", "why")])[0].erratum == ""
+
+
 def test_orthogonality_stated_as_an_equation_or_in_words_restricts_the_instances(tmp_path):
     steps = matrix_steps(tmp_path, "A matrix $W$ with $W^T W = I$ keeps norms: $\\|W v\\| = \\|v\\|$.\n\n"
                                    "Let $U$ be a matrix. Then $\\|U v\\| = \\|v\\|$.\n\n"
