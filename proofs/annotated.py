@@ -267,9 +267,10 @@ def render(documents: Sequence[Document], results: Iterable[Union[Result, Mappin
 
 
 # How a formula is marked by the scan: the first status here among its steps.
-_SCAN_ORDER = ("refuted", "unknown", "acknowledged", "checked", "proved", "skipped", "definition")
+_SCAN_ORDER = ("refuted", "needs review", "unknown", "acknowledged", "checked", "proved", "skipped", "definition")
 _SCAN_STYLE = """
 .step{border-bottom:3px solid #999;padding:0 .1rem}.step[data-status=refuted]{border-color:#c62828;background:#fdeeee}
+.step[data-status="needs review"]{border-color:#e65100;background:#fff3e0}
 .step[data-status=acknowledged]{border-color:#ed6c02;background:#fff6ec}.step[data-status=unknown]{border-color:#7b1fa2;background:#f6eefa}
 .step[data-status=checked]{border-color:#9ccc65}.step[data-status=proved]{border-color:#2e7d32;background:#f1f8f1}
 .step[data-status=skipped]{border-bottom-style:dashed;border-color:#9e9e9e}.step[data-status=definition]{border-color:#1565c0}
@@ -278,7 +279,7 @@ table.steps{border-collapse:collapse;font-size:.9em}table.steps td,table.steps t
 
 
 def _scan_status(step: Any) -> str:
-    return "acknowledged" if step.status == "refuted" and step.acknowledged else step.status
+    return "acknowledged" if step.status in ("refuted", "needs review") and step.acknowledged else step.status
 
 
 def _scan_title(steps: Sequence[Any]) -> str:
@@ -322,13 +323,13 @@ def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
 def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Mapping[str, Any],
                 problems: Sequence[str] = (), title: str = "the material, scanned") -> str:
     """The page of a scan (proofs.scan): each document in place, every formula holding steps marked with the worst
-    status of its steps (refuted, unknown, acknowledged, checked, proved, skipped, definition) and a title giving each
-    step's reason and counterexample; then the refuted and unknown steps in a table. The page makes no network
+    status of its steps (refuted, needs review, unknown, acknowledged, checked, proved, skipped, definition) and a title giving each
+    step's reason and counterexample; then the refuted, needs-review and unknown steps in a table. The page makes no network
     request; every piece of material text is escaped."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_e(title)}</title>", f"<style>{_STYLE}{_SCAN_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>"]
-    counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("proved", "checked", "refuted", "acknowledged", "unknown",
+    counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("proved", "checked", "refuted", "needs_review", "acknowledged", "unknown",
                                                              "skipped", "definition"))
     parts.append(f'<p class="summary">{_e(summary.get("steps", 0))} steps in {_e(summary.get("spans", 0))} formulas: {_e(counts)}</p>')
     parts += [f'<p class="note">{_e(p)}</p>' for p in problems]
@@ -345,9 +346,9 @@ def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Ma
                 else:
                     parts.append(_scan_block(text, p.start + start, mine, "text" if p.kind == "text" else "markdown"))
         parts.append("</div>")
-    failing = [s for s in steps if s.status in ("refuted", "unknown")]
+    failing = [s for s in steps if s.status in ("refuted", "needs review", "unknown")]
     if failing:
-        parts.append("<h2>Refuted and unknown steps</h2>")
+        parts.append("<h2>Refuted, needs-review and unknown steps</h2>")
         rows = "".join(f"<tr><td>{_e(s.where)}</td><td>{_e(_scan_status(s))}</td><td><code>{_e(s.text)}</code></td>"
                        f"<td>{_e(s.reason)}</td></tr>" for s in failing)
         parts.append(f'<table class="steps"><tr><th>where</th><th>status</th><th>step</th><th>why</th></tr>{rows}</table>')

@@ -75,16 +75,17 @@ def test_correct_material_full_of_traps_has_nothing_refuted():
     # definitions are recorded and substituted into later steps
     assert by_text[r"\sigma(z) = \frac{1}{1 + e^{-z}}"]["status"] == "definition"
     assert by_text[r"\sigma'(z) = \sigma(z)(1 - \sigma(z))"]["status"] == "proved"
-    assert by_text[r"\eta \cdot 20 = 2"]["status"] == "proved" and "eta = 1/10" in by_text[r"\eta \cdot 20 = 2"]["reason"]
+    # a number given to a name is an example: a step that holds with it is checked, never proved as an identity
+    assert by_text[r"\eta \cdot 20 = 2"]["status"] == "checked" and "eta = 1/10" in by_text[r"\eta \cdot 20 = 2"]["reason"]
     # E is defined by a symbolic sum, then differentiated
     assert by_text[r"\frac{\partial E}{\partial a} = \sum_{i=1}^{n} 2(a + b x_i - y_i)"]["status"] == "proved"
-    # indices, transposes, norms and bold matrices are skipped with a reason, never guessed
-    assert by_text["W^T W = I"]["reason"] == "a transpose (^T)"
-    assert by_text[r"\|W v\| = \|v\|"]["status"] == "skipped"
+    # W^T W = I states that W is orthogonal; the norms after it are checked on orthogonal instances
+    assert by_text["W^T W = I"]["status"] == "skipped" and "orthogonal" in by_text["W^T W = I"]["reason"]
+    assert by_text[r"\|W v\| = \|v\|"]["status"] == "checked"
     assert by_text[r"h^{(0)} = 0"]["status"] == "definition"
     # vectors and matrices read as numbers would be false alarms: skipped with the reason
     assert "with and without an index" in by_text[r"w \cdot x = \sum_i w_i x_i"]["reason"]
-    assert "capital-letter name" in by_text["(AB)^{-1} = B^{-1} A^{-1}"]["reason"]
+    assert by_text["(AB)^{-1} = B^{-1} A^{-1}"]["status"] == "checked"  # read as matrices, on instances
     # a step true only under a condition printed beside it is checked under it
     series = by_text[r"\sum_{k=0}^{n-1} r^k = \frac{1 - r^n}{1 - r}"]
     assert series["status"] in ("proved", "checked") and "r != 1" in series["reason"]
@@ -102,18 +103,18 @@ def test_json_schema():
     for s in report["steps"]:
         assert {"file", "line", "cell", "text", "relation", "status", "reason"} <= set(s)
         assert s["status"] in STATUSES and isinstance(s["line"], int)
-        assert ("counterexample" in s) == (s["status"] == "refuted")
-        parsed = s["status"] in ("proved", "checked", "refuted", "unknown")
+        assert "counterexample" in s if s["status"] == "refuted" else s["status"] == "needs review" or "counterexample" not in s
+        parsed = s["status"] in ("proved", "checked", "refuted", "needs review", "unknown")
         assert s.get("read_by") in ((["scan", "sympy"], ["scan"]) if parsed else (None, ["scan", "sympy"], ["scan"]))
     summary = report["summary"]
-    assert set(summary) == {"files", "spans", "steps", "parsed", "proved", "checked", "refuted", "acknowledged",
+    assert set(summary) == {"files", "spans", "steps", "parsed", "proved", "checked", "refuted", "needs_review", "acknowledged",
                             "unknown", "skipped", "definition", "errors", "read_by_both", "skip_reasons"}
     assert summary["read_by_both"] == sum(1 for s in report["steps"] if s.get("read_by") == ["scan", "sympy"]
                                           and s["status"] in ("proved", "checked", "refuted", "unknown"))
     assert 0 < summary["read_by_both"] <= summary["parsed"]
     assert summary["steps"] == len(report["steps"])
     assert summary["skipped"] == sum(summary["skip_reasons"].values())
-    assert summary["parsed"] == sum(summary[k] for k in ("proved", "checked", "refuted", "unknown"))
+    assert summary["parsed"] == sum(summary[k] for k in ("proved", "checked", "refuted", "needs_review", "unknown"))
 
 
 def test_acknowledged_slips_pass_the_gate_and_a_stale_acknowledgement_fails_it(tmp_path):
@@ -198,18 +199,24 @@ def test_the_real_command_line():
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
 def test_nothing_true_in_the_seed_sheet_is_refuted():
     code, report, _ = scan_json("--material", SEED)
-    assert code == 0 and report["summary"]["refuted"] == 0 and report["summary"]["errors"] == 0
+    # the two refuted steps are the product formula of 5(a) and the norm equality of 5(b) built on it, which the seed
+    # pack records as errata: reported as those errata, they do not fail the gate
+    assert code == 0 and report["summary"]["errors"] == 0 and report["summary"]["unknown"] == 0
+    refuted = {s["line"]: s.get("erratum") for s in report["steps"] if s["status"] == "refuted"}
+    assert refuted == {211: "ex5.a.gradient_product", 215: "ex5.b.norm_equality"}
     proved = {s["text"] for s in report["steps"] if s["status"] == "proved"}
     assert {"(256 + 2 * 1 - 3)/1 + 1 = 256", "3 * 3 + 1 = 10", "3 * 10 = 30", "(256 - 2)/2 + 1 = 128",
             "\\sigma'(0) = 0.25"} <= proved
-    reasons = report["summary"]["skip_reasons"]
-    assert reasons["norm notation (\\|...\\|)"] >= 5 and reasons["a derivative written with \\delta"] >= 3
+    decided = sum(report["summary"][k] for k in ("proved", "checked", "refuted"))
+    assert decided >= 14
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     summary = report["summary"]
     stated = (f"On the seed sheet: {summary['spans']} formulas, {summary['steps']} steps; {summary['proved']} are read and "
               "proved")
     assert " ".join(stated.split()) in " ".join(readme.split()), "the README's figures for the seed scan are out of date"
     assert f"{summary['definition']} are definitions; {summary['skipped']} are skipped" in " ".join(readme.split())
+    assert (f"{summary['checked']} are checked on instances and {summary['refuted']} refuted"
+            in " ".join(readme.split())), "the README's figures for the seed scan are out of date"
     assert summary["read_by_both"] == 4, "the README says sympy's parser reads four of the seed's steps alike"
 
 
@@ -271,8 +278,9 @@ def test_words_that_restrict_names_in_the_same_sentence(tmp_path):
     amgm = by_text["\\sqrt{ab} \\le \\frac{a + b}{2}"]
     assert amgm["status"] in ("proved", "checked") and "a > 0, b > 0" in amgm["reason"]
     assert by_text["\\sqrt{cd} \\le \\frac{c + d}{2}"]["status"] == "refuted"
-    # a restriction the search cannot honour makes a refutation unknown, never a false alarm
-    assert by_text["|n| = n"]["status"] == "unknown" and "integers" in by_text["|n| = n"]["reason"]
+    # a restriction the search cannot honour makes a refutation need review: not refuted, and never a pass
+    assert by_text["|n| = n"]["status"] == "needs review" and "integers" in by_text["|n| = n"]["reason"]
+    assert code == 1 and report["summary"]["needs_review"] == 1
 
 
 def test_a_step_the_scan_fails_on_is_an_error_of_that_step_only(tmp_path, monkeypatch):

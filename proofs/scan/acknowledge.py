@@ -1,4 +1,5 @@
-"""Reviewed acknowledgements: a known slip of the material, or a false alarm of the scan, that does not fail the gate.
+"""Reviewed acknowledgements: a known slip of the material, or a false alarm of the scan, that does not fail the gate
+(a refuted step, or one that needs review).
 
 The file is TOML, [[acknowledge]] tables with file (the material file, relative to the material directory), step
 (the step's text as printed, compared up to whitespace and LaTeX spacing) and reason (why it may stand). An
@@ -14,7 +15,7 @@ from typing import Sequence, Union
 from proofs.anchors import normalise
 from proofs.errors import UsageError
 from proofs.files import reviewed_entries
-from proofs.scan.steps import Step
+from proofs.scan.steps import ACKNOWLEDGEABLE, Step
 
 __all__ = ["Acknowledgement", "load", "apply"]
 
@@ -51,18 +52,18 @@ def load(path: Union[str, Path]) -> tuple[Acknowledgement, ...]:
 
 
 def apply(steps: Sequence[Step], acknowledgements: Sequence[Acknowledgement]) -> tuple[list[Step], list[str]]:
-    """The steps with every refuted one an acknowledgement names marked with its reason, and the problems: each
-    acknowledgement that names no refuted step (stale: the material or the scan changed, review it again)."""
+    """The steps with every refuted or needs-review one an acknowledgement names marked with its reason, and the
+    problems: each acknowledgement that names no such step (stale: the material or the scan changed, review it again)."""
     used = set()
     out = []
     for step in steps:
-        if step.status == "refuted":
+        if step.status in ACKNOWLEDGEABLE:
             for k, a in enumerate(acknowledgements):
                 if a.file == step.file and normalise(a.step) == normalise(step.text):
                     used.add(k)
                     step = dataclasses.replace(step, acknowledged=a.reason)
                     break
         out.append(step)
-    problems = [f"{a.where}: stale: no refuted step of {a.file} reads {a.step!r}; remove it or update it to the step's text"
+    problems = [f"{a.where}: stale: no refuted or needs-review step of {a.file} reads {a.step!r}; remove it or update it to the step's text"
                 for k, a in enumerate(acknowledgements) if k not in used]
     return out, problems

@@ -44,7 +44,8 @@ _ENDS: list[float] = []
 class Outcome:
     """Returned by `check`: what became of one step."""
 
-    # "proved", "checked", "refuted" or "unknown".
+    # "proved", "checked", "refuted", "needs review" (the plain evaluation says it fails at points sympy's could not
+    # confirm: never a pass) or "unknown".
     status: str
     reason: str
     # For a refuted step: {"values": {name: "p/q"}, "left": str, "right": str}, replayed by proofs.scan.replay.
@@ -311,8 +312,9 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     if held >= ENOUGH:
         how = "exactly" if exact else "to 60 digits (interval arithmetic)"
         return Outcome("checked", f"held {how} at {held} points; no proof was found")
-    if disagreed:
-        return Outcome("unknown", f"no proof; at {disagreed} point(s) the plain evaluation and sympy's disagreed")
+    if disagreed:  # never a pass: the plain evaluation says it fails there, and it is not shown to hold
+        return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
+                                       "numerical evaluation could not confirm it")
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
 
 
@@ -321,7 +323,10 @@ def _sympy_at(e: sympy.Expr, point: dict):
     concrete = e.xreplace(subs).doit()
     entries = {a: sympy.Rational(point[key(a)].numerator, point[key(a)].denominator)
                for a in concrete.atoms(sympy.Indexed) if key(a) in point}
-    value = sympy.N(concrete.xreplace(entries), 40)
+    concrete = concrete.xreplace(entries)
+    if concrete.is_Rational:  # exact: integers, fractions, exact powers (2**100 + 1) are compared exactly
+        return concrete
+    value = sympy.N(concrete, 40)
     if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_real:
         return None
     return value
@@ -337,6 +342,8 @@ def _sympy_fails(left, relation, right, point) -> bool:
         return False
     if lv is None or rv is None:
         return False
+    if lv.is_Rational and rv.is_Rational:
+        return not {"=": lv == rv, "!=": lv != rv, "<": lv < rv, "<=": lv <= rv, ">": lv > rv, ">=": lv >= rv}[relation]
     d = lv - rv
     scale = max(abs(lv), abs(rv), 1)
     tolerance = scale * sympy.Float("1e-25")

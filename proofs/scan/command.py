@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--material", type=Path, required=True, metavar="DIR",
                         help="the material directory (text, Markdown, LaTeX, notebooks)")
     parser.add_argument("--acknowledged", type=Path, action="append", default=[], metavar="FILE",
-                        help="reviewed refuted steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
+                        help="reviewed refuted or needs-review steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
     parser.add_argument("--format", choices=("text", "json", "annotated"), default="text", dest="scan_format",
                         help="report format: text (default), json (schema proofs-scan/1) or annotated (one offline HTML page)")
     parser.add_argument("--output", type=Path, metavar="FILE", dest="scan_output",
@@ -103,10 +103,28 @@ def _scan(args):
         problems.append(f"the scan's time limit of {args.scan_time_limit:g} s (--time-limit) was reached: {cut} step(s) not "
                         "checked" + (f", {len(unscanned)} file(s) not scanned: {', '.join(unscanned)}" if unscanned else ""))
     steps, stale = acknowledge.apply(steps, acknowledgements)
+    steps = _errata(steps)
     if not names:
         problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")
     report = Report(str(args.material), tuple(d.file for d in documents), count, tuple(steps), tuple(problems + stale))
     return report, documents
+
+
+def _errata(steps):
+    """The steps with those the installed packs record as errata marked so (the packs are loaded only when a step
+    is refuted or needs review; when they cannot be, nothing is marked and the failures stand)."""
+    from proofs.scan.steps import ACKNOWLEDGEABLE
+
+    if not any(s.status in ACKNOWLEDGEABLE and not s.acknowledged for s in steps):
+        return steps
+    from proofs import registry
+    from proofs.scan import errata
+
+    try:
+        catalogue = registry.load()
+    except Exception:  # noqa: BLE001 - packs that cannot be loaded mark nothing: the gate fails on the refutations
+        return steps
+    return errata.apply(steps, errata.known(catalogue.claims))
 
 
 def _render(args, report, documents) -> str:

@@ -8,11 +8,14 @@ from typing import Optional
 
 import sympy
 
-from proofs.scan.normalise import Skip, normalise
+from proofs.scan.normalise import Skip, normalise, tokens
 from proofs.scan.parse import Context, parse
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Head", "head", "Definitions"]
+__all__ = ["Head", "head", "Definitions", "Example", "step_variables"]
+
+# A letter or Greek letter right before a parenthesis: a function applied, or a name times a parenthesis.
+_BEFORE_PARENTHESIS = re.compile(r"(?:(?<![\\A-Za-z])\\([A-Za-z]+)|([A-Za-z]))(?:_\{?[A-Za-z0-9]\}?)?\s*(?:\\left)?\s*\(")
 
 _NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
 _SCRIPT = r"(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|[A-Za-z0-9*])"
@@ -61,6 +64,58 @@ def head(text: str) -> Optional[Head]:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class Example:
+    """Recorded by `Definitions.record`: a number given to a name ("take $x = 0$"), a value for the steps of its own
+    sentence or part only, never a definition for other steps."""
+
+    # The number (a closed expression).
+    value: sympy.Expr
+    # Offset in the document's text where its sentence or part ends: steps at or after it do not see it.
+    end: int
+    # "x = 0" as read, and the line it is given on, for reasons.
+    text: str
+    line: int
+
+
+def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int] = None) -> frozenset:
+    r"""The names a step uses as variables although a parenthesis follows them somewhere in it (p of p(1 - p) = p - p^2,
+    k of dk + k = k(d + 1), b of ... = b(ab - c)): the name also stands somewhere in the step without a parenthesis
+    or a prime right after it (inside its own argument too), or it has a value (an example in scope at the offset
+    `at`); never a function the material
+    defined (or \sigma read as the logistic function). A name that is a variable is multiplied, never applied."""
+    names = {m.group(1) or m.group(2) for m in _BEFORE_PARENTHESIS.finditer(left + " " + right)}
+    names -= {"left", "right", "frac", "sqrt", "log", "ln", "exp", "tanh", "max", "min", "", None}
+    if not names:
+        return frozenset()
+    try:
+        toks = [tokens(normalise(side)) for side in (left, right)]
+    except Skip:
+        return frozenset()
+    out = set()
+    for name in names:
+        if symbol_of(name) in defs.values or (at is not None and symbol_of(name) in defs.in_scope(at)):
+            out.add(name)
+            continue
+        if name in defs.functions or (name == "sigma" and defs.logistic):
+            continue  # defined (\frac{\partial L}{\partial w} names the function L): applied wherever a parenthesis follows
+        spelled = name if len(name) == 1 else "\\" + name
+        for side in toks:
+            for k, tok in enumerate(side):
+                if tok != spelled or (k and side[k - 1] == "_"):
+                    continue
+                j = k + 1
+                if j < len(side) and side[j] == "_":  # past a subscript: w_2(...), x_{t}(...)
+                    j += 1
+                    if j < len(side) and side[j] == "{":
+                        while j < len(side) and side[j] != "}":
+                            j += 1
+                    j += 1
+                if (side[j] if j < len(side) else None) not in ("(", "'"):
+                    out.add(name)
+    return frozenset(out)
+
+
 class Definitions:
     """What a file has defined so far: functions for the whole file, values (w = 4) until the next heading or part."""
 
@@ -77,15 +132,22 @@ class Definitions:
         self.opaque: dict[str, tuple[int, str]] = {}
         # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
         self.logistic = True
+        # numbers given to names for their own sentence or part ("take $x = 0$"): atom -> Example
+        self.examples: dict = {}
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
                        frozenset(exponents), self.logistic, dict(self.domains))
 
+    def in_scope(self, at: int) -> dict:
+        """The examples (see Example) whose sentence or part holds the offset `at`."""
+        return {a: x for a, x in self.examples.items() if at < x.end}
+
     def forget_values(self) -> None:
         for atom in self.values:
             self.domains.pop(atom, None)
         self.values.clear()
+        self.examples.clear()
         self.origin.clear()
         self.opaque.clear()
 
@@ -93,19 +155,31 @@ class Definitions:
         for name in names:
             self.opaque[name] = (line, what)
 
-    def defining(self, left: str, right: str, relation: str, first: bool) -> Optional[tuple[Head, str]]:
-        """(the head, the defining side's text) when this step defines something, else None: the left side of the
-        first relation of a chain (or of :=) that is a head, or a right side that applies a function the file has not
-        defined (0 = g(1, 0))."""
-        if relation == ":=" or (first and relation == "="):
-            h = head(left)
-            if h is not None and not (h.kind == "point" and self._known(h.name)) and not self._power_of_value(h):
-                return h, right
-        if relation == "=" and first:
-            h = head(right)
-            if h is not None and h.kind == "point" and not self._known(h.name):
-                return h, left
-        return None
+    def defining(self, left: str, right: str, relation: str, first: bool, variables=frozenset(),
+                 at: int = -1) -> Optional[tuple[Head, str]]:
+        r"""(the head, the defining side's text) when this step defines something (or gives a name a number, see
+        Example), else None: the left side of the first relation of a chain (or of :=) that is a name with a free
+        name to define (not e^0), or a function applied to fresh names (not names that have a value, not a name the
+        step uses as a variable: p(1 - p) = p - p^2 is a product), whose formula is not a number while the function
+        is known or uses none of its parameters (\sigma(x) = 0.5 is not a definition of \sigma). A left side
+        that is anything else (g(1, 0), a sum, a derivative) is never a definition. `at`: the step's offset, for
+        the examples in scope."""
+        if not (relation == ":=" or (first and relation == "=")):
+            return None
+        h = head(left)
+        if h is None or h.kind == "point" or h.name in variables or self._power_of_value(h):
+            return None
+        if h.kind == "function":
+            given = set(self.values) | set(self.in_scope(at) if at >= 0 else self.examples)
+            if any(p in given for p in h.params) or symbol_of(h.name) in given:
+                return None
+            body = _closed(right, self.context(values=False))
+            if body is not None and relation != ":=":
+                return None
+            return h, right
+        if h.name in ("e", "pi"):
+            return None  # e^0, \pi: no name to define
+        return h, right
 
     def _known(self, name: str) -> bool:
         """Whether applying the function `name` is read: defined by the file, or \\sigma read as the logistic."""
@@ -117,13 +191,15 @@ class Definitions:
         if h.kind != "value" or "^" not in text:
             return False
         try:
-            return parse(text[:text.index("^")]) in self.values
+            base = parse(text[:text.index("^")])
+            return base in self.values or base in self.examples
         except Skip:
             return False
 
-    def record(self, h: Head, body: str, line: int) -> str:
-        """Keep a definition; the reason shown for its step."""
-        ctx = self.context()
+    def record(self, h: Head, body: str, line: int, end: Optional[int] = None, relation: str = "=") -> str:
+        """Keep a definition, or a number given to a name as an Example whose sentence or part ends at `end`; the
+        reason shown for its step."""
+        ctx = self.context(values=False)
         if h.kind == "point":
             self.undefined.add(h.name)
             return f"gives a value of {h.name}, which the material does not define as a formula"
@@ -152,7 +228,14 @@ class Definitions:
             return f"defines {shown}, in a form the scan does not substitute: steps using {', '.join(names)} are skipped"
         self.values.pop(atom, None)
         self.domains.pop(atom, None)
+        self.examples.pop(atom, None)
         (name,) = names_in(atom)
+        number = _closed(body, ctx)
+        if number is not None and relation != ":=" and end is not None:
+            self.opaque.pop(name, None)
+            self.examples[atom] = Example(number, end, f"{atom} = {number}", line)
+            return (f"gives {atom} the value {number} for its own sentence or part (an example), not a definition for "
+                    "other steps")
         guards = []
         try:
             expr = parse(body, ctx, guards=guards)
@@ -167,6 +250,19 @@ class Definitions:
         self.domains[atom] = tuple(guards)
         self.origin[atom] = (f"{atom} = {expr}", line)
         return f"defines {atom} = {expr}"
+
+
+def symbol_of(name: str) -> sympy.Symbol:
+    return sympy.Symbol(name, real=True)
+
+
+def _closed(text: str, ctx: Context) -> Optional[sympy.Expr]:
+    """The number a side is (no free names: 0.5, 2^{10}, e^0), or None."""
+    try:
+        e = parse(text, ctx)
+    except Skip:
+        return None
+    return e if not e.free_symbols and e.is_number else None
 
 
 def names_in(expr: sympy.Basic) -> set[str]:

@@ -16,6 +16,8 @@ from sympy.printing.str import StrPrinter
 from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
+from proofs.scan.draft_matrix import render_matrix
+from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
 
@@ -253,6 +255,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "material"
 
 
+# A numbered heading (## 5 More Exploding RNN, \section{3 ...}) and a part's label at the start of a line ((a), - (b)).
+_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|\\(?:sub)*section\*?\{[ \t]*)(?:Exercise[ \t]+|Problem[ \t]+)?(\d+)\b",
+                      re.MULTILINE | re.IGNORECASE)
+_PART = re.compile(r"^[ \t]*(?:[-*][ \t]*)?(?:\*\*)?\(([a-z])\)", re.MULTILINE)
+
+
+def _exercise_and_part(text: str, at: int) -> tuple[int, str]:
+    """The exercise (the number of the last numbered heading before `at`, 0 when none) and its part (the last
+    label (a), (b), ... since that heading, "" when none) of a step."""
+    headings = [m for m in _HEADING.finditer(text, 0, at)]
+    start = headings[-1].end() if headings else 0
+    parts = [m for m in _PART.finditer(text, start, at)]
+    return (int(headings[-1].group(1)) if headings else 0), (parts[-1].group(1) if parts else "")
+
+
 def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
     """One module per step in the directory (scan_<file>_l<line>_<n>.py), all or none: every draft is rendered
     first; each is then created new with O_CREAT | O_EXCL | O_NOFOLLOW, so that nothing is written over an existing
@@ -267,8 +284,14 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         stem = f"scan_{slug}_l{step.line}"
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
-        claim_id = f"scan.{slug}.ex0.l{step.line}_{seen[stem]}"
-        drafts.append((Path(directory) / f"{name}.py", render(step, claim_id, snippet).encode("utf-8")))
+        exercise, part = _exercise_and_part(documents[step.file].text, step.start)
+        claim_id = f"scan.{slug}.ex{exercise}.{part + '.' if part else ''}l{step.line}_{seen[stem]}"
+        if step.exprs and isinstance(step.exprs[0], Node):  # a matrix step, read by proofs.scan.matrices
+            where = f" (exercise {exercise}{', part ' + part if part else ''})" if exercise else ""
+            text = render_matrix(step, claim_id, snippet, where)
+        else:
+            text = render(step, claim_id, snippet)
+        drafts.append((Path(directory) / f"{name}.py", text.encode("utf-8")))
     for path, _ in drafts:  # refused before anything is created
         if os.path.lexists(path):
             raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory")

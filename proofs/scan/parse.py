@@ -54,6 +54,8 @@ class Context:
     logistic: bool = True
     # where each defined function (by name) and value (by symbol) is a real number: its guards (see `parse`)
     domains: Mapping = dataclasses.field(default_factory=dict)
+    # names the step uses as variables (p of p(1 - p) = p - p^2): a parenthesis after one is a product
+    variables: frozenset = frozenset()
 
 
 class _Parser:
@@ -217,6 +219,13 @@ class _Parser:
             return self.name(tok)
         if tok.startswith("\\") and tok[1:] in GREEK | {"pi"}:
             return self.name(tok[1:])
+        if tok in ("\\operatorname", "\\mathrm") and self.peek() in ("*", "{"):
+            star = self.peek() == "*"
+            if star:
+                self.i += 1
+            word = "".join(self.group())
+            over = " over a set (\\operatorname*)" if star else ""
+            raise Skip(f"a named operator {word}{over}, which the scan does not read")
         if tok in ("\\hat", "\\bar", "\\tilde"):
             inner = self.group()
             if len(inner) != 1 or not (inner[0].isalpha() or inner[0][1:] in GREEK):
@@ -265,6 +274,8 @@ class _Parser:
         atom = self.atom(name)
         if self.peek() == "[":
             raise Skip(f"brackets after {name} (an expectation E[...] or an index)")
+        if self.peek() == "(" and name in self.ctx.variables and atom not in self.ctx.values:
+            return self.resolve_bound(atom)
         if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
         if self.peek() == "'":
@@ -282,6 +293,16 @@ class _Parser:
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
+            return sympy.E
+        return atom
+
+    def resolve_bound(self, atom: sympy.Expr) -> sympy.Expr:
+        """A name read as a variable: a bound parameter or itself (π and e keep their values)."""
+        if atom in self.bound:
+            return atom
+        if atom == symbol("pi"):
+            return sympy.pi
+        if atom == symbol("e"):
             return sympy.E
         return atom
 
@@ -391,9 +412,11 @@ class _Parser:
 
     def fraction(self) -> sympy.Expr:
         top, bottom = self.group(), self.group()
-        marks = ("d", "\\partial")
-        if top[:1] and top[0] in ("\\delta", "\\Delta") or bottom[:1] and bottom[0] in ("\\delta", "\\Delta"):
-            raise Skip("a derivative written with \\delta")
+        marks = ("d", "\\partial", "\\delta")  # \frac{\delta l}{\delta h}: a derivative, as \partial
+        if (top[:1] and top[0] == "\\Delta") or (bottom[:1] and bottom[0] == "\\Delta"):
+            raise Skip("a difference quotient written with \\Delta")
+        if top[:1] == ["\\delta"] and not (bottom[:1] == ["\\delta"] and len(bottom) > 1):
+            raise Skip("\\delta over something that is not a derivative's variable")
         if top[:1] and top[0] in marks and bottom[:1] and bottom[0] == top[0] and len(bottom) > 1:
             if top[1:2] == ["^"] or bottom[-2:-1] == ["^"]:
                 raise Skip("a higher derivative")

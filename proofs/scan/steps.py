@@ -11,15 +11,17 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
-from proofs.scan.chains import CHECKED, Chain, bare_condition, chains
+from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
-from proofs.scan.definitions import Definitions, head, names_in
+from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
+from proofs.scan.matrices import looks_matrix
+from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 from proofs.scan.sympy_reader import second_reading
 
-__all__ = ["Step", "STATUSES", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
+__all__ = ["Step", "STATUSES", "ACKNOWLEDGEABLE", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
 # The most steps one document may have; more is refused (the gate fails) rather than scanned for hours.
 MAX_STEPS = 20_000
@@ -37,14 +39,19 @@ class TimeLimit(Exception):
 TIME_LIMIT = "not checked: the scan's time limit (--time-limit) was reached {}"
 
 # The statuses a step can have, in the order reports list them.
-STATUSES = ("refuted", "unknown", "checked", "proved", "skipped", "definition")
+STATUSES = ("refuted", "needs review", "unknown", "checked", "proved", "skipped", "definition")
+# The statuses that fail the gate unless acknowledged: refuted (a replayed counterexample), and needs review (refuted
+# as read, but only without a condition its sentence states that the scan could not read, or the exact and the
+# numerical evaluation disagreed: a person must look).
+ACKNOWLEDGEABLE = ("refuted", "needs review")
 # A line that starts a new section: values defined before it are forgotten.
 _BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
 _SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
 # Words that restrict the names after them in the same sentence ("for positive a and b"), and what they mean.
-_NAME = r"(?:\\[A-Za-z]+|[A-Za-z])(?![A-Za-z])"
+_NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar|tilde)\s+[A-Za-z](?![A-Za-z])|\\[A-Za-z]+|[A-Za-z])"
+         r"(?:_\{?[A-Za-z0-9]+\}?)?(?![A-Za-z])")
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
-                     rf"({_NAME}(?:\s*(?:,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
+                     rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 # Words that make an undefined \sigma the logistic function.
 _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
@@ -72,6 +79,16 @@ _KINDS = [
     (re.compile(r"^a condition"), "a condition or a wish, not a claim"),
     (re.compile(r"^expected |^cannot read|^the formula ends"), "not a formula the scan reads"),
     (re.compile(r"^\\\w+ is not read"), "a command the scan does not read"),
+    (re.compile(r"^a named operator \S+ over a set"), "a named operator over a set (\\operatorname*{argmin})"),
+    (re.compile(r"^a named operator "), "a named operator the scan does not read"),
+    (re.compile(r"^a superscript \S+ on a matrix expression"), "a superscript on a matrix expression (an index or a power)"),
+    (re.compile(r"^fails as read, but uses \S+, of which line"),
+     "fails as read, but uses a name of which the material states a fact the instances do not honour"),
+    (re.compile(r"^states that \S+ is orthogonal"), "states that a matrix is orthogonal (a condition), not an identity"),
+    (re.compile(r"^\S+ does not depend on \S+ through the forward equations"),
+     "a gradient through forward equations the material does not write"),
+    (re.compile(r"^uses \S+, defined on line \d+ in a form the scan does not read"),
+     "uses a name defined in a form the matrix reading does not read"),
 ]
 
 
@@ -96,6 +113,8 @@ class Step:
     counterexample: Optional[dict] = None
     # The reviewed reason a refuted step is acknowledged (proofs.scan.acknowledge), or "".
     acknowledged: str = ""
+    # The id of the claim of a loaded pack that records the step as an erratum (proofs.scan.errata), or "".
+    erratum: str = ""
     # Whether checking it crashed or ran out of time (the gate fails).
     error: bool = False
     # Span [start, end) of the step in the document's text.
@@ -128,6 +147,8 @@ class Step:
             out["counterexample"] = self.counterexample
         if self.acknowledged:
             out["acknowledged"] = self.acknowledged
+        if self.erratum:
+            out["erratum"] = self.erratum
         if self.error:
             out["error"] = True
         if self.read_by:
@@ -188,7 +209,7 @@ def _worded(sentence: str) -> tuple[list, list]:
     once per sentence (a long one holds many formulas)."""
     read, unread = [], []
     for word, names in _WORDED.findall(_formulas_as_names(sentence)):
-        for name in re.split(r"\s*(?:,|\band\b|\bor\b)\s*", names.strip()):
+        for name in re.split(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*", names.strip()):
             try:
                 atom = parse(name)
             except Skip:
@@ -201,9 +222,29 @@ def _worded(sentence: str) -> tuple[list, list]:
     return read, unread
 
 
+# A formula joined to the one before it by "and", "or" or a comma alone: "for $a > 0$ and $b > 0$".
+_JOINED = re.compile(r"\$\s*(?:,\s*)?(?:\b(?:and|or)\b\s*)?$")
+# Displayed math in a sentence: dropped before the words of a sentence are read.
+_DISPLAYED = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{([A-Za-z*]+)\}.*?\\end\{\1\}", re.DOTALL)
+
+
+def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[bool]:
+    """Whether each formula is a condition: the words before it make it one, or it is an inequality joined by "and",
+    "or" or a comma to a condition right before it in the same sentence ("for $a > 0$ and $b > 0$"; an equation
+    there, as in "$|x| = x$ for $x > 0$ and $|x| = -x$ ...", is a claim)."""
+    out = []
+    for k, span in enumerate(found):
+        joined = (k > 0 and out[k - 1] and found[k - 1].sentence == span.sentence and not span.displayed
+                  and bool(chained[k]) and all(r in ("<", ">", "<=", ">=", "!=") for c in chained[k] for r in c.relations)
+                  and _JOINED.search(span.before[-40:]) is not None)
+        out.append(span.condition or bool(joined))
+    return out
+
+
 def _formulas_as_names(sentence: str) -> str:
     """The sentence with each formula that is a name, or a list of names, kept as its text and other formulas dropped."""
-    return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(r"\s*(?:\\?[A-Za-z]+\s*,?\s*)+", m.group(1)) else " ",
+    sentence = _DISPLAYED.sub(" ", sentence)
+    return re.sub(r"\$([^$]*)\$", lambda m: m.group(1) if re.fullmatch(rf"\s*(?:{_NAME}\s*,?\s*)+", m.group(1)) else " ",
                   sentence)
 
 
@@ -226,28 +267,41 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         with deadline(float("inf") if until is None else until - time.monotonic()):
             defs.logistic = bool(_LOGISTIC.search(document.text))
             found = spans(document)
-            chained = [chains(s.body) for s in found]
-            conditional = [s.condition for s in found]  # once each: a long sentence has many formulas
+            chained = [chains(_unboxed(s.body)) for s in found]
+            conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
+                variables = None
                 for side in chain.sides[:2]:
                     h = head(side.text)
                     if h is not None and h.kind in ("function", "point"):
-                        defs.undefined.add(h.name)
+                        if variables is None and len(chain.sides) > 1:
+                            variables = step_variables(chain.sides[0].text, chain.sides[1].text, defs)
+                        if h.name not in (variables or ()):
+                            defs.undefined.add(h.name)
     except Timeout:
         raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
     out: list[Step] = []
     previous_end = 0
+    matrix = MatrixScan(text)
+    carried = None  # the last side of the display before: a display that opens with a relation continues it
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
+            matrix.forget()
+            carried = None
         previous_end = span.start
         conditions = None
-        for chain in chained[index]:
+        part_end = _part_end(text, span.sentence[1])
+        matrix.advance(span.start)
+        matrix.sentence(span.sentence)
+        for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
+                if k == 0 and number == 0 and not left.text and span.displayed and carried is not None:
+                    left = Piece(carried, right.start)
                 start, end = span.start + left.start, span.start + right.start + len(right.text)
                 line, cell = document.line_of(span.start + right.start)  # where the step's result is printed
                 base = dict(file=document.file, line=line, cell=cell, left=left.text, relation=relation, right=right.text,
@@ -262,7 +316,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader))
+                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
+                                         matrix))
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -272,33 +327,77 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
+        if span.displayed:
+            last = chained[index][-1].sides[-1].text if chained[index] else ""
+            carried = last or None
     return out
 
 
-def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True) -> Step:
+# A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
+_PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
+                   re.IGNORECASE)
+
+
+def _part_end(text: str, sentence_end: int) -> int:
+    """Where the sentence or part ending at sentence_end ends: the next blank line or part (see _PART) after the
+    sentence; a number given to a name there holds up to it."""
+    m = _PART.search(text, max(sentence_end - 1, 0))
+    return m.start() if m else len(text)
+
+
+def _unboxed(body: str) -> str:
+    """A formula's body with each \\boxed{...} opened, its text kept where it was (the braces become spaces)."""
+    out = body
+    for m in reversed(list(re.finditer(r"\\boxed\s*\{", body))):
+        depth, at = 1, m.end()
+        while at < len(out) and depth:
+            depth += (out[at] == "{") - (out[at] == "}")
+            at += 1
+        if depth == 0:
+            out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():at - 1] + " " + out[at:]
+    return out
+
+
+def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
+          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
+    if relation == "∈" and re.match(r"\\mathbb\s*\{?R\b", right) and matrix is not None:
+        return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
-    defined = defs.defining(left, right, relation, k == 0)
+    variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
+    defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
+    if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
+        defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
-        return Step(**base, status="definition", reason=defs.record(h, body, base["line"]))
-    if span.condition:
+        if matrix is not None:
+            matrix.define(left, right, base["line"])
+        return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
+    if span.condition if condition is None else condition:
+        if matrix is not None:
+            matrix.condition(left, relation, right)
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
+    if matrix is not None and matrix.applies(base["text"]):
+        decided = _matrix_step(base, span, matrix, conditions)
+        if decided is not None:
+            return decided
     exponents = _exponents(left + right)
     domain: list = []  # where the sides as read are their real values
     try:
-        ctx = defs.context(exponents)
+        ctx = dataclasses.replace(defs.context(exponents), variables=variables,
+                                  undefined=frozenset(defs.undefined - variables))
         exprs = (parse(left, ctx, guards=domain), parse(right, ctx, guards=domain))
     except Skip as exc:
         return Step(**base, status="skipped", reason=str(exc))
     try:  # as printed, without the values defined before it: which names the step itself is about
-        bare = defs.context(exponents, values=False)
+        bare = dataclasses.replace(defs.context(exponents, values=False), variables=variables,
+                                   undefined=frozenset(defs.undefined - variables))
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
@@ -317,6 +416,32 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted)
+    examples = defs.in_scope(base["start"])
+    given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
+    if not given or general.status in ("proved", "checked") or general.error:
+        return general
+    # a number its sentence or part gives a name: the step may be about that example, never a general identity
+    at = {a: x.value for a, x in given.items()}
+    shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(given.items(), key=lambda ax: str(ax[0])))
+    read, unread = conditions
+    valued = tuple(e.xreplace(at) for e in exprs)
+    example = _decide(base, valued, valued, relation, defs,
+                      ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "")
+    if example.status in ("proved", "checked"):
+        fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
+        return dataclasses.replace(example, status="checked",
+                                   reason=f"holds with {shown}, a value its sentence or part gives, not as a general identity"
+                                          f" ({example.reason}){fails}")
+    if example.status in ("refuted", "needs review") and general.status not in ("refuted", "needs review"):
+        # not an identity in general (an equation in the example's names): it fails at the example its part gives
+        return dataclasses.replace(example, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
+    return general  # refuted in general (whatever the example gives), or unknown: as it was read
+
+
+def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str) -> Step:
+    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
@@ -330,21 +455,39 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
-    if outcome.status in ("refuted", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
+    if outcome.status in ("refuted", "needs review", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
-    lone = _lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "unknown") and not error else None
+    lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
+            else None)
     if lone is not None:
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and unread:
-        return Step(**base, status="unknown", exprs=exprs, conditions=read,
-                    reason=f"fails without the condition(s) {'; '.join(unread)}, which could not be read")
+        return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
+                    reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
+                           "be read: review it (it fails unless one of them excludes the point)")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
+    """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
+    matrix.trees = ()
+    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
+    if verdict.status == "skipped" and not looks_matrix(base["text"]):
+        return None
+    trees = matrix.trees if verdict.status in ("checked", "refuted") else None
+    read, unread = conditions
+    if verdict.status == "refuted" and (read or unread):
+        shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
+        return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
+                                                     "not honour", read_by=("scan",))
+    return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
+                read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
 
 def _outside_indices(e: sympy.Basic) -> set:

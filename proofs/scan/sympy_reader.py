@@ -317,8 +317,10 @@ class _Unusable(Exception):
 
 def _mapped(expr: sympy.Basic, places: dict, ctx: Context) -> sympy.Expr:
     """sympy's reading in the scan's terms, with the functions and values the material defined substituted."""
-    if not isinstance(expr, sympy.Expr):
-        raise _Unusable("not an expression")
+    if not isinstance(expr, sympy.Expr) or any(isinstance(a, (sympy.Add, sympy.Mul, sympy.Pow))
+                                               and any(isinstance(x, sympy.Tuple) for x in a.args)
+                                               for a in sympy.preorder_traversal(expr)):
+        raise _Unusable("not an expression")  # a tuple in a sum or product: k(d + 1) read as a pair
     expr = expr.replace(lambda e: isinstance(e, sympy.Float), lambda f: sympy.Rational(str(f)))
     names = {s: _name(str(s), places) for s in expr.atoms(sympy.Symbol)}
     if any(isinstance(v, tuple) for v in names.values()):
@@ -381,9 +383,19 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
     if not readings:
         return Reading("unread", "sympy's LaTeX parser reads it only in ways that have no meaning here"
                                  + (f" ({unusable[0]})" if unusable else ""))
-    if any(r == ours for r in readings) or any(_same(r, ours) for r in readings):
+    if any(r == ours for r in readings) or any(_same_or_not(r, ours) for r in readings):
         return Reading("agrees")
     return Reading("differs", f"sympy's LaTeX parser reads it as {_show(readings)}, the scan as {ours}")
+
+
+def _same_or_not(theirs: sympy.Expr, ours: sympy.Expr) -> bool:
+    """Whether two readings are the same; a pair sympy cannot compare is not (the step is then read two ways)."""
+    try:
+        return _same(theirs, ours)
+    except Timeout:
+        raise
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        return False
 
 
 def _same(theirs: sympy.Expr, ours: sympy.Expr) -> bool:

@@ -9,7 +9,7 @@ __all__ = ["GREEK", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTIO
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega".split())
+    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega ell".split())  # with \\ell
 # functions the parser knows by their command: one argument each
 FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh,
               "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan}

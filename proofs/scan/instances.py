@@ -1,0 +1,769 @@
+"""Matrix steps decided on instances: every size up to MAX_SIZE, every index range up to MAX_STEPS, matrices drawn
+exactly (sympy Rational matrices, norms as exact algebraic numbers), gradients computed from the forward equations."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+from fractions import Fraction
+from typing import Optional
+
+import sympy
+
+from proofs.scan.check import Timeout
+from proofs.scan.matrices import Node
+from proofs.scan.normalise import Skip
+from proofs.scan.shapes import Mismatch, Model, Shapes
+
+__all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
+
+# Every size variable takes 1 .. MAX_SIZE; every free index 1 .. MAX_STEPS + 1 (so a product has 1 .. MAX_STEPS factors).
+MAX_SIZE = 3
+MAX_STEPS = 3
+# Matrices drawn for each choice of sizes and indices, and the fewest instances in all.
+DRAWS = 2
+ENOUGH = 12
+# The most size and index choices tried: every one with no size above 2 (up to this many), then a seeded sample of
+# those with a size 3; fewer for a step with a gradient (each one is differentiated exactly).
+MAX_CHOICES = 30
+MAX_GRADIENT_CHOICES = 14
+_POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fraction(0)]
+# Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
+_ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
+_DIGITS = 60
+
+
+class ShapeError(Exception):
+    """Shapes that do not fit at an instance (the message names them)."""
+
+
+@dataclasses.dataclass
+class Instance:
+    """One choice of sizes, indices and values: what `evaluate` reads names at."""
+
+    sizes: dict
+    indices: dict
+    # the gradient layout: "column" (denominator layout, a gradient has the variable's shape) or "row"
+    layout: str
+    rng: random.Random
+    # (letter, index) -> sympy Matrix or number: drawn lazily, or computed from a forward equation
+    values: dict = dataclasses.field(default_factory=dict)
+    # (function, point) -> value, and (function, point) -> derivative: an arbitrary differentiable function
+    function_values: dict = dataclasses.field(default_factory=dict)
+    derivative_values: dict = dataclasses.field(default_factory=dict)
+    # (letter, index) of a variable being differentiated -> its matrix of symbols
+    variables: dict = dataclasses.field(default_factory=dict)
+    # gradients given free (the boundary of a backward recurrence): (target, (letter, index)) -> matrix
+    given: dict = dataclasses.field(default_factory=dict)
+
+
+def _size(shapes: Shapes, d, inst: Instance) -> int:
+    d = shapes.find(d)
+    return d if isinstance(d, int) else inst.sizes[d]
+
+
+def _draw(inst: Instance) -> sympy.Rational:
+    v = inst.rng.choice(_POOL)
+    return sympy.Rational(v.numerator, v.denominator)
+
+
+def _orthogonal(n: int, rng: random.Random) -> sympy.Matrix:
+    """A signed permutation, with a rational rotation in a 2 x 2 block when n >= 2."""
+    order = list(range(n))
+    rng.shuffle(order)
+    M = sympy.zeros(n, n)
+    for i, j in enumerate(order):
+        M[i, j] = rng.choice((1, -1))
+    if n >= 2 and rng.random() < 0.7:
+        (a, c), (b, _) = rng.choice(_ROTATIONS)
+        R = sympy.eye(n)
+        i, j = rng.sample(range(n), 2)
+        cos, sin = sympy.Rational(a, c), sympy.Rational(b, c)
+        R[i, i], R[i, j], R[j, i], R[j, j] = cos, -sin, sin, cos
+        M = R * M
+    return M
+
+
+def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
+    rng = inst.rng
+    if "orthogonal" in conditions:
+        return _orthogonal(rows, rng)
+    if "definite" in conditions:
+        B = sympy.Matrix(rows, rows, lambda i, j: _draw(inst))
+        return B.T * B + sympy.eye(rows)
+    for _ in range(20):
+        M = sympy.Matrix(rows, cols, lambda i, j: _draw(inst))
+        if "symmetric" in conditions:
+            M = M + M.T
+        if "invertible" in conditions and M.det() == 0:
+            continue
+        return M
+    raise Skip(f"no invertible {letter} was drawn")
+
+
+def _concrete(index, inst: Instance) -> Optional[int]:
+    if index is None:
+        return None
+    v = index.xreplace({s: sympy.Integer(inst.indices[s.name]) for s in index.free_symbols if s.name in inst.indices})
+    if not v.is_Integer:
+        raise Skip(f"an index {index} the instances do not fix")
+    return int(v)
+
+
+class Evaluator:
+    """Evaluates trees at an instance, exactly; gradients by differentiating the forward equations (sympy)."""
+
+    def __init__(self, model: Model, shapes: Shapes, inst: Instance, lowest: dict) -> None:
+        self.model, self.shapes, self.inst = model, shapes, inst
+        # letter -> the lowest index of it the step reads: below that, a member of a recurrence is an input
+        self.lowest = lowest
+        self.active: set = set()
+        # why a gradient at this instance is zero for want of a path (then the instance refutes nothing)
+        self.independent: set = set()
+
+    def shape_of(self, letter: str, at: Optional[int] = None):
+        s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
+        if s == "scalar":
+            return s
+        return (_size(self.shapes, s[0], self.inst), _size(self.shapes, s[1], self.inst))
+
+    def name(self, letter: str, index) -> object:
+        inst = self.inst
+        at = _concrete(index, inst)
+        key = (letter, at)
+        if key in inst.variables:
+            return inst.variables[key]
+        if key in inst.values:
+            return inst.values[key]
+        equation = self._equation(letter, at)
+        if equation is not None:
+            if key in self.active:
+                raise Skip(f"{letter} is defined in terms of itself")
+            self.active.add(key)
+            try:
+                var, body = equation
+                saved = dict(inst.indices)
+                if var is not None:
+                    inst.indices[var[0]] = var[1]
+                value = self.ev(body)
+                inst.indices.clear()
+                inst.indices.update(saved)
+            finally:
+                self.active.discard(key)
+            family = self.shape_of(letter, at)
+            got = "scalar" if not _is_matrix(value) else value.shape
+            if family != got and not (family == (1, 1) and got == "scalar") and self.model.kind(letter) != "defined":
+                raise Skip(f"the forward equation of {letter} gives a value of shape {_shape(value)} where {letter} has "
+                           f"shape {'scalar' if family == 'scalar' else f'{family[0]}×{family[1]}'}")
+            if not inst.variables:
+                inst.values[key] = value
+            return value
+        shape = self.shape_of(letter, at)
+        if shape == "scalar":
+            value = _draw(inst)
+        else:
+            value = _draw_matrix(letter, shape[0], shape[1], self.model.conditions.get(letter, set()), inst)
+        inst.values[key] = value
+        return value
+
+    def _equation(self, letter: str, at: Optional[int]):
+        for pattern, body in self.model.equations.get(letter, ()):
+            if pattern is None:
+                if at is None:
+                    return None, body
+                continue
+            if at is None:
+                continue
+            free = sorted(pattern.free_symbols, key=str)
+            if not free:
+                if int(pattern) == at:
+                    return None, body
+                continue
+            if len(free) != 1:
+                continue
+            solved = sympy.solve(sympy.Eq(pattern, at), free[0])
+            if len(solved) != 1 or not solved[0].is_Integer:
+                continue
+            lows = self.lowest.get(letter)
+            # below the first member the step reads (or, for a recurrence the step does not read, below 1) a member of
+            # a recurrence is an input: any value is a state the network can be in
+            if at <= (min(_concrete(e, self.inst) for e in lows) if lows else 0):
+                return None  # the first member the step reads is an input of the recurrence
+            return (free[0].name, int(solved[0])), body
+        return None
+
+    def ev(self, n: Node):
+        k, a = n.kind, n.args
+        if k == "num":
+            return sympy.Rational(n.data.numerator, n.data.denominator)
+        if k == "name":
+            return self.name(*n.data)
+        if k == "I":
+            return "I"
+        if k == "add":
+            values = [self.ev(x) for x in a]
+            out = values[0]
+            for v in values[1:]:
+                out = _add(out, v)
+            return out
+        if k == "neg":
+            v = self.ev(a[0])
+            return _scale(sympy.Integer(-1), v)
+        if k == "mul":
+            out = sympy.Integer(1)
+            for x in a:
+                out = _mul(out, self.ev(x))
+            return out
+        if k == "had":
+            x, y = self.ev(a[0]), self.ev(a[1])
+            if _is_matrix(x) and _is_matrix(y):
+                if x.shape != y.shape:
+                    raise ShapeError(f"an elementwise product of {_shape(x)} and {_shape(y)}")
+                return x.multiply_elementwise(y)
+            return _mul(x, y)
+        if k == "div":
+            x, y = self.ev(a[0]), self.ev(a[1])
+            y = _scalar(y)
+            if y is None:
+                raise Skip("a division by a matrix")
+            if y == 0:
+                raise ZeroDivisionError
+            return _scale(1 / y, x)
+        if k == "T":
+            v = self.ev(a[0])
+            return v.T if _is_matrix(v) else v
+        if k == "inv":
+            v = self.ev(a[0])
+            if not _is_matrix(v):
+                if v == 0:
+                    raise ZeroDivisionError
+                return 1 / v
+            if v.rows != v.cols:
+                raise ShapeError(f"the inverse of a {_shape(v)} matrix")
+            if v.det() == 0:
+                raise ZeroDivisionError
+            return v.inv()
+        if k == "pow" and n.data == 2 and a[0].kind == "norm":
+            v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm is a sum of squares
+            if _is_matrix(v) and (1 in v.shape or a[0].data == "F" or self.model.matrix_norm == "F"):
+                return sum(x**2 for x in v)
+            if not _is_matrix(v):
+                return v**2
+        if k == "pow":
+            v = self.ev(a[0])
+            out = v
+            for _ in range(n.data - 1):
+                out = _mul(out, v)
+            return out
+        if k == "norm":
+            return self.norm(self.ev(a[0]), n.data)
+        if k == "abs":
+            v = _scalar(self.ev(a[0]))
+            if v is None:
+                raise ShapeError("bars around a matrix")
+            return abs(v)
+        if k == "tr":
+            v = self.ev(a[0])
+            if not _is_matrix(v):
+                return v
+            if v.rows != v.cols:
+                raise ShapeError(f"the trace of a {_shape(v)} matrix")
+            return v.trace()
+        if k in ("Diag", "diag"):
+            v = self.ev(a[0])
+            if not _is_matrix(v):
+                return v
+            if v.cols == 1:
+                return sympy.diag(*list(v))
+            if k == "diag" and v.rows == v.cols:
+                return sympy.Matrix([v[i, i] for i in range(v.rows)])
+            raise ShapeError(f"{k} of a {_shape(v)} matrix")
+        if k in ("apply", "dapply"):
+            v = self.ev(a[0])
+            if _is_matrix(v):
+                return v.applyfunc(lambda x: self.function(n.data, x, k == "dapply"))
+            return self.function(n.data, v, k == "dapply")
+        if k == "grad":
+            return self.gradient(a[0], a[1])
+        if k in ("prod", "sum"):
+            var, lo, hi = n.data
+            lo_v, hi_v = _concrete(lo, self.inst), _concrete(hi, self.inst)
+            if hi_v < lo_v:
+                raise Skip(f"an empty \\{k}")
+            saved = self.inst.indices.get(var.name)
+            out = sympy.Integer(1 if k == "prod" else 0)
+            for j in range(lo_v, hi_v + 1):  # in index order, each factor to the right of the ones before
+                self.inst.indices[var.name] = j
+                term = self.ev(a[0])
+                out = _mul(out, term) if k == "prod" else (term if j == lo_v else _add(out, term))
+            if saved is None:
+                self.inst.indices.pop(var.name, None)
+            else:
+                self.inst.indices[var.name] = saved
+            return out
+        raise Skip(f"{k} is not read in matrix notation")
+
+    def function(self, name: str, x, derivative: bool):
+        if x.is_Rational:
+            table = self.inst.derivative_values if derivative else self.inst.function_values
+            return table.setdefault((name, x), _draw(self.inst))
+        f = sympy.Function(name)
+        if derivative:
+            d = sympy.Dummy("u")
+            return sympy.Subs(sympy.Derivative(f(d), d), d, x)
+        return f(x)
+
+    def norm(self, v, kind: str):
+        if not _is_matrix(v):
+            return abs(v)
+        if kind == "F" or v.rows == 1 or v.cols == 1 or self.model.matrix_norm == "F":
+            return sympy.sqrt(sum(x**2 for x in v))
+        x = sympy.Symbol("x")
+        roots = sympy.real_roots(sympy.Poly((v.T * v).charpoly(x).as_expr(), x))
+        return sympy.sqrt(max(roots))
+
+    def gradient(self, target: Node, variable: Node):
+        letter, index = variable.data
+        at = _concrete(index, self.inst)
+        t_letter, t_index = target.data if target.kind == "name" else (None, None)
+        given = self.inst.given.get((t_letter, (letter, at)))
+        if given is not None:
+            return given if self.inst.layout == "column" or not _is_matrix(given) else given.T
+        shape = self.shape_of(letter, at)
+        point = self.name(letter, index)
+        saved_values = dict(self.inst.values)
+        rows, cols = (1, 1) if shape == "scalar" else shape
+        symbols = sympy.Matrix(rows, cols, lambda i, j: sympy.Dummy(f"{letter}{i}{j}", real=True))
+        self.inst.variables = {(letter, at): symbols if shape != "scalar" else symbols[0, 0]}
+        self.inst.values = {k: v for k, v in saved_values.items() if k == (letter, at) or self._input(k)}
+        try:
+            value = self.ev(target) if t_letter is None else self._through(t_letter, t_index, (letter, at))
+        finally:
+            drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
+            self.inst.variables = {}
+            self.inst.values = {**saved_values, **drawn}
+        if _is_matrix(value):
+            if value.shape != (1, 1):
+                raise Skip(f"a derivative of {target}, which is not a scalar")
+            value = value[0, 0]
+        if not any(s in value.free_symbols for s in symbols):
+            # no path from the variable to the target at this instance (a zero weight, or none the material writes)
+            self.independent.add(f"{t_letter} does not depend on {letter} through the forward equations the material writes")
+        if _is_matrix(value):
+            if value.shape != (1, 1):
+                raise Skip(f"a derivative of {t_letter}, which is not a scalar")
+            value = value[0, 0]
+        if t_letter is None:
+            self.ev(target)  # the forward pass at the point: the functions' values there
+        else:
+            self._through(t_letter, t_index, (letter, at))
+        subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
+        grad = sympy.Matrix(rows, cols, lambda i, j: self._resolve(sympy.diff(value, symbols[i, j]).subs(subs)))
+        if shape == "scalar":
+            return grad[0, 0]
+        return grad if self.inst.layout == "column" else grad.T
+
+    def _input(self, key) -> bool:
+        """Whether a value drawn before is an input (no forward equation gives it)."""
+        return self._equation(key[0], key[1]) is None
+
+    def _through(self, t_letter: str, t_index, variable) -> object:
+        """The target as a function of the variable's symbols: its forward equation, or, for a target the
+        material leaves undefined (a loss l), the given gradients at the boundary dotted with what they differentiate."""
+        if self.model.equations.get(t_letter):
+            return self.name(t_letter, t_index)
+        boundary = [(k, g) for k, g in self.inst.given.items() if k[0] == t_letter]
+        if not boundary:
+            raise Skip(f"a derivative of {t_letter}, which no forward equation defines")
+        total = sympy.Integer(0)
+        for (_, (b_letter, b_at)), g in boundary:
+            inner = self.name(b_letter, sympy.Integer(b_at) if b_at is not None else None)
+            total = _add(total, _mul(g.T, inner) if _is_matrix(g) else g * inner)
+        return total
+
+    def _resolve(self, e):
+        """A derivative's value with the arbitrary functions' values and derivatives at numbers filled in."""
+        def sub(x):
+            point = x.point[0]
+            if not point.is_Rational:
+                raise Skip("a derivative at a point that is not a number")
+            return self.function(x.expr.args[0].func.__name__, point, True)
+        e = e.replace(lambda x: isinstance(x, sympy.Subs), sub)
+        e = e.replace(lambda x: isinstance(x, sympy.Derivative), lambda x: self.function(x.expr.func.__name__, x.expr.args[0], True))
+        e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
+                      lambda x: self.function(x.func.__name__, x.args[0], False))
+        return sympy.nsimplify(e) if e.has(sympy.Float) else e
+
+
+def _rational(v) -> bool:
+    if _is_matrix(v):
+        return all(x.is_Rational for x in v)
+    return v == "I" or getattr(v, "is_Rational", False)
+
+
+def _is_matrix(v) -> bool:
+    return isinstance(v, sympy.MatrixBase)
+
+
+def _shape(v) -> str:
+    return f"{v.rows}×{v.cols}" if _is_matrix(v) else "scalar"
+
+
+def _scalar(v):
+    if _is_matrix(v):
+        return v[0, 0] if v.shape == (1, 1) else None
+    return v
+
+
+def _scale(s, v):
+    return v.applyfunc(lambda x: s * x) if _is_matrix(v) else s * v
+
+
+def _add(x, y):
+    if x == "I" or y == "I":
+        other = y if x == "I" else x
+        if not _is_matrix(other) or other.rows != other.cols:
+            raise ShapeError("I added to something that is not a square matrix")
+        return other + sympy.eye(other.rows)
+    if _is_matrix(x) and _is_matrix(y):
+        if x.shape != y.shape:
+            raise ShapeError(f"a sum of {_shape(x)} and {_shape(y)}")
+        return x + y
+    if _is_matrix(x) or _is_matrix(y):
+        m = x if _is_matrix(x) else y
+        if m.shape == (1, 1):
+            return m[0, 0] + (y if m is x else x)
+        raise ShapeError(f"a scalar added to a {_shape(m)} matrix")
+    return x + y
+
+
+def _mul(x, y):
+    if x == "I":
+        return y if _is_matrix(y) else "I"
+    if y == "I":
+        return x if _is_matrix(x) else "I"
+    if _is_matrix(x) and _is_matrix(y):
+        if x.cols != y.rows:
+            if x.shape == (1, 1):
+                return _scale(x[0, 0], y)
+            if y.shape == (1, 1):
+                return _scale(y[0, 0], x)
+            raise ShapeError(f"a product of {_shape(x)} and {_shape(y)}")
+        return x * y
+    if _is_matrix(x):
+        return _scale(y, x)
+    if _is_matrix(y):
+        return _scale(x, y)
+    return x * y
+
+
+def matrix_text(v) -> str:
+    if _is_matrix(v):
+        return "[" + ", ".join("[" + ", ".join(str(x) for x in v.row(i)) + "]" for i in range(v.rows)) + "]"
+    return str(v)
+
+
+def compare(x, relation: str, y) -> Optional[bool]:
+    """Whether x RELATION y: exactly for rationals, else by 60 digits (None when they agree to 60 digits)."""
+    if _is_matrix(x) or _is_matrix(y):
+        if x == "I" or y == "I":
+            m = y if x == "I" else x
+            x, y = (sympy.eye(m.rows), m) if x == "I" else (m, sympy.eye(m.rows))
+        if _is_matrix(x) and _is_matrix(y) and x.shape == y.shape:
+            if relation not in ("=", "!="):
+                raise Skip("an inequality between matrices")
+            verdicts = [compare(a, "=", b) for a, b in zip(x, y)]
+            equal = None if None in verdicts and False not in verdicts else all(verdicts)
+            return equal if relation == "=" or equal is None else not equal
+        sx, sy = _scalar(x), _scalar(y)
+        if sx is None or sy is None:
+            raise ShapeError(f"sides of shapes {_shape(x)} and {_shape(y)}")
+        x, y = sx, sy
+    d = sympy.nsimplify(x - y) if (x - y).has(sympy.Float) else x - y
+    if d.is_Rational:
+        sign = int(bool(d > 0)) - int(bool(d < 0))
+    else:
+        value = sympy.N(d, _DIGITS)
+        if not value.is_real:
+            raise Skip("a value that is not a real number")
+        scale = max(abs(sympy.N(x, 20)), abs(sympy.N(y, 20)), 1)
+        if abs(value) < scale * sympy.Float(10) ** (-(_DIGITS - 15)):
+            return None
+        sign = 1 if value > 0 else -1
+    return {"=": sign == 0, "!=": sign != 0, "<": sign < 0, "<=": sign <= 0, ">": sign > 0, ">=": sign >= 0}[relation]
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """Returned by `decide`: "refuted" (with the instance), "checked" (with where) or "skipped" (why)."""
+
+    status: str
+    reason: str
+    # for a refuted step: sizes, indices, the values of the names read, and both sides
+    counterexample: Optional[dict] = None
+
+
+def _free_indices(*trees: Node) -> list[str]:
+    names: set = set()
+    bound: set = set()
+
+    def walk(n: Node) -> None:
+        if n.kind == "name" and n.data[1] is not None:
+            names.update(s.name for s in n.data[1].free_symbols)
+        if n.kind in ("prod", "sum"):
+            var, lo, hi = n.data
+            bound.add(var.name)
+            names.update(s.name for s in lo.free_symbols | hi.free_symbols)
+        for x in n.args:
+            walk(x)
+    for t in trees:
+        walk(t)
+    return sorted(names - bound)
+
+
+def _ranges(*trees: Node) -> list:
+    out = []
+
+    def walk(n: Node) -> None:
+        if n.kind in ("prod", "sum"):
+            out.append((n.data[1], n.data[2]))
+        for x in n.args:
+            walk(x)
+    for t in trees:
+        walk(t)
+    return out
+
+
+def _grads(*trees: Node) -> list:
+    out = []
+
+    def walk(n: Node) -> None:
+        if n.kind == "grad":
+            out.append(n)
+        for x in n.args:
+            walk(x)
+    for t in trees:
+        walk(t)
+    return out
+
+
+def _index_choices(indices: list[str], ranges: list) -> list[dict]:
+    values = range(1, MAX_STEPS + 2)
+    out = []
+    for combo in itertools.product(values, repeat=len(indices)):
+        point = dict(zip(indices, combo))
+        ok = True
+        for lo, hi in ranges:
+            subs = {s: sympy.Integer(point.get(s.name, 1)) for s in lo.free_symbols | hi.free_symbols}
+            lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)
+            if not (lo_v.is_Integer and hi_v.is_Integer and 0 <= hi_v - lo_v < MAX_STEPS):
+                ok = False
+        if ok:
+            out.append(point)
+    return out or [{}]
+
+
+def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict) -> Verdict:
+    """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails."""
+    grads = _grads(left, right)
+    layouts = list(model.layouts) if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
+        else ["column"]
+    failures = []
+    for layout in layouts:
+        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads)
+        if verdict.status != "refuted":
+            if verdict.status == "checked" and len(layouts) > 1:
+                what = "numerator layout (gradients of vectors are rows)" if layout == "row" else \
+                    "denominator layout (a gradient has the shape of its variable)"
+                return Verdict("checked", f"{verdict.reason}, reading gradients in the {what}")
+            return verdict
+        failures.append(verdict)
+    if len(failures) > 1:
+        # every reading fails; the counterexample kept is one of values when there is one (shapes alone are weaker)
+        kept = next((f for f in failures if not f.counterexample.get("shapes_only")), failures[0])
+        texts = [f"read with gradients as {'columns (denominator' if layout == 'column' else 'rows (numerator'} layout): "
+                 f"{f.reason}" for layout, f in zip(layouts, failures)]
+        return Verdict("refuted", "fails under every layout its gradients allow: " + "; ".join(texts), kept.counterexample)
+    return failures[0]
+
+
+def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) -> Verdict:
+    shapes = Shapes(model)
+    try:
+        for _ in range(3):  # a definition whose value is a scalar (L = ||y - Xw||^2) makes its letter one
+            for letter, eqs in model.equations.items():
+                probe = Shapes(model)
+                probe.scalars = set(shapes.scalars)
+                if letter not in model.kinds and all(probe.infer(body, strict=True, layout=layout) == "scalar" for _, body in eqs):
+                    shapes.scalars.add(letter)
+        for letter, eqs in model.equations.items():
+            for _, body in eqs:  # noqa: B007 - the index pattern names the family (W_1)
+                family = shapes.family(letter, _)
+                inferred = shapes.infer(body, strict=True, layout=layout)
+                if family != "scalar" and inferred != "scalar":
+                    shapes.unify(family[0], inferred[0], True)
+                    shapes.unify(family[1], inferred[1], True)
+    except Mismatch as exc:
+        return Verdict("skipped", f"the forward equations' shapes do not fit ({exc})")
+    inferred = []
+    for side in (left, right):
+        try:
+            inferred.append(shapes.infer(side, layout=layout))
+        except Mismatch:
+            pass  # the instances show where (a counterexample of shapes, replayed)
+    if len(inferred) == 2 and "scalar" not in inferred:
+        # sizes the material does not name take the sizes that make the sides alike (a W written without its shape is
+        # as square as the step needs); two sizes it names stay apart, so a step mixing them is refuted
+        for a, b in zip(*inferred):
+            a, b = shapes.find(a), shapes.find(b)
+            if isinstance(a, str) and isinstance(b, str) and (_unnamed(a) or _unnamed(b)):
+                shapes.unify(a, b, False)
+    # (the size of I is the size it is used at: it takes none of its own)
+    dims = sorted({shapes.find(d) for name in _names(left, right, model) for d in _dims(shapes, *name)
+                   if isinstance(shapes.find(d), str)})
+    if len(dims) > 6:
+        return Verdict("skipped", f"{len(dims)} independent sizes, too many to try every one")
+    indices = _free_indices(left, right)
+    choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(range(1, MAX_SIZE + 1), repeat=len(dims))
+               for point in _index_choices(indices, _ranges(left, right))]
+    choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
+    rng = random.Random(seed + layout)
+    budget = MAX_GRADIENT_CHOICES if grads else MAX_CHOICES
+    small = [c for c in choices if max(c[0].values(), default=0) <= 2]
+    if len(choices) > budget:
+        small = small[:budget * 2 // 3]
+        large = [c for c in choices if c not in small]
+        choices = small + rng.sample(large, min(len(large), budget - len(small)))
+    held, undecided, tried, independent, close, inexact = 0, 0, set(), set(), 0, 0
+    draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
+    for sizes, point in choices:
+        for draw in range(draws):
+            inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
+            ev = Evaluator(model, shapes, inst, lowest)
+            try:
+                _give(ev, grads, lowest)
+                lv, rv = ev.ev(left), ev.ev(right)
+                verdict = compare(lv, relation, rv)
+            except ShapeError as exc:
+                return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
+            except ZeroDivisionError:
+                undecided += 1
+                continue
+            except Timeout:
+                raise
+            if ev.independent:
+                independent |= ev.independent
+                continue
+            if verdict is False:
+                return _refuted(inst, ev, left, right, lv, rv, "", shapes)
+            held += 1
+            close += verdict is None
+            inexact += not all(_rational(v) for v in (lv, rv))
+            tried.add(tuple(sorted(sizes.items())) + tuple(sorted(point.items())))
+    if not held and independent:
+        return Verdict("skipped", sorted(independent)[0])
+    if not held:
+        return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero)")
+    tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
+    every = len(tried_sizes) == MAX_SIZE ** len(dims)
+    size_text = (", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) + ("" if every else
+                 f" ({len(tried_sizes)} of the {MAX_SIZE ** len(dims)} choices: all up to 2 that fit the budget, and a seeded "
+                 "sample of the others)")) if dims else "the sizes the material fixes"
+    index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
+    how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
+    if close:
+        how += f", equal to {_DIGITS} digits at {close} of them"
+    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}); no proof was found")
+
+
+def _unnamed(d: str) -> bool:
+    """Whether a size is one the scan made up (the size of a letter the material gives no shape)."""
+    return d.startswith(("n_", "r_", "c_", "#"))
+
+
+def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
+    """Draw the gradients the step is written in terms of: of a target no forward equation defines, the one with
+    respect to the last member of a recurrence (dl/dh_T) is given; the others are computed through it."""
+    by_target: dict = {}
+    for g in grads:
+        target, variable = g.args
+        if target.kind == "name" and not ev.model.equations.get(target.data[0]):
+            by_target.setdefault(target.data[0], []).append(variable)
+    for t_letter, variables in by_target.items():
+        keys = {(v.data[0], _concrete(v.data[1], ev.inst)) for v in variables}
+        if len(variables) < 2:
+            # one gradient of a target nothing defines: any value is possible, so nothing can refute the step
+            raise Skip(f"a derivative of {t_letter}, which no forward equation defines, written once")
+        last = max(keys, key=lambda k: (k[1] is not None, k[1] or 0))
+        shape = ev.shape_of(last[0], last[1])
+        value = _draw(ev.inst) if shape == "scalar" else sympy.Matrix(shape[0], shape[1], lambda i, j: _draw(ev.inst))
+        ev.inst.given[(t_letter, last)] = value
+
+
+def _names(left: Node, right: Node, model: Model) -> set:
+    """The (letter, index) pairs the step reads, with those its forward equations read."""
+    from proofs.scan.matrices import names_of
+    out = names_of(left) | names_of(right)
+    todo = list(out)
+    while todo:
+        letter = todo.pop()[0]
+        for pattern, body in model.equations.get(letter, ()):
+            for n in names_of(body) | {(letter, pattern)}:
+                if n not in out:
+                    out.add(n)
+                    todo.append(n)
+    return out
+
+
+def _dims(shapes: Shapes, letter: str, index=None) -> list:
+    s = shapes.family(letter, index)
+    return [] if s == "scalar" else list(s)
+
+
+def _dim_name(d: str) -> str:
+    what = {"n_": "the size", "r_": "the rows", "c_": "the columns"}.get(d[:2])
+    return f"{what} of {d[2:]}" if what else d
+
+
+def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shapes: Shapes) -> Verdict:
+    values: dict = {}
+    for (letter, at), v in sorted(inst.values.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        if ev._input((letter, at)):
+            values[letter if at is None else f"{letter}_{at}"] = _plain(v)
+    for (target, (letter, at)), v in inst.given.items():
+        values[f"d{target}/d{letter}" + ("" if at is None else f"_{at}")] = _plain(v)
+    for (name, x), v in sorted(inst.function_values.items(), key=str):
+        values[f"{name}({x})"] = str(v)
+    for (name, x), v in sorted(inst.derivative_values.items(), key=str):
+        values[f"{name}'({x})"] = str(v)
+    sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
+    families = {}
+    for letter, index in _names(left, right, ev.model):
+        s = ev.shapes.family(letter, index)
+        key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
+            else letter
+        families[key] = [0, 0] if s == "scalar" else [_size(ev.shapes, s[0], inst), _size(ev.shapes, s[1], inst)]
+    where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] + [f"{k} = {v}" for k, v in inst.indices.items()])
+    example = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "shapes": families}
+    if why:
+        shown = ", ".join(f"{k}: {r}×{c}" for k, (r, c) in sorted(families.items()) if (r, c) != (0, 0))
+        return Verdict("refuted", f"at {where or 'every size'}: {why} ({shown})",
+                       {**example, "shapes_only": True, "left": why, "right": why})
+    values_text = "; ".join(f"{k} = {_show_value(v)}" for k, v in values.items())
+    return Verdict("refuted", f"fails at {where}{'; ' if where else ''}{values_text}: the left side is {matrix_text(lv)}, "
+                              f"the right side {matrix_text(rv)}",
+                   {**example, "left": matrix_text(lv), "right": matrix_text(rv)})
+
+
+def _plain(v):
+    """A value as JSON: a matrix as rows of "p/q" texts, a number as its text."""
+    if _is_matrix(v):
+        return [[str(x) for x in v.row(i)] for i in range(v.rows)]
+    return str(v)
+
+
+def _show_value(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join("[" + ", ".join(row) + "]" for row in v) + "]"
+    return v

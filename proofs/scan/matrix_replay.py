@@ -1,0 +1,498 @@
+"""A matrix step's counterexample replayed by a plain evaluation that shares no code with the decision (lists of
+fractions; norms bounded by bisection on exact definiteness tests; gradients by forward-mode dual numbers)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import isqrt
+from typing import Optional
+
+from proofs.scan.matrices import Node
+
+__all__ = ["replay", "NoReplay"]
+
+# Bisection steps for a largest eigenvalue, and the binary digits of a square root's bounds.
+_STEPS = 80
+_BITS = 80
+
+
+class NoReplay(Exception):
+    """The counterexample lacks something the plain evaluation needs: it does not count."""
+
+
+class _ShapeFails(Exception):
+    pass
+
+
+class _Dual:
+    """A value and its derivative along one direction."""
+
+    __slots__ = ("v", "d")
+
+    def __init__(self, v, d=Fraction(0)) -> None:
+        self.v, self.d = Fraction(v), Fraction(d)
+
+    def __add__(self, o):
+        o = _dual(o)
+        return _Dual(self.v + o.v, self.d + o.d)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Dual(-self.v, -self.d)
+
+    def __sub__(self, o):
+        return self + (-_dual(o))
+
+    def __rsub__(self, o):
+        return _dual(o) - self
+
+    def __mul__(self, o):
+        o = _dual(o)
+        return _Dual(self.v * o.v, self.v * o.d + self.d * o.v)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = _dual(o)
+        if o.v == 0:
+            raise NoReplay("a division by zero")
+        return _Dual(self.v / o.v, (self.d * o.v - self.v * o.d) / (o.v * o.v))
+
+
+def _dual(x):
+    return x if isinstance(x, _Dual) else _Dual(x)
+
+
+class _Interval:
+    """Exact lower and upper bounds."""
+
+    def __init__(self, lo, hi=None) -> None:
+        self.lo, self.hi = Fraction(lo), Fraction(lo if hi is None else hi)
+
+    def __add__(self, o):
+        o = _iv(o)
+        return _Interval(self.lo + o.lo, self.hi + o.hi)
+
+    def __neg__(self):
+        return _Interval(-self.hi, -self.lo)
+
+    def __mul__(self, o):
+        o = _iv(o)
+        p = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
+        return _Interval(min(p), max(p))
+
+
+def _iv(x):
+    if isinstance(x, _Interval):
+        return x
+    if isinstance(x, _Dual):
+        x = x.v
+    return _Interval(x)
+
+
+def _sqrt(x: _Interval) -> _Interval:
+    if x.lo < 0:
+        raise NoReplay("the square root of a negative bound")
+    scale = 4 ** _BITS
+
+    def low(q):
+        return Fraction(isqrt(q.numerator * scale // q.denominator), 2 ** _BITS)
+
+    return _Interval(low(x.lo), low(x.hi) + Fraction(1, 2 ** _BITS))
+
+
+def _positive_definite(S: list) -> bool:
+    """Every leading principal minor positive (Gaussian elimination, exact)."""
+    A = [row[:] for row in S]
+    n = len(A)
+    for k in range(n):
+        if A[k][k] <= 0:
+            return False
+        for i in range(k + 1, n):
+            f = A[i][k] / A[k][k]
+            for j in range(k, n):
+                A[i][j] -= f * A[k][j]
+    return True
+
+
+def _largest_eigenvalue(S: list) -> _Interval:
+    """Bounds on the largest eigenvalue of a symmetric positive semidefinite matrix: x is above it exactly when xI - S
+    is positive definite."""
+    n = len(S)
+    lo, hi = Fraction(0), sum((S[i][i] for i in range(n)), Fraction(0)) + 1
+    for _ in range(_STEPS):
+        mid = (lo + hi) / 2
+        shifted = [[(mid if i == j else 0) - S[i][j] for j in range(n)] for i in range(n)]
+        if _positive_definite(shifted):
+            hi = mid
+        else:
+            lo = mid
+    return _Interval(lo, hi)
+
+
+def _plain(x):
+    return x.v if isinstance(x, _Dual) else x
+
+
+class _Replay:
+    def __init__(self, model, example: dict, direction: Optional[tuple] = None) -> None:
+        self.model, self.example = model, example
+        self.values = example["values"]
+        self.indices = dict(example.get("indices", {}))
+        self.layout = example.get("layout", "column")
+        self.direction = direction  # (key, i, j): the entry whose derivative the duals carry
+        self.shapes_only = example.get("shapes_only", False)
+
+    def key(self, letter: str, index) -> str:
+        if index is None:
+            return letter
+        v = index.xreplace({s: __import__("sympy").Integer(self.indices[s.name]) for s in index.free_symbols})
+        return f"{letter}_{int(v)}"
+
+    def name(self, letter: str, index):
+        key = self.key(letter, index)
+        if self.direction is not None and key == self.direction[0]:
+            return self._seeded(key)
+        if key in self.values:
+            return _read(self.values[key])
+        eq = self._equation(letter, self._at(index))
+        if eq is not None:
+            var, value, body = eq
+            saved = dict(self.indices)
+            if var is not None:
+                self.indices[var] = value
+            try:
+                return self.ev(body)
+            finally:
+                self.indices = saved
+        shapes = self.example.get("shapes", {})
+        if self.shapes_only and (key in shapes or letter in shapes):
+            r, c = shapes[key] if key in shapes else shapes[letter]
+            return [[Fraction(0)] * c for _ in range(r)] if (r, c) != (0, 0) else Fraction(0)
+        raise NoReplay(f"no value of {key}")
+
+    def _seeded(self, key: str):
+        _, i0, j0, M = self.direction
+        if not isinstance(M, list):
+            return _Dual(M, 1)
+        return [[_Dual(x, 1 if (i, j) == (i0, j0) else 0) for j, x in enumerate(row)] for i, row in enumerate(M)]
+
+    def _at(self, index) -> Optional[int]:
+        if index is None:
+            return None
+        import sympy
+        return int(index.xreplace({s: sympy.Integer(self.indices[s.name]) for s in index.free_symbols}))
+
+    def _equation(self, letter: str, at: Optional[int]):
+        import sympy
+        for pattern, body in self.model.equations.get(letter, ()):
+            if pattern is None or at is None:
+                if pattern is None and at is None:
+                    return None, None, body
+                continue
+            free = sorted(pattern.free_symbols, key=str)
+            if not free:
+                if int(pattern) == at:
+                    return None, None, body
+                continue
+            (var,) = free
+            value = sympy.solve(sympy.Eq(pattern, at), var)
+            return var.name, int(value[0]), body
+        return None
+
+    def ev(self, n: Node):
+        k, a = n.kind, n.args
+        if k == "num":
+            return n.data
+        if k == "name":
+            return self.name(*n.data)
+        if k == "I":
+            return "I"
+        if k == "add":
+            out = self.ev(a[0])
+            for x in a[1:]:
+                out = _add(out, self.ev(x))
+            return out
+        if k == "neg":
+            return _times(Fraction(-1), self.ev(a[0]))
+        if k == "mul":
+            out = Fraction(1)
+            for x in a:
+                out = _times(out, self.ev(x))
+            return out
+        if k == "had":
+            x, y = self.ev(a[0]), self.ev(a[1])
+            if isinstance(x, list) and isinstance(y, list):
+                if (len(x), len(x[0])) != (len(y), len(y[0])):
+                    raise _ShapeFails()
+                return [[p * q for p, q in zip(r, s)] for r, s in zip(x, y)]
+            return _times(x, y)
+        if k == "div":
+            d = self.ev(a[1])
+            if isinstance(d, list):
+                d = _one(d)
+            if _plain(d) == 0:
+                raise NoReplay("a division by zero")
+            return _times(_Dual(1) / _dual(d) if isinstance(d, _Dual) else 1 / Fraction(d), self.ev(a[0]))
+        if k == "T":
+            v = self.ev(a[0])
+            return [list(col) for col in zip(*v)] if isinstance(v, list) else v
+        if k == "pow" and n.data == 2 and a[0].kind == "norm":
+            v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm: a sum of squares, exactly
+            if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1 or a[0].data == "F" or self.model.matrix_norm == "F"):
+                return sum((x * x for row in v for x in row), Fraction(0))
+            if not isinstance(v, list):
+                return v * v
+            return _times(self.norm(v, a[0].data), self.norm(v, a[0].data))
+        if k == "pow":
+            v = self.ev(a[0])
+            out = v
+            for _ in range(n.data - 1):
+                out = _times(out, v)
+            return out
+        if k == "norm":
+            return self.norm(self.ev(a[0]), n.data)
+        if k == "tr":
+            v = self.ev(a[0])
+            if not isinstance(v, list):
+                return v
+            if len(v) != len(v[0]):
+                raise _ShapeFails()
+            return sum((v[i][i] for i in range(len(v))), Fraction(0))
+        if k in ("Diag", "diag"):
+            v = self.ev(a[0])
+            if isinstance(v, list) and len(v[0]) == 1:
+                return [[v[i][0] if i == j else Fraction(0) for j in range(len(v))] for i in range(len(v))]
+            if isinstance(v, list) and k == "diag" and len(v) == len(v[0]):
+                return [[v[i][i]] for i in range(len(v))]
+            if isinstance(v, list):
+                raise _ShapeFails()
+            return v
+        if k in ("apply", "dapply"):
+            v = self.ev(a[0])
+            f = lambda x: self.function(n.data, x, k == "dapply")  # noqa: E731
+            return [[f(x) for x in row] for row in v] if isinstance(v, list) else f(v)
+        if k == "grad":
+            return self.gradient(*a)
+        if k in ("prod", "sum"):
+            var, lo, hi = n.data
+            import sympy
+            subs = {s: sympy.Integer(self.indices[s.name]) for s in lo.free_symbols | hi.free_symbols}
+            lo_v, hi_v = int(lo.xreplace(subs)), int(hi.xreplace(subs))
+            saved = dict(self.indices)
+            out = None
+            for j in range(lo_v, hi_v + 1):
+                self.indices[var.name] = j
+                term = self.ev(a[0])
+                out = term if out is None else (_times(out, term) if k == "prod" else _add(out, term))
+            self.indices = saved
+            if out is None:
+                raise NoReplay("an empty product or sum")
+            return out
+        raise NoReplay(f"{k} is not replayed")
+
+    def function(self, name: str, x, derivative: bool):
+        point = _plain(x)
+        if self.shapes_only:
+            return Fraction(0)
+        text = f"{name}'({_text(point)})" if derivative else f"{name}({_text(point)})"
+        if text not in self.values:
+            raise NoReplay(f"no value of {text}")
+        value = Fraction(self.values[text])
+        if isinstance(x, _Dual) and not derivative:
+            slope = f"{name}'({_text(point)})"
+            if slope not in self.values:
+                raise NoReplay(f"no value of {slope}")
+            return _Dual(value, Fraction(self.values[slope]) * x.d)
+        if isinstance(x, _Dual):
+            if x.d != 0:
+                raise NoReplay("a second derivative")
+            return _Dual(value)
+        return value
+
+    def norm(self, v, kind: str):
+        if not isinstance(v, list):
+            x = _plain(v)
+            return _Interval(abs(x))
+        flat = [_plain(x) for row in v for x in row]
+        if kind == "F" or len(v) == 1 or len(v[0]) == 1 or self.model.matrix_norm == "F":
+            return _sqrt(_Interval(sum((x * x for x in flat), Fraction(0))))
+        gram = [[sum((_plain(v[k][i]) * _plain(v[k][j]) for k in range(len(v))), Fraction(0)) for j in range(len(v[0]))]
+                for i in range(len(v[0]))]
+        return _sqrt(_largest_eigenvalue(gram))
+
+    def gradient(self, target: Node, variable: Node):
+        letter, index = variable.data
+        key = self.key(letter, index)
+        given = f"d{target.data[0]}/d{key}" if target.kind == "name" else None
+        if given in self.values:
+            g = _read(self.values[given])
+            return [list(c) for c in zip(*g)] if self.layout == "row" and isinstance(g, list) else g
+        if self.shapes_only:
+            shapes = self.example["shapes"]
+            r, c = shapes[key] if key in shapes else shapes[letter]
+            return [[Fraction(0)] * (c if self.layout == "column" else r) for _ in range(r if self.layout == "column" else c)]
+        point = self.name(letter, index)
+        if isinstance(point, list):
+            point = [[_plain(x) for x in row] for row in point]
+        else:
+            point = _plain(point)
+        rows, cols = (len(point), len(point[0])) if isinstance(point, list) else (1, 1)
+        out = [[Fraction(0)] * cols for _ in range(rows)]
+        for i in range(rows):
+            for j in range(cols):
+                inner = _Replay(self.model, self.example, (key, i, j, point))
+                inner.indices = dict(self.indices)
+                out[i][j] = _plain_d(inner.target(target))
+        if not isinstance(point, list):
+            return out[0][0]
+        return out if self.layout == "column" else [list(c) for c in zip(*out)]
+
+    def target(self, target: Node):
+        if target.kind != "name":
+            v = self.ev(target)
+        elif self.model.equations.get(target.data[0]):
+            letter, index = target.data
+            v = self.name(letter, index)
+        else:
+            letter = target.data[0]
+            v = _Dual(0)
+            for k, g in self.values.items():
+                if k.startswith(f"d{letter}/d"):
+                    b = k.split("/d", 1)[1]
+                    b_letter, _, b_at = b.partition("_")
+                    import sympy
+                    inner = self.name(b_letter, sympy.Integer(int(b_at)) if b_at else None)
+                    v = v + _dot(_read(g), inner)
+        if isinstance(v, list):
+            if (len(v), len(v[0])) != (1, 1):
+                raise NoReplay("a derivative of a matrix")
+            v = v[0][0]
+        return _dual(v)
+
+
+def _plain_d(x) -> Fraction:
+    return x.d if isinstance(x, _Dual) else Fraction(0)
+
+
+def _dot(g, h):
+    if not isinstance(g, list):
+        return _dual(h) * g
+    return sum((_dual(h[i][j]) * g[i][j] for i in range(len(g)) for j in range(len(g[0]))), _Dual(0))
+
+
+def _text(x: Fraction) -> str:
+    return str(Fraction(x))
+
+
+def _read(v):
+    if isinstance(v, list):
+        return [[Fraction(x) for x in row] for row in v]
+    return Fraction(v)
+
+
+def _one(m):
+    if len(m) == 1 and len(m[0]) == 1:
+        return m[0][0]
+    raise _ShapeFails()
+
+
+def _add(x, y):
+    if x == "I" or y == "I":
+        m = y if x == "I" else x
+        if not isinstance(m, list) or len(m) != len(m[0]):
+            raise _ShapeFails()
+        return [[v + (1 if i == j else 0) for j, v in enumerate(row)] for i, row in enumerate(m)]
+    if isinstance(x, list) and isinstance(y, list):
+        if (len(x), len(x[0])) != (len(y), len(y[0])):
+            raise _ShapeFails()
+        return [[p + q for p, q in zip(r, s)] for r, s in zip(x, y)]
+    if isinstance(x, list) or isinstance(y, list):
+        m, s = (x, y) if isinstance(x, list) else (y, x)
+        return _one(m) + s
+    if isinstance(x, _Interval) or isinstance(y, _Interval):
+        return _iv(x) + _iv(y)
+    return x + y
+
+
+def _times(x, y):
+    if x == "I":
+        return y if isinstance(y, list) else "I"
+    if y == "I":
+        return x if isinstance(x, list) else "I"
+    if isinstance(x, list) and isinstance(y, list):
+        if len(x[0]) != len(y):
+            if (len(x), len(x[0])) == (1, 1):
+                return _times(x[0][0], y)
+            if (len(y), len(y[0])) == (1, 1):
+                return _times(x, y[0][0])
+            raise _ShapeFails()
+        return [[sum((x[i][k] * y[k][j] for k in range(len(y))), Fraction(0)) for j in range(len(y[0]))] for i in range(len(x))]
+    if isinstance(x, list):
+        return [[v * y for v in row] for row in x] if not isinstance(y, _Interval) else [[_iv(v) * y for v in row] for row in x]
+    if isinstance(y, list):
+        return _times(y, x)
+    if isinstance(x, _Interval) or isinstance(y, _Interval):
+        return _iv(x) * _iv(y)
+    return x * y
+
+
+def _fails(x, relation: str, y) -> bool:
+    """Whether the relation certainly fails between two plain values (bounds must be apart)."""
+    if isinstance(x, list) or isinstance(y, list) or x == "I" or y == "I":
+        if x == "I" or y == "I":
+            m = y if x == "I" else x
+            eye = [[Fraction(int(i == j)) for j in range(len(m))] for i in range(len(m))]
+            x, y = (eye, m) if x == "I" else (m, eye)
+        if isinstance(x, list) and isinstance(y, list):
+            if (len(x), len(x[0])) != (len(y), len(y[0])):
+                if (len(x), len(x[0])) == (1, 1) or (len(y), len(y[0])) == (1, 1):
+                    raise _ShapeFails()
+                return True  # sides of different shapes
+            different = any(_plain(p) != _plain(q) for r, s in zip(x, y) for p, q in zip(r, s))
+            return different if relation == "=" else not different if relation == "!=" else False
+        x = _one(x) if isinstance(x, list) else x
+        y = _one(y) if isinstance(y, list) else y
+    a, b = _iv(x), _iv(y)
+    if relation == "=":
+        return a.hi < b.lo or b.hi < a.lo
+    if relation == "!=":
+        return a.lo == a.hi == b.lo == b.hi
+    if relation == "<=":
+        return a.lo > b.hi
+    if relation == "<":
+        return a.lo >= b.hi
+    if relation == ">=":
+        return a.hi < b.lo
+    if relation == ">":
+        return a.hi <= b.lo
+    return False
+
+
+def replay(left: Node, relation: str, right: Node, model, example: dict) -> bool:
+    """Whether the counterexample makes the step fail when evaluated plainly again: its values give the relation
+    false, or (a counterexample of shapes) the sides cannot be multiplied or compared at its sizes."""
+    shapes_only = example.get("shapes_only", False)
+    r = _Replay(model, example)
+    try:
+        x, y = r.ev(left), r.ev(right)
+    except _ShapeFails:
+        return True
+    except (NoReplay, KeyError, ValueError, ZeroDivisionError, IndexError, TypeError):
+        return False
+    if shapes_only:
+        try:
+            _fails(x, relation, y)
+        except _ShapeFails:
+            return True
+        except (NoReplay, ValueError, ZeroDivisionError, IndexError, TypeError):
+            return False
+        return isinstance(x, list) and isinstance(y, list) and bool(x) and bool(y) and \
+            (len(x), len(x[0])) != (len(y), len(y[0]))
+    try:
+        return _fails(x, relation, y)
+    except _ShapeFails:
+        return True
+    except (NoReplay, ValueError, ZeroDivisionError, IndexError, TypeError):
+        return False

@@ -1,0 +1,253 @@
+"""The scan's matrix steps: what a section declares and defines, kept as it is read, and each matrix step decided."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from proofs.scan.instances import Verdict, decide
+from proofs.scan.matrix_replay import replay
+from proofs.scan.matrices import Node, looks_matrix, names_of, read
+from proofs.scan.normalise import Skip
+from proofs.scan.shapes import Model, declarations, unattached
+
+__all__ = ["MatrixScan"]
+
+# Words that say the norm of a matrix is the Frobenius norm.
+_FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
+_LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
+
+
+class MatrixScan:
+    """Kept by proofs.scan.steps for one document: the model of its current section."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.model = Model()
+        # letter -> (line, text): a definition the matrix reading could not read; a step using it is skipped
+        self.opaque: dict = {}
+        # letter -> (line, text): a relation between a name and a number the material stated (||D_k|| = 1)
+        self.stated: dict = {}
+        self.sentences: dict = {}
+        # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
+        self.functions: set = set()
+        # the sides of the last step decided, as read (for drafting claims)
+        self.trees: tuple = ()
+        # how far the prose has been read for declarations
+        self.position = 0
+
+    def advance(self, end: int) -> None:
+        """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
+        "If the weight matrices were orthogonal, then ...")."""
+        if end <= self.position:
+            return
+        for sentence in re.split(r"(?<=[.?!:])\s+|\n\s*\n", self.text[self.position:end]):
+            for letter, conditions in declarations(self.model, sentence).items():
+                self.model.conditions.setdefault(letter, set()).update(conditions)
+        self.position = end
+
+    def forget(self) -> None:
+        """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
+        self.opaque.clear()
+        self.stated.clear()
+        self.functions.clear()
+        self.sentences.clear()
+
+    def sentence(self, bounds: tuple) -> dict:
+        """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
+        if bounds not in self.sentences:
+            prose = self.text[bounds[0]:bounds[1]]
+            stated = declarations(self.model, prose)
+            for letter, conditions in stated.items():
+                self.model.conditions.setdefault(letter, set()).update(conditions)
+            if _FROBENIUS.search(prose) and re.search(r"norm of a matrix", prose, re.IGNORECASE):
+                self.model.matrix_norm = "F"
+            self.sentences[bounds] = (stated, unattached(prose, stated))
+        return self.sentences[bounds][0]
+
+    def define(self, left: str, right: str, line: int) -> None:
+        """Keep a definition the scan found, as a forward equation when it reads in matrix notation."""
+        try:
+            head = read(left)
+        except Skip:
+            return
+        if head.kind == "apply":
+            self.functions.add(head.data)  # a function the material gives a formula: not an arbitrary one
+            return
+        if head.kind != "name":
+            return
+        letter, index = head.data
+        try:
+            body = read(right)
+        except Skip as exc:
+            self.opaque[letter] = (line, f"{' '.join(left.split())}: {exc}")
+            return
+        if letter in {n[0] for n in names_of(body)} and index is None:
+            self.opaque[letter] = (line, "defined in terms of itself")
+            return
+        self.opaque.pop(letter, None)
+        self.model.equations.setdefault(letter, []).append((index, body))
+
+    def _recurrent(self, letter: str) -> bool:
+        """Whether a letter's forward equations reach it again (h_{t+1} from z_{t+1} from h_t): its first member read
+        by a step is an input."""
+        seen, todo = set(), [letter]
+        while todo:
+            for _, body in self.model.equations.get(todo.pop(), ()):
+                for n in names_of(body):
+                    if n[0] == letter:
+                        return True
+                    if n[0] not in seen:
+                        seen.add(n[0])
+                        todo.append(n[0])
+        return False
+
+    def claim(self, left: str) -> bool:
+        """Whether a step the scan would take for a definition is a claim in matrix notation: its left side is not a
+        name (a gradient, a product), or names something a forward equation already defines (E = ... again)."""
+        try:
+            head = read(left)
+        except Skip:
+            return False
+        if head.kind in ("apply", "dapply"):
+            return False  # f(x) = ...: a function's definition
+        if head.kind != "name":
+            return True
+        return any(p == head.data[1] for p, _ in self.model.equations.get(head.data[0], ()))
+
+    def applies(self, text: str) -> bool:
+        """Whether a step is one for the matrix reading: matrix notation, or a letter declared a vector or matrix."""
+        if looks_matrix(text):
+            return True
+        letters = set(_LETTER.findall(text))
+        return any(self.model.kinds.get(x) in ("vector", "matrix") for x in letters)
+
+    def _as_vectors(self, trees, relation: str, seed: str, lowest: dict) -> Optional[Verdict]:
+        """A refuted step with small letters the material gives no kind (read as numbers) is decided again with them
+        as vectors: when it holds so, the reading is in doubt and it is skipped."""
+        loose = sorted({n[0] for t in trees for n in names_of(t)} - _grad_letters(*trees) - set(self.model.kinds)
+                       - set(self.model.equations) - {n for n in self.model.kinds if "_" in n})
+        loose = [x for x in loose if len(x) == 1 and x.islower()]
+        if not loose:
+            return None
+        kinds = dict(self.model.kinds)
+        self.model.kinds.update({x: "vector" for x in loose})
+        try:
+            again = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+        except Skip:
+            again = None
+        finally:
+            self.model.kinds = kinds
+        if again is not None and again.status == "checked":
+            return Verdict("skipped", f"fails with {', '.join(loose)} read as numbers but holds with them read as vectors, "
+                                      "and the material does not say which")
+        return None
+
+    def condition(self, left: str, relation: str, right: str) -> None:
+        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
+        if relation != "=":
+            return
+        try:
+            letter = _orthogonality(read(left), read(right))
+        except Skip:
+            return
+        if letter is not None:
+            self.model.conditions.setdefault(letter, set()).add("orthogonal")
+
+    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
+        """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
+        self.sentence(bounds)
+        if relation not in ("=", "!=", "<", "<=", ">", ">="):
+            return Verdict("skipped", f"the relation {relation} is not checked")
+        try:
+            trees = read(left), read(right)
+        except Skip as exc:
+            return Verdict("skipped", str(exc))
+        self.trees = trees
+        used = {n[0] for t in trees for n in names_of(t)}
+        applied = sorted(self.functions & _applied(*trees))
+        if applied:
+            return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
+                                      "takes only functions the material leaves arbitrary)")
+        orthogonal = _orthogonality(*trees) if relation == "=" else None
+        if orthogonal is not None and "orthogonal" not in self.model.conditions.get(orthogonal, set()):
+            self.model.conditions.setdefault(orthogonal, set()).add("orthogonal")
+            return Verdict("skipped", f"states that {orthogonal} is orthogonal (a condition on it, which the steps after it "
+                                      "are checked under), not an identity")
+        for letter in sorted(used):
+            if letter in self.opaque:
+                at, what = self.opaque[letter]
+                return Verdict("skipped", f"uses {letter}, defined on line {at} in a form the scan does not read ({what})")
+        lowest: dict = {}
+        for t in trees:
+            _lowest(t, lowest, set())
+        lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
+        try:
+            verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+        except Skip as exc:
+            return Verdict("skipped", str(exc))
+        if verdict.status == "refuted":
+            other = self._as_vectors(trees, relation, seed, lowest)
+            if other is not None:
+                return other
+        if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
+            return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
+        if verdict.status == "refuted":
+            if any(t.kind == "num" for t in trees):
+                self.stated.update({letter: (line, seed) for letter in used})
+                return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
+                                          "(a fact the material states about them), not an identity")
+            loose = self.sentences[bounds][1]
+            if loose:
+                return Verdict("skipped", f"fails as read, but its sentence states a condition ({loose}) the scan could "
+                                          "not attach to a name")
+            relied = sorted(used & set(self.stated))
+            if relied:
+                at, what = self.stated[relied[0]]
+                return Verdict("skipped", f"fails as read, but uses {relied[0]}, of which line {at} states {what}, a "
+                                          "condition the instances do not honour")
+        return verdict
+
+
+def _orthogonality(left: Node, right: Node) -> Optional[str]:
+    """The letter X of a step X^T X = I or X X^T = I, or None."""
+    for a, b in ((left, right), (right, left)):
+        if b.kind == "I" and a.kind == "mul" and len(a.args) == 2:
+            x, y = a.args
+            for p, q in ((x, y), (y, x)):
+                if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
+                    return q.data[0]
+    return None
+
+
+def _grad_letters(*trees: Node) -> set:
+    """The letters a step differentiates or differentiates with respect to."""
+    out: set = set()
+    for t in trees:
+        if t.kind == "grad":
+            out |= {n[0] for n in names_of(t.args[1])}
+            if t.args[0].kind == "name":
+                out.add(t.args[0].data[0])
+        out |= _grad_letters(*t.args)
+    return out
+
+
+def _applied(*trees: Node) -> set:
+    out: set = set()
+    for t in trees:
+        if t.kind in ("apply", "dapply"):
+            out.add(t.data)
+        out |= _applied(*t.args)
+    return out
+
+
+def _lowest(n: Node, out: dict, bound: set) -> None:
+    """The indices each letter is read at outside products and sums: the first member of a recurrence is an input."""
+    if n.kind == "name" and n.data[1] is not None:
+        index = n.data[1]
+        if not {s.name for s in index.free_symbols} & bound:
+            out.setdefault(n.data[0], []).append(index)
+    inner = bound | {n.data[0].name} if n.kind in ("prod", "sum") else bound
+    for x in n.args:
+        _lowest(x, out, inner)

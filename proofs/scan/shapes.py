@@ -1,0 +1,266 @@
+"""Shapes in matrix material: what the material declares (R^{m x n}, "vector v", "square matrix A", bold letters,
+"orthogonal W") and the shape of every expression, inferred with its size variables unified."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Optional, Union
+
+from proofs.scan.matrices import Node
+from proofs.scan.normalise import Skip
+
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "CONDITIONS"]
+
+Dim = Union[int, str]
+# The conditions on a matrix the material can state in words, and the words.
+CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
+              "definite": r"positive[ -]definite", "square": r"square"}
+_NAME = r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?\s*\$"
+_WORD = "|".join(CONDITIONS.values())
+# "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
+_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
+                     rf"((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)", re.IGNORECASE)
+_ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNORECASE)
+# "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
+_AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
+                    rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
+_SPACE = re.compile(r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+                    r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
+# "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
+_PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
+
+
+@dataclasses.dataclass
+class Model:
+    """Built per section of a document by proofs.scan.forward: what the material says about each letter."""
+
+    # letter -> "scalar", "vector" or "matrix"
+    kinds: dict = dataclasses.field(default_factory=dict)
+    # letter -> (rows, columns), sizes as ints or size names
+    dims: dict = dataclasses.field(default_factory=dict)
+    # letter -> set of CONDITIONS keys
+    conditions: dict = dataclasses.field(default_factory=dict)
+    # letter -> [(index pattern or None, Node)]: forward equations (z_{t+1} = W_t h_t + V_t x_{t+1})
+    equations: dict = dataclasses.field(default_factory=dict)
+    # phrase ("weight matrices") -> letter
+    phrases: dict = dataclasses.field(default_factory=dict)
+    # the norm of a matrix: "2" (operator) unless the material says Frobenius
+    matrix_norm: str = "2"
+    # the gradient layouts the material allows: both unless it states a convention
+    layouts: tuple = ("column", "row")
+
+    def kind(self, letter: str) -> str:
+        if letter in self.kinds:
+            return self.kinds[letter]
+        if letter in self.equations:
+            return "defined"
+        if len(letter) == 1 and letter.isupper():
+            return "matrix"
+        return "scalar"
+
+
+# Stated conventions: a gradient has the shape of its variable (denominator layout), or is a row (numerator layout).
+_COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
+                     r"denominator[ -]layout", re.IGNORECASE)
+_ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
+
+
+def declarations(model: Model, sentence: str) -> dict:
+    """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
+    stated: dict = {}
+    if _COLUMN.search(sentence):
+        model.layouts = ("column",)
+    elif _ROW.search(sentence):
+        model.layouts = ("row",)
+    for m in _SPACE.finditer(sentence):
+        letter, power = m.group(1).lstrip("\\") + (f"_{m.group(2)}" if m.group(2) else ""), m.group(3).strip("{}")
+        sizes = [s.strip() for s in re.split(r"\\times|\\cdot|\*|,", power)]
+        dims = tuple(int(s) if s.isdigit() else s for s in sizes)
+        if len(dims) == 1:
+            model.kinds[letter], model.dims[letter] = "vector", (dims[0], 1)
+        elif len(dims) == 2:
+            model.kinds[letter], model.dims[letter] = "matrix", dims
+    for m in _BEFORE.finditer(sentence):
+        words, noun = m.group(1), m.group(2).lower()
+        for letter in [m.group(3)] + re.findall(_NAME, m.group(4) or ""):
+            model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            for c in _conditions_in(words):
+                stated.setdefault(letter, set()).add(c)
+    for m in _ADJECTIVE.finditer(sentence):
+        for c in _conditions_in(m.group(1)):
+            stated.setdefault(m.group(2), set()).add(c)
+    for m in _AFTER.finditer(sentence):
+        letters = [m.group(1)] + re.findall(_NAME, m.group(2) or "")
+        noun = m.group(4).lower()
+        for letter in letters:
+            if noun.startswith("vector"):
+                model.kinds.setdefault(letter, "vector")
+            elif noun.startswith("matri"):
+                model.kinds.setdefault(letter, "matrix")
+            for c in _conditions_in(f"{m.group(3)} {noun}"):
+                stated.setdefault(letter, set()).add(c)
+    for m in _PHRASE.finditer(sentence):
+        model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3)
+    for phrase, letter in model.phrases.items():
+        for c, word in CONDITIONS.items():
+            if re.search(rf"\b{phrase}\b[^.$]*?\b(?:{word})\b", sentence, re.IGNORECASE):
+                stated.setdefault(letter, set()).add(c)
+    return stated
+
+
+def unattached(sentence: str, stated: dict) -> Optional[str]:
+    """A condition word of the sentence that names no letter the scan attached it to ("if the weights were
+    orthogonal"), or None."""
+    for c, word in CONDITIONS.items():
+        if c == "square":
+            continue
+        if re.search(rf"\b(?:{word})\b", sentence, re.IGNORECASE) and not any(c in s for s in stated.values()):
+            return c
+    return None
+
+
+def _conditions_in(words: str) -> set:
+    return {c for c, word in CONDITIONS.items() if re.search(rf"\b(?:{word})\b", words or "", re.IGNORECASE)}
+
+
+def _priority(d: str) -> tuple:
+    """Which size name stands for a class of them: one the material declares, then a vector's, then a matrix's."""
+    return (not d.startswith(("n_", "r_", "c_", "#")), d.startswith("n_"), d.startswith("r_"), d)
+
+
+class Mismatch(Exception):
+    """Shapes that do not fit: the message names them."""
+
+
+class Shapes:
+    """Sizes unified over the trees of a step and its forward equations: a union-find over size names, with ints."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.parent: dict = {}
+        self.fresh = 0
+        # letters whose forward equation gives a scalar (a loss L = ...)
+        self.scalars: set = set()
+
+    def find(self, d: Dim) -> Dim:
+        while isinstance(d, str) and self.parent.get(d, d) != d:
+            d = self.parent[d]
+        return d
+
+    def unify(self, a: Dim, b: Dim, strict: bool) -> None:
+        """Make two sizes one; a size name meets a number only when `strict` (a forward equation fixes it)."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        if isinstance(a, str) and isinstance(b, str):
+            low, high = sorted((a, b), key=_priority)
+            self.parent[low] = high
+        elif isinstance(a, str) and strict:
+            self.parent[a] = b
+        elif isinstance(b, str) and strict:
+            self.parent[b] = a
+        elif isinstance(a, int) and isinstance(b, int):
+            raise Mismatch(f"sizes {a} and {b}")
+
+    def family(self, letter: str, index=None) -> object:
+        """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
+        if index is not None and getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" in self.model.kinds:
+            letter = f"{letter}_{int(index)}"
+        kind = self.model.kind(letter)
+        if kind == "scalar" or letter in self.scalars:
+            return "scalar"
+        if letter in self.model.dims:
+            return self.model.dims[letter]
+        if kind == "vector":
+            return (f"n_{letter}", 1)
+        if kind == "defined":
+            return (f"r_{letter}", f"c_{letter}")
+        square = self.model.conditions.get(letter, set()) & {"orthogonal", "symmetric", "invertible", "definite", "square"}
+        return (f"n_{letter}", f"n_{letter}") if square else (f"r_{letter}", f"c_{letter}")
+
+    def new(self) -> str:
+        self.fresh += 1
+        return f"#{self.fresh}"
+
+    def infer(self, n: Node, strict: bool = False, layout: str = "column") -> object:
+        k, a = n.kind, n.args
+        if k == "num":
+            return "scalar"
+        if k == "name":
+            return self.family(*n.data)
+        if k == "I":
+            d = self.new()
+            return (d, d)
+        if k in ("add", "had"):
+            shapes = [self.infer(x, strict, layout) for x in a]
+            first = shapes[0]
+            for s in shapes[1:]:
+                if (s == "scalar") != (first == "scalar"):
+                    if k == "add":
+                        raise Mismatch("a scalar added to a matrix")
+                    continue
+                if s != "scalar":
+                    self.unify(first[0], s[0], strict)
+                    self.unify(first[1], s[1], strict)
+            return first
+        if k == "neg":
+            return self.infer(a[0], strict, layout)
+        if k == "mul":
+            shapes = [self.infer(x, strict, layout) for x in a]
+            out = "scalar"
+            for s in shapes:
+                if s == "scalar":
+                    continue
+                if out == "scalar":
+                    out = s
+                    continue
+                self.unify(out[1], s[0], strict)
+                out = (out[0], s[1])
+            return out
+        if k == "div":
+            top, bottom = self.infer(a[0], strict, layout), self.infer(a[1], strict, layout)
+            if bottom != "scalar":
+                raise Skip("a division by a matrix or a vector")
+            return top
+        if k == "T":
+            s = self.infer(a[0], strict, layout)
+            return s if s == "scalar" else (s[1], s[0])
+        if k in ("inv", "pow"):
+            s = self.infer(a[0], strict, layout)
+            if s != "scalar":
+                self.unify(s[0], s[1], strict)
+            return s
+        if k in ("norm", "abs", "tr"):
+            s = self.infer(a[0], strict, layout)
+            if k == "tr" and s != "scalar":
+                self.unify(s[0], s[1], strict)
+            if k == "abs" and s != "scalar":
+                raise Skip("bars around a matrix or a vector (a determinant or a norm)")
+            return "scalar"
+        if k == "Diag":
+            s = self.infer(a[0], strict, layout)
+            if s == "scalar":
+                raise Skip("Diag of a scalar")
+            return (s[0], s[0])
+        if k == "diag":
+            s = self.infer(a[0], strict, layout)
+            if s == "scalar":
+                raise Skip("diag of a scalar")
+            return (s[0], s[0])
+        if k in ("apply", "dapply"):
+            return self.infer(a[0], strict, layout)
+        if k == "grad":
+            target, variable = a
+            if self.infer(target, strict, layout) != "scalar":
+                raise Skip(f"a derivative of {target}, which is not a scalar (a Jacobian)")
+            s = self.infer(variable, strict, layout)
+            if s == "scalar":
+                return s
+            return s if layout == "column" else (s[1], s[0])
+        if k in ("prod", "sum"):
+            s = self.infer(a[0], strict, layout)
+            if k == "prod" and s != "scalar":
+                self.unify(s[0], s[1], strict)
+            return s
+        raise Skip(f"{k} is not read in matrix notation")

@@ -1,0 +1,141 @@
+"""What the scan takes for a definition, what for an example value, and the steps that must fail the gate."""
+
+import io
+import json
+
+import pytest
+
+from conftest import scan_steps
+from proofs.scan.command import run
+
+
+def scan_report(tmp_path, text, *args, fmt="json"):
+    material = tmp_path / "m"
+    material.mkdir(exist_ok=True)
+    (material / "a.md").write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--material", str(material), "--format", fmt, *map(str, args)], out, err)
+    return code, (json.loads(out.getvalue()) if fmt == "json" else out.getvalue())
+
+
+@pytest.mark.parametrize("between", ["\n\n", "\n", "\n\n## Part b\n\n"])
+def test_an_example_value_of_one_part_never_proves_a_later_part(tmp_path, between):
+    text = f"(a) Take the example input $x = 0$. The loss is $(x - 1)^2 = 1$.{between}(b) Expanding, $(x + 1)^2 = x^2 + 1$.\n"
+    code, steps = scan_steps(tmp_path, text)
+    assert steps["x = 0"]["status"] == "definition" and "example" in steps["x = 0"]["reason"]
+    assert steps["(x + 1)^2 = x^2 + 1"]["status"] == "refuted" and code == 1
+    # in its own part the example is used, and said to be one: never proved as a general identity
+    own = steps["(x - 1)^2 = 1"]
+    assert own["status"] == "checked" and "x = 0" in own["reason"] and "not as a general identity" in own["reason"]
+
+
+def test_a_step_that_holds_only_at_the_example_is_checked_never_proved(tmp_path):
+    code, steps = scan_steps(tmp_path, "Take $x = 0$: then $(x + 1)^2 = x^2 + 1$ and $(x + 1)^2 = x^2 + 2x + 1$.\n")
+    assert steps["(x + 1)^2 = x^2 + 1"]["status"] == "checked" and "x = 0" in steps["(x + 1)^2 = x^2 + 1"]["reason"]
+    assert steps["(x + 1)^2 = x^2 + 2x + 1"]["status"] == "proved"  # true in general: no example needed
+    assert code == 0
+
+
+def test_a_number_given_to_a_function_applied_is_not_a_definition(tmp_path):
+    text = ("The sigmoid. Take the input $x = 0$; then $\\sigma(x) = 0.5$.\n\n"
+            "Later, $\\sigma(0) = 0.5$ and $1 - \\sigma(z) = \\sigma(-z)$.\n")
+    code, steps = scan_steps(tmp_path, text)
+    assert steps["\\sigma(x) = 0.5"]["status"] == "checked" and "x = 0" in steps["\\sigma(x) = 0.5"]["reason"]
+    assert steps["\\sigma(0) = 0.5"]["status"] == "proved"  # sigma is still the logistic function
+    assert steps["1 - \\sigma(z) = \\sigma(-z)"]["status"] in ("proved", "checked") and code == 0
+    code, steps = scan_steps(tmp_path, "The sigmoid. We have $\\sigma(x) = 0.7$.\n\nThen $\\sigma(0) = 0.7$.\n")
+    assert steps["\\sigma(x) = 0.7"]["status"] != "definition"
+    assert steps["\\sigma(0) = 0.7"]["status"] == "refuted" and code == 1
+
+
+@pytest.mark.parametrize("true, slip", [
+    ("p(1 - p) = p - p^2", "p(1 - p) = p - 2p^2"),
+    ("dk + k = k(d + 1)", "dk + k = k(d + 2)"),
+    ("\\frac{\\partial}{\\partial a}\\frac{1}{2}(ab - c)^2 = b(ab - c)", "\\frac{\\partial}{\\partial a}\\frac{1}{2}(ab - c)^2 = a(ab - c)"),
+    ("q(1 + q) = q + q^2", "q(1 + q) = q + 2q^2"),
+])
+def test_a_name_before_a_parenthesis_that_the_step_uses_as_a_name_is_a_product(tmp_path, true, slip):
+    code, steps = scan_steps(tmp_path, f"We have ${true}$.\n\nAnd ${slip}$.\n")
+    assert steps[true]["status"] in ("proved", "checked"), steps[true]
+    assert steps[slip]["status"] == "refuted" and code == 1
+
+
+def test_a_function_applied_to_fresh_names_still_defines_and_applies(tmp_path):
+    code, steps = scan_steps(tmp_path, "Let $p(x) = x^2$. Then $p(1 - x) = 1 - 2x + x^2$ and $x p(x) = x^3$.\n")
+    assert steps["p(x) = x^2"]["status"] == "definition" and steps["p(1 - x) = 1 - 2x + x^2"]["status"] == "proved"
+    assert steps["x p(x) = x^3"]["status"] == "proved"
+    code, steps = scan_steps(tmp_path, "We have $k(d + 1) = dk + k$ and $e^0 = 1$.\n")
+    assert steps["k(d + 1) = dk + k"]["status"] == "proved" and steps["e^0 = 1"]["status"] == "proved"
+    # a defined function stays one where its name also stands alone; an example value of a name holds in its part only
+    code, steps = scan_steps(tmp_path, "With $L(w) = (w - 1)^2$, $\\frac{\\partial L}{\\partial w} = L(w) \\cdot 0 + 2(w - 1)$.\n\n"
+                                       "The sigmoid. (a) Take $\\sigma = 2$.\n\n(b) $\\sigma(z)(1 - \\sigma(z)) = \\sigma(z) - \\sigma(z)^2$.\n")
+    assert steps["\\frac{\\partial L}{\\partial w} = L(w) \\cdot 0 + 2(w - 1)"]["status"] == "proved"
+    assert steps["\\sigma(z)(1 - \\sigma(z)) = \\sigma(z) - \\sigma(z)^2"]["status"] == "proved" and code == 0
+    code, steps = scan_steps(tmp_path, "Let $f(x) = x^2 + 1$. Then $f(2) = 5$ and $f(a) - 1 = a^2$.\n\nAnd $f(1) = 3$.\n")
+    assert steps["f(x) = x^2 + 1"]["status"] == "definition"
+    assert steps["f(2) = 5"]["status"] == "proved" and steps["f(a) - 1 = a^2"]["status"] == "proved"
+    assert steps["f(1) = 3"]["status"] == "refuted" and code == 1
+
+
+@pytest.mark.parametrize("text", [
+    "For $a > 0$ and $b > 0$ we get $|ab| = ab$ and $|a| + |b| = a + b$.\n",
+    "For positive $a$ and $b$,\n$$\\log(ab) = \\log a + \\log b$$\nand\n$$|a| + |b| = a + b.$$\n",
+    "For $a > 0$, $b > 0$: $\\log(ab) = \\log a + \\log b$, $|a| + |b| = a + b$.\n",
+])
+def test_a_condition_applies_to_every_step_of_its_sentence(tmp_path, text):
+    code, steps = scan_steps(tmp_path, text)
+    for step in ("|ab| = ab" if "|ab|" in text else "\\log(ab) = \\log a + \\log b", "|a| + |b| = a + b"):
+        found = steps.get(step) or steps[step + "."]
+        assert found["status"] in ("proved", "checked") and "a > 0, b > 0" in found["reason"], found
+    assert code == 0
+
+
+def test_a_step_refuted_without_a_condition_that_could_not_be_read_needs_review(tmp_path):
+    text = "For every integer $n$, $|n| = n$.\n"
+    code, report = scan_report(tmp_path, text)
+    (step,) = [s for s in report["steps"] if s["text"] == "|n| = n"]
+    assert step["status"] == "needs review" and "integers" in step["reason"] and "counterexample" in step
+    assert code == 1 and report["passed"] is False and report["summary"]["needs_review"] == 1
+    code, shown = scan_report(tmp_path, text, fmt="text")
+    assert "a.md:1: needs review: |n| = n" in shown and "1 need review" in shown and "FAILED" in shown
+    code, page = scan_report(tmp_path, text, fmt="annotated")
+    assert 'data-status="needs review"' in page and code == 1
+    acks = tmp_path / "acks.toml"
+    acks.write_text('[[acknowledge]]\nfile = "a.md"\nstep = "|n| = n"\nreason = "n is a natural number here"\n')
+    code, report = scan_report(tmp_path, text, "--acknowledged", acks)
+    assert code == 0 and report["passed"] is True and report["summary"]["acknowledged"] == 1
+
+
+@pytest.mark.parametrize("formula", ["2^{100} = 2^{100} + 1", "1 - 10^{-30} = 1", "2^{60} + 1 = 2^{60}", "e^0 = 2",
+                                     "3^{40} + 1 < 3^{40}", "\\frac{1}{3} = 0.333333333333333333333333333333"])
+def test_closed_numeric_steps_are_decided_exactly(tmp_path, formula):
+    code, steps = scan_steps(tmp_path, f"Note ${formula}$.\n")
+    assert steps[formula]["status"] == "refuted" and code == 1, steps[formula]
+    assert "counterexample" in steps[formula]
+
+
+def test_closed_numeric_steps_that_hold_are_proved(tmp_path):
+    formulas = ["e^0 = 1", "2^{100} + 1 = 2^{100} + 1", "1 - 10^{-30} < 1", "2^{60} = 1152921504606846976"]
+    code, steps = scan_steps(tmp_path, "".join(f"Note ${f}$.\n\n" for f in formulas))
+    for formula in formulas:
+        assert steps[formula]["status"] == "proved", steps[formula]
+    assert code == 0
+
+
+def test_a_disagreement_between_the_evaluations_is_never_a_pass():
+    import sympy
+
+    from proofs.scan.check import check
+
+    # the sides differ by 10^-40, which sympy's numerical evaluation (40 digits, a tolerance of 10^-25) cannot see
+    x = sympy.Symbol("x", real=True)
+    outcome = check(sympy.exp(x), "=", sympy.exp(x) + sympy.Rational(1, 10**40))
+    assert outcome.status in ("refuted", "needs review")
+
+
+def test_words_before_displayed_math_restrict_every_step_and_a_slip_there_is_refuted(tmp_path):
+    text = ("For positive $a$ and $b$,\n$$\\log(a + b) = \\log a + \\log b$$\nand\n$$\\log(ab) = \\log a + \\log b.$$\n")
+    code, steps = scan_steps(tmp_path, text)
+    slip = steps["\\log(a + b) = \\log a + \\log b"]
+    assert slip["status"] == "refuted" and "a > 0, b > 0" in slip["reason"] and code == 1
+    assert steps["\\log(ab) = \\log a + \\log b."]["status"] in ("proved", "checked")
