@@ -45,7 +45,8 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
 
     reports = _Parser(add_help=False)  # what check and merge write, and how
     reports.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
-                         help="report format, repeatable: text (default), json, markdown, junit, html, annotated")
+                         help="report format, repeatable: text (default), json, markdown, junit, html, annotated, github "
+                              "(workflow-command annotations), sarif (SARIF 2.1.0)")
     reports.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
                          help="write the k-th --format's report here, whole or not at all (repeatable)")
     reports.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
@@ -251,7 +252,7 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options, loading=catalogue.reads),
                             strict=args.strict)
     context = _context(args, catalogue, tool_versions())
-    writers = _writers(args, context, out, shard=record)
+    writers = _writers(args, context, out, err, shard=record)
     if args.cross_check:
         from proofs.solvers.cvc5_solver import available
 
@@ -274,8 +275,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     return _finish(writers, context, outcome.results, outcome.seconds, outcome.interrupted, problems, out, err)
 
 
-def _writers(args, context: ReportContext, out: TextIO, **options) -> list:
-    """(format, writer, path or None for standard output, chunks to write or None to append) for every report."""
+def _writers(args, context: ReportContext, out: TextIO, err: TextIO, **options) -> list:
+    """(format, writer, path, chunks to write or None to append) for every report; the path is None for standard
+    output, or a stream the report goes to as it is written."""
     verbosity = args.verbose - args.quiet
     writers = []
     for fmt, path in args.destinations:
@@ -284,17 +286,32 @@ def _writers(args, context: ReportContext, out: TextIO, **options) -> list:
     summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_md:
         writers.append(("markdown", writer_for("markdown", context), Path(summary_md), None))
+    if in_github_actions() and not any(fmt == "github" for fmt, _ in args.destinations):
+        # annotations beside the normal output: on standard output next to the text report, on standard error when
+        # standard output carries a document (JSON, SARIF, ...) that a line of another format would break
+        on_out = all(fmt == "text" for fmt, path in args.destinations if path is None)
+        writers.append(("github", writer_for("github", context), out if on_out else err, None))
     return writers
+
+
+def in_github_actions() -> bool:
+    """Whether this runs as a step of a GitHub Actions workflow (the runner sets GITHUB_ACTIONS=true)."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _emit(writers: list, result, out: TextIO) -> None:
     for _, writer, path, chunks in writers:
         text = writer.add(result)
-        if path is None:
-            out.write(text)
-            out.flush()
+        if path is None or _is_stream(path):
+            stream = out if path is None else path
+            stream.write(text)
+            stream.flush()
         elif chunks is not None:
             chunks.append(text)
+
+
+def _is_stream(path) -> bool:
+    return hasattr(path, "write")
 
 
 def _finish(writers: list, context: ReportContext, results: Sequence, seconds: float, interrupted: bool,
@@ -303,8 +320,8 @@ def _finish(writers: list, context: ReportContext, results: Sequence, seconds: f
     with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
         for fmt, writer, path, chunks in writers:
             tail = writer.finish(seconds, interrupted)
-            if path is None:
-                out.write(tail)
+            if path is None or _is_stream(path):
+                (out if path is None else path).write(tail)
                 continue
             try:
                 if chunks is None:  # the CI job summary is appended to, as GitHub expects
@@ -320,6 +337,7 @@ def _finish(writers: list, context: ReportContext, results: Sequence, seconds: f
         if not any(path is None for _, _, path, _ in writers):
             out.write(_summary_line(context, results, seconds, interrupted, out))
         out.flush()
+        err.flush()
         for line in problems:
             err.write(plain(line) + "\n")
     if problems:
@@ -368,7 +386,7 @@ def _merge(args, out: TextIO, err: TextIO) -> int:
     selected = links.with_trusted(select(catalogue, common["selection"]["selectors"]), catalogue.claims)
     results = merge.combine(reports, selected, strict=args.strict, catalogue=catalogue.claims)
     context = _context(args, catalogue, dict(common["tool"]))
-    writers = _writers(args, context, out)
+    writers = _writers(args, context, out, err)
     for result in results:
         _emit(writers, result, out)
     seconds = sum(r.seconds for r in reports)  # the checking time of every shard, as if they had run one after another

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,10 @@ from proofs.errors import ProofsError, UsageError
 from proofs.report import TIMEOUT, output_problem, plain, prepare_directory, write_atomically
 from proofs.verdicts import ExitCode
 
-__all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT", "DEFAULT_TIME_LIMIT"]
+__all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT", "DEFAULT_TIME_LIMIT", "FORMATS"]
+
+# The report formats of a scan.
+FORMATS = ("text", "json", "annotated", "github", "sarif")
 
 # Seconds each step may take to check (a proof attempt and the search); past it the step is unknown and the gate fails.
 DEFAULT_TIMEOUT = 20.0
@@ -27,8 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="the material directory (text, Markdown, LaTeX, notebooks)")
     parser.add_argument("--acknowledged", type=Path, action="append", default=[], metavar="FILE",
                         help="reviewed refuted steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
-    parser.add_argument("--format", choices=("text", "json", "annotated"), default="text", dest="scan_format",
-                        help="report format: text (default), json (schema proofs-scan/1) or annotated (one offline HTML page)")
+    parser.add_argument("--format", choices=FORMATS, default="text", dest="scan_format",
+                        help="report format: text (default), json (schema proofs-scan/1), annotated (one offline HTML "
+                             "page), github (workflow-command annotations; also written beside the text report when "
+                             "GITHUB_ACTIONS=true) or sarif (SARIF 2.1.0, for code scanning)")
     parser.add_argument("--output", type=Path, metavar="FILE", dest="scan_output",
                         help="write the report here, whole or not at all (default: standard output)")
     parser.add_argument("--draft-claims", type=Path, metavar="DIR",
@@ -112,6 +118,14 @@ def _scan(args):
 def _render(args, report, documents) -> str:
     if args.scan_format == "json":
         return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if args.scan_format == "github":
+        from proofs.writers.github import scan_annotations
+
+        return scan_annotations(report, args.acknowledged)
+    if args.scan_format == "sarif":
+        from proofs.writers.sarif import scan_sarif
+
+        return scan_sarif(report, args.acknowledged)
     if args.scan_format == "annotated":
         from proofs import annotated
 
@@ -137,6 +151,12 @@ def main(args, stdout: TextIO, stderr: TextIO) -> int:
             write_atomically(args.scan_output, text)
             stdout.write(plain(f"wrote {args.scan_output}") + "\n")
             stdout.write(_tail(report))
+        if args.scan_format != "github" and os.environ.get("GITHUB_ACTIONS") == "true":
+            from proofs.writers.github import scan_annotations
+
+            # beside the normal output: on standard output after text, on standard error after a document
+            beside = stdout if args.scan_format == "text" or args.scan_output is not None else stderr
+            beside.write(scan_annotations(report, args.acknowledged))
         if args.draft_claims is not None:
             from proofs.scan import draft
 
