@@ -29,6 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the scan's options to a (sub)parser."""
     parser.add_argument("--material", type=Path, required=True, metavar="DIR",
                         help="the material directory (text, Markdown, LaTeX, notebooks)")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="scan only these files of the material (as pre-commit passes the changed files); a file "
+                             "outside --material, or of a format the scan does not read, is left out")
     parser.add_argument("--acknowledged", type=Path, action="append", default=[], metavar="FILE",
                         help="reviewed refuted steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
     parser.add_argument("--format", choices=FORMATS, default="text", dest="scan_format",
@@ -83,6 +86,8 @@ def _scan(args):
         names = material.discover(args.material)
     except material.MaterialError as exc:
         raise UsageError(f"--material {args.material}: {exc}") from None
+    if args.files:
+        names = _given(names, args.material, args.files)
     documents, steps, problems, count, unscanned = [], [], [], 0, []
     for name in names:
         if time.monotonic() >= until:
@@ -109,10 +114,16 @@ def _scan(args):
         problems.append(f"the scan's time limit of {args.scan_time_limit:g} s (--time-limit) was reached: {cut} step(s) not "
                         "checked" + (f", {len(unscanned)} file(s) not scanned: {', '.join(unscanned)}" if unscanned else ""))
     steps, stale = acknowledge.apply(steps, acknowledgements)
-    if not names:
+    if not names and not args.files:
         problems.append(f"no material files under {args.material} (the formats read are .txt, .md, .tex and .ipynb)")
     report = Report(str(args.material), tuple(d.file for d in documents), count, tuple(steps), tuple(problems + stale))
     return report, documents
+
+
+def _given(names: list, directory: Path, files: Sequence[Path]) -> list:
+    """The material files among those given on the command line, in the material's order."""
+    wanted = {os.path.realpath(f) for f in files}
+    return [name for name in names if os.path.realpath(Path(directory) / name) in wanted]
 
 
 def _render(args, report, documents) -> str:
