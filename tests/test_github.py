@@ -135,3 +135,25 @@ def test_nothing_in_a_message_or_property_can_start_a_command_of_its_own():
     [(level, props, message)] = annotations(line)
     assert level == "error" and props == {"file": "a%2Cline=1%3Ab.md", "line": "3", "title": "t%0A%3A%3Anotice%3A%3Ax"}
     assert message == "ok%0A::warning::injected%0A%250A"
+
+
+@pytest.mark.parametrize("as_list", [True, False])
+def test_a_notebook_step_is_annotated_on_the_line_of_its_json(tmp_path, as_list):
+    import json
+
+    sources = ["# Exercise 1\n\n(a) Expand:\n$$(x + 1)^2 = x^2 + 1$$\n", "x = 1\n", "(b) And:\n$$(x - 1)^2 = x^2 - 2x + 2$$"]
+    cells = [{"cell_type": "markdown" if i != 1 else "code", "metadata": {},
+              "source": s.splitlines(keepends=True) if as_list else s,
+              **({"outputs": [], "execution_count": None} if i == 1 else {})} for i, s in enumerate(sources)]
+    material = tmp_path / "m"
+    material.mkdir()
+    text = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}, indent=1)
+    (material / "sheet.ipynb").write_text(text)
+    proc = cli("scan", "--material", material, "--format", "github")
+    assert proc.returncode == 1 and proc.stderr == ""
+    lines = text.splitlines()
+    found = [(int(props["line"]), message) for _, props, message in annotations(proc.stdout)]
+    assert len(found) == 2
+    for line, message in found:
+        formula = "(x + 1)^2 = x^2 + 1" if "x + 1" in message else "(x - 1)^2 = x^2 - 2x + 2"
+        assert formula in lines[line - 1]
