@@ -43,6 +43,8 @@ body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0
 .passage.uncovered-units{outline:2px dashed #7b1fa2}ul.cites,ul.uncovered{margin:0;padding-left:1rem;font-size:.85em}
 .badge{font-family:monospace}.badge.pass{color:#2e7d32}.badge.erratum{color:#b45309}.badge.fail,.badge.missing{color:#c62828}
 ul.uncovered li{color:#7b1fa2}pre{background:#f6f6f6;padding:.5rem;overflow:auto;white-space:pre-wrap}
+pre.plain{background:none;padding:0;font-family:inherit}
+p.part{margin:0;font-size:.8em;color:#555;font-family:monospace}
 section.claim{border:1px solid #ccc;border-radius:6px;padding:.4rem 1rem;margin:.8rem 0}.note{color:#555}code.tex{color:#333}
 """
 
@@ -149,6 +151,17 @@ def _prose(text: str, latex_file: bool = False) -> str:
     return f"<p>{html}</p>"
 
 
+def _plain(text: str) -> str:
+    """A block of a plain-text file: kept as it is laid out, its formulas as MathML."""
+    out, at = [], 0
+    for start, end, latex, display in _coverage.formulas(text):
+        out.append(_e(text[at:start]))
+        out.append(math_html(latex.strip(), display))
+        at = end
+    out.append(_e(text[at:]))
+    return f'<pre class="plain">{"".join(out)}</pre>'
+
+
 def _results(results: Iterable[Any]) -> tuple[dict[str, Result], list[str]]:
     by_id, notes = {}, []
     for n, r in enumerate(results, 1):
@@ -224,13 +237,15 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
     uncovered = [u for u in (coverage.uncovered if coverage else []) if u.file == doc.file]
     out = [f'<div class="doc"><h2>{_e(doc.file)}</h2>']
     out += [f'<p class="note anchor-miss">{_e(n)}</p>' for n in notes]
+    starts, shown_part = _coverage.parts(doc), ""
     for p in doc.passages:
         if p.cell is not None:
             out.append(f'<p class="note">cell {p.cell} ({_e(p.kind)})</p>')
         for start, end in _shown(p, doc.format):
             s, e = p.start + start, p.start + end
             text = p.text[start:end]
-            html = f"<pre>{_e(text)}</pre>" if p.kind in ("code", "text") else _prose(text, doc.format == "latex")
+            html = (f"<pre>{_e(text)}</pre>" if p.kind == "code" else _plain(text) if p.kind == "text"
+                    else _prose(text, doc.format == "latex"))
             here = list(dict.fromkeys(cid for cs, ce, cid, _ in cited if cs < e and s < ce))
             units = [u for u in uncovered if u.start < e and s < u.end]
             marks = sorted((_status(cid, by_id) for cid in here), key=_ORDER.get)
@@ -240,9 +255,14 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
             side = "".join(f'<li><a class="badge {_e(_status(cid, by_id))}" href="#claim-{_e(cid)}">{_e(cid)}: '
                            f"{_e(_status(cid, by_id))}</a></li>" for cid in here)
             side = f'<ul class="cites">{side}</ul>' if side else ""
+            part = _coverage.part_at(doc, max(s, e - 1), starts)  # the part the block ends in
+            if part != shown_part:  # where a part (or an exercise) starts, its name beside the text
+                side = f'<p class="part">{_e(part or "before the first exercise")}</p>' + side
+                shown_part = part
             if units:
                 side += '<ul class="uncovered">' + "".join(f"<li>uncovered {_e(u.kind)}: {_e(u.text)}</li>" for u in units) + "</ul>"
-            out.append(f'<div class="{classes}"{status} data-line="{line}"><div class="text">{html}</div><div>{side}</div></div>')
+            out.append(f'<div class="{classes}"{status} data-line="{line}" data-part="{_e(part)}"><div class="text">{html}</div>'
+                       f'<div>{side}</div></div>')
     out.append("</div>")
     return "\n".join(out)
 
@@ -356,7 +376,7 @@ def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
         lo, hi = offset + body_at + start, offset + body_at + end
         inside = [s for s in steps if lo <= s.start < hi]
         out.append(_e(body[at:start]) if kind == "text" else _inline(body[at:start], kind == "latex"))
-        shown = _e(body[start:end]) if kind == "text" else math_html(latex.strip(), display)
+        shown = math_html(latex.strip(), display)
         if inside:
             status = min((_scan_status(s) for s in inside), key=_SCAN_ORDER.index)
             shown = (f'<span class="step{" display" if display and kind != "text" else ""}" data-status="{_e(status)}" data-line="{inside[0].line}" '
@@ -366,7 +386,7 @@ def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
     out.append(_e(body[at:]) if kind == "text" else _inline(body[at:], kind == "latex"))
     html = "".join(out)
     if kind == "text":
-        return f"<pre>{html}</pre>"
+        return f'<pre class="plain">{html}</pre>'
     if heading:
         level = min(6, len(heading.group(1)) + 1)
         return f"<h{level}>{html}</h{level}>"

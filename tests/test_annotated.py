@@ -163,3 +163,10 @@ def test_math_renders_from_the_plain_install_and_notebooks_read_from_it():
 
     plain = {re.split(r"[<>=;\s\[]", r)[0].lower() for r in requires("proofs") if "extra ==" not in r}
     assert {"latex2mathml", "nbformat"} <= plain
+
+
+def test_the_annotated_sheet_names_each_part_where_it_starts(tmp_path):
+    (tmp_path / "week9.tex").write_text(LATEX_SHEET)
+    page = render([read(tmp_path, "week9.tex")], [], [])
+    assert re.findall(r'data-part="([^"]*)"', page) == ["ex1", "ex1.a", "ex1.a"]
+    assert re.findall(r'<p class="part">([^<]*)</p>', page) == ["ex1", "ex1.a"]

@@ -38,7 +38,7 @@ def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
     errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
     corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
     assert len(errata) == 8 and sorted(errata) == sorted(corrected)
-    assert re.search(r"scan\.slips_md\.ex0\.l13_1 +proved +pass", done.stdout)  # the selected correct step
+    assert re.search(r"scan\.slips_md\.ex1\.e\.l13_1 +proved +pass", done.stdout)  # the selected correct step, in part (e)
 
 
 def test_a_slip_without_an_evident_correction_is_drafted_unfinished_and_fails_until_finished(tmp_path):

@@ -253,6 +253,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "material"
 
 
+def _place(document, offset: int) -> str:
+    """The exercise and part of a step, as a claim id names them ("ex3.b", "ex3"); ex0 outside every exercise."""
+    from proofs.coverage import part_at
+
+    part = part_at(document, offset)
+    return part if part.startswith("ex") else f"ex0.{part}" if part else "ex0"
+
+
 def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
     """One module per step in the directory (scan_<file>_l<line>_<n>.py); an existing file is never overwritten."""
     out, documents, seen = [], {}, {}
@@ -264,7 +272,7 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         stem = f"scan_{slug}_l{step.line}"
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
-        claim_id = f"scan.{slug}.ex0.l{step.line}_{seen[stem]}"
+        claim_id = f"scan.{slug}.{_place(documents[step.file], step.start)}.l{step.line}_{seen[stem]}"
         path = Path(directory) / f"{name}.py"
         if path.exists():
             raise UsageError(f"--draft-claims: {path} exists; move it away or choose another directory")
