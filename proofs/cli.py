@@ -60,8 +60,8 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", parents=[common, reports], help="check claims and report verdicts")
     check.add_argument("selectors", nargs="+", metavar="SELECTOR",
-                       help="`all`, a claim id, a prefix such as ex2, a glob, or a file: the claims defined in it or "
-                            "citing it (with --material), as pre-commit passes the changed files")
+                       help="`all`, a claim id, a prefix such as ex2, a glob, or a file or folder: the claims defined in "
+                            "it or citing it (with --material), as pre-commit passes the changed files")
     check.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
     check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N", help="claims checked at once (default: cores)")
@@ -235,21 +235,25 @@ def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
 
 
 def _names_file(selector: str) -> bool:
-    """Whether a selector names a file (a material file or a claim module, as pre-commit passes changed files)
-    rather than claims: an existing regular file whose name has a directory or a suffix."""
-    return os.path.isfile(selector) and ("/" in selector or os.path.splitext(selector)[1] != "")
+    """Whether a selector names files (a material file, a claim module or a folder of them, as pre-commit passes
+    changed files) rather than claims: an existing file or folder whose name has a directory or a suffix."""
+    return os.path.exists(selector) and ("/" in selector or os.path.splitext(selector)[1] != "" or os.path.isdir(selector))
 
 
 def _select(args, catalogue: Catalogue) -> list:
-    """The claims the selectors name: ids, prefixes and globs (registry.select), and for a selector that names a file,
-    every claim defined in it or citing it in the material (--material)."""
-    files = {os.path.realpath(s) for s in args.selectors if _names_file(s)}
+    """The claims the selectors name: ids, prefixes and globs (registry.select), and for a selector that names a file
+    or a folder, every claim defined in it (under it) or citing it in the material (--material)."""
+    paths = [os.path.realpath(s) for s in args.selectors if _names_file(s)]
     rest = [s for s in args.selectors if not _names_file(s)]
     chosen = {c.id for c in select(catalogue, rest)} if rest else set()
-    if files:
+
+    def named(path: str) -> bool:
+        return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in paths)
+
+    if paths:
         for c in catalogue.claims:
-            cited = ({os.path.realpath(Path(args.material) / a.file) for a in c.anchors} if args.material is not None else set())
-            if (c.file and os.path.realpath(c.file) in files) or cited & files:
+            cited = [os.path.realpath(Path(args.material) / a.file) for a in c.anchors] if args.material is not None else []
+            if (c.file and named(os.path.realpath(c.file))) or any(named(p) for p in cited):
                 chosen.add(c.id)
     return [c for c in catalogue.claims if c.id in chosen]
 
@@ -257,7 +261,7 @@ def _select(args, catalogue: Catalogue) -> list:
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     selected = links.with_trusted(_select(args, catalogue), catalogue.claims)  # what they rest on is checked too
     if not selected and not catalogue.errors and all(_names_file(s) for s in args.selectors):
-        out.write(plain(f"no claim is defined in or cites the {len(args.selectors)} file(s) given") + "\n")
+        out.write(plain(f"no claim is defined in or cites the {len(args.selectors)} file(s) or folder(s) given") + "\n")
         return ExitCode.OK
     if not selected and not catalogue.errors:  # with load errors, the reports still say what failed to load
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
