@@ -19,7 +19,6 @@ __all__ = ["SarifWriter", "SCHEMA_URI", "VERSION", "check_kind", "scan_sarif"]
 
 VERSION = "2.1.0"
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_INFORMATION = "https://github.com/oasis-tcs/sarif-spec"  # replaced by the project's page where it has one
 
 # The kinds of finding `check` reports, each a rule: id suffix -> (short description, level).
 CHECK_KINDS = {
@@ -100,8 +99,7 @@ def _log(rules: _Rules, results: list[dict], notifications: list[str], successfu
     invocation: dict = {"executionSuccessful": successful}
     if notifications:
         invocation["toolExecutionNotifications"] = [{"level": "error", "message": {"text": _text(n)}} for n in notifications]
-    run = {"tool": {"driver": {"name": "proofs", "version": __version__, "semanticVersion": __version__,
-                               "informationUri": _INFORMATION, "rules": rules.rules}},
+    run = {"tool": {"driver": {"name": "proofs", "version": __version__, "semanticVersion": __version__, "rules": rules.rules}},
            "invocations": [invocation], "results": results, "properties": properties}
     log = {"$schema": SCHEMA_URI, "version": VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -141,9 +139,9 @@ class SarifWriter(Writer):
         notifications += [f"pack load error: {e}" for e in self.context.load_errors]
         if interrupted:
             notifications.append("the run was interrupted: claims not checked are not reported")
-        s = self.summary(seconds)
+        counts = {k: v for k, v in self.summary(seconds).items() if k != "seconds"}  # the log depends on the results only
         return _log(rules, results, notifications, not self.context.load_errors and not interrupted and not notifications,
-                    {"summary": s})
+                    {"summary": counts})
 
 
 def scan_sarif(report: Any, acknowledged: Any = ()) -> str:
