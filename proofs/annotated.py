@@ -43,6 +43,8 @@ body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0
 .passage.uncovered-units{outline:2px dashed #7b1fa2}ul.cites,ul.uncovered{margin:0;padding-left:1rem;font-size:.85em}
 .badge{font-family:monospace}.badge.pass{color:#2e7d32}.badge.erratum{color:#b45309}.badge.fail,.badge.missing{color:#c62828}
 ul.uncovered li{color:#7b1fa2}pre{background:#f6f6f6;padding:.5rem;overflow:auto;white-space:pre-wrap}
+pre.plain{background:none;padding:0;font-family:inherit}
+p.part{margin:0;font-size:.8em;color:#555;font-family:monospace}
 section.claim{border:1px solid #ccc;border-radius:6px;padding:.4rem 1rem;margin:.8rem 0}.note{color:#555}code.tex{color:#333}
 """
 
@@ -99,30 +101,65 @@ def math_html(latex: str, display: bool) -> str:
     return f'<code class="tex">{_e(source)}</code>'
 
 
-def _inline(text: str) -> str:
-    """Markdown emphasis and code of escaped prose: the text is escaped first, so only these tags can appear."""
+# LaTeX's text structure, matched in escaped prose: what each becomes on the page (only these tags can appear).
+_LATEX_TEXT = [
+    (re.compile(r"\\(?:sub)*section\*?\{([^{}\n]*)\}"), r"<strong class=\"section\">\1</strong>"),
+    (re.compile(r"\\(?:sub)?paragraph\*?\{([^{}\n]*)\}"), r"<strong>\1</strong>"),
+    (re.compile(r"\\textbf\{([^{}\n]*)\}"), r"<strong>\1</strong>"),
+    (re.compile(r"\\(?:emph|textit)\{([^{}\n]*)\}"), r"<em>\1</em>"),
+    (re.compile(r"\\texttt\{([^{}\n]*)\}"), r"<code>\1</code>"),
+    (re.compile(r"[ \t]*\\(?:begin|end)\{(?:enumerate|itemize|description)\}[ \t]*\n?"), ""),
+    (re.compile(r"\\item\b\s*"), "• "),
+    (re.compile(r"[ \t]*\\(?:maketitle|tableofcontents|newpage|clearpage|noindent|medskip|bigskip|smallskip)(?![A-Za-z])[ \t]*\n?"), ""),
+    (re.compile(r"(?<!\\)~"), "\u00a0"),
+    (re.compile(r"\\\\"), ""),
+]
+
+
+def _latex_text(out: str) -> str:
+    for pattern, replacement in _LATEX_TEXT:
+        out = pattern.sub(replacement, out)
+    return out
+
+
+def _inline(text: str, latex: bool = False) -> str:
+    """Markdown emphasis and code of escaped prose (LaTeX's sections, emphasis and lists for a LaTeX file): the text
+    is escaped first, so only these tags can appear."""
     out = _e(text)
+    if latex:
+        return _latex_text(out).strip("\n").replace("\n", "<br>\n")
     out = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"<strong>\1</strong>", out)
     out = re.sub(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])", r"<em>\1</em>", out)
     return out.replace("\n", "<br>\n")
 
 
-def _prose(text: str) -> str:
+def _prose(text: str, latex_file: bool = False) -> str:
     """A Markdown or LaTeX block: its formulas as MathML, its prose escaped with emphasis; a heading as a heading."""
-    heading = re.match(r"\s*(#{1,6})\s+", text)
+    heading = None if latex_file else re.match(r"\s*(#{1,6})\s+", text)
     body = text[heading.end():] if heading else text
     out, at = [], 0
     for start, end, latex, display in _coverage.formulas(body):
-        out.append(_inline(body[at:start]))
+        out.append(_inline(body[at:start], latex_file))
         out.append(math_html(latex.strip(), display))
         at = end
-    out.append(_inline(body[at:]))
+    out.append(_inline(body[at:], latex_file))
     html = "".join(out)
     if heading:
         level = min(6, len(heading.group(1)) + 1)
         return f"<h{level}>{html}</h{level}>"
     return f"<p>{html}</p>"
+
+
+def _plain(text: str) -> str:
+    """A block of a plain-text file: kept as it is laid out, its formulas as MathML."""
+    out, at = [], 0
+    for start, end, latex, display in _coverage.formulas(text):
+        out.append(_e(text[at:start]))
+        out.append(math_html(latex.strip(), display))
+        at = end
+    out.append(_e(text[at:]))
+    return f'<pre class="plain">{"".join(out)}</pre>'
 
 
 def _results(results: Iterable[Any]) -> tuple[dict[str, Result], list[str]]:
@@ -156,6 +193,35 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A LaTeX file's text that sets up the document and prints nothing: lines of these commands and comments.
+_PREAMBLE_LINE = re.compile(
+    r"[ \t]*(?:\\(?:documentclass|usepackage|RequirePackage|newcommand|renewcommand|providecommand|DeclareMathOperator"
+    r"|def|title|author|date|maketitle|setlength|pagestyle|geometry|hypersetup|newtheorem|input|include)(?![A-Za-z]).*|%.*)?")
+_BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
+_END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
+
+
+def _shown(p: Any, fmt: str) -> list[tuple[int, int]]:
+    """The spans of a passage the page shows, block by block: a code cell whole; of a LaTeX file only what it prints
+    (between \\begin{document} and \\end{document} when it has them, and never a block of preamble commands)."""
+    if p.kind == "code":
+        return [(0, len(p.text))]
+    spans = _blocks(p.text)
+    if fmt != "latex":
+        return spans
+    begin = _BEGIN_DOCUMENT.search(p.text)
+    lo = begin.end() if begin else 0
+    end = _END_DOCUMENT.search(p.text, lo)
+    hi = end.start() if end else len(p.text)
+    shown = []
+    for start, stop in spans:
+        start, stop = max(start, lo), min(stop, hi)
+        block = p.text[start:stop]
+        if start < stop and block.strip() and not all(_PREAMBLE_LINE.fullmatch(line) for line in block.splitlines()):
+            shown.append((start, stop))
+    return shown
+
+
 def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result], coverage: Optional["_coverage.Coverage"]) -> str:
     cited: list[tuple[int, int, str, str]] = []
     notes = []
@@ -171,13 +237,15 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
     uncovered = [u for u in (coverage.uncovered if coverage else []) if u.file == doc.file]
     out = [f'<div class="doc"><h2>{_e(doc.file)}</h2>']
     out += [f'<p class="note anchor-miss">{_e(n)}</p>' for n in notes]
+    starts, shown_part = _coverage.parts(doc), ""
     for p in doc.passages:
         if p.cell is not None:
             out.append(f'<p class="note">cell {p.cell} ({_e(p.kind)})</p>')
-        for start, end in ([(0, len(p.text))] if p.kind == "code" else _blocks(p.text)):
+        for start, end in _shown(p, doc.format):
             s, e = p.start + start, p.start + end
             text = p.text[start:end]
-            html = f"<pre>{_e(text)}</pre>" if p.kind in ("code", "text") else _prose(text)
+            html = (f"<pre>{_e(text)}</pre>" if p.kind == "code" else _plain(text) if p.kind == "text"
+                    else _prose(text, doc.format == "latex"))
             here = list(dict.fromkeys(cid for cs, ce, cid, _ in cited if cs < e and s < ce))
             units = [u for u in uncovered if u.start < e and s < u.end]
             marks = sorted((_status(cid, by_id) for cid in here), key=_ORDER.get)
@@ -187,9 +255,14 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
             side = "".join(f'<li><a class="badge {_e(_status(cid, by_id))}" href="#claim-{_e(cid)}">{_e(cid)}: '
                            f"{_e(_status(cid, by_id))}</a></li>" for cid in here)
             side = f'<ul class="cites">{side}</ul>' if side else ""
+            part = _coverage.part_at(doc, max(s, e - 1), starts)  # the part the block ends in
+            if part != shown_part:  # where a part (or an exercise) starts, its name beside the text
+                side = f'<p class="part">{_e(part or "before the first exercise")}</p>' + side
+                shown_part = part
             if units:
                 side += '<ul class="uncovered">' + "".join(f"<li>uncovered {_e(u.kind)}: {_e(u.text)}</li>" for u in units) + "</ul>"
-            out.append(f'<div class="{classes}"{status} data-line="{line}"><div class="text">{html}</div><div>{side}</div></div>')
+            out.append(f'<div class="{classes}"{status} data-line="{line}" data-part="{_e(part)}"><div class="text">{html}</div>'
+                       f'<div>{side}</div></div>')
     out.append("</div>")
     return "\n".join(out)
 
@@ -269,7 +342,8 @@ def render(documents: Sequence[Document], results: Iterable[Union[Result, Mappin
 # How a formula is marked by the scan: the first status here among its steps.
 _SCAN_ORDER = ("refuted", "needs review", "unknown", "acknowledged", "checked", "proved", "skipped", "definition")
 _SCAN_STYLE = """
-.step{border-bottom:3px solid #999;padding:0 .1rem}.step[data-status=refuted]{border-color:#c62828;background:#fdeeee}
+.step{border-bottom:3px solid #999;padding:0 .1rem}.step.display{display:block;text-align:center}
+.step[data-status=refuted]{border-color:#c62828;background:#fdeeee}
 .step[data-status="needs review"]{border-color:#e65100;background:#fff3e0}
 .step[data-status=acknowledged]{border-color:#ed6c02;background:#fff6ec}.step[data-status=unknown]{border-color:#7b1fa2;background:#f6eefa}
 .step[data-status=checked]{border-color:#9ccc65}.step[data-status=proved]{border-color:#2e7d32;background:#f1f8f1}
@@ -295,25 +369,25 @@ def _scan_title(steps: Sequence[Any]) -> str:
 def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
     """A block with each formula holding steps wrapped in a mark: its worst status, and a title listing each step's
     status, text and reason (with the counterexample)."""
-    heading = re.match(r"\s*(#{1,6})\s+", text) if kind != "text" else None
+    heading = re.match(r"\s*(#{1,6})\s+", text) if kind == "markdown" else None
     body_at = heading.end() if heading else 0
     body = text[body_at:]
     out, at = [], 0
     for start, end, latex, display in _coverage.formulas(body):
         lo, hi = offset + body_at + start, offset + body_at + end
         inside = [s for s in steps if lo <= s.start < hi]
-        out.append(_e(body[at:start]) if kind == "text" else _inline(body[at:start]))
-        shown = _e(body[start:end]) if kind == "text" else math_html(latex.strip(), display)
+        out.append(_e(body[at:start]) if kind == "text" else _inline(body[at:start], kind == "latex"))
+        shown = math_html(latex.strip(), display)
         if inside:
             status = min((_scan_status(s) for s in inside), key=_SCAN_ORDER.index)
-            shown = (f'<span class="step" data-status="{_e(status)}" data-line="{inside[0].line}" '
+            shown = (f'<span class="step{" display" if display and kind != "text" else ""}" data-status="{_e(status)}" data-line="{inside[0].line}" '
                      f'title="{_e(_scan_title(inside))}">{shown}</span>')
         out.append(shown)
         at = end
-    out.append(_e(body[at:]) if kind == "text" else _inline(body[at:]))
+    out.append(_e(body[at:]) if kind == "text" else _inline(body[at:], kind == "latex"))
     html = "".join(out)
     if kind == "text":
-        return f"<pre>{html}</pre>"
+        return f'<pre class="plain">{html}</pre>'
     if heading:
         level = min(6, len(heading.group(1)) + 1)
         return f"<h{level}>{html}</h{level}>"
@@ -339,12 +413,13 @@ def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Ma
         for p in doc.passages:
             if p.cell is not None:
                 parts.append(f'<p class="note">cell {p.cell} ({_e(p.kind)})</p>')
-            for start, end in ([(0, len(p.text))] if p.kind == "code" else _blocks(p.text)):
+            for start, end in _shown(p, doc.format):
                 text = p.text[start:end]
                 if p.kind == "code":
                     parts.append(f"<pre>{_e(text)}</pre>")
                 else:
-                    parts.append(_scan_block(text, p.start + start, mine, "text" if p.kind == "text" else "markdown"))
+                    kind = "text" if p.kind == "text" else "latex" if doc.format == "latex" else "markdown"
+                    parts.append(_scan_block(text, p.start + start, mine, kind))
         parts.append("</div>")
     failing = [s for s in steps if s.status in ("refuted", "needs review", "unknown")]
     if failing:

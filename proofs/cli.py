@@ -45,7 +45,8 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
 
     reports = _Parser(add_help=False)  # what check and merge write, and how
     reports.add_argument("--format", action="append", choices=sorted(FORMATS), default=[], dest="formats",
-                         help="report format, repeatable: text (default), json, markdown, junit, html, annotated")
+                         help="report format, repeatable: text (default), json, markdown, junit, html, annotated, github "
+                              "(workflow-command annotations), sarif (SARIF 2.1.0)")
     reports.add_argument("--output", action="append", type=Path, default=[], dest="outputs", metavar="FILE",
                          help="write the k-th --format's report here, whole or not at all (repeatable)")
     reports.add_argument("--report-dir", type=Path, metavar="DIR", help="also write every format into DIR")
@@ -58,7 +59,9 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
     reports.add_argument("-v", "--verbose", action="count", default=0, help="evidence and assumptions for every claim")
 
     check = sub.add_parser("check", parents=[common, reports], help="check claims and report verdicts")
-    check.add_argument("selectors", nargs="+", metavar="SELECTOR", help="`all`, a claim id, a prefix such as ex2, or a glob")
+    check.add_argument("selectors", nargs="+", metavar="SELECTOR",
+                       help="`all`, a claim id, a prefix such as ex2, a glob, or a file or folder: the claims defined in "
+                            "it or citing it (with --material), as pre-commit passes the changed files")
     check.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help=f"per-claim time limit, enforced by killing the check (default {DEFAULT_TIMEOUT:g})")
     check.add_argument("--jobs", "-j", type=JOBS, default=None, metavar="N", help="claims checked at once (default: cores)")
@@ -231,8 +234,35 @@ def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
                          exclusions=tuple(args.exclusions))
 
 
+def _names_file(selector: str) -> bool:
+    """Whether a selector names files (a material file, a claim module or a folder of them, as pre-commit passes
+    changed files) rather than claims: an existing file or folder whose name has a directory or a suffix."""
+    return os.path.exists(selector) and ("/" in selector or os.path.splitext(selector)[1] != "" or os.path.isdir(selector))
+
+
+def _select(args, catalogue: Catalogue) -> list:
+    """The claims the selectors name: ids, prefixes and globs (registry.select), and for a selector that names a file
+    or a folder, every claim defined in it (under it) or citing it in the material (--material)."""
+    paths = [os.path.realpath(s) for s in args.selectors if _names_file(s)]
+    rest = [s for s in args.selectors if not _names_file(s)]
+    chosen = {c.id for c in select(catalogue, rest)} if rest else set()
+
+    def named(path: str) -> bool:
+        return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in paths)
+
+    if paths:
+        for c in catalogue.claims:
+            cited = [os.path.realpath(Path(args.material) / a.file) for a in c.anchors] if args.material is not None else []
+            if (c.file and named(os.path.realpath(c.file))) or any(named(p) for p in cited):
+                chosen.add(c.id)
+    return [c for c in catalogue.claims if c.id in chosen]
+
+
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
-    selected = links.with_trusted(select(catalogue, args.selectors), catalogue.claims)  # what they rest on is checked too
+    selected = links.with_trusted(_select(args, catalogue), catalogue.claims)  # what they rest on is checked too
+    if not selected and not catalogue.errors and all(_names_file(s) for s in args.selectors):
+        out.write(plain(f"no claim is defined in or cites the {len(args.selectors)} file(s) or folder(s) given") + "\n")
+        return ExitCode.OK
     if not selected and not catalogue.errors:  # with load errors, the reports still say what failed to load
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return ExitCode.NO_CLAIMS
@@ -254,7 +284,7 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
             err.write(plain(f"note: the cache {cache.directory} is in use by another run: every claim is checked, and "
                             "nothing is stored") + "\n")
     context = _context(args, catalogue, tool_versions())
-    writers = _writers(args, context, out, shard=record)
+    writers = _writers(args, context, out, err, shard=record)
     if args.cross_check:
         from proofs.solvers.cvc5_solver import available
 
@@ -277,8 +307,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     return _finish(writers, context, outcome.results, outcome.seconds, outcome.interrupted, problems, out, err)
 
 
-def _writers(args, context: ReportContext, out: TextIO, **options) -> list:
-    """(format, writer, path or None for standard output, chunks to write or None to append) for every report."""
+def _writers(args, context: ReportContext, out: TextIO, err: TextIO, **options) -> list:
+    """(format, writer, path, chunks to write or None to append) for every report; the path is None for standard
+    output, or a stream the report goes to as it is written."""
     verbosity = args.verbose - args.quiet
     writers = []
     for fmt, path in args.destinations:
@@ -287,17 +318,32 @@ def _writers(args, context: ReportContext, out: TextIO, **options) -> list:
     summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_md:
         writers.append(("markdown", writer_for("markdown", context), Path(summary_md), None))
+    if in_github_actions() and not any(fmt == "github" for fmt, _ in args.destinations):
+        # annotations beside the normal output: on standard output next to the text report, on standard error when
+        # standard output carries a document (JSON, SARIF, ...) that a line of another format would break
+        on_out = all(fmt == "text" for fmt, path in args.destinations if path is None)
+        writers.append(("github", writer_for("github", context), out if on_out else err, None))
     return writers
+
+
+def in_github_actions() -> bool:
+    """Whether this runs as a step of a GitHub Actions workflow (the runner sets GITHUB_ACTIONS=true)."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _emit(writers: list, result, out: TextIO) -> None:
     for _, writer, path, chunks in writers:
         text = writer.add(result)
-        if path is None:
-            out.write(text)
-            out.flush()
+        if path is None or _is_stream(path):
+            stream = out if path is None else path
+            stream.write(text)
+            stream.flush()
         elif chunks is not None:
             chunks.append(text)
+
+
+def _is_stream(path) -> bool:
+    return hasattr(path, "write")
 
 
 def _finish(writers: list, context: ReportContext, results: Sequence, seconds: float, interrupted: bool,
@@ -306,8 +352,8 @@ def _finish(writers: list, context: ReportContext, results: Sequence, seconds: f
     with deferred_signals() as held:  # a second Ctrl-C (or a SIGTERM) must not cut a report short
         for fmt, writer, path, chunks in writers:
             tail = writer.finish(seconds, interrupted)
-            if path is None:
-                out.write(tail)
+            if path is None or _is_stream(path):
+                (out if path is None else path).write(tail)
                 continue
             try:
                 if chunks is None:  # the CI job summary is appended to, as GitHub expects
@@ -323,6 +369,7 @@ def _finish(writers: list, context: ReportContext, results: Sequence, seconds: f
         if not any(path is None for _, _, path, _ in writers):
             out.write(_summary_line(context, results, seconds, interrupted, out))
         out.flush()
+        err.flush()
         for line in problems:
             err.write(plain(line) + "\n")
     if problems:
@@ -371,7 +418,7 @@ def _merge(args, out: TextIO, err: TextIO) -> int:
     selected = links.with_trusted(select(catalogue, common["selection"]["selectors"]), catalogue.claims)
     results = merge.combine(reports, selected, strict=args.strict, catalogue=catalogue.claims)
     context = _context(args, catalogue, dict(common["tool"]))
-    writers = _writers(args, context, out)
+    writers = _writers(args, context, out, err)
     for result in results:
         _emit(writers, result, out)
     seconds = sum(r.seconds for r in reports)  # the checking time of every shard, as if they had run one after another

@@ -12,9 +12,14 @@ What counts as a unit (`units`):
 
 Solution text runs from a line that starts with "Solution" (bold or not, or \\textbf{Solution}, or
 \\begin{solution}) to the next heading, part marker or \\end{solution}. Exercises are numbered by headings
-("## 3 RNNs", "# Exercise 3", \\section{...}, counted when they carry no number); a heading without a number
-ends the exercise. Parts are lines that start with "(a)" (after a list bullet or \\item, if any). A unit's part
-is "ex3.b", "ex3" before the first part marker, "" before the first exercise. Notebook code cells hold no units.
+("## 3 RNNs", "# Exercise 3", \\section{...}, counted when they carry no number, and a line that starts with a
+bold "**Exercise 3**" or \\textbf{Exercise 3}); a heading without a number
+ends the exercise. Parts are marked however a sheet marks them: a line that starts with "(a)" or "a)" (after a list
+bullet, \\item[...], \\paragraph{...} or bold, if any) or with "Part a"; a sub-heading whose title is one
+("### (b)", "\\subsection{(b) ...}", "## Part b"); and, in an exercise that marks no part so and outside solution
+text, the items of its list: \\item at the first level of an enumerate and "1." or "1)" at the start of a Markdown or text line
+(the n-th item is part n's letter). A unit's part is "ex3.b", "ex3" before the first part marker, "" before the
+first exercise. Notebook code cells hold no units.
 
 A unit is covered when the first occurrence of an anchor of some claim overlaps it; excluded when a reviewed
 exclusion names it; uncovered otherwise. Exclusions (`load_exclusions`) are a TOML file of [[exclude]] tables:
@@ -36,6 +41,7 @@ percent is (covered + excluded) / total * 100, rounded to 0.1, and 100.0 when th
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from pathlib import Path
@@ -49,7 +55,7 @@ from proofs.material import Document, Miss, locate
 from proofs.model import Anchor
 from proofs.writers.escape import one_line
 
-__all__ = ["CoverageError", "Unit", "Exclusion", "Mark", "Coverage", "SCHEMA", "formulas", "units", "citations",
+__all__ = ["CoverageError", "Unit", "Exclusion", "Mark", "Coverage", "SCHEMA", "formulas", "units", "parts", "part_at", "citations",
            "load_exclusions", "measure", "fail_under"]
 
 SCHEMA = "proofs-coverage/1"
@@ -71,9 +77,20 @@ _RELATION = re.compile(r"[=<>]|\\(?:leq?|geq?|neq?|approx|equiv|propto|in|ll|gg)
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 # A number standing alone in prose, with numbers joined to it by x, × or *.
 _VALUE = re.compile(rf"(?<![\w.\-+^_/]){_NUMBER}(?:\s*[x×*]\s*{_NUMBER})*(?![\w\-]|\.\d)")
-_HEADING = re.compile(r"\s*(?:#{1,6}\s+(?P<md>.*)|\\(?P<sub>(?:sub)*)section\*?\{(?P<tex>.*))")
-_TITLE_NUMBER = re.compile(r"\s*(?:(?:exercise|problem|question)\s*)?(\d+)\b", re.IGNORECASE)
-_PART = re.compile(r"\s*(?:[-*+]\s+|\\item\s*\[?\s*)?\(([a-z])\)")
+_HEADING = re.compile(r"\s*(?:#{1,6}\s+(?P<md>.*)|\\(?P<sub>(?:sub)*)section\*?\{(?P<tex>.*)"
+                      r"|(?:\*\*|__|\\textbf\{)(?P<bold>(?:Exercise|Problem|Question)\s+\d+\b.*))")
+_TITLE_NUMBER = re.compile(r"\s*(?:(?:exercise|problem|question)\s*)?(\d+)\b(?!\.\d)", re.IGNORECASE)  # not "6.867"
+# A part marker at the start of a line: "(a)" or "a)" after a list bullet, \\item[...], \\paragraph{...}, bold or
+# italic markers, or the word "Part"; or "Part a" / "Part (a)".
+_PART = re.compile(r"\s*(?:[-*+]\s+|\\item\s*\[?\s*|\\(?:sub)?paragraph\*?\{\s*|\\textbf\{\s*|(?:\*\*|__|\*|_)\s*)?"
+                   r"(?:\(([a-z])\)|([a-z])\)(?=\s|$|\*|_|\})|[Pp]art\s+\(?([a-z])\b)")
+# A heading whose title is a part ("### (b)", "\\subsection{(b) Training}", "## Part b").
+_PART_TITLE = re.compile(r"\s*(?:\(([a-z])\)|([a-z])\)|[Pp]art\s+\(?([a-z])\b)")
+# The items of an exercise's list, which are its parts when they carry no marker of their own: \\item at the first
+# level of an enumerate, and "1." / "1)" at the start of a line (ordinal n is part letter n).
+_ENUMERATE = re.compile(r"\s*\\(begin|end)\{enumerate\}")
+_ITEM = re.compile(r"\s*\\item(?![A-Za-z])")
+_NUMBERED = re.compile(r"(?:[-*+] )?(\d{1,2})[.)](?:\s|$)")
 _SOLUTION = re.compile(r"\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*Solution\b|\s*\\textbf\{Solution|\s*\\begin\{solution\}", re.IGNORECASE)
 _END_SOLUTION = re.compile(r"\s*\\end\{solution\}")
 
@@ -221,44 +238,94 @@ def _asserts(body: str) -> bool:
     return bool(re.search(r"\d", bare) or _RELATION.search(bare))
 
 
-def units(document: Document) -> list[Unit]:
-    """The units of a document, in order (see the module docstring for what counts)."""
-    found: list[Unit] = []
+def _letter(match: "re.Match") -> str:
+    return next(g for g in match.groups() if g).lower()
+
+
+def _lines(document: Document):
+    """(passage, line, offset of the line in the passage, part, in solution) for every line of the document's prose
+    (notebook code cells are left out): the part a line is in, as the module docstring says, found however the
+    sheet marks it."""
     exercise: Optional[int] = None
     sections, part, solution = 0, "", False
+    depth, items = 0, 0  # enumerate nesting, and items seen at its first level
+    marked = False  # whether the exercise marks its parts with letters (then its lists are not its parts)
+    def named(letter: str) -> str:
+        return f"ex{exercise}.{letter}" if exercise is not None else letter
+
     for p in document.passages:
         if p.kind == "code":
             continue
-        spans = formulas(p.text)
         line_start = 0
         for raw in p.text.split("\n"):
             heading = _HEADING.match(raw)
             if heading:
-                title = heading.group("md") if heading.group("md") is not None else heading.group("tex")
-                number = _TITLE_NUMBER.match(title)
-                if heading.group("tex") is not None and not heading.group("sub"):
-                    sections += 1
-                    exercise = int(number.group(1)) if number else sections
-                elif heading.group("tex") is None or number:
-                    exercise = int(number.group(1)) if number else None
-                part, solution = (f"ex{exercise}" if exercise is not None else ""), False
-            marker = _PART.match(raw)
-            if marker and not heading:
-                part, solution = (f"ex{exercise}.{marker.group(1)}" if exercise is not None else marker.group(1)), False
+                title = next(g for g in (heading.group("md"), heading.group("tex"), heading.group("bold")) if g is not None)
+                sub = heading.group("sub") or (heading.group("md") is not None and raw.lstrip().startswith("##"))
+                as_part = _PART_TITLE.match(title) if sub and exercise is not None else None
+                if as_part:  # a sub-heading that names a part
+                    part, solution, marked = named(_letter(as_part)), False, True
+                else:
+                    number = _TITLE_NUMBER.match(title)
+                    if heading.group("tex") is not None and not heading.group("sub"):
+                        sections += 1
+                        exercise = int(number.group(1)) if number else sections
+                    elif heading.group("tex") is None or number:
+                        exercise = int(number.group(1)) if number else None
+                    part, solution, depth, items = (f"ex{exercise}" if exercise is not None else ""), False, 0, 0
+                    marked = False
+            enumerate_ = _ENUMERATE.match(raw)
+            if enumerate_:
+                depth = depth + 1 if enumerate_.group(1) == "begin" else max(0, depth - 1)
+                if depth == 1 and enumerate_.group(1) == "begin":
+                    items = 0
+            marker = _PART.match(raw) if not heading else None
+            if marker:
+                part, solution, marked = named(_letter(marker)), False, True
+            elif not heading and not solution and not marked and exercise is not None:
+                numbered = _NUMBERED.match(raw) if document.format != "latex" else None
+                if depth == 1 and _ITEM.match(raw):
+                    items += 1
+                    part = named(chr(ord("a") + min(items, 26) - 1))
+                elif numbered and 1 <= int(numbered.group(1)) <= 26:
+                    part = named(chr(ord("a") + int(numbered.group(1)) - 1))
             if _SOLUTION.match(raw):
                 solution = True
             elif _END_SOLUTION.match(raw):
                 solution = False
-            line_end = line_start + len(raw)
-            for start, end, body, displayed in spans:
-                if line_start <= start <= line_end and (displayed or _asserts(body)):
-                    found.append(_unit(document, "formula", body.strip(), p.start + start, p.start + end, part, solution))
-            if solution:
-                for m in _VALUE.finditer(raw):
-                    at = line_start + m.start()
-                    if not any(s <= at < e for s, e, _, _ in spans):
-                        found.append(_unit(document, "value", m.group(), p.start + at, p.start + line_start + m.end(), part, True))
-            line_start = line_end + 1
+            yield p, raw, line_start, part, solution
+            line_start += len(raw) + 1
+
+
+def parts(document: Document) -> list[tuple[int, str]]:
+    """(offset in the document's text, part) where each line of prose starts: the part ("ex3.b", "ex3", or "" before
+    the first exercise) every line is in."""
+    return [(p.start + line_start, part) for p, _, line_start, part, _ in _lines(document)]
+
+
+def part_at(document: Document, offset: int, starts: Optional[list] = None) -> str:
+    """The part of an offset of the document's text (`starts`: what `parts` gave for it, to look up many)."""
+    starts = parts(document) if starts is None else starts
+    at = bisect.bisect_right([o for o, _ in starts], offset) - 1
+    return starts[at][1] if at >= 0 else ""
+
+
+def units(document: Document) -> list[Unit]:
+    """The units of a document, in order (see the module docstring for what counts)."""
+    found: list[Unit] = []
+    passage, spans = None, []
+    for p, raw, line_start, part, solution in _lines(document):
+        if p is not passage:
+            passage, spans = p, formulas(p.text)
+        line_end = line_start + len(raw)
+        for start, end, body, displayed in spans:
+            if line_start <= start <= line_end and (displayed or _asserts(body)):
+                found.append(_unit(document, "formula", body.strip(), p.start + start, p.start + end, part, solution))
+        if solution:
+            for m in _VALUE.finditer(raw):
+                at = line_start + m.start()
+                if not any(s <= at < e for s, e, _, _ in spans):
+                    found.append(_unit(document, "value", m.group(), p.start + at, p.start + line_start + m.end(), part, True))
     found.sort(key=lambda u: u.start)
     return found
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
+import warnings
 import unicodedata
 from pathlib import Path
 from typing import Optional, Union
@@ -179,7 +181,9 @@ def parse(file: str, text: str, format: str) -> Document:
     except ImportError:
         raise MaterialError(f"{file}: reading notebooks needs nbformat, which is not installed (pip install nbformat)") from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # nbformat's advice to its callers is not the course's concern
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(_normalised(text), as_version=4)
         cells = list(notebook.cells)
     except Exception as exc:  # noqa: BLE001 - any failure to parse hostile JSON is the file's problem
         raise MaterialError(f"{file} is not a Jupyter notebook: {type(exc).__name__}: {str(exc)[:200]}") from None
@@ -198,6 +202,34 @@ def parse(file: str, text: str, format: str) -> Document:
     if not passages:
         passages.append(Passage(file, None, "markdown", 1, 0, ""))
     return Document(file, "notebook", tuple(passages))
+
+
+def _normalised(text: str) -> str:
+    """A notebook's JSON with what nbformat 4.5 requires and older writers leave out filled in before it is validated:
+    every cell an id, unique in the notebook (what `nbformat.validator.normalize` does, without its warning). Text
+    that is not a notebook's JSON is returned as it is, for nbformat to refuse."""
+    try:
+        data = json.loads(text)
+        cells = data["cells"] if isinstance(data, dict) and data.get("nbformat") == 4 and isinstance(data.get("cells"), list) else None
+        minor = data.get("nbformat_minor") if cells is not None else None
+    except (ValueError, RecursionError):
+        return text
+    if cells is None or not isinstance(minor, int) or minor < 5:
+        return text
+    seen: set = set()
+    changed = False
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            continue
+        identity = cell.get("id")
+        if not isinstance(identity, str) or not identity or identity in seen:
+            identity = f"cell-{number}"
+            while identity in seen:
+                identity += "-"
+            cell["id"] = identity
+            changed = True
+        seen.add(identity)
+    return json.dumps(data) if changed else text
 
 
 def discover(directory: Union[str, Path]) -> list[str]:

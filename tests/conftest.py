@@ -59,9 +59,14 @@ def seed_here():
     return import_here()
 
 
+# What `run_cli` and `cli` leave out of the environment they run in.
+_NOT_PASSED = ("NO_COLOR", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+
+
 def run_cli(*args, env=None, timeout=120):
-    """Run `python -m proofs ARGS` as a user would; return the completed process."""
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    """Run `python -m proofs ARGS` as a user would; return the completed process. The tests' own CI variables are
+    not passed on (GITHUB_ACTIONS would add annotations to every report); a test gives them in `env`."""
+    environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "proofs", *args], cwd=ROOT, capture_output=True, text=True,
                           env=environment, timeout=timeout)
@@ -77,7 +82,7 @@ def cli(*args, env=None):
     state in this process for every later run)."""
     from proofs.cli import main
 
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     environment.update(env or {})
     out, err = io.StringIO(), io.StringIO()
     with _environment(environment), contextlib.chdir(ROOT):

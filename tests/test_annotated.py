@@ -116,3 +116,57 @@ def test_the_annotated_seed_page_renders_offline(seed_page, browser):
     assert [u for u in requests if not u.startswith("file:")] == []
     assert marked > 0 and all(s > 0 for s in sizes)
 
+
+
+LATEX_SHEET = r"""\documentclass{article}
+\usepackage{amsmath}
+\newcommand{\R}{\mathbb{R}}
+\title{Week 9}
+\begin{document}
+\maketitle
+\section{Exercise 1}
+
+\paragraph{(a)} Expand \textbf{the} square:
+\[ (x + 1)^2 = x^2 + 1 \]
+
+\begin{enumerate}
+\item First $a + b = b + a$.
+\end{enumerate}
+\end{document}
+"""
+
+
+@pytest.mark.parametrize("page_of", ["check", "scan"])
+def test_a_latex_sheet_shows_what_it_prints_not_its_preamble(tmp_path, page_of):
+    from proofs.annotated import render_scan
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / "week9.tex").write_text(LATEX_SHEET)
+    doc = read(tmp_path, "week9.tex")
+    if page_of == "check":
+        page = render([doc], [], [_Claim("ex1.a.square", (Anchor("week9.tex", "(x + 1)^2 = x^2 + 1"),))])
+    else:
+        page = render_scan([doc], scan_document(doc), {})
+    text = re.sub(r"<math.*?</math>", "", page, flags=re.S)
+    for command in ("documentclass", "usepackage", "newcommand", "begin{document}", "end{document}", "maketitle", "title{",
+                    "section{", "paragraph{", "textbf", "begin{enumerate}", "item "):
+        assert command not in text, command
+    assert "<strong>(a)</strong>" in page and "<strong>the</strong>" in page and "Exercise 1" in page
+    assert page.count("<math") == 2
+    _no_external(page)
+
+
+def test_math_renders_from_the_plain_install_and_notebooks_read_from_it():
+    """What the README's first command installs (the plain dependencies, no extra) renders the material's math and
+    reads notebooks."""
+    from importlib.metadata import requires
+
+    plain = {re.split(r"[<>=;\s\[]", r)[0].lower() for r in requires("proofs") if "extra ==" not in r}
+    assert {"latex2mathml", "nbformat"} <= plain
+
+
+def test_the_annotated_sheet_names_each_part_where_it_starts(tmp_path):
+    (tmp_path / "week9.tex").write_text(LATEX_SHEET)
+    page = render([read(tmp_path, "week9.tex")], [], [])
+    assert re.findall(r'data-part="([^"]*)"', page) == ["ex1", "ex1.a", "ex1.a"]
+    assert re.findall(r'<p class="part">([^<]*)</p>', page) == ["ex1", "ex1.a"]

@@ -122,3 +122,49 @@ def test_coverage_command_gates_and_speaks_json(tmp_path):
     assert passed.returncode == 0, passed.stdout + passed.stderr
     bad = cli("coverage", "--material", str(material), "--fail-under", "101")
     assert bad.returncode == 4
+
+
+def _parts(file, text):
+    from proofs.coverage import units
+    from proofs.material import parse
+
+    document = parse(file, text, {"md": "markdown", "tex": "latex", "txt": "text"}[file.split(".")[1]])
+    return [(u.text, u.part) for u in units(document) if u.kind == "formula"]
+
+
+@pytest.mark.parametrize("file, text", [
+    ("a.md", "# Exercise 2\n\n(a) First: $x = 1$\n\n(b) Then: $y = 2$\n"),
+    ("a.md", "## Exercise 2\n\n**(a)** First: $x = 1$\n\n**(b)** Then: $y = 2$\n"),
+    ("a.md", "**Exercise 2.** Two parts.\n\n1. First: $x = 1$\n2. Then: $y = 2$\n"),
+    ("a.md", "# Exercise 2\n\n### Part a\n\nFirst: $x = 1$\n\n### (b) The next\n\nThen: $y = 2$\n"),
+    ("a.txt", "Exercise sheet\n\n## 2 Things\n\na) First: $x = 1$\nb) Then: $y = 2$\n"),
+    ("a.tex", "\\section{Exercise 2}\n\\paragraph{(a)} First: $x = 1$\n\n\\paragraph{(b)} Then: $y = 2$\n"),
+    ("a.tex", "\\section{Exercise 2}\n\\subsection{(a) Start}\nFirst: $x = 1$\n\\subsection{(b) End}\nThen: $y = 2$\n"),
+    ("a.tex", "\\section{Exercise 2}\n\\begin{enumerate}\n\\item First: $x = 1$\n\\item Then: $y = 2$\n\\end{enumerate}\n"),
+    ("a.tex", "\\section{Exercise 2}\n\\begin{enumerate}\n\\item[(a)] First: $x = 1$\n\\item[(b)] Then: $y = 2$\n\\end{enumerate}\n"),
+])
+def test_parts_are_found_however_a_sheet_marks_them(file, text):
+    assert _parts(file, text) == [("x = 1", "ex2.a"), ("y = 2", "ex2.b")]
+
+
+def test_parts_in_notebook_markdown_cells(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Exercise 2"), nbformat.v4.new_markdown_cell("(a) First: $x = 1$"),
+                nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("(b) Then: $y = 2$")]
+    nbformat.write(nb, str(tmp_path / "n.ipynb"))
+    from proofs.coverage import units
+    from proofs.material import read
+
+    assert [(u.text, u.part, u.cell) for u in units(read(tmp_path, "n.ipynb"))] == [("x = 1", "ex2.a", 2), ("y = 2", "ex2.b", 4)]
+
+
+@pytest.mark.parametrize("file, text", [
+    # a list inside an exercise that marks its parts with letters is not its parts
+    ("a.tex", "\\section{Exercise 2}\n\\paragraph{(a)} First: $x = 1$\n\\begin{enumerate}\n\\item $y = 2$\n\\item $z = 3$\n\\end{enumerate}\n"),
+    # steps numbered in a solution are not parts
+    ("a.md", "# Exercise 2\n\n(a) First: $x = 1$\n\n**Solution:**\n\n1. $y = 2$\n2. $z = 3$\n"),
+])
+def test_lists_that_are_not_parts_leave_the_part_as_it_is(file, text):
+    assert _parts(file, text) == [("x = 1", "ex2.a"), ("y = 2", "ex2.a"), ("z = 3", "ex2.a")]

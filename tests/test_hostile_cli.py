@@ -105,7 +105,8 @@ def test_missing_directories_are_created(tmp_path):
     code, _, err = _main("check", *HOLDS, "--format", "json", "--output", str(output), "--report-dir", str(report_dir))
     assert code == 0, err
     assert json.loads(output.read_text())["summary"]["total"] == 2
-    assert {p.name for p in report_dir.iterdir()} == {"report.txt", "report.json", "report.md", "junit.xml", "report.html", "sheet.html"}
+    assert {p.name for p in report_dir.iterdir()} == {"report.txt", "report.json", "report.md", "junit.xml", "report.html", "sheet.html",
+                                                      "github.txt", "report.sarif"}
 
 
 def test_export_smt_creates_its_directory(tmp_path):

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from conftest import cli
+from conftest import cli, run_cli
 
 PACK = '''
 from proofs import Real, forall
@@ -113,3 +113,19 @@ def test_every_report_format_names_where_each_cited_snippet_is(course):
     assert place in proc.stdout and place in (out / "junit.xml").read_text()
     assert '"line": 3' in (out / "report.json").read_text().replace('"line":3', '"line": 3')
     assert "week4.ipynb" in (out / "report.html").read_text() and "week4.ipynb" in (out / "sheet.html").read_text()
+
+
+def test_a_notebook_without_cell_ids_is_read_without_a_warning_from_a_plain_run(tmp_path):
+    """nbformat 4.5 wants an id on every cell; older writers leave them out. The notebook is normalised before it is
+    validated, so nbformat's MissingIDFieldWarning never reaches the course's output."""
+    import json
+
+    material = tmp_path / "m"
+    material.mkdir()
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["$$(x + 1)^2 = x^2 + 2x + 1$$"]},
+             {"cell_type": "markdown", "metadata": {}, "id": "same", "source": "$$a + b = b + a$$"},
+             {"cell_type": "markdown", "metadata": {}, "id": "same", "source": "$$a b = b a$$"}]
+    (material / "old.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    proc = run_cli("scan", "--material", str(material))
+    assert proc.returncode == 0 and "3 steps: 3 proved" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr == ""

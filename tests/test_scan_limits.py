@@ -101,7 +101,7 @@ def test_files_the_limit_leaves_unscanned_are_named_and_fail_the_gate(tmp_path, 
         return real_spans(document)
 
     monkeypatch.setattr(steps, "spans", stalls_on_a)
-    code, out, _ = scan("--material", directory, "--time-limit", "0.5", "--format", "json")
+    code, out, _ = scan("--material", directory, "--time-limit", "0.5", "--format", "json", "--jobs", "1")  # in order
     report = json.loads(out)
     assert code == 1 and report["steps"] == []
     (problem,) = report["problems"]

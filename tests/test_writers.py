@@ -234,3 +234,27 @@ def test_statement_trees_render_as_mathml_and_plain_text_and_malformed_ones_are_
     for _ in range(100):
         deep = ["not", deep]
     assert mathtree.mathml(deep) is None and mathtree.plain(deep).count("…") == 1
+
+
+def test_the_html_report_labels_as_the_material_only_what_the_material_prints(catalogue):
+    """The material's own text is the snippets a claim cites; the claim's `asserts` is its author's summary."""
+    import re as _re
+
+    from proofs.model import Result
+    from proofs.verdicts import Status, Verdict
+    from proofs.writers import ReportContext, writer_for
+
+    claim = next(c for c in catalogue.claims if c.anchors and c.asserts not in [a.snippet for a in c.anchors])
+    result = Result(id=claim.id, exercise=claim.exercise, part=claim.part, statement=claim.statement, verdict=Verdict.PROVED,
+                    status=Status.PASS, method="z3", evidence={"material": [{"file": a.file, "snippet": a.snippet, "found": True,
+                                                                            "line": 7} for a in claim.anchors]},
+                    assumptions=(), erratum=None, reason="proved")
+    writer = writer_for("html", ReportContext(claims={claim.id: claim}))
+    page = writer.add(result) + writer.finish(1.0)
+    [material] = _re.findall(r"<em>The material:</em>(.*?)</div>", page, flags=_re.S)
+    quoted = _re.findall(r'<q class="material">(.*?)</q>', material)
+    from proofs.writers.escape import xml_text
+
+    assert quoted == [xml_text(a.snippet) for a in claim.anchors]
+    assert xml_text(claim.asserts) not in material and f"{claim.anchors[0].file}:7" in material
+    assert "the claim author" in page and xml_text(claim.asserts) in page

@@ -255,19 +255,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "material"
 
 
-# A numbered heading (## 5 More Exploding RNN, \section{3 ...}) and a part's label at the start of a line ((a), - (b)).
-_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*|\\(?:sub)*section\*?\{[ \t]*)(?:Exercise[ \t]+|Problem[ \t]+)?(\d+)\b",
-                      re.MULTILINE | re.IGNORECASE)
-_PART = re.compile(r"^[ \t]*(?:[-*][ \t]*)?(?:\*\*)?\(([a-z])\)", re.MULTILINE)
+def _place(document, offset: int) -> str:
+    """The exercise and part of a step, as a claim id names them ("ex3.b", "ex3"); ex0 outside every exercise."""
+    from proofs.coverage import part_at
+
+    part = part_at(document, offset)
+    return part if part.startswith("ex") else f"ex0.{part}" if part else "ex0"
 
 
-def _exercise_and_part(text: str, at: int) -> tuple[int, str]:
-    """The exercise (the number of the last numbered heading before `at`, 0 when none) and its part (the last
-    label (a), (b), ... since that heading, "" when none) of a step."""
-    headings = [m for m in _HEADING.finditer(text, 0, at)]
-    start = headings[-1].end() if headings else 0
-    parts = [m for m in _PART.finditer(text, start, at)]
-    return (int(headings[-1].group(1)) if headings else 0), (parts[-1].group(1) if parts else "")
+def _where(place: str) -> str:
+    """How a drafted claim's docstring names the place of its step: " (exercise 3, part b)"; "" outside exercises."""
+    parts = place.split(".")
+    if parts[0] == "ex0" or not parts[0][2:].isdigit():
+        return ""
+    return f" (exercise {parts[0][2:]}" + (f", part {parts[1]}" if len(parts) > 1 else "") + ")"
 
 
 def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
@@ -284,11 +285,10 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         stem = f"scan_{slug}_l{step.line}"
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
-        exercise, part = _exercise_and_part(documents[step.file].text, step.start)
-        claim_id = f"scan.{slug}.ex{exercise}.{part + '.' if part else ''}l{step.line}_{seen[stem]}"
+        place = _place(documents[step.file], step.start)
+        claim_id = f"scan.{slug}.{place}.l{step.line}_{seen[stem]}"
         if step.exprs and isinstance(step.exprs[0], Node):  # a matrix step, read by proofs.scan.matrices
-            where = f" (exercise {exercise}{', part ' + part if part else ''})" if exercise else ""
-            text = render_matrix(step, claim_id, snippet, where)
+            text = render_matrix(step, claim_id, snippet, _where(place))
         else:
             text = render(step, claim_id, snippet)
         drafts.append((Path(directory) / f"{name}.py", text.encode("utf-8")))

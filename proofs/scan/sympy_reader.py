@@ -227,6 +227,11 @@ def _starts_factor(tok: Token) -> bool:
     return tok.startswith("\\") and tok not in ("\\cdot", "\\div") and tok[1:].isalpha()
 
 
+# How many sides sympy's parser ran out of its time on in this process: a reading that depends on the machine's
+# speed, which the scan's result cache must not keep.
+PARSE_TIMEOUTS = [0]
+
+
 @functools.cache
 def _parser():
     """sympy's LaTeX parser (the Lark grammar), giving parse trees with every ambiguity kept."""
@@ -364,11 +369,16 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
         why, found = None, [sympy.Rational(translation.text) if translation.text[0].isdigit() else sympy.Symbol(translation.text)]
     else:
         try:
+            _parser()  # built once, outside the time a side is given: building it is not reading the side
+        except ImportError:
+            pass
+        try:
             with deadline(PARSE_SECONDS):
                 why, *found = _lark_readings(translation.text)
         except Timeout:
             if expired():  # the step's own limit, not the parser's
                 raise
+            PARSE_TIMEOUTS[0] += 1
             return Reading("unread", f"sympy's LaTeX parser took more than {PARSE_SECONDS:g} s")
     if why:
         return Reading("unread", why)

@@ -136,7 +136,7 @@ class HtmlWriter(Writer):
         if not checked(r) and r.evidence.get("verdict_asserted"):
             out.append('<p class="checked"><em>Checked:</em> nothing: the verdict was asserted by the claim\'s code</p>')
         if claim is not None:
-            out.append(f"<p><em>The material:</em> {_e(claim.asserts)}</p>")
+            out += self._material(r, claim)
             note = commentary(claim)
             if note:
                 out.append(f'<p class="note"><em>{_e(note)}</em></p>')
@@ -161,6 +161,24 @@ class HtmlWriter(Writer):
                    f"<p>rerun: <code>{_e(self.context.rerun_command(r))}</code></p></details>")
         out.append("</section>")
         return "\n".join(out)
+
+    def _material(self, r: Result, claim: Any) -> list[str]:
+        """What the material prints, labelled so: the snippets the claim cites, each where it was found (with
+        --material); then what the claim's author says it asserts, labelled as the author's words."""
+        records = r.evidence.get("material") if isinstance(r.evidence.get("material"), list) else []
+        found = {(x.get("file"), x.get("snippet")): x for x in records if isinstance(x, dict)}
+        out = []
+        if claim.anchors:
+            items = []
+            for a in claim.anchors:
+                record = found.get((a.file, a.snippet), {})
+                place = a.file + (f":{record['line']}" if record.get("found") and isinstance(record.get("line"), int) else "")
+                if isinstance(record.get("cell"), int):
+                    place += f" (cell {record['cell']})"
+                items.append(f'<li><q class="material">{_e(a.snippet)}</q> <span class="note">{_e(place)}</span></li>')
+            out.append(f'<div class="material"><em>The material:</em><ul>{"".join(items)}</ul></div>')
+        out.append(f'<p><em>Asserts (the claim author\'s summary of the material):</em> {_e(claim.asserts)}</p>')
+        return out
 
     def _derivations(self, evidence: dict, prefix: str = "", depth: int = 0) -> list[str]:
         """Every {"math": tree, "text": ...} value of the evidence (proofs.mathtree) as MathML; a tree that does not
