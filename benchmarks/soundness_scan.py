@@ -65,24 +65,30 @@ class _Inline:
         return map(f, items)
 
 
+def run(n: int = 10_000, seed: int = 0, jobs: int = 1, out=sys.stdout) -> int:
+    """Soak `n` steps and print the counts; 1 when there was a false proof or a false alarm (benchmarks/soundness.py
+    --part scan calls this)."""
+    result = soak(n, seed, jobs)
+    print(f"{result['steps']} generated scan steps in {result['documents']} documents ({result['seconds']} s): "
+          f"{result['true_steps']} true, {result['planted_slips']} planted slips", file=out)
+    print(f"false proofs: {result['false_proofs']}", file=out)
+    print(f"false alarms: {result['false_alarms']}", file=out)
+    print(f"recall on planted slips: {result['recall']:.2%}", file=out)
+    print(f"skipped (or unknown) share: {result['skipped_share']:.2%}", file=out)
+    print(f"misread (split or classified otherwise than generated): {result['misread']}", file=out)
+    for kind, shown in result["examples"].items():
+        for line in shown:
+            print(f"  {kind}: {line}", file=out)
+    return 0 if result["false_proofs"] == 0 and result["false_alarms"] == 0 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
-    out = soak(args.steps, args.seed, args.jobs)
-    print(f"{out['steps']} generated scan steps in {out['documents']} documents ({out['seconds']} s): "
-          f"{out['true_steps']} true, {out['planted_slips']} planted slips")
-    print(f"false proofs: {out['false_proofs']}")
-    print(f"false alarms: {out['false_alarms']}")
-    print(f"recall on planted slips: {out['recall']:.2%}")
-    print(f"skipped (or unknown) share: {out['skipped_share']:.2%}")
-    print(f"misread (split or classified otherwise than generated): {out['misread']}")
-    for kind, shown in out["examples"].items():
-        for line in shown:
-            print(f"  {kind}: {line}")
-    return 0 if out["false_proofs"] == 0 and out["false_alarms"] == 0 else 1
+    return run(args.steps, args.seed, args.jobs)
 
 
 if __name__ == "__main__":
