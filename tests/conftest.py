@@ -36,6 +36,16 @@ def pytest_collection_modifyitems(config, items):
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("slow") is None)
 
 
+def pytest_sessionstart(session):
+    """Start this process's fork server before any test runs claims or libraries here, as the command does before it
+    checks anything: module processes forked from it then never inherit what an earlier test left in sympy's or
+    z3's state, so a command run through `cli` reports what it reports from a shell."""
+    from proofs import processes
+    from proofs.runner import serve_module
+
+    processes.start_server(serve_module)
+
+
 @pytest.fixture(autouse=True)
 def fresh_result_cache(monkeypatch, tmp_path_factory, request):
     """Each test gets a result cache of its own (created only if the test checks claims through the CLI)."""
