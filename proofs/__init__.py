@@ -1,6 +1,6 @@
 """proofs: machine-checked claims of course material."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
 from proofs.model import (  # noqa: E402
