@@ -271,10 +271,13 @@ def sampled(answer: SampleAnswer, *, evidence: Optional[Mapping[str, Any]] = Non
 def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = None, statement: Any = None) -> Outcome:
     """A symbolic identity: shown by simplification, refuted at an exact point, otherwise unknown.
 
-    `statement` is what was compared: the sympy relation, the pair (lhs, rhs), or an expression that is 0. An answer
-    that it holds is decided again here from that statement (its difference must simplify to 0), so the statement a
-    report prints is the one that holds; without it the outcome records nothing it decided, and the engine fails the
-    claim."""
+    `statement` is what was compared: the sympy relation, the pair (lhs, rhs), or an expression that is 0; by default
+    the two sides the answer was computed from (`answer.sides`, which `symbolic_identity` records). An answer that it
+    holds is decided again here from that statement (its difference must simplify to 0), so the statement a report
+    prints is the one that holds; an answer built by hand without sides and without `statement` records nothing it
+    decided, and the engine fails the claim."""
+    if statement is None:
+        statement = answer.sides
     ev = {**(evidence or {}), "difference": answer.difference}
     checked = _of(statement)
     if answer.holds is True:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import sympy
 
@@ -24,17 +24,20 @@ class IdentityAnswer:
     difference: str
     # For False: exact values of the symbols at which the sides differ.
     point: Optional[Mapping[str, Fraction]] = None
+    # The two sides compared, as given (None when the answer was built by hand): what the answer decided.
+    sides: Optional[tuple[Any, Any]] = None
 
 
 def identity(lhs: sympy.Expr, rhs: sympy.Expr, symbols: Sequence[sympy.Symbol] = (), *, tries: int = 5) -> IdentityAnswer:
     """Decide lhs == rhs: 0 after simplification holds; an exact rational point where they differ refutes."""
-    diff = sympy.simplify(sympy.expand(lhs - rhs))
+    sides = (sympy.sympify(lhs), sympy.sympify(rhs))
+    diff = sympy.simplify(sympy.expand(sides[0] - sides[1]))
     if diff == 0:
-        return IdentityAnswer(True, "0")
+        return IdentityAnswer(True, "0", sides=sides)
     free = list(symbols) or sorted(diff.free_symbols, key=str)
     for shift in range(tries):
         values = {s: PROBES[(i + shift) % len(PROBES)] for i, s in enumerate(free)}
         value = diff.subs({s: sympy.Rational(v.numerator, v.denominator) for s, v in values.items()})
         if value.is_number and value.is_zero is False:
-            return IdentityAnswer(False, str(diff), {str(s): v for s, v in values.items()})
-    return IdentityAnswer(None, str(diff))
+            return IdentityAnswer(False, str(diff), {str(s): v for s, v in values.items()}, sides)
+    return IdentityAnswer(None, str(diff), sides=sides)

@@ -122,7 +122,7 @@ UNRECORDED_PACK = """
     from proofs import Replay, Verdict, claim
     from proofs.interpret import identity, validity
     from proofs.solvers.smt import prove
-    from proofs.solvers.symbolic import identity as same
+    from proofs.solvers.symbolic import IdentityAnswer
     import z3
 
     a = sympy.Symbol("a")
@@ -131,7 +131,7 @@ UNRECORDED_PACK = """
     @claim("ex95.a.unrecorded", exercise=95, part="a", statement="(a + 1)^2 = a^2 + 2a + 1.", asserts="a square",
            requires=Verdict.PROVED)
     def unrecorded():
-        return identity(same((a + 1) ** 2, a**2 + 2 * a + 1))
+        return identity(IdentityAnswer(True, "0"))  # built by hand: it carries no sides
 
 
     @claim("ex95.a.forged", exercise=95, part="a", statement="x^2 >= 0.", asserts="a square",
@@ -156,3 +156,20 @@ def test_a_verdict_from_a_helper_not_told_what_it_decided_fails_and_checked_cann
     assert unrecorded["verdict"] == "error" and "no statement of what was checked" in unrecorded["reason"]
     assert "proofs.interpret.identity" in unrecorded["reason"] and "checked" not in unrecorded["evidence"]
     assert forged["status"] == "pass" and forged["evidence"]["checked"]["text"] == "∀ x ∈ ℝ: x·x ≥ 0"
+
+
+def test_an_identity_answer_carries_the_sides_it_decided():
+    import sympy
+
+    from proofs import symbolic_identity
+    from proofs.interpret import decided
+
+    a = sympy.Symbol("a")
+    shown = identity(symbolic_identity((a + 1) ** 2, a**2 + 2 * a + 1))
+    assert shown.verdict is Verdict.PROVED and decided(shown)[0][1].text == "(a + 1)^2 = a^2 + 2·a + 1"
+    wrong = identity(symbolic_identity((a + 1) ** 2, a**2 + 1))
+    assert wrong.verdict is Verdict.REFUTED and decided(wrong)[0][1].text == "(a + 1)^2 = a^2 + 1"
+    # A statement given still decides what is recorded, and a forged answer is decided again from the sides it carries.
+    assert decided(identity(symbolic_identity(a, a), statement=(a * (a + 1), a**2 + a)))[0][1].text == "a·(a + 1) = a^2 + a"
+    forged = identity(IdentityAnswer(True, "0", sides=((a + 1) ** 2, a**2 + 1)))
+    assert forged.verdict is Verdict.ERROR and "does not simplify to an identity" in forged.reason
