@@ -13,9 +13,9 @@ from proofs.claims.sheet import cites
 from proofs import (Erratum, IntRange, Nat, Outcome, Perturbation, Positive, Real, Replay, Vector, Verdict, claim, forall, implies,
                     ite, maximum)
 from proofs.claims.witness import integer, member, rational, read
-from proofs.interpret import annotated, corroborated, disagreement, exhausted, validity
-from proofs.solvers.enumerate import exhaust
-from proofs.solvers.smt import prove, solve
+from proofs import annotate as annotated, corroborated, disagreement, exhausted, validity
+from proofs import exhaust
+from proofs import prove, solve
 
 # The sheet's stack, input side first: (kind, kernel, stride, padding).
 SHEET_LAYERS = (("conv", 3, 1, 1), ("pool", 2, 2, 0))

@@ -12,10 +12,10 @@ import z3
 from proofs.claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
 from proofs.claims.witness import bits, exactly, member, rational, read, record
-from proofs.interpret import annotated, corroborated, disagreement, exhausted, existence, validity
-from proofs.solvers.enumerate import exhaust
-from proofs.solvers.linear import Constraint, feasible
-from proofs.solvers.smt import SmtAnswer, prove, solve
+from proofs import annotate as annotated, corroborated, disagreement, exhausted, existence, validity
+from proofs import exhaust
+from proofs import Constraint, feasible
+from proofs import SmtAnswer, prove, solve
 
 NAMES = ("w1", "w2", "b2", "w3", "b3")
 # The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.

@@ -11,8 +11,8 @@ from proofs.claims.sheet import cites
 from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
                     forall, implies, sigmoid)
 from proofs.claims.witness import exactly, integer, rational, read
-from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided
-from proofs.solvers.symbolic import IdentityAnswer
+from proofs import annotate as annotated, computed, corroborated, disagreement, identity, undecided
+from proofs import IdentityAnswer
 
 Z = sympy.Symbol("z", real=True)
 # The numbers of steps T of the networks unrolled and differentiated explicitly beside the general chain rule.

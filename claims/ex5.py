@@ -12,12 +12,12 @@ import z3
 from proofs.claims.sheet import cites
 from proofs import Bit, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Replay, Vector, Verdict, claim, exists
 from proofs.claims.witness import BIT, listof, rational, read
-from proofs.interpret import combine, computed, corroborated, disagreement, exhausted, identity, sampled, undecided, validity
-from proofs.solvers.enumerate import exhaust
-from proofs.solvers.sampling import sample
-from proofs.solvers.smt import prove
-from proofs.solvers.symbolic import IdentityAnswer
-from proofs.solvers.symbolic import identity as symbolic_identity
+from proofs import combine, computed, corroborated, disagreement, exhausted, identity, sampled, undecided, validity
+from proofs import exhaust
+from proofs import sample
+from proofs import prove
+from proofs import IdentityAnswer
+from proofs import symbolic_identity
 
 __all__ = ["CLAIMS", "FORMULAS", "true_gradient", "op_norm_sq", "cayley_orthogonal", "float_norm"]
 

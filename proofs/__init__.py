@@ -1,6 +1,13 @@
-"""proofs: machine-checked claims of course material."""
+"""proofs: machine-checked claims of course material.
+
+Everything a claim module needs is importable from here, and only the names in `__all__` are public. The modules
+under `proofs` (`proofs.interpret`, `proofs.solvers.*`, `proofs.runner`, ...) are the engine's internals: their
+names can change between minor versions, as pytest keeps `_pytest` and Hypothesis `strategies/_internal`.
+"""
 
 __version__ = "0.2.0"
+
+import importlib  # noqa: E402
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
 from proofs.model import (  # noqa: E402
@@ -11,12 +18,55 @@ from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, O
 from proofs.statement import Correction, exists, forall  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
 
+# The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
+# which `import proofs` alone does not): public name -> (internal module, name there).
+_LAZY = {
+    **{name: ("proofs.interpret", name) for name in (
+        "validity", "existence", "identity", "exhausted", "sampled", "experiment", "computed", "combine",
+        "corroborated", "disagreement", "undecided", "quantified")},
+    # `proofs.annotated` is the annotated sheet's module, so the helper is public as `annotate`.
+    "annotate": ("proofs.interpret", "annotated"),
+    "SmtAnswer": ("proofs.solvers.smt", "SmtAnswer"),
+    "prove": ("proofs.solvers.smt", "prove"),
+    "solve": ("proofs.solvers.smt", "solve"),
+    "IdentityAnswer": ("proofs.solvers.symbolic", "IdentityAnswer"),
+    "symbolic_identity": ("proofs.solvers.symbolic", "identity"),
+    "ExhaustAnswer": ("proofs.solvers.enumerate", "ExhaustAnswer"),
+    "exhaust": ("proofs.solvers.enumerate", "exhaust"),
+    "SampleAnswer": ("proofs.solvers.sampling", "SampleAnswer"),
+    "sample": ("proofs.solvers.sampling", "sample"),
+    "PairedTest": ("proofs.solvers.experiment", "PairedTest"),
+    "paired_test": ("proofs.solvers.experiment", "paired_test"),
+    "Constraint": ("proofs.solvers.linear", "Constraint"),
+    "feasible": ("proofs.solvers.linear", "feasible"),
+    "to_z3": ("proofs.solvers.bridge", "to_z3"),
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'proofs' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "__version__",
     # Writing a claim as a statement (proofs.statement, proofs.domains, proofs.terms).
     "forall", "exists", "Correction", "Lemma",
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
+    # The lower-level form: solver calls (neutral answers) and the helpers that turn an answer into an outcome.
+    "prove", "solve", "SmtAnswer", "symbolic_identity", "IdentityAnswer", "exhaust", "ExhaustAnswer", "sample",
+    "SampleAnswer", "paired_test", "PairedTest", "feasible", "Constraint", "to_z3",
+    "validity", "existence", "identity", "exhausted", "sampled", "experiment", "computed", "combine", "corroborated",
+    "disagreement", "undecided", "annotate", "quantified",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -14,9 +14,9 @@ from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import either, exactly, listof, member, rational, read, table
-from proofs.interpret import computed, disagreement, identity, validity
-from proofs.solvers.symbolic import IdentityAnswer
-from proofs.solvers.smt import prove
+from proofs import computed, disagreement, identity, validity
+from proofs import IdentityAnswer
+from proofs import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
 

@@ -12,9 +12,9 @@ from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.sheet import cites
 from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import exactly, read
-from proofs.interpret import combine, existence, identity, undecided, validity
-from proofs.solvers.symbolic import IdentityAnswer
-from proofs.solvers.smt import prove
+from proofs import combine, existence, identity, undecided, validity
+from proofs import IdentityAnswer
+from proofs import prove
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
 

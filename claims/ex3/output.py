@@ -15,11 +15,11 @@ from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Verdict, claim, forall
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided, validity
-from proofs.solvers.symbolic import IdentityAnswer
-from proofs.solvers.bridge import to_z3
-from proofs.solvers.enumerate import exhaust
-from proofs.solvers.smt import prove, solve
+from proofs import computed, corroborated, exhausted, existence, identity, undecided, validity
+from proofs import IdentityAnswer
+from proofs import to_z3
+from proofs import exhaust
+from proofs import prove, solve
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 

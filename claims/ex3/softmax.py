@@ -7,7 +7,7 @@ import z3
 
 from proofs import Replay
 from proofs.claims.witness import exactly, read
-from proofs.solvers.smt import SmtAnswer, solve
+from proofs import SmtAnswer, solve
 
 __all__ = ["factor_can_equal", "replay_factor_bounds"]
 

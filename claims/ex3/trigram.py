@@ -11,10 +11,10 @@ from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
 from proofs import Erratum, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
 from proofs.claims.witness import integer, read
-from proofs.interpret import annotated, corroborated, exhausted, validity
-from proofs.solvers.bridge import to_z3
-from proofs.solvers.enumerate import exhaust
-from proofs.solvers.smt import SmtAnswer, prove
+from proofs import annotate as annotated, corroborated, exhausted, validity
+from proofs import to_z3
+from proofs import exhaust
+from proofs import SmtAnswer, prove
 
 __all__ = ["CLAIMS", "SHEET_WEIGHTS", "hidden_net", "representation", "first_mismatch", "pair_unit"]
 

@@ -7,8 +7,8 @@ import statistics
 from proofs.claims.sheet import cites
 from proofs import Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import exactly, listof, read, real
-from proofs.interpret import experiment
-from proofs.solvers.experiment import paired_test
+from proofs import experiment
+from proofs import paired_test
 
 __all__ = ["CLAIMS", "SETUPS", "run_seed", "per_seed_effects"]
 

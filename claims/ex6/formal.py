@@ -11,10 +11,10 @@ import z3
 from proofs.claims.sheet import cites
 from proofs import ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import integer, member, read
-from proofs.interpret import combine, computed, disagreement, identity, undecided, validity
-from proofs.solvers.bridge import to_z3
-from proofs.solvers.smt import prove
-from proofs.solvers.symbolic import identity as symbolic_identity
+from proofs import combine, computed, disagreement, identity, undecided, validity
+from proofs import to_z3
+from proofs import prove
+from proofs import symbolic_identity
 
 __all__ = ["CLAIMS", "forked_losses", "fork_parameters", "separate_parameters", "count_parameters"]
 
