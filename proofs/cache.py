@@ -349,9 +349,7 @@ def unit_digest(unit) -> str:
     for root in sorted({Path(r).resolve() for r in unit.roots}):
         for path, digest in _files(root):
             feed("file", path.relative_to(root.parent).as_posix(), digest)
-    from proofs.processes import environment
-
-    environ = environment()
+    environ = dict(os.environ)
     for kind, name, _ in unit.reads.entries:
         feed("read", kind, name, _reads.state(kind, name, environ))
     if unit.reads.unrecordable:
@@ -565,9 +563,7 @@ class ResultCache:
 
     def _unchanged(self, reads: Reads) -> bool:
         """Whether every read is in the state it was when the check ran (each looked at once per run)."""
-        from proofs.processes import environment
-
-        environ = environment()  # the checks' environment, not what importing the packs here set
+        environ = dict(os.environ)  # the checks' environment: no pack is imported in this process
         for kind, name, then in reads.entries:
             key = (kind, name)
             if key not in self.states:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional
 
 __all__ = ["ChildProcess", "ForkServer", "ModuleProcess", "Frames", "frame", "server", "start_server", "stop_server",
            "children", "end_descendants", "become_subreaper", "end_all", "context",
-           "note_context", "environment", "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
+           "enter_context", "OUTPUT_LIMIT", "STOP_SIGNALS"]
 
 # Bytes of what a check printed that its result keeps, under evidence["output"].
 OUTPUT_LIMIT = 4096
@@ -83,8 +83,8 @@ def _become_subreaper(on: bool = True) -> bool:
 
 
 def become_subreaper() -> bool:
-    """For a process that runs one piece of work and nothing else until it leaves (the command's working process,
-    proofs.gate; the process of a module process that imports the module and checks its claims): make it a child
+    """For a process that runs one piece of work and nothing else until it leaves (the command's process, see
+    proofs.cli; the process of a module process that imports the module and checks its claims): make it a child
     subreaper for good, the checks its parent started not its own; `end_all` or `end_descendants` then ends what was
     left behind in it."""
     _LIVE.clear()
@@ -94,7 +94,7 @@ def become_subreaper() -> bool:
 
 
 def end_all() -> None:
-    """At the end of a command's working process: stop the fork server in order, then end every other child of this
+    """At the end of a command's process: stop the fork server in order, then end every other child of this
     process (what a check killed here left behind)."""
     stop_server()
     end_descendants()
@@ -331,18 +331,6 @@ class ChildProcess:
         self.kill()
         if self.output is not None:
             self.output.close()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait until the message is complete, the child ends or `timeout` seconds have passed since it started."""
-        poller = select.poll()
-        for fd in self.handles():
-            poller.register(fd, select.POLLIN)
-        while not self.pump() and not self.exited():
-            left = self.started + timeout - time.monotonic()
-            if left <= 0:
-                return False
-            poller.poll(min(left, 0.05 if self.pidfd is None else _MAX_WAIT) * 1000)
-        return True
 
 
 def _close_inherited(keep: tuple[int, ...]) -> None:
@@ -633,24 +621,10 @@ def server() -> Optional[ForkServer]:
     return None
 
 
-_noted: list[dict] = []
-
-
-def note_context() -> None:
-    """Take the context module processes start in (see `context`) now: call it before any pack is imported here,
-    so that what a pack's import sets (an environment variable, say) does not reach another pack's checks."""
-    _noted[:] = [{"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}]
-
-
 def context() -> dict:
     """What a module process takes from the process that asks for it rather than from the fork server's start:
-    the environment, the working directory and the import path, as `note_context` took them (or as they are now)."""
-    return _noted[0] if _noted else {"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}
-
-
-def environment() -> dict:
-    """The environment the checks run in (see `context`)."""
-    return context()["environ"]
+    the environment, the working directory and the import path, as they are now."""
+    return {"environ": dict(os.environ), "cwd": os.getcwd(), "path": list(sys.path)}
 
 
 def enter_context(found: dict) -> None:
