@@ -17,14 +17,8 @@ def _unshadow() -> None:
         del sys.modules[name]
 
 
-def _main() -> int:
-    from proofs.cli import main
-
-    return main()
-
-
 _unshadow()
 
-from proofs.gate import guarded  # noqa: E402
+from proofs.cli import main  # noqa: E402
 
-sys.exit(guarded(_main))  # the engine and the packs are imported only in the process that runs the command
+sys.exit(main())

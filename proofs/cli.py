@@ -7,11 +7,12 @@ import importlib.util
 import json
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__, gate, links, shard, trust
+from proofs import __version__, links, processes, shard, trust
 from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs, foreign
 from proofs.errors import ProofsError, UsageError
@@ -542,9 +543,30 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     return max(code, int(ExitCode.FAILURES)) if catalogue.errors and code == ExitCode.OK else code
 
 
+def _stopped(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _command_process(work) -> int:
+    """Run a whole command as this process's only work. No pack code runs here (module processes import the packs),
+    so the command's return value is its exit status. This process is a child subreaper: whatever a module process
+    or a check leaves, in whatever session, comes back here and is ended with the command. SIGTERM and SIGHUP stop
+    the command as Ctrl-C does (exit 2; a run reports what had finished)."""
+    processes.become_subreaper()
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _stopped)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGHUP here
+        pass
+    try:
+        return work()
+    finally:
+        processes.end_all()  # the fork server, in order, then anything left
+
+
 def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
-    if argv is None and stdout is None and stderr is None and not gate.inside():  # the `proofs` console script
-        return gate.guarded(lambda: main(sys.argv[1:]))
+    if argv is None and stdout is None and stderr is None:  # the `proofs` console script, `python -m proofs`
+        return _command_process(lambda: main(sys.argv[1:]))
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:

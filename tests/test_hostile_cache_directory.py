@@ -69,18 +69,33 @@ def test_another_tools_cache_tag_is_not_ours(tmp_path):
     assert foreign(tmp_path / "tagged") == "not a directory"
 
 
-def test_a_stop_signal_that_ends_the_working_process_is_an_interruption():
-    # the working process does not handle SIGTERM here: the signal passed on ends it, and that is exit 2, not 3
-    script = ("import os, signal, sys, time\nfrom proofs.gate import guarded\n"
-              "def work():\n"
-              "    signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
-              "    os.kill(os.getppid(), signal.SIGTERM)\n"
-              "    time.sleep(30)\n"
-              "    return 0\n"
-              "sys.exit(guarded(work))\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == "interrupted: the checker was stopped by SIGTERM before it could report\n"
+def test_a_stop_signal_while_packs_load_is_an_interruption_and_ends_their_module_processes(tmp_path):
+    # SIGTERM reaches the command's own process, which runs no pack code: exit 2 with one line, nothing left running
+    import signal
+    import time
+
+    marker = tmp_path / "importing.pid"
+    (tmp_path / "slow.py").write_text(f"import os, pathlib, time\npathlib.Path({str(marker)!r}).write_text(str(os.getpid()))\n"
+                                      "time.sleep(60)\nCLAIMS = ()\n")
+    proc = subprocess.Popen([sys.executable, "-m", "proofs", "check", "all", "--claims", str(tmp_path), "--no-cache"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    importing = int(marker.read_text())
+    assert importing != proc.pid
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2, stderr
+    assert stderr == "interrupted\n"
+    for _ in range(500):
+        try:
+            os.kill(importing, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    else:
+        raise AssertionError("the module process outlived the command")
 
 
 SLOW_AND_FAST = '''
