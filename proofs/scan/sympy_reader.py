@@ -236,10 +236,12 @@ PARSE_TIMEOUTS = [0]
 
 @functools.cache
 def _parser():
-    """sympy's LaTeX parser (the Lark grammar), giving parse trees with every ambiguity kept."""
-    from sympy.parsing.latex.lark import LarkLaTeXParser
+    """sympy's LaTeX parser (the Lark grammar, keeping every ambiguity; its parse trees are given to its transformer
+    here). The one sympy builds when its parser is imported, when there is one: building another takes a second."""
+    from sympy.parsing.latex.lark import LarkLaTeXParser, latex_parser
 
-    return LarkLaTeXParser(transform=False)
+    built = getattr(latex_parser, "_lark_latex_parser", None)
+    return built if isinstance(built, LarkLaTeXParser) else LarkLaTeXParser(transform=False)
 
 
 @functools.cache
