@@ -1,6 +1,6 @@
 """The scan at course scale: formulas per second cold, an unchanged re-scan against the import floor, one edited file.
 
-Run: python benchmarks/scan.py [--files 10] [--formulas 60] [--jobs 2] [--serial]
+Run: python benchmarks/scan.py [--files 10] [--formulas 60] [--jobs 2] [--serial] [--against DIR]
 In a temporary directory it writes a generated course (`--files` Markdown sheets of `--formulas` formulas each:
 expansions, sums, derivatives, fractions, exponents and arithmetic, one in twenty of them wrong) and prints, side by
 side in one run:
@@ -9,6 +9,8 @@ side in one run:
 - unchanged: the same scan again, every file reused from the cache, and its ratio to the import floor;
 - one edited file: a formula of one sheet changed, the scan again: only that file is scanned (the command says how
   many files it reused), and its time.
+With --against DIR (another checkout of the project, e.g. `git archive main | tar -x -C DIR`), the same cold scan is
+also run with that checkout's code, in the same run, and the ratio of the two is printed; both reports must agree.
 Every run's report is checked to be the cold run's (an edited file's only in its own steps).
 """
 
@@ -64,13 +66,21 @@ def timed(argv: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - start, proc
 
 
-def scan(material: Path, cache: Path, *options: str) -> tuple[float, float, dict, str]:
-    """(wall seconds, CPU seconds of the scan and its workers, the JSON report, the text report) of one scan; the
-    text report is written by a second, untimed, run from the cache the first one left."""
+def timed_in(argv: list[str], checkout: Path) -> tuple[float, subprocess.CompletedProcess]:
+    """`timed`, with the project's code taken from `checkout`."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=checkout, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, proc
+
+
+def scan(material: Path, cache: Path, *options: str, checkout: Path = ROOT) -> tuple[float, float, dict, str]:
+    """(wall seconds, CPU seconds of the scan and its workers, the JSON report, the text report) of one scan with
+    the code of `checkout`."""
     report_file = cache.parent / "report.json"
     argv = [sys.executable, "-m", "proofs", "scan", "--material", str(material), "--cache-dir", str(cache), *options]
     before = os.times()
-    seconds, proc = timed([*argv, "--format", "json", "--output", str(report_file)])
+    seconds, proc = timed_in([*argv, "--format", "json", "--output", str(report_file)], checkout)
     after = os.times()
     if proc.returncode not in (0, 1) or "Traceback" in proc.stderr:
         raise SystemExit(f"the scan failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -84,6 +94,8 @@ def main() -> None:
     parser.add_argument("--formulas", type=int, default=60, help="formulas per file")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--serial", action="store_true", help="also scan cold with --jobs 1")
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="also scan cold with the code of this checkout of the project, and print the ratio")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -102,6 +114,14 @@ def main() -> None:
             rows.append(("cold, --jobs 1", serial_s, serial_cpu, f"{formulas / serial_s:.1f} formulas/s"))
         rows.append((f"cold, --jobs {args.jobs}", cold_s, cold_cpu,
                      f"{formulas / cold_s:.1f} formulas/s ({formulas / (cold_cpu / args.jobs):.1f} with {args.jobs} idle cores)"))
+        if args.against is not None:
+            other_s, other_cpu, other, _ = scan(material, base / "other-cache", "--jobs", str(args.jobs),
+                                                checkout=args.against.resolve())
+            assert [{k: v for k, v in s.items() if k != "read_by"} for s in other["steps"]] == \
+                [{k: v for k, v in s.items() if k != "read_by"} for s in cold["steps"]], "the two checkouts disagree"
+            rows.append((f"cold, --jobs {args.jobs}, {args.against}", other_s, other_cpu,
+                         f"{formulas / other_s:.1f} formulas/s; this checkout is {other_s / cold_s:.2f}x as fast "
+                         f"({other_cpu / cold_cpu:.2f}x in CPU)"))
         warm_s, warm_cpu, warm, _ = scan(material, cache, "--jobs", str(args.jobs))
         assert warm == cold, "a re-scan from the cache reported otherwise"
         rows.append(("unchanged re-scan", warm_s, warm_cpu, f"{warm_s / floor:.2f}x the import floor"))

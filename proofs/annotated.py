@@ -403,8 +403,9 @@ def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Ma
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_e(title)}</title>", f"<style>{_STYLE}{_SCAN_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>"]
-    counts = ", ".join(f"{summary.get(k, 0)} {k}" for k in ("proved", "checked", "refuted", "needs_review", "acknowledged", "unknown",
-                                                             "skipped", "definition"))
+    counts = ", ".join(f"{summary.get(k, 0)} {label}" for k, label in (
+        ("proved", "proved"), ("checked", "checked"), ("refuted", "refuted"), ("needs_review", "need review"),
+        ("acknowledged", "acknowledged"), ("unknown", "unknown"), ("skipped", "skipped"), ("definition", "definitions")))
     parts.append(f'<p class="summary">{_e(summary.get("steps", 0))} steps in {_e(summary.get("spans", 0))} formulas: {_e(counts)}</p>')
     parts += [f'<p class="note">{_e(p)}</p>' for p in problems]
     for doc in documents:

@@ -236,27 +236,16 @@ def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
 
 
 def _names_file(selector: str) -> bool:
-    """Whether a selector names files (a material file, a claim module or a folder of them, as pre-commit passes
-    changed files) rather than claims: an existing file or folder whose name has a directory or a suffix."""
-    return os.path.exists(selector) and ("/" in selector or os.path.splitext(selector)[1] != "" or os.path.isdir(selector))
+    from proofs.selectors import names_file
+
+    return names_file(selector)
 
 
 def _select(args, catalogue: Catalogue) -> list:
-    """The claims the selectors name: ids, prefixes and globs (registry.select), and for a selector that names a file
-    or a folder, every claim defined in it (under it) or citing it in the material (--material)."""
-    paths = [os.path.realpath(s) for s in args.selectors if _names_file(s)]
-    rest = [s for s in args.selectors if not _names_file(s)]
-    chosen = {c.id for c in select(catalogue, rest)} if rest else set()
+    """The claims the selectors name (proofs.selectors.select_claims), paths taken with --material."""
+    from proofs.selectors import select_claims
 
-    def named(path: str) -> bool:
-        return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in paths)
-
-    if paths:
-        for c in catalogue.claims:
-            cited = [os.path.realpath(Path(args.material) / a.file) for a in c.anchors] if args.material is not None else []
-            if (c.file and named(os.path.realpath(c.file))) or any(named(p) for p in cited):
-                chosen.add(c.id)
-    return [c for c in catalogue.claims if c.id in chosen]
+    return select_claims(catalogue, args.selectors, args.material)
 
 
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
@@ -416,7 +405,8 @@ def _merge(args, out: TextIO, err: TextIO) -> int:
     if shard.contents_digest(catalogue.roots) != common["packs"]:
         raise UsageError("the claim packs or the engine here differ from those the shards checked: merge in the checkout "
                          "the shards checked")
-    selected = links.with_trusted(select(catalogue, common["selection"]["selectors"]), catalogue.claims)
+    selected = links.with_trusted(merge.selected(catalogue, common["selection"]["selectors"], args.material),
+                                  catalogue.claims)
     results = merge.combine(reports, selected, strict=args.strict, catalogue=catalogue.claims)
     context = _context(args, catalogue, dict(common["tool"]))
     writers = _writers(args, context, out, err)

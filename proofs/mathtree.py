@@ -436,7 +436,13 @@ class _Renderer:
             return f"<mrow>{''.join(parts)}</mrow>"
         if kind == "mul" and len(args) >= 2:
             factors = [self.wrapped(a, depth, ("add", "neg")) for a in args]
-            return "<mrow>" + "<mo>&#x2062;</mo>".join(factors) + "</mrow>"
+            out = factors[0]
+            for before, after, factor in zip(args, args[1:], factors[1:]):
+                # juxtaposed only after a number (2x); between names a visible dot, or side·filters would print as
+                # one name, sidefilters
+                coefficient = before[:1] == ["num"] and after[:1] != ["num"]
+                out += ("<mo>&#x2062;</mo>" if coefficient else "<mo>&#x22C5;</mo>") + factor
+            return f"<mrow>{out}</mrow>"
         if kind == "frac" and len(args) == 2:
             return f"<mfrac>{sub(args[0])}{sub(args[1])}</mfrac>"
         if kind == "pow" and len(args) == 2:

@@ -13,10 +13,11 @@ from proofs.consistency import inconsistency
 from proofs.errors import UsageError
 from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
+from proofs.registry import Catalogue
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["MAX_REPORT_BYTES", "MAX_TOTAL_BYTES", "MAX_DEPTH", "ShardReport", "read_report", "read_shard", "read_shards",
-           "agree", "combine"]
+           "agree", "selected", "combine"]
 
 # Largest report read (a shard's, or --durations), in bytes.
 MAX_REPORT_BYTES = 64 * 2**20
@@ -280,6 +281,25 @@ def _difference(a: Any, b: Any) -> str:
     return ""
 
 
+def selected(catalogue: Catalogue, selectors: Sequence[str], material: Optional[Path]) -> list[Claim]:
+    """The claims the shards' selectors select here, as `check` selects them (proofs.selectors): ids, prefixes and
+    globs, and files and folders taken from the current directory, with the material under `material`. A selector
+    that names a path that is not here is refused (the shards were checked from another directory, or the file is
+    gone), and so is one that selects nothing here, with what to do."""
+    from proofs.selectors import names_file, select_claims
+
+    for selector in selectors:
+        if not names_file(selector) and (os.sep in selector or "/" in selector):
+            raise UsageError(f"the shards selected the claims defined in or citing {_short(selector)}, which is not here: "
+                             "merge in the directory the shards were checked from, with the same files")
+    try:
+        return select_claims(catalogue, selectors, material)
+    except UsageError as exc:
+        raise UsageError(f"the shards' selector does not select here: {exc} (a selector that named a file or folder "
+                         "when the shards were checked must name it here too: merge in the directory they were checked "
+                         "from)") from None
+
+
 def combine(reports: Sequence[ShardReport], selected: Sequence[Claim], *, strict: bool,
             catalogue: Sequence[Claim] = ()) -> tuple[Result, ...]:
     """The results of the whole run, in the order the unsharded run gives them (`selected`, as proofs.links orders a
@@ -289,8 +309,13 @@ def combine(reports: Sequence[ShardReport], selected: Sequence[Claim], *, strict
     common = reports[0].common
     ids = [c.id for c in selected]
     if shard.digest(ids) != common["selection"]["digest"] or len(ids) != common["selection"]["claims"]:
+        from proofs.selectors import names_file
+
+        files = [s for s in common["selection"]["selectors"] if names_file(s)]
+        why = ("the packs differ, or the files and folders it names (" + ", ".join(_short(f, 40) for f in files[:3])
+               + ") define or are cited by other claims here" if files else "the packs differ")
         raise UsageError(f"the shards checked another selection of claims than {' '.join(common['selection']['selectors'])} "
-                         f"selects here ({common['selection']['claims']} claims there, {len(ids)} here): the packs differ")
+                         f"selects here ({common['selection']['claims']} claims there, {len(ids)} here): {why}")
     owner = {i: r for r in reports for i in r.claims}
     if owner.keys() != set(ids):
         raise UsageError("the shards' claims are not the selected claims: the packs differ")

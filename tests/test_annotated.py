@@ -170,3 +170,11 @@ def test_the_annotated_sheet_names_each_part_where_it_starts(tmp_path):
     page = render([read(tmp_path, "week9.tex")], [], [])
     assert re.findall(r'data-part="([^"]*)"', page) == ["ex1", "ex1.a", "ex1.a"]
     assert re.findall(r'<p class="part">([^<]*)</p>', page) == ["ex1", "ex1.a"]
+
+
+def test_the_scan_pages_counts_are_in_words_as_the_text_report_says_them():
+    from proofs.annotated import render_scan
+
+    page = render_scan([], [], {"steps": 3, "spans": 2, "proved": 1, "needs_review": 1, "definition": 1})
+    summary = re.search(r'<p class="summary">(.*?)</p>', page).group(1)
+    assert "1 need review" in summary and "1 definitions" in summary and "_" not in summary

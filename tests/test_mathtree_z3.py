@@ -55,3 +55,15 @@ def test_trees_equal_with_and_without_reuse(program):
     expr = z3.Exists([y], z3.And(*booleans, terms[-1] >= terms[len(terms) // 2]))
     shared, unshared = _both(expr)
     assert shared == unshared
+
+
+def test_a_product_of_names_shows_its_multiplication_and_a_coefficient_is_juxtaposed():
+    """side·side·filters must not read as one name sidesidefilters; 2x stays 2x."""
+    import re
+
+    from proofs.mathtree import mathml
+
+    names = mathml(["mul", ["sym", "side"], ["sym", "side"], ["sym", "filters"]])
+    assert re.findall(r"<mo>(.*?)</mo>", names) == ["&#x22C5;", "&#x22C5;"]
+    assert re.findall(r"<mo>(.*?)</mo>", mathml(["mul", ["num", "2"], ["sym", "x"]])) == ["&#x2062;"]
+    assert re.findall(r"<mo>(.*?)</mo>", mathml(["mul", ["num", "2"], ["num", "3"]])) == ["&#x22C5;"]

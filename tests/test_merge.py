@@ -397,3 +397,45 @@ def test_an_erratum_needs_its_refutation():
         assert words in (inconsistency(dataclasses.replace(refuted, **changed)) or ""), changed
     perturbed = dataclasses.replace(refuted, id="x.ex1.a~flip", status=Status.PASS, erratum=None)
     assert inconsistency(perturbed) is None
+
+
+def test_shards_selected_by_files_and_folders_merge_to_the_unsharded_run(tmp_path):
+    """`check FILE...` as pre-commit runs it: a claim module, a folder of them and a material file name the claims."""
+    args = (*PACKS, "tests/golden/holds/arith.py", "tests/golden/false", "tests/material/course/week8.md")
+    whole = cli("check", *args, "--no-cache", "-q", "--format", "json", "--output", str(tmp_path / "whole.json"))
+    assert whole.returncode == 1, whole.stderr
+    shards = _shards(tmp_path, 2, args)
+    merged = tmp_path / "merged.json"
+    proc = cli("merge", *map(str, shards), *PACKS, "-q", "--format", "json", "--output", str(merged))
+    assert proc.returncode == 1, proc.stderr
+    expected = _normalised("report.json", (tmp_path / "whole.json").read_text())
+    assert _normalised("report.json", merged.read_text()) == expected
+    assert len(expected["results"]) >= 3
+
+
+@pytest.mark.parametrize("selectors, problem", [
+    (["tests/golden/gone.py"], "citing 'tests/golden/gone.py', which is not here: merge in the directory"),
+    (["week99.md"], "the shards' selector does not select here: selector 'week99.md' matches no claim"),
+])
+def test_shards_selected_by_a_file_that_is_not_here_are_refused(tmp_path, selectors, problem):
+    args = ("--claims", str(GOLDEN / "holds"), "tests/golden/holds/arith.py")
+    shards = _shards(tmp_path, 2, args)
+    for path in shards:  # as if checked where these files were
+        report = json.loads(path.read_text())
+        report["shard"]["selection"]["selectors"] = selectors
+        path.write_text(json.dumps(report))
+    proc = cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds"))
+    assert proc.returncode == 4 and problem in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_file_selector_that_selects_other_claims_here_is_refused_naming_it(tmp_path):
+    args = ("--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false"), "tests/golden/holds")
+    shards = _shards(tmp_path, 2, args)
+    for path in shards:  # the folder selected the claims of both packs where the shards were checked
+        report = json.loads(path.read_text())
+        report["shard"]["selection"]["selectors"] = ["tests/golden/false"]
+        path.write_text(json.dumps(report))
+    proc = cli("merge", *map(str, shards), "--claims", str(GOLDEN / "holds"), "--claims", str(GOLDEN / "false"))
+    assert proc.returncode == 4, proc.stderr
+    assert "another selection of claims" in proc.stderr and "files and folders it names ('tests/golden/false')" in proc.stderr

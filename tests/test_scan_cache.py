@@ -106,3 +106,26 @@ def test_jobs_do_not_change_the_report(course, tmp_path):
     one = report(course, tmp_path / "c1", "--jobs", "1", "--no-cache")
     two = report(course, tmp_path / "c2", "--jobs", "2", "--no-cache")
     assert one == two and one[1]["summary"]["files"] == 3
+
+
+def test_the_parser_and_notebook_libraries_are_part_of_the_key_by_their_installed_version(monkeypatch):
+    from proofs.scan import cache as scan_cache
+
+    before, real = scan_cache.tool_digest(), scan_cache._installed
+    monkeypatch.setattr(scan_cache, "_installed", lambda name: "9.9" if name == "lark" else real(name))
+    assert scan_cache.tool_digest() != before
+
+
+@pytest.mark.slow
+def test_a_run_whose_every_file_is_reused_imports_neither_parser_nor_notebook_library(course, tmp_path):
+    """What an unchanged re-scan costs beyond the import floor: it reads its steps back, and parses nothing."""
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    scan(course, cache)
+    probe = ("import io, sys; from proofs.scan.command import run; "
+             f"code = run(['--material', {str(course)!r}, '--cache-dir', {str(cache)!r}], io.StringIO(), io.StringIO()); "
+             "print(code, sorted(m for m in ('lark', 'nbformat', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split(None, 1)[1].strip() == "[]"

@@ -34,22 +34,29 @@ def default_directory(environ: Mapping[str, str] = os.environ) -> Path:
 def tool_digest() -> str:
     """The checker itself, as a digest: the content of every module of the installed package (the engine, the
     scan, the readers) and the versions of Python and of every library the scan uses. Any change rescans."""
-    import lark
     import sympy
     import z3
 
-    try:
-        import nbformat
-        notebooks = nbformat.__version__
-    except ImportError:  # pragma: no cover - a dependency
-        notebooks = "none"
+    # the versions of the parser and notebook libraries as installed, without importing them (a run whose every
+    # file is reused needs neither)
+    lark, notebooks = _installed("lark"), _installed("nbformat")
     h = hashlib.sha256()
     h.update(json.dumps([platform.python_implementation(), platform.python_version(), sympy.__version__,
-                         z3.get_version_string(), lark.__version__, notebooks]).encode())
+                         z3.get_version_string(), lark, notebooks]).encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         h.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _installed(name: str) -> str:
+    """The installed version of a distribution, or "none"."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "none"
 
 
 def _read_key(document: Document) -> list:

@@ -197,27 +197,31 @@ def _scan_all(documents: list, args, until: float, keep: bool):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if args.scan_second_reader:  # built once here, inherited by every worker
-        from proofs.scan.sympy_reader import _parser
+    import tempfile
 
+    from proofs.scan import sympy_reader
+
+    if args.scan_second_reader:  # built once here, inherited by every worker
         try:
-            _parser()
+            sympy_reader._grammar()
         except ImportError:
             pass
 
     # forked workers start with the engine loaded; the largest files first, so that no core idles at the end
     order = sorted(range(len(work)), key=lambda i: -len(work[i][1].text))
     results: dict[int, tuple] = {}
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_worker, work[i]): i for i in order}
-            for future, i in futures.items():
-                try:
-                    results[i] = future.result()
-                except BrokenProcessPool:
-                    results[i] = (work[i][0], ("problem", f"cannot scan {work[i][0]}: its worker process ended"))
-    except BrokenProcessPool:
-        pass
+    # the workers read each distinct side once between them, through a store that lasts as long as the run
+    with tempfile.TemporaryDirectory(prefix="proofs-scan-readings-") as store, sympy_reader.shared(store):
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_worker, work[i]): i for i in order}
+                for future, i in futures.items():
+                    try:
+                        results[i] = future.result()
+                    except BrokenProcessPool:
+                        results[i] = (work[i][0], ("problem", f"cannot scan {work[i][0]}: its worker process ended"))
+        except BrokenProcessPool:
+            pass
     for i, job in enumerate(work):
         yield results.get(i, (job[0], ("problem", f"cannot scan {job[0]}: its worker process ended")))
 

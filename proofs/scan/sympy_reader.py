@@ -10,10 +10,11 @@ is the scan's), differs (a side read two ways: the step is not checked), or cann
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
-from typing import Optional
+from typing import Iterator, Optional
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -23,7 +24,8 @@ from proofs.scan.normalise import Token, normalise, tokens
 from proofs.scan.parse import Context, symbol
 from proofs.scan.vocabulary import FUNCTIONS, GREEK, SIGMOID
 
-__all__ = ["Reading", "second_reading", "translate", "Unread", "MAX_LENGTH", "MAX_READINGS", "PARSE_SECONDS"]
+__all__ = ["Reading", "second_reading", "translate", "Unread", "reader", "shared", "MAX_LENGTH", "MAX_READINGS",
+           "PARSE_SECONDS"]
 
 # sympy's parser is an Earley parser with every ambiguity kept: time grows fast with length, so longer sides are
 # not given to it (they are reported as not read by it)
@@ -234,23 +236,65 @@ PARSE_TIMEOUTS = [0]
 
 @functools.cache
 def _parser():
-    """sympy's LaTeX parser (the Lark grammar), giving parse trees with every ambiguity kept."""
-    from sympy.parsing.latex.lark import LarkLaTeXParser
+    """sympy's LaTeX parser (the Lark grammar, keeping every ambiguity; its parse trees are given to its transformer
+    here). The one sympy builds when its parser is imported, when there is one: building another takes a second."""
+    from sympy.parsing.latex.lark import LarkLaTeXParser, latex_parser
 
-    return LarkLaTeXParser(transform=False)
+    built = getattr(latex_parser, "_lark_latex_parser", None)
+    return built if isinstance(built, LarkLaTeXParser) else LarkLaTeXParser(transform=False)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.cache
+def _grammar():
+    """sympy's grammar restricted for each side to the rules that can take part in its parse (the same parses)."""
+    from proofs.scan.grammar import Restricted
+
+    return Restricted(_parser().parser)
+
+
+def reader() -> str:
+    """The name, version and options of the second reader: what a reading depends on besides the side's text."""
+    import lark
+
+    return f"sympy {sympy.__version__} LaTeX parser (lark {lark.__version__}), at most {MAX_READINGS} readings"
+
+
+# The run's store of readings shared by its worker processes (proofs.scan.shared), or None: each process alone.
+_SHARED: list = [None]
+
+
+@contextlib.contextmanager
+def shared(directory) -> Iterator[None]:
+    """Within the block, this process and the processes it forks read each distinct side once between them,
+    through a store in `directory`."""
+    from proofs.scan.shared import Store
+
+    _SHARED[0] = Store(directory, reader())
+    try:
+        yield
+    finally:
+        _SHARED[0] = None
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _lark_readings(text: str) -> tuple:
     """Every reading sympy's parser gives the text (its grammar keeps every ambiguity, at any depth; each
-    combination of choices is one reading), or the reason it gives none: (reason or None, *readings)."""
+    combination of choices is one reading), or the reason it gives none: (reason or None, *readings). Read once a
+    run: remembered in this process, and shared with the run's other processes through its store."""
+    store = _SHARED[0]
+    return _read(text) if store is None else store.read(text, _read)
+
+
+def _read(text: str) -> tuple:
+    """What `_lark_readings` gives, computed by sympy's parser."""
     try:
         from lark.visitors import CollapseAmbiguities
         parser = _parser()
+        grammar = _grammar()
     except ImportError as exc:  # pragma: no cover - lark is a dependency
         return (f"sympy's LaTeX parser is not available ({exc})",)
     try:
-        forest = parser.doparse(text)
+        forest = grammar.parse(text)
         if _count_readings(forest) > MAX_READINGS:  # counted before they are built: their number grows exponentially
             return (f"sympy's LaTeX parser reads it more than {MAX_READINGS} ways",)
         trees = CollapseAmbiguities().transform(forest)
@@ -368,8 +412,8 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
     if _ATOM.fullmatch(translation.text):  # one number or one letter: the reading the grammar gives it, without parsing
         why, found = None, [sympy.Rational(translation.text) if translation.text[0].isdigit() else sympy.Symbol(translation.text)]
     else:
-        try:
-            _parser()  # built once, outside the time a side is given: building it is not reading the side
+        try:  # built outside the time a side is given: building a parser is not reading the side
+            _grammar().parser(translation.text)
         except ImportError:
             pass
         try:
