@@ -10,6 +10,8 @@ from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
 from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, OneOf, Positive, Real, Vector  # noqa: E402
 from proofs.statement import Correction, exists, forall  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
+# Statements: the term language's further forms (proofs.terms, proofs.statement).
+from proofs.terms import softplus  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -17,6 +19,8 @@ __all__ = [
     "forall", "exists", "Correction", "Lemma",
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
+    # Statements: the term language's further forms.
+    "softplus",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -12,6 +12,7 @@ from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
 from proofs.model import ForgedWitness, Outcome, Replay
+from proofs.ranges import Ranges
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -172,17 +173,20 @@ def _finite_size(scalars: Mapping[str, Domain]) -> Optional[int]:
     return size
 
 
-def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]):
+def _z3_query(stmt: Statement, relation: Term, scalars: Mapping[str, Domain], ranges: Optional[Ranges] = None):
     """The statement as one z3 query: every condition of its terms and the relation, for all points of the domains
-    (validity) or for some point (satisfiability)."""
+    (validity) or for some point (satisfiability). With `ranges`, exp, log, σ, tanh, softplus and sqrt are constants
+    bounded by their known ranges (proofs.ranges): then only unsat is an answer (a model need not be a point)."""
     import z3
 
     from proofs.solvers.smt import prove, solve
 
     env, given = _z3_domains(scalars)
     universal = stmt.quantifier == "forall"
-    required = [backends.to_z3(c.holds, env, universal=universal) for c in _required(relation)]
-    formula = backends.to_z3(relation, env)
+    translate = backends.to_z3 if ranges is None else ranges.to_z3
+    required = [translate(c.holds, env, universal=universal) for c in _required(relation)]
+    formula = translate(relation, env)
+    given = given + (ranges.facts if ranges is not None else [])
     if universal:
         return prove(z3.And(*required, formula) if required else formula, list(env.values()), given=given)
     return solve([*given, *required, formula], list(env.values()))
@@ -277,6 +281,10 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
             env, given = _z3_domains(mentioned)
             answer = prove(backends.to_z3(condition.holds, env, universal=True), list(env.values()), given=given)
         except terms.Unsupported:
+            answer = _ranges_proof(condition.holds, mentioned)
+            if answer:
+                how.append(f"{terms.text(condition.holds)}: z3, with the known ranges of {answer}")
+                continue
             answer = None
         if answer is not None and answer.answer == "unsat":
             how.append(f"{terms.text(condition.holds)}: z3")
@@ -299,6 +307,19 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
         return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
                            f"{terms.text(condition.at)} has {has} everywhere ({condition.failure} where it fails)")
     return "defined", how
+
+
+def _ranges_proof(condition: Term, scalars: Mapping[str, Domain]) -> str:
+    """The functions whose known ranges prove the condition on the whole domain (z3 unsat), or "" where they do not."""
+    from proofs.solvers.smt import prove
+
+    ranges = Ranges()
+    try:
+        env, given = _z3_domains(scalars)
+        answer = prove(ranges.to_z3(condition, env, universal=True), list(env.values()), given=given + ranges.facts)
+    except terms.Unsupported:
+        return ""
+    return ", ".join(sorted(ranges.used)) if answer.answer == "unsat" and ranges.used else ""
 
 
 def _fails(relation: Term, required: Sequence[terms.Condition], point: Mapping[str, Any]) -> bool:
@@ -455,6 +476,26 @@ def _by_z3(case: _Case) -> Optional[Outcome]:
     return interpret.validity(answer, evidence=evidence, counterexample=lambda m: _witness(stmt, m))
 
 
+def _by_ranges(case: _Case) -> Optional[Outcome]:
+    """z3 with exp, log, σ, tanh, softplus and sqrt as constants bounded by their known ranges: unsat proves a
+    universal statement (or that no witness exists); a model proves nothing, since it need not be a point."""
+    from proofs import interpret
+
+    stmt, ranges = case.stmt, Ranges()
+    try:
+        answer = _z3_query(stmt, case.relation, case.scalars, ranges)
+    except terms.Unsupported:
+        return None
+    if answer is None or answer.answer != "unsat" or not ranges.used:
+        return None
+    evidence = {**case.evidence, "known_ranges": dict(sorted(ranges.used.items()))}
+    if stmt.quantifier == "exists":
+        return interpret.existence(answer, evidence=evidence, witness=lambda m: _witness(stmt, m),
+                                   certificate={"certificate": "z3 with the known ranges of "
+                                                f"{', '.join(sorted(ranges.used))}: no point of the domains satisfies it"})
+    return interpret.validity(answer, evidence=evidence)
+
+
 def _definedness(case: _Case) -> tuple[Any, Optional[Outcome]]:
     """Whether every term has a value at every point of the domains: (("defined" or "unknown", how), None), or a
     refutation at a point where one has none."""
@@ -521,7 +562,7 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return _closed(case)
     if _finite_size(case.scalars) is not None:
         return _by_enumeration(case)
-    outcome = _by_z3(case)
+    outcome = _by_z3(case) or _by_ranges(case)
     if outcome is not None:
         return outcome
     if stmt.quantifier == "exists":
@@ -583,6 +624,9 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
         if _finite_size(scalars) is not None:
             count, point = _enumerate(stmt, relation, scalars)
             return Replay(point is not None, {"points checked": count, "a point satisfies it": point is not None})
-        answer = _z3_query(stmt, relation, scalars)
+        try:
+            answer = _z3_query(stmt, relation, scalars)
+        except terms.Unsupported:  # a certificate from the known ranges: the same facts, a fresh query
+            answer = _z3_query(stmt, relation, scalars, Ranges())
         return Replay(answer.answer != "unsat", {"a fresh solver query answers": answer.answer})
     return _evaluate(stmt, relation, _flatten(stmt, witness))

@@ -12,7 +12,8 @@ __all__ = ["identity", "symbol"]
 
 
 def identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
-    """True when the relation is an equation (or a conjunction of them) whose sides simplify to the same expression."""
+    """True when the relation is an equation (or a conjunction of them) whose sides simplify to the same expression.
+    It counts as a proof only where every term of the relation is shown to have a value on the whole domain."""
 
     if relation.op == "and":
         parts = [identity(a, scalars) for a in relation.args]
@@ -68,6 +69,8 @@ def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
         cases = _cases(difference)
         if cases is not None:
             return cases
+    if _exponentiated(difference):
+        return True
     if _nonzero_somewhere(difference):  # not an identity: spare the slow simplification
         return None
     difference = sympy.simplify(difference)
@@ -76,6 +79,21 @@ def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
     if difference != 0 and difference.has(sympy.tanh, sympy.exp):
         difference = sympy.simplify(sympy.expand(difference.rewrite(sympy.exp)))
     return True if difference == 0 else None
+
+
+def _exponentiated(difference) -> bool:
+    """Whether exp(difference) is 1 as a quotient of exponentials, for a difference with logarithms (log σ(z) + z -
+    log(1 - σ(z)), say). exp is one-to-one on the reals, so the difference is then 0 wherever it is a real number:
+    wherever every term of the relation has a value, which the cascade proves before an identity counts."""
+    import sympy
+
+    if not difference.has(sympy.log) or difference.has(sympy.Sum, sympy.Piecewise, sympy.Derivative, sympy.Indexed):
+        return False
+    try:
+        power = sympy.expand(sympy.exp(difference), power_exp=True, mul=True, multinomial=False, log=False)
+        return sympy.cancel(sympy.together(power.rewrite(sympy.exp))) == 1
+    except Exception:  # noqa: BLE001 - no closed form this way: not shown
+        return False
 
 
 def _cases(difference) -> Optional[bool]:
