@@ -524,6 +524,58 @@ def _differ(case: _Case, point: Mapping[str, Any]) -> Outcome:
                               evidence=case.evidence, statement=_bound(case.stmt, case.valued))
 
 
+def _sign_under(premise: Term, expression: Term, scalars: Mapping[str, Domain]) -> int:
+    """1 where z3 shows expression > 0 at every point of the domains where the premise holds, -1 for < 0, 0 where
+    neither is shown (exp, σ, tanh, ... by their known ranges)."""
+    from proofs.solvers.smt import prove
+
+    names = terms.variables(premise) | terms.variables(expression)
+    if not names <= set(scalars) or any(scalars[n].indexed for n in names):
+        return 0
+    for sign, relation in ((1, expression > 0), (-1, expression < 0)):
+        ranges = Ranges()
+        try:
+            env, given = _z3_domains({n: scalars[n] for n in sorted(names)})
+            claim = ranges.to_z3(terms.implies(premise, relation), env, universal=True)
+            answer = prove(claim, list(env.values()), given=given + ranges.facts)
+        except terms.Unsupported:
+            return 0
+        if answer.answer == "unsat":
+            return sign
+    return 0
+
+
+def _settled_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[list]:
+    """The branches the premises settle (proofs.premises), when with them every part of the relation (a conjunction's
+    too) is an identity where its premise holds; None otherwise."""
+    from proofs import premises
+
+    if relation.op == "and":
+        parts = [_settled_identity(a, scalars) for a in relation.args]
+        return None if any(p is None for p in parts) else [note for part in parts for note in part]
+    if _sympy_identity(relation, scalars):
+        return []
+    settled = premises.settled(relation, lambda p, e: _sign_under(p, e, scalars))
+    if settled is None:
+        return None
+    fixed, notes = settled
+    return notes if _sympy_identity(fixed, scalars) or _sympy_identity(fixed.args[1], scalars) else None
+
+
+def _by_settled_switches(case: _Case) -> Optional[Outcome]:
+    """implies(p, q) where p fixes the branch of q's corners and switches strictly: proved when q with those branches
+    is an identity (a derivative's value where p holds is the branch's derivative)."""
+    from proofs import interpret
+    from proofs.solvers.symbolic import IdentityAnswer
+
+    notes = _settled_identity(case.relation, case.scalars)
+    if not notes:
+        return None
+    return interpret.identity(IdentityAnswer(True, "0 where the premise holds, with each corner or switch it settles "
+                                             "replaced by its branch"), evidence={**case.evidence, "premise_settles": notes},
+                              statement=_bound(case.stmt, case.valued))
+
+
 def _by_identity(case: _Case) -> Outcome:
     """A universal statement z3 did not settle: definedness, then a sympy identity, pieces, and exact probes."""
     from proofs import interpret
@@ -535,6 +587,10 @@ def _by_identity(case: _Case) -> Outcome:
         return undefined
     if defined[0] == "defined" and _sympy_identity(case.relation, case.scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=statement)
+    if defined[0] == "defined":
+        outcome = _by_settled_switches(case)
+        if outcome is not None:
+            return outcome
     pieces = _by_pieces(case.relation, case.scalars, case.required)
     if pieces is not None and pieces[0] == "proved":
         evidence.pop("conditions_proved", None)

@@ -23,7 +23,7 @@ from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, 
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges")
+         "exists", "ranges", "conditional")
 
 
 class Undef(ArithmeticError):
@@ -96,7 +96,7 @@ def term_of(node: tuple, env: dict):
              "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
              "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
              "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
-             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies}
+             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b}
     return table[op](*args)
 
 
@@ -135,6 +135,8 @@ def value(node: tuple, env: dict):
         return derivative_value(node[1], node[2], env)
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
+    if op == "and":
+        return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
         return value(node[2], env) if value(node[1], env) else value(node[3], env)
     a = value(node[1], env)
@@ -409,6 +411,47 @@ def ranges(draw, name: str) -> Optional[Case]:
     if draw.int(0, 1):
         return Case("ranges", name, "forall", {"x": Real}, good, True)
     return _falsified("ranges", name, "forall", {"x": Real}, bad)
+
+
+def conditional(draw, name: str) -> Optional[Case]:
+    """A derivative that holds where a condition does: relu's, |·|'s, max's slope on the side the premise keeps
+    strictly (true), and the same with the kink let in by ≥, the wrong side or a wrong value (false: at the kink the
+    derivative does not exist, which the plain evaluator's one-sided quotients see)."""
+    b, c = F(draw.pick((0, 1, -1, 2))), F(draw.pick((1, 2, -1, 3)))
+    w, x, y = V("w"), V("x"), V("y")
+    u = add(mul(w, x), C(b)) if b else mul(w, x)
+    layer = mul(C(c), ("relu", u))
+    sig = ("sigmoid", u)
+    forms = [
+        (("implies", ("gt", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x))),
+         [("implies", ("ge", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x))),
+          ("implies", ("gt", u, C(0)), ("eq", ("diff", layer, "w"), C(c))),
+          ("implies", ("lt", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x)))]),
+        (("implies", ("lt", u, C(0)), ("eq", ("diff", layer, "w"), C(0))),
+         [("implies", ("le", u, C(0)), ("eq", ("diff", layer, "w"), C(0)))]),
+        (("implies", ("gt", u, C(0)), ("eq", ("diff", ("sigmoid", ("relu", u)), "x"), mul(mul(sig, sub(C(1), sig)), w))),
+         [("implies", ("ge", u, C(0)), ("eq", ("diff", ("sigmoid", ("relu", u)), "x"), mul(mul(sig, sub(C(1), sig)), w)))]),
+        (("implies", ("gt", x, C(b)), ("eq", ("diff", mul(("max", x, C(b)), x), "x"), mul(C(2), x))),
+         [("implies", ("ge", x, C(b)), ("eq", ("diff", mul(("max", x, C(b)), x), "x"), mul(C(2), x)))]),
+        (("implies", ("and", ("gt", x, C(0)), ("gt", y, C(0))), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y)),
+         [("implies", ("and", ("ge", x, C(0)), ("gt", y, C(0))), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y)),
+          ("implies", ("gt", y, C(0)), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y))]),
+        (("implies", ("lt", u, C(0)), ("eq", ("diff", ("abs", u), "w"), ("neg", x))),
+         [("implies", ("le", u, C(0)), ("eq", ("diff", ("abs", u), "w"), ("neg", x))),
+          ("implies", ("lt", u, C(0)), ("eq", ("diff", ("abs", u), "w"), x))]),
+    ]
+    good, bad = draw.pick(forms)
+    names = sorted(set(_names(good)))
+    domains = {n: Real for n in names}
+    if draw.int(0, 1):
+        return Case("conditional", name, "forall", domains, good, True)
+    return _falsified("conditional", name, "forall", domains, draw.pick(bad))
+
+
+def _names(node) -> list:
+    if isinstance(node, tuple) and node and node[0] == "var":
+        return [node[1]]
+    return [n for part in node if isinstance(part, tuple) for n in _names(part)] if isinstance(node, tuple) else []
 
 
 def _faulhaber(power: int, upper: dict, names) -> dict:
@@ -712,7 +755,8 @@ def exists_case(draw, name: str) -> Optional[Case]:
 
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
-              "vector": vector, "exists": exists_case, "ranges": ranges}
+              "vector": vector, "exists": exists_case, "ranges": ranges,
+              "conditional": conditional}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
