@@ -12,7 +12,7 @@ from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.ranges import Ranges
+from proofs.ranges import FACTS, Ranges
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -202,14 +202,7 @@ def _z3_domains(scalars: Mapping[str, Domain]) -> tuple[dict, list]:
     for name, dom in scalars.items():
         v = z3.Int(name) if dom.kind == "int" else z3.Real(name)
         env[name] = v
-        if dom.values is not None:
-            given.append(z3.Or([v == backends.to_z3(terms.term(x), {}) for x in dom.values]))
-        if dom.lower is not None:
-            bound = backends.to_z3(terms.term(dom.lower), {})
-            given.append(v > bound if dom.lower_open else v >= bound)
-        if dom.upper is not None:
-            bound = backends.to_z3(terms.term(dom.upper), {})
-            given.append(v < bound if dom.upper_open else v <= bound)
+        given.extend(backends.z3_domain(v, dom))
     return env, given
 
 
@@ -430,7 +423,11 @@ def _by_enumeration(case: _Case) -> Outcome:
     from proofs.solvers.enumerate import ExhaustAnswer
 
     stmt, evidence = case.stmt, case.evidence
-    count, point = _enumerate(stmt, case.relation, case.scalars)
+    try:
+        count, point = _enumerate(stmt, case.relation, case.scalars)
+    except backends.Undecided as exc:  # an inner quantifier over an infinite domain that z3 did not settle
+        return interpret.undecided("enumeration", evidence, f"not settled at every point: {exc}",
+                                   statement=_bound(stmt, case.valued))
     domain = " × ".join(d.name for d in stmt.domains.values()) or "the empty domain"
     if stmt.quantifier == "forall":
         undefined = None if point is None else _refuted_at(
@@ -482,6 +479,8 @@ def _by_ranges(case: _Case) -> Optional[Outcome]:
     from proofs import interpret
 
     stmt, ranges = case.stmt, Ranges()
+    if not terms.operators(case.relation) & set(FACTS):
+        return None
     try:
         answer = _z3_query(stmt, case.relation, case.scalars, ranges)
     except terms.Unsupported:

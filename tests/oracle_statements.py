@@ -19,11 +19,11 @@ from fractions import Fraction as F
 from typing import Callable, Optional
 
 from proofs import terms
-from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, Vector
+from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positive, Real, Vector
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional")
+         "exists", "ranges", "conditional", "nested")
 
 
 class Undef(ArithmeticError):
@@ -89,6 +89,10 @@ def term_of(node: tuple, env: dict):
         return terms.summation(_lambda(index, body, env), term_of(lo, env), term_of(hi, env))
     if op == "diff":
         return terms.diff(term_of(node[1], env), env[node[2]])
+    if op in ("some", "every"):
+        _, index, over, body = node
+        domain = Real if over == ("real",) else IntRange(over[1], over[2])
+        return (terms.some if op == "some" else terms.every)(domain, _lambda(index, body, env))
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
@@ -135,6 +139,8 @@ def value(node: tuple, env: dict):
         return derivative_value(node[1], node[2], env)
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
+    if op in ("some", "every"):
+        return _quantified(node, env)
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
@@ -186,6 +192,36 @@ def value(node: tuple, env: dict):
             raise Unsure("too close to call in floats")
         return same if op == "eq" else not same
     return {"le": a <= b, "lt": a < b, "ge": a >= b, "gt": a > b}[op]
+
+
+def _mentions(node, name: str) -> bool:
+    if isinstance(node, tuple) and node[:2] == ("var", name):
+        return True
+    return isinstance(node, tuple) and any(_mentions(part, name) for part in node[1:] if isinstance(part, tuple))
+
+
+def _quantified(node: tuple, env: dict) -> bool:
+    """∃ / ∀ over a range of integers by trying each; over ℝ only for the few bodies whose truth is known here: a
+    body without the variable, y·y = t (some y iff t ≥ 0), y > t or y < t (always some), t ≤ y·y (every y iff t ≤ 0),
+    t ≤ y or y ≤ t (never every)."""
+    op, name, over, body = node
+    if over[0] == "range":
+        results = [holds(body, {**env, name: F(k)}) for k in range(over[1], over[2] + 1)]
+        return any(results) if op == "some" else all(results)
+    if not _mentions(body, name):
+        return holds(body, env)
+    y = ("var", name)
+    rel, left, right = body if len(body) == 3 else (None, None, None)
+    square = ("mul", y, y)
+    if op == "some" and rel == "eq" and left == square and not _mentions(right, name):
+        return value(right, env) >= 0
+    if op == "some" and rel in ("gt", "lt") and y in (left, right) and not _mentions(right if left == y else left, name):
+        return True
+    if op == "every" and rel == "le" and right == square and not _mentions(left, name):
+        return value(left, env) <= 0
+    if op == "every" and rel == "le" and y in (left, right) and not _mentions(right if left == y else left, name):
+        return False
+    raise Unsure("a quantifier over ℝ whose body is not one of the known forms")
 
 
 def derivative_value(node: tuple, name: str, env: dict) -> float:
@@ -303,6 +339,8 @@ def _grid(dom) -> list:
         return [F(v) for v in range(-3, 4)]
     if dom is Positive:
         return [F(1, 2), F(1), F(2), F(3)]
+    if dom is not Real:
+        return [g for g in GRID if dom.contains(g)]
     return GRID
 
 
@@ -446,6 +484,60 @@ def conditional(draw, name: str) -> Optional[Case]:
     if draw.int(0, 1):
         return Case("conditional", name, "forall", domains, good, True)
     return _falsified("conditional", name, "forall", domains, draw.pick(bad))
+
+
+def nested(draw, name: str) -> Optional[Case]:
+    """A quantifier inside a statement: ∀ with ∃ inside, ∃ with ∀ inside, over ranges of integers (truth by trying
+    every value) and over ℝ (truth by the forms `_quantified` knows)."""
+    k = draw.int(1, 4)
+    c = F(draw.pick((0, 1, -1, 2, F(1, 2))))
+    n, m, x, y = V("n"), V("m"), V("x"), V("y")
+    whole = ("range", 0, k)
+    form = draw.int(0, 7)
+    if form == 0:  # every n has a complement m with n + m = k; from 1 up there is none for n = k
+        over = draw.pick((whole, ("range", 1, k)))
+        rel = ("some", "m", over, ("eq", add(n, m), C(k)))
+        return _settled("forall", {"n": IntRange(0, k)}, rel, name)
+    if form == 1:  # some n is at most every m (n = 0); strictly below every m: none
+        strict = draw.int(0, 1)
+        rel = ("every", "m", whole, ("lt" if strict else "le", n, m))
+        return _settled("exists", {"n": IntRange(0, k)}, rel, name)
+    if form == 2:  # every n has an m with n·m = n (m = 1, if the range has it)
+        over = draw.pick((whole, ("range", 2, k + 2)))
+        rel = ("some", "m", over, ("eq", mul(n, m), n))
+        return _settled("forall", {"n": IntRange(0, k)}, rel, name)
+    if form == 3:  # every real x + c has a real square root only where x + c >= 0
+        domain = draw.pick((Real, Positive))
+        rel = ("some", "y", ("real",), ("eq", mul(y, y), add(x, C(c))))
+        truth = domain is Positive and c >= 0
+        return Case("nested", name, "forall", {"x": domain}, rel, truth, None if truth else {"x": -c - 1 if c >= 0 else -c - 1})
+    if form == 4:  # above and below every real there is another
+        rel = ("some", "y", ("real",), (draw.pick(("gt", "lt")), y, add(x, C(c))))
+        return Case("nested", name, "forall", {"x": Real}, rel, True)
+    if form == 5:  # some x is at most every square (x <= 0); at most every real: none
+        squares = draw.int(0, 1)
+        rel = ("every", "y", ("real",), ("le", add(x, C(c)), mul(y, y) if squares else y))
+        return Case("nested", name, "exists", {"x": Real}, rel, bool(squares))
+    if form == 6:  # a range inside ℝ: for every x there is m in the range above x only where x < k
+        rel = ("some", "m", whole, ("gt", m, x))
+        domain = draw.pick((Interval(-2, k, upper_open=True), Interval(-2, k)))
+        truth = domain.upper_open
+        return Case("nested", name, "forall", {"x": domain}, rel, truth, None if truth else {"x": F(k)})
+    rel = ("some", "m", whole, ("eq", add(n, m), C(k)))  # with n a real: only where n is k minus a whole number
+    return Case("nested", name, "forall", {"n": Interval(0, k)}, rel, False, {"n": F(1, 2)})
+
+
+def _settled(quantifier: str, domains: dict, rel: tuple, name: str) -> Case:
+    """The truth of a statement over a range of integers, by trying every point with the plain evaluator."""
+    import itertools
+
+    (var, dom), = domains.items()
+    points = [{var: F(v)} for v in itertools.islice(dom.points(), 100)]
+    results = [holds(rel, p) for p in points]
+    if quantifier == "exists":
+        return Case("nested", name, "exists", domains, rel, any(results))
+    failing = [p for p, r in zip(points, results) if not r]
+    return Case("nested", name, "forall", domains, rel, not failing, failing[0] if failing else None)
 
 
 def _names(node) -> list:
@@ -756,7 +848,7 @@ def exists_case(draw, name: str) -> Optional[Case]:
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
               "vector": vector, "exists": exists_case, "ranges": ranges,
-              "conditional": conditional}
+              "conditional": conditional, "nested": nested}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
