@@ -11,7 +11,7 @@ from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, O
 from proofs.statement import Correction, exists, forall  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
 # Statements: the term language's further forms (proofs.terms, proofs.statement).
-from proofs.terms import every, softplus, some  # noqa: E402
+from proofs.terms import every, softplus, some, unique  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -20,7 +20,7 @@ __all__ = [
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
     # Statements: the term language's further forms.
-    "softplus", "some", "every",
+    "softplus", "some", "every", "unique",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import fractions
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
 from proofs.terms import RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, term, text, variables
@@ -350,6 +351,27 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
     return ops
 
 
+# While a `recording_inner()` block runs: every value of an inner quantifier's variable that z3 found and the exact
+# replay confirmed, or z3's unsat, as one line each.
+_INNER: Optional[list] = None
+
+
+@contextlib.contextmanager
+def recording_inner() -> Iterator[list]:
+    """Collect how each inner quantifier over an infinite domain was settled inside the block."""
+    global _INNER
+    previous, _INNER = _INNER, []
+    try:
+        yield _INNER
+    finally:
+        _INNER = previous
+
+
+def _note_inner(text_: str) -> None:
+    if _INNER is not None and text_ not in _INNER:
+        _INNER.append(text_)
+
+
 def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env: Mapping[str, Any]) -> bool:
     """∃ / ∀ of a bound variable at a point. Over a finite domain every value is checked exactly. Over an infinite one
     z3 is asked, with the point's values in place, for a witness of ∃ (a counterexample of ∀), which is then replayed
@@ -366,9 +388,14 @@ def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env:
         found = (truth(v) != universal for v in domain.points())
         return universal != any(found)
     point = _instance_point(universal, name, domain, body, env)
+    symbol = "∀" if universal else "∃"
+    at = f" at {point_text(env)}" if env else ""
     if point is None:
+        _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 shows there is no {'counterexample' if universal else 'witness'} (unsat)")
         return universal
     if truth(point) != universal:
+        _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: {'counterexample' if universal else 'witness'} {name} = {point}, "
+                    f"found by z3 and replayed exactly")
         return not universal
     raise Undecided(f"z3's {'counterexample' if universal else 'witness'} {name} = {point} does not replay exactly")
 

@@ -413,8 +413,12 @@ def _closed(case: _Case) -> Outcome:
     undefined = _refuted_at(case, {}, "exact arithmetic")
     if undefined is not None:
         return undefined
-    return interpret.computed(backends.decide_exact(case.relation, {}, case.required), witness={},
-                              evidence=case.evidence, statement=case.valued)
+    with backends.recording_inner() as inner:
+        holds = backends.decide_exact(case.relation, {}, case.required)
+    if not inner:
+        return interpret.computed(holds, witness={}, evidence=case.evidence, statement=case.valued)
+    return interpret.computed(holds, witness={}, method="z3 and exact arithmetic", evidence={**case.evidence, "inner": inner},
+                              statement=case.valued)
 
 
 def _by_enumeration(case: _Case) -> Outcome:

@@ -9,7 +9,7 @@ import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "relu", "maximum",
-           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "text", "RELATIONS",
+           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "unique", "text", "RELATIONS",
            "NUMERIC_ONLY", "LAZY", "QUANTIFIERS", "Condition", "conditions", "atoms"]
 
 # Relations a statement may decide, with their printed symbols.
@@ -192,6 +192,43 @@ def some(domain: Any, body: Callable) -> Term:
 def every(domain: Any, body: Callable) -> Term:
     """∀ y ∈ domain: body(y), inside a statement; a y where one of the body's terms has no value makes it false."""
     return _quantifier("every", domain, body)
+
+
+def unique(domain: Any, condition: Callable, value: Any) -> Term:
+    """value is the one point of the domain where the condition holds: it lies in the domain, satisfies the condition
+    (existence), and every a of the domain that satisfies it is value (uniqueness)."""
+    from proofs.domains import Domain
+
+    if not isinstance(domain, Domain) or domain.shape or domain.indexed:
+        raise TypeError(f"unique(domain, condition, value) takes a number domain (Real, Nat, ...), not {domain!r}")
+    variable = _bound_variable(condition, "unique")  # the condition's own parameter is the bound variable
+    inside = _within(domain, term(value))
+    holds = term(condition(term(value)))
+    only = Term("every", (implies(condition(variable), variable == value), variable, domain))
+    return (inside & holds & only) if inside is not None else (holds & only)
+
+
+def _within(domain: Any, value: Term):
+    """The domain's constraints on a value, as a relation (None where it has none)."""
+    parts = []
+    if domain.values is not None:
+        member = [value == v for v in domain.values]
+        out = member[0]
+        for m in member[1:]:
+            out = out | m
+        parts.append(out)
+    if domain.kind == "int":
+        parts.append(Term("integer", (value,)))
+    if domain.lower is not None:
+        parts.append(value > domain.lower if domain.lower_open else value >= domain.lower)
+    if domain.upper is not None:
+        parts.append(value < domain.upper if domain.upper_open else value <= domain.upper)
+    if not parts:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
 
 
 def dot(u: Sequence, v: Sequence) -> Term:

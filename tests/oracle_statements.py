@@ -23,7 +23,7 @@ from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positi
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional", "nested")
+         "exists", "ranges", "conditional", "nested", "unique")
 
 
 class Undef(ArithmeticError):
@@ -44,16 +44,20 @@ class Case:
     truth: bool
     witness: Optional[dict] = None  # for a false universal statement: where it fails (confirmed by `value`)
     ordinary: bool = True  # a true statement a course would write, whose unknown counts against the engine
+    stated: Optional[dict] = None  # stated values (keyword parameters with defaults), for a statement that has them
 
     def claim(self):
         """The statement as a claim, built through the public API from the AST."""
         relation = self.relation
         domains = self.domains
 
+        stated = self.stated or {}
+
         def body(**args):
             return term_of(relation, args)
-        body.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=d)
-                                                for n, d in domains.items()])
+        body.__signature__ = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=d) for n, d in domains.items()]
+            + [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=v) for n, v in stated.items()])
         make = forall if self.quantifier == "forall" else exists
         return make(f"oracle.ex1.a.{self.name}", f"generated {self.kind} statement")(body)
 
@@ -91,7 +95,7 @@ def term_of(node: tuple, env: dict):
         return terms.diff(term_of(node[1], env), env[node[2]])
     if op in ("some", "every"):
         _, index, over, body = node
-        domain = Real if over == ("real",) else IntRange(over[1], over[2])
+        domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
         return (terms.some if op == "some" else terms.every)(domain, _lambda(index, body, env))
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
@@ -211,6 +215,11 @@ def _quantified(node: tuple, env: dict) -> bool:
     if not _mentions(body, name):
         return holds(body, env)
     y = ("var", name)
+    roots = _roots(body[1][1], y) if op == "every" and body[0] == "implies" and body[1][0] == "eq" and body[1][2] == C(0) \
+        and body[2][:2] == ("eq", y) and not _mentions(body[2][2], name) else None
+    if roots is not None:  # every y with (y - r1)(y - r2)... = 0 is v: each root in the domain is v
+        inside = [r for r in roots if over == ("real",) or r > 0]
+        return all(r == value(body[2][2], env) for r in inside)
     rel, left, right = body if len(body) == 3 else (None, None, None)
     square = ("mul", y, y)
     if op == "some" and rel == "eq" and left == square and not _mentions(right, name):
@@ -222,6 +231,16 @@ def _quantified(node: tuple, env: dict) -> bool:
     if op == "every" and rel == "le" and y in (left, right) and not _mentions(right if left == y else left, name):
         return False
     raise Unsure("a quantifier over ℝ whose body is not one of the known forms")
+
+
+def _roots(node, y) -> Optional[list]:
+    """The roots of a product of factors y - r (r a number), or None for any other form."""
+    if node[0] == "mul":
+        left, right = _roots(node[1], y), _roots(node[2], y)
+        return None if left is None or right is None else left + right
+    if node[0] == "sub" and node[1] == y and node[2][0] == "const":
+        return [node[2][1]]
+    return None
 
 
 def derivative_value(node: tuple, name: str, env: dict) -> float:
@@ -525,6 +544,33 @@ def nested(draw, name: str) -> Optional[Case]:
         return Case("nested", name, "forall", {"x": domain}, rel, truth, None if truth else {"x": F(k)})
     rel = ("some", "m", whole, ("eq", add(n, m), C(k)))  # with n a real: only where n is k minus a whole number
     return Case("nested", name, "forall", {"n": Interval(0, k)}, rel, False, {"n": F(1, 2)})
+
+
+def unique(draw, name: str) -> Optional[Case]:
+    """A stated value claimed to be the unique solution of (a - r1)(a - r2)... = 0 over ℝ or ℝ>0: true exactly when
+    every root in the domain is the value (and the value is a root in the domain)."""
+    roots = [F(draw.pick((4, -4, 2, F(1, 2), -1))) for _ in range(draw.int(1, 2))]
+    v = F(draw.pick((4, 2, -4, 3)))
+    over = draw.pick((("real",), ("positive",)))
+    a = V("a")
+    product = None
+    for r in roots:
+        factor = ("sub", a, C(r))
+        product = factor if product is None else mul(product, factor)
+    condition = ("eq", product, C(0))
+    only = ("every", "a", over, ("implies", condition, ("eq", a, V("v"))))
+    at_v = _substitute(condition, "a", V("v"))
+    rel = ("and", at_v, only) if over == ("real",) else ("and", ("and", ("gt", V("v"), C(0)), at_v), only)
+    inside = [r for r in roots if over == ("real",) or r > 0]
+    truth = v in inside and all(r == v for r in inside)
+    assert truth == holds(rel, {"v": v})
+    return Case("unique", name, "forall", {}, rel, truth, {} if not truth else None, stated={"v": v})
+
+
+def _substitute(node, name: str, by):
+    if node == ("var", name):
+        return by
+    return tuple(_substitute(p, name, by) if isinstance(p, tuple) else p for p in node)
 
 
 def _settled(quantifier: str, domains: dict, rel: tuple, name: str) -> Case:
@@ -848,7 +894,7 @@ def exists_case(draw, name: str) -> Optional[Case]:
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
               "vector": vector, "exists": exists_case, "ranges": ranges,
-              "conditional": conditional, "nested": nested}
+              "conditional": conditional, "nested": nested, "unique": unique}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
@@ -863,11 +909,11 @@ def confirm(case: Case) -> None:
     """The truth as built, checked again by the plain evaluator where it can be: a false universal statement fails at
     its witness; a true one holds at the grid's points."""
     if case.quantifier == "forall" and not case.truth:
-        assert case.witness is not None and fails(case.relation, case.witness), case
+        assert case.witness is not None and fails(case.relation, {**(case.stated or {}), **case.witness}), case
     if case.quantifier == "forall" and case.truth and not any(d.shape or d.indexed for d in case.domains.values()):
         for point in ({n: g for n, g in zip(case.domains, combo)} for combo in _few(case)):
             try:
-                assert value(case.relation, point), (case, point)
+                assert value(case.relation, {**(case.stated or {}), **point}), (case, point)
             except Unsure:
                 pass
 

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Verdict, every, exists, forall, some
+from proofs import Verdict, every, exists, forall, some, unique
 from proofs.domains import IntRange, Nat, Positive, Real
 from proofs.evaluate import evaluate
 
@@ -69,3 +69,31 @@ def test_a_quantifier_takes_a_number_domain_and_a_relation():
         some(3, lambda y: y == 0)
     with pytest.raises(TypeError):
         some(Nat, lambda y: y + 1)
+
+
+@forall("t.ex4.a.alpha", "α = 4 is the unique solution of α² - 8α + 16 = 0.", perturb={"five": {"alpha": 5}})
+def alpha_unique(alpha=4):
+    return unique(Real, lambda a: a * a - 8 * a + 16 == 0, alpha)
+
+
+@forall("t.ex4.b.square", "α = 4 is the unique solution of α² = 16 (false over ℝ: -4 too).")
+def square_unique(alpha=4):
+    return unique(Real, lambda a: a * a == 16, alpha)
+
+
+@forall("t.ex4.c.positive_square", "α = 4 is the unique positive solution of α² = 16.", perturb={"minus": {"alpha": -4}})
+def positive_square(alpha=4):
+    return unique(Positive, lambda a: a * a == 16, alpha)
+
+
+def test_a_stated_value_is_decided_as_the_unique_solution_existence_and_uniqueness_both():
+    result = evaluate(alpha_unique)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert result.evidence["inner"] == ["∀ a ∈ ℝ: z3 shows there is no counterexample (unsat)"]
+    assert evaluate(alpha_unique, alpha_unique.perturbation("five")).verdict is Verdict.REFUTED  # 5 is no solution
+    second = evaluate(square_unique)
+    assert second.verdict is Verdict.REFUTED, second.reason
+    assert second.evidence["inner"] == ["∀ a ∈ ℝ: counterexample a = -4, found by z3 and replayed exactly"]
+    assert (-4) ** 2 == 16 and -4 != 4
+    assert evaluate(positive_square).verdict is Verdict.PROVED
+    assert evaluate(positive_square, positive_square.perturbation("minus")).verdict is Verdict.REFUTED  # -4 is not > 0
