@@ -17,6 +17,8 @@ from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
 from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, OneOf, Positive, Real, Vector  # noqa: E402
 from proofs.statement import Correction, exists, forall  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
+# Statements: the term language's further forms (proofs.terms, proofs.statement).
+from proofs.terms import every, softplus, some, unique  # noqa: E402
 
 # The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
 # which `import proofs` alone does not): public name -> (internal module, name there).
@@ -67,6 +69,8 @@ __all__ = [
     "SampleAnswer", "paired_test", "PairedTest", "feasible", "Constraint", "to_z3",
     "validity", "existence", "identity", "exhausted", "sampled", "experiment", "computed", "combine", "corroborated",
     "disagreement", "undecided", "annotate", "quantified",
+    # Statements: the term language's further forms.
+    "softplus", "some", "every", "unique",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -87,7 +87,7 @@ def _zeros(expression: Term, name: str, x) -> Optional[list]:
         return None
     if not terms.variables(expression):
         return []
-    if terms.operators(expression) & {"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "sum", "index"}:
+    if terms.operators(expression) & {"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "sum", "index"}:
         return None
     try:
         expr = backends.to_sympy(expression, {name: x})
@@ -170,6 +170,6 @@ def _branches(t: Term, point: Mapping[str, Any]) -> Term:
         return _branches(args[1] if backends.decide_exact(args[0], point) else args[2], point)
     if op == "diff":
         return Term("diff", (_branches(args[0], point), args[1]))
-    if op in ("sum", "all"):
-        raise terms.Unsupported("a sum in a statement proved by pieces")
+    if op in ("sum", "all", *terms.QUANTIFIERS):
+        raise terms.Unsupported("a sum or a quantifier in a statement proved by pieces")
     return Term(op, tuple(_branches(a, point) if isinstance(a, Term) else a for a in args))
