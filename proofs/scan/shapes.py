@@ -16,7 +16,9 @@ Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
 CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
               "definite": r"positive[ -]definite", "square": r"square"}
-_NAME = r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?\s*\$"
+# a letter in its own formula, perhaps declared there ("orthogonal matrix $Q \\in \\mathbb{R}^{n \\times n}$")
+_NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?"
+         r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
 _BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
@@ -83,8 +85,10 @@ def declarations(model: Model, sentence: str) -> dict:
             model.kinds[letter], model.dims[letter] = "matrix", dims
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
-        for letter in [m.group(3)] + re.findall(_NAME, m.group(4) or ""):
+        for k, letter in enumerate([m.group(3)] + re.findall(_NAME, m.group(4) or "")):
             model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            if k and noun in ("matrix", "vector"):
+                continue  # "an orthogonal matrix $Q$ and $M$": the words are about Q alone
             for c in _conditions_in(words):
                 stated.setdefault(letter, set()).add(c)
     for m in _ADJECTIVE.finditer(sentence):
