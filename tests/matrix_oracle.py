@@ -724,11 +724,18 @@ def _space(shape: tuple) -> str:
 
 def _declare(src: Source, ctx: Context, st: Style, names: list, steps: list, words: Optional[str] = None) -> str:
     """'Let $A \\in \\mathbb{R}^{p \\times q}$ and $x \\in \\mathbb{R}^{n}$' with each declaration a definition step."""
-    parts = []
-    for n in names:
-        left = name_tex(n, st)
-        parts.append(f"${left} \\in {_space(ctx.shapes[n])}$")
-        steps.append(Expected(left, _space(ctx.shapes[n]), "definition", "∈"))
+    parts: list = []
+    k = 0
+    while k < len(names):
+        group = [names[k]]
+        # "$x, y \\in \\mathbb{R}^{n}$": names of one shape declared together, now and then
+        while k + len(group) < len(names) and ctx.shapes[names[k + len(group)]] == ctx.shapes[names[k]] \
+                and src.integer(0, 1):
+            group.append(names[k + len(group)])
+        k += len(group)
+        left = ", ".join(name_tex(n, st) for n in group)
+        parts.append(f"${left} \\in {_space(ctx.shapes[group[0]])}$")
+        steps.append(Expected(left, _space(ctx.shapes[group[0]]), "definition", "∈"))
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     opening = src.choice(["Let", "For", "Take"]) if words is None else words
     return f"{opening} {listed}".strip()
@@ -777,7 +784,8 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         A, B, C = "W_1", "W_2", "W_3"
     x, y = src.choice([("x", "y"), ("u", "v"), ("a", "b")])
     template = src.choice(["transpose", "double", "sum", "cyclic", "cyclic_square", "trace", "trace_pair",
-                           "distribute", "bilinear", "quadratic", "hadamard", "inverse"])
+                           "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain"])
+    chain = None
     steps: list = []
     scalars: frozenset = frozenset()
     if template == "transpose":
@@ -832,20 +840,51 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         left, right = src.choice([(mul(("diag", V(x)), V(y)), ("had", V(x), V(y))),
                                   (("had", V(x), V(y)), ("had", V(y), V(x)))])
         options = [("wrong shape", mul(T(V(x)), V(y)), "="), ("sign", ("neg", right), "=")]
-    else:
+    elif template == "inverse":
         ctx = Context({A: (n, n), B: (n, n)}, {A: {"invertible"}, B: {"invertible"}})
         left, right = src.choice([(("inv", mul(V(A), V(B))), mul(("inv", V(B)), ("inv", V(A)))),
                                   (("inv", T(V(A))), T(("inv", V(A))))])
         options = [("order", mul(("inv", V(A)), ("inv", V(B))), "="), ("missing transpose", ("inv", V(A)), "=")]
-    names = list(ctx.shapes)
+    elif template == "symmetric":
+        S = src.choice(["S", "\\Sigma", "H"]) if not st.bold else "S"
+        ctx = Context({S: (n, n), A: (n, n), x: (n, 1), y: (n, 1)}, {S: {"symmetric"}})
+        left, right = src.choice([(T(V(S)), V(S)), (mul(T(V(x)), V(S), V(y)), mul(T(V(y)), V(S), V(x))),
+                                  (tr(mul(V(S), V(A))), tr(mul(T(V(A)), V(S))))])
+        options = [("sign", ("neg", right), "="), ("missing factor", mul(N(2), right), "=")]
+    else:  # a chain of cyclic permutations in an align environment, its last link perhaps a slip
+        ctx = Context({A: (p, q), B: (q, r), C: (r, p)})
+        left, right = tr(mul(V(A), V(B), V(C))), tr(mul(V(B), V(C), V(A)))
+        chain = tr(mul(V(C), V(A), V(B)))
+        options = [("non-cyclic trace", tr(mul(V(C), V(B), V(A))), "="),
+                   ("non-cyclic trace", tr(mul(V(B), V(A), V(C))), "=")]
+    names = [x for x in ctx.shapes if _uses(x, left, right, chain, options)]
+    ctx.shapes = {x: ctx.shapes[x] for x in names}
     if template == "inverse":
         how = src.choice(["adjective", "be"])
         if how == "adjective":
             prose = _declare(src, ctx, st, names, steps, "For invertible matrices")
         else:
             prose = _declare(src, ctx, st, names, steps, "Let") + " be invertible"
+    elif template == "symmetric":
+        S = names[0]
+        how = src.choice(["adjective", "be", "is"])
+        rest = [x for x in names if x != S]
+        if how == "adjective":
+            prose = _declare(src, ctx, st, [S], steps, "For a symmetric matrix")
+        elif how == "be":
+            prose = _declare(src, ctx, st, [S], steps, "Let") + " be symmetric"
+        else:
+            prose = _declare(src, ctx, st, [S], steps, "Take") + f". The matrix ${name_tex(S, st)}$ is symmetric"
+        if rest:
+            prose += ". Let " + _declare(src, ctx, st, rest, steps, "")
     else:
         prose = _declare(src, ctx, st, names, steps)
+    if chain is not None:
+        first = _step(ctx, st, left, right, "=", template)
+        second = _step(ctx, st, right, chain, "=", template, _pick_slip(src, slips, options))
+        rows = [f"{first[0].left} &= {first[0].right}", f"&= {second[0].right}"]
+        body = "\\\\\n".join(rows)
+        return f"{prose}. Then\n\\begin{{align}}\n{body}\n\\end{{align}}", steps + first + second
     body = _step(ctx, st, left, right, "=", template, _pick_slip(src, slips, options), scalars)
     return f"{prose}. Then {_show(body)}.", steps + body
 

@@ -175,3 +175,11 @@ def test_a_transpose_written_in_sans_serif_or_roman_is_read(sup):
                    f"$(A B){sup} = B{sup} A{sup}$ and $(A B){sup} = A{sup} B{sup}$.\n")
     assert steps[f"(A B){sup} = B{sup} A{sup}"].status == "checked"
     assert steps[f"(A B){sup} = A{sup} B{sup}"].status == "refuted"
+
+
+def test_letters_declared_together_are_all_vectors():
+    # x and y once read as numbers: the false x^T A y = y^T A x was checked
+    steps = _steps("Let $x, y \\in \\mathbb{R}^{n}$ and $A \\in \\mathbb{R}^{n \\times n}$. "
+                   "Then $x^T A y = y^T A^T x$ and $x^T A y = y^T A x$.\n")
+    assert steps["x^T A y = y^T A^T x"].status == "checked"
+    assert steps["x^T A y = y^T A x"].status == "refuted"
