@@ -183,3 +183,16 @@ def test_letters_declared_together_are_all_vectors():
                    "Then $x^T A y = y^T A^T x$ and $x^T A y = y^T A x$.\n")
     assert steps["x^T A y = y^T A^T x"].status == "checked"
     assert steps["x^T A y = y^T A x"].status == "refuted"
+
+
+def test_a_multiple_of_the_identity_is_never_the_identity():
+    # c I was read as I: (A + 2 I) x = A x + x was checked and the true (A + c I) x = A x + c x refuted
+    steps = _steps("Let $A \\in \\mathbb{R}^{n \\times n}$, $x \\in \\mathbb{R}^{n}$ and $c \\in \\mathbb{R}$. Then "
+                   "$(A + 2 I) x = A x + x$ and $(A + c I) x = A x + c x$ and $A (2 I) = A$ and $(I + I) x = 2 x$ "
+                   "and $(A + I) x = A x + x$ and $(A + I) x = A x + 2 x$.\n")
+    for wrong in ("(A + 2 I) x = A x + x", "A (2 I) = A"):
+        assert steps[wrong].status not in ("proved", "checked"), (wrong, steps[wrong].reason)
+    for true in ("(A + c I) x = A x + c x", "(I + I) x = 2 x"):
+        assert steps[true].status not in ("refuted", "needs review"), (true, steps[true].reason)
+    assert steps["(A + I) x = A x + x"].status == "checked"
+    assert steps["(A + I) x = A x + 2 x"].status == "refuted"

@@ -428,7 +428,9 @@ def _one(m):
 def _add(x, y):
     if x == "I" or y == "I":
         m = y if x == "I" else x
-        if not isinstance(m, list) or len(m) != len(m[0]):
+        if not isinstance(m, list):
+            raise NoReplay("a sum with I whose size the step does not fix")
+        if len(m) != len(m[0]):
             raise _ShapeFails()
         return [[v + (1 if i == j else 0) for j, v in enumerate(row)] for i, row in enumerate(m)]
     if isinstance(x, list) and isinstance(y, list):
@@ -444,10 +446,11 @@ def _add(x, y):
 
 
 def _times(x, y):
-    if x == "I":
-        return y if isinstance(y, list) else "I"
-    if y == "I":
-        return x if isinstance(x, list) else "I"
+    if x == "I" or y == "I":
+        other = y if x == "I" else x
+        if isinstance(other, list) or other == "I" or (not isinstance(other, (_Dual, _Interval)) and other == 1):
+            return other if isinstance(other, list) else "I"
+        raise NoReplay("a multiple of I whose size the step does not fix")
     if isinstance(x, list) and isinstance(y, list):
         if len(x[0]) != len(y):
             if (len(x), len(x[0])) == (1, 1):
