@@ -252,8 +252,10 @@ class Context:
 class Env:
     """An instance: values of the declared names, φ and φ' (a polynomial or a table), the forward equations."""
 
-    def __init__(self, ctx: Context, values: dict, phi=None, dphi=None) -> None:
+    def __init__(self, ctx: Context, values: dict, phi=None, dphi=None, sizes=None) -> None:
         self.ctx, self.values, self.phi, self.dphi = ctx, dict(values), phi, dphi
+        # size letter -> int, for the identity I of a size
+        self.sizes = dict(sizes or {})
         self.memo: dict = {}
 
     def name(self, n: str):
@@ -273,6 +275,11 @@ def ev(e, env: Env):
         return env.name(e[1])
     if k == "n":
         return e[1]
+    if k == "eye":
+        size = env.sizes.get(e[1], e[1])
+        if not isinstance(size, int):
+            raise _Missing(f"the size {e[1]}")
+        return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)]
     if k == "T":
         v = ev(e[1], env)
         return _t(v) if _is_matrix(v) else v
@@ -350,7 +357,7 @@ def gradient(ctx: Context, target: str, variable: str, env: Env) -> list:
             seeded = [[Dual(x, int((r, c) == (i, j))) for c, x in enumerate(rw)] for r, rw in enumerate(base)]
             values = {n: v for n, v in env.values.items() if n != variable}
             values[variable] = seeded
-            dual_env = Env(ctx, values, env.phi, env.dphi)
+            dual_env = Env(ctx, values, env.phi, env.dphi, env.sizes)
             value = dual_env.name(target)
             if _is_matrix(value):
                 raise ShapeError("a gradient of something that is not a scalar")
@@ -435,8 +442,12 @@ def instance(ctx: Context, rng: random.Random, sizes: Optional[dict] = None) -> 
     sizes = dict(sizes or {})
     for d in letters:
         sizes.setdefault(d, rng.randint(1, 3))
-    values = {}
-    for name, (r, c) in ctx.shapes.items():
+    values: dict = {}
+    for name, shape in ctx.shapes.items():
+        if shape == ():  # a number
+            values[name] = rng.choice(_ENTRIES)
+            continue
+        r, c = shape
         rows, cols = sizes.get(r, r), sizes.get(c, c)
         conds = ctx.conditions.get(name, set())
         if "orthogonal" in conds:
@@ -470,7 +481,7 @@ def witness(step: "Expected", rng: random.Random, tries: int = 40) -> Optional[d
         sizes, values = instance(step.context, rng)
         phi, dphi = _polynomial(rng)
         try:
-            if decide_at(step, Env(step.context, values, phi, dphi)) is False:
+            if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
                 return {"sizes": sizes, "values": values}
         except ArithmeticError:
             continue
@@ -483,7 +494,7 @@ def holds(step: "Expected", rng: random.Random, tries: int = 12) -> bool:
         sizes, values = instance(step.context, rng)
         phi, dphi = _polynomial(rng)
         try:
-            if decide_at(step, Env(step.context, values, phi, dphi)) is False:
+            if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
                 return False
         except ArithmeticError:
             continue
@@ -526,10 +537,16 @@ def confirms(step: "Expected", counterexample: Optional[dict]) -> bool:
             (dtable if m.group(1) else table)[_number(m.group(2))] = _number(v)
     by_key = {_key(k): v for k, v in raw.items()}
     sizes: dict = {}
-    for name, (r, c) in ctx.shapes.items():
+    for name, shape in ctx.shapes.items():
         if _key(name) not in by_key:
             continue  # declared but not used by the step: its evaluation fails closed if it needs it
         v = _value(by_key[_key(name)])
+        if shape == ():  # a number, perhaps shown as a 1×1 matrix
+            if _is_matrix(v) and _shape(v) != (1, 1):
+                return False
+            values[name] = v[0][0] if _is_matrix(v) else v
+            continue
+        r, c = shape
         if not _is_matrix(v):
             v = [[v]]
         for d, actual in ((r, len(v)), (c, len(v[0]))):
@@ -559,7 +576,7 @@ def confirms(step: "Expected", counterexample: Optional[dict]) -> bool:
         return lookup(table, x)
 
     try:
-        return decide_at(step, Env(ctx, values, phi, lambda x: lookup(dtable, x))) is False
+        return decide_at(step, Env(ctx, values, phi, lambda x: lookup(dtable, x), sizes)) is False
     except (_Missing, ArithmeticError):
         return False
 
@@ -605,6 +622,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
     k = e[0]
     if k == "v":
         return name_tex(e[1], st, e[1] not in scalars)
+    if k == "eye":
+        return "I"
     if k == "n":
         n = e[1]
         return str(n) if n.denominator == 1 else f"\\frac{{{n.numerator}}}{{{n.denominator}}}"
@@ -718,6 +737,8 @@ def _sizes(src: Source, k: int) -> list:
 
 
 def _space(shape: tuple) -> str:
+    if shape == ():
+        return "\\mathbb{R}"
     r, c = shape
     return f"\\mathbb{{R}}^{{{r}}}" if c == 1 else f"\\mathbb{{R}}^{{{r} \\times {c}}}"
 
@@ -733,7 +754,7 @@ def _declare(src: Source, ctx: Context, st: Style, names: list, steps: list, wor
                 and src.integer(0, 1):
             group.append(names[k + len(group)])
         k += len(group)
-        left = ", ".join(name_tex(n, st) for n in group)
+        left = ", ".join(name_tex(n, st, ctx.shapes[n] != ()) for n in group)
         parts.append(f"${left} \\in {_space(ctx.shapes[group[0]])}$")
         steps.append(Expected(left, _space(ctx.shapes[group[0]]), "definition", "∈"))
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -784,7 +805,8 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         A, B, C = "W_1", "W_2", "W_3"
     x, y = src.choice([("x", "y"), ("u", "v"), ("a", "b")])
     template = src.choice(["transpose", "double", "sum", "cyclic", "cyclic_square", "trace", "trace_pair",
-                           "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain"])
+                           "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain",
+                           "identity"])
     chain = None
     steps: list = []
     scalars: frozenset = frozenset()
@@ -845,6 +867,24 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         left, right = src.choice([(("inv", mul(V(A), V(B))), mul(("inv", V(B)), ("inv", V(A)))),
                                   (("inv", T(V(A))), T(("inv", V(A))))])
         options = [("order", mul(("inv", V(A)), ("inv", V(B))), "="), ("missing transpose", ("inv", V(A)), "=")]
+    elif template == "identity":
+        c = src.choice(["c", "\\lambda", "\\alpha"])
+        ctx = Context({A: (n, n), x: (n, 1), c: ()})
+        scalars = frozenset({c})
+        eye = ("eye", n)
+        left, right, options = src.choice([
+            (T(("add", V(A), eye)), ("add", T(V(A)), eye), [("missing transpose", ("add", V(A), eye)),
+                                                           ("sign", ("sub", T(V(A)), eye))]),
+            (mul(V(A), eye), V(A), [("missing transpose", T(V(A))), ("missing factor", mul(N(2), V(A)))]),
+            (mul(("add", V(A), eye), V(x)), ("add", mul(V(A), V(x)), V(x)),
+             [("missing factor", ("add", mul(V(A), V(x)), mul(N(2), V(x)))), ("sign", ("sub", mul(V(A), V(x)), V(x)))]),
+            (mul(("sub", V(A), mul(V(c), eye)), V(x)), ("sub", mul(V(A), V(x)), mul(V(c), V(x))),
+             [("missing factor", ("sub", mul(V(A), V(x)), V(x))), ("sign", ("add", mul(V(A), V(x)), mul(V(c), V(x))))]),
+            (T(mul(V(c), V(A))), mul(V(c), T(V(A))), [("missing factor", T(V(A))), ("sign", ("neg", mul(V(c), T(V(A)))))]),
+            (mul(("add", V(A), mul(N(2), eye)), V(x)), ("add", mul(V(A), V(x)), mul(N(2), V(x))),
+             [("missing factor", ("add", mul(V(A), V(x)), V(x)))]),
+        ])
+        options = [o + ("=",) for o in options]
     elif template == "symmetric":
         S = src.choice(["S", "\\Sigma", "H"]) if not st.bold else "S"
         ctx = Context({S: (n, n), A: (n, n), x: (n, 1), y: (n, 1)}, {S: {"symmetric"}})
