@@ -196,3 +196,11 @@ def test_a_multiple_of_the_identity_is_never_the_identity():
         assert steps[true].status not in ("refuted", "needs review"), (true, steps[true].reason)
     assert steps["(A + I) x = A x + x"].status == "checked"
     assert steps["(A + I) x = A x + 2 x"].status == "refuted"
+
+
+def test_a_bold_name_given_a_formula_is_a_definition_not_a_claim():
+    # \mathbf{z} = \mathbf{W}_1 \mathbf{x} was refuted with z read as a number
+    steps = _steps("Let $\\mathbf{x} \\in \\mathbb{R}^{n}$ and $\\mathbf{W}_1 \\in \\mathbb{R}^{m \\times n}$.\n\n"
+                   "$$\\mathbf{z} = \\mathbf{W}_1 \\mathbf{x}$$\n\n$$\\boldsymbol{h} = \\phi(\\mathbf{z})$$\n")
+    assert steps[r"\mathbf{z} = \mathbf{W}_1 \mathbf{x}"].status == "definition"
+    assert steps[r"\boldsymbol{h} = \phi(\mathbf{z})"].status == "definition"
