@@ -1015,7 +1015,6 @@ def _uses(name: str, *trees) -> bool:
 
 def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
     st = style(src)
-    st.bold = ""  # gradients with respect to bold letters are read elsewhere; keep the forward equations plain
     convention = doc["gradient"]
     layouts = {"none": ("column", "row"), "column": ("column",), "row": ("row",)}[convention]
     model = src.choice(["least_squares", "linear", "mlp", "mlp"])
@@ -1074,8 +1073,9 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         for name in ("z", "h", "\\hat{y}", "L"):
             e = ctx.equations[name]
             shown = tex(e, st) if name != "L" else "\\frac{1}{2} " + tex(("sq", norm(err, "")), st)
-            prose += f"\n\n$${name} = {shown}$$"
-            steps.append(Expected(name, shown, "definition"))
+            head = name_tex(name, st, name != "L")  # the loss is a number, never bold
+            prose += f"\n\n$${head} = {shown}$$"
+            steps.append(Expected(head, shown, "definition"))
         prose += "\n\nBackpropagation gives"
         start = src.integer(0, 3)
         rows = rows[start:start + src.integer(1, 3)]
