@@ -1,13 +1,15 @@
 """How sound the verdicts are: generated statements of every kind, each with its truth known without the engine,
 decided by the engine and compared with that truth.
 
-Run: python benchmarks/soundness.py [--n 10000] [--seed 0] [--jobs 2] [--part statements|scan|all] [--every 1000]
+Run: python benchmarks/soundness.py [--n 10000] [--seed 0] [--jobs 2] [--part statements|scan|matrix|all]
+[--every 1000]
 
 Prints per kind the counts of statements, true and false ones, false passes (a false statement that passes), false
 proofs (one proved), false refutations (a true statement refuted), errors, and the unknown share on true statements
 (unknown fails closed: it never passes). The exit code is 1 when any false pass, false proof, false refutation or
 error occurred. The scan's part is `benchmarks/soundness_scan.py` (its `run(n, seed, jobs) -> int`), run with
---part scan or all where it is present.
+--part scan or all where it is present; the scan's matrix part is `benchmarks/soundness_matrix.py`, run with --part
+matrix or all (at most 3,000 steps with --part all: a matrix step costs about ten scalar ones).
 """
 
 from __future__ import annotations
@@ -117,13 +119,14 @@ def _line(kind: str, row) -> str:
             f"{row['unknown_true']:>7} {share:>5.1%}{per:>8.2f}")
 
 
-def _scan_part():
-    """benchmarks/soundness_scan.py's run(n, seed, jobs), where that part is present."""
-    path = Path(__file__).with_name("soundness_scan.py")
+def _scan_part(name: str = "soundness_scan"):
+    """benchmarks/<name>.py's run(n, seed, jobs), where that part is present."""
+    path = Path(__file__).with_name(f"{name}.py")
     if not path.exists():
         return None
-    spec = importlib.util.spec_from_file_location("soundness_scan", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its worker processes pickle functions by module name
     spec.loader.exec_module(module)
     return module.run
 
@@ -133,7 +136,7 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="how many statements (spread evenly over the kinds)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=max(1, (multiprocessing.cpu_count() or 1)))
-    parser.add_argument("--part", choices=("statements", "scan", "all"), default="statements")
+    parser.add_argument("--part", choices=("statements", "scan", "matrix", "all"), default="statements")
     parser.add_argument("--every", type=int, default=0, help="print the counts so far after every this many")
     args = parser.parse_args(argv)
     code = 0
@@ -146,6 +149,13 @@ def main(argv=None) -> int:
             code |= 1 if args.part == "scan" else 0
         else:
             code |= scan(args.n, args.seed, args.jobs)
+    if args.part in ("matrix", "all"):
+        matrix = _scan_part("soundness_matrix")
+        if matrix is None:
+            print("matrix: benchmarks/soundness_matrix.py is not present", file=sys.stderr)
+            code |= 1 if args.part == "matrix" else 0
+        else:
+            code |= matrix(args.n if args.part == "matrix" else min(args.n, 3_000), args.seed, args.jobs)
     return code
 
 

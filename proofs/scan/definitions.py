@@ -19,7 +19,8 @@ _BEFORE_PARENTHESIS = re.compile(r"(?:(?<![\\A-Za-z])\\([A-Za-z]+)|([A-Za-z]))(?
 
 _NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
 _SCRIPT = r"(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|[A-Za-z0-9*])"
-_VALUE = re.compile(rf"(?:\\(?:hat|bar|tilde)\{{)?(?P<name>{_NAME})\}}?(?:_{_SCRIPT})?(?:\^{_SCRIPT})?(?:_{_SCRIPT})?")
+# a name, perhaps accented or bold (\hat{y}, \mathbf{z}), with its scripts
+_VALUE = re.compile(rf"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|bm)\{{)?(?P<name>{_NAME})\}}?(?:_{_SCRIPT})?(?:\^{_SCRIPT})?(?:_{_SCRIPT})?")
 _FUNCTION = re.compile(rf"(?P<name>{_NAME})(?:_{_SCRIPT})?\((?P<args>[^()]*)\)")
 
 

@@ -417,13 +417,17 @@ def _scalar(v):
 
 
 def _scale(s, v):
+    if v == "I":
+        return _mul(s, v)
     return v.applyfunc(lambda x: s * x) if _is_matrix(v) else s * v
 
 
 def _add(x, y):
     if x == "I" or y == "I":
         other = y if x == "I" else x
-        if not _is_matrix(other) or other.rows != other.cols:
+        if not _is_matrix(other):
+            raise Skip("a sum with I whose size the step does not fix")
+        if other.rows != other.cols:
             raise ShapeError("I added to something that is not a square matrix")
         return other + sympy.eye(other.rows)
     if _is_matrix(x) and _is_matrix(y):
@@ -439,10 +443,12 @@ def _add(x, y):
 
 
 def _mul(x, y):
-    if x == "I":
-        return y if _is_matrix(y) else "I"
-    if y == "I":
-        return x if _is_matrix(x) else "I"
+    if x == "I" or y == "I":
+        other = y if x == "I" else x
+        if _is_matrix(other) or other == "I" or other == 1:
+            return other if _is_matrix(other) else "I"
+        # c I: an identity scaled by a number, whose size the step does not fix (never the identity itself)
+        raise Skip("a multiple of I whose size the step does not fix")
     if _is_matrix(x) and _is_matrix(y):
         if x.cols != y.rows:
             if x.shape == (1, 1):

@@ -17,10 +17,13 @@ __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 
 # Notation that only matrix material uses: a step holding one is read by this module.
 MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])|"
+                     r"\^\s*\{\s*\\math(?:sf|rm)\s*\{?\s*T\s*\}?\s*\}|"
                      r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
                      r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag"}
+# How a transposing superscript is spelled, as its tokens join: T, \top, \intercal, \mathsf T, \mathsf{T}, \mathrm{T}.
+_TRANSPOSE = ("T", "\\intercal", "\\top", "\\mathsfT", "\\mathsf{T}", "\\mathrmT", "\\mathrm{T}")
 _STYLE = ("\\operatorname", "\\mathrm", "\\text", "\\textrm", "\\rm")
 _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm")
 
@@ -192,7 +195,7 @@ class _Reader:
         while self.peek() == "^":
             self.i += 1
             raw = "".join(self.group())
-            if raw in ("T", "\\intercal", "\\top"):
+            if raw in _TRANSPOSE:
                 base = Node("T", (base,))
             elif raw == "-1":
                 base = Node("inv", (base,))

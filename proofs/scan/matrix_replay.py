@@ -238,6 +238,8 @@ class _Replay:
         if k == "T":
             v = self.ev(a[0])
             return [list(col) for col in zip(*v)] if isinstance(v, list) else v
+        if k == "inv":
+            return _inverse(self.ev(a[0]))
         if k == "pow" and n.data == 2 and a[0].kind == "norm":
             v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm: a sum of squares, exactly
             if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1 or a[0].data == "F" or self.model.matrix_norm == "F"):
@@ -376,6 +378,31 @@ def _plain_d(x) -> Fraction:
     return x.d if isinstance(x, _Dual) else Fraction(0)
 
 
+def _inverse(v):
+    """The inverse by Gauss-Jordan elimination in fractions; NoReplay for a singular matrix."""
+    if not isinstance(v, list):
+        if _plain(v) == 0 or isinstance(v, _Dual):
+            raise NoReplay("the inverse of zero or of a dual number")
+        return 1 / Fraction(v)
+    if len(v) != len(v[0]):
+        raise _ShapeFails()
+    if any(isinstance(x, _Dual) for row in v for x in row):
+        raise NoReplay("the inverse of a matrix of dual numbers")
+    n = len(v)
+    rows = [[Fraction(x) for x in row] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(v)]
+    for c in range(n):
+        p = next((r for r in range(c, n) if rows[r][c] != 0), None)
+        if p is None:
+            raise NoReplay("the inverse of a singular matrix")
+        rows[c], rows[p] = rows[p], rows[c]
+        rows[c] = [x / rows[c][c] for x in rows[c]]
+        for r in range(n):
+            if r != c and rows[r][c] != 0:
+                f = rows[r][c]
+                rows[r] = [x - f * y for x, y in zip(rows[r], rows[c])]
+    return [row[n:] for row in rows]
+
+
 def _dot(g, h):
     if not isinstance(g, list):
         return _dual(h) * g
@@ -401,7 +428,9 @@ def _one(m):
 def _add(x, y):
     if x == "I" or y == "I":
         m = y if x == "I" else x
-        if not isinstance(m, list) or len(m) != len(m[0]):
+        if not isinstance(m, list):
+            raise NoReplay("a sum with I whose size the step does not fix")
+        if len(m) != len(m[0]):
             raise _ShapeFails()
         return [[v + (1 if i == j else 0) for j, v in enumerate(row)] for i, row in enumerate(m)]
     if isinstance(x, list) and isinstance(y, list):
@@ -417,10 +446,11 @@ def _add(x, y):
 
 
 def _times(x, y):
-    if x == "I":
-        return y if isinstance(y, list) else "I"
-    if y == "I":
-        return x if isinstance(x, list) else "I"
+    if x == "I" or y == "I":
+        other = y if x == "I" else x
+        if isinstance(other, list) or other == "I" or (not isinstance(other, (_Dual, _Interval)) and other == 1):
+            return other if isinstance(other, list) else "I"
+        raise NoReplay("a multiple of I whose size the step does not fix")
     if isinstance(x, list) and isinstance(y, list):
         if len(x[0]) != len(y):
             if (len(x), len(x[0])) == (1, 1):

@@ -15,6 +15,7 @@ __all__ = ["MatrixScan"]
 
 # Words that say the norm of a matrix is the Frobenius norm.
 _FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.?!:])\s+|\n\s*\n")
 _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
 
 
@@ -35,6 +36,10 @@ class MatrixScan:
         self.trees: tuple = ()
         # how far the prose has been read for declarations
         self.position = 0
+        # a condition word an earlier sentence of the section states about no letter the scan attached it to, and
+        # where the sentences not yet read for one start
+        self.loose: Optional[str] = None
+        self.loose_from = 0
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -45,10 +50,17 @@ class MatrixScan:
             for letter, conditions in declarations(self.model, sentence).items():
                 self.model.conditions.setdefault(letter, set()).update(conditions)
         self.position = end
+        # whole sentences only: a piece cut at a formula ("be orthogonal, and let") would lose its letter
+        chunk, last = self.text[self.loose_from:end], 0
+        for stop in _SENTENCE_END.finditer(chunk):
+            sentence, last = chunk[last:stop.start()], stop.end()
+            self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
+        self.loose_from += last
 
     def forget(self) -> None:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
         self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
+        self.loose = None
         self.opaque.clear()
         self.stated.clear()
         self.functions.clear()
@@ -198,7 +210,7 @@ class MatrixScan:
                 self.stated.update({letter: (line, seed) for letter in used})
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
                                           "(a fact the material states about them), not an identity")
-            loose = self.sentences[bounds][1]
+            loose = self.sentences[bounds][1] or self.loose
             if loose:
                 return Verdict("skipped", f"fails as read, but its sentence states a condition ({loose}) the scan could "
                                           "not attach to a name")

@@ -16,7 +16,9 @@ Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
 CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
               "definite": r"positive[ -]definite", "square": r"square"}
-_NAME = r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?\s*\$"
+# a letter in its own formula, perhaps declared there ("orthogonal matrix $Q \\in \\mathbb{R}^{n \\times n}$")
+_NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?"
+         r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
 _BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
@@ -25,7 +27,10 @@ _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNO
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
                     rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
-_SPACE = re.compile(r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+# "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
+_MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*[0-9]+\s*\}?)?"
+_SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
@@ -74,17 +79,21 @@ def declarations(model: Model, sentence: str) -> dict:
     elif _ROW.search(sentence):
         model.layouts = ("row",)
     for m in _SPACE.finditer(sentence):
-        letter, power = m.group(1).lstrip("\\") + (f"_{m.group(2)}" if m.group(2) else ""), m.group(3).strip("{}")
+        power = m.group(2).strip("{}")
         sizes = [s.strip() for s in re.split(r"\\times|\\cdot|\*|,", power)]
         dims = tuple(int(s) if s.isdigit() else s for s in sizes)
-        if len(dims) == 1:
-            model.kinds[letter], model.dims[letter] = "vector", (dims[0], 1)
-        elif len(dims) == 2:
-            model.kinds[letter], model.dims[letter] = "matrix", dims
+        for member in re.finditer(_MEMBER, m.group(1)):
+            letter = member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else "")
+            if len(dims) == 1:
+                model.kinds[letter], model.dims[letter] = "vector", (dims[0], 1)
+            elif len(dims) == 2:
+                model.kinds[letter], model.dims[letter] = "matrix", dims
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
-        for letter in [m.group(3)] + re.findall(_NAME, m.group(4) or ""):
+        for k, letter in enumerate([m.group(3)] + re.findall(_NAME, m.group(4) or "")):
             model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            if k and noun in ("matrix", "vector"):
+                continue  # "an orthogonal matrix $Q$ and $M$": the words are about Q alone
             for c in _conditions_in(words):
                 stated.setdefault(letter, set()).add(c)
     for m in _ADJECTIVE.finditer(sentence):
