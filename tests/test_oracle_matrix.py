@@ -204,3 +204,10 @@ def test_a_bold_name_given_a_formula_is_a_definition_not_a_claim():
                    "$$\\mathbf{z} = \\mathbf{W}_1 \\mathbf{x}$$\n\n$$\\boldsymbol{h} = \\phi(\\mathbf{z})$$\n")
     assert steps[r"\mathbf{z} = \mathbf{W}_1 \mathbf{x}"].status == "definition"
     assert steps[r"\boldsymbol{h} = \phi(\mathbf{z})"].status == "definition"
+
+
+@pytest.mark.parametrize("step", [r"I(2I) = 2I", r"I^2 = I", r"x I = x", r"I_n x = x"])
+def test_an_undeclared_i_is_never_refuted_as_a_number(step):
+    # read as the identity these hold; read as a number I = 1/2 would refute them
+    (found,) = _steps(f"Then ${step}$.\n").values()
+    assert found.status != "refuted"

@@ -511,6 +511,12 @@ def _vector_reading(*exprs: sympy.Expr) -> str:
         name = f.base.label.name if isinstance(f, sympy.Indexed) else f.name if isinstance(f, sympy.Symbol) else ""
         return len(name) == 1 and name.isupper()
 
+    # I is the identity matrix in course notation: read as a number it is 1 only, so no other value refutes.
+    identity = [a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if capital(a) and
+                (a.base.label.name if isinstance(a, sympy.Indexed) else a.name) == "I"]
+    if identity:
+        return "I, which may be the identity matrix, is not read as a number"
+
     def named(f) -> bool:
         return bool(f.free_symbols) and not f.is_number
 
