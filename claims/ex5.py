@@ -10,10 +10,13 @@ import sympy
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Bit, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Replay, Vector, Verdict, claim, exists
+from proofs import Bit, Correction, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Replay, Vector, Verdict, claim, exists
 from proofs.claims.witness import BIT, listof, rational, read
 from proofs.interpret import combine, computed, corroborated, disagreement, exhausted, identity, sampled, undecided, validity
 from proofs.solvers.enumerate import exhaust
+from proofs.solvers.matrices import (cayley, float_norm, gram as _gram, matmul as _mm, matvec as _matvec, norm_sq_at_least,
+                                     op_norm_sq, product as _product, random_matrix as _rand_matrix, random_skew as _rand_skew,
+                                     trace_powers as _trace_powers, transpose as _t, vec_sq as _vec_sq)
 from proofs.solvers.sampling import sample
 from proofs.solvers.smt import prove
 from proofs.solvers.symbolic import IdentityAnswer
@@ -44,13 +47,6 @@ FORMULAS = {
     "column_no_D": lambda g, Ws, Ds: _product([W.T for W in Ws]) * g,
     "column_reversed": lambda g, Ws, Ds: _product([W.T * D for W, D in reversed(list(zip(Ws, Ds)))]) * g,
 }
-
-
-def _product(ms):
-    out = ms[0]
-    for m in ms[1:]:
-        out = out * m
-    return out
 
 
 def _one_step_general(formula: str):
@@ -115,10 +111,6 @@ def _phi(z):
 
 def _dphi(z):
     return 1 + z
-
-
-def _matvec(A, v):
-    return [sum(a * x for a, x in zip(row, v)) for row in A]
 
 
 def true_gradient(Ws, cs, h, g):
@@ -200,19 +192,28 @@ def _formula_check(formula: str) -> Outcome:
         r"D_{k+1} = \text{Diag}(\phi'(z_{k+1}))",
         r"\frac{\delta l}{\delta h_t} = \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} D_{k+1} W_k^T",
         "z_{t+1} = W_t h_t + V_t x_{t+1}",
+        r"h_{t+1} = \phi(z_{t+1})",
     ),
     statement="dl/dh_t = dl/dh_T * prod_{k=t}^{T-1} D_{k+1} W_k^T, with D_{k+1} = Diag(phi'(z_{k+1})).",
     asserts="dl/dh_t = dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T",
-    formal="for every hidden size n, weights, inputs and loss: the row vector dl/dh_T times D_{t+1} W_t^T D_{t+2} "
-           "W_{t+1}^T ... D_T W_{T-1}^T equals the derivative of l with respect to h_t (sympy, one step for symbolic n)",
+    formal="for every hidden size n, weights, inputs and loss, the formula against the derivative of l with respect to "
+           "h_t: component m of one step for symbolic n (sympy), hence the product by induction on T - t; explicit "
+           "symbolic networks with hidden sizes 2, 3 and two, three steps",
     requires=Verdict.PROVED,
     params={"formula": "printed"},
     assumptions=ASSUMPTIONS,
-    erratum=Erratum(
+    erratum=Correction(
         "the chain rule gives dl/dh_t = W_t^T D_{t+1} dl/dh_{t+1}, so dl/dh_t = W_t^T D_{t+1} W_{t+1}^T D_{t+2} ... "
         "W_{T-1}^T D_T dl/dh_T (as a row vector: dl/dh_T D_T W_{T-1} ... D_{t+1} W_t); the printed product has each W "
         "transposed on the wrong side and fails already for one step with a non-symmetric W",
-        corrected_by="ex5.a.gradient_product_corrected",
+        "dl/dh_t = (prod_{k=t}^{T-1} W_k^T D_{k+1}) dl/dh_T, k ascending from the left, for every hidden size.",
+        {"formula": "column"},
+        assumptions=("matrix multiplication is associative (the induction step)",),
+    ),
+    perturbations=(
+        Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W_k instead of W_k^T"),
+        Perturbation("no_D", {"formula": "column_no_D"}, "the D factors left out"),
+        Perturbation("reversed", {"formula": "column_reversed"}, "the product in descending k"),
     ),
     replay=_replay_formula,
 )
@@ -220,80 +221,10 @@ def gradient_product(formula) -> Outcome:
     return _formula_check(formula)
 
 
-@claim(
-    "ex5.a.gradient_product_corrected",
-    exercise=5, part="a",
-    anchors=cites(r"D_{k+1} = \text{Diag}(\phi'(z_{k+1}))", "z_{t+1} = W_t h_t + V_t x_{t+1}", r"h_{t+1} = \phi(z_{t+1})"),
-    statement="dl/dh_t = (prod_{k=t}^{T-1} W_k^T D_{k+1}) dl/dh_T, k ascending from the left, for every hidden size.",
-    asserts="(corrected) the gradient as a product of the layers' transposed Jacobians",
-    formal="component m: sum_i g_i phi'(z_i) W[i, m] = (W^T D g)_m for symbolic n (sympy, one step), hence the product by "
-           "induction on T - t; explicit symbolic networks with hidden sizes 2, 3 and two, three steps",
-    requires=Verdict.PROVED,
-    params={"formula": "column"},
-    assumptions=(*ASSUMPTIONS, "matrix multiplication is associative (the induction step)"),
-    perturbations=(
-        Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W_k instead of W_k^T"),
-        Perturbation("no_D", {"formula": "column_no_D"}, "the D factors left out"),
-        Perturbation("reversed", {"formula": "column_reversed"}, "the product in descending k"),
-        Perturbation("printed", {"formula": "printed"}, "the sheet's product"),
-    ),
-    replay=_replay_formula,
-)
-def gradient_product_corrected(formula) -> Outcome:
-    return _formula_check(formula)
+gradient_product_corrected, = gradient_product.companions
 
 
 # Norms, decided exactly: ||M||^2 = lambda_max(M^T M), compared with rationals through definiteness tests
-
-
-def _t(A):
-    return [list(col) for col in zip(*A)]
-
-
-def _mm(A, B):
-    Bt = _t(B)
-    return [[sum(a * b for a, b in zip(row, col)) for col in Bt] for row in A]
-
-
-def _gram(M):
-    """M^T M."""
-    return _mm(_t(M), M)
-
-
-def _positive_definite(S) -> bool:
-    """Symmetric S is positive definite iff Gaussian elimination meets only positive pivots (exact)."""
-    A = [[Fraction(v) for v in row] for row in S]
-    n = len(A)
-    for k in range(n):
-        if A[k][k] <= 0:
-            return False
-        for r in range(k + 1, n):
-            f = A[r][k] / A[k][k]
-            A[r] = [a - f * b for a, b in zip(A[r], A[k])]
-    return True
-
-
-def norm_sq_at_least(M, bound) -> bool:
-    """||M||^2 >= bound, exactly: lambda_max(M^T M) < bound iff bound I - M^T M is positive definite."""
-    S = _gram(M)
-    return not _positive_definite([[Fraction(bound) * (i == j) - S[i][j] for j in range(len(S))] for i in range(len(S))])
-
-
-def op_norm_sq(A) -> sympy.Expr:
-    """||A||^2 as an exact algebraic number (for reports): the largest real root of det(x I - A^T A)."""
-    x = sympy.Symbol("x")
-    return sympy.real_roots(sympy.Poly(_mat(_gram(A)).charpoly(x).as_expr(), x))[-1]
-
-
-def float_norm(A) -> float:
-    """||A|| in floating point, the largest singular value (for tests and plots only)."""
-    import numpy
-
-    return float(numpy.linalg.norm(numpy.array(A, dtype=float), 2))
-
-
-def _vec_sq(v):
-    return sum(Fraction(x) * Fraction(x) for x in v)
 
 
 def _replay_bound(witness, *, factor, **_):
@@ -348,51 +279,12 @@ def _bound_search(factor: str) -> Outcome:
 # Lemmas the bounds trust, sampled
 
 
-def _rand_matrix(rng, n):
-    return [[Fraction(rng.randint(-9, 9), rng.randint(1, 4)) for _ in range(n)] for _ in range(n)]
-
-
-def _inverse(A):
-    """Exact inverse by Gauss-Jordan elimination over the rationals."""
-    n = len(A)
-    M = [[Fraction(v) for v in row] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(A)]
-    for k in range(n):
-        pivot = next(r for r in range(k, n) if M[r][k] != 0)
-        M[k], M[pivot] = M[pivot], M[k]
-        M[k] = [v / M[k][k] for v in M[k]]
-        for r in range(n):
-            if r != k and M[r][k] != 0:
-                M[r] = [a - M[r][k] * b for a, b in zip(M[r], M[k])]
-    return [row[n:] for row in M]
-
-
-def _rand_skew(rng, n):
-    """A random skew-symmetric rational matrix: the generator of an orthogonal matrix by the Cayley transform."""
-    S = [[Fraction(0)] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            S[i][j] = Fraction(rng.randint(-9, 9), rng.randint(1, 4))
-            S[j][i] = -S[i][j]
-    return S
-
-
 def cayley_orthogonal(S, scale=Fraction(1)):
     """An exactly orthogonal rational matrix, (I - S)(I + S)^-1 for skew-symmetric S, times `scale`."""
-    n = len(S)
-    S = [[Fraction(v) for v in row] for row in S]
-    if any(S[i][j] != -S[j][i] for i in range(n) for j in range(n)):
-        raise ForgedWitness("the Cayley generator must be skew-symmetric")
-    minus = [[Fraction(int(i == j)) - S[i][j] for j in range(n)] for i in range(n)]
-    plus = [[Fraction(int(i == j)) + S[i][j] for j in range(n)] for i in range(n)]
-    return [[Fraction(scale) * v for v in row] for row in _mm(minus, _inverse(plus))]
-
-
-def _trace_powers(S, k):
-    out, P = [], S
-    for _ in range(k):
-        out.append(sum(P[i][i] for i in range(len(S))))
-        P = _mm(P, S)
-    return out
+    try:
+        return cayley(S, scale)
+    except ValueError as exc:
+        raise ForgedWitness(str(exc)) from None
 
 
 _LEMMA_FIELDS = {"matrix_vector": ("A", "v"), "transpose": ("A",), "orthogonal": ("A", "B")}
@@ -544,45 +436,28 @@ def _norm_equality_check(formula) -> Outcome:
                   r"D_{k+1} W_k^T \right\|"),
     statement="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||: the gradient's norm is the norm of (a)'s printed "
               "product, for every hidden size and number of steps.",
-    asserts="||dl/dh_t|| = ||dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T||",
+    formal="induction on T - t over symbolic n x n matrices: with v = dl/dh_{t+1}, ||W_t^T D_{t+1} v|| is the norm of the "
+           "formula's step (sympy, n symbolic); one step of two units, W in R^(2x2), D = Diag(d), is compared as "
+           "polynomials, which can refute it",
     requires=Verdict.PROVED,
     params={"formula": "printed"},
     assumptions=ASSUMPTIONS,
     trusts=(gradient_product_corrected,),
-    erratum=Erratum(
+    erratum=Correction(
         "the norm of (a)'s printed product is not the gradient's norm: one step with W = [[0, 1], [0, 0]], D = I and "
         "dl/dh_T = e_1 has true gradient W^T D dl/dh_T = e_2 (norm 1) while dl/dh_T D W^T = 0 (norm 0); with the true "
         "product prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T the norms agree",
-        corrected_by="ex5.b.norm_equality_corrected",
+        "||dl/dh_t|| = ||prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T||, for every hidden size and number of steps.",
+        {"formula": "column"},
     ),
+    perturbations=(Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W instead of W^T"),),
     replay=_replay_norm_equality,
 )
 def norm_equality(formula) -> Outcome:
     return _norm_equality_check(formula)
 
 
-@claim(
-    "ex5.b.norm_equality_corrected",
-    exercise=5, part="b",
-    anchors=cites(r"\left\| \frac{\delta l}{\delta h_t} \right\| = \left\| \frac{\delta l}{\delta h_T} \prod_{k=t}^{T-1} "
-                  r"D_{k+1} W_k^T \right\|"),
-    statement="||dl/dh_t|| = ||prod_{k=t}^{T-1} W_k^T D_{k+1} dl/dh_T||, for every hidden size and number of steps.",
-    asserts="(corrected) the gradient's norm is the norm of the true product",
-    formal="induction on T - t over symbolic n x n matrices: with v = dl/dh_{t+1}, ||W_t^T D_{t+1} v|| is the norm of the "
-           "formula's step (sympy, n symbolic); one step of two units, W in R^(2x2), D = Diag(d), is compared as "
-           "polynomials, which can refute it",
-    requires=Verdict.PROVED,
-    params={"formula": "column"},
-    assumptions=ASSUMPTIONS,
-    trusts=(gradient_product_corrected,),
-    perturbations=(
-        Perturbation("printed", {"formula": "printed"}, "the sheet's product dl/dh_T D W^T"),
-        Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W instead of W^T"),
-    ),
-    replay=_replay_norm_equality,
-)
-def norm_equality_corrected(formula) -> Outcome:
-    return _norm_equality_check(formula)
+norm_equality_corrected, = norm_equality.companions
 
 
 @claim(

@@ -95,6 +95,8 @@ class Correction:
     statement: str
     # The stated values that change, with their corrected values.
     values: Mapping[str, Any]
+    # What the corrected claim assumes besides the claim's own assumptions (a lemma its proof uses), if anything.
+    assumptions: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -605,6 +607,7 @@ def corrected(made: Claim, erratum: Any) -> Claim:
     printed = {k: made.params[k] for k in erratum.values}
     fixed = dataclasses.replace(made, id=made.id + "_corrected", statement=erratum.statement,
                                 params={**made.params, **erratum.values}, erratum=None, companions=(),
+                                assumptions=(*made.assumptions, *erratum.assumptions),
                                 perturbations=(Perturbation("as_printed", printed, "the values the material prints"),
                                                *made.perturbations))
     return dataclasses.replace(made, perturbations=(), erratum=Erratum(erratum.reason, fixed.id), companions=(fixed,))

@@ -807,6 +807,8 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
         printed = {k: stated[k] for k in erratum.values}
         fixed = build(corrected_id, erratum.statement, {**stated, **erratum.values},
                       (Perturbation("as_printed", printed, "the values the material prints"), *mutants), None)
+        if erratum.assumptions:
+            fixed = dataclasses.replace(fixed, assumptions=(*fixed.assumptions, *erratum.assumptions))
         wrong = build(claim_id, statement, stated, (), Erratum(erratum.reason, corrected_id))
         return dataclasses.replace(wrong, companions=(fixed,))
 

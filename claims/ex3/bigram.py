@@ -12,7 +12,7 @@ import z3
 
 from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Correction, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
 from proofs.claims.witness import either, exactly, listof, member, rational, read, table
 from proofs.interpret import computed, disagreement, identity, validity
 from proofs.solvers.symbolic import IdentityAnswer
@@ -256,16 +256,24 @@ def _pair_check(tokens, index) -> Outcome:
 @claim(
     "ex3.a.bigram_reason",
     exercise=3, part="a",
-    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since"),
+    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since",
+                  "<start> This is a very very unimaginative example sentence",
+                  r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8"),
     statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
     asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
     requires=Verdict.PROVED,
     params={"tokens": SENTENCE, "index": 3},
     assumptions=BIGRAM_ASSUMPTIONS,
-    erratum=Erratum(
+    erratum=Correction(
         "with <start> at t = 0 the sentence has x3 = 'a' and x4 = x5 = 'very': x4 != x3, and a bigram model with "
         "p(very|a) = p(very|very) = 1 exists; the pair that cannot both be 1 is p(x5|x4) and p(x6|x5), since x5 = x4",
-        corrected_by="ex3.a.bigram_reason_corrected",
+        "p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
+        "'unimaginative'.",
+        {"index": 4},
+    ),
+    perturbations=(
+        Perturbation("index_2", {"index": 2}, "p(x3|x2) and p(x4|x3)"),
+        Perturbation("index_5", {"index": 5}, "p(x6|x5) and p(x7|x6)"),
     ),
     replay=_replay_pair,
 )
@@ -273,28 +281,7 @@ def bigram_reason(tokens, index) -> Outcome:
     return _pair_check(tokens, index)
 
 
-@claim(
-    "ex3.a.bigram_reason_corrected",
-    exercise=3, part="a",
-    anchors=cites(
-        "<start> This is a very very unimaginative example sentence",
-        r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8",
-    ),
-    statement="p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
-              "'unimaginative'.",
-    asserts="(corrected indices) p(x5|x4) and p(x6|x5) cannot both be 1 since x5 = x4",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "index": 4},
-    assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("index_3", {"index": 3}, "the sheet's indices, p(x4|x3) and p(x5|x4)"),
-        Perturbation("index_2", {"index": 2}, "p(x3|x2) and p(x4|x3)"),
-        Perturbation("index_5", {"index": 5}, "p(x6|x5) and p(x7|x6)"),
-    ),
-    replay=_replay_pair,
-)
-def bigram_reason_corrected(tokens, index) -> Outcome:
-    return _pair_check(tokens, index)
+bigram_reason_corrected, = bigram_reason.companions
 
 
 # (b) the network without h^{t-1}

@@ -9,7 +9,7 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
+from proofs import Correction, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
 from proofs.claims.witness import integer, read
 from proofs.interpret import annotated, corroborated, exhausted, validity
 from proofs.solvers.bridge import to_z3
@@ -218,40 +218,19 @@ PERTURBATIONS = (
     requires=Verdict.PROVED,
     params={"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
     assumptions=ASSUMPTIONS,
-    erratum=Erratum(
+    erratum=Correction(
         "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
         "phi(x_{t-2})_i through W3 (block i has ones in column i), so it computes phi(x_{t-2})_i phi(x_{t-1})_j: the "
         "stated weights give vec(phi(x_{t-2}) phi(x_{t-1})^T), the transpose of (e)'s order; exchanging W2 and W3 "
         "gives (e)'s order",
-        corrected_by="ex3.f.hidden_representation_corrected",
+        "With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
+        "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
+        {"w2": CORRECTED_WEIGHTS["w2"], "w3": CORRECTED_WEIGHTS["w3"]},
     ),
+    perturbations=PERTURBATIONS,
     replay=_replay_representation,
 )
 def hidden_representation(order, max_n, **weights) -> Outcome:
-    return _representation_check(order, max_n, **weights)
-
-
-@claim(
-    "ex3.f.hidden_representation_corrected",
-    exercise=3, part="f",
-    anchors=cites(
-        "W_1 = 2I",
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "weight matrix equal to  $2I$",
-    ),
-    statement="With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
-              "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
-    asserts="(corrected) the parameterization of (f) yields the representation of (e)",
-    formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
-    requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": MAX_N, **CORRECTED_WEIGHTS},
-    assumptions=ASSUMPTIONS,
-    perturbations=(*PERTURBATIONS, Perturbation("sheet_order", {"w2": "identities", "w3": "ones_in_column_i"},
-                                                "W2 and W3 as printed")),
-    replay=_replay_representation,
-)
-def hidden_representation_corrected(order, max_n, **weights) -> Outcome:
     return _representation_check(order, max_n, **weights)
 
 
@@ -297,4 +276,5 @@ def weight_shapes(n: Nat, rows_power=2, columns_power=1):
     return implies(n >= 1, (blocks * block_rows == n ** rows_power) & (block_columns == n ** columns_power))
 
 
+hidden_representation_corrected, = hidden_representation.companions
 CLAIMS = (hidden_representation, hidden_representation_corrected, stated_weights_transposed, weight_shapes)
