@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from fractions import Fraction
 from typing import Sequence
@@ -11,9 +10,9 @@ import z3
 
 from proofs.claims.sheet import cites
 from proofs import (Erratum, IntRange, Nat, Outcome, Perturbation, Positive, Real, Replay, Vector, Verdict, claim, forall, implies,
-                    ite, maximum)
+                    ite, maximum, note)
 from proofs.claims.witness import integer, member, rational, read
-from proofs.interpret import annotated, corroborated, disagreement, exhausted, validity
+from proofs.interpret import corroborated, disagreement, exhausted, validity
 from proofs.solvers.enumerate import exhaust
 from proofs.solvers.smt import prove, solve
 
@@ -212,18 +211,9 @@ def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, padded=258, filters=3, side=
     },
 )
 def conv_params(k=3, filters=3, in_channels=1, biases=1, per_filter=10, params=30):
+    other = 4 - in_channels  # the other reading of the channels: 3 for 1, 1 for 3
+    note(f"under the other reading of the input's channels ({other}): {filters * (k * k * other + biases)} parameters")
     return (k * k * in_channels + biases == per_filter) & (filters * per_filter == params)
-
-
-def _other_channel_reading(decide):
-    """The count under the other reading of the input's channels (3 for 1, 1 for 3), beside the verdict."""
-    def check(**p):
-        other = 3 if p["in_channels"] == 1 else 1
-        return annotated(decide(**p), under_the_other_channel_reading=p["filters"] * (p["k"] * p["k"] * other + p["biases"]))
-    return check
-
-
-conv_params = dataclasses.replace(conv_params, check=_other_channel_reading(conv_params.check))
 
 
 POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)

@@ -10,7 +10,7 @@ import sympy
 from proofs.claims.sheet import cites
 from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
                     forall, implies, sigmoid)
-from proofs.claims.witness import exactly, integer, rational, read
+from proofs.claims.witness import integer, rational, read
 from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided
 from proofs.solvers.symbolic import IdentityAnswer
 
@@ -235,42 +235,20 @@ def residual_recurrence(formula, residual) -> Outcome:
 # (b) zero input
 
 
-def _checked(witness, value, stated, label) -> Replay:
-    """The value computed by hand (exact) against the stated one; the witness must carry that same value."""
-    read(witness, computed=exactly(str(value)))
-    return Replay(value == stated, {label: str(value), "stated": str(stated)})
-
-
-@claim(
+@forall(
     "ex4.b.zero_input_states",
-    exercise=4, part="b",
-    anchors=cites("h^{(t)} = 0", "we will have  $z^t = 0$  for all"),
-    statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0; "
-              "every pre-activation z^t = w h^(t) is then 0, whatever w.",
-    asserts="with x = 0, h^(t) = 0 and z^t = 0 for all t, regardless of w",
-    formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), z^t = w h^(t) = w phi(0) = 0 and "
-           "h^(t+1) = phi(z^t) = phi(0) for every real w (w a sympy symbol)",
-    requires=Verdict.PROVED,
-    params={"shift": HALF, "stated": 0},
+    "With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0; "
+    "every pre-activation z^t = w h^(t) is then 0, whatever w.",
+    cites=cites("h^{(t)} = 0", "we will have  $z^t = 0$  for all"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("shift_0_4", {"shift": sympy.Rational(2, 5)}, "phi = sigma - 0.4"),),
-    replay=lambda witness, *, shift, stated: _checked(witness, sympy.Rational(1, 2) - shift, stated, "sigma(0) - shift"),
+    perturb={"shift_0_4": {"shift": Fraction(2, 5)}},
 )
-def zero_input_states(shift, stated) -> Outcome:
-    value = phi(sympy.Integer(0), shift)
-    w = sympy.Symbol("w", real=True)
-    # the pre-activation of every step after the first, z^t = w h^(t), with h^(t) = phi(0) by the induction hypothesis
-    z_t = sympy.simplify(w * value)
-    step = sympy.simplify(phi(z_t, shift) - value)
-    evidence = {"phi(0)": str(value), "z^t = w phi(0)": str(z_t), "phi(z^t) - phi(0)": str(step)}
-    # what is decided: phi at 0 is the stated value, and a step from h^(t) = phi(0) gives phi(0) again, for every w
-    z = sympy.Symbol("z", real=True)
-    decided = [sympy.Eq(sympy.Subs(phi(z, shift), z, 0), stated, evaluate=False),
-               sympy.Eq(sympy.Subs(phi(z, shift), z, w * sympy.Subs(phi(z, shift), z, 0)), sympy.Subs(phi(z, shift), z, 0),
-                        evaluate=False)]
-    return computed(bool(value == stated and z_t == 0 and step == 0), method="sympy", evidence=evidence, statement=decided,
-                    witness={"computed": str(value)}, reason="phi(0) = 0, so z^t = w * 0 = 0 and every step maps 0 to 0, for every w",
-                    failure="phi(0) is not 0")
+def zero_input_states(w: Real, u: Real, shift=HALF_EXACT, stated=0):
+    # phi(z) = sigma(z) - shift. By induction on t: h^(1) = phi(u * 0) is 0; if h^(t) is 0 then z^t = w h^(t) is 0
+    # and h^(t+1) = phi(z^t) is 0 again, for every u and w
+    h = sigmoid(u * 0) - shift
+    z = w * h
+    return (h == stated) & (z == stated) & (sigmoid(z) - shift == stated)
 
 
 @exists(
