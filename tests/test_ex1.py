@@ -68,8 +68,8 @@ def test_unique_max_replay_agrees_with_plain_max(z):
         return
     gap = z[istar] - max(rest)
     d = [gap / 3, -gap / 5, gap / 7, -gap / 9]
-    witness = {**{f"z{n}": z[n] for n in range(4)}, **{f"d{n}": d[n] for n in range(4)}}
-    assert ex1._replay_affine(witness, g_star=1, g_other=0).holds
+    c = ex1.max_pool_derivative_unique_max
+    assert c.replay({"z": list(z), "d": d, "i": istar}, **c.params).holds
 
 
 COUNT_CLAIMS = ("conv_units", "conv_params", "pool_units")
