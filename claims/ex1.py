@@ -261,7 +261,6 @@ MAX_ASSUMPTIONS = (
         r"\frac{\partial y}{\partial z_j} = 0",
     ),
     statement="For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
-    asserts="with i* = argmax z_i: dy/dz_i* = 1 and dy/dz_j = 0 for j != i*",
     formal="for all z in R^4, all argmax i*, all k and signs s: the one-sided slope of y along s*e_k equals g_k, "
            "g = e_i*; refuted by z, i*, k, s, c != g_k with y(z + s t e_k) - y(z) = s t c for all t in (0, 1]",
     requires=Verdict.PROVED,

@@ -208,7 +208,6 @@ def _replay_stated(witness, *, weights, inputs, outputs):
     exercise=2, part=None,
     anchors=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
     statement="With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
-    asserts="inputs 1110101 produce outputs 1110000; w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1",
     formal="the unrolled network with the given weights, h_0 = 0, evaluated on x = 1110101, equals 1110000 (z3 proves the "
            "equality of the unrolled terms; the replay runs a plain implementation)",
     requires=Verdict.PROVED,
@@ -238,7 +237,6 @@ def example_sequence(weights, inputs, outputs) -> Outcome:
     anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1", "h_0 = 0"),
     statement="With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
               "input sequence of every length.",
-    asserts="it initially outputs 1, but as soon as it gets an input of 0 it outputs 0 for all subsequent steps",
     formal="for all n >= 1 and x in {0,1}^n: y_t = prod_{s <= t} x_s for t = 1..n. Proof by induction: the set I of "
            "joint states (h, p) reachable from (0, 1) contains the start, is closed under every input, and every "
            f"transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length {ENUMERATE_TO} "
@@ -316,7 +314,6 @@ def _replay_synthesis(witness, **params):
     anchors=cites("h_t &= f(w_1 x_t + w_2 h_{t-1} + b_2)", "y_t &= w_3 h_t + b_3", "1, & z > 0"),
     statement="Real weights exist that make the network output 1 until the first 0 and 0 from then on, at every length; "
               "z3 finds them from the behaviour alone.",
-    asserts="a set of weights and biases this network could be using exists (more than one correct answer)",
     formal="exists (w1, w2, b2, w3, b3) in R^5 such that for all n and x in {0,1}^n the outputs equal prod_{s<=t} x_s; "
            f"z3 solves the constraints of every sequence up to length {SEED_LENGTH} plus any counterexample found, and each model "
            "is checked at every length by the joint-automaton search",
@@ -379,8 +376,6 @@ HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
     statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
               "where g(x, h) = f(w1 x + w2 h + b2): from h_0 = 0, h stays 0 while the inputs are 1, flips to 1 at the "
               "first x = 0 and stays 1 whatever x follows.",
-    asserts="h must flip from 0 to 1 after the first x = 0 and then stay 1 regardless of x: 0 = g(1,0), 1 = g(0,0), "
-            "1 = g(1,1), 1 = g(0,1)",
     formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length, and each listed (x, h, v): "
            "[w1 x + w2 h + b2 > 0] = v; z3 shows each negation unsatisfiable, and the 16 transition tables decided "
            "exactly by Fourier-Motzkin confirm it",
@@ -416,7 +411,6 @@ def _replay_output_condition(witness, *, conditions, h0=0, **_):
     anchors=cites("1 = k(0)", "0 = k(1)", "w_3 = -1, b_3 = 1"),
     statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
               "and b3 = 1 are the only output parameters.",
-    asserts="1 = k(0), 0 = k(1); w3 = -1, b3 = 1 is a possible choice",
     requires=Verdict.PROVED,
     params={"conditions": ((0, 1), (1, 0)), "h0": 0},
     assumptions=ASSUMPTIONS,
@@ -482,7 +476,6 @@ NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in
     exercise=2, part=None,
     anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
     statement="Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
-    asserts="the parameter values are not unique (w1 = -1, w2 = 1, b2 = 0.5 is one possible set)",
     formal=NONUNIQUE_FORMAL + "; parameters w1, w2, b2",
     requires=Verdict.PROVED,
     params={"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
@@ -499,7 +492,6 @@ def nonunique_hidden(varied, reference, h0) -> Outcome:
     exercise=2, part=None,
     anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
     statement="The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
-    asserts="for the output, w3 = -1, b3 = 1 is a possible set; the exact parameter values are not unique",
     formal=NONUNIQUE_FORMAL + "; parameters w3, b3",
     requires=Verdict.PROVED,
     params={"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},

@@ -199,7 +199,6 @@ RECURRENCE_PERTURBATIONS = (
         r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w",
     ),
     statement="For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
-    asserts="dl/dh^(t) = dl/dh^(t+1) phi'(z^t) w",
     formal="for every T and t < T, every differentiable loss and activation: d/dh G(phi(w h)) = G'(phi(w h)) phi'(w h) w "
            "with G the loss as a function of h^(t+1) (sympy, undefined G and phi: the induction step over t); the "
            f"unrolled networks T = {UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
@@ -219,7 +218,6 @@ def backward_recurrence(formula, residual) -> Outcome:
     exercise=4, part="c",
     anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
     statement="With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
-    asserts="dl/dh^(t) = dl/dh^(t+1) (phi'(z^t) w + 1)",
     formal="as ex4.a.backward_recurrence with h^(t+1) = phi(w h^(t)) + h^(t)",
     requires=Verdict.PROVED,
     params={"formula": "dphi(z_t) w + 1", "residual": True},

@@ -128,7 +128,6 @@ BIGRAM_ASSUMPTIONS = (
     exercise=3, part="a",
     anchors=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
     statement="No bigram model assigns the example sentence likelihood 1.",
-    asserts="No: a bigram model cannot assign likelihood 1 to the sentence",
     requires=Verdict.PROVED,
     params={"tokens": SENTENCE},
     assumptions=BIGRAM_ASSUMPTIONS,
@@ -260,7 +259,6 @@ def _pair_check(tokens, index) -> Outcome:
                   "<start> This is a very very unimaginative example sentence",
                   r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8"),
     statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
-    asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
     requires=Verdict.PROVED,
     params={"tokens": SENTENCE, "index": 3},
     assumptions=BIGRAM_ASSUMPTIONS,
@@ -322,7 +320,6 @@ def _replay_dependence(witness, *, recurrent, **_):
     anchors=cites("just be a bi-gram model"),
     statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
               "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
-    asserts="No: without h^{t-1} the network is just a bigram model, which (a) showed insufficient",
     formal="softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V|: its free symbols are the "
            "weights and phi = phi(x_{t-1}) only (sympy); hence p(x_t|history) = p(x_t|x_{t-1}), a bigram model, whose "
            "likelihood of the sentence is at most the bigram maximum",

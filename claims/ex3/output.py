@@ -133,7 +133,6 @@ def _rows(table) -> dict:
     statement="With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
               "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
               "after two different words and half as likely after two equal ones.",
-    asserts="the concatenation of the two one-hot vectors is insufficient for a trigram model (the output layer is linear)",
     requires=Verdict.PROVED,
     params={"table_name": "xor"},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -186,7 +185,6 @@ def _replay_pair_model(witness, *, representation, **_):
     anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
               "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
-    asserts="a vector of size 2|V| is insufficient for the |V|^2 mappings of a trigram model",
     formal="for symbolic n >= 2 and all output weights U: with h = phi(a) ++ phi(b), the logit gap l(a,b) = z_1 - z_0 "
            "satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2, and "
            "softmax log-odds equal logit gaps",
@@ -317,7 +315,6 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
               "exactly by some finite output weights.",
-    asserts="this representation allows the network to replicate a trigram model",
     requires=Verdict.PROVED,
     params={"value": 0},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -340,7 +337,6 @@ def exact_for_every_table(value) -> Outcome:
     anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
               "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
-    asserts="(corrected) the representation replicates every trigram model whose probabilities are positive",
     formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x(sum_{i,j} log T[x,i,j] "
            f"phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= {MAX_N} replayed exactly with random tables",
     requires=Verdict.PROVED,
@@ -376,8 +372,6 @@ def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positi
     statement="With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
               "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
               "every positive trigram table, for every vocabulary size.",
-    asserts="the output layer maps each pair node to the output with weights corresponding to the desired distribution; "
-            "the network replicates a trigram model",
     formal="for symbolic n and positive T: softmax_x(sum_{i,j} log T[x,j,i] phi(b)_i phi(a)_j - 1) = T[x,a,b] (sympy; "
            "pair unit (i, j) holds x_{t-2} = i, x_{t-1} = j, as ex3.f.stated_weights_transposed proves); end to end on "
            f"the plain network with the stated weights for every context, n <= {MAX_N}, random tables",

@@ -212,8 +212,6 @@ PERTURBATIONS = (
     ),
     statement="With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
               "component, in the order (e) prints it, for every vocabulary size.",
-    asserts="W1 = 2I, W2 = stacked identities, W3 = stacked blocks with ones in column i, biases -1, 2I copy: this "
-            "results in the hidden representation of (e)",
     formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
     requires=Verdict.PROVED,
     params={"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
@@ -244,7 +242,6 @@ def hidden_representation(order, max_n, **weights) -> Outcome:
     ),
     statement="The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
               "context, in transposed order, for every vocabulary size.",
-    asserts="W2 and W3 together compute the cross-product terms: only the unit of the exact word pair is one",
     formal=FORMAL.replace("ORDER", "vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j"),
     requires=Verdict.PROVED,
     params={"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},

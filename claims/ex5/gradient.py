@@ -186,7 +186,6 @@ def _formula_check(formula: str) -> Outcome:
         r"h_{t+1} = \phi(z_{t+1})",
     ),
     statement="dl/dh_t = dl/dh_T * prod_{k=t}^{T-1} D_{k+1} W_k^T, with D_{k+1} = Diag(phi'(z_{k+1})).",
-    asserts="dl/dh_t = dl/dh_T prod_{k=t}^{T-1} D_{k+1} W_k^T",
     formal="for every hidden size n, weights, inputs and loss, the formula against the derivative of l with respect to "
            "h_t: component m of one step for symbolic n (sympy), hence the product by induction on T - t; explicit "
            "symbolic networks with hidden sizes 2, 3 and two, three steps",

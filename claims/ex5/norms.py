@@ -271,7 +271,6 @@ norm_equality_corrected, = norm_equality.companions
         r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
     ),
     statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||D_{k+1} W_k^T|| for the true gradient.",
-    asserts="||dl/dh_t|| = ||dl/dh_T prod D_{k+1} W_k^T|| <= ||dl/dh_T|| prod ||D_{k+1} W_k^T||",
     formal="for all networks: ||dl/dh_t||^2 <= ||dl/dh_T||^2 prod ||D_{k+1} W_k^T||^2, the norms exact (largest "
            "eigenvalue of M^T M); refuted by a one-step network found by enumerating small weights",
     requires=Verdict.PROVED,
@@ -326,7 +325,6 @@ NORM_CHAIN_STEPS = 3
         r"\leq \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \mathbf{W}_k^T \|",
     ),
     statement="||dl/dh_t|| <= ||dl/dh_T|| prod_{k=t}^{T-1} ||W_k^T D_{k+1}|| for the true gradient.",
-    asserts="(corrected) the norm bound with the true per-step factors",
     formal="from dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} (ex5.a.gradient_product_corrected) and ||A v|| <= ||A|| ||v||: "
            "the chains of inequalities proved directly and the induction step that extends them to every number of "
            "steps; the one-step case exhausted over the small networks that refute the printed bound",

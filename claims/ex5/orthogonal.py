@@ -58,7 +58,6 @@ def _orthogonal_invariance(scale):
     exercise=5, part="c",
     anchors=cites(r"&= \left\| \frac{\delta l}{\delta h_T} \right\| \prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \|"),
     statement="For orthogonal W_k, ||D_{k+1} W_k^T|| = ||D_{k+1}||, so the bound simplifies to ||dl/dh_T|| prod ||D_{k+1}||.",
-    asserts="if the weight matrices are orthogonal, prod ||D_{k+1} W_k^T|| = prod ||D_{k+1}||",
     formal="every size n: for orthogonal W, W^T is orthogonal (W^T W = I gives W W^T = I) and ||B A|| = ||B|| for orthogonal "
            "A, so ||D W^T|| = ||D|| (z3, matrices an uninterpreted sort, the lemma as an axiom); checked independently of "
            "the lemma for 2 x 2, every rotation and reflection (c^2 + s^2 = 1) and diagonal D: (D W^T)^T (D W^T) and "

@@ -46,7 +46,6 @@ RELU_PATTERN_UNITS = 5
                   r"the maximum entry of  $\mathbf{D}_k$  is 1"),
     statement="With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer "
               "is inactive, when D_k = 0.",
-    asserts="unless all the activations are killed at one layer, the maximum entry of D_k is 1, so ||D_k|| = 1",
     formal="for every n and d in {0,1}^n: max_i d_i = 1 if some d_i = 1 and 0 otherwise (z3, n and d symbolic), so "
            "||Diag(d)|| = 1 if d != 0 and 0 if d = 0 by the diagonal-norm lemma; the small patterns also decided exactly "
            "from D^T D",
@@ -132,7 +131,6 @@ def _killed_every_size() -> Outcome:
     anchors=cites("and the gradient is 0"),
     statement="When every unit of one layer is inactive (its D is 0), the gradient reaching the layers below it is 0, "
               "whatever the weights, the hidden size, the number of steps and the gradient above.",
-    asserts="if all the activations are killed at one layer, the gradient is 0",
     formal="for every hidden size n and layers t <= k < T: D_{k+1} = 0 implies dl/dh_j = 0 for every j <= k, by "
            "induction on the recurrence dl/dh_j = W_j^T D_{j+1} dl/dh_{j+1} over symbolic n x n matrices (sympy); "
            "checked: for all ReLU patterns d1, d2 in {0,1}^2 with d1 = 0 or d2 = 0, W_t^T Diag(d1) W_{t+1}^T Diag(d2) g "
@@ -179,7 +177,6 @@ RELU_CHAIN_STEPS = 3
     exercise=5, part="d",
     anchors=cites(r"\prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \| = \left\| \frac{\delta l}{\delta h_T} \right\|"),
     statement="With orthogonal W_k and ReLU units, ||dl/dh_t|| <= ||dl/dh_T||: the gradient cannot explode.",
-    asserts="||dl/dh_t|| <= ||dl/dh_T|| prod ||D_{k+1}|| = ||dl/dh_T||",
     formal="each true factor ||W_k^T D_{k+1}|| <= ||W_k^T|| ||D_{k+1}|| <= 1; the chains proved directly and the induction "
            "step for every further step; one step sampled exactly with Cayley-orthogonal W and random ReLU patterns",
     requires=Verdict.PROVED,

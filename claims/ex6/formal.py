@@ -87,8 +87,6 @@ def _replay_masking(witness, *, mask_dog, **_):
     statement="With a dog output added to the breed/gender branch, a cat image's loss has zero gradient with respect to "
               "the dog output's parameters and a dog image's loss zero gradient with respect to the cat outputs' "
               "parameters, for every weight setting; the shared layers get gradient from both kinds of image.",
-    asserts="given a cat image the dog output node is neglected; given a dog image it is the only output that "
-            "contributes to the gradient",
     requires=Verdict.PROVED,
     params={"mask_dog": True},
     assumptions=ASSUMPTIONS,
@@ -142,7 +140,6 @@ def _replay_reach(witness, *, reach, **_):
     statement="In the forked network (two shared layers, a breed/gender branch and a time branch), the breed and gender "
               "losses change only the shared layers, their branch and their own head; the time loss only the shared "
               "layers, its branch and its head.",
-    asserts="share the first two layers; fork into a branch for (i) and (ii) and a branch for (iii)",
     requires=Verdict.PROVED,
     params={"reach": FORK_REACH},
     assumptions=ASSUMPTIONS,
