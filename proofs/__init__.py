@@ -12,6 +12,8 @@ from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, O
 from proofs.statement import exists, forall  # noqa: E402
 from proofs.importing import collect  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
+# Statements: the term language's further forms (proofs.terms, proofs.statement).
+from proofs.terms import softplus  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -19,6 +21,8 @@ __all__ = [
     "forall", "exists", "Correction", "Lemma", "Row", "Table", "note", "event", "collect",
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
+    # Statements: the term language's further forms.
+    "softplus",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -88,11 +88,11 @@ def _z3_ops(universal: bool = False) -> dict:
     return ops
 
 
-def to_z3(t: Term, env: Mapping[str, Any], *, universal: bool = False):
+def to_z3(t: Term, env: Mapping[str, Any], *, universal: bool = False, functions: Optional[Mapping[str, Any]] = None):
     """The term as a z3 expression over the z3 constants in env; Unsupported for exp, log, derivatives and the like.
     With universal, the term is a condition to be proved valid, and a condition for every index of a sum is one for a
-    fresh integer constant."""
-    return evaluate(t, env, _z3_ops(universal))
+    fresh integer constant. `functions` gives z3 forms for functions that have none here (proofs.ranges)."""
+    return evaluate(t, env, {**_z3_ops(universal), **(functions or {})})
 
 
 # --- sympy ----------------------------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def _sympy_ops() -> dict:
         "ite": lambda c, a, b: sympy.Piecewise((a, c), (b, True)),
         "abs": sympy.Abs, "max": sympy.Max, "min": sympy.Min, "relu": lambda a: sympy.Max(a, 0),
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
-        "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "diff": differentiate,
+        "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "softplus": lambda a: sympy.log(1 + sympy.exp(a)), "diff": differentiate,
         "sum": total, "index": lambda base, i: base[i], "integer": integer,
     }
     return ops
@@ -198,7 +198,7 @@ def _exact_function(name: str):
     import sympy
 
     functions = {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
-                 "sigmoid": lambda a: 1 / (1 + sympy.exp(-a))}
+                 "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "softplus": lambda a: sympy.log(1 + sympy.exp(a))}
     return lambda a: _exact(functions[name](_as_sympy(a)))
 
 
@@ -294,7 +294,7 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
         "lazy": True, "implies": lambda a, b: (not a()) or b(), "ite": lambda c, a, b: a() if c() else b(),
         "abs": lambda a: a if relations["ge"](a, 0) else -a, "max": biggest, "min": smallest,
         "relu": lambda a: biggest(a, 0),
-        **{name: _exact_function(name) for name in ("exp", "tanh", "sigmoid")},
+        **{name: _exact_function(name) for name in ("exp", "tanh", "sigmoid", "softplus")},
         "log": partial("log", lambda a: relations["gt"](a, 0), "the logarithm of a number that is not positive"),
         "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
         "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
@@ -538,6 +538,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         "exp": exp_, "log": log_, "sqrt": root,
         "tanh": chain("tanh", lambda v: x["sub"](1, x["mul"](x["tanh"](v), x["tanh"](v)))),
         "sigmoid": chain("sigmoid", lambda v: x["mul"](x["sigmoid"](v), x["sub"](1, x["sigmoid"](v)))),
+        "softplus": chain("softplus", lambda v: x["sigmoid"](v)),
         "abs": kink, "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
         "sum": lambda each, name, lower, upper: _exact_sum(each, name, lower, upper, _Dual(fractions.Fraction(0), fractions.Fraction(0)), add),
         "index": _element,

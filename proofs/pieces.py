@@ -87,7 +87,7 @@ def _zeros(expression: Term, name: str, x) -> Optional[list]:
         return None
     if not terms.variables(expression):
         return []
-    if terms.operators(expression) & {"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "sum", "index"}:
+    if terms.operators(expression) & {"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "sum", "index"}:
         return None
     try:
         expr = backends.to_sympy(expression, {name: x})

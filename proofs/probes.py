@@ -167,7 +167,7 @@ def _candidates(dom: Domain) -> list:
 
 def boundary_points(relation: Term, scalars: Mapping[str, Domain], *, limit: int = LIMIT) -> list[dict]:
     """The exact points a proved statement is replayed at, critical points first, at most `limit`."""
-    if terms.operators(relation) & {"exp", "log", "tanh", "sigmoid", "sqrt", "pow_var"}:
+    if terms.operators(relation) & {"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "pow_var"}:
         limit = min(limit, _TRANSCENDENTAL_LIMIT)
     plain = {k: d for k, d in scalars.items() if not d.indexed}
     indexed = {k: d for k, d in scalars.items() if d.indexed}

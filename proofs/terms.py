@@ -8,14 +8,14 @@ import functools
 import numbers
 from typing import Any, Callable, Mapping, Sequence
 
-__all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum",
+__all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "relu", "maximum",
            "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "text", "RELATIONS",
            "NUMERIC_ONLY", "LAZY", "Condition", "conditions", "atoms"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 # Functions with no exact z3 counterpart: a term using one is decided with sympy.
-NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "sqrt", "diff", "pow_var", "sum", "index"})
+NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "pow_var", "sum", "index"})
 # Operators whose operands are evaluated only where they are needed, by a backend whose ops set "lazy": the consequent
 # of an implication where its premise holds, the branch of an ite its condition selects.
 LAZY = frozenset({"implies", "ite"})
@@ -126,6 +126,7 @@ def _fn(name: str) -> Callable[..., Term]:
 
 
 exp, log, tanh, sigmoid, sqrt, relu = (_fn(n) for n in ("exp", "log", "tanh", "sigmoid", "sqrt", "relu"))
+softplus = _fn("softplus")  # log(1 + exp(a))
 maximum, minimum, implies = _fn("max"), _fn("min"), _fn("implies")
 
 
@@ -395,7 +396,7 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
 
 
 # Operators with a value wherever their operands have one (and, but for |·|, relu, max and min, a derivative too).
-_TOTAL = frozenset({"add", "sub", "mul", "neg", "exp", "tanh", "sigmoid", "abs", "relu", "max", "min", "integer", "and",
+_TOTAL = frozenset({"add", "sub", "mul", "neg", "exp", "tanh", "sigmoid", "softplus", "abs", "relu", "max", "min", "integer", "and",
                     "or", "not", *RELATIONS})
 
 

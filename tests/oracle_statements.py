@@ -23,7 +23,7 @@ from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, 
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists")
+         "exists", "ranges")
 
 
 class Undef(ArithmeticError):
@@ -92,7 +92,7 @@ def term_of(node: tuple, env: dict):
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
-             "tanh": terms.tanh, "sigmoid": terms.sigmoid, "abs": abs, "relu": terms.relu, "max": terms.maximum,
+             "tanh": terms.tanh, "sigmoid": terms.sigmoid, "softplus": terms.softplus, "abs": abs, "relu": terms.relu, "max": terms.maximum,
              "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
              "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
              "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
@@ -138,7 +138,7 @@ def value(node: tuple, env: dict):
     if op == "ite":
         return value(node[2], env) if value(node[1], env) else value(node[3], env)
     a = value(node[1], env)
-    if op in ("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "abs", "relu"):
+    if op in ("neg", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "abs", "relu"):
         if op == "neg":
             return -a
         if op == "abs":
@@ -156,7 +156,8 @@ def value(node: tuple, env: dict):
             if isinstance(a, F) and r * r == a.numerator and math.isqrt(a.denominator) ** 2 == a.denominator:
                 return F(r, math.isqrt(a.denominator))
             return math.sqrt(a)
-        return {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda t: 1 / (1 + math.exp(-t))}[op](a)
+        return {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda t: 1 / (1 + math.exp(-t)),
+                "softplus": lambda t: max(float(t), 0.0) + math.log1p(math.exp(-abs(float(t))))}[op](a)
     if op == "pow":
         k = node[2]
         if k < 0 and a == 0:
@@ -375,6 +376,39 @@ def transcendental(draw, name: str) -> Optional[Case]:
         widened = {n: Real for n in domains}
         return _falsified("transcendental", name, "forall", widened, good)
     return _falsified("transcendental", name, "forall", domains, bad)
+
+
+def ranges(draw, name: str) -> Optional[Case]:
+    """Statements whose terms have a value everywhere only because of a function's range (1 - σ > 0, 1 - tanh² > 0,
+    σ > 0), and inequalities that hold by those ranges; each false form is a planted change found false at a point
+    by the plain evaluator."""
+    a, b = F(draw.pick((1, 2, -1, 3, F(1, 2)))), F(draw.pick((0, 1, -1, 2)))
+    u = add(mul(C(a), V("x")), C(b)) if b else mul(C(a), V("x"))
+    c = F(draw.pick((F(1, 2), F(1, 4), F(3, 4))))
+    one_minus_tanh2 = sub(C(1), mul(("tanh", u), ("tanh", u)))
+    forms = [
+        (("eq", ("log", sub(C(1), ("sigmoid", u))), ("neg", ("softplus", u))),
+         ("eq", ("log", sub(C(1), ("sigmoid", u))), ("neg", ("softplus", ("neg", u))))),
+        (("eq", ("log", ("sigmoid", u)), ("neg", ("softplus", ("neg", u)))),
+         ("eq", ("log", ("sigmoid", u)), ("softplus", ("neg", u)))),
+        (("eq", sub(("log", ("sigmoid", u)), ("log", sub(C(1), ("sigmoid", u)))), u),
+         ("eq", sub(("log", ("sigmoid", u)), ("log", sub(C(1), ("sigmoid", u)))), mul(C(2), u))),
+        (("gt", ("sqrt", one_minus_tanh2), C(0)), ("gt", ("sqrt", one_minus_tanh2), C(c))),
+        (("le", ("sqrt", one_minus_tanh2), C(1)), ("lt", ("sqrt", one_minus_tanh2), C(1))),
+        (("lt", ("log", ("sigmoid", u)), C(0)), ("lt", ("log", ("sigmoid", u)), C(-c))),
+        (("gt", ("exp", u), C(0)), ("gt", ("exp", u), C(c))),
+        (("gt", ("softplus", u), ("relu", u)), ("lt", ("softplus", u), add(("relu", u), C(c)))),
+        (("lt", ("abs", ("tanh", u)), C(1)), ("lt", ("abs", ("tanh", u)), C(c))),
+        (("le", ("sqrt", ("sigmoid", u)), C(1)), ("le", ("sqrt", ("sigmoid", u)), C(c))),
+        (("eq", ("diff", ("log", sub(C(1), ("sigmoid", u))), "x"), mul(C(-a), ("sigmoid", u))),
+         ("eq", ("diff", ("log", sub(C(1), ("sigmoid", u))), "x"), mul(C(a), ("sigmoid", u)))),
+        (("eq", sub(("softplus", u), ("softplus", ("neg", u))), u),
+         ("eq", add(("softplus", u), ("softplus", ("neg", u))), u)),
+    ]
+    good, bad = draw.pick(forms)
+    if draw.int(0, 1):
+        return Case("ranges", name, "forall", {"x": Real}, good, True)
+    return _falsified("ranges", name, "forall", {"x": Real}, bad)
 
 
 def _faulhaber(power: int, upper: dict, names) -> dict:
@@ -678,7 +712,7 @@ def exists_case(draw, name: str) -> Optional[Case]:
 
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
-              "vector": vector, "exists": exists_case}
+              "vector": vector, "exists": exists_case, "ranges": ranges}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:

@@ -170,7 +170,7 @@ def test_a_backend_s_proof_is_overturned_by_the_exact_replay_at_a_boundary_probe
     convention again) is caught by the replay at the probes: refuted, with the disagreement in the evidence."""
     import sympy
 
-    from proofs import statement as engine
+    from proofs import decision as engine
 
     @forall("t.ex5.a.wrong", "(x + 1)² = x² + 1 (false but at x = 0).")
     def wrong(x: Real):
@@ -213,7 +213,7 @@ def _raise_unsupported(*args, **kwargs):
     raise Unsupported("not here")
 
 
-from proofs.statement import _sympy_identity as _ORIGINAL_IDENTITY  # noqa: E402
+from proofs.decision import _sympy_identity as _ORIGINAL_IDENTITY  # noqa: E402
 
 
 def test_a_sum_identity_that_also_holds_where_the_range_is_inverted_is_proved_case_by_case():
@@ -235,7 +235,7 @@ def test_a_proof_by_pieces_covers_the_piece_next_to_an_open_bound_of_the_domain(
     """d/dx ite(x > 1, x², 2x - 1) = 2x fails on (0, 1) only: with the probes out of the way, the proof by pieces
     itself must find it there (the open bound 0 is a cut), and it proves the true form."""
     from proofs import probes
-    from proofs import statement as engine
+    from proofs import decision as engine
     from proofs.domains import Positive
 
     monkeypatch.setattr(probes, "boundary_points", lambda relation, scalars, limit=0: [])
