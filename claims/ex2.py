@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import z3
 
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
+from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect, forall, ite
 from proofs.claims.witness import bits, exactly, member, rational, read, record
 from proofs.interpret import annotated, corroborated, disagreement, exhausted, existence, validity
 from proofs.solvers.enumerate import exhaust
@@ -197,38 +197,29 @@ def _differs(name: str, value) -> list[list[Constraint]]:
 
 # ex2.weights: the solution's weights
 
-def _replay_stated(witness, *, weights, inputs, outputs):
-    w = read(witness, weights=exactly(_weights(weights)), inputs=exactly(inputs), stated=exactly(outputs))
-    got = run(w["weights"], [int(c) for c in w["inputs"]])
-    return Replay([str(v) for v in got] == list(w["stated"]), {"network": [str(v) for v in got], "stated": w["stated"]})
+def _every(parts):
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
 
 
-@claim(
+@forall(
     "ex2.weights.example_sequence",
-    exercise=2, part=None,
-    anchors=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
-    statement="With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
-    formal="the unrolled network with the given weights, h_0 = 0, evaluated on x = 1110101, equals 1110000 (z3 proves the "
-           "equality of the unrolled terms; the replay runs a plain implementation)",
-    requires=Verdict.PROVED,
-    params={"weights": SHEET, "inputs": "1110101", "outputs": "1110000"},
+    "With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
+    cites=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
     assumptions=ASSUMPTIONS,
-    perturbations=(
-        Perturbation("w3_plus", {"weights": {**SHEET, "w3": 1}}, "w3 = +1"),
-        Perturbation("b2_minus", {"weights": {**SHEET, "b2": Fraction(-1, 2)}}, "b2 = -0.5"),
-        Perturbation("outputs_1110101", {"outputs": "1110101"}, "outputs copy the inputs"),
-    ),
-    replay=_replay_stated,
-    formulas=("Eq(h(t), f(w_1*x(t) + w_2*h(t - 1) + b_2))", "Eq(y(t), w_3*h(t) + b_3)"),
+    perturb={"w3_plus": {"w3": 1}, "b2_minus": {"b2": Fraction(-1, 2)}, "outputs_1110101": {"outputs": "1110101"}},
 )
-def example_sequence(weights, inputs, outputs) -> Outcome:
-    xs = [int(c) for c in inputs]
-    W = {n: _const(v) for n, v in _weights(weights).items()}
-    ys = _net_outputs(W, xs)
-    stated = [int(c) for c in outputs]
-    answer = prove(z3.And(*[y == v for y, v in zip(ys, stated)]), [])
-    return validity(answer, evidence={"inputs": inputs, "stated_outputs": outputs},
-                    counterexample=lambda _: {"weights": dict(weights), "inputs": inputs, "stated": outputs})
+def example_sequence(w1=SHEET["w1"], w2=SHEET["w2"], b2=SHEET["b2"], w3=SHEET["w3"], b3=SHEET["b3"], inputs="1110101",
+                     outputs="1110000"):
+    # the network unrolled on the inputs: h_0 = 0, h_t = f(w1 x_t + w2 h_{t-1} + b2) with f(z) = 1 for z > 0 and 0
+    # otherwise, and each output y_t = w3 h_t + b3 is the stated one
+    h, ys = 0, []
+    for x in inputs:
+        h = ite(w1 * int(x) + w2 * h + b2 > 0, 1, 0)
+        ys.append(w3 * h + b3 == int(outputs[len(ys)]))
+    return _every(ys)
 
 
 @claim(
