@@ -11,7 +11,7 @@ import z3
 from proofs.claims.mystery import (NAMES, _bits, _differs, _weights, behaviour, explore, first_violation,  # noqa: F401
                                   run, step, table_decision)
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect, forall, ite
+from proofs import Erratum, Outcome, Perturbation, Replay, Row, Verdict, claim, expect, forall, ite
 from proofs.claims.witness import bits, exactly, member, rational, read, record
 from proofs.interpret import annotated, corroborated, disagreement, exhausted, existence, validity
 from proofs.solvers.enumerate import exhaust
@@ -361,44 +361,39 @@ def _nonunique_check(varied, reference, h0) -> Outcome:
     return existence(answer, evidence={"answers": answers}, witness=lambda _: {"alternatives": alternatives})
 
 
-NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
+NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
                     "length with q different from the solution's value")
 
 
 @claim(
-    "ex2.nonunique.hidden_params",
-    exercise=2, part=None,
-    anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
-    statement="Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
-    formal=NONUNIQUE_FORMAL + "; parameters w1, w2, b2",
+    part=None,
+    statement="",
+    formal=NONUNIQUE_FORMAL,
     requires=Verdict.PROVED,
-    params={"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),),
     replay=_replay_nonunique,
-)
-def nonunique_hidden(varied, reference, h0) -> Outcome:
-    return _nonunique_check(varied, reference, h0)
-
-
-@claim(
-    "ex2.nonunique.output_params",
-    exercise=2, part=None,
-    anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
-    statement="The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
-    formal=NONUNIQUE_FORMAL + "; parameters w3, b3",
-    requires=Verdict.PROVED,
-    params={"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
-    assumptions=ASSUMPTIONS,
-    erratum=Erratum(
-        "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
-        "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
-        corrected_by="ex2.conditions.output_forced",
+    rows=(
+        Row("ex2.nonunique.hidden_params",
+            "Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
+            {"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
+            anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
+            perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),)),
+        Row("ex2.nonunique.output_params",
+            "The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
+            {"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
+            anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
+            erratum=Erratum(
+                "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
+                "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
+                corrected_by="ex2.conditions.output_forced",
+            )),
     ),
-    replay=_replay_nonunique,
 )
-def nonunique_output(varied, reference, h0) -> Outcome:
+def nonunique(varied, reference, h0) -> Outcome:
     return _nonunique_check(varied, reference, h0)
+
+
+nonunique_hidden, nonunique_output = nonunique
 
 
 CLAIMS = (

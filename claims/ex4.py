@@ -8,7 +8,7 @@ from fractions import Fraction
 import sympy
 
 from proofs.claims.sheet import cites
-from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
+from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Row, Verdict, claim, diff, exists,
                     forall, implies, sigmoid)
 from proofs.claims.witness import integer, rational, read
 from proofs.interpret import annotated, computed, corroborated, disagreement, identity, undecided
@@ -192,42 +192,33 @@ RECURRENCE_PERTURBATIONS = (
 
 
 @claim(
-    "ex4.a.backward_recurrence",
-    exercise=4, part="a",
-    anchors=cites(
-        r"\phi(z) = \sigma(z) - 0.5",
-        r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w",
+    statement="",
+    formal="for every T and t < T, every differentiable loss and activation: d/dh G(h^(t+1)) = G'(h^(t+1)) times the row's "
+           "factor, with h^(t+1) = phi(w h) (plus h in the residual network) and G the loss as a function of h^(t+1) "
+           "(sympy, undefined G and phi: the induction step over t); the unrolled networks T = "
+           f"{UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
+    requires=Verdict.PROVED,
+    assumptions=ASSUMPTIONS,
+    replay=_replay_recurrence,
+    rows=(
+        Row("ex4.a.backward_recurrence", "For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
+            {"formula": "dphi(z_t) w", "residual": False},
+            anchors=cites(r"\phi(z) = \sigma(z) - 0.5",
+                          r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w"),
+            perturbations=RECURRENCE_PERTURBATIONS,
+            formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*Derivative(phi(z(t)), z(t))*w)",)),
+        Row("ex4.c.residual_recurrence", "With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
+            {"formula": "dphi(z_t) w + 1", "residual": True},
+            anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
+            perturbations=(*RECURRENCE_PERTURBATIONS, Perturbation("minus_one", {"formula": "dphi(z_t) w - 1"}, "- 1 for + 1")),
+            formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*(Derivative(phi(z(t)), z(t))*w + 1))",)),
     ),
-    statement="For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
-    formal="for every T and t < T, every differentiable loss and activation: d/dh G(phi(w h)) = G'(phi(w h)) phi'(w h) w "
-           "with G the loss as a function of h^(t+1) (sympy, undefined G and phi: the induction step over t); the "
-           f"unrolled networks T = {UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
-    requires=Verdict.PROVED,
-    params={"formula": "dphi(z_t) w", "residual": False},
-    assumptions=ASSUMPTIONS,
-    perturbations=RECURRENCE_PERTURBATIONS,
-    replay=_replay_recurrence,
-    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*Derivative(phi(z(t)), z(t))*w)",),
 )
-def backward_recurrence(formula, residual) -> Outcome:
+def recurrences(formula, residual) -> Outcome:
     return _recurrence_check(formula, residual)
 
 
-@claim(
-    "ex4.c.residual_recurrence",
-    exercise=4, part="c",
-    anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
-    statement="With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
-    formal="as ex4.a.backward_recurrence with h^(t+1) = phi(w h^(t)) + h^(t)",
-    requires=Verdict.PROVED,
-    params={"formula": "dphi(z_t) w + 1", "residual": True},
-    assumptions=ASSUMPTIONS,
-    perturbations=(*RECURRENCE_PERTURBATIONS, Perturbation("minus_one", {"formula": "dphi(z_t) w - 1"}, "- 1 for + 1")),
-    replay=_replay_recurrence,
-    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*(Derivative(phi(z(t)), z(t))*w + 1))",),
-)
-def residual_recurrence(formula, residual) -> Outcome:
-    return _recurrence_check(formula, residual)
+backward_recurrence, residual_recurrence = recurrences
 
 
 # (b) zero input

@@ -121,6 +121,10 @@ class Row:
     perturbations: Any = ()
     # The row's erratum, if the material is wrong for this row.
     erratum: Optional[Any] = None
+    # The claims and lemmas this row takes as known, when they differ from the decorator's (@claim only).
+    trusts: Optional[tuple] = None
+    # The material's formulas for this row, in sympy syntax, when they differ from the decorator's (@claim only).
+    formulas: Optional[tuple] = None
 
 
 class Table(tuple):
@@ -537,9 +541,9 @@ def claim(
                 erratum=fields["erratum"] if isinstance(fields["erratum"], Erratum) else None,
                 perturbations=tuple(fields["perturbations"]),
                 replay=replay,
-                formulas=tuple(formulas),
+                formulas=tuple(fields["formulas"]),
                 anchors=tuple(fields["anchors"]),
-                trusts=tuple(trusts),
+                trusts=tuple(fields["trusts"]),
                 file=file,
                 line=line,
             )
@@ -551,7 +555,8 @@ def claim(
         code = getattr(check, "__code__", None)
         file = code.co_filename if code else (inspect.getsourcefile(check) or "")
         line = code.co_firstlineno if code else 0
-        shared = {**given, "params": params, "erratum": erratum, "perturbations": perturbations, "anchors": anchors}
+        shared = {**given, "params": params, "erratum": erratum, "perturbations": perturbations, "anchors": anchors,
+                  "trusts": trusts, "formulas": formulas}
         if rows is None:
             return make(check, file, line, shared)
         if id is not _MISSING:
@@ -564,7 +569,9 @@ def claim(
             fields = {**shared, "id": row.id, "statement": row.statement,
                       "params": {**(params or {}), **row.params}, "asserts": row.asserts if row.asserts is not None else asserts,
                       "anchors": tuple(row.anchors) or tuple(anchors), "perturbations": tuple(row.perturbations) or tuple(perturbations),
-                      "erratum": row.erratum if row.erratum is not None else erratum}
+                      "erratum": row.erratum if row.erratum is not None else erratum,
+                      "trusts": row.trusts if row.trusts is not None else trusts,
+                      "formulas": row.formulas if row.formulas is not None else formulas}
             if row.anchors and row.asserts is None:
                 fields["asserts"] = _MISSING
             if exercise is _MISSING and segment:

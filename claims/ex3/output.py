@@ -13,7 +13,7 @@ from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Verdict, claim, forall
+from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Row, Verdict, claim, forall
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
 from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided, validity
 from proofs.solvers.symbolic import IdentityAnswer
@@ -331,27 +331,6 @@ def exact_for_every_table(value) -> Outcome:
                      certificate={"table entry no softmax reaches": value})
 
 
-@claim(
-    "ex3.e.exact_for_positive_tables",
-    exercise=3, part="e",
-    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-    statement="With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
-              "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
-    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x(sum_{i,j} log T[x,i,j] "
-           f"phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= {MAX_N} replayed exactly with random tables",
-    requires=Verdict.PROVED,
-    params={"wiring": "printed", "scale": 1, "max_n": MAX_N},
-    assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-        Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
-    ),
-    replay=_replay_distribution,
-)
-def exact_for_positive_tables(wiring, scale, max_n) -> Outcome:
-    return _replicate_check(wiring, "printed", scale, max_n, hidden=None)
-
-
 @forall(
     "ex3.e.limit_for_every_table",
     "Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
@@ -366,27 +345,42 @@ def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positi
 
 
 @claim(
-    "ex3.f.replicates_trigram",
-    exercise=3, part="f",
-    anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
-    statement="With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
-              "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
-              "every positive trigram table, for every vocabulary size.",
-    formal="for symbolic n and positive T: softmax_x(sum_{i,j} log T[x,j,i] phi(b)_i phi(a)_j - 1) = T[x,a,b] (sympy; "
-           "pair unit (i, j) holds x_{t-2} = i, x_{t-1} = j, as ex3.f.stated_weights_transposed proves); end to end on "
-           f"the plain network with the stated weights for every context, n <= {MAX_N}, random tables",
+    statement="",
+    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x of the output weights "
+           "log T[x, context of pair unit (i, j)] over the pair units of h^t, minus 1, equals T[x,a,b] (sympy), the pair "
+           "units read in the row's hidden order; every context for n <= MAX_N run exactly through the plain network "
+           "(with the row's hidden weights, if any) with random tables".replace("MAX_N", str(MAX_N)),
     requires=Verdict.PROVED,
-    params={"wiring": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
     assumptions=SOFTMAX_ASSUMPTIONS,
-    trusts=(stated_weights_transposed,),
-    perturbations=(
-        Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-    ),
     replay=_replay_distribution,
+    rows=(
+        Row("ex3.e.exact_for_positive_tables",
+            "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
+            "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+            {"wiring": "printed", "hidden_order": "printed", "scale": 1, "max_n": MAX_N, "hidden": None},
+            anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
+            perturbations=(
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+                Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
+            )),
+        Row("ex3.f.replicates_trigram",
+            "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
+            "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
+            "every positive trigram table, for every vocabulary size.",
+            {"wiring": "transposed", "hidden_order": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
+            anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
+            trusts=(stated_weights_transposed,),
+            perturbations=(
+                Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+            )),
+    ),
 )
-def replicates_trigram(wiring, scale, max_n, hidden) -> Outcome:
-    return _replicate_check(wiring, "transposed", scale, max_n, hidden=hidden)
+def replications(wiring, hidden_order, scale, max_n, hidden) -> Outcome:
+    return _replicate_check(wiring, hidden_order, scale, max_n, hidden=hidden)
+
+
+exact_for_positive_tables, replicates_trigram = replications
 
 
 CLAIMS = (

@@ -9,7 +9,7 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
-from proofs import Correction, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
+from proofs import Correction, ForgedWitness, Nat, Outcome, Perturbation, Replay, Row, Verdict, claim, forall, implies
 from proofs.claims.witness import integer, read
 from proofs.interpret import annotated, corroborated, exhausted, validity
 from proofs.solvers.bridge import to_z3
@@ -189,7 +189,8 @@ def _from_step(answer: SmtAnswer, evidence) -> Outcome:
 # Every context of every vocabulary of at most this many words is also run through the plain network.
 MAX_N = 3
 FORMAL = ("for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}: f(first-block pre-activation) = "
-          "phi(a)_i and f(pair pre-activation) = entry (i, j) of ORDER; the sums over k are done by sympy with "
+          "phi(a)_i and f(pair pre-activation) = entry (i, j) of the row's order (printed: vec(phi(a) phi(b)^T), i.e. "
+          "phi(a)_i phi(b)_j; transposed: vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j); the sums over k are done by sympy with "
           "symbolic n and the equalities decided by z3 (linear integer arithmetic, n unbounded); every length-3 input "
           f"for n <= {MAX_N} is also run through a plain network")
 PERTURBATIONS = (
@@ -201,56 +202,42 @@ PERTURBATIONS = (
 
 
 @claim(
-    "ex3.f.hidden_representation",
-    exercise=3, part="f",
-    anchors=cites(
-        "W_1 = 2I",
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "returns its rows concatenated",
-        "weight matrix equal to  $2I$",
-    ),
-    statement="With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
-              "component, in the order (e) prints it, for every vocabulary size.",
-    formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
+    statement="",
+    formal=FORMAL,
     requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
-    assumptions=ASSUMPTIONS,
-    erratum=Correction(
-        "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
-        "phi(x_{t-2})_i through W3 (block i has ones in column i), so it computes phi(x_{t-2})_i phi(x_{t-1})_j: the "
-        "stated weights give vec(phi(x_{t-2}) phi(x_{t-1})^T), the transpose of (e)'s order; exchanging W2 and W3 "
-        "gives (e)'s order",
-        "With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
-        "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
-        {"w2": CORRECTED_WEIGHTS["w2"], "w3": CORRECTED_WEIGHTS["w3"]},
-    ),
-    perturbations=PERTURBATIONS,
-    replay=_replay_representation,
-)
-def hidden_representation(order, max_n, **weights) -> Outcome:
-    return _representation_check(order, max_n, **weights)
-
-
-@claim(
-    "ex3.f.stated_weights_transposed",
-    exercise=3, part="f",
-    anchors=cites(
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "returns its rows concatenated",
-    ),
-    statement="The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
-              "context, in transposed order, for every vocabulary size.",
-    formal=FORMAL.replace("ORDER", "vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j"),
-    requires=Verdict.PROVED,
-    params={"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},
     assumptions=ASSUMPTIONS,
     perturbations=PERTURBATIONS,
     replay=_replay_representation,
+    rows=(
+        Row("ex3.f.hidden_representation",
+            "With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
+            "component, in the order (e) prints it, for every vocabulary size.",
+            {"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
+            anchors=cites("W_1 = 2I", "stacking  $|V|$  copies of the identity matrix  $I$",
+                          "matrix  $i$  has all ones in column  $i$", "returns its rows concatenated",
+                          "weight matrix equal to  $2I$"),
+            erratum=Correction(
+                "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
+                "phi(x_{t-2})_i through W3 (block i has ones in column i), so it computes phi(x_{t-2})_i phi(x_{t-1})_j: "
+                "the stated weights give vec(phi(x_{t-2}) phi(x_{t-1})^T), the transpose of (e)'s order; exchanging W2 "
+                "and W3 gives (e)'s order",
+                "With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
+                "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
+                {"w2": CORRECTED_WEIGHTS["w2"], "w3": CORRECTED_WEIGHTS["w3"]},
+            )),
+        Row("ex3.f.stated_weights_transposed",
+            "The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
+            "context, in transposed order, for every vocabulary size.",
+            {"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},
+            anchors=cites("stacking  $|V|$  copies of the identity matrix  $I$", "matrix  $i$  has all ones in column  $i$",
+                          "returns its rows concatenated")),
+    ),
 )
-def stated_weights_transposed(order, max_n, **weights) -> Outcome:
+def representations(order, max_n, **weights) -> Outcome:
     return _representation_check(order, max_n, **weights)
+
+
+hidden_representation, stated_weights_transposed = representations
 
 
 @forall(
