@@ -158,3 +158,26 @@ def test_a_module_with_no_claims_at_all_is_a_load_error(tmp_path):
     (tmp_path / "empty.py").write_text("X = 1\n")
     (error,) = load([tmp_path], entry_points=False).errors
     assert "defines no claims and has no CLAIMS list" in str(error)
+
+
+def test_a_corrections_own_assumptions_belong_to_the_corrected_claim_alone():
+    made = claim("t.ex1.a.two", exercise=1, part="a", statement="x is 3.", asserts="x = 3", requires=Verdict.PROVED,
+                 params={"x": 3, "target": 2}, assumptions=("x is a number",),
+                 erratum=Correction("x is 2.", "x is 2.", {"x": 2}, assumptions=("the lemma the proof uses",)))(_equal)
+
+    @forall("t.ex1.a.sq", "x*x >= k.", assumptions=("x real",),
+            erratum=Correction("k = 1 fails at 0", "x*x >= 0.", {"k": 0}, assumptions=("squares are non-negative",)))
+    def sq(x: Real, k=1):
+        return x * x >= k
+
+    (fixed,) = made.companions
+    assert made.assumptions == ("x is a number",) and fixed.assumptions == ("x is a number", "the lemma the proof uses")
+    (fixed,) = sq.companions
+    assert sq.assumptions == ("x real",) and fixed.assumptions == ("x real", "squares are non-negative")
+
+
+def test_a_row_may_give_its_own_trusts_and_formulas():
+    base = claim("t.ex1.a.base", exercise=1, part="a", statement="s", asserts="a", requires=Verdict.PROVED)(_equal)
+    one, two = claim(statement="s", asserts="a", requires=Verdict.PROVED, params={"x": 2, "target": 2}, formulas=("Eq(x, 2)",),
+                     rows=(Row("t.ex2.a.one", "one"), Row("t.ex2.b.two", "two", trusts=(base,), formulas=("Eq(x, 3)",))))(_equal)
+    assert (one.trusts, one.formulas) == ((), ("Eq(x, 2)",)) and (two.trusts, two.formulas) == ((base,), ("Eq(x, 3)",))
