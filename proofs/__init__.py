@@ -13,7 +13,7 @@ from proofs.statement import exists, forall  # noqa: E402
 from proofs.importing import collect  # noqa: E402
 from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
 # Statements: the term language's further forms (proofs.terms, proofs.statement).
-from proofs.terms import softplus  # noqa: E402
+from proofs.terms import every, softplus, some, unique  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -22,7 +22,7 @@ __all__ = [
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
     # Statements: the term language's further forms.
-    "softplus",
+    "softplus", "some", "every", "unique",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import fractions
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
-from proofs.terms import RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, text, variables
+from proofs.terms import RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, term, text, variables
 
 __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point_text", "Undecided", "Undefined"]
 
@@ -80,12 +81,47 @@ def _z3_ops(universal: bool = False) -> dict:
         "min": lambda a, b: z3.If(a <= b, a, b), "relu": lambda a: z3.If(a > 0, a, 0),
         "integer": lambda a: z3.BoolVal(True) if z3.is_int(a) else z3.IsInt(a),
     }
+    ops["some"], ops["every"] = _z3_quantifier(False), _z3_quantifier(True)
     if universal:
         def every(each, name, lower, upper):
             index = z3.FreshInt(name)
             return z3.Implies(z3.And(lower <= index, index <= upper), each(index))
         ops["all"] = every
     return ops
+
+
+def z3_domain(v, domain) -> list:
+    """What a domain (proofs.domains) says of the z3 constant v: its finite values, or its bounds."""
+    import z3
+
+    given = []
+    if domain.values is not None:
+        given.append(z3.Or([v == to_z3(term(x), {}) for x in domain.values]))
+    if domain.lower is not None:
+        bound = to_z3(term(domain.lower), {})
+        given.append(v > bound if domain.lower_open else v >= bound)
+    if domain.upper is not None:
+        bound = to_z3(term(domain.upper), {})
+        given.append(v < bound if domain.upper_open else v <= bound)
+    return given
+
+
+def _z3_quantifier(universal: bool):
+    """∃ / ∀ of a bound variable over its domain, with the body's conditions: a value where a term of the body has
+    none is not a witness of ∃ and a counterexample of ∀."""
+    import z3
+
+    def apply(each, name, domain, body, env):
+        v = z3.FreshInt(name) if domain.kind == "int" else z3.FreshReal(name)
+        inner = {**env, name: v}
+        ops = _z3_ops()
+        defined = [evaluate(c.holds, inner, ops) for c in conditions(body)]
+        holds = z3.And(*defined, each(v)) if defined else each(v)
+        given = z3_domain(v, domain)
+        if universal:
+            return z3.ForAll([v], z3.Implies(z3.And(*given), holds) if given else holds)
+        return z3.Exists([v], z3.And(*given, holds) if given else holds)
+    return apply
 
 
 def to_z3(t: Term, env: Mapping[str, Any], *, universal: bool = False, functions: Optional[Mapping[str, Any]] = None):
@@ -280,6 +316,11 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
             raise Undecided(f"a sum of {high - low + 1} terms is longer than {MAX_SEQUENCE}")
         return all(each(i) for i in range(low, high + 1))
 
+    def quantified(universal):
+        def apply(each, name, domain, body, inner):
+            return _exact_quantifier(universal, each, name, domain, body, inner)
+        return apply
+
     def biggest(a, b):
         return a if relations["ge"](a, b) else b
 
@@ -298,6 +339,7 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
         "log": partial("log", lambda a: relations["gt"](a, 0), "the logarithm of a number that is not positive"),
         "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
         "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
+        "some": quantified(False), "every": quantified(True),
     }
     def derivative(body, name, point):
         try:
@@ -307,6 +349,82 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
 
     ops["diff"] = derivative
     return ops
+
+
+# While a `recording_inner()` block runs: every value of an inner quantifier's variable that z3 found and the exact
+# replay confirmed, or z3's unsat, as one line each.
+_INNER: Optional[list] = None
+
+
+@contextlib.contextmanager
+def recording_inner() -> Iterator[list]:
+    """Collect how each inner quantifier over an infinite domain was settled inside the block."""
+    global _INNER
+    previous, _INNER = _INNER, []
+    try:
+        yield _INNER
+    finally:
+        _INNER = previous
+
+
+def _note_inner(text_: str) -> None:
+    if _INNER is not None and text_ not in _INNER:
+        _INNER.append(text_)
+
+
+def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env: Mapping[str, Any]) -> bool:
+    """∃ / ∀ of a bound variable at a point. Over a finite domain every value is checked exactly. Over an infinite one
+    z3 is asked, with the point's values in place, for a witness of ∃ (a counterexample of ∀), which is then replayed
+    exactly; where z3 shows there is none (unsat), that answer decides. Undecided where neither settles it."""
+    def truth(value) -> bool:
+        try:
+            return bool(each(value))
+        except Undefined:
+            return False
+
+    if domain.size is not None:
+        if domain.size > MAX_SEQUENCE:
+            raise Undecided(f"a quantifier over {domain.size} values is more than {MAX_SEQUENCE}")
+        found = (truth(v) != universal for v in domain.points())
+        return universal != any(found)
+    point = _instance_point(universal, name, domain, body, env)
+    symbol = "∀" if universal else "∃"
+    at = f" at {point_text(env)}" if env else ""
+    if point is None:
+        _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 shows there is no {'counterexample' if universal else 'witness'} (unsat)")
+        return universal
+    if truth(point) != universal:
+        _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: {'counterexample' if universal else 'witness'} {name} = {point}, "
+                    f"found by z3 and replayed exactly")
+        return not universal
+    raise Undecided(f"z3's {'counterexample' if universal else 'witness'} {name} = {point} does not replay exactly")
+
+
+def _instance_point(universal: bool, name: str, domain, body: Term, env: Mapping[str, Any]):
+    """z3's value of the bound variable where the body holds (for ∃) or fails (for ∀) at the point, or None where z3
+    shows there is none; Undecided where z3 cannot tell or the point is not rational."""
+    import z3
+
+    from proofs.solvers.smt import solve
+
+    if any(isinstance(v, (_Dual, list)) or not isinstance(v, (int, fractions.Fraction)) for v in env.values()):
+        raise Undecided("a quantifier at a point that is not rational")
+    v = z3.Int(name) if domain.kind == "int" else z3.Real(name)
+    fixed = {k: to_z3(term(x), {}) for k, x in env.items()}
+    try:
+        inner = {**fixed, name: v}
+        defined = [to_z3(c.holds, inner) for c in conditions(body)]
+        holds = z3.And(*defined, to_z3(body, inner)) if defined else to_z3(body, inner)
+    except Unsupported as exc:
+        raise Undecided(f"a quantifier whose body z3 cannot read ({exc})") from None
+    answer = solve([*z3_domain(v, domain), z3.Not(holds) if universal else holds], [v])
+    if answer.answer == "unknown":
+        raise Undecided(f"z3 cannot settle the inner quantifier: {answer.reason}")
+    if answer.answer == "unsat":
+        return None
+    from proofs.domains import exact_number
+
+    return exact_number(answer.model[name], name)
 
 
 def failing(required: Sequence[Condition], env: Mapping[str, Any], *, sufficient: bool = False) -> Optional[Condition]:

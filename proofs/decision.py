@@ -12,7 +12,7 @@ from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.ranges import Ranges
+from proofs.ranges import FACTS, Ranges
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -202,14 +202,7 @@ def _z3_domains(scalars: Mapping[str, Domain]) -> tuple[dict, list]:
     for name, dom in scalars.items():
         v = z3.Int(name) if dom.kind == "int" else z3.Real(name)
         env[name] = v
-        if dom.values is not None:
-            given.append(z3.Or([v == backends.to_z3(terms.term(x), {}) for x in dom.values]))
-        if dom.lower is not None:
-            bound = backends.to_z3(terms.term(dom.lower), {})
-            given.append(v > bound if dom.lower_open else v >= bound)
-        if dom.upper is not None:
-            bound = backends.to_z3(terms.term(dom.upper), {})
-            given.append(v < bound if dom.upper_open else v <= bound)
+        given.extend(backends.z3_domain(v, dom))
     return env, given
 
 
@@ -420,8 +413,12 @@ def _closed(case: _Case) -> Outcome:
     undefined = _refuted_at(case, {}, "exact arithmetic")
     if undefined is not None:
         return undefined
-    return interpret.computed(backends.decide_exact(case.relation, {}, case.required), witness={},
-                              evidence=case.evidence, statement=case.valued)
+    with backends.recording_inner() as inner:
+        holds = backends.decide_exact(case.relation, {}, case.required)
+    if not inner:
+        return interpret.computed(holds, witness={}, evidence=case.evidence, statement=case.valued)
+    return interpret.computed(holds, witness={}, method="z3 and exact arithmetic", evidence={**case.evidence, "inner": inner},
+                              statement=case.valued)
 
 
 def _by_enumeration(case: _Case) -> Outcome:
@@ -430,7 +427,11 @@ def _by_enumeration(case: _Case) -> Outcome:
     from proofs.solvers.enumerate import ExhaustAnswer
 
     stmt, evidence = case.stmt, case.evidence
-    count, point = _enumerate(stmt, case.relation, case.scalars)
+    try:
+        count, point = _enumerate(stmt, case.relation, case.scalars)
+    except backends.Undecided as exc:  # an inner quantifier over an infinite domain that z3 did not settle
+        return interpret.undecided("enumeration", evidence, f"not settled at every point: {exc}",
+                                   statement=_bound(stmt, case.valued))
     domain = " × ".join(d.name for d in stmt.domains.values()) or "the empty domain"
     if stmt.quantifier == "forall":
         undefined = None if point is None else _refuted_at(
@@ -482,6 +483,8 @@ def _by_ranges(case: _Case) -> Optional[Outcome]:
     from proofs import interpret
 
     stmt, ranges = case.stmt, Ranges()
+    if not terms.operators(case.relation) & set(FACTS):
+        return None
     try:
         answer = _z3_query(stmt, case.relation, case.scalars, ranges)
     except terms.Unsupported:
@@ -524,6 +527,58 @@ def _differ(case: _Case, point: Mapping[str, Any]) -> Outcome:
                               evidence=case.evidence, statement=_bound(case.stmt, case.valued))
 
 
+def _sign_under(premise: Term, expression: Term, scalars: Mapping[str, Domain]) -> int:
+    """1 where z3 shows expression > 0 at every point of the domains where the premise holds, -1 for < 0, 0 where
+    neither is shown (exp, σ, tanh, ... by their known ranges)."""
+    from proofs.solvers.smt import prove
+
+    names = terms.variables(premise) | terms.variables(expression)
+    if not names <= set(scalars) or any(scalars[n].indexed for n in names):
+        return 0
+    for sign, relation in ((1, expression > 0), (-1, expression < 0)):
+        ranges = Ranges()
+        try:
+            env, given = _z3_domains({n: scalars[n] for n in sorted(names)})
+            claim = ranges.to_z3(terms.implies(premise, relation), env, universal=True)
+            answer = prove(claim, list(env.values()), given=given + ranges.facts)
+        except terms.Unsupported:
+            return 0
+        if answer.answer == "unsat":
+            return sign
+    return 0
+
+
+def _settled_identity(relation: Term, scalars: Mapping[str, Domain]) -> Optional[list]:
+    """The branches the premises settle (proofs.premises), when with them every part of the relation (a conjunction's
+    too) is an identity where its premise holds; None otherwise."""
+    from proofs import premises
+
+    if relation.op == "and":
+        parts = [_settled_identity(a, scalars) for a in relation.args]
+        return None if any(p is None for p in parts) else [note for part in parts for note in part]
+    if _sympy_identity(relation, scalars):
+        return []
+    settled = premises.settled(relation, lambda p, e: _sign_under(p, e, scalars))
+    if settled is None:
+        return None
+    fixed, notes = settled
+    return notes if _sympy_identity(fixed, scalars) or _sympy_identity(fixed.args[1], scalars) else None
+
+
+def _by_settled_switches(case: _Case) -> Optional[Outcome]:
+    """implies(p, q) where p fixes the branch of q's corners and switches strictly: proved when q with those branches
+    is an identity (a derivative's value where p holds is the branch's derivative)."""
+    from proofs import interpret
+    from proofs.solvers.symbolic import IdentityAnswer
+
+    notes = _settled_identity(case.relation, case.scalars)
+    if not notes:
+        return None
+    return interpret.identity(IdentityAnswer(True, "0 where the premise holds, with each corner or switch it settles "
+                                             "replaced by its branch"), evidence={**case.evidence, "premise_settles": notes},
+                              statement=_bound(case.stmt, case.valued))
+
+
 def _by_identity(case: _Case) -> Outcome:
     """A universal statement z3 did not settle: definedness, then a sympy identity, pieces, and exact probes."""
     from proofs import interpret
@@ -535,6 +590,10 @@ def _by_identity(case: _Case) -> Outcome:
         return undefined
     if defined[0] == "defined" and _sympy_identity(case.relation, case.scalars):
         return interpret.identity(IdentityAnswer(True, "0"), evidence=evidence, statement=statement)
+    if defined[0] == "defined":
+        outcome = _by_settled_switches(case)
+        if outcome is not None:
+            return outcome
     pieces = _by_pieces(case.relation, case.scalars, case.required)
     if pieces is not None and pieces[0] == "proved":
         evidence.pop("conditions_proved", None)

@@ -49,14 +49,17 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
             shifted = backends.to_sympy(other, free) + sign * k
         except (terms.Unsupported, TypeError):
             return None
-        return _sympy_equal(consequent, {**symbols, var.args[0]: shifted})
+        # substituted after the sides are built, so a derivative with respect to the variable is taken first
+        return _sympy_equal(consequent, symbols, {symbols[var.args[0]]: shifted})
     return None
 
 
-def _sympy_equal(relation: Term, symbols: Mapping[str, Any]) -> Optional[bool]:
+def _sympy_equal(relation: Term, symbols: Mapping[str, Any], substitute: Optional[Mapping] = None) -> Optional[bool]:
     import sympy
 
     lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
+    if substitute:
+        lhs, rhs = (side.doit().subs(substitute) for side in (lhs, rhs))
     difference = sympy.expand(sympy.expand_log(lhs - rhs))
     if difference.has(sympy.Sum):  # sums of symbolic length in closed form, where sympy finds one
         difference = sympy.expand(difference.doit())

@@ -77,7 +77,8 @@ class Statement:
         body = self.function(**args, **params)
         if isinstance(body, bool):  # a closed statement written with Python numbers only
             body = terms.term(body)
-        if not isinstance(body, Term) or body.op not in (*terms.RELATIONS, "and", "or", "not", "implies", "bool"):
+        if not isinstance(body, Term) or body.op not in (*terms.RELATIONS, "and", "or", "not", "implies", "bool",
+                                                                   *terms.QUANTIFIERS):
             raise InvalidClaim(f"the statement {self.function.__qualname__} must return a relation such as a == b or a <= b "
                                f"(combined with &, |, ~, implies), not {body!r}")
         return body

@@ -9,13 +9,15 @@ import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "relu", "maximum",
-           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "text", "RELATIONS",
-           "NUMERIC_ONLY", "LAZY", "Condition", "conditions", "atoms"]
+           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "unique", "text", "RELATIONS",
+           "NUMERIC_ONLY", "LAZY", "QUANTIFIERS", "Condition", "conditions", "atoms"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 # Functions with no exact z3 counterpart: a term using one is decided with sympy.
 NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "pow_var", "sum", "index"})
+# Quantifiers inside a statement: ∃ (some) and ∀ (every) of a variable of their own over a domain.
+QUANTIFIERS = frozenset({"some", "every"})
 # Operators whose operands are evaluated only where they are needed, by a backend whose ops set "lazy": the consequent
 # of an implication where its premise holds, the branch of an ite its condition selects.
 LAZY = frozenset({"implies", "ite"})
@@ -157,6 +159,78 @@ def summation(body: Callable[[Term], Any], lower, upper) -> Term:
     return Term("sum", (term(body(index)), index, term(lower), term(upper)))
 
 
+def _bound_variable(body: Callable, what: str) -> Term:
+    import inspect
+
+    if not callable(body):
+        raise TypeError(f"{what}(domain, body) takes the body as a function of the variable: lambda y: ...")
+    names = list(inspect.signature(body).parameters)
+    if len(names) != 1:
+        raise TypeError(f"the body of {what}(...) is a function of one variable, e.g. lambda y: x + y == 0")
+    return var(names[0])
+
+
+def _quantifier(op: str, domain: Any, body: Callable) -> Term:
+    from proofs.domains import Domain
+
+    if not isinstance(domain, Domain) or domain.shape or domain.indexed:
+        raise TypeError(f"{'some' if op == 'some' else 'every'}(domain, body) takes a number domain (Real, Nat, "
+                        f"IntRange(0, 3), ...), not {domain!r}")
+    variable = _bound_variable(body, op)
+    inner = term(body(variable))
+    if inner.op not in (*RELATIONS, "and", "or", "not", "implies", "bool", *QUANTIFIERS):
+        raise TypeError(f"the body of {op}(...) must be a relation such as x + y == 0, not {inner!r}")
+    return Term(op, (inner, variable, domain))
+
+
+def some(domain: Any, body: Callable) -> Term:
+    """∃ y ∈ domain: body(y), inside a statement: some(Real, lambda y: x + y == 0). The body has no value where one
+    of its terms has none: such a y is not a witness."""
+    return _quantifier("some", domain, body)
+
+
+def every(domain: Any, body: Callable) -> Term:
+    """∀ y ∈ domain: body(y), inside a statement; a y where one of the body's terms has no value makes it false."""
+    return _quantifier("every", domain, body)
+
+
+def unique(domain: Any, condition: Callable, value: Any) -> Term:
+    """value is the one point of the domain where the condition holds: it lies in the domain, satisfies the condition
+    (existence), and every a of the domain that satisfies it is value (uniqueness)."""
+    from proofs.domains import Domain
+
+    if not isinstance(domain, Domain) or domain.shape or domain.indexed:
+        raise TypeError(f"unique(domain, condition, value) takes a number domain (Real, Nat, ...), not {domain!r}")
+    variable = _bound_variable(condition, "unique")  # the condition's own parameter is the bound variable
+    inside = _within(domain, term(value))
+    holds = term(condition(term(value)))
+    only = Term("every", (implies(condition(variable), variable == value), variable, domain))
+    return (inside & holds & only) if inside is not None else (holds & only)
+
+
+def _within(domain: Any, value: Term):
+    """The domain's constraints on a value, as a relation (None where it has none)."""
+    parts = []
+    if domain.values is not None:
+        member = [value == v for v in domain.values]
+        out = member[0]
+        for m in member[1:]:
+            out = out | m
+        parts.append(out)
+    if domain.kind == "int":
+        parts.append(Term("integer", (value,)))
+    if domain.lower is not None:
+        parts.append(value > domain.lower if domain.lower_open else value >= domain.lower)
+    if domain.upper is not None:
+        parts.append(value < domain.upper if domain.upper_open else value <= domain.upper)
+    if not parts:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
+
+
 def dot(u: Sequence, v: Sequence) -> Term:
     """The dot product of two vectors of the same length."""
     if len(u) != len(v):
@@ -222,6 +296,9 @@ def text(t: Term, parent: int = 0) -> str:
         return f"ite({', '.join(text(a) for a in args)})"
     elif op == "all":
         out = f"∀ {text(args[1])} ∈ {{{text(args[2])}, …, {text(args[3])}}}: {text(args[0], 2)}"
+    elif op in QUANTIFIERS:
+        out = f"{'∃' if op == 'some' else '∀'} {text(args[1])} ∈ {args[2].name}: {text(args[0], 2)}"
+        own = 1
     elif op == "integer":
         out = f"{text(args[0], 5)} ∈ ℤ"
     else:
@@ -261,6 +338,8 @@ def tree(t: Term) -> list:
     if op == "all":
         over = ["text", f"{{{text(args[2])}, …, {text(args[3])}}}"]
         return ["quant", "∀", sub[0], [sub[1], over]]
+    if op in QUANTIFIERS:
+        return ["quant", "∃" if op == "some" else "∀", sub[0], [sub[1], ["text", args[2].name]]]
     return ["fn", op, *sub]
 
 
@@ -270,6 +349,8 @@ def variables(t: Term) -> set[str]:
         return {t.args[0]}
     if t.op in ("sum", "all"):
         return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2]) | variables(t.args[3])
+    if t.op in QUANTIFIERS:
+        return variables(t.args[0]) - {t.args[1].args[0]}
     return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
 
 
@@ -299,6 +380,12 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         name = index.args[0]
         return ops[op](lambda value: evaluate(body, {**env, name: value}, ops), name,
                        evaluate(lower, env, ops), evaluate(upper, env, ops))
+    if op in QUANTIFIERS:  # the body for a value of the bound variable; the body and env for a solver's own form
+        if op not in ops:
+            raise Unsupported("a quantifier inside a statement")
+        body, bound, domain = t.args
+        name = bound.args[0]
+        return ops[op](lambda value: evaluate(body, {**env, name: value}, ops), name, domain, body, env)
     if op in LAZY and ops.get("lazy"):
         return ops[op](*(functools.partial(evaluate, a, env, ops) for a in t.args))
     if op not in ops:
@@ -339,6 +426,10 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
     """The conditions of t in its own context; `smooth` names the variables it is differentiated with respect to."""
     op, args = t.op, t.args
     if op in ("var", "const", "bool", "param"):
+        return []
+    if op in QUANTIFIERS:  # the body's conditions are part of its truth at each value of the bound variable
+        if smooth & variables(t):
+            raise Unsupported("the derivative of a quantified statement")
         return []
     if op == "implies":
         premise, consequent = args

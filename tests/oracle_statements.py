@@ -19,11 +19,11 @@ from fractions import Fraction as F
 from typing import Callable, Optional
 
 from proofs import terms
-from proofs.domains import Indexed, Int, Interval, Matrix, Nat, Positive, Real, Vector
+from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positive, Real, Vector
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges")
+         "exists", "ranges", "conditional", "nested", "unique")
 
 
 class Undef(ArithmeticError):
@@ -44,16 +44,20 @@ class Case:
     truth: bool
     witness: Optional[dict] = None  # for a false universal statement: where it fails (confirmed by `value`)
     ordinary: bool = True  # a true statement a course would write, whose unknown counts against the engine
+    stated: Optional[dict] = None  # stated values (keyword parameters with defaults), for a statement that has them
 
     def claim(self):
         """The statement as a claim, built through the public API from the AST."""
         relation = self.relation
         domains = self.domains
 
+        stated = self.stated or {}
+
         def body(**args):
             return term_of(relation, args)
-        body.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=d)
-                                                for n, d in domains.items()])
+        body.__signature__ = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=d) for n, d in domains.items()]
+            + [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=v) for n, v in stated.items()])
         make = forall if self.quantifier == "forall" else exists
         return make(f"oracle.ex1.a.{self.name}", f"generated {self.kind} statement")(body)
 
@@ -89,6 +93,10 @@ def term_of(node: tuple, env: dict):
         return terms.summation(_lambda(index, body, env), term_of(lo, env), term_of(hi, env))
     if op == "diff":
         return terms.diff(term_of(node[1], env), env[node[2]])
+    if op in ("some", "every"):
+        _, index, over, body = node
+        domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
+        return (terms.some if op == "some" else terms.every)(domain, _lambda(index, body, env))
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
@@ -96,7 +104,7 @@ def term_of(node: tuple, env: dict):
              "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
              "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
              "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
-             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies}
+             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b}
     return table[op](*args)
 
 
@@ -135,6 +143,10 @@ def value(node: tuple, env: dict):
         return derivative_value(node[1], node[2], env)
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
+    if op in ("some", "every"):
+        return _quantified(node, env)
+    if op == "and":
+        return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
         return value(node[2], env) if value(node[1], env) else value(node[3], env)
     a = value(node[1], env)
@@ -184,6 +196,51 @@ def value(node: tuple, env: dict):
             raise Unsure("too close to call in floats")
         return same if op == "eq" else not same
     return {"le": a <= b, "lt": a < b, "ge": a >= b, "gt": a > b}[op]
+
+
+def _mentions(node, name: str) -> bool:
+    if isinstance(node, tuple) and node[:2] == ("var", name):
+        return True
+    return isinstance(node, tuple) and any(_mentions(part, name) for part in node[1:] if isinstance(part, tuple))
+
+
+def _quantified(node: tuple, env: dict) -> bool:
+    """∃ / ∀ over a range of integers by trying each; over ℝ only for the few bodies whose truth is known here: a
+    body without the variable, y·y = t (some y iff t ≥ 0), y > t or y < t (always some), t ≤ y·y (every y iff t ≤ 0),
+    t ≤ y or y ≤ t (never every)."""
+    op, name, over, body = node
+    if over[0] == "range":
+        results = [holds(body, {**env, name: F(k)}) for k in range(over[1], over[2] + 1)]
+        return any(results) if op == "some" else all(results)
+    if not _mentions(body, name):
+        return holds(body, env)
+    y = ("var", name)
+    roots = _roots(body[1][1], y) if op == "every" and body[0] == "implies" and body[1][0] == "eq" and body[1][2] == C(0) \
+        and body[2][:2] == ("eq", y) and not _mentions(body[2][2], name) else None
+    if roots is not None:  # every y with (y - r1)(y - r2)... = 0 is v: each root in the domain is v
+        inside = [r for r in roots if over == ("real",) or r > 0]
+        return all(r == value(body[2][2], env) for r in inside)
+    rel, left, right = body if len(body) == 3 else (None, None, None)
+    square = ("mul", y, y)
+    if op == "some" and rel == "eq" and left == square and not _mentions(right, name):
+        return value(right, env) >= 0
+    if op == "some" and rel in ("gt", "lt") and y in (left, right) and not _mentions(right if left == y else left, name):
+        return True
+    if op == "every" and rel == "le" and right == square and not _mentions(left, name):
+        return value(left, env) <= 0
+    if op == "every" and rel == "le" and y in (left, right) and not _mentions(right if left == y else left, name):
+        return False
+    raise Unsure("a quantifier over ℝ whose body is not one of the known forms")
+
+
+def _roots(node, y) -> Optional[list]:
+    """The roots of a product of factors y - r (r a number), or None for any other form."""
+    if node[0] == "mul":
+        left, right = _roots(node[1], y), _roots(node[2], y)
+        return None if left is None or right is None else left + right
+    if node[0] == "sub" and node[1] == y and node[2][0] == "const":
+        return [node[2][1]]
+    return None
 
 
 def derivative_value(node: tuple, name: str, env: dict) -> float:
@@ -301,6 +358,8 @@ def _grid(dom) -> list:
         return [F(v) for v in range(-3, 4)]
     if dom is Positive:
         return [F(1, 2), F(1), F(2), F(3)]
+    if dom is not Real:
+        return [g for g in GRID if dom.contains(g)]
     return GRID
 
 
@@ -409,6 +468,128 @@ def ranges(draw, name: str) -> Optional[Case]:
     if draw.int(0, 1):
         return Case("ranges", name, "forall", {"x": Real}, good, True)
     return _falsified("ranges", name, "forall", {"x": Real}, bad)
+
+
+def conditional(draw, name: str) -> Optional[Case]:
+    """A derivative that holds where a condition does: relu's, |·|'s, max's slope on the side the premise keeps
+    strictly (true), and the same with the kink let in by ≥, the wrong side or a wrong value (false: at the kink the
+    derivative does not exist, which the plain evaluator's one-sided quotients see)."""
+    b, c = F(draw.pick((0, 1, -1, 2))), F(draw.pick((1, 2, -1, 3)))
+    w, x, y = V("w"), V("x"), V("y")
+    u = add(mul(w, x), C(b)) if b else mul(w, x)
+    layer = mul(C(c), ("relu", u))
+    sig = ("sigmoid", u)
+    forms = [
+        (("implies", ("gt", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x))),
+         [("implies", ("ge", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x))),
+          ("implies", ("gt", u, C(0)), ("eq", ("diff", layer, "w"), C(c))),
+          ("implies", ("lt", u, C(0)), ("eq", ("diff", layer, "w"), mul(C(c), x)))]),
+        (("implies", ("lt", u, C(0)), ("eq", ("diff", layer, "w"), C(0))),
+         [("implies", ("le", u, C(0)), ("eq", ("diff", layer, "w"), C(0)))]),
+        (("implies", ("gt", u, C(0)), ("eq", ("diff", ("sigmoid", ("relu", u)), "x"), mul(mul(sig, sub(C(1), sig)), w))),
+         [("implies", ("ge", u, C(0)), ("eq", ("diff", ("sigmoid", ("relu", u)), "x"), mul(mul(sig, sub(C(1), sig)), w)))]),
+        (("implies", ("gt", x, C(b)), ("eq", ("diff", mul(("max", x, C(b)), x), "x"), mul(C(2), x))),
+         [("implies", ("ge", x, C(b)), ("eq", ("diff", mul(("max", x, C(b)), x), "x"), mul(C(2), x)))]),
+        (("implies", ("and", ("gt", x, C(0)), ("gt", y, C(0))), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y)),
+         [("implies", ("and", ("ge", x, C(0)), ("gt", y, C(0))), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y)),
+          ("implies", ("gt", y, C(0)), ("eq", ("diff", mul(("relu", x), ("relu", y)), "x"), y))]),
+        (("implies", ("lt", u, C(0)), ("eq", ("diff", ("abs", u), "w"), ("neg", x))),
+         [("implies", ("le", u, C(0)), ("eq", ("diff", ("abs", u), "w"), ("neg", x))),
+          ("implies", ("lt", u, C(0)), ("eq", ("diff", ("abs", u), "w"), x))]),
+    ]
+    good, bad = draw.pick(forms)
+    names = sorted(set(_names(good)))
+    domains = {n: Real for n in names}
+    if draw.int(0, 1):
+        return Case("conditional", name, "forall", domains, good, True)
+    return _falsified("conditional", name, "forall", domains, draw.pick(bad))
+
+
+def nested(draw, name: str) -> Optional[Case]:
+    """A quantifier inside a statement: ∀ with ∃ inside, ∃ with ∀ inside, over ranges of integers (truth by trying
+    every value) and over ℝ (truth by the forms `_quantified` knows)."""
+    k = draw.int(1, 4)
+    c = F(draw.pick((0, 1, -1, 2, F(1, 2))))
+    n, m, x, y = V("n"), V("m"), V("x"), V("y")
+    whole = ("range", 0, k)
+    form = draw.int(0, 7)
+    if form == 0:  # every n has a complement m with n + m = k; from 1 up there is none for n = k
+        over = draw.pick((whole, ("range", 1, k)))
+        rel = ("some", "m", over, ("eq", add(n, m), C(k)))
+        return _settled("forall", {"n": IntRange(0, k)}, rel, name)
+    if form == 1:  # some n is at most every m (n = 0); strictly below every m: none
+        strict = draw.int(0, 1)
+        rel = ("every", "m", whole, ("lt" if strict else "le", n, m))
+        return _settled("exists", {"n": IntRange(0, k)}, rel, name)
+    if form == 2:  # every n has an m with n·m = n (m = 1, if the range has it)
+        over = draw.pick((whole, ("range", 2, k + 2)))
+        rel = ("some", "m", over, ("eq", mul(n, m), n))
+        return _settled("forall", {"n": IntRange(0, k)}, rel, name)
+    if form == 3:  # every real x + c has a real square root only where x + c >= 0
+        domain = draw.pick((Real, Positive))
+        rel = ("some", "y", ("real",), ("eq", mul(y, y), add(x, C(c))))
+        truth = domain is Positive and c >= 0
+        return Case("nested", name, "forall", {"x": domain}, rel, truth, None if truth else {"x": -c - 1 if c >= 0 else -c - 1})
+    if form == 4:  # above and below every real there is another
+        rel = ("some", "y", ("real",), (draw.pick(("gt", "lt")), y, add(x, C(c))))
+        return Case("nested", name, "forall", {"x": Real}, rel, True)
+    if form == 5:  # some x is at most every square (x <= 0); at most every real: none
+        squares = draw.int(0, 1)
+        rel = ("every", "y", ("real",), ("le", add(x, C(c)), mul(y, y) if squares else y))
+        return Case("nested", name, "exists", {"x": Real}, rel, bool(squares))
+    if form == 6:  # a range inside ℝ: for every x there is m in the range above x only where x < k
+        rel = ("some", "m", whole, ("gt", m, x))
+        domain = draw.pick((Interval(-2, k, upper_open=True), Interval(-2, k)))
+        truth = domain.upper_open
+        return Case("nested", name, "forall", {"x": domain}, rel, truth, None if truth else {"x": F(k)})
+    rel = ("some", "m", whole, ("eq", add(n, m), C(k)))  # with n a real: only where n is k minus a whole number
+    return Case("nested", name, "forall", {"n": Interval(0, k)}, rel, False, {"n": F(1, 2)})
+
+
+def unique(draw, name: str) -> Optional[Case]:
+    """A stated value claimed to be the unique solution of (a - r1)(a - r2)... = 0 over ℝ or ℝ>0: true exactly when
+    every root in the domain is the value (and the value is a root in the domain)."""
+    roots = [F(draw.pick((4, -4, 2, F(1, 2), -1))) for _ in range(draw.int(1, 2))]
+    v = F(draw.pick((4, 2, -4, 3)))
+    over = draw.pick((("real",), ("positive",)))
+    a = V("a")
+    product = None
+    for r in roots:
+        factor = ("sub", a, C(r))
+        product = factor if product is None else mul(product, factor)
+    condition = ("eq", product, C(0))
+    only = ("every", "a", over, ("implies", condition, ("eq", a, V("v"))))
+    at_v = _substitute(condition, "a", V("v"))
+    rel = ("and", at_v, only) if over == ("real",) else ("and", ("and", ("gt", V("v"), C(0)), at_v), only)
+    inside = [r for r in roots if over == ("real",) or r > 0]
+    truth = v in inside and all(r == v for r in inside)
+    assert truth == holds(rel, {"v": v})
+    return Case("unique", name, "forall", {}, rel, truth, {} if not truth else None, stated={"v": v})
+
+
+def _substitute(node, name: str, by):
+    if node == ("var", name):
+        return by
+    return tuple(_substitute(p, name, by) if isinstance(p, tuple) else p for p in node)
+
+
+def _settled(quantifier: str, domains: dict, rel: tuple, name: str) -> Case:
+    """The truth of a statement over a range of integers, by trying every point with the plain evaluator."""
+    import itertools
+
+    (var, dom), = domains.items()
+    points = [{var: F(v)} for v in itertools.islice(dom.points(), 100)]
+    results = [holds(rel, p) for p in points]
+    if quantifier == "exists":
+        return Case("nested", name, "exists", domains, rel, any(results))
+    failing = [p for p, r in zip(points, results) if not r]
+    return Case("nested", name, "forall", domains, rel, not failing, failing[0] if failing else None)
+
+
+def _names(node) -> list:
+    if isinstance(node, tuple) and node and node[0] == "var":
+        return [node[1]]
+    return [n for part in node if isinstance(part, tuple) for n in _names(part)] if isinstance(node, tuple) else []
 
 
 def _faulhaber(power: int, upper: dict, names) -> dict:
@@ -712,7 +893,8 @@ def exists_case(draw, name: str) -> Optional[Case]:
 
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
-              "vector": vector, "exists": exists_case, "ranges": ranges}
+              "vector": vector, "exists": exists_case, "ranges": ranges,
+              "conditional": conditional, "nested": nested, "unique": unique}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
@@ -727,11 +909,11 @@ def confirm(case: Case) -> None:
     """The truth as built, checked again by the plain evaluator where it can be: a false universal statement fails at
     its witness; a true one holds at the grid's points."""
     if case.quantifier == "forall" and not case.truth:
-        assert case.witness is not None and fails(case.relation, case.witness), case
+        assert case.witness is not None and fails(case.relation, {**(case.stated or {}), **case.witness}), case
     if case.quantifier == "forall" and case.truth and not any(d.shape or d.indexed for d in case.domains.values()):
         for point in ({n: g for n, g in zip(case.domains, combo)} for combo in _few(case)):
             try:
-                assert value(case.relation, point), (case, point)
+                assert value(case.relation, {**(case.stated or {}), **point}), (case, point)
             except Unsure:
                 pass
 
