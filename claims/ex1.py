@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Sequence
 
-import z3
 
 from proofs.claims.sheet import cites
-from proofs import (Erratum, Int, IntRange, Nat, Outcome, Positive, Real, Replay, Vector, Verdict, claim, forall, implies,
-                    ite, maximum, note)
-from proofs.claims.witness import integer, member, rational, read
-from proofs.interpret import validity
-from proofs.solvers.smt import solve
+from proofs import (Erratum, Int, Interval, IntRange, Nat, OneOf, Positive, Real, Vector, every, forall, implies, ite, maximum,
+                    note)
 
 # The sheet's stack, input side first: (kind, kernel, stride, padding).
 SHEET_LAYERS = (("conv", 3, 1, 1), ("pool", 2, 2, 0))
@@ -198,98 +193,10 @@ def pool_units(p: Nat, n=256, k=2, stride=2, filters=3, side=128, units=49152, f
 
 # (d) y = max(z1, z2, z3, z4)
 
-def _zmax(zs):
-    m = zs[0]
-    for z in zs[1:]:
-        m = z3.If(z > m, z, m)
-    return m
-
-
-def _pick(zs, index):
-    expr = zs[-1]
-    for n in range(len(zs) - 2, -1, -1):
-        expr = z3.If(index == n, zs[n], expr)
-    return expr
-
-
-def _shift(zs, k, amount):
-    """z + amount * e_k, with k a z3 integer."""
-    return [z + z3.If(k == n, amount, 0) for n, z in enumerate(zs)]
-
-
-def _stated_gradient(index_star, g_star, g_other, width=4):
-    return [g_star if n == index_star else g_other for n in range(width)]
-
-
-def _exact(values):
-    return [Fraction(v) for v in values]
-
-
-def _replay_one_sided(witness, *, g_star, g_other, **_):
-    """Along s * e_k from z, is the one-sided slope exactly c on (0, 1], and does c differ from the stated g_k?"""
-    w = read(witness, **{f"z{n}": rational() for n in range(4)}, istar=integer(0, 3), k=integer(0, 3), s=member((1, -1)),
-             c=rational())
-    z = [w[f"z{n}"] for n in range(4)]
-    istar, k, s, c = w["istar"], w["k"], w["s"], w["c"]
-    is_argmax = z[istar] == max(z)
-    others = max(v for n, v in enumerate(z) if n != k)
-    times = {Fraction(1), Fraction(1, 2)} | ({abs(z[k] - others)} if 0 < abs(z[k] - others) <= 1 else set())
-    slopes = set()
-    for t in sorted(times):
-        moved = list(z)
-        moved[k] += s * t
-        slopes.add((max(moved) - max(z)) / (s * t))
-    g_k = _stated_gradient(istar, g_star, g_other)[k]
-    one_slope = slopes == {c}
-    return Replay(not (is_argmax and one_slope and c != g_k),
-                  {"i* is an argmax": is_argmax, "one-sided slope on (0, 1]": sorted(slopes), "stated slope": g_k,
-                   "direction": f"{'+' if s > 0 else '-'}e{k}"})
-
-
 MAX_ASSUMPTIONS = (
     "inputs z range over all of R^4; i* is any index attaining the maximum",
     "a one-sided directional slope that differs from the stated partial derivative rules that derivative out",
 )
-
-
-@claim(
-    "ex1.d.max_pool_derivative",
-    exercise=1, part="d",
-    anchors=cites(
-        r"y = \max\{z_1, z_2, z_3, z_4\}",
-        r"\frac{\partial y}{\partial z_{i^*}} = 1",
-        r"\frac{\partial y}{\partial z_j} = 0",
-    ),
-    statement="For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
-    formal="for all z in R^4, all argmax i*, all k and signs s: the one-sided slope of y along s*e_k equals g_k, "
-           "g = e_i*; refuted by z, i*, k, s, c != g_k with y(z + s t e_k) - y(z) = s t c for all t in (0, 1]",
-    requires=Verdict.PROVED,
-    params={"g_star": 1, "g_other": 0},
-    assumptions=MAX_ASSUMPTIONS,
-    erratum=Erratum(
-        "at a tie (two or more inputs share the maximum) y is not differentiable: along -e_i* the slope is 0, along "
-        "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
-        corrected_by="ex1.d.max_pool_derivative_unique_max",
-    ),
-    replay=_replay_one_sided,
-    formulas=("Eq(y, Max(z_1, z_2, z_3, z_4))",),
-)
-def max_pool_derivative(g_star, g_other) -> Outcome:
-    zs = z3.Reals("z0 z1 z2 z3")
-    istar, k, s = z3.Ints("istar k s")
-    c, t = z3.Reals("c t")
-    y = _zmax(zs)
-    g_k = z3.If(k == istar, g_star, g_other)
-    moved = _zmax(_shift(zs, k, s * t))
-    search = [
-        z3.And(istar >= 0, istar <= 3, k >= 0, k <= 3), z3.Or(s == 1, s == -1),
-        z3.And(*[_pick(zs, istar) >= z for z in zs]),
-        c != g_k,
-        z3.ForAll([t], z3.Implies(z3.And(t > 0, t <= 1), moved - y == s * t * c)),
-    ]
-    # the search is the claim's negation: sat is a counterexample, unsat proves the claim
-    answer = solve(search, [*zs, istar, k, s, c])
-    return validity(answer, evidence={"query": "exists z, argmax i*, k, s, c != g_k with constant one-sided slope c on (0, 1]"})
 
 
 def _at(z, i):
@@ -299,6 +206,31 @@ def _at(z, i):
 
 def _max4(z):
     return maximum(maximum(z[0], z[1]), maximum(z[2], z[3]))
+
+
+@forall(
+    "ex1.d.max_pool_derivative",
+    "For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
+    cites=cites(
+        r"y = \max\{z_1, z_2, z_3, z_4\}",
+        r"\frac{\partial y}{\partial z_{i^*}} = 1",
+        r"\frac{\partial y}{\partial z_j} = 0",
+    ),
+    assumptions=MAX_ASSUMPTIONS,
+    erratum=Erratum(
+        "at a tie (two or more inputs share the maximum) y is not differentiable: along -e_i* the slope is 0, along "
+        "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
+        corrected_by="ex1.d.max_pool_derivative_unique_max",
+    ),
+)
+def max_pool_derivative(z: Vector(Real, 4), i: IntRange(0, 3), k: IntRange(0, 3), s: OneOf(1, -1), c: Real, g_star=1, g_other=0):
+    # i is an argmax; if y has the same one-sided slope c along s e_k for every step t in (0, 1], that slope is what
+    # the partial derivative dy/dz_k must be: the stated g_k (g_star at i, g_other elsewhere)
+    y = _max4(z)
+    argmax = _every([_at(z, i) >= z[n] for n in range(4)])
+    slope = every(Interval(0, 1, lower_open=True),
+                  lambda t: _max4([z[n] + ite(k == n, s * t, 0) for n in range(4)]) - y == s * t * c)
+    return implies(argmax & slope, c == ite(k == i, g_star, g_other))
 
 
 @forall(

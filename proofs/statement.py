@@ -164,8 +164,11 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
             mutants = tuple(perturb or ())
         if erratum is None:
             return build(claim_id, statement, stated, mutants, None)
+        if isinstance(erratum, Erratum):  # corrected by another claim, written beside it
+            return build(claim_id, statement, stated, mutants, erratum)
         if not isinstance(erratum, Correction):
-            raise InvalidClaim("erratum= takes Correction(reason, statement, values)")
+            raise InvalidClaim("erratum= takes Correction(reason, statement, values), or Erratum(reason, corrected_by) "
+                               "naming a corrected claim written beside it")
         unknown = set(erratum.values) - set(stated)
         if unknown or not erratum.values:
             raise InvalidClaim(f"the correction must change stated values of the statement; {sorted(unknown) or 'none'} given")

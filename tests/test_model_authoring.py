@@ -181,3 +181,16 @@ def test_a_row_may_give_its_own_trusts_and_formulas():
     one, two = claim(statement="s", asserts="a", requires=Verdict.PROVED, params={"x": 2, "target": 2}, formulas=("Eq(x, 2)",),
                      rows=(Row("t.ex2.a.one", "one"), Row("t.ex2.b.two", "two", trusts=(base,), formulas=("Eq(x, 3)",))))(_equal)
     assert (one.trusts, one.formulas) == ((), ("Eq(x, 2)",)) and (two.trusts, two.formulas) == ((base,), ("Eq(x, 3)",))
+
+
+def test_a_statement_erratum_may_name_a_corrected_claim_written_beside_it():
+    from proofs import Erratum
+
+    @forall("t.ex1.a.strict", "x*x > 0.", erratum=Erratum("0*0 = 0", corrected_by="t.ex1.a.weak"))
+    def strict(x: Real):
+        return x * x > 0
+
+    assert strict.erratum.corrected_by == "t.ex1.a.weak" and strict.companions == ()
+    assert evaluate(strict).status is Status.ERRATUM
+    with pytest.raises(InvalidClaim, match="Correction"):
+        forall("t.ex1.a.bad", "s", erratum="wrong")(lambda x=1: x == 1)
