@@ -13,13 +13,14 @@ from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Row, Verdict, claim, forall
+from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Vector, Verdict,
+                    claim, forall)
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided, validity
+from proofs.interpret import computed, corroborated, exhausted, existence, identity, undecided
 from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.bridge import to_z3
 from proofs.solvers.enumerate import exhaust
-from proofs.solvers.smt import prove, solve
+from proofs.solvers.smt import prove
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 
@@ -126,26 +127,23 @@ def _rows(table) -> dict:
     return {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
 
 
-@claim(
+@forall(
     "ex3.d.concat_insufficient_smallest",
-    exercise=3, part="d",
-    anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
-    statement="With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
-              "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
-              "after two different words and half as likely after two equal ones.",
-    requires=Verdict.PROVED,
-    params={"table_name": "xor"},
+    "With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
+    "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
+    "after two different words and half as likely after two equal ones.",
+    cites=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(Perturbation("additive_table", {"table_name": "additive"}, "a table with additive log-odds"),),
-    replay=_replay_concat,
+    perturb={"additive_table": {"table_name": "additive"}},
 )
-def concat_insufficient_smallest(table_name) -> Outcome:
+def concat_insufficient_smallest(U: Matrix(Real, 2, 4), c: Vector(Real, 2), L: Positive, table_name="xor"):
+    # with h = phi(a) ++ phi(b) the log-odds of word 1 over word 0 are z_1 - z_0 = (U[1][a] - U[0][a]) +
+    # (U[1][2+b] - U[0][2+b]) + (c_1 - c_0); the table fixes them to log T(1|a,b)/T(0|a,b) = k(a,b) log 2, a whole
+    # multiple of L = log 2 > 0: no U, c (and no positive L) meet all four contexts
     table = _TABLES[table_name](2)
-    cons, variables = _concat_log_odds(table)
-    answer = solve(cons, variables)
-    rows = _rows(table)
-    # the constraints say parameters reproduce the table: unsat proves that none do, sat refutes it with them
-    return validity(answer, evidence={"table": rows}, counterexample=lambda m: {"params": dict(m)})
+    gaps = [(U[1][a] - U[0][a]) + (U[1][2 + b] - U[0][2 + b]) + (c[1] - c[0]) == _log2_multiple(_odds(table, a, b)) * L
+            for a, b in itertools.product((0, 1), repeat=2)]
+    return ~(gaps[0] & gaps[1] & gaps[2] & gaps[3])
 
 
 def _interaction(representation: str):
