@@ -271,14 +271,3 @@ def max_pool_nondifferentiable_at_ties(z: Vector(Real, 4), i: IntRange(0, 3), j:
     down = _max4([z[n] - ite(i == n, t, 0) for n in range(4)])
     tie = (i != j) & (_at(z, i) == y) & (_at(z, j) == y)
     return implies(tie, (up - y == right_slope * t) & (y - down == left_slope * t))
-
-
-CLAIMS = (
-    receptive_field,
-    conv_units,
-    conv_params,
-    pool_units,
-    max_pool_derivative,
-    max_pool_derivative_unique_max,
-    max_pool_nondifferentiable_at_ties,
-)

@@ -394,14 +394,3 @@ def nonunique(varied, reference, h0) -> Outcome:
 
 
 nonunique_hidden, nonunique_output = nonunique
-
-
-CLAIMS = (
-    example_sequence,
-    all_sequences,
-    synthesis,
-    hidden_forced,
-    output_forced,
-    nonunique_hidden,
-    nonunique_output,
-)
