@@ -1,39 +1,43 @@
-"""Witness domains: a replay reads every witness value through one, so a value outside the claim's domain is forged."""
+"""Witness domains: a replay reads every witness value through one, so a value outside the claim's domain is forged.
+
+Each is a `proofs.domains.Domain` of kind "custom" (the one Domain class statements use too); `Domain` here is that
+class, kept under this name for packs that import it from here."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from proofs import ForgedWitness
+from proofs.domains import OUTSIDE, Domain
 
 __all__ = ["Domain", "read", "exact", "integer", "rational", "real", "BIT", "bits", "member", "exactly", "listof", "record",
            "table", "either"]
 
 
-@dataclasses.dataclass(frozen=True)
-class Domain:
-    """Written by a replay author: the values a witness field may take, and how to read one exactly."""
-
-    # What the field holds, for the message that rejects a value outside it.
-    name: str
-    # Reads a raw witness value into its exact form; returns _OUTSIDE when the value is not in the domain.
-    parse: Callable[[Any], Any]
+# The one Domain class (proofs.domains): a witness field's domain is one of kind "custom", read by its `parse`; a
+# number domain (Real, IntRange(0, 3), ...) may be given to `read` too.
+_OUTSIDE = OUTSIDE
 
 
-_OUTSIDE = object()
+def _field(name: str, parse: Callable[[Any], Any]) -> Domain:
+    return Domain(name, "custom", parse=parse)
 
 
-def _reject(key: str, value: Any, domain: Domain) -> ForgedWitness:
-    shown = repr(value)
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
-    return ForgedWitness(f"witness {key} = {shown} is not {domain.name}")
+def _raw(domain: Domain, value: Any) -> Any:
+    """The value read by a domain of either kind, or _OUTSIDE."""
+    if domain.parse is not None:
+        return domain.parse(value)
+    try:
+        return domain.read(value)
+    except ForgedWitness:
+        return _OUTSIDE
 
 
 def read(witness: Any, **domains: Domain) -> dict[str, Any]:
-    """The witness's values, each read through its domain: exactly the fields named, none missing, none extra."""
+    """The witness's values, each read through its domain (a field's, or a number domain such as IntRange(0, 3)):
+    exactly the fields named, none missing, none extra."""
     if not isinstance(witness, Mapping):
         raise ForgedWitness(f"the witness must be a mapping of field names to values, got {type(witness).__name__}")
     missing = sorted(set(domains) - set(witness))
@@ -45,10 +49,7 @@ def read(witness: Any, **domains: Domain) -> dict[str, Any]:
 
 
 def _parse(key: str, value: Any, domain: Domain) -> Any:
-    parsed = domain.parse(value)
-    if parsed is _OUTSIDE:
-        raise _reject(key, value, domain)
-    return parsed
+    return domain.read(value, key)
 
 
 def exact(value: Any) -> Optional[Fraction]:
@@ -90,7 +91,7 @@ def integer(lo: Optional[int] = None, hi: Optional[int] = None) -> Domain:
     def parse(value):
         v = exact(value)
         return int(v) if _bounded(v, lo, hi) and v.denominator == 1 else _OUTSIDE
-    return Domain(f"an integer{_span(lo, hi)}", parse)
+    return _field(f"an integer{_span(lo, hi)}", parse)
 
 
 def rational(lo=None, hi=None, *, positive: bool = False) -> Domain:
@@ -98,7 +99,7 @@ def rational(lo=None, hi=None, *, positive: bool = False) -> Domain:
     def parse(value):
         v = exact(value)
         return v if _bounded(v, lo, hi) and (not positive or v > 0) else _OUTSIDE
-    return Domain(f"an exact {'positive ' if positive else ''}rational{_span(lo, hi)}", parse)
+    return _field(f"an exact {'positive ' if positive else ''}rational{_span(lo, hi)}", parse)
 
 
 def real() -> Domain:
@@ -107,12 +108,23 @@ def real() -> Domain:
         if isinstance(value, float):
             return value if math.isfinite(value) else _OUTSIDE
         v = exact(value)
+        if v is None and isinstance(value, str) and value.startswith("root-obj "):
+            return _algebraic(value)  # z3's algebraic number, read as every Domain reads it
         return _OUTSIDE if v is None else float(v)
-    return Domain("a finite real number", parse)
+    return _field("a finite real number", parse)
+
+
+def _algebraic(value: str) -> Any:
+    from proofs.domains import exact_number
+
+    try:
+        return float(exact_number(value, "the value"))
+    except ForgedWitness:
+        return _OUTSIDE
 
 
 # A binary value, 0 or 1.
-BIT = Domain("a bit, 0 or 1", integer(0, 1).parse)
+BIT = _field("a bit, 0 or 1", integer(0, 1).parse)
 
 
 def bits(length: Optional[int] = None, *, nonempty: bool = False) -> Domain:
@@ -123,7 +135,7 @@ def bits(length: Optional[int] = None, *, nonempty: bool = False) -> Domain:
         if (length is not None and len(value) != length) or (nonempty and not value):
             return _OUTSIDE
         return [int(c) for c in value]
-    return Domain(f"a string of 0s and 1s{f' of length {length}' if length is not None else ''}", parse)
+    return _field(f"a string of 0s and 1s{f' of length {length}' if length is not None else ''}", parse)
 
 
 def member(choices: Sequence[Any]) -> Domain:
@@ -135,14 +147,14 @@ def member(choices: Sequence[Any]) -> Domain:
             if _same(value, c):
                 return c
         return _OUTSIDE
-    return Domain(f"one of {list(choices)!r}", parse)
+    return _field(f"one of {list(choices)!r}", parse)
 
 
 def exactly(expected: Any) -> Domain:
     """The one value the claim's parameters imply (numbers compared exactly, sequences as lists)."""
     def parse(value):
         return expected if _same(value, expected) else _OUTSIDE
-    return Domain(f"{expected!r}, the value this claim implies", parse)
+    return _field(f"{expected!r}, the value this claim implies", parse)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -164,9 +176,9 @@ def listof(domain: Domain, length: Optional[int] = None, *, nonempty: bool = Fal
     def parse(value):
         if not isinstance(value, (list, tuple)) or (length is not None and len(value) != length) or (nonempty and not value):
             return _OUTSIDE
-        out = [domain.parse(v) for v in value]
+        out = [_raw(domain, v) for v in value]
         return _OUTSIDE if any(v is _OUTSIDE for v in out) else out
-    return Domain(f"a list{f' of {length}' if length is not None else ''} of {domain.name}", parse)
+    return _field(f"a list{f' of {length}' if length is not None else ''} of {domain.name}", parse)
 
 
 def record(**domains: Domain) -> Domain:
@@ -174,9 +186,9 @@ def record(**domains: Domain) -> Domain:
     def parse(value):
         if not isinstance(value, Mapping) or set(map(str, value)) != set(domains) or len(value) != len(domains):
             return _OUTSIDE
-        out = {k: domains[k].parse(value[k]) for k in domains}
+        out = {k: _raw(domains[k], value[k]) for k in domains}
         return _OUTSIDE if any(v is _OUTSIDE for v in out.values()) else out
-    return Domain("{" + ", ".join(f"{k}: {d.name}" for k, d in domains.items()) + "}", parse)
+    return _field("{" + ", ".join(f"{k}: {d.name}" for k, d in domains.items()) + "}", parse)
 
 
 def table(keys: Domain, values: Domain) -> Domain:
@@ -186,21 +198,21 @@ def table(keys: Domain, values: Domain) -> Domain:
             return _OUTSIDE
         out = {}
         for k, v in value.items():
-            pk, pv = keys.parse(k), values.parse(v)
+            pk, pv = _raw(keys, k), _raw(values, v)
             if pk is _OUTSIDE or pv is _OUTSIDE or pk in out:
                 return _OUTSIDE
             out[pk] = pv
         return out
-    return Domain(f"a mapping from {keys.name} to {values.name}", parse)
+    return _field(f"a mapping from {keys.name} to {values.name}", parse)
 
 
 def either(*domains: Domain) -> Domain:
     """A value in the first of the domains that reads it."""
     def parse(value):
         for d in domains:
-            out = d.parse(value)
+            out = _raw(d, value)
             if out is not _OUTSIDE:
                 return out
         return _OUTSIDE
-    return Domain(" or ".join(d.name for d in domains), parse)
+    return _field(" or ".join(d.name for d in domains), parse)
 

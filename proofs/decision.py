@@ -579,6 +579,38 @@ def _by_settled_switches(case: _Case) -> Optional[Outcome]:
                               statement=_bound(case.stmt, case.valued))
 
 
+def _by_induction(case: _Case) -> Optional[Outcome]:
+    """One whole-number variable n ≥ k and sums up to n: the base case at k in exact arithmetic, then the step
+    P(n) ⇒ P(n + 1) for every n ≥ k by z3 (proofs.induction); proved when both hold. Nothing else is concluded."""
+    import z3
+
+    from proofs import induction, interpret
+    from proofs.solvers.smt import prove
+
+    if len(case.scalars) != 1:
+        return None
+    (name, dom), = case.scalars.items()
+    if dom.kind != "int" or dom.lower is None or dom.upper is not None or dom.values is not None or dom.indexed:
+        return None
+    start = int(dom.lower) + (1 if dom.lower_open else 0)
+    parts = induction.step(case.relation, name, start)
+    if parts is None or not _holds(case.relation, case.required, {name: start}):
+        return None
+    now, after, sums = parts
+    env = {name: z3.Int(name), **{v: z3.Real(v) for v in terms.variables(now) if v != name}}
+    try:
+        claim = z3.Implies(backends.to_z3(now, env), backends.to_z3(after, env))
+    except terms.Unsupported:
+        return None
+    answer = prove(claim, list(env.values()), given=[env[name] >= start])
+    if answer.answer != "unsat":
+        return None
+    evidence = {**case.evidence, "induction": {"base": f"holds at {name} = {start} (exact arithmetic)",
+                                               "step": f"z3: for every {name} ≥ {start}, the statement at {name} implies "
+                                                       f"it at {name} + 1", "sums": sums}}
+    return interpret.validity(answer, evidence=evidence)
+
+
 def _by_identity(case: _Case) -> Outcome:
     """A universal statement z3 did not settle: definedness, then a sympy identity, pieces, and exact probes."""
     from proofs import interpret
@@ -604,6 +636,9 @@ def _by_identity(case: _Case) -> Outcome:
     point = _probe(stmt, case.relation, case.scalars)
     if point is not None:
         return _differ(case, point)
+    induction = _by_induction(case) if defined[0] == "defined" else None
+    if induction is not None:
+        return induction
     if defined[0] != "defined":
         return interpret.undecided("sympy", evidence, f"whether every term has a value on the whole domain is not settled: "
                                    f"{defined[1]}", statement=statement)

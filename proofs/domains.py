@@ -7,12 +7,15 @@ import fractions
 import itertools
 import math
 import re
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from proofs.model import ForgedWitness
 
 __all__ = ["Domain", "Real", "Int", "Nat", "Bit", "Positive", "Interval", "IntRange", "OneOf", "Vector", "Matrix",
-           "Indexed", "exact_number", "ENUMERATION_LIMIT", "MAX_SEQUENCE"]
+           "Indexed", "exact_number", "ENUMERATION_LIMIT", "MAX_SEQUENCE", "OUTSIDE"]
+
+# What a custom domain's reader returns for a value outside the domain.
+OUTSIDE = object()
 
 # Finite domains up to this many points are decided by checking every point in exact arithmetic.
 ENUMERATION_LIMIT = 100_000
@@ -24,11 +27,14 @@ _PROBES = tuple(fractions.Fraction(p) for p in ("1/3", "-2/5", "3/2", "-7/4", "5
 
 @dataclasses.dataclass(frozen=True)
 class Domain:
-    """What one quantified variable ranges over; a vector or matrix domain repeats its element domain."""
+    """What one quantified variable, or one field of a replay's witness, ranges over; a vector or matrix domain
+    repeats its element domain. A number domain (kind "real" or "int") reads a value exactly (`exact_number`: ints,
+    Fractions, "p/q", z3's algebraic numbers) and checks it; a witness field's domain (kind "custom", made by
+    proofs.claims.witness) reads it with its own `parse`."""
 
-    # How reports print it: ℝ, ℤ, ℕ, {0, 1}, [0, 1], ...
+    # How reports print it: ℝ, ℤ, ℕ, {0, 1}, [0, 1], ...; for a custom domain, what the field holds.
     name: str
-    # "real" or "int": the numbers the variable takes.
+    # "real" or "int": the numbers the variable takes; "custom" for a witness field read by `parse`.
     kind: str
     # Bounds, None where unbounded; open or closed.
     lower: Optional[fractions.Fraction] = None
@@ -41,6 +47,30 @@ class Domain:
     shape: tuple = ()
     # True for a sequence x_1, x_2, ... of any length (Indexed): x[i] in a statement, a list in a witness.
     indexed: bool = False
+    # For kind "custom": reads a raw witness value into its exact form, or returns OUTSIDE.
+    parse: Optional[Callable[[Any], Any]] = dataclasses.field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if callable(self.kind):  # Domain(name, parse), as proofs.claims.witness wrote it before there was one class
+            import warnings
+
+            warnings.warn("Domain(name, parse) is deprecated: write Domain(name, 'custom', parse=parse)",
+                          DeprecationWarning, stacklevel=3)
+            object.__setattr__(self, "parse", self.kind)
+            object.__setattr__(self, "kind", "custom")
+
+    def read(self, value: Any, what: str = "the value") -> Any:
+        """The value in its exact form; ForgedWitness when it is not one of the domain's values."""
+        if self.parse is not None:
+            out = self.parse(value)
+            if out is OUTSIDE:
+                shown = repr(value)
+                raise ForgedWitness(f"witness {what} = {shown if len(shown) <= 80 else shown[:77] + '...'} is not {self.name}")
+            return out
+        number = exact_number(value, what)
+        if not self.contains(number):
+            raise ForgedWitness(f"{what} = {value!r} is outside its domain {self.name}")
+        return number
 
     @property
     def scalar(self) -> "Domain":

@@ -23,7 +23,7 @@ from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positi
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional", "nested", "unique")
+         "exists", "ranges", "conditional", "nested", "unique", "induction")
 
 
 class Undef(ArithmeticError):
@@ -567,6 +567,43 @@ def unique(draw, name: str) -> Optional[Case]:
     return Case("unique", name, "forall", {}, rel, truth, {} if not truth else None, stated={"v": v})
 
 
+def induction(draw, name: str) -> Optional[Case]:
+    """Σ_{i=1}^{n} (c·i + d) ≤ p·n² + q·n + r (or ≥) for every n ≥ k: the difference is a polynomial of degree at most 2
+    in n (the sum's closed form, by `_faulhaber`), whose sign for every n ≥ k is settled here from its values up to
+    a point past its vertex and its leading coefficient."""
+    k = draw.int(0, 2)
+    c, d = F(draw.pick((1, 2, -1))), F(draw.pick((0, 1, -1)))
+    p, q, r = F(draw.pick((0, 1, F(1, 2), 2, -1))), F(draw.pick((0, 1, -1, 2))), F(draw.pick((0, 1, -2, 3)))
+    below = draw.int(0, 1)
+    closed = _poly_add({m: c * v for m, v in _faulhaber(1, {(1,): F(1)}, ("n",)).items()},
+                       {m: d * v for m, v in _faulhaber(0, {(1,): F(1)}, ("n",)).items()})
+    rhs = {(2,): p, (1,): q, (0,): r}
+    gap = _poly_add(closed, rhs, F(-1)) if below else _poly_add(rhs, closed, F(-1))  # holds where gap <= 0
+    a2, a1, a0 = (gap.get((e,), F(0)) for e in (2, 1, 0))
+
+    def at(n):
+        return a2 * n * n + a1 * n + a0
+
+    top = k + 60
+    failing = next((n for n in range(k, top + 1) if at(n) > 0), None)
+    vertex = -a1 / (2 * a2) if a2 else None
+    if failing is None and (a2 > 0 or (a2 == 0 and a1 > 0)):
+        return None  # fails only further out: not drawn
+    if failing is None and a2 < 0 and vertex > top:
+        return None
+    i, n = V("i"), V("n")
+    body = add(mul(C(c), i), C(d)) if d else mul(C(c), i)
+    total = ("sum", "i", body, C(1), n)
+    bound = poly_node({m: v for m, v in rhs.items() if v}, ("n",))
+    rel = ("le", total, bound) if below else ("ge", total, bound)
+    domains = {"n": IntRange(k, None)}
+    if failing is None:
+        return Case("induction", name, "forall", domains, rel, True)
+    witness = {"n": F(failing)}
+    assert fails(rel, witness)
+    return Case("induction", name, "forall", domains, rel, False, witness)
+
+
 def _substitute(node, name: str, by):
     if node == ("var", name):
         return by
@@ -894,7 +931,8 @@ def exists_case(draw, name: str) -> Optional[Case]:
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
               "vector": vector, "exists": exists_case, "ranges": ranges,
-              "conditional": conditional, "nested": nested, "unique": unique}
+              "conditional": conditional, "nested": nested, "unique": unique,
+              "induction": induction}
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
