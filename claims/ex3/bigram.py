@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -12,9 +14,10 @@ import z3
 
 from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
-from proofs import Correction, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import (Correction, ForgedWitness, Interval, Outcome, Perturbation, Replay, Vector, Verdict, claim, forall, implies,
+                    note)
 from proofs.claims.witness import either, exactly, listof, member, rational, read, table
-from proofs.interpret import computed, disagreement, identity, validity
+from proofs.interpret import computed, identity, validity
 from proofs.solvers.symbolic import IdentityAnswer
 from proofs.solvers.smt import prove
 
@@ -123,29 +126,27 @@ BIGRAM_ASSUMPTIONS = (
 )
 
 
-@claim(
+# The distinct (context, word) pairs of the sentence, in order: the bigram probabilities its likelihood reads.
+PAIRS = tuple(dict.fromkeys(zip(SENTENCE, SENTENCE[1:])))
+
+
+@forall(
     "ex3.a.bigram_cannot_reach_one",
-    exercise=3, part="a",
-    anchors=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
-    statement="No bigram model assigns the example sentence likelihood 1.",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE},
+    "No bigram model assigns the example sentence likelihood 1.",
+    cites=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
     assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("one_very", {"tokens": tuple(t for i, t in enumerate(SENTENCE) if i != 5)}, "the sentence with one 'very'"),
-    ),
-    replay=_replay_model_likelihood,
+    perturb={"one_very": {"tokens": tuple(t for i, t in enumerate(SENTENCE) if i != 5)}},
 )
-def bigram_cannot_reach_one(tokens) -> Outcome:
-    analysis = analyse_bigram(tokens)
-    p, cons, likelihood = _bigram_vars(tokens)
-    answer = prove(likelihood < 1, list(p.values()), given=cons)
-    outcome = validity(answer, evidence={"explanation": analysis.explain(), "conflicts": analysis.conflicts,
-                                         "decision_can_reach_one": analysis.can_reach_one},
-                       counterexample=lambda m: {"model": _model_of(m, tokens)})
-    if (outcome.verdict is Verdict.REFUTED) != analysis.can_reach_one and outcome.verdict in (Verdict.PROVED, Verdict.REFUTED):
-        return disagreement("z3", outcome.evidence, "z3 and the bigram decision procedure disagree")
-    return outcome
+def bigram_cannot_reach_one(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE):
+    # p[k] = p(word | context) for the k-th pair of the sentence; each context's other words share what is left of its
+    # mass (>= 0), so p(.|w) is a distribution exactly when the listed words of w sum to at most 1. The likelihood is
+    # the product of p(x_t | x_{t-1}) over the sentence (a sentence whose pairs are among PAIRS, as the perturbed one's are)
+    prob = dict(zip(PAIRS, p))
+    contexts = tuple(dict.fromkeys(w for w, _ in PAIRS))
+    proper = [functools.reduce(operator.add, [prob[pair] for pair in PAIRS if pair[0] == w]) <= 1 for w in contexts]
+    note(analyse_bigram(tokens).explain())
+    return implies(functools.reduce(operator.and_, proper),
+                   functools.reduce(operator.mul, [prob[pair] for pair in zip(tokens, tokens[1:])]) < 1)
 
 
 def _replay_best(witness, *, tokens, best, **_):
