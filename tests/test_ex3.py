@@ -177,3 +177,21 @@ def test_weight_shapes_match_the_constructed_network(n):
     assert all(len(net["w_in"][r]) == n ** trigram.weight_shapes.params["columns_power"] for r in pair_rows)
     assert all(not any(net["w_rec"][r][n:]) for r in pair_rows)
     assert evaluate(trigram.weight_shapes).verdict is Verdict.PROVED
+
+
+def test_no_bigram_model_reaches_one_and_the_one_very_sentence_is_refuted_by_a_model_the_plain_likelihood_confirms():
+    claim = bigram.bigram_cannot_reach_one
+    assert evaluate(claim).verdict is Verdict.PROVED
+    wrong = evaluate(claim, claim.perturbation("one_very"))
+    assert wrong.verdict is Verdict.REFUTED
+    # the counterexample, read as a model p(word | context) over the sentence's pairs, is a table of distributions
+    # (each context's listed words sum to at most 1, the rest going to other words) whose likelihood of the sentence
+    # with one 'very' is exactly 1, computed by the plain product, not the statement's term
+    p = [Fraction(v) for v in wrong.evidence["counterexample"]["p"]]
+    model = {}
+    for (context, word), value in zip(bigram.PAIRS, p):
+        assert 0 <= value <= 1
+        model.setdefault(context, {})[word] = value
+    assert all(sum(row.values()) <= 1 for row in model.values())
+    tokens = tuple(t for i, t in enumerate(SENTENCE) if i != 5)
+    assert bigram._likelihood(model, tokens) == 1
