@@ -130,6 +130,13 @@ BIGRAM_ASSUMPTIONS = (
 PAIRS = tuple(dict.fromkeys(zip(SENTENCE, SENTENCE[1:])))
 
 
+def _distributions(prob):
+    """Each context's listed words have probabilities summing to at most 1 (its other words share the rest)."""
+    contexts = tuple(dict.fromkeys(w for w, _ in prob))
+    return functools.reduce(operator.and_, [functools.reduce(operator.add, [v for pair, v in prob.items() if pair[0] == w]) <= 1
+                                            for w in contexts])
+
+
 @forall(
     "ex3.a.bigram_cannot_reach_one",
     "No bigram model assigns the example sentence likelihood 1.",
@@ -142,11 +149,8 @@ def bigram_cannot_reach_one(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTEN
     # mass (>= 0), so p(.|w) is a distribution exactly when the listed words of w sum to at most 1. The likelihood is
     # the product of p(x_t | x_{t-1}) over the sentence (a sentence whose pairs are among PAIRS, as the perturbed one's are)
     prob = dict(zip(PAIRS, p))
-    contexts = tuple(dict.fromkeys(w for w, _ in PAIRS))
-    proper = [functools.reduce(operator.add, [prob[pair] for pair in PAIRS if pair[0] == w]) <= 1 for w in contexts]
     note(analyse_bigram(tokens).explain())
-    return implies(functools.reduce(operator.and_, proper),
-                   functools.reduce(operator.mul, [prob[pair] for pair in zip(tokens, tokens[1:])]) < 1)
+    return implies(_distributions(prob), functools.reduce(operator.mul, [prob[pair] for pair in zip(tokens, tokens[1:])]) < 1)
 
 
 def _replay_best(witness, *, tokens, best, **_):
@@ -232,36 +236,12 @@ def bigram_best_likelihood(tokens, best) -> Outcome:
                     reason="upper bound proved context by context and attained", statement=decided)
 
 
-def _replay_pair(witness, *, tokens, index, **_):
-    model = read(witness, model=_model_domain(tokens))["model"]
-    i = index
-    first = Fraction(model.get(tokens[i], {}).get(tokens[i + 1], 0))
-    second = Fraction(model.get(tokens[i + 1], {}).get(tokens[i + 2], 0))
-    proper = all(_is_distribution(row) for row in model.values())
-    return Replay(not (proper and first == 1 and second == 1),
-                  {f"p(x{i + 1}|x{i})": first, f"p(x{i + 2}|x{i + 1})": second, f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1],
-                   f"x{i + 2}": tokens[i + 2]})
-
-
-def _pair_check(tokens, index) -> Outcome:
-    p, cons, _ = _bigram_vars(tokens)
-    i = index
-    both = z3.And(p[tokens[i], tokens[i + 1]] == 1, p[tokens[i + 1], tokens[i + 2]] == 1)
-    answer = prove(z3.Not(both), list(p.values()), given=cons)
-    evidence = {f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1], f"x{i + 2}": tokens[i + 2],
-                f"stated reason x{i + 1} = x{i}": tokens[i + 1] == tokens[i]}
-    return validity(answer, evidence=evidence, counterexample=lambda m: {"model": _model_of(m, tokens)})
-
-
-@claim(
+@forall(
     "ex3.a.bigram_reason",
-    exercise=3, part="a",
-    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since",
-                  "<start> This is a very very unimaginative example sentence",
-                  r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8"),
-    statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "index": 3},
+    "p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
+    cites=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since",
+                "<start> This is a very very unimaginative example sentence",
+                r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8"),
     assumptions=BIGRAM_ASSUMPTIONS,
     erratum=Correction(
         "with <start> at t = 0 the sentence has x3 = 'a' and x4 = x5 = 'very': x4 != x3, and a bigram model with "
@@ -270,14 +250,14 @@ def _pair_check(tokens, index) -> Outcome:
         "'unimaginative'.",
         {"index": 4},
     ),
-    perturbations=(
-        Perturbation("index_2", {"index": 2}, "p(x3|x2) and p(x4|x3)"),
-        Perturbation("index_5", {"index": 5}, "p(x6|x5) and p(x7|x6)"),
-    ),
-    replay=_replay_pair,
+    perturb={"index_2": {"index": 2}, "index_5": {"index": 5}},
 )
-def bigram_reason(tokens, index) -> Outcome:
-    return _pair_check(tokens, index)
+def bigram_reason(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE, index=3):
+    # p[k] = p(word | context) for the k-th pair of the sentence (x_0 = <start>): for every bigram model, when
+    # p(x_{i+1} | x_i) is 1, p(x_{i+2} | x_{i+1}) is not
+    prob = dict(zip(PAIRS, p))
+    first, second = prob[tokens[index], tokens[index + 1]], prob[tokens[index + 1], tokens[index + 2]]
+    return implies(_distributions(prob) & (first == 1), second != 1)
 
 
 bigram_reason_corrected, = bigram_reason.companions
