@@ -195,3 +195,17 @@ def test_no_bigram_model_reaches_one_and_the_one_very_sentence_is_refuted_by_a_m
     assert all(sum(row.values()) <= 1 for row in model.values())
     tokens = tuple(t for i, t in enumerate(SENTENCE) if i != 5)
     assert bigram._likelihood(model, tokens) == 1
+
+
+def test_the_printed_bigram_reason_is_refuted_by_a_model_giving_both_steps_probability_one():
+    wrong = evaluate(bigram.bigram_reason)
+    assert wrong.verdict is Verdict.REFUTED
+    model = {}
+    for (context, word), value in zip(bigram.PAIRS, wrong.evidence["counterexample"]["p"]):
+        model.setdefault(context, {})[word] = Fraction(value)
+    assert all(0 <= v <= 1 for row in model.values() for v in row.values())
+    assert all(sum(row.values()) <= 1 for row in model.values())
+    # x3 = 'a', x4 = x5 = 'very' (x0 = <start>): p(x4|x3) = p(very|a) and p(x5|x4) = p(very|very), both 1
+    assert (SENTENCE[3], SENTENCE[4], SENTENCE[5]) == ("a", "very", "very")
+    assert model["a"]["very"] == 1 and model["very"]["very"] == 1
+    assert evaluate(bigram.bigram_reason_corrected).verdict is Verdict.PROVED
