@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-from fractions import Fraction
 from typing import Sequence
 
-import z3
 
 from proofs.claims.sheet import cites
-from proofs import (Erratum, IntRange, Nat, Outcome, Perturbation, Positive, Real, Replay, Vector, Verdict, claim, forall, implies,
-                    ite, maximum)
-from proofs.claims.witness import integer, member, rational, read
-from proofs import annotate as annotated, corroborated, disagreement, exhausted, validity
-from proofs import exhaust
-from proofs import prove, solve
+from proofs import (Erratum, Int, Interval, IntRange, Nat, OneOf, Positive, Real, Vector, every, forall, implies, ite, maximum,
+                    note)
 
 # The sheet's stack, input side first: (kind, kernel, stride, padding).
 SHEET_LAYERS = (("conv", 3, 1, 1), ("pool", 2, 2, 0))
@@ -76,90 +68,49 @@ def influence_2d_finite(n: int, layers: Sequence[tuple], unit: tuple[int, int]) 
     return frontier, touched
 
 
-def _replay_field(witness, *, layers, size, enum_side):
-    """Is input pixel (x, y) in the field of unit (i, j) exactly when it lies in the asserted size x size square?"""
-    w = read(witness, i=integer(), j=integer(), x=integer(), y=integer())
-    i, j, x, y = w["i"], w["j"], w["x"], w["y"]
-    in_field = x in influence_1d(layers, i) and y in influence_1d(layers, j)
-    x0, y0 = field_start(layers, i), field_start(layers, j)
-    in_square = x0 <= x < x0 + size and y0 <= y < y0 + size
-    return Replay(in_field == in_square, {"pixel feeds unit": in_field, "pixel in asserted square": in_square})
+def _either(options):
+    out = options[0]
+    for option in options[1:]:
+        out = out | option
+    return out
 
 
-@claim(
+def _every(parts):
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
+
+
+def _fed(layers, top, pixel):
+    """Input pixel `pixel` is read by unit `top` of the top layer: going down, unit u of a layer reads s * u - p + a
+    of the layer below for every offset a in its window; each choice of offsets reaches coefficient * top + constant."""
+    reached = {(1, 0)}
+    for _, k, s, p in reversed(layers):
+        reached = {(s * coef, s * const - p + a) for coef, const in reached for a in range(k)}
+    return _either([pixel == coef * top + const for coef, const in sorted(reached)])
+
+
+@forall(
     "ex1.a.receptive_field",
-    exercise=1, part="a",
-    anchors=cites(r"receptive field is  $4 \times 4$", r"stride of 2 and  $2 \times 2$  filters",
-                  "4 of the input units feed into the pooling unit"),
-    statement="Every pooling unit of the sheet's network (away from the border) depends on exactly a 4 x 4 square of input pixels.",
-    asserts="in the 1-D analogue 4 input units feed a pooling unit, along both dimensions: the receptive field of a "
-            "pooling unit is 4 x 4",
-    formal="for all integers i, j, x, y: pixel (x, y) feeds pooling unit (i, j) iff x0(i) <= x < x0(i) + size and "
-           "y0(j) <= y < y0(j) + size, where feeding means x = 2i - 1 + a_pool + a_conv for some window offsets; "
-           "also the general formula r = 1 + sum (k_l - 1) prod_{j<l} s_j gives size",
-    requires=Verdict.PROVED,
-    params={"layers": SHEET_LAYERS, "size": 4, "enum_side": 32},
+    "Every pooling unit of the sheet's network (away from the border) depends on exactly a 4 x 4 square of input pixels.",
+    cites=cites(r"receptive field is  $4 \times 4$", r"stride of 2 and  $2 \times 2$  filters",
+                "4 of the input units feed into the pooling unit"),
     assumptions=RECEPTIVE_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("size_3", {"size": 3}, "receptive field 3 x 3 (the kernel alone)"),
-        Perturbation("size_5", {"size": 5}, "receptive field 5 x 5"),
-        Perturbation("conv_stride_2", {"layers": (("conv", 3, 2, 1), ("pool", 2, 2, 0))}, "convolution stride 2, size kept at 4"),
-        Perturbation("pool_3", {"layers": (("conv", 3, 1, 1), ("pool", 3, 2, 0))}, "3 x 3 pooling windows, size kept at 4"),
-    ),
-    replay=_replay_field,
+    perturb={
+        "size_3": {"size": 3},
+        "size_5": {"size": 5},
+        "conv_stride_2": {"layers": (("conv", 3, 2, 1), ("pool", 2, 2, 0))},
+        "pool_3": {"layers": (("conv", 3, 1, 1), ("pool", 3, 2, 0))},
+    },
 )
-def receptive_field(layers, size, enum_side) -> Outcome:
-    formula = receptive_field_size(layers)
-    i, j, x, y = z3.Ints("i j x y")
-    offsets = [range(k) for _, k, _, _ in layers]
-
-    def feeds(top, pixel):
-        options = []
-        for combo in itertools.product(*offsets):
-            # the input index reached by taking offset combo[l] in the window of each layer, top down
-            pos = top
-            for (_, _, s, p), a in zip(reversed(layers), reversed(combo)):
-                pos = s * pos - p + a
-            options.append(pixel == pos)
-        return z3.Or(*options)
-
+def receptive_field(i: Int, j: Int, x: Int, y: Int, layers=SHEET_LAYERS, size=4):
+    # pixel (x, y) feeds pooling unit (i, j) exactly when it lies in the size x size square starting at
+    # (x0(i), y0(j)); and the general formula r = 1 + sum_l (k_l - 1) prod_{j<l} s_j gives that size too
     start, jump = field_start(layers, 0), field_start(layers, 1) - field_start(layers, 0)
-
-    def in_square(top, pixel):
-        return z3.And(pixel >= start + jump * top, pixel < start + jump * top + size)
-
-    statement = z3.And(feeds(i, x), feeds(j, y)) == z3.And(in_square(i, x), in_square(j, y))
-    line1 = validity(prove(statement, [i, j, x, y]), evidence={"formula_size": formula, "asserted_size": size})
-    if formula != size and line1.verdict is Verdict.PROVED:
-        line1 = disagreement("z3", line1.evidence, "formula and structural proof disagree")
-
-    def interior_is_square(unit):
-        pixels, touched = influence_2d_finite(enum_side, layers, unit)
-        if touched:
-            return True
-        rows = sorted({r for r, _ in pixels})
-        cols = sorted({c for _, c in pixels})
-        return (len(pixels) == size * size and rows == list(range(rows[0], rows[0] + size))
-                and cols == list(range(cols[0], cols[0] + size)))
-
-    top_side = enum_side
-    for _, k, s, p in layers:
-        top_side = (top_side + 2 * p - k) // s + 1
-    units = list(itertools.product(range(top_side), repeat=2))
-
-    def counterexample(unit):
-        pixels, _ = influence_2d_finite(enum_side, layers, unit)
-        r0 = field_start(layers, unit[0])
-        c0 = field_start(layers, unit[1])
-        inside = {(r, c) for r in range(r0, r0 + size) for c in range(c0, c0 + size)}
-        x_, y_ = sorted(pixels ^ inside)[0]
-        return {"i": unit[0], "j": unit[1], "x": x_, "y": y_}
-
-    line2 = exhausted(
-        exhaust(units, interior_is_square, name=f"every pooling unit of a {enum_side}x{enum_side} input, border units skipped"),
-        counterexample=counterexample,
-    )
-    return corroborated(line1, line2)
+    fed = _fed(layers, i, x) & _fed(layers, j, y)
+    square = _every([start + jump * i <= x, x < start + jump * i + size, start + jump * j <= y, y < start + jump * j + size])
+    return implies(fed, square) & implies(square, fed) & (receptive_field_size(layers) == size)
 
 
 def conv_side(n: int, k: int, stride: int, pad: int) -> int:
@@ -212,18 +163,9 @@ def conv_units(p: Nat, n=256, k=3, stride=1, pad=1, padded=258, filters=3, side=
     },
 )
 def conv_params(k=3, filters=3, in_channels=1, biases=1, per_filter=10, params=30):
+    other = 4 - in_channels  # the other reading of the channels: 3 for 1, 1 for 3
+    note(f"under the other reading of the input's channels ({other}): {filters * (k * k * other + biases)} parameters")
     return (k * k * in_channels + biases == per_filter) & (filters * per_filter == params)
-
-
-def _other_channel_reading(decide):
-    """The count under the other reading of the input's channels (3 for 1, 1 for 3), beside the verdict."""
-    def check(**p):
-        other = 3 if p["in_channels"] == 1 else 1
-        return annotated(decide(**p), under_the_other_channel_reading=p["filters"] * (p["k"] * p["k"] * other + p["biases"]))
-    return check
-
-
-conv_params = dataclasses.replace(conv_params, check=_other_channel_reading(conv_params.check))
 
 
 POOL_ASSUMPTIONS = ("pooling acts on each of the 3 feature maps separately",)
@@ -251,148 +193,10 @@ def pool_units(p: Nat, n=256, k=2, stride=2, filters=3, side=128, units=49152, f
 
 # (d) y = max(z1, z2, z3, z4)
 
-def _zmax(zs):
-    m = zs[0]
-    for z in zs[1:]:
-        m = z3.If(z > m, z, m)
-    return m
-
-
-def _pick(zs, index):
-    expr = zs[-1]
-    for n in range(len(zs) - 2, -1, -1):
-        expr = z3.If(index == n, zs[n], expr)
-    return expr
-
-
-def _shift(zs, k, amount):
-    """z + amount * e_k, with k a z3 integer."""
-    return [z + z3.If(k == n, amount, 0) for n, z in enumerate(zs)]
-
-
-def _stated_gradient(index_star, g_star, g_other, width=4):
-    return [g_star if n == index_star else g_other for n in range(width)]
-
-
-def _exact(values):
-    return [Fraction(v) for v in values]
-
-
-def _replay_one_sided(witness, *, g_star, g_other, **_):
-    """Along s * e_k from z, is the one-sided slope exactly c on (0, 1], and does c differ from the stated g_k?"""
-    w = read(witness, **{f"z{n}": rational() for n in range(4)}, istar=integer(0, 3), k=integer(0, 3), s=member((1, -1)),
-             c=rational())
-    z = [w[f"z{n}"] for n in range(4)]
-    istar, k, s, c = w["istar"], w["k"], w["s"], w["c"]
-    is_argmax = z[istar] == max(z)
-    others = max(v for n, v in enumerate(z) if n != k)
-    times = {Fraction(1), Fraction(1, 2)} | ({abs(z[k] - others)} if 0 < abs(z[k] - others) <= 1 else set())
-    slopes = set()
-    for t in sorted(times):
-        moved = list(z)
-        moved[k] += s * t
-        slopes.add((max(moved) - max(z)) / (s * t))
-    g_k = _stated_gradient(istar, g_star, g_other)[k]
-    one_slope = slopes == {c}
-    return Replay(not (is_argmax and one_slope and c != g_k),
-                  {"i* is an argmax": is_argmax, "one-sided slope on (0, 1]": sorted(slopes), "stated slope": g_k,
-                   "direction": f"{'+' if s > 0 else '-'}e{k}"})
-
-
 MAX_ASSUMPTIONS = (
     "inputs z range over all of R^4; i* is any index attaining the maximum",
     "a one-sided directional slope that differs from the stated partial derivative rules that derivative out",
 )
-
-
-@claim(
-    "ex1.d.max_pool_derivative",
-    exercise=1, part="d",
-    anchors=cites(
-        r"y = \max\{z_1, z_2, z_3, z_4\}",
-        r"\frac{\partial y}{\partial z_{i^*}} = 1",
-        r"\frac{\partial y}{\partial z_j} = 0",
-    ),
-    statement="For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
-    asserts="with i* = argmax z_i: dy/dz_i* = 1 and dy/dz_j = 0 for j != i*",
-    formal="for all z in R^4, all argmax i*, all k and signs s: the one-sided slope of y along s*e_k equals g_k, "
-           "g = e_i*; refuted by z, i*, k, s, c != g_k with y(z + s t e_k) - y(z) = s t c for all t in (0, 1]",
-    requires=Verdict.PROVED,
-    params={"g_star": 1, "g_other": 0},
-    assumptions=MAX_ASSUMPTIONS,
-    erratum=Erratum(
-        "at a tie (two or more inputs share the maximum) y is not differentiable: along -e_i* the slope is 0, along "
-        "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
-        corrected_by="ex1.d.max_pool_derivative_unique_max",
-    ),
-    replay=_replay_one_sided,
-    formulas=("Eq(y, Max(z_1, z_2, z_3, z_4))",),
-)
-def max_pool_derivative(g_star, g_other) -> Outcome:
-    zs = z3.Reals("z0 z1 z2 z3")
-    istar, k, s = z3.Ints("istar k s")
-    c, t = z3.Reals("c t")
-    y = _zmax(zs)
-    g_k = z3.If(k == istar, g_star, g_other)
-    moved = _zmax(_shift(zs, k, s * t))
-    search = [
-        z3.And(istar >= 0, istar <= 3, k >= 0, k <= 3), z3.Or(s == 1, s == -1),
-        z3.And(*[_pick(zs, istar) >= z for z in zs]),
-        c != g_k,
-        z3.ForAll([t], z3.Implies(z3.And(t > 0, t <= 1), moved - y == s * t * c)),
-    ]
-    # the search is the claim's negation: sat is a counterexample, unsat proves the claim
-    answer = solve(search, [*zs, istar, k, s, c])
-    return validity(answer, evidence={"query": "exists z, argmax i*, k, s, c != g_k with constant one-sided slope c on (0, 1]"})
-
-
-def _replay_affine(witness, *, g_star, g_other, **_):
-    w = read(witness, **{f"{v}{n}": rational() for v in "zd" for n in range(4)})
-    z, d = [w[f"z{n}"] for n in range(4)], [w[f"d{n}"] for n in range(4)]
-    istar = max(range(4), key=lambda n: (z[n], -n))
-    second = max(v for n, v in enumerate(z) if n != istar)
-    g = _stated_gradient(istar, g_star, g_other)
-    lhs = max(a + b for a, b in zip(z, d))
-    rhs = max(z) + sum(a * b for a, b in zip(g, d))
-    in_box = z[istar] > second and all(abs(v) < (z[istar] - second) / 2 for v in d)
-    return Replay(not in_box or lhs == rhs, {"y(z + d)": lhs, "y(z) + g.d": rhs, "unique max and |d| < gap/2": in_box})
-
-
-@claim(
-    "ex1.d.max_pool_derivative_unique_max",
-    exercise=1, part="d",
-    anchors=cites(
-        r"y = \max\{z_1, z_2, z_3, z_4\}",
-        r"\frac{\partial y}{\partial z_{i^*}} = 1",
-        r"\frac{\partial y}{\partial z_j} = 0",
-    ),
-    statement="Where the maximum of z is attained by one index i*, y = max(z) is differentiable with gradient e_i*.",
-    asserts="dy/dz_i* = 1 and dy/dz_j = 0 for j != i* (corrected: for inputs with a unique maximum)",
-    formal="for all z in R^4 with z_i* > z_j for all j != i*, and all d in R^4 with max|d_n| < (z_i* - max_{j != i*} z_j)/2: "
-           "y(z + d) = y(z) + g.d with g = e_i*; y is then affine near z, so its derivative is g",
-    requires=Verdict.PROVED,
-    params={"g_star": 1, "g_other": 0},
-    assumptions=("inputs z range over R^4 with a unique maximiser",),
-    perturbations=(
-        Perturbation("g_star_2", {"g_star": 2}, "dy/dz_i* = 2"),
-        Perturbation("g_other_1", {"g_other": 1}, "dy/dz_j = 1"),
-        Perturbation("g_star_0", {"g_star": 0}, "dy/dz_i* = 0"),
-    ),
-    replay=_replay_affine,
-)
-def max_pool_derivative_unique_max(g_star, g_other) -> Outcome:
-    zs = z3.Reals("z0 z1 z2 z3")
-    ds = z3.Reals("d0 d1 d2 d3")
-    cases = []
-    for istar in range(4):
-        others = [z for n, z in enumerate(zs) if n != istar]
-        second = _zmax(others)
-        gap = zs[istar] - second
-        g = _stated_gradient(istar, g_star, g_other)
-        premise = z3.And(*[zs[istar] > z for z in others], *[z3.And(d < gap / 2, -d < gap / 2) for d in ds])
-        affine = _zmax([a + b for a, b in zip(zs, ds)]) == zs[istar] + sum(gn * d for gn, d in zip(g, ds))
-        cases.append(z3.Implies(premise, affine))
-    return validity(prove(z3.And(*cases), [*zs, *ds]), evidence={"cases": "i* = 0..3, each with its own gap"})
 
 
 def _at(z, i):
@@ -402,6 +206,52 @@ def _at(z, i):
 
 def _max4(z):
     return maximum(maximum(z[0], z[1]), maximum(z[2], z[3]))
+
+
+@forall(
+    "ex1.d.max_pool_derivative",
+    "For every input z of a 2 x 2 max pooling unit, dy/dz_i* = 1 and dy/dz_j = 0 for j != i*, where i* is an argmax.",
+    cites=cites(
+        r"y = \max\{z_1, z_2, z_3, z_4\}",
+        r"\frac{\partial y}{\partial z_{i^*}} = 1",
+        r"\frac{\partial y}{\partial z_j} = 0",
+    ),
+    assumptions=MAX_ASSUMPTIONS,
+    erratum=Erratum(
+        "at a tie (two or more inputs share the maximum) y is not differentiable: along -e_i* the slope is 0, along "
+        "+e_i* it is 1, so no derivative exists there; the statement holds exactly when the maximum is unique",
+        corrected_by="ex1.d.max_pool_derivative_unique_max",
+    ),
+)
+def max_pool_derivative(z: Vector(Real, 4), i: IntRange(0, 3), k: IntRange(0, 3), s: OneOf(1, -1), c: Real, g_star=1, g_other=0):
+    # i is an argmax; if y has the same one-sided slope c along s e_k for every step t in (0, 1], that slope is what
+    # the partial derivative dy/dz_k must be: the stated g_k (g_star at i, g_other elsewhere)
+    y = _max4(z)
+    argmax = _every([_at(z, i) >= z[n] for n in range(4)])
+    slope = every(Interval(0, 1, lower_open=True),
+                  lambda t: _max4([z[n] + ite(k == n, s * t, 0) for n in range(4)]) - y == s * t * c)
+    return implies(argmax & slope, c == ite(k == i, g_star, g_other))
+
+
+@forall(
+    "ex1.d.max_pool_derivative_unique_max",
+    "Where the maximum of z is attained by one index i*, y = max(z) is differentiable with gradient e_i*.",
+    cites=cites(
+        r"y = \max\{z_1, z_2, z_3, z_4\}",
+        r"\frac{\partial y}{\partial z_{i^*}} = 1",
+        r"\frac{\partial y}{\partial z_j} = 0",
+    ),
+    assumptions=("inputs z range over R^4 with a unique maximiser",),
+    perturb={"g_star_2": {"g_star": 2}, "g_other_1": {"g_other": 1}, "g_star_0": {"g_star": 0}},
+)
+def max_pool_derivative_unique_max(z: Vector(Real, 4), d: Vector(Real, 4), i: IntRange(0, 3), g_star=1, g_other=0):
+    # z_i exceeds every other input by more than twice every |d_n|: then y(z + d) = y(z) + g.d with g = g_star at i and
+    # g_other elsewhere, so y is affine near z and its derivative there is g
+    top = _at(z, i)
+    apart = _every([implies(i != k, (z[k] < top) & _every([(2 * d[n] < top - z[k]) & (-2 * d[n] < top - z[k]) for n in range(4)]))
+                    for k in range(4)])
+    slope = sum(ite(i == n, g_star, g_other) * d[n] for n in range(4))
+    return implies(apart, _max4([z[n] + d[n] for n in range(4)]) == top + slope)
 
 
 @forall(
@@ -421,14 +271,3 @@ def max_pool_nondifferentiable_at_ties(z: Vector(Real, 4), i: IntRange(0, 3), j:
     down = _max4([z[n] - ite(i == n, t, 0) for n in range(4)])
     tie = (i != j) & (_at(z, i) == y) & (_at(z, j) == y)
     return implies(tie, (up - y == right_slope * t) & (y - down == left_slope * t))
-
-
-CLAIMS = (
-    receptive_field,
-    conv_units,
-    conv_params,
-    pool_units,
-    max_pool_derivative,
-    max_pool_derivative_unique_max,
-    max_pool_nondifferentiable_at_ties,
-)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from fractions import Fraction
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Mapping, Sequence
 
 import z3
 
+from proofs.claims.mystery import (NAMES, _bits, _differs, _weights, behaviour, explore, first_violation,  # noqa: F401
+                                  run, step, table_decision)
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim, expect
+from proofs import (
+    Constraint, Erratum, Outcome, Perturbation, Replay, Row, SmtAnswer, Verdict, annotate as annotated, claim, corroborated, disagreement, exhaust,
+    exhausted, existence, expect, forall, ite, prove, solve, validity,
+)
 from proofs.claims.witness import bits, exactly, member, rational, read, record
-from proofs import annotate as annotated, corroborated, disagreement, exhausted, existence, validity
-from proofs import exhaust
-from proofs import Constraint, feasible
-from proofs import SmtAnswer, prove, solve
 
-NAMES = ("w1", "w2", "b2", "w3", "b3")
 # The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.
 SHEET = {"w1": -1, "w2": 1, "b2": Fraction(1, 2), "w3": -1, "b3": 1}
 # Sequences of length <= this seed the synthesis; counterexamples of any length are added as found.
@@ -32,65 +31,6 @@ ASSUMPTIONS = (
     "fixes that the output is already 0 at the step of the first 0",
     "outputs are binary, so the linear output must equal 0 or 1 exactly",
 )
-
-
-def _weights(w: Mapping) -> dict[str, Fraction]:
-    return {n: Fraction(w[n]) for n in NAMES}
-
-
-def step(w: Mapping, x: int, h) -> int:
-    """Reference hidden update f(w1 x + w2 h + b2)."""
-    return 1 if w["w1"] * x + w["w2"] * h + w["b2"] > 0 else 0
-
-
-def run(w: Mapping, xs: Sequence[int], h0=0) -> list[Fraction]:
-    """Reference network: the outputs y_1..y_n for inputs x_1..x_n, in exact arithmetic."""
-    w, h, ys = _weights(w), Fraction(h0), []
-    for x in xs:
-        h = step(w, x, h)
-        ys.append(w["w3"] * h + w["b3"])
-    return ys
-
-
-def behaviour(xs: Sequence[int]) -> list[int]:
-    """The described behaviour: 1 while every input so far was 1, 0 from the first 0 on."""
-    out, alive = [], 1
-    for x in xs:
-        alive &= x
-        out.append(alive)
-    return out
-
-
-def _bits(xs: Iterable) -> str:
-    return "".join(str(int(v)) for v in xs)
-
-
-def explore(w: Mapping, h0=0) -> tuple[Optional[list[int]], list[tuple[Fraction, int]]]:
-    """Breadth-first search of the joint automaton: (hidden state, behaviour state) pairs from (h0, 1).
-
-    Returns the shortest input sequence on which the network departs from the behaviour (None when
-    it never does, at any length) and every reachable joint state, in the order found.
-    """
-    w = _weights(w)
-    start = (Fraction(h0), 1)
-    paths = {start: []}
-    queue = deque([start])
-    bad = None
-    while queue:
-        h, p = queue.popleft()
-        for x in (0, 1):
-            h2, p2 = Fraction(step(w, x, h)), p & x
-            if bad is None and w["w3"] * h2 + w["b3"] != p2:
-                bad = paths[(h, p)] + [x]
-            if (h2, p2) not in paths:
-                paths[(h2, p2)] = paths[(h, p)] + [x]
-                queue.append((h2, p2))
-    return bad, list(paths)
-
-
-def first_violation(w: Mapping, h0=0) -> Optional[list[int]]:
-    """The shortest input sequence on which the network departs from the behaviour, or None."""
-    return explore(w, h0)[0]
 
 
 # Real weights and biases, exactly.
@@ -157,79 +97,31 @@ def synthesize(extra=lambda W: [], fixed: Mapping = None, h0=0, rounds: int = 12
     return SmtAnswer("unknown", None, f"no stable model after {rounds} refinement rounds", answer.smt2), seqs
 
 
-# Independent decision: every weight vector induces one transition table g: {0,1}^2 -> {0,1}; for each
-# of the 16 tables, the weights inducing it and reproducing the behaviour form a linear system.
-
-def _table_systems(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table_filter=lambda table: True):
-    if h0 not in (0, 1):
-        raise ValueError(f"the table decision needs a binary initial hidden value, got {h0!r}")
-    one = Fraction(1)
-    for values in itertools.product((0, 1), repeat=4):
-        table = dict(zip([(0, 0), (0, 1), (1, 0), (1, 1)], values))
-        if not table_filter(table):
-            continue
-        rows = [Constraint({n: one}, "=", Fraction(v)) for n, v in fixed.items()] + list(extra)
-        for (x, h), g in table.items():
-            pre = {"w1": Fraction(x), "w2": Fraction(h), "b2": one}
-            rows.append(Constraint({k: -v for k, v in pre.items()}, "<", Fraction(0)) if g else Constraint(pre, "<=", Fraction(0)))
-        seen, queue = {(h0, 1)}, deque([(h0, 1)])
-        while queue:
-            h, p = queue.popleft()
-            for x in (0, 1):
-                h2, p2 = table[(x, h)], p & x
-                rows.append(Constraint({"w3": Fraction(h2), "b3": one}, "=", Fraction(p2)))
-                if (h2, p2) not in seen:
-                    seen.add((h2, p2))
-                    queue.append((h2, p2))
-        yield table, rows
-
-
-def table_decision(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table_filter=lambda table: True) -> list[str]:
-    """The transition tables (as 'g(0,0)g(0,1)g(1,0)g(1,1)') realisable by weights that reproduce the behaviour."""
-    return [_bits(t.values()) for t, rows in _table_systems(fixed, h0, extra, table_filter) if feasible(rows)]
-
-
-def _differs(name: str, value) -> list[list[Constraint]]:
-    """name != value, as the two linear alternatives name < value and name > value."""
-    one, v = Fraction(1), Fraction(value)
-    return [[Constraint({name: one}, "<", v)], [Constraint({name: -one}, "<", -v)]]
-
-
 # ex2.weights: the solution's weights
 
-def _replay_stated(witness, *, weights, inputs, outputs):
-    w = read(witness, weights=exactly(_weights(weights)), inputs=exactly(inputs), stated=exactly(outputs))
-    got = run(w["weights"], [int(c) for c in w["inputs"]])
-    return Replay([str(v) for v in got] == list(w["stated"]), {"network": [str(v) for v in got], "stated": w["stated"]})
+def _every(parts):
+    out = parts[0]
+    for part in parts[1:]:
+        out = out & part
+    return out
 
 
-@claim(
+@forall(
     "ex2.weights.example_sequence",
-    exercise=2, part=None,
-    anchors=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
-    statement="With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
-    asserts="inputs 1110101 produce outputs 1110000; w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1",
-    formal="the unrolled network with the given weights, h_0 = 0, evaluated on x = 1110101, equals 1110000 (z3 proves the "
-           "equality of the unrolled terms; the replay runs a plain implementation)",
-    requires=Verdict.PROVED,
-    params={"weights": SHEET, "inputs": "1110101", "outputs": "1110000"},
+    "With w1 = -1, w2 = 1, b2 = 0.5, w3 = -1, b3 = 1 the network maps the inputs 1110101 to the outputs 1110000.",
+    cites=cites("inputs 1110101 produced the outputs 1110000", "w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1"),
     assumptions=ASSUMPTIONS,
-    perturbations=(
-        Perturbation("w3_plus", {"weights": {**SHEET, "w3": 1}}, "w3 = +1"),
-        Perturbation("b2_minus", {"weights": {**SHEET, "b2": Fraction(-1, 2)}}, "b2 = -0.5"),
-        Perturbation("outputs_1110101", {"outputs": "1110101"}, "outputs copy the inputs"),
-    ),
-    replay=_replay_stated,
-    formulas=("Eq(h(t), f(w_1*x(t) + w_2*h(t - 1) + b_2))", "Eq(y(t), w_3*h(t) + b_3)"),
+    perturb={"w3_plus": {"w3": 1}, "b2_minus": {"b2": Fraction(-1, 2)}, "outputs_1110101": {"outputs": "1110101"}},
 )
-def example_sequence(weights, inputs, outputs) -> Outcome:
-    xs = [int(c) for c in inputs]
-    W = {n: _const(v) for n, v in _weights(weights).items()}
-    ys = _net_outputs(W, xs)
-    stated = [int(c) for c in outputs]
-    answer = prove(z3.And(*[y == v for y, v in zip(ys, stated)]), [])
-    return validity(answer, evidence={"inputs": inputs, "stated_outputs": outputs},
-                    counterexample=lambda _: {"weights": dict(weights), "inputs": inputs, "stated": outputs})
+def example_sequence(w1=SHEET["w1"], w2=SHEET["w2"], b2=SHEET["b2"], w3=SHEET["w3"], b3=SHEET["b3"], inputs="1110101",
+                     outputs="1110000"):
+    # the network unrolled on the inputs: h_0 = 0, h_t = f(w1 x_t + w2 h_{t-1} + b2) with f(z) = 1 for z > 0 and 0
+    # otherwise, and each output y_t = w3 h_t + b3 is the stated one
+    h, ys = 0, []
+    for x in inputs:
+        h = ite(w1 * int(x) + w2 * h + b2 > 0, 1, 0)
+        ys.append(w3 * h + b3 == int(outputs[len(ys)]))
+    return _every(ys)
 
 
 @claim(
@@ -238,7 +130,6 @@ def example_sequence(weights, inputs, outputs) -> Outcome:
     anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1", "h_0 = 0"),
     statement="With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
               "input sequence of every length.",
-    asserts="it initially outputs 1, but as soon as it gets an input of 0 it outputs 0 for all subsequent steps",
     formal="for all n >= 1 and x in {0,1}^n: y_t = prod_{s <= t} x_s for t = 1..n. Proof by induction: the set I of "
            "joint states (h, p) reachable from (0, 1) contains the start, is closed under every input, and every "
            f"transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length {ENUMERATE_TO} "
@@ -316,7 +207,6 @@ def _replay_synthesis(witness, **params):
     anchors=cites("h_t &= f(w_1 x_t + w_2 h_{t-1} + b_2)", "y_t &= w_3 h_t + b_3", "1, & z > 0"),
     statement="Real weights exist that make the network output 1 until the first 0 and 0 from then on, at every length; "
               "z3 finds them from the behaviour alone.",
-    asserts="a set of weights and biases this network could be using exists (more than one correct answer)",
     formal="exists (w1, w2, b2, w3, b3) in R^5 such that for all n and x in {0,1}^n the outputs equal prod_{s<=t} x_s; "
            f"z3 solves the constraints of every sequence up to length {SEED_LENGTH} plus any counterexample found, and each model "
            "is checked at every length by the joint-automaton search",
@@ -379,8 +269,6 @@ HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
     statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
               "where g(x, h) = f(w1 x + w2 h + b2): from h_0 = 0, h stays 0 while the inputs are 1, flips to 1 at the "
               "first x = 0 and stays 1 whatever x follows.",
-    asserts="h must flip from 0 to 1 after the first x = 0 and then stay 1 regardless of x: 0 = g(1,0), 1 = g(0,0), "
-            "1 = g(1,1), 1 = g(0,1)",
     formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length, and each listed (x, h, v): "
            "[w1 x + w2 h + b2 > 0] = v; z3 shows each negation unsatisfiable, and the 16 transition tables decided "
            "exactly by Fourier-Motzkin confirm it",
@@ -416,7 +304,6 @@ def _replay_output_condition(witness, *, conditions, h0=0, **_):
     anchors=cites("1 = k(0)", "0 = k(1)", "w_3 = -1, b_3 = 1"),
     statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
               "and b3 = 1 are the only output parameters.",
-    asserts="1 = k(0), 0 = k(1); w3 = -1, b3 = 1 is a possible choice",
     requires=Verdict.PROVED,
     params={"conditions": ((0, 1), (1, 0)), "h0": 0},
     assumptions=ASSUMPTIONS,
@@ -473,54 +360,36 @@ def _nonunique_check(varied, reference, h0) -> Outcome:
     return existence(answer, evidence={"answers": answers}, witness=lambda _: {"alternatives": alternatives})
 
 
-NONUNIQUE_FORMAL = ("for each listed parameter q: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
+NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
                     "length with q different from the solution's value")
 
 
 @claim(
-    "ex2.nonunique.hidden_params",
-    exercise=2, part=None,
-    anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
-    statement="Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
-    asserts="the parameter values are not unique (w1 = -1, w2 = 1, b2 = 0.5 is one possible set)",
-    formal=NONUNIQUE_FORMAL + "; parameters w1, w2, b2",
+    part=None,
+    statement="",
+    formal=NONUNIQUE_FORMAL,
     requires=Verdict.PROVED,
-    params={"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),),
     replay=_replay_nonunique,
-)
-def nonunique_hidden(varied, reference, h0) -> Outcome:
-    return _nonunique_check(varied, reference, h0)
-
-
-@claim(
-    "ex2.nonunique.output_params",
-    exercise=2, part=None,
-    anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
-    statement="The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
-    asserts="for the output, w3 = -1, b3 = 1 is a possible set; the exact parameter values are not unique",
-    formal=NONUNIQUE_FORMAL + "; parameters w3, b3",
-    requires=Verdict.PROVED,
-    params={"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
-    assumptions=ASSUMPTIONS,
-    erratum=Erratum(
-        "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
-        "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
-        corrected_by="ex2.conditions.output_forced",
+    rows=(
+        Row("ex2.nonunique.hidden_params",
+            "Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
+            {"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
+            anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
+            perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),)),
+        Row("ex2.nonunique.output_params",
+            "The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
+            {"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
+            anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
+            erratum=Erratum(
+                "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
+                "k(1) = w3 + b3 = 0: w3 = -1 and b3 = 1 are forced; only w1, w2 and b2 are free",
+                corrected_by="ex2.conditions.output_forced",
+            )),
     ),
-    replay=_replay_nonunique,
 )
-def nonunique_output(varied, reference, h0) -> Outcome:
+def nonunique(varied, reference, h0) -> Outcome:
     return _nonunique_check(varied, reference, h0)
 
 
-CLAIMS = (
-    example_sequence,
-    all_sequences,
-    synthesis,
-    hidden_forced,
-    output_forced,
-    nonunique_hidden,
-    nonunique_output,
-)
+nonunique_hidden, nonunique_output = nonunique

@@ -8,11 +8,10 @@ from fractions import Fraction
 import sympy
 
 from proofs.claims.sheet import cites
-from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Verdict, claim, diff, exists,
+from proofs import (Claim, Correction, ForgedWitness, Lemma, OneOf, Outcome, Perturbation, Real, Replay, Row, Verdict, claim, diff, exists,
                     forall, implies, sigmoid)
-from proofs.claims.witness import exactly, integer, rational, read
-from proofs import annotate as annotated, computed, corroborated, disagreement, identity, undecided
-from proofs import IdentityAnswer
+from proofs.claims.witness import integer, rational, read
+from proofs import IdentityAnswer, annotate as annotated, computed, corroborated, disagreement, identity, undecided
 
 Z = sympy.Symbol("z", real=True)
 # The numbers of steps T of the networks unrolled and differentiated explicitly beside the general chain rule.
@@ -192,85 +191,52 @@ RECURRENCE_PERTURBATIONS = (
 
 
 @claim(
-    "ex4.a.backward_recurrence",
-    exercise=4, part="a",
-    anchors=cites(
-        r"\phi(z) = \sigma(z) - 0.5",
-        r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w",
+    statement="",
+    formal="for every T and t < T, every differentiable loss and activation: d/dh G(h^(t+1)) = G'(h^(t+1)) times the row's "
+           "factor, with h^(t+1) = phi(w h) (plus h in the residual network) and G the loss as a function of h^(t+1) "
+           "(sympy, undefined G and phi: the induction step over t); the unrolled networks T = "
+           f"{UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
+    requires=Verdict.PROVED,
+    assumptions=ASSUMPTIONS,
+    replay=_replay_recurrence,
+    rows=(
+        Row("ex4.a.backward_recurrence", "For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
+            {"formula": "dphi(z_t) w", "residual": False},
+            anchors=cites(r"\phi(z) = \sigma(z) - 0.5",
+                          r"\frac{\delta l}{\delta h^{(t)}} = \frac{\delta l}{\delta h^{(t+1)}} \phi'(z^t) w"),
+            perturbations=RECURRENCE_PERTURBATIONS,
+            formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*Derivative(phi(z(t)), z(t))*w)",)),
+        Row("ex4.c.residual_recurrence", "With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
+            {"formula": "dphi(z_t) w + 1", "residual": True},
+            anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
+            perturbations=(*RECURRENCE_PERTURBATIONS, Perturbation("minus_one", {"formula": "dphi(z_t) w - 1"}, "- 1 for + 1")),
+            formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*(Derivative(phi(z(t)), z(t))*w + 1))",)),
     ),
-    statement="For t < T, dl/dh^(t) = dl/dh^(t+1) * phi'(z^t) * w.",
-    asserts="dl/dh^(t) = dl/dh^(t+1) phi'(z^t) w",
-    formal="for every T and t < T, every differentiable loss and activation: d/dh G(phi(w h)) = G'(phi(w h)) phi'(w h) w "
-           "with G the loss as a function of h^(t+1) (sympy, undefined G and phi: the induction step over t); the "
-           f"unrolled networks T = {UNROLLED.start}..{UNROLLED.stop - 1} are differentiated explicitly",
-    requires=Verdict.PROVED,
-    params={"formula": "dphi(z_t) w", "residual": False},
-    assumptions=ASSUMPTIONS,
-    perturbations=RECURRENCE_PERTURBATIONS,
-    replay=_replay_recurrence,
-    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*Derivative(phi(z(t)), z(t))*w)",),
 )
-def backward_recurrence(formula, residual) -> Outcome:
+def recurrences(formula, residual) -> Outcome:
     return _recurrence_check(formula, residual)
 
 
-@claim(
-    "ex4.c.residual_recurrence",
-    exercise=4, part="c",
-    anchors=cites(r"h^{(t+1)} = \phi(z^t) + h^t", r"\frac{\delta l}{\delta h^{(t+1)}} (\phi'(z^t)w + 1)"),
-    statement="With h^(t+1) = phi(z^t) + h^t, dl/dh^(t) = dl/dh^(t+1) * (phi'(z^t) * w + 1).",
-    asserts="dl/dh^(t) = dl/dh^(t+1) (phi'(z^t) w + 1)",
-    formal="as ex4.a.backward_recurrence with h^(t+1) = phi(w h^(t)) + h^(t)",
-    requires=Verdict.PROVED,
-    params={"formula": "dphi(z_t) w + 1", "residual": True},
-    assumptions=ASSUMPTIONS,
-    perturbations=(*RECURRENCE_PERTURBATIONS, Perturbation("minus_one", {"formula": "dphi(z_t) w - 1"}, "- 1 for + 1")),
-    replay=_replay_recurrence,
-    formulas=("Eq(Derivative(l, h(t)), Derivative(l, h(t + 1))*(Derivative(phi(z(t)), z(t))*w + 1))",),
-)
-def residual_recurrence(formula, residual) -> Outcome:
-    return _recurrence_check(formula, residual)
+backward_recurrence, residual_recurrence = recurrences
 
 
 # (b) zero input
 
 
-def _checked(witness, value, stated, label) -> Replay:
-    """The value computed by hand (exact) against the stated one; the witness must carry that same value."""
-    read(witness, computed=exactly(str(value)))
-    return Replay(value == stated, {label: str(value), "stated": str(stated)})
-
-
-@claim(
+@forall(
     "ex4.b.zero_input_states",
-    exercise=4, part="b",
-    anchors=cites("h^{(t)} = 0", "we will have  $z^t = 0$  for all"),
-    statement="With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0; "
-              "every pre-activation z^t = w h^(t) is then 0, whatever w.",
-    asserts="with x = 0, h^(t) = 0 and z^t = 0 for all t, regardless of w",
-    formal="phi(0) = sigma(0) - 1/2 = 0 exactly (sympy); induction on t: h^(1) = phi(0), z^t = w h^(t) = w phi(0) = 0 and "
-           "h^(t+1) = phi(z^t) = phi(0) for every real w (w a sympy symbol)",
-    requires=Verdict.PROVED,
-    params={"shift": HALF, "stated": 0},
+    "With input x = 0 every hidden state is 0: phi(0) = 0, so h^(1) = phi(u * 0) = 0 and h^(t+1) = phi(w * 0) = 0; "
+    "every pre-activation z^t = w h^(t) is then 0, whatever w.",
+    cites=cites("h^{(t)} = 0", "we will have  $z^t = 0$  for all"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("shift_0_4", {"shift": sympy.Rational(2, 5)}, "phi = sigma - 0.4"),),
-    replay=lambda witness, *, shift, stated: _checked(witness, sympy.Rational(1, 2) - shift, stated, "sigma(0) - shift"),
+    perturb={"shift_0_4": {"shift": Fraction(2, 5)}},
 )
-def zero_input_states(shift, stated) -> Outcome:
-    value = phi(sympy.Integer(0), shift)
-    w = sympy.Symbol("w", real=True)
-    # the pre-activation of every step after the first, z^t = w h^(t), with h^(t) = phi(0) by the induction hypothesis
-    z_t = sympy.simplify(w * value)
-    step = sympy.simplify(phi(z_t, shift) - value)
-    evidence = {"phi(0)": str(value), "z^t = w phi(0)": str(z_t), "phi(z^t) - phi(0)": str(step)}
-    # what is decided: phi at 0 is the stated value, and a step from h^(t) = phi(0) gives phi(0) again, for every w
-    z = sympy.Symbol("z", real=True)
-    decided = [sympy.Eq(sympy.Subs(phi(z, shift), z, 0), stated, evaluate=False),
-               sympy.Eq(sympy.Subs(phi(z, shift), z, w * sympy.Subs(phi(z, shift), z, 0)), sympy.Subs(phi(z, shift), z, 0),
-                        evaluate=False)]
-    return computed(bool(value == stated and z_t == 0 and step == 0), method="sympy", evidence=evidence, statement=decided,
-                    witness={"computed": str(value)}, reason="phi(0) = 0, so z^t = w * 0 = 0 and every step maps 0 to 0, for every w",
-                    failure="phi(0) is not 0")
+def zero_input_states(w: Real, u: Real, shift=HALF_EXACT, stated=0):
+    # phi(z) = sigma(z) - shift. By induction on t: h^(1) = phi(u * 0) is 0; if h^(t) is 0 then z^t = w h^(t) is 0
+    # and h^(t+1) = phi(z^t) is 0 again, for every u and w
+    h = sigmoid(u * 0) - shift
+    z = w * h
+    return (h == stated) & (z == stated) & (sigmoid(z) - shift == stated)
 
 
 @exists(

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from proofs import ForgedWitness
-from proofs.domains import OUTSIDE, Domain
+from proofs import OUTSIDE, Domain
 
 __all__ = ["Domain", "read", "exact", "integer", "rational", "real", "BIT", "bits", "member", "exactly", "listof", "record",
            "table", "either"]
@@ -115,7 +115,7 @@ def real() -> Domain:
 
 
 def _algebraic(value: str) -> Any:
-    from proofs.domains import exact_number
+    from proofs import exact_number
 
     try:
         return float(exact_number(value, "the value"))

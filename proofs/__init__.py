@@ -11,12 +11,14 @@ import importlib  # noqa: E402
 
 from proofs.errors import InvalidClaim, PackError, ProofsError, UsageError  # noqa: E402
 from proofs.model import (  # noqa: E402
-    Anchor, Claim, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Placeholder, Replay, Result, claim, expect, todo,
+    Anchor, Claim, Correction, Erratum, ForgedWitness, Lemma, Outcome, Perturbation, Placeholder, Replay, Result, Row, Table, claim,
+    event, expect, note, todo,
 )
 from proofs.verdicts import ExitCode, Status, Verdict, classify  # noqa: E402
-from proofs.domains import Bit, Indexed, Int, Interval, IntRange, Matrix, Nat, OneOf, Positive, Real, Vector  # noqa: E402
-from proofs.statement import Correction, exists, forall  # noqa: E402
-from proofs.terms import diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
+from proofs.domains import OUTSIDE, Bit, Domain, Indexed, Int, Interval, IntRange, Matrix, Nat, OneOf, Positive, Real, Vector, exact_number  # noqa: E402
+from proofs.statement import exists, forall  # noqa: E402
+from proofs.importing import collect  # noqa: E402
+from proofs.terms import const, diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
 # Statements: the term language's further forms (proofs.terms, proofs.statement).
 from proofs.terms import every, softplus, some, unique  # noqa: E402
 
@@ -42,6 +44,8 @@ _LAZY = {
     "Constraint": ("proofs.solvers.linear", "Constraint"),
     "feasible": ("proofs.solvers.linear", "feasible"),
     "to_z3": ("proofs.solvers.bridge", "to_z3"),
+    # Exact matrices over the rationals (lists of rows): products, operator norms, inverses, orthogonal matrices.
+    "matrices": ("proofs.solvers.matrices", None),
 }
 
 
@@ -49,7 +53,8 @@ def __getattr__(name: str):
     if name not in _LAZY:
         raise AttributeError(f"module 'proofs' has no attribute {name!r}")
     module, attribute = _LAZY[name]
-    value = getattr(importlib.import_module(module), attribute)
+    value = importlib.import_module(module)
+    value = value if attribute is None else getattr(value, attribute)
     globals()[name] = value
     return value
 
@@ -61,12 +66,13 @@ def __dir__() -> list:
 __all__ = [
     "__version__",
     # Writing a claim as a statement (proofs.statement, proofs.domains, proofs.terms).
-    "forall", "exists", "Correction", "Lemma",
+    "forall", "exists", "Correction", "Lemma", "Row", "Table", "note", "event", "collect",
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
-    "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
+    "Domain", "OUTSIDE", "exact_number",
+    "const", "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
     # The lower-level form: solver calls (neutral answers) and the helpers that turn an answer into an outcome.
     "prove", "solve", "SmtAnswer", "symbolic_identity", "IdentityAnswer", "exhaust", "ExhaustAnswer", "sample",
-    "SampleAnswer", "paired_test", "PairedTest", "feasible", "Constraint", "to_z3",
+    "SampleAnswer", "paired_test", "PairedTest", "feasible", "Constraint", "to_z3", "matrices",
     "validity", "existence", "identity", "exhausted", "sampled", "experiment", "computed", "combine", "corroborated",
     "disagreement", "undecided", "annotate", "quantified",
     # Statements: the term language's further forms.

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional
 
 from proofs import interpret, reads, smtlib
 from proofs.anchors import Sightings, verify
-from proofs.model import ForgedWitness, Claim, Outcome, Perturbation, Placeholder, Replay, Result
+from proofs.model import ForgedWitness, Claim, Outcome, Perturbation, Placeholder, Replay, Result, collecting, recorded
 from proofs.verdicts import Status, Verdict, classify
 from proofs.solvers.smt import recording
 
@@ -106,7 +106,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         suffix = "~" + perturbation.name
     try:
         with reads.recording() as recorder:
-            with recording() as queries:
+            with recording() as queries, collecting() as extra:
                 outcome = claim.check(**params)
             if not isinstance(outcome, Outcome):
                 return error_result(claim, Verdict.ERROR, f"check returned {type(outcome).__name__}, not Outcome", suffix=suffix)
@@ -117,7 +117,7 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
             if corrected is not None and corrected[0] is not None:
                 problem = corrected[0]
         record = recorder.reads().to_json()
-        evidence = dict(outcome.evidence)
+        evidence = {**outcome.evidence, **recorded(extra)}
         if outcome.witness is not None:
             key = "counterexample" if outcome.verdict is Verdict.REFUTED else "witness"
             evidence[key] = dict(outcome.witness)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from proofs.errors import PackError, ProofsError
-from proofs.model import Claim, Lemma, Placeholder
+from proofs.model import Claim, Lemma, Placeholder, Table
 from proofs.reads import Reads, recording
 
 __all__ = ["LoadError", "Unit", "Contents", "import_unit", "import_units", "contents", "describe", "guarded", "located",
@@ -149,8 +149,13 @@ def contents(pack: str, module) -> Contents:
         errors.append(LoadError(pack, where, 0, f"PRELOAD must be a tuple of 'module' or 'module:function' names, got {preload!r}"))
         preload = ()
     if items is None:
-        errors.append(LoadError(pack, where, 0, "the module has no CLAIMS list; end it with CLAIMS = (claim_a, claim_b, ...)"))
-    elif not isinstance(items, (list, tuple)):
+        items = collected(module)
+        if not items:
+            errors.append(LoadError(pack, where, 0, "the module defines no claims and has no CLAIMS list; decorate checks "
+                                    "with @forall, @exists or @claim, or end it with CLAIMS = (claim_a, claim_b, ...)"))
+    elif isinstance(items, (list, tuple)):
+        items = tuple(c for item in items for c in (item if isinstance(item, Table) else (item,)))
+    if not isinstance(items, (list, tuple)):
         errors.append(LoadError(pack, where, 0, f"CLAIMS must be a list or tuple of claims, got {type(items).__name__}"))
     else:
         listed = {item.id for item in items if isinstance(item, Claim)}
@@ -162,6 +167,35 @@ def contents(pack: str, module) -> Contents:
             # an erratum written as a statement brings its corrected claim, listed or not
             out.extend(dataclasses.replace(c, pack=pack) for c in item.companions if c.id not in listed)
     return Contents(tuple(out), tuple(preload), tuple(errors))
+
+
+def collect(module: Any) -> tuple[Claim, ...]:
+    """The claims a module defines, for a package that gathers its modules' claims into its own CLAIMS:
+    `CLAIMS = (*collect(ex1), *collect(ex2))`. A module with its own CLAIMS list gives that list."""
+    items = getattr(module, "CLAIMS", None)
+    if isinstance(items, (list, tuple)):
+        return tuple(c for item in items for c in (item if isinstance(item, Table) else (item,)))
+    return collected(module)
+
+
+def collected(module) -> tuple[Claim, ...]:
+    """The claims a module without a CLAIMS list defines: every Claim (and every claim of a Table) bound to a name of
+    the module and made by a decorator in the module's own file, in the order of their lines. Claims imported from
+    elsewhere are not its own, and an erratum's corrected claim comes with the erratum."""
+    where = getattr(module, "__file__", None)
+    found: dict[str, Claim] = {}
+    for value in list(vars(module).values()):
+        for c in (value if isinstance(value, Table) else (value,)):
+            if isinstance(c, Claim) and where is not None and _same_file(c.file, where):
+                found.setdefault(c.id, c)
+    return tuple(sorted(found.values(), key=lambda c: c.line))
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _text(value: Any) -> Any:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import re
 import sys
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from proofs.errors import InvalidClaim
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["Anchor", "Claim", "Lemma", "Erratum", "Perturbation", "Outcome", "Replay", "Result", "claim", "expect", "todo", "exercise_segment",
-           "ForgedWitness", "Placeholder", "ID_PATTERN"]
+__all__ = ["Anchor", "Claim", "Lemma", "Erratum", "Correction", "Row", "Table", "Perturbation", "Outcome", "Replay", "Result", "claim",
+           "expect", "todo", "note", "event", "exercise_segment", "ForgedWitness", "Placeholder", "ID_PATTERN"]
 
 # An optional namespace (a course or week, for packs other than the seed), then ex<N>, then dotted lower-case
 # segments: ex2.weights.example_sequence, ex1.d.max_pool_derivative, week8.ex1.a.softmax_shift.
@@ -77,6 +78,128 @@ class Erratum:
     reason: str
     # Id of the corrected claim, which stands beside this one and must pass.
     corrected_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Correction:
+    """Written by a claim author: the material's statement is wrong; these values (and this sentence) correct it.
+
+    Given as `erratum=` to @claim, @forall or @exists, it makes two claims from one check: the claim as printed (an
+    erratum, expected to be refuted) and, beside it as its companion, `<id>_corrected`: the same check at the corrected
+    values, which must pass, with the printed values as its mutant `as_printed`.
+    """
+
+    # Why the printed statement fails, in one or two sentences.
+    reason: str
+    # The corrected statement, in our words.
+    statement: str
+    # The stated values that change, with their corrected values.
+    values: Mapping[str, Any]
+    # What the corrected claim assumes besides the claim's own assumptions (a lemma its proof uses), if anything.
+    assumptions: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """Written by a claim author: one row of a table-driven claim, the same check at its own stated values.
+
+    `@claim(..., rows=(Row(...), ...))` (and @forall / @exists with rows=) makes one claim per row; the decorator's
+    other fields are shared by every row, and a row's own fields replace them.
+    """
+
+    # The row's claim id.
+    id: str
+    # The row's claim, in our words.
+    statement: str
+    # The stated values of this row (they replace the decorator's params, or the function's defaults).
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # What the material asserts for this row; derived from the row's anchors when left out.
+    asserts: Optional[str] = None
+    # Snippets of the material this row relies on (with @forall / @exists, `cites` is taken too).
+    anchors: tuple = ()
+    # The row's wrong variants: Perturbation values (with @forall / @exists, a {name: {value: wrong}} mapping too).
+    perturbations: Any = ()
+    # The row's erratum, if the material is wrong for this row.
+    erratum: Optional[Any] = None
+    # The claims and lemmas this row takes as known, when they differ from the decorator's (@claim only).
+    trusts: Optional[tuple] = None
+    # The material's formulas for this row, in sympy syntax, when they differ from the decorator's (@claim only).
+    formulas: Optional[tuple] = None
+
+
+class Table(tuple):
+    """The claims made by one table-driven decorator, one a row, in order: list them in CLAIMS as `*table`."""
+
+
+# --- extra evidence recorded during a check (note, event) ----------------------------------------------------------
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self.events: dict[str, int] = {}
+        # keys of what was forwarded once (a statement's body is evaluated more than once in a check)
+        self.once: set = set()
+
+
+_RECORDERS: list[_Recorder] = []
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[_Recorder]:
+    """Collect what note() and event() record while the block runs (the engine wraps each check in it)."""
+    recorder = _Recorder()
+    _RECORDERS.append(recorder)
+    try:
+        yield recorder
+    finally:
+        _RECORDERS.remove(recorder)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def note(value: Any) -> None:
+    """Record a line a person should see with this check's result, as `hypothesis.note` does: text, or the repr of
+    any other value. Reports show the notes beside the verdict; they are evidence only and never change it. The same
+    note recorded twice is shown once. Outside a check (a check function called directly) it does nothing."""
+    if _RECORDERS:
+        text = _text(value)
+        if text not in _RECORDERS[-1].notes:
+            _RECORDERS[-1].notes.append(text)
+
+
+def event(value: Any, payload: Any = "") -> None:
+    """Record that something happened during this check, as `hypothesis.event` does: reports show each distinct
+    event (with its payload, when given) and how many times it was recorded. Evidence only; outside a check it does
+    nothing."""
+    if _RECORDERS:
+        key = _text(value) + (f": {_text(payload)}" if payload != "" else "")
+        events = _RECORDERS[-1].events
+        events[key] = events.get(key, 0) + 1
+
+
+def forward_once(recorder: _Recorder, key: Any) -> None:
+    """Pass what `recorder` holds on to the enclosing check's recorder, the first time `key` is forwarded in it."""
+    if not _RECORDERS or key in _RECORDERS[-1].once:
+        return
+    outer = _RECORDERS[-1]
+    outer.once.add(key)
+    for text in recorder.notes:
+        if text not in outer.notes:
+            outer.notes.append(text)
+    for name, count in recorder.events.items():
+        outer.events[name] = outer.events.get(name, 0) + count
+
+
+def recorded(recorder: _Recorder) -> dict[str, Any]:
+    """What a recorder holds, as evidence entries ("notes", "events"), leaving out what is empty."""
+    out: dict[str, Any] = {}
+    if recorder.notes:
+        out["notes"] = list(recorder.notes)
+    if recorder.events:
+        out["events"] = dict(recorder.events)
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -373,14 +496,20 @@ def claim(
     requires: Verdict = _MISSING,
     params: Optional[Mapping[str, Any]] = None,
     assumptions: tuple[str, ...] = (),
-    erratum: Optional[Erratum] = None,
+    erratum: "Optional[Erratum | Correction]" = None,
     perturbations: tuple[Perturbation, ...] = (),
     replay: Optional[Callable[..., Replay]] = None,
     formulas: tuple[str, ...] = (),
     anchors: tuple[Anchor, ...] = (),
     trusts: tuple[Any, ...] = (),
-) -> Callable[[Callable[..., Outcome]], Claim]:
+    rows: Optional[Sequence[Row]] = None,
+) -> Callable[[Callable[..., Outcome]], Any]:
     """Decorate a check function to make it a Claim, recording where it is defined.
+
+    `asserts` may be left out when `anchors` quote the material: it is then what they quote. `erratum` takes an
+    Erratum naming a corrected claim written beside it, or a Correction, from which the corrected claim is made.
+    With `rows`, the decorator makes one claim per Row (a Table): the id, statement and stated values come from the
+    row, exercise and part from the row's id unless given here, and every other field is shared.
 
     A required field left out, or a malformed one, raises InvalidClaim at load time naming the field, where the
     claim is, and how to write the field.
@@ -388,38 +517,104 @@ def claim(
     given = {"id": id, "exercise": exercise, "part": part, "statement": statement, "asserts": asserts,
              "formal": formal, "requires": requires}
 
-    def decorate(check: Callable[..., Outcome]) -> Claim:
-        code = getattr(check, "__code__", None)
-        file = code.co_filename if code else (inspect.getsourcefile(check) or "")
-        line = code.co_firstlineno if code else 0
-        name = id if isinstance(id, str) else getattr(check, "__name__", "?")
-        for field, value in given.items():
-            if value is _MISSING:
-                raise InvalidClaim(f"{file}:{line}: claim {name!r} has no {field!r} field; add {FIELD_HELP[field]}")
+    def make(check: Callable[..., Outcome], file: str, line: int, fields: Mapping[str, Any]) -> Claim:
+        name = fields["id"] if isinstance(fields["id"], str) else getattr(check, "__name__", "?")
+        fields = dict(fields)
+        if fields["asserts"] is _MISSING and fields["anchors"]:
+            fields["asserts"] = quoted(fields["anchors"])
+        for field in given:
+            if fields[field] is _MISSING:
+                raise InvalidClaim(f"{file}:{line}: claim {name!r} has no {field!r} field; add {FIELD_HELP[field]}"
+                                   + (" (or anchors=, whose snippets it is then)" if field == "asserts" else ""))
         try:
-            return Claim(
-                id=id,
-                exercise=exercise,
-                part=part,
-                statement=statement,
-                asserts=asserts,
-                formal=formal,
-                requires=requires,
+            made = Claim(
+                id=fields["id"],
+                exercise=fields["exercise"],
+                part=fields["part"],
+                statement=fields["statement"],
+                asserts=fields["asserts"],
+                formal=fields["formal"],
+                requires=fields["requires"],
                 check=check,
-                params=dict(params or {}),
+                params=dict(fields["params"] or {}),
                 assumptions=tuple(assumptions),
-                erratum=erratum,
-                perturbations=tuple(perturbations),
+                erratum=fields["erratum"] if isinstance(fields["erratum"], Erratum) else None,
+                perturbations=tuple(fields["perturbations"]),
                 replay=replay,
-                formulas=tuple(formulas),
-                anchors=tuple(anchors),
-                trusts=tuple(trusts),
+                formulas=tuple(fields["formulas"]),
+                anchors=tuple(fields["anchors"]),
+                trusts=tuple(fields["trusts"]),
                 file=file,
                 line=line,
             )
+            return corrected(made, fields["erratum"])
         except InvalidClaim as exc:
             raise InvalidClaim(f"{file}:{line}: {exc}") from None
+
+    def decorate(check: Callable[..., Outcome]) -> Any:
+        code = getattr(check, "__code__", None)
+        file = code.co_filename if code else (inspect.getsourcefile(check) or "")
+        line = code.co_firstlineno if code else 0
+        shared = {**given, "params": params, "erratum": erratum, "perturbations": perturbations, "anchors": anchors,
+                  "trusts": trusts, "formulas": formulas}
+        if rows is None:
+            return make(check, file, line, shared)
+        if id is not _MISSING:
+            raise InvalidClaim(f"{file}:{line}: a table-driven claim takes its ids from its rows; leave out the id")
+        if not rows or not all(isinstance(r, Row) for r in rows):
+            raise InvalidClaim(f"{file}:{line}: rows= takes a non-empty sequence of Row(id, statement, params, ...)")
+        out = []
+        for row in rows:
+            segment = exercise_segment(row.id) if isinstance(row.id, str) else ""
+            fields = {**shared, "id": row.id, "statement": row.statement,
+                      "params": {**(params or {}), **row.params}, "asserts": row.asserts if row.asserts is not None else asserts,
+                      "anchors": tuple(row.anchors) or tuple(anchors), "perturbations": tuple(row.perturbations) or tuple(perturbations),
+                      "erratum": row.erratum if row.erratum is not None else erratum,
+                      "trusts": row.trusts if row.trusts is not None else trusts,
+                      "formulas": row.formulas if row.formulas is not None else formulas}
+            if row.anchors and row.asserts is None:
+                fields["asserts"] = _MISSING
+            if exercise is _MISSING and segment:
+                fields["exercise"] = int(segment[2:])
+            if part is _MISSING:
+                fields["part"] = part_of(row.id)
+            out.append(make(check, file, line, fields))
+        return Table(out)
 
     if callable(id) and not isinstance(id, str):
         raise InvalidClaim("@claim needs its fields: write @claim(\"ex<N>.<part>.<slug>\", exercise=..., ...), not a bare @claim")
     return decorate
+
+
+def quoted(anchors: Sequence[Anchor]) -> str:
+    """What anchors quote, as the text of what the material asserts: each snippet, in order, separated by " · "."""
+    return " · ".join(" ".join(a.snippet.split()) for a in anchors)
+
+
+def part_of(claim_id: str) -> Optional[str]:
+    """The part letter of a claim id (the segment after ex<N>, when it is a letter and more follows), else None."""
+    segments = claim_id.split(".")
+    after = segments[segments.index(exercise_segment(claim_id)) + 1:] if exercise_segment(claim_id) else []
+    return after[0] if len(after) >= 2 and re.fullmatch(r"[a-z]\d?", after[0]) else None
+
+
+def corrected(made: Claim, erratum: Any) -> Claim:
+    """The claim as printed, with its corrected claim made beside it when the erratum is a Correction: the same check
+    at the corrected values, `<id>_corrected`, which carries the claim's perturbations and the printed values as its
+    mutant `as_printed`; the claim itself becomes the erratum, corrected by it."""
+    if erratum is None or isinstance(erratum, Erratum):
+        return made
+    if not isinstance(erratum, Correction):
+        raise InvalidClaim(f"claim {made.id}: erratum= takes Correction(reason, statement, values) or Erratum(reason, "
+                           f"corrected_by), got {erratum!r}")
+    unknown = set(erratum.values) - set(made.params)
+    if unknown or not erratum.values:
+        raise InvalidClaim(f"claim {made.id}: the correction must change stated values of the claim; "
+                           f"{sorted(unknown) or 'none'} given")
+    printed = {k: made.params[k] for k in erratum.values}
+    fixed = dataclasses.replace(made, id=made.id + "_corrected", statement=erratum.statement,
+                                params={**made.params, **erratum.values}, erratum=None, companions=(),
+                                assumptions=(*made.assumptions, *erratum.assumptions),
+                                perturbations=(Perturbation("as_printed", printed, "the values the material prints"),
+                                               *made.perturbations))
+    return dataclasses.replace(made, perturbations=(), erratum=Erratum(erratum.reason, fixed.id), companions=(fixed,))

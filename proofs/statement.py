@@ -21,25 +21,14 @@ from proofs.decision import numeric as _numeric
 from proofs.decision import shaped as _shaped
 from proofs.domains import Domain
 from proofs.errors import InvalidClaim
-from proofs.model import Anchor, Claim, Erratum, Perturbation, Placeholder, exercise_segment
+from proofs.model import (Anchor, Claim, Correction, Erratum, Perturbation, Placeholder, Row, Table, collecting, exercise_segment,
+                          forward_once, quoted)
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
 __all__ = ["forall", "exists", "Correction", "Statement"]
 
 CitesLike = Union[Anchor, tuple, Sequence]
-
-
-@dataclasses.dataclass(frozen=True)
-class Correction:
-    """Written by a claim author: the material's statement is wrong; these values (and this sentence) correct it."""
-
-    # Why the printed statement fails, in one or two sentences.
-    reason: str
-    # The corrected statement, in our words.
-    statement: str
-    # The stated values that change, with their corrected values.
-    values: Mapping[str, Any]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +51,17 @@ class Statement:
         return out
 
     def term(self, params: Mapping[str, Any], *, named: bool = True) -> Term:
-        """The relation to decide for these stated values; with named, numeric stated values print as their names."""
+        """The relation to decide for these stated values; with named, numeric stated values print as their names.
+
+        What the body records with note() and event() reaches the check's result once, from the body evaluated
+        with the stated values in place (named=False)."""
+        with collecting() as local:
+            out = self._term(params, named)
+        if not named:
+            forward_once(local, (id(self), repr(sorted(params.items(), key=lambda kv: kv[0]))))
+        return out
+
+    def _term(self, params: Mapping[str, Any], named: bool) -> Term:
         args = {}
         for name, dom in self.domains.items():
             args[name] = _shaped(name, dom.shape, terms.var)
@@ -137,43 +136,74 @@ def _signature(function: Callable) -> tuple[dict[str, Domain], dict[str, Any]]:
     return domains, stated
 
 
-def _make(quantifier: str, claim_id: str, statement: str, *, cites: Any = (), perturb: Optional[Mapping[str, Mapping]] = None,
+def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), perturb: Optional[Mapping[str, Mapping]] = None,
           erratum: Optional[Correction] = None, assumptions: Iterable[str] = (), requires: Optional[Verdict] = None,
-          part: Any = ..., trusts: Iterable[Any] = ()) -> Callable[[Callable], Claim]:
-    def decorate(function: Callable) -> Claim:
+          part: Any = ..., trusts: Iterable[Any] = (), asserts: Optional[str] = None,
+          rows: Optional[Sequence[Row]] = None) -> Callable[[Callable], Any]:
+    def one(function: Callable, stmt: Statement, stated: dict, claim_id: str, statement: str, cites: Any, perturb: Any,
+            erratum: Any, asserts: Optional[str]) -> Claim:
+        finite = bool(stmt.scalars()) and _finite_size(stmt.scalars()) is not None
+        needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
+        segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
+        anchors = _anchors(cites)
+        common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,
+                      requires=needed, assumptions=tuple(assumptions), anchors=anchors, trusts=tuple(trusts),
+                      file=function.__code__.co_filename, line=function.__code__.co_firstlineno)
+
+        def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
+            stmt.term(params)  # a statement that cannot be built is a load error, not a check error
+            formal = stmt.formal(params)
+            said = asserts if asserts is not None else (quoted(anchors) if anchors else formal)
+            return Claim(id=cid, statement=sentence, asserts=said, formal=formal, derived_formal=True,
+                         check=lambda **p: decide(stmt, p), params=params, erratum=correction,
+                         perturbations=mutants, replay=lambda witness, /, **p: replay(stmt, witness, p), **common)
+
+        if isinstance(perturb, Mapping):
+            mutants = tuple(Perturbation(name, dict(values), _note(values)) for name, values in perturb.items())
+        else:
+            mutants = tuple(perturb or ())
+        if erratum is None:
+            return build(claim_id, statement, stated, mutants, None)
+        if isinstance(erratum, Erratum):  # corrected by another claim, written beside it
+            return build(claim_id, statement, stated, mutants, erratum)
+        if not isinstance(erratum, Correction):
+            raise InvalidClaim("erratum= takes Correction(reason, statement, values), or Erratum(reason, corrected_by) "
+                               "naming a corrected claim written beside it")
+        unknown = set(erratum.values) - set(stated)
+        if unknown or not erratum.values:
+            raise InvalidClaim(f"the correction must change stated values of the statement; {sorted(unknown) or 'none'} given")
+        corrected_id = claim_id + "_corrected"
+        printed = {k: stated[k] for k in erratum.values}
+        fixed = build(corrected_id, erratum.statement, {**stated, **erratum.values},
+                      (Perturbation("as_printed", printed, "the values the material prints"), *mutants), None)
+        if erratum.assumptions:
+            fixed = dataclasses.replace(fixed, assumptions=(*fixed.assumptions, *erratum.assumptions))
+        wrong = build(claim_id, statement, stated, (), Erratum(erratum.reason, corrected_id))
+        return dataclasses.replace(wrong, companions=(fixed,))
+
+    def decorate(function: Callable) -> Any:
         code = function.__code__
         where = f"{code.co_filename}:{code.co_firstlineno}"
         try:
             domains, stated = _signature(function)
             stmt = Statement(quantifier, function, domains)
-            finite = bool(stmt.scalars()) and _finite_size(stmt.scalars()) is not None
-            needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
-            segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
-            common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,
-                          requires=needed, assumptions=tuple(assumptions), anchors=_anchors(cites), trusts=tuple(trusts),
-                          file=code.co_filename,
-                          line=code.co_firstlineno)
-
-            def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
-                stmt.term(params)  # a statement that cannot be built is a load error, not a check error
-                return Claim(id=cid, statement=sentence, asserts=stmt.formal(params), formal=stmt.formal(params), derived_formal=True,
-                             check=lambda **p: decide(stmt, p), params=params, erratum=correction,
-                             perturbations=mutants, replay=lambda witness, /, **p: replay(stmt, witness, p), **common)
-
-            mutants = tuple(Perturbation(name, dict(values), _note(values)) for name, values in (perturb or {}).items())
-            if erratum is None:
-                return build(claim_id, statement, stated, mutants, None)
-            if not isinstance(erratum, Correction):
-                raise InvalidClaim("erratum= takes Correction(reason, statement, values)")
-            unknown = set(erratum.values) - set(stated)
-            if unknown or not erratum.values:
-                raise InvalidClaim(f"the correction must change stated values of the statement; {sorted(unknown) or 'none'} given")
-            corrected_id = claim_id + "_corrected"
-            printed = {k: stated[k] for k in erratum.values}
-            fixed = build(corrected_id, erratum.statement, {**stated, **erratum.values},
-                          (Perturbation("as_printed", printed, "the values the material prints"), *mutants), None)
-            wrong = build(claim_id, statement, stated, (), Erratum(erratum.reason, corrected_id))
-            return dataclasses.replace(wrong, companions=(fixed,))
+            if rows is None:
+                return one(function, stmt, stated, claim_id, statement, cites, perturb, erratum, asserts)
+            if claim_id is not None or statement is not None:
+                raise InvalidClaim("a table-driven statement takes its ids and statements from its rows: "
+                                   "write @forall(rows=(Row(id, statement, {value: ...}), ...), ...)")
+            if not rows or not all(isinstance(r, Row) for r in rows):
+                raise InvalidClaim("rows= takes a non-empty sequence of Row(id, statement, params, ...)")
+            out = []
+            for row in rows:
+                unknown = set(row.params) - set(stated)
+                if unknown:
+                    raise InvalidClaim(f"row {row.id}: {sorted(unknown)} are not stated values of the statement")
+                out.append(one(function, stmt, {**stated, **row.params}, row.id, row.statement,
+                               (tuple(row.anchors) or _anchors(cites)) if row.anchors or cites else (),
+                               row.perturbations or perturb, row.erratum if row.erratum is not None else erratum,
+                               row.asserts if row.asserts is not None else (None if row.anchors else asserts)))
+            return Table(out)
         except Placeholder:
             raise
         except InvalidClaim as exc:
@@ -187,15 +217,17 @@ def _note(values: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} = {_show(v)}" for k, v in values.items())
 
 
-def forall(claim_id: str, statement: str, **options: Any) -> Callable[[Callable], Claim]:
+def forall(claim_id: Optional[str] = None, statement: Optional[str] = None, **options: Any) -> Callable[[Callable], Any]:
     """A claim that the relation the function returns holds for every value of its annotated variables.
 
     options: cites (a (file, snippet) pair, an Anchor, or a sequence of them), perturb ({name: {value: wrong value}}),
-    erratum (a Correction), assumptions, requires (the weakest verdict that passes; derived from the domains), part.
+    erratum (a Correction), assumptions, requires (the weakest verdict that passes; derived from the domains), part,
+    trusts, asserts (what the material asserts; derived from what cites quotes, else the formal statement), rows
+    (Row values: one claim per row, each at its own stated values, returned as a Table; no id or statement then).
     """
     return _make("forall", claim_id, statement, **options)
 
 
-def exists(claim_id: str, statement: str, **options: Any) -> Callable[[Callable], Claim]:
+def exists(claim_id: Optional[str] = None, statement: Optional[str] = None, **options: Any) -> Callable[[Callable], Any]:
     """A claim that some value of the annotated variables satisfies the relation the function returns."""
     return _make("exists", claim_id, statement, **options)

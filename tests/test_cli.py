@@ -112,7 +112,7 @@ def test_list_and_show():
     shown = cli("show", "ex1.b.conv_params")
     assert shown.returncode == 0
     for words in ("statement:", "formal:", "assumes: the input image has one channel", "perturbation rgb_input",
-                  "under_the_other_channel_reading", "cites 000_40bb9e3d6bfa7e9d.txt: 3 * 10 = 30"):
+                  "under the other reading of the input's channels (3): 84 parameters", "cites 000_40bb9e3d6bfa7e9d.txt: 3 * 10 = 30"):
         assert words in shown.stdout
 
 

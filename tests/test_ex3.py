@@ -177,3 +177,47 @@ def test_weight_shapes_match_the_constructed_network(n):
     assert all(len(net["w_in"][r]) == n ** trigram.weight_shapes.params["columns_power"] for r in pair_rows)
     assert all(not any(net["w_rec"][r][n:]) for r in pair_rows)
     assert evaluate(trigram.weight_shapes).verdict is Verdict.PROVED
+
+
+def test_no_bigram_model_reaches_one_and_the_one_very_sentence_is_refuted_by_a_model_the_plain_likelihood_confirms():
+    claim = bigram.bigram_cannot_reach_one
+    assert evaluate(claim).verdict is Verdict.PROVED
+    wrong = evaluate(claim, claim.perturbation("one_very"))
+    assert wrong.verdict is Verdict.REFUTED
+    # the counterexample, read as a model p(word | context) over the sentence's pairs, is a table of distributions
+    # (each context's listed words sum to at most 1, the rest going to other words) whose likelihood of the sentence
+    # with one 'very' is exactly 1, computed by the plain product, not the statement's term
+    p = [Fraction(v) for v in wrong.evidence["counterexample"]["p"]]
+    model = {}
+    for (context, word), value in zip(bigram.PAIRS, p):
+        assert 0 <= value <= 1
+        model.setdefault(context, {})[word] = value
+    assert all(sum(row.values()) <= 1 for row in model.values())
+    tokens = tuple(t for i, t in enumerate(SENTENCE) if i != 5)
+    assert bigram._likelihood(model, tokens) == 1
+
+
+def test_the_printed_bigram_reason_is_refuted_by_a_model_giving_both_steps_probability_one():
+    wrong = evaluate(bigram.bigram_reason)
+    assert wrong.verdict is Verdict.REFUTED
+    model = {}
+    for (context, word), value in zip(bigram.PAIRS, wrong.evidence["counterexample"]["p"]):
+        model.setdefault(context, {})[word] = Fraction(value)
+    assert all(0 <= v <= 1 for row in model.values() for v in row.values())
+    assert all(sum(row.values()) <= 1 for row in model.values())
+    # x3 = 'a', x4 = x5 = 'very' (x0 = <start>): p(x4|x3) = p(very|a) and p(x5|x4) = p(very|very), both 1
+    assert (SENTENCE[3], SENTENCE[4], SENTENCE[5]) == ("a", "very", "very")
+    assert model["a"]["very"] == 1 and model["very"]["very"] == 1
+    assert evaluate(bigram.bigram_reason_corrected).verdict is Verdict.PROVED
+
+
+def test_the_best_bigram_likelihood_is_a_quarter_and_other_stated_bests_are_refuted():
+    claim = bigram.bigram_best_likelihood
+    assert evaluate(claim).verdict is Verdict.PROVED
+    # the plain product over the sentence of the relative-frequency model (the statement's attaining model) is 1/4: it
+    # beats a stated best of 1/8, and no grid model reaches 1/2
+    frequencies = bigram.analyse_bigram(SENTENCE).best_model
+    assert bigram._likelihood(frequencies, SENTENCE) == Fraction(1, 4) == _grid_best(SENTENCE)
+    for name in ("best_half", "best_eighth"):
+        wrong = evaluate(claim, claim.perturbation(name))
+        assert wrong.verdict is Verdict.REFUTED and len(wrong.evidence["counterexample"]["p"]) == len(bigram.PAIRS)

@@ -143,6 +143,6 @@ def test_zero_input_preactivation_is_zero_for_every_w():
     from proofs.claims import ex4
 
     found = evaluate(ex4.zero_input_states)
-    assert found.verdict is Verdict.PROVED and found.evidence["z^t = w phi(0)"] == "0"
+    assert found.verdict is Verdict.PROVED and "w·(sigmoid(u·0) - shift) = stated" in ex4.zero_input_states.formal
     shifted = evaluate(ex4.zero_input_states, ex4.zero_input_states.perturbation("shift_0_4"))
-    assert shifted.verdict is Verdict.REFUTED and shifted.evidence["z^t = w phi(0)"] != "0"
+    assert shifted.verdict is Verdict.REFUTED and shifted.evidence["replay"]["holds"] is False

@@ -185,7 +185,7 @@ def test_norm_equality_is_refuted_by_a_non_symmetric_step():
     with pytest.raises(ForgedWitness):
         printed.replay({**point, "g1": "x"}, **printed.params)
     assert evaluate(printed).status is Status.ERRATUM and evaluate(corrected).status is Status.PASS
-    refuted = evaluate(corrected, corrected.perturbation("printed"))
+    refuted = evaluate(corrected, corrected.perturbation("as_printed"))
     assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
 
 

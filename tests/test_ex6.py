@@ -82,10 +82,19 @@ def test_experiment_replay_recomputes_every_seed():
     assert replayed.holds is True and replayed.sides["every seed reproduces"] is False
 
 
-def test_a_saving_that_differs_only_beyond_small_widths_is_not_proved():
-    """(d - 1)(d - 2) vanishes on every width in {1, 2}: the symbolic difference must keep it from being proved."""
-    outcome = formal.fork_parameter_count.check(saving=formal.SAVING + " + (d - 1)*(d - 2)")
-    assert outcome.verdict is Verdict.UNKNOWN, outcome.reason
+def test_a_saving_that_differs_only_beyond_small_widths_is_refuted():
+    """(d - 1)(d - 2) vanishes on every width in {1, 2}: a proof over every width refutes it."""
+    from proofs import forall
+
+    @forall("t.ex6.c.saving", "the saving with a term that vanishes on widths 1 and 2")
+    def off(d: formal.Width, s1: formal.Width, s2: formal.Width, a: formal.Width, b: formal.Width, kb: formal.Width,
+            kg: formal.Width, kt: formal.Width):
+        widths = (d, s1, s2, a, b, kb, kg, kt)
+        saving = 2 * (d * s1 + s1 + s1 * s2 + s2) + s2 * a + a + (d - 1) * (d - 2)
+        return formal.separate_parameters(*widths) - formal.fork_parameters(*widths) == saving
+
+    refuted = evaluate(off)
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["counterexample"]["d"] > 2, refuted.reason
 
 
 @pytest.mark.parametrize("image, group", [("cat?", "dog_head"), ("dog", "shared"), ("cat", "no_such_group")])
@@ -102,4 +111,4 @@ def test_saving_replay_rejects_widths_that_are_not_positive_integers(width):
 
     widths = {str(w): 1 for w in formal.WIDTHS}
     with pytest.raises(ForgedWitness):
-        formal.fork_parameter_count.replay({**widths, "d": width}, saving=formal.SAVING)
+        formal.fork_parameter_count.replay({**widths, "d": width}, **formal.fork_parameter_count.params)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -12,11 +14,10 @@ import z3
 
 from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import (Correction, ForgedWitness, Interval, Outcome, Perturbation, Replay, Vector, Verdict, claim, forall, implies,
+                    note)
+from proofs import IdentityAnswer, computed, const, identity
 from proofs.claims.witness import either, exactly, listof, member, rational, read, table
-from proofs import computed, disagreement, identity, validity
-from proofs import IdentityAnswer
-from proofs import prove
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
 
@@ -123,178 +124,80 @@ BIGRAM_ASSUMPTIONS = (
 )
 
 
-@claim(
+# The distinct (context, word) pairs of the sentence, in order: the bigram probabilities its likelihood reads.
+PAIRS = tuple(dict.fromkeys(zip(SENTENCE, SENTENCE[1:])))
+
+
+def _distributions(prob):
+    """Each context's listed words have probabilities summing to at most 1 (its other words share the rest)."""
+    contexts = tuple(dict.fromkeys(w for w, _ in prob))
+    return functools.reduce(operator.and_, [functools.reduce(operator.add, [v for pair, v in prob.items() if pair[0] == w]) <= 1
+                                            for w in contexts])
+
+
+@forall(
     "ex3.a.bigram_cannot_reach_one",
-    exercise=3, part="a",
-    anchors=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
-    statement="No bigram model assigns the example sentence likelihood 1.",
-    asserts="No: a bigram model cannot assign likelihood 1 to the sentence",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE},
+    "No bigram model assigns the example sentence likelihood 1.",
+    cites=cites("<start> This is a very very unimaginative example sentence", "**Solution:** No because"),
     assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("one_very", {"tokens": tuple(t for i, t in enumerate(SENTENCE) if i != 5)}, "the sentence with one 'very'"),
-    ),
-    replay=_replay_model_likelihood,
+    perturb={"one_very": {"tokens": tuple(t for i, t in enumerate(SENTENCE) if i != 5)}},
 )
-def bigram_cannot_reach_one(tokens) -> Outcome:
-    analysis = analyse_bigram(tokens)
-    p, cons, likelihood = _bigram_vars(tokens)
-    answer = prove(likelihood < 1, list(p.values()), given=cons)
-    outcome = validity(answer, evidence={"explanation": analysis.explain(), "conflicts": analysis.conflicts,
-                                         "decision_can_reach_one": analysis.can_reach_one},
-                       counterexample=lambda m: {"model": _model_of(m, tokens)})
-    if (outcome.verdict is Verdict.REFUTED) != analysis.can_reach_one and outcome.verdict in (Verdict.PROVED, Verdict.REFUTED):
-        return disagreement("z3", outcome.evidence, "z3 and the bigram decision procedure disagree")
-    return outcome
+def bigram_cannot_reach_one(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE):
+    # p[k] = p(word | context) for the k-th pair of the sentence; each context's other words share what is left of its
+    # mass (>= 0), so p(.|w) is a distribution exactly when the listed words of w sum to at most 1. The likelihood is
+    # the product of p(x_t | x_{t-1}) over the sentence (a sentence whose pairs are among PAIRS, as the perturbed one's are)
+    prob = dict(zip(PAIRS, p))
+    note(analyse_bigram(tokens).explain())
+    return implies(_distributions(prob), functools.reduce(operator.mul, [prob[pair] for pair in zip(tokens, tokens[1:])]) < 1)
 
 
-def _replay_best(witness, *, tokens, best, **_):
-    """attaining_model: a model whose likelihood is exactly the stated best (the claim's existence half).
-    model: a model beating the stated best (refutes its bound half). stated_best: the claimed value, which the
-    relative-frequency model (the optimum, by the per-context bounds) does not reach."""
-    if "attaining_model" in witness:
-        model = read(witness, attaining_model=_model_domain(tokens))["attaining_model"]
-        value = _likelihood(model, tokens)
-        proper = all(_is_distribution(row) for row in model.values())
-        return Replay(proper and value == Fraction(best), {"likelihood of the witness model": value, "stated best": Fraction(best)})
-    if "model" in witness:
-        return _replay_model_likelihood(witness, tokens=tokens, bound=best)
-    read(witness, stated_best=exactly(best))
-    value = analyse_bigram(tokens).max_likelihood
-    return Replay(value == Fraction(best), {"relative-frequency model's likelihood": value, "stated best": Fraction(best)})
-
-
-@claim(
+@forall(
     "ex3.a.bigram_best_likelihood",
-    exercise=3, part="a",
-    anchors=cites("<start> This is a very very unimaginative example sentence"),
-    statement="The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
+    "The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
+    cites=cites("<start> This is a very very unimaginative example sentence"),
     asserts="(beyond the sheet) the best a bigram model can do, given that 'very' is followed once by 'very' and once by "
             "'unimaginative'",
-    formal="for every context w and distribution p(.|w): prod over the steps after w of p(x_t|w) <= prod_v "
-           "(count(w,v)/count(w))^count(w,v) (z3, one query per context); the likelihood, a product of these non-negative "
-           "per-context products, is then <= 1/4 (z3); the relative-frequency model attains 1/4 (replayed exactly)",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "best": Fraction(1, 4)},
     assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("best_half", {"best": Fraction(1, 2)}, "best likelihood 1/2"),
-        Perturbation("best_eighth", {"best": Fraction(1, 8)}, "best likelihood 1/8"),
-    ),
-    replay=_replay_best,
+    perturb={"best_half": {"best": Fraction(1, 2)}, "best_eighth": {"best": Fraction(1, 8)}},
 )
-def bigram_best_likelihood(tokens, best) -> Outcome:
-    analysis = analyse_bigram(tokens)
-    answers = {}
-    bounds = []
-    # per context w: the product of its factors p(v|w)^count(w,v) is at most prod_v (count(w,v)/count(w))^count(w,v)
-    for n_ctx, (ctx, counts) in enumerate(analysis.successors.items()):
-        total = sum(counts.values())
-        bound = Fraction(1)
-        for k in counts.values():
-            bound *= Fraction(k, total) ** k
-        bounds.append(bound)
-        # p(v|ctx) for the words that follow ctx, and the mass of every other word pooled
-        q = {v: z3.Real(f"q_{n_ctx}_{k}") for k, v in enumerate(counts)}
-        rest = z3.Real(f"rest_{n_ctx}")
-        rows = [*(x >= 0 for x in q.values()), rest >= 0, z3.Sum([*q.values(), rest]) == 1]
-        factors = [q[v] for v, k in counts.items() for _ in range(k)]
-        product = z3.Product(factors) if len(factors) > 1 else factors[0]
-        answer = prove(product <= z3.RealVal(f"{bound.numerator}/{bound.denominator}"), [*q.values(), rest], given=rows)
-        answers[f"context {ctx!r}: product <= {bound}"] = answer.answer
-        if answer.answer != "unsat":
-            return validity(answer, evidence={"per_context": answers})
-    # the likelihood is the product of the per-context products, each between 0 and its bound
-    fs = [z3.Real(f"f_{k}") for k in range(len(bounds))]
-    top = analysis.max_likelihood
-    given = [z3.And(f >= 0, f <= z3.RealVal(f"{b.numerator}/{b.denominator}")) for f, b in zip(fs, bounds)]
-    answer = prove(z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}") if len(fs) > 1 else fs[0] <= top, fs, given=given)
-    answers[f"product of the contexts <= {top}"] = answer.answer
-    evidence = {"explanation": analysis.explain(), "relative_frequency_likelihood": top, "queries": answers}
-    if answer.answer != "unsat":
-        return validity(answer, evidence=evidence)
-    bound = Fraction(best)
-    # what was decided: the bound on the product of the contexts (the query z3 proved), and the relative-frequency
-    # model's likelihood, the product of its factors along the sentence, against the stated best
-    attained = sympy.Mul(*(sympy.Rational(analysis.best_model[a][b].numerator, analysis.best_model[a][b].denominator)
-                           for a, b in zip(tokens, tokens[1:])), evaluate=False)
-    decided = [z3.ForAll(fs, z3.Implies(z3.And(given), z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}")))
-               if len(fs) > 1 else z3.ForAll(fs, z3.Implies(given[0], fs[0] <= top)),
-               sympy.Eq(attained, sympy.Rational(bound.numerator, bound.denominator), evaluate=False)]
-    if top > bound:
-        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"model": analysis.best_model},
-                        failure="a bigram model beats the stated best", statement=decided)
-    if top < bound:
-        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"stated_best": bound},
-                        failure="no model attains the stated best", statement=decided)
-    return computed(True, method="z3 + exact arithmetic", evidence=evidence, witness={"attaining_model": analysis.best_model},
-                    reason="upper bound proved context by context and attained", statement=decided)
+def bigram_best_likelihood(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE, best=Fraction(1, 4)):
+    # p[k] = p(word | context) for the k-th pair of the sentence: no bigram model's likelihood exceeds `best`, and the
+    # relative-frequency model p(v|w) = count(w, v)/count(w) (its values written into the statement) attains it
+    prob = dict(zip(PAIRS, p))
+    frequencies = analyse_bigram(tokens).best_model
+    attaining = {pair: const(frequencies[pair[0]][pair[1]]) for pair in PAIRS}
+
+    def likelihood(model):
+        return functools.reduce(operator.mul, [model[pair] for pair in zip(tokens, tokens[1:])])
+
+    return implies(_distributions(prob), likelihood(prob) <= best) & _distributions(attaining) & (likelihood(attaining) == best)
 
 
-def _replay_pair(witness, *, tokens, index, **_):
-    model = read(witness, model=_model_domain(tokens))["model"]
-    i = index
-    first = Fraction(model.get(tokens[i], {}).get(tokens[i + 1], 0))
-    second = Fraction(model.get(tokens[i + 1], {}).get(tokens[i + 2], 0))
-    proper = all(_is_distribution(row) for row in model.values())
-    return Replay(not (proper and first == 1 and second == 1),
-                  {f"p(x{i + 1}|x{i})": first, f"p(x{i + 2}|x{i + 1})": second, f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1],
-                   f"x{i + 2}": tokens[i + 2]})
-
-
-def _pair_check(tokens, index) -> Outcome:
-    p, cons, _ = _bigram_vars(tokens)
-    i = index
-    both = z3.And(p[tokens[i], tokens[i + 1]] == 1, p[tokens[i + 1], tokens[i + 2]] == 1)
-    answer = prove(z3.Not(both), list(p.values()), given=cons)
-    evidence = {f"x{i}": tokens[i], f"x{i + 1}": tokens[i + 1], f"x{i + 2}": tokens[i + 2],
-                f"stated reason x{i + 1} = x{i}": tokens[i + 1] == tokens[i]}
-    return validity(answer, evidence=evidence, counterexample=lambda m: {"model": _model_of(m, tokens)})
-
-
-@claim(
+@forall(
     "ex3.a.bigram_reason",
-    exercise=3, part="a",
-    anchors=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since"),
-    statement="p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
-    asserts="No because p(x4|x3) and p(x5|x4) cannot both be 1 since x4 = x3",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "index": 3},
+    "p(x4|x3) and p(x5|x4) cannot both be 1, because x4 = x3.",
+    cites=cites("p(x_4 | x_3)", "p(x_5 | x_4)", "x_4 = x_3", "cannot both be 1 since",
+                "<start> This is a very very unimaginative example sentence",
+                r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8"),
     assumptions=BIGRAM_ASSUMPTIONS,
-    erratum=Erratum(
+    erratum=Correction(
         "with <start> at t = 0 the sentence has x3 = 'a' and x4 = x5 = 'very': x4 != x3, and a bigram model with "
         "p(very|a) = p(very|very) = 1 exists; the pair that cannot both be 1 is p(x5|x4) and p(x6|x5), since x5 = x4",
-        corrected_by="ex3.a.bigram_reason_corrected",
+        "p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
+        "'unimaginative'.",
+        {"index": 4},
     ),
-    replay=_replay_pair,
+    perturb={"index_2": {"index": 2}, "index_5": {"index": 5}},
 )
-def bigram_reason(tokens, index) -> Outcome:
-    return _pair_check(tokens, index)
+def bigram_reason(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE, index=3):
+    # p[k] = p(word | context) for the k-th pair of the sentence (x_0 = <start>): for every bigram model, when
+    # p(x_{i+1} | x_i) is 1, p(x_{i+2} | x_{i+1}) is not
+    prob = dict(zip(PAIRS, p))
+    first, second = prob[tokens[index], tokens[index + 1]], prob[tokens[index + 1], tokens[index + 2]]
+    return implies(_distributions(prob) & (first == 1), second != 1)
 
 
-@claim(
-    "ex3.a.bigram_reason_corrected",
-    exercise=3, part="a",
-    anchors=cites(
-        "<start> This is a very very unimaginative example sentence",
-        r"t=0 \quad t=1 \quad t=2 \quad t=3 \quad t=4 \quad t=5 \quad t=6 \quad t=7 \quad t=8",
-    ),
-    statement="p(x5|x4) and p(x6|x5) cannot both be 1, because x5 = x4 = 'very' is followed once by 'very' and once by "
-              "'unimaginative'.",
-    asserts="(corrected indices) p(x5|x4) and p(x6|x5) cannot both be 1 since x5 = x4",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "index": 4},
-    assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("index_3", {"index": 3}, "the sheet's indices, p(x4|x3) and p(x5|x4)"),
-        Perturbation("index_2", {"index": 2}, "p(x3|x2) and p(x4|x3)"),
-        Perturbation("index_5", {"index": 5}, "p(x6|x5) and p(x7|x6)"),
-    ),
-    replay=_replay_pair,
-)
-def bigram_reason_corrected(tokens, index) -> Outcome:
-    return _pair_check(tokens, index)
+bigram_reason_corrected, = bigram_reason.companions
 
 
 # (b) the network without h^{t-1}
@@ -335,7 +238,6 @@ def _replay_dependence(witness, *, recurrent, **_):
     anchors=cites("just be a bi-gram model"),
     statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
               "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
-    asserts="No: without h^{t-1} the network is just a bigram model, which (a) showed insufficient",
     formal="softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V|: its free symbols are the "
            "weights and phi = phi(x_{t-1}) only (sympy); hence p(x_t|history) = p(x_t|x_{t-1}), a bigram model, whose "
            "likelihood of the sentence is at most the bigram maximum",

@@ -10,11 +10,8 @@ import z3
 from proofs.claims.ex3.network import SENTENCE, one_hot, run
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.sheet import cites
-from proofs import Erratum, Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Erratum, IdentityAnswer, Outcome, Perturbation, Replay, Verdict, claim, combine, existence, identity, prove, undecided, validity
 from proofs.claims.witness import exactly, read
-from proofs import combine, existence, identity, undecided, validity
-from proofs import IdentityAnswer
-from proofs import prove
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
 
@@ -76,7 +73,6 @@ COUNTER_ASSUMPTIONS = (
     statement="Without x_{t-1}, a hidden counter (h^t = e_{t+1}) and output weight a from unit t+1 to word x_t give the "
               "sentence likelihood (1 + 7 e^{-a})^{-8}: below 1 for every finite a, and tending to 1 as a grows, so any "
               "likelihood short of 1 is reached with finite weights and 1 only in the limit.",
-    asserts="Yes: set h^t to keep track of the index t and map each index to the word of the sentence",
     formal="the construction run on the sentence gives h^t = e_{t+1} (t = 0..8, exact); L(a) = prod_t softmax_{x_t}(a "
            "alpha_t - 1) equals (1 + 7e^{-a})^{-8} (sympy) and lim_{a->oo} L(a) = 1 (sympy); for every finite logits "
            "each softmax factor u/(u + S) < 1 with u, S > 0 (z3), so L(a) < 1",
@@ -117,7 +113,6 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     exercise=3, part="c",
     anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
     statement="Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
-    asserts="Yes: it is still possible to set the remaining parameters to assign a likelihood of 1",
     requires=Verdict.PROVED,
     params={"tokens": SENTENCE},
     assumptions=COUNTER_ASSUMPTIONS,

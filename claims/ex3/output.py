@@ -13,13 +13,10 @@ from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Interval, Outcome, Perturbation, Positive, Replay, Verdict, claim, forall
+from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Vector, Verdict,
+                    claim, forall)
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs import computed, corroborated, exhausted, existence, identity, undecided, validity
-from proofs import IdentityAnswer
-from proofs import to_z3
-from proofs import exhaust
-from proofs import prove, solve
+from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, existence, identity, prove, to_z3, undecided
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 
@@ -126,27 +123,23 @@ def _rows(table) -> dict:
     return {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
 
 
-@claim(
+@forall(
     "ex3.d.concat_insufficient_smallest",
-    exercise=3, part="d",
-    anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
-    statement="With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
-              "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
-              "after two different words and half as likely after two equal ones.",
-    asserts="the concatenation of the two one-hot vectors is insufficient for a trigram model (the output layer is linear)",
-    requires=Verdict.PROVED,
-    params={"table_name": "xor"},
+    "With h^t the concatenation of phi(x_{t-1}) and phi(x_{t-2}) and a linear softmax output, some trigram "
+    "table over 2 words is reproduced by no parameters: the one where word 1 is twice as likely as word 0 "
+    "after two different words and half as likely after two equal ones.",
+    cites=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(Perturbation("additive_table", {"table_name": "additive"}, "a table with additive log-odds"),),
-    replay=_replay_concat,
+    perturb={"additive_table": {"table_name": "additive"}},
 )
-def concat_insufficient_smallest(table_name) -> Outcome:
+def concat_insufficient_smallest(U: Matrix(Real, 2, 4), c: Vector(Real, 2), L: Positive, table_name="xor"):
+    # with h = phi(a) ++ phi(b) the log-odds of word 1 over word 0 are z_1 - z_0 = (U[1][a] - U[0][a]) +
+    # (U[1][2+b] - U[0][2+b]) + (c_1 - c_0); the table fixes them to log T(1|a,b)/T(0|a,b) = k(a,b) log 2, a whole
+    # multiple of L = log 2 > 0: no U, c (and no positive L) meet all four contexts
     table = _TABLES[table_name](2)
-    cons, variables = _concat_log_odds(table)
-    answer = solve(cons, variables)
-    rows = _rows(table)
-    # the constraints say parameters reproduce the table: unsat proves that none do, sat refutes it with them
-    return validity(answer, evidence={"table": rows}, counterexample=lambda m: {"params": dict(m)})
+    gaps = [(U[1][a] - U[0][a]) + (U[1][2 + b] - U[0][2 + b]) + (c[1] - c[0]) == _log2_multiple(_odds(table, a, b)) * L
+            for a, b in itertools.product((0, 1), repeat=2)]
+    return ~(gaps[0] & gaps[1] & gaps[2] & gaps[3])
 
 
 def _interaction(representation: str):
@@ -186,7 +179,6 @@ def _replay_pair_model(witness, *, representation, **_):
     anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
               "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
-    asserts="a vector of size 2|V| is insufficient for the |V|^2 mappings of a trigram model",
     formal="for symbolic n >= 2 and all output weights U: with h = phi(a) ++ phi(b), the logit gap l(a,b) = z_1 - z_0 "
            "satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2, and "
            "softmax log-odds equal logit gaps",
@@ -317,7 +309,6 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
               "exactly by some finite output weights.",
-    asserts="this representation allows the network to replicate a trigram model",
     requires=Verdict.PROVED,
     params={"value": 0},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -334,28 +325,6 @@ def exact_for_every_table(value) -> Outcome:
                      certificate={"table entry no softmax reaches": value})
 
 
-@claim(
-    "ex3.e.exact_for_positive_tables",
-    exercise=3, part="e",
-    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-    statement="With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
-              "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
-    asserts="(corrected) the representation replicates every trigram model whose probabilities are positive",
-    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x(sum_{i,j} log T[x,i,j] "
-           f"phi(a)_i phi(b)_j - 1) = T[x,a,b] (sympy); every context for n <= {MAX_N} replayed exactly with random tables",
-    requires=Verdict.PROVED,
-    params={"wiring": "printed", "scale": 1, "max_n": MAX_N},
-    assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-        Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
-    ),
-    replay=_replay_distribution,
-)
-def exact_for_positive_tables(wiring, scale, max_n) -> Outcome:
-    return _replicate_check(wiring, "printed", scale, max_n, hidden=None)
-
-
 @forall(
     "ex3.e.limit_for_every_table",
     "Every trigram table, zeros included, is the limit of exactly reproduced ones: output weights "
@@ -370,29 +339,42 @@ def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positi
 
 
 @claim(
-    "ex3.f.replicates_trigram",
-    exercise=3, part="f",
-    anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
-    statement="With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
-              "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
-              "every positive trigram table, for every vocabulary size.",
-    asserts="the output layer maps each pair node to the output with weights corresponding to the desired distribution; "
-            "the network replicates a trigram model",
-    formal="for symbolic n and positive T: softmax_x(sum_{i,j} log T[x,j,i] phi(b)_i phi(a)_j - 1) = T[x,a,b] (sympy; "
-           "pair unit (i, j) holds x_{t-2} = i, x_{t-1} = j, as ex3.f.stated_weights_transposed proves); end to end on "
-           f"the plain network with the stated weights for every context, n <= {MAX_N}, random tables",
+    statement="",
+    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x of the output weights "
+           "log T[x, context of pair unit (i, j)] over the pair units of h^t, minus 1, equals T[x,a,b] (sympy), the pair "
+           "units read in the row's hidden order; every context for n <= MAX_N run exactly through the plain network "
+           "(with the row's hidden weights, if any) with random tables".replace("MAX_N", str(MAX_N)),
     requires=Verdict.PROVED,
-    params={"wiring": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
     assumptions=SOFTMAX_ASSUMPTIONS,
-    trusts=(stated_weights_transposed,),
-    perturbations=(
-        Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-    ),
     replay=_replay_distribution,
+    rows=(
+        Row("ex3.e.exact_for_positive_tables",
+            "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
+            "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+            {"wiring": "printed", "hidden_order": "printed", "scale": 1, "max_n": MAX_N, "hidden": None},
+            anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
+            perturbations=(
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+                Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
+            )),
+        Row("ex3.f.replicates_trigram",
+            "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
+            "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
+            "every positive trigram table, for every vocabulary size.",
+            {"wiring": "transposed", "hidden_order": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
+            anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
+            trusts=(stated_weights_transposed,),
+            perturbations=(
+                Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+            )),
+    ),
 )
-def replicates_trigram(wiring, scale, max_n, hidden) -> Outcome:
-    return _replicate_check(wiring, "transposed", scale, max_n, hidden=hidden)
+def replications(wiring, hidden_order, scale, max_n, hidden) -> Outcome:
+    return _replicate_check(wiring, hidden_order, scale, max_n, hidden=hidden)
+
+
+exact_for_positive_tables, replicates_trigram = replications
 
 
 CLAIMS = (

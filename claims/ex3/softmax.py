@@ -5,9 +5,8 @@ from __future__ import annotations
 import sympy
 import z3
 
-from proofs import Replay
+from proofs import Replay, SmtAnswer, solve
 from proofs.claims.witness import exactly, read
-from proofs import SmtAnswer, solve
 
 __all__ = ["factor_can_equal", "replay_factor_bounds"]
 

@@ -9,12 +9,11 @@ import z3
 
 from proofs.claims.ex3.network import one_hot, run
 from proofs.claims.sheet import cites
-from proofs import Erratum, ForgedWitness, Nat, Outcome, Perturbation, Replay, Verdict, claim, forall, implies
+from proofs import (
+    Correction, ForgedWitness, Nat, Outcome, Perturbation, Replay, Row, SmtAnswer, Verdict, annotate as annotated, claim, corroborated, exhaust,
+    exhausted, forall, implies, prove, to_z3, validity,
+)
 from proofs.claims.witness import integer, read
-from proofs import annotate as annotated, corroborated, exhausted, validity
-from proofs import to_z3
-from proofs import exhaust
-from proofs import SmtAnswer, prove
 
 __all__ = ["CLAIMS", "SHEET_WEIGHTS", "hidden_net", "representation", "first_mismatch", "pair_unit"]
 
@@ -189,7 +188,8 @@ def _from_step(answer: SmtAnswer, evidence) -> Outcome:
 # Every context of every vocabulary of at most this many words is also run through the plain network.
 MAX_N = 3
 FORMAL = ("for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}: f(first-block pre-activation) = "
-          "phi(a)_i and f(pair pre-activation) = entry (i, j) of ORDER; the sums over k are done by sympy with "
+          "phi(a)_i and f(pair pre-activation) = entry (i, j) of the row's order (printed: vec(phi(a) phi(b)^T), i.e. "
+          "phi(a)_i phi(b)_j; transposed: vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j); the sums over k are done by sympy with "
           "symbolic n and the equalities decided by z3 (linear integer arithmetic, n unbounded); every length-3 input "
           f"for n <= {MAX_N} is also run through a plain network")
 PERTURBATIONS = (
@@ -201,80 +201,42 @@ PERTURBATIONS = (
 
 
 @claim(
-    "ex3.f.hidden_representation",
-    exercise=3, part="f",
-    anchors=cites(
-        "W_1 = 2I",
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "returns its rows concatenated",
-        "weight matrix equal to  $2I$",
-    ),
-    statement="With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
-              "component, in the order (e) prints it, for every vocabulary size.",
-    asserts="W1 = 2I, W2 = stacked identities, W3 = stacked blocks with ones in column i, biases -1, 2I copy: this "
-            "results in the hidden representation of (e)",
-    formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
+    statement="",
+    formal=FORMAL,
     requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
-    assumptions=ASSUMPTIONS,
-    erratum=Erratum(
-        "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
-        "phi(x_{t-2})_i through W3 (block i has ones in column i), so it computes phi(x_{t-2})_i phi(x_{t-1})_j: the "
-        "stated weights give vec(phi(x_{t-2}) phi(x_{t-1})^T), the transpose of (e)'s order; exchanging W2 and W3 "
-        "gives (e)'s order",
-        corrected_by="ex3.f.hidden_representation_corrected",
-    ),
-    replay=_replay_representation,
-)
-def hidden_representation(order, max_n, **weights) -> Outcome:
-    return _representation_check(order, max_n, **weights)
-
-
-@claim(
-    "ex3.f.hidden_representation_corrected",
-    exercise=3, part="f",
-    anchors=cites(
-        "W_1 = 2I",
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "weight matrix equal to  $2I$",
-    ),
-    statement="With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
-              "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
-    asserts="(corrected) the parameterization of (f) yields the representation of (e)",
-    formal=FORMAL.replace("ORDER", "vec(phi(a) phi(b)^T), i.e. phi(a)_i phi(b)_j"),
-    requires=Verdict.PROVED,
-    params={"order": "printed", "max_n": MAX_N, **CORRECTED_WEIGHTS},
-    assumptions=ASSUMPTIONS,
-    perturbations=(*PERTURBATIONS, Perturbation("sheet_order", {"w2": "identities", "w3": "ones_in_column_i"},
-                                                "W2 and W3 as printed")),
-    replay=_replay_representation,
-)
-def hidden_representation_corrected(order, max_n, **weights) -> Outcome:
-    return _representation_check(order, max_n, **weights)
-
-
-@claim(
-    "ex3.f.stated_weights_transposed",
-    exercise=3, part="f",
-    anchors=cites(
-        "stacking  $|V|$  copies of the identity matrix  $I$",
-        "matrix  $i$  has all ones in column  $i$",
-        "returns its rows concatenated",
-    ),
-    statement="The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
-              "context, in transposed order, for every vocabulary size.",
-    asserts="W2 and W3 together compute the cross-product terms: only the unit of the exact word pair is one",
-    formal=FORMAL.replace("ORDER", "vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j"),
-    requires=Verdict.PROVED,
-    params={"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},
     assumptions=ASSUMPTIONS,
     perturbations=PERTURBATIONS,
     replay=_replay_representation,
+    rows=(
+        Row("ex3.f.hidden_representation",
+            "With the stated weights, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) component by "
+            "component, in the order (e) prints it, for every vocabulary size.",
+            {"order": "printed", "max_n": MAX_N, **SHEET_WEIGHTS},
+            anchors=cites("W_1 = 2I", "stacking  $|V|$  copies of the identity matrix  $I$",
+                          "matrix  $i$  has all ones in column  $i$", "returns its rows concatenated",
+                          "weight matrix equal to  $2I$"),
+            erratum=Correction(
+                "pair unit i|V| + j receives phi(x_{t-1})_j through W2 (row j of block i of the stacked identities) and "
+                "phi(x_{t-2})_i through W3 (block i has ones in column i), so it computes phi(x_{t-2})_i phi(x_{t-1})_j: "
+                "the stated weights give vec(phi(x_{t-2}) phi(x_{t-1})^T), the transpose of (e)'s order; exchanging W2 "
+                "and W3 gives (e)'s order",
+                "With W2 and W3 exchanged (W2 the blocks with ones in column i, W3 the stacked identities) and every other "
+                "stated weight kept, h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)) for every vocabulary size.",
+                {"w2": CORRECTED_WEIGHTS["w2"], "w3": CORRECTED_WEIGHTS["w3"]},
+            )),
+        Row("ex3.f.stated_weights_transposed",
+            "The stated weights compute h^t = concat(phi(x_{t-1}), vec(phi(x_{t-2}) phi(x_{t-1})^T)): one pair unit per "
+            "context, in transposed order, for every vocabulary size.",
+            {"order": "transposed", "max_n": MAX_N, **SHEET_WEIGHTS},
+            anchors=cites("stacking  $|V|$  copies of the identity matrix  $I$", "matrix  $i$  has all ones in column  $i$",
+                          "returns its rows concatenated")),
+    ),
 )
-def stated_weights_transposed(order, max_n, **weights) -> Outcome:
+def representations(order, max_n, **weights) -> Outcome:
     return _representation_check(order, max_n, **weights)
+
+
+hidden_representation, stated_weights_transposed = representations
 
 
 @forall(
@@ -297,4 +259,5 @@ def weight_shapes(n: Nat, rows_power=2, columns_power=1):
     return implies(n >= 1, (blocks * block_rows == n ** rows_power) & (block_columns == n ** columns_power))
 
 
+hidden_representation_corrected, = hidden_representation.companions
 CLAIMS = (hidden_representation, hidden_representation_corrected, stated_weights_transposed, weight_shapes)

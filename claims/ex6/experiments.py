@@ -5,12 +5,10 @@ from __future__ import annotations
 import statistics
 
 from proofs.claims.sheet import cites
-from proofs import Outcome, Perturbation, Replay, Verdict, claim
+from proofs import Outcome, Perturbation, Replay, Row, Verdict, claim, experiment, paired_test
 from proofs.claims.witness import exactly, listof, read, real
-from proofs import experiment
-from proofs import paired_test
 
-__all__ = ["CLAIMS", "SETUPS", "run_seed", "per_seed_effects"]
+__all__ = ["SETUPS", "run_seed", "per_seed_effects"]
 
 # Synthetic data: x ~ N(0, I_d); each task has k outputs Y_t = X B_t A_t + noise, B_t a d x r_t feature subspace.
 # A model is a linear network x -> (shared or separate) trunk of `width` units -> linear heads, trained to its
@@ -104,67 +102,41 @@ def _experiment_check(setup, better, direction) -> Outcome:
                       witness={"setup": setup, "effects": effects})
 
 
-def _reversed():
-    return Perturbation("reversed", {"direction": -1}, "the claimed direction reversed")
+_REVERSED = Perturbation("reversed", {"direction": -1}, "the claimed direction reversed")
 
 
 @claim(
-    "ex6.a.shared_features_favour_sharing",
-    exercise=6, part="a",
-    anchors=cites("**Solution:** Approach 2."),
-    statement="When two tasks depend on a common set of features, one network sharing everything up to the last hidden "
-              "layer generalises better than two separate networks of the same width.",
-    asserts="Approach 2: features that predict both tasks are less prone to overfitting and generalise better",
-    formal=f"setup shared_features: mean over {len(SEEDS)} seeds of (separate test error - shared test error) > 0, one-sided "
-           f"p < {ALPHA} and the 95% interval above 0",
+    statement="",
+    formal=f"the row's setup: mean over {len(SEEDS)} seeds of (test error of the approach claimed worse - test error of the "
+           f"approach claimed better) > 0, one-sided p < {ALPHA} and the 95% interval above 0",
     requires=Verdict.SUPPORTED,
-    params={"setup": "shared_features", "better": "shared", "direction": 1},
     assumptions=ASSUMPTIONS,
-    perturbations=(_reversed(), Perturbation("disjoint_features", {"setup": "disjoint_limited_capacity"},
-                                             "the same claim where the tasks share no features")),
+    perturbations=(_REVERSED,),
     replay=_replay_experiment,
+    rows=(
+        Row("ex6.a.shared_features_favour_sharing",
+            "When two tasks depend on a common set of features, one network sharing everything up to the last hidden "
+            "layer generalises better than two separate networks of the same width.",
+            {"setup": "shared_features", "better": "shared", "direction": 1},
+            anchors=cites("**Solution:** Approach 2.", "learned features that can predict *both* (i) and (ii) well are less "
+                          "prone to overfitting and are expected to generalize better"),
+            perturbations=(_REVERSED, Perturbation("disjoint_features", {"setup": "disjoint_limited_capacity"},
+                                                   "the same claim where the tasks share no features"))),
+        Row("ex6.b.disjoint_features_favour_separate",
+            "When the tasks share no features, properly specified separate networks do at least as well as one shared "
+            "network of limited capacity (here strictly better).",
+            {"setup": "disjoint_limited_capacity", "better": "separate", "direction": 1},
+            anchors=cites("**Solution:** Approach 1.", "The performance may actually suffer if the model capacity is too "
+                          "limited to extract all relevant signals for both tasks")),
+        Row("ex6.b.overfitting_favours_sharing",
+            "When the tasks share no features but unregularised separate networks overfit, a shared network of "
+            "limited capacity generalises better.",
+            {"setup": "disjoint_overfitting", "better": "shared", "direction": 1},
+            anchors=cites("Approach 2 may achieve better generalization", "limited capacity can counteract overfitting")),
+    ),
 )
-def shared_features_favour_sharing(setup, better, direction) -> Outcome:
+def experiments(setup, better, direction) -> Outcome:
     return _experiment_check(setup, better, direction)
 
 
-@claim(
-    "ex6.b.disjoint_features_favour_separate",
-    exercise=6, part="b",
-    anchors=cites("**Solution:** Approach 1."),
-    statement="When the tasks share no features, properly specified separate networks do at least as well as one shared "
-              "network of limited capacity (here strictly better).",
-    asserts="Approach 1, with proper regularisation; a shared model may suffer if its capacity is too limited",
-    formal=f"setup disjoint_limited_capacity: mean over {len(SEEDS)} seeds of (shared test error - separate test error) > 0, "
-           f"one-sided p < {ALPHA} and the 95% interval above 0",
-    requires=Verdict.SUPPORTED,
-    params={"setup": "disjoint_limited_capacity", "better": "separate", "direction": 1},
-    assumptions=ASSUMPTIONS,
-    perturbations=(_reversed(),),
-    replay=_replay_experiment,
-)
-def disjoint_features_favour_separate(setup, better, direction) -> Outcome:
-    return _experiment_check(setup, better, direction)
-
-
-@claim(
-    "ex6.b.overfitting_favours_sharing",
-    exercise=6, part="b",
-    anchors=cites("Approach 2 may achieve better generalization"),
-    statement="When the tasks share no features but unregularised separate networks overfit, a shared network of "
-              "limited capacity generalises better.",
-    asserts="if Approach 1 is not properly regularised and overfits, Approach 2 may generalise better: limited capacity "
-            "counteracts overfitting",
-    formal=f"setup disjoint_overfitting: mean over {len(SEEDS)} seeds of (separate test error - shared test error) > 0, one-sided "
-           f"p < {ALPHA} and the 95% interval above 0",
-    requires=Verdict.SUPPORTED,
-    params={"setup": "disjoint_overfitting", "better": "shared", "direction": 1},
-    assumptions=ASSUMPTIONS,
-    perturbations=(_reversed(),),
-    replay=_replay_experiment,
-)
-def overfitting_favours_sharing(setup, better, direction) -> Outcome:
-    return _experiment_check(setup, better, direction)
-
-
-CLAIMS = (shared_features_favour_sharing, disjoint_features_favour_separate, overfitting_favours_sharing)
+shared_features_favour_sharing, disjoint_features_favour_separate, overfitting_favours_sharing = experiments

@@ -47,12 +47,14 @@ class TextWriter(Writer):
     def details(self, r: Result) -> Iterable[str]:
         if r.status is Status.PASS and r.verdict.value != "refuted" and self.verbosity <= 0:
             yield from checked_lines(r, _CLIPPED)
+            yield from _recorded(r)
             return
         if r.status is Status.FAIL or self.verbosity > 0:
             yield f"reason: {r.reason}"
         if r.erratum:
             yield f"erratum: {r.erratum}"
         yield from checked_lines(r)
+        yield from _recorded(r)
         note = commentary(self.context.claim_of(r))
         if note and self.verbosity > 0:
             yield note
@@ -63,7 +65,7 @@ class TextWriter(Writer):
             if "witness" in ev:
                 yield f"witness: {format_values(ev['witness'])}"
             for key, value in ev.items():
-                if key not in ("counterexample", "witness", "replay", "material", "checked"):
+                if key not in ("counterexample", "witness", "replay", "material", "checked", "notes", "events"):
                     yield f"{key}: {shown(value) if isinstance(value, str) or is_math(value) else json.dumps(as_text(value), ensure_ascii=False)}"
             for a in r.assumptions:
                 yield f"assumes: {a}"
@@ -79,3 +81,12 @@ class TextWriter(Writer):
         line = head + summary_line(s, seconds)
         worst = Status.FAIL if s["fail"] or s["load_errors"] or interrupted else (Status.ERRATUM if s["erratum"] else Status.PASS)
         return errors + self._paint(line, worst) + "\n"
+
+
+def _recorded(r: Result) -> Iterable[str]:
+    """What the check recorded with note() and event() (proofs.model), as Hypothesis prints its notes and events."""
+    notes, events = r.evidence.get("notes"), r.evidence.get("events")
+    if isinstance(notes, list):
+        yield from (f"note: {one_line(str(n))}" for n in notes)
+    if isinstance(events, dict):
+        yield from (f"event: {one_line(str(k))} ({v}x)" for k, v in events.items())

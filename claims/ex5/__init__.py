@@ -1,0 +1,37 @@
+"""Exercise 5 (more exploding RNN): the gradient as a product of Jacobians, its norm bound, orthogonal W, ReLU."""
+
+from proofs.claims.ex5.gradient import (FORMULAS, gradient_product, gradient_product_corrected,  # noqa: F401
+                                        true_gradient)
+from proofs.claims.ex5.norms import (_norm_equality_every_size, cayley_orthogonal, lemma_matrix_vector,  # noqa: F401
+                                     lemma_orthogonal, lemma_transpose, norm_bound, norm_bound_corrected, norm_equality,
+                                     norm_equality_corrected)
+from proofs.claims.ex5.orthogonal import orthogonal_simplification
+from proofs.claims.ex5.relu import (RELU_CHAIN_STEPS, RELU_PATTERN_UNITS, bound_allows_vanishing,  # noqa: F401
+                                    killed_layer_gradient, relu_bound, relu_D_norm)
+from proofs import matrices
+
+float_norm = matrices.float_norm
+_gram = matrices.gram
+_mm = matrices.matmul
+norm_sq_at_least = matrices.norm_sq_at_least
+op_norm_sq = matrices.op_norm_sq
+_rand_skew = matrices.random_skew
+
+__all__ = ["CLAIMS", "FORMULAS", "true_gradient", "op_norm_sq", "cayley_orthogonal", "float_norm"]
+
+CLAIMS = (
+    gradient_product,
+    gradient_product_corrected,
+    norm_equality,
+    norm_equality_corrected,
+    norm_bound,
+    norm_bound_corrected,
+    lemma_matrix_vector,
+    lemma_transpose,
+    orthogonal_simplification,
+    lemma_orthogonal,
+    relu_D_norm,
+    killed_layer_gradient,
+    relu_bound,
+    bound_allows_vanishing,
+)
