@@ -44,6 +44,6 @@ def test_a_point_where_uniques_condition_has_no_value_is_not_a_second_solution()
     finite = evaluate(reciprocal_finite)
     assert finite.verdict is Verdict.PROVED, finite.reason
     assert evaluate(reciprocal_finite, reciprocal_finite.perturbation("minus")).verdict is Verdict.REFUTED
-    assert all(_solutions(lambda a: x / a == 1, range(-5, 6)) == [x] for x in (1, 2, 3))
+    assert all(_solutions(lambda a, x=x: x / a == 1, range(-5, 6)) == [x] for x in (1, 2, 3))
     outer = evaluate(quotient)
     assert outer.verdict is Verdict.EXHAUSTED, outer.reason
