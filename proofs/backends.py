@@ -208,6 +208,20 @@ def _relation(name: str):
     def decide(a, b) -> bool:
         if isinstance(a, (int, fractions.Fraction)) and isinstance(b, (int, fractions.Fraction)):
             return bool(python(a, b))
+        left, right = _as_sympy(a), _as_sympy(b)
+        sign: Any = "symbolic"
+        if isinstance(left, sympy.Expr) and isinstance(right, sympy.Expr) and left.is_number and right.is_number:
+            try:  # sympy's relations compare floats that can lose a difference below 10^-30: a - b's sign decides
+                sign = _interval_sign(left - right)
+            except _NoInterval:
+                pass
+        if sign in (-1, 0, 1):
+            return bool(python(sign, 0))
+        if sign is None:  # a - b is within 2^-16384 of 0: equal only where it is exactly 0
+            gap = _as_sympy(a) - _as_sympy(b)
+            if sympy.cancel(sympy.together(gap.rewrite(sympy.exp))) == 0 or sympy.simplify(gap).equals(0) is True:
+                return bool(python(0, 0))
+            raise Undecided(f"cannot decide {a} {name} {b} exactly")
         outcome = symbolic(_as_sympy(a), _as_sympy(b))
         if outcome is sympy.true:
             return True
@@ -228,6 +242,79 @@ def _relation(name: str):
                 return bool(same) == (name == "eq")
         raise Undecided(f"cannot decide {a} {name} {b} exactly")
     return decide
+
+
+class _NoInterval(Exception):
+    """A number the interval evaluation does not read (an algebraic root, a constant such as π)."""
+
+
+class _Imprecise(Exception):
+    """The enclosure at this precision is too wide to evaluate the next operation (a logarithm of an interval that
+    reaches 0)."""
+
+
+_PRECISIONS = (64, 256, 1024, 4096, 16384)
+
+
+def _interval_sign(value) -> Optional[int]:
+    """The sign of an exact number (a sympy expression built from rationals, +, ·, powers, exp, log, tanh) from
+    enclosures in outward-rounded interval arithmetic at growing precision: -1, 0 (only for an exact 0) or 1; None
+    where every enclosure up to 16384 bits contains 0. _NoInterval for a number it does not read."""
+    import mpmath
+
+    if value.is_Rational:
+        return (value.p > 0) - (value.p < 0)
+    iv = mpmath.iv
+    previous = iv.prec
+    try:
+        for bits in _PRECISIONS:
+            iv.prec = bits
+            try:
+                enclosure = _enclose(value, iv)
+            except _Imprecise:
+                continue
+            if enclosure.a > 0:
+                return 1
+            if enclosure.b < 0:
+                return -1
+        return None
+    finally:
+        iv.prec = previous
+
+
+def _enclose(e, iv):
+    """An interval containing the number e at the context's precision."""
+    import sympy
+
+    if e.is_Integer:
+        return iv.mpf(int(e))
+    if e.is_Rational:
+        return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
+    if e.is_Add or e.is_Mul:
+        parts = [_enclose(a, iv) for a in e.args]
+        out = parts[0]
+        for p in parts[1:]:
+            out = out + p if e.is_Add else out * p
+        return out
+    if e.is_Pow:
+        base, exponent = _enclose(e.args[0], iv), e.args[1]
+        if exponent.is_Integer and (int(exponent) > 0 or base.a > 0 or base.b < 0):
+            return base ** int(exponent)
+        if exponent.is_Integer:
+            raise _Imprecise()
+        if base.a <= 0:
+            raise _NoInterval() if base.b <= 0 else _Imprecise()
+        return iv.exp(_enclose(exponent, iv) * iv.log(base))
+    if isinstance(e, sympy.exp):
+        return iv.exp(_enclose(e.args[0], iv))
+    if isinstance(e, sympy.log):
+        inside = _enclose(e.args[0], iv)
+        if inside.a <= 0:
+            raise _NoInterval() if inside.b <= 0 else _Imprecise()
+        return iv.log(inside)
+    if isinstance(e, sympy.tanh):  # 1 - 2/(exp(2a) + 1), which does not overflow to inf/inf
+        return 1 - 2 / (iv.exp(2 * _enclose(e.args[0], iv)) + 1)
+    raise _NoInterval()
 
 
 def _exact_function(name: str):

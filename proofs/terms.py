@@ -204,7 +204,12 @@ def unique(domain: Any, condition: Callable, value: Any) -> Term:
     variable = _bound_variable(condition, "unique")  # the condition's own parameter is the bound variable
     inside = _within(domain, term(value))
     holds = term(condition(term(value)))
-    only = Term("every", (implies(condition(variable), variable == value), variable, domain))
+    # A point where the condition has no value does not satisfy it: each of its exact definedness conditions guards the
+    # next (inner ones first), so such a point is neither a second solution nor a counterexample of the inner every.
+    guarded = implies(condition(variable), variable == value)
+    for c in reversed([c for c in conditions(term(condition(variable))) if c.exact]):
+        guarded = implies(c.holds, guarded)
+    only = Term("every", (guarded, variable, domain))
     return (inside & holds & only) if inside is not None else (holds & only)
 
 

@@ -97,6 +97,10 @@ def term_of(node: tuple, env: dict):
         _, index, over, body = node
         domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
         return (terms.some if op == "some" else terms.every)(domain, _lambda(index, body, env))
+    if op == "unique":
+        _, index, over, condition, stated = node
+        domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
+        return terms.unique(domain, _lambda(index, condition, env), term_of(stated, env))
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
@@ -145,6 +149,8 @@ def value(node: tuple, env: dict):
         return (not value(node[1], env)) or value(node[2], env)
     if op in ("some", "every"):
         return _quantified(node, env)
+    if op == "unique":
+        return _unique(node, env)
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
@@ -231,6 +237,32 @@ def _quantified(node: tuple, env: dict) -> bool:
     if op == "every" and rel == "le" and y in (left, right) and not _mentions(right if left == y else left, name):
         return False
     raise Unsure("a quantifier over ℝ whose body is not one of the known forms")
+
+
+def _unique(node: tuple, env: dict) -> bool:
+    """unique(domain, condition, v): v lies in the domain and satisfies the condition, and no other point of the domain
+    does; a point where the condition has no value does not satisfy it. Over ℝ only for conditions P/Q = 0 with P and
+    Q products of factors y - r (the roots of P that are not roots of Q) or 1/(y - s) = c (y = s + 1/c, c ≠ 0)."""
+    _, name, over, condition, stated = node
+    v = value(stated, env)
+    if over[0] == "range":
+        inside = v.denominator == 1 and over[1] <= v <= over[2]
+        solutions = [F(k) for k in range(over[1], over[2] + 1) if holds(condition, {**env, name: F(k)})]
+    else:
+        inside = over == ("real",) or v > 0
+        y = ("var", name)
+        rel, left, right = condition
+        if rel != "eq" or left[0] != "div":
+            raise Unsure("a unique over ℝ whose condition is not one of the known forms")
+        top, bottom = _roots(left[1], y), _roots(left[2], y)
+        if right == C(0) and top is not None and bottom is not None:
+            candidates = [r for r in top if r not in bottom]
+        elif left[1] == C(1) and bottom is not None and len(bottom) == 1 and right[0] == "const" and right[1] != 0:
+            candidates = [bottom[0] + 1 / right[1]]
+        else:
+            raise Unsure("a unique over ℝ whose condition is not one of the known forms")
+        solutions = [r for r in candidates if over == ("real",) or r > 0]
+    return inside and holds(condition, {**env, name: v}) and all(r == v for r in solutions)
 
 
 def _roots(node, y) -> Optional[list]:
@@ -549,6 +581,8 @@ def nested(draw, name: str) -> Optional[Case]:
 def unique(draw, name: str) -> Optional[Case]:
     """A stated value claimed to be the unique solution of (a - r1)(a - r2)... = 0 over ℝ or ℝ>0: true exactly when
     every root in the domain is the value (and the value is a root in the domain)."""
+    if draw.int(0, 2) == 0:
+        return _unique_quotient(draw, name)
     roots = [F(draw.pick((4, -4, 2, F(1, 2), -1))) for _ in range(draw.int(1, 2))]
     v = F(draw.pick((4, 2, -4, 3)))
     over = draw.pick((("real",), ("positive",)))
@@ -564,6 +598,24 @@ def unique(draw, name: str) -> Optional[Case]:
     inside = [r for r in roots if over == ("real",) or r > 0]
     truth = v in inside and all(r == v for r in inside)
     assert truth == holds(rel, {"v": v})
+    return Case("unique", name, "forall", {}, rel, truth, {} if not truth else None, stated={"v": v})
+
+
+def _unique_quotient(draw, name: str) -> Case:
+    """unique(domain, condition, v) through the API's own unique, with a condition that has no value at some points:
+    (a - r1)(a - r2)/(a - s) = 0 or 1/(a - s) = c, over ℝ, ℝ>0 or a range of integers. A point where the divisor is
+    0 is not a solution; the truth is computed by `_unique`."""
+    a, s = V("a"), F(draw.pick((0, 1, 2, -1)))
+    if draw.int(0, 1):
+        top = mul(sub(a, C(draw.pick((0, 1, 2, -2)))), sub(a, C(draw.pick((0, 1, 2, 3)))))
+        condition = ("eq", ("div", top, sub(a, C(s))), C(0))
+    else:
+        condition = ("eq", ("div", C(1), sub(a, C(s))), C(draw.pick((1, -1, F(1, 2)))))
+    over = draw.pick((("real",), ("positive",), ("range", -2, 3)))
+    solutions = [F(k) for k in (-2, -1, 0, 1, 2, 3) if holds(condition, {"a": F(k)})]  # each solution is among these
+    v = F(draw.pick(solutions * 2 + [0, 1, 2, 3, -2, -1, F(1, 2)]))  # mostly a solution: true where it is the only one
+    rel = ("unique", "a", over, condition, V("v"))
+    truth = holds(rel, {"v": v})
     return Case("unique", name, "forall", {}, rel, truth, {} if not truth else None, stated={"v": v})
 
 
