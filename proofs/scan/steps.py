@@ -82,8 +82,6 @@ _KINDS = [
     (re.compile(r"^a named operator \S+ over a set"), "a named operator over a set (\\operatorname*{argmin})"),
     (re.compile(r"^a named operator "), "a named operator the scan does not read"),
     (re.compile(r"^a superscript \S+ on a matrix expression"), "a superscript on a matrix expression (an index or a power)"),
-    (re.compile(r"^fails as read, but uses \S+, of which line"),
-     "fails as read, but uses a name of which the material states a fact the instances do not honour"),
     (re.compile(r"^states that \S+ is orthogonal"), "states that a matrix is orthogonal (a condition), not an identity"),
     (re.compile(r"^\S+ does not depend on \S+ through the forward equations"),
      "a gradient through forward equations the material does not write"),
@@ -480,12 +478,14 @@ def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Opti
     verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
-    trees = matrix.trees if verdict.status in ("checked", "refuted") else None
+    trees = matrix.trees if verdict.status in ("checked", "refuted", "needs review") else None
     read, unread = conditions
     if verdict.status == "refuted" and (read or unread):
+        # as for a scalar step under a condition that could not be read: never refuted, never a pass
         shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
-        return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
-                                                     "not honour", read_by=("scan",))
+        return Step(**base, status="needs review", counterexample=verdict.counterexample, exprs=trees, read_by=("scan",),
+                    reason=f"{verdict.reason}; its sentence states the condition(s) {shown}, which the matrix reading does "
+                           "not honour: review it (it fails unless one of them excludes the instance)")
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
                 read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
