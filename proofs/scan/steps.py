@@ -285,11 +285,15 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     previous_end = 0
     matrix = MatrixScan(text)
     carried = None  # the last side of the display before: a display that opens with a relation continues it
+    section = 0
+    sections: list[int] = []  # the section of each step of `out`
+    given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
             matrix.forget()
             carried = None
+            section += 1
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -314,8 +318,12 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
+                        examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
                                          matrix))
+                        if out[-1].status == "definition":
+                            conditions = None  # read again: a name its sentence defines is substituted in them too
+                            given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -325,10 +333,55 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
+        sections.extend([section] * (len(out) - len(sections)))
         if span.displayed:
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
-    return out
+    return [_given_later(step, sections[i], given, timeout, until) for i, step in enumerate(out)]
+
+
+# The reasons of a step that is an equation in its names, or gives one a value: numbers given later may decide it.
+_EQUATIONS = ("a condition on its names (one side is a number), not an identity",
+              "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity")
+
+
+def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float]) -> Step:
+    """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name the material gives a
+    number later in the same section ("a possible set of parameters is $w_1 = -1$, ..."): checked at those numbers,
+    never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
+    if step.status != "skipped" or step.exprs is None or step.kind not in _EQUATIONS:
+        return step
+    labels = {b.base.label for e in step.exprs for b in e.atoms(sympy.Indexed)}
+    atoms = {a for e in step.exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a not in labels}
+    later: dict = {}
+    for at_section, offset, atom, example in given:
+        if at_section == section and offset > step.start and atom in atoms and atom not in later:
+            later[atom] = example
+    if not atoms or set(later) != atoms:
+        return step
+    values = {a: x.value for a, x in later.items()}
+    shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(later.items(), key=lambda ax: str(ax[0])))
+    conditions = [(a.xreplace(values), r, c.xreplace(values)) for a, r, c in step.conditions]
+    remaining = timeout if until is None else min(timeout, until - time.monotonic())
+    if remaining <= 0:
+        return step  # the scan's time limit: it stays as it was decided
+    try:
+        with deadline(remaining):
+            outcome = check(step.exprs[0].xreplace(values), step.relation, step.exprs[1].xreplace(values), conditions,
+                            seed=step.text)
+    except Timeout:
+        return step
+    except Exception:  # noqa: BLE001 - numbers that cannot be checked decide nothing: it stays skipped
+        return step
+    if outcome.status in ("proved", "checked"):
+        return dataclasses.replace(step, status="checked", read_by=("scan",),
+                                   reason=f"holds with {shown}, numbers the material gives later in its section, not as a "
+                                          f"general identity ({outcome.reason})")
+    if outcome.status == "refuted":
+        return dataclasses.replace(step, status="needs review", counterexample=outcome.counterexample, read_by=("scan",),
+                                   reason=f"with {shown}, numbers the material gives later in its section: "
+                                          f"{outcome.reason}; review it (the numbers or the equation are wrong)")
+    return step
 
 
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
@@ -453,15 +506,16 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
-    if outcome.status in ("refuted", "needs review", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
+    if outcome.status in ("refuted", "needs review", "unknown") and not error and not outcome.determined \
+            and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
-        return Step(**base, status="skipped", exprs=exprs,
+        return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
     lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
-            else None)
+            and not outcome.determined else None)
     if lone is not None:
-        return Step(**base, status="skipped", exprs=exprs,
+        return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and unread:
