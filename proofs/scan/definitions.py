@@ -207,6 +207,9 @@ class Definitions:
         formula = self.values[atom]
         if atom in h.params or any(p in self.examples or (p in self.values and self.values[p].is_number) for p in h.params):
             return ""
+        others = formula.atoms(sympy.Symbol, sympy.Indexed) - set(h.params)
+        if any(a in self.values or a in self.examples for a in others):
+            return ""  # it reads a name defined from others, which may depend on the parameters: not read this way
         self.functions[h.name] = (h.params, formula)
         self.domains[h.name] = self.domains.get(atom, ())
         self.undefined.discard(h.name)

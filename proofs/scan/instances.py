@@ -127,6 +127,9 @@ class Evaluator:
         self.independent: set = set()
         # every (letter, index) read: the members a stated fact about a letter must hold for
         self.read: set = set()
+        # the facts the instance must honour (see `decide`), and the members they were checked for
+        self.facts: tuple = ()
+        self.honoured: set = set()
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -135,6 +138,16 @@ class Evaluator:
         return (_size(self.shapes, s[0], self.inst), _size(self.shapes, s[1], self.inst))
 
     def name(self, letter: str, index) -> object:
+        value = self._name(letter, index)
+        if self.facts:
+            key = (letter, _concrete(index, self.inst))
+            if key not in self.honoured:
+                self.honoured.add(key)
+                if not _member_honours(self, self.facts, key):
+                    raise _Unhonoured()  # set aside at once: the rest of the instance is not worth evaluating
+        return value
+
+    def _name(self, letter: str, index) -> object:
         inst = self.inst
         at = _concrete(index, inst)
         key = (letter, at)
@@ -654,13 +667,14 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 break
             inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
             ev = Evaluator(model, shapes, inst, lowest)
+            ev.facts = facts
             try:
                 _give(ev, grads, lowest)
                 lv, rv = ev.ev(left), ev.ev(right)
                 verdict = compare(lv, relation, rv)
-                if facts and not _honours(ev, facts):
-                    dropped += 1
-                    continue
+            except _Unhonoured:
+                dropped += 1
+                continue
             except ShapeError as exc:
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
@@ -700,28 +714,32 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}; no proof was found")
 
 
-def _honours(ev: Evaluator, facts: tuple) -> bool:
-    """Whether every fact holds, exactly, at the instance for every member of its names the sides read (a fact about
-    D_k holds for each D_j read, with k = j); a fact that cannot be evaluated there is not honoured."""
+class _Unhonoured(Exception):
+    """An instance at which a fact the material states does not hold (it is set aside)."""
+
+
+def _member_honours(ev: Evaluator, facts: tuple, member: tuple) -> bool:
+    """Whether every fact about the member's letter holds, exactly, for that member (a fact about D_k, for D_j: with
+    k = j); a fact that cannot be evaluated there, or whose index cannot be matched, is not honoured."""
     from proofs.scan.matrices import names_of
+    letter, at = member
     inst = ev.inst
     for fact_left, fact_relation, fact_right in facts:
-        bindings = []
-        for letter, index in names_of(fact_left) | names_of(fact_right):
-            for read_letter, at in sorted(ev.read, key=lambda k: (k[0], k[1] or 0)):
-                if read_letter != letter:
-                    continue
-                if index is None:
-                    bindings.append({})
-                    continue
+        for fact_letter, index in names_of(fact_left) | names_of(fact_right):
+            if fact_letter != letter:
+                continue
+            binding = {}
+            if index is not None:
                 free = sorted(index.free_symbols, key=str)
-                if at is None or len(free) != 1:
+                if at is None or len(free) > 1:
                     return False
-                solved = sympy.solve(sympy.Eq(index, at), free[0])
-                if len(solved) != 1 or not solved[0].is_Integer:
-                    return False
-                bindings.append({free[0].name: int(solved[0])})
-        for binding in bindings:
+                if free:
+                    solved = sympy.solve(sympy.Eq(index, at), free[0])
+                    if len(solved) != 1 or not solved[0].is_Integer:
+                        return False
+                    binding = {free[0].name: int(solved[0])}
+                elif int(index) != at:
+                    continue
             saved = dict(inst.indices)
             inst.indices.update(binding)
             try:

@@ -346,18 +346,19 @@ _EQUATIONS = ("a condition on its names (one side is a number), not an identity"
 
 
 def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float]) -> Step:
-    """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name the material gives a
-    number later in the same section ("a possible set of parameters is $w_1 = -1$, ..."): checked at those numbers,
-    never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
+    """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name one later sentence
+    or part of the same section gives a number ("a possible set of parameters is $w_1 = -1$, ..."): checked at those
+    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
     if step.status != "skipped" or step.exprs is None or step.kind not in _EQUATIONS:
         return step
     labels = {b.base.label for e in step.exprs for b in e.atoms(sympy.Indexed)}
     atoms = {a for e in step.exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a not in labels}
-    later: dict = {}
+    groups: dict = {}  # the numbers each later sentence or part gives, in order: the first that gives every name
     for at_section, offset, atom, example in given:
-        if at_section == section and offset > step.start and atom in atoms and atom not in later:
-            later[atom] = example
-    if not atoms or set(later) != atoms:
+        if at_section == section and offset > step.start and atom in atoms:
+            groups.setdefault(example.end, {}).setdefault(atom, example)
+    later = next((g for g in groups.values() if set(g) == atoms), None)
+    if not atoms or later is None:
         return step
     values = {a: x.value for a, x in later.items()}
     shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(later.items(), key=lambda ax: str(ax[0])))
