@@ -201,8 +201,10 @@ class Definitions:
         """A second formula for a defined value that applies a function the material does not define to fresh
         names (h_t = f(w x_t + b) before, now h_t = g(x_t, h_{t-1})): it names that function, the earlier formula
         as a function of those names (its other names are the function's parameters). The reason shown, or ""."""
+        if atom not in self.values or "(" not in body:
+            return ""
         h = head(body)
-        if h is None or h.kind != "function" or atom not in self.values or self._known(h.name) or not h.params:
+        if h is None or h.kind != "function" or self._known(h.name) or not h.params:
             return ""
         formula = self.values[atom]
         if atom in h.params or any(p in self.examples or (p in self.values and self.values[p].is_number) for p in h.params):

@@ -322,7 +322,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
                                          matrix))
                         if out[-1].status == "definition":
-                            conditions = None  # read again: a name its sentence defines is substituted in them too
+                            if conditions[0] or conditions[1]:
+                                conditions = None  # read again: a name its sentence defines is substituted in them too
                             given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
