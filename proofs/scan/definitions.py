@@ -333,6 +333,8 @@ def _closed(text: str, ctx: Context) -> Optional[sympy.Expr]:
 
 def names_in(expr: sympy.Basic) -> set[str]:
     """The names an expression uses: its indexed names' bases (x for x[i]) and the symbols it uses outside indices."""
+    if expr.has(sympy.Derivative):  # d(sum)/dz_j, kept for proofs.scan.sums: the names of what it differentiates
+        expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.expr)
     indexed = expr.atoms(sympy.Indexed)
     bare = expr.xreplace({i: sympy.Integer(0) for i in indexed}).free_symbols
     return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)}

@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
+from proofs.scan import sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -288,10 +289,12 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     section = 0
     sections: list[int] = []  # the section of each step of `out`
     given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
+    facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
             matrix.forget()
+            facts = []
             carried = None
             section += 1
         previous_end = span.start
@@ -320,7 +323,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix))
+                                         matrix, facts))
+                        facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
@@ -339,6 +343,34 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
     return [_given_later(step, sections[i], given, timeout, until) for i, step in enumerate(out)]
+
+
+_SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
+_NAME = re.compile(r"^\s*(?:[A-Za-z]|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)\s*$")
+
+
+def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
+    r"""yhat = \mathrm{softmax}(z) for a name yhat and a vector z, written entry by entry at a fresh index
+    (yhat_q = e^{z_q} / \sum_s e^{z_s}); None for anything else."""
+    m = _SOFTMAX.match(right)
+    if m is None or not _NAME.match(left):
+        return None
+    z = m.group(1)
+    q = next(c for c in "qjpr" if c not in left + z)
+    s = next(c for c in "skut" if c not in left + z + q)
+    return f"{left.strip()}_{{{q}}}", f"\\frac{{e^{{{z}_{{{q}}}}}}}{{\\sum_{{{s}}} e^{{{z}_{{{s}}}}}}}"
+
+
+def _sum_fact(step: Step, defs: Definitions) -> list:
+    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section."""
+    if step.status != "skipped" or not step.reason.startswith("a condition or a wish") or "\\sum" not in step.text:
+        return []
+    try:
+        ctx = defs.context(_exponents(step.left + step.right))
+        fact = (parse(step.left, ctx), step.relation, parse(step.right, ctx))
+    except Skip:
+        return []
+    return [fact] if any(s.name.startswith("#") for e in (fact[0], fact[2]) for s in e.free_symbols) else []
 
 
 # The reasons of a step that is an equation in its names, or gives one a value: numbers given later may decide it.
@@ -412,7 +444,8 @@ def _unboxed(body: str) -> str:
 
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
-          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None) -> Step:
+          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
+          facts: Sequence = ()) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -423,6 +456,14 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
+    softmax = _softmax(left, right) if k == 0 and relation in ("=", ":=") else None
+    if softmax is not None:  # yhat = softmax(z): yhat defined entry by entry
+        variables = frozenset()
+        defined = defs.defining(*softmax, relation, True, variables, base["start"])
+        if defined is not None:
+            if matrix is not None:
+                matrix.define(left, right, base["line"])
+            return Step(**base, status="definition", reason=defs.record(*defined, base["line"], part_end, relation))
     variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
@@ -454,6 +495,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
+    entries = sums.entrywise(exprs, defs.values)
+    if entries is not None:  # dL/dz = yhat - y: entry by entry
+        return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1])
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
@@ -469,7 +513,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given or general.status in ("proved", "checked") or general.error:
@@ -493,9 +537,12 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
 
 
-def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str) -> Step:
+def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
+            facts: Sequence = ()) -> Step:
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
+    if sums.applies(exprs, [*read, *facts]):
+        return _decide_sums(base, exprs, relation, [*read, *facts], unread)
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
@@ -526,6 +573,22 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                            "be read: review it (it fails unless one of them excludes the point)")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _decide_sums(base: dict, exprs, relation: str, facts: list, unread) -> Step:
+    """A step with sums without bounds or derivatives of them, decided at each length (proofs.scan.sums)."""
+    outcome = sums.decide_sums(exprs[0], relation, exprs[1], facts, seed=base["text"])
+    if outcome is None:
+        return Step(**base, status="skipped", exprs=exprs,
+                    reason=f"a relation {relation} between sums without bounds, which the scan does not check")
+    if outcome.status == "refuted" and unread:
+        return Step(**base, status="needs review", exprs=exprs, counterexample=outcome.counterexample,
+                    reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
+                           "be read: review it (it fails unless one of them excludes the point)")
+    if outcome.status == "unknown":
+        return Step(**base, status="skipped", exprs=exprs, reason=f"not decided: {outcome.reason}")
+    return Step(**base, status=outcome.status, reason=outcome.reason, counterexample=outcome.counterexample, exprs=exprs,
+                conditions=tuple(facts))
 
 
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
