@@ -346,14 +346,14 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
 
 
 _SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
-_NAME = re.compile(r"^\s*(?:[A-Za-z]|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)\s*$")
+_SOFTMAX_NAME = re.compile(r"^\s*(?:[A-Za-z]|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)\s*$")
 
 
 def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
     r"""yhat = \mathrm{softmax}(z) for a name yhat and a vector z, written entry by entry at a fresh index
     (yhat_q = e^{z_q} / \sum_s e^{z_s}); None for anything else."""
     m = _SOFTMAX.match(right)
-    if m is None or not _NAME.match(left):
+    if m is None or not _SOFTMAX_NAME.match(left):
         return None
     z = m.group(1)
     q = next(c for c in "qjpr" if c not in left + z)
