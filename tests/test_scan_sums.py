@@ -63,6 +63,7 @@ def test_each_counterexample_replays_on_its_own_and_satisfies_the_fact():
     assert len(refuted) == 8
     for s in refuted:
         values = {k: Fraction(v) for k, v in s.counterexample["values"].items()}
+        assert not any(k.startswith("hat_y") for k in values)  # the softmax is read in, never a free input
         n = int(values["#i"])
         if s.conditions:
             assert sum(values[f"y[{i}]"] for i in range(1, n + 1)) == 1

@@ -62,9 +62,9 @@ def entrywise(exprs, values: dict):
         return None
     labels = {a.base.label for e in exprs for a in e.atoms(sympy.Indexed)}
     labels |= {k.base.label for k in values if isinstance(k, sympy.Indexed)}
-    used = {s.name for e in exprs for s in e.atoms(sympy.Symbol)}
+    used = {s.name for e in [*exprs, *values, *values.values()] for s in e.atoms(sympy.Symbol)}
     name = next(c for c in ("q", "p", "r", "s", "u", "v", "a", "b", "c", "d") if c not in used)
-    q = sympy.Symbol(name, integer=True)
+    q = sympy.Symbol(name, real=True)  # as the reader makes every name
     # the variable of each derivative and each bare vector name become entry q
     def entry(e: sympy.Expr) -> sympy.Expr:
         e = e.replace(lambda d: isinstance(d, sympy.Derivative) and _vector_derivatives(d),
@@ -73,7 +73,7 @@ def entrywise(exprs, values: dict):
         return e.xreplace({s: sympy.IndexedBase(s)[q] for s in bare})
     out = [entry(e) for e in exprs]
     for _ in range(8):
-        known = [_entries(values, e, ()) for e in out]
+        known = [{**{a: values[a] for a in e.atoms(sympy.Indexed) if a in values}, **_entries(values, e, ())} for e in out]
         if not any(known):
             break
         out = [e.xreplace(k) for e, k in zip(out, known)]
