@@ -122,3 +122,25 @@ def test_a_step_that_holds_only_under_the_fact_is_refuted_without_it_and_needs_r
     # a fact in words the scan does not read: the sentence's condition makes the failing step need review
     text = SOFTMAX.format(fact="", step=step).replace("$$" + step + "$$", "If the labels sum to one, $$" + step + "$$")
     assert steps(tmp_path, text)[step].status != "refuted"
+
+
+@pytest.mark.parametrize("printed, value", [
+    (r"2 z_j", lambda z, j: 2 * z[j]),
+    (r"2 \sum_i z_i", lambda z, j: 2 * sum(z)),
+    (r"z_j", lambda z, j: z[j]),
+    (r"2 z_j + \sum_i z_i - \sum_k z_k", lambda z, j: 2 * z[j]),
+])
+def test_a_gradient_of_a_sum_of_squares_agrees_with_a_difference_quotient(tmp_path, printed, value):
+    def loss(z):
+        return sum(v * v for v in z)
+    holds = True
+    for z in ([0.5, -1.0], [2.0, 0.25, -0.75]):
+        for j in range(len(z)):
+            up, down = list(z), list(z)
+            up[j] += 1e-6
+            down[j] -= 1e-6
+            if abs((loss(up) - loss(down)) / 2e-6 - value(z, j)) > 1e-4:
+                holds = False
+    step = rf"\frac{{\partial L}}{{\partial z_j}} = {printed}"
+    status = steps(tmp_path, f"Let $L = \\sum_i z_i^2$.\n\n$${step}$$\n")[step].status
+    assert status == ("checked" if holds else "refuted"), (step, status)

@@ -189,7 +189,7 @@ def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str) -> Outcome:
 
 
 def _point(left, right, lv, rv, facts, sub, solved, rng) -> Optional[dict]:
-    every = [lv - rv, *solved.values()]
+    every = [lv, rv, *solved.values()]
     labels = {a.base.label for e in every for a in e.atoms(sympy.Indexed)}
     free = sorted({a for e in every for a in e.atoms(sympy.Indexed)} |
                   {s for e in every for s in e.free_symbols if s not in labels}, key=str)
