@@ -72,3 +72,27 @@ def test_so_that_stays_a_condition_word(tmp_path):
     for step in ("w^2 + b = a^2", "\\eta g + \\eta = 2", "p + q = 2"):
         assert steps[step]["status"] == "skipped" and "condition or a wish" in steps[step]["reason"], steps[step]
     assert code == 0
+
+
+def test_a_step_whose_names_its_sentences_equations_fix_is_decided_at_their_solution(tmp_path):
+    # "with phi'(0) w = 1, w = alpha = 4": the condition fixes alpha, so alpha = 4 is a consequence of it, not an
+    # equation to solve
+    code, steps = scan_steps(tmp_path, "Let $\\phi(z) = z^2 + z$. So with $\\phi'(0) w = 1$, $w = \\alpha = 1$ holds.\n\n"
+                                       "# Next\n\nWith $3 v + 2 u = 1$ and with $u - v = 2$ we have $u + v = 4/5$.\n")
+    assert steps["\\alpha = 1"]["status"] == "proved" and "alpha = 1" in steps["\\alpha = 1"]["reason"]
+    assert steps["u + v = 4/5"]["status"] == "proved"
+    assert code == 0
+    # w^2 = 4 has two solutions and 3v + 2u = 1 infinitely many: a number on one side stays an equation to solve
+    code, steps = scan_steps(tmp_path, "With $w^2 = 4$ we have $w + 1 = 3$.\n\nWith $3 v + 2 u = 1$ we have $u + v = 1$.\n")
+    assert steps["w + 1 = 3"]["status"] == "skipped" and steps["u + v = 1"]["status"] == "skipped"
+    assert code == 0
+
+
+def test_a_step_that_fails_at_the_only_solution_of_its_conditions_is_refuted(tmp_path):
+    code, steps = scan_steps(tmp_path, "Let $\\phi(z) = z^2 + z$. So with $\\phi'(0) w = 1$, $w = \\alpha = 4$ holds.\n\n"
+                                       "# Next\n\nWith $3 v + 2 u = 1$ and with $u - v = 2$ we have $u + v = 1$.\n")
+    assert steps["\\alpha = 4"]["status"] == "refuted"
+    assert steps["\\alpha = 4"]["counterexample"]["values"] == {"alpha": "1"}
+    assert steps["u + v = 1"]["status"] == "refuted"
+    assert steps["u + v = 1"]["counterexample"]["values"] == {"u": "7/5", "v": "-3/5"}
+    assert code == 1

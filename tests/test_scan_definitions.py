@@ -139,3 +139,40 @@ def test_words_before_displayed_math_restrict_every_step_and_a_slip_there_is_ref
     slip = steps["\\log(a + b) = \\log a + \\log b"]
     assert slip["status"] == "refuted" and "a > 0, b > 0" in slip["reason"] and code == 1
     assert steps["\\log(ab) = \\log a + \\log b."]["status"] in ("proved", "checked")
+
+
+_THRESHOLD = ("The threshold function is\n\n"
+              "$$f(z) = \\begin{cases} 1, & z > 0 \\\\ 0, & \\text{otherwise.} \\end{cases}$$\n\n"
+              "The network is\n\n$$h_t = f(w_1 x_t + w_2 h_{t-1} + b_2)$$\n\n$$y_t = w_3 h_t + b_3$$\n\n"
+              "It can be modelled as two functions of the inputs:\n\n$$h_t = g(x_t, h_{t-1})$$\n\n$$y_t = k(h_t)$$\n\n"
+              "This means:\n\n$$0 = g(1, 0)$$\n\n$$1 = g(0, 1)$$\n\n"
+              "A possible set of parameters is $w_1 = {w1}, w_2 = 1, b_2 = 0.5$. And\n\n$$1 = k(0)$$\n\n"
+              "for which a possible set of parameters is $w_3 = -1, b_3 = {b3}$.\n")
+
+
+def test_a_function_defined_by_cases_is_read_piece_by_piece(tmp_path):
+    code, steps = scan_steps(tmp_path, "$$f(z) = \\begin{cases} z, & \\text{if } z \\geq 0 \\\\ -z, & \\text{otherwise} "
+                                       "\\end{cases}$$\n\nSo $f(-3) = 3$, $f(2) + f(-2) = 4$ and $f(-1) = -1$.\n")
+    assert steps["f(-3) = 3"]["status"] == "proved" and steps["f(2) + f(-2) = 4"]["status"] == "proved"
+    assert steps["f(-1) = -1"]["status"] == "refuted"
+    assert code == 1
+
+
+def test_a_second_formula_that_applies_a_new_function_names_that_function(tmp_path):
+    code, steps = scan_steps(tmp_path, _THRESHOLD.replace("{w1}", "-1").replace("{b3}", "1"))
+    for text in ("0 = g(1, 0)", "1 = g(0, 1)", "1 = k(0)"):
+        assert steps[text]["status"] == "checked", steps[text]
+        assert "numbers the material gives later in its section" in steps[text]["reason"]
+    assert steps["h_t = g(x_t, h_{t-1})"]["status"] == "definition" and "names g" in steps["h_t = g(x_t, h_{t-1})"]["reason"]
+    assert code == 0
+    # a name no later number of its section gives: it stays an equation to solve
+    code, steps = scan_steps(tmp_path, "The model is $$y = a x + c$$\n\nWe need $$3 = a + c$$\n\nTake $a = 1$.\n\n"
+                                       "# Next\n\nTake $c = 2$.\n")
+    assert steps["3 = a + c"]["status"] == "skipped"
+
+
+@pytest.mark.parametrize("w1, b3, wrong", [(1, 1, "0 = g(1, 0)"), (-1, 2, "1 = k(0)")])
+def test_numbers_given_later_that_break_an_equation_make_it_need_review(tmp_path, w1, b3, wrong):
+    code, steps = scan_steps(tmp_path, _THRESHOLD.replace("{w1}", str(w1)).replace("{b3}", str(b3)))
+    assert steps[wrong]["status"] == "needs review" and steps[wrong]["counterexample"] is not None
+    assert code == 1

@@ -50,6 +50,9 @@ class Outcome:
     reason: str
     # For a refuted step: {"values": {name: "p/q"}, "left": str, "right": str}, replayed by proofs.scan.replay.
     counterexample: Optional[dict] = None
+    # Whether the conditions it was checked under fix every name of it (decided at their only solution): then a number
+    # on one side is a consequence of them, not an equation to solve.
+    determined: bool = False
 
 
 def integer_names(*exprs: sympy.Expr) -> set[str]:
@@ -289,6 +292,9 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
             return Outcome("proved", how)
         return Outcome("unknown", f"{how}, but at none of the {ATTEMPTS} points tried are both sides real numbers"
                                   f"{' with the conditions holding' if printed else ''}: not proved over the reals")
+    determined = _determined(left, relation, right, printed, domain)
+    if determined is not None:
+        return determined
     held, undefined, disagreed, exact = 0, 0, 0, True
     for point in _points(left, right, conditions, seed):
         try:
@@ -316,6 +322,59 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
         return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
                                        "numerical evaluation could not confirm it")
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
+
+
+def _solved(conditions: Sequence[tuple], names: set) -> Optional[dict]:
+    """The values that the equations among the conditions give every name in `names`: only when they are linear in
+    those names with numbers for coefficients and have exactly one solution (then no other point meets them); else
+    None."""
+    equations = [sympy.expand((c[0] - c[2]).doit()) for c in conditions if c[1] == "="]
+    if not equations or not names:
+        return None
+    unknowns = sorted({s for e in equations for s in e.free_symbols if isinstance(s, sympy.Symbol)}, key=str)
+    if not names <= set(unknowns) or any(e.has(sympy.Indexed, sympy.Sum, sympy.Product) for e in equations):
+        return None
+    try:
+        A, b = sympy.linear_eq_to_matrix(equations, unknowns)
+    except (sympy.polys.polyerrors.PolynomialError, ValueError, TypeError):
+        return None  # not linear in them
+    if not all(x.is_Rational for x in list(A) + list(b)):
+        return None
+    if A.rank() < len(unknowns) or A.rank() != A.row_join(b).rank():
+        return None  # more than one solution, or none
+    solution = A.gauss_jordan_solve(b)[0]
+    return {u: v for u, v in zip(unknowns, solution)}
+
+
+def _determined(left, relation, right, printed, domain) -> Optional[Outcome]:
+    """A step whose names are fixed by the equations its sentence states as conditions ("with $\\phi'(0) w = 1$,
+    $w = 4$"), decided at the only point that meets them: proved when the sides, numbers there, are exactly in the
+    relation; refuted at that point when a plain evaluation confirms the relation fails; else None."""
+    names = {s for e in (left, right) for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    try:
+        values = _solved(printed, names)
+        if values is None:
+            return None
+        point = {u.name: Fraction(int(v.p), int(v.q)) for u, v in values.items()}
+        if not _holds(printed, point) or not _holds(domain, point):
+            return None
+        lv, rv = evaluate(left, point), evaluate(right, point)
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - conditions that cannot be solved or evaluated decide nothing
+        return None
+    shown = ", ".join(f"{k} = {v}" for k, v in sorted(point.items()))
+    stated = ", ".join(f"{a} {r} {b}" for a, r, b in printed if r == "=")
+    verdict = decide(lv, relation, rv)
+    if verdict is True and isinstance(lv, Fraction) and isinstance(rv, Fraction):
+        return Outcome("proved", f"the condition(s) {stated} of its sentence are linear with one solution, {shown}, at "
+                                 f"which the sides are exactly {_value(lv)} and {_value(rv)}", determined=True)
+    if verdict is False and _sympy_fails(left, relation, right, point):
+        return Outcome("refuted", f"the condition(s) {stated} of its sentence hold only at {shown}, where it fails: the "
+                                  f"left side is {_value(lv)}, the right side {_value(rv)}",
+                       {"values": {k: str(v) for k, v in sorted(point.items())}, "left": _value(lv), "right": _value(rv)},
+                       determined=True)
+    return None
 
 
 def _sympy_at(e: sympy.Expr, point: dict):

@@ -90,7 +90,8 @@ def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int]
     if not names:
         return frozenset()
     try:
-        toks = [tokens(normalise(side)) for side in (left, right)]
+        # words in \text{...} ("if", "for") are no names
+        toks = [tokens(normalise(re.sub(r"\\text\s*\{[^{}]*\}", " ", side))) for side in (left, right)]
     except Skip:
         return frozenset()
     out = set()
@@ -197,6 +198,28 @@ class Definitions:
         except Skip:
             return False
 
+    def _names_a_function(self, atom, body: str, line: int) -> str:
+        """A second formula for a defined value that applies a function the material does not define to fresh
+        names (h_t = f(w x_t + b) before, now h_t = g(x_t, h_{t-1})): it names that function, the earlier formula
+        as a function of those names (its other names are the function's parameters). The reason shown, or ""."""
+        if atom not in self.values or "(" not in body:
+            return ""
+        h = head(body)
+        if h is None or h.kind != "function" or self._known(h.name) or not h.params:
+            return ""
+        formula = self.values[atom]
+        if atom in h.params or any(p in self.examples or (p in self.values and self.values[p].is_number) for p in h.params):
+            return ""
+        others = formula.atoms(sympy.Symbol, sympy.Indexed) - set(h.params)
+        if any(a in self.values or a in self.examples for a in others):
+            return ""  # it reads a name defined from others, which may depend on the parameters: not read this way
+        self.functions[h.name] = (h.params, formula)
+        self.domains[h.name] = self.domains.get(atom, ())
+        self.undefined.discard(h.name)
+        at = self.origin.get(atom, ("", "?"))[1]
+        return (f"names {h.name}({', '.join(map(str, h.params))}) = {formula}, the formula line {at} gives {atom} "
+                f"(its other names are {h.name}'s parameters)")
+
     def record(self, h: Head, body: str, line: int, end: Optional[int] = None, relation: str = "=") -> str:
         """Keep a definition, or a number given to a name as an Example whose sentence or part ends at `end`; the
         reason shown for its step."""
@@ -207,7 +230,9 @@ class Definitions:
         if h.kind == "function":
             guards: list = []
             try:
-                expr = parse(body, ctx, bound=h.params, guards=guards)
+                expr = _cases(body, ctx, h.params, guards)
+                if expr is None:
+                    expr = parse(body, ctx, bound=h.params, guards=guards)
             except Skip as exc:
                 self.functions.pop(h.name, None)
                 self.domains.pop(h.name, None)
@@ -227,6 +252,9 @@ class Definitions:
             names = sorted(names_in(atom))
             self._opaque(names, line, shown)
             return f"defines {shown}, in a form the scan does not substitute: steps using {', '.join(names)} are skipped"
+        named = self._names_a_function(atom, body, line)
+        if named:
+            return named
         self.values.pop(atom, None)
         self.domains.pop(atom, None)
         self.examples.pop(atom, None)
@@ -253,6 +281,44 @@ class Definitions:
         return f"defines {atom} = {expr}"
 
 
+_CASES = re.compile(r"\s*\\begin\{cases\}(?P<rows>.*)\\end\{cases\}\s*[.,]?\s*", re.DOTALL)
+_OTHERWISE = re.compile(r"\s*(?:\\text\{\s*)?(?:otherwise|else)\s*[.,]?\s*\}?\s*[.,]?\s*", re.IGNORECASE)
+_IF = re.compile(r"^\s*(?:\\text\{\s*(?:if|for|when)\s*\}|(?:if|for|when)\b)\s*", re.IGNORECASE)
+_CASE_RELATION = re.compile(r"\\geq?|\\leq?|\\neq|\\ne(?![A-Za-z])|>=|<=|!=|>|<|=")
+_CASE_RELATIONS = {"\\geq": sympy.Ge, "\\ge": sympy.Ge, "\\leq": sympy.Le, "\\le": sympy.Le, "\\neq": sympy.Ne,
+                   "\\ne": sympy.Ne, ">=": sympy.Ge, "<=": sympy.Le, "!=": sympy.Ne, ">": sympy.Gt, "<": sympy.Lt,
+                   "=": sympy.Eq}
+
+
+def _cases(body: str, ctx: Context, params: tuple, guards: list) -> Optional[sympy.Expr]:
+    r"""A function's formula written with \begin{cases}: each row a value and the condition it holds under (one
+    relation, or "otherwise"), read as a piecewise function of the first row whose condition holds; None when the
+    formula is not a cases environment. Skip when a row cannot be read."""
+    m = _CASES.fullmatch(body)
+    if m is None:
+        return None
+    pieces = []
+    rows = [r for r in re.split(r"\\\\", m.group("rows")) if r.strip()]
+    for row in rows:
+        if row.count("&") != 1:
+            raise Skip("a row of a cases environment without one & between its value and its condition")
+        value_text, condition_text = row.split("&")
+        value = parse(value_text.strip().rstrip(",").strip(), ctx, bound=params, guards=guards)
+        if _OTHERWISE.fullmatch(condition_text):
+            pieces.append((value, sympy.true))
+            continue
+        condition_text = _IF.sub("", condition_text).strip().rstrip(".,").strip()
+        found = _CASE_RELATION.findall(condition_text)
+        if len(found) != 1:
+            raise Skip("a condition of a cases environment that is not one relation")
+        left, right = _CASE_RELATION.split(condition_text)
+        relation = _CASE_RELATIONS[found[0]]
+        pieces.append((value, relation(parse(left, ctx, bound=params), parse(right, ctx, bound=params))))
+    if not pieces:
+        raise Skip("an empty cases environment")
+    return sympy.Piecewise(*pieces)
+
+
 def symbol_of(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
@@ -268,6 +334,8 @@ def _closed(text: str, ctx: Context) -> Optional[sympy.Expr]:
 
 def names_in(expr: sympy.Basic) -> set[str]:
     """The names an expression uses: its indexed names' bases (x for x[i]) and the symbols it uses outside indices."""
+    if expr.has(sympy.Derivative):  # d(sum)/dz_j, kept for proofs.scan.sums: the names of what it differentiates
+        expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.expr)
     indexed = expr.atoms(sympy.Indexed)
     bare = expr.xreplace({i: sympy.Integer(0) for i in indexed}).free_symbols
     return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)}

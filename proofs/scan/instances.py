@@ -28,6 +28,10 @@ ENOUGH = 12
 # those with a size 3; fewer for a step with a gradient (each one is differentiated exactly).
 MAX_CHOICES = 30
 MAX_GRADIENT_CHOICES = 14
+# Draws per instance kept, at most, when instances must honour facts the material states (most draws do not).
+FACT_TRIES = 20
+# The most drawn instances set aside for a step (the rest of its choices are then not tried).
+FACT_DRAWS = 300
 _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fraction(0)]
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
@@ -121,6 +125,11 @@ class Evaluator:
         self.active: set = set()
         # why a gradient at this instance is zero for want of a path (then the instance refutes nothing)
         self.independent: set = set()
+        # every (letter, index) read: the members a stated fact about a letter must hold for
+        self.read: set = set()
+        # the facts the instance must honour (see `decide`), and the members they were checked for
+        self.facts: tuple = ()
+        self.honoured: set = set()
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -129,9 +138,20 @@ class Evaluator:
         return (_size(self.shapes, s[0], self.inst), _size(self.shapes, s[1], self.inst))
 
     def name(self, letter: str, index) -> object:
+        value = self._name(letter, index)
+        if self.facts:
+            key = (letter, _concrete(index, self.inst))
+            if key not in self.honoured:
+                self.honoured.add(key)
+                if not _member_honours(self, self.facts, key):
+                    raise _Unhonoured()  # set aside at once: the rest of the instance is not worth evaluating
+        return value
+
+    def _name(self, letter: str, index) -> object:
         inst = self.inst
         at = _concrete(index, inst)
         key = (letter, at)
+        self.read.add(key)
         if key in inst.variables:
             return inst.variables[key]
         if key in inst.values:
@@ -570,14 +590,16 @@ def _index_choices(indices: list[str], ranges: list) -> list[dict]:
     return out or [{}]
 
 
-def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict) -> Verdict:
-    """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails."""
+def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict, facts: tuple = ()) -> Verdict:
+    """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails.
+    `facts`: relations (left, relation, right) the material states about names of the step (||D_k|| = 1 for every k);
+    only instances at which each holds, for every member of its names the step reads, are kept."""
     grads = _grads(left, right)
     layouts = list(model.layouts) if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
         else ["column"]
     failures = []
     for layout in layouts:
-        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads)
+        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts)
         if verdict.status != "refuted":
             if verdict.status == "checked" and len(layouts) > 1:
                 what = "numerator layout (gradients of vectors are rows)" if layout == "row" else \
@@ -594,7 +616,7 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
     return failures[0]
 
 
-def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) -> Verdict:
+def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=()) -> Verdict:
     shapes = Shapes(model)
     try:
         for _ in range(3):  # a definition whose value is a scalar (L = ||y - Xw||^2) makes its letter one
@@ -641,16 +663,24 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
         small = small[:budget * 2 // 3]
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
-    held, undecided, tried, independent, close, inexact = 0, 0, set(), set(), 0, 0
+    held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
+    held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     for sizes, point in choices:
-        for draw in range(draws):
+        kept = 0
+        for draw in range(draws * (FACT_TRIES if facts else 1)):
+            if kept >= draws or dropped >= FACT_DRAWS:
+                break
             inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
             ev = Evaluator(model, shapes, inst, lowest)
+            ev.facts = facts
             try:
                 _give(ev, grads, lowest)
                 lv, rv = ev.ev(left), ev.ev(right)
                 verdict = compare(lv, relation, rv)
+            except _Unhonoured:
+                dropped += 1
+                continue
             except ShapeError as exc:
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
@@ -664,11 +694,16 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
             if verdict is False:
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             held += 1
+            kept += 1
             close += verdict is None
             inexact += not all(_rational(v) for v in (lv, rv))
             tried.add(tuple(sorted(sizes.items())) + tuple(sorted(point.items())))
+            held_sizes.add(tuple(sizes[d] for d in dims))
     if not held and independent:
         return Verdict("skipped", sorted(independent)[0])
+    if not held and dropped:
+        return Verdict("skipped", f"no instance drawn honours the facts the material states about its names ({dropped} "
+                                  "drawn did not)")
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
@@ -680,7 +715,48 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads) ->
     how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
     if close:
         how += f", equal to {_DIGITS} digits at {close} of them"
-    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}); no proof was found")
+    honoured = (f", each honouring the stated fact(s) ({dropped} drawn that did not were set aside; such instances were "
+                f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
+    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}; no proof was found")
+
+
+class _Unhonoured(Exception):
+    """An instance at which a fact the material states does not hold (it is set aside)."""
+
+
+def _member_honours(ev: Evaluator, facts: tuple, member: tuple) -> bool:
+    """Whether every fact about the member's letter holds, exactly, for that member (a fact about D_k, for D_j: with
+    k = j); a fact that cannot be evaluated there, or whose index cannot be matched, is not honoured."""
+    from proofs.scan.matrices import names_of
+    letter, at = member
+    inst = ev.inst
+    for fact_left, fact_relation, fact_right in facts:
+        for fact_letter, index in names_of(fact_left) | names_of(fact_right):
+            if fact_letter != letter:
+                continue
+            binding = {}
+            if index is not None:
+                free = sorted(index.free_symbols, key=str)
+                if at is None or len(free) > 1:
+                    return False
+                if free:
+                    solved = sympy.solve(sympy.Eq(index, at), free[0])
+                    if len(solved) != 1 or not solved[0].is_Integer:
+                        return False
+                    binding = {free[0].name: int(solved[0])}
+                elif int(index) != at:
+                    continue
+            saved = dict(inst.indices)
+            inst.indices.update(binding)
+            try:
+                if compare(ev.ev(fact_left), fact_relation, ev.ev(fact_right)) is not True:
+                    return False
+            except (Skip, ShapeError, ZeroDivisionError):
+                return False
+            finally:
+                inst.indices.clear()
+                inst.indices.update(saved)
+    return True
 
 
 def _unnamed(d: str) -> bool:

@@ -29,6 +29,8 @@ class MatrixScan:
         self.opaque: dict = {}
         # letter -> (line, text): a relation between a name and a number the material stated (||D_k|| = 1)
         self.stated: dict = {}
+        # letter -> [(left, relation, right)]: those relations as read, which instances of a step using it honour
+        self.facts: dict = {}
         self.sentences: dict = {}
         # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
         self.functions: set = set()
@@ -63,6 +65,7 @@ class MatrixScan:
         self.loose = None
         self.opaque.clear()
         self.stated.clear()
+        self.facts.clear()
         self.functions.clear()
         self.sentences.clear()
 
@@ -208,18 +211,41 @@ class MatrixScan:
         if verdict.status == "refuted":
             if any(t.kind == "num" for t in trees):
                 self.stated.update({letter: (line, seed) for letter in used})
+                for letter in used:
+                    self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
                                           "(a fact the material states about them), not an identity")
             loose = self.sentences[bounds][1] or self.loose
             if loose:
-                return Verdict("skipped", f"fails as read, but its sentence states a condition ({loose}) the scan could "
-                                          "not attach to a name")
+                return _review(verdict, f"its sentence states a condition ({loose}) the scan could not attach to a name")
             relied = sorted(used & set(self.stated))
             if relied:
-                at, what = self.stated[relied[0]]
-                return Verdict("skipped", f"fails as read, but uses {relied[0]}, of which line {at} states {what}, a "
-                                          "condition the instances do not honour")
+                return self._under_facts(trees, relation, seed, lowest, relied, verdict)
         return verdict
+
+    def _under_facts(self, trees, relation: str, seed: str, lowest: dict, relied: list, verdict: Verdict) -> Verdict:
+        """A step refuted on instances that ignore what the material states about its names (||D_k|| = 1), decided
+        again on instances that honour it: checked there, or needs review (never refuted: the fact is the material's
+        and its counterexample is not replayed independently)."""
+        at, what = self.stated[relied[0]]
+        facts = tuple(f for letter in relied for f in self.facts.get(letter, ()))
+        try:
+            again = decide(trees[0], relation, trees[1], self.model, seed, lowest, facts)
+        except Skip:
+            again = None
+        if again is not None and again.status == "checked":
+            return Verdict("checked", f"{again.reason}; it fails without what line {at} states about {relied[0]} "
+                                      f"({what}), which the instances honour")
+        shown = again.reason if again is not None and again.status == "refuted" else verdict.reason
+        example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
+        return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
+                                       "fails unless that fact excludes the instance)", example)
+
+
+def _review(verdict: Verdict, why: str) -> Verdict:
+    """A refuted step that sits under a condition the scan could not read: never refuted, never a pass."""
+    return Verdict("needs review", f"{verdict.reason}; but {why}: review it (it fails unless the condition excludes the "
+                                   "instance)", verdict.counterexample)
 
 
 def _orthogonality(left: Node, right: Node) -> Optional[str]:

@@ -429,7 +429,13 @@ class _Parser:
                 operand = body.xreplace({param: variable})
             else:
                 operand = self.sub(top[1:], bound=(variable,))
-            # taken with the variable free, then read at the variable's defined value, as every other name is
+            # the entries defined one by one read into it first (yhat_i in a sum), with the variable free; the
+            # derivative taken, then read at the variable's defined value, as every other name is
+            saved, self.bound = self.bound, self.bound | {variable}
+            try:
+                operand = self.resolve(operand)
+            finally:
+                self.bound = saved
             return self.resolve(_derivative(operand, variable))
         numerator, denominator = self.sub(top), self.sub(bottom)
         self.guard(denominator, "!=")
@@ -440,6 +446,7 @@ class _Parser:
         before yhat = w h was defined), except the names bound here."""
         for _ in range(8):
             known = {k: v for k, v in self.ctx.values.items() if k not in self.bound and k in value.free_symbols}
+            known.update(_entries(self.ctx.values, value, self.bound))
             if not known:
                 return _real(value)
             for k in known:
@@ -469,6 +476,25 @@ class _Parser:
             self.bound = saved
 
 
+def _entries(values: dict, value: sympy.Expr, bound) -> dict:
+    """The entries of a vector defined entry by entry (yhat_j = ... for a symbolic j) that `value` reads at another
+    index (yhat_i inside a sum): each is the definition read at that index."""
+    general = {k.base: (k.indices[0], v) for k, v in values.items()
+               if isinstance(k, sympy.Indexed) and len(k.indices) == 1 and isinstance(k.indices[0], sympy.Symbol)}
+    if not general:
+        return {}
+    out = {}
+    for a in value.atoms(sympy.Indexed):
+        if a.base in general and a not in values and a not in bound and len(a.indices) == 1:
+            index, v = general[a.base]
+            out[a] = v.xreplace({index: a.indices[0]})
+    return out
+
+
+def _sums_in(e: sympy.Expr) -> bool:
+    return bool(e.atoms(sympy.Sum, sympy.Product))
+
+
 def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
     if operand == variable:
         return sympy.Integer(1)
@@ -476,8 +502,13 @@ def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:
         raise Skip(f"a derivative of {operand}, which the material does not define in terms of {variable}")
     if operand.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise):
         raise Skip("a derivative of max, min or |x|, which are not differentiable everywhere")
+    if isinstance(variable, sympy.Symbol) and any(a.base.label == variable for a in operand.atoms(sympy.Indexed)):
+        # a derivative with respect to a whole vector (dL/dz with L a sum over z_k): read entry by entry, never as 0
+        return sympy.Derivative(operand, variable, evaluate=False)
     if isinstance(variable, sympy.Indexed) and not variable.indices[0].is_Integer:
         if any(isinstance(a, sympy.Indexed) and a.base == variable.base and a != variable for a in operand.atoms(sympy.Indexed)):
+            if _sums_in(operand):  # taken on each length the sums may have (proofs.scan.sums), never here
+                return sympy.Derivative(operand, variable, evaluate=False)
             raise Skip(f"a derivative with respect to {variable}, an entry with a symbolic index")
     return sympy.diff(operand, variable)
 

@@ -90,11 +90,33 @@ class _Evaluator:
             bounds = [_iv(v) for v in values]
             pick = max if isinstance(e, sympy.Max) else min
             return mpmath.iv.mpf([pick(b.a for b in bounds), pick(b.b for b in bounds)])
+        if isinstance(e, sympy.Piecewise):
+            return self._piecewise(e)
         if isinstance(e, sympy.Function) and len(e.args) == 1:
             return self._function(type(e).__name__, self(e.args[0]))
         if e.is_real is False:  # I, zoo
             raise NotReal(f"{e} is not a real number")
         raise Undefined(f"{type(e).__name__} is not evaluated")
+
+    def _piecewise(self, e: sympy.Piecewise) -> Value:
+        """The value of the first piece whose condition holds, each condition decided exactly (or by intervals that
+        tell it); a condition that cannot be told is no value."""
+        relations = {sympy.StrictGreaterThan: ">", sympy.StrictLessThan: "<", sympy.GreaterThan: ">=",
+                     sympy.LessThan: "<=", sympy.Equality: "=", sympy.Unequality: "!="}
+        for value, condition in e.args:
+            if condition is sympy.true:
+                return self(value)
+            if condition is sympy.false:
+                continue
+            relation = relations.get(type(condition))
+            if relation is None:
+                raise Undefined(f"a piece's condition {condition} is not evaluated")
+            holds = decide(self(condition.lhs), relation, self(condition.rhs))
+            if holds is None:
+                raise Undefined(f"whether {condition} holds cannot be told at the point")
+            if holds:
+                return self(value)
+        raise Undefined("no piece's condition holds at the point")
 
     def _fold(self, args, op) -> Value:
         values = [self(a) for a in args]

@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
+from proofs.scan import sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -82,8 +83,6 @@ _KINDS = [
     (re.compile(r"^a named operator \S+ over a set"), "a named operator over a set (\\operatorname*{argmin})"),
     (re.compile(r"^a named operator "), "a named operator the scan does not read"),
     (re.compile(r"^a superscript \S+ on a matrix expression"), "a superscript on a matrix expression (an index or a power)"),
-    (re.compile(r"^fails as read, but uses \S+, of which line"),
-     "fails as read, but uses a name of which the material states a fact the instances do not honour"),
     (re.compile(r"^states that \S+ is orthogonal"), "states that a matrix is orthogonal (a condition), not an identity"),
     (re.compile(r"^\S+ does not depend on \S+ through the forward equations"),
      "a gradient through forward equations the material does not write"),
@@ -287,11 +286,17 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     previous_end = 0
     matrix = MatrixScan(text)
     carried = None  # the last side of the display before: a display that opens with a relation continues it
+    section = 0
+    sections: list[int] = []  # the section of each step of `out`
+    given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
+    facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
             matrix.forget()
+            facts = []
             carried = None
+            section += 1
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -316,8 +321,14 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     with deadline(min(timeout, remaining)):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
+                        examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix))
+                                         matrix, facts))
+                        facts += _sum_fact(out[-1], defs)
+                        if out[-1].status == "definition":
+                            if conditions[0] or conditions[1]:
+                                conditions = None  # read again: a name its sentence defines is substituted in them too
+                            given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
                               f"reading and checking it took more than {timeout:g} s (--timeout)")
@@ -327,10 +338,84 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 except Exception as exc:  # noqa: BLE001 - a step the scan fails on is reported, and fails the gate
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
+        sections.extend([section] * (len(out) - len(sections)))
         if span.displayed:
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
-    return out
+    return [_given_later(step, sections[i], given, timeout, until) for i, step in enumerate(out)]
+
+
+_SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
+_SOFTMAX_NAME = re.compile(r"^\s*(?:[A-Za-z]|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)\s*$")
+
+
+def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
+    r"""yhat = \mathrm{softmax}(z) for a name yhat and a vector z, written entry by entry at a fresh index
+    (yhat_q = e^{z_q} / \sum_s e^{z_s}); None for anything else."""
+    m = _SOFTMAX.match(right)
+    if m is None or not _SOFTMAX_NAME.match(left):
+        return None
+    z = m.group(1)
+    q = next(c for c in "qjpr" if c not in left + z)
+    s = next(c for c in "skut" if c not in left + z + q)
+    return f"{left.strip()}_{{{q}}}", f"\\frac{{e^{{{z}_{{{q}}}}}}}{{\\sum_{{{s}}} e^{{{z}_{{{s}}}}}}}"
+
+
+def _sum_fact(step: Step, defs: Definitions) -> list:
+    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section."""
+    if step.status != "skipped" or not step.reason.startswith("a condition or a wish") or "\\sum" not in step.text:
+        return []
+    try:
+        ctx = defs.context(_exponents(step.left + step.right))
+        fact = (parse(step.left, ctx), step.relation, parse(step.right, ctx))
+    except Skip:
+        return []
+    return [fact] if any(s.name.startswith("#") for e in (fact[0], fact[2]) for s in e.free_symbols) else []
+
+
+# The reasons of a step that is an equation in its names, or gives one a value: numbers given later may decide it.
+_EQUATIONS = ("a condition on its names (one side is a number), not an identity",
+              "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity")
+
+
+def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float]) -> Step:
+    """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name one later sentence
+    or part of the same section gives a number ("a possible set of parameters is $w_1 = -1$, ..."): checked at those
+    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
+    if step.status != "skipped" or step.exprs is None or step.kind not in _EQUATIONS:
+        return step
+    labels = {b.base.label for e in step.exprs for b in e.atoms(sympy.Indexed)}
+    atoms = {a for e in step.exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a not in labels}
+    groups: dict = {}  # the numbers each later sentence or part gives, in order: the first that gives every name
+    for at_section, offset, atom, example in given:
+        if at_section == section and offset > step.start and atom in atoms:
+            groups.setdefault(example.end, {}).setdefault(atom, example)
+    later = next((g for g in groups.values() if set(g) == atoms), None)
+    if not atoms or later is None:
+        return step
+    values = {a: x.value for a, x in later.items()}
+    shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(later.items(), key=lambda ax: str(ax[0])))
+    conditions = [(a.xreplace(values), r, c.xreplace(values)) for a, r, c in step.conditions]
+    remaining = timeout if until is None else min(timeout, until - time.monotonic())
+    if remaining <= 0:
+        return step  # the scan's time limit: it stays as it was decided
+    try:
+        with deadline(remaining):
+            outcome = check(step.exprs[0].xreplace(values), step.relation, step.exprs[1].xreplace(values), conditions,
+                            seed=step.text)
+    except Timeout:
+        return step
+    except Exception:  # noqa: BLE001 - numbers that cannot be checked decide nothing: it stays skipped
+        return step
+    if outcome.status in ("proved", "checked"):
+        return dataclasses.replace(step, status="checked", read_by=("scan",),
+                                   reason=f"holds with {shown}, numbers the material gives later in its section, not as a "
+                                          f"general identity ({outcome.reason})")
+    if outcome.status == "refuted":
+        return dataclasses.replace(step, status="needs review", counterexample=outcome.counterexample, read_by=("scan",),
+                                   reason=f"with {shown}, numbers the material gives later in its section: "
+                                          f"{outcome.reason}; review it (the numbers or the equation are wrong)")
+    return step
 
 
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
@@ -359,7 +444,8 @@ def _unboxed(body: str) -> str:
 
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
-          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None) -> Step:
+          part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
+          facts: Sequence = ()) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -370,6 +456,14 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=":
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
+    softmax = _softmax(left, right) if k == 0 and relation in ("=", ":=") else None
+    if softmax is not None:  # yhat = softmax(z): yhat defined entry by entry
+        variables = frozenset()
+        defined = defs.defining(*softmax, relation, True, variables, base["start"])
+        if defined is not None:
+            if matrix is not None:
+                matrix.define(left, right, base["line"])
+            return Step(**base, status="definition", reason=defs.record(*defined, base["line"], part_end, relation))
     variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
@@ -401,6 +495,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
+    entries = sums.entrywise(exprs, defs.values)
+    if entries is not None:  # dL/dz = yhat - y: entry by entry
+        return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1])
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
@@ -416,7 +513,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given or general.status in ("proved", "checked") or general.error:
@@ -440,9 +537,12 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
 
 
-def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str) -> Step:
+def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
+            facts: Sequence = ()) -> Step:
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
+    if sums.applies(exprs, [*read, *facts]):
+        return _decide_sums(base, exprs, relation, [*read, *facts], unread)
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
@@ -455,15 +555,16 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
-    if outcome.status in ("refuted", "needs review", "unknown") and not error and _one_side_constant(*written) and _one_side_constant(*exprs):
+    if outcome.status in ("refuted", "needs review", "unknown") and not error and not outcome.determined \
+            and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
-        return Step(**base, status="skipped", exprs=exprs,
+        return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
     lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
-            else None)
+            and not outcome.determined else None)
     if lone is not None:
-        return Step(**base, status="skipped", exprs=exprs,
+        return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and unread:
@@ -474,18 +575,36 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
 
 
+def _decide_sums(base: dict, exprs, relation: str, facts: list, unread) -> Step:
+    """A step with sums without bounds or derivatives of them, decided at each length (proofs.scan.sums)."""
+    outcome = sums.decide_sums(exprs[0], relation, exprs[1], facts, seed=base["text"])
+    if outcome is None:
+        return Step(**base, status="skipped", exprs=exprs,
+                    reason=f"a relation {relation} between sums without bounds, which the scan does not check")
+    if outcome.status == "refuted" and unread:
+        return Step(**base, status="needs review", exprs=exprs, counterexample=outcome.counterexample,
+                    reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
+                           "be read: review it (it fails unless one of them excludes the point)")
+    if outcome.status == "unknown":
+        return Step(**base, status="skipped", exprs=exprs, reason=f"not decided: {outcome.reason}")
+    return Step(**base, status=outcome.status, reason=outcome.reason, counterexample=outcome.counterexample, exprs=exprs,
+                conditions=tuple(facts))
+
+
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
     """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
     matrix.trees = ()
     verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
-    trees = matrix.trees if verdict.status in ("checked", "refuted") else None
+    trees = matrix.trees if verdict.status in ("checked", "refuted", "needs review") else None
     read, unread = conditions
     if verdict.status == "refuted" and (read or unread):
+        # as for a scalar step under a condition that could not be read: never refuted, never a pass
         shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
-        return Step(**base, status="skipped", reason=f"fails without the condition(s) {shown}, which the matrix reading does "
-                                                     "not honour", read_by=("scan",))
+        return Step(**base, status="needs review", counterexample=verdict.counterexample, exprs=trees, read_by=("scan",),
+                    reason=f"{verdict.reason}; its sentence states the condition(s) {shown}, which the matrix reading does "
+                           "not honour: review it (it fails unless one of them excludes the instance)")
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
                 read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
