@@ -200,6 +200,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         catalogue.warm()
     except Exception as exc:  # noqa: BLE001 - a PRELOAD step that fails is an error item of its own, not a crash of pytest
         load_errors = (*load_errors, LoadError("PRELOAD", "", 0, f"{type(exc).__name__}: {exc}"))
+    # the module processes that described the claims are not kept for their checks: each batch's module processes
+    # import and warm up their modules afresh, and report a warm-up that fails as the command does
+    from proofs.registry import _release
+
+    _release()
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
                "material": str(material) if material is not None else None}
     collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,
