@@ -5,7 +5,9 @@ too weakly supported or stale fails; a check that crashed, timed out or was left
 pack that could not be loaded, is an error (as in the JUnit report). The messages are the CLI's. Give path options with `=`
 (`--proofs-claims=DIR`): pytest reads a separate value as a test path before the plugin's options are known.
 Each claim still runs in a process of its own under the runner's time and memory limits,
-so the items spread over pytest-xdist workers (`-n 2`) like any other tests.
+so the items spread over pytest-xdist workers (`-n 2`) like any other tests. A process checks the claims it is about
+to run together, up to BATCH of them in one run of the checker (what they trust checked once with them), as
+`check` does a selection; each item reports its own claim's result.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ import pytest
 from proofs.report import TIMEOUT, plain
 
 __all__ = ["ClaimItem", "ErratumRefuted"]
+
+# The most claims a process checks in one run of the checker when an item's result is first needed: the item's own
+# and those this process is to run next, in their order (a smaller batch shows progress sooner, a larger one starts
+# fewer runs).
+BATCH = 16
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,16 +70,9 @@ class ClaimItem(pytest.Item):
                                               reason=f"erratum of the material: {claim.erratum.reason}"))
 
     def setup(self) -> None:
-        from proofs.runner import Task, run
         from proofs.verdicts import Verdict
 
-        tasks = [*(Task(c) for c in self.rests_on), Task(self.claim)]
-        outcome = run(tasks, **self.options)
-        if outcome.interrupted:  # Ctrl-C (or SIGTERM) stops the session, as it stops any other test run
-            raise KeyboardInterrupt
-        if len(outcome.results) != len(tasks) or outcome.results[-1].id != self.claim.id:
-            pytest.fail(f"the runner returned {len(outcome.results)} results for claim {self.claim.id}", pytrace=False)
-        self.result = outcome.results[-1]
+        self.result = self.parent.result_of(self)
         if self.result.verdict in (Verdict.UNKNOWN, Verdict.TIMEOUT, Verdict.ERROR):  # undecided: a pytest error
             pytest.fail(_message(self), pytrace=False)
 
@@ -117,6 +117,28 @@ class ClaimCollector(pytest.Collector):
         super().__init__(**kwargs)
         self.claims, self.load_errors, self.options, self.rerun = claims, load_errors, options, rerun
         self.catalogue = tuple(catalogue)
+        self.results: dict = {}  # claim id -> its result, from the batches this process ran
+
+    def result_of(self, item: ClaimItem):
+        """The item's result: checked now, in one run with the claims this process runs next (see BATCH), unless an
+        earlier batch already checked it."""
+        if item.claim.id not in self.results:
+            self._check([item.claim, *(c for c in _upcoming(item) if c.id not in self.results)][:BATCH])
+        return self.results[item.claim.id]
+
+    def _check(self, batch) -> None:
+        from proofs.links import with_trusted
+        from proofs.runner import Task, run
+
+        # the claims and what they trust, each after what it trusts: the order and the tasks `check` runs for them
+        tasks = [Task(c) for c in with_trusted(batch, self.catalogue or batch)]
+        outcome = run(tasks, **self.options)
+        if outcome.interrupted:  # Ctrl-C (or SIGTERM) stops the session, as it stops any other test run
+            raise KeyboardInterrupt
+        got = [r.id for r in outcome.results]
+        if got != [t.claim.id for t in tasks]:
+            pytest.fail(f"the runner returned results for {got} when asked for {[t.claim.id for t in tasks]}", pytrace=False)
+        self.results.update((c.id, r) for c, r in zip(batch, (outcome.results[got.index(c.id)] for c in batch)))
 
     def collect(self):
         for problem in self.load_errors:
@@ -126,6 +148,24 @@ class ClaimCollector(pytest.Collector):
         for c in self.claims:
             rests_on = [x for x in with_trusted([c], self.catalogue) if x.id != c.id]
             yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun, rests_on=rests_on)
+
+
+def _upcoming(item: ClaimItem) -> list:
+    """The claims of the items this process runs after `item`, in order: under pytest-xdist, those its worker has
+    been sent and not yet run (another worker may take some of them away: it then checks them itself); otherwise the
+    session's items after it."""
+    session = item.session
+    if not hasattr(session.config, "workerinput"):
+        pending = session.items[session.items.index(item) + 1:] if item in session.items else []
+    else:
+        try:
+            worker = next(p for p in session.config.pluginmanager.get_plugins() if hasattr(p, "torun") and hasattr(p, "nextitem_index"))
+            with worker.torun.lock() as queue:
+                indices = [worker.nextitem_index, *queue]
+            pending = [session.items[i] for i in indices if isinstance(i, int) and 0 <= i < len(session.items)]
+        except Exception:  # noqa: BLE001 - a pytest-xdist without this queue: the item is checked in a batch of its own
+            pending = []
+    return [i.claim for i in pending if isinstance(i, ClaimItem) and i.parent is item.parent]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -160,6 +200,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         catalogue.warm()
     except Exception as exc:  # noqa: BLE001 - a PRELOAD step that fails is an error item of its own, not a crash of pytest
         load_errors = (*load_errors, LoadError("PRELOAD", "", 0, f"{type(exc).__name__}: {exc}"))
+    # the module processes that described the claims are not kept for their checks: each batch's module processes
+    # import and warm up their modules afresh, and report a warm-up that fails as the command does
+    from proofs.registry import _release
+
+    _release()
     options = {"timeout": config.getoption("proofs_timeout") or DEFAULT_TIMEOUT,
                "material": str(material) if material is not None else None}
     collector = ClaimCollector.from_parent(session, name="proofs", nodeid="proofs", claims=claims,

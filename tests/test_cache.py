@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import cli, run_cli
 from proofs.cache import KEEP, ResultCache, digest_inputs
 from proofs.registry import load
 from proofs.runner import Task, run
@@ -77,8 +77,9 @@ def check(course, *extra):
     """Check the unit pack with the cache under the course; return the exit code, the JSON report and the text."""
     report = course / "report.json"
     report.unlink(missing_ok=True)
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
-                   "--format", "json", "--output", str(report), "--format", "text", *extra)
+    # in this process: the pack is imported in the checker's module processes all the same, each run afresh
+    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
+               "--format", "json", "--output", str(report), "--format", "text", *extra)
     assert report.exists(), proc.stdout + proc.stderr
     return proc.returncode, json.loads(report.read_text()), proc.stdout
 
@@ -311,8 +312,8 @@ def test_every_report_format_says_a_result_was_reused(course):
     check(course)
     out = course / "reports"
     out.mkdir()
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
-                   "--report-dir", str(out), "-v")
+    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
+               "--report-dir", str(out), "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "| `unit.ex1.a.square` | proved | pass | cached |" in (out / "report.md").read_text()
     assert "<span>cached</span>" in (out / "report.html").read_text()
@@ -325,7 +326,7 @@ def test_every_report_format_says_a_result_was_reused(course):
 
 def test_a_cache_dir_that_is_a_file_is_a_usage_error(course):
     (course / "cache").write_text("")
-    proc = run_cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"))
+    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"))
     assert proc.returncode == 4 and "not a directory" in proc.stdout + proc.stderr
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli
 
 MODULE = '''"""{doc}"""
 {imports}
@@ -29,8 +29,8 @@ def _module(folder, name, exercise, *, imports="", seen="0", doc="Two claims tha
 
 
 def _check(course):
-    proc = run_cli("check", "*.ex[0-9]*", "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
-                   "--format", "json")  # this pack's claims, not the seed's
+    proc = cli("check", "*.ex[0-9]*", "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
+               "--format", "json")  # this pack's claims, not the seed's
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return {r["id"]: r["cached"] is not None for r in json.loads(proc.stdout)["results"]}
 

@@ -1,6 +1,7 @@
 """The pytest plugin, run as a course would run it: `pytest --proofs` in a directory of its own."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -93,6 +94,47 @@ def test_failures_errors_load_errors_and_stale_errata_carry_the_cli_messages(tmp
     assert f"load error: {pack / 'broken.py'}:3" in proc.stdout
     assert "recorded as an erratum but no longer refuted" in proc.stdout  # strict: not an xfail, not an xpass
     assert "Traceback" not in proc.stdout
+
+
+COUNTED_PACK = '''
+import os
+
+import z3
+from proofs import Verdict, claim
+from proofs.interpret import validity
+from proofs.solvers.smt import prove
+
+with open(os.environ["IMPORTS"], "a") as imports:
+    imports.write(f"{os.getpid()}\\n")
+
+
+def _more(n):
+    @claim(f"unit.ex1.a.more_{n}", exercise=1, part="a", statement=f"x + {n} > x.", asserts=f"x + {n} > x",
+           formal=f"for every real x: x + {n} > x", requires=Verdict.PROVED)
+    def more():
+        x = z3.Real("x")
+        return validity(prove(x + n > x, [x]))
+    return more
+
+
+CLAIMS = tuple(_more(n) for n in range(1, 7))
+'''
+
+
+def test_a_process_checks_the_claims_it_runs_next_in_one_run(tmp_path):
+    """Six claims of one module, as six tests in one process, each with its own outcome: the module is imported by
+    the module processes of one run (and the description before it), not once per test."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "counted.py").write_text(COUNTED_PACK)
+    imports = tmp_path / "imports.txt"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-n", "0", "--proofs=unit",
+                           f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "IMPORTS": str(imports)})
+    outcomes = re.findall(r"^PASSED proofs::(\S+)", proc.stdout, re.M)
+    assert proc.returncode == 0 and sorted(outcomes) == [f"unit.ex1.a.more_{n}" for n in range(1, 7)], proc.stdout
+    pids = imports.read_text().split()
+    assert 1 <= len(pids) <= 2 and str(os.getpid()) not in pids, pids
 
 
 def test_runxfail_fails_the_errata(tmp_path):
