@@ -61,6 +61,10 @@ def critical(t: Term) -> list[Term]:
     return out
 
 
+# Operators whose sympy form needs the variables as symbols (a derivative is taken in one).
+_SYMBOLIC_ONLY = frozenset({"diff", "sum", "some", "every", "unique"})
+
+
 def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping[str, Any], *, solve: bool = True) -> list:
     """The real zeros of the expression in the variable `name`, the other variables at their base values, exactly
     (rationals as Fractions, algebraic numbers as sympy numbers); [] where they are not found simply."""
@@ -69,9 +73,12 @@ def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping
     if name not in terms.variables(expression):
         return []
     try:
-        expr = backends.to_sympy(expression, symbols)
         x = symbols[name]
-        expr = expr.subs({symbols[k]: _sympy(v) for k, v in base.items() if k != name and k in symbols})
+        fixed = {k: _sympy(v) for k, v in base.items() if k != name and k in symbols}
+        if terms.operators(expression) & _SYMBOLIC_ONLY:  # differentiated in a variable: substituted afterwards
+            expr = backends.to_sympy(expression, symbols).subs({symbols[k]: v for k, v in fixed.items()})
+        else:  # built from the numbers: substituting into max/min/abs re-simplifies them at length
+            expr = backends.to_sympy(expression, {**symbols, **fixed})
         if expr.free_symbols - {x} or expr.has(sympy.Sum, sympy.Derivative, sympy.Indexed):
             return []
         numerator = sympy.numer(sympy.together(expr))
