@@ -211,3 +211,10 @@ def test_an_undeclared_i_is_never_refuted_as_a_number(step):
     # read as the identity these hold; read as a number I = 1/2 would refute them
     (found,) = _steps(f"Then ${step}$.\n").values()
     assert found.status != "refuted"
+
+
+def test_a_definition_without_a_shape_leaves_the_steps_that_do_not_read_it_decided():
+    steps = _steps("With $\\mathbf{D}_k = \\text{Diag}(\\phi'(z_k))$ we get $\\|\\mathbf{D}_k\\| \\le 1$.\n\n"
+                   "The inverse of a product is $(AB)^{-1} = B^{-1} A^{-1}$, not $(AB)^{-1} = A^{-1} B^{-1}$.\n")
+    assert steps["(AB)^{-1} = B^{-1} A^{-1}"].status == "checked"
+    assert steps["(AB)^{-1} = A^{-1} B^{-1}"].status == "refuted"

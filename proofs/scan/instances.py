@@ -618,14 +618,25 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
 
 def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=()) -> Verdict:
     shapes = Shapes(model)
+    # A forward equation the scan cannot give a shape (Diag of a scalar) is left out, unless the step reads its letter.
+    read = {n[0] for n in _names(left, right, model)}
+    unread = set()
     try:
         for _ in range(3):  # a definition whose value is a scalar (L = ||y - Xw||^2) makes its letter one
             for letter, eqs in model.equations.items():
                 probe = Shapes(model)
                 probe.scalars = set(shapes.scalars)
-                if letter not in model.kinds and all(probe.infer(body, strict=True, layout=layout) == "scalar" for _, body in eqs):
-                    shapes.scalars.add(letter)
+                try:
+                    if letter not in model.kinds and all(probe.infer(body, strict=True, layout=layout) == "scalar"
+                                                         for _, body in eqs):
+                        shapes.scalars.add(letter)
+                except Skip:
+                    if letter in read:
+                        raise
+                    unread.add(letter)
         for letter, eqs in model.equations.items():
+            if letter in unread:
+                continue
             for _, body in eqs:  # noqa: B007 - the index pattern names the family (W_1)
                 family = shapes.family(letter, _)
                 inferred = shapes.infer(body, strict=True, layout=layout)

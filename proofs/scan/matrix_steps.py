@@ -216,11 +216,13 @@ class MatrixScan:
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
                                           "(a fact the material states about them), not an identity")
             loose = self.sentences[bounds][1] or self.loose
+            relied = sorted(used & set(self.stated))
+            # A step that holds on every instance honouring the material's facts holds under any further condition.
+            under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
+            if under is not None and (under.status == "checked" or not loose):
+                return under
             if loose:
                 return _review(verdict, f"its sentence states a condition ({loose}) the scan could not attach to a name")
-            relied = sorted(used & set(self.stated))
-            if relied:
-                return self._under_facts(trees, relation, seed, lowest, relied, verdict)
         return verdict
 
     def _under_facts(self, trees, relation: str, seed: str, lowest: dict, relied: list, verdict: Verdict) -> Verdict:
