@@ -526,7 +526,33 @@ def _function_part(src: Source, slips: bool) -> tuple[str, list]:
             [Expected(f"{letter}(z)", body, "definition"), Expected(f"{letter}'(z)", right, truth, witness, "prime")])
 
 
-_PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1)]
+def _solved_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A sentence whose linear condition fixes a name, and a value at that one solution (proved or refuted there)."""
+    (a,) = _names(src, 1)
+    p, q = src.choice([2, 3, -2, 5]), src.integer(-4, 4)
+    solution = Fraction(src.integer(-3, 4))
+    r = p * solution + q
+    for _ in range(8):
+        expr = (src.choice(["add", "sub", "mul"]), _term(src, [a], 1), var(a))
+        try:
+            value = ev(expr, {a: solution})
+            break
+        except _Undefined:
+            continue
+    else:
+        return _example_part(src, slips)
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        value, truth, witness = value + src.choice([1, -1, 2]), "slip", {a: solution}
+    shown = str(value) if value.denominator == 1 else f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+    if shown.startswith("-") and value.denominator != 1:
+        shown = f"-\\frac{{{-value.numerator}}}{{{value.denominator}}}"
+    condition = f"{p} {a} {'+' if q >= 0 else '-'} {abs(q)}"
+    return (f"With ${condition} = {r}$ we get ${tex(expr)} = {shown}$.",
+            [Expected(condition, str(r), "condition"), Expected(tex(expr), shown, truth, witness, "solved")])
+
+
+_PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1), (_solved_part, 1)]
 
 
 def generate(src: Source, parts: int = 6, slips: bool = True) -> Material:

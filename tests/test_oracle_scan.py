@@ -66,3 +66,15 @@ def test_every_planted_slip_is_false_at_its_witness_by_the_plain_evaluator():
         material = generate(RandomSource(seed), parts=6)
         for e in material.steps:
             assert (e.witness is not None) == (e.truth == "slip"), e
+
+
+def test_a_value_at_the_one_solution_of_a_linear_condition_is_decided_there_and_never_wrongly():
+    from scan_oracle import Material, _solved_part
+
+    total = Tally()
+    for seed in range(40):
+        text, steps = _solved_part(RandomSource(seed), True)
+        tally = judge(Material(text + "\n", steps), _scan(text + "\n"))
+        assert not tally.false_proofs and not tally.false_alarms and not tally.misread, (text, tally)
+        total.slips, total.caught = total.slips + tally.slips, total.caught + tally.caught
+    assert total.slips >= 10 and total.caught >= total.slips * 3 // 4
