@@ -7,7 +7,7 @@ import fractions
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
-from proofs.terms import RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, term, text, variables
+from proofs.terms import CONNECTIVES, RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, term, text, variables
 
 __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point_text", "Undecided", "Undefined"]
 
@@ -692,15 +692,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             gap = x["sub"](tie[0].d, tie[1].d)  # the sides differ by gap·h for a small step h along the direction
             sign = 1 if x["gt"](gap, 0) else -1
             return {"lt": sign < 0, "le": sign < 0, "gt": sign > 0, "ge": sign > 0, "eq": False, "ne": True}[condition.op]
-        parts = [truth(a, env, ops, ties) for a in condition.args]
-        if condition.op == "and":
-            return all(parts)
-        if condition.op == "or":
-            return any(parts)
-        if condition.op == "not":
-            return not parts[0]
-        if condition.op == "implies":
-            return (not parts[0]) or parts[1]
+        if condition.op in CONNECTIVES:
+            return CONNECTIVES[condition.op]([truth(a, env, ops, ties) for a in condition.args])
         return evaluate(condition, env, ops)
 
     def branch(c, a, b):

@@ -82,15 +82,7 @@ def _truth(condition: Term, strict: Callable[[Term], int]) -> Optional[bool]:
     if condition.op in _HOLDS:
         s = strict(condition.args[0] - condition.args[1])
         return None if s == 0 else _HOLDS[condition.op][s]
-    parts = [_truth(a, strict) for a in condition.args]
-    if None in parts:
+    if condition.op not in terms.CONNECTIVES:
         return None
-    if condition.op == "and":
-        return all(parts)
-    if condition.op == "or":
-        return any(parts)
-    if condition.op == "not":
-        return not parts[0]
-    if condition.op == "implies":
-        return (not parts[0]) or parts[1]
-    return None
+    parts = [_truth(a, strict) for a in condition.args]
+    return None if None in parts else terms.CONNECTIVES[condition.op](parts)

@@ -21,6 +21,8 @@ QUANTIFIERS = frozenset({"some", "every"})
 # Operators whose operands are evaluated only where they are needed, by a backend whose ops set "lazy": the consequent
 # of an implication where its premise holds, the branch of an ite its condition selects.
 LAZY = frozenset({"implies", "ite"})
+# The connectives' truth tables over Python booleans (a list of the operands' truths -> the truth).
+CONNECTIVES = {"and": all, "or": any, "not": lambda parts: not parts[0], "implies": lambda parts: (not parts[0]) or parts[1]}
 
 
 class Unsupported(TypeError):
