@@ -6,6 +6,7 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
+from proofs import matrices
 from proofs.claims import ex5
 
 
@@ -72,12 +73,12 @@ def test_lemmas_on_larger_matrices(n, seed):
     v = [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]
     fA = [[float(x) for x in row] for row in A]
     Av = [sum(a * float(x) for a, x in zip(row, v)) for row in fA]
-    assert math.sqrt(sum(x * x for x in Av)) <= ex5.float_norm(fA) * math.sqrt(sum(float(x) ** 2 for x in v)) * (1 + 1e-6) + 1e-9
-    assert ex5.float_norm([list(c) for c in zip(*fA)]) == pytest.approx(ex5.float_norm(fA), rel=1e-6)
-    Q = ex5.cayley_orthogonal(ex5._rand_skew(rng, n))
-    assert ex5._gram(Q) == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
-    QB = [[float(x) for x in row] for row in ex5._mm(Q, B)]
-    assert ex5.float_norm(QB) == pytest.approx(ex5.float_norm([[float(x) for x in row] for row in B]), rel=1e-6)
+    assert math.sqrt(sum(x * x for x in Av)) <= matrices.float_norm(fA) * math.sqrt(sum(float(x) ** 2 for x in v)) * (1 + 1e-6) + 1e-9
+    assert matrices.float_norm([list(c) for c in zip(*fA)]) == pytest.approx(matrices.float_norm(fA), rel=1e-6)
+    Q = ex5.cayley_orthogonal(matrices.random_skew(rng, n))
+    assert matrices.gram(Q) == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    QB = [[float(x) for x in row] for row in matrices.matmul(Q, B)]
+    assert matrices.float_norm(QB) == pytest.approx(matrices.float_norm([[float(x) for x in row] for row in B]), rel=1e-6)
 
 
 @settings(max_examples=40, deadline=None)
@@ -85,10 +86,10 @@ def test_lemmas_on_larger_matrices(n, seed):
 def test_exact_norm_comparison_agrees_with_floats(n, seed):
     rng = random.Random(seed)
     A = _rand(rng, n)
-    norm_sq = ex5.float_norm([[float(x) for x in row] for row in A]) ** 2
+    norm_sq = matrices.float_norm([[float(x) for x in row] for row in A]) ** 2
     for scale in (Fraction(9, 10), Fraction(11, 10)):
         bound = Fraction(norm_sq) * scale
-        assert ex5.norm_sq_at_least(A, bound) == (scale < 1)
+        assert matrices.norm_sq_at_least(A, bound) == (scale < 1)
 
 
 def test_true_gradient_is_exact_forward_mode():

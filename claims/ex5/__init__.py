@@ -8,16 +8,8 @@ from proofs.claims.ex5.norms import (_norm_equality_every_size, cayley_orthogona
 from proofs.claims.ex5.orthogonal import orthogonal_simplification
 from proofs.claims.ex5.relu import (RELU_CHAIN_STEPS, RELU_PATTERN_UNITS, bound_allows_vanishing,  # noqa: F401
                                     killed_layer_gradient, relu_bound, relu_D_norm)
-from proofs import matrices
 
-float_norm = matrices.float_norm
-_gram = matrices.gram
-_mm = matrices.matmul
-norm_sq_at_least = matrices.norm_sq_at_least
-op_norm_sq = matrices.op_norm_sq
-_rand_skew = matrices.random_skew
-
-__all__ = ["CLAIMS", "FORMULAS", "true_gradient", "op_norm_sq", "cayley_orthogonal", "float_norm"]
+__all__ = ["CLAIMS", "FORMULAS", "true_gradient", "cayley_orthogonal"]
 
 CLAIMS = (
     gradient_product,

@@ -13,9 +13,6 @@ from proofs import (
 )
 
 
-_matvec = matrices.matvec
-_product = matrices.product
-
 ASSUMPTIONS = (
     "z_{t+1} = W_t h_t + V_t x_{t+1}, h_{t+1} = phi(z_{t+1}) with phi applied elementwise and differentiable; "
     "D_{k+1} = Diag(phi'(z_{k+1}))",
@@ -31,13 +28,13 @@ def _mat(rows) -> sympy.Matrix:
 # Candidate formulas for dl/dh_t as a column vector, from g = dl/dh_T, the W_k and the D_{k+1} (k = t .. T-1).
 FORMULAS = {
     # as printed: the row vector dl/dh_T times prod_{k=t}^{T-1} D_{k+1} W_k^T, k ascending from the left
-    "printed": lambda g, Ws, Ds: (g.T * _product([D * W.T for W, D in zip(Ws, Ds)])).T,
+    "printed": lambda g, Ws, Ds: (g.T * matrices.product([D * W.T for W, D in zip(Ws, Ds)])).T,
     # corrected: prod_{k=t}^{T-1} (W_k^T D_{k+1}), k ascending from the left, times the column vector dl/dh_T
-    "column": lambda g, Ws, Ds: _product([W.T * D for W, D in zip(Ws, Ds)]) * g,
+    "column": lambda g, Ws, Ds: matrices.product([W.T * D for W, D in zip(Ws, Ds)]) * g,
     # perturbations of the corrected formula
-    "column_no_transpose": lambda g, Ws, Ds: _product([W * D for W, D in zip(Ws, Ds)]) * g,
-    "column_no_D": lambda g, Ws, Ds: _product([W.T for W in Ws]) * g,
-    "column_reversed": lambda g, Ws, Ds: _product([W.T * D for W, D in reversed(list(zip(Ws, Ds)))]) * g,
+    "column_no_transpose": lambda g, Ws, Ds: matrices.product([W * D for W, D in zip(Ws, Ds)]) * g,
+    "column_no_D": lambda g, Ws, Ds: matrices.product([W.T for W in Ws]) * g,
+    "column_reversed": lambda g, Ws, Ds: matrices.product([W.T * D for W, D in reversed(list(zip(Ws, Ds)))]) * g,
 }
 
 
@@ -112,8 +109,8 @@ def true_gradient(Ws, cs, h, g):
     for m in range(n):
         x, dx = list(h), [1 if k == m else 0 for k in range(n)]
         for W, c in zip(Ws, cs):
-            z = [a + b for a, b in zip(_matvec(W, x), c)]
-            dz = _matvec(W, dx)
+            z = [a + b for a, b in zip(matrices.matvec(W, x), c)]
+            dz = matrices.matvec(W, dx)
             x, dx = [_phi(v) for v in z], [_dphi(v) * dv for v, dv in zip(z, dz)]
         grad.append(sum(gi * di for gi, di in zip(g, dx)))
     return grad
@@ -122,7 +119,7 @@ def true_gradient(Ws, cs, h, g):
 def _network_Ds(Ws, cs, h):
     Ds, x = [], list(h)
     for W, c in zip(Ws, cs):
-        z = [a + b for a, b in zip(_matvec(W, x), c)]
+        z = [a + b for a, b in zip(matrices.matvec(W, x), c)]
         Ds.append(sympy.diag(*[_dphi(v) for v in z]))
         x = [_phi(v) for v in z]
     return Ds

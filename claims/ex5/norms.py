@@ -16,18 +16,6 @@ from proofs import (
 )
 
 
-cayley = matrices.cayley
-norm_sq_at_least = matrices.norm_sq_at_least
-op_norm_sq = matrices.op_norm_sq
-_gram = matrices.gram
-_mm = matrices.matmul
-_matvec = matrices.matvec
-_rand_matrix = matrices.random_matrix
-_rand_skew = matrices.random_skew
-_trace_powers = matrices.trace_powers
-_t = matrices.transpose
-_vec_sq = matrices.vec_sq
-
 # Norms, decided exactly: ||M||^2 = lambda_max(M^T M), compared with rationals through definiteness tests
 
 
@@ -38,9 +26,9 @@ def _replay_bound(witness, *, factor, **_):
     true = true_gradient([W], [c], h, g)
     D = [[Fraction(str(v)) for v in row] for row in _network_Ds([W], [c], h)[0].tolist()]
     M = _factor(factor, W, D)
-    lhs = _vec_sq(true)
-    holds = lhs == 0 or (_vec_sq(g) > 0 and norm_sq_at_least(M, lhs / _vec_sq(g)))
-    return Replay(holds, {"||dl/dh_t||^2": lhs, "||dl/dh_T||^2 ||M||^2": str(_vec_sq(g) * op_norm_sq(M)), "M": factor})
+    lhs = matrices.vec_sq(true)
+    holds = lhs == 0 or (matrices.vec_sq(g) > 0 and matrices.norm_sq_at_least(M, lhs / matrices.vec_sq(g)))
+    return Replay(holds, {"||dl/dh_t||^2": lhs, "||dl/dh_T||^2 ||M||^2": str(matrices.vec_sq(g) * matrices.op_norm_sq(M)), "M": factor})
 
 
 # The operator 2-norm, as the statements this module records print it.
@@ -49,7 +37,8 @@ NORM = sympy.Function("norm", real=True, nonnegative=True)
 
 def _factor(name: str, W, D):
     """The per-step matrix whose norm the bound multiplies: the printed D W^T, the true W^T D, or W D."""
-    return {"D W^T": lambda: _mm(D, _t(W)), "W^T D": lambda: _mm(_t(W), D), "W D": lambda: _mm(W, D)}[name]()
+    return {"D W^T": lambda: matrices.matmul(D, matrices.transpose(W)), "W^T D": lambda: matrices.matmul(matrices.transpose(W), D),
+            "W D": lambda: matrices.matmul(W, D)}[name]()
 
 
 def _bound_search(factor: str) -> Outcome:
@@ -64,9 +53,9 @@ def _bound_search(factor: str) -> Outcome:
         entries, d, g = case
         W = [[entries[0], entries[1]], [entries[2], entries[3]]]
         D = [[d[0], 0], [0, d[1]]]
-        true = _matvec(_mm(_t(W), D), g)
+        true = matrices.matvec(matrices.matmul(matrices.transpose(W), D), g)
         M = _factor(factor, W, D)
-        return _vec_sq(true) == 0 or norm_sq_at_least(M, _vec_sq(true) / _vec_sq(g))
+        return matrices.vec_sq(true) == 0 or matrices.norm_sq_at_least(M, matrices.vec_sq(true) / matrices.vec_sq(g))
 
     def witness(case):
         entries, d, g = case
@@ -86,7 +75,7 @@ def _bound_search(factor: str) -> Outcome:
 def cayley_orthogonal(S, scale=Fraction(1)):
     """An exactly orthogonal rational matrix, (I - S)(I + S)^-1 for skew-symmetric S, times `scale`."""
     try:
-        return cayley(S, scale)
+        return matrices.cayley(S, scale)
     except ValueError as exc:
         raise ForgedWitness(str(exc)) from None
 
@@ -101,16 +90,16 @@ def _lemma_holds(lemma, factor, s) -> tuple[bool, dict]:
     A, B, v = s["A"], s.get("B"), s.get("v")
     c2 = Fraction(factor) ** 2
     if lemma == "matrix_vector":
-        lhs, vv = _vec_sq(_matvec(A, v)), _vec_sq(v)
-        ok = lhs == 0 or (vv > 0 and norm_sq_at_least(A, lhs / (c2 * vv)))
+        lhs, vv = matrices.vec_sq(matrices.matvec(A, v)), matrices.vec_sq(v)
+        ok = lhs == 0 or (vv > 0 and matrices.norm_sq_at_least(A, lhs / (c2 * vv)))
         return ok, {"||Av||^2": lhs, "c^2 ||v||^2": c2 * vv, "||A||^2 >= ||Av||^2 / (c^2 ||v||^2)": ok}
     if lemma == "transpose":
         # A A^T and c^2 A^T A have the same characteristic polynomial iff the traces of their powers agree
-        left = _trace_powers(_gram(_t(A)), len(A))
-        right = _trace_powers([[c2 * x for x in row] for row in _gram(A)], len(A))
+        left = matrices.trace_powers(matrices.gram(matrices.transpose(A)), len(A))
+        right = matrices.trace_powers([[c2 * x for x in row] for row in matrices.gram(A)], len(A))
         return left == right, {"tr((A A^T)^k)": left, "tr((c^2 A^T A)^k)": right}
     Q = cayley_orthogonal(A, factor)
-    left, right = _gram(_mm(Q, B)), _gram(B)
+    left, right = matrices.gram(matrices.matmul(Q, B)), matrices.gram(B)
     return left == right, {"Q (Cayley transform of A)": Q, "(QB)^T (QB)": left, "B^T B": right}
 
 
@@ -144,7 +133,7 @@ def _lemma_statement(lemma, factor):
 def _lemma_check(lemma, factor, n_samples=LEMMA_SAMPLES, seed=LEMMA_SEED) -> Outcome:
     def draw(rng):
         n = rng.choice(LEMMA_SIZES)
-        full = {"A": _rand_skew(rng, n) if lemma == "orthogonal" else _rand_matrix(rng, n), "B": _rand_matrix(rng, n),
+        full = {"A": matrices.random_skew(rng, n) if lemma == "orthogonal" else matrices.random_matrix(rng, n), "B": matrices.random_matrix(rng, n),
                 "v": [Fraction(rng.randint(-9, 9), 2) for _ in range(n)]}
         return {k: full[k] for k in _LEMMA_FIELDS[lemma]}
 

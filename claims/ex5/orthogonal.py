@@ -16,13 +16,6 @@ from proofs import (
 )
 
 
-_gram = matrices.gram
-_mm = matrices.matmul
-op_norm_sq = matrices.op_norm_sq
-_rand_skew = matrices.random_skew
-_trace_powers = matrices.trace_powers
-_t = matrices.transpose
-
 # (c) orthogonal W
 
 
@@ -34,7 +27,7 @@ def _replay_orthogonal(witness, *, scale, **_):
     witness = w
     W = _mat([[c, -s_], [s_, c]]) * Fraction(scale)
     D = sympy.diag(*[Fraction(v) for v in witness["d"]])
-    lhs, rhs = op_norm_sq((D * W.T).tolist()), op_norm_sq(D.tolist())
+    lhs, rhs = matrices.op_norm_sq((D * W.T).tolist()), matrices.op_norm_sq(D.tolist())
     return Replay(sympy.simplify(lhs - rhs) == 0, {"||D W^T||^2": str(lhs), "||D||^2": str(rhs)})
 
 
@@ -88,14 +81,14 @@ def orthogonal_simplification(scale) -> Outcome:
 
     def draw(rng):
         n = rng.choice((3, 4))
-        return {"A": _rand_skew(rng, n), "d": [Fraction(rng.randint(0, 8), 4) for _ in range(n)]}
+        return {"A": matrices.random_skew(rng, n), "d": [Fraction(rng.randint(0, 8), 4) for _ in range(n)]}
 
     def holds(sample_):
         Q = cayley_orthogonal(sample_["A"], scale)
         n = len(Q)
         Dn = [[sample_["d"][i] if i == j else 0 for j in range(n)] for i in range(n)]
         # (D Q^T)^T (D Q^T) = Q D^2 Q^T is similar to D^2 exactly when Q^T Q = I
-        return _trace_powers(_gram(_mm(Dn, _t(Q))), n) == _trace_powers(_gram(Dn), n)
+        return matrices.trace_powers(matrices.gram(matrices.matmul(Dn, matrices.transpose(Q))), n) == matrices.trace_powers(matrices.gram(Dn), n)
 
     n = sympy.Symbol("n", integer=True, positive=True)
     Q, Dn = sympy.MatrixSymbol("Q", n, n), sympy.MatrixSymbol("D", n, n)  # Q: the Cayley transform of A, times scale

@@ -17,20 +17,12 @@ from proofs import (
 )
 
 
-_mm = matrices.matmul
-_matvec = matrices.matvec
-norm_sq_at_least = matrices.norm_sq_at_least
-op_norm_sq = matrices.op_norm_sq
-_rand_skew = matrices.random_skew
-_t = matrices.transpose
-_vec_sq = matrices.vec_sq
-
 # (d) ReLU
 
 
 def _replay_relu_norm(witness, *, killed_norm, **_):
     d = read(witness, d=listof(BIT, nonempty=True))["d"]
-    norm_sq = op_norm_sq([[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))])
+    norm_sq = matrices.op_norm_sq([[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))])
     stated = killed_norm if not any(d) else 1
     return Replay(norm_sq == stated ** 2, {"||D||^2": str(norm_sq), "stated ||D||": stated})
 
@@ -63,7 +55,7 @@ def relu_D_norm(killed_norm) -> Outcome:
         D = [[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))]
         want = Fraction(killed_norm if not any(d) else 1) ** 2
         # ||D||^2 = want: at least want, and want I - D^T D positive semidefinite (diagonal: entries >= 0)
-        return norm_sq_at_least(D, want) and all(want - v * v >= 0 for v in d)
+        return matrices.norm_sq_at_least(D, want) and all(want - v * v >= 0 for v in d)
 
     line2 = exhausted(exhaust(patterns, ok, name=f"every 0/1 pattern of 1..{RELU_PATTERN_UNITS} units"),
                       counterexample=lambda d: {"d": list(d)})
@@ -163,8 +155,8 @@ def _replay_relu_bound(witness, *, ratio, **_):
         raise ForgedWitness(f"A must be {n} x {n} and d, g of size {n}")
     Q = cayley_orthogonal(witness["A"])
     D = [[witness["d"][i] if i == j else 0 for j in range(n)] for i in range(n)]
-    true = _matvec(_mm(_t(Q), D), [Fraction(v) for v in witness["g"]])
-    lhs, rhs = _vec_sq(true), Fraction(ratio) ** 2 * _vec_sq(witness["g"])
+    true = matrices.matvec(matrices.matmul(matrices.transpose(Q), D), [Fraction(v) for v in witness["g"]])
+    lhs, rhs = matrices.vec_sq(true), Fraction(ratio) ** 2 * matrices.vec_sq(witness["g"])
     return Replay(lhs <= rhs, {"W^T D g": true, "||W^T D g||^2": lhs, "(ratio ||g||)^2": rhs})
 
 
@@ -188,7 +180,7 @@ RELU_CHAIN_STEPS = 3
 def relu_bound(ratio) -> Outcome:
     def draw(rng):
         n = rng.choice((2, 3))
-        return {"A": _rand_skew(rng, n), "d": [rng.randint(0, 1) for _ in range(n)], "g": [Fraction(rng.randint(-9, 9), 3) for _ in range(n)]}
+        return {"A": matrices.random_skew(rng, n), "d": [rng.randint(0, 1) for _ in range(n)], "g": [Fraction(rng.randint(-9, 9), 3) for _ in range(n)]}
 
     n = sympy.Symbol("n", integer=True, positive=True)
     Q, D, g = sympy.MatrixSymbol("W", n, n), sympy.MatrixSymbol("D", n, n), sympy.MatrixSymbol("g", n, 1)  # W: Cayley, D: 0/1
