@@ -167,8 +167,15 @@ def _sympy_ops() -> dict:
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
         "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "softplus": lambda a: sympy.log(1 + sympy.exp(a)), "diff": differentiate,
         "sum": total, "index": lambda base, i: base[i], "integer": integer,
+        "apply": lambda fn, *args: _uninterpreted().sympy_function(fn)(*args),
     }
     return ops
+
+
+def _uninterpreted():
+    from proofs import uninterpreted
+
+    return uninterpreted
 
 
 def to_sympy(t: Term, env: Mapping[str, Any]):
@@ -427,6 +434,7 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
         "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
         "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
         "some": quantified(False), "every": quantified(True),
+        "apply": lambda fn, *args: _uninterpreted().exact_apply(fn, args),
     }
     def derivative(body, name, point):
         try:
@@ -723,6 +731,16 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             raise _undefined("the derivative of an ite where its condition switches and its branches differ", None, point)
         return _Dual(here.v, taken.d)
 
+    def apply(fn, *args):
+        """An uninterpreted function under the current interpretation: the chain rule over its partials."""
+        args = [lift(a) for a in args]
+        values = tuple(a.v for a in args)
+        slope: Any = fractions.Fraction(0)
+        for i, a in enumerate(args):
+            if not x["eq"](a.d, 0):
+                slope = x["add"](slope, x["mul"](x["apply"](fn.partial(i + 1), *values), a.d))
+        return _Dual(x["apply"](fn, *values), slope)
+
     exp_ = chain("exp", lambda v: x["exp"](v))
     sqrt_ = chain("sqrt", lambda v: x["div"](1, x["mul"](2, x["sqrt"](v))))
     log_ = chain("log", lambda v: x["div"](1, v))
@@ -739,6 +757,6 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         "softplus": chain("softplus", lambda v: x["sigmoid"](v)),
         "abs": kink, "relu": relu, "max": extreme("gt"), "min": extreme("lt"),
         "sum": lambda each, name, lower, upper: _exact_sum(each, name, lower, upper, _Dual(fractions.Fraction(0), fractions.Fraction(0)), add),
-        "index": _element,
+        "index": _element, "apply": apply,
     }
     return ops

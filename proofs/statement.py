@@ -90,8 +90,15 @@ class Statement:
         for name, dom in self.domains.items():
             groups.setdefault(dom.name, []).append(name)
         over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
-        stated = ", ".join(f"{k} = {_show(v)}" for k, v in params.items())
-        body = terms.text(self.term(params)) + (f", where {stated}" if stated else "")
+        from proofs.uninterpreted import Function, functions
+
+        stated = ", ".join(f"{k} = {_show(v)}" for k, v in params.items() if not isinstance(v, Function))
+        relation = self.term(params)
+        body = terms.text(relation) + (f", where {stated}" if stated else "")
+        fns = functions(relation)  # quantified with the variables: every differentiable function
+        if fns:
+            every = ("every" if self.quantifier == "forall" else "some") + " differentiable " + ", ".join(fn.describe() for fn in fns)
+            over = f"{over}; {every}" if over else every
         return f"{quantifier} {over}: {body}" if over else body
 
 

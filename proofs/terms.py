@@ -295,6 +295,8 @@ def text(t: Term, parent: int = 0) -> str:
         return f"|{text(args[0])}|"
     elif op == "diff":
         return f"∂/∂{text(args[1])} ({text(args[0])})"
+    elif op == "apply":
+        return f"{args[0]}({', '.join(text(a) for a in args[1:])})"
     elif op == "sum":
         return f"Σ_{{{text(args[1])} = {text(args[2])}..{text(args[3])}}} ({text(args[0])})"
     elif op == "index":
@@ -338,6 +340,8 @@ def tree(t: Term) -> list:
         return ["add", sub[0], ["neg", sub[1]]]
     if op == "diff":
         return ["deriv", sub[0], [sub[1], ["num", "1"]]]
+    if op == "apply":
+        return ["fn", str(args[0]), *sub]
     if op in ("and", "or", "not", "implies", "ite", "index"):
         return [op, *sub]
     if op == "sum":
@@ -376,6 +380,10 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         return evaluate(t.args[1], env, ops)
     if op in ("const", "bool"):
         return ops[op](t.args[0])
+    if op == "apply":  # an uninterpreted function (proofs.uninterpreted): the function object, then its arguments
+        if "apply" not in ops:
+            raise Unsupported("an uninterpreted function, which has no value until a concrete function is chosen")
+        return ops["apply"](t.args[0], *(evaluate(a, env, ops) for a in t.args[1:]))
     if op == "diff":
         if "diff" not in ops:
             raise Unsupported("differentiation")
@@ -495,7 +503,7 @@ def _own(t: Term, smooth: frozenset) -> list[Condition]:
 
 # Operators with a value wherever their operands have one (and, but for |·|, relu, max and min, a derivative too).
 _TOTAL = frozenset({"add", "sub", "mul", "neg", "exp", "tanh", "sigmoid", "softplus", "abs", "relu", "max", "min", "integer", "and",
-                    "or", "not", *RELATIONS})
+                    "or", "not", *RELATIONS, "apply"})  # apply: an uninterpreted function is differentiable everywhere
 
 
 def _power(t: Term, moving: bool, moving_exponent: bool = True) -> list[Condition]:
