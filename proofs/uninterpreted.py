@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fractions
+import functools
 import itertools
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 
@@ -150,6 +151,7 @@ class Polynomial:
     # (exponents, coefficient) pairs.
     terms: tuple
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - polynomials are few, frozen and small
     def derivative(self, orders: tuple) -> "Polynomial":
         out = []
         for exponents, c in self.terms:
@@ -167,6 +169,9 @@ class Polynomial:
 
     def value(self, args):
         """The value at exact numbers (Fractions, or sympy numbers where the arguments are)."""
+        if all(isinstance(a, (int, fractions.Fraction)) and not isinstance(a, bool) for a in args):
+            exact = sum((c * _product(args, exponents) for exponents, c in self.terms), fractions.Fraction(0))
+            return fractions.Fraction(exact)
         total: Any = fractions.Fraction(0)
         for exponents, c in self.terms:
             product: Any = fractions.Fraction(c)
@@ -202,6 +207,14 @@ class Polynomial:
                 raise ForgedWitness(f"{name}: the coefficient {item[1]!r} is not an exact number") from None
             out.append((tuple(item[0]), c))
         return cls(arity, tuple(out))
+
+
+def _product(args, exponents) -> fractions.Fraction:
+    out = fractions.Fraction(1)
+    for a, e in zip(args, exponents):
+        if e:
+            out *= fractions.Fraction(a) ** e
+    return out
 
 
 def candidates(fn: Function, count: int = 6, shift: int = 0) -> list[Polynomial]:
@@ -314,8 +327,9 @@ def _search(stmt: Statement, relation: Term, wanted: bool) -> Optional[tuple[dic
 
     required = decision._required(relation)
     count = 0
+    points = _points(stmt, relation)
     for chosen in _interpretations(functions(relation)):
-        for point in _points(stmt, relation):
+        for point in points:
             count += 1
             try:
                 with interpretation(chosen):
@@ -383,13 +397,25 @@ def _z3_valid(stmt: Statement, relation: Term):
 
 
 def _negation(relation: Term) -> Optional[Term]:
-    """¬relation as a conjunction of equations, where the relation is a disjunction of ≠ (else None)."""
+    """¬relation built from equations, where the relation is built from ≠ with ∧ and ∨ (else None)."""
     if relation.op == "ne":
         return Term("eq", relation.args)
-    if relation.op == "or":
+    if relation.op in ("and", "or"):
         parts = [_negation(a) for a in relation.args]
-        return None if None in parts else parts[0] & parts[1]
+        return None if any(p is None for p in parts) else Term("or" if relation.op == "and" else "and", tuple(parts))
     return None
+
+
+def _identity(target: Term, scalars) -> bool:
+    """Whether the target (equations with ∧ and ∨) holds for every function and point: a disjunction by one of its
+    parts, a conjunction by each, an equation as a sympy identity in the free values and derivative values."""
+    from proofs.identities import identity
+
+    if target.op == "or":
+        return any(_identity(a, scalars) for a in target.args)
+    if target.op == "and":
+        return all(_identity(a, scalars) for a in target.args)
+    return bool(identity(target, scalars))
 
 
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
@@ -431,7 +457,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         answer = _z3_valid(stmt, relation)
         if answer is not None:
             return interpret.validity(answer, evidence=scope)
-    if identity(target, stmt.scalars()):
+    if (identity(target, stmt.scalars()) if universal else _identity(target, stmt.scalars())):
         if universal:
             return interpret.identity(IdentityAnswer(True, "0 in the free values and derivative values"), evidence=scope,
                                       statement=bound)
@@ -448,7 +474,6 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
     witness: every function given with its arity, the values it lists recomputed from them, the point in the domains.
     A certificate (∃ refuted) is checked by proving the negation again."""
     from proofs import decision
-    from proofs.identities import identity
 
     relation = stmt.term(params, named=True)
     if not isinstance(witness, Mapping):
@@ -457,7 +482,7 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
         if stmt.quantifier != "exists":
             raise ForgedWitness("a universal statement is refuted by a counterexample, not a certificate")
         target = _negation(relation)
-        holds = target is not None and _defined(stmt, target)[0] and bool(identity(target, stmt.scalars()))
+        holds = target is not None and _defined(stmt, target)[0] and _identity(target, stmt.scalars())
         return Replay(not holds, {"the negation is an identity, proved again": holds})
     fns = {fn.name: fn for fn in functions(relation)}
     given = witness.get("functions")

@@ -97,12 +97,30 @@ def test_a_saving_that_differs_only_beyond_small_widths_is_refuted():
     assert refuted.verdict is Verdict.REFUTED and refuted.evidence["counterexample"]["d"] > 2, refuted.reason
 
 
-@pytest.mark.parametrize("image, group", [("cat?", "dog_head"), ("dog", "shared"), ("cat", "no_such_group")])
-def test_masking_replay_rejects_images_and_groups_the_claim_does_not_name(image, group):
+def _masking_witness():
+    """A counterexample of the unmasked variant, as the check finds it."""
+    c = formal.masked_gradients
+    params = {**c.params, **c.perturbation("unmasked").params}
+    return c.check(**params).witness, params
+
+
+@pytest.mark.parametrize("forge", ["no_functions", "value_changed", "outside", "arity"])
+def test_masking_replay_rejects_witnesses_that_do_not_fit(forge):
     from proofs import ForgedWitness
 
+    witness, params = _masking_witness()
+    assert formal.masked_gradients.replay(witness, **params).holds is False
+    forged = {**witness, "functions": dict(witness["functions"]), "values": list(witness["values"])}
+    if forge == "no_functions":
+        del forged["functions"]
+    elif forge == "value_changed":
+        forged["values"][0] = {**forged["values"][0], "value": forged["values"][0]["value"] + 1}
+    elif forge == "outside":
+        forged["x"] = "x"
+    else:
+        forged["functions"]["f"] = {"coefficients": [[[1, 0], "1"]]}
     with pytest.raises(ForgedWitness):
-        formal.masked_gradients.replay({"image": image, "group": group}, mask_dog=True)
+        formal.masked_gradients.replay(forged, **params)
 
 
 @pytest.mark.parametrize("width", [-1, 0, "1/2", 1.5, "two", None, True])

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import sympy
 
 from proofs.claims.sheet import cites
-from proofs import ForgedWitness, IntRange, Outcome, Perturbation, Replay, Verdict, claim, computed, forall, undecided
-from proofs.claims.witness import member, read
+from proofs import Function, IntRange, Real, Vector, diff, exists, forall
 
 __all__ = ["CLAIMS", "forked_losses", "fork_parameters", "separate_parameters", "count_parameters"]
 
@@ -23,98 +20,76 @@ ASSUMPTIONS = (
 )
 
 
-def forked_losses(mask_dog: bool = True):
-    """The forked network of (c) with the dog head of (d), as sympy expressions: per-image losses and parameter groups."""
-    x = sympy.Symbol("x", real=True)
-    f = sympy.Function("f")
-    loss = {name: sympy.Function(f"loss_{name}") for name in ("breed", "gender", "time", "dog")}
-    P = {g: sympy.symbols(f"{g}_w {g}_b", real=True) for g in GROUPS}
+# The network's functions: any differentiable activation and per-task losses (their values and slopes free).
+ACTIVATION = Function("f")
+TASK_LOSSES = {task: Function(f"loss_{task}") for task in ("breed", "gender", "time", "dog")}
+# One unit per layer: each group's (weight, bias).
+Pair = Vector(Real, 2)
+
+
+def forked_losses(P, x, cat_counts_dog=0):
+    """The forked network of (c) with the dog head of (d), as statement terms: the per-image and per-task losses for
+    the parameter groups P (group -> (weight, bias)) at the input x; cat_counts_dog = 1 also counts the dog loss for
+    a cat image."""
+    f = ACTIVATION
     h1 = f(P["shared"][0] * x + P["shared"][1])
     h2 = f(h1 * P["shared"][1] + P["shared"][0])
     a = f(P["branch_a"][0] * h2 + P["branch_a"][1])
     b = f(P["branch_b"][0] * h2 + P["branch_b"][1])
     out = {"breed": P["breed_head"][0] * a + P["breed_head"][1], "gender": P["gender_head"][0] * a + P["gender_head"][1],
            "dog": P["dog_head"][0] * a + P["dog_head"][1], "time": P["time_head"][0] * b + P["time_head"][1]}
-    per_task = {t: loss[t](out[t]) for t in out}
-    cat = per_task["breed"] + per_task["gender"] + per_task["time"] + (0 if mask_dog else per_task["dog"])
-    return {"cat": cat, "dog": per_task["dog"], **per_task}, P, x
+    per_task = {t: TASK_LOSSES[t](out[t]) for t in out}
+    cat = per_task["breed"] + per_task["gender"] + per_task["time"] + cat_counts_dog * per_task["dog"]
+    return {"cat": cat, **per_task}
 
 
-def _reaches(expr, params) -> bool:
-    """Whether the loss's gradient with respect to a parameter group is not identically zero."""
-    return any(sympy.diff(expr, p) != 0 for p in params)
+def _all(relations):
+    out = relations[0]
+    for r in relations[1:]:
+        out = out & r
+    return out
 
 
-def _plain_gradient(mask_dog: bool, group: str, which: str) -> Fraction:
-    """d(loss)/d(group weight) at one point of a plain network: identity activation, squared losses, all weights 1/2,
-    x = 1, targets 0, by forward-mode differentiation in exact arithmetic."""
-    half = Fraction(1, 2)
-    w = {g: [half, half] for g in GROUPS}
-
-    def value(eps):
-        ww = {g: list(v) for g, v in w.items()}
-        ww[group][0] += eps
-        h1 = ww["shared"][0] * 1 + ww["shared"][1]
-        h2 = h1 * ww["shared"][1] + ww["shared"][0]
-        a = ww["branch_a"][0] * h2 + ww["branch_a"][1]
-        b = ww["branch_b"][0] * h2 + ww["branch_b"][1]
-        out = {"breed": ww["breed_head"][0] * a + ww["breed_head"][1], "gender": ww["gender_head"][0] * a + ww["gender_head"][1],
-               "dog": ww["dog_head"][0] * a + ww["dog_head"][1], "time": ww["time_head"][0] * b + ww["time_head"][1]}
-        sq = {t: v * v / 2 for t, v in out.items()}
-        cat = sq["breed"] + sq["gender"] + sq["time"] + (0 if mask_dog else sq["dog"])
-        return cat if which == "cat" else sq["dog"]
-    # the loss is a polynomial of degree <= 2 in one weight: the central difference at step 1 is its exact derivative
-    return (value(Fraction(1)) - value(Fraction(-1))) / 2
+def _gradients(loss, group):
+    """d(loss)/d(weight) and d(loss)/d(bias) of a parameter group."""
+    return [diff(loss, p) for p in group]
 
 
 # The (image, parameter group) pairs whose gradient the claim says is zero: the outputs the image does not train.
 MASKED = (("cat", "dog_head"), ("dog", "breed_head"), ("dog", "gender_head"), ("dog", "time_head"), ("dog", "branch_b"))
 
 
-def _replay_masking(witness, *, mask_dog, **_):
-    w = read(witness, image=member(("cat", "dog")), group=member(GROUPS))
-    if (w["image"], w["group"]) not in MASKED:
-        raise ForgedWitness(f"the claim says nothing about a {w['image']} image's gradient for {w['group']}: it names {MASKED}")
-    g = _plain_gradient(mask_dog, w["group"], w["image"])
-    return Replay(g == 0, {f"d(loss of a {w['image']} image)/d({w['group']} weight)": g})
-
-
-@claim(
+@forall(
     "ex6.d.masked_gradients",
-    exercise=6, part="d",
-    anchors=cites("the output node for the dog is neglected"),
-    statement="With a dog output added to the breed/gender branch, a cat image's loss has zero gradient with respect to "
-              "the dog output's parameters and a dog image's loss zero gradient with respect to the cat outputs' "
-              "parameters, for every weight setting; the shared layers get gradient from both kinds of image.",
-    requires=Verdict.PROVED,
-    params={"mask_dog": True},
+    "With a dog output added to the breed/gender branch, a cat image's loss has zero gradient with respect to the dog "
+    "output's parameters and a dog image's loss zero gradient with respect to the cat outputs' parameters, for every "
+    "weight setting and input.",
+    cites=cites("the output node for the dog is neglected"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("unmasked", {"mask_dog": False}, "the dog loss also counted for cat images"),),
-    replay=_replay_masking,
+    perturb={"unmasked": {"cat_counts_dog": 1}},
 )
-def masked_gradients(mask_dog) -> Outcome:
-    losses, P, _ = forked_losses(mask_dog)
-    must_be_zero = MASKED
-    evidence = {}
-    # what is decided: each masked gradient is identically 0; the shared layers' is not, for either kind of image
-    decided = [*(sympy.Eq(sympy.Derivative(losses[image], p), 0, evaluate=False) for image, group in MASKED for p in P[group]),
-               *(sympy.Ne(sympy.Derivative(losses[image], P["shared"][0]), 0, evaluate=False) for image in ("cat", "dog"))]
-    for image, group in must_be_zero:
-        reaches = _reaches(losses[image], P[group])
-        evidence[f"d({image} loss)/d({group})"] = "not identically 0" if reaches else "0"
-        if reaches:
-            point = _plain_gradient(mask_dog, group, image)
-            if point != 0:
-                return computed(False, method="sympy", evidence=evidence, witness={"image": image, "group": group},
-                                failure=f"the {image} loss reaches the {group}", statement=decided)
-            return undecided("sympy", evidence, "structural gradient with no exact point found")
-    for image in ("cat", "dog"):
-        value = _plain_gradient(mask_dog, "shared", image)
-        evidence[f"d({image} loss)/d(shared) at the plain point"] = value
-        if value == 0:
-            return undecided("sympy", evidence, f"no point shows the shared layers learning from {image} images")
-    return computed(True, method="sympy + exact arithmetic", evidence=evidence, witness={"image": "cat", "group": "dog_head"},
-                    reason="masked heads get zero gradient; the trunk learns from both", statement=decided)
+def masked_gradients(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
+                     time_head: Pair, dog_head: Pair, cat_counts_dog=0):
+    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
+             time_head=time_head, dog_head=dog_head)
+    losses = forked_losses(P, x, cat_counts_dog)
+    return _all([g == 0 for image, group in MASKED for g in _gradients(losses[image], P[group])])
+
+
+@exists(
+    "ex6.d.shared_gradients",
+    "The shared layers get gradient from both kinds of image: for some weights, input, activation and losses, the "
+    "gradient of a cat image's loss and that of a dog image's loss with respect to the shared weight are not 0.",
+    cites=cites("the output node for the dog is neglected"),
+    assumptions=ASSUMPTIONS,
+    perturb={"dog_from_branch_b": {"dog_group": "branch_b"}},
+)
+def shared_gradients(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
+                     time_head: Pair, dog_head: Pair, dog_group="shared"):
+    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
+             time_head=time_head, dog_head=dog_head)
+    losses = forked_losses(P, x)
+    return (diff(losses["cat"], P["shared"][0]) != 0) & (diff(losses["dog"], P[dog_group][0]) != 0)
 
 
 FORK_REACH = {
@@ -122,46 +97,42 @@ FORK_REACH = {
     "gender": ("shared", "branch_a", "gender_head"),
     "time": ("shared", "branch_b", "time_head"),
 }
+# The groups of the fork of (c): the dog head comes in (d).
+FORK_GROUPS = GROUPS[:-1]
 
 
-def _replay_reach(witness, *, reach, **_):
-    losses, P, _ = forked_losses()
-    w = read(witness, task=member(tuple(reach)), group=member(GROUPS[:-1]))
-    task, group = w["task"], w["group"]
-    actual = _reaches(losses[task], P[group])
-    return Replay(actual == (group in reach[task]), {f"{task} loss reaches {group}": actual, "stated": group in reach[task]})
-
-
-@claim(
+@forall(
     "ex6.c.fork_gradient_structure",
-    exercise=6, part="c",
-    anchors=cites("Share the first two layers across all tasks"),
-    statement="In the forked network (two shared layers, a breed/gender branch and a time branch), the breed and gender "
-              "losses change only the shared layers, their branch and their own head; the time loss only the shared "
-              "layers, its branch and its head.",
-    requires=Verdict.PROVED,
-    params={"reach": FORK_REACH},
+    "In the forked network (two shared layers, a breed/gender branch and a time branch), the breed and gender losses "
+    "change only the shared layers, their branch and their own head; the time loss only the shared layers, its branch "
+    "and its head: its gradient with respect to every other group is 0, for every weight setting and input.",
+    cites=cites("Share the first two layers across all tasks"),
     assumptions=ASSUMPTIONS,
-    perturbations=(Perturbation("time_uses_branch_a", {"reach": {**FORK_REACH, "time": ("shared", "branch_a", "time_head")}},
-                                "the time loss said to reach branch A"),),
-    replay=_replay_reach,
+    perturb={"time_uses_branch_a": {"reach": {**FORK_REACH, "time": ("shared", "branch_a", "time_head")}}},
 )
-def fork_gradient_structure(reach) -> Outcome:
-    losses, P, _ = forked_losses()
-    table = {}
-    # what is decided: d(loss)/d(group) is identically 0 for a group not listed for the task, and not for a listed one
-    decided = [(sympy.Ne if group in reach[task] else sympy.Eq)(sympy.Derivative(losses[task], P[group][0]), 0, evaluate=False)
-               for task in reach for group in GROUPS[:-1]]
-    for task in reach:
-        for group in GROUPS[:-1]:
-            actual = _reaches(losses[task], P[group])
-            table[f"{task}/{group}"] = actual
-            if actual != (group in reach[task]):
-                return computed(False, method="sympy", evidence={"reaches": table}, witness={"task": task, "group": group},
-                                failure=f"the {task} loss {'reaches' if actual else 'does not reach'} {group}",
-                                statement=decided)
-    return computed(True, method="sympy", evidence={"reaches": table}, witness={"task": "time", "group": "branch_a"},
-                    reason="every task reaches exactly its listed groups", statement=decided)
+def fork_gradient_structure(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
+                            time_head: Pair, reach=FORK_REACH):
+    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
+             time_head=time_head, dog_head=(0, 0))
+    losses = forked_losses(P, x)
+    return _all([g == 0 for task in reach for group in FORK_GROUPS if group not in reach[task]
+                 for g in _gradients(losses[task], P[group])])
+
+
+@exists(
+    "ex6.c.fork_gradient_reach",
+    "Each task's loss does change each group listed for it (the shared layers, its branch and its head): for some "
+    "weights, input, activation and losses, each of those gradients is not 0.",
+    cites=cites("Share the first two layers across all tasks"),
+    assumptions=ASSUMPTIONS,
+    perturb={"time_uses_branch_a": {"reach": {**FORK_REACH, "time": ("shared", "branch_a", "time_head")}}},
+)
+def fork_gradient_reach(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
+                        time_head: Pair, reach=FORK_REACH):
+    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
+             time_head=time_head, dog_head=(0, 0))
+    losses = forked_losses(P, x)
+    return _all([diff(losses[task], P[group][0]) != 0 for task in reach for group in reach[task]])
 
 
 # Parameter counts: widths d (input), s1, s2 (shared), a, b (branches), kb, kg, kt (outputs), weights and biases.
@@ -216,4 +187,4 @@ def fork_parameter_count(d: Width, s1: Width, s2: Width, a: Width, b: Width, kb:
     return (separate_parameters(*widths) - fork_parameters(*widths) == saving) & (saving > 0)
 
 
-CLAIMS = (fork_gradient_structure, fork_parameter_count, masked_gradients)
+CLAIMS = (fork_gradient_structure, fork_gradient_reach, fork_parameter_count, masked_gradients, shared_gradients)
