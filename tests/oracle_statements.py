@@ -18,12 +18,12 @@ import math
 from fractions import Fraction as F
 from typing import Callable, Optional
 
-from proofs import terms
+from proofs import Function, terms
 from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positive, Real, Vector
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional", "nested", "unique", "induction")
+         "exists", "ranges", "conditional", "nested", "unique", "induction", "uninterpreted")
 
 
 class Undef(ArithmeticError):
@@ -93,6 +93,9 @@ def term_of(node: tuple, env: dict):
         return terms.summation(_lambda(index, body, env), term_of(lo, env), term_of(hi, env))
     if op == "diff":
         return terms.diff(term_of(node[1], env), env[node[2]])
+    if op in ("fn", "dfn"):  # an uninterpreted function of one argument, or its derivative
+        fn = Function(node[1])
+        return (fn if op == "fn" else fn.prime)(term_of(node[2], env))
     if op in ("some", "every"):
         _, index, over, body = node
         domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
@@ -145,6 +148,8 @@ def value(node: tuple, env: dict):
         return sum((value(body, {**env, index: F(i)}) for i in range(int(low), int(high) + 1)), F(0))
     if op == "diff":
         return derivative_value(node[1], node[2], env)
+    if op in ("fn", "dfn"):  # the oracle's own function in place of an uninterpreted one
+        return UNINTERPRETED[node[1]][0 if op == "fn" else 1](value(node[2], env))
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
     if op in ("some", "every"):
@@ -985,6 +990,75 @@ GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": 
               "vector": vector, "exists": exists_case, "ranges": ranges,
               "conditional": conditional, "nested": nested, "unique": unique,
               "induction": induction}
+
+
+# The oracle's choice of each uninterpreted function, with its derivative written out by hand: a statement claimed for
+# every function is false when it fails for these at a point (bounded, with bounded slopes, so that difference
+# quotients settle).
+UNINTERPRETED = {
+    "φ": (lambda t: t / (1 + t ** 2), lambda t: (1 - t ** 2) / (1 + t ** 2) ** 2),
+    "G": (lambda t: t ** 2 / (1 + t ** 2), lambda t: 2 * t / (1 + t ** 2) ** 2),
+    "h": (lambda t: (2 * t + 1) / (t ** 2 + 2), lambda t: (4 - 2 * t - 2 * t ** 2) / (t ** 2 + 2) ** 2),
+}
+
+
+def chain(node: tuple, name: str) -> tuple:
+    """The derivative of an AST of +, -, ·, whole powers and uninterpreted functions, by the textbook rules: an
+    uninterpreted f(a) gives f'(a) · a'."""
+    op = node[0]
+    if op == "var":
+        return C(1 if node[1] == name else 0)
+    if op == "const":
+        return C(0)
+    if op in ("add", "sub"):
+        return (op, chain(node[1], name), chain(node[2], name))
+    if op == "neg":
+        return ("neg", chain(node[1], name))
+    if op == "mul":
+        return add(mul(chain(node[1], name), node[2]), mul(node[1], chain(node[2], name)))
+    if op == "pow":
+        return mul(mul(C(node[2]), ("pow", node[1], node[2] - 1)), chain(node[1], name))
+    if op == "fn":
+        return mul(("dfn", node[1], node[2]), chain(node[2], name))
+    raise ValueError(op)
+
+
+def uninterpreted(draw, name: str) -> Optional[Case]:
+    """Statements over every differentiable φ, G, h: chain-rule identities built by `chain` (true), planted changes
+    refuted by the oracle's functions at a grid point (false), an existential nonzero derivative (true where the
+    expression reads x, false where it cannot), and congruence without derivatives (z3's uninterpreted functions)."""
+    x, y = V("x"), V("y")
+    domains = {"x": Real, "y": Real}
+    u = poly_node(random_poly(draw, ("x", "y")), ("x", "y"))
+    f, g = draw.pick(("φ", "G", "h")), draw.pick(("φ", "G", "h"))
+    shape = draw.int(0, 5)
+    if shape == 0:
+        expr = ("fn", f, u)
+    elif shape == 1:
+        expr = ("fn", f, ("fn", g, u))
+    elif shape == 2:
+        expr = mul(("fn", f, u), ("fn", g, mul(x, y)))
+    elif shape == 3:
+        expr = add(mul(C(F(draw.pick((1, 2, -3)), 2)), ("pow", ("fn", f, u), 2)), ("fn", g, x))
+    elif shape == 4:
+        if draw.int(0, 1):  # reads x: some point and function give a nonzero derivative
+            expr = ("fn", f, add(x, ("fn", g, y)))
+            return Case("uninterpreted", name, "exists", domains, ("ne", ("diff", expr, "x"), C(0)), True)
+        expr = ("fn", f, mul(y, ("fn", g, y)))
+        return Case("uninterpreted", name, "exists", domains, ("ne", ("diff", expr, "x"), C(0)), False)
+    else:
+        if draw.int(0, 1):  # congruence: equal arguments give equal values, whatever the function
+            return Case("uninterpreted", name, "forall", domains,
+                        ("implies", ("eq", x, y), ("eq", ("fn", f, add(x, u)), ("fn", f, add(y, u)))), True)
+        return _falsified("uninterpreted", name, "forall", domains, ("eq", ("fn", f, x), ("fn", f, y)))
+    derivative_ = chain(expr, "x")
+    if draw.int(0, 1):
+        return Case("uninterpreted", name, "forall", domains, ("eq", ("diff", expr, "x"), derivative_), True)
+    planted = draw.pick((mul(C(2), derivative_), add(derivative_, ("dfn", f, x)), sub(derivative_, ("fn", g, u))))
+    return _falsified("uninterpreted", name, "forall", domains, ("eq", ("diff", expr, "x"), planted))
+
+
+GENERATORS["uninterpreted"] = uninterpreted
 
 
 def generate(draw, kind: str, name: str) -> Optional[Case]:
