@@ -1,0 +1,159 @@
+"""Statements over every differentiable function (proofs.uninterpreted): proved for every function, refuted by an
+explicit polynomial that a plain evaluation here replays, unknown where neither is shown."""
+
+from fractions import Fraction
+
+import pytest
+
+from proofs import ForgedWitness, Function, Real, Verdict, diff, exists, forall, implies
+from proofs.evaluate import evaluate
+
+phi, G, L = Function("φ"), Function("G"), Function("L", 2)
+
+
+@forall("t.ex9.a.chain", "the chain rule through two unknown functions")
+def chain(h: Real, w: Real, factor=1):
+    return diff(G(phi(w * h)), h) == G.prime(phi(w * h)) * phi.prime(w * h) * w * factor
+
+
+@forall("t.ex9.a.no_slope", "the chain rule without phi'")
+def no_slope(h: Real, w: Real):
+    return diff(G(phi(w * h)), h) == G.prime(phi(w * h)) * w
+
+
+@forall("t.ex9.a.two", "the chain rule for a function of two arguments")
+def two(a: Real, b: Real, first=1, second=2):
+    # first and second name the partials of L; swapped, the statement is false
+    partials = {1: L.partial(1), 2: L.partial(2)}
+    return diff(L(a * b, a), a) == partials[first](a * b, a) * b + partials[second](a * b, a)
+
+
+def _poly(coefficients, x, orders=0):
+    """A witness's polynomial of one argument (or a derivative of it) at x, by plain arithmetic."""
+    total = Fraction(0)
+    for (e,), c in coefficients:
+        c = Fraction(c)
+        for j in range(orders):
+            c *= e - j
+        total += c * Fraction(x) ** max(e - orders, 0) if e >= orders else 0
+    return total
+
+
+def test_the_chain_rule_is_proved_for_every_function():
+    found = evaluate(chain)
+    assert found.verdict is Verdict.PROVED, found.reason
+    assert "every differentiable G: ℝ → ℝ, φ: ℝ → ℝ" in chain.formal
+    assert "every differentiable" in found.evidence["scope"]
+
+
+def test_a_wrong_chain_rule_is_refuted_by_a_polynomial_a_plain_evaluation_replays():
+    found = evaluate(no_slope)
+    assert found.verdict is Verdict.REFUTED, found.reason
+    witness = found.evidence["counterexample"]
+    h, w = Fraction(witness["h"]), Fraction(witness["w"])
+    g, p = witness["functions"]["G"]["coefficients"], witness["functions"]["φ"]["coefficients"]
+    # the left side by the chain rule on the explicit polynomials; the right side as stated
+    left = _poly(g, _poly(p, w * h), 1) * _poly(p, w * h, 1) * w
+    right = _poly(g, _poly(p, w * h), 1) * w
+    assert left != right
+    assert no_slope.replay(witness, **no_slope.params).holds is False
+
+
+def test_the_replay_evaluates_the_witness_polynomials():
+    witness = evaluate(no_slope).evidence["counterexample"]
+    # with φ(x) = x the slope is 1 and the stated form holds: the replay reads the polynomial it is given
+    identity = {**witness, "functions": {**witness["functions"], "φ": {"coefficients": [[[1], "1"]]}}, "values": []}
+    assert no_slope.replay(identity, **no_slope.params).holds is True
+
+
+def test_a_wrong_factor_is_refuted_and_the_right_one_proved():
+    wrong = chain.check(**{**chain.params, "factor": 2})
+    assert wrong.verdict is Verdict.REFUTED
+    assert chain.replay(wrong.witness, **{**chain.params, "factor": 2}).holds is False
+
+
+def test_partials_of_a_function_of_two_arguments():
+    assert evaluate(two).verdict is Verdict.PROVED
+    swapped = two.check(**{**two.params, "first": 2, "second": 1})
+    assert swapped.verdict is Verdict.REFUTED
+    assert two.replay(swapped.witness, **{**two.params, "first": 2, "second": 1}).holds is False
+    assert "∂₁L(a·b, a)" in two.formal and "L: ℝ² → ℝ" in two.formal
+
+
+def test_existential_statements_over_functions():
+    @exists("t.ex9.a.moves", "some function and point give a nonzero derivative")
+    def moves(x: Real, y: Real):
+        return diff(G(phi(x) * y), x) != 0
+
+    @exists("t.ex9.a.still", "a derivative in a variable the expression does not read")
+    def still(x: Real, y: Real):
+        return (diff(G(phi(y)), x) != 0) | (diff(phi(y), x) != 0)
+
+    shown = evaluate(moves)
+    assert shown.verdict is Verdict.PROVED and moves.replay(shown.evidence["witness"], **moves.params).holds is True
+    assert "some differentiable" in moves.formal
+    refuted = still.check(**still.params)
+    assert refuted.verdict is Verdict.REFUTED and set(refuted.witness) == {"certificate"}
+    assert still.replay(refuted.witness, **still.params).holds is False
+
+
+def test_a_term_without_a_value_for_some_function_refutes():
+    @forall("t.ex9.a.quotient", "phi(x) / phi(x) = 1 for every function")
+    def quotient(x: Real):
+        return phi(x) / phi(x) == 1
+
+    found = evaluate(quotient)
+    assert found.verdict is Verdict.REFUTED
+    witness = found.evidence["counterexample"]
+    assert _poly(witness["functions"]["φ"]["coefficients"], witness["x"]) == 0
+
+
+def test_congruence_is_proved_by_z3_with_the_functions_uninterpreted():
+    @forall("t.ex9.a.congruence", "equal arguments give equal values")
+    def congruence(x: Real, y: Real):
+        return implies(x == y, phi(x + 1) == phi(y + 1))
+
+    @forall("t.ex9.a.constant", "every function is constant")
+    def constant(x: Real, y: Real):
+        return phi(x) == phi(y)
+
+    proved = evaluate(congruence)
+    assert proved.verdict is Verdict.PROVED and proved.method == "z3"
+    assert evaluate(constant).verdict is Verdict.REFUTED
+
+
+def test_what_is_neither_an_identity_nor_refuted_stays_unknown():
+    @forall("t.ex9.a.square", "a square is not negative")
+    def square(x: Real):
+        return diff(phi(x), x) ** 2 >= 0
+
+    found = evaluate(square)
+    assert found.verdict is Verdict.UNKNOWN and found.status.value == "fail"
+
+
+@pytest.mark.parametrize("forge", ["no_functions", "extra_function", "arity", "value", "coefficient", "outside"])
+def test_forged_witnesses_are_rejected(forge):
+    witness = evaluate(no_slope).evidence["counterexample"]
+    forged = {**witness, "functions": dict(witness["functions"]), "values": list(witness["values"])}
+    if forge == "no_functions":
+        del forged["functions"]
+    elif forge == "extra_function":
+        forged["functions"]["ψ"] = {"coefficients": []}
+    elif forge == "arity":
+        forged["functions"]["G"] = {"coefficients": [[[1, 1], "1"]]}
+    elif forge == "value":
+        forged["values"][0] = {**forged["values"][0], "value": Fraction(forged["values"][0]["value"]) + 1}
+    elif forge == "coefficient":
+        forged["functions"]["G"] = {"coefficients": [[[1], "one"]]}
+    else:
+        forged["h"] = 0.5
+    with pytest.raises(ForgedWitness):
+        no_slope.replay(forged, **no_slope.params)
+
+
+@pytest.mark.parametrize("make", [lambda: Function(""), lambda: Function("f", 0), lambda: Function("f", True),
+                                  lambda: Function("L", 2).prime, lambda: Function("L", 2).partial(3),
+                                  lambda: Function("f")(1, 2)])
+def test_functions_are_declared_with_a_name_and_an_arity(make):
+    with pytest.raises(TypeError):
+        make()
