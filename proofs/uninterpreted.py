@@ -396,6 +396,16 @@ def _z3_valid(stmt: Statement, relation: Term):
     return answer if answer.answer == "unsat" else None
 
 
+def _bound(stmt: Statement, relation: Term, quantifier: str = ""):
+    """The relation with its variables and its functions bound, as the helpers record what they decided: the
+    functions printed with their signatures (ℝ → ℝ), as z3 prints its uninterpreted ones."""
+    from proofs import interpret
+    from proofs.domains import Domain
+
+    over = {**stmt.domains, **{fn.name: Domain(fn.describe().split(": ", 1)[1], "real") for fn in functions(relation)}}
+    return interpret.quantified(relation, quantifier or stmt.quantifier, over)
+
+
 def _negation(relation: Term) -> Optional[Term]:
     """¬relation built from equations, where the relation is built from ≠ with ∧ and ∨ (else None)."""
     if relation.op == "ne":
@@ -424,13 +434,13 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     relation is a sympy identity in the free values and derivative values (or z3 unsat with the functions
     uninterpreted). ∃: shown by a polynomial and point where it holds; refuted where its negation (a conjunction of
     equations) is such an identity. Anything else is unknown."""
-    from proofs import decision, interpret
+    from proofs import interpret
     from proofs.identities import identity
     from proofs.solvers.symbolic import IdentityAnswer
 
     relation = stmt.term(params, named=True)
     valued = stmt.term(params, named=False)
-    bound = decision._bound(stmt, valued)
+    bound = _bound(stmt, valued)
     evidence: dict[str, Any] = {"statement": {"math": terms.tree(relation), "text": stmt.formal(params)},
                                 "functions": _scope(relation)}
     universal = stmt.quantifier == "forall"
@@ -464,7 +474,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         certificate = {"certificate": f"for every function and point: {terms.text(target)} (sympy identity)"}
         return interpret.computed(False, witness=certificate, method="sympy", evidence=scope,
                                   failure="no point and no function satisfies it: its negation is an identity",
-                                  statement=decision._bound(stmt, target, "forall"))
+                                  statement=_bound(stmt, target, "forall"))
     return interpret.undecided("sympy", evidence, "not an identity in the free values and derivative values, and no "
                                "polynomial and point refutes it", statement=bound)
 
