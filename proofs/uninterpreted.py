@@ -84,12 +84,14 @@ class Function:
 
 def functions(t: Term) -> list[Function]:
     """The underived functions a term applies (directly or through a derivative), in order of first use."""
-    found: dict[tuple, Function] = {}
+    found: dict[str, Function] = {}
 
     def walk(node: Term) -> None:
         if node.op == "apply":
             base = node.args[0].base
-            found.setdefault((base.name, base.arity), base)
+            if found.setdefault(base.name, base).arity != base.arity:
+                raise TypeError(f"two functions named {base.name} in one statement, of {found[base.name].arity} and "
+                                f"{base.arity} arguments: give them different names")
         for a in node.args:
             if isinstance(a, Term):
                 walk(a)
@@ -279,10 +281,11 @@ def _points(stmt: Statement, relation: Term) -> list[dict]:
     return points or [{}]
 
 
-def _applied(relation: Term, point: Mapping[str, Any]) -> list[dict]:
-    """The values of every function the relation applies, and of their first derivatives, at the arguments it reads
-    at the point (under the current interpretation): what a person checks a counterexample with."""
-    out, seen = [], set()
+def _applied(relation: Term, point: Mapping[str, Any]) -> dict:
+    """The values of every function the relation applies, and of their first derivatives, at the (rational)
+    arguments it reads at the point, under the current interpretation, as {"φ'(1/2)": value}: what a person checks a
+    counterexample with."""
+    out: dict = {}
 
     def walk(node: Term) -> None:
         if node.op == "apply":
@@ -293,11 +296,8 @@ def _applied(relation: Term, point: Mapping[str, Any]) -> list[dict]:
                 at = None
             if at is not None and all(isinstance(a, (int, fractions.Fraction)) for a in at):
                 for variant in (fn, *(fn.partial(i + 1) for i in range(fn.arity))):
-                    key = (str(variant), tuple(map(str, at)))
-                    if key not in seen:
-                        seen.add(key)
-                        out.append({"function": str(variant), "at": [_shown(a) for a in at],
-                                    "value": _shown(exact_apply(variant, tuple(at)))})
+                    key = f"{variant}({', '.join(str(fractions.Fraction(a)) for a in at)})"
+                    out.setdefault(key, _shown(exact_apply(variant, tuple(at))))
         for a in node.args:
             if isinstance(a, Term):
                 walk(a)
@@ -447,11 +447,11 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     point, chosen, count = _search(stmt, relation, not universal)
     if point is not None:
         witness = _witness(stmt, point, chosen, relation)
-        kind = "fails" if universal else "holds"
+        said = (f"it {'fails' if universal else 'holds'} for " + ", ".join(
+            f"{name}({', '.join(_names(p.arity))}) = {p.text(_names(p.arity))}" for name, p in chosen.items())
+            + (f" at {backends.point_text(point)}" if point else ""))
         return interpret.computed(not universal, witness=witness, method="exact arithmetic, explicit functions",
-                                  evidence={**evidence, "evaluations": count},
-                                  reason=f"it {kind} for the polynomials and the point of the witness",
-                                  failure=f"it {kind} for the polynomials and the point of the witness", statement=bound)
+                                  evidence={**evidence, "evaluations": count}, reason=said, failure=said, statement=bound)
     evidence["not_refuted_by"] = f"{count} exact evaluations with explicit polynomials in place of the functions"
     target = relation if universal else _negation(relation)
     if target is None:
@@ -506,16 +506,20 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
         chosen[name] = Polynomial.from_witness(fn.arity, data, name)
     point = decision._flatten(stmt, {k: v for k, v in witness.items() if k not in ("functions", "values")})
     with interpretation(chosen):
-        for item in witness.get("values", ()):
+        values = witness.get("values", {})
+        if not isinstance(values, Mapping):
+            raise ForgedWitness(f"the witness's values are a mapping such as {{\"φ'(1/2)\": 3/4}}, not {values!r}")
+        for key, stated in values.items():
             try:
-                variant = next(f for f in _variants(fns.values()) if str(f) == item["function"])
-                at = tuple(backends._exact(fractions.Fraction(str(a))) for a in item["at"])
+                variant = next(f for f in _variants(fns.values()) if str(key).startswith(f"{f}(") and str(key).endswith(")"))
+                at = tuple(fractions.Fraction(a.strip()) for a in str(key)[len(str(variant)) + 1:-1].split(","))
                 value = exact_apply(variant, at)
-            except (StopIteration, KeyError, TypeError, ValueError, ZeroDivisionError):
-                raise ForgedWitness(f"the listed value {item!r} is not one of the witness's functions at exact numbers") from None
-            if str(_shown(value)) != str(item["value"]):
-                raise ForgedWitness(f"{item['function']} at {item['at']} is {_shown(value)} for the witness's polynomial, "
-                                    f"not {item['value']}")
+                same = fractions.Fraction(str(stated)) == value
+            except (StopIteration, TypeError, ValueError, ZeroDivisionError, IndexError):
+                raise ForgedWitness(f"the listed value {key} = {stated!r} is not one of the witness's functions at "
+                                    "exact numbers") from None
+            if not same:
+                raise ForgedWitness(f"{key} is {_shown(value)} for the witness's polynomial, not {stated}")
         out = decision._evaluate(stmt, relation, point)
     sides = {**out.sides, "functions": {n: p.text(_names(p.arity)) for n, p in chosen.items()}}
     return Replay(out.holds, sides)

@@ -110,11 +110,12 @@ def test_masking_replay_rejects_witnesses_that_do_not_fit(forge):
 
     witness, params = _masking_witness()
     assert formal.masked_gradients.replay(witness, **params).holds is False
-    forged = {**witness, "functions": dict(witness["functions"]), "values": list(witness["values"])}
+    forged = {**witness, "functions": dict(witness["functions"]), "values": dict(witness["values"])}
     if forge == "no_functions":
         del forged["functions"]
     elif forge == "value_changed":
-        forged["values"][0] = {**forged["values"][0], "value": forged["values"][0]["value"] + 1}
+        first = next(iter(forged["values"]))
+        forged["values"][first] = forged["values"][first] + 1
     elif forge == "outside":
         forged["x"] = "x"
     else:

@@ -62,7 +62,7 @@ def test_a_wrong_chain_rule_is_refuted_by_a_polynomial_a_plain_evaluation_replay
 def test_the_replay_evaluates_the_witness_polynomials():
     witness = evaluate(no_slope).evidence["counterexample"]
     # with φ(x) = x the slope is 1 and the stated form holds: the replay reads the polynomial it is given
-    identity = {**witness, "functions": {**witness["functions"], "φ": {"coefficients": [[[1], "1"]]}}, "values": []}
+    identity = {**witness, "functions": {**witness["functions"], "φ": {"coefficients": [[[1], "1"]]}}, "values": {}}
     assert no_slope.replay(identity, **no_slope.params).holds is True
 
 
@@ -131,10 +131,10 @@ def test_what_is_neither_an_identity_nor_refuted_stays_unknown():
     assert found.verdict is Verdict.UNKNOWN and found.status.value == "fail"
 
 
-@pytest.mark.parametrize("forge", ["no_functions", "extra_function", "arity", "value", "coefficient", "outside"])
+@pytest.mark.parametrize("forge", ["no_functions", "extra_function", "arity", "value", "coefficient", "outside", "unlisted"])
 def test_forged_witnesses_are_rejected(forge):
     witness = evaluate(no_slope).evidence["counterexample"]
-    forged = {**witness, "functions": dict(witness["functions"]), "values": list(witness["values"])}
+    forged = {**witness, "functions": dict(witness["functions"]), "values": dict(witness["values"])}
     if forge == "no_functions":
         del forged["functions"]
     elif forge == "extra_function":
@@ -142,9 +142,12 @@ def test_forged_witnesses_are_rejected(forge):
     elif forge == "arity":
         forged["functions"]["G"] = {"coefficients": [[[1, 1], "1"]]}
     elif forge == "value":
-        forged["values"][0] = {**forged["values"][0], "value": Fraction(forged["values"][0]["value"]) + 1}
+        first = next(iter(forged["values"]))
+        forged["values"][first] = Fraction(str(forged["values"][first])) + 1
     elif forge == "coefficient":
         forged["functions"]["G"] = {"coefficients": [[[1], "one"]]}
+    elif forge == "unlisted":
+        forged["values"]["ψ(1)"] = 0
     else:
         forged["h"] = 0.5
     with pytest.raises(ForgedWitness):
@@ -157,3 +160,12 @@ def test_forged_witnesses_are_rejected(forge):
 def test_functions_are_declared_with_a_name_and_an_arity(make):
     with pytest.raises(TypeError):
         make()
+
+
+def test_two_functions_of_one_name_and_different_arities_are_a_load_error():
+    from proofs import InvalidClaim
+
+    with pytest.raises(InvalidClaim, match="two functions named f"):
+        @forall("t.ex9.a.clash", "f of one and of two arguments")
+        def clash(x: Real):
+            return Function("f")(x) == Function("f", 2)(x, x)
