@@ -16,7 +16,7 @@ from proofs.terms import Term
 if TYPE_CHECKING:
     from proofs.statement import Statement
 
-__all__ = ["Function", "Polynomial", "functions", "uses", "decide", "replay", "interpretation"]
+__all__ = ["Function", "Polynomial", "functions", "uses", "decide", "replay", "interpretation", "derivative"]
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -127,7 +127,8 @@ def _z3_function(fn: Function, cache: dict):
 
     key = (fn.name, fn.arity, fn.orders)
     if key not in cache:
-        cache[key] = z3.Function(str(fn), *([z3.RealSort()] * fn.arity), z3.RealSort())
+        # the prime as U+2032: an apostrophe is not a character of an SMT-LIB symbol, and the query is read back
+        cache[key] = z3.Function(str(fn).replace("'", "′"), *([z3.RealSort()] * fn.arity), z3.RealSort())
     return cache[key]
 
 
@@ -379,18 +380,77 @@ def _scope(relation: Term) -> str:
         " (values and derivative values free)"
 
 
+def derivative(t: Term, name: str) -> Optional[Term]:
+    """d t / d name as a term, by the rules of +, -, ·, /, whole powers and the chain rule through the functions
+    (f(a, b) gives ∂₁f(a, b)·a' + ∂₂f(a, b)·b'); None where t has another operator (exp, |·|, a sum, ...)."""
+    op, args = t.op, t.args
+    if op == "var":
+        return terms.const(1 if args[0] == name else 0)
+    if op in ("const", "param", "bool") or name not in terms.variables(t):
+        return terms.const(0)
+    if op == "diff":
+        inner = _without_diffs(t)
+        return None if inner is None else derivative(inner, name)
+    if op == "apply":
+        fn, parts = args[0], args[1:]
+        out = None
+        for i, a in enumerate(parts):
+            slope = derivative(a, name)
+            if slope is None:
+                return None
+            if name in terms.variables(a):
+                piece = fn.partial(i + 1)(*parts) * slope
+                out = piece if out is None else out + piece
+        return out if out is not None else terms.const(0)
+    inner = [derivative(a, name) for a in args if isinstance(a, Term)]
+    if any(d is None for d in inner):
+        return None
+    if op in ("add", "sub"):
+        return Term(op, (inner[0], inner[1]))
+    if op == "neg":
+        return -inner[0]
+    if op == "mul":
+        return inner[0] * args[1] + args[0] * inner[1]
+    if op == "div":
+        return (inner[0] * args[1] - args[0] * inner[1]) / (args[1] * args[1])
+    if op == "pow":
+        k = args[1].args[0] if args[1].op == "const" else None
+        if k is None or fractions.Fraction(k).denominator != 1 or name in terms.variables(args[1]):
+            return None
+        return terms.const(int(k)) * args[0] ** (int(k) - 1) * inner[0] if k != 0 else terms.const(0)
+    return None
+
+
+def _without_diffs(t: Term) -> Optional[Term]:
+    """The term with every derivative written out by `derivative`; None where one cannot be."""
+    if t.op == "diff":
+        body = _without_diffs(t.args[0])
+        return None if body is None else derivative(body, t.args[1].args[0])
+    if not any(isinstance(a, Term) for a in t.args) or t.op in (*terms.QUANTIFIERS, "sum", "all"):
+        return t if "diff" not in terms.operators(t) else None
+    args = []
+    for a in t.args:
+        out = _without_diffs(a) if isinstance(a, Term) else a
+        if out is None:
+            return None
+        args.append(out)
+    return Term(t.op, tuple(args))
+
+
 def _z3_valid(stmt: Statement, relation: Term):
-    """z3 with every function uninterpreted, for a relation without derivatives: unsat holds for every function."""
+    """z3 with every function and derivative uninterpreted, each derivative written out by the chain rule first:
+    unsat holds for every function (the derivatives' values are free there, which only widens what z3 considers)."""
     import z3
 
     from proofs import decision
     from proofs.solvers.smt import prove
 
-    if terms.operators(relation) & terms.NUMERIC_ONLY:
+    written = _without_diffs(relation)
+    if written is None or terms.operators(written) & terms.NUMERIC_ONLY:
         return None
     try:
         env, given = decision._z3_domains(stmt.scalars())
-        answer = prove(backends.to_z3(relation, env, functions=_z3_ops()), list(env.values()), given=given)
+        answer = prove(backends.to_z3(written, env, functions=_z3_ops()), list(env.values()), given=given)
     except (terms.Unsupported, z3.Z3Exception):
         return None
     return answer if answer.answer == "unsat" else None
@@ -463,10 +523,6 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     if how:
         evidence["conditions_proved"] = how
     scope = {**evidence, "scope": _scope(relation)}
-    if universal:
-        answer = _z3_valid(stmt, relation)
-        if answer is not None:
-            return interpret.validity(answer, evidence=scope)
     if (identity(target, stmt.scalars()) if universal else _identity(target, stmt.scalars())):
         if universal:
             return interpret.identity(IdentityAnswer(True, "0 in the free values and derivative values"), evidence=scope,
@@ -475,6 +531,9 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return interpret.computed(False, witness=certificate, method="sympy", evidence=scope,
                                   failure="no point and no function satisfies it: its negation is an identity",
                                   statement=_bound(stmt, target, "forall"))
+    answer = _z3_valid(stmt, relation) if universal else None
+    if answer is not None:
+        return interpret.validity(answer, evidence=scope)
     return interpret.undecided("sympy", evidence, "not an identity in the free values and derivative values, and no "
                                "polynomial and point refutes it", statement=bound)
 

@@ -1031,7 +1031,18 @@ def uninterpreted(draw, name: str) -> Optional[Case]:
     domains = {"x": Real, "y": Real}
     u = poly_node(random_poly(draw, ("x", "y")), ("x", "y"))
     f, g = draw.pick(("φ", "G", "h")), draw.pick(("φ", "G", "h"))
-    shape = draw.int(0, 5)
+    shape = draw.int(0, 6)
+    if shape == 6:  # a derivative where a condition on the functions' slopes holds
+        form = draw.int(0, 2)
+        if form == 0:  # f'(u) = 0 makes the derivative of g(f(u)) 0
+            return Case("uninterpreted", name, "forall", domains,
+                        ("implies", ("eq", ("dfn", f, u), C(0)), ("eq", ("diff", ("fn", g, ("fn", f, u)), "x"), C(0))), True)
+        if form == 1:  # f' > 0 at 2x makes f(2x) increase
+            return Case("uninterpreted", name, "forall", domains,
+                        ("implies", ("gt", ("dfn", f, mul(C(2), x)), C(0)), ("gt", ("diff", ("fn", f, mul(C(2), x)), "x"), C(0))), True)
+        # the slope at x says nothing of the slope at 2x
+        return _falsified("uninterpreted", name, "forall", domains,
+                          ("implies", ("eq", ("dfn", f, x), C(0)), ("eq", ("diff", ("fn", f, mul(C(2), x)), "x"), C(0))))
     if shape == 0:
         expr = ("fn", f, u)
     elif shape == 1:

@@ -122,13 +122,57 @@ def test_congruence_is_proved_by_z3_with_the_functions_uninterpreted():
     assert evaluate(constant).verdict is Verdict.REFUTED
 
 
-def test_what_is_neither_an_identity_nor_refuted_stays_unknown():
+def test_what_is_neither_an_identity_nor_refuted_nor_shown_by_z3_stays_unknown():
+    from proofs import exp
+
+    @forall("t.ex9.a.rising", "exp(phi) rises where phi does")
+    def rising(x: Real):
+        return implies(phi.prime(x) > 0, diff(exp(phi(x)), x) > 0)
+
+    found = evaluate(rising)
+    assert found.verdict is Verdict.UNKNOWN and found.status.value == "fail"
+
+
+def test_conditions_on_slopes_are_decided_by_z3_with_the_derivatives_written_out():
+    @forall("t.ex9.a.flat", "where phi is flat, so is G(phi)")
+    def flat(z: Real):
+        return implies(phi.prime(z) == 0, diff(G(phi(z)), z) == 0)
+
     @forall("t.ex9.a.square", "a square is not negative")
     def square(x: Real):
         return diff(phi(x), x) ** 2 >= 0
 
-    found = evaluate(square)
-    assert found.verdict is Verdict.UNKNOWN and found.status.value == "fail"
+    @forall("t.ex9.a.mirror", "phi rising at z makes phi(-z) rise (false)")
+    def mirror(z: Real):
+        return implies(phi.prime(z) > 0, diff(phi(-z), z) > 0)
+
+    @forall("t.ex9.a.reciprocal", "the derivative of 1/phi where phi is not 0")
+    def reciprocal(x: Real):
+        return implies(phi(x) != 0, diff(1 / phi(x), x) == -phi.prime(x) / phi(x) ** 2)
+
+    for proved in (flat, square, reciprocal):
+        found = evaluate(proved)
+        assert found.verdict is Verdict.PROVED, (proved.id, found.reason)
+    assert evaluate(flat).method == "z3" and "φ′" in evaluate(flat).evidence["checked"]["text"]
+    wrong = evaluate(mirror)
+    assert wrong.verdict is Verdict.REFUTED
+    assert mirror.replay(wrong.evidence["counterexample"], **mirror.params).holds is False
+
+
+def test_derivatives_written_out_agree_with_exact_differentiation_at_points():
+    """The rules of `derivative` against the exact replay's dual numbers, with polynomials for the functions."""
+    from proofs import backends
+    from proofs.uninterpreted import candidates, derivative, interpretation
+
+    from proofs.terms import var
+
+    a, b = var("a"), var("b")
+    for body in (G(phi(a * b) / (1 + a * a)), L(phi(a) ** 3, a - b) * phi(b), -(phi(a) - G(a)) ** 2):
+        written = derivative(body, "a")
+        chosen = {"φ": candidates(phi)[2], "G": candidates(G, shift=1)[3], "L": candidates(L, shift=2)[1]}
+        for point in ({"a": Fraction(1, 3), "b": Fraction(-2)}, {"a": Fraction(3, 2), "b": Fraction(1, 5)}):
+            with interpretation(chosen):
+                assert backends.exact_value(written, point) == backends.exact_value(diff(body, a), point)
 
 
 @pytest.mark.parametrize("forge", ["no_functions", "extra_function", "arity", "value", "coefficient", "outside", "unlisted"])
