@@ -15,6 +15,8 @@ def logic(smt2: str) -> str:
     uses its complete procedure for nonlinear reals), everything otherwise."""
     if re.search(r"\((forall|exists|to_real|to_int)\b", smt2) or re.search(r"\(\)\s+(Int|Bool)\)", smt2):
         return "ALL"
+    if re.search(r"\(declare-fun \S+ \((?!\))", smt2):  # a function of arguments: uninterpreted functions too
+        return "QF_UFNRA"
     return "QF_NRA"
 
 

@@ -522,7 +522,7 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
         return interpret.undecided("sympy", evidence, how[0], statement=bound)
     if how:
         evidence["conditions_proved"] = how
-    scope = {**evidence, "scope": _scope(relation)}
+    scope = evidence
     if (identity(target, stmt.scalars()) if universal else _identity(target, stmt.scalars())):
         if universal:
             return interpret.identity(IdentityAnswer(True, "0 in the free values and derivative values"), evidence=scope,

@@ -43,7 +43,7 @@ def test_the_chain_rule_is_proved_for_every_function():
     found = evaluate(chain)
     assert found.verdict is Verdict.PROVED, found.reason
     assert "every differentiable G: ℝ → ℝ, φ: ℝ → ℝ" in chain.formal
-    assert "every differentiable" in found.evidence["scope"]
+    assert "every differentiable" in found.evidence["functions"]
 
 
 def test_a_wrong_chain_rule_is_refuted_by_a_polynomial_a_plain_evaluation_replays():
@@ -213,3 +213,28 @@ def test_two_functions_of_one_name_and_different_arities_are_a_load_error():
         @forall("t.ex9.a.clash", "f of one and of two arguments")
         def clash(x: Real):
             return Function("f")(x) == Function("f", 2)(x, x)
+
+
+def test_a_query_with_functions_declares_a_logic_with_them_and_cvc5_agrees():
+    from proofs.smtlib import logic
+
+    assert logic("(declare-fun |φ′| (Real) Real)\n(declare-fun z () Real)\n(assert (= (|φ′| z) z))") == "QF_UFNRA"
+    assert logic("(declare-fun z () Real)\n(assert (= z 1))") == "QF_NRA"
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    from proofs.smtlib import cross_check
+
+    @forall("t.ex9.a.flat_again", "where phi is flat, so is G(phi)")
+    def flat(z: Real):
+        return implies(phi.prime(z) == 0, diff(G(phi(z)), z) == 0)
+
+    records, problem = cross_check(_answers(flat))
+    assert problem == "" and [r["cvc5"] for r in records] == ["unsat"]
+
+
+def _answers(claim):
+    """The z3 answers a check made (recorded while it runs)."""
+    from proofs.solvers import smt
+
+    with smt.recording() as answers:
+        claim.check(**claim.params)
+    return answers
