@@ -668,10 +668,10 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     """Decide the statement for these stated values, with the strongest method that applies to its domains and term;
     a proof (or a proof that no witness exists) counts only once the exact replay agrees at every boundary probe."""
-    from proofs import uninterpreted
+    from proofs import everyfunction, uninterpreted
 
-    if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.uninterpreted
-        return uninterpreted.decide(stmt, params)
+    if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
+        return everyfunction.decide(stmt, params)
     outcome = _decide(stmt, params)
     universal = stmt.quantifier == "forall"
     if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
@@ -714,11 +714,11 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
     an existential one it is the point claimed to satisfy it. A certificate that no point exists is checked again
     independently: by enumeration for a finite domain, by a fresh solver query otherwise.
     """
-    from proofs import uninterpreted
+    from proofs import everyfunction, uninterpreted
 
     relation = stmt.term(params, named=True)
     if uninterpreted.uses(relation):
-        return uninterpreted.replay(stmt, witness, params)
+        return everyfunction.replay(stmt, witness, params)
     if isinstance(witness, Mapping) and set(witness) == {"certificate"}:
         if stmt.quantifier != "exists":
             raise ForgedWitness("a universal statement is refuted by a counterexample, not a certificate")
