@@ -3,24 +3,84 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from proofs.solvers.smt import SmtAnswer
 
-__all__ = ["logic", "standalone", "cross_check"]
+__all__ = ["logic", "real_constants", "standalone", "cross_check"]
 
 
 def logic(smt2: str) -> str:
     """The narrowest SMT-LIB logic we declare: quantifier-free real arithmetic when the query is that (cvc5 then
     uses its complete procedure for nonlinear reals), everything otherwise."""
+    smt2 = real_constants(smt2)
     if re.search(r"\((forall|exists|to_real|to_int)\b", smt2) or re.search(r"\(\)\s+(Int|Bool)\)", smt2):
         return "ALL"
     return "QF_NRA"
 
 
+def _integer_value(text: str) -> Optional[int]:
+    """The value of a closed integer term made of numerals, +, - and * (None for anything else)."""
+    tokens = re.findall(r"\(|\)|[^\s()]+", text)
+
+    def read(k: int) -> tuple[Optional[int], int]:
+        if tokens[k] != "(":
+            return (int(tokens[k]), k + 1) if tokens[k].isdigit() else (None, k + 1)
+        op, k = tokens[k + 1], k + 2
+        values = []
+        while k < len(tokens) and tokens[k] != ")":
+            value, k = read(k)
+            if value is None:
+                return None, k
+            values.append(value)
+        if op == "+" and values:
+            out = sum(values)
+        elif op == "*" and values:
+            out = 1
+            for v in values:
+                out *= v
+        elif op == "-" and values:
+            out = -values[0] if len(values) == 1 else values[0] - sum(values[1:])
+        else:
+            return None, k + 1
+        return out, k + 1
+
+    try:
+        value, end = read(0)
+    except (IndexError, ValueError):
+        return None
+    return value if end == len(tokens) else None
+
+
+def real_constants(smt2: str) -> str:
+    """The query with every (to_real <closed integer term>) written as the real numeral it denotes.
+
+    z3 prints the integer numerals of a real query wrapped in to_real, which would make every such query one of
+    mixed integer and real arithmetic: declared so, cvc5 leaves out its complete procedure for nonlinear reals and
+    answers unknown where it could decide. The rewriting keeps the query's meaning exactly (only closed integer
+    terms are replaced, by their value)."""
+    out, k = [], 0
+    while True:
+        start = smt2.find("(to_real ", k)
+        if start < 0:
+            return "".join(out) + smt2[k:]
+        depth, end = 0, start
+        for end in range(start, len(smt2)):  # the parenthesis that closes this (to_real ...)
+            depth += {"(": 1, ")": -1}.get(smt2[end], 0)
+            if depth == 0:
+                break
+        inner = real_constants(smt2[start + len("(to_real "):end]).strip()
+        value = _integer_value(inner)
+        if value is None:
+            out.append(smt2[k:start] + "(to_real " + inner + ")")
+        else:
+            out.append(smt2[k:start] + (f"{value}.0" if value >= 0 else f"(- {-value}.0)"))
+        k = end + 1
+
+
 def standalone(answer: SmtAnswer, claim_id: str, index: int, total: int) -> str:
     """One query as a file both the z3 and the cvc5 command-line tools accept unchanged."""
-    body = "\n".join(line for line in answer.smt2.splitlines() if not line.startswith(";"))
+    body = real_constants("\n".join(line for line in answer.smt2.splitlines() if not line.startswith(";")))
     return (f"; claim: {claim_id}\n; query {index} of {total} made by its check\n"
             f"; expected: {answer.answer} (the answer z3 gave when the claim was checked)\n"
             f"(set-logic {logic(body)})\n{body}\n")

@@ -209,3 +209,23 @@ def test_the_printed_bigram_reason_is_refuted_by_a_model_giving_both_steps_proba
     assert (SENTENCE[3], SENTENCE[4], SENTENCE[5]) == ("a", "very", "very")
     assert model["a"]["very"] == 1 and model["very"]["very"] == 1
     assert evaluate(bigram.bigram_reason_corrected).verdict is Verdict.PROVED
+
+
+def test_the_best_bigram_likelihood_is_a_quarter_and_other_stated_bests_are_refuted():
+    claim = bigram.bigram_best_likelihood
+    assert evaluate(claim).verdict is Verdict.PROVED
+    # the plain product over the sentence of the relative-frequency model (the statement's attaining model) is 1/4: it
+    # beats a stated best of 1/8, and no grid model reaches 1/2
+    frequencies = bigram.analyse_bigram(SENTENCE).best_model
+    assert bigram._likelihood(frequencies, SENTENCE) == Fraction(1, 4) == _grid_best(SENTENCE)
+    for name in ("best_half", "best_eighth"):
+        wrong = evaluate(claim, claim.perturbation(name))
+        assert wrong.verdict is Verdict.REFUTED and len(wrong.evidence["counterexample"]["p"]) == len(bigram.PAIRS)
+
+
+def test_the_best_bigram_likelihood_statement_is_answered_alike_by_cvc5():
+    # one degree-8 query over real variables: declared as the real arithmetic it is, cvc5 decides it too
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    result = evaluate(bigram.bigram_best_likelihood, cross_check=True)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert [(q["z3"], q["cvc5"]) for q in result.evidence["cross_check"]] == [("unsat", "unsat")]

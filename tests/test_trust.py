@@ -180,3 +180,47 @@ CLAIMS = (make("t.ex1.a.derived", derived), make("t.ex1.a.asserted", asserted))
     assert table["t.ex1.a.derived"] == []
     text = cli("audit", "t", "--claims", str(pack))
     assert "1 verdicts asserted by claim code" in text.stdout
+
+
+def test_exported_real_queries_declare_real_arithmetic_with_their_numerals_folded():
+    import z3
+
+    from proofs.smtlib import logic, real_constants, standalone
+    from proofs.solvers.smt import prove
+
+    p = [z3.Real(f"p{k}") for k in range(3)]
+    answer = prove(p[0] * p[1] * p[2] <= z3.RealVal(1) / 4 + z3.ToReal(z3.IntVal(0)), p,
+                   given=[*(z3.And(v >= z3.ToReal(z3.IntVal(0)), v <= 1) for v in p), p[0] + p[1] <= 1])
+    text = standalone(answer, "x", 1, 1)
+    assert "to_real" not in text and "(set-logic QF_NRA)" in text
+    # only closed integer terms are folded, each to the value it denotes
+    assert real_constants("(+ (to_real (- (* 2 3) 10)) (to_real n) (to_real (+ 1 (to_real 2))))") == \
+        "(+ (- 4.0) (to_real n) (to_real (+ 1 2.0)))"
+    assert logic("(declare-fun n () Int)\n(assert (> (to_real n) (to_real 1)))") == "ALL"
+
+
+@pytest.mark.parametrize("factors", [4, 6, 8])
+def test_cvc5_decides_statements_bounding_products_of_probabilities_as_z3_does(factors):
+    # the class of query a likelihood bound makes: a product of probabilities in [0, 1], two of them sharing a context;
+    # the statement's numerals reach z3 as integers, its query is real arithmetic all the same
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    from fractions import Fraction
+
+    from proofs import Interval, Vector, forall, implies
+
+    def product(p):
+        out = p[0]
+        for v in p[1:]:
+            out = out * v
+        return out
+
+    @forall("ex0.a.bound", "A bound.", perturb={"fifth": {"bound": Fraction(1, 5)}})
+    def bound(p: Vector(Interval(0, 1), factors), bound=Fraction(1, 4)):
+        return implies(p[0] + p[1] <= 1, product(p) <= bound)
+
+    proved = evaluate(bound, cross_check=True)
+    assert proved.verdict is Verdict.PROVED, proved.reason
+    refuted = evaluate(bound, bound.perturbation("fifth"), cross_check=True)
+    assert refuted.verdict is Verdict.REFUTED, refuted.reason
+    assert [(q["z3"], q["cvc5"]) for r in (proved, refuted) for q in r.evidence["cross_check"]] == \
+        [("unsat", "unsat"), ("sat", "sat")]
