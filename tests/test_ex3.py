@@ -229,3 +229,28 @@ def test_the_best_bigram_likelihood_statement_is_answered_alike_by_cvc5():
     result = evaluate(bigram.bigram_best_likelihood, cross_check=True)
     assert result.verdict is Verdict.PROVED, result.reason
     assert [(q["z3"], q["cvc5"]) for q in result.evidence["cross_check"]] == [("unsat", "unsat")]
+
+
+def test_no_finite_logits_give_the_sentence_likelihood_one_and_the_certificate_replays():
+    claim = counter.likelihood_one_without_input
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED and result.status is Status.ERRATUM
+    assert claim.replay(result.evidence["counterexample"], **claim.params).holds is False
+    # a point of the domains is no witness: at z = 0, r = 1 every factor e^0/(e^0 + 1) is 1/2, the likelihood 2^-8
+    replayed = claim.replay({"z": [0] * 8, "r": [1] * 8}, **claim.params)
+    assert replayed.holds is False
+    assert [v for k, v in replayed.sides.items() if k.startswith("left: ")] == [Fraction(1, 256)]
+
+
+def test_a_table_entry_of_0_or_1_is_no_softmax_probability_but_every_entry_between_is():
+    claim = output.exact_for_every_table
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED and result.status is Status.ERRATUM
+    t = Fraction(result.evidence["counterexample"]["t"])
+    assert t in (0, 1)
+    # plain: u/(u + r) with u, r > 0 lies strictly between 0 and 1, and t in (0, 1) is reached at u = t, r = 1 - t
+    for u, r in itertools.product([Fraction(1, 7), Fraction(1), Fraction(5)], repeat=2):
+        assert 0 < u / (u + r) < 1
+    for inner in (Fraction(1, 3), Fraction(99, 100)):
+        assert inner / (inner + (1 - inner)) == inner
+        assert claim.replay({"t": inner}, **claim.params).holds is True

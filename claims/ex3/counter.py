@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from fractions import Fraction
 
 import sympy
 import z3
 
 from proofs.claims.ex3.network import SENTENCE, one_hot, run
-from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.sheet import cites
-from proofs import Erratum, IdentityAnswer, Outcome, Perturbation, Replay, Verdict, claim, combine, existence, identity, prove, undecided, validity
+from proofs import (Erratum, IdentityAnswer, Outcome, Perturbation, Positive, Real, Replay, Vector, Verdict, claim, combine, exists, exp,
+                    identity, prove, undecided, validity)
 from proofs.claims.witness import exactly, read
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
@@ -108,28 +110,24 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
     return combine(closed_form, below_one)
 
 
-@claim(
+@exists(
     "ex3.c.likelihood_one_without_input",
-    exercise=3, part="c",
-    anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
-    statement="Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE},
-    assumptions=COUNTER_ASSUMPTIONS,
+    "Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
+    cites=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
+    assumptions=(*COUNTER_ASSUMPTIONS,
+                 "at step t the output's logit for the sentence's word x_t is z_t, a real number for finite weights; the "
+                 "other words' e^{logit} sum to r_t > 0 (there are 7 of them, each e^{logit} > 0)"),
     erratum=Erratum(
         "a softmax gives every word probability e^{z_x}/sum_y e^{z_y} < 1 when the vocabulary has two or more words, so "
         "no finite weights reach likelihood exactly 1; the counter construction reaches any likelihood below 1 and 1 "
         "only as the output weights grow without bound",
         corrected_by="ex3.c.likelihood_one_in_the_limit",
     ),
-    replay=lambda witness, *, tokens: replay_factor_bounds(witness, expected={"steps": len(tokens) - 1,
-                                                                              "vocabulary_size": len(vocabulary(tokens))}),
 )
-def likelihood_one_without_input(tokens) -> Outcome:
-    steps = len(tokens) - 1
-    answer = factor_can_equal(1, steps)
-    return existence(answer, evidence={"steps": steps, "vocabulary_size": len(vocabulary(tokens))},
-                     certificate={"vocabulary_size": len(vocabulary(tokens)), "steps": steps})
+def likelihood_one_without_input(z: Vector(Real, len(SENTENCE) - 1), r: Vector(Positive, len(SENTENCE) - 1), tokens=SENTENCE):
+    # the likelihood is the product over t = 1..8 of the softmax probability of x_t: e^{z_t} / (e^{z_t} + r_t)
+    steps = [exp(z[t - 1]) / (exp(z[t - 1]) + r[t - 1]) for t in range(1, len(tokens))]
+    return functools.reduce(operator.mul, steps) == 1
 
 
 CLAIMS = (likelihood_one_without_input, likelihood_one_in_the_limit)

@@ -10,13 +10,12 @@ import sympy
 import z3
 
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
-from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
 from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Vector, Verdict,
                     claim, forall)
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, existence, identity, prove, to_z3, undecided
+from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, identity, prove, some, to_z3, undecided
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 
@@ -303,26 +302,26 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     return corroborated(line1, line2)
 
 
-@claim(
+@forall(
     "ex3.e.exact_for_every_table",
-    exercise=3, part="e",
-    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-    statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
-              "exactly by some finite output weights.",
-    requires=Verdict.PROVED,
-    params={"value": 0},
-    assumptions=SOFTMAX_ASSUMPTIONS,
+    "With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced exactly by "
+    "some finite output weights.",
+    cites=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
+    assumptions=(*SOFTMAX_ASSUMPTIONS,
+                 "a table entry t = T(x|a,b) is a number in [0, 1]; the softmax gives word x the probability u/(u + r), "
+                 "u = e^{z_x} > 0 for its logit z_x and r > 0 the other words' e^{logit} (two or more words)"),
     erratum=Erratum(
-        "a softmax over finite logits gives every word a positive probability, so a trigram table with a zero entry "
-        "(a word that never follows some context) is reproduced only in the limit; tables with positive entries are "
-        "reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit (ex3.e.limit_for_every_table)",
+        "a softmax over finite logits gives every word a probability strictly between 0 and 1, so a trigram table with "
+        "an entry 0 or 1 (a word that never, or always, follows some context) is reproduced only in the limit; tables "
+        "with positive entries are reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit "
+        "(ex3.e.limit_for_every_table)",
         corrected_by="ex3.e.exact_for_positive_tables",
     ),
-    replay=lambda witness, *, value: replay_factor_bounds(witness, expected={"table entry no softmax reaches": value}),
 )
-def exact_for_every_table(value) -> Outcome:
-    return existence(factor_can_equal(value), evidence={"table_entry": value},
-                     certificate={"table entry no softmax reaches": value})
+def exact_for_every_table(t: Interval(0, 1)):
+    # every entry t of a table is the softmax probability u/(u + r) of its word for some u, r > 0: u = t (u + r),
+    # the denominator u + r being positive
+    return some(Positive, lambda u: some(Positive, lambda r: t * (u + r) == u))
 
 
 @forall(
