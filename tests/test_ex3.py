@@ -254,3 +254,18 @@ def test_a_table_entry_of_0_or_1_is_no_softmax_probability_but_every_entry_betwe
     for inner in (Fraction(1, 3), Fraction(99, 100)):
         assert inner / (inner + (1 - inner)) == inner
         assert claim.replay({"t": inner}, **claim.params).holds is True
+
+
+@pytest.mark.parametrize("shift, bias", [(2, -1), (1, -1), (2, 1)])
+def test_the_counter_statements_limit_is_the_plain_networks(shift, bias):
+    # the limit the statement computes (sympy) against the plain limit of the network's logits (the winners share the mass)
+    claim = counter.likelihood_one_in_the_limit
+    params = {**claim.params, "shift_weight": shift, "bias": bias}
+    _, alphas, vocab = counter.counter_network(SENTENCE, shift, bias)
+    plain = counter.limit_likelihood(SENTENCE, alphas, vocab)
+    replayed = claim.replay({"a": 0}, **params)
+    assert [v for k, v in replayed.sides.items() if k.startswith("2. left: lim_")] == [plain]
+    assert replayed.holds is (plain == 1)
+    result = evaluate(claim, claim.perturbation("shift_1" if shift == 1 else "bias_plus_1")) if (shift, bias) != (2, -1) \
+        else evaluate(claim)
+    assert result.verdict is (Verdict.PROVED if plain == 1 else Verdict.REFUTED)

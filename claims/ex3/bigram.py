@@ -185,15 +185,15 @@ def _replay_dependence(witness, *, recurrent, **_):
     return Replay(diff_a == diff_b, {"logit gap with h_a": diff_a, "logit gap with h_b": diff_b})
 
 
+# What is decided: softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V| has the weights and
+# phi = phi(x_{t-1}) as its only free symbols (sympy), so p(x_t | history) = p(x_t | x_{t-1}): a bigram model, whose
+# likelihood of the sentence is at most the bigram maximum (ex3.a.bigram_best_likelihood).
 @claim(
     "ex3.b.no_recurrence_is_bigram",
     exercise=3, part="b",
     anchors=cites("just be a bi-gram model"),
     statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
               "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
-    formal="softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V|: its free symbols are the "
-           "weights and phi = phi(x_{t-1}) only (sympy); hence p(x_t|history) = p(x_t|x_{t-1}), a bigram model, whose "
-           "likelihood of the sentence is at most the bigram maximum",
     requires=Verdict.PROVED,
     params={"recurrent": False, "tokens": SENTENCE},
     assumptions=BIGRAM_ASSUMPTIONS,

@@ -86,9 +86,7 @@ def likelihood_one_in_the_limit(a: Real, tokens=SENTENCE, shift_weight=2, bias=-
     "ex3.c.likelihood_one_without_input",
     "Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
     cites=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
-    assumptions=(*COUNTER_ASSUMPTIONS,
-                 "at step t the output's logit for the sentence's word x_t is z_t, a real number for finite weights; the "
-                 "other words' e^{logit} sum to r_t > 0 (there are 7 of them, each e^{logit} > 0)"),
+    assumptions=COUNTER_ASSUMPTIONS,
     erratum=Erratum(
         "a softmax gives every word probability e^{z_x}/sum_y e^{z_y} < 1 when the vocabulary has two or more words, so "
         "no finite weights reach likelihood exactly 1; the counter construction reaches any likelihood below 1 and 1 "
@@ -97,7 +95,9 @@ def likelihood_one_in_the_limit(a: Real, tokens=SENTENCE, shift_weight=2, bias=-
     ),
 )
 def likelihood_one_without_input(z: Vector(Real, len(SENTENCE) - 1), r: Vector(Positive, len(SENTENCE) - 1), tokens=SENTENCE):
-    # the likelihood is the product over t = 1..8 of the softmax probability of x_t: e^{z_t} / (e^{z_t} + r_t)
+    # at step t the output's logit for the sentence's word x_t is z_t, a real number for finite weights, and the other
+    # 7 words' e^{logit} sum to r_t > 0; the likelihood is the product over t = 1..8 of the softmax probability of x_t,
+    # e^{z_t} / (e^{z_t} + r_t)
     steps = [exp(z[t - 1]) / (exp(z[t - 1]) + r[t - 1]) for t in range(1, len(tokens))]
     return functools.reduce(operator.mul, steps) == 1
 
