@@ -224,3 +224,37 @@ def test_cvc5_decides_statements_bounding_products_of_probabilities_as_z3_does(f
     assert refuted.verdict is Verdict.REFUTED, refuted.reason
     assert [(q["z3"], q["cvc5"]) for r in (proved, refuted) for q in r.evidence["cross_check"]] == \
         [("unsat", "unsat"), ("sat", "sat")]
+
+
+def _every_entry_reached():
+    from proofs import Interval, Positive, forall, some
+
+    @forall("ex0.b.reach", "Every t in [0, 1] is u/(u + r) for some u, r > 0 (false at 0 and 1).")
+    def reach(t: Interval(0, 1)):
+        return some(Positive, lambda u: some(Positive, lambda r: t * (u + r) == u))
+    return reach
+
+
+@pytest.mark.slow
+def test_cvc5_confirms_a_quantified_satisfiable_query_at_z3s_model_and_never_at_a_wrong_point():
+    # cvc5 gives no answer for ∃ t ∀ u, r: t (u + r) ≠ u as it stands; pinned to z3's t it decides it
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    from dataclasses import replace
+
+    from proofs.smtlib import at_model, cross_check
+    from proofs.solvers.smt import recording
+
+    claim = _every_entry_reached()
+    result = evaluate(claim, cross_check=True)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    first = result.evidence["cross_check"][0]
+    assert (first["z3"], first["cvc5"], first["how"]) == ("sat", "sat", "at z3's model")
+    with recording() as answers:
+        claim.check(**claim.params)
+    sat = next(a for a in answers if a.answer == "sat")
+    assert "(assert (= t 1.0))\n(check-sat)" in at_model(sat.smt2, {"t": 1})
+    # a point where the query does not hold is no confirmation: the claim's cross-check then fails closed
+    from fractions import Fraction
+
+    records, problem = cross_check([replace(sat, model={"t": Fraction(1, 2)})], timeout_ms=4_000)
+    assert records[0]["cvc5"] == "unknown" and "cvc5 gave no answer" in problem
