@@ -20,7 +20,9 @@ def limit_one(a: Real, rivals=0):
 
 
 def test_a_limit_at_infinity_is_proved_and_a_wrong_one_refuted_with_the_limit_shown():
-    assert evaluate(limit_one).verdict is Verdict.PROVED
+    proved = evaluate(limit_one)
+    assert proved.verdict is Verdict.PROVED
+    assert proved.evidence["limits"] == ["lim_{w → ∞} (exp(w)/(exp(w) + rivals·exp(w) + 7)) = 1: sympy"]
     for name, value in (("rival", Fraction(1, 2)), ("two_rivals", Fraction(1, 3))):
         wrong = evaluate(limit_one, limit_one.perturbation(name))
         assert wrong.verdict is Verdict.REFUTED
