@@ -20,7 +20,7 @@ from proofs.statement import exists, forall  # noqa: E402
 from proofs.importing import collect  # noqa: E402
 from proofs.terms import const, diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
 # Statements: the term language's further forms (proofs.terms, proofs.statement).
-from proofs.terms import every, softplus, some, unique  # noqa: E402
+from proofs.terms import every, limit, oo, softplus, some, unique  # noqa: E402
 # Statements over every differentiable function (proofs.uninterpreted).
 from proofs.uninterpreted import Function  # noqa: E402
 
@@ -81,6 +81,7 @@ __all__ = [
     "softplus", "some", "every", "unique",
     # Statements over every differentiable function.
     "Function",
+    "limit", "oo",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

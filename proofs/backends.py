@@ -48,6 +48,45 @@ def _pow_int(base, exponent: int, one):
     return out
 
 
+def _limit_point(point: Term, values: Mapping[str, Any]):
+    import sympy
+
+    if point.op == "infinity":
+        return sympy.oo
+    if point.op == "neg" and point.args[0].op == "infinity":
+        return -sympy.oo
+    return to_sympy(point, values)
+
+
+def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
+    """lim_{name → point} body as a sympy number or expression, the other variables at `values` (sympy numbers or
+    symbols). The tool's semantics: at a finite point both sides must agree (sympy's own default is the right-hand
+    limit); a limit that does not exist or is infinite raises Undefined, one sympy cannot find raises Undecided."""
+    import sympy
+
+    a = sympy.Symbol(name, real=True)
+    try:
+        expression = to_sympy(body, {**values, name: a})
+        at = _limit_point(point, values)
+        if at.has(a) or not (at.is_finite or at in (sympy.oo, -sympy.oo)):
+            raise Undecided(f"the point of {text(Term('limit', (body, Term('var', (name,)), point)))} is not a number")
+        value = sympy.limit(expression, a, at) if at in (sympy.oo, -sympy.oo) else sympy.limit(expression, a, at, dir="+-")
+    except ValueError as exc:  # sympy: the one-sided limits differ
+        if isinstance(exc, Undecided):
+            raise
+        raise Undefined(f"a limit that does not exist ({exc})") from None
+    except (NotImplementedError, TypeError, AttributeError, RecursionError) as exc:
+        raise Undecided(f"sympy found no limit: {exc}") from None
+    shown = text(Term("limit", (body, Term("var", (name,)), point)))
+    if value.has(sympy.Limit, sympy.AccumBounds):
+        if value.has(sympy.AccumBounds):
+            raise Undefined(f"{shown} does not exist (it oscillates: {value})")
+        raise Undecided(f"sympy found no limit of {shown}")
+    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
+        raise Undefined(f"{shown} is not finite ({value})")
+    return value
+
+
 # --- z3 -------------------------------------------------------------------------------------------------------------
 
 def _z3_ops(universal: bool = False) -> dict:
@@ -82,6 +121,18 @@ def _z3_ops(universal: bool = False) -> dict:
         "integer": lambda a: z3.BoolVal(True) if z3.is_int(a) else z3.IsInt(a),
     }
     ops["some"], ops["every"] = _z3_quantifier(False), _z3_quantifier(True)
+
+    def limit(body, name, point, env):  # a closed limit is the number sympy finds; z3 takes it when it is rational
+        if (variables(body) - {name}) | variables(point):
+            raise Unsupported("a limit whose body or point has free variables")
+        try:
+            value = _limit_value(body, name, point, {})
+        except (Undecided, Undefined) as exc:
+            raise Unsupported(str(exc)) from None
+        if not value.is_Rational:
+            raise Unsupported(f"a limit whose value {value} is not rational")
+        return z3.RealVal(f"{value.p}/{value.q}")
+    ops["limit"] = limit
     if universal:
         def every(each, name, lower, upper):
             index = z3.FreshInt(name)
@@ -169,6 +220,15 @@ def _sympy_ops() -> dict:
         "sum": total, "index": lambda base, i: base[i], "integer": integer,
         "apply": lambda fn, *args: _uninterpreted().sympy_function(fn)(*args),
     }
+
+    def limit(body, name, point, env):
+        try:
+            return _limit_value(body, name, point, {k: v for k, v in env.items() if k != name})
+        except Undefined:  # no value: nothing sympy shows holds of it; the exact replay names why
+            return sympy.nan
+        except Undecided as exc:
+            raise Unsupported(str(exc)) from None
+    ops["limit"] = limit
     return ops
 
 
@@ -443,6 +503,10 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
             raise _undefined(exc.what, Term("diff", (body, Term("var", (name,)))), point) from None
 
     ops["diff"] = derivative
+
+    def limit(body, name, point, values):
+        return _exact(_limit_value(body, name, point, {k: _as_sympy(v) for k, v in values.items() if k != name}))
+    ops["limit"] = limit
     return ops
 
 

@@ -397,7 +397,31 @@ def _case(stmt: Statement, params: Mapping[str, Any]) -> _Case:
     required = _required(relation)
     if required:
         evidence["conditions"] = [terms.text(c.holds) for c in required]
+    limits = _limits(relation)
+    if limits:
+        evidence["limits"] = limits
     return _Case(stmt, params, relation, valued, stmt.scalars(), required, evidence)
+
+
+def _limits(relation: Term) -> list[str]:
+    """Each closed limit of the relation with the value sympy found for it (what the other steps take as a number)."""
+    found: list[str] = []
+
+    def walk(t: Term) -> None:
+        if t.op == "limit" and not terms.variables(t):
+            try:
+                value = backends._limit_value(t.args[0], t.args[1].args[0], t.args[2], {})
+                shown = f"{terms.text(t)} = {value}: sympy"
+            except (backends.Undefined, backends.Undecided) as exc:
+                shown = f"{terms.text(t)}: {exc}"
+            if shown not in found:
+                found.append(shown)
+            return
+        for a in t.args:
+            if isinstance(a, Term):
+                walk(a)
+    walk(relation)
+    return found
 
 
 def _refuted_at(case: _Case, point: Mapping[str, Any], method: str, evidence: Optional[Mapping[str, Any]] = None

@@ -33,7 +33,7 @@ def step(relation: Term, name: str, start: int) -> Optional[tuple[Term, Term, li
             shown = terms.text(t)
             s = terms.var(sums.setdefault(shown, f"Σ{len(sums) + 1}"))
             return s + _substitute(body, index.args[0], terms.var(name) + 1) if shifted else s
-        if t.op in ("all", "diff", "index", *terms.QUANTIFIERS):
+        if t.op in ("all", "diff", "index", "limit", *terms.QUANTIFIERS):
             return None
         args = []
         for a in t.args:

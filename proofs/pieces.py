@@ -170,6 +170,6 @@ def _branches(t: Term, point: Mapping[str, Any]) -> Term:
         return _branches(args[1] if backends.decide_exact(args[0], point) else args[2], point)
     if op == "diff":
         return Term("diff", (_branches(args[0], point), args[1]))
-    if op in ("sum", "all", *terms.QUANTIFIERS):
-        raise terms.Unsupported("a sum or a quantifier in a statement proved by pieces")
+    if op in ("sum", "all", "limit", *terms.QUANTIFIERS):
+        raise terms.Unsupported("a sum, a limit or a quantifier in a statement proved by pieces")
     return Term(op, tuple(_branches(a, point) if isinstance(a, Term) else a for a in args))

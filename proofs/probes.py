@@ -38,6 +38,8 @@ def critical(t: Term) -> list[Term]:
 
     def walk(node: Term, switching: bool = False) -> None:
         op, args = node.op, node.args
+        if op == "limit":  # its body is read near the limit's point only, in a variable of its own
+            return
         if op == "ite":  # where its condition switches
             walk(args[0], True)
             walk(args[1])
@@ -62,7 +64,7 @@ def critical(t: Term) -> list[Term]:
 
 
 # Operators whose sympy form needs the variables as symbols (a derivative is taken in one).
-_SYMBOLIC_ONLY = frozenset({"diff", "sum", "some", "every", "unique"})
+_SYMBOLIC_ONLY = frozenset({"diff", "sum", "some", "every", "unique", "limit"})
 
 
 def roots(expression: Term, name: str, base: Mapping[str, Any], symbols: Mapping[str, Any], *, solve: bool = True) -> list:

@@ -9,7 +9,8 @@ import numbers
 from typing import Any, Callable, Mapping, Sequence
 
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "relu", "maximum",
-           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "unique", "text", "RELATIONS",
+           "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "unique", "limit", "oo",
+           "text", "RELATIONS",
            "NUMERIC_ONLY", "LAZY", "QUANTIFIERS", "Condition", "conditions", "atoms"]
 
 # Relations a statement may decide, with their printed symbols.
@@ -215,6 +216,24 @@ def unique(domain: Any, condition: Callable, value: Any) -> Term:
     return (inside & holds & only) if inside is not None else (holds & only)
 
 
+# ∞ as the point a limit is taken at: limit(f, oo), limit(f, -oo).
+oo = Term("infinity", ())
+
+
+def limit(body: Callable[[Term], Any], point: Any) -> Term:
+    """lim_{a → point} body(a): the number body(a) tends to as a tends to the point (oo, -oo or a number, approached
+    from both sides), a variable of its own: limit(lambda a: a / (a + 1), oo) is 1. Where the limit does not exist
+    or is not finite the term has no value, and a statement using it is not shown."""
+    variable = _bound_variable(body, "limit")
+    inner = term(body(variable))
+    if inner.op in (*RELATIONS, "and", "or", "not", "implies", "bool", *QUANTIFIERS):
+        raise TypeError(f"the body of limit(...) is a number, not the relation {inner!r}")
+    at = term(point)
+    if variable.args[0] in variables(at):
+        raise TypeError("the point of limit(body, point) cannot depend on the limit's own variable")
+    return Term("limit", (inner, variable, at))
+
+
 def _within(domain: Any, value: Term):
     """The domain's constraints on a value, as a relation (None where it has none)."""
     parts = []
@@ -301,6 +320,10 @@ def text(t: Term, parent: int = 0) -> str:
         return f"Σ_{{{text(args[1])} = {text(args[2])}..{text(args[3])}}} ({text(args[0])})"
     elif op == "index":
         return f"{text(args[0], 99)}[{text(args[1])}]"
+    elif op == "limit":
+        return f"lim_{{{text(args[1])} → {text(args[2])}}} ({text(args[0])})"
+    elif op == "infinity":
+        return "∞"
     elif op == "ite":
         return f"ite({', '.join(text(a) for a in args)})"
     elif op == "all":
@@ -346,6 +369,10 @@ def tree(t: Term) -> list:
         return [op, *sub]
     if op == "sum":
         return ["sum", *sub]
+    if op == "infinity":
+        return ["sym", "∞"]
+    if op == "limit":
+        return ["fn", f"lim_{{{text(args[1])} → {text(args[2])}}}", sub[0]]
     if op == "all":
         over = ["text", f"{{{text(args[2])}, …, {text(args[3])}}}"]
         return ["quant", "∀", sub[0], [sub[1], over]]
@@ -362,6 +389,8 @@ def variables(t: Term) -> set[str]:
         return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2]) | variables(t.args[3])
     if t.op in QUANTIFIERS:
         return variables(t.args[0]) - {t.args[1].args[0]}
+    if t.op == "limit":
+        return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2])
     return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
 
 
@@ -401,6 +430,10 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         body, bound, domain = t.args
         name = bound.args[0]
         return ops[op](lambda value: evaluate(body, {**env, name: value}, ops), name, domain, body, env)
+    if op == "limit":  # taken on the body's symbolic form: the op receives the body, its variable, the point and env
+        if op not in ops:
+            raise Unsupported("a limit")
+        return ops[op](t.args[0], t.args[1].args[0], t.args[2], env)
     if op in LAZY and ops.get("lazy"):
         return ops[op](*(functools.partial(evaluate, a, env, ops) for a in t.args))
     if op not in ops:
@@ -441,6 +474,10 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
     """The conditions of t in its own context; `smooth` names the variables it is differentiated with respect to."""
     op, args = t.op, t.args
     if op in ("var", "const", "bool", "param"):
+        return []
+    if op == "limit":  # the body is evaluated near the point only; a limit that does not exist has no value there
+        if smooth & variables(t):
+            raise Unsupported("the derivative of a limit")
         return []
     if op in QUANTIFIERS:  # the body's conditions are part of its truth at each value of the bound variable
         if smooth & variables(t):

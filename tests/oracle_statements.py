@@ -23,7 +23,7 @@ from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positi
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional", "nested", "unique", "induction", "uninterpreted")
+         "exists", "ranges", "conditional", "nested", "unique", "induction", "uninterpreted", "limit")
 
 
 class Undef(ArithmeticError):
@@ -104,6 +104,9 @@ def term_of(node: tuple, env: dict):
         _, index, over, condition, stated = node
         domain = {("real",): Real, ("positive",): Positive}.get(over) or IntRange(over[1], over[2])
         return terms.unique(domain, _lambda(index, condition, env), term_of(stated, env))
+    if op == "limit":
+        _, index, body, point, _spec = node
+        return terms.limit(_lambda(index, body, env), terms.oo if point == "oo" else -terms.oo)
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
@@ -156,6 +159,8 @@ def value(node: tuple, env: dict):
         return _quantified(node, env)
     if op == "unique":
         return _unique(node, env)
+    if op == "limit":
+        return _limit(node, env)
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
@@ -985,11 +990,78 @@ def exists_case(draw, name: str) -> Optional[Case]:
     return Case("exists", name, "exists", {"x": Interval(-3, 3)}, ("le", add(x, C(c)), C(0)), True)
 
 
+def _limit(node: tuple, env: dict) -> F:
+    """lim_{w → ±∞} of a quotient of sums c·e^{k w} (k = 0: the constant c), from its terms alone: the term whose e^{k w}
+    grows fastest in each sum decides (the largest k towards ∞, the smallest towards -∞)."""
+    _, _, _, point, (top, bottom) = node
+    sign = 1 if point == "oo" else -1
+
+    def leading(pairs):
+        live = [(k, value(c, env)) for c, k in pairs if value(c, env) != 0]
+        return max(live, key=lambda kc: sign * kc[0]) if live else None
+
+    num, den = leading(top), leading(bottom)
+    if den is None:
+        raise Undef("a quotient by 0")
+    if num is None or sign * num[0] < sign * den[0]:
+        return F(0)
+    if num[0] == den[0]:
+        return F(num[1]) / den[1]
+    raise Undef("an infinite limit")
+
+
+def _exp_sum(pairs: list, w: tuple) -> tuple:
+    out = None
+    for c, k in pairs:
+        part = c if k == 0 else mul(c, ("exp", mul(C(k), w) if k != 1 else w))
+        out = part if out is None else add(out, part)
+    return out
+
+
+def limit_case(draw, name: str) -> Optional[Case]:
+    """lim_{w → ±∞} (Σ a_i e^{k_i w}) / (Σ b_j e^{m_j w}) = L, a softmax's probability as a logit grows among them: the
+    denominator's coefficients positive, one numerator coefficient may be the statement's variable x. L (true) or L + 1
+    (false), and limits that are infinite (no value: false), each known from the leading terms by `_limit`."""
+    x, w = V("x"), V("w")
+    point = draw.pick(("oo", "-oo"))
+    exponents = [-1, 0, 1, 2]
+    bottom_k = sorted({draw.pick(exponents) for _ in range(draw.int(1, 2))})
+    bottom = [(C(draw.pick((1, 2, 7, F(1, 2)))), k) for k in bottom_k]
+    top_k = sorted({draw.pick(exponents) for _ in range(draw.int(1, 2))})
+    top = [(C(draw.pick((1, -1, 3, F(1, 3)))), k) for k in top_k]
+    if draw.int(0, 1):  # the variable as a coefficient, on a term that cannot outgrow the denominator
+        lead = max(bottom_k) if point == "oo" else min(bottom_k)
+        top = [(c, k) for c, k in top if (k < lead if point == "oo" else k > lead)] + [(x, lead)]
+    spec = (tuple(top), tuple(bottom))
+    if all(k == 0 for _, k in top + bottom) and top[0][0][0] == "const":  # a constant quotient: kept exact
+        body = C(top[0][0][1] / bottom[0][0][1])
+    else:
+        body = ("div", _exp_sum(top, w), _exp_sum(bottom, w))
+    limit = ("limit", "w", body, point, spec)
+    sign = 1 if point == "oo" else -1
+    bottom_lead = max(bottom, key=lambda ck: sign * ck[1])
+    matching = [c for c, k in top if k == bottom_lead[1]]
+    if any(sign * k > sign * bottom_lead[1] for _, k in top):  # an infinite limit: no value anywhere
+        expected = C(0)
+        return Case("limit", name, "forall", {"x": Real}, ("eq", limit, expected), False, witness={"x": F(1)})
+    if not matching:
+        expected = C(0)
+    elif matching[0][0] == "const":
+        expected = C(matching[0][1] / bottom_lead[0][1])
+    else:
+        expected = mul(C(1 / bottom_lead[0][1]), matching[0])
+    relation = ("eq", limit, expected)
+    if draw.int(0, 1):
+        return Case("limit", name, "forall", {"x": Real}, relation, True)
+    wrong = ("eq", limit, add(expected, C(1)))
+    return Case("limit", name, "forall", {"x": Real}, wrong, False, witness={"x": F(1)})
+
+
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
               "vector": vector, "exists": exists_case, "ranges": ranges,
               "conditional": conditional, "nested": nested, "unique": unique,
-              "induction": induction}
+              "induction": induction, "limit": limit_case}
 
 
 # The oracle's choice of each uninterpreted function, with its derivative written out by hand: a statement claimed for

@@ -209,3 +209,63 @@ def test_the_printed_bigram_reason_is_refuted_by_a_model_giving_both_steps_proba
     assert (SENTENCE[3], SENTENCE[4], SENTENCE[5]) == ("a", "very", "very")
     assert model["a"]["very"] == 1 and model["very"]["very"] == 1
     assert evaluate(bigram.bigram_reason_corrected).verdict is Verdict.PROVED
+
+
+def test_the_best_bigram_likelihood_is_a_quarter_and_other_stated_bests_are_refuted():
+    claim = bigram.bigram_best_likelihood
+    assert evaluate(claim).verdict is Verdict.PROVED
+    # the plain product over the sentence of the relative-frequency model (the statement's attaining model) is 1/4: it
+    # beats a stated best of 1/8, and no grid model reaches 1/2
+    frequencies = bigram.analyse_bigram(SENTENCE).best_model
+    assert bigram._likelihood(frequencies, SENTENCE) == Fraction(1, 4) == _grid_best(SENTENCE)
+    for name in ("best_half", "best_eighth"):
+        wrong = evaluate(claim, claim.perturbation(name))
+        assert wrong.verdict is Verdict.REFUTED and len(wrong.evidence["counterexample"]["p"]) == len(bigram.PAIRS)
+
+
+def test_the_best_bigram_likelihood_statement_is_answered_alike_by_cvc5():
+    # one degree-8 query over real variables: declared as the real arithmetic it is, cvc5 decides it too
+    pytest.importorskip("cvc5", reason="cvc5 (crosscheck extra) is not installed")
+    result = evaluate(bigram.bigram_best_likelihood, cross_check=True)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert [(q["z3"], q["cvc5"]) for q in result.evidence["cross_check"]] == [("unsat", "unsat")]
+
+
+def test_no_finite_logits_give_the_sentence_likelihood_one_and_the_certificate_replays():
+    claim = counter.likelihood_one_without_input
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED and result.status is Status.ERRATUM
+    assert claim.replay(result.evidence["counterexample"], **claim.params).holds is False
+    # a point of the domains is no witness: at z = 0, r = 1 every factor e^0/(e^0 + 1) is 1/2, the likelihood 2^-8
+    replayed = claim.replay({"z": [0] * 8, "r": [1] * 8}, **claim.params)
+    assert replayed.holds is False
+    assert [v for k, v in replayed.sides.items() if k.startswith("left: ")] == [Fraction(1, 256)]
+
+
+def test_a_table_entry_of_0_or_1_is_no_softmax_probability_but_every_entry_between_is():
+    claim = output.exact_for_every_table
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED and result.status is Status.ERRATUM
+    t = Fraction(result.evidence["counterexample"]["t"])
+    assert t in (0, 1)
+    # plain: u/(u + r) with u, r > 0 lies strictly between 0 and 1, and t in (0, 1) is reached at u = t, r = 1 - t
+    for u, r in itertools.product([Fraction(1, 7), Fraction(1), Fraction(5)], repeat=2):
+        assert 0 < u / (u + r) < 1
+    for inner in (Fraction(1, 3), Fraction(99, 100)):
+        assert inner / (inner + (1 - inner)) == inner
+        assert claim.replay({"t": inner}, **claim.params).holds is True
+
+
+@pytest.mark.parametrize("shift, bias", [(2, -1), (1, -1), (2, 1)])
+def test_the_counter_statements_limit_is_the_plain_networks(shift, bias):
+    # the limit the statement computes (sympy) against the plain limit of the network's logits (the winners share the mass)
+    claim = counter.likelihood_one_in_the_limit
+    params = {**claim.params, "shift_weight": shift, "bias": bias}
+    _, alphas, vocab = counter.counter_network(SENTENCE, shift, bias)
+    plain = counter.limit_likelihood(SENTENCE, alphas, vocab)
+    replayed = claim.replay({"a": 0}, **params)
+    assert [v for k, v in replayed.sides.items() if k.startswith("2. left: lim_")] == [plain]
+    assert replayed.holds is (plain == 1)
+    result = evaluate(claim, claim.perturbation("shift_1" if shift == 1 else "bias_plus_1")) if (shift, bias) != (2, -1) \
+        else evaluate(claim)
+    assert result.verdict is (Verdict.PROVED if plain == 1 else Verdict.REFUTED)

@@ -10,18 +10,15 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 import sympy
-import z3
 
 from proofs.claims.ex3.network import SENTENCE, matvec, step
 from proofs.claims.sheet import cites
 from proofs import (Correction, ForgedWitness, Interval, Outcome, Perturbation, Replay, Vector, Verdict, claim, forall, implies,
                     note)
-from proofs import IdentityAnswer, computed, identity, prove, validity
-from proofs.claims.witness import either, exactly, listof, member, rational, read, table
+from proofs import IdentityAnswer, computed, const, identity
+from proofs.claims.witness import either, exactly, listof, member, rational, read
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
-
-OTHER = "<other>"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,50 +70,6 @@ def _likelihood(model: Mapping[str, Mapping[str, Fraction]], tokens: Sequence[st
     return out
 
 
-def _is_distribution(row: Mapping[str, Fraction]) -> bool:
-    return all(Fraction(p) >= 0 for p in row.values()) and sum(Fraction(p) for p in row.values()) == 1
-
-
-def _bigram_vars(tokens: Sequence[str]):
-    vocab = sorted(set(tokens)) + [OTHER]
-    contexts = sorted(set(tokens[:-1]))
-    # plain SMT-LIB names p_<context>_<word> (indices), so the exported queries parse in every solver
-    p = {(w, v): z3.Real(f"p_{contexts.index(w)}_{vocab.index(v)}") for w in contexts for v in vocab}
-    cons = []
-    for w in contexts:
-        cons += [p[w, v] >= 0 for v in vocab]
-        cons.append(z3.Sum([p[w, v] for v in vocab]) == 1)
-    likelihood = z3.Product([p[a, b] for a, b in zip(tokens, tokens[1:])])
-    return p, cons, likelihood
-
-
-def _model_of(answer_model: Mapping[str, Fraction], tokens) -> dict:
-    vocab = sorted(set(tokens)) + [OTHER]
-    contexts = sorted(set(tokens[:-1]))
-    model: dict = defaultdict(dict)
-    for name, value in answer_model.items():
-        _, w, v = name.split("_")
-        if value != 0:
-            model[contexts[int(w)]][vocab[int(v)]] = value
-    return {k: dict(v) for k, v in model.items()}
-
-
-def _model_domain(tokens):
-    """A bigram model: for contexts among the sentence's words, probabilities in [0, 1] of its words or <other>."""
-    words = tuple(sorted(set(tokens))) + (OTHER,)
-    return table(member(tuple(sorted(set(tokens)))), table(member(words), rational(0, 1)))
-
-
-def _replay_model_likelihood(witness, *, tokens, bound=None, **_):
-    """The model's likelihood of the sequence, in exact arithmetic: the claim says it is < 1 (or <= bound)."""
-    model = read(witness, model=_model_domain(tokens))["model"]
-    value = _likelihood(model, tokens)
-    proper = all(_is_distribution(row) for row in model.values())
-    limit = Fraction(bound) if bound is not None else None
-    holds = not proper or (value < 1 if limit is None else value <= limit)
-    return Replay(holds, {"likelihood": value, "every p(.|w) a distribution": proper, "bound": limit if limit is not None else "< 1"})
-
-
 BIGRAM_ASSUMPTIONS = (
     "a bigram model is any table of conditional distributions p(.|w) over a vocabulary containing the sentence's "
     "words (other words are pooled as one)",
@@ -151,87 +104,26 @@ def bigram_cannot_reach_one(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTEN
     return implies(_distributions(prob), functools.reduce(operator.mul, [prob[pair] for pair in zip(tokens, tokens[1:])]) < 1)
 
 
-def _replay_best(witness, *, tokens, best, **_):
-    """attaining_model: a model whose likelihood is exactly the stated best (the claim's existence half).
-    model: a model beating the stated best (refutes its bound half). stated_best: the claimed value, which the
-    relative-frequency model (the optimum, by the per-context bounds) does not reach."""
-    if "attaining_model" in witness:
-        model = read(witness, attaining_model=_model_domain(tokens))["attaining_model"]
-        value = _likelihood(model, tokens)
-        proper = all(_is_distribution(row) for row in model.values())
-        return Replay(proper and value == Fraction(best), {"likelihood of the witness model": value, "stated best": Fraction(best)})
-    if "model" in witness:
-        return _replay_model_likelihood(witness, tokens=tokens, bound=best)
-    read(witness, stated_best=exactly(best))
-    value = analyse_bigram(tokens).max_likelihood
-    return Replay(value == Fraction(best), {"relative-frequency model's likelihood": value, "stated best": Fraction(best)})
-
-
-@claim(
+@forall(
     "ex3.a.bigram_best_likelihood",
-    exercise=3, part="a",
-    anchors=cites("<start> This is a very very unimaginative example sentence"),
-    statement="The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
+    "The largest likelihood any bigram model gives the example sentence is exactly 1/4.",
+    cites=cites("<start> This is a very very unimaginative example sentence"),
     asserts="(beyond the sheet) the best a bigram model can do, given that 'very' is followed once by 'very' and once by "
             "'unimaginative'",
-    formal="for every context w and distribution p(.|w): prod over the steps after w of p(x_t|w) <= prod_v "
-           "(count(w,v)/count(w))^count(w,v) (z3, one query per context); the likelihood, a product of these non-negative "
-           "per-context products, is then <= 1/4 (z3); the relative-frequency model attains 1/4 (replayed exactly)",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "best": Fraction(1, 4)},
     assumptions=BIGRAM_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("best_half", {"best": Fraction(1, 2)}, "best likelihood 1/2"),
-        Perturbation("best_eighth", {"best": Fraction(1, 8)}, "best likelihood 1/8"),
-    ),
-    replay=_replay_best,
+    perturb={"best_half": {"best": Fraction(1, 2)}, "best_eighth": {"best": Fraction(1, 8)}},
 )
-def bigram_best_likelihood(tokens, best) -> Outcome:
-    analysis = analyse_bigram(tokens)
-    answers = {}
-    bounds = []
-    # per context w: the product of its factors p(v|w)^count(w,v) is at most prod_v (count(w,v)/count(w))^count(w,v)
-    for n_ctx, (ctx, counts) in enumerate(analysis.successors.items()):
-        total = sum(counts.values())
-        bound = Fraction(1)
-        for k in counts.values():
-            bound *= Fraction(k, total) ** k
-        bounds.append(bound)
-        # p(v|ctx) for the words that follow ctx, and the mass of every other word pooled
-        q = {v: z3.Real(f"q_{n_ctx}_{k}") for k, v in enumerate(counts)}
-        rest = z3.Real(f"rest_{n_ctx}")
-        rows = [*(x >= 0 for x in q.values()), rest >= 0, z3.Sum([*q.values(), rest]) == 1]
-        factors = [q[v] for v, k in counts.items() for _ in range(k)]
-        product = z3.Product(factors) if len(factors) > 1 else factors[0]
-        answer = prove(product <= z3.RealVal(f"{bound.numerator}/{bound.denominator}"), [*q.values(), rest], given=rows)
-        answers[f"context {ctx!r}: product <= {bound}"] = answer.answer
-        if answer.answer != "unsat":
-            return validity(answer, evidence={"per_context": answers})
-    # the likelihood is the product of the per-context products, each between 0 and its bound
-    fs = [z3.Real(f"f_{k}") for k in range(len(bounds))]
-    top = analysis.max_likelihood
-    given = [z3.And(f >= 0, f <= z3.RealVal(f"{b.numerator}/{b.denominator}")) for f, b in zip(fs, bounds)]
-    answer = prove(z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}") if len(fs) > 1 else fs[0] <= top, fs, given=given)
-    answers[f"product of the contexts <= {top}"] = answer.answer
-    evidence = {"explanation": analysis.explain(), "relative_frequency_likelihood": top, "queries": answers}
-    if answer.answer != "unsat":
-        return validity(answer, evidence=evidence)
-    bound = Fraction(best)
-    # what was decided: the bound on the product of the contexts (the query z3 proved), and the relative-frequency
-    # model's likelihood, the product of its factors along the sentence, against the stated best
-    attained = sympy.Mul(*(sympy.Rational(analysis.best_model[a][b].numerator, analysis.best_model[a][b].denominator)
-                           for a, b in zip(tokens, tokens[1:])), evaluate=False)
-    decided = [z3.ForAll(fs, z3.Implies(z3.And(given), z3.Product(fs) <= z3.RealVal(f"{top.numerator}/{top.denominator}")))
-               if len(fs) > 1 else z3.ForAll(fs, z3.Implies(given[0], fs[0] <= top)),
-               sympy.Eq(attained, sympy.Rational(bound.numerator, bound.denominator), evaluate=False)]
-    if top > bound:
-        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"model": analysis.best_model},
-                        failure="a bigram model beats the stated best", statement=decided)
-    if top < bound:
-        return computed(False, method="z3 + exact arithmetic", evidence=evidence, witness={"stated_best": bound},
-                        failure="no model attains the stated best", statement=decided)
-    return computed(True, method="z3 + exact arithmetic", evidence=evidence, witness={"attaining_model": analysis.best_model},
-                    reason="upper bound proved context by context and attained", statement=decided)
+def bigram_best_likelihood(p: Vector(Interval(0, 1), len(PAIRS)), tokens=SENTENCE, best=Fraction(1, 4)):
+    # p[k] = p(word | context) for the k-th pair of the sentence: no bigram model's likelihood exceeds `best`, and the
+    # relative-frequency model p(v|w) = count(w, v)/count(w) (its values written into the statement) attains it
+    prob = dict(zip(PAIRS, p))
+    frequencies = analyse_bigram(tokens).best_model
+    attaining = {pair: const(frequencies[pair[0]][pair[1]]) for pair in PAIRS}
+
+    def likelihood(model):
+        return functools.reduce(operator.mul, [model[pair] for pair in zip(tokens, tokens[1:])])
+
+    return implies(_distributions(prob), likelihood(prob) <= best) & _distributions(attaining) & (likelihood(attaining) == best)
 
 
 @forall(
@@ -293,15 +185,15 @@ def _replay_dependence(witness, *, recurrent, **_):
     return Replay(diff_a == diff_b, {"logit gap with h_a": diff_a, "logit gap with h_b": diff_b})
 
 
+# What is decided: softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V| has the weights and
+# phi = phi(x_{t-1}) as its only free symbols (sympy), so p(x_t | history) = p(x_t | x_{t-1}): a bigram model, whose
+# likelihood of the sentence is at most the bigram maximum (ex3.a.bigram_best_likelihood).
 @claim(
     "ex3.b.no_recurrence_is_bigram",
     exercise=3, part="b",
     anchors=cites("just be a bi-gram model"),
     statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
               "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
-    formal="softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V|: its free symbols are the "
-           "weights and phi = phi(x_{t-1}) only (sympy); hence p(x_t|history) = p(x_t|x_{t-1}), a bigram model, whose "
-           "likelihood of the sentence is at most the bigram maximum",
     requires=Verdict.PROVED,
     params={"recurrent": False, "tokens": SENTENCE},
     assumptions=BIGRAM_ASSUMPTIONS,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from fractions import Fraction
 
-import sympy
-import z3
 
 from proofs.claims.ex3.network import SENTENCE, one_hot, run
-from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.sheet import cites
-from proofs import Erratum, IdentityAnswer, Outcome, Perturbation, Replay, Verdict, claim, combine, existence, identity, prove, undecided, validity
-from proofs.claims.witness import exactly, read
+from proofs import Erratum, Positive, Real, Vector, exists, exp, forall, limit, note, oo
 
 __all__ = ["CLAIMS", "vocabulary", "counter_network", "limit_likelihood"]
 
@@ -52,13 +50,6 @@ def limit_likelihood(tokens, alphas, vocab) -> Fraction:
     return out
 
 
-def _replay_limit(witness, *, tokens, shift_weight, bias, **_):
-    _, alphas, vocab = counter_network(tokens, shift_weight, bias)
-    value = limit_likelihood(tokens, alphas, vocab)
-    read(witness, limit=exactly(value))
-    return Replay(value == 1, {"likelihood as a -> oo (plain)": value, "stated": 1})
-
-
 COUNTER_ASSUMPTIONS = (
     "the vocabulary is the sentence's 8 distinct words, <start> included; the output layer scores every word",
     "threshold hidden units, every bias -1, h^0 = e_1 and a softmax output, as the sheet fixes; x_{t-1} is not an input",
@@ -66,55 +57,35 @@ COUNTER_ASSUMPTIONS = (
 )
 
 
-@claim(
+@forall(
     "ex3.c.likelihood_one_in_the_limit",
-    exercise=3, part="c",
-    anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "keep track of the index  $t$"),
-    statement="Without x_{t-1}, a hidden counter (h^t = e_{t+1}) and output weight a from unit t+1 to word x_t give the "
-              "sentence likelihood (1 + 7 e^{-a})^{-8}: below 1 for every finite a, and tending to 1 as a grows, so any "
-              "likelihood short of 1 is reached with finite weights and 1 only in the limit.",
-    formal="the construction run on the sentence gives h^t = e_{t+1} (t = 0..8, exact); L(a) = prod_t softmax_{x_t}(a "
-           "alpha_t - 1) equals (1 + 7e^{-a})^{-8} (sympy) and lim_{a->oo} L(a) = 1 (sympy); for every finite logits "
-           "each softmax factor u/(u + S) < 1 with u, S > 0 (z3), so L(a) < 1",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE, "shift_weight": 2, "bias": -1},
+    "Without x_{t-1}, a hidden counter (h^t = e_{t+1}) and output weight a from unit t+1 to word x_t give the "
+    "sentence likelihood (1 + 7 e^{-a})^{-8}: below 1 for every finite a, and tending to 1 as a grows, so any "
+    "likelihood short of 1 is reached with finite weights and 1 only in the limit.",
+    cites=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "keep track of the index  $t$"),
     assumptions=COUNTER_ASSUMPTIONS,
-    perturbations=(
-        Perturbation("shift_1", {"shift_weight": 1}, "counter weight 1 (the factor of 2 left out)"),
-        Perturbation("bias_plus_1", {"bias": 1}, "hidden biases +1"),
-    ),
-    replay=_replay_limit,
-    formulas=("Eq(L(a), (1 + 7*exp(-a))**(-8))", "Eq(Limit(L(a), a, oo), 1)"),
+    perturb={"shift_1": {"shift_weight": 1}, "bias_plus_1": {"bias": 1}},
 )
-def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
+def likelihood_one_in_the_limit(a: Real, tokens=SENTENCE, shift_weight=2, bias=-1):
+    # the construction run through the plain network: alphas[t-1][x] is the output weight's multiple reaching word x at
+    # step t (the logit of x is a * alphas[t-1][x] - 1); the likelihood is the product of the softmax probabilities of
+    # x_1 .. x_8
     states, alphas, vocab = counter_network(tokens, shift_weight, bias)
-    counter_ok = all(h == one_hot(t + 1, len(tokens)) for t, h in enumerate(states))
-    # y = e^a ranges over (0, oo); e^{alpha a - 1} = y^alpha e^{-1}, and the common e^{-1} cancels
-    y = sympy.Symbol("y", positive=True)
-    factors = [y ** al[vocab.index(tokens[t])] / sum(y ** v for v in al) for t, al in enumerate(alphas, start=1)]
-    likelihood = sympy.cancel(sympy.Mul(*factors))
-    limit = sympy.limit(likelihood, y, sympy.oo)
-    closed = (y / (y + len(vocab) - 1)) ** (len(tokens) - 1)
-    evidence = {"hidden_states_are_e_(t+1)": counter_ok, "likelihood_in_y=e^a": str(likelihood), "limit": str(limit)}
-    if limit != 1:
-        return identity(IdentityAnswer(False, str(limit - 1), {"limit": str(limit)}), evidence=evidence,
-                        statement=sympy.Eq(sympy.Limit(likelihood, y, sympy.oo), 1, evaluate=False))
-    if sympy.cancel(likelihood - closed) != 0:
-        return undecided("sympy", evidence, "closed form not confirmed")
-    u, s = z3.Reals("u S")
-    below_one = validity(prove(u / (u + s) < 1, [u, s], given=[u > 0, s > 0]), evidence={"factor": "u/(u+S), u = e^{z_x}, S = sum of the other terms"})
-    closed_form = identity(IdentityAnswer(True, "0"), evidence={**evidence, "closed_form": "(1 + 7 e^{-a})^{-8} = (y/(y + 7))^8"},
-                           statement=[sympy.Eq(likelihood, closed), sympy.Eq(sympy.Limit(likelihood, y, sympy.oo), limit)])
-    return combine(closed_form, below_one)
+    note(f"hidden states h^1..h^{len(states)} are e_2..e_{len(states) + 1}: "
+         f"{all(h == one_hot(t + 1, len(tokens)) for t, h in enumerate(states))}")
+
+    def likelihood(w):
+        steps = [exp(w * alpha[vocab.index(tokens[t])] - 1) / functools.reduce(operator.add, [exp(w * v - 1) for v in alpha])
+                 for t, alpha in enumerate(alphas, start=1)]
+        return functools.reduce(operator.mul, steps)
+
+    return (likelihood(a) < 1) & (limit(likelihood, oo) == 1)
 
 
-@claim(
+@exists(
     "ex3.c.likelihood_one_without_input",
-    exercise=3, part="c",
-    anchors=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
-    statement="Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
-    requires=Verdict.PROVED,
-    params={"tokens": SENTENCE},
+    "Without x_{t-1}, finite weights exist that give the sentence likelihood exactly 1.",
+    cites=cites("h_1^0 = 1", "h_j^0 = 0", "all bias terms are -1", "**Solution:** Yes."),
     assumptions=COUNTER_ASSUMPTIONS,
     erratum=Erratum(
         "a softmax gives every word probability e^{z_x}/sum_y e^{z_y} < 1 when the vocabulary has two or more words, so "
@@ -122,14 +93,13 @@ def likelihood_one_in_the_limit(tokens, shift_weight, bias) -> Outcome:
         "only as the output weights grow without bound",
         corrected_by="ex3.c.likelihood_one_in_the_limit",
     ),
-    replay=lambda witness, *, tokens: replay_factor_bounds(witness, expected={"steps": len(tokens) - 1,
-                                                                              "vocabulary_size": len(vocabulary(tokens))}),
 )
-def likelihood_one_without_input(tokens) -> Outcome:
-    steps = len(tokens) - 1
-    answer = factor_can_equal(1, steps)
-    return existence(answer, evidence={"steps": steps, "vocabulary_size": len(vocabulary(tokens))},
-                     certificate={"vocabulary_size": len(vocabulary(tokens)), "steps": steps})
+def likelihood_one_without_input(z: Vector(Real, len(SENTENCE) - 1), r: Vector(Positive, len(SENTENCE) - 1), tokens=SENTENCE):
+    # at step t the output's logit for the sentence's word x_t is z_t, a real number for finite weights, and the other
+    # 7 words' e^{logit} sum to r_t > 0; the likelihood is the product over t = 1..8 of the softmax probability of x_t,
+    # e^{z_t} / (e^{z_t} + r_t)
+    steps = [exp(z[t - 1]) / (exp(z[t - 1]) + r[t - 1]) for t in range(1, len(tokens))]
+    return functools.reduce(operator.mul, steps) == 1
 
 
 CLAIMS = (likelihood_one_without_input, likelihood_one_in_the_limit)

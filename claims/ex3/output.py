@@ -10,13 +10,12 @@ import sympy
 import z3
 
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
-from proofs.claims.ex3.softmax import factor_can_equal, replay_factor_bounds
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
 from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Vector, Verdict,
                     claim, forall)
 from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, existence, identity, prove, to_z3, undecided
+from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, identity, prove, some, to_z3, undecided
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 
@@ -173,15 +172,15 @@ def _replay_pair_model(witness, *, representation, **_):
     return Replay(not same, {"output weights log T(1|a,b)/T(0|a,b) on the pair units reproduce the table": same})
 
 
+# What is decided: for symbolic n >= 2 and all output weights U, with h = phi(a) ++ phi(b) the logit gap
+# l(a,b) = z_1 - z_0 satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2,
+# and softmax log-odds equal logit gaps.
 @claim(
     "ex3.d.concat_insufficient_every_size",
     exercise=3, part="d",
     anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
               "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
-    formal="for symbolic n >= 2 and all output weights U: with h = phi(a) ++ phi(b), the logit gap l(a,b) = z_1 - z_0 "
-           "satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2, and "
-           "softmax log-odds equal logit gaps",
     requires=Verdict.PROVED,
     params={"representation": "concat"},
     assumptions=SOFTMAX_ASSUMPTIONS,
@@ -303,26 +302,25 @@ def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outc
     return corroborated(line1, line2)
 
 
-@claim(
+@forall(
     "ex3.e.exact_for_every_table",
-    exercise=3, part="e",
-    anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-    statement="With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced "
-              "exactly by some finite output weights.",
-    requires=Verdict.PROVED,
-    params={"value": 0},
+    "With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced exactly by "
+    "some finite output weights.",
+    cites=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     assumptions=SOFTMAX_ASSUMPTIONS,
     erratum=Erratum(
-        "a softmax over finite logits gives every word a positive probability, so a trigram table with a zero entry "
-        "(a word that never follows some context) is reproduced only in the limit; tables with positive entries are "
-        "reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit (ex3.e.limit_for_every_table)",
+        "a softmax over finite logits gives every word a probability strictly between 0 and 1, so a trigram table with "
+        "an entry 0 or 1 (a word that never, or always, follows some context) is reproduced only in the limit; tables "
+        "with positive entries are reproduced exactly (ex3.e.exact_for_positive_tables) and every table in the limit "
+        "(ex3.e.limit_for_every_table)",
         corrected_by="ex3.e.exact_for_positive_tables",
     ),
-    replay=lambda witness, *, value: replay_factor_bounds(witness, expected={"table entry no softmax reaches": value}),
 )
-def exact_for_every_table(value) -> Outcome:
-    return existence(factor_can_equal(value), evidence={"table_entry": value},
-                     certificate={"table entry no softmax reaches": value})
+def exact_for_every_table(t: Interval(0, 1)):
+    # every entry t = T(x|a,b) in [0, 1] of a table is the softmax probability u/(u + r) of its word x for some finite
+    # weights: u = e^{z_x} > 0 for its logit z_x and r > 0 the other words' e^{logit} (two or more words); written
+    # u = t (u + r), the denominator u + r being positive
+    return some(Positive, lambda u: some(Positive, lambda r: t * (u + r) == u))
 
 
 @forall(
@@ -338,12 +336,12 @@ def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positi
     return abs((t + delta) / (1 + n * delta) - t) <= factor * n * delta
 
 
+# What is decided, per row: for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1, softmax_x
+# of the output weights log T[x, context of pair unit (i, j)] over the pair units of h^t, minus 1, equals T[x,a,b]
+# (sympy), the pair units read in the row's hidden order; every context for n <= MAX_N is also run exactly through
+# the plain network (with the row's hidden weights, if any) with random tables.
 @claim(
     statement="",
-    formal="for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1: softmax_x of the output weights "
-           "log T[x, context of pair unit (i, j)] over the pair units of h^t, minus 1, equals T[x,a,b] (sympy), the pair "
-           "units read in the row's hidden order; every context for n <= MAX_N run exactly through the plain network "
-           "(with the row's hidden weights, if any) with random tables".replace("MAX_N", str(MAX_N)),
     requires=Verdict.PROVED,
     assumptions=SOFTMAX_ASSUMPTIONS,
     replay=_replay_distribution,

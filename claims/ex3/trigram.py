@@ -187,11 +187,11 @@ def _from_step(answer: SmtAnswer, evidence) -> Outcome:
 
 # Every context of every vocabulary of at most this many words is also run through the plain network.
 MAX_N = 3
-FORMAL = ("for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}: f(first-block pre-activation) = "
-          "phi(a)_i and f(pair pre-activation) = entry (i, j) of the row's order (printed: vec(phi(a) phi(b)^T), i.e. "
-          "phi(a)_i phi(b)_j; transposed: vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j); the sums over k are done by sympy with "
-          "symbolic n and the equalities decided by z3 (linear integer arithmetic, n unbounded); every length-3 input "
-          f"for n <= {MAX_N} is also run through a plain network")
+# What is decided, per row: for all |V| = n >= 1, units i, j < n and words a = x_{t-1}, b = x_{t-2}, f(first-block
+# pre-activation) = phi(a)_i and f(pair pre-activation) = entry (i, j) of the row's order (printed: vec(phi(a) phi(b)^T),
+# i.e. phi(a)_i phi(b)_j; transposed: vec(phi(b) phi(a)^T), i.e. phi(b)_i phi(a)_j); the sums over k are done by sympy
+# with symbolic n and the equalities decided by z3 (linear integer arithmetic, n unbounded); every length-3 input for
+# n <= MAX_N is also run through a plain network.
 PERTURBATIONS = (
     Perturbation("bias_0", {"bias": 0}, "hidden biases 0"),
     Perturbation("w1_identity", {"w1_scale": 1}, "W1 = I (the factor of 2 left out)"),
@@ -202,7 +202,6 @@ PERTURBATIONS = (
 
 @claim(
     statement="",
-    formal=FORMAL,
     requires=Verdict.PROVED,
     assumptions=ASSUMPTIONS,
     perturbations=PERTURBATIONS,
