@@ -88,9 +88,12 @@ class _Symbolic:
             return self.matrix(a[0]) - self.matrix(a[1])
         if op == "scale":
             return sympy.Rational(str(Fraction(a[0].args[0]))) * self.matrix(a[1])
-        key = _key(x)
-        self.opaque.setdefault(key, x)
-        return self.symbol(key, x.shape, "opaque")
+        key = _key(x)  # one symbol per node, named as the node prints (a suffix tells apart two that print alike)
+        if key not in self.opaque:
+            shown = sized_text(x)
+            taken = {name for name, _ in self.opaque.values()}
+            self.opaque[key] = (shown if shown not in taken else f"{shown} #{len(self.opaque)}", x)
+        return self.symbol(self.opaque[key][0], x.shape, "opaque")
 
     def simplified(self, expr: Any) -> Any:
         """expr with products expanded and the roles' facts applied until nothing changes: Qᵀ Q = Q Qᵀ = I for
@@ -287,7 +290,7 @@ class _Norms:
             return self.norm(self.sym.matrix(x.args[0]))
         key = _key(x)  # a product of numbers not peeled: a constant of its own, non-negative when its factors are
         if key not in self.atoms:
-            self.atoms[key] = z3.Real(key)
+            self.atoms[key] = z3.Real(f"{sized_text(x)} #{len(self.atoms)}")
             if all(c.args[0] >= 0 for c in _consts(x.args[1])):
                 self.axioms.append(self.atoms[key] >= 0)
         return self.atoms[key]
