@@ -26,7 +26,7 @@ LEMMAS = {
 }
 # Concrete sizes n and lengths (the upper index minus the lower one) searched for a counterexample, and tried again after
 # a proof (the exact replay a proof must survive; n = 1 and the empty product are the boundary points).
-SIZES, LENGTHS, TRIES = (2, 1, 3), (1, 0, 2, 3), 40
+SIZES, LENGTHS, TRIES = (2, 1, 3), (1, 0, 2, 3), 24
 _INDEX_VALUES = range(0, 4)
 
 
@@ -474,7 +474,7 @@ def _norm_value(M: list) -> Any:
     x = sympy.Symbol("x")
     gram = sympy.Matrix([[sum((M[k][i] * M[k][j] for k in range(len(M))), Fraction(0)) for j in range(len(M))]
                          for i in range(len(M))]).applyfunc(lambda v: sympy.Rational(str(v)))
-    return sympy.sqrt(max(sympy.real_roots(sympy.Poly(gram.charpoly(x).as_expr(), x))))
+    return sympy.sqrt(sympy.Poly(gram.charpoly(x).as_expr(), x).real_roots()[-1])  # sorted: the last is the largest
 
 
 def _scalar_value(x: NormTerm, n: int, indices: Mapping[str, int], element) -> Any:
@@ -494,12 +494,15 @@ def _scalar_value(x: NormTerm, n: int, indices: Mapping[str, int], element) -> A
 
 
 def _sign(value: Any) -> int:
-    """The sign of an exact real (an algebraic number built from square roots and roots of polynomials), from 60
-    correct digits; 0 when it is within 10^-45 of 0."""
+    """The sign of an exact real (an algebraic number built from square roots and roots of polynomials), from 15
+    correct digits, or 30 when it is near 0; 0 when it is within 10^-20 of 0 (never a refutation)."""
     import sympy
 
-    approx = sympy.N(value, 60)
-    return 0 if abs(approx) < sympy.Float("1e-45", 60) else (1 if approx > 0 else -1)
+    rough = sympy.N(value, 15)
+    if abs(rough) > sympy.Float("1e-6", 15):  # far from 0: 15 correct digits settle the sign
+        return 1 if rough > 0 else -1
+    approx = sympy.N(value, 30)
+    return 0 if abs(approx) < sympy.Float("1e-20", 30) else (1 if approx > 0 else -1)
 
 
 def _holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) -> tuple[bool, dict]:
