@@ -11,7 +11,7 @@ from proofs import (
 
 ASSUMPTIONS = (
     "z_{t+1} = W_t h_t + V_t x_{t+1}, h_{t+1} = phi(z_{t+1}) with phi applied elementwise and differentiable; "
-    "D_{k+1} = Diag(phi'(z_{k+1})), so by the chain rule dh_{k+1}/dh_k = D_{k+1} W_k",
+    "D_{k+1} = Diag(phi'(z_{k+1}))",
     "gradients dl/dh are vectors; a formula written dl/dh_T M_1 ... M_k multiplies the row vector dl/dh_T from the "
     "left, the only reading under which the product is defined for hidden size > 1",
 )
@@ -46,7 +46,8 @@ STATED = {
 
 
 def gradient(g, W, D, t, T):
-    """dl/dh_t by the chain rule through h_{k+1} = phi(W_k h_k + V_k x_{k+1}), whose Jacobian is D_{k+1} W_k."""
+    """dl/dh_t by the chain rule through h_{k+1} = phi(W_k h_k + V_k x_{k+1}): its Jacobian dh_{k+1}/dh_k is
+    Diag(phi'(z_{k+1})) W_k = D_{k+1} W_k."""
     return backward(g, lambda k: D[k + 1] @ W[k], t, T)
 
 
@@ -90,6 +91,7 @@ def true_gradient(Ws, cs, h, g):
         "transposed on the wrong side and fails already for one step with a non-symmetric W",
         "dl/dh_t = (prod_{k=t}^{T-1} W_k^T D_{k+1}) dl/dh_T, k ascending from the left, for every hidden size.",
         {"formula": "column"},
+        assumptions=("matrix multiplication is associative (the induction step)",),
     ),
     perturb=(
         Perturbation("no_transpose", {"formula": "column_no_transpose"}, "W_k instead of W_k^T"),

@@ -151,7 +151,6 @@ def killed_layer_gradient(active, gradient) -> Outcome:
     "ex5.d.relu_bound",
     "With orthogonal W_k and ReLU units, ||dl/dh_t|| <= ||dl/dh_T||: the gradient cannot explode.",
     cites=cites(r"\prod_{k=t}^{T-1} \| \mathbf{D}_{k+1} \| = \left\| \frac{\delta l}{\delta h_T} \right\|"),
-    assumptions=("ReLU'(z) is 1 for z > 0 and 0 for z <= 0, so D_k = Diag(d) with d in {0, 1}^n",),
     trusts=(norm_bound_corrected, relu_D_norm, MATRIX_VECTOR, ORTHOGONAL, DIAGONAL),
     perturb=(Perturbation("half", {"ratio": Fraction(1, 2)}, "||dl/dh_t|| <= ||dl/dh_T|| / 2"),),
 )
