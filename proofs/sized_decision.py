@@ -103,7 +103,7 @@ class _Symbolic:
         for _ in range(50):
             out = sympy.expand(expr.doit()).doit()
             out = out.xreplace({s.T: s for s in out.atoms(sympy.MatrixSymbol) if self.roles.get(s.name, "").startswith("diagonal")})
-            out = out.replace(lambda e: isinstance(e, sympy.MatMul), self._cancel)
+            out = out.replace(lambda e: isinstance(e, (sympy.MatMul, sympy.MatPow)), self._cancel)
             if out == expr:
                 return out
             expr = out
@@ -147,8 +147,25 @@ def _split(product: Any) -> tuple[Any, list]:
     """A matrix product's number coefficient and its matrix factors, in order."""
     import sympy
 
+    if isinstance(product, sympy.MatPow):
+        return sympy.Integer(1), _powers([product])
     numbers = [a for a in product.args if not getattr(a, "is_Matrix", False)]
-    return sympy.Mul(*numbers), [a for a in product.args if getattr(a, "is_Matrix", False)]
+    return sympy.Mul(*numbers), _powers([a for a in product.args if getattr(a, "is_Matrix", False)])
+
+
+def _powers(factors: list) -> list:
+    """The factors with each power X^k (k a positive whole number, as sympy writes X X) written out as k factors."""
+    import sympy
+
+    out = []
+    for f in factors:
+        if isinstance(f, sympy.MatPow) and f.exp.is_Integer and f.exp > 0:
+            out.extend([f.base] * int(f.exp))
+        elif isinstance(f, sympy.Transpose) and isinstance(f.arg, sympy.MatPow) and f.arg.exp.is_Integer and f.arg.exp > 0:
+            out.extend([f.arg.base.T] * int(f.arg.exp))
+        else:
+            out.append(f)
+    return out
 
 
 def _canonical(index: Term) -> str:
@@ -302,12 +319,10 @@ class _Norms:
         X = self.sym.simplified(X)
         if X == 0 or getattr(X, "is_ZeroMatrix", False):
             return z3.RealVal(0)
-        if isinstance(X, sympy.MatMul):
+        if isinstance(X, (sympy.MatMul, sympy.MatPow)):
             coeff, factors = _split(X)
             if coeff != 1:  # ‖c X‖ = |c| ‖X‖, a norm's homogeneity
                 return z3.RealVal(str(abs(coeff))) * self.norm(sympy.MatMul(*factors).doit())
-        elif isinstance(X, sympy.MatrixExpr) and not isinstance(X, sympy.MatAdd):
-            pass
         key = str(X)
         if key in self.atoms:
             return self.atoms[key]
@@ -315,8 +330,8 @@ class _Norms:
         self.axioms.append(v >= 0)
         if isinstance(X, sympy.Identity):
             self.axioms.append(v == 1)
-        elif isinstance(X, sympy.MatMul):
-            factors = list(X.args)
+        elif isinstance(X, (sympy.MatMul, sympy.MatPow)):
+            factors = _split(X)[1]
             for i in range(1, len(factors)):
                 left, right = sympy.MatMul(*factors[:i]).doit(), sympy.MatMul(*factors[i:]).doit()
                 lemma = "operator_norm_matrix_vector" if right.shape[1] == 1 else "operator_norm_submultiplicative"
