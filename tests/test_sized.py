@@ -144,3 +144,18 @@ def test_terms_refuse_what_has_no_meaning():
         A == g  # noqa: B015 - different shapes
     with pytest.raises(TypeError):
         norm(A) <= A  # noqa: B015
+
+
+def test_repeated_factors_are_cancelled_and_bounded_one_by_one():
+    """sympy writes X X as X²: the roles' facts and the lemmas still apply to each factor (E E = E for a 0/1 diagonal,
+    Q Qᵀ = I inside Q Q Qᵀ, ‖B B v‖ ≤ ‖B‖ ‖B‖ ‖v‖)."""
+    @forall("test.ex5.a.idempotent", "E E Q = E Q.")
+    def idempotent(E: ZeroOneDiagonal, Q: Orthogonal, A: SquareMatrix):
+        return (E @ E @ Q @ Q @ Q.T @ A == E @ Q @ A)
+
+    @forall("test.ex5.b.squared", "||B B v|| <= ||B|| ||B|| ||v||.", trusts=tuple(LEMMAS.values()))
+    def squared(B: SquareMatrix, v: ColumnVector):
+        return norm(B @ B @ v) <= norm(B) * norm(B) * norm(v)
+
+    assert evaluate(idempotent).verdict is Verdict.PROVED
+    assert evaluate(squared).verdict is Verdict.PROVED
