@@ -276,8 +276,8 @@ def text(x: Any) -> str:
         return f"{terms.text(a[0])}·{_paren(a[1])}"
     if op == "prod":
         return f"∏_{{{text(a[0])}={text(a[2])}}}^{{{text(a[3])}}} {_paren(a[1])}"
-    return f"backward(∂l/∂h_{{{text(a[4])}}} = {text(a[2])}, ∂h_{{{text(a[0])}+1}}/∂h_{{{text(a[0])}}} = {text(a[1])})" \
-           f"_{{{text(a[3])}}}"
+    k = text(a[0])
+    return f"∂l/∂h_{{{text(a[3])}}} (∂l/∂h_{{{text(a[4])}}} = {text(a[2])}, ∂h_{{{k} + 1}}/∂h_{{{k}}} = {text(a[1])})"
 
 
 def _paren(x: Any) -> str:
