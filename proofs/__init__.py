@@ -23,6 +23,11 @@ from proofs.terms import const, diff, dot, exp, implies, ite, log, matmul, maxim
 from proofs.terms import every, limit, oo, softplus, some, unique  # noqa: E402
 # Statements over every differentiable function (proofs.uninterpreted).
 from proofs.uninterpreted import Function  # noqa: E402
+# Statements over matrices and vectors of symbolic size (proofs.sized).
+from proofs.sized import (  # noqa: E402
+    ColumnVector, Diagonal, MatrixSequence, Orthogonal, SquareMatrix, ZeroOneDiagonal, backward, given, identity_matrix, mprod, norm,
+    nprod,
+)
 
 # The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
 # which `import proofs` alone does not): public name -> (internal module, name there).
@@ -79,9 +84,12 @@ __all__ = [
     "disagreement", "undecided", "annotate", "quantified",
     # Statements: the term language's further forms.
     "softplus", "some", "every", "unique",
+    "limit", "oo",
     # Statements over every differentiable function.
     "Function",
-    "limit", "oo",
+    # Statements over matrices and vectors of symbolic size.
+    "SquareMatrix", "ColumnVector", "Orthogonal", "Diagonal", "ZeroOneDiagonal", "MatrixSequence", "mprod", "nprod", "backward",
+    "norm", "given", "identity_matrix",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

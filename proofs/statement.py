@@ -42,6 +42,13 @@ class Statement:
     # Each quantified variable's domain, in the function's parameter order.
     domains: Mapping[str, Domain]
 
+    @property
+    def sized(self) -> bool:
+        """Whether a variable is a matrix or vector of symbolic size (proofs.sized): then proofs.sized_decision decides."""
+        from proofs.sized import SizedDomain
+
+        return any(isinstance(d, SizedDomain) for d in self.domains.values())
+
     def scalars(self) -> dict[str, Domain]:
         """Every scalar variable: a vector v of length 2 gives v[0] and v[1]; a matrix M gives M[0][1] and so on."""
         out = {}
@@ -55,6 +62,10 @@ class Statement:
 
         What the body records with note() and event() reaches the check's result once, from the body evaluated
         with the stated values in place (named=False)."""
+        if self.sized:
+            from proofs.sized_decision import relation
+
+            return relation(self, params)
         with collecting() as local:
             out = self._term(params, named)
         if not named:
@@ -85,6 +96,10 @@ class Statement:
 
     def formal(self, params: Mapping[str, Any]) -> str:
         """The formal statement, printed from the term that is decided."""
+        if self.sized:
+            from proofs.sized_decision import formal
+
+            return formal(self, params)
         quantifier = "for all" if self.quantifier == "forall" else "there exist"
         groups: dict[str, list[str]] = {}
         for name, dom in self.domains.items():
@@ -161,9 +176,15 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
             stmt.term(params)  # a statement that cannot be built is a load error, not a check error
             formal = stmt.formal(params)
             said = asserts if asserts is not None else (quoted(anchors) if anchors else formal)
+            check, replayed = (lambda **p: decide(stmt, p)), (lambda witness, /, **p: replay(stmt, witness, p))
+            if stmt.sized:
+                from proofs import sized_decision
+
+                check = lambda **p: sized_decision.decide(stmt, p, common["trusts"])  # noqa: E731
+                replayed = lambda witness, /, **p: sized_decision.replay(stmt, witness, p)  # noqa: E731
             return Claim(id=cid, statement=sentence, asserts=said, formal=formal, derived_formal=True,
-                         check=lambda **p: decide(stmt, p), params=params, erratum=correction,
-                         perturbations=mutants, replay=lambda witness, /, **p: replay(stmt, witness, p), **common)
+                         check=check, params=params, erratum=correction,
+                         perturbations=mutants, replay=replayed, **common)
 
         if isinstance(perturb, Mapping):
             mutants = tuple(Perturbation(name, dict(values), _note(values)) for name, values in perturb.items())

@@ -97,33 +97,37 @@ def test_true_gradient_is_exact_forward_mode():
     assert ex5.true_gradient([W], [[Fraction(1), Fraction(-3, 4)]], [0, 0], [1, 0]) == [0, 2]
 
 
-def test_the_chains_and_patterns_a_claim_states_are_the_ones_its_queries_decided():
-    """What was checked is printed from the queries, so a count typed into the formal text cannot drift from the check:
-    one proved chain per length, then the induction step; the enumerated patterns by their domain."""
+def test_the_bounds_are_proved_by_induction_from_the_lemmas_they_trust():
+    """Each bound is an induction on T - t (the empty case, then one step with the statement at t + 1 as hypothesis);
+    the lemmas the proof used are recorded and are among those the claim trusts; the patterns by their domain."""
     from proofs.evaluate import evaluate
 
-    for claim, steps in ((ex5.relu_bound, ex5.RELU_CHAIN_STEPS), (ex5.norm_bound_corrected, ex5.norm_bound_corrected.params["steps"])):
-        checked = evaluate(claim).evidence["checked"]
-        chains = [v["text"] for k, v in checked.items() if k.startswith("proof.")]
-        assert len(chains) == steps + 1 and f"M{steps - 1}" in chains[steps - 1] and f"M{steps}" not in chains[steps - 1]
-        assert "1.." not in claim.formal
+    for claim, used in ((ex5.relu_bound, {"operator_norm_matrix_vector", "operator_norm_orthogonal", "operator_norm_diagonal"}),
+                        (ex5.norm_bound_corrected, {"operator_norm_matrix_vector"})):
+        result = evaluate(claim)
+        assert result.verdict.value == "proved" and "T - t" in result.evidence["induction"]
+        assert set(result.evidence["lemmas"]) == used <= {getattr(t, "name", None) for t in claim.trusts}
+        assert len(result.evidence["checked"]) == 2  # the base case and the step, printed from the queries
     assert f"1..{ex5.RELU_PATTERN_UNITS} units" in evaluate(ex5.relu_D_norm).evidence["checked"]["check1"]["text"]
 
 
-def test_orthogonal_simplification_is_proved_for_every_size_not_lifted_by_the_2x2_case():
+def test_orthogonal_simplification_is_proved_for_every_size_from_the_orthogonal_lemma():
     from proofs.evaluate import evaluate
 
     result = evaluate(ex5.orthogonal_simplification)
-    assert result.verdict.value == "proved"
-    assert result.evidence["proof"]["method"] == "z3" and result.evidence["proof"]["z3"] == "unsat"
-    assert result.evidence["check1"]["method"] == "sympy" and result.evidence["check2"]["verdict"] == "not_refuted"
+    assert result.verdict.value == "proved" and set(result.evidence["lemmas"]) == {"operator_norm_orthogonal"}
+    scaled = evaluate(ex5.orthogonal_simplification, ex5.orthogonal_simplification.perturbation("scaled"))
+    assert scaled.verdict.value == "refuted" and scaled.evidence["replay"]["holds"] is False
 
 
-def test_orthogonal_replay_rejects_a_matrix_that_is_not_a_rotation():
+def test_orthogonal_replay_rejects_a_matrix_that_is_not_orthogonal():
     from proofs import ForgedWitness
 
+    c = ex5.orthogonal_simplification
+    point = {"n": 2, "t": 0, "T": 1, "W": {"0": [["8/5", "-4/5"], ["4/5", "8/5"]]}, "D": {"1": [[1, 0], [0, "1/2"]]}, "g": [1, 0]}
     with pytest.raises(ForgedWitness):
-        ex5.orthogonal_simplification.replay({"c": "8/5", "s": "4/5", "d": [1, "1/2"]}, scale=1)
+        c.replay(point, **c.params)
+    assert c.replay({**point, "W": {"0": [["3/5", "-4/5"], ["4/5", "3/5"]]}}, **c.params).holds
 
 
 @pytest.mark.parametrize("d", [["1/7"], [2], [0, -1], [], "1", [True]])
@@ -179,12 +183,14 @@ def test_norm_equality_is_refuted_by_a_non_symmetric_step():
     from proofs import ForgedWitness, Status, Verdict
     from proofs.evaluate import evaluate
 
-    point = {"W0": 0, "W1": 1, "W2": 0, "W3": 0, "d0": 1, "d1": 1, "g0": 1, "g1": 0}
+    point = {"n": 2, "t": 0, "T": 1, "W": {"0": [[0, 1], [0, 0]]}, "D": {"1": [[1, 0], [0, 1]]}, "g": [1, 0]}
     printed, corrected = ex5.norm_equality, ex5.norm_equality_corrected
-    assert not printed.replay(point, **printed.params).holds
+    replayed = printed.replay(point, **printed.params)
+    assert not replayed.holds and (replayed.sides["lhs"], replayed.sides["rhs"]) == ("1", "0")
     assert corrected.replay(point, **corrected.params).holds
-    with pytest.raises(ForgedWitness):
-        printed.replay({**point, "g1": "x"}, **printed.params)
+    for forged in ({**point, "g": [1, "x"]}, {**point, "D": {"1": [[1, 1], [0, 1]]}}, {**point, "W": {}}, {**point, "n": 3}):
+        with pytest.raises(ForgedWitness):
+            printed.replay(forged, **printed.params)
     assert evaluate(printed).status is Status.ERRATUM and evaluate(corrected).status is Status.PASS
     refuted = evaluate(corrected, corrected.perturbation("as_printed"))
     assert refuted.verdict is Verdict.REFUTED and refuted.evidence["replay"]["holds"] is False
@@ -209,7 +215,7 @@ def test_norm_equality_corrected_is_proved_for_every_hidden_size_and_refuted_by_
 
     result = evaluate(ex5.norm_equality_corrected)
     assert result.verdict.value == "proved" and "every hidden size" in ex5.norm_equality_corrected.statement
-    assert result.evidence["checked"]["proof"]["text"] == "v^T·D^T·W·W^T·D·v = v^T·D^T·W·W^T·D·v"
-    assert ex5._norm_equality_every_size("column_no_transpose").verdict.value == "unknown"  # no symbolic proof of a wrong step
+    assert result.evidence["checked"]["line1"]["text"] == "g = g"  # the empty product, then the step
+    assert "∏_{k=t + 1}^{T - 1} (W_{k}ᵀ D_{k + 1})" in result.evidence["checked"]["line2"]["text"]
     wrong = evaluate(ex5.norm_equality_corrected, ex5.norm_equality_corrected.perturbation("no_transpose"))
     assert wrong.verdict.value == "refuted" and wrong.evidence["replay"]["holds"] is False

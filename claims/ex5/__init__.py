@@ -2,12 +2,11 @@
 
 from proofs.claims.ex5.gradient import (FORMULAS, gradient_product, gradient_product_corrected,  # noqa: F401
                                         true_gradient)
-from proofs.claims.ex5.norms import (_norm_equality_every_size, cayley_orthogonal, lemma_matrix_vector,  # noqa: F401
-                                     lemma_orthogonal, lemma_transpose, norm_bound, norm_bound_corrected, norm_equality,
-                                     norm_equality_corrected)
+from proofs.claims.ex5.norms import (cayley_orthogonal, lemma_matrix_vector, lemma_orthogonal, lemma_transpose,  # noqa: F401
+                                     norm_bound, norm_bound_corrected, norm_equality, norm_equality_corrected)
 from proofs.claims.ex5.orthogonal import orthogonal_simplification
-from proofs.claims.ex5.relu import (RELU_CHAIN_STEPS, RELU_PATTERN_UNITS, bound_allows_vanishing,  # noqa: F401
-                                    killed_layer_gradient, relu_bound, relu_D_norm)
+from proofs.claims.ex5.relu import (RELU_PATTERN_UNITS, bound_allows_vanishing, killed_layer_gradient,  # noqa: F401
+                                    relu_bound, relu_D_norm)
 
 __all__ = ["CLAIMS", "FORMULAS", "true_gradient", "cayley_orthogonal"]
 

@@ -1,0 +1,204 @@
+"""Generated statements over matrices of symbolic size, with their truth known without the engine.
+
+Each case is a small word of matrices (plain tuples) turned into a `@forall` claim through the public API. Its truth is
+fixed when it is built: an identity made by a valid rewrite (transpose of a product, Qᵀ Q = I, D D = D for a 0/1
+diagonal, the chain rule's order) or a theorem (submultiplicativity, orthogonal invariance) is true; a planted change is
+false only once numpy, in floating point with random Gaussian matrices and a wide margin, finds where it fails. Nothing
+here uses sympy, z3 or the engine's exact evaluator.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from proofs import (ColumnVector, Diagonal, Lemma, MatrixSequence, Nat, Orthogonal, SquareMatrix, ZeroOneDiagonal, backward, forall,
+                    given, mprod, norm)
+
+ROLES = {"A": SquareMatrix, "B": SquareMatrix, "Q": Orthogonal, "E": ZeroOneDiagonal}
+LEMMAS = tuple(Lemma(name, name.replace("_", " ")) for name in (
+    "operator_norm_matrix_vector", "operator_norm_submultiplicative", "operator_norm_orthogonal", "operator_norm_transpose",
+    "operator_norm_diagonal"))
+
+
+# --- numpy values -----------------------------------------------------------------------------------------------------
+
+def _sample(rng: np.random.Generator, role: str, n: int) -> np.ndarray:
+    if role == "Q":
+        q, r = np.linalg.qr(rng.standard_normal((n, n)))
+        return q * np.sign(np.diag(r))
+    if role == "E":
+        return np.diag(rng.integers(0, 2, n).astype(float))
+    if role == "D":
+        return np.diag(rng.standard_normal(n))
+    if role == "v":
+        return rng.standard_normal((n, 1))
+    return rng.standard_normal((n, n))
+
+
+def _word_value(word: tuple, env: dict) -> np.ndarray:
+    """A word: ("sym", name) ("T", w) ("mul", w1, w2, ...)."""
+    if word[0] == "sym":
+        return env[word[1]]
+    if word[0] == "T":
+        return _word_value(word[1], env).T
+    out = _word_value(word[1], env)
+    for w in word[2:]:
+        out = out @ _word_value(w, env)
+    return out
+
+
+def _word_term(word: tuple, env: dict):
+    if word[0] == "sym":
+        return env[word[1]]
+    if word[0] == "T":
+        return _word_term(word[1], env).T
+    out = _word_term(word[1], env)
+    for w in word[2:]:
+        out = out @ _word_term(w, env)
+    return out
+
+
+def _numeric_fails(check, draws: int = 30) -> bool:
+    """Whether numpy finds a point where `check(env) -> (lhs, rhs, relation)` clearly fails, at n = 1..4."""
+    rng = np.random.default_rng(12345)
+    for n in (1, 2, 3, 4):
+        for _ in range(draws):
+            env = {name: _sample(rng, name if name in "QEDv" else "A", n) for name in ("A", "B", "Q", "E", "v")}
+            lhs, rhs, op = check(env, n, rng)
+            if op == "eq" and not np.allclose(lhs, rhs, atol=1e-6):
+                return True
+            if op == "le" and lhs > rhs + 1e-6 * (1 + abs(rhs)):
+                return True
+    return False
+
+
+# --- cases ----------------------------------------------------------------------------------------------------------
+
+class SizedCase:
+    """One generated statement: build() gives the claim; truth as fixed here."""
+
+    kind = "sized"
+    quantifier = "forall"
+
+    def __init__(self, name: str, text: str, build, truth: bool) -> None:
+        self.name, self.text, self.build, self.truth = name, text, build, truth
+        self.witness = None
+
+    def claim(self):
+        return self.build()
+
+
+def _word(draw, length: int) -> tuple:
+    atoms = [("sym", "A"), ("sym", "B"), ("sym", "Q"), ("sym", "E"), ("T", ("sym", "A")), ("T", ("sym", "Q"))]
+    return ("mul", *(draw.pick(atoms) for _ in range(length)))
+
+
+def _transpose_of(word: tuple) -> tuple:
+    """The transpose of a product, rewritten by (X Y)ᵀ = Yᵀ Xᵀ and (Xᵀ)ᵀ = X."""
+    factors = [f[1] if f[0] == "T" else ("T", f) for f in reversed(word[1:])]
+    return ("mul", *factors)
+
+
+def _identity(draw, name: str) -> SizedCase:
+    word = _word(draw, draw.int(2, 4))
+    shape = draw.int(0, 3)
+    if shape == 0:  # (X Y ...)ᵀ against the reversed transposes, or the same factors not reversed (a planted error)
+        rhs = _transpose_of(word) if draw.int(0, 1) else ("mul", *(("T", f) if f[0] == "sym" else f[1] for f in word[1:]))
+        lhs = ("T", word)
+    elif shape == 1:  # Qᵀ Q or Q Qᵀ inserted (true), or Q Q (planted)
+        at = draw.int(1, len(word) - 1)
+        pair = draw.pick(((("T", ("sym", "Q")), ("sym", "Q")), (("sym", "Q"), ("T", ("sym", "Q"))), (("sym", "Q"), ("sym", "Q"))))
+        lhs, rhs = ("mul", *word[1:at], *pair, *word[at:]), word
+    elif shape == 2:  # E E = E and Eᵀ = E (true), or E = Aᵀ... a factor swapped (planted)
+        at = draw.int(1, len(word) - 1)
+        extra = draw.pick((("sym", "E"), ("T", ("sym", "E")), ("sym", "A")))
+        lhs, rhs = ("mul", *word[1:at], ("sym", "E"), extra, *word[at:]), ("mul", *word[1:at], ("sym", "E"), *word[at:])
+    else:  # two factors swapped: true only when they are equal
+        factors = list(word[1:])
+        i = draw.int(0, len(factors) - 2)
+        factors[i], factors[i + 1] = factors[i + 1], factors[i]
+        lhs, rhs = word, ("mul", *factors)
+    fails = _numeric_fails(lambda env, n, rng: (_word_value(lhs, env), _word_value(rhs, env), "eq"))
+
+    def build():
+        def body(A: SquareMatrix, B: SquareMatrix, Q: Orthogonal, E: ZeroOneDiagonal):
+            env = {"A": A, "B": B, "Q": Q, "E": E}
+            return _word_term(lhs, env) == _word_term(rhs, env)
+        return forall(f"oracle.ex5.a.{name}", "generated identity of symbolic size")(body)
+    return SizedCase(name, f"{lhs} = {rhs}", build, not fails)
+
+
+_STEPS = {"DW": lambda W, D: D @ W, "WD": lambda W, D: W @ D, "DWt": lambda W, D: D @ W.T, "WtD": lambda W, D: W.T @ D,
+          "W": lambda W, D: W, "Wt": lambda W, D: W.T}
+
+
+def _chain(draw, name: str) -> SizedCase:
+    """∂l/∂h_t by the chain rule against a product of index-ordered factors, as a column or as a transposed row."""
+    jac, factor, row = draw.pick(sorted(_STEPS)), draw.pick(sorted(_STEPS)), draw.int(0, 1) == 1
+
+    def numeric(W, D, g, t, T):
+        grad = g
+        for k in range(T - 1, t - 1, -1):
+            grad = _STEPS[jac](W[k], D[k + 1]).T @ grad
+        prod = np.eye(len(g))
+        for k in range(t, T):
+            prod = prod @ _STEPS[factor](W[k], D[k + 1])
+        return grad, ((g.T @ prod).T if row else prod @ g)
+
+    def check(env, n, rng):
+        W = [_sample(rng, "A", n) for _ in range(5)]
+        D = [_sample(rng, "D", n) for _ in range(6)]
+        T = int(rng.integers(0, 4))
+        lhs, rhs = numeric(W, D, env["v"], 0, T)
+        return lhs, rhs, "eq"
+    fails = _numeric_fails(check, draws=10)
+
+    def build():
+        def body(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(Diagonal), g: ColumnVector):
+            grad = backward(g, lambda k: _STEPS[jac](W[k], D[k + 1]), t, T)
+            P = mprod(lambda k: _STEPS[factor](W[k], D[k + 1]), t, T - 1)
+            return given(t <= T, grad == ((g.T @ P).T if row else P @ g))
+        return forall(f"oracle.ex5.a.{name}", "generated chain rule of symbolic length")(body)
+    return SizedCase(name, f"J = {jac}, factor = {factor}, row = {row}", build, not fails)
+
+
+def _norm(draw, name: str) -> SizedCase:
+    """‖X v‖ ≤ c ∏ ‖F_i‖ ‖v‖ (true for c ≥ 1: submultiplicativity) or ‖c Q X‖ = ‖X‖ (true for c = ±1)."""
+    word = _word(draw, draw.int(1, 3))
+    c = draw.pick((Fraction(1), Fraction(2), Fraction(1, 2), Fraction(-1)))
+    if draw.int(0, 1):
+        def check(env, n, rng):
+            bound = float(abs(c)) * np.prod([np.linalg.norm(_word_value(f, env), 2) for f in word[1:]]) * np.linalg.norm(env["v"])
+            return np.linalg.norm(_word_value(word, env) @ env["v"]), bound, "le"
+        truth = abs(c) >= 1
+
+        def body(A: SquareMatrix, B: SquareMatrix, Q: Orthogonal, E: ZeroOneDiagonal, v: ColumnVector):
+            env = {"A": A, "B": B, "Q": Q, "E": E}
+            bound = norm(v)
+            for f in word[1:]:
+                bound = norm(_word_term(f, env)) * bound
+            return norm(_word_term(word, env) @ v) <= abs(c) * bound
+    else:
+        def check(env, n, rng):
+            X = _word_value(word, env)
+            return np.linalg.norm(float(c) * env["Q"] @ X, 2), np.linalg.norm(X, 2), "eq"
+        truth = abs(c) == 1
+
+        def body(A: SquareMatrix, B: SquareMatrix, Q: Orthogonal, E: ZeroOneDiagonal):
+            env = {"A": A, "B": B, "Q": Q, "E": E}
+            return norm(c * Q @ _word_term(word, env)) == norm(_word_term(word, env))
+    if not truth and not _numeric_fails(check):
+        return None  # a planted change numpy cannot show false: its truth is not settled here
+    if truth and _numeric_fails(check):
+        raise AssertionError(f"a theorem fails numerically: {word}, c = {c}")
+
+    def build():
+        return forall(f"oracle.ex5.b.{name}", "generated norm bound of symbolic size", trusts=LEMMAS)(body)
+    return SizedCase(name, f"{word}, c = {c}", build, truth)
+
+
+def generate(draw, name: str):
+    """One case: an identity, a chain rule of symbolic length or a norm relation (None where nothing is settled)."""
+    return (_identity, _chain, _norm)[draw.int(0, 2)](draw, name)

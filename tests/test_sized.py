@@ -1,0 +1,161 @@
+"""Statements over matrices and vectors of symbolic size (proofs.sized, proofs.sized_decision): true ones proved for
+every n, false ones refuted at a concrete size with a counterexample the plain replay confirms, unknown never a pass."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from proofs import (ColumnVector, Diagonal, ForgedWitness, Lemma, MatrixSequence, Nat, Orthogonal, Perturbation, SquareMatrix, Verdict,
+                    ZeroOneDiagonal, backward, forall, given, identity_matrix, mprod, norm, nprod)
+from proofs.evaluate import evaluate
+
+LEMMAS = {name: Lemma(name, name) for name in ("operator_norm_matrix_vector", "operator_norm_submultiplicative",
+                                               "operator_norm_orthogonal", "operator_norm_transpose", "operator_norm_diagonal")}
+
+
+def _numpy(witness, name, key=None):
+    raw = witness[name] if key is None else witness[name][str(key)]
+    rows = [[float(Fraction(v)) for v in row] for row in raw] if isinstance(raw[0], list) else [[float(Fraction(v))] for v in raw]
+    return np.array(rows)
+
+
+def _refuted(claim, **params):
+    result = evaluate(claim, Perturbation("planted", params, "a planted error")) if params else evaluate(claim)
+    assert result.verdict is Verdict.REFUTED, (result.verdict, result.reason)
+    assert result.evidence["replay"]["holds"] is False
+    return result.evidence["counterexample"]
+
+
+@forall("test.ex5.a.transpose", "(A B)^T = B^T A^T.")
+def transpose(A: SquareMatrix, B: SquareMatrix, swap=True):
+    return (A @ B).T == ((B.T @ A.T) if swap else (A.T @ B.T))
+
+
+def test_the_transpose_of_a_product_is_proved_for_every_size_and_a_missing_swap_refuted():
+    result = evaluate(transpose)
+    assert result.verdict is Verdict.PROVED and result.evidence["sizes"] == "every n ≥ 1"
+    point = _refuted(transpose, swap=False)
+    A, B = _numpy(point, "A"), _numpy(point, "B")  # numpy, independently of the engine's replay
+    assert not np.allclose((A @ B).T, A.T @ B.T)
+
+
+@forall("test.ex5.a.chain", "dl/dh_t as a product of index-ordered factors.")
+def chain(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(Diagonal), g: ColumnVector, form="column"):
+    forms = {"column": lambda: mprod(lambda k: W[k].T @ D[k + 1], t, T - 1) @ g,
+             "reversed": lambda: mprod(lambda k: D[k + 1] @ W[k], t, T - 1).T @ g,
+             "row": lambda: (g.T @ mprod(lambda k: D[k + 1] @ W[k].T, t, T - 1)).T,
+             "untransposed": lambda: mprod(lambda k: W[k] @ D[k + 1], t, T - 1) @ g}
+    return given(t <= T, backward(g, lambda k: D[k + 1] @ W[k], t, T) == forms[form]())
+
+
+@pytest.mark.parametrize("form", ["reversed", "row", "untransposed"])
+def test_the_chain_rule_is_proved_by_induction_and_another_index_order_or_transpose_refuted(form):
+    proved = evaluate(chain)
+    assert proved.verdict is Verdict.PROVED and "T - t" in proved.evidence["induction"]
+    point = _refuted(chain, form=form)
+    t, T = point["t"], point["T"]
+    W = {k: _numpy(point, "W", k) for k in range(t, T)}
+    D = {k: _numpy(point, "D", k) for k in range(t + 1, T + 1)}
+    grad, P = _numpy(point, "g"), np.eye(point["n"])
+    for k in range(T - 1, t - 1, -1):
+        grad = (D[k + 1] @ W[k]).T @ grad
+    for k in range(t, T):
+        P = P @ {"reversed": D[k + 1] @ W[k], "row": D[k + 1] @ W[k].T, "untransposed": W[k] @ D[k + 1]}[form]
+    stated = {"reversed": P.T @ _numpy(point, "g"), "row": (_numpy(point, "g").T @ P).T, "untransposed": P @ _numpy(point, "g")}[form]
+    assert not np.allclose(grad, stated)
+
+
+@forall("test.ex5.c.orthogonal", "W^T W = I is used by rewriting.")
+def orthogonal(W: Orthogonal, A: SquareMatrix, scale=1):
+    return (scale * W).T @ W @ A @ W.T @ W == A
+
+
+def test_an_orthogonal_matrix_cancels_against_its_transpose_and_a_scaled_one_does_not():
+    assert evaluate(orthogonal).verdict is Verdict.PROVED
+    point = _refuted(orthogonal, scale=2)
+    assert np.allclose(_numpy(point, "W").T @ _numpy(point, "W"), np.eye(point["n"]))  # a real orthogonal matrix
+
+
+@forall("test.ex5.b.bound", "||dl/dh_t|| <= ||dl/dh_T|| prod ||factor||.", trusts=tuple(LEMMAS.values()))
+def bound(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(Diagonal), g: ColumnVector, factor="W^T D"):
+    factors = {"W^T D": lambda k: W[k].T @ D[k + 1], "D W^T": lambda k: D[k + 1] @ W[k].T}
+    return given(t <= T, norm(backward(g, lambda k: D[k + 1] @ W[k], t, T)) <= norm(g) * nprod(lambda k: norm(factors[factor](k)), t, T - 1))
+
+
+def test_a_norm_bound_is_proved_from_the_lemmas_and_a_wrong_factor_refuted_with_exact_norms():
+    proved = evaluate(bound)
+    assert proved.verdict is Verdict.PROVED and list(proved.evidence["lemmas"]) == ["operator_norm_matrix_vector"]
+    point = _refuted(bound, factor="D W^T")
+    assert point["T"] - point["t"] == 1
+    W, D, g = _numpy(point, "W", point["t"]), _numpy(point, "D", point["t"] + 1), _numpy(point, "g")
+    assert np.linalg.norm(W.T @ D @ g) > np.linalg.norm(g) * np.linalg.norm(D @ W.T, 2) + 1e-9
+
+
+@forall("test.ex5.d.relu", "||dl/dh_t|| <= ratio ||dl/dh_T||.", trusts=(LEMMAS["operator_norm_orthogonal"],))
+def relu(t: Nat, T: Nat, W: MatrixSequence(Orthogonal), D: MatrixSequence(ZeroOneDiagonal), g: ColumnVector, ratio=1):
+    return given(t <= T, norm(backward(g, lambda k: D[k + 1] @ W[k], t, T)) <= ratio * norm(g))
+
+
+def test_a_proof_that_needs_an_untrusted_lemma_is_unknown_and_names_it():
+    result = evaluate(relu)
+    assert result.verdict is Verdict.UNKNOWN and "operator_norm_diagonal" in result.reason
+    assert not result.status.value == "pass"
+
+
+@pytest.mark.slow
+def test_a_true_relation_with_no_proof_is_unknown_not_proved():
+    @forall("test.ex5.b.frobenius", "||A|| <= ||A^T A||... only with A^T A's norm: not derivable from the lemmas.",
+            trusts=tuple(LEMMAS.values()))
+    def squared(A: SquareMatrix):
+        return norm(A) * norm(A) <= norm(A.T @ A)  # true (equality), but no lemma gives a lower bound
+    assert evaluate(squared).verdict is Verdict.UNKNOWN
+
+
+def test_the_replay_checks_every_value_against_its_domain():
+    point = _refuted(orthogonal, scale=2)
+    for forged in ({**point, "W": [["2", "0"], ["0", "1"]]}, {**point, "n": 0}, {**point, "A": [["1", "2"]]},
+                   {**point, "extra": 1}, {k: v for k, v in point.items() if k != "A"}):
+        with pytest.raises(ForgedWitness):
+            orthogonal.replay(forged, scale=2)
+    relu_point = {"n": 2, "t": 0, "T": 1, "W": {"0": [[1, 0], [0, 1]]}, "D": {"1": [[1, 0], [0, "1/2"]]}, "g": [1, 1]}
+    with pytest.raises(ForgedWitness):
+        relu.replay(relu_point, ratio=1)
+    with pytest.raises(ForgedWitness):
+        relu.replay({**relu_point, "t": -1, "D": {"1": [[1, 0], [0, 0]]}}, ratio=1)
+    assert relu.replay({**relu_point, "D": {"1": [[1, 0], [0, 0]]}}, ratio=1).holds
+    assert relu.replay({**relu_point, "t": 2, "D": {"1": [[1, 0], [0, 0]]}}, ratio=1).holds  # the premise t <= T fails
+
+
+def test_the_formal_statement_is_printed_from_the_term():
+    assert chain.formal.startswith("for all n ≥ 1; t, T ∈ ℕ;")
+    assert "t ≤ T ⇒" in chain.formal and "∏_{k=t}^{T - 1} (W_{k}ᵀ D_{k + 1})" in chain.formal
+    assert str(norm(identity_matrix())) == "‖I‖"
+
+
+def test_terms_refuse_what_has_no_meaning():
+    A = SquareMatrix.variable("A")
+    g = ColumnVector.variable("g")
+    with pytest.raises(TypeError):
+        g @ A  # a vector times a matrix
+    with pytest.raises(TypeError):
+        bool(A == A)
+    with pytest.raises(TypeError):
+        A == g  # noqa: B015 - different shapes
+    with pytest.raises(TypeError):
+        norm(A) <= A  # noqa: B015
+
+
+def test_repeated_factors_are_cancelled_and_bounded_one_by_one():
+    """sympy writes X X as X²: the roles' facts and the lemmas still apply to each factor (E E = E for a 0/1 diagonal,
+    Q Qᵀ = I inside Q Q Qᵀ, ‖B B v‖ ≤ ‖B‖ ‖B‖ ‖v‖)."""
+    @forall("test.ex5.a.idempotent", "E E Q = E Q.")
+    def idempotent(E: ZeroOneDiagonal, Q: Orthogonal, A: SquareMatrix):
+        return (E @ E @ Q @ Q @ Q.T @ A == E @ Q @ A)
+
+    @forall("test.ex5.b.squared", "||B B v|| <= ||B|| ||B|| ||v||.", trusts=tuple(LEMMAS.values()))
+    def squared(B: SquareMatrix, v: ColumnVector):
+        return norm(B @ B @ v) <= norm(B) * norm(B) * norm(v)
+
+    assert evaluate(idempotent).verdict is Verdict.PROVED
+    assert evaluate(squared).verdict is Verdict.PROVED
