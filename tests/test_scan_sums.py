@@ -69,7 +69,24 @@ def test_each_counterexample_replays_on_its_own_and_satisfies_the_fact():
     refuted = [s for s in scan_document(read(MATERIAL / "matrix_slips", "softmax.md"), second_reader=False)
                if s.status == "refuted"]
     assert len(refuted) == 8
-    for s in refuted:
+    # the steps in vector form are decided by the matrix reading: their instance honours the fact, and the oracle's
+    # gradient at it differs from the printed side (or the shapes differ)
+    printed = {17: None, 19: lambda z, y, p: [a - b for a, b in zip(y, p)], 47: lambda z, y, p: p}
+    vector = [s for s in refuted if "layout" in s.counterexample]
+    assert sorted(s.line for s in vector) == sorted(printed)
+    for s in vector:
+        if printed[s.line] is None:
+            assert s.counterexample.get("shapes_only")
+            continue
+        values = s.counterexample["values"]
+        z = [float(Fraction(r[0])) for r in values["z"]]
+        y = [Fraction(r[0]) for r in values["y"]]
+        assert sum(y) == 1 and not any(k.startswith("hat_y") for k in values)
+        y = [float(v) for v in y]
+        p = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+        true = [_reference_gradient(z, y, j) for j in range(len(z))]
+        assert max(abs(a - b) for a, b in zip(true, printed[s.line](z, y, p))) > 1e-3
+    for s in [s for s in refuted if s not in vector]:
         values = {k: Fraction(v) for k, v in s.counterexample["values"].items()}
         assert not any(k.startswith("hat_y") for k in values)  # the softmax is read in, never a free input
         n = int(values["#i"])
