@@ -153,7 +153,9 @@ def _cancels(e: sympy.Expr) -> bool:
     e = e.xreplace({a: canon[sympy.cancel(a.args[0])] for a in logs})
     if e.atoms(sympy.Function) or any(not (s == E or s in canon.values()) for s in e.free_symbols):
         return False
+    from sympy.polys.fields import field
+
     try:
-        return sympy.cancel(sympy.together(e)) == 0
-    except (sympy.PolynomialError, ValueError, TypeError):
+        return field([E, *canon.values()], sympy.QQ)[0].from_expr(e) == 0
+    except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed, ValueError, TypeError, ZeroDivisionError):
         return False

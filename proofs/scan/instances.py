@@ -422,7 +422,11 @@ class Evaluator:
         else:
             self._through(t_letter, t_index, (letter, at))
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
-        grad = sympy.Matrix(rows, cols, lambda i, j: self._resolve(sympy.diff(value, symbols[i, j]).subs(subs)))
+
+        def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
+            return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
+                                 .subs(symbol, subs[symbol]))
+        grad = sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
         if shape == "scalar":
             return grad[0, 0]
         return grad if self.inst.layout == "column" else grad.T

@@ -124,18 +124,14 @@ class _Interval:
         return _iv(o) / self
 
 
-def _exact(x) -> Fraction:
-    """An mpmath binary float as the rational it is."""
-    man, exp = mpmath.mpf(x).man_exp
-    return Fraction(man) * (Fraction(2) ** exp)
-
-
 def _enclose(f, x: _Interval) -> _Interval:
-    """The bounds of an increasing function (exp, log) over an interval, by outward-rounded interval arithmetic."""
+    """The bounds of an increasing function (exp, log) over an interval, by outward-rounded interval arithmetic; its
+    endpoints, binary floats, taken as the rationals they are (never rounded again)."""
     mpmath.iv.dps = _DPS
     lo = f(mpmath.iv.mpf(x.lo.numerator) / x.lo.denominator)
     hi = f(mpmath.iv.mpf(x.hi.numerator) / x.hi.denominator)
-    return _Interval(_exact(lo.a), _exact(hi.b))
+    low, high = (mpmath.libmp.to_rational(lo._mpi_[0]), mpmath.libmp.to_rational(hi._mpi_[1]))
+    return _Interval(Fraction(*low), Fraction(*high))
 
 
 def _exp(x):
