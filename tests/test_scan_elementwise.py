@@ -150,6 +150,14 @@ def test_a_value_equal_only_to_sixty_digits_is_neither_equal_nor_apart():
     assert compare(e, "=", close) is None
     assert compare(e, "=", sympy.Rational(27, 10)) is False
     assert compare(sympy.exp(sympy.Rational(1, 2)) ** 2, "=", e) is True
+    # a step that holds to every digit evaluated but not exactly is not checked (nor refuted)
+    from proofs.scan.instances import decide
+    from proofs.scan.matrices import Node, read
+    from proofs.scan.shapes import Model
+
+    verdict = decide(read(r"\exp(1)"), "=", Node("num", (), Fraction(close.p, close.q)), Model(), "seed", {})
+    assert verdict.status == "skipped" and "not shown equal exactly" in verdict.reason
+    assert decide(read(r"\exp(1)"), "=", read(r"\exp(1/2) \exp(1/2)"), Model(), "seed", {}).status == "checked"
 
 
 def test_exact_sign_is_symbolic_for_zero_and_certified_otherwise():
