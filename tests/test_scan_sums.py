@@ -173,3 +173,33 @@ def test_a_gradient_of_a_sum_of_squares_agrees_with_a_difference_quotient(tmp_pa
     step = rf"\frac{{\partial L}}{{\partial z_j}} = {printed}"
     status = steps(tmp_path, f"Let $L = \\sum_i z_i^2$.\n\n$${step}$$\n")[step].status
     assert status == ("checked" if holds else "refuted"), (step, status)
+
+
+LENGTHS = r"""# Lengths
+
+## 1 Declared
+
+Let $y \in \mathbb{R}^{SPACE}$ with $\sum_i y_i = 1$.
+
+$$\frac{\partial}{\partial z_j} \sum_i (y_i + 1) z_j = 3$$
+"""
+
+
+@pytest.mark.parametrize("space, status, said", [
+    ("2", "checked", "declared (length 2)"),                    # the sum has 2 terms: 1 + 2 = 3
+    ("3", "refuted", "with the declared length 3"),             # 1 + 3 = 4
+    ("K", "refuted", "with K = 1 (the declared length"),       # every K in 1..3: fails at K = 1
+])
+def test_a_sum_without_bounds_over_a_declared_vector_has_its_length(tmp_path, space, status, said):
+    text = LENGTHS.replace("SPACE", space)
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == status and said in s.reason, s.reason
+
+
+def test_without_a_declared_length_every_length_is_tried_and_the_reason_says_so(tmp_path):
+    text = LENGTHS.replace(r"$y \in \mathbb{R}^{SPACE}$", "a label $y$")
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == "refuted" and "every sum without bounds of 1 term" in s.reason
+    text = text.replace("= 3$$", r"= \sum_i (y_i + 1)$$")
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == "checked" and "declares no length" in s.reason, s.reason
