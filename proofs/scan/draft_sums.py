@@ -25,7 +25,7 @@ def every_length(step, identifier: Callable[[str, set], str], printer_class) -> 
     bound = {lim[0] for s in sums for lim in s.args[1:]}
     sizes: set = set()
     for s in sums:
-        for var, lo, hi in s.args[1:]:
+        for _var, lo, hi in s.args[1:]:
             if not (lo.is_Integer or lo.is_Symbol) or not (hi.is_Integer or hi.is_Symbol):
                 return None
             sizes |= {b for b in (lo, hi) if b.is_Symbol}
