@@ -47,11 +47,18 @@ class Dual:
     __slots__ = ("a", "b")
 
     def __init__(self, a, b=Fraction(0)) -> None:
-        self.a, self.b = Fraction(a), Fraction(b)
+        # (an Interval part carries an exp through a softmax)
+        self.a = a if isinstance(a, Interval) else Fraction(a)
+        self.b = b if isinstance(b, Interval) else Fraction(b)
 
     @staticmethod
     def of(x) -> "Dual":
         return x if isinstance(x, Dual) else Dual(x)
+
+    def __truediv__(self, o):
+        o = Dual.of(o)
+        inverse = Interval.of(1) / o.a
+        return Dual(self.a * inverse, (self.b * o.a - self.a * o.b) * inverse * inverse)
 
     def __add__(self, o):
         o = Dual.of(o)
@@ -102,11 +109,45 @@ class Interval:
         return Interval.of(o) - self
 
     def __mul__(self, o):
+        if isinstance(o, Dual):
+            return NotImplemented
         o = Interval.of(o)
         ends = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
         return Interval(min(ends), max(ends))
 
     __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = Interval.of(o)
+        if o.lo <= 0 <= o.hi:
+            raise ArithmeticError("a division by an interval holding 0")
+        return self * Interval(min(1 / o.lo, 1 / o.hi), max(1 / o.lo, 1 / o.hi))
+
+
+def _exp(x: Fraction) -> Interval:
+    """e^x for a rational x by its Taylor series with the remainder bounded (no library): e^x = (e^(x/2^k))^(2^k)
+    with |x/2^k| <= 1/2, where the terms after the 30th add less than 2·|t|^31/31!."""
+    k = 0
+    while abs(x) / 2 ** k > Fraction(1, 2):
+        k += 1
+    t = x / 2 ** k
+    total, term = Fraction(0), Fraction(1)
+    for i in range(31):
+        total += term
+        term = term * t / (i + 1)
+    rest = 2 * abs(term)
+    out = Interval(total - rest, total + rest)
+    for _ in range(k):
+        out = out * out
+    return out
+
+
+def _exp_of(x):
+    """exp of a number or of a dual number whose value is rational (z = W x at rational W and x)."""
+    if isinstance(x, Dual):
+        e = _exp(Fraction(x.a))
+        return Dual(e, e * x.b)
+    return _exp(Fraction(x))
 
 
 def _sqrt(x: Fraction) -> Interval:
@@ -247,6 +288,8 @@ class Context:
     layouts: tuple = ("column", "row")
     # what ||M|| of a matrix means: "2" or "F"
     matrix_norm: str = "2"
+    # name -> the sum of its entries the material states (a label: sum_i y_i = 1)
+    totals: dict = dataclasses.field(default_factory=dict)
 
 
 class Env:
@@ -332,7 +375,29 @@ def ev(e, env: Env):
         v = ev(e[1], env)
         f = env.phi if k == "phi" else env.dphi
         return [[f(x) for x in row] for row in v] if _is_matrix(v) else f(v)
+    if k == "softmax":
+        v = ev(e[1], env)
+        if not _is_matrix(v) or len(v[0]) != 1:
+            raise ShapeError("a softmax of something other than a column")
+        exps = [_exp_of(row[0]) for row in v]
+        total = sum(exps[1:], exps[0])
+        return [[x / total] for x in exps]
+    if k == "xent":
+        # -sum_i y_i log yhat_i with yhat = softmax(z): -sum_i y_i z_i + (sum_i y_i) log sum_j e^(z_j); only the
+        # derivative part of the log term is exact (the gradients use it), its value is a float's bounds
+        y, z = ev(e[1], env), ev(e[2], env)
+        exps = [_exp_of(row[0]) for row in z]
+        total = Dual.of(sum(exps[1:], exps[0]))
+        log = Dual(_loose_log(total.a), Interval.of(total.b) / total.a)
+        return sum((Fraction(-1) * yi[0] * zi[0] for yi, zi in zip(y, z)), Fraction(0)) + \
+            sum((yi[0] for yi in y), Fraction(0)) * log
     raise ValueError(k)
+
+
+def _loose_log(x) -> Interval:
+    import math
+    mid = math.log(float(Interval.of(x).lo))
+    return Interval(Fraction(mid) - 1, Fraction(mid) + 1)
 
 
 def _norm(v, which: str) -> Interval:
@@ -375,7 +440,8 @@ def _equal(a, b) -> Optional[bool]:
     if _is_matrix(a):
         if _shape(a) != _shape(b):
             return False
-        return all(_plain(x) == _plain(y) for r, s in zip(a, b) for x, y in zip(r, s))
+        verdicts = [_equal(_plain(x), _plain(y)) for r, s in zip(a, b) for x, y in zip(r, s)]
+        return False if False in verdicts else None if None in verdicts else True
     if isinstance(a, Interval) or isinstance(b, Interval):
         a, b = Interval.of(a), Interval.of(b)
         if a.hi < b.lo or b.hi < a.lo:
@@ -409,7 +475,8 @@ def decide_at(step: "Expected", env: Env) -> Optional[bool]:
                 readings.append(true)
             if "row" in ctx.layouts:
                 readings.append(_t(true))
-            return any(_equal(r, right) for r in readings)
+            verdicts = [_equal(r, right) for r in readings]  # None: intervals (exp) that do not separate them
+            return True if True in verdicts else None if None in verdicts else False
         left = ev(step.left_e, env)
     except ShapeError:
         return False
@@ -459,6 +526,8 @@ def instance(ctx: Context, rng: random.Random, sizes: Optional[dict] = None) -> 
                 m = [[m[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
             if "invertible" not in conds or _det(m) != 0:
                 break
+        if name in ctx.totals:  # the stated sum of its entries: the last entry makes it hold exactly
+            m[-1][-1] = ctx.totals[name] - (sum((x for row in m for x in row), Fraction(0)) - m[-1][-1])
         values[name] = m
     return sizes, values
 
@@ -562,6 +631,9 @@ def confirms(step: "Expected", counterexample: Optional[dict]) -> bool:
             return False
         if "symmetric" in conds and v != _t(v):
             return False
+        if name in ctx.totals and not counterexample.get("shapes_only") and \
+                sum((x for row in v for x in row), Fraction(0)) != ctx.totals[name]:
+            return False  # the stated sum of its entries does not hold
         values[name] = v
 
     def lookup(t, x):
@@ -656,6 +728,11 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
         return f"\\phi({tex(e[1], st, scalars)})"
     if k == "dphi":
         return f"\\phi'({tex(e[1], st, scalars)})"
+    if k == "softmax":
+        return f"\\mathrm{{softmax}}({tex(e[1], st, scalars)})"
+    if k == "xent":
+        y, yhat = e[1][1], e[2][1]
+        return f"-\\sum_i {y}_i \\log {yhat}_i"
     if k == "grad":
         target, variable = e[1], name_tex(e[2], st)
         if st.gradient == "nabla":
@@ -1017,7 +1094,7 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
     st = style(src)
     convention = doc["gradient"]
     layouts = {"none": ("column", "row"), "column": ("column",), "row": ("row",)}[convention]
-    model = src.choice(["least_squares", "linear", "mlp", "mlp"])
+    model = src.choice(["least_squares", "linear", "mlp", "mlp", "softmax"])
     m, n, k = _sizes(src, 3)
     steps: list = []
     if model == "least_squares":
@@ -1048,6 +1125,32 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                                                    ("order", mul(T(r), V(W)))])]
         prose = _declare(src, ctx, st, [W, x, y], steps) + f", and ${L} = {eq_tex}$"
         steps.append(Expected(L, eq_tex, "definition"))
+    elif model == "softmax":  # softmax cross-entropy: gradients through exp and log
+        W, x, y = "W", "x", "y"
+        ctx = Context({W: (k, n), x: (n, 1), y: (k, 1)}, layouts=layouts, totals={y: Fraction(1)})
+        ctx.equations["z"] = mul(V(W), V(x))
+        ctx.equations["\\hat{y}"] = ("softmax", V("z"))
+        ctx.equations["L"] = ("xent", V(y), V("z"))
+        err = ("sub", V("\\hat{y}"), V(y))
+        rows = [(("grad", "L", "z"), err, [("transposed gradient", T(err)), ("sign", ("sub", V(y), V("\\hat{y}"))),
+                                           ("missing term", V("\\hat{y}"))]),
+                (("grad", "L", W), mul(err, T(V(x))), [("transposed gradient", mul(V(x), T(err))),
+                                                        ("sign", mul(("sub", V(y), V("\\hat{y}")), T(V(x)))),
+                                                        ("missing factor", mul(V("\\hat{y}"), T(V(x))))]),
+                (("grad", "L", x), mul(T(V(W)), err), [("missing transpose", mul(V(W), err)),
+                                                        ("order", mul(T(err), V(W))),
+                                                        ("missing factor", mul(T(V(W)), V("\\hat{y}")))])]
+        prose = (_declare(src, ctx, st, [W, x, y], steps) + " with $\\sum_i y_i = 1$ (a label). The model computes")
+        steps.append(Expected("\\sum_i y_i", "1", "condition"))
+        shown = {"z": tex(ctx.equations["z"], st), "\\hat{y}": "\\mathrm{softmax}(z)",
+                 "L": "-\\sum_i y_i \\log \\hat{y}_i"}
+        for name in ("z", "\\hat{y}", "L"):
+            head = name_tex(name, st, name != "L")
+            prose += f"\n\n$${head} = {shown[name]}$$"
+            steps.append(Expected(head, shown[name], "definition"))
+        prose += "\n\nDifferentiating"
+        start = src.integer(0, 2)
+        rows = rows[start:start + src.integer(1, 3)]
     else:
         x, W1, W2, y = "x", "W_1", "W_2", "y"
         ctx = Context({x: (n, 1), W1: (m, n), W2: (k, m), y: (k, 1)}, layouts=layouts)

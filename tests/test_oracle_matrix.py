@@ -218,3 +218,47 @@ def test_a_definition_without_a_shape_leaves_the_steps_that_do_not_read_it_decid
                    "The inverse of a product is $(AB)^{-1} = B^{-1} A^{-1}$, not $(AB)^{-1} = A^{-1} B^{-1}$.\n")
     assert steps["(AB)^{-1} = B^{-1} A^{-1}"].status == "checked"
     assert steps["(AB)^{-1} = A^{-1} B^{-1}"].status == "refuted"
+
+
+def test_the_oracle_s_exp_encloses_e_and_its_softmax_gradient_is_the_textbook_one():
+    e = oracle._exp(Fraction(1))
+    digits = Fraction(27182818284590452353602874713526624977, 10 ** 37)
+    assert e.lo <= digits + Fraction(1, 10 ** 37) and digits <= e.hi and e.hi - e.lo < Fraction(1, 10 ** 30)
+    assert oracle._exp(Fraction(-3)).hi < Fraction(1, 20)  # e^-3 = 0.0498...
+    ctx = oracle.Context({"W": (2, 2), "x": (2, 1), "y": (2, 1)}, totals={"y": Fraction(1)})
+    ctx.equations["z"] = oracle.mul(oracle.V("W"), oracle.V("x"))
+    ctx.equations["\\hat{y}"] = ("softmax", oracle.V("z"))
+    ctx.equations["L"] = ("xent", oracle.V("y"), oracle.V("z"))
+    values = {"W": _m([[1, 0], [2, -1]]), "x": _m([[1], [1]]), "y": _m([[Fraction(1, 4)], [Fraction(3, 4)]])}
+    env = oracle.Env(ctx, values)
+    err = oracle.ev(("sub", oracle.V("\\hat{y}"), oracle.V("y")), env)
+    g = oracle.gradient(ctx, "L", "z", env)
+    # z = (1, 1): yhat = (1/2, 1/2), so dL/dz = yhat - y = (1/4, -1/4), in the enclosures
+    assert all(r[0].lo <= v <= r[0].hi for r, v in zip(g, (Fraction(1, 4), Fraction(-1, 4))))
+    assert oracle._equal(g, err) is None  # intervals that overlap: never called equal or different
+    assert oracle._equal(g, _m([[Fraction(1, 2)], [Fraction(-1, 2)]])) is False
+
+
+# Seeds whose gradient part is softmax cross-entropy (in the generator's order of choices).
+_SOFTMAX_SEEDS = range(0, 40)
+
+
+@pytest.mark.slow
+def test_generated_softmax_cross_entropy_steps_are_decided_soundly():
+    seen, documents = Tally(), 0
+    for seed in _SOFTMAX_SEEDS:
+        src = RandomSource(seed)
+        doc = {"gradient": src.choice(["none", "column", "column", "row"]), "norm": "operator"}
+        text, expected = oracle._gradient_part(src, True, doc)
+        if "softmax" not in text:
+            continue
+        said = {"none": "", "column": "A gradient has the shape of the variable.",
+                "row": "We use the numerator layout."}[doc["gradient"]]
+        material = oracle.Material(f"# Generated\n\n{said}\n\n## Part 1\n\n{text}\n", expected)
+        tally = judge(material, _scan(material.text))
+        _clean(tally, material.text)
+        seen.add(tally)
+        documents += 1
+        if documents == 5:
+            break
+    assert documents == 5 and seen.slips and seen.caught == seen.slips, (seen.missed, seen.by_family)

@@ -111,3 +111,44 @@ def test_a_link_or_file_appearing_at_a_draft_path_is_refused_and_what_was_made_i
     with pytest.raises(UsageError, match="exists"):
         real(drafts / "scan_slips_md_l7_1.py", b"x")
     assert not outside.exists()
+
+
+SUMS = r"""# Least squares by hand
+
+## 1 The intercept
+
+For data $x_i$ and $y_i$, the loss is $E = \sum_i (a + b x_i - y_i)^2$. Then
+
+$$\frac{\partial E}{\partial a} = \sum_i (a + b x_i - y_i)$$
+
+$$\frac{\partial E}{\partial b} = \sum_i 2 x_i (a + b x_i - y_i)$$
+
+$$\sum_i (x_i + y_i)^2 = \sum_i x_i^2 + \sum_i y_i^2$$
+"""
+
+
+def test_a_step_with_sums_is_drafted_for_every_length_and_checks_as_the_scan_decided(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text(SUMS, encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, out, err = scan("--material", material, "--draft-claims", drafts, "--select", "a.md:9", "--format", "json")
+    assert code == 1, err
+    import json
+
+    decided = {s["line"]: s["status"] for s in json.loads(out)["steps"] if s["status"] != "definition"}
+    assert decided == {7: "refuted", 9: "proved", 11: "refuted"}
+    for draft in drafts.glob("*.py"):
+        text = draft.read_text()
+        assert "n: IntRange(1, None)" in text and "x: Indexed(Real)" in text and "summation(lambda i:" in text
+        assert "drafted at" not in text  # not at one length
+    assert "fix = 1 adds what it is missing: 2*summation(lambda i: x[i]*y[i], 1, n)" in (drafts / "scan_a_md_l11_1.py").read_text()
+    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    # as the scan decided: the refuted steps are errata whose corrections are proved, the true one is proved
+    assert re.search(r"scan\.a_md\.ex1\.l7_1 +refuted +erratum", done.stdout)
+    assert re.search(r"scan\.a_md\.ex1\.l11_1 +refuted +erratum", done.stdout)
+    assert re.search(r"scan\.a_md\.ex1\.l7_1_corrected +proved +pass", done.stdout)
+    assert re.search(r"scan\.a_md\.ex1\.l9_1 +proved +pass", done.stdout)
+    # for every length: the printed step fails at one term already, which a draft at a fixed length would not show
+    assert re.search(r"counterexample: n = \d", done.stdout)

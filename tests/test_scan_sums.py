@@ -49,7 +49,8 @@ def _alone(tmp_path, folder):
 def test_the_softmax_cross_entropy_sheet_is_checked_and_its_slips_refuted(tmp_path):
     _, report = scan_json("--material", _alone(tmp_path, "matrix"))
     claims = [s for s in report["steps"] if s["file"] == "softmax.md" and s["status"] not in ("definition", "skipped")]
-    assert [s["line"] for s in claims] == [18, 22, 24, 34] and all(s["status"] == "checked" for s in claims), claims
+    assert [s["line"] for s in claims] == [18, 22, 24, 34, 48, 50, 52, 62, 64, 72], claims
+    assert all(s["status"] == "checked" for s in claims), claims
     assert "n = 1..3" in claims[0]["reason"] and "stated fact" not in claims[0]["reason"]  # holds without the fact
     assert "under the stated fact" in claims[1]["reason"]  # holds only under it
     code, report = scan_json("--material", _alone(tmp_path, "matrix_slips"))
@@ -57,8 +58,10 @@ def test_the_softmax_cross_entropy_sheet_is_checked_and_its_slips_refuted(tmp_pa
     slips = [s for s in report["steps"] if s["file"] == "softmax.md" and s["status"] not in ("definition", "skipped")]
     # a sign error, a missing term, a missing factor, a gradient of the wrong shape, a sign error in vector form, a
     # missing log, the simplified gradient where the material states no condition, a missing term with the softmax by
-    # name
-    assert {s["line"]: s["status"] for s in slips} == {n: "refuted" for n in (11, 13, 15, 17, 19, 27, 37, 47)}
+    # name; in matrix form: transposed gradients, a missing transpose, a product in the wrong order, a sign error and a
+    # missing factor through the softmax, and a missing factor and a missing transpose through a sigmoid layer
+    assert {s["line"]: s["status"] for s in slips} == {n: "refuted" for n in (11, 13, 15, 17, 19, 27, 37, 47, 61, 63, 65,
+                                                                              67, 69, 71, 81, 83)}
 
 
 def test_each_counterexample_replays_on_its_own_and_satisfies_the_fact():
@@ -68,8 +71,26 @@ def test_each_counterexample_replays_on_its_own_and_satisfies_the_fact():
 
     refuted = [s for s in scan_document(read(MATERIAL / "matrix_slips", "softmax.md"), second_reader=False)
                if s.status == "refuted"]
+    refuted = [s for s in refuted if s.line < 50]  # (the sections in matrix form are replayed in test_scan_matrices)
     assert len(refuted) == 8
-    for s in refuted:
+    # the steps in vector form are decided by the matrix reading: their instance honours the fact, and the oracle's
+    # gradient at it differs from the printed side (or the shapes differ)
+    printed = {17: None, 19: lambda z, y, p: [a - b for a, b in zip(y, p)], 47: lambda z, y, p: p}
+    vector = [s for s in refuted if "layout" in s.counterexample]
+    assert sorted(s.line for s in vector) == sorted(printed)
+    for s in vector:
+        if printed[s.line] is None:
+            assert s.counterexample.get("shapes_only")
+            continue
+        values = s.counterexample["values"]
+        z = [float(Fraction(r[0])) for r in values["z"]]
+        y = [Fraction(r[0]) for r in values["y"]]
+        assert sum(y) == 1 and not any(k.startswith("hat_y") for k in values)
+        y = [float(v) for v in y]
+        p = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+        true = [_reference_gradient(z, y, j) for j in range(len(z))]
+        assert max(abs(a - b) for a, b in zip(true, printed[s.line](z, y, p))) > 1e-3
+    for s in [s for s in refuted if s not in vector]:
         values = {k: Fraction(v) for k, v in s.counterexample["values"].items()}
         assert not any(k.startswith("hat_y") for k in values)  # the softmax is read in, never a free input
         n = int(values["#i"])
@@ -152,3 +173,33 @@ def test_a_gradient_of_a_sum_of_squares_agrees_with_a_difference_quotient(tmp_pa
     step = rf"\frac{{\partial L}}{{\partial z_j}} = {printed}"
     status = steps(tmp_path, f"Let $L = \\sum_i z_i^2$.\n\n$${step}$$\n")[step].status
     assert status == ("checked" if holds else "refuted"), (step, status)
+
+
+LENGTHS = r"""# Lengths
+
+## 1 Declared
+
+Let $y \in \mathbb{R}^{SPACE}$ with $\sum_i y_i = 1$.
+
+$$\frac{\partial}{\partial z_j} \sum_i (y_i + 1) z_j = 3$$
+"""
+
+
+@pytest.mark.parametrize("space, status, said", [
+    ("2", "checked", "declared (length 2)"),                    # the sum has 2 terms: 1 + 2 = 3
+    ("3", "refuted", "with the declared length 3"),             # 1 + 3 = 4
+    ("K", "refuted", "with K = 1 (the declared length"),       # every K in 1..3: fails at K = 1
+])
+def test_a_sum_without_bounds_over_a_declared_vector_has_its_length(tmp_path, space, status, said):
+    text = LENGTHS.replace("SPACE", space)
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == status and said in s.reason, s.reason
+
+
+def test_without_a_declared_length_every_length_is_tried_and_the_reason_says_so(tmp_path):
+    text = LENGTHS.replace(r"$y \in \mathbb{R}^{SPACE}$", "a label $y$")
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == "refuted" and "every sum without bounds of 1 term" in s.reason
+    text = text.replace("= 3$$", r"= \sum_i (y_i + 1)$$")
+    s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
+    assert s.status == "checked" and "declares no length" in s.reason, s.reason

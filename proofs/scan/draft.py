@@ -17,6 +17,7 @@ from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
 from proofs.scan.draft_matrix import render_matrix
+from proofs.scan.draft_sums import every_length
 from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -151,18 +152,26 @@ def _identifier(name: str, taken: set) -> str:
 def render(step: Step, claim_id: str, snippet: str) -> str:
     """The module of one drafted claim (see the module docstring); a step the statement form cannot write, or one
     whose correction is not evident, becomes a module that stops loading at a todo(...) the author fills in."""
-    left, right = (_concrete(step, e) for e in step.exprs)
-    conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
-    atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])])
-                    for a in e.atoms(sympy.Symbol, sympy.Indexed)
-                    if not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))}, key=key)
-    taken: set = set()
-    names = {key(a): _identifier(key(a), taken) for a in atoms}
-    code = _Code(names)
     where = f"{step.file}:{step.line}" + (f" (cell {step.cell})" if step.cell is not None else "")
-    fixed = _lengths(step)
+    symbolic = every_length(step, _identifier, _Code)
+    if symbolic is not None:  # sums over every length: the sides as read, not written out at one length
+        left, right = step.exprs
+        conditions = list(step.conditions)
+        params, code, note = symbolic
+        fixed = note
+    else:
+        left, right = (_concrete(step, e) for e in step.exprs)
+        conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
+        atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])])
+                        for a in e.atoms(sympy.Symbol, sympy.Indexed)
+                        if not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
+                       key=key)
+        taken: set = set()
+        names = {key(a): _identifier(key(a), taken) for a in atoms}
+        code = _Code(names)
+        fixed = _lengths(step)
+        params = ", ".join(f"{names[key(a)]}: Real" for a in atoms)
     statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
-    params = ", ".join(f"{names[key(a)]}: Real" for a in atoms)
     cites = f"cites=({step.file!r}, {snippet!r})"
     try:
         body_left, body_right = code.doprint(left), code.doprint(right)
@@ -177,7 +186,8 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
 
     header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
     imports = ("from fractions import Fraction  # noqa: F401\n\n"
-               "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n\n\n")
+               "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
+               + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else "") + "\n\n")
     if step.status != "refuted":
         return (header + imports + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
                 f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
@@ -243,7 +253,8 @@ def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optio
     params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
     return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
             "from fractions import Fraction  # noqa: F401\n\n"
-            "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n\n"
+            "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
+            "from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n\n"
             "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
             f"REASON = todo({why!r})\n\n\n"
             f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"

@@ -62,6 +62,8 @@ class _Writer:
             return f"_sq({self.write(a[0].args[0])}, {a[0].data!r})"
         if k in ("prod", "sum"):
             var, lo, hi = n.data
+            if hi is None:
+                raise _Unsupported("a sum over the entries of a vector")
             import sympy
             subs = {s: sympy.Integer(self.indices[s.name]) for s in lo.free_symbols | hi.free_symbols if s.name in self.indices}
             lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)

@@ -21,7 +21,9 @@ MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\
                      r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
                      r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
-_OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag"}
+_OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
+# Functions of known formula applied entry by entry (\\sigma is the logistic function, as in the scalar reading).
+_ELEMENTARY = {"\\exp": "exp", "\\log": "log", "\\tanh": "tanh"}
 # How a transposing superscript is spelled, as its tokens join: T, \top, \intercal, \mathsf T, \mathsf{T}, \mathrm{T}.
 _TRANSPOSE = ("T", "\\intercal", "\\top", "\\mathsfT", "\\mathsf{T}", "\\mathrmT", "\\mathrm{T}")
 _STYLE = ("\\operatorname", "\\mathrm", "\\text", "\\textrm", "\\rm")
@@ -32,11 +34,13 @@ _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm")
 class Node:
     """One operation of a side read by `read`: its kind, its operands, and data (a name, an index, a number)."""
 
-    # name, num, add, neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div
+    # name, num, add, neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
+    # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum)
     kind: str
     args: tuple = ()
     # name: (letter, index or None); num: Fraction; pow: int; norm: "2" or "F"; apply/dapply: the function's name;
-    # prod/sum: (index symbol, lower, upper); grad: ("partial"|"delta"|"nabla")
+    # prod/sum: (index symbol, lower, upper), upper None for a sum over the entries of the vectors it reads;
+    # grad: ("partial"|"delta"|"nabla"); elem: the function's name; entry: the index symbol
     data: object = None
 
     def __str__(self) -> str:
@@ -70,8 +74,12 @@ def _show(n: Node) -> str:
         return f"‖{a[0]}‖" + ("_F" if n.data == "F" else "")
     if k == "abs":
         return f"|{a[0]}|"
-    if k in ("tr", "Diag", "diag"):
+    if k in ("tr", "Diag", "diag", "softmax"):
         return f"{k}({a[0]})"
+    if k == "elem":
+        return f"{n.data}({a[0]})"
+    if k == "entry":
+        return f"{a[0]}[{n.data}]"
     if k == "I":
         return "I"
     if k == "apply":
@@ -269,6 +277,15 @@ class _Reader:
             return Node("grad", (target, variable), "nabla")
         if tok in ("\\prod", "\\sum"):
             return self.series(tok[1:])
+        if tok in _ELEMENTARY:
+            return Node("elem", (self.elementary_argument(),), _ELEMENTARY[tok])
+        if tok == "e" and self.peek() == "^":
+            at = self.i
+            self.i += 1
+            power = self.group()
+            if "".join(power) not in _TRANSPOSE:
+                return Node("elem", (self.sub(power),), "exp")
+            self.i = at
         if tok == "\\ell":
             return self.name("ell")
         if len(tok) == 1 and tok.isalpha():
@@ -304,6 +321,12 @@ class _Reader:
             if index is not None or sup[-1] != ")":
                 raise Skip("a name with both a subscript and a superscript index")
             index = _index(sup[1:-1])
+        if letter in ("sigma", "tanh") and letter not in self.functions and index is None:
+            if self.peek() == "'":
+                self.i += 1
+                return Node("elem", (self.argument(),), f"d{letter}")
+            if self.peek() == "(":
+                return Node("elem", (self.argument(),), letter)
         if letter in self.functions or letter in ("phi", "sigma", "psi", "varphi", "f", "g"):
             if self.peek() == "'":
                 self.i += 1
@@ -317,6 +340,16 @@ class _Reader:
         if letter == "I" and index is None:
             return Node("I")
         return Node("name", (), (letter, index))
+
+    def elementary_argument(self) -> Node:
+        """The argument of \\exp, \\log, \\tanh: in parentheses, or the factor written after it (\\log \\hat{y}_i)."""
+        if self.peek() == "^":
+            raise Skip("a power of an elementary function")
+        if self.peek() == "_":
+            raise Skip("a \\log with a base")
+        if self.peek() in ("(", "{"):
+            return self.argument() if self.peek() == "(" else self.sub(self.group())
+        return self.postfix()
 
     def argument(self) -> Node:
         self.expect("(")

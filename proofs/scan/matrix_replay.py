@@ -7,6 +7,8 @@ from fractions import Fraction
 from math import isqrt
 from typing import Optional
 
+import mpmath
+
 from proofs.scan.matrices import Node
 
 __all__ = ["replay", "NoReplay"]
@@ -14,6 +16,8 @@ __all__ = ["replay", "NoReplay"]
 # Bisection steps for a largest eigenvalue, and the binary digits of a square root's bounds.
 _STEPS = 80
 _BITS = 80
+# Decimal digits of the intervals enclosing exp and log (mpmath's interval arithmetic, outward rounded).
+_DPS = 60
 
 
 class NoReplay(Exception):
@@ -30,7 +34,7 @@ class _Dual:
     __slots__ = ("v", "d")
 
     def __init__(self, v, d=Fraction(0)) -> None:
-        self.v, self.d = Fraction(v), Fraction(d)
+        self.v, self.d = _number(v), _number(d)
 
     def __add__(self, o):
         o = _dual(o)
@@ -55,9 +59,20 @@ class _Dual:
 
     def __truediv__(self, o):
         o = _dual(o)
-        if o.v == 0:
+        if _may_be_zero(o.v):
             raise NoReplay("a division by zero")
         return _Dual(self.v / o.v, (self.d * o.v - self.v * o.d) / (o.v * o.v))
+
+    def __rtruediv__(self, o):
+        return _dual(o) / self
+
+
+def _number(x):
+    return x if isinstance(x, _Interval) else Fraction(x)
+
+
+def _may_be_zero(x) -> bool:
+    return x.lo <= 0 <= x.hi if isinstance(x, _Interval) else x == 0
 
 
 def _dual(x):
@@ -78,9 +93,82 @@ class _Interval:
         return _Interval(-self.hi, -self.lo)
 
     def __mul__(self, o):
+        if isinstance(o, _Dual):
+            return NotImplemented
         o = _iv(o)
         p = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
         return _Interval(min(p), max(p))
+
+    __rmul__ = __mul__
+
+    def __radd__(self, o):
+        return self + o
+
+    def __sub__(self, o):
+        if isinstance(o, _Dual):
+            return NotImplemented
+        return self + (-_iv(o))
+
+    def __rsub__(self, o):
+        return _iv(o) + (-self)
+
+    def __truediv__(self, o):
+        if isinstance(o, _Dual):
+            return NotImplemented
+        o = _iv(o)
+        if o.lo <= 0 <= o.hi:
+            raise NoReplay("a division by an interval around zero")
+        return self * _Interval(min(1 / o.lo, 1 / o.hi), max(1 / o.lo, 1 / o.hi))
+
+    def __rtruediv__(self, o):
+        return _iv(o) / self
+
+
+def _enclose(f, x: _Interval) -> _Interval:
+    """The bounds of an increasing function (exp, log) over an interval, by outward-rounded interval arithmetic; its
+    endpoints, binary floats, taken as the rationals they are (never rounded again)."""
+    mpmath.iv.dps = _DPS
+    lo = f(mpmath.iv.mpf(x.lo.numerator) / x.lo.denominator)
+    hi = f(mpmath.iv.mpf(x.hi.numerator) / x.hi.denominator)
+    low, high = (mpmath.libmp.to_rational(lo._mpi_[0]), mpmath.libmp.to_rational(hi._mpi_[1]))
+    return _Interval(Fraction(*low), Fraction(*high))
+
+
+def _exp(x):
+    if isinstance(x, _Dual):
+        e = _exp(x.v)
+        return _Dual(e, e * x.d)
+    if not isinstance(x, _Interval) and x == 0:
+        return Fraction(1)
+    return _enclose(mpmath.iv.exp, _iv(x))
+
+
+def _log(x):
+    if isinstance(x, _Dual):
+        return _Dual(_log(x.v), x.d / x.v)
+    if not isinstance(x, _Interval) and x == 1:
+        return Fraction(0)
+    x = _iv(x)
+    if x.lo <= 0:
+        raise NoReplay("the log of a number that may not be positive")
+    return _enclose(mpmath.iv.log, x)
+
+
+def elementary(kind: str, x):
+    """exp, log, the logistic sigma, tanh and the derivatives of the last two, in exact or interval arithmetic (with
+    the derivative carried when x is a dual number)."""
+    if kind == "exp":
+        return _exp(x)
+    if kind == "log":
+        return _log(x)
+    if kind in ("sigma", "dsigma"):
+        s = 1 / (1 + _exp(-x))
+        return s if kind == "sigma" else s * (1 - s)
+    if kind in ("tanh", "dtanh"):
+        e = _exp(2 * x)
+        t = (e - 1) / (e + 1)
+        return t if kind == "tanh" else 1 - t * t
+    raise NoReplay(f"{kind} is not replayed")
 
 
 def _iv(x):
@@ -232,9 +320,10 @@ class _Replay:
             d = self.ev(a[1])
             if isinstance(d, list):
                 d = _one(d)
-            if _plain(d) == 0:
+            if _may_be_zero(_plain(d)):
                 raise NoReplay("a division by zero")
-            return _times(_Dual(1) / _dual(d) if isinstance(d, _Dual) else 1 / Fraction(d), self.ev(a[0]))
+            inverse = _Dual(1) / _dual(d) if isinstance(d, _Dual) else 1 / d if isinstance(d, _Interval) else 1 / Fraction(d)
+            return _times(inverse, self.ev(a[0]))
         if k == "T":
             v = self.ev(a[0])
             return [list(col) for col in zip(*v)] if isinstance(v, list) else v
@@ -271,6 +360,33 @@ class _Replay:
             if isinstance(v, list):
                 raise _ShapeFails()
             return v
+        if k == "elem":
+            v = self.ev(a[0])
+            if self.shapes_only:  # a counterexample of shapes: only the sizes matter
+                return [[Fraction(1)] * len(v[0]) for _ in v] if isinstance(v, list) else Fraction(1)
+            return [[elementary(n.data, x) for x in row] for row in v] if isinstance(v, list) else elementary(n.data, v)
+        if k == "softmax":
+            v = self.ev(a[0])
+            if not isinstance(v, list):
+                return Fraction(1)
+            exps = [[_exp(x) for x in row] for row in v]
+            total = sum((x for row in exps for x in row), Fraction(0))
+            return [[x / total for x in row] for row in exps]
+        if k == "entry":
+            v = self.ev(a[0])
+            at = self.indices[n.data.name]
+            flat = [x for row in v for x in row] if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1) else None
+            if flat is None or not 1 <= at <= len(flat):
+                raise _ShapeFails()
+            return flat[at - 1]
+        if k == "vec":
+            saved = dict(self.indices)
+            items = []
+            for j in range(1, self._length(a[0], n.data) + 1):
+                self.indices[n.data.name] = j
+                items.append([self.ev(a[0])])
+            self.indices = saved
+            return items
         if k in ("apply", "dapply"):
             v = self.ev(a[0])
             f = lambda x: self.function(n.data, x, k == "dapply")  # noqa: E731
@@ -280,6 +396,8 @@ class _Replay:
         if k in ("prod", "sum"):
             var, lo, hi = n.data
             import sympy
+            if hi is None:
+                hi = sympy.Integer(self._length(a[0], var))
             subs = {s: sympy.Integer(self.indices[s.name]) for s in lo.free_symbols | hi.free_symbols}
             lo_v, hi_v = int(lo.xreplace(subs)), int(hi.xreplace(subs))
             saved = dict(self.indices)
@@ -293,6 +411,18 @@ class _Replay:
                 raise NoReplay("an empty product or sum")
             return out
         raise NoReplay(f"{k} is not replayed")
+
+    def _length(self, body: Node, var) -> int:
+        from proofs.scan.elementwise import entry_vectors
+        lengths = set()
+        for vector in entry_vectors(body, var):
+            v = self.ev(vector)
+            if not isinstance(v, list) or (len(v) != 1 and len(v[0]) != 1):
+                raise _ShapeFails()
+            lengths.add(max(len(v), len(v[0])))
+        if len(lengths) != 1:
+            raise _ShapeFails()
+        return lengths.pop()
 
     def function(self, name: str, x, derivative: bool):
         point = _plain(x)
@@ -439,6 +569,8 @@ def _add(x, y):
         return [[p + q for p, q in zip(r, s)] for r, s in zip(x, y)]
     if isinstance(x, list) or isinstance(y, list):
         m, s = (x, y) if isinstance(x, list) else (y, x)
+        if len(m) == 1 or len(m[0]) == 1:
+            return [[e + s for e in row] for row in m]  # a number added to each entry of a vector
         return _one(m) + s
     if isinstance(x, _Interval) or isinstance(y, _Interval):
         return _iv(x) + _iv(y)
@@ -480,8 +612,11 @@ def _fails(x, relation: str, y) -> bool:
                 if (len(x), len(x[0])) == (1, 1) or (len(y), len(y[0])) == (1, 1):
                     raise _ShapeFails()
                 return True  # sides of different shapes
-            different = any(_plain(p) != _plain(q) for r, s in zip(x, y) for p, q in zip(r, s))
-            return different if relation == "=" else not different if relation == "!=" else False
+            if relation == "=":
+                return any(_apart(p, q) for r, s in zip(x, y) for p, q in zip(r, s))
+            if relation == "!=":
+                return all(_exactly_equal(p, q) for r, s in zip(x, y) for p, q in zip(r, s))
+            return False
         x = _one(x) if isinstance(x, list) else x
         y = _one(y) if isinstance(y, list) else y
     a, b = _iv(x), _iv(y)
@@ -500,11 +635,30 @@ def _fails(x, relation: str, y) -> bool:
     return False
 
 
+def _apart(p, q) -> bool:
+    """Whether two plain values certainly differ: exact fractions that differ, or bounds that do not meet."""
+    a, b = _plain(p), _plain(q)
+    if isinstance(a, _Interval) or isinstance(b, _Interval):
+        a, b = _iv(a), _iv(b)
+        return a.hi < b.lo or b.hi < a.lo
+    return a != b
+
+
+def _exactly_equal(p, q) -> bool:
+    a, b = _plain(p), _plain(q)
+    return not isinstance(a, _Interval) and not isinstance(b, _Interval) and a == b
+
+
 def replay(left: Node, relation: str, right: Node, model, example: dict) -> bool:
     """Whether the counterexample makes the step fail when evaluated plainly again: its values give the relation
     false, or (a counterexample of shapes) the sides cannot be multiplied or compared at its sizes."""
     shapes_only = example.get("shapes_only", False)
     r = _Replay(model, example)
+    for letter, total in getattr(model, "totals", {}).items():
+        if letter in example.get("values", {}) and not shapes_only:
+            v = _read(example["values"][letter])  # a stated sum of entries must hold exactly at the counterexample
+            if not isinstance(v, list) or sum((x for row in v for x in row), Fraction(0)) != total:
+                return False
     try:
         x, y = r.ev(left), r.ev(right)
     except _ShapeFails:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
@@ -98,6 +99,11 @@ class MatrixScan:
         except Skip as exc:
             self.opaque[letter] = (line, f"{' '.join(left.split())}: {exc}")
             return
+        vector = by_entry(index, body, self.model)
+        if vector is not None:  # yhat_j = e^{z_j} / sum_k e^{z_k}: the vector yhat, entry by entry
+            body, index = vector, None
+        else:
+            body = entries(body, self.model)
         if letter in {n[0] for n in names_of(body)} and index is None:
             self.opaque[letter] = (line, "defined in terms of itself")
             return
@@ -164,9 +170,13 @@ class MatrixScan:
         if relation != "=":
             return
         try:
-            letter = _orthogonality(read(left), read(right))
+            trees = read(left), read(right)
+            letter = _orthogonality(*trees)
         except Skip:
             return
+        total = _total(*(entries(t, self.model) for t in trees))
+        if total is not None:
+            self.model.totals[total[0]] = total[1]
         if letter is not None:
             self.model.conditions.setdefault(letter, set()).add("orthogonal")
 
@@ -179,6 +189,11 @@ class MatrixScan:
             trees = read(left), read(right)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        one = entry_names(trees[0], self.model) + entry_names(trees[1], self.model)
+        if one:
+            return Verdict("skipped", f"a step about the entry {one[0]} of a vector (read entry by entry, not in matrix "
+                                      "notation)")
+        trees = tuple(entries(t, self.model) for t in trees)
         self.trees = trees
         used = {n[0] for t in trees for n in names_of(t)}
         applied = sorted(self.functions & _applied(*trees))
@@ -242,6 +257,15 @@ class MatrixScan:
         example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
         return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
                                        "fails unless that fact excludes the instance)", example)
+
+
+def _total(left: Node, right: Node) -> Optional[tuple]:
+    """(y, c) for a stated condition sum_i y_i = c on the entries of a vector y, or None."""
+    for a, b in ((left, right), (right, left)):
+        if a.kind == "sum" and a.data[2] is None and b.kind == "num" and a.args[0].kind == "entry" \
+                and a.args[0].args[0].kind == "name":
+            return a.args[0].args[0].data[0], b.data
+    return None
 
 
 def _review(verdict: Verdict, why: str) -> Verdict:

@@ -54,6 +54,8 @@ class Model:
     matrix_norm: str = "2"
     # the gradient layouts the material allows: both unless it states a convention
     layouts: tuple = ("column", "row")
+    # letter -> Fraction: the sum of a vector's entries the material states (\\sum_i y_i = 1, a label's distribution)
+    totals: dict = dataclasses.field(default_factory=dict)
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -203,12 +205,10 @@ class Shapes:
             return (d, d)
         if k in ("add", "had"):
             shapes = [self.infer(x, strict, layout) for x in a]
-            first = shapes[0]
-            for s in shapes[1:]:
+            first = next((s for s in shapes if s != "scalar"), "scalar")
+            for s in shapes:
                 if (s == "scalar") != (first == "scalar"):
-                    if k == "add":
-                        raise Mismatch("a scalar added to a matrix")
-                    continue
+                    continue  # a number added to a vector: entry by entry (the instances decide where it is read)
                 if s != "scalar":
                     self.unify(first[0], s[0], strict)
                     self.unify(first[1], s[1], strict)
@@ -257,16 +257,42 @@ class Shapes:
             if s == "scalar":
                 raise Skip("diag of a scalar")
             return (s[0], s[0])
-        if k in ("apply", "dapply"):
+        if k in ("apply", "dapply", "elem"):
             return self.infer(a[0], strict, layout)
+        if k == "softmax":
+            s = self.infer(a[0], strict, layout)
+            if s != "scalar":
+                self.unify(s[1], 1, strict)  # a softmax of a vector (a column)
+            return s
+        if k == "entry":
+            s = self.infer(a[0], strict, layout)
+            if s == "scalar":
+                raise Skip(f"an entry of {a[0]}, which is not a vector")
+            self.unify(s[1], 1, strict)
+            return "scalar"
         if k == "grad":
             target, variable = a
-            if self.infer(target, strict, layout) != "scalar":
+            of = self.infer(target, strict, layout)
+            if of != "scalar" and (self.find(of[0]), self.find(of[1])) != (1, 1):
                 raise Skip(f"a derivative of {target}, which is not a scalar (a Jacobian)")
             s = self.infer(variable, strict, layout)
             if s == "scalar":
                 return s
             return s if layout == "column" else (s[1], s[0])
+        if k == "vec":
+            from proofs.scan.elementwise import entry_vectors
+            lengths = [self.infer(v, strict, layout) for v in entry_vectors(a[0], n.data)]
+            if self.infer(a[0], strict, layout) != "scalar" or not lengths or "scalar" in lengths:
+                raise Skip("a vector defined entry by entry whose entries are not numbers")
+            for v in lengths[1:]:
+                self.unify(lengths[0][0], v[0], strict)
+            return (lengths[0][0], 1)
+        if k == "sum" and n.data[2] is None:  # over the entries of vectors: they have one length
+            from proofs.scan.elementwise import entry_vectors
+            lengths = [self.infer(v, strict, layout) for v in entry_vectors(a[0], n.data[0])]
+            for v in lengths[1:]:
+                if "scalar" not in (v, lengths[0]):
+                    self.unify(lengths[0][0], v[0], strict)
         if k in ("prod", "sum"):
             s = self.infer(a[0], strict, layout)
             if k == "prod" and s != "scalar":

@@ -495,9 +495,10 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
+    dims = matrix.model.dims if matrix is not None else None  # the lengths the material declares
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
-        return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1])
+        return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
     doubt = _vector_reading(*written)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
@@ -513,7 +514,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given or general.status in ("proved", "checked") or general.error:
@@ -525,7 +526,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     valued = tuple(e.xreplace(at) for e in exprs)
     example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
-                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "")
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims)
     if example.status in ("proved", "checked"):
         fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
         return dataclasses.replace(example, status="checked",
@@ -538,11 +539,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
-            facts: Sequence = ()) -> Step:
+            facts: Sequence = (), dims: Optional[dict] = None) -> Step:
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
     if sums.applies(exprs, [*read, *facts]):
-        return _decide_sums(base, exprs, relation, [*read, *facts], unread)
+        return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
@@ -575,9 +576,10 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
 
 
-def _decide_sums(base: dict, exprs, relation: str, facts: list, unread) -> Step:
-    """A step with sums without bounds or derivatives of them, decided at each length (proofs.scan.sums)."""
-    outcome = sums.decide_sums(exprs[0], relation, exprs[1], facts, seed=base["text"])
+def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Optional[dict] = None) -> Step:
+    """A step with sums without bounds or derivatives of them, decided at each length (proofs.scan.sums): the length
+    of a sum over the entries of vectors the material declares (y in R^K) is theirs."""
+    outcome = sums.decide_sums(exprs[0], relation, exprs[1], facts, seed=base["text"], dims=dims)
     if outcome is None:
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation {relation} between sums without bounds, which the scan does not check")

@@ -136,28 +136,72 @@ def _solve_facts(facts, sub: dict) -> Optional[dict]:
     return out
 
 
-def decide_sums(left: sympy.Expr, relation: str, right: sympy.Expr, facts=(), seed: str = "") -> Optional[Outcome]:
+def decide_sums(left: sympy.Expr, relation: str, right: sympy.Expr, facts=(), seed: str = "",
+                dims: Optional[dict] = None) -> Optional[Outcome]:
     """The step decided at each length 1..MAX_LENGTH and each value of its free indices, without the stated facts
-    and, where it fails so, under them; None when it is not one this module reads (a relation other than =)."""
+    and, where it fails so, under them; None when it is not one this module reads (a relation other than =).
+    `dims`: the shapes the material declares ({"y": ("K", 1)}): a sum over the entries of a declared vector has its
+    length (every value 1..MAX_LENGTH of a size name, or the number it is), and so has an index of its entries."""
     if relation != "=":
         return None
     if _vector_derivatives(left, right):
         return Outcome("unknown", "a derivative with respect to a whole vector that is not read entry by entry")
-    plain = _decide(left, right, (), seed)
+    plain = _decide(left, right, (), seed, dims or {})
     if plain.status != "checked" and facts:
-        return _decide(left, right, facts, seed)
+        return _decide(left, right, facts, seed, dims or {})
     return plain
 
 
-def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str) -> Outcome:
+# The size every sum and index of no declared length shares (as before lengths were read from declarations).
+_UNKNOWN = "#n"
+
+
+def _declared(symbol, exprs, dims: dict):
+    """The length of the vectors a sum's index or a free index runs over, as the material declares it (a size name
+    or a number), or None when none is declared or the vectors' declarations disagree."""
+    found = set()
+    for e in exprs:
+        for a in e.atoms(sympy.Indexed):
+            if any(symbol in i.free_symbols for i in a.indices):
+                shape = dims.get(str(a.base.label))
+                if shape is None or len(a.indices) != 1 or shape[1] != 1:
+                    return None
+                found.add(shape[0])
+    return found.pop() if len(found) == 1 else None
+
+
+def _classes(lengths, indices, exprs, dims: dict) -> dict:
+    """Each length symbol (#i) and free index: the size it runs over (a size name, a number, or _UNKNOWN)."""
+    out = {}
+    for length in lengths:
+        var = next((lim[0] for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) for lim in s.args[1:]
+                    if lim[2] == length), None)
+        body = [s.args[0] for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) if s.args[1][2] == length]
+        size = _declared(var, body, dims) if var is not None and body else None
+        out[length] = _UNKNOWN if size is None else size
+    for i in indices:
+        size = _declared(i, exprs, dims)
+        out[i] = _UNKNOWN if size is None else size
+    return out
+
+
+def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str, dims: dict) -> Outcome:
     lengths = _lengths(left, right, *[x for a, _, c in facts for x in (a, c)])
     indices = _indices(left, right)
     rng = random.Random(seed)
+    every = [left, right, *[x for a, _, c in facts for x in (a, c)]]
+    classes = _classes(lengths, indices, every, dims)
+    if any(isinstance(c, int) and not 1 <= c <= 12 for c in classes.values()):
+        return Outcome("unknown", "a declared length outside 1..12")
+    names = sorted({c for c in classes.values() if isinstance(c, str)}) or [_UNKNOWN]
 
     honoured = True
-    for n in range(1, MAX_LENGTH + 1):
-        for values in itertools.product(range(1, n + 1), repeat=len(indices)):
-            sub = {length: sympy.Integer(n) for length in lengths}
+    for choice in itertools.product(range(1, MAX_LENGTH + 1), repeat=len(names)):
+        size = dict(zip(names, choice))
+        of = {s: size[c] if isinstance(c, str) else c for s, c in classes.items()}
+        n = max(of.values(), default=choice[0])
+        for values in itertools.product(*[range(1, of[i] + 1) for i in indices]):
+            sub = {length: sympy.Integer(of[length]) for length in lengths}
             sub.update({i: sympy.Integer(v) for i, v in zip(indices, values)})
             solved = _solve_facts(facts, sub)
             if solved is None:
@@ -175,17 +219,33 @@ def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str) -> Outcome:
                 return Outcome("needs review", f"fails at length {n}, but a stated fact with a sum could not be honoured"
                                                " (solved for an entry): review it", counterexample=found)
             shown = ", ".join(f"{k} = {v}" for k, v in found["values"].items())
-            return Outcome("refuted", f"fails with every sum without bounds of {n} term(s)"
+            at = [f"{c} = {v}" for c, v in size.items() if c != _UNKNOWN]
+            at += [f"the declared length {c}" for c in sorted({c for c in classes.values() if isinstance(c, int)})]
+            lengths_text = f"with {', '.join(at)} (the declared length of the vectors its sums run over)" if at else \
+                f"with every sum without bounds of {n} term(s)"
+            return Outcome("refuted", f"fails {lengths_text}"
                                       f"{' under the stated fact(s)' if facts else ''}: at {shown} the left side is "
                                       f"{found['left']} and the right side {found['right']} (replayed in exact and "
                                       "interval arithmetic)", counterexample=found)
 
-    how = ", ".join(f"{i} = 1..n" for i in indices)
+    how = ", ".join(f"{i} = 1..{str(classes[i]).lstrip('#')}" for i in indices)
     under = " under the stated fact(s) " + ", ".join(f"{a} {r} {c}" for a, r, c in facts) if facts else ""
     if facts and not honoured:
         return Outcome("unknown", "a stated fact with a sum could not be honoured")
-    return Outcome("checked", f"holds identically (exact simplification) with every sum without bounds of n terms, "
-                              f"n = 1..{MAX_LENGTH}{', ' + how if how else ''}{under}; not proved for every n")
+    declared = sorted({str(c) for c in classes.values() if c != _UNKNOWN})
+    unknown = [s for s, c in classes.items() if c == _UNKNOWN]
+    if declared:
+        sized = ", ".join(f"{c} = 1..{MAX_LENGTH}" if not c.isdigit() else f"length {c}" for c in declared)
+        what = (f"with each sum without bounds as long as the vectors it runs over are declared ({sized}"
+                + (f"; the others, whose length no declaration gives, of n terms, n = 1..{MAX_LENGTH}" if unknown else "")
+                + ")")
+        tail = "not proved for every length"
+    else:
+        what = (f"with every sum without bounds of n terms, n = 1..{MAX_LENGTH} (the material declares no length for "
+                "the vectors it runs over)")
+        tail = "not proved for every n"
+    return Outcome("checked", f"holds identically (exact simplification) {what}{', ' + how if how else ''}{under}; "
+                              f"{tail}")
 
 
 def _point(left, right, lv, rv, facts, sub, solved, rng) -> Optional[dict]:

@@ -1,0 +1,184 @@
+"""exp, log, sigma, tanh and softmax in the matrix reading: gradients through them decided against the forward
+equations, equal only symbolically, apart only by certified intervals, counterexamples replayed and checked against
+a float oracle that shares no code with the scan."""
+
+import math
+from fractions import Fraction
+
+import pytest
+import sympy
+
+REGRESSION = r"""# Softmax regression
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+## 1 The layer
+
+Let $x \in \mathbb{R}^{n}$, $W \in \mathbb{R}^{K \times n}$ and a label $y \in \mathbb{R}^{K}$ with $\sum_i y_i = 1$.
+
+$$z = W x$$
+
+$$\hat{y} = \mathrm{softmax}(z)$$
+
+$$L = -\sum_i y_i \log \hat{y}_i$$
+
+$$STEP$$
+"""
+
+
+def steps(tmp_path, text):
+    from proofs.material import read
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    return {s.text: s for s in scan_document(read(tmp_path, "a.md"), timeout=60, second_reader=False)}
+
+
+def regression(tmp_path, step):
+    return steps(tmp_path, REGRESSION.replace("STEP", step))[step]
+
+
+def _loss(W, x, y):
+    """L = -sum_i y_i log softmax(W x)_i in floats (the oracle: no code of the scan)."""
+    z = [sum(w * v for w, v in zip(row, x)) for row in W]
+    m = max(z)
+    s = sum(math.exp(v - m) for v in z)
+    return -sum(yi * ((zi - m) - math.log(s)) for yi, zi in zip(y, z))
+
+
+def _oracle_dx(W, x, y, h=1e-6):
+    out = []
+    for j in range(len(x)):
+        up, down = list(x), list(x)
+        up[j] += h
+        down[j] -= h
+        out.append((_loss(W, up, y) - _loss(W, down, y)) / (2 * h))
+    return out
+
+
+def test_true_gradients_through_a_softmax_are_checked_exactly(tmp_path):
+    for step in (r"\frac{\partial L}{\partial z} = \hat{y} - y", r"\frac{\partial L}{\partial x} = W^T (\hat{y} - y)"):
+        s = regression(tmp_path, step)
+        assert s.status == "checked", (step, s.reason)
+        assert "shown equal symbolically" in s.reason and "K = 1..3" in s.reason
+
+
+def test_a_transposed_gradient_through_a_softmax_is_refuted_with_the_shapes(tmp_path):
+    s = regression(tmp_path, r"\frac{\partial L}{\partial z} = (\hat{y} - y)^T")
+    assert s.status == "refuted" and s.counterexample["shapes_only"]
+
+
+def test_w_for_w_transposed_through_a_softmax_is_refuted_and_the_oracle_agrees(tmp_path):
+    s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    assert s.status == "refuted", s.reason
+    values = s.counterexample["values"]
+    W = [[float(Fraction(v)) for v in row] for row in values["W"]]
+    x = [float(Fraction(r[0])) for r in values["x"]]
+    y = [Fraction(r[0]) for r in values["y"]]
+    assert sum(y) == 1  # the instance honours the stated fact
+    y = [float(v) for v in y]
+    z = [sum(w * v for w, v in zip(row, x)) for row in W]
+    p = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+    printed = [sum(W[i][j] * (p[j] - y[j]) for j in range(len(p))) for i in range(len(W))]
+    true = _oracle_dx(W, x, y)
+    assert len(printed) == len(true) and max(abs(a - b) for a, b in zip(printed, true)) > 1e-3
+
+
+def test_the_counterexample_replays_and_does_not_refute_the_true_gradient(tmp_path):
+    from proofs.scan.matrices import read
+    from proofs.scan.matrix_replay import replay
+    from proofs.scan.shapes import Model
+    from proofs.scan.elementwise import entries
+
+    s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    model = Model(layouts=("column",))
+    model.kinds.update({"x": "vector", "W": "matrix", "y": "vector"})
+    model.dims.update({"x": ("n", 1), "W": ("K", "n"), "y": ("K", 1)})
+    model.totals["y"] = Fraction(1)
+    model.equations["z"] = [(None, read("W x"))]
+    model.equations["hat_y"] = [(None, read(r"\mathrm{softmax}(z)"))]
+    model.equations["L"] = [(None, entries(read(r"-\sum_i y_i \log \hat{y}_i"), model))]
+    left = read(r"\frac{\partial L}{\partial x}")
+    assert replay(left, "=", read(r"W (\hat{y} - y)"), model, s.counterexample)
+    assert not replay(left, "=", read(r"W^T (\hat{y} - y)"), model, s.counterexample)
+    # an instance that breaks the stated fact is not a counterexample
+    broken = {**s.counterexample, "values": {**s.counterexample["values"],
+                                             "y": [[str(Fraction(r[0]) + 1)] for r in s.counterexample["values"]["y"]]}}
+    assert not replay(left, "=", read(r"W (\hat{y} - y)"), model, broken)
+
+
+def test_without_the_stated_fact_the_simplified_gradient_is_refuted(tmp_path):
+    text = REGRESSION.replace(r" with $\sum_i y_i = 1$", "").replace("STEP", r"\frac{\partial L}{\partial z} = \hat{y} - y")
+    s = steps(tmp_path, text)[r"\frac{\partial L}{\partial z} = \hat{y} - y"]
+    assert s.status == "refuted"
+
+
+SIGMOID = r"""# A sigmoid layer
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+## 1 The layer
+
+Let $x \in \mathbb{R}^{n}$, $W \in \mathbb{R}^{m \times n}$, $v \in \mathbb{R}^{m}$, with $\sigma$ the logistic function.
+
+$$h = \sigma(W x)$$
+
+$$f = v^T h$$
+
+$$STEP$$
+"""
+
+
+@pytest.mark.parametrize("printed, status", [
+    (r"W^T (v \odot h \odot (1 - h))", "checked"),
+    (r"W^T (v \odot \sigma'(W x))", "checked"),
+    (r"W^T (v \odot h)", "refuted"),                      # a missing factor
+    (r"W (v \odot h \odot (1 - h))", "refuted"),          # a missing transpose
+    (r"-W^T (v \odot h \odot (1 - h))", "refuted"),       # a sign error
+])
+def test_gradients_through_a_sigmoid_layer(tmp_path, printed, status):
+    step = r"\frac{\partial f}{\partial x} = " + printed
+    s = steps(tmp_path, SIGMOID.replace("STEP", step))[step]
+    assert s.status == status, s.reason
+
+
+def test_a_value_equal_only_to_sixty_digits_is_neither_equal_nor_apart():
+    from proofs.scan.instances import compare
+
+    e = sympy.exp(1)
+    close = sympy.Rational(str(sympy.N(e, 90)))  # e to 90 digits: not e, but no 60-digit interval separates them
+    assert compare(e, "=", close) is None
+    assert compare(e, "=", sympy.Rational(27, 10)) is False
+    assert compare(sympy.exp(sympy.Rational(1, 2)) ** 2, "=", e) is True
+    # a step that holds to every digit evaluated but not exactly is not checked (nor refuted)
+    from proofs.scan.instances import decide
+    from proofs.scan.matrices import Node, read
+    from proofs.scan.shapes import Model
+
+    verdict = decide(read(r"\exp(1)"), "=", Node("num", (), Fraction(close.p, close.q)), Model(), "seed", {})
+    assert verdict.status == "skipped" and "not shown equal exactly" in verdict.reason
+    assert decide(read(r"\exp(1)"), "=", read(r"\exp(1/2) \exp(1/2)"), Model(), "seed", {}).status == "checked"
+
+
+def test_exact_sign_is_symbolic_for_zero_and_certified_otherwise():
+    from proofs.scan.elementwise import exact_sign
+
+    r, exp = sympy.Rational, sympy.exp
+    softmax_1 = exp(r(1, 2)) / (exp(r(1, 2)) + exp(r(1, 3)))
+    assert exact_sign(softmax_1 - 1 / (1 + exp(-r(1, 6)))) == 0
+    assert exact_sign(softmax_1 - 1 / (1 + exp(-r(1, 5)))) == -1
+    assert exact_sign(sympy.tanh(r(1, 3)) - (exp(r(2, 3)) - 1) / (exp(r(2, 3)) + 1)) == 0
+    assert exact_sign(sympy.log(1 + exp(1)) - 1) == 1
+
+
+def test_the_replay_encloses_exp_and_log():
+    from proofs.scan.matrix_replay import _Interval, elementary
+
+    e = elementary("exp", Fraction(1))
+    digits = Fraction(27182818284590452353602874713526624977, 10 ** 37)  # e = 2.71828182845904523536028747135266249775...
+    assert digits < e.lo < e.hi < digits + Fraction(1, 10 ** 37) and e.hi - e.lo < Fraction(1, 10 ** 50)
+    log = elementary("log", e)
+    assert log.lo <= 1 <= log.hi
+    assert elementary("sigma", Fraction(0)) == Fraction(1, 2)  # exp(0) = 1 exactly
+    s = elementary("sigma", Fraction(1))
+    assert isinstance(s, _Interval) and Fraction(7310585, 10 ** 7) < s.lo < s.hi < Fraction(7310586, 10 ** 7)
