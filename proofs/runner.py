@@ -24,15 +24,12 @@ from proofs.errors import ProofsError
 from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, become_subreaper,
                               end_descendants, enter_context, frame, server)
 from proofs.processes import _prctl, _write_all
+from proofs.report import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
            "STOP_SIGNALS", "serve_module"]
 
-# Seconds one claim may take before the runner kills it.
-DEFAULT_TIMEOUT = 60.0
-# Address-space limit of one claim's process, in MiB.
-DEFAULT_MEMORY_MB = 4096
 # Signals a memory limit can cause (the kernel's kill, a crash on a failed allocation, an abort in C code).
 _LIMIT_SIGNALS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS}
 # File descriptors the runner holds for one running check (result pipe, pidfd, output file, the pipe's

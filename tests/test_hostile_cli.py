@@ -413,10 +413,10 @@ def test_held_signals_are_counted_and_the_third_gives_up():
 
 
 def test_a_claim_without_a_result_fails_the_check(monkeypatch):
-    import proofs.cli as cli
+    import proofs.runner as runner
 
-    real = cli.run
-    monkeypatch.setattr(cli, "run", lambda tasks, **options: (lambda done: Run(done.results[:1], False, done.seconds))(real(tasks, **options)))
+    real = runner.run
+    monkeypatch.setattr(runner, "run", lambda tasks, **options: (lambda done: Run(done.results[:1], False, done.seconds))(real(tasks, **options)))
     code, _, err = _main("check", *HOLDS)
     assert code == 3 and err == "error: no result for claim ex90.b.small_squares\n"
 
