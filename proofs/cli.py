@@ -17,6 +17,7 @@ from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs, foreign
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
+from proofs.selectors import names_file, select_claims
 from proofs.report import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals,
                            output_problem, plain, prepare_directory, rerun_prefix, tool_versions, use_colour,
                            write_atomically)
@@ -237,22 +238,10 @@ def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
                          exclusions=tuple(args.exclusions))
 
 
-def _names_file(selector: str) -> bool:
-    from proofs.selectors import names_file
-
-    return names_file(selector)
-
-
-def _select(args, catalogue: Catalogue) -> list:
-    """The claims the selectors name (proofs.selectors.select_claims), paths taken with --material."""
-    from proofs.selectors import select_claims
-
-    return select_claims(catalogue, args.selectors, args.material)
-
-
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
-    selected = links.with_trusted(_select(args, catalogue), catalogue.claims)  # what they rest on is checked too
-    if not selected and not catalogue.errors and all(_names_file(s) for s in args.selectors):
+    # the claims the selectors name (paths taken with --material), and what they rest on
+    selected = links.with_trusted(select_claims(catalogue, args.selectors, args.material), catalogue.claims)
+    if not selected and not catalogue.errors and all(names_file(s) for s in args.selectors):
         out.write(plain(f"no claim is defined in or cites the {len(args.selectors)} file(s) or folder(s) given") + "\n")
         return ExitCode.OK
     if not selected and not catalogue.errors:  # with load errors, the reports still say what failed to load
