@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -9,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, Union
 
-__all__ = ["Unreadable", "read_regular", "nested_within", "reviewed_entries"]
+__all__ = ["Unreadable", "read_regular", "nested_within", "read_json", "reviewed_entries"]
 
 
 class Unreadable(Exception):
@@ -74,6 +75,44 @@ def nested_within(data: bytes, limit: int) -> bool:
         elif c in (b"]", b"}"):
             depth -= 1
     return True
+
+
+def read_json(path: Union[str, Path], limit: int, depth: int, error: Callable[[str], Exception]) -> Any:
+    """The JSON value of a file a user named (a report, a baseline): read by `read_regular`, nested at most `depth`
+    deep (checked before it is parsed), UTF-8, strict JSON (no NaN or Infinity, no key repeated in an object).
+    Anything else raises `error(problem)`, the problem in a few words that say what is wrong with the file."""
+    try:
+        data = read_regular(path, limit)
+    except Unreadable as exc:
+        if exc.kind == "not regular":
+            raise error("not a regular file") from None
+        if exc.kind == "too large":
+            raise error(f"larger than {limit // 2**20} MiB" if limit % 2**20 == 0 else f"larger than {limit} bytes") from None
+        raise error(f"cannot be read ({exc.detail})") from None
+    if not nested_within(data, depth):
+        raise error(f"nested more than {depth} levels deep")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        shown = str(exc)
+        raise error(f"not valid JSON ({shown if len(shown) <= 80 else shown[:80] + '...'})") from None
+
+
+def _unique(pairs: list) -> dict:
+    found: dict = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key if len(key) <= 80 else key[:80] + '...'!r} is repeated in one object")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def reviewed_entries(path: Union[str, Path], label: str, table: str, noun: str, fields: Mapping[str, type],

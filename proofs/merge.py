@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional, Sequence
 from proofs import links, numbers, shard
 from proofs.consistency import inconsistency
 from proofs.errors import UsageError
-from proofs.files import Unreadable, nested_within, read_regular
+from proofs.files import read_json
 from proofs.model import Claim, Result
 from proofs.registry import Catalogue
 from proofs.verdicts import Status, Verdict, classify
@@ -67,27 +67,7 @@ def read_report(path: Path, what: str = "report") -> Any:
     """The JSON value of a report file: a regular file (or a link to one) of at most MAX_REPORT_BYTES, nested at most
     MAX_DEPTH deep, strict JSON (no NaN or Infinity, no key repeated in an object). Raises UsageError naming the file
     and what is wrong with it."""
-    try:
-        data = read_regular(path, MAX_REPORT_BYTES)
-    except Unreadable as exc:
-        if exc.kind == "not regular":
-            raise UsageError(f"{what} {path}: not a regular file") from None
-        if exc.kind == "too large":
-            raise UsageError(f"{what} {path}: larger than {MAX_REPORT_BYTES // 2**20} MiB") from None
-        raise UsageError(f"{what} {path}: cannot be read ({exc.detail})") from None
-    if not nested_within(data, MAX_DEPTH):
-        raise UsageError(f"{what} {path}: nested more than {MAX_DEPTH} levels deep")
-    try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{what} {path}: not valid JSON ({_short(exc)})") from None
-
-
-def _unique(pairs: list) -> dict:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise ValueError(f"the key {_short(_repeated(k for k, _ in pairs))} is repeated in one object")
-    return found
+    return read_json(path, MAX_REPORT_BYTES, MAX_DEPTH, lambda problem: UsageError(f"{what} {path}: {problem}"))
 
 
 def _repeated(items) -> Any:
@@ -98,10 +78,6 @@ def _repeated(items) -> Any:
             return item
         seen.add(item)
     return None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _short(value: Any, limit: int = 80) -> str:

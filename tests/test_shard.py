@@ -59,7 +59,7 @@ def test_durations_needs_shard(tmp_path, capsys):
     ('{"results": {}}', "no list of results"),
     ('{"results": [], "results": []}', "repeated"),
     ("[" * 100 + "]" * 100, "nested more than"),
-    (b"\xff\xfe", "not valid JSON"),
+    (b"\xff\xfe", "not UTF-8 (byte 0xff at offset 0)"),
 ])
 def test_a_bad_durations_file_is_a_usage_error(tmp_path, capsys, content, problem):
     report = tmp_path / "durations.json"
