@@ -45,16 +45,16 @@ import platform
 import shutil
 import stat
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from proofs import numbers
 from proofs import reads as _reads
 from proofs.consistency import inconsistency
-from proofs.files import nested_within
+from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
-from proofs.reads import Reads, file_digest, installation
+from proofs.reads import Reads, _within, file_digest, installation
+from proofs.report import write_atomically
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
@@ -99,15 +99,12 @@ def default_directory(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(environ.get(ENV_DIR) or DEFAULT_DIR)
 
 
-def _is_cache_folder(directory: str) -> bool:
-    tag = os.path.join(directory, "CACHEDIR.TAG")
+def _tag(directory: Union[str, Path]) -> bytes:
+    """The head of the directory's CACHEDIR.TAG, when it is a regular file (never a link, a FIFO or a device)."""
     try:
-        if not stat.S_ISREG(os.stat(tag).st_mode):
-            return False
-        with open(tag, "rb") as fh:
-            return fh.read(len(_CACHEDIR_SIGNATURE)) == _CACHEDIR_SIGNATURE
-    except OSError:
-        return False
+        return read_regular(os.path.join(directory, "CACHEDIR.TAG"), 1 << 16, follow=False)[:256]
+    except Unreadable:
+        return b""
 
 
 # What the tag of a folder this cache made says after the signature: only such a folder is ever pruned or sealed.
@@ -153,8 +150,7 @@ def _lock(directory: Path) -> Optional[tuple[int, int]]:
     try:
         if not os.path.lexists(directory):
             os.makedirs(directory, exist_ok=True)
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
+        fd = _open_directory(directory)
     except (OSError, ValueError):
         return None
     st = os.fstat(fd)
@@ -172,6 +168,10 @@ def _lock(directory: Path) -> Optional[tuple[int, int]]:
     return key
 
 
+def _open_directory(directory: Path) -> int:
+    return os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+
+
 def _unlock(key: tuple[int, int]) -> None:
     held = _LOCKS.get(key)
     if held is None:
@@ -187,8 +187,7 @@ def _held(directory: Path) -> bool:
     try:
         import fcntl
 
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
+        fd = _open_directory(directory)
     except (ImportError, OSError, ValueError):
         return False
     try:
@@ -204,15 +203,7 @@ def _held(directory: Path) -> bool:
 
 
 def _own(directory: Path) -> bool:
-    tag = os.path.join(directory, "CACHEDIR.TAG")
-    try:
-        fd = os.open(tag, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return False
-            head = fh.read(256)
-    except OSError:
-        return False
+    head = _tag(directory)
     return head.startswith(_CACHEDIR_SIGNATURE) and _OWN_TAG.encode() in head
 
 
@@ -226,7 +217,7 @@ def _files(root: Path) -> Iterator[tuple[Path, str]]:
             st = os.stat(directory)
         except OSError:
             return
-        if (st.st_dev, st.st_ino) in seen or _is_cache_folder(directory):
+        if (st.st_dev, st.st_ino) in seen or _tag(directory).startswith(_CACHEDIR_SIGNATURE):
             return
         seen.add((st.st_dev, st.st_ino))
         try:
@@ -253,10 +244,6 @@ def _files(root: Path) -> Iterator[tuple[Path, str]]:
         digest = file_digest(str(root))
         if digest is not None:
             yield root, digest
-
-
-def _within(path: str, prefixes: Iterable[str]) -> bool:
-    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
 
 class Inputs(str):
@@ -375,23 +362,10 @@ def _load(path: Path) -> Any:
     """The JSON value of an entry, or None unless it is a regular file of at most MAX_ENTRY_BYTES nested at most
     MAX_DEPTH deep. A FIFO, socket, device, directory or symbolic link is never read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_ENTRY_BYTES, follow=False)
+    except (Unreadable, ValueError):
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
-            return None
-        chunks, size = [], 0
-        while size <= MAX_ENTRY_BYTES and (chunk := os.read(fd, 1 << 20)):
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
+    if not nested_within(data, MAX_DEPTH):
         return None
     try:
         return json.loads(data.decode("utf-8"))
@@ -641,20 +615,7 @@ class ResultCache:
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write an entry whole or not at all, replacing whatever is at its path, and note what was written."""
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)  # as any file the user writes, not mkstemp's owner-only mode
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
+        write_atomically(path, data.decode("utf-8"), follow=False)
         self.written[path.relative_to(self.directory).as_posix()] = "sha256:" + hashlib.sha256(data).hexdigest()
 
     def _prepare(self, folder: Path) -> None:
