@@ -48,9 +48,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from proofs import numbers
 from proofs import reads as _reads
-from proofs.consistency import inconsistency
+from proofs.consistency import inconsistency, malformed, mismatch
 from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
 from proofs.reads import Reads, _within, file_digest, installation
@@ -58,7 +57,7 @@ from proofs.report import write_atomically
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
-           "Inputs", "default_directory", "digest_inputs", "unit_digest"]
+           "Inputs", "default_directory", "digest_inputs", "unit_digest", "files_under"]
 
 SCHEMA = "proofs-cache/4"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
@@ -207,9 +206,11 @@ def _own(directory: Path) -> bool:
     return head.startswith(_CACHEDIR_SIGNATURE) and _OWN_TAG.encode() in head
 
 
-def _files(root: Path) -> Iterator[tuple[Path, str]]:
-    """(path, content sha256) of every regular file under root in a fixed order, following symbolic links to folders
-    (each folder once) and skipping dangling links, sockets, FIFOs and devices."""
+def files_under(root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, content sha256) of every regular file under root (or of root, a file) in a fixed order, following
+    symbolic links to folders (each folder once) and skipping dangling links, sockets, FIFOs, devices, compiled
+    modules, __pycache__, .git and folders tagged by CACHEDIR.TAG (a result or scan cache): what the result cache
+    and a shard's record of the packs digest."""
     seen: set[tuple[int, int]] = set()
 
     def walk(directory: str) -> Iterator[tuple[Path, str]]:
@@ -290,7 +291,7 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
     package_roots = {Path(importlib.import_module(name).__file__).parent.resolve() for name in ("proofs", "proofs.solvers")}
     hashed: set[str] = set()
     for root in sorted({Path(r).resolve() for r in roots} | package_roots):
-        for path, digest in _files(root):
+        for path, digest in files_under(root):
             key = str(path)
             if key not in hashed:  # named relative to its root, so that a moved checkout keeps its cache
                 hashed.add(key)
@@ -334,7 +335,7 @@ def unit_digest(unit) -> str:
     feed = _feeder(h)
     feed("unit", unit.kind, unit.target, unit.module, unit.directory)
     for root in sorted({Path(r).resolve() for r in unit.roots}):
-        for path, digest in _files(root):
+        for path, digest in files_under(root):
             feed("file", path.relative_to(root.parent).as_posix(), digest)
     environ = dict(os.environ)
     for kind, name, _ in unit.reads.entries:
@@ -348,14 +349,6 @@ def _cacheable(result: Result) -> bool:
     if result.status is Status.PASS:
         return result.verdict.positive
     return result.status is Status.ERRATUM and result.verdict is Verdict.REFUTED
-
-
-def _matches(claim: Claim, result: Result) -> bool:
-    """Whether a stored result is well formed and says of the claim what the claim says of itself now."""
-    return (result.id == claim.id and result.exercise == claim.exercise and result.part == claim.part
-            and result.statement == claim.statement and result.assumptions == tuple(claim.assumptions)
-            and result.erratum == (claim.erratum.reason if claim.erratum else None)
-            and isinstance(result.evidence, dict) and isinstance(result.method, str) and isinstance(result.reason, str))
 
 
 def _load(path: Path) -> Any:
@@ -516,13 +509,12 @@ class ResultCache:
             if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("inputs") != key \
                     or record.get("claim") != claim.id:
                 return None
+            if malformed(record["result"]):
+                return None
             result = Result.from_json(record["result"])
             computed = str(record["computed"])
-            seconds = numbers.seconds(record["result"]["seconds"])
-            if seconds is None:
-                return None
             reads = Reads.from_json(record["reads"])
-            if not _matches(claim, result):
+            if result.id != claim.id or mismatch(claim, result) is not None:
                 return None
             expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
         except Exception:  # noqa: BLE001 - a damaged entry of any shape is ignored, never a crash
@@ -533,7 +525,7 @@ class ResultCache:
         if not self._unchanged(reads):
             return None
         return dataclasses.replace(result, seconds=0.0, reads=None,
-                                   cached={"computed": computed, "seconds": seconds, "inputs": key})
+                                   cached={"computed": computed, "seconds": float(result.seconds), "inputs": key})
 
     def _unchanged(self, reads: Reads) -> bool:
         """Whether every read is in the state it was when the check ran (each looked at once per run)."""

@@ -17,7 +17,7 @@ from typing import Callable, Optional, Sequence
 from proofs import importing, links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
-from proofs.consistency import inconsistency
+from proofs.consistency import inconsistency, malformed
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
 from proofs.errors import ProofsError
@@ -683,15 +683,12 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
     are taken from the claim, and its status is classified again here from the verdict, so that nothing a check's
     process changes in the engine there can turn a failing verdict into a pass."""
     try:
+        wrong = malformed(value)
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} malformed")
         sent = Result.from_json(value)
         if sent.id != task.claim.id + _suffix(task):
             raise ValueError(f"the result is for {sent.id!r}")
-        if not isinstance(sent.evidence, dict):
-            raise ValueError("its evidence is not an object")
-        if not isinstance(sent.method, str) or not isinstance(sent.reason, str):
-            raise ValueError("its method or reason is not text")
-        if isinstance(sent.seconds, bool) or not isinstance(sent.seconds, (int, float)) or not 0 <= sent.seconds < 1e9:
-            raise ValueError(f"its time is {sent.seconds!r}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
     expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))
