@@ -134,34 +134,6 @@ def _inline(text: str, latex: bool = False) -> str:
     return out.replace("\n", "<br>\n")
 
 
-def _prose(text: str, latex_file: bool = False) -> str:
-    """A Markdown or LaTeX block: its formulas as MathML, its prose escaped with emphasis; a heading as a heading."""
-    heading = None if latex_file else re.match(r"\s*(#{1,6})\s+", text)
-    body = text[heading.end():] if heading else text
-    out, at = [], 0
-    for start, end, latex, display in _coverage.formulas(body):
-        out.append(_inline(body[at:start], latex_file))
-        out.append(math_html(latex.strip(), display))
-        at = end
-    out.append(_inline(body[at:], latex_file))
-    html = "".join(out)
-    if heading:
-        level = min(6, len(heading.group(1)) + 1)
-        return f"<h{level}>{html}</h{level}>"
-    return f"<p>{html}</p>"
-
-
-def _plain(text: str) -> str:
-    """A block of a plain-text file: kept as it is laid out, its formulas as MathML."""
-    out, at = [], 0
-    for start, end, latex, display in _coverage.formulas(text):
-        out.append(_e(text[at:start]))
-        out.append(math_html(latex.strip(), display))
-        at = end
-    out.append(_e(text[at:]))
-    return f'<pre class="plain">{"".join(out)}</pre>'
-
-
 def _results(results: Iterable[Any]) -> tuple[dict[str, Result], list[str]]:
     by_id, notes = {}, []
     for n, r in enumerate(results, 1):
@@ -244,8 +216,7 @@ def _document(doc: Document, claims: Sequence[Any], by_id: Mapping[str, Result],
         for start, end in _shown(p, doc.format):
             s, e = p.start + start, p.start + end
             text = p.text[start:end]
-            html = (f"<pre>{_e(text)}</pre>" if p.kind == "code" else _plain(text) if p.kind == "text"
-                    else _prose(text, doc.format == "latex"))
+            html = f"<pre>{_e(text)}</pre>" if p.kind == "code" else _block(text, _kind(p, doc))
             here = list(dict.fromkeys(cid for cs, ce, cid, _ in cited if cs < e and s < ce))
             units = [u for u in uncovered if u.start < e and s < u.end]
             marks = sorted((_status(cid, by_id) for cid in here), key=_ORDER.get)
@@ -366,9 +337,15 @@ def _scan_title(steps: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
-def _scan_block(text: str, offset: int, steps: Sequence[Any], kind: str) -> str:
-    """A block with each formula holding steps wrapped in a mark: its worst status, and a title listing each step's
-    status, text and reason (with the counterexample)."""
+def _kind(p: Any, doc: Document) -> str:
+    """How a passage that is not code is shown (`_block`): "text", "latex" or "markdown"."""
+    return "text" if p.kind == "text" else "latex" if doc.format == "latex" else "markdown"
+
+
+def _block(text: str, kind: str, offset: int = 0, steps: Sequence[Any] = ()) -> str:
+    """A block of the material: its formulas as MathML; its prose escaped (with Markdown's or LaTeX's emphasis, and a
+    Markdown heading as a heading) or, for a plain-text file, kept as it is laid out. A formula holding scan steps
+    is wrapped in a mark: its worst status, and a title listing each step's status, text and reason."""
     heading = re.match(r"\s*(#{1,6})\s+", text) if kind == "markdown" else None
     body_at = heading.end() if heading else 0
     body = text[body_at:]
@@ -419,8 +396,7 @@ def render_scan(documents: Sequence[Document], steps: Sequence[Any], summary: Ma
                 if p.kind == "code":
                     parts.append(f"<pre>{_e(text)}</pre>")
                 else:
-                    kind = "text" if p.kind == "text" else "latex" if doc.format == "latex" else "markdown"
-                    parts.append(_scan_block(text, p.start + start, mine, kind))
+                    parts.append(_block(text, _kind(p, doc), p.start + start, mine))
         parts.append("</div>")
     failing = [s for s in steps if s.status in ("refuted", "needs review", "unknown")]
     if failing:

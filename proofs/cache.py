@@ -45,20 +45,19 @@ import platform
 import shutil
 import stat
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
-from proofs import numbers
 from proofs import reads as _reads
-from proofs.consistency import inconsistency
-from proofs.files import nested_within
+from proofs.consistency import inconsistency, malformed, mismatch
+from proofs.files import Unreadable, nested_within, read_regular
 from proofs.model import Claim, Result
-from proofs.reads import Reads, file_digest, installation
+from proofs.reads import Reads, _within, file_digest, installation
+from proofs.report import write_atomically
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["SCHEMA", "DEFAULT_DIR", "ENV_DIR", "KEEP", "TRUSTS", "MAX_ENTRY_BYTES", "MAX_DEPTH", "MAX_READS", "ResultCache",
-           "Inputs", "default_directory", "digest_inputs", "unit_digest"]
+           "Inputs", "default_directory", "digest_inputs", "unit_digest", "files_under"]
 
 SCHEMA = "proofs-cache/4"
 # Where `check` keeps the cache unless told otherwise (relative to the working directory).
@@ -99,15 +98,12 @@ def default_directory(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(environ.get(ENV_DIR) or DEFAULT_DIR)
 
 
-def _is_cache_folder(directory: str) -> bool:
-    tag = os.path.join(directory, "CACHEDIR.TAG")
+def _tag(directory: Union[str, Path]) -> bytes:
+    """The head of the directory's CACHEDIR.TAG, when it is a regular file (never a link, a FIFO or a device)."""
     try:
-        if not stat.S_ISREG(os.stat(tag).st_mode):
-            return False
-        with open(tag, "rb") as fh:
-            return fh.read(len(_CACHEDIR_SIGNATURE)) == _CACHEDIR_SIGNATURE
-    except OSError:
-        return False
+        return read_regular(os.path.join(directory, "CACHEDIR.TAG"), 1 << 16, follow=False)[:256]
+    except Unreadable:
+        return b""
 
 
 # What the tag of a folder this cache made says after the signature: only such a folder is ever pruned or sealed.
@@ -153,8 +149,7 @@ def _lock(directory: Path) -> Optional[tuple[int, int]]:
     try:
         if not os.path.lexists(directory):
             os.makedirs(directory, exist_ok=True)
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
+        fd = _open_directory(directory)
     except (OSError, ValueError):
         return None
     st = os.fstat(fd)
@@ -172,6 +167,10 @@ def _lock(directory: Path) -> Optional[tuple[int, int]]:
     return key
 
 
+def _open_directory(directory: Path) -> int:
+    return os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+
+
 def _unlock(key: tuple[int, int]) -> None:
     held = _LOCKS.get(key)
     if held is None:
@@ -187,8 +186,7 @@ def _held(directory: Path) -> bool:
     try:
         import fcntl
 
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
+        fd = _open_directory(directory)
     except (ImportError, OSError, ValueError):
         return False
     try:
@@ -204,21 +202,15 @@ def _held(directory: Path) -> bool:
 
 
 def _own(directory: Path) -> bool:
-    tag = os.path.join(directory, "CACHEDIR.TAG")
-    try:
-        fd = os.open(tag, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return False
-            head = fh.read(256)
-    except OSError:
-        return False
+    head = _tag(directory)
     return head.startswith(_CACHEDIR_SIGNATURE) and _OWN_TAG.encode() in head
 
 
-def _files(root: Path) -> Iterator[tuple[Path, str]]:
-    """(path, content sha256) of every regular file under root in a fixed order, following symbolic links to folders
-    (each folder once) and skipping dangling links, sockets, FIFOs and devices."""
+def files_under(root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, content sha256) of every regular file under root (or of root, a file) in a fixed order, following
+    symbolic links to folders (each folder once) and skipping dangling links, sockets, FIFOs, devices, compiled
+    modules, __pycache__, .git and folders tagged by CACHEDIR.TAG (a result or scan cache): what the result cache
+    and a shard's record of the packs digest."""
     seen: set[tuple[int, int]] = set()
 
     def walk(directory: str) -> Iterator[tuple[Path, str]]:
@@ -226,7 +218,7 @@ def _files(root: Path) -> Iterator[tuple[Path, str]]:
             st = os.stat(directory)
         except OSError:
             return
-        if (st.st_dev, st.st_ino) in seen or _is_cache_folder(directory):
+        if (st.st_dev, st.st_ino) in seen or _tag(directory).startswith(_CACHEDIR_SIGNATURE):
             return
         seen.add((st.st_dev, st.st_ino))
         try:
@@ -253,10 +245,6 @@ def _files(root: Path) -> Iterator[tuple[Path, str]]:
         digest = file_digest(str(root))
         if digest is not None:
             yield root, digest
-
-
-def _within(path: str, prefixes: Iterable[str]) -> bool:
-    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes)
 
 
 class Inputs(str):
@@ -303,7 +291,7 @@ def digest_inputs(roots: Iterable[Path], options: Mapping[str, object], modules:
     package_roots = {Path(importlib.import_module(name).__file__).parent.resolve() for name in ("proofs", "proofs.solvers")}
     hashed: set[str] = set()
     for root in sorted({Path(r).resolve() for r in roots} | package_roots):
-        for path, digest in _files(root):
+        for path, digest in files_under(root):
             key = str(path)
             if key not in hashed:  # named relative to its root, so that a moved checkout keeps its cache
                 hashed.add(key)
@@ -347,7 +335,7 @@ def unit_digest(unit) -> str:
     feed = _feeder(h)
     feed("unit", unit.kind, unit.target, unit.module, unit.directory)
     for root in sorted({Path(r).resolve() for r in unit.roots}):
-        for path, digest in _files(root):
+        for path, digest in files_under(root):
             feed("file", path.relative_to(root.parent).as_posix(), digest)
     environ = dict(os.environ)
     for kind, name, _ in unit.reads.entries:
@@ -363,35 +351,14 @@ def _cacheable(result: Result) -> bool:
     return result.status is Status.ERRATUM and result.verdict is Verdict.REFUTED
 
 
-def _matches(claim: Claim, result: Result) -> bool:
-    """Whether a stored result is well formed and says of the claim what the claim says of itself now."""
-    return (result.id == claim.id and result.exercise == claim.exercise and result.part == claim.part
-            and result.statement == claim.statement and result.assumptions == tuple(claim.assumptions)
-            and result.erratum == (claim.erratum.reason if claim.erratum else None)
-            and isinstance(result.evidence, dict) and isinstance(result.method, str) and isinstance(result.reason, str))
-
-
 def _load(path: Path) -> Any:
     """The JSON value of an entry, or None unless it is a regular file of at most MAX_ENTRY_BYTES nested at most
     MAX_DEPTH deep. A FIFO, socket, device, directory or symbolic link is never read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_ENTRY_BYTES, follow=False)
+    except (Unreadable, ValueError):
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
-            return None
-        chunks, size = [], 0
-        while size <= MAX_ENTRY_BYTES and (chunk := os.read(fd, 1 << 20)):
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > MAX_ENTRY_BYTES or not nested_within(data, MAX_DEPTH):
+    if not nested_within(data, MAX_DEPTH):
         return None
     try:
         return json.loads(data.decode("utf-8"))
@@ -542,13 +509,12 @@ class ResultCache:
             if not isinstance(record, dict) or record.get("schema") != SCHEMA or record.get("inputs") != key \
                     or record.get("claim") != claim.id:
                 return None
+            if malformed(record["result"]):
+                return None
             result = Result.from_json(record["result"])
             computed = str(record["computed"])
-            seconds = numbers.seconds(record["result"]["seconds"])
-            if seconds is None:
-                return None
             reads = Reads.from_json(record["reads"])
-            if not _matches(claim, result):
+            if result.id != claim.id or mismatch(claim, result) is not None:
                 return None
             expected = classify(result.verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=self.strict)[0]
         except Exception:  # noqa: BLE001 - a damaged entry of any shape is ignored, never a crash
@@ -559,7 +525,7 @@ class ResultCache:
         if not self._unchanged(reads):
             return None
         return dataclasses.replace(result, seconds=0.0, reads=None,
-                                   cached={"computed": computed, "seconds": seconds, "inputs": key})
+                                   cached={"computed": computed, "seconds": float(result.seconds), "inputs": key})
 
     def _unchanged(self, reads: Reads) -> bool:
         """Whether every read is in the state it was when the check ran (each looked at once per run)."""
@@ -641,20 +607,7 @@ class ResultCache:
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write an entry whole or not at all, replacing whatever is at its path, and note what was written."""
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)  # as any file the user writes, not mkstemp's owner-only mode
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-            raise
+        write_atomically(path, data.decode("utf-8"), follow=False)
         self.written[path.relative_to(self.directory).as_posix()] = "sha256:" + hashlib.sha256(data).hexdigest()
 
     def _prepare(self, folder: Path) -> None:

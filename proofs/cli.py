@@ -12,18 +12,19 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from proofs import __version__, links, processes, shard, trust
+from proofs import __version__, links, processes, shard
 from proofs.anchors import verify
 from proofs.cache import DEFAULT_DIR, ENV_DIR, ResultCache, default_directory, digest_inputs, foreign
 from proofs.errors import ProofsError, UsageError
 from proofs.registry import Catalogue, load, select
-from proofs.report import (JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals, output_problem, plain, prepare_directory, rerun_prefix,
-                           tool_versions, use_colour, write_atomically)
+from proofs.selectors import names_file, select_claims
+from proofs.report import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, JOBS, MEMORY_MB, PERCENT, TIMEOUT, deferred_signals,
+                           output_problem, plain, prepare_directory, rerun_prefix, tool_versions, use_colour,
+                           write_atomically)
 from proofs.jsonsafe import jsonable
 from proofs.writers.base import checked_lines, commentary
 from proofs.writers.escape import visible
 from proofs.writers import FORMATS, ReportContext, writer_for
-from proofs.runner import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Task, default_jobs, run
 from proofs.verdicts import ExitCode, Status
 
 __all__ = ["main", "build_parser"]
@@ -213,6 +214,8 @@ def _validate(args) -> None:
     elif args.command == "show" and args.material is not None and not args.material.is_dir():
         raise UsageError(f"--material {args.material}: not a directory")
     elif args.command == "audit" and args.baseline is not None:
+        from proofs import trust
+
         args.baseline = trust.read_baseline(args.baseline)
 
 
@@ -235,22 +238,10 @@ def _context(args, catalogue: Catalogue, tool: dict) -> ReportContext:
                          exclusions=tuple(args.exclusions))
 
 
-def _names_file(selector: str) -> bool:
-    from proofs.selectors import names_file
-
-    return names_file(selector)
-
-
-def _select(args, catalogue: Catalogue) -> list:
-    """The claims the selectors name (proofs.selectors.select_claims), paths taken with --material."""
-    from proofs.selectors import select_claims
-
-    return select_claims(catalogue, args.selectors, args.material)
-
-
 def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
-    selected = links.with_trusted(_select(args, catalogue), catalogue.claims)  # what they rest on is checked too
-    if not selected and not catalogue.errors and all(_names_file(s) for s in args.selectors):
+    # the claims the selectors name (paths taken with --material), and what they rest on
+    selected = links.with_trusted(select_claims(catalogue, args.selectors, args.material), catalogue.claims)
+    if not selected and not catalogue.errors and all(names_file(s) for s in args.selectors):
         out.write(plain(f"no claim is defined in or cites the {len(args.selectors)} file(s) or folder(s) given") + "\n")
         return ExitCode.OK
     if not selected and not catalogue.errors:  # with load errors, the reports still say what failed to load
@@ -264,7 +255,9 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         record = shard.record(args.shard, parts, [c.id for c in claims], selectors=args.selectors,
                               selected=[c.id for c in selected], options=_recorded_options(args),
                               packs=shard.contents_digest(catalogue.roots), costs=args.costs)
-    jobs = args.jobs or default_jobs()
+    from proofs import runner  # the check engine, imported by the commands that check (never by `scan`)
+
+    jobs = args.jobs or runner.default_jobs()
     cache = None
     if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
         options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
@@ -280,8 +273,8 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
 
         if not available():
             raise UsageError("--cross-check needs cvc5: pip install -e '.[crosscheck]'")
-    outcome = run(
-        [Task(c) for c in claims],
+    outcome = runner.run(
+        [runner.Task(c) for c in claims],
         timeout=args.timeout,
         jobs=jobs,
         strict=args.strict,
@@ -468,8 +461,10 @@ def _show(args, catalogue: Catalogue, out: TextIO) -> int:
     lines += [f"trusts claim {i}" for i in trusted] + [f"trusts lemma {lm.name}: {lm.statement}" for lm in lemmas]
     out.write("".join(plain(line) + "\n" for line in lines))
     out.flush()
-    tasks = [Task(x) for x in links.with_trusted([c], catalogue.claims)]  # what it rests on is checked with it
-    outcome = run(tasks, timeout=args.timeout, prepare=catalogue.warm)
+    from proofs import runner
+
+    tasks = [runner.Task(x) for x in links.with_trusted([c], catalogue.claims)]  # what it rests on is checked with it
+    outcome = runner.run(tasks, timeout=args.timeout, prepare=catalogue.warm)
     with deferred_signals() as held:
         if outcome.interrupted or len(outcome.results) != len(tasks):
             out.write("interrupted before the check finished\n")
@@ -518,6 +513,8 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         return int(_show(args, catalogue, out))
     if args.command == "coverage":
         return int(_coverage(args, catalogue, out))
+    from proofs import trust
+
     claims = select(catalogue, args.selectors)
     if not claims:
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")

@@ -1,13 +1,43 @@
-"""Whether a result read back from a file (a shard's report, a cache entry) agrees with its own evidence."""
+"""Whether a result read back (from a shard's report, a cache entry or a check's process) is well formed, describes
+its claim as the claim describes itself, and agrees with its own evidence."""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
-from proofs.model import Result
+from proofs import numbers
+from proofs.model import Claim, Result
 from proofs.verdicts import Status, Verdict
 
-__all__ = ["inconsistency"]
+__all__ = ["malformed", "mismatch", "inconsistency"]
+
+# The type of each member of a result's JSON (Result.to_json) that is text, an object or a list.
+_KINDS = {"id": str, "statement": str, "method": str, "reason": str, "evidence": dict, "assumptions": list}
+
+
+def malformed(entry: Any) -> list[str]:
+    """The members of a result's JSON that are missing or not of their type (every one, in a fixed order; `[]` when
+    it is well formed): what Result.from_json can then read without a check of its own."""
+    if not isinstance(entry, dict):
+        return ["the result"]
+    wrong = [k for k, kind in _KINDS.items() if not isinstance(entry.get(k), kind)]
+    wrong += [k for k in ("part", "erratum") if not (entry.get(k, 0) is None or isinstance(entry.get(k), str))]
+    wrong += [k for k in ("cached", "trusts") if not (entry.get(k) is None or isinstance(entry[k], dict))]
+    exercise = entry.get("exercise")
+    wrong += [] if isinstance(exercise, int) and not isinstance(exercise, bool) else ["exercise"]
+    wrong += [] if numbers.seconds(entry.get("seconds")) is not None else ["seconds"]
+    wrong += [] if "assumptions" in wrong or all(isinstance(a, str) for a in entry["assumptions"]) else ["assumptions"]
+    wrong += [k for k, kind in (("verdict", Verdict), ("status", Status)) if entry.get(k) not in {v.value for v in kind}]
+    return list(dict.fromkeys(wrong))
+
+
+def mismatch(claim: Claim, result: Result) -> Optional[str]:
+    """Which of the claim's own fields the result describes otherwise (exercise, part, statement, assumptions,
+    erratum), or None when it describes the claim as the claim describes itself."""
+    expected = {"exercise": claim.exercise, "part": claim.part, "statement": claim.statement,
+                "assumptions": tuple(claim.assumptions), "erratum": claim.erratum.reason if claim.erratum else None}
+    wrong = [k for k, v in expected.items() if getattr(result, k) != v]
+    return f"its {', '.join(wrong)} {'differ' if len(wrong) > 1 else 'differs'} from the claim's" if wrong else None
 
 
 def _holds(record: Any) -> Optional[bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -9,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence, Union
 
-__all__ = ["Unreadable", "read_regular", "nested_within", "reviewed_entries"]
+__all__ = ["Unreadable", "read_regular", "nested_within", "read_json", "reviewed_entries"]
 
 
 class Unreadable(Exception):
@@ -25,13 +26,14 @@ class Unreadable(Exception):
         self.kind, self.detail = kind, detail
 
 
-def read_regular(path: Union[str, Path], limit: int) -> bytes:
-    """The bytes of a regular file (or of the regular file a link names) of at most `limit` bytes.
+def read_regular(path: Union[str, Path], limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file (or, with `follow`, of the regular file a link names) of at most `limit` bytes.
 
     The file is opened without blocking, so a FIFO or device put in its place cannot hold the open, and what was
     opened is checked before it is read; a file that grows past the limit while it is read is refused too."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | (0 if follow else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError as exc:
         raise Unreadable("missing", exc.strerror or "no such file") from None
     except OSError as exc:
@@ -76,6 +78,49 @@ def nested_within(data: bytes, limit: int) -> bool:
     return True
 
 
+def read_json(path: Union[str, Path], limit: int, depth: int, error: Callable[[str], Exception]) -> Any:
+    """The JSON value of a file a user named (a report, a baseline): read by `read_regular`, nested at most `depth`
+    deep (checked before it is parsed), UTF-8, strict JSON (no NaN or Infinity, no key repeated in an object).
+    Anything else raises `error(problem)`, the problem in a few words that say what is wrong with the file."""
+    data = _read_named(path, limit, error)
+    if not nested_within(data, depth):
+        raise error(f"nested more than {depth} levels deep")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        shown = str(exc)
+        raise error(f"not valid JSON ({shown if len(shown) <= 80 else shown[:80] + '...'})") from None
+
+
+def _read_named(path: Union[str, Path], limit: int, error: Callable[[str], Exception]) -> bytes:
+    """`read_regular`, its failures raised as `error(problem)`."""
+    try:
+        return read_regular(path, limit)
+    except Unreadable as exc:
+        if exc.kind == "not regular":
+            raise error("not a regular file") from None
+        if exc.kind == "too large":
+            raise error(f"larger than {limit // 2**20} MiB" if limit % 2**20 == 0 else f"larger than {limit} bytes") from None
+        raise error(f"cannot be read ({exc.detail})") from None
+
+
+def _unique(pairs: list) -> dict:
+    found: dict = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key if len(key) <= 80 else key[:80] + '...'!r} is repeated in one object")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def reviewed_entries(path: Union[str, Path], label: str, table: str, noun: str, fields: Mapping[str, type],
                      required: Sequence[str], limit: int, error: Callable[[str], Exception]) -> list[tuple[str, dict[str, Any]]]:
     """The `[[table]]` entries of a reviewed TOML file (coverage exclusions, scan acknowledgements), each with where
@@ -83,13 +128,7 @@ def reviewed_entries(path: Union[str, Path], label: str, table: str, noun: str, 
 
     Anything else raises `error(message)`: one line that starts with `label` or the entry's place and says what to
     fix. The file is read by `read_regular`; a document nested too deeply for tomllib is refused, not a crash."""
-    try:
-        data = read_regular(path, limit)
-    except Unreadable as exc:
-        if exc.kind == "too large":
-            raise error(f"{label}: larger than {limit} bytes") from None
-        reason = "not a regular file" if exc.kind == "not regular" else exc.detail
-        raise error(f"{label}: cannot be read ({reason})") from None
+    data = _read_named(path, limit, lambda problem: error(f"{label}: {problem}"))
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

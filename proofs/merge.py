@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from proofs import links, numbers, shard
-from proofs.consistency import inconsistency
+from proofs.consistency import inconsistency, malformed, mismatch
 from proofs.errors import UsageError
-from proofs.files import Unreadable, nested_within, read_regular
+from proofs.files import read_json
 from proofs.model import Claim, Result
 from proofs.registry import Catalogue
-from proofs.verdicts import Status, Verdict, classify
+from proofs.verdicts import Status, classify
 
 __all__ = ["MAX_REPORT_BYTES", "MAX_TOTAL_BYTES", "MAX_DEPTH", "ShardReport", "read_report", "read_shard", "read_shards",
            "agree", "selected", "combine"]
@@ -67,27 +67,7 @@ def read_report(path: Path, what: str = "report") -> Any:
     """The JSON value of a report file: a regular file (or a link to one) of at most MAX_REPORT_BYTES, nested at most
     MAX_DEPTH deep, strict JSON (no NaN or Infinity, no key repeated in an object). Raises UsageError naming the file
     and what is wrong with it."""
-    try:
-        data = read_regular(path, MAX_REPORT_BYTES)
-    except Unreadable as exc:
-        if exc.kind == "not regular":
-            raise UsageError(f"{what} {path}: not a regular file") from None
-        if exc.kind == "too large":
-            raise UsageError(f"{what} {path}: larger than {MAX_REPORT_BYTES // 2**20} MiB") from None
-        raise UsageError(f"{what} {path}: cannot be read ({exc.detail})") from None
-    if not nested_within(data, MAX_DEPTH):
-        raise UsageError(f"{what} {path}: nested more than {MAX_DEPTH} levels deep")
-    try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{what} {path}: not valid JSON ({_short(exc)})") from None
-
-
-def _unique(pairs: list) -> dict:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        raise ValueError(f"the key {_short(_repeated(k for k, _ in pairs))} is repeated in one object")
-    return found
+    return read_json(path, MAX_REPORT_BYTES, MAX_DEPTH, lambda problem: UsageError(f"{what} {path}: {problem}"))
 
 
 def _repeated(items) -> Any:
@@ -98,10 +78,6 @@ def _repeated(items) -> Any:
             return item
         seen.add(item)
     return None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -222,16 +198,9 @@ def _result(entry: Any, where: str, n: int) -> Result:
     name = _short(entry.get("id")) if isinstance(entry, dict) else f"number {n}"
     if not isinstance(entry, dict) or not (_RESULT <= entry.keys() <= _RESULT | {"trusts"}):
         raise _fail(where, f"result {name} has unexpected or missing members")
-    kinds = {"id": str, "statement": str, "method": str, "reason": str, "evidence": dict, "assumptions": list}
-    wrong = [k for k, kind in kinds.items() if not isinstance(entry[k], kind)]
-    wrong += [k for k in ("part", "erratum") if not (entry[k] is None or isinstance(entry[k], str))]
-    wrong += [k for k in ("cached", "trusts") if not (entry.get(k) is None or isinstance(entry[k], dict))]
-    wrong += [] if _whole(entry["exercise"]) else ["exercise"]
-    wrong += [] if _seconds(entry["seconds"]) else ["seconds"]
-    wrong += [] if _strings(entry["assumptions"]) else ["assumptions"]
-    wrong += [k for k, kind in (("verdict", Verdict), ("status", Status)) if entry[k] not in {v.value for v in kind}]
+    wrong = malformed(entry)
     if wrong:
-        raise _fail(where, f"result {name}: {', '.join(dict.fromkeys(wrong))} malformed")
+        raise _fail(where, f"result {name}: {', '.join(wrong)} malformed")
     result = Result.from_json(entry)
     problem = inconsistency(result)
     if problem is not None:
@@ -335,19 +304,12 @@ def combine(reports: Sequence[ShardReport], selected: Sequence[Claim], *, strict
         r = found.get(claim.id)
         if r is None:
             continue
-        problem = _mismatch(claim, r) or _status_problem(claim, r, found, by_id, strict)
+        mismatched = mismatch(claim, r)
+        problem = (f"{mismatched}: the packs differ, or the report was altered" if mismatched
+                   else _status_problem(claim, r, found, by_id, strict))
         if problem:
             raise _fail(source[r.id], f"result {_short(r.id)}: {problem}")
     return tuple(found[i] for i in ids if i in found)
-
-
-def _mismatch(claim: Claim, r: Result) -> Optional[str]:
-    expected = {"exercise": claim.exercise, "part": claim.part, "statement": claim.statement,
-                "assumptions": tuple(claim.assumptions), "erratum": claim.erratum.reason if claim.erratum else None}
-    wrong = [k for k, v in expected.items() if getattr(r, k) != v]
-    if not wrong:
-        return None
-    return f"its {', '.join(wrong)} {'differ' if len(wrong) > 1 else 'differs'} from the claim's: the packs differ, or the report was altered"
 
 
 def _status_problem(claim: Claim, r: Result, results: Mapping[str, Result], by_id: Mapping[str, Claim],

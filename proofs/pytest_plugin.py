@@ -57,11 +57,9 @@ def _message(item: "ClaimItem") -> str:
 class ClaimItem(pytest.Item):
     """One claim of the catalogue, checked in a process of its own."""
 
-    def __init__(self, *, claim, options: dict, rerun: str, rests_on=(), **kwargs) -> None:
+    def __init__(self, *, claim, options: dict, rerun: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.claim = claim
-        # the claims it trusts, transitively, checked with it so that its result can stand on theirs
-        self.rests_on = tuple(rests_on)
         self.options = options
         self.rerun = rerun
         self.result = None
@@ -143,11 +141,8 @@ class ClaimCollector(pytest.Collector):
     def collect(self):
         for problem in self.load_errors:
             yield LoadErrorItem.from_parent(self, name=f"load[{problem.pack}]", problem=problem)
-        from proofs.links import with_trusted
-
-        for c in self.claims:
-            rests_on = [x for x in with_trusted([c], self.catalogue) if x.id != c.id]
-            yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun, rests_on=rests_on)
+        for c in self.claims:  # what it trusts is checked with it, in its batch (`_check`)
+            yield ClaimItem.from_parent(self, name=c.id, claim=c, options=self.options, rerun=self.rerun)
 
 
 def _upcoming(item: ClaimItem) -> list:
@@ -182,8 +177,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     from proofs.errors import UsageError
     from proofs.registry import LoadError, load, select
-    from proofs.report import rerun_prefix
-    from proofs.runner import DEFAULT_TIMEOUT
+    from proofs.report import DEFAULT_TIMEOUT, rerun_prefix
 
     paths, material = config.getoption("proofs_claims"), config.getoption("proofs_material")
     if material is not None and not material.is_dir():

@@ -12,7 +12,6 @@ import os
 import select as _select
 import stat
 import time
-import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
@@ -25,7 +24,7 @@ from proofs.reads import Reads
 from proofs.verdicts import Verdict
 
 __all__ = ["ENTRY_POINT_GROUP", "LOAD_TIMEOUT", "Catalogue", "Descriptor", "LoadError", "Unit", "find", "load",
-           "import_here", "select", "units_of", "adopt", "import_units"]
+           "import_here", "select", "units_of", "adopt"]
 
 # Packs register a module (or package) exposing CLAIMS under this entry-point group.
 ENTRY_POINT_GROUP = "proofs.packs"
@@ -384,23 +383,6 @@ def import_here(paths: Sequence[Path] = (), *, entry_points: bool = True, timeou
     timeout = min(max(LOAD_TIMEOUT if timeout is None else timeout, 0.001), 1e7)
     units, roots = find(paths, entry_points=entry_points)
     return _catalogue(_imported_here(units, timeout), roots)
-
-
-def import_units(units: Sequence[Unit], timeout: float, *, preload: bool) -> tuple[dict, Optional[LoadError], Reads]:
-    """Deprecated (0.2.0): import the units into this process and, with `preload`, do their PRELOAD steps; their
-    claims by id (an erratum's correction linked), the first problem, and what importing them read. Use
-    `import_here`, or `proofs.importing.import_units`."""
-    warnings.warn("proofs.registry.import_units is deprecated and goes in 0.3.0; use proofs.registry.import_here or "
-                  "proofs.importing.import_units", DeprecationWarning, stacklevel=2)
-    found, problem, reads = importing.import_units(units, timeout)
-    problem = problem or next((e for part in found for e in part.errors), None)
-    catalogue = _catalogue(found, [])
-    if problem is None and preload:
-        try:
-            catalogue.warm()
-        except PackError as exc:
-            problem = LoadError(units[0].pack, units[0].target, 0, str(exc))
-    return {c.id: c for c in catalogue.claims}, problem, reads
 
 
 def _closest(word: str, ids: Iterable[str]) -> str:

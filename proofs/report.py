@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Iterator, Mapping, Optional, Sequence, TextIO, Union
 
 __all__ = ["tool_versions", "write_atomically", "use_colour", "rerun_prefix", "Limit", "TIMEOUT", "MEMORY_MB", "JOBS",
-           "output_problem", "prepare_directory", "deferred_signals", "plain", "PERCENT"]
+           "output_problem", "prepare_directory", "deferred_signals", "plain", "PERCENT",
+           "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +60,10 @@ MEMORY_MB = Limit("MiB", 1, 2**20, whole=True)
 JOBS = Limit("checks at once", 1, 256, whole=True)
 # A share of the material, for coverage --fail-under.
 PERCENT = Limit("percent", 0, 100)
+# Seconds one claim may take before the runner kills it (the default of --timeout).
+DEFAULT_TIMEOUT = 60.0
+# Address-space limit of one claim's process, in MiB (the default of --memory-mb).
+DEFAULT_MEMORY_MB = 4096
 
 
 def rerun_prefix(claims: Sequence[Path] = (), material: Optional[Path] = None) -> str:

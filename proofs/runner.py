@@ -17,22 +17,19 @@ from typing import Callable, Optional, Sequence
 from proofs import importing, links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
-from proofs.consistency import inconsistency
+from proofs.consistency import inconsistency, malformed
 from proofs.evaluate import check_material, error_result, evaluate
 from proofs.model import Claim, Perturbation, Result
 from proofs.errors import ProofsError
 from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, become_subreaper,
                               end_descendants, enter_context, frame, server)
 from proofs.processes import _prctl, _write_all
+from proofs.report import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 from proofs.verdicts import Status, Verdict, classify
 
 __all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
            "STOP_SIGNALS", "serve_module"]
 
-# Seconds one claim may take before the runner kills it.
-DEFAULT_TIMEOUT = 60.0
-# Address-space limit of one claim's process, in MiB.
-DEFAULT_MEMORY_MB = 4096
 # Signals a memory limit can cause (the kernel's kill, a crash on a failed allocation, an abort in C code).
 _LIMIT_SIGNALS = {signal.SIGKILL, signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS}
 # File descriptors the runner holds for one running check (result pipe, pidfd, output file, the pipe's
@@ -686,15 +683,12 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
     are taken from the claim, and its status is classified again here from the verdict, so that nothing a check's
     process changes in the engine there can turn a failing verdict into a pass."""
     try:
+        wrong = malformed(value)
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} malformed")
         sent = Result.from_json(value)
         if sent.id != task.claim.id + _suffix(task):
             raise ValueError(f"the result is for {sent.id!r}")
-        if not isinstance(sent.evidence, dict):
-            raise ValueError("its evidence is not an object")
-        if not isinstance(sent.method, str) or not isinstance(sent.reason, str):
-            raise ValueError("its method or reason is not text")
-        if isinstance(sent.seconds, bool) or not isinstance(sent.seconds, (int, float)) or not 0 <= sent.seconds < 1e9:
-            raise ValueError(f"its time is {sent.seconds!r}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
     expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))

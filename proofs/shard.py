@@ -10,10 +10,10 @@ import json
 import math
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from proofs.cache import files_under
 from proofs.model import Claim
 
 __all__ = ["MAX_SHARDS", "Shard", "parse", "units", "durations", "plan", "digest", "contents_digest", "record"]
@@ -22,8 +22,6 @@ __all__ = ["MAX_SHARDS", "Shard", "parse", "units", "durations", "plan", "digest
 MAX_SHARDS = 1000
 # A recorded claim cost is counted in whole milliseconds, at least 1 and at most a day (the largest --timeout).
 _MAX_COST_MS = 86400 * 1000
-# Folders of a pack or of the engine that are not digested: compiled modules and version control.
-_SKIP_DIRS = {"__pycache__", ".git"}
 _SHARD = re.compile(r"([1-9][0-9]{0,5})/([1-9][0-9]{0,5})", re.ASCII)
 
 
@@ -152,52 +150,15 @@ def digest(value: Any) -> str:
 
 def contents_digest(roots: Iterable[Path]) -> str:
     """The sha256 of every regular file of the packs' roots and of the engine (`proofs`, with its claims and solvers),
-    each named relative to its root's parent, in a fixed order (not __pycache__, .git or compiled modules)."""
+    each named relative to its root's parent, in a fixed order (proofs.cache.files_under: not __pycache__, .git,
+    compiled modules or a cache folder)."""
     engine = [Path(importlib.import_module(name).__file__).parent for name in ("proofs", "proofs.solvers", "proofs.claims")]
     h = hashlib.sha256()
     seen: set[str] = set()
     for root in sorted({Path(os.path.realpath(r)) for r in [*roots, *engine]}):
-        for name, sha in _files(root):
+        for path, sha in files_under(root):
+            name = path.relative_to(root.parent).as_posix()
             if name not in seen:
                 seen.add(name)
                 h.update(f"{len(name)}:{name}:{sha}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _files(root: Path) -> Iterable[tuple[str, str]]:
-    """(path relative to root's parent, content sha256) of every regular file under root, folders reached through
-    symbolic links once each; what cannot be read is named with the digest "unreadable"."""
-    if not root.is_dir():
-        yield root.name, _sha256(str(root))
-        return
-    visited: set[tuple[int, int]] = set()
-    for directory, folders, names in os.walk(root, followlinks=True):
-        try:
-            st = os.stat(directory)
-        except OSError:
-            folders[:] = []
-            continue
-        if (st.st_dev, st.st_ino) in visited:
-            folders[:] = []
-            continue
-        visited.add((st.st_dev, st.st_ino))
-        folders[:] = sorted(f for f in folders if f not in _SKIP_DIRS)
-        for name in sorted(names):
-            path = os.path.join(directory, name)
-            try:
-                regular = stat.S_ISREG(os.stat(path).st_mode)
-            except OSError:
-                continue
-            if regular and not name.endswith((".pyc", ".pyo")):
-                yield os.path.relpath(path, root.parent).replace(os.sep, "/"), _sha256(path)
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        return "unreadable"
     return h.hexdigest()

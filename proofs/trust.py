@@ -9,7 +9,7 @@ from typing import Callable, Mapping, Optional, Sequence, TextIO
 
 from proofs import links
 from proofs.errors import UsageError
-from proofs.files import Unreadable, read_regular
+from proofs.files import read_json
 from proofs.model import Claim
 from proofs.report import deferred_signals, plain, write_atomically
 from proofs.runner import Task, default_jobs, run
@@ -17,8 +17,9 @@ from proofs.verdicts import ExitCode, Verdict
 
 __all__ = ["export_smt", "mutants", "audit", "assumption_table", "Baseline", "read_baseline"]
 
-# The largest --baseline file read.
+# The largest --baseline file read, and how deeply it may nest (an object of lists of strings nests 2 deep).
 MAX_BASELINE_BYTES = 16 * 2**20
+_MAX_DEPTH = 8
 
 
 def export_smt(claims: Sequence[Claim], directory: Path, out: TextIO, *, timeout: float, err: Optional[TextIO] = None,
@@ -148,24 +149,7 @@ def read_baseline(path: Path) -> Baseline:
     def wrong(problem: str) -> UsageError:
         return UsageError(plain(f"--baseline {path}: {problem}; expected {_BASELINE_SHAPE}"))
 
-    try:
-        data = read_regular(path, MAX_BASELINE_BYTES)
-    except Unreadable as exc:
-        if exc.kind == "not regular":
-            raise wrong("not a regular file") from None
-        if exc.kind == "too large":
-            raise wrong(f"too large ({exc.detail} bytes)") from None
-        raise wrong(f"cannot read it ({exc.detail})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise wrong(f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    try:
-        recorded = json.loads(text)
-    except ValueError as exc:
-        raise wrong(f"not JSON ({exc})") from None
-    except RecursionError:
-        raise wrong("not JSON (nested too deeply)") from None
+    recorded = read_json(path, MAX_BASELINE_BYTES, _MAX_DEPTH, wrong)
     if not isinstance(recorded, dict):
         kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(recorded), "a number")
         raise wrong(f"it holds {kind}")

@@ -31,6 +31,42 @@ def test_other_commands_do_not_import_scan():
     assert done.stdout.strip() == "False", done.stderr
 
 
+# The check engine and the solvers: what `check`, `show`, `audit`, `mutants` and `export-smt` import, `scan` need not.
+_ENGINE = ("proofs.runner", "proofs.interpret", "proofs.evaluate", "proofs.trust", "sympy", "z3")
+
+
+def _imported_by(*argv: str) -> list:
+    """The modules of _ENGINE that `python -m proofs ARGV` has imported when its command returns."""
+    probe = ("import io, sys; from proofs.cli import main; "
+             f"code = main({list(argv)!r}, io.StringIO(), io.StringIO()); "
+             f"print(code, [m for m in {_ENGINE!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    code, modules = done.stdout.strip().splitlines()[-1].split(" ", 1)  # after what --help prints
+    return [int(code), modules]
+
+
+def test_scan_help_imports_neither_the_check_engine_nor_the_solvers():
+    assert _imported_by("scan", "--help") == [0, "[]"]
+    assert _imported_by("--help") == [0, "[]"]
+
+
+def test_a_cached_scan_does_not_import_the_check_engine(tmp_path):
+    """An unchanged re-scan reads its steps back: the scan's own modules (and the libraries they name) only."""
+    material, cache = tmp_path / "course", tmp_path / "cache"
+    material.mkdir()
+    (material / "a.md").write_text("# Ex\n\nStep 1: $$(x + 1)^2 = x^2 + 2x + 1$$\n\nStep 2: $$2 + 2 = 4$$\n")
+    argv = ("scan", "--material", str(material), "--cache-dir", str(cache))
+    _imported_by(*argv)
+    code, modules = _imported_by(*argv)
+    assert code == 0
+    assert not any(m in modules for m in ("proofs.runner", "proofs.interpret", "proofs.evaluate", "proofs.trust")), modules
+
+
+def test_check_still_imports_the_engine_when_it_checks():
+    assert "proofs.runner" in _imported_by("check", "ex1.a.receptive_field", "--no-cache")[1]
+
+
 def test_scan_runs_the_scan_modules_main_with_the_cli_streams(monkeypatch, tmp_path):
     seen = []
 

@@ -88,3 +88,21 @@ def test_a_reviewed_list_nested_too_deeply_is_a_usage_error(tmp_path, command):
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     proc = _run(*(part.format(material=material, deep=deep) for part in command))
     assert proc.returncode == 4 and "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda p: p.mkdir(), "not a regular file"),
+    (lambda p: os.mkfifo(p), "not a regular file"),
+    (lambda p: p.write_bytes(b" " * (2**20 + 1)), "larger than 1 MiB"),
+    (lambda p: None, "cannot be read (No such file or directory)"),
+])
+def test_the_json_and_toml_files_a_user_names_are_refused_in_the_same_words(tmp_path, make, problem):
+    from proofs.files import read_json, reviewed_entries
+
+    path = tmp_path / "named"
+    make(path)
+    with pytest.raises(ValueError) as read:
+        read_json(path, 2**20, 8, lambda p: ValueError(f"named: {p}"))
+    with pytest.raises(ValueError) as reviewed:
+        reviewed_entries(path, "named", "entry", "entry", {"a": str}, ["a"], 2**20, ValueError)
+    assert str(read.value) == str(reviewed.value) == f"named: {problem}"

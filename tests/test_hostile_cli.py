@@ -238,8 +238,9 @@ def test_the_plugin_checks_its_timeout_as_the_cli_does(tmp_path, value):
     (b'{"ex1.a.receptive_field": [1, 2]}', "is not a list of strings"),
     (b'{"ex1.a.receptive_field": null}', "is not a list of strings"),
     (b'{"ex1": ["caf\xe9"]}', "not UTF-8 (byte 0xe9 at offset 13)"),
-    (b"{not json", "not JSON"),
-    (b"[" * 200000, "not JSON"),
+    (b"{not json", "not valid JSON"),
+    (b'{"ex1": [], "ex1": []}', "the key 'ex1' is repeated"),
+    (b"[" * 200000, "nested more than 8 levels deep"),
 ])
 def test_a_baseline_of_the_wrong_shape_is_a_usage_error(tmp_path, content, words):
     baseline = tmp_path / "baseline.json"
@@ -253,7 +254,7 @@ def test_a_baseline_of_the_wrong_shape_is_a_usage_error(tmp_path, content, words
 def test_a_baseline_that_is_not_a_file_is_a_usage_error_without_blocking(tmp_path):
     fifo = tmp_path / "baseline.fifo"
     os.mkfifo(fifo)
-    for path, words in ((fifo, "not a regular file"), (tmp_path, "not a regular file"), (tmp_path / "none", "cannot read it")):
+    for path, words in ((fifo, "not a regular file"), (tmp_path, "not a regular file"), (tmp_path / "none", "cannot be read")):
         code, _, err = _main("audit", "--baseline", str(path))
         assert code == 4 and words in err, err
 
@@ -413,10 +414,10 @@ def test_held_signals_are_counted_and_the_third_gives_up():
 
 
 def test_a_claim_without_a_result_fails_the_check(monkeypatch):
-    import proofs.cli as cli
+    import proofs.runner as runner
 
-    real = cli.run
-    monkeypatch.setattr(cli, "run", lambda tasks, **options: (lambda done: Run(done.results[:1], False, done.seconds))(real(tasks, **options)))
+    real = runner.run
+    monkeypatch.setattr(runner, "run", lambda tasks, **options: (lambda done: Run(done.results[:1], False, done.seconds))(real(tasks, **options)))
     code, _, err = _main("check", *HOLDS)
     assert code == 3 and err == "error: no result for claim ex90.b.small_squares\n"
 

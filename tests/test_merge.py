@@ -233,7 +233,7 @@ def test_overlapping_shards_are_refused(golden, tmp_path):
     (b'{"schema": NaN}', "NaN is not a JSON number"),
     (b'{"schema": 1, "schema": 2}', "repeated"),
     (b"[" * 65 + b"]" * 65, "nested more than 64"),
-    (b'"\xff"', "not valid JSON"),
+    (b'"\xff"', "not UTF-8 (byte 0xff at offset 1)"),
     (b'{"n": 1' + b"0" * 5000 + b"}", "not valid JSON"),
 ])
 def test_hostile_files_are_refused(golden, tmp_path, content, problem):

@@ -181,14 +181,10 @@ def test_a_module_that_hangs_while_imported_is_a_load_error(tmp_path):
     assert (Path(error.file).name, error.line) == ("hangs.py", 4) and "timed out" in error.message
 
 
-def test_import_units_is_a_deprecated_alias_that_still_imports_here():
+def test_the_deprecated_import_units_is_gone():
     from proofs import registry
 
-    units, _ = registry.find([GOLDEN / "holds"], entry_points=False)
-    with pytest.warns(DeprecationWarning, match="import_here"):
-        claims, problem, _ = registry.import_units(units, 10, preload=True)
-    assert problem is None and sorted(claims) == ["ex90.a.square_expansion", "ex90.b.small_squares"]
-    assert all(c.check(**c.params).verdict.positive for c in claims.values())  # real claims, callable here
+    assert not hasattr(registry, "import_units") and "import_units" not in registry.__all__
 
 
 def test_load_describes_the_claims_and_import_here_imports_them():

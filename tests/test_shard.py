@@ -59,7 +59,7 @@ def test_durations_needs_shard(tmp_path, capsys):
     ('{"results": {}}', "no list of results"),
     ('{"results": [], "results": []}', "repeated"),
     ("[" * 100 + "]" * 100, "nested more than"),
-    (b"\xff\xfe", "not valid JSON"),
+    (b"\xff\xfe", "not UTF-8 (byte 0xff at offset 0)"),
 ])
 def test_a_bad_durations_file_is_a_usage_error(tmp_path, capsys, content, problem):
     report = tmp_path / "durations.json"
@@ -205,3 +205,18 @@ def test_a_durations_file_with_huge_numbers_is_read_not_a_crash(tmp_path, capsys
     code = main(["check", "ex90", "--claims", str(GOLDEN / "holds"), "--shard", "1/2", "--durations", str(report),
                  "--no-cache", "--format", "json", "--output", str(tmp_path / "out.json")])
     assert code == 0, capsys.readouterr().err
+
+
+def test_the_packs_digest_leaves_out_a_cache_folder_inside_a_pack(tmp_path):
+    """A result cache kept in a --claims folder changes while shards run: it is not part of the packs."""
+    from proofs.shard import contents_digest
+
+    (tmp_path / "ex9.py").write_text("CLAIMS = []\n")
+    cache = tmp_path / ".proofs_cache"
+    cache.mkdir()
+    (cache / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n# the result cache of proofs\n")
+    before = contents_digest([tmp_path])
+    (cache / "entry.json").write_text("{}")
+    assert contents_digest([tmp_path]) == before
+    (tmp_path / "ex9.py").write_text("CLAIMS = []  # edited\n")
+    assert contents_digest([tmp_path]) != before
