@@ -18,7 +18,9 @@ __all__ = ["Machine", "machine", "explore", "Exploration", "step_statement", "al
 
 # At most this many joint states are explored; a recurrence that reaches more is not decided here (a false statement
 # is still refuted when a reached state breaks it).
-STATE_LIMIT = 4096
+STATE_LIMIT = 1024
+# always(...) at a point whose recurrences are not shown to take finitely many values explores at most this many.
+UNSHOWN_LIMIT = 128
 # At most this many input sequences are written out when always(...) is unrolled for a solver.
 UNROLL_LIMIT = 4096
 
@@ -41,6 +43,8 @@ class Machine:
     alphabet: tuple
     # The statement with each recurrence at t as the variable ⟨i⟩ and each x[t] as the variable x⟨t⟩.
     relation: Term
+    # The steps' and the statement's conditions, derived once.
+    _cache: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def letters(self):
         names = [name for name, _ in self.alphabet]
@@ -53,17 +57,27 @@ class Machine:
     def next(self, state: tuple, letters: Mapping[str, Any]) -> tuple:
         """The joint state after one step, in exact arithmetic (Undefined where a step has no value)."""
         out = []
-        for r, value in zip(self.recurrences, state):
-            body, name, _, _, pairs = terms.recurrence_parts(r)
+        for (body, name, pairs, required), value in zip(self._steps(), state):
             env = {name: value, **{letter: letters[seq.args[0]] for letter, seq in pairs}}
-            out.append(backends.exact_value(body, env))
+            out.append(backends.exact_value(body, env, required))
         return tuple(out)
 
     def holds(self, state: tuple, letters: Mapping[str, Any]) -> bool:
         """The statement at a step reaching `state` with these inputs (exact; Undefined where it has no value)."""
         env = {_slot(i): v for i, v in enumerate(state)}
         env.update({_letter(name): v for name, v in letters.items()})
-        return backends.decide_exact(self.relation, env)
+        return backends.decide_exact(self.relation, env, self._required())
+
+    def _steps(self) -> list:
+        if "steps" not in self._cache:
+            parts = [terms.recurrence_parts(r) for r in self.recurrences]
+            self._cache["steps"] = [(body, name, pairs, terms.conditions(body)) for body, name, _, _, pairs in parts]
+        return self._cache["steps"]
+
+    def _required(self) -> tuple:
+        if "required" not in self._cache:
+            self._cache["required"] = terms.conditions(self.relation)
+        return self._cache["required"]
 
 
 def _slot(i: int) -> str:
@@ -271,11 +285,16 @@ def always_exact(t: Term, env: Mapping[str, Any]) -> bool:
         m = machine(fixed, scalars)
     except NotFinite as exc:
         raise backends.Undecided(f"always(...) not decided by exploring its states: {exc}") from None
-    found = explore(m)
+    try:
+        _value_sets(fixed, dict(m.alphabet))
+        limit = STATE_LIMIT
+    except terms.Unsupported:
+        limit = UNSHOWN_LIMIT
+    found = explore(m, limit)
     if found.counterexample is not None:
         return False
     if found.overflow:
-        raise backends.Undecided(f"always(...) reaches more than {STATE_LIMIT} joint states")
+        raise backends.Undecided(f"always(...) reaches more than {limit} joint states")
     return True
 
 
