@@ -210,3 +210,48 @@ def test_the_verdict_at_any_weights_agrees_with_a_plain_search(w):
         assert result.verdict is Verdict.REFUTED
         assert len(result.evidence["counterexample"]["x"]) == len(bad)
         _refuted_by_a_plain_run(rnn, result, w)
+
+
+@forall("demo.ex2.m.stated", "Every realising weight choice has these values of g and k.")
+def stated_table(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, g00=1, g01=1, g10=0, g11=1, k0=1, k1=0):
+    g = _g(w1, w2, b2)
+    realises = always(lambda t, x: w3 * recurrence(lambda h, x_t: g(x_t, h), h0, x)[t] + b3 == _behaviour(x)[t],
+                      Indexed(Bit))
+    return implies(realises, (g(0, 0) == g00) & (g(0, 1) == g01) & (g(1, 0) == g10) & (g(1, 1) == g11)
+                   & (b3 == k0) & (w3 + b3 == k1))
+
+
+def _forced_by_tables(h0, g, k) -> bool:
+    """The oracle: the transition tables weights realising the behaviour can induce, each decided by exact linear
+    feasibility (claims/mystery.py), none of them z3 or the written-out always(...)."""
+    from proofs import Constraint
+
+    tables = mystery.table_decision({}, h0)
+    if any(t != "".join(str(v) for v in g) for t in tables):
+        return False
+    one = Fraction(1)
+    for h, value in ((0, k[0]), (1, k[1])):
+        for alternative in ([Constraint({"w3": Fraction(h), "b3": one}, "<", Fraction(value))],
+                            [Constraint({"w3": -Fraction(h), "b3": -one}, "<", -Fraction(value))]):
+            if mystery.table_decision({}, h0, extra=alternative):
+                return False
+    return True
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, derandomize=True, database=None)
+@given(st.integers(0, 1), st.tuples(*[st.integers(0, 1)] * 4), st.tuples(st.integers(0, 1), st.integers(0, 1)))
+def test_forced_conditions_agree_with_the_transition_tables(h0, g, k):
+    values = {"h0": h0, "g00": g[0], "g01": g[1], "g10": g[2], "g11": g[3], "k0": k[0], "k1": k[1]}
+    result = evaluate(stated_table, Perturbation("stated", values))
+    truth = _forced_by_tables(h0, g, k)
+    assert result.verdict is (Verdict.PROVED if truth else Verdict.REFUTED), (values, result.reason)
+    if not truth:
+        w = {n: Fraction(v) for n, v in result.evidence["counterexample"].items()}
+        assert mystery.first_violation(w, h0) is None
+
+
+def test_the_sheets_forced_conditions_agree_with_the_transition_tables():
+    assert _forced_by_tables(0, (1, 1, 0, 1), (1, 0))
+    assert evaluate(stated_table).verdict is Verdict.PROVED
+    assert not _forced_by_tables(0, (1, 0, 0, 1), (1, 0))
