@@ -8,14 +8,13 @@ from typing import Mapping, Sequence
 
 import z3
 
-from proofs.claims.mystery import (NAMES, _bits, _differs, _weights, behaviour, explore, first_violation,  # noqa: F401
-                                  run, step, table_decision)
+from proofs.claims.mystery import NAMES, _bits, behaviour, first_violation, run, step, table_decision  # noqa: F401
 from proofs.claims.sheet import cites
 from proofs import (
-    Bit, Erratum, Indexed, IntRange, Outcome, Perturbation, Real, Replay, Row, SmtAnswer, Verdict, always, claim, existence, expect,
-    forall, implies, ite, recurrence, solve,
+    Bit, Erratum, Indexed, IntRange, Matrix, Outcome, Perturbation, Real, Replay, Row, SmtAnswer, Verdict, always, claim, existence,
+    exists, forall, implies, ite, recurrence, solve,
 )
-from proofs.claims.witness import exactly, member, rational, read, record
+from proofs.claims.witness import exactly, rational, read, record
 
 # The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.
 SHEET = {"w1": -1, "w2": 1, "b2": Fraction(1, 2), "w3": -1, "b3": 1}
@@ -193,6 +192,11 @@ def _behaves(g, k, h0):
                   == recurrence(lambda y, x_t: ite(x_t == 0, 0, y), 1, x)[t], Indexed(Bit))
 
 
+def _network(w1, w2, b2, w3, b3):
+    """g(x, h) = f(w1 x + w2 h + b2) and k(h) = w3 h + b3, the sheet's two functions of the network."""
+    return (lambda x, h: _f(w1 * x + w2 * h + b2)), (lambda h: w3 * h + b3)
+
+
 @forall(
     "ex2.conditions.hidden_forced",
     "Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
@@ -206,11 +210,7 @@ def _behaves(g, k, h0):
 )
 def hidden_forced(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, g10=0, g00=1, g11=1, g01=1):
     # every weight choice whose network h_t = g(x_t, h_{t-1}), y_t = k(h_t) behaves as described has these values of g
-    def g(x, h):
-        return _f(w1 * x + w2 * h + b2)
-
-    def k(h):
-        return w3 * h + b3
+    g, k = _network(w1, w2, b2, w3, b3)
     return implies(_behaves(g, k, h0), (g(1, 0) == g10) & (g(0, 0) == g00) & (g(1, 1) == g11) & (g(0, 1) == g01))
 
 
@@ -224,65 +224,21 @@ def hidden_forced(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, g10=0,
 )
 def output_forced(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, k0=1, k1=0):
     # every weight choice whose network behaves as described has k(0) = 1 and k(1) = 0
-    def g(x, h):
-        return _f(w1 * x + w2 * h + b2)
-
-    def k(h):
-        return w3 * h + b3
+    g, k = _network(w1, w2, b2, w3, b3)
     return implies(_behaves(g, k, h0), (k(0) == k0) & (k(1) == k1))
 
 
-def _replay_nonunique(witness, *, varied, reference, h0=0, **_):
-    """Existence: each alternative reproduces the behaviour and differs from the reference in its parameter.
-    Non-existence: for the parameter named, the table decision finds no realisable weights with another value."""
-    if "alternatives" in witness:
-        alternatives = read(witness, alternatives=record(**{name: WEIGHTS for name in varied}))["alternatives"]
-        sides, ok = {}, True
-        for name, w in alternatives.items():
-            valid = first_violation(w, h0) is None
-            differs = Fraction(w[name]) != Fraction(reference[name])
-            sides[name] = f"{w[name]} (reproduces behaviour: {valid})"
-            ok = ok and valid and differs
-        return Replay(ok, sides)
-    name = read(witness, forced=member(varied), value=rational())["forced"]
-    expect(witness, value=reference[name])
-    tables = [t for alt in _differs(name, reference[name]) for t in table_decision({}, h0, extra=alt)]
-    return Replay(bool(tables), {f"tables realisable with {name} != {reference[name]}": tables or "none"})
-
-
-def _nonunique_check(varied, reference, h0) -> Outcome:
-    alternatives, answers = {}, {}
-    for name in varied:
-        answer, seqs = synthesize(extra=lambda W, n=name: [W[n] != _const(reference[n])], h0=h0)
-        answers[name] = answer.answer
-        if answer.answer == "sat":
-            alternatives[name] = _weights_witness(answer.model)
-            continue
-        return existence(answer, evidence={"answers": answers}, certificate={"forced": name, "value": reference[name]})
-    # z3 found valid weights for every parameter (the loop returns at the first it does not): the last answer proves it
-    return existence(answer, evidence={"answers": answers}, witness=lambda _: {"alternatives": alternatives})
-
-
-NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
-                    "length with q different from the solution's value")
-
-
-@claim(
-    part=None,
-    statement="",
-    formal=NONUNIQUE_FORMAL,
-    requires=Verdict.PROVED,
+@exists(
     assumptions=ASSUMPTIONS,
-    replay=_replay_nonunique,
     rows=(
         Row("ex2.nonunique.hidden_params",
             "Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
-            {"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
+            {"varied": ("w1", "w2", "b2")},
             anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
-            perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),)),
+            perturbations={"vary_b3": {"varied": ("b3",)}}),
         Row("ex2.nonunique.output_params",
             "The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
-            {"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
+            {"varied": ("w3", "b3")},
             anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
             erratum=Erratum(
                 "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
@@ -291,8 +247,14 @@ NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3
             )),
     ),
 )
-def nonunique(varied, reference, h0) -> Outcome:
-    return _nonunique_check(varied, reference, h0)
+def nonunique(other: Matrix(Real, 3, len(NAMES)), varied=("w1", "w2", "b2"), h0=0):
+    # for each parameter q the row varies, a weight choice (a row of `other`, in the order w1, w2, b2, w3, b3) whose
+    # network behaves as described and whose q differs from the solution's value
+    parts = []
+    for weights, name in zip(other, varied):
+        g, k = _network(*weights)
+        parts.append(_behaves(g, k, h0) & (weights[NAMES.index(name)] != SHEET[name]))
+    return _every(parts)
 
 
 nonunique_hidden, nonunique_output = nonunique
