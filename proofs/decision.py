@@ -651,13 +651,13 @@ def _by_recurrence(case: _Case) -> Outcome:
     if found.overflow:
         return interpret.undecided("recurrences", evidence, f"the recurrences reach more than {recurrences.STATE_LIMIT} "
                                    "joint states; none explored breaks the statement", statement=statement)
-    claim, kinds = recurrences.step_statement(m, found.reached)
     try:
         import z3
 
+        claim, kinds = recurrences.step_statement(m, found.reached)
         env = {name: z3.Int(name) if kind == "int" else z3.Real(name) for name, kind in kinds.items()}
         answer = prove(backends.to_z3(claim, env), list(env.values()))
-    except terms.Unsupported as exc:
+    except (terms.Unsupported, TypeError) as exc:  # TypeError: a state that is not a rational number
         return interpret.undecided("recurrences", evidence, f"every reached state checked exactly, but z3 cannot read the "
                                    f"induction step ({exc})", statement=statement)
     shown = lambda state: "(" + ", ".join(str(v) for v in state) + ")"  # noqa: E731

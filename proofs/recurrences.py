@@ -88,9 +88,11 @@ def _letter(name: str) -> str:
     return f"{name}⟨t⟩"
 
 
-def machine(relation: Term, scalars: Mapping[str, Domain]) -> Machine:
+def machine(relation: Term, scalars: Mapping[str, Domain], *, outer: bool = False) -> Machine:
     """The statement's machine; NotFinite where the statement is not about recurrences at one time variable t ≥ 1 of
-    sequences over finite alphabets (with no other variable), read only as h[t] and x[t]."""
+    sequences over finite alphabets (with no other variable), read only as h[t] and x[t]. With outer, the relation
+    and the steps may also read variables other than t and the sequences (fixed while t runs): only the form is
+    checked, and the machine is not run."""
     found: dict[str, Term] = {}
 
     def collect(t: Term) -> None:
@@ -118,7 +120,7 @@ def machine(relation: Term, scalars: Mapping[str, Domain]) -> Machine:
         raise NotFinite(f"{time} starts at {start}: the step t = 0 reads no input (start at 1)")
     sequences = {k: d for k, d in scalars.items() if d.indexed}
     others = set(scalars) - set(sequences) - {time}
-    if others:
+    if others and not outer:
         raise NotFinite(f"the statement has variables other than {time} and the input sequences: {sorted(others)}")
     alphabet = []
     for name, d in sequences.items():
@@ -131,7 +133,10 @@ def machine(relation: Term, scalars: Mapping[str, Domain]) -> Machine:
         body, state, initial, _, pairs = terms.recurrence_parts(r)
         if terms.variables(initial):
             raise NotFinite("a recurrence's initial value depends on a variable")
-        if terms.variables(body) - {state, *(letter for letter, _ in pairs)}:
+        extra = terms.variables(body) - {state, *(letter for letter, _ in pairs)}
+        if outer:
+            extra &= {time, *sequences}
+        if extra:
             raise NotFinite("a recurrence's step reads a variable other than its state and inputs")
         if any(seq.op != "var" or seq.args[0] not in sequences for _, seq in pairs):
             raise NotFinite("a recurrence reads an input that is not a sequence variable of the statement")
@@ -368,6 +373,10 @@ def always_unrolled(t: Term, env: Mapping[str, Any], ops: Mapping[str, Any]):
     import z3
 
     body, time, start, pairs = terms.always_parts(t)
+    try:
+        machine(body, _inner(t)[1], outer=True)
+    except NotFinite as exc:
+        raise terms.Unsupported(f"always(...) not written out: {exc}") from None
     alphabet = {}
     for name, dom in pairs:
         element = dataclasses.replace(dom, indexed=False)

@@ -255,3 +255,22 @@ def test_the_sheets_forced_conditions_agree_with_the_transition_tables():
     assert _forced_by_tables(0, (1, 1, 0, 1), (1, 0))
     assert evaluate(stated_table).verdict is Verdict.PROVED
     assert not _forced_by_tables(0, (1, 0, 0, 1), (1, 0))
+
+
+def test_always_reading_the_step_itself_is_not_written_out_to_the_state_bound():
+    """Written out only to the length the states bound, a body reading t would be 'proved': it fails at t = 6."""
+    @forall("demo.ex2.n.reads_t", "Once a 1 came, w·c_t = 0 up to step 5 only.")
+    def reads_t(w: Real):
+        seen = lambda x: recurrence(lambda c, x_t: ite(x_t == 1, 1, c), 0, x)  # noqa: E731
+        return implies(w > 0, always(lambda t, x: (w * seen(x)[t] == 0) | (t <= 5), Indexed(Bit)))
+
+    assert evaluate(reads_t).verdict is not Verdict.PROVED
+
+
+def test_a_state_that_is_not_rational_fails_closed():
+    @forall("demo.ex2.o.irrational", "A square root state stays below 2.")
+    def irrational(t: IntRange(1, None), x: Indexed(Bit)):
+        from proofs import sqrt
+        return recurrence(lambda c, x_t: ite(x_t == 1, sqrt(2), c), 0, x)[t] < 2
+
+    assert evaluate(irrational).verdict is Verdict.UNKNOWN
