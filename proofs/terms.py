@@ -201,7 +201,7 @@ def recurrence(step: Callable[..., Any], initial, *inputs: Term) -> Recurrence:
             raise TypeError(f"the inputs of recurrence(...) are sequence variables (annotated Indexed(...)), not {sequence!r}")
     state, letters = var(names[0]), tuple(var(n) for n in names[1:])
     body = term(step(state, *letters))
-    if body.op in (*RELATIONS, "and", "or", "not", "implies", *QUANTIFIERS):
+    if body.op in (*RELATIONS, "and", "or", "not", "implies", "bool", *QUANTIFIERS):
         raise TypeError(f"the step of recurrence(...) gives a number, not the relation {body!r}")
     return Recurrence(body, state, term(initial), letters, tuple(inputs))
 
