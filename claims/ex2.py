@@ -8,21 +8,18 @@ from typing import Mapping, Sequence
 
 import z3
 
-from proofs.claims.mystery import (NAMES, _bits, _differs, _weights, behaviour, explore, first_violation,  # noqa: F401
-                                  run, step, table_decision)
+from proofs.claims.mystery import NAMES, _bits, behaviour, first_violation, run, step, table_decision  # noqa: F401
 from proofs.claims.sheet import cites
 from proofs import (
-    Constraint, Erratum, Outcome, Perturbation, Replay, Row, SmtAnswer, Verdict, annotate as annotated, claim, corroborated, disagreement, exhaust,
-    exhausted, existence, expect, forall, ite, prove, solve, validity,
+    Bit, Erratum, Indexed, IntRange, Matrix, Outcome, Perturbation, Real, Replay, Row, SmtAnswer, Verdict, always, claim, existence,
+    exists, forall, implies, ite, recurrence, solve,
 )
-from proofs.claims.witness import bits, exactly, member, rational, read, record
+from proofs.claims.witness import exactly, rational, read, record
 
 # The solution's weights: h_t = f(-x_t + h_{t-1} + 0.5), y_t = -h_t + 1.
 SHEET = {"w1": -1, "w2": 1, "b2": Fraction(1, 2), "w3": -1, "b3": 1}
 # Sequences of length <= this seed the synthesis; counterexamples of any length are added as found.
 SEED_LENGTH = 3
-# Every input sequence up to this length is also enumerated by ex2.weights.all_sequences.
-ENUMERATE_TO = 10
 
 ASSUMPTIONS = (
     "weights and biases range over all real numbers",
@@ -35,13 +32,6 @@ ASSUMPTIONS = (
 
 # Real weights and biases, exactly.
 WEIGHTS = record(**{n: rational() for n in NAMES})
-
-
-def _replay_sequence(witness, *, weights, h0=0, **_):
-    w = read(witness, weights=exactly(_weights(weights)), inputs=bits(nonempty=True))
-    xs = w["inputs"]
-    got, want = run(w["weights"], xs, h0), behaviour(xs)
-    return Replay(got == want, {"network": [str(v) for v in got], "behaviour": _bits(want)})
 
 
 # z3 encoding: the hidden state is a Bool (h = 1), so every term stays linear in the weights.
@@ -124,57 +114,21 @@ def example_sequence(w1=SHEET["w1"], w2=SHEET["w2"], b2=SHEET["b2"], w3=SHEET["w
     return _every(ys)
 
 
-@claim(
+@forall(
     "ex2.weights.all_sequences",
-    exercise=2, part=None,
-    anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1", "h_0 = 0"),
-    statement="With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
-              "input sequence of every length.",
-    formal="for all n >= 1 and x in {0,1}^n: y_t = prod_{s <= t} x_s for t = 1..n. Proof by induction: the set I of "
-           "joint states (h, p) reachable from (0, 1) contains the start, is closed under every input, and every "
-           f"transition from it outputs y = p' (z3, quantifier-free over reals); every sequence up to length {ENUMERATE_TO} "
-           "enumerated",
-    requires=Verdict.PROVED,
-    params={"weights": SHEET, "h0": 0, "enumerate_to": ENUMERATE_TO},
+    "With the solution's weights the network outputs 1 until the first 0 and 0 from then on, for every binary "
+    "input sequence of every length.",
+    cites=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "w_3 = -1, b_3 = 1", "h_0 = 0"),
     assumptions=ASSUMPTIONS,
-    perturbations=(
-        Perturbation("b2_zero", {"weights": {**SHEET, "b2": 0}}, "b2 = 0 (f(0) = 0 keeps h at 0)"),
-        Perturbation("w2_zero", {"weights": {**SHEET, "w2": 0}}, "no recurrent weight"),
-        Perturbation("h0_one", {"h0": 1}, "initial hidden value 1"),
-    ),
-    replay=_replay_sequence,
+    perturb={"b2_zero": {"b2": 0}, "w2_zero": {"w2": 0}, "h0_one": {"h0": 1}},
 )
-def all_sequences(weights, h0, enumerate_to) -> Outcome:
-    w = _weights(weights)
-    bad, reach = explore(w, h0)
-    W = {n: _const(v) for n, v in w.items()}
-    h, p, x = z3.Reals("h p x")
-    inv = lambda hh, pp: z3.Or(*[z3.And(hh == _const(a), pp == b) for a, b in reach])  # noqa: E731
-    h2 = z3.If(W["w1"] * x + W["w2"] * h + W["b2"] > 0, 1, 0)
-    p2 = p * x
-    step_ok = z3.Implies(z3.And(inv(h, p), z3.Or(x == 0, x == 1)), z3.And(inv(h2, p2), W["w3"] * h2 + W["b3"] == p2))
-    answer = prove(z3.And(inv(_const(h0), 1), step_ok), [h, p, x])
-    evidence = {"invariant": [f"(h={a}, p={b})" for a, b in reach], "weights": w}
-    witness = lambda _: {"weights": w, "inputs": _bits(bad or [])}  # noqa: E731
-    line1 = validity(answer, evidence=evidence, counterexample=witness)
-    if (line1.verdict is Verdict.REFUTED) != (bad is not None):
-        return disagreement("z3", evidence, "z3 and the reachability search disagree")
-
-    def sequences():
-        """Depth-first over every sequence up to the length, carrying the hidden state: one step per sequence.
-        Each sequence's earlier outputs are those of its prefixes, which are elements of the domain too."""
-        stack = [((), Fraction(h0), 1)]
-        while stack:
-            xs, h, alive = stack.pop()
-            for x in (1, 0):
-                if len(xs) < enumerate_to:
-                    h2, alive2 = step(w, x, h), alive & x
-                    stack.append((xs + (x,), h2, alive2))
-                    yield xs + (x,), w["w3"] * h2 + w["b3"], alive2
-
-    line2 = exhausted(exhaust(sequences(), lambda item: item[1] == item[2], name=f"every binary sequence of length 1..{enumerate_to}"),
-                      counterexample=lambda item: {"weights": w, "inputs": _bits(item[0])})
-    return corroborated(line1, line2)
+def all_sequences(t: IntRange(1, None), x: Indexed(Bit), w1=SHEET["w1"], w2=SHEET["w2"], b2=SHEET["b2"], w3=SHEET["w3"],
+                  b3=SHEET["b3"], h0=0):
+    # at every step t of every binary input sequence x: the network's output y_t = w3 h_t + b3, with
+    # h_t = f(w1 x_t + w2 h_{t-1} + b2) from h_0, is the behaviour: 1 at first, 0 from the first input 0 on
+    h = recurrence(lambda h, x_t: ite(w1 * x_t + w2 * h + b2 > 0, 1, 0), h0, x)
+    behaviour = recurrence(lambda y, x_t: ite(x_t == 0, 0, y), 1, x)
+    return w3 * h[t] + b3 == behaviour[t]
 
 
 def _weights_witness(model: Mapping) -> dict:
@@ -226,160 +180,65 @@ def synthesis(fixed, h0) -> Outcome:
                      witness=lambda m: {"weights": _weights_witness(m)}, certificate={"fixed": dict(fixed)})
 
 
-def _g(W, x: int, h: int) -> z3.BoolRef:
-    return W["w1"] * x + W["w2"] * h + W["b2"] > 0
+def _f(z):
+    """The binary threshold function: 1 where z > 0, 0 otherwise."""
+    return ite(z > 0, 1, 0)
 
 
-def _replay_condition(witness, *, conditions, h0=0, **_):
-    """Weights that reproduce the behaviour at every length yet break the stated condition."""
-    read_ = read(witness, weights=WEIGHTS, condition=member([list(c) for c in conditions]))
-    w, (x, h, value) = read_["weights"], read_["condition"]
-    valid = first_violation(w, h0) is None
-    actual = step(w, x, h)
-    return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"g({x},{h})": actual, "stated": value})
+def _behaves(g, k, h0):
+    """At every step t of every binary input sequence x, the output y_t = k(h_t), with h_t = g(x_t, h_{t-1}) from h_0,
+    is the described behaviour: 1 at first, 0 from the first input 0 on."""
+    return always(lambda t, x: k(recurrence(lambda h, x_t: g(x_t, h), h0, x)[t])
+                  == recurrence(lambda y, x_t: ite(x_t == 0, 0, y), 1, x)[t], Indexed(Bit))
 
 
-def _conditions_check(conditions, h0, build, breaking_tables, describe) -> Outcome:
-    answers = {}
-    for cond in conditions:
-        answer, _ = synthesize(extra=lambda W, c=cond: [z3.Not(build(W, c))], h0=h0)
-        answers[describe(cond)] = answer.answer
-        if answer.answer == "sat":
-            return validity(answer, evidence={"conditions": answers},
-                            counterexample=lambda m, c=cond: {"weights": _weights_witness(m), "condition": list(c)})
-        if answer.answer != "unsat":
-            return validity(answer, evidence={"conditions": answers})
-    breaking = {describe(c): breaking_tables(c) for c in conditions}
-    evidence = {"conditions": answers, "realisable_tables": table_decision({}, h0), "tables_breaking_a_condition": breaking}
-    if any(breaking.values()):
-        return disagreement("z3 + tables", evidence, "z3 and the table decision disagree")
-    # every negated condition was unsatisfiable (the loop returns at the first that is not): the last answer proves it
-    return annotated(validity(answer, evidence=evidence), method="z3 + tables")
+def _network(w1, w2, b2, w3, b3):
+    """g(x, h) = f(w1 x + w2 h + b2) and k(h) = w3 h + b3, the sheet's two functions of the network."""
+    return (lambda x, h: _f(w1 * x + w2 * h + b2)), (lambda h: w3 * h + b3)
 
 
-HIDDEN_CONDITIONS = ((1, 0, 0), (0, 0, 1), (1, 1, 1), (0, 1, 1))
-
-
-@claim(
+@forall(
     "ex2.conditions.hidden_forced",
-    exercise=2, part=None,
-    anchors=cites("0 = g(1, 0)", "1 = g(0, 0)", "1 = g(1, 1)", "1 = g(0, 1)",
-                  "the value of  $h$  must flip from 0 to 1 after the",
-                  "continue to be 1 regardless of subsequent values of"),
-    statement="Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
-              "where g(x, h) = f(w1 x + w2 h + b2): from h_0 = 0, h stays 0 while the inputs are 1, flips to 1 at the "
-              "first x = 0 and stays 1 whatever x follows.",
-    formal="for all (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every length, and each listed (x, h, v): "
-           "[w1 x + w2 h + b2 > 0] = v; z3 shows each negation unsatisfiable, and the 16 transition tables decided "
-           "exactly by Fourier-Motzkin confirm it",
-    requires=Verdict.PROVED,
-    params={"conditions": HIDDEN_CONDITIONS, "h0": 0},
+    "Any weights that produce the behaviour satisfy g(1,0) = 0, g(0,0) = 1, g(1,1) = 1 and g(0,1) = 1, "
+    "where g(x, h) = f(w1 x + w2 h + b2): from h_0 = 0, h stays 0 while the inputs are 1, flips to 1 at the "
+    "first x = 0 and stays 1 whatever x follows.",
+    cites=cites("0 = g(1, 0)", "1 = g(0, 0)", "1 = g(1, 1)", "1 = g(0, 1)",
+                "the value of  $h$  must flip from 0 to 1 after the",
+                "continue to be 1 regardless of subsequent values of"),
     assumptions=ASSUMPTIONS,
-    perturbations=(
-        Perturbation("g01_zero", {"conditions": ((0, 1, 0),)}, "g(0,1) = 0"),
-        Perturbation("g10_one", {"conditions": ((1, 0, 1),)}, "g(1,0) = 1"),
-    ),
-    replay=_replay_condition,
+    perturb={"g01_zero": {"g01": 0}, "g10_one": {"g10": 1}},
 )
-def hidden_forced(conditions, h0) -> Outcome:
-    return _conditions_check(
-        conditions, h0,
-        build=lambda W, c: _g(W, c[0], c[1]) == bool(c[2]),
-        breaking_tables=lambda c: table_decision({}, h0, table_filter=lambda t: t[(c[0], c[1])] != c[2]),
-        describe=lambda c: f"g({c[0]},{c[1]}) = {c[2]}",
-    )
+def hidden_forced(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, g10=0, g00=1, g11=1, g01=1):
+    # every weight choice whose network h_t = g(x_t, h_{t-1}), y_t = k(h_t) behaves as described has these values of g
+    g, k = _network(w1, w2, b2, w3, b3)
+    return implies(_behaves(g, k, h0), (g(1, 0) == g10) & (g(0, 0) == g00) & (g(1, 1) == g11) & (g(0, 1) == g01))
 
 
-def _replay_output_condition(witness, *, conditions, h0=0, **_):
-    read_ = read(witness, weights=WEIGHTS, condition=member([list(c) for c in conditions]))
-    w, (h, value) = read_["weights"], read_["condition"]
-    valid = first_violation(w, h0) is None
-    actual = w["w3"] * h + w["b3"]
-    return Replay(not valid or actual == value, {"weights reproduce the behaviour": valid, f"k({h})": actual, "stated": value})
-
-
-@claim(
+@forall(
     "ex2.conditions.output_forced",
-    exercise=2, part=None,
-    anchors=cites("1 = k(0)", "0 = k(1)", "w_3 = -1, b_3 = 1"),
-    statement="Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
-              "and b3 = 1 are the only output parameters.",
-    requires=Verdict.PROVED,
-    params={"conditions": ((0, 1), (1, 0)), "h0": 0},
+    "Any weights that produce the behaviour satisfy k(0) = 1 and k(1) = 0 for k(h) = w3 h + b3, so w3 = -1 "
+    "and b3 = 1 are the only output parameters.",
+    cites=cites("1 = k(0)", "0 = k(1)", "w_3 = -1, b_3 = 1"),
     assumptions=ASSUMPTIONS,
-    perturbations=(
-        Perturbation("k0_zero", {"conditions": ((0, 0),)}, "k(0) = 0"),
-        Perturbation("k1_one", {"conditions": ((1, 1),)}, "k(1) = 1"),
-    ),
-    replay=_replay_output_condition,
+    perturb={"k0_zero": {"k0": 0}, "k1_one": {"k1": 1}},
 )
-def output_forced(conditions, h0) -> Outcome:
-    def breaking_tables(c):
-        h, value = c
-        one = Fraction(1)
-        below = [Constraint({"w3": Fraction(h), "b3": one}, "<", Fraction(value))]
-        above = [Constraint({"w3": -Fraction(h), "b3": -one}, "<", -Fraction(value))]
-        return [t for alt in (below, above) for t in table_decision({}, h0, extra=alt)]
-
-    return _conditions_check(
-        conditions, h0,
-        build=lambda W, c: W["w3"] * c[0] + W["b3"] == c[1],
-        breaking_tables=breaking_tables,
-        describe=lambda c: f"k({c[0]}) = {c[1]}",
-    )
+def output_forced(w1: Real, w2: Real, b2: Real, w3: Real, b3: Real, h0=0, k0=1, k1=0):
+    # every weight choice whose network behaves as described has k(0) = 1 and k(1) = 0
+    g, k = _network(w1, w2, b2, w3, b3)
+    return implies(_behaves(g, k, h0), (k(0) == k0) & (k(1) == k1))
 
 
-def _replay_nonunique(witness, *, varied, reference, h0=0, **_):
-    """Existence: each alternative reproduces the behaviour and differs from the reference in its parameter.
-    Non-existence: for the parameter named, the table decision finds no realisable weights with another value."""
-    if "alternatives" in witness:
-        alternatives = read(witness, alternatives=record(**{name: WEIGHTS for name in varied}))["alternatives"]
-        sides, ok = {}, True
-        for name, w in alternatives.items():
-            valid = first_violation(w, h0) is None
-            differs = Fraction(w[name]) != Fraction(reference[name])
-            sides[name] = f"{w[name]} (reproduces behaviour: {valid})"
-            ok = ok and valid and differs
-        return Replay(ok, sides)
-    name = read(witness, forced=member(varied), value=rational())["forced"]
-    expect(witness, value=reference[name])
-    tables = [t for alt in _differs(name, reference[name]) for t in table_decision({}, h0, extra=alt)]
-    return Replay(bool(tables), {f"tables realisable with {name} != {reference[name]}": tables or "none"})
-
-
-def _nonunique_check(varied, reference, h0) -> Outcome:
-    alternatives, answers = {}, {}
-    for name in varied:
-        answer, seqs = synthesize(extra=lambda W, n=name: [W[n] != _const(reference[n])], h0=h0)
-        answers[name] = answer.answer
-        if answer.answer == "sat":
-            alternatives[name] = _weights_witness(answer.model)
-            continue
-        return existence(answer, evidence={"answers": answers}, certificate={"forced": name, "value": reference[name]})
-    # z3 found valid weights for every parameter (the loop returns at the first it does not): the last answer proves it
-    return existence(answer, evidence={"answers": answers}, witness=lambda _: {"alternatives": alternatives})
-
-
-NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3, b3) in R^5 reproducing the behaviour at every "
-                    "length with q different from the solution's value")
-
-
-@claim(
-    part=None,
-    statement="",
-    formal=NONUNIQUE_FORMAL,
-    requires=Verdict.PROVED,
+@exists(
     assumptions=ASSUMPTIONS,
-    replay=_replay_nonunique,
     rows=(
         Row("ex2.nonunique.hidden_params",
             "Each of w1, w2 and b2 can take a value other than the solution's in weights that still produce the behaviour.",
-            {"varied": ("w1", "w2", "b2"), "reference": SHEET, "h0": 0},
+            {"varied": ("w1", "w2", "b2")},
             anchors=cites("w_1 = -1, w_2 = 1, b_2 = 0.5", "more than one correct answer"),
-            perturbations=(Perturbation("vary_b3", {"varied": ("b3",)}, "b3 claimed free as well"),)),
+            perturbations={"vary_b3": {"varied": ("b3",)}}),
         Row("ex2.nonunique.output_params",
             "The output parameters w3 and b3 are not unique: other values also produce the behaviour.",
-            {"varied": ("w3", "b3"), "reference": SHEET, "h0": 0},
+            {"varied": ("w3", "b3")},
             anchors=cites("w_3 = -1, b_3 = 1", "parameter values for the solution are not unique"),
             erratum=Erratum(
                 "the outputs must equal 0 and 1 exactly and the hidden state must flip from 0 to 1, so k(0) = b3 = 1 and "
@@ -388,8 +247,14 @@ NONUNIQUE_FORMAL = ("for each parameter q the row varies: exists (w1, w2, b2, w3
             )),
     ),
 )
-def nonunique(varied, reference, h0) -> Outcome:
-    return _nonunique_check(varied, reference, h0)
+def nonunique(other: Matrix(Real, 3, len(NAMES)), varied=("w1", "w2", "b2"), h0=0):
+    # for each parameter q the row varies, a weight choice (a row of `other`, in the order w1, w2, b2, w3, b3) whose
+    # network behaves as described and whose q differs from the solution's value
+    parts = []
+    for weights, name in zip(other, varied):
+        g, k = _network(*weights)
+        parts.append(_behaves(g, k, h0) & (weights[NAMES.index(name)] != SHEET[name]))
+    return _every(parts)
 
 
 nonunique_hidden, nonunique_output = nonunique

@@ -104,9 +104,3 @@ def _table_systems(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table
 def table_decision(fixed: Mapping, h0=0, extra: Sequence[Constraint] = (), table_filter=lambda table: True) -> list[str]:
     """The transition tables (as 'g(0,0)g(0,1)g(1,0)g(1,1)') realisable by weights that reproduce the behaviour."""
     return [_bits(t.values()) for t, rows in _table_systems(fixed, h0, extra, table_filter) if feasible(rows)]
-
-
-def _differs(name: str, value) -> list[list[Constraint]]:
-    """name != value, as the two linear alternatives name < value and name > value."""
-    one, v = Fraction(1), Fraction(value)
-    return [[Constraint({name: one}, "<", v)], [Constraint({name: -one}, "<", -v)]]

@@ -19,6 +19,7 @@ from proofs.domains import OUTSIDE, Bit, Domain, Indexed, Int, Interval, IntRang
 from proofs.statement import exists, forall  # noqa: E402
 from proofs.importing import collect  # noqa: E402
 from proofs.terms import const, diff, dot, exp, implies, ite, log, matmul, maximum, minimum, relu, sigmoid, sqrt, summation, tanh  # noqa: E402
+from proofs.terms import Recurrence, always, recurrence  # noqa: E402
 # Statements: the term language's further forms (proofs.terms, proofs.statement).
 from proofs.terms import every, limit, oo, softplus, some, unique  # noqa: E402
 # Statements over every differentiable function (proofs.uninterpreted).
@@ -77,6 +78,7 @@ __all__ = [
     "Real", "Int", "Nat", "Positive", "Bit", "Interval", "IntRange", "OneOf", "Vector", "Matrix", "Indexed",
     "Domain", "OUTSIDE", "exact_number",
     "const", "diff", "exp", "log", "tanh", "sigmoid", "sqrt", "relu", "maximum", "minimum", "ite", "implies", "dot", "matmul", "summation",
+    "recurrence", "Recurrence", "always",
     # The lower-level form: solver calls (neutral answers) and the helpers that turn an answer into an outcome.
     "prove", "solve", "SmtAnswer", "symbolic_identity", "IdentityAnswer", "exhaust", "ExhaustAnswer", "sample",
     "SampleAnswer", "paired_test", "PairedTest", "feasible", "Constraint", "to_z3", "matrices",

@@ -133,12 +133,51 @@ def _z3_ops(universal: bool = False) -> dict:
             raise Unsupported(f"a limit whose value {value} is not rational")
         return z3.RealVal(f"{value.p}/{value.q}")
     ops["limit"] = limit
+    ops.update(_z3_sequence_ops(ops))
     if universal:
         def every(each, name, lower, upper):
             index = z3.FreshInt(name)
             return z3.Implies(z3.And(lower <= index, index <= upper), each(index))
         ops["all"] = every
     return ops
+
+
+def _z3_sequence_ops(ops: dict) -> dict:
+    """Recurrences and sequence elements where the sequence is a given list and the step a whole number (as
+    always(...) writes them out); always(...) written out over its input sequences (proofs.recurrences)."""
+    import z3
+
+    def whole(i):
+        if z3.is_int_value(i):
+            return i.as_long()
+        if isinstance(i, int) and not isinstance(i, bool):
+            return i
+        raise Unsupported("a sequence read at a symbolic step has no z3 form here")
+
+    def element(base, i):
+        if not isinstance(base, list):
+            raise Unsupported("a sequence of symbolic length has no z3 form here")
+        k = whole(i)
+        if not 1 <= k <= len(base):
+            raise Unsupported(f"element {k} of a sequence written out to {len(base)} elements")
+        return base[k - 1]
+
+    def recur(step, initial, sequences, index):
+        if any(not isinstance(s, list) for s in sequences):
+            raise Unsupported("a recurrence over a sequence of symbolic length has no z3 form here")
+        k = whole(index)
+        if k < 0 or any(len(s) < k for s in sequences):
+            raise Unsupported(f"step {k} of a recurrence over sequences written out to fewer elements")
+        value = initial
+        for n in range(k):
+            value = step(value, [s[n] for s in sequences])
+        return value
+
+    def always(t, env):
+        from proofs import recurrences
+
+        return recurrences.always_unrolled(t, env, ops)
+    return {"index": element, "recur": recur, "always": always}
 
 
 def z3_domain(v, domain) -> list:
@@ -424,6 +463,23 @@ def _element(base, i):
     return base[k - 1]
 
 
+def _exact_recurrence(step, initial, sequences, index):
+    """h[index] of h_t = step(h_{t-1}, (x_t, ...)) from h_0 = initial, step by step."""
+    n = _whole(index, "the step of a recurrence")
+    if n > MAX_SEQUENCE:
+        raise Undecided(f"a recurrence run for {n} steps is longer than {MAX_SEQUENCE}")
+    value = initial
+    for t in range(1, n + 1):
+        value = step(value, [_element(sequence, t) for sequence in sequences])
+    return value
+
+
+def _exact_always(t, env):
+    from proofs import recurrences
+
+    return recurrences.always_exact(t, env)
+
+
 def _is_whole(value) -> bool:
     import sympy
 
@@ -494,7 +550,8 @@ def _exact_ops(env: Mapping[str, Any]) -> dict:
         "sqrt": partial("sqrt", lambda a: relations["ge"](a, 0), "the square root of a negative number"),
         "sum": _exact_sum, "index": _element, "all": every, "integer": _is_whole,
         "some": quantified(False), "every": quantified(True),
-        "apply": lambda fn, *args: _uninterpreted().exact_apply(fn, args),
+        "apply": lambda fn, *args: _uninterpreted().exact_apply(fn, args), "recur": _exact_recurrence,
+        "always": _exact_always,
     }
     def derivative(body, name, point):
         try:

@@ -635,6 +635,69 @@ def _by_induction(case: _Case) -> Optional[Outcome]:
     return interpret.validity(answer, evidence=evidence)
 
 
+def _by_recurrence(case: _Case) -> Outcome:
+    """A statement about recurrences read at t ≥ k on input sequences over finite alphabets (proofs.recurrences): the
+    joint states reached from the initial ones are explored in exact arithmetic, the statement checked at every step
+    from each; then the induction step (a reached state and any input lead to a reached state where the statement
+    holds) is proved by z3. A failing step is a concrete input sequence, replayed by running the recurrences on it."""
+    from proofs import interpret, recurrences
+    from proofs.solvers.smt import prove
+
+    stmt, statement = case.stmt, _bound(case.stmt, case.valued)
+    try:
+        m = recurrences.machine(case.relation, case.scalars)
+    except recurrences.NotFinite as exc:
+        point = _probe(stmt, case.relation, case.scalars) if stmt.quantifier == "forall" else None
+        if point is not None:
+            return _differ(case, point)
+        return interpret.undecided("recurrences", case.evidence, f"not decided by induction over the states: {exc}",
+                                   statement=statement)
+    if stmt.quantifier != "forall":
+        return interpret.undecided("recurrences", case.evidence, "a recurrence is decided in a universal statement only",
+                                   statement=statement)
+    try:
+        found = recurrences.explore(m)
+    except (backends.Undecided, backends.Undefined, terms.Unsupported, ValueError, TypeError) as exc:
+        return interpret.undecided("recurrences", case.evidence, f"the states could not be explored exactly: {exc}",
+                                   statement=statement)
+    evidence = dict(case.evidence)
+    if found.counterexample is not None:
+        path = found.counterexample
+        witness = {m.time: len(path), **{name: [step[name] for step in path] for name, _ in m.alphabet}}
+        point = _flatten(stmt, witness)
+        if _holds(case.relation, case.required, point):  # the run step by step disagrees with the exploration
+            return interpret.disagreement("recurrences", evidence, f"the exploration found the statement {found.why} at "
+                                          f"{witness}, and running the recurrences there it holds", statement=statement)
+        return interpret.computed(False, witness=witness, method="exploration of the recurrences' states",
+                                  evidence={**evidence, "states_explored": len(found.reached)},
+                                  failure=f"{found.why} at step {m.time} = {len(path)} of the shortest such input sequence",
+                                  statement=statement)
+    if found.overflow:
+        return interpret.undecided("recurrences", evidence, f"the recurrences reach more than {recurrences.STATE_LIMIT} "
+                                   "joint states; none explored breaks the statement", statement=statement)
+    try:
+        import z3
+
+        claim, kinds = recurrences.step_statement(m, found.reached)
+        env = {name: z3.Int(name) if kind == "int" else z3.Real(name) for name, kind in kinds.items()}
+        answer = prove(backends.to_z3(claim, env), list(env.values()))
+    except (terms.Unsupported, TypeError) as exc:  # TypeError: a state that is not a rational number
+        return interpret.undecided("recurrences", evidence, f"every reached state checked exactly, but z3 cannot read the "
+                                   f"induction step ({exc})", statement=statement)
+    shown = lambda state: "(" + ", ".join(str(v) for v in state) + ")"  # noqa: E731
+    evidence["induction"] = {
+        "joint state": [terms.text(r) for r in m.recurrences],
+        "invariant": [shown(s) for s in found.reached],
+        "base": f"the states at {m.time} = {m.start - 1}: " + ", ".join(shown(s) for s in found.base) + " (exact arithmetic)",
+        "step": f"z3: from every state of the invariant and every input, the next state is in it and the statement "
+                f"holds there; checked again exactly at {len(found.reached) * len(list(m.letters()))} state-input pairs",
+        "step_statement": terms.text(claim)}
+    if answer.answer == "sat":
+        return interpret.disagreement("recurrences", evidence, "z3 finds the induction step false where the exact "
+                                      "exploration of every state holds", statement=statement)
+    return interpret.validity(answer, evidence=evidence)
+
+
 def _by_identity(case: _Case) -> Outcome:
     """A universal statement z3 did not settle: definedness, then a sympy identity, pieces, and exact probes."""
     from proofs import interpret
@@ -676,6 +739,8 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     from proofs import interpret
 
     case = _case(stmt, params)
+    if "recur" in terms.operators(case.relation):
+        return _by_recurrence(case)
     if not case.scalars:
         return _closed(case)
     if _finite_size(case.scalars) is not None:

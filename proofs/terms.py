@@ -11,12 +11,12 @@ from typing import Any, Callable, Mapping, Sequence
 __all__ = ["Term", "Unsupported", "term", "var", "const", "exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "relu", "maximum",
            "minimum", "param", "tree", "ite", "diff", "implies", "dot", "matmul", "summation", "some", "every", "unique", "limit", "oo",
            "text", "RELATIONS",
-           "NUMERIC_ONLY", "LAZY", "QUANTIFIERS", "Condition", "conditions", "atoms"]
+           "NUMERIC_ONLY", "LAZY", "QUANTIFIERS", "Condition", "conditions", "atoms", "recurrence", "Recurrence", "always"]
 
 # Relations a statement may decide, with their printed symbols.
 RELATIONS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 # Functions with no exact z3 counterpart: a term using one is decided with sympy.
-NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "pow_var", "sum", "index"})
+NUMERIC_ONLY = frozenset({"exp", "log", "tanh", "sigmoid", "softplus", "sqrt", "diff", "pow_var", "sum", "index", "recur"})
 # Quantifiers inside a statement: ∃ (some) and ∀ (every) of a variable of their own over a domain.
 QUANTIFIERS = frozenset({"some", "every"})
 # Operators whose operands are evaluated only where they are needed, by a backend whose ops set "lazy": the consequent
@@ -160,6 +160,91 @@ def summation(body: Callable[[Term], Any], lower, upper) -> Term:
         raise TypeError("the summand of summation(...) is a function of one index, e.g. lambda i: x[i] ** 2")
     index = var(names[0])
     return Term("sum", (term(body(index)), index, term(lower), term(upper)))
+
+
+class Recurrence:
+    """The values h_0, h_1, h_2, ... of a recurrence h_t = step(h_{t-1}, x_t, ...) over input sequences, built by
+    `recurrence`; h[t] is the value after t steps (h[0] is the initial value), a term of the statement."""
+
+    def __init__(self, body: Term, state: Term, initial: Term, letters: tuple, sequences: tuple) -> None:
+        self.body, self.state, self.initial, self.letters, self.sequences = body, state, initial, letters, sequences
+
+    def __getitem__(self, index) -> Term:
+        pairs = tuple(part for pair in zip(self.letters, self.sequences) for part in pair)
+        return Term("recur", (self.body, self.state, self.initial, term(index), *pairs))
+
+    def __iter__(self):
+        raise TypeError("a recurrence has a value at every step: read one as h[t]")
+
+    def __str__(self) -> str:
+        return text(self[var("t")])
+
+    __repr__ = __str__
+
+
+def recurrence(step: Callable[..., Any], initial, *inputs: Term) -> Recurrence:
+    """h_t = step(h_{t-1}, x_t, ...) for t = 1, 2, ..., from h_0 = initial, where x_t, ... are the t-th elements of
+    the input sequences (variables annotated Indexed(...)): recurrence(lambda h, x_t: ite(w * x_t + u * h > 0, 1, 0),
+    0, x)[t]. The step's first parameter is the previous value, then one parameter per input sequence, named as the
+    function names them. h[t] needs x_1, ..., x_t (and t a whole number >= 0)."""
+    import inspect
+
+    if not callable(step):
+        raise TypeError("recurrence(step, initial, x, ...) takes the step as a function: lambda h, x_t: ...")
+    names = list(inspect.signature(step).parameters)
+    if not inputs or len(names) != 1 + len(inputs):
+        raise TypeError(f"the step of recurrence(...) takes the previous value and one value per input sequence "
+                        f"({len(inputs)} given): lambda h, x_t: ...")
+    if len(set(names)) != len(names):
+        raise TypeError("the step's parameters need distinct names")
+    for sequence in inputs:
+        if not isinstance(sequence, Term) or sequence.op != "var":
+            raise TypeError(f"the inputs of recurrence(...) are sequence variables (annotated Indexed(...)), not {sequence!r}")
+    state, letters = var(names[0]), tuple(var(n) for n in names[1:])
+    body = term(step(state, *letters))
+    if body.op in (*RELATIONS, "and", "or", "not", "implies", "bool", *QUANTIFIERS):
+        raise TypeError(f"the step of recurrence(...) gives a number, not the relation {body!r}")
+    return Recurrence(body, state, term(initial), letters, tuple(inputs))
+
+
+def always(body: Callable[..., Any], *inputs: Any, start: int = 1) -> Term:
+    """∀ t ≥ start, ∀ input sequences x, ...: body(t, x, ...), inside a statement: at every step of every input
+    sequence, each annotated like a variable (Indexed(Bit)). The body reads the sequences through recurrences at t and
+    x[t]: always(lambda t, x: w3 * recurrence(step, 0, x)[t] + b3 == recurrence(rule, 1, x)[t], Indexed(Bit)). A step
+    where the body has no value makes it false."""
+    import inspect
+
+    from proofs.domains import Domain
+
+    if not callable(body):
+        raise TypeError("always(body, Indexed(...), ...) takes the body as a function: lambda t, x: ...")
+    names = list(inspect.signature(body).parameters)
+    if not inputs or len(names) != 1 + len(inputs) or len(set(names)) != len(names):
+        raise TypeError(f"the body of always(...) takes the step t and one sequence per input domain ({len(inputs)} given): "
+                        "lambda t, x: ...")
+    for domain in inputs:
+        if not isinstance(domain, Domain) or not domain.indexed:
+            raise TypeError(f"always(...) takes the domains of its input sequences, Indexed(Bit) say, not {domain!r}")
+    if isinstance(start, bool) or not isinstance(start, int) or start < 1:
+        raise TypeError(f"always(..., start=k) takes a whole number k >= 1, not {start!r}")
+    time, sequences = var(names[0]), [var(n) for n in names[1:]]
+    inner = term(body(time, *sequences))
+    if inner.op not in (*RELATIONS, "and", "or", "not", "implies", "bool"):
+        raise TypeError(f"the body of always(...) must be a relation, not {inner!r}")
+    pairs = tuple(part for pair in zip(sequences, inputs) for part in pair)
+    return Term("always", (inner, time, const(start), *pairs))
+
+
+def always_parts(t: Term) -> tuple[Term, str, int, list[tuple[str, Any]]]:
+    """(body, the step's name, the first step, [(sequence name, its domain), ...]) of an "always" term."""
+    body, time, start, *pairs = t.args
+    return body, time.args[0], int(start.args[0]), [(pairs[k].args[0], pairs[k + 1]) for k in range(0, len(pairs), 2)]
+
+
+def recurrence_parts(t: Term) -> tuple[Term, str, Term, Term, list[tuple[str, Term]]]:
+    """(body, the state's name, initial, index, [(letter name, sequence term), ...]) of a "recur" term."""
+    body, state, initial, index, *pairs = t.args
+    return body, state.args[0], initial, index, [(pairs[k].args[0], pairs[k + 1]) for k in range(0, len(pairs), 2)]
 
 
 def _bound_variable(body: Callable, what: str) -> Term:
@@ -324,6 +409,15 @@ def text(t: Term, parent: int = 0) -> str:
         return f"lim_{{{text(args[1])} → {text(args[2])}}} ({text(args[0])})"
     elif op == "infinity":
         return "∞"
+    elif op == "recur":
+        body, state, initial, index, pairs = recurrence_parts(t)
+        over = ", ".join(f"{letter} = {text(seq, 99)}[·]" for letter, seq in pairs)
+        return f"rec({state} ↦ {text(body)} from {text(initial)}; {over})[{text(index)}]"
+    elif op == "always":
+        body, time, start, pairs = always_parts(t)
+        over = ", ".join(f"{name} ∈ {dom.name}" for name, dom in pairs)
+        out = f"∀ {time} ≥ {start}, {over}: {text(body, 2)}"
+        own = 1
     elif op == "ite":
         return f"ite({', '.join(text(a) for a in args)})"
     elif op == "all":
@@ -378,6 +472,8 @@ def tree(t: Term) -> list:
         return ["quant", "∀", sub[0], [sub[1], over]]
     if op in QUANTIFIERS:
         return ["quant", "∃" if op == "some" else "∀", sub[0], [sub[1], ["text", args[2].name]]]
+    if op in ("recur", "always"):
+        return ["text", text(t)]
     return ["fn", op, *sub]
 
 
@@ -391,11 +487,20 @@ def variables(t: Term) -> set[str]:
         return variables(t.args[0]) - {t.args[1].args[0]}
     if t.op == "limit":
         return (variables(t.args[0]) - {t.args[1].args[0]}) | variables(t.args[2])
+    if t.op == "recur":
+        body, state, initial, index, pairs = recurrence_parts(t)
+        bound = {state, *(letter for letter, _ in pairs)}
+        return (variables(body) - bound).union(variables(initial), variables(index), *(variables(s) for _, s in pairs))
+    if t.op == "always":
+        body, time, _, pairs = always_parts(t)
+        return variables(body) - {time, *(name for name, _ in pairs)}
     return set().union(*(variables(a) for a in t.args if isinstance(a, Term))) if t.args else set()
 
 
 def operators(t: Term) -> set[str]:
-    """Every operator a term uses."""
+    """Every operator a term uses (always(...) counts as one: its body is decided by the recurrences' own path)."""
+    if t.op == "always":
+        return {"always"}
     return {t.op}.union(*(operators(a) for a in t.args if isinstance(a, Term)))
 
 
@@ -434,6 +539,17 @@ def evaluate(t: Term, env: Mapping[str, Any], ops: Mapping[str, Callable]) -> An
         if op not in ops:
             raise Unsupported("a limit")
         return ops[op](t.args[0], t.args[1].args[0], t.args[2], env)
+    if op == "recur":  # the step for a previous value and the inputs' elements at one step
+        if op not in ops:
+            raise Unsupported("a recurrence")
+        body, state, initial, index, pairs = recurrence_parts(t)
+        letters = [letter for letter, _ in pairs]
+        return ops[op](lambda previous, elements: evaluate(body, {**env, state: previous, **dict(zip(letters, elements))}, ops),
+                       evaluate(initial, env, ops), [evaluate(s, env, ops) for _, s in pairs], evaluate(index, env, ops))
+    if op == "always":  # the body, its variables and domains, for a backend's own reading of every step
+        if op not in ops:
+            raise Unsupported("a statement at every step of every input sequence")
+        return ops[op](t, env)
     if op in LAZY and ops.get("lazy"):
         return ops[op](*(functools.partial(evaluate, a, env, ops) for a in t.args))
     if op not in ops:
@@ -479,7 +595,7 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
         if smooth & variables(t):
             raise Unsupported("the derivative of a limit")
         return []
-    if op in QUANTIFIERS:  # the body's conditions are part of its truth at each value of the bound variable
+    if op in (*QUANTIFIERS, "always"):  # the body's conditions are part of its truth at each value of the bound variable
         if smooth & variables(t):
             raise Unsupported("the derivative of a quantified statement")
         return []
@@ -495,6 +611,12 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
             _guarded(_collect(otherwise, smooth), Term("not", (condition,)))
     if op == "diff":
         return _collect(args[0], smooth | {args[1].args[0]})
+    if op == "recur":  # the step's own conditions are checked where it is evaluated, at each step
+        body, state, initial, index, pairs = recurrence_parts(t)
+        if smooth & variables(t):
+            raise Unsupported("the derivative of a recurrence")
+        return _collect(initial, smooth) + _collect(index, smooth) + [
+            Condition(Term("integer", (index,)) & (index >= 0), "a recurrence's step that is not one of 0, 1, 2, ...", t)]
     if op == "sum":
         body, index, lower, upper = args
         out = _collect(lower, smooth) + _collect(upper, smooth)

@@ -23,7 +23,8 @@ from proofs.domains import Indexed, Int, Interval, IntRange, Matrix, Nat, Positi
 from proofs.statement import exists, forall
 
 KINDS = ("polynomial", "rational", "transcendental", "sum", "nested_sum", "derivative", "kink", "piecewise", "vector",
-         "exists", "ranges", "conditional", "nested", "unique", "induction", "uninterpreted", "limit", "sized")
+         "exists", "ranges", "conditional", "nested", "unique", "induction", "uninterpreted", "limit", "sized",
+         "recurrence")
 
 
 class Undef(ArithmeticError):
@@ -86,6 +87,12 @@ def term_of(node: tuple, env: dict):
         return env[node[1]][node[2]][node[3]]
     if op == "seq":  # x[i] of a sequence variable, numbered from 1
         return env[node[1]][term_of(node[2], env)]
+    if op == "rec":  # ("rec", state, letter, step, initial, sequence, index): step's state and letter are its names
+        _, state, letter, step, initial, sequence, index = node
+        namespace: dict = {}
+        exec(f"def f({state}, {letter}): return build({state}, {letter})",
+             {"build": lambda h, a: term_of(step, {**env, state: h, letter: a})}, namespace)
+        return terms.recurrence(namespace["f"], term_of(initial, env), env[sequence])[term_of(index, env)]
     if op == "dot":
         return terms.dot([term_of(a, env) for a in node[1]], [term_of(b, env) for b in node[2]])
     if op == "sum":
@@ -143,6 +150,14 @@ def value(node: tuple, env: dict):
         if k.denominator != 1 or not 1 <= k <= len(env[node[1]]):
             raise Unsure("an element the witness does not carry")
         return env[node[1]][int(k) - 1]
+    if op == "rec":  # run step by step from the initial value over x_1, ..., x_t
+        _, state, letter, step, initial, sequence, index = node
+        k, h = value(index, env), value(initial, env)
+        if k.denominator != 1 or not 0 <= k <= len(env[sequence]):
+            raise Unsure("a step the witness does not carry")
+        for a in env[sequence][:int(k)]:
+            h = value(step, {**env, state: h, letter: F(a)})
+        return h
     if op == "dot":
         return sum((value(a, env) * value(b, env) for a, b in zip(node[1], node[2])), F(0))
     if op == "sum":
@@ -1055,13 +1070,54 @@ def limit_case(draw, name: str) -> Optional[Case]:
         return Case("limit", name, "forall", {"x": Real}, relation, True)
     wrong = ("eq", limit, add(expected, C(1)))
     return Case("limit", name, "forall", {"x": Real}, wrong, False, witness={"x": F(1)})
+def recurrence_case(draw, name: str) -> Optional[Case]:
+    """A binary threshold unit h_t = [A·x_t + B·h_{t-1} + C > 0] from h_0, read out as U·h_t + W, against a behaviour
+    (all ones so far, any one so far, the last input, the parity, or x_t itself) at every step t >= k of every binary
+    sequence x. Often the unit that realises the behaviour, scaled, sometimes with one value changed. Truth by running
+    both on every sequence up to length k + 5: each value lies in {0, 1}, so the joint states are at most 4 and a
+    failing step, if any, comes within k - 1 + 4 steps."""
+    import itertools
+
+    k = draw.int(1, 2)
+    family = draw.pick(("all", "any", "last", "parity", "input"))
+    designed = {"all": (-1, 1, F(1, 2), -1, 1), "any": (1, 1, F(-1, 2), 1, 0), "last": (1, 0, F(-1, 2), 1, 0),
+                "parity": (1, -1, F(-1, 2), 1, 0), "input": (1, 0, F(-1, 2), 1, 0)}[family]
+    scale = F(draw.pick((1, 2, F(1, 2))))
+    wa, wb, wc, wu, ww = (F(designed[0]) * scale, F(designed[1]) * scale, F(designed[2]) * scale, F(designed[3]), F(designed[4]))
+    h0 = F(0)
+    if draw.int(0, 1):
+        changed = draw.int(0, 5)
+        new = F(draw.pick((-1, 0, 1, F(1, 2), F(-1, 2), 2)))
+        wa, wb, wc, wu, ww, h0 = [new if i == changed else v for i, v in enumerate((wa, wb, wc, wu, ww, h0))]
+        if changed == 5:
+            h0 = F(1) if new > 0 else F(0)
+    x, t = "x", V("t")
+    unit = ("rec", "h", "a", ("ite", ("gt", add(add(mul(C_(wa), V("a")), mul(C_(wb), V("h"))), C_(wc)), C(0)), C(1), C(0)),
+            C_(h0), x, t)
+    target = {"all": ("rec", "y", "a", ("ite", ("eq", V("a"), C(0)), C(0), V("y")), C(1), x, t),
+              "any": ("rec", "y", "a", ("ite", ("eq", V("a"), C(1)), C(1), V("y")), C(0), x, t),
+              "last": ("rec", "y", "a", V("a"), C(0), x, t),
+              "parity": ("rec", "y", "a", ("ite", ("eq", V("a"), C(1)), sub(C(1), V("y")), V("y")), C(0), x, t),
+              "input": ("seq", x, t)}[family]
+    rel = ("eq", add(mul(C_(wu), unit), C_(ww)), target)
+    domains = {"t": IntRange(k, None), "x": Indexed(IntRange(0, 1))}
+    for n in range(k, k + 6):
+        for xs in itertools.product((0, 1), repeat=n):
+            env = {"t": F(n), "x": [F(v) for v in xs]}
+            if not holds(rel, env):
+                return Case("recurrence", name, "forall", domains, rel, False, {"t": F(n), "x": list(xs)})
+    return Case("recurrence", name, "forall", domains, rel, True)
+
+
+def C_(q):
+    return ("const", F(q))
 
 
 GENERATORS = {"polynomial": polynomial, "rational": rational, "transcendental": transcendental, "sum": None,
               "nested_sum": nested_sum, "derivative": derivative, "kink": kink, "piecewise": piecewise,
               "vector": vector, "exists": exists_case, "ranges": ranges,
               "conditional": conditional, "nested": nested, "unique": unique,
-              "induction": induction, "limit": limit_case,
+              "induction": induction, "limit": limit_case, "recurrence": recurrence_case,
               "sized": lambda draw, name: _sized().generate(draw, name)}
 
 

@@ -54,11 +54,33 @@ def test_output_uniqueness_is_an_erratum_and_hidden_freedom_holds():
     assert evaluate(ex2.output_forced).status is Status.PASS
 
 
-@pytest.mark.parametrize("inputs", ["2", "1102", "", "1 0", 101, None])
-def test_sequence_replay_rejects_inputs_that_are_not_binary(inputs):
+@pytest.mark.parametrize("witness", [{"t": 1, "x": [2]}, {"t": 3, "x": [1, 1]}, {"t": 0, "x": [1]}, {"t": 1, "x": "1"},
+                                     {"t": 1}, {"t": "1/2", "x": [1]}, {"t": 1, "x": [1], "inputs": "1"}])
+def test_sequence_replay_rejects_inputs_that_are_not_binary(witness):
     from proofs import ForgedWitness
     from proofs.claims import ex2
 
     c = ex2.all_sequences
     with pytest.raises(ForgedWitness):
-        c.replay({"weights": dict(ex2.SHEET), "inputs": inputs}, **c.params)
+        c.replay(witness, **c.params)
+
+
+def test_the_output_erratum_agrees_with_the_transition_tables():
+    """The statement's refutation (z3 on always(...) written out) against the exact feasibility of the 16 transition
+    tables, which share none of its code: no realisable weights have w3 != -1 or b3 != 1, while w1, w2, b2 can vary."""
+    from proofs import Constraint, Verdict
+
+    def alternatives(name, value):
+        one, v = Fraction(1), Fraction(value)
+        return [[Constraint({name: one}, "<", v)], [Constraint({name: -one}, "<", -v)]]
+
+    def free(name):
+        return any(ex2.table_decision({}, 0, extra=alt) for alt in alternatives(name, ex2.SHEET[name]))
+
+    assert [free(n) for n in ex2.NAMES] == [True, True, True, False, False]
+    assert evaluate(ex2.nonunique_output).verdict is Verdict.REFUTED
+    hidden = evaluate(ex2.nonunique_hidden)
+    assert hidden.verdict is Verdict.PROVED
+    for row, name in zip(hidden.evidence["witness"]["other"], ("w1", "w2", "b2")):
+        w = dict(zip(ex2.NAMES, (Fraction(v) for v in row)))
+        assert ex2.first_violation(w) is None and w[name] != ex2.SHEET[name]

@@ -307,7 +307,7 @@ def _closed_statement(claim) -> bool:
 
 # Counterexamples with one value outside the claim's domain, each once accepted as refuting a claim that holds.
 FORGED = {
-    "ex2.weights.all_sequences": {"weights": {"w1": -1, "w2": 1, "b2": "1/2", "w3": -1, "b3": 1}, "inputs": "2"},
+    "ex2.weights.all_sequences": {"t": 1, "x": [2]},
     "ex4.c.stable_setting": {"z": 1},
     "ex5.c.orthogonal_simplification": {"c": "8/5", "s": "4/5", "d": [1, "1/2"]},
     "ex5.d.relu_d_norm": {"d": ["1/7"]},
