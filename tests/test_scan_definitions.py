@@ -176,3 +176,22 @@ def test_numbers_given_later_that_break_an_equation_make_it_need_review(tmp_path
     code, steps = scan_steps(tmp_path, _THRESHOLD.replace("{w1}", str(w1)).replace("{b3}", str(b3)))
     assert steps[wrong]["status"] == "needs review" and steps[wrong]["counterexample"] is not None
     assert code == 1
+
+
+@pytest.mark.parametrize("first, second, use, name", [
+    ("f(z) = z^2 + 2z + 1", "f(z) = z^2 + 1", "f(2) = 9", "f"),
+    ("s = a + b", "s = a + 2b", "s - a = b", "s"),
+])
+def test_a_second_formula_that_differs_from_the_first_in_its_section_is_neither_read_nor_kept(tmp_path, first, second,
+                                                                                                 use, name):
+    # a slip in a derivation or a new definition: the scan cannot tell, so it decides neither the step nor those after
+    # it that use the name (checked against the second formula, f(2) = 9 was refuted though it holds by the first)
+    code, steps = scan_steps(tmp_path, f"(a) Let ${first}$. Then ${second}$. So ${use}$.\n")
+    assert steps[first]["status"] == "definition"
+    assert steps[second]["status"] == "skipped" and "second formula" in steps[second]["reason"]
+    assert steps[use]["status"] == "skipped", steps[use]
+    assert code == 0
+    # a formula equal to the first, a new section, or := define as before
+    code, steps = scan_steps(tmp_path, f"Let ${first}$. Then ${first.replace('=', ':=')}$.\n\n# Next\n\nLet ${second}$. "
+                                       f"So ${use}$.\n")
+    assert steps[second]["status"] == "definition" and steps[use]["status"] in ("refuted", "skipped")

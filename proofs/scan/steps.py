@@ -470,6 +470,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
+        second = defs.second_formula(h, left, right, relation)
+        if second:
+            return Step(**base, status="skipped", reason=second)
         if matrix is not None:
             matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
