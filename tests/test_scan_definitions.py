@@ -191,7 +191,8 @@ def test_a_second_formula_that_differs_from_the_first_in_its_section_is_neither_
     assert steps[second]["status"] == "skipped" and "second formula" in steps[second]["reason"]
     assert steps[use]["status"] == "skipped", steps[use]
     assert code == 0
-    # a formula equal to the first, a new section, or := define as before
-    code, steps = scan_steps(tmp_path, f"Let ${first}$. Then ${first.replace('=', ':=')}$.\n\n# Next\n\nLet ${second}$. "
-                                       f"So ${use}$.\n")
-    assert steps[second]["status"] == "definition" and steps[use]["status"] in ("refuted", "skipped")
+    # a new section, := or words that say it defines ("let") define as before
+    for between, intro, defined in (("\n\n# Next\n\n", "So", "="), ("\n\n", "Now let", "="), (" ", "So", ":=")):
+        again = second.replace("=", defined)
+        code, steps = scan_steps(tmp_path, f"Let ${first}$.{between}{intro} ${again}$. So ${use}$.\n")
+        assert steps[again]["status"] == "definition" and steps[use]["status"] in ("refuted", "skipped"), (between, intro)

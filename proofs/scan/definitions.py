@@ -188,13 +188,14 @@ class Definitions:
             return None  # e^0, \pi: no name to define
         return h, right
 
-    def second_formula(self, h: Head, left: str, right: str, relation: str) -> str:
+    def second_formula(self, h: Head, left: str, right: str, relation: str, introduced: bool = False) -> str:
         """Why a definition-shaped step is a second formula for what its section already defined by a formula (`f(z) =
         z^2 + 2z + 1`, then `f(z) = z^2 + 1`), which is either a claim about it or a new definition; or "" when it
         is not one, or is equal to the first formula (then reading it as a definition changes nothing). Such a
         step is neither checked nor recorded: what it names is withdrawn for the rest of the section (steps using
-        it are skipped), since checking them against either formula could be wrong."""
-        if relation == ":=":
+        it are skipped), since checking them against either formula could be wrong. `introduced`: whether the
+        words before it say it defines ("let", "define", ...): then it is a new definition, as is a `:=`."""
+        if relation == ":=" or introduced:
             return ""  # an explicit definition
         if h.kind == "function":
             key = h.name if h.name in self.functions else None

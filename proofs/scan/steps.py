@@ -418,6 +418,9 @@ def _given_later(step: Step, section: int, given: list, timeout: float, until: O
     return step
 
 
+# Words before a formula that say it defines what its left side names (a second formula for it is a new definition).
+_DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider|suppose|instead)\b", re.IGNORECASE)
+
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
                    re.IGNORECASE)
@@ -470,7 +473,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
-        second = defs.second_formula(h, left, right, relation)
+        second = defs.second_formula(h, left, right, relation, _DEFINING.search(span.before) is not None)
         if second:
             return Step(**base, status="skipped", reason=second)
         if matrix is not None:
