@@ -96,3 +96,20 @@ def test_a_step_that_fails_at_the_only_solution_of_its_conditions_is_refuted(tmp
     assert steps["u + v = 1"]["status"] == "refuted"
     assert steps["u + v = 1"]["counterexample"]["values"] == {"u": "7/5", "v": "-3/5"}
     assert code == 1
+
+
+@pytest.mark.parametrize("sentence, step", [
+    ("For binary $x$, $x^3 y = x y$.", "x^3 y = x y"),
+    ("For odd $n$, $(-1)^n y = -y$.", "(-1)^n y = -y"),
+    ("Since the inputs are binary inputs, $x^2 + y = x + y$.", "x^2 + y = x + y"),
+    ("When $x$ is $0$ or $1$, $x^2 + y = x + y$.", "x^2 + y = x + y"),
+    ("The input takes the values $-1$ or $1$, so $x^2 y = y$.", "x^2 y = y"),
+])
+def test_a_set_stated_in_words_that_the_search_cannot_honour_makes_a_failure_need_review(tmp_path, sentence, step):
+    # true on the set its words name (odd n, x in {0, 1}), false elsewhere: refuting it at x = 1/2 was a false alarm
+    code, steps = scan_steps(tmp_path, f"(a) {sentence}\n")
+    assert steps[step]["status"] == "needs review", steps[step]
+    assert "could not be read" in steps[step]["reason"]
+    # words that only look alike restrict nothing: a slip there is refuted
+    code, steps = scan_steps(tmp_path, "Even a small change gives $(x+1)^2 = x^2 + 1$.\n")
+    assert steps["(x+1)^2 = x^2 + 1"]["status"] == "refuted"

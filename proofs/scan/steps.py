@@ -58,6 +58,14 @@ _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=",
 _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 # Words that restrict names to integers, which the search (over rationals) does not honour.
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
+# Words that restrict names to a set the search over the rationals does not honour: odd or even integers, binary
+# or Boolean values ("for odd $n$", "binary inputs"), and a name said to take only the numbers listed ("when $x$ is
+# $0$ or $1$", "takes the values $-1$ or $1$").
+_DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:integers?|numbers?|values?|inputs?|outputs?|"
+                       r"variables?|entries|units?|vectors?|labels?)\b|\$)", re.IGNORECASE)
+_LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
+                     r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
+                     re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
     (re.compile(r"^\S+ without braces after \^, _ or a command"), "a number of several digits after ^ or _ without braces"),
@@ -218,6 +226,11 @@ def _worded(sentence: str) -> tuple[list, list]:
             read.append((atom, relation, sympy.Integer(bound)))
     if _INTEGERS.search(sentence):
         unread.append("names that are integers")
+    discrete = _DISCRETE.search(sentence)
+    if discrete:
+        unread.append(f"names that are {discrete.group(1).lower()}")
+    if _LISTED.search(sentence):
+        unread.append("names that take only the values its words list")
     return read, unread
 
 
