@@ -195,6 +195,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
                 read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
+    read += _facts(span_list, chained, index, defs, conditional)
     worded_read, worded_unread = _worded(text[span.sentence[0]:span.sentence[1]])
     read += worded_read
     unread += worded_unread
@@ -208,6 +209,33 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
         except Skip:
             unread.append(c)
     return read, unread
+
+
+# Words right before a formula that state it as a fact the rest of the sentence uses ("since $|a| = 1$, ...").
+_FACT_WORDS = re.compile(r"\b(?:since|as|because|using|from)\s*$", re.IGNORECASE)
+
+
+def _facts(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions,
+           conditional: Sequence[bool]) -> list[tuple]:
+    """The facts the sentence of spans[index] states before it, each introduced by "since", "as", "because" or "using"
+    ("since $|a| = 1$, ..."): a relation between names and a number, not a definition, read: the step
+    is checked where they hold, as under a condition ("since F, C" claims C given F)."""
+    span, out = span_list[index], []
+    for k, other in enumerate(span_list):
+        if k >= index or other.sentence != span.sentence or conditional[k] or not _FACT_WORDS.search(other.before):
+            continue
+        for c in chained[k]:
+            if len(c.relations) != 1 or c.relations[0] not in CHECKED or not c.sides[0].text or not c.sides[1].text \
+                    or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is not None:
+                continue
+            try:
+                ctx = defs.context(_exponents(c.sides[0].text + c.sides[1].text))
+                left, right = parse(c.sides[0].text, ctx), parse(c.sides[1].text, ctx)
+            except Skip:
+                continue
+            if bool(left.free_symbols) != bool(right.free_symbols):
+                out.append((left, c.relations[0], right))
+    return out
 
 
 @functools.lru_cache(maxsize=256)
