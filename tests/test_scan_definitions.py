@@ -196,3 +196,12 @@ def test_a_second_formula_that_differs_from_the_first_in_its_section_is_neither_
         again = second.replace("=", defined)
         code, steps = scan_steps(tmp_path, f"Let ${first}$.{between}{intro} ${again}$. So ${use}$.\n")
         assert steps[again]["status"] == "definition" and steps[use]["status"] in ("refuted", "skipped"), (between, intro)
+
+
+def test_only_the_words_right_before_a_second_formula_can_make_it_a_definition(tmp_path):
+    # "Let $$r(z) = ...$$ Then ... $r(z) = |z|$": the "let" of the first formula does not introduce the second
+    code, steps = scan_steps(tmp_path, "(a) Let $$r(z) = \\begin{cases} z, & z > 0 \\\\ 7, & z = 0 \\\\ -z, & z < 0 "
+                                       "\\end{cases}$$ Then $r(0) = 7$ and $r(z) = |z|$ and $r(2) = 2$.\n")
+    assert steps["r(0) = 7"]["status"] == "proved"
+    assert steps["r(z) = |z|"]["status"] == "skipped" and "second formula" in steps["r(z) = |z|"]["reason"]
+    assert steps["r(2) = 2"]["status"] == "skipped"

@@ -514,7 +514,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
-        second = defs.second_formula(h, left, right, relation, _DEFINING.search(span.before) is not None)
+        words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]  # the prose since the formula before it
+        second = defs.second_formula(h, left, right, relation, _DEFINING.search(words) is not None)
         if second:
             return Step(**base, status="skipped", reason=second)
         if matrix is not None:
