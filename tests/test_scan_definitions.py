@@ -205,3 +205,14 @@ def test_only_the_words_right_before_a_second_formula_can_make_it_a_definition(t
     assert steps["r(0) = 7"]["status"] == "proved"
     assert steps["r(z) = |z|"]["status"] == "skipped" and "second formula" in steps["r(z) = |z|"]["reason"]
     assert steps["r(2) = 2"]["status"] == "skipped"
+
+
+def test_numbers_a_later_item_gives_are_that_item_s_example_not_a_check_of_an_earlier_equation(tmp_path):
+    # (b)'s example says nothing of (a)'s equation: checked there, it needed review though nothing is wrong
+    code, steps = scan_steps(tmp_path, "(a) The weights must satisfy $$a + 2b = 3$$\n\n"
+                                       "(b) For a second example, take $a = 1$ and $b = 5$. Then $a b = 5$.\n")
+    assert steps["a + 2b = 3"]["status"] == "skipped", steps["a + 2b = 3"]
+    assert code == 0
+    # in the same item, the numbers given later decide it (see test_numbers_given_later_that_break_...)
+    code, steps = scan_steps(tmp_path, "(a) The weights must satisfy $$a + 2b = 3$$\n\nTake $a = 1$ and $b = 5$.\n")
+    assert steps["a + 2b = 3"]["status"] == "needs review"

@@ -383,7 +383,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         if span.displayed:
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
-    return [_given_later(step, sections[i], given, timeout, until) for i, step in enumerate(out)]
+    items = [m.start() for m in _ITEM.finditer(text)]
+    return [_given_later(step, sections[i], given, timeout, until, items) for i, step in enumerate(out)]
 
 
 _SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
@@ -419,17 +420,19 @@ _EQUATIONS = ("a condition on its names (one side is a number), not an identity"
               "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity")
 
 
-def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float]) -> Step:
+def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float], items=()) -> Step:
     """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name one later sentence
     or part of the same section gives a number ("a possible set of parameters is $w_1 = -1$, ..."): checked at those
-    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
+    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong).
+    `items`: where the items of an exercise start ("(b)"): numbers given in a later item are that item's example."""
     if step.status != "skipped" or step.exprs is None or step.kind not in _EQUATIONS:
         return step
     labels = {b.base.label for e in step.exprs for b in e.atoms(sympy.Indexed)}
     atoms = {a for e in step.exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a not in labels}
     groups: dict = {}  # the numbers each later sentence or part gives, in order: the first that gives every name
     for at_section, offset, atom, example in given:
-        if at_section == section and offset > step.start and atom in atoms:
+        if at_section == section and offset > step.start and atom in atoms \
+                and not any(step.start < i < offset for i in items):  # an example of a later item is its own
             groups.setdefault(example.end, {}).setdefault(atom, example)
     later = next((g for g in groups.values() if set(g) == atoms), None)
     if not atoms or later is None:
@@ -465,6 +468,11 @@ _DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
                    re.IGNORECASE)
+
+
+# A line that starts a lettered item of an exercise ("(b)", "b)", "**(b)**", "(ii)", "Part"; not a list's bullets or
+# numbers, which may list equations).
+_ITEM = re.compile(r"\n[ \t]*(?:(?:\*\*|__)?\([a-z]{1,4}\)(?:\*\*|__)?[ \t]|[a-z]\)[ \t]|part\b)", re.IGNORECASE)
 
 
 def _part_end(text: str, sentence_end: int) -> int:
