@@ -216,3 +216,17 @@ def test_numbers_a_later_item_gives_are_that_item_s_example_not_a_check_of_an_ea
     # in the same item, the numbers given later decide it (see test_numbers_given_later_that_break_...)
     code, steps = scan_steps(tmp_path, "(a) The weights must satisfy $$a + 2b = 3$$\n\nTake $a = 1$ and $b = 5$.\n")
     assert steps["a + 2b = 3"]["status"] == "needs review"
+
+
+def test_a_function_a_second_formula_names_ends_with_its_section(tmp_path):
+    # section 2 names psi again from its own threshold (> 0, not >= 0): psi(0, 0) = 0 there, but the scan kept the
+    # first section's psi, checked 1 = psi(0, 0) (a false pass) and found 0 = psi(0, 0) to need review
+    def section(relation, value):
+        return (f"Let $$\\phi(z) = \\begin{{cases}} 1, & z {relation} 0 \\\\ 0, & \\text{{otherwise.}} \\end{{cases}}$$\n\n"
+                "The unit computes $$u = \\phi(\\omega_1 p + \\gamma)$$\n\nWe write it as $$u = \\psi(p)$$\n\n"
+                f"This means\n\n$${value} = \\psi(0)$$\n\nA possible set of parameters is $\\omega_1 = 1, \\gamma = 0$.\n")
+    code, steps = scan_steps(tmp_path, "# One\n\n" + section("\\ge", 1) + "\n# Two\n\n" + section(">", 0))
+    assert steps["1 = \\psi(0)"]["status"] == "checked" and steps["0 = \\psi(0)"]["status"] == "checked"
+    assert code == 0
+    code, steps = scan_steps(tmp_path, "# One\n\n" + section("\\ge", 1) + "\n# Two\n\n" + section(">", 1))
+    assert steps["1 = \\psi(0)"]["status"] == "needs review" and code == 1  # the second section's, which is wrong

@@ -140,6 +140,8 @@ class Definitions:
         # formula for one of them in the same section is a claim about it or a new definition, which the scan cannot
         # tell apart (see `second_formula`)
         self.local: dict = {}
+        # functions a second formula named (see _names_a_function): the formula is its section's, so they end with it
+        self.named: set = set()
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
@@ -157,6 +159,11 @@ class Definitions:
         self.origin.clear()
         self.opaque.clear()
         self.local.clear()
+        for name in self.named:  # named from a value of the section: a later section's formula may name it again
+            self.functions.pop(name, None)
+            self.domains.pop(name, None)
+            self.undefined.add(name)
+        self.named.clear()
 
     def _opaque(self, names, line: int, what: str) -> None:
         for name in names:
@@ -266,6 +273,7 @@ class Definitions:
         self.functions[h.name] = (h.params, formula)
         self.domains[h.name] = self.domains.get(atom, ())
         self.undefined.discard(h.name)
+        self.named.add(h.name)
         at = self.origin.get(atom, ("", "?"))[1]
         return (f"names {h.name}({', '.join(map(str, h.params))}) = {formula}, the formula line {at} gives {atom} "
                 f"(its other names are {h.name}'s parameters)")
