@@ -25,7 +25,7 @@ def _document(seed: int) -> Tally:
     from proofs.material import parse as read_text
     from proofs.scan.steps import scan_document
 
-    material = generate(RandomSource(seed), parts=_PARTS)
+    material = generate(RandomSource(seed), parts=_PARTS, more=True)
     steps = scan_document(read_text(f"generated-{seed}.md", material.text, "markdown"), second_reader=False)
     tally = judge(material, steps)
     tally.false_proofs = [f"seed {seed}: {x}" for x in tally.false_proofs]
@@ -50,6 +50,7 @@ def soak(n: int = 10_000, seed: int = 0, jobs: int = 1) -> dict:
             "false_proofs": len(total.false_proofs), "false_alarms": len(total.false_alarms),
             "recall": total.caught / slips, "skipped_share": total.skipped / (total.steps or 1),
             "misread": len(total.misread), "seconds": round(time.monotonic() - start, 1),
+            "families": total.families, "unhonoured": total.unhonoured,
             "examples": {"false_proofs": total.false_proofs[:20], "false_alarms": total.false_alarms[:20],
                          "misread": total.misread[:20]}}
 
@@ -76,6 +77,14 @@ def run(n: int = 10_000, seed: int = 0, jobs: int = 1, out=sys.stdout) -> int:
     print(f"recall on planted slips: {result['recall']:.2%}", file=out)
     print(f"skipped (or unknown) share: {result['skipped_share']:.2%}", file=out)
     print(f"misread (split or classified otherwise than generated): {result['misread']}", file=out)
+    print("per path (the family of a generated step; definitions and conditions by their truth):", file=out)
+    print(f"{'path':<26}{'steps':>7}{'true':>6}{'slips':>6}{'caught':>7}{'proved':>7}{'checked':>8}{'refuted':>8}"
+          f"{'review':>7}{'skipped':>8}", file=out)
+    for family, row in sorted(result["families"].items()):
+        slips = row.get("is slip", 0)
+        print(f"{family:<26}{sum(v for k, v in row.items() if k.startswith('is ')):>7}{row.get('is true', 0):>6}{slips:>6}"
+              f"{row.get('caught', 0):>7}{row.get('proved', 0):>7}{row.get('checked', 0):>8}{row.get('refuted', 0):>8}"
+              f"{row.get('needs review', 0):>7}{row.get('skipped', 0) + row.get('unknown', 0):>8}", file=out)
     for kind, shown in result["examples"].items():
         for line in shown:
             print(f"  {kind}: {line}", file=out)

@@ -552,16 +552,298 @@ def _solved_part(src: Source, slips: bool) -> tuple[str, list]:
             [Expected(condition, str(r), "condition"), Expected(tex(expr), shown, truth, witness, "solved")])
 
 
+def _number(value: Fraction) -> str:
+    """A number as course material prints it: an integer, a short decimal, or a fraction."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    if value.denominator in (2, 4, 5):
+        return str(float(value)) if abs(value) >= 1 or value < 0 else str(float(value))
+    sign = "-" if value < 0 else ""
+    return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+
+
+def _later_part(src: Source, slips: bool) -> tuple[str, list]:
+    """Equations in names, each in its own display, whose names a later sentence of the section gives numbers ("a
+    possible set of parameters is ..."): checked at those numbers (never proved); a wrong one needs review."""
+    names = _names(src, src.integer(1, 2))
+    values = {n: Fraction(src.integer(-4, 6), src.choice([1, 1, 2])) for n in names}
+    steps, shown = [], []
+    for _ in range(src.integer(1, 3)):
+        expr = ("add", _term(src, names, 1), ("mul", num(src.integer(1, 3)), var(src.choice(names))))
+        try:
+            value = ev(expr, values)
+        except _Undefined:
+            continue
+        truth, witness = "true", None
+        if slips and src.integer(0, 2) == 0:
+            value, truth, witness = value + src.choice([1, -1, 2]), "slip", dict(values)
+        left, right = (tex(expr), _number(value)) if src.integer(0, 1) else (_number(value), tex(expr))
+        steps.append(Expected(left, right, truth, witness, "later"))
+        shown.append(f"$${left} = {right}$$")
+    if not steps:
+        return _example_part(src, slips)
+    how = src.choice(["A possible set of parameters is", "One solution is", "These hold, for instance, with"])
+    given = ", ".join(f"{n} = {_number(values[n])}" for n in names)
+    defs = [Expected(n, _number(values[n]), "definition") for n in names]
+    return "This means\n\n" + "\n\n".join(shown) + f"\n\n{how} ${given}$.", steps + defs
+
+
+def _branch(c2: Fraction, c1: Fraction, c0: Fraction) -> tuple:
+    """c2 z^2 + c1 z + c0 as an expression in z (terms that are 0 left out)."""
+    z = var("z")
+    terms = [t for t, k in ((("pow", z, 2), c2), (z, c1)) if k]
+    out = None
+    for t, k in ((("pow", z, 2), c2), (z, c1)):
+        if not k:
+            continue
+        term = t if k == 1 else ("neg", t) if k == -1 else ("mul", num(k), t)
+        out = term if out is None else ("add", out, term) if k > 0 or k == -1 and False else ("add", out, term)
+    del terms
+    if out is None:
+        return num(c0)
+    return out if not c0 else ("add", out, num(c0)) if c0 > 0 else ("sub", out, num(-c0))
+
+
+_CASE_RELATIONS = {">": lambda a, b: a > b, "\\ge": lambda a, b: a >= b, "<": lambda a, b: a < b, "\\le": lambda a, b: a <= b}
+
+
+def _cases_value(rows: list, z: Fraction) -> Fraction:
+    """The value of a cases function at z: the first row whose condition holds (the last row is "otherwise")."""
+    for value, condition in rows:
+        if condition is None or _CASE_RELATIONS[condition[0]](z, condition[1]):
+            return ev(value, {"z": z})
+    raise _Undefined()
+
+
+def _cases_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A function defined by cases and its values at a point on each branch and on each boundary, and a branch's
+    formula claimed where a condition of its sentence holds (true inside the branch, false when the condition lets
+    in a boundary or a side where another row applies, unless the rows agree there)."""
+    letter = src.choice(["f", "q", "\\phi", "\\psi"])
+    c = Fraction(src.integer(-2, 2))
+    rows = [(_branch(Fraction(src.choice([0, 0, 1, -1])), Fraction(src.integer(-2, 2)), Fraction(src.integer(-3, 3))),
+             (src.choice(list(_CASE_RELATIONS)), c))]
+    if src.integer(0, 2) == 0:  # a middle row on a second boundary
+        d = c + src.integer(1, 2) if rows[0][1][0] in ("<", "\\le") else c - src.integer(1, 2)
+        rows.append((_branch(Fraction(0), Fraction(src.integer(-2, 2)), Fraction(src.integer(-3, 3))),
+                     (rows[0][1][0], d)))
+    rows.append((_branch(Fraction(0), Fraction(src.integer(-2, 2)), Fraction(src.integer(-3, 3))), None))
+    otherwise = src.choice(["\\text{otherwise}", "\\text{otherwise.}", "\\text{else}"])
+    body = " \\\\ ".join(f"{tex(v)}, & {'z ' + cond[0] + ' ' + str(cond[1]) if cond else otherwise}" for v, cond in rows)
+    text = f"Let $${letter}(z) = \\begin{{cases}} {body} \\end{{cases}}$$"
+    steps = [Expected(f"{letter}(z)", f"\\begin{{cases}} {body} \\end{{cases}}", "definition")]
+    bounds = sorted({cond[1] for _, cond in rows if cond})
+    points = sorted({b + k for b in bounds for k in (-1, 0, 1)} | {bounds[0] - Fraction(1, 2), bounds[-1] + 3})
+    claims = []
+    for z in [p for p in points if src.integer(0, 2) > 0][:4] or points[:2]:
+        value = _cases_value(rows, z)
+        truth, witness = "true", None
+        if slips and src.integer(0, 3) == 0:
+            value, truth, witness = value + src.choice([1, -1]), "slip", {"z": z}
+        arg = str(z.numerator) if z.denominator == 1 else _number(z)
+        claims.append(f"${letter}({arg}) = {_number(value)}$")
+        steps.append(Expected(f"{letter}({arg})", _number(value), truth, witness, "cases-value"))
+    text += "\n\nSo " + ", ".join(claims[:-1]) + (" and " if len(claims) > 1 else "") + claims[-1] + "."
+    # a branch's formula where a condition holds: "For $z > 1$, $2z + 1 = f(z)$"
+    value, (relation, bound) = rows[0][0], rows[0][1]
+    stated = src.choice([relation, {">": "\\ge", "\\ge": ">", "<": "\\le", "\\le": "<"}[relation],
+                         {">": "<", "\\ge": "\\le", "<": ">", "\\le": "\\ge"}[relation]])
+    stated_bound = bound + src.choice([0, 0, 1, -1]) if len(rows) == 2 else bound
+    inside = [z for z in (stated_bound + Fraction(k, 4) for k in range(-40, 41)) if _CASE_RELATIONS[stated](z, stated_bound)]
+    wrong = next((z for z in inside if _apart(_cases_value(rows, z), ev(value, {"z": z}))), None)
+    if len(rows) == 2 and rows[0][0][0] != "num":  # (a constant row claimed alone is a condition on z, not a claim)
+        truth = "slip" if wrong is not None else "true"
+        text += f"\n\nFor $z {stated} {_number(stated_bound)}$, ${tex(value)} = {letter}(z)$."
+        steps += [Expected("z", _number(stated_bound), "condition"),
+                  Expected(tex(value), f"{letter}(z)", truth, {"z": wrong} if wrong is not None else None, "cases-branch")]
+    return text, steps
+
+
+def _named_part(src: Source, slips: bool) -> tuple[str, list]:
+    """The seed's pattern: a threshold function by cases, a unit's formula through it, a second formula that names
+    the unit as a function of its inputs, equations in that function's values, and the weights given later."""
+    strict = src.integer(0, 1)
+    text = ("Let the threshold function be $$\\phi(z) = \\begin{cases} 1, & z " + (">" if strict else "\\ge")
+            + " 0 \\\\ 0, & \\text{otherwise.} \\end{cases}$$")
+    steps = [Expected("\\phi(z)", "\\begin{cases} 1, & z " + (">" if strict else "\\ge") + " 0 \\\\ 0, & \\text{otherwise.} \\end{cases}",
+                      "definition")]
+    text += "\n\nThe unit computes $$u = \\phi(\\omega_1 p + \\omega_2 q + \\gamma)$$"
+    text += "\n\nWe write it as $$u = \\psi(p, q)$$"
+    steps += [Expected("u", "\\phi(\\omega_1 p + \\omega_2 q + \\gamma)", "definition"), Expected("u", "\\psi(p, q)", "definition")]
+    weights = {"\\omega_1": Fraction(src.integer(-2, 2)), "\\omega_2": Fraction(src.integer(-2, 2)),
+               "\\gamma": Fraction(src.choice([-1, 0, 1, 2, -2]), src.choice([1, 2]))}
+
+    def unit(p, q):
+        z = weights["\\omega_1"] * p + weights["\\omega_2"] * q + weights["\\gamma"]
+        return Fraction(1) if (z > 0 if strict else z >= 0) else Fraction(0)
+
+    text += "\n\nThis means"
+    for p, q in [(p, q) for p in (0, 1) for q in (0, 1) if src.integer(0, 1)][:3] or [(1, 0)]:
+        value, truth, witness = unit(p, q), "true", None
+        if slips and src.integer(0, 2) == 0:
+            value, truth, witness = 1 - value, "slip", dict(weights)
+        text += f"\n\n$${_number(value)} = \\psi({p}, {q})$$"
+        steps.append(Expected(_number(value), f"\\psi({p}, {q})", truth, witness, "named"))
+    given = ", ".join(f"{n} = {_number(v)}" for n, v in weights.items())
+    steps += [Expected(n, _number(v), "definition") for n, v in weights.items()]
+    return text + f"\n\nA possible set of parameters is ${given}$.", steps
+
+
+def _fact_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A fact its sentence states about a name (|a| = 1, a^2 = 4, a b = 1) and steps that hold on every point where
+    the fact holds (and fail elsewhere); a slip fails at a point where the fact holds."""
+    a, b = _names(src, 2)
+    A, B = var(a), var(b)
+    shape = src.choice(["abs", "square", "product", "sum"])
+    if shape == "abs":
+        fact, on = (("abs", A), num(1)), [{a: Fraction(1)}, {a: Fraction(-1)}]
+        good = [(("mul", ("pow", A, 2), B), B), (("mul", ("pow", A, 4), B), ("mul", ("pow", A, 2), B)),
+                (("add", ("abs", ("pow", A, 3)), B), ("add", B, num(1)))]
+        bad = [(("mul", ("pow", A, 3), B), B), (("mul", ("pow", A, 2), B), ("mul", num(2), B)),
+               (("add", A, B), ("add", B, num(1)))]
+    elif shape == "square":
+        fact, on = (("pow", A, 2), num(4)), [{a: Fraction(2)}, {a: Fraction(-2)}]
+        good = [(("add", ("abs", A), B), ("add", B, num(2))), (("mul", ("pow", A, 4), B), ("mul", num(16), B))]
+        bad = [(("mul", ("pow", A, 3), B), ("mul", num(8), B)), (("add", A, B), ("add", B, num(2)))]
+    elif shape == "product":
+        fact = (("mul", A, B), num(1))
+        on = [{a: Fraction(k), b: 1 / Fraction(k)} for k in (1, -1, 2, -2, 3, Fraction(1, 2))]
+        good = [(("mul", A, ("pow", B, 2)), B), (("mul", ("pow", A, 2), ("pow", B, 2)), ("div", A, A))]
+        bad = [(("mul", A, ("pow", B, 2)), A), (("mul", ("pow", A, 2), B), B)]
+    else:
+        fact = (("add", A, B), num(1))
+        on = [{a: Fraction(k), b: 1 - Fraction(k)} for k in (0, 1, -1, 2, 3, Fraction(1, 2))]
+        good = [(("mul", ("add", A, B), A), A), (("sub", ("pow", A, 2), ("pow", B, 2)), ("sub", A, B))]
+        bad = [(("add", ("pow", A, 2), ("pow", B, 2)), num(1)), (("mul", A, B), ("sub", A, B))]
+    left, right = src.choice(good)
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        left, right = src.choice(bad)
+        truth = "slip"
+    for point in on:
+        try:
+            apart = _apart(ev(left, {**point, b: point.get(b, Fraction(3))}), ev(right, {**point, b: point.get(b, Fraction(3))}))
+        except _Undefined:
+            continue
+        if truth == "slip" and apart:
+            witness = {**point, b: point.get(b, Fraction(3))}
+            break
+        if truth == "true" and apart:
+            raise AssertionError(f"the generator built a false step under a fact: {tex(left)} = {tex(right)}")
+    if truth == "slip" and witness is None:
+        truth = "true"  # not false where the fact holds: not a slip
+    opening = src.choice(["Where", "If", "Whenever", "Since", "Given"])
+    fact_text = f"{tex(fact[0])} = {tex(fact[1])}"
+    return (f"{opening} ${fact_text}$, we get ${tex(left)} = {tex(right)}$.",
+            [Expected(tex(fact[0]), tex(fact[1]), "condition"), Expected(tex(left), tex(right), truth, witness, f"fact-{shape}")])
+
+
+def _across_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A chain continued in a second display that opens with its relation ("$$A = B$$ $$= C$$")."""
+    for _ in range(20):
+        name, family = src.choice(_FAMILIES[:4])
+        sides = list(family(src))
+        if len(sides) == 2:
+            break
+    else:
+        return _identity_part(src, slips)
+    a, b = sides
+    c = src.choice([b, ("add", b, num(0)) if b[0] != "num" else b])  # the same formula again, or with + 0
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        planted = _slip(src, c)
+        witness = _witness(b, planted)
+        if witness is not None:
+            c, truth = planted, "slip"
+    between = src.choice(["\n", "\n\n", "\nwhich is\n"])
+    text = f"{src.choice(_OPENINGS)} $${tex(a)} = {tex(b)}$${between}$$= {tex(c)}$$"
+    return text, [Expected(tex(a), tex(b), "true", None, f"across-{name}"),
+                  Expected(tex(b), tex(c), truth, witness, f"across-{name}")]
+
+
+def _boxed_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A chain with its result, or the whole of it, in \\boxed{...}."""
+    text, steps = _identity_part(src, slips)
+    start, end = text.find("$"), text.rfind("$")
+    if start < 0 or "\\begin{align}" in text:
+        return text, steps
+    inner = text[start:end + 1].strip("$")
+    last = steps[-1].right
+    how = src.choice(["all", "last"])
+    if how == "all" and len(steps) == 1:
+        boxed = f"\\boxed{{{inner}}}"
+    else:
+        at = inner.rfind(last)
+        boxed = inner[:at] + f"\\boxed{{{last}}}" + inner[at + len(last):]
+    dollars = "$$" if text[start:start + 2] == "$$" else "$"
+    for e in steps:
+        e.family = "boxed-" + e.family
+    return text[:start] + dollars + boxed + dollars + text[end + 1:], steps
+
+
+def _unhonoured_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A step true on a set its sentence names in words the scan's search cannot honour (odd n, x in {0, 1}, ...)
+    and false off it: it needs review or is skipped, never refuted and never passed. A slip fails on the set too."""
+    x, y = src.choice([("x", "y"), ("u", "v"), ("n", "t")])
+    X, Y = var(x), var(y)
+    shape = src.choice(["binary", "set", "listed", "odd", "integer"])
+    if shape in ("binary", "set", "listed"):
+        on = [Fraction(0), Fraction(1)]
+        good = [(("add", ("pow", X, 2), Y), ("add", X, Y)), (("mul", ("pow", X, 3), Y), ("mul", X, Y)),
+                (("mul", X, ("sub", num(1), X)), ("mul", num(0), Y))]
+        bad = [(("add", ("pow", X, 2), Y), ("add", ("mul", num(2), X), Y)), (("mul", ("pow", X, 3), Y), ("mul", X, ("pow", Y, 2)))]
+        words = {"binary": f"For binary ${x}$,", "set": f"For ${x} \\in \\{{0, 1\\}}$,",
+                 "listed": f"When ${x}$ is $0$ or $1$,"}[shape]
+    elif shape == "odd":
+        on = [Fraction(k) for k in (-3, -1, 1, 3)]
+        good = [(("mul", ("pow", X, 2), Y), ("mul", ("abs", X), ("mul", ("abs", X), Y))),
+                (("mul", ("sub", ("pow", X, 2), num(1)), Y), ("mul", ("mul", ("sub", X, num(1)), ("add", X, num(1))), Y))]
+        bad = [(("mul", ("pow", X, 2), Y), ("mul", X, Y))]
+        words = f"For odd ${x}$,"
+        # (the identities true everywhere here are fine too: a step true on the set must never be refuted)
+    else:
+        on = [Fraction(k) for k in (-2, -1, 0, 1, 2, 3)]
+        good = [(("mul", ("pow", X, 2), Y), ("mul", ("mul", X, X), Y))]
+        bad = [(("mul", ("pow", X, 2), Y), ("mul", X, Y))]
+        words = f"For every integer ${x}$,"
+    left, right = src.choice(good)
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        left, right = src.choice(bad)
+        truth = "slip"
+    for value in on:
+        point = {x: value, y: Fraction(3)}
+        apart = _apart(ev(left, point), ev(right, point))
+        if truth == "true" and apart:
+            raise AssertionError(f"the generator built a false step on its set: {tex(left)} = {tex(right)}")
+        if truth == "slip" and apart:
+            witness = point
+            break
+    if truth == "slip" and witness is None:
+        truth = "true"
+    everywhere = truth == "true" and _holds(left, right)
+    kind = "true" if everywhere else truth if truth == "slip" else "unhonoured"
+    steps = [Expected(x, "\\{0, 1\\}", "condition")] if shape == "set" else []
+    return f"{words} ${tex(left)} = {tex(right)}$.", steps + [Expected(tex(left), tex(right), kind, witness, f"unhonoured-{shape}")]
+
+
 _PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1), (_solved_part, 1)]
+# The parts of the verdict paths added later, each in a section of its own when drawn by `generate(..., more=True)`
+# (a function or value one defines would otherwise be the second formula of another part's).
+_MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed_part, _unhonoured_part]
 
 
-def generate(src: Source, parts: int = 6, slips: bool = True) -> Material:
-    """A Markdown document of `parts` paragraphs (parts of an exercise), each with its steps' truth."""
+def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False) -> Material:
+    """A Markdown document of `parts` paragraphs (parts of an exercise), each with its steps' truth; with `more`,
+    the parts of `_MORE` too, each under a heading of its own."""
     paragraphs = ["# Generated notes on the sigmoid and friends"]
     steps: list = []
-    weighted = [p for p, w in _PARTS for _ in range(w)]
+    weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 if more else [])
     for k in range(parts):
-        text, expected = src.choice(weighted)(src, slips)
+        part = src.choice(weighted)
+        text, expected = part(src, slips)
+        if part in _MORE:
+            paragraphs.append(f"## Part {k + 1}")
         paragraphs.append(f"({chr(ord('a') + k % 26)}) {text}")
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)
@@ -580,13 +862,21 @@ class Tally:
     slips: int = 0
     caught: int = 0
     skipped: int = 0
+    # steps true only on a set their sentence names in words the scan cannot search (see _unhonoured_part)
+    unhonoured: int = 0
+    # per family of generated step (or truth, for definitions and conditions): counts of statuses and truths
+    families: dict = dataclasses.field(default_factory=dict)
     false_proofs: list = dataclasses.field(default_factory=list)
     false_alarms: list = dataclasses.field(default_factory=list)
     misread: list = dataclasses.field(default_factory=list)
 
     def add(self, other: "Tally") -> None:
-        for f in ("steps", "true", "slips", "caught", "skipped"):
+        for f in ("steps", "true", "slips", "caught", "skipped", "unhonoured"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
+        for family, row in other.families.items():
+            mine = self.families.setdefault(family, {})
+            for k, v in row.items():
+                mine[k] = mine.get(k, 0) + v
         self.false_proofs += other.false_proofs
         self.false_alarms += other.false_alarms
         self.misread += other.misread
@@ -606,6 +896,9 @@ def judge(material: Material, scanned: list[Any]) -> Tally:
         del expected[:match]
         out.steps += 1
         status = step.status
+        row = out.families.setdefault(e.family or e.truth, {})
+        row[status] = row.get(status, 0) + 1
+        row["is " + e.truth] = row.get("is " + e.truth, 0) + 1
         if status == "skipped" or status == "unknown":
             out.skipped += 1
         if e.truth == "slip":
@@ -614,6 +907,13 @@ def judge(material: Material, scanned: list[Any]) -> Tally:
                 out.false_proofs.append(f"{step.text}: {status} ({step.reason}), but it fails at {e.witness}")
             elif status in ("refuted", "needs review"):
                 out.caught += 1
+                row["caught"] = row.get("caught", 0) + 1
+        elif e.truth == "unhonoured":  # true on a set the scan cannot search: needs review or skipped, nothing else
+            out.unhonoured += 1
+            if status in ("proved", "checked"):
+                out.false_proofs.append(f"{step.text}: {status} ({step.reason}), but it fails off the set its words name")
+            elif status == "refuted":
+                out.false_alarms.append(f"{step.text}: refuted ({step.reason}), but it holds on the set its words name")
         else:
             out.true += e.truth == "true"
             if status in ("refuted", "needs review"):

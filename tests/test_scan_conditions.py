@@ -1,6 +1,8 @@
 """Conditions written in parentheses, in the formula or in the prose right after it, are read as conditions; and
 "so that" stays a condition word, because a formula after it may be a wish, which the gate must not refute."""
 
+from fractions import Fraction
+
 import pytest
 
 from proofs.scan.chains import bare_condition, chains
@@ -96,3 +98,41 @@ def test_a_step_that_fails_at_the_only_solution_of_its_conditions_is_refuted(tmp
     assert steps["u + v = 1"]["status"] == "refuted"
     assert steps["u + v = 1"]["counterexample"]["values"] == {"u": "7/5", "v": "-3/5"}
     assert code == 1
+
+
+@pytest.mark.parametrize("sentence, step", [
+    ("For binary $x$, $x^3 y = x y$.", "x^3 y = x y"),
+    ("For odd $n$, $(-1)^n y = -y$.", "(-1)^n y = -y"),
+    ("Since the inputs are binary inputs, $x^2 + y = x + y$.", "x^2 + y = x + y"),
+    ("When $x$ is $0$ or $1$, $x^2 + y = x + y$.", "x^2 + y = x + y"),
+    ("The input takes the values $-1$ or $1$, so $x^2 y = y$.", "x^2 y = y"),
+])
+def test_a_set_stated_in_words_that_the_search_cannot_honour_makes_a_failure_need_review(tmp_path, sentence, step):
+    # true on the set its words name (odd n, x in {0, 1}), false elsewhere: refuting it at x = 1/2 was a false alarm
+    code, steps = scan_steps(tmp_path, f"(a) {sentence}\n")
+    assert steps[step]["status"] == "needs review", steps[step]
+    assert "could not be read" in steps[step]["reason"]
+    # words that only look alike restrict nothing: a slip there is refuted
+    code, steps = scan_steps(tmp_path, "Even a small change gives $(x+1)^2 = x^2 + 1$.\n")
+    assert steps["(x+1)^2 = x^2 + 1"]["status"] == "refuted"
+
+
+@pytest.mark.parametrize("opening", ["Since", "As", "Because"])
+def test_a_fact_its_sentence_states_is_assumed_and_a_slip_is_refuted_where_the_fact_holds(tmp_path, opening):
+    # "since |s| = 1, s^4 mu = s^2 mu" claims the step given the fact: it was refuted at s = 1/2, where the fact fails
+    code, steps = scan_steps(tmp_path, f"(a) {opening} $|s| = 1$, we get $s^4 \\mu = s^2 \\mu$.\n\n"
+                                       f"(b) {opening} $|s| = 1$, we get $s^3 \\mu = \\mu$.\n")
+    assert steps["s^4 \\mu = s^2 \\mu"]["status"] == "checked", steps["s^4 \\mu = s^2 \\mu"]
+    slip = steps["s^3 \\mu = \\mu"]
+    assert slip["status"] == "refuted" and slip["counterexample"]["values"]["s"] in ("-1", "1"), slip
+
+
+def test_a_linear_condition_with_many_solutions_is_solved_and_the_step_decided_on_them(tmp_path):
+    # "given p + q = 1": the search almost never met the condition, so a true step was unknown (and failed the gate)
+    code, steps = scan_steps(tmp_path, "(a) Given $p + q = 1$, we get $p - p^2 = p q$.\n\n"
+                                       "(b) Given $p + q = 1$, we get $p^2 - q^2 = p + q$.\n")
+    assert steps["p - p^2 = p q"]["status"] == "proved", steps["p - p^2 = p q"]
+    slip = steps["p^2 - q^2 = p + q"]
+    assert slip["status"] == "refuted", slip
+    values = {k: Fraction(v) for k, v in slip["counterexample"]["values"].items()}
+    assert values["p"] + values["q"] == 1 and values["p"] ** 2 - values["q"] ** 2 != values["p"] + values["q"]

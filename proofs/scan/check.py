@@ -234,7 +234,72 @@ def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequen
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
     (seconds), Timeout is raised when it passes."""
     with deadline(timeout if timeout > 0 else float("inf")):
-        return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
+        reduced = _on_linear_equations(left, right, tuple(conditions), tuple(domain))
+        if reduced is None:
+            return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
+        solution, (l2, r2, c2, d2) = reduced
+        return _lifted(_check(l2, relation, r2, c2, seed, d2), solution, left, relation, right, tuple(conditions),
+                       tuple(domain))
+
+
+def _on_linear_equations(left, right, conditions: tuple, domain: tuple):
+    """The step on the solutions of the equations among its conditions that are linear in its names with numbers for
+    coefficients and have infinitely many solutions ("given $p + q = 1$"): (the solution, each name it fixes as a
+    formula in the others; the sides, conditions and domain with it substituted), or None. Exact: the points of the
+    reduced step are exactly the points that meet the equations."""
+    equations = [c for c in conditions if c[1] == "="]
+    if not equations:
+        return None
+    try:
+        exprs = [sympy.expand((c[0] - c[2]).doit()) for c in equations]
+        if any(e.has(sympy.Indexed, sympy.Sum, sympy.Product) for e in exprs):
+            return None
+        unknowns = sorted({x for e in exprs for x in e.free_symbols if isinstance(x, sympy.Symbol)}, key=str)
+        if not unknowns:
+            return None
+        A, b = sympy.linear_eq_to_matrix(exprs, unknowns)
+    except (sympy.polys.polyerrors.PolynomialError, ValueError, TypeError):
+        return None  # not linear in them
+    if not all(x.is_Rational for x in list(A) + list(b)):
+        return None
+    rank = A.rank()
+    if rank == 0 or rank == len(unknowns) or rank != A.row_join(b).rank():
+        return None  # nothing to eliminate, one solution (see _determined), or none
+    reduced, pivots = A.row_join(b).rref()
+    solution = {}
+    for row, column in enumerate(pivots):
+        solution[unknowns[column]] = reduced[row, -1] - sum(
+            (reduced[row, j] * unknowns[j] for j in range(len(unknowns)) if j != column), sympy.Integer(0))
+    others = tuple((c[0].xreplace(solution), c[1], c[2].xreplace(solution)) for c in conditions if c not in equations)
+    return solution, (left.xreplace(solution), right.xreplace(solution), others,
+                      tuple((c[0].xreplace(solution), c[1], c[2].xreplace(solution)) for c in domain))
+
+
+def _lifted(outcome: Outcome, solution: dict, left, relation, right, conditions, domain) -> Outcome:
+    """An outcome on the linear equations' solutions (see _on_linear_equations) told of the step as printed: a
+    counterexample gets the values of the names the equations fix, and is replayed against the step and every
+    condition as printed before it counts (else the step is unknown)."""
+    fixed = ", ".join(f"{u} = {v}" for u, v in solution.items())
+    if outcome.status != "refuted":
+        return dataclasses.replace(outcome, reason=f"{outcome.reason} (on the solutions of its linear condition(s), {fixed})")
+    try:
+        point = {k: Fraction(v) for k, v in outcome.counterexample["values"].items()}
+        for u, v in solution.items():
+            point[u.name] = evaluate(v, point)
+        holds = _holds(conditions, point) and _holds(domain, point)
+        fails = decide(evaluate(left, point), relation, evaluate(right, point)) is False
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - a point that cannot be completed or replayed refutes nothing
+        holds = fails = False
+    if not (holds and fails and _sympy_fails(left, relation, right, point)):
+        return Outcome("unknown", f"refuted on the solutions of its linear condition(s) ({fixed}), but the point could not "
+                                  "be confirmed against the step as printed")
+    shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k) or k in {u.name for u in solution}}
+    lv, rv = _value(evaluate(left, point)), _value(evaluate(right, point))
+    return Outcome("refuted", f"fails at {_point_text(shown)}: the left side is {lv}, the right side {rv} (its linear "
+                              f"condition(s) give {fixed})", {"values": shown, "left": lv, "right": rv},
+                   determined=outcome.determined)
 
 
 def not_real(*exprs: sympy.Expr) -> str:

@@ -136,6 +136,12 @@ class Definitions:
         self.logistic = True
         # numbers given to names for their own sentence or part ("take $x = 0$"): atom -> Example
         self.examples: dict = {}
+        # what the current section defines by a formula (a function's name, a value's atom) -> the line: a second
+        # formula for one of them in the same section is a claim about it or a new definition, which the scan cannot
+        # tell apart (see `second_formula`)
+        self.local: dict = {}
+        # functions a second formula named (see _names_a_function): the formula is its section's, so they end with it
+        self.named: set = set()
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
@@ -152,6 +158,12 @@ class Definitions:
         self.examples.clear()
         self.origin.clear()
         self.opaque.clear()
+        self.local.clear()
+        for name in self.named:  # named from a value of the section: a later section's formula may name it again
+            self.functions.pop(name, None)
+            self.domains.pop(name, None)
+            self.undefined.add(name)
+        self.named.clear()
 
     def _opaque(self, names, line: int, what: str) -> None:
         for name in names:
@@ -182,6 +194,51 @@ class Definitions:
         if h.name in ("e", "pi"):
             return None  # e^0, \pi: no name to define
         return h, right
+
+    def second_formula(self, h: Head, left: str, right: str, relation: str, introduced: bool = False) -> str:
+        """Why a definition-shaped step is a second formula for what its section already defined by a formula (`f(z) =
+        z^2 + 2z + 1`, then `f(z) = z^2 + 1`), which is either a claim about it or a new definition; or "" when it
+        is not one, or is equal to the first formula (then reading it as a definition changes nothing). Such a
+        step is neither checked nor recorded: what it names is withdrawn for the rest of the section (steps using
+        it are skipped), since checking them against either formula could be wrong. `introduced`: whether the
+        words before it say it defines ("let", "define", ...): then it is a new definition, as is a `:=`."""
+        if relation == ":=" or introduced:
+            return ""  # an explicit definition
+        if h.kind == "function":
+            key = h.name if h.name in self.functions else None
+        else:
+            try:
+                atom = parse(h.text)
+            except Skip:
+                return ""
+            key = atom if atom in self.values else None
+        if key is None or key not in self.local:
+            return ""
+        ctx = self.context()
+        try:
+            if h.kind == "value" and _closed(right, self.context(values=False)) is not None:
+                return ""  # a number given to the name: an example (see record)
+            difference = parse(left, ctx) - parse(right, ctx)
+        except Skip:
+            return ""  # not read with the first formula (it names a function, see _names_a_function): as before
+        try:
+            if sympy.simplify(difference) == 0:
+                return ""
+        except Exception:  # noqa: BLE001 - not shown equal: a second formula
+            pass
+        line = self.local.pop(key)
+        shown = " ".join(h.text.split())
+        if h.kind == "function":
+            self.functions.pop(h.name, None)
+            self.domains.pop(h.name, None)
+            self.undefined.add(h.name)
+        else:
+            self.values.pop(key, None)
+            self.domains.pop(key, None)
+            self._opaque(sorted(names_in(key)), line, f"then again as {shown} = {' '.join(right.split())}")
+        return (f"a second formula for {shown}, which line {line} of its section defines otherwise: a claim about it or "
+                f"a new definition, which the scan cannot tell apart; steps using {h.name} are skipped in the rest of "
+                "the section")
 
     def _known(self, name: str) -> bool:
         """Whether applying the function `name` is read: defined by the file, or \\sigma read as the logistic."""
@@ -216,6 +273,7 @@ class Definitions:
         self.functions[h.name] = (h.params, formula)
         self.domains[h.name] = self.domains.get(atom, ())
         self.undefined.discard(h.name)
+        self.named.add(h.name)
         at = self.origin.get(atom, ("", "?"))[1]
         return (f"names {h.name}({', '.join(map(str, h.params))}) = {formula}, the formula line {at} gives {atom} "
                 f"(its other names are {h.name}'s parameters)")
@@ -241,6 +299,7 @@ class Definitions:
             self.functions[h.name] = (h.params, expr)
             self.domains[h.name] = tuple(guards)
             self.undefined.discard(h.name)
+            self.local[h.name] = line
             return f"defines {h.name}({', '.join(map(str, h.params))}) = {expr}"
         shown = " ".join(h.text.split())
         try:
@@ -278,6 +337,7 @@ class Definitions:
         self.values[atom] = expr
         self.domains[atom] = tuple(guards)
         self.origin[atom] = (f"{atom} = {expr}", line)
+        self.local[atom] = line
         return f"defines {atom} = {expr}"
 
 

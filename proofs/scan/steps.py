@@ -58,6 +58,14 @@ _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=",
 _LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 # Words that restrict names to integers, which the search (over rationals) does not honour.
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
+# Words that restrict names to a set the search over the rationals does not honour: odd or even integers, binary
+# or Boolean values ("for odd $n$", "binary inputs"), and a name said to take only the numbers listed ("when $x$ is
+# $0$ or $1$", "takes the values $-1$ or $1$").
+_DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:integers?|numbers?|values?|inputs?|outputs?|"
+                       r"variables?|entries|units?|vectors?|labels?)\b|\$)", re.IGNORECASE)
+_LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
+                     r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
+                     re.IGNORECASE)
 # Reasons whose names vary, counted under one kind in the summary.
 _KINDS = [
     (re.compile(r"^\S+ without braces after \^, _ or a command"), "a number of several digits after ^ or _ without braces"),
@@ -187,6 +195,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
                 read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
+    read += _facts(span_list, chained, index, defs, conditional)
     worded_read, worded_unread = _worded(text[span.sentence[0]:span.sentence[1]])
     read += worded_read
     unread += worded_unread
@@ -200,6 +209,33 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
         except Skip:
             unread.append(c)
     return read, unread
+
+
+# Words right before a formula that state it as a fact the rest of the sentence uses ("since $|a| = 1$, ...").
+_FACT_WORDS = re.compile(r"\b(?:since|as|because|using|from)\s*$", re.IGNORECASE)
+
+
+def _facts(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions,
+           conditional: Sequence[bool]) -> list[tuple]:
+    """The facts the sentence of spans[index] states before it, each introduced by "since", "as", "because" or "using"
+    ("since $|a| = 1$, ..."): a relation between names and a number, not a definition, read: the step
+    is checked where they hold, as under a condition ("since F, C" claims C given F)."""
+    span, out = span_list[index], []
+    for k, other in enumerate(span_list):
+        if k >= index or other.sentence != span.sentence or conditional[k] or not _FACT_WORDS.search(other.before):
+            continue
+        for c in chained[k]:
+            if len(c.relations) != 1 or c.relations[0] not in CHECKED or not c.sides[0].text or not c.sides[1].text \
+                    or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is not None:
+                continue
+            try:
+                ctx = defs.context(_exponents(c.sides[0].text + c.sides[1].text))
+                left, right = parse(c.sides[0].text, ctx), parse(c.sides[1].text, ctx)
+            except Skip:
+                continue
+            if bool(left.free_symbols) != bool(right.free_symbols):
+                out.append((left, c.relations[0], right))
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -218,6 +254,11 @@ def _worded(sentence: str) -> tuple[list, list]:
             read.append((atom, relation, sympy.Integer(bound)))
     if _INTEGERS.search(sentence):
         unread.append("names that are integers")
+    discrete = _DISCRETE.search(sentence)
+    if discrete:
+        unread.append(f"names that are {discrete.group(1).lower()}")
+    if _LISTED.search(sentence):
+        unread.append("names that take only the values its words list")
     return read, unread
 
 
@@ -342,7 +383,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         if span.displayed:
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
-    return [_given_later(step, sections[i], given, timeout, until) for i, step in enumerate(out)]
+    items = [m.start() for m in _ITEM.finditer(text)]
+    return [_given_later(step, sections[i], given, timeout, until, items) for i, step in enumerate(out)]
 
 
 _SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
@@ -378,17 +420,19 @@ _EQUATIONS = ("a condition on its names (one side is a number), not an identity"
               "gives a name that appears nowhere else in it a value or a bound (a definition or a condition), not an identity")
 
 
-def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float]) -> Step:
+def _given_later(step: Step, section: int, given: list, timeout: float, until: Optional[float], items=()) -> Step:
     """An equation in names ("0 = g(1, 0)", a constraint on a network's weights) whose every name one later sentence
     or part of the same section gives a number ("a possible set of parameters is $w_1 = -1$, ..."): checked at those
-    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong)."""
+    numbers, never as a general identity; needs review when it fails there (the numbers or the equation are wrong).
+    `items`: where the items of an exercise start ("(b)"): numbers given in a later item are that item's example."""
     if step.status != "skipped" or step.exprs is None or step.kind not in _EQUATIONS:
         return step
     labels = {b.base.label for e in step.exprs for b in e.atoms(sympy.Indexed)}
     atoms = {a for e in step.exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a not in labels}
     groups: dict = {}  # the numbers each later sentence or part gives, in order: the first that gives every name
     for at_section, offset, atom, example in given:
-        if at_section == section and offset > step.start and atom in atoms:
+        if at_section == section and offset > step.start and atom in atoms \
+                and not any(step.start < i < offset for i in items):  # an example of a later item is its own
             groups.setdefault(example.end, {}).setdefault(atom, example)
     later = next((g for g in groups.values() if set(g) == atoms), None)
     if not atoms or later is None:
@@ -418,9 +462,17 @@ def _given_later(step: Step, section: int, given: list, timeout: float, until: O
     return step
 
 
+# Words before a formula that say it defines what its left side names (a second formula for it is a new definition).
+_DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider|suppose|instead)\b", re.IGNORECASE)
+
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
                    re.IGNORECASE)
+
+
+# A line that starts a lettered item of an exercise ("(b)", "b)", "**(b)**", "(ii)", "Part"; not a list's bullets or
+# numbers, which may list equations).
+_ITEM = re.compile(r"\n[ \t]*(?:(?:\*\*|__)?\([a-z]{1,4}\)(?:\*\*|__)?[ \t]|[a-z]\)[ \t]|part\b)", re.IGNORECASE)
 
 
 def _part_end(text: str, sentence_end: int) -> int:
@@ -470,6 +522,10 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None:
         h, body = defined
+        words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]  # the prose since the formula before it
+        second = defs.second_formula(h, left, right, relation, _DEFINING.search(words) is not None)
+        if second:
+            return Step(**base, status="skipped", reason=second)
         if matrix is not None:
             matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
