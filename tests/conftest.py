@@ -222,8 +222,8 @@ class Packs:
     - `write(name=source)` writes name.py into the --claims folder; `file(path, text)` any other file of it (a data file
       a check reads, a helper package); `material(path, text)` a file of the course material.
     - `check(selector, *options)` runs `proofs check` on the folder and returns a `Checked`: the text report on
-      standard output, the JSON report parsed, the results by id. `cache=True` uses the course's cache (otherwise
-      `--no-cache`), `material=True` verifies the anchors against its material.
+      standard output, the JSON report parsed, the results by id. `cache=True` uses the course's cache (`cache=PATH`
+      another; otherwise `--no-cache`), `material=True` verifies the anchors against its material.
     - `run(command, *options)` runs any other command (`list`, `show`, `coverage`, ...) with `--claims` of the folder.
 
     Commands run in the test's process (`cli`) unless `process=True` (`run_cli`, with `prefix` for the interpreter's
@@ -243,6 +243,12 @@ class Packs:
         self.material_dir: Path = tmp_path / "material"
         self.cache_dir: Path = tmp_path / "cache"
         self._reports = 0
+        # Whether every `check` must write its JSON report (an assertion, naming what the command printed, when not).
+        self.reports = False
+
+    def __truediv__(self, name) -> Path:
+        """A path under the test's directory, as `tmp_path / name`."""
+        return self.tmp_path / name
 
     def write(self, **modules: str) -> Path:
         """The --claims folder, with each module written into it (it is made on the first call)."""
@@ -271,10 +277,12 @@ class Packs:
         to standard output."""
         self._reports += 1
         report = self.tmp_path / f"report-{self._reports}.json"
-        options = [*(["--cache-dir", self.cache_dir] if cache else ["--no-cache"]),
+        cache = self.cache_dir if cache is True else cache
+        options = [*(["--cache-dir", cache] if cache else ["--no-cache"]),
                    *(["--material", self.material_dir] if material else []),
                    "--format", "json", "--output", report, "--format", "text"]
         proc = self.run("check", selector, *options, *args, process=process, prefix=prefix, env=env, timeout=timeout)
+        assert report.is_file() or not self.reports, proc.stdout + proc.stderr
         return Checked(proc, report)
 
     def run(self, command: str, *args, process=False, prefix=("-m", "proofs"), env=None, timeout=120) -> subprocess.CompletedProcess:
