@@ -73,12 +73,13 @@ def seed_here():
 _NOT_PASSED = ("NO_COLOR", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
 
 
-def run_cli(*args, env=None, timeout=120):
+def run_cli(*args, env=None, timeout=120, prefix=("-m", "proofs")):
     """Run `python -m proofs ARGS` as a user would; return the completed process. The tests' own CI variables are
-    not passed on (GITHUB_ACTIONS would add annotations to every report); a test gives them in `env`."""
+    not passed on (GITHUB_ACTIONS would add annotations to every report); a test gives them in `env`. `prefix` replaces
+    the interpreter's `-m proofs` (`("-c", script)` runs a script that sets a limit, then `proofs.cli.main`)."""
     environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "proofs", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *prefix, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
                           env=environment, timeout=timeout)
 
 
@@ -288,14 +289,7 @@ class Packs:
     def run(self, command: str, *args, process=False, prefix=("-m", "proofs"), env=None, timeout=120) -> subprocess.CompletedProcess:
         """`proofs COMMAND ARGS --claims FOLDER` in this process, or in a process of its own with `process=True`."""
         argv = [command, *map(str, args), "--claims", str(self.folder)]
-        if not process:
-            return cli(*argv, env=env)
-        if prefix == ("-m", "proofs"):
-            return run_cli(*argv, env=env, timeout=timeout)
-        environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
-        environment.update(env or {})
-        return subprocess.run([sys.executable, *prefix, *argv], cwd=ROOT, capture_output=True, text=True,
-                              env=environment, timeout=timeout)
+        return run_cli(*argv, env=env, timeout=timeout, prefix=prefix) if process else cli(*argv, env=env)
 
     @staticmethod
     def claim(claim_id: str, body: str = "holds = False") -> str:
