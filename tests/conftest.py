@@ -229,13 +229,13 @@ class Packs:
 
     Commands run in the test's process (`cli`) unless `process=True` (`run_cli`, with `prefix` for the interpreter's
     arguments), where the process itself is what a test looks at: exit statuses, exit hooks, signals, what a pack's
-    import does to the process that imports it. `claim(...)` and `module(...)` write the source of small claims whose
-    check passes or fails as a test decides."""
+    import does to the process that imports it. `claim(...)` writes the source of a small claim whose check passes or
+    fails as a test decides, for a module that starts with `HEADER`."""
 
     # `python -c` start-up that keeps no module process that described a module's claims for its checks, so that each
     # module is imported a second time, for its checks.
     UNKEPT = ("-c", "import sys, proofs.registry as r; r._KEPT = 0; from proofs.cli import main; sys.exit(main(sys.argv[1:]))")
-    # What a module written by `module` imports.
+    # What a module of claims written by `claim` imports.
     HEADER = "import atexit, os, signal, sys, threading, time\n\nfrom proofs import Outcome, Status, Verdict, claim\n\n"
 
     def __init__(self, tmp_path: Path, folder: str = "pack") -> None:
@@ -303,12 +303,6 @@ class Packs:
                 f"def {name}():\n{lines}"
                 f"    return Outcome(Verdict.PROVED if holds else Verdict.REFUTED, 'inspection', {{}})\n\n\n")
 
-    @classmethod
-    def module(cls, *claims: str, before: str = "", after: str = "") -> str:
-        """The source of a claim module: `HEADER`, `before`, each claim's source (`claim`), `after`, then CLAIMS."""
-        names = [re.search(r"^def (\w+)\(", c, re.M).group(1) for c in claims]
-        return cls.HEADER + before + "".join(claims) + after + f"CLAIMS = ({''.join(n + ', ' for n in names)})\n"
-
 
 @pytest.fixture
 def packs(tmp_path):
@@ -317,12 +311,11 @@ def packs(tmp_path):
 
 
 def write_pack(tmp_path, modules):
-    """A --claims folder tmp_path/pack holding each module's text under its file name."""
-    pack = tmp_path / "pack"
-    pack.mkdir()
+    """A --claims folder tmp_path/pack holding each module's text under its file name (`Packs(tmp_path)`'s folder)."""
+    course = Packs(tmp_path)
     for name, text in modules.items():
-        (pack / name).write_text(text)
-    return pack
+        course.file(name, text)
+    return course.folder
 
 
 def scan_steps(tmp_path, text, *args):
