@@ -73,12 +73,13 @@ def seed_here():
 _NOT_PASSED = ("NO_COLOR", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
 
 
-def run_cli(*args, env=None, timeout=120):
+def run_cli(*args, env=None, timeout=120, prefix=("-m", "proofs")):
     """Run `python -m proofs ARGS` as a user would; return the completed process. The tests' own CI variables are
-    not passed on (GITHUB_ACTIONS would add annotations to every report); a test gives them in `env`."""
+    not passed on (GITHUB_ACTIONS would add annotations to every report); a test gives them in `env`. `prefix` replaces
+    the interpreter's `-m proofs` (`("-c", script)` runs a script that sets a limit, then `proofs.cli.main`)."""
     environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "proofs", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *prefix, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
                           env=environment, timeout=timeout)
 
 
@@ -201,58 +202,120 @@ def browser():
 
 
 class Checked(subprocess.CompletedProcess):
-    """A `check` of a pack through the command: the completed process, its JSON report (None when it printed none),
-    and the report's results by id."""
+    """A `check` of a pack through the command: the completed process (the text report on standard output), its JSON
+    report (None when it wrote none) and the report's results by id."""
 
-    def __init__(self, proc: subprocess.CompletedProcess) -> None:
+    def __init__(self, proc: subprocess.CompletedProcess, report: Path | None = None) -> None:
         super().__init__(proc.args, proc.returncode, proc.stdout, proc.stderr)
-        self.report = json.loads(proc.stdout) if proc.stdout.strip() else None
+        if report is not None and report.is_file():
+            self.report = json.loads(report.read_text())
+        else:
+            self.report = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else None
         self.results = {r["id"]: r for r in self.report["results"]} if self.report else {}
         self.load_errors = self.report["load_errors"] if self.report else []
 
 
 class Packs:
-    """Claim packs a test writes and checks as a user would, in the manner of pytest's `pytester`: `write` puts claim
-    modules into a --claims folder (`write(name=source)` for name.py), `check` runs `python -m proofs check` on it
-    (without the cache, with a JSON report on standard output) and returns a `Checked`."""
+    """A course a test writes and runs commands on as a user would, in the manner of pytest's `pytester`: claim
+    modules in a --claims folder (`folder`), its course material (`material_dir`) and its result cache (`cache_dir`),
+    all under the test's own directory.
+
+    - `write(name=source)` writes name.py into the --claims folder; `file(path, text)` any other file of it (a data file
+      a check reads, a helper package); `material(path, text)` a file of the course material.
+    - `check(selector, *options)` runs `proofs check` on the folder and returns a `Checked`: the text report on
+      standard output, the JSON report parsed, the results by id. `cache=True` uses the course's cache (`cache=PATH`
+      another; otherwise `--no-cache`), `material=True` verifies the anchors against its material.
+    - `run(command, *options)` runs any other command (`list`, `show`, `coverage`, ...) with `--claims` of the folder.
+
+    Commands run in the test's process (`cli`) unless `process=True` (`run_cli`, with `prefix` for the interpreter's
+    arguments), where the process itself is what a test looks at: exit statuses, exit hooks, signals, what a pack's
+    import does to the process that imports it. `claim(...)` writes the source of a small claim whose check passes or
+    fails as a test decides, for a module that starts with `HEADER`."""
 
     # `python -c` start-up that keeps no module process that described a module's claims for its checks, so that each
     # module is imported a second time, for its checks.
     UNKEPT = ("-c", "import sys, proofs.registry as r; r._KEPT = 0; from proofs.cli import main; sys.exit(main(sys.argv[1:]))")
+    # What a module of claims written by `claim` imports.
+    HEADER = "import atexit, os, signal, sys, threading, time\n\nfrom proofs import Outcome, Status, Verdict, claim\n\n"
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, folder: str = "pack") -> None:
         self.tmp_path = tmp_path
-        self.folder: Path = tmp_path / "pack"
+        self.folder: Path = tmp_path / folder
+        self.material_dir: Path = tmp_path / "material"
+        self.cache_dir: Path = tmp_path / "cache"
+        self._reports = 0
+        # Whether every `check` must write its JSON report (an assertion, naming what the command printed, when not).
+        self.reports = False
+
+    def __truediv__(self, name) -> Path:
+        """A path under the test's directory, as `tmp_path / name`."""
+        return self.tmp_path / name
 
     def write(self, **modules: str) -> Path:
         """The --claims folder, with each module written into it (it is made on the first call)."""
-        self.folder.mkdir(exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         for name, text in modules.items():
             (self.folder / f"{name}.py").write_text(text)
         return self.folder
 
-    def check(self, selector: str = "all", *args, prefix=("-m", "proofs"), env=None, timeout=120) -> Checked:
-        environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        environment.update(env or {})
-        proc = subprocess.run([sys.executable, *prefix, "check", selector, "--claims", str(self.folder), "--no-cache",
-                               "--format", "json", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                              env=environment, timeout=timeout)
-        return Checked(proc)
+    def file(self, path: str, text: str) -> Path:
+        """Write `text` into the file at `path` under the --claims folder (its folders made); return its path."""
+        return self._write(self.folder / path, text)
+
+    def material(self, path: str, text: str) -> Path:
+        """Write `text` into the course material's file at `path` (its folders made); return its path."""
+        return self._write(self.material_dir / path, text)
+
+    @staticmethod
+    def _write(path: Path, text: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    def check(self, selector: str = "all", *args, cache=False, material=False, process=False, prefix=("-m", "proofs"),
+              env=None, timeout=120) -> Checked:
+        """`proofs check SELECTOR --claims FOLDER ARGS`, its JSON report written to a file of its own and its text report
+        to standard output."""
+        self._reports += 1
+        report = self.tmp_path / f"report-{self._reports}.json"
+        cache = self.cache_dir if cache is True else cache
+        options = [*(["--cache-dir", cache] if cache else ["--no-cache"]),
+                   *(["--material", self.material_dir] if material else []),
+                   "--format", "json", "--output", report, "--format", "text"]
+        proc = self.run("check", selector, *options, *args, process=process, prefix=prefix, env=env, timeout=timeout)
+        assert report.is_file() or not self.reports, proc.stdout + proc.stderr
+        return Checked(proc, report)
+
+    def run(self, command: str, *args, process=False, prefix=("-m", "proofs"), env=None, timeout=120) -> subprocess.CompletedProcess:
+        """`proofs COMMAND ARGS --claims FOLDER` in this process, or in a process of its own with `process=True`."""
+        argv = [command, *map(str, args), "--claims", str(self.folder)]
+        return run_cli(*argv, env=env, timeout=timeout, prefix=prefix) if process else cli(*argv, env=env)
+
+    @staticmethod
+    def claim(claim_id: str, body: str = "holds = False") -> str:
+        """The source of a claim `claim_id` (ex<N> its exercise) whose check runs `body`, lines that set `holds`: proved
+        when it holds, refuted otherwise (so by default it always fails)."""
+        lines = "".join(f"    {line}\n" for line in body.splitlines())
+        name = claim_id.replace(".", "_")
+        exercise = int(next(p for p in claim_id.split(".") if re.fullmatch(r"ex\d+", p))[2:])
+        return (f"@claim({claim_id!r}, exercise={exercise}, part=None, statement='s.', asserts='s', formal='s',\n"
+                f"       requires=Verdict.PROVED)\n"
+                f"def {name}():\n{lines}"
+                f"    return Outcome(Verdict.PROVED if holds else Verdict.REFUTED, 'inspection', {{}})\n\n\n")
 
 
 @pytest.fixture
 def packs(tmp_path):
-    """Write claim packs and check them through the command (see `Packs`)."""
+    """A course to write claim packs and material into and run commands on (see `Packs`)."""
     return Packs(tmp_path)
 
 
 def write_pack(tmp_path, modules):
-    """A --claims folder tmp_path/pack holding each module's text under its file name."""
-    pack = tmp_path / "pack"
-    pack.mkdir()
+    """A --claims folder tmp_path/pack holding each module's text under its file name (`Packs(tmp_path)`'s folder)."""
+    course = Packs(tmp_path)
     for name, text in modules.items():
-        (pack / name).write_text(text)
-    return pack
+        course.file(name, text)
+    return course.folder
 
 
 def scan_steps(tmp_path, text, *args):

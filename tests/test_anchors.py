@@ -1,4 +1,3 @@
-import json
 import re
 from pathlib import Path
 
@@ -40,23 +39,15 @@ SHEET = "# Week 1\n\nExpand:\n\n$$(x + 3)^2 = x^2 + 6x + 9$$\n\nand note a \\, b
 
 
 @pytest.fixture
-def course(tmp_path):
-    (tmp_path / "claims").mkdir()
-    (tmp_path / "claims" / "week1.py").write_text(PACK)
-    (tmp_path / "material" / "week1").mkdir(parents=True)
-    (tmp_path / "material" / "week1" / "sheet.md").write_text(SHEET)
-    return tmp_path
-
-
-def _check(course, *extra):
-    report = course / "report.json"
-    proc = cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "material"),
-                   "--format", "json", "--output", str(report), "--format", "text", *extra)
-    return proc, json.loads(report.read_text())["results"][0] if report.exists() else None
+def course(packs):
+    packs.write(week1=PACK)
+    packs.material("week1/sheet.md", SHEET)
+    return packs
 
 
 def test_cited_snippets_present_pass_and_are_reported(course):
-    proc, result = _check(course)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results.get("unit.ex1.a.square")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert result["status"] == "pass" and [r["found"] for r in result["evidence"]["material"]] == [True, True]
 
@@ -70,16 +61,18 @@ def test_cited_snippets_present_pass_and_are_reported(course):
 def test_whitespace_and_latex_spacing_are_not_changes(course, edit):
     sheet = course / "material" / "week1" / "sheet.md"
     sheet.write_text(edit(SHEET))
-    proc, result = _check(course)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results.get("unit.ex1.a.square")
     assert proc.returncode == 0 and result["status"] == "pass", proc.stdout
 
 
 @pytest.mark.parametrize("old, new", [("6x", "5x"), ("+ 9", "- 9"), ("(x + 3)^2", "(x + 3)^3"), ("a \\, b", "a \\, c")])
 def test_changed_material_fails_as_stale_naming_file_and_snippet(course, old, new):
-    assert _check(course)[0].returncode == 0  # an earlier run finds every snippet
+    assert course.check("unit", material=True, cache=True).returncode == 0  # an earlier run finds every snippet
     sheet = course / "material" / "week1" / "sheet.md"
     sheet.write_text(SHEET.replace(old, new))
-    proc, result = _check(course)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results.get("unit.ex1.a.square")
     assert proc.returncode == 1
     assert result["status"] == "fail" and result["verdict"] == "proved" and result["reason"].startswith("stale:")
     line = next(l for l in proc.stdout.splitlines() if l.strip().startswith("reason: stale"))
@@ -90,18 +83,19 @@ def test_changed_material_fails_as_stale_naming_file_and_snippet(course, old, ne
 
 def test_missing_material_file_is_stale(course):
     (course / "material" / "week1" / "sheet.md").unlink()
-    proc, result = _check(course)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results.get("unit.ex1.a.square")
     assert proc.returncode == 1 and "does not exist" in result["reason"]
 
 
 def test_without_material_anchors_are_not_checked(course):
     (course / "material" / "week1" / "sheet.md").write_text("gone")
-    proc = cli("check", "unit", "--claims", str(course / "claims"))
+    proc = course.run("check", "unit")
     assert proc.returncode == 0
 
 
 def test_material_must_be_a_directory(course):
-    proc = cli("check", "unit", "--claims", str(course / "claims"), "--material", str(course / "nope"))
+    proc = course.run("check", "unit", "--material", course / "nope")
     assert proc.returncode == 4 and "not a directory" in proc.stderr
 
 
@@ -163,7 +157,8 @@ def test_material_that_is_not_utf8_is_named_as_such_not_stale(course):
     sheet = course / "material" / "week1" / "sheet.md"
     text = SHEET.replace("Expand:", "Développer :")
     sheet.write_bytes(text.encode("latin-1"))
-    proc, result = _check(course)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results.get("unit.ex1.a.square")
     assert proc.returncode == 1
     offset = text.encode("latin-1").index(b"\xe9")
     problems = {r["problem"] for r in result["evidence"]["material"]}
@@ -225,17 +220,19 @@ def test_an_unreadable_material_file_is_named_with_the_reason(tmp_path, monkeypa
 
 
 def test_a_snippet_gone_since_an_earlier_run_is_stale_and_one_never_found_is_not_found(course):
-    cache = ["--cache-dir", str(course / "cache")]
-    proc, result = _check(course, *cache)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results["unit.ex1.a.square"]
     assert proc.returncode == 0 and result["evidence"]["material"][0]["line"] == 5
     sheet = course / "material" / "week1" / "sheet.md"
     sheet.write_text(SHEET.replace("6x + 9", "6x + 10"))
-    proc, result = _check(course, *cache)
+    proc = course.check("unit", material=True, cache=True)
+    result = proc.results["unit.ex1.a.square"]
     assert proc.returncode == 1
     assert result["reason"].startswith("stale: the material changed; review the claim against it: week1/sheet.md: "
                                        '"$$(x + 3)^2 = x^2 + 6x + 9$$" was at line 5 in an earlier run and is gone '
                                        "(not found in week1/sheet.md; closest (line 5): $$(x + 3)^2 = x^2 + 6x + 10$$)")
     fresh = course / "fresh-cache"
-    proc, result = _check(course, "--cache-dir", str(fresh))  # no earlier run saw it: a mistake in the anchor
+    proc = course.check("unit", material=True, cache=fresh)  # no earlier run saw it: a mistake in the anchor
+    result = proc.results["unit.ex1.a.square"]
     assert result["reason"].startswith("not found: the claim cites text the material does not have: week1/sheet.md: ")
     assert "closest (line 5)" in result["reason"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import cli, run_cli
+from conftest import run_cli
 from proofs.cache import KEEP, ResultCache, digest_inputs
 from proofs.registry import load
 from proofs.runner import Task, run
@@ -66,22 +66,10 @@ CLAIMS = (square, cube)
 
 
 @pytest.fixture
-def course(tmp_path):
-    (tmp_path / "claims").mkdir()
-    (tmp_path / "claims" / "unit.py").write_text(PACK)
-    (tmp_path / "claims" / "_coefficients.py").write_text("MIDDLE = 6\n")
-    return tmp_path
-
-
-def check(course, *extra):
-    """Check the unit pack with the cache under the course; return the exit code, the JSON report and the text."""
-    report = course / "report.json"
-    report.unlink(missing_ok=True)
-    # in this process: the pack is imported in the checker's module processes all the same, each run afresh
-    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
-               "--format", "json", "--output", str(report), "--format", "text", *extra)
-    assert report.exists(), proc.stdout + proc.stderr
-    return proc.returncode, json.loads(report.read_text()), proc.stdout
+def course(packs):
+    packs.write(unit=PACK, _coefficients="MIDDLE = 6\n")
+    packs.reports = True
+    return packs
 
 
 def _without_times(report):
@@ -93,10 +81,12 @@ def _without_times(report):
 
 
 def test_a_second_run_reuses_every_result_and_reports_the_same(course):
-    code, first, _ = check(course)
+    checked = course.check("unit", cache=True)
+    code, first, _ = checked.returncode, checked.report, checked.stdout
     assert code == 0 and [r["status"] for r in first["results"]] == ["pass", "erratum"]
     assert first["summary"]["cached"] == 0 and all(r["cached"] is None for r in first["results"])
-    code, second, text = check(course)
+    checked = course.check("unit", cache=True)
+    code, second, text = checked.returncode, checked.report, checked.stdout
     assert code == 0 and second["summary"]["cached"] == 2
     assert all(r["cached"]["inputs"] == second["results"][0]["cached"]["inputs"] for r in second["results"])
     assert _without_times(first) == _without_times(second)
@@ -110,10 +100,11 @@ def test_a_second_run_reuses_every_result_and_reports_the_same(course):
     ("_coefficients.py", "MIDDLE = 6", "MIDDLE = 5"),
 ], ids=["the claim's module", "a helper module beside it"])
 def test_an_edited_source_is_checked_again_and_fails(course, file, old, new):
-    assert check(course)[0] == 0
-    path = course / "claims" / file
+    assert course.check("unit", cache=True).returncode == 0
+    path = course.folder / file
     path.write_text(path.read_text().replace(old, new))
-    code, report, text = check(course)
+    checked = course.check("unit", cache=True)
+    code, report = checked.returncode, checked.report
     square = report["results"][0]
     assert code == 1 and square["status"] == "fail" and square["verdict"] == "refuted" and square["cached"] is None
     assert "counterexample" in square["evidence"]
@@ -140,13 +131,14 @@ CLAIMS = (square, cube, cube_corrected)
 
 def test_failures_are_never_stored(course):
     # the erratum is corrected by a claim of its own here: a failing square must not make its correction false
-    unit = course / "claims" / "unit.py"
+    unit = course.folder / "unit.py"
     unit.write_text(PACK.replace('corrected_by="unit.ex1.a.square"', 'corrected_by="unit.ex1.b.cube_corrected"')
                     .replace("CLAIMS = (square, cube)\n", _CUBE_CORRECTED))
-    path = course / "claims" / "_coefficients.py"
+    path = course.folder / "_coefficients.py"
     path.write_text("MIDDLE = 5\n")
     for run_number in range(2):
-        code, report, _ = check(course)
+        checked = course.check("unit", cache=True)
+        code, report = checked.returncode, checked.report
         square, cube, _ = report["results"]
         assert code == 1 and square["status"] == "fail" and square["cached"] is None
         assert cube["status"] == "erratum" and (cube["cached"] is None) == (run_number == 0)
@@ -155,18 +147,21 @@ def test_failures_are_never_stored(course):
 
 
 def test_no_cache_neither_reads_nor_writes(course):
-    code, report, _ = check(course, "--no-cache")
+    checked = course.check("unit", "--no-cache", cache=True)
+    code, report = checked.returncode, checked.report
     assert code == 0 and not (course / "cache").exists()
-    check(course)
-    code, report, _ = check(course, "--no-cache")
+    course.check("unit", cache=True)
+    checked = course.check("unit", "--no-cache", cache=True)
+    code, report = checked.returncode, checked.report
     assert report["summary"]["cached"] == 0
 
 
 @pytest.mark.parametrize("option, status", [(("--strict",), "fail"), (("--timeout", "30"), "erratum"),
                                             (("--memory-mb", "2048"), "erratum")])
 def test_options_that_can_change_a_verdict_or_status_are_part_of_the_key(course, option, status):
-    check(course)
-    code, report, _ = check(course, *option)
+    course.check("unit", cache=True)
+    checked = course.check("unit", *option, cache=True)
+    report = checked.report
     assert report["summary"]["cached"] == 0 and report["results"][1]["status"] == status
 
 
@@ -190,36 +185,40 @@ def _entries(course):
 ], ids=["unreadable", "schema", "inputs", "claim", "failure", "too weak for its status", "other id", "incomplete",
         "evidence not an object", "other statement", "other assumptions", "erratum where the claim has none"])
 def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(course, forge):
-    check(course)
+    course.check("unit", cache=True)
     entry = _entries(course)["unit.ex1.a.square"]
     entry.write_text(forge(json.loads(entry.read_text())))
-    code, report, _ = check(course)
+    checked = course.check("unit", cache=True)
+    code, report = checked.returncode, checked.report
     assert code == 0 and report["results"][0]["cached"] is None and report["results"][0]["verdict"] == "proved"
     assert report["results"][1]["cached"] is not None
 
 
 def test_an_erratum_entry_forged_to_pass_is_ignored(course):
-    check(course)
+    course.check("unit", cache=True)
     entry = _entries(course)["unit.ex1.b.cube"]
     record = json.loads(entry.read_text())
     record["result"].update(verdict="proved", status="pass")
     entry.write_text(json.dumps(record))
-    code, report, _ = check(course)
+    checked = course.check("unit", cache=True)
+    report = checked.report
     assert report["results"][1]["status"] == "erratum" and report["results"][1]["cached"] is None
 
 
 def test_the_material_is_verified_on_reused_results(course):
-    pack = course / "claims" / "unit.py"
+    pack = course.folder / "unit.py"
     pack.write_text(pack.read_text().replace("replay=lambda w: replay_square(w),",
                                              'replay=lambda w: replay_square(w), anchors=(Anchor("sheet.md", "(x + 3)^2"),),')
                     .replace("from proofs import Erratum", "from proofs import Anchor, Erratum"))
     (course / "material").mkdir()
     sheet = course / "material" / "sheet.md"
     sheet.write_text("Expand (x + 3)^2.\n")
-    code, report, _ = check(course, "--material", str(course / "material"))
+    checked = course.check("unit", material=True, cache=True)
+    code, report = checked.returncode, checked.report
     assert code == 0 and report["results"][0]["evidence"]["material"][0]["found"]
     sheet.write_text("Expand (x + 4)^2.\n")
-    code, report, _ = check(course, "--material", str(course / "material"))
+    checked = course.check("unit", material=True, cache=True)
+    code, report = checked.returncode, checked.report
     square = report["results"][0]
     assert code == 1 and square["cached"] is not None and square["status"] == "fail" and square["reason"].startswith("stale")
     stored = json.loads(_entries(course)["unit.ex1.a.square"].read_text())
@@ -229,10 +228,10 @@ def test_the_material_is_verified_on_reused_results(course):
 @pytest.mark.slow
 def test_old_inputs_are_pruned(course):
     # entries live under what every claim shares (the engine, libraries, options); a pack edit keeps the folder
-    path = course / "claims" / "_coefficients.py"
+    path = course.folder / "_coefficients.py"
     for n in range(KEEP + 2):
         path.write_text(f"MIDDLE = 6\nREVISION = {n}\n")
-        check(course, "--timeout", str(30 + n))
+        course.check("unit", "--timeout", 30 + n, cache=True)
     assert len([p for p in (course / "cache").iterdir() if p.is_dir()]) == KEEP
 
 
@@ -309,11 +308,10 @@ def test_the_seed_pack_is_a_root():
 
 
 def test_every_report_format_says_a_result_was_reused(course):
-    check(course)
+    course.check("unit", cache=True)
     out = course / "reports"
     out.mkdir()
-    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"),
-               "--report-dir", str(out), "-v")
+    proc = course.run("check", "unit", "--cache-dir", course.cache_dir, "--report-dir", out, "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "| `unit.ex1.a.square` | proved | pass | cached |" in (out / "report.md").read_text()
     assert "<span>cached</span>" in (out / "report.html").read_text()
@@ -326,7 +324,7 @@ def test_every_report_format_says_a_result_was_reused(course):
 
 def test_a_cache_dir_that_is_a_file_is_a_usage_error(course):
     (course / "cache").write_text("")
-    proc = cli("check", "unit", "--claims", str(course / "claims"), "--cache-dir", str(course / "cache"))
+    proc = course.run("check", "unit", "--cache-dir", course.cache_dir)
     assert proc.returncode == 4 and "not a directory" in proc.stdout + proc.stderr
 
 

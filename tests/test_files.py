@@ -1,13 +1,11 @@
 """Every file a user names is read by proofs.files: whole, bounded, never blocking on a FIFO or device."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import ROOT
+from conftest import run_cli
 from proofs.files import Unreadable, nested_within, read_regular
 
 
@@ -51,10 +49,6 @@ def test_nesting_is_measured_as_json_parses_it(value):
     assert nested_within(data, depth(value)) and (depth(value) == 0 or not nested_within(data, depth(value) - 1))
 
 
-def _run(*args):
-    return subprocess.run([sys.executable, "-m", "proofs", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.parametrize("command", [
     ("coverage", "--material", "{material}", "--exclusions", "{fifo}"),
     ("check", "ex1.b", "--material", "{material}", "--exclusions", "{fifo}", "--format", "annotated", "--output", "{out}"),
@@ -70,7 +64,7 @@ def test_a_named_input_that_is_a_fifo_or_missing_is_a_usage_error_before_anythin
     fifo = tmp_path / "in.fifo"
     os.mkfifo(fifo)
     places = {"material": material, "fifo": fifo, "missing": tmp_path / "none.toml", "out": tmp_path / "sheet.html"}
-    proc = _run(*(part.format(**places) for part in command))
+    proc = run_cli(*(part.format(**places) for part in command))
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1
     assert not (tmp_path / "sheet.html").exists()
@@ -86,7 +80,7 @@ def test_a_reviewed_list_nested_too_deeply_is_a_usage_error(tmp_path, command):
     (material / "a.md").write_text("$x = 1$\n")
     deep = tmp_path / "deep.toml"
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
-    proc = _run(*(part.format(material=material, deep=deep) for part in command))
+    proc = run_cli(*(part.format(material=material, deep=deep) for part in command))
     assert proc.returncode == 4 and "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 

@@ -2,14 +2,13 @@
 
 import json
 import os
-import shutil
 import socket
 import stat
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import Packs
 from proofs.cache import ResultCache, digest_inputs
 from proofs.registry import load
 from proofs.runner import Task, run
@@ -18,19 +17,12 @@ PACKS = Path(__file__).resolve().parent / "hostile" / "cache"
 
 
 def _course(tmp_path, pack):
-    (tmp_path / "pack").mkdir()
-    shutil.copy(PACKS / f"{pack}.py", tmp_path / "pack" / f"{pack}.py")
-    return tmp_path
-
-
-def _check(course, selector, env=None):
-    """Check the pack with the cache under the course; return the exit code and {id: result} of the JSON report."""
-    report = course / "report.json"
-    report.unlink(missing_ok=True)
-    proc = run_cli("check", selector, "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
-                   "--format", "json", "--output", str(report), env=env, timeout=90)
-    assert report.exists(), proc.stdout + proc.stderr
-    return proc.returncode, {r["id"]: r for r in json.loads(report.read_text())["results"]}
+    """A course whose pack is the hostile module `pack`, checked with its cache in a process of its own, every check
+    writing its report."""
+    course = Packs(tmp_path)
+    course.write(**{pack: (PACKS / f"{pack}.py").read_text()})
+    course.reports = True
+    return course
 
 
 @pytest.fixture
@@ -47,9 +39,11 @@ def readers(tmp_path):
 @pytest.mark.slow
 def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed(readers):
     env = {"READS_MIDDLE": "6"}
-    code, first = _check(readers, "readers", env)
+    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    code, first = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is None for r in first.values()), first
-    code, second = _check(readers, "readers", env)
+    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    code, second = checked.returncode, checked.results
     cached = {i for i, r in second.items() if r["cached"] is not None}
     assert code == 0 and cached == set(second) - {"readers.ex1.a.program"}  # a program's reads cannot be recorded
     middle = readers / "lib" / "readers_middle.py"
@@ -63,13 +57,15 @@ def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed
     }
     for slug, (change, undo) in changes.items():
         change()
-        code, results = _check(readers, "readers", env)
+        checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+        code, results = checked.returncode, checked.results
         changed = results[f"readers.ex1.a.{slug}"]
         assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
         others = {i for i, r in results.items() if r["cached"] is not None}
         assert others == cached - {f"readers.ex1.a.{slug}"}, slug
         undo()
-    code, last = _check(readers, "readers", env)
+    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    code, last = checked.returncode, checked.results
     assert code == 0 and {i for i, r in last.items() if r["cached"] is not None} == cached
 
 
@@ -89,9 +85,11 @@ def metadata(tmp_path):
 
 @pytest.mark.slow
 def test_a_change_only_metadata_shows_rechecks_the_claims_that_looked_at_it(metadata):
-    code, first = _check(metadata, "metadata")
+    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    code, first = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is None for r in first.values()), first
-    code, second = _check(metadata, "metadata")
+    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    code, second = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is not None for r in second.values()), second
 
     def relink(path, target):
@@ -116,11 +114,13 @@ def test_a_change_only_metadata_shows_rechecks_the_claims_that_looked_at_it(meta
     }
     for slug, (change, undo) in changes.items():
         change()
-        code, results = _check(metadata, "metadata")
+        checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+        code, results = checked.returncode, checked.results
         changed = results[f"metadata.ex1.a.{slug}"]
         assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
         undo()
-    code, last = _check(metadata, "metadata")
+    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    code, last = checked.returncode, checked.results
     assert code == 0, last
 
 
@@ -137,12 +137,14 @@ def loaded(tmp_path):
 
 @pytest.mark.parametrize("where", [".data", "outside"], ids=["a dot-folder", "a linked folder"])
 def test_a_file_the_pack_reads_when_it_loads_is_part_of_the_key(loaded, where):
-    assert _check(loaded, "loaded")[0] == 0
-    code, results = _check(loaded, "loaded")
+    assert loaded.check("loaded", cache=True, process=True, timeout=90).returncode == 0
+    checked = loaded.check("loaded", cache=True, process=True, timeout=90)
+    code, results = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is not None for r in results.values())
     folder = loaded / "pack" / ".data" if where == ".data" else loaded / "outside"
     (folder / "middle.txt").write_text("5")
-    code, results = _check(loaded, "loaded")
+    checked = loaded.check("loaded", cache=True, process=True, timeout=90)
+    code, results = checked.returncode, checked.results
     failed = results["loaded.ex1.a.hidden" if where == ".data" else "loaded.ex1.a.linked"]
     assert code == 1 and failed["status"] == "fail" and failed["cached"] is None
 
@@ -158,7 +160,8 @@ def test_junk_in_a_pack_folder_neither_crashes_nor_hangs_the_digest(loaded):
     try:
         server.bind(str(pack / "sock"))
         for _ in range(2):
-            code, results = _check(loaded, "loaded")
+            checked = loaded.check("loaded", cache=True, process=True, timeout=90)
+            code, results = checked.returncode, checked.results
             assert code == 0
         assert all(r["cached"] is not None for r in results.values())
     finally:
@@ -200,7 +203,7 @@ def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
 @pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
 def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage):
     course = _course(tmp_path, "plain")
-    assert _check(course, "plain")[0] == 0
+    assert course.check("plain", cache=True, process=True, timeout=90).returncode == 0
     entry = next((course / "cache").glob("*/plain.ex1.b.holds.json"))
     good = json.loads(entry.read_text())
     entry.unlink()
@@ -216,7 +219,8 @@ def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage
         entry.symlink_to(course / "elsewhere.json")
     else:
         entry.write_bytes(b"\xff\xfe{" + os.urandom(64))
-    code, results = _check(course, "plain")
+    checked = course.check("plain", cache=True, process=True, timeout=90)
+    code, results = checked.returncode, checked.results
     assert code == 0
     assert results["plain.ex1.b.holds"]["cached"] is None
     assert results["plain.ex1.a.holds"]["cached"] is not None and results["plain.ex1.c.holds"]["cached"] is not None
@@ -301,7 +305,8 @@ def test_a_cache_directory_replaced_during_the_run_is_removed_not_followed(tmp_p
 def test_a_check_cannot_get_another_claim_reused_through_the_command_line(tmp_path):
     course = _course(tmp_path, "planter")
     for _ in range(2):
-        code, results = _check(course, "planter")
+        checked = course.check("planter", cache=True, process=True, timeout=90)
+        code, results = checked.returncode, checked.results
         victim = results["planter.ex1.a.victim"]
         assert code == 1 and victim["status"] == "fail" and victim["cached"] is None
         assert results["planter.ex1.b.planter"]["evidence"]["caches found"] == 0  # not in the check's process
@@ -314,10 +319,12 @@ def test_what_a_pack_reads_while_it_is_imported_is_in_the_key(tmp_path):
     data.mkdir()
     (data / "middle.txt").write_text("6")
     env = {"IMPORTER_DATA": str(data)}
-    assert _check(course, "importer", env)[0] == 0
-    code, again = _check(course, "importer", env)
+    assert course.check("importer", cache=True, process=True, env=env, timeout=90).returncode == 0
+    checked = course.check("importer", cache=True, process=True, env=env, timeout=90)
+    code, again = checked.returncode, checked.results
     assert code == 0 and again["importer.ex1.a.square"]["cached"] is not None
     (data / "middle.txt").write_text("7")  # outside the pack: only the record of what loading read sees it
-    code, changed = _check(course, "importer", env)
+    checked = course.check("importer", cache=True, process=True, env=env, timeout=90)
+    code, changed = checked.returncode, checked.results
     assert code == 1 and changed["importer.ex1.a.square"]["cached"] is None
     assert changed["importer.ex1.a.square"]["verdict"] == "refuted"

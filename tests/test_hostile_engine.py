@@ -9,27 +9,16 @@ import time
 
 import pytest
 
-from conftest import GOLDEN, ROOT, Packs, run_cli, write_pack
+from conftest import GOLDEN, ROOT, Packs, run_cli
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server runs on Linux")
 
-HEADER = "import atexit, os, signal, sys, threading, time\n\nfrom proofs import Outcome, Status, Verdict, claim\n\n"
+HEADER = Packs.HEADER
 
 
 def _false(claim_id, body=""):
     """A claim whose check runs `body` and reports a refutation it asserted: it always fails."""
-    lines = "".join(f"    {line}\n" for line in body.splitlines())
-    name = claim_id.replace(".", "_")
-    exercise = int(claim_id.split(".")[1][2:])
-    return (f"@claim({claim_id!r}, exercise={exercise}, part=None, statement='s.', asserts='s', formal='s',\n"
-            f"       requires=Verdict.PROVED)\n"
-            f"def {name}():\n{lines}"
-            f"    return Outcome(Verdict.REFUTED, 'inspection', {{}})\n\n\n")
-
-
-def _check(pack, *args, selector="hostile.*"):
-    checked = Packs(pack.parent).check(selector, *args)
-    return checked, checked.report
+    return Packs.claim(claim_id, f"{body}\nholds = False")
 
 
 @linux_only
@@ -38,20 +27,21 @@ def _check(pack, *args, selector="hostile.*"):
     "signal.signal(signal.SIGTERM, lambda *a: os._exit(0))\natexit.register(lambda: os.kill(os.getpid(), signal.SIGTERM))",
     "sys.exit = lambda code=0: os._exit(0)",
 ])
-def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_run_into_exit_0(tmp_path, ending):
-    pack = write_pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + ending + "\nCLAIMS = (hostile_ex1_fails,)\n"})
-    proc, report = _check(pack)
+def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_run_into_exit_0(tmp_path, ending, packs):
+    packs.write(**{"ends": HEADER + _false("hostile.ex1.fails") + ending + "\nCLAIMS = (hostile_ex1_fails,)\n"})
+    proc = packs.check("hostile.*", process=True)
+    report = proc.report
     assert proc.returncode == 1, proc.stderr
     assert report["summary"]["fail"] == 1
 
 
 @linux_only
-def test_a_thread_that_ends_the_checker_mid_run_is_never_a_pass(tmp_path):
+def test_a_thread_that_ends_the_checker_mid_run_is_never_a_pass(tmp_path, packs):
     starts = "threading.Thread(target=lambda: (time.sleep(1), os._exit(0)), daemon=True).start()\n"
-    pack = write_pack(tmp_path, {"ends.py": HEADER + starts + _false("hostile.ex1.slow", "time.sleep(6)")
+    packs.write(**{"ends": HEADER + starts + _false("hostile.ex1.slow", "time.sleep(6)")
                             + "CLAIMS = (hostile_ex1_slow,)\n",
-                            "slow.py": HEADER + _false("hostile.ex2.slow", "time.sleep(3)") + "CLAIMS = (hostile_ex2_slow,)\n"})
-    proc, _ = _check(pack)
+                            "slow": HEADER + _false("hostile.ex2.slow", "time.sleep(3)") + "CLAIMS = (hostile_ex2_slow,)\n"})
+    proc = packs.check("hostile.*", process=True)
     assert proc.returncode in (1, 3), proc.stderr
     if proc.returncode == 3:
         assert "ended without finishing: it exited with code 0" in proc.stderr and "Traceback" not in proc.stderr
@@ -73,21 +63,22 @@ PATCHES = {
 
 @pytest.fixture(scope="module")
 def honest_alone(tmp_path_factory):
-    pack = write_pack(tmp_path_factory.mktemp("honest"), {"honest.py": HEADER + _false("hostile.ex2.fails")
+    pack = Packs(tmp_path_factory.mktemp("honest")).write(**{"honest": HEADER + _false("hostile.ex2.fails")
                                                           + "CLAIMS = (hostile_ex2_fails,)\n"})
-    (result,) = _check(pack)[1]["results"]
+    (result,) = Packs(pack.parent).check("hostile.*", process=True).report["results"]
     return result
 
 
 @linux_only
 @pytest.mark.parametrize("patch", sorted(PATCHES))
-def test_a_module_that_patches_the_engine_when_imported_changes_nothing_in_the_checker(tmp_path, patch, honest_alone):
+def test_a_module_that_patches_the_engine_when_imported_changes_nothing_in_the_checker(tmp_path, patch, honest_alone, packs):
     # the patch is made in the module's own process only: the checker never imports the module, classifies its
     # results again, and the other module's process never sees it
-    pack = write_pack(tmp_path, {"patches.py": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
+    packs.write(**{"patches": HEADER + PATCHES[patch] + _false("hostile.ex1.fails")
                             + "CLAIMS = (hostile_ex1_fails,)\n",
-                            "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
-    proc, report = _check(pack)
+                            "honest": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
+    proc = packs.check("hostile.*", process=True)
+    report = proc.report
     assert proc.returncode == 1, proc.stderr
     assert report["load_errors"] == []
     assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex1.fails": "fail", "hostile.ex2.fails": "fail"}
@@ -96,38 +87,41 @@ def test_a_module_that_patches_the_engine_when_imported_changes_nothing_in_the_c
 
 
 @linux_only
-def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path):
+def test_a_module_may_still_patch_a_library_for_its_own_checks(tmp_path, packs):
     # the module's own checks, forked from its module process, see what its import did
-    pack = write_pack(tmp_path, {"own.py": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
+    packs.write(**{"own": HEADER + "import statistics\nstatistics.mean = lambda data: -1\n\n"
                             "@claim('hostile.ex1.own', exercise=1, part=None, statement='s.', asserts='s', formal='s',\n"
                             "       requires=Verdict.PROVED)\n"
                             "def own():\n"
                             "    import statistics\n"
                             "    return Outcome(Verdict.PROVED if statistics.mean([1, 3]) == -1 else Verdict.REFUTED, 'x', {})\n\n"
                             "CLAIMS = (own,)\n"})
-    proc, report = _check(pack)
+    proc = packs.check("hostile.*", process=True)
+    report = proc.report
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report["load_errors"] == []
 
 
 @linux_only
-def test_a_thread_a_module_leaves_running_stays_in_its_module_process(tmp_path):
+def test_a_thread_a_module_leaves_running_stays_in_its_module_process(tmp_path, packs):
     starts = ("threading.Thread(target=lambda: (time.sleep(0.5), os._exit(0)), daemon=True).start()\n"
               "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n")
-    pack = write_pack(tmp_path, {"threads.py": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
-                                 "honest.py": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
+    packs.write(**{"threads": HEADER + starts + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
+                                 "honest": HEADER + _false("hostile.ex2.fails") + "CLAIMS = (hostile_ex2_fails,)\n"})
     started = time.monotonic()
-    proc, report = _check(pack)
+    proc = packs.check("hostile.*", process=True)
+    report = proc.report
     assert proc.returncode == 1, proc.stderr
     assert {r["id"]: r["status"] for r in report["results"]} == {"hostile.ex1.fails": "fail", "hostile.ex2.fails": "fail"}
     assert time.monotonic() - started < 25  # nothing waited for the thread
 
 
 @linux_only
-def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path):
+def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path, packs):
     patch = "import proofs.evaluate\nproofs.evaluate.classify = lambda verdict, **k: (Status.PASS, 'patched')"
-    pack = write_pack(tmp_path, {"inside.py": HEADER + _false("hostile.ex1.inside", patch) + "CLAIMS = (hostile_ex1_inside,)\n"})
-    proc, report = _check(pack)
+    packs.write(**{"inside": HEADER + _false("hostile.ex1.inside", patch) + "CLAIMS = (hostile_ex1_inside,)\n"})
+    proc = packs.check("hostile.*", process=True)
+    report = proc.report
     assert proc.returncode == 1, proc.stderr
     (result,) = report["results"]
     assert (result["verdict"], result["status"]) == ("error", "fail")
@@ -135,11 +129,11 @@ def test_a_check_that_patches_the_engine_in_its_own_process_cannot_pass(tmp_path
 
 
 @linux_only
-def test_a_file_in_a_claims_folder_named_like_a_standard_module_is_never_imported_by_the_engine(tmp_path):
+def test_a_file_in_a_claims_folder_named_like_a_standard_module_is_never_imported_by_the_engine(tmp_path, packs):
     # `resource` and `pickle` are imported by the engine after the packs are loaded (the job limit, the reports)
     shadow = "import os\nopen(os.path.join(os.path.dirname(__file__), 'ran-' + __name__), 'w').close()\n"
-    pack = write_pack(tmp_path, {"claims.py": HEADER + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
-                            "_helper.py": "VALUE = 1\n", "resource.py": shadow, "pickle.py": shadow})
+    pack = packs.write(**{"claims": HEADER + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n",
+                            "_helper": "VALUE = 1\n", "resource": shadow, "pickle": shadow})
     proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--report-dir", str(tmp_path / "out"))
     assert proc.returncode == 1, proc.stderr
     ran = sorted(p.name for p in pack.iterdir() if p.name.startswith("ran-"))
@@ -154,9 +148,9 @@ def test_the_golden_packs_still_pass_under_the_guard():
 
 
 @linux_only
-def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_exit_0(tmp_path):
+def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_exit_0(tmp_path, packs):
     # under the pytest plugin the packs are imported in pytest's own process, which no other process guards
-    pack = write_pack(tmp_path, {"ends.py": HEADER + _false("hostile.ex1.fails") + "atexit.register(os._exit, 0)\n"
+    pack = packs.write(**{"ends": HEADER + _false("hostile.ex1.fails") + "atexit.register(os._exit, 0)\n"
                             "CLAIMS = (hostile_ex1_fails,)\n"})
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--proofs=hostile",
                            f"--proofs-claims={pack}"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
@@ -164,12 +158,12 @@ def test_an_exit_hook_left_by_a_pack_cannot_turn_a_failed_plugin_session_into_ex
 
 
 @linux_only
-def test_the_environment_and_working_directory_a_module_changes_are_set_back_before_reports_are_written(tmp_path):
+def test_the_environment_and_working_directory_a_module_changes_are_set_back_before_reports_are_written(tmp_path, packs):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     changes = (f"os.environ['GITHUB_STEP_SUMMARY'] = {str(tmp_path / 'planted.md')!r}\n"
                f"os.environ['NO_COLOR'] = '1'\nos.chdir({str(elsewhere)!r})\n")
-    pack = write_pack(tmp_path, {"moves.py": HEADER + changes + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
+    pack = packs.write(**{"moves": HEADER + changes + _false("hostile.ex1.fails") + "CLAIMS = (hostile_ex1_fails,)\n"})
     proc = run_cli("check", "hostile.*", "--claims", str(pack), "--no-cache", "--format", "json", "--output",
                    "proofs-hostile-report.json", env={"GITHUB_STEP_SUMMARY": ""})
     try:

@@ -20,13 +20,6 @@ SHORT_LOAD = ("import sys, proofs.registry as r; r.LOAD_TIMEOUT = 2; from proofs
               "sys.exit(main(sys.argv[1:]))")
 
 
-def _cli(*args, env=None, timeout=120, prefix=("-m", "proofs")):
-    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, *prefix, *args], cwd=ROOT, capture_output=True, text=True,
-                          env=environment, timeout=timeout)
-
-
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:
@@ -51,7 +44,7 @@ linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /
 
 
 def test_every_escape_from_an_import_is_a_load_error_at_its_line():
-    proc = _cli("check", "ex90", "--claims", str(HOSTILE / "load"), "--format", "json", "--no-cache",
+    proc = run_cli("check", "ex90", "--claims", str(HOSTILE / "load"), "--format", "json", "--no-cache",
                 prefix=("-c", SHORT_LOAD))
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)  # what modules print while they are imported never reaches the report
@@ -94,7 +87,7 @@ def test_an_entry_point_pack_cannot_escape_either(tmp_path, source, words):
         "print(json.dumps({'errors': [e.to_json() for e in catalogue.errors],\n"
         "                  'packs': sorted({c.pack for c in catalogue.claims})}))\n"
     )
-    proc = _cli(prefix=("-c", script))
+    proc = run_cli(prefix=("-c", script))
     assert proc.returncode == 0 and proc.stdout, proc.stderr
     loaded = json.loads(proc.stdout)
     (error,) = loaded["errors"]
@@ -198,7 +191,7 @@ ASSERTED = "verdict asserted by the claim's code, not derived from a solver's an
 def test_nothing_a_check_starts_outlives_the_run_and_checks_may_use_processes(tmp_path):
     pids = tmp_path / "pids"
     pids.mkdir()
-    proc = _cli("check", "ex98", "--claims", str(HOSTILE / "checks"), "--format", "json", "--no-cache",
+    proc = run_cli("check", "ex98", "--claims", str(HOSTILE / "checks"), "--format", "json", "--no-cache",
                 "--timeout", "3", "--jobs", "2", env={"PROOFS_TEST_PIDS": str(pids)}, timeout=60)
     statuses = {r["id"]: (r["verdict"], r["reason"]) for r in json.loads(proc.stdout)["results"]}
     assert statuses == {
@@ -278,7 +271,7 @@ def test_run_stops_on_sigterm_and_restores_the_handlers():
         "print(json.dumps({'interrupted': outcome.interrupted, 'results': len(outcome.results),\n"
         "                  'quick': outcome.seconds < 30, 'restored': [signal.getsignal(s) for s in stops] == before}))\n"
     )
-    proc = _cli(prefix=("-c", script))
+    proc = run_cli(prefix=("-c", script))
     assert proc.returncode == 0 and proc.stdout, proc.stderr
     assert json.loads(proc.stdout) == {"interrupted": True, "results": 0, "quick": True, "restored": True}
 
@@ -338,7 +331,7 @@ def test_jobs_beyond_the_descriptor_limit_still_give_every_result():
         "outcome = run([Task(c) for c in claims] * 30, jobs=1000)\n"
         "print(len(outcome.results), sorted({r.status.value for r in outcome.results}))\n"
     )
-    proc = _cli(prefix=("-c", script))
+    proc = run_cli(prefix=("-c", script))
     assert proc.stdout.split() == ["60", "['pass']"], proc.stderr
 
 
@@ -360,7 +353,7 @@ SESSIONS = Path(__file__).resolve().parent / "hostile" / "runner" / "sessions"
 def test_nothing_a_check_or_an_import_starts_in_a_session_of_its_own_outlives_the_run(tmp_path):
     pids = tmp_path / "pids"
     pids.mkdir()
-    proc = _cli("check", "ex94", "--claims", str(SESSIONS), "--format", "json", "--no-cache", "--timeout", "3",
+    proc = run_cli("check", "ex94", "--claims", str(SESSIONS), "--format", "json", "--no-cache", "--timeout", "3",
                 env={"PROOFS_TEST_PIDS": str(pids)}, timeout=120)
     statuses = {r["id"]: r["verdict"] for r in json.loads(proc.stdout)["results"]}
     assert statuses == {"ex94.new_session": "proved", "ex94.daemon": "proved", "ex94.daemon_then_hang": "timeout"}, proc.stderr

@@ -1,10 +1,8 @@
 """The result cache is keyed per claim: editing a module, or what it imports or reads, rechecks exactly its claims."""
 
-import json
 
 import pytest
 
-from conftest import cli
 
 MODULE = '''"""{doc}"""
 {imports}
@@ -28,23 +26,21 @@ def _module(folder, name, exercise, *, imports="", seen="0", doc="Two claims tha
     (folder / f"{name}.py").write_text(MODULE.format(name=name, exercise=exercise, imports=imports, seen=seen, doc=doc))
 
 
-def _check(course):
-    proc = cli("check", "*.ex[0-9]*", "--claims", str(course / "pack"), "--cache-dir", str(course / "cache"),
-               "--format", "json")  # this pack's claims, not the seed's
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return {r["id"]: r["cached"] is not None for r in json.loads(proc.stdout)["results"]}
+def _cached(checked):
+    """{claim id: whether its result was reused from the cache} of a check that passed."""
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return {i: r["cached"] is not None for i, r in checked.results.items()}
 
 
-def _course(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "_helper.py").write_text("VALUE = 1\n")
-    (pack / "table.txt").write_text("1\n")
+@pytest.fixture
+def course(packs):
+    pack = packs.write(_helper="VALUE = 1\n")
+    packs.file("table.txt", "1\n")
     _module(pack, "alpha", 1)
     _module(pack, "beta", 2, imports="import _helper\n", seen="_helper.VALUE")
     _module(pack, "gamma", 3, imports="from pathlib import Path\n\nROWS = (Path(__file__).parent / 'table.txt').read_text()\n",
             seen="ROWS")
-    return tmp_path
+    return packs
 
 
 def _reused(cached):
@@ -52,36 +48,32 @@ def _reused(cached):
 
 
 @pytest.mark.slow
-def test_editing_one_module_rechecks_exactly_its_claims(tmp_path):
-    course = _course(tmp_path)
-    assert not any(_check(course).values())
-    assert all(_check(course).values())
+def test_editing_one_module_rechecks_exactly_its_claims(course):
+    assert not any(_cached(course.check("*.ex[0-9]*", cache=True)).values())
+    assert all(_cached(course.check("*.ex[0-9]*", cache=True)).values())
     _module(course / "pack", "alpha", 1, doc="Two claims that hold, edited.")
-    again = _check(course)
+    again = _cached(course.check("*.ex[0-9]*", cache=True))
     assert _reused(again) == ["beta", "gamma"] and not again["alpha.ex1.a.holds"] and not again["alpha.ex1.b.holds"]
-    assert all(_check(course).values())
+    assert all(_cached(course.check("*.ex[0-9]*", cache=True)).values())
 
 
-def test_editing_a_helper_module_rechecks_the_claims_that_imported_it(tmp_path):
-    course = _course(tmp_path)
-    _check(course)
+def test_editing_a_helper_module_rechecks_the_claims_that_imported_it(course):
+    _cached(course.check("*.ex[0-9]*", cache=True))
     (course / "pack" / "_helper.py").write_text("VALUE = 2\n")
-    assert _reused(_check(course)) == ["alpha", "gamma"]
+    assert _reused(_cached(course.check("*.ex[0-9]*", cache=True))) == ["alpha", "gamma"]
 
 
-def test_editing_a_file_a_module_read_when_imported_rechecks_its_claims(tmp_path):
-    course = _course(tmp_path)
-    _check(course)
+def test_editing_a_file_a_module_read_when_imported_rechecks_its_claims(course):
+    _cached(course.check("*.ex[0-9]*", cache=True))
     (course / "pack" / "table.txt").write_text("2\n")
-    assert _reused(_check(course)) == ["alpha", "beta"]
+    assert _reused(_cached(course.check("*.ex[0-9]*", cache=True))) == ["alpha", "beta"]
 
 
-def test_a_new_module_rechecks_only_the_modules_that_import_from_its_folder(tmp_path):
+def test_a_new_module_rechecks_only_the_modules_that_import_from_its_folder(course):
     # beta imports a helper from the pack's folder: a new file there could be what that import finds now
-    course = _course(tmp_path)
-    _check(course)
+    _cached(course.check("*.ex[0-9]*", cache=True))
     _module(course / "pack", "delta", 4)
-    again = _check(course)
+    again = _cached(course.check("*.ex[0-9]*", cache=True))
     assert _reused(again) == ["alpha", "gamma"] and not again["delta.ex4.a.holds"]
 
 
@@ -110,14 +102,11 @@ CLAIMS = (right,)
 """
 
 
-def test_an_erratum_is_rechecked_when_the_module_of_its_correction_changes(tmp_path):
+def test_an_erratum_is_rechecked_when_the_module_of_its_correction_changes(packs):
     # the erratum's counterexample is replayed by its correction's replay, written in another module
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "literal.py").write_text(LITERAL)
-    (pack / "fixed.py").write_text(FIXED)
+    pack = packs.write(literal=LITERAL, fixed=FIXED)
     _module(pack, "other", 3)
-    first = _check(tmp_path)
+    first = _cached(packs.check("*.ex[0-9]*", cache=True))  # this pack's claims, not the seed's
     assert set(first) == {"literal.ex1.a.wrong", "fixed.ex2.a.right", "other.ex3.a.holds", "other.ex3.b.holds"}
     (pack / "fixed.py").write_text(FIXED + "\n# edited\n")
-    assert _reused(_check(tmp_path)) == ["other"]
+    assert _reused(_cached(packs.check("*.ex[0-9]*", cache=True))) == ["other"]

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from conftest import cli, run_cli
+from conftest import run_cli
 
 PACK = '''
 from proofs import Real, forall
@@ -40,31 +40,24 @@ CLAIMS = (text, markdown, latex, notebook)
 
 
 @pytest.fixture
-def course(tmp_path):
-    (tmp_path / "claims").mkdir()
-    (tmp_path / "claims" / "formats.py").write_text(PACK)
-    material = tmp_path / "material"
-    material.mkdir()
-    (material / "week1.txt").write_text("Week 1\n\nExpand: (x + 1)^2 = x^2 + 2x + 1.\n")
-    (material / "week2.md").write_text("# Week 2\n\n**Solution:**\n\n$(x - 1)^2 = x^2 - 2x + 1$\n")
-    (material / "week3.tex").write_text("\\section{Week 3}\n\nWe have\n\\begin{equation}\n(x + 2)^2 = x^2 + 4x\\, + 4\n"
+def course(packs):
+    packs.write(formats=PACK)
+    material = packs.material_dir
+    packs.material("week1.txt", "Week 1\n\nExpand: (x + 1)^2 = x^2 + 2x + 1.\n")
+    packs.material("week2.md", "# Week 2\n\n**Solution:**\n\n$(x - 1)^2 = x^2 - 2x + 1$\n")
+    packs.material("week3.tex", "\\section{Week 3}\n\nWe have\n\\begin{equation}\n(x + 2)^2 = x^2 + 4x\\, + 4\n"
                                         "\\end{equation}\n")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Week 4"), nbformat.v4.new_code_cell("x = 3\nprint(x)"),
                 nbformat.v4.new_markdown_cell("The \"solution\":\n\n$$(x + 3)^2 = x^2 + 6x + 9$$")]
     nbformat.write(nb, str(material / "week4.ipynb"))
-    return tmp_path
-
-
-def _check(course, *extra):
-    report = course / "report.json"
-    proc = cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
-                   "--cache-dir", str(course / "cache"), "--format", "json", "--output", str(report), "--format", "text", *extra)
-    return proc, {r["id"]: r for r in json.loads(report.read_text())["results"]}
+    packs.reports = True
+    return packs
 
 
 def test_every_format_checks_green_with_anchors_located(course):
-    proc, results = _check(course)
+    proc = course.check("course", material=True, cache=True)
+    results = proc.results
     assert proc.returncode == 0, proc.stdout + proc.stderr
     places = {i: r["evidence"]["material"][0] for i, r in results.items()}
     assert {i: (p["file"], p["line"], p.get("cell")) for i, p in places.items()} == {
@@ -73,7 +66,7 @@ def test_every_format_checks_green_with_anchors_located(course):
         "course.ex1.c.latex": ("week3.tex", 5, None),
         "course.ex1.d.notebook": ("week4.ipynb", 3, 3),
     }
-    shown = cli("show", "course.ex1.d.notebook", "--claims", str(course / "claims"), "--material", str(course / "material"))
+    shown = course.run("show", "course.ex1.d.notebook", "--material", course.material_dir)
     assert "cites week4.ipynb:3 (cell 3): (x + 3)^2 = x^2 + 6x + 9" in shown.stdout
 
 
@@ -83,10 +76,11 @@ def test_every_format_checks_green_with_anchors_located(course):
     ("week3.tex", "4x", "5x", "course.ex1.c.latex"),
 ])
 def test_an_edited_snippet_fails_clearly_naming_the_closest_passage(course, file, old, new, claim):
-    assert _check(course)[0].returncode == 0
+    assert course.check("course", material=True, cache=True).returncode == 0
     path = course / "material" / file
     path.write_text(path.read_text().replace(old, new))
-    proc, results = _check(course)
+    proc = course.check("course", material=True, cache=True)
+    results = proc.results
     assert proc.returncode == 1
     assert results[claim]["status"] == "fail" and results[claim]["reason"].startswith("stale: the material changed")
     assert f"not found in {file}; closest (line" in results[claim]["reason"]
@@ -98,7 +92,8 @@ def test_an_edited_notebook_cell_names_the_cell(course):
     nb = nbformat.read(str(path), as_version=4)
     nb.cells[2].source = nb.cells[2].source.replace("6x", "7x")
     nbformat.write(nb, str(path))
-    proc, results = _check(course)
+    proc = course.check("course", material=True, cache=True)
+    results = proc.results
     assert proc.returncode == 1
     reason = results["course.ex1.d.notebook"]["reason"]
     assert reason.startswith("not found: ") and "not found in week4.ipynb; closest (cell 3, line 3)" in reason
@@ -106,8 +101,7 @@ def test_an_edited_notebook_cell_names_the_cell(course):
 
 def test_every_report_format_names_where_each_cited_snippet_is(course):
     out = course / "reports"
-    proc = cli("check", "course", "--claims", str(course / "claims"), "--material", str(course / "material"),
-                   "--no-cache", "--report-dir", str(out), "-v")
+    proc = course.run("check", "course", "--material", course.material_dir, "--no-cache", "--report-dir", out, "-v")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     place = "cites week4.ipynb:3 (cell 3): (x + 3)^2 = x^2 + 6x + 9"
     assert place in proc.stdout and place in (out / "junit.xml").read_text()
@@ -118,7 +112,6 @@ def test_every_report_format_names_where_each_cited_snippet_is(course):
 def test_a_notebook_without_cell_ids_is_read_without_a_warning_from_a_plain_run(tmp_path):
     """nbformat 4.5 wants an id on every cell; older writers leave them out. The notebook is normalised before it is
     validated, so nbformat's MissingIDFieldWarning never reaches the course's output."""
-    import json
 
     material = tmp_path / "m"
     material.mkdir()

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from conftest import cli
+from conftest import Packs, cli
 from proofs import Status, Verdict
 from proofs.evaluate import evaluate
 from proofs.registry import load
@@ -31,10 +31,10 @@ def fill(source: str, keep: str = "", **override) -> str:
 
 @pytest.fixture
 def course(tmp_path):
-    (tmp_path / "material" / "week8").mkdir(parents=True)
-    (tmp_path / "material" / "week8" / "sheet.md").write_text("Expand $(x + 2)^2 = x^2 + 4x + 4$.\n")
-    write("week8.ex1.a.binomial", tmp_path / "claims", [])
-    return tmp_path
+    course = Packs(tmp_path, folder="claims")  # the folder a pack's name starts with
+    course.material("week8/sheet.md", "Expand $(x + 2)^2 = x^2 + 4x + 4$.\n")
+    write("week8.ex1.a.binomial", course.folder, [])
+    return course
 
 
 def test_new_writes_the_template_and_says_what_to_do(tmp_path):
@@ -45,15 +45,11 @@ def test_new_writes_the_template_and_says_what_to_do(tmp_path):
 
 
 def _module(course):
-    return course / "claims" / "week8_ex1_a_binomial.py"
-
-
-def _check(course):
-    return cli("check", "week8", "--claims", str(course / "claims"), "--material", str(course / "material"))
+    return course.folder / "week8_ex1_a_binomial.py"
 
 
 def test_template_fails_clearly_as_written(course):
-    proc = _check(course)
+    proc = course.run("check", "week8", "--material", course.material_dir)
     assert proc.returncode == 1
     line = next(l for l in proc.stderr.splitlines() if l.startswith("load error"))
     assert re.search(r"week8_ex1_a_binomial\.py:\d+: .*placeholder not filled in: the material file", line)
@@ -63,7 +59,7 @@ def test_template_fails_clearly_as_written(course):
 @pytest.mark.parametrize("keep", sorted(FILLS))
 def test_each_placeholder_left_unfilled_fails_naming_it(course, keep):
     _module(course).write_text(fill(_module(course).read_text(), keep=keep))
-    catalogue = load([course / "claims"], entry_points=False)
+    catalogue = load([course.folder], entry_points=False)
     if catalogue.errors:  # a placeholder in a field or at module level stops the module loading
         (problem,) = catalogue.errors
         message = str(problem)
@@ -79,18 +75,18 @@ def test_each_placeholder_left_unfilled_fails_naming_it(course, keep):
 
 def test_filled_template_passes_check_material_and_mutants(course):
     _module(course).write_text(fill(_module(course).read_text()))
-    proc = _check(course)
+    proc = course.run("check", "week8", "--material", course.material_dir)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"week8\.ex1\.a\.binomial +proved +pass", proc.stdout)
-    mutants = cli("mutants", "week8", "--claims", str(course / "claims"))
+    mutants = course.run("mutants", "week8")
     assert mutants.returncode == 0 and "1/1 perturbations killed" in mutants.stdout
-    listed = cli("list", "--claims", str(course / "claims"))
+    listed = course.run("list")
     assert "pack claims/week8_ex1_a_binomial" in listed.stdout
 
 
 def test_filled_with_a_wrong_value_is_refuted_with_a_replayed_counterexample(course):
     _module(course).write_text(fill(_module(course).read_text(), **{"another stated value": "6"}))
-    proc = _check(course)
+    proc = course.run("check", "week8", "--material", course.material_dir)
     assert proc.returncode == 1 and re.search(r"binomial +refuted +fail", proc.stdout)
     assert "counterexample: x = " in proc.stdout and "evaluated: left: (x + b)^2 = " in proc.stdout
 
@@ -98,7 +94,7 @@ def test_filled_with_a_wrong_value_is_refuted_with_a_replayed_counterexample(cou
 def test_new_refuses_bad_or_taken_ids_and_existing_files(course):
     for args, message in ((["new", "Week8.a"], "is not a claim id"), (["new", "ex1.b.conv_params"], "already exists"),
                           (["new", "week8.ex1.a.binomial"], "already exists")):
-        proc = cli(*args, "--claims", str(course / "claims"))
+        proc = course.run(*args)
         assert proc.returncode == 4 and message in proc.stderr, proc.stderr
 
 
