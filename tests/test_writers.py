@@ -194,7 +194,7 @@ def test_every_format_shows_what_each_claim_checked_and_labels_a_hand_written_fo
     out, report = reports
     derived = [r for r in report["results"] if "checked" in r["evidence"]]
     seed = [r for r in report["results"] if r["id"].startswith("ex") and r["id"].split(".")[0] in {f"ex{k}" for k in range(1, 7)}]
-    assert len(seed) == 61 and all("checked" in r["evidence"] for r in seed)
+    assert len(seed) == 63 and all("checked" in r["evidence"] for r in seed)
     md = (out / "report.md").read_text()
     section = md.split("### What each claim checked\n", 1)[1].split("\n### ", 1)[0]
     assert all(f"- `{r['id']}`: checked" in section for r in derived)
