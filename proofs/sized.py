@@ -90,7 +90,7 @@ _SHAPES = {("mat", "mat"): "mat", ("mat", "vec"): "vec", ("row", "mat"): "row", 
 class MatrixTerm:
     """A matrix ("mat", n × n), vector ("vec", n × 1) or row ("row", 1 × n) expression of symbolic size n.
 
-    op is "var" (name, role), "at" (name, role, index), "T", "mul", "add", "sub", "scale" (number, term), "I",
+    op is "var" (name, role), "at" (name, role, index), "T", "mul", "add", "sub", "scale" (number, term), "I", "zero",
     "prod" (index, factor, lower, upper: the factors for k = lower, ..., upper multiplied left to right), or
     "backward" (index, jacobian, g, t, T: the gradient at step t of a loss whose gradient at step T is g)."""
 
@@ -123,7 +123,11 @@ class MatrixTerm:
 
     def __neg__(self): return MatrixTerm("scale", (terms.term(-1), self), self.shape)
 
-    def __eq__(self, other): return SizedRelation("eq", self, other)  # type: ignore[override]
+    def __eq__(self, other): return SizedRelation("eq", self, _zero_for(self, other))  # type: ignore[override]
+
+    def __ne__(self, other):  # type: ignore[override]
+        """X != Y: a premise of given(...) only (a statement decides == or <=)."""
+        return SizedRelation("ne", self, _zero_for(self, other))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -134,6 +138,13 @@ class MatrixTerm:
         return text(self)
 
     __repr__ = __str__
+
+
+def _zero_for(x: MatrixTerm, other: Any) -> Any:
+    """The number 0 compared with a matrix or vector is the zero of its shape (any other number stays as written)."""
+    if isinstance(other, (int, Fraction)) and not isinstance(other, bool) and other == 0:
+        return MatrixTerm("zero", (), x.shape)
+    return other
 
 
 def identity_matrix() -> MatrixTerm:
@@ -219,7 +230,7 @@ class SizedRelation:
 
     def __post_init__(self) -> None:
         kinds = {type(self.lhs), type(self.rhs)}
-        if len(kinds) != 1 or (self.op == "le" and kinds != {NormTerm}):
+        if len(kinds) != 1 or (self.op == "le" and kinds != {NormTerm}) or (self.op == "ne" and kinds != {MatrixTerm}):
             raise TypeError(f"{self.lhs} and {self.rhs} cannot be compared: both sides are matrices of one shape, or numbers "
                             "built from norms")
         if isinstance(self.lhs, MatrixTerm) and self.lhs.shape != self.rhs.shape:
@@ -232,10 +243,15 @@ class SizedRelation:
         return text(self)
 
 
-def given(premise: Term, relation: SizedRelation) -> SizedRelation:
-    """The relation where the premise (integer indices only, e.g. t <= T) holds."""
+def given(premise: Any, relation: SizedRelation) -> SizedRelation:
+    """The relation where the premise holds: one relation between integer indices (e.g. t <= T), or a matrix or
+    vector compared with another or with 0 by == or != (e.g. D != 0)."""
     if not isinstance(relation, SizedRelation) or relation.premise is not None:
         raise TypeError("given(premise, relation) takes one relation between matrices or norms")
+    if isinstance(premise, SizedRelation):
+        if premise.premise is not None or premise.op not in ("eq", "ne") or not isinstance(premise.lhs, MatrixTerm):
+            raise TypeError("a matrix premise of given(...) is one comparison of matrices or vectors by == or !=, such as D != 0")
+        return dataclasses.replace(relation, premise=premise)
     if not isinstance(premise, Term) or premise.op not in terms.RELATIONS or \
             terms.operators(premise) - {"var", "const", "add", "sub", "neg", "mul", *terms.RELATIONS}:
         raise TypeError("the premise of given(...) is one relation between integer indices, such as t <= T")
@@ -247,8 +263,8 @@ def given(premise: Term, relation: SizedRelation) -> SizedRelation:
 def text(x: Any) -> str:
     """One line of plain text."""
     if isinstance(x, SizedRelation):
-        body = f"{text(x.lhs)} {'=' if x.op == 'eq' else '≤'} {text(x.rhs)}"
-        return f"{terms.text(x.premise)} ⇒ {body}" if x.premise is not None else body
+        body = f"{text(x.lhs)} {({'eq': '=', 'ne': '≠'}).get(x.op, '≤')} {text(x.rhs)}"
+        return f"{text(x.premise)} ⇒ {body}" if x.premise is not None else body
     if isinstance(x, Term):
         return terms.text(x)
     op, a = x.op, x.args
@@ -266,6 +282,8 @@ def text(x: Any) -> str:
         return f"{a[0]}_{{{terms.text(a[2])}}}"
     if op == "I":
         return "I"
+    if op == "zero":
+        return "0"
     if op == "T":
         return f"{_paren(a[0])}ᵀ"
     if op == "mul":
@@ -282,7 +300,7 @@ def text(x: Any) -> str:
 
 def _paren(x: Any) -> str:
     shown = text(x)
-    simple = x.op in ("var", "at", "I", "norm", "const") or (x.op == "T" and x.args[0].op in ("var", "at"))
+    simple = x.op in ("var", "at", "I", "zero", "norm", "const") or (x.op == "T" and x.args[0].op in ("var", "at"))
     return shown if simple else f"({shown})"
 
 
@@ -332,6 +350,8 @@ def evaluate(x: MatrixTerm, n: int, indices: Mapping[str, int], element: Callabl
         return element(a[0], a[1], index_value(a[2], indices))
     if op == "I":
         return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    if op == "zero":
+        return [[Fraction(0)] * (1 if x.shape == "vec" else n) for _ in range(1 if x.shape == "row" else n)]
     if op == "T":
         return [list(col) for col in zip(*evaluate(a[0], n, indices, element))]
     if op == "mul":

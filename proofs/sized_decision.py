@@ -21,8 +21,9 @@ def relation(stmt: Any, params: Mapping[str, Any]) -> SizedRelation:
     """The statement's relation for these stated values."""
     args = {name: dom.variable(name) if isinstance(dom, SizedDomain) else terms.var(name) for name, dom in stmt.domains.items()}
     out = stmt.function(**args, **params)
-    if not isinstance(out, SizedRelation):
-        raise TypeError(f"a statement over sized matrices returns a relation such as A == B or norm(x) <= norm(y), not {out!r}")
+    if not isinstance(out, SizedRelation) or out.op == "ne":
+        raise TypeError(f"a statement over sized matrices returns a relation such as A == B or norm(x) <= norm(y), not {out!r} "
+                        "(X != Y is a premise of given(...) only)")
     return out
 
 

@@ -7,9 +7,9 @@ import random
 from fractions import Fraction
 from typing import Any, Mapping, Optional
 
-from proofs import terms
 from proofs.domains import Domain
 from proofs.sized import MatrixTerm, NormTerm, SizedRelation, evaluate, index_value
+from proofs.sized import text as sized_text
 from proofs.terms import Term
 
 __all__ = ["SIZES", "LENGTHS", "TRIES", "search", "holds_at", "rows"]
@@ -88,8 +88,8 @@ def _sign(value: Any) -> int:
 
 def holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) -> tuple[bool, dict]:
     """The relation at one exact instance (a false premise makes it hold), with what each side evaluated to."""
-    if rel.premise is not None and not _premise(rel.premise, indices):
-        return True, {"premise": f"{terms.text(rel.premise)} is false here"}
+    if rel.premise is not None and not _premise_at(rel.premise, n, indices, element):
+        return True, {"premise": f"{sized_text(rel.premise)} is false here"}
     if isinstance(rel.lhs, MatrixTerm):
         lhs, rhs = evaluate(rel.lhs, n, indices, element), evaluate(rel.rhs, n, indices, element)
         return lhs == rhs, {"lhs": rows(lhs), "rhs": rows(rhs)}
@@ -97,6 +97,14 @@ def holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) ->
     sign = _sign(rhs - lhs)
     holds = sign == 0 if rel.op == "eq" else sign >= 0
     return holds, {"lhs": str(lhs), "rhs": str(rhs), "lhs ≈": str(lhs.evalf(12)), "rhs ≈": str(rhs.evalf(12))}
+
+
+def _premise_at(premise: Any, n: int, indices: Mapping[str, int], element) -> bool:
+    """An index premise, or a matrix premise (X == Y, X != Y) compared entry by entry in exact arithmetic."""
+    if isinstance(premise, SizedRelation):
+        same = evaluate(premise.lhs, n, indices, element) == evaluate(premise.rhs, n, indices, element)
+        return same if premise.op == "eq" else not same
+    return _premise(premise, indices)
 
 
 def _premise(premise: Term, indices: Mapping[str, int]) -> bool:
@@ -124,7 +132,7 @@ def _assignments(indices: Mapping[str, Domain], premise: Optional[Term]) -> list
 def search(rel: SizedRelation, indices: Mapping[str, Domain], sizes=SIZES, tries=TRIES) -> Optional[tuple[dict, dict]]:
     """A counterexample at a concrete size: (witness, sides), or None."""
     for n in sizes:
-        for point in _assignments(indices, rel.premise)[:8]:
+        for point in _assignments(indices, rel.premise if isinstance(rel.premise, Term) else None)[:8]:
             for attempt in range(tries):
                 rng = random.Random(f"{n}:{sorted(point.items())}:{attempt}")
                 drawn: dict = {}

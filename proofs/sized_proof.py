@@ -20,7 +20,7 @@ LEMMAS = {
     "operator_norm_submultiplicative": "‖A B‖ ≤ ‖A‖ ‖B‖",
     "operator_norm_orthogonal": "‖Q B‖ = ‖B‖ = ‖B Q‖ for orthogonal Q (so ‖Q‖ = 1)",
     "operator_norm_transpose": "‖Aᵀ‖ = ‖A‖",
-    "operator_norm_diagonal": "‖Diag(d)‖ = max_i |d_i| (≤ 1 for d ∈ {0, 1}^n)",
+    "operator_norm_diagonal": "‖Diag(d)‖ = max_i |d_i| (0 or 1 for d ∈ {0, 1}^n)",
 }
 
 
@@ -52,6 +52,8 @@ class _Symbolic:
             return self.symbol(f"{a[0]}[{_canonical(a[2])}]", x.shape, a[1])
         if op == "I":
             return sympy.Identity(self.n)
+        if op == "zero":
+            return sympy.ZeroMatrix(self.n, 1 if x.shape == "vec" else self.n)
         if op == "T":
             return self.matrix(a[0]).T
         if op == "mul":
@@ -316,8 +318,8 @@ class _Norms:
                 self.facts.append(("operator_norm_orthogonal", v == self.norm(sympy.MatMul(*factors[:-1]).doit())))
         elif self.sym._orthogonal(X):
             self.facts.append(("operator_norm_orthogonal", v == 1))
-        elif self._diagonal01(X):
-            self.facts.append(("operator_norm_diagonal", v <= 1))
+        elif self._diagonal01(X):  # the largest of entries in {0, 1} (n ≥ 1): 0 or 1
+            self.facts.append(("operator_norm_diagonal", z3.Or(v == 0, v == 1)))
         if X.shape[1] != 1 and not isinstance(X, sympy.MatAdd):
             flipped = self.sym.simplified(X.T)
             if str(flipped) != key:
@@ -342,7 +344,8 @@ def _relation_z3(norms: _Norms, rel: SizedRelation) -> Any:
     return lhs == rhs if rel.op == "eq" else lhs <= rhs
 
 
-def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set]):
+def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set],
+                premise: Optional[SizedRelation] = None):
     """z3: the goal from the instances of the allowed lemmas (all when None) and the induction hypothesis; (answer,
     lemmas used) or None."""
     import z3
@@ -352,6 +355,9 @@ def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _
     norms = _Norms(sym)
     claim = _relation_z3(norms, goal)
     given = [_relation_z3(norms, hypothesis)] if hypothesis is not None else []
+    if premise is not None:  # a norm is 0 exactly at the zero matrix (definiteness, a norm's axiom: no lemma)
+        apart = norms.norm(sym.matrix(premise.lhs) - sym.matrix(premise.rhs))
+        given.append(apart > 0 if premise.op == "ne" else apart == 0)
     solver = z3.Solver()
     solver.set("timeout", 20_000)
     solver.add(*norms.axioms, *given, z3.Not(claim))
@@ -387,8 +393,10 @@ def _matrix_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym:
     return sym.simplified(lhs), sym.simplified(rhs)
 
 
-def _one(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set]) -> Optional[dict]:
-    """One obligation (no premise): {"pair": (lhs, rhs)} from sympy, or {"answer": ..., "lemmas": [...]} from z3."""
+def _one(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set],
+         premise: Optional[SizedRelation] = None) -> Optional[dict]:
+    """One obligation: {"pair": (lhs, rhs)} from sympy (an identity, so it holds whatever the premise), or {"answer":
+    ..., "lemmas": [...]} from z3, which may use a matrix premise through the norm of the difference of its sides."""
     if isinstance(goal.lhs, MatrixTerm):
         pair = _matrix_proof(goal, hypothesis, sym)
         return None if pair is None else {"pair": pair}
@@ -398,7 +406,7 @@ def _one(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symboli
                               else SizedRelation("eq", hypothesis.lhs.args[0], hypothesis.rhs.args[0]), sym)
         if inner is not None:
             return {"pair": inner}
-    found = _norm_proof(goal, hypothesis, sym, allowed)
+    found = _norm_proof(goal, hypothesis, sym, allowed, premise)
     return None if found is None else {"answer": found[0], "lemmas": found[1]}
 
 
@@ -408,8 +416,9 @@ def prove(rel: SizedRelation, indices: Mapping[str, Domain], allowed: Optional[s
     plain = SizedRelation(rel.op, rel.lhs, rel.rhs)
     induction = _induction(rel, indices)
     if induction is None:  # products and gradients are then opaque matrices: an identity for all of them is one for these
-        done = _one(plain, None, _Symbolic(), allowed)
-        return None if done is None else ([("every n", done)], {})
+        premise = rel.premise if isinstance(rel.premise, SizedRelation) else None
+        done = _one(plain, None, _Symbolic(), allowed, premise)
+        return None if done is None else ([("every n", done)], {"premise": sized_text(premise)} if premise is not None else {})
     t, upper = induction
     base = _rebuild(substitute(plain, t, upper), lambda node: _base_value(node) if _empty(node) else None)
     done_base = _one(base, None, _Symbolic(), allowed)

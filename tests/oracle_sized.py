@@ -199,6 +199,43 @@ def _norm(draw, name: str) -> SizedCase:
     return SizedCase(name, f"{word}, c = {c}", build, truth)
 
 
+def _premised(draw, name: str) -> SizedCase:
+    """A norm relation under a matrix premise on the 0/1 diagonal E: given(E != 0, ‖X‖ = c) with X a word of E between
+    orthogonal factors (true exactly for c = 1: ‖E‖ is its largest entry), given(E == 0, ‖X‖ = 0) with X any word
+    holding E (true), or either relation with its premise dropped or turned around (false once numpy shows it)."""
+    pick = draw.int(0, 2)
+    middle = ("mul", *draw.pick(((("sym", "E"),), (("sym", "Q"), ("sym", "E")), (("sym", "E"), ("T", ("sym", "Q"))),
+                                 (("sym", "Q"), ("sym", "E"), ("T", ("sym", "Q"))), (("sym", "E"), ("sym", "E")))))
+    if pick == 2:
+        middle = ("mul", *draw.pick(((("sym", "A"), ("sym", "E")), (("sym", "E"), ("sym", "B"), ("sym", "Q")))))
+    premise = draw.pick(("ne", "eq", None))
+    c = Fraction(0) if pick == 2 else draw.pick((Fraction(1), Fraction(1), Fraction(1, 2), Fraction(2)))
+
+    def holds(env) -> bool:
+        zero = not np.any(env["E"])
+        return premise is None or (premise == "ne") != zero
+
+    def check(env, n, rng):
+        if not holds(env):
+            return 0.0, 0.0, "eq"
+        return np.linalg.norm(_word_value(middle, env), 2), float(c), "eq"
+    # a theorem: ‖Q E Qᵀ‖ = ‖E‖ = max entry, 1 when E ≠ 0; and a product holding E = 0 is 0
+    truth = (premise == "ne" and c == 1 and pick != 2) or (premise == "eq" and c == 0)
+    if not truth and not _numeric_fails(check):
+        return None
+    if truth and _numeric_fails(check):
+        raise AssertionError(f"a theorem fails numerically: {middle}, premise {premise}, c = {c}")
+
+    def body(A: SquareMatrix, B: SquareMatrix, Q: Orthogonal, E: ZeroOneDiagonal):
+        stated = norm(_word_term(middle, {"A": A, "B": B, "Q": Q, "E": E})) == c
+        return stated if premise is None else given(E != 0 if premise == "ne" else E == 0, stated)
+
+    def build():
+        return forall(f"oracle.ex5.d.{name}", "generated norm relation under a matrix premise", trusts=LEMMAS)(body)
+    return SizedCase(name, f"{premise}: ‖{middle}‖ = {c}", build, truth)
+
+
 def generate(draw, name: str):
-    """One case: an identity, a chain rule of symbolic length or a norm relation (None where nothing is settled)."""
-    return (_identity, _chain, _norm)[draw.int(0, 2)](draw, name)
+    """One case: an identity, a chain rule of symbolic length, a norm relation or one under a matrix premise (None
+    where nothing is settled)."""
+    return (_identity, _chain, _norm, _premised)[draw.int(0, 3)](draw, name)

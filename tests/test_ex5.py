@@ -108,7 +108,9 @@ def test_the_bounds_are_proved_by_induction_from_the_lemmas_they_trust():
         assert result.verdict.value == "proved" and "T - t" in result.evidence["induction"]
         assert set(result.evidence["lemmas"]) == used <= {getattr(t, "name", None) for t in claim.trusts}
         assert len(result.evidence["checked"]) == 2  # the base case and the step, printed from the queries
-    assert f"1..{ex5.RELU_PATTERN_UNITS} units" in evaluate(ex5.relu_D_norm).evidence["checked"]["check1"]["text"]
+    relu_norm = evaluate(ex5.relu_D_norm)  # every n, from the diagonal lemma and the premise D != 0
+    assert relu_norm.verdict.value == "proved" and list(relu_norm.evidence["lemmas"]) == ["operator_norm_diagonal"]
+    assert relu_norm.evidence["premise"] == "D ≠ 0"
 
 
 def test_orthogonal_simplification_is_proved_for_every_size_from_the_orthogonal_lemma():
@@ -130,12 +132,12 @@ def test_orthogonal_replay_rejects_a_matrix_that_is_not_orthogonal():
     assert c.replay({**point, "W": {"0": [["3/5", "-4/5"], ["4/5", "3/5"]]}}, **c.params).holds
 
 
-@pytest.mark.parametrize("d", [["1/7"], [2], [0, -1], [], "1", [True]])
-def test_relu_d_norm_replay_rejects_patterns_that_are_not_relu_derivatives(d):
+@pytest.mark.parametrize("D", [[["1/7"]], [[2]], [[0, 0], [0, -1]], [[1, 1], [0, 1]], [], "1", [[True]]])
+def test_relu_d_norm_replay_rejects_patterns_that_are_not_relu_derivatives(D):
     from proofs import ForgedWitness
 
     with pytest.raises(ForgedWitness):
-        ex5.relu_D_norm.replay({"d": d}, killed_norm=0)
+        ex5.relu_D_norm.replay({"n": len(D) or 1, "D": D}, **ex5.relu_D_norm.params)
 
 
 def test_norm_lemmas_are_links_sampled_by_their_claims(seed_here):

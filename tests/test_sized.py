@@ -159,3 +159,36 @@ def test_repeated_factors_are_cancelled_and_bounded_one_by_one():
 
     assert evaluate(idempotent).verdict is Verdict.PROVED
     assert evaluate(squared).verdict is Verdict.PROVED
+
+
+@forall("test.ex5.d.relu_norm", "||D|| = 1 unless D = 0.", trusts=(LEMMAS["operator_norm_diagonal"],))
+def relu_norm(D: ZeroOneDiagonal, value=1, unless_zero=True):
+    return given(D != 0, norm(D) == value) if unless_zero else norm(D) == value
+
+
+def test_a_matrix_premise_is_used_by_the_norm_proof_and_dropping_it_is_refuted():
+    proved = evaluate(relu_norm)
+    assert proved.verdict is Verdict.PROVED, proved.reason
+    assert list(proved.evidence["lemmas"]) == ["operator_norm_diagonal"] and proved.evidence["premise"] == "D ≠ 0"
+    assert "D ≠ 0 ⇒ ‖D‖ = 1" in relu_norm.formal
+    point = _refuted(relu_norm, unless_zero=False)  # D = 0 is where ||D|| = 1 fails
+    assert not np.any(_numpy(point, "D"))
+    point = _refuted(relu_norm, value=Fraction(1, 2))
+    assert np.any(_numpy(point, "D")) and np.linalg.norm(_numpy(point, "D"), 2) == 1.0
+    assert relu_norm.replay({"n": 2, "D": [[0, 0], [0, 0]]}, value=Fraction(1, 2)).holds  # the premise D != 0 fails
+    with pytest.raises(ForgedWitness):
+        relu_norm.replay({"n": 1, "D": [["1/2"]]}, value=1)
+
+
+def test_a_matrix_premise_without_a_norm_proof_is_not_proved():
+    @forall("test.ex5.d.diagonal_norm", "||D|| = 1 unless D = 0, for any diagonal D: false.",
+            trusts=(LEMMAS["operator_norm_diagonal"],))
+    def diagonal(D: Diagonal):
+        return given(D != 0, norm(D) == 1)
+    assert _refuted(diagonal)["n"] >= 1
+    with pytest.raises(TypeError):
+        given(norm(identity_matrix()) <= 1, norm(identity_matrix()) <= 1)
+    with pytest.raises(TypeError, match="premise of given"):
+        @forall("test.ex5.d.ne_alone", "!= is a premise only")
+        def apart(D: ZeroOneDiagonal):
+            return D != 0

@@ -310,7 +310,7 @@ FORGED = {
     "ex2.weights.all_sequences": {"t": 1, "x": [2]},
     "ex4.c.stable_setting": {"z": 1},
     "ex5.c.orthogonal_simplification": {"c": "8/5", "s": "4/5", "d": [1, "1/2"]},
-    "ex5.d.relu_d_norm": {"d": ["1/7"]},
+    "ex5.d.relu_d_norm": {"n": 1, "D": [["1/7"]]},
     "ex6.c.fork_parameter_count": {"d": -1, "s1": 1, "s2": 1, "a": 1, "b": 1, "kb": 1, "kg": 1, "kt": 1},
     "ex6.d.masked_gradients": {"image": "cat?", "group": "dog_head"},
 }

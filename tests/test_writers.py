@@ -203,10 +203,10 @@ def test_every_format_shows_what_each_claim_checked_and_labels_a_hand_written_fo
     assert all("\nchecked" in outputs[r["id"]] for r in derived)
     page = (out / "report.html").read_text()
     assert page.count('<div class="checked">') >= len(derived)
-    assert "formal (the author&#x27;s commentary, not what was checked): for every n and d in {0,1}^n" in page
-    text = cli("check", "ex1.b.conv_units", "ex5.d.relu_d_norm", "--no-cache", "-v").stdout
-    assert "    checked: ∀ p ∈ ℤ: 0 ≤ p ⇒ 258 = 256 + 2·1" in text and "    checked (check1): ∀ case ∈ every 0/1 pattern" in text
-    assert "    formal (the author's commentary, not what was checked): for every n and d in {0,1}^n" in text
+    assert "formal (the author&#x27;s commentary, not what was checked): sampled: 120 random rational" in page
+    text = cli("check", "ex1.b.conv_units", "ex5.b.lemma_matrix_vector", "--no-cache", "-v").stdout
+    assert "    checked: ∀ p ∈ ℤ: 0 ≤ p ⇒ 258 = 256 + 2·1" in text and "    checked: ∀ s ∈ 120 samples drawn with seed 11" in text
+    assert "    formal (the author's commentary, not what was checked): sampled: 120 random rational" in text
     quiet = cli("check", "ex1.b.conv_units", "--no-cache").stdout
     assert quiet.splitlines()[1].startswith("    checked: ∀ p ∈ ℤ:") and len(quiet.splitlines()[1]) <= 4 + 160
 

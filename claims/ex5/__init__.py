@@ -5,7 +5,7 @@ from proofs.claims.ex5.gradient import (FORMULAS, gradient_product, gradient_pro
 from proofs.claims.ex5.norms import (cayley_orthogonal, lemma_matrix_vector, lemma_orthogonal, lemma_transpose,  # noqa: F401
                                      norm_bound, norm_bound_corrected, norm_equality, norm_equality_corrected)
 from proofs.claims.ex5.orthogonal import orthogonal_simplification
-from proofs.claims.ex5.relu import (RELU_PATTERN_UNITS, bound_allows_vanishing, killed_layer_gradient,  # noqa: F401
+from proofs.claims.ex5.relu import (bound_allows_vanishing, killed_layer_gradient,  # noqa: F401
                                     relu_bound, relu_D_norm)
 
 __all__ = ["CLAIMS", "FORMULAS", "true_gradient", "cayley_orthogonal"]

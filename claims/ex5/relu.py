@@ -6,74 +6,34 @@ import itertools
 from fractions import Fraction
 
 import sympy
-import z3
 from proofs.claims.ex5.gradient import ASSUMPTIONS, _mat, gradient, gradient_product_corrected
 from proofs.claims.ex5.norms import DIAGONAL, MATRIX_VECTOR, ORTHOGONAL, norm_bound_corrected
 from proofs.claims.sheet import cites
 from proofs.claims.witness import BIT, listof, read
 from proofs import (
     Bit, ColumnVector, MatrixSequence, Nat, Orthogonal, Outcome, Perturbation, Replay, Vector, Verdict, ZeroOneDiagonal, claim, combine,
-    corroborated, exhaust, exhausted, exists, forall, given, identity, matrices, norm, prove, symbolic_identity, validity,
+    corroborated, exhaust, exhausted, exists, forall, given, identity, norm, symbolic_identity,
 )
 
 
 # (d) ReLU
 
 
-def _replay_relu_norm(witness, *, killed_norm, **_):
-    d = read(witness, d=listof(BIT, nonempty=True))["d"]
-    norm_sq = matrices.op_norm_sq([[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))])
-    stated = killed_norm if not any(d) else 1
-    return Replay(norm_sq == stated ** 2, {"||D||^2": str(norm_sq), "stated ||D||": stated})
-
-
-# Every ReLU pattern of at most this many units is also decided exactly.
-RELU_PATTERN_UNITS = 5
-
-
-@claim(
+@forall(
     "ex5.d.relu_d_norm",
-    exercise=5, part="d",
-    anchors=cites(r"\|\mathbf{D}_k\| = 1", r"in which case  $\mathbf{D}$  is 0",
-                  r"the maximum entry of  $\mathbf{D}_k$  is 1"),
-    statement="With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer "
-              "is inactive, when D_k = 0.",
-    formal="for every n and d in {0,1}^n: max_i d_i = 1 if some d_i = 1 and 0 otherwise (z3, n and d symbolic), so "
-           "||Diag(d)|| = 1 if d != 0 and 0 if d = 0 by the diagonal-norm lemma; the small patterns also decided exactly "
-           "from D^T D",
-    requires=Verdict.PROVED,
-    params={"killed_norm": 0},
+    "With ReLU units each D_k is diagonal with entries in {0, 1}: ||D_k|| = 1 unless every unit of the layer is "
+    "inactive, when D_k = 0.",
+    cites=cites(r"\|\mathbf{D}_k\| = 1", r"in which case  $\mathbf{D}$  is 0",
+                r"the maximum entry of  $\mathbf{D}_k$  is 1"),
     assumptions=("ReLU'(z) is 1 for z > 0 and 0 for z < 0; at z = 0 it is taken as 0 (a subgradient)",),
     trusts=(DIAGONAL,),
-    perturbations=(Perturbation("killed_is_1", {"killed_norm": 1}, "||D|| = 1 even when every unit is inactive"),),
-    replay=_replay_relu_norm,
+    perturb=(Perturbation("killed_is_1", {"unless_killed": False}, "||D|| = 1 even when every unit is inactive"),
+             Perturbation("half", {"value": Fraction(1, 2)}, "||D|| = 1/2 unless every unit is inactive")),
 )
-def relu_D_norm(killed_norm) -> Outcome:
-    patterns = [d for n in range(1, RELU_PATTERN_UNITS + 1) for d in itertools.product((0, 1), repeat=n)]
-
-    def ok(d):
-        D = [[d[i] if i == j else 0 for j in range(len(d))] for i in range(len(d))]
-        want = Fraction(killed_norm if not any(d) else 1) ** 2
-        # ||D||^2 = want: at least want, and want I - D^T D positive semidefinite (diagonal: entries >= 0)
-        return matrices.norm_sq_at_least(D, want) and all(want - v * v >= 0 for v in d)
-
-    line2 = exhausted(exhaust(patterns, ok, name=f"every 0/1 pattern of 1..{RELU_PATTERN_UNITS} units"),
-                      counterexample=lambda d: {"d": list(d)})
-    if line2.verdict is not Verdict.EXHAUSTED:
-        return line2
-    # every n: for d in {0,1}^n and M = max_i d_i (an upper bound attained by some entry), M is 1 when some unit
-    # is active and killed_norm otherwise (z3, n and d symbolic); the diagonal-norm lemma makes M the norm
-    n, i, j, M = z3.Int("n"), z3.Int("i"), z3.Int("j"), z3.Int("M")
-    d = z3.Array("d", z3.IntSort(), z3.IntSort())
-    inside = lambda k: z3.And(k >= 0, k < n)  # noqa: E731
-    given = [n >= 1,
-             z3.ForAll([i], z3.Implies(inside(i), z3.Or(d[i] == 0, d[i] == 1))),
-             z3.ForAll([i], z3.Implies(inside(i), d[i] <= M)),
-             z3.Exists([j], z3.And(inside(j), d[j] == M))]
-    active = z3.Exists([j], z3.And(inside(j), d[j] == 1))
-    line1 = validity(prove(M == z3.If(active, 1, killed_norm), [n, M], given=given),
-                     evidence={"lemma": "||Diag(d)|| = max_i |d_i|"})
-    return corroborated(line1, line2)
+def relu_D_norm(D: ZeroOneDiagonal, value=1, unless_killed=True):
+    # every n: the largest entry of D is 1 unless D = 0 (every unit inactive), and ||D|| is that entry (the
+    # diagonal-norm lemma)
+    return given(D != 0, norm(D) == value) if unless_killed else norm(D) == value
 
 
 KILLED_SYMBOLS = sympy.symbols("a0:4 b0:4 g0:2", real=True)
