@@ -143,6 +143,13 @@ def test_a_step_with_sums_is_drafted_for_every_length_and_checks_as_the_scan_dec
         assert "n: IntRange(1, None)" in text and "x: Indexed(Real)" in text and "summation(lambda i:" in text
         assert "drafted at" not in text  # not at one length
     assert "fix = 1 adds what it is missing: 2*summation(lambda i: x[i]*y[i], 1, n)" in (drafts / "scan_a_md_l11_1.py").read_text()
+    # each side as printed: E a helper defined once, as the material defines it; the derivative diff(...) of it
+    for line, variable in ((7, "a"), (9, "b")):
+        text = (drafts / f"scan_a_md_l{line}_1.py").read_text()
+        assert text.count("def E(n, a, b, x, y):") == 1
+        assert "    return summation(lambda i: (a + b*x[i] - y[i])**2, 1, n)" in text
+        assert f"return diff(E(n, a, b, x, y), {variable}) == " in text
+    assert "2*a + 2*b*x[i]" not in (drafts / "scan_a_md_l7_1.py").read_text()  # not the derivative taken by the scan
     done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # as the scan decided: the refuted steps are errata whose corrections are proved, the true one is proved

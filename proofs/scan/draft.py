@@ -17,7 +17,7 @@ from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
 from proofs.scan.draft_matrix import render_matrix
-from proofs.scan.draft_sums import every_length
+from proofs.scan.draft_sums import entry_derivative, every_length
 from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -154,10 +154,11 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     whose correction is not evident, becomes a module that stops loading at a todo(...) the author fills in."""
     where = f"{step.file}:{step.line}" + (f" (cell {step.cell})" if step.cell is not None else "")
     symbolic = every_length(step, _identifier, _Code)
+    helpers = ""
     if symbolic is not None:  # sums over every length: the sides as read, not written out at one length
         left, right = step.exprs
         conditions = list(step.conditions)
-        params, code, note = symbolic
+        params, code, note, shown = symbolic
         fixed = note
     else:
         left, right = (_concrete(step, e) for e in step.exprs)
@@ -174,7 +175,16 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
     cites = f"cites=({step.file!r}, {snippet!r})"
     try:
-        body_left, body_right = code.doprint(left), code.doprint(right)
+        if symbolic is not None and shown is not None:  # as printed: each defined name a helper, each derivative diff(...)
+            body_left, body_right = code.doprint(shown[0]), code.doprint(shown[1])
+            helpers = "".join(f"def {call}({', '.join(args)}):\n    # as the material defines it\n"
+                              f"    return {code.doprint(body)}\n\n\n" for call, args, body in shown[2])
+        else:
+            body_left, body_right = code.doprint(left), code.doprint(right)
+        entry = entry_derivative(step)
+        if entry is not None:
+            helpers += (f"# The step's derivative is with respect to the entry {entry}: diff(...) takes a plain variable, so\n"
+                        "# the derivative is drafted as the scan takes it.\n\n\n")
         guard = " & ".join(f"({code.doprint(a)} {_PYTHON[r]} {code.doprint(b)})" for a, r, b in conditions if r in _PYTHON)
     except _Unsupported as exc:
         return _unfinished(claim_id, statement, cites, f"write the step by hand: {exc}")
@@ -189,14 +199,14 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
                "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
                + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else "") + "\n\n")
     if step.status != "refuted":
-        return (header + imports + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
+        return (header + imports + helpers + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
                 f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
     if step.relation in _FLIPPED and _holds(left, _FLIPPED[step.relation], right, step.conditions):
         flipped = _PYTHON[_FLIPPED[step.relation]]
         reason = (f"The printed inequality points the wrong way: at {_point(step)} the left side is "
                   f"{step.counterexample['left']} and the right side {step.counterexample['right']}.")
         fixed_statement = f"{step.left} {_FLIPPED[step.relation]} {step.right}" + (f" ({fixed})" if fixed else "")
-        return (header + imports +
+        return (header + imports + helpers +
                 f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
                 f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
                 f"def claim({params}{', ' if params else ''}fix=0):\n"
@@ -216,7 +226,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
         return _unfinished(claim_id, statement, cites, f"write the correction by hand: {exc}")
     reason = f"The printed step {what}: at {_point(step)} the left side is {step.counterexample['left']} and the right side {step.counterexample['right']}."
     fixed_statement = f"{step.left} {step.relation} {fixed_text}" + (f" ({fixed})" if fixed else "")
-    return (header + imports +
+    return (header + imports + helpers +
             f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
             f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
             f"def claim({params}{', ' if params else ''}fix=0):\n"
