@@ -17,7 +17,7 @@ from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
 from proofs.scan.draft_matrix import render_matrix
-from proofs.scan.draft_sums import entry_derivative, every_length
+from proofs.scan.draft_sums import entry_derivative, every_length, printed_sides
 from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -72,6 +72,14 @@ class _Code(StrPrinter):
         out = self._print(args[0])
         for a in args[1:]:
             out = f"{name}({out}, {self._print(a)})"
+        return out
+
+    def _print_Derivative(self, e):
+        out = self._print(e.expr)
+        for v in e.variables:
+            if not isinstance(v, sympy.Symbol):
+                raise _Unsupported(f"a derivative with respect to {v}, which diff(...) cannot take")
+            out = f"diff({out}, {self.names[key(v)]})"
         return out
 
     def _print_Function(self, e):
@@ -163,19 +171,34 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     else:
         left, right = (_concrete(step, e) for e in step.exprs)
         conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
-        atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])])
+        shown = printed_sides(step)
+        if shown is not None and any(e.has(sympy.Sum, sympy.Product, sympy.Indexed)
+                                     for e in (shown[0], shown[1], *(body for _, body in shown[2]))):
+            shown = None  # sums at one length and entries: the sides as checked, written out
+        defined = {name for name, _ in shown[2]} if shown is not None else set()
+        kept = [*shown[:2], *(body for _, body in shown[2])] if shown is not None else []
+        atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])], *kept)
                         for a in e.atoms(sympy.Symbol, sympy.Indexed)
-                        if not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
+                        if a not in defined
+                        and not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
                        key=key)
         taken: set = set()
         names = {key(a): _identifier(key(a), taken) for a in atoms}
+        if shown is not None:  # each defined name: a helper of the module, called with the names its definition uses
+            calls = []
+            for name, body in shown[2]:
+                args = [names[key(a)] for a in atoms if a in body.free_symbols]
+                call = _identifier(key(name), taken)
+                names[key(name)] = f"{call}({', '.join(args)})"
+                calls.append((call, args, body))
+            shown = (shown[0], shown[1], tuple(calls))
         code = _Code(names)
         fixed = _lengths(step)
         params = ", ".join(f"{names[key(a)]}: Real" for a in atoms)
     statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
     cites = f"cites=({step.file!r}, {snippet!r})"
     try:
-        if symbolic is not None and shown is not None:  # as printed: each defined name a helper, each derivative diff(...)
+        if shown is not None:  # as printed: each defined name a helper, each derivative diff(...)
             body_left, body_right = code.doprint(shown[0]), code.doprint(shown[1])
             helpers = "".join(f"def {call}({', '.join(args)}):\n    # as the material defines it\n"
                               f"    return {code.doprint(body)}\n\n\n" for call, args, body in shown[2])
@@ -183,8 +206,8 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
             body_left, body_right = code.doprint(left), code.doprint(right)
         entry = entry_derivative(step)
         if entry is not None:
-            helpers += (f"# The step's derivative is with respect to the entry {entry}: diff(...) takes a plain variable, so\n"
-                        "# the derivative is drafted as the scan takes it.\n\n\n")
+            helpers += (f"# The step's derivative is with respect to the entry {entry}, and the statement's diff takes a plain\n"
+                        "# variable: the derivative is drafted as the scan takes it.\n\n\n")
         guard = " & ".join(f"({code.doprint(a)} {_PYTHON[r]} {code.doprint(b)})" for a, r, b in conditions if r in _PYTHON)
     except _Unsupported as exc:
         return _unfinished(claim_id, statement, cites, f"write the step by hand: {exc}")
@@ -197,7 +220,8 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
     imports = ("from fractions import Fraction  # noqa: F401\n\n"
                "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
-               + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else "") + "\n\n")
+               + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else
+                  "from proofs import diff  # noqa: F401\n" if "diff(" in body_left + body_right + helpers else "") + "\n\n")
     if step.status != "refuted":
         return (header + imports + helpers + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
                 f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
