@@ -167,7 +167,7 @@ def _scan_one(document, timeout: float, until: float, second_reader: bool, keep:
         return ("unscanned",)
     before = sympy_reader.PARSE_TIMEOUTS[0]
     try:
-        found = scan_document(document, timeout=timeout, until=until, second_reader=second_reader)
+        found = scan_document(document, timeout=timeout, until=until, second_reader=second_reader, printed=keep)
     except TooMany as exc:
         return ("problem", str(exc))
     except TimeLimit:

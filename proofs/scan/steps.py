@@ -300,11 +300,12 @@ def _inline_conditions(span: Span) -> list[str]:
 
 
 def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None,
-                  second_reader: bool = True) -> list[Step]:
+                  second_reader: bool = True, printed: bool = False) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked within
     `timeout` seconds. `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
     unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found.
-    `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader)."""
+    `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader). `printed`: whether
+    each step also keeps its sides as printed (Step.printed), for drafting claims."""
     defs = Definitions()
     try:
         with deadline(float("inf") if until is None else until - time.monotonic()):
@@ -367,7 +368,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts))
+                                         matrix, facts, printed))
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -500,7 +501,7 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = ()) -> Step:
+          facts: Sequence = (), printed: bool = False) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -554,7 +555,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
-    base = {**base, "printed": _printed(left, right, bare, defs)}
+    if printed:
+        base = {**base, "printed": _printed(left, right, bare, defs)}
     dims = matrix.model.dims if matrix is not None else None  # the lengths the material declares
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
