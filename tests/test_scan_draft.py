@@ -195,3 +195,14 @@ def test_printed_sides_that_do_not_agree_with_the_sides_checked_are_not_drafted(
     assert printed_sides(Step(**{**step.__dict__, "printed": perturbed})) is None
     other = (shown[0], checked[1], ((E, sympy.Sum((a - b * x[i]) ** 2, (i, 1, n))),))  # another definition
     assert printed_sides(Step(**{**step.__dict__, "printed": other})) is None
+
+
+def test_a_draft_of_a_file_whose_name_starts_with_a_digit_loads(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "000_notes.md").write_text("# 1 Slips\n\nA wrong claim: $(x + 1)^2 = x^2 + 1$.\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts)
+    assert code == 1, err
+    ids = sorted(c.id for c in load([drafts]).claims if c.id.startswith("scan."))
+    assert ids == ["scan.file_000_notes_md.ex1.l3_1", "scan.file_000_notes_md.ex1.l3_1_corrected"]

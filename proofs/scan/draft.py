@@ -331,7 +331,8 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
         place = _place(documents[step.file], step.start)
-        claim_id = f"scan.{slug}.{place}.l{step.line}_{seen[stem]}"
+        # a claim id's namespace starts with a letter: a file named 000_notes.txt is file_000_notes_txt in it
+        claim_id = f"scan.{slug if slug[0].isalpha() else f'file_{slug}'}.{place}.l{step.line}_{seen[stem]}"
         if step.exprs and isinstance(step.exprs[0], Node):  # a matrix step, read by proofs.scan.matrices
             text = render_matrix(step, claim_id, snippet, _where(place))
         else:
