@@ -206,3 +206,17 @@ def test_a_draft_of_a_file_whose_name_starts_with_a_digit_loads(tmp_path):
     assert code == 1, err
     ids = sorted(c.id for c in load([drafts]).claims if c.id.startswith("scan."))
     assert ids == ["scan.file_000_notes_md.ex1.l3_1", "scan.file_000_notes_md.ex1.l3_1_corrected"]
+
+
+def test_a_variable_only_the_printed_derivative_names_is_a_parameter_of_the_draft(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# 1 Slope\n\n$$\\frac{\\partial}{\\partial a} \\sum_i a x_i = \\sum_i x_i$$\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts, "--select", "a.md:3")
+    assert code == 0, err
+    text = (drafts / "scan_a_md_l3_1.py").read_text()
+    assert "def claim(n: IntRange(1, None), a: Real, x: Indexed(Real)):" in text
+    assert "return diff(summation(lambda i: a*x[i], 1, n), a) == summation(lambda i: x[i], 1, n)" in text
+    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0 and re.search(r"scan\.a_md\.ex1\.l3_1 +proved +pass", done.stdout), done.stdout[-2000:]

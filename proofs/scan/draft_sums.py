@@ -23,6 +23,7 @@ def every_length(step, identifier: Callable[[str, set], str], printer_class) -> 
     shown = printed_sides(step)
     if shown is not None:  # the names the definitions use are parameters too (one a derivative drops included)
         exprs += [body for _, body in shown[2]]
+        exprs += [side.xreplace(dict(shown[2])) for side in shown[:2]]  # a variable only a derivative printed names
     sums = [s for e in exprs for s in e.atoms(sympy.Sum)]
     if not sums or any(e.has(sympy.Product) for e in exprs):
         return None
