@@ -220,3 +220,20 @@ def test_a_variable_only_the_printed_derivative_names_is_a_parameter_of_the_draf
     assert "return diff(summation(lambda i: a*x[i], 1, n), a) == summation(lambda i: x[i], 1, n)" in text
     done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
     assert done.returncode == 0 and re.search(r"scan\.a_md\.ex1\.l3_1 +proved +pass", done.stdout), done.stdout[-2000:]
+
+
+def test_an_unfinished_draft_defines_the_helpers_its_sides_call(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# 1 Variance\n\n$\\bar x = \\frac{1}{n}\\sum_{i=1}^n x_i$ and "
+                                   "$\\frac{1}{n}\\sum_{i=1}^n (x_i - \\bar x)^2 = \\frac{1}{n}\\sum_{i=1}^n x_i^2 + \\bar x^2$.\n",
+                                   encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts)
+    assert code == 1, err
+    (draft,) = drafts.glob("*.py")
+    text = draft.read_text()
+    assert "UNFINISHED" in text and text.count("def bar_x(n, x):") == 1
+    assert "return summation(lambda i: (-bar_x(n, x) + x[i])**2, 1, n)/n == " in text
+    compile(text, str(draft), "exec")
+    assert text.index("def bar_x(n, x):") < text.index("def claim(")

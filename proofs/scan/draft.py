@@ -240,7 +240,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     fix = correction(left, step.relation, right)
     if fix is None:
         return _unfinished(claim_id, statement, cites, "no correction is evident: write the corrected step", code=(
-            params, returned(f"{body_right} + fix * todo('what the right side is missing')")))
+            params, returned(f"{body_right} + fix * todo('what the right side is missing')")), helpers=helpers)
     corrected, what = fix
     delta = sympy.simplify(corrected - right)
     try:
@@ -283,14 +283,14 @@ def _point(step: Step) -> str:
     return ", ".join(f"{k} = {v}" for k, v in values.items()) or "every point"
 
 
-def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optional[tuple] = None) -> str:
+def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optional[tuple] = None, helpers: str = "") -> str:
     params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
     return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
             "from fractions import Fraction  # noqa: F401\n\n"
             "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
             "from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n\n"
             "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
-            f"REASON = todo({why!r})\n\n\n"
+            f"REASON = todo({why!r})\n\n\n{helpers}"
             f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
             f"        erratum=Correction(REASON, todo('the corrected step'), {{'fix': 1}}))\n"
             f"def claim({params}{', ' if params else ''}fix=0):\n    return {body}\n\n\nCLAIMS = (claim, *claim.companions)\n")
