@@ -31,6 +31,8 @@ def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
     lost_factor = (drafts / "scan_slips_md_l7_1.py").read_text()
     assert "cites=('slips.md', '\\\\frac{\\\\partial}{\\\\partial w} (wx - y)^2 = 2(wx - y)')" in lost_factor
     assert "erratum=Correction(" in lost_factor and "lost a factor x" in lost_factor
+    assert "return diff((w*x - y)**2, w) == " in lost_factor  # the derivative as printed, not taken by the scan
+    assert "return diff(tanh(z), z) == " in (drafts / "scan_slips_md_l9_1.py").read_text()
     done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # each draft cites the material where the step is
@@ -143,6 +145,13 @@ def test_a_step_with_sums_is_drafted_for_every_length_and_checks_as_the_scan_dec
         assert "n: IntRange(1, None)" in text and "x: Indexed(Real)" in text and "summation(lambda i:" in text
         assert "drafted at" not in text  # not at one length
     assert "fix = 1 adds what it is missing: 2*summation(lambda i: x[i]*y[i], 1, n)" in (drafts / "scan_a_md_l11_1.py").read_text()
+    # each side as printed: E a helper defined once, as the material defines it; the derivative diff(...) of it
+    for line, variable in ((7, "a"), (9, "b")):
+        text = (drafts / f"scan_a_md_l{line}_1.py").read_text()
+        assert text.count("def E(n, a, b, x, y):") == 1
+        assert "    return summation(lambda i: (a + b*x[i] - y[i])**2, 1, n)" in text
+        assert f"return diff(E(n, a, b, x, y), {variable}) == " in text
+    assert "2*a + 2*b*x[i]" not in (drafts / "scan_a_md_l7_1.py").read_text()  # not the derivative taken by the scan
     done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # as the scan decided: the refuted steps are errata whose corrections are proved, the true one is proved
@@ -152,3 +161,79 @@ def test_a_step_with_sums_is_drafted_for_every_length_and_checks_as_the_scan_dec
     assert re.search(r"scan\.a_md\.ex1\.l9_1 +proved +pass", done.stdout)
     # for every length: the printed step fails at one term already, which a draft at a fixed length would not show
     assert re.search(r"counterexample: n = \d", done.stdout)
+
+
+def test_a_derivative_with_respect_to_an_entry_is_drafted_as_the_scan_takes_it_and_says_so(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text(SUMS.split("Then")[0] + "Then\n\n$$\\frac{\\partial E}{\\partial x_j} = 2 b (a + b x_j - y_j)$$\n",
+                                   encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts, "--select", "a.md:7")
+    assert code == 0, err
+    text = (drafts / "scan_a_md_l7_1.py").read_text()
+    assert "with respect to the entry x[j]" in text and "diff(" not in text.split("@forall")[1]
+    assert "def E(" not in text
+
+
+def test_printed_sides_that_do_not_agree_with_the_sides_checked_are_not_drafted():
+    import sympy
+
+    from proofs.scan.draft_sums import printed_sides
+    from proofs.scan.steps import Step
+
+    a, b, E = sympy.symbols("a b E", real=True)
+    x = sympy.IndexedBase("x")
+    i, n = sympy.Symbol("i", integer=True), sympy.Symbol("#i", real=True)
+    body = sympy.Sum((a + b * x[i]) ** 2, (i, 1, n))
+    checked = (sympy.Sum(2 * (a + b * x[i]), (i, 1, n)), sympy.Sum(a + b * x[i], (i, 1, n)))
+    shown = (sympy.Derivative(E, a, evaluate=False), checked[1], ((E, body),))
+    step = Step(file="a.md", line=1, cell=None, text="", left="", relation="=", right="", status="refuted", reason="",
+                exprs=checked, printed=shown)
+    assert printed_sides(step) == shown
+    perturbed = (sympy.Derivative(E, b, evaluate=False), checked[1], ((E, body),))  # not the derivative checked
+    assert printed_sides(Step(**{**step.__dict__, "printed": perturbed})) is None
+    other = (shown[0], checked[1], ((E, sympy.Sum((a - b * x[i]) ** 2, (i, 1, n))),))  # another definition
+    assert printed_sides(Step(**{**step.__dict__, "printed": other})) is None
+
+
+def test_a_draft_of_a_file_whose_name_starts_with_a_digit_loads(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "000_notes.md").write_text("# 1 Slips\n\nA wrong claim: $(x + 1)^2 = x^2 + 1$.\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts)
+    assert code == 1, err
+    ids = sorted(c.id for c in load([drafts]).claims if c.id.startswith("scan."))
+    assert ids == ["scan.file_000_notes_md.ex1.l3_1", "scan.file_000_notes_md.ex1.l3_1_corrected"]
+
+
+def test_a_variable_only_the_printed_derivative_names_is_a_parameter_of_the_draft(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# 1 Slope\n\n$$\\frac{\\partial}{\\partial a} \\sum_i a x_i = \\sum_i x_i$$\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts, "--select", "a.md:3")
+    assert code == 0, err
+    text = (drafts / "scan_a_md_l3_1.py").read_text()
+    assert "def claim(n: IntRange(1, None), a: Real, x: Indexed(Real)):" in text
+    assert "return diff(summation(lambda i: a*x[i], 1, n), a) == summation(lambda i: x[i], 1, n)" in text
+    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0 and re.search(r"scan\.a_md\.ex1\.l3_1 +proved +pass", done.stdout), done.stdout[-2000:]
+
+
+def test_an_unfinished_draft_defines_the_helpers_its_sides_call(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# 1 Variance\n\n$\\bar x = \\frac{1}{n}\\sum_{i=1}^n x_i$ and "
+                                   "$\\frac{1}{n}\\sum_{i=1}^n (x_i - \\bar x)^2 = \\frac{1}{n}\\sum_{i=1}^n x_i^2 + \\bar x^2$.\n",
+                                   encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts)
+    assert code == 1, err
+    (draft,) = drafts.glob("*.py")
+    text = draft.read_text()
+    assert "UNFINISHED" in text and text.count("def bar_x(n, x):") == 1
+    assert "return summation(lambda i: (-bar_x(n, x) + x[i])**2, 1, n)/n == " in text
+    compile(text, str(draft), "exec")
+    assert text.index("def bar_x(n, x):") < text.index("def claim(")

@@ -65,7 +65,7 @@ def _read_key(document: Document) -> list:
 
 
 def _step_json(step: Any) -> dict:
-    data = {f.name: getattr(step, f.name) for f in dataclasses.fields(step) if f.name not in ("exprs", "conditions")}
+    data = {f.name: getattr(step, f.name) for f in dataclasses.fields(step) if f.name not in ("exprs", "conditions", "printed")}
     data["read_by"] = list(data.get("read_by") or ())
     return data
 

@@ -167,13 +167,13 @@ def _scan_one(document, timeout: float, until: float, second_reader: bool, keep:
         return ("unscanned",)
     before = sympy_reader.PARSE_TIMEOUTS[0]
     try:
-        found = scan_document(document, timeout=timeout, until=until, second_reader=second_reader)
+        found = scan_document(document, timeout=timeout, until=until, second_reader=second_reader, printed=keep)
     except TooMany as exc:
         return ("problem", str(exc))
     except TimeLimit:
         return ("unscanned",)
     if not keep:  # what crosses to the parent process: the report's fields, not the expressions
-        found = [dataclasses.replace(s, exprs=None, conditions=()) for s in found]
+        found = [dataclasses.replace(s, exprs=None, conditions=(), printed=None) for s in found]
     return ("steps", found, len(spans(document)), sympy_reader.PARSE_TIMEOUTS[0] == before)
 
 

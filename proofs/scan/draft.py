@@ -17,7 +17,7 @@ from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
 from proofs.scan.draft_matrix import render_matrix
-from proofs.scan.draft_sums import every_length
+from proofs.scan.draft_sums import entry_derivative, every_length, printed_sides
 from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -72,6 +72,14 @@ class _Code(StrPrinter):
         out = self._print(args[0])
         for a in args[1:]:
             out = f"{name}({out}, {self._print(a)})"
+        return out
+
+    def _print_Derivative(self, e):
+        out = self._print(e.expr)
+        for v in e.variables:
+            if not isinstance(v, sympy.Symbol):
+                raise _Unsupported(f"a derivative with respect to {v}, which diff(...) cannot take")
+            out = f"diff({out}, {self.names[key(v)]})"
         return out
 
     def _print_Function(self, e):
@@ -154,27 +162,52 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     whose correction is not evident, becomes a module that stops loading at a todo(...) the author fills in."""
     where = f"{step.file}:{step.line}" + (f" (cell {step.cell})" if step.cell is not None else "")
     symbolic = every_length(step, _identifier, _Code)
+    helpers = ""
     if symbolic is not None:  # sums over every length: the sides as read, not written out at one length
         left, right = step.exprs
         conditions = list(step.conditions)
-        params, code, note = symbolic
+        params, code, note, shown = symbolic
         fixed = note
     else:
         left, right = (_concrete(step, e) for e in step.exprs)
         conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
-        atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])])
+        shown = printed_sides(step)
+        if shown is not None and any(e.has(sympy.Sum, sympy.Product, sympy.Indexed)
+                                     for e in (shown[0], shown[1], *(body for _, body in shown[2]))):
+            shown = None  # sums at one length and entries: the sides as checked, written out
+        defined = {name for name, _ in shown[2]} if shown is not None else set()
+        kept = [*shown[:2], *(body for _, body in shown[2])] if shown is not None else []
+        atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])], *kept)
                         for a in e.atoms(sympy.Symbol, sympy.Indexed)
-                        if not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
+                        if a not in defined
+                        and not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
                        key=key)
         taken: set = set()
         names = {key(a): _identifier(key(a), taken) for a in atoms}
+        if shown is not None:  # each defined name: a helper of the module, called with the names its definition uses
+            calls = []
+            for name, body in shown[2]:
+                args = [names[key(a)] for a in atoms if a in body.free_symbols]
+                call = _identifier(key(name), taken)
+                names[key(name)] = f"{call}({', '.join(args)})"
+                calls.append((call, args, body))
+            shown = (shown[0], shown[1], tuple(calls))
         code = _Code(names)
         fixed = _lengths(step)
         params = ", ".join(f"{names[key(a)]}: Real" for a in atoms)
     statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
     cites = f"cites=({step.file!r}, {snippet!r})"
     try:
-        body_left, body_right = code.doprint(left), code.doprint(right)
+        if shown is not None:  # as printed: each defined name a helper, each derivative diff(...)
+            body_left, body_right = code.doprint(shown[0]), code.doprint(shown[1])
+            helpers = "".join(f"def {call}({', '.join(args)}):\n    # as the material defines it\n"
+                              f"    return {code.doprint(body)}\n\n\n" for call, args, body in shown[2])
+        else:
+            body_left, body_right = code.doprint(left), code.doprint(right)
+        entry = entry_derivative(step)
+        if entry is not None:
+            helpers += (f"# The step's derivative is with respect to the entry {entry}, and the statement's diff takes a plain\n"
+                        "# variable: the derivative is drafted as the scan takes it.\n\n\n")
         guard = " & ".join(f"({code.doprint(a)} {_PYTHON[r]} {code.doprint(b)})" for a, r, b in conditions if r in _PYTHON)
     except _Unsupported as exc:
         return _unfinished(claim_id, statement, cites, f"write the step by hand: {exc}")
@@ -187,16 +220,17 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
     imports = ("from fractions import Fraction  # noqa: F401\n\n"
                "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
-               + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else "") + "\n\n")
+               + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else
+                  "from proofs import diff  # noqa: F401\n" if "diff(" in body_left + body_right + helpers else "") + "\n\n")
     if step.status != "refuted":
-        return (header + imports + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
+        return (header + imports + helpers + f"@forall({claim_id!r}, {statement!r},\n        {cites})\n"
                 f"def claim({params}):\n    return {returned(body_right)}\n\n\nCLAIMS = (claim,)\n")
     if step.relation in _FLIPPED and _holds(left, _FLIPPED[step.relation], right, step.conditions):
         flipped = _PYTHON[_FLIPPED[step.relation]]
         reason = (f"The printed inequality points the wrong way: at {_point(step)} the left side is "
                   f"{step.counterexample['left']} and the right side {step.counterexample['right']}.")
         fixed_statement = f"{step.left} {_FLIPPED[step.relation]} {step.right}" + (f" ({fixed})" if fixed else "")
-        return (header + imports +
+        return (header + imports + helpers +
                 f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
                 f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
                 f"def claim({params}{', ' if params else ''}fix=0):\n"
@@ -206,7 +240,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     fix = correction(left, step.relation, right)
     if fix is None:
         return _unfinished(claim_id, statement, cites, "no correction is evident: write the corrected step", code=(
-            params, returned(f"{body_right} + fix * todo('what the right side is missing')")))
+            params, returned(f"{body_right} + fix * todo('what the right side is missing')")), helpers=helpers)
     corrected, what = fix
     delta = sympy.simplify(corrected - right)
     try:
@@ -216,7 +250,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
         return _unfinished(claim_id, statement, cites, f"write the correction by hand: {exc}")
     reason = f"The printed step {what}: at {_point(step)} the left side is {step.counterexample['left']} and the right side {step.counterexample['right']}."
     fixed_statement = f"{step.left} {step.relation} {fixed_text}" + (f" ({fixed})" if fixed else "")
-    return (header + imports +
+    return (header + imports + helpers +
             f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
             f"        erratum=Correction({reason!r},\n                           {fixed_statement!r}, {{'fix': 1}}))\n"
             f"def claim({params}{', ' if params else ''}fix=0):\n"
@@ -249,14 +283,14 @@ def _point(step: Step) -> str:
     return ", ".join(f"{k} = {v}" for k, v in values.items()) or "every point"
 
 
-def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optional[tuple] = None) -> str:
+def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optional[tuple] = None, helpers: str = "") -> str:
     params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
     return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
             "from fractions import Fraction  # noqa: F401\n\n"
             "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
             "from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n\n"
             "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
-            f"REASON = todo({why!r})\n\n\n"
+            f"REASON = todo({why!r})\n\n\n{helpers}"
             f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
             f"        erratum=Correction(REASON, todo('the corrected step'), {{'fix': 1}}))\n"
             f"def claim({params}{', ' if params else ''}fix=0):\n    return {body}\n\n\nCLAIMS = (claim, *claim.companions)\n")
@@ -297,7 +331,8 @@ def write(steps: Sequence[Step], directory: Path, material: Path) -> list[Path]:
         seen[stem] = seen.get(stem, 0) + 1
         name = f"{stem}_{seen[stem]}"
         place = _place(documents[step.file], step.start)
-        claim_id = f"scan.{slug}.{place}.l{step.line}_{seen[stem]}"
+        # a claim id's namespace starts with a letter: a file named 000_notes.txt is file_000_notes_txt in it
+        claim_id = f"scan.{slug if slug[0].isalpha() else f'file_{slug}'}.{place}.l{step.line}_{seen[stem]}"
         if step.exprs and isinstance(step.exprs[0], Node):  # a matrix step, read by proofs.scan.matrices
             text = render_matrix(step, claim_id, snippet, _where(place))
         else:

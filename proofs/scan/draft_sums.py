@@ -8,7 +8,7 @@ from typing import Callable, Optional
 
 import sympy
 
-__all__ = ["every_length"]
+__all__ = ["every_length", "printed_sides", "entry_derivative"]
 
 
 class _Unwritable(Exception):
@@ -16,9 +16,14 @@ class _Unwritable(Exception):
 
 
 def every_length(step, identifier: Callable[[str, set], str], printer_class) -> Optional[tuple]:
-    """(params, printer, note) for a step whose sums may be written over a symbolic length: params as Python text, a
-    printer for its sides and conditions, and what the statement says of the length; None otherwise."""
+    """(params, printer, note, printed) for a step whose sums may be written over a symbolic length: params as Python
+    text, a printer for its sides and conditions, what the statement says of the length, and the sides as printed
+    (see `printed_sides`) or None; None otherwise."""
     exprs = [*step.exprs, *(x for c in step.conditions for x in (c[0], c[2]))]
+    shown = printed_sides(step)
+    if shown is not None:  # the names the definitions use are parameters too (one a derivative drops included)
+        exprs += [body for _, body in shown[2]]
+        exprs += [side.xreplace(dict(shown[2])) for side in shown[:2]]  # a variable only a derivative printed names
     sums = [s for e in exprs for s in e.atoms(sympy.Sum)]
     if not sums or any(e.has(sympy.Product) for e in exprs):
         return None
@@ -54,11 +59,69 @@ def every_length(step, identifier: Callable[[str, set], str], printer_class) -> 
         names[s.name] = identifier(s.name, taken)
     for v in sorted(bound, key=str):
         names[v.name] = identifier(v.name, taken)
+    if shown is not None:  # each defined name: a helper of the module, called with the names its definition uses
+        helpers = []
+        for name, body in shown[2]:
+            args = _arguments(body, names)
+            call = identifier(name.name, taken)
+            names[name.name] = f"{call}({', '.join(args)})"
+            helpers.append((call, args, body))
+        shown = (shown[0], shown[1], tuple(helpers))
     params = ([f"{length_name}: IntRange(1, None)"] if length_name else [])
     params += [f"{names[s.name]}: IntRange(1, None)" for s in sorted(sizes - set(lengths), key=str)]
     params += [f"{names[s.name]}: {'Indexed(Real)' if s in bases else 'Real'}" for s in sorted(scalars | bases, key=str)]
     note = f"for every number of terms {length_name} of its sums" if length_name else "for every length of its sums"
-    return ", ".join(params), _printer(printer_class, names), note
+    return ", ".join(params), _printer(printer_class, names), note, shown
+
+
+def _arguments(body, names: dict) -> list:
+    """The parameters of a defined name's helper: the names (lengths, scalars, sequences) its definition uses, in the
+    order the claim takes them."""
+    bound = {lim[0] for s in body.atoms(sympy.Sum) for lim in s.args[1:]}
+    used = {s.name for s in body.free_symbols if isinstance(s, sympy.Symbol) and s not in bound}
+    used |= {a.base.label.name for a in body.atoms(sympy.Indexed)}
+    return sorted({names[u] for u in used}, key=list(dict.fromkeys(names.values())).index)
+
+
+def printed_sides(step) -> Optional[tuple]:
+    """(left, right, ((name, definition), ...)): the step's sides as the material prints them (Step.printed), when
+    each derivative in them is with respect to a plain variable (the statement's diff takes one) and, with the
+    definitions substituted and the derivatives taken, they are the sides the scan checked at lengths 1 to 3; None
+    otherwise, and the sides as checked are drafted."""
+    printed = getattr(step, "printed", None)
+    if printed is None or step.exprs is None:
+        return None
+    left, right, helpers = printed
+    if any(not isinstance(v, sympy.Symbol) for e in (left, right) for d in e.atoms(sympy.Derivative) for v in d.variables):
+        return None
+    if not helpers and not any(e.has(sympy.Derivative) for e in (left, right)):
+        return None  # nothing kept that the sides as checked do not show
+    try:
+        values = dict(helpers)
+        lengths = {s for e in (*step.exprs, left, right, *values.values()) for s in e.free_symbols if s.name.startswith("#")}
+        for n in (1, 2, 3):
+            at = {s: sympy.Integer(n) for s in lengths}
+            for shown, checked in zip((left, right), step.exprs):
+                a = shown.xreplace(values).xreplace(at).doit()
+                b = checked.xreplace(at).doit()
+                if sympy.expand(a - b) != 0:
+                    return None
+    except Exception:  # noqa: BLE001 - not shown to agree: the sides as checked are drafted
+        return None
+    return printed
+
+
+def entry_derivative(step) -> Optional[str]:
+    """The entry a derivative printed in the step is taken with respect to (x_j), or None."""
+    printed = getattr(step, "printed", None)
+    if printed is None:
+        return None
+    for e in printed[:2]:
+        for d in e.atoms(sympy.Derivative):
+            for v in d.variables:
+                if not isinstance(v, sympy.Symbol):
+                    return str(v)
+    return None
 
 
 def _printer(base, names: dict):

@@ -56,6 +56,9 @@ class Context:
     domains: Mapping = dataclasses.field(default_factory=dict)
     # names the step uses as variables (p of p(1 - p) = p - p^2): a parenthesis after one is a product
     variables: frozenset = frozenset()
+    # whether a derivative is kept as printed (unevaluated, of the name printed) rather than taken: the printed form
+    # drafts read (proofs.scan.draft), never the one checked
+    printed: bool = False
 
 
 class _Parser:
@@ -429,6 +432,8 @@ class _Parser:
                 operand = body.xreplace({param: variable})
             else:
                 operand = self.sub(top[1:], bound=(variable,))
+            if self.ctx.printed:
+                return sympy.Derivative(operand, variable, evaluate=False)
             # the entries defined one by one read into it first (yhat_i in a sum), with the variable free; the
             # derivative taken, then read at the variable's defined value, as every other name is
             saved, self.bound = self.bound, self.bound | {variable}

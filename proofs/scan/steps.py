@@ -134,6 +134,9 @@ class Step:
     exprs: Any = dataclasses.field(default=None, compare=False, repr=False)
     # The conditions it was checked under, as read (left, relation, right).
     conditions: Any = dataclasses.field(default=(), compare=False, repr=False)
+    # The sides as printed, for drafting claims: (left, right, ((name, definition), ...)), each side with the names the
+    # section defines kept (their definitions alongside) and each derivative unevaluated; None where not read so.
+    printed: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -297,11 +300,12 @@ def _inline_conditions(span: Span) -> list[str]:
 
 
 def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None,
-                  second_reader: bool = True) -> list[Step]:
+                  second_reader: bool = True, printed: bool = False) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked within
     `timeout` seconds. `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
     unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found.
-    `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader)."""
+    `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader). `printed`: whether
+    each step also keeps its sides as printed (Step.printed), for drafting claims."""
     defs = Definitions()
     try:
         with deadline(float("inf") if until is None else until - time.monotonic()):
@@ -364,7 +368,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts))
+                                         matrix, facts, printed))
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -497,7 +501,7 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = ()) -> Step:
+          facts: Sequence = (), printed: bool = False) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -551,6 +555,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = (parse(left, bare), parse(right, bare))
     except Skip:
         written = exprs
+    if printed:
+        base = {**base, "printed": _printed(left, right, bare, defs)}
     dims = matrix.model.dims if matrix is not None else None  # the lengths the material declares
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
@@ -585,13 +591,36 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
                       [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims)
     if example.status in ("proved", "checked"):
         fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
-        return dataclasses.replace(example, status="checked",
+        return dataclasses.replace(example, status="checked", printed=None,
                                    reason=f"holds with {shown}, a value its sentence or part gives, not as a general identity"
                                           f" ({example.reason}){fails}")
     if example.status in ("refuted", "needs review") and general.status not in ("refuted", "needs review"):
         # not an identity in general (an equation in the example's names): it fails at the example its part gives
-        return dataclasses.replace(example, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
+        return dataclasses.replace(example, printed=None, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
+
+
+def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
+    """The sides as printed (see Step.printed): read without the values defined before the step and with each
+    derivative kept, and the definition of each name they use; None where a side is not read so, or a name it uses is
+    defined entry by entry or in terms of another defined name."""
+    if bare is None:
+        return None
+    try:
+        ctx = dataclasses.replace(bare, printed=True)
+        sides = (parse(left, ctx), parse(right, ctx))
+    except Skip:
+        return None
+    except Exception:  # noqa: BLE001 - no printed form: a draft falls back to the sides as read
+        return None
+    names = sorted({a for e in sides for a in e.free_symbols if a in defs.values}, key=str)
+    if any(isinstance(k, sympy.Indexed) and k.base.label in {a.base.label for e in sides for a in e.atoms(sympy.Indexed)}
+           for k in defs.values):
+        return None
+    helpers = tuple((a, defs.values[a]) for a in names)
+    if any(s in defs.values for _, body in helpers for s in body.free_symbols):
+        return None
+    return (*sides, helpers)
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
