@@ -101,6 +101,13 @@ FORK_REACH = {
 FORK_GROUPS = GROUPS[:-1]
 
 
+def _fork(x, shared, branch_a, branch_b, breed_head, gender_head, time_head):
+    """The fork's parameter groups (no dog head: it comes in (d)) and each task's loss at input x."""
+    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
+             time_head=time_head, dog_head=(0, 0))
+    return P, forked_losses(P, x)
+
+
 @forall(
     "ex6.c.fork_gradient_structure",
     "In the forked network (two shared layers, a breed/gender branch and a time branch), the breed and gender losses "
@@ -112,9 +119,7 @@ FORK_GROUPS = GROUPS[:-1]
 )
 def fork_gradient_structure(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
                             time_head: Pair, reach=FORK_REACH):
-    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
-             time_head=time_head, dog_head=(0, 0))
-    losses = forked_losses(P, x)
+    P, losses = _fork(x, shared, branch_a, branch_b, breed_head, gender_head, time_head)
     return _all([g == 0 for task in reach for group in FORK_GROUPS if group not in reach[task]
                  for g in _gradients(losses[task], P[group])])
 
@@ -129,9 +134,7 @@ def fork_gradient_structure(x: Real, shared: Pair, branch_a: Pair, branch_b: Pai
 )
 def fork_gradient_reach(x: Real, shared: Pair, branch_a: Pair, branch_b: Pair, breed_head: Pair, gender_head: Pair,
                         time_head: Pair, reach=FORK_REACH):
-    P = dict(shared=shared, branch_a=branch_a, branch_b=branch_b, breed_head=breed_head, gender_head=gender_head,
-             time_head=time_head, dog_head=(0, 0))
-    losses = forked_losses(P, x)
+    P, losses = _fork(x, shared, branch_a, branch_b, breed_head, gender_head, time_head)
     return _all([diff(losses[task], P[group][0]) != 0 for task in reach for group in reach[task]])
 
 
