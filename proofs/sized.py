@@ -243,19 +243,35 @@ class SizedRelation:
         return text(self)
 
 
-def given(premise: Any, relation: SizedRelation) -> SizedRelation:
-    """The relation where the premise holds: one relation between integer indices (e.g. t <= T), or a matrix or
-    vector compared with another or with 0 by == or != (e.g. D != 0)."""
+def given(*parts: Any) -> SizedRelation:
+    """given(premise, ..., relation): the relation where every premise holds. A premise is a relation between integer
+    indices (e.g. t <= T, k < T), or a matrix or vector compared with another or with 0 by == or != (e.g. D != 0, or
+    D[k + 1] == 0 for one member of a sequence)."""
+    if len(parts) < 2:
+        raise TypeError("given(premise, ..., relation) takes one or more premises, then the relation")
+    *stated, relation = parts
     if not isinstance(relation, SizedRelation) or relation.premise is not None:
-        raise TypeError("given(premise, relation) takes one relation between matrices or norms")
+        raise TypeError("given(premise, ..., relation) takes one relation between matrices or norms, last")
+    checked = tuple(_premise(p) for p in stated)
+    return dataclasses.replace(relation, premise=checked[0] if len(checked) == 1 else checked)
+
+
+def _premise(premise: Any) -> Any:
     if isinstance(premise, SizedRelation):
         if premise.premise is not None or premise.op not in ("eq", "ne") or not isinstance(premise.lhs, MatrixTerm):
             raise TypeError("a matrix premise of given(...) is one comparison of matrices or vectors by == or !=, such as D != 0")
-        return dataclasses.replace(relation, premise=premise)
+        return premise
     if not isinstance(premise, Term) or premise.op not in terms.RELATIONS or \
             terms.operators(premise) - {"var", "const", "add", "sub", "neg", "mul", *terms.RELATIONS}:
         raise TypeError("the premise of given(...) is one relation between integer indices, such as t <= T")
-    return dataclasses.replace(relation, premise=premise)
+    return premise
+
+
+def premises(rel: SizedRelation) -> tuple:
+    """The relation's premises, each an index relation (a Term) or a matrix comparison (a SizedRelation); () for none."""
+    if rel.premise is None:
+        return ()
+    return rel.premise if isinstance(rel.premise, tuple) else (rel.premise,)
 
 
 # --- printing -------------------------------------------------------------------------------------------------------
@@ -264,7 +280,7 @@ def text(x: Any) -> str:
     """One line of plain text."""
     if isinstance(x, SizedRelation):
         body = f"{text(x.lhs)} {({'eq': '=', 'ne': '≠'}).get(x.op, '≤')} {text(x.rhs)}"
-        return f"{text(x.premise)} ⇒ {body}" if x.premise is not None else body
+        return f"{' ∧ '.join(text(p) for p in premises(x))} ⇒ {body}" if x.premise is not None else body
     if isinstance(x, Term):
         return terms.text(x)
     op, a = x.op, x.args
@@ -314,7 +330,8 @@ def substitute(x: Any, name: str, by: Term) -> Any:
         return Term(x.op, tuple(substitute(a, name, by) if isinstance(a, Term) else a for a in x.args))
     if isinstance(x, SizedRelation):
         return SizedRelation(x.op, substitute(x.lhs, name, by), substitute(x.rhs, name, by),
-                             None if x.premise is None else substitute(x.premise, name, by))
+                             None if x.premise is None else tuple(substitute(p, name, by) for p in x.premise)
+                             if isinstance(x.premise, tuple) else substitute(x.premise, name, by))
     if x.op in ("prod", "nprod", "backward") and x.args[0].args[0] == name:
         return type(x)(x.op, (x.args[0], x.args[1], *(substitute(a, name, by) for a in x.args[2:])), *_rest(x))
     return type(x)(x.op, tuple(substitute(a, name, by) if isinstance(a, (Term, MatrixTerm, NormTerm)) else a

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any, Mapping, Optional
 
 from proofs.domains import Domain
-from proofs.sized import MatrixTerm, NormTerm, SizedRelation, evaluate, index_value
+from proofs.sized import MatrixTerm, NormTerm, SizedRelation, evaluate, index_value, premises
 from proofs.sized import text as sized_text
 from proofs.terms import Term
 
@@ -88,8 +88,9 @@ def _sign(value: Any) -> int:
 
 def holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) -> tuple[bool, dict]:
     """The relation at one exact instance (a false premise makes it hold), with what each side evaluated to."""
-    if rel.premise is not None and not _premise_at(rel.premise, n, indices, element):
-        return True, {"premise": f"{sized_text(rel.premise)} is false here"}
+    for premise in premises(rel):
+        if not _premise_at(premise, n, indices, element):
+            return True, {"premise": f"{sized_text(premise)} is false here"}
     if isinstance(rel.lhs, MatrixTerm):
         lhs, rhs = evaluate(rel.lhs, n, indices, element), evaluate(rel.rhs, n, indices, element)
         return lhs == rhs, {"lhs": rows(lhs), "rhs": rows(rhs)}
@@ -116,14 +117,14 @@ def rows(M: list) -> list:
     return [[str(v) for v in row] for row in M]
 
 
-def _assignments(indices: Mapping[str, Domain], premise: Optional[Term]) -> list[dict]:
+def _assignments(indices: Mapping[str, Domain], premise: tuple) -> list[dict]:
     import itertools
 
     names = sorted(indices)
     out = []
     for values in itertools.product(_INDEX_VALUES, repeat=len(names)):
         point = dict(zip(names, values))
-        if all(indices[k].contains(v) for k, v in point.items()) and (premise is None or _premise(premise, point)):
+        if all(indices[k].contains(v) for k, v in point.items()) and all(_premise(p, point) for p in premise):
             out.append(point)
     spread = lambda p: max(p.values(), default=0) - min(p.values(), default=0)  # noqa: E731
     return sorted(out, key=lambda p: (LENGTHS.index(spread(p)) if spread(p) in LENGTHS else 9, sorted(p.items())))
@@ -132,7 +133,7 @@ def _assignments(indices: Mapping[str, Domain], premise: Optional[Term]) -> list
 def search(rel: SizedRelation, indices: Mapping[str, Domain], sizes=SIZES, tries=TRIES) -> Optional[tuple[dict, dict]]:
     """A counterexample at a concrete size: (witness, sides), or None."""
     for n in sizes:
-        for point in _assignments(indices, rel.premise if isinstance(rel.premise, Term) else None)[:8]:
+        for point in _assignments(indices, tuple(p for p in premises(rel) if isinstance(p, Term)))[:8]:
             for attempt in range(tries):
                 rng = random.Random(f"{n}:{sorted(point.items())}:{attempt}")
                 drawn: dict = {}

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from proofs import terms
 from proofs.domains import Domain
-from proofs.sized import MatrixTerm, NormTerm, SizedRelation, identity_matrix, substitute
+from proofs.sized import MatrixTerm, NormTerm, SizedRelation, identity_matrix, premises, substitute
 from proofs.sized import text as sized_text
 from proofs.terms import Term
 
@@ -240,24 +240,97 @@ def _peel(node: Any, t: str) -> Any:
     return MatrixTerm("mul", (first.T, tail), "vec")
 
 
-def _induction(rel: SizedRelation, indices: Mapping[str, Domain]) -> Optional[tuple[str, Term]]:
-    """(t, U) when the premise is t ≤ U and every product or gradient whose range depends on t starts at t and ends
-    where the range is empty at t = U; None when no such induction applies."""
-    premise = rel.premise
-    if premise is None or premise.op != "le" or premise.args[0].op != "var" or premise.args[0].args[0] not in indices:
-        return None
-    t, upper = premise.args[0].args[0], premise.args[1]
-    if t in terms.variables(upper):
-        return None
-    moving = [node for node in _nodes(rel) if t in terms.variables(_lower(node)) | terms.variables(_upper(node))]
-    if not moving:
-        return None
-    for node in moving:
-        if _key(_lower(node)) != t or t in terms.variables(_upper(node)):
-            return None
-        if not _empty(substitute(node, t, upper)):
-            return None
-    return t, upper
+def _peel_first(node: Any) -> Any:
+    """The node as its first factor times the node whose range starts one later (whatever its lower end is)."""
+    k = node.args[0].args[0]
+    first = substitute(node.args[1], k, _lower(node))
+    at = 3 if node.op == "backward" else 2
+    tail = type(node)(node.op, (*node.args[:at], _lower(node) + 1, *node.args[at + 1:]), *((node.shape,) if isinstance(node, MatrixTerm) else ()))
+    if node.op == "prod":
+        return MatrixTerm("mul", (first, tail), "mat")
+    if node.op == "nprod":
+        return NormTerm("mul", (first, tail))
+    return MatrixTerm("mul", (first.T, tail), "vec")
+
+
+def _index_names(x: Any) -> set[str]:
+    """The integer indices a term mentions, a product's or gradient's own index excepted."""
+    if isinstance(x, Term):
+        return terms.variables(x)
+    if isinstance(x, SizedRelation):
+        return _index_names(x.lhs) | _index_names(x.rhs)
+    if isinstance(x, (MatrixTerm, NormTerm)) and x.op in ("prod", "nprod", "backward"):
+        inner = _index_names(x.args[1]) - {x.args[0].args[0]}
+        return inner.union(*(_index_names(a) for a in x.args[2:]))
+    if isinstance(x, (MatrixTerm, NormTerm)):
+        return set().union(*(_index_names(a) for a in x.args))
+    return set()
+
+
+def _follows(claim: Term, known: Iterable[Term]) -> bool:
+    """Whether an integer relation between indices follows from the index premises (z3 over the integers: unsat of
+    its negation; unknown is not a yes)."""
+    import z3
+
+    names = set(terms.variables(claim)).union(*(terms.variables(p) for p in known))
+    env = {name: z3.Int(name) for name in names}
+
+    def to(t: Term) -> Any:
+        if t.op == "var":
+            return env[t.args[0]]
+        if t.op == "const":
+            return z3.IntVal(int(t.args[0]))
+        parts = [to(a) for a in t.args]
+        return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
+                "neg": lambda: -parts[0], "eq": lambda: parts[0] == parts[1], "ne": lambda: parts[0] != parts[1],
+                "lt": lambda: parts[0] < parts[1], "le": lambda: parts[0] <= parts[1], "gt": lambda: parts[0] > parts[1],
+                "ge": lambda: parts[0] >= parts[1]}[t.op]()
+
+    solver = z3.Solver()
+    solver.set("timeout", 5_000)
+    solver.add(*(to(p) for p in known), z3.Not(to(claim)))
+    return solver.check() == z3.unsat
+
+
+def _nonempty(node: Any) -> Term:
+    """The condition under which the node has a first factor to peel: lower ≤ upper (a product), t < T (a gradient)."""
+    lower, upper = terms.term(_lower(node)), terms.term(_upper(node))
+    return lower < upper if node.op == "backward" else lower <= upper
+
+
+def _induction(rel: SizedRelation, indices: Mapping[str, Domain]) -> Optional[tuple[str, Term, tuple]]:
+    """(t, U, peeled) when a premise is t ≤ U, no other premise and no product's or gradient's factor mentions t, and
+    every product or gradient whose range depends on t starts at t and either ends where its range is empty at t = U,
+    or has a factor to peel at t = U by the index premises (those are `peeled`: the base peels their first factor);
+    None when no such induction applies."""
+    stated = premises(rel)
+    for premise in stated:
+        if not isinstance(premise, Term) or premise.op != "le" or premise.args[0].op != "var" or \
+                premise.args[0].args[0] not in indices:
+            continue
+        t, upper = premise.args[0].args[0], premise.args[1]
+        if t in terms.variables(upper) or any(t in _index_names(p) for p in stated if p is not premise):
+            continue
+        moving = [node for node in _nodes(rel) if t in terms.variables(_lower(node)) | terms.variables(_upper(node))]
+        if not moving:
+            continue
+        known = [p for p in stated if isinstance(p, Term)]
+        peeled, fits = [], True
+        for node in moving:
+            inner = _index_names(node.args[1]) | (_index_names(node.args[2]) if node.op == "backward" else set())
+            if _key(_lower(node)) != t or t in terms.variables(_upper(node)) or t in inner:
+                fits = False
+                break
+            at_upper = substitute(node, t, upper)
+            if _empty(at_upper):
+                continue
+            if not _follows(_nonempty(at_upper), [substitute(p, t, upper) for p in known]):
+                fits = False
+                break
+            peeled.append(_key(at_upper))
+        if fits:
+            return t, upper, tuple(peeled)
+    return None
 
 
 # --- proofs for every n ---------------------------------------------------------------------------------------------
@@ -345,7 +418,7 @@ def _relation_z3(norms: _Norms, rel: SizedRelation) -> Any:
 
 
 def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set],
-                premise: Optional[SizedRelation] = None):
+                matrix_premises: tuple = ()):
     """z3: the goal from the instances of the allowed lemmas (all when None) and the induction hypothesis; (answer,
     lemmas used) or None."""
     import z3
@@ -355,7 +428,7 @@ def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _
     norms = _Norms(sym)
     claim = _relation_z3(norms, goal)
     given = [_relation_z3(norms, hypothesis)] if hypothesis is not None else []
-    if premise is not None:  # a norm is 0 exactly at the zero matrix (definiteness, a norm's axiom: no lemma)
+    for premise in matrix_premises:  # a norm is 0 exactly at the zero matrix (definiteness, a norm's axiom: no lemma)
         apart = norms.norm(sym.matrix(premise.lhs) - sym.matrix(premise.rhs))
         given.append(apart > 0 if premise.op == "ne" else apart == 0)
     solver = z3.Solver()
@@ -376,60 +449,104 @@ def _norm_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _
     return (answer, sorted({lemma for lemma, _ in used})) if answer.answer == "unsat" else None
 
 
-def _matrix_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic) -> Optional[tuple]:
+def _matrix_proof(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, equal: tuple = ()) -> Optional[tuple]:
     """sympy: goal's sides agree for symbolic n (the hypothesis, when one side of it is a single opaque symbol, put
-    for that symbol); the sides compared, or None."""
+    for that symbol; each premise X == Y of `equal` whose side is a single matrix symbol, such as D[k + 1] == 0, put
+    for that symbol: a product with a zero factor is then zero); the sides compared, or None."""
     import sympy
 
     lhs, rhs = sym.matrix(goal.lhs), sym.matrix(goal.rhs)
+    for premise in equal:
+        p1, p2 = sym.matrix(premise.lhs), sym.matrix(premise.rhs)
+        for atom, value in ((p1, p2), (p2, p1)):
+            if isinstance(atom, sympy.MatrixSymbol) and (lhs.has(atom) or rhs.has(atom)):
+                lhs, rhs = lhs.xreplace({atom: value}), rhs.xreplace({atom: value})
+                break
     if hypothesis is not None:
         h1, h2 = sym.matrix(hypothesis.lhs), sym.matrix(hypothesis.rhs)
         for atom, value in ((h1, h2), (h2, h1)):
             if isinstance(atom, sympy.MatrixSymbol) and sym.roles.get(atom.name) == "opaque":
                 lhs, rhs = lhs.xreplace({atom: value}), rhs.xreplace({atom: value})
                 break
+            if _opaque_word(atom, sym):  # a product such as P g, P an opaque product: put where its factors stand in a row
+                lhs, rhs = _rewrite_word(lhs, atom, value), _rewrite_word(rhs, atom, value)
+                break
     if not sym.zero(lhs - rhs):
         return None
+    if equal:  # under a matrix premise: the sides once the premises and the hypothesis are put in, before simplifying
+        return lhs, rhs
     return sym.simplified(lhs), sym.simplified(rhs)
 
 
+def _opaque_word(x: Any, sym: _Symbolic) -> bool:
+    import sympy
+
+    if not isinstance(x, sympy.MatMul):
+        return False
+    coeff, factors = _split(x)
+    return coeff == 1 and any(isinstance(f, sympy.MatrixSymbol) and sym.roles.get(f.name) == "opaque" for f in factors)
+
+
+def _rewrite_word(expr: Any, word: Any, value: Any) -> Any:
+    """expr with every product that holds the factors of `word` in a row having them replaced by `value` (the
+    hypothesis word = value, by associativity)."""
+    import sympy
+
+    factors = _split(word)[1]
+
+    def change(product: Any) -> Any:
+        coeff, held = _split(product)
+        for i in range(len(held) - len(factors) + 1):
+            if held[i:i + len(factors)] == factors:
+                return sympy.MatMul(coeff, *held[:i], value, *held[i + len(factors):]).doit()
+        return product
+
+    return expr.replace(lambda e: isinstance(e, sympy.MatMul), change)
+
+
 def _one(goal: SizedRelation, hypothesis: Optional[SizedRelation], sym: _Symbolic, allowed: Optional[set],
-         premise: Optional[SizedRelation] = None) -> Optional[dict]:
-    """One obligation: {"pair": (lhs, rhs)} from sympy (an identity, so it holds whatever the premise), or {"answer":
-    ..., "lemmas": [...]} from z3, which may use a matrix premise through the norm of the difference of its sides."""
+         matrix_premises: tuple = ()) -> Optional[dict]:
+    """One obligation: {"pair": (lhs, rhs)} from sympy (an identity once each premise X == Y with a single matrix
+    symbol as a side is put for it), or {"answer": ..., "lemmas": [...]} from z3, which may use a matrix premise
+    through the norm of the difference of its sides."""
+    equal = tuple(p for p in matrix_premises if p.op == "eq")
     if isinstance(goal.lhs, MatrixTerm):
-        pair = _matrix_proof(goal, hypothesis, sym)
+        pair = _matrix_proof(goal, hypothesis, sym, equal)
         return None if pair is None else {"pair": pair}
     if goal.op == "eq" and goal.lhs.op == goal.rhs.op == "norm":  # ‖X‖ = ‖Y‖ where X = Y for every n
         inner = _matrix_proof(SizedRelation("eq", goal.lhs.args[0], goal.rhs.args[0]),
                               None if hypothesis is None or hypothesis.lhs.op != "norm" or hypothesis.rhs.op != "norm"
-                              else SizedRelation("eq", hypothesis.lhs.args[0], hypothesis.rhs.args[0]), sym)
+                              else SizedRelation("eq", hypothesis.lhs.args[0], hypothesis.rhs.args[0]), sym, equal)
         if inner is not None:
             return {"pair": inner}
-    found = _norm_proof(goal, hypothesis, sym, allowed, premise)
+    found = _norm_proof(goal, hypothesis, sym, allowed, matrix_premises)
     return None if found is None else {"answer": found[0], "lemmas": found[1]}
 
 
 def prove(rel: SizedRelation, indices: Mapping[str, Domain], allowed: Optional[set] = None) -> Optional[tuple[list, dict]]:
-    """The obligations that prove rel for every n (and every index the premise allows) from the allowed lemmas (every
+    """The obligations that prove rel for every n (and every index the premises allow) from the allowed lemmas (every
     lemma when None), or None."""
     plain = SizedRelation(rel.op, rel.lhs, rel.rhs)
+    matrix_premises = tuple(p for p in premises(rel) if isinstance(p, SizedRelation))
+    shown = {"premise": " ∧ ".join(sized_text(p) for p in matrix_premises)} if matrix_premises else {}
     induction = _induction(rel, indices)
     if induction is None:  # products and gradients are then opaque matrices: an identity for all of them is one for these
-        premise = rel.premise if isinstance(rel.premise, SizedRelation) else None
-        done = _one(plain, None, _Symbolic(), allowed, premise)
-        return None if done is None else ([("every n", done)], {"premise": sized_text(premise)} if premise is not None else {})
-    t, upper = induction
-    base = _rebuild(substitute(plain, t, upper), lambda node: _base_value(node) if _empty(node) else None)
-    done_base = _one(base, None, _Symbolic(), allowed)
+        done = _one(plain, None, _Symbolic(), allowed, matrix_premises)
+        return None if done is None else ([("every n", done)], shown)
+    t, upper, peeled = induction
+    # the base, t = U: an empty range is its base value; a range with a factor at U (by the index premises) peeled once
+    base = _rebuild(substitute(plain, t, upper), lambda node: _base_value(node) if _empty(node) else
+                    (_peel_first(node) if _key(node) in peeled else None))
+    done_base = _one(base, None, _Symbolic(), allowed, matrix_premises)
     if done_base is None:
         return None
     moving = lambda node: _peel(node, t) if _key(_lower(node)) == t else None  # noqa: E731
     step = _rebuild(plain, moving)
     hypothesis = substitute(plain, t, terms.var(t) + 1)
-    done_step = _one(step, hypothesis, _Symbolic(), allowed)
+    done_step = _one(step, hypothesis, _Symbolic(), allowed, matrix_premises)
     if done_step is None:
         return None
+    how = "the empty case" if not peeled else f"the first factor at {terms.text(upper)} peeled off (the premises give one)"
     return ([(f"base: {t} = {terms.text(upper)}", done_base), (f"step: from {t} + 1 to {t}, for {t} < {terms.text(upper)}", done_step)],
-            {"induction": f"on {terms.text(upper)} - {t}: the empty case, then each product's or gradient's first factor "
-                          f"peeled off with the statement at {t} + 1 as the hypothesis"})
+            {"induction": f"on {terms.text(upper)} - {t}: {how}, then each product's or gradient's first factor "
+                          f"peeled off with the statement at {t} + 1 as the hypothesis", **shown})

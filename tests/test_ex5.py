@@ -199,17 +199,30 @@ def test_norm_equality_is_refuted_by_a_non_symmetric_step():
 
 
 def test_a_killed_layer_stops_the_gradient():
-    """Every unit of one layer inactive: the gradient below is 0 for all weights and gradients above (symbolic); one
-    active unit lets it through."""
+    """Every unit of layer k + 1 inactive: dl/dh_t = 0 for every t <= k < T, every hidden size, all weights and
+    gradients above, proved by induction on k - t whose base peels the killed layer's factor; the perturbations are
+    refuted at concrete sizes and their counterexamples replayed by plain loops."""
     from proofs import ForgedWitness
+    from proofs.evaluate import evaluate
 
     c = ex5.killed_layer_gradient
-    assert c.replay({"d1": [1, 1], "d2": [0, 0]}, **c.params).holds
-    assert c.replay({"d1": [0, 0], "d2": [1, 0]}, **c.params).holds
-    assert not c.replay({"d1": [1, 1], "d2": [1, 0]}, **{**c.params, "active": 1}).holds
-    assert not c.replay({"d1": [1, 1], "d2": [0, 0]}, **{**c.params, "gradient": 1}).holds
+    result = evaluate(c)
+    assert result.verdict.value == "proved" and result.evidence["premise"] == "D_{k + 1} = 0"
+    assert result.evidence["induction"].startswith("on k - t: the first factor at k peeled off")
+    assert [t.id for t in c.trusts] == ["ex5.a.gradient_product_corrected"]
+    point = {"n": 2, "t": 0, "k": 1, "T": 2, "W": {"0": [[1, 2], [3, 4]], "1": [[0, 1], [1, 0]]},
+             "D": {"1": [[1, 0], [0, 1]], "2": [[0, 0], [0, 0]]}, "g": [1, -1]}
+    assert c.replay(point, **c.params).holds
+    passes = c.replay(point, **{**c.params, "below": "g"})
+    assert not passes.holds and passes.sides["rhs"] == [["1"], ["-1"]]
+    one_active = {**point, "D": {"1": [[1, 0], [0, 1]], "2": [[1, 0], [0, 0]]}}
+    assert c.replay(one_active, **c.params).holds  # the premise D_{k+1} = 0 is false there
+    assert not c.replay(one_active, **{**c.params, "killed": "some"}).holds
+    for name in ("gradient_1", "one_active"):
+        refuted = evaluate(c, c.perturbation(name))
+        assert refuted.verdict.value == "refuted" and refuted.evidence["replay"]["holds"] is False
     with pytest.raises(ForgedWitness):
-        c.replay({"d1": [1, 1], "d2": [0, 2]}, **c.params)
+        c.replay({**point, "D": {"1": [[1, 0], [0, 1]], "2": [[0, 0], [0, 2]]}}, **c.params)
 
 
 def test_norm_equality_corrected_is_proved_for_every_hidden_size_and_refuted_by_one_small_step_when_wrong():

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
 
-import sympy
-from proofs.claims.ex5.gradient import ASSUMPTIONS, _mat, gradient, gradient_product_corrected
+from proofs.claims.ex5.gradient import ASSUMPTIONS, gradient, gradient_product_corrected
 from proofs.claims.ex5.norms import DIAGONAL, MATRIX_VECTOR, ORTHOGONAL, norm_bound_corrected
 from proofs.claims.sheet import cites
-from proofs.claims.witness import BIT, listof, read
 from proofs import (
-    Bit, ColumnVector, MatrixSequence, Nat, Orthogonal, Outcome, Perturbation, Replay, Vector, Verdict, ZeroOneDiagonal, claim, combine,
-    corroborated, exhaust, exhausted, exists, forall, given, identity, norm, symbolic_identity,
+    Bit, ColumnVector, MatrixSequence, Nat, Orthogonal, Perturbation, SquareMatrix, Vector, Verdict, ZeroOneDiagonal, exists,
+    forall, given, identity_matrix, norm,
 )
 
 
@@ -36,75 +33,23 @@ def relu_D_norm(D: ZeroOneDiagonal, value=1, unless_killed=True):
     return given(D != 0, norm(D) == value) if unless_killed else norm(D) == value
 
 
-KILLED_SYMBOLS = sympy.symbols("a0:4 b0:4 g0:2", real=True)
-
-
-def _killed_sides(d1, d2, active, gradient):
-    """dl/dh_t = W_t^T D_{t+1} W_{t+1}^T D_{t+2} g over symbolic W_t, W_{t+1}, g (ex5.a.gradient_product_corrected), for
-    the ReLU patterns d1, d2; the claim holds at the patterns unless a layer has at most `active` active units and
-    dl/dh_t is not identically `gradient`."""
-    a, b, g = KILLED_SYMBOLS[0:4], KILLED_SYMBOLS[4:8], KILLED_SYMBOLS[8:10]
-    W1, W2 = _mat([a[0:2], a[2:4]]), _mat([b[0:2], b[2:4]])
-    out = sympy.expand(W1.T * sympy.diag(*d1) * W2.T * sympy.diag(*d2) * _mat([[v] for v in g]))
-    killed = sum(d1) <= active or sum(d2) <= active
-    holds = not killed or all(v == gradient for v in out)
-    return holds, {"active units (layer t+1, layer t+2)": [sum(d1), sum(d2)], "dl/dh_t": [str(v) for v in out],
-                   "stated": gradient}
-
-
-def _replay_killed(witness, *, active, gradient):
-    w = read(witness, d1=listof(BIT, 2), d2=listof(BIT, 2))
-    holds, sides = _killed_sides(w["d1"], w["d2"], active, gradient)
-    return Replay(holds, sides)
-
-
-def _killed_every_size() -> Outcome:
-    """Every hidden size n and every number of steps, by induction down from the killed layer k, on symbolic n x n
-    matrices (sympy): the base dl/dh_k = W_k^T D_{k+1} dl/dh_{k+1} with D_{k+1} = 0 has every entry 0, and the step
-    dl/dh_j = W_j^T D_{j+1} dl/dh_{j+1} with dl/dh_{j+1} = 0 has every entry 0 (the recurrence of
-    ex5.a.gradient_product_corrected)."""
-    n = sympy.Symbol("n", integer=True, positive=True)
-    i = sympy.Symbol("i", integer=True)
-    W, D, g = sympy.MatrixSymbol("W", n, n), sympy.MatrixSymbol("D", n, n), sympy.MatrixSymbol("g", n, 1)
-    base_entry, step_entry = (W.T * sympy.ZeroMatrix(n, n) * g)[i, 0], (W.T * D * sympy.ZeroMatrix(n, 1))[i, 0]
-    zero = sympy.ZeroMatrix(n, 1)
-    base = identity(symbolic_identity(base_entry, sympy.Integer(0), [i]),
-                    statement=(sympy.MatMul(W.T, sympy.ZeroMatrix(n, n), g, evaluate=False), zero),
-                    evidence={"base": "entry i of W_k^T 0 dl/dh_{k+1}, n symbolic"})
-    step = identity(symbolic_identity(step_entry, sympy.Integer(0), [i]),
-                    statement=(sympy.MatMul(W.T, D, zero, evaluate=False), zero),
-                    evidence={"step": "entry i of W_j^T D_{j+1} 0, n symbolic"})
-    return combine(base, step, method="sympy (symbolic size, induction on the steps)")
-
-
-@claim(
+@forall(
     "ex5.d.killed_layer_gradient",
-    exercise=5, part="d",
-    anchors=cites("and the gradient is 0"),
-    statement="When every unit of one layer is inactive (its D is 0), the gradient reaching the layers below it is 0, "
-              "whatever the weights, the hidden size, the number of steps and the gradient above.",
-    formal="for every hidden size n and layers t <= k < T: D_{k+1} = 0 implies dl/dh_j = 0 for every j <= k, by "
-           "induction on the recurrence dl/dh_j = W_j^T D_{j+1} dl/dh_{j+1} over symbolic n x n matrices (sympy); "
-           "checked: for all ReLU patterns d1, d2 in {0,1}^2 with d1 = 0 or d2 = 0, W_t^T Diag(d1) W_{t+1}^T Diag(d2) g "
-           "= 0 as a polynomial in the entries of W_t, W_{t+1} in R^(2x2) and g in R^2, the 16 patterns exhausted",
-    requires=Verdict.PROVED,
-    params={"active": 0, "gradient": 0},
+    "When every unit of one layer is inactive (its D is 0), the gradient reaching the layers below it is 0, whatever "
+    "the weights, the hidden size, the number of steps and the gradient above.",
+    cites=cites("and the gradient is 0"),
     assumptions=(*ASSUMPTIONS, "ReLU'(z) is 1 for z > 0 and 0 for z <= 0, so D_k = Diag(d) with d in {0, 1}^n"),
     trusts=(gradient_product_corrected,),
-    perturbations=(
-        Perturbation("gradient_1", {"gradient": 1}, "the gradient is 1"),
-        Perturbation("one_active", {"active": 1}, "a layer with one active unit also stops the gradient"),
-    ),
-    replay=_replay_killed,
+    perturb=(Perturbation("gradient_1", {"below": "g"}, "the gradient below the killed layer is dl/dh_T, not 0"),
+             Perturbation("one_active", {"killed": "some"}, "a layer with an inactive unit (at n = 2: at most one "
+                                                               "active unit) also stops the gradient")),
 )
-def killed_layer_gradient(active, gradient) -> Outcome:
-    patterns = [(list(d1), list(d2)) for d1 in itertools.product((0, 1), repeat=2) for d2 in itertools.product((0, 1), repeat=2)]
-    check = exhausted(exhaust(patterns, lambda p: _killed_sides(p[0], p[1], active, gradient)[0],
-                              name="every pair of ReLU patterns of two 2-unit layers, weights and gradient symbolic"),
-                      counterexample=lambda p: {"d1": p[0], "d2": p[1]})
-    if check.verdict is not Verdict.EXHAUSTED or (active, gradient) != (0, 0):
-        return check  # the small networks refute it; the proof below is of the statement with the stated values only
-    return corroborated(_killed_every_size(), check)
+def killed_layer_gradient(t: Nat, k: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(ZeroOneDiagonal),
+                          g: ColumnVector, below="0", killed="every"):
+    # every n and layers t <= k < T: D_{k+1} = 0 (every unit of layer k + 1 inactive) gives dl/dh_t = 0, dl/dh_t by the
+    # chain rule dl/dh_j = W_j^T D_{j+1} dl/dh_{j+1} (ex5.a.gradient_product_corrected) from dl/dh_T = g
+    layer = D[k + 1] == 0 if killed == "every" else D[k + 1] != identity_matrix()
+    return given(t <= k, k < T, layer, gradient(g, W, D, t, T) == (0 if below == "0" else g))
 
 
 @forall(
