@@ -235,7 +235,65 @@ def _premised(draw, name: str) -> SizedCase:
     return SizedCase(name, f"{premise}: ‖{middle}‖ = {c}", build, truth)
 
 
+def _killed(draw, name: str) -> SizedCase:
+    """A chain of symbolic length under several premises, one on a single member of a sequence: given(t <= k, k < T,
+    X[m] == 0, chain == 0) with the chain ∂l/∂h_t (backward) or ∏ F(W_j, D_{j+1}) g, and X[m] the factor's D_{k+1} or
+    W_k. True exactly when the premise is == 0, the zeroed member is a factor of the chain at j = k (k < T, and D in
+    the step) and the right side is 0; a premise turned into != 0, k <= T, a step without D, or the right side g make
+    it false once numpy shows it."""
+    form, step = draw.pick(("backward", "column")), draw.pick(sorted(_STEPS))
+    member, op, upper, rhs = draw.pick(("D", "W")), draw.pick(("eq", "eq", "ne")), draw.pick(("lt", "lt", "le")), \
+        draw.pick(("0", "0", "g"))
+    holds_d = step not in ("W", "Wt")
+    truth = op == "eq" and upper == "lt" and rhs == "0" and (member == "W" or holds_d)
+
+    def chain(W, D, g, t, T):
+        if form == "backward":
+            grad = g
+            for j in range(T - 1, t - 1, -1):
+                grad = _STEPS[step](W[j], D[j + 1]).T @ grad
+            return grad
+        prod = np.eye(len(g))
+        for j in range(t, T):
+            prod = prod @ _STEPS[step](W[j], D[j + 1])
+        return prod @ g
+
+    def check(env, n, rng):
+        T = int(rng.integers(0, 5))
+        k = int(rng.integers(0, T + (1 if upper == "le" else 0))) if T + (upper == "le") > 0 else None
+        if k is None:
+            return 0.0, 0.0, "eq"  # no k with k < T: the premises are false
+        t = int(rng.integers(0, k + 1))
+        W = [_sample(rng, "A", n) for _ in range(7)]
+        D = [_sample(rng, "E", n) for _ in range(7)]
+        seq = W if member == "W" else D
+        at = k if member == "W" else k + 1
+        if op == "eq":
+            seq[at] = np.zeros((n, n))
+        elif not np.any(seq[at]):
+            return 0.0, 0.0, "eq"  # the premise != 0 is false here
+        lhs = chain(W, D, env["v"], t, T)
+        return lhs, (np.zeros_like(lhs) if rhs == "0" else env["v"]), "eq"
+    fails = _numeric_fails(check, draws=12)
+    if not truth and not fails:
+        return None
+    if truth and fails:
+        raise AssertionError(f"a theorem fails numerically: {form} {step}, {member} {op} 0, k {upper} T, rhs {rhs}")
+
+    def build():
+        def body(t: Nat, k: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(ZeroOneDiagonal), g: ColumnVector):
+            if form == "backward":
+                lhs = backward(g, lambda j: _STEPS[step](W[j], D[j + 1]), t, T)
+            else:
+                lhs = mprod(lambda j: _STEPS[step](W[j], D[j + 1]), t, T - 1) @ g
+            zeroed = W[k] if member == "W" else D[k + 1]
+            return given(t <= k, k < T if upper == "lt" else k <= T, zeroed == 0 if op == "eq" else zeroed != 0,
+                         lhs == (0 if rhs == "0" else g))
+        return forall(f"oracle.ex5.d.{name}", "generated chain under several premises")(body)
+    return SizedCase(name, f"{form} {step}: {member} {op} 0, k {upper} T, = {rhs}", build, truth)
+
+
 def generate(draw, name: str):
-    """One case: an identity, a chain rule of symbolic length, a norm relation or one under a matrix premise (None
-    where nothing is settled)."""
-    return (_identity, _chain, _norm, _premised)[draw.int(0, 3)](draw, name)
+    """One case: an identity, a chain rule of symbolic length, a norm relation, one under a matrix premise, or a chain
+    under several premises (None where nothing is settled)."""
+    return (_identity, _chain, _norm, _premised, _killed)[draw.int(0, 4)](draw, name)
