@@ -131,7 +131,9 @@ def _assignments(indices: Mapping[str, Domain], premise: tuple) -> list[dict]:
 
 
 def search(rel: SizedRelation, indices: Mapping[str, Domain], sizes=SIZES, tries=TRIES) -> Optional[tuple[dict, dict]]:
-    """A counterexample at a concrete size: (witness, sides), or None."""
+    """A counterexample at a concrete size: (witness, sides), or None. A premise X == Y whose side X is one variable
+    or sequence member (D[k + 1] == 0) that Y does not mention is met by drawing X as Y's value."""
+    forced = _forced(rel)
     for n in sizes:
         for point in _assignments(indices, tuple(p for p in premises(rel) if isinstance(p, Term)))[:8]:
             for attempt in range(tries):
@@ -144,10 +146,51 @@ def search(rel: SizedRelation, indices: Mapping[str, Domain], sizes=SIZES, tries
                         _drawn[slot] = (role, _draw(_rng, role, _n))
                     return _drawn[slot][1]
 
+                for atom, other in forced:  # a premise X == Y with X one variable: X drawn as Y's value, if of X's role
+                    slot = (atom.args[0], None if atom.op == "var" else index_value(atom.args[2], point))
+                    value = evaluate(other, n, point, element)
+                    if slot not in drawn and _fits(atom.args[1], value):
+                        drawn[slot] = (atom.args[1], value)
                 holds, sides = holds_at(rel, n, point, element)
                 if not holds:
                     return _witness(n, point, drawn), sides
     return None
+
+
+def _forced(rel: SizedRelation) -> list[tuple[MatrixTerm, MatrixTerm]]:
+    out = []
+    for premise in premises(rel):
+        if isinstance(premise, SizedRelation) and premise.op == "eq":
+            for atom, other in ((premise.lhs, premise.rhs), (premise.rhs, premise.lhs)):
+                if atom.op in ("var", "at") and atom.args[0] not in _names(other):
+                    out.append((atom, other))
+                    break
+    return out
+
+
+def _names(x: Any) -> set[str]:
+    if isinstance(x, MatrixTerm) and x.op in ("var", "at"):
+        return {x.args[0]}
+    if isinstance(x, (MatrixTerm, NormTerm)):
+        return set().union(*(_names(a) for a in x.args))
+    return set()
+
+
+def _fits(role: str, M: list) -> bool:
+    """Whether a computed value is a value of the role (else the premise is left to the draws)."""
+    n = len(M)
+    if role == "vector":
+        return all(len(row) == 1 for row in M)
+    if any(len(row) != n for row in M):
+        return False
+    off = all(M[i][j] == 0 for i in range(n) for j in range(n) if i != j)
+    if role == "diagonal":
+        return off
+    if role == "diagonal01":
+        return off and all(M[i][i] in (0, 1) for i in range(n))
+    if role == "orthogonal":
+        return all(sum((M[k][i] * M[k][j] for k in range(n)), Fraction(0)) == (i == j) for i in range(n) for j in range(n))
+    return True
 
 
 def _witness(n: int, point: Mapping[str, int], drawn: Mapping[tuple, tuple]) -> dict:

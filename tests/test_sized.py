@@ -280,3 +280,16 @@ def test_generated_chains_under_several_premises_agree_with_numpy():
         assert oracle.verdict_class(case, result.verdict.value, result.status.value) == "ok", (case.text, result.reason)
         seen.add(case.truth)
     assert seen == {True, False}
+
+
+def test_a_false_statement_under_a_premise_random_draws_never_meet_is_refuted_at_an_instance_drawn_to_meet_it():
+    """A == B holds for no two random matrices: the search draws A as B's value, and the counterexample satisfies the
+    premise when replayed (numpy checks it independently)."""
+    @forall("test.ex5.a.equal_premise", "A = B gives A C = C B.", perturb={"commuting": {"swap": True}})
+    def equal_premise(A: SquareMatrix, B: SquareMatrix, C: SquareMatrix, swap=False):
+        return given(A == B, A @ C == (C @ B if swap else B @ C))
+
+    assert evaluate(equal_premise).verdict is Verdict.PROVED
+    point = _refuted(equal_premise, swap=True)
+    A, B, C = _numpy(point, "A"), _numpy(point, "B"), _numpy(point, "C")
+    assert np.array_equal(A, B) and not np.allclose(A @ C, C @ B)
