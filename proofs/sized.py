@@ -276,13 +276,50 @@ def premises(rel: SizedRelation) -> tuple:
 
 # --- printing -------------------------------------------------------------------------------------------------------
 
-def text(x: Any) -> str:
-    """One line of plain text."""
+def _free(x: Any) -> set[str]:
+    """The integer indices x mentions free (a product's or gradient's own index is bound in its factor)."""
+    if isinstance(x, Term):
+        return terms.variables(x)
     if isinstance(x, SizedRelation):
+        return _free(x.lhs) | _free(x.rhs) | set().union(*(_free(p) for p in premises(x)))
+    if not isinstance(x, (MatrixTerm, NormTerm)):
+        return set()
+    if x.op in ("prod", "nprod", "backward"):
+        return (_free(x.args[1]) - {x.args[0].args[0]}) | set().union(*(_free(a) for a in x.args[2:]))
+    return set().union(*(_free(a) for a in x.args))
+
+
+def _distinct(x: Any, avoid: set[str]) -> Any:
+    """x with each product's or gradient's bound index that is also a free index (of x, or in `avoid`) renamed k′, so
+    that the printed statement reads one way (the terms themselves are not changed)."""
+    if not isinstance(x, (MatrixTerm, NormTerm)):
+        return x
+    avoid = avoid | _free(x)
+    if x.op in ("prod", "nprod", "backward"):
+        bound, body = x.args[0].args[0], x.args[1]
+        if bound in avoid:
+            fresh = bound + "′"
+            while fresh in avoid or fresh in _free(body):
+                fresh += "′"
+            body, bound = substitute(body, bound, terms.var(fresh)), fresh
+        args = (terms.var(bound), _distinct(body, avoid | {bound}), *(_distinct(a, avoid) for a in x.args[2:]))
+    else:
+        args = tuple(_distinct(a, avoid) for a in x.args)
+    return type(x)(x.op, args, *((x.shape,) if isinstance(x, MatrixTerm) else ()))
+
+
+def text(x: Any) -> str:
+    """One line of plain text (a bound index that is also a free one printed renamed: k′)."""
+    if isinstance(x, SizedRelation):
+        free = _free(x)
+        x = SizedRelation(x.op, _distinct(x.lhs, free), _distinct(x.rhs, free),
+                          None if x.premise is None else tuple(_distinct(p, free) for p in premises(x)))
         body = f"{text(x.lhs)} {({'eq': '=', 'ne': '≠'}).get(x.op, '≤')} {text(x.rhs)}"
         return f"{' ∧ '.join(text(p) for p in premises(x))} ⇒ {body}" if x.premise is not None else body
     if isinstance(x, Term):
         return terms.text(x)
+    if x.op in ("prod", "nprod", "backward") and x.args[0].args[0] in _free(x):
+        x = _distinct(x, set())
     op, a = x.op, x.args
     if isinstance(x, NormTerm):
         if op == "norm":

@@ -293,3 +293,14 @@ def test_a_false_statement_under_a_premise_random_draws_never_meet_is_refuted_at
     point = _refuted(equal_premise, swap=True)
     A, B, C = _numpy(point, "A"), _numpy(point, "B"), _numpy(point, "C")
     assert np.array_equal(A, B) and not np.allclose(A @ C, C @ B)
+
+
+def test_a_bound_index_that_is_also_a_free_one_is_printed_renamed():
+    """backward(g, lambda k: ..., t, T) under a premise on a free k: the Jacobian's own index prints as k′, so the
+    formal statement reads one way; the decided term is unchanged (the claim is still proved)."""
+    @forall("test.ex5.d.clash", "the Jacobian's k is not the premise's k")
+    def clash(t: Nat, k: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(ZeroOneDiagonal), g: ColumnVector):
+        return given(t <= k, k < T, D[k + 1] == 0, backward(g, lambda k: D[k + 1] @ W[k], t, T) == 0)
+
+    assert "D_{k + 1} = 0 ⇒ ∂l/∂h_{t} (∂l/∂h_{T} = g, ∂h_{k′ + 1}/∂h_{k′} = D_{k′ + 1} W_{k′}) = 0" in clash.formal
+    assert evaluate(clash).verdict is Verdict.PROVED
