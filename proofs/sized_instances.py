@@ -148,7 +148,10 @@ def search(rel: SizedRelation, indices: Mapping[str, Domain], sizes=SIZES, tries
 
                 for atom, other in forced:  # a premise X == Y with X one variable: X drawn as Y's value, if of X's role
                     slot = (atom.args[0], None if atom.op == "var" else index_value(atom.args[2], point))
-                    value = evaluate(other, n, point, element)
+                    try:
+                        value = evaluate(other, n, point, element)
+                    except ValueError:  # the other side is undefined here (a gradient from a later step): not forced
+                        continue
                     if slot not in drawn and _fits(atom.args[1], value):
                         drawn[slot] = (atom.args[1], value)
                 holds, sides = holds_at(rel, n, point, element)
