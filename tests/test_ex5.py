@@ -218,7 +218,7 @@ def test_a_killed_layer_stops_the_gradient():
     one_active = {**point, "D": {"1": [[1, 0], [0, 1]], "2": [[1, 0], [0, 0]]}}
     assert c.replay(one_active, **c.params).holds  # the premise D_{k+1} = 0 is false there
     assert not c.replay(one_active, **{**c.params, "killed": "some"}).holds
-    for name in ("gradient_1", "one_active"):
+    for name in ("gradient_passes", "one_inactive"):
         refuted = evaluate(c, c.perturbation(name))
         assert refuted.verdict.value == "refuted" and refuted.evidence["replay"]["holds"] is False
     with pytest.raises(ForgedWitness):

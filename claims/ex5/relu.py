@@ -40,8 +40,8 @@ def relu_D_norm(D: ZeroOneDiagonal, value=1, unless_killed=True):
     cites=cites("and the gradient is 0"),
     assumptions=(*ASSUMPTIONS, "ReLU'(z) is 1 for z > 0 and 0 for z <= 0, so D_k = Diag(d) with d in {0, 1}^n"),
     trusts=(gradient_product_corrected,),
-    perturb=(Perturbation("gradient_1", {"below": "g"}, "the gradient below the killed layer is dl/dh_T, not 0"),
-             Perturbation("one_active", {"killed": "some"}, "a layer with an inactive unit (at n = 2: at most one "
+    perturb=(Perturbation("gradient_passes", {"below": "g"}, "the gradient below the killed layer is dl/dh_T, not 0"),
+             Perturbation("one_inactive", {"killed": "some"}, "a layer with an inactive unit (at n = 2: at most one "
                                                                "active unit) also stops the gradient")),
 )
 def killed_layer_gradient(t: Nat, k: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(ZeroOneDiagonal),
