@@ -70,14 +70,18 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
         at = _limit_point(point, values)
         if at.has(a) or not (at.is_finite or at in (sympy.oo, -sympy.oo)):
             raise Undecided(f"the point of {text(Term('limit', (body, Term('var', (name,)), point)))} is not a number")
-        value = sympy.limit(expression, a, at) if at in (sympy.oo, -sympy.oo) else sympy.limit(expression, a, at, dir="+-")
+        shown = text(Term("limit", (body, Term("var", (name,)), point)))
+        if at in (sympy.oo, -sympy.oo):
+            _limit_sides_real(expression, a, at, shown)
+            value = sympy.limit(expression, a, at)
+        else:
+            value = _two_sided_limit(expression, a, at, shown)
     except ValueError as exc:  # sympy: the one-sided limits differ
-        if isinstance(exc, Undecided):
+        if isinstance(exc, (Undecided, Undefined)):
             raise
         raise Undefined(f"a limit that does not exist ({exc})") from None
     except (NotImplementedError, TypeError, AttributeError, RecursionError) as exc:
         raise Undecided(f"sympy found no limit: {exc}") from None
-    shown = text(Term("limit", (body, Term("var", (name,)), point)))
     if value.has(sympy.Limit, sympy.AccumBounds):
         if value.has(sympy.AccumBounds):
             raise Undefined(f"{shown} does not exist (it oscillates: {value})")
@@ -85,6 +89,48 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _limit_sides_real(expression, a, at, shown: str) -> list:
+    """The body written on each side the limit approaches from, a = at ± e (a = ±1/e towards ±∞) for a positive e,
+    as (side, expression in e); Undefined where sympy shows the body has no real value there for any e > 0 (sqrt(a)
+    left of 0): the body must have a value near the point on every side the limit is taken from."""
+    import sympy
+
+    e = sympy.Symbol("_e", positive=True)
+    if at in (sympy.oo, -sympy.oo):
+        sides = [("towards " + str(at), expression.subs(a, (1 if at == sympy.oo else -1) / e))]
+    else:
+        sides = [("right", expression.subs(a, at + e)), ("left", expression.subs(a, at - e))]
+    for side, written in sides:
+        if written.is_extended_real is False:
+            raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
+        if not (written.free_symbols - {e}):  # a closed body: checked at exact points near the point as well
+            for k in (3, 6, 9):
+                near = written.subs(e, sympy.Rational(1, 10 ** k))
+                if near.is_extended_real is False:
+                    raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
+    return [(side, written, e) for side, written in sides]
+
+
+def _two_sided_limit(expression, a, at, shown: str):
+    """lim_{a → at} at a finite point: the limits from the right and from the left, each taken as e → 0+ in a = at ± e
+    (sympy's own dir="-" mishandles a Piecewise), must both exist and agree."""
+    import sympy
+
+    found = []
+    for side, written, e in _limit_sides_real(expression, a, at, shown):
+        value = sympy.limit(written, e, 0, dir="+")
+        if value.has(sympy.Limit, sympy.AccumBounds, sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
+            return value  # judged by the caller, as the whole limit's value
+        found.append((side, value))
+    (_, right), (_, left) = found
+    difference = sympy.simplify(right - left)
+    if difference != 0:
+        if difference.is_zero is False or not difference.free_symbols:
+            raise Undefined(f"{shown} does not exist: the limit from the left is {left}, from the right {right}")
+        raise Undecided(f"whether the one-sided limits of {shown} agree ({left} and {right})")
+    return right
 
 
 # --- z3 -------------------------------------------------------------------------------------------------------------
