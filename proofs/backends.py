@@ -653,6 +653,11 @@ def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env:
     symbol = "∀" if universal else "∃"
     at = f" at {point_text(env)}" if env else ""
     if point is None:
+        probe = _inner_probe(universal, truth, name, domain, body, env)
+        if probe is not None:  # z3's unsat does not survive the exact replay at a boundary probe of the inner domain
+            _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 answered unsat, but {name} = {probe} is a "
+                        f"{'counterexample' if universal else 'witness'} in exact arithmetic")
+            return not universal
         _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 shows there is no {'counterexample' if universal else 'witness'} (unsat)")
         return universal
     if truth(point) != universal:
@@ -660,6 +665,34 @@ def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env:
                     f"found by z3 and replayed exactly")
         return not universal
     raise Undecided(f"z3's {'counterexample' if universal else 'witness'} {name} = {point} does not replay exactly")
+
+
+def _inner_probe(universal: bool, truth, name: str, domain, body: Term, env: Mapping[str, Any]):
+    """A boundary probe of the inner domain (its bounds, 0, ±1, small rationals, the body's kinks and roots at the
+    point) where the body fails (for ∀) or holds (for ∃) in exact arithmetic, or None: z3's unsat counts only once the
+    exact replay agrees there."""
+    from proofs import probes
+    from proofs.recurrences import _substitute
+
+    try:
+        fixed = _substitute(body, {k: term(v) for k, v in env.items() if isinstance(v, (int, fractions.Fraction))})
+        points = probes.boundary_points(fixed, {name: domain}, limit=_INNER_PROBES)
+    except Exception:  # noqa: BLE001 - a boundary the probes cannot read adds no point: the plain candidates stand
+        points = [{name: v} for v in probes._candidates(domain)]
+    for point in points:
+        value = point.get(name)
+        if value is None:
+            continue
+        try:
+            if truth(value) != universal:
+                return value
+        except (Undecided, ZeroDivisionError, ValueError, TypeError, Unsupported):
+            continue
+    return None
+
+
+# At most this many boundary probes replay an inner quantifier z3 answered unsat for.
+_INNER_PROBES = 24
 
 
 def _instance_point(universal: bool, name: str, domain, body: Term, env: Mapping[str, Any]):
