@@ -96,6 +96,9 @@ def _decided(sides: Mapping[str, Any], op: str) -> Any:
     """The instance as sympy values (what a refutation decided)."""
     import sympy
 
+    if "needs" in sides:  # no value: the index condition it needs, false at the instance
+        lower, upper = (sympy.Integer(int(v)) for v in sides["needs"].split(" ≤ "))
+        return sympy.Le(lower, upper, evaluate=False)
     if isinstance(sides.get("lhs"), list):
         return (sympy.Matrix(sides["lhs"]).applyfunc(sympy.Rational), sympy.Matrix(sides["rhs"]).applyfunc(sympy.Rational))
     lhs, rhs = sympy.sympify(sides["lhs"]), sympy.sympify(sides["rhs"])

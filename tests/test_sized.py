@@ -192,3 +192,36 @@ def test_a_matrix_premise_without_a_norm_proof_is_not_proved():
         @forall("test.ex5.d.ne_alone", "!= is a premise only")
         def apart(D: ZeroOneDiagonal):
             return D != 0
+
+
+# backward(g, J, t, T) runs the chain rule from T down to t: it has no value where t > T, so a statement that reads it
+# without a premise t <= T is false there (as a scalar statement is where a term has no value), never an error.
+@forall("demo.ex9.a.no_premise", "dl/dh_t = prod_{k=t}^{T-1} W_k^T dl/dh_T, with no t <= T (false at t > T).")
+def _no_premise(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g
+
+
+@forall("demo.ex9.b.itself", "backward(...) equals itself, with no t <= T (false at t > T: no value).")
+def _itself(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return backward(g, lambda k: W[k], t, T) == backward(g, lambda k: W[k], t, T)
+
+
+@forall("demo.ex9.c.one_past", "the same where t <= T + 1 (false at t = T + 1).")
+def _one_past(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t <= T + 1, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@forall("demo.ex9.d.in_range", "the same where t <= T (true).")
+def _in_range(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t <= T, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@pytest.mark.parametrize("claim", [_no_premise, _itself, _one_past])
+def test_a_gradient_read_past_its_last_step_has_no_value_and_is_refuted_not_an_error(claim):
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    witness = result.evidence["counterexample"]
+    assert witness["t"] > witness["T"]
+    replayed = claim.replay(witness)
+    assert replayed.holds is False and "t ≤ T" in replayed.sides["undefined"]
+    assert evaluate(_in_range).verdict is Verdict.PROVED
