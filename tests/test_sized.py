@@ -225,3 +225,20 @@ def test_a_gradient_read_past_its_last_step_has_no_value_and_is_refuted_not_an_e
     replayed = claim.replay(witness)
     assert replayed.holds is False and "t ≤ T" in replayed.sides["undefined"]
     assert evaluate(_in_range).verdict is Verdict.PROVED
+
+
+@forall("demo.ex9.e.strictly_before", "the same where t < T (true: t < T implies t <= T).")
+def _strictly_before(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t < T, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@forall("demo.ex9.f.two_past", "the same where t < T + 2 (false at t = T + 1).")
+def _two_past(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(T + 2 > t, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+def test_a_strict_premise_on_the_steps_is_proved_through_the_weaker_one_it_implies():
+    proved = evaluate(_strictly_before)
+    assert proved.verdict is Verdict.PROVED, proved.reason
+    assert "t ≤ T" in proved.evidence["premise_weakened"]
+    assert evaluate(_two_past).verdict is Verdict.REFUTED
