@@ -1503,3 +1503,35 @@ def _falsified_on(kind, name, domains, relation, grids) -> Optional[Case]:
 
 GENERATORS.update({"boundary": boundary, "limit_point": limit_point, "combined": combined})
 KINDS = KINDS + ("boundary", "limit_point", "combined")
+
+
+def counter(draw, name: str) -> Optional[Case]:
+    """A recurrence whose state is unbounded, h_t = h_{t-1} + x_t from 0 over bits (the ones so far), against a bound
+    that reads t: h[t] ≤ a·t + b or h[t] ≥ a·t + b at every step t ≥ k. h[t] ranges over 0..t (all zeros, all ones), so
+    the first holds iff (1 - a)·t ≤ b for every t ≥ k, the second iff a·t + b ≤ 0 for every t ≥ k; a false one fails
+    at the first step where the extreme sequence breaks it."""
+    k = draw.int(1, 3)
+    a, b = F(draw.pick((0, 1, 2, F(1, 2), -1))), F(draw.pick((0, 1, -1, 3)))
+    t = V("t")
+    count = ("rec", "h", "e", add(V("h"), V("e")), C(0), "x", t)
+    bound = add(mul(C(a), t), C(b)) if b else mul(C(a), t)
+    upper = draw.int(0, 1)
+    rel = ("le", count, bound) if upper else ("ge", count, bound)
+    if upper:
+        truth = a >= 1 and (1 - a) * k <= b
+        extreme = 1
+    else:
+        truth = a <= 0 and a * k + b <= 0
+        extreme = 0
+    domains = {"t": IntRange(k, None), "x": Indexed(IntRange(0, 1))}
+    if truth:
+        return Case("counter", name, "forall", domains, rel, True, ordinary=False)
+    for n in range(k, k + 40):
+        witness = {"t": F(n), "x": [F(extreme)] * n}
+        if fails(rel, witness):
+            return Case("counter", name, "forall", domains, rel, False, {"t": F(n), "x": [extreme] * n})
+    return None
+
+
+GENERATORS["counter"] = counter
+KINDS = KINDS + ("counter",)
