@@ -1462,7 +1462,14 @@ def combined(draw, name: str) -> Optional[Case]:
     the premises overlapping (false where the consequent fails in the overlap), and an uninterpreted function under a
     premise, or named in the premise."""
     x, y = V("x"), V("y")
-    form = draw.int(0, 3)
+    form = draw.int(0, 5)
+    if form >= 4:  # a function inside an inner quantifier: some y = f(x) + c (true), some m in 0..2 with f(x)·m = 1
+        f, c = draw.pick(("φ", "G", "h")), F(draw.pick((0, 2, -1)))
+        if form == 4:
+            return Case("combined", name, "forall", {"x": Real},
+                        ("some", "y", ("real",), ("eq", V("y"), add(("fn", f, x), C(c)))), True)
+        rel = ("some", "m", ("range", 0, 2), ("eq", mul(("fn", f, x), V("m")), C(1)))
+        return _falsified_on("combined", name, {"x": Real}, rel, {"x": GRID})
     if form <= 1:  # x > s ∧ x < t, then 1/(x - r) = q
         s, gap = F(draw.pick((0, 1, -1))), F(draw.pick((-1, 0, 1, 2)))
         t = s + gap
