@@ -113,3 +113,20 @@ def test_a_limit_at_a_point_where_one_side_has_no_value_or_another_limit_is_refu
 ])
 def test_a_limit_at_a_point_whose_sides_agree_is_proved(body, value):
     assert evaluate(_at_zero("demo.ex1.g.two_sided", body, value)).verdict is Verdict.PROVED
+
+
+def test_a_limit_at_the_statement_s_variable_is_refuted_at_the_closed_end_where_one_side_has_no_value():
+    from proofs import Interval
+
+    @forall("demo.ex1.h.root_continuous", "sqrt is continuous on [0, 1] (false two-sided at 0).")
+    def closed(x: Interval(0, 1)):
+        return limit(lambda w: sqrt(w), x) == sqrt(x)
+
+    @forall("demo.ex1.i.root_continuous_open", "sqrt is continuous on (0, 1].")
+    def half_open(x: Interval(0, 1, lower_open=True)):
+        return limit(lambda w: sqrt(w), x) == sqrt(x)
+
+    refuted = evaluate(closed)
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["counterexample"] == {"x": 0}, refuted.reason
+    assert closed.replay(refuted.evidence["counterexample"]).holds is False
+    assert evaluate(half_open).verdict is Verdict.PROVED
