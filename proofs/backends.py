@@ -70,14 +70,18 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
         at = _limit_point(point, values)
         if at.has(a) or not (at.is_finite or at in (sympy.oo, -sympy.oo)):
             raise Undecided(f"the point of {text(Term('limit', (body, Term('var', (name,)), point)))} is not a number")
-        value = sympy.limit(expression, a, at) if at in (sympy.oo, -sympy.oo) else sympy.limit(expression, a, at, dir="+-")
+        shown = text(Term("limit", (body, Term("var", (name,)), point)))
+        if at in (sympy.oo, -sympy.oo):
+            _limit_sides_real(expression, a, at, shown)
+            value = sympy.limit(expression, a, at)
+        else:
+            value = _two_sided_limit(expression, a, at, shown)
     except ValueError as exc:  # sympy: the one-sided limits differ
-        if isinstance(exc, Undecided):
+        if isinstance(exc, (Undecided, Undefined)):
             raise
         raise Undefined(f"a limit that does not exist ({exc})") from None
     except (NotImplementedError, TypeError, AttributeError, RecursionError) as exc:
         raise Undecided(f"sympy found no limit: {exc}") from None
-    shown = text(Term("limit", (body, Term("var", (name,)), point)))
     if value.has(sympy.Limit, sympy.AccumBounds):
         if value.has(sympy.AccumBounds):
             raise Undefined(f"{shown} does not exist (it oscillates: {value})")
@@ -85,6 +89,48 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _limit_sides_real(expression, a, at, shown: str) -> list:
+    """The body written on each side the limit approaches from, a = at ± e (a = ±1/e towards ±∞) for a positive e,
+    as (side, expression in e); Undefined where sympy shows the body has no real value there for any e > 0 (sqrt(a)
+    left of 0): the body must have a value near the point on every side the limit is taken from."""
+    import sympy
+
+    e = sympy.Symbol("_e", positive=True)
+    if at in (sympy.oo, -sympy.oo):
+        sides = [("towards " + str(at), expression.subs(a, (1 if at == sympy.oo else -1) / e))]
+    else:
+        sides = [("right", expression.subs(a, at + e)), ("left", expression.subs(a, at - e))]
+    for side, written in sides:
+        if written.is_extended_real is False:
+            raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
+        if not (written.free_symbols - {e}):  # a closed body: checked at exact points near the point as well
+            for k in (3, 6, 9):
+                near = written.subs(e, sympy.Rational(1, 10 ** k))
+                if near.is_extended_real is False:
+                    raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
+    return [(side, written, e) for side, written in sides]
+
+
+def _two_sided_limit(expression, a, at, shown: str):
+    """lim_{a → at} at a finite point: the limits from the right and from the left, each taken as e → 0+ in a = at ± e
+    (sympy's own dir="-" mishandles a Piecewise), must both exist and agree."""
+    import sympy
+
+    found = []
+    for side, written, e in _limit_sides_real(expression, a, at, shown):
+        value = sympy.limit(written, e, 0, dir="+")
+        if value.has(sympy.Limit, sympy.AccumBounds, sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
+            return value  # judged by the caller, as the whole limit's value
+        found.append((side, value))
+    (_, right), (_, left) = found
+    difference = sympy.simplify(right - left)
+    if difference != 0:
+        if difference.is_zero is False or not difference.free_symbols:
+            raise Undefined(f"{shown} does not exist: the limit from the left is {left}, from the right {right}")
+        raise Undecided(f"whether the one-sided limits of {shown} agree ({left} and {right})")
+    return right
 
 
 # --- z3 -------------------------------------------------------------------------------------------------------------
@@ -607,6 +653,11 @@ def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env:
     symbol = "∀" if universal else "∃"
     at = f" at {point_text(env)}" if env else ""
     if point is None:
+        probe = _inner_probe(universal, truth, name, domain, body, env)
+        if probe is not None:  # z3's unsat does not survive the exact replay at a boundary probe of the inner domain
+            _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 answered unsat, but {name} = {probe} is a "
+                        f"{'counterexample' if universal else 'witness'} in exact arithmetic")
+            return not universal
         _note_inner(f"{symbol} {name} ∈ {domain.name}{at}: z3 shows there is no {'counterexample' if universal else 'witness'} (unsat)")
         return universal
     if truth(point) != universal:
@@ -614,6 +665,34 @@ def _exact_quantifier(universal: bool, each, name: str, domain, body: Term, env:
                     f"found by z3 and replayed exactly")
         return not universal
     raise Undecided(f"z3's {'counterexample' if universal else 'witness'} {name} = {point} does not replay exactly")
+
+
+def _inner_probe(universal: bool, truth, name: str, domain, body: Term, env: Mapping[str, Any]):
+    """A boundary probe of the inner domain (its bounds, 0, ±1, small rationals, the body's kinks and roots at the
+    point) where the body fails (for ∀) or holds (for ∃) in exact arithmetic, or None: z3's unsat counts only once the
+    exact replay agrees there."""
+    from proofs import probes
+    from proofs.recurrences import _substitute
+
+    try:
+        fixed = _substitute(body, {k: term(v) for k, v in env.items() if isinstance(v, (int, fractions.Fraction))})
+        points = probes.boundary_points(fixed, {name: domain}, limit=_INNER_PROBES)
+    except Exception:  # noqa: BLE001 - a boundary the probes cannot read adds no point: the plain candidates stand
+        points = [{name: v} for v in probes._candidates(domain)]
+    for point in points:
+        value = point.get(name)
+        if value is None:
+            continue
+        try:
+            if truth(value) != universal:
+                return value
+        except (Undecided, ZeroDivisionError, ValueError, TypeError, Unsupported):
+            continue
+    return None
+
+
+# At most this many boundary probes replay an inner quantifier z3 answered unsat for.
+_INNER_PROBES = 24
 
 
 def _instance_point(universal: bool, name: str, domain, body: Term, env: Mapping[str, Any]):

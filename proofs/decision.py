@@ -650,6 +650,13 @@ def _by_recurrence(case: _Case) -> Outcome:
         point = _probe(stmt, case.relation, case.scalars) if stmt.quantifier == "forall" else None
         if point is not None:
             return _differ(case, point)
+        timed = recurrences.timed_induction(case.relation, case.scalars) if stmt.quantifier == "forall" else None
+        if timed is not None and timed[0] is None:  # the base fails on an input sequence of length k
+            point = _flatten(stmt, timed[1]["counterexample"])
+            if not _holds(case.relation, case.required, point):
+                return _differ(case, point)
+        if timed is not None and timed[0] is not None and timed[0].answer == "unsat":  # an induction on t, base exact
+            return interpret.validity(timed[0], evidence={**case.evidence, "induction": timed[1]})
         return interpret.undecided("recurrences", case.evidence, f"not decided by induction over the states: {exc}",
                                    statement=statement)
     if stmt.quantifier != "forall":
@@ -673,6 +680,9 @@ def _by_recurrence(case: _Case) -> Outcome:
                                   failure=f"{found.why} at step {m.time} = {len(path)} of the shortest such input sequence",
                                   statement=statement)
     if found.overflow:
+        timed = recurrences.timed_induction(case.relation, case.scalars)
+        if timed is not None and timed[0] is not None and timed[0].answer == "unsat":  # an induction on t, base exact
+            return interpret.validity(timed[0], evidence={**evidence, "induction": timed[1]})
         return interpret.undecided("recurrences", evidence, f"the recurrences reach more than {recurrences.STATE_LIMIT} "
                                    "joint states; none explored breaks the statement", statement=statement)
     try:

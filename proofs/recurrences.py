@@ -88,7 +88,7 @@ def _letter(name: str) -> str:
     return f"{name}⟨t⟩"
 
 
-def machine(relation: Term, scalars: Mapping[str, Domain], *, outer: bool = False) -> Machine:
+def machine(relation: Term, scalars: Mapping[str, Domain], *, outer: bool = False, timed: bool = False) -> Machine:
     """The statement's machine; NotFinite where the statement is not about recurrences at one time variable t ≥ 1 of
     sequences over finite alphabets (with no other variable), read only as h[t] and x[t]. With outer, the relation
     and the steps may also read variables other than t and the sequences (fixed while t runs): only the form is
@@ -158,7 +158,7 @@ def machine(relation: Term, scalars: Mapping[str, Domain], *, outer: bool = Fals
         return Term(t.op, tuple(replace(a) if isinstance(a, Term) else a for a in t.args))
 
     out = replace(relation)
-    if terms.variables(out) & ({time} | set(sequences)):
+    if terms.variables(out) & (set() if timed else {time}) | (terms.variables(out) & set(sequences)):
         raise NotFinite(f"the statement reads {time} or an input sequence other than through h[{time}] and x[{time}]")
     return Machine(time, start, recurrences, tuple(alphabet), out)
 
@@ -399,3 +399,75 @@ def always_unrolled(t: Term, env: Mapping[str, Any], ops: Mapping[str, Any]):
             defined = [d for d in (z3.simplify(terms.evaluate(c.holds, point, ops)) for c in required) if not z3.is_true(d)]
             parts.append(z3.And(*defined, terms.evaluate(body, point, ops)) if defined else terms.evaluate(body, point, ops))
     return z3.And(*parts)
+
+
+# At most this many input sequences are run to check the base of an induction on t (`timed_induction`).
+BASE_LIMIT = 4096
+
+
+def timed_induction(relation: Term, scalars: Mapping[str, Domain]) -> Optional[tuple[Any, dict]]:
+    """A statement that reads t itself as well as h[t] and x[t] (h[t] ≤ t, say), whose recurrences may take
+    unboundedly many values: proved by induction on t over every input sequence. The base, every input sequence of
+    length k (the first step), is checked exactly; the step, for every t ≥ k, every joint state s and inputs a (at t)
+    and a' (at t + 1): the statement at t with s and a implies it at t + 1 with next(s, a') and a', with every term
+    there defined, is proved by z3. Returns (z3's answer, evidence) where the base holds and z3 answered; (None,
+    {"counterexample": ..., "why": ...}) where the base fails on an input sequence; None where the form does not
+    apply."""
+    import z3
+
+    from proofs.solvers.smt import prove
+
+    try:
+        m = machine(relation, scalars, timed=True)
+    except NotFinite:
+        return None
+    letters = list(m.letters())
+    if len(letters) ** m.start > BASE_LIMIT:
+        return None
+    time = terms.var(m.time)
+    try:
+        required = terms.conditions(m.relation)
+        for inputs in itertools.product(letters, repeat=m.start):
+            state = m.initial()
+            for step in inputs:
+                state = m.next(state, step)
+            env = {**{_slot(i): v for i, v in enumerate(state)}, **{_letter(k): v for k, v in inputs[-1].items()},
+                   m.time: m.start}
+            try:
+                holds = backends.decide_exact(m.relation, env, required)
+            except backends.Undefined as exc:
+                holds, why = False, f"undefined: {exc}"
+            else:
+                why = "false"
+            if not holds:  # the base fails: this input sequence of length k is a counterexample
+                return None, {"counterexample": {m.time: m.start, **{name: [step[name] for step in inputs]
+                                                                    for name, _ in m.alphabet}}, "why": why}
+    except (backends.Undefined, backends.Undecided, terms.Unsupported, ValueError, TypeError, ZeroDivisionError):
+        return None
+    states = [terms.var(f"{_slot(i)}ₜ") for i in range(len(m.recurrences))]
+    now = {name: terms.var(f"{_letter(name)}ₜ") for name, _ in m.alphabet}
+    later = {name: terms.var(f"{_letter(name)}ₜ₊₁") for name, _ in m.alphabet}
+    nxt = []
+    for i, r in enumerate(m.recurrences):
+        body, state_name, _, _, pairs = terms.recurrence_parts(r)
+        nxt.append(_substitute(body, {state_name: states[i], **{letter: later[seq.args[0]] for letter, seq in pairs}}))
+    at_t = _substitute(m.relation, {**{_slot(i): s for i, s in enumerate(states)}, **{_letter(n): v for n, v in now.items()}})
+    at_next = _substitute(m.relation, {**{_slot(i): e for i, e in enumerate(nxt)},
+                                       **{_letter(n): v for n, v in later.items()}, m.time: time + 1})
+    defined = [c.holds for e in (at_next, *nxt) for c in terms.conditions(e) if c.exact]
+    inside = _all([_any([v == terms.const(c) for c in values]) for name, values in m.alphabet
+                   for v in (now[name], later[name])])
+    before = _all([c.holds for c in terms.conditions(at_t) if c.exact] + [at_t])
+    claim = terms.implies(inside & before & (time >= m.start), _all([*defined, at_next]))
+    kinds = {m.time: "int", **{s.args[0]: "real" for s in states},
+             **{v.args[0]: "int" if all(_whole(c) for c in values) else "real"
+                for name, values in m.alphabet for v in (now[name], later[name])}}
+    try:
+        env = {name: z3.Int(name) if kind == "int" else z3.Real(name) for name, kind in kinds.items()}
+        answer = prove(backends.to_z3(claim, env), list(env.values()))
+    except (terms.Unsupported, TypeError):
+        return None
+    evidence = {"base": f"holds at {m.time} = {m.start} on all {len(letters) ** m.start} input sequences (exact arithmetic)",
+                "step": f"z3: for every {m.time} ≥ {m.start}, joint state and inputs, the statement at {m.time} implies it "
+                        f"at {m.time} + 1", "step_statement": terms.text(claim)}
+    return answer, evidence

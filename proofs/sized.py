@@ -25,6 +25,16 @@ ROLES = {
 }
 
 
+class NoValue(ValueError):
+    """A sized term has no value at an instance: backward(g, J, t, T) with t > T (the chain rule runs from T down to
+    t). The statement is then false there, as a scalar statement is where a term has no value."""
+
+    def __init__(self, message: str, lower: int, upper: int) -> None:
+        super().__init__(message)
+        # the index the term needs at most `upper` (t), and that upper index (T)
+        self.lower, self.upper = lower, upper
+
+
 @dataclasses.dataclass(frozen=True)
 class SizedDomain(Domain):
     """A matrix or vector variable whose size n is any positive integer (the same n for every sized variable of a
@@ -427,7 +437,7 @@ def evaluate(x: MatrixTerm, n: int, indices: Mapping[str, int], element: Callabl
     out = evaluate(g, n, indices, element)
     lo, hi = index_value(t, indices), index_value(T, indices)
     if lo > hi:
-        raise ValueError(f"backward(...) from step {hi} down to step {lo}: defined only for t ≤ T")
+        raise NoValue(f"backward(...) from step {hi} down to step {lo}: defined only for t ≤ T", lo, hi)
     for value in range(hi - 1, lo - 1, -1):
         Jk = evaluate(J, n, {**indices, k.args[0]: value}, element)
         out = _matmul([list(col) for col in zip(*Jk)], out)

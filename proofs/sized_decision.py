@@ -96,6 +96,9 @@ def _decided(sides: Mapping[str, Any], op: str) -> Any:
     """The instance as sympy values (what a refutation decided)."""
     import sympy
 
+    if "needs" in sides:  # no value: the index condition it needs, false at the instance
+        lower, upper = (sympy.Integer(int(v)) for v in sides["needs"].split(" ≤ "))
+        return sympy.Le(lower, upper, evaluate=False)
     if isinstance(sides.get("lhs"), list):
         return (sympy.Matrix(sides["lhs"]).applyfunc(sympy.Rational), sympy.Matrix(sides["rhs"]).applyfunc(sympy.Rational))
     lhs, rhs = sympy.sympify(sides["lhs"]), sympy.sympify(sides["rhs"])
@@ -130,6 +133,11 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
     evidence: dict[str, Any] = {"statement": {"text": stmt.formal(params)}, "sizes": "every n ≥ 1"}
     trusted = _trusted_names(trusts)
     proof = prove(rel, indices, trusted)
+    weaker = _weaker_premise(rel)
+    if proof is None and weaker is not None:  # t < U implies t ≤ U: proved under t ≤ U, it holds under t < U
+        proof = prove(weaker, indices, trusted)
+        if proof is not None:
+            evidence["premise_weakened"] = f"proved under {sized_text(weaker.premise)}, which {sized_text(rel.premise)} implies"
     if proof is None:
         wanting = prove(rel, indices)  # would an untrusted lemma prove it? Then say which, rather than search on
         if wanting is not None:
@@ -163,6 +171,17 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
                                                    "exact replay disagrees"})
     return interpret.annotated(outcome, **{k: v for k, v in evidence.items() if k != "statement"},
                                replayed="n = 1, 2, 3 at the shortest lengths: the exact instances agree")
+
+
+def _weaker_premise(rel: SizedRelation) -> Optional[SizedRelation]:
+    """The relation under t ≤ U where its premise is t < U (or U > t): a premise the statement's own implies."""
+    from proofs.terms import Term
+
+    premise = rel.premise
+    if not isinstance(premise, Term) or premise.op not in ("lt", "gt"):
+        return None
+    low, high = premise.args if premise.op == "lt" else premise.args[::-1]
+    return SizedRelation(rel.op, rel.lhs, rel.rhs, Term("le", (low, high)))
 
 
 def formal(stmt: Any, params: Mapping[str, Any]) -> str:

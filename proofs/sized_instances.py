@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any, Mapping, Optional
 
 from proofs.domains import Domain
-from proofs.sized import MatrixTerm, NormTerm, SizedRelation, evaluate, index_value, premises
+from proofs.sized import MatrixTerm, NoValue, NormTerm, SizedRelation, evaluate, index_value, premises
 from proofs.sized import text as sized_text
 from proofs.terms import Term
 
@@ -87,7 +87,15 @@ def _sign(value: Any) -> int:
 
 
 def holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) -> tuple[bool, dict]:
-    """The relation at one exact instance (a false premise makes it hold), with what each side evaluated to."""
+    """The relation at one exact instance (a false premise makes it hold), with what each side evaluated to; a term
+    with no value there (backward(...) with t > T) makes it false, the sides saying which index condition failed."""
+    try:
+        return _holds_at(rel, n, indices, element)
+    except NoValue as exc:
+        return False, {"undefined": str(exc), "needs": f"{exc.lower} ≤ {exc.upper}"}
+
+
+def _holds_at(rel: SizedRelation, n: int, indices: Mapping[str, int], element) -> tuple[bool, dict]:
     for premise in premises(rel):
         if not _premise_at(premise, n, indices, element):
             return True, {"premise": f"{sized_text(premise)} is false here"}

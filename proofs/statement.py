@@ -158,6 +158,29 @@ def _signature(function: Callable) -> tuple[dict[str, Domain], dict[str, Any]]:
     return domains, stated
 
 
+def _inexact(function: Callable, values: Mapping[str, Any]) -> Optional[str]:
+    """Why the statement is not exact, or None: a stated value that is a float, or a float written in the body (or a
+    function defined in it). Python decides 0.1 + 0.2 == 0.3 (False) before the engine sees a term, so a float the
+    body consumes itself would be a wrong verdict, not merely a refused term."""
+    for name, value in values.items():
+        if isinstance(value, (float, complex)):
+            return (f"the stated value {name} = {value!r} is a float, which is not exact: write Fraction('{value}') or a "
+                    "fraction such as Fraction(1, 10)")
+
+    def walk(code) -> Optional[str]:
+        for constant in code.co_consts:
+            if isinstance(constant, (float, complex)):
+                return (f"the float {constant!r} in the body of {function.__qualname__} is not exact (Python would compute "
+                        f"with it before the engine sees it): write Fraction('{constant}') or a fraction such as Fraction(1, 10)")
+            if inspect.iscode(constant):
+                found = walk(constant)
+                if found:
+                    return found
+        return None
+    code = getattr(function, "__code__", None)
+    return walk(code) if code is not None else None
+
+
 def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), perturb: Optional[Mapping[str, Mapping]] = None,
           erratum: Optional[Correction] = None, assumptions: Iterable[str] = (), requires: Optional[Verdict] = None,
           part: Any = ..., trusts: Iterable[Any] = (), asserts: Optional[str] = None,
@@ -173,6 +196,10 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
                       file=function.__code__.co_filename, line=function.__code__.co_firstlineno)
 
         def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
+            for values in (params, *(m.params for m in mutants if isinstance(getattr(m, "params", None), Mapping))):
+                inexact = _inexact(function, values)
+                if inexact:
+                    raise InvalidClaim(inexact)
             stmt.term(params)  # a statement that cannot be built is a load error, not a check error
             formal = stmt.formal(params)
             said = asserts if asserts is not None else (quoted(anchors) if anchors else formal)

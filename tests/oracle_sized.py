@@ -293,7 +293,22 @@ def _killed(draw, name: str) -> SizedCase:
     return SizedCase(name, f"{form} {step}: {member} {op} 0, k {upper} T, = {rhs}", build, truth)
 
 
+def _chain_guard(draw, name: str) -> SizedCase:
+    """The chain rule's identity (g back through W_k from T to t equals ∏ W_kᵀ g) under a premise on t and T: t <= T or
+    t < T keep t at most T (true); no premise, or t <= T + 1, let t pass T, where backward(...) has no value (false)."""
+    guard = draw.pick(("le", "lt", "none", "one_past"))
+
+    def build():
+        def body(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+            rel = backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g
+            premise = {"le": lambda: t <= T, "lt": lambda: t < T, "one_past": lambda: t <= T + 1,
+                       "none": lambda: None}[guard]()
+            return rel if premise is None else given(premise, rel)
+        return forall(f"oracle.ex5.e.{name}", "generated chain rule under a premise on its steps")(body)
+    return SizedCase(name, f"chain rule, premise {guard}", build, guard in ("le", "lt"))
+
+
 def generate(draw, name: str):
-    """One case: an identity, a chain rule of symbolic length, a norm relation, one under a matrix premise, or a chain
-    under several premises (None where nothing is settled)."""
-    return (_identity, _chain, _norm, _premised, _killed)[draw.int(0, 4)](draw, name)
+    """One case: an identity, a chain rule of symbolic length, a norm relation, one under a matrix premise, a chain
+    under several premises, or the chain rule under a premise on its steps (None where nothing is settled)."""
+    return (_identity, _chain, _norm, _premised, _killed, _chain_guard)[draw.int(0, 5)](draw, name)

@@ -114,6 +114,11 @@ def term_of(node: tuple, env: dict):
     if op == "limit":
         _, index, body, point, _spec = node
         return terms.limit(_lambda(index, body, env), terms.oo if point == "oo" else -terms.oo)
+    if op == "plimit":  # ("plimit", variable, body, a finite point, the limit or None)
+        _, index, body, point, _spec = node
+        return terms.limit(_lambda(index, body, env), point if point.denominator != 1 else int(point))
+    if op == "fpow":  # ("fpow", base, a Fraction exponent)
+        return term_of(node[1], env) ** node[2]
     args = [term_of(a, env) if isinstance(a, tuple) else a for a in node[1:]]
     table = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
              "neg": lambda a: -a, "pow": lambda a, k: a ** k, "exp": terms.exp, "log": terms.log, "sqrt": terms.sqrt,
@@ -176,6 +181,17 @@ def value(node: tuple, env: dict):
         return _unique(node, env)
     if op == "limit":
         return _limit(node, env)
+    if op == "plimit":
+        _, index, body, point, spec = node
+        approx = _side_limits(body, index, point, env)
+        if spec is None or abs(approx - float(spec)) > 1e-3:
+            raise Unsure("the limit as built and the one-sided values disagree")
+        return spec
+    if op == "fpow":  # a fractional power: a value for a positive base, or 0 to a positive power
+        base, k = value(node[1], env), node[2]
+        if base < 0 or (base == 0 and k < 0):
+            raise Undef("fractional power")
+        return float(base) ** float(k) if base else 0 * base
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
     if op == "ite":
@@ -1252,3 +1268,277 @@ def verdict_class(case: Case, verdict: str, status: str) -> str:
     if passing:
         return "false_pass"
     return "ok" if verdict == "refuted" else "unknown"
+
+
+# --- domain boundaries, one-sided limits and premises that never hold ----------------------------------------------
+# Classes an author writing statements by hand reaches for and the kinds above do not draw: a linear f(x) = a·(x - L)
+# + b over an interval with open or closed ends, ℕ (which has 0), IntRange(k, None) (its smallest element, L large
+# or not), ℝ>0; the terms that have a value only where f > 0 or f ≥ 0 or f ≠ 0 (log, sqrt, fractional powers, 1/f);
+# limits at a finite point where the body has no value on one side or the sides disagree; premises that are never
+# true together. Each truth is computed here from the image of f, an interval whose ends are known exactly.
+
+def _image(a: F, b: F, offset: int, dom) -> tuple:
+    """(low, low attained, high, high attained) of a·(x - offset) + b over the domain; None for an infinite end."""
+    f = lambda x: a * (x - offset) + b  # noqa: E731
+    lo, hi = dom.lower, dom.upper
+    lo_in = lo is not None and not dom.lower_open
+    hi_in = hi is not None and not dom.upper_open
+    ends = [(None if lo is None else f(lo), lo_in), (None if hi is None else f(hi), hi_in)]
+    if a < 0:
+        ends.reverse()
+    (low, low_in), (high, high_in) = ends
+    if low is None:
+        low_in = False
+    if high is None:
+        high_in = False
+    return low, low_in, high, high_in
+
+
+def _zero_inside(a: F, b: F, offset: int, dom) -> bool:
+    root = offset - b / a
+    return bool(dom.contains(root)) if dom.kind == "real" or root.denominator == 1 else False
+
+
+def _bounded_domain(draw, offset: int):
+    choice = draw.int(0, 5)
+    lo, hi = draw.pick((-2, -1, 0, 1)), draw.pick((1, 2, 3))
+    if choice == 0:
+        return Interval(lo + offset, hi + offset, lower_open=bool(draw.int(0, 1)), upper_open=bool(draw.int(0, 1)))
+    if choice == 1:
+        return Interval(lo + offset, None, lower_open=bool(draw.int(0, 1)))
+    if choice == 2:
+        return Interval(None, hi + offset, upper_open=bool(draw.int(0, 1)))
+    if choice == 3:
+        return Positive if offset == 0 else Interval(offset, None, lower_open=True)
+    if choice == 4:
+        return Nat if offset == 0 else IntRange(offset, None)
+    return IntRange(lo + offset, None) if draw.int(0, 1) else IntRange(lo + offset, hi + offset)
+
+
+def _boundary_points(dom, a: F, b: F, c: F, offset: int) -> list:
+    """Candidate points for a witness: the domain's ends, where f is 0 or c, and points just inside the ends."""
+    out = []
+    for bound in (dom.lower, dom.upper):
+        if bound is not None:
+            out += [bound, bound + F(1, 2), bound - F(1, 2), bound + F(1, 1000), bound - F(1, 1000), bound + 1, bound - 1]
+    out += [offset - b / a, offset + (c - b) / a, F(offset), F(offset + 1), F(offset - 1), F(offset + 5), F(offset - 5)]
+    out += [offset + (c - b) / a + d for d in (F(1, 2), F(-1, 2), F(1, 1000), F(-1, 1000))]
+    return [p for p in dict.fromkeys(out) if dom.contains(p)]
+
+
+def boundary(draw, name: str) -> Optional[Case]:
+    """f(x) ⋈ c for all x (or some x) of a domain with open or closed ends, and terms defined only where f > 0, f ≥ 0
+    or f ≠ 0: the truth from f's image (its ends, whether attained), a false universal one's witness found among the
+    domain's ends and f's roots and confirmed by the plain evaluator."""
+    offset = draw.pick((0, 0, 0, 0, 10 ** 12))
+    dom = _bounded_domain(draw, offset)
+    a, b = F(draw.pick((1, -1, 2, F(-1, 2)))), F(draw.pick((-2, -1, 0, 1, 2)))
+    c = F(draw.pick((-1, 0, 1, 2)))
+    x = V("x")
+    f = add(mul(C(a), sub(x, C(offset)) if offset else x), C(b)) if b else mul(C(a), sub(x, C(offset)) if offset else x)
+    low, low_in, high, high_in = _image(a, b, offset, dom)
+    positive = low is not None and (low > 0 or (low == 0 and not low_in))
+    nonnegative = low is not None and low >= 0
+    nonzero = not _zero_inside(a, b, offset, dom)
+    form = draw.int(0, 9)
+    if form == 9 and offset:  # σ of a number far from 0 is 0 or 1 in floats: kept near 0
+        form = 4
+    quantifier = "forall"
+    if form <= 3:  # f ⋈ c
+        rel_name = ("gt", "ge", "lt", "le")[form]
+        rel = (rel_name, f, C(c))
+        if draw.int(0, 2) == 0:  # some x
+            quantifier = "exists"
+            truth = {"gt": high is None or high > c, "ge": high is None or high > c or (high == c and high_in),
+                     "lt": low is None or low < c, "le": low is None or low < c or (low == c and low_in)}[rel_name]
+        else:
+            truth = {"gt": low is not None and (low > c or (low == c and not low_in)),
+                     "ge": low is not None and low >= c,
+                     "lt": high is not None and (high < c or (high == c and not high_in)),
+                     "le": high is not None and high <= c}[rel_name]
+    elif form == 4:  # log(f) <= f - 1: a value needs f > 0
+        rel, truth = ("le", ("log", f), sub(f, C(1))), positive
+    elif form == 5:  # sqrt(f)·sqrt(f) = f: f >= 0
+        rel, truth = ("eq", mul(("sqrt", f), ("sqrt", f)), f), nonnegative
+    elif form == 6:  # f/f = 1 and f^-1·f = 1: f ≠ 0
+        rel = ("eq", ("div", f, f), C(1)) if draw.int(0, 1) else ("eq", mul(("pow", f, -1), f), C(1))
+        truth = nonzero
+    elif form == 7:  # f^(1/2) >= 0: f >= 0; f^(-1/2) > 0: f > 0
+        if draw.int(0, 1):
+            rel, truth = ("ge", ("fpow", f, F(1, 2)), C(0)), nonnegative
+        else:
+            rel, truth = ("gt", ("fpow", f, F(-1, 2)), C(0)), positive
+    elif form == 8:  # a premise that lets the zero of f in, or keeps it out
+        strict = draw.int(0, 1)
+        rel = ("implies", ("gt" if strict else "ge", f, C(0)), ("le", ("log", f), sub(f, C(1))))
+        truth = bool(strict) or not _zero_inside(a, b, offset, dom)
+    else:  # log(1 - σ(f)) and sqrt(1 - tanh(f)²) have a value everywhere; log(σ(f) - 1/2) only where f > 0
+        if draw.int(0, 1):
+            rel, truth = ("lt", ("log", sub(C(1), ("sigmoid", f))), C(0)), True
+        else:
+            rel, truth = ("lt", ("log", sub(("sigmoid", f), C(F(1, 2)))), C(0)), positive
+    domains = {"x": dom}
+    points = _boundary_points(dom, a, b, c, offset)
+    if quantifier == "exists":
+        found = next((p for p in points if _holds_surely(rel, {"x": p})), None)
+        if truth and found is None:
+            return None  # true, but no candidate shows it here: not drawn
+        assert found is None or truth, (rel, dom, found)
+        return Case("boundary", name, "exists", domains, rel, truth)
+    failing = next((p for p in points if fails(rel, {"x": p})), None)
+    if truth:
+        assert failing is None, (rel, dom, failing)
+        return Case("boundary", name, "forall", domains, rel, True)
+    if failing is None:
+        return None
+    return Case("boundary", name, "forall", domains, rel, False, {"x": failing})
+
+
+def _holds_surely(relation: tuple, env: dict) -> bool:
+    try:
+        return holds(relation, env)
+    except Unsure:
+        return False
+
+
+def _side_limits(body: tuple, name: str, point: F, env: dict) -> F:
+    """The exact value a limit's construction gives it, kept only where the plain evaluator sees both sides settle
+    on it: the body evaluated at point ± 10^-k; no value on a side near the point, or sides that settle apart, is no
+    limit (Undef)."""
+    settled = []
+    for side in (1, -1):
+        values = []
+        for k in (4, 5, 6, 7):
+            try:
+                values.append(float(value(body, {**env, name: point + side * F(1, 10 ** k)})))
+            except Undef:
+                raise Undef("no value on a side of the point") from None
+        if abs(values[-1] - values[-2]) > 1e-3:
+            raise Unsure("a side that does not settle")
+        settled.append(values[-1])
+    if abs(settled[0] - settled[1]) > 1e-2:
+        raise Undef("the one-sided limits differ")
+    if abs(settled[0] - settled[1]) > 1e-4:
+        raise Unsure("one-sided limits not settled")
+    return settled[0]
+
+
+def limit_point(draw, name: str) -> Optional[Case]:
+    """lim_{w → p} body = v at a finite point p: bodies undefined at p with a limit (difference quotients, u·log(u²)),
+    with no value on one side (sqrt(u), u·log(u)), or whose sides disagree (a step, |u|/u, relu(u)/u). The value v is
+    the limit (true) or the limit plus 1 (false), or any value where there is no limit (false)."""
+    p = F(draw.pick((0, 1, -1, 2)))
+    w = V("w")
+    u = sub(w, C(p)) if p else w
+    k = F(draw.pick((1, 2, -3)))
+    families = [  # (body, the limit or None where there is none)
+        (("sqrt", u), None),
+        (mul(u, ("log", u)), None),
+        (("ite", ("ge", u, C(0)), C(1), C(0)), None),
+        (("ite", ("gt", u, C(0)), C(k), C(0)), None),
+        (("div", ("abs", u), u), None),
+        (("div", ("relu", u), u), None),
+        (("sqrt", mul(u, u)), F(0)),
+        (mul(u, ("log", mul(u, u))), F(0)),
+        (("ite", ("ge", u, C(0)), u, ("neg", u)), F(0)),
+        (("div", add(mul(u, u), mul(C(k), u)), u), k),
+        (("div", sub(("exp", u), C(1)), u), F(1)),
+        (mul(u, ("ite", ("gt", u, C(0)), C(1), C(2))), F(0)),
+        (("div", sub(("sqrt", add(C(1), u)), C(1)), u), F(1, 2)),
+    ]
+    body, limit = draw.pick(families)
+    if limit is None:
+        stated = F(draw.pick((0, 1, k)))
+        truth = False
+    else:
+        stated = limit + (1 if draw.int(0, 1) else 0)
+        truth = stated == limit
+    rel = ("eq", ("plimit", "w", body, p, limit), C(stated))
+    return Case("limit_point", name, "forall", {"x": Real}, rel, truth, None if truth else {"x": F(0)})
+
+
+def combined(draw, name: str) -> Optional[Case]:
+    """Premises that are never true together (the consequent then need not even have a value: true), the same with
+    the premises overlapping (false where the consequent fails in the overlap), and an uninterpreted function under a
+    premise, or named in the premise."""
+    x, y = V("x"), V("y")
+    form = draw.int(0, 5)
+    if form >= 4:  # a function inside an inner quantifier: some y = f(x) + c (true), some m in 0..2 with f(x)·m = 1
+        f, c = draw.pick(("φ", "G", "h")), F(draw.pick((0, 2, -1)))
+        if form == 4:
+            return Case("combined", name, "forall", {"x": Real},
+                        ("some", "y", ("real",), ("eq", V("y"), add(("fn", f, x), C(c)))), True)
+        rel = ("some", "m", ("range", 0, 2), ("eq", mul(("fn", f, x), V("m")), C(1)))
+        return _falsified_on("combined", name, {"x": Real}, rel, {"x": GRID})
+    if form <= 1:  # x > s ∧ x < t, then 1/(x - r) = q
+        s, gap = F(draw.pick((0, 1, -1))), F(draw.pick((-1, 0, 1, 2)))
+        t = s + gap
+        r = F(draw.pick((0, 1, 2)))
+        q = F(draw.pick((1, 2)))
+        premise = ("and", ("gt", x, C(s)), ("lt", x, C(t)))
+        if form == 1:  # a third premise that excludes the rest
+            premise = ("and", premise, ("gt", mul(x, x), C(-1)))
+        consequent = ("eq", ("div", C(1), sub(x, C(r))), C(q))
+        rel = ("implies", premise, consequent)
+        if gap <= 0:
+            return Case("combined", name, "forall", {"x": Real}, rel, True)
+        grid = [s + gap * F(i, 8) for i in range(1, 8)] + [r]
+        return _falsified_on("combined", name, {"x": Real}, rel, {"x": grid})
+    f = draw.pick(("φ", "G", "h"))
+    if form == 2:  # a premise on the function's slope at the point the derivative is taken at
+        scale = F(draw.pick((1, 2)))
+        inner = mul(C(scale), x) if scale != 1 else x
+        rel = ("implies", ("gt", ("dfn", f, inner), C(0)), ("gt", ("diff", ("fn", f, inner), "x"), C(0)))
+        if draw.int(0, 1):
+            return Case("combined", name, "forall", {"x": Real}, rel, True)
+        rel = ("implies", ("gt", ("dfn", f, x), C(0)), ("gt", ("diff", ("fn", f, mul(C(-1), x)), "x"), C(0)))
+        return _falsified_on("combined", name, {"x": Real}, rel, {"x": GRID})
+    # the function under premises on x and y that are never true together, or that are
+    lo = F(draw.pick((0, 1)))
+    premise = ("and", ("gt", x, C(lo)), ("lt", mul(x, x), C(lo * lo)))  # x > lo ≥ 0 and x² < lo²: never
+    rel = ("implies", premise, ("eq", ("fn", f, x), ("fn", f, y)))
+    if draw.int(0, 1):
+        return Case("combined", name, "forall", {"x": Real, "y": Real}, rel, True)
+    rel = ("implies", ("gt", x, C(lo)), ("eq", ("fn", f, x), ("fn", f, y)))
+    return _falsified_on("combined", name, {"x": Real, "y": Real}, rel, {"x": GRID, "y": GRID})
+
+
+def _falsified_on(kind, name, domains, relation, grids) -> Optional[Case]:
+    witness = find_witness(relation, list(domains), grids)
+    return None if witness is None else Case(kind, name, "forall", domains, relation, False, witness)
+
+
+GENERATORS.update({"boundary": boundary, "limit_point": limit_point, "combined": combined})
+KINDS = KINDS + ("boundary", "limit_point", "combined")
+
+
+def counter(draw, name: str) -> Optional[Case]:
+    """A recurrence whose state is unbounded, h_t = h_{t-1} + x_t from 0 over bits (the ones so far), against a bound
+    that reads t: h[t] ≤ a·t + b or h[t] ≥ a·t + b at every step t ≥ k. h[t] ranges over 0..t (all zeros, all ones), so
+    the first holds iff (1 - a)·t ≤ b for every t ≥ k, the second iff a·t + b ≤ 0 for every t ≥ k; a false one fails
+    at the first step where the extreme sequence breaks it."""
+    k = draw.int(1, 3)
+    a, b = F(draw.pick((0, 1, 2, F(1, 2), -1))), F(draw.pick((0, 1, -1, 3)))
+    t = V("t")
+    count = ("rec", "h", "e", add(V("h"), V("e")), C(0), "x", t)
+    bound = add(mul(C(a), t), C(b)) if b else mul(C(a), t)
+    upper = draw.int(0, 1)
+    rel = ("le", count, bound) if upper else ("ge", count, bound)
+    if upper:
+        truth = a >= 1 and (1 - a) * k <= b
+        extreme = 1
+    else:
+        truth = a <= 0 and a * k + b <= 0
+        extreme = 0
+    domains = {"t": IntRange(k, None), "x": Indexed(IntRange(0, 1))}
+    if truth:
+        return Case("counter", name, "forall", domains, rel, True, ordinary=False)
+    for n in range(k, k + 40):
+        witness = {"t": F(n), "x": [F(extreme)] * n}
+        if fails(rel, witness):
+            return Case("counter", name, "forall", domains, rel, False, {"t": F(n), "x": [extreme] * n})
+    return None
+
+
+GENERATORS["counter"] = counter
+KINDS = KINDS + ("counter",)

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Real, Verdict, exp, forall, limit, oo
+from proofs import Real, Verdict, exp, forall, ite, limit, log, oo, sqrt
 from proofs.errors import InvalidClaim
 from proofs.evaluate import evaluate
 
@@ -80,3 +80,53 @@ def test_a_limit_is_a_number_with_a_variable_of_its_own():
         @forall("demo.ex1.f.bad", "bad")
         def bad(a: Real):
             return limit(lambda w: w > a, oo) == 1
+
+
+# A limit at a finite point is taken from both sides: where the body has no value on one side (sqrt, log left of
+# 0) or the sides tend to different values (a step), the limit does not exist. sympy's own limit takes the right-hand
+# one by default, and its dir="+-" reads sqrt(w) left of 0 as a complex number and a Piecewise wrongly from the left.
+def _at_zero(claim_id, body, value):
+    @forall(claim_id, "a limit at 0")
+    def statement(x: Real, v=value):
+        return limit(body, 0) == v
+    return statement
+
+
+@pytest.mark.parametrize("body, value", [
+    (lambda w: sqrt(w), 0),
+    (lambda w: w * log(w), 0),
+    (lambda w: w ** Fraction(1, 2), 0),
+    (lambda w: ite(w >= 0, 1, 0), 1),
+    (lambda w: ite(w > 0, 1, 0), 0),
+])
+def test_a_limit_at_a_point_where_one_side_has_no_value_or_another_limit_is_refuted(body, value):
+    result = evaluate(_at_zero("demo.ex1.f.one_sided", body, value))
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert "does not exist" in result.reason
+
+
+@pytest.mark.parametrize("body, value", [
+    (lambda w: sqrt(w + 1), 1),
+    (lambda w: (exp(w) - 1) / w, 1),
+    (lambda w: ite(w >= 0, w, -w), 0),
+    (lambda w: (w * w - 1) / (w - 1) - w, 1),
+])
+def test_a_limit_at_a_point_whose_sides_agree_is_proved(body, value):
+    assert evaluate(_at_zero("demo.ex1.g.two_sided", body, value)).verdict is Verdict.PROVED
+
+
+def test_a_limit_at_the_statement_s_variable_is_refuted_at_the_closed_end_where_one_side_has_no_value():
+    from proofs import Interval
+
+    @forall("demo.ex1.h.root_continuous", "sqrt is continuous on [0, 1] (false two-sided at 0).")
+    def closed(x: Interval(0, 1)):
+        return limit(lambda w: sqrt(w), x) == sqrt(x)
+
+    @forall("demo.ex1.i.root_continuous_open", "sqrt is continuous on (0, 1].")
+    def half_open(x: Interval(0, 1, lower_open=True)):
+        return limit(lambda w: sqrt(w), x) == sqrt(x)
+
+    refuted = evaluate(closed)
+    assert refuted.verdict is Verdict.REFUTED and refuted.evidence["counterexample"] == {"x": 0}, refuted.reason
+    assert closed.replay(refuted.evidence["counterexample"]).holds is False
+    assert evaluate(half_open).verdict is Verdict.PROVED

@@ -130,7 +130,17 @@ def test_unboundedly_many_states_fail_closed_and_a_false_statement_is_still_refu
     def at_most_two(t: IntRange(1, None), x: Indexed(Bit)):
         return recurrence(lambda c, x_t: c + x_t, 0, x)[t] <= 2
 
-    assert evaluate(at_most_t).verdict is Verdict.UNKNOWN
+    @forall("demo.ex2.h.never_minus_one", "A counter of ones is never -1 (true, but not inductive as it stands).")
+    def never_minus_one(t: IntRange(1, None), x: Indexed(Bit)):
+        return recurrence(lambda c, x_t: c + x_t, 0, x)[t] != -1
+
+    @forall("demo.ex2.h.never_negative", "A counter of ones is never negative (inductive).")
+    def never_negative(t: IntRange(1, None), x: Indexed(Bit)):
+        return recurrence(lambda c, x_t: c + x_t, 0, x)[t] >= 0
+
+    assert evaluate(never_minus_one).verdict is Verdict.UNKNOWN  # more states than explored; the step alone fails
+    assert evaluate(never_negative).verdict is Verdict.PROVED  # the step holds for every state: induction on t
+    assert evaluate(at_most_t).verdict is Verdict.PROVED  # it reads t: by induction on t (see below)
     wrong = evaluate(at_most_two)
     assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"t": 3, "x": [1, 1, 1]}
 
@@ -274,3 +284,35 @@ def test_a_state_that_is_not_rational_fails_closed():
         return recurrence(lambda c, x_t: ite(x_t == 1, sqrt(2), c), 0, x)[t] < 2
 
     assert evaluate(irrational).verdict is Verdict.UNKNOWN
+
+
+# A statement that reads t itself, over a recurrence whose values are unbounded (a counter of ones): no finite set of
+# joint states, so it is proved by induction on t (the base on every input sequence of length k, exactly; the step by
+# z3), and a false one is refuted at an exact point, never proved.
+def _ones(x):
+    return recurrence(lambda h, x_t: h + x_t, 0, x)
+
+
+@forall("demo.ex7.a.at_most_t", "After t steps at most t ones were seen.", perturb={"one_less": {"slack": -1}})
+def _at_most_t(t: IntRange(1, None), x: Indexed(Bit), slack=0):
+    return _ones(x)[t] <= t + slack
+
+
+@forall("demo.ex7.b.from_three", "From step 3 on, the ones seen and the current input are at most 2t - 2.",
+        perturb={"tighter": {"c": 3}})
+def _from_three(t: IntRange(3, None), x: Indexed(Bit), c=2):
+    return _ones(x)[t] + x[t] <= 2 * t - c
+
+
+def test_a_statement_reading_t_over_an_unbounded_recurrence_is_proved_by_induction_on_t():
+    for claim in (_at_most_t, _from_three):
+        proved = evaluate(claim)
+        assert proved.verdict is Verdict.PROVED, (claim.id, proved.reason)
+        assert "induction" in proved.evidence and proved.evidence["induction"]["base"].startswith("holds at t =")
+        wrong = evaluate(claim, claim.perturbations[0])
+        assert wrong.verdict is Verdict.REFUTED, (claim.id, wrong.reason)
+        assert claim.replay(wrong.evidence["counterexample"], **wrong_params(claim)).holds is False
+
+
+def wrong_params(claim):
+    return {**claim.params, **claim.perturbations[0].params}

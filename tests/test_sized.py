@@ -304,3 +304,53 @@ def test_a_bound_index_that_is_also_a_free_one_is_printed_renamed():
 
     assert "D_{k + 1} = 0 ⇒ ∂l/∂h_{t} (∂l/∂h_{T} = g, ∂h_{k′ + 1}/∂h_{k′} = D_{k′ + 1} W_{k′}) = 0" in clash.formal
     assert evaluate(clash).verdict is Verdict.PROVED
+
+
+# backward(g, J, t, T) runs the chain rule from T down to t: it has no value where t > T, so a statement that reads it
+# without a premise t <= T is false there (as a scalar statement is where a term has no value), never an error.
+@forall("demo.ex9.a.no_premise", "dl/dh_t = prod_{k=t}^{T-1} W_k^T dl/dh_T, with no t <= T (false at t > T).")
+def _no_premise(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g
+
+
+@forall("demo.ex9.b.itself", "backward(...) equals itself, with no t <= T (false at t > T: no value).")
+def _itself(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return backward(g, lambda k: W[k], t, T) == backward(g, lambda k: W[k], t, T)
+
+
+@forall("demo.ex9.c.one_past", "the same where t <= T + 1 (false at t = T + 1).")
+def _one_past(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t <= T + 1, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@forall("demo.ex9.d.in_range", "the same where t <= T (true).")
+def _in_range(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t <= T, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@pytest.mark.parametrize("claim", [_no_premise, _itself, _one_past])
+def test_a_gradient_read_past_its_last_step_has_no_value_and_is_refuted_not_an_error(claim):
+    result = evaluate(claim)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    witness = result.evidence["counterexample"]
+    assert witness["t"] > witness["T"]
+    replayed = claim.replay(witness)
+    assert replayed.holds is False and "t ≤ T" in replayed.sides["undefined"]
+    assert evaluate(_in_range).verdict is Verdict.PROVED
+
+
+@forall("demo.ex9.e.strictly_before", "the same where t < T (true: t < T implies t <= T).")
+def _strictly_before(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(t < T, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+@forall("demo.ex9.f.two_past", "the same where t < T + 2 (false at t = T + 1).")
+def _two_past(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector):
+    return given(T + 2 > t, backward(g, lambda k: W[k], t, T) == mprod(lambda k: W[k].T, t, T - 1) @ g)
+
+
+def test_a_strict_premise_on_the_steps_is_proved_through_the_weaker_one_it_implies():
+    proved = evaluate(_strictly_before)
+    assert proved.verdict is Verdict.PROVED, proved.reason
+    assert "t ≤ T" in proved.evidence["premise_weakened"]
+    assert evaluate(_two_past).verdict is Verdict.REFUTED

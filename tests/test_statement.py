@@ -301,3 +301,33 @@ def test_a_sequence_witness_is_read_through_its_domain_and_must_carry_the_elemen
             positive_sum.replay(forged, c=0)
     with pytest.raises(TypeError):
         iter(summation(lambda i: i, 1, 3))
+
+
+# A decimal written as a float is not the number the material prints, and Python compares floats itself before the
+# engine sees a term: 0.1 + 0.2 == 0.3 is False there. Such a statement is refused when it is defined (it would be
+# refuted wrongly), and the same written with exact fractions is decided.
+def _sum_of_tenths():
+    return 0.1 + 0.2 == 0.3
+
+
+def _tenth_stated(c=0.1):
+    return c == Fraction(1, 10)
+
+
+def _tenth_in_an_or(x: Real):
+    return (0.5 + 0.25 == 0.75) | (x != x)
+
+
+@pytest.mark.parametrize("body", [_sum_of_tenths, _tenth_stated, _tenth_in_an_or])
+def test_a_float_the_body_computes_with_is_refused_where_the_claim_is_defined(body):
+    with pytest.raises(InvalidClaim, match="float"):
+        forall("demo.ex1.a.floats", "decimals")(body)
+
+
+def test_a_float_perturbation_is_refused_and_exact_decimals_are_decided():
+    def tenth(c=Fraction(1, 10)):
+        return c + Fraction(2, 10) == Fraction(3, 10)
+
+    with pytest.raises(InvalidClaim, match="float"):
+        forall("demo.ex1.b.floats", "decimals", perturb={"float": {"c": 0.1}})(tenth)
+    assert evaluate(forall("demo.ex1.c.exact", "decimals")(tenth)).verdict is Verdict.PROVED

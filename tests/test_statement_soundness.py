@@ -3,11 +3,13 @@ counterexamples, and the boundary probes every proof must survive."""
 
 from fractions import Fraction
 
+import pytest
+
 from proofs import Verdict
-from proofs.domains import Int, Nat, Real
+from proofs.domains import Int, Interval, IntRange, Nat, Positive, Real
 from proofs.evaluate import evaluate
 from proofs.statement import forall
-from proofs.terms import implies, summation
+from proofs.terms import every, implies, summation
 
 
 def _refuted_at(claim, **point):
@@ -252,3 +254,57 @@ def test_a_proof_by_pieces_covers_the_piece_next_to_an_open_bound_of_the_domain(
     result = evaluate(slope)
     assert result.verdict is Verdict.REFUTED and 0 < Fraction(result.evidence["counterexample"]["x"]) < 1, result.reason
     assert evaluate(slope_fixed).verdict is Verdict.PROVED
+
+
+def _lying_z3(monkeypatch):
+    """z3 made to answer unsat to every query: every proof it gives is wrong, and only the exact replay can tell."""
+    from proofs.solvers import smt
+
+    monkeypatch.setattr(smt, "solve", lambda *args, **kwargs: smt.SmtAnswer("unsat", None, "", ""))
+
+
+def test_an_inner_quantifier_z3_answers_unsat_for_is_replayed_at_the_inner_domain_s_boundary(monkeypatch):
+    """∀ y ∈ [0, 1] and unique(ℝ, ...) at a point are settled by z3's unsat; a wrong unsat is overturned by the exact
+    replay at the inner domain's bounds and at the roots of its body (y = 1, a = -2), in a finite outer domain (no
+    outer probe would run) and in a closed statement alike."""
+    from proofs import every, unique
+
+    _lying_z3(monkeypatch)
+
+    @forall("t.ex8.a.below", "every y in [0, 1] is below 1 + n, for n in {0..3} (false at n = 0, y = 1).")
+    def below(n: IntRange(0, 3)):
+        return every(Interval(0, 1), lambda y: y < 1 + n)
+
+    @forall("t.ex8.b.only_root", "2 is the only real root of a² = 4 (false: -2).")
+    def only_root(v=2):
+        return unique(Real, lambda a: a * a == 4, v)
+
+    @forall("t.ex8.c.only_positive_root", "2 is the only positive root of a² = 4.")
+    def only_positive_root(v=2):
+        return unique(Positive, lambda a: a * a == 4, v)
+
+    for claim in (below, only_root):
+        result = evaluate(claim)
+        assert result.verdict is Verdict.REFUTED, (claim.id, result.verdict, result.reason)
+    assert evaluate(only_positive_root).verdict is Verdict.PROVED  # the replay finds no second root among its probes
+
+
+@pytest.mark.parametrize("domain, relation", [
+    (Interval(0, 1), lambda x: x < 1),  # a closed upper end
+    (Interval(0, None), lambda x: x > 0),  # a closed lower end
+    (Nat, lambda x: x >= 1),  # ℕ has 0
+    (IntRange(3, None), lambda x: x > 3),  # the smallest size
+    (IntRange(10 ** 15, None), lambda x: x > 10 ** 15),  # a large one
+    (Real, lambda x: x * x * x + 1 != 0),  # a root at -1
+    (Real, lambda x: every(Interval(0, 1), lambda y: y < 1 + x * x)),  # the inner domain's end
+])
+def test_a_wrong_proof_from_z3_does_not_survive_the_exact_replay_at_the_domain_s_boundary(monkeypatch, domain, relation):
+    _lying_z3(monkeypatch)
+
+    @forall("t.ex8.d.boundary", "false only at a boundary point of the domain")
+    def statement(x: domain):
+        return relation(x)
+
+    result = evaluate(statement)
+    assert result.verdict is Verdict.REFUTED, result.reason
+    assert statement.replay(result.evidence["counterexample"]).holds is False
