@@ -9,6 +9,7 @@ import time
 from typing import Any, Optional, Sequence
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
 from proofs.scan import sums
@@ -601,26 +602,56 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
 
 
 def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
-    """The sides as printed (see Step.printed): read without the values defined before the step and with each
-    derivative kept, and the definition of each name they use; None where a side is not read so, or a name it uses is
-    defined entry by entry or in terms of another defined name."""
+    """The sides as printed (see Step.printed): read without the values defined before the step, with each derivative
+    kept, each function the material defines kept applied (f(2), f'(w)) and nothing evaluated (2(x + 1), x + x), and
+    the definition of each name and function they use, its formula as printed too; None where a side is not read
+    so, or a name it uses is defined entry by entry or in terms of another defined name."""
     if bare is None:
         return None
     try:
         ctx = dataclasses.replace(bare, printed=True)
         sides = (parse(left, ctx), parse(right, ctx))
+        if any(isinstance(k, sympy.Indexed) and k.base.label in {a.base.label for e in sides for a in e.atoms(sympy.Indexed)}
+               for k in defs.values):
+            return None
+        helpers: list = []
+        pending, seen = list(sides), set()
+        while pending:
+            e = pending.pop(0)
+            for a in sorted((e.free_symbols & set(defs.values)) - seen, key=str):
+                seen.add(a)
+                body = _formula(defs, a, ctx, (), defs.values[a])
+                if any(s in defs.values for s in body.free_symbols):
+                    return None
+                helpers.append((a, body))
+                pending.append(body)
+            for f in sorted(e.atoms(AppliedUndef), key=str):
+                name = type(f).__name__
+                if name in seen:
+                    continue
+                seen.add(name)
+                params, formula = defs.functions[name]
+                if not all(isinstance(p, sympy.Symbol) for p in params):
+                    return None
+                body = _formula(defs, name, ctx, params, formula)
+                helpers.append((type(f)(*params), body))
+                pending.append(body)
     except Skip:
         return None
     except Exception:  # noqa: BLE001 - no printed form: a draft falls back to the sides as read
         return None
-    names = sorted({a for e in sides for a in e.free_symbols if a in defs.values}, key=str)
-    if any(isinstance(k, sympy.Indexed) and k.base.label in {a.base.label for e in sides for a in e.atoms(sympy.Indexed)}
-           for k in defs.values):
-        return None
-    helpers = tuple((a, defs.values[a]) for a in names)
-    if any(s in defs.values for _, body in helpers for s in body.free_symbols):
-        return None
-    return (*sides, helpers)
+    return (*sides, tuple(helpers))
+
+
+def _formula(defs: Definitions, key, ctx, params: tuple, read: sympy.Expr) -> sympy.Expr:
+    """A definition's formula as printed (read again from its text), or as read when its text is not read so."""
+    text = defs.texts.get(key)
+    if text is None:
+        return read
+    try:
+        return parse(text, dataclasses.replace(ctx, variables=frozenset()), bound=params)
+    except Skip:
+        return read
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
