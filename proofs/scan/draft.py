@@ -29,7 +29,7 @@ __all__ = ["chosen", "write", "render", "correction"]
 
 # Sums and free indices are drafted at this length when no counterexample gives one.
 _LENGTH = 3
-_PYTHON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_PYTHON = {"=": "==", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 # The relation that corrects an inequality printed pointing the wrong way (left FLIPPED right)
 _FLIPPED = {"<": ">=", "<=": ">=", ">": "<=", ">=": "<="}
 
@@ -102,6 +102,8 @@ class _Code(StrPrinter):
         return f"{name}({self._print(e.args[0])})"
 
     def _print_Pow(self, e, rational=False):
+        if e.base == sympy.E:  # e^{x} as printed
+            return f"exp({self._print(e.exp)})"
         if e.exp == sympy.Rational(1, 2):
             return f"sqrt({self._print(e.base)})"
         if not e.exp.is_Integer:
@@ -130,6 +132,21 @@ class _Code(StrPrinter):
         if literal:
             return f"Fraction({top}, {bottom})"
         return f"{top}/{bottom}" if len(below) == 1 else f"{top}/({bottom})"
+
+    def _print_Piecewise(self, e):
+        """A formula by cases (\\begin{cases}): ite(condition, value, the rows after it); the last row's condition holds."""
+        *rows, (last, always) = e.args
+        if always != sympy.true:
+            raise _Unsupported("a formula by cases whose conditions may all fail")
+        out = self._print(last)
+        for value, condition in reversed(rows):
+            out = f"ite({self._print(condition)}, {self._print(value)}, {out})"
+        return out
+
+    def _print_Relational(self, e):
+        if e.rel_op not in _PYTHON:
+            raise _Unsupported(f"the relation {e.rel_op}")
+        return f"{self._print(e.lhs)} {_PYTHON[e.rel_op]} {self._print(e.rhs)}"
 
     def emptyPrinter(self, e):
         raise _Unsupported(f"{type(e).__name__} cannot be written in the statement form")
@@ -199,7 +216,8 @@ def correction(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[t
 def _identifier(name: str, taken: set) -> str:
     base = re.sub(r"\W+", "_", name.replace("[", "_").replace("]", "")).strip("_") or "v"
     if base[0].isdigit() or keyword.iskeyword(base) or base in {"Fraction", "Real", "forall", "implies", "exp", "log", "tanh",
-                                                                "sqrt", "maximum", "minimum", "abs", "fix", "Correction"}:
+                                                                "sqrt", "maximum", "minimum", "abs", "fix", "Correction", "ite", "diff",
+                                                                "summation", "Indexed", "IntRange", "todo"}:
         base = f"v_{base}"
     out, n = base, 2
     while out in taken:
@@ -224,12 +242,11 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
         conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
         shown = printed_sides(step)
         if shown is not None and any(e.has(sympy.Sum, sympy.Product, sympy.Indexed)
-                                     for e in (shown[0], shown[1], *(body for _, body in shown[2]))):
+                                     for e in (shown[0], shown[1], *(_own(name, body) for name, body in shown[2]))):
             shown = None  # sums at one length and entries: the sides as checked, written out
         defined = {name for name, _ in shown[2]} if shown is not None else set()
         # a function's parameters are its helper's, not the claim's (unless the sides use them too)
-        kept = [*shown[:2], *(body.xreplace({p: sympy.Dummy() for p in name.args}) if isinstance(name, AppliedUndef) else body
-                              for name, body in shown[2])] if shown is not None else []
+        kept = [*shown[:2], *(_own(name, body) for name, body in shown[2])] if shown is not None else []
         atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])], *kept)
                         for a in e.atoms(sympy.Symbol, sympy.Indexed)
                         if a not in defined and not isinstance(a, sympy.Dummy)
@@ -242,7 +259,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
             for name, body in shown[2]:
                 if isinstance(name, AppliedUndef):  # f(w) = ...: a helper f(w), called as printed (f(2))
                     calls.append(function_helper(name, body, names, _identifier, taken,
-                                                 lambda b: [names[key(a)] for a in atoms if a in b.free_symbols]))
+                                                 lambda b: [names[key(a)] for a in atoms if a in b.free_symbols], key))
                     continue
                 args = [names[key(a)] for a in atoms if a in body.free_symbols]
                 call = _identifier(key(name), taken)
@@ -277,7 +294,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
 
     header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
     imports = ("from fractions import Fraction  # noqa: F401\n\n"
-               "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
+               "from proofs import Correction, Real, exp, forall, implies, ite, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
                + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else
                   "from proofs import diff  # noqa: F401\n" if "diff(" in body_left + body_right + helpers else "") + "\n\n")
     if step.status != "refuted":
@@ -317,6 +334,11 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
             "CLAIMS = (claim, *claim.companions)\n")
 
 
+def _own(name, body: sympy.Expr) -> sympy.Expr:
+    """A definition's formula with a function's parameters (its helper's own names) replaced by placeholders."""
+    return body.xreplace({p: sympy.Dummy() for p in name.args}) if isinstance(name, AppliedUndef) else body
+
+
 def _holds(left: sympy.Expr, relation: str, right: sympy.Expr, conditions) -> bool:
     """Whether sympy proves the relation (a refuted inequality turned round)."""
     from proofs.scan.check import check
@@ -345,7 +367,7 @@ def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optio
     params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
     return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
             "from fractions import Fraction  # noqa: F401\n\n"
-            "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
+            "from proofs import Correction, Real, exp, forall, implies, ite, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
             "from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n\n"
             "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
             f"REASON = todo({why!r})\n\n\n{helpers}"

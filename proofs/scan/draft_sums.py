@@ -132,15 +132,15 @@ def substituted(e: sympy.Expr, helpers) -> sympy.Expr:
 
 
 def function_helper(name, body, names: dict, identifier: Callable[[str, set], str], taken: set,
-                    extras: Callable) -> tuple:
+                    extras: Callable, keyof: Callable = lambda p: p.name) -> tuple:
     """(call, parameters, formula) of the helper drafted for a function the material defines (name: f(w), the
     function applied to its parameters): it takes its parameters, then the claim's names its formula uses besides
     them (`extras(formula)` names those); `names` gets each parameter's name and, under "f()", how to call it."""
     params = []
-    for p in name.args:
-        if p.name not in names:
-            names[p.name] = identifier(p.name, taken)
-        params.append(names[p.name])
+    for p in name.args:  # a parameter x_t (an entry) keyed as the printer keys it (keyof), named x_t
+        if keyof(p) not in names:
+            names[keyof(p)] = identifier(str(p).replace("[", "_").replace("]", ""), taken)
+        params.append(names[keyof(p)])
     others = tuple(extras(body.xreplace({p: sympy.Dummy() for p in name.args})))
     function = type(name).__name__
     call = identifier(function, taken)

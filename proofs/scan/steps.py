@@ -631,8 +631,6 @@ def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
                     continue
                 seen.add(name)
                 params, formula = defs.functions[name]
-                if not all(isinstance(p, sympy.Symbol) for p in params):
-                    return None
                 body = _formula(defs, name, ctx, params, formula)
                 helpers.append((type(f)(*params), body))
                 pending.append(body)
