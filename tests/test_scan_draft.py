@@ -392,3 +392,20 @@ def test_every_shape_of_function_definition_is_drafted_as_a_helper(tmp_path):
     for claim in ("ex1.l3_1", "ex1.l3_2", "ex1.l5_2", "ex1.l5_1_corrected", "ex2.l9_1"):
         assert re.search(rf"scan\.a_md\.{claim} +proved +pass", done.stdout), (claim, done.stdout[-3000:])
     assert re.search(r"scan\.a_md\.ex1\.l5_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
+
+
+def test_a_sum_whose_length_the_prose_names_is_drafted_over_that_length(tmp_path):
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# 1 Samples\n\nWith $n$ samples $x_i$, $\\sum_i (x_i + 1) = \\sum_i x_i + n$ and "
+                                   "$\\sum_i (x_i + 2) = \\sum_i x_i + n$.\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    code, _, err = scan("--material", material, "--draft-claims", drafts, "--select", "a.md:3")
+    assert code == 1, err
+    text = "\n".join(p.read_text() for p in drafts.glob("*.py"))
+    assert "def claim(n: IntRange(1, None), x: Indexed(Real)):" in text  # n is the sums' length, not a free number
+    assert "return summation(lambda i: x[i] + 1, 1, n) == summation(lambda i: x[i], 1, n) + n" in text
+    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert re.search(r"scan\.a_md\.ex1\.l3_2 +proved +pass", done.stdout), done.stdout[-3000:]
+    assert re.search(r"scan\.a_md\.ex1\.l3_1 +refuted +erratum", done.stdout), done.stdout[-3000:]

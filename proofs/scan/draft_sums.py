@@ -36,6 +36,8 @@ def every_length(step, identifier: Callable[[str, set], str], printer_class) -> 
             if not (lo.is_Integer or lo.is_Symbol) or not (hi.is_Integer or hi.is_Symbol):
                 return None
             sizes |= {b for b in (lo, hi) if b.is_Symbol}
+    if not sizes:  # every sum of a length the material fixes ("$n = 3$ samples"): written out at it
+        return None
     bases, scalars = set(), set()
     for e in exprs:
         for a in e.atoms(sympy.Indexed):
@@ -101,8 +103,10 @@ def printed_sides(step) -> Optional[tuple]:
     if any(not isinstance(v, sympy.Symbol) for e in (left, right) for d in e.atoms(sympy.Derivative) for v in d.variables):
         return None
     try:
-        lengths = {s for e in (*step.exprs, left, right, *(b for _, b in helpers)) for s in e.free_symbols
-                   if s.name.startswith("#")}
+        every = (*step.exprs, left, right, *(b for _, b in helpers))
+        lengths = {s for e in every for s in e.free_symbols if s.name.startswith("#")}
+        lengths |= {b for e in every for s in e.atoms(sympy.Sum, sympy.Product) for lim in s.args[1:] for b in lim[1:]
+                    if isinstance(b, sympy.Symbol)}  # a length the material names (n samples): compared at 1 to 3 too
         for n in (1, 2, 3):
             at = {s: sympy.Integer(n) for s in lengths}
             for shown, checked in zip((left, right), step.exprs):
