@@ -372,6 +372,7 @@ We have $h_t = \tanh(w x_t + b)$, written $h_t = g(x_t, b)$. Then $g(0, 0) = 0$.
 """
 
 
+@pytest.mark.slow
 def test_every_shape_of_function_definition_is_drafted_as_a_helper(tmp_path):
     material = tmp_path / "m"
     material.mkdir()
@@ -394,6 +395,7 @@ def test_every_shape_of_function_definition_is_drafted_as_a_helper(tmp_path):
     assert re.search(r"scan\.a_md\.ex1\.l5_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
 
 
+@pytest.mark.slow
 def test_a_sum_whose_length_the_prose_names_is_drafted_over_that_length(tmp_path):
     material = tmp_path / "m"
     material.mkdir()
