@@ -280,3 +280,23 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     run(["--material", str(MATERIAL / "matrix_slips"), "--draft-claims", str(slips)], io.StringIO(), io.StringIO())
     trace = (slips / "scan_slips_md_l53_1.py").read_text()
     assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 2, 2)" in trace
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["backprop.md", "softmax.md"])
+def test_each_slip_of_every_kind_is_refuted_and_no_true_step_is(name):
+    """Issue #23's planted slips (a transposed gradient, a missing transpose, a product in the wrong order, a sign
+    error, a missing factor, a non-cyclic trace permutation, an additive norm) in each area they can be written in:
+    MLP and RNN backprop, least squares, softmax cross-entropy, traces and transposes, norms; a line that says "slip"
+    holds one, every other step holds."""
+    folder = MATERIAL / "matrix_audit"
+    code, report = scan_json("--material", folder, folder / name, "--no-cache")
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    decided = [s for s in report["steps"] if s["status"] != "definition"]
+    slips = [s for s in decided if "slip" in lines[s["line"] - 1]]
+    held = [s for s in decided if "slip" not in lines[s["line"] - 1]]
+    assert code == 1 and len(slips) == {"backprop.md": 31, "softmax.md": 7}[name]
+    assert all(s["status"] == "refuted" for s in slips), [(s["line"], s["status"], s["reason"]) for s in slips if s["status"] != "refuted"]
+    assert all(s["status"] in ("checked", "proved", "skipped") for s in held), [(s["line"], s["reason"]) for s in held
+                                                                                 if s["status"] not in ("checked", "proved")]
+    assert sum(s["status"] in ("checked", "proved") for s in held) == {"backprop.md": 18, "softmax.md": 4}[name]

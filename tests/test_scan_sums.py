@@ -203,3 +203,70 @@ def test_without_a_declared_length_every_length_is_tried_and_the_reason_says_so(
     text = text.replace("= 3$$", r"= \sum_i (y_i + 1)$$")
     s = next(s for t, s in steps(tmp_path, text).items() if t.startswith(r"\frac"))
     assert s.status == "checked" and "declares no length" in s.reason, s.reason
+
+
+PROSE = r"""# 1 Samples
+
+With $n$ samples $x_i$, the shifted sum is $\sum_i (x_i + 1) = \sum_i x_i + n$, and a slip: $\sum_i (x_i + 2) = \sum_i x_i + n$.
+
+# 2 Classes
+
+For $K$ classes, $\sum_k (p_k - \frac{1}{K}) = \sum_k p_k - 1$, and a slip: $\sum_k (p_k - \frac{1}{K}) = \sum_k p_k - K$.
+
+# 3 A vocabulary
+
+Take a vocabulary of $V$ words $c_j$: $\sum_j (c_j - 2) = \sum_j c_j - 2V$.
+
+# 4 A sequence
+
+For sequence length $T$ and inputs $x_t$, $\frac{\sum_t (x_t + 1)}{T} = \frac{\sum_t x_t}{T} + 1$ and $\sum_t (x_t + 1) - \sum_t x_t = T$.
+
+# 5 A number
+
+With $n = 3$ samples $y_i$, $\sum_i (y_i + 1) = \sum_i y_i + 3$, and a slip: $\sum_i (y_i + 1) = \sum_i y_i + 4$.
+
+# 6 No length
+
+In exercise 3, with $n$ in the denominator, $\sum_i (x_i + 1) = n + \sum_i x_i$. Another sheet has 4 rows, and
+$\sum_i (y_i + 1) = 4 + \sum_i y_i$.
+"""
+
+
+def test_a_length_the_prose_gives_is_the_length_of_the_sums_over_its_entries(tmp_path):
+    found = steps(tmp_path, PROSE)
+    status = {text: s.status for text, s in found.items() if s.status != "definition"}
+    held = ["\\sum_i (x_i + 1) = \\sum_i x_i + n", "\\sum_k (p_k - \\frac{1}{K}) = \\sum_k p_k - 1",
+            "\\sum_j (c_j - 2) = \\sum_j c_j - 2V", "\\frac{\\sum_t (x_t + 1)}{T} = \\frac{\\sum_t x_t}{T} + 1", "\\sum_t (x_t + 1) - \\sum_t x_t = T",
+            "\\sum_i (y_i + 1) = \\sum_i y_i + 3"]
+    for text in held:  # the length the prose names, tied to the name it gives it: held (here proved for every length)
+        assert found[text].status in ("proved", "checked"), (text, found[text].reason)
+    slips = ["\\sum_i (x_i + 2) = \\sum_i x_i + n", "\\sum_k (p_k - \\frac{1}{K}) = \\sum_k p_k - K",
+             "\\sum_i (y_i + 1) = \\sum_i y_i + 4"]
+    for text in slips:
+        assert found[text].status == "refuted", (text, found[text].reason)
+    # the counterexample's length is the size the prose names (n, K), the same as the number the step reads
+    assert found[slips[0]].counterexample["values"]["n"] == "1" or "n" in found[slips[0]].reason
+    assert "#" not in found[slips[0]].reason and "#" not in found[slips[1]].reason
+    # "3 samples": the sums have 3 terms, so 4 is refuted at that length only
+    assert "#" not in found[slips[2]].reason
+    # a number or a letter no length phrase gives is never a length: as before, every length is tried
+    assert status["\\sum_i (x_i + 1) = n + \\sum_i x_i"] == "skipped"  # holds only at a length it names
+    assert status["\\sum_i (y_i + 1) = 4 + \\sum_i y_i"] == "refuted"
+
+
+def test_a_length_phrase_names_the_entries_it_counts_and_nothing_else():
+    from proofs.scan.shapes import Model, lengths
+
+    def read(sentence):
+        model = Model()
+        lengths(model, sentence)
+        return model.lengths
+
+    assert read("With $n$ samples $(x_i, y_i)$, the loss is $\\sum_i (y_i - w x_i)^2$.") == {"x": "n", "y": "n"}
+    assert read("For $K$ classes, the loss is $-\\sum_k y_k \\log p_k$.") == {"y": "K", "p": "K"}
+    assert read("Take a vocabulary of $V$ words $w_j$ and sequence length $T$ with inputs $x_t$.") == {"w": "V"}
+    assert read("A sequence length $T$, inputs $x_t$.") == {"x": "T"}
+    assert read("With $n = 3$ samples $x_i$ we fit it.") == {"x": 3}
+    assert read("The number of classes is $K$ and $p_k$ sums to one.") == {"p": "K"}
+    assert read("Exercise 3 asks for $\\sum_i x_i$ with 2 in it.") == {}
+    assert read("There are 4 rows, and $\\sum_i y_i$ is the total.") == {}

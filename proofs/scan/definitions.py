@@ -142,6 +142,9 @@ class Definitions:
         self.local: dict = {}
         # functions a second formula named (see _names_a_function): the formula is its section's, so they end with it
         self.named: set = set()
+        # each definition's formula as printed, for drafts that keep it (see proofs.scan.steps): a function's name or a
+        # value's atom -> the text of its formula
+        self.texts: dict = {}
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
@@ -271,6 +274,7 @@ class Definitions:
         if any(a in self.values or a in self.examples for a in others):
             return ""  # it reads a name defined from others, which may depend on the parameters: not read this way
         self.functions[h.name] = (h.params, formula)
+        self.texts[h.name] = self.texts.get(atom)
         self.domains[h.name] = self.domains.get(atom, ())
         self.undefined.discard(h.name)
         self.named.add(h.name)
@@ -297,6 +301,7 @@ class Definitions:
                 self.undefined.add(h.name)
                 return f"defines {h.name}; its formula is not read ({exc}), so steps applying it are skipped"
             self.functions[h.name] = (h.params, expr)
+            self.texts[h.name] = body
             self.domains[h.name] = tuple(guards)
             self.undefined.discard(h.name)
             self.local[h.name] = line
@@ -335,6 +340,7 @@ class Definitions:
             return f"defines {atom} in terms of itself, so steps using {name} are skipped"
         self.opaque.pop(name, None)
         self.values[atom] = expr
+        self.texts[atom] = body
         self.domains[atom] = tuple(guards)
         self.origin[atom] = (f"{atom} = {expr}", line)
         self.local[atom] = line

@@ -3,6 +3,7 @@ chosen step as a claim, in the statement form and cited to the material, ready f
 
 from __future__ import annotations
 
+import copy
 import keyword
 import os
 import re
@@ -11,13 +12,15 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from proofs.errors import UsageError
 from proofs.material import read
 from proofs.scan.check import integer_names
 from proofs.scan.draft_matrix import render_matrix
-from proofs.scan.draft_sums import entry_derivative, every_length, printed_sides
+from proofs.scan.draft_sums import entry_derivative, every_length, function_helper, printed_sides
 from proofs.scan.matrices import Node
 from proofs.scan.replay import key
 from proofs.scan.steps import Step
@@ -26,7 +29,7 @@ __all__ = ["chosen", "write", "render", "correction"]
 
 # Sums and free indices are drafted at this length when no counterexample gives one.
 _LENGTH = 3
-_PYTHON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_PYTHON = {"=": "==", "==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 # The relation that corrects an inequality printed pointing the wrong way (left FLIPPED right)
 _FLIPPED = {"<": ">=", "<=": ">=", ">": "<=", ">=": "<="}
 
@@ -43,6 +46,12 @@ class _Code(StrPrinter):
     def __init__(self, names: dict) -> None:
         super().__init__()
         self.names = names
+
+    def kept(self) -> "_Code":
+        """This printer keeping each sum's and product's terms in the order they were read (the sides as printed)."""
+        out = copy.copy(self)
+        out._settings = {**self._settings, "order": "none"}
+        return out
 
     def _print_Symbol(self, e):
         return self.names[key(e)]
@@ -84,19 +93,78 @@ class _Code(StrPrinter):
 
     def _print_Function(self, e):
         name = type(e).__name__
+        if isinstance(e, AppliedUndef):  # a function the material defines: its helper, called as printed
+            call, extra = self.names[f"{name}()"]
+            return f"{call}({', '.join([self._print(a) for a in e.args] + list(extra))})"
+
         if name not in ("exp", "log", "tanh"):
             raise _Unsupported(f"the statement form has no {name}")
         return f"{name}({self._print(e.args[0])})"
 
     def _print_Pow(self, e, rational=False):
+        if e.base == sympy.E:  # e^{x} as printed
+            return f"exp({self._print(e.exp)})"
         if e.exp == sympy.Rational(1, 2):
             return f"sqrt({self._print(e.base)})"
         if not e.exp.is_Integer:
             raise _Unsupported("a power that is not an integer or a square root")
+        if e.exp < 0 and _literal(e.base):  # 2^{-1} as printed: exact, not Python's float
+            return f"Fraction({self._print(e.base)})**({self._print(e.exp)})"
         return super()._print_Pow(e, rational)
+
+    def _print_Mul(self, e):
+        factors = list(e.args)
+        literal = all(_literal(f) for f in factors)
+        below = [f for f in factors if f.is_Pow and f.exp.is_Integer and f.exp < 0]
+        if self._settings.get("order") != "none" and not (below and literal):
+            return super()._print_Mul(e)
+        # as read: the factors in their order, a sign in front, a quotient of numbers exact (not Python's float)
+        if len(factors) > 1 and factors[0].is_Number and factors[0] < 0:
+            rest = ([-factors[0]] if factors[0] != -1 else []) + factors[1:]
+            inner = rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+            return "-" + self.parenthesize(inner, PRECEDENCE["Mul"], strict=True)
+        above = [f for f in factors if not any(f is b for b in below)]
+        top = "*".join(self.parenthesize(f, PRECEDENCE["Mul"], strict=not _quotient(f)) for f in above) or "1"
+        if not below:
+            return top
+        bottom = "*".join(self.parenthesize(f.base if f.exp == -1 else sympy.Pow(f.base, -f.exp, evaluate=False),
+                                            PRECEDENCE["Mul"], strict=len(below) > 1) for f in below)
+        if literal:
+            return f"Fraction({top}, {bottom})"
+        return f"{top}/{bottom}" if len(below) == 1 else f"{top}/({bottom})"
+
+    def _print_Piecewise(self, e):
+        """A formula by cases (\\begin{cases}): ite(condition, value, the rows after it); the last row's condition holds."""
+        *rows, (last, always) = e.args
+        if always != sympy.true:
+            raise _Unsupported("a formula by cases whose conditions may all fail")
+        out = self._print(last)
+        for value, condition in reversed(rows):
+            out = f"ite({self._print(condition)}, {self._print(value)}, {out})"
+        return out
+
+    def _print_Relational(self, e):
+        if e.rel_op not in _PYTHON:
+            raise _Unsupported(f"the relation {e.rel_op}")
+        return f"{self._print(e.lhs)} {_PYTHON[e.rel_op]} {self._print(e.rhs)}"
 
     def emptyPrinter(self, e):
         raise _Unsupported(f"{type(e).__name__} cannot be written in the statement form")
+
+
+def _literal(e) -> bool:
+    """Whether an expression is integers and fractions only (with +, -, * and integer powers): Python evaluates it
+    as int or Fraction, exactly, except a quotient or a negative power of ints (see _Code)."""
+    if e.is_Rational:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_literal(a) for a in e.args)
+    return bool(e.is_Pow and e.exp.is_Integer and _literal(e.base))
+
+
+def _quotient(e) -> bool:
+    """Whether an expression is a product with a divisor that is not a number (1/n): parenthesized as a factor."""
+    return e.is_Mul and not _literal(e) and any(f.is_Pow and f.exp.is_Integer and f.exp < 0 for f in e.args)
 
 
 def chosen(steps: Sequence[Step], selectors: Sequence[str]) -> list[Step]:
@@ -148,7 +216,8 @@ def correction(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[t
 def _identifier(name: str, taken: set) -> str:
     base = re.sub(r"\W+", "_", name.replace("[", "_").replace("]", "")).strip("_") or "v"
     if base[0].isdigit() or keyword.iskeyword(base) or base in {"Fraction", "Real", "forall", "implies", "exp", "log", "tanh",
-                                                                "sqrt", "maximum", "minimum", "abs", "fix", "Correction"}:
+                                                                "sqrt", "maximum", "minimum", "abs", "fix", "Correction", "ite", "diff",
+                                                                "summation", "Indexed", "IntRange", "todo"}:
         base = f"v_{base}"
     out, n = base, 2
     while out in taken:
@@ -173,13 +242,14 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
         conditions = [(_concrete(step, a), r, _concrete(step, b)) for a, r, b in step.conditions]
         shown = printed_sides(step)
         if shown is not None and any(e.has(sympy.Sum, sympy.Product, sympy.Indexed)
-                                     for e in (shown[0], shown[1], *(body for _, body in shown[2]))):
+                                     for e in (shown[0], shown[1], *(_own(name, body) for name, body in shown[2]))):
             shown = None  # sums at one length and entries: the sides as checked, written out
         defined = {name for name, _ in shown[2]} if shown is not None else set()
-        kept = [*shown[:2], *(body for _, body in shown[2])] if shown is not None else []
+        # a function's parameters are its helper's, not the claim's (unless the sides use them too)
+        kept = [*shown[:2], *(_own(name, body) for name, body in shown[2])] if shown is not None else []
         atoms = sorted({a for e in (left, right, *[x for c in conditions for x in (c[0], c[2])], *kept)
                         for a in e.atoms(sympy.Symbol, sympy.Indexed)
-                        if a not in defined
+                        if a not in defined and not isinstance(a, sympy.Dummy)
                         and not any(isinstance(i, sympy.Indexed) and i.base.label == a for i in e.atoms(sympy.Indexed))},
                        key=key)
         taken: set = set()
@@ -187,6 +257,10 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
         if shown is not None:  # each defined name: a helper of the module, called with the names its definition uses
             calls = []
             for name, body in shown[2]:
+                if isinstance(name, AppliedUndef):  # f(w) = ...: a helper f(w), called as printed (f(2))
+                    calls.append(function_helper(name, body, names, _identifier, taken,
+                                                 lambda b: [names[key(a)] for a in atoms if a in b.free_symbols], key))
+                    continue
                 args = [names[key(a)] for a in atoms if a in body.free_symbols]
                 call = _identifier(key(name), taken)
                 names[key(name)] = f"{call}({', '.join(args)})"
@@ -198,10 +272,11 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
     statement = f"As printed at {where}: {step.text}" + (f" ({fixed})" if fixed else "")
     cites = f"cites=({step.file!r}, {snippet!r})"
     try:
-        if shown is not None:  # as printed: each defined name a helper, each derivative diff(...)
-            body_left, body_right = code.doprint(shown[0]), code.doprint(shown[1])
+        if shown is not None:  # as printed: each defined name a helper, each derivative diff(...), nothing evaluated
+            kept_code = code.kept()
+            body_left, body_right = kept_code.doprint(shown[0]), kept_code.doprint(shown[1])
             helpers = "".join(f"def {call}({', '.join(args)}):\n    # as the material defines it\n"
-                              f"    return {code.doprint(body)}\n\n\n" for call, args, body in shown[2])
+                              f"    return {kept_code.doprint(body)}\n\n\n" for call, args, body in shown[2])
         else:
             body_left, body_right = code.doprint(left), code.doprint(right)
         entry = entry_derivative(step)
@@ -219,7 +294,7 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
 
     header = f'"""Drafted by `proofs scan` from {where}; review it, then keep it with the course\'s claims."""\n\n'
     imports = ("from fractions import Fraction  # noqa: F401\n\n"
-               "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
+               "from proofs import Correction, Real, exp, forall, implies, ite, log, maximum, minimum, sqrt, tanh  # noqa: F401\n"
                + ("from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n" if symbolic else
                   "from proofs import diff  # noqa: F401\n" if "diff(" in body_left + body_right + helpers else "") + "\n\n")
     if step.status != "refuted":
@@ -259,6 +334,11 @@ def render(step: Step, claim_id: str, snippet: str) -> str:
             "CLAIMS = (claim, *claim.companions)\n")
 
 
+def _own(name, body: sympy.Expr) -> sympy.Expr:
+    """A definition's formula with a function's parameters (its helper's own names) replaced by placeholders."""
+    return body.xreplace({p: sympy.Dummy() for p in name.args}) if isinstance(name, AppliedUndef) else body
+
+
 def _holds(left: sympy.Expr, relation: str, right: sympy.Expr, conditions) -> bool:
     """Whether sympy proves the relation (a refuted inequality turned round)."""
     from proofs.scan.check import check
@@ -287,7 +367,7 @@ def _unfinished(claim_id: str, statement: str, cites: str, why: str, code: Optio
     params, body = code or ("x: Real", "todo('the relation, e.g. x == x')")
     return (f'"""Drafted by `proofs scan`; UNFINISHED: {why}. It stops loading until every todo(...) is filled."""\n\n'
             "from fractions import Fraction  # noqa: F401\n\n"
-            "from proofs import Correction, Real, exp, forall, implies, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
+            "from proofs import Correction, Real, exp, forall, implies, ite, log, maximum, minimum, sqrt, tanh, todo  # noqa: F401\n"
             "from proofs import Indexed, IntRange, diff, summation  # noqa: F401\n\n"
             "# TODO: finish this claim (the scan could not write it whole), then remove this line.\n"
             f"REASON = todo({why!r})\n\n\n{helpers}"

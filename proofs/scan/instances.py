@@ -181,7 +181,9 @@ class Evaluator:
                 inst.values[key] = value
             return value
         shape = self.shape_of(letter, at)
-        if shape == "scalar":
+        if shape == "scalar" and at is None and isinstance(inst.sizes.get(letter), int):
+            value = sympy.Integer(inst.sizes[letter])  # a size the material declares (x in R^n), read as a number: n
+        elif shape == "scalar":
             value = _draw(inst)
         else:
             value = _draw_matrix(letter, shape[0], shape[1], self.model.conditions.get(letter, set()), inst)

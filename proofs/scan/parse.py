@@ -134,35 +134,48 @@ class _Parser:
 
     def expr(self) -> sympy.Expr:
         e = self.term()
+        terms = [e]  # as printed: x + x stays x + x, the terms in their order
         while self.peek() in ("+", "-"):
             op = self.take()
             t = self.term()
-            e = e + t if op == "+" else e - t
-        return e
+            if self.ctx.printed:
+                terms.append(t if op == "+" else _negated(t))
+            else:
+                e = e + t if op == "+" else e - t
+        return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else e
 
     def term(self) -> sympy.Expr:
         f = self.unary()
+        factors = [f]  # as printed: 2(x + 1) stays a product, its factors in their order
         while True:
             tok = self.peek()
             if tok in ("\\cdot", "*"):
                 self.i += 1
-                f = f * self.unary()
+                g = self.unary()
             elif tok in ("/", "\\div"):
                 self.i += 1
                 d = self.unary()
                 if self.starts_factor(self.peek()):
                     raise Skip("a/bc could be read as (a/b)c or a/(bc)")
                 self.guard(d, "!=")
-                f = _real(f / d)
+                if self.ctx.printed:
+                    factors.append(sympy.Pow(d, sympy.S.NegativeOne, evaluate=False))
+                else:
+                    f = _real(f / d)
+                continue
             elif self.starts_factor(tok):
-                f = f * self.postfix()
+                g = self.postfix()
             else:
-                return f
+                return _real(sympy.Mul(*factors, evaluate=False)) if len(factors) > 1 else f
+            if self.ctx.printed:
+                factors.append(g)
+            else:
+                f = f * g
 
     def unary(self) -> sympy.Expr:
         if self.peek() == "-":
             self.i += 1
-            return -self.unary()
+            return _negated(self.unary()) if self.ctx.printed else -self.unary()
         if self.peek() == "+":
             self.i += 1
             return self.unary()
@@ -197,7 +210,7 @@ class _Parser:
             raise Skip(f"a superscript {raw} on a name, which may be an index rather than a power")
         if exponent.is_number and not exponent.is_integer:
             self.guard(base, ">=" if exponent == sympy.Rational(1, 2) else ">")
-        return _real(sympy.Pow(base, exponent))
+        return _real(sympy.Pow(base, exponent, evaluate=not self.ctx.printed))
 
     def primary(self) -> sympy.Expr:
         tok = self.take()
@@ -217,7 +230,7 @@ class _Parser:
             e = self.expr()
             self.expect("|")
             self.bars -= 1
-            return sympy.Abs(e)
+            return sympy.Abs(e, evaluate=not self.ctx.printed)
         if len(tok) == 1 and tok.isalpha():
             return self.name(tok)
         if tok.startswith("\\") and tok[1:] in GREEK | {"pi"}:
@@ -241,7 +254,7 @@ class _Parser:
                 raise Skip("a root other than the square root")
             radicand = self.sub(self.group())
             self.guard(radicand, ">=")
-            return _real(sympy.sqrt(radicand))
+            return _real(sympy.Pow(radicand, sympy.S.Half, evaluate=False) if self.ctx.printed else sympy.sqrt(radicand))
         if tok[1:] in FUNCTIONS:
             return self.function(tok[1:])
         if tok in ("\\max", "\\min"):
@@ -339,6 +352,11 @@ class _Parser:
         self.expect(")")
         if len(args) != len(params):
             raise Skip(f"{name} applied to {len(args)} arguments; it is defined with {len(params)}")
+        if self.ctx.printed and name in self.ctx.functions:  # the function applied, as printed: f(2), f'(w)
+            if not derivative:
+                return _applied(name, args)
+            if len(params) == 1 and isinstance(args[0], sympy.Symbol) and args[0] not in self.bound:
+                return sympy.Derivative(_applied(name, args), args[0], evaluate=False)
         if derivative:
             if len(params) != 1:
                 raise Skip(f"{name}' of a function of several arguments")
@@ -367,8 +385,10 @@ class _Parser:
                 raise Skip(f"the argument of \\{name} without parentheses is ambiguous")
         if name == "log":
             self.guard(arg, ">")
-        value = FUNCTIONS[name](arg) if base is None else sympy.log(arg) / sympy.log(base)
-        return _real(value if power is None else value**power)
+        kept = not self.ctx.printed
+        value = (FUNCTIONS[name](arg, evaluate=kept) if base is None else
+                 _quotient(sympy.log(arg, evaluate=kept), sympy.log(base, evaluate=kept), self.ctx.printed))
+        return _real(value if power is None else sympy.Pow(value, power, evaluate=kept))
 
     def extremum(self, name: str) -> sympy.Expr:
         if self.peek() == "_":
@@ -382,7 +402,7 @@ class _Parser:
             self.i += 1
             args.append(self.expr())
         self.expect(close)
-        return (sympy.Max if name == "max" else sympy.Min)(*args)
+        return (sympy.Max if name == "max" else sympy.Min)(*args, evaluate=not self.ctx.printed)
 
     def series(self, kind: str) -> sympy.Expr:
         if self.peek() != "_":
@@ -429,7 +449,7 @@ class _Parser:
                 operand = self.derivative_operand(variable)
             elif named in self.ctx.functions and len(self.ctx.functions[named][0]) == 1:
                 (param,), body = self.ctx.functions[named]  # dJ/dw for J(w) defined before
-                operand = body.xreplace({param: variable})
+                operand = _applied(named, (variable,)) if self.ctx.printed else body.xreplace({param: variable})
             else:
                 operand = self.sub(top[1:], bound=(variable,))
             if self.ctx.printed:
@@ -444,7 +464,7 @@ class _Parser:
             return self.resolve(_derivative(operand, variable))
         numerator, denominator = self.sub(top), self.sub(bottom)
         self.guard(denominator, "!=")
-        return _real(numerator / denominator)
+        return _real(_quotient(numerator, denominator, self.ctx.printed))
 
     def resolve(self, value: sympy.Expr) -> sympy.Expr:
         """A defined value with the names in it that were defined later substituted too (L = (y - yhat)^2 read
@@ -494,6 +514,23 @@ def _entries(values: dict, value: sympy.Expr, bound) -> dict:
             index, v = general[a.base]
             out[a] = v.xreplace({index: a.indices[0]})
     return out
+
+
+def _negated(e: sympy.Expr) -> sympy.Expr:
+    """-e as printed: a number stays one number, anything else is -1 times it, unevaluated."""
+    return -e if e.is_Number else sympy.Mul(sympy.S.NegativeOne, e, evaluate=False)
+
+
+def _quotient(a: sympy.Expr, b: sympy.Expr, printed: bool) -> sympy.Expr:
+    """a / b; as printed, the quotient unevaluated (a quotient of two integers stays two integers as well)."""
+    if not printed:
+        return a / b
+    return sympy.Mul(a, sympy.Pow(b, sympy.S.NegativeOne, evaluate=False), evaluate=False)
+
+
+def _applied(name: str, args) -> sympy.Expr:
+    """The material's function `name` applied to args, unevaluated (a read as printed keeps f(2) as printed)."""
+    return sympy.Function(name, real=True)(*args)
 
 
 def _sums_in(e: sympy.Expr) -> bool:

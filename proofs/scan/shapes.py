@@ -10,7 +10,7 @@ from typing import Optional, Union
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "CONDITIONS"]
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "CONDITIONS"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
@@ -56,6 +56,9 @@ class Model:
     layouts: tuple = ("column", "row")
     # letter -> Fraction: the sum of a vector's entries the material states (\\sum_i y_i = 1, a label's distribution)
     totals: dict = dataclasses.field(default_factory=dict)
+    # letter -> its number of entries as the prose gives it ("for $K$ classes $p_k$": p -> "K"; "with $n = 3$ samples
+    # $x_i$": x -> 3), for the sums over its entries whose bounds are not printed; never a shape (see `lengths`)
+    lengths: dict = dataclasses.field(default_factory=dict)
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -71,6 +74,50 @@ class Model:
 _COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
                      r"denominator[ -]layout", re.IGNORECASE)
 _ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
+
+
+# A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
+# length $T$", "the number of classes is $K$". The size: a letter, or a number (with the letter it names, if any).
+_SIZE = r"(?:\$\s*(?:(?P<{0}>[A-Za-z])\s*(?:=\s*(?P<{0}n>[0-9]+))?|(?P<{0}d>[0-9]+))\s*\$|(?P<{0}w>[0-9]+)(?![0-9.,]))"
+_COUNTED = (r"(?:classes|categories|labels|samples|examples|data\s+points|points|observations|words|tokens|time\s*steps|"
+            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs)")
+_NOUN = r"(?:\s+" + _COUNTED + r"\b)?"
+_LENGTH = re.compile("|".join([
+    _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + _COUNTED + r"\b",
+    r"\b(?:vocabulary|dictionary)\s+(?:of\s+(?:size\s+)?|size\s+(?:of\s+)?(?:is\s+)?)" + _SIZE.format("b") + _NOUN,
+    r"\b(?:sequence|sample|batch|vocabulary)\s+(?:length|size)\s+(?:of\s+)?(?:is\s+)?" + _SIZE.format("c") + _NOUN,
+    r"\bnumber\s+of\s+" + _COUNTED + r"\s+(?:is\s+)?" + _SIZE.format("e") + _NOUN,
+]), re.IGNORECASE)
+# the indexed names a formula of the prose writes (x_i, (x_i, y_i), p_k), whose entries a length counts
+_ENTRY = re.compile(r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde)\s*\{\s*)?(?<![\\A-Za-z])([A-Za-z])\s*\}?\s*_\s*\{?\s*[a-z]\s*\}?(?![A-Za-z0-9])")
+_FORMULA = re.compile(r"\$\$?([^$]+)\$\$?")
+
+
+def lengths(model: Model, sentence: str) -> None:
+    """Record the lengths a sentence gives the vectors it writes entries of (Model.lengths): a length phrase followed
+    by a formula counts the entries that formula writes ("$n$ samples $(x_i, y_i)$"); a sentence with one length
+    phrase counts the entries every formula of it writes ("for $K$ classes, ... $\\sum_k y_k \\log p_k$"); a
+    sentence with two or more, only those each is followed by. A number in the prose that no such phrase gives is
+    never read as a length."""
+    found = list(_LENGTH.finditer(sentence))
+    if not found:
+        return
+    for k, m in enumerate(found):
+        groups = {g[1:]: v for g, v in m.groupdict().items() if v is not None}
+        size = groups.get("n") or groups.get("d") or groups.get("w") or groups.get("")
+        size = int(size) if size.isdigit() else size
+        end = found[k + 1].start() if k + 1 < len(found) else len(sentence)
+        after = re.match(r"\s*,?\s*" + _FORMULA.pattern, sentence[m.end():end])
+        if after is not None:
+            letters = {e.group(1) for e in _ENTRY.finditer(after.group(1))}
+        elif len(found) == 1:
+            letters = {e.group(1) for f in _FORMULA.finditer(sentence) for e in _ENTRY.finditer(f.group(1))}
+        else:
+            continue
+        name = groups.get("")
+        for letter in letters:
+            if letter != name and letter not in model.dims:  # a declaration (R^n) says more
+                model.lengths[letter] = size
 
 
 def declarations(model: Model, sentence: str) -> dict:
@@ -111,6 +158,7 @@ def declarations(model: Model, sentence: str) -> dict:
                 model.kinds.setdefault(letter, "matrix")
             for c in _conditions_in(f"{m.group(3)} {noun}"):
                 stated.setdefault(letter, set()).add(c)
+    lengths(model, sentence)
     for m in _PHRASE.finditer(sentence):
         model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3)
     for phrase, letter in model.phrases.items():

@@ -9,6 +9,7 @@ import time
 from typing import Any, Optional, Sequence
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
 from proofs.scan import sums
@@ -557,11 +558,13 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = exprs
     if printed:
         base = {**base, "printed": _printed(left, right, bare, defs)}
-    dims = matrix.model.dims if matrix is not None else None  # the lengths the material declares
+    # the lengths the material declares (x in R^n), and those its prose gives ("with $n$ samples $x_i$")
+    dims = {**{k: (v, 1) for k, v in matrix.model.lengths.items()}, **matrix.model.dims} if matrix is not None else None
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
-    doubt = _vector_reading(*written)
+    # a capital the material gives as a length or a size ("sequence length $T$", x in R^N) is a number
+    doubt = _vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)))
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
     opaque = sorted({n for e in exprs for n in names_in(e)} & set(defs.opaque))
@@ -576,6 +579,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
+    sized = sums.sized(exprs, dims) if not sums.applies(exprs, [*conditions[0], *facts]) else {}
+    if sized:  # a sum without bounds over the entries of vectors whose length the material gives: that length
+        exprs, written = (tuple(e.xreplace(sized) for e in pair) for pair in (exprs, written))
+        if base.get("printed") is not None:  # the sides as printed stay so
+            base = {**base, "printed": (*(_kept(e, sized) for e in base["printed"][:2]), base["printed"][2])}
     general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
@@ -601,26 +609,64 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
 
 
 def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
-    """The sides as printed (see Step.printed): read without the values defined before the step and with each
-    derivative kept, and the definition of each name they use; None where a side is not read so, or a name it uses is
-    defined entry by entry or in terms of another defined name."""
+    """The sides as printed (see Step.printed): read without the values defined before the step, with each derivative
+    kept, each function the material defines kept applied (f(2), f'(w)) and nothing evaluated (2(x + 1), x + x), and
+    the definition of each name and function they use, its formula as printed too; None where a side is not read
+    so, or a name it uses is defined entry by entry or in terms of another defined name."""
     if bare is None:
         return None
     try:
         ctx = dataclasses.replace(bare, printed=True)
         sides = (parse(left, ctx), parse(right, ctx))
+        if any(isinstance(k, sympy.Indexed) and k.base.label in {a.base.label for e in sides for a in e.atoms(sympy.Indexed)}
+               for k in defs.values):
+            return None
+        helpers: list = []
+        pending, seen = list(sides), set()
+        while pending:
+            e = pending.pop(0)
+            for a in sorted((e.free_symbols & set(defs.values)) - seen, key=str):
+                seen.add(a)
+                body = _formula(defs, a, ctx, (), defs.values[a])
+                if any(s in defs.values for s in body.free_symbols):
+                    return None
+                helpers.append((a, body))
+                pending.append(body)
+            for f in sorted(e.atoms(AppliedUndef), key=str):
+                name = type(f).__name__
+                if name in seen:
+                    continue
+                seen.add(name)
+                params, formula = defs.functions[name]
+                body = _formula(defs, name, ctx, params, formula)
+                helpers.append((type(f)(*params), body))
+                pending.append(body)
     except Skip:
         return None
     except Exception:  # noqa: BLE001 - no printed form: a draft falls back to the sides as read
         return None
-    names = sorted({a for e in sides for a in e.free_symbols if a in defs.values}, key=str)
-    if any(isinstance(k, sympy.Indexed) and k.base.label in {a.base.label for e in sides for a in e.atoms(sympy.Indexed)}
-           for k in defs.values):
-        return None
-    helpers = tuple((a, defs.values[a]) for a in names)
-    if any(s in defs.values for _, body in helpers for s in body.free_symbols):
-        return None
-    return (*sides, helpers)
+    return (*sides, tuple(helpers))
+
+
+def _kept(e: sympy.Expr, mapping: dict) -> sympy.Expr:
+    """e with the symbols in mapping replaced, nothing else evaluated (a side as printed stays as printed)."""
+    if e in mapping:
+        return mapping[e]
+    if not e.args or not (e.free_symbols & set(mapping)):
+        return e
+    args = [_kept(a, mapping) for a in e.args]
+    return e.func(*args, evaluate=False) if isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow)) else e.func(*args)
+
+
+def _formula(defs: Definitions, key, ctx, params: tuple, read: sympy.Expr) -> sympy.Expr:
+    """A definition's formula as printed (read again from its text), or as read when its text is not read so."""
+    text = defs.texts.get(key)
+    if text is None:
+        return read
+    try:
+        return parse(text, dataclasses.replace(ctx, variables=frozenset()), bound=params)
+    except Skip:
+        return read
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
@@ -705,8 +751,9 @@ def _outside_indices(e: sympy.Basic) -> set:
     return {s for a in e.args for s in _outside_indices(a)}
 
 
-def _vector_reading(*exprs: sympy.Expr) -> str:
-    """Why the step may be about vectors or matrices, which reading its names as numbers would get wrong; or ""."""
+def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str:
+    """Why the step may be about vectors or matrices, which reading its names as numbers would get wrong; or "".
+    `numbers`: names the material gives as lengths or sizes, numbers whatever their case."""
     labels = {a.base.label.name for e in exprs for a in e.atoms(sympy.Indexed)}
     bare = {s.name for e in exprs for s in _outside_indices(e)}
     both = sorted(labels & bare)
@@ -715,7 +762,7 @@ def _vector_reading(*exprs: sympy.Expr) -> str:
 
     def capital(f) -> bool:
         name = f.base.label.name if isinstance(f, sympy.Indexed) else f.name if isinstance(f, sympy.Symbol) else ""
-        return len(name) == 1 and name.isupper()
+        return len(name) == 1 and name.isupper() and name not in numbers
 
     # I is the identity matrix in course notation: read as a number it is 1 only, so no other value refutes.
     identity = [a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if capital(a) and

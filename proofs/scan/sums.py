@@ -152,6 +152,26 @@ def decide_sums(left: sympy.Expr, relation: str, right: sympy.Expr, facts=(), se
     return plain
 
 
+def sized(exprs, dims: Optional[dict]) -> dict:
+    """{#i: its length} for each length of sums without bounds (\\sum_i) that runs over the entries of vectors whose
+    length the material gives (dims, see decide_sums): the size name as a symbol (the n a step may also read as a
+    number) or the number; a length whose sums run over vectors of no given length, or of different ones, is left."""
+    if not dims:
+        return {}
+    found: dict = {}
+    for e in exprs:
+        for s in e.atoms(sympy.Sum, sympy.Product):
+            for var, _lo, hi in s.args[1:]:
+                if isinstance(hi, sympy.Symbol) and hi.name.startswith("#"):
+                    found.setdefault(hi, set()).add(_declared(var, [s.args[0]], dims))
+    out = {}
+    for length, sizes in found.items():
+        if len(sizes) == 1 and None not in sizes:
+            (size,) = sizes
+            out[length] = sympy.Integer(size) if isinstance(size, int) else sympy.Symbol(size, real=True)
+    return out
+
+
 # The size every sum and index of no declared length shares (as before lengths were read from declarations).
 _UNKNOWN = "#n"
 
@@ -194,6 +214,9 @@ def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str, dims: dict) -
     if any(isinstance(c, int) and not 1 <= c <= 12 for c in classes.values()):
         return Outcome("unknown", "a declared length outside 1..12")
     names = sorted({c for c in classes.values() if isinstance(c, str)}) or [_UNKNOWN]
+    # a size name the step also reads as a number (the n of 1/n for n samples x_i) is the length it names
+    free = {s.name: s for e in every for s in e.free_symbols}
+    tied = {c: free[c] for c in names if c != _UNKNOWN and c in free}
 
     honoured = True
     for choice in itertools.product(range(1, MAX_LENGTH + 1), repeat=len(names)):
@@ -203,6 +226,7 @@ def _decide(left: sympy.Expr, right: sympy.Expr, facts, seed: str, dims: dict) -
         for values in itertools.product(*[range(1, of[i] + 1) for i in indices]):
             sub = {length: sympy.Integer(of[length]) for length in lengths}
             sub.update({i: sympy.Integer(v) for i, v in zip(indices, values)})
+            sub.update({s: sympy.Integer(size[c]) for c, s in tied.items()})
             solved = _solve_facts(facts, sub)
             if solved is None:
                 solved, honoured = {}, False
