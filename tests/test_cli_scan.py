@@ -78,3 +78,17 @@ def test_scan_runs_the_scan_modules_main_with_the_cli_streams(monkeypatch, tmp_p
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["scan", "--material", str(tmp_path)], out, err) == 7
     assert seen == [(tmp_path, out, err)]
+
+
+def test_a_named_file_that_does_not_exist_is_a_usage_error_not_a_passing_scan(tmp_path):
+    material = tmp_path / "course"
+    material.mkdir()
+    (material / "a.md").write_text("Step: $$2 + 2 = 5$$\n")
+    typo = run_cli("scan", "--material", str(material), str(material / "b.md"))
+    assert typo.returncode == 4 and "no such file" in typo.stderr and "b.md" in typo.stderr, typo.stderr
+    outside = tmp_path / "notes.md"
+    outside.write_text("$$1 = 1$$\n")
+    left_out = run_cli("scan", "--material", str(material), str(outside))  # exists, outside the material: left out
+    assert left_out.returncode == 0, left_out.stderr
+    named = run_cli("scan", "--material", str(material), str(material / "a.md"))
+    assert named.returncode == 1  # the slip in the named file fails the gate

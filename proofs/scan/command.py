@@ -32,7 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="the material directory (text, Markdown, LaTeX, notebooks)")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="scan only these files of the material (as pre-commit passes the changed files); a file "
-                             "outside --material, or of a format the scan does not read, is left out")
+                             "outside --material, or of a format the scan does not read, is left out; one that does not exist is a usage "
+                             "error")
     parser.add_argument("--acknowledged", type=Path, action="append", default=[], metavar="FILE",
                         help="reviewed refuted or needs-review steps (TOML [[acknowledge]] with file, step, reason) that do not fail the gate")
     parser.add_argument("--format", choices=FORMATS, default="text", dest="scan_format",
@@ -94,6 +95,9 @@ def _scan(args):
     except material.MaterialError as exc:
         raise UsageError(f"--material {args.material}: {exc}") from None
     if args.files:
+        missing = [str(f) for f in args.files if not f.exists()]
+        if missing:  # pre-commit passes files that exist: one that does not is a typo, which would scan nothing
+            raise UsageError(f"no such file: {', '.join(missing)}")
         names = _given(names, args.material, args.files)
     cache = _cache(args)
     documents, problems, unscanned = {}, [], []
