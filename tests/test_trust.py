@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import GOLDEN, ROOT, cli, run_cli, shared
+from conftest import GOLDEN, ROOT, SEED_MATERIAL, cli, run_cli, shared
 from proofs.evaluate import evaluate
 from proofs.verdicts import Verdict
 
@@ -28,7 +28,7 @@ def test_reports_are_identical_whatever_the_jobs_and_the_cache(tmp_path, seed_se
     runs, reused = [_strip_times(first)], [first["summary"]["cached"]]
     for _ in range(2):
         out = tmp_path / f"r{len(runs)}.json"
-        proc = cli("check", "all", "--jobs", "2", "--cache-dir", str(tmp_path / "c"), "--format", "json", "--output", str(out))
+        proc = cli("check", "all", *SEED_MATERIAL, "--jobs", "2", "--cache-dir", str(tmp_path / "c"), "--format", "json", "--output", str(out))
         assert proc.returncode == 0, proc.stderr
         report = json.loads(out.read_text())
         reused.append(report["summary"]["cached"])
