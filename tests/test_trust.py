@@ -140,7 +140,8 @@ def test_audit_baseline_catches_a_new_assumption(tmp_path):
     baseline[claim_id] = baseline[claim_id][1:]
     changed = tmp_path / "baseline.json"
     changed.write_text(json.dumps(baseline))
-    proc = cli("audit", "--baseline", str(changed))
+    # the changed claim alone: a selection is compared with the baseline's entries of the claims it selects
+    proc = cli("audit", claim_id, "--baseline", str(changed))
     assert proc.returncode == 1 and f"added: {claim_id}:" in proc.stdout
 
 
