@@ -170,13 +170,15 @@ SEED_MATERIAL = ("--material", str(SEED), "--exclusions", str(SEED_EXCLUSIONS)) 
 
 @pytest.fixture(scope="session")
 def seed_serial(request):
-    """`python -m proofs check all --jobs 1 --no-cache -q` of the seed pack, the course material verified (`SEED_MATERIAL`),
-    run once per test session and shared by every worker, every report written into `directory / "reports"`: the one
-    whole-catalogue check the tests read (`report.json`, `sheet.html`, ...) and the reference they compare other runs
-    of the catalogue with (its shards merged, more jobs, a result cache), which give the same `SEED_MATERIAL`. A test
-    reads the command's exit code, its standard output and standard error, and the reports."""
-    return shared_run(request, "seed-serial", "check", "all", *SEED_MATERIAL, "--jobs", "1", "--no-cache", "-q",
-                      "--report-dir", "{dir}/reports")
+    """`python -m proofs check all --jobs 1 -q` of the seed pack, the course material verified (`SEED_MATERIAL`), with a
+    result cache of its own that is empty before it (`directory / "cache"`: every claim is checked, and what passed is
+    stored), run once per test session and shared by every worker, every report written into `directory / "reports"`:
+    the one whole-catalogue check the tests read (`report.json`, `sheet.html`, ...), the reference they compare other
+    runs of the catalogue with (its shards merged, more jobs, a result cache), which give the same `SEED_MATERIAL`, and
+    the results a run that only needs the seed's results in its reports may reuse (a copy of the cache). A test reads
+    the command's exit code, its standard output and standard error, and the reports."""
+    return shared_run(request, "seed-serial", "check", "all", *SEED_MATERIAL, "--jobs", "1", "--cache-dir", "{dir}/cache",
+                      "-q", "--report-dir", "{dir}/reports")
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
 
 @pytest.mark.slow
 def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path, seed_serial):
-    whole = seed_serial.directory / "reports"  # `check all --jobs 1 --no-cache -q --report-dir`, in a process of its own
+    whole = seed_serial.directory / "reports"  # `check all --jobs 1 -q --report-dir`, in a process of its own
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
     shards = _shards(tmp_path, 4, ("all", *SEED_MATERIAL), "--durations", str(whole / "report.json"))
     merged = tmp_path / "merged"

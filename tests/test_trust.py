@@ -22,7 +22,7 @@ def _strip_times(report):
 
 @pytest.mark.slow
 def test_reports_are_identical_whatever_the_jobs_and_the_cache(tmp_path, seed_serial):
-    # one job, no cache: the session's serial run, in a process of its own; then two jobs, with a cache and from it
+    # one job, a cache empty before it: the session's serial run, in a process of its own; then two jobs, with a cache and from it
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
     first = json.loads((seed_serial.directory / "reports" / "report.json").read_text())
     runs, reused = [_strip_times(first)], [first["summary"]["cached"]]
