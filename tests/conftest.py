@@ -163,24 +163,29 @@ def shared_run(request, name, *args, env=None, timeout=600):
     return Completed(stored["args"], stored["returncode"], stored["stdout"], stored["stderr"], directory)
 
 
-@pytest.fixture(scope="session")
-def seed_check(request):
-    """`python -m proofs check all` of the seed pack, run once per test session and shared by every worker, every
-    report written into its directory (`--report-dir`); the course material is verified (`--material`, with the
-    reviewed exclusions for the annotated sheet) when its sheet is next to this checkout. A test reads the command's
-    exit code, its standard output and standard error, and `directory / "reports" / "report.json"`, `"sheet.html"`,
-    and so on."""
-    material = ["--material", SEED, "--exclusions", SEED_EXCLUSIONS] if SEED_SHEET.is_file() else []
-    return shared_run(request, "seed-check", "check", "all", *material, "--report-dir", "{dir}/reports")
+# What the seed's material options are: the course material and the reviewed exclusions of its annotated sheet when the
+# sheet its claims cite is next to this checkout, nothing otherwise. Runs compared with `seed_serial` give the same.
+SEED_MATERIAL = ("--material", str(SEED), "--exclusions", str(SEED_EXCLUSIONS)) if SEED_SHEET.is_file() else ()
 
 
 @pytest.fixture(scope="session")
 def seed_serial(request):
-    """`python -m proofs check all --jobs 1 --no-cache -q` of the seed pack without the material, run once per test
-    session and shared by every worker, every report written into `directory / "reports"`: the reference the tests
-    compare other runs of the catalogue with (its shards merged, more jobs, a result cache)."""
-    return shared_run(request, "seed-serial", "check", "all", "--jobs", "1", "--no-cache", "-q", "--report-dir",
-                      "{dir}/reports")
+    """`python -m proofs check all --jobs 1 -q` of the seed pack, the course material verified (`SEED_MATERIAL`), with a
+    result cache of its own that is empty before it (`directory / "cache"`: every claim is checked, and what passed is
+    stored), run once per test session and shared by every worker, every report written into `directory / "reports"`:
+    the one whole-catalogue check the tests read (`report.json`, `sheet.html`, ...), the reference they compare other
+    runs of the catalogue with (its shards merged, more jobs, a result cache), which give the same `SEED_MATERIAL`, and
+    the results a run that only needs the seed's results in its reports may reuse (a copy of the cache). A test reads
+    the command's exit code, its standard output and standard error, and the reports."""
+    return shared_run(request, "seed-serial", "check", "all", *SEED_MATERIAL, "--jobs", "1", "--cache-dir", "{dir}/cache",
+                      "-q", "--report-dir", "{dir}/reports")
+
+
+@pytest.fixture(scope="session")
+def seed_check(seed_serial):
+    """`python -m proofs check all` of the seed pack with the material and every report: the session's `seed_serial`
+    run (one run of the catalogue serves both)."""
+    return seed_serial
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,6 @@ def seed_page(seed_check, catalogue):
     return seed_check.directory / "reports" / "sheet.html", catalogue.claims
 
 
-@pytest.mark.slow
 def test_the_seed_errata_are_marked(seed_page):
     path, claims = seed_page
     page = path.read_text()

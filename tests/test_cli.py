@@ -16,7 +16,6 @@ from conftest import GOLDEN, ROOT, cli, run_cli
 from proofs.cli import main
 
 
-@pytest.mark.slow
 def test_check_all_passes_with_errata(seed_check):
     proc = seed_check  # `python -m proofs check all`, run once for the tests that read it
     assert proc.returncode == 0, proc.stdout + proc.stderr

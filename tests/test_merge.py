@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import GOLDEN, ROOT, cli, run_cli
+from conftest import GOLDEN, ROOT, SEED_MATERIAL, cli, run_cli
 from proofs.cli import main
 from proofs.writers import FORMATS
 
@@ -71,15 +71,15 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
 
 @pytest.mark.slow
 def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path, seed_serial):
-    whole = seed_serial.directory / "reports"  # `check all --jobs 1 --no-cache -q --report-dir`, in a process of its own
+    whole = seed_serial.directory / "reports"  # `check all --jobs 1 -q --report-dir`, in a process of its own
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
-    shards = _shards(tmp_path, 4, ("all",), "--durations", str(whole / "report.json"))
+    shards = _shards(tmp_path, 4, ("all", *SEED_MATERIAL), "--durations", str(whole / "report.json"))
     merged = tmp_path / "merged"
-    proc = cli("merge", *[str(p) for p in shards], "--report-dir", str(merged), "-q")
+    proc = cli("merge", *[str(p) for p in shards], *SEED_MATERIAL, "--report-dir", str(merged), "-q")
     assert proc.returncode == 0, proc.stderr
     _same_reports(whole, merged)
     # a text report on standard output, as check writes it
-    text = run_cli("merge", *[str(p) for p in reversed(shards)], "-q")
+    text = run_cli("merge", *[str(p) for p in reversed(shards)], *SEED_MATERIAL, "-q")
     assert text.returncode == 0 and _normalised("t", text.stdout) == _normalised("t", (whole / "report.txt").read_text())
 
 

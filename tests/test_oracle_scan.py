@@ -28,7 +28,10 @@ def _scan(text: str):
     return scan_document(read_text("generated.md", text, "markdown"), second_reader=False)
 
 
-@settings(derandomize=True, max_examples=30, deadline=None, database=None,
+# The derandomised fixed samples below already hold every generated document to no false proof, no false alarm and no
+# misreading (24 documents; 12 per added path); these draw fewer documents of their own, for shrinking and for part
+# counts the samples do not use.
+@settings(derandomize=True, max_examples=10, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(st.data())
 def test_generated_material_has_no_false_proof_and_no_false_alarm(data):
@@ -80,7 +83,7 @@ def test_a_value_at_the_one_solution_of_a_linear_condition_is_decided_there_and_
     assert total.slips >= 10 and total.caught >= total.slips * 3 // 4
 
 
-@settings(derandomize=True, max_examples=20, deadline=None, database=None,
+@settings(derandomize=True, max_examples=8, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(st.data())
 def test_material_with_every_verdict_path_has_no_false_proof_and_no_false_alarm(data):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import GOLDEN, ROOT, cli, run_cli, shared
+from conftest import GOLDEN, ROOT, SEED_MATERIAL, cli, run_cli, shared
 from proofs.evaluate import evaluate
 from proofs.verdicts import Verdict
 
@@ -22,13 +22,13 @@ def _strip_times(report):
 
 @pytest.mark.slow
 def test_reports_are_identical_whatever_the_jobs_and_the_cache(tmp_path, seed_serial):
-    # one job, no cache: the session's serial run, in a process of its own; then two jobs, with a cache and from it
+    # one job, a cache empty before it: the session's serial run, in a process of its own; then two jobs, with a cache and from it
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
     first = json.loads((seed_serial.directory / "reports" / "report.json").read_text())
     runs, reused = [_strip_times(first)], [first["summary"]["cached"]]
     for _ in range(2):
         out = tmp_path / f"r{len(runs)}.json"
-        proc = cli("check", "all", "--jobs", "2", "--cache-dir", str(tmp_path / "c"), "--format", "json", "--output", str(out))
+        proc = cli("check", "all", *SEED_MATERIAL, "--jobs", "2", "--cache-dir", str(tmp_path / "c"), "--format", "json", "--output", str(out))
         assert proc.returncode == 0, proc.stderr
         report = json.loads(out.read_text())
         reused.append(report["summary"]["cached"])
@@ -140,7 +140,8 @@ def test_audit_baseline_catches_a_new_assumption(tmp_path):
     baseline[claim_id] = baseline[claim_id][1:]
     changed = tmp_path / "baseline.json"
     changed.write_text(json.dumps(baseline))
-    proc = cli("audit", "--baseline", str(changed))
+    # the changed claim alone: a selection is compared with the baseline's entries of the claims it selects
+    proc = cli("audit", claim_id, "--baseline", str(changed))
     assert proc.returncode == 1 and f"added: {claim_id}:" in proc.stdout
 
 

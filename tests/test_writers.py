@@ -1,6 +1,7 @@
 """Every report format, from the same results: structure, counts, escaping, and the page as a browser shows it."""
 
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -17,10 +18,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def reports(request):
+def reports(request, seed_serial):
     """One run writing every format: the seed pack plus golden packs that pass, fail and misbehave in their text, and
-    the writers' hostile pack (evidence that would execute, hang or inject, and mathematics as trees)."""
+    the writers' hostile pack (evidence that would execute, hang or inject, and mathematics as trees). The seed's results
+    are reused from a copy of the session's seed run's cache (the writers write what they are given); the other packs
+    are checked."""
     def make(out):
+        shutil.copytree(seed_serial.directory / "cache", os.environ["PROOFS_CACHE_DIR"], dirs_exist_ok=True)
         summary = out / "step-summary.md"
         summary.write_text("previous content\n")
         proc = run_cli("check", "all", *HOSTILE, "--report-dir", str(out), "-q", env={"GITHUB_STEP_SUMMARY": str(summary)})
