@@ -7,7 +7,7 @@ import fractions
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence
 
-from proofs import backends, terms
+from proofs import backends, certificates, terms
 from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
@@ -818,16 +818,23 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
     relation = stmt.term(params, named=True)
     if uninterpreted.uses(relation):
         return everyfunction.replay(stmt, witness, params)
-    if isinstance(witness, Mapping) and set(witness) == {"certificate"}:
+    if certificates.is_certificate(witness):
         if stmt.quantifier != "exists":
             raise ForgedWitness("a universal statement is refuted by a counterexample, not a certificate")
         scalars = stmt.scalars()
-        if _finite_size(scalars) is not None:
-            count, point = _enumerate(stmt, relation, scalars)
-            return Replay(point is not None, {"points checked": count, "a point satisfies it": point is not None})
-        try:
-            answer = _z3_query(stmt, relation, scalars)
-        except terms.Unsupported:  # a certificate from the known ranges: the same facts, a fresh query
-            answer = _z3_query(stmt, relation, scalars, Ranges())
-        return Replay(answer.answer != "unsat", {"a fresh solver query answers": answer.answer})
+        return certificates.rederived("statement", (stmt.quantifier, relation, scalars),
+                                      lambda: _certificate_replay(stmt, relation, scalars))
     return _evaluate(stmt, relation, _flatten(stmt, witness))
+
+
+def _certificate_replay(stmt: Statement, relation: Term, scalars: Mapping[str, Domain]) -> Replay:
+    """That no point satisfies the (existential) relation, decided again: by enumeration for a finite domain, by a
+    fresh solver query otherwise."""
+    if _finite_size(scalars) is not None:
+        count, point = _enumerate(stmt, relation, scalars)
+        return Replay(point is not None, {"points checked": count, "a point satisfies it": point is not None})
+    try:
+        answer = _z3_query(stmt, relation, scalars)
+    except terms.Unsupported:  # a certificate from the known ranges: the same facts, a fresh query
+        answer = _z3_query(stmt, relation, scalars, Ranges())
+    return Replay(answer.answer != "unsat", {"a fresh solver query answers": answer.answer})

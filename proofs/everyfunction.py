@@ -7,7 +7,7 @@ import fractions
 import itertools
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 
-from proofs import backends, terms
+from proofs import backends, certificates, terms
 from proofs.model import ForgedWitness, Outcome, Replay
 from proofs.terms import Term
 from proofs.uninterpreted import (Function, Polynomial, _z3_ops, _without_diffs, candidates, exact_apply, functions,
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from proofs.statement import Statement
 
 __all__ = ["decide", "replay"]
+
+
+# How many (polynomials, point) pairs a certificate's replay evaluates before proving the negation again.
+QUICK_TRIES = 12
 
 
 def _interpretations(fns: list[Function]) -> list[dict]:
@@ -77,9 +81,9 @@ def _witness(stmt: Statement, point: Mapping[str, Any], chosen: Mapping[str, Pol
     return {**decision._witness(stmt, point), "functions": shown, "values": values}
 
 
-def _search(stmt: Statement, relation: Term, wanted: bool) -> Optional[tuple[dict, dict, int]]:
+def _search(stmt: Statement, relation: Term, wanted: bool, limit: Optional[int] = None) -> Optional[tuple[dict, dict, int]]:
     """The first (point, functions) where the relation's truth is `wanted` (False: a counterexample; True: a witness),
-    and how many evaluations it took; None where none of the tries gives it."""
+    and how many evaluations it took (at most `limit`); None where none of the tries gives it."""
     from proofs import decision
 
     required = decision._required(relation)
@@ -87,6 +91,8 @@ def _search(stmt: Statement, relation: Term, wanted: bool) -> Optional[tuple[dic
     points = _points(stmt, relation)
     for chosen in _interpretations(functions(relation)):
         for point in points:
+            if limit is not None and count >= limit:
+                return None, None, count  # type: ignore[return-value]
             count += 1
             try:
                 with interpretation(chosen):
@@ -246,12 +252,12 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
     relation = stmt.term(params, named=True)
     if not isinstance(witness, Mapping):
         raise ForgedWitness(f"a witness is a mapping, not {type(witness).__name__}")
-    if set(witness) == {"certificate"}:
+    if certificates.is_certificate(witness):
         if stmt.quantifier != "exists":
             raise ForgedWitness("a universal statement is refuted by a counterexample, not a certificate")
-        target = _negation(relation)
-        holds = target is not None and _defined(stmt, target)[0] and _identity(target, stmt.scalars())
-        return Replay(not holds, {"the negation is an identity, proved again": holds})
+        scalars = stmt.scalars()
+        return certificates.rederived("every function", (stmt.quantifier, relation, scalars),
+                                      lambda: _certificate_replay(stmt, relation, scalars))
     fns = {fn.name: fn for fn in functions(relation)}
     given = witness.get("functions")
     if not isinstance(given, Mapping) or set(given) != set(fns):
@@ -281,6 +287,19 @@ def replay(stmt: Statement, witness: Mapping[str, Any], params: Mapping[str, Any
         out = decision._evaluate(stmt, relation, point)
     sides = {**out.sides, "functions": {n: p.text(_names(p.arity)) for n, p in chosen.items()}}
     return Replay(out.holds, sides)
+
+
+def _certificate_replay(stmt: Statement, relation: Term, scalars: Mapping[str, Any]) -> Replay:
+    """That no function and point satisfies the (existential) relation, decided again: its negation proved an identity
+    in the free values and derivative values, every condition shown for every function. A few explicit polynomials
+    and points are tried first: one that satisfies the relation, evaluated exactly, rejects the certificate at once."""
+    point, chosen, _ = _search(stmt, relation, True, limit=QUICK_TRIES)
+    if point is not None:
+        return Replay(True, {"satisfied by explicit functions": {n: p.text(_names(p.arity)) for n, p in chosen.items()},
+                             "at": backends.point_text(point) if point else "no variables"})
+    target = _negation(relation)
+    holds = target is not None and _defined(stmt, target)[0] and _identity(target, scalars)
+    return Replay(not holds, {"the negation is an identity, proved again": holds})
 
 
 def _names(arity: int) -> tuple:

@@ -82,6 +82,26 @@ def test_experiment_replay_recomputes_every_seed():
     assert replayed.holds is True and replayed.sides["every seed reproduces"] is False
 
 
+def test_experiment_replay_runs_every_seed_itself_once_per_process_and_values(monkeypatch):
+    """The replay never takes the check's runs; it runs the seeds once for each row's values, however many witnesses
+    it then compares with them."""
+    c = experiments.shared_features_favour_sharing
+    monkeypatch.setattr(experiments, "_REPLAYED", {})
+    runs = []
+    run_seed = experiments.run_seed
+    monkeypatch.setattr(experiments, "run_seed", lambda name, seed: runs.append((name, seed)) or run_seed(name, seed))
+    effects = experiments.per_seed_effects(c.params["setup"], c.params["better"], c.params["direction"])
+    witness = {"setup": c.params["setup"], "effects": effects}  # as the check records them, from runs of its own
+    assert len(runs) == 30
+    assert [c.replay(witness, **c.params).holds for _ in range(3)] == [True] * 3
+    assert len(runs) == 60
+    reversed_ = {**c.params, "direction": -1}
+    flipped = {"setup": witness["setup"], "effects": [-e for e in witness["effects"]]}
+    assert c.replay(flipped, **reversed_).sides["every seed reproduces"] is True
+    assert c.replay(witness, **reversed_).sides["every seed reproduces"] is False
+    assert len(runs) == 90
+
+
 def test_a_saving_that_differs_only_beyond_small_widths_is_refuted():
     """(d - 1)(d - 2) vanishes on every width in {1, 2}: a proof over every width refutes it."""
     from proofs import forall

@@ -42,19 +42,29 @@ def _results(catalogue, cases):
 
 
 @pytest.fixture(scope="module")
-def results(request, tmp_path_factory):
-    """The results of every case, computed once per test session: under pytest-xdist the first worker computes them
-    and the others read them (running the whole catalogue and its perturbations twice took a minute)."""
+def results(request, tmp_path_factory, seed_serial):
+    """The results of every case, computed once per test session: each claim's as `check all` reports it (the
+    session's serial run of the catalogue, which other tests read too), each perturbation's from the runner; under
+    pytest-xdist the first worker runs the perturbations and the others read them."""
+    assert "Traceback" not in seed_serial.stderr, seed_serial.stderr
+    report = json.loads((seed_serial.directory / "reports" / "report.json").read_text())
+    claims = {(r["id"], None): Result.from_json(r) for r in report["results"]}
+    assert set(claims) == {(c.id, None) for c in CATALOGUE.claims}
+    return {**claims, **_perturbed(request, tmp_path_factory)}
+
+
+def _perturbed(request, tmp_path_factory):
+    cases = [(c, p) for c, p in CASES if p is not None]
     workerinput = getattr(request.config, "workerinput", None)
     if workerinput is None:
-        return _results(CATALOGUE, CASES)
+        return _results(CATALOGUE, cases)
     shared = tmp_path_factory.getbasetemp().parent / f"tampering-{workerinput['testrunuid']}.json"
     with open(f"{shared}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if shared.exists():
             stored = json.loads(shared.read_text())
             return {(claim_id, name): Result.from_json(r) for claim_id, name, r in stored}
-        computed = _results(CATALOGUE, CASES)
+        computed = _results(CATALOGUE, cases)
         shared.write_text(json.dumps([[c, n, r.to_json()] for (c, n), r in computed.items()]))
         return computed
 
@@ -193,15 +203,27 @@ def _with_extra(obj, path):
 
 
 def altered(witness):
-    """(what was altered, altered witness) for every value, every container and every key of the witness."""
-    for path, value in _paths(witness):
-        for alt in _forgeries_of(value):
-            yield f"{list(path)} = {alt!r}", _set(witness, path, jsonable(alt) if isinstance(alt, Fraction) else alt)
-        yield f"{list(path)} removed", _without(witness, path)
-        if isinstance(value, (dict, list)):
-            yield f"{list(path)} extended", _with_extra(witness, path)
-    yield "an extra field", {**json.loads(json.dumps(witness)), "extra": 1}
-    yield "no fields", {}
+    """(what was altered, altered witness) for every value, every container and every key of the witness; each
+    distinct altered witness once (Fraction(1, 7) is written "1/7", as OUT_OF_DOMAIN also has it; an alteration of
+    a value can be one of OUT_OF_DOMAIN): the same input to the same replay decides nothing new."""
+    seen = set()
+
+    def forged():
+        for path, value in _paths(witness):
+            for alt in _forgeries_of(value):
+                yield f"{list(path)} = {alt!r}", _set(witness, path, jsonable(alt) if isinstance(alt, Fraction) else alt)
+            yield f"{list(path)} removed", _without(witness, path)
+            if isinstance(value, (dict, list)):
+                yield f"{list(path)} extended", _with_extra(witness, path)
+        yield "an extra field", {**json.loads(json.dumps(witness)), "extra": 1}
+        yield "no fields", {}
+
+    for what, alteration in forged():
+        # json tells 1, 1.0, True and "1" apart, and keeps the order of the fields
+        text = json.dumps(alteration)
+        if text not in seen:
+            seen.add(text)
+            yield what, alteration
 
 
 def forgeries(claim, counterexample):
@@ -286,11 +308,11 @@ def test_forgeries_find_a_fail_open_replay(tmp_path, replay_checks_the_domain):
 
 
 @pytest.mark.parametrize("claim", CATALOGUE.claims, ids=[c.id for c in CATALOGUE.claims])
-def test_every_replay_reads_its_witness_through_a_domain(claim):
+def test_every_replay_reads_its_witness_through_a_domain(claim, results):
     """A witness with no fields, or with a field the claim does not have, is forged: never a KeyError, never a verdict."""
     from proofs import ForgedWitness
 
-    closed = _closed_statement(claim)
+    closed = _closed_statement(claim, results[(claim.id, None)])
     for forged in ({"extra": 1},) if closed else ({}, {"extra": 1}):
         with pytest.raises(ForgedWitness):
             claim.replay(forged, **claim.params)
@@ -298,11 +320,10 @@ def test_every_replay_reads_its_witness_through_a_domain(claim):
         assert claim.replay({}, **claim.params).holds is True
 
 
-def _closed_statement(claim) -> bool:
-    """A statement over no variables (a count, an arithmetic fact): decided with the empty witness."""
-    from proofs.evaluate import evaluate
-
-    return evaluate(claim).evidence.get("witness") == {} and claim.replay({}, **claim.params).holds is True
+def _closed_statement(claim, result) -> bool:
+    """A statement over no variables (a count, an arithmetic fact): decided with the empty witness (as the claim's
+    result from the runner shows)."""
+    return result.evidence.get("witness") == {} and claim.replay({}, **claim.params).holds is True
 
 
 # Counterexamples with one value outside the claim's domain, each once accepted as refuting a claim that holds.
@@ -349,3 +370,18 @@ def test_a_value_outside_the_domain_makes_the_claim_an_error_not_a_refutation(tm
     assert result["verdict"] == "error" and result["status"] == "fail", result["reason"]
     # rejected as outside the domain, or (ex4: every real z is in it) evaluated there and found to satisfy the claim
     assert "ForgedWitness" in result["reason"] or "replay disagrees" in result["reason"], result["reason"]
+
+
+def test_every_value_and_container_is_altered_and_each_altered_witness_is_replayed_once():
+    witness = {"x": 1, "v": ["1/3", 2], "m": {"a": 0}}
+    alterations = list(altered(witness))
+    texts = [json.dumps(w) for _, w in alterations]
+    assert len(texts) == len(set(texts))
+    said = {what for what, _ in alterations}
+    for path in (["x"], ["v"], ["v", 0], ["v", 1], ["m"], ["m", "a"]):
+        assert f"{path} = None" in said and f"{path} = '1/7'" in said
+    # {"m": {}} once, as ['m'] = {}: the same witness as ['m', 'a'] removed
+    assert {"['x'] removed", "['v', 1] removed", "['m'] = {}"} <= said and "['m', 'a'] removed" not in said
+    assert {"['x'] = 2", "['x'] = 1.0", "['x'] = True", "['v', 0] = '4/3'", "['m', 'a'] = -1"} <= said
+    assert {"['v'] extended", "['m'] extended", "an extra field", "no fields"} <= said
+    assert witness == {"x": 1, "v": ["1/3", 2], "m": {"a": 0}}
