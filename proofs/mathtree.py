@@ -288,6 +288,15 @@ def z3_tree(expr: Any) -> list:
 
 # --- plain text --------------------------------------------------------------------------------------------------
 
+# kinds with a fixed number of parts, each printed whole, and no parentheses of their own: parts, plain text, MathML
+_LAYOUTS = {
+    "sqrt": (1, "√({0})", "<msqrt>{0}</msqrt>"),
+    "abs": (1, "|{0}|", "<mrow><mo>|</mo>{0}<mo>|</mo></mrow>"),
+    "ite": (3, "ite({0}, {1}, {2})", "<mrow><mi>ite</mi><mo>&#x2061;</mo><mrow><mo>(</mo>{0}<mo>,</mo>{1}<mo>,</mo>{2}<mo>)</mo></mrow></mrow>"),
+    "sum": (4, "Σ_{{{1} = {2}..{3}}} ({0})", "<mrow><munderover><mo>&#x2211;</mo><mrow>{1}<mo>=</mo>{2}</mrow>{3}</munderover>{0}</mrow>"),
+    "limit": (3, "lim_{{{1} → {2}}} ({0})", "<mrow><munder><mo>lim</mo><mrow>{1}<mo>→</mo>{2}</mrow></munder>{0}</mrow>"),
+}
+
 _PLAIN_PRECEDENCE = {"quant": 0, "implies": 1, "or": 2, "and": 3, "not": 4, "rel": 5, "add": 6, "neg": 7,
                      "mul": 8, "frac": 8, "pow": 9}
 
@@ -337,25 +346,17 @@ class _Printer:
             out = f"{sub(args[1], own + 1)} {args[0]} {sub(args[2], own + 1)}"
         elif kind == "quant" and len(args) >= 2:
             out = f"{args[0]} {self.binders(args[2:], depth)}: {sub(args[1])}"
-        elif kind == "sqrt" and len(args) == 1:
-            return f"√({sub(args[0], 0)})"
-        elif kind == "abs" and len(args) == 1:
-            return f"|{sub(args[0], 0)}|"
+        elif len(args) == _LAYOUTS.get(kind, (None,))[0]:
+            return _LAYOUTS[kind][1].format(*(sub(a, 0) for a in args))
         elif kind == "fn" and args:
             return f"{args[0]}({', '.join(sub(a, 0) for a in args[1:])})"
-        elif kind == "ite" and len(args) == 3:
-            return f"ite({', '.join(sub(a, 0) for a in args)})"
         elif kind == "deriv" and len(args) >= 2:
             over = "".join(f"∂{sub(p[0], 99)}" + (f"^{sub(p[1], 99)}" if p[1] != ["num", "1"] else "")
                            for p in args[1:] if isinstance(p, list) and len(p) == 2)
             return f"∂/{over} ({sub(args[0], 0)})"
-        elif kind == "sum" and len(args) == 4:
-            return f"Σ_{{{sub(args[1], 0)} = {sub(args[2], 0)}..{sub(args[3], 0)}}} ({sub(args[0], 0)})"
         elif kind == "index" and len(args) == 2:
             inner = sub(args[1], 0)
             return f"{sub(args[0], 99)}_{inner if isinstance(args[1], list) and args[1][:1] in (['sym'], ['num']) else f'({inner})'}"
-        elif kind == "limit" and len(args) == 3:
-            return f"lim_{{{sub(args[1], 0)} → {sub(args[2], 0)}}} ({sub(args[0], 0)})"
         else:
             return "…"
         return f"({out})" if own < parent else out
@@ -443,14 +444,12 @@ class _Renderer:
                 coefficient = before[:1] == ["num"] and after[:1] != ["num"]
                 out += ("<mo>&#x2062;</mo>" if coefficient else "<mo>&#x22C5;</mo>") + factor
             return f"<mrow>{out}</mrow>"
+        if len(args) == _LAYOUTS.get(kind, (None,))[0]:
+            return _LAYOUTS[kind][2].format(*(sub(a) for a in args))
         if kind == "frac" and len(args) == 2:
             return f"<mfrac>{sub(args[0])}{sub(args[1])}</mfrac>"
         if kind == "pow" and len(args) == 2:
             return f"<msup>{self.wrapped(args[0], depth, ('add', 'neg', 'mul', 'frac', 'pow'))}{sub(args[1])}</msup>"
-        if kind == "sqrt" and len(args) == 1:
-            return f"<msqrt>{sub(args[0])}</msqrt>"
-        if kind == "abs" and len(args) == 1:
-            return f"<mrow><mo>|</mo>{sub(args[0])}<mo>|</mo></mrow>"
         if kind == "fn" and len(args) >= 1:
             inner = "<mo>,</mo>".join(sub(a) for a in args[1:])
             return f"<mrow>{self.name(args[0])}<mo>&#x2061;</mo><mrow><mo>(</mo>{inner}<mo>)</mo></mrow></mrow>"
@@ -476,9 +475,6 @@ class _Renderer:
         if kind == "implies" and len(args) == 2:
             return (f"<mrow>{self.wrapped(args[0], depth, ('implies', 'quant'))}<mo>⇒</mo>"
                     f"{self.wrapped(args[1], depth, ('quant',))}</mrow>")
-        if kind == "ite" and len(args) == 3:
-            inner = "<mo>,</mo>".join(sub(a) for a in args)
-            return f"<mrow><mi>ite</mi><mo>&#x2061;</mo><mrow><mo>(</mo>{inner}<mo>)</mo></mrow></mrow>"
         if kind == "quant" and len(args) >= 3 and args[0] in _QUANTIFIERS:
             binders = []
             for pair in args[2:]:
@@ -488,12 +484,6 @@ class _Renderer:
             return (f"<mrow><mo>{args[0]}</mo>{'<mo>,</mo>'.join(binders)}<mo>:</mo>{sub(args[1])}</mrow>")
         if kind == "index" and len(args) == 2:
             return f"<msub>{self.wrapped(args[0], depth, ('add', 'neg', 'mul', 'frac', 'pow'))}{sub(args[1])}</msub>"
-        if kind == "limit" and len(args) == 3:
-            term, x, to = (sub(a) for a in args)
-            return f"<mrow><munder><mo>lim</mo><mrow>{x}<mo>→</mo>{to}</mrow></munder>{term}</mrow>"
-        if kind == "sum" and len(args) == 4:
-            term, i, lo, hi = (sub(a) for a in args)
-            return f"<mrow><munderover><mo>&#x2211;</mo><mrow>{i}<mo>=</mo>{lo}</mrow>{hi}</munderover>{term}</mrow>"
         raise _Malformed(f"unknown node {kind!r} or wrong number of parts")
 
     def wrapped(self, t: Any, depth: int, kinds: tuple) -> str:
