@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -596,10 +597,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         err.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as a cut-short run
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
         return int(ExitCode.INTERRUPTED)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)

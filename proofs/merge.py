@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -118,10 +119,8 @@ def read_shards(paths: Sequence[Path]) -> list[ShardReport]:
         raise UsageError(f"{len(paths)} reports: a run has at most {shard.MAX_SHARDS} shards")
     total = 0
     for path in paths:
-        try:
+        with contextlib.suppress(OSError):  # read_shard says why it cannot be read
             total += os.stat(path).st_size
-        except OSError:
-            pass  # read_shard says why it cannot be read
     if total > MAX_TOTAL_BYTES:
         raise UsageError(f"the reports are larger than {MAX_TOTAL_BYTES // 2**20} MiB together")
     return [read_shard(path) for path in paths]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import json
 import os
@@ -142,15 +143,11 @@ def end_descendants(keep: frozenset[int] = frozenset()) -> None:
         if not found:
             return
         for pid in found:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         for pid in found:
-            try:
+            with contextlib.suppress(ChildProcessError, InterruptedError, OSError):
                 os.waitpid(pid, 0)
-            except (ChildProcessError, InterruptedError, OSError):
-                pass
 
 
 def _pidfd(pid: int) -> Optional[int]:
@@ -186,10 +183,8 @@ class ChildProcess:
 
     def __init__(self, work: Callable[[], Any], *, memory_mb: Optional[int] = None) -> None:
         for stream in (sys.stdout, sys.stderr):  # what the parent buffered must not be written by the child
-            try:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
                 stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
         _prctl()  # loaded here once, not in every child
         parent = os.getpid()
         if _subreaper and not _baseline:  # this process's own children, before any check: never a check's
@@ -271,10 +266,8 @@ class ChildProcess:
         if self.status is not None:
             return
         for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):  # the group, and the child if not yet its leader
-            try:
+            with contextlib.suppress(OSError):
                 kill(target, signal.SIGKILL)
-            except OSError:
-                pass
         if self.stopped is None:
             self.stopped = time.monotonic()
 
@@ -384,10 +377,8 @@ def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
 
 def _flush_output() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):  # a check may have replaced or closed its streams
             stream.flush()
-        except Exception:  # noqa: BLE001 - a check may have replaced or closed its streams
-            pass
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -683,10 +674,8 @@ class ModuleProcess:
         except (OSError, AttributeError):
             pass
         for group in groups:  # a check's own children, which its death signal does not reach
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGKILL)
-            except OSError:
-                pass
         self.close()
 
     def close(self) -> None:

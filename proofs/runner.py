@@ -3,6 +3,7 @@ that imported its pack module and no other."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import json
@@ -83,10 +84,8 @@ class StopSignals:
 
     def _handle(self, signum, frame) -> None:
         self.received.append(signum)
-        try:
+        with contextlib.suppress(OSError):
             os.write(self._write, b"!")
-        except OSError:
-            pass
 
     def __exit__(self, *exc) -> None:
         for signum, previous in self._previous.items():
@@ -217,10 +216,8 @@ def serve_module(request: dict, fds: list[int]) -> None:
             break
         except InterruptedError:
             continue
-    try:
+    with contextlib.suppress(OSError):  # the runner is no longer listening
         _write_all(up, frame({"ended": _how(status)}))
-    except OSError:  # the runner is no longer listening
-        pass
 
 
 def _how(status: int) -> str:
