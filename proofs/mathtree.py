@@ -78,12 +78,11 @@ class _Builder:
         if self.nodes < 0 or depth >= MAX_DEPTH:
             return ["text", "…"]
         name = type(expr).__name__
+        sub = lambda a: self.build(a, depth + 1)  # noqa: E731
         if getattr(expr, "is_Integer", False):
             return _num(int(expr))
         if getattr(expr, "is_Rational", False):
-            p, q = int(expr.p), int(expr.q)
-            node = ["frac", _num(abs(p)), _num(q)]
-            return ["neg", node] if p < 0 else node
+            return tree(fractions.Fraction(int(expr.p), int(expr.q)))
         if getattr(expr, "is_Float", False):
             shown = _str(expr)
             return ["num", shown] if _NUMBER.fullmatch(shown) else ["text", shown]
@@ -92,58 +91,58 @@ class _Builder:
         if getattr(expr, "is_Symbol", False) or getattr(expr, "is_Dummy", False):
             return ["sym", text(expr.name, _MAX_LEAF)]
         if name in _RELATIONS:
-            return ["rel", _RELATIONS[name], self.build(expr.lhs, depth + 1), self.build(expr.rhs, depth + 1)]
+            return ["rel", _RELATIONS[name], sub(expr.lhs), sub(expr.rhs)]
         if name in _CONNECTIVES and expr.args:
-            return [_CONNECTIVES[name], *(self.build(a, depth + 1) for a in expr.args)]
+            return [_CONNECTIVES[name], *map(sub, expr.args)]
         if name in ("BooleanTrue", "BooleanFalse"):
             return ["text", "true" if name == "BooleanTrue" else "false"]
         if getattr(expr, "is_Add", False):
-            return ["add", *(self.build(t, depth + 1) for t in expr.as_ordered_terms())]
+            return ["add", *map(sub, expr.as_ordered_terms())]
         if getattr(expr, "is_Mul", False):
-            coeff, rest = expr.as_coeff_Mul()
-            if coeff.is_negative:
-                return ["neg", self.build(-expr, depth + 1)]
-            numer, denom = expr.as_numer_denom()
-            if denom != 1:
-                return ["frac", self.build(numer, depth + 1), self.build(denom, depth + 1)]
-            return ["mul", *(self.build(f, depth + 1) for f in expr.as_ordered_factors())]
+            return self.product(expr, sub)
         if getattr(expr, "is_Pow", False):
             base, exp = expr.args
             if getattr(exp, "is_Rational", False) and (exp.p, exp.q) == (1, 2):
-                return ["sqrt", self.build(base, depth + 1)]
+                return ["sqrt", sub(base)]
             if getattr(exp, "is_negative", False) and getattr(exp, "is_Rational", False):
-                return ["frac", ["num", "1"], self.build(base ** -exp, depth + 1)]
-            return ["pow", self.build(base, depth + 1), self.build(exp, depth + 1)]
+                return ["frac", ["num", "1"], sub(base ** -exp)]
+            return ["pow", sub(base), sub(exp)]
+        return self.operation(expr, name, sub)
+
+    def product(self, expr: Any, sub: Any) -> list:
+        coeff, _ = expr.as_coeff_Mul()
+        if coeff.is_negative:
+            return ["neg", sub(-expr)]
+        numer, denom = expr.as_numer_denom()
+        if denom != 1:
+            return ["frac", sub(numer), sub(denom)]
+        return ["mul", *map(sub, expr.as_ordered_factors())]
+
+    def operation(self, expr: Any, name: str, sub: Any) -> list:
+        """The tree of a named operation: a derivative, a sum, a limit, a matrix expression, a function."""
         if name == "Abs":
-            return ["abs", self.build(expr.args[0], depth + 1)]
+            return ["abs", sub(expr.args[0])]
         if name == "Derivative":
-            pairs = [[self.build(v, depth + 1), _num(int(n)) if getattr(n, "is_Integer", False) else self.build(n, depth + 1)]
-                     for v, n in expr.variable_count]
-            return ["deriv", self.build(expr.expr, depth + 1), *pairs]
+            pairs = [[sub(v), _num(int(n)) if getattr(n, "is_Integer", False) else sub(n)] for v, n in expr.variable_count]
+            return ["deriv", sub(expr.expr), *pairs]
         if name == "Sum" and len(expr.limits) == 1 and len(expr.limits[0]) == 3:
-            i, lo, hi = expr.limits[0]
-            return ["sum", self.build(expr.function, depth + 1), self.build(i, depth + 1), self.build(lo, depth + 1),
-                    self.build(hi, depth + 1)]
+            return ["sum", sub(expr.function), *map(sub, expr.limits[0])]
         if name == "Limit" and len(expr.args) >= 3:
-            return ["limit", self.build(expr.args[0], depth + 1), self.build(expr.args[1], depth + 1),
-                    self.build(expr.args[2], depth + 1)]
+            return ["limit", *map(sub, expr.args[:3])]
         if name == "Indexed" and len(expr.indices) == 1:
-            return ["index", self.build(expr.base.label, depth + 1), self.build(expr.indices[0], depth + 1)]
+            return ["index", sub(expr.base.label), sub(expr.indices[0])]
         if name == "MatrixSymbol":
             return ["sym", text(str(expr.name), _MAX_LEAF)]
         if name in ("ZeroMatrix", "Identity"):
             return ["num", "0"] if name == "ZeroMatrix" else ["sym", "I"]
         if name == "MatMul":
-            return ["mul", *(self.build(a, depth + 1) for a in expr.args)]
+            return ["mul", *map(sub, expr.args)]
         if name == "Transpose":
-            return ["pow", self.build(expr.args[0], depth + 1), ["sym", "T"]]
+            return ["pow", sub(expr.args[0]), ["sym", "T"]]
         if name == "Subs" and len(expr.variables) == 1:
-            inner = self.build(expr.expr, depth + 1)
-            at = ["rel", "=", self.build(expr.variables[0], depth + 1), self.build(expr.point[0], depth + 1)]
-            return ["fn", "at", inner, at]
+            return ["fn", "at", sub(expr.expr), ["rel", "=", sub(expr.variables[0]), sub(expr.point[0])]]
         if getattr(expr, "is_Function", False) and name not in ("Piecewise", "Subs"):
-            fname = getattr(expr.func, "__name__", name)
-            return ["fn", text(fname, _MAX_LEAF), *(self.build(a, depth + 1) for a in expr.args)]
+            return ["fn", text(getattr(expr.func, "__name__", name), _MAX_LEAF), *map(sub, expr.args)]
         return ["text", _str(expr)]
 
 
