@@ -70,8 +70,7 @@ _CONSTANTS = {"Infinity": "∞", "NegativeInfinity": "-∞", "Pi": "π", "Exp1":
 class _Builder:
     """One call of tree(): the nodes it may still make."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def build(self, expr: Any, depth: int) -> list:
         self.nodes -= 1
@@ -303,8 +302,7 @@ _PLAIN_PRECEDENCE = {"quant": 0, "implies": 1, "or": 2, "and": 3, "not": 4, "rel
 class _Printer:
     """One call of plain(): the nodes it may still print."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def node(self, t: Any, parent: int = 0, depth: int = 0) -> str:
         self.nodes -= 1
@@ -391,8 +389,7 @@ class _Malformed(ValueError):
 class _Renderer:
     """One call of mathml(): the nodes it may still render."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def leaf(self, value: Any) -> str:
         if not isinstance(value, str) or len(value) > _MAX_LEAF:
