@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -178,18 +179,7 @@ def _validate(args) -> None:
 
     Numbers are checked by argparse (proofs.report's limits); what is read here is kept on args."""
     if args.command in ("check", "merge"):
-        args.destinations = _destinations(args)
-        if args.material is not None and not args.material.is_dir():
-            raise UsageError(f"--material {args.material}: not a directory")
-        if args.exclusions:
-            from proofs import coverage
-
-            for path in args.exclusions:  # read again by the annotated sheet; an unreadable or malformed one is refused now
-                coverage.load_exclusions(path)
-        summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
-        problem = output_problem(Path(summary_md)) if summary_md else None
-        if problem:
-            raise UsageError(f"GITHUB_STEP_SUMMARY={summary_md}: {problem}")
+        _validate_reports(args)
     if args.command == "check":
         if not args.no_cache and not args.cross_check:
             directory = args.cache_dir or default_directory()
@@ -217,6 +207,22 @@ def _validate(args) -> None:
         from proofs import trust
 
         args.baseline = trust.read_baseline(args.baseline)
+
+
+def _validate_reports(args) -> None:
+    """The options of check and merge that say where the reports go and what they read."""
+    args.destinations = _destinations(args)
+    if args.material is not None and not args.material.is_dir():
+        raise UsageError(f"--material {args.material}: not a directory")
+    if args.exclusions:
+        from proofs import coverage
+
+        for path in args.exclusions:  # read again by the annotated sheet; an unreadable or malformed one is refused now
+            coverage.load_exclusions(path)
+    summary_md = os.environ.get("GITHUB_STEP_SUMMARY")
+    problem = output_problem(Path(summary_md)) if summary_md else None
+    if problem:
+        raise UsageError(f"GITHUB_STEP_SUMMARY={summary_md}: {problem}")
 
 
 def _report_options(args) -> dict:
@@ -530,6 +536,25 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     return max(code, int(ExitCode.FAILURES)) if catalogue.errors and code == ExitCode.OK else code
 
 
+def _loaded(args, out: TextIO, err: TextIO) -> int:
+    """Load the packs and run the command on them; a usage error that may come from a pack that did not load (the
+    claim asked for may be in it) is reported as that failure."""
+    catalogue = load(args.claims)
+    if args.command != "check":  # check puts them in its reports
+        for problem in catalogue.errors:
+            err.write(plain(f"load error: {problem}") + "\n")
+    try:
+        return _command(args, catalogue, out, err)
+    except UsageError as exc:
+        if not catalogue.errors:
+            raise
+        if args.command == "check":
+            for problem in catalogue.errors:
+                err.write(plain(f"load error: {problem}") + "\n")
+        err.write(plain(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)") + "\n")
+        return int(ExitCode.FAILURES)
+
+
 def _stopped(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -571,21 +596,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         _validate(args)  # options and output targets are usage errors before anything is loaded or run
         if args.command == "merge":  # the reports are read, and found consistent, before the packs are loaded
             return int(_merge(args, out, err))
-        catalogue = load(args.claims)
-        if args.command != "check":  # check puts them in its reports
-            for problem in catalogue.errors:
-                err.write(plain(f"load error: {problem}") + "\n")
-        try:
-            return _command(args, catalogue, out, err)
-        except UsageError as exc:
-            if not catalogue.errors:
-                raise
-            # the claim asked for may be in a pack that did not load: that is the failure to report
-            if args.command == "check":
-                for problem in catalogue.errors:
-                    err.write(plain(f"load error: {problem}") + "\n")
-            err.write(plain(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)") + "\n")
-            return int(ExitCode.FAILURES)
+        return _loaded(args, out, err)
     except UsageError as exc:
         err.write(plain(f"error: {exc}") + "\n")
         return int(ExitCode.USAGE_ERROR)
@@ -596,10 +607,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         err.write("interrupted\n")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as a cut-short run
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
         return int(ExitCode.INTERRUPTED)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)

@@ -70,20 +70,18 @@ _CONSTANTS = {"Infinity": "∞", "NegativeInfinity": "-∞", "Pi": "π", "Exp1":
 class _Builder:
     """One call of tree(): the nodes it may still make."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def build(self, expr: Any, depth: int) -> list:
         self.nodes -= 1
         if self.nodes < 0 or depth >= MAX_DEPTH:
             return ["text", "…"]
         name = type(expr).__name__
+        sub = lambda a: self.build(a, depth + 1)  # noqa: E731
         if getattr(expr, "is_Integer", False):
             return _num(int(expr))
         if getattr(expr, "is_Rational", False):
-            p, q = int(expr.p), int(expr.q)
-            node = ["frac", _num(abs(p)), _num(q)]
-            return ["neg", node] if p < 0 else node
+            return tree(fractions.Fraction(int(expr.p), int(expr.q)))
         if getattr(expr, "is_Float", False):
             shown = _str(expr)
             return ["num", shown] if _NUMBER.fullmatch(shown) else ["text", shown]
@@ -92,58 +90,58 @@ class _Builder:
         if getattr(expr, "is_Symbol", False) or getattr(expr, "is_Dummy", False):
             return ["sym", text(expr.name, _MAX_LEAF)]
         if name in _RELATIONS:
-            return ["rel", _RELATIONS[name], self.build(expr.lhs, depth + 1), self.build(expr.rhs, depth + 1)]
+            return ["rel", _RELATIONS[name], sub(expr.lhs), sub(expr.rhs)]
         if name in _CONNECTIVES and expr.args:
-            return [_CONNECTIVES[name], *(self.build(a, depth + 1) for a in expr.args)]
+            return [_CONNECTIVES[name], *map(sub, expr.args)]
         if name in ("BooleanTrue", "BooleanFalse"):
             return ["text", "true" if name == "BooleanTrue" else "false"]
         if getattr(expr, "is_Add", False):
-            return ["add", *(self.build(t, depth + 1) for t in expr.as_ordered_terms())]
+            return ["add", *map(sub, expr.as_ordered_terms())]
         if getattr(expr, "is_Mul", False):
-            coeff, rest = expr.as_coeff_Mul()
-            if coeff.is_negative:
-                return ["neg", self.build(-expr, depth + 1)]
-            numer, denom = expr.as_numer_denom()
-            if denom != 1:
-                return ["frac", self.build(numer, depth + 1), self.build(denom, depth + 1)]
-            return ["mul", *(self.build(f, depth + 1) for f in expr.as_ordered_factors())]
+            return self.product(expr, sub)
         if getattr(expr, "is_Pow", False):
             base, exp = expr.args
             if getattr(exp, "is_Rational", False) and (exp.p, exp.q) == (1, 2):
-                return ["sqrt", self.build(base, depth + 1)]
+                return ["sqrt", sub(base)]
             if getattr(exp, "is_negative", False) and getattr(exp, "is_Rational", False):
-                return ["frac", ["num", "1"], self.build(base ** -exp, depth + 1)]
-            return ["pow", self.build(base, depth + 1), self.build(exp, depth + 1)]
+                return ["frac", ["num", "1"], sub(base ** -exp)]
+            return ["pow", sub(base), sub(exp)]
+        return self.operation(expr, name, sub)
+
+    def product(self, expr: Any, sub: Any) -> list:
+        coeff, _ = expr.as_coeff_Mul()
+        if coeff.is_negative:
+            return ["neg", sub(-expr)]
+        numer, denom = expr.as_numer_denom()
+        if denom != 1:
+            return ["frac", sub(numer), sub(denom)]
+        return ["mul", *map(sub, expr.as_ordered_factors())]
+
+    def operation(self, expr: Any, name: str, sub: Any) -> list:
+        """The tree of a named operation: a derivative, a sum, a limit, a matrix expression, a function."""
         if name == "Abs":
-            return ["abs", self.build(expr.args[0], depth + 1)]
+            return ["abs", sub(expr.args[0])]
         if name == "Derivative":
-            pairs = [[self.build(v, depth + 1), _num(int(n)) if getattr(n, "is_Integer", False) else self.build(n, depth + 1)]
-                     for v, n in expr.variable_count]
-            return ["deriv", self.build(expr.expr, depth + 1), *pairs]
+            pairs = [[sub(v), _num(int(n)) if getattr(n, "is_Integer", False) else sub(n)] for v, n in expr.variable_count]
+            return ["deriv", sub(expr.expr), *pairs]
         if name == "Sum" and len(expr.limits) == 1 and len(expr.limits[0]) == 3:
-            i, lo, hi = expr.limits[0]
-            return ["sum", self.build(expr.function, depth + 1), self.build(i, depth + 1), self.build(lo, depth + 1),
-                    self.build(hi, depth + 1)]
+            return ["sum", sub(expr.function), *map(sub, expr.limits[0])]
         if name == "Limit" and len(expr.args) >= 3:
-            return ["limit", self.build(expr.args[0], depth + 1), self.build(expr.args[1], depth + 1),
-                    self.build(expr.args[2], depth + 1)]
+            return ["limit", *map(sub, expr.args[:3])]
         if name == "Indexed" and len(expr.indices) == 1:
-            return ["index", self.build(expr.base.label, depth + 1), self.build(expr.indices[0], depth + 1)]
+            return ["index", sub(expr.base.label), sub(expr.indices[0])]
         if name == "MatrixSymbol":
             return ["sym", text(str(expr.name), _MAX_LEAF)]
         if name in ("ZeroMatrix", "Identity"):
             return ["num", "0"] if name == "ZeroMatrix" else ["sym", "I"]
         if name == "MatMul":
-            return ["mul", *(self.build(a, depth + 1) for a in expr.args)]
+            return ["mul", *map(sub, expr.args)]
         if name == "Transpose":
-            return ["pow", self.build(expr.args[0], depth + 1), ["sym", "T"]]
+            return ["pow", sub(expr.args[0]), ["sym", "T"]]
         if name == "Subs" and len(expr.variables) == 1:
-            inner = self.build(expr.expr, depth + 1)
-            at = ["rel", "=", self.build(expr.variables[0], depth + 1), self.build(expr.point[0], depth + 1)]
-            return ["fn", "at", inner, at]
+            return ["fn", "at", sub(expr.expr), ["rel", "=", sub(expr.variables[0]), sub(expr.point[0])]]
         if getattr(expr, "is_Function", False) and name not in ("Piecewise", "Subs"):
-            fname = getattr(expr.func, "__name__", name)
-            return ["fn", text(fname, _MAX_LEAF), *(self.build(a, depth + 1) for a in expr.args)]
+            return ["fn", text(getattr(expr.func, "__name__", name), _MAX_LEAF), *map(sub, expr.args)]
         return ["text", _str(expr)]
 
 
@@ -288,6 +286,15 @@ def z3_tree(expr: Any) -> list:
 
 # --- plain text --------------------------------------------------------------------------------------------------
 
+# kinds with a fixed number of parts, each printed whole, and no parentheses of their own: parts, plain text, MathML
+_LAYOUTS = {
+    "sqrt": (1, "√({0})", "<msqrt>{0}</msqrt>"),
+    "abs": (1, "|{0}|", "<mrow><mo>|</mo>{0}<mo>|</mo></mrow>"),
+    "ite": (3, "ite({0}, {1}, {2})", "<mrow><mi>ite</mi><mo>&#x2061;</mo><mrow><mo>(</mo>{0}<mo>,</mo>{1}<mo>,</mo>{2}<mo>)</mo></mrow></mrow>"),
+    "sum": (4, "Σ_{{{1} = {2}..{3}}} ({0})", "<mrow><munderover><mo>&#x2211;</mo><mrow>{1}<mo>=</mo>{2}</mrow>{3}</munderover>{0}</mrow>"),
+    "limit": (3, "lim_{{{1} → {2}}} ({0})", "<mrow><munder><mo>lim</mo><mrow>{1}<mo>→</mo>{2}</mrow></munder>{0}</mrow>"),
+}
+
 _PLAIN_PRECEDENCE = {"quant": 0, "implies": 1, "or": 2, "and": 3, "not": 4, "rel": 5, "add": 6, "neg": 7,
                      "mul": 8, "frac": 8, "pow": 9}
 
@@ -295,8 +302,7 @@ _PLAIN_PRECEDENCE = {"quant": 0, "implies": 1, "or": 2, "and": 3, "not": 4, "rel
 class _Printer:
     """One call of plain(): the nodes it may still print."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def node(self, t: Any, parent: int = 0, depth: int = 0) -> str:
         self.nodes -= 1
@@ -337,25 +343,17 @@ class _Printer:
             out = f"{sub(args[1], own + 1)} {args[0]} {sub(args[2], own + 1)}"
         elif kind == "quant" and len(args) >= 2:
             out = f"{args[0]} {self.binders(args[2:], depth)}: {sub(args[1])}"
-        elif kind == "sqrt" and len(args) == 1:
-            return f"√({sub(args[0], 0)})"
-        elif kind == "abs" and len(args) == 1:
-            return f"|{sub(args[0], 0)}|"
+        elif len(args) == _LAYOUTS.get(kind, (None,))[0]:
+            return _LAYOUTS[kind][1].format(*(sub(a, 0) for a in args))
         elif kind == "fn" and args:
             return f"{args[0]}({', '.join(sub(a, 0) for a in args[1:])})"
-        elif kind == "ite" and len(args) == 3:
-            return f"ite({', '.join(sub(a, 0) for a in args)})"
         elif kind == "deriv" and len(args) >= 2:
             over = "".join(f"∂{sub(p[0], 99)}" + (f"^{sub(p[1], 99)}" if p[1] != ["num", "1"] else "")
                            for p in args[1:] if isinstance(p, list) and len(p) == 2)
             return f"∂/{over} ({sub(args[0], 0)})"
-        elif kind == "sum" and len(args) == 4:
-            return f"Σ_{{{sub(args[1], 0)} = {sub(args[2], 0)}..{sub(args[3], 0)}}} ({sub(args[0], 0)})"
         elif kind == "index" and len(args) == 2:
             inner = sub(args[1], 0)
             return f"{sub(args[0], 99)}_{inner if isinstance(args[1], list) and args[1][:1] in (['sym'], ['num']) else f'({inner})'}"
-        elif kind == "limit" and len(args) == 3:
-            return f"lim_{{{sub(args[1], 0)} → {sub(args[2], 0)}}} ({sub(args[0], 0)})"
         else:
             return "…"
         return f"({out})" if own < parent else out
@@ -391,8 +389,7 @@ class _Malformed(ValueError):
 class _Renderer:
     """One call of mathml(): the nodes it may still render."""
 
-    def __init__(self) -> None:
-        self.nodes = MAX_NODES
+    nodes = MAX_NODES  # counted down by each call's own instance
 
     def leaf(self, value: Any) -> str:
         if not isinstance(value, str) or len(value) > _MAX_LEAF:
@@ -443,14 +440,12 @@ class _Renderer:
                 coefficient = before[:1] == ["num"] and after[:1] != ["num"]
                 out += ("<mo>&#x2062;</mo>" if coefficient else "<mo>&#x22C5;</mo>") + factor
             return f"<mrow>{out}</mrow>"
+        if len(args) == _LAYOUTS.get(kind, (None,))[0]:
+            return _LAYOUTS[kind][2].format(*(sub(a) for a in args))
         if kind == "frac" and len(args) == 2:
             return f"<mfrac>{sub(args[0])}{sub(args[1])}</mfrac>"
         if kind == "pow" and len(args) == 2:
             return f"<msup>{self.wrapped(args[0], depth, ('add', 'neg', 'mul', 'frac', 'pow'))}{sub(args[1])}</msup>"
-        if kind == "sqrt" and len(args) == 1:
-            return f"<msqrt>{sub(args[0])}</msqrt>"
-        if kind == "abs" and len(args) == 1:
-            return f"<mrow><mo>|</mo>{sub(args[0])}<mo>|</mo></mrow>"
         if kind == "fn" and len(args) >= 1:
             inner = "<mo>,</mo>".join(sub(a) for a in args[1:])
             return f"<mrow>{self.name(args[0])}<mo>&#x2061;</mo><mrow><mo>(</mo>{inner}<mo>)</mo></mrow></mrow>"
@@ -476,9 +471,6 @@ class _Renderer:
         if kind == "implies" and len(args) == 2:
             return (f"<mrow>{self.wrapped(args[0], depth, ('implies', 'quant'))}<mo>⇒</mo>"
                     f"{self.wrapped(args[1], depth, ('quant',))}</mrow>")
-        if kind == "ite" and len(args) == 3:
-            inner = "<mo>,</mo>".join(sub(a) for a in args)
-            return f"<mrow><mi>ite</mi><mo>&#x2061;</mo><mrow><mo>(</mo>{inner}<mo>)</mo></mrow></mrow>"
         if kind == "quant" and len(args) >= 3 and args[0] in _QUANTIFIERS:
             binders = []
             for pair in args[2:]:
@@ -488,12 +480,6 @@ class _Renderer:
             return (f"<mrow><mo>{args[0]}</mo>{'<mo>,</mo>'.join(binders)}<mo>:</mo>{sub(args[1])}</mrow>")
         if kind == "index" and len(args) == 2:
             return f"<msub>{self.wrapped(args[0], depth, ('add', 'neg', 'mul', 'frac', 'pow'))}{sub(args[1])}</msub>"
-        if kind == "limit" and len(args) == 3:
-            term, x, to = (sub(a) for a in args)
-            return f"<mrow><munder><mo>lim</mo><mrow>{x}<mo>→</mo>{to}</mrow></munder>{term}</mrow>"
-        if kind == "sum" and len(args) == 4:
-            term, i, lo, hi = (sub(a) for a in args)
-            return f"<mrow><munderover><mo>&#x2211;</mo><mrow>{i}<mo>=</mo>{lo}</mrow>{hi}</munderover>{term}</mrow>"
         raise _Malformed(f"unknown node {kind!r} or wrong number of parts")
 
     def wrapped(self, t: Any, depth: int, kinds: tuple) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -118,10 +119,8 @@ def read_shards(paths: Sequence[Path]) -> list[ShardReport]:
         raise UsageError(f"{len(paths)} reports: a run has at most {shard.MAX_SHARDS} shards")
     total = 0
     for path in paths:
-        try:
+        with contextlib.suppress(OSError):  # read_shard says why it cannot be read
             total += os.stat(path).st_size
-        except OSError:
-            pass  # read_shard says why it cannot be read
     if total > MAX_TOTAL_BYTES:
         raise UsageError(f"the reports are larger than {MAX_TOTAL_BYTES // 2**20} MiB together")
     return [read_shard(path) for path in paths]
@@ -150,22 +149,7 @@ def read_shard(path: Path) -> ShardReport:
     if not isinstance(errors, list) or not all(isinstance(e, dict) and e.keys() == _LOAD_ERROR.keys() and all(
             type(e[k]) is kind for k, kind in _LOAD_ERROR.items()) for e in errors):
         raise _fail(where, "its load errors are not {pack, file, line, message} objects")
-    if not isinstance(record, dict) or record.keys() != _RECORD:
-        raise _fail(where, "its shard record is not an object" if not isinstance(record, dict)
-                    else f"its shard record has unexpected or missing members: {_names(record.keys() ^ _RECORD)}")
-    index, count = record["index"], record["count"]
-    if not (_whole(index) and _whole(count) and 1 <= index <= count <= shard.MAX_SHARDS):
-        raise _fail(where, f"its shard is {_short(index)}/{_short(count)}, not K/N with 1 <= K <= N <= {shard.MAX_SHARDS}")
-    claims = record["claims"]
-    if not _strings(claims) or len(set(claims)) != len(claims):
-        raise _fail(where, "its shard's claims are not a list of distinct ids")
-    selection = record["selection"]
-    if not (isinstance(selection, dict) and selection.keys() == {"selectors", "claims", "digest"} and _strings(selection["selectors"])
-            and _whole(selection["claims"]) and isinstance(selection["digest"], str)):
-        raise _fail(where, "its selection is not {selectors, claims, digest}")
-    if not isinstance(record["options"], dict) or not all(isinstance(record[k], str) for k in ("plan", "packs")) \
-            or not (record["durations"] is None or isinstance(record["durations"], str)):
-        raise _fail(where, "its shard record's options, plan, packs or durations are malformed")
+    index, count, claims = _record(record, where)
     summary = document["summary"]
     if not isinstance(summary, dict) or summary.keys() != _SUMMARY or not _seconds(summary["seconds"]):
         raise _fail(where, "its summary is malformed")
@@ -191,6 +175,27 @@ def read_shard(path: Path) -> ShardReport:
     common = {"schema": document["schema"], "tool": tool, "load_errors": errors,
               **{k: record[k] for k in ("packs", "options", "selection", "count", "durations", "plan")}}
     return ShardReport(where, index, count, tuple(claims), common, results, document["interrupted"], float(summary["seconds"]))
+
+
+def _record(record: Any, where: str) -> tuple[int, int, list]:
+    """A shard report's record of its shard, checked: its index, the count of shards, and its claims."""
+    if not isinstance(record, dict) or record.keys() != _RECORD:
+        raise _fail(where, "its shard record is not an object" if not isinstance(record, dict)
+                    else f"its shard record has unexpected or missing members: {_names(record.keys() ^ _RECORD)}")
+    index, count = record["index"], record["count"]
+    if not (_whole(index) and _whole(count) and 1 <= index <= count <= shard.MAX_SHARDS):
+        raise _fail(where, f"its shard is {_short(index)}/{_short(count)}, not K/N with 1 <= K <= N <= {shard.MAX_SHARDS}")
+    claims = record["claims"]
+    if not _strings(claims) or len(set(claims)) != len(claims):
+        raise _fail(where, "its shard's claims are not a list of distinct ids")
+    selection = record["selection"]
+    if not (isinstance(selection, dict) and selection.keys() == {"selectors", "claims", "digest"} and _strings(selection["selectors"])
+            and _whole(selection["claims"]) and isinstance(selection["digest"], str)):
+        raise _fail(where, "its selection is not {selectors, claims, digest}")
+    if not isinstance(record["options"], dict) or not all(isinstance(record[k], str) for k in ("plan", "packs")) \
+            or not (record["durations"] is None or isinstance(record["durations"], str)):
+        raise _fail(where, "its shard record's options, plan, packs or durations are malformed")
+    return index, count, claims
 
 
 def _result(entry: Any, where: str, n: int) -> Result:

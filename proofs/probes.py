@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fractions
 import itertools
+import math
 from typing import Any, Iterable, Mapping, Optional
 
 from proofs import backends, terms
@@ -184,22 +185,7 @@ def boundary_points(relation: Term, scalars: Mapping[str, Domain], *, limit: int
     if any(not v for v in values.values()):
         return []
     base = {name: v[0] for name, v in values.items()}
-    special: dict[str, list] = {name: [] for name in plain}
-    if plain:
-        symbols = {name: backends_symbol(name, dom) for name, dom in scalars.items()}
-        atoms = [a for a in terms.atoms(relation) if a.op in terms.RELATIONS]
-        expressions = [(e, True) for e in critical(relation)] + [(a.args[0] - a.args[1], False) for a in atoms]
-        seen: set[str] = set()
-        for expression, solve in expressions:  # the sides' differences: only their polynomial factors' zeros
-            key = terms.text(expression)
-            if key in seen:
-                continue
-            seen.add(key)
-            for name, dom in plain.items():
-                for bases in (base, {k: v[min(1, len(v) - 1)] for k, v in values.items()}):
-                    for r in roots(expression, name, bases, symbols, solve=solve):
-                        if _fits(dom, r) and not any(_same(r, s) for s in special[name]):
-                            special[name].append(r)
+    special = _special_values(relation, scalars, plain, values) if plain else {}
     points: list[dict] = []
 
     def add(point: dict) -> None:
@@ -212,10 +198,7 @@ def boundary_points(relation: Term, scalars: Mapping[str, Domain], *, limit: int
     for name in names:  # each critical value with the others at their base values
         for r in special[name]:
             add({**base, name: r})
-    size = 1
-    for name in names:
-        size *= len(ordered[name])
-    if names and size <= limit * 4:
+    if names and math.prod(len(ordered[n]) for n in names) <= limit * 4:
         for combo in itertools.product(*(ordered[n] for n in names)):
             add(dict(zip(names, combo)))
     else:
@@ -224,18 +207,41 @@ def boundary_points(relation: Term, scalars: Mapping[str, Domain], *, limit: int
             for name in names:
                 for v in ordered[name]:
                     add({**base, name: v})
-    if not names:
-        points = [{}]
-    if indexed:
-        out = []
-        for point in points:
-            length = max([abs(int(v)) for v in point.values() if _is_int(v)] + [0]) + 2
-            for name, dom in indexed.items():
-                choices = _candidates(dom.scalar if hasattr(dom, "scalar") else dom)
-                point = {**point, name: [choices[(k + 1) % len(choices)] for k in range(length)]}
-            out.append(point)
-        points = out
-    return points
+    return _with_sequences(points if names else [{}], indexed)
+
+
+def _special_values(relation: Term, scalars: Mapping[str, Domain], plain: Mapping[str, Domain], values: dict) -> dict:
+    """For each scalar variable, the zeros (within its domain) of the relation's critical expressions and of its
+    sides' differences (only their polynomial factors' zeros), the others at their first or second candidate value."""
+    special: dict[str, list] = {name: [] for name in plain}
+    symbols = {name: backends_symbol(name, dom) for name, dom in scalars.items()}
+    atoms = [a for a in terms.atoms(relation) if a.op in terms.RELATIONS]
+    expressions = [(e, True) for e in critical(relation)] + [(a.args[0] - a.args[1], False) for a in atoms]
+    bases = [{k: v[0] for k, v in values.items()}, {k: v[min(1, len(v) - 1)] for k, v in values.items()}]
+    seen: set[str] = set()
+    for expression, solve in expressions:
+        key = terms.text(expression)
+        if key in seen:
+            continue
+        seen.add(key)
+        for name, dom in plain.items():
+            for at in bases:
+                for r in roots(expression, name, at, symbols, solve=solve):
+                    if _fits(dom, r) and not any(_same(r, s) for s in special[name]):
+                        special[name].append(r)
+    return special
+
+
+def _with_sequences(points: list[dict], indexed: Mapping[str, Domain]) -> list[dict]:
+    """The points with a value for each sequence variable: a little longer than the largest integer in the point."""
+    out = []
+    for point in points:
+        length = max([abs(int(v)) for v in point.values() if _is_int(v)] + [0]) + 2
+        for name, dom in indexed.items():
+            choices = _candidates(dom.scalar if hasattr(dom, "scalar") else dom)
+            point = {**point, name: [choices[(k + 1) % len(choices)] for k in range(length)]}
+        out.append(point)
+    return out
 
 
 def backends_symbol(name: str, dom: Domain):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import json
 import os
@@ -142,15 +143,19 @@ def end_descendants(keep: frozenset[int] = frozenset()) -> None:
         if not found:
             return
         for pid in found:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         for pid in found:
-            try:
+            with contextlib.suppress(ChildProcessError, InterruptedError, OSError):
                 os.waitpid(pid, 0)
-            except (ChildProcessError, InterruptedError, OSError):
-                pass
+
+
+def _pidfd(pid: int) -> Optional[int]:
+    """A descriptor that becomes readable when the process `pid` ends (Linux 5.3), or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _read_some(fd: int) -> Optional[bytes]:
@@ -178,10 +183,8 @@ class ChildProcess:
 
     def __init__(self, work: Callable[[], Any], *, memory_mb: Optional[int] = None) -> None:
         for stream in (sys.stdout, sys.stderr):  # what the parent buffered must not be written by the child
-            try:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
                 stream.flush()
-            except (AttributeError, OSError, ValueError):
-                pass
         _prctl()  # loaded here once, not in every child
         parent = os.getpid()
         if _subreaper and not _baseline:  # this process's own children, before any check: never a check's
@@ -210,24 +213,20 @@ class ChildProcess:
                     value = {"memory": True}
                 end_descendants()  # nothing the check started outlives it, whatever session it made
                 _flush_output()
-                data = json.dumps(value, allow_nan=False).encode()
-                _write_all(write, _HEADER.pack(len(data)) + data)
+                _write_all(write, frame(value))
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
         os.set_blocking(self.fd, False)
-        try:
-            self.pidfd: Optional[int] = os.pidfd_open(self.pid)
-        except (AttributeError, OSError):
-            self.pidfd = None
+        self.pidfd = _pidfd(self.pid)
         _LIVE.add(self.pid)
         self.started = time.monotonic()
         self.status: Optional[int] = None
         # when its message was complete and its group was sent SIGKILL (`stop`); it is reaped once it has ended
         self.stopped: Optional[float] = None
-        self._data = bytearray()
-        self._eof = False
+        self.frames = Frames(self.fd)
+        self._messages: list = []
 
     def handles(self) -> list[int]:
         """File descriptors that become readable when the child has sent something or has ended (once it is stopped,
@@ -238,28 +237,18 @@ class ChildProcess:
 
     def pump(self) -> bool:
         """Read what the child has sent so far; True once the whole message is here."""
-        while not self._eof and not self.complete():
-            chunk = _read_some(self.fd)
-            if chunk is None:
-                break
-            self._eof = not chunk
-            self._data += chunk
-            if len(self._data) > _MAX_MESSAGE + _HEADER.size:
-                break
+        if not self.complete():
+            self._messages += self.frames.read()
         return self.complete()
 
     def complete(self) -> bool:
-        if len(self._data) < _HEADER.size:
-            return False
-        (size,) = _HEADER.unpack_from(self._data)
-        return size > _MAX_MESSAGE or len(self._data) >= _HEADER.size + size
+        return bool(self._messages or self.frames.broken)
 
     def message(self) -> Any:
         """The child's message: {"value": ...}, or {"memory": True}; raises ValueError when it is unreadable."""
-        (size,) = _HEADER.unpack_from(self._data)
-        if size > _MAX_MESSAGE:
-            raise ValueError(f"the result is larger than {_MAX_MESSAGE} bytes")
-        message = json.loads(bytes(self._data[_HEADER.size:_HEADER.size + size]))
+        if not self._messages:
+            raise ValueError(f"the check's process sent {self.frames.broken}")
+        message = self._messages[0]
         if not isinstance(message, dict) or not ({"value"} <= message.keys() or message.get("memory") is True):
             raise ValueError("not a result message")
         return message
@@ -277,10 +266,8 @@ class ChildProcess:
         if self.status is not None:
             return
         for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):  # the group, and the child if not yet its leader
-            try:
+            with contextlib.suppress(OSError):
                 kill(target, signal.SIGKILL)
-            except OSError:
-                pass
         if self.stopped is None:
             self.stopped = time.monotonic()
 
@@ -390,10 +377,8 @@ def _enter_child(parent: int, output, memory_mb: Optional[int]) -> None:
 
 def _flush_output() -> None:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(Exception):  # a check may have replaced or closed its streams
             stream.flush()
-        except Exception:  # noqa: BLE001 - a check may have replaced or closed its streams
-            pass
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -413,7 +398,7 @@ class Frames:
 
     def read(self) -> list[Any]:
         """Every message complete so far; a message that is too long or not JSON breaks the stream."""
-        while not self.ended:
+        while not self.ended and not self.broken:
             chunk = _read_some(self.fd)
             if chunk is None:
                 break
@@ -459,10 +444,7 @@ class ForkServer:
                 os._exit(code)
         theirs.close()
         self.socket = ours
-        try:
-            self.pidfd: Optional[int] = os.pidfd_open(self.pid)
-        except (AttributeError, OSError):
-            self.pidfd = None
+        self.pidfd = _pidfd(self.pid)
 
     def alive(self) -> bool:
         try:
@@ -657,10 +639,7 @@ class ModuleProcess:
         os.set_blocking(self.fd, False)
         os.set_blocking(self.down, False)
         self.frames = Frames(self.fd)
-        try:
-            self.pidfd: Optional[int] = os.pidfd_open(self.pid)
-        except (AttributeError, OSError):
-            self.pidfd = None
+        self.pidfd = _pidfd(self.pid)
         self.started = time.monotonic()
         self.closed = False
 
@@ -695,10 +674,8 @@ class ModuleProcess:
         except (OSError, AttributeError):
             pass
         for group in groups:  # a check's own children, which its death signal does not reach
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGKILL)
-            except OSError:
-                pass
         self.close()
 
     def close(self) -> None:

@@ -3,6 +3,7 @@ that imported its pack module and no other."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import json
@@ -12,7 +13,7 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from proofs import importing, links, reads, registry
 from proofs.anchors import Sightings
@@ -41,6 +42,8 @@ _MAX_WAIT = 3600.0
 # Seconds a module process may be late in reporting a check beyond the check's own time limit before the runner
 # kills it (it kills its checks at their limit itself; this is for one that stopped or hung).
 _GRACE = 5.0
+# Seconds between looks at a process that has no pidfd to wait on.
+_POLL = 0.05
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,10 +84,8 @@ class StopSignals:
 
     def _handle(self, signum, frame) -> None:
         self.received.append(signum)
-        try:
+        with contextlib.suppress(OSError):
             os.write(self._write, b"!")
-        except OSError:
-            pass
 
     def __exit__(self, *exc) -> None:
         for signum, previous in self._previous.items():
@@ -215,10 +216,8 @@ def serve_module(request: dict, fds: list[int]) -> None:
             break
         except InterruptedError:
             continue
-    try:
+    with contextlib.suppress(OSError):  # the runner is no longer listening
         _write_all(up, frame({"ended": _how(status)}))
-    except OSError:  # the runner is no longer listening
-        pass
 
 
 def _how(status: int) -> str:
@@ -293,55 +292,96 @@ def _serve(request: dict, commands: int, up: int) -> None:
 
 def _check_orders(claims: dict, options: dict, orders: Frames, waiting: list, up: int) -> None:
     """In a module process: check the claims the runner orders, at most `jobs` at once."""
-    timeout, memory_mb, strict = float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"])
-    evaluation = {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}
+    pool = _Pool(_Options(float(options["timeout"]), int(options["memory_mb"]), bool(options["strict"]),
+                          {"cross_check": bool(options["cross_check"]), "export": bool(options["export"])}))
     jobs = max(1, int(options["jobs"]))
     reads.mark_loaded()  # what the module's import and warm-up loaded, worked out once for all its checks
     gc.collect()
     gc.freeze()  # the module's objects stay shared with the checks, not copied by the collector's writes
-    running: dict[int, tuple[Task, ChildProcess]] = {}
     try:
         while True:
             waiting.extend(orders.read())
             if orders.ended or orders.broken:
                 return
-            for index, (task, child) in list(running.items()):
-                result = _finished(task, child, timeout, memory_mb, strict)
-                if result is not None:
-                    del running[index]
-                    _write_all(up, frame({"result": index, "value": result.to_json()}))
-            while waiting and _busy(c for _, c in running.values()) < jobs:  # the next check starts as soon as one ends
+            for index, result in pool.finished():
+                _write_all(up, frame({"result": index, "value": result.to_json()}))
+            while waiting and pool.busy() < jobs:  # the next check starts as soon as one ends
                 order = waiting.pop(0)
-                started = _start(order, claims, strict, evaluation, memory_mb)
-                if isinstance(started, str):
-                    _write_all(up, frame({"failed": order["run"], "reason": started}))
-                    continue
-                running[order["run"]] = started
-                _write_all(up, frame({"started": order["run"], "pid": started[1].pid}))
-            left = min((c.started + timeout for _, c in running.values()), default=time.monotonic() + _MAX_WAIT)
-            if any(c.pidfd is None for _, c in running.values()):
-                left = min(left, time.monotonic() + 0.05)
-            _wait([orders.fd] + [fd for _, c in running.values() for fd in c.handles()], left - time.monotonic())
+                problem = _start(pool, order, claims)
+                if problem is not None:
+                    _write_all(up, frame({"failed": order["run"], "reason": problem}))
+                else:
+                    _write_all(up, frame({"started": order["run"], "pid": pool.running[order["run"]][1].pid}))
+            _wait([orders.fd] + pool.handles(), pool.deadline() - time.monotonic())
     finally:
-        for _, child in running.values():
-            child.close()
+        pool.close()
 
 
-def _start(order: dict, claims: dict, strict: bool, evaluation: dict, memory_mb: int) -> "tuple[Task, ChildProcess] | str":
-    """In a module process: fork the check an order names, or say why it cannot be checked."""
+def _start(pool: "_Pool", order: dict, claims: dict) -> Optional[str]:
+    """In a module process: fork the check an order names; why it cannot be checked, if it cannot."""
     claim = claims.get(order["id"])
-    perturbation = None
     if claim is None or claim.file != order["file"] or claim.line != order["line"]:
         return f"its module no longer defines {order['id']} where it was loaded; run the check again"
+    perturbation = None
     if order["perturbation"] is not None:
         perturbation = next((p for p in claim.perturbations if p.name == order["perturbation"]), None)
         if perturbation is None:
             return f"its module no longer defines the perturbation {order['perturbation']}"
-    task = Task(claim, perturbation)
     try:
-        return task, ChildProcess(lambda: _evaluate(task, strict, evaluation), memory_mb=memory_mb)
+        pool.start(order["run"], Task(claim, perturbation))
     except OSError as exc:
         return f"could not start the check: {exc}"
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Options:
+    """What every check of a run is given: its time and memory limit, the status rule, and what evaluate does."""
+
+    timeout: float
+    memory_mb: int
+    strict: bool
+    evaluation: dict
+
+
+class _Pool:
+    """The checks forked from this process (by the runner, or by a module process), by task index, each in a
+    ChildProcess with the run's limits; a result is taken once its check reported, died or ran out of time."""
+
+    def __init__(self, options: _Options) -> None:
+        self.options = options
+        self.running: dict[int, tuple[Task, ChildProcess]] = {}
+
+    def start(self, index: int, task: Task) -> None:
+        """Fork the task's check; raises OSError when no process or descriptor can be spared."""
+        options = self.options
+        self.running[index] = task, ChildProcess(lambda: _evaluate(task, options.strict, options.evaluation),
+                                                 memory_mb=options.memory_mb)
+
+    def busy(self) -> int:
+        return _busy(child for _, child in self.running.values())
+
+    def finished(self) -> Iterator[tuple[int, Result]]:
+        """The results that are in (see `_finished`), each taken out of the pool as it is handed on."""
+        for index, (task, child) in list(self.running.items()):
+            result = _finished(task, child, self.options.timeout, self.options.memory_mb, self.options.strict)
+            if result is not None:
+                del self.running[index]
+                yield index, result
+
+    def handles(self) -> list[int]:
+        return [fd for _, child in self.running.values() for fd in child.handles()]
+
+    def deadline(self) -> float:
+        """When the first check runs out of time; soon, when one of them has no pidfd and must be polled."""
+        if any(child.pidfd is None for _, child in self.running.values()):
+            return time.monotonic() + _POLL
+        return min((child.started + self.options.timeout for _, child in self.running.values()),
+                   default=time.monotonic() + _MAX_WAIT)
+
+    def close(self) -> None:
+        for _, child in self.running.values():
+            child.close()
 
 
 class _Remote:
@@ -406,16 +446,6 @@ def run(
     return Run(results=done, interrupted=scheduler.interrupted or bool(stop.received), seconds=time.monotonic() - started)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Options:
-    """What every check of a run is given: its time and memory limit, the status rule, and what evaluate does."""
-
-    timeout: float
-    memory_mb: int
-    strict: bool
-    evaluation: dict
-
-
 class _Scheduler:
     """The runner's state for one run: which task goes where (a child forked here, or its module's process), what is
     running, and the results in task order. `loop` is the event loop; each other method handles one event."""
@@ -427,7 +457,7 @@ class _Scheduler:
         self.fork_server = server()
         self.groups = [registry.units_of(t.claim) if self.fork_server is not None else None for t in tasks]
         self.results: list[Optional[Result]] = [None] * len(tasks)
-        self.running: dict[int, ChildProcess] = {}  # checks forked here
+        self.pool = _Pool(options)  # checks forked here
         self.remotes: dict[tuple, _Remote] = {}  # module processes, by the modules they imported
         self.broken: dict[tuple, str] = {}  # modules that cannot be imported in a module process, and why
         self.remaining: dict[tuple, int] = {}  # tasks of each module not yet sent to it
@@ -452,17 +482,17 @@ class _Scheduler:
     def loop(self, stop: StopSignals, on_result: Optional[Callable[[Result], None]]) -> None:
         while self._pending() and not stop.received:
             self._schedule()
-            if self.running or self.remotes:
+            if self.pool.running or self.remotes:
                 self._wait(stop)
                 self._collect()
             self._emit(on_result)
 
     def _pending(self) -> bool:
-        return (self.next_task < len(self.tasks) or bool(self.retry) or bool(self.running)
+        return (self.next_task < len(self.tasks) or bool(self.retry) or bool(self.pool.running)
                 or any(r.running for r in self.remotes.values()))
 
     def _busy(self) -> int:
-        return len(self.running) + sum(len(r.running) for r in self.remotes.values())
+        return len(self.pool.running) + sum(len(r.running) for r in self.remotes.values())
 
     def _schedule(self) -> None:
         """Start or send what may go now: tasks to send again first, then the next ones in order."""
@@ -488,16 +518,14 @@ class _Scheduler:
             return True
         group = self.groups[index]
         remote = self.remotes.get(group) if group is not None else None
-        return (remote is not None and not self.running and len(remote.running) < 2 * self.limit
+        return (remote is not None and not self.pool.running and len(remote.running) < 2 * self.limit
                 and all(not other.running for key, other in self.remotes.items() if key != group))
 
     def _fork_here(self, index: int) -> bool:
         """Fork the task's check from this process; False when no process or descriptor can be spared now (the
         limit is lowered to what runs, and the task waits for one of them)."""
-        task, options = self.tasks[index], self.options
         try:
-            self.running[index] = ChildProcess(lambda: _evaluate(task, options.strict, options.evaluation),
-                                               memory_mb=options.memory_mb)
+            self.pool.start(index, self.tasks[index])
         except OSError as exc:
             if self._busy():
                 self.limit = self._busy()
@@ -507,22 +535,16 @@ class _Scheduler:
 
     def _wait(self, stop: StopSignals) -> None:
         timeout = self.options.timeout
-        handles = [fd for c in self.running.values() for fd in c.handles()]
-        handles += [fd for r in self.remotes.values() for fd in r.process.handles()]
-        deadlines = [c.started + timeout for c in self.running.values()]
-        deadlines += [_deadline(r, i, since, timeout) for r in self.remotes.values() for i, since in r.running.items()]
-        wait_for = min(deadlines, default=time.monotonic() + _MAX_WAIT) - time.monotonic()
-        if any(c.pidfd is None for c in self.running.values()) or any(r.process.pidfd is None for r in self.remotes.values()):
-            wait_for = min(wait_for, 0.05)
+        handles = self.pool.handles() + [fd for r in self.remotes.values() for fd in r.process.handles()]
+        deadlines = [_deadline(r, i, since, timeout) for r in self.remotes.values() for i, since in r.running.items()]
+        wait_for = min([self.pool.deadline(), *deadlines]) - time.monotonic()
+        if any(r.process.pidfd is None for r in self.remotes.values()):
+            wait_for = min(wait_for, _POLL)
         _wait(handles + ([stop.fd] if stop.fd is not None else []), wait_for)
 
     def _collect(self) -> None:
-        options = self.options
-        for index, child in list(self.running.items()):
-            result = _finished(self.tasks[index], child, options.timeout, options.memory_mb, options.strict)
-            if result is not None:
-                del self.running[index]
-                self._finish(index, result)
+        for index, result in self.pool.finished():
+            self._finish(index, result)
         for group, remote in list(self.remotes.items()):
             self._receive(group, remote)
 
@@ -538,8 +560,7 @@ class _Scheduler:
             self.emitted += 1
 
     def shutdown(self) -> None:
-        for child in self.running.values():
-            child.close()
+        self.pool.close()
         for remote in self.remotes.values():
             remote.kill()
         if self.cache is not None:

@@ -165,3 +165,24 @@ def test_a_reported_check_is_torn_down_without_blocking_and_its_group_dies(fault
             raise AssertionError("the check's helper process outlived its result")
     finally:
         child.close()
+
+
+def test_a_stream_broken_by_an_oversized_message_is_read_no_further():
+    """Once a message announces more than the largest allowed, nothing more is taken from the pipe: a process that
+    goes on writing cannot make the reader hold what it sends."""
+    import os
+
+    from proofs import processes
+
+    read, write = os.pipe()
+    try:
+        os.set_blocking(read, False)
+        frames = processes.Frames(read)
+        os.write(write, processes._HEADER.pack(processes._MAX_MESSAGE + 1))
+        assert frames.read() == [] and "longer than" in frames.broken
+        os.write(write, b"x" * 1000)
+        assert frames.read() == []
+        assert len(os.read(read, 2000)) == 1000  # still in the pipe, not taken in
+    finally:
+        os.close(read)
+        os.close(write)
