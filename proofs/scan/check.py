@@ -21,6 +21,8 @@ __all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names",
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
+# Relations that fail where their sides are equal: sides equal to 60 digits at a point never count as holding.
+_STRICT = frozenset({"<", ">", "!="})
 ENOUGH = 12
 # The exact values the search draws from (small integers and simple fractions, signs both ways).
 _POOL = [Fraction(n, d) for n in (-7, -3, -2, -1, 1, 2, 3, 5) for d in (1, 2, 3)] + [Fraction(0)]
@@ -360,7 +362,7 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     determined = _determined(left, relation, right, printed, domain)
     if determined is not None:
         return determined
-    held, undefined, disagreed, exact = 0, 0, 0, True
+    held, undefined, disagreed, exact, tied = 0, 0, 0, True, []
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
@@ -370,6 +372,9 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
             undefined += 1
             continue
         verdict = decide(lv, relation, rv)
+        if verdict is None and relation in _STRICT:  # equal to 60 digits: where the sides are equal it fails
+            tied.append(point)
+            continue
         if verdict is True or verdict is None:  # None: equal to 60 digits, which intervals cannot tell apart
             held += 1
             exact = exact and verdict is True
@@ -380,6 +385,10 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
                            {"values": shown, "left": _value(lv), "right": _value(rv)})
         elif verdict is False:
             disagreed += 1
+    if tied:  # never a pass: the sides may be equal there, which a strict relation does not allow
+        shown = {k: str(v) for k, v in sorted(tied[0].items()) if _reads(left, right, k)}
+        return Outcome("needs review", f"no proof; at {len(tied)} point(s) ({_point_text(shown)} the first) the sides "
+                                       f"agree to 60 digits, so the strict relation may fail there and is not shown to hold")
     if held >= ENOUGH:
         how = "exactly" if exact else "to 60 digits (interval arithmetic)"
         return Outcome("checked", f"held {how} at {held} points; no proof was found")
