@@ -105,3 +105,17 @@ def test_second_derivative_on_a_closed_interval_with_a_root_at_the_end_is_not_pa
         return diff(diff(sqrt(x), x), x) * x * sqrt(x) == -Fraction(1, 4)
 
     assert evaluate(root).verdict not in PASSES
+
+
+# A proof counts once the exact replay agrees at the boundary probes: where the replay cannot decide the statement at
+# a single probe (a second derivative through a square root has no exact replay), the proof is not confirmed.
+def test_a_proof_that_no_boundary_probe_can_replay_is_not_a_proof():
+    from proofs import sqrt
+
+    @forall("rt.ex1.f.sqrt_curvature", "(sqrt x)'' = -1/(4 x sqrt x) for x > 0")
+    def curvature(x: Positive):
+        return diff(diff(sqrt(x), x), x) == -1 / (4 * x * sqrt(x))
+
+    result = evaluate(curvature)
+    assert result.verdict is Verdict.UNKNOWN
+    assert "could not decide the statement at any of the" in result.reason
