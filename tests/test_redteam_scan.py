@@ -72,3 +72,14 @@ def test_a_learning_rate_the_exercise_fixes_in_an_earlier_paragraph_is_not_refut
     _, steps = scan_steps(tmp_path, "# Exercise 2\n\nLet $\\eta = 0.5$.\n\n"
                                     "So $w - \\eta (w - 3) = \\frac{w + 3}{2}$.\n")
     assert steps[r"w - \eta (w - 3) = \frac{w + 3}{2}"]["status"] != "refuted"
+
+
+# A \log without a base: a refuted step that holds in base 2 or 10 is skipped, but a step proved for the natural log is
+# not tried in those bases, so of "\log 8 > 2.5" (true in base 2) and "\log 8 < 2.5" (false in base 2) one is skipped
+# and the other proved.
+@pytest.mark.xfail(strict=True, reason="a step proved or checked for the natural log is not tried with the \\log in "
+                                       "base 2 or 10, as a refuted one is")
+def test_a_log_without_a_base_is_not_proved_where_base_2_refutes_it(tmp_path):
+    _, steps = scan_steps(tmp_path, "# Ex\n\n$\\log 8 > 2.5$.\n\n$\\log 8 < 2.5$.\n")
+    assert steps[r"\log 8 > 2.5"]["status"] == "skipped"
+    assert steps[r"\log 8 < 2.5"]["status"] not in PASS
