@@ -83,3 +83,19 @@ def test_a_log_without_a_base_is_not_proved_where_base_2_refutes_it(tmp_path):
     _, steps = scan_steps(tmp_path, "# Ex\n\n$\\log 8 > 2.5$.\n\n$\\log 8 < 2.5$.\n")
     assert steps[r"\log 8 > 2.5"]["status"] == "skipped"
     assert steps[r"\log 8 < 2.5"]["status"] not in PASS
+
+
+# Sides that agree to 60 digits are not equal: a saturated unit (tanh(200) = 1 - 2e^-400) or a first-order
+# approximation written as an equation is never checked; the same few points again are not evidence.
+@pytest.mark.parametrize("step, truth", [
+    (r"\tanh(200) = 1", False),
+    (r"e^{10^{-80}} = 1", False),
+    (r"\log(1 + 10^{-70}) = 10^{-70}", False),
+    (r"\sqrt{10^{-100} + 1} = 1", False),
+    (r"e^{\log 2} = 2", True),
+    (r"\tanh(x) \le 1", True),
+])
+def test_sides_equal_to_sixty_digits_are_not_taken_as_equal(tmp_path, step, truth):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n")
+    assert steps[step]["status"] in (PASS if truth else FAIL), steps[step]
+    assert (code == 0) is truth

@@ -15,12 +15,14 @@ from typing import Optional, Sequence
 import mpmath
 import sympy
 
-from proofs.scan.replay import NotReal, Undefined, decide, evaluate, key
+from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
 
 __all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
+# Digits of the intervals a point is evaluated with again where 60 digits do not tell the sides apart.
+_MORE_DIGITS = 600
 # Relations that fail where their sides are equal: sides equal to 60 digits at a point never count as holding.
 _STRICT = frozenset({"<", ">", "!="})
 ENOUGH = 12
@@ -362,7 +364,7 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     determined = _determined(left, relation, right, printed, domain)
     if determined is not None:
         return determined
-    held, undefined, disagreed, exact, tied = 0, 0, 0, True, []
+    held, undefined, disagreed, exact, tied, close = 0, 0, 0, True, [], set()
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
@@ -372,12 +374,21 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
             undefined += 1
             continue
         verdict = decide(lv, relation, rv)
+        if verdict is None and len(close) + len(tied) < ENOUGH:  # equal to 60 digits: told apart with more of them
+            try:
+                with digits(_MORE_DIGITS):
+                    lv, rv = evaluate(left, point), evaluate(right, point)
+                    verdict = decide(lv, relation, rv)
+            except Undefined:
+                pass
         if verdict is None and relation in _STRICT:  # equal to 60 digits: where the sides are equal it fails
             tied.append(point)
             continue
         if verdict is True or verdict is None:  # None: equal to 60 digits, which intervals cannot tell apart
             held += 1
             exact = exact and verdict is True
+            if verdict is None:  # the points where only 60 digits agree, told apart by the values the sides read
+                close.add(tuple(sorted((k, v) for k, v in point.items() if _reads(left, right, k))))
         elif _sympy_fails(left, relation, right, point) and verdict is False:
             # found by sympy's evaluation, replayed by the plain one: both must say the relation fails
             shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k)}
@@ -389,12 +400,15 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
         shown = {k: str(v) for k, v in sorted(tied[0].items()) if _reads(left, right, k)}
         return Outcome("needs review", f"no proof; at {len(tied)} point(s) ({_point_text(shown)} the first) the sides "
                                        f"agree to 60 digits, so the strict relation may fail there and is not shown to hold")
+    if disagreed:  # never a pass: the plain evaluation's intervals say it fails there, and it is not shown to hold
+        return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
+                                       "numerical evaluation could not confirm it")
+    if held >= ENOUGH and not exact and len(close) < ENOUGH:  # the same few points again: sides equal to 60 digits
+        return Outcome("unknown", f"no proof; the sides agree to 60 digits at {len(close)} distinct point(s) only, "
+                                  "which does not show that they are equal (tanh(200) is not 1)")
     if held >= ENOUGH:
         how = "exactly" if exact else "to 60 digits (interval arithmetic)"
         return Outcome("checked", f"held {how} at {held} points; no proof was found")
-    if disagreed:  # never a pass: the plain evaluation says it fails there, and it is not shown to hold
-        return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
-                                       "numerical evaluation could not confirm it")
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
 
 

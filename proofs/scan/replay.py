@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Iterator, Mapping, Optional, Union
 
 import mpmath
 import sympy
@@ -250,6 +251,17 @@ def _integer_root(n: int, q: int) -> Optional[int]:
         if candidate >= 0 and candidate**q == n:
             return candidate
     return None
+
+
+@contextlib.contextmanager
+def digits(dps: int) -> Iterator[None]:
+    """Evaluate and decide with intervals of `dps` digits inside the block (60 outside it)."""
+    global _DPS
+    saved, _DPS = _DPS, dps
+    try:
+        yield
+    finally:
+        _DPS = saved
 
 
 def evaluate(expr: sympy.Basic, point: Mapping[str, Fraction]) -> Value:
