@@ -7,7 +7,8 @@ import fractions
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
-from proofs.terms import CONNECTIVES, RELATIONS, Condition, Term, Unsupported, atoms, conditions, evaluate, term, text, variables
+from proofs.terms import (CONNECTIVES, RELATIONS, Condition, Term, Unsupported, atoms, conditions, const, evaluate, term, text,
+                          variables)
 
 __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point_text", "Undecided", "Undefined"]
 
@@ -778,6 +779,11 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     computed in exact arithmetic (directional dual numbers) and the derivative exists exactly when they agree."""
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
+    if "diff" in _operators(body):  # a second derivative: the inner one written out, the outer one taken by duals
+        written = _diffs_written_out(body)
+        if written is None:
+            raise Unsupported("a derivative of a derivative in a replay")
+        body = written
     ops = _exact_ops(env)
     try:
         return _slope(body, name, env, ops, None)
@@ -788,6 +794,73 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     if not ops["eq"](right, ops["neg"](left)):  # named after the first corner met: where the slopes part
         raise _undefined(first, None, env)
     return right
+
+
+def _operators(t: Term) -> set:
+    return {t.op}.union(*(_operators(a) for a in t.args if isinstance(a, Term)))
+
+
+# d/da of the smooth functions, as terms of a: each is the function's derivative wherever the function has a value.
+_SLOPES = {
+    "exp": lambda a: Term("exp", (a,)),
+    "log": lambda a: const(1) / a,
+    "tanh": lambda a: const(1) - Term("tanh", (a,)) * Term("tanh", (a,)),
+    "sigmoid": lambda a: Term("sigmoid", (a,)) * (const(1) - Term("sigmoid", (a,))),
+    "softplus": lambda a: Term("sigmoid", (a,)),
+}
+
+
+def _written_derivative(t: Term, name: str) -> Optional[Term]:
+    """d t / d name as a term, by the rules of +, -, ·, /, whole constant powers and the chain rule through exp, log,
+    tanh, sigmoid and softplus; None where t has another operator (|·|, relu, max, min, ite, sqrt, a sum, ...), whose
+    derivative is left to the dual numbers, which see its corners."""
+    op, args = t.op, t.args
+    if op == "var":
+        return const(1 if args[0] == name else 0)
+    if op in ("const", "param") or name not in variables(t):
+        return const(0)
+    if op == "diff":
+        inner = _diffs_written_out(t)
+        return None if inner is None else _written_derivative(inner, name)
+    if not all(isinstance(a, Term) for a in args):
+        return None
+    inner = [_written_derivative(a, name) for a in args]
+    if any(d is None for d in inner):
+        return None
+    if op in ("add", "sub"):
+        return Term(op, (inner[0], inner[1]))
+    if op == "neg":
+        return -inner[0]
+    if op == "mul":
+        return inner[0] * args[1] + args[0] * inner[1]
+    if op == "div":
+        return (inner[0] * args[1] - args[0] * inner[1]) / (args[1] * args[1])
+    if op == "pow":
+        k = args[1].args[0] if args[1].op == "const" else None
+        if k is None or fractions.Fraction(k).denominator != 1 or name in variables(args[1]):
+            return None
+        return const(int(k)) * args[0] ** (int(k) - 1) * inner[0] if k != 0 else const(0)
+    if op in _SLOPES:
+        return _SLOPES[op](args[0]) * inner[0]
+    return None
+
+
+def _diffs_written_out(t: Term) -> Optional[Term]:
+    """The term with every derivative in it written out by `_written_derivative`; None where one cannot be."""
+    if t.op == "diff":
+        body = _diffs_written_out(t.args[0])
+        return None if body is None else _written_derivative(body, t.args[1].args[0])
+    if "diff" not in _operators(t):
+        return t
+    if t.op in ("sum", "all", "some", "every", "limit", "recur", "always"):
+        return None
+    args = []
+    for a in t.args:
+        out = _diffs_written_out(a) if isinstance(a, Term) else a
+        if out is None:
+            return None
+        args.append(out)
+    return Term(t.op, tuple(args))
 
 
 def _slope(body: Term, name: str, env: Mapping[str, Any], ops: dict, direction: Optional[int]):

@@ -798,8 +798,14 @@ def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> O
                                           evidence=evidence, reason="a boundary probe satisfies it",
                                           statement=_bound(stmt, valued))
         return outcome
-    failed = probes.first_failure(relation, required, points)
+    points, held = list(points), []
+    failed = probes.first_failure(relation, required, points, held)
     if failed is None:
+        if points and not held:  # a proof the exact replay could not check at a single probe is not one yet
+            return interpret.undecided(outcome.method, {**outcome.evidence, "unconfirmed": outcome.reason},
+                                       f"{outcome.method} answered {outcome.verdict.value}, but the exact replay "
+                                       f"could not decide the statement at any of the {len(points)} boundary probes",
+                                       statement=_bound(stmt, valued))
         return outcome
     point, why = failed
     return interpret.computed(False, witness=_witness(stmt, point), method="exact arithmetic", evidence=evidence,

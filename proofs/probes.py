@@ -275,8 +275,10 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def first_failure(relation: Term, required: Iterable, points: Iterable[Mapping[str, Any]]) -> Optional[tuple[dict, str]]:
-    """The first point where the relation does not hold in exact arithmetic, with why (false, or undefined)."""
+def first_failure(relation: Term, required: Iterable, points: Iterable[Mapping[str, Any]],
+                  held: Optional[list] = None) -> Optional[tuple[dict, str]]:
+    """The first point where the relation does not hold in exact arithmetic, with why (false, or undefined); each
+    point before it where the replay decided that it holds is appended to `held`, when given."""
     for point in points:
         try:
             if not backends.decide_exact(relation, point, tuple(required)):
@@ -285,4 +287,6 @@ def first_failure(relation: Term, required: Iterable, points: Iterable[Mapping[s
             return dict(point), f"undefined: {exc}"
         except (backends.Undecided, ZeroDivisionError, ValueError, TypeError, terms.Unsupported):
             continue
+        if held is not None:
+            held.append(point)
     return None

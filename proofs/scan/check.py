@@ -15,12 +15,16 @@ from typing import Optional, Sequence
 import mpmath
 import sympy
 
-from proofs.scan.replay import NotReal, Undefined, decide, evaluate, key
+from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
 
 __all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
+# Digits of the intervals a point is evaluated with again where 60 digits do not tell the sides apart.
+_MORE_DIGITS = 600
+# Relations that fail where their sides are equal: sides equal to 60 digits at a point never count as holding.
+_STRICT = frozenset({"<", ">", "!="})
 ENOUGH = 12
 # The exact values the search draws from (small integers and simple fractions, signs both ways).
 _POOL = [Fraction(n, d) for n in (-7, -3, -2, -1, 1, 2, 3, 5) for d in (1, 2, 3)] + [Fraction(0)]
@@ -360,7 +364,7 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     determined = _determined(left, relation, right, printed, domain)
     if determined is not None:
         return determined
-    held, undefined, disagreed, exact = 0, 0, 0, True
+    held, undefined, disagreed, exact, tied, close, retried = 0, 0, 0, True, [], set(), 0
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
@@ -370,9 +374,22 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
             undefined += 1
             continue
         verdict = decide(lv, relation, rv)
+        if verdict is None and retried < ENOUGH:  # equal to 60 digits: told apart with more of them
+            retried += 1
+            try:
+                with digits(_MORE_DIGITS):
+                    lv, rv = evaluate(left, point), evaluate(right, point)
+                    verdict = decide(lv, relation, rv)
+            except Undefined:
+                pass
+        if verdict is None and relation in _STRICT:  # equal to 60 digits: where the sides are equal it fails
+            tied.append(point)
+            continue
         if verdict is True or verdict is None:  # None: equal to 60 digits, which intervals cannot tell apart
             held += 1
             exact = exact and verdict is True
+            # the points where it held, told apart by the values the sides read (a step about numbers has one)
+            close.add(tuple(sorted((k, v) for k, v in point.items() if _reads(left, right, k))))
         elif _sympy_fails(left, relation, right, point) and verdict is False:
             # found by sympy's evaluation, replayed by the plain one: both must say the relation fails
             shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k)}
@@ -380,12 +397,19 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
                            {"values": shown, "left": _value(lv), "right": _value(rv)})
         elif verdict is False:
             disagreed += 1
+    if tied:  # never a pass: the sides may be equal there, which a strict relation does not allow
+        shown = {k: str(v) for k, v in sorted(tied[0].items()) if _reads(left, right, k)}
+        return Outcome("needs review", f"no proof; at {len(tied)} point(s) ({_point_text(shown)} the first) the sides "
+                                       f"agree to 60 digits, so the strict relation may fail there and is not shown to hold")
+    if disagreed:  # never a pass: the plain evaluation's intervals say it fails there, and it is not shown to hold
+        return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
+                                       "numerical evaluation could not confirm it")
+    if held >= ENOUGH and not exact and len(close) < 2:  # one point again and again, its sides equal to 600 digits
+        return Outcome("unknown", f"no proof; the sides agree to {_MORE_DIGITS} digits at one point, which does not "
+                                  "show that they are equal (tanh(2000) is not 1)")
     if held >= ENOUGH:
         how = "exactly" if exact else "to 60 digits (interval arithmetic)"
         return Outcome("checked", f"held {how} at {held} points; no proof was found")
-    if disagreed:  # never a pass: the plain evaluation says it fails there, and it is not shown to hold
-        return Outcome("needs review", f"no proof; at {disagreed} point(s) the plain evaluation says it fails and sympy's "
-                                       "numerical evaluation could not confirm it")
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
-from typing import Any, Mapping, Union
+from typing import Any, Iterator, Mapping, Optional, Union
 
 import mpmath
 import sympy
@@ -143,6 +144,9 @@ class _Evaluator:
             if n < 0 and 0 in base:
                 raise Undefined("division by an interval holding zero")
             return base**n
+        exact = _exact_root(base, exp_value)
+        if exact is not None:
+            return exact
         if exponent == sympy.Rational(1, 2) or isinstance(exp_value, Fraction) and exp_value == Fraction(1, 2):
             b = _iv(base)
             if b.a < 0:
@@ -222,6 +226,42 @@ class _Evaluator:
         if name in ("sin", "cos", "tan"):
             return getattr(iv, name)(_iv(v))
         raise Undefined(f"the function {name} is not evaluated")
+
+
+def _exact_root(base: Value, exponent: Value) -> Optional[Fraction]:
+    """base^(p/q) in exact arithmetic where base is a rational number >= 0 whose q-th root is rational (sqrt(1/4) =
+    1/2, 8^(2/3) = 4), so that sides equal there compare equal exactly; None otherwise (an interval is used)."""
+    if not (isinstance(base, Fraction) and isinstance(exponent, Fraction)) or base < 0 or exponent.denominator > 64:
+        return None
+    if base == 0:
+        return Fraction(0) if exponent > 0 else None
+    q = exponent.denominator
+    roots = [_integer_root(part, q) for part in (base.numerator, base.denominator)]
+    if None in roots or abs(exponent.numerator) > 10_000:
+        return None
+    return Fraction(roots[0], roots[1]) ** exponent.numerator
+
+
+def _integer_root(n: int, q: int) -> Optional[int]:
+    """The q-th root of a whole number n >= 0 where it is whole; None otherwise."""
+    r = round(n ** (1 / q)) if n < 2**1000 else None
+    if r is None:
+        return None
+    for candidate in (r - 1, r, r + 1):
+        if candidate >= 0 and candidate**q == n:
+            return candidate
+    return None
+
+
+@contextlib.contextmanager
+def digits(dps: int) -> Iterator[None]:
+    """Evaluate and decide with intervals of `dps` digits inside the block (60 outside it)."""
+    global _DPS
+    saved, _DPS = _DPS, dps
+    try:
+        yield
+    finally:
+        _DPS = saved
 
 
 def evaluate(expr: sympy.Basic, point: Mapping[str, Fraction]) -> Value:

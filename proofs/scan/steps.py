@@ -190,13 +190,22 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     read, unread = [], []
     for c in texts:
         for j, rel in enumerate(c.relations):
-            if rel not in CHECKED:
+            interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
+            if rel not in CHECKED and interval is None:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
                 continue
             try:
                 exponents = _exponents(c.sides[j].text + c.sides[j + 1].text)
                 ctx = defs.context(exponents)
-                read.append((parse(c.sides[j].text, ctx), rel, parse(c.sides[j + 1].text, ctx)))
+                if interval is not None:  # x ∈ (lo, hi], p, q ∈ [0, 1]: a bound on each side of each name
+                    low = ("<" if interval.group(1) == "(" else "<=", interval.group(2))
+                    high = ("<" if interval.group(4) == ")" else "<=", interval.group(3))
+                    for name, _ in _each_name(c.sides[j].text, ""):
+                        read.append((parse(low[1], ctx), low[0], parse(name, ctx)))
+                        read.append((parse(name, ctx), high[0], parse(high[1], ctx)))
+                    continue
+                for left, right in _each_name(c.sides[j].text, c.sides[j + 1].text):
+                    read.append((parse(left, ctx), rel, parse(right, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
     read += _facts(span_list, chained, index, defs, conditional)
@@ -213,6 +222,19 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
         except Skip:
             unread.append(c)
     return read, unread
+
+
+# An interval with numbers as its ends, open or closed at each: "(0, 1)", "[0, 1)", "[-1, 1]".
+_INTERVAL = re.compile(r"\s*(?:\\left)?([(\[])\s*(-?\s*[0-9.]+)\s*,\s*(-?\s*[0-9.]+)\s*(?:\\right)?([)\]])\s*")
+
+
+def _each_name(left: str, right: str) -> list[tuple[str, str]]:
+    """A condition on a list of names ("$a, b \\ge 0$", "$0 < p, q$") as one condition on each name; any other as is."""
+    for k, side in enumerate((left, right)):
+        names = side.split(",")
+        if len(names) > 1 and all(re.fullmatch(rf"\s*{_NAME}(?:_\{{?[A-Za-z0-9]\}}?)?\s*", n) for n in names):
+            return [(n.strip(), right) if k == 0 else (left, n.strip()) for n in names]
+    return [(left, right)]
 
 
 # Words right before a formula that state it as a fact the rest of the sentence uses ("since $|a| = 1$, ...").
