@@ -22,7 +22,9 @@ MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\
                      r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
-# Functions of known formula applied entry by entry (\\sigma is the logistic function, as in the scalar reading).
+# Functions of known formula applied entry by entry. \\tanh is always the hyperbolic tangent (a LaTeX operator name,
+# never a letter a course gives another meaning); \\sigma is the logistic function only where `read` is told so (the
+# material says sigmoid or logistic, as in the scalar reading), elsewhere an arbitrary function like \\phi.
 _ELEMENTARY = {"\\exp": "exp", "\\log": "log", "\\tanh": "tanh"}
 # How a transposing superscript is spelled, as its tokens join: T, \top, \intercal, \mathsf T, \mathsf{T}, \mathrm{T}.
 _TRANSPOSE = ("T", "\\intercal", "\\top", "\\mathsfT", "\\mathsf{T}", "\\mathrmT", "\\mathrm{T}")
@@ -107,8 +109,8 @@ def looks_matrix(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, toks: list[Token], functions: frozenset) -> None:
-        self.t, self.i, self.functions = toks, 0, functions
+    def __init__(self, toks: list[Token], functions: frozenset, logistic: bool = True) -> None:
+        self.t, self.i, self.functions, self.logistic = toks, 0, functions, logistic
         self.bars = 0
 
     def peek(self, k: int = 0) -> Optional[str]:
@@ -137,7 +139,7 @@ class _Reader:
         return self.t[start:self.i - 1]
 
     def sub(self, toks: list[Token]) -> Node:
-        r = _Reader(toks, self.functions)
+        r = _Reader(toks, self.functions, self.logistic)
         return r.whole()
 
     def whole(self) -> Node:
@@ -321,7 +323,8 @@ class _Reader:
             if index is not None or sup[-1] != ")":
                 raise Skip("a name with both a subscript and a superscript index")
             index = _index(sup[1:-1])
-        if letter in ("sigma", "tanh") and letter not in self.functions and index is None:
+        known = letter == "tanh" or (letter == "sigma" and self.logistic)
+        if known and letter not in self.functions and index is None:
             if self.peek() == "'":
                 self.i += 1
                 return Node("elem", (self.argument(),), f"d{letter}")
@@ -416,11 +419,13 @@ def _index(toks: list[Token]) -> sympy.Expr:
     return e.xreplace({s: sympy.Symbol(s.name, integer=True) for s in e.free_symbols})
 
 
-def read(text: str, functions: frozenset = frozenset()) -> Node:
-    """The tree of a side in matrix notation; Skip with the reason when it cannot be read with certainty."""
+def read(text: str, functions: frozenset = frozenset(), logistic: bool = True) -> Node:
+    """The tree of a side in matrix notation; Skip with the reason when it cannot be read with certainty.
+    `logistic`: whether \\sigma(...) is the logistic function (elsewhere it is a function the material leaves
+    arbitrary, whose values and derivative values are free)."""
     toks = tokens(normalise(_unbox(text)))
     try:
-        return _Reader(toks, functions).whole()
+        return _Reader(toks, functions, logistic).whole()
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError, IndexError) as exc:

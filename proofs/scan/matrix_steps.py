@@ -11,6 +11,7 @@ from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.vocabulary import LOGISTIC
 
 __all__ = ["MatrixScan"]
 
@@ -25,6 +26,9 @@ class MatrixScan:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # whether \sigma(...) is the logistic function: only where the material says sigmoid or logistic (the scalar
+        # reading's rule); elsewhere an arbitrary function whose values and derivative values are free
+        self.logistic = bool(LOGISTIC.search(text))
         self.model = Model()
         # letter -> (line, text): a definition the matrix reading could not read; a step using it is skipped
         self.opaque: dict = {}
@@ -82,10 +86,13 @@ class MatrixScan:
             self.sentences[bounds] = (stated, unattached(prose, stated))
         return self.sentences[bounds][0]
 
+    def _read(self, text: str) -> Node:
+        return read(text, logistic=self.logistic)
+
     def define(self, left: str, right: str, line: int) -> None:
         """Keep a definition the scan found, as a forward equation when it reads in matrix notation."""
         try:
-            head = read(left)
+            head = self._read(left)
         except Skip:
             return
         if head.kind == "apply":
@@ -95,7 +102,7 @@ class MatrixScan:
             return
         letter, index = head.data
         try:
-            body = read(right)
+            body = self._read(right)
         except Skip as exc:
             self.opaque[letter] = (line, f"{' '.join(left.split())}: {exc}")
             return
@@ -128,7 +135,7 @@ class MatrixScan:
         """Whether a step the scan would take for a definition is a claim in matrix notation: its left side is not a
         name (a gradient, a product), or names something a forward equation already defines (E = ... again)."""
         try:
-            head = read(left)
+            head = self._read(left)
         except Skip:
             return False
         if head.kind in ("apply", "dapply"):
@@ -170,7 +177,7 @@ class MatrixScan:
         if relation != "=":
             return
         try:
-            trees = read(left), read(right)
+            trees = self._read(left), self._read(right)
             letter = _orthogonality(*trees)
         except Skip:
             return
@@ -186,7 +193,7 @@ class MatrixScan:
         if relation not in ("=", "!=", "<", "<=", ">", ">="):
             return Verdict("skipped", f"the relation {relation} is not checked")
         try:
-            trees = read(left), read(right)
+            trees = self._read(left), self._read(right)
         except Skip as exc:
             return Verdict("skipped", str(exc))
         one = entry_names(trees[0], self.model) + entry_names(trees[1], self.model)
