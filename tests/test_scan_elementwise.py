@@ -68,8 +68,18 @@ def test_a_transposed_gradient_through_a_softmax_is_refuted_with_the_shapes(tmp_
     assert s.status == "refuted" and s.counterexample["shapes_only"]
 
 
+def _square(tmp_path, step):
+    """The regression with W square (K = n), where W for W^T fits and fails on values."""
+    text = REGRESSION.replace(r"W \in \mathbb{R}^{K \times n}", r"W \in \mathbb{R}^{n \times n}")
+    return steps(tmp_path, text.replace(r"y \in \mathbb{R}^{K}", r"y \in \mathbb{R}^{n}").replace("STEP", step))[step]
+
+
 def test_w_for_w_transposed_through_a_softmax_is_refuted_and_the_oracle_agrees(tmp_path):
+    # with K and n the material's own sizes, W (yhat - y) fits only where K = n: refuted with the shapes
     s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    assert s.status == "refuted" and s.counterexample["shapes_only"], s.reason
+    assert s.counterexample["sizes"]["K"] != s.counterexample["sizes"]["n"]
+    s = _square(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
     assert s.status == "refuted", s.reason
     values = s.counterexample["values"]
     W = [[float(Fraction(v)) for v in row] for row in values["W"]]
@@ -90,7 +100,7 @@ def test_the_counterexample_replays_and_does_not_refute_the_true_gradient(tmp_pa
     from proofs.scan.shapes import Model
     from proofs.scan.elementwise import entries
 
-    s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    s = _square(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
     model = Model(layouts=("column",))
     model.kinds.update({"x": "vector", "W": "matrix", "y": "vector"})
     model.dims.update({"x": ("n", 1), "W": ("K", "n"), "y": ("K", 1)})

@@ -279,4 +279,132 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     slips = tmp_path / "slips"
     run(["--material", str(MATERIAL / "matrix_slips"), "--draft-claims", str(slips)], io.StringIO(), io.StringIO())
     trace = (slips / "scan_slips_md_l53_1.py").read_text()
-    assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 2, 2)" in trace
+    # (drafted at the counterexample's sizes: B A C fits only where p = q = r, and p, q, r are the material's own)
+    assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 1, 2)" in trace
+
+
+def _m(raw):
+    return [[Fraction(x) for x in row] for row in raw]
+
+
+def _mm(a, b):
+    assert len(a[0]) == len(b), "the shapes do not fit"
+    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
+
+
+def _t(a):
+    return [list(c) for c in zip(*a)]
+
+
+UNDECLARED = r"""# Vectors the material does not declare
+
+## 1 Part
+
+Some identities of vectors.
+
+$$STEP$$
+"""
+
+
+@pytest.mark.parametrize("step, status, plain", [
+    # a bold small letter is a vector: the outer product does not commute (it does for numbers)
+    (r"\mathbf{x}\mathbf{y}^T = \mathbf{y}\mathbf{x}^T", "refuted", lambda v: _mm(v["x"], _t(v["y"])) != _mm(v["y"], _t(v["x"]))),
+    (r"\mathbf{x}^T\mathbf{y} = \mathbf{y}^T\mathbf{x}", "checked", None),
+    (r"\boldsymbol{\theta} \mathbf{x}^T = \mathbf{x} \boldsymbol{\theta}^T", "refuted",
+     lambda v: _mm(v["theta"], _t(v["x"])) != _mm(v["x"], _t(v["theta"]))),
+    # so is a small letter the material transposes
+    (r"x y^T = y x^T", "refuted", lambda v: _mm(v["x"], _t(v["y"])) != _mm(v["y"], _t(v["x"]))),
+    (r"u^T A v = v^T A u", "refuted", lambda v: _mm(_mm(_t(v["u"]), v["A"]), v["v"]) != _mm(_mm(_t(v["v"]), v["A"]), v["u"])),
+    (r"u^T A v = v^T A^T u", "checked", None),
+    (r"(x + y)^T (x + y) = x^T x + 2 x^T y + y^T y", "checked", None),
+])
+def test_a_bold_or_transposed_small_letter_is_a_vector_not_a_number(tmp_path, step, status, plain):
+    s = matrix_steps(tmp_path, UNDECLARED.replace("STEP", step))[step]
+    assert s.status == status, s.reason
+    if plain is not None:
+        assert plain(_values(s.counterexample)), s.counterexample  # the counterexample, evaluated plainly
+
+
+def _values(example):
+    return {k: _m(v) for k, v in example["values"].items() if isinstance(v, list)}
+
+
+def test_a_symmetric_greek_matrix_is_attached_its_condition(tmp_path):
+    text = (r"# S" "\n\n## 1 Part\n\n"
+            r"Take $\Sigma \in \mathbb{R}^{d \times d}$. The matrix $\Sigma$ is symmetric. Let $x \in \mathbb{R}^{d}$ and "
+            r"$y \in \mathbb{R}^{d}$. Then $x^\top \Sigma y = y^\top \Sigma x$ and $x^\top \Sigma y = 2 y^\top \Sigma x$."
+            "\n\n## 2 Part\n\n"
+            r"Let $x \in \mathbb{R}^{d}$ and $y \in \mathbb{R}^{d}$. Then $x^\top \Sigma y = y^\top \Sigma x$." "\n")
+    from proofs.material import read
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    found = [s for s in scan_document(read(tmp_path, "a.md"), second_reader=False) if s.status != "definition"]
+    assert [s.status for s in found] == ["checked", "refuted", "refuted"], [s.reason for s in found]
+    # an undeclared \Sigma is a matrix (as an undeclared A is), symmetric only where the material says so
+    v = _values(found[2].counterexample)
+    assert _mm(_mm(_t(v["x"]), v["Sigma"]), v["y"]) != _mm(_mm(_t(v["y"]), v["Sigma"]), v["x"])
+
+
+RECTANGULAR = r"""# Rectangular
+
+## 1 Part
+
+Let $A \in \mathbb{R}^{m \times n}$ and $B \in \mathbb{R}^{n \times m}$.
+
+$$STEP$$
+"""
+
+
+@pytest.mark.parametrize("step, status", [
+    (r"\mathrm{tr}(A B) = \mathrm{tr}(B A)", "checked"),
+    (r"(A B)^T = B^T A^T", "checked"),
+    # true only where m = n: two sizes the material names are not made one to fit a step
+    (r"(A B)^{-1} = B^{-1} A^{-1}", "refuted"),
+    (r"\mathrm{tr}(A) = \mathrm{tr}(A^T)", "refuted"),
+    (r"\mathrm{tr}(A A) = \mathrm{tr}(A^T A^T)", "refuted"),
+])
+def test_sizes_the_material_names_stay_apart(tmp_path, step, status):
+    s = matrix_steps(tmp_path, RECTANGULAR.replace("STEP", step))[step]
+    assert s.status == status, s.reason
+    if status == "refuted":
+        sizes = s.counterexample["sizes"]
+        assert sizes["m"] != sizes["n"] and "the shapes do not fit" in s.reason
+
+
+UPDATE = r"""# An update
+
+## 1 Part
+
+Let $W \in \mathbb{R}^{m \times n}$, $x \in \mathbb{R}^{n}$ and $y \in \mathbb{R}^{m}$, and $L = \frac{1}{2}\|W x - y\|^2$.
+
+$$\Delta W = -\eta \frac{\partial L}{\partial W}$$
+
+$$STEP$$
+"""
+
+
+def _residual(v):
+    return [[a - b for a, b in zip(p, q)] for p, q in zip(_mm(v["W"], v["x"]), v["y"])]
+
+
+def _scaled(k, a):
+    return [[k * e for e in row] for row in a]
+
+
+@pytest.mark.parametrize("step, status, printed", [
+    (r"\Delta W = -\eta (W x - y) x^T", "checked", None),
+    # a transposed gradient (the layout is the variable's), a sign
+    (r"\Delta W = -\eta x (W x - y)^T", "refuted", lambda v, eta: _scaled(-eta, _mm(v["x"], _t(_residual(v))))),
+    (r"\Delta W = \eta (W x - y) x^T", "refuted", lambda v, eta: _scaled(eta, _mm(_residual(v), _t(v["x"])))),
+])
+def test_a_change_written_with_delta_is_a_name_the_material_defines(tmp_path, step, status, printed):
+    text = UPDATE.replace("## 1 Part", "A gradient has the shape of the variable.\n\n## 1 Part").replace("STEP", step)
+    found = matrix_steps(tmp_path, text)
+    defined = found[r"\Delta W = -\eta \frac{\partial L}{\partial W}"]
+    assert defined.status == "definition", defined.reason  # not a product of \Delta and W, refuted
+    s = found[step]
+    assert s.status == status, s.reason
+    if printed is not None:  # the counterexample, evaluated plainly: the true update differs from the printed one
+        v, eta = _values(s.counterexample), Fraction(s.counterexample["values"]["eta"])
+        assert printed(v, eta) != _scaled(-eta, _mm(_residual(v), _t(v["x"])))

@@ -109,8 +109,8 @@ def looks_matrix(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, toks: list[Token], functions: frozenset, logistic: bool = True) -> None:
-        self.t, self.i, self.functions, self.logistic = toks, 0, functions, logistic
+    def __init__(self, toks: list[Token], functions: frozenset, logistic: bool = True, changes: bool = False) -> None:
+        self.t, self.i, self.functions, self.logistic, self.changes = toks, 0, functions, logistic, changes
         self.bars = 0
 
     def peek(self, k: int = 0) -> Optional[str]:
@@ -139,7 +139,7 @@ class _Reader:
         return self.t[start:self.i - 1]
 
     def sub(self, toks: list[Token]) -> Node:
-        r = _Reader(toks, self.functions, self.logistic)
+        r = _Reader(toks, self.functions, self.logistic, self.changes)
         return r.whole()
 
     def whole(self) -> Node:
@@ -295,6 +295,11 @@ class _Reader:
                     and tok.islower() and self.peek().islower():
                 raise Skip("letters side by side that may spell a word")
             return self.name(tok)
+        if tok == "\\Delta" and self.changes and self._letter(self.peek()):
+            inner = self.name(self.take().lstrip("\\"))  # \Delta W: the change of W, one name
+            if inner.kind != "name":
+                raise Skip("\\Delta before something other than a name")
+            return Node("name", (), (f"Delta{inner.data[0]}", inner.data[1]))
         if tok.startswith("\\") and tok[1:] in GREEK:
             return self.name(tok[1:])
         if tok in ("\\hat", "\\bar", "\\tilde"):
@@ -303,6 +308,10 @@ class _Reader:
                 raise Skip(f"{tok} over more than a name")
             return self.name(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")
         raise Skip(f"{tok} is not read in matrix notation")
+
+    @staticmethod
+    def _letter(tok: Optional[str]) -> bool:
+        return tok is not None and ((len(tok) == 1 and tok.isalpha()) or (tok.startswith("\\") and tok[1:] in GREEK))
 
     def operator(self, op: str) -> Node:
         if self.peek() != "(":
@@ -419,13 +428,14 @@ def _index(toks: list[Token]) -> sympy.Expr:
     return e.xreplace({s: sympy.Symbol(s.name, integer=True) for s in e.free_symbols})
 
 
-def read(text: str, functions: frozenset = frozenset(), logistic: bool = True) -> Node:
+def read(text: str, functions: frozenset = frozenset(), logistic: bool = True, changes: bool = False) -> Node:
     """The tree of a side in matrix notation; Skip with the reason when it cannot be read with certainty.
     `logistic`: whether \\sigma(...) is the logistic function (elsewhere it is a function the material leaves
-    arbitrary, whose values and derivative values are free)."""
+    arbitrary, whose values and derivative values are free). `changes`: whether \\Delta before a name is one name,
+    the change of it (\\Delta W, an update), the material giving \\Delta no meaning of its own."""
     toks = tokens(normalise(_unbox(text)))
     try:
-        return _Reader(toks, functions, logistic).whole()
+        return _Reader(toks, functions, logistic, changes).whole()
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError, IndexError) as exc:
