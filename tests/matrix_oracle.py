@@ -1013,6 +1013,9 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
 def _outer(src: Source, slips: bool, st: Style, n, x: str, y: str) -> tuple:
     """Inner and outer products of vectors the material declares, names in words, or only writes bold or transposed
     (a small letter transposed is a vector: x y^T = y x^T holds for numbers only)."""
+    how = src.choice(["declared", "words", "none"])
+    if how != "declared":
+        n = "n"  # a length the material does not state: every length
     ctx = Context({x: (n, 1), y: (n, 1), "A": (n, n)})
     left, right, options = src.choice([
         (mul(V(x), T(V(y))), T(mul(V(y), T(V(x)))), [("order", mul(V(y), T(V(x)))), ("wrong shape", mul(T(V(x)), V(y)))]),
@@ -1025,7 +1028,6 @@ def _outer(src: Source, slips: bool, st: Style, n, x: str, y: str) -> tuple:
     steps: list = []
     names = [v for v in ctx.shapes if _uses(v, left, right, options)]
     ctx.shapes = {v: ctx.shapes[v] for v in names}
-    how = src.choice(["declared", "words", "none"])
     if how == "declared":
         prose = _declare(src, ctx, st, names, steps)
     elif how == "words":

@@ -24,12 +24,12 @@ def scan_json(*args):
     return code, json.loads(out.getvalue())
 
 
-def matrix_steps(tmp_path, text):
+def matrix_steps(tmp_path, text, timeout=10.0):
     from proofs.material import read
     from proofs.scan.steps import scan_document
 
     (tmp_path / "a.md").write_text(text, encoding="utf-8")
-    return {s.text: s for s in scan_document(read(tmp_path, "a.md"), second_reader=False)}
+    return {s.text: s for s in scan_document(read(tmp_path, "a.md"), timeout=timeout, second_reader=False)}
 
 
 def test_true_matrix_material_has_every_step_checked_and_none_refuted():
@@ -408,3 +408,50 @@ def test_a_change_written_with_delta_is_a_name_the_material_defines(tmp_path, st
     if printed is not None:  # the counterexample, evaluated plainly: the true update differs from the printed one
         v, eta = _values(s.counterexample), Fraction(s.counterexample["values"]["eta"])
         assert printed(v, eta) != _scaled(-eta, _mm(_residual(v), _t(v["x"])))
+
+
+RECURRENCE = r"""# Backpropagation through time
+
+A gradient has the shape of the variable.
+
+## 1 Part
+
+Let $h_t \in \mathbb{R}^{n}$, $x_t \in \mathbb{R}^{d}$, $W \in \mathbb{R}^{n \times n}$ and $U \in \mathbb{R}^{n \times d}$, for an
+activation function $\phi$ applied to each entry.
+
+$$z_{t+1} = W h_t + U x_{t+1}$$
+
+$$h_{t+1} = \phi(z_{t+1})$$
+
+$$STEP$$
+"""
+
+
+@pytest.mark.parametrize("printed, status", [
+    (r"W^T \left(\phi'(z_{t+1}) \odot \frac{\partial l}{\partial h_{t+1}}\right)", "checked"),
+    (r"W^T \mathrm{diag}(\phi'(z_{t+1})) \frac{\partial l}{\partial h_{t+1}}", "checked"),
+    (r"W \left(\phi'(z_{t+1}) \odot \frac{\partial l}{\partial h_{t+1}}\right)", "refuted"),           # a missing transpose
+    (r"\mathrm{diag}(\phi'(z_{t+1})) W^T \frac{\partial l}{\partial h_{t+1}}", "refuted"),            # the wrong order
+    (r"W^T \frac{\partial l}{\partial h_{t+1}}", "refuted"),                                           # a missing factor
+])
+def test_a_recurrence_through_a_state_the_step_also_reads(tmp_path, printed, status):
+    # z_{t+1} is computed from h_t, which the step reads: it is not an input of the recurrence (drawn freely, it
+    # left l independent of h_t and every step skipped); h_t declared once declares every member
+    step = r"\frac{\partial l}{\partial h_t} = " + printed
+    s = matrix_steps(tmp_path, RECURRENCE.replace("STEP", step), timeout=120)[step]
+    assert s.status == status, s.reason
+    if status == "refuted":
+        assert "phi'(" in str(s.counterexample["values"]) or "phi(" in str(s.counterexample["values"])
+
+
+def test_a_recurrence_of_matrices_through_a_loss_the_material_leaves_undefined(tmp_path):
+    text = RECURRENCE.replace(r"$h_t \in \mathbb{R}^{n}$, $x_t \in \mathbb{R}^{d}$", r"$H_t \in \mathbb{R}^{n \times b}$")
+    text = text.replace(r" and $U \in \mathbb{R}^{n \times d}$", "").replace("$$z_{t+1} = W h_t + U x_{t+1}$$\n\n", "")
+    text = text.replace(r"h_{t+1} = \phi(z_{t+1})", r"H_{t+1} = \phi(W H_t)")
+    for printed, status in ((r"W^T \left(\phi'(W H_t) \odot \frac{\partial l}{\partial H_{t+1}}\right)", "checked"),
+                            (r"W \left(\phi'(W H_t) \odot \frac{\partial l}{\partial H_{t+1}}\right)", "refuted")):
+        step = r"\frac{\partial l}{\partial H_t} = " + printed
+        s = matrix_steps(tmp_path, text.replace("STEP", step), timeout=120)[step]
+        assert s.status == status, s.reason
+        # (l is the entries of the given dl/dH_T times those of H_T: a number at every b, not a b x b matrix)
+        assert status == "refuted" or "b = 1..3" in s.reason

@@ -153,6 +153,28 @@ class MatrixScan:
                         todo.append(n[0])
         return False
 
+    def _derived(self, letter: str, indices: list, lowest: dict) -> bool:
+        """Whether the first member of a letter the step reads is computed from a first member of another letter it
+        reads (z_{t+1} = W h_t with h_t read): then it is not an input of the recurrence, h_t is."""
+        import sympy
+
+        for index in indices:
+            for pattern, body in self.model.equations.get(letter, ()):
+                if pattern is None or len(pattern.free_symbols) != 1:
+                    continue
+                (var,) = pattern.free_symbols
+                d = sympy.Dummy("d", integer=True)  # (the index may hold the pattern's own symbol: z_{t+1} read)
+                solved = sympy.solve(sympy.Eq(pattern.xreplace({var: d}), index), d)
+                if len(solved) != 1:
+                    continue
+                for other, at in names_of(body):
+                    if other == letter or other not in lowest or at is None:
+                        continue
+                    at = at.xreplace({var: solved[0]})
+                    if any(sympy.simplify(at - low) == 0 for low in lowest[other]):
+                        return True
+        return False
+
     def claim(self, left: str) -> bool:
         """Whether a step the scan would take for a definition is a claim in matrix notation: its left side is not a
         name (a gradient, a product), or names something a forward equation already defines (E = ... again)."""
@@ -249,6 +271,7 @@ class MatrixScan:
         for t in trees:
             _lowest(t, lowest, set())
         lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
+        lowest = {k: v for k, v in lowest.items() if not self._derived(k, v, lowest)}
         try:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:

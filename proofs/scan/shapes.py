@@ -30,9 +30,10 @@ _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNO
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
                     rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
-_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+# (a subscript that is a number names one member, W_1; a letter the whole family, h_t: every member has the shape)
+_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|[a-z])\s*\}?)?"
 # "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
-_MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*[0-9]+\s*\}?)?"
+_MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
