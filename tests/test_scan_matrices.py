@@ -455,3 +455,29 @@ def test_a_recurrence_of_matrices_through_a_loss_the_material_leaves_undefined(t
         assert s.status == status, s.reason
         # (l is the entries of the given dl/dH_T times those of H_T: a number at every b, not a b x b matrix)
         assert status == "refuted" or "b = 1..3" in s.reason
+
+
+SAMPLES = r"""# Samples
+
+## 1 Part
+
+Let $x_i \in \mathbb{R}^{d}$ and $w \in \mathbb{R}^{d}$.
+
+$$STEP$$
+"""
+
+
+@pytest.mark.parametrize("step, status", [
+    (r"\sum_{i=1}^{3} (w^T x_i)^2 = w^T \left(\sum_{i=1}^{3} x_i x_i^T\right) w", "checked"),
+    (r"\sum_{i=1}^{3} (w^T x_i)^2 = w^T \left(\sum_{i=1}^{3} x_i^T x_i\right) w", "refuted"),  # inner for outer
+])
+def test_a_family_declared_at_a_letter_index_is_a_family_of_vectors(tmp_path, step, status):
+    # x_i in R^d declares every sample x_1, x_2, ... a vector; inside the sum x_i is a member, not entry i of x
+    s = matrix_steps(tmp_path, SAMPLES.replace("STEP", step))[step]
+    assert s.status == status, s.reason
+    if status == "refuted":
+        v = _values(s.counterexample)
+        xs, w = [v[f"x_{i}"] for i in (1, 2, 3)], v["w"]
+        left = sum(_mm(_t(w), x)[0][0] ** 2 for x in xs)
+        right = sum(_mm(_t(x), x)[0][0] for x in xs) * _mm(_t(w), w)[0][0]
+        assert len(w) == 2 and left != right

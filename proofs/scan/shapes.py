@@ -31,7 +31,7 @@ _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNO
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
                     rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
 # (a subscript that is a number names one member, W_1; a letter the whole family, h_t: every member has the shape)
-_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|[a-z])\s*\}?)?"
+_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|([a-z]))\s*\}?)?"
 # "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
 _MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
@@ -95,10 +95,12 @@ def declarations(model: Model, sentence: str) -> dict:
         dims = tuple(int(s) if s.isdigit() else s for s in sizes)
         for member in re.finditer(_MEMBER, m.group(1)):
             letter = member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else "")
-            if len(dims) == 1:
-                model.kinds[letter], model.dims[letter] = "vector", (dims[0], 1)
-            elif len(dims) == 2:
-                model.kinds[letter], model.dims[letter] = "matrix", dims
+            # h_t: the family h and, kept as h_t, the mark that h is a family (x_i a member, not entry i of x)
+            for name in (letter, f"{letter}_{member.group(3)}") if member.group(3) else (letter,):
+                if len(dims) == 1:
+                    model.kinds[name], model.dims[name] = "vector", (dims[0], 1)
+                elif len(dims) == 2:
+                    model.kinds[name], model.dims[name] = "matrix", dims
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
         for k, letter in enumerate(_letters([m.group(3)] + re.findall(_NAME, m.group(4) or ""))):
