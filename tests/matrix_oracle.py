@@ -883,7 +883,11 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
     x, y = src.choice([("x", "y"), ("u", "v"), ("a", "b")])
     template = src.choice(["transpose", "double", "sum", "cyclic", "cyclic_square", "trace", "trace_pair",
                            "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain",
-                           "identity"])
+                           "identity", "outer", "rectangular"])
+    if template == "outer":
+        return _outer(src, slips, st, n, x, y)
+    if template == "rectangular":
+        return _rectangular(src, slips, st, p, q)
     chain = None
     steps: list = []
     scalars: frozenset = frozenset()
@@ -1003,6 +1007,56 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         body = "\\\\\n".join(rows)
         return f"{prose}. Then\n\\begin{{align}}\n{body}\n\\end{{align}}", steps + first + second
     body = _step(ctx, st, left, right, "=", template, _pick_slip(src, slips, options), scalars)
+    return f"{prose}. Then {_show(body)}.", steps + body
+
+
+def _outer(src: Source, slips: bool, st: Style, n, x: str, y: str) -> tuple:
+    """Inner and outer products of vectors the material declares, names in words, or only writes bold or transposed
+    (a small letter transposed is a vector: x y^T = y x^T holds for numbers only)."""
+    how = src.choice(["declared", "words", "none"])
+    if how != "declared":
+        n = "n"  # a length the material does not state: every length
+    ctx = Context({x: (n, 1), y: (n, 1), "A": (n, n)})
+    left, right, options = src.choice([
+        (mul(V(x), T(V(y))), T(mul(V(y), T(V(x)))), [("order", mul(V(y), T(V(x)))), ("wrong shape", mul(T(V(x)), V(y)))]),
+        (mul(T(V(x)), V(y)), mul(T(V(y)), V(x)), [("wrong shape", mul(V(x), T(V(y)))), ("sign", ("neg", mul(T(V(y)), V(x))))]),
+        (mul(T(V(x)), V("A"), V(y)), mul(T(V(y)), T(V("A")), V(x)), [("missing transpose", mul(T(V(y)), V("A"), V(x)))]),
+        (mul(T(("add", V(x), V(y))), ("add", V(x), V(y))),
+         ("add", ("add", mul(T(V(x)), V(x)), mul(N(2), T(V(x)), V(y))), mul(T(V(y)), V(y))),
+         [("missing factor", ("add", ("add", mul(T(V(x)), V(x)), mul(T(V(x)), V(y))), mul(T(V(y)), V(y))))]),
+    ])
+    steps: list = []
+    names = [v for v in ctx.shapes if _uses(v, left, right, options)]
+    ctx.shapes = {v: ctx.shapes[v] for v in names}
+    if how == "declared":
+        prose = _declare(src, ctx, st, names, steps)
+    elif how == "words":
+        vectors = [f"${name_tex(v, st)}$" for v in names if v != "A"]
+        prose = "For vectors " + " and ".join(vectors) + (" and a matrix $A$" if "A" in names else "")
+    else:
+        prose = "For vectors of one length" + (" and a square matrix $A$ of that size" if "A" in names else "")
+    body = _step(ctx, st, left, right, "=", "outer", _pick_slip(src, slips, [o + ("=",) for o in options]))
+    return f"{prose}. Then {_show(body)}.", steps + body
+
+
+def _rectangular(src: Source, slips: bool, st: Style, p, q) -> tuple:
+    """A matrix declared p x q with p and q apart: a step that fits only when p = q (the trace of A, the inverse of
+    a factor of AB) fails at p != q; one that fits at every size holds."""
+    ctx = Context({"A": (p, q), "B": (q, p)})
+    A, B = V("A"), V("B")
+    true = src.choice([(tr(mul(A, B)), tr(mul(B, A))), (tr(mul(T(A), T(B))), tr(mul(A, B))),
+                       (("sq", norm(A, "F")), tr(mul(T(A), A))), (tr(mul(A, T(A))), tr(mul(T(A), A)))])
+    square = src.choice([(tr(T(A)), tr(A)), (("inv", mul(A, B)), mul(("inv", B), ("inv", A))),
+                         (tr(mul(A, A)), tr(mul(T(A), T(A)))), (T(mul(A, B)), mul(T(A), T(B)))])
+    steps: list = []
+    prose = _declare(src, ctx, st, ["A", "B"], steps)
+    body = _step(ctx, st, *true, "=", "rectangular")
+    if slips and src.integer(0, 1) and isinstance(p, str) and isinstance(q, str):
+        wrong = Expected(tex(square[0], st), tex(square[1], st), "slip", "=", "rectangular/square only", square[0],
+                         square[1], ctx)
+        wrong.witness = witness(wrong, random.Random(repr(square)), tries=30)
+        if wrong.witness is not None:
+            body.append(wrong)
     return f"{prose}. Then {_show(body)}.", steps + body
 
 

@@ -68,8 +68,18 @@ def test_a_transposed_gradient_through_a_softmax_is_refuted_with_the_shapes(tmp_
     assert s.status == "refuted" and s.counterexample["shapes_only"]
 
 
+def _square(tmp_path, step):
+    """The regression with W square (K = n), where W for W^T fits and fails on values."""
+    text = REGRESSION.replace(r"W \in \mathbb{R}^{K \times n}", r"W \in \mathbb{R}^{n \times n}")
+    return steps(tmp_path, text.replace(r"y \in \mathbb{R}^{K}", r"y \in \mathbb{R}^{n}").replace("STEP", step))[step]
+
+
 def test_w_for_w_transposed_through_a_softmax_is_refuted_and_the_oracle_agrees(tmp_path):
+    # with K and n the material's own sizes, W (yhat - y) fits only where K = n: refuted with the shapes
     s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    assert s.status == "refuted" and s.counterexample["shapes_only"], s.reason
+    assert s.counterexample["sizes"]["K"] != s.counterexample["sizes"]["n"]
+    s = _square(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
     assert s.status == "refuted", s.reason
     values = s.counterexample["values"]
     W = [[float(Fraction(v)) for v in row] for row in values["W"]]
@@ -90,7 +100,7 @@ def test_the_counterexample_replays_and_does_not_refute_the_true_gradient(tmp_pa
     from proofs.scan.shapes import Model
     from proofs.scan.elementwise import entries
 
-    s = regression(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
+    s = _square(tmp_path, r"\frac{\partial L}{\partial x} = W (\hat{y} - y)")
     model = Model(layouts=("column",))
     model.kinds.update({"x": "vector", "W": "matrix", "y": "vector"})
     model.dims.update({"x": ("n", 1), "W": ("K", "n"), "y": ("K", 1)})
@@ -140,6 +150,50 @@ def test_gradients_through_a_sigmoid_layer(tmp_path, printed, status):
     step = r"\frac{\partial f}{\partial x} = " + printed
     s = steps(tmp_path, SIGMOID.replace("STEP", step))[step]
     assert s.status == status, s.reason
+
+
+def _plain_gradient(values):
+    """d(v^T sigma(W x))/dx = W^T (v * sigma'(W x)) and the printed W^T (v * h * (1 - h)), h = sigma(W x), from the
+    counterexample's table of sigma and sigma' (plain fractions: no code of the scan)."""
+    W = [[Fraction(x) for x in row] for row in values["W"]]
+    v = [Fraction(r[0]) for r in values["v"]]
+    x = [Fraction(r[0]) for r in values["x"]]
+    z = [sum(w * e for w, e in zip(row, x)) for row in W]
+    s = [Fraction(values[f"sigma({Fraction(e)})"]) for e in z]
+    ds = [Fraction(values[f"sigma'({Fraction(e)})"]) for e in z]
+    true = [sum(W[i][j] * v[i] * ds[i] for i in range(len(z))) for j in range(len(x))]
+    printed = [sum(W[i][j] * v[i] * s[i] * (1 - s[i]) for i in range(len(z))) for j in range(len(x))]
+    return true, printed
+
+
+@pytest.mark.parametrize("words", [r"for an activation function $\sigma$", r"with any differentiable $\sigma$",
+                                   r"with $\sigma$ an activation applied to each entry"])
+def test_an_arbitrary_sigma_is_not_the_logistic_function(tmp_path, words):
+    # sigma' = sigma (1 - sigma) holds for the logistic function only: where the material leaves sigma arbitrary, a step
+    # that needs it is not a consequence, and its counterexample (a table of sigma and sigma') replays plainly
+    text = SIGMOID.replace("A sigmoid layer", "A layer").replace(r"with $\sigma$ the logistic function", words)
+    step = r"\frac{\partial f}{\partial x} = W^T (v \odot h \odot (1 - h))"
+    s = steps(tmp_path, text.replace("STEP", step))[step]
+    assert s.status == "refuted", s.reason
+    true, printed = _plain_gradient(s.counterexample["values"])
+    assert true != printed
+    # what holds for every sigma is still checked; the slips are still refuted
+    for printed, status in ((r"W^T (v \odot \sigma'(W x))", "checked"), (r"W (v \odot \sigma'(W x))", "refuted"),
+                            (r"W^T (v \odot h)", "refuted")):
+        step = r"\frac{\partial f}{\partial x} = " + printed
+        s = steps(tmp_path, text.replace("STEP", step))[step]
+        assert s.status == status, (printed, s.reason)
+
+
+@pytest.mark.parametrize("words, status", [(r"with $\sigma$ the logistic function", "checked"),
+                                           (r"with the sigmoid $\sigma$", "checked"),
+                                           (r"for an activation function $\sigma$", "refuted")])
+def test_the_derivative_of_sigma_entry_by_entry(tmp_path, words, status):
+    text = (f"# A layer\n\n## 1 The layer\n\nLet $\\mathbf{{z}} \\in \\mathbb{{R}}^{{n}}$, {words}.\n\n$$STEP$$\n")
+    step = r"\sigma'(\mathbf{z}) = \sigma(\mathbf{z}) \odot (1 - \sigma(\mathbf{z}))"
+    s = steps(tmp_path, text.replace("STEP", step))[step]
+    assert s.status == status, s.reason
+    assert s.status != "refuted" or "sigma'(" in str(s.counterexample["values"])
 
 
 def test_a_value_equal_only_to_sixty_digits_is_neither_equal_nor_apart():

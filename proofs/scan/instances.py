@@ -448,7 +448,10 @@ class Evaluator:
         total = sympy.Integer(0)
         for (_, (b_letter, b_at)), g in boundary:
             inner = self.name(b_letter, sympy.Integer(b_at) if b_at is not None else None)
-            total = _add(total, _mul(g.T, inner) if _is_matrix(g) else g * inner)
+            # the given gradient's entries times the entries they differentiate (g^T h for vectors, tr(g^T H) for
+            # matrices): the loss as the boundary's linear function
+            total = _add(total, sum(g.multiply_elementwise(inner)) if _is_matrix(g) and _is_matrix(inner)
+                         and g.shape == inner.shape else _mul(g.T, inner) if _is_matrix(g) else g * inner)
         return total
 
     def _resolve(self, e):

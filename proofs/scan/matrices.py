@@ -22,7 +22,9 @@ MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\
                      r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
-# Functions of known formula applied entry by entry (\\sigma is the logistic function, as in the scalar reading).
+# Functions of known formula applied entry by entry. \\tanh is always the hyperbolic tangent (a LaTeX operator name,
+# never a letter a course gives another meaning); \\sigma is the logistic function only where `read` is told so (the
+# material says sigmoid or logistic, as in the scalar reading), elsewhere an arbitrary function like \\phi.
 _ELEMENTARY = {"\\exp": "exp", "\\log": "log", "\\tanh": "tanh"}
 # How a transposing superscript is spelled, as its tokens join: T, \top, \intercal, \mathsf T, \mathsf{T}, \mathrm{T}.
 _TRANSPOSE = ("T", "\\intercal", "\\top", "\\mathsfT", "\\mathsf{T}", "\\mathrmT", "\\mathrm{T}")
@@ -107,8 +109,8 @@ def looks_matrix(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, toks: list[Token], functions: frozenset) -> None:
-        self.t, self.i, self.functions = toks, 0, functions
+    def __init__(self, toks: list[Token], functions: frozenset, logistic: bool = True, changes: bool = False) -> None:
+        self.t, self.i, self.functions, self.logistic, self.changes = toks, 0, functions, logistic, changes
         self.bars = 0
 
     def peek(self, k: int = 0) -> Optional[str]:
@@ -137,7 +139,7 @@ class _Reader:
         return self.t[start:self.i - 1]
 
     def sub(self, toks: list[Token]) -> Node:
-        r = _Reader(toks, self.functions)
+        r = _Reader(toks, self.functions, self.logistic, self.changes)
         return r.whole()
 
     def whole(self) -> Node:
@@ -293,6 +295,11 @@ class _Reader:
                     and tok.islower() and self.peek().islower():
                 raise Skip("letters side by side that may spell a word")
             return self.name(tok)
+        if tok == "\\Delta" and self.changes and self._letter(self.peek()):
+            inner = self.name(self.take().lstrip("\\"))  # \Delta W: the change of W, one name
+            if inner.kind != "name":
+                raise Skip("\\Delta before something other than a name")
+            return Node("name", (), (f"Delta{inner.data[0]}", inner.data[1]))
         if tok.startswith("\\") and tok[1:] in GREEK:
             return self.name(tok[1:])
         if tok in ("\\hat", "\\bar", "\\tilde"):
@@ -301,6 +308,10 @@ class _Reader:
                 raise Skip(f"{tok} over more than a name")
             return self.name(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")
         raise Skip(f"{tok} is not read in matrix notation")
+
+    @staticmethod
+    def _letter(tok: Optional[str]) -> bool:
+        return tok is not None and ((len(tok) == 1 and tok.isalpha()) or (tok.startswith("\\") and tok[1:] in GREEK))
 
     def operator(self, op: str) -> Node:
         if self.peek() != "(":
@@ -321,7 +332,8 @@ class _Reader:
             if index is not None or sup[-1] != ")":
                 raise Skip("a name with both a subscript and a superscript index")
             index = _index(sup[1:-1])
-        if letter in ("sigma", "tanh") and letter not in self.functions and index is None:
+        known = letter == "tanh" or (letter == "sigma" and self.logistic)
+        if known and letter not in self.functions and index is None:
             if self.peek() == "'":
                 self.i += 1
                 return Node("elem", (self.argument(),), f"d{letter}")
@@ -416,11 +428,14 @@ def _index(toks: list[Token]) -> sympy.Expr:
     return e.xreplace({s: sympy.Symbol(s.name, integer=True) for s in e.free_symbols})
 
 
-def read(text: str, functions: frozenset = frozenset()) -> Node:
-    """The tree of a side in matrix notation; Skip with the reason when it cannot be read with certainty."""
+def read(text: str, functions: frozenset = frozenset(), logistic: bool = True, changes: bool = False) -> Node:
+    """The tree of a side in matrix notation; Skip with the reason when it cannot be read with certainty.
+    `logistic`: whether \\sigma(...) is the logistic function (elsewhere it is a function the material leaves
+    arbitrary, whose values and derivative values are free). `changes`: whether \\Delta before a name is one name,
+    the change of it (\\Delta W, an update), the material giving \\Delta no meaning of its own."""
     toks = tokens(normalise(_unbox(text)))
     try:
-        return _Reader(toks, functions).whole()
+        return _Reader(toks, functions, logistic, changes).whole()
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError, IndexError) as exc:

@@ -11,6 +11,7 @@ from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan"]
 
@@ -18,6 +19,8 @@ __all__ = ["MatrixScan"]
 _FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+|\n\s*\n")
 _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
+# A bold letter: \mathbf{x}, \boldsymbol{\theta}, \bm x
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
 class MatrixScan:
@@ -25,6 +28,9 @@ class MatrixScan:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # whether \sigma(...) is the logistic function: only where the material says sigmoid or logistic (the scalar
+        # reading's rule); elsewhere an arbitrary function whose values and derivative values are free
+        self.logistic = bool(LOGISTIC.search(text))
         self.model = Model()
         # letter -> (line, text): a definition the matrix reading could not read; a step using it is skipped
         self.opaque: dict = {}
@@ -82,10 +88,32 @@ class MatrixScan:
             self.sentences[bounds] = (stated, unattached(prose, stated))
         return self.sentences[bounds][0]
 
+    def _read(self, text: str) -> Node:
+        self._bold(text)
+        changes = "Delta" not in self.model.kinds and "Delta" not in self.model.equations
+        return read(text, logistic=self.logistic, changes=changes)
+
+    def _bold(self, text: str) -> None:
+        """A bold small letter the material neither declares nor defines is a vector (of a length of its own, 1
+        included), not a number: x y^T = y x^T holds for numbers only."""
+        for m in _BOLD.finditer(text):
+            name = m.group(1) or m.group(2)
+            if (len(name) == 1 or name in GREEK) and name[0].islower():
+                self.model.implied.add(name)
+
+    def _transposed(self, n: Node, under: bool = False) -> None:
+        """A small letter the material transposes (x^T y, (x + y)^T) is a vector, not a number, likewise."""
+        if n.kind == "name" and under:
+            letter = n.data[0]
+            if (len(letter) == 1 or letter in GREEK) and letter[0].islower():
+                self.model.implied.add(letter)
+        for a in n.args:
+            self._transposed(a, n.kind == "T" or (under and n.kind in ("add", "neg")))
+
     def define(self, left: str, right: str, line: int) -> None:
         """Keep a definition the scan found, as a forward equation when it reads in matrix notation."""
         try:
-            head = read(left)
+            head = self._read(left)
         except Skip:
             return
         if head.kind == "apply":
@@ -95,10 +123,11 @@ class MatrixScan:
             return
         letter, index = head.data
         try:
-            body = read(right)
+            body = self._read(right)
         except Skip as exc:
             self.opaque[letter] = (line, f"{' '.join(left.split())}: {exc}")
             return
+        self._transposed(body)
         vector = by_entry(index, body, self.model)
         if vector is not None:  # yhat_j = e^{z_j} / sum_k e^{z_k}: the vector yhat, entry by entry
             body, index = vector, None
@@ -124,11 +153,33 @@ class MatrixScan:
                         todo.append(n[0])
         return False
 
+    def _derived(self, letter: str, indices: list, lowest: dict) -> bool:
+        """Whether the first member of a letter the step reads is computed from a first member of another letter it
+        reads (z_{t+1} = W h_t with h_t read): then it is not an input of the recurrence, h_t is."""
+        import sympy
+
+        for index in indices:
+            for pattern, body in self.model.equations.get(letter, ()):
+                if pattern is None or len(pattern.free_symbols) != 1:
+                    continue
+                (var,) = pattern.free_symbols
+                d = sympy.Dummy("d", integer=True)  # (the index may hold the pattern's own symbol: z_{t+1} read)
+                solved = sympy.solve(sympy.Eq(pattern.xreplace({var: d}), index), d)
+                if len(solved) != 1:
+                    continue
+                for other, at in names_of(body):
+                    if other == letter or other not in lowest or at is None:
+                        continue
+                    at = at.xreplace({var: solved[0]})
+                    if any(sympy.simplify(at - low) == 0 for low in lowest[other]):
+                        return True
+        return False
+
     def claim(self, left: str) -> bool:
         """Whether a step the scan would take for a definition is a claim in matrix notation: its left side is not a
         name (a gradient, a product), or names something a forward equation already defines (E = ... again)."""
         try:
-            head = read(left)
+            head = self._read(left)
         except Skip:
             return False
         if head.kind in ("apply", "dapply"):
@@ -148,7 +199,7 @@ class MatrixScan:
         """A refuted step with small letters the material gives no kind (read as numbers) is decided again with them
         as vectors: when it holds so, the reading is in doubt and it is skipped."""
         loose = sorted({n[0] for t in trees for n in names_of(t)} - _grad_letters(*trees) - set(self.model.kinds)
-                       - set(self.model.equations) - {n for n in self.model.kinds if "_" in n})
+                       - set(self.model.equations) - self.model.implied - {n for n in self.model.kinds if "_" in n})
         loose = [x for x in loose if len(x) == 1 and x.islower()]
         if not loose:
             return None
@@ -170,7 +221,7 @@ class MatrixScan:
         if relation != "=":
             return
         try:
-            trees = read(left), read(right)
+            trees = self._read(left), self._read(right)
             letter = _orthogonality(*trees)
         except Skip:
             return
@@ -186,9 +237,16 @@ class MatrixScan:
         if relation not in ("=", "!=", "<", "<=", ">", ">="):
             return Verdict("skipped", f"the relation {relation} is not checked")
         try:
-            trees = read(left), read(right)
+            trees = self._read(left), self._read(right)
+            for t in trees:
+                self._transposed(t)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        head = trees[0]
+        if relation == "=" and head.kind == "name" and head.data[0].startswith("Delta") and head.data[0] != "Delta" \
+                and head.data[0] not in self.model.equations:
+            self.define(left, right, line)  # \Delta W = -\eta \nabla_W L: an update the material defines
+            return Verdict("definition", f"defines {' '.join(left.split())} (a change), not an identity")
         one = entry_names(trees[0], self.model) + entry_names(trees[1], self.model)
         if one:
             return Verdict("skipped", f"a step about the entry {one[0]} of a vector (read entry by entry, not in matrix "
@@ -213,6 +271,7 @@ class MatrixScan:
         for t in trees:
             _lowest(t, lowest, set())
         lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
+        lowest = {k: v for k, v in lowest.items() if not self._derived(k, v, lowest)}
         try:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:

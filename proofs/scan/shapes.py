@@ -9,6 +9,7 @@ from typing import Optional, Union
 
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
+from proofs.scan.vocabulary import GREEK
 
 __all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "CONDITIONS"]
 
@@ -17,19 +18,22 @@ Dim = Union[int, str]
 CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
               "definite": r"positive[ -]definite", "square": r"square"}
 # a letter in its own formula, perhaps declared there ("orthogonal matrix $Q \\in \\mathbb{R}^{n \\times n}$")
-_NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:_\{?[^$]*?\}?)?"
+# (a Latin letter or a Greek one: "the matrix $\\Sigma$ is symmetric")
+_LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
+_NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(" + _LETTER + r")\s*\}?\s*(?:_\{?[^$]*?\}?)?"
          r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
 _BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
-                     rf"((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)", re.IGNORECASE)
+                     rf"((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)", re.IGNORECASE)
 _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNORECASE)
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
-_AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace('([A-Za-z])', '[A-Za-z]')})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
+_AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
                     rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
-_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*([0-9]+)\s*\}?)?"
+# (a subscript that is a number names one member, W_1; a letter the whole family, h_t: every member has the shape)
+_MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|([a-z]))\s*\}?)?"
 # "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
-_MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*[0-9]+\s*\}?)?"
+_MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
@@ -59,14 +63,19 @@ class Model:
     # letter -> its number of entries as the prose gives it ("for $K$ classes $p_k$": p -> "K"; "with $n = 3$ samples
     # $x_i$": x -> 3), for the sums over its entries whose bounds are not printed; never a shape (see `lengths`)
     lengths: dict = dataclasses.field(default_factory=dict)
+    # small letters the section writes in bold (\\mathbf{x}, \\boldsymbol{\\theta}) or transposes (x^T): vectors (of a
+    # length of their own, 1 included) unless it declares or defines them otherwise
+    implied: set = dataclasses.field(default_factory=set)
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
             return self.kinds[letter]
         if letter in self.equations:
             return "defined"
-        if len(letter) == 1 and letter.isupper():
-            return "matrix"
+        if letter in self.implied:
+            return "vector"
+        if (len(letter) == 1 or letter in GREEK) and letter[0].isupper():
+            return "matrix"  # A, W, \\Sigma, \\Lambda: a matrix unless the material says otherwise
         return "scalar"
 
 
@@ -133,13 +142,15 @@ def declarations(model: Model, sentence: str) -> dict:
         dims = tuple(int(s) if s.isdigit() else s for s in sizes)
         for member in re.finditer(_MEMBER, m.group(1)):
             letter = member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else "")
-            if len(dims) == 1:
-                model.kinds[letter], model.dims[letter] = "vector", (dims[0], 1)
-            elif len(dims) == 2:
-                model.kinds[letter], model.dims[letter] = "matrix", dims
+            # h_t: the family h and, kept as h_t, the mark that h is a family (x_i a member, not entry i of x)
+            for name in (letter, f"{letter}_{member.group(3)}") if member.group(3) else (letter,):
+                if len(dims) == 1:
+                    model.kinds[name], model.dims[name] = "vector", (dims[0], 1)
+                elif len(dims) == 2:
+                    model.kinds[name], model.dims[name] = "matrix", dims
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
-        for k, letter in enumerate([m.group(3)] + re.findall(_NAME, m.group(4) or "")):
+        for k, letter in enumerate(_letters([m.group(3)] + re.findall(_NAME, m.group(4) or ""))):
             model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
             if k and noun in ("matrix", "vector"):
                 continue  # "an orthogonal matrix $Q$ and $M$": the words are about Q alone
@@ -147,9 +158,9 @@ def declarations(model: Model, sentence: str) -> dict:
                 stated.setdefault(letter, set()).add(c)
     for m in _ADJECTIVE.finditer(sentence):
         for c in _conditions_in(m.group(1)):
-            stated.setdefault(m.group(2), set()).add(c)
+            stated.setdefault(m.group(2).lstrip("\\"), set()).add(c)
     for m in _AFTER.finditer(sentence):
-        letters = [m.group(1)] + re.findall(_NAME, m.group(2) or "")
+        letters = _letters([m.group(1)] + re.findall(_NAME, m.group(2) or ""))
         noun = m.group(4).lower()
         for letter in letters:
             if noun.startswith("vector"):
@@ -160,7 +171,7 @@ def declarations(model: Model, sentence: str) -> dict:
                 stated.setdefault(letter, set()).add(c)
     lengths(model, sentence)
     for m in _PHRASE.finditer(sentence):
-        model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3)
+        model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3).lstrip("\\")
     for phrase, letter in model.phrases.items():
         for c, word in CONDITIONS.items():
             if re.search(rf"\b{phrase}\b[^.$]*?\b(?:{word})\b", sentence, re.IGNORECASE):
@@ -179,8 +190,18 @@ def unattached(sentence: str, stated: dict) -> Optional[str]:
     return None
 
 
+def _letters(found: list) -> list:
+    """Letters as the matrix reading names them (\\Sigma is Sigma)."""
+    return [x.lstrip("\\") for x in found]
+
+
 def _conditions_in(words: str) -> set:
     return {c for c, word in CONDITIONS.items() if re.search(rf"\b(?:{word})\b", words or "", re.IGNORECASE)}
+
+
+def _named(d: str) -> bool:
+    """Whether a size is one the material names (m, n, d), not one the scan made up for a letter it gives no shape."""
+    return not d.startswith(("n_", "r_", "c_", "#"))
 
 
 def _priority(d: str) -> tuple:
@@ -213,6 +234,8 @@ class Shapes:
         if a == b:
             return
         if isinstance(a, str) and isinstance(b, str):
+            if not strict and _named(a) and _named(b):
+                return  # two sizes the material names (m, n) stay apart: a step needing m = n fails at m != n
             low, high = sorted((a, b), key=_priority)
             self.parent[low] = high
         elif isinstance(a, str) and strict:

@@ -22,6 +22,7 @@ from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
 from proofs.scan.sympy_reader import second_reading
+from proofs.scan.vocabulary import LOGISTIC
 
 __all__ = ["Step", "STATUSES", "ACKNOWLEDGEABLE", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
@@ -55,8 +56,8 @@ _NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
                      rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
-# Words that make an undefined \sigma the logistic function.
-_LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
+# Words that make an undefined \sigma the logistic function (one rule for the scalar and the matrix reading).
+_LOGISTIC = LOGISTIC
 # Words that restrict names to integers, which the search (over rationals) does not honour.
 _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.IGNORECASE)
 # Words that restrict names to a set the search over the rationals does not honour: odd or even integers, binary

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
-__all__ = ["GREEK", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTION_NAMES", "SIGMOID", "MAX_EXPONENT",
+__all__ = ["GREEK", "LOGISTIC", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTION_NAMES", "SIGMOID", "MAX_EXPONENT",
            "MAX_DIGITS"]
 
 GREEK = frozenset(
@@ -34,6 +36,9 @@ WORDS = {"max", "min", "exp", "log", "sin", "cos", "tan", "arg", "det", "diag", 
 FUNCTION_LETTERS = frozenset({"sigma", "phi", "varphi", "Phi", "psi", "Psi", "rho", "chi", "ell"})
 # Latin letters that, before a parenthesis, name a function (f(x), p(x), L(w)); any other letter multiplies (2wx(b - t))
 FUNCTION_NAMES = frozenset("fghpqFGHPQLJE")
+# Words that make an undefined \sigma the logistic function, in the scalar and the matrix reading alike: elsewhere
+# \sigma may be any activation ("h = \sigma(W x) for an activation function \sigma").
+LOGISTIC = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
 # The logistic function, as the scan reads \sigma(z) when the material does not define sigma itself.
 _Z = sympy.Symbol("z", real=True)
 SIGMOID = ((_Z,), 1 / (1 + sympy.exp(-_Z)))
