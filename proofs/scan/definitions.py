@@ -397,5 +397,7 @@ def names_in(expr: sympy.Basic) -> set[str]:
     if expr.has(sympy.Derivative):  # d(sum)/dz_j, kept for proofs.scan.sums: the names of what it differentiates
         expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.expr)
     indexed = expr.atoms(sympy.Indexed)
-    bare = expr.xreplace({i: sympy.Integer(0) for i in indexed}).free_symbols
-    return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)}
+    # each entry replaced by a fresh symbol (not a number: a 0 would drop the names it multiplies, s^4 w_2)
+    bare = expr.xreplace({i: sympy.Dummy() for i in indexed}).free_symbols
+    return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)
+                                                     and not isinstance(s, sympy.Dummy)}

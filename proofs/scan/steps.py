@@ -11,7 +11,7 @@ from typing import Any, Optional, Sequence
 import sympy
 
 from proofs.material import Document
-from proofs.scan import sums
+from proofs.scan import kinds, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -327,6 +327,9 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
+    logistic = defs.logistic
+    prose = _section_prose(text, boundaries, 0)
+    defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
     out: list[Step] = []
     previous_end = 0
     matrix = MatrixScan(text)
@@ -342,6 +345,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             facts = []
             carried = None
             section += 1
+            prose = _section_prose(text, boundaries, span.start)
+            defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -368,7 +373,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts, printed))
+                                         matrix, facts, printed, kinds.declared(prose)))
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -501,7 +506,7 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = (), printed: bool = False) -> Step:
+          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -561,7 +566,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
-    doubt = _vector_reading(*written)
+    doubt = _vector_reading(*written) or _not_real(written, nonreal)
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
     opaque = sorted({n for e in exprs for n in names_in(e)} & set(defs.opaque))
@@ -694,6 +699,23 @@ def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Opti
                            "not honour: review it (it fails unless one of them excludes the instance)")
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
                 read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
+
+
+def _section_prose(text: str, boundaries: Sequence[int], at: int) -> str:
+    """The text of the section (from one heading to the next) that holds offset `at`."""
+    start = max((b for b in boundaries if b <= at), default=0)
+    end = min((b for b in boundaries if b > at), default=len(text))
+    return text[start:end]
+
+
+def _not_real(exprs, nonreal: Optional[dict]) -> str:
+    """Why a step the matrix reading left to the scalar one uses a name its section says is not a real number (a
+    matrix, a vector, a complex number, ...), which reading it as one would get wrong; or ""."""
+    found = kinds.nonreal_in(exprs, nonreal or {})
+    if found is None:
+        return ""
+    return (f"its section says {found[0]} is not a real number ({found[1]}): the scan checks steps over the reals "
+            "and does not read it as one")
 
 
 def _outside_indices(e: sympy.Basic) -> set:

@@ -1,0 +1,117 @@
+"""What the prose of a section says a name is when it is not a real number ("let $a$ and $b$ be $2 \\times 2$
+matrices", "for complex $z$", "$q \\in \\mathbb{H}$"), and whether it says \\sigma is some other function than the
+logistic: the scalar reading, which checks steps over the reals, reads neither."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Optional
+
+import sympy
+
+from proofs.scan.normalise import Skip
+
+__all__ = ["declared", "nonreal_in", "sigma_declared_otherwise"]
+
+# What a name may be said to be that is not a real number (singular and plural; "complex" alone is an adjective).
+_NOUN = (r"(?:column\s+|row\s+)?vectors?|matri(?:x|ces)|tensors?|complex(?:\s+(?:numbers?|scalars?|variables?|values?))?|"
+         r"quaternions?|permutations?|operators?|sets?|functions?|maps?|mappings?|linear\s+maps?|random\s+vectors?")
+# A formula that is a name or a list of names: $a$, $a, b$, $\mathbf{x}$, $w_{ij}$.
+_FORMULA = r"\$[^$]{1,80}\$"
+_NAMES = rf"{_FORMULA}(?:\s*(?:,|,?\s*and\b|,?\s*or\b)\s*{_FORMULA})*"
+# Words between "be" and the noun ("a square", "two $2 \times 2$", "$n$-dimensional column"); not "of", "in", ...
+_WORD = r"(?!(?:of|in|on|from|for|with|to|by|at|as|than|and|or|is|are|be)\b)(?:[A-Za-z-]+|\$[^$]{1,40}\$(?:-[A-Za-z]+)?)"
+_AFTER = re.compile(rf"({_NAMES})\s+(?:is|are|be|being|denotes?|represents?|stands?\s+for)\s+"
+                    rf"((?:{_WORD}\s+){{0,4}}?)({_NOUN})\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b({_NOUN})\s+({_NAMES})", re.IGNORECASE)
+_SPACE = re.compile(r"\$([^$]{1,80}?)\\in\s*\\mathbb\s*\{?\s*([CRH])\s*\}?\s*(?:\^\s*(\{[^{}]*\}|\\?[A-Za-z0-9]+))?[^$]*\$")
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit)\s*\{\s*([^{}]*)\}")
+_NAME = re.compile(r"\s*(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*")
+
+
+def _names(formulas: str) -> list[sympy.Basic]:
+    """The names a run of formulas lists ($a$ and $b$, $x, y$), as the scan reads them; not a formula of anything else."""
+    out = []
+    for formula in re.findall(r"\$([^$]*)\$", formulas):
+        for item in _BOLD.sub(r"\1", formula).split(","):
+            if not _NAME.fullmatch(item):
+                continue
+            atom = _atom(item.strip())
+            if atom is not None:
+                out.append(atom)
+    return out
+
+
+@functools.lru_cache(maxsize=512)
+def _atom(text: str) -> Optional[sympy.Basic]:
+    from proofs.scan.parse import parse
+
+    try:
+        e = parse(text)
+    except Skip:
+        return None
+    return e if isinstance(e, (sympy.Symbol, sympy.Indexed)) else None
+
+
+@functools.lru_cache(maxsize=64)
+def declared(prose: str) -> dict:
+    """{name (a sympy Symbol or Indexed): what the prose says it is} for each name the prose says is not a real
+    number: a vector, a matrix, a complex number, a quaternion, a set, a function, ..."""
+    out: dict = {}
+    for m in _AFTER.finditer(prose):
+        for name in _names(m.group(1)):
+            out.setdefault(name, " ".join(m.group(3).split()).lower())
+    for m in _BEFORE.finditer(prose):
+        for name in _names(m.group(2)):
+            out.setdefault(name, " ".join(m.group(1).split()).lower())
+    for m in _SPACE.finditer(prose):
+        field, power = m.group(2), (m.group(3) or "").strip("{} ")
+        if field == "R" and power in ("", "1"):
+            continue
+        shown = {"C": "\\mathbb{C}", "H": "\\mathbb{H}", "R": "\\mathbb{R}"}[field] + (f"^{{{power}}}" if power else "")
+        for name in _names(f"${m.group(1)}$"):
+            out.setdefault(name, f"in {shown}")
+    return out
+
+
+def _outside(e: sympy.Basic) -> set:
+    """The symbols of an expression that stand by themselves, and the entries with a number for an index."""
+    if isinstance(e, sympy.Indexed):
+        inner = {s for i in e.indices for s in _outside(i)}
+        return inner | {e} if all(i.is_number for i in e.indices) else inner
+    if isinstance(e, sympy.Symbol):
+        return {e}
+    return {s for a in e.args for s in _outside(a)}
+
+
+def nonreal_in(exprs, names: dict) -> Optional[tuple]:
+    """(name, what the prose says it is) for a name of the expressions its section says is not a real number, used
+    as a whole (x, not its entry x_i), or None."""
+    if not names:
+        return None
+    used = {a for e in exprs for a in _outside(e)}
+    by_name = {str(k): v for k, v in names.items()}
+    for a in sorted(used, key=str):
+        if str(a) in by_name:
+            return str(a), by_name[str(a)]
+    return None
+
+
+# A sentence that says what \sigma is: "let $\sigma$ be ...", "$\sigma$ denotes ...", "where $\sigma(\cdot)$ is ...".
+_SIGMA = re.compile(r"\$\s*\\sigma\s*(?:\(\s*(?:\\cdot|[A-Za-z])\s*\))?\s*\$\s*(?:,\s*)?(?:is|be|being|denotes?|represents?|"
+                    r"stands?\s+for|refers?\s+to|here\s+is)\b([^.;:]*)", re.IGNORECASE)
+_LOGISTIC_WORDS = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
+
+
+def sigma_declared_otherwise(prose: str) -> bool:
+    """Whether the prose says \\sigma is something other than the logistic function ("let $\\sigma$ be an arbitrary
+    activation", "$\\sigma$ denotes the ReLU"): whatever it says that does not name the sigmoid or logistic function,
+    or names it only to set it apart ("unlike the sigmoid", "not the sigmoid")."""
+    for m in _SIGMA.finditer(prose):
+        words = m.group(1)
+        logistic = _LOGISTIC_WORDS.search(words)
+        if logistic is None or re.search(r"\b(?:not|unlike|instead\s+of|rather\s+than|other\s+than|than)\s+(?:the\s+|a\s+)?"
+                                         r"(?:sigmoid|logistic)", words, re.IGNORECASE):
+            return True
+    return False

@@ -1,0 +1,124 @@
+"""Names the prose says are not real numbers (matrices, vectors, complex numbers, permutations, ...) are never read as
+real scalars by the scan, and \\sigma is the logistic function only where its section does not say it is another."""
+
+import math
+
+import pytest
+
+from proofs.scan.kinds import declared, sigma_declared_otherwise
+from conftest import scan_steps
+
+
+def _scan(tmp_path, text):
+    return scan_steps(tmp_path, text, "--no-sympy-reader")
+
+
+# Each holds for real numbers and fails for what the prose says the names are.
+@pytest.mark.parametrize("text, step", [
+    ("Let $a$ and $b$ be $2 \\times 2$ matrices. Then $(a+b)^2 = a^2 + 2ab + b^2$.\n", "(a+b)^2 = a^2 + 2ab + b^2"),
+    ("Let $a$ and $b$ be square matrices. Then $(ab)^2 = a^2 b^2$.\n", "(ab)^2 = a^2 b^2"),
+    ("Suppose $u$ and $v$ are matrices. $$(u + v)^2 = u^2 + 2uv + v^2$$\n", "(u + v)^2 = u^2 + 2uv + v^2"),
+    ("Let $a, b \\in \\mathbb{R}^{2 \\times 2}$. Then $ab = ba$.\n", "ab = ba"),
+    ("where $a$ is an $n \\times n$ matrix and $b$ another, $ab = ba$.\n", "ab = ba"),
+    ("Let $\\mathbf{x}$ and $\\mathbf{y}$ be vectors. Then $xy = yx$.\n", "xy = yx"),
+    ("Let $x$ and $y$ be vectors. Then $(x+y)^2 = x^2 + 2xy + y^2$.\n", "(x+y)^2 = x^2 + 2xy + y^2"),
+    ("Let $z$ be a complex number. Then $|z|^2 = z^2$.\n", "|z|^2 = z^2"),
+    ("For complex $z$, $|z|^2 = z^2$.\n", "|z|^2 = z^2"),
+    ("Let $z \\in \\mathbb{C}$. Then $\\sqrt{z^2} = |z|$.\n", "\\sqrt{z^2} = |z|"),
+    ("Let $p$ and $q$ be permutations. Then $pq = qp$.\n", "pq = qp"),
+    ("Let $p, q \\in \\mathbb{H}$ be quaternions. Then $pq = qp$.\n", "pq = qp"),
+])
+def test_a_step_about_names_its_prose_says_are_not_real_numbers_is_never_passed(tmp_path, text, step):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] not in ("proved", "checked"), steps[step]
+    assert steps[step]["status"] != "refuted", steps[step]  # true for real numbers: no counterexample among them
+
+
+@pytest.mark.parametrize("text, step", [
+    ("Let $a$ and $b$ be real numbers. Then $(a+b)^2 = a^2 + 2ab + b^2$.\n", "(a+b)^2 = a^2 + 2ab + b^2"),
+    ("Let $z \\in \\mathbb{R}$. Then $|z|^2 = z^2$.\n", "|z|^2 = z^2"),
+    ("The weight $w$ is an entry of the matrix. Then $w(1 + w) = w + w^2$.\n", "w(1 + w) = w + w^2"),
+    # declared in one section, a real number in the next
+    ("## Part 1\n\nLet $a$ and $b$ be matrices.\n\n## Part 2\n\nFor real $a$ and $b$, $(a+b)^2 = a^2 + 2ab + b^2$.\n",
+     "(a+b)^2 = a^2 + 2ab + b^2"),
+])
+def test_real_names_and_the_entries_of_a_vector_are_still_read(tmp_path, text, step):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == "proved", steps[step]
+
+
+def test_a_slip_about_real_names_next_to_a_declaration_is_still_refuted_and_replays(tmp_path):
+    text = "## Part 1\n\nLet $a$ and $b$ be matrices.\n\n## Part 2\n\nFor real $a$, $b$: $(a+b)^2 = a^2 + ab + b^2$.\n"
+    code, steps = _scan(tmp_path, text)
+    step = steps["(a+b)^2 = a^2 + ab + b^2"]
+    assert step["status"] == "refuted" and code == 1
+    from fractions import Fraction
+
+    a, b = (Fraction(step["counterexample"]["values"][n]) for n in ("a", "b"))
+    assert (a + b) ** 2 != a ** 2 + a * b + b ** 2
+
+
+@pytest.mark.parametrize("prose, names", [
+    ("Let $a$ and $b$ be $2 \\times 2$ matrices.", {"a", "b"}),
+    ("Let $\\mathbf{x}$, $\\mathbf{y}$ be vectors.", {"x", "y"}),
+    ("for complex numbers $z$ and $w$", {"z", "w"}),
+    ("Let $x \\in \\mathbb{R}$ and $y \\in \\mathbb{R}^n$.", {"y"}),
+    ("$w$ is a weight of the matrix, $x$ is a real number", set()),
+    ("Let $w_1 \\in \\mathbb{R}^{m \\times n}$.", {"w[1]"}),
+])
+def test_declarations_name_the_letters_they_are_about(prose, names):
+    assert {str(k) for k in declared(prose)} == names
+
+
+def test_the_entries_of_a_vector_are_numbers():
+    from proofs.scan.kinds import nonreal_in
+    from proofs.scan.parse import parse
+
+    names = declared("Let $x$ be a vector.")
+    assert nonreal_in([parse("(x_1 + x_2)^2 + x_i")], names) is None
+    assert nonreal_in([parse("x_1 + x")], names) == ("x", "vector")
+
+
+@pytest.mark.parametrize("prose, otherwise", [
+    ("Let $\\sigma$ be an arbitrary activation function.", True),
+    ("Here $\\sigma$ denotes the ReLU, unlike the sigmoid.", True),
+    ("where $\\sigma(\\cdot)$ is any differentiable function", True),
+    ("where $\\sigma$ is the sigmoid function", False),
+    ("where $\\sigma$ is the logistic function $\\frac{1}{1+e^{-z}}$", False),
+    ("The sigmoid $\\sigma$ squashes its input.", False),
+])
+def test_what_the_prose_says_sigma_is(prose, otherwise):
+    assert sigma_declared_otherwise(prose) is otherwise
+
+
+@pytest.mark.parametrize("text, step", [
+    ("## Part 1\n\nThe sigmoid is common.\n\n## Part 2\n\nLet $\\sigma$ be an arbitrary activation function. "
+     "Then $\\sigma(0) = \\frac{1}{2}$.\n", "\\sigma(0) = \\frac{1}{2}"),
+    ("The sigmoid is common. Let $\\sigma$ be any function. Then $\\sigma(z) + \\sigma(-z) = 1$.\n",
+     "\\sigma(z) + \\sigma(-z) = 1"),
+    ("We compare it with the sigmoid. Here $\\sigma$ denotes the ReLU. $$\\sigma(-1) = 0$$\n", "\\sigma(-1) = 0"),
+    ("Here $\\sigma$ denotes the ReLU, unlike the sigmoid. $$\\sigma(1) = \\frac{e}{1+e}$$\n", "\\sigma(1) = \\frac{e}{1+e}"),
+])
+def test_sigma_said_to_be_another_function_is_not_the_logistic(tmp_path, text, step):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == "skipped", steps[step]
+
+
+def test_sigma_said_to_be_the_sigmoid_is_read_and_a_slip_refuted(tmp_path):
+    text = ("## Part 1\n\nLet $\\sigma$ be an arbitrary function.\n\n## Part 2\n\nHere $\\sigma$ is the sigmoid. "
+            "$$\\sigma(0) = \\frac{1}{2}$$\n\nAnd $$\\sigma(1) = \\frac{1}{1+e}$$\n")
+    _, steps = _scan(tmp_path, text)
+    assert steps["\\sigma(0) = \\frac{1}{2}"]["status"] == "proved"
+    slip = steps["\\sigma(1) = \\frac{1}{1+e}"]
+    assert slip["status"] == "refuted"
+    assert not math.isclose(1 / (1 + math.exp(-1)), 1 / (1 + math.e))
+
+
+def test_a_name_times_an_entry_keeps_the_name_a_fact_made_opaque(tmp_path):
+    # s^2 = 4 is read as a definition the scan does not substitute; a step using s next to an entry (w_2) uses s too
+    from proofs.scan.definitions import names_in
+    from proofs.scan.parse import parse
+
+    assert names_in(parse("s^4 w_2")) == {"s", "w"}
+    _, steps = _scan(tmp_path, "Where $s^2 = 4$, we get $s^4 w_2 = 16w_2$.\n")
+    assert steps["s^4 w_2 = 16w_2"]["status"] not in ("refuted", "needs review"), steps["s^4 w_2 = 16w_2"]
