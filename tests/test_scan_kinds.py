@@ -122,3 +122,84 @@ def test_a_name_times_an_entry_keeps_the_name_a_fact_made_opaque(tmp_path):
     assert names_in(parse("s^4 w_2")) == {"s", "w"}
     _, steps = _scan(tmp_path, "Where $s^2 = 4$, we get $s^4 w_2 = 16w_2$.\n")
     assert steps["s^4 w_2 = 16w_2"]["status"] not in ("refuted", "needs review"), steps["s^4 w_2 = 16w_2"]
+
+
+@pytest.mark.parametrize("prose, base", [
+    ("All logarithms are base 2.", "2"),
+    ("In this course, $\\log$ denotes the base-10 logarithm.", "10"),
+    ("We use base-2 logarithms.", "2"),
+    ("We write $\\log$ for $\\log_2$.", "2"),
+    ("Entropy is measured in bits.", "2"),
+    ("Here $\\log$ is the natural logarithm.", "e"),
+    ("Nothing about it: $\\log x$.", None),
+    ("Some logs are base 2, others base 10.", "several"),
+])
+def test_the_base_the_prose_gives_log(prose, base):
+    from proofs.scan.kinds import log_base
+
+    assert log_base(prose) == base
+
+
+@pytest.mark.parametrize("text, step, status", [
+    # true in the declared base (false for the natural log): never refuted
+    ("We use base-2 logarithms throughout. $\\log 8 = 3$.\n", "\\log 8 = 3", "proved"),
+    ("All logs are base 10. $$\\log 100 = 2$$\n", "\\log 100 = 2", "proved"),
+    ("Entropy is measured in bits. $$-\\frac{1}{2}\\log\\frac{1}{2} - \\frac{1}{2}\\log\\frac{1}{2} = 1$$\n",
+     "-\\frac{1}{2}\\log\\frac{1}{2} - \\frac{1}{2}\\log\\frac{1}{2} = 1", "proved"),
+    # true for the natural log, false in the declared base: never passed
+    ("All logarithms are base 2. $$\\frac{d}{dx} \\log x = \\frac{1}{x}$$\n", "\\frac{d}{dx} \\log x = \\frac{1}{x}", "refuted"),
+    ("All logarithms are base 2. $$\\log e = 1$$\n", "\\log e = 1", "refuted"),
+    ("In this course, $\\log$ denotes the base-10 logarithm. $$\\frac{d}{dx} \\log(x) = \\frac{1}{x}$$\n",
+     "\\frac{d}{dx} \\log(x) = \\frac{1}{x}", "refuted"),
+    # \ln stays natural; a base given in the text before any heading holds in every section
+    ("All logarithms are base 2.\n\n## Part 1\n\n$$\\ln(e^2) = 2$$ and $$\\log 4 = 2$$\n", "\\ln(e^2) = 2", "proved"),
+    ("All logarithms are base 2.\n\n## Part 1\n\n$$\\ln(e^2) = 2$$ and $$\\log 4 = 2$$\n", "\\log 4 = 2", "proved"),
+    # the natural log declared: a step false for it is refuted, not rescued by base 2
+    ("Here $\\log$ is the natural logarithm. $$\\log 8 = 3$$\n", "\\log 8 = 3", "refuted"),
+    # several bases: not read
+    ("Some logs are base 2, others base 10. $$\\log 8 = 3$$\n", "\\log 8 = 3", "skipped"),
+])
+def test_a_log_without_a_base_is_read_in_the_base_its_prose_declares(tmp_path, text, step, status):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == status, steps[step]
+
+
+def test_a_refutation_in_the_declared_base_replays_in_that_base(tmp_path):
+    _, steps = _scan(tmp_path, "All logarithms are base 2. $$\\frac{d}{dx} \\log x = \\frac{1}{x}$$\n")
+    cx = steps["\\frac{d}{dx} \\log x = \\frac{1}{x}"]["counterexample"]
+    from fractions import Fraction
+
+    x = float(Fraction(cx["values"]["x"]))
+    assert math.isclose(float(cx["left"].lstrip("≈ ")), 1 / (x * math.log(2)), rel_tol=1e-12)
+    assert not math.isclose(1 / (x * math.log(2)), 1 / x)
+
+
+@pytest.mark.parametrize("prose, names", [
+    ("Let $\\pi$ be a probability with", {"pi"}),
+    ("Let $e$ denote the error of the fit.", {"e"}),
+    ("the error $e$ of the fit", {"e"}),
+    ("where $e$ is Euler's constant", set()),
+    ("$\\pi$ is the ratio of a circle's circumference to its diameter", set()),
+    ("we have $e$ and $\\pi$ here", set()),
+])
+def test_pi_and_e_the_prose_introduces_as_names(prose, names):
+    from proofs.scan.kinds import constants_named
+
+    assert constants_named(prose) == names
+
+
+@pytest.mark.parametrize("text, step, status", [
+    ("Let $e$ denote the error of the fit. $$e^2 \\ge 2e - 1$$\n", "e^2 \\ge 2e - 1", "checked"),
+    ("Let $e$ denote the error of the fit. $$e^2 \\ge 2e$$\n", "e^2 \\ge 2e", "refuted"),
+    ("Let $\\pi$ be the mixing weight. $$\\pi(1 - \\pi) = \\pi - \\pi^2$$\n", "\\pi(1 - \\pi) = \\pi - \\pi^2", "proved"),
+    # elsewhere the constants keep their values
+    ("We have $$e^2 \\ge 2e$$\n", "e^2 \\ge 2e", "proved"),
+])
+def test_pi_and_e_introduced_as_names_are_variables(tmp_path, text, step, status):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == status, steps[step]
+    if status == "refuted":
+        from fractions import Fraction
+
+        e = Fraction(steps[step]["counterexample"]["values"]["e"])
+        assert not e ** 2 >= 2 * e

@@ -134,6 +134,8 @@ class Definitions:
         self.opaque: dict[str, tuple[int, str]] = {}
         # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
         self.logistic = True
+        # of "pi" and "e", those the prose of the section introduces as names (proofs.scan.kinds.constants_named)
+        self.named_constants: frozenset = frozenset()
         # numbers given to names for their own sentence or part ("take $x = 0$"): atom -> Example
         self.examples: dict = {}
         # what the current section defines by a formula (a function's name, a value's atom) -> the line: a second
@@ -145,7 +147,7 @@ class Definitions:
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
-                       frozenset(exponents), self.logistic, dict(self.domains))
+                       frozenset(exponents), self.logistic, dict(self.domains), named_constants=self.named_constants)
 
     def in_scope(self, at: int) -> dict:
         """The examples (see Example) whose sentence or part holds the offset `at`."""

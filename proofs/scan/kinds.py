@@ -115,3 +115,64 @@ def sigma_declared_otherwise(prose: str) -> bool:
                                          r"(?:sigmoid|logistic)", words, re.IGNORECASE):
             return True
     return False
+
+
+# What the prose says the base of a \log written without one is: "all logarithms are base 2", "base-10 logs",
+# "\log denotes the natural logarithm", "we write $\log$ for $\log_2$", "measured in bits".
+_BASE_AFTER = re.compile(r"(?:\blog(?:arithm)?s?\b|\\log(?![A-Za-z_]))[^.;]{0,60}?\b(?:in\s+)?base[- ]?\{?(2|10|e)\b", re.IGNORECASE)
+_BASE_BEFORE = re.compile(r"\bbase[- ]?\{?(2|10|e)\}?\s+log(?:arithm)?s?\b", re.IGNORECASE)
+_BASE_FOR = re.compile(r"\\log\s*\$?\s+(?:for|to\s+mean|denotes?|means?|is)\s+\$?\s*\\log_\{?\s*(2|10|e)\b")
+_NATURAL = re.compile(r"(?:\blog(?:arithm)?s?\b|\\log(?![A-Za-z_]))[^.;]{0,40}?\bnatural\b|\bnatural\s+log(?:arithm)?s?\b[^.;]{0,30}"
+                      r"(?:throughout|everywhere|always|written|denoted)|\bin\s+nats\b", re.IGNORECASE)
+_BITS = re.compile(r"\bin\s+bits\b", re.IGNORECASE)
+
+
+def log_base(prose: str) -> Optional[str]:
+    """The base the prose gives a \\log written without one ("2", "10" or "e"), "several" when it gives more than one,
+    or None when it gives none."""
+    bases = {m.group(1).lower() for p in (_BASE_AFTER, _BASE_BEFORE, _BASE_FOR) for m in p.finditer(prose)}
+    if _NATURAL.search(prose):
+        bases.add("e")
+    if _BITS.search(prose):
+        bases.add("2")
+    if bases:  # "some logs are base 2, others base 10": every base the prose names, once it speaks of one
+        bases |= {m.group(1) for m in re.finditer(r"\bbase[- ]?\{?(2|10)\b", prose, re.IGNORECASE)}
+    if len(bases) > 1:
+        return "several"
+    return next(iter(bases), None)
+
+
+_BARE_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
+
+
+def in_base(side: str, base: Optional[str]) -> str:
+    """A side with each \\log written without a base given the base its prose declares (\\log_{2}); \\ln stays natural."""
+    if base in (None, "e", "several"):
+        return side
+    return _BARE_LOG.sub(lambda m: f"\\log_{{{base}}}", side)
+
+
+def has_bare_log(side: str) -> bool:
+    return _BARE_LOG.search(side) is not None
+
+
+# "let $\pi$ be the probability ...", "$e$ denotes the error": \pi and e as names, not the constants.
+_CONSTANT_NAMED = re.compile(r"(?:\blet\s+|\bwhere\s+|\bthe\s+(?:error|residual|probability|policy|proportion|prior|event|edge)"
+                             r"\s+)?\$\s*(\\pi|e)\s*\$\s*(?:,\s*)?(?:(is|be|being|denotes?|represents?|stands?\s+for)\b([^.;]*))?",
+                             re.IGNORECASE)
+_CONSTANT_WORDS = re.compile(r"\b(?:constant|euler|napier|ratio|circle|circumference|3\.14|2\.71|base\s+of\s+the\s+natural)",
+                             re.IGNORECASE)
+
+
+def constants_named(prose: str) -> frozenset:
+    """{"pi", "e"}: those of \\pi and e the prose introduces as names ("let $\\pi$ be a probability", "the error $e$"),
+    which are then read as variables, not as the constants."""
+    out = set()
+    for m in _CONSTANT_NAMED.finditer(prose):
+        introduced = m.group(0)[:1].lower() in ("l", "w", "t") and not m.group(0).startswith("$")
+        if m.group(2) is None and not introduced:
+            continue
+        if _CONSTANT_WORDS.search(m.group(3) or ""):
+            continue
+        out.add("pi" if m.group(1) == "\\pi" else "e")
+    return frozenset(out)

@@ -59,6 +59,8 @@ class Context:
     # whether a derivative is kept as printed (unevaluated, of the name printed) rather than taken: the printed form
     # drafts read (proofs.scan.draft), never the one checked
     printed: bool = False
+    # of "pi" and "e", those the prose introduces as names ("let $\\pi$ be a probability"): read as variables
+    named_constants: frozenset = frozenset()
 
 
 class _Parser:
@@ -293,6 +295,8 @@ class _Parser:
         if atom in self.ctx.values:
             self.guards.extend(self.ctx.domains.get(atom, ()))
             return self.resolve(self.ctx.values[atom])
+        if atom in (symbol(n) for n in self.ctx.named_constants):
+            return atom
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
@@ -301,7 +305,7 @@ class _Parser:
 
     def resolve_bound(self, atom: sympy.Expr) -> sympy.Expr:
         """A name read as a variable: a bound parameter or itself (π and e keep their values)."""
-        if atom in self.bound:
+        if atom in self.bound or atom in (symbol(n) for n in self.ctx.named_constants):
             return atom
         if atom == symbol("pi"):
             return sympy.pi

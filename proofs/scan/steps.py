@@ -328,8 +328,11 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     text = document.text
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
     logistic = defs.logistic
+    preamble = text[:boundaries[0]] if boundaries else ""  # what the text before any heading says holds throughout
     prose = _section_prose(text, boundaries, 0)
     defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
+    defs.named_constants = kinds.constants_named(prose)
+    log_base = kinds.log_base(prose) or kinds.log_base(preamble)
     out: list[Step] = []
     previous_end = 0
     matrix = MatrixScan(text)
@@ -347,6 +350,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             section += 1
             prose = _section_prose(text, boundaries, span.start)
             defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
+            defs.named_constants = kinds.constants_named(prose)
+            log_base = kinds.log_base(prose) or kinds.log_base(preamble)
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -373,7 +378,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts, printed, kinds.declared(prose)))
+                                         matrix, facts, printed, kinds.declared(prose), log_base))
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -506,10 +511,13 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None) -> Step:
+          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
+    if log_base == "several" and (kinds.has_bare_log(left) or kinds.has_bare_log(right)):
+        return Step(**base, status="skipped", reason="a \\log without a base, where the material gives \\log more than one base")
+    left, right = kinds.in_base(left, log_base), kinds.in_base(right, log_base)  # \log as its prose declares it
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
@@ -581,7 +589,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     base = {**base, "read_by": ("scan", "sympy") if readings and all(r.verdict == "agrees" for r in readings) else ("scan",)}
     used = sorted({a for e in written for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in defs.values}, key=str)
     substituted = "; with " + ", ".join(f"{defs.origin[a][0]} (line {defs.origin[a][1]})" for a in used) if used else ""
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given or general.status in ("proved", "checked") or general.error:
@@ -593,7 +601,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     valued = tuple(e.xreplace(at) for e in exprs)
     example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
-                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims)
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims, log_base=log_base)
     if example.status in ("proved", "checked"):
         fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
         return dataclasses.replace(example, status="checked", printed=None,
@@ -629,7 +637,7 @@ def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
-            facts: Sequence = (), dims: Optional[dict] = None) -> Step:
+            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
     if sums.applies(exprs, [*read, *facts]):
@@ -637,7 +645,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
-            other = _other_reading(exprs, relation, read, base["text"], domain)
+            other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
                 return Step(**base, status="skipped", exprs=exprs, reason=other)
     except Timeout:
@@ -761,12 +769,12 @@ def _vector_reading(*exprs: sympy.Expr) -> str:
 _MAX_LENGTH_NAMES = 8
 
 
-def _other_reading(exprs, relation, conditions, text: str, domain=()) -> str:
+def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: Optional[str] = None) -> str:
     """Why a refuted step is not a counterexample: a reading its notation allows under which it holds (a \\log
     without a base in base 2 or 10; sums written without bounds all of one length, or of a length named in the step,
     as in \\frac{1}{n}\\sum_i); or "" when it fails under every reading."""
     logs = [("", None)]
-    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text:
+    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text and log_base not in ("2", "10", "e"):
         logs += [(f"the \\log read in base {b}", b) for b in (2, 10)]
     everything = [*exprs] + [c[0] for c in conditions] + [c[2] for c in conditions]
     lengths = sorted({s for e in everything for s in e.free_symbols if s.name.startswith("#")}, key=str)
