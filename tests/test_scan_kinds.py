@@ -203,3 +203,24 @@ def test_pi_and_e_introduced_as_names_are_variables(tmp_path, text, step, status
 
         e = Fraction(steps[step]["counterexample"]["values"]["e"])
         assert not e ** 2 >= 2 * e
+
+
+@pytest.mark.parametrize("text, step", [
+    ("(a) Let $f(x) = x^2$. Then $f(3) = 9$.\n\n(b) Now let $f$ be the ReLU. $f(-3) = 0$.\n", "f(-3) = 0"),
+    # read with the old formula it would be proved
+    ("(a) Let $s = a + b$. Then $s^2 = a^2 + 2ab + b^2$.\n\n(b) Now $s$ is the step size. Then $s - b = a$.\n", "s - b = a"),
+    ("Let $g(z) = 2z$. Later $g$ now denotes the loss, and $g(1) = 1$.\n", "g(1) = 1"),
+])
+def test_a_name_introduced_again_in_words_loses_its_formula(tmp_path, text, step):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == "skipped", steps[step]
+
+
+@pytest.mark.parametrize("text, step, status", [
+    ("(a) Let $f(x) = x^2$. Then $f(3) = 9$.\n\n(b) Let $f$ be as above. $f(-3) = 9$.\n", "f(-3) = 9", "proved"),
+    ("(a) Let $f(x) = x^2$. Then $f(3) = 9$.\n\n(b) Let $f$ be as above. $f(-3) = 0$.\n", "f(-3) = 0", "refuted"),
+    ("Let $f(x) = x^2$. Then $f$ is convex and $f(2) = 4$.\n", "f(2) = 4", "proved"),
+])
+def test_a_name_recalled_or_described_keeps_its_formula(tmp_path, text, step, status):
+    _, steps = _scan(tmp_path, text)
+    assert steps[step]["status"] == status, steps[step]

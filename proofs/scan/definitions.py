@@ -167,6 +167,29 @@ class Definitions:
             self.undefined.add(name)
         self.named.clear()
 
+    def withdraw(self, name: str, line: int, words: str) -> bool:
+        """The prose says again what `name` is, in words ("now let $f$ be the ReLU", "$s$ now denotes the step"):
+        the formula the section gave it no longer holds; steps using it are skipped (a function applied, a value
+        used) for the rest of the section. Whether there was such a formula."""
+        try:
+            atom = parse(name)
+        except Skip:
+            return False
+        key = name.lstrip("\\")
+        if key in self.functions and (key != "sigma" or key in self.local):
+            self.functions.pop(key, None)
+            self.domains.pop(key, None)
+            self.undefined.add(key)
+            self.local.pop(key, None)
+            return True
+        if atom in self.values:
+            self.values.pop(atom, None)
+            self.domains.pop(atom, None)
+            self.local.pop(atom, None)
+            self._opaque(sorted(names_in(atom)), line, f"then again in words: {' '.join(words.split())[:60]}")
+            return True
+        return False
+
     def _opaque(self, names, line: int, what: str) -> None:
         for name in names:
             self.opaque[name] = (line, what)

@@ -176,3 +176,18 @@ def constants_named(prose: str) -> frozenset:
             continue
         out.add("pi" if m.group(1) == "\\pi" else "e")
     return frozenset(out)
+
+
+# A name the prose introduces again in words ("now let $f$ be the ReLU", "let $s$ denote the step size", "$g$ now
+# denotes ..."), which replaces a formula the section gave it.
+_AGAIN = re.compile(r"(?:\b(?:let|now|redefine|instead|henceforth)\s+(?:let\s+)?\$\s*(\\?[A-Za-z]+)\s*\$\s*,?\s*"
+                    r"(?:be|denotes?|stands?\s+for|is|now\s+be|now\s+denotes?)\b"
+                    r"|\$\s*(\\?[A-Za-z]+)\s*\$\s*(?:now\s+(?:denotes?|is|stands?\s+for)|is\s+now)\b)([^.;]{0,60})",
+                    re.IGNORECASE)
+_SAME = re.compile(r"^\s*(?:as\s+(?:above|before|defined|in)|defined\s+(?:above|before)|the\s+same|given|still)", re.IGNORECASE)
+
+
+def introduced_again(sentence: str) -> list[str]:
+    """The names a sentence introduces in words as something ("let $f$ be the ReLU"), not as what they were
+    ("let $f$ be as above")."""
+    return [m.group(1) or m.group(2) for m in _AGAIN.finditer(sentence) if not _SAME.match(m.group(3))]

@@ -341,6 +341,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     sections: list[int] = []  # the section of each step of `out`
     given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
     facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
+    seen: set = set()  # the sentences read so far
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
@@ -357,6 +358,10 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         part_end = _part_end(text, span.sentence[1])
         matrix.advance(span.start)
         matrix.sentence(span.sentence)
+        if span.sentence not in seen:  # a name its sentence introduces again in words loses its formula
+            seen.add(span.sentence)
+            for name in kinds.introduced_again(text[span.sentence[0]:span.sentence[1]]):
+                defs.withdraw(name, document.line_of(span.start)[0], text[span.sentence[0]:span.sentence[1]])
         for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
