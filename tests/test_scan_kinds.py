@@ -224,3 +224,17 @@ def test_a_name_introduced_again_in_words_loses_its_formula(tmp_path, text, step
 def test_a_name_recalled_or_described_keeps_its_formula(tmp_path, text, step, status):
     _, steps = _scan(tmp_path, text)
     assert steps[step]["status"] == status, steps[step]
+
+
+def test_a_matrix_declared_at_the_end_of_a_section_is_not_one_in_the_next(tmp_path):
+    text = ("## Part 1\n\nFor matrices $p$ and $q$, $p q = q p$.\n\n## Part 2\n\n"
+            "For real $p$ and $q$, $\\left(p + q\\right)^2 = p^2 + 2p q + q^2$ and $(p + q)^2 = p^2 + p q + q^2$.\n")
+    _, steps = _scan(tmp_path, text)
+    assert steps["p q = q p"]["status"] == "refuted"  # as matrices, in their section
+    assert steps["\\left(p + q\\right)^2 = p^2 + 2p q + q^2"]["status"] == "proved"
+    slip = steps["(p + q)^2 = p^2 + p q + q^2"]
+    assert slip["status"] == "refuted"
+    from fractions import Fraction
+
+    p, q = (Fraction(slip["counterexample"]["values"][n]) for n in ("p", "q"))
+    assert (p + q) ** 2 != p ** 2 + p * q + q ** 2

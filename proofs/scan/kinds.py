@@ -180,10 +180,10 @@ def constants_named(prose: str) -> frozenset:
 
 # A name the prose introduces again in words ("now let $f$ be the ReLU", "let $s$ denote the step size", "$g$ now
 # denotes ..."), which replaces a formula the section gave it.
-_AGAIN = re.compile(r"(?:\b(?:let|now|redefine|instead|henceforth)\s+(?:let\s+)?\$\s*(\\?[A-Za-z]+)\s*\$\s*,?\s*"
+_AGAIN = re.compile(r"(?:\b(?:let|now|redefine|instead|henceforth|hereafter|on)\s+(?:let\s+)?\$\s*(\\?[A-Za-z]+)\s*\$\s*,?\s*"
                     r"(?:be|denotes?|stands?\s+for|is|now\s+be|now\s+denotes?)\b"
-                    r"|\$\s*(\\?[A-Za-z]+)\s*\$\s*(?:now\s+(?:denotes?|is|stands?\s+for)|is\s+now)\b)([^.;]{0,60})",
-                    re.IGNORECASE)
+                    r"|\$\s*(\\?[A-Za-z]+)\s*\$\s*,?\s*(?:(?:now\s+)?(?:denotes?|stands?\s+for|refers?\s+to)|now\s+is|is\s+now)\b)"
+                    r"([^.;]{0,60})", re.IGNORECASE)
 _SAME = re.compile(r"^\s*(?:as\s+(?:above|before|defined|in)|defined\s+(?:above|before)|the\s+same|given|still)", re.IGNORECASE)
 
 

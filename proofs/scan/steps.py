@@ -345,6 +345,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
+            # the prose of the section that ends is read before it is forgotten: a declaration there holds there only
+            matrix.advance(max(b for b in boundaries if previous_end <= b < span.start))
             matrix.forget()
             facts = []
             carried = None
