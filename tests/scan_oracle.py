@@ -1043,12 +1043,63 @@ def _again_part(src: Source, slips: bool) -> tuple[str, list]:
     return text, steps
 
 
+def _assume_part(src: Source, slips: bool) -> tuple[str, list]:
+    """An assumption stated in a sentence of its own ("Assume $a > 0$.", "Let $p$ be a probability.") and a step in a
+    later sentence that holds under it and fails without it (or a slip that fails under it too); a range the search
+    cannot honour (a count, "between") makes a step true there unhonoured."""
+    a, b = _names(src, 2)
+    A, B = var(a), var(b)
+    shape = src.choice(["positive", "probability", "count", "between"])
+    if shape == "positive":
+        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$."])
+        on = lambda p: p[a] > 0  # noqa: E731
+        good = [(("mul", ("abs", A), B), ("mul", A, B)), (("sqrt", ("pow", A, 2)), A), (("abs", ("mul", A, ("pow", B, 2))), ("mul", A, ("pow", B, 2)))]
+        bad = [(("mul", ("abs", A), B), ("mul", ("neg", A), B)), (("sqrt", ("pow", A, 2)), ("neg", A))]
+        steps = [Expected(a, "0", "condition")]
+    elif shape == "probability":
+        words = src.choice([f"Let ${a}$ be a probability.", f"Here ${a}$ denotes the probability of the first class."])
+        on = lambda p: 0 <= p[a] <= 1  # noqa: E731
+        good = [(("pow", A, 2), A, "\\le"), (("mul", A, ("sub", num(1), A)), num(0), "\\ge"), (("pow", A, 3), ("pow", A, 2), "\\le")]
+        bad = [(("pow", A, 2), A, "\\ge"), (("mul", A, ("sub", num(1), A)), num(0), "\\le")]
+        steps = []
+    else:
+        words = (f"Let ${a}$ be the number of samples." if shape == "count" else f"For ${a}$ between $0$ and $1$, we note the following.")
+        on = (lambda p: p[a] in (1, 2, 3)) if shape == "count" else (lambda p: 0 <= p[a] <= 1)  # noqa: E731
+        good = [(("pow", A, 2), A, "\\ge")] if shape == "count" else [(("pow", A, 2), A, "\\le")]
+        bad = [(("pow", A, 2), ("mul", num(2), A), "\\ge")] if shape == "count" else [(("pow", A, 2), A, "\\ge")]
+        steps = []
+    pick = src.choice(good)
+    truth = "true"
+    if slips and src.integer(0, 1):
+        pick, truth = src.choice(bad), "slip"
+    left, right, relation = (*pick, "=")[:3] if len(pick) == 2 else pick
+    compare = {"=": lambda x, y: _close(x, y), "\\le": lambda x, y: x <= y + 1e-12, "\\ge": lambda x, y: x >= y - 1e-12}[relation]
+    witness, everywhere = None, True
+    for value in [Fraction(k, 4) for k in range(-12, 13)] + [Fraction(3), Fraction(5, 2)]:
+        point = {a: value, b: Fraction(3)}
+        try:
+            ok = compare(ev(left, point), ev(right, point))
+        except _Undefined:
+            continue
+        everywhere = everywhere and ok
+        if on(point) and not ok:
+            if truth == "true":
+                raise AssertionError(f"the generator built a false step under {words}: {tex(left)} {relation} {tex(right)}")
+            witness = witness or point
+    if truth == "slip" and witness is None:
+        truth = "true"
+    if truth == "true" and not everywhere and shape in ("count", "between"):
+        truth = "unhonoured"
+    text = f"{words} Then ${tex(left)} {relation} {tex(right)}$."
+    return text, steps + [Expected(tex(left), tex(right), truth, witness, f"assume-{shape}")]
+
+
 _PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1), (_solved_part, 1)]
 # The parts of the verdict paths added later, each in a section of its own when drawn by `generate(..., more=True)`
 # (a function or value one defines would otherwise be the second formula of another part's).
 _MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed_part, _unhonoured_part]
 # The styles of course material that state in words what a name is (see _kinds_part and the parts after it).
-_STYLES = [_kinds_part, _log_base_part, _sigma_part, _constant_names_part, _again_part]
+_STYLES = [_kinds_part, _log_base_part, _sigma_part, _constant_names_part, _again_part, _assume_part]
 
 
 def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False) -> Material:

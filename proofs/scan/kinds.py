@@ -27,7 +27,8 @@ _AFTER = re.compile(rf"({_NAMES})\s+(?:is|are|be|being|denotes?|represents?|stan
 _BEFORE = re.compile(rf"\b({_NOUN})\s+({_NAMES})", re.IGNORECASE)
 _SPACE = re.compile(r"\$([^$]{1,80}?)\\in\s*\\mathbb\s*\{?\s*([CRH])\s*\}?\s*(?:\^\s*(\{[^{}]*\}|\\?[A-Za-z0-9]+))?[^$]*\$")
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit)\s*\{\s*([^{}]*)\}")
-_NAME = re.compile(r"\s*(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*")
+_NAME = re.compile(r"\s*(?:\\(?:hat|bar|tilde)\s*\{?\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}?|\\[A-Za-z]+|[A-Za-z])"
+                   r"(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*")
 
 
 def _names(formulas: str) -> list[sympy.Basic]:
@@ -191,3 +192,52 @@ def introduced_again(sentence: str) -> list[str]:
     """The names a sentence introduces in words as something ("let $f$ be the ReLU"), not as what they were
     ("let $f$ be as above")."""
     return [m.group(1) or m.group(2) for m in _AGAIN.finditer(sentence) if not _SAME.match(m.group(3))]
+
+
+# Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
+_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:assume|suppose|let|throughout|henceforth|from\s+now\s+on|"
+                       r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+rest\b[^$]*?)"
+                       r"(?:\s+that)?[\s,]*(?:\$[^$]*\$[\s,]*(?:and|,)?[\s,]*)*$", re.IGNORECASE)
+
+
+def standing(words_before: str) -> bool:
+    """Whether the words of its sentence before a condition make it an assumption for the rest of its section
+    ("Assume $x > 0$.", "Throughout, $a > 0$ and $b > 0$."), not one for its own sentence only ("for $x > 0$, ...")."""
+    words = re.sub(r"(?:\$\$|\$|\\\[|\\begin\{[A-Za-z*]+\})\s*$", "", words_before[-200:])
+    return _STANDING.search(words) is not None
+
+
+# "$p$ is a probability", "let $\hat y$ denote the predicted probability", "the probability $p$": 0 <= p <= 1.
+_PROBABILITY = re.compile(rf"({_NAMES})\s+(?:is|are|be|denotes?|represents?)\s+(?:an?\s+|the\s+)?(?:(?:[A-Za-z-]+|\$[^$]*\$)\s+){{0,3}}?"
+                          r"probabilit(?:y|ies)\b|\bprobabilit(?:y|ies)\s+(" + _NAMES + ")", re.IGNORECASE)
+# "$x \in (0, 1)$", "$w \in [-1, 1]$": an interval with numbers for ends
+_INTERVAL = re.compile(r"\$([^$]{1,60}?)\\in\s*(?:\\left\s*)?([(\[])\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(?:\\right\s*)?([)\]])\s*\$")
+# "$t$ is the number of steps", "$n$ denotes the sample size", "let $k$ count ...": a count (a whole number)
+_COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+(?:the\s+|a\s+)?(?:[A-Za-z-]+\s+){{0,2}}?"
+                    r"(?:number|count|size|length|index|dimension|degree)\b|(?:samples|examples|data\s+points|points|"
+                    r"(?:time\s+)?steps|layers|units|iterations|epochs|items|classes|observations|trials)\b)", re.IGNORECASE)
+
+
+_BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\s+)?between\s+\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s+and\s+"
+                      r"\$?\s*(-?\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def domains(prose: str) -> tuple[list, list]:
+    """What the prose says about the values of names: ([(name, relation, number)], [(name, what)]), the first read
+    (a probability is between 0 and 1, an interval with numbers for ends), the second not (a count is a whole
+    number: the search over fractions cannot honour it)."""
+    read, unread = [], []
+    for m in _PROBABILITY.finditer(prose):
+        for name in _names(m.group(1) or m.group(2)):
+            read += [(name, ">=", 0), (name, "<=", 1)]
+    for m in _INTERVAL.finditer(prose):
+        lo, hi = sympy.Rational(m.group(3)), sympy.Rational(m.group(4))
+        for name in _names(f"${m.group(1)}$"):
+            read += [(name, ">" if m.group(2) == "(" else ">=", lo), (name, "<" if m.group(5) == ")" else "<=", hi)]
+    for m in _BETWEEN.finditer(prose):  # ends in or out: not read
+        for name in _names(m.group(1)):
+            unread.append((name, f"{name} lies between {m.group(2)} and {m.group(3)}, its section says"))
+    for m in _COUNT.finditer(prose):
+        for name in _names(m.group(1)):
+            unread.append((name, f"{name} is a count (a whole number), its section says"))
+    return read, unread

@@ -342,6 +342,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
     facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
     seen: set = set()  # the sentences read so far
+    assumed: list = []  # (left, relation, right): the assumptions of the section so far ("assume $x > 0$.")
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
@@ -349,6 +350,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             matrix.advance(max(b for b in boundaries if previous_end <= b < span.start))
             matrix.forget()
             facts = []
+            assumed = []
             carried = None
             section += 1
             prose = _section_prose(text, boundaries, span.start)
@@ -385,7 +387,9 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts, printed, kinds.declared(prose), log_base))
+                                         matrix, facts, printed, kinds.declared(prose), log_base,
+                                         [*assumed, *kinds.domains(prose)[0]], kinds.domains(prose)[1]))
+                        assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -518,7 +522,8 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
+          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None,
+          assumed: Sequence = (), assumed_unread: Sequence = ()) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -577,6 +582,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = exprs
     if printed:
         base = {**base, "printed": _printed(left, right, bare, defs)}
+    conditions = _with_assumptions(conditions, exprs, assumed, assumed_unread)
     dims = matrix.model.dims if matrix is not None else None  # the lengths the material declares
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
@@ -714,6 +720,39 @@ def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Opti
                            "not honour: review it (it fails unless one of them excludes the instance)")
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
                 read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
+
+
+def _assumption(step: Step, span: Span, text: str, defs: Definitions) -> list:
+    """The condition a step states for the rest of its section ("Assume $x > 0$.", "Throughout, $a \\neq b$"): an
+    inequality the words before it in its sentence make an assumption, read; or nothing."""
+    if step.status != "skipped" or not step.reason.startswith(("a condition", "a relation between")) \
+            or step.relation not in ("<", ">", "<=", ">=", "!="):
+        return []
+    if not kinds.standing(text[span.sentence[0]:span.start]):
+        return []
+    try:
+        ctx = defs.context(_exponents(step.left + step.right))
+        return [(parse(step.left, ctx), step.relation, parse(step.right, ctx))]
+    except Skip:
+        return []
+
+
+def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
+    """The conditions of a step's sentence with the assumptions and declared ranges of its section (see _assumption,
+    kinds.domains) about its names, except those on a name its sentence states a condition about itself."""
+    read, words = conditions
+    names = {s for e in exprs for s in e.free_symbols}
+    own = {s for a, _, c in read for s in a.free_symbols | c.free_symbols}
+    extra = []
+    for a, relation, c in assumed:
+        a, c = sympy.sympify(a), sympy.sympify(c)
+        used = a.free_symbols | c.free_symbols
+        if used and used <= names and not used & own and (a, relation, c) not in read:
+            extra.append((a, relation, c))
+    more = [what for name, what in unread if name in names and what not in words]
+    if not extra and not more:
+        return conditions
+    return [*read, *extra], [*words, *more]
 
 
 def _section_prose(text: str, boundaries: Sequence[int], at: int) -> str:
