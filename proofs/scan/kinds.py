@@ -55,7 +55,6 @@ def _atom(text: str) -> Optional[sympy.Basic]:
     return e if isinstance(e, (sympy.Symbol, sympy.Indexed)) else None
 
 
-@functools.lru_cache(maxsize=64)
 def declared(prose: str) -> dict:
     """{name (a sympy Symbol or Indexed): what the prose says it is} for each name the prose says is not a real
     number: a vector, a matrix, a complex number, a quaternion, a set, a function, ..."""

@@ -295,8 +295,8 @@ class _Parser:
         if atom in self.ctx.values:
             self.guards.extend(self.ctx.domains.get(atom, ()))
             return self.resolve(self.ctx.values[atom])
-        if atom in (symbol(n) for n in self.ctx.named_constants):
-            return atom
+        if name in self.ctx.named_constants:
+            return atom  # \pi or e the prose introduces as a name
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
@@ -305,7 +305,8 @@ class _Parser:
 
     def resolve_bound(self, atom: sympy.Expr) -> sympy.Expr:
         """A name read as a variable: a bound parameter or itself (π and e keep their values)."""
-        if atom in self.bound or atom in (symbol(n) for n in self.ctx.named_constants):
+        if atom in self.bound or (self.ctx.named_constants and isinstance(atom, sympy.Symbol)
+                                  and atom.name in self.ctx.named_constants):
             return atom
         if atom == symbol("pi"):
             return sympy.pi

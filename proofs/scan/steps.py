@@ -333,6 +333,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
     defs.named_constants = kinds.constants_named(prose)
     log_base = kinds.log_base(prose) or kinds.log_base(preamble)
+    nonreal, ranges = kinds.declared(prose), kinds.domains(prose)  # once a section
     out: list[Step] = []
     previous_end = 0
     matrix = MatrixScan(text)
@@ -357,6 +358,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
             defs.named_constants = kinds.constants_named(prose)
             log_base = kinds.log_base(prose) or kinds.log_base(preamble)
+            nonreal, ranges = kinds.declared(prose), kinds.domains(prose)
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -387,8 +389,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts, printed, kinds.declared(prose), log_base,
-                                         [*assumed, *kinds.domains(prose)[0]], kinds.domains(prose)[1]))
+                                         matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
