@@ -238,3 +238,8 @@ def test_a_matrix_declared_at_the_end_of_a_section_is_not_one_in_the_next(tmp_pa
 
     p, q = (Fraction(slip["counterexample"]["values"][n]) for n in ("p", "q"))
     assert (p + q) ** 2 != p ** 2 + p * q + q ** 2
+
+
+def test_a_name_called_a_function_is_still_read_as_its_value():
+    # "the loss function $L$": course material names a value so; only what cannot be a real number is declared
+    assert declared("Let the loss function $L$ be the squared error, and $f$ a function.") == {}

@@ -15,8 +15,9 @@ from proofs.scan.normalise import Skip
 __all__ = ["declared", "nonreal_in", "sigma_declared_otherwise"]
 
 # What a name may be said to be that is not a real number (singular and plural; "complex" alone is an adjective).
+# Not "function": course material calls a name a function and uses it as its value ("the loss function $L$").
 _NOUN = (r"(?:column\s+|row\s+)?vectors?|matri(?:x|ces)|tensors?|complex(?:\s+(?:numbers?|scalars?|variables?|values?))?|"
-         r"quaternions?|permutations?|operators?|sets?|functions?|maps?|mappings?|linear\s+maps?|random\s+vectors?")
+         r"quaternions?|permutations?|operators?|sets?|linear\s+maps?|random\s+vectors?")
 # A formula that is a name or a list of names: $a$, $a, b$, $\mathbf{x}$, $w_{ij}$.
 _FORMULA = r"\$[^$]{1,80}\$"
 _NAMES = rf"{_FORMULA}(?:\s*(?:,|,?\s*and\b|,?\s*or\b)\s*{_FORMULA})*"
