@@ -827,10 +827,279 @@ def _unhonoured_part(src: Source, slips: bool) -> tuple[str, list]:
     return f"{words} ${tex(left)} = {tex(right)}$.", steps + [Expected(tex(left), tex(right), kind, witness, f"unhonoured-{shape}")]
 
 
+
+# -- styles of course material the parts above do not write: names said in words to be what a real number is not,
+# a declared base for \log, \sigma said to be another function, \pi and e as names, a name introduced again in words.
+# Each step's truth is computed here (2 x 2 matrices in fractions, Python's complex numbers, math.log in the declared
+# base, the function the words name), never by the scan.
+
+
+def _mat_mul(x, y):
+    return [[sum(x[i][k] * y[k][j] for k in range(2)) for j in range(2)] for i in range(2)]
+
+
+def _mat_add(x, y):
+    return [[x[i][j] + y[i][j] for j in range(2)] for i in range(2)]
+
+
+def _mat_scale(c, x):
+    return [[c * v for v in row] for row in x]
+
+
+_KIND_WORDS = {
+    "matrix": ["Let ${a}$ and ${b}$ be $2 \\times 2$ matrices.", "Suppose ${a}$ and ${b}$ are square matrices.",
+               "Let ${a}, {b} \\in \\mathbb{{R}}^{{2 \\times 2}}$.", "For matrices ${a}$ and ${b}$,",
+               "Here ${a}$ and ${b}$ denote $n \\times n$ matrices."],
+    "complex": ["Let ${a}$ and ${b}$ be complex numbers.", "For complex ${a}$ and ${b}$,", "Let ${a}, {b} \\in \\mathbb{{C}}$."],
+    "vector": ["Let ${a}$ and ${b}$ be vectors.", "Let $\\mathbf{{{a}}}$ and $\\mathbf{{{b}}}$ be column vectors.",
+               "Let ${a}, {b} \\in \\mathbb{{R}}^n$."],
+}
+
+
+def _kinds_part(src: Source, slips: bool) -> tuple[str, list]:
+    """Names the words say are matrices, complex numbers or vectors, and steps about them that hold for real numbers:
+    false for what the names are (a slip, with a witness in 2 x 2 matrices or complex numbers), ill-formed for
+    vectors (never decided), or true for what they are too (a + b = b + a). Then a section where the same letters
+    are real numbers again, with a step about them (an identity, perhaps with a planted slip)."""
+    a, b = src.choice([("a", "b"), ("u", "v"), ("p", "q"), ("x", "y")])
+    kind = src.choice(list(_KIND_WORDS))
+    words = src.choice(_KIND_WORDS[kind]).format(a=a, b=b)
+    A, B = var(a), var(b)
+    shapes = {"square": (("pow", ("add", A, B), 2), ("add", ("add", ("pow", A, 2), ("mul", num(2), ("mul", A, B))), ("pow", B, 2))),
+              "commute": (("mul", A, B), ("mul", B, A)),
+              "product": (("pow", ("mul", A, B), 2), ("mul", ("pow", A, 2), ("pow", B, 2))),
+              "difference": (("mul", ("add", A, B), ("sub", A, B)), ("sub", ("pow", A, 2), ("pow", B, 2)))}
+    if kind == "complex":
+        shapes = {"modulus": (("pow", ("abs", A), 2), ("pow", A, 2)), "root": (("sqrt", ("pow", A, 2)), ("abs", A)),
+                  "abs-product": (("abs", ("add", A, B)), ("add", ("abs", A), ("abs", B)))}
+    shape = src.choice(sorted(shapes))
+    left, right = shapes[shape]
+    truth, witness = "slip", None
+    if kind == "matrix":
+        x, y = [[Fraction(1), Fraction(1)], [Fraction(0), Fraction(1)]], [[Fraction(1), Fraction(0)], [Fraction(1), Fraction(1)]]
+        xy, yx = _mat_mul(x, y), _mat_mul(y, x)
+        sides = {"square": (_mat_mul(_mat_add(x, y), _mat_add(x, y)),
+                            _mat_add(_mat_add(_mat_mul(x, x), _mat_scale(2, xy)), _mat_mul(y, y))),
+                 "commute": (xy, yx), "product": (_mat_mul(xy, xy), _mat_mul(_mat_mul(x, x), _mat_mul(y, y))),
+                 "difference": (_mat_mul(_mat_add(x, y), _mat_add(x, _mat_scale(-1, y))),
+                                _mat_add(_mat_mul(x, x), _mat_scale(-1, _mat_mul(y, y))))}[shape]
+        if sides[0] == sides[1]:
+            raise AssertionError(f"the generator's matrices do not show {shape} false")
+        witness = {a: x, b: y}
+    elif kind == "complex":
+        z, w = 1j, -1j if shape == "abs-product" else 1j
+        values = {"modulus": (abs(z) ** 2, z ** 2), "root": ((z ** 2) ** 0.5, abs(z)),
+                  "abs-product": (abs(z + w), abs(z) + abs(w))}[shape]
+        if abs(values[0] - values[1]) < 1e-9:
+            raise AssertionError(f"the generator's complex numbers do not show {shape} false")
+        witness = {a: z, b: w}
+    else:  # a square or a product of two column vectors: not defined, a slip in the notation
+        witness = {"shapes": f"{a} and {b} are column vectors; {a} {b} is not defined"}
+    steps = [Expected(f"{a}, {b}", "\\mathbb{R}^{2 \\times 2}" if "2 \\times 2}" in words else
+                      "\\mathbb{C}" if "mathbb{C}" in words else "\\mathbb{R}^n", "condition")] if "\\in" in words else []
+    text = f"{words} Then ${tex(left)} = {tex(right)}$."
+    steps.append(Expected(tex(left), tex(right), truth, witness, f"kinds-{kind}"))
+    if kind != "complex" and src.integer(0, 1):  # one that holds for them too
+        text += f" Also ${tex(('add', A, B))} = {tex(('add', B, A))}$."
+        steps.append(Expected(tex(("add", A, B)), tex(("add", B, A)), "true", None, f"kinds-{kind}"))
+    # the same letters as real numbers in the next section
+    text += f"\n\n## Part {src.integer(10, 99)}\n\nFor real ${a}$ and ${b}$, "
+    real_left, real_right = ("pow", ("add", A, B), 2), ("add", ("add", ("pow", A, 2), ("mul", num(2), ("mul", A, B))), ("pow", B, 2))
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        planted = _slip(src, real_right)
+        witness = _witness(real_left, planted)
+        if witness is not None:
+            real_right, truth = planted, "slip"
+    text += f"${tex(real_left)} = {tex(real_right)}$."
+    steps.append(Expected(tex(real_left), tex(real_right), truth, witness, "kinds-real-again"))
+    return text, steps
+
+
+_BASE_WORDS = ["All logarithms are base {b}.", "We use base-{b} logarithms throughout.", "In this course, $\\log$ denotes the "
+               "base-{b} logarithm.", "We write $\\log$ for $\\log_{{{b}}}$."]
+
+
+def _log_base_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A base the words give \\log, and steps with a \\log written without one: values of logs, a derivative, a law
+    that holds in every base; each true or false in the declared base (math.log in that base decides), whatever it
+    is for the natural log."""
+    base = src.choice([2, 10])
+    text = src.choice(_BASE_WORDS).format(b=base)
+    steps = []
+    for _ in range(src.integer(1, 3)):
+        shape = src.choice(["value", "value", "derivative", "product", "e"])
+        if shape == "value":
+            k = src.integer(1, 3)
+            arg = base ** k
+            value = k
+            if slips and src.integer(0, 2) == 0:
+                value = k + src.choice([1, -1])
+            left, right = f"\\log {arg}", str(value)
+            holds = math.isclose(math.log(arg, base), value)
+            witness = None if holds else {}
+        elif shape == "e":
+            left, right = "\\log e", src.choice(["1", f"\\frac{{1}}{{\\ln {base}}}"])
+            holds = right != "1"
+            witness = None if holds else {}
+        elif shape == "derivative":
+            right = src.choice(["\\frac{1}{x}", f"\\frac{{1}}{{x \\ln {base}}}"])
+            left = "\\frac{d}{dx} \\log x"
+            holds = right != "\\frac{1}{x}"  # d/dx log_b x = 1/(x ln b)
+            witness = None if holds else {"x": Fraction(1)}
+        else:
+            left, right = "\\log(xy)", src.choice(["\\log x + \\log y", "\\log x \\log y"])
+            holds = right == "\\log x + \\log y"
+            witness = None if holds else {"x": Fraction(2), "y": Fraction(3)}
+            text += " For positive $x$ and $y$,"
+        text += f" $${left} = {right}$$"
+        steps.append(Expected(left, right, "true" if holds else "slip", witness, "log-base"))
+    return text, steps
+
+
+_SIGMA_WORDS = {"arbitrary": "Let $\\sigma$ be an arbitrary activation function.",
+                "relu": "Here $\\sigma$ denotes the ReLU, $\\max(0, z)$, unlike the sigmoid.",
+                "tanh": "In this part $\\sigma$ is the hyperbolic tangent, not the logistic function.",
+                "sigmoid": "Here $\\sigma$ is the sigmoid."}
+
+
+def _sigma_part(src: Source, slips: bool) -> tuple[str, list]:
+    """\\sigma said in words to be some function (in a document that speaks of the sigmoid elsewhere) and its values
+    at a point: true or false for the function the words name; for an arbitrary one, never decided."""
+    which = src.choice(sorted(_SIGMA_WORDS))
+    functions = {"relu": lambda z: max(0.0, z), "tanh": math.tanh, "sigmoid": lambda z: 1 / (1 + math.exp(-z))}
+    text, steps = _SIGMA_WORDS[which], []
+    for z in [src.choice([-1, 0, 1, 2]) for _ in range(src.integer(1, 2))]:
+        claimed = src.choice(["0", "\\frac{1}{2}", "1", f"\\frac{{1}}{{1 + e^{{{-z}}}}}", str(max(0, z))])
+        left = f"\\sigma({z})"
+        if which == "arbitrary":
+            truth, witness = "unhonoured", None
+        else:
+            value = {"0": 0.0, "\\frac{1}{2}": 0.5, "1": 1.0, str(max(0, z)): float(max(0, z))}.get(claimed)
+            if value is None:
+                value = 1 / (1 + math.exp(z * -1))
+            holds = math.isclose(functions[which](z), value, abs_tol=1e-12)
+            truth, witness = ("true", None) if holds else ("slip", {"z": z})
+            if not slips and truth == "slip":
+                continue
+        text += f" $${left} = {claimed}$$"
+        steps.append(Expected(left, claimed, truth, witness, f"sigma-{which}"))
+    if not steps:
+        return _identity_part(src, slips)
+    return text, steps
+
+
+def _constant_names_part(src: Source, slips: bool) -> tuple[str, list]:
+    """\\pi or e introduced as a name ("let $\\pi$ be the mixing weight", "let $e$ denote the error"), and steps about it
+    as a variable: an identity (perhaps with a planted slip), and an inequality that holds for the constant but not
+    for every value of the name."""
+    name, words = src.choice([("\\pi", "Let $\\pi$ be the mixing weight."), ("e", "Let $e$ denote the error of the fit."),
+                              ("\\pi", "Let $\\pi$ denote the prior probability of the first class.")])
+    X = var(name)
+    left, right = ("mul", X, ("sub", num(1), X)), ("sub", X, ("pow", X, 2))
+    truth, witness = "true", None
+    if slips and src.integer(0, 1):
+        planted = _slip(src, right)
+        witness = _witness(left, planted)
+        if witness is not None:
+            right, truth = planted, "slip"
+    text = f"{words} Then ${tex(left)} = {tex(right)}$."
+    steps = [Expected(tex(left), tex(right), truth, witness, "constant-names")]
+    if src.integer(0, 1):  # true for the constant (pi > 3, e > 2), false for the name at 1
+        k = 3 if name == "\\pi" else 2
+        text += f" Note that $${name}^2 \\ge {k}{name}$$"
+        steps.append(Expected(f"{name}^2", f"{k}{name}", "slip", {name: Fraction(1)}, "constant-names"))
+    return text, steps
+
+
+def _again_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A function given a formula, a value of it, and then the same letter introduced again in words ("now let $f$ be
+    the ReLU"): a value after that is not decided by the first formula (never refuted, never passed); or recalled
+    ("let $f$ be as above"), when the first formula still decides it."""
+    letter = src.choice(["f", "g", "h"])
+    c2, c0 = src.integer(1, 3), src.integer(-3, 3)
+
+    def first(z):
+        return c2 * z * z + c0
+
+    body = f"{c2}z^2 {'+' if c0 >= 0 else '-'} {abs(c0)}"
+    z1 = src.integer(-2, 3)
+    text = f"Let ${letter}(z) = {body}$. Then ${letter}({z1}) = {first(z1)}$."
+    steps = [Expected(f"{letter}(z)", body, "definition"), Expected(f"{letter}({z1})", str(first(z1)), "true", None, "again")]
+    recalled = src.integer(0, 2) == 0
+    text += "\n\n" + (f"Let ${letter}$ be as above." if recalled else
+                      src.choice([f"Now let ${letter}$ be the ReLU.", f"Let ${letter}$ now denote the loss of the network.",
+                                  f"From here on, ${letter}$ denotes an arbitrary activation."]))
+    z2 = src.integer(-3, 3)
+    value = first(z2) if src.integer(0, 1) else first(z2) + src.choice([1, -1])
+    if recalled:
+        truth, witness = ("true", None) if value == first(z2) else ("slip", {"z": Fraction(z2)})
+        if truth == "slip" and not slips:
+            value, truth, witness = first(z2), "true", None
+    else:
+        truth, witness = "unhonoured", None
+    text += f" Then ${letter}({z2}) = {value}$."
+    steps.append(Expected(f"{letter}({z2})", str(value), truth, witness, "again-recalled" if recalled else "again-words"))
+    return text, steps
+
+
+def _assume_part(src: Source, slips: bool) -> tuple[str, list]:
+    """An assumption stated in a sentence of its own ("Assume $a > 0$.", "Let $p$ be a probability.") and a step in a
+    later sentence that holds under it and fails without it (or a slip that fails under it too); a range the search
+    cannot honour (a count, "between") makes a step true there unhonoured."""
+    a, b = _names(src, 2)
+    A, B = var(a), var(b)
+    shape = src.choice(["positive", "probability", "count", "between"])
+    if shape == "positive":
+        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$."])
+        on = lambda p: p[a] > 0  # noqa: E731
+        good = [(("mul", ("abs", A), B), ("mul", A, B)), (("sqrt", ("pow", A, 2)), A), (("abs", ("mul", A, ("pow", B, 2))), ("mul", A, ("pow", B, 2)))]
+        bad = [(("mul", ("abs", A), B), ("mul", ("neg", A), B)), (("sqrt", ("pow", A, 2)), ("neg", A))]
+        steps = [Expected(a, "0", "condition")]
+    elif shape == "probability":
+        words = src.choice([f"Let ${a}$ be a probability.", f"Here ${a}$ denotes the probability of the first class."])
+        on = lambda p: 0 <= p[a] <= 1  # noqa: E731
+        good = [(("pow", A, 2), A, "\\le"), (("mul", A, ("sub", num(1), A)), num(0), "\\ge"), (("pow", A, 3), ("pow", A, 2), "\\le")]
+        bad = [(("pow", A, 2), A, "\\ge"), (("mul", A, ("sub", num(1), A)), num(0), "\\le")]
+        steps = []
+    else:
+        words = (f"Let ${a}$ be the number of samples." if shape == "count" else f"For ${a}$ between $0$ and $1$, we note the following.")
+        on = (lambda p: p[a] in (1, 2, 3)) if shape == "count" else (lambda p: 0 <= p[a] <= 1)  # noqa: E731
+        good = [(("pow", A, 2), A, "\\ge")] if shape == "count" else [(("pow", A, 2), A, "\\le")]
+        bad = [(("pow", A, 2), ("mul", num(2), A), "\\ge")] if shape == "count" else [(("pow", A, 2), A, "\\ge")]
+        steps = []
+    pick = src.choice(good)
+    truth = "true"
+    if slips and src.integer(0, 1):
+        pick, truth = src.choice(bad), "slip"
+    left, right, relation = (*pick, "=")[:3] if len(pick) == 2 else pick
+    compare = {"=": lambda x, y: _close(x, y), "\\le": lambda x, y: x <= y + 1e-12, "\\ge": lambda x, y: x >= y - 1e-12}[relation]
+    witness, everywhere = None, True
+    for value in [Fraction(k, 4) for k in range(-12, 13)] + [Fraction(3), Fraction(5, 2)]:
+        point = {a: value, b: Fraction(3)}
+        try:
+            ok = compare(ev(left, point), ev(right, point))
+        except _Undefined:
+            continue
+        everywhere = everywhere and ok
+        if on(point) and not ok:
+            if truth == "true":
+                raise AssertionError(f"the generator built a false step under {words}: {tex(left)} {relation} {tex(right)}")
+            witness = witness or point
+    if truth == "slip" and witness is None:
+        truth = "true"
+    if truth == "true" and not everywhere and shape in ("count", "between"):
+        truth = "unhonoured"
+    text = f"{words} Then ${tex(left)} {relation} {tex(right)}$."
+    return text, steps + [Expected(tex(left), tex(right), truth, witness, f"assume-{shape}")]
+
+
 _PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1), (_solved_part, 1)]
 # The parts of the verdict paths added later, each in a section of its own when drawn by `generate(..., more=True)`
 # (a function or value one defines would otherwise be the second formula of another part's).
 _MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed_part, _unhonoured_part]
+# The styles of course material that state in words what a name is (see _kinds_part and the parts after it).
+_STYLES = [_kinds_part, _log_base_part, _sigma_part, _constant_names_part, _again_part, _assume_part]
 
 
 def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False) -> Material:
@@ -838,11 +1107,11 @@ def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False
     the parts of `_MORE` too, each under a heading of its own."""
     paragraphs = ["# Generated notes on the sigmoid and friends"]
     steps: list = []
-    weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 if more else [])
+    weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 + _STYLES if more else [])
     for k in range(parts):
         part = src.choice(weighted)
         text, expected = part(src, slips)
-        if part in _MORE:
+        if part in _MORE or part in _STYLES:
             paragraphs.append(f"## Part {k + 1}")
         paragraphs.append(f"({chr(ord('a') + k % 26)}) {text}")
         steps += expected

@@ -126,3 +126,25 @@ def test_the_oracle_sees_a_step_on_an_unsearchable_set_refuted_or_passed():
     for wrong, field in (("refuted", "false_alarms"), ("checked", "false_proofs")):
         changed = [dataclasses.replace(s, status=wrong) if s.text.endswith(steps[-1].right) else s for s in scanned]
         assert getattr(judge(material, changed), field), (wrong, text)
+
+
+def test_each_style_of_material_that_says_in_words_what_a_name_is_has_no_false_proof_and_no_false_alarm():
+    # names said to be matrices, complex numbers or vectors; a declared base for \log; \sigma said to be another
+    # function; \pi and e as names; a name introduced again in words (tests/scan_oracle.py, _STYLES)
+    from scan_oracle import Material, _STYLES
+
+    for part in _STYLES:
+        total = Tally()
+        for seed in range(10):
+            text, steps = part(RandomSource(seed), True)
+            material = Material(f"# Notes on the sigmoid\n\n## Part 1\n\n(a) {text}\n", steps)
+            scanned = _scan(material.text)
+            tally = judge(material, scanned)
+            assert not tally.false_proofs and not tally.false_alarms and not tally.misread, (part.__name__, text, tally)
+            total.add(tally)
+            # the oracle would see a scan that passed every step or refuted every one
+            passed = [dataclasses.replace(s, status="checked") for s in scanned]
+            if any(e.truth == "slip" for e in steps):
+                assert judge(material, passed).false_proofs, (part.__name__, text)
+        assert total.steps >= 10 and total.slips >= 3, (part.__name__, total.families)
+        assert total.caught >= 1, (part.__name__, total.families)

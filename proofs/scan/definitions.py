@@ -134,6 +134,8 @@ class Definitions:
         self.opaque: dict[str, tuple[int, str]] = {}
         # whether an undefined \sigma is the logistic function (the material says sigmoid or logistic)
         self.logistic = True
+        # of "pi" and "e", those the prose of the section introduces as names (proofs.scan.kinds.constants_named)
+        self.named_constants: frozenset = frozenset()
         # numbers given to names for their own sentence or part ("take $x = 0$"): atom -> Example
         self.examples: dict = {}
         # what the current section defines by a formula (a function's name, a value's atom) -> the line: a second
@@ -148,7 +150,7 @@ class Definitions:
 
     def context(self, exponents=frozenset(), values: bool = True) -> Context:
         return Context(dict(self.functions), frozenset(self.undefined), dict(self.values) if values else {},
-                       frozenset(exponents), self.logistic, dict(self.domains))
+                       frozenset(exponents), self.logistic, dict(self.domains), named_constants=self.named_constants)
 
     def in_scope(self, at: int) -> dict:
         """The examples (see Example) whose sentence or part holds the offset `at`."""
@@ -167,6 +169,29 @@ class Definitions:
             self.domains.pop(name, None)
             self.undefined.add(name)
         self.named.clear()
+
+    def withdraw(self, name: str, line: int, words: str) -> bool:
+        """The prose says again what `name` is, in words ("now let $f$ be the ReLU", "$s$ now denotes the step"):
+        the formula the section gave it no longer holds; steps using it are skipped (a function applied, a value
+        used) for the rest of the section. Whether there was such a formula."""
+        try:
+            atom = parse(name)
+        except Skip:
+            return False
+        key = name.lstrip("\\")
+        if key in self.functions and (key != "sigma" or key in self.local):
+            self.functions.pop(key, None)
+            self.domains.pop(key, None)
+            self.undefined.add(key)
+            self.local.pop(key, None)
+            return True
+        if atom in self.values:
+            self.values.pop(atom, None)
+            self.domains.pop(atom, None)
+            self.local.pop(atom, None)
+            self._opaque(sorted(names_in(atom)), line, f"then again in words: {' '.join(words.split())[:60]}")
+            return True
+        return False
 
     def _opaque(self, names, line: int, what: str) -> None:
         for name in names:
@@ -403,5 +428,7 @@ def names_in(expr: sympy.Basic) -> set[str]:
     if expr.has(sympy.Derivative):  # d(sum)/dz_j, kept for proofs.scan.sums: the names of what it differentiates
         expr = expr.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.expr)
     indexed = expr.atoms(sympy.Indexed)
-    bare = expr.xreplace({i: sympy.Integer(0) for i in indexed}).free_symbols
-    return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)}
+    # each entry replaced by a fresh symbol (not a number: a 0 would drop the names it multiplies, s^4 w_2)
+    bare = expr.xreplace({i: sympy.Dummy() for i in indexed}).free_symbols
+    return {str(i.base.label) for i in indexed} | {s.name for s in bare if isinstance(s, sympy.Symbol)
+                                                     and not isinstance(s, sympy.Dummy)}

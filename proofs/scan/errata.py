@@ -4,6 +4,7 @@ failure."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Sequence
 
 from proofs.anchors import normalise
@@ -28,11 +29,29 @@ def known(claims: Sequence) -> list[tuple[str, str, str, str]]:
     return out
 
 
+# A relation between sides as printed (normalised: no spaces), and what may follow a formula's last side.
+_RELATION = r"(?:&?=|:=|<|>|\\(?:leqslant|geqslant|leq|geq|neq|approx|lt|gt|ne|le(?!ft)|ge))"
+_BEFORE = re.compile(rf"(?:{_RELATION}|[,;]|\\\\|\\text\{{[^{{}}]*\}})$")
+_AFTER = re.compile(rf"^(?:{_RELATION}|[,.;]|\\\\|\\text\b|\\tag\b|\\label\b|&)")
+
+
 def _cites(step: Step, file: str, snippet: str) -> bool:
+    """Whether the snippet an erratum's claim cites is this step: the step as printed, the step's relation and right
+    side (its left side carried from the display before), or the step as whole sides of a longer chain the snippet
+    prints. A snippet inside a step that says more (it was changed: `A = B` cited, `A = B + C` printed), or a step
+    that is the start of a side the snippet prints (`B = C` of `A = B = C + D`), is not the erratum."""
     if file != step.file or not snippet:
         return False
     text, snippet = normalise(step.text), normalise(snippet)
-    return snippet in text or (len(text) >= _SHORTEST and text in snippet)
+    if snippet == text or snippet == text[len(normalise(step.left)):]:
+        return True
+    if len(text) < _SHORTEST:
+        return False
+    for m in re.finditer(re.escape(text), snippet):
+        before, after = snippet[:m.start()], snippet[m.end():]
+        if (not before or _BEFORE.search(before)) and (not after or _AFTER.match(after)):
+            return True
+    return False
 
 
 def apply(steps: Sequence[Step], errata: Sequence[tuple[str, str, str, str]]) -> list[Step]:

@@ -22,6 +22,8 @@ _NOISE = re.compile(
 # the same thing written another way, rewritten to one spelling
 _SYNONYMS = [
     (re.compile(r"\\[dt]frac(?![A-Za-z])"), r"\\frac"),
+    # \frac12 is \frac{1}{2} (TeX takes one token for each argument); \frac123 stays unread
+    (re.compile(r"\\frac\s*(\d)\s*(\d)(?!\d)"), r"\\frac{\1}{\2}"),
     (re.compile(r"\\times(?![A-Za-z])"), r"\\cdot "),
     (re.compile(r"\\ln(?![A-Za-z])"), r"\\log"),
     (re.compile(r"\\(?:lvert|rvert|vert)(?![A-Za-z])"), "|"),

@@ -59,6 +59,8 @@ class Context:
     # whether a derivative is kept as printed (unevaluated, of the name printed) rather than taken: the printed form
     # drafts read (proofs.scan.draft), never the one checked
     printed: bool = False
+    # of "pi" and "e", those the prose introduces as names ("let $\\pi$ be a probability"): read as variables
+    named_constants: frozenset = frozenset()
 
 
 class _Parser:
@@ -306,6 +308,8 @@ class _Parser:
         if atom in self.ctx.values:
             self.guards.extend(self.ctx.domains.get(atom, ()))
             return self.resolve(self.ctx.values[atom])
+        if name in self.ctx.named_constants:
+            return atom  # \pi or e the prose introduces as a name
         if name == "pi" and atom == symbol("pi"):
             return sympy.pi
         if name == "e" and atom == symbol("e"):
@@ -314,7 +318,8 @@ class _Parser:
 
     def resolve_bound(self, atom: sympy.Expr) -> sympy.Expr:
         """A name read as a variable: a bound parameter or itself (π and e keep their values)."""
-        if atom in self.bound:
+        if atom in self.bound or (self.ctx.named_constants and isinstance(atom, sympy.Symbol)
+                                  and atom.name in self.ctx.named_constants):
             return atom
         if atom == symbol("pi"):
             return sympy.pi

@@ -12,7 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import sums
+from proofs.scan import kinds, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -351,6 +351,13 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
         raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
     boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
+    logistic = defs.logistic
+    preamble = text[:boundaries[0]] if boundaries else ""  # what the text before any heading says holds throughout
+    prose = _section_prose(text, boundaries, 0)
+    defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
+    defs.named_constants = kinds.constants_named(prose)
+    log_base = kinds.log_base(prose) or kinds.log_base(preamble)
+    nonreal, ranges = kinds.declared(prose), kinds.domains(prose)  # once a section
     out: list[Step] = []
     previous_end = 0
     matrix = MatrixScan(text)
@@ -359,18 +366,32 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     sections: list[int] = []  # the section of each step of `out`
     given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
     facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
+    seen: set = set()  # the sentences read so far
+    assumed: list = []  # (left, relation, right): the assumptions of the section so far ("assume $x > 0$.")
     for index, span in enumerate(found):
         if any(previous_end <= b < span.start for b in boundaries):
             defs.forget_values()
+            # the prose of the section that ends is read before it is forgotten: a declaration there holds there only
+            matrix.advance(max(b for b in boundaries if previous_end <= b < span.start))
             matrix.forget()
             facts = []
+            assumed = []
             carried = None
             section += 1
+            prose = _section_prose(text, boundaries, span.start)
+            defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
+            defs.named_constants = kinds.constants_named(prose)
+            log_base = kinds.log_base(prose) or kinds.log_base(preamble)
+            nonreal, ranges = kinds.declared(prose), kinds.domains(prose)
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
         matrix.advance(span.start)
         matrix.sentence(span.sentence)
+        if span.sentence not in seen:  # a name its sentence introduces again in words loses its formula
+            seen.add(span.sentence)
+            for name in kinds.introduced_again(text[span.sentence[0]:span.sentence[1]]):
+                defs.withdraw(name, document.line_of(span.start)[0], text[span.sentence[0]:span.sentence[1]])
         for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
@@ -392,7 +413,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
-                                         matrix, facts, printed))
+                                         matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
+                        assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -525,10 +547,14 @@ def _unboxed(body: str) -> str:
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
-          facts: Sequence = (), printed: bool = False) -> Step:
+          facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None,
+          assumed: Sequence = (), assumed_unread: Sequence = ()) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
+    if log_base == "several" and (kinds.has_bare_log(left) or kinds.has_bare_log(right)):
+        return Step(**base, status="skipped", reason="a \\log without a base, where the material gives \\log more than one base")
+    left, right = kinds.in_base(left, log_base), kinds.in_base(right, log_base)  # \log as its prose declares it
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
@@ -581,13 +607,15 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         written = exprs
     if printed:
         base = {**base, "printed": _printed(left, right, bare, defs)}
+    conditions = _with_assumptions(conditions, exprs, assumed, assumed_unread)
     # the lengths the material declares (x in R^n), and those its prose gives ("with $n$ samples $x_i$")
     dims = {**{k: (v, 1) for k, v in matrix.model.lengths.items()}, **matrix.model.dims} if matrix is not None else None
     entries = sums.entrywise(exprs, defs.values)
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
     # a capital the material gives as a length or a size ("sequence length $T$", x in R^N) is a number
-    doubt = _vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)))
+    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)))
+             or _not_real(written, nonreal))
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
     opaque = sorted({n for e in exprs for n in names_in(e)} & set(defs.opaque))
@@ -607,7 +635,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         exprs, written = (tuple(e.xreplace(sized) for e in pair) for pair in (exprs, written))
         if base.get("printed") is not None:  # the sides as printed stay so
             base = {**base, "printed": (*(_kept(e, sized) for e in base["printed"][:2]), base["printed"][2])}
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given or general.status in ("proved", "checked") or general.error:
@@ -619,7 +647,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     valued = tuple(e.xreplace(at) for e in exprs)
     example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
-                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims)
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims, log_base=log_base)
     if example.status in ("proved", "checked"):
         fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
         return dataclasses.replace(example, status="checked", printed=None,
@@ -693,7 +721,7 @@ def _formula(defs: Definitions, key, ctx, params: tuple, read: sympy.Expr) -> sy
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
-            facts: Sequence = (), dims: Optional[dict] = None) -> Step:
+            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
     read, unread = conditions
     if sums.applies(exprs, [*read, *facts]):
@@ -701,7 +729,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     try:
         outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
         if outcome.status == "refuted":
-            other = _other_reading(exprs, relation, read, base["text"], domain)
+            other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
                 return Step(**base, status="skipped", exprs=exprs, reason=other)
     except Timeout:
@@ -765,6 +793,56 @@ def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Opti
                 read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
 
 
+def _assumption(step: Step, span: Span, text: str, defs: Definitions) -> list:
+    """The condition a step states for the rest of its section ("Assume $x > 0$.", "Throughout, $a \\neq b$"): an
+    inequality the words before it in its sentence make an assumption, read; or nothing."""
+    if step.status != "skipped" or not step.reason.startswith(("a condition", "a relation between")) \
+            or step.relation not in ("<", ">", "<=", ">=", "!="):
+        return []
+    if not kinds.standing(text[span.sentence[0]:span.start]):
+        return []
+    try:
+        ctx = defs.context(_exponents(step.left + step.right))
+        return [(parse(step.left, ctx), step.relation, parse(step.right, ctx))]
+    except Skip:
+        return []
+
+
+def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
+    """The conditions of a step's sentence with the assumptions and declared ranges of its section (see _assumption,
+    kinds.domains) about its names, except those on a name its sentence states a condition about itself."""
+    read, words = conditions
+    names = {s for e in exprs for s in e.free_symbols}
+    own = {s for a, _, c in read for s in a.free_symbols | c.free_symbols}
+    extra = []
+    for a, relation, c in assumed:
+        a, c = sympy.sympify(a), sympy.sympify(c)
+        used = a.free_symbols | c.free_symbols
+        if used and used <= names and not used & own and (a, relation, c) not in read:
+            extra.append((a, relation, c))
+    more = [what for name, what in unread if name in names and what not in words]
+    if not extra and not more:
+        return conditions
+    return [*read, *extra], [*words, *more]
+
+
+def _section_prose(text: str, boundaries: Sequence[int], at: int) -> str:
+    """The text of the section (from one heading to the next) that holds offset `at`."""
+    start = max((b for b in boundaries if b <= at), default=0)
+    end = min((b for b in boundaries if b > at), default=len(text))
+    return text[start:end]
+
+
+def _not_real(exprs, nonreal: Optional[dict]) -> str:
+    """Why a step the matrix reading left to the scalar one uses a name its section says is not a real number (a
+    matrix, a vector, a complex number, ...), which reading it as one would get wrong; or ""."""
+    found = kinds.nonreal_in(exprs, nonreal or {})
+    if found is None:
+        return ""
+    return (f"its section says {found[0]} is not a real number ({found[1]}): the scan checks steps over the reals "
+            "and does not read it as one")
+
+
 def _outside_indices(e: sympy.Basic) -> set:
     """The symbols of an expression that stand by themselves, not as the name of an indexed entry (x of x[i])."""
     if isinstance(e, sympy.Indexed):
@@ -809,12 +887,12 @@ def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str
 _MAX_LENGTH_NAMES = 8
 
 
-def _other_reading(exprs, relation, conditions, text: str, domain=()) -> str:
+def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: Optional[str] = None) -> str:
     """Why a refuted step is not a counterexample: a reading its notation allows under which it holds (a \\log
     without a base in base 2 or 10; sums written without bounds all of one length, or of a length named in the step,
     as in \\frac{1}{n}\\sum_i); or "" when it fails under every reading."""
     logs = [("", None)]
-    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text:
+    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text and log_base not in ("2", "10", "e"):
         logs += [(f"the \\log read in base {b}", b) for b in (2, 10)]
     everything = [*exprs] + [c[0] for c in conditions] + [c[2] for c in conditions]
     lengths = sorted({s for e in everything for s in e.free_symbols if s.name.startswith("#")}, key=str)
