@@ -638,6 +638,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
+    if not given and general.status == "refuted" and not general.error:
+        return _earlier_example(base, general, exprs, relation, defs, conditions, domain, dims, log_base)
     if not given or general.status in ("proved", "checked") or general.error:
         return general
     # a number its sentence or part gives a name: the step may be about that example, never a general identity
@@ -657,6 +659,28 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         # not an identity in general (an equation in the example's names): it fails at the example its part gives
         return dataclasses.replace(example, printed=None, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
+
+
+def _earlier_example(base: dict, general: Step, exprs, relation: str, defs: Definitions, conditions, domain, dims,
+                     log_base) -> Step:
+    """A refuted step that holds with the numbers an earlier sentence or part of its section gives its names ("Let
+    $\\eta = 0.5$." and, a paragraph later, a step true at eta = 1/2): the material may mean that value, so the step
+    needs review rather than being refuted at a value the material never allows."""
+    names = {a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed)}
+    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]}
+    if not earlier:
+        return general
+    at = {a: x.value for a, x in earlier.items()}
+    read, unread = conditions
+    valued = tuple(e.xreplace(at) for e in exprs)
+    example = _decide(base, valued, valued, relation, defs, ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
+                      [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims, log_base=log_base)
+    if example.status not in ("proved", "checked"):
+        return general
+    shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(earlier.items(), key=lambda ax: str(ax[0])))
+    return dataclasses.replace(general, status="needs review",
+                               reason=f"{general.reason}; it holds with {shown}, a value an earlier sentence or part of its "
+                                      "section gives: review whether the step means that value")
 
 
 def _printed(left: str, right: str, bare, defs: Definitions) -> Optional[tuple]:
@@ -754,7 +778,9 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
-    return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted,
+    natural = (" (each \\log without a base read as the natural logarithm: the material names no base)"
+               if outcome.status in ("proved", "checked") and log_base is None and _BARE_LOG.search(base["text"]) else "")
+    return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted + natural,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
 
 
@@ -887,12 +913,16 @@ def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str
 _MAX_LENGTH_NAMES = 8
 
 
+# A \log written without a base (not \log_2, not \ln): its base is a reading the scan chooses where the prose names none.
+_BARE_LOG = re.compile(r"\\log(?!_)(?![A-Za-z])")
+
+
 def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: Optional[str] = None) -> str:
     """Why a refuted step is not a counterexample: a reading its notation allows under which it holds (a \\log
     without a base in base 2 or 10; sums written without bounds all of one length, or of a length named in the step,
     as in \\frac{1}{n}\\sum_i); or "" when it fails under every reading."""
     logs = [("", None)]
-    if re.search(r"\\(?:log|ln)(?!_)(?![A-Za-z])", text) and "\\ln" not in text and log_base not in ("2", "10", "e"):
+    if _BARE_LOG.search(text) and "\\ln" not in text and log_base not in ("2", "10", "e"):
         logs += [(f"the \\log read in base {b}", b) for b in (2, 10)]
     everything = [*exprs] + [c[0] for c in conditions] + [c[2] for c in conditions]
     lengths = sorted({s for e in everything for s in e.free_symbols if s.name.startswith("#")}, key=str)
