@@ -20,7 +20,7 @@ _NOUN = (r"(?:column\s+|row\s+)?vectors?|matri(?:x|ces)|tensors?|complex(?:\s+(?
          r"quaternions?|permutations?|operators?|sets?|linear\s+maps?|random\s+vectors?")
 # A formula that is a name or a list of names: $a$, $a, b$, $\mathbf{x}$, $w_{ij}$.
 _FORMULA = r"\$[^$]{1,80}\$"
-_NAMES = rf"{_FORMULA}(?:\s*(?:,|,?\s*and\b|,?\s*or\b)\s*{_FORMULA})*"
+_NAMES = rf"{_FORMULA}(?:\s*(?:,|,?\s*and\b|,?\s*or\b)\s*{_FORMULA})*+"
 # Words between "be" and the noun ("a square", "two $2 \times 2$", "$n$-dimensional column"); not "of", "in", ...
 _WORD = r"(?!(?:of|in|on|from|for|with|to|by|at|as|than|and|or|is|are|be)\b)(?:[A-Za-z-]+|\$[^$]{1,40}\$(?:-[A-Za-z]+)?)"
 _AFTER = re.compile(rf"({_NAMES})\s+(?:is|are|be|being|denotes?|represents?|stands?\s+for)\s+"
