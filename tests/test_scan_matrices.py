@@ -257,7 +257,7 @@ def test_generated_transpose_identities_agree_with_a_plain_oracle(tmp_path):
 
 @pytest.mark.slow
 def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_green(tmp_path):
-    from conftest import run_cli
+    from conftest import cli
 
     drafts = tmp_path / "drafts"
     out, err = io.StringIO(), io.StringIO()
@@ -269,7 +269,7 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     text = (drafts / "scan_backprop_md_l73_1.py").read_text()
     # the sides as printed, over matrices, with the exercise named
     assert "_tr(_mul(A, B, C)), _tr(_mul(B, C, A))" in text and "Matrix(Real," in text and "(exercise 4)" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)  # the drafts, not the seed pack
+    done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "scan.backprop_md.ex4.l73_1" in done.stdout
     # a refuted matrix step is drafted as an erratum whose correction the author writes
