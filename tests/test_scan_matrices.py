@@ -261,7 +261,7 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
 
     drafts = tmp_path / "drafts"
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--material", str(MATERIAL / "matrix"), "--draft-claims", str(drafts), "--select", "backprop.md:69",
+    code = run(["--material", str(MATERIAL / "matrix"), str(MATERIAL / "matrix" / "backprop.md"), "--draft-claims", str(drafts), "--select", "backprop.md:69",
                 "--select", "backprop.md:73"], out, err)
     assert code == 0, err.getvalue()
     written = sorted(p.name for p in drafts.glob("*.py"))
@@ -274,7 +274,8 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     assert "scan.backprop_md.ex4.l73_1" in done.stdout
     # a refuted matrix step is drafted as an erratum whose correction the author writes
     slips = tmp_path / "slips"
-    run(["--material", str(MATERIAL / "matrix_slips"), "--draft-claims", str(slips)], io.StringIO(), io.StringIO())
+    run(["--material", str(MATERIAL / "matrix_slips"), str(MATERIAL / "matrix_slips" / "slips.md"), "--draft-claims", str(slips)],
+        io.StringIO(), io.StringIO())
     trace = (slips / "scan_slips_md_l53_1.py").read_text()
     assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 2, 2)" in trace
 
