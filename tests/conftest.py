@@ -188,6 +188,56 @@ def seed_check(seed_serial):
     return seed_serial
 
 
+# The scan's own course material of the tests.
+SCAN_MATERIAL = Path(__file__).resolve().parent / "scan_material"
+
+
+def shared_scan(request, name, *args):
+    """`proofs scan ARGS --format json` run in this process once per test session (see `shared`), with a scan cache of
+    its own that is empty before it: for the tests that only read what a scan of unchanged material reports (the tests
+    of the scanning itself, its cache, time limits and command line, scan for themselves). Returns the exit code, the
+    JSON report (read afresh for each test) and standard error; a scan that prints a traceback fails every test that
+    reads it."""
+
+    def make(directory):
+        from proofs.scan.command import run
+
+        out, err = io.StringIO(), io.StringIO()
+        code = run([str(a) for a in args] + ["--format", "json"], out, err)
+        assert "Traceback" not in err.getvalue(), err.getvalue()
+        (directory / "scan.json").write_text(json.dumps({"returncode": code, "report": json.loads(out.getvalue()),
+                                                         "stderr": err.getvalue()}))
+
+    stored = json.loads((shared(request, name, make) / "scan.json").read_text())
+    return stored["returncode"], stored["report"], stored["stderr"]
+
+
+@pytest.fixture
+def scan_seed(request):
+    """`proofs scan --material SEED` (the seed pack's errata applied), shared per session; skipped without the sheet."""
+    if not SEED_SHEET.is_file():
+        pytest.skip("the seed sheet is not beside the checkout")
+    return shared_scan(request, "scan-seed", "--material", SEED)
+
+
+@pytest.fixture
+def scan_slips(request):
+    """`proofs scan --material tests/scan_material/slips`, shared per session."""
+    return shared_scan(request, "scan-slips", "--material", SCAN_MATERIAL / "slips")
+
+
+@pytest.fixture
+def scan_matrix(request):
+    """`proofs scan --material tests/scan_material/matrix`, shared per session."""
+    return shared_scan(request, "scan-matrix", "--material", SCAN_MATERIAL / "matrix")
+
+
+@pytest.fixture
+def scan_matrix_slips(request):
+    """`proofs scan --material tests/scan_material/matrix_slips`, shared per session."""
+    return shared_scan(request, "scan-matrix-slips", "--material", SCAN_MATERIAL / "matrix_slips")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium, launched once per worker for every test that renders a page (each opens a page of its own);

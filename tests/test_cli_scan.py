@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli as in_process, run_cli
 from proofs import cli
 
 command = pytest.importorskip("proofs.scan.command")
@@ -20,7 +20,7 @@ def test_scan_is_listed_and_takes_its_own_options():
 
 
 def test_scan_without_its_required_option_is_a_usage_error():
-    proc = run_cli("scan")
+    proc = in_process("scan")
     assert proc.returncode == 4 and "--material" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -84,11 +84,11 @@ def test_a_named_file_that_does_not_exist_is_a_usage_error_not_a_passing_scan(tm
     material = tmp_path / "course"
     material.mkdir()
     (material / "a.md").write_text("Step: $$2 + 2 = 5$$\n")
-    typo = run_cli("scan", "--material", str(material), str(material / "b.md"))
+    typo = in_process("scan", "--material", str(material), str(material / "b.md"))
     assert typo.returncode == 4 and "no such file" in typo.stderr and "b.md" in typo.stderr, typo.stderr
     outside = tmp_path / "notes.md"
     outside.write_text("$$1 = 1$$\n")
-    left_out = run_cli("scan", "--material", str(material), str(outside))  # exists, outside the material: left out
+    left_out = in_process("scan", "--material", str(material), str(outside))  # exists, outside the material: left out
     assert left_out.returncode == 0, left_out.stderr
-    named = run_cli("scan", "--material", str(material), str(material / "a.md"))
+    named = in_process("scan", "--material", str(material), str(material / "a.md"))
     assert named.returncode == 1  # the slip in the named file fails the gate

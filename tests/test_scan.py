@@ -35,8 +35,8 @@ def write(directory: Path, name: str, text: str) -> Path:
     return directory
 
 
-def test_planted_slips_are_refuted_with_replayed_counterexamples():
-    code, report, _ = scan_json("--material", MATERIAL / "slips")
+def test_planted_slips_are_refuted_with_replayed_counterexamples(scan_slips):
+    code, report, _ = scan_slips
     assert code == 1 and report["passed"] is False
     refuted = {(s["file"], s["line"]): s for s in report["steps"] if s["status"] == "refuted"}
     # a dropped term, a lost factor, a flipped sign and a wrong count in Markdown; a wrong expansion, a flipped
@@ -96,8 +96,8 @@ def test_correct_material_full_of_traps_has_nothing_refuted():
     assert cells == {1, 3}  # the code cell holds no math
 
 
-def test_json_schema():
-    code, report, _ = scan_json("--material", MATERIAL / "slips")
+def test_json_schema(scan_slips):
+    code, report, _ = scan_slips
     assert report["schema"] == SCHEMA == "proofs-scan/1"
     assert set(report) == {"schema", "material", "files", "steps", "summary", "problems", "passed"}
     for s in report["steps"]:
@@ -197,8 +197,8 @@ def test_the_real_command_line():
 
 
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
-def test_nothing_true_in_the_seed_sheet_is_refuted():
-    code, report, _ = scan_json("--material", SEED)
+def test_nothing_true_in_the_seed_sheet_is_refuted(scan_seed):
+    code, report, _ = scan_seed
     # the two refuted steps are the product formula of 5(a) and the norm equality of 5(b) built on it, which the seed
     # pack records as errata: reported as those errata, they do not fail the gate
     assert code == 0 and report["summary"]["errors"] == 0 and report["summary"]["unknown"] == 0

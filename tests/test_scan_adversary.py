@@ -172,11 +172,40 @@ def test_a_hostile_acknowledgements_file_is_one_usage_error(tmp_path, data):
     assert len(err.getvalue().splitlines()) == 1 and out.getvalue() == ""
 
 
-def test_thousands_of_formulas_in_one_sentence_are_all_scanned(tmp_path):
-    """Each formula's conditions are looked for once per sentence, not once per formula of it."""
-    text = " and ".join(f"$x + {k} = {k} + x$" for k in range(600)) + ", for positive $x$, and $|y| = y$.\n"
-    code, report = steps_of(tmp_path, text, "a.md", "--no-sympy-reader")
+class _Counted:
+    """A compiled pattern that counts the scans made with it (a stand-in for a module's pattern)."""
+
+    def __init__(self, pattern):
+        self.pattern, self.calls = pattern, 0
+
+    def __getattr__(self, name):
+        attribute = getattr(self.pattern, name)
+        if name in ("finditer", "findall", "search", "match", "fullmatch", "sub", "subn", "split"):
+            def counted(*args, **kwargs):
+                self.calls += 1
+                return attribute(*args, **kwargs)
+            return counted
+        return attribute
+
+
+def test_thousands_of_formulas_in_one_sentence_are_all_scanned(tmp_path, monkeypatch):
+    """Each formula's conditions are looked for once per sentence, not once per formula of it, and the sentence ends
+    of a passage are found once: counted, the scans of the text a sentence needs do not grow with its formulas (the
+    quadratic cost of a file of thousands of formulas in one sentence shows at any size)."""
+    from proofs.scan import find, steps
+
+    ends, worded = _Counted(find._SENTENCE_END), _Counted(steps._WORDED)
+    monkeypatch.setattr(find, "_SENTENCE_END", ends)
+    monkeypatch.setattr(steps, "_WORDED", worded)
+    getattr(steps._worded, "cache_clear", lambda: None)()  # a sentence read by an earlier test is read again
+    formulas = 40
+    text = " and ".join(f"$x + {k} = {k} + x$" for k in range(formulas)) + ", for positive $x$, and $|y| = y$.\n"
+    code, report = steps_of(tmp_path, text, "a.md", "--no-sympy-reader", "--no-cache")
     summary = report["summary"]
-    assert summary["spans"] == 602 and summary["proved"] == 600 and summary["errors"] == 0
+    assert summary["spans"] == formulas + 2 and summary["proved"] == formulas and summary["errors"] == 0
     last = report["steps"][-1]
     assert last["text"] == "|y| = y" and last["status"] == "refuted" and code == 1
+    # one passage, one sentence, its formulas found twice (for the steps, and counted for the summary): a scan per
+    # formula would count 40 or more
+    assert ends.calls <= 2, ends.calls
+    assert worded.calls == 1, worded.calls

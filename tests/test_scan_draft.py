@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli
 
 from proofs.anchors import verify
 from proofs.registry import load
@@ -33,7 +33,7 @@ def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
     assert "erratum=Correction(" in lost_factor and "lost a factor x" in lost_factor
     assert "return diff((w*x - y)**2, w) == " in lost_factor  # the derivative as printed, not taken by the scan
     assert "return diff(tanh(z), z) == " in (drafts / "scan_slips_md_l9_1.py").read_text()
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)  # the drafts, not the seed pack
+    done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # each draft cites the material where the step is
     drafted = [c for c in load([drafts]).claims if c.id.startswith("scan.")]
@@ -55,7 +55,7 @@ def test_a_slip_without_an_evident_correction_is_drafted_unfinished_and_fails_un
     (draft,) = drafts.glob("*.py")
     text = draft.read_text()
     assert "UNFINISHED" in text and "todo(" in text and "# TODO: finish this claim" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)  # the drafts, not the seed pack
+    done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 1 and "todo" in (done.stdout + done.stderr).lower()
 
 
@@ -152,7 +152,7 @@ def test_a_step_with_sums_is_drafted_for_every_length_and_checks_as_the_scan_dec
         assert "    return summation(lambda i: (a + b*x[i] - y[i])**2, 1, n)" in text
         assert f"return diff(E(n, a, b, x, y), {variable}) == " in text
     assert "2*a + 2*b*x[i]" not in (drafts / "scan_a_md_l7_1.py").read_text()  # not the derivative taken by the scan
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # as the scan decided: the refuted steps are errata whose corrections are proved, the true one is proved
     assert re.search(r"scan\.a_md\.ex1\.l7_1 +refuted +erratum", done.stdout)
@@ -218,7 +218,7 @@ def test_a_variable_only_the_printed_derivative_names_is_a_parameter_of_the_draf
     text = (drafts / "scan_a_md_l3_1.py").read_text()
     assert "def claim(n: IntRange(1, None), a: Real, x: Indexed(Real)):" in text
     assert "return diff(summation(lambda i: a*x[i], 1, n), a) == summation(lambda i: x[i], 1, n)" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0 and re.search(r"scan\.a_md\.ex1\.l3_1 +proved +pass", done.stdout), done.stdout[-2000:]
 
 
@@ -274,7 +274,7 @@ def test_a_function_the_material_defines_is_drafted_as_a_helper_and_each_step_as
     assert all(t.count("def f(w):") <= 1 and t.count("def J(w):") <= 1 for t in texts.values())
     assert "def g(x, y):" in texts["scan_a_md_l5_3.py"] and "def claim():" in texts["scan_a_md_l5_3.py"]
     # the drafts, checked, give the scan's verdicts: the true steps pass, the slips are errata
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     for line, n in (("l5", 1), ("l5", 2), ("l5", 3), ("l7", 1)):
         assert re.search(rf"scan\.a_md\.ex1\.\w+\.{line}_{n} +proved +pass", done.stdout), (line, n, done.stdout[-3000:])
@@ -323,7 +323,7 @@ def test_each_side_is_drafted_as_printed_and_checks_as_the_scan_decided(tmp_path
     assert returned[11] == "return sqrt(4)*y + exp(0) == 2*y + 1"
     assert returned[13] == "return 2*(x + 1) == 2*x + 1 + fix * (1)"
     assert returned[15] == "return x + x + x == 2*x + fix * (x)"
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     for n in (3, 5, 7, 9, 11):
         assert re.search(rf"scan\.a_md\.ex1\.l{n}_1 +proved +pass", done.stdout), (n, done.stdout[-3000:])
@@ -388,7 +388,7 @@ def test_every_shape_of_function_definition_is_drafted_as_a_helper(tmp_path):
     assert "return r(-1) == 1 + fix * (-1)" in text  # the slip
     # named by a second formula: its other names are the claim's, passed on
     assert "def g(x_t, b, w):" in text and "return g(0, 0, w) == 0" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     for claim in ("ex1.l3_1", "ex1.l3_2", "ex1.l5_2", "ex1.l5_1_corrected", "ex2.l9_1"):
         assert re.search(rf"scan\.a_md\.{claim} +proved +pass", done.stdout), (claim, done.stdout[-3000:])
@@ -407,7 +407,7 @@ def test_a_sum_whose_length_the_prose_names_is_drafted_over_that_length(tmp_path
     text = "\n".join(p.read_text() for p in drafts.glob("*.py"))
     assert "def claim(n: IntRange(1, None), x: Indexed(Real)):" in text  # n is the sums' length, not a free number
     assert "return summation(lambda i: x[i] + 1, 1, n) == summation(lambda i: x[i], 1, n) + n" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)
+    done = cli("check", "scan", "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert re.search(r"scan\.a_md\.ex1\.l3_2 +proved +pass", done.stdout), done.stdout[-3000:]
     assert re.search(r"scan\.a_md\.ex1\.l3_1 +refuted +erratum", done.stdout), done.stdout[-3000:]

@@ -32,8 +32,8 @@ def matrix_steps(tmp_path, text, timeout=10.0):
     return {s.text: s for s in scan_document(read(tmp_path, "a.md"), timeout=timeout, second_reader=False)}
 
 
-def test_true_matrix_material_has_every_step_checked_and_none_refuted():
-    code, report = scan_json("--material", MATERIAL / "matrix")
+def test_true_matrix_material_has_every_step_checked_and_none_refuted(scan_matrix):
+    code, report, _ = scan_matrix
     assert code == 0 and report["summary"]["refuted"] == 0 and report["summary"]["unknown"] == 0
     claims = [s for s in report["steps"] if s["status"] != "definition" and s["file"] == "backprop.md"]
     assert len(claims) == 28 and all(s["status"] == "checked" for s in claims), [s for s in claims if s["status"] != "checked"]
@@ -44,8 +44,8 @@ def test_true_matrix_material_has_every_step_checked_and_none_refuted():
     assert by_text[r"\frac{\partial L}{\partial x} = W_1^T \left(\phi'(z) \odot W_2^T (\hat{y} - y)\right)"]["status"] == "checked"
 
 
-def test_every_planted_matrix_slip_is_refuted():
-    code, report = scan_json("--material", MATERIAL / "matrix_slips")
+def test_every_planted_matrix_slip_is_refuted(scan_matrix_slips):
+    code, report, _ = scan_matrix_slips
     assert code == 1
     refuted = {s["line"]: s for s in report["steps"] if s["status"] == "refuted" and s["file"] == "slips.md"}
     others = [s for s in report["steps"] if s["status"] not in ("refuted", "definition") and s["file"] == "slips.md"]
@@ -83,11 +83,10 @@ def test_each_matrix_counterexample_replays_and_a_holding_instance_does_not():
 
 
 @pytest.mark.skipif(not (SEED / SHEET).is_file(), reason="the seed sheet is not beside the checkout")
-def test_the_seed_product_formula_is_refuted_by_the_scan_with_a_concrete_instance():
-    from proofs.material import read
-    from proofs.scan.steps import scan_document
+def test_the_seed_product_formula_is_refuted_by_the_scan_with_a_concrete_instance(scan_seed):
+    from types import SimpleNamespace
 
-    steps = [s for s in scan_document(read(SEED, SHEET), second_reader=False) if s.line in (211, 215)]
+    steps = [SimpleNamespace(**s) for s in scan_seed[1]["steps"] if s["line"] in (211, 215)]
     product = next(s for s in steps if s.line == 211)
     assert product.status == "refuted" and product.counterexample["layout"] == "row"
     w = [[Fraction(x) for x in row] for row in product.counterexample["values"]["W_1"]]
@@ -96,10 +95,8 @@ def test_the_seed_product_formula_is_refuted_by_the_scan_with_a_concrete_instanc
     assert next(s for s in steps if s.line == 215).status == "refuted"
 
 
-def test_a_loaded_pack_s_erratum_is_reported_as_that_erratum(tmp_path):
-    if not (SEED / SHEET).is_file():
-        pytest.skip("the seed sheet is not beside the checkout")
-    code, report = scan_json("--material", SEED)
+def test_a_loaded_pack_s_erratum_is_reported_as_that_erratum(scan_seed):
+    code, report, _ = scan_seed
     assert code == 0 and report["passed"] is True
     errata = {s["line"]: s["erratum"] for s in report["steps"] if s["status"] == "refuted"}
     assert errata == {211: "ex5.a.gradient_product", 215: "ex5.b.norm_equality"}
@@ -260,11 +257,11 @@ def test_generated_transpose_identities_agree_with_a_plain_oracle(tmp_path):
 
 @pytest.mark.slow
 def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_green(tmp_path):
-    from conftest import run_cli
+    from conftest import cli
 
     drafts = tmp_path / "drafts"
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--material", str(MATERIAL / "matrix"), "--draft-claims", str(drafts), "--select", "backprop.md:69",
+    code = run(["--material", str(MATERIAL / "matrix"), str(MATERIAL / "matrix" / "backprop.md"), "--draft-claims", str(drafts), "--select", "backprop.md:69",
                 "--select", "backprop.md:73"], out, err)
     assert code == 0, err.getvalue()
     written = sorted(p.name for p in drafts.glob("*.py"))
@@ -272,12 +269,13 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     text = (drafts / "scan_backprop_md_l73_1.py").read_text()
     # the sides as printed, over matrices, with the exercise named
     assert "_tr(_mul(A, B, C)), _tr(_mul(B, C, A))" in text and "Matrix(Real," in text and "(exercise 4)" in text
-    done = run_cli("check", "scan", "--claims", str(drafts), timeout=600)  # the drafts, not the seed pack
+    done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "scan.backprop_md.ex4.l73_1" in done.stdout
     # a refuted matrix step is drafted as an erratum whose correction the author writes
     slips = tmp_path / "slips"
-    run(["--material", str(MATERIAL / "matrix_slips"), "--draft-claims", str(slips)], io.StringIO(), io.StringIO())
+    run(["--material", str(MATERIAL / "matrix_slips"), str(MATERIAL / "matrix_slips" / "slips.md"), "--draft-claims", str(slips)],
+        io.StringIO(), io.StringIO())
     trace = (slips / "scan_slips_md_l53_1.py").read_text()
     # (drafted at the counterexample's sizes: B A C fits only where p = q = r, and p, q, r are the material's own)
     assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 1, 2)" in trace

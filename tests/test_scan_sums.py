@@ -1,15 +1,12 @@
 """Sums without bounds and derivatives of them (softmax cross-entropy): decided at each length, facts with a sum
 honoured, every counterexample replayed."""
 
-import io
-import json
 import math
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
-from proofs.scan.command import run
 
 MATERIAL = Path(__file__).resolve().parent / "scan_material"
 
@@ -31,29 +28,17 @@ def one(tmp_path, step, fact=WITH):
     return steps(tmp_path, SOFTMAX.format(fact=fact, step=step))[step]
 
 
-def scan_json(*args):
-    out, err = io.StringIO(), io.StringIO()
-    code = run([str(a) for a in args] + ["--format", "json"], out, err)
-    assert "Traceback" not in err.getvalue()
-    return code, json.loads(out.getvalue())
-
-
-def _alone(tmp_path, folder):
-    (tmp_path / folder).mkdir()
-    (tmp_path / folder / "softmax.md").write_text((MATERIAL / folder / "softmax.md").read_text(encoding="utf-8"),
-                                                  encoding="utf-8")
-    return tmp_path / folder
-
-
 @pytest.mark.slow
-def test_the_softmax_cross_entropy_sheet_is_checked_and_its_slips_refuted(tmp_path):
-    _, report = scan_json("--material", _alone(tmp_path, "matrix"))
+def test_the_softmax_cross_entropy_sheet_is_checked_and_its_slips_refuted(scan_matrix, scan_matrix_slips):
+    # each file of the material is scanned on its own: the session's scans of the two folders report softmax.md as a
+    # scan of it alone does
+    _, report, _ = scan_matrix
     claims = [s for s in report["steps"] if s["file"] == "softmax.md" and s["status"] not in ("definition", "skipped")]
     assert [s["line"] for s in claims] == [18, 22, 24, 34, 48, 50, 52, 62, 64, 72], claims
     assert all(s["status"] == "checked" for s in claims), claims
     assert "n = 1..3" in claims[0]["reason"] and "stated fact" not in claims[0]["reason"]  # holds without the fact
     assert "under the stated fact" in claims[1]["reason"]  # holds only under it
-    code, report = scan_json("--material", _alone(tmp_path, "matrix_slips"))
+    code, report, _ = scan_matrix_slips
     assert code == 1
     slips = [s for s in report["steps"] if s["file"] == "softmax.md" and s["status"] not in ("definition", "skipped")]
     # a sign error, a missing term, a missing factor, a gradient of the wrong shape, a sign error in vector form, a
