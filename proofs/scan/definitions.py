@@ -138,6 +138,8 @@ class Definitions:
         self.named_constants: frozenset = frozenset()
         # numbers given to names for their own sentence or part ("take $x = 0$"): atom -> Example
         self.examples: dict = {}
+        # the document's text, where a later step looks for a lettered item between an example and itself
+        self.text = ""
         # what the current section defines by a formula (a function's name, a value's atom) -> the line: a second
         # formula for one of them in the same section is a claim about it or a new definition, which the scan cannot
         # tell apart (see `second_formula`)

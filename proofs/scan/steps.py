@@ -331,6 +331,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader). `printed`: whether
     each step also keeps its sides as printed (Step.printed), for drafting claims."""
     defs = Definitions()
+    defs.text = document.text
     try:
         with deadline(float("inf") if until is None else until - time.monotonic()):
             defs.logistic = bool(_LOGISTIC.search(document.text))
@@ -635,6 +636,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         exprs, written = (tuple(e.xreplace(sized) for e in pair) for pair in (exprs, written))
         if base.get("printed") is not None:  # the sides as printed stay so
             base = {**base, "printed": (*(_kept(e, sized) for e in base["printed"][:2]), base["printed"][2])}
+        # a length the prose calls a count is honoured: the sums are decided at each whole number of terms
+        counted = {f"{s} is a count" for s in sized.values() if isinstance(s, sympy.Symbol)}
+        conditions = (conditions[0], [w for w in conditions[1] if not any(w.startswith(c) for c in counted)])
     general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
@@ -667,7 +671,9 @@ def _earlier_example(base: dict, general: Step, exprs, relation: str, defs: Defi
     $\\eta = 0.5$." and, a paragraph later, a step true at eta = 1/2): the material may mean that value, so the step
     needs review rather than being refuted at a value the material never allows."""
     names = {a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed)}
-    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]}
+    # a value of another lettered item ("(a) take $x = 0$" ... "(b)") belongs to that item, not to this one
+    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]
+               and not _ITEM.search(defs.text, max(x.end - 1, 0), base["start"])}
     if not earlier:
         return general
     at = {a: x.value for a, x in earlier.items()}
