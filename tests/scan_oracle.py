@@ -1108,11 +1108,15 @@ def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False
     paragraphs = ["# Generated notes on the sigmoid and friends"]
     steps: list = []
     weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 + _STYLES if more else [])
+    sectioned = False  # whether the last part opened a section of its own
     for k in range(parts):
         part = src.choice(weighted)
         text, expected = part(src, slips)
-        if part in _MORE or part in _STYLES:
+        # a part after one in a section of its own opens another: what that section's words declare (a base for
+        # \log, what \sigma is, a name's kind) is not this part's, whose truth is reckoned without them
+        if part in _MORE or part in _STYLES or sectioned:
             paragraphs.append(f"## Part {k + 1}")
+        sectioned = part in _MORE or part in _STYLES
         paragraphs.append(f"({chr(ord('a') + k % 26)}) {text}")
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)
