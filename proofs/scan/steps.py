@@ -304,8 +304,39 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
         joined = (k > 0 and out[k - 1] and found[k - 1].sentence == span.sentence and not span.displayed
                   and bool(chained[k]) and all(r in ("<", ">", "<=", ">=", "!=") for c in chained[k] for r in c.relations)
                   and _JOINED.search(span.before[-40:]) is not None)
+        if joined and _claim_after_comma(found, chained, out, k):
+            joined = False
         out.append(span.condition or bool(joined))
     return out
+
+
+# A formula joined to the condition before it by a comma alone ("For $p \in [0, 1]$, $p(1 - p) \le \frac14$").
+_COMMA = re.compile(r"\$\s*,\s*$")
+# A bound on one name by a number ("b > 0", "x \le 1"): read as one more condition of a list.
+_NUMBER = re.compile(r"\s*-?\s*(?:\d+(?:\.\d+)?|\\frac\s*\{?\d+\}?\{?\d+\}?)\s*")
+_ONE_NAME = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*")
+_LETTER = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])|\\(?:alpha|beta|gamma|delta|epsilon|eta|theta|lambda|mu|"
+                     r"sigma|tau|phi|psi|omega|rho|pi|xi|zeta|kappa|nu|chi)(?![A-Za-z])")
+
+
+def _claim_after_comma(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
+                       k: int) -> bool:
+    """Whether an inequality joined by a comma alone to the conditions before it is the claim they are for: the last
+    formula of its sentence, with no claim before it in the sentence, about a name those conditions are about, and more
+    than a bound on one name ("For $a > 0$, $b > 0$" lists conditions; "For $p \\in [0, 1]$, $p(1 - p) \\le 1/4$"
+    states a claim under one)."""
+    span = found[k]
+    if not _COMMA.search(span.before[-40:]):
+        return False
+    same = [j for j, other in enumerate(found) if other.sentence == span.sentence and j != k]
+    if any(j > k for j in same) or any(j < k and not conditional[j] for j in same):
+        return False
+    sides = [p.text for c in chained[k] for p in c.sides]
+    if all(any(_ONE_NAME.fullmatch(p.text) for p in c.sides) and any(_NUMBER.fullmatch(p.text) for p in c.sides)
+           for c in chained[k]):
+        return False
+    before = {m.group() for j in same for c in chained[j] for p in c.sides for m in _LETTER.finditer(p.text)}
+    return bool(before & {m.group() for t in sides for m in _LETTER.finditer(t)})
 
 
 def _formulas_as_names(sentence: str) -> str:
@@ -762,8 +793,11 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
+    # (not an inequality whose sentence bounds every name it has: "for $p \in [0, 1]$, $p(1 - p) \le \frac14$" claims it)
+    bounded = relation in ("<", "<=", ">", ">=") and bool(read) and {s for e in written for s in e.free_symbols} <= {
+        s for a, _, c in read for s in a.free_symbols | c.free_symbols}
     if outcome.status in ("refuted", "needs review", "unknown") and not error and not outcome.determined \
-            and _one_side_constant(*written) and _one_side_constant(*exprs):
+            and not bounded and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
