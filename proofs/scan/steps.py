@@ -12,7 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import kinds, sums
+from proofs.scan import kinds, piecewise, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -368,6 +368,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             found = spans(document)
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
+            roles = piecewise.pieces(found, chained, conditional, document.text)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
                 variables = None
@@ -443,6 +444,11 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
+                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end) \
+                            if k == 0 and number == 0 and len(chained[index]) == 1 else None
+                        if piece is not None:
+                            out.append(piece)
+                            continue
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
@@ -574,6 +580,29 @@ def _unboxed(body: str) -> str:
         if depth == 0:
             out = out[:m.start()] + " " * (m.end() - m.start()) + out[m.end():at - 1] + " " + out[at:]
     return out
+
+
+def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], document: Document,
+                part_end: int) -> Optional[Step]:
+    """The step of a formula that is part of a function defined piece by piece in prose (proofs.scan.piecewise): the
+    whole definition at its first piece, read as cases; None for any other formula."""
+    if role is None:
+        return None
+    kind, what, name, body = role
+    if kind == "first":
+        left, right = base["left"], base["right"]
+        variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
+        defined = defs.defining(left, right, base["relation"], True, variables, base["start"])
+        if defined is None or defined[0].kind != "function":
+            return None
+        return Step(**base, status="definition", reason=defs.record(defined[0], body, base["line"], part_end, "="))
+    if defs.texts.get(name) != body:
+        return None  # the first piece did not define the function (sigma(x) = 0.5 for x = 0 is a value of it)
+    line = document.line_of(found[what].start)[0]
+    if kind == "piece":
+        return Step(**base, status="definition", reason=f"a piece of the definition on line {line}, read with it as cases")
+    return Step(**base, status="skipped", reason=f"a condition of a piece of the definition on line {line}, read with it "
+                                                 "as cases")
 
 
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
