@@ -42,3 +42,8 @@ def test_a_list_of_conditions_stays_conditions(tmp_path):
                             "We have $\\sqrt{x} \\ge 0$ for $x > 0$, $x^2 < 4$.\n")
     assert all(found[t].status == "skipped" for t in ("a > 0", "b > 0", "x > 0", "x^2 < 4")), found
     assert found["ab > 0"].status in ("proved", "checked")
+
+
+def test_a_bound_stated_with_its_conditions_after_it_is_still_a_condition(tmp_path):
+    found = steps(tmp_path, "The update is stable: $|1 - \\eta \\lambda| < 1$ for $\\eta > 0$, $\\lambda > 0$.\n")
+    assert found["|1 - \\eta \\lambda| < 1"].status == "skipped"

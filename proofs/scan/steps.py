@@ -319,6 +319,17 @@ _LETTER = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])|\\(?:alpha|beta|gamma
                      r"sigma|tau|phi|psi|omega|rho|pi|xi|zeta|kappa|nu|chi)(?![A-Za-z])")
 
 
+# A sentence that opens with a condition ("For $p \in [0, 1]$, ", "If $x > 0$ and $y > 0$, "), up to the formula after it.
+_OPENING = re.compile(r"\W*(?:for|if|when|whenever|given|assuming|provided)\b[^$]*(?:\$[^$]*\$[^$]*?)+,\s*$",
+                      re.IGNORECASE)
+
+
+def _after_conditions(span: Span) -> bool:
+    """Whether a formula comes right after the conditions its sentence opens with, joined by a comma: the claim they
+    are for ("For $p \\in [0, 1]$, $p(1 - p) \\le \\frac14$"), even with a number on one side."""
+    return not span.displayed and _OPENING.fullmatch(span.before) is not None
+
+
 def _claim_after_comma(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
                        k: int) -> bool:
     """Whether an inequality joined by a comma alone to the conditions before it is the claim they are for: the last
@@ -695,7 +706,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         exprs, written = (tuple(e.xreplace(sized) for e in pair) for pair in (exprs, written))
         if base.get("printed") is not None:  # the sides as printed stay so
             base = {**base, "printed": (*(_kept(e, sized) for e in base["printed"][:2]), base["printed"][2])}
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base,
+                      _after_conditions(span))
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given and general.status == "refuted" and not general.error:
@@ -805,8 +817,10 @@ def _formula(defs: Definitions, key, ctx, params: tuple, read: sympy.Expr) -> sy
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
-            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
-    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
+            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None,
+            claimed: bool = False) -> Step:
+    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted.
+    `claimed`: the step follows the conditions its sentence opens with (see `_after_conditions`)."""
     read, unread = conditions
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
@@ -823,7 +837,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
     # (not an inequality whose sentence bounds every name it has: "for $p \in [0, 1]$, $p(1 - p) \le \frac14$" claims it)
-    bounded = relation in ("<", "<=", ">", ">=") and bool(read) and {s for e in written for s in e.free_symbols} <= {
+    bounded = claimed and relation in ("<", "<=", ">", ">=") and bool(read) and {s for e in written for s in e.free_symbols} <= {
         s for a, _, c in read for s in a.free_symbols | c.free_symbols}
     if outcome.status in ("refuted", "needs review", "unknown") and not error and not outcome.determined \
             and not bounded and _one_side_constant(*written) and _one_side_constant(*exprs):
