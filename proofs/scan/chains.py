@@ -32,6 +32,29 @@ _CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|wh
 # Separators and spacing that end a statement whose condition is set apart.
 _TRAILING = re.compile(r"(?:[\s,;]|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
 _SPACING = re.compile(r"(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
+# Equation numbers and labels, anywhere: marks for the reader, no part of the statement.
+_MARK = re.compile(r"\\(?:tag\*?|label|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
+# Prose that ends a row ("\quad\text{(chain rule)}", "\qquad \text{by (2)}", "(\text{by Jensen})"): a justification,
+# unless it opens with a word that makes it a condition (for, if, otherwise, ...), which is read as one.
+_NOTE = re.compile(r"((?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)*)"
+                   r"(\(\s*)?\\(?:text|mbox|textrm|textit)\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}(?(2)\s*\))"
+                   r"(?=[\s.,;]*(?:\\\\|\\end\{|$))")
+_CONDITION_WORD = re.compile(r"\s*\(?\s*(?:for|if|when|where|whenever|provided|assuming|unless|with|otherwise|else|and|or)\b",
+                             re.IGNORECASE)
+# what makes the prose a justification even without spacing before it: parentheses, or a word that cites one
+_CITES = re.compile(r"\s*(?:\(|(?:by|using|from|since|via|see|cf)\b)", re.IGNORECASE)
+
+
+def _unannotated(body: str) -> str:
+    """The body with equation marks and justifications after a statement blanked (offsets kept)."""
+    body = _MARK.sub(lambda m: " " * len(m.group()), body)
+
+    def blank(m: re.Match) -> str:
+        spaced = "\\" in m.group(1) or m.group(2) is not None or _CITES.match(m.group(3))
+        if _CONDITION_WORD.match(m.group(3)) or not spaced or not body[:m.start()].strip():
+            return m.group()
+        return " " * len(m.group())
+    return _NOTE.sub(blank, body)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +158,7 @@ def chains(body: str) -> list[Chain]:
     its statements when every item has a relation; an item starting with \\text{for ...} (or if, when, where, ...)
     is a condition of the other statements."""
     out: list[Chain] = []
+    body = _unannotated(body)
     rows = _split(body, 0, _top_level(body, _ROW))
     for row in rows:
         items = _split(row.text, row.start, _top_level(row.text, _SEPARATOR))

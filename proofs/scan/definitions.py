@@ -390,13 +390,15 @@ def _cases(body: str, ctx: Context, params: tuple, guards: list) -> Optional[sym
     m = _CASES.fullmatch(body)
     if m is None:
         return None
-    pieces = []
+    pieces, branches = [], []
     rows = [r for r in re.split(r"\\\\", m.group("rows")) if r.strip()]
     for row in rows:
         if row.count("&") != 1:
             raise Skip("a row of a cases environment without one & between its value and its condition")
         value_text, condition_text = row.split("&")
-        value = parse(value_text.strip().rstrip(",").strip(), ctx, bound=params, guards=guards)
+        own: list = []  # where this row's value is a real number: needed only where the row is taken
+        value = parse(value_text.strip().rstrip(",").strip(), ctx, bound=params, guards=own)
+        branches.append(own)
         if _OTHERWISE.fullmatch(condition_text):
             pieces.append((value, sympy.true))
             continue
@@ -409,6 +411,11 @@ def _cases(body: str, ctx: Context, params: tuple, guards: list) -> Optional[sym
         pieces.append((value, relation(parse(left, ctx, bound=params), parse(right, ctx, bound=params))))
     if not pieces:
         raise Skip("an empty cases environment")
+    for k, own in enumerate(branches):
+        taken = [(sympy.Integer(1), c) for _, c in pieces[:k]]  # an earlier row is taken: no guard from this one
+        for e, relation, zero in own:
+            # 1 meets every guard relation (>= 0, > 0, != 0): the guard holds wherever row k is not the one taken
+            guards.append((sympy.Piecewise(*taken, (e, pieces[k][1]), (sympy.Integer(1), True)), relation, zero))
     return sympy.Piecewise(*pieces)
 
 

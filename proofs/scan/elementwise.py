@@ -48,11 +48,13 @@ def by_entry(index, body: Node, model) -> Optional[Node]:
 
 
 def entry_names(n: Node, model, bound: frozenset = frozenset()) -> list:
-    """The entries y_j of vectors at an index no sum binds: a step about one entry, not about whole vectors."""
+    """The entries of vectors the tree reads other than y_i inside a sum over i (see `entries`): y_j at an index no sum
+    binds, y_1 at a number, y_{i+1} at an expression. They are scalars, not members of a family y_1, y_2, ... (the
+    material declares the vector y, not the family): a step about one entry, not about whole vectors."""
     if n.kind == "name":
         letter, index = n.data
-        free = isinstance(index, sympy.Symbol) and index.name not in bound
-        return [f"{letter}_{index}"] if free and _vector(letter, model) else []
+        whole = isinstance(index, sympy.Symbol) and index.name in bound  # read as an entry by `entries`
+        return [f"{letter}_{index}"] if index is not None and not whole and _vector(letter, model) else []
     inner = bound | {n.data[0].name} if n.kind in ("sum", "prod") else bound
     return [x for a in n.args for x in entry_names(a, model, inner)]
 

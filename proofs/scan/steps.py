@@ -12,7 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import kinds, sums
+from proofs.scan import kinds, piecewise, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -304,8 +304,50 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
         joined = (k > 0 and out[k - 1] and found[k - 1].sentence == span.sentence and not span.displayed
                   and bool(chained[k]) and all(r in ("<", ">", "<=", ">=", "!=") for c in chained[k] for r in c.relations)
                   and _JOINED.search(span.before[-40:]) is not None)
+        if joined and _claim_after_comma(found, chained, out, k):
+            joined = False
         out.append(span.condition or bool(joined))
     return out
+
+
+# A formula joined to the condition before it by a comma alone ("For $p \in [0, 1]$, $p(1 - p) \le \frac14$").
+_COMMA = re.compile(r"\$\s*,\s*$")
+# A bound on one name by a number ("b > 0", "x \le 1"): read as one more condition of a list.
+_NUMBER = re.compile(r"\s*-?\s*(?:\d+(?:\.\d+)?|\\frac\s*\{?\d+\}?\{?\d+\}?)\s*")
+_ONE_NAME = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*")
+_LETTER = re.compile(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])|\\(?:alpha|beta|gamma|delta|epsilon|eta|theta|lambda|mu|"
+                     r"sigma|tau|phi|psi|omega|rho|pi|xi|zeta|kappa|nu|chi)(?![A-Za-z])")
+
+
+# A sentence that opens with a condition ("For $p \in [0, 1]$, ", "If $x > 0$ and $y > 0$, "), up to the formula after it.
+_OPENING = re.compile(r"\W*(?:for|if|when|whenever|given|assuming|provided)\b[^$]*(?:\$[^$]*\$[^$]*?)+,\s*$",
+                      re.IGNORECASE)
+
+
+def _after_conditions(span: Span) -> bool:
+    """Whether a formula comes right after the conditions its sentence opens with, joined by a comma: the claim they
+    are for ("For $p \\in [0, 1]$, $p(1 - p) \\le \\frac14$"), even with a number on one side."""
+    return not span.displayed and _OPENING.fullmatch(span.before) is not None
+
+
+def _claim_after_comma(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
+                       k: int) -> bool:
+    """Whether an inequality joined by a comma alone to the conditions before it is the claim they are for: the last
+    formula of its sentence, with no claim before it in the sentence, about a name those conditions are about, and more
+    than a bound on one name ("For $a > 0$, $b > 0$" lists conditions; "For $p \\in [0, 1]$, $p(1 - p) \\le 1/4$"
+    states a claim under one)."""
+    span = found[k]
+    if not _COMMA.search(span.before[-40:]):
+        return False
+    same = [j for j, other in enumerate(found) if other.sentence == span.sentence and j != k]
+    if any(j > k for j in same) or any(j < k and not conditional[j] for j in same):
+        return False
+    sides = [p.text for c in chained[k] for p in c.sides]
+    if all(any(_ONE_NAME.fullmatch(p.text) for p in c.sides) and any(_NUMBER.fullmatch(p.text) for p in c.sides)
+           for c in chained[k]):
+        return False
+    before = {m.group() for j in same for c in chained[j] for p in c.sides for m in _LETTER.finditer(p.text)}
+    return bool(before & {m.group() for t in sides for m in _LETTER.finditer(t)})
 
 
 def _formulas_as_names(sentence: str) -> str:
@@ -338,6 +380,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             found = spans(document)
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
+            roles = piecewise.pieces(found, chained, conditional, document.text)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
                 variables = None
@@ -413,6 +456,11 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
+                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end) \
+                            if k == 0 and number == 0 and len(chained[index]) == 1 else None
+                        if piece is not None:
+                            out.append(piece)
+                            continue
                         out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
@@ -546,6 +594,29 @@ def _unboxed(body: str) -> str:
     return out
 
 
+def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], document: Document,
+                part_end: int) -> Optional[Step]:
+    """The step of a formula that is part of a function defined piece by piece in prose (proofs.scan.piecewise): the
+    whole definition at its first piece, read as cases; None for any other formula."""
+    if role is None:
+        return None
+    kind, what, name, body = role
+    if kind == "first":
+        left, right = base["left"], base["right"]
+        variables = step_variables(left, right, defs, base["start"]) if "(" in left + right else frozenset()
+        defined = defs.defining(left, right, base["relation"], True, variables, base["start"])
+        if defined is None or defined[0].kind != "function":
+            return None
+        return Step(**base, status="definition", reason=defs.record(defined[0], body, base["line"], part_end, "="))
+    if defs.texts.get(name) != body:
+        return None  # the first piece did not define the function (sigma(x) = 0.5 for x = 0 is a value of it)
+    line = document.line_of(found[what].start)[0]
+    if kind == "piece":
+        return Step(**base, status="definition", reason=f"a piece of the definition on line {line}, read with it as cases")
+    return Step(**base, status="skipped", reason=f"a condition of a piece of the definition on line {line}, read with it "
+                                                 "as cases")
+
+
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
           facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None,
@@ -639,7 +710,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         # a length the prose calls a count is honoured: the sums are decided at each whole number of terms
         counted = {f"{s} is a count" for s in sized.values() if isinstance(s, sympy.Symbol)}
         conditions = (conditions[0], [w for w in conditions[1] if not any(w.startswith(c) for c in counted)])
-    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base)
+    general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base,
+                      _after_conditions(span))
     examples = defs.in_scope(base["start"])
     given = {a: x for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed) if a in examples for x in [examples[a]]}
     if not given and general.status == "refuted" and not general.error:
@@ -751,8 +823,10 @@ def _formula(defs: Definitions, key, ctx, params: tuple, read: sympy.Expr) -> sy
 
 
 def _decide(base: dict, exprs, written, relation: str, defs: Definitions, conditions, domain, substituted: str,
-            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None) -> Step:
-    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted."""
+            facts: Sequence = (), dims: Optional[dict] = None, log_base: Optional[str] = None,
+            claimed: bool = False) -> Step:
+    """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted.
+    `claimed`: the step follows the conditions its sentence opens with (see `_after_conditions`)."""
     read, unread = conditions
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
@@ -768,8 +842,11 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         outcome, error = Outcome("unknown", f"checking it failed: {type(exc).__name__}: {str(exc)[:200]}"), True
     where = f" under {', '.join(f'{a} {r} {b}' for a, r, b in read)}" if read and outcome.status != "proved" else ""
     # a number on one side only, as printed, is a condition on the names of the other, unless the material defined them
+    # (not an inequality whose sentence bounds every name it has: "for $p \in [0, 1]$, $p(1 - p) \le \frac14$" claims it)
+    bounded = claimed and relation in ("<", "<=", ">", ">=") and bool(read) and {s for e in written for s in e.free_symbols} <= {
+        s for a, _, c in read for s in a.free_symbols | c.free_symbols}
     if outcome.status in ("refuted", "needs review", "unknown") and not error and not outcome.determined \
-            and _one_side_constant(*written) and _one_side_constant(*exprs):
+            and not bounded and _one_side_constant(*written) and _one_side_constant(*exprs):
         free = sorted({str(s) for e in written for s in e.free_symbols if isinstance(s, sympy.Symbol)})
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
