@@ -827,6 +827,14 @@ def _written_derivative(t: Term, name: str) -> Optional[Term]:
     inner = [_written_derivative(a, name) for a in args]
     if any(d is None for d in inner):
         return None
+    if op in _SLOPES:
+        return _SLOPES[op](args[0]) * inner[0]
+    return arithmetic_derivative(op, args, inner, name)
+
+
+def arithmetic_derivative(op: str, args: Sequence[Term], inner: Sequence[Term], name: str) -> Optional[Term]:
+    """d/d name of +, -, ·, / or a whole constant power of the operands `args`, from their derivatives `inner`; None
+    for another operator, or a power whose exponent is not a whole constant."""
     if op in ("add", "sub"):
         return Term(op, (inner[0], inner[1]))
     if op == "neg":
@@ -840,8 +848,6 @@ def _written_derivative(t: Term, name: str) -> Optional[Term]:
         if k is None or fractions.Fraction(k).denominator != 1 or name in variables(args[1]):
             return None
         return const(int(k)) * args[0] ** (int(k) - 1) * inner[0] if k != 0 else const(0)
-    if op in _SLOPES:
-        return _SLOPES[op](args[0]) * inner[0]
     return None
 
 

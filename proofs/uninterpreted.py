@@ -286,20 +286,7 @@ def derivative(t: Term, name: str) -> Optional[Term]:
     inner = [derivative(a, name) for a in args if isinstance(a, Term)]
     if any(d is None for d in inner):
         return None
-    if op in ("add", "sub"):
-        return Term(op, (inner[0], inner[1]))
-    if op == "neg":
-        return -inner[0]
-    if op == "mul":
-        return inner[0] * args[1] + args[0] * inner[1]
-    if op == "div":
-        return (inner[0] * args[1] - args[0] * inner[1]) / (args[1] * args[1])
-    if op == "pow":
-        k = args[1].args[0] if args[1].op == "const" else None
-        if k is None or fractions.Fraction(k).denominator != 1 or name in terms.variables(args[1]):
-            return None
-        return terms.const(int(k)) * args[0] ** (int(k) - 1) * inner[0] if k != 0 else terms.const(0)
-    return None
+    return backends.arithmetic_derivative(op, args, inner, name)
 
 
 def _without_diffs(t: Term) -> Optional[Term]:
