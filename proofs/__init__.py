@@ -29,6 +29,8 @@ from proofs.sized import (  # noqa: E402
     ColumnVector, Diagonal, MatrixSequence, Orthogonal, SquareMatrix, ZeroOneDiagonal, backward, given, identity_matrix, mprod, norm,
     nprod,
 )
+# Statements over vectors and matrices of independent symbolic sizes (proofs.shaped).
+from proofs.shaped import Size, concat, elementwise, onehot, softmax  # noqa: E402
 
 # The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
 # which `import proofs` alone does not): public name -> (internal module, name there).
@@ -92,6 +94,8 @@ __all__ = [
     # Statements over matrices and vectors of symbolic size.
     "SquareMatrix", "ColumnVector", "Orthogonal", "Diagonal", "ZeroOneDiagonal", "MatrixSequence", "mprod", "nprod", "backward",
     "norm", "given", "identity_matrix",
+    # Statements over vectors and matrices of independent symbolic sizes.
+    "Size", "onehot", "concat", "elementwise", "softmax",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

@@ -172,17 +172,32 @@ def OneOf(*values) -> Domain:  # noqa: N802
 
 
 def Vector(element: Domain, n: int) -> Domain:  # noqa: N802
-    """Vectors of n values of the element domain."""
+    """Vectors of n values of the element domain; n may be a symbolic size (Size("V"), 2 * V: proofs.shaped)."""
+    if _symbolic(n):
+        from proofs.shaped import shaped_domain
+
+        return shaped_domain(element, n)
     if not isinstance(n, int) or n < 1 or element.shape:
         raise ValueError("Vector(domain, n) takes a number domain and a length n >= 1")
     return dataclasses.replace(element, shape=(n,), name=f"{element.name}^{n}")
 
 
 def Matrix(element: Domain, rows: int, columns: int) -> Domain:  # noqa: N802
-    """rows x columns matrices of values of the element domain, given as lists of rows."""
+    """rows x columns matrices of values of the element domain, given as lists of rows; rows and columns may be
+    symbolic sizes (Size("m"), V + V * V: proofs.shaped)."""
+    if _symbolic(rows) or _symbolic(columns):
+        from proofs.shaped import shaped_domain
+
+        return shaped_domain(element, rows, columns, vector=False)
     if not all(isinstance(k, int) and k >= 1 for k in (rows, columns)) or element.shape:
         raise ValueError("Matrix(domain, rows, columns) takes a number domain and sizes >= 1")
     return dataclasses.replace(element, shape=(rows, columns), name=f"{element.name}^({rows}×{columns})")
+
+
+def _symbolic(size: Any) -> bool:
+    from proofs.shaped import Dim
+
+    return isinstance(size, Dim)
 
 
 def Indexed(element: Domain) -> Domain:  # noqa: N802

@@ -44,10 +44,23 @@ class Statement:
 
     @property
     def sized(self) -> bool:
-        """Whether a variable is a matrix or vector of symbolic size (proofs.sized): then proofs.sized_decision decides."""
+        """Whether a variable is a matrix or vector of symbolic size (proofs.sized, proofs.shaped): then
+        proofs.sized_decision or proofs.shaped_decision decides."""
+        from proofs.shaped import ShapedDomain
         from proofs.sized import SizedDomain
 
-        return any(isinstance(d, SizedDomain) for d in self.domains.values())
+        return any(isinstance(d, (SizedDomain, ShapedDomain)) for d in self.domains.values())
+
+    @property
+    def engine(self) -> Any:
+        """The module deciding a statement of symbolic size: proofs.shaped_decision when a size is named (Size("V")),
+        proofs.sized_decision for the one size n."""
+        import importlib
+
+        from proofs.shaped import ShapedDomain
+
+        shaped = any(isinstance(d, ShapedDomain) for d in self.domains.values())
+        return importlib.import_module("proofs.shaped_decision" if shaped else "proofs.sized_decision")
 
     def scalars(self) -> dict[str, Domain]:
         """Every scalar variable: a vector v of length 2 gives v[0] and v[1]; a matrix M gives M[0][1] and so on."""
@@ -63,9 +76,7 @@ class Statement:
         What the body records with note() and event() reaches the check's result once, from the body evaluated
         with the stated values in place (named=False)."""
         if self.sized:
-            from proofs.sized_decision import relation
-
-            return relation(self, params)
+            return self.engine.relation(self, params)
         with collecting() as local:
             out = self._term(params, named)
         if not named:
@@ -97,9 +108,7 @@ class Statement:
     def formal(self, params: Mapping[str, Any]) -> str:
         """The formal statement, printed from the term that is decided."""
         if self.sized:
-            from proofs.sized_decision import formal
-
-            return formal(self, params)
+            return self.engine.formal(self, params)
         quantifier = "for all" if self.quantifier == "forall" else "there exist"
         groups: dict[str, list[str]] = {}
         for name, dom in self.domains.items():
@@ -205,10 +214,9 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
             said = asserts if asserts is not None else (quoted(anchors) if anchors else formal)
             check, replayed = (lambda **p: decide(stmt, p)), (lambda witness, /, **p: replay(stmt, witness, p))
             if stmt.sized:
-                from proofs import sized_decision
-
-                check = lambda **p: sized_decision.decide(stmt, p, common["trusts"])  # noqa: E731
-                replayed = lambda witness, /, **p: sized_decision.replay(stmt, witness, p)  # noqa: E731
+                engine = stmt.engine
+                check = lambda **p: engine.decide(stmt, p, common["trusts"])  # noqa: E731
+                replayed = lambda witness, /, **p: engine.replay(stmt, witness, p)  # noqa: E731
             return Claim(id=cid, statement=sentence, asserts=said, formal=formal, derived_formal=True,
                          check=check, params=params, erratum=correction,
                          perturbations=mutants, replay=replayed, **common)

@@ -1,0 +1,337 @@
+"""Deciding statements over vectors and matrices of independent symbolic sizes: proved for every size by a sympy
+identity of their entries (every index shown in range by z3), refuted at concrete sizes with exact values, replayed
+by plain loops; unknown otherwise."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+from proofs import terms
+from proofs.domains import Domain, exact_number
+from proofs.model import ForgedWitness, Outcome, Replay
+from proofs.shaped import ArrayTerm, EntryTerm, ShapedDomain, ShapedRelation
+from proofs.shaped import text as shaped_text
+from proofs.terms import Term
+
+__all__ = ["decide", "replay", "relation", "formal", "CANDIDATES", "MAX_SIZE"]
+
+# The functions a counterexample may choose for a Function the statement applies elementwise: polynomials, by their
+# coefficients c0, c1, ... (a witness gives its own, at most four).
+CANDIDATES = (("0", "1"), ("1", "2"), ("0", "0", "1"), ("-1", "1", "1"))
+# The largest size a witness may give; the search tries each size from its least value up to two more.
+MAX_SIZE = 8
+_TRIES = 8
+_ENTRIES = tuple(Fraction(v) for v in ("-2", "-1", "0", "1", "1", "2", "1/2", "-1/2"))
+
+
+class NoValue(ValueError):
+    """A term with no value at an instance (onehot(i, n) or an entry outside its size): the statement is false there."""
+
+
+def relation(stmt: Any, params: Mapping[str, Any]) -> ShapedRelation:
+    """The statement's relation for these stated values."""
+    _indices(stmt)
+    args = {name: dom.variable(name) if isinstance(dom, ShapedDomain) else terms.var(name) for name, dom in stmt.domains.items()}
+    out = stmt.function(**args, **params)
+    if not isinstance(out, ShapedRelation):
+        raise TypeError(f"a statement over vectors of symbolic size returns a relation such as softmax(u) == softmax(v) or "
+                        f"z[1] - z[0] == 0, not {out!r}")
+    return out
+
+
+def _indices(stmt: Any) -> dict[str, Domain]:
+    out = {}
+    for name, dom in stmt.domains.items():
+        if isinstance(dom, ShapedDomain):
+            continue
+        if dom.kind != "int" or dom.shape or dom.indexed or getattr(dom, "role", None) is not None:
+            raise TypeError(f"{name}: a statement over Size(...) vectors quantifies integers (Nat, IntRange) beside them, not "
+                            f"{dom.name}")
+        out[name] = dom
+    return out
+
+
+def _sizes(stmt: Any) -> dict[str, int]:
+    """Each size variable with its least value."""
+    out: dict[str, int] = {}
+    for dom in stmt.domains.values():
+        if isinstance(dom, ShapedDomain):
+            for dim in (dom.rows, dom.cols):
+                for name, least in (dim.bounds if dim is not None else ()):
+                    if out.setdefault(name, least) != least:
+                        raise TypeError(f"the size {name} is declared twice with different least values")
+    if set(out) & set(stmt.domains):
+        raise TypeError(f"{sorted(set(out) & set(stmt.domains))}: a size and a variable share a name")
+    return out
+
+
+def _functions(x: Any) -> dict[str, Any]:
+    """The Functions applied in x, by name."""
+    if isinstance(x, ShapedRelation):
+        return {**_functions(x.lhs), **_functions(x.rhs)}
+    if isinstance(x, (ArrayTerm, EntryTerm)):
+        out = {x.args[0].name: x.args[0]} if x.op == "apply" else {}
+        for a in x.args:
+            out.update(_functions(a))
+        return out
+    return {}
+
+
+# --- plain evaluation at concrete sizes ---------------------------------------------------------------------------
+
+def _int(t: Term, env: Mapping[str, int]) -> int:
+    if t.op == "var":
+        return env[t.args[0]]
+    if t.op == "const":
+        return t.args[0]
+    parts = [_int(a, env) for a in t.args]
+    return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
+            "neg": lambda: -parts[0]}[t.op]()
+
+
+def _polynomial(coefficients: tuple, z: Any) -> Any:
+    out, power = 0, 1
+    for c in coefficients:
+        out, power = out + c * power, power * z
+    return out
+
+
+def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functions: Mapping[str, tuple]) -> Any:
+    """An array as a list of rows (a vector n × 1) or an entry, in exact sympy numbers, computed with plain loops."""
+    import sympy
+
+    op, a = x.op, x.args
+    if isinstance(x, EntryTerm):
+        if op == "const":
+            return sympy.Rational(str(Fraction(a[0].args[0])))
+        if op == "entry":
+            M = value(a[0], env, element, functions)
+            i, j = _int(a[1], env), (_int(a[2], env) if len(a) > 2 else 0)
+            if not (0 <= i < len(M) and 0 <= j < len(M[0])):
+                raise NoValue(f"{shaped_text(x)}: index ({i}, {j}) outside a {len(M)} × {len(M[0])} array")
+            return M[i][j]
+        parts = [value(p, env, element, functions) for p in a]
+        return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
+                "neg": lambda: -parts[0]}[op]()
+    if op == "var":
+        return element(a[0])
+    if op == "onehot":
+        i, n = _int(a[0], env), _int(a[1].term, env)
+        if not 0 <= i < n:
+            raise NoValue(f"{shaped_text(x)}: index {i} outside 0..{n - 1}")
+        return [[sympy.Integer(int(k == i))] for k in range(n)]
+    if op == "concat":
+        return value(a[0], env, element, functions) + value(a[1], env, element, functions)
+    if op == "mul":
+        A, B = value(a[0], env, element, functions), value(a[1], env, element, functions)
+        return [[sum((A[r][k] * B[k][c] for k in range(len(B))), sympy.Integer(0)) for c in range(len(B[0]))] for r in range(len(A))]
+    if op in ("add", "sub"):
+        sign = 1 if op == "add" else -1
+        A, B = value(a[0], env, element, functions), value(a[1], env, element, functions)
+        return [[p + sign * q for p, q in zip(r1, r2)] for r1, r2 in zip(A, B)]
+    if op in ("shift", "scale"):
+        c = sympy.Rational(str(Fraction(a[0].args[0])))
+        M = value(a[1], env, element, functions)
+        return [[v + c if op == "shift" else c * v for v in row] for row in M]
+    if op == "apply":
+        coefficients = functions[a[0].name]
+        return [[_polynomial(coefficients, v) for v in row] for row in value(a[1], env, element, functions)]
+    v = [row[0] for row in value(a[0], env, element, functions)]  # softmax
+    total = sum((sympy.exp(z) for z in v), sympy.Integer(0))
+    return [[sympy.exp(z) / total] for z in v]
+
+
+def _equal(p: Any, q: Any) -> bool:
+    """Exact equality: of rationals directly; otherwise the sign of the difference (sympy's evaluation to 15, then 30
+    correct digits; within 10^-20 of 0 counts as equal, so never a refutation)."""
+    from proofs.sized_instances import _sign
+
+    if p.is_Rational and q.is_Rational:
+        return p == q
+    return _sign(p - q) == 0
+
+
+def holds_at(rel: ShapedRelation, env: Mapping[str, int], element, functions) -> tuple[bool, dict]:
+    """The relation at one exact instance with what each side evaluated to; a term with no value makes it false."""
+    try:
+        lhs, rhs = (value(side, env, element, functions) for side in (rel.lhs, rel.rhs))
+    except NoValue as exc:
+        return False, {"undefined": str(exc)}
+    if isinstance(rel.lhs, ArrayTerm):
+        same = all(_equal(p, q) for r1, r2 in zip(lhs, rhs) for p, q in zip(r1, r2))
+        return same, {"lhs": [[str(v) for v in row] for row in lhs], "rhs": [[str(v) for v in row] for row in rhs]}
+    return _equal(lhs, rhs), {"lhs": str(lhs), "rhs": str(rhs)}
+
+
+def _shape(dom: ShapedDomain, env: Mapping[str, int]) -> tuple[int, Optional[int]]:
+    return _int(dom.rows.term, env), (None if dom.cols is None else _int(dom.cols.term, env))
+
+
+def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int = _TRIES,
+           extra: int = 2) -> Optional[tuple[dict, dict]]:
+    """A counterexample at concrete sizes (each from its least value up to `extra` more, the smallest first), with
+    exact random entries and the candidate functions: (witness, sides), or None."""
+    indices, functions = _indices(stmt), _functions(rel)
+    names = sorted(sizes)
+    combos = sorted(itertools.product(*(range(sizes[s], sizes[s] + extra + 1) for s in names)), key=lambda c: (sum(c), c))
+    points = [dict(zip(sorted(indices), v)) for v in itertools.product(range(4), repeat=len(indices))
+              if all(indices[k].contains(x) for k, x in zip(sorted(indices), v))][:6]
+    for combo in combos[:8]:
+        for point in points:
+            env = {**dict(zip(names, combo)), **point}
+            for attempt in range(tries):
+                rng = random.Random(f"{combo}:{sorted(point.items())}:{attempt}")
+                chosen = {name: CANDIDATES[(attempt + k) % len(CANDIDATES)] for k, name in enumerate(sorted(functions))}
+                drawn: dict[str, list] = {}
+
+                def element(name: str, _rng=rng, _drawn=drawn, _env=env) -> list:
+                    if name not in _drawn:
+                        rows, cols = _shape(stmt.domains[name], _env)
+                        _drawn[name] = [[Fraction(_rng.choice(_ENTRIES)) for _ in range(cols or 1)] for _ in range(rows)]
+                    return _sympy_rows(_drawn[name])
+
+                exact = {name: tuple(_rational(c) for c in cs) for name, cs in chosen.items()}
+                holds, sides = holds_at(rel, env, element, exact)
+                if not holds:
+                    witness: dict[str, Any] = dict(env)
+                    for name, M in sorted(drawn.items()):
+                        shown = [[str(v) for v in row] for row in M]
+                        witness[name] = [row[0] for row in shown] if stmt.domains[name].cols is None else shown
+                    witness.update({name: list(cs) for name, cs in chosen.items()})
+                    return witness, sides
+    return None
+
+
+def _rational(v: Any) -> Any:
+    import sympy
+
+    return sympy.Rational(str(Fraction(v)))
+
+
+def _sympy_rows(M: list) -> list:
+    return [[_rational(v) for v in row] for row in M]
+
+
+def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> Replay:
+    """The statement at a witness, with plain loops in exact arithmetic, after checking every value: each size a whole
+    number from its least value to MAX_SIZE, each index in its domain, each array of its size, each function a
+    polynomial of at most four exact coefficients."""
+    rel = relation(stmt, params)
+    sizes, indices, functions = _sizes(stmt), _indices(stmt), _functions(rel)
+    if not isinstance(witness, Mapping):
+        raise ForgedWitness("a counterexample here is a mapping of the sizes, the indices, the arrays and the functions")
+    arrays = {name for name, dom in stmt.domains.items() if isinstance(dom, ShapedDomain)}
+    unknown = set(witness) - {*sizes, *indices, *arrays, *functions}
+    if unknown:
+        raise ForgedWitness(f"witness has fields {sorted(unknown)} the statement does not quantify")
+    env: dict[str, int] = {}
+    for name, least in sizes.items():
+        v = witness.get(name)
+        if not isinstance(v, int) or isinstance(v, bool) or not least <= v <= MAX_SIZE:
+            raise ForgedWitness(f"witness size {name} = {v!r} is not a whole number from {least} to {MAX_SIZE}")
+        env[name] = v
+    for name, dom in indices.items():
+        v = witness.get(name)
+        if not isinstance(v, int) or isinstance(v, bool) or not dom.contains(v) or abs(v) > 10_000:
+            raise ForgedWitness(f"witness {name} = {v!r} is not an index in {dom.name}")
+        env[name] = v
+    chosen = {}
+    for name in functions:
+        cs = witness.get(name)
+        if not isinstance(cs, (list, tuple)) or not 1 <= len(cs) <= 4:
+            raise ForgedWitness(f"witness {name} is not a polynomial's coefficients c0, c1, ... (one to four)")
+        chosen[name] = tuple(_rational(exact_number(c, name)) for c in cs)
+
+    def element(name: str) -> list:
+        rows, cols = _shape(stmt.domains[name], env)
+        raw = witness.get(name)
+        if raw is None:
+            raise ForgedWitness(f"witness has no value for {name}")
+        if cols is None:
+            if not isinstance(raw, (list, tuple)) or len(raw) != rows:
+                raise ForgedWitness(f"witness {name} is not a vector of {rows} numbers")
+            return [[_rational(exact_number(v, name))] for v in raw]
+        if not isinstance(raw, (list, tuple)) or len(raw) != rows or \
+                any(not isinstance(r, (list, tuple)) or len(r) != cols for r in raw):
+            raise ForgedWitness(f"witness {name} is not a {rows} × {cols} matrix (a list of {rows} rows)")
+        return [[_rational(exact_number(v, name)) for v in row] for row in raw]
+
+    holds, sides = holds_at(rel, env, element, chosen)
+    return Replay(holds, sides)
+
+
+# --- the verdict --------------------------------------------------------------------------------------------------
+
+def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> Outcome:
+    """Proved for every size when the entries' difference is a sympy identity and every index is in range (z3), once
+    the exact instances at the least sizes agree; refuted by a replayed counterexample at concrete sizes; unknown
+    otherwise (never a pass)."""
+    from proofs import interpret
+    from proofs.shaped_proof import prove
+
+    rel = relation(stmt, params)
+    sizes = _sizes(stmt)
+    evidence: dict[str, Any] = {"statement": {"text": formal(stmt, params)},
+                                "sizes": ", ".join(f"every {name} ≥ {least}" for name, least in sorted(sizes.items()))}
+    proof = prove(rel, sizes, _indices(stmt))
+    if proof is None:
+        found = search(stmt, rel, sizes)
+        if found is not None:
+            return _refuted(stmt, params, found, evidence)
+        return interpret.undecided("sympy + z3", {**evidence, "searched": _searched(sizes)},
+                                   "not proved for every size, and no counterexample at the sizes searched")
+    lines, notes = proof
+    outcome = interpret.combine(*lines, method="sympy + z3")
+    found = search(stmt, rel, sizes, tries=3, extra=1)  # the exact instances a proof must survive
+    if found is not None:
+        return interpret.disagreement("exact arithmetic", {**evidence, "counterexample": found[0]},
+                                      f"{outcome.method} answered proved; the exact replay disagrees")
+    return interpret.annotated(outcome, **{k: v for k, v in evidence.items() if k != "statement"}, **notes,
+                               replayed="each size at its least value and one more: the exact instances agree")
+
+
+def _searched(sizes: Mapping[str, int]) -> str:
+    return ", ".join(f"{name} = {least}..{least + 2}" for name, least in sorted(sizes.items())) + \
+        f", {_TRIES} exact instances each, functions {[list(c) for c in CANDIDATES]}"
+
+
+def _refuted(stmt: Any, params: Mapping[str, Any], found: tuple, evidence: dict) -> Outcome:
+    from proofs import interpret
+
+    witness, _ = found
+    again = replay(stmt, witness, params)  # read back from the witness and evaluated again
+    if again.holds:
+        return interpret.disagreement("exact arithmetic", evidence, "the search's counterexample does not replay")
+    sizes = ", ".join(f"{name} = {witness[name]}" for name in sorted(_sizes(stmt)))
+    return interpret.computed(False, witness=witness, method="exact arithmetic", evidence={**evidence, "sides": dict(again.sides)},
+                              failure=f"refuted at sizes {sizes} with exact values", statement=_decided(again.sides))
+
+
+def _decided(sides: Mapping[str, Any]) -> Any:
+    import sympy
+
+    if "undefined" in sides:
+        return sympy.false
+    lhs, rhs = sides["lhs"], sides["rhs"]
+    if isinstance(lhs, list):
+        return sympy.Eq(sympy.Matrix(lhs).applyfunc(sympy.sympify), sympy.Matrix(rhs).applyfunc(sympy.sympify), evaluate=False)
+    return sympy.Eq(sympy.sympify(lhs), sympy.sympify(rhs), evaluate=False)
+
+
+def formal(stmt: Any, params: Mapping[str, Any]) -> str:
+    """The formal statement, printed from the relation that is decided."""
+    from proofs.uninterpreted import Function
+
+    rel = relation(stmt, params)
+    sizes = "; ".join(f"{name} ≥ {least}" for name, least in sorted(_sizes(stmt).items()))
+    groups: dict[str, list[str]] = {}
+    for name, dom in stmt.domains.items():
+        groups.setdefault(dom.name, []).append(name)
+    over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
+    fns = "; ".join(f.describe() for f in _functions(rel).values())
+    stated = ", ".join(f"{k} = {v}" for k, v in params.items() if not isinstance(v, Function))
+    head = "; ".join(p for p in (f"for all sizes {sizes}", over, fns) if p)
+    return f"{head}: {shaped_text(rel)}" + (f", where {stated}" if stated else "")

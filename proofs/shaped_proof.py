@@ -1,0 +1,243 @@
+"""Statements over vectors of independent symbolic sizes proved for every size: each side's entry as a sympy expression
+in the sizes (sums over symbolic ranges, a one-hot's entry put in directly, a product with a concatenation split into
+its blocks), every index an entry or a one-hot reads shown in range by z3, and the difference simplified to 0."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Optional
+
+from proofs.domains import Domain
+from proofs.shaped import ArrayTerm, EntryTerm, ShapedRelation
+from proofs.shaped import text as shaped_text
+from proofs.terms import Term
+
+__all__ = ["prove"]
+
+
+class _Unsupported(Exception):
+    """A form the translation does not cover: the statement is not proved this way."""
+
+
+class _Entries:
+    """Entries as sympy expressions of integer symbols (the sizes, the indices, a free row i and column j), with the
+    conditions an index must meet collected as obligations."""
+
+    def __init__(self, sizes: Mapping[str, int], indices: Mapping[str, Domain]) -> None:
+        import sympy
+
+        self.symbols = {name: sympy.Symbol(name, integer=True) for name in [*sizes, *indices]}
+        self.facts: list[Any] = [self.symbols[name] >= least for name, least in sizes.items()]
+        for name, dom in indices.items():
+            if dom.lower is not None:
+                self.facts.append(self.symbols[name] >= sympy.Rational(str(dom.lower)) + (1 if dom.lower_open else 0))
+            if dom.upper is not None:
+                self.facts.append(self.symbols[name] <= sympy.Rational(str(dom.upper)) - (1 if dom.upper_open else 0))
+        self.obligations: list[tuple[str, Any]] = []
+        self.depth = 0  # how many sums the entry being built is inside
+
+    def integer(self, t: Term) -> Any:
+        import sympy
+
+        if t.op == "var":
+            return self.symbols[t.args[0]]
+        if t.op == "const":
+            return sympy.Integer(t.args[0])
+        parts = [self.integer(a) for a in t.args]
+        return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
+                "neg": lambda: -parts[0]}[t.op]()
+
+    def summed(self, body: Callable[[Any], Any], upper: Any) -> Any:
+        """Σ_{k=0}^{upper} body(k), its index named by how deep the sum is, so that equal sums print and compare
+        equal on either side of the relation."""
+        import sympy
+
+        k = sympy.Symbol(f"k{self.depth}", integer=True)
+        self.depth += 1
+        try:
+            return sympy.Sum(body(k), (k, 0, upper))
+        finally:
+            self.depth -= 1
+
+    def need(self, what: str, condition: Any) -> None:
+        self.obligations.append((what, condition))
+
+    def scalar(self, x: EntryTerm) -> Any:
+        import sympy
+
+        op, a = x.op, x.args
+        if op == "const":
+            return sympy.Rational(str(Fraction(a[0].args[0])))
+        if op == "entry":
+            i = self.integer(a[1])
+            j = self.integer(a[2]) if len(a) > 2 else sympy.Integer(0)
+            self.need(f"{shaped_text(x)} is an entry", sympy.And(0 <= i, i < self.integer(a[0].rows.term)))
+            if a[0].cols is not None:
+                self.need(f"{shaped_text(x)} is an entry", sympy.And(0 <= j, j < self.integer(a[0].cols.term)))
+            return self.entry(a[0], i, j)
+        parts = [self.scalar(p) for p in a]
+        return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
+                "neg": lambda: -parts[0]}[op]()
+
+    def entry(self, x: ArrayTerm, i: Any, j: Any) -> Any:
+        """Entry (i, j) of x (j is 0 for a vector), for i and j in range."""
+        import sympy
+
+        op, a = x.op, x.args
+        if op == "var":
+            base = sympy.IndexedBase(a[0])
+            return base[i] if x.cols is None else base[i, j]
+        if op == "onehot":
+            c, n = self.integer(a[0]), self.integer(a[1].term)
+            self.need(f"{shaped_text(x)} has a value", sympy.And(0 <= c, c < n))
+            return sympy.KroneckerDelta(i, c)
+        if op == "concat":
+            first = self.integer(a[0].rows.term)
+            return sympy.Piecewise((self.entry(a[0], i, j), i < first), (self.entry(a[1], i - first, j), True))
+        if op in ("add", "sub"):
+            sign = 1 if op == "add" else -1
+            return self.entry(a[0], i, j) + sign * self.entry(a[1], i, j)
+        if op == "shift":
+            return self.entry(a[1], i, j) + sympy.Rational(str(Fraction(a[0].args[0])))
+        if op == "scale":
+            return sympy.Rational(str(Fraction(a[0].args[0]))) * self.entry(a[1], i, j)
+        if op == "apply":
+            return sympy.Function(a[0].name)(self.entry(a[1], i, j))
+        if op == "softmax":
+            n = self.integer(x.rows.term)
+            return sympy.exp(self.entry(a[0], i, j)) / self.summed(lambda q: sympy.exp(self.entry(a[0], q, j)), n - 1)
+        if op == "mul":
+            return self.product(a[0], a[1], i, j, sympy.Integer(0))
+        raise _Unsupported(op)
+
+    def product(self, A: ArrayTerm, B: ArrayTerm, i: Any, j: Any, offset: Any) -> Any:
+        """Σ_k A[i, offset + k] B[k, j] over B's rows: a one-hot B reads one column; a concatenated B is split into
+        its blocks; a sum or multiple of vectors is distributed."""
+        import sympy
+
+        op, b = B.op, B.args
+        if op == "onehot" and B.cols is None:
+            c, n = self.integer(b[0]), self.integer(b[1].term)
+            self.need(f"{shaped_text(B)} has a value", sympy.And(0 <= c, c < n))
+            return self.entry(A, i, offset + c)
+        if op == "concat":
+            first = self.integer(b[0].rows.term)
+            return self.product(A, b[0], i, j, offset) + self.product(A, b[1], i, j, offset + first)
+        if op in ("add", "sub"):
+            sign = 1 if op == "add" else -1
+            return self.product(A, b[0], i, j, offset) + sign * self.product(A, b[1], i, j, offset)
+        if op == "scale":
+            return sympy.Rational(str(Fraction(b[0].args[0]))) * self.product(A, b[1], i, j, offset)
+        inner = self.integer(B.rows.term)
+        return self.summed(lambda k: self.entry(A, i, offset + k) * self.entry(B, k, j), inner - 1)
+
+
+def _z3(expr: Any, env: dict) -> Any:
+    """A sympy condition or integer expression as z3 (integer symbols; anything else is unsupported)."""
+    import sympy
+    import z3
+
+    if isinstance(expr, sympy.Symbol):
+        if not expr.is_integer:
+            raise _Unsupported(str(expr))
+        return env.setdefault(expr.name, z3.Int(expr.name))
+    if isinstance(expr, sympy.Integer):
+        return z3.IntVal(int(expr))
+    if expr is sympy.true:
+        return z3.BoolVal(True)
+    if expr is sympy.false:
+        return z3.BoolVal(False)
+    parts = [_z3(a, env) for a in expr.args]
+    if isinstance(expr, sympy.Add):
+        return z3.Sum(*parts)
+    if isinstance(expr, sympy.Mul):
+        out = parts[0]
+        for p in parts[1:]:
+            out = out * p
+        return out
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        out = parts[0]
+        for _ in range(int(expr.exp) - 1):
+            out = out * parts[0]
+        return out
+    ops = {sympy.And: lambda: z3.And(*parts), sympy.Or: lambda: z3.Or(*parts), sympy.Not: lambda: z3.Not(parts[0]),
+           sympy.StrictLessThan: lambda: parts[0] < parts[1], sympy.LessThan: lambda: parts[0] <= parts[1],
+           sympy.StrictGreaterThan: lambda: parts[0] > parts[1], sympy.GreaterThan: lambda: parts[0] >= parts[1],
+           sympy.Equality: lambda: parts[0] == parts[1], sympy.Unequality: lambda: parts[0] != parts[1]}
+    for kind, build in ops.items():
+        if isinstance(expr, kind):
+            return build()
+    raise _Unsupported(type(expr).__name__)
+
+
+def _valid(condition: Any, facts: list) -> Optional[Any]:
+    """The SmtAnswer that facts ⇒ condition (unsat of its negation), or None when it cannot be put to z3."""
+    from proofs.solvers.smt import prove as smt_prove
+
+    env: dict = {}
+    try:
+        claim, given = _z3(condition, env), [_z3(f, env) for f in facts]
+    except _Unsupported:
+        return None
+    return smt_prove(claim, list(env.values()), given=given, timeout_ms=5_000)
+
+
+def _resolve(expr: Any, facts: list) -> Any:
+    """expr with each Piecewise replaced by its first branch whose condition z3 shows from the facts, once every
+    earlier branch's condition is shown false; a Piecewise not settled so stays (and the identity then fails)."""
+    import sympy
+
+    def settle(pw: Any) -> Any:
+        for branch, condition in pw.args:
+            taken = _valid(condition, facts)
+            if taken is not None and taken.answer == "unsat":
+                return branch
+            skipped = _valid(sympy.Not(condition), facts)
+            if skipped is None or skipped.answer != "unsat":
+                return pw
+        return pw
+
+    return expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
+
+
+def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, Domain]) -> Optional[tuple[list, dict]]:
+    """The outcomes that prove rel for every size (an identity of the entries, and each index condition by z3), with
+    notes for the evidence; None when the translation, an index condition or the identity is not settled."""
+    import sympy
+
+    from proofs import interpret
+    from proofs.solvers.symbolic import IdentityAnswer
+
+    ent = _Entries(sizes, indices)
+    facts = list(ent.facts)
+    try:
+        if isinstance(rel.lhs, ArrayTerm):
+            i, j = sympy.Symbol("_row", integer=True), sympy.Symbol("_col", integer=True)
+            facts += [0 <= i, i < ent.integer(rel.lhs.rows.term)]
+            facts += [sympy.Eq(j, 0)] if rel.lhs.cols is None else [0 <= j, j < ent.integer(rel.lhs.cols.term)]
+            lhs, rhs = ent.entry(rel.lhs, i, j), ent.entry(rel.rhs, i, j)
+            scope = "entry (i, j) of each side, for every i, j in range"
+        else:
+            lhs, rhs = ent.scalar(rel.lhs), ent.scalar(rel.rhs)
+            scope = "each side as a number"
+    except _Unsupported:
+        return None
+    lines, defined = [], list(dict.fromkeys(f"{what}: {condition}" for what, condition in ent.obligations))
+    conditions = list(dict.fromkeys(condition for _, condition in ent.obligations))
+    if conditions:  # every index in range, for every size: one z3 query
+        answer = _valid(sympy.And(*conditions), facts)
+        if answer is None or answer.answer != "unsat":
+            return None
+        lines.append(interpret.validity(answer, evidence={"obligation": "every index an entry or a one-hot reads is in range"}))
+    lhs, rhs = _resolve(lhs, facts), _resolve(rhs, facts)
+    difference = sympy.expand(lhs - rhs)
+    if difference != 0 and not difference.has(sympy.Sum):  # sums over symbolic ranges: expanded, not simplified
+        try:
+            difference = sympy.simplify(difference)
+        except Exception:  # noqa: BLE001 - sympy failing to simplify settles nothing: not proved this way
+            return None
+    if difference != 0:
+        return None
+    lines.append(interpret.identity(IdentityAnswer(True, "0"), statement=(lhs, rhs),
+                                    evidence={"scope": f"{scope}, every size", "lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}))
+    return lines, {"defined": defined or "no index to check", "sides": {"lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}}
