@@ -75,9 +75,10 @@ class _Entries:
             if a[0].cols is not None:
                 self.need(f"{shaped_text(x)} is an entry", sympy.And(0 <= j, j < self.integer(a[0].cols.term)))
             return self.entry(a[0], i, j)
-        parts = [self.scalar(p) for p in a]
-        return {"add": lambda: parts[0] + parts[1], "sub": lambda: parts[0] - parts[1], "mul": lambda: parts[0] * parts[1],
-                "neg": lambda: -parts[0]}[op]()
+        parts = [self.scalar(p) for p in a]  # kept as written (unevaluated), so that the decided statement shows it
+        return {"add": lambda: sympy.Add(parts[0], parts[1], evaluate=False),
+                "sub": lambda: sympy.Add(parts[0], sympy.Mul(-1, parts[1], evaluate=False), evaluate=False),
+                "mul": lambda: sympy.Mul(parts[0], parts[1], evaluate=False), "neg": lambda: sympy.Mul(-1, parts[0], evaluate=False)}[op]()
 
     def entry(self, x: ArrayTerm, i: Any, j: Any) -> Any:
         """Entry (i, j) of x (j is 0 for a vector), for i and j in range."""

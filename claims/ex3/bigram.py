@@ -9,14 +9,11 @@ from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-import sympy
-
-from proofs.claims.ex3.network import SENTENCE, matvec, step
+from proofs.claims.ex3.network import SENTENCE
 from proofs.claims.sheet import cites
-from proofs import (Correction, ForgedWitness, Interval, Outcome, Perturbation, Replay, Vector, Verdict, claim, forall, implies,
-                    note)
-from proofs import IdentityAnswer, computed, const, identity
-from proofs.claims.witness import either, exactly, listof, member, rational, read
+from proofs import (Correction, Function, Interval, Matrix, Perturbation, Real, Size, Vector, elementwise, forall, implies, note,
+                    softmax)
+from proofs import const
 
 __all__ = ["BigramAnalysis", "analyse_bigram", "CLAIMS"]
 
@@ -155,70 +152,36 @@ bigram_reason_corrected, = bigram_reason.companions
 
 # (b) the network without h^{t-1}
 
-def _symbolic_distribution(recurrent: bool):
-    m, n = sympy.symbols("m n", integer=True, positive=True)
-    i, j, k, q, r = sympy.symbols("i j k q r", integer=True)
-    W, R, U, h, phi = (sympy.IndexedBase(name) for name in ("W", "R", "U", "h_prev", "phi"))
-    f = sympy.Function("f")
-    pre = sympy.Sum(W[j, i] * phi[i], (i, 0, n - 1)) - 1
-    if recurrent:
-        pre += sympy.Sum(R[j, r] * h[r], (r, 0, m - 1))
-    logit = lambda out: sympy.Sum(U[out, j] * f(pre), (j, 0, m - 1)) - 1  # noqa: E731
-    dist = sympy.exp(logit(k)) / sympy.Sum(sympy.exp(logit(q)), (q, 0, n - 1))
-    return dist, {"W": W, "R": R, "U": U, "h_prev": h, "phi": phi}
+# The hidden size m and the vocabulary size |V|: any whole numbers >= 1, independent of each other.
+HIDDEN, VOCABULARY = Size("m"), Size("V")
+# The hidden units' activation: any function R -> R (the sheet's is a threshold); the statement is claimed for every one.
+ACTIVATION = Function("f")
 
 
-def _replay_dependence(witness, *, recurrent, **_):
-    """Two previous hidden states, the same x_{t-1} (word 0): do the output logits differ (beyond a common shift)?
-    The network is the claim's: without h^{t-1} there is no recurrent weight to give."""
-    witness = read(witness, w_rec=either(exactly(None), listof(listof(rational(), 1), 1)), U=listof(listof(rational(), 1), 2),
-                   h_a=listof(member((0, 1)), 1), h_b=listof(member((0, 1)), 1))
-    if not recurrent and witness["w_rec"] is not None:
-        raise ForgedWitness("the claim's network has no recurrent weights")
-    net = dict(vocab=2, w_in=[[0, 0]], w_rec=witness["w_rec"], bias=-1)
-    U = witness["U"]
-    logits = []
-    for h_prev in (witness["h_a"], witness["h_b"]):
-        h = step(h_prev, 0, **net)
-        logits.append(matvec(U, h, 2))
-    diff_a, diff_b = logits[0][0] - logits[0][1], logits[1][0] - logits[1][1]
-    return Replay(diff_a == diff_b, {"logit gap with h_a": diff_a, "logit gap with h_b": diff_b})
-
-
-# What is decided: softmax_k(sum_j U[k,j] f(sum_i W[j,i] phi_i - 1) - 1) over symbolic sizes m, |V| has the weights and
-# phi = phi(x_{t-1}) as its only free symbols (sympy), so p(x_t | history) = p(x_t | x_{t-1}): a bigram model, whose
-# likelihood of the sentence is at most the bigram maximum (ex3.a.bigram_best_likelihood).
-@claim(
+# What is decided: for every m, |V|, all weights W (m x |V|), U (|V| x m), the input phi = phi(x_{t-1}) (any vector of
+# R^|V|, the one-hot ones among them) and every activation f, the next-word distribution softmax(U f(W phi - 1) - 1)
+# is the same for any two previous hidden states h^{t-1}: p(x_t | history) = p(x_t | x_{t-1}), a bigram model, whose
+# likelihood of the sentence is at most the bigram maximum 1/4 (ex3.a.bigram_best_likelihood, trusted).
+@forall(
     "ex3.b.no_recurrence_is_bigram",
-    exercise=3, part="b",
-    anchors=cites("just be a bi-gram model"),
-    statement="Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
-              "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
-    requires=Verdict.PROVED,
-    params={"recurrent": False, "tokens": SENTENCE},
+    "Without the h^{t-1} input, the next-word distribution is a function of x_{t-1} alone for all weights and "
+    "sizes, so the network is a bigram model and cannot give the sentence likelihood 1.",
+    cites=cites("just be a bi-gram model"),
     assumptions=BIGRAM_ASSUMPTIONS,
     trusts=(bigram_best_likelihood,),
-    perturbations=(Perturbation("keep_recurrence", {"recurrent": True}, "h^{t-1} kept as an input"),),
-    replay=_replay_dependence,
+    perturb=(Perturbation("keep_recurrence", {"recurrent": True}, "h^{t-1} kept as an input"),),
 )
-def no_recurrence_is_bigram(recurrent, tokens) -> Outcome:
-    dist, bases = _symbolic_distribution(recurrent)
-    used = sorted(name for name, base in bases.items() if dist.has(base))
-    best = analyse_bigram(tokens).max_likelihood
-    evidence = {"distribution": str(dist), "depends_on": used, "bigram_max_likelihood": best}
-    # what is decided: the distribution is the same for any two previous hidden states h_prev and h_other
-    same = (dist.subs(bases["h_prev"], sympy.IndexedBase("h_other")), dist)
-    if "h_prev" in used:
-        witness = {"w_rec": [[2]], "U": [[1], [0]], "h_a": [1], "h_b": [0]}
-        return computed(False, method="sympy", evidence=evidence, witness=witness, failure="the distribution depends on h^{t-1}",
-                        statement=same)
-    if best >= 1:
-        return computed(False, method="sympy + exact arithmetic", evidence=evidence,
-                        witness={"w_rec": None, "U": [[0], [0]], "h_a": [0], "h_b": [1]},
-                        failure="a bigram model reaches likelihood 1 on this sentence", statement=same)
-    # the distribution's free symbols do not include h^{t-1}: a structural fact of the symbolic expression
-    return identity(IdentityAnswer(True, "h_prev does not occur in the distribution"), statement=same,
-                    evidence={**evidence, "scope": f"depends on {', '.join(used)} only; bigram likelihood at most {best} < 1"})
+def no_recurrence_is_bigram(W: Matrix(Real, HIDDEN, VOCABULARY), R: Matrix(Real, HIDDEN, HIDDEN),
+                            U: Matrix(Real, VOCABULARY, HIDDEN), phi: Vector(Real, VOCABULARY), h_prev: Vector(Real, HIDDEN),
+                            h_other: Vector(Real, HIDDEN), recurrent=False):
+    # h^t = f(W phi(x_{t-1}) [+ R h^{t-1}] - 1), p(x_t | .) = softmax(U h^t - 1); R is read only with the recurrence
+    def next_word(h):
+        pre = W @ phi - 1
+        if recurrent:
+            pre = pre + R @ h
+        return softmax(U @ elementwise(ACTIVATION, pre) - 1)
+
+    return next_word(h_prev) == next_word(h_other)
 
 
 CLAIMS = (bigram_cannot_reach_one, bigram_best_likelihood, bigram_reason, bigram_reason_corrected, no_recurrence_is_bigram)

@@ -12,12 +12,15 @@ import z3
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Vector, Verdict,
-                    claim, forall)
-from proofs.claims.witness import exactly, integer, member, rational, read, record, table as mapping
-from proofs import IdentityAnswer, computed, corroborated, exhaust, exhausted, identity, prove, some, to_z3, undecided
+from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Size, Vector,
+                    Verdict, claim, concat, forall, onehot)
+from proofs.claims.witness import integer, member, rational, read, table as mapping
+from proofs import IdentityAnswer, corroborated, exhaust, exhausted, identity, prove, some, to_z3, undecided
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
+
+# The vocabulary size |V| of (d): two words or more (the table names words 0 and 1).
+V = Size("V", at_least=2)
 
 SOFTMAX_ASSUMPTIONS = (
     "the output layer is linear with bias -1 on every word, followed by a softmax; the common bias cancels",
@@ -84,11 +87,6 @@ def _log2_multiple(odds: Fraction) -> int:
     return k
 
 
-def _concat_gaps(model, a, b) -> Fraction:
-    U = lambda x, k: Fraction(model[f"U_{x}_{k}"])  # noqa: E731
-    return (U(1, a) - U(0, a)) + (U(1, 2 + b) - U(0, 2 + b)) + (Fraction(model["c_1"]) - Fraction(model["c_0"]))
-
-
 def _additive_table(n: int = 2) -> dict:
     """A table whose log-odds are additive in the two context words (odds 2^(a+b-1)): a concat model reproduces it."""
     table = {}
@@ -99,27 +97,6 @@ def _additive_table(n: int = 2) -> dict:
 
 
 _TABLES = {"xor": xor_table, "additive": _additive_table}
-
-
-def _replay_concat(witness, *, table_name, **_):
-    """Parameter witness: the model's logit gaps against the table's log-odds. Table witness: the table's log-odds
-    interaction, which a concatenation model always has equal to 0 (odds product ratio 1)."""
-    table = _TABLES[table_name](2)
-    if "params" in witness:
-        names = [f"U_{x}_{k}" for x in (0, 1) for k in range(4)] + ["c_0", "c_1"]
-        params = read(witness, params=record(**{name: rational() for name in names}, L=rational(positive=True)))["params"]
-        # logit gaps equal to k(a,b) L mean log-odds k(a,b) log 2 once the weights are scaled by log 2 / L
-        L = params["L"]
-        gaps = {f"({a},{b})": _concat_gaps(params, a, b) / L for a, b in itertools.product((0, 1), repeat=2)}
-        same = all(gaps[f"({a},{b})"] == _log2_multiple(_odds(table, a, b)) for a, b in itertools.product((0, 1), repeat=2))
-        return Replay(not same, {"logit gaps in units of log 2": gaps, "model reproduces the table": same})
-    read(witness, table=exactly(_rows(table)))
-    ratio = _odds(table, 0, 0) * _odds(table, 1, 1) / (_odds(table, 0, 1) * _odds(table, 1, 0))
-    return Replay(ratio != 1, {"odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))": ratio, "a concatenation model gives": 1})
-
-
-def _rows(table) -> dict:
-    return {f"T(.|{a},{b})": [table[0, a, b], table[1, a, b]] for a, b in itertools.product((0, 1), repeat=2)}
 
 
 @forall(
@@ -141,75 +118,28 @@ def concat_insufficient_smallest(U: Matrix(Real, 2, 4), c: Vector(Real, 2), L: P
     return ~(gaps[0] & gaps[1] & gaps[2] & gaps[3])
 
 
-def _interaction(representation: str):
-    """Log-odds interaction l(0,0) + l(1,1) - l(0,1) - l(1,0), l = z_1 - z_0, for symbolic |V| = n and output weights U."""
-    n = sympy.Symbol("n", integer=True, positive=True)
-    k = sympy.Symbol("k", integer=True)
-    U = sympy.IndexedBase("U")
-    d = sympy.KroneckerDelta
-
-    x, a, b = sympy.symbols("x a b", integer=True)
-    if representation == "concat":
-        logit = sympy.Sum(U[x, k] * (d(k, a) + d(k, n + b)), (k, 0, 2 * n - 1)).doit() - 1
-    else:
-        logit = sympy.Sum(U[x, k] * d(k, n + a * n + b), (k, 0, n + n * n - 1)).doit() - 1
-
-    def l(p, q):
-        return logit.subs({x: 1, a: p, b: q}) - logit.subs({x: 0, a: p, b: q})
-
-    total = l(0, 0) + l(1, 1) - l(0, 1) - l(1, 0)
-    return n, sympy.piecewise_fold(total), [l(0, 0), l(1, 1), -l(0, 1), -l(1, 0)]
-
-
-def _replay_pair_model(witness, *, representation, **_):
-    read(witness, n=exactly(2), representation=exactly(representation))
-    table = xor_table(2)
-    if representation != "pair":
-        return _replay_concat({"table": _rows(table)}, table_name="xor")
-    E = [[Fraction(1)] * 6, [Fraction(1)] * 2 + [_odds(table, a, b) for a, b in itertools.product((0, 1), repeat=2)]]
-    same = all(softmax_exp(printed_state(2, "printed", a, b), E) == [table[0, a, b], table[1, a, b]]
-               for a, b in itertools.product((0, 1), repeat=2))
-    return Replay(not same, {"output weights log T(1|a,b)/T(0|a,b) on the pair units reproduce the table": same})
-
-
-# What is decided: for symbolic n >= 2 and all output weights U, with h = phi(a) ++ phi(b) the logit gap
-# l(a,b) = z_1 - z_0 satisfies l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 identically (sympy); the table needs -4 log 2,
-# and softmax log-odds equal logit gaps.
-@claim(
+# The table's odds T(1|a,b)/T(0|a,b) on the contexts {0,1}^2 are 1/2, 2, 2, 1/2 for every |V| >= 2 (xor_table), so its
+# log-odds interaction l(0,0) + l(1,1) - l(0,1) - l(1,0) is -4 log 2; softmax log-odds are logit gaps. What is decided:
+# the model's interaction is 0 for every |V| >= 2 and all output weights, so no model reproduces the table.
+@forall(
     "ex3.d.concat_insufficient_every_size",
-    exercise=3, part="d",
-    anchors=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
-    statement="For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
-              "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
-    requires=Verdict.PROVED,
-    params={"representation": "concat"},
+    "For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
+    "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
+    cites=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturbations=(Perturbation("pair_representation", {"representation": "pair"}, "(e)'s pair representation"),),
-    replay=_replay_pair_model,
+    perturb=(Perturbation("pair_representation", {"representation": "pair"}, "(e)'s pair representation"),),
 )
-def concat_insufficient_every_size(representation) -> Outcome:
-    n, total, gaps = _interaction(representation)
-    guarded = sympy.expand(total.subs(n, sympy.Symbol("m", integer=True, nonnegative=True) + 2))
-    # the table's odds between words 0 and 1 on {0,1}^2 are 2 or 1/2 whatever n is; checked for n = 2..6
-    tables = [xor_table(size) for size in range(2, 7)]
-    same_odds = all(_odds(t, a, b) == _odds(tables[0], a, b) for t in tables for a, b in itertools.product((0, 1), repeat=2))
-    table = tables[0]
-    needed = sum(sympy.log(sympy.Rational(o.numerator, o.denominator)) * s for o, s in
-                 [(_odds(table, 0, 0), 1), (_odds(table, 1, 1), 1), (_odds(table, 0, 1), -1), (_odds(table, 1, 0), -1)])
-    z0, z1 = sympy.symbols("z0 z1", real=True)
-    gap_lemma = sympy.expand(sympy.expand_log(sympy.log(sympy.exp(z1) / sympy.exp(z0)), force=True) - (z1 - z0)) == 0
-    evidence = {"model_interaction": str(guarded), "table_interaction": str(sympy.expand_log(needed, force=True)), "log_odds_is_logit_gap": gap_lemma,
-                "table_odds_same_for_n_2_to_6": same_odds}
-    # what is decided: the model's interaction l(0,0) + l(1,1) - l(0,1) - l(1,0) is 0 for every n = m + 2 >= 2
-    m = sympy.Symbol("m", integer=True, nonnegative=True)
-    decided = (sympy.Add(*(gap.subs(n, m + 2) for gap in gaps), evaluate=False), sympy.Integer(0))
-    if guarded == 0 and needed != 0 and gap_lemma and same_odds:
-        return identity(IdentityAnswer(True, str(guarded)), statement=decided,
-                        evidence={**evidence, "scope": "the model's interaction is 0 for every n >= 2; the table's is not"})
-    if guarded != 0:
-        return computed(False, method="sympy", evidence=evidence, witness={"n": 2, "representation": representation},
-                        failure="the representation has a non-zero interaction: it can fit the table", statement=decided)
-    return undecided("sympy", evidence, "could not settle the interaction")
+def concat_insufficient_every_size(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V), representation="concat"):
+    # output weights U on h = concat(phi(a), phi(b)) (2|V| units), or P on (e)'s h = concat(phi(a), vec(phi(a) phi(b)^T))
+    # (|V| + |V|^2 units); z = (weights) h - 1 are the logits, l(a, b) = z_1 - z_0 the log-odds of word 1 over word 0
+    def gap(a, b):
+        if representation == "concat":
+            z = U @ concat(onehot(a, V), onehot(b, V)) - 1
+        else:
+            z = P @ concat(onehot(a, V), onehot(a * V + b, V * V)) - 1
+        return z[1] - z[0]
+
+    return gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0
 
 
 # (e) the pair representation, and (f)'s output layer
