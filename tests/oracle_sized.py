@@ -310,5 +310,8 @@ def _chain_guard(draw, name: str) -> SizedCase:
 
 def generate(draw, name: str):
     """One case: an identity, a chain rule of symbolic length, a norm relation, one under a matrix premise, a chain
-    under several premises, or the chain rule under a premise on its steps (None where nothing is settled)."""
-    return (_identity, _chain, _norm, _premised, _killed, _chain_guard)[draw.int(0, 5)](draw, name)
+    under several premises, the chain rule under a premise on its steps (None where nothing is settled), or a statement
+    over vectors of two independent sizes (tests/oracle_shaped.py)."""
+    import oracle_shaped
+
+    return (_identity, _chain, _norm, _premised, _killed, _chain_guard, oracle_shaped.generate)[draw.int(0, 6)](draw, name)

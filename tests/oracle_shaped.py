@@ -1,0 +1,146 @@
+"""Generated statements over vectors of two independent symbolic sizes (Size("m"), Size("V")), with their truth known
+without the engine.
+
+A true case is true for every size by construction: an additive model's log-odds interaction vanishes, a distribution
+that never reads y does not depend on it, a product is linear, a one-hot reads one column. A planted change (a pair
+representation, y read through R, a factor 2, another column, a one-hot past its size) is false only once numpy, in
+floating point with random Gaussian values at the least sizes, finds where it fails, or (a one-hot past its size) by
+its definition. Nothing here uses sympy, z3 or the engine's evaluator.
+"""
+
+import numpy as np
+
+from proofs import Function, Matrix, Real, Size, Vector, concat, elementwise, forall, onehot, softmax
+
+
+class ShapedCase:
+    """One generated statement: build() gives the claim; truth as fixed here."""
+
+    kind = "sized"
+    quantifier = "forall"
+
+    def __init__(self, name: str, text: str, build, truth: bool) -> None:
+        self.name, self.text, self.build, self.truth = name, text, build, truth
+        self.witness = None
+
+    def claim(self):
+        return self.build()
+
+
+def _onehot(i: int, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    out[i] = 1.0
+    return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _fails(check, draws: int = 20) -> bool:
+    """Whether check(rng) -> (lhs, rhs) clearly differs for some draw."""
+    rng = np.random.default_rng(2024)
+    return any(not np.allclose(*check(rng), atol=1e-6) for _ in range(draws))
+
+
+def _interaction(draw, name: str) -> ShapedCase:
+    """l(a,b) + l(c,d) - l(a,d) - l(c,b) = 0 for l the logit gap of two words: true for the concatenation of one-hots
+    (additive in the two contexts); the pair representation is false where a != c and b != d (numpy)."""
+    least = draw.int(2, 3)
+    a, c = draw.pick(range(least)), draw.pick(range(least))
+    b, d = draw.pick(range(least)), draw.pick(range(least))
+    x, y = draw.pick(range(least)), draw.pick(range(least))
+    pair = draw.int(0, 1) == 1
+    truth = not pair
+    if pair:
+        def check(rng):
+            P = rng.standard_normal((least, least + least * least))
+            z = lambda p, q: P @ np.concatenate([_onehot(p, least), _onehot(p * least + q, least * least)])  # noqa: E731
+            l = lambda p, q: z(p, q)[x] - z(p, q)[y]  # noqa: E731, E741
+            return np.array([l(a, b) + l(c, d) - l(a, d) - l(c, b)]), np.array([0.0])
+        truth = not _fails(check)
+
+    def build():
+        V = Size("V", at_least=least)
+
+        def body(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V)):
+            def l(p, q):
+                z = (P @ concat(onehot(p, V), onehot(p * V + q, V * V)) if pair else U @ concat(onehot(p, V), onehot(q, V))) - 1
+                return z[x] - z[y]
+            return l(a, b) + l(c, d) - l(a, d) - l(c, b) == 0
+        return forall(f"oracle.ex3.d.{name}", "generated log-odds interaction")(body)
+    return ShapedCase(name, f"interaction ({a},{b}),({c},{d}) words {x},{y}, {'pair' if pair else 'concat'}", build, truth)
+
+
+def _independence(draw, name: str) -> ShapedCase:
+    """softmax(U f(W x + c) + e) is the same for any two y: true when y is never read; read through R y it is false
+    (numpy, with f the identity, which is one of the functions the statement is claimed for)."""
+    shift, outer = draw.pick((-1, 0, 1)), draw.pick((-1, 0, 2))
+    reads = draw.int(0, 1) == 1
+
+    def check(rng):
+        W, R, U = rng.standard_normal((1, 2)), rng.standard_normal((1, 1)), rng.standard_normal((2, 1))
+        x, y1, y2 = rng.standard_normal(2), rng.standard_normal(1), rng.standard_normal(1)
+        dist = lambda y: _softmax(U @ (W @ x + shift + (R @ y if reads else 0)) + outer)  # noqa: E731
+        return dist(y1), dist(y2)
+    truth = not _fails(check)
+    if reads and truth:
+        raise AssertionError("a recurrence that numpy cannot tell apart")
+    f = Function("g")
+
+    def build():
+        m, V = Size("m"), Size("V")
+
+        def body(W: Matrix(Real, m, V), R: Matrix(Real, m, m), U: Matrix(Real, V, m), x: Vector(Real, V), y: Vector(Real, m),
+                 y2: Vector(Real, m)):
+            def dist(h):
+                pre = W @ x + shift
+                return softmax(U @ elementwise(f, pre + R @ h if reads else pre) + outer)
+            return dist(y) == dist(y2)
+        return forall(f"oracle.ex3.b.{name}", "generated independence of a state")(body)
+    return ShapedCase(name, f"independence, reads y: {reads}", build, truth)
+
+
+def _linear(draw, name: str) -> ShapedCase:
+    """(A (u + v))_i = (A u)_i + k (A v)_i: true for k = 1 by linearity, false for k = 2 (numpy)."""
+    k, row = draw.pick((1, 2)), draw.int(0, 1)
+
+    def check(rng):
+        A, u, v = rng.standard_normal((2, 3)), rng.standard_normal(3), rng.standard_normal(3)
+        return np.array([(A @ (u + v))[row]]), np.array([(A @ u)[row] + k * (A @ v)[row]])
+    truth = not _fails(check)
+
+    def build():
+        m, n = Size("m", at_least=2), Size("n")
+
+        def body(A: Matrix(Real, m, n), u: Vector(Real, n), v: Vector(Real, n)):
+            return (A @ (u + v))[row] == (A @ u)[row] + k * (A @ v)[row]
+        return forall(f"oracle.ex5.a.{name}", "generated linearity of entries")(body)
+    return ShapedCase(name, f"linearity, k = {k}", build, truth)
+
+
+def _column(draw, name: str) -> ShapedCase:
+    """(A onehot(c, V))_r = A[r, c'] : true for c' = c; false for another column (numpy); a one-hot past the least
+    size has no value there, so the statement is false by definition."""
+    least = draw.int(2, 3)
+    r, c = draw.int(0, 1), draw.pick(range(least + 1))
+    other = draw.pick(range(least))
+
+    def check(rng):
+        A = rng.standard_normal((2, least))
+        return np.array([A[r, c]]), np.array([A[r, other]])
+    truth = c < least and not _fails(check)
+
+    def build():
+        m, V = Size("m", at_least=2), Size("V", at_least=least)
+
+        def body(A: Matrix(Real, m, V)):
+            return (A @ onehot(c, V))[r] == A[r, other]
+        return forall(f"oracle.ex3.e.{name}", "generated column of a one-hot product")(body)
+    return ShapedCase(name, f"column {c} read as {other} of {least}+", build, truth)
+
+
+def generate(draw, name: str):
+    """One case: an interaction, an independence, a linearity or a one-hot column."""
+    return (_interaction, _independence, _linear, _column)[draw.int(0, 3)](draw, name)
