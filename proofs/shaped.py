@@ -76,9 +76,31 @@ def shaped_domain(element: Domain, rows: Any, cols: Any = None, vector: bool = T
     """Vector(Real, V) or Matrix(Real, m, V) with a symbolic size (proofs.domains calls this)."""
     if element.kind != "real" or element.shape or element.indexed or element.lower is not None or element.upper is not None:
         raise ValueError("a vector or matrix of symbolic size holds real numbers: Vector(Real, V), Matrix(Real, m, V)")
-    r, c = _dim(rows), (None if vector else _dim(cols))
-    name = f"ℝ^{r}" if vector else f"ℝ^({r}×{c})"
+    r, c = _size(rows), (None if vector else _size(cols))
+    name = (f"ℝ^{r}" if r.term.op in ("var", "const") else f"ℝ^({r})") if vector else f"ℝ^({r}×{c})"
     return ShapedDomain(name, "shaped", rows=r, cols=c)
+
+
+def _size(value: Any) -> Dim:
+    """A size of a vector or matrix: sums and products of sizes and whole numbers, at least 1 for every value of the
+    sizes (no subtraction, and at least 1 where each size is least, which is where such a sum of products is least)."""
+    dim = _dim(value)
+    if terms.operators(dim.term) - {"var", "const", "add", "mul"}:
+        raise TypeError(f"the size {dim} of a vector or matrix is built from sizes and whole numbers by + and * only")
+    least = dict(dim.bounds)
+    if _value(dim.term, least) < 1:
+        raise TypeError(f"the size {dim} is {_value(dim.term, least)} where each size is least: a vector or matrix has "
+                        "at least one entry")
+    return dim
+
+
+def _value(t: Term, env: dict) -> int:
+    if t.op == "var":
+        return env[t.args[0]]
+    if t.op == "const":
+        return t.args[0]
+    a, b = (_value(x, env) for x in t.args)
+    return a + b if t.op == "add" else a * b
 
 
 def _same(a: Dim, b: Dim) -> bool:
@@ -225,7 +247,7 @@ class ShapedRelation:
 def onehot(index: Any, size: Any) -> ArrayTerm:
     """The vector of the size with 1 at the index (counted from 0) and 0 elsewhere; it has no value unless
     0 ≤ index < size."""
-    return ArrayTerm("onehot", (_index(index), _dim(size)), _dim(size), None)
+    return ArrayTerm("onehot", (_index(index), _size(size)), _size(size), None)
 
 
 def concat(first: ArrayTerm, second: ArrayTerm) -> ArrayTerm:

@@ -1,0 +1,149 @@
+"""Statements over vectors and matrices of independent symbolic sizes (proofs.shaped, proofs.shaped_decision): true
+ones proved for every size, false ones refuted at concrete sizes with a counterexample numpy confirms, a term with no
+value a refutation, anything else unknown, never a pass; forged witnesses rejected."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from proofs import (ForgedWitness, Function, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
+                    onehot, softmax)
+from proofs.evaluate import evaluate
+
+V, M = Size("V", at_least=2), Size("m")
+F = Function("f")
+
+
+def _array(witness, name):
+    raw = witness[name]
+    return np.array([[float(Fraction(v)) for v in row] for row in raw] if isinstance(raw[0], list) else
+                    [float(Fraction(v)) for v in raw])
+
+
+def _refuted(claim, **params):
+    result = evaluate(claim, Perturbation("planted", params, "a planted error")) if params else evaluate(claim)
+    assert result.verdict is Verdict.REFUTED, (result.verdict, result.reason)
+    assert result.evidence["replay"]["holds"] is False
+    return result.evidence["counterexample"]
+
+
+@forall("test.ex3.d.interaction", "l(0,0) + l(1,1) - l(0,1) - l(1,0) = 0 for a concatenation of one-hots.")
+def interaction(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V), pair=False):
+    def gap(a, b):
+        z = (P @ concat(onehot(a, V), onehot(a * V + b, V * V)) if pair else U @ concat(onehot(a, V), onehot(b, V))) - 1
+        return z[1] - z[0]
+    return gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0
+
+
+def test_an_additive_model_has_no_interaction_for_every_size_and_a_pair_model_has_one():
+    result = evaluate(interaction)
+    assert result.verdict is Verdict.PROVED and result.evidence["sizes"] == "every V ≥ 2"
+    assert any("onehot(1, V) has a value: 1 < V" in line for line in result.evidence["defined"])
+    point = _refuted(interaction, pair=True)
+    P, n = _array(point, "P"), point["V"]  # numpy, independently of the engine's evaluator
+    z = lambda a, b: P @ np.concatenate([np.eye(n)[a], np.eye(n * n)[a * n + b]]) - 1  # noqa: E731
+    gap = lambda a, b: z(a, b)[1] - z(a, b)[0]  # noqa: E731
+    assert abs(gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0)) > 1e-9
+
+
+@forall("test.ex3.b.bigram", "softmax(U f(W phi - 1) - 1) does not depend on h.")
+def bigram(W: Matrix(Real, M, V), R: Matrix(Real, M, M), U: Matrix(Real, V, M), phi: Vector(Real, V), h: Vector(Real, M),
+           g: Vector(Real, M), recurrent=False):
+    def dist(prev):
+        pre = W @ phi - 1
+        return softmax(U @ elementwise(F, pre + R @ prev if recurrent else pre) - 1)
+    return dist(h) == dist(g)
+
+
+def test_a_distribution_that_never_reads_the_state_is_proved_and_one_that_does_is_refuted_with_a_chosen_function():
+    result = evaluate(bigram)
+    assert result.verdict is Verdict.PROVED and result.evidence["sizes"] == "every V ≥ 2, every m ≥ 1"
+    assert "f: ℝ → ℝ" in bigram.formal and "m ≥ 1" in bigram.formal
+    point = _refuted(bigram, recurrent=True)
+    W, R, U, phi, h, g = (_array(point, k) for k in ("W", "R", "U", "phi", "h", "g"))
+    f = np.polynomial.Polynomial([float(Fraction(c)) for c in point["f"]])  # the function the counterexample chose
+
+    def dist(prev):
+        e = np.exp(U.reshape(point["V"], point["m"]) @ f(W.reshape(point["m"], -1) @ phi - 1 + R.reshape(point["m"], -1) @ prev) - 1)
+        return e / e.sum()
+    assert not np.allclose(dist(h), dist(g))
+
+
+@forall("test.ex3.e.column", "A e_c reads column c.")
+def column(A: Matrix(Real, M, V), c=1, other=1):
+    return (A @ onehot(c, V))[0] == A[0, other]
+
+
+def test_a_one_hot_reads_one_column_another_column_is_refuted_and_one_past_the_size_has_no_value():
+    assert evaluate(column).verdict is Verdict.PROVED
+    point = _refuted(column, other=0)
+    A = _array(point, "A")
+    assert A.reshape(point["m"], point["V"])[0, 1] != A.reshape(point["m"], point["V"])[0, 0]
+    result = evaluate(column, Perturbation("past", {"c": 2, "other": 0}, "a one-hot past the least size"))
+    assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"]["V"] == 2
+    assert "outside" in result.evidence["sides"]["undefined"]
+
+
+@forall("test.ex3.d.entry", "An entry of a one-size-shorter vector.")
+def entry(u: Vector(Real, M), index=0):
+    return u[index] == u[index]
+
+
+def test_an_entry_past_the_least_size_is_refuted_not_proved():
+    assert evaluate(entry).verdict is Verdict.PROVED
+    result = evaluate(entry, Perturbation("past", {"index": 1}, "an entry past m = 1"))
+    assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"]["m"] == 1
+
+
+@forall("test.ex3.b.shift", "softmax is invariant under a shift.")
+def shift(u: Vector(Real, V), c=1):
+    return softmax(u + c) == softmax(u)
+
+
+def test_a_true_statement_the_identity_cannot_show_is_unknown_never_a_pass():
+    # softmax(u + 1) = softmax(u) holds, but the entries' difference is not simplified to 0 here: unknown, which fails
+    result = evaluate(shift)
+    assert result.verdict is Verdict.UNKNOWN and result.status.value == "fail"
+    assert evaluate(shift, Perturbation("zero", {"c": 0}, "no shift")).verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("forged", [
+    {},
+    {"V": 2, "P": [["1"] * 6] * 2, "extra": 1},
+    {"V": 1, "P": [["1"] * 2]},
+    {"V": 9, "P": [["1"] * 90] * 9},
+    {"V": True, "P": [["1"] * 6] * 2},
+    {"V": 2, "P": [["1"] * 5] * 2},
+    {"V": 2, "P": [["1"] * 6] * 3},
+    {"V": 2, "P": [["x"] * 6] * 2},
+    {"V": 2},
+])
+def test_a_forged_witness_is_rejected(forged):
+    with pytest.raises(ForgedWitness):
+        interaction.replay(forged, pair=True)
+
+
+def test_a_forged_function_is_rejected():
+    point = _refuted(bigram, recurrent=True)
+    for f in (None, [], ["1"] * 5, ["cat"], "01"):
+        with pytest.raises(ForgedWitness):
+            bigram.replay({**point, "f": f}, recurrent=True)
+    assert bigram.replay(point, recurrent=False).holds is True  # the counterexample does not refute the claim that holds
+
+
+def test_sizes_are_checked_when_the_statement_is_built():
+    with pytest.raises(TypeError):
+        Vector(Real, V - 1)  # a size is built by + and * only
+    with pytest.raises(TypeError):
+        Vector(Real, 0 * V)
+    with pytest.raises(TypeError):
+        Size("1V")
+    with pytest.raises(TypeError):
+        Matrix(Real, M, V).variable("A") @ Matrix(Real, M, V).variable("B")  # m × V times m × V
+    with pytest.raises(ValueError):
+        Vector(Matrix(Real, 2, 2), V)
+    with pytest.raises(TypeError):
+        softmax(Matrix(Real, M, V).variable("A"))
+    with pytest.raises(TypeError):
+        elementwise(Function("L", 2), Vector(Real, V).variable("u"))
