@@ -15,7 +15,7 @@ __all__ = ["Size", "Dim", "ShapedDomain", "ArrayTerm", "EntryTerm", "ShapedRelat
            "softmax", "shaped_domain"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Dim:
     """A size expression: whole-number arithmetic (+, *) of size variables and numbers, such as 2 * V or V + V * V.
     `bounds` holds each size variable it mentions with its least value."""
@@ -190,7 +190,8 @@ class ArrayTerm:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class EntryTerm:
-    """A real number: op "entry" (array, i[, j]), "const" (c), "add", "sub", "mul" (a, b) or "neg" (a)."""
+    """A real number: op "entry" (array, i[, j]), "const" (c), "int" (an integer expression of variables and sizes),
+    "add", "sub", "mul" (a, b) or "neg" (a)."""
 
     op: str
     args: tuple
@@ -219,6 +220,8 @@ def _entry(value: Any) -> EntryTerm:
         return value
     if isinstance(value, ArrayTerm):
         raise TypeError(f"{value} is a vector or matrix, not a number: take an entry, such as v[0]")
+    if isinstance(value, (Term, Dim)) and terms.term(value.term if isinstance(value, Dim) else value).op != "const":
+        return EntryTerm("int", (_index(value),))  # an integer variable or size, as a number
     return EntryTerm("const", (_number(value),))
 
 
@@ -286,7 +289,7 @@ def text(x: Any) -> str:
     if isinstance(x, EntryTerm):
         if op == "entry":
             return f"{_paren(a[0])}[{', '.join(terms.text(i) for i in a[1:])}]"
-        if op == "const":
+        if op in ("const", "int"):
             return terms.text(a[0])
         if op == "neg":
             return f"-({text(a[0])})"

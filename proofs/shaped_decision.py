@@ -107,6 +107,8 @@ def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functi
     if isinstance(x, EntryTerm):
         if op == "const":
             return sympy.Rational(str(Fraction(a[0].args[0])))
+        if op == "int":
+            return sympy.Integer(_int(a[0], env))
         if op == "entry":
             M = value(a[0], env, element, functions)
             i, j = _int(a[1], env), (_int(a[2], env) if len(a) > 2 else 0)

@@ -52,7 +52,7 @@ class _Entries:
         equal on either side of the relation."""
         import sympy
 
-        k = sympy.Symbol(f"k{self.depth}", integer=True)
+        k = sympy.Symbol(f"k#{self.depth}", integer=True)  # no variable's name: '#' is in no identifier
         self.depth += 1
         try:
             return sympy.Sum(body(k), (k, 0, upper))
@@ -68,6 +68,8 @@ class _Entries:
         op, a = x.op, x.args
         if op == "const":
             return sympy.Rational(str(Fraction(a[0].args[0])))
+        if op == "int":
+            return self.integer(a[0])
         if op == "entry":
             i = self.integer(a[1])
             j = self.integer(a[2]) if len(a) > 2 else sympy.Integer(0)
@@ -213,7 +215,7 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
     facts = list(ent.facts)
     try:
         if isinstance(rel.lhs, ArrayTerm):
-            i, j = sympy.Symbol("_row", integer=True), sympy.Symbol("_col", integer=True)
+            i, j = sympy.Symbol("#row", integer=True), sympy.Symbol("#col", integer=True)
             facts += [0 <= i, i < ent.integer(rel.lhs.rows.term)]
             facts += [sympy.Eq(j, 0)] if rel.lhs.cols is None else [0 <= j, j < ent.integer(rel.lhs.cols.term)]
             lhs, rhs = ent.entry(rel.lhs, i, j), ent.entry(rel.rhs, i, j)

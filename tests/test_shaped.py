@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from proofs import (ForgedWitness, Function, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
+from proofs import (ForgedWitness, Function, IntRange, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
                     onehot, softmax)
 from proofs.evaluate import evaluate
 
@@ -147,3 +147,14 @@ def test_sizes_are_checked_when_the_statement_is_built():
         softmax(Matrix(Real, M, V).variable("A"))
     with pytest.raises(TypeError):
         elementwise(Function("L", 2), Vector(Real, V).variable("u"))
+
+
+@forall("test.ex3.e.word", "A one-hot of a word below the least size.")
+def word(a: IntRange(0, 1), k0: IntRange(0, 1), A: Matrix(Real, M, V), past=0):
+    return (A @ onehot(a + past, V))[0] + k0 == A[0, a + past] + k0
+
+
+def test_an_integer_variable_indexes_a_one_hot_within_its_domain_and_past_the_size_is_refuted():
+    assert evaluate(word).verdict is Verdict.PROVED  # k0 is the user's, not a sum's index
+    point = _refuted(word, past=1)
+    assert point["a"] == 1 and point["V"] == 2
