@@ -24,6 +24,8 @@ CANDIDATES = (("0", "1"), ("1", "2"), ("0", "0", "1"), ("-1", "1", "1"))
 # The largest size a witness may give; the search tries each size from its least value up to two more.
 MAX_SIZE = 8
 _TRIES = 8
+# Sizes whose arrays hold more entries than this in all are not searched (a cube of a size grows fast).
+_MAX_ENTRIES = 2_000
 _ENTRIES = tuple(Fraction(v) for v in ("-2", "-1", "0", "1", "1", "2", "1/2", "-1/2"))
 
 
@@ -182,6 +184,8 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     points = [dict(zip(sorted(indices), v)) for v in itertools.product(range(4), repeat=len(indices))
               if all(indices[k].contains(x) for k, x in zip(sorted(indices), v))][:6]
     for combo in combos[:8]:
+        if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
+            continue
         for point in points:
             env = {**dict(zip(names, combo)), **point}
             for attempt in range(tries):
@@ -205,6 +209,12 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
                     witness.update({name: list(cs) for name, cs in chosen.items()})
                     return witness, sides
     return None
+
+
+def _entries(stmt: Any, env: Mapping[str, int]) -> int:
+    """How many entries the statement's arrays have at these sizes."""
+    shapes = [_shape(dom, env) for dom in stmt.domains.values() if isinstance(dom, ShapedDomain)]
+    return sum(rows * (cols or 1) for rows, cols in shapes)
 
 
 def _rational(v: Any) -> Any:
