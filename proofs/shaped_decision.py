@@ -338,7 +338,7 @@ def formal(stmt: Any, params: Mapping[str, Any]) -> str:
     from proofs.uninterpreted import Function
 
     rel = relation(stmt, params)
-    sizes = "; ".join(f"{name} ≥ {least}" for name, least in sorted(_sizes(stmt).items()))
+    sizes = ", ".join(f"{name} ≥ {least}" for name, least in sorted(_sizes(stmt).items()))
     groups: dict[str, list[str]] = {}
     for name, dom in stmt.domains.items():
         groups.setdefault(dom.name, []).append(name)
