@@ -11,8 +11,8 @@ from proofs import terms
 from proofs.domains import Domain
 from proofs.terms import Term
 
-__all__ = ["Size", "Dim", "ShapedDomain", "ArrayTerm", "EntryTerm", "ShapedRelation", "onehot", "concat", "elementwise",
-           "softmax", "shaped_domain"]
+__all__ = ["Size", "Dim", "ShapedDomain", "IndexDomain", "Distributions", "IndexOf", "ArrayTerm", "EntryTerm",
+           "ShapedRelation", "onehot", "concat", "elementwise", "softmax", "shaped_domain", "KNOWN"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -42,12 +42,18 @@ class Dim:
 
     __repr__ = __str__
 
+    def as_term(self) -> Term:
+        """The size as an integer term, where an index expression uses it (a * V + b)."""
+        return self.term
+
 
 def _dim(value: Any) -> Dim:
     if isinstance(value, Dim):
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return Dim(terms.term(value))
+    if isinstance(value, Term):  # an index expression such as V * a + b: a whole number, not a size
+        return Dim(_index(value))
     raise TypeError(f"a size is a Size(...), a whole number or their sum or product, not {value!r}")
 
 
@@ -67,9 +73,31 @@ class ShapedDomain(Domain):
 
     rows: Optional[Dim] = None
     cols: Optional[Dim] = None
+    # "real": any real entries; "distributions": positive entries, every column summing to 1.
+    role: str = "real"
 
     def variable(self, name: str) -> "ArrayTerm":
-        return ArrayTerm("var", (name,), self.rows, self.cols)
+        return ArrayTerm("var", (name,), self.rows, self.cols, self.role)
+
+
+@dataclasses.dataclass(frozen=True)
+class IndexDomain(Domain):
+    """An integer index 0 ≤ i < below, below a size (IndexOf(V))."""
+
+    below: Optional[Dim] = None
+
+
+def IndexOf(size: Any) -> IndexDomain:  # noqa: N802 - read as a domain
+    """The indices of a vector of the size: the whole numbers i with 0 ≤ i < size (a word of a vocabulary of size V)."""
+    dim = _size(size)
+    return IndexDomain(f"{{0, …, {dim} - 1}}", "int", lower=Fraction(0), below=dim)
+
+
+def Distributions(rows: Any, cols: Any) -> ShapedDomain:  # noqa: N802 - read as a domain
+    """rows × cols matrices whose every column is a probability distribution with positive entries: a trigram table
+    T over V words with V × V contexts is Distributions(V, V * V), column a·V + b holding T(· | a, b)."""
+    r, c = _size(rows), _size(cols)
+    return ShapedDomain(f"Dist(ℝ^({r}×{c}))", "shaped", rows=r, cols=c, role="distributions")
 
 
 def shaped_domain(element: Domain, rows: Any, cols: Any = None, vector: bool = True) -> ShapedDomain:
@@ -85,6 +113,8 @@ def _size(value: Any) -> Dim:
     """A size of a vector or matrix: sums and products of sizes and whole numbers, at least 1 for every value of the
     sizes (no subtraction, and at least 1 where each size is least, which is where such a sum of products is least)."""
     dim = _dim(value)
+    if terms.variables(dim.term) - {name for name, _ in dim.bounds}:
+        raise TypeError(f"the size {dim} of a vector or matrix is built from sizes (Size(...)) and whole numbers, not indices")
     if terms.operators(dim.term) - {"var", "const", "add", "mul"}:
         raise TypeError(f"the size {dim} of a vector or matrix is built from sizes and whole numbers by + and * only")
     least = dict(dim.bounds)
@@ -147,6 +177,8 @@ class ArrayTerm:
     args: tuple
     rows: Dim
     cols: Optional[Dim]
+    # A variable's role: "real", or "distributions" (positive entries, columns summing to 1).
+    role: str = "real"
 
     def __matmul__(self, other: "ArrayTerm") -> "ArrayTerm":
         if not isinstance(other, ArrayTerm) or self.cols is None or not _same(self.cols, other.rows):
@@ -260,13 +292,19 @@ def concat(first: ArrayTerm, second: ArrayTerm) -> ArrayTerm:
     return ArrayTerm("concat", (first, second), first.rows + second.rows, None)
 
 
+# The known functions elementwise(...) takes by name: the natural logarithm (no value at an entry ≤ 0) and exp.
+KNOWN = ("log", "exp")
+
+
 def elementwise(function: Any, x: ArrayTerm) -> ArrayTerm:
     """function applied to every entry of x: a Function("f") of one argument (any function ℝ → ℝ, the statement
-    claimed for every one)."""
+    claimed for every one), or "log" or "exp"."""
     from proofs.uninterpreted import Function
 
-    if not isinstance(function, Function) or function.arity != 1 or any(function.orders):
-        raise TypeError("elementwise(f, x) takes a Function of one argument, such as Function('f'), and a vector or matrix")
+    known = isinstance(function, str) and function in KNOWN
+    if not known and (not isinstance(function, Function) or function.arity != 1 or any(function.orders)):
+        raise TypeError("elementwise(f, x) takes a Function of one argument, such as Function('f'), or 'log' or 'exp', and a "
+                        "vector or matrix")
     if not isinstance(x, ArrayTerm):
         raise TypeError("elementwise(f, x) takes a vector or matrix x")
     return ArrayTerm("apply", (function, x), x.rows, x.cols)

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from proofs import terms
 from proofs.domains import Domain, exact_number
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.shaped import ArrayTerm, EntryTerm, ShapedDomain, ShapedRelation
+from proofs.shaped import ArrayTerm, EntryTerm, IndexDomain, ShapedDomain, ShapedRelation
 from proofs.shaped import text as shaped_text
 from proofs.terms import Term
 
@@ -27,6 +27,7 @@ _TRIES = 8
 # Sizes whose arrays hold more entries than this in all are not searched (a cube of a size grows fast).
 _MAX_ENTRIES = 2_000
 _ENTRIES = tuple(Fraction(v) for v in ("-2", "-1", "0", "1", "1", "2", "1/2", "-1/2"))
+_WEIGHTS = tuple(Fraction(v) for v in ("1", "2", "3", "1/2"))
 
 
 class NoValue(ValueError):
@@ -60,8 +61,8 @@ def _sizes(stmt: Any) -> dict[str, int]:
     """Each size variable with its least value."""
     out: dict[str, int] = {}
     for dom in stmt.domains.values():
-        if isinstance(dom, ShapedDomain):
-            for dim in (dom.rows, dom.cols):
+        if isinstance(dom, (ShapedDomain, IndexDomain)):
+            for dim in ((dom.rows, dom.cols) if isinstance(dom, ShapedDomain) else (dom.below,)):
                 for name, least in (dim.bounds if dim is not None else ()):
                     if out.setdefault(name, least) != least:
                         raise TypeError(f"the size {name} is declared twice with different least values")
@@ -75,7 +76,7 @@ def _functions(x: Any) -> dict[str, Any]:
     if isinstance(x, ShapedRelation):
         return {**_functions(x.lhs), **_functions(x.rhs)}
     if isinstance(x, (ArrayTerm, EntryTerm)):
-        out = {x.args[0].name: x.args[0]} if x.op == "apply" else {}
+        out = {x.args[0].name: x.args[0]} if x.op == "apply" and not isinstance(x.args[0], str) else {}
         for a in x.args:
             out.update(_functions(a))
         return out
@@ -141,8 +142,14 @@ def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functi
         M = value(a[1], env, element, functions)
         return [[v + c if op == "shift" else c * v for v in row] for row in M]
     if op == "apply":
-        coefficients = functions[a[0].name]
-        return [[_polynomial(coefficients, v) for v in row] for row in value(a[1], env, element, functions)]
+        inner = value(a[1], env, element, functions)
+        if a[0] == "exp":
+            return [[sympy.exp(v) for v in row] for row in inner]
+        if a[0] == "log":
+            if any(not v.is_positive for row in inner for v in row):
+                raise NoValue(f"{shaped_text(x)}: the logarithm of an entry that is not positive")
+            return [[sympy.log(v) for v in row] for row in inner]
+        return [[_polynomial(functions[a[0].name], v) for v in row] for row in inner]
     v = [row[0] for row in value(a[0], env, element, functions)]  # softmax
     total = sum((sympy.exp(z) for z in v), sympy.Integer(0))
     return [[sympy.exp(z) / total] for z in v]
@@ -181,11 +188,11 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     indices, functions = _indices(stmt), _functions(rel)
     names = sorted(sizes)
     combos = sorted(itertools.product(*(range(sizes[s], sizes[s] + extra + 1) for s in names)), key=lambda c: (sum(c), c))
-    points = [dict(zip(sorted(indices), v)) for v in itertools.product(range(4), repeat=len(indices))
-              if all(indices[k].contains(x) for k, x in zip(sorted(indices), v))][:6]
     for combo in combos[:8]:
         if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
             continue
+        points = [dict(zip(sorted(indices), v)) for v in itertools.product(range(4), repeat=len(indices))
+                  if all(_index_in(indices[k], x, dict(zip(names, combo))) for k, x in zip(sorted(indices), v))][:6]
         for point in points:
             env = {**dict(zip(names, combo)), **point}
             for attempt in range(tries):
@@ -195,8 +202,14 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
 
                 def element(name: str, _rng=rng, _drawn=drawn, _env=env) -> list:
                     if name not in _drawn:
-                        rows, cols = _shape(stmt.domains[name], _env)
-                        _drawn[name] = [[Fraction(_rng.choice(_ENTRIES)) for _ in range(cols or 1)] for _ in range(rows)]
+                        dom = stmt.domains[name]
+                        rows, cols = _shape(dom, _env)
+                        if dom.role == "distributions":  # positive entries, each column divided by its sum
+                            raw = [[Fraction(_rng.choice(_WEIGHTS)) for _ in range(cols)] for _ in range(rows)]
+                            sums = [sum(r[c] for r in raw) for c in range(cols)]
+                            _drawn[name] = [[r[c] / sums[c] for c in range(cols)] for r in raw]
+                        else:
+                            _drawn[name] = [[Fraction(_rng.choice(_ENTRIES)) for _ in range(cols or 1)] for _ in range(rows)]
                     return _sympy_rows(_drawn[name])
 
                 exact = {name: tuple(_rational(c) for c in cs) for name, cs in chosen.items()}
@@ -209,6 +222,13 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
                     witness.update({name: list(cs) for name, cs in chosen.items()})
                     return witness, sides
     return None
+
+
+def _index_in(dom: Domain, value: int, env: Mapping[str, int]) -> bool:
+    """Whether an index value is in its domain at these sizes (below its size, for IndexOf)."""
+    if isinstance(dom, IndexDomain):
+        return 0 <= value < _int(dom.below.term, env)
+    return dom.contains(value)
 
 
 def _entries(stmt: Any, env: Mapping[str, int]) -> int:
@@ -247,7 +267,7 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         env[name] = v
     for name, dom in indices.items():
         v = witness.get(name)
-        if not isinstance(v, int) or isinstance(v, bool) or not dom.contains(v) or abs(v) > 10_000:
+        if not isinstance(v, int) or isinstance(v, bool) or not _index_in(dom, v, env) or abs(v) > 10_000:
             raise ForgedWitness(f"witness {name} = {v!r} is not an index in {dom.name}")
         env[name] = v
     chosen = {}
@@ -269,7 +289,11 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         if not isinstance(raw, (list, tuple)) or len(raw) != rows or \
                 any(not isinstance(r, (list, tuple)) or len(r) != cols for r in raw):
             raise ForgedWitness(f"witness {name} is not a {rows} × {cols} matrix (a list of {rows} rows)")
-        return [[_rational(exact_number(v, name)) for v in row] for row in raw]
+        out = [[_rational(exact_number(v, name)) for v in row] for row in raw]
+        if stmt.domains[name].role == "distributions" and (any(v <= 0 for row in out for v in row) or
+                                                           any(sum(r[c] for r in out) != 1 for c in range(cols))):
+            raise ForgedWitness(f"witness {name} has an entry that is not positive or a column that does not sum to 1")
+        return out
 
     holds, sides = holds_at(rel, env, element, chosen)
     return Replay(holds, sides)

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping, Optional
 
 from proofs.domains import Domain
-from proofs.shaped import ArrayTerm, EntryTerm, ShapedRelation
+from proofs.shaped import ArrayTerm, EntryTerm, IndexDomain, ShapedRelation
 from proofs.shaped import text as shaped_text
 from proofs.terms import Term
 
@@ -28,7 +28,11 @@ class _Entries:
 
         self.symbols = {name: sympy.Symbol(name, integer=True) for name in [*sizes, *indices]}
         self.facts: list[Any] = [self.symbols[name] >= least for name, least in sizes.items()]
+        self.distributions: dict[str, Any] = {}  # name -> its number of rows, for the variables whose columns sum to 1
         for name, dom in indices.items():
+            if isinstance(dom, IndexDomain):
+                self.facts += [self.symbols[name] >= 0, self.symbols[name] < self.integer(dom.below.term)]
+                continue
             if dom.lower is not None:
                 self.facts.append(self.symbols[name] >= sympy.Rational(str(dom.lower)) + (1 if dom.lower_open else 0))
             if dom.upper is not None:
@@ -88,6 +92,9 @@ class _Entries:
 
         op, a = x.op, x.args
         if op == "var":
+            if x.role == "distributions":  # positive entries; the column rule is applied in _columns
+                self.distributions[a[0]] = (self.integer(x.rows.term), self.integer(x.cols.term))
+                return sympy.IndexedBase(a[0], positive=True)[i, j]
             base = sympy.IndexedBase(a[0])
             return base[i] if x.cols is None else base[i, j]
         if op == "onehot":
@@ -105,7 +112,14 @@ class _Entries:
         if op == "scale":
             return sympy.Rational(str(Fraction(a[0].args[0]))) * self.entry(a[1], i, j)
         if op == "apply":
-            return sympy.Function(a[0].name)(self.entry(a[1], i, j))
+            inner = self.entry(a[1], i, j)
+            if a[0] == "log":
+                if inner.is_positive is not True:  # a logarithm shown defined only where its argument is known positive
+                    raise _Unsupported("log of an entry not known to be positive")
+                return sympy.log(inner)
+            if a[0] == "exp":
+                return sympy.exp(inner)
+            return sympy.Function(a[0].name)(inner)
         if op == "softmax":
             n = self.integer(x.rows.term)
             return sympy.exp(self.entry(a[0], i, j)) / self.summed(lambda q: sympy.exp(self.entry(a[0], q, j)), n - 1)
@@ -185,6 +199,32 @@ def _valid(condition: Any, facts: list) -> Optional[Any]:
     return smt_prove(claim, list(env.values()), given=given, timeout_ms=5_000)
 
 
+def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
+    """expr with exp(a + b) written exp(a) exp(b), each sum's constant factors taken out, and each sum over the rows
+    of a Distributions variable's column c, Σ_k T[k, c] for k from 0 to its last row, written 1 (where z3 shows
+    0 ≤ c < its number of columns)."""
+    import sympy
+
+    expr = sympy.expand(expr, power_exp=True)
+    expr = expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: sympy.factor_terms(e))
+
+    def column(e: Any) -> bool:
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1 or not isinstance(e.function, sympy.Indexed):
+            return False
+        k, lo, hi = e.limits[0]
+        name = str(e.function.base)
+        if name not in ent.distributions or len(e.function.indices) != 2:
+            return False
+        rows, cols = ent.distributions[name]
+        row, c = e.function.indices
+        if row != k or k in c.free_symbols or lo != 0 or sympy.expand(hi - (rows - 1)) != 0:
+            return False
+        answer = _valid(sympy.And(0 <= c, c < cols), facts)
+        return answer is not None and answer.answer == "unsat"
+
+    return expr.replace(column, lambda e: sympy.Integer(1))
+
+
 def _resolve(expr: Any, facts: list) -> Any:
     """expr with each Piecewise replaced by its first branch whose condition z3 shows from the facts, once every
     earlier branch's condition is shown false; a Piecewise not settled so stays (and the identity then fails)."""
@@ -232,7 +272,10 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
         if answer is None or answer.answer != "unsat":
             return None
         lines.append(interpret.validity(answer, evidence={"obligation": "every index an entry or a one-hot reads is in range"}))
+    written = {"lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}
     lhs, rhs = _resolve(lhs, facts), _resolve(rhs, facts)
+    if ent.distributions:
+        lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
     difference = sympy.expand(lhs - rhs)
     if difference != 0 and not difference.has(sympy.Sum):  # sums over symbolic ranges: expanded, not simplified
         try:
@@ -243,4 +286,8 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
         return None
     lines.append(interpret.identity(IdentityAnswer(True, "0"), statement=(lhs, rhs),
                                     evidence={"scope": f"{scope}, every size", "lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}))
-    return lines, {"defined": defined or "no index to check", "sides": {"lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}}
+    notes = {"defined": defined or "no index to check", "sides": written}
+    if ent.distributions:
+        notes["columns"] = (f"each column of {', '.join(sorted(ent.distributions))} sums to 1: Σ_k T[k, c] over its rows "
+                            "written 1 (0 ≤ c < its columns by z3), exp(a + b) = exp(a) exp(b), constants out of sums")
+    return lines, notes

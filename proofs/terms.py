@@ -105,6 +105,8 @@ def term(value: Any) -> Term:
         return Term("const", (value.numerator,) if value.denominator == 1 else (value,))
     if isinstance(value, numbers.Integral):
         return Term("const", (int(value),))
+    if callable(getattr(value, "as_term", None)):  # a symbolic size (proofs.shaped.Dim) in an index expression
+        return term(value.as_term())
     if isinstance(value, float):
         raise TypeError(f"the float {value!r} is not exact: write Fraction({str(value)!r}) or a fraction such as Fraction(1, 10)")
     raise TypeError(f"a statement term cannot hold {type(value).__name__} {value!r}: use numbers, variables and their arithmetic")

@@ -6,21 +6,20 @@ import itertools
 import random
 from fractions import Fraction
 
-import sympy
 import z3
 
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
-from proofs.claims.ex3.trigram import MAX_N, SHEET_WEIGHTS, hidden_net, printed_state, stated_weights_transposed
+from proofs.claims.ex3.trigram import hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import (Erratum, ForgedWitness, Interval, Matrix, Outcome, Perturbation, Positive, Real, Replay, Row, Size, Vector,
-                    Verdict, claim, concat, forall, onehot)
-from proofs.claims.witness import integer, member, rational, read, table as mapping
-from proofs import IdentityAnswer, corroborated, exhaust, exhausted, identity, prove, some, to_z3, undecided
+from proofs import (Distributions, Erratum, IndexOf, Interval, Matrix, Perturbation, Positive, Real, Size, Vector,
+                    concat, elementwise, forall, onehot, softmax)
+from proofs import some
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
 
-# The vocabulary size |V| of (d): two words or more (the table names words 0 and 1).
+# The vocabulary size |V| of (d): two words or more (the table names words 0 and 1); of (e) and (f): any.
 V = Size("V", at_least=2)
+VOCABULARY = Size("V")
 
 SOFTMAX_ASSUMPTIONS = (
     "the output layer is linear with bias -1 on every word, followed by a softmax; the common bias cancels",
@@ -162,76 +161,6 @@ def network_distribution(n, table, a, b, *, wiring, scale=1, hidden=None) -> lis
     return softmax_exp(h, E)
 
 
-def _symbolic_output(wiring: str, hidden_order: str, scale):
-    n = sympy.Symbol("n", integer=True, positive=True)
-    x, y, a, b, i, j = sympy.symbols("x y a b i j", integer=True)
-    T = sympy.IndexedBase("T", positive=True)
-    d = sympy.KroneckerDelta
-    pair = d(i, a) * d(j, b) if hidden_order == "printed" else d(i, b) * d(j, a)
-    weight = (lambda w: scale * sympy.log(T[w, i, j])) if wiring == "printed" else (lambda w: scale * sympy.log(T[w, j, i]))
-    logit = lambda w: sympy.Sum(sympy.Sum(weight(w) * pair, (i, 0, n - 1)), (j, 0, n - 1)).doit() - 1  # noqa: E731
-    env = {s: z3.Int(str(s)) for s in (n, a, b)}
-    ranges = [z3.And(env[v] >= 0, env[v] < env[n]) for v in (a, b)]
-
-    def unguard(e):
-        # a branch is taken only when z3 shows its condition follows from 0 <= a, b < n
-        return e.replace(lambda s: isinstance(s, sympy.Piecewise) and prove(to_z3(s.args[0][1], env), given=ranges).answer == "unsat",
-                         lambda s: s.args[0][0])
-
-    lx = unguard(logit(x))
-    numerator = sympy.expand(sympy.exp(lx))
-    p = sympy.powsimp(sympy.factor_terms(numerator / sympy.Sum(numerator.subs(x, y), (y, 0, n - 1))))
-    p = p.subs(sympy.Sum(T[y, a, b], (y, 0, n - 1)), 1)
-    return p, sympy.expand(p - T[x, a, b]), lx
-
-
-def _replay_distribution(witness, *, wiring, scale=1, hidden=None, max_n=None, **_):
-    w = read(witness, n=integer(1), a=integer(0), b=integer(0),
-             table=mapping(member([f"{x},{p},{q}" for x in range(max_n or 3) for p in range(max_n or 3) for q in range(max_n or 3)]),
-                           rational(0, 1, positive=True)))
-    n, a, b = w["n"], w["a"], w["b"]
-    table = {tuple(int(v) for v in key.split(",")): value for key, value in w["table"].items()}
-    contexts = list(itertools.product(range(n), repeat=2))
-    if set(table) != {(x, p, q) for x in range(n) for p, q in contexts} or (a, b) not in contexts:
-        raise ForgedWitness("the table or context does not fit the vocabulary size")
-    if any(v <= 0 for v in table.values()) or any(sum(table[x, p, q] for x in range(n)) != 1 for p, q in contexts):
-        raise ForgedWitness("the witness table is not a trigram table with positive entries")
-    got = network_distribution(n, table, a, b, wiring=wiring, scale=scale, hidden=hidden)
-    want = [table[x, a, b] for x in range(n)]
-    return Replay(got == want, {"network p(.|a,b)": got, "table T(.|a,b)": want})
-
-
-def _replicate_check(wiring, hidden_order, scale, max_n, hidden, seed=7) -> Outcome:
-    p, difference, logit = _symbolic_output(wiring, hidden_order, scale)
-    evidence = {"logit_x": str(logit), "softmax_x": str(p), "softmax_x - T[x,a,b]": str(difference)}
-    rng = random.Random(seed)
-    cases = [(n, random_table(n, rng), a, b) for n in range(1, max_n + 1) for a, b in itertools.product(range(n), repeat=2)]
-
-    def ok(case):
-        n, table, a, b = case
-        return network_distribution(n, table, a, b, wiring=wiring, scale=scale, hidden=hidden) == [table[x, a, b] for x in range(n)]
-
-    def counterexample(case):
-        n, table, a, b = case
-        return {"n": n, "a": a, "b": b, "table": {f"{x},{p},{q}": v for (x, p, q), v in table.items()}}
-
-    line2 = exhausted(exhaust(cases, ok, name=f"every context, vocabulary sizes 1..{max_n}, random positive tables (seed {seed})"),
-                      counterexample=counterexample)
-    if difference == 0:
-        # what is decided: softmax_x of the logits equals T[x, a, b] when the table's row sums to 1
-        n, x, y, a, b = sympy.Symbol("n", integer=True, positive=True), *sympy.symbols("x y a b", integer=True)
-        T = sympy.IndexedBase("T", positive=True)
-        softmax = sympy.exp(logit) / sympy.Sum(sympy.exp(logit.subs(x, y)), (y, 0, n - 1))
-        decided = sympy.Implies(sympy.Eq(sympy.Sum(T[y, a, b], (y, 0, n - 1)), 1), sympy.Eq(softmax, T[x, a, b]))
-        line1 = identity(IdentityAnswer(True, str(difference)), evidence={**evidence, "scope": "symbolic |V| and tables"},
-                         statement=decided)
-    elif line2.verdict is Verdict.REFUTED:
-        line1 = line2
-    else:
-        line1 = undecided("sympy", evidence, "simplification did not settle the output")
-    return corroborated(line1, line2)
-
-
 @forall(
     "ex3.e.exact_for_every_table",
     "With h^t = concat(phi(x_{t-1}), vec(phi(x_{t-1}) phi(x_{t-2})^T)), every trigram table is reproduced exactly by "
@@ -266,43 +195,57 @@ def limit_for_every_table(n: Interval(1, None), t: Interval(0, 1), delta: Positi
     return abs((t + delta) / (1 + n * delta) - t) <= factor * n * delta
 
 
-# What is decided, per row: for symbolic |V| = n, words a, b < n and positive T with sum_y T[y,a,b] = 1, softmax_x
-# of the output weights log T[x, context of pair unit (i, j)] over the pair units of h^t, minus 1, equals T[x,a,b]
-# (sympy), the pair units read in the row's hidden order; every context for n <= MAX_N is also run exactly through
-# the plain network (with the row's hidden weights, if any) with random tables.
-@claim(
-    statement="",
-    requires=Verdict.PROVED,
+def _replicated(T, a, b, *, wiring, hidden_order, scale):
+    """softmax of the output layer at context (a, b) = (x_{t-1}, x_{t-2}) against the table's column T(. | a, b).
+
+    h^t = concat(phi(a), pair block); pair unit (i, j) sits at i|V| + j (vec concatenates rows) and is 1 for
+    (i, j) = (a, b) in (e)'s printed order, (b, a) in the transposed one (what the stated weights compute:
+    ex3.f.stated_weights_transposed). The output weights on phi(a)'s units are 0, so U h^t is the pair block's weight
+    column at the unit that is 1: scale log T(. | context of that unit), the context (i, j) read as printed or with the
+    contexts swapped by the wiring. Biases -1."""
+    n = VOCABULARY
+    i, j = (a, b) if hidden_order == "printed" else (b, a)
+    context = i * n + j if wiring == "printed" else j * n + i
+    weights = elementwise("log", T) if scale == 1 else scale * elementwise("log", T)
+    return softmax(weights @ onehot(context, n * n) - 1) == T @ onehot(a * n + b, n * n)
+
+
+# What is decided: for every vocabulary size |V|, every table T with positive entries (column a|V| + b the
+# distribution T(. | a, b)) and all words a, b < |V|, the network's next-word distribution equals T(. | a, b): softmax of
+# log T(x | a, b) - 1 is T(x | a, b) / sum_y T(y | a, b) = T(x | a, b). The plain network (network_distribution) is run
+# on random tables in tests/test_ex3.py.
+@forall(
+    "ex3.e.exact_for_positive_tables",
+    "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
+    "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+    cites=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    replay=_replay_distribution,
-    rows=(
-        Row("ex3.e.exact_for_positive_tables",
-            "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
-            "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
-            {"wiring": "printed", "hidden_order": "printed", "scale": 1, "max_n": MAX_N, "hidden": None},
-            anchors=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
-            perturbations=(
-                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-                Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
-            )),
-        Row("ex3.f.replicates_trigram",
-            "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
-            "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
-            "every positive trigram table, for every vocabulary size.",
-            {"wiring": "transposed", "hidden_order": "transposed", "scale": 1, "max_n": MAX_N, "hidden": SHEET_WEIGHTS},
-            anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
-            trusts=(stated_weights_transposed,),
-            perturbations=(
-                Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
-                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-            )),
+    perturb=(
+        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+        Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
     ),
 )
-def replications(wiring, hidden_order, scale, max_n, hidden) -> Outcome:
-    return _replicate_check(wiring, hidden_order, scale, max_n, hidden=hidden)
+def exact_for_positive_tables(T: Distributions(VOCABULARY, VOCABULARY * VOCABULARY), a: IndexOf(VOCABULARY),
+                              b: IndexOf(VOCABULARY), wiring="printed", hidden_order="printed", scale=1):
+    return _replicated(T, a, b, wiring=wiring, hidden_order=hidden_order, scale=scale)
 
 
-exact_for_positive_tables, replicates_trigram = replications
+@forall(
+    "ex3.f.replicates_trigram",
+    "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
+    "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
+    "every positive trigram table, for every vocabulary size.",
+    cites=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
+    assumptions=SOFTMAX_ASSUMPTIONS,
+    trusts=(stated_weights_transposed,),
+    perturb=(
+        Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
+        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+    ),
+)
+def replicates_trigram(T: Distributions(VOCABULARY, VOCABULARY * VOCABULARY), a: IndexOf(VOCABULARY), b: IndexOf(VOCABULARY),
+                       wiring="transposed", hidden_order="transposed", scale=1):
+    return _replicated(T, a, b, wiring=wiring, hidden_order=hidden_order, scale=scale)
 
 
 CLAIMS = (
