@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from proofs import (ForgedWitness, Function, IntRange, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
+from proofs import (Distributions, ForgedWitness, Function, IndexOf, IntRange, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
                     onehot, softmax)
 from proofs.evaluate import evaluate
 
@@ -158,3 +158,45 @@ def test_an_integer_variable_indexes_a_one_hot_within_its_domain_and_past_the_si
     assert evaluate(word).verdict is Verdict.PROVED  # k0 is the user's, not a sum's index
     point = _refuted(word, past=1)
     assert point["a"] == 1 and point["V"] == 2
+
+
+W = Size("W")
+
+
+@forall("test.ex3.e.table", "softmax(s log T e_c - 1) = T e_c for a table whose columns are distributions.")
+def table(T: Distributions(W, W * W), a: IndexOf(W), b: IndexOf(W), scale=1, swap=False):
+    weights = elementwise("log", T) if scale == 1 else scale * elementwise("log", T)
+    read = b * W + a if swap else a * W + b
+    return softmax(weights @ onehot(read, W * W) - 1) == T @ onehot(a * W + b, W * W)
+
+
+def test_a_softmax_of_log_probabilities_gives_the_table_and_a_scaled_or_swapped_one_is_refuted():
+    result = evaluate(table)
+    assert result.verdict is Verdict.PROVED and "sums to 1" in result.evidence["columns"]
+    for params in ({"scale": 2}, {"swap": True}):
+        point = _refuted(table, **params)
+        T, n, a, b = _array(point, "T").reshape(point["W"], -1), point["W"], point["a"], point["b"]
+        col = (b * n + a) if params.get("swap") else a * n + b
+        e = np.exp(params.get("scale", 1) * np.log(T[:, col]) - 1)  # numpy, independently of the engine
+        assert not np.allclose(e / e.sum(), T[:, a * n + b])
+
+
+@forall("test.ex3.e.log_real", "log of entries not known positive.")
+def log_real(u: Vector(Real, W)):
+    return elementwise("exp", elementwise("log", u)) == u
+
+
+def test_a_log_of_entries_that_may_be_negative_is_not_proved_and_refuted_where_it_has_no_value():
+    result = evaluate(log_real)
+    assert result.verdict is Verdict.REFUTED and "not positive" in result.evidence["sides"]["undefined"]
+
+
+def test_a_table_witness_must_have_positive_columns_summing_to_one_and_indices_below_the_size():
+    point = _refuted(table, scale=2)
+    assert table.replay(point, scale=2).holds is False and table.replay(point, scale=1).holds is True
+    n = point["W"]
+    for forged in ({**point, "T": [["1/2"] * (n * n)] * (n - 1) + [["1/3"] * (n * n)]},
+                   {**point, "T": [["1"] + ["0"] * (n * n - 1)] + [["0"] + ["1"] * (n * n - 1)] * (n - 1)},
+                   {**point, "a": n}, {**point, "b": -1}):
+        with pytest.raises(ForgedWitness):
+            table.replay(forged, scale=2)
