@@ -2,15 +2,16 @@
 without the engine.
 
 A true case is true for every size by construction: an additive model's log-odds interaction vanishes, a distribution
-that never reads y does not depend on it, a product is linear, a one-hot reads one column. A planted change (a pair
-representation, y read through R, a factor 2, another column, a one-hot past its size) is false only once numpy, in
+that never reads y does not depend on it, a product is linear, a one-hot reads one column, softmax of log
+probabilities gives them back. A planted change (a pair representation, y read through R, a factor 2, another column,
+a one-hot past its size, a context read swapped) is false only once numpy, in
 floating point with random Gaussian values at the least sizes, finds where it fails, or (a one-hot past its size) by
 its definition. Nothing here uses sympy, z3 or the engine's evaluator.
 """
 
 import numpy as np
 
-from proofs import Function, Matrix, Real, Size, Vector, concat, elementwise, forall, onehot, softmax
+from proofs import Distributions, Function, IndexOf, Matrix, Real, Size, Vector, concat, elementwise, forall, onehot, softmax
 
 
 class ShapedCase:
@@ -141,6 +142,32 @@ def _column(draw, name: str) -> ShapedCase:
     return ShapedCase(name, f"column {c} read as {other} of {least}+", build, truth)
 
 
+def _table(draw, name: str) -> ShapedCase:
+    """softmax(s log T[:, c'] - 1) = T[:, c] for a table whose columns are distributions: true for s = 1 and c' = c
+    (exp(log p) = p, and a distribution sums to 1); a factor s = 2 or the context read swapped is false (numpy, at
+    two words, random positive tables)."""
+    scale, swap, least = draw.pick((1, 1, 2)), draw.int(0, 1) == 1, draw.int(1, 2)
+
+    def check(rng):
+        n = 2
+        T = rng.uniform(0.1, 1.0, (n, n * n))
+        T /= T.sum(axis=0)
+        a, b = rng.integers(0, n, 2)
+        e = np.exp(scale * np.log(T[:, b * n + a if swap else a * n + b]) - 1)
+        return e / e.sum(), T[:, a * n + b]
+    truth = not _fails(check)
+
+    def build():
+        n = Size("n", at_least=least)
+
+        def body(T: Distributions(n, n * n), a: IndexOf(n), b: IndexOf(n)):
+            weights = elementwise("log", T) if scale == 1 else scale * elementwise("log", T)
+            read = b * n + a if swap else a * n + b
+            return softmax(weights @ onehot(read, n * n) - 1) == T @ onehot(a * n + b, n * n)
+        return forall(f"oracle.ex3.e.{name}", "generated table reproduced by log weights")(body)
+    return ShapedCase(name, f"table, scale {scale}, swapped {swap}, n >= {least}", build, truth)
+
+
 def generate(draw, name: str):
-    """One case: an interaction, an independence, a linearity or a one-hot column."""
-    return (_interaction, _independence, _linear, _column)[draw.int(0, 3)](draw, name)
+    """One case: an interaction, an independence, a linearity, a one-hot column or a table."""
+    return (_interaction, _independence, _linear, _column, _table)[draw.int(0, 4)](draw, name)
