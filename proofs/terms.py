@@ -105,7 +105,9 @@ def term(value: Any) -> Term:
         return Term("const", (value.numerator,) if value.denominator == 1 else (value,))
     if isinstance(value, numbers.Integral):
         return Term("const", (int(value),))
-    if callable(getattr(value, "as_term", None)):  # a symbolic size (proofs.shaped.Dim) in an index expression
+    from proofs.shaped import Dim
+
+    if isinstance(value, Dim):  # a symbolic size in an index expression (a * V + b)
         return term(value.as_term())
     if isinstance(value, float):
         raise TypeError(f"the float {value!r} is not exact: write Fraction({str(value)!r}) or a fraction such as Fraction(1, 10)")
