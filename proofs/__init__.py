@@ -30,7 +30,7 @@ from proofs.sized import (  # noqa: E402
     nprod,
 )
 # Statements over vectors and matrices of independent symbolic sizes (proofs.shaped).
-from proofs.shaped import Distributions, IndexOf, Size, concat, elementwise, onehot, softmax  # noqa: E402
+from proofs.shaped import Distributions, IndexOf, Size, concat, elementwise, number, onehot, softmax  # noqa: E402
 
 # The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
 # which `import proofs` alone does not): public name -> (internal module, name there).
@@ -95,7 +95,7 @@ __all__ = [
     "SquareMatrix", "ColumnVector", "Orthogonal", "Diagonal", "ZeroOneDiagonal", "MatrixSequence", "mprod", "nprod", "backward",
     "norm", "given", "identity_matrix",
     # Statements over vectors and matrices of independent symbolic sizes.
-    "Size", "IndexOf", "Distributions", "onehot", "concat", "elementwise", "softmax",
+    "Size", "IndexOf", "Distributions", "onehot", "concat", "elementwise", "softmax", "number",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

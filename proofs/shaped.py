@@ -12,7 +12,7 @@ from proofs.domains import Domain
 from proofs.terms import Term
 
 __all__ = ["Size", "Dim", "ShapedDomain", "IndexDomain", "Distributions", "IndexOf", "ArrayTerm", "EntryTerm",
-           "ShapedRelation", "onehot", "concat", "elementwise", "softmax", "shaped_domain", "KNOWN"]
+           "ShapedRelation", "ShapedAnd", "onehot", "concat", "elementwise", "softmax", "number", "shaped_domain", "KNOWN"]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -236,6 +236,7 @@ class EntryTerm:
     def __rmul__(self, other): return EntryTerm("mul", (_entry(other), self))
     def __neg__(self): return EntryTerm("neg", (self,))
     def __eq__(self, other): return ShapedRelation(self, _entry(other))  # type: ignore[override]
+    def __ne__(self, other): return ShapedRelation(self, _entry(other), "ne")  # type: ignore[override]
     __hash__ = None  # type: ignore[assignment]
 
     def __bool__(self) -> bool:
@@ -259,12 +260,20 @@ def _entry(value: Any) -> EntryTerm:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class ShapedRelation:
-    """What such a statement decides: lhs = rhs, two arrays of one size (entry by entry) or two numbers."""
+    """What such a statement decides: lhs = rhs, two arrays of one size (entry by entry) or two numbers; or lhs ≠ rhs,
+    two numbers (kind "ne")."""
 
     lhs: Any
     rhs: Any
+    # "eq" (lhs = rhs) or "ne" (lhs ≠ rhs, numbers only).
+    kind: str = "eq"
 
     def __post_init__(self) -> None:
+        if self.kind not in ("eq", "ne"):
+            raise ValueError(f"a relation is 'eq' or 'ne', not {self.kind!r}")
+        if self.kind == "ne" and not isinstance(self.lhs, EntryTerm):
+            raise TypeError(f"{self.lhs} != ...: only numbers (entries) are compared by ≠; an array differs from another "
+                            "where one of its entries does: compare that entry")
         if isinstance(self.lhs, ArrayTerm):
             if not isinstance(self.rhs, ArrayTerm):
                 raise TypeError(f"{self.lhs} is compared with an array of its size, not {self.rhs!r}")
@@ -275,8 +284,37 @@ class ShapedRelation:
     def __bool__(self) -> bool:
         raise TypeError("a statement has no truth value until it is decided: return the relation")
 
+    def __and__(self, other: Any) -> "ShapedAnd":
+        return ShapedAnd((self,)) & other
+
     def __str__(self) -> str:
         return text(self)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ShapedAnd:
+    """Several relations that must all hold (r1 & r2): proved when each is, refuted where one fails."""
+
+    parts: tuple
+
+    def __and__(self, other: Any) -> "ShapedAnd":
+        more = other.parts if isinstance(other, ShapedAnd) else (other,)
+        if not all(isinstance(p, ShapedRelation) for p in more):
+            raise TypeError(f"& joins relations such as z[1] - z[0] == 0 or a != b, not {other!r}")
+        return ShapedAnd(self.parts + tuple(more))
+
+    def __bool__(self) -> bool:
+        raise TypeError("a statement has no truth value until it is decided: return the relation")
+
+    def __str__(self) -> str:
+        return text(self)
+
+
+def number(value: Any) -> EntryTerm:
+    """An exact number (an int, a Fraction or a decimal string) as a number of a statement, so that a relation between
+    numbers the statement computes, such as a table's odds, is part of what is decided: number(o00) * number(o11) !=
+    number(o01) * number(o10)."""
+    return EntryTerm("const", (_number(value),))
 
 
 def onehot(index: Any, size: Any) -> ArrayTerm:
@@ -322,7 +360,9 @@ def text(x: Any) -> str:
     if isinstance(x, Term):
         return terms.text(x)
     if isinstance(x, ShapedRelation):
-        return f"{text(x.lhs)} = {text(x.rhs)}"
+        return f"{text(x.lhs)} {'=' if x.kind == 'eq' else '≠'} {text(x.rhs)}"
+    if isinstance(x, ShapedAnd):
+        return " ∧ ".join(text(p) for p in x.parts)
     op, a = x.op, x.args
     if isinstance(x, EntryTerm):
         if op == "entry":

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from proofs import terms
 from proofs.domains import Domain, exact_number
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.shaped import ArrayTerm, EntryTerm, IndexDomain, ShapedDomain, ShapedRelation
+from proofs.shaped import ArrayTerm, EntryTerm, IndexDomain, ShapedAnd, ShapedDomain, ShapedRelation
 from proofs.shaped import text as shaped_text
 from proofs.terms import Term
 
@@ -34,14 +34,14 @@ class NoValue(ValueError):
     """A term with no value at an instance (onehot(i, n) or an entry outside its size): the statement is false there."""
 
 
-def relation(stmt: Any, params: Mapping[str, Any]) -> ShapedRelation:
-    """The statement's relation for these stated values."""
+def relation(stmt: Any, params: Mapping[str, Any]) -> Any:
+    """The statement's relation (a ShapedRelation, or a ShapedAnd of them) for these stated values."""
     _indices(stmt)
     args = {name: dom.variable(name) if isinstance(dom, ShapedDomain) else terms.var(name) for name, dom in stmt.domains.items()}
     out = stmt.function(**args, **params)
-    if not isinstance(out, ShapedRelation):
-        raise TypeError(f"a statement over vectors of symbolic size returns a relation such as softmax(u) == softmax(v) or "
-                        f"z[1] - z[0] == 0, not {out!r}")
+    if not isinstance(out, (ShapedRelation, ShapedAnd)):
+        raise TypeError(f"a statement over vectors of symbolic size returns a relation such as softmax(u) == softmax(v), "
+                        f"z[1] - z[0] == 0 or a != b (several joined by &), not {out!r}")
     return out
 
 
@@ -73,6 +73,8 @@ def _sizes(stmt: Any) -> dict[str, int]:
 
 def _functions(x: Any) -> dict[str, Any]:
     """The Functions applied in x, by name."""
+    if isinstance(x, ShapedAnd):
+        return {k: v for p in x.parts for k, v in _functions(p).items()}
     if isinstance(x, ShapedRelation):
         return {**_functions(x.lhs), **_functions(x.rhs)}
     if isinstance(x, (ArrayTerm, EntryTerm)):
@@ -165,8 +167,29 @@ def _equal(p: Any, q: Any) -> bool:
     return _sign(p - q) == 0
 
 
-def holds_at(rel: ShapedRelation, env: Mapping[str, int], element, functions) -> tuple[bool, dict]:
-    """The relation at one exact instance with what each side evaluated to; a term with no value makes it false."""
+def _same_exactly(p: Any, q: Any) -> Optional[bool]:
+    """Whether p = q, shown exactly: rationals compared; otherwise True when sympy simplifies p - q to 0, False when its
+    sign is shown non-zero, None when neither is shown (a near tie is never called equal here)."""
+    import sympy
+
+    from proofs.sized_instances import _sign
+
+    if p.is_Rational and q.is_Rational:
+        return p == q
+    if sympy.simplify(p - q) == 0:
+        return True
+    return False if _sign(p - q) != 0 else None
+
+
+def holds_at(rel: Any, env: Mapping[str, int], element, functions) -> tuple[bool, dict]:
+    """The relation at one exact instance with what each side evaluated to (of the first part that fails, for a
+    conjunction); a term with no value makes it false. A ≠ fails only where its sides are shown exactly equal."""
+    if isinstance(rel, ShapedAnd):
+        for part in rel.parts:
+            holds, sides = holds_at(part, env, element, functions)
+            if not holds:
+                return False, sides
+        return True, sides
     try:
         lhs, rhs = (value(side, env, element, functions) for side in (rel.lhs, rel.rhs))
     except NoValue as exc:
@@ -174,6 +197,8 @@ def holds_at(rel: ShapedRelation, env: Mapping[str, int], element, functions) ->
     if isinstance(rel.lhs, ArrayTerm):
         same = all(_equal(p, q) for r1, r2 in zip(lhs, rhs) for p, q in zip(r1, r2))
         return same, {"lhs": [[str(v) for v in row] for row in lhs], "rhs": [[str(v) for v in row] for row in rhs]}
+    if rel.kind == "ne":
+        return _same_exactly(lhs, rhs) is not True, {"lhs": str(lhs), "rhs": str(rhs), "relation": "≠"}
     return _equal(lhs, rhs), {"lhs": str(lhs), "rhs": str(rhs)}
 
 
@@ -306,13 +331,12 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
     the exact instances at the least sizes agree; refuted by a replayed counterexample at concrete sizes; unknown
     otherwise (never a pass)."""
     from proofs import interpret
-    from proofs.shaped_proof import prove
 
     rel = relation(stmt, params)
     sizes = _sizes(stmt)
     evidence: dict[str, Any] = {"statement": {"text": formal(stmt, params)},
                                 "sizes": ", ".join(f"every {name} ≥ {least}" for name, least in sorted(sizes.items()))}
-    proof = prove(rel, sizes, _indices(stmt))
+    proof = _prove_all(rel, sizes, _indices(stmt))
     if proof is None:
         found = search(stmt, rel, sizes)
         if found is not None:
@@ -327,6 +351,23 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
                                       f"{outcome.method} answered proved; the exact replay disagrees")
     return interpret.annotated(outcome, **{k: v for k, v in evidence.items() if k != "statement"}, **notes,
                                replayed="each size at its least value and one more: the exact instances agree")
+
+
+def _prove_all(rel: Any, sizes: Mapping[str, int], indices: Mapping[str, Domain]) -> Optional[tuple[list, dict]]:
+    """The proof of every part of a conjunction (or of the one relation), or None when one part is not proved."""
+    from proofs.shaped_proof import prove
+
+    parts = rel.parts if isinstance(rel, ShapedAnd) else (rel,)
+    lines: list = []
+    notes: dict = {}
+    for k, part in enumerate(parts):
+        proof = prove(part, sizes, indices)
+        if proof is None:
+            return None
+        lines += proof[0]
+        for key, note in proof[1].items():
+            notes[key if len(parts) == 1 else f"{key} ({k + 1})"] = note
+    return lines, notes
 
 
 def _searched(sizes: Mapping[str, int]) -> str:
@@ -352,6 +393,8 @@ def _decided(sides: Mapping[str, Any]) -> Any:
     if "undefined" in sides:
         return sympy.false
     lhs, rhs = sides["lhs"], sides["rhs"]
+    if sides.get("relation") == "≠":
+        return sympy.Ne(sympy.sympify(lhs), sympy.sympify(rhs), evaluate=False)
     if isinstance(lhs, list):
         return sympy.Eq(sympy.Matrix(lhs).applyfunc(sympy.sympify), sympy.Matrix(rhs).applyfunc(sympy.sympify), evaluate=False)
     return sympy.Eq(sympy.sympify(lhs), sympy.sympify(rhs), evaluate=False)

@@ -243,6 +243,27 @@ def _resolve(expr: Any, facts: list) -> Any:
     return expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
 
 
+def _apart(lhs: Any, rhs: Any, difference: Any, lines: list, defined: list, written: dict) -> Optional[tuple[list, dict]]:
+    """lhs ≠ rhs for every value: proved when lhs - rhs is the identity of a non-zero exact number (for every size and
+    every value of the variables); None otherwise (a difference that depends on them is not settled this way)."""
+    import sympy
+
+    from proofs import interpret
+    from proofs.solvers.symbolic import IdentityAnswer
+
+    if not difference.has(sympy.Sum):
+        try:
+            difference = sympy.simplify(difference)
+        except Exception:  # noqa: BLE001 - sympy failing to simplify settles nothing
+            return None
+    if not (difference.is_Rational and difference != 0):
+        return None
+    lines.append(interpret.identity(IdentityAnswer(True, "0"), statement=(sympy.Add(lhs, -rhs, evaluate=False), difference),
+                                    evidence={"scope": "each side as a number, every size",
+                                              "difference": f"lhs - rhs = {difference}, not 0"}))
+    return lines, {"defined": defined or "no index to check", "sides": written}
+
+
 def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, Domain]) -> Optional[tuple[list, dict]]:
     """The outcomes that prove rel for every size (an identity of the entries, and each index condition by z3), with
     notes for the evidence; None when the translation, an index condition or the identity is not settled."""
@@ -277,6 +298,8 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
     if ent.distributions:
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
     difference = sympy.expand(lhs - rhs)
+    if rel.kind == "ne":
+        return _apart(lhs, rhs, difference, lines, defined, written)
     if difference != 0 and not difference.has(sympy.Sum):  # sums over symbolic ranges: expanded, not simplified
         try:
             difference = sympy.simplify(difference)

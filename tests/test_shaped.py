@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from proofs import (Distributions, ForgedWitness, Function, IndexOf, IntRange, Matrix, Perturbation, Real, Size, Vector, Verdict, concat, elementwise, forall,
-                    onehot, softmax)
+                    number, onehot, softmax)
 from proofs.evaluate import evaluate
 
 V, M = Size("V", at_least=2), Size("m")
@@ -200,3 +200,63 @@ def test_a_table_witness_must_have_positive_columns_summing_to_one_and_indices_b
                    {**point, "a": n}, {**point, "b": -1}):
         with pytest.raises(ForgedWitness):
             table.replay(forged, scale=2)
+
+
+@forall("test.ex3.d.cross_ratio", "The model's interaction is 0, and the table's odds cross-ratio is not 1.")
+def cross_ratio(U: Matrix(Real, V, 2 * V), odds=(Fraction(1, 2), Fraction(2), Fraction(2), Fraction(1, 2)), pair=False):
+    def gap(a, b):
+        h = concat(onehot(a, V), onehot(b, V))
+        z = U @ h - 1
+        return z[1] - z[0] if not pair else z[1] - z[0] + U[0, 0] * (a * b)
+    o00, o01, o10, o11 = (number(o) for o in odds)
+    return (gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0) & (o00 * o11 != o01 * o10)
+
+
+def test_a_conjunction_with_a_table_inequality_is_proved_and_an_additive_table_or_an_interaction_is_refuted():
+    result = evaluate(cross_ratio)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert "1/2 · 1/2 ≠ 2 · 2" in cross_ratio.formal and " ∧ " in cross_ratio.formal
+    # a table whose log-odds add up over the two words (odds 2^(a+b-1)): cross-ratio 1, the claim fails on that part
+    additive = (Fraction(1, 2), Fraction(1), Fraction(1), Fraction(2))
+    point = _refuted(cross_ratio, odds=additive)
+    assert cross_ratio.replay(point, odds=additive).holds is False
+    assert additive[0] * additive[3] == additive[1] * additive[2]  # plain arithmetic agrees
+    # a model term that depends on both words: refuted on the model part, confirmed by numpy
+    point = _refuted(cross_ratio, pair=True)
+    U = _array(point, "U")
+    assert abs(U[0, 0]) > 1e-9  # the interaction is U[0, 0] * (1·1), non-zero at the counterexample
+    assert cross_ratio.replay(point, pair=False).holds is True
+
+
+@forall("test.ex9.a.differs", "An entry differs from 0 (false: it may be 0).")
+def differs(u: Vector(Real, M), shift=None):
+    return u[0] != number(0) if shift is None else u[0] + shift != u[0]
+
+
+def test_an_inequality_is_proved_only_by_a_non_zero_constant_difference_and_refuted_only_where_exactly_equal():
+    assert evaluate(differs, Perturbation("shifted", {"shift": 3}, "u0 + 3 != u0")).verdict is Verdict.PROVED
+    # u[0] != 0 is false where u[0] = 0: the search finds an exact 0, the replay confirms it
+    point = _refuted(differs)
+    assert Fraction(point["u"][0]) == 0
+    assert differs.replay({**point, "u": ["1"] * point["m"]}).holds is True
+
+
+@forall("test.ex9.b.exp_apart", "exp of an entry is not 0 (true, but not a constant difference).")
+def exp_apart(u: Vector(Real, M)):
+    return elementwise("exp", u)[0] != number(0)
+
+
+def test_a_true_inequality_whose_difference_is_not_a_constant_is_unknown_never_a_pass():
+    result = evaluate(exp_apart)
+    assert result.verdict is Verdict.UNKNOWN and result.status.value == "fail"
+
+
+def test_inequality_and_conjunction_are_checked_when_built():
+    u = Vector(Real, V).variable("u")
+    with pytest.raises(TypeError):
+        u != u  # noqa: B015 - arrays are not compared by ≠
+    with pytest.raises(TypeError):
+        (u[0] == u[1]) & u[0]
+    with pytest.raises(TypeError):
+        number("x")
+    assert str((u[0] == u[1]) & (u[0] != number(1))) == "u[0] = u[1] ∧ u[0] ≠ 1"
