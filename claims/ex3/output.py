@@ -12,7 +12,7 @@ from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.trigram import hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
 from proofs import (Distributions, Erratum, IndexOf, Interval, Matrix, Perturbation, Positive, Real, Size, Vector,
-                    concat, elementwise, forall, onehot, softmax)
+                    concat, elementwise, forall, number, onehot, softmax)
 from proofs import some
 
 __all__ = ["CLAIMS", "xor_table", "random_table", "network_distribution"]
@@ -117,18 +117,21 @@ def concat_insufficient_smallest(U: Matrix(Real, 2, 4), c: Vector(Real, 2), L: P
     return ~(gaps[0] & gaps[1] & gaps[2] & gaps[3])
 
 
-# The table's odds T(1|a,b)/T(0|a,b) on the contexts {0,1}^2 are 1/2, 2, 2, 1/2 for every |V| >= 2 (xor_table), so its
-# log-odds interaction l(0,0) + l(1,1) - l(0,1) - l(1,0) is -4 log 2; softmax log-odds are logit gaps. What is decided:
-# the model's interaction is 0 for every |V| >= 2 and all output weights, so no model reproduces the table.
+# What is decided, for every |V| >= 2: the model's log-odds interaction l(0,0) + l(1,1) - l(0,1) - l(1,0) is 0 for all
+# output weights (softmax log-odds are logit gaps), so its odds cross-ratio odds(0,0) odds(1,1) / (odds(0,1) odds(1,0))
+# is 1; and the table's cross-ratio, from its odds T(1|a,b)/T(0|a,b) on the contexts {0,1}^2 (exact rationals from
+# xor_table, the same for every |V| >= 2), is not 1. A table whose cross-ratio is 1 fails the claim.
 @forall(
     "ex3.d.concat_insufficient_every_size",
     "For every vocabulary size |V| >= 2, the concatenated one-hot representation with a linear softmax output "
     "cannot reproduce the table that puts log-odds +-log 2 between words 0 and 1 on the contexts {0,1}^2.",
     cites=cites("a vector of size  $2|V|$", "the  $|V|^2$  mappings"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturb=(Perturbation("pair_representation", {"representation": "pair"}, "(e)'s pair representation"),),
+    perturb=(Perturbation("pair_representation", {"representation": "pair"}, "(e)'s pair representation"),
+             Perturbation("additive_table", {"table_name": "additive"}, "a table whose log-odds add up over the two words")),
 )
-def concat_insufficient_every_size(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V), representation="concat"):
+def concat_insufficient_every_size(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V), representation="concat",
+                                   table_name="xor"):
     # output weights U on h = concat(phi(a), phi(b)) (2|V| units), or P on (e)'s h = concat(phi(a), vec(phi(a) phi(b)^T))
     # (|V| + |V|^2 units); z = (weights) h - 1 are the logits, l(a, b) = z_1 - z_0 the log-odds of word 1 over word 0
     def gap(a, b):
@@ -138,7 +141,10 @@ def concat_insufficient_every_size(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V,
             z = P @ concat(onehot(a, V), onehot(a * V + b, V * V)) - 1
         return z[1] - z[0]
 
-    return gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0
+    table = _TABLES[table_name](2)
+    odds = {(a, b): number(_odds(table, a, b)) for a, b in itertools.product((0, 1), repeat=2)}
+    return (gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0) & \
+        (odds[0, 0] * odds[1, 1] != odds[0, 1] * odds[1, 0])
 
 
 # (e) the pair representation, and (f)'s output layer
