@@ -6,12 +6,16 @@ that never reads y does not depend on it, a product is linear, a one-hot reads o
 probabilities gives them back. A planted change (a pair representation, y read through R, a factor 2, another column,
 a one-hot past its size, a context read swapped) is false only once numpy, in
 floating point with random Gaussian values at the least sizes, finds where it fails, or (a one-hot past its size) by
-its definition. Nothing here uses sympy, z3 or the engine's evaluator.
+its definition. A table's odds cross-ratio beside an interaction is not 1 exactly when plain Fractions say so.
+Nothing here uses sympy, z3 or the engine's evaluator.
 """
+
+from fractions import Fraction
 
 import numpy as np
 
-from proofs import Distributions, Function, IndexOf, Matrix, Real, Size, Vector, concat, elementwise, forall, onehot, softmax
+from proofs import (Distributions, Function, IndexOf, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
+                    onehot, softmax)
 
 
 class ShapedCase:
@@ -168,6 +172,45 @@ def _table(draw, name: str) -> ShapedCase:
     return ShapedCase(name, f"table, scale {scale}, swapped {swap}, n >= {least}", build, truth)
 
 
+def _cross_ratio(draw, name: str) -> ShapedCase:
+    """The model's interaction is 0 (concatenation: true; pair: false, numpy) & a table's odds cross-ratio
+    o00·o11 ≠ o01·o10 (true unless the odds multiply out equal, plain Fractions); or, alone, u[i] + c ≠ u[i] + d
+    (true exactly when c ≠ d)."""
+    odds = tuple(draw.pick((Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))) for _ in range(4))
+    pair, alone = draw.int(0, 3) == 0, draw.int(0, 3) == 0
+    c, d = draw.pick((0, 1, Fraction(1, 2))), draw.pick((0, 1, Fraction(1, 2)))
+    if alone:
+        def build_alone():
+            m = Size("m")
+
+            def body(u: Vector(Real, m)):
+                return u[0] + c != u[0] + d
+            return forall(f"oracle.ex3.d.{name}", "generated entries apart by a constant")(body)
+        return ShapedCase(name, f"u0 + {c} != u0 + {d}", build_alone, c != d)
+    table = odds[0] * odds[3] != odds[1] * odds[2]
+
+    def check(rng):
+        P = rng.standard_normal((2, 2 + 4))
+        z = lambda p, q: P @ np.concatenate([_onehot(p, 2), _onehot(p * 2 + q, 4)])  # noqa: E731
+        l = lambda p, q: z(p, q)[1] - z(p, q)[0]  # noqa: E731, E741
+        return np.array([l(0, 0) + l(1, 1) - l(0, 1) - l(1, 0)]), np.array([0.0])
+    model = not (pair and _fails(check))
+
+    def build():
+        V = Size("V", at_least=2)
+
+        def body(U: Matrix(Real, V, 2 * V), P: Matrix(Real, V, V + V * V)):
+            def gap(p, q):
+                z = (P @ concat(onehot(p, V), onehot(p * V + q, V * V)) if pair else U @ concat(onehot(p, V), onehot(q, V))) - 1
+                return z[1] - z[0]
+            o00, o01, o10, o11 = (number(o) for o in odds)
+            return (gap(0, 0) + gap(1, 1) - gap(0, 1) - gap(1, 0) == 0) & (o00 * o11 != o01 * o10)
+        return forall(f"oracle.ex3.d.{name}", "generated interaction and table cross-ratio")(body)
+    return ShapedCase(name, f"cross-ratio of odds {[str(o) for o in odds]}, {'pair' if pair else 'concat'}", build,
+                      model and table)
+
+
 def generate(draw, name: str):
-    """One case: an interaction, an independence, a linearity, a one-hot column or a table."""
-    return (_interaction, _independence, _linear, _column, _table)[draw.int(0, 4)](draw, name)
+    """One case: an interaction, an independence, a linearity, a one-hot column, a table, or an interaction with a
+    table's cross-ratio."""
+    return (_interaction, _independence, _linear, _column, _table, _cross_ratio)[draw.int(0, 5)](draw, name)
