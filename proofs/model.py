@@ -121,7 +121,7 @@ class Row:
     perturbations: Any = ()
     # The row's erratum, if the material is wrong for this row.
     erratum: Optional[Any] = None
-    # The claims and lemmas this row takes as known, when they differ from the decorator's (@claim only).
+    # The claims and lemmas this row takes as known, when they differ from the decorator's.
     trusts: Optional[tuple] = None
     # The material's formulas for this row, in sympy syntax, when they differ from the decorator's (@claim only).
     formulas: Optional[tuple] = None

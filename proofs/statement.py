@@ -195,13 +195,13 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
           part: Any = ..., trusts: Iterable[Any] = (), asserts: Optional[str] = None,
           rows: Optional[Sequence[Row]] = None) -> Callable[[Callable], Any]:
     def one(function: Callable, stmt: Statement, stated: dict, claim_id: str, statement: str, cites: Any, perturb: Any,
-            erratum: Any, asserts: Optional[str]) -> Claim:
+            erratum: Any, asserts: Optional[str], trusted: Iterable[Any] = trusts) -> Claim:
         finite = bool(stmt.scalars()) and _finite_size(stmt.scalars()) is not None
         needed = requires or (Verdict.EXHAUSTED if finite else Verdict.PROVED)
         segment = exercise_segment(claim_id) if isinstance(claim_id, str) else ""
         anchors = _anchors(cites)
         common = dict(exercise=int(segment[2:]) if segment else -1, part=_part(claim_id) if part is ... else part,
-                      requires=needed, assumptions=tuple(assumptions), anchors=anchors, trusts=tuple(trusts),
+                      requires=needed, assumptions=tuple(assumptions), anchors=anchors, trusts=tuple(trusted),
                       file=function.__code__.co_filename, line=function.__code__.co_firstlineno)
 
         def build(cid: str, sentence: str, params: dict, mutants: tuple, correction: Optional[Erratum]) -> Claim:
@@ -265,7 +265,8 @@ def _make(quantifier: str, claim_id: Any, statement: Any, *, cites: Any = (), pe
                 out.append(one(function, stmt, {**stated, **row.params}, row.id, row.statement,
                                (tuple(row.anchors) or _anchors(cites)) if row.anchors or cites else (),
                                row.perturbations or perturb, row.erratum if row.erratum is not None else erratum,
-                               row.asserts if row.asserts is not None else (None if row.anchors else asserts)))
+                               row.asserts if row.asserts is not None else (None if row.anchors else asserts),
+                               row.trusts if row.trusts is not None else trusts))
             return Table(out)
         except Placeholder:
             raise

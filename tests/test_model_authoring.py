@@ -183,6 +183,18 @@ def test_a_row_may_give_its_own_trusts_and_formulas():
     assert (one.trusts, one.formulas) == ((), ("Eq(x, 2)",)) and (two.trusts, two.formulas) == ((base,), ("Eq(x, 3)",))
 
 
+def test_a_statement_row_may_give_its_own_trusts():
+    base = claim("t.ex1.a.base", exercise=1, part="a", statement="s", asserts="a", requires=Verdict.PROVED)(_equal)
+    other = claim("t.ex1.b.other", exercise=1, part="b", statement="s", asserts="a", requires=Verdict.PROVED)(_equal)
+
+    @forall(rows=(Row("t.ex3.a.shared", "x = x"), Row("t.ex3.b.own", "x = x", trusts=(base,))), trusts=(other,))
+    def same(x: Real):
+        return x == x
+
+    shared, own = same
+    assert shared.trusts == (other,) and own.trusts == (base,)
+
+
 def test_a_statement_erratum_may_name_a_corrected_claim_written_beside_it():
     from proofs import Erratum
 
