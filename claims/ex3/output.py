@@ -11,7 +11,7 @@ import z3
 from proofs.claims.ex3.network import one_hot, run, softmax_exp
 from proofs.claims.ex3.trigram import hidden_net, printed_state, stated_weights_transposed
 from proofs.claims.sheet import cites
-from proofs import (Distributions, Erratum, IndexOf, Interval, Matrix, Perturbation, Positive, Real, Size, Vector,
+from proofs import (Distributions, Erratum, IndexOf, Interval, Matrix, Perturbation, Positive, Real, Row, Size, Vector,
                     concat, elementwise, forall, number, onehot, softmax)
 from proofs import some
 
@@ -218,39 +218,35 @@ def _replicated(T, a, b, *, wiring, hidden_order, scale):
 
 # What is decided: for every vocabulary size |V|, every table T with positive entries (column a|V| + b the
 # distribution T(. | a, b)) and all words a, b < |V|, the network's next-word distribution equals T(. | a, b): softmax of
-# log T(x | a, b) - 1 is T(x | a, b) / sum_y T(y | a, b) = T(x | a, b). The plain network (network_distribution) is run
-# on random tables in tests/test_ex3.py.
+# log T(x | a, b) - 1 is T(x | a, b) / sum_y T(y | a, b) = T(x | a, b). (e) reads its pair units in the printed order;
+# (f)'s stated weights hold them transposed, and its output weights are wired to match. The plain network
+# (network_distribution) is run on random tables in tests/test_ex3.py.
 @forall(
-    "ex3.e.exact_for_positive_tables",
-    "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
-    "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+    rows=(
+        Row("ex3.e.exact_for_positive_tables",
+            "With (e)'s representation, output weights U[x, unit of (a, b)] = log T(x|a,b) (all other output weights 0, "
+            "biases -1) reproduce every trigram table with positive entries exactly, for every vocabulary size.",
+            perturbations=(
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+                Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
+            )),
+        Row("ex3.f.replicates_trigram",
+            "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
+            "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
+            "every positive trigram table, for every vocabulary size.",
+            {"wiring": "transposed", "hidden_order": "transposed"},
+            anchors=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
+            trusts=(stated_weights_transposed,),
+            perturbations=(
+                Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
+                Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
+            )),
+    ),
     cites=cites(r"\text{concat}(\phi(x_{t-1}), \text{vec}(\phi(x_{t-1})\phi(x_{t-2})^T))"),
     assumptions=SOFTMAX_ASSUMPTIONS,
-    perturb=(
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-        Perturbation("wiring_transposed", {"wiring": "transposed"}, "output weights read with the contexts swapped"),
-    ),
 )
-def exact_for_positive_tables(T: Distributions(VOCABULARY, VOCABULARY * VOCABULARY), a: IndexOf(VOCABULARY),
-                              b: IndexOf(VOCABULARY), wiring="printed", hidden_order="printed", scale=1):
-    return _replicated(T, a, b, wiring=wiring, hidden_order=hidden_order, scale=scale)
-
-
-@forall(
-    "ex3.f.replicates_trigram",
-    "With the stated hidden weights, and each pair unit's output weights set to the log of the table row of "
-    "the context that unit holds (biases -1, all else 0), the network's next-word distribution equals "
-    "every positive trigram table, for every vocabulary size.",
-    cites=cites("W_1 = 2I", "weight matrix equal to  $2I$", "All weights that were not specified are zero."),
-    assumptions=SOFTMAX_ASSUMPTIONS,
-    trusts=(stated_weights_transposed,),
-    perturb=(
-        Perturbation("wired_as_printed", {"wiring": "printed"}, "output weights wired by (e)'s printed order"),
-        Perturbation("weights_2_log_t", {"scale": 2}, "output weights 2 log T"),
-    ),
-)
-def replicates_trigram(T: Distributions(VOCABULARY, VOCABULARY * VOCABULARY), a: IndexOf(VOCABULARY), b: IndexOf(VOCABULARY),
-                       wiring="transposed", hidden_order="transposed", scale=1):
+def replicated(T: Distributions(VOCABULARY, VOCABULARY * VOCABULARY), a: IndexOf(VOCABULARY), b: IndexOf(VOCABULARY),
+               wiring="printed", hidden_order="printed", scale=1):
     return _replicated(T, a, b, wiring=wiring, hidden_order=hidden_order, scale=scale)
 
 
@@ -258,7 +254,7 @@ CLAIMS = (
     concat_insufficient_smallest,
     concat_insufficient_every_size,
     exact_for_every_table,
-    exact_for_positive_tables,
+    replicated[0],
     limit_for_every_table,
-    replicates_trigram,
+    replicated[1],
 )
