@@ -25,6 +25,17 @@ SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 SLOW = frozenset(line.strip() for line in (Path(__file__).parent / "slow.txt").read_text().splitlines() if line.strip())
 
 
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true", default=False,
+                     help="the oracles decide their whole samples, not the suite's fixed share of every kind (the nightly run)")
+
+
+@pytest.fixture(scope="session")
+def soak(request) -> bool:
+    """Whether the run soaks the oracles (`pytest --soak`): every generated statement or document of their samples."""
+    return request.config.getoption("--soak")
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` run first, in their order, then the others in theirs: a worker that is left with a long
     test at the end keeps the other cores idle until it finishes. Marking a whole module keeps its tests together
