@@ -75,6 +75,9 @@ def pytest_collection_modifyitems(config, items):
         key = slow_order(SLOW_SECONDS, totals, module, getattr(item, "originalname", item.name))
         if key is not None:
             item.add_marker(pytest.mark.slow)
+        elif item.get_closest_marker("slow") is not None:  # marked in its module, not listed: half a second
+            key = (-totals.get(module, 0.5), module, -0.5)
+        if key is not None:
             order[item.nodeid] = (0, *key)
     # sorted is stable: the tests of one function, and the fast tier, keep their order
     items[:] = sorted(items, key=lambda item: order.get(item.nodeid, (1, 0.0, "", 0.0)))
