@@ -21,19 +21,66 @@ SEED_EXCLUSIONS = ROOT / "claims" / "coverage-exclusions.toml"
 
 
 # Tests measured (`pytest --durations=0`, on 2 shared cores) to take half a second or more: a test module, or a test function of one
-# (all its parameters). They are marked `slow`, so that `pytest -m "not slow"` is the fast tier of the edit loop.
-SLOW = frozenset(line.strip() for line in (Path(__file__).parent / "slow.txt").read_text().splitlines() if line.strip())
+# (all its parameters), each on a line, followed by the seconds it was measured to take (all its items; a line without
+# them counts half a second). They are marked `slow`, so that `pytest -m "not slow"` is the fast tier of the edit loop.
+def read_slow(text: str) -> dict:
+    """{module or module::function: seconds} of slow.txt's lines."""
+    listed = {}
+    for line in text.splitlines():
+        name, _, seconds = line.strip().partition(" ")
+        if name:
+            listed[name] = float(seconds) if seconds.strip() else 0.5
+    return listed
+
+
+SLOW_SECONDS = read_slow((Path(__file__).parent / "slow.txt").read_text())
+SLOW = frozenset(SLOW_SECONDS)
+
+
+def module_seconds(listed: dict) -> dict:
+    """{module: the seconds of its listed tests} of `read_slow`'s listing."""
+    totals: dict = {}
+    for name, seconds in listed.items():
+        totals[name.split("::")[0]] = totals.get(name.split("::")[0], 0.0) + seconds
+    return totals
+
+
+def slow_order(listed: dict, totals: dict, module: str, function: str):
+    """Where a test of `function` in `module` starts: slow tests (None for the others) by their module's measured
+    seconds (`totals`), the longest first, and in a module by their own; a module's tests stay together."""
+    if module not in listed and f"{module}::{function}" not in listed:
+        return None
+    return (-totals[module], module, -listed.get(f"{module}::{function}", listed.get(module, 0.5)))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true", default=False,
+                     help="the oracles decide their whole samples, not the suite's fixed share of every kind (the nightly run)")
+
+
+@pytest.fixture(scope="session")
+def soak(request) -> bool:
+    """Whether the run soaks the oracles (`pytest --soak`): every generated statement or document of their samples."""
+    return request.config.getoption("--soak")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `slow` run first, in their order, then the others in theirs: a worker that is left with a long
-    test at the end keeps the other cores idle until it finishes. Marking a whole module keeps its tests together
-    (its module-scoped fixtures are made once). Tests listed in slow.txt are marked `slow` here."""
+    """Tests marked `slow` run first, the longest first (`slow_order`), then the others in their order: a worker that
+    is left with a long test at the end keeps the other cores idle until it finishes (pytest-xdist's work stealing
+    hands out the end of a worker's queue). A module's tests stay together, so its module-scoped fixtures are made
+    once. Tests listed in slow.txt are marked `slow` here."""
+    order, totals = {}, module_seconds(SLOW_SECONDS)
     for item in items:
         module = Path(str(item.path)).relative_to(ROOT).as_posix()
-        if module in SLOW or f"{module}::{getattr(item, 'originalname', item.name)}" in SLOW:
+        key = slow_order(SLOW_SECONDS, totals, module, getattr(item, "originalname", item.name))
+        if key is not None:
             item.add_marker(pytest.mark.slow)
-    items[:] = sorted(items, key=lambda item: item.get_closest_marker("slow") is None)
+        elif item.get_closest_marker("slow") is not None:  # marked in its module, not listed: half a second
+            key = (-totals.get(module, 0.5), module, -0.5)
+        if key is not None:
+            order[item.nodeid] = (0, *key)
+    # sorted is stable: the tests of one function, and the fast tier, keep their order
+    items[:] = sorted(items, key=lambda item: order.get(item.nodeid, (1, 0.0, "", 0.0)))
 
 
 def pytest_sessionstart(session):

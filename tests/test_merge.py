@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import shutil
 
 import pytest
 
@@ -30,13 +31,16 @@ def _normalised(name: str, text: str):
     return re.sub(r"\s*\b[0-9]+\.[0-9]+ ?s\b", " T", text)
 
 
-def _shards(directory, count, args, *extra):
-    """Check `args` in `count` shards, each in this process (see `cli`); return the paths of their JSON reports."""
+def _shards(directory, count, args, *extra, cache=None):
+    """Check `args` in `count` shards, each in this process (see `cli`); with a result cache `cache`, each in a process
+    of its own, as the run whose results the cache holds was (what a process had loaded is part of the cache's key).
+    Return the paths of their JSON reports."""
     paths = []
     for k in range(1, count + 1):
         path = directory / f"shard{k}.json"
-        proc = cli("check", *args, "--shard", f"{k}/{count}", "--no-cache", "-q", "--format", "json", "--output", str(path),
-                   *extra)
+        caching = ("--cache-dir", str(cache)) if cache else ("--no-cache",)
+        proc = (run_cli if cache else cli)("check", *args, "--shard", f"{k}/{count}", *caching, "-q", "--format", "json",
+                                           "--output", str(path), *extra)
         assert proc.returncode in (0, 1), proc.stderr
         paths.append(path)
     return paths
@@ -71,15 +75,26 @@ def test_merged_golden_shards_are_the_unsharded_report_in_every_format(golden):
 
 @pytest.mark.slow
 def test_merged_seed_shards_balanced_by_durations_are_the_unsharded_report(tmp_path, seed_serial):
-    whole = seed_serial.directory / "reports"  # `check all --jobs 1 -q --report-dir`, in a process of its own
+    serial = seed_serial.directory / "reports"  # `check all --jobs 1 -q --report-dir`, in a process of its own
     assert seed_serial.returncode == 0, seed_serial.stdout + seed_serial.stderr
-    shards = _shards(tmp_path, 4, ("all", *SEED_MATERIAL), "--durations", str(whole / "report.json"))
+    # the whole catalogue and its 4 shards reuse the serial run's results (a copy of its cache), each in a process of
+    # its own as it was: merge is what is tested here (the same reports whatever the jobs and the cache: test_trust)
+    cache = tmp_path / "cache"
+    shutil.copytree(seed_serial.directory / "cache", cache)
+    whole = tmp_path / "whole"
+    proc = run_cli("check", "all", *SEED_MATERIAL, "--cache-dir", str(cache), "-q", "--report-dir", str(whole))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reused = json.loads((whole / "report.json").read_text())["summary"]
+    assert reused["cached"] > reused["total"] / 2, reused  # (what the serial run stored, every claim that passed)
+    shards = _shards(tmp_path, 4, ("all", *SEED_MATERIAL), "--durations", str(serial / "report.json"), cache=cache)
     merged = tmp_path / "merged"
     proc = cli("merge", *[str(p) for p in shards], *SEED_MATERIAL, "--report-dir", str(merged), "-q")
     assert proc.returncode == 0, proc.stderr
     _same_reports(whole, merged)
+    # and, its timings and reuse taken out, the serial run's JSON report, every claim checked
+    assert _normalised("report.json", (merged / "report.json").read_text()) == _normalised("report.json", (serial / "report.json").read_text())
     # a text report on standard output, as check writes it
-    text = run_cli("merge", *[str(p) for p in reversed(shards)], *SEED_MATERIAL, "-q")
+    text = cli("merge", *[str(p) for p in reversed(shards)], *SEED_MATERIAL, "-q")
     assert text.returncode == 0 and _normalised("t", text.stdout) == _normalised("t", (whole / "report.txt").read_text())
 
 

@@ -50,3 +50,18 @@ def test_a_shared_directory_is_made_once_and_a_failed_one_is_made_again(request)
         shared(request, "suite-helper-fails", fails)
     again = shared(request, "suite-helper-fails", make)
     assert not (again / "half").exists() and (again / "value").read_text() == "2"
+
+
+def test_slow_tests_start_longest_module_first_and_stay_together_by_module():
+    from conftest import module_seconds, read_slow, slow_order
+
+    listed = read_slow("tests/test_a.py\ntests/test_b.py::short 0.75\n\ntests/test_b.py::long 12\n tests/test_c.py 3.5 \n")
+    assert listed == {"tests/test_a.py": 0.5, "tests/test_b.py::short": 0.75, "tests/test_b.py::long": 12.0, "tests/test_c.py": 3.5}
+    totals = module_seconds(listed)
+    tests = [("tests/test_a.py", "one"), ("tests/test_b.py", "short"), ("tests/test_b.py", "fast"), ("tests/test_c.py", "two"),
+             ("tests/test_b.py", "long"), ("tests/test_a.py", "three"), ("tests/test_d.py", "fast")]
+    keys = {test: slow_order(listed, totals, *test) for test in tests}
+    assert keys[("tests/test_b.py", "fast")] is None and keys[("tests/test_d.py", "fast")] is None  # not listed: fast
+    ordered = sorted((t for t in tests if keys[t] is not None), key=keys.get)
+    assert ordered == [("tests/test_b.py", "long"), ("tests/test_b.py", "short"), ("tests/test_c.py", "two"),
+                       ("tests/test_a.py", "one"), ("tests/test_a.py", "three")]
