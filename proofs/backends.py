@@ -106,7 +106,15 @@ def _limit_sides_real(expression, a, at, shown: str) -> list:
     for side, written in sides:
         if written.is_extended_real is False:
             raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
-        if not (written.free_symbols - {e}):  # a closed body: checked at exact points near the point as well
+        # A closed body is checked at exact points near the point as well, unless e is in an exponent: (1/2)^(10^9)
+        # would be computed exactly (sympy's cache forbids asking under evaluate(False) instead).
+        grows = [p for p in written.atoms(sympy.Pow) if e in p.exp.free_symbols]
+        for power in grows:  # b^(a power that moves with e) has no real value near the point where b < 0 there
+            bases = [power.base.subs(e, sympy.Rational(1, 10 ** k)) for k in (3, 6, 9)]
+            if all(b.is_negative for b in bases):
+                raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point (a "
+                                f"power of the negative number {bases[-1]})")
+        if not (written.free_symbols - {e}) and not grows:
             for k in (3, 6, 9):
                 near = written.subs(e, sympy.Rational(1, 10 ** k))
                 if near.is_extended_real is False:
