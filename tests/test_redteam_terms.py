@@ -6,10 +6,12 @@ passes."""
 import subprocess
 import sys
 import textwrap
+from fractions import Fraction
 
 import pytest
 
-from proofs import Verdict
+from proofs import Function, InvalidClaim, Real, Verdict, diff, forall
+from proofs.evaluate import evaluate
 
 PASSES = (Verdict.PROVED, Verdict.EXHAUSTED)
 
@@ -42,3 +44,48 @@ def _verdict_in_a_child(parameters: str, body: str) -> str:
 ])
 def test_a_limit_with_its_variable_in_an_exponent_is_decided(parameters, body, verdict):
     assert _verdict_in_a_child(parameters, body) == verdict
+
+
+# Two functions of one statement whose names print alike (a function named φ' beside φ, whose derivative prints φ';
+# ∂₁L beside L of two arguments) share the statement's text and the counterexample's listed values: a true
+# counterexample was rejected as forged. Such a statement is refused when it is written; a distinct name is decided.
+@pytest.mark.parametrize("make", [
+    lambda: (Function("φ"), Function("φ'"), lambda phi, other, x, y: diff(phi(x), x) == other(x)),
+    lambda: (Function("φ"), Function("φ''"), lambda phi, other, x, y: phi.prime.prime(x) == other(x)),
+    lambda: (Function("L", 2), Function("∂₁L", 2), lambda L, other, x, y: diff(L(x, y), x) == other(x, y)),
+])
+def test_a_function_named_like_a_derivative_of_another_is_refused(make):
+    fn, other, relation = make()
+
+    def body(x: Real, y: Real):
+        return relation(fn, other, x, y)
+
+    with pytest.raises(InvalidClaim, match="prints as a derivative of"):
+        forall("rt.ex4.a.named", "a function named like a derivative")(body)
+
+
+def test_a_function_named_apart_from_the_derivatives_is_decided_and_one_named_like_one_refused():
+    phi, slope, clash = Function("φ"), Function("g"), Function("φ'")
+
+    def distinct(x: Real):
+        return diff(phi(x), x) == slope(x)
+
+    def clashing(x: Real):
+        return diff(phi(x), x) == clash(x)
+
+    with pytest.raises(InvalidClaim, match="prints as a derivative of φ"):
+        forall("rt.ex4.b.clashing", "φ' = the function named φ' (false)")(clashing)
+    claim = forall("rt.ex4.b.distinct", "φ' = g for every φ and g (false)")(distinct)
+    wrong = evaluate(claim)
+    assert wrong.verdict is Verdict.REFUTED
+    point = wrong.evidence["counterexample"]
+    assert claim.replay(point).holds is False
+    x = Fraction(str(point["x"]))  # independently: the two polynomials at the point, from their coefficients
+
+    def value(name, derivative=0):
+        total = Fraction(0)
+        for (power,), coefficient in point["functions"][name]["coefficients"]:
+            c = Fraction(str(coefficient))
+            total += c * power * x ** (power - 1) if derivative else c * x ** power
+        return total
+    assert value("φ", derivative=1) != value("g")
