@@ -771,12 +771,19 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
 
     if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
         return everyfunction.decide(stmt, params)
-    outcome = _decide(stmt, params)
-    universal = stmt.quantifier == "forall"
-    if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
-            or _finite_size(stmt.scalars()) is not None:
-        return outcome
-    return _defended(stmt, params, outcome)
+    try:
+        outcome = _decide(stmt, params)
+        universal = stmt.quantifier == "forall"
+        if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
+                or _finite_size(stmt.scalars()) is not None:
+            return outcome
+        return _defended(stmt, params, outcome)
+    except (backends.Undecided, terms.Unsupported) as exc:  # a value no method could compute (a limit sympy did not
+        # find, an inner quantifier z3 cannot read): nothing is settled, which is unknown, not an error of the engine
+        from proofs import interpret
+
+        return interpret.undecided("exact arithmetic", {}, f"not settled: {exc}",
+                                   statement=_bound(stmt, stmt.term(params, named=False)))
 
 
 def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:
