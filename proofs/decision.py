@@ -778,8 +778,8 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
                 or _finite_size(stmt.scalars()) is not None:
             return outcome
         return _defended(stmt, params, outcome)
-    except (backends.Undecided, terms.Unsupported) as exc:  # a value no method could compute (a limit sympy did not
-        # find, an inner quantifier z3 cannot read): nothing is settled, which is unknown, not an error of the engine
+    except backends.Undecided as exc:  # a value no method could compute (a limit sympy did not find, an inner
+        # quantifier z3 cannot read): nothing is settled, which is unknown, not an error of the engine
         from proofs import interpret
 
         return interpret.undecided("exact arithmetic", {}, f"not settled: {exc}",

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Function, Interval, InvalidClaim, Real, Verdict, diff, exp, forall, limit, oo, relu, sigmoid, unique
+from proofs import Function, Interval, InvalidClaim, Real, Verdict, diff, exp, forall, implies, limit, oo, relu, sigmoid, unique
 from proofs.terms import summation
 from proofs.evaluate import evaluate
 
@@ -113,3 +113,47 @@ def test_a_value_no_method_computes_leaves_the_statement_unknown_not_an_error(bo
     result = evaluate(forall("rt.ex1.c.undecided", "a value no method computes")(body))
     assert result.verdict is Verdict.UNKNOWN, result.reason
     assert result.reason and "not settled" in result.reason
+
+
+# A second derivative through a function the statement does not choose (the curvature of φ(x²), convexity through a
+# composition): the inner derivative is written out by the chain rule through φ, so a polynomial in place of φ refutes
+# a wrong one. It stayed unknown: the replay of a second derivative could not write out a derivative through φ.
+def _polynomial(point, name):
+    """The witness's polynomial for `name` as (value, first, second derivative) at a number, from its coefficients."""
+    pairs = [(power, Fraction(str(c))) for (power,), c in point["functions"][name]["coefficients"]]
+
+    def at(z):
+        return (sum(c * z ** k for k, c in pairs), sum(c * k * z ** (k - 1) for k, c in pairs if k),
+                sum(c * k * (k - 1) * z ** (k - 2) for k, c in pairs if k > 1))
+    return at
+
+
+def test_a_wrong_second_derivative_through_a_free_function_is_refuted_by_a_polynomial():
+    phi = Function("φ")
+
+    @forall("rt.ex4.c.curvature", "d²/dx² φ(x²) = 2φ'(x²) + k x² φ''(x²) for every φ", perturb={"half": {"k": 2}})
+    def curvature(x: Real, k=4):
+        return diff(diff(phi(x * x), x), x) == 2 * phi.prime(x * x) + k * x * x * phi.prime.prime(x * x)
+
+    assert evaluate(curvature).verdict in PASSES
+    wrong = evaluate(curvature, curvature.perturbation("half"))
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    point = wrong.evidence["counterexample"]
+    x = Fraction(str(point["x"]))
+    _, first, second = _polynomial(point, "φ")(x * x)
+    assert 2 * first + 4 * x * x * second != 2 * first + 2 * x * x * second
+
+
+def test_convexity_does_not_pass_through_a_composition_with_a_square():
+    phi = Function("φ")
+
+    @forall("rt.ex4.d.convex", "φ convex at x² makes φ(x²) convex at x (false)")
+    def convex(x: Real):
+        return implies(phi.prime.prime(x * x) >= 0, diff(diff(phi(x * x), x), x) >= 0)
+
+    wrong = evaluate(convex)
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    point = wrong.evidence["counterexample"]
+    x = Fraction(str(point["x"]))
+    _, first, second = _polynomial(point, "φ")(x * x)
+    assert second >= 0 and 2 * first + 4 * x * x * second < 0
