@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Function, Interval, InvalidClaim, Real, Verdict, diff, exp, forall, implies, limit, oo, relu, sigmoid, unique
+from proofs import Function, Interval, IntRange, InvalidClaim, Real, Verdict, diff, exp, forall, implies, limit, oo, relu, sigmoid, unique
 from proofs.terms import summation
 from proofs.evaluate import evaluate
 
@@ -157,3 +157,13 @@ def test_convexity_does_not_pass_through_a_composition_with_a_square():
     x = Fraction(str(point["x"]))
     _, first, second = _polynomial(point, "φ")(x * x)
     assert second >= 0 and 2 * first + 4 * x * x * second < 0
+
+
+# Fraction(1, 2) ** k with k a term: Python's Fraction turns itself into a float before the term sees it, so the
+# statement is refused as inexact; the message says what to write instead of blaming a float the author never wrote.
+def test_a_fraction_raised_to_a_term_is_refused_with_the_exact_spelling():
+    def geometric(n: IntRange(1, None)):
+        return summation(lambda i: Fraction(1, 2) ** i, 1, n) < 1
+
+    with pytest.raises(InvalidClaim, match=r"write const\(Fraction\(\.\.\.\)\) \*\* i"):
+        forall("rt.ex1.d.geometric", "sum of (1/2)^i below 1")(geometric)
