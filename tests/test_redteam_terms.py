@@ -10,7 +10,8 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Function, Interval, IntRange, InvalidClaim, Real, Verdict, diff, exp, forall, implies, limit, oo, relu, sigmoid, unique
+from proofs import (Bit, Function, Indexed, Interval, IntRange, InvalidClaim, Real, Verdict, diff, exp, forall, implies,
+                    limit, oo, recurrence, relu, sigmoid, unique)
 from proofs.terms import summation
 from proofs.evaluate import evaluate
 
@@ -167,3 +168,22 @@ def test_a_fraction_raised_to_a_term_is_refused_with_the_exact_spelling():
 
     with pytest.raises(InvalidClaim, match=r"write const\(Fraction\(\.\.\.\)\) \*\* i"):
         forall("rt.ex1.d.geometric", "sum of (1/2)^i below 1")(geometric)
+
+
+# A recurrence whose step applies a free function: sympy has no form of the recurrence, which is no identity shown;
+# the statement is unknown (it was an engine error), and a false one is still refuted by a polynomial.
+@pytest.mark.slow
+def test_a_recurrence_through_a_free_function_is_unknown_or_refuted_never_an_error():
+    phi = Function("φ")
+
+    def same(t: IntRange(1, None), x: Indexed(Bit)):
+        h = recurrence(lambda h, x_t: phi(h + x_t), 0, x)
+        return h[t] == h[t]
+
+    def positive(t: IntRange(1, None), x: Indexed(Bit)):
+        h = recurrence(lambda h, x_t: phi(h + x_t), 0, x)
+        return h[t] >= 0
+
+    assert evaluate(forall("rt.ex2.a.same", "h_t = h_t for h_t = φ(h_{t-1} + x_t)")(same)).verdict is Verdict.UNKNOWN
+    wrong = evaluate(forall("rt.ex2.b.positive", "φ(h + x) >= 0 at every step (false)")(positive))
+    assert wrong.verdict is Verdict.REFUTED
