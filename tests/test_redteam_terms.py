@@ -3,6 +3,7 @@ nested quantifiers) as an outside author writes them, each with its truth comput
 a counterexample that replays by an independent computation, a true one is never refuted, and nothing undecided
 passes."""
 
+import math
 import subprocess
 import sys
 import textwrap
@@ -10,8 +11,8 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import (Bit, Function, Indexed, Interval, IntRange, InvalidClaim, Real, Verdict, diff, exp, forall, implies,
-                    limit, oo, recurrence, relu, sigmoid, unique)
+from proofs import (Bit, Function, Indexed, Interval, IntRange, InvalidClaim, Real, Verdict, diff, exists, exp, forall,
+                    implies, limit, oo, recurrence, relu, sigmoid, tanh, unique)
 from proofs.terms import summation
 from proofs.evaluate import evaluate
 
@@ -187,3 +188,26 @@ def test_a_recurrence_through_a_free_function_is_unknown_or_refuted_never_an_err
     assert evaluate(forall("rt.ex2.a.same", "h_t = h_t for h_t = φ(h_{t-1} + x_t)")(same)).verdict is Verdict.UNKNOWN
     wrong = evaluate(forall("rt.ex2.b.positive", "φ(h + x) >= 0 at every step (false)")(positive))
     assert wrong.verdict is Verdict.REFUTED
+
+
+# ∃ with a term z3 cannot read whose only witness is at an end of an interval: the exact probes that refute a universal
+# statement find it (tanh(0) = 0 on [0, 1], e^0 + relu(0) = 1 on (-∞, 0]); with that end left out nothing is shown.
+@pytest.mark.parametrize("closed, open_, check, plain", [
+    (Interval(0, 1), Interval(0, 1, lower_open=True), lambda x: tanh(x) == 0, lambda x: math.tanh(x) == 0),
+    (Interval(None, 0), Interval(None, 0, upper_open=True), lambda x: relu(x) + exp(x) >= 1,
+     lambda x: max(x, 0) + math.exp(x) >= 1),
+    (Interval(0, 1), Interval(0, 1, upper_open=True), lambda x: sigmoid(x) >= sigmoid(1),
+     lambda x: 1 / (1 + math.exp(-x)) >= 1 / (1 + math.exp(-1))),
+])
+def test_an_existential_witness_at_the_end_of_an_interval_is_found_in_exact_arithmetic(closed, open_, check, plain):
+    def body_on(domain):
+        def body(x: domain):
+            return check(x)
+        return exists("rt.ex1.e.end", "a witness at an end")(body)
+
+    found = evaluate(body_on(closed))
+    assert found.verdict is Verdict.PROVED, found.reason
+    x = Fraction(str(found.evidence["witness"]["x"]))
+    assert x in (0, 1)  # the end that the open variant leaves out
+    assert plain(float(x))  # independently, in floats: the witness satisfies the condition
+    assert evaluate(body_on(open_)).verdict is not Verdict.PROVED
