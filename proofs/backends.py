@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fractions
+import functools
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
@@ -15,6 +16,11 @@ __all__ = ["to_z3", "to_sympy", "exact_value", "decide_exact", "failing", "point
 
 class Undecided(ValueError):
     """Exact arithmetic could not decide a relation between two numbers (two equal-looking transcendentals, say)."""
+
+
+class _NoLimit(Unsupported, Undecided):
+    """sympy found no limit: sympy's form of the term is missing (another backend is tried), and where none is left
+    the statement is not settled."""
 
 
 class Undefined(ArithmeticError):
@@ -106,7 +112,15 @@ def _limit_sides_real(expression, a, at, shown: str) -> list:
     for side, written in sides:
         if written.is_extended_real is False:
             raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point")
-        if not (written.free_symbols - {e}):  # a closed body: checked at exact points near the point as well
+        # A closed body is checked at exact points near the point as well, unless e is in an exponent: (1/2)^(10^9)
+        # would be computed exactly (sympy's cache forbids asking under evaluate(False) instead).
+        grows = [p for p in written.atoms(sympy.Pow) if e in p.exp.free_symbols]
+        for power in grows:  # b^(a power that moves with e) has no real value near the point where b < 0 there
+            bases = [power.base.subs(e, sympy.Rational(1, 10 ** k)) for k in (3, 6, 9)]
+            if all(b.is_negative for b in bases):
+                raise Undefined(f"{shown} does not exist: the body has no real value on the {side} of the point (a "
+                                f"power of the negative number {bases[-1]})")
+        if not (written.free_symbols - {e}) and not grows:
             for k in (3, 6, 9):
                 near = written.subs(e, sympy.Rational(1, 10 ** k))
                 if near.is_extended_real is False:
@@ -313,7 +327,7 @@ def _sympy_ops() -> dict:
         except Undefined:  # no value: nothing sympy shows holds of it; the exact replay names why
             return sympy.nan
         except Undecided as exc:
-            raise Unsupported(str(exc)) from None
+            raise _NoLimit(str(exc)) from None
     ops["limit"] = limit
     return ops
 
@@ -822,6 +836,13 @@ def _written_derivative(t: Term, name: str) -> Optional[Term]:
     if op == "diff":
         inner = _diffs_written_out(t)
         return None if inner is None else _written_derivative(inner, name)
+    if op == "apply":  # an uninterpreted function: the chain rule over its partial derivatives
+        fn, parts = args[0], args[1:]
+        slopes = [_written_derivative(a, name) for a in parts]
+        if any(s is None for s in slopes):
+            return None
+        pieces = [fn.partial(i + 1)(*parts) * s for i, (a, s) in enumerate(zip(parts, slopes)) if name in variables(a)]
+        return functools.reduce(lambda a, b: a + b, pieces) if pieces else const(0)
     if not all(isinstance(a, Term) for a in args):
         return None
     inner = [_written_derivative(a, name) for a in args]

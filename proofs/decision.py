@@ -759,9 +759,29 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     if outcome is not None:
         return outcome
     if stmt.quantifier == "exists":
+        point = _witness_probe(case)
+        if point is not None:  # a witness z3 could not read (tanh(0) = 0 at an end of [0, 1]), found in exact arithmetic
+            return interpret.computed(True, witness=_witness(stmt, point), method="exact arithmetic",
+                                      evidence=case.evidence, reason="an exact point satisfies it",
+                                      statement=_bound(stmt, case.valued))
         return interpret.undecided("z3", case.evidence, "no witness found and no proof that none exists",
                                    statement=_bound(stmt, case.valued))
     return _by_identity(case)
+
+
+def _witness_probe(case: _Case) -> Optional[dict]:
+    """An exact point of the domains where the relation is defined and holds: the probes of a universal statement's
+    refutation (a few points per variable, the ends of the intervals, kinks and roots), for an existential one."""
+    from proofs import probes
+
+    required = _required(case.relation)
+    for point in [*_points(case.scalars), *probes.boundary_points(case.relation, case.scalars)]:
+        try:
+            if _holds(case.relation, required, point):
+                return point
+        except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
+            continue
+    return None
 
 
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
@@ -771,12 +791,19 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
 
     if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
         return everyfunction.decide(stmt, params)
-    outcome = _decide(stmt, params)
-    universal = stmt.quantifier == "forall"
-    if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
-            or _finite_size(stmt.scalars()) is not None:
-        return outcome
-    return _defended(stmt, params, outcome)
+    try:
+        outcome = _decide(stmt, params)
+        universal = stmt.quantifier == "forall"
+        if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
+                or _finite_size(stmt.scalars()) is not None:
+            return outcome
+        return _defended(stmt, params, outcome)
+    except backends.Undecided as exc:  # a value no method could compute (a limit sympy did not find, an inner
+        # quantifier z3 cannot read): nothing is settled, which is unknown, not an error of the engine
+        from proofs import interpret
+
+        return interpret.undecided("exact arithmetic", {}, f"not settled: {exc}",
+                                   statement=_bound(stmt, stmt.term(params, named=False)))
 
 
 def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:

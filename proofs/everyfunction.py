@@ -228,7 +228,11 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     if how:
         evidence["conditions_proved"] = how
     scope = evidence
-    if (identity(target, stmt.scalars()) if universal else _identity(target, stmt.scalars())):
+    try:
+        settled = identity(target, stmt.scalars()) if universal else _identity(target, stmt.scalars())
+    except terms.Unsupported:  # a term sympy has no form of (a recurrence): no identity is shown
+        settled = False
+    if settled:
         if universal:
             return interpret.identity(IdentityAnswer(True, "0 in the free values and derivative values"), evidence=scope,
                                       statement=bound)

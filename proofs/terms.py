@@ -51,7 +51,11 @@ class Term:
     def __truediv__(self, other): return Term("div", (self, term(other)))
     def __rtruediv__(self, other): return Term("div", (term(other), self))
     def __pow__(self, other): return Term("pow", (self, term(other)))
-    def __rpow__(self, other): return Term("pow", (term(other), self))
+    def __rpow__(self, other):
+        if isinstance(other, float):  # Fraction(1, 2) ** k: Python's Fraction turns itself into a float first
+            raise TypeError(f"the float {other!r} raised to {text(self)} is not exact (a Fraction raised to a term becomes "
+                            f"a float in Python): write const(Fraction(...)) ** {text(self)}")
+        return Term("pow", (term(other), self))
     def __neg__(self): return Term("neg", (self,))
     def __pos__(self): return self
     def __abs__(self): return Term("abs", (self,))

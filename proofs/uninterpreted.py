@@ -7,6 +7,7 @@ import dataclasses
 import fractions
 import functools
 import itertools
+import re
 from typing import Any, Iterator, Mapping, Optional
 
 from proofs import backends, terms
@@ -94,7 +95,21 @@ def functions(t: Term) -> list[Function]:
             if isinstance(a, Term):
                 walk(a)
     walk(t)
+    for name in found:
+        for other in found.values():
+            if other.name != name and _prints_as_derivative(name, other):
+                raise TypeError(f"the function named {name} prints as a derivative of {other.name}, which is another "
+                                f"function: give it another name (write {other.name}."
+                                f"{'prime' if other.arity == 1 else 'partial(i)'} for the derivative)")
     return list(found.values())
+
+
+def _prints_as_derivative(name: str, other: Function) -> bool:
+    """Whether `name` is how a derivative of `other` prints (φ', φ^(4), ∂₁L): two such functions would share the
+    statement's text and the counterexample's listed values."""
+    if other.arity == 1:
+        return re.fullmatch(re.escape(other.name) + r"('+|\^\(\d+\))", name) is not None
+    return re.fullmatch(r"(∂[₀₁₂₃₄₅₆₇₈₉]+)+" + re.escape(other.name), name) is not None
 
 
 def uses(t: Term) -> bool:

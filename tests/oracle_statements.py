@@ -114,6 +114,9 @@ def term_of(node: tuple, env: dict):
     if op == "limit":
         _, index, body, point, _spec = node
         return terms.limit(_lambda(index, body, env), terms.oo if point == "oo" else -terms.oo)
+    if op == "powlimit":  # ("powlimit", variable, base): lim_{variable → ∞} base^variable
+        _, index, base = node
+        return terms.limit(lambda w: terms.term(term_of(base, {**env, index: w})) ** w, terms.oo)
     if op == "plimit":  # ("plimit", variable, body, a finite point, the limit or None)
         _, index, body, point, _spec = node
         return terms.limit(_lambda(index, body, env), point if point.denominator != 1 else int(point))
@@ -181,6 +184,8 @@ def value(node: tuple, env: dict):
         return _unique(node, env)
     if op == "limit":
         return _limit(node, env)
+    if op == "powlimit":
+        return _power_limit_value(node, env)
     if op == "plimit":
         _, index, body, point, spec = node
         approx = _side_limits(body, index, point, env)
@@ -1542,3 +1547,43 @@ def counter(draw, name: str) -> Optional[Case]:
 
 GENERATORS["counter"] = counter
 KINDS = KINDS + ("counter",)
+
+
+def power_limit(draw, name: str) -> Optional[Case]:
+    """lim_{w → ∞} r^w = L for a base r that is a constant or (x² + a)/(x² + b) (a discount γ^T, a vanishing product
+    λ^T): 0 for 0 ≤ r < 1, 1 for r = 1; no value for r > 1 (infinite) or r < 0 (r^w is not real for w between the
+    integers, and the limit variable is real). L (true where the limit is L at every x) or L + 1, by `value`."""
+    x = V("x")
+    if draw.int(0, 1):
+        base = C(draw.pick((0, F(1, 2), F(3, 4), 1, F(5, 4), 2, F(-1, 2))))
+    else:
+        a, b = draw.pick((1, 2, 3)), draw.pick((1, 2, 3))
+        base = ("div", add(mul(x, x), C(a)), add(mul(x, x), C(b)))
+    limit = ("powlimit", "w", base)
+    expected = C(draw.pick((0, 1)))
+    relation = ("eq", limit, expected if draw.int(0, 2) else add(expected, C(1)))
+    return _settled_over_grid("power_limit", name, {"x": Real}, relation)
+
+
+def _settled_over_grid(kind, name, domains, relation) -> Optional[Case]:
+    """True where the relation holds at every point of the grid and its truth does not depend on the point there (the
+    generator's statements are built so); false with the first point where it fails."""
+    witness = find_witness(relation, list(domains), {n: GRID for n in domains})
+    if witness is None:
+        return Case(kind, name, "forall", domains, relation, True)
+    return Case(kind, name, "forall", domains, relation, False, witness)
+
+
+def _power_limit_value(node: tuple, env: dict) -> F:
+    r = value(node[2], env)
+    if not isinstance(r, F):
+        raise Unsure("a base that is not exact")
+    if r < 0:
+        raise Undef("a power of a negative base has no real value between the integers")
+    if r > 1:
+        raise Undef("an infinite limit")
+    return F(1) if r == 1 else F(0)
+
+
+GENERATORS["power_limit"] = power_limit
+KINDS = KINDS + ("power_limit",)
