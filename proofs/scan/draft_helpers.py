@@ -186,6 +186,33 @@ def _softmax(v):
     return [[exp(row[0]) / total] for row in v]
 
 
+def _entry(v, i):
+    """Entry i (from 1) of a vector, a column or a row."""
+    if not _is_m(v) or (len(v) != 1 and len(v[0]) != 1):
+        raise _Misfit(f"an entry of {_shape(v)}")
+    return v[i - 1][0] if len(v[0]) == 1 else v[0][i - 1]
+
+
+def _count(v):
+    if not _is_m(v) or (len(v) != 1 and len(v[0]) != 1):
+        raise _Misfit(f"the entries of {_shape(v)}")
+    return max(len(v), len(v[0]))
+
+
+def _sum(f, v):
+    return _add(*[f(i) for i in range(1, _count(v) + 1)])
+
+
+def _vec(f, v):
+    return [[_number(f(i))] for i in range(1, _count(v) + 1)]
+
+
+def _with_total(v, total):
+    """The vector with its last entry the stated total less the others: every vector whose entries sum to it."""
+    rest = [row[0] for row in v[:-1]]
+    return [[x] for x in rest] + [[total - _add(0, *rest)]]
+
+
 def _sq(m, kind):
     if not _is_m(m):
         return m * m

@@ -130,10 +130,15 @@ class _Writer:
             return f"_softmax({self.write(a[0])})"
         if k == "grad":
             return self.gradient(*a)
+        if k == "entry":
+            return f"_entry({self.write(a[0])}, {_local(n.data)})"
+        if k == "vec":  # a vector defined entry by entry: as long as the vectors its entries are of
+            return f"_vec(lambda {_local(n.data)}: {self.write(a[0])}, {self._over(a[0], n.data)})"
+        if k == "sum" and n.data[2] is None:  # over every entry of the vectors it reads
+            var = n.data[0]
+            return f"_sum(lambda {_local(var)}: {self.write(a[0])}, {self._over(a[0], var)})"
         if k in ("prod", "sum"):
             var, lo, hi = n.data
-            if hi is None:
-                raise _Unsupported("a sum over the entries of a vector")
             subs = {s: sympy.Integer(self.indices[s.name]) for s in lo.free_symbols | hi.free_symbols if s.name in self.indices}
             lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)
             if not (lo_v.is_Integer and hi_v.is_Integer) or hi_v < lo_v:
@@ -145,6 +150,15 @@ class _Writer:
             self.indices.pop(var.name, None)
             return ("_mul(" if k == "prod" else "_add(") + ", ".join(parts) + ")"
         raise _Unsupported({"entry": "an entry of a vector in a sum", "vec": "a vector defined entry by entry"}.get(k, k))
+
+    def _over(self, body: Node, var) -> str:
+        """A vector whose entries the body reads at var: the entries a sum over them runs over."""
+        from proofs.scan.elementwise import entry_vectors
+
+        vectors = list(entry_vectors(body, var))
+        if not vectors:
+            raise _Unsupported("a sum over entries of no vector")
+        return self.write(vectors[0])
 
     def _norm_kind(self, n: Node) -> str:
         return "F" if n.data == "F" or (self.model is not None and self.model.matrix_norm == "F") else "2"
@@ -161,6 +175,11 @@ class _Writer:
         if self.equation(variable.data[0], at) is not None and ident not in self.free:
             raise _Unsupported(f"a gradient with respect to {ident} beside one through it")
         return f"_grad({self.name(*target.data)}, {ident}, {self.layout!r})"
+
+
+def _local(var) -> str:
+    """The Python name of an index a sum or a vector runs over (i -> i_)."""
+    return f"{var.name}_"
 
 
 def helper(ident: str, clash) -> str:
@@ -277,6 +296,8 @@ class _Draft:
         self.left, self.right = self.writer.write(left), self.writer.write(right)
         # each defined variable: its value through the forward equation, a premise
         self.premises = []
+        # parameters given again before the relation (a vector whose entries sum to what the material states)
+        self.rebind: list = []
         for ident in sorted(free):
             tie = _Writer(dict(self.indices), self.model, frozenset(), self.layout)
             tie.clash = frozenset(free)
@@ -289,12 +310,18 @@ class _Draft:
             self.writer.inputs.add((letter, writer.concrete(index)))
         if self.model is not None:
             for letter, index in sorted(self.writer.inputs, key=str):
+                total = self.model.totals.get(letter)
+                if total is not None and index is None:  # the sum of its entries the material states (a label's):
+                    # its last entry is that sum less the others (as the scan draws it), not a premise z3 must use
+                    self.rebind.append(f"{letter} = _with_total({letter}, Fraction({total.numerator}, {total.denominator}))")
                 for condition in sorted(self.model.conditions.get(letter, ())):
                     ident = _identifier(letter, index)
                     if condition == "invertible":
                         self.premises.append(f"_det({ident}) != 0")
                     elif condition == "symmetric":
                         self.premises.append(f"_eq({ident}, _t({ident}))")
+                    elif condition == "square":
+                        continue  # its shape: the sizes drafted are square ones
                     elif condition == "orthogonal":
                         self.premises.append(f"_eq(_mul(_t({ident}), {ident}), _I)")
                     else:
@@ -417,9 +444,12 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
         out = f"_holds(lambda: ({lhs}, {rhs}), {_PYTHON[relation]!r})"
         return f"implies({premise}, {out})" if premise else out
 
+    rebind = "".join(f"{line}\n    " for line in draft.rebind)
+
     top = header + "\n" + functions + HELPERS + "\n\n" + equations + layout
     if step.status != "refuted":
-        return top + _sized(draft, choices, claim_id, step, where, exercise, cites, body(draft.left, draft.right, step.relation))
+        return top + _sized(draft, choices, claim_id, step, where, exercise, cites,
+                            rebind.replace("\n    ", "\n        ") + "return " + body(draft.left, draft.right, step.relation))
     sizes = (step.counterexample or {}).get("sizes", {})
     shapes = draft.shapes_at(None)
     params = ", ".join(f"{k}: {_annotation(v)}" for k, v in shapes.items())
@@ -431,7 +461,7 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
         return (top + f"REASON = {reason!r}\n# The scan knows no corrected form of this step: {_missing(step)}.\n\n\n"
                 f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
                 f"        erratum=Correction(REASON, todo({_missing(step)!r}), {{'fix': 1}}))\n"
-                f"def claim({params}{', ' if params else ''}fix=0):\n    return {body(draft.left, draft.right, step.relation)}\n\n\n"
+                f"def claim({params}{', ' if params else ''}fix=0):\n    {rebind}return {body(draft.left, draft.right, step.relation)}\n\n\n"
                 "CLAIMS = (claim, *claim.companions)\n")
     c_left, c_right, c_relation = corrected
     return (top + f"REASON = {reason!r}\n\n\n"
@@ -439,7 +469,7 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
             f"        erratum=Correction(REASON, {fix.text!r}, {{'fix': 1}}))\n"
             f"def claim({params}{', ' if params else ''}fix=0):\n"
             f"    # fix = 0 is the step as printed; fix = 1 is it corrected ({fix.what}), which the scan checked\n"
-            f"    if fix == 0:\n        return {body(draft.left, draft.right, step.relation)}\n"
+            f"    {rebind}if fix == 0:\n        return {body(draft.left, draft.right, step.relation)}\n"
             f"    return {body(c_left, c_right, c_relation)}\n\n\n"
             "CLAIMS = (claim, *claim.companions)\n")
 
@@ -466,7 +496,7 @@ def _sized(draft: _Draft, choices, claim_id: str, step, where: str, exercise: st
             "def _domain(shape):\n    return Real if shape is None else Matrix(Real, *shape)\n\n\n"
             "def _claim(shapes, suffix):\n"
             f"    @forall({claim_id!r} + (('_' + suffix) if suffix else ''), {statement!r},\n            {cites})\n"
-            f"    def claim({args}):\n        return {returned}\n    return claim\n\n\n"
+            f"    def claim({args}):\n        {returned}\n    return claim\n\n\n"
             "CLAIMS = tuple(_claim(shapes, suffix) for shapes, suffix in zip(SHAPES, SUFFIXES))\n")
 
 
