@@ -89,7 +89,7 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     # the transposed gradient: the erratum as printed, the transposed side beside it as the correction
     transposed = texts["scan_a_md_l17_1.py"]
     assert "the right side transposed" in transposed
-    assert "\\left(\\phi'(z) \\odot \\left(h - y\\right)\\right) x^T" in transposed
+    assert r"\\left(\\phi'(z) \\odot \\left(h - y\\right)\\right) x^T" in transposed
     assert "the sign of" in texts["scan_a_md_l19_1.py"]
     # no small change makes the missing factor hold: the module says what the author must supply
     missing = texts["scan_a_md_l21_1.py"]
@@ -101,8 +101,10 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     for line in (17, 19):
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
-    # a perturbed draft (the other sign) fails
-    (drafts / "scan_a_md_l13_1.py").write_text(true.replace("_scale(-1, y)", "y"))
+    # a perturbed draft (the other sign in the printed side, not in the forward equations) fails
+    perturbed = [line.replace("_scale(-1, y)", "y") if line.startswith("        return ") else line for line in true.splitlines()]
+    assert perturbed != true.splitlines()
+    (drafts / "scan_a_md_l13_1.py").write_text("\n".join(perturbed) + "\n")
     assert _check(drafts).returncode == 1
 
 
@@ -114,6 +116,7 @@ def test_inverses_are_drafted_under_the_premise_that_the_matrices_are_invertible
     assert "implies((_det(P) != 0) & (_det(Q) != 0)" in inverse and "_inv(_mul(P, Q))" in inverse
     order = texts["scan_a_md_l5_1.py"]
     assert "a product in the other order" in order and "Q^{-1} P^{-1}" in order
+    assert re.search(r"'size_of_[pq]3'", inverse)  # drafted at the sizes the scan checked, 3 included
     assert "_t(_add(A, _I))" in texts["scan_a_md_l7_1.py"]
     done = _check(drafts)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
@@ -173,3 +176,27 @@ def test_matrix_audit_drafts_load_and_check_green_where_the_scan_corrects_them(t
     errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
     corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
     assert len(errata) == 20 and sorted(errata) == sorted(corrected)
+
+
+SIZE_AS_NUMBER = r"""# 1 Sums
+
+Let $u \in \mathbb{R}^{q}$.
+
+$$\sum_i (u_i + 1) = \sum_i u_i + q$$
+
+$$\sum_i (u_i + 2) = \sum_i u_i + q$$
+"""
+
+
+@pytest.mark.slow
+def test_a_size_the_step_reads_as_a_number_is_that_size_in_each_drafted_claim(tmp_path):
+    """q of u in R^q read as a number is the size at each choice drafted, never a real parameter of its own (which
+    would refute the true step)."""
+    code, verdicts, drafts, texts = _draft(tmp_path, SIZE_AS_NUMBER, 5)
+    assert verdicts == {5: "checked", 7: "refuted"}
+    assert "q = sizes['q']" in texts["scan_a_md_l5_1.py"] and "q: Real" not in texts["scan_a_md_l5_1.py"]
+    assert "    q = 1  # the size" in texts["scan_a_md_l7_1.py"]
+    done = _check(drafts)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert re.search(r"scan\.a_md\.ex1\.l5_1_q3 +proved +pass", done.stdout)
+    assert re.search(r"scan\.a_md\.ex1\.l7_1 +refuted +erratum", done.stdout)

@@ -163,6 +163,10 @@ def _inv(m):
     """The inverse by cofactors: it has no value where the determinant is 0."""
     if not _is_m(m):
         return _recip(m)
+    if len(m) != len(m[0]):
+        raise _Misfit(f"the inverse of {_shape(m)}")
+    if len(m) == 1:
+        return [[_recip(m[0][0])]]
     d = _recip(_det(m))
     return [[(-1) ** (i + j) * _det(_minor(m, j, i)) * d for j in range(len(m))] for i in range(len(m))]
 

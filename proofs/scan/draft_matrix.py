@@ -328,6 +328,8 @@ class _Draft:
                         raise _Unsupported(f"the condition that {ident} is {condition}")
         self.norms = [n for t in (left, right) for _, n in _nodes(t) if n.kind == "norm" and self._norm_kind(n) == "2"]
         self.gradient = bool(variables)
+        # size names the step reads as numbers (sum_i (u_i + 1) = sum_i u_i + q for u in R^q)
+        self.sized: set = set()
 
     def _norm_kind(self, n: Node) -> str:
         return "F" if n.data == "F" or (self.model is not None and self.model.matrix_norm == "F") else "2"
@@ -350,6 +352,8 @@ class _Draft:
         out = {}
         for letter, at in sorted(self.writer.inputs, key=str):
             ident = _identifier(letter, at)
+            if ident in self.sized:
+                continue  # a size the step reads as a number: its value at the sizes drafted, not a parameter
             if sizes is None:
                 shape = example.get("shapes", {}).get(ident) or example.get("shapes", {}).get(letter)
                 if shape is None:
@@ -371,6 +375,8 @@ class _Draft:
         self.shapes = _shapes(left, right, self.model, self.layout)
         dims = _dims_of(self.shapes, self.writer.inputs)
         self.dims = dims
+        self.sized = {letter for letter, at in self.writer.inputs if at is None and letter in dims
+                      and self.shapes.family(letter) == "scalar"}
         budget = _GRADIENT_ENTRIES if self.gradient else _ENTRIES
         if self.step.relation not in ("=", "!=") and any(n.kind == "norm" for t in (left, right) for _, n in _nodes(t)):
             budget = _NORM_ENTRIES
@@ -423,6 +429,9 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
             sizes = {named.get(k, k): v for k, v in (step.counterexample or {}).get("sizes", {}).items()}
             if draft.operator_norm(sizes):
                 raise _Unsupported("the operator 2-norm of a matrix")
+            draft.sized = {letter for letter, at in draft.writer.inputs if at is None and letter in sizes
+                           and draft.shapes.family(letter) == "scalar"}
+            draft.rebind[:0] = [f"{letter} = {sizes[letter]}  # the size, read as a number" for letter in sorted(draft.sized)]
         fix = repair(step, draft) if step.status == "refuted" else None
         corrected = None
         if fix is not None:
@@ -491,13 +500,17 @@ def _sized(draft: _Draft, choices, claim_id: str, step, where: str, exercise: st
     statement = (f"As printed at {where}{exercise}: {step.text} (at the sizes of its id; the scan checked it: "
                  f"{step.reason[:300]})")
     args = ", ".join(f"{i}: _domain(shapes[{n}])" for n, i in enumerate(idents))
+    read = "".join(f"{letter} = sizes[{letter!r}]  # the size, read as a number\n        " for letter in sorted(draft.sized))
+    table_sizes = repr(tuple({k: v for k, v in s.items() if k in draft.sized} if s else {} for s in choices))
     return (f"# The sizes drafted ({sizes_text}): the shapes of {', '.join(idents) or 'no matrix'} at each; the material's "
-            "statement is for every size.\nSHAPES = (\n    " + table + ",\n)\nSUFFIXES = " + repr(tuple(suffixes)) + "\n\n\n"
+            "statement is for every size.\nSHAPES = (\n    " + table + ",\n)\nSUFFIXES = " + repr(tuple(suffixes)) + "\n"
+            + (f"SIZES = {table_sizes}\n" if draft.sized else "") + "\n\n"
             "def _domain(shape):\n    return Real if shape is None else Matrix(Real, *shape)\n\n\n"
-            "def _claim(shapes, suffix):\n"
+            f"def _claim(shapes, suffix{', sizes' if draft.sized else ''}):\n"
             f"    @forall({claim_id!r} + (('_' + suffix) if suffix else ''), {statement!r},\n            {cites})\n"
-            f"    def claim({args}):\n        {returned}\n    return claim\n\n\n"
-            "CLAIMS = tuple(_claim(shapes, suffix) for shapes, suffix in zip(SHAPES, SUFFIXES))\n")
+            f"    def claim({args}):\n        {read}{returned}\n    return claim\n\n\n"
+            + ("CLAIMS = tuple(_claim(*row) for row in zip(SHAPES, SUFFIXES, SIZES))\n" if draft.sized else
+               "CLAIMS = tuple(_claim(shapes, suffix) for shapes, suffix in zip(SHAPES, SUFFIXES))\n"))
 
 
 def _slug(d: str) -> str:

@@ -169,6 +169,12 @@ def latex(n: Node) -> str:
         return f"{_letter(n.data)}{chr(39) if k == 'dapply' else ''}({latex(a[0])})"
     if k == "I":
         return "I"
+    if k == "entry":
+        return f"{latex(a[0])}_{n.data}"
+    if k in ("sum", "prod"):
+        var, lo, hi = n.data
+        bounds = f"_{{{var}}}" if hi is None else f"_{{{var}={lo}}}^{{{hi}}}"
+        return f"\\{k}{bounds} {_factor_text(a[0])}"
     if k == "grad":
         return f"\\frac{{\\partial {latex(a[0])}}}{{\\partial {latex(a[1])}}}"
     return str(n)
