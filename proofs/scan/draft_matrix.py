@@ -20,6 +20,8 @@ _SIZE = 2
 _MAX = 3
 _ENTRIES = 27
 _GRADIENT_ENTRIES = 12
+# An inverse (by cofactors): a rational identity sympy settles at 2 x 2, not always at 3 x 3 in time.
+_INVERSE_ENTRIES = 8
 # An inequality between norms: z3 decides a square root of a sum of squares only over few entries.
 _NORM_ENTRIES = 4
 _PYTHON = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -378,7 +380,10 @@ class _Draft:
         self.sized = {letter for letter, at in self.writer.inputs if at is None and letter in dims
                       and self.shapes.family(letter) == "scalar"}
         budget = _GRADIENT_ENTRIES if self.gradient else _ENTRIES
-        if self.step.relation not in ("=", "!=") and any(n.kind == "norm" for t in (left, right) for _, n in _nodes(t)):
+        kinds = {n.kind for t in (left, right) for _, n in _nodes(t)}
+        if "inv" in kinds:
+            budget = min(budget, _INVERSE_ENTRIES)
+        if self.step.relation not in ("=", "!=") and "norm" in kinds:
             budget = _NORM_ENTRIES
         out = []
         for combo in itertools.product(range(1, _MAX + 1), repeat=len(dims)):
