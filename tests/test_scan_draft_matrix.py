@@ -200,3 +200,16 @@ def test_a_size_the_step_reads_as_a_number_is_that_size_in_each_drafted_claim(tm
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert re.search(r"scan\.a_md\.ex1\.l5_1_q3 +proved +pass", done.stdout)
     assert re.search(r"scan\.a_md\.ex1\.l7_1 +refuted +erratum", done.stdout)
+
+
+@pytest.mark.slow
+def test_an_orthogonal_matrix_is_a_premise_of_the_draft_and_without_it_the_draft_fails(tmp_path):
+    text = "# 1 Norms\n\nAn orthogonal matrix $Q$ keeps norms: $\\|Q a\\| = \\|a\\|$.\n"
+    code, verdicts, drafts, texts = _draft(tmp_path, text, 3)
+    assert verdicts == {3: "checked"}
+    kept = texts["scan_a_md_l3_1.py"]
+    assert "implies((_eq(_mul(_t(Q), Q), _I))" in kept and "_norm(_mul(Q, a), '2')" in kept
+    done = _check(drafts)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    (drafts / "scan_a_md_l3_1.py").write_text(kept.replace("(_eq(_mul(_t(Q), Q), _I))", "(_eq(Q, Q))"))
+    assert _check(drafts).returncode == 1

@@ -20,6 +20,8 @@ _SIZE = 2
 _MAX = 3
 _ENTRIES = 27
 _GRADIENT_ENTRIES = 12
+# A norm under a premise (an orthogonal Q): z3 decides it over few entries.
+_PREMISE_NORM_ENTRIES = 8
 # An inverse (by cofactors): a rational identity sympy settles at 2 x 2, not always at 3 x 3 in time.
 _INVERSE_ENTRIES = 8
 # An inequality between norms: z3 decides a square root of a sum of squares only over few entries.
@@ -383,8 +385,8 @@ class _Draft:
         kinds = {n.kind for t in (left, right) for _, n in _nodes(t)}
         if "inv" in kinds:
             budget = min(budget, _INVERSE_ENTRIES)
-        if self.step.relation not in ("=", "!=") and "norm" in kinds:
-            budget = _NORM_ENTRIES
+        if "norm" in kinds and (self.premises or self.step.relation not in ("=", "!=")):
+            budget = _NORM_ENTRIES if self.step.relation not in ("=", "!=") else min(budget, _PREMISE_NORM_ENTRIES)
         out = []
         for combo in itertools.product(range(1, _MAX + 1), repeat=len(dims)):
             sizes = dict(zip(dims, combo))
