@@ -272,13 +272,14 @@ def test_matrix_steps_are_drafted_over_matrix_domains_and_a_true_one_checks_gree
     done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "scan.backprop_md.ex4.l73_1" in done.stdout
-    # a refuted matrix step is drafted as an erratum whose correction the author writes
+    # a refuted matrix step is drafted as the printed erratum, with the correction the scan checked beside it
     slips = tmp_path / "slips"
     run(["--material", str(MATERIAL / "matrix_slips"), str(MATERIAL / "matrix_slips" / "slips.md"), "--draft-claims", str(slips)],
         io.StringIO(), io.StringIO())
     trace = (slips / "scan_slips_md_l53_1.py").read_text()
     # (drafted at the counterexample's sizes: B A C fits only where p = q = r, and p, q, r are the material's own)
-    assert "erratum=Correction(REASON, todo('the corrected step')" in trace and "A: Matrix(Real, 1, 2)" in trace
+    assert "erratum=Correction(REASON, '\\\\operatorname{tr}(A B C) = \\\\operatorname{tr}(C A B)'" in trace, trace[-1500:]
+    assert "A: Matrix(Real, 1, 2)" in trace and "a product in the other order" in trace
 
 
 @pytest.mark.slow

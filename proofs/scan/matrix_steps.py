@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
 
@@ -13,7 +14,7 @@ from proofs.scan.normalise import Skip
 from proofs.scan.shapes import Model, declarations, unattached
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
-__all__ = ["MatrixScan"]
+__all__ = ["MatrixScan", "Context"]
 
 # Words that say the norm of a matrix is the Frobenius norm.
 _FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
@@ -41,8 +42,9 @@ class MatrixScan:
         self.sentences: dict = {}
         # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
         self.functions: set = set()
-        # the sides of the last step decided, as read (for drafting claims)
+        # the sides of the last step decided, as read, and what they were decided with (for drafting claims)
         self.trees: tuple = ()
+        self.context: Optional[Context] = None
         # how far the prose has been read for declarations
         self.position = 0
         # a condition word an earlier sentence of the section states about no letter the scan attached it to, and
@@ -272,6 +274,7 @@ class MatrixScan:
             _lowest(t, lowest, set())
         lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
         lowest = {k: v for k, v in lowest.items() if not self._derived(k, v, lowest)}
+        self.context = Context(_snapshot(self.model), lowest)
         try:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
@@ -316,6 +319,23 @@ class MatrixScan:
         example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
         return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
                                        "fails unless that fact excludes the instance)", example)
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What a matrix step was decided with, kept with the step for drafting it (proofs.scan.draft_matrix)."""
+
+    # the section's model as it stood at the step (its own dicts and lists: later definitions do not change it)
+    model: Model
+    # letter -> the lowest indices of it the step reads (the inputs of a recurrence)
+    lowest: dict
+
+
+def _snapshot(model: Model) -> Model:
+    return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims),
+                               conditions={k: set(v) for k, v in model.conditions.items()},
+                               equations={k: list(v) for k, v in model.equations.items()}, totals=dict(model.totals),
+                               lengths=dict(model.lengths), implied=set(model.implied))
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:

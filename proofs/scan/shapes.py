@@ -249,6 +249,10 @@ class Shapes:
         """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
         if index is not None and getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" in self.model.kinds:
             letter = f"{letter}_{int(index)}"
+        elif index is not None and getattr(index, "is_Integer", False) and self._single(letter):
+            # W_1 where the material declares one matrix W (no W_t, no W_1): not W itself, and not a member of a family
+            # it declares; a matrix of its own, whose shape the step and the forward equations give
+            return (f"r_{letter}_{int(index)}", f"c_{letter}_{int(index)}")
         kind = self.model.kind(letter)
         if kind == "scalar" or letter in self.scalars:
             return "scalar"
@@ -260,6 +264,13 @@ class Shapes:
             return (f"r_{letter}", f"c_{letter}")
         square = self.model.conditions.get(letter, set()) & {"orthogonal", "symmetric", "invertible", "definite", "square"}
         return (f"n_{letter}", f"n_{letter}") if square else (f"r_{letter}", f"c_{letter}")
+
+    def _single(self, letter: str) -> bool:
+        """Whether the material declares the letter one matrix (W ∈ ℝ^{m×n}, "a matrix W"), never a family (W_t) or
+        a member of one, and defines no member of it by a forward equation."""
+        if self.model.kinds.get(letter) != "matrix" or letter in self.model.equations:
+            return False
+        return not any(name.startswith(f"{letter}_") for name in self.model.kinds)
 
     def new(self) -> str:
         self.fresh += 1

@@ -886,7 +886,7 @@ def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Op
 
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
     """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
-    matrix.trees = ()
+    matrix.trees, matrix.context = (), None
     verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
@@ -896,10 +896,11 @@ def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Opti
         # as for a scalar step under a condition that could not be read: never refuted, never a pass
         shown = "; ".join([f"{a} {r} {b}" for a, r, b in read] + list(unread))
         return Step(**base, status="needs review", counterexample=verdict.counterexample, exprs=trees, read_by=("scan",),
-                    reason=f"{verdict.reason}; its sentence states the condition(s) {shown}, which the matrix reading does "
+                    printed=matrix.context, reason=f"{verdict.reason}; its sentence states the condition(s) {shown}, which the matrix reading does "
                            "not honour: review it (it fails unless one of them excludes the instance)")
     return Step(**base, status=verdict.status, reason=verdict.reason, counterexample=verdict.counterexample,
-                read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees)
+                read_by=("scan",) if verdict.status != "skipped" else (), exprs=trees,
+                printed=matrix.context if trees is not None else None)
 
 
 def _assumption(step: Step, span: Span, text: str, defs: Definitions) -> list:

@@ -1,0 +1,258 @@
+"""Corrections of a refuted matrix step: small changes of its printed form, each kept only when the scan's own
+decision checks it on every instance (the same sizes, draws and layouts as the printed step)."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+from typing import Iterator, Optional
+
+from proofs.scan.matrices import Node
+
+__all__ = ["Fix", "repair", "candidates"]
+
+# The most changes tried per step (each is decided on every instance, a gradient differentiated at each).
+MAX_TRIES = 24
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_LATEX = {"=": "=", "!=": "\\neq", "<": "<", "<=": "\\leq", ">": ">", ">=": "\\geq"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Fix:
+    """Made by `repair`: a corrected form of a refuted step that the scan checked."""
+
+    left: Node
+    relation: str
+    right: Node
+    # what was changed, in words ("the right side transposed")
+    what: str
+    # the corrected step as text
+    text: str
+
+
+def repair(step, draft=None) -> Optional[Fix]:
+    """The first candidate change of the step that the scan's decision checks, or None (see `candidates`)."""
+    from proofs.scan.instances import decide
+    from proofs.scan.normalise import Skip
+
+    context = getattr(step, "printed", None)
+    if context is None or getattr(context, "model", None) is None:
+        return None
+    left, right = step.exprs
+
+    def collapsed(a: Node, b: Node) -> set:
+        """The pairs of the model's sizes the scan's shapes of the step make equal."""
+        from proofs.scan.draft_matrix import sizes_made_equal
+
+        try:
+            return sizes_made_equal(a, b, context.model, step.counterexample.get("layout", "column"))
+        except Exception:  # noqa: BLE001
+            return {("?", "?")}
+
+    for n, (new_right, relation, what) in enumerate(candidates(left, step.relation, right, step.counterexample or {})):
+        if n >= MAX_TRIES:
+            break
+        try:
+            verdict = decide(left, relation, new_right, context.model, step.text, context.lowest)
+        except Skip:
+            continue
+        except Exception:  # noqa: BLE001 - a change the checker cannot decide is not a correction
+            continue
+        if verdict.status == "checked":
+            if str(new_right) == str(left):
+                continue  # the left side again: true, and says nothing
+            if collapsed(left, new_right) - collapsed(left, right):
+                continue  # checked only where sizes the printed step keeps apart are made equal: not a correction
+            return Fix(left, relation, new_right, what, f"{step.left} {_LATEX[relation]} {latex(new_right)}")
+    return None
+
+
+def candidates(left: Node, relation: str, right: Node, example: dict) -> Iterator[tuple]:
+    """(right side, relation, what) for each small change, most likely first: for a counterexample of shapes the
+    right side transposed, a product in the other order, a name transposed or not; for one of values also the sign,
+    a factor the counterexample's sides differ by, and an inequality in place of = or turned round."""
+    seen: set = set()
+
+    def fresh(items):
+        for r, rel, what in items:
+            key = (str(r), rel)
+            if key not in seen and not (str(r) == str(right) and rel == relation):
+                seen.add(key)
+                yield r, rel, what
+
+    transposed = pushed(Node("T", (right,)))
+    shapes = bool(example.get("shapes_only"))
+    changes: list = [(transposed, relation, "the right side transposed (the other layout)")]
+    if not shapes:
+        negated = right.args[0] if right.kind == "neg" else Node("neg", (right,))
+        changes.insert(0, (negated, relation, "the sign of the right side"))
+        factor = _factor(example)
+        if factor is not None:
+            changes.append((_times(factor, right), relation, f"the right side times {factor}"))
+    if not shapes:
+        changes += [(r, relation, "the sign of a term") for r in _terms_negated(right)]
+    changes += [(r, relation, "a product in the other order") for r in _reversed(right)]
+    changes += [(r, relation, f"{what} transposed") for r, what in _leaves_transposed(right)]
+    if not shapes:
+        if relation == "=":
+            changes += [(right, "<=", "≤ in place of ="), (right, ">=", "≥ in place of =")]
+        elif relation in _FLIPPED:
+            changes.append((right, _FLIPPED[relation], "the inequality turned round"))
+    yield from fresh(changes)
+
+
+def pushed(n: Node) -> Node:
+    """A transpose moved onto the names: (A B)^T = B^T A^T, (A + B)^T = A^T + B^T, (A^T)^T = A, c^T = c."""
+    if n.kind != "T":
+        return dataclasses.replace(n, args=tuple(pushed(a) for a in n.args))
+    inner = n.args[0]
+    if inner.kind == "T":
+        return pushed(inner.args[0])
+    if inner.kind == "mul":
+        factors = [pushed(Node("T", (a,))) for a in reversed(inner.args)]
+        return Node("mul", tuple([f for f in factors if f.kind == "num"] + [f for f in factors if f.kind != "num"]))
+    if inner.kind in ("add", "neg", "had"):
+        return dataclasses.replace(inner, args=tuple(pushed(Node("T", (a,))) for a in inner.args))
+    if inner.kind == "num":
+        return inner
+    return Node("T", (pushed(inner),))
+
+
+def _times(factor: Fraction, n: Node) -> Node:
+    """factor times n, folded into a number n starts with (2 x times 1/2 is 1 x, shown as x)."""
+    if n.kind == "mul" and n.args[0].kind == "num":
+        value = factor * n.args[0].data
+        rest = n.args[1:]
+        if value == 1:
+            return rest[0] if len(rest) == 1 else Node("mul", rest)
+        return Node("mul", (Node("num", (), value),) + rest)
+    return Node("mul", (Node("num", (), factor), n))
+
+
+def latex(n: Node) -> str:
+    """A side as LaTeX, the way a course prints it."""
+    k, a = n.kind, n.args
+    if k == "name":
+        letter, index = n.data
+        base = _letter(letter)
+        return base if index is None else f"{base}_{{{index}}}"
+    if k == "num":
+        v = n.data
+        return str(v.numerator) if v.denominator == 1 else f"\\frac{{{v.numerator}}}{{{v.denominator}}}"
+    if k == "add":
+        out = latex(a[0])
+        for x in a[1:]:
+            out += f" - {_factor_text(x.args[0])}" if x.kind == "neg" else f" + {_factor_text(x)}"
+        return out
+    if k == "neg":
+        return f"-{_factor_text(a[0])}"
+    if k == "mul":
+        return " ".join(_factor_text(x) for x in a)
+    if k == "had":
+        return f"{_factor_text(a[0])} \\odot {_factor_text(a[1])}"
+    if k == "div":
+        return f"\\frac{{{latex(a[0])}}}{{{latex(a[1])}}}"
+    if k in ("T", "inv"):
+        inner = latex(a[0]) if a[0].kind in ("name", "grad") else f"\\left({latex(a[0])}\\right)"
+        return inner + ("^T" if k == "T" else "^{-1}")
+    if k == "pow":
+        return f"{_factor_text(a[0])}^{n.data}"
+    if k == "norm":
+        return f"\\|{latex(a[0])}\\|" + ("_F" if n.data == "F" else "")
+    if k == "abs":
+        return f"|{latex(a[0])}|"
+    if k in ("tr", "Diag", "diag", "softmax"):
+        name = {"tr": "\\operatorname{tr}", "Diag": "\\mathrm{Diag}", "diag": "\\operatorname{diag}",
+                "softmax": "\\mathrm{softmax}"}[k]
+        return f"{name}({latex(a[0])})"
+    if k in ("apply", "dapply", "elem"):
+        return f"{_letter(n.data)}{chr(39) if k == 'dapply' else ''}({latex(a[0])})"
+    if k == "I":
+        return "I"
+    if k == "entry":
+        return f"{latex(a[0])}_{n.data}"
+    if k in ("sum", "prod"):
+        var, lo, hi = n.data
+        bounds = f"_{{{var}}}" if hi is None else f"_{{{var}={lo}}}^{{{hi}}}"
+        return f"\\{k}{bounds} {_factor_text(a[0])}"
+    if k == "grad":
+        return f"\\frac{{\\partial {latex(a[0])}}}{{\\partial {latex(a[1])}}}"
+    return str(n)
+
+
+def _letter(letter: str) -> str:
+    from proofs.scan.vocabulary import GREEK
+
+    if letter.startswith("hat_"):
+        return f"\\hat{{{_letter(letter[4:])}}}"
+    return f"\\{letter}" if letter in GREEK else letter
+
+
+def _factor_text(n: Node) -> str:
+    return f"\\left({latex(n)}\\right)" if n.kind in ("add", "neg", "had") else latex(n)
+
+
+def _factor(example: dict) -> Optional[Fraction]:
+    """The one ratio of the counterexample's sides, entry by entry (left / right), when it is a number other than 0, 1."""
+    try:
+        lefts, rights = _numbers(example.get("left", "")), _numbers(example.get("right", ""))
+    except (ValueError, ZeroDivisionError):
+        return None
+    if not lefts or len(lefts) != len(rights):
+        return None
+    ratios = {a / b for a, b in zip(lefts, rights) if b != 0}
+    if len(ratios) != 1 or any(b == 0 and a != 0 for a, b in zip(lefts, rights)):
+        return None
+    (ratio,) = ratios
+    return ratio if ratio not in (0, 1) else None
+
+
+def _numbers(text: str) -> list:
+    flat = text.replace("[", " ").replace("]", " ").replace(",", " ").split()
+    if any("≈" in x or "sqrt" in x for x in flat):
+        raise ValueError(text)
+    return [Fraction(x) for x in flat]
+
+
+def _rebuilt(n: Node, path: tuple, new: Node) -> Node:
+    if not path:
+        return new
+    args = list(n.args)
+    args[path[0]] = _rebuilt(args[path[0]], path[1:], new)
+    return dataclasses.replace(n, args=tuple(args))
+
+
+def _walk(n: Node, path: tuple = ()):
+    yield path, n
+    for i, a in enumerate(n.args):
+        yield from _walk(a, path + (i,))
+
+
+def _reversed(right: Node) -> Iterator[Node]:
+    """The right side with one product's factors in the other order (each transposed when the product is)."""
+    for path, n in _walk(right):
+        if n.kind == "mul" and len(n.args) > 1:
+            yield _rebuilt(right, path, Node("mul", tuple(reversed(n.args))))
+
+
+def _leaves_transposed(right: Node) -> Iterator[tuple]:
+    """The right side with one name transposed, or one transpose of a name dropped."""
+    for path, n in _walk(right):
+        if n.kind == "name" and not (path and _at(right, path[:-1]).kind == "T"):
+            yield _rebuilt(right, path, Node("T", (n,))), str(n)
+        elif n.kind == "T" and n.args[0].kind == "name":
+            yield _rebuilt(right, path, n.args[0]), f"{n.args[0]} not"
+
+
+def _terms_negated(right: Node) -> Iterator[Node]:
+    for path, n in _walk(right):
+        if n.kind == "add":
+            for i, term in enumerate(n.args):
+                flipped = term.args[0] if term.kind == "neg" else Node("neg", (term,))
+                yield _rebuilt(right, path + (i,), flipped)
+
+
+def _at(n: Node, path: tuple) -> Node:
+    for i in path:
+        n = n.args[i]
+    return n
