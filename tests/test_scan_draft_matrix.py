@@ -127,17 +127,20 @@ def test_inverses_are_drafted_under_the_premise_that_the_matrices_are_invertible
     assert _check(drafts).returncode == 1
 
 
-def test_a_numbered_name_of_a_matrix_the_material_declares_once_is_a_matrix_of_its_own(tmp_path):
-    """W_1 where the material declares only "a matrix W": not W, and no member of a family it never declares; a
-    matrix whose shape the step gives, so a true step holds and a false one is refuted by values, not shapes."""
+def test_a_numbered_name_of_a_matrix_the_material_declares_once_is_skipped_not_read(tmp_path):
+    """W_1 where the material declares only "a matrix W": W itself, a member of a family the material never declares,
+    or a matrix of its own; the material does not say which, so neither the true nor the false step is decided (reading
+    it as a matrix of free shape refuted a true step on shapes; reading it as W checks false steps where W has a
+    condition W_1 need not have)."""
     from proofs.material import read
     from proofs.scan.steps import scan_document
 
-    (tmp_path / "a.md").write_text(W_ONE, encoding="utf-8")
-    steps = {s.line: s for s in scan_document(read(tmp_path, "a.md"), second_reader=False) if s.status != "definition"}
-    assert steps[5].status == "checked" and "the rows of W_1" in steps[5].reason
-    assert steps[7].status == "refuted" and not steps[7].counterexample.get("shapes_only")
-    assert steps[7].counterexample["shapes"]["W"] == [2, 2]
+    square = W_ONE.replace(r"\mathbb{R}^{m \times n}", r"\mathbb{R}^{n \times n}")
+    for text in (W_ONE, square, W_ONE.replace("be a matrix", "be an orthogonal matrix")):
+        (tmp_path / "a.md").write_text(text, encoding="utf-8")
+        steps = {s.line: s for s in scan_document(read(tmp_path, "a.md"), second_reader=False) if s.status != "definition"}
+        for line in (5, 7):
+            assert steps[line].status == "skipped" and "W_1 is not declared" in steps[line].reason, (text, steps[line])
 
 
 def test_a_correction_is_kept_only_where_the_scan_checks_it():

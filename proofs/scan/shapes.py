@@ -250,9 +250,9 @@ class Shapes:
         if index is not None and getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" in self.model.kinds:
             letter = f"{letter}_{int(index)}"
         elif index is not None and getattr(index, "is_Integer", False) and self._single(letter):
-            # W_1 where the material declares one matrix W (no W_t, no W_1): not W itself, and not a member of a family
-            # it declares; a matrix of its own, whose shape the step and the forward equations give
-            return (f"r_{letter}_{int(index)}", f"c_{letter}_{int(index)}")
+            # W_1 where the material declares one matrix W (no W_t, no W_1): W itself, a member of a family the material
+            # never declares, or a matrix of its own; which one the material does not say, so no reading is chosen
+            raise Skip(f"{letter}_{int(index)} is not declared (the material declares one matrix {letter}, no family of them)")
         kind = self.model.kind(letter)
         if kind == "scalar" or letter in self.scalars:
             return "scalar"
