@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fractions
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
 from proofs.terms import (CONNECTIVES, RELATIONS, Condition, Term, Unsupported, atoms, conditions, const, evaluate, term, text,
@@ -780,7 +780,7 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
     if "diff" in _operators(body):  # a second derivative: the inner one written out, the outer one taken by duals
-        written = _diffs_written_out(body)
+        written = written_out(body, _written_derivative)
         if written is None:
             raise Unsupported("a derivative of a derivative in a replay")
         body = written
@@ -820,9 +820,9 @@ def _written_derivative(t: Term, name: str) -> Optional[Term]:
     if op in ("const", "param") or name not in variables(t):
         return const(0)
     if op == "diff":
-        inner = _diffs_written_out(t)
+        inner = written_out(t, _written_derivative)
         return None if inner is None else _written_derivative(inner, name)
-    if not all(isinstance(a, Term) for a in args):
+    if op in BINDERS or not all(isinstance(a, Term) for a in args):
         return None
     inner = [_written_derivative(a, name) for a in args]
     if any(d is None for d in inner):
@@ -851,18 +851,30 @@ def arithmetic_derivative(op: str, args: Sequence[Term], inner: Sequence[Term], 
     return None
 
 
-def _diffs_written_out(t: Term) -> Optional[Term]:
-    """The term with every derivative in it written out by `_written_derivative`; None where one cannot be."""
+# Operators that bind a variable of their own in their body: a sum's index (and that of a condition for every index of
+# one), a quantifier's variable, a limit's variable, a recurrence's state and letters, always's step and sequences.
+BINDERS = frozenset({"sum", "all", "some", "every", "limit", "recur", "always"})
+
+
+def written_out(t: Term, derivative: Callable[[Term, str], Optional[Term]]) -> Optional[Term]:
+    """The term with every derivative in it written out by `derivative(body, name)`, inner ones first; None where one
+    cannot be. A derivative inside the body of a binder (BINDERS) is never written out, and the term is then None: the
+    body's definedness is part of the binder's meaning (a quantifier's body is false where it has no value, a limit's
+    is read near its point, a recurrence's step at every step), and a written-out derivative can have a value where
+    the derivative has none (d/dx log(x) is 1/x, which has a value at x < 0). `derivative` does not differentiate
+    through a binder either: it gives 0 where the binder does not mention the variable free (its bound variable is
+    another one, whatever its name), None where it does (a derivative is not pushed through a sum, a limit or a
+    recurrence)."""
     if t.op == "diff":
-        body = _diffs_written_out(t.args[0])
-        return None if body is None else _written_derivative(body, t.args[1].args[0])
+        body = written_out(t.args[0], derivative)
+        return None if body is None else derivative(body, t.args[1].args[0])
     if "diff" not in _operators(t):
         return t
-    if t.op in ("sum", "all", "some", "every", "limit", "recur", "always"):
+    if t.op in BINDERS:
         return None
     args = []
     for a in t.args:
-        out = _diffs_written_out(a) if isinstance(a, Term) else a
+        out = written_out(a, derivative) if isinstance(a, Term) else a
         if out is None:
             return None
         args.append(out)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 from proofs import backends, certificates, terms
 from proofs.model import ForgedWitness, Outcome, Replay
 from proofs.terms import Term
-from proofs.uninterpreted import (Function, Polynomial, _z3_ops, _without_diffs, candidates, exact_apply, functions,
+from proofs.uninterpreted import (Function, Polynomial, _z3_ops, candidates, derivative, exact_apply, functions,
                                   interpretation)
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def _z3_valid(stmt: Statement, relation: Term):
     from proofs import decision
     from proofs.solvers.smt import prove
 
-    written = _without_diffs(relation)
+    written = backends.written_out(relation, derivative)
     if written is None or terms.operators(written) & terms.NUMERIC_ONLY:
         return None
     try:

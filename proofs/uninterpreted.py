@@ -270,8 +270,10 @@ def derivative(t: Term, name: str) -> Optional[Term]:
     if op in ("const", "param", "bool") or name not in terms.variables(t):
         return terms.const(0)
     if op == "diff":
-        inner = _without_diffs(t)
+        inner = backends.written_out(t, derivative)
         return None if inner is None else derivative(inner, name)
+    if op in backends.BINDERS:
+        return None
     if op == "apply":
         fn, parts = args[0], args[1:]
         out = None
@@ -287,19 +289,3 @@ def derivative(t: Term, name: str) -> Optional[Term]:
     if any(d is None for d in inner):
         return None
     return backends.arithmetic_derivative(op, args, inner, name)
-
-
-def _without_diffs(t: Term) -> Optional[Term]:
-    """The term with every derivative written out by `derivative`; None where one cannot be."""
-    if t.op == "diff":
-        body = _without_diffs(t.args[0])
-        return None if body is None else derivative(body, t.args[1].args[0])
-    if not any(isinstance(a, Term) for a in t.args) or t.op in (*terms.QUANTIFIERS, "sum", "all"):
-        return t if "diff" not in terms.operators(t) else None
-    args = []
-    for a in t.args:
-        out = _without_diffs(a) if isinstance(a, Term) else a
-        if out is None:
-            return None
-        args.append(out)
-    return Term(t.op, tuple(args))
