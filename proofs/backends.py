@@ -72,6 +72,8 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
         if at.has(a) or not (at.is_finite or at in (sympy.oo, -sympy.oo)):
             raise Undecided(f"the point of {text(Term('limit', (body, Term('var', (name,)), point)))} is not a number")
         shown = text(Term("limit", (body, Term("var", (name,)), point)))
+        if "diff" in _operators(body):
+            _smooth_near(body, {**values, name: a}, a, at, shown)
         if at in (sympy.oo, -sympy.oo):
             _limit_sides_real(expression, a, at, shown)
             value = sympy.limit(expression, a, at)
@@ -90,6 +92,75 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _smooth_near(body: Term, env: Mapping[str, Any], a, at, shown: str) -> None:
+    """A limit's body with a derivative in it is differentiated by sympy, whose symbolic derivative can have a value
+    where the derivative has none (d/da log(a) is 1/a, a value at a < 0; d/dx |x| is sign(x), 0 at x = 0): so every
+    condition of the body, its derivatives' included, must hold at every point near the limit's point. Undefined
+    where an exact one fails at every point near it on some side (the body has no value there), Undecided where one is
+    not shown either way."""
+    for condition in conditions(body):
+        holds = _near(condition.holds, env, a, at)
+        if holds is True:
+            continue
+        if holds is False and condition.exact:
+            raise Undefined(f"{shown} does not exist: {condition.failure} near the point")
+        raise Undecided(f"whether {text(condition.holds)} holds near the point of {shown}")
+
+
+def _near(holds: Term, env: Mapping[str, Any], a, at) -> Optional[bool]:
+    """Whether a condition holds at every point near `at` on each side a limit approaches it from: True; False where
+    it fails at every point near it on some side; None where neither is shown. A relation p ⋈ q is read from the
+    one-sided limits of p - q (a positive one keeps p - q positive near the point, a negative one negative); p ≠ q
+    also holds near the point where p - q is a rational function of the distance to it that is not 0 (it has finitely
+    many zeros)."""
+    import sympy
+
+    op = holds.op
+    if op == "bool":
+        return bool(holds.args[0])
+    if op in ("and", "or", "not", "implies"):
+        parts = [_near(part, env, a, at) for part in holds.args]
+        if op == "not":
+            return None if parts[0] is None else not parts[0]
+        if op == "implies":
+            op, parts = "or", [None if parts[0] is None else not parts[0], parts[1]]
+        if op == "and":
+            return False if False in parts else True if all(p is True for p in parts) else None
+        return True if True in parts else False if all(p is False for p in parts) else None
+    if op not in RELATIONS:
+        return None
+    e = sympy.Symbol("_e", positive=True)
+    try:
+        gap = to_sympy(holds.args[0], env) - to_sympy(holds.args[1], env)
+        sides = [gap.subs(a, (1 if at == sympy.oo else -1) / e)] if at in (sympy.oo, -sympy.oo) else \
+            [gap.subs(a, at + e), gap.subs(a, at - e)]
+        found = [_near_side(op, sympy.simplify(side), e) for side in sides]
+    except (Unsupported, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
+        return None
+    return False if False in found else True if all(f is True for f in found) else None
+
+
+def _near_side(op: str, gap, e) -> Optional[bool]:
+    """Whether gap ⋈ 0 holds for every small enough e > 0 (True), fails for every one (False), or neither is shown."""
+    import sympy
+
+    if gap.free_symbols <= {e} and gap.is_rational_function(e) and op in ("ne", "eq"):
+        return (gap != 0) == (op == "ne")  # not 0: finitely many zeros, none near the point
+    constant = not gap.has(e)  # a condition the limit's variable does not enter: its value at the point decides
+    value = gap if constant else sympy.limit(gap, e, 0, dir="+")
+    if value.has(sympy.Limit, sympy.AccumBounds, sympy.nan, sympy.zoo) or value.is_extended_real is not True:
+        return None
+    above, below = value.is_extended_positive, value.is_extended_negative
+    zero = constant and value.is_zero is True
+    if op in ("gt", "ge"):
+        return True if above or (zero and op == "ge") else False if below or zero else None
+    if op in ("lt", "le"):
+        return True if below or (zero and op == "le") else False if above or zero else None
+    if above or below:
+        return op == "ne"
+    return (op == "eq") if zero else None
 
 
 def _limit_sides_real(expression, a, at, shown: str) -> list:
@@ -277,7 +348,12 @@ def _sympy_ops() -> dict:
         return sympy.Rational(v.numerator, v.denominator) if isinstance(v, fractions.Fraction) else sympy.Integer(v)
 
     def differentiate(body: Term, name: str, env):
-        return sympy.diff(evaluate(body, env, ops), env[name])
+        at = env[name]
+        if isinstance(at, sympy.Symbol):
+            return sympy.diff(evaluate(body, env, ops), at)
+        # a number (a limit's body read at a point): differentiated symbolically, then the number put in
+        moving = sympy.Dummy(name, real=True)
+        return sympy.diff(evaluate(body, {**env, name: moving}, ops), moving).subs(moving, at)
 
     def total(each, name: str, lower, upper):
         """The tool's sum: 0 wherever the range is empty. sympy's Sum follows Karr's convention (the sum from a to b
@@ -304,7 +380,7 @@ def _sympy_ops() -> dict:
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
         "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "softplus": lambda a: sympy.log(1 + sympy.exp(a)), "diff": differentiate,
         "sum": total, "index": lambda base, i: base[i], "integer": integer,
-        "apply": lambda fn, *args: _uninterpreted().sympy_function(fn)(*args),
+        "apply": lambda fn, *args: _uninterpreted().sympy_apply(fn, args),
     }
 
     def limit(body, name, point, env):

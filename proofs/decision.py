@@ -106,6 +106,8 @@ def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Repl
                 value = backends.exact_value(side, point)
             except backends.Undefined as exc:
                 value = f"undefined: {exc.what}"
+            except backends.Undecided as exc:
+                value = f"not decided: {exc}"
             sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = value
     sides["holds"] = holds
     return Replay(holds, sides)
@@ -767,11 +769,15 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     """Decide the statement for these stated values, with the strongest method that applies to its domains and term;
     a proof (or a proof that no witness exists) counts only once the exact replay agrees at every boundary probe."""
-    from proofs import everyfunction, uninterpreted
+    from proofs import everyfunction, interpret, uninterpreted
 
-    if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
-        return everyfunction.decide(stmt, params)
-    outcome = _decide(stmt, params)
+    try:
+        if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
+            return everyfunction.decide(stmt, params)
+        outcome = _decide(stmt, params)
+    except terms.NotDifferentiated as exc:  # where the statement has a value is not known: unknown, which fails closed
+        return interpret.undecided("conditions", {}, f"where {exc} exists is not known",
+                                   statement=_bound(stmt, stmt.term(params, named=False)))
     universal = stmt.quantifier == "forall"
     if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
             or _finite_size(stmt.scalars()) is not None:

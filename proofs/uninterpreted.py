@@ -120,6 +120,14 @@ def sympy_function(fn: Function):
     return _SYMPY[key]
 
 
+def sympy_apply(fn: Function, args: tuple):
+    """fn (or its derivative) applied to sympy arguments: the current interpretation's polynomial where an
+    `interpretation(...)` block runs (a limit's body read at a point), else the undefined function of `sympy_function`."""
+    if _CURRENT is not None and fn.name in _CURRENT:
+        return _CURRENT[fn.name].derivative(fn.orders).value(args)
+    return sympy_function(fn)(*args)
+
+
 def _z3_function(fn: Function, cache: dict):
     import z3
 
