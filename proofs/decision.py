@@ -12,7 +12,8 @@ from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.ranges import FACTS, Ranges
+from proofs.ranges import Ranges
+from proofs.ranges import applies as ranges_apply
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -509,12 +510,15 @@ def _by_ranges(case: _Case) -> Optional[Outcome]:
     from proofs import interpret
 
     stmt, ranges = case.stmt, Ranges()
-    if not terms.operators(case.relation) & set(FACTS):
+    if not ranges_apply(case.relation):
         return None
     try:
         answer = _z3_query(stmt, case.relation, case.scalars, ranges)
     except terms.Unsupported:
         return None
+    if answer is not None and answer.answer == "sat" and stmt.quantifier == "exists":
+        point = _completed(stmt, answer.model, case.scalars)
+        return _exact_witness(case, [point] if point is not None else [], probe=False)
     if answer is None or answer.answer != "unsat" or not ranges.used:
         return None
     evidence = {**case.evidence, "known_ranges": dict(sorted(ranges.used.items()))}
@@ -761,9 +765,33 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     if outcome is not None:
         return outcome
     if stmt.quantifier == "exists":
-        return interpret.undecided("z3", case.evidence, "no witness found and no proof that none exists",
-                                   statement=_bound(stmt, case.valued))
+        return _exact_witness(case) or interpret.undecided(
+            "z3", case.evidence, "no witness found and no proof that none exists", statement=_bound(stmt, case.valued))
     return _by_identity(case)
+
+
+def _exact_witness(case: _Case, found: Sequence[Mapping[str, Any]] = (), probe: bool = True) -> Optional[Outcome]:
+    """An existential statement z3 did not settle: a point where it holds in exact arithmetic, among the points found
+    (a model of the known ranges, which is not a point until the exact arithmetic agrees) and, with probe, a few
+    probes of the domains and the boundary probes of its terms; None where none holds."""
+    from proofs import interpret, probes
+
+    points = list(found)
+    if probe:
+        points += list(_points(case.scalars))
+        try:
+            points += probes.boundary_points(case.relation, case.scalars)
+        except (backends.Undecided, backends.Undefined, ValueError, TypeError, ArithmeticError):
+            pass
+    for point in points:
+        try:
+            if _holds(case.relation, case.required, point):
+                return interpret.computed(True, witness=_witness(case.stmt, point), method="exact arithmetic",
+                                          evidence=case.evidence, reason="an exact point satisfies it",
+                                          statement=_bound(case.stmt, case.valued))
+        except (backends.Undecided, ValueError, ZeroDivisionError, terms.Unsupported):  # ForgedWitness is a ValueError
+            continue
+    return None
 
 
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:

@@ -191,6 +191,10 @@ def value(node: tuple, env: dict):
         base, k = value(node[1], env), node[2]
         if base < 0 or (base == 0 and k < 0):
             raise Undef("fractional power")
+        if isinstance(base, F) and base:  # exact where the root is rational: 4^(1/2) is 2, not a float near it
+            root = _root(base ** k.numerator, k.denominator)
+            if root is not None:
+                return root
         return float(base) ** float(k) if base else 0 * base
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
@@ -243,6 +247,15 @@ def value(node: tuple, env: dict):
             raise Unsure("too close to call in floats")
         return same if op == "eq" else not same
     return {"le": a <= b, "lt": a < b, "ge": a >= b, "gt": a > b}[op]
+
+
+def _root(q: F, n: int) -> Optional[F]:
+    """The positive n-th root of a positive fraction where it is a fraction, else None."""
+    def whole(m: int) -> Optional[int]:
+        r = round(m ** (1 / n))
+        return next((c for c in (r - 1, r, r + 1) if c >= 0 and c ** n == m), None)
+    top, bottom = whole(q.numerator), whole(q.denominator)
+    return None if top is None or bottom is None else F(top, bottom)
 
 
 def _mentions(node, name: str) -> bool:
@@ -1542,3 +1555,75 @@ def counter(draw, name: str) -> Optional[Case]:
 
 GENERATORS["counter"] = counter
 KINDS = KINDS + ("counter",)
+
+
+# --- rational powers of a linear base -------------------------------------------------------------------------------
+
+def _power_compare(t: F, k: F, c: F) -> int:
+    """The sign of t^k - c for t ≥ 0 (t > 0 where k < 0), in exact arithmetic: t^(p/q) ⋈ c ⇔ t^p ⋈ c^q for c ≥ 0."""
+    if c < 0:
+        return 1
+    left, right = (t ** k.numerator if t else F(0)), c ** k.denominator
+    return (left > right) - (left < right)
+
+
+def rational_power(draw, name: str) -> Optional[Case]:
+    """f(x)^(p/q) ⋈ c and f^(1/2)·f^(1/2) = f, for all x (or some x) of a domain with open or closed ends, f = a·x + b:
+    a power has a value only where f ≥ 0 (f > 0 for a negative exponent), so the base is positive, zero somewhere or
+    negative somewhere on the domain as drawn. The truth from f's image, on which t ↦ t^(p/q) is monotone; a false
+    universal one's witness is found among the domain's ends, f's root and a grid, and confirmed by the plain
+    evaluator."""
+    dom = _bounded_domain(draw, 0)
+    a, b = F(draw.pick((1, -1, 2, F(-1, 2)))), F(draw.pick((-2, -1, 0, 1, 2, 3)))
+    k = F(draw.pick((F(1, 2), F(-1, 2), F(1, 3), F(2, 3), F(-2, 3), F(3, 2), F(-3, 2), F(5, 2))))
+    c = F(draw.pick((-1, 0, F(1, 4), 1, 2)))
+    x = V("x")
+    f = add(mul(C(a), x), C(b)) if b else mul(C(a), x)
+    low, low_in, high, high_in = _image(a, b, 0, dom)
+    defined = low is not None and (low > 0 or (low == 0 and (k > 0 or not low_in)))
+    form = draw.int(0, 4)
+    if form == 4:  # f^(1/2)·f^(1/2) = f: a value where f ≥ 0
+        rel, truth, quantifier = ("eq", mul(("fpow", f, F(1, 2)), ("fpow", f, F(1, 2))), f), \
+            low is not None and low >= 0, "forall"
+    else:
+        op = ("gt", "ge", "gt", "ge")[form]
+        rel = (op, ("fpow", f, k), C(c))
+        quantifier = "exists" if form >= 2 else "forall"
+        if quantifier == "forall":  # the least value of f^k: at the low end of the image (k > 0) or the high one
+            if not defined:
+                truth = False
+            else:
+                end, attained = (low, low_in) if k > 0 else (high, high_in) if high is not None else (F(0), False)
+                sign = _power_compare(end, k, c) if (end or k > 0) else (1 if c < 0 else 0 if c == 0 else -1)
+                truth = sign >= 0 if op == "ge" else sign > 0 or (sign == 0 and not attained)
+        else:  # the largest value of f^k, where the power has a value everywhere (else not drawn)
+            if not defined:
+                return None
+            if k > 0:
+                top, attained = (high, high_in) if high is not None else (None, False)
+            else:
+                top, attained = (low, low_in) if low > 0 else (None, False)
+            if top is None:
+                truth = True
+            else:
+                sign = _power_compare(top, k, c)
+                truth = sign > 0 or (sign == 0 and op == "ge" and attained)
+    domains = {"x": dom}
+    points = _boundary_points(dom, a, b, c, 0) + [p for p in (F(n, 4) for n in range(-24, 25)) if dom.contains(p)]
+    if quantifier == "exists":
+        found = next((p for p in points if _holds_surely(rel, {"x": p})), None)
+        if truth and found is None:
+            return None
+        assert found is None or truth, (rel, dom, found)
+        return Case("rational_power", name, "exists", domains, rel, truth)
+    failing = next((p for p in points if fails(rel, {"x": p})), None)
+    if truth:
+        assert failing is None, (rel, dom, failing)
+        return Case("rational_power", name, "forall", domains, rel, True)
+    if failing is None:
+        return None
+    return Case("rational_power", name, "forall", domains, rel, False, {"x": failing})
+
+
+GENERATORS["rational_power"] = rational_power
+KINDS = KINDS + ("rational_power",)
