@@ -260,49 +260,69 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
     was proved), ("undefined", a point where one fails), or ("unknown", why not). A condition is proved by z3 where it
     has a z3 form, or by sympy where it simplifies to true; a point comes from exact probes or from z3's model, and is
     checked in exact arithmetic either way."""
-    import sympy
-
-    from proofs.solvers.smt import prove
-
     for point in _points(scalars):
         try:
             if _fails(relation, required, point):
                 return "undefined", point
         except (backends.Undecided, ValueError, terms.Unsupported):
             continue
+    def refuting(model: Mapping[str, Any]) -> Optional[dict]:  # z3's point where a condition fails, replayed
+        point = _completed(stmt, model, scalars)
+        try:
+            return point if point is not None and _fails(relation, required, point) else None
+        except (backends.Undecided, ValueError, terms.Unsupported):
+            return None
+
     how = []
     for condition in required:
-        mentioned = {k: d for k, d in scalars.items() if k in terms.variables(condition.holds)}
-        try:
-            env, given = _z3_domains(mentioned)
-            answer = prove(backends.to_z3(condition.holds, env, universal=True), list(env.values()), given=given)
-        except terms.Unsupported:
-            answer = _ranges_proof(condition.holds, mentioned)
-            if answer:
-                how.append(f"{terms.text(condition.holds)}: z3, with the known ranges of {answer}")
-                continue
-            answer = None
-        if answer is not None and answer.answer == "unsat":
-            how.append(f"{terms.text(condition.holds)}: z3")
+        shown, point = _shown_everywhere(condition.holds, scalars, refuting=refuting)
+        if shown is not None:
+            how.append(f"{terms.text(condition.holds)}: {shown}")
             continue
-        if answer is not None and answer.answer == "sat":
-            point = _completed(stmt, answer.model, scalars)
-            try:
-                if point is not None and _fails(relation, required, point):
-                    return "undefined", point
-            except (backends.Undecided, ValueError, terms.Unsupported):
-                pass
-        try:
-            symbols = {name: _symbol(name, dom, elements=True) for name, dom in scalars.items()}
-            if backends.to_sympy(condition.holds, symbols) is sympy.true:
-                how.append(f"{terms.text(condition.holds)}: sympy")
-                continue
-        except (terms.Unsupported, TypeError, ValueError, AttributeError):
-            pass
+        if point is not None:
+            return "undefined", point
         has = "a value" if condition.exact else "a derivative"
         return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
                            f"{terms.text(condition.at)} has {has} everywhere ({condition.failure} where it fails)")
     return "defined", how
+
+
+def _shown_everywhere(holds: Term, scalars: Mapping[str, Domain], *, functions: Optional[Mapping[str, Any]] = None,
+                      ranges: bool = True, refuting: Optional[Callable[[Mapping[str, Any]], Any]] = None
+                      ) -> tuple[Optional[str], Any]:
+    """How a condition is shown to hold at every point of the domains, as (how, None): "z3" (`functions` giving the
+    z3 forms of uninterpreted functions), "z3, with the known ranges of …" where z3 has no form for it (with ranges),
+    or "sympy" where it simplifies to true. (None, point) where z3 finds a model and `refuting` turns it into a point
+    where the condition fails (checked by the caller in exact arithmetic); (None, None) where it is not shown."""
+    import sympy
+    import z3
+
+    from proofs.solvers.smt import prove
+
+    mentioned = {k: d for k, d in scalars.items() if k in terms.variables(holds)}
+    answer = None
+    try:
+        env, given = _z3_domains(mentioned)
+        answer = prove(backends.to_z3(holds, env, universal=True, functions=functions), list(env.values()), given=given)
+    except terms.Unsupported:
+        used = _ranges_proof(holds, mentioned) if ranges else ""
+        if used:
+            return f"z3, with the known ranges of {used}", None
+    except z3.Z3Exception:
+        pass
+    if answer is not None and answer.answer == "unsat":
+        return "z3", None
+    if answer is not None and answer.answer == "sat" and refuting is not None:
+        point = refuting(answer.model)
+        if point is not None:
+            return None, point
+    try:
+        symbols = {name: _symbol(name, dom, elements=True) for name, dom in scalars.items()}
+        if backends.to_sympy(holds, symbols) is sympy.true:
+            return "sympy", None
+    except (terms.Unsupported, TypeError, ValueError, AttributeError):
+        pass
+    return None, None
 
 
 def _ranges_proof(condition: Term, scalars: Mapping[str, Domain]) -> str:
