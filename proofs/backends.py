@@ -781,15 +781,26 @@ def _instance_point(universal: bool, name: str, domain, body: Term, env: Mapping
 
     if any(isinstance(v, (_Dual, list)) or not isinstance(v, (int, fractions.Fraction)) for v in env.values()):
         raise Undecided("a quantifier at a point that is not rational")
+    from proofs.ranges import Ranges
+
     v = z3.Int(name) if domain.kind == "int" else z3.Real(name)
     fixed = {k: to_z3(term(x), {}) for k, x in env.items()}
+    inner = {**fixed, name: v}
+    facts: list = []
     try:
-        inner = {**fixed, name: v}
         defined = [to_z3(c.holds, inner) for c in conditions(body)]
         holds = z3.And(*defined, to_z3(body, inner)) if defined else to_z3(body, inner)
     except Unsupported as exc:
-        raise Undecided(f"a quantifier whose body z3 cannot read ({exc})") from None
-    answer = solve([*z3_domain(v, domain), z3.Not(holds) if universal else holds], [v])
+        # exp, log, σ, tanh, softplus, sqrt, fractional powers: constants bounded by their known ranges, whose unsat
+        # shows there is none; a model's value of the variable counts only once the caller's exact replay agrees
+        ranges = Ranges()
+        try:
+            defined = [ranges.to_z3(c.holds, inner) for c in conditions(body)]
+            holds = z3.And(*defined, ranges.to_z3(body, inner)) if defined else ranges.to_z3(body, inner)
+        except Unsupported:
+            raise Undecided(f"a quantifier whose body z3 cannot read ({exc})") from None
+        facts = ranges.facts
+    answer = solve([*z3_domain(v, domain), *facts, z3.Not(holds) if universal else holds], [v])
     if answer.answer == "unknown":
         raise Undecided(f"z3 cannot settle the inner quantifier: {answer.reason}")
     if answer.answer == "unsat":

@@ -126,7 +126,8 @@ def term_of(node: tuple, env: dict):
              "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
              "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
              "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
-             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b}
+             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b,
+             "not": lambda a: ~a}
     return table[op](*args)
 
 
@@ -175,6 +176,8 @@ def value(node: tuple, env: dict):
         return UNINTERPRETED[node[1]][0 if op == "fn" else 1](value(node[2], env))
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
+    if op == "not":
+        return not value(node[1], env)
     if op in ("some", "every"):
         return _quantified(node, env)
     if op == "unique":
@@ -284,6 +287,8 @@ def _quantified(node: tuple, env: dict) -> bool:
     square = ("mul", y, y)
     if op == "some" and rel == "eq" and left == square and not _mentions(right, name):
         return value(right, env) >= 0
+    if op == "some" and rel == "eq" and left == ("sigmoid", y) and not _mentions(right, name):  # σ takes (0, 1)
+        return 0 < value(right, env) < 1
     if op == "some" and rel in ("gt", "lt") and y in (left, right) and not _mentions(right if left == y else left, name):
         return True
     if op == "every" and rel == "le" and right == square and not _mentions(left, name):
@@ -598,7 +603,22 @@ def nested(draw, name: str) -> Optional[Case]:
     c = F(draw.pick((0, 1, -1, 2, F(1, 2))))
     n, m, x, y = V("n"), V("m"), V("x"), V("y")
     whole = ("range", 0, k)
-    form = draw.int(0, 7)
+    form = draw.int(0, 10)
+    if form == 8:  # no real square root of x + c for any x ≤ d (or < d): only where x + c < 0 throughout
+        d, open_ = F(draw.pick((-2, -1, 0, 1))), bool(draw.int(0, 1))
+        rel = ("not", ("some", "y", ("real",), ("eq", mul(y, y), add(x, C(c)))))
+        truth = d + c < 0 or (open_ and d + c == 0)
+        return Case("nested", name, "forall", {"x": Interval(None, d, upper_open=open_)}, rel, truth,
+                    None if truth else {"x": -c})
+    if form == 9:  # σ(y) = x² + c has no solution y for any x only where x² + c is never in (0, 1): c ≥ 1
+        rel = ("not", ("some", "y", ("real",), ("eq", ("sigmoid", y), add(mul(x, x), C(c)))))
+        truth = c >= 1
+        witness = {F(1, 2): F(0), F(0): F(1, 2), F(-1): F(5, 4)}.get(c)
+        return Case("nested", name, "forall", {"x": Real}, rel, truth, None if truth else {"x": witness})
+    if form == 10:  # no m in the range with n + m = k + 1, over a range of n (truth by trying every value)
+        over = draw.pick((whole, ("range", 2, k + 2)))
+        rel = ("not", ("some", "m", over, ("eq", add(n, m), C(k + 1))))
+        return _settled(draw.pick(("forall", "exists")), {"n": IntRange(0, k)}, rel, name)
     if form == 0:  # every n has a complement m with n + m = k; from 1 up there is none for n = k
         over = draw.pick((whole, ("range", 1, k)))
         rel = ("some", "m", over, ("eq", add(n, m), C(k)))
