@@ -97,31 +97,33 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
 def _smooth_near(body: Term, env: Mapping[str, Any], a, at, shown: str) -> None:
     """A limit's body with a derivative in it is differentiated by sympy, whose symbolic derivative can have a value
     where the derivative has none (d/da log(a) is 1/a, a value at a < 0; d/dx |x| is sign(x), 0 at x = 0): so every
-    condition of the body, its derivatives' included, must hold at every point near the limit's point. Undefined
-    where an exact one fails at every point near it on some side (the body has no value there), Undecided where one is
-    not shown either way."""
+    condition of the body, its derivatives' included, must hold at every point near the limit's point, on each side
+    it is approached from. Undefined where an exact one fails at every point near it on one side (the body has no
+    value there), Undecided where one is not shown either way."""
+    import sympy
+
+    e = sympy.Symbol("_e", positive=True)
+    sides = [(1 if at == sympy.oo else -1) / e] if at in (sympy.oo, -sympy.oo) else [at + e, at - e]
     for condition in conditions(body):
-        holds = _near(condition.holds, env, a, at)
-        if holds is True:
+        found = [_near(condition.holds, env, a, side, e) for side in sides]
+        if all(f is True for f in found):
             continue
-        if holds is False and condition.exact:
+        if False in found and condition.exact:
             raise Undefined(f"{shown} does not exist: {condition.failure} near the point")
         raise Undecided(f"whether {text(condition.holds)} holds near the point of {shown}")
 
 
-def _near(holds: Term, env: Mapping[str, Any], a, at) -> Optional[bool]:
-    """Whether a condition holds at every point near `at` on each side a limit approaches it from: True; False where
-    it fails at every point near it on some side; None where neither is shown. A relation p ⋈ q is read from the
-    one-sided limits of p - q (a positive one keeps p - q positive near the point, a negative one negative); p ≠ q
-    also holds near the point where p - q is a rational function of the distance to it that is not 0 (it has finitely
-    many zeros)."""
-    import sympy
-
+def _near(holds: Term, env: Mapping[str, Any], a, side, e) -> Optional[bool]:
+    """Whether a condition holds at every point near a limit's point on one side, where the limit's variable a is
+    `side`, a function of a small e > 0: True; False where it fails at every such point; None where neither is
+    shown. A relation p ⋈ q is read from the one-sided limit of p - q as e → 0 (a positive one keeps p - q positive
+    there, a negative one negative); p ≠ q also holds there where p - q is a rational function of e that is not 0
+    (it has finitely many zeros)."""
     op = holds.op
     if op == "bool":
         return bool(holds.args[0])
     if op in ("and", "or", "not", "implies"):
-        parts = [_near(part, env, a, at) for part in holds.args]
+        parts = [_near(part, env, a, side, e) for part in holds.args]
         if op == "not":
             return None if parts[0] is None else not parts[0]
         if op == "implies":
@@ -131,15 +133,13 @@ def _near(holds: Term, env: Mapping[str, Any], a, at) -> Optional[bool]:
         return True if True in parts else False if all(p is False for p in parts) else None
     if op not in RELATIONS:
         return None
-    e = sympy.Symbol("_e", positive=True)
+    import sympy
+
     try:
-        gap = to_sympy(holds.args[0], env) - to_sympy(holds.args[1], env)
-        sides = [gap.subs(a, (1 if at == sympy.oo else -1) / e)] if at in (sympy.oo, -sympy.oo) else \
-            [gap.subs(a, at + e), gap.subs(a, at - e)]
-        found = [_near_side(op, sympy.simplify(side), e) for side in sides]
+        gap = (to_sympy(holds.args[0], env) - to_sympy(holds.args[1], env)).subs(a, side)
+        return _near_side(op, sympy.simplify(gap), e)
     except (Unsupported, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
         return None
-    return False if False in found else True if all(f is True for f in found) else None
 
 
 def _near_side(op: str, gap, e) -> Optional[bool]:
@@ -150,6 +150,8 @@ def _near_side(op: str, gap, e) -> Optional[bool]:
         return (gap != 0) == (op == "ne")  # not 0: finitely many zeros, none near the point
     constant = not gap.has(e)  # a condition the limit's variable does not enter: its value at the point decides
     value = gap if constant else sympy.limit(gap, e, 0, dir="+")
+    if not constant and value == 0 and gap.free_symbols <= {e} and gap.is_rational_function(e):
+        value = _leading_sign(gap, e)  # tends to 0: the sign of its lowest-order terms is its sign near 0
     if value.has(sympy.Limit, sympy.AccumBounds, sympy.nan, sympy.zoo) or value.is_extended_real is not True:
         return None
     above, below = value.is_extended_positive, value.is_extended_negative
@@ -161,6 +163,21 @@ def _near_side(op: str, gap, e) -> Optional[bool]:
     if above or below:
         return op == "ne"
     return (op == "eq") if zero else None
+
+
+def _leading_sign(gap, e):
+    """The sign (-1, 0 or 1, a sympy number) of a rational function of e for every small enough e > 0: the product of
+    the signs of the lowest-order coefficients of its numerator and denominator."""
+    import sympy
+
+    top, bottom = sympy.fraction(sympy.cancel(gap))
+    signs = []
+    for part in (top, bottom):
+        terms_ = sympy.Poly(part, e).terms()
+        if not terms_:
+            return sympy.Integer(0)
+        signs.append(sympy.sign(min(terms_, key=lambda t: t[0][0])[1]))
+    return signs[0] * signs[1]
 
 
 def _limit_sides_real(expression, a, at, shown: str) -> list:

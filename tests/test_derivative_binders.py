@@ -5,7 +5,7 @@ ones are not proved, and each refutation is replayed."""
 
 import pytest
 
-from proofs import Function, IntRange, Real, Verdict, diff, every, forall, limit, log, oo, sigmoid
+from proofs import Function, IntRange, Real, Verdict, diff, every, forall, limit, log, oo, sigmoid, sqrt
 from proofs.backends import written_out, _written_derivative
 from proofs.evaluate import evaluate
 from proofs.terms import var
@@ -46,11 +46,25 @@ def sigmoid_slope_vanishes(x: Real):
     return limit(lambda a: diff(sigmoid(a), a), oo) == 0
 
 
+@forall("t.ex1.b.root_from_the_right", "lim_{a→0} ∂/∂x (x·sqrt(a)) = 0 (false: sqrt(a) has no value left of 0).")
+def root_from_the_right(x: Real):
+    return limit(lambda a: diff(x * sqrt(a), x), 0) == 0
+
+
+@forall("t.ex1.b.root_of_a_square", "lim_{a→0} ∂/∂x (x·sqrt(a²)) = 0.")
+def root_of_a_square(x: Real):
+    return limit(lambda a: diff(x * sqrt(a * a), x), 0) == 0
+
+
 def test_a_derivative_inside_a_limit_needs_its_body_defined_near_the_point():
-    """sympy's d/da log(a) = 1/a has a value at a < 0, where log(a) has none: the limit does not exist."""
+    """sympy's d/da log(a) = 1/a has a value at a < 0, where log(a) has none: the limit does not exist; nor does
+    one whose body has no value on one side of a finite point."""
     result = _refuted_and_replayed(log_slope_at_minus_infinity)
     assert "logarithm" in result.reason
     assert evaluate(sigmoid_slope_vanishes).verdict is Verdict.PROVED
+    result = _refuted_and_replayed(root_from_the_right)
+    assert "square root" in result.reason
+    assert evaluate(root_of_a_square).verdict is Verdict.PROVED
 
 
 @forall("t.ex1.c.every_function_inside_limit", "lim_{a→∞} f'(x)·a/(a+1) = f'(x) for every f.")
