@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import fractions
 import functools
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from proofs.domains import MAX_SEQUENCE
 from proofs.terms import (CONNECTIVES, RELATIONS, Condition, Term, Unsupported, atoms, conditions, const, evaluate, term, text,
@@ -78,6 +78,8 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
         if at.has(a) or not (at.is_finite or at in (sympy.oo, -sympy.oo)):
             raise Undecided(f"the point of {text(Term('limit', (body, Term('var', (name,)), point)))} is not a number")
         shown = text(Term("limit", (body, Term("var", (name,)), point)))
+        if "diff" in _operators(body):
+            _smooth_near(body, {**values, name: a}, a, at, shown)
         if at in (sympy.oo, -sympy.oo):
             _limit_sides_real(expression, a, at, shown)
             value = sympy.limit(expression, a, at)
@@ -96,6 +98,92 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _smooth_near(body: Term, env: Mapping[str, Any], a, at, shown: str) -> None:
+    """A limit's body with a derivative in it is differentiated by sympy, whose symbolic derivative can have a value
+    where the derivative has none (d/da log(a) is 1/a, a value at a < 0; d/dx |x| is sign(x), 0 at x = 0): so every
+    condition of the body, its derivatives' included, must hold at every point near the limit's point, on each side
+    it is approached from. Undefined where an exact one fails at every point near it on one side (the body has no
+    value there), Undecided where one is not shown either way."""
+    import sympy
+
+    e = sympy.Symbol("_e", positive=True)
+    sides = [(1 if at == sympy.oo else -1) / e] if at in (sympy.oo, -sympy.oo) else [at + e, at - e]
+    for condition in conditions(body):
+        found = [_near(condition.holds, env, a, side, e) for side in sides]
+        if all(f is True for f in found):
+            continue
+        if False in found and condition.exact:
+            raise Undefined(f"{shown} does not exist: {condition.failure} near the point")
+        raise Undecided(f"whether {text(condition.holds)} holds near the point of {shown}")
+
+
+def _near(holds: Term, env: Mapping[str, Any], a, side, e) -> Optional[bool]:
+    """Whether a condition holds at every point near a limit's point on one side, where the limit's variable a is
+    `side`, a function of a small e > 0: True; False where it fails at every such point; None where neither is
+    shown. A relation p ⋈ q is read from the one-sided limit of p - q as e → 0 (a positive one keeps p - q positive
+    there, a negative one negative); p ≠ q also holds there where p - q is a rational function of e that is not 0
+    (it has finitely many zeros)."""
+    op = holds.op
+    if op == "bool":
+        return bool(holds.args[0])
+    if op in ("and", "or", "not", "implies"):
+        parts = [_near(part, env, a, side, e) for part in holds.args]
+        if op == "not":
+            return None if parts[0] is None else not parts[0]
+        if op == "implies":
+            op, parts = "or", [None if parts[0] is None else not parts[0], parts[1]]
+        if op == "and":
+            return False if False in parts else True if all(p is True for p in parts) else None
+        return True if True in parts else False if all(p is False for p in parts) else None
+    if op not in RELATIONS:
+        return None
+    import sympy
+
+    try:
+        gap = (to_sympy(holds.args[0], env) - to_sympy(holds.args[1], env)).subs(a, side)
+        return _near_side(op, sympy.simplify(gap), e)
+    except (Unsupported, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
+        return None
+
+
+def _near_side(op: str, gap, e) -> Optional[bool]:
+    """Whether gap ⋈ 0 holds for every small enough e > 0 (True), fails for every one (False), or neither is shown."""
+    import sympy
+
+    if gap.free_symbols <= {e} and gap.is_rational_function(e) and op in ("ne", "eq"):
+        return (gap != 0) == (op == "ne")  # not 0: finitely many zeros, none near the point
+    constant = not gap.has(e)  # a condition the limit's variable does not enter: its value at the point decides
+    value = gap if constant else sympy.limit(gap, e, 0, dir="+")
+    if not constant and value == 0 and gap.free_symbols <= {e} and gap.is_rational_function(e):
+        value = _leading_sign(gap, e)  # tends to 0: the sign of its lowest-order terms is its sign near 0
+    if value.has(sympy.Limit, sympy.AccumBounds, sympy.nan, sympy.zoo) or value.is_extended_real is not True:
+        return None
+    above, below = value.is_extended_positive, value.is_extended_negative
+    zero = constant and value.is_zero is True
+    if op in ("gt", "ge"):
+        return True if above or (zero and op == "ge") else False if below or zero else None
+    if op in ("lt", "le"):
+        return True if below or (zero and op == "le") else False if above or zero else None
+    if above or below:
+        return op == "ne"
+    return (op == "eq") if zero else None
+
+
+def _leading_sign(gap, e):
+    """The sign (-1, 0 or 1, a sympy number) of a rational function of e for every small enough e > 0: the product of
+    the signs of the lowest-order coefficients of its numerator and denominator."""
+    import sympy
+
+    top, bottom = sympy.fraction(sympy.cancel(gap))
+    signs = []
+    for part in (top, bottom):
+        terms_ = sympy.Poly(part, e).terms()
+        if not terms_:
+            return sympy.Integer(0)
+        signs.append(sympy.sign(min(terms_, key=lambda t: t[0][0])[1]))
+    return signs[0] * signs[1]
 
 
 def _limit_sides_real(expression, a, at, shown: str) -> list:
@@ -291,7 +379,12 @@ def _sympy_ops() -> dict:
         return sympy.Rational(v.numerator, v.denominator) if isinstance(v, fractions.Fraction) else sympy.Integer(v)
 
     def differentiate(body: Term, name: str, env):
-        return sympy.diff(evaluate(body, env, ops), env[name])
+        at = env[name]
+        if isinstance(at, sympy.Symbol):
+            return sympy.diff(evaluate(body, env, ops), at)
+        # a number (a limit's body read at a point): differentiated symbolically, then the number put in
+        moving = sympy.Dummy(name, real=True)
+        return sympy.diff(evaluate(body, {**env, name: moving}, ops), moving).subs(moving, at)
 
     def total(each, name: str, lower, upper):
         """The tool's sum: 0 wherever the range is empty. sympy's Sum follows Karr's convention (the sum from a to b
@@ -318,7 +411,7 @@ def _sympy_ops() -> dict:
         "exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh, "sqrt": sympy.sqrt,
         "sigmoid": lambda a: 1 / (1 + sympy.exp(-a)), "softplus": lambda a: sympy.log(1 + sympy.exp(a)), "diff": differentiate,
         "sum": total, "index": lambda base, i: base[i], "integer": integer,
-        "apply": lambda fn, *args: _uninterpreted().sympy_function(fn)(*args),
+        "apply": lambda fn, *args: _uninterpreted().sympy_apply(fn, args),
     }
 
     def limit(body, name, point, env):
@@ -719,15 +812,26 @@ def _instance_point(universal: bool, name: str, domain, body: Term, env: Mapping
 
     if any(isinstance(v, (_Dual, list)) or not isinstance(v, (int, fractions.Fraction)) for v in env.values()):
         raise Undecided("a quantifier at a point that is not rational")
+    from proofs.ranges import Ranges
+
     v = z3.Int(name) if domain.kind == "int" else z3.Real(name)
     fixed = {k: to_z3(term(x), {}) for k, x in env.items()}
+    inner = {**fixed, name: v}
+    facts: list = []
     try:
-        inner = {**fixed, name: v}
         defined = [to_z3(c.holds, inner) for c in conditions(body)]
         holds = z3.And(*defined, to_z3(body, inner)) if defined else to_z3(body, inner)
     except Unsupported as exc:
-        raise Undecided(f"a quantifier whose body z3 cannot read ({exc})") from None
-    answer = solve([*z3_domain(v, domain), z3.Not(holds) if universal else holds], [v])
+        # exp, log, σ, tanh, softplus, sqrt, fractional powers: constants bounded by their known ranges, whose unsat
+        # shows there is none; a model's value of the variable counts only once the caller's exact replay agrees
+        ranges = Ranges()
+        try:
+            defined = [ranges.to_z3(c.holds, inner) for c in conditions(body)]
+            holds = z3.And(*defined, ranges.to_z3(body, inner)) if defined else ranges.to_z3(body, inner)
+        except Unsupported:
+            raise Undecided(f"a quantifier whose body z3 cannot read ({exc})") from None
+        facts = ranges.facts
+    answer = solve([*z3_domain(v, domain), *facts, z3.Not(holds) if universal else holds], [v])
     if answer.answer == "unknown":
         raise Undecided(f"z3 cannot settle the inner quantifier: {answer.reason}")
     if answer.answer == "unsat":
@@ -794,7 +898,7 @@ def _derivative(body: Term, name: str, env: Mapping[str, Any]):
     if any(isinstance(v, _Dual) for v in env.values()):
         raise Unsupported("a derivative of a derivative in a replay")
     if "diff" in _operators(body):  # a second derivative: the inner one written out, the outer one taken by duals
-        written = _diffs_written_out(body)
+        written = written_out(body, _written_derivative)
         if written is None:
             raise Unsupported("a derivative of a derivative in a replay")
         body = written
@@ -834,8 +938,10 @@ def _written_derivative(t: Term, name: str) -> Optional[Term]:
     if op in ("const", "param") or name not in variables(t):
         return const(0)
     if op == "diff":
-        inner = _diffs_written_out(t)
+        inner = written_out(t, _written_derivative)
         return None if inner is None else _written_derivative(inner, name)
+    if op in BINDERS:
+        return None
     if op == "apply":  # an uninterpreted function: the chain rule over its partial derivatives
         fn, parts = args[0], args[1:]
         slopes = [_written_derivative(a, name) for a in parts]
@@ -872,18 +978,30 @@ def arithmetic_derivative(op: str, args: Sequence[Term], inner: Sequence[Term], 
     return None
 
 
-def _diffs_written_out(t: Term) -> Optional[Term]:
-    """The term with every derivative in it written out by `_written_derivative`; None where one cannot be."""
+# Operators that bind a variable of their own in their body: a sum's index (and that of a condition for every index of
+# one), a quantifier's variable, a limit's variable, a recurrence's state and letters, always's step and sequences.
+BINDERS = frozenset({"sum", "all", "some", "every", "limit", "recur", "always"})
+
+
+def written_out(t: Term, derivative: Callable[[Term, str], Optional[Term]]) -> Optional[Term]:
+    """The term with every derivative in it written out by `derivative(body, name)`, inner ones first; None where one
+    cannot be. A derivative inside the body of a binder (BINDERS) is never written out, and the term is then None: the
+    body's definedness is part of the binder's meaning (a quantifier's body is false where it has no value, a limit's
+    is read near its point, a recurrence's step at every step), and a written-out derivative can have a value where
+    the derivative has none (d/dx log(x) is 1/x, which has a value at x < 0). `derivative` does not differentiate
+    through a binder either: it gives 0 where the binder does not mention the variable free (its bound variable is
+    another one, whatever its name), None where it does (a derivative is not pushed through a sum, a limit or a
+    recurrence)."""
     if t.op == "diff":
-        body = _diffs_written_out(t.args[0])
-        return None if body is None else _written_derivative(body, t.args[1].args[0])
+        body = written_out(t.args[0], derivative)
+        return None if body is None else derivative(body, t.args[1].args[0])
     if "diff" not in _operators(t):
         return t
-    if t.op in ("sum", "all", "some", "every", "limit", "recur", "always"):
+    if t.op in BINDERS:
         return None
     args = []
     for a in t.args:
-        out = _diffs_written_out(a) if isinstance(a, Term) else a
+        out = written_out(a, derivative) if isinstance(a, Term) else a
         if out is None:
             return None
         args.append(out)

@@ -12,7 +12,8 @@ from proofs.domains import ENUMERATION_LIMIT, MAX_SEQUENCE, Domain, exact_number
 from proofs.identities import identity as _sympy_identity
 from proofs.identities import symbol as _symbol
 from proofs.model import ForgedWitness, Outcome, Replay
-from proofs.ranges import FACTS, Ranges
+from proofs.ranges import Ranges
+from proofs.ranges import applies as ranges_apply
 from proofs.terms import Term
 from proofs.verdicts import Verdict
 
@@ -106,6 +107,8 @@ def _evaluate(stmt: Statement, relation: Term, point: Mapping[str, Any]) -> Repl
                 value = backends.exact_value(side, point)
             except backends.Undefined as exc:
                 value = f"undefined: {exc.what}"
+            except backends.Undecided as exc:
+                value = f"not decided: {exc}"
             sides[f"{prefix}{label}: {_clip(terms.text(side))}"] = value
     sides["holds"] = holds
     return Replay(holds, sides)
@@ -257,49 +260,69 @@ def _settle(stmt: Statement, relation: Term, required: Sequence[terms.Condition]
     was proved), ("undefined", a point where one fails), or ("unknown", why not). A condition is proved by z3 where it
     has a z3 form, or by sympy where it simplifies to true; a point comes from exact probes or from z3's model, and is
     checked in exact arithmetic either way."""
-    import sympy
-
-    from proofs.solvers.smt import prove
-
     for point in _points(scalars):
         try:
             if _fails(relation, required, point):
                 return "undefined", point
         except (backends.Undecided, ValueError, terms.Unsupported):
             continue
+    def refuting(model: Mapping[str, Any]) -> Optional[dict]:  # z3's point where a condition fails, replayed
+        point = _completed(stmt, model, scalars)
+        try:
+            return point if point is not None and _fails(relation, required, point) else None
+        except (backends.Undecided, ValueError, terms.Unsupported):
+            return None
+
     how = []
     for condition in required:
-        mentioned = {k: d for k, d in scalars.items() if k in terms.variables(condition.holds)}
-        try:
-            env, given = _z3_domains(mentioned)
-            answer = prove(backends.to_z3(condition.holds, env, universal=True), list(env.values()), given=given)
-        except terms.Unsupported:
-            answer = _ranges_proof(condition.holds, mentioned)
-            if answer:
-                how.append(f"{terms.text(condition.holds)}: z3, with the known ranges of {answer}")
-                continue
-            answer = None
-        if answer is not None and answer.answer == "unsat":
-            how.append(f"{terms.text(condition.holds)}: z3")
+        shown, point = _shown_everywhere(condition.holds, scalars, refuting=refuting)
+        if shown is not None:
+            how.append(f"{terms.text(condition.holds)}: {shown}")
             continue
-        if answer is not None and answer.answer == "sat":
-            point = _completed(stmt, answer.model, scalars)
-            try:
-                if point is not None and _fails(relation, required, point):
-                    return "undefined", point
-            except (backends.Undecided, ValueError, terms.Unsupported):
-                pass
-        try:
-            symbols = {name: _symbol(name, dom, elements=True) for name, dom in scalars.items()}
-            if backends.to_sympy(condition.holds, symbols) is sympy.true:
-                how.append(f"{terms.text(condition.holds)}: sympy")
-                continue
-        except (terms.Unsupported, TypeError, ValueError, AttributeError):
-            pass
+        if point is not None:
+            return "undefined", point
         has = "a value" if condition.exact else "a derivative"
         return "unknown", (f"not shown that {terms.text(condition.holds)} on the whole domain, so that "
                            f"{terms.text(condition.at)} has {has} everywhere ({condition.failure} where it fails)")
     return "defined", how
+
+
+def _shown_everywhere(holds: Term, scalars: Mapping[str, Domain], *, functions: Optional[Mapping[str, Any]] = None,
+                      ranges: bool = True, refuting: Optional[Callable[[Mapping[str, Any]], Any]] = None
+                      ) -> tuple[Optional[str], Any]:
+    """How a condition is shown to hold at every point of the domains, as (how, None): "z3" (`functions` giving the
+    z3 forms of uninterpreted functions), "z3, with the known ranges of …" where z3 has no form for it (with ranges),
+    or "sympy" where it simplifies to true. (None, point) where z3 finds a model and `refuting` turns it into a point
+    where the condition fails (checked by the caller in exact arithmetic); (None, None) where it is not shown."""
+    import sympy
+    import z3
+
+    from proofs.solvers.smt import prove
+
+    mentioned = {k: d for k, d in scalars.items() if k in terms.variables(holds)}
+    answer = None
+    try:
+        env, given = _z3_domains(mentioned)
+        answer = prove(backends.to_z3(holds, env, universal=True, functions=functions), list(env.values()), given=given)
+    except terms.Unsupported:
+        used = _ranges_proof(holds, mentioned) if ranges else ""
+        if used:
+            return f"z3, with the known ranges of {used}", None
+    except z3.Z3Exception:
+        pass
+    if answer is not None and answer.answer == "unsat":
+        return "z3", None
+    if answer is not None and answer.answer == "sat" and refuting is not None:
+        point = refuting(answer.model)
+        if point is not None:
+            return None, point
+    try:
+        symbols = {name: _symbol(name, dom, elements=True) for name, dom in scalars.items()}
+        if backends.to_sympy(holds, symbols) is sympy.true:
+            return "sympy", None
+    except (terms.Unsupported, TypeError, ValueError, AttributeError):
+        pass
+    return None, None
 
 
 def _ranges_proof(condition: Term, scalars: Mapping[str, Domain]) -> str:
@@ -507,12 +530,15 @@ def _by_ranges(case: _Case) -> Optional[Outcome]:
     from proofs import interpret
 
     stmt, ranges = case.stmt, Ranges()
-    if not terms.operators(case.relation) & set(FACTS):
+    if not ranges_apply(case.relation):
         return None
     try:
         answer = _z3_query(stmt, case.relation, case.scalars, ranges)
     except terms.Unsupported:
         return None
+    if answer is not None and answer.answer == "sat" and stmt.quantifier == "exists":
+        point = _completed(stmt, answer.model, case.scalars)
+        return _exact_witness(case, [point] if point is not None else [], probe=False)
     if answer is None or answer.answer != "unsat" or not ranges.used:
         return None
     evidence = {**case.evidence, "known_ranges": dict(sorted(ranges.used.items()))}
@@ -759,27 +785,31 @@ def _decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     if outcome is not None:
         return outcome
     if stmt.quantifier == "exists":
-        point = _witness_probe(case)
-        if point is not None:  # a witness z3 could not read (tanh(0) = 0 at an end of [0, 1]), found in exact arithmetic
-            return interpret.computed(True, witness=_witness(stmt, point), method="exact arithmetic",
-                                      evidence=case.evidence, reason="an exact point satisfies it",
-                                      statement=_bound(stmt, case.valued))
-        return interpret.undecided("z3", case.evidence, "no witness found and no proof that none exists",
-                                   statement=_bound(stmt, case.valued))
+        return _exact_witness(case) or interpret.undecided(
+            "z3", case.evidence, "no witness found and no proof that none exists", statement=_bound(stmt, case.valued))
     return _by_identity(case)
 
 
-def _witness_probe(case: _Case) -> Optional[dict]:
-    """An exact point of the domains where the relation is defined and holds: the probes of a universal statement's
-    refutation (a few points per variable, the ends of the intervals, kinks and roots), for an existential one."""
-    from proofs import probes
+def _exact_witness(case: _Case, found: Sequence[Mapping[str, Any]] = (), probe: bool = True) -> Optional[Outcome]:
+    """An existential statement z3 did not settle: a point where it holds in exact arithmetic, among the points found
+    (a model of the known ranges, which is not a point until the exact arithmetic agrees) and, with probe, a few
+    probes of the domains and the boundary probes of its terms; None where none holds."""
+    from proofs import interpret, probes
 
-    required = _required(case.relation)
-    for point in [*_points(case.scalars), *probes.boundary_points(case.relation, case.scalars)]:
+    points = list(found)
+    if probe:
+        points += list(_points(case.scalars))
         try:
-            if _holds(case.relation, required, point):
-                return point
-        except (backends.Undecided, ZeroDivisionError, ValueError, terms.Unsupported):  # ForgedWitness is a ValueError
+            points += probes.boundary_points(case.relation, case.scalars)
+        except (backends.Undecided, backends.Undefined, ValueError, TypeError, ArithmeticError):
+            pass
+    for point in points:
+        try:
+            if _holds(case.relation, case.required, point):
+                return interpret.computed(True, witness=_witness(case.stmt, point), method="exact arithmetic",
+                                          evidence=case.evidence, reason="an exact point satisfies it",
+                                          statement=_bound(case.stmt, case.valued))
+        except (backends.Undecided, ValueError, ZeroDivisionError, terms.Unsupported):  # ForgedWitness is a ValueError
             continue
     return None
 
@@ -787,23 +817,24 @@ def _witness_probe(case: _Case) -> Optional[dict]:
 def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     """Decide the statement for these stated values, with the strongest method that applies to its domains and term;
     a proof (or a proof that no witness exists) counts only once the exact replay agrees at every boundary probe."""
-    from proofs import everyfunction, uninterpreted
+    from proofs import everyfunction, interpret, uninterpreted
 
-    if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
-        return everyfunction.decide(stmt, params)
     try:
+        if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
+            return everyfunction.decide(stmt, params)
         outcome = _decide(stmt, params)
-        universal = stmt.quantifier == "forall"
-        if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
-                or _finite_size(stmt.scalars()) is not None:
-            return outcome
-        return _defended(stmt, params, outcome)
+    except terms.NotDifferentiated as exc:  # where the statement has a value is not known: unknown, which fails closed
+        return interpret.undecided("conditions", {}, f"where {exc} exists is not known",
+                                   statement=_bound(stmt, stmt.term(params, named=False)))
     except backends.Undecided as exc:  # a value no method could compute (a limit sympy did not find, an inner
         # quantifier z3 cannot read): nothing is settled, which is unknown, not an error of the engine
-        from proofs import interpret
-
         return interpret.undecided("exact arithmetic", {}, f"not settled: {exc}",
                                    statement=_bound(stmt, stmt.term(params, named=False)))
+    universal = stmt.quantifier == "forall"
+    if outcome.verdict is not (Verdict.PROVED if universal else Verdict.REFUTED) or not stmt.scalars() \
+            or _finite_size(stmt.scalars()) is not None:
+        return outcome
+    return _defended(stmt, params, outcome)
 
 
 def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 from proofs import backends, certificates, terms
 from proofs.model import ForgedWitness, Outcome, Replay
 from proofs.terms import Term
-from proofs.uninterpreted import (Function, Polynomial, _z3_ops, _without_diffs, candidates, exact_apply, functions,
+from proofs.uninterpreted import (Function, Polynomial, _z3_ops, candidates, derivative, exact_apply, functions,
                                   interpretation)
 
 if TYPE_CHECKING:
@@ -107,33 +107,15 @@ def _search(stmt: Statement, relation: Term, wanted: bool, limit: Optional[int] 
 def _defined(stmt: Statement, relation: Term) -> tuple[bool, list]:
     """Whether every condition of the relation is shown for every function: z3 with the functions uninterpreted, or
     sympy simplifying it to true."""
-    import sympy
-    import z3
-
     from proofs import decision
-    from proofs.identities import symbol
-    from proofs.solvers.smt import prove
 
     how = []
     scalars = stmt.scalars()
     for condition in decision._required(relation):
-        try:
-            env, given = decision._z3_domains(scalars)
-            answer = prove(backends.to_z3(condition.holds, env, universal=True, functions=_z3_ops()),
-                           list(env.values()), given=given)
-            if answer.answer == "unsat":
-                how.append(f"{terms.text(condition.holds)}: z3, every function")
-                continue
-        except (terms.Unsupported, z3.Z3Exception):
-            pass
-        try:
-            symbols = {name: symbol(name, dom, elements=True) for name, dom in scalars.items()}
-            if backends.to_sympy(condition.holds, symbols) is sympy.true:
-                how.append(f"{terms.text(condition.holds)}: sympy")
-                continue
-        except (terms.Unsupported, TypeError, ValueError, AttributeError):
-            pass
-        return False, [f"not shown for every function that {terms.text(condition.holds)} ({condition.failure} where it fails)"]
+        shown, _ = decision._shown_everywhere(condition.holds, scalars, functions=_z3_ops(), ranges=False)
+        if shown is None:
+            return False, [f"not shown for every function that {terms.text(condition.holds)} ({condition.failure} where it fails)"]
+        how.append(f"{terms.text(condition.holds)}: {'z3, every function' if shown == 'z3' else shown}")
     return True, how
 
 
@@ -150,7 +132,7 @@ def _z3_valid(stmt: Statement, relation: Term):
     from proofs import decision
     from proofs.solvers.smt import prove
 
-    written = _without_diffs(relation)
+    written = backends.written_out(relation, derivative)
     if written is None or terms.operators(written) & terms.NUMERIC_ONLY:
         return None
     try:

@@ -57,7 +57,10 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
 def _sympy_equal(relation: Term, symbols: Mapping[str, Any], substitute: Optional[Mapping] = None) -> Optional[bool]:
     import sympy
 
-    lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
+    try:
+        lhs, rhs = (backends.to_sympy(side, symbols) for side in relation.args)
+    except terms.Unsupported:  # a side sympy has no form for (a limit it cannot find): no identity shown
+        return None
     if substitute:
         lhs, rhs = (side.doit().subs(substitute) for side in (lhs, rhs))
     difference = sympy.expand(sympy.expand_log(lhs - rhs))

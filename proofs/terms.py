@@ -30,6 +30,11 @@ class Unsupported(TypeError):
     """A backend cannot evaluate this term (z3 has no exponential, say); the engine tries another backend."""
 
 
+class NotDifferentiated(Unsupported):
+    """A derivative the engine does not take (of a limit, a quantified statement or a recurrence that depends on the
+    variable): where the term has a derivative is not known, so a statement using it is unknown, not an error."""
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Term:
     """A node of a statement's expression, built by ordinary Python operators on quantified variables.
@@ -601,11 +606,11 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
         return []
     if op == "limit":  # the body is evaluated near the point only; a limit that does not exist has no value there
         if smooth & variables(t):
-            raise Unsupported("the derivative of a limit")
+            raise NotDifferentiated("the derivative of a limit")
         return []
     if op in (*QUANTIFIERS, "always"):  # the body's conditions are part of its truth at each value of the bound variable
         if smooth & variables(t):
-            raise Unsupported("the derivative of a quantified statement")
+            raise NotDifferentiated("the derivative of a quantified statement")
         return []
     if op == "implies":
         premise, consequent = args
@@ -622,7 +627,7 @@ def _collect(t: Term, smooth: frozenset) -> list[Condition]:
     if op == "recur":  # the step's own conditions are checked where it is evaluated, at each step
         body, state, initial, index, pairs = recurrence_parts(t)
         if smooth & variables(t):
-            raise Unsupported("the derivative of a recurrence")
+            raise NotDifferentiated("the derivative of a recurrence")
         return _collect(initial, smooth) + _collect(index, smooth) + [
             Condition(Term("integer", (index,)) & (index >= 0), "a recurrence's step that is not one of 0, 1, 2, ...", t)]
     if op == "sum":

@@ -135,6 +135,14 @@ def sympy_function(fn: Function):
     return _SYMPY[key]
 
 
+def sympy_apply(fn: Function, args: tuple):
+    """fn (or its derivative) applied to sympy arguments: the current interpretation's polynomial where an
+    `interpretation(...)` block runs (a limit's body read at a point), else the undefined function of `sympy_function`."""
+    if _CURRENT is not None and fn.name in _CURRENT:
+        return _CURRENT[fn.name].derivative(fn.orders).value(args)
+    return sympy_function(fn)(*args)
+
+
 def _z3_function(fn: Function, cache: dict):
     import z3
 
@@ -285,8 +293,10 @@ def derivative(t: Term, name: str) -> Optional[Term]:
     if op in ("const", "param", "bool") or name not in terms.variables(t):
         return terms.const(0)
     if op == "diff":
-        inner = _without_diffs(t)
+        inner = backends.written_out(t, derivative)
         return None if inner is None else derivative(inner, name)
+    if op in backends.BINDERS:
+        return None
     if op == "apply":
         fn, parts = args[0], args[1:]
         out = None
@@ -302,19 +312,3 @@ def derivative(t: Term, name: str) -> Optional[Term]:
     if any(d is None for d in inner):
         return None
     return backends.arithmetic_derivative(op, args, inner, name)
-
-
-def _without_diffs(t: Term) -> Optional[Term]:
-    """The term with every derivative written out by `derivative`; None where one cannot be."""
-    if t.op == "diff":
-        body = _without_diffs(t.args[0])
-        return None if body is None else derivative(body, t.args[1].args[0])
-    if not any(isinstance(a, Term) for a in t.args) or t.op in (*terms.QUANTIFIERS, "sum", "all"):
-        return t if "diff" not in terms.operators(t) else None
-    args = []
-    for a in t.args:
-        out = _without_diffs(a) if isinstance(a, Term) else a
-        if out is None:
-            return None
-        args.append(out)
-    return Term(t.op, tuple(args))

@@ -129,7 +129,8 @@ def term_of(node: tuple, env: dict):
              "min": terms.minimum, "ite": terms.ite, "eq": lambda a, b: terms.term(a) == b,
              "ne": lambda a, b: terms.term(a) != b, "le": lambda a, b: terms.term(a) <= b,
              "lt": lambda a, b: terms.term(a) < b, "ge": lambda a, b: terms.term(a) >= b,
-             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b}
+             "gt": lambda a, b: terms.term(a) > b, "implies": terms.implies, "and": lambda a, b: a & b,
+             "not": lambda a: ~a}
     return table[op](*args)
 
 
@@ -178,6 +179,8 @@ def value(node: tuple, env: dict):
         return UNINTERPRETED[node[1]][0 if op == "fn" else 1](value(node[2], env))
     if op == "implies":
         return (not value(node[1], env)) or value(node[2], env)
+    if op == "not":
+        return not value(node[1], env)
     if op in ("some", "every"):
         return _quantified(node, env)
     if op == "unique":
@@ -196,6 +199,10 @@ def value(node: tuple, env: dict):
         base, k = value(node[1], env), node[2]
         if base < 0 or (base == 0 and k < 0):
             raise Undef("fractional power")
+        if isinstance(base, F) and base:  # exact where the root is rational: 4^(1/2) is 2, not a float near it
+            root = _root(base ** k.numerator, k.denominator)
+            if root is not None:
+                return root
         return float(base) ** float(k) if base else 0 * base
     if op == "and":
         return bool(value(node[1], env)) and bool(value(node[2], env))
@@ -250,6 +257,15 @@ def value(node: tuple, env: dict):
     return {"le": a <= b, "lt": a < b, "ge": a >= b, "gt": a > b}[op]
 
 
+def _root(q: F, n: int) -> Optional[F]:
+    """The positive n-th root of a positive fraction where it is a fraction, else None."""
+    def whole(m: int) -> Optional[int]:
+        r = round(m ** (1 / n))
+        return next((c for c in (r - 1, r, r + 1) if c >= 0 and c ** n == m), None)
+    top, bottom = whole(q.numerator), whole(q.denominator)
+    return None if top is None or bottom is None else F(top, bottom)
+
+
 def _mentions(node, name: str) -> bool:
     if isinstance(node, tuple) and node[:2] == ("var", name):
         return True
@@ -276,6 +292,8 @@ def _quantified(node: tuple, env: dict) -> bool:
     square = ("mul", y, y)
     if op == "some" and rel == "eq" and left == square and not _mentions(right, name):
         return value(right, env) >= 0
+    if op == "some" and rel == "eq" and left == ("sigmoid", y) and not _mentions(right, name):  # σ takes (0, 1)
+        return 0 < value(right, env) < 1
     if op == "some" and rel in ("gt", "lt") and y in (left, right) and not _mentions(right if left == y else left, name):
         return True
     if op == "every" and rel == "le" and right == square and not _mentions(left, name):
@@ -590,7 +608,22 @@ def nested(draw, name: str) -> Optional[Case]:
     c = F(draw.pick((0, 1, -1, 2, F(1, 2))))
     n, m, x, y = V("n"), V("m"), V("x"), V("y")
     whole = ("range", 0, k)
-    form = draw.int(0, 7)
+    form = draw.int(0, 10)
+    if form == 8:  # no real square root of x + c for any x ≤ d (or < d): only where x + c < 0 throughout
+        d, open_ = F(draw.pick((-2, -1, 0, 1))), bool(draw.int(0, 1))
+        rel = ("not", ("some", "y", ("real",), ("eq", mul(y, y), add(x, C(c)))))
+        truth = d + c < 0 or (open_ and d + c == 0)
+        return Case("nested", name, "forall", {"x": Interval(None, d, upper_open=open_)}, rel, truth,
+                    None if truth else {"x": -c})
+    if form == 9:  # σ(y) = x² + c has no solution y for any x only where x² + c is never in (0, 1): c ≥ 1
+        rel = ("not", ("some", "y", ("real",), ("eq", ("sigmoid", y), add(mul(x, x), C(c)))))
+        truth = c >= 1
+        witness = {F(1, 2): F(0), F(0): F(1, 2), F(-1): F(5, 4)}.get(c)
+        return Case("nested", name, "forall", {"x": Real}, rel, truth, None if truth else {"x": witness})
+    if form == 10:  # no m in the range with n + m = k + 1, over a range of n (truth by trying every value)
+        over = draw.pick((whole, ("range", 2, k + 2)))
+        rel = ("not", ("some", "m", over, ("eq", add(n, m), C(k + 1))))
+        return _settled(draw.pick(("forall", "exists")), {"n": IntRange(0, k)}, rel, name)
     if form == 0:  # every n has a complement m with n + m = k; from 1 up there is none for n = k
         over = draw.pick((whole, ("range", 1, k)))
         rel = ("some", "m", over, ("eq", add(n, m), C(k)))
@@ -1587,3 +1620,75 @@ def _power_limit_value(node: tuple, env: dict) -> F:
 
 GENERATORS["power_limit"] = power_limit
 KINDS = KINDS + ("power_limit",)
+
+
+# --- rational powers of a linear base -------------------------------------------------------------------------------
+
+def _power_compare(t: F, k: F, c: F) -> int:
+    """The sign of t^k - c for t ≥ 0 (t > 0 where k < 0), in exact arithmetic: t^(p/q) ⋈ c ⇔ t^p ⋈ c^q for c ≥ 0."""
+    if c < 0:
+        return 1
+    left, right = (t ** k.numerator if t else F(0)), c ** k.denominator
+    return (left > right) - (left < right)
+
+
+def rational_power(draw, name: str) -> Optional[Case]:
+    """f(x)^(p/q) ⋈ c and f^(1/2)·f^(1/2) = f, for all x (or some x) of a domain with open or closed ends, f = a·x + b:
+    a power has a value only where f ≥ 0 (f > 0 for a negative exponent), so the base is positive, zero somewhere or
+    negative somewhere on the domain as drawn. The truth from f's image, on which t ↦ t^(p/q) is monotone; a false
+    universal one's witness is found among the domain's ends, f's root and a grid, and confirmed by the plain
+    evaluator."""
+    dom = _bounded_domain(draw, 0)
+    a, b = F(draw.pick((1, -1, 2, F(-1, 2)))), F(draw.pick((-2, -1, 0, 1, 2, 3)))
+    k = F(draw.pick((F(1, 2), F(-1, 2), F(1, 3), F(2, 3), F(-2, 3), F(3, 2), F(-3, 2), F(5, 2))))
+    c = F(draw.pick((-1, 0, F(1, 4), 1, 2)))
+    x = V("x")
+    f = add(mul(C(a), x), C(b)) if b else mul(C(a), x)
+    low, low_in, high, high_in = _image(a, b, 0, dom)
+    defined = low is not None and (low > 0 or (low == 0 and (k > 0 or not low_in)))
+    form = draw.int(0, 4)
+    if form == 4:  # f^(1/2)·f^(1/2) = f: a value where f ≥ 0
+        rel, truth, quantifier = ("eq", mul(("fpow", f, F(1, 2)), ("fpow", f, F(1, 2))), f), \
+            low is not None and low >= 0, "forall"
+    else:
+        op = ("gt", "ge", "gt", "ge")[form]
+        rel = (op, ("fpow", f, k), C(c))
+        quantifier = "exists" if form >= 2 else "forall"
+        if quantifier == "forall":  # the least value of f^k: at the low end of the image (k > 0) or the high one
+            if not defined:
+                truth = False
+            else:
+                end, attained = (low, low_in) if k > 0 else (high, high_in) if high is not None else (F(0), False)
+                sign = _power_compare(end, k, c) if (end or k > 0) else (1 if c < 0 else 0 if c == 0 else -1)
+                truth = sign >= 0 if op == "ge" else sign > 0 or (sign == 0 and not attained)
+        else:  # the largest value of f^k, where the power has a value everywhere (else not drawn)
+            if not defined:
+                return None
+            if k > 0:
+                top, attained = (high, high_in) if high is not None else (None, False)
+            else:
+                top, attained = (low, low_in) if low > 0 else (None, False)
+            if top is None:
+                truth = True
+            else:
+                sign = _power_compare(top, k, c)
+                truth = sign > 0 or (sign == 0 and op == "ge" and attained)
+    domains = {"x": dom}
+    points = _boundary_points(dom, a, b, c, 0) + [p for p in (F(n, 4) for n in range(-24, 25)) if dom.contains(p)]
+    if quantifier == "exists":
+        found = next((p for p in points if _holds_surely(rel, {"x": p})), None)
+        if truth and found is None:
+            return None
+        assert found is None or truth, (rel, dom, found)
+        return Case("rational_power", name, "exists", domains, rel, truth)
+    failing = next((p for p in points if fails(rel, {"x": p})), None)
+    if truth:
+        assert failing is None, (rel, dom, failing)
+        return Case("rational_power", name, "forall", domains, rel, True)
+    if failing is None:
+        return None
+    return Case("rational_power", name, "forall", domains, rel, False, {"x": failing})
+
+
+GENERATORS["rational_power"] = rational_power
+KINDS = KINDS + ("rational_power",)

@@ -19,7 +19,8 @@ EXAMPLES = {"polynomial": 40, "rational": 30, "transcendental": 25, "sum": 40, "
             "kink": 40, "piecewise": 40, "vector": 30, "exists": 30,
             "ranges": 30, "conditional": 30, "nested": 30, "unique": 40,
             "induction": 30, "uninterpreted": 30, "limit": 10, "sized": 16, "recurrence": 40,
-            "boundary": 40, "limit_point": 25, "combined": 30, "counter": 20, "power_limit": 12}
+            "boundary": 40, "limit_point": 25, "combined": 30, "counter": 20, "power_limit": 12,
+            "rational_power": 40}
 
 
 class _Draw:

@@ -8,7 +8,7 @@ import pytest
 import z3
 
 from proofs import Verdict, exists, forall, softplus
-from proofs.domains import Real
+from proofs.domains import Interval, Positive, Real
 from proofs.evaluate import evaluate
 from proofs.ranges import FACTS, _facts
 from proofs.terms import exp, log, relu, sigmoid, sqrt, tanh
@@ -135,4 +135,78 @@ def test_every_fact_given_to_z3_holds_at_the_function_s_true_values(name):
                "sqrt": z3.And(a == 4, v == -2)}[name]
     solver = z3.Solver()
     solver.add(*_facts(name, a, v), outside)
+    assert solver.check() == z3.unsat
+
+
+# --- fractional powers: a^(p/q) ≥ 0 where it has a value, > 0 where a > 0, and its q-th power is a^p ---------------
+
+@forall("t.ex2.a.root_positive", "(2x + 1)^(±1/2) > 0 for x > 0.", perturb={"shifted": {"b": -1}})
+def root_positive(x: Positive, b=1, k=Fraction(1, 2)):
+    return ((2 * x + b) ** k > 0) & ((2 * x + b) ** -k > 0)
+
+
+@forall("t.ex2.b.two_thirds_at_least_one", "(x + 1)^(2/3) ≥ 1 on [0, 1].", perturb={"above": {"c": Fraction(3, 2)}})
+def two_thirds_at_least_one(x: Interval(0, 1), c=1):
+    return (x + 1) ** Fraction(2, 3) >= c
+
+
+@forall("t.ex2.c.square_of_root", "(3x + 2)^(1/2) · (3x + 2)^(1/2) = 3x + 2 on [0, ∞).",
+        perturb={"negative_somewhere": {"b": -2}})
+def square_of_root(x: Interval(0, None), b=2):
+    return (3 * x + b) ** Fraction(1, 2) * (3 * x + b) ** Fraction(1, 2) == 3 * x + b
+
+
+@pytest.mark.parametrize("claim,mutant", [(root_positive, "shifted"), (two_thirds_at_least_one, "above"),
+                                          (square_of_root, "negative_somewhere")])
+def test_a_fractional_power_of_a_base_positive_on_the_domain_is_proved_and_a_base_that_reaches_zero_refuted(claim, mutant):
+    """True where the base is positive on the whole domain; refuted, at a point the exact replay confirms, where the
+    base reaches 0 (to a negative power), is negative somewhere, or the power falls below the bound."""
+    result = evaluate(claim)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert "pow" in result.evidence.get("known_ranges", {}) or any(
+        "pow" in line for line in result.evidence.get("conditions_proved", [])), result.evidence
+    wrong = evaluate(claim, claim.perturbation(mutant))
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    params = {**claim.params, **claim.perturbation(mutant).params}
+    point = wrong.evidence["counterexample"]
+    assert claim.replay(point, **params).holds is False
+    x = Fraction(point["x"])
+    if claim is two_thirds_at_least_one:  # (x + 1)^(2/3) < 3/2 exactly where (x + 1)^2 < (3/2)^3
+        assert (x + 1) ** 2 < Fraction(3, 2) ** 3
+    else:  # the power has no value there: the base is 0 to a negative power, or negative
+        assert (2 if claim is root_positive else 3) * x + params["b"] <= 0
+
+
+@exists("t.ex2.d.root_reaches_two", "(x + 1)^(1/2) ≥ 2 for some x in [0, 5].", perturb={"too_far": {"c": 3}})
+def root_reaches_two(x: Interval(0, 5), c=2):
+    return (x + 1) ** Fraction(1, 2) >= c
+
+
+def test_a_witness_of_a_fractional_power_is_a_point_the_exact_arithmetic_confirms():
+    result = evaluate(root_reaches_two)
+    assert result.verdict is Verdict.PROVED, result.reason
+    x = Fraction(result.evidence["witness"]["x"])
+    assert 0 <= x <= 5 and x + 1 >= 4
+    assert root_reaches_two.replay(result.evidence["witness"]).holds is True
+    assert evaluate(root_reaches_two, root_reaches_two.perturbation("too_far")).verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("k", [Fraction(1, 2), Fraction(-1, 2), Fraction(2, 3), Fraction(-3, 2), Fraction(7, 3)])
+def test_every_power_fact_holds_at_the_true_power_and_rules_out_a_wrong_value(k):
+    from proofs.ranges import _power_facts
+
+    mpmath.mp.dps = 80
+    for q in POINTS:
+        if q < 0 or (q == 0 and k < 0):
+            continue
+        true = mpmath.power(mpmath.mpf(q.numerator) / q.denominator, mpmath.mpf(k.numerator) / k.denominator)
+        near = Fraction(int(mpmath.floor(true * 10 ** 70)), 10 ** 70)
+        a, v = z3.Real("a"), z3.Real("v")
+        solver = z3.Solver()
+        solver.add(*_power_facts(a, k, v), a == z3.RealVal(q), v >= z3.RealVal(near - Fraction(1, 10 ** 60)),
+                   v <= z3.RealVal(near + Fraction(1, 10 ** 60)))
+        assert solver.check() == z3.sat, (k, q)
+    a, v = z3.Real("a"), z3.Real("v")
+    solver = z3.Solver()
+    solver.add(*_power_facts(a, k, v), a == 2, v <= 0)
     assert solver.check() == z3.unsat

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import random
 import signal
+import sys
 import threading
 import time
 from fractions import Fraction
@@ -35,13 +36,17 @@ _SYMPY_RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le,
 
 class Timeout(BaseException):
     """A time limit passed. Not an Exception, so that sympy's `except Exception` cannot swallow it; a handler that
-    swallows everything (mpmath has a few) only delays it, since the alarm fires again until the limit is lifted."""
+    swallows everything (mpmath has a few) only delays it, since the alarm fires again until the limit is lifted. One
+    that lands in a `__del__` or a garbage collector's callback, where Python reports it and carries on, is raised
+    again when the block under the limit is left: what the block computed after it is never a result."""
 
 
 # Seconds between alarms once a limit has passed, until the block under it is left.
 _REFIRE = 0.05
 # The ends (time.monotonic) of the limits in force, innermost last; an inner limit never outlasts an outer one.
 _ENDS: list[float] = []
+# For each limit in force (as _ENDS): whether a Timeout was raised under it.
+_FIRED: list[bool] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +80,18 @@ def integer_names(*exprs: sympy.Expr) -> set[str]:
 
 def _fire(signum, frame):
     if _ENDS and time.monotonic() >= _ENDS[-1] - 0.001:
+        _FIRED[-1] = True
         raise Timeout()
+
+
+def _unraisable(hook):
+    """sys.unraisablehook while a limit is in force: a Timeout swallowed in a `__del__` or a gc callback is not
+    printed (the block's exit raises it again); anything else goes to the hook in place before."""
+    def report(unraisable):
+        if isinstance(unraisable.exc_value, Timeout):
+            return
+        hook(unraisable)
+    return report
 
 
 def _combine_sums(d: sympy.Expr) -> sympy.Expr:
@@ -216,17 +232,29 @@ def deadline(seconds: float):
     now = time.monotonic()
     end = min([now + seconds] + _ENDS[-1:])
     previous = signal.signal(signal.SIGALRM, _fire) if not _ENDS else None
+    hook = sys.unraisablehook
+    if not _ENDS:
+        sys.unraisablehook = _unraisable(hook)
     _ENDS.append(end)
+    _FIRED.append(False)
     signal.setitimer(signal.ITIMER_REAL, max(end - now, 1e-6), _REFIRE)
+    timed_out = False
     try:
         yield
+    except Timeout:
+        timed_out = True
+        raise
     finally:
         _ENDS.pop()  # first: an alarm from here on finds the limit lifted (or the outer one, not yet passed)
+        fired = _FIRED.pop()
         if _ENDS:
             signal.setitimer(signal.ITIMER_REAL, max(_ENDS[-1] - time.monotonic(), 1e-6), _REFIRE)
         else:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            sys.unraisablehook = hook
+        if fired and not timed_out:  # swallowed where it landed (a __del__, a handler of everything): raised here
+            raise Timeout()  # on purpose: what the block returned or raised came after its limit
 
 
 def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
