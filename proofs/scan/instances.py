@@ -116,6 +116,13 @@ def _concrete(index, inst: Instance) -> Optional[int]:
     return int(v)
 
 
+class _AtPoint:
+    """The indices of a step's instance as `_concrete` reads them."""
+
+    def __init__(self, indices: dict) -> None:
+        self.indices = indices
+
+
 class Evaluator:
     """Evaluates trees at an instance, exactly; gradients by differentiating the forward equations (sympy)."""
 
@@ -123,6 +130,9 @@ class Evaluator:
         self.model, self.shapes, self.inst = model, shapes, inst
         # letter -> the lowest index of it the step reads: below that, a member of a recurrence is an input
         self.lowest = lowest
+        # the step's own indices: `lowest` is read at them, not at an index a forward equation rebinds (the step's t
+        # and the recurrence's t are one letter, and h_{t+1} = phi(W h_t) evaluates its body at t := at - 1)
+        self.point = dict(inst.indices)
         self.active: set = set()
         # why a gradient at this instance is zero for want of a path (then the instance refutes nothing)
         self.independent: set = set()
@@ -215,7 +225,7 @@ class Evaluator:
             lows = self.lowest.get(letter)
             # below the first member the step reads (or, for a recurrence the step does not read, below 1) a member of
             # a recurrence is an input: any value is a state the network can be in
-            if at <= (min(_concrete(e, self.inst) for e in lows) if lows else 0):
+            if at <= (min(_concrete(e, _AtPoint(self.point)) for e in lows) if lows else 0):
                 return None  # the first member the step reads is an input of the recurrence
             return (free[0].name, int(solved[0])), body
         return None
@@ -461,6 +471,20 @@ class Evaluator:
             if not point.is_Rational:
                 raise Skip("a derivative at a point that is not a number")
             return self.function(x.expr.args[0].func.__name__, point, True)
+        # innermost first: through two steps of a recurrence a derivative's point holds a function's value
+        # (phi'(W phi(z_2) + ...)), a number only once that value is filled in
+        def as_subs(x):  # d phi(psi(r)) / d psi(r), as sympy writes phi'(psi(r)): phi' at the point psi(r)
+            d = sympy.Dummy("u")
+            return sympy.Subs(sympy.Derivative(x.expr.func(d), d), d, x.variables[0])
+        e = e.replace(lambda x: isinstance(x, sympy.Derivative) and len(x.variables) == 1 and not x.variables[0].is_Symbol
+                      and isinstance(x.expr, sympy.core.function.AppliedUndef) and x.expr.args == (x.variables[0],), as_subs)
+        for _ in range(64):
+            before = e
+            e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
+                          lambda x: self.function(x.func.__name__, x.args[0], False))
+            e = e.replace(lambda x: isinstance(x, sympy.Subs) and x.point[0].is_Rational, sub)
+            if e == before:
+                break
         e = e.replace(lambda x: isinstance(x, sympy.Subs), sub)
         e = e.replace(lambda x: isinstance(x, sympy.Derivative), lambda x: self.function(x.expr.func.__name__, x.expr.args[0], True))
         e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,

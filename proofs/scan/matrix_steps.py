@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Optional
+
+import sympy
 
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan.instances import Verdict, decide
@@ -216,6 +219,25 @@ class MatrixScan:
                                       "and the material does not say which")
         return None
 
+    def _other_products(self, trees, relation: str, seed: str, lowest: dict, verdict: Verdict) -> Optional[Verdict]:
+        """A refuted step with a product the notation leaves open, decided again under its other readings: a factor
+        after the last one that reads the index (\\prod_k \\|A_k\\| \\|g\\| or \\prod_k D_{k+1} W) inside or outside the
+        product, and bounds written from the top down (\\prod_{k=T-1}^{t}, the factors from k = T-1 down to t, as
+        products of Jacobians are often written). Refuted only when every reading fails."""
+        for other, what in _product_readings(trees):
+            try:
+                again = decide(other[0], relation, other[1], self.model, seed, lowest)
+            except Skip as exc:
+                return Verdict("skipped", f"{verdict.reason}; but read with {what} it is not decided ({exc})")
+            if again.status == "checked":
+                return Verdict("checked", f"{again.reason}, reading {what} (it fails as first read: {verdict.reason})")
+            if again.status != "refuted":
+                return Verdict("skipped", f"{verdict.reason}; but read with {what} it is {again.status} ({again.reason})")
+            if not replay(other[0], relation, other[1], self.model, again.counterexample):
+                return Verdict("unknown", f"{verdict.reason}; read with {what} it fails too, but the plain evaluation does "
+                                          "not confirm that (not refuted)")
+        return None
+
     def condition(self, left: str, relation: str, right: str) -> None:
         """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
         if relation != "=":
@@ -276,6 +298,10 @@ class MatrixScan:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        if verdict.status == "refuted":
+            other = self._other_products(trees, relation, seed, lowest, verdict)
+            if other is not None:
+                return other
         if verdict.status == "refuted":
             other = self._as_vectors(trees, relation, seed, lowest)
             if other is not None:
@@ -362,6 +388,69 @@ def _applied(*trees: Node) -> set:
         if t.kind in ("apply", "dapply"):
             out.add(t.data)
         out |= _applied(*t.args)
+    return out
+
+
+def _reads(n: Node, index: str) -> bool:
+    """Whether a tree reads the index `index` (in a subscript, a bound or an entry)."""
+    data = n.data if isinstance(n.data, tuple) else (n.data,)
+    if any(isinstance(d, sympy.Basic) and index in {s.name for s in d.free_symbols} for d in data):
+        return True
+    return any(_reads(a, index) for a in n.args)
+
+
+def _substitute(n: Node, index: str, value) -> Node:
+    """The tree with the index `index` replaced by the integer expression `value` wherever it is read."""
+    symbol = sympy.Symbol(index, integer=True)
+
+    def put(d):
+        return d.xreplace({symbol: value}) if isinstance(d, sympy.Basic) else d
+    data = tuple(put(d) for d in n.data) if isinstance(n.data, tuple) else put(n.data)
+    return dataclasses.replace(n, args=tuple(_substitute(a, index, value) for a in n.args), data=data)
+
+
+def _outside(n: Node) -> tuple:
+    """Products with the factors after the last one that reads their index taken out of them; whether any was."""
+    args = [_outside(a) for a in n.args]
+    changed = any(c for _, c in args)
+    n = dataclasses.replace(n, args=tuple(a for a, _ in args))
+    if n.kind == "prod" and n.args[0].kind == "mul":
+        factors = n.args[0].args
+        read = [i for i, f in enumerate(factors) if _reads(f, n.data[0].name)]
+        if read and read[-1] < len(factors) - 1:
+            inner = factors[:read[-1] + 1]
+            body = inner[0] if len(inner) == 1 else Node("mul", tuple(inner))
+            return Node("mul", (dataclasses.replace(n, args=(body,)), *factors[read[-1] + 1:])), True
+    return n, changed
+
+
+def _descending(n: Node) -> tuple:
+    """Products whose bounds are apart by a number the instances vary (k = t to T-1) read from the top down: the
+    factors for k = lower, lower - 1, ..., upper; whether any was."""
+    args = [_descending(a) for a in n.args]
+    changed = any(c for _, c in args)
+    n = dataclasses.replace(n, args=tuple(a for a, _ in args))
+    if n.kind == "prod" and n.data[2] is not None and (n.data[2] - n.data[1]).free_symbols:
+        var, lo, hi = n.data
+        j = sympy.Symbol(f"{var.name}'", integer=True)  # the position: factor j is the one of k = lo + hi - j
+        body = _substitute(n.args[0], var.name, lo + hi - j)
+        return Node("prod", (body,), (j, hi, lo)), True
+    return n, changed
+
+
+def _product_readings(trees: tuple) -> list:
+    """The other readings of a step's products (see MatrixScan._other_products), each with what it reads."""
+    out = []
+    outside = [_outside(t) for t in trees]
+    split = any(c for _, c in outside)
+    if split:
+        out.append((tuple(t for t, _ in outside), "the factors after the last one that reads a product's index outside it"))
+    down = [_descending(t) for t in trees]
+    if any(c for _, c in down):
+        out.append((tuple(t for t, _ in down), "each product's factors from its lower bound down to its upper one"))
+        if split:
+            out.append((tuple(_descending(t)[0] for t, _ in outside), "each product's factors from its lower bound down "
+                        "to its upper one and the factors after the last one that reads its index outside it"))
     return out
 
 
