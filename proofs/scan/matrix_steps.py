@@ -52,6 +52,9 @@ class MatrixScan:
         # where the sentences not yet read for one start
         self.loose: Optional[str] = None
         self.loose_from = 0
+        # letter -> "vector" or "matrix": what an earlier section declared it (a letter this one reads as a number
+        # without saying so may be the same vector: such a step is not decided)
+        self.earlier: dict = {}
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -71,6 +74,8 @@ class MatrixScan:
 
     def forget(self) -> None:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.earlier.update({k: v for k, v in self.model.kinds.items() if v in ("vector", "matrix")})
+        self.earlier.update({k: "vector" for k in self.model.implied})
         self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
         self.loose = None
         self.opaque.clear()
@@ -276,6 +281,10 @@ class MatrixScan:
         trees = tuple(entries(t, self.model) for t in trees)
         self.trees = trees
         used = {n[0] for t in trees for n in names_of(t)}
+        for letter in sorted(used - _grad_letters(*trees)):
+            if self.model.kind(letter) == "scalar" and letter not in self.model.kinds and letter in self.earlier:
+                return Verdict("skipped", f"reads {letter} as a number, but an earlier section declares it a "
+                                          f"{self.earlier[letter]} and this one does not say which it is here")
         applied = sorted(self.functions & _applied(*trees))
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
