@@ -90,6 +90,17 @@ def _orthogonal(n: int, rng: random.Random) -> sympy.Matrix:
     return M
 
 
+def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
+    """A number drawn for a name the material states the sign of ("$\\lambda > 0$"), made to have it."""
+    if "positive" in conditions or "nonnegative" in conditions:
+        x = abs(x) or (sympy.Integer(1) if "positive" in conditions else x)
+    if "negative" in conditions or "nonpositive" in conditions:
+        x = -abs(x) or (sympy.Integer(-1) if "negative" in conditions else x)
+    if "nonzero" in conditions and x == 0:
+        x = sympy.Integer(1)
+    return x
+
+
 def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     rng = inst.rng
     if "orthogonal" in conditions:
@@ -194,7 +205,7 @@ class Evaluator:
         if shape == "scalar" and at is None and isinstance(inst.sizes.get(letter), int):
             value = sympy.Integer(inst.sizes[letter])  # a size the material declares (x in R^n), read as a number: n
         elif shape == "scalar":
-            value = _draw(inst)
+            value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:
             value = _draw_matrix(letter, shape[0], shape[1], self.model.conditions.get(letter, set()), inst)
             total = self.model.totals.get(letter)

@@ -55,6 +55,8 @@ class MatrixScan:
         # letter -> "vector" or "matrix": what an earlier section declared it (a letter this one reads as a number
         # without saying so may be the same vector: such a step is not decided)
         self.earlier: dict = {}
+        # letter -> a condition on it the section states that the instances do not honour ("0 < \\eta < 1")
+        self.conditioned: dict = {}
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -78,6 +80,7 @@ class MatrixScan:
         self.earlier.update({k: "vector" for k in self.model.implied})
         self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
         self.loose = None
+        self.conditioned.clear()
         self.opaque.clear()
         self.stated.clear()
         self.facts.clear()
@@ -244,7 +247,12 @@ class MatrixScan:
         return None
 
     def condition(self, left: str, relation: str, right: str) -> None:
-        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
+        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here.
+        A sign stated of a number ("$\\lambda > 0$") holds on every instance from here; any other condition on a
+        number ("$0 < \\eta < 1$") makes a failing step that reads it need review."""
+        if relation in ("<", ">", "<=", ">=", "!="):
+            self._sign(left, relation, right)
+            return
         if relation != "=":
             return
         try:
@@ -257,6 +265,22 @@ class MatrixScan:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
             self.model.conditions.setdefault(letter, set()).add("orthogonal")
+
+    def _sign(self, left: str, relation: str, right: str) -> None:
+        try:
+            trees = self._read(left), self._read(right)
+        except Skip:
+            trees = ()
+        names = [t for t in trees if t.kind == "name" and self.model.kind(t.data[0]) == "scalar"]
+        zero = [t for t in trees if t.kind == "num" and t.data == 0]
+        if len(trees) == 2 and names and zero:
+            if trees[0] is zero[0]:  # 0 < lambda: lambda > 0
+                relation = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(relation, relation)
+            sign = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive", "!=": "nonzero"}[relation]
+            self.model.conditions.setdefault(names[0].data[0], set()).add(sign)
+            return
+        for letter in _LETTER.findall(left + " " + right) + [g for g in GREEK if "\\" + g in left + right]:
+            self.conditioned.setdefault(letter, f"{left} {relation} {right}".strip())
 
     def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
         """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
@@ -324,7 +348,8 @@ class MatrixScan:
                     self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
                                           "(a fact the material states about them), not an identity")
-            loose = self.sentences[bounds][1] or self.loose
+            loose = self.sentences[bounds][1] or self.loose or next(
+                (self.conditioned[x] for x in sorted(used) if x in self.conditioned), None)
             relied = sorted(used & set(self.stated))
             # A step that holds on every instance honouring the material's facts holds under any further condition.
             under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
