@@ -482,20 +482,24 @@ class Evaluator:
             if not point.is_Rational:
                 raise Skip("a derivative at a point that is not a number")
             return self.function(x.expr.args[0].func.__name__, point, True)
-        # innermost first: through two steps of a recurrence a derivative's point holds a function's value
-        # (phi'(W phi(z_2) + ...)), a number only once that value is filled in
-        def as_subs(x):  # d phi(psi(r)) / d psi(r), as sympy writes phi'(psi(r)): phi' at the point psi(r)
-            d = sympy.Dummy("u")
-            return sympy.Subs(sympy.Derivative(x.expr.func(d), d), d, x.variables[0])
-        e = e.replace(lambda x: isinstance(x, sympy.Derivative) and len(x.variables) == 1 and not x.variables[0].is_Symbol
-                      and isinstance(x.expr, sympy.core.function.AppliedUndef) and x.expr.args == (x.variables[0],), as_subs)
-        for _ in range(64):
-            before = e
-            e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
-                          lambda x: self.function(x.func.__name__, x.args[0], False))
-            e = e.replace(lambda x: isinstance(x, sympy.Subs) and x.point[0].is_Rational, sub)
-            if e == before:
-                break
+        if e.has(sympy.Subs) or e.has(sympy.Derivative):
+            def as_subs(x):  # d phi(psi(r)) / d psi(r), as sympy writes phi'(psi(r)): phi' at the point psi(r)
+                d = sympy.Dummy("u")
+                return sympy.Subs(sympy.Derivative(x.expr.func(d), d), d, x.variables[0])
+            e = e.replace(lambda x: isinstance(x, sympy.Derivative) and len(x.variables) == 1
+                          and not x.variables[0].is_Symbol and isinstance(x.expr, sympy.core.function.AppliedUndef)
+                          and x.expr.args == (x.variables[0],), as_subs)
+            # innermost first: through two steps of a recurrence a derivative's point holds a function's value
+            # (phi'(W phi(z_2) + ...)), a number only once that value is filled in
+            for _ in range(64):
+                if all(x.point[0].is_Rational for x in e.atoms(sympy.Subs)):
+                    break
+                before = e
+                e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
+                              lambda x: self.function(x.func.__name__, x.args[0], False))
+                e = e.replace(lambda x: isinstance(x, sympy.Subs) and x.point[0].is_Rational, sub)
+                if e == before:
+                    break
         e = e.replace(lambda x: isinstance(x, sympy.Subs), sub)
         e = e.replace(lambda x: isinstance(x, sympy.Derivative), lambda x: self.function(x.expr.func.__name__, x.expr.args[0], True))
         e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
