@@ -147,12 +147,16 @@ def test_a_product_written_from_the_top_down_is_read_so(tmp_path):
 
 
 def test_a_factor_after_a_product_that_does_not_read_its_index_may_stand_outside_it(tmp_path):
-    """||dl/dh_t|| <= prod_k ||W^T D_{k+1}|| ||dl/dh_T|| (submultiplicativity) is true with the last norm outside the
-    product, which the reader put inside it."""
-    slip = NORM_BOUND.replace(r"\leq", "=")
-    found = steps(tmp_path, RNN + f"$${NORM_BOUND}$$\n\n$${slip}$$\n")
+    """prod_k W^T D_{k+1} dl/dh_T, written without parentheses, means (prod_k W^T D_{k+1}) dl/dh_T: the reader put
+    dl/dh_T inside the product and a true step was refuted. The bound with norms is true read so too."""
+    bare = r"\frac{\partial l}{\partial h_t} = \prod_{k=t}^{T-1} W^T D_{k+1} \frac{\partial l}{\partial h_T}"
+    bare_slip = r"\frac{\partial l}{\partial h_t} = \prod_{k=t}^{T-1} D_{k+1} W^T \frac{\partial l}{\partial h_T}"
+    equality = NORM_BOUND.replace(r"\leq", "=")
+    found = steps(tmp_path, RNN + f"$${bare}$$\n\n$${bare_slip}$$\n\n$${NORM_BOUND}$$\n\n$${equality}$$\n")
+    assert found[bare].status == "checked", found[bare].reason
+    assert found[bare_slip].status == "refuted", found[bare_slip].reason
     assert found[NORM_BOUND].status == "checked", found[NORM_BOUND].reason
-    assert found[slip].status == "refuted", found[slip].reason
+    assert found[equality].status == "refuted", found[equality].reason
 
 
 SIGMA = r"""# Exercise 7
