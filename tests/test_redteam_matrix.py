@@ -253,3 +253,19 @@ def test_words_that_make_sigma_arbitrary(words):
 
     assert sigma_declared_otherwise(words)
     assert not sigma_declared_otherwise("where $\\sigma$ is the logistic sigmoid")
+
+
+@pytest.mark.slow
+def test_the_oracle_s_arbitrary_sigma_part_has_its_logistic_only_slip_refuted_and_confirmed():
+    """tests/matrix_oracle.py generates the class: sigma said to be any activation where the document names the
+    logistic sigmoid, with the step true only for the logistic function planted as a slip."""
+    from matrix_oracle import RandomSource, generate, judge
+
+    from proofs.material import parse
+    from proofs.scan.steps import scan_document
+
+    material = generate(RandomSource(24), parts=4)
+    assert any(s.family.endswith("logistic only") for s in material.steps)
+    tally = judge(material, scan_document(parse("matrix-24.md", material.text, "markdown"), second_reader=False))
+    assert not tally.false_proofs and not tally.false_alarms and not tally.unconfirmed
+    assert tally.by_family["logistic only"] == [1, 1]
