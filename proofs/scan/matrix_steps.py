@@ -55,7 +55,7 @@ class MatrixScan:
         # letter -> "vector" or "matrix": what an earlier section declared it (a letter this one reads as a number
         # without saying so may be the same vector: such a step is not decided)
         self.earlier: dict = {}
-        # letter -> a condition on it the section states that the instances do not honour ("0 < \\eta < 1")
+        # letter -> a condition on it the section states that the instances do not honour ("0 < \eta < 1")
         self.conditioned: dict = {}
 
     def advance(self, end: int) -> None:
