@@ -371,6 +371,9 @@ def ev(e, env: Env):
         if _is_matrix(v):
             raise ShapeError("the square of a matrix")
         return v * v
+    if k == "onem":  # 1 - v, entry by entry
+        v = ev(e[1], env)
+        return [[1 - x for x in row] for row in v] if _is_matrix(v) else 1 - v
     if k in ("phi", "dphi"):
         v = ev(e[1], env)
         f = env.phi if k == "phi" else env.dphi
@@ -573,7 +576,7 @@ def holds(step: "Expected", rng: random.Random, tries: int = 12) -> bool:
 # -- the scan's counterexample, replayed by the plain evaluator
 
 
-_PHI = re.compile(r"^\\?phi(')?\((.+)\)$")
+_PHI = re.compile(r"^\\?(?:phi|sigma)(')?\((.+)\)$")
 
 
 def _number(s) -> Fraction:
@@ -666,6 +669,9 @@ class Style:
     trace: str = "\\operatorname{tr}"
     diag: str = "\\operatorname{diag}"
     gradient: str = "frac"
+    # the arbitrary activation's letter: \phi, or \sigma said to be any activation in a document that names the
+    # logistic sigmoid (a step true only for the logistic function is then a slip)
+    activation: str = "\\phi"
 
 
 _TRANSPOSES = ["^T", "^\\top", "^{T}", "^{\\top}", "^{\\mathsf T}", "^{\\mathsf{T}}", "^\\intercal"]
@@ -725,9 +731,11 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
             return inner + "^2"
         return f"({inner})^2"
     if k == "phi":
-        return f"\\phi({tex(e[1], st, scalars)})"
+        return f"{st.activation}({tex(e[1], st, scalars)})"
     if k == "dphi":
-        return f"\\phi'({tex(e[1], st, scalars)})"
+        return f"{st.activation}'({tex(e[1], st, scalars)})"
+    if k == "onem":
+        return f"(1 - {tex(e[1], st, scalars)})"
     if k == "softmax":
         return f"\\mathrm{{softmax}}({tex(e[1], st, scalars)})"
     if k == "xent":
@@ -1214,6 +1222,9 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         err = ("sub", V("\\hat{y}"), V(y))
         ctx.equations["L"] = mul(N(Fraction(1, 2)), ("sq", norm(err, "")))
         delta = ("had", ("dphi", V("z")), mul(T(V(W2)), err))
+        arbitrary_sigma = not src.integer(0, 2)
+        if arbitrary_sigma:
+            st = dataclasses.replace(st, activation="\\sigma")
         rows = [(("grad", "L", "\\hat{y}"), err, [("sign", ("sub", V(y), V("\\hat{y}"))),
                                                    ("missing factor", mul(N(2), err))]),
                 (("grad", "L", W2), mul(err, T(V("h"))), [("transposed gradient", mul(V("h"), T(err))),
@@ -1221,12 +1232,16 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                 (("grad", "L", "h"), mul(T(V(W2)), err), [("missing transpose", mul(V(W2), err)),
                                                           ("order", mul(T(err), V(W2)))]),
                 (("grad", "L", "z"), delta, [("missing factor", mul(T(V(W2)), err)),
-                                             ("missing transpose", ("had", ("dphi", V("z")), mul(V(W2), err)))]),
+                                             ("missing transpose", ("had", ("dphi", V("z")), mul(V(W2), err)))]
+                 + ([("logistic only", ("had", ("had", ("phi", V("z")), ("onem", ("phi", V("z")))),
+                                                mul(T(V(W2)), err)))] if arbitrary_sigma else [])),
                 (("grad", "L", W1), mul(delta, T(V(x))), [("transposed gradient", mul(V(x), T(delta))),
                                                           ("order", mul(T(V(x)), delta))]),
                 (("grad", "L", x), mul(T(V(W1)), delta), [("missing transpose", mul(V(W1), delta)),
                                                           ("sign", ("neg", mul(T(V(W1)), delta)))])]
-        prose = _declare(src, ctx, st, [x, W1, W2, y], steps) + ". The network computes"
+        prose = _declare(src, ctx, st, [x, W1, W2, y], steps) + (
+            ". For any activation $\\sigma$, applied elementwise (the logistic sigmoid is one; none is assumed), the "
+            "network computes" if arbitrary_sigma else ". The network computes")
         for name in ("z", "h", "\\hat{y}", "L"):
             e = ctx.equations[name]
             shown = tex(e, st) if name != "L" else "\\frac{1}{2} " + tex(("sq", norm(err, "")), st)

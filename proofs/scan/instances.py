@@ -90,6 +90,17 @@ def _orthogonal(n: int, rng: random.Random) -> sympy.Matrix:
     return M
 
 
+def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
+    """A number drawn for a name the material states the sign of ("$\\lambda > 0$"), made to have it."""
+    if "positive" in conditions or "nonnegative" in conditions:
+        x = abs(x) or (sympy.Integer(1) if "positive" in conditions else x)
+    if "negative" in conditions or "nonpositive" in conditions:
+        x = -abs(x) or (sympy.Integer(-1) if "negative" in conditions else x)
+    if "nonzero" in conditions and x == 0:
+        x = sympy.Integer(1)
+    return x
+
+
 def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     rng = inst.rng
     if "orthogonal" in conditions:
@@ -116,6 +127,13 @@ def _concrete(index, inst: Instance) -> Optional[int]:
     return int(v)
 
 
+class _AtPoint:
+    """The indices of a step's instance as `_concrete` reads them."""
+
+    def __init__(self, indices: dict) -> None:
+        self.indices = indices
+
+
 class Evaluator:
     """Evaluates trees at an instance, exactly; gradients by differentiating the forward equations (sympy)."""
 
@@ -123,6 +141,9 @@ class Evaluator:
         self.model, self.shapes, self.inst = model, shapes, inst
         # letter -> the lowest index of it the step reads: below that, a member of a recurrence is an input
         self.lowest = lowest
+        # the step's own indices: `lowest` is read at them, not at an index a forward equation rebinds (the step's t
+        # and the recurrence's t are one letter, and h_{t+1} = phi(W h_t) evaluates its body at t := at - 1)
+        self.point = dict(inst.indices)
         self.active: set = set()
         # why a gradient at this instance is zero for want of a path (then the instance refutes nothing)
         self.independent: set = set()
@@ -184,7 +205,7 @@ class Evaluator:
         if shape == "scalar" and at is None and isinstance(inst.sizes.get(letter), int):
             value = sympy.Integer(inst.sizes[letter])  # a size the material declares (x in R^n), read as a number: n
         elif shape == "scalar":
-            value = _draw(inst)
+            value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:
             value = _draw_matrix(letter, shape[0], shape[1], self.model.conditions.get(letter, set()), inst)
             total = self.model.totals.get(letter)
@@ -215,7 +236,7 @@ class Evaluator:
             lows = self.lowest.get(letter)
             # below the first member the step reads (or, for a recurrence the step does not read, below 1) a member of
             # a recurrence is an input: any value is a state the network can be in
-            if at <= (min(_concrete(e, self.inst) for e in lows) if lows else 0):
+            if at <= (min(_concrete(e, _AtPoint(self.point)) for e in lows) if lows else 0):
                 return None  # the first member the step reads is an input of the recurrence
             return (free[0].name, int(solved[0])), body
         return None
@@ -461,6 +482,24 @@ class Evaluator:
             if not point.is_Rational:
                 raise Skip("a derivative at a point that is not a number")
             return self.function(x.expr.args[0].func.__name__, point, True)
+        if e.has(sympy.Subs) or e.has(sympy.Derivative):
+            def as_subs(x):  # d phi(psi(r)) / d psi(r), as sympy writes phi'(psi(r)): phi' at the point psi(r)
+                d = sympy.Dummy("u")
+                return sympy.Subs(sympy.Derivative(x.expr.func(d), d), d, x.variables[0])
+            e = e.replace(lambda x: isinstance(x, sympy.Derivative) and len(x.variables) == 1
+                          and not x.variables[0].is_Symbol and isinstance(x.expr, sympy.core.function.AppliedUndef)
+                          and x.expr.args == (x.variables[0],), as_subs)
+            # innermost first: through two steps of a recurrence a derivative's point holds a function's value
+            # (phi'(W phi(z_2) + ...)), a number only once that value is filled in
+            for _ in range(64):
+                if all(x.point[0].is_Rational for x in e.atoms(sympy.Subs)):
+                    break
+                before = e
+                e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,
+                              lambda x: self.function(x.func.__name__, x.args[0], False))
+                e = e.replace(lambda x: isinstance(x, sympy.Subs) and x.point[0].is_Rational, sub)
+                if e == before:
+                    break
         e = e.replace(lambda x: isinstance(x, sympy.Subs), sub)
         e = e.replace(lambda x: isinstance(x, sympy.Derivative), lambda x: self.function(x.expr.func.__name__, x.expr.args[0], True))
         e = e.replace(lambda x: isinstance(x, sympy.core.function.AppliedUndef) and x.args[0].is_Rational,

@@ -103,12 +103,17 @@ def nonreal_in(exprs, names: dict) -> Optional[tuple]:
 _SIGMA = re.compile(r"\$\s*\\sigma\s*(?:\(\s*(?:\\cdot|[A-Za-z])\s*\))?\s*\$\s*(?:,\s*)?(?:is|be|being|denotes?|represents?|"
                     r"stands?\s+for|refers?\s+to|here\s+is)\b([^.;:]*)", re.IGNORECASE)
 _LOGISTIC_WORDS = re.compile(r"\b(?:sigmoids?|logistic)\b", re.IGNORECASE)
+# "for any activation $\sigma$", "an arbitrary differentiable function $\sigma$": \sigma named as a general function
+_SIGMA_ANY = re.compile(r"\b(?:any|arbitrary|generic|general|every|some)\s+(?:[A-Za-z-]+\s+){0,2}?(?:activation|function|"
+                        r"non-?linearity)s?(?:\s+functions?)?\s*\$\s*\\sigma\b", re.IGNORECASE)
 
 
 def sigma_declared_otherwise(prose: str) -> bool:
     """Whether the prose says \\sigma is something other than the logistic function ("let $\\sigma$ be an arbitrary
     activation", "$\\sigma$ denotes the ReLU"): whatever it says that does not name the sigmoid or logistic function,
     or names it only to set it apart ("unlike the sigmoid", "not the sigmoid")."""
+    if _SIGMA_ANY.search(prose):
+        return True
     for m in _SIGMA.finditer(prose):
         words = m.group(1)
         logistic = _LOGISTIC_WORDS.search(words)

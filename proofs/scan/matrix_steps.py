@@ -6,6 +6,8 @@ import dataclasses
 import re
 from typing import Optional
 
+import sympy
+
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
@@ -51,6 +53,11 @@ class MatrixScan:
         # where the sentences not yet read for one start
         self.loose: Optional[str] = None
         self.loose_from = 0
+        # letter -> "vector" or "matrix": what an earlier section declared it (a letter this one reads as a number
+        # without saying so may be the same vector: such a step is not decided)
+        self.earlier: dict = {}
+        # letter -> a condition on it the section states that the instances do not honour ("0 < \eta < 1")
+        self.conditioned: dict = {}
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -70,8 +77,11 @@ class MatrixScan:
 
     def forget(self) -> None:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.earlier.update({k: v for k, v in self.model.kinds.items() if v in ("vector", "matrix")})
+        self.earlier.update({k: "vector" for k in self.model.implied})
         self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
         self.loose = None
+        self.conditioned.clear()
         self.opaque.clear()
         self.stated.clear()
         self.facts.clear()
@@ -218,8 +228,32 @@ class MatrixScan:
                                       "and the material does not say which")
         return None
 
+    def _other_products(self, readings: list, relation: str, seed: str, lowest: dict, verdict: Verdict) -> Optional[Verdict]:
+        """A refuted step with a product the notation leaves open, decided again under its other readings: a factor
+        after the last one that reads the index (\\prod_k \\|A_k\\| \\|g\\| or \\prod_k D_{k+1} W) inside or outside the
+        product, and bounds written from the top down (\\prod_{k=T-1}^{t}, the factors from k = T-1 down to t, as
+        products of Jacobians are often written). Refuted only when every reading fails."""
+        for other, what in readings:
+            try:
+                again = decide(other[0], relation, other[1], self.model, seed, lowest)
+            except Skip as exc:
+                return Verdict("skipped", f"{verdict.reason}; but read with {what} it is not decided ({exc})")
+            if again.status == "checked":
+                return Verdict("checked", f"{again.reason}, reading {what} (it fails as first read: {verdict.reason})")
+            if again.status != "refuted":
+                return Verdict("skipped", f"{verdict.reason}; but read with {what} it is {again.status} ({again.reason})")
+            if not replay(other[0], relation, other[1], self.model, again.counterexample):
+                return Verdict("unknown", f"{verdict.reason}; read with {what} it fails too, but the plain evaluation does "
+                                          "not confirm that (not refuted)")
+        return None
+
     def condition(self, left: str, relation: str, right: str) -> None:
-        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here."""
+        """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here.
+        A sign stated of a number ("$\\lambda > 0$") holds on every instance from here; any other condition on a
+        number ("$0 < \\eta < 1$") makes a failing step that reads it need review."""
+        if relation in ("<", ">", "<=", ">=", "!="):
+            self._sign(left, relation, right)
+            return
         if relation != "=":
             return
         try:
@@ -232,6 +266,22 @@ class MatrixScan:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
             self.model.conditions.setdefault(letter, set()).add("orthogonal")
+
+    def _sign(self, left: str, relation: str, right: str) -> None:
+        try:
+            trees = self._read(left), self._read(right)
+        except Skip:
+            trees = ()
+        names = [t for t in trees if t.kind == "name" and self.model.kind(t.data[0]) == "scalar"]
+        zero = [t for t in trees if t.kind == "num" and t.data == 0]
+        if len(trees) == 2 and names and zero:
+            if trees[0] is zero[0]:  # 0 < lambda: lambda > 0
+                relation = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(relation, relation)
+            sign = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive", "!=": "nonzero"}[relation]
+            self.model.conditions.setdefault(names[0].data[0], set()).add(sign)
+            return
+        for letter in _LETTER.findall(left + " " + right) + [g for g in GREEK if "\\" + g in left + right]:
+            self.conditioned.setdefault(letter, f"{left} {relation} {right}".strip())
 
     def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
         """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
@@ -256,6 +306,10 @@ class MatrixScan:
         trees = tuple(entries(t, self.model) for t in trees)
         self.trees = trees
         used = {n[0] for t in trees for n in names_of(t)}
+        for letter in sorted(used - _grad_letters(*trees)):
+            if self.model.kind(letter) == "scalar" and letter not in self.model.kinds and letter in self.earlier:
+                return Verdict("skipped", f"reads {letter} as a number, but an earlier section declares it a "
+                                          f"{self.earlier[letter]} and this one does not say which it is here")
         applied = sorted(self.functions & _applied(*trees))
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
@@ -275,10 +329,23 @@ class MatrixScan:
         lowest = {k: v for k, v in lowest.items() if self._recurrent(k)}
         lowest = {k: v for k, v in lowest.items() if not self._derived(k, v, lowest)}
         self.context = Context(_snapshot(self.model), lowest)
+        readings: list = [(trees, "")] + _product_readings(trees)
+        if len(readings) > 1 and "outside" in readings[1][1] and _numbers_outside(trees, readings[1][0]):
+            # \prod_k \|A_k\| \|g\|: the number after the product is most often outside it (tried first: not a
+            # verdict's order, which is the same whichever holds, only the time a true step takes)
+            readings[0], readings[1] = readings[1], (trees, "the factors after the last one that reads a product's "
+                                                            "index inside it")
+            trees = readings[0][0]
         try:
             verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        if verdict.status == "checked" and readings[0][1]:
+            verdict = Verdict("checked", f"{verdict.reason}, reading {readings[0][1]}")
+        if verdict.status == "refuted":
+            other = self._other_products(readings[1:], relation, seed, lowest, verdict)
+            if other is not None:
+                return other
         if verdict.status == "refuted":
             other = self._as_vectors(trees, relation, seed, lowest)
             if other is not None:
@@ -292,7 +359,8 @@ class MatrixScan:
                     self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
                                           "(a fact the material states about them), not an identity")
-            loose = self.sentences[bounds][1] or self.loose
+            loose = self.sentences[bounds][1] or self.loose or next(
+                (self.conditioned[x] for x in sorted(used) if x in self.conditioned), None)
             relied = sorted(used & set(self.stated))
             # A step that holds on every instance honouring the material's facts holds under any further condition.
             under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
@@ -382,6 +450,81 @@ def _applied(*trees: Node) -> set:
         if t.kind in ("apply", "dapply"):
             out.add(t.data)
         out |= _applied(*t.args)
+    return out
+
+
+def _reads(n: Node, index: str) -> bool:
+    """Whether a tree reads the index `index` (in a subscript, a bound or an entry)."""
+    data = n.data if isinstance(n.data, tuple) else (n.data,)
+    if any(isinstance(d, sympy.Basic) and index in {s.name for s in d.free_symbols} for d in data):
+        return True
+    return any(_reads(a, index) for a in n.args)
+
+
+def _substitute(n: Node, index: str, value) -> Node:
+    """The tree with the index `index` replaced by the integer expression `value` wherever it is read."""
+    symbol = sympy.Symbol(index, integer=True)
+
+    def put(d):
+        return d.xreplace({symbol: value}) if isinstance(d, sympy.Basic) else d
+    data = tuple(put(d) for d in n.data) if isinstance(n.data, tuple) else put(n.data)
+    return dataclasses.replace(n, args=tuple(_substitute(a, index, value) for a in n.args), data=data)
+
+
+def _outside(n: Node) -> tuple:
+    """Products with the factors after the last one that reads their index taken out of them; whether any was."""
+    args = [_outside(a) for a in n.args]
+    changed = any(c for _, c in args)
+    n = dataclasses.replace(n, args=tuple(a for a, _ in args))
+    if n.kind == "prod" and n.args[0].kind == "mul":
+        factors = n.args[0].args
+        read = [i for i, f in enumerate(factors) if _reads(f, n.data[0].name)]
+        if read and read[-1] < len(factors) - 1:
+            inner = factors[:read[-1] + 1]
+            body = inner[0] if len(inner) == 1 else Node("mul", tuple(inner))
+            return Node("mul", (dataclasses.replace(n, args=(body,)), *factors[read[-1] + 1:])), True
+    return n, changed
+
+
+def _descending(n: Node) -> tuple:
+    """Products whose bounds are apart by a number the instances vary (k = t to T-1) read from the top down: the
+    factors for k = lower, lower - 1, ..., upper; whether any was."""
+    args = [_descending(a) for a in n.args]
+    changed = any(c for _, c in args)
+    n = dataclasses.replace(n, args=tuple(a for a, _ in args))
+    if n.kind == "prod" and n.data[2] is not None and (n.data[2] - n.data[1]).free_symbols:
+        var, lo, hi = n.data
+        j = sympy.Symbol(f"{var.name}'", integer=True)  # the position: factor j is the one of k = lo + hi - j
+        body = _substitute(n.args[0], var.name, lo + hi - j)
+        return Node("prod", (body,), (j, hi, lo)), True
+    return n, changed
+
+
+def _numbers_outside(trees: tuple, outside: tuple) -> bool:
+    """Whether every factor the reading `outside` takes out of a product is a norm, an absolute value or a number."""
+    def moved(a: Node, b: Node) -> list:
+        if a.kind == "prod" and b.kind == "mul" and b.args and b.args[0].kind == "prod":
+            return list(b.args[1:])
+        if a.kind != b.kind or len(a.args) != len(b.args):
+            return []
+        return [m for x, y in zip(a.args, b.args) for m in moved(x, y)]
+    factors = [m for a, b in zip(trees, outside) for m in moved(a, b)]
+    return bool(factors) and all(f.kind in ("norm", "abs", "num") for f in factors)
+
+
+def _product_readings(trees: tuple) -> list:
+    """The other readings of a step's products (see MatrixScan._other_products), each with what it reads."""
+    out = []
+    outside = [_outside(t) for t in trees]
+    split = any(c for _, c in outside)
+    if split:
+        out.append((tuple(t for t, _ in outside), "the factors after the last one that reads a product's index outside it"))
+    down = [_descending(t) for t in trees]
+    if any(c for _, c in down):
+        out.append((tuple(t for t, _ in down), "each product's factors from its lower bound down to its upper one"))
+        if split:
+            out.append((tuple(_descending(t)[0] for t, _ in outside), "each product's factors from its lower bound down "
+                        "to its upper one and the factors after the last one that reads its index outside it"))
     return out
 
 
