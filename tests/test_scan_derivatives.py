@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofs.scan import derivatives, instances
-from proofs.scan.derivatives import partial_at, solve_index
+from proofs.scan.derivatives import partial_at, partials_at, solve_index
 
 MATERIAL = Path(__file__).parent / "scan_material"
 x, y = sympy.Dummy("x", real=True), sympy.Dummy("y", real=True)
@@ -33,24 +33,26 @@ def _expressions():
     return st.recursive(leaves, grow, max_leaves=6)
 
 
-def _symbolic(e, at):
-    return sympy.diff(e.xreplace({y: sympy.Rational(2, 3)}), x).subs(x, at)
+def _symbolic(e, symbol, point):
+    others = {s: v for s, v in point.items() if s != symbol}
+    return sympy.diff(e.xreplace(others), symbol).subs(symbol, point[symbol])
 
 
 @settings(max_examples=60, deadline=None, database=None)
-@given(_expressions(), _NUMBERS)
-def test_the_forward_derivative_is_sympy_s_derivative_at_the_point(e, at):
-    e = e.xreplace({y: sympy.Rational(2, 3)})
-    quick = partial_at(e, x, at)
-    exact = _symbolic(e, at)
-    if quick is None:  # only where sympy's value is no finite number either
-        assert exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not exact.is_finite
-        return
-    assert quick.is_number
-    if quick.is_Rational or exact.is_Rational:
-        assert quick == exact
-    else:
-        assert abs(sympy.N(quick - exact, 50)) < sympy.Float(10) ** -40
+@given(_expressions(), _NUMBERS, _NUMBERS)
+def test_the_forward_derivatives_are_sympy_s_derivatives_at_the_point(e, a, b):
+    point = {x: a, y: b}
+    quick = partials_at(e, point)
+    for symbol in point:
+        exact = _symbolic(e, symbol, point)
+        if symbol not in quick:  # only where sympy's value is no finite number either
+            assert exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not exact.is_finite
+            continue
+        assert quick[symbol].is_number
+        if quick[symbol].is_Rational or exact.is_Rational:
+            assert quick[symbol] == exact
+        else:
+            assert abs(sympy.N(quick[symbol] - exact, 50)) < sympy.Float(10) ** -40
 
 
 def test_a_wrong_derivative_is_told_apart():
@@ -58,7 +60,8 @@ def test_a_wrong_derivative_is_told_apart():
     assert partial_at(x**2, x, sympy.Integer(3)) == 6
     assert partial_at(sympy.exp(2 * x), x, sympy.Integer(0)) == 2
     assert partial_at(sympy.log(x), x, sympy.Rational(1, 2)) == 2
-    assert partial_at(x * y + y**2, x, sympy.Integer(5)) == y or partial_at(x * y + y**2, x, sympy.Integer(5)) is None
+    assert partials_at(x * y + y**2, {x: sympy.Integer(5), y: sympy.Integer(2)}) == {x: 2, y: 9}
+    assert partials_at(sympy.tanh(x), {x: sympy.Integer(0)}) == {x: 1}
 
 
 def test_what_it_does_not_take_is_left_to_the_symbolic_route():
@@ -68,6 +71,7 @@ def test_what_it_does_not_take_is_left_to_the_symbolic_route():
     assert partial_at(sympy.Abs(x), x, sympy.Integer(1)) is None
     assert partial_at(x * sympy.Float(0.5), x, sympy.Integer(1)) is None  # a float: sympy's route makes it exact
     assert partial_at(sympy.Integer(3), x, sympy.Integer(1)) == 0
+    assert partials_at(x * phi(y), {x: sympy.Integer(1), y: sympy.Integer(2)}) == {}  # (every symbol, not only y)
 
 
 def test_an_index_equation_is_solved_once_and_alike():
@@ -122,6 +126,35 @@ def test_the_reports_are_the_same_with_forward_derivatives_and_a_wrong_one_shows
     right = derivatives.partial_at
     monkeypatch.setattr(derivatives, "partial_at", lambda e, s, v: None if right(e, s, v) is None else right(e, s, v) + 1)
     assert _reports(documents, True, monkeypatch) != symbolic
+
+
+MLP = r"""# A layer
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+Let $x \in \mathbb{R}^{n}$, $W_1 \in \mathbb{R}^{m \times n}$, $W_2 \in \mathbb{R}^{k \times m}$ and $y \in \mathbb{R}^{k}$.
+
+$$z = W_1 x$$
+
+$$h = \phi(z)$$
+
+$$\hat{y} = W_2 h$$
+
+$$L = \frac{1}{2} \|\hat{y} - y\|^2$$
+
+$$\frac{\partial L}{\partial W_2} = (\hat{y} - y) \phi'(z)^T$$
+"""
+
+
+def test_a_step_that_draws_values_of_an_arbitrary_function_is_decided_alike(monkeypatch):
+    """The derivative values of phi the right side reads are drawn after the left side's gradient: a gradient that drew
+    more or fewer values, or drew them in another order, would change the counterexample."""
+    from proofs.material import parse
+
+    documents = [parse("a.md", MLP, "markdown")]
+    symbolic = _reports(documents, False, monkeypatch)
+    assert symbolic[0][-1]["status"] == "refuted" and "phi'(0)" in symbolic[0][-1]["counterexample"]["values"]
+    assert _reports(documents, True, monkeypatch) == symbolic
 
 
 @pytest.mark.slow

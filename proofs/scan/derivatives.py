@@ -8,7 +8,7 @@ from typing import Optional
 
 import sympy
 
-__all__ = ["partial_at", "solve_index"]
+__all__ = ["partial_at", "partials_at", "solve_index"]
 
 # Values a derivative at a point must not take: the symbolic route is left to say what such a point means.
 _NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -18,49 +18,71 @@ class _Unsupported(Exception):
     """A node this differentiation does not take (an arbitrary function, an exponent that varies, ...)."""
 
 
-def partial_at(expr: sympy.Expr, symbol: sympy.Symbol, value: sympy.Expr) -> Optional[sympy.Expr]:
-    """d expr / d symbol at symbol = value, for an expression built from numbers, the symbols, +, *, constant powers,
-    exp and log; None for any other (the caller then differentiates symbolically), and None where the derivative there
-    is not a finite number. Every subexpression's value at the point is built as `xreplace` would build it."""
-    memo: dict = {}
+def partials_at(expr: sympy.Expr, point: dict) -> dict:
+    """symbol -> d expr / d symbol at the point (symbol -> value), for every symbol of the point: by forward-mode
+    differentiation of an expression built from numbers, the symbols, +, *, constant powers, exp, log and tanh, each
+    subexpression's value at the point built once, as `xreplace` builds it. A symbol is left out where its derivative
+    there is not a finite number, and every one for an expression with any other node (the caller then differentiates
+    symbolically)."""
+    names = set(point)
+    values: dict = {}
 
-    def walk(n):
-        if n in memo:
-            return memo[n]
-        if n == symbol:
-            out = value, sympy.Integer(1)
-        elif symbol not in n.free_symbols:
-            out = n, sympy.Integer(0)
-        elif n.is_Add:
-            parts = [walk(a) for a in n.args]
-            out = n.func(*[p for p, _ in parts]), sympy.Add(*[d for _, d in parts])
-        elif n.is_Mul:
-            parts = [walk(a) for a in n.args]
-            values = [p for p, _ in parts]
-            terms = [sympy.Mul(*values[:i], d, *values[i + 1:]) for i, (_, d) in enumerate(parts) if d != 0]
-            out = n.func(*values), sympy.Add(*terms)
-        elif n.is_Pow and symbol not in n.exp.free_symbols:
-            base, d = walk(n.base)
-            out = n.func(base, n.exp), n.exp * base ** (n.exp - 1) * d
-        elif isinstance(n, sympy.exp):
-            inner, d = walk(n.args[0])
-            at = n.func(inner)
-            out = at, at * d
-        elif isinstance(n, sympy.log) and len(n.args) == 1:
-            inner, d = walk(n.args[0])
-            out = n.func(inner), d / inner
-        else:
+    def value(n):
+        if n in values:
+            return values[n]
+        if n in point:
+            out = point[n]
+        elif not names & n.free_symbols:
+            out = n
+        elif not (n.is_Add or n.is_Mul or (n.is_Pow and not names & n.exp.free_symbols) or
+                  isinstance(n, (sympy.exp, sympy.tanh)) or (isinstance(n, sympy.log) and len(n.args) == 1)):
             raise _Unsupported(type(n).__name__)
-        memo[n] = out
+        else:
+            out = n.func(*[value(a) for a in n.args])
+        values[n] = out
         return out
 
     try:
-        d = walk(expr)[1]
+        value(expr)
     except _Unsupported:
-        return None
-    if d.free_symbols or d.has(*_NOT_FINITE, sympy.Float):
-        return None
-    return d
+        return {}
+    out = {}
+    for symbol in point:
+        d = _partial(expr, symbol, value, {})
+        if not (d.free_symbols or d.has(*_NOT_FINITE, sympy.Float)):
+            out[symbol] = d
+    return out
+
+
+def _partial(n, symbol, value, memo: dict):
+    """d n / d symbol at the point, every node's value there given by `value`."""
+    if n in memo:
+        return memo[n]
+    if n == symbol:
+        out = sympy.Integer(1)
+    elif symbol not in n.free_symbols:
+        out = sympy.Integer(0)
+    elif n.is_Add:
+        out = sympy.Add(*[_partial(a, symbol, value, memo) for a in n.args])
+    elif n.is_Mul:
+        at = [value(a) for a in n.args]
+        out = sympy.Add(*[sympy.Mul(*at[:i], d, *at[i + 1:]) for i, d in
+                          enumerate(_partial(a, symbol, value, memo) for a in n.args) if d != 0])
+    elif n.is_Pow:
+        out = n.exp * value(n.base) ** (n.exp - 1) * _partial(n.base, symbol, value, memo)
+    elif isinstance(n, sympy.exp):
+        out = value(n) * _partial(n.args[0], symbol, value, memo)
+    elif isinstance(n, sympy.tanh):
+        out = (1 - value(n) ** 2) * _partial(n.args[0], symbol, value, memo)
+    else:  # log (the only other node `partials_at` lets through)
+        out = _partial(n.args[0], symbol, value, memo) / value(n.args[0])
+    memo[n] = out
+    return out
+
+
+def partial_at(expr: sympy.Expr, symbol: sympy.Symbol, at: sympy.Expr) -> Optional[sympy.Expr]:
+    """d expr / d symbol at symbol = at (see `partials_at`), or None."""
+    return partials_at(expr, {symbol: at}).get(symbol)
 
 
 @functools.lru_cache(maxsize=4096)

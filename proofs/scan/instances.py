@@ -40,6 +40,8 @@ _DIGITS = 60
 # Partial derivatives at a point by forward-mode differentiation where the expression allows it (proofs.scan.derivatives),
 # else symbolically; the two give the same values (the tests compare them).
 FORWARD_MODE = True
+# What `Evaluator._resolve` draws values for: a derivative with any of these is taken symbolically.
+_DRAWN = (sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative)
 
 
 class ShapeError(Exception):
@@ -428,12 +430,14 @@ class Evaluator:
             self._through(t_letter, t_index, (letter, at))
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
 
+        # with no arbitrary function in it, no value is drawn while it is differentiated: forward mode gives the same
+        quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
+
         def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
-            at = value.xreplace({s: v for s, v in subs.items() if s != symbol})
-            quick = derivatives.partial_at(at, symbol, subs[symbol]) if FORWARD_MODE else None
-            if quick is not None:
-                return quick
-            return self._resolve(sympy.diff(at, symbol).subs(symbol, subs[symbol]))
+            if symbol in quick:
+                return quick[symbol]
+            return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
+                                 .subs(symbol, subs[symbol]))
         grad = sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
         if shape == "scalar":
             return grad[0, 0]
