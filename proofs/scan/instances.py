@@ -843,7 +843,7 @@ def _member_honours(ev: Evaluator, facts: tuple, member: tuple) -> bool:
                 if at is None or len(free) > 1:
                     return False
                 if free:
-                    solved = sympy.solve(sympy.Eq(index, at), free[0])
+                    solved = derivatives.solve_index(index, at, free[0])
                     if len(solved) != 1 or not solved[0].is_Integer:
                         return False
                     binding = {free[0].name: int(solved[0])}
