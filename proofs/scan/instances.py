@@ -11,7 +11,7 @@ from typing import Optional
 
 import sympy
 
-from proofs.scan import elementwise
+from proofs.scan import derivatives, elementwise
 from proofs.scan.check import Timeout
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
@@ -37,6 +37,11 @@ _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fract
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
+# Partial derivatives at a point by forward-mode differentiation where the expression allows it (proofs.scan.derivatives),
+# else symbolically; the two give the same values (the tests compare them).
+FORWARD_MODE = True
+# What `Evaluator._resolve` draws values for: a derivative with any of these is taken symbolically.
+_DRAWN = (sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative)
 
 
 class ShapeError(Exception):
@@ -230,7 +235,7 @@ class Evaluator:
                 continue
             if len(free) != 1:
                 continue
-            solved = sympy.solve(sympy.Eq(pattern, at), free[0])
+            solved = derivatives.solve_index(pattern, at, free[0])
             if len(solved) != 1 or not solved[0].is_Integer:
                 continue
             lows = self.lowest.get(letter)
@@ -446,7 +451,12 @@ class Evaluator:
             self._through(t_letter, t_index, (letter, at))
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
 
+        # with no arbitrary function in it, no value is drawn while it is differentiated: forward mode gives the same
+        quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
+
         def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
+            if symbol in quick:
+                return quick[symbol]
             return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
                                  .subs(symbol, subs[symbol]))
         grad = sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
@@ -872,7 +882,7 @@ def _member_honours(ev: Evaluator, facts: tuple, member: tuple) -> bool:
                 if at is None or len(free) > 1:
                     return False
                 if free:
-                    solved = sympy.solve(sympy.Eq(index, at), free[0])
+                    solved = derivatives.solve_index(index, at, free[0])
                     if len(solved) != 1 or not solved[0].is_Integer:
                         return False
                     binding = {free[0].name: int(solved[0])}

@@ -1,0 +1,192 @@
+"""Forward-mode partial derivatives at a point (proofs.scan.derivatives) against sympy's symbolic derivative, and the
+matrix scan's reports with and without them: the same, step for step."""
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proofs.scan import derivatives, instances
+from proofs.scan.derivatives import partial_at, partials_at, solve_index
+
+MATERIAL = Path(__file__).parent / "scan_material"
+x, y = sympy.Dummy("x", real=True), sympy.Dummy("y", real=True)
+phi = sympy.Function("phi")
+_NUMBERS = st.fractions(min_value=-3, max_value=3, max_denominator=3).map(lambda f: sympy.Rational(f.numerator, f.denominator))
+
+
+def _expressions():
+    leaves = st.one_of(st.just(x), st.just(y), _NUMBERS)
+
+    def grow(inner):
+        return st.one_of(
+            st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+            st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+            st.tuples(inner, st.integers(-2, 3)).map(lambda p: p[0] ** p[1]),
+            inner.map(sympy.exp),
+            inner.map(lambda e: sympy.log(e**2 + 1)),
+        )
+    return st.recursive(leaves, grow, max_leaves=6)
+
+
+def _symbolic(e, symbol, point):
+    others = {s: v for s, v in point.items() if s != symbol}
+    return sympy.diff(e.xreplace(others), symbol).subs(symbol, point[symbol])
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(_expressions(), _NUMBERS, _NUMBERS)
+def test_the_forward_derivatives_are_sympy_s_derivatives_at_the_point(e, a, b):
+    point = {x: a, y: b}
+    quick = partials_at(e, point)
+    for symbol in point:
+        exact = _symbolic(e, symbol, point)
+        if symbol not in quick:  # only where sympy's value is no finite number either
+            assert exact.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not exact.is_finite
+            continue
+        assert quick[symbol].is_number
+        if quick[symbol].is_Rational or exact.is_Rational:
+            assert quick[symbol] == exact
+        else:
+            assert abs(sympy.N(quick[symbol] - exact, 50)) < sympy.Float(10) ** -40
+
+
+def test_a_wrong_derivative_is_told_apart():
+    # (the oracle above can fail: x^2 at 3 is 6, not 9)
+    assert partial_at(x**2, x, sympy.Integer(3)) == 6
+    assert partial_at(sympy.exp(2 * x), x, sympy.Integer(0)) == 2
+    assert partial_at(sympy.log(x), x, sympy.Rational(1, 2)) == 2
+    assert partials_at(x * y + y**2, {x: sympy.Integer(5), y: sympy.Integer(2)}) == {x: 2, y: 9}
+    assert partials_at(sympy.tanh(x), {x: sympy.Integer(0)}) == {x: 1}
+
+
+def test_what_it_does_not_take_is_left_to_the_symbolic_route():
+    assert partial_at(phi(2 * x), x, sympy.Integer(1)) is None  # an arbitrary function: its derivative values are drawn
+    assert partial_at(x**x, x, sympy.Integer(1)) is None  # an exponent that varies
+    assert partial_at(1 / x, x, sympy.Integer(0)) is None  # no finite value there
+    assert partial_at(sympy.Abs(x), x, sympy.Integer(1)) is None
+    assert partial_at(x * sympy.Float(0.5), x, sympy.Integer(1)) is None  # a float: sympy's route makes it exact
+    assert partial_at(sympy.Integer(3), x, sympy.Integer(1)) == 0
+    assert partials_at(x * phi(y), {x: sympy.Integer(1), y: sympy.Integer(2)}) == {}  # (every symbol, not only y)
+
+
+def test_an_index_equation_is_solved_once_and_alike():
+    t = sympy.Symbol("t", integer=True)
+    assert solve_index(t + 1, 3, t) == (2,)
+    assert solve_index(t + 1, 3, t) is solve_index(t + 1, 3, t)
+    assert solve_index(2 * t, 3, t) == ()  # (t is an integer)
+
+
+def _reports(documents, forward: bool, monkeypatch) -> list:
+    from proofs.scan.steps import scan_document
+
+    monkeypatch.setattr(instances, "FORWARD_MODE", forward)
+    return [[dataclasses.asdict(s) for s in scan_document(d, timeout=1e6, second_reader=False)] for d in documents]
+
+
+SOFTMAX = r"""# Softmax regression
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+Let $x \in \mathbb{R}^{n}$, $W \in \mathbb{R}^{K \times n}$ and a label $y \in \mathbb{R}^{K}$ with $\sum_i y_i = 1$.
+
+$$z = W x$$
+
+$$\hat{y} = \mathrm{softmax}(z)$$
+
+$$L = -\sum_i y_i \log \hat{y}_i$$
+
+$$\frac{\partial L}{\partial x} = W^T (\hat{y} - y)$$
+
+$$\frac{\partial L}{\partial x} = W^T \hat{y}$$
+
+Let $X \in \mathbb{R}^{m \times n}$, $w \in \mathbb{R}^{n}$ and $u \in \mathbb{R}^{m}$, and $E = \|X w - u\|^2$.
+
+$$\nabla_w E = 2 X^T (X w - u)$$
+
+$$\nabla_w E = X^T (X w - u)$$
+"""
+
+
+@pytest.mark.slow
+def test_the_reports_are_the_same_with_forward_derivatives_and_a_wrong_one_shows(monkeypatch):
+    from proofs.material import parse
+
+    documents = [parse("a.md", SOFTMAX, "markdown")]
+    symbolic = _reports(documents, False, monkeypatch)
+    assert _reports(documents, True, monkeypatch) == symbolic
+    decided = [s for s in symbolic[0] if s["text"].startswith(("\\frac", "\\nabla"))]
+    assert [s["status"] for s in decided] == ["checked", "refuted", "checked", "refuted"]
+    assert all("fails at" in s["reason"] for s in decided if s["status"] == "refuted")
+    # a derivative off by one is seen: the comparison can fail
+    right = derivatives.partials_at
+    monkeypatch.setattr(derivatives, "partials_at", lambda e, point: {s: d + 1 for s, d in right(e, point).items()})
+    assert _reports(documents, True, monkeypatch) != symbolic
+
+
+MLP = r"""# A layer
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+Let $x \in \mathbb{R}^{n}$, $W_1 \in \mathbb{R}^{m \times n}$, $W_2 \in \mathbb{R}^{k \times m}$ and $y \in \mathbb{R}^{k}$.
+
+$$z = W_1 x$$
+
+$$h = \phi(z)$$
+
+$$\hat{y} = W_2 h$$
+
+$$L = \frac{1}{2} \|\hat{y} - y\|^2$$
+
+$$\frac{\partial L}{\partial W_2} = (\hat{y} - y) \phi'(z)^T$$
+"""
+
+
+def test_a_step_that_draws_values_of_an_arbitrary_function_is_decided_alike(monkeypatch):
+    """The derivative values of phi the right side reads are drawn after the left side's gradient: a gradient that drew
+    more or fewer values, or drew them in another order, would change the counterexample."""
+    from proofs.material import parse
+
+    documents = [parse("a.md", MLP, "markdown")]
+    symbolic = _reports(documents, False, monkeypatch)
+    assert symbolic[0][-1]["status"] == "refuted" and "phi'(0)" in symbolic[0][-1]["counterexample"]["values"]
+    assert _reports(documents, True, monkeypatch) == symbolic
+
+
+@pytest.mark.slow
+def test_every_scan_material_report_is_the_same_with_forward_derivatives(monkeypatch):
+    from proofs.material import discover, read
+
+    documents = [read(folder, name) for folder in sorted(MATERIAL.iterdir()) for name in discover(folder)]
+    assert len(documents) >= 15
+    # each document is scanned again symbolically where it takes a gradient (elsewhere the two cannot differ)
+    taken: set = set()
+    gradient = instances.Evaluator.gradient
+
+    def spy(self, *args):
+        taken.add(current[0])
+        return gradient(self, *args)
+    monkeypatch.setattr(instances.Evaluator, "gradient", spy)
+    current = [None]
+    forward = []
+    for i, d in enumerate(documents):
+        current[0] = i
+        forward.extend(_reports([d], True, monkeypatch))
+    chosen = sorted(taken)
+    assert len(chosen) >= 6
+    assert [forward[i] for i in chosen] == _reports([documents[i] for i in chosen], False, monkeypatch)
+
+
+@pytest.mark.slow
+def test_the_matrix_oracle_s_fixed_sample_is_decided_the_same_with_forward_derivatives(monkeypatch):
+    from proofs.material import parse
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from matrix_oracle import RandomSource, generate
+
+    documents = [parse("generated.md", generate(RandomSource(seed), parts=4).text, "markdown") for seed in range(12)]
+    assert _reports(documents, True, monkeypatch) == _reports(documents, False, monkeypatch)
