@@ -249,10 +249,6 @@ class Shapes:
         """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
         if index is not None and getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" in self.model.kinds:
             letter = f"{letter}_{int(index)}"
-        elif index is not None and getattr(index, "is_Integer", False) and self._single(letter):
-            # W_1 where the material declares one matrix W (no W_t, no W_1): W itself, a member of a family the material
-            # never declares, or a matrix of its own; which one the material does not say, so no reading is chosen
-            raise Skip(f"{letter}_{int(index)} is not declared (the material declares one matrix {letter}, no family of them)")
         kind = self.model.kind(letter)
         if kind == "scalar" or letter in self.scalars:
             return "scalar"
@@ -281,7 +277,12 @@ class Shapes:
         if k == "num":
             return "scalar"
         if k == "name":
-            return self.family(*n.data)
+            letter, index = n.data
+            if getattr(index, "is_Integer", False) and f"{letter}_{int(index)}" not in self.model.kinds and self._single(letter):
+                # W_1 printed where the material declares one matrix W (no W_1): W itself, a member of a family the
+                # material never declares, or a matrix of its own; the material does not say which, so none is chosen
+                raise Skip(f"{letter}_{int(index)} is not declared (the material declares one matrix {letter}, no family of them)")
+            return self.family(letter, index)
         if k == "I":
             d = self.new()
             return (d, d)
