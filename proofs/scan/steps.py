@@ -13,7 +13,7 @@ from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
 from proofs.scan import kinds, piecewise, sums
-from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
+from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
@@ -306,8 +306,31 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
                   and _JOINED.search(span.before[-40:]) is not None)
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
-        out.append(span.condition or bool(joined))
+        out.append(span.condition or bool(joined) or _condition_after_claim(found, chained, out, k))
     return out
+
+
+def _condition_after_claim(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
+                           k: int) -> bool:
+    """Whether a bound on one name by a number joined by a comma alone to the claim before it, with only such bounds
+    after it in its sentence, is the condition that claim is for ("$\\sqrt{x^2} = x$, $x \\ge 0$."): the bound's
+    name is one the claim uses."""
+    span = found[k]
+    if k == 0 or span.displayed or found[k - 1].sentence != span.sentence or not _COMMA.search(span.before[-40:]):
+        return False
+    def bounds(j: int) -> list:
+        name = bound_name(found[j].body) if len(chained[j]) == 1 else None
+        return [name] if name else []
+    later = [j for j in range(k + 1, len(found)) if found[j].sentence == span.sentence]
+    if not bounds(k) or any(not bounds(j) for j in later):
+        return False
+    claim = k - 1
+    while claim >= 0 and found[claim].sentence == span.sentence and conditional[claim] and bounds(claim):
+        claim -= 1  # "$A$, $b \\ge 0$, $b \\le 1$": the claim before the list of bounds
+    if claim < 0 or found[claim].sentence != span.sentence or conditional[claim] or not chained[claim]:
+        return False
+    used = " ".join(p.text for c in chained[claim] for p in c.sides)
+    return all(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", used) for name in bounds(k))
 
 
 # A formula joined to the condition before it by a comma alone ("For $p \in [0, 1]$, $p(1 - p) \le \frac14$").
@@ -686,7 +709,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
     # a capital the material gives as a length or a size ("sequence length $T$", x in R^N) is a number
-    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)))
+    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)),
+                             whole=frozenset(str(k) for k in (nonreal or {})))
              or _not_real(written, nonreal))
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
@@ -961,9 +985,11 @@ def _outside_indices(e: sympy.Basic) -> set:
     return {s for a in e.args for s in _outside_indices(a)}
 
 
-def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str:
+def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset(), whole: frozenset = frozenset()) -> str:
     """Why the step may be about vectors or matrices, which reading its names as numbers would get wrong; or "".
-    `numbers`: names the material gives as lengths or sizes, numbers whatever their case."""
+    `numbers`: names the material gives as lengths or sizes, numbers whatever their case. `whole`: names its section
+    declares a matrix or vector as a whole ("let $W$ be a matrix"), whose entries at a row and a column (W_{12}) are
+    numbers."""
     labels = {a.base.label.name for e in exprs for a in e.atoms(sympy.Indexed)}
     bare = {s.name for e in exprs for s in _outside_indices(e)}
     both = sorted(labels & bare)
@@ -972,6 +998,9 @@ def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str
 
     def capital(f) -> bool:
         name = f.base.label.name if isinstance(f, sympy.Indexed) else f.name if isinstance(f, sympy.Symbol) else ""
+        if name in whole and isinstance(f, sympy.Indexed) and all(i.is_Integer and 11 <= int(i) <= 99 and "0" not in str(i)
+                                                                  for i in f.indices):
+            return False  # W_{12}: the entry in row 1, column 2 of the matrix W
         return len(name) == 1 and name.isupper() and name not in numbers
 
     # I is the identity matrix in course notation: read as a number it is 1 only, so no other value refutes.
