@@ -404,6 +404,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
             roles = piecewise.pieces(found, chained, conditional, document.text)
+            refused: set = set()  # the first formulas of pieces that are second formulas for a function (_piece_step)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
                 variables = None
@@ -479,7 +480,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
-                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end) \
+                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end, refused) \
                             if k == 0 and number == 0 and len(chained[index]) == 1 else None
                         if piece is not None:
                             out.append(piece)
@@ -618,9 +619,10 @@ def _unboxed(body: str) -> str:
 
 
 def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], document: Document,
-                part_end: int) -> Optional[Step]:
+                part_end: int, refused: set) -> Optional[Step]:
     """The step of a formula that is part of a function defined piece by piece in prose (proofs.scan.piecewise): the
-    whole definition at its first piece, read as cases; None for any other formula."""
+    whole definition at its first piece, read as cases; None for any other formula. `refused`: the first formulas
+    found to be second formulas for a function its section defined before, whose pieces are skipped with them."""
     if role is None:
         return None
     kind, what, name, body = role
@@ -630,7 +632,18 @@ def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], docu
         defined = defs.defining(left, right, base["relation"], True, variables, base["start"])
         if defined is None or defined[0].kind != "function":
             return None
+        # a function its section defined before, given pieces in prose ("Let $f(x) = |x|$. Then $f(x) = x$ for $x > 0$"):
+        # a claim about it or a new definition, as any second formula
+        words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", found[what].before)[-1]
+        second = defs.second_formula(defined[0], left, right, base["relation"], _DEFINING.search(words) is not None)
+        if second:
+            refused.add(what)
+            return Step(**base, status="skipped", reason=second)
         return Step(**base, status="definition", reason=defs.record(defined[0], body, base["line"], part_end, "="))
+    if what in refused:
+        line = document.line_of(found[what].start)[0]
+        return Step(**base, status="skipped", reason=f"a piece of the second formula for {name} on line {line}: a claim "
+                                                     "about it or a new definition, which the scan cannot tell apart")
     if defs.texts.get(name) != body:
         return None  # the first piece did not define the function (sigma(x) = 0.5 for x = 0 is a value of it)
     line = document.line_of(found[what].start)[0]
