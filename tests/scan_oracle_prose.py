@@ -10,6 +10,7 @@ scan_oracle do; `PARTS` lists them, and scan_oracle.generate(..., written=True) 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Optional
 
 from scan_oracle import (Expected, Source, _Undefined, _apart, _close, _FAMILIES, _holds, _names, _number, _slip, _term,
                          _witness, ev, num, tex, var)
@@ -55,8 +56,10 @@ def _pieces_part(src: Source, slips: bool) -> tuple[str, list]:
     values at points on each piece and at each boundary (a slip changes one by 1)."""
     letter, v = src.choice(["f", "g", "h", "q"]), src.choice(["x", "z", "t"])
     c = Fraction(src.integer(-2, 2))
-    shape = src.choice(["otherwise", "complement", "three", "reciprocal"])
-    if shape == "reciprocal":
+    shape = src.choice(["otherwise", "complement", "three", "reciprocal", "bare", "one", "again"])
+    if shape == "one":  # one piece with a condition: the function is defined there only
+        rows = [(_poly(src, v), (src.choice(list(_COMPLEMENT)), c))]
+    elif shape == "reciprocal":
         k = src.choice([1, 2, -1, 3])
         rows = [(("div", num(k), var(v)), ("\\neq", Fraction(0))), (num(src.integer(-2, 2)), ("=", Fraction(0)))]
     elif shape == "three":
@@ -67,32 +70,53 @@ def _pieces_part(src: Source, slips: bool) -> tuple[str, list]:
                 (_poly(src, v, False), (_COMPLEMENT[relation], c) if shape == "complement" else None)]
     intro = src.choice(["Let", "We define", "Define", "Consider"])
     otherwise = src.choice(["otherwise", "elsewhere"])
-    shown, steps = [], []
-    for value, condition in rows:
-        text = f"${letter}({v}) = {tex(value)}$"
-        steps.append(Expected(f"{letter}({v})", tex(value), "definition"))
+    shown, steps, before = [], [], ""
+    first = None
+    if shape == "again":  # the function defined before by a formula: the pieces are a second formula for it
+        first = _poly(src, v)
+        before = f"Let ${letter}({v}) = {tex(first)}$. "
+        steps.append(Expected(f"{letter}({v})", tex(first), "definition"))
+        intro = src.choice(["Then", "So", "Note that"])
+    for at, (value, condition) in enumerate(rows):
+        if shape == "bare" and at > 0:  # "$f(x) = x$ if $x > 0$ and $0$ otherwise": a later value alone
+            text = f"${tex(value)}$"
+        else:
+            text = f"${letter}({v}) = {tex(value)}$"
+            truth = "definition"
+            if shape == "again":  # a claim about the function or a new definition: passed only if true of it
+                grid = [Fraction(k, 2) for k in range(-8, 9)]
+                agree = all(ev(value, {v: z}) == ev(first, {v: z}) for z in grid
+                            if condition is None or _RELATIONS[condition[0]](z, condition[1]))
+                truth = "true" if agree else "unhonoured"
+            steps.append(Expected(f"{letter}({v})", tex(value), truth, None, "pieces-again" if shape == "again" else ""))
         if condition is None:
             text += f" {otherwise}"
         else:
             text += f" for ${v} {condition[0]} {_argument(condition[1])}$"
             steps.append(Expected(v, _argument(condition[1]), "condition"))
         shown.append(text)
-    sentence = f"{intro} " + (", ".join(shown[:-1]) + ", and " + shown[-1] if len(shown) > 2 else
-                               shown[0] + ", and " + shown[1]) + "."
+    joined = " and " if shape == "bare" else ", and "
+    sentence = before + f"{intro} " + (", ".join(shown[:-1]) + joined + shown[-1] if len(shown) > 2 else
+                                       shown[0] + joined + shown[1] if len(shown) == 2 else shown[0]) + "."
 
-    def value_at(z: Fraction) -> Fraction:
+    def value_at(z: Fraction) -> Optional[Fraction]:
         for value, condition in rows:  # the first row whose condition holds; the row without one is everything else
             if condition is None or _RELATIONS[condition[0]](z, condition[1]):
                 return ev(value, {v: z})
-        raise _Undefined()
+        return None  # off every piece: not defined there
 
     bound = rows[0][1][1]
     points = [bound + d for d in (Fraction(-3, 2), -1, 0, 1, 2)]
     claims = []
     for z in [p for p in points if src.integer(0, 2)][:4] or points[1:3]:
         value, truth, witness = value_at(z), "true", None
-        if slips and src.integer(0, 2) == 0:
+        if value is None:  # a value where no piece is given: undefined, never decided either way
+            value, truth = ev(rows[0][0], {v: z}), "unhonoured"
+        elif slips and src.integer(0, 2) == 0:
             value, truth, witness = value + src.choice([1, -1]), "slip", {v: z}
+        if first is not None and truth != "unhonoured":  # true of one reading and perhaps not of the other
+            truth = "true" if value == value_at(z) == ev(first, {v: z}) else "unhonoured"
+            witness = None
         claims.append(f"${letter}({_argument(z)}) = {_number(value)}$")
         steps.append(Expected(f"{letter}({_argument(z)})", _number(value), truth, witness, f"pieces-{shape}"))
     then = src.choice(["Then", "So", "Hence"])
