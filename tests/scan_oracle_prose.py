@@ -195,7 +195,8 @@ def _comma_part(src: Source, slips: bool) -> tuple[str, list]:
 
 _NOTES = ["\\tag{{{k}}}", "\\quad\\text{{(chain rule)}}", "\\qquad (\\star)", "\\quad (*)", "\\label{{eq:{k}}}",
           "\\nonumber", "\\qquad \\text{{by ({k})}}", "\\quad (\\text{{by the definition}})", "\\tag*{{({k})}}",
-          "\\qquad ({k})", "% {word}"]
+          "\\qquad ({k})", "% {word}", "\\qquad \\blacksquare", "\\quad \\checkmark", "\\hfill ({k})", "\\eqno({k})",
+          "\\quad [\\text{{{word}}}]", "\\qquad \\text{{({k})}}"]
 
 
 def _notes_part(src: Source, slips: bool) -> tuple[str, list]:

@@ -54,7 +54,8 @@ def test_prose_that_is_the_side_itself_is_not_dropped(tmp_path):
 
 
 @pytest.mark.parametrize("note", ["\\qquad (\\star)", "\\quad (*)", "\\qquad (12)", "\\quad (2.1)", "% expand\n",
-                                  "\\tag{2} % by (1)\n"])
+                                  "\\tag{2} % by (1)\n", "\\qquad \\blacksquare", "\\quad \\checkmark", "\\hfill (3)",
+                                  "\\eqno(3)", "\\quad [\\text{chain rule}]"])
 def test_a_mark_or_a_comment_after_a_step_is_no_part_of_it(tmp_path, note):
     [true] = steps(tmp_path, f"$$(a+b)^2 = a^2 + 2ab + b^2 {note}$$\n")
     assert true.status == "proved" and true.text == "(a+b)^2 = a^2 + 2ab + b^2", true

@@ -46,9 +46,11 @@ _MARK = re.compile(r"\\(?:tag\*?|label|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|not
                    # a TeX comment, to the end of its line
                    r"|(?<!\\)%[^\n]*"
                    # a mark in parentheses ending a row: (\star), (*), (\dagger) after spacing; (3), (2.1) after \quad
-                   r"|(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+\(\s*(?:\\star|\\ast|\*+|\\dagger|\\ddagger)\s*\)"
-                   r"(?=[\s.,;]*(?:\\\\|\\end\{|$))"
-                   r"|(?:\s*(?:\\[,;:> ]|\\q?quad(?![A-Za-z])|~))+\s*\(\s*\d+(?:\.\d+)*[a-z]?\s*\)(?=[\s.,;]*(?:\\\\|\\end\{|$))")
+                   r"|\\l?eqno\s*(?:\([^()]*\)|\{[^{}]*\})"
+                   r"|(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|\\hfill(?![A-Za-z])|~)+(?:\(\s*(?:\\star|\\ast|\*+|\\dagger|\\ddagger)\s*\)"
+                   r"|\\(?:blacksquare|square|Box|qed|checkmark)(?![A-Za-z]))(?=[\s.,;]*(?:\\\\|\\end\{|$))"
+                   r"|(?:\s*(?:\\[,;:> ]|\\q?quad(?![A-Za-z])|\\hfill(?![A-Za-z])|~))+\s*(?:\(\s*\d+(?:\.\d+)*[a-z]?\s*\)"
+                   r"|\[\s*\\text\s*\{[^{}]*\}\s*\])(?=[\s.,;]*(?:\\\\|\\end\{|$))")
 # Prose that ends a row ("\quad\text{(chain rule)}", "\qquad \text{by (2)}", "(\text{by Jensen})"): a justification,
 # unless it opens with a word that makes it a condition (for, if, otherwise, ...), which is read as one.
 _NOTE = re.compile(r"((?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)*)"
