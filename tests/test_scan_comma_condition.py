@@ -71,3 +71,21 @@ def test_a_bound_after_a_claim_is_its_condition_only_when_the_claim_uses_the_nam
                             "$$\\sqrt{u^2} = u, \\quad v > 0$$\n")
     assert found["\\sqrt{x^2} = x"].status in ("proved", "checked"), found
     assert found["\\sqrt{y^2} = y"].status == "refuted" and found["\\sqrt{u^2} = u"].status == "refuted", found
+
+
+def test_a_long_list_of_bounds_after_a_claim_is_read_once(tmp_path, monkeypatch):
+    # each formula is tried as a bound once, not once per formula after it (a quadratic in a long sentence)
+    from proofs.scan import steps as scan_steps
+    from proofs.scan.chains import bound_name, chains
+    from proofs.scan.find import spans
+
+    calls = []
+    monkeypatch.setattr(scan_steps, "bound_name", lambda body: calls.append(body) or bound_name(body))
+    n = 200
+    claim = " + ".join(f"|x_{{{k}}}|" for k in range(n)) + " = " + " + ".join(f"x_{{{k}}}" for k in range(n))
+    (tmp_path / "a.md").write_text(f"We have ${claim}$, " + ", ".join(f"$x_{{{k}}} \\ge 0$" for k in range(n)) + ".\n",
+                                   encoding="utf-8")
+    found = spans(read(tmp_path, "a.md"))
+    conditional = scan_steps._conditional(found, [chains(s.body) for s in found])
+    assert conditional == [False] + [True] * n
+    assert len(calls) <= n + 1, len(calls)

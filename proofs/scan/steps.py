@@ -306,31 +306,35 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
                   and _JOINED.search(span.before[-40:]) is not None)
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
-        out.append(span.condition or bool(joined) or _condition_after_claim(found, chained, out, k))
+        out.append(span.condition or bool(joined))
+    _conditions_after_claims(found, chained, out)
     return out
 
 
-def _condition_after_claim(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
-                           k: int) -> bool:
-    """Whether a bound on one name by a number joined by a comma alone to the claim before it, with only such bounds
-    after it in its sentence, is the condition that claim is for ("$\\sqrt{x^2} = x$, $x \\ge 0$."): the bound's
-    name is one the claim uses."""
-    span = found[k]
-    if k == 0 or span.displayed or found[k - 1].sentence != span.sentence or not _COMMA.search(span.before[-40:]):
-        return False
-    def bounds(j: int) -> list:
-        name = bound_name(found[j].body) if len(chained[j]) == 1 else None
-        return [name] if name else []
-    later = [j for j in range(k + 1, len(found)) if found[j].sentence == span.sentence]
-    if not bounds(k) or any(not bounds(j) for j in later):
-        return False
-    claim = k - 1
-    while claim >= 0 and found[claim].sentence == span.sentence and conditional[claim] and bounds(claim):
-        claim -= 1  # "$A$, $b \\ge 0$, $b \\le 1$": the claim before the list of bounds
-    if claim < 0 or found[claim].sentence != span.sentence or conditional[claim] or not chained[claim]:
-        return False
-    used = " ".join(p.text for c in chained[claim] for p in c.sides)
-    return all(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", used) for name in bounds(k))
+def _conditions_after_claims(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: list[bool]) -> None:
+    """Marks as conditions the bounds on one name by a number that end a sentence, each joined by a comma alone to the
+    formula before it, after a claim that uses every name they bound ("$\\sqrt{x^2} = x$, $x \\ge 0$."): the
+    condition that claim is for. One pass over the formulas, from the last."""
+    def bound(j: int):
+        return bound_name(found[j].body) if len(chained[j]) == 1 and not found[j].displayed else None
+
+    k = len(found) - 1
+    while k >= 0:
+        sentence, run, j = found[k].sentence, [], k
+        while j > 0 and found[j - 1].sentence == sentence and _COMMA.search(found[j].before[-40:]):
+            name = bound(j)
+            if name is None:
+                break
+            run.append((j, name))
+            j -= 1
+        if run and not conditional[j] and chained[j] and (j == k - len(run)):
+            used = " ".join(p.text for c in chained[j] for p in c.sides)
+            if all(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", used) for _, name in run):
+                for r, _ in run:
+                    conditional[r] = True
+        while j >= 0 and found[j].sentence == sentence:
+            j -= 1
+        k = j
 
 
 # A formula joined to the condition before it by a comma alone ("For $p \in [0, 1]$, $p(1 - p) \le \frac14$").
