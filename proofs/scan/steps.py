@@ -55,6 +55,10 @@ _NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar
          r"(?:_\{?[A-Za-z0-9]+\}?)?(?![A-Za-z])")
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
                      rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
+# "if $x$ is positive", "for $a, b$ nonnegative", "when $w$ is nonzero": the same words after the names they are about
+_WORDED_AFTER = re.compile(r"\b(?:if|when|whenever|for|since|as|assuming|provided|given)\s+(?:that\s+)?"
+                           rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)\s+(?:(?:is|are)\s+)?(?:strictly\s+)?"
+                           r"(positive|negative|non-?negative|non-?positive|non-?zero)\b", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 # Words that make an undefined \sigma the logistic function (one rule for the scalar and the matrix reading).
 _LOGISTIC = LOGISTIC
@@ -270,7 +274,8 @@ def _worded(sentence: str) -> tuple[list, list]:
     """The conditions a sentence states in words ("for positive a and b"), read, and those that could not be read;
     once per sentence (a long one holds many formulas)."""
     read, unread = [], []
-    for word, names in _WORDED.findall(_formulas_as_names(sentence)):
+    named = _formulas_as_names(sentence)
+    for word, names in _WORDED.findall(named) + [(w, n) for n, w in _WORDED_AFTER.findall(named)]:
         for name in re.split(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*", names.strip()):
             try:
                 atom = parse(name)
