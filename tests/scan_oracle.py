@@ -1054,11 +1054,13 @@ def _assume_part(src: Source, slips: bool) -> tuple[str, list]:
     A, B = var(a), var(b)
     shape = src.choice(["positive", "probability", "count", "between"])
     if shape == "positive":
-        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$."])
+        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$.",
+                            f"We assume throughout that ${a} > 0$.", f"In what follows, ${a} > 0$.", f"From here on, ${a} > 0$.",
+                            f"Assume that ${a}$ is positive.", f"Let ${a}$ be a positive number.", f"Let ${a}$ be positive."])
         on = lambda p: p[a] > 0  # noqa: E731
         good = [(("mul", ("abs", A), B), ("mul", A, B)), (("sqrt", ("pow", A, 2)), A), (("abs", ("mul", A, ("pow", B, 2))), ("mul", A, ("pow", B, 2)))]
         bad = [(("mul", ("abs", A), B), ("mul", ("neg", A), B)), (("sqrt", ("pow", A, 2)), ("neg", A))]
-        steps = [Expected(a, "0", "condition")]
+        steps = [Expected(a, "0", "condition")] if "> 0$" in words else []
     elif shape == "probability":
         words = src.choice([f"Let ${a}$ be a probability.", f"Here ${a}$ denotes the probability of the first class."])
         on = lambda p: 0 <= p[a] <= 1  # noqa: E731
