@@ -87,3 +87,9 @@ def test_pieces_for_a_function_defined_before_are_a_second_formula(tmp_path):
     found = steps(tmp_path, "Let $f(x) = |x|$. Then $f(x) = x$ for $x > 0$, and $f(x) = x$ otherwise. So $f(-1) = 1$.\n")
     assert found["f(-1) = 1"].status not in ("proved", "checked", "refuted"), found["f(-1) = 1"]
     assert all(s.status == "skipped" for t, s in found.items() if t != "f(x) = |x|"), found
+
+
+def test_a_list_of_definitions_is_not_one_piece_under_a_condition(tmp_path):
+    # the second definition after "and" is no condition of the first (an equation, no condition word)
+    found = steps(tmp_path, "Let $f(w) = w^2 + 1$ and $g(x, y) = x y + 1$. Then $f(2) = 5$ and $g(1, 2) = 3$.\n")
+    assert found["f(2) = 5"].status == "proved" and found["g(1, 2) = 3"].status == "proved", found

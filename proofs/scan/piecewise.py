@@ -45,7 +45,7 @@ def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: S
             else:
                 continue
             name = f
-        if not rows or len(rows) == 1 and rows[0][3] is None:
+        if not rows or len(rows) == 1 and not _restricted(rows[0], found, chained, text):
             continue  # one piece with a condition defines the function there only ("$f(x) = x$ for $x > 0$.")
         body = "\\begin{cases} " + " \\\\ ".join(f"{v} & {c}" for _, v, c, _ in rows) + " \\end{cases}"
         first, fname = rows[0][0], head(name).name
@@ -56,6 +56,21 @@ def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: S
             if cond is not None:
                 out[cond] = ("condition", first, fname, body)
     return out
+
+
+# The words between a function's one piece and the condition that restricts it ("for", "if", a comma alone).
+_RESTRICTING = re.compile(r"[\s$]*(?:,\s*)?(?:(?:for|if|when|whenever|provided|with)\s+(?:all\s+|every\s+|each\s+)?)?[\s$]*",
+                          re.IGNORECASE)
+
+
+def _restricted(row: tuple, found: Sequence[Span], chained: Sequence[list[Chain]], text: str) -> bool:
+    """Whether one piece is followed by an inequality that restricts it, with a condition word or a comma alone
+    between them ("$f(x) = x$ for $x > 0$", "$f(x) = 2x$, $x > 0$"), not by another formula of a list of definitions."""
+    k, _, _, cond = row
+    if cond is None or chained[cond][0].relations[0] not in ("<", ">", "<=", ">=", "!="):
+        return False
+    between = text[found[k].start + len(found[k].body):found[cond].start]
+    return _RESTRICTING.fullmatch(between) is not None
 
 
 def _piece(chain_list: list[Chain]):
