@@ -93,3 +93,9 @@ def test_a_list_of_definitions_is_not_one_piece_under_a_condition(tmp_path):
     # the second definition after "and" is no condition of the first (an equation, no condition word)
     found = steps(tmp_path, "Let $f(w) = w^2 + 1$ and $g(x, y) = x y + 1$. Then $f(2) = 5$ and $g(1, 2) = 3$.\n")
     assert found["f(2) = 5"].status == "proved" and found["g(1, 2) = 3"].status == "proved", found
+
+
+def test_pieces_whose_first_repeats_the_formula_before_are_still_a_second_formula(tmp_path):
+    found = steps(tmp_path, "Let $f(t) = t^2 + t + 2$. Then $f(t) = t^2 + t + 2$ for $t > 0$, and $f(t) = -t - 2$ "
+                            "elsewhere. So $f(-1) = -1$.\n")
+    assert found["f(-1) = -1"].status not in ("proved", "checked", "refuted"), found["f(-1) = -1"]

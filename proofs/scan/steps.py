@@ -644,7 +644,11 @@ def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], docu
         # a function its section defined before, given pieces in prose ("Let $f(x) = |x|$. Then $f(x) = x$ for $x > 0$"):
         # a claim about it or a new definition, as any second formula
         words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", found[what].before)[-1]
-        second = defs.second_formula(defined[0], left, right, base["relation"], _DEFINING.search(words) is not None)
+        introduced = _DEFINING.search(words) is not None
+        values = [row.split("&")[0].strip() for row in body[len("\\begin{cases} "):-len(" \\end{cases}")].split(" \\\\ ")]
+        second = ""
+        for value in values:  # each piece against the formula before: one that differs makes the pieces a second formula
+            second = second or defs.second_formula(defined[0], left, value, base["relation"], introduced)
         if second:
             refused.add(what)
             return Step(**base, status="skipped", reason=second)
