@@ -15,7 +15,7 @@ import random
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
-__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally"]
+__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "generate_part", "judge", "Tally"]
 
 
 class Source:
@@ -212,11 +212,14 @@ class Expected:
 
     left: str
     right: str
-    # "true", "slip", "definition" or "condition"
+    # "true", "slip", "definition" or "condition"; "unhonoured" (true only on a set the scan cannot search) or
+    # "valued" (true only with a value an earlier paragraph of its section gives: needs review, naming the value)
     truth: str
     # for a slip: the witness point where the plain evaluator shows it fails
     witness: Optional[dict] = None
     family: str = ""
+    # for a step true only with a value an earlier paragraph gives (truth "valued"): text its reason must name
+    named: str = ""
 
 
 @dataclasses.dataclass
@@ -1051,11 +1054,13 @@ def _assume_part(src: Source, slips: bool) -> tuple[str, list]:
     A, B = var(a), var(b)
     shape = src.choice(["positive", "probability", "count", "between"])
     if shape == "positive":
-        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$."])
+        words = src.choice([f"Assume ${a} > 0$.", f"Suppose ${a} > 0$.", f"Throughout, ${a} > 0$.", f"Let ${a} > 0$.",
+                            f"We assume throughout that ${a} > 0$.", f"In what follows, ${a} > 0$.", f"From here on, ${a} > 0$.",
+                            f"Assume that ${a}$ is positive.", f"Let ${a}$ be a positive number.", f"Let ${a}$ be positive."])
         on = lambda p: p[a] > 0  # noqa: E731
         good = [(("mul", ("abs", A), B), ("mul", A, B)), (("sqrt", ("pow", A, 2)), A), (("abs", ("mul", A, ("pow", B, 2))), ("mul", A, ("pow", B, 2)))]
         bad = [(("mul", ("abs", A), B), ("mul", ("neg", A), B)), (("sqrt", ("pow", A, 2)), ("neg", A))]
-        steps = [Expected(a, "0", "condition")]
+        steps = [Expected(a, "0", "condition")] if "> 0$" in words else []
     elif shape == "probability":
         words = src.choice([f"Let ${a}$ be a probability.", f"Here ${a}$ denotes the probability of the first class."])
         on = lambda p: 0 <= p[a] <= 1  # noqa: E731
@@ -1102,22 +1107,42 @@ _MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed
 _STYLES = [_kinds_part, _log_base_part, _sigma_part, _constant_names_part, _again_part, _assume_part]
 
 
-def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False) -> Material:
+def generate(src: Source, parts: int = 6, slips: bool = True, more: bool = False, written: bool = False) -> Material:
     """A Markdown document of `parts` paragraphs (parts of an exercise), each with its steps' truth; with `more`,
-    the parts of `_MORE` too, each under a heading of its own."""
+    the parts of `_MORE` and `_STYLES` too, and with `written` those of tests/scan_oracle_prose.py (prose attached
+    to a step), each under a heading of its own."""
     paragraphs = ["# Generated notes on the sigmoid and friends"]
     steps: list = []
-    weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 + _STYLES if more else [])
+    weighted = [p for p, w in _PARTS for _ in range(w)] + (_MORE * 2 + _STYLES if more else []) + _written(written)
     sectioned = False  # whether the last part opened a section of its own
     for k in range(parts):
         part = src.choice(weighted)
         text, expected = part(src, slips)
         # a part after one in a section of its own opens another: what that section's words declare (a base for
         # \log, what \sigma is, a name's kind) is not this part's, whose truth is reckoned without them
-        if part in _MORE or part in _STYLES or sectioned:
+        own = part in _MORE or part in _STYLES or part in _written(written)
+        if own or sectioned:
             paragraphs.append(f"## Part {k + 1}")
-        sectioned = part in _MORE or part in _STYLES
+        sectioned = own
         paragraphs.append(f"({chr(ord('a') + k % 26)}) {text}")
+        steps += expected
+    return Material("\n\n".join(paragraphs) + "\n", steps)
+
+
+def _written(wanted: bool) -> list:
+    if not wanted:
+        return []
+    from scan_oracle_prose import PARTS
+
+    return PARTS * 2
+
+
+def generate_part(src: Source, part: Callable, parts: int = 6, slips: bool = True) -> Material:
+    """A document of `parts` drawings of one part, each in a section of its own (a soak of one verdict path)."""
+    paragraphs, steps = ["# Generated notes on one path: the sigmoid and friends"], []
+    for k in range(parts):
+        text, expected = part(src, slips)
+        paragraphs += [f"## Part {k + 1}", f"({chr(ord('a') + k % 26)}) {text}"]
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)
 
@@ -1181,6 +1206,13 @@ def judge(material: Material, scanned: list[Any]) -> Tally:
             elif status in ("refuted", "needs review"):
                 out.caught += 1
                 row["caught"] = row.get("caught", 0) + 1
+        elif e.truth == "valued":  # true with the value an earlier paragraph gives: needs review, naming it
+            if status in ("proved", "checked"):
+                out.false_proofs.append(f"{step.text}: {status} ({step.reason}), but it fails without the earlier value")
+            elif status == "refuted":
+                out.false_alarms.append(f"{step.text}: refuted ({step.reason}), but it holds with the earlier value")
+            elif status != "needs review" or e.named not in step.reason:
+                out.misread.append(f"{step.text}: {status} ({step.reason}), not a review naming the value ({e.named})")
         elif e.truth == "unhonoured":  # true on a set the scan cannot search: needs review or skipped, nothing else
             out.unhonoured += 1
             if status in ("proved", "checked"):

@@ -170,3 +170,39 @@ def test_a_part_after_a_declared_base_is_not_in_that_base_s_section():
 def test_the_document_that_showed_a_part_in_a_declared_base_s_section_has_no_false_alarm():
     material = generate(RandomSource(313101), parts=6, more=True)
     assert not judge(material, _scan(material.text)).false_alarms
+
+
+def test_each_part_of_prose_attached_to_a_step_is_decided_on_a_fixed_sample_and_its_slips_caught():
+    # pieces defined in prose, comma-joined conditions, notes after a step, entries of a declared vector or matrix and
+    # a value an earlier paragraph gives (tests/scan_oracle_prose.py): a few documents each
+    from scan_oracle import generate_part
+    from scan_oracle_prose import PARTS
+
+    for part in PARTS:
+        total = Tally()
+        for seed in range(2):
+            material = generate_part(RandomSource(seed), part, parts=3)
+            tally = judge(material, _scan(material.text))
+            assert not tally.false_proofs and not tally.false_alarms and not tally.misread, (part.__name__, material.text, tally)
+            total.add(tally)
+        assert total.steps >= 5 and total.slips >= 1 and total.caught >= 1, (part.__name__, total.families)
+
+
+def test_the_oracle_sees_a_step_true_only_with_an_earlier_value_refuted_passed_or_left_unreviewed():
+    from scan_oracle import Material
+    from scan_oracle_prose import _earlier_part
+
+    for seed in range(60):
+        text, steps = _earlier_part(RandomSource(seed), True)
+        if steps[-1].truth == "valued":
+            break
+    material = Material(f"# Notes\n\n(a) {text}\n", steps)
+    scanned = _scan(material.text)
+    tally = judge(material, scanned)
+    assert not tally.false_alarms and not tally.false_proofs and not tally.misread, (text, tally)
+    last = lambda s: s.text.endswith(steps[-1].right)  # noqa: E731
+    for wrong, field in (("refuted", "false_alarms"), ("checked", "false_proofs"), ("skipped", "misread")):
+        changed = [dataclasses.replace(s, status=wrong) if last(s) else s for s in scanned]
+        assert getattr(judge(material, changed), field), (wrong, text)
+    unnamed = [dataclasses.replace(s, reason="fails at eta = 2") if last(s) else s for s in scanned]
+    assert judge(material, unnamed).misread

@@ -51,3 +51,21 @@ def test_a_text_that_is_a_condition_is_still_a_condition(condition):
 def test_prose_that_is_the_side_itself_is_not_dropped(tmp_path):
     [chain] = chains("x = \\text{const}")
     assert chain.sides[-1].text == "\\text{const}"
+
+
+@pytest.mark.parametrize("note", ["\\qquad (\\star)", "\\quad (*)", "\\qquad (12)", "\\quad (2.1)", "% expand\n",
+                                  "\\tag{2} % by (1)\n", "\\qquad \\blacksquare", "\\quad \\checkmark", "\\hfill (3)",
+                                  "\\eqno(3)", "\\quad [\\text{chain rule}]"])
+def test_a_mark_or_a_comment_after_a_step_is_no_part_of_it(tmp_path, note):
+    [true] = steps(tmp_path, f"$$(a+b)^2 = a^2 + 2ab + b^2 {note}$$\n")
+    assert true.status == "proved" and true.text == "(a+b)^2 = a^2 + 2ab + b^2", true
+    [false] = steps(tmp_path, f"$$(a+b)^2 = a^2 + 3ab + b^2 {note}$$\n")
+    assert false.status == "refuted" and false.text == "(a+b)^2 = a^2 + 3ab + b^2", false
+
+
+def test_a_comment_ends_at_its_line_in_an_aligned_chain(tmp_path):
+    text = "$$\\begin{aligned} (a+b)^2 &= a^2 + 2ab + b^2 \\\\ % expand\n&= b^2 + 2ab + a^2 + 1 \\end{aligned}$$\n"
+    assert [s.status for s in steps(tmp_path, text)] == ["proved", "refuted"]
+    # only spacing makes a number in parentheses a mark: 3 (2) is a product
+    [step] = steps(tmp_path, "$$3 (2) = 6 \\qquad (1)$$\n")
+    assert step.status == "proved" and step.text == "3 (2) = 6", step

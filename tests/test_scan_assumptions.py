@@ -66,3 +66,29 @@ def test_a_range_the_search_cannot_honour_makes_a_failure_need_review(tmp_path, 
     code, steps = _scan(tmp_path, text)
     assert steps[step]["status"] == "needs review", steps[step]
     assert code == 1
+
+
+@pytest.mark.parametrize("words", ["We assume throughout that $x > 0$.", "In what follows, $x > 0$.",
+                                   "Assume that $x$ is positive.", "Let $x$ be a positive number.", "Let $x$ be positive.",
+                                   "From here on, $x > 0$."])
+def test_an_assumption_in_a_sentence_of_its_own_in_other_words(tmp_path, words):
+    _, steps = _scan(tmp_path, f"{words}\n\nThen $\\sqrt{{x^2}} = x$ and $\\sqrt{{x^2}} = -x$.\n")
+    assert steps["\\sqrt{x^2} = x"]["status"] in ("proved", "checked"), steps
+    wrong = steps["\\sqrt{x^2} = -x"]
+    assert wrong["status"] == "refuted" and Fraction(wrong["counterexample"]["values"]["x"]) > 0, wrong
+
+
+def test_a_sign_said_after_the_names_in_the_sentence_of_the_step(tmp_path):
+    _, steps = _scan(tmp_path, "If $x$ is positive, then $\\sqrt{x^2} = x$.\n\nFor $a$ and $b$ positive, "
+                               "$\\sqrt{a^2 b^2} = ab$.\n\nAlso $\\sqrt{y^2} = y$.\n")
+    assert steps["\\sqrt{x^2} = x"]["status"] in ("proved", "checked"), steps
+    assert steps["\\sqrt{a^2 b^2} = ab"]["status"] in ("proved", "checked"), steps
+    assert steps["\\sqrt{y^2} = y"]["status"] == "refuted"  # no sign said of y
+
+
+def test_a_positive_number_is_not_a_count(tmp_path):
+    # "a positive number" is a real; "the number of samples" is a count (a whole number)
+    _, steps = _scan(tmp_path, "Let $x$ be a positive number. Then $\\sqrt{x^2} = x$.\n\n## Next\n\n"
+                               "Let $n$ be the number of samples. Then $n^2 \\ge n$.\n")
+    assert steps["\\sqrt{x^2} = x"]["status"] in ("proved", "checked"), steps
+    assert steps["n^2 \\ge n"]["status"] == "needs review" and "count" in steps["n^2 \\ge n"]["reason"]

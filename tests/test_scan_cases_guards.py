@@ -64,3 +64,38 @@ def test_a_piece_for_everything_else(tmp_path):
 def test_values_of_a_known_function_are_not_read_as_pieces(tmp_path):
     found = steps(tmp_path, "Then $\\sigma(x) = 0.5$ for $x = 0$, and $\\sigma(x) = 0.5$ for $x = 1$.\n")
     assert found["\\sigma(x) = 0.5"].status != "definition"
+
+
+def test_a_later_piece_given_as_a_value_alone(tmp_path):
+    # "f(x) = x if x > 0 and 0 otherwise": the 0 is the second piece, not prose (f was x everywhere)
+    found = steps(tmp_path, "Let $g(x) = x$ if $x > 0$ and $0$ otherwise. Then $g(-2) = 0$ and $g(-1) = -1$.\n")
+    assert found["g(-2) = 0"].status == "proved", found["g(-2) = 0"]
+    wrong = found["g(-1) = -1"]
+    assert wrong.status == "refuted" and Fraction(wrong.counterexample["left"]) == 0, wrong
+
+
+def test_one_piece_with_a_condition_defines_the_function_there_only(tmp_path):
+    for text in ("Let $r(x) = x$ for $x > 0$. Then $r(-1) = -1$ and $r(2) = 2$.\n",
+                 "Let $r(x) = x$, $x > 0$. Then $r(-1) = -1$ and $r(2) = 2$.\n"):
+        found = steps(tmp_path, text)
+        assert found["r(-1) = -1"].status not in ("proved", "checked", "refuted"), found["r(-1) = -1"]
+        assert found["r(2) = 2"].status == "proved", found["r(2) = 2"]
+
+
+def test_pieces_for_a_function_defined_before_are_a_second_formula(tmp_path):
+    # a claim about f or a new definition: neither decides a later value (f(-1) = 1 holds for |x|, not for the pieces)
+    found = steps(tmp_path, "Let $f(x) = |x|$. Then $f(x) = x$ for $x > 0$, and $f(x) = x$ otherwise. So $f(-1) = 1$.\n")
+    assert found["f(-1) = 1"].status not in ("proved", "checked", "refuted"), found["f(-1) = 1"]
+    assert all(s.status == "skipped" for t, s in found.items() if t != "f(x) = |x|"), found
+
+
+def test_a_list_of_definitions_is_not_one_piece_under_a_condition(tmp_path):
+    # the second definition after "and" is no condition of the first (an equation, no condition word)
+    found = steps(tmp_path, "Let $f(w) = w^2 + 1$ and $g(x, y) = x y + 1$. Then $f(2) = 5$ and $g(1, 2) = 3$.\n")
+    assert found["f(2) = 5"].status == "proved" and found["g(1, 2) = 3"].status == "proved", found
+
+
+def test_pieces_whose_first_repeats_the_formula_before_are_still_a_second_formula(tmp_path):
+    found = steps(tmp_path, "Let $f(t) = t^2 + t + 2$. Then $f(t) = t^2 + t + 2$ for $t > 0$, and $f(t) = -t - 2$ "
+                            "elsewhere. So $f(-1) = -1$.\n")
+    assert found["f(-1) = -1"].status not in ("proved", "checked", "refuted"), found["f(-1) = -1"]

@@ -57,3 +57,16 @@ def test_a_shifted_entry_inside_a_sum_is_not_read_as_a_family_member(tmp_path):
         v = {k: Fraction(x) for k, x in step.counterexample["values"].items()}
         n = int(v["n"])
         assert sum(v[f"x[{i + 1}]"] for i in range(1, n + 1)) != sum(v[f"x[{i}]"] for i in range(1, n + 1))
+
+
+@pytest.mark.parametrize("declared", ["Let $W$ be a matrix.", "Let $W \\in \\mathbb{R}^{n \\times n}$."])
+def test_entries_of_a_matrix_at_a_row_and_a_column_are_scalars(tmp_path, declared):
+    [step] = steps(tmp_path, f"{declared} Then $(W_{{12}} + W_{{21}})^2 = W_{{12}}^2 + 2W_{{12}} W_{{21}} + W_{{21}}^2$.\n")
+    assert step.status == "proved", step
+    [step] = steps(tmp_path, f"{declared} Then $(W_{{12}} + W_{{21}})^2 = W_{{12}}^2 + 3W_{{12}} W_{{21}} + W_{{21}}^2$.\n")
+    assert step.status == "refuted", step
+    a, b = (Fraction(step.counterexample["values"][k]) for k in ("W[12]", "W[21]"))
+    assert (a + b) ** 2 != a * a + 3 * a * b + b * b
+    # a family member at one index is not an entry: W_1 W_2 = W_2 W_1 is refuted with matrices
+    [step] = steps(tmp_path, f"{declared} Then $W_1 W_2 = W_2 W_1$.\n")
+    assert step.status == "refuted" and "[[" in step.reason, step

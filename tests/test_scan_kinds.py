@@ -243,3 +243,88 @@ def test_a_matrix_declared_at_the_end_of_a_section_is_not_one_in_the_next(tmp_pa
 def test_a_name_called_a_function_is_still_read_as_its_value():
     # "the loss function $L$": course material names a value so; only what cannot be a real number is declared
     assert declared("Let the loss function $L$ be the squared error, and $f$ a function.") == {}
+
+
+class _Scanned:
+    """A compiled pattern that counts the calls made with it and the characters of text they are given."""
+
+    def __init__(self, pattern) -> None:
+        self.pattern, self.calls, self.chars = pattern, 0, 0
+
+    def _count(self, text: str) -> None:
+        self.calls += 1
+        self.chars += len(text)
+
+    def finditer(self, text, *args):
+        self._count(text)
+        return self.pattern.finditer(text, *args)
+
+    def findall(self, text, *args):
+        self._count(text)
+        return self.pattern.findall(text, *args)
+
+    def search(self, text, *args):
+        self._count(text)
+        return self.pattern.search(text, *args)
+
+    def match(self, text, *args):
+        self._count(text)
+        return self.pattern.match(text, *args)
+
+    def sub(self, repl, text, *args):
+        self._count(text)
+        return self.pattern.sub(repl, text, *args)
+
+
+# The patterns by which the prose of a section (kinds.declared, kinds.domains, ...) or of a sentence
+# (kinds.introduced_again, kinds.standing) is read.
+_READERS = ["_AFTER", "_BEFORE", "_SPACE", "_SIGMA", "_BASE_AFTER", "_BASE_BEFORE", "_BASE_FOR", "_NATURAL", "_BITS",
+            "_CONSTANT_NAMED", "_AGAIN", "_STANDING", "_PROBABILITY", "_INTERVAL", "_COUNT", "_BETWEEN"]
+
+
+def _prose_read(tmp_path, monkeypatch, formulas: int) -> tuple[int, dict]:
+    """The length of a one-sentence section of `formulas` steps and a list of as many declared names, and how many
+    characters of text each of the prose's readers was given while it was scanned."""
+    from proofs.scan import kinds
+
+    counted = {name: _Scanned(getattr(kinds, name)) for name in _READERS}
+    for name, proxy in counted.items():
+        monkeypatch.setattr(kinds, name, proxy)
+    text = ("Let " + ", ".join(f"$v_{{{k}}}$" for k in range(formulas)) + " be vectors. Assume $x > 0$. We have "
+            + " and ".join(f"$x + {k} = {k} + x$" for k in range(formulas)) + ".\n")
+    _, steps = scan_steps(tmp_path, text, "--no-sympy-reader", "--no-cache")
+    assert sum(s["status"] == "proved" for s in steps.values()) == formulas, steps
+    return len(text), {name: (p.calls, p.chars) for name, p in counted.items()}
+
+
+def _linear(length: int, read: dict) -> None:
+    """Each reader is given the text a bounded number of times (once a section, once a sentence, or a window of its
+    own length per condition), not once per formula: a per-formula reading is quadratic in the sentence."""
+    for name, (calls, chars) in read.items():
+        assert chars <= 3 * length, (name, calls, chars, length)
+
+
+def test_the_prose_of_a_long_sentence_of_formulas_is_read_a_bounded_number_of_times(tmp_path, monkeypatch):
+    length, read = _prose_read(tmp_path, monkeypatch, 40)
+    _linear(length, read)
+    # once for the one section; once for each of its three sentences
+    assert read["_AFTER"][0] == 1 and read["_AGAIN"][0] == 3, read
+
+
+def test_the_guard_sees_a_reader_called_once_per_formula(tmp_path, monkeypatch):
+    # a quadratic reintroduced: the section's declarations read again for each formula of it
+    import re
+
+    from proofs.scan import kinds
+
+    once = kinds.declared
+
+    def per_formula(prose):
+        for _ in re.finditer(r"\$[^$]*\$", prose):
+            out = once(prose)
+        return out
+
+    monkeypatch.setattr(kinds, "declared", per_formula)
+    length, read = _prose_read(tmp_path, monkeypatch, 40)
+    with pytest.raises(AssertionError):
+        _linear(length, read)

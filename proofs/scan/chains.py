@@ -24,7 +24,16 @@ _RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha
                                 for r in sorted(RELATIONS, key=len, reverse=True)))
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
 _ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
-_SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])|\\text\{\s*(?:and|,)\s*\}|;|,")
+# (not the spacing commands \; and \,)
+_SEPARATOR = re.compile(r"\\q?quad(?![A-Za-z])|\\text\{\s*(?:and|,)\s*\}|(?<!\\);|(?<!\\),")
+# A bound on one name by a number ("x > 0", "w_2 \neq 0", "0 \le p \le 1") after a statement of its row, set apart by a
+# comma or \quad ("\sqrt{x^2} = x, \quad x \ge 0"): the condition the statement is for, not a statement of its own.
+_BOUND_NAME = r"(?:\\(?:hat|bar|tilde)\s*\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z])(?:_\s*(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]))?"
+_BOUND_NUMBER = r"-?\s*(?:\d+(?:\.\d+)?|\\frac\s*\{\d+\}\s*\{\d+\}|\\frac\d\d)"
+_BOUND_RELATION = r"(?:<|>|\\le(?:q|qslant)?|\\ge(?:q|qslant)?|\\neq?|\\lt|\\gt|≤|≥|≠)(?![A-Za-z])"
+_BOUND = re.compile(rf"(?:{_BOUND_NUMBER}\s*{_BOUND_RELATION}\s*)?({_BOUND_NAME})\s*{_BOUND_RELATION}\s*{_BOUND_NUMBER}"
+                    rf"|{_BOUND_NUMBER}\s*{_BOUND_RELATION}\s*({_BOUND_NAME})")
+_LEADING = re.compile(r"^(?:\s|\\[,;:> !]|\\q?quad(?![A-Za-z])|~)*")
 _CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with)\b[^}]*\}"
                         r"|\(\s*(?:\\(?:text|mbox|textrm)\{\s*)?(for|if|when|where|whenever|provided|assuming|unless|with)\b)",
                         re.IGNORECASE)
@@ -33,7 +42,15 @@ _CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|wh
 _TRAILING = re.compile(r"(?:[\s,;]|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
 _SPACING = re.compile(r"(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
 # Equation numbers and labels, anywhere: marks for the reader, no part of the statement.
-_MARK = re.compile(r"\\(?:tag\*?|label|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
+_MARK = re.compile(r"\\(?:tag\*?|label|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])"
+                   # a TeX comment, to the end of its line
+                   r"|(?<!\\)%[^\n]*"
+                   # a mark in parentheses ending a row: (\star), (*), (\dagger) after spacing; (3), (2.1) after \quad
+                   r"|\\l?eqno\s*(?:\([^()]*\)|\{[^{}]*\})"
+                   r"|(?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|\\hfill(?![A-Za-z])|~)+(?:\(\s*(?:\\star|\\ast|\*+|\\dagger|\\ddagger)\s*\)"
+                   r"|\\(?:blacksquare|square|Box|qed|checkmark)(?![A-Za-z]))(?=[\s.,;]*(?:\\\\|\\end\{|$))"
+                   r"|(?:\s*(?:\\[,;:> ]|\\q?quad(?![A-Za-z])|\\hfill(?![A-Za-z])|~))+\s*(?:\(\s*\d+(?:\.\d+)*[a-z]?\s*\)"
+                   r"|\[\s*\\text\s*\{[^{}]*\}\s*\])(?=[\s.,;]*(?:\\\\|\\end\{|$))")
 # Prose that ends a row ("\quad\text{(chain rule)}", "\qquad \text{by (2)}", "(\text{by Jensen})"): a justification,
 # unless it opens with a word that makes it a condition (for, if, otherwise, ...), which is read as one.
 _NOTE = re.compile(r"((?:\s|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)*)"
@@ -166,6 +183,9 @@ def chains(body: str) -> list[Chain]:
             # not a list of statements: commas inside one (a chain ending in ", for r != 1" keeps its condition)
             items = _conditions_apart(row)
         conditions = tuple(i.text.strip() for i in items if _is_condition(i.text))
+        bounds = _trailing_bounds(items)
+        if bounds:
+            items, conditions = items[:-len(bounds)], conditions + bounds
         for item in items:
             if not item.text.strip() or _is_condition(item.text):
                 continue
@@ -184,10 +204,33 @@ def chains(body: str) -> list[Chain]:
     return out
 
 
+def bound_name(text: str):
+    """The name a text bounds by a number ("x > 0", "0 \\le p \\le 1", "w_2 \\neq 0"), or None."""
+    m = _BOUND.fullmatch(_LEADING.sub("", text).rstrip(" \t\n.,;"))
+    return None if m is None else (m.group(1) or m.group(2))
+
+
+def _trailing_bounds(items: list[Piece]) -> tuple[str, ...]:
+    """The bounds on one name by a number that end a list of statements, each on a name the statements before use:
+    their conditions ("\\sqrt{x^2} = x, \\quad x \\ge 0"); () when every item is one (a list of conditions)."""
+    out: list[str] = []
+    for item in reversed(items):
+        name = bound_name(item.text) if item.text.strip() else None
+        if name is None:
+            break
+        out.insert(0, (name, _LEADING.sub("", item.text).strip().rstrip(".,;").strip()))
+    before = " ".join(i.text for i in items[:len(items) - len(out)])
+    if not out or not before.strip():
+        return ()
+    if not all(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", before) for name, _ in out):
+        return ()
+    return tuple(text for _, text in out)
+
+
 def _conditions_apart(row: Piece) -> list[Piece]:
     """A row as one statement, with a trailing condition (after a comma, \\quad or spacing, or in parentheses) set
     apart."""
-    for m in _top_level(row.text, re.compile(r",|\\q?quad(?![A-Za-z])")):
+    for m in _top_level(row.text, re.compile(r"(?<!\\),|\\q?quad(?![A-Za-z])")):
         rest = row.text[m.end():]
         if _is_condition(rest):
             statement = _TRAILING.sub("", row.text[:m.start()])

@@ -54,9 +54,21 @@ def entry_names(n: Node, model, bound: frozenset = frozenset()) -> list:
     if n.kind == "name":
         letter, index = n.data
         whole = isinstance(index, sympy.Symbol) and index.name in bound  # read as an entry by `entries`
-        return [f"{letter}_{index}"] if index is not None and not whole and _vector(letter, model) else []
+        if index is not None and not whole and _vector(letter, model):
+            return [f"{letter}_{index}"]
+        return [f"{letter}_{{{index}}}"] if _matrix_entry(letter, index, model) else []
     inner = bound | {n.data[0].name} if n.kind in ("sum", "prod") else bound
     return [x for a in n.args for x in entry_names(a, model, inner)]
+
+
+def _matrix_entry(letter: str, index, model) -> bool:
+    """Whether W_{12} is the entry in row 1, column 2 of a matrix the material declares whole ("let $W$ be a matrix"):
+    two digits, neither 0, as the index of a letter declared a matrix and not a family member by member."""
+    if model.kinds.get(letter) != "matrix" or not isinstance(index, sympy.Integer) or not 11 <= int(index) <= 99:
+        return False
+    if "0" in str(index) or any(k.startswith(f"{letter}_") for k in model.kinds):
+        return False
+    return not any(pattern is not None for pattern, _ in model.equations.get(letter, ()))
 
 
 def _vector(letter: str, model) -> bool:

@@ -200,8 +200,10 @@ def introduced_again(sentence: str) -> list[str]:
 
 
 # Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
-_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:assume|suppose|let|throughout|henceforth|from\s+now\s+on|"
-                       r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+rest\b[^$]*?)"
+_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
+                       r"henceforth|from\s+now\s+on|from\s+here\s+on))?|let|throughout|henceforth|from\s+(?:now|here)\s+on|"
+                       r"in\s+what\s+follows|it\s+is\s+assumed|"
+                       r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+(?:rest|remainder)\b[^$]*?)"
                        r"(?:\s+that)?[\s,]*(?:\$[^$]*\$[\s,]*(?:and|,)?[\s,]*)*$", re.IGNORECASE)
 
 
@@ -219,12 +221,20 @@ _PROBABILITY = re.compile(rf"({_NAMES})\s+(?:is|are|be|denotes?|represents?)\s+(
 _INTERVAL = re.compile(r"\$([^$]{1,60}?)\\in\s*(?:\\left\s*)?([(\[])\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(?:\\right\s*)?([)\]])\s*\$")
 # "$t$ is the number of steps", "$n$ denotes the sample size", "let $k$ count ...": a count (a whole number)
 _COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+(?:the\s+|a\s+)?(?:[A-Za-z-]+\s+){{0,2}}?"
-                    r"(?:number|count|size|length|index|dimension|degree)\b|(?:samples|examples|data\s+points|points|"
+                    r"(?:number\s+of|count|size|length|index|dimension|degree)\b|(?:samples|examples|data\s+points|points|"
                     r"(?:time\s+)?steps|layers|units|iterations|epochs|items|classes|observations|trials)\b)", re.IGNORECASE)
 
 
 _BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\s+)?between\s+\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s+and\s+"
                       r"\$?\s*(-?\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+# "Let $x$ be positive.", "Assume that $a$ and $b$ are positive numbers.", "Suppose $w$ is nonzero.": a sign the prose
+# gives names in a sentence of its own, which holds for its section (not "if $x$ is positive, ...", a condition).
+_SIGNED = re.compile(rf"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:let|assume|suppose)(?:\s+that)?\s+({_NAMES})\s+"
+                     r"(?:is|are|be)\s+(?:a\s+|an\s+)?(?:strictly\s+)?(positive|negative|non-?negative|non-?positive|non-?zero)"
+                     r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?))?\s*[.;]", re.IGNORECASE)
+_SIGNS = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 
 
 def domains(prose: str) -> tuple[list, list]:
@@ -239,6 +249,10 @@ def domains(prose: str) -> tuple[list, list]:
         lo, hi = sympy.Rational(m.group(3)), sympy.Rational(m.group(4))
         for name in _names(f"${m.group(1)}$"):
             read += [(name, ">" if m.group(2) == "(" else ">=", lo), (name, "<" if m.group(5) == ")" else "<=", hi)]
+    for m in _SIGNED.finditer(prose):
+        relation, bound = _SIGNS[m.group(2).lower().replace("-", "")]
+        for name in _names(m.group(1)):
+            read.append((name, relation, sympy.Integer(bound)))
     for m in _BETWEEN.finditer(prose):  # ends in or out: not read
         for name in _names(m.group(1)):
             unread.append((name, f"{name} lies between {m.group(2)} and {m.group(3)}, its section says"))

@@ -17,8 +17,9 @@ _OTHERWISE = re.compile(r"\s*,?\s*(?:otherwise|elsewhere|else)\b", re.IGNORECASE
 
 
 def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool], text: str) -> dict:
-    """{index of a formula: role} for the formulas of each sentence that define one function piece by piece (two
-    pieces or more, each `f(x) = value` followed by a condition formula or by "otherwise"): "first" for the first
+    """{index of a formula: role} for the formulas of each sentence that define one function piece by piece (each
+    `f(x) = value`, or after the first a value alone, followed by a condition formula or by "otherwise"; one piece with
+    a condition defines the function where it holds only): "first" for the first
     piece, "piece" for each later piece and "condition" for the conditions; each role is (that kind, the index of the
     first piece, the function's name, the cases body)."""
     out: dict = {}
@@ -29,6 +30,8 @@ def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: S
         rows, name = [], None
         for at, k in enumerate(ks):
             piece = _piece(chained[k])
+            if piece is None and name is not None and not chained[k] and found[k].body.strip():
+                piece = name, found[k].body.strip()  # "$f(x) = x$ if $x > 0$ and $0$ otherwise": a value alone
             if piece is None or any(k == row[3] for row in rows):
                 continue
             f, value = piece
@@ -42,8 +45,8 @@ def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: S
             else:
                 continue
             name = f
-        if len(rows) < 2:
-            continue
+        if not rows or len(rows) == 1 and not _restricted(rows[0], found, chained, text):
+            continue  # one piece with a condition defines the function there only ("$f(x) = x$ for $x > 0$.")
         body = "\\begin{cases} " + " \\\\ ".join(f"{v} & {c}" for _, v, c, _ in rows) + " \\end{cases}"
         first, fname = rows[0][0], head(name).name
         out[first] = ("first", first, fname, body)
@@ -53,6 +56,21 @@ def pieces(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: S
             if cond is not None:
                 out[cond] = ("condition", first, fname, body)
     return out
+
+
+# The words between a function's one piece and the condition that restricts it ("for", "if", a comma alone).
+_RESTRICTING = re.compile(r"[\s$]*(?:,\s*)?(?:(?:for|if|when|whenever|provided|with)\s+(?:all\s+|every\s+|each\s+)?)?[\s$]*",
+                          re.IGNORECASE)
+
+
+def _restricted(row: tuple, found: Sequence[Span], chained: Sequence[list[Chain]], text: str) -> bool:
+    """Whether one piece is followed by an inequality that restricts it, with a condition word or a comma alone
+    between them ("$f(x) = x$ for $x > 0$", "$f(x) = 2x$, $x > 0$"), not by another formula of a list of definitions."""
+    k, _, _, cond = row
+    if cond is None or chained[cond][0].relations[0] not in ("<", ">", "<=", ">=", "!="):
+        return False
+    between = text[found[k].start + len(found[k].body):found[cond].start]
+    return _RESTRICTING.fullmatch(between) is not None
 
 
 def _piece(chain_list: list[Chain]):

@@ -13,7 +13,7 @@ from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
 from proofs.scan import kinds, piecewise, sums
-from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, chains
+from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
@@ -55,6 +55,10 @@ _NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar
          r"(?:_\{?[A-Za-z0-9]+\}?)?(?![A-Za-z])")
 _WORDED = re.compile(r"\b(positive|negative|non-?negative|non-?positive|non-?zero)\s+(?:real\s+)?(?:numbers?\s+|values?\s+|reals?\s+)?"
                      rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)", re.IGNORECASE)
+# "if $x$ is positive", "for $a, b$ nonnegative", "when $w$ is nonzero": the same words after the names they are about
+_WORDED_AFTER = re.compile(r"\b(?:if|when|whenever|for|since|as|assuming|provided|given)\s+(?:that\s+)?"
+                           rf"({_NAME}(?:\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*{_NAME})*)\s+(?:(?:is|are)\s+)?(?:strictly\s+)?"
+                           r"(positive|negative|non-?negative|non-?positive|non-?zero)\b", re.IGNORECASE)
 _WORDS_MEAN = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 # Words that make an undefined \sigma the logistic function (one rule for the scalar and the matrix reading).
 _LOGISTIC = LOGISTIC
@@ -270,7 +274,8 @@ def _worded(sentence: str) -> tuple[list, list]:
     """The conditions a sentence states in words ("for positive a and b"), read, and those that could not be read;
     once per sentence (a long one holds many formulas)."""
     read, unread = [], []
-    for word, names in _WORDED.findall(_formulas_as_names(sentence)):
+    named = _formulas_as_names(sentence)
+    for word, names in _WORDED.findall(named) + [(w, n) for n, w in _WORDED_AFTER.findall(named)]:
         for name in re.split(r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b)\s*", names.strip()):
             try:
                 atom = parse(name)
@@ -307,7 +312,34 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
         out.append(span.condition or bool(joined))
+    _conditions_after_claims(found, chained, out)
     return out
+
+
+def _conditions_after_claims(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: list[bool]) -> None:
+    """Marks as conditions the bounds on one name by a number that end a sentence, each joined by a comma alone to the
+    formula before it, after a claim that uses every name they bound ("$\\sqrt{x^2} = x$, $x \\ge 0$."): the
+    condition that claim is for. One pass over the formulas, from the last."""
+    def bound(j: int):
+        return bound_name(found[j].body) if len(chained[j]) == 1 and not found[j].displayed else None
+
+    k = len(found) - 1
+    while k >= 0:
+        sentence, run, j = found[k].sentence, [], k
+        while j > 0 and found[j - 1].sentence == sentence and _COMMA.search(found[j].before[-40:]):
+            name = bound(j)
+            if name is None:
+                break
+            run.append((j, name))
+            j -= 1
+        if run and not conditional[j] and chained[j] and (j == k - len(run)):
+            used = " ".join(p.text for c in chained[j] for p in c.sides)
+            if all(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", used) for _, name in run):
+                for r, _ in run:
+                    conditional[r] = True
+        while j >= 0 and found[j].sentence == sentence:
+            j -= 1
+        k = j
 
 
 # A formula joined to the condition before it by a comma alone ("For $p \in [0, 1]$, $p(1 - p) \le \frac14$").
@@ -381,6 +413,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
             roles = piecewise.pieces(found, chained, conditional, document.text)
+            refused: set = set()  # the first formulas of pieces that are second formulas for a function (_piece_step)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
             for chain in (c for cs in chained for c in cs):
                 variables = None
@@ -458,7 +491,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
-                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end) \
+                        piece = _piece_step(base, roles.get(index), defs, found, document, part_end, refused) \
                             if k == 0 and number == 0 and len(chained[index]) == 1 else None
                         if piece is not None:
                             out.append(piece)
@@ -597,9 +630,10 @@ def _unboxed(body: str) -> str:
 
 
 def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], document: Document,
-                part_end: int) -> Optional[Step]:
+                part_end: int, refused: set) -> Optional[Step]:
     """The step of a formula that is part of a function defined piece by piece in prose (proofs.scan.piecewise): the
-    whole definition at its first piece, read as cases; None for any other formula."""
+    whole definition at its first piece, read as cases; None for any other formula. `refused`: the first formulas
+    found to be second formulas for a function its section defined before, whose pieces are skipped with them."""
     if role is None:
         return None
     kind, what, name, body = role
@@ -609,7 +643,22 @@ def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], docu
         defined = defs.defining(left, right, base["relation"], True, variables, base["start"])
         if defined is None or defined[0].kind != "function":
             return None
+        # a function its section defined before, given pieces in prose ("Let $f(x) = |x|$. Then $f(x) = x$ for $x > 0$"):
+        # a claim about it or a new definition, as any second formula
+        words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", found[what].before)[-1]
+        introduced = _DEFINING.search(words) is not None
+        values = [row.split("&")[0].strip() for row in body[len("\\begin{cases} "):-len(" \\end{cases}")].split(" \\\\ ")]
+        second = ""
+        for value in values:  # each piece against the formula before: one that differs makes the pieces a second formula
+            second = second or defs.second_formula(defined[0], left, value, base["relation"], introduced)
+        if second:
+            refused.add(what)
+            return Step(**base, status="skipped", reason=second)
         return Step(**base, status="definition", reason=defs.record(defined[0], body, base["line"], part_end, "="))
+    if what in refused:
+        line = document.line_of(found[what].start)[0]
+        return Step(**base, status="skipped", reason=f"a piece of the second formula for {name} on line {line}: a claim "
+                                                     "about it or a new definition, which the scan cannot tell apart")
     if defs.texts.get(name) != body:
         return None  # the first piece did not define the function (sigma(x) = 0.5 for x = 0 is a value of it)
     line = document.line_of(found[what].start)[0]
@@ -688,7 +737,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
     # a capital the material gives as a length or a size ("sequence length $T$", x in R^N) is a number
-    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)))
+    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)),
+                             whole=frozenset(str(k) for k in (nonreal or {})))
              or _not_real(written, nonreal))
     if doubt:
         return Step(**base, status="skipped", exprs=exprs, reason=doubt)
@@ -964,9 +1014,11 @@ def _outside_indices(e: sympy.Basic) -> set:
     return {s for a in e.args for s in _outside_indices(a)}
 
 
-def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str:
+def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset(), whole: frozenset = frozenset()) -> str:
     """Why the step may be about vectors or matrices, which reading its names as numbers would get wrong; or "".
-    `numbers`: names the material gives as lengths or sizes, numbers whatever their case."""
+    `numbers`: names the material gives as lengths or sizes, numbers whatever their case. `whole`: names its section
+    declares a matrix or vector as a whole ("let $W$ be a matrix"), whose entries at a row and a column (W_{12}) are
+    numbers."""
     labels = {a.base.label.name for e in exprs for a in e.atoms(sympy.Indexed)}
     bare = {s.name for e in exprs for s in _outside_indices(e)}
     both = sorted(labels & bare)
@@ -975,6 +1027,9 @@ def _vector_reading(*exprs: sympy.Expr, numbers: frozenset = frozenset()) -> str
 
     def capital(f) -> bool:
         name = f.base.label.name if isinstance(f, sympy.Indexed) else f.name if isinstance(f, sympy.Symbol) else ""
+        if name in whole and isinstance(f, sympy.Indexed) and all(i.is_Integer and 11 <= int(i) <= 99 and "0" not in str(i)
+                                                                  for i in f.indices):
+            return False  # W_{12}: the entry in row 1, column 2 of the matrix W
         return len(name) == 1 and name.isupper() and name not in numbers
 
     # I is the identity matrix in course notation: read as a number it is 1 only, so no other value refutes.
