@@ -67,6 +67,7 @@ def test_entries_of_a_matrix_at_a_row_and_a_column_are_scalars(tmp_path, declare
     assert step.status == "refuted", step
     a, b = (Fraction(step.counterexample["values"][k]) for k in ("W[12]", "W[21]"))
     assert (a + b) ** 2 != a * a + 3 * a * b + b * b
-    # a family member at one index is not an entry: W_1 W_2 = W_2 W_1 is refuted with matrices
+    # one digit is not an entry: W_1 beside one declared matrix W is W, a family member or a matrix of its own, which the
+    # material does not say, so W_1 W_2 = W_2 W_1 is left undecided (neither read as numbers nor refuted)
     [step] = steps(tmp_path, f"{declared} Then $W_1 W_2 = W_2 W_1$.\n")
-    assert step.status == "refuted" and "[[" in step.reason, step
+    assert step.status == "skipped" and "W_1 is not declared" in step.reason, step
