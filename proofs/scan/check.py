@@ -89,7 +89,8 @@ def _passed(end: tuple[float, float]) -> bool:
 
 def _fire(signum, frame):
     if _ENDS and _passed(_ENDS[-1]):
-        _FIRED[-1] = True
+        for i, end in enumerate(_ENDS):  # an outer limit whose end an inner one inherited has passed as well
+            _FIRED[i] = _FIRED[i] or _passed(end)
         raise Timeout()
 
 
