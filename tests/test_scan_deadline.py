@@ -104,3 +104,74 @@ def test_an_inner_limit_swallowed_and_handled_leaves_the_outer_one_in_force():
             handled = True
         assert scan_check._FIRED == [False]  # the outer limit has not passed
     assert handled and not scan_check._ENDS
+
+
+def _spin(seconds: float) -> None:
+    """Use `seconds` of this process's CPU time."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_a_limit_counts_cpu_time_so_waiting_for_the_cpu_does_not_use_it_up(monkeypatch):
+    """Time the process does not run (here asleep, as when other processes hold the cores) is not counted: a block
+    that needs 0.1 s of CPU ends within a limit of 0.2 s however long it waits beside it."""
+    monkeypatch.setattr(scan_check, "WALL_BACKSTOP", 10**4)  # however long: the backstop is tested on its own
+    with deadline(0.2):
+        time.sleep(0.5)
+        _spin(0.1)
+    assert not scan_check._ENDS and not scan_check._FIRED
+
+
+def test_a_cpu_bound_block_times_out_at_its_limit(monkeypatch):
+    monkeypatch.setattr(scan_check, "WALL_BACKSTOP", 10**4)  # on a loaded machine too, the CPU limit is what ends it
+    started = time.process_time()
+    with pytest.raises(Timeout):
+        with deadline(0.2):
+            _spin(30)
+    assert 0.2 <= time.process_time() - started < 10  # at its limit, not at the end of the work
+    assert not scan_check._ENDS
+
+
+def test_a_block_that_waits_is_ended_by_the_wall_clock_backstop(monkeypatch):
+    """A block that uses no CPU (blocked, or starved of it) still ends: at WALL_BACKSTOP times its limit."""
+    monkeypatch.setattr(scan_check, "WALL_BACKSTOP", 3)
+    started = time.monotonic()
+    with pytest.raises(Timeout):
+        with deadline(0.1):
+            time.sleep(30)
+    assert 0.3 - 0.01 <= time.monotonic() - started < 20
+
+
+def test_a_wall_clock_budget_ends_a_block_before_its_cpu_limit():
+    """The scan's --time-limit is the user's wall-clock budget: it ends a step whose CPU limit is far off."""
+    started = time.monotonic()
+    with pytest.raises(Timeout):
+        with deadline(30, wall=0.2):
+            time.sleep(30)
+    assert time.monotonic() - started < 20
+
+
+def test_nested_limits_apply_the_first_end_on_each_clock(monkeypatch):
+    monkeypatch.setattr(scan_check, "WALL_BACKSTOP", 10**4)  # the ends are the ones given, on a loaded machine too
+    caught = []
+    for outer, inner, work in (((30, 0.3), (30,), lambda: time.sleep(30)), ((0.1,), (30,), lambda: _spin(30))):
+        with pytest.raises(Timeout):  # the outer limit, raised again as it is left: its block caught a Timeout
+            with deadline(*outer):
+                try:
+                    with deadline(*inner):  # the outer end (wall-clock, then CPU) applies inside
+                        work()
+                except Timeout:
+                    caught.append(scan_check.expired())
+    assert caught == [True, True] and not scan_check._ENDS
+
+
+def test_the_signal_handlers_and_timers_in_place_before_are_restored():
+    before = (scan_check.signal.getsignal(scan_check.signal.SIGALRM), scan_check.signal.getsignal(scan_check.signal.SIGPROF))
+    with deadline(5):
+        with deadline(1):
+            pass
+    after = (scan_check.signal.getsignal(scan_check.signal.SIGALRM), scan_check.signal.getsignal(scan_check.signal.SIGPROF))
+    assert after == before
+    assert scan_check.signal.getitimer(scan_check.signal.ITIMER_PROF) == (0.0, 0.0)
+    assert scan_check.signal.getitimer(scan_check.signal.ITIMER_REAL) == (0.0, 0.0)

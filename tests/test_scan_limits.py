@@ -83,12 +83,23 @@ def test_the_text_report_says_the_limit_was_reached(tmp_path, monkeypatch):
 
 
 def test_a_step_over_its_own_timeout_is_still_reported_as_such(tmp_path, monkeypatch):
-    monkeypatch.setattr(steps, "check", _slow_check)
+    monkeypatch.setattr(steps, "check", _busy_check)
     code, out, _ = scan("--material", material(tmp_path, {"a.md": "$(x + 1)^2 = x^2 + 2x + 1$\n"}), "--timeout", "0.3",
                         "--format", "json")
     report = json.loads(out)
-    assert code == 1 and "took more than 0.3 s (--timeout)" in report["steps"][0]["reason"]
+    assert code == 1 and "took more than 0.3 s of CPU time (--timeout)" in report["steps"][0]["reason"]
     assert report["problems"] == []
+
+
+def test_each_jobs_worker_holds_its_steps_to_their_cpu_limit(tmp_path, monkeypatch):
+    """The --jobs workers are processes (forked, this patch included): the limit is set in each, on its own CPU time."""
+    monkeypatch.setattr(steps, "check", _busy_check)
+    one = "$(x + 1)^2 = x^2 + 2x + 1$\n"
+    code, out, _ = scan("--material", material(tmp_path, {"a.md": one, "b.md": one}), "--timeout", "0.3", "--jobs", "2",
+                        "--no-cache", "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and [s["status"] for s in report["steps"]] == ["unknown"] * 2 and report["problems"] == []
+    assert all("took more than 0.3 s of CPU time (--timeout)" in s["reason"] for s in report["steps"])
 
 
 def test_files_the_limit_leaves_unscanned_are_named_and_fail_the_gate(tmp_path, monkeypatch):

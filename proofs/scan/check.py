@@ -18,7 +18,7 @@ import sympy
 
 from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
 
-__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real"]
+__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real", "WALL_BACKSTOP"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
@@ -43,8 +43,13 @@ class Timeout(BaseException):
 
 # Seconds between alarms once a limit has passed, until the block under it is left.
 _REFIRE = 0.05
-# The ends (time.monotonic) of the limits in force, innermost last; an inner limit never outlasts an outer one.
-_ENDS: list[float] = []
+# A limit counts the CPU time of this process (so that other processes' load does not change a report); the
+# wall-clock time a block under a limit of s CPU seconds may take is WALL_BACKSTOP * s, so that one that waits (blocked,
+# or starved of CPU beyond reason) still ends.
+WALL_BACKSTOP = 10
+# The ends of the limits in force, innermost last, as (time.process_time, time.monotonic): the CPU time of the process
+# and the wall-clock time each ends at. An inner limit never outlasts an outer one on either clock.
+_ENDS: list[tuple[float, float]] = []
 # For each limit in force (as _ENDS): whether a Timeout was raised under it.
 _FIRED: list[bool] = []
 
@@ -78,10 +83,24 @@ def integer_names(*exprs: sympy.Expr) -> set[str]:
     return names - bound_vars
 
 
+def _passed(end: tuple[float, float]) -> bool:
+    return time.process_time() >= end[0] - 0.001 or time.monotonic() >= end[1] - 0.001
+
+
 def _fire(signum, frame):
-    if _ENDS and time.monotonic() >= _ENDS[-1] - 0.001:
-        _FIRED[-1] = True
+    if _ENDS and _passed(_ENDS[-1]):
+        for i, end in enumerate(_ENDS):  # an outer limit whose end an inner one inherited has passed as well
+            _FIRED[i] = _FIRED[i] or _passed(end)
         raise Timeout()
+
+
+def _arm(end: tuple[float, float]) -> None:
+    """Set the CPU timer (SIGPROF) and the wall-clock one (SIGALRM) to the ends given; an infinite end stops its timer."""
+    for which, clock, at in ((signal.ITIMER_PROF, time.process_time, end[0]), (signal.ITIMER_REAL, time.monotonic, end[1])):
+        if at == float("inf"):
+            signal.setitimer(which, 0)
+        else:
+            signal.setitimer(which, max(at - clock(), 1e-6), _REFIRE)
 
 
 def _unraisable(hook):
@@ -216,28 +235,32 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
 
 def expired() -> bool:
     """Whether a limit in force (an enclosing `deadline`) has passed: a Timeout caught under it must be raised on."""
-    return bool(_ENDS) and time.monotonic() >= _ENDS[-1] - 0.001
+    return bool(_ENDS) and _passed(_ENDS[-1])
 
 
 @contextlib.contextmanager
-def deadline(seconds: float):
-    """Raise Timeout in the block once `seconds` have passed (at once if none are left), and again every _REFIRE
-    seconds until it is left (in the main thread; elsewhere, or with infinite seconds, no limit is set). Limits nest:
-    the innermost end that comes first applies."""
-    if seconds == float("inf") or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+def deadline(seconds: float, wall: float = float("inf")):
+    """Raise Timeout in the block once this process has used `seconds` of CPU time in it, or WALL_BACKSTOP times
+    `seconds` of wall-clock time have passed, or `wall` seconds of wall-clock time have (a budget of the user's, such
+    as the scan's --time-limit), whichever comes first (at once if none are left); and again every _REFIRE seconds
+    until the block is left. In the main thread only: elsewhere, or with no finite limit, none is set. Limits nest:
+    on each clock the innermost end that comes first applies."""
+    wall = min(wall, WALL_BACKSTOP * seconds)
+    if wall == float("inf") or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
-    if seconds <= 0:
+    if seconds <= 0 or wall <= 0:
         raise Timeout()
-    now = time.monotonic()
-    end = min([now + seconds] + _ENDS[-1:])
-    previous = signal.signal(signal.SIGALRM, _fire) if not _ENDS else None
+    end = (time.process_time() + seconds, time.monotonic() + wall)
+    if _ENDS:
+        end = (min(end[0], _ENDS[-1][0]), min(end[1], _ENDS[-1][1]))
+    previous = (signal.signal(signal.SIGALRM, _fire), signal.signal(signal.SIGPROF, _fire)) if not _ENDS else None
     hook = sys.unraisablehook
     if not _ENDS:
         sys.unraisablehook = _unraisable(hook)
     _ENDS.append(end)
     _FIRED.append(False)
-    signal.setitimer(signal.ITIMER_REAL, max(end - now, 1e-6), _REFIRE)
+    _arm(end)
     timed_out = False
     try:
         yield
@@ -248,10 +271,12 @@ def deadline(seconds: float):
         _ENDS.pop()  # first: an alarm from here on finds the limit lifted (or the outer one, not yet passed)
         fired = _FIRED.pop()
         if _ENDS:
-            signal.setitimer(signal.ITIMER_REAL, max(_ENDS[-1] - time.monotonic(), 1e-6), _REFIRE)
+            _arm(_ENDS[-1])
         else:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGALRM, previous[0])
+            signal.signal(signal.SIGPROF, previous[1])
             sys.unraisablehook = hook
         if fired and not timed_out:  # swallowed where it landed (a __del__, a handler of everything): raised here
             raise Timeout()  # on purpose: what the block returned or raised came after its limit
@@ -264,7 +289,7 @@ def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequen
     condition holds and both sides are defined. `domain`: conditions, in the same form, under which the sides as read
     are their real values (the guards proofs.scan.parse records: sqrt(x)^2 reads as x only where x >= 0); every point
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
-    (seconds), Timeout is raised when it passes."""
+    (CPU seconds, as `deadline`), Timeout is raised when it passes."""
     with deadline(timeout if timeout > 0 else float("inf")):
         reduced = _on_linear_equations(left, right, tuple(conditions), tuple(domain))
         if reduced is None:

@@ -20,9 +20,11 @@ __all__ = ["configure", "main", "run", "DEFAULT_TIMEOUT", "DEFAULT_TIME_LIMIT", 
 # The report formats of a scan.
 FORMATS = ("text", "json", "annotated", "github", "sarif")
 
-# Seconds each step may take to check (a proof attempt and the search); past it the step is unknown and the gate fails.
+# CPU seconds each step may take to check (a proof attempt and the search), counted in the process checking it so that
+# the machine's load does not change a report (proofs.scan.check.deadline: and WALL_BACKSTOP times as many in wall-clock
+# time); past it the step is unknown and the gate fails.
 DEFAULT_TIMEOUT = 20.0
-# Seconds the whole scan may take (the seed sheet takes a few); steps past it are unknown and the gate fails.
+# Wall-clock seconds the whole scan may take (the seed sheet takes a few); steps past it are unknown and the gate fails.
 DEFAULT_TIME_LIMIT = 3600.0
 
 
@@ -47,9 +49,11 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--select", action="append", default=[], metavar="STEP",
                         help="also draft the steps at FILE:LINE, or whose text contains STEP (repeatable)")
     parser.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS", dest="scan_timeout",
-                        help=f"time limit for checking one step (default {DEFAULT_TIMEOUT:g})")
+                        help=f"time limit for checking one step, in CPU seconds of the process checking it (default "
+                             f"{DEFAULT_TIMEOUT:g}), so that the machine's load does not change the report; a step that waits "
+                             "instead of computing is ended by a wall-clock backstop, a multiple of it")
     parser.add_argument("--time-limit", type=TIMEOUT, default=DEFAULT_TIME_LIMIT, metavar="SECONDS", dest="scan_time_limit",
-                        help=f"time limit for the whole scan (default {DEFAULT_TIME_LIMIT:g}); the steps it cuts off or "
+                        help=f"time limit for the whole scan, in wall-clock seconds (default {DEFAULT_TIME_LIMIT:g}); the steps it cuts off or "
                              "does not reach are unknown and fail the gate")
     parser.add_argument("--no-sympy-reader", action="store_false", dest="scan_second_reader",
                         help="read each side with the scan's own reader only, not again with sympy's LaTeX parser "

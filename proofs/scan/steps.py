@@ -14,7 +14,7 @@ from sympy.core.function import AppliedUndef
 from proofs.material import Document
 from proofs.scan import kinds, piecewise, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
-from proofs.scan.check import Outcome, Timeout, check, deadline
+from proofs.scan.check import WALL_BACKSTOP, Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
 from proofs.scan.find import Span, spans
 from proofs.scan.matrices import looks_matrix
@@ -400,14 +400,14 @@ def _inline_conditions(span: Span) -> list[str]:
 def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None,
                   second_reader: bool = True, printed: bool = False) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked within
-    `timeout` seconds. `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
+    `timeout` CPU seconds (proofs.scan.check.deadline). `until`: the time (time.monotonic) the whole scan must end by; a step it cuts off or leaves
     unreached is unknown and fails the gate, and TimeLimit is raised if it passes before the steps are found.
     `second_reader`: whether sympy's LaTeX parser reads each side again (proofs.scan.sympy_reader). `printed`: whether
     each step also keeps its sides as printed (Step.printed), for drafting claims."""
     defs = Definitions()
     defs.text = document.text
     try:
-        with deadline(float("inf") if until is None else until - time.monotonic()):
+        with deadline(float("inf"), wall=float("inf") if until is None else until - time.monotonic()):
             defs.logistic = bool(_LOGISTIC.search(document.text))
             found = spans(document)
             chained = [chains(_unboxed(s.body)) for s in found]
@@ -487,7 +487,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
                     continue
                 try:
-                    with deadline(min(timeout, remaining)):
+                    with deadline(timeout, wall=remaining):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional)
                         examples = dict(defs.examples)
@@ -505,8 +505,9 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
                             given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
                 except Timeout:
-                    reason = (TIME_LIMIT.format("while it was checked") if remaining < timeout else
-                              f"reading and checking it took more than {timeout:g} s (--timeout)")
+                    reason = (TIME_LIMIT.format("while it was checked") if until is not None and time.monotonic() >= until - 0.01
+                              else f"reading and checking it took more than {timeout:g} s of CPU time (--timeout), or "
+                                   f"{WALL_BACKSTOP * timeout:g} s of wall-clock time")
                     out.append(Step(**base, status="unknown", error=True, reason=reason))
                 except RecursionError:
                     out.append(Step(**base, status="unknown", error=True, reason="the formula is nested too deeply to check"))
@@ -574,11 +575,11 @@ def _given_later(step: Step, section: int, given: list, timeout: float, until: O
     values = {a: x.value for a, x in later.items()}
     shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(later.items(), key=lambda ax: str(ax[0])))
     conditions = [(a.xreplace(values), r, c.xreplace(values)) for a, r, c in step.conditions]
-    remaining = timeout if until is None else min(timeout, until - time.monotonic())
+    remaining = float("inf") if until is None else until - time.monotonic()
     if remaining <= 0:
         return step  # the scan's time limit: it stays as it was decided
     try:
-        with deadline(remaining):
+        with deadline(timeout, wall=remaining):
             outcome = check(step.exprs[0].xreplace(values), step.relation, step.exprs[1].xreplace(values), conditions,
                             seed=step.text)
     except Timeout:

@@ -30,7 +30,8 @@ __all__ = ["Reading", "second_reading", "translate", "Unread", "reader", "shared
 # sympy's parser is an Earley parser with every ambiguity kept: time grows fast with length, so longer sides are
 # not given to it (they are reported as not read by it)
 MAX_LENGTH = 240
-# nor is it given more than this many seconds a side (an ambiguous side can take it exponentially long): the side is
+# nor is it given more than this many CPU seconds a side (proofs.scan.check.deadline: WALL_BACKSTOP times as many in
+# wall-clock time; an ambiguous side can take it exponentially long): the side is
 # then reported as not read by it, and the step is checked on the scan's reading, not failed for the parser's time
 PARSE_SECONDS = 5.0
 # nor is a side it reads more ways than this (each combination of its ambiguous choices is one reading)
@@ -423,7 +424,7 @@ def second_reading(side: str, ours: sympy.Expr, ctx: Optional[Context] = None) -
             if expired():  # the step's own limit, not the parser's
                 raise
             PARSE_TIMEOUTS[0] += 1
-            return Reading("unread", f"sympy's LaTeX parser took more than {PARSE_SECONDS:g} s")
+            return Reading("unread", f"sympy's LaTeX parser took more than {PARSE_SECONDS:g} s of CPU time")
     if why:
         return Reading("unread", why)
     readings, unusable = [], []
