@@ -42,7 +42,30 @@ def relation(stmt: Any, params: Mapping[str, Any]) -> Any:
     if not isinstance(out, (ShapedRelation, ShapedAnd)):
         raise TypeError(f"a statement over vectors of symbolic size returns a relation such as softmax(u) == softmax(v), "
                         f"z[1] - z[0] == 0 or a != b (several joined by &), not {out!r}")
+    undeclared = _names(out) - set(_sizes(stmt)) - set(stmt.domains)
+    if undeclared:
+        raise TypeError(f"{sorted(undeclared)}: a size or index the statement uses is not the size of one of its variables "
+                        "nor one of its variables: declare it in a variable's domain")
     return out
+
+
+def _names(x: Any) -> set[str]:
+    """The sizes and integer variables x mentions (in sizes, indices and numbers)."""
+    if isinstance(x, ShapedAnd):
+        return set().union(*(_names(p) for p in x.parts))
+    if isinstance(x, ShapedRelation):
+        return _names(x.lhs) | _names(x.rhs)
+    if isinstance(x, Term):
+        return set(terms.variables(x))
+    if hasattr(x, "term") and hasattr(x, "bounds"):  # a size
+        return set(terms.variables(x.term))
+    if isinstance(x, (ArrayTerm, EntryTerm)):
+        out = set().union(*(_names(d) for d in (getattr(x, "rows", None), getattr(x, "cols", None)) if d is not None))
+        for a in x.args:
+            if isinstance(a, (ArrayTerm, EntryTerm, Term)) or hasattr(a, "bounds"):
+                out |= _names(a)
+        return out
+    return set()
 
 
 def _indices(stmt: Any) -> dict[str, Domain]:
@@ -207,16 +230,17 @@ def _shape(dom: ShapedDomain, env: Mapping[str, int]) -> tuple[int, Optional[int
 
 
 def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int = _TRIES,
-           extra: int = 2) -> Optional[tuple[dict, dict]]:
+           extra: int = 2, evaluated: Optional[list] = None) -> Optional[tuple[dict, dict]]:
     """A counterexample at concrete sizes (each from its least value up to `extra` more, the smallest first), with
-    exact random entries and the candidate functions: (witness, sides), or None."""
+    exact random entries and the candidate functions: (witness, sides), or None. Each exact instance evaluated is
+    counted in `evaluated` (a list, one item each) when given."""
     indices, functions = _indices(stmt), _functions(rel)
     names = sorted(sizes)
     combos = sorted(itertools.product(*(range(sizes[s], sizes[s] + extra + 1) for s in names)), key=lambda c: (sum(c), c))
     for combo in combos[:8]:
         if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
             continue
-        points = [dict(zip(sorted(indices), v)) for v in itertools.product(range(4), repeat=len(indices))
+        points = [dict(zip(sorted(indices), v)) for v in itertools.product(*(_tried(indices[k]) for k in sorted(indices)))
                   if all(_index_in(indices[k], x, dict(zip(names, combo))) for k, x in zip(sorted(indices), v))][:6]
         for point in points:
             env = {**dict(zip(names, combo)), **point}
@@ -239,6 +263,8 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
 
                 exact = {name: tuple(_rational(c) for c in cs) for name, cs in chosen.items()}
                 holds, sides = holds_at(rel, env, element, exact)
+                if evaluated is not None:
+                    evaluated.append(1)
                 if not holds:
                     witness: dict[str, Any] = dict(env)
                     for name, M in sorted(drawn.items()):
@@ -247,6 +273,21 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
                     witness.update({name: list(cs) for name, cs in chosen.items()})
                     return witness, sides
     return None
+
+
+def _tried(dom: Domain) -> list[int]:
+    """The values of an index the search tries: four from its least value (0 for IndexOf), or up to its greatest
+    value, or around 0 when it has neither bound (the domain then keeps those it contains)."""
+    import math
+
+    if isinstance(dom, IndexDomain) or dom.lower is not None:
+        low = 0 if isinstance(dom, IndexDomain) else math.floor(dom.lower) + 1 if dom.lower_open or \
+            dom.lower != math.floor(dom.lower) else int(dom.lower)
+        return list(range(low, low + 4))
+    if dom.upper is not None:
+        high = math.ceil(dom.upper) - 1 if dom.upper_open or dom.upper != math.ceil(dom.upper) else int(dom.upper)
+        return list(range(high, high - 4, -1))
+    return [0, 1, -1, 2, -2]
 
 
 def _index_in(dom: Domain, value: int, env: Mapping[str, int]) -> bool:
@@ -345,10 +386,16 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
                                    "not proved for every size, and no counterexample at the sizes searched")
     lines, notes = proof
     outcome = interpret.combine(*lines, method="sympy + z3")
-    found = search(stmt, rel, sizes, tries=3, extra=1)  # the exact instances a proof must survive
+    evaluated: list = []
+    found = search(stmt, rel, sizes, tries=3, extra=1, evaluated=evaluated)  # the exact instances a proof must survive
     if found is not None:
         return interpret.disagreement("exact arithmetic", {**evidence, "counterexample": found[0]},
                                       f"{outcome.method} answered proved; the exact replay disagrees")
+    if not evaluated:  # a proof no exact instance has checked is not trusted
+        return interpret.undecided("sympy + z3", {**evidence, "searched": _searched(sizes)},
+                                   f"{outcome.method} answered proved, but no exact instance was evaluated to replay it "
+                                   f"(at most {_MAX_ENTRIES} entries in all, and an index value in its domain, at each "
+                                   "size's least value and one more)")
     return interpret.annotated(outcome, **{k: v for k, v in evidence.items() if k != "statement"}, **notes,
                                replayed="each size at its least value and one more: the exact instances agree")
 

@@ -264,6 +264,16 @@ def _apart(lhs: Any, rhs: Any, difference: Any, lines: list, defined: list, writ
     return lines, {"defined": defined or "no index to check", "sides": written}
 
 
+def _expression(expr: Any) -> Any:
+    """expr as an expression of a sympy class: f(x) of a Function's class (made at run time, of no module) is written
+    f(x) + 0, unevaluated, so that it is read as a side of an identity."""
+    import sympy
+
+    if (type(expr).__module__ or "").startswith("sympy"):
+        return expr
+    return sympy.Add(expr, sympy.Integer(0), evaluate=False)
+
+
 def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, Domain]) -> Optional[tuple[list, dict]]:
     """The outcomes that prove rel for every size (an identity of the entries, and each index condition by z3), with
     notes for the evidence; None when the translation, an index condition or the identity is not settled."""
@@ -307,7 +317,7 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
             return None
     if difference != 0:
         return None
-    lines.append(interpret.identity(IdentityAnswer(True, "0"), statement=(lhs, rhs),
+    lines.append(interpret.identity(IdentityAnswer(True, "0"), statement=(_expression(lhs), _expression(rhs)),
                                     evidence={"scope": f"{scope}, every size", "lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}))
     notes = {"defined": defined or "no index to check", "sides": written}
     if ent.distributions:

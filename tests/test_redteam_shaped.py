@@ -1,0 +1,87 @@
+"""Hostile statements over vectors of independent symbolic sizes, each with its truth worked out by hand: a true one is
+proved or left unknown, a false one refuted with a counterexample plain numpy confirms, never the other way round."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from proofs import Function, IntRange, Matrix, Real, Size, Vector, Verdict, elementwise, forall, number, onehot
+from proofs.errors import InvalidClaim
+from proofs.evaluate import evaluate
+
+V = Size("V", at_least=2)
+F = Function("f")
+
+
+@forall("redteam.ex1.a.bare_function", "f(u_0 + u_0) = f(2 u_0) for every function f.")
+def bare_function(u: Vector(Real, V), factor=1):
+    return elementwise(F, u + u)[0] == elementwise(F, 2 * u)[0] * factor
+
+
+@forall("redteam.ex1.a.bare_function_array", "f(u) = f(1 u) entry by entry, for every function f.")
+def bare_function_array(u: Vector(Real, V), scale=1):
+    return elementwise(F, u) == elementwise(F, scale * u)
+
+
+def test_a_side_that_is_a_bare_function_application_is_proved_and_its_perturbation_refuted():
+    # f(2 u_0) alone as a side once crashed the report of the identity (an error, never a pass, but a true claim failed).
+    assert evaluate(bare_function).verdict is Verdict.PROVED
+    assert evaluate(bare_function_array).verdict is Verdict.PROVED
+    from proofs import Perturbation
+    wrong = evaluate(bare_function_array, Perturbation("scaled", {"scale": 2}, "f(2u) is not f(u)"))
+    assert wrong.verdict is Verdict.REFUTED
+    point = wrong.evidence["counterexample"]
+    u = np.array([float(Fraction(v)) for v in point["u"]])
+    f = np.polynomial.Polynomial([float(Fraction(c)) for c in point["f"]])  # the chosen f, evaluated by numpy
+    assert np.abs(f(u) - f(2 * u)).max() > 1e-9
+
+
+@forall("redteam.ex1.b.shifted_index", "x[a - 5] is an entry for a in 5..9: false where a - 5 >= |V|.")
+def shifted_index(x: Vector(Real, V), a: IntRange(5, 9)):
+    return x[a - 5] == x[a - 5]
+
+
+@forall("redteam.ex1.b.negative_index", "onehot(a, V) for a in -1..1 has a value: false at a = -1.")
+def negative_index(x: Vector(Real, V), a: IntRange(-1, 1)):
+    return (x + onehot(a, V))[0] == (x + onehot(a, V))[0]
+
+
+@forall("redteam.ex1.b.shifted_index_true", "x[a - 5] for a in 5..6 is an entry of a vector of size at least 2.")
+def shifted_index_true(x: Vector(Real, V), a: IntRange(5, 6), scale=1):
+    return (scale * x)[a - 5] == x[a - 5]
+
+
+def test_an_index_out_of_range_only_at_values_away_from_0_is_refuted_there():
+    # The search once tried index values 0..3 only: a false statement over a in 5..9 or -1..1 was left unknown.
+    point = evaluate(shifted_index).evidence["counterexample"]
+    assert point["a"] - 5 >= point["V"]
+    assert evaluate(negative_index).evidence["counterexample"]["a"] == -1
+    assert evaluate(shifted_index_true).verdict is Verdict.PROVED
+    from proofs import Perturbation
+    wrong = evaluate(shifted_index_true, Perturbation("doubled", {"scale": 2}, "2x is not x"))
+    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"]["a"] in (5, 6)
+
+
+B = Size("B", at_least=50)
+
+
+@forall("redteam.ex1.c.large", "A(x + x) = A(2x) for every size at least 50.")
+def large(A: Matrix(Real, B, B), x: Vector(Real, B), scale=2):
+    return A @ (x + x) == A @ (scale * x)
+
+
+def test_a_proof_no_exact_instance_could_check_is_not_a_pass():
+    # Sizes whose least instance has more than the searched number of entries: the proof was reported replayed though
+    # no instance was evaluated. It is now unknown, which fails; sizes that can be replayed still prove it.
+    result = evaluate(large)
+    assert result.verdict is Verdict.UNKNOWN and "no exact instance" in result.reason
+    assert "replayed" not in result.evidence
+
+
+def test_a_size_no_variable_declares_is_rejected_when_the_claim_is_built():
+    W = Size("W")
+    with pytest.raises(InvalidClaim, match="W"):
+        @forall("redteam.ex1.d.undeclared", "onehot(0, W)[0] = 0 with W declared nowhere.")
+        def undeclared(x: Vector(Real, V)):
+            return onehot(0, W)[0] == number(0)
