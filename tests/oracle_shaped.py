@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from proofs import (Distributions, Function, IndexOf, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
+from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
                     onehot, softmax)
 
 
@@ -210,7 +210,27 @@ def _cross_ratio(draw, name: str) -> ShapedCase:
                       model and table)
 
 
+def _offset_index(draw, name: str) -> ShapedCase:
+    """k · x[a - lo] = x[a - lo] for a in lo..lo + w (lo away from 0, or negative) and x of size V ≥ least: true
+    exactly when every a - lo is below the least size (w < least) and k = 1; otherwise false at a = lo + least (an
+    entry past its size has no value) or, for k = 2, wherever numpy's random x is not 0."""
+    lo, w, least, k = draw.pick((-3, -1, 0, 2, 5, 7)), draw.int(0, 3), draw.int(1, 3), draw.pick((1, 1, 2))
+
+    def check(rng):
+        x = rng.standard_normal(least)
+        return np.array([k * x[0]]), np.array([x[0]])
+    truth = w < least and not _fails(check)
+
+    def build():
+        V = Size("V", at_least=least)
+
+        def body(x: Vector(Real, V), a: IntRange(lo, lo + w)):
+            return k * x[a - lo] == x[a - lo]
+        return forall(f"oracle.ex3.f.{name}", "generated entry read at an index offset from its domain's least value")(body)
+    return ShapedCase(name, f"{k} x[a - {lo}] = x[a - {lo}], a in {lo}..{lo + w}, V >= {least}", build, truth)
+
+
 def generate(draw, name: str):
-    """One case: an interaction, an independence, a linearity, a one-hot column, a table, or an interaction with a
-    table's cross-ratio."""
-    return (_interaction, _independence, _linear, _column, _table, _cross_ratio)[draw.int(0, 5)](draw, name)
+    """One case: an interaction, an independence, a linearity, a one-hot column, a table, an interaction with a
+    table's cross-ratio, or an entry read at an index offset from its domain's least value."""
+    return (_interaction, _independence, _linear, _column, _table, _cross_ratio, _offset_index)[draw.int(0, 6)](draw, name)
