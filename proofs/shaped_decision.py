@@ -21,7 +21,8 @@ __all__ = ["decide", "replay", "relation", "formal", "CANDIDATES", "MAX_SIZE"]
 # The functions a counterexample may choose for a Function the statement applies elementwise: polynomials, by their
 # coefficients c0, c1, ... (a witness gives its own, at most four).
 CANDIDATES = (("0", "1"), ("1", "2"), ("0", "0", "1"), ("-1", "1", "1"))
-# The largest size a witness may give; the search tries each size from its least value up to two more.
+# The largest size a witness may give (or its least value plus two, when that is larger); the search tries each size
+# from its least value up to two more.
 MAX_SIZE = 8
 _TRIES = 8
 # Sizes whose arrays hold more entries than this in all are not searched (a cube of a size grows fast).
@@ -315,8 +316,8 @@ def _sympy_rows(M: list) -> list:
 
 def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> Replay:
     """The statement at a witness, with plain loops in exact arithmetic, after checking every value: each size a whole
-    number from its least value to MAX_SIZE, each index in its domain, each array of its size, each function a
-    polynomial of at most four exact coefficients."""
+    number from its least value to MAX_SIZE (or to its least value plus two, when that is larger), each index in its
+    domain, each array of its size, each function a polynomial of at most four exact coefficients."""
     rel = relation(stmt, params)
     sizes, indices, functions = _sizes(stmt), _indices(stmt), _functions(rel)
     if not isinstance(witness, Mapping):
@@ -327,9 +328,9 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         raise ForgedWitness(f"witness has fields {sorted(unknown)} the statement does not quantify")
     env: dict[str, int] = {}
     for name, least in sizes.items():
-        v = witness.get(name)
-        if not isinstance(v, int) or isinstance(v, bool) or not least <= v <= MAX_SIZE:
-            raise ForgedWitness(f"witness size {name} = {v!r} is not a whole number from {least} to {MAX_SIZE}")
+        v, most = witness.get(name), max(MAX_SIZE, least + 2)  # the search's sizes, from a least value past MAX_SIZE too
+        if not isinstance(v, int) or isinstance(v, bool) or not least <= v <= most:
+            raise ForgedWitness(f"witness size {name} = {v!r} is not a whole number from {least} to {most}")
         env[name] = v
     for name, dom in indices.items():
         v = witness.get(name)

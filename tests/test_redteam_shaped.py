@@ -112,3 +112,21 @@ def test_generated_entries_read_at_an_offset_index_agree_with_their_truth():
         assert oracle.verdict_class(case, result.verdict.value, result.status.value) == "ok", (case.text, result.reason)
         seen.add((case.truth, "- 5]" in case.text or "- 7]" in case.text or "- -" in case.text))
     assert {(True, True), (False, True), (False, False)} <= seen, seen
+
+
+W = Size("W", at_least=9)
+
+
+@forall("redteam.ex1.g.least_past_max", "2x = x for every size at least 9: false.")
+def least_past_max(x: Vector(Real, W), scale=2):
+    return scale * x == x
+
+
+def test_a_size_whose_least_value_is_past_the_witness_bound_is_refuted_not_an_error():
+    # The search tried W = 9, but the replay accepted sizes up to MAX_SIZE = 8 only: its own witness was rejected.
+    result = evaluate(least_past_max)
+    assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"]["W"] == 9
+    x = np.array([float(Fraction(v)) for v in result.evidence["counterexample"]["x"]])
+    assert np.abs(2 * x - x).max() > 0
+    from proofs import Perturbation
+    assert evaluate(least_past_max, Perturbation("one", {"scale": 1}, "x = x")).verdict is Verdict.PROVED
