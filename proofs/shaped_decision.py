@@ -35,6 +35,11 @@ class NoValue(ValueError):
     """A term with no value at an instance (onehot(i, n) or an entry outside its size): the statement is false there."""
 
 
+class Undecided(ValueError):
+    """Whether a term has a value at an instance is not settled exactly (the sign of a logarithm's argument that is
+    neither shown positive nor shown ≤ 0): the instance is neither a counterexample nor a confirmation."""
+
+
 def relation(stmt: Any, params: Mapping[str, Any]) -> Any:
     """The statement's relation (a ShapedRelation, or a ShapedAnd of them) for these stated values."""
     _indices(stmt)
@@ -172,13 +177,36 @@ def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functi
         if a[0] == "exp":
             return [[sympy.exp(v) for v in row] for row in inner]
         if a[0] == "log":
-            if any(not v.is_positive for row in inner for v in row):
-                raise NoValue(f"{shaped_text(x)}: the logarithm of an entry that is not positive")
+            for v in (v for row in inner for v in row):
+                if not _positive(v):
+                    raise NoValue(f"{shaped_text(x)}: the logarithm of an entry that is not positive ({v})")
             return [[sympy.log(v) for v in row] for row in inner]
         return [[_polynomial(functions[a[0].name], v) for v in row] for row in inner]
     v = [row[0] for row in value(a[0], env, element, functions)]  # softmax
     total = sum((sympy.exp(z) for z in v), sympy.Integer(0))
     return [[sympy.exp(z) / total] for z in v]
+
+
+def _positive(v: Any) -> bool:
+    """Whether an exact real is > 0: rationals compared; otherwise shown positive by sympy or by its sign from 15 (then
+    30) correct digits, shown ≤ 0 likewise or by simplifying to 0; Undecided when neither is shown (a value within
+    10^-20 of 0 that sympy does not simplify to 0 is never called ≤ 0)."""
+    import sympy
+
+    from proofs.sized_instances import _sign
+
+    if v.is_Rational:
+        return v > 0
+    if v.is_positive is True:
+        return True
+    if v.is_positive is False and v.is_real is True:
+        return False
+    sign = _sign(v)
+    if sign != 0:
+        return sign > 0
+    if sympy.simplify(v) == 0:
+        return False
+    raise Undecided(f"the sign of {str(v)[:200]} is not settled exactly")
 
 
 def _equal(p: Any, q: Any) -> bool:
@@ -205,19 +233,25 @@ def _same_exactly(p: Any, q: Any) -> Optional[bool]:
     return False if _sign(p - q) != 0 else None
 
 
-def holds_at(rel: Any, env: Mapping[str, int], element, functions) -> tuple[bool, dict]:
+def holds_at(rel: Any, env: Mapping[str, int], element, functions) -> tuple[Optional[bool], dict]:
     """The relation at one exact instance with what each side evaluated to (of the first part that fails, for a
-    conjunction); a term with no value makes it false. A ≠ fails only where its sides are shown exactly equal."""
+    conjunction); a term with no value makes it false. A ≠ fails only where its sides are shown exactly equal. None
+    when whether a term has a value is not settled exactly (neither a counterexample nor a confirmation)."""
     if isinstance(rel, ShapedAnd):
+        unsettled = None
         for part in rel.parts:
             holds, sides = holds_at(part, env, element, functions)
-            if not holds:
+            if holds is False:
                 return False, sides
-        return True, sides
+            if holds is None:
+                unsettled = sides
+        return (None, unsettled) if unsettled is not None else (True, sides)
     try:
         lhs, rhs = (value(side, env, element, functions) for side in (rel.lhs, rel.rhs))
     except NoValue as exc:
         return False, {"undefined": str(exc)}
+    except Undecided as exc:
+        return None, {"undecided": str(exc)}
     if isinstance(rel.lhs, ArrayTerm):
         same = all(_equal(p, q) for r1, r2 in zip(lhs, rhs) for p, q in zip(r1, r2))
         return same, {"lhs": [[str(v) for v in row] for row in lhs], "rhs": [[str(v) for v in row] for row in rhs]}
@@ -264,6 +298,8 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
 
                 exact = {name: tuple(_rational(c) for c in cs) for name, cs in chosen.items()}
                 holds, sides = holds_at(rel, env, element, exact)
+                if holds is None:  # not settled exactly at this instance: neither a counterexample nor a check
+                    continue
                 if evaluated is not None:
                     evaluated.append(1)
                 if not holds:
@@ -363,6 +399,9 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         return out
 
     holds, sides = holds_at(rel, env, element, chosen)
+    if holds is None:
+        raise ForgedWitness(f"the statement at the witness is not settled exactly ({sides['undecided']}): not a "
+                            "counterexample")
     return Replay(holds, sides)
 
 

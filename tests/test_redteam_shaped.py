@@ -6,7 +6,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from proofs import Function, IntRange, Matrix, Real, Size, Vector, Verdict, elementwise, forall, number, onehot
+from proofs import (Function, IntRange, Matrix, Real, Size, Vector, Verdict, elementwise, forall, number, onehot,
+                    softmax)
 from proofs.errors import InvalidClaim
 from proofs.evaluate import evaluate
 
@@ -130,3 +131,18 @@ def test_a_size_whose_least_value_is_past_the_witness_bound_is_refuted_not_an_er
     assert np.abs(2 * x - x).max() > 0
     from proofs import Perturbation
     assert evaluate(least_past_max, Perturbation("one", {"scale": 1}, "x = x")).verdict is Verdict.PROVED
+
+
+@forall("redteam.ex1.h.tiny_log", "log(softmax(u + 1) - softmax(u) + 10^-200) has a value: its argument is 10^-200.")
+def tiny_log(u: Vector(Real, V), tiny=Fraction(1, 10**200)):
+    z = softmax(u + 1) - softmax(u) + tiny
+    return elementwise("log", z) == elementwise("log", z)
+
+
+def test_a_logarithm_of_an_entry_positive_only_by_a_tiny_margin_is_never_called_undefined():
+    # softmax(u + 1) - softmax(u) is exactly 0, so the argument is 10^-200 > 0; sympy's is_positive does not settle it,
+    # which was read as "not positive": a true statement refuted. With tiny = 0 the argument is 0: no value, refuted.
+    assert evaluate(tiny_log).verdict is Verdict.UNKNOWN
+    from proofs import Perturbation
+    wrong = evaluate(tiny_log, Perturbation("zero", {"tiny": 0}, "log 0 has no value"))
+    assert wrong.verdict is Verdict.REFUTED and "not positive" in wrong.evidence["sides"]["undefined"]
