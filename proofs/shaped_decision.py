@@ -187,13 +187,27 @@ def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functi
     return [[sympy.exp(z) / total] for z in v]
 
 
+def _sign(v: Any) -> Optional[int]:
+    """The sign of an exact real from 15 digits sympy guarantees correct (strict evaluation), 0 within 10^-20 of 0;
+    None when sympy cannot guarantee them (an exact 0 it does not simplify, or a cancellation beyond its precision)."""
+    import sympy
+    from mpmath.libmp.libhyper import NoConvergence
+    from sympy.core.evalf import PrecisionExhausted
+
+    try:
+        approx = sympy.N(v, 15, strict=True)
+    except (PrecisionExhausted, NoConvergence, ValueError, TypeError):
+        return None
+    if not approx.is_Number:
+        return None
+    return 0 if abs(approx) < sympy.Float("1e-20", 15) else (1 if approx > 0 else -1)
+
+
 def _positive(v: Any) -> bool:
-    """Whether an exact real is > 0: rationals compared; otherwise shown positive by sympy or by its sign from 15 (then
-    30) correct digits, shown ≤ 0 likewise or by simplifying to 0; Undecided when neither is shown (a value within
+    """Whether an exact real is > 0: rationals compared; otherwise shown positive by sympy or by its sign from 15
+    guaranteed digits, shown ≤ 0 likewise or by simplifying to 0; Undecided when neither is shown (a value within
     10^-20 of 0 that sympy does not simplify to 0 is never called ≤ 0)."""
     import sympy
-
-    from proofs.sized_instances import _sign
 
     if v.is_Rational:
         return v > 0
@@ -202,7 +216,7 @@ def _positive(v: Any) -> bool:
     if v.is_positive is False and v.is_real is True:
         return False
     sign = _sign(v)
-    if sign != 0:
+    if sign:
         return sign > 0
     if sympy.simplify(v) == 0:
         return False
@@ -210,13 +224,11 @@ def _positive(v: Any) -> bool:
 
 
 def _equal(p: Any, q: Any) -> bool:
-    """Exact equality: of rationals directly; otherwise the sign of the difference (sympy's evaluation to 15, then 30
-    correct digits; within 10^-20 of 0 counts as equal, so never a refutation)."""
-    from proofs.sized_instances import _sign
-
+    """Exact equality: of rationals directly; otherwise the sign of the difference from 15 digits sympy guarantees
+    correct (within 10^-20 of 0, or digits it cannot guarantee, count as equal: never a refutation)."""
     if p.is_Rational and q.is_Rational:
         return p == q
-    return _sign(p - q) == 0
+    return not _sign(p - q)
 
 
 def _same_exactly(p: Any, q: Any) -> Optional[bool]:
@@ -224,13 +236,11 @@ def _same_exactly(p: Any, q: Any) -> Optional[bool]:
     sign is shown non-zero, None when neither is shown (a near tie is never called equal here)."""
     import sympy
 
-    from proofs.sized_instances import _sign
-
     if p.is_Rational and q.is_Rational:
         return p == q
     if sympy.simplify(p - q) == 0:
         return True
-    return False if _sign(p - q) != 0 else None
+    return False if _sign(p - q) else None
 
 
 def holds_at(rel: Any, env: Mapping[str, int], element, functions) -> tuple[Optional[bool], dict]:

@@ -146,3 +146,20 @@ def test_a_logarithm_of_an_entry_positive_only_by_a_tiny_margin_is_never_called_
     from proofs import Perturbation
     wrong = evaluate(tiny_log, Perturbation("zero", {"tiny": 0}, "log 0 has no value"))
     assert wrong.verdict is Verdict.REFUTED and "not positive" in wrong.evidence["sides"]["undefined"]
+
+
+@forall("redteam.ex1.i.scaled_shift", "10^300 softmax(u + 1) = 10^300 softmax(u): true (shift invariance, scaled).")
+def scaled_shift(u: Vector(Real, V), factor=1):
+    return 10**300 * softmax(u + 1) == 10**300 * softmax(factor * u)
+
+
+def test_a_large_multiple_of_an_exact_zero_difference_is_never_a_refutation():
+    # 15 digits of a difference that cancels to 0 at magnitude 10^300 are not correct digits: they were read as a
+    # non-zero sign and a true statement refuted. Only digits sympy guarantees decide a sign now.
+    assert evaluate(scaled_shift).verdict is Verdict.UNKNOWN
+    from proofs import Perturbation
+    wrong = evaluate(scaled_shift, Perturbation("scaled", {"factor": 2}, "softmax is not scale invariant"))
+    assert wrong.verdict is Verdict.REFUTED
+    u = np.array([float(Fraction(v)) for v in wrong.evidence["counterexample"]["u"]])
+    sm = lambda z: np.exp(z) / np.exp(z).sum()  # noqa: E731
+    assert np.abs(sm(u + 1) - sm(2 * u)).max() > 1e-9
