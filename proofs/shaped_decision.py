@@ -285,7 +285,7 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     for combo in combos[:8]:
         if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
             continue
-        points = [dict(zip(sorted(indices), v)) for v in itertools.product(*(_tried(indices[k]) for k in sorted(indices)))
+        points = [dict(zip(sorted(indices), v)) for v in itertools.product(*(_tried(indices[k], dict(zip(names, combo))) for k in sorted(indices)))
                   if all(_index_in(indices[k], x, dict(zip(names, combo))) for k, x in zip(sorted(indices), v))][:6]
         for point in points:
             env = {**dict(zip(names, combo)), **point}
@@ -322,14 +322,16 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     return None
 
 
-def _tried(dom: Domain) -> list[int]:
-    """The values of an index the search tries: four from its least value (0 for IndexOf), or up to its greatest
-    value, or around 0 when it has neither bound (the domain then keeps those it contains)."""
+def _tried(dom: Domain, env: Mapping[str, int]) -> list[int]:
+    """The values of an index the search tries: for IndexOf(n), 0 to 3 and n - 1 (its last, at these sizes); else four
+    from its least value, or up to its greatest value, or around 0 when it has neither bound (the domain then keeps
+    those it contains)."""
     import math
 
-    if isinstance(dom, IndexDomain) or dom.lower is not None:
-        low = 0 if isinstance(dom, IndexDomain) else math.floor(dom.lower) + 1 if dom.lower_open or \
-            dom.lower != math.floor(dom.lower) else int(dom.lower)
+    if isinstance(dom, IndexDomain):
+        return sorted({0, 1, 2, 3, _int(dom.below.term, env) - 1})
+    if dom.lower is not None:
+        low = math.floor(dom.lower) + 1 if dom.lower_open or dom.lower != math.floor(dom.lower) else int(dom.lower)
         return list(range(low, low + 4))
     if dom.upper is not None:
         high = math.ceil(dom.upper) - 1 if dom.upper_open or dom.upper != math.ceil(dom.upper) else int(dom.upper)

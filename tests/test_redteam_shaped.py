@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from proofs import (Function, IntRange, Matrix, Real, Size, Vector, Verdict, elementwise, forall, number, onehot,
+from proofs import (Function, IndexOf, IntRange, Matrix, Real, Size, Vector, Verdict, elementwise, forall, number, onehot,
                     softmax)
 from proofs.errors import InvalidClaim
 from proofs.evaluate import evaluate
@@ -163,3 +163,17 @@ def test_a_large_multiple_of_an_exact_zero_difference_is_never_a_refutation():
     u = np.array([float(Fraction(v)) for v in wrong.evidence["counterexample"]["u"]])
     sm = lambda z: np.exp(z) / np.exp(z).sum()  # noqa: E731
     assert np.abs(sm(u + 1) - sm(2 * u)).max() > 1e-9
+
+
+L = Size("L", at_least=5)
+
+
+@forall("redteam.ex1.j.last_word", "onehot(a, L)[4] = 0 for every word a of at least 5: false at a = 4.")
+def last_word(x: Vector(Real, L), a: IndexOf(L), read=4):
+    return onehot(a, L)[read] * onehot(a, L)[read] == onehot(a, L)[read] * 0
+
+
+def test_a_statement_false_only_at_the_last_index_of_a_larger_least_size_is_refuted_there():
+    # IndexOf values 0..3 only were tried: with L >= 5 the last index a = L - 1 was never reached, leaving it unknown.
+    point = evaluate(last_word).evidence["counterexample"]
+    assert point["a"] == 4 and point["L"] == 5
