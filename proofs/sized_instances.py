@@ -76,13 +76,22 @@ def _scalar_value(x: NormTerm, n: int, indices: Mapping[str, int], element) -> A
 
 def _sign(value: Any) -> int:
     """The sign of an exact real (an algebraic number built from square roots and roots of polynomials), from 15
-    correct digits, or 30 when it is near 0; 0 when it is within 10^-20 of 0 (never a refutation)."""
+    digits sympy guarantees correct (strict evaluation), or 30 when it is near 0; 0 when it is within 10^-20 of 0 or
+    sympy cannot guarantee the digits (an exact 0 it does not simplify, times 10^300, evaluates to "0.e+176"
+    without strict evaluation): never a refutation."""
     import sympy
+    from mpmath.libmp.libhyper import NoConvergence
+    from sympy.core.evalf import PrecisionExhausted
 
-    rough = sympy.N(value, 15)
-    if abs(rough) > sympy.Float("1e-6", 15):  # far from 0: 15 correct digits settle the sign
-        return 1 if rough > 0 else -1
-    approx = sympy.N(value, 30)
+    try:
+        rough = sympy.N(value, 15, strict=True)
+        if abs(rough) > sympy.Float("1e-6", 15):  # far from 0: 15 correct digits settle the sign
+            return 1 if rough > 0 else -1
+        approx = sympy.N(value, 30, strict=True)
+    except (PrecisionExhausted, NoConvergence, ValueError, TypeError):
+        return 0
+    if not approx.is_Number:
+        return 0
     return 0 if abs(approx) < sympy.Float("1e-20", 30) else (1 if approx > 0 else -1)
 
 

@@ -354,3 +354,18 @@ def test_a_strict_premise_on_the_steps_is_proved_through_the_weaker_one_it_impli
     assert proved.verdict is Verdict.PROVED, proved.reason
     assert "t ≤ T" in proved.evidence["premise_weakened"]
     assert evaluate(_two_past).verdict is Verdict.REFUTED
+
+
+def test_an_exact_zero_sympy_does_not_simplify_is_never_a_sign_and_a_true_difference_is():
+    """10^300 (√2 + √3 − √(5 + 2√6)) is exactly 0; without strict evaluation sympy prints it "0.e+176", which was read
+    as positive, so an instance comparing such values refuted a true statement. Digits sympy cannot guarantee are no
+    sign (the instance holds, never a refutation); a difference it can evaluate keeps its sign."""
+    import sympy
+
+    from proofs.sized_instances import _sign
+
+    zero = sympy.Integer(10) ** 300 * (sympy.sqrt(2) + sympy.sqrt(3) - sympy.sqrt(5 + 2 * sympy.sqrt(6)))
+    assert sympy.simplify(zero) == 0 and _sign(zero) == 0
+    assert _sign(sympy.sqrt(2) - sympy.Rational(141421356237, 10 ** 11)) == 1
+    assert _sign(sympy.Rational(141421356237, 10 ** 11) - sympy.sqrt(2)) == -1
+    assert _sign(sympy.Integer(10) ** -25) == 0 and _sign(sympy.Integer(10) ** -15) == 1
