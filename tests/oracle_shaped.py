@@ -13,23 +13,10 @@ Nothing here uses sympy, z3 or the engine's evaluator.
 from fractions import Fraction
 
 import numpy as np
+from oracle_sized import SizedCase as ShapedCase  # one generated statement: build() gives the claim; truth as fixed here
 
 from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
                     onehot, softmax)
-
-
-class ShapedCase:
-    """One generated statement: build() gives the claim; truth as fixed here."""
-
-    kind = "sized"
-    quantifier = "forall"
-
-    def __init__(self, name: str, text: str, build, truth: bool) -> None:
-        self.name, self.text, self.build, self.truth = name, text, build, truth
-        self.witness = None
-
-    def claim(self):
-        return self.build()
 
 
 def _onehot(i: int, n: int) -> np.ndarray:
