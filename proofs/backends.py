@@ -81,8 +81,10 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
         if "diff" in _operators(body):
             _smooth_near(body, {**values, name: a}, a, at, shown)
         if at in (sympy.oo, -sympy.oo):
-            _limit_sides_real(expression, a, at, shown)
+            [(_side, written, e)] = _limit_sides_real(expression, a, at, shown)
             value = sympy.limit(expression, a, at)
+            if value.has(sympy.Limit):  # the same limit as e → 0+ in a = ±1/e: 0^a is 0 there (a > 0), not a puzzle
+                value = sympy.limit(written, e, 0, dir="+")
         else:
             value = _two_sided_limit(expression, a, at, shown)
     except ValueError as exc:  # sympy: the one-sided limits differ
