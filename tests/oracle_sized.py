@@ -74,6 +74,21 @@ def _numeric_fails(check, draws: int = 30) -> bool:
     return False
 
 
+class Seeded:
+    """The generators' draws from a seeded random source (a fixed case without Hypothesis)."""
+
+    def __init__(self, seed):
+        import random
+
+        self.rng = random.Random(seed)
+
+    def int(self, lo, hi):
+        return self.rng.randint(lo, hi)
+
+    def pick(self, seq):
+        return self.rng.choice(list(seq))
+
+
 # --- cases ----------------------------------------------------------------------------------------------------------
 
 class SizedCase:

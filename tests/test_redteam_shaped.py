@@ -88,27 +88,16 @@ def test_a_size_no_variable_declares_is_rejected_when_the_claim_is_built():
             return onehot(0, W)[0] == number(0)
 
 
-class _Seeded:
-    def __init__(self, seed):
-        import random
-        self.rng = random.Random(seed)
-
-    def int(self, lo, hi):
-        return self.rng.randint(lo, hi)
-
-    def pick(self, seq):
-        return self.rng.choice(list(seq))
-
-
 def test_generated_entries_read_at_an_offset_index_agree_with_their_truth():
     """tests/oracle_shaped.py's entries read at an index offset from its domain's least value (which may be away from 0
     or negative): truth fixed there; no wrong verdict, none unknown."""
     import oracle_shaped
+    import oracle_sized
     import oracle_statements as oracle
 
     seen = set()
     for seed in range(24):
-        case = oracle_shaped._offset_index(_Seeded(seed), f"offset{seed}")
+        case = oracle_shaped._offset_index(oracle_sized.Seeded(seed), f"offset{seed}")
         result = evaluate(case.claim())
         assert oracle.verdict_class(case, result.verdict.value, result.status.value) == "ok", (case.text, result.reason)
         seen.add((case.truth, "- 5]" in case.text or "- 7]" in case.text or "- -" in case.text))

@@ -262,28 +262,16 @@ def test_inequality_and_conjunction_are_checked_when_built():
     assert str((u[0] == u[1]) & (u[0] != number(1))) == "u[0] = u[1] ∧ u[0] ≠ 1"
 
 
-class _Seeded:
-    def __init__(self, seed):
-        import random
-
-        self.rng = random.Random(seed)
-
-    def int(self, lo, hi):
-        return self.rng.randint(lo, hi)
-
-    def pick(self, seq):
-        return self.rng.choice(list(seq))
-
-
 def test_generated_cross_ratios_and_inequalities_agree_with_numpy_and_fractions():
     """tests/oracle_shaped.py's interactions with a table's cross-ratio, and entries apart by a constant: truth fixed
     by numpy and plain Fractions; no wrong verdict, none unknown."""
     import oracle_shaped
+    import oracle_sized
     import oracle_statements as oracle
 
     seen = set()
     for seed in range(16):
-        case = oracle_shaped._cross_ratio(_Seeded(seed), f"cross{seed}")
+        case = oracle_shaped._cross_ratio(oracle_sized.Seeded(seed), f"cross{seed}")
         result = evaluate(case.claim())
         assert oracle.verdict_class(case, result.verdict.value, result.status.value) == "ok", (case.text, result.reason)
         seen.add((case.truth, "!=" in case.text))
