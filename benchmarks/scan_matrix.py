@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scan_throughput import base_checkout
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("matrix", "matrix_slips", "matrix_audit")
 
@@ -58,12 +60,7 @@ def main() -> int:
     parser.add_argument("--same", action="store_true", help="check that both give the same reports")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = None
-        if args.base:
-            base = Path(tmp) / "base"
-            base.mkdir()
-            archive = subprocess.run(["git", "archive", args.base, "proofs"], cwd=ROOT, capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        base = base_checkout(args.base, Path(tmp)) if args.base else None
         here, there = [], []
         mine, theirs = Path(tmp) / "here.json", Path(tmp) / "base.json"
         for _ in range(args.rounds):

@@ -43,6 +43,15 @@ def _measure(path: Path, copies: int) -> float:
     return out["steps"] / out["seconds"]
 
 
+def base_checkout(rev: str, tmp: Path) -> Path:
+    """The proofs package of commit `rev`, exported under tmp/base (for a side-by-side run beside this checkout's)."""
+    base = tmp / "base"
+    base.mkdir()
+    archive = subprocess.run(["git", "archive", rev, "proofs"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+    return base
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", help="a commit to compare with (its proofs package)")
@@ -50,12 +59,7 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = None
-        if args.base:
-            base = Path(tmp) / "base"
-            base.mkdir()
-            archive = subprocess.run(["git", "archive", args.base, "proofs"], cwd=ROOT, capture_output=True, check=True)
-            subprocess.run(["tar", "-x", "-C", str(base)], input=archive.stdout, check=True)
+        base = base_checkout(args.base, Path(tmp)) if args.base else None
         here, there = [], []
         for _ in range(args.rounds):
             here.append(_measure(ROOT, args.copies))
