@@ -1415,21 +1415,27 @@ def boundary(draw, name: str) -> Optional[Case]:
             rel, truth = ("lt", ("log", sub(C(1), ("sigmoid", f))), C(0)), True
         else:
             rel, truth = ("lt", ("log", sub(("sigmoid", f), C(F(1, 2)))), C(0)), positive
+    return _at_candidates("boundary", name, quantifier, dom, rel, truth, _boundary_points(dom, a, b, c, offset))
+
+
+def _at_candidates(kind, name, quantifier, dom, rel, truth, points) -> Optional[Case]:
+    """The case over x ∈ dom with the truth fixed from the image, confirmed by the plain evaluator at the candidate
+    points: an existential one true only where a candidate shows it, a universal false one with the first candidate
+    where it fails as its witness; None (not drawn) where no candidate shows the truth."""
     domains = {"x": dom}
-    points = _boundary_points(dom, a, b, c, offset)
     if quantifier == "exists":
         found = next((p for p in points if _holds_surely(rel, {"x": p})), None)
         if truth and found is None:
             return None  # true, but no candidate shows it here: not drawn
         assert found is None or truth, (rel, dom, found)
-        return Case("boundary", name, "exists", domains, rel, truth)
+        return Case(kind, name, "exists", domains, rel, truth)
     failing = next((p for p in points if fails(rel, {"x": p})), None)
     if truth:
         assert failing is None, (rel, dom, failing)
-        return Case("boundary", name, "forall", domains, rel, True)
+        return Case(kind, name, "forall", domains, rel, True)
     if failing is None:
         return None
-    return Case("boundary", name, "forall", domains, rel, False, {"x": failing})
+    return Case(kind, name, "forall", domains, rel, False, {"x": failing})
 
 
 def _holds_surely(relation: tuple, env: dict) -> bool:
@@ -1673,21 +1679,8 @@ def rational_power(draw, name: str) -> Optional[Case]:
             else:
                 sign = _power_compare(top, k, c)
                 truth = sign > 0 or (sign == 0 and op == "ge" and attained)
-    domains = {"x": dom}
     points = _boundary_points(dom, a, b, c, 0) + [p for p in (F(n, 4) for n in range(-24, 25)) if dom.contains(p)]
-    if quantifier == "exists":
-        found = next((p for p in points if _holds_surely(rel, {"x": p})), None)
-        if truth and found is None:
-            return None
-        assert found is None or truth, (rel, dom, found)
-        return Case("rational_power", name, "exists", domains, rel, truth)
-    failing = next((p for p in points if fails(rel, {"x": p})), None)
-    if truth:
-        assert failing is None, (rel, dom, failing)
-        return Case("rational_power", name, "forall", domains, rel, True)
-    if failing is None:
-        return None
-    return Case("rational_power", name, "forall", domains, rel, False, {"x": failing})
+    return _at_candidates("rational_power", name, quantifier, dom, rel, truth, points)
 
 
 GENERATORS["rational_power"] = rational_power
