@@ -31,6 +31,7 @@ from proofs.sized import (  # noqa: E402
 )
 # Statements over vectors and matrices of independent symbolic sizes (proofs.shaped).
 from proofs.shaped import Distributions, IndexOf, Size, concat, elementwise, number, onehot, softmax  # noqa: E402
+from proofs.shaped_blocks import eye, outer, stacked_column_ones, stacked_identities, vec  # noqa: E402
 
 # The answer helpers and the solver calls of the lower-level form, imported on first use (they load z3 and sympy,
 # which `import proofs` alone does not): public name -> (internal module, name there).
@@ -96,6 +97,7 @@ __all__ = [
     "norm", "given", "identity_matrix",
     # Statements over vectors and matrices of independent symbolic sizes.
     "Size", "IndexOf", "Distributions", "onehot", "concat", "elementwise", "softmax", "number",
+    "eye", "stacked_identities", "stacked_column_ones", "outer", "vec",
     # The claim model and the lower-level API.
     "Anchor",
     "Claim",

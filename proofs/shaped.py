@@ -330,18 +330,19 @@ def concat(first: ArrayTerm, second: ArrayTerm) -> ArrayTerm:
     return ArrayTerm("concat", (first, second), first.rows + second.rows, None)
 
 
-# The known functions elementwise(...) takes by name: the natural logarithm (no value at an entry ≤ 0) and exp.
-KNOWN = ("log", "exp")
+# The known functions elementwise(...) takes by name: the natural logarithm (no value at an entry ≤ 0), exp, and the
+# threshold step (1 at an entry > 0, else 0).
+KNOWN = ("log", "exp", "step")
 
 
 def elementwise(function: Any, x: ArrayTerm) -> ArrayTerm:
     """function applied to every entry of x: a Function("f") of one argument (any function ℝ → ℝ, the statement
-    claimed for every one), or "log" or "exp"."""
+    claimed for every one), or "log", "exp" or "step" (the threshold: 1 where an entry is > 0, else 0)."""
     from proofs.uninterpreted import Function
 
     known = isinstance(function, str) and function in KNOWN
     if not known and (not isinstance(function, Function) or function.arity != 1 or any(function.orders)):
-        raise TypeError("elementwise(f, x) takes a Function of one argument, such as Function('f'), or 'log' or 'exp', and a "
+        raise TypeError("elementwise(f, x) takes a Function of one argument, such as Function('f'), or 'log', 'exp' or 'step', and a "
                         "vector or matrix")
     if not isinstance(x, ArrayTerm):
         raise TypeError("elementwise(f, x) takes a vector or matrix x")
@@ -390,8 +391,14 @@ def text(x: Any) -> str:
         return f"concat({text(a[0])}, {text(a[1])})"
     if op == "apply":
         return f"{a[0]}({text(a[1])})"
+    from proofs import shaped_blocks
+
+    if op in shaped_blocks.OPS:
+        return shaped_blocks.text(x, text)
     return f"softmax({text(a[0])})"
 
 
 def _paren(x: ArrayTerm) -> str:
-    return text(x) if x.op in ("var", "onehot", "concat", "apply", "softmax") else f"({text(x)})"
+    from proofs import shaped_blocks
+
+    return text(x) if x.op in ("var", "onehot", "concat", "apply", "softmax", *shaped_blocks.OPS) else f"({text(x)})"

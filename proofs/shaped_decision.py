@@ -176,12 +176,18 @@ def value(x: Any, env: Mapping[str, int], element: Callable[[str], list], functi
         inner = value(a[1], env, element, functions)
         if a[0] == "exp":
             return [[sympy.exp(v) for v in row] for row in inner]
+        if a[0] == "step":  # the threshold, on exact values (an unsettled sign is Undecided)
+            return [[sympy.Integer(1 if _positive(v) else 0) for v in row] for row in inner]
         if a[0] == "log":
             for v in (v for row in inner for v in row):
                 if not _positive(v):
                     raise NoValue(f"{shaped_text(x)}: the logarithm of an entry that is not positive ({v})")
             return [[sympy.log(v) for v in row] for row in inner]
         return [[_polynomial(functions[a[0].name], v) for v in row] for row in inner]
+    from proofs import shaped_blocks
+
+    if op in shaped_blocks.OPS:
+        return shaped_blocks.value(x, lambda dim: _int(dim.term, env), lambda y: value(y, env, element, functions))
     v = [row[0] for row in value(a[0], env, element, functions)]  # softmax
     total = sum((sympy.exp(z) for z in v), sympy.Integer(0))
     return [[sympy.exp(z) / total] for z in v]
