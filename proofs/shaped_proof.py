@@ -332,6 +332,32 @@ def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
     return expr.replace(column, lambda e: sympy.Integer(1))
 
 
+def _collapse(expr: Any) -> Any:
+    """expr with each sum whose every term has a factor δ(k, e) of its index k (e free of k) written as the terms at
+    k = e, each where lo ≤ e ≤ hi (a Piecewise, else 0): a product with an identity or a stacked block reads one
+    entry. Any other sum stays."""
+    import sympy
+
+    def collapse(e: Any) -> Any:
+        if len(e.limits) != 1:
+            return e
+        k, lo, hi = e.limits[0]
+        out = []
+        for term in sympy.Add.make_args(sympy.expand(e.function)):
+            deltas = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.KroneckerDelta) and k in f.args
+                      and all(k not in a.free_symbols for a in f.args if a != k)]
+            if not deltas:
+                return e
+            at = next(a for a in deltas[0].args if a != k)
+            rest = sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not deltas[0]]).subs(k, at)
+            out.append(sympy.Piecewise((rest, sympy.And(lo <= at, at <= hi)), (sympy.Integer(0), True)))
+        return sympy.Add(*out)
+
+    if not expr.has(sympy.Sum):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Sum) and e.has(sympy.KroneckerDelta), collapse)
+
+
 def _resolve(expr: Any, facts: list) -> Any:
     """expr with each Piecewise replaced by its first branch whose condition z3 shows from the facts, once every
     earlier branch's condition is shown false; a Piecewise not settled so stays (and the identity then fails)."""
@@ -411,7 +437,7 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
             return None
         lines.append(interpret.validity(answer, evidence={"obligation": "every index an entry or a one-hot reads is in range"}))
     written = {"lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}
-    lhs, rhs = _resolve(lhs, facts), _resolve(rhs, facts)
+    lhs, rhs = _resolve(_collapse(lhs), facts), _resolve(_collapse(rhs), facts)
     if ent.distributions:
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
     difference = sympy.expand(lhs - rhs)
