@@ -166,6 +166,13 @@ def _z3(expr: Any, env: dict) -> Any:
         return env.setdefault(expr.name, z3.Int(expr.name))
     if isinstance(expr, sympy.Integer):
         return z3.IntVal(int(expr))
+    if isinstance(expr, sympy.Rational):
+        return z3.RealVal(f"{expr.p}/{expr.q}")
+    if isinstance(expr, sympy.Indexed):  # an entry of an array variable: any real, the same at the same index
+        index = [_z3(i, env) for i in expr.indices]
+        name = f"{expr.base}#entry"  # no variable's name ('#' is in no identifier): not a solver variable
+        array = env.setdefault(name, z3.Function(str(expr.base), *([z3.IntSort()] * len(index)), z3.RealSort()))
+        return array(*index)
     if expr is sympy.true:
         return z3.BoolVal(True)
     if expr is sympy.false:
@@ -303,7 +310,7 @@ def _valid(condition: Any, facts: list) -> Optional[Any]:
         claim, given = _z3(condition, env), [_z3(f, env) for f in facts]
     except _Unsupported:
         return None
-    return smt_prove(claim, list(env.values()), given=given, timeout_ms=5_000)
+    return smt_prove(claim, [v for k, v in env.items() if not k.endswith("#entry")], given=given, timeout_ms=5_000)
 
 
 def _columns(expr: Any, ent: _Entries, facts: list) -> Any:

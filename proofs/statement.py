@@ -44,22 +44,24 @@ class Statement:
 
     @property
     def sized(self) -> bool:
-        """Whether a variable is a matrix or vector of symbolic size (proofs.sized, proofs.shaped): then
+        """Whether a variable is a matrix or vector of symbolic size, or an index below a size (proofs.sized,
+        proofs.shaped): then
         proofs.sized_decision or proofs.shaped_decision decides."""
-        from proofs.shaped import ShapedDomain
+        from proofs.shaped import IndexDomain, ShapedDomain
         from proofs.sized import SizedDomain
 
-        return any(isinstance(d, (SizedDomain, ShapedDomain)) for d in self.domains.values())
+        return any(isinstance(d, (SizedDomain, ShapedDomain, IndexDomain)) for d in self.domains.values())
 
     @property
     def engine(self) -> Any:
-        """The module deciding a statement of symbolic size: proofs.shaped_decision when a size is named (Size("V")),
+        """The module deciding a statement of symbolic size: proofs.shaped_decision when a size is named (Size("V"),
+        IndexOf(V)),
         proofs.sized_decision for the one size n."""
         import importlib
 
-        from proofs.shaped import ShapedDomain
+        from proofs.shaped import IndexDomain, ShapedDomain
 
-        shaped = any(isinstance(d, ShapedDomain) for d in self.domains.values())
+        shaped = any(isinstance(d, (ShapedDomain, IndexDomain)) for d in self.domains.values())
         return importlib.import_module("proofs.shaped_decision" if shaped else "proofs.sized_decision")
 
     def scalars(self) -> dict[str, Domain]:

@@ -217,7 +217,50 @@ def _offset_index(draw, name: str) -> ShapedCase:
     return ShapedCase(name, f"{k} x[a - {lo}] = x[a - {lo}], a in {lo}..{lo + w}, V >= {least}", build, truth)
 
 
+def _threshold_pairs(draw, name: str) -> ShapedCase:
+    """A threshold layer's pair block, step(W2 onehot(a) + W3 step(c · onehot(b) - 1) + bias) = vec(outer(...)) in one
+    order, with W2 and W3 each |V| stacked identities or |V| blocks with ones in column i: true exactly when numpy's
+    plain network (np.tile, np.kron, reshape) agrees for every a, b at |V| = 1..3; it then holds for every |V|, since
+    the pair unit (i, j) reads entry j, or i, of each one-hot."""
+    kinds = ("identities", "column_ones")
+    w2, w3, order = draw.pick(kinds), draw.pick(kinds), draw.pick(("printed", "transposed"))
+    bias, copy = draw.pick((-1, -1, 0)), draw.pick((2, 2, 1))
+
+    def stacked(kind, n):
+        return np.tile(np.eye(n), (n, 1)) if kind == "identities" else np.kron(np.eye(n), np.ones((n, 1)))
+
+    def wrong() -> bool:
+        for n in (1, 2, 3):
+            for a in range(n):
+                for b in range(n):
+                    carried = (copy * _onehot(b, n) - 1 > 0).astype(float)
+                    got = (stacked(w2, n) @ _onehot(a, n) + stacked(w3, n) @ carried + bias > 0).astype(float)
+                    pair = np.outer(*((_onehot(a, n), _onehot(b, n)) if order == "printed" else (_onehot(b, n), _onehot(a, n))))
+                    if not np.array_equal(got, pair.reshape(-1)):
+                        return True
+        return False
+    truth = not wrong()
+
+    def build():
+        from proofs import stacked_column_ones, stacked_identities, outer, vec
+
+        V = Size("V")
+
+        def block(kind):
+            return stacked_identities(V) if kind == "identities" else stacked_column_ones(V)
+
+        def body(a: IndexOf(V), b: IndexOf(V)):
+            phi, before = onehot(a, V), onehot(b, V)
+            pre = block(w2) @ phi + block(w3) @ elementwise("step", copy * before - 1) + bias
+            pairs = outer(phi, before) if order == "printed" else outer(before, phi)
+            return elementwise("step", pre) == vec(pairs)
+        return forall(f"oracle.ex3.f.{name}", "generated threshold pair block")(body)
+    return ShapedCase(name, f"W2 {w2}, W3 {w3}, {order}, bias {bias}, copy {copy}", build, truth)
+
+
 def generate(draw, name: str):
     """One case: an interaction, an independence, a linearity, a one-hot column, a table, an interaction with a
-    table's cross-ratio, or an entry read at an index offset from its domain's least value."""
-    return (_interaction, _independence, _linear, _column, _table, _cross_ratio, _offset_index)[draw.int(0, 6)](draw, name)
+    table's cross-ratio, an entry read at an index offset from its domain's least value, or a threshold layer's pair
+    block."""
+    return (_interaction, _independence, _linear, _column, _table, _cross_ratio, _offset_index,
+            _threshold_pairs)[draw.int(0, 7)](draw, name)
