@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Optional
 
+from proofs import shaped_integer
 from proofs.domains import Domain
 from proofs.shaped import ArrayTerm, EntryTerm, IndexDomain, ShapedRelation
 from proofs.shaped import text as shaped_text
@@ -120,7 +121,7 @@ class _Entries:
             if a[0] == "exp":
                 return sympy.exp(inner)
             if a[0] == "step":
-                return _step(inner)
+                return shaped_integer.step(inner)
             return sympy.Function(a[0].name)(inner)
         if op == "softmax":
             n = self.integer(x.rows.term)
@@ -177,8 +178,11 @@ def _z3(expr: Any, env: dict) -> Any:
         return z3.BoolVal(True)
     if expr is sympy.false:
         return z3.BoolVal(False)
-    if isinstance(expr, (sympy.KroneckerDelta, sympy.Piecewise, sympy.floor, sympy.Mod, sympy.Sum, _step.function())):
-        return _z3_integer(expr, env)
+    if isinstance(expr, shaped_integer.kinds()):
+        try:
+            return shaped_integer.translate(expr, env, _z3)
+        except shaped_integer.Unsupported as exc:
+            raise _Unsupported(str(exc)) from None
     parts = [_z3(a, env) for a in expr.args]
     if isinstance(expr, sympy.Add):
         return z3.Sum(*parts)
@@ -200,95 +204,6 @@ def _z3(expr: Any, env: dict) -> Any:
         if isinstance(expr, kind):
             return build()
     raise _Unsupported(type(expr).__name__)
-
-
-def _step(z: Any) -> Any:
-    """The threshold step(z) (1 where z > 0, else 0) as a sympy function left unevaluated on a symbolic argument (a
-    Piecewise would be folded by sympy into the sums around it), evaluated on a number."""
-    return _step.function()(z)
-
-
-def _step_function() -> Any:
-    import sympy
-
-    if _step.cache is None:
-        class step(sympy.Function):  # noqa: N801 - printed as the statement writes it
-            nargs = 1
-
-            @classmethod
-            def eval(cls, z: Any) -> Any:
-                if z.is_Rational:
-                    return sympy.Integer(1 if z > 0 else 0)
-                return None
-
-        _step.cache = step
-    return _step.cache
-
-
-_step.cache = None  # type: ignore[attr-defined]
-_step.function = _step_function  # type: ignore[attr-defined]
-
-
-def _z3_integer(expr: Any, env: dict) -> Any:
-    """A Kronecker delta, a Piecewise, ⌊p / q⌋, p mod q (q ≠ 0; sympy's sign convention) or a sum whose every term
-    has a Kronecker delta of its index, as z3 (anything else is unsupported)."""
-    import sympy
-    import z3
-
-    if isinstance(expr, _step.function()):
-        return z3.If(_z3(expr.args[0], env) > 0, z3.IntVal(1), z3.IntVal(0))
-    if isinstance(expr, sympy.KroneckerDelta):
-        a, b = (_z3(x, env) for x in expr.args)
-        return z3.If(a == b, z3.IntVal(1), z3.IntVal(0))
-    if isinstance(expr, sympy.Piecewise):
-        out = None
-        for branch, condition in reversed(expr.args):
-            if out is None and condition is not sympy.true:
-                raise _Unsupported("a Piecewise without a last branch for every other case")
-            b = _z3(branch, env)
-            out = b if out is None else z3.If(_z3(condition, env), b, out)
-        return out
-    if isinstance(expr, sympy.floor):
-        p, q = sympy.fraction(sympy.together(expr.args[0]))
-        return _floor_div(_z3(p, env), _z3(q, env))
-    if isinstance(expr, sympy.Mod):
-        p, q = (_z3(x, env) for x in expr.args)
-        return p - q * _floor_div(p, q)
-    return _z3_sum(expr, env)
-
-
-def _floor_div(p: Any, q: Any) -> Any:
-    """⌊p / q⌋ (z3's integer division rounds toward -∞ for q > 0; for q < 0 both signs are flipped); at q = 0 it is
-    z3's division by 0, a value z3 leaves free, so that no proof rests on it."""
-    import z3
-
-    return z3.If(q < 0, (-p) / (-q), p / q)
-
-
-def _z3_sum(expr: Any, env: dict) -> Any:
-    """Σ_{k=lo}^{hi} of terms each with a factor δ(k, e), e free of k: the term at k = e where lo ≤ e ≤ hi, else 0
-    (an empty range is 0); a term free of k counts hi - lo + 1 times (0 when the range is empty)."""
-    import sympy
-    import z3
-
-    if len(expr.limits) != 1:
-        raise _Unsupported("a sum over several indices")
-    k, lo, hi = expr.limits[0]
-    zlo, zhi = _z3(lo, env), _z3(hi, env)
-    out = []
-    for term in sympy.Add.make_args(sympy.expand(expr.function)):
-        if k not in term.free_symbols:
-            out.append(z3.If(zhi >= zlo, (zhi - zlo + 1) * _z3(term, env), z3.IntVal(0)))
-            continue
-        deltas = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.KroneckerDelta) and k in f.args
-                  and all(k not in a.free_symbols for a in f.args if a != k)]
-        if not deltas:
-            raise _Unsupported("a sum term without a Kronecker delta of its index")
-        e = next(a for a in deltas[0].args if a != k)
-        rest = sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not deltas[0]]).subs(k, e)
-        ze = _z3(e, env)
-        out.append(z3.If(z3.And(zlo <= ze, ze <= zhi), _z3(rest, env), z3.IntVal(0)))
-    return z3.Sum(*out) if out else z3.IntVal(0)
 
 
 def _integer_identity(lhs: Any, rhs: Any, facts: list) -> Optional[Any]:
@@ -337,32 +252,6 @@ def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
         return answer is not None and answer.answer == "unsat"
 
     return expr.replace(column, lambda e: sympy.Integer(1))
-
-
-def _collapse(expr: Any) -> Any:
-    """expr with each sum whose every term has a factor δ(k, e) of its index k (e free of k) written as the terms at
-    k = e, each where lo ≤ e ≤ hi (a Piecewise, else 0): a product with an identity or a stacked block reads one
-    entry. Any other sum stays."""
-    import sympy
-
-    def collapse(e: Any) -> Any:
-        if len(e.limits) != 1:
-            return e
-        k, lo, hi = e.limits[0]
-        out = []
-        for term in sympy.Add.make_args(sympy.expand(e.function)):
-            deltas = [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.KroneckerDelta) and k in f.args
-                      and all(k not in a.free_symbols for a in f.args if a != k)]
-            if not deltas:
-                return e
-            at = next(a for a in deltas[0].args if a != k)
-            rest = sympy.Mul(*[f for f in sympy.Mul.make_args(term) if f is not deltas[0]]).subs(k, at)
-            out.append(sympy.Piecewise((rest, sympy.And(lo <= at, at <= hi)), (sympy.Integer(0), True)))
-        return sympy.Add(*out)
-
-    if not expr.has(sympy.Sum):
-        return expr
-    return expr.replace(lambda e: isinstance(e, sympy.Sum) and e.has(sympy.KroneckerDelta), collapse)
 
 
 def _resolve(expr: Any, facts: list) -> Any:
@@ -444,7 +333,7 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
             return None
         lines.append(interpret.validity(answer, evidence={"obligation": "every index an entry or a one-hot reads is in range"}))
     written = {"lhs": str(lhs)[:400], "rhs": str(rhs)[:400]}
-    lhs, rhs = _resolve(_collapse(lhs), facts), _resolve(_collapse(rhs), facts)
+    lhs, rhs = _resolve(shaped_integer.collapse(lhs), facts), _resolve(shaped_integer.collapse(rhs), facts)
     if ent.distributions:
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
     difference = sympy.expand(lhs - rhs)
