@@ -29,6 +29,9 @@ _TRIES = 8
 _MAX_ENTRIES = 2_000
 _ENTRIES = tuple(Fraction(v) for v in ("-2", "-1", "0", "1", "1", "2", "1/2", "-1/2"))
 _WEIGHTS = tuple(Fraction(v) for v in ("1", "2", "3", "1/2"))
+# Why an @exists over vectors or matrices of symbolic size is unknown: this engine decides "for every value" only.
+EXISTS = ("an @exists statement over vectors or matrices of symbolic size is not decided (this engine proves a relation "
+          "for every value, or refutes it at one, which settles neither way whether some value satisfies it)")
 
 
 class NoValue(ValueError):
@@ -429,6 +432,8 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
     sizes = _sizes(stmt)
     evidence: dict[str, Any] = {"statement": {"text": formal(stmt, params)},
                                 "sizes": ", ".join(f"every {name} ≥ {least}" for name, least in sorted(sizes.items()))}
+    if stmt.quantifier != "forall":  # neither a proof for every value nor a counterexample decides "there exists"
+        return interpret.undecided("sympy + z3", evidence, EXISTS)
     proof = _prove_all(rel, sizes, _indices(stmt))
     if proof is None:
         found = search(stmt, rel, sizes)
@@ -511,5 +516,7 @@ def formal(stmt: Any, params: Mapping[str, Any]) -> str:
     over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
     fns = "; ".join(f.describe() for f in _functions(rel).values())
     stated = ", ".join(f"{k} = {v}" for k, v in params.items() if not isinstance(v, Function))
+    if stmt.quantifier != "forall":
+        over = f"there exist {over}" if over else over
     head = "; ".join(p for p in (f"for all sizes {sizes}", over, fns) if p)
     return f"{head}: {shaped_text(rel)}" + (f", where {stated}" if stated else "")
