@@ -288,8 +288,7 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     for combo in combos[:8]:
         if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
             continue
-        points = [dict(zip(sorted(indices), v)) for v in itertools.product(*(_tried(indices[k], dict(zip(names, combo))) for k in sorted(indices)))
-                  if all(_index_in(indices[k], x, dict(zip(names, combo))) for k, x in zip(sorted(indices), v))][:6]
+        points = _points(indices, dict(zip(names, combo)))
         for point in points:
             env = {**dict(zip(names, combo)), **point}
             for attempt in range(tries):
@@ -325,19 +324,38 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     return None
 
 
+def _points(indices: Mapping[str, Domain], env: Mapping[str, int]) -> list[dict]:
+    """The index values the search tries at these sizes: six combinations of each index's tried values in its domain,
+    by the sum of their ranks, so that each index's least and greatest values come first (never only its first)."""
+    names = sorted(indices)
+    tried = [[x for x in _tried(indices[k], env) if _index_in(indices[k], x, env)] for k in names]
+    ranks = sorted(itertools.product(*(range(len(t)) for t in tried)), key=lambda r: (sum(r), r))
+    return [{k: tried[n][r] for n, (k, r) in enumerate(zip(names, rank))} for rank in ranks[:6]]
+
+
 def _tried(dom: Domain, env: Mapping[str, int]) -> list[int]:
-    """The values of an index the search tries: for IndexOf(n), 0 to 3 and n - 1 (its last, at these sizes); else four
-    from its least value, or up to its greatest value, or around 0 when it has neither bound (the domain then keeps
-    those it contains)."""
+    """The values of an index the search tries, its extremes first: for IndexOf(n), 0, n - 1 (its last, at these
+    sizes), 1, 2, 3; for a finite set (OneOf, Bit), its least, its greatest and the next three; for a range with both
+    bounds, its least, its greatest, the next three from the least and the one below the greatest; else four from its
+    least value, or down from its greatest value, or around 0 when it has neither bound (the domain then keeps those
+    it contains)."""
     import math
 
     if isinstance(dom, IndexDomain):
-        return sorted({0, 1, 2, 3, _int(dom.below.term, env) - 1})
+        return list(dict.fromkeys((0, _int(dom.below.term, env) - 1, 1, 2, 3)))
+    if dom.values is not None:
+        values = sorted(dom.values)
+        return list(dict.fromkeys((values[0], values[-1], *values[1:4])))
+    low = high = None
     if dom.lower is not None:
         low = math.floor(dom.lower) + 1 if dom.lower_open or dom.lower != math.floor(dom.lower) else int(dom.lower)
-        return list(range(low, low + 4))
     if dom.upper is not None:
         high = math.ceil(dom.upper) - 1 if dom.upper_open or dom.upper != math.ceil(dom.upper) else int(dom.upper)
+    if low is not None and high is not None:
+        return [v for v in dict.fromkeys((low, high, low + 1, low + 2, low + 3, high - 1)) if low <= v <= high]
+    if low is not None:
+        return list(range(low, low + 4))
+    if high is not None:
         return list(range(high, high - 4, -1))
     return [0, 1, -1, 2, -2]
 

@@ -33,6 +33,8 @@ class _Entries:
             if isinstance(dom, IndexDomain):
                 self.facts += [self.symbols[name] >= 0, self.symbols[name] < self.integer(dom.below.term)]
                 continue
+            if dom.values is not None:  # a finite set of integers (OneOf, Bit): the index is one of them
+                self.facts.append(sympy.Or(*(sympy.Eq(self.symbols[name], v) for v in dom.values)))
             if dom.lower is not None:
                 self.facts.append(self.symbols[name] >= sympy.Rational(str(dom.lower)) + (1 if dom.lower_open else 0))
             if dom.upper is not None:
@@ -227,7 +229,8 @@ def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
 
 def _resolve(expr: Any, facts: list) -> Any:
     """expr with each Piecewise replaced by its first branch whose condition z3 shows from the facts, once every
-    earlier branch's condition is shown false; a Piecewise not settled so stays (and the identity then fails)."""
+    earlier branch's condition is shown false, and each KroneckerDelta(p, q) by 1 or 0 where z3 shows p = q or p ≠ q;
+    one not settled so stays (and the identity then fails)."""
     import sympy
 
     def settle(pw: Any) -> Any:
@@ -240,7 +243,15 @@ def _resolve(expr: Any, facts: list) -> Any:
                 return pw
         return pw
 
-    return expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
+    def delta(kd: Any) -> Any:  # KroneckerDelta(p, q): 1 where z3 shows p = q, 0 where it shows p ≠ q
+        for condition, value in ((sympy.Eq(*kd.args[:2]), 1), (sympy.Ne(*kd.args[:2]), 0)):
+            answer = _valid(condition, facts)
+            if answer is not None and answer.answer == "unsat":
+                return sympy.Integer(value)
+        return kd
+
+    expr = expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
+    return expr.replace(lambda e: isinstance(e, sympy.KroneckerDelta), delta)
 
 
 def _apart(lhs: Any, rhs: Any, difference: Any, lines: list, defined: list, written: dict) -> Optional[tuple[list, dict]]:

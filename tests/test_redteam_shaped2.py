@@ -2,7 +2,10 @@
 a true one is proved or left unknown, a false one refuted with a counterexample plain Python confirms, never the other
 way round."""
 
-from proofs import (Real, Size, SquareMatrix, Vector, Verdict, exists, number, softmax)
+from fractions import Fraction
+
+from proofs import (IndexOf, IntRange, OneOf, Real, Size, SquareMatrix, Vector, Verdict, exists, forall, number, onehot,
+                    softmax)
 from proofs.evaluate import evaluate
 
 V = Size("V")
@@ -30,3 +33,59 @@ def test_an_exists_over_symbolic_sizes_is_never_decided_as_a_forall():
         result = evaluate(claim)
         assert result.verdict is Verdict.UNKNOWN and "@exists" in result.reason, claim.id
     assert "there exist u" in some_vector.formal
+
+
+W = Size("V", at_least=2)
+N = Size("n", at_least=3)
+L = Size("L", at_least=7)
+
+
+@forall("redteam2.ex2.a.set_index", "x[a - 5] is an entry for a in {5, 6} and every |V| >= 2: true.")
+def set_index(x: Vector(Real, W), a: OneOf(5, 6)):
+    return 2 * x[a - 5] == x[a - 5] + x[a - 5]
+
+
+@forall("redteam2.ex2.a.set_index_past", "x[a - 5] is an entry for a in {5, 7}: false at a = 7, |V| = 2.")
+def set_index_past(x: Vector(Real, W), a: OneOf(5, 7)):
+    return 2 * x[a - 5] == x[a - 5] + x[a - 5]
+
+
+@forall("redteam2.ex2.a.set_onehot", "onehot(3, V) has a value for every |V| >= 2: false at |V| = 2, 3.")
+def set_onehot(x: Vector(Real, W), a: OneOf(3)):
+    return (onehot(a, W) + x)[0] == x[0]
+
+
+def test_an_index_over_a_finite_set_is_searched_at_its_values_and_proved_from_them():
+    # The search tried an index at 0, 1, -1, 2, -2 only, and the proof knew nothing of a OneOf's values: a statement
+    # over a in {5, 7} was unknown though false at a = 7, and one over {5, 6} unknown though true.
+    assert evaluate(set_index).verdict is Verdict.PROVED
+    point = evaluate(set_index_past).evidence["counterexample"]
+    assert point["a"] == 7 and point["V"] == 2 and point["a"] - 5 >= point["V"]  # x[2] of a vector of 2 entries
+    point = evaluate(set_onehot).evidence["counterexample"]
+    assert point["a"] >= point["V"]  # onehot(3, V) needs V > 3
+
+
+@forall("redteam2.ex2.b.last_of_two", "onehot(a + 1, n) has a value for words a, b: false at a = n - 1.")
+def last_of_two(x: Vector(Real, N), a: IndexOf(N), b: IndexOf(N)):
+    return (x + onehot(a + 1, N))[b] == x[b] + onehot(a + 1, N)[b]
+
+
+@forall("redteam2.ex2.b.greatest", "onehot(a, L)_6 = 0 for a in 0..6 and |L| >= 7: false at a = 6.")
+def greatest(x: Vector(Real, L), a: IntRange(0, 6)):
+    return (x + onehot(a, L))[6] == x[6]
+
+
+@forall("redteam2.ex2.b.below_greatest", "onehot(a, L)_6 = 0 for a in 0..5 and |L| >= 7: true.")
+def below_greatest(x: Vector(Real, L), a: IntRange(0, 5)):
+    return (x + onehot(a, L))[6] == x[6]
+
+
+def test_an_index_is_tried_at_its_greatest_value_beside_another_index():
+    # Only the first six combinations of the index values were tried (the first index at 0 and 1): with two words
+    # a, b of at least three, a = n - 1 was never reached; a range's greatest value was never tried at all.
+    point = evaluate(last_of_two).evidence["counterexample"]
+    assert point["a"] == point["n"] - 1
+    point = evaluate(greatest).evidence["counterexample"]
+    assert point["a"] == 6 and Fraction(point["x"][6]) + 1 != Fraction(point["x"][6])  # onehot(6, L)_6 = 1 is added
+    # below the greatest value the one-hot never reaches entry 6: its delta δ(6, a) is shown 0 by z3 from a <= 5
+    assert evaluate(below_greatest).verdict is Verdict.PROVED
