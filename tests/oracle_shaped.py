@@ -217,6 +217,40 @@ def _offset_index(draw, name: str) -> ShapedCase:
     return ShapedCase(name, f"{k} x[a - {lo}] = x[a - {lo}], a in {lo}..{lo + w}, V >= {least}", build, truth)
 
 
+def _existential(draw, name: str) -> ShapedCase:
+    """Some value of u (for every size, and so for some size too: both readings agree on each case drawn) with
+    u_i = c (true), softmax(u)_i = c (true exactly when 0 < c < 1, the sizes at least 2: a probability with another
+    word beside it), or u_i + c ≠ u_i + d (true exactly when c ≠ d); or some A, B of one size with AB = BA (true: B = A).
+    Truth by plain Fractions, no numerics. Not drawn by generate(), so that the kinds it draws for a seed stay the same."""
+    shape = draw.int(0, 3)
+    c = draw.pick((Fraction(-1), Fraction(0), Fraction(1, 2), Fraction(1), Fraction(2)))
+    d = draw.pick((Fraction(0), Fraction(1, 2)))
+    i = draw.int(0, 1)
+    truth = {0: True, 1: 0 < c < 1, 2: c != d, 3: True}[shape]
+
+    def build():
+        from proofs import exists
+
+        V = Size("V", at_least=2)
+        if shape == 3:
+            def pair(A: Matrix(Real, V, V), B: Matrix(Real, V, V)):
+                return A @ B == B @ A
+            return exists(f"oracle.ex3.g.{name}", "generated existence of commuting matrices")(pair)
+
+        def body(u: Vector(Real, V)):
+            if shape == 0:
+                return u[i] == number(c)
+            if shape == 1:
+                return softmax(u)[i] == number(c)
+            return u[i] + c != u[i] + d
+        return exists(f"oracle.ex3.g.{name}", "generated existence of a vector")(body)
+    text = {0: f"some u: u[{i}] = {c}", 1: f"some u: softmax(u)[{i}] = {c}", 2: f"some u: u[{i}] + {c} ≠ u[{i}] + {d}",
+            3: "some A, B: AB = BA"}[shape]
+    case = ShapedCase(name, text, build, truth)
+    case.quantifier = "exists"
+    return case
+
+
 def generate(draw, name: str):
     """One case: an interaction, an independence, a linearity, a one-hot column, a table, an interaction with a
     table's cross-ratio, or an entry read at an index offset from its domain's least value."""

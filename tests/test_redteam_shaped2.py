@@ -89,3 +89,19 @@ def test_an_index_is_tried_at_its_greatest_value_beside_another_index():
     assert point["a"] == 6 and Fraction(point["x"][6]) + 1 != Fraction(point["x"][6])  # onehot(6, L)_6 = 1 is added
     # below the greatest value the one-hot never reaches entry 6: its delta δ(6, a) is shown 0 by z3 from a <= 5
     assert evaluate(below_greatest).verdict is Verdict.PROVED
+
+
+def test_generated_existentials_are_never_refuted_when_true_nor_proved_when_false():
+    """tests/oracle_shaped.py's existentials over vectors and matrices of symbolic size, truth by plain Fractions."""
+    import oracle_shaped
+    import oracle_sized
+    import oracle_statements as oracle
+
+    seen = set()
+    for seed in range(12):
+        case = oracle_shaped._existential(oracle_sized.Seeded(seed), f"some{seed}")
+        result = evaluate(case.claim())
+        verdict = oracle.verdict_class(case, result.verdict.value, result.status.value)
+        assert verdict in ("ok", "unknown"), (case.text, case.truth, result.verdict, result.reason)
+        seen.add(case.truth)
+    assert seen == {True, False}
