@@ -103,6 +103,12 @@ def _sizes(stmt: Any) -> dict[str, int]:
     return out
 
 
+def _key(stmt: Any, name: str) -> str:
+    """Where a witness gives a Function's coefficients: under its name, or "f(·)" when a variable or size of the
+    statement has that name."""
+    return f"{name}(·)" if name in stmt.domains or name in _sizes(stmt) else name
+
+
 def _functions(x: Any) -> dict[str, Any]:
     """The Functions applied in x, by name."""
     if isinstance(x, ShapedAnd):
@@ -319,7 +325,7 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
                     for name, M in sorted(drawn.items()):
                         shown = [[str(v) for v in row] for row in M]
                         witness[name] = [row[0] for row in shown] if stmt.domains[name].cols is None else shown
-                    witness.update({name: list(cs) for name, cs in chosen.items()})
+                    witness.update({_key(stmt, name): list(cs) for name, cs in chosen.items()})
                     return witness, sides
     return None
 
@@ -392,7 +398,7 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
     if not isinstance(witness, Mapping):
         raise ForgedWitness("a counterexample here is a mapping of the sizes, the indices, the arrays and the functions")
     arrays = {name for name, dom in stmt.domains.items() if isinstance(dom, ShapedDomain)}
-    unknown = set(witness) - {*sizes, *indices, *arrays, *functions}
+    unknown = set(witness) - {*sizes, *indices, *arrays, *(_key(stmt, name) for name in functions)}
     if unknown:
         raise ForgedWitness(f"witness has fields {sorted(unknown)} the statement does not quantify")
     env: dict[str, int] = {}
@@ -408,9 +414,9 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         env[name] = v
     chosen = {}
     for name in functions:
-        cs = witness.get(name)
+        cs = witness.get(_key(stmt, name))
         if not isinstance(cs, (list, tuple)) or not 1 <= len(cs) <= 4:
-            raise ForgedWitness(f"witness {name} is not a polynomial's coefficients c0, c1, ... (one to four)")
+            raise ForgedWitness(f"witness {_key(stmt, name)} is not a polynomial's coefficients c0, c1, ... (one to four)")
         chosen[name] = tuple(_rational(exact_number(c, name)) for c in cs)
 
     def element(name: str) -> list:

@@ -4,8 +4,8 @@ way round."""
 
 from fractions import Fraction
 
-from proofs import (IndexOf, IntRange, OneOf, Real, Size, SquareMatrix, Vector, Verdict, exists, forall, number, onehot,
-                    softmax)
+from proofs import (Function, IndexOf, IntRange, OneOf, Real, Size, SquareMatrix, Vector, Verdict, elementwise, exists, forall,
+                    number, onehot, softmax)
 from proofs.evaluate import evaluate
 
 V = Size("V")
@@ -105,3 +105,26 @@ def test_generated_existentials_are_never_refuted_when_true_nor_proved_when_fals
         assert verdict in ("ok", "unknown"), (case.text, case.truth, result.verdict, result.reason)
         seen.add(case.truth)
     assert seen == {True, False}
+
+
+G = Function("f")
+
+
+@forall("redteam2.ex3.a.clash", "f(2 f) = 2 f(f) for every function f and vector named f: false (f(z) = 1 + 2z).",
+        perturb={"sum": {"scale": 1}})
+def clash(f: Vector(Real, V), scale=2):
+    rhs = scale * elementwise(G, f) if scale == 2 else elementwise(G, f + f)
+    return elementwise(G, 2 * f) == rhs
+
+
+def test_a_function_named_like_a_variable_is_refuted_with_a_witness_that_replays():
+    # The witness gave the function's coefficients under its name, over the vector of that name: the replay read the
+    # coefficients as the vector and the false statement ended in an error.
+    result = evaluate(clash)
+    assert result.verdict is Verdict.REFUTED
+    point = result.evidence["counterexample"]
+    x = [Fraction(v) for v in point["f"]]
+    poly = [Fraction(c) for c in point["f(·)"]]
+    f = lambda z: sum(c * z ** k for k, c in enumerate(poly))  # noqa: E731
+    assert any(f(2 * v) != 2 * f(v) for v in x)
+    assert evaluate(clash, clash.perturbation("sum")).verdict is Verdict.PROVED
