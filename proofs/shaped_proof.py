@@ -254,6 +254,23 @@ def _resolve(expr: Any, facts: list) -> Any:
     return expr.replace(lambda e: isinstance(e, sympy.KroneckerDelta), delta)
 
 
+def _constant_sums(expr: Any, facts: list) -> Any:
+    """expr with each sum whose term does not depend on its index, Σ_{k=lo}^{hi} c, written (hi - lo + 1) c where z3
+    shows hi ≥ lo - 1 from the facts (a range of hi - lo + 1 ≥ 0 terms: no reversed range)."""
+    import sympy
+
+    def constant(e: Any) -> bool:
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1:
+            return False
+        k, lo, hi = e.limits[0]
+        if k in e.function.free_symbols:
+            return False
+        answer = _valid(sympy.Ge(hi - lo + 1, 0), facts)
+        return answer is not None and answer.answer == "unsat"
+
+    return expr.replace(constant, lambda e: (e.limits[0][2] - e.limits[0][1] + 1) * e.function)
+
+
 def _apart(lhs: Any, rhs: Any, difference: Any, lines: list, defined: list, written: dict) -> Optional[tuple[list, dict]]:
     """lhs ≠ rhs for every value: proved when lhs - rhs is the identity of a non-zero exact number (for every size and
     every value of the variables); None otherwise (a difference that depends on them is not settled this way)."""
@@ -318,6 +335,7 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
     lhs, rhs = _resolve(lhs, facts), _resolve(rhs, facts)
     if ent.distributions:
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
+    lhs, rhs = _constant_sums(lhs, facts), _constant_sums(rhs, facts)
     difference = sympy.expand(lhs - rhs)
     if rel.kind == "ne":
         return _apart(lhs, rhs, difference, lines, defined, written)

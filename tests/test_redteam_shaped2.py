@@ -128,3 +128,24 @@ def test_a_function_named_like_a_variable_is_refuted_with_a_witness_that_replays
     f = lambda z: sum(c * z ** k for k, c in enumerate(poly))  # noqa: E731
     assert any(f(2 * v) != 2 * f(v) for v in x)
     assert evaluate(clash, clash.perturbation("sum")).verdict is Verdict.PROVED
+
+
+@forall("redteam2.ex4.a.uniform", "softmax of a constant vector is uniform: V softmax(c 1)_a = 1 for every |V|.",
+        perturb={"twice": {"scale": 2}})
+def uniform(u: Vector(Real, V), a: IndexOf(V), scale=1):
+    return softmax(u - u + 3)[a] * V * scale == number(1)
+
+
+@forall("redteam2.ex4.a.uniform_apart", "V softmax(0)_a ≠ 2 for every |V|: true (it is 1).",
+        perturb={"one": {"other": 1}})
+def uniform_apart(u: Vector(Real, V), a: IndexOf(V), other=2):
+    return softmax(0 * u)[a] * V != number(other)
+
+
+def test_softmax_of_a_constant_vector_is_proved_uniform_for_every_size():
+    # Σ_q exp(3) over the V words was left a sum, so the uniform vector's entries were never shown 1/V.
+    assert evaluate(uniform).verdict is Verdict.PROVED
+    point = evaluate(uniform, uniform.perturbation("twice")).evidence["counterexample"]
+    assert point["V"] == 1  # 2 · 1 · softmax(3)_0 = 2 at one word
+    assert evaluate(uniform_apart).verdict is Verdict.PROVED
+    assert evaluate(uniform_apart, uniform_apart.perturbation("one")).verdict is Verdict.REFUTED
