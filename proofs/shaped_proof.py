@@ -201,14 +201,22 @@ def _valid(condition: Any, facts: list) -> Optional[Any]:
     return smt_prove(claim, list(env.values()), given=given, timeout_ms=5_000)
 
 
+def _exponentials(expr: Any) -> Any:
+    """expr with exp(a + b) written exp(a) exp(b) and each sum's constant factors taken out (identities of every
+    complex a, b: softmax(u + c) then shows its factor exp(c) above and below)."""
+    import sympy
+
+    expr = sympy.expand(expr, power_exp=True)
+    return expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: sympy.factor_terms(e))
+
+
 def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
     """expr with exp(a + b) written exp(a) exp(b), each sum's constant factors taken out, and each sum over the rows
     of a Distributions variable's column c, Σ_k T[k, c] for k from 0 to its last row, written 1 (where z3 shows
     0 ≤ c < its number of columns)."""
     import sympy
 
-    expr = sympy.expand(expr, power_exp=True)
-    expr = expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: sympy.factor_terms(e))
+    expr = _exponentials(expr)
 
     def column(e: Any) -> bool:
         if not isinstance(e, sympy.Sum) or len(e.limits) != 1 or not isinstance(e.function, sympy.Indexed):
@@ -337,6 +345,10 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
     lhs, rhs = _constant_sums(lhs, facts), _constant_sums(rhs, facts)
     difference = sympy.expand(lhs - rhs)
+    if difference != 0 and not ent.distributions and (lhs.has(sympy.exp) or rhs.has(sympy.exp)):
+        shown = [_constant_sums(_exponentials(side), facts) for side in (lhs, rhs)]  # exp(a + b) = exp(a) exp(b)
+        if sympy.expand(shown[0] - shown[1]) == 0:
+            lhs, rhs, difference = shown[0], shown[1], sympy.Integer(0)
     if rel.kind == "ne":
         return _apart(lhs, rhs, difference, lines, defined, written)
     if difference != 0 and not difference.has(sympy.Sum):  # sums over symbolic ranges: expanded, not simplified

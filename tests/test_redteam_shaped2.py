@@ -4,7 +4,7 @@ way round."""
 
 from fractions import Fraction
 
-from proofs import (Function, IndexOf, IntRange, OneOf, Real, Size, SquareMatrix, Vector, Verdict, elementwise, exists, forall,
+from proofs import (Function, IndexOf, IntRange, Matrix, OneOf, Real, Size, SquareMatrix, Vector, Verdict, elementwise, exists, forall,
                     number, onehot, softmax)
 from proofs.evaluate import evaluate
 
@@ -149,3 +149,23 @@ def test_softmax_of_a_constant_vector_is_proved_uniform_for_every_size():
     assert point["V"] == 1  # 2 · 1 · softmax(3)_0 = 2 at one word
     assert evaluate(uniform_apart).verdict is Verdict.PROVED
     assert evaluate(uniform_apart, uniform_apart.perturbation("one")).verdict is Verdict.REFUTED
+
+
+m = Size("m")
+
+
+@forall("redteam2.ex4.b.shift", "softmax(W x + c) = softmax(W x) for every shift c and every size: true.",
+        perturb={"scaled": {"scale": 2}, "multiplied": {"outside": 3}})
+def shift(W: Matrix(Real, V, m), x: Vector(Real, m), scale=1, outside=1):
+    return softmax(scale * (W @ x) - 2) == outside * softmax(W @ x + 5)
+
+
+def test_softmax_shift_invariance_is_proved_and_its_perturbations_refuted():
+    # exp(z_i - 2) / Σ_q exp(z_q - 2) was compared as written: the factor exp(-2) above and below never cancelled, so
+    # the identity every softmax derivation uses was unknown.
+    assert evaluate(shift).verdict is Verdict.PROVED
+    for name in ("scaled", "multiplied"):
+        result = evaluate(shift, shift.perturbation(name))
+        assert result.verdict is Verdict.REFUTED, name
+    point = evaluate(shift, shift.perturbation("multiplied")).evidence["counterexample"]
+    assert point["V"] == 1  # softmax of one word is 1, three times it is 3
