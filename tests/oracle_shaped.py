@@ -15,8 +15,8 @@ from fractions import Fraction
 import numpy as np
 from oracle_sized import SizedCase as ShapedCase  # one generated statement: build() gives the claim; truth as fixed here
 
-from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
-                    onehot, softmax)
+from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, OneOf, Real, Size, Vector, concat, elementwise, forall,
+                    number, onehot, softmax)
 
 
 def _onehot(i: int, n: int) -> np.ndarray:
@@ -215,6 +215,26 @@ def _offset_index(draw, name: str) -> ShapedCase:
             return k * x[a - lo] == x[a - lo]
         return forall(f"oracle.ex3.f.{name}", "generated entry read at an index offset from its domain's least value")(body)
     return ShapedCase(name, f"{k} x[a - {lo}] = x[a - {lo}], a in {lo}..{lo + w}, V >= {least}", build, truth)
+
+
+def _finite_index(draw, name: str) -> ShapedCase:
+    """k · x[a - lo] = x[a - lo] + (onehot(b, V)_(least - 1) - onehot(b, V)_(least - 1)) for a in a finite set (OneOf)
+    and b in lo..hi, x of size V ≥ least: true exactly when every a - lo is an index below the least size, every b is
+    an index below the least size too, and k = 1 (by the definitions: an entry or a one-hot past its size has no
+    value; with k = 2, x = (1, ...) differs)."""
+    least, lo, k = draw.int(1, 3), draw.pick((-2, 0, 3)), draw.pick((1, 1, 2))
+    values = sorted({lo + draw.int(0, 3) for _ in range(draw.int(1, 3))})
+    b_lo, b_hi = 0, draw.int(0, 3)
+    truth = k == 1 and all(0 <= v - lo < least for v in values) and b_hi < least
+
+    def build():
+        V = Size("V", at_least=least)
+
+        def body(x: Vector(Real, V), a: OneOf(*values), b: IntRange(b_lo, b_hi)):
+            e = onehot(b, V)[least - 1]
+            return k * x[a - lo] == x[a - lo] + (e - e)
+        return forall(f"oracle.ex3.f.{name}", "generated entry read at an index of a finite set")(body)
+    return ShapedCase(name, f"{k} x[a - {lo}], a in {values}, b in {b_lo}..{b_hi}, V >= {least}", build, truth)
 
 
 def _existential(draw, name: str) -> ShapedCase:

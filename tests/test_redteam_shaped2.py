@@ -169,3 +169,20 @@ def test_softmax_shift_invariance_is_proved_and_its_perturbations_refuted():
         assert result.verdict is Verdict.REFUTED, name
     point = evaluate(shift, shift.perturbation("multiplied")).evidence["counterexample"]
     assert point["V"] == 1  # softmax of one word is 1, three times it is 3
+
+
+def test_generated_indices_over_finite_sets_and_ranges_agree_with_their_truth():
+    """tests/oracle_shaped.py's entries read at an index of a finite set beside a one-hot over a range: no wrong
+    verdict; a false one is refuted (its index past the size is among those searched first)."""
+    import oracle_shaped
+    import oracle_sized
+    import oracle_statements as oracle
+
+    seen = set()
+    for seed in range(24):
+        case = oracle_shaped._finite_index(oracle_sized.Seeded(seed), f"finite{seed}")
+        result = evaluate(case.claim())
+        verdict = oracle.verdict_class(case, result.verdict.value, result.status.value)
+        assert verdict == "ok" or (verdict == "unknown" and case.truth), (case.text, case.truth, result.verdict, result.reason)
+        seen.add((case.truth, verdict))
+    assert (False, "ok") in seen and (True, "ok") in seen, seen
