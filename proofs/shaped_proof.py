@@ -263,8 +263,9 @@ def _resolve(expr: Any, facts: list) -> Any:
 
 
 def _constant_sums(expr: Any, facts: list) -> Any:
-    """expr with each sum whose term does not depend on its index, Σ_{k=lo}^{hi} c, written (hi - lo + 1) c where z3
-    shows hi ≥ lo - 1 from the facts (a range of hi - lo + 1 ≥ 0 terms: no reversed range)."""
+    """expr with each sum over a range of a fixed number of terms written term by term, and each sum whose term does
+    not depend on its index, Σ_{k=lo}^{hi} c, written (hi - lo + 1) c where z3 shows hi ≥ lo - 1 from the facts (a
+    range of hi - lo + 1 ≥ 0 terms: no reversed range)."""
     import sympy
 
     def constant(e: Any) -> bool:
@@ -276,6 +277,17 @@ def _constant_sums(expr: Any, facts: list) -> Any:
         answer = _valid(sympy.Ge(hi - lo + 1, 0), facts)
         return answer is not None and answer.answer == "unsat"
 
+    def few(e: Any) -> bool:  # a range of a fixed number of terms (a size such as 0 * m + 2), at most 16
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1:
+            return False
+        _, lo, hi = e.limits[0]
+        return lo.is_Integer and hi.is_Integer and -1 <= hi - lo < 16
+
+    def written(e: Any) -> Any:
+        k, lo, hi = e.limits[0]
+        return sympy.Add(*(e.function.subs(k, v) for v in range(int(lo), int(hi) + 1)))
+
+    expr = expr.replace(few, written)
     return expr.replace(constant, lambda e: (e.limits[0][2] - e.limits[0][1] + 1) * e.function)
 
 

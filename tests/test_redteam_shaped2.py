@@ -186,3 +186,19 @@ def test_generated_indices_over_finite_sets_and_ranges_agree_with_their_truth():
         assert verdict == "ok" or (verdict == "unknown" and case.truth), (case.text, case.truth, result.verdict, result.reason)
         seen.add((case.truth, verdict))
     assert (False, "ok") in seen and (True, "ok") in seen, seen
+
+
+@forall("redteam2.ex4.c.two_words", "softmax over two words sums to 1: true; half each: false.",
+        perturb={"half": {"half": True}})
+def two_words(u: Vector(Real, 0 * m + 2), half=False):
+    if half:
+        return 2 * softmax(u)[0] == number(1)
+    return softmax(u)[0] + softmax(u)[1] == number(1)
+
+
+def test_a_sum_over_a_size_of_fixed_value_is_written_out():
+    # A vector of size 0 * m + 2 has two entries for every m, but its softmax's denominator stayed a sum over 0..1.
+    assert evaluate(two_words).verdict is Verdict.PROVED
+    point = evaluate(two_words, two_words.perturbation("half")).evidence["counterexample"]
+    u = [Fraction(v) for v in point["u"]]
+    assert u[0] != u[1]  # softmax(u)_0 = 1/2 exactly when the two entries are equal
