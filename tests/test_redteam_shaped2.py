@@ -4,8 +4,8 @@ way round."""
 
 from fractions import Fraction
 
-from proofs import (Function, IndexOf, IntRange, Matrix, OneOf, Real, Size, SquareMatrix, Vector, Verdict, elementwise, exists, forall,
-                    number, onehot, softmax)
+from proofs import (ColumnVector, Function, IndexOf, IntRange, Matrix, MatrixSequence, Nat, OneOf, Real, Size, SquareMatrix,
+                    Vector, Verdict, backward, elementwise, exists, forall, mprod, number, onehot, softmax)
 from proofs.evaluate import evaluate
 
 V = Size("V")
@@ -202,3 +202,26 @@ def test_a_sum_over_a_size_of_fixed_value_is_written_out():
     point = evaluate(two_words, two_words.perturbation("half")).evidence["counterexample"]
     u = [Fraction(v) for v in point["u"]]
     assert u[0] != u[1]  # softmax(u)_0 = 1/2 exactly when the two entries are equal
+
+
+@forall("redteam2.ex5.a.two_factors", "∏_{k=t}^{t+1} W_k = W_t W_{t+1}: true; W_{t+1} W_t: false.",
+        perturb={"reversed": {"order": "reversed"}})
+def two_factors(t: Nat, W: MatrixSequence(SquareMatrix), order="ascending"):
+    rhs = W[t] @ W[t + 1] if order == "ascending" else W[t + 1] @ W[t]
+    return mprod(lambda k: W[k], t, t + 1) == rhs
+
+
+@forall("redteam2.ex5.a.at_the_top", "∂l/∂h_T = g (no factor); 2g is not.", perturb={"doubled": {"scale": 2}})
+def at_the_top(T: Nat, W: MatrixSequence(SquareMatrix), g: ColumnVector, scale=1):
+    return backward(g, lambda k: W[k], T, T) == scale * g
+
+
+def test_products_and_gradients_of_a_fixed_number_of_factors_are_written_out():
+    # With no premise to run an induction from, mprod(W, t, t + 1) stayed an opaque matrix: a two-factor product and
+    # the gradient at its own top step were unknown.
+    assert evaluate(two_factors).verdict is Verdict.PROVED
+    assert "unrolled" in evaluate(two_factors).evidence
+    assert evaluate(two_factors, two_factors.perturbation("reversed")).verdict is Verdict.REFUTED
+    assert evaluate(at_the_top).verdict is Verdict.PROVED
+    point = evaluate(at_the_top, at_the_top.perturbation("doubled")).evidence["counterexample"]
+    assert any(Fraction(v) != 0 for v in point["g"])  # g = 2g only at g = 0
