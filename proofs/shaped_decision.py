@@ -29,6 +29,9 @@ _TRIES = 8
 _MAX_ENTRIES = 2_000
 _ENTRIES = tuple(Fraction(v) for v in ("-2", "-1", "0", "1", "1", "2", "1/2", "-1/2"))
 _WEIGHTS = tuple(Fraction(v) for v in ("1", "2", "3", "1/2"))
+# Why an @exists over vectors or matrices of symbolic size is unknown: this engine decides "for every value" only.
+EXISTS = ("an @exists statement over vectors or matrices of symbolic size is not decided (this engine proves a relation "
+          "for every value, or refutes it at one, which settles neither way whether some value satisfies it)")
 
 
 class NoValue(ValueError):
@@ -98,6 +101,12 @@ def _sizes(stmt: Any) -> dict[str, int]:
     if set(out) & set(stmt.domains):
         raise TypeError(f"{sorted(set(out) & set(stmt.domains))}: a size and a variable share a name")
     return out
+
+
+def _key(stmt: Any, name: str) -> str:
+    """Where a witness gives a Function's coefficients: under its name, or "f(·)" when a variable or size of the
+    statement has that name."""
+    return f"{name}(·)" if name in stmt.domains or name in _sizes(stmt) else name
 
 
 def _functions(x: Any) -> dict[str, Any]:
@@ -291,8 +300,7 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
     for combo in combos[:8]:
         if _entries(stmt, dict(zip(names, combo))) > _MAX_ENTRIES:
             continue
-        points = [dict(zip(sorted(indices), v)) for v in itertools.product(*(_tried(indices[k], dict(zip(names, combo))) for k in sorted(indices)))
-                  if all(_index_in(indices[k], x, dict(zip(names, combo))) for k, x in zip(sorted(indices), v))][:6]
+        points = _points(indices, dict(zip(names, combo)))
         for point in points:
             env = {**dict(zip(names, combo)), **point}
             for attempt in range(tries):
@@ -323,24 +331,43 @@ def search(stmt: Any, rel: ShapedRelation, sizes: Mapping[str, int], tries: int 
                     for name, M in sorted(drawn.items()):
                         shown = [[str(v) for v in row] for row in M]
                         witness[name] = [row[0] for row in shown] if stmt.domains[name].cols is None else shown
-                    witness.update({name: list(cs) for name, cs in chosen.items()})
+                    witness.update({_key(stmt, name): list(cs) for name, cs in chosen.items()})
                     return witness, sides
     return None
 
 
+def _points(indices: Mapping[str, Domain], env: Mapping[str, int]) -> list[dict]:
+    """The index values the search tries at these sizes: six combinations of each index's tried values in its domain,
+    by the sum of their ranks, so that each index's least and greatest values come first (never only its first)."""
+    names = sorted(indices)
+    tried = [[x for x in _tried(indices[k], env) if _index_in(indices[k], x, env)] for k in names]
+    ranks = sorted(itertools.product(*(range(len(t)) for t in tried)), key=lambda r: (sum(r), r))
+    return [{k: tried[n][r] for n, (k, r) in enumerate(zip(names, rank))} for rank in ranks[:6]]
+
+
 def _tried(dom: Domain, env: Mapping[str, int]) -> list[int]:
-    """The values of an index the search tries: for IndexOf(n), 0 to 3 and n - 1 (its last, at these sizes); else four
-    from its least value, or up to its greatest value, or around 0 when it has neither bound (the domain then keeps
-    those it contains)."""
+    """The values of an index the search tries, its extremes first: for IndexOf(n), 0, n - 1 (its last, at these
+    sizes), 1, 2, 3; for a finite set (OneOf, Bit), its least, its greatest and the next three; for a range with both
+    bounds, its least, its greatest, the next three from the least and the one below the greatest; else four from its
+    least value, or down from its greatest value, or around 0 when it has neither bound (the domain then keeps those
+    it contains)."""
     import math
 
     if isinstance(dom, IndexDomain):
-        return sorted({0, 1, 2, 3, _int(dom.below.term, env) - 1})
+        return list(dict.fromkeys((0, _int(dom.below.term, env) - 1, 1, 2, 3)))
+    if dom.values is not None:
+        values = sorted(dom.values)
+        return list(dict.fromkeys((values[0], values[-1], *values[1:4])))
+    low = high = None
     if dom.lower is not None:
         low = math.floor(dom.lower) + 1 if dom.lower_open or dom.lower != math.floor(dom.lower) else int(dom.lower)
-        return list(range(low, low + 4))
     if dom.upper is not None:
         high = math.ceil(dom.upper) - 1 if dom.upper_open or dom.upper != math.ceil(dom.upper) else int(dom.upper)
+    if low is not None and high is not None:
+        return [v for v in dict.fromkeys((low, high, low + 1, low + 2, low + 3, high - 1)) if low <= v <= high]
+    if low is not None:
+        return list(range(low, low + 4))
+    if high is not None:
         return list(range(high, high - 4, -1))
     return [0, 1, -1, 2, -2]
 
@@ -377,7 +404,7 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
     if not isinstance(witness, Mapping):
         raise ForgedWitness("a counterexample here is a mapping of the sizes, the indices, the arrays and the functions")
     arrays = {name for name, dom in stmt.domains.items() if isinstance(dom, ShapedDomain)}
-    unknown = set(witness) - {*sizes, *indices, *arrays, *functions}
+    unknown = set(witness) - {*sizes, *indices, *arrays, *(_key(stmt, name) for name in functions)}
     if unknown:
         raise ForgedWitness(f"witness has fields {sorted(unknown)} the statement does not quantify")
     env: dict[str, int] = {}
@@ -393,9 +420,9 @@ def replay(stmt: Any, witness: Mapping[str, Any], params: Mapping[str, Any]) -> 
         env[name] = v
     chosen = {}
     for name in functions:
-        cs = witness.get(name)
+        cs = witness.get(_key(stmt, name))
         if not isinstance(cs, (list, tuple)) or not 1 <= len(cs) <= 4:
-            raise ForgedWitness(f"witness {name} is not a polynomial's coefficients c0, c1, ... (one to four)")
+            raise ForgedWitness(f"witness {_key(stmt, name)} is not a polynomial's coefficients c0, c1, ... (one to four)")
         chosen[name] = tuple(_rational(exact_number(c, name)) for c in cs)
 
     def element(name: str) -> list:
@@ -435,6 +462,8 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
     sizes = _sizes(stmt)
     evidence: dict[str, Any] = {"statement": {"text": formal(stmt, params)},
                                 "sizes": ", ".join(f"every {name} ≥ {least}" for name, least in sorted(sizes.items()))}
+    if stmt.quantifier != "forall":  # neither a proof for every value nor a counterexample decides "there exists"
+        return interpret.undecided("sympy + z3", evidence, EXISTS)
     proof = _prove_all(rel, sizes, _indices(stmt))
     if proof is None:
         found = search(stmt, rel, sizes)
@@ -517,5 +546,7 @@ def formal(stmt: Any, params: Mapping[str, Any]) -> str:
     over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
     fns = "; ".join(f.describe() for f in _functions(rel).values())
     stated = ", ".join(f"{k} = {v}" for k, v in params.items() if not isinstance(v, Function))
+    if stmt.quantifier != "forall":
+        over = f"there exist {over}" if over else over
     head = "; ".join(p for p in (f"for all sizes {sizes}", over, fns) if p)
     return f"{head}: {shaped_text(rel)}" + (f", where {stated}" if stated else "")

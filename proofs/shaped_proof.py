@@ -34,6 +34,8 @@ class _Entries:
             if isinstance(dom, IndexDomain):
                 self.facts += [self.symbols[name] >= 0, self.symbols[name] < self.integer(dom.below.term)]
                 continue
+            if dom.values is not None:  # a finite set of integers (OneOf, Bit): the index is one of them
+                self.facts.append(sympy.Or(*(sympy.Eq(self.symbols[name], v) for v in dom.values)))
             if dom.lower is not None:
                 self.facts.append(self.symbols[name] >= sympy.Rational(str(dom.lower)) + (1 if dom.lower_open else 0))
             if dom.upper is not None:
@@ -228,14 +230,22 @@ def _valid(condition: Any, facts: list) -> Optional[Any]:
     return smt_prove(claim, [v for k, v in env.items() if not k.endswith("#entry")], given=given, timeout_ms=5_000)
 
 
+def _exponentials(expr: Any) -> Any:
+    """expr with exp(a + b) written exp(a) exp(b) and each sum's constant factors taken out (identities of every
+    complex a, b: softmax(u + c) then shows its factor exp(c) above and below)."""
+    import sympy
+
+    expr = sympy.expand(expr, power_exp=True)
+    return expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: sympy.factor_terms(e))
+
+
 def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
     """expr with exp(a + b) written exp(a) exp(b), each sum's constant factors taken out, and each sum over the rows
     of a Distributions variable's column c, Σ_k T[k, c] for k from 0 to its last row, written 1 (where z3 shows
     0 ≤ c < its number of columns)."""
     import sympy
 
-    expr = sympy.expand(expr, power_exp=True)
-    expr = expr.replace(lambda e: isinstance(e, sympy.Sum), lambda e: sympy.factor_terms(e))
+    expr = _exponentials(expr)
 
     def column(e: Any) -> bool:
         if not isinstance(e, sympy.Sum) or len(e.limits) != 1 or not isinstance(e.function, sympy.Indexed):
@@ -256,7 +266,8 @@ def _columns(expr: Any, ent: _Entries, facts: list) -> Any:
 
 def _resolve(expr: Any, facts: list) -> Any:
     """expr with each Piecewise replaced by its first branch whose condition z3 shows from the facts, once every
-    earlier branch's condition is shown false; a Piecewise not settled so stays (and the identity then fails)."""
+    earlier branch's condition is shown false, and each KroneckerDelta(p, q) by 1 or 0 where z3 shows p = q or p ≠ q;
+    one not settled so stays (and the identity then fails)."""
     import sympy
 
     def settle(pw: Any) -> Any:
@@ -269,7 +280,44 @@ def _resolve(expr: Any, facts: list) -> Any:
                 return pw
         return pw
 
-    return expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
+    def delta(kd: Any) -> Any:  # KroneckerDelta(p, q): 1 where z3 shows p = q, 0 where it shows p ≠ q
+        for condition, value in ((sympy.Eq(*kd.args[:2]), 1), (sympy.Ne(*kd.args[:2]), 0)):
+            answer = _valid(condition, facts)
+            if answer is not None and answer.answer == "unsat":
+                return sympy.Integer(value)
+        return kd
+
+    expr = expr.replace(lambda e: isinstance(e, sympy.Piecewise), settle)
+    return expr.replace(lambda e: isinstance(e, sympy.KroneckerDelta), delta)
+
+
+def _constant_sums(expr: Any, facts: list) -> Any:
+    """expr with each sum over a range of a fixed number of terms written term by term, and each sum whose term does
+    not depend on its index, Σ_{k=lo}^{hi} c, written (hi - lo + 1) c where z3 shows hi ≥ lo - 1 from the facts (a
+    range of hi - lo + 1 ≥ 0 terms: no reversed range)."""
+    import sympy
+
+    def constant(e: Any) -> bool:
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1:
+            return False
+        k, lo, hi = e.limits[0]
+        if k in e.function.free_symbols:
+            return False
+        answer = _valid(sympy.Ge(hi - lo + 1, 0), facts)
+        return answer is not None and answer.answer == "unsat"
+
+    def few(e: Any) -> bool:  # a range of a fixed number of terms (a size such as 0 * m + 2), at most 16
+        if not isinstance(e, sympy.Sum) or len(e.limits) != 1:
+            return False
+        _, lo, hi = e.limits[0]
+        return lo.is_Integer and hi.is_Integer and -1 <= hi - lo < 16
+
+    def written(e: Any) -> Any:
+        k, lo, hi = e.limits[0]
+        return sympy.Add(*(e.function.subs(k, v) for v in range(int(lo), int(hi) + 1)))
+
+    expr = expr.replace(few, written)
+    return expr.replace(constant, lambda e: (e.limits[0][2] - e.limits[0][1] + 1) * e.function)
 
 
 def _apart(lhs: Any, rhs: Any, difference: Any, lines: list, defined: list, written: dict) -> Optional[tuple[list, dict]]:
@@ -336,7 +384,12 @@ def prove(rel: ShapedRelation, sizes: Mapping[str, int], indices: Mapping[str, D
     lhs, rhs = _resolve(shaped_integer.collapse(lhs), facts), _resolve(shaped_integer.collapse(rhs), facts)
     if ent.distributions:
         lhs, rhs = _columns(lhs, ent, facts), _columns(rhs, ent, facts)
+    lhs, rhs = _constant_sums(lhs, facts), _constant_sums(rhs, facts)
     difference = sympy.expand(lhs - rhs)
+    if difference != 0 and not ent.distributions and (lhs.has(sympy.exp) or rhs.has(sympy.exp)):
+        shown = [_constant_sums(_exponentials(side), facts) for side in (lhs, rhs)]  # exp(a + b) = exp(a) exp(b)
+        if sympy.expand(shown[0] - shown[1]) == 0:
+            lhs, rhs, difference = shown[0], shown[1], sympy.Integer(0)
     if rel.kind == "ne":
         return _apart(lhs, rhs, difference, lines, defined, written)
     if difference != 0:  # integer entries (a threshold's, block matrices', one-hots'): equal by one z3 query

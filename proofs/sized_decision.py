@@ -16,6 +16,10 @@ from proofs.sized_proof import LEMMAS, prove
 
 __all__ = ["decide", "replay", "relation", "formal"]
 
+# Why an @exists over sized matrices is unknown: this engine decides "for every value" only.
+EXISTS = ("an @exists statement over sized matrices is not decided (this engine proves a relation for every value, or "
+          "refutes it at one, which settles neither way whether some value satisfies it)")
+
 
 def relation(stmt: Any, params: Mapping[str, Any]) -> SizedRelation:
     """The statement's relation for these stated values."""
@@ -131,6 +135,8 @@ def decide(stmt: Any, params: Mapping[str, Any], trusts: Iterable[Any] = ()) -> 
     rel = relation(stmt, params)
     indices = _indices(stmt)
     evidence: dict[str, Any] = {"statement": {"text": stmt.formal(params)}, "sizes": "every n ≥ 1"}
+    if stmt.quantifier != "forall":  # neither a proof for every value nor a counterexample decides "there exists"
+        return interpret.undecided("sympy + z3", evidence, EXISTS)
     trusted = _trusted_names(trusts)
     proof = prove(rel, indices, trusted)
     weaker = _weaker_premise(rel)
@@ -191,4 +197,6 @@ def formal(stmt: Any, params: Mapping[str, Any]) -> str:
         groups.setdefault(dom.name, []).append(name)
     over = "; ".join(f"{', '.join(names)} ∈ {dom}" for dom, names in groups.items())
     stated = ", ".join(f"{k} = {v}" for k, v in params.items())
+    if stmt.quantifier != "forall":
+        over = f"there exist {over}"
     return f"for all n ≥ 1; {over}: {sized_text(relation(stmt, params))}" + (f", where {stated}" if stated else "")

@@ -253,6 +253,40 @@ def _peel_first(node: Any) -> Any:
     return MatrixTerm("mul", (first.T, tail), "vec")
 
 
+def _unrolled(rel: SizedRelation) -> Optional[SizedRelation]:
+    """rel with each product or gradient whose number of factors is a fixed whole number from 0 to 8 (upper - lower
+    a number, such as mprod(..., t, t + 1)) written as those factors, or None when there is none. A gradient from t
+    past T has no value and stays."""
+    import sympy
+
+    changed = []
+
+    def factors(node: Any) -> Optional[int]:
+        length = sympy.sympify(_canonical(terms.term(_upper(node)) - _lower(node)))
+        if not length.is_Integer:
+            return None
+        count = int(length) + (0 if node.op == "backward" else 1)
+        return count if 0 <= count <= 8 else None
+
+    def written(node: Any, count: int) -> Any:
+        if count == 0:
+            return _base_value(node)
+        peeled = _peel_first(node)
+        first, tail = peeled.args
+        rest = written(tail, count - 1)
+        return MatrixTerm("mul", (first, rest), peeled.shape) if isinstance(peeled, MatrixTerm) else NormTerm("mul", (first, rest))
+
+    def change(node: Any) -> Any:
+        count = factors(node)
+        if count is None:
+            return None
+        changed.append(node)
+        return written(node, count)
+
+    out = _rebuild(rel, change)
+    return out if changed else None
+
+
 def _index_names(x: Any) -> set[str]:
     """The integer indices a term mentions, a product's or gradient's own index excepted."""
     if isinstance(x, Term):
@@ -532,6 +566,12 @@ def prove(rel: SizedRelation, indices: Mapping[str, Domain], allowed: Optional[s
     induction = _induction(rel, indices)
     if induction is None:  # products and gradients are then opaque matrices: an identity for all of them is one for these
         done = _one(plain, None, _Symbolic(), allowed, matrix_premises)
+        unrolled = _unrolled(plain) if done is None else None
+        if unrolled is not None:  # each product or gradient of a fixed number of factors written out
+            done = _one(unrolled, None, _Symbolic(), allowed, matrix_premises)
+            if done is not None:
+                shown = {**shown, "unrolled": "each product or gradient of a fixed number of factors (at most 8) written "
+                                              "as those factors"}
         return None if done is None else ([("every n", done)], shown)
     t, upper, peeled = induction
     # the base, t = U: an empty range is its base value; a range with a factor at U (by the index premises) peeled once

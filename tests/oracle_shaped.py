@@ -15,8 +15,8 @@ from fractions import Fraction
 import numpy as np
 from oracle_sized import SizedCase as ShapedCase  # one generated statement: build() gives the claim; truth as fixed here
 
-from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, Real, Size, Vector, concat, elementwise, forall, number,
-                    onehot, softmax)
+from proofs import (Distributions, Function, IndexOf, IntRange, Matrix, OneOf, Real, Size, Vector, concat, elementwise, forall,
+                    number, onehot, softmax)
 
 
 def _onehot(i: int, n: int) -> np.ndarray:
@@ -256,6 +256,60 @@ def _threshold_pairs(draw, name: str) -> ShapedCase:
             return elementwise("step", pre) == vec(pairs)
         return forall(f"oracle.ex3.f.{name}", "generated threshold pair block")(body)
     return ShapedCase(name, f"W2 {w2}, W3 {w3}, {order}, bias {bias}, copy {copy}", build, truth)
+
+
+def _finite_index(draw, name: str) -> ShapedCase:
+    """k · x[a - lo] = x[a - lo] + (onehot(b, V)_(least - 1) - onehot(b, V)_(least - 1)) for a in a finite set (OneOf)
+    and b in lo..hi, x of size V ≥ least: true exactly when every a - lo is an index below the least size, every b is
+    an index below the least size too, and k = 1 (by the definitions: an entry or a one-hot past its size has no
+    value; with k = 2, x = (1, ...) differs)."""
+    least, lo, k = draw.int(1, 3), draw.pick((-2, 0, 3)), draw.pick((1, 1, 2))
+    values = sorted({lo + draw.int(0, 3) for _ in range(draw.int(1, 3))})
+    b_lo, b_hi = 0, draw.int(0, 3)
+    truth = k == 1 and all(0 <= v - lo < least for v in values) and b_hi < least
+
+    def build():
+        V = Size("V", at_least=least)
+
+        def body(x: Vector(Real, V), a: OneOf(*values), b: IntRange(b_lo, b_hi)):
+            e = onehot(b, V)[least - 1]
+            return k * x[a - lo] == x[a - lo] + (e - e)
+        return forall(f"oracle.ex3.f.{name}", "generated entry read at an index of a finite set")(body)
+    return ShapedCase(name, f"{k} x[a - {lo}], a in {values}, b in {b_lo}..{b_hi}, V >= {least}", build, truth)
+
+
+def _existential(draw, name: str) -> ShapedCase:
+    """Some value of u (for every size, and so for some size too: both readings agree on each case drawn) with
+    u_i = c (true), softmax(u)_i = c (true exactly when 0 < c < 1, the sizes at least 2: a probability with another
+    word beside it), or u_i + c ≠ u_i + d (true exactly when c ≠ d); or some A, B of one size with AB = BA (true: B = A).
+    Truth by plain Fractions, no numerics. Not drawn by generate(), so that the kinds it draws for a seed stay the same."""
+    shape = draw.int(0, 3)
+    c = draw.pick((Fraction(-1), Fraction(0), Fraction(1, 2), Fraction(1), Fraction(2)))
+    d = draw.pick((Fraction(0), Fraction(1, 2)))
+    i = draw.int(0, 1)
+    truth = {0: True, 1: 0 < c < 1, 2: c != d, 3: True}[shape]
+
+    def build():
+        from proofs import exists
+
+        V = Size("V", at_least=2)
+        if shape == 3:
+            def pair(A: Matrix(Real, V, V), B: Matrix(Real, V, V)):
+                return A @ B == B @ A
+            return exists(f"oracle.ex3.g.{name}", "generated existence of commuting matrices")(pair)
+
+        def body(u: Vector(Real, V)):
+            if shape == 0:
+                return u[i] == number(c)
+            if shape == 1:
+                return softmax(u)[i] == number(c)
+            return u[i] + c != u[i] + d
+        return exists(f"oracle.ex3.g.{name}", "generated existence of a vector")(body)
+    text = {0: f"some u: u[{i}] = {c}", 1: f"some u: softmax(u)[{i}] = {c}", 2: f"some u: u[{i}] + {c} ≠ u[{i}] + {d}",
+            3: "some A, B: AB = BA"}[shape]
+    case = ShapedCase(name, text, build, truth)
+    case.quantifier = "exists"
+    return case
 
 
 def generate(draw, name: str):
