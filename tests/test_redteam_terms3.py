@@ -1,0 +1,66 @@
+"""Statements over a real domain of one point ([a, a]) or of none ([a, b] with b < a, (a, a)), each with its truth
+computed by hand in a true and a near-miss false variant. Such a domain is finite: the statement is decided by exact
+evaluation at its one point (or vacuously over none), where a transcendental value at the point left it unknown, and a
+counterexample replays."""
+
+from fractions import Fraction
+
+import pytest
+
+from proofs import Interval, Vector, Verdict, diff, dot, exists, exp, forall, log, sigmoid, softplus
+from proofs.evaluate import evaluate
+from proofs.terms import const
+
+TINY = const(Fraction(1, 10**30))
+
+
+def _softplus_at_zero(x: Interval(0, 0), c=2):
+    return softplus(x) == log(c)  # log(1 + e^0) = log 2
+
+
+def _exp_just_above(x: Interval(0, 0), d=61):
+    # e^t - 1 = t + t²/2 + ... with t = 10^-30 and t²/2 = 5·10^-61: above t + 10^-61, not above t + 10^-59
+    return exp(TINY) - 1 > TINY + const(Fraction(1, 10**d))
+
+
+def _log_below(x: Interval(0, 0), d=0):
+    # log(1 + t) = t - t²/2 + ...: below t, not below t - 10^-59 (t²/2 = 5·10^-61)
+    return log(1 + TINY) < TINY - d * const(Fraction(1, 10**59))
+
+
+def _sigmoid_slope_at_zero(x: Interval(0, 0), q=Fraction(1, 4)):
+    return diff(sigmoid(x), x) == q  # σ'(0) = σ(0)(1 - σ(0)) = 1/4
+
+
+def _vector_of_ones(v: Vector(Interval(1, 1), 2), c=2):
+    return dot(v, v) == c
+
+
+@pytest.mark.parametrize("body, wrong", [
+    (_softplus_at_zero, {"c": 3}),
+    (_exp_just_above, {"d": 59}),
+    (_log_below, {"d": 1}),
+    (_sigmoid_slope_at_zero, {"q": Fraction(1, 5)}),
+    (_vector_of_ones, {"c": 1}),
+])
+def test_a_statement_over_a_single_real_point_is_decided_at_that_point(body, wrong):
+    claim = forall("rt.ex1.a.point", "at the one point of the domain", perturb={"wrong": wrong})(body)
+    assert claim.requires is Verdict.EXHAUSTED
+    right = evaluate(claim)
+    assert right.verdict is Verdict.EXHAUSTED, right.reason
+    refuted = evaluate(claim, claim.perturbation("wrong"))
+    assert refuted.verdict is Verdict.REFUTED, refuted.reason
+    assert claim.replay(refuted.evidence["counterexample"], **wrong).holds is False
+
+
+@pytest.mark.parametrize("domain", [Interval(3, 2), Interval(2, 2, open=True), Interval(2, 2, lower_open=True)])
+def test_an_empty_real_interval_makes_forall_vacuous_and_exists_false(domain):
+    def everywhere(x: domain):
+        return log(x - 10) == 1  # no value at any real x <= 10, but there is no point: vacuously true
+
+    def somewhere(x: domain):
+        return x == x
+
+    held = evaluate(forall("rt.ex1.c.vacuous", "over no points")(everywhere))
+    assert held.verdict is Verdict.EXHAUSTED and held.evidence["domain_size"] == 0
+    assert evaluate(exists("rt.ex1.c.none", "no point exists")(somewhere)).verdict is Verdict.REFUTED
