@@ -1059,8 +1059,14 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             n = int(b.v)
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
         if x["eq"](a.v, 0):
-            if x["eq"](b.d, 0) and not x["eq"](a.d, 0):  # the base changes sign here: no value on one side
-                raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
+            if x["eq"](b.d, 0) and not x["eq"](a.d, 0):
+                if not one_sided or x["lt"](a.d, 0):  # the base changes sign here, or turns negative along the
+                    raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
+                if x["gt"](b.v, 1):  # a base that grows from 0 along the direction: a·h to a power > 1, slope 0
+                    return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
+                # an exponent below 1 gives an infinite slope, which another factor may cancel (relu(x)^(1/2)·relu(x))
+                raise Undecided("whether a power whose base grows from 0 has a one-sided slope is not decided at the "
+                                "point")
             raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
@@ -1105,8 +1111,11 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     def root(a):
         a = lift(a)
         if x["eq"](a.v, 0):
-            if not x["eq"](a.d, 0):  # no value on one side, or an infinite slope on the other
+            if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
+            if not x["eq"](a.d, 0):  # an infinite slope along the direction, which another factor may cancel
+                raise Undecided("whether a square root of an argument that grows from 0 has a one-sided slope is not "
+                                "decided at the point")
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 

@@ -7,7 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Interval, Vector, Verdict, diff, dot, exists, exp, forall, log, sigmoid, softplus
+from proofs import Interval, Real, Vector, Verdict, diff, dot, exists, exp, forall, log, relu, sigmoid, softplus, sqrt
+from proofs.backends import Undecided
 from proofs.evaluate import evaluate
 from proofs.terms import const
 
@@ -64,3 +65,39 @@ def test_an_empty_real_interval_makes_forall_vacuous_and_exists_false(domain):
     held = evaluate(forall("rt.ex1.c.vacuous", "over no points")(everywhere))
     assert held.verdict is Verdict.EXHAUSTED and held.evidence["domain_size"] == 0
     assert evaluate(exists("rt.ex1.c.none", "no point exists")(somewhere)).verdict is Verdict.REFUTED
+
+
+# A fractional power (or square root) of a base that is 0 at a kink and grows from it on one side only: relu(x)^(3/2)
+# is 0 for x <= 0 and x^(3/2) for x > 0, so its slope is 0 from both sides and its derivative at 0 is 0. The one-sided
+# slope along the side where relu grows was taken as a base that changes sign, so a true statement was refuted at 0.
+# Along that side the base is positive: a power above 1 has slope 0 there, and a power below 1 (or a square root) an
+# infinite slope that another factor may cancel, which is not decided at first order (unknown, never refuted).
+def _relu_power(x, k=Fraction(3, 2)):
+    return diff(relu(x) ** Fraction(3, 2), x) == k * sqrt(relu(x))
+
+
+def _square_root_cubed(x, k=Fraction(3, 2)):
+    return diff(sqrt(relu(x)) ** 3, x) == k * sqrt(relu(x))
+
+
+def _root_times_relu(x, k=Fraction(3, 2)):
+    return diff(relu(x) ** Fraction(1, 2) * relu(x), x) == k * sqrt(relu(x))
+
+
+@pytest.mark.parametrize("body", [_relu_power, _square_root_cubed, _root_times_relu])
+def test_a_power_of_a_base_growing_from_zero_at_a_kink_is_not_refuted_there(body):
+    """True at every x (at 0 both sides and the derivative are 0); with k = 1 false at every x > 0."""
+    def statement(x: Real, k=body.__defaults__[0]):
+        return body(x, k)
+
+    claim = forall("rt.ex2.a.power", "the slope of a power of relu", perturb={"one": {"k": 1}})(statement)
+    right = evaluate(claim)
+    assert right.verdict is not Verdict.REFUTED, right.evidence.get("counterexample")
+    try:  # at the kink: holds, or not decided at first order (the side where relu is 0 is o(h), not shown >= 0)
+        assert claim.replay({"x": 0}).holds is not False
+    except Undecided:
+        pass
+    wrong = evaluate(claim, claim.perturbation("one"))
+    assert wrong.verdict is Verdict.REFUTED
+    x = Fraction(str(wrong.evidence["counterexample"]["x"]))
+    assert x != 0 and claim.replay({"x": x}, k=1).holds is False
