@@ -1721,3 +1721,31 @@ def point(draw, name: str) -> Optional[Case]:
 
 GENERATORS["point"] = point
 KINDS = KINDS + ("point",)
+
+
+# --- a fractional power of a kink ----------------------------------------------------------------------------------
+# relu(u)^p for p > 1 (and sqrt(relu(u))³) is 0 on one side of the kink and u^p on the other: both one-sided slopes at
+# the kink are 0, so it has a derivative everywhere, p·a·relu(u)^(p - 1). Truth by that calculus; a false one (a wrong
+# factor, a missing chain-rule factor) has its witness found on the grid by the plain evaluator.
+
+def kink_power(draw, name: str) -> Optional[Case]:
+    a, b = F(draw.pick((1, 2, -1, F(1, 2)))), F(draw.pick((0, 1, -1)))
+    x = V("x")
+    u = add(mul(C(a), x), C(b)) if b else mul(C(a), x)
+    p = F(draw.pick((F(3, 2), F(5, 2), F(4, 3))))
+    if draw.int(0, 3) == 0:
+        p = F(3, 2)
+        f = ("pow", ("sqrt", ("relu", u)), 3)
+    else:
+        f = ("fpow", ("relu", u), p)
+    slope = ("fpow", ("relu", u), p - 1)
+    if draw.int(0, 1):
+        return Case("kink_power", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), mul(C(p * a), slope)), True)
+    wrong = draw.pick((p, p * a + 1, -p * a))  # the chain rule's factor a left out, or a wrong coefficient
+    if wrong == p * a:
+        wrong = p * a + 1
+    return _falsified("kink_power", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), mul(C(wrong), slope)))
+
+
+GENERATORS["kink_power"] = kink_power
+KINDS = KINDS + ("kink_power",)
