@@ -1064,6 +1064,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                     raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
                 if x["gt"](b.v, 1):  # a base that grows from 0 along the direction: a·h to a power > 1, slope 0
                     return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
+                if x["lt"](b.v, 0):
+                    raise _undefined("0 to a negative power", None, point)
                 # an exponent below 1 gives an infinite slope, which another factor may cancel (relu(x)^(1/2)·relu(x))
                 raise Undecided("whether a power whose base grows from 0 has a one-sided slope is not decided at the "
                                 "point")
