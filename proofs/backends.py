@@ -889,6 +889,14 @@ class _Dual:
         self.v, self.d = v, d
 
 
+class _Flat(_Dual):
+    """0 + 0·ε where the value is exactly 0 near the point (on the side of the direction, for a one-sided slope): relu
+    of an argument below 0 there. A power or square root of it is 0 there too, where one of a base that is 0 with slope
+    0 may have no value nearby (-h² to the power 3/2). Any operation that builds a new value drops the mark."""
+
+    __slots__ = ()
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1059,6 +1067,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             n = int(b.v)
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
         if x["eq"](a.v, 0):
+            if isinstance(a, _Flat) and x["gt"](b.v, 0):  # 0 to a positive power wherever the base is 0
+                return _Flat(a.v, fractions.Fraction(0))
             if x["eq"](b.d, 0) and not x["eq"](a.d, 0):
                 if not one_sided or x["lt"](a.d, 0):  # the base changes sign here, or turns negative along the
                     raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
@@ -1095,15 +1105,17 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                 return zero
             if not one_sided:
                 raise _Kink("the derivative of relu where its argument is 0 and has a slope")
-            return _Dual(a.v, x["max"](a.d, 0))
-        return a if x["gt"](a.v, 0) else zero
+            if x["lt"](a.d, 0):  # the argument is below 0 along the direction: relu is 0 there
+                return _Flat(a.v, fractions.Fraction(0))
+            return _Dual(a.v, a.d)
+        return a if x["gt"](a.v, 0) else _Flat(fractions.Fraction(0), fractions.Fraction(0))
 
     def extreme(pick):
         def apply(a, b):
             a, b = lift(a), lift(b)
             if x["eq"](a.v, b.v):
-                if x["eq"](a.d, b.d):
-                    return a
+                if x["eq"](a.d, b.d):  # which one is larger near the point is not known: not marked flat
+                    return _Dual(a.v, a.d)
                 if not one_sided:
                     raise _Kink("the derivative of max or min where its arguments are equal and their slopes differ")
                 return a if x[pick](a.d, b.d) else b
@@ -1112,6 +1124,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
 
     def root(a):
         a = lift(a)
+        if isinstance(a, _Flat):
+            return a
         if x["eq"](a.v, 0):
             if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)

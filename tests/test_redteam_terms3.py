@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from proofs import Interval, Real, Vector, Verdict, diff, dot, exists, exp, forall, log, relu, sigmoid, softplus, sqrt
+from proofs import Interval, Real, Vector, Verdict, diff, dot, exists, exp, forall, ite, log, relu, sigmoid, softplus, sqrt
 from proofs.backends import Undecided
 from proofs.evaluate import evaluate
 from proofs.terms import const
@@ -71,9 +71,14 @@ def test_an_empty_real_interval_makes_forall_vacuous_and_exists_false(domain):
 # is 0 for x <= 0 and x^(3/2) for x > 0, so its slope is 0 from both sides and its derivative at 0 is 0. The one-sided
 # slope along the side where relu grows was taken as a base that changes sign, so a true statement was refuted at 0.
 # Along that side the base is positive: a power above 1 has slope 0 there, and a power below 1 (or a square root) an
-# infinite slope that another factor may cancel, which is not decided at first order (unknown, never refuted).
+# infinite slope that another factor may cancel, which is not decided at first order (unknown, never refuted); on the
+# side where relu's argument is below 0, relu is exactly 0, and so is any positive power of it.
 def _relu_power(x, k=Fraction(3, 2)):
     return diff(relu(x) ** Fraction(3, 2), x) == k * sqrt(relu(x))
+
+
+def _relu_power_left(x, k=Fraction(-5, 2)):
+    return diff(relu(-x) ** Fraction(5, 2), x) == k * relu(-x) ** Fraction(3, 2)
 
 
 def _square_root_cubed(x, k=Fraction(3, 2)):
@@ -84,20 +89,45 @@ def _root_times_relu(x, k=Fraction(3, 2)):
     return diff(relu(x) ** Fraction(1, 2) * relu(x), x) == k * sqrt(relu(x))
 
 
-@pytest.mark.parametrize("body", [_relu_power, _square_root_cubed, _root_times_relu])
+@pytest.mark.parametrize("body", [_relu_power, _relu_power_left, _square_root_cubed, _root_times_relu])
 def test_a_power_of_a_base_growing_from_zero_at_a_kink_is_not_refuted_there(body):
-    """True at every x (at 0 both sides and the derivative are 0); with k = 1 false at every x > 0."""
+    """True at every x (at 0 both sides and the derivative are 0); with k = 1 false at every x where relu's argument
+    is above 0."""
     def statement(x: Real, k=body.__defaults__[0]):
         return body(x, k)
 
     claim = forall("rt.ex2.a.power", "the slope of a power of relu", perturb={"one": {"k": 1}})(statement)
     right = evaluate(claim)
     assert right.verdict is not Verdict.REFUTED, right.evidence.get("counterexample")
-    try:  # at the kink: holds, or not decided at first order (the side where relu is 0 is o(h), not shown >= 0)
-        assert claim.replay({"x": 0}).holds is not False
+    for x in (-1, Fraction(1, 4)):
+        assert claim.replay({"x": x}).holds is True
+    try:  # at the kink: holds, or (an infinite one-sided slope cancelled by another factor) not decided
+        assert claim.replay({"x": 0}).holds is True
     except Undecided:
-        pass
+        assert body in (_square_root_cubed, _root_times_relu)
     wrong = evaluate(claim, claim.perturbation("one"))
     assert wrong.verdict is Verdict.REFUTED
     x = Fraction(str(wrong.evidence["counterexample"]["x"]))
-    assert x != 0 and claim.replay({"x": x}, k=1).holds is False
+    assert claim.replay({"x": x}, k=1).holds is False
+
+
+@pytest.mark.parametrize("power", [Fraction(3, 2), Fraction(4, 3)])
+def test_a_wrong_slope_of_a_power_of_relu_is_refuted_at_the_kink_by_the_derivative_there(power):
+    """d/dx relu(x)^p is 0 at 0 (p > 1): a statement wrong only at 0 is refuted there, the slope computed as 0."""
+    @forall("rt.ex2.b.at_kink", "d/dx relu(x)^p = p relu(x)^(p - 1) + [x = 0] (false at 0 only)")
+    def at_kink(x: Real):
+        return diff(relu(x) ** power, x) == power * relu(x) ** (power - 1) + ite(x == 0, 1, 0)
+
+    wrong = evaluate(at_kink)
+    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"x": 0}
+    assert "sides differ" in wrong.reason and "undefined" not in wrong.reason, wrong.reason
+
+
+def test_a_point_where_the_slope_of_a_power_of_relu_is_zero_is_a_witness():
+    @exists("rt.ex2.c.flat", "relu(x)^(3/2) is flat somewhere")
+    def flat(x: Real):
+        return diff(relu(x) ** Fraction(3, 2), x) == 0
+
+    found = evaluate(flat)
+    assert found.verdict is Verdict.PROVED
+    assert flat.replay(found.evidence["witness"]).holds is True
