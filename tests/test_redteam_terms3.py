@@ -131,3 +131,15 @@ def test_a_point_where_the_slope_of_a_power_of_relu_is_zero_is_a_witness():
     found = evaluate(flat)
     assert found.verdict is Verdict.PROVED
     assert flat.replay(found.evidence["witness"]).holds is True
+
+
+@pytest.mark.parametrize("body", [_relu_power, _relu_power_left])
+def test_a_power_of_relu_is_proved_piece_by_piece(body):
+    """relu(±x) is 0 on a whole half-line: the end of that half-line cuts the line into a piece where the power is 0
+    throughout and one where it is smooth, each an identity, and the kink is decided by the exact replay."""
+    def statement(x: Real, k=body.__defaults__[0]):
+        return body(x, k)
+
+    proof = evaluate(forall("rt.ex2.d.pieces", "the slope of a power of relu, proved by pieces")(statement))
+    assert proof.verdict is Verdict.PROVED, proof.reason
+    assert any("x = 0: exact replay" in line for line in proof.evidence["pieces"]), proof.evidence
