@@ -897,6 +897,15 @@ class _Flat(_Dual):
     __slots__ = ()
 
 
+class _Steep(_Dual):
+    """A one-sided slope that is infinite: d is its sign, +1 or -1 (sqrt or a power below 1 of a base growing from 0
+    along the direction). A sum, a product or quotient with a factor that is not 0 there, and a smooth function of it
+    with a slope other than 0 stay infinite; anything else is not decided at first order. A derivative whose one-sided
+    slope is infinite does not exist."""
+
+    __slots__ = ()
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1024,6 +1033,8 @@ def _slope(body: Term, name: str, env: Mapping[str, Any], ops: dict, direction: 
     dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
                 _Dual(v, seed if k == name else fractions.Fraction(0)) for k, v in env.items()}
     out = evaluate(body, dual_env, _dual_ops(ops, env, name, direction))
+    if isinstance(out, _Steep):
+        raise _undefined("the derivative where a one-sided slope is infinite", None, env)
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
 
@@ -1037,26 +1048,58 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     one_sided = direction is not None
 
     def lift(a):
+        if isinstance(a, _Steep):
+            raise Undecided("an infinite one-sided slope inside this operation is not decided at first order")
         return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
 
+    def value(a):
+        return a.v if isinstance(a, _Dual) else a
+
+    def sign(v) -> int:
+        if x["eq"](v, 0):
+            raise Undecided("an infinite one-sided slope times 0 is not decided at first order")
+        return 1 if x["gt"](v, 0) else -1
+
+    def steep_sum(a, b, s: int):
+        """a + s·b where one of them has an infinite slope: infinite with its sign, unless two have opposite signs."""
+        signs = {a.d if isinstance(a, _Steep) else 0, s * b.d if isinstance(b, _Steep) else 0} - {0}
+        if len(signs) != 1:
+            raise Undecided("two infinite one-sided slopes of opposite signs are not decided at first order")
+        return _Steep(x["add" if s > 0 else "sub"](value(a), value(b)), signs.pop())
+
     def add(a, b):
+        if isinstance(a, _Steep) or isinstance(b, _Steep):
+            return steep_sum(a, b, 1)
         a, b = lift(a), lift(b)
         return _Dual(x["add"](a.v, b.v), x["add"](a.d, b.d))
 
     def sub(a, b):
+        if isinstance(a, _Steep) or isinstance(b, _Steep):
+            return steep_sum(a, b, -1)
         a, b = lift(a), lift(b)
         return _Dual(x["sub"](a.v, b.v), x["sub"](a.d, b.d))
 
     def mul(a, b):
+        if isinstance(b, _Steep) and not isinstance(a, _Steep):
+            a, b = b, a
+        if isinstance(a, _Steep):  # (a·b)' = a'·b + a·b': infinite where b is not 0 there
+            lift(b)
+            return _Steep(x["mul"](a.v, value(b)), a.d * sign(value(b)))
         a, b = lift(a), lift(b)
         return _Dual(x["mul"](a.v, b.v), x["add"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)))
 
     def div(a, b):
+        if isinstance(a, _Steep):  # (a/b)' = a'/b - a·b'/b²: infinite where b is not 0 there
+            lift(b)
+            quotient = x["div"](a.v, value(b))
+            return _Steep(quotient, a.d * sign(value(b)))
         a, b = lift(a), lift(b)
         return _Dual(x["div"](a.v, b.v), x["div"](x["sub"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)), x["mul"](b.v, b.v)))
 
     def chain(f, slope):
         def apply(a):
+            if isinstance(a, _Steep):  # f(a)' = f'(a)·a': infinite where f'(a) is not 0
+                return _Steep(x[f](a.v), a.d * sign(slope(a.v)))
             a = lift(a)
             return _Dual(x[f](a.v), x["mul"](slope(a.v), a.d))
         return apply
@@ -1076,9 +1119,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                     return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
                 if x["lt"](b.v, 0):
                     raise _undefined("0 to a negative power", None, point)
-                # an exponent below 1 gives an infinite slope, which another factor may cancel (relu(x)^(1/2)·relu(x))
-                raise Undecided("whether a power whose base grows from 0 has a one-sided slope is not decided at the "
-                                "point")
+                return _Steep(x["pow"](a.v, b.v), 1)  # (a·h)^p with 0 < p < 1: an infinite slope along the direction
             raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
@@ -1129,9 +1170,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         if x["eq"](a.v, 0):
             if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
-            if not x["eq"](a.d, 0):  # an infinite slope along the direction, which another factor may cancel
-                raise Undecided("whether a square root of an argument that grows from 0 has a one-sided slope is not "
-                                "decided at the point")
+            if not x["eq"](a.d, 0):  # sqrt(a·h): an infinite slope along the direction
+                return _Steep(a.v, 1)
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 
@@ -1192,7 +1232,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     ops = {
         "const": lambda v: _Dual(fractions.Fraction(v), fractions.Fraction(0)), "bool": bool,
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": power,
-        "neg": lambda a: _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
+        "neg": lambda a: _Steep(x["neg"](a.v), -a.d) if isinstance(a, _Steep) else _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
         **{r: relation(r) for r in ("eq", "ne", "lt", "le", "gt", "ge")},
         "and": x["and"], "or": x["or"], "not": x["not"], "lazy": True, "implies": x["implies"], "ite": branch,
         "integer": lambda a: _is_whole(lift(a).v), "all": x["all"],

@@ -143,3 +143,31 @@ def test_a_power_of_relu_is_proved_piece_by_piece(body):
     proof = evaluate(forall("rt.ex2.d.pieces", "the slope of a power of relu, proved by pieces")(statement))
     assert proof.verdict is Verdict.PROVED, proof.reason
     assert any("x = 0: exact replay" in line for line in proof.evidence["pieces"]), proof.evidence
+
+
+# Where a base grows from 0 along one side, a square root or a power below 1 of it has an infinite one-sided slope: a
+# sum, a product with a factor that is not 0, or a smooth function with a slope other than 0 keeps it infinite, so the
+# derivative does not exist there; where two infinite slopes cancel (or meet a factor 0) nothing is decided.
+@pytest.mark.parametrize("term", [
+    lambda x: sqrt(abs(x)),
+    lambda x: abs(x) ** Fraction(1, 2),
+    lambda x: relu(x) ** Fraction(1, 3),
+    lambda x: 3 * sqrt(relu(x)) + x,
+    lambda x: exp(sqrt(relu(-x))),
+    lambda x: sqrt(relu(x)) / (1 + x * x),
+])
+def test_an_infinite_one_sided_slope_means_no_derivative(term):
+    @forall("rt.ex2.e.steep", "a slope at 0 where one side is infinite (false: no derivative there)")
+    def steep(x: Interval(0, 0)):
+        return diff(term(x), x) == 0
+
+    wrong = evaluate(steep)
+    assert wrong.verdict is Verdict.REFUTED and "one-sided slope is infinite" in wrong.reason, wrong.reason
+
+
+def test_infinite_one_sided_slopes_that_cancel_are_not_refuted():
+    @forall("rt.ex2.f.cancel", "sqrt(relu(x)) - sqrt(relu(x)) is 0, so its slope is 0")
+    def cancel(x: Real):
+        return diff(sqrt(relu(x)) - sqrt(relu(x)), x) == 0
+
+    assert evaluate(cancel).verdict is not Verdict.REFUTED
