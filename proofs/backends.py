@@ -889,6 +889,23 @@ class _Dual:
         self.v, self.d = v, d
 
 
+class _Flat(_Dual):
+    """0 + 0·ε where the value is exactly 0 near the point (on the side of the direction, for a one-sided slope): relu
+    of an argument below 0 there. A power or square root of it is 0 there too, where one of a base that is 0 with slope
+    0 may have no value nearby (-h² to the power 3/2). Any operation that builds a new value drops the mark."""
+
+    __slots__ = ()
+
+
+class _Steep(_Dual):
+    """A one-sided slope that is infinite: d is its sign, +1 or -1 (sqrt or a power below 1 of a base growing from 0
+    along the direction). A sum, a product or quotient with a factor that is not 0 there, and a smooth function of it
+    with a slope other than 0 stay infinite; anything else is not decided at first order. A derivative whose one-sided
+    slope is infinite does not exist."""
+
+    __slots__ = ()
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1016,6 +1033,8 @@ def _slope(body: Term, name: str, env: Mapping[str, Any], ops: dict, direction: 
     dual_env = {k: [_Dual(e, fractions.Fraction(0)) for e in v] if isinstance(v, list) else
                 _Dual(v, seed if k == name else fractions.Fraction(0)) for k, v in env.items()}
     out = evaluate(body, dual_env, _dual_ops(ops, env, name, direction))
+    if isinstance(out, _Steep):
+        raise _undefined("the derivative where a one-sided slope is infinite", None, env)
     return out.d if isinstance(out, _Dual) else fractions.Fraction(0)
 
 
@@ -1029,26 +1048,58 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     one_sided = direction is not None
 
     def lift(a):
+        if isinstance(a, _Steep):
+            raise Undecided("an infinite one-sided slope inside this operation is not decided at first order")
         return a if isinstance(a, _Dual) else _Dual(a, fractions.Fraction(0))
 
+    def value(a):
+        return a.v if isinstance(a, _Dual) else a
+
+    def sign(v) -> int:
+        if x["eq"](v, 0):
+            raise Undecided("an infinite one-sided slope times 0 is not decided at first order")
+        return 1 if x["gt"](v, 0) else -1
+
+    def steep_sum(a, b, s: int):
+        """a + s·b where one of them has an infinite slope: infinite with its sign, unless two have opposite signs."""
+        signs = {a.d if isinstance(a, _Steep) else 0, s * b.d if isinstance(b, _Steep) else 0} - {0}
+        if len(signs) != 1:
+            raise Undecided("two infinite one-sided slopes of opposite signs are not decided at first order")
+        return _Steep(x["add" if s > 0 else "sub"](value(a), value(b)), signs.pop())
+
     def add(a, b):
+        if isinstance(a, _Steep) or isinstance(b, _Steep):
+            return steep_sum(a, b, 1)
         a, b = lift(a), lift(b)
         return _Dual(x["add"](a.v, b.v), x["add"](a.d, b.d))
 
     def sub(a, b):
+        if isinstance(a, _Steep) or isinstance(b, _Steep):
+            return steep_sum(a, b, -1)
         a, b = lift(a), lift(b)
         return _Dual(x["sub"](a.v, b.v), x["sub"](a.d, b.d))
 
     def mul(a, b):
+        if isinstance(b, _Steep) and not isinstance(a, _Steep):
+            a, b = b, a
+        if isinstance(a, _Steep):  # (a·b)' = a'·b + a·b': infinite where b is not 0 there
+            lift(b)
+            return _Steep(x["mul"](a.v, value(b)), a.d * sign(value(b)))
         a, b = lift(a), lift(b)
         return _Dual(x["mul"](a.v, b.v), x["add"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)))
 
     def div(a, b):
+        if isinstance(a, _Steep):  # (a/b)' = a'/b - a·b'/b²: infinite where b is not 0 there
+            lift(b)
+            quotient = x["div"](a.v, value(b))
+            return _Steep(quotient, a.d * sign(value(b)))
         a, b = lift(a), lift(b)
         return _Dual(x["div"](a.v, b.v), x["div"](x["sub"](x["mul"](a.d, b.v), x["mul"](a.v, b.d)), x["mul"](b.v, b.v)))
 
     def chain(f, slope):
         def apply(a):
+            if isinstance(a, _Steep):  # f(a)' = f'(a)·a': infinite where f'(a) is not 0
+                return _Steep(x[f](a.v), a.d * sign(slope(a.v)))
             a = lift(a)
             return _Dual(x[f](a.v), x["mul"](slope(a.v), a.d))
         return apply
@@ -1059,8 +1110,16 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             n = int(b.v)
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
         if x["eq"](a.v, 0):
-            if x["eq"](b.d, 0) and not x["eq"](a.d, 0):  # the base changes sign here: no value on one side
-                raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
+            if isinstance(a, _Flat) and x["gt"](b.v, 0):  # 0 to a positive power wherever the base is 0
+                return _Flat(a.v, fractions.Fraction(0))
+            if x["eq"](b.d, 0) and not x["eq"](a.d, 0):
+                if not one_sided or x["lt"](a.d, 0):  # the base changes sign here, or turns negative along the
+                    raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
+                if x["gt"](b.v, 1):  # a base that grows from 0 along the direction: a·h to a power > 1, slope 0
+                    return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
+                if x["lt"](b.v, 0):
+                    raise _undefined("0 to a negative power", None, point)
+                return _Steep(x["pow"](a.v, b.v), 1)  # (a·h)^p with 0 < p < 1: an infinite slope along the direction
             raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
@@ -1087,15 +1146,17 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                 return zero
             if not one_sided:
                 raise _Kink("the derivative of relu where its argument is 0 and has a slope")
-            return _Dual(a.v, x["max"](a.d, 0))
-        return a if x["gt"](a.v, 0) else zero
+            if x["lt"](a.d, 0):  # the argument is below 0 along the direction: relu is 0 there
+                return _Flat(a.v, fractions.Fraction(0))
+            return _Dual(a.v, a.d)
+        return a if x["gt"](a.v, 0) else _Flat(fractions.Fraction(0), fractions.Fraction(0))
 
     def extreme(pick):
         def apply(a, b):
             a, b = lift(a), lift(b)
             if x["eq"](a.v, b.v):
-                if x["eq"](a.d, b.d):
-                    return a
+                if x["eq"](a.d, b.d):  # which one is larger near the point is not known: not marked flat
+                    return _Dual(a.v, a.d)
                 if not one_sided:
                     raise _Kink("the derivative of max or min where its arguments are equal and their slopes differ")
                 return a if x[pick](a.d, b.d) else b
@@ -1104,9 +1165,13 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
 
     def root(a):
         a = lift(a)
+        if isinstance(a, _Flat):
+            return a
         if x["eq"](a.v, 0):
-            if not x["eq"](a.d, 0):  # no value on one side, or an infinite slope on the other
+            if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
+            if not x["eq"](a.d, 0):  # sqrt(a·h): an infinite slope along the direction
+                return _Steep(a.v, 1)
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 
@@ -1167,7 +1232,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     ops = {
         "const": lambda v: _Dual(fractions.Fraction(v), fractions.Fraction(0)), "bool": bool,
         "add": add, "sub": sub, "mul": mul, "div": div, "pow": power,
-        "neg": lambda a: _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
+        "neg": lambda a: _Steep(x["neg"](a.v), -a.d) if isinstance(a, _Steep) else _Dual(x["neg"](lift(a).v), x["neg"](lift(a).d)),
         **{r: relation(r) for r in ("eq", "ne", "lt", "le", "gt", "ge")},
         "and": x["and"], "or": x["or"], "not": x["not"], "lazy": True, "implies": x["implies"], "ite": branch,
         "integer": lambda a: _is_whole(lift(a).v), "all": x["all"],

@@ -87,12 +87,18 @@ class Domain:
             low = math.floor(self.lower) + 1 if self.lower_open or self.lower != math.floor(self.lower) else int(self.lower)
             high = math.ceil(self.upper) - 1 if self.upper_open or self.upper != math.ceil(self.upper) else int(self.upper)
             return max(0, high - low + 1)
+        if self.kind == "real" and self.lower is not None and self.upper is not None and self.lower >= self.upper:
+            # [a, a] is the one number a; [a, b] with b < a, and [a, a) or (a, a], have none
+            return 1 if self.lower == self.upper and not (self.lower_open or self.upper_open) else 0
         return None
 
     def points(self) -> Iterator:
         """Every value of a finite scalar domain, in order."""
         if self.values is not None:
             yield from self.values
+            return
+        if self.kind == "real":  # a finite real interval: the one point a of [a, a], or none
+            yield from (self.lower,) if self.size else ()
             return
         low = math.floor(self.lower) + (1 if self.lower_open or self.lower != math.floor(self.lower) else 0)
         yield from range(int(low), int(low) + (self.size or 0))

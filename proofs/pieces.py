@@ -94,6 +94,12 @@ def _zeros(expression: Term, name: str, x) -> Optional[list]:
         solved = sympy.solveset(expr, x, sympy.S.Reals)
     except Exception:  # noqa: BLE001 - no exact zeros: no proof by pieces
         return None
+    if isinstance(solved, (sympy.Interval, sympy.Union)) and all(
+            isinstance(part, (sympy.Interval, sympy.FiniteSet)) for part in (solved.args if isinstance(solved, sympy.Union)
+                                                                           else (solved,))):
+        # 0 on whole intervals (relu(x) for x <= 0): their ends cut the line into pieces where it is 0 throughout or
+        # nowhere
+        solved = solved.boundary
     if not isinstance(solved, sympy.FiniteSet) or len(solved) > _MAX_POINTS:
         return None
     if not all(p.is_real and p.is_number for p in solved):

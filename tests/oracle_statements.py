@@ -1685,3 +1685,67 @@ def rational_power(draw, name: str) -> Optional[Case]:
 
 GENERATORS["rational_power"] = rational_power
 KINDS = KINDS + ("rational_power",)
+
+
+# --- a real domain of one point, or of none -------------------------------------------------------------------------
+# [p, p] is the one number p and [p + 1, p], (p, p), [p, p) have no point: a statement over one is decided at p (a
+# transcendental value included) or vacuously. Each truth is computed here from f(p), a rational, by what each form
+# says of it.
+
+def point(draw, name: str) -> Optional[Case]:
+    """f(x) ⋈ g(f(x)) over [p, p] or an empty interval, where whether it holds is a fact about the number f(p): log y ≤
+    y - 1 for y > 0 (strict unless y = 1), e^y > 1 + y for y ≠ 0, σ(y) < 1/2 for y < 0, sqrt(y)² = y for y ≥ 0,
+    tanh(y) ≥ y for y ≤ 0. No value counts as failing (a universal statement is false there, no witness)."""
+    p = F(draw.pick((-2, -1, 0, F(1, 2), 1, 2, 3)))
+    a, b = F(draw.pick((1, -1, 2, F(-1, 2)))), F(draw.pick((-1, 0, 1, 2)))
+    shape = draw.int(0, 4)
+    dom = (Interval(p, p), Interval(p, p), Interval(p + 1, p), Interval(p, p, open=True),
+           Interval(p, p, lower_open=True))[shape]
+    x = V("x")
+    f = add(mul(C(a), x), C(b))
+    y = a * p + b
+    form = draw.int(0, 5)
+    rel, truth_at_p = [
+        (("le", ("log", f), sub(f, C(1))), y > 0),
+        (("lt", ("log", f), sub(f, C(1))), y > 0 and y != 1),
+        (("gt", ("exp", f), add(f, C(1))), y != 0),
+        (("lt", ("sigmoid", f), C(F(1, 2))), y < 0),
+        (("eq", mul(("sqrt", f), ("sqrt", f)), f), y >= 0),
+        (("ge", ("tanh", f), f), y <= 0),
+    ][form]
+    quantifier = "exists" if draw.int(0, 2) == 0 else "forall"
+    empty = shape >= 2
+    truth = (quantifier == "forall") if empty else truth_at_p
+    return _at_candidates("point", name, quantifier, dom, rel, truth, [] if empty else [p])
+
+
+GENERATORS["point"] = point
+KINDS = KINDS + ("point",)
+
+
+# --- a fractional power of a kink ----------------------------------------------------------------------------------
+# relu(u)^p for p > 1 (and sqrt(relu(u))³) is 0 on one side of the kink and u^p on the other: both one-sided slopes at
+# the kink are 0, so it has a derivative everywhere, p·a·relu(u)^(p - 1). Truth by that calculus; a false one (a wrong
+# factor, a missing chain-rule factor) has its witness found on the grid by the plain evaluator.
+
+def kink_power(draw, name: str) -> Optional[Case]:
+    a, b = F(draw.pick((1, 2, -1, F(1, 2)))), F(draw.pick((0, 1, -1)))
+    x = V("x")
+    u = add(mul(C(a), x), C(b)) if b else mul(C(a), x)
+    p = F(draw.pick((F(3, 2), F(5, 2), F(4, 3))))
+    if draw.int(0, 3) == 0:
+        p = F(3, 2)
+        f = ("pow", ("sqrt", ("relu", u)), 3)
+    else:
+        f = ("fpow", ("relu", u), p)
+    slope = ("fpow", ("relu", u), p - 1)
+    if draw.int(0, 1):
+        return Case("kink_power", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), mul(C(p * a), slope)), True)
+    wrong = draw.pick((p, p * a + 1, -p * a))  # the chain rule's factor a left out, or a wrong coefficient
+    if wrong == p * a:
+        wrong = p * a + 1
+    return _falsified("kink_power", name, "forall", {"x": Real}, ("eq", ("diff", f, "x"), mul(C(wrong), slope)))
+
+
+GENERATORS["kink_power"] = kink_power
+KINDS = KINDS + ("kink_power",)
