@@ -353,6 +353,10 @@ class MatrixScan:
         if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
             return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
         if verdict.status == "refuted":
+            lone = _lone_name(trees, self.model)
+            if lone is not None:
+                return Verdict("skipped", f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition "
+                                          "or a condition the scan did not recognise), not an identity")
             if any(t.kind == "num" for t in trees):
                 self.stated.update({letter: (line, seed) for letter in used})
                 for letter in used:
@@ -412,6 +416,16 @@ def _total(left: Node, right: Node) -> Optional[tuple]:
         if a.kind == "sum" and a.data[2] is None and b.kind == "num" and a.args[0].kind == "entry" \
                 and a.args[0].args[0].kind == "name":
             return a.args[0].args[0].data[0], b.data
+    return None
+
+
+def _lone_name(trees, model: Model) -> Optional[str]:
+    """A side that is a bare name the other side does not read and no forward equation defines (Q = (x - mu)^T B (x -
+    mu), e = ...): the step gives it a value, as a definition or a condition does; it is not an identity to refute."""
+    for k, side in enumerate(trees):
+        if side.kind == "name" and side.data[0] not in {n[0] for n in names_of(trees[1 - k])} \
+                and side.data[0] not in model.equations:
+            return side.data[0]
     return None
 
 

@@ -1,0 +1,160 @@
+"""Matrix material written as teaching assistants write it (least squares, quadratic forms, Mahalanobis distances,
+weight decay, rank-one updates), each step's truth fixed by hand: the classes of wrong verdict it found, each with a
+true variant that must not be refuted and a slip whose counterexample must replay in a plain evaluator of this file
+(fractions; gradients by exact central differences, which are exact for the quadratics used here; no code of the
+scan)."""
+
+from fractions import Fraction
+
+import pytest
+
+
+def steps(tmp_path, text, timeout=60.0):
+    from proofs.material import read
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    return {s.text: s for s in scan_document(read(tmp_path, "a.md"), timeout=timeout, second_reader=False)}
+
+
+# -- a plain evaluator: matrices as lists of Fraction rows
+
+
+def _m(rows):
+    return [[Fraction(v) for v in row] for row in rows]
+
+
+def _mm(a, b):
+    return [[sum((a[i][k] * b[k][j] for k in range(len(b))), Fraction(0)) for j in range(len(b[0]))]
+            for i in range(len(a))]
+
+
+def _t(a):
+    return [list(r) for r in zip(*a)]
+
+
+def _add(a, b, s=1):
+    return [[x + s * y for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
+
+
+def _scale(c, a):
+    return [[c * x for x in r] for r in a]
+
+
+def _inv(a):
+    """Gauss-Jordan over fractions."""
+    n = len(a)
+    m = [list(r) + [Fraction(int(i == j)) for j in range(n)] for i, r in enumerate(a)]
+    for c in range(n):
+        p = next(r for r in range(c, n) if m[r][c] != 0)
+        m[c], m[p] = m[p], m[c]
+        m[c] = [x / m[c][c] for x in m[c]]
+        for r in range(n):
+            if r != c and m[r][c] != 0:
+                m[r] = [x - m[r][c] * y for x, y in zip(m[r], m[c])]
+    return [r[n:] for r in m]
+
+
+def _gradient(f, w):
+    """df/dw for a column vector w, entry by entry, by central differences: exact for a polynomial of degree 2."""
+    out = []
+    for i in range(len(w)):
+        up = [[w[r][0] + (1 if r == i else 0)] for r in range(len(w))]
+        down = [[w[r][0] - (1 if r == i else 0)] for r in range(len(w))]
+        out.append([(f(up) - f(down)) / 2])
+    return out
+
+
+def _scalar(a):
+    return a[0][0] if isinstance(a, list) else a
+
+
+LEAST_SQUARES = r"""# Exercise 1
+
+Let $X \in \mathbb{R}^{n \times d}$, $y \in \mathbb{R}^{n}$ and $w \in \mathbb{R}^{d}$. A gradient has the shape of the
+variable.
+
+$$E = (y - Xw)^\top (y - Xw)$$
+
+"""
+LS_TRUE = r"\nabla_w E = -2 X^\top (y - Xw)"
+LS_SIGN = r"\nabla_w E = 2 X^\top (y - Xw)"
+
+
+def test_a_name_defined_by_a_product_that_opens_with_a_parenthesis_is_a_definition(tmp_path):
+    """E = (y - Xw)^T (y - Xw): the left side and the right side were searched for a name before a parenthesis as one
+    text, 'E (y - Xw)', so E was read as applied and also used bare, a variable; the definition was then decided as
+    an identity with E free and refuted, and every gradient of E skipped."""
+    found = steps(tmp_path, LEAST_SQUARES + f"$${LS_TRUE}$$\n\n$${LS_SIGN}$$\n")
+    assert found["E = (y - Xw)^\\top (y - Xw)"].status == "definition"
+    assert found[LS_TRUE].status == "checked", found[LS_TRUE].reason
+    slip = found[LS_SIGN]
+    assert slip.status == "refuted", slip.reason
+    v = slip.counterexample["values"]
+    X, y, w = _m(v["X"]), _m(v["y"]), _m(v["w"])
+
+    def E(w):
+        r = _add(y, _mm(X, w), -1)
+        return _scalar(_mm(_t(r), r))
+
+    truth = _gradient(E, w)
+    printed = _scale(2, _mm(_t(X), _add(y, _mm(X, w), -1)))
+    assert printed != truth and _scale(-1, printed) == truth
+
+
+def test_a_scalar_definition_that_opens_with_a_parenthesis_is_a_definition(tmp_path):
+    """The same reading in scalar material: E = (y - wx)^2 was skipped as 'a value or a bound' and its derivatives
+    with it."""
+    text = ("# Exercise 1\n\nLet $w$, $x$ and $y$ be numbers.\n\n$$E = (y - w x)^2$$\n\n"
+            "$$\\frac{\\partial E}{\\partial w} = -2 x (y - w x)$$\n\n$$\\frac{\\partial E}{\\partial w} = 2 x (y - w x)$$\n")
+    found = steps(tmp_path, text)
+    assert found["E = (y - w x)^2"].status == "definition"
+    assert found[r"\frac{\partial E}{\partial w} = -2 x (y - w x)"].status in ("proved", "checked")
+    slip = found[r"\frac{\partial E}{\partial w} = 2 x (y - w x)"]
+    assert slip.status == "refuted", slip.reason
+    v = {k: Fraction(x) for k, x in slip.counterexample["values"].items()}
+    w, x, y = v["w"], v["x"], v["y"]
+    assert (y - (w + 1) * x) ** 2 - (y - (w - 1) * x) ** 2 != 2 * (2 * x * (y - w * x))
+
+
+def test_a_name_given_a_value_the_scan_does_not_take_for_a_definition_is_not_refuted(tmp_path):
+    """e = (y - Xw)^T (y - Xw): e is not defined (the definitions take it for Euler's number), so the matrix reading
+    decided it as an identity with e a free number and refuted it; a bare name on one side that the other does not
+    read and no forward equation defines is given a value, as the scalar reading already says."""
+    found = steps(tmp_path, LEAST_SQUARES.replace("$$E = ", "$$e = "))
+    step = found["e = (y - Xw)^\\top (y - Xw)"]
+    assert step.status == "skipped", step.reason
+    assert "appears nowhere else" in step.reason
+
+
+MAHALANOBIS = r"""# Exercise 2
+
+Let $B \in \mathbb{R}^{d \times d}$ be invertible and $x, \mu \in \mathbb{R}^{d}$. A gradient has the shape of the
+variable.
+
+$$Q = (x - \mu)^\top B^{-1} (x - \mu)$$
+
+"""
+MAHA_TRUE = r"\nabla_x Q = \left(B^{-1} + (B^{-1})^\top\right) (x - \mu)"
+MAHA_SYMMETRIC_ONLY = r"\nabla_x Q = 2 B^{-1} (x - \mu)"
+
+
+def test_a_quadratic_form_in_an_inverse_is_differentiated_for_a_matrix_that_is_not_symmetric(tmp_path):
+    """Q = (x - mu)^T B^{-1} (x - mu) was refuted as an identity (the same reading); its gradient 2 B^{-1} (x - mu)
+    holds only for a symmetric B and is refuted, (B^{-1} + B^{-T}) (x - mu) checked."""
+    found = steps(tmp_path, MAHALANOBIS + f"$${MAHA_TRUE}$$\n\n$${MAHA_SYMMETRIC_ONLY}$$\n")
+    assert found[r"Q = (x - \mu)^\top B^{-1} (x - \mu)"].status == "definition"
+    assert found[MAHA_TRUE].status == "checked", found[MAHA_TRUE].reason
+    slip = found[MAHA_SYMMETRIC_ONLY]
+    assert slip.status == "refuted", slip.reason
+    v = slip.counterexample["values"]
+    B, x, mu = _m(v["B"]), _m(v["x"]), _m(v["mu"])
+    Binv = _inv(B)
+
+    def Q(x):
+        r = _add(x, mu, -1)
+        return _scalar(_mm(_mm(_t(r), Binv), r))
+
+    truth = _gradient(Q, x)
+    assert _scale(2, _mm(Binv, _add(x, mu, -1))) != truth
+    assert _mm(_add(Binv, _t(Binv)), _add(x, mu, -1)) == truth
