@@ -6,7 +6,7 @@ scan)."""
 
 from fractions import Fraction
 
-import pytest
+import pytest  # noqa: F401
 
 
 def steps(tmp_path, text, timeout=60.0):
@@ -158,3 +158,23 @@ def test_a_quadratic_form_in_an_inverse_is_differentiated_for_a_matrix_that_is_n
     truth = _gradient(Q, x)
     assert _scale(2, _mm(Binv, _add(x, mu, -1))) != truth
     assert _mm(_add(Binv, _t(Binv)), _add(x, mu, -1)) == truth
+
+
+TRACE_GRADIENT = r"""# Exercise 3
+
+Let $A \in \mathbb{R}^{m \times n}$ and $B \in \mathbb{R}^{n \times m}$. A gradient has the shape of the variable.
+
+$$f = \operatorname{tr}(A B)$$
+
+"""
+
+
+def test_a_bare_name_the_other_side_reads_through_a_forward_equation_is_not_given_a_value(tmp_path):
+    """\\nabla_A f = B reads B through f = tr(AB): a wrong gradient, refuted (its shapes are A's and B's), not a
+    name given a value."""
+    found = steps(tmp_path, TRACE_GRADIENT + "$$\\nabla_A f = B^\\top$$\n\n$$\\nabla_A f = B$$\n")
+    assert found["\\nabla_A f = B^\\top"].status == "checked", found["\\nabla_A f = B^\\top"].reason
+    slip = found["\\nabla_A f = B"]
+    assert slip.status == "refuted", slip.reason
+    shapes = slip.counterexample["shapes"]
+    assert shapes["A"] != shapes["B"] and shapes["A"] == shapes["B"][::-1]  # the gradient has A's shape; B does not

@@ -423,8 +423,16 @@ def _lone_name(trees, model: Model) -> Optional[str]:
     """A side that is a bare name the other side does not read and no forward equation defines (Q = (x - mu)^T B (x -
     mu), e = ...): the step gives it a value, as a definition or a condition does; it is not an identity to refute."""
     for k, side in enumerate(trees):
-        if side.kind == "name" and side.data[0] not in {n[0] for n in names_of(trees[1 - k])} \
-                and side.data[0] not in model.equations:
+        if side.kind != "name" or side.data[0] in model.equations:
+            continue
+        # the names the other side reads, through the forward equations too (\nabla_A f = B with f = tr(AB) reads B)
+        read, todo = set(), [n[0] for n in names_of(trees[1 - k])]
+        while todo:
+            letter = todo.pop()
+            if letter not in read:
+                read.add(letter)
+                todo.extend(n[0] for _, body in model.equations.get(letter, ()) for n in names_of(body))
+        if side.data[0] not in read:
             return side.data[0]
     return None
 
