@@ -765,7 +765,8 @@ class Expected:
 
     left: str
     right: str
-    # "true", "slip", "definition" or "condition"
+    # "true", "slip", "definition", "condition" or "undecided" (the material does not say what a name is: the scan
+    # must decide nothing)
     truth: str
     relation: str = "="
     family: str = ""
@@ -1166,6 +1167,8 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         half = src.integer(0, 1)
         ctx.equations[E] = mul(N(Fraction(1, 2)), ("sq", norm(r, "2"))) if half else ("sq", norm(r, ""))
         eq_tex = ("\\frac{1}{2} " if half else "") + tex(("sq", norm(r, "")), st)
+        if not src.integer(0, 2):  # ||r||^2 written as the product r^T r, which opens with a parenthesis
+            eq_tex = ("\\frac{1}{2} " if half else "") + tex(mul(T(r), r), st)
         grad = mul(T(V(X)), r) if half else mul(N(2), T(V(X)), r)
         rows = [(("grad", E, w), grad, [("missing factor", mul(T(V(X)), r) if not half else mul(N(2), T(V(X)), r)),
                                         ("missing transpose", mul(V(X), r) if half else mul(N(2), V(X), r)),
@@ -1260,7 +1263,22 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
     return f"{prose}.\n\n{displays}", steps + body
 
 
-_PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3)]
+def _member_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Members W_1, W_2 of a family the part never declares, where it declares one matrix W: the material does not
+    say what W_1 is (W, a member of a family, a matrix of its own), so each step, true or not, is left undecided."""
+    st = style(src)
+    x = name_tex(src.choice(["x", "v", "h"]), st)
+    W, W1, W2 = name_tex("W", st), name_tex("W_1", st), name_tex("W_2", st)
+    t = st.transpose
+    true = [(f"({W2} {W1} {x}){t}", f"{x}{t} {W1}{t} {W2}{t}"), (f"({W1} + {W2}){t}", f"{W1}{t} + {W2}{t}"),
+            (f"({W2} {W1}){t} {x}", f"{W1}{t} {W2}{t} {x}")]
+    wrong = [(f"({W2} {W1} {x}){t}", f"{x}{t} {W2}{t} {W1}{t}"), (f"({W2} {W1}){t}", f"{W2}{t} {W1}{t}")]
+    left, right = src.choice(wrong if slips and src.integer(0, 1) else true)
+    words = src.choice([f"Let ${W}$ be a matrix and ${x}$ a vector.", f"Let the matrix ${W}$ and the vector ${x}$ be given."])
+    return f"{words}\n\n$${left} = {right}$$", [Expected(left, right, "undecided")]
+
+
+_PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3), (_member_part, 1)]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:
@@ -1349,6 +1367,8 @@ def judge(material: Material, scanned: list) -> Tally:
                 out.false_alarms.append(f"{step.text} ({e.truth}): {status} ({step.reason})")
             if e.truth in ("definition", "condition") and status in ("proved", "checked"):
                 out.misread.append(f"{step.text}: a {e.truth} {status} ({step.reason})")
+            if e.truth == "undecided" and status not in ("skipped", "unknown"):
+                out.misread.append(f"{step.text}: undecided in the material, but {status} ({step.reason})")
         if status == "refuted" and e.truth in ("true", "slip") and not confirms(e, step.counterexample):
             out.unconfirmed.append(f"{step.text}: {step.reason[:200]} {step.counterexample}")
     return out
