@@ -318,6 +318,11 @@ def ev(e, env: Env):
         return env.name(e[1])
     if k == "n":
         return e[1]
+    if k == "per":  # k / N for a size N: a number
+        size = env.sizes.get(e[2], e[2])
+        if not isinstance(size, int):
+            raise _Missing(f"the size {e[2]}")
+        return e[1] / size
     if k == "eye":
         size = env.sizes.get(e[1], e[1])
         if not isinstance(size, int):
@@ -702,6 +707,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
         return name_tex(e[1], st, e[1] not in scalars)
     if k == "eye":
         return "I"
+    if k == "per":
+        return f"\\frac{{{e[1].numerator}}}{{{e[1].denominator if e[1].denominator > 1 else ''}{e[2]}}}"
     if k == "n":
         n = e[1]
         return str(n) if n.denominator == 1 else f"\\frac{{{n.numerator}}}{{{n.denominator}}}"
@@ -1174,6 +1181,17 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                                         ("missing transpose", mul(V(X), r) if half else mul(N(2), V(X), r)),
                                         ("sign", mul(T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
                                         ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))])]
+        if not src.integer(0, 3):  # averaged over the N rows of X, \\frac{1}{N} or \\frac{1}{2N}: N is a size, a number
+            ctx = Context({X: ("N", n), w: (n, 1), y: ("N", 1)}, layouts=layouts)
+            c = Fraction(1, 2) if half else Fraction(1)
+            ctx.equations[E] = mul(("per", c, "N"), ("sq", norm(r, "")))
+            eq_tex = tex(("per", c, "N"), st) + " " + tex(("sq", norm(r, "")), st)
+            per = ("per", 2 * c, "N")
+            rows = [(("grad", E, w), mul(per, T(V(X)), r),
+                     [("missing factor", mul(("per", 4 * c if half else c, "N"), T(V(X)), r)),
+                      ("missing transpose", mul(per, V(X), r)),
+                      ("sign", mul(per, T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
+                      ("order", mul(per, T(r), V(X)))])]
         prose = _declare(src, ctx, st, [X, w, y], steps) + f", and ${E} = {eq_tex}$"
         steps.append(Expected(E, eq_tex, "definition"))
     elif model == "linear":

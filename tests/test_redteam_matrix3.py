@@ -178,3 +178,45 @@ def test_a_bare_name_the_other_side_reads_through_a_forward_equation_is_not_give
     assert slip.status == "refuted", slip.reason
     shapes = slip.counterexample["shapes"]
     assert shapes["A"] != shapes["B"] and shapes["A"] == shapes["B"][::-1]  # the gradient has A's shape; B does not
+
+
+CAPITAL_SIZES = r"""# Exercise 4
+
+We have $N$ examples. Let $X \in \mathbb{R}^{N \times D}$, $y \in \mathbb{R}^{N}$ and $w \in \mathbb{R}^{D}$. A gradient
+has the shape of the variable.
+
+$$E = \frac{1}{2N} \|X w - y\|^2$$
+
+"""
+SIZE_TRUE = [r"(N X)^\top = N X^\top", r"(D X)^\top = X^\top D", r"\|N y\|^2 = N^2 \|y\|^2",
+             r"\nabla_w E = \frac{1}{N} X^\top (X w - y)", r"N \nabla_w E = X^\top (X w - y)"]
+SIZE_SLIPS = [r"\|N y\|^2 = N \|y\|^2", r"\nabla_w E = \frac{2}{N} X^\top (X w - y)"]
+
+
+def test_a_capital_letter_the_material_uses_as_a_size_is_a_number(tmp_path):
+    """N of X in R^{N x D} was read as a matrix in the steps (an undeclared capital): (N X)^T = N X^T was refuted with
+    N a 2x1 matrix beside N = 1, and every step with 1/N skipped as a division by a matrix. A size is the number it
+    is on each instance, as a small size name already was."""
+    found = steps(tmp_path, CAPITAL_SIZES + "".join(f"$${s}$$\n\n" for s in SIZE_TRUE + SIZE_SLIPS))
+    for s in SIZE_TRUE:
+        assert found[s].status == "checked", (s, found[s].status, found[s].reason)
+    norm = found[SIZE_SLIPS[0]]
+    assert norm.status == "refuted", norm.reason
+    ce = norm.counterexample
+    n, y = Fraction(ce["values"]["N"]), _m(ce["values"]["y"])
+    assert n == ce["sizes"]["N"] == len(y)  # the number N is the length of y
+    sq = sum(v[0] * v[0] for v in y)
+    assert n * n * sq != n * sq
+    gradient = found[SIZE_SLIPS[1]]
+    assert gradient.status == "refuted", gradient.reason
+    v = gradient.counterexample["values"]
+    X, y, w, n = _m(v["X"]), _m(v["y"]), _m(v["w"]), Fraction(v["N"])
+    assert n == len(X) == len(y)
+
+    def E(w):
+        r = _add(_mm(X, w), y, -1)
+        return _scalar(_mm(_t(r), r)) / (2 * n)
+
+    truth = _gradient(E, w)
+    assert _scale(2 / n, _mm(_t(X), _add(_mm(X, w), y, -1))) != truth
+    assert _scale(1 / n, _mm(_t(X), _add(_mm(X, w), y, -1))) == truth

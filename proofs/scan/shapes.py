@@ -75,6 +75,8 @@ class Model:
         if letter in self.implied:
             return "vector"
         if (len(letter) == 1 or letter in GREEK) and letter[0].isupper():
+            if any(letter in dims for dims in self.dims.values()) or letter in self.lengths.values():
+                return "scalar"  # N of X \\in \\mathbb{R}^{N \\times d}: a size, a number (its value on each instance)
             return "matrix"  # A, W, \\Sigma, \\Lambda: a matrix unless the material says otherwise
         return "scalar"
 
