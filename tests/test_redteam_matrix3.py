@@ -220,3 +220,51 @@ def test_a_capital_letter_the_material_uses_as_a_size_is_a_number(tmp_path):
     truth = _gradient(E, w)
     assert _scale(2 / n, _mm(_t(X), _add(_mm(X, w), y, -1))) != truth
     assert _scale(1 / n, _mm(_t(X), _add(_mm(X, w), y, -1))) == truth
+
+
+GATED = r"""# Exercise 5
+
+Let $x \in \mathbb{R}^{n}$, $s \in \mathbb{R}^{m}$, $W \in \mathbb{R}^{m \times n}$, $U \in \mathbb{R}^{m \times n}$ and
+$v \in \mathbb{R}^{m}$. The function $\sigma$ is the logistic sigmoid and $\phi$ any differentiable function, both
+applied entry by entry. A gradient has the shape of the variable.
+
+$$f = \sigma(W x)$$
+
+$$u = U x$$
+
+$$c = f \odot s + (1 - f) \odot \phi(u)$$
+
+$$L = v^\top c$$
+
+"""
+GATE_TRUE = r"\frac{\partial L}{\partial u} = v \odot (1 - f) \odot \phi'(u)"
+GATE_SLIP = r"\frac{\partial L}{\partial u} = v \odot f \odot \phi'(u)"
+
+
+def test_a_gradient_through_a_gate_and_an_arbitrary_function_is_replayed(tmp_path):
+    """The plain replay added an interval (the gate, through exp) to a dual number (phi(u), u the variable) with the
+    interval's own sum, which read the dual number as its value alone: it failed (or would drop the derivative), so a
+    slip in a gated unit's gradient was left unknown."""
+    import math
+
+    found = steps(tmp_path, GATED + f"$${GATE_TRUE}$$\n\n$${GATE_SLIP}$$\n")
+    assert found[GATE_TRUE].status == "checked", found[GATE_TRUE].reason
+    slip = found[GATE_SLIP]
+    assert slip.status == "refuted", slip.reason
+    v = slip.counterexample["values"]
+    W, U, x, vv = _m(v["W"]), _m(v["U"]), _m(v["x"]), _m(v["v"])
+    z, u = _mm(W, x), _mm(U, x)
+    dphi = {Fraction(k[5:-1]): Fraction(val) for k, val in v.items() if k.startswith("phi'(")}
+    for i in range(len(u)):  # dL/du_i = v_i (1 - f_i) phi'(u_i), against v_i f_i phi'(u_i)
+        f = 1 / (1 + math.exp(-float(z[i][0])))
+        d = float(vv[i][0] * dphi[u[i][0]])
+        if abs(d * (1 - f) - d * f) > 1e-9:
+            return
+    raise AssertionError(f"the counterexample does not separate the sides: {v}")
+
+
+def test_an_interval_plus_a_dual_number_keeps_the_derivative():
+    from proofs.scan.matrix_replay import _Dual, _Interval
+
+    for total in (_Interval(1) + _Dual(2, 3), _Dual(2, 3) + _Interval(1), _Interval(1) - _Dual(2, 3)):
+        assert isinstance(total, _Dual) and abs(total.d) == 3
