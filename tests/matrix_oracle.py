@@ -318,8 +318,10 @@ def ev(e, env: Env):
         return env.name(e[1])
     if k == "n":
         return e[1]
-    if k == "per":  # k / N for a size N: a number
-        size = env.sizes.get(e[2], e[2])
+    if k == "per":  # k / N for a size N: a number (N from the instance's sizes, or from a value of that shape)
+        size = env.sizes.get(e[2]) or next((len(v) if shape[0] == e[2] else len(v[0])
+                                            for name, shape in env.ctx.shapes.items() if e[2] in shape
+                                            for v in [env.values.get(name)] if _is_matrix(v)), None)
         if not isinstance(size, int):
             raise _Missing(f"the size {e[2]}")
         return e[1] / size
