@@ -268,3 +268,25 @@ def test_an_interval_plus_a_dual_number_keeps_the_derivative():
 
     for total in (_Interval(1) + _Dual(2, 3), _Dual(2, 3) + _Interval(1), _Interval(1) - _Dual(2, 3)):
         assert isinstance(total, _Dual) and abs(total.d) == 3
+
+
+ROWS = r"""# Exercise 6
+
+Vectors are row vectors. Let $x \in \mathbb{R}^{n}$, $W \in \mathbb{R}^{n \times m}$ and $b \in \mathbb{R}^{m}$.
+
+$$h = x W + b$$
+
+"""
+
+
+def test_a_forward_equation_never_fixes_a_size_the_material_names_and_leaves_free(tmp_path):
+    """h = x W + b with x in R^n read as a column: the product fixed n = 1 and then m = 1, and every step was decided
+    at n = m = 1 only ("the sizes the material fixes"), where h^T = W x^T + b^T (false for every n, m with W not
+    symmetric) holds: a slip checked."""
+    true, slip = r"h^\top = W^\top x^\top + b^\top", r"h^\top = W x^\top + b^\top"
+    found = steps(tmp_path, ROWS + f"$${true}$$\n\n$${slip}$$\n")
+    assert found[slip].status not in ("checked", "proved"), found[slip].reason
+    assert found[true].status not in ("refuted", "needs review"), found[true].reason
+    # the slip is false at n = m = 2 with rows: x = [1, 0], W = [[0, 1], [0, 0]], b = 0: h = x W = [0, 1]
+    x, W = [[Fraction(1), Fraction(0)]], _m([[0, 1], [0, 0]])
+    assert _t(_mm(x, W)) != _mm(W, _t(x)) and _t(_mm(x, W)) == _mm(_t(W), _t(x))

@@ -241,11 +241,18 @@ class Shapes:
             low, high = sorted((a, b), key=_priority)
             self.parent[low] = high
         elif isinstance(a, str) and strict:
-            self.parent[a] = b
+            self._fix(a, b)
         elif isinstance(b, str) and strict:
-            self.parent[b] = a
+            self._fix(b, a)
         elif isinstance(a, int) and isinstance(b, int):
             raise Mismatch(f"sizes {a} and {b}")
+
+    def _fix(self, name: str, size: int) -> None:
+        """A forward equation fixes a size to a number; never one the material names and leaves free (x in R^n, W in
+        R^{n x m} and h = x W: n = 1 would decide every step at n = 1 only, for a material that reads x as a row)."""
+        if _named(name):
+            raise Mismatch(f"sizes {name} and {size}")
+        self.parent[name] = size
 
     def family(self, letter: str, index=None) -> object:
         """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
