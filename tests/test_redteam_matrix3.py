@@ -290,3 +290,17 @@ def test_a_forward_equation_never_fixes_a_size_the_material_names_and_leaves_fre
     # the slip is false at n = m = 2 with rows: x = [1, 0], W = [[0, 1], [0, 0]], b = 0: h = x W = [0, 1]
     x, W = [[Fraction(1), Fraction(0)]], _m([[0, 1], [0, 0]])
     assert _t(_mm(x, W)) != _mm(W, _t(x)) and _t(_mm(x, W)) == _mm(_t(W), _t(x))
+
+
+def test_a_vector_the_material_writes_as_a_row_is_not_read_as_a_column(tmp_path):
+    """x, w in R^d with "all vectors are row vectors" were read as columns: x w^T = w x^T (two equal numbers for rows)
+    was refuted, and x^T w = w^T x (an outer product and its transpose for rows, false) checked."""
+    text = (r"# Exercise 7" "\n\nIn this exercise all vectors are row vectors, $x \\in \\mathbb{R}^{d}$ and "
+            "$w \\in \\mathbb{R}^{d}$.\n\n$$x w^\\top = w x^\\top$$\n\n$$x^\\top w = w^\\top x$$\n")
+    found = steps(tmp_path, text)
+    true, slip = found[r"x w^\top = w x^\top"], found[r"x^\top w = w^\top x"]
+    assert true.status not in ("refuted", "needs review"), true.reason
+    assert slip.status not in ("checked", "proved"), slip.reason
+    # for rows: x^T w is the outer product, w^T x its transpose; unequal at x = [1, 0], w = [0, 1]
+    x, w = [[Fraction(1), Fraction(0)]], [[Fraction(0), Fraction(1)]]
+    assert _mm(_t(x), w) != _mm(_t(w), x) and _mm(x, _t(w)) == _mm(w, _t(x))

@@ -66,6 +66,9 @@ class Model:
     # small letters the section writes in bold (\\mathbf{x}, \\boldsymbol{\\theta}) or transposes (x^T): vectors (of a
     # length of their own, 1 included) unless it declares or defines them otherwise
     implied: set = dataclasses.field(default_factory=set)
+    # whether the material writes vectors as rows ("vectors are row vectors", "$x$ is a row vector"): the matrix
+    # reading takes vectors as columns, so it decides no step that reads one
+    rows: bool = False
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -85,6 +88,8 @@ class Model:
 _COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
                      r"denominator[ -]layout", re.IGNORECASE)
 _ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
+# Vectors written as rows (a gradient written as a row is the numerator layout above, not this)
+_ROW_VECTORS = re.compile(r"\brow[- ]vectors?\b", re.IGNORECASE)
 
 
 # A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
@@ -138,6 +143,8 @@ def declarations(model: Model, sentence: str) -> dict:
         model.layouts = ("column",)
     elif _ROW.search(sentence):
         model.layouts = ("row",)
+    if _ROW_VECTORS.search(_ROW.sub(" ", sentence)):
+        model.rows = True
     for m in _SPACE.finditer(sentence):
         power = m.group(2).strip("{}")
         sizes = [s.strip() for s in re.split(r"\\times|\\cdot|\*|,", power)]
