@@ -6,7 +6,6 @@ scan)."""
 
 from fractions import Fraction
 
-import pytest  # noqa: F401
 
 
 def steps(tmp_path, text, timeout=60.0):
