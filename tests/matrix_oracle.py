@@ -318,6 +318,13 @@ def ev(e, env: Env):
         return env.name(e[1])
     if k == "n":
         return e[1]
+    if k == "per":  # k / N for a size N: a number (N from the instance's sizes, or from a value of that shape)
+        size = env.sizes.get(e[2]) or next((len(v) if shape[0] == e[2] else len(v[0])
+                                            for name, shape in env.ctx.shapes.items() if e[2] in shape
+                                            for v in [env.values.get(name)] if _is_matrix(v)), None)
+        if not isinstance(size, int):
+            raise _Missing(f"the size {e[2]}")
+        return e[1] / size
     if k == "eye":
         size = env.sizes.get(e[1], e[1])
         if not isinstance(size, int):
@@ -702,6 +709,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
         return name_tex(e[1], st, e[1] not in scalars)
     if k == "eye":
         return "I"
+    if k == "per":
+        return f"\\frac{{{e[1].numerator}}}{{{e[1].denominator if e[1].denominator > 1 else ''}{e[2]}}}"
     if k == "n":
         n = e[1]
         return str(n) if n.denominator == 1 else f"\\frac{{{n.numerator}}}{{{n.denominator}}}"
@@ -765,7 +774,8 @@ class Expected:
 
     left: str
     right: str
-    # "true", "slip", "definition" or "condition"
+    # "true", "slip", "definition", "condition" or "undecided" (the material does not say what a name is: the scan
+    # must decide nothing)
     truth: str
     relation: str = "="
     family: str = ""
@@ -1166,11 +1176,24 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         half = src.integer(0, 1)
         ctx.equations[E] = mul(N(Fraction(1, 2)), ("sq", norm(r, "2"))) if half else ("sq", norm(r, ""))
         eq_tex = ("\\frac{1}{2} " if half else "") + tex(("sq", norm(r, "")), st)
+        if not src.integer(0, 2):  # ||r||^2 written as the product r^T r, which opens with a parenthesis
+            eq_tex = ("\\frac{1}{2} " if half else "") + tex(mul(T(r), r), st)
         grad = mul(T(V(X)), r) if half else mul(N(2), T(V(X)), r)
         rows = [(("grad", E, w), grad, [("missing factor", mul(T(V(X)), r) if not half else mul(N(2), T(V(X)), r)),
                                         ("missing transpose", mul(V(X), r) if half else mul(N(2), V(X), r)),
                                         ("sign", mul(T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
                                         ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))])]
+        if not src.integer(0, 3):  # averaged over the N rows of X, \\frac{1}{N} or \\frac{1}{2N}: N is a size, a number
+            ctx = Context({X: ("N", n), w: (n, 1), y: ("N", 1)}, layouts=layouts)
+            c = Fraction(1, 2) if half else Fraction(1)
+            ctx.equations[E] = mul(("per", c, "N"), ("sq", norm(r, "")))
+            eq_tex = tex(("per", c, "N"), st) + " " + tex(("sq", norm(r, "")), st)
+            per = ("per", 2 * c, "N")
+            rows = [(("grad", E, w), mul(per, T(V(X)), r),
+                     [("missing factor", mul(("per", 4 * c if half else c, "N"), T(V(X)), r)),
+                      ("missing transpose", mul(per, V(X), r)),
+                      ("sign", mul(per, T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
+                      ("order", mul(per, T(r), V(X)))])]
         prose = _declare(src, ctx, st, [X, w, y], steps) + f", and ${E} = {eq_tex}$"
         steps.append(Expected(E, eq_tex, "definition"))
     elif model == "linear":
@@ -1260,7 +1283,22 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
     return f"{prose}.\n\n{displays}", steps + body
 
 
-_PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3)]
+def _member_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Members W_1, W_2 of a family the part never declares, where it declares one matrix W: the material does not
+    say what W_1 is (W, a member of a family, a matrix of its own), so each step, true or not, is left undecided."""
+    st = style(src)
+    x = name_tex(src.choice(["x", "v", "h"]), st)
+    W, W1, W2 = name_tex("W", st), name_tex("W_1", st), name_tex("W_2", st)
+    t = st.transpose
+    true = [(f"({W2} {W1} {x}){t}", f"{x}{t} {W1}{t} {W2}{t}"), (f"({W1} + {W2}){t}", f"{W1}{t} + {W2}{t}"),
+            (f"({W2} {W1}){t} {x}", f"{W1}{t} {W2}{t} {x}")]
+    wrong = [(f"({W2} {W1} {x}){t}", f"{x}{t} {W2}{t} {W1}{t}"), (f"({W2} {W1}){t}", f"{W2}{t} {W1}{t}")]
+    left, right = src.choice(wrong if slips and src.integer(0, 1) else true)
+    words = src.choice([f"Let ${W}$ be a matrix and ${x}$ a vector.", f"Let the matrix ${W}$ and the vector ${x}$ be given."])
+    return f"{words}\n\n$${left} = {right}$$", [Expected(left, right, "undecided")]
+
+
+_PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3), (_member_part, 1)]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:
@@ -1349,6 +1387,8 @@ def judge(material: Material, scanned: list) -> Tally:
                 out.false_alarms.append(f"{step.text} ({e.truth}): {status} ({step.reason})")
             if e.truth in ("definition", "condition") and status in ("proved", "checked"):
                 out.misread.append(f"{step.text}: a {e.truth} {status} ({step.reason})")
+            if e.truth == "undecided" and status not in ("skipped", "unknown"):
+                out.misread.append(f"{step.text}: undecided in the material, but {status} ({step.reason})")
         if status == "refuted" and e.truth in ("true", "slip") and not confirms(e, step.counterexample):
             out.unconfirmed.append(f"{step.text}: {step.reason[:200]} {step.counterexample}")
     return out

@@ -65,9 +65,9 @@ def test_a_fixed_sample_of_matrix_steps_has_its_planted_slips_caught():
 
 
 def test_the_oracle_sees_a_scan_that_passes_everything_or_refutes_everything():
-    material = generate(RandomSource(3), parts=4)
+    material = next(m for m in (generate(RandomSource(seed), parts=4) for seed in range(3, 60))
+                    if any(e.truth == "slip" for e in m.steps) and any(e.truth == "true" for e in m.steps))
     steps = _scan(material.text)
-    assert any(e.truth == "slip" for e in material.steps) and any(e.truth == "true" for e in material.steps)
     passes = [dataclasses.replace(s, status="checked") if s.status == "refuted" else s for s in steps]
     refutes = [dataclasses.replace(s, status="refuted") if s.status in ("proved", "checked") else s for s in steps]
     assert judge(material, passes).false_proofs and judge(material, refutes).false_alarms

@@ -85,7 +85,9 @@ def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int]
     or a prime right after it (inside its own argument too), or it has a value (an example in scope at the offset
     `at`); never a function the material
     defined (or \sigma read as the logistic function). A name that is a variable is multiplied, never applied."""
-    names = {m.group(1) or m.group(2) for m in _BEFORE_PARENTHESIS.finditer(left + " " + right)}
+    # each side on its own: a left side that is a name and a right side that opens with a parenthesis (E = (y - Xw)^2)
+    # do not make the name applied
+    names = {m.group(1) or m.group(2) for side in (left, right) for m in _BEFORE_PARENTHESIS.finditer(side)}
     names -= {"left", "right", "frac", "sqrt", "log", "ln", "exp", "tanh", "max", "min", "", None}
     if not names:
         return frozenset()

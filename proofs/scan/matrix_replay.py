@@ -86,6 +86,8 @@ class _Interval:
         self.lo, self.hi = Fraction(lo), Fraction(lo if hi is None else hi)
 
     def __add__(self, o):
+        if isinstance(o, _Dual):
+            return NotImplemented  # the dual number's sum, which keeps its derivative
         o = _iv(o)
         return _Interval(self.lo + o.lo, self.hi + o.hi)
 
@@ -102,7 +104,7 @@ class _Interval:
     __rmul__ = __mul__
 
     def __radd__(self, o):
-        return self + o
+        return NotImplemented if isinstance(o, _Dual) else self + o
 
     def __sub__(self, o):
         if isinstance(o, _Dual):
@@ -110,7 +112,7 @@ class _Interval:
         return self + (-_iv(o))
 
     def __rsub__(self, o):
-        return _iv(o) + (-self)
+        return NotImplemented if isinstance(o, _Dual) else _iv(o) + (-self)
 
     def __truediv__(self, o):
         if isinstance(o, _Dual):
@@ -175,8 +177,10 @@ def _iv(x):
     if isinstance(x, _Interval):
         return x
     if isinstance(x, _Dual):
+        if not (isinstance(x.d, Fraction) and x.d == 0):
+            raise NoReplay("a dual number's derivative would be dropped")
         x = x.v
-    return _Interval(x)
+    return _iv(x) if isinstance(x, _Interval) else _Interval(x)
 
 
 def _sqrt(x: _Interval) -> _Interval:

@@ -79,7 +79,7 @@ class MatrixScan:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
         self.earlier.update({k: v for k, v in self.model.kinds.items() if v in ("vector", "matrix")})
         self.earlier.update({k: "vector" for k in self.model.implied})
-        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
+        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm, rows=self.model.rows)
         self.loose = None
         self.conditioned.clear()
         self.opaque.clear()
@@ -310,6 +310,11 @@ class MatrixScan:
             if self.model.kind(letter) == "scalar" and letter not in self.model.kinds and letter in self.earlier:
                 return Verdict("skipped", f"reads {letter} as a number, but an earlier section declares it a "
                                           f"{self.earlier[letter]} and this one does not say which it is here")
+        if self.model.rows:
+            row = sorted(x for x in _reached(trees, self.model) if self.model.kind(x) == "vector")
+            if row:
+                return Verdict("skipped", f"reads the vector {row[0]}, where the material writes vectors as rows (the "
+                                          "matrix reading takes a vector as a column)")
         applied = sorted(self.functions & _applied(*trees))
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
@@ -353,6 +358,10 @@ class MatrixScan:
         if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
             return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
         if verdict.status == "refuted":
+            lone = _lone_name(trees, self.model)
+            if lone is not None:
+                return Verdict("skipped", f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition "
+                                          "or a condition the scan did not recognise), not an identity")
             if any(t.kind == "num" for t in trees):
                 self.stated.update({letter: (line, seed) for letter in used})
                 for letter in used:
@@ -413,6 +422,29 @@ def _total(left: Node, right: Node) -> Optional[tuple]:
                 and a.args[0].args[0].kind == "name":
             return a.args[0].args[0].data[0], b.data
     return None
+
+
+def _lone_name(trees, model: Model) -> Optional[str]:
+    """A side that is a bare name the other side does not read and no forward equation defines (Q = (x - mu)^T B (x -
+    mu), e = ...): the step gives it a value, as a definition or a condition does; it is not an identity to refute."""
+    for k, side in enumerate(trees):
+        if side.kind != "name" or side.data[0] in model.equations:
+            continue
+        # the names the other side reads, through the forward equations too (\nabla_A f = B with f = tr(AB) reads B)
+        if side.data[0] not in _reached((trees[1 - k],), model):
+            return side.data[0]
+    return None
+
+
+def _reached(trees, model: Model) -> set:
+    """The letters the trees read, and those their forward equations read in turn."""
+    read, todo = set(), [n[0] for t in trees for n in names_of(t)]
+    while todo:
+        letter = todo.pop()
+        if letter not in read:
+            read.add(letter)
+            todo.extend(n[0] for _, body in model.equations.get(letter, ()) for n in names_of(body))
+    return read
 
 
 def _review(verdict: Verdict, why: str) -> Verdict:

@@ -66,6 +66,9 @@ class Model:
     # small letters the section writes in bold (\\mathbf{x}, \\boldsymbol{\\theta}) or transposes (x^T): vectors (of a
     # length of their own, 1 included) unless it declares or defines them otherwise
     implied: set = dataclasses.field(default_factory=set)
+    # whether the material writes vectors as rows ("vectors are row vectors", "$x$ is a row vector"): the matrix
+    # reading takes vectors as columns, so it decides no step that reads one
+    rows: bool = False
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -75,6 +78,8 @@ class Model:
         if letter in self.implied:
             return "vector"
         if (len(letter) == 1 or letter in GREEK) and letter[0].isupper():
+            if any(letter in dims for dims in self.dims.values()) or letter in self.lengths.values():
+                return "scalar"  # N of X \\in \\mathbb{R}^{N \\times d}: a size, a number (its value on each instance)
             return "matrix"  # A, W, \\Sigma, \\Lambda: a matrix unless the material says otherwise
         return "scalar"
 
@@ -83,6 +88,8 @@ class Model:
 _COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
                      r"denominator[ -]layout", re.IGNORECASE)
 _ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
+# Vectors written as rows (a gradient written as a row is the numerator layout above, not this)
+_ROW_VECTORS = re.compile(r"\brow[- ]vectors?\b", re.IGNORECASE)
 
 
 # A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
@@ -136,6 +143,8 @@ def declarations(model: Model, sentence: str) -> dict:
         model.layouts = ("column",)
     elif _ROW.search(sentence):
         model.layouts = ("row",)
+    if _ROW_VECTORS.search(_ROW.sub(" ", sentence)):
+        model.rows = True
     for m in _SPACE.finditer(sentence):
         power = m.group(2).strip("{}")
         sizes = [s.strip() for s in re.split(r"\\times|\\cdot|\*|,", power)]
@@ -239,11 +248,18 @@ class Shapes:
             low, high = sorted((a, b), key=_priority)
             self.parent[low] = high
         elif isinstance(a, str) and strict:
-            self.parent[a] = b
+            self._fix(a, b)
         elif isinstance(b, str) and strict:
-            self.parent[b] = a
+            self._fix(b, a)
         elif isinstance(a, int) and isinstance(b, int):
             raise Mismatch(f"sizes {a} and {b}")
+
+    def _fix(self, name: str, size: int) -> None:
+        """A forward equation fixes a size to a number; never one the material names and leaves free (x in R^n, W in
+        R^{n x m} and h = x W: n = 1 would decide every step at n = 1 only, for a material that reads x as a row)."""
+        if _named(name):
+            raise Mismatch(f"sizes {name} and {size}")
+        self.parent[name] = size
 
     def family(self, letter: str, index=None) -> object:
         """The shape of a letter (of W_1 when the material declares W_1 itself): "scalar" or (rows, columns)."""
