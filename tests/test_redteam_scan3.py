@@ -27,3 +27,25 @@ FAIL = ("refuted", "needs review")
 def test_a_derivative_at_a_kink_is_not_decided(tmp_path, definition, step, status):
     _, steps = scan_steps(tmp_path, f"# Ex\n\nLet ${definition}$. Then ${step}$.\n", "--no-sympy-reader")
     assert steps[step]["status"] in status, steps[step]
+
+
+# A relation with a note over it (\overset{(a)}{=}, a step numbered for the text after it) is that relation: the step
+# is checked, never dropped. A note that defines (def, \triangle) makes it a definition; a wish or question (?, !) or
+# a condition set under it is not a claim; := of something that is not a name is skipped, never a crash.
+@pytest.mark.parametrize("text, step, status", [
+    (r"$(x+1)^2 \overset{(a)}{=} x^2 + 2x + 1$.", r"(x+1)^2 \overset{(a)}{=} x^2 + 2x + 1", PASS),
+    (r"$(x+1)^2 \overset{(a)}{=} x^2 + 1$.", r"(x+1)^2 \overset{(a)}{=} x^2 + 1", FAIL),
+    (r"$(x+1)^2 \stackrel{\text{expand}}{=} x^2 + 1$.", r"(x+1)^2 \stackrel{\text{expand}}{=} x^2 + 1", FAIL),
+    (r"$x^2 + 1 \overset{\text{AM-GM}}{\ge} 2x$.", r"x^2 + 1 \overset{\text{AM-GM}}{\ge} 2x", PASS),
+    (r"$x^2 + 1 \overset{\text{AM-GM}}{\ge} 2x + 1$.", r"x^2 + 1 \overset{\text{AM-GM}}{\ge} 2x + 1", FAIL),
+    (r"$\sqrt{x^2} \underset{x > 0}{=} x$.", r"\sqrt{x^2} \underset{x > 0}{=} x", ("skipped",)),
+    (r"$(x+1)^2 \stackrel{?}{=} x^2 + 1$.", r"(x+1)^2 \stackrel{?}{=} x^2 + 1", ("skipped",)),
+    (r"$(x+1)^2 \stackrel{\text{def}}{=} x^2 + 2x + 1$.", r"(x+1)^2 \stackrel{\text{def}}{=} x^2 + 2x + 1", ("skipped",)),
+    (r"$(x+1)^2 := x^2 + 1$.", "(x+1)^2 := x^2 + 1", ("skipped",)),
+    (r"$q \overset{\triangle}{=} x^2 + 1$, so $q - 1 = x^2 + 1$.", "q - 1 = x^2 + 1", FAIL),
+    (r"$q \overset{\text{def}}{=} x^2 + 1$, so $q - 1 = x^2$.", "q - 1 = x^2", PASS),
+])
+def test_a_relation_with_a_note_over_it_is_read(tmp_path, text, step, status):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    assert steps[step]["status"] in status, steps[step]
+    assert (code == 1) is (status == FAIL)

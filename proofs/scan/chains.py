@@ -20,8 +20,30 @@ RELATIONS = {
 CHECKED = frozenset({"=", "<", ">", "<=", ">=", "!="})
 # Relations that define their left side.
 DEFINING = frozenset({":="})
-_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
-                                for r in sorted(RELATIONS, key=len, reverse=True)))
+# A relation with a note set over or under it: \overset{(a)}{=}, \stackrel{\text{AM-GM}}{\le}, \underset{x > 0}{=}.
+_ANNOTATED = (r"\\(?:overset|stackrel|underset)\s*\{(?P<note>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*"
+              r"\{\s*(?P<under>" + "|".join(re.escape(r) for r in sorted(RELATIONS, key=len, reverse=True)
+                                       if not r.startswith("\\stackrel")) + r")\s*\}")
+# A note that defines (def, \triangle, \Delta) or asks or wishes (?, !: "should equal"), not a reference or a reason.
+_DEFINING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm|textrm|rm|scriptscriptstyle|scriptstyle)\s*\{?\s*)?"
+                            r"(?:def\.?|\\triangle|\\Delta|\\vartriangle)\s*\}?\s*$")
+_ASKING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm)\s*\{\s*)?[?!]\s*\}?\s*$")
+_PLAIN_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
+                                      for r in sorted(RELATIONS, key=len, reverse=True)))
+_RELATION = re.compile(_ANNOTATED + "|" + "|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
+                                                   for r in sorted(RELATIONS, key=len, reverse=True)))
+
+
+def _relation(m: re.Match) -> str:
+    """The scan's spelling of a printed relation; one with a note over it is the relation under the note, unless
+    the note defines (:=) or asks or wishes (\\stackrel{?}{=}, \\stackrel{!}{=}: not checked)."""
+    if m.group("under") is None:
+        return RELATIONS[m.group()]
+    if _DEFINING_NOTE.match(m.group("note")):
+        return ":=" if RELATIONS[m.group("under")] == "=" else "≟"
+    if _ASKING_NOTE.match(m.group("note")) or _top_level(m.group("note"), _PLAIN_RELATION):
+        return "≟"  # a wish, a question, or a condition set under it (\\underset{x > 0}{=}): not read as a claim
+    return RELATIONS[m.group("under")]
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
 _ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
 # (not the spacing commands \; and \,)
@@ -193,7 +215,7 @@ def chains(body: str) -> list[Chain]:
             if not marks:
                 continue
             sides = [_strip(p) for p in _split(item.text, item.start, marks)]
-            relations = tuple(RELATIONS[m.group()] for m in marks)
+            relations = tuple(_relation(m) for m in marks)
             printed = tuple(m.group() for m in marks)
             if not sides[0].text and out and row is not rows[0] and out[-1].sides[-1].text:
                 last = out.pop()  # "&= ..." continues the chain of the row before
