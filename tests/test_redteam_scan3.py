@@ -49,3 +49,19 @@ def test_a_relation_with_a_note_over_it_is_read(tmp_path, text, step, status):
     code, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
     assert steps[step]["status"] in status, steps[step]
     assert (code == 1) is (status == FAIL)
+
+
+# A whole number before a fraction of numbers is a mixed number in school notation (2\tfrac{1}{2} = 5/2) and a product
+# in TeX: read one way, the other's true step is refuted, so it is skipped; a fraction with a name stays a product.
+@pytest.mark.parametrize("step, status", [
+    (r"2\tfrac{1}{2} = \frac{5}{2}", ("skipped",)),
+    (r"1\frac12 + 1\frac12 = 3", ("skipped",)),
+    (r"2 \frac{1}{2} = 1", ("skipped",)),
+    (r"2\frac{x}{2} = x", PASS),
+    (r"2\frac{x}{2} = 2x", FAIL),
+    (r"2 \cdot \frac{1}{2} = 1", PASS),
+    (r"x^2\frac{1}{2} = \frac{x^2}{2}", PASS),
+])
+def test_a_whole_number_before_a_fraction_of_numbers_is_not_decided(tmp_path, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]

@@ -116,6 +116,20 @@ class _Parser:
         parser.bars = 0
         return parser.whole()
 
+    def mixed_number(self) -> bool:
+        """Whether a fraction of two whole numbers follows (2\\frac{1}{2}: two and a half, or two halves)."""
+        if self.peek() != "\\frac":
+            return False
+        at = self.i
+        try:
+            self.i += 1
+            parts = self.group(), self.group()
+        except Skip:
+            return False
+        finally:
+            self.i = at
+        return all(len(p) == 1 and p[0].isdigit() for p in parts)
+
     def whole(self) -> sympy.Expr:
         if not self.t:
             raise Skip("an empty side")
@@ -219,6 +233,8 @@ class _Parser:
         if tok[0].isdigit() or tok[0] == ".":
             if self.scientific():
                 raise Skip(f"{tok}e... could be a number in scientific notation (1e-3) or a product with e")
+            if tok.isdigit() and self.mixed_number():
+                raise Skip(f"{tok} before a fraction of numbers: a mixed number ({tok} and a fraction) or a product")
             return sympy.Rational(tok)
         if tok in ("(", "["):
             e = self.expr()
