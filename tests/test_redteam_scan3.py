@@ -65,3 +65,26 @@ def test_a_relation_with_a_note_over_it_is_read(tmp_path, text, step, status):
 def test_a_whole_number_before_a_fraction_of_numbers_is_not_decided(tmp_path, step, status):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n")
     assert steps[step]["status"] in status, steps[step]
+
+
+# A decimal printed beside the number it rounds: `\approx` is decided to the decimals printed (within one unit of the
+# last, by a plain 60-digit evaluation): a wrong value needs review, a right one is not proved. `=` with a value
+# rounded to two or more significant digits is an approximation, never refuted; a wrong digit still is.
+@pytest.mark.parametrize("step, status", [
+    (r"\frac{1}{1+e^{-1}} \approx 0.731", ("skipped",)),
+    (r"\frac{1}{1+e^{-1}} \approx 0.831", ("needs review",)),
+    (r"\sqrt{2} \approx 1.414", ("skipped",)),
+    (r"\sqrt{2} \approx 1.141", ("needs review",)),
+    (r"\frac{1}{1+e^{-1}} = 0.73", ("skipped",)),
+    (r"\frac{1}{3} = 0.33", ("skipped",)),
+    (r"\frac{1}{1+e^{-1}} = 0.74", ("refuted",)),
+    (r"\frac{1}{1+e^{-1}} = 0.7", ("refuted",)),
+    (r"\frac{1}{3} = 0.333333333333333333333333333333", ("refuted",)),
+    (r"\frac34 = 0.75", ("proved",)),
+    (r"e^{0.5} = 1.65", ("skipped",)),
+    (r"e^{0.5} = 1.56", ("refuted",)),
+])
+def test_a_rounded_value_is_an_approximation(tmp_path, step, status):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\nRounding, ${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]
+    assert (code == 0) is (status in (("skipped",), ("proved",)))
