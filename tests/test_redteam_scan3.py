@@ -88,3 +88,26 @@ def test_a_rounded_value_is_an_approximation(tmp_path, step, status):
     code, steps = scan_steps(tmp_path, f"# Ex\n\nRounding, ${step}$.\n")
     assert steps[step]["status"] in status, steps[step]
     assert (code == 0) is (status in (("skipped",), ("proved",)))
+
+
+# An align row with two columns holds two equations (`a &= b & c &= d`): each is its own chain, and a row that
+# continues them continues each in its column; `eqnarray`'s `a &=& b` is one. A fact a displayed step states in
+# \text after it ("\text{since } x \ge 0", "because", "given") is its condition, as "for" and "if" are.
+@pytest.mark.parametrize("body, step, status", [
+    ("a + a &= 2a & b \\cdot b &= b^2", "a + a = 2a", PASS),
+    ("a + a &= 2a & b \\cdot b &= b^2", "b \\cdot b = b^2", PASS),
+    ("a + a &= 2a & b + b &= 3b", "b + b = 3b", FAIL),
+    ("(x+1)^2 &= x^2 + 2x + 1 & (y-1)^2 &= y^2 - 2y + 1 \\\\\n&= x(x+2) + 1 & &= y(y - 2) + 1",
+     "y^2 - 2y + 1 = y(y - 2) + 1", PASS),
+    ("(x+1)^2 &= x^2 + 2x + 1 & (y-1)^2 &= y^2 - 2y + 1 \\\\\n&= x(x+2) + 1 & &= y(y - 2) + 1",
+     "x^2 + 2x + 1 = x(x+2) + 1", PASS),
+    ("(x+1)^2 &= x^2 + 2x + 1 & (y-1)^2 &= y^2 - 2y + 1 \\\\\n&= x(x+2) + 1 & &= y(y - 2) - 1",
+     "y^2 - 2y + 1 = y(y - 2) - 1", FAIL),
+    ("\\sqrt{x^2} &= x && \\text{for } x \\ge 0", "\\sqrt{x^2} = x", PASS),
+    ("\\sqrt{x^2} &= x \\quad \\text{since } x \\ge 0", "\\sqrt{x^2} = x", PASS),
+    ("\\sqrt{x^2} &= x \\quad \\text{because } x \\ge 0", "\\sqrt{x^2} = x", PASS),
+    ("\\sqrt{x^2} &= -x \\quad \\text{since } x \\ge 0", "\\sqrt{x^2} = -x", FAIL),
+])
+def test_an_align_row_with_two_columns_holds_two_equations(tmp_path, body, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n\\begin{{align*}}\n{body}\n\\end{{align*}}\n")
+    assert steps[step]["status"] in status, steps
