@@ -111,3 +111,24 @@ def test_a_rounded_value_is_an_approximation(tmp_path, step, status):
 def test_an_align_row_with_two_columns_holds_two_equations(tmp_path, body, step, status):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n\\begin{{align*}}\n{body}\n\\end{{align*}}\n")
     assert steps[step]["status"] in status, steps
+
+
+# A decimal inside a function (\log_2 0.5) is given to sympy's LaTeX parser as the exact number: its grammar makes it
+# a float that \log evaluates, and comparing that reading with the scan's ran past the step's time limit (unknown).
+@pytest.mark.parametrize("step, status", [
+    (r"\log_2 0.5 = -1", ("proved",)),
+    (r"\log_2 0.5 = 1", ("refuted",)),
+    (r"\ln 0.5 = -\ln 2", ("proved",)),
+])
+def test_a_decimal_in_a_function_is_read_alike_by_both_readers(tmp_path, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n", "--timeout", 8)
+    assert steps[step]["status"] in status, steps[step]
+    assert steps[step]["read_by"] == ["scan", "sympy"]
+
+
+def test_the_second_reader_reads_a_decimal_exactly():
+    import sympy
+
+    from proofs.scan.sympy_reader import second_reading
+    assert second_reading(r"\log_2 0.5", sympy.Integer(-1)).verdict == "agrees"
+    assert second_reading(r"e^{0.5}", sympy.exp(sympy.Rational(1, 2))).verdict == "agrees"
