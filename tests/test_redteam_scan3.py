@@ -132,3 +132,18 @@ def test_the_second_reader_reads_a_decimal_exactly():
     from proofs.scan.sympy_reader import second_reading
     assert second_reading(r"\log_2 0.5", sympy.Integer(-1)).verdict == "agrees"
     assert second_reading(r"e^{0.5}", sympy.exp(sympy.Rational(1, 2))).verdict == "agrees"
+
+
+# A function with a superscript before its argument is an inverse (\sigma^{-1}(y), the logit), an iterate or a power:
+# never a name to the power times a parenthesis (that reading refuted the logit at "sigma = 1/2").
+@pytest.mark.parametrize("text, step, status", [
+    (r"For the sigmoid $\sigma(z) = \frac{1}{1 + e^{-z}}$, $\sigma^{-1}(y) = \log\frac{y}{1 - y}$.",
+     r"\sigma^{-1}(y) = \log\frac{y}{1 - y}", ("skipped",)),
+    (r"For the sigmoid $\sigma$, $\sigma^{-1}(y) = \log\frac{y}{1 - y}$.", r"\sigma^{-1}(y) = \log\frac{y}{1 - y}", ("skipped",)),
+    (r"Let $f(x) = x + 1$. Then $f^2(1) = 3$.", "f^2(1) = 3", ("skipped",)),
+    (r"$p^2(1 - p) = p^2 - p^3$.", "p^2(1 - p) = p^2 - p^3", PASS),
+    (r"$p^2(1 - p) = p^2 + p^3$.", "p^2(1 - p) = p^2 + p^3", FAIL),
+])
+def test_a_function_with_a_superscript_before_its_argument_is_not_a_product(tmp_path, text, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    assert steps[step]["status"] in status, steps[step]

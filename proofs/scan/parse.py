@@ -116,6 +116,18 @@ class _Parser:
         parser.bars = 0
         return parser.whole()
 
+    def applied_after_power(self) -> bool:
+        """Whether a parenthesis follows the superscript that comes next (f^{-1}(y), f^2(x))."""
+        at = self.i
+        try:
+            self.i += 1
+            self.group()
+            return self.peek() == "("
+        except Skip:
+            return False
+        finally:
+            self.i = at
+
     def mixed_number(self) -> bool:
         """Whether a fraction of two whole numbers follows (2\\frac{1}{2}: two and a half, or two halves)."""
         if self.peek() != "\\frac":
@@ -312,6 +324,8 @@ class _Parser:
             return self.resolve_bound(atom)
         if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
+        if self.peek() == "^" and (name in self.ctx.functions or name == "sigma" and self.ctx.logistic) and self.applied_after_power():
+            raise Skip(f"{name} with a superscript before its argument: an inverse ({name}^{{-1}}), an iterate or a power")
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
