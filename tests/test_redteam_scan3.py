@@ -147,3 +147,19 @@ def test_the_second_reader_reads_a_decimal_exactly():
 def test_a_function_with_a_superscript_before_its_argument_is_not_a_product(tmp_path, text, step, status):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
     assert steps[step]["status"] in status, steps[step]
+
+
+# Relations spelled with a negation or an order of magnitude (\nleq, \gtrsim, \cong) are steps skipped with their
+# relation named, never dropped from the report; \not= is \neq and \leqq is \le.
+@pytest.mark.parametrize("step, status", [
+    (r"2 \nleq 3", ("skipped",)),
+    (r"x^2 + 1 \gtrsim 2x", ("skipped",)),
+    (r"3 \not\le 2", ("skipped",)),
+    (r"x + 1 \not= x", PASS),
+    (r"2 \not= 2", FAIL),
+    (r"x \leqq x + 1", PASS),
+    (r"x + 1 \leqq x", FAIL),
+])
+def test_a_negated_or_rough_relation_is_a_step(tmp_path, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n")
+    assert steps[step]["status"] in status, steps

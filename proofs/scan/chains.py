@@ -15,6 +15,10 @@ RELATIONS = {
     "\\ll": "≪", "\\gg": "≫", "\\to": "→", "\\rightarrow": "→", "\\Rightarrow": "⇒", "\\implies": "⇒", "\\iff": "⇔",
     "\\Leftrightarrow": "⇔", "\\in": "∈", "\\notin": "∉", "\\subset": "⊂", "\\subseteq": "⊆", "\\mapsto": "↦",
     "<=": "<=", ">=": ">=", "!=": "!=", "=": "=", "<": "<", ">": ">", "≤": "<=", "≥": ">=", "≠": "!=",
+    "\\leqq": "<=", "\\geqq": ">=", "\\not=": "!=", "\\not\\le": "≰", "\\not\\ge": "≱", "\\not<": "≮", "\\not>": "≯",
+    # relations that are not checked, named so that a step written with them is skipped with its reason, never dropped
+    "\\nleq": "≰", "\\ngeq": "≱", "\\nless": "≮", "\\ngtr": "≯", "\\lesssim": "≲", "\\gtrsim": "≳", "\\cong": "≅",
+    "\\asymp": "≍", "\\approxeq": "≊", "\\lessapprox": "⪅", "\\gtrapprox": "⪆", "\\prec": "≺", "\\succ": "≻",
 }
 # The relations a step is checked for; the others make a step that is skipped with the relation named.
 CHECKED = frozenset({"=", "<", ">", "<=", ">=", "!="})
