@@ -163,3 +163,16 @@ def test_a_function_with_a_superscript_before_its_argument_is_not_a_product(tmp_
 def test_a_negated_or_rough_relation_is_a_step(tmp_path, step, status):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n${step}$.\n")
     assert steps[step]["status"] in status, steps
+
+
+def test_an_approximation_that_needs_review_drafts_nothing_and_crashes_nothing(tmp_path):
+    import io
+
+    from proofs.scan.command import run
+    material = tmp_path / "m"
+    material.mkdir()
+    (material / "a.md").write_text("# E\n\nWe get $\\frac{1}{1+e^{-1}} \\approx 0.831$ and $x + x = 3x$.\n")
+    err = io.StringIO()
+    code = run(["--material", str(material), "--draft-claims", str(tmp_path / "d"), "--select", "a.md:3"], io.StringIO(), err)
+    assert code == 1 and "error" not in err.getvalue(), err.getvalue()
+    assert len(list((tmp_path / "d").iterdir())) == 1
