@@ -708,7 +708,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
             matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
     if relation == ":=":  # written as a definition, of something that is not a name: no claim to check
-        return Step(**base, status="skipped", reason=f"written as a definition ({chain.printed[k]}) of something that is not a name")
+        return Step(**base, status="skipped", reason=f"written as a definition ({chain.printed[k]}), of what the scan does not read as a name to define")
     if span.condition if condition is None else condition:
         if matrix is not None:
             matrix.condition(left, relation, right)
