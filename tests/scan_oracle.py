@@ -784,6 +784,36 @@ def _boxed_part(src: Source, slips: bool) -> tuple[str, list]:
     return text[:start] + dollars + boxed + dollars + text[end + 1:], steps
 
 
+def _pair(src: Source, slips: bool) -> tuple[list, str, Optional[dict]]:
+    """Two sides of an identity of one family, the right one perhaps a slip: (sides, truth, witness)."""
+    for _ in range(20):
+        name, family = src.choice(_FAMILIES[:4])
+        sides = list(family(src))
+        if len(sides) == 2:
+            break
+    sides = sides[:2]
+    if slips and src.integer(0, 1):
+        planted = _slip(src, sides[1])
+        witness = _witness(sides[0], planted)
+        if witness is not None:
+            return [sides[0], planted], "slip", witness
+    return sides, "true", None
+
+
+def _notation_part(src: Source, slips: bool) -> tuple[str, list]:
+    """Relations as lecture notes print them: numbered over the sign (`\\overset{(a)}{=}`, `\\stackrel{(1)}{=}`), or
+    two identities side by side in the two columns of one `align*` row (`A &= B & C &= D`)."""
+    first, truth1, witness1 = _pair(src, slips)
+    second, truth2, witness2 = _pair(src, slips)
+    a, b, c, d = (tex(e) for e in (*first, *second))
+    if src.choice(["overset", "columns"]) == "overset":
+        over = src.choice(["\\overset{(a)}{=}", "\\stackrel{(1)}{=}", "\\overset{\\text{expand}}{=}"])
+        text = f"{src.choice(_OPENINGS)} ${a} {over} {b}$ and ${c} = {d}$."
+    else:
+        text = f"Side by side:\n\\begin{{align*}}\n{a} &= {b} & {c} &= {d}\n\\end{{align*}}"
+    return text, [Expected(a, b, truth1, witness1, "notation"), Expected(c, d, truth2, witness2, "notation")]
+
+
 def _unhonoured_part(src: Source, slips: bool) -> tuple[str, list]:
     """A step true on a set its sentence names in words the scan's search cannot honour (odd n, x in {0, 1}, ...)
     and false off it: it needs review or is skipped, never refuted and never passed. A slip fails on the set too."""
@@ -1102,7 +1132,7 @@ def _assume_part(src: Source, slips: bool) -> tuple[str, list]:
 _PARTS = [(_identity_part, 6), (_condition_part, 1), (_example_part, 1), (_function_part, 1), (_solved_part, 1)]
 # The parts of the verdict paths added later, each in a section of its own when drawn by `generate(..., more=True)`
 # (a function or value one defines would otherwise be the second formula of another part's).
-_MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed_part, _unhonoured_part]
+_MORE = [_later_part, _cases_part, _named_part, _fact_part, _across_part, _boxed_part, _unhonoured_part, _notation_part]
 # The styles of course material that state in words what a name is (see _kinds_part and the parts after it).
 _STYLES = [_kinds_part, _log_base_part, _sigma_part, _constant_names_part, _again_part, _assume_part]
 

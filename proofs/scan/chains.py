@@ -15,13 +15,39 @@ RELATIONS = {
     "\\ll": "≪", "\\gg": "≫", "\\to": "→", "\\rightarrow": "→", "\\Rightarrow": "⇒", "\\implies": "⇒", "\\iff": "⇔",
     "\\Leftrightarrow": "⇔", "\\in": "∈", "\\notin": "∉", "\\subset": "⊂", "\\subseteq": "⊆", "\\mapsto": "↦",
     "<=": "<=", ">=": ">=", "!=": "!=", "=": "=", "<": "<", ">": ">", "≤": "<=", "≥": ">=", "≠": "!=",
+    "\\leqq": "<=", "\\geqq": ">=", "\\not=": "!=", "\\not\\le": "≰", "\\not\\ge": "≱", "\\not<": "≮", "\\not>": "≯",
+    # relations that are not checked, named so that a step written with them is skipped with its reason, never dropped
+    "\\nleq": "≰", "\\ngeq": "≱", "\\nless": "≮", "\\ngtr": "≯", "\\lesssim": "≲", "\\gtrsim": "≳", "\\cong": "≅",
+    "\\asymp": "≍", "\\approxeq": "≊", "\\lessapprox": "⪅", "\\gtrapprox": "⪆", "\\prec": "≺", "\\succ": "≻",
 }
 # The relations a step is checked for; the others make a step that is skipped with the relation named.
 CHECKED = frozenset({"=", "<", ">", "<=", ">=", "!="})
 # Relations that define their left side.
 DEFINING = frozenset({":="})
-_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
-                                for r in sorted(RELATIONS, key=len, reverse=True)))
+# A relation with a note set over or under it: \overset{(a)}{=}, \stackrel{\text{AM-GM}}{\le}, \underset{x > 0}{=}.
+_ANNOTATED = (r"\\(?:overset|stackrel|underset)\s*\{(?P<note>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*"
+              r"\{\s*(?P<under>" + "|".join(re.escape(r) for r in sorted(RELATIONS, key=len, reverse=True)
+                                       if not r.startswith("\\stackrel")) + r")\s*\}")
+# A note that defines (def, \triangle, \Delta) or asks or wishes (?, !: "should equal"), not a reference or a reason.
+_DEFINING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm|textrm|rm|scriptscriptstyle|scriptstyle)\s*\{?\s*)?"
+                            r"(?:def\.?|\\triangle|\\Delta|\\vartriangle)\s*\}?\s*$")
+_ASKING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm)\s*\{\s*)?[?!]\s*\}?\s*$")
+_PLAIN_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
+                                      for r in sorted(RELATIONS, key=len, reverse=True)))
+_RELATION = re.compile(_ANNOTATED + "|" + "|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
+                                                   for r in sorted(RELATIONS, key=len, reverse=True)))
+
+
+def _relation(m: re.Match) -> str:
+    """The scan's spelling of a printed relation; one with a note over it is the relation under the note, unless
+    the note defines (:=) or asks or wishes (\\stackrel{?}{=}, \\stackrel{!}{=}: not checked)."""
+    if m.group("under") is None:
+        return RELATIONS[m.group()]
+    if _DEFINING_NOTE.match(m.group("note")):
+        return ":=" if RELATIONS[m.group("under")] == "=" else "≟"
+    if _ASKING_NOTE.match(m.group("note")) or _top_level(m.group("note"), _PLAIN_RELATION):
+        return "≟"  # a wish, a question, or a condition set under it (\\underset{x > 0}{=}): not read as a claim
+    return RELATIONS[m.group("under")]
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{[^{}]*\}")
 _ROW = re.compile(r"\\\\(?:\[[^\]]*\])?")
 # (not the spacing commands \; and \,)
@@ -34,9 +60,10 @@ _BOUND_RELATION = r"(?:<|>|\\le(?:q|qslant)?|\\ge(?:q|qslant)?|\\neq?|\\lt|\\gt|
 _BOUND = re.compile(rf"(?:{_BOUND_NUMBER}\s*{_BOUND_RELATION}\s*)?({_BOUND_NAME})\s*{_BOUND_RELATION}\s*{_BOUND_NUMBER}"
                     rf"|{_BOUND_NUMBER}\s*{_BOUND_RELATION}\s*({_BOUND_NAME})")
 _LEADING = re.compile(r"^(?:\s|\\[,;:> !]|\\q?quad(?![A-Za-z])|~)*")
-_CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with)\b[^}]*\}"
-                        r"|\(\s*(?:\\(?:text|mbox|textrm)\{\s*)?(for|if|when|where|whenever|provided|assuming|unless|with)\b)",
-                        re.IGNORECASE)
+# (a fact the statement rests on, "\text{since } x \ge 0", "\text{because } a > 0", holds where it does: a condition)
+_CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with|since|because"
+                        r"|given)\b[^}]*\}|\(\s*(?:\\(?:text|mbox|textrm)\{\s*)?(for|if|when|where|whenever|provided|assuming|unless"
+                        r"|with|since|because|given)\b)", re.IGNORECASE)
 # Spacing before a condition in parentheses that ends a row without a comma or \quad (x = 1 \; (r \neq 1)).
 # Separators and spacing that end a statement whose condition is set apart.
 _TRAILING = re.compile(r"(?:[\s,;]|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
@@ -164,9 +191,43 @@ def bare_condition(text: str) -> str:
     if out.startswith("(") and out.endswith(")"):
         out = out[1:-1].strip()
     out = re.sub(r"^\\(?:text|mbox|textrm)\{[^}]*\}", "", out)
-    out = re.sub(r"^(?:for|if|when|where|whenever|provided|assuming|unless|with)\b(?:\s+(?:all|every|any|each))?",
+    out = re.sub(r"^(?:for|if|when|where|whenever|provided|assuming|unless|with|since|because|given(?:\s+that)?)\b(?:\s+(?:all|every|any|each))?",
                  "", out, flags=re.IGNORECASE)
     return out.strip()
+
+
+_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
+def _columns(row: str) -> list[re.Match]:
+    """The alignment marks of a row that start a new column of statements: every second & of an `align` row
+    (`a &= b & c &= d` holds two equations), none where a relation stands alone between two marks (`eqnarray`'s
+    `a &=& b`)."""
+    marks = _top_level(row, _AMPERSAND)
+    if len(marks) < 2:
+        return []
+    cells = [row[a.end():b.start()] for a, b in zip(marks, marks[1:])]
+    if any(_PLAIN_RELATION.fullmatch(c.strip()) for c in cells):
+        return []
+    out = []
+    for mark in marks[1::2]:  # with the marks right after it (`&&` before a note or a condition: an empty column)
+        run = re.compile(r"(?:\s*(?<!\\)&)*").match(row, mark.end())
+        out.append(_Mark(mark.start(), run.end()))
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mark:
+    """A separator found in a row, as a match gives it."""
+
+    at: int
+    to: int
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.to
 
 
 def chains(body: str) -> list[Chain]:
@@ -177,8 +238,12 @@ def chains(body: str) -> list[Chain]:
     out: list[Chain] = []
     body = _unannotated(body)
     rows = _split(body, 0, _top_level(body, _ROW))
+    above: dict[int, int] = {}  # the chain (its index in out) each column of the row before ends with
     for row in rows:
-        items = _split(row.text, row.start, _top_level(row.text, _SEPARATOR))
+        here: dict[int, int] = {}
+        columns = _columns(row.text)
+        separators = sorted(_top_level(row.text, _SEPARATOR) + columns, key=lambda m: m.start())
+        items = _split(row.text, row.start, separators)
         if len(items) == 1 or not all(_top_level(i.text, _RELATION) for i in items if i.text.strip()):
             # not a list of statements: commas inside one (a chain ending in ", for r != 1" keeps its condition)
             items = _conditions_apart(row)
@@ -193,14 +258,20 @@ def chains(body: str) -> list[Chain]:
             if not marks:
                 continue
             sides = [_strip(p) for p in _split(item.text, item.start, marks)]
-            relations = tuple(RELATIONS[m.group()] for m in marks)
+            relations = tuple(_relation(m) for m in marks)
             printed = tuple(m.group() for m in marks)
-            if not sides[0].text and out and row is not rows[0] and out[-1].sides[-1].text:
-                last = out.pop()  # "&= ..." continues the chain of the row before
-                out.append(Chain(last.sides + tuple(sides[1:]), last.relations + relations, last.printed + printed,
-                                 tuple(dict.fromkeys(last.conditions + conditions))))
+            column = sum(m.start() < item.start - row.start for m in columns)
+            # "&= ..." continues the chain of the row before, in the same column of an align with several
+            before = above.get(column) if columns or len(above) > 1 else (len(out) - 1 if out else None)
+            if not sides[0].text and before is not None and row is not rows[0] and out[before].sides[-1].text:
+                last = out[before]
+                out[before] = Chain(last.sides + tuple(sides[1:]), last.relations + relations, last.printed + printed,
+                                    tuple(dict.fromkeys(last.conditions + conditions)))
+                here[column] = before
                 continue
+            here[column] = len(out)
             out.append(Chain(tuple(sides), relations, printed, conditions))
+        above = here
     return out
 
 

@@ -116,6 +116,32 @@ class _Parser:
         parser.bars = 0
         return parser.whole()
 
+    def applied_after_power(self) -> bool:
+        """Whether a parenthesis follows the superscript that comes next (f^{-1}(y), f^2(x))."""
+        at = self.i
+        try:
+            self.i += 1
+            self.group()
+            return self.peek() == "("
+        except Skip:
+            return False
+        finally:
+            self.i = at
+
+    def mixed_number(self) -> bool:
+        """Whether a fraction of two whole numbers follows (2\\frac{1}{2}: two and a half, or two halves)."""
+        if self.peek() != "\\frac":
+            return False
+        at = self.i
+        try:
+            self.i += 1
+            parts = self.group(), self.group()
+        except Skip:
+            return False
+        finally:
+            self.i = at
+        return all(len(p) == 1 and p[0].isdigit() for p in parts)
+
     def whole(self) -> sympy.Expr:
         if not self.t:
             raise Skip("an empty side")
@@ -219,6 +245,8 @@ class _Parser:
         if tok[0].isdigit() or tok[0] == ".":
             if self.scientific():
                 raise Skip(f"{tok}e... could be a number in scientific notation (1e-3) or a product with e")
+            if tok.isdigit() and self.mixed_number():
+                raise Skip(f"{tok} before a fraction of numbers: a mixed number ({tok} and a fraction) or a product")
             return sympy.Rational(tok)
         if tok in ("(", "["):
             e = self.expr()
@@ -296,6 +324,8 @@ class _Parser:
             return self.resolve_bound(atom)
         if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
+        if self.peek() == "^" and (name in self.ctx.functions or name == "sigma" and self.ctx.logistic) and self.applied_after_power():
+            raise Skip(f"{name} with a superscript before its argument: an inverse ({name}^{{-1}}), an iterate or a power")
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
@@ -365,6 +395,7 @@ class _Parser:
         if derivative:
             if len(params) != 1:
                 raise Skip(f"{name}' of a function of several arguments")
+            _differentiable_at(body, params[0], args[0], name)
             body = sympy.diff(body, params[0])
         for left, relation, right in self.ctx.domains.get(name, ()):
             self.guards.append((left.xreplace(dict(zip(params, args))), relation, right))
@@ -540,6 +571,36 @@ def _applied(name: str, args) -> sympy.Expr:
 
 def _sums_in(e: sympy.Expr) -> bool:
     return bool(e.atoms(sympy.Sum, sympy.Product))
+
+
+_KINKED = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.Heaviside, sympy.sign)
+
+
+def _kinks(body: sympy.Expr) -> list[sympy.Expr]:
+    """The expressions whose zeros are where body may not be differentiable: |u| and sign at u = 0, max(u, v) where
+    u = v, a piece's condition where its two sides meet (sympy's derivative there is a convention: Heaviside(0) = 1/2,
+    sign(0) = 0, or the derivative of one piece)."""
+    out = []
+    for atom in body.atoms(*_KINKED):
+        if isinstance(atom, (sympy.Abs, sympy.Heaviside, sympy.sign)):
+            out.append(atom.args[0])
+        elif isinstance(atom, (sympy.Max, sympy.Min)):
+            out.extend(a - b for k, a in enumerate(atom.args) for b in atom.args[k + 1:])
+        else:
+            out.extend(r.lhs - r.rhs for _, cond in atom.args for r in sympy.sympify(cond).atoms(sympy.core.relational.Relational))
+    return out
+
+
+def _differentiable_at(body: sympy.Expr, param: sympy.Symbol, arg: sympy.Expr, name: str) -> None:
+    """Skip f'(a) where f is max, min, |x| or pieces, unless a is a number at which none of its kinks lies: sympy's
+    derivative holds away from the kinks only (|x|'(0) is not 0, max(0, x)'(0) is not 1/2; both do not exist)."""
+    kinks = _kinks(body)
+    if not kinks:
+        return
+    if not arg.is_Rational:
+        raise Skip(f"{name}' of max, min, |x| or pieces, which are not differentiable everywhere")
+    if any(not k.xreplace({param: arg}).is_Number or k.xreplace({param: arg}) == 0 for k in kinks):
+        raise Skip(f"{name}'({arg}): {name} is max, min, |x| or pieces, and may not be differentiable there")
 
 
 def _derivative(operand: sympy.Expr, variable) -> sympy.Expr:

@@ -12,7 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import kinds, piecewise, sums
+from proofs.scan import kinds, piecewise, rounded, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import WALL_BACKSTOP, Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -684,7 +684,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
     if relation == "∈" and re.match(r"\\mathbb\s*\{?R\b", right) and matrix is not None:
         return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
-    if relation not in CHECKED and relation != ":=":
+    if relation not in CHECKED and relation != ":=" and not (relation == "≈" and rounded.decimal_side(left, right)):
         return Step(**base, status="skipped", reason=f"the relation {chain.printed[k]} is not checked")
     softmax = _softmax(left, right) if k == 0 and relation in ("=", ":=") else None
     if softmax is not None:  # yhat = softmax(z): yhat defined entry by entry
@@ -707,11 +707,13 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         if matrix is not None:
             matrix.define(left, right, base["line"])
         return Step(**base, status="definition", reason=defs.record(h, body, base["line"], part_end, relation))
+    if relation == ":=":  # written as a definition, of something that is not a name: no claim to check
+        return Step(**base, status="skipped", reason=f"written as a definition ({chain.printed[k]}), of what the scan does not read as a name to define")
     if span.condition if condition is None else condition:
         if matrix is not None:
             matrix.condition(left, relation, right)
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
-    if matrix is not None and matrix.applies(base["text"]):
+    if matrix is not None and relation != "≈" and matrix.applies(base["text"]):
         decided = _matrix_step(base, span, matrix, conditions)
         if decided is not None:
             return decided
@@ -723,6 +725,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         exprs = (parse(left, ctx, guards=domain), parse(right, ctx, guards=domain))
     except Skip as exc:
         return Step(**base, status="skipped", reason=str(exc))
+    approximate = _approximation(base, chain.printed[k], exprs)
+    if approximate is not None:
+        return approximate
     try:  # as printed, without the values defined before it: which names the step itself is about
         bare = dataclasses.replace(defs.context(exponents, values=False), variables=variables,
                                    undefined=frozenset(defs.undefined - variables))
@@ -788,6 +793,23 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         # not an identity in general (an equation in the example's names): it fails at the example its part gives
         return dataclasses.replace(example, printed=None, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
+
+
+def _approximation(base: dict, printed: str, exprs) -> Optional[Step]:
+    """A step between a number and a decimal printed to a few places (proofs.scan.rounded): `\\approx` decided to the
+    decimals printed (agreeing: skipped, an approximation is not proved; not agreeing: needs review), `=` with a
+    rounded value skipped; None for any other step."""
+    left, relation, right = base["left"], base["relation"], base["right"]
+    if relation == "=":
+        why = rounded.rounded(left, right, *exprs)
+        return None if why is None else Step(**base, status="skipped", exprs=exprs, reason=why)
+    if relation != "≈":
+        return None
+    decided = rounded.approximately(left, right, *exprs)  # (no sides kept: a draft states no claim about \approx)
+    if decided is None:
+        return Step(**base, status="skipped", reason=f"the relation {printed} is not checked")
+    holds, why = decided
+    return Step(**base, status="skipped" if holds else "needs review", reason=why)
 
 
 def _earlier_example(base: dict, general: Step, exprs, relation: str, defs: Definitions, conditions, domain, dims,

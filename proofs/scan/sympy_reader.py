@@ -164,6 +164,9 @@ def translate(side: str) -> _Translation:
                 out.append(place(symbol(t[1:])))
         elif t == "\\pi":
             out.append(place(sympy.pi))
+        elif t[0].isdigit() and "." in t or t[0] == "." and t[1:].isdigit():
+            # a decimal, exactly: the grammar makes it a float, which \log and \exp evaluate (inexact, and slow to compare)
+            out.append(place(sympy.Rational(t)))
         elif t == "\\partial":
             out.append("d")
         elif t == "[" and i and toks[i - 1] == "\\sqrt":  # the degree of a root, in brackets in its grammar too

@@ -1,0 +1,104 @@
+"""A decimal printed beside the number it approximates (`\\sigma(1) = 0.73`, `\\sqrt{2} \\approx 1.414`): rounding, not equality."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Optional
+
+import mpmath
+import sympy
+
+from proofs.scan.replay import Undefined, evaluate
+
+__all__ = ["decimal_side", "rounded", "approximately", "MAX_DECIMALS"]
+
+# The most decimals a rounded value is printed with (a double printed in full has 16 or 17 significant digits); a
+# decimal printed with more claims to be exact (1/3 = 0.333333333333333333333333333333 is refuted).
+MAX_DECIMALS = 17
+# A side that is one decimal number as printed: digits, a point, at least one digit after it.
+_DECIMAL = re.compile(r"^\s*(-?)\s*(\d*)\.(\d+)\s*[.,;]?\s*$")
+
+
+def _printed(text: str) -> Optional[tuple[Fraction, int, int]]:
+    """(the value, its decimals, its significant digits) of a side printed as one decimal number, else None."""
+    m = _DECIMAL.match(text)
+    if not m:
+        return None
+    whole, decimals = m.group(2), m.group(3)
+    value = Fraction(int(whole or "0") * 10 ** len(decimals) + int(decimals), 10 ** len(decimals))
+    return (-value if m.group(1) else value), len(decimals), len((whole + decimals).lstrip("0"))
+
+
+def decimal_side(left: str, right: str) -> bool:
+    """Whether a side of a step is printed as one decimal number (0.731, -1.5)."""
+    return _printed(left) is not None or _printed(right) is not None
+
+
+def _within(value, centre: Fraction, radius: Fraction) -> Optional[bool]:
+    """Whether an exact value or a 60-digit interval lies within radius of centre: True, False, or None when the
+    interval straddles the edge."""
+    if isinstance(value, Fraction):
+        return abs(value - centre) <= radius
+    lo, hi = mpmath.mpf(value.a), mpmath.mpf(value.b)
+    low, high = (mpmath.mpf(c.numerator) / c.denominator for c in (centre - radius, centre + radius))
+    if lo >= low and hi <= high:
+        return True
+    if hi < low or lo > high:
+        return False
+    return None
+
+
+def _number(side: sympy.Expr, other_text: str):
+    """The printed decimal of the other side and this side's plain value, when this side is a number; else None."""
+    printed = _printed(other_text)
+    if printed is None or not isinstance(side, sympy.Expr) or side.free_symbols:
+        return None
+    try:
+        with mpmath.workdps(60):
+            return printed, evaluate(side, {})
+    except (Undefined, ZeroDivisionError, ValueError, TypeError, ArithmeticError):
+        return None
+
+
+def _shown(value) -> str:
+    return str(value) if isinstance(value, Fraction) else "≈ " + mpmath.nstr(mpmath.mpf(value.a), 12)
+
+
+def rounded(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[str]:
+    """Why `A = 0.73`, A a number that is not 0.73 but is 0.73 to the two decimals printed, is an approximation and not
+    an exact equality (the reason), or None. Only a decimal of two or more significant digits and at most MAX_DECIMALS
+    decimals is taken for a rounded value (`= 0.8` for 0.75 may be a slip as well as a rounding); a decimal equal to the other side is no rounding."""
+    for side, text, other_text in ((left, left_text, right_text), (right, right_text, left_text)):
+        found = _number(side, other_text)
+        if found is None:
+            continue
+        (centre, decimals, significant), value = found
+        if significant < 2 or decimals > MAX_DECIMALS or (isinstance(value, Fraction) and value == centre):
+            continue
+        if _within(value, centre, Fraction(1, 2 * 10 ** decimals)):
+            return (f"a rounded value: {' '.join(text.split())} is {_shown(value)}, which is {' '.join(other_text.split())} "
+                    f"to the {decimals} decimal{'s' if decimals > 1 else ''} printed; = is read as an approximation here, "
+                    "not checked as an exact equality")
+    return None
+
+
+def approximately(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[tuple[bool, str]]:
+    """Whether `A \\approx 0.731`, A a number, holds to the decimals printed (within one unit of the last one, which
+    allows rounding and cutting off), and why; None when no side is a decimal beside a number, or the value sits on
+    the edge."""
+    for side, text, other_text in ((left, left_text, right_text), (right, right_text, left_text)):
+        found = _number(side, other_text)
+        if found is None:
+            continue
+        (centre, decimals, _), value = found
+        near = _within(value, centre, Fraction(1, 10 ** decimals))
+        if near is None:
+            return None
+        unit = f"one unit of its last decimal ({Fraction(1, 10 ** decimals)})"
+        side_text, printed = " ".join(text.split()), " ".join(other_text.split())
+        if near:
+            return True, f"{side_text} is {_shown(value)}, within {unit} of {printed} (an approximation: not proved)"
+        return False, (f"{side_text} is {_shown(value)} (plain evaluation), not {printed} to the decimals printed: it "
+                       f"differs by more than {unit}")
+    return None
