@@ -209,6 +209,8 @@ class Evaluator:
         shape = self.shape_of(letter, at)
         if shape == "scalar" and at is None and isinstance(inst.sizes.get(letter), int):
             value = sympy.Integer(inst.sizes[letter])  # a size the material declares (x in R^n), read as a number: n
+        elif shape == "scalar" and at is None and isinstance(inst.indices.get(letter), int):
+            value = sympy.Integer(inst.indices[letter])  # the bound of a sum (T of \sum_{t=1}^{T}), read as a number
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:

@@ -13,7 +13,7 @@ from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
-from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.shapes import Model, bounds, declarations, unattached
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
@@ -77,16 +77,36 @@ class MatrixScan:
 
     def forget(self) -> None:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.restore(None)
+
+    def scope(self) -> dict:
+        """What the section read so far declares, defines and states (see `restore`): an enclosing scope's."""
+        return dict(model=_snapshot(self.model), loose=self.loose, conditioned=dict(self.conditioned),
+                    opaque=dict(self.opaque), stated=dict(self.stated), facts={k: list(v) for k, v in self.facts.items()},
+                    functions=set(self.functions))
+
+    def restore(self, scope: Optional[dict], declarations_only: bool = False) -> None:
+        """A new scope: what the one that ends declared no longer holds; what the enclosing `scope` (None: the
+        document's start) declared holds again (the conventions stated so far hold on). `declarations_only`: a new
+        part of an exercise, which keeps what the parts before it define and state (a formula, a condition, a fact
+        holds to its section's end, as the scalar reading's formulas do) but not the shapes they declare: a letter a
+        part declares again has that declaration, and the conditions stated before it no longer hold."""
         self.earlier.update({k: v for k, v in self.model.kinds.items() if v in ("vector", "matrix")})
         self.earlier.update({k: "vector" for k in self.model.implied})
-        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm)
-        self.loose = None
-        self.conditioned.clear()
-        self.opaque.clear()
-        self.stated.clear()
-        self.facts.clear()
-        self.functions.clear()
+        base = _snapshot(scope["model"]) if scope is not None else Model()
+        if declarations_only:
+            self.model = dataclasses.replace(_snapshot(self.model), kinds=base.kinds, dims=base.dims, lengths=base.lengths,
+                                             inherited=set(base.kinds) | set(self.model.conditions))
+            return
+        self.model = dataclasses.replace(base, layouts=self.model.layouts, matrix_norm=self.model.matrix_norm,
+                                         inherited=set(base.kinds))
+        self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
+        for name in ("conditioned", "stated", "facts", "opaque", "functions"):
+            kept = getattr(self, name)
+            kept.clear()
+            if scope is not None:
+                kept.update({k: list(v) for k, v in scope[name].items()} if name == "facts" else scope[name])
 
     def sentence(self, bounds: tuple) -> dict:
         """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
@@ -102,6 +122,7 @@ class MatrixScan:
 
     def _read(self, text: str) -> Node:
         self._bold(text)
+        self.model.bounds.update(bounds(text))
         changes = "Delta" not in self.model.kinds and "Delta" not in self.model.equations
         return read(text, logistic=self.logistic, changes=changes)
 
@@ -400,7 +421,8 @@ class Context:
 
 
 def _snapshot(model: Model) -> Model:
-    return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims),
+    return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims), phrases=dict(model.phrases),
+                               inherited=set(model.inherited), bounds=set(model.bounds),
                                conditions={k: set(v) for k, v in model.conditions.items()},
                                equations={k: list(v) for k, v in model.equations.items()}, totals=dict(model.totals),
                                lengths=dict(model.lengths), implied=set(model.implied))

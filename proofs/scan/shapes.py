@@ -11,7 +11,7 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "CONDITIONS"]
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "CONDITIONS"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
@@ -24,18 +24,20 @@ _NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(" + _LETTER + r")\s*\}?
          r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
-_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
+_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?|scalars?)\s+{_NAME}"
                      rf"((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)", re.IGNORECASE)
 _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNORECASE)
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
-                    rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
+                    rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|scalars?|{_WORD})\b", re.IGNORECASE)
 # (a subscript that is a number names one member, W_1; a letter the whole family, h_t: every member has the shape)
 _MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|([a-z]))\s*\}?)?"
 # "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
 _MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
+# "$w \in \mathbb{R}$", "$a, b \in \mathbb{R}_{>0}$": every letter listed is a number
+_REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\s*(?:\{{\s*R\s*\}}|R(?![A-Za-z]))(?!\s*\^)")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
@@ -66,6 +68,31 @@ class Model:
     # small letters the section writes in bold (\\mathbf{x}, \\boldsymbol{\\theta}) or transposes (x^T): vectors (of a
     # length of their own, 1 included) unless it declares or defines them otherwise
     implied: set = dataclasses.field(default_factory=set)
+    # letters whose kind an enclosing scope declared (an exercise's introduction, for its parts): a declaration of
+    # the scope itself replaces it, with its size and conditions
+    inherited: set = dataclasses.field(default_factory=set)
+    # letters the section writes as the bound of a sum or a product (\\sum_{i=1}^{N}): sizes, positive integers
+    bounds: set = dataclasses.field(default_factory=set)
+
+    def sizes(self) -> set:
+        """The letters that are sizes: a dimension of a declaration (X in R^{N x d}), a length the prose gives ("$K$
+        classes") or the bound of a sum: numbers (positive integers), never matrices."""
+        named = {d for shape in self.dims.values() for d in shape if isinstance(d, str)}
+        return named | {v for v in self.lengths.values() if isinstance(v, str)} | self.bounds
+
+    def declare(self, letter: str, kind: str, dims: Optional[tuple] = None) -> None:
+        """Record that the material declares `letter` of `kind` (of `dims`): a first declaration holds in its scope;
+        one of an enclosing scope gives way to it (and its conditions too, when it says otherwise)."""
+        if letter in self.inherited:
+            self.inherited.discard(letter)
+            if self.kinds.get(letter) != kind or (dims is not None and self.dims.get(letter) != dims):
+                self.kinds.pop(letter, None)
+                self.dims.pop(letter, None)
+                self.conditions.pop(letter, None)
+        if dims is not None:
+            self.kinds[letter], self.dims[letter] = kind, dims
+        else:
+            self.kinds.setdefault(letter, kind)
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -74,6 +101,8 @@ class Model:
             return "defined"
         if letter in self.implied:
             return "vector"
+        if letter in self.sizes():
+            return "scalar"  # N of X in R^{N x d}, T of T time steps: a number
         if (len(letter) == 1 or letter in GREEK) and letter[0].isupper():
             return "matrix"  # A, W, \\Sigma, \\Lambda: a matrix unless the material says otherwise
         return "scalar"
@@ -129,6 +158,15 @@ def lengths(model: Model, sentence: str) -> None:
                 model.lengths[letter] = size
 
 
+# The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size).
+_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
+
+
+def bounds(text: str) -> set:
+    """The letters a formula writes as the upper bound of a sum or a product (N of \\sum_{i=1}^{N}): sizes."""
+    return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
+
+
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
@@ -145,13 +183,16 @@ def declarations(model: Model, sentence: str) -> dict:
             # h_t: the family h and, kept as h_t, the mark that h is a family (x_i a member, not entry i of x)
             for name in (letter, f"{letter}_{member.group(3)}") if member.group(3) else (letter,):
                 if len(dims) == 1:
-                    model.kinds[name], model.dims[name] = "vector", (dims[0], 1)
+                    model.declare(name, "vector", (dims[0], 1))
                 elif len(dims) == 2:
-                    model.kinds[name], model.dims[name] = "matrix", dims
+                    model.declare(name, "matrix", dims)
+    for m in _REAL.finditer(sentence):  # "$\\eta \\in \\mathbb{R}$": a number
+        for member in re.finditer(_MEMBER, m.group(1)):
+            model.declare(member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else ""), "scalar")
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
         for k, letter in enumerate(_letters([m.group(3)] + re.findall(_NAME, m.group(4) or ""))):
-            model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            model.declare(letter, "vector" if noun.startswith("vector") else "scalar" if noun.startswith("scalar") else "matrix")
             if k and noun in ("matrix", "vector"):
                 continue  # "an orthogonal matrix $Q$ and $M$": the words are about Q alone
             for c in _conditions_in(words):
@@ -164,9 +205,11 @@ def declarations(model: Model, sentence: str) -> dict:
         noun = m.group(4).lower()
         for letter in letters:
             if noun.startswith("vector"):
-                model.kinds.setdefault(letter, "vector")
+                model.declare(letter, "vector")
             elif noun.startswith("matri"):
-                model.kinds.setdefault(letter, "matrix")
+                model.declare(letter, "matrix")
+            elif noun.startswith("scalar"):
+                model.declare(letter, "scalar")
             for c in _conditions_in(f"{m.group(3)} {noun}"):
                 stated.setdefault(letter, set()).add(c)
     lengths(model, sentence)

@@ -1,0 +1,148 @@
+"""What a declaration covers: scopes nest as the material does (an exercise's introduction holds in its parts and
+sub-headings; a part's declaration in that part only; a later declaration of a letter replaces an enclosing one), and
+the truth of each step is fixed by hand."""
+
+from proofs.scan.scopes import PART, PART_LEVEL, boundaries
+
+
+def steps(tmp_path, text, name="a.md"):
+    from proofs.material import read
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    out: dict = {}
+    for s in scan_document(read(tmp_path, name), timeout=60.0, second_reader=False):
+        out.setdefault(s.text, []).append(s)
+    return out
+
+
+INTRO = r"""## 5 Exploding gradients
+
+Let $W \in \mathbb{R}^{m \times n}$ and $x \in \mathbb{R}^n$, and let $\eta = 0.5$.
+
+### 5.1 Shapes
+
+$$x W = W x$$
+
+$$(W x)^T = x^T W^T$$
+
+### 5.2 The step size
+
+$$2 \eta y = y$$
+
+$$2 \eta y = 2 y$$
+
+## 6 Elsewhere
+
+$$4 \eta y = 2 y$$
+"""
+
+
+def test_an_introductions_declarations_hold_in_its_sub_headings(tmp_path):
+    found = steps(tmp_path, INTRO)
+    # x is the introduction's vector: x W multiplies a column by an m x n matrix (read as numbers, it would pass)
+    slip = found["x W = W x"][0]
+    assert slip.status == "refuted" and "shapes do not fit" in slip.reason
+    assert found["(W x)^T = x^T W^T"][0].status == "checked"
+    assert "m = 1..3, n = 1..3" in found["(W x)^T = x^T W^T"][0].reason
+
+
+def test_an_introductions_values_hold_in_its_sub_headings_and_not_after(tmp_path):
+    found = steps(tmp_path, INTRO)
+    true = found[r"2 \eta y = y"][0]
+    assert true.status == "checked" and "eta = 1/2 (line 3)" in true.reason
+    slip = found[r"2 \eta y = 2 y"][0]
+    assert slip.status == "refuted" and slip.counterexample["values"]["eta"] == "1/2"
+    # the next exercise (same level) does not see it: refuted in general, with no value of the material
+    later = found[r"4 \eta y = 2 y"][0]
+    assert later.status == "refuted" and "line 3" not in later.reason
+
+
+PARTS = r"""## 6 Commuting
+
+Let $W, A \in \mathbb{R}^{n \times n}$.
+
+- (a) A slip.
+
+$$W A = A W$$
+
+- (b) Now let $W \in \mathbb{R}$ be a number.
+
+$$W A = A W$$
+
+- (c) Again.
+
+$$W A = A W$$
+
+- (d) Let $u \in \mathbb{R}$.
+
+$$u A = A u$$
+
+- (e) Let $u \in \mathbb{R}^n$.
+
+$$u A = A u$$
+"""
+
+
+def test_a_part_that_declares_a_letter_again_uses_its_own_declaration(tmp_path):
+    found = steps(tmp_path, PARTS)["W A = A W"]
+    assert [s.status for s in found] == ["refuted", "checked", "refuted"]  # (b) alone makes W a number
+    for s in (found[0], found[2]):
+        assert "W = [[" in s.reason  # a matrix W that does not commute with A
+    uA = steps(tmp_path, PARTS)["u A = A u"]
+    assert [s.status for s in uA] == ["checked", "refuted"]  # a number in (d), a column in (e)
+
+
+def test_a_value_a_part_gives_does_not_hold_in_the_next_part(tmp_path):
+    text = ("## 1 Rates\n\nLet $\\mu = 0.25$.\n\n**Part (a)** Take $\\eta = 0.5$.\n\n$$2 \\eta y = y$$\n\n"
+            "**Part (b)** Another.\n\n$$2 \\eta y = y$$\n\n$$4 \\mu y = y$$\n")
+    found = steps(tmp_path, text)
+    later = found[r"2 \eta y = y"][1]
+    assert later.status == "needs review"  # never checked with (a)'s value, never refuted while it holds there
+    # the introduction's value holds in every part
+    assert found[r"4 \mu y = y"][0].status == "checked" and "mu = 1/4 (line 3)" in found[r"4 \mu y = y"][0].reason
+
+
+def test_a_part_declares_for_itself_only(tmp_path):
+    text = r"""## 7 Parts
+
+(a) Let $v \in \mathbb{R}^{n}$ and $M \in \mathbb{R}^{n \times n}$.
+
+$$v^T M v = v^T M^T v$$
+
+(b) Let $v \in \mathbb{R}$ and $M \in \mathbb{R}$.
+
+$$v M = M v$$
+
+$$v^T M v = v M v$$
+"""
+    found = steps(tmp_path, text)
+    assert found["v^T M v = v^T M^T v"][0].status == "checked"
+    assert found["v M = M v"][0].status in ("checked", "proved")
+    assert found["v^T M v = v M v"][0].status in ("checked", "proved")
+
+
+def test_a_numbered_exercise_under_a_deeper_heading_is_a_sibling(tmp_path):
+    # "### 3" after "## 2" (as the seed sheet has it) is exercise 3, not a section of exercise 2; its own sections
+    # ("#### 3.1") see what its introduction declares
+    text = ("## 2 First\n\nLet $\\eta = 0.5$.\n\n### 3 Second\n\nLet $\\mu = 0.25$.\n\n#### 3.1 Steps\n\n"
+            "$$2 \\eta y = y$$\n\n$$4 \\mu y = y$$\n")
+    found = steps(tmp_path, text)
+    assert found[r"2 \eta y = y"][0].status == "refuted"
+    assert "line 3" not in found[r"2 \eta y = y"][0].reason
+    assert found[r"4 \mu y = y"][0].status == "checked"
+
+
+def test_latex_sections_nest(tmp_path):
+    text = (r"\section{Gradients}" "\n\nLet $x \\in \\mathbb{R}^n$ and $W \\in \\mathbb{R}^{m \\times n}$.\n\n"
+            r"\subsection{A slip}" "\n\n$$x W = W x$$\n\n" r"\section{Other}" "\n\n$$x W = W x$$\n")
+    found = steps(tmp_path, text, "a.tex")["x W = W x"]
+    assert found[0].status == "refuted" and "shapes do not fit" in found[0].reason
+    assert found[1].status != "refuted"  # the next section declares nothing: x is a number there, not read as one
+
+
+def test_boundaries_and_parts():
+    text = "# T\n\nintro\n\n## 1 A\n\n- (a) one\n\n**Part (b)** two\n\n(c) three\n\n(i) a sub-item\n\n### 1.1 B\n"
+    levels = [level for _, level in boundaries(text)]
+    assert levels == [1, 2, PART_LEVEL, PART_LEVEL, PART_LEVEL, 3]
+    assert not PART.search("- a bullet\n2. a number\n(ii) roman\n")
