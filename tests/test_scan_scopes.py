@@ -146,3 +146,45 @@ def test_boundaries_and_parts():
     levels = [level for _, level in boundaries(text)]
     assert levels == [1, 2, PART_LEVEL, PART_LEVEL, PART_LEVEL, 3]
     assert not PART.search("- a bullet\n2. a number\n(ii) roman\n")
+
+
+SIZES = r"""## 1 Least squares
+
+Let $X \in \mathbb{R}^{N \times d}$, $y \in \mathbb{R}^{N}$ and $w \in \mathbb{R}^{d}$.
+
+$$N X^T y = X^T y N$$
+
+$$\frac{N}{2} \|X w\|^2 = \frac{1}{2} N w^T X^T X w$$
+
+$$\frac{1}{N} X^T X w = \frac{1}{N} X X^T w$$
+
+## 2 Averages
+
+For $K$ classes, the mean is
+
+$$\frac{1}{K} \sum_{k=1}^{K} K p_k = \sum_{k=1}^{K} p_k$$
+
+$$\frac{1}{K} \sum_{k=1}^{K} K p_k = K \sum_{k=1}^{K} p_k$$
+
+$$\frac{1}{T} \sum_{t=1}^{T} T = T$$
+
+$$\frac{1}{T} \sum_{t=1}^{T} T = T^2$$
+"""
+
+
+def test_a_capital_size_is_a_number_not_a_matrix(tmp_path):
+    found = steps(tmp_path, SIZES)
+    for true in ("N X^T y = X^T y N", r"\frac{N}{2} \|X w\|^2 = \frac{1}{2} N w^T X^T X w"):
+        assert found[true][0].status == "checked", found[true][0].reason  # N read as a matrix: shapes that do not fit
+    slip = found[r"\frac{1}{N} X^T X w = \frac{1}{N} X X^T w"][0]
+    assert slip.status == "refuted" and "N = " in slip.reason and "N: " not in slip.reason
+
+
+def test_the_bound_of_a_sum_is_a_number(tmp_path):
+    found = steps(tmp_path, SIZES)
+    assert found[r"\frac{1}{K} \sum_{k=1}^{K} K p_k = \sum_{k=1}^{K} p_k"][0].status in ("proved", "checked")
+    # refuted as read; K is a count the prose states, which the scalar reading does not honour: a person reviews it
+    assert found[r"\frac{1}{K} \sum_{k=1}^{K} K p_k = K \sum_{k=1}^{K} p_k"][0].status in ("refuted", "needs review")
+    assert found[r"\frac{1}{T} \sum_{t=1}^{T} T = T"][0].status in ("proved", "checked")
+    slip = found[r"\frac{1}{T} \sum_{t=1}^{T} T = T^2"][0]
+    assert slip.status == "refuted" and "T = 1; " not in slip.reason  # at a whole number of terms, T >= 2
