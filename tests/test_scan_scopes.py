@@ -2,6 +2,10 @@
 sub-headings; a part's declaration in that part only; a later declaration of a letter replaces an enclosing one), and
 the truth of each step is fixed by hand."""
 
+from fractions import Fraction
+
+import pytest
+
 from proofs.scan.scopes import PART, PART_LEVEL, boundaries
 
 
@@ -188,3 +192,103 @@ def test_the_bound_of_a_sum_is_a_number(tmp_path):
     assert found[r"\frac{1}{T} \sum_{t=1}^{T} T = T"][0].status in ("proved", "checked")
     slip = found[r"\frac{1}{T} \sum_{t=1}^{T} T = T^2"][0]
     assert slip.status == "refuted" and "T = 1; " not in slip.reason  # at a whole number of terms, T >= 2
+
+
+# -- conditions restrict the instances: a step true only under the condition, a slip under it, the step without it.
+# The counterexample of the slip is checked to satisfy the condition by plain Fraction arithmetic.
+
+def _matrix(rows):
+    return [[Fraction(v) for v in row] for row in rows]
+
+
+def _mul(a, b):
+    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) for j in range(len(b[0]))] for i in range(len(a))]
+
+
+def _transpose(a):
+    return [list(row) for row in zip(*a)]
+
+
+def _det(a):
+    if len(a) == 1:
+        return a[0][0]
+    return sum((-1) ** j * a[0][j] * _det([row[:j] + row[j + 1:] for row in a[1:]]) for j in range(len(a)))
+
+
+def _identity(n):
+    return [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+
+def _minors(a):
+    """The principal minors of a (every subset of rows and the same columns)."""
+    n = len(a)
+    for mask in range(1, 2 ** n):
+        keep = [i for i in range(n) if mask >> i & 1]
+        yield _det([[a[i][j] for j in keep] for i in keep])
+
+
+def _orthogonal(q):
+    return _mul(_transpose(q), q) == _identity(len(q))
+
+
+def _symmetric(a):
+    return a == _transpose(a)
+
+
+def _binary_diagonal(d):
+    return all(d[i][j] == 0 if i != j else d[i][j] in (0, 1) for i in range(len(d)) for j in range(len(d[0])))
+
+
+def _definite(a):  # Sylvester: symmetric, every leading principal minor positive
+    return _symmetric(a) and all(_det([row[:k] for row in a[:k]]) > 0 for k in range(1, len(a) + 1))
+
+
+def _semidefinite(a):
+    return _symmetric(a) and all(m >= 0 for m in _minors(a))
+
+
+def _invertible(a):
+    return _det(a) != 0
+
+
+_SQUARE = r"\in \mathbb{R}^{n \times n}"
+CONDITIONS = [
+    # (stated, not stated, a step true only under it, a slip under it, the letter, what its value must satisfy)
+    (rf"Let $Q {_SQUARE}$ be orthogonal and $x \in \mathbb{{R}}^n$.", rf"Let $Q {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\|Q x\| = \|x\|", "Q^T Q x = Q Q x", "Q", _orthogonal),
+    (rf"Let $Q {_SQUARE}$ with $Q^T Q = I$, and $x \in \mathbb{{R}}^n$.", rf"Let $Q {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\|Q x\| = \|x\|", "Q^T Q x = Q Q x", "Q", _orthogonal),
+    (rf"Let $A {_SQUARE}$ be symmetric and $x, y \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x, y \in \mathbb{{R}}^n$.",
+     "x^T A y = y^T A x", "x^T A y = x^T A^2 y", "A", _symmetric),
+    (rf"Let $A {_SQUARE}$ with $A^T = A$, and $x, y \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x, y \in \mathbb{{R}}^n$.",
+     "x^T A y = y^T A x", "x^T A y = x^T A^2 y", "A", _symmetric),
+    (rf"Let $D {_SQUARE}$ be diagonal with entries in $\{{0, 1\}}$ and $A {_SQUARE}$.", rf"Let $D, A {_SQUARE}$.",
+     "D D = D", "D A = A D", "D", _binary_diagonal),
+    (rf"Let $A {_SQUARE}$ be positive definite and $x \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\operatorname{tr}(A) + \|x\| \geq \|x\|", r"\operatorname{tr}(A) + \|x\| \geq 2 \|x\|", "A", _definite),
+    (rf"Let $A {_SQUARE}$ with $A \succ 0$, and $x \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\operatorname{tr}(A) + \|x\| \geq \|x\|", r"\operatorname{tr}(A) + \|x\| \geq 2 \|x\|", "A", _definite),
+    (rf"Let $A {_SQUARE}$ be PD and $x \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\operatorname{tr}(A) + \|x\| \geq \|x\|", r"\operatorname{tr}(A) + \|x\| \geq 2 \|x\|", "A", _definite),
+    (rf"Let $A {_SQUARE}$ with $A \succeq 0$, and $x \in \mathbb{{R}}^n$.", rf"Let $A {_SQUARE}$ and $x \in \mathbb{{R}}^n$.",
+     r"\operatorname{tr}(A) + \|x\| \geq \|x\|", r"\operatorname{tr}(A) + \|x\| \geq 2 \|x\|", "A", _semidefinite),
+    (rf"Let $A, B {_SQUARE}$ be invertible and $x \in \mathbb{{R}}^n$.", None,
+     "A^{-1} A x = x", "(A B)^{-1} = A^{-1} B^{-1}", "A", _invertible),
+]
+
+
+@pytest.mark.parametrize("stated, unstated, true, slip, letter, holds", CONDITIONS,
+                         ids=[f"{c[4]}-{i}" for i, c in enumerate(CONDITIONS)])
+def test_a_stated_condition_restricts_the_instances(tmp_path, stated, unstated, true, slip, letter, holds):
+    # stated in the exercise's introduction, it holds in its sub-headings and their parts
+    found = steps(tmp_path, f"## 1 The exercise\n\n{stated}\n\n### 1.1 Steps\n\n- (a) A step.\n\n$${true}$$\n\n"
+                            f"- (b) A slip.\n\n$${slip}$$\n")
+    assert found[true][0].status == "checked", found[true][0].reason
+    wrong = found[slip][0]
+    assert wrong.status == "refuted", wrong.reason
+    value = _matrix(wrong.counterexample["values"][letter])
+    assert holds(value), value  # the counterexample satisfies the condition
+    if unstated is not None:
+        without = steps(tmp_path, f"## 1 The exercise\n\n{unstated}\n\n$${true}$$\n")[true][0]
+        assert without.status == "refuted", without.reason
+        assert not holds(_matrix(without.counterexample["values"][letter]))

@@ -181,13 +181,13 @@ class Definitions:
 
     def restore(self, scope: dict, until: Optional[int] = None) -> None:
         """Forget the values of the section that ends and take those of `scope` (see `scope`) again; each number it
-        gives a name holds up to `until` (the end of the enclosing scope), not only to its own part's end."""
+        gives a name holds up to `until` (the end of the enclosing scope), not only to its own part's end. A formula
+        the new section gives a name the enclosing scope defined is the section's own definition, not a second formula."""
         self.forget_values()
         self.values.update(scope["values"])
         self.domains.update(scope["domains"])
         self.origin.update(scope["origin"])
         self.opaque.update(scope["opaque"])
-        self.local.update(scope["local"])
         self.examples.update({a: x if until is None else dataclasses.replace(x, end=max(x.end, until))
                               for a, x in scope["examples"].items()})
         for name, (function, domain, text) in scope["named"].items():

@@ -13,6 +13,7 @@ from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
+from proofs.scan.scopes import HEADING
 from proofs.scan.shapes import Model, bounds, declarations, unattached
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
@@ -72,6 +73,8 @@ class MatrixScan:
         chunk, last = self.text[self.loose_from:end], 0
         for stop in _SENTENCE_END.finditer(chunk):
             sentence, last = chunk[last:stop.start()], stop.end()
+            if HEADING.match(sentence):
+                continue  # a title ("## 5 Orthogonal weights") states no condition
             self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
         self.loose_from += last
 
@@ -287,6 +290,9 @@ class MatrixScan:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
             self.model.conditions.setdefault(letter, set()).add("orthogonal")
+        symmetric = _symmetry(*trees)
+        if symmetric is not None:  # "with $A^T = A$"
+            self.model.conditions.setdefault(symmetric, set()).add("symmetric")
 
     def _sign(self, left: str, relation: str, right: str) -> None:
         try:
@@ -451,6 +457,14 @@ def _orthogonality(left: Node, right: Node) -> Optional[str]:
             for p, q in ((x, y), (y, x)):
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
                     return q.data[0]
+    return None
+
+
+def _symmetry(left: Node, right: Node) -> Optional[str]:
+    """The letter X of a step X^T = X or X = X^T, or None."""
+    for a, b in ((left, right), (right, left)):
+        if a.kind == "T" and a.args[0].kind == "name" and b.kind == "name" and a.args[0].data == b.data:
+            return b.data[0]
     return None
 
 

@@ -98,6 +98,12 @@ class Scopes:
 
     def _part(self, offset: int) -> None:
         until = self._end(offset, self.level) if self.level else len(self.text)
+        if self.intro is None and _label(self.text, offset) != "a":
+            # the first part found is not (a): part (a) starts in a line of prose ("... (a) Take $x = 0$."), so where
+            # the introduction ends is not known: the parts of this section are read as one (as before parts had scopes)
+            self.intro = _UNKNOWN
+        if self.intro is _UNKNOWN:
+            return
         if self.intro is None:  # the first part: the introduction ends here, and its numbers hold in every part
             self.intro, self.intro_end = (self.defs.scope(), self.matrix.scope()), offset
             self.defs.examples.update({a: dataclasses.replace(x, end=max(x.end, until))
@@ -115,5 +121,14 @@ class Scopes:
         return "\n\n".join([*outer, self.text[self.start:end]])
 
 
+def _label(text: str, offset: int) -> str:
+    """The letter of the part that starts at `offset` ("b" of "- **(b)**")."""
+    m = PART.match(text, offset)
+    found = re.search(r"([a-z])\)", m.group(), re.IGNORECASE) if m else None
+    return found.group(1).lower() if found else ""
+
+
+# A section whose introduction's end is not known.
+_UNKNOWN = ({}, {})
 # The values of a document's start: none.
 _EMPTY = dict(values={}, examples={}, origin={}, opaque={}, local={}, named={}, domains={})

@@ -11,15 +11,26 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "CONDITIONS"]
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "CONDITIONS", "SQUARE"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
 CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
-              "definite": r"positive[ -]definite", "square": r"square"}
+              "definite": r"positive[ -]definite|PD", "semidefinite": r"positive[ -]semi-?definite|PSD",
+              "diagonal": r"diagonal", "square": r"square"}
+# The conditions under which a matrix is square.
+SQUARE = frozenset({"orthogonal", "symmetric", "invertible", "definite", "semidefinite", "square"})
+# Words that say a diagonal matrix has entries 0 and 1 only ("diagonal with entries in $\{0, 1\}$", "a binary
+# diagonal matrix", "0/1 entries"), in the sentence that says it is diagonal.
+_BINARY = re.compile(r"\\?\{\s*0\s*,\s*1\s*\\?\}|\b(?:binary|boolean|0/1|zeros?\s+(?:and|or)\s+ones?|0\s+or\s+1)\b",
+                     re.IGNORECASE)
 # a letter in its own formula, perhaps declared there ("orthogonal matrix $Q \\in \\mathbb{R}^{n \\times n}$")
 # (a Latin letter or a Greek one: "the matrix $\\Sigma$ is symmetric")
 _LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
+# A condition written as a formula in the prose: "$A \succ 0$" (positive definite), "$A \succeq 0$" (semidefinite),
+# after words that make it one ("let", "with", "where", "if", "assume", "suppose", "given", "for", "such that").
+_ORDER = re.compile(r"\b(?:let|with|where|if|assume|assuming|suppose|given|for|such\s+that|when)\b[^.$]*\$[^$]*?"
+                    rf"(?<![A-Za-z\\])({_LETTER})\s*\\(succ|succeq)\s*0(?![0-9.])", re.IGNORECASE)
 _NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(" + _LETTER + r")\s*\}?\s*(?:_\{?[^$]*?\}?)?"
          r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
@@ -36,6 +47,10 @@ _MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?
 _MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
+# "$A, B \in \mathbb{R}^{n \times n}$ be invertible", "$P, Q$ are orthogonal": a condition on every letter listed
+_LISTED_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})+)\s*(?:\\in\s*\\mathbb\s*\{{?R\}}?\s*\^\s*"
+                           rf"(?:\{{[^{{}}$]*\}}|[A-Za-z0-9]))?\s*\$\s+(?:is|are|be)\s+(?:both\s+|all\s+)?"
+                           rf"((?:{_WORD})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_WORD}))*)\b", re.IGNORECASE)
 # "$w \in \mathbb{R}$", "$a, b \in \mathbb{R}_{>0}$": every letter listed is a number
 _REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\s*(?:\{{\s*R\s*\}}|R(?![A-Za-z]))(?!\s*\^)")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
@@ -212,6 +227,16 @@ def declarations(model: Model, sentence: str) -> dict:
                 model.declare(letter, "scalar")
             for c in _conditions_in(f"{m.group(3)} {noun}"):
                 stated.setdefault(letter, set()).add(c)
+    for m in _LISTED_AFTER.finditer(sentence):  # "$A, B \in \mathbb{R}^{n \times n}$ be invertible"
+        for member in re.finditer(_MEMBER, m.group(1)):
+            for c in _conditions_in(m.group(2)):
+                stated.setdefault(member.group(1).lstrip("\\"), set()).add(c)
+    for m in _ORDER.finditer(sentence):
+        stated.setdefault(m.group(1).lstrip("\\"), set()).add("definite" if m.group(2) == "succ" else "semidefinite")
+    if _BINARY.search(sentence):
+        for conditions in stated.values():
+            if "diagonal" in conditions:
+                conditions.add("binary")
     lengths(model, sentence)
     for m in _PHRASE.finditer(sentence):
         model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3).lstrip("\\")
@@ -226,7 +251,7 @@ def unattached(sentence: str, stated: dict) -> Optional[str]:
     """A condition word of the sentence that names no letter the scan attached it to ("if the weights were
     orthogonal"), or None."""
     for c, word in CONDITIONS.items():
-        if c == "square":
+        if c in ("square", "diagonal"):  # "the diagonal entries of A": no condition
             continue
         if re.search(rf"\b(?:{word})\b", sentence, re.IGNORECASE) and not any(c in s for s in stated.values()):
             return c
@@ -301,7 +326,7 @@ class Shapes:
             return (f"n_{letter}", 1)
         if kind == "defined":
             return (f"r_{letter}", f"c_{letter}")
-        square = self.model.conditions.get(letter, set()) & {"orthogonal", "symmetric", "invertible", "definite", "square"}
+        square = self.model.conditions.get(letter, set()) & SQUARE
         return (f"n_{letter}", f"n_{letter}") if square else (f"r_{letter}", f"c_{letter}")
 
     def _single(self, letter: str) -> bool:
