@@ -292,3 +292,32 @@ def test_a_stated_condition_restricts_the_instances(tmp_path, stated, unstated, 
         without = steps(tmp_path, f"## 1 The exercise\n\n{unstated}\n\n$${true}$$\n")[true][0]
         assert without.status == "refuted", without.reason
         assert not holds(_matrix(without.counterexample["values"][letter]))
+
+
+# -- generated material with its declarations in each section's introduction and its steps in a sub-heading or a part
+# (tests/matrix_oracle.py, truth by its own evaluator)
+
+def _judged(seeds, parts=4):
+    import matrix_oracle as oracle
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    seen = oracle.Tally()
+    for seed in seeds:
+        material = oracle.generate(oracle.RandomSource(seed), parts=parts, scoped=True)
+        tally = oracle.judge(material, scan_document(read_text("g.md", material.text, "markdown"), second_reader=False))
+        for kind in ("false_proofs", "false_alarms", "unconfirmed", "misread"):
+            assert not getattr(tally, kind), f"{kind}: {getattr(tally, kind)}\n\n{material.text}"
+        seen.add(tally)
+    return seen
+
+
+def test_generated_scoped_material_is_judged_right():
+    seen = _judged((0, 6))
+    assert seen.caught == seen.slips > 0
+
+
+@pytest.mark.slow
+def test_a_fixed_sample_of_scoped_material_has_its_slips_caught():
+    seen = _judged(range(12))
+    assert seen.slips >= 25 and seen.caught == seen.slips
