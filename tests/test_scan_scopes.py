@@ -98,13 +98,15 @@ def test_a_part_that_declares_a_letter_again_uses_its_own_declaration(tmp_path):
 
 
 def test_a_value_a_part_gives_does_not_hold_in_the_next_part(tmp_path):
-    text = ("## 1 Rates\n\nLet $\\mu = 0.25$.\n\n**Part (a)** Take $\\eta = 0.5$.\n\n$$2 \\eta y = y$$\n\n"
-            "**Part (b)** Another.\n\n$$2 \\eta y = y$$\n\n$$4 \\mu y = y$$\n")
+    text = ("## 1 Rates\n\nLet $\\mu = 0.25$. For example, take $\\nu = 0$.\n\n**Part (a)** Take $\\eta = 0.5$.\n\n"
+            "$$2 \\eta y = y$$\n\n**Part (b)** Another.\n\n$$2 \\eta y = y$$\n\n$$4 \\mu y = y$$\n\n$$\\nu^2 y = \\nu y$$\n")
     found = steps(tmp_path, text)
     later = found[r"2 \eta y = y"][1]
     assert later.status == "needs review"  # never checked with (a)'s value, never refuted while it holds there
     # the introduction's value holds in every part
     assert found[r"4 \mu y = y"][0].status == "checked" and "mu = 1/4 (line 3)" in found[r"4 \mu y = y"][0].reason
+    # an example the introduction gives ("for example, take") is not a value of its parts
+    assert found[r"\nu^2 y = \nu y"][0].status in ("refuted", "needs review")
 
 
 def test_a_part_declares_for_itself_only(tmp_path):

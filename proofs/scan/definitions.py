@@ -179,16 +179,17 @@ class Definitions:
                     opaque=dict(self.opaque), local=dict(self.local), named=named,
                     domains={a: self.domains[a] for a in self.values if a in self.domains})
 
-    def restore(self, scope: dict, until: Optional[int] = None) -> None:
+    def restore(self, scope: dict, until: Optional[int] = None, held=frozenset()) -> None:
         """Forget the values of the section that ends and take those of `scope` (see `scope`) again; each number it
-        gives a name holds up to `until` (the end of the enclosing scope), not only to its own part's end. A formula
+        gives a name with words that make it a value of the scope (`held`: their ids, "Let $\\eta = 0.5$") holds up to
+        `until` (the end of the enclosing scope), not only to its own part's end. A formula
         the new section gives a name the enclosing scope defined is the section's own definition, not a second formula."""
         self.forget_values()
         self.values.update(scope["values"])
         self.domains.update(scope["domains"])
         self.origin.update(scope["origin"])
         self.opaque.update(scope["opaque"])
-        self.examples.update({a: x if until is None else dataclasses.replace(x, end=max(x.end, until))
+        self.examples.update({a: x if until is None or id(x) not in held else dataclasses.replace(x, end=max(x.end, until))
                               for a, x in scope["examples"].items()})
         for name, (function, domain, text) in scope["named"].items():
             if function is not None:

@@ -56,6 +56,10 @@ class Scopes:
         self.stack: list[_Enclosing] = []
         # the current heading's level (0 before any), where it starts and whether it numbers an exercise
         self.level, self.start, self.numbered = 0, 0, False
+        # the numbers given to names (Example objects, by id) with words that make them values of their scope
+        # ("Let $\eta = 0.5$"): an introduction's hold in its parts and sub-headings, other numbers in their part only
+        # (each kept, so that its id is never another's)
+        self.held: dict = {}
         # what the current heading's introduction declared, once its first part starts
         self.intro: Optional[tuple] = None
         self.intro_end = 0
@@ -92,7 +96,8 @@ class Scopes:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         enclosing = self.stack[-1] if self.stack else None
-        self.defs.restore(enclosing.state[0] if enclosing else _EMPTY, until=enclosing.end if enclosing else None)
+        self.defs.restore(enclosing.state[0] if enclosing else _EMPTY, until=enclosing.end if enclosing else None,
+                          held=self.held)
         self.matrix.restore(enclosing.state[1] if enclosing else None)
         self.level, self.start, self.intro, self.numbered = level, offset, None, numbered
 
@@ -106,12 +111,17 @@ class Scopes:
             return
         if self.intro is None:  # the first part: the introduction ends here, and its numbers hold in every part
             self.intro, self.intro_end = (self.defs.scope(), self.matrix.scope()), offset
-            self.defs.examples.update({a: dataclasses.replace(x, end=max(x.end, until))
-                                       for a, x in self.defs.examples.items()})
+            self.defs.examples.update({a: self._hold(x, until) for a, x in self.defs.examples.items() if id(x) in self.held})
             self.intro = (self.defs.scope(), self.intro[1])
             return
         self.defs.examples.update(self.intro[0]["examples"])
         self.matrix.restore(self.intro[1], declarations_only=True)
+
+    def _hold(self, example, until: int):
+        """The example, holding up to `until` (and still one of the held)."""
+        held = dataclasses.replace(example, end=max(example.end, until))
+        self.held[id(held)] = held
+        return held
 
     def prose(self, at: int) -> str:
         """The prose that holds at `at`: the introductions of the enclosing headings and the current section's text

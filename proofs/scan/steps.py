@@ -501,7 +501,10 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
-                            given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
+                            new = [(a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
+                            given += [(section, start, a, x) for a, x in new]
+                            if _HELD.search(span.before):  # "Let $\eta = 0.5$.": a value for the whole scope
+                                scope.held.update((id(x), x) for _, x in new)
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if until is not None and time.monotonic() >= until - 0.01
                               else f"reading and checking it took more than {timeout:g} s of CPU time (--timeout), or "
@@ -597,6 +600,10 @@ def _given_later(step: Step, section: int, given: list, timeout: float, until: O
 
 # Words before a formula that say it defines what its left side names (a second formula for it is a new definition).
 _DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider|suppose|instead)\b", re.IGNORECASE)
+
+# Words before a number given to a name that make it a value of its scope ("Let $\eta = 0.5$", "Set", "Fix",
+# "Assume", "Throughout"), which an introduction gives all its parts; not "take", "for example", "e.g.".
+_HELD = re.compile(r"\b(?:let|set|fix|assume|suppose|throughout|define|denote|we\s+use)\b", re.IGNORECASE)
 
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
