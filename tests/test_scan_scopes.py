@@ -323,3 +323,12 @@ def test_generated_scoped_material_is_judged_right():
 def test_a_fixed_sample_of_scoped_material_has_its_slips_caught():
     seen = _judged(range(12))
     assert seen.slips >= 25 and seen.caught == seen.slips
+
+
+def test_a_sub_heading_after_parts_that_start_in_prose(tmp_path):
+    # part (a) starts inside a line of prose: the section's parts are one scope, and its sub-heading sees all of it
+    text = ("## 1 Rates\n\nLet $x \\in \\mathbb{R}^n$ and $W \\in \\mathbb{R}^{m \\times n}$. (a) Show it.\n\n"
+            "(b) Let $\\eta = 0.5$.\n\n### 1.1 More\n\n$$x W = W x$$\n\n$$2 \\eta y = y$$\n")
+    found = steps(tmp_path, text)
+    assert found["x W = W x"][0].status == "refuted" and "shapes do not fit" in found["x W = W x"][0].reason
+    assert found[r"2 \eta y = y"][0].status == "checked"

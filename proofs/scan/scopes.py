@@ -90,8 +90,9 @@ class Scopes:
         if numbered and self.numbered:
             level = min(level, self.level)  # exercise 3 under exercise 2's heading level: a sibling
         if level > self.level:  # a sub-heading: the current heading's introduction ends here (or at its first part)
-            state = self.intro or (self.defs.scope(), self.matrix.scope())
-            self.stack.append(_Enclosing(self.level, self.start, self.intro_end if self.intro else offset,
+            known = self.intro is not None and self.intro is not _UNKNOWN
+            state = self.intro if known else (self.defs.scope(), self.matrix.scope())
+            self.stack.append(_Enclosing(self.level, self.start, self.intro_end if known else offset,
                                          self._end(offset, self.level), state))
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
