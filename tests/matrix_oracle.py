@@ -1301,8 +1301,27 @@ def _member_part(src: Source, slips: bool, doc: dict) -> tuple:
 _PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3), (_member_part, 1)]
 
 
-def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:
-    """A Markdown document of `parts` sections, each with its own declarations, and each step's truth."""
+def _scoped(src: Source, k: int, text: str) -> str:
+    """A section's text with its first sentence (its declarations and conditions) as the introduction and the rest
+    under a sub-heading or in lettered parts, as exercises are written: what the introduction declares holds there."""
+    cut = re.search(r"(?<=[.])\s+(?=[^$]*(?:\$[^$]*\$[^$]*)*$)", text)  # the first sentence end outside a formula
+    if cut is None or not text[cut.end():].strip():
+        return text
+    intro, rest = text[:cut.start()], text[cut.end():]
+    form = src.choice(["heading", "part", "bold", "both"])
+    if form == "heading":
+        return f"{intro}\n\n### {k}.1 Steps\n\n{rest}"
+    if form == "part":
+        return f"{intro}\n\n- (a) {rest}"
+    if form == "bold":
+        return f"{intro}\n\n**Part (a)** {rest}"
+    return f"{intro}\n\n### {k}.1 Steps\n\n(a) {rest}"
+
+
+def generate(src: Source, parts: int = 4, slips: bool = True, scoped: bool = False) -> Material:
+    """A Markdown document of `parts` sections, each with its own declarations, and each step's truth. `scoped`: each
+    section's declarations in its introduction, its steps under a sub-heading or in a lettered part (drawn after the
+    section, so the sections themselves are those of the same source without it)."""
     doc = {"gradient": src.choice(["none", "column", "column", "row"]),
            "norm": src.choice(["operator", "operator", "frobenius", "none"])}
     # conventions hold for the whole document, as sheets state them once at the top
@@ -1315,6 +1334,8 @@ def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:
     weighted = [p for p, w in _PARTS for _ in range(w)]
     for k in range(parts):
         text, expected = src.choice(weighted)(src, slips, doc)
+        if scoped:
+            text = _scoped(src, k + 1, text)
         paragraphs.append(f"## Part {k + 1}\n\n{text}")
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)

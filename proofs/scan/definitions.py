@@ -174,6 +174,33 @@ class Definitions:
             self.undefined.add(name)
         self.named.clear()
 
+    def scope(self) -> dict:
+        """What the section read so far gives its values (see `restore`): an enclosing scope's, for its parts."""
+        named = {n: (self.functions.get(n), self.domains.get(n), self.texts.get(n)) for n in self.named}
+        return dict(values=dict(self.values), examples=dict(self.examples), origin=dict(self.origin),
+                    opaque=dict(self.opaque), local=dict(self.local), named=named,
+                    domains={a: self.domains[a] for a in self.values if a in self.domains})
+
+    def restore(self, scope: dict, until: Optional[int] = None, held=frozenset()) -> None:
+        """Forget the values of the section that ends and take those of `scope` (see `scope`) again; each number it
+        gives a name with words that make it a value of the scope (`held`: their ids, "Let $\\eta = 0.5$") holds up to
+        `until` (the end of the enclosing scope), not only to its own part's end. A formula
+        the new section gives a name the enclosing scope defined is the section's own definition, not a second formula."""
+        self.forget_values()
+        self.values.update(scope["values"])
+        self.domains.update(scope["domains"])
+        self.origin.update(scope["origin"])
+        self.opaque.update(scope["opaque"])
+        self.examples.update({a: x if until is None or id(x) not in held else dataclasses.replace(x, end=max(x.end, until))
+                              for a, x in scope["examples"].items()})
+        for name, (function, domain, text) in scope["named"].items():
+            if function is not None:
+                self.functions[name] = function
+                self.domains[name] = domain if domain is not None else ()
+                self.texts[name] = text
+                self.undefined.discard(name)
+                self.named.add(name)
+
     def withdraw(self, name: str, line: int, words: str) -> bool:
         """The prose says again what `name` is, in words ("now let $f$ be the ReLU", "$s$ now denotes the step"):
         the formula the section gave it no longer holds; steps using it are skipped (a function applied, a value

@@ -110,9 +110,22 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     rng = inst.rng
     if "orthogonal" in conditions:
         return _orthogonal(rows, rng)
-    if "definite" in conditions:
-        B = sympy.Matrix(rows, rows, lambda i, j: _draw(inst))
-        return B.T * B + sympy.eye(rows)
+    if "diagonal" in conditions:  # with "binary", entries 0 and 1 only; symmetric too
+        pick = (lambda: sympy.Integer(rng.choice((0, 1)))) if "binary" in conditions else (lambda: _draw(inst))
+        M = sympy.zeros(rows, cols)
+        for i in range(min(rows, cols)):
+            M[i, i] = pick()
+        if "definite" in conditions or "semidefinite" in conditions:
+            M = M.applyfunc(abs) + (sympy.eye(rows) * sympy.Rational(1, 10) if "definite" in conditions else sympy.zeros(rows))
+        if "invertible" in conditions and M.det() == 0:
+            raise Skip(f"no invertible {letter} was drawn")  # a diagonal of zeros and ones that is invertible is I
+        return M
+    if "definite" in conditions or "semidefinite" in conditions:
+        # B^T B for a B of 1 to n rows (singular ones too), plus a multiple of I for a definite one (a small one:
+        # every positive definite matrix is B^T B + c I for some B and c > 0)
+        B = sympy.Matrix(rng.randint(1, rows), rows, lambda i, j: _draw(inst))
+        shift = rng.choice((sympy.Rational(1, 10), sympy.Rational(1, 2), sympy.Integer(1))) if "definite" in conditions else 0
+        return B.T * B + shift * sympy.eye(rows)
     for _ in range(20):
         M = sympy.Matrix(rows, cols, lambda i, j: _draw(inst))
         if "symmetric" in conditions:
@@ -209,6 +222,8 @@ class Evaluator:
         shape = self.shape_of(letter, at)
         if shape == "scalar" and at is None and isinstance(inst.sizes.get(letter), int):
             value = sympy.Integer(inst.sizes[letter])  # a size the material declares (x in R^n), read as a number: n
+        elif shape == "scalar" and at is None and isinstance(inst.indices.get(letter), int):
+            value = sympy.Integer(inst.indices[letter])  # the bound of a sum (T of \sum_{t=1}^{T}), read as a number
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:

@@ -13,7 +13,8 @@ from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
-from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.scopes import HEADING
+from proofs.scan.shapes import Model, bounds, declarations, unattached
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
@@ -72,21 +73,43 @@ class MatrixScan:
         chunk, last = self.text[self.loose_from:end], 0
         for stop in _SENTENCE_END.finditer(chunk):
             sentence, last = chunk[last:stop.start()], stop.end()
+            if HEADING.match(sentence):
+                continue  # a title ("## 5 Orthogonal weights") states no condition
             self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
         self.loose_from += last
 
     def forget(self) -> None:
         """A new section: what the last one declared and defined no longer holds (its conventions do)."""
+        self.restore(None)
+
+    def scope(self) -> dict:
+        """What the section read so far declares, defines and states (see `restore`): an enclosing scope's."""
+        return dict(model=_snapshot(self.model), loose=self.loose, conditioned=dict(self.conditioned),
+                    opaque=dict(self.opaque), stated=dict(self.stated), facts={k: list(v) for k, v in self.facts.items()},
+                    functions=set(self.functions))
+
+    def restore(self, scope: Optional[dict], declarations_only: bool = False) -> None:
+        """A new scope: what the one that ends declared no longer holds; what the enclosing `scope` (None: the
+        document's start) declared holds again (the conventions stated so far hold on). `declarations_only`: a new
+        part of an exercise, which keeps what the parts before it define and state (a formula, a condition, a fact
+        holds to its section's end, as the scalar reading's formulas do) but not the shapes they declare: a letter a
+        part declares again has that declaration, and the conditions stated before it no longer hold."""
         self.earlier.update({k: v for k, v in self.model.kinds.items() if v in ("vector", "matrix")})
         self.earlier.update({k: "vector" for k in self.model.implied})
-        self.model = Model(layouts=self.model.layouts, matrix_norm=self.model.matrix_norm, rows=self.model.rows)
-        self.loose = None
-        self.conditioned.clear()
-        self.opaque.clear()
-        self.stated.clear()
-        self.facts.clear()
-        self.functions.clear()
+        base = _snapshot(scope["model"]) if scope is not None else Model()
+        if declarations_only:
+            self.model = dataclasses.replace(_snapshot(self.model), kinds=base.kinds, dims=base.dims, lengths=base.lengths,
+                                             inherited=set(base.kinds) | set(self.model.conditions))
+            return
+        self.model = dataclasses.replace(base, layouts=self.model.layouts, matrix_norm=self.model.matrix_norm,
+                                         rows=self.model.rows, inherited=set(base.kinds))
+        self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
+        for name in ("conditioned", "stated", "facts", "opaque", "functions"):
+            kept = getattr(self, name)
+            kept.clear()
+            if scope is not None:
+                kept.update({k: list(v) for k, v in scope[name].items()} if name == "facts" else scope[name])
 
     def sentence(self, bounds: tuple) -> dict:
         """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
@@ -102,6 +125,7 @@ class MatrixScan:
 
     def _read(self, text: str) -> Node:
         self._bold(text)
+        self.model.bounds.update(bounds(text))
         changes = "Delta" not in self.model.kinds and "Delta" not in self.model.equations
         return read(text, logistic=self.logistic, changes=changes)
 
@@ -266,6 +290,9 @@ class MatrixScan:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
             self.model.conditions.setdefault(letter, set()).add("orthogonal")
+        symmetric = _symmetry(*trees)
+        if symmetric is not None:  # "with $A^T = A$"
+            self.model.conditions.setdefault(symmetric, set()).add("symmetric")
 
     def _sign(self, left: str, relation: str, right: str) -> None:
         try:
@@ -409,7 +436,8 @@ class Context:
 
 
 def _snapshot(model: Model) -> Model:
-    return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims),
+    return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims), phrases=dict(model.phrases),
+                               inherited=set(model.inherited), bounds=set(model.bounds),
                                conditions={k: set(v) for k, v in model.conditions.items()},
                                equations={k: list(v) for k, v in model.equations.items()}, totals=dict(model.totals),
                                lengths=dict(model.lengths), implied=set(model.implied))
@@ -461,6 +489,14 @@ def _orthogonality(left: Node, right: Node) -> Optional[str]:
             for p, q in ((x, y), (y, x)):
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
                     return q.data[0]
+    return None
+
+
+def _symmetry(left: Node, right: Node) -> Optional[str]:
+    """The letter X of a step X^T = X or X = X^T, or None."""
+    for a, b in ((left, right), (right, left)):
+        if a.kind == "T" and a.args[0].kind == "name" and b.kind == "name" and a.args[0].data == b.data:
+            return b.data[0]
     return None
 
 

@@ -11,31 +11,48 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "CONDITIONS"]
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "CONDITIONS", "SQUARE"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
 CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
-              "definite": r"positive[ -]definite", "square": r"square"}
+              "definite": r"positive[ -]definite|PD", "semidefinite": r"positive[ -]semi-?definite|PSD",
+              "diagonal": r"diagonal", "square": r"square"}
+# The conditions under which a matrix is square.
+SQUARE = frozenset({"orthogonal", "symmetric", "invertible", "definite", "semidefinite", "square"})
+# Words that say a diagonal matrix has entries 0 and 1 only ("diagonal with entries in $\{0, 1\}$", "a binary
+# diagonal matrix", "0/1 entries"), in the sentence that says it is diagonal.
+_BINARY = re.compile(r"\\?\{\s*0\s*,\s*1\s*\\?\}|\b(?:binary|boolean|0/1|zeros?\s+(?:and|or)\s+ones?|0\s+or\s+1)\b",
+                     re.IGNORECASE)
 # a letter in its own formula, perhaps declared there ("orthogonal matrix $Q \\in \\mathbb{R}^{n \\times n}$")
 # (a Latin letter or a Greek one: "the matrix $\\Sigma$ is symmetric")
 _LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
+# A condition written as a formula in the prose: "$A \succ 0$" (positive definite), "$A \succeq 0$" (semidefinite),
+# after words that make it one ("let", "with", "where", "if", "assume", "suppose", "given", "for", "such that").
+_ORDER = re.compile(r"\b(?:let|with|where|if|assume|assuming|suppose|given|for|such\s+that|when)\b[^.$]*\$[^$]*?"
+                    rf"(?<![A-Za-z\\])({_LETTER})\s*\\(succ|succeq)\s*0(?![0-9.])", re.IGNORECASE)
 _NAME = (r"\$\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(" + _LETTER + r")\s*\}?\s*(?:_\{?[^$]*?\}?)?"
          r"(?:\s*\\in\s*\\mathbb\s*\{?R\}?\s*\^\s*(?:\{[^{}$]*\}|[A-Za-z0-9]))?\s*\$")
 _WORD = "|".join(CONDITIONS.values())
 # "orthogonal matrix $A$", "a square matrix $A$", "vector $v$", "matrices $W$"
-_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?)\s+{_NAME}"
+_BEFORE = re.compile(rf"\b((?:(?:{_WORD})\s+)*)(matri(?:x|ces)|vectors?|scalars?)\s+{_NAME}"
                      rf"((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)", re.IGNORECASE)
 _ADJECTIVE = re.compile(rf"\b({_WORD})\s+(?:matri(?:x|ces)\s+)?{_NAME}", re.IGNORECASE)
 # "$A$ is orthogonal", "$h_t$ and $h_T$ be the hidden unit vectors"
 _AFTER = re.compile(rf"{_NAME}((?:\s*(?:,|and)\s*{_NAME.replace(f'({_LETTER})', _LETTER)})*)\s+(?:is|are|be|denote|denotes)\s+(?:an?\s+|the\s+)?"
-                    rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|{_WORD})\b", re.IGNORECASE)
+                    rf"((?:[A-Za-z-]+\s+){{0,3}}?)(matri(?:x|ces)|vectors?|scalars?|{_WORD})\b", re.IGNORECASE)
 # (a subscript that is a number names one member, W_1; a letter the whole family, h_t: every member has the shape)
 _MEMBER = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:([0-9]+)|([a-z]))\s*\}?)?"
 # "$W_1 \in \mathbb{R}^{m \times n}$", "$x, y \in \mathbb{R}^{n}$": every letter listed has the space's shape
 _MEMBERS = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?(?:[A-Za-z]|\\[A-Za-z]+)\s*\}?\s*(?:_\{?\s*(?:[0-9]+|[a-z])\s*\}?)?"
 _SPACE = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)"
                     r"\s*\\in\s*\\mathbb\{R\}\s*\^\s*(\{[^{}]*\}|[A-Za-z0-9])")
+# "$A, B \in \mathbb{R}^{n \times n}$ be invertible", "$P, Q$ are orthogonal": a condition on every letter listed
+_LISTED_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})+)\s*(?:\\in\s*\\mathbb\s*\{{?R\}}?\s*\^\s*"
+                           rf"(?:\{{[^{{}}$]*\}}|[A-Za-z0-9]))?\s*\$\s+(?:is|are|be)\s+(?:both\s+|all\s+)?"
+                           rf"((?:{_WORD})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_WORD}))*)\b", re.IGNORECASE)
+# "$w \in \mathbb{R}$", "$a, b \in \mathbb{R}_{>0}$": every letter listed is a number
+_REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\s*(?:\{{\s*R\s*\}}|R(?![A-Za-z]))(?!\s*\^)")
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
@@ -69,6 +86,31 @@ class Model:
     # whether the material writes vectors as rows ("vectors are row vectors", "$x$ is a row vector"): the matrix
     # reading takes vectors as columns, so it decides no step that reads one
     rows: bool = False
+    # letters whose kind an enclosing scope declared (an exercise's introduction, for its parts): a declaration of
+    # the scope itself replaces it, with its size and conditions
+    inherited: set = dataclasses.field(default_factory=set)
+    # letters the section writes as the bound of a sum or a product (\\sum_{i=1}^{N}): sizes, positive integers
+    bounds: set = dataclasses.field(default_factory=set)
+
+    def sizes(self) -> set:
+        """The letters that are sizes: a dimension of a declaration (X in R^{N x d}), a length the prose gives ("$K$
+        classes") or the bound of a sum: numbers (positive integers), never matrices."""
+        named = {d for shape in self.dims.values() for d in shape if isinstance(d, str)}
+        return named | {v for v in self.lengths.values() if isinstance(v, str)} | self.bounds
+
+    def declare(self, letter: str, kind: str, dims: Optional[tuple] = None) -> None:
+        """Record that the material declares `letter` of `kind` (of `dims`): a first declaration holds in its scope;
+        one of an enclosing scope gives way to it (and its conditions too, when it says otherwise)."""
+        if letter in self.inherited:
+            self.inherited.discard(letter)
+            if self.kinds.get(letter) != kind or (dims is not None and self.dims.get(letter) != dims):
+                self.kinds.pop(letter, None)
+                self.dims.pop(letter, None)
+                self.conditions.pop(letter, None)
+        if dims is not None:
+            self.kinds[letter], self.dims[letter] = kind, dims
+        else:
+            self.kinds.setdefault(letter, kind)
 
     def kind(self, letter: str) -> str:
         if letter in self.kinds:
@@ -77,9 +119,9 @@ class Model:
             return "defined"
         if letter in self.implied:
             return "vector"
+        if letter in self.sizes():
+            return "scalar"  # N of X in R^{N x d}, T of T time steps: a number
         if (len(letter) == 1 or letter in GREEK) and letter[0].isupper():
-            if any(letter in dims for dims in self.dims.values()) or letter in self.lengths.values():
-                return "scalar"  # N of X \\in \\mathbb{R}^{N \\times d}: a size, a number (its value on each instance)
             return "matrix"  # A, W, \\Sigma, \\Lambda: a matrix unless the material says otherwise
         return "scalar"
 
@@ -136,6 +178,15 @@ def lengths(model: Model, sentence: str) -> None:
                 model.lengths[letter] = size
 
 
+# The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size).
+_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
+
+
+def bounds(text: str) -> set:
+    """The letters a formula writes as the upper bound of a sum or a product (N of \\sum_{i=1}^{N}): sizes."""
+    return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
+
+
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
@@ -154,13 +205,16 @@ def declarations(model: Model, sentence: str) -> dict:
             # h_t: the family h and, kept as h_t, the mark that h is a family (x_i a member, not entry i of x)
             for name in (letter, f"{letter}_{member.group(3)}") if member.group(3) else (letter,):
                 if len(dims) == 1:
-                    model.kinds[name], model.dims[name] = "vector", (dims[0], 1)
+                    model.declare(name, "vector", (dims[0], 1))
                 elif len(dims) == 2:
-                    model.kinds[name], model.dims[name] = "matrix", dims
+                    model.declare(name, "matrix", dims)
+    for m in _REAL.finditer(sentence):  # "$\\eta \\in \\mathbb{R}$": a number
+        for member in re.finditer(_MEMBER, m.group(1)):
+            model.declare(member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else ""), "scalar")
     for m in _BEFORE.finditer(sentence):
         words, noun = m.group(1), m.group(2).lower()
         for k, letter in enumerate(_letters([m.group(3)] + re.findall(_NAME, m.group(4) or ""))):
-            model.kinds.setdefault(letter, "vector" if noun.startswith("vector") else "matrix")
+            model.declare(letter, "vector" if noun.startswith("vector") else "scalar" if noun.startswith("scalar") else "matrix")
             if k and noun in ("matrix", "vector"):
                 continue  # "an orthogonal matrix $Q$ and $M$": the words are about Q alone
             for c in _conditions_in(words):
@@ -173,11 +227,23 @@ def declarations(model: Model, sentence: str) -> dict:
         noun = m.group(4).lower()
         for letter in letters:
             if noun.startswith("vector"):
-                model.kinds.setdefault(letter, "vector")
+                model.declare(letter, "vector")
             elif noun.startswith("matri"):
-                model.kinds.setdefault(letter, "matrix")
+                model.declare(letter, "matrix")
+            elif noun.startswith("scalar"):
+                model.declare(letter, "scalar")
             for c in _conditions_in(f"{m.group(3)} {noun}"):
                 stated.setdefault(letter, set()).add(c)
+    for m in _LISTED_AFTER.finditer(sentence):  # "$A, B \in \mathbb{R}^{n \times n}$ be invertible"
+        for member in re.finditer(_MEMBER, m.group(1)):
+            for c in _conditions_in(m.group(2)):
+                stated.setdefault(member.group(1).lstrip("\\"), set()).add(c)
+    for m in _ORDER.finditer(sentence):
+        stated.setdefault(m.group(1).lstrip("\\"), set()).add("definite" if m.group(2) == "succ" else "semidefinite")
+    if _BINARY.search(sentence):
+        for conditions in stated.values():
+            if "diagonal" in conditions:
+                conditions.add("binary")
     lengths(model, sentence)
     for m in _PHRASE.finditer(sentence):
         model.phrases[f"{m.group(1).split()[-1]} {m.group(2)}".lower()] = m.group(3).lstrip("\\")
@@ -192,7 +258,7 @@ def unattached(sentence: str, stated: dict) -> Optional[str]:
     """A condition word of the sentence that names no letter the scan attached it to ("if the weights were
     orthogonal"), or None."""
     for c, word in CONDITIONS.items():
-        if c == "square":
+        if c in ("square", "diagonal"):  # "the diagonal entries of A": no condition
             continue
         if re.search(rf"\b(?:{word})\b", sentence, re.IGNORECASE) and not any(c in s for s in stated.values()):
             return c
@@ -274,7 +340,7 @@ class Shapes:
             return (f"n_{letter}", 1)
         if kind == "defined":
             return (f"r_{letter}", f"c_{letter}")
-        square = self.model.conditions.get(letter, set()) & {"orthogonal", "symmetric", "invertible", "definite", "square"}
+        square = self.model.conditions.get(letter, set()) & SQUARE
         return (f"n_{letter}", f"n_{letter}") if square else (f"r_{letter}", f"c_{letter}")
 
     def _single(self, letter: str) -> bool:

@@ -21,6 +21,8 @@ from proofs.scan.matrices import looks_matrix
 from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
+from proofs.scan.scopes import Scopes
+from proofs.scan.shapes import bounds
 from proofs.scan.sympy_reader import second_reading
 from proofs.scan.vocabulary import LOGISTIC
 
@@ -47,8 +49,6 @@ STATUSES = ("refuted", "needs review", "unknown", "checked", "proved", "skipped"
 # as read, but only without a condition its sentence states that the scan could not read, or the exact and the
 # numerical evaluation disagreed: a person must look).
 ACKNOWLEDGEABLE = ("refuted", "needs review")
-# A line that starts a new section: values defined before it are forgotten.
-_BOUNDARY = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\\(?:sub)*section\b)", re.MULTILINE)
 _SERIES = re.compile(r"\\(?:sum|prod)_\{?\s*([A-Za-z])\s*(?:=([^{}]*(?:\{[^{}]*\})?[^{}]*))?\}?(?:\^(\{[^{}]*\}|\\?[A-Za-z0-9]))?")
 # Words that restrict the names after them in the same sentence ("for positive a and b"), and what they mean.
 _NAME = (r"(?:\\(?:hat|bar|tilde)\{\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\}|\\(?:hat|bar|tilde)\s+[A-Za-z](?![A-Za-z])|\\[A-Za-z]+|[A-Za-z])"
@@ -427,17 +427,18 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     except Timeout:
         raise TimeLimit(f"{document.file}: not scanned, the scan's time limit (--time-limit) was reached") from None
     text = document.text
-    boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
+    matrix = MatrixScan(text)
+    scope = Scopes(text, defs, matrix)
+    boundaries = scope.headings()
     logistic = defs.logistic
     preamble = text[:boundaries[0]] if boundaries else ""  # what the text before any heading says holds throughout
-    prose = _section_prose(text, boundaries, 0)
+    prose = scope.prose(0)
     defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
     defs.named_constants = kinds.constants_named(prose)
     log_base = kinds.log_base(prose) or kinds.log_base(preamble)
     nonreal, ranges = kinds.declared(prose), kinds.domains(prose)  # once a section
     out: list[Step] = []
     previous_end = 0
-    matrix = MatrixScan(text)
     matrix.logistic = defs.logistic  # the section's rule, as for the scalar reading ("for any activation $\sigma$")
     carried = None  # the last side of the display before: a display that opens with a relation continues it
     section = 0
@@ -447,16 +448,13 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     seen: set = set()  # the sentences read so far
     assumed: list = []  # (left, relation, right): the assumptions of the section so far ("assume $x > 0$.")
     for index, span in enumerate(found):
-        if any(previous_end <= b < span.start for b in boundaries):
-            defs.forget_values()
-            # the prose of the section that ends is read before it is forgotten: a declaration there holds there only
-            matrix.advance(max(b for b in boundaries if previous_end <= b < span.start))
-            matrix.forget()
+        # what the scopes that end declared no longer holds; what the enclosing ones declared does (proofs.scan.scopes)
+        if scope.cross(previous_end, span.start):
             facts = []
             assumed = []
             carried = None
             section += 1
-            prose = _section_prose(text, boundaries, span.start)
+            prose = scope.prose(span.start)
             defs.logistic = logistic and not kinds.sigma_declared_otherwise(prose)
             matrix.logistic = defs.logistic
             defs.named_constants = kinds.constants_named(prose)
@@ -503,7 +501,10 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
-                            given += [(section, start, a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
+                            new = [(a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
+                            given += [(section, start, a, x) for a, x in new]
+                            if _HELD.search(span.before):  # "Let $\eta = 0.5$.": a value for the whole scope
+                                scope.held.update((id(x), x) for _, x in new)
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if until is not None and time.monotonic() >= until - 0.01
                               else f"reading and checking it took more than {timeout:g} s of CPU time (--timeout), or "
@@ -599,6 +600,10 @@ def _given_later(step: Step, section: int, given: list, timeout: float, until: O
 
 # Words before a formula that say it defines what its left side names (a second formula for it is a new definition).
 _DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider|suppose|instead)\b", re.IGNORECASE)
+
+# Words before a number given to a name that make it a value of its scope ("Let $\eta = 0.5$", "Set", "Fix",
+# "Assume", "Throughout"), which an introduction gives all its parts; not "take", "for example", "e.g.".
+_HELD = re.compile(r"\b(?:let|set|fix|assume|suppose|throughout|define|denote|we\s+use)\b", re.IGNORECASE)
 
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
@@ -743,7 +748,13 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if entries is not None:  # dL/dz = yhat - y: entry by entry
         return _decide_sums(base, entries, relation, [*conditions[0], *facts], conditions[1], dims)
     # a capital the material gives as a length or a size ("sequence length $T$", x in R^N) is a number
-    doubt = (_vector_reading(*written, numbers=frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str)),
+    numbers = frozenset(d for shape in (dims or {}).values() for d in shape if isinstance(d, str))
+    if matrix is not None:  # the sizes (a bound of a sum too) and the letters declared numbers ($K \in \mathbb{R}$)
+        matrix.model.bounds |= bounds(left + " " + right)
+        numbers |= matrix.model.sizes() | {k for k, v in matrix.model.kinds.items() if v == "scalar"}
+        # a letter its own part declares a number is one there, whatever another part of the section says of it
+        nonreal = {k: v for k, v in (nonreal or {}).items() if matrix.model.kinds.get(str(k)) != "scalar"}
+    doubt = (_vector_reading(*written, numbers=numbers,
                              whole=frozenset(str(k) for k in (nonreal or {})))
              or _not_real(written, nonreal))
     if doubt:
@@ -1009,13 +1020,6 @@ def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
     if not extra and not more:
         return conditions
     return [*read, *extra], [*words, *more]
-
-
-def _section_prose(text: str, boundaries: Sequence[int], at: int) -> str:
-    """The text of the section (from one heading to the next) that holds offset `at`."""
-    start = max((b for b in boundaries if b <= at), default=0)
-    end = min((b for b in boundaries if b > at), default=len(text))
-    return text[start:end]
 
 
 def _not_real(exprs, nonreal: Optional[dict]) -> str:
