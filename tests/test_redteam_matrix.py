@@ -264,8 +264,9 @@ def test_the_oracle_s_arbitrary_sigma_part_has_its_logistic_only_slip_refuted_an
     from proofs.material import parse
     from proofs.scan.steps import scan_document
 
-    material = generate(RandomSource(24), parts=4)
-    assert any(s.family.endswith("logistic only") for s in material.steps)
-    tally = judge(material, scan_document(parse("matrix-24.md", material.text, "markdown"), second_reader=False))
+    # the first seed from 24 on whose document has the class (the generator's draws change as it grows)
+    seed, material = next((seed, m) for seed in range(24, 200) for m in [generate(RandomSource(seed), parts=4)]
+                          if any(s.family.endswith("logistic only") for s in m.steps))
+    tally = judge(material, scan_document(parse(f"matrix-{seed}.md", material.text, "markdown"), second_reader=False))
     assert not tally.false_proofs and not tally.false_alarms and not tally.unconfirmed
     assert tally.by_family["logistic only"] == [1, 1]
