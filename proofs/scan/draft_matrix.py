@@ -418,6 +418,7 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
     (to _MAX, within a budget of entries), a refuted one as an erratum at its counterexample's sizes, with the
     correction the scan verified beside it, or with what the author must supply; a step the statement form cannot
     write is left unfinished (todo)."""
+    from proofs.scan.draft_recurrence import Unwritable, recurrent, render_recurrence
     from proofs.scan.draft_repairs import repair
 
     left, right = step.exprs
@@ -428,6 +429,11 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
               "from proofs import Correction, Function, Matrix, Real, const, diff, exp, forall, implies, log, matmul, "
               "sigmoid, sqrt, tanh, todo  # noqa: F401\n")
     try:
+        if recurrent(step):  # a gradient through an indexed recurrence: sized statements, for every size and T
+            try:
+                return render_recurrence(step, claim_id, snippet, exercise)
+            except Unwritable as exc:
+                raise _Unsupported(str(exc)) from None
         draft = _Draft(step, left, right)
         choices = draft.choices(left, right) if step.status != "refuted" else None
         if step.status == "refuted" and draft.model is not None:
