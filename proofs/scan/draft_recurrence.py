@@ -128,8 +128,10 @@ def _index(e) -> str:
 class _Sized:
     """Python for one side over the sized terms: W[t], .T, @, mprod, backward."""
 
-    def __init__(self, state: str, last: sympy.Symbol, roles: dict) -> None:
+    def __init__(self, state: str, last: sympy.Symbol, roles: dict, layout: str = "column") -> None:
         self.state, self.last, self.roles = state, last, roles
+        # "row": a gradient is written as the transpose of the column backward gives (numerator layout)
+        self.layout = layout
         self.sequences: set = set()
         self.lowest: list = []  # the indices the gradients are read at (each at most T)
 
@@ -140,7 +142,8 @@ class _Sized:
                 raise Unwritable("a gradient not of the loss with respect to a state")
             at = a[1].data[1]
             self.lowest.append(at)
-            return "g" if sympy.simplify(at - self.last) == 0 else f"backward(g, J, {_index(at)}, {_index(self.last)})"
+            out = "g" if sympy.simplify(at - self.last) == 0 else f"backward(g, J, {_index(at)}, {_index(self.last)})"
+            return out + (".T" if self.layout == "row" else "")
         if k == "name":
             letter, at = n.data
             if letter not in self.roles:
@@ -212,7 +215,10 @@ def render_recurrence(step, claim_id: str, snippet: str, exercise: str) -> str:
     j_text = writer.write(jacobian)
     left, right = (writer.write(x) for x in step.exprs)
     fix = repair(step) if step.status == "refuted" else None
-    fixed = (writer.write(fix.left), writer.write(fix.right)) if fix is not None else None
+    fixed = None
+    if fix is not None:  # the corrected step in the layout it holds in: its sides' shapes fit in one of them
+        fixed = [(w.write(fix.left), w.write(fix.right), w.layout) for w in
+                 (_Sized(state, last, roles, layout) for layout in ("column", "row"))]
     if step.status == "refuted" and fix is None:
         raise Unwritable("a correction of this recurrence step (no transpose, sign or product order of the printed step "
                          "holds: a term or factor is missing, which only the author can say)")
@@ -253,14 +259,29 @@ def render_recurrence(step, claim_id: str, snippet: str, exercise: str) -> str:
     statement = (f"As printed at {where}{exercise}: {step.text} (for every size n and every {', '.join(indices)}"
                  f"{' with ' + premise if premise else ''}; the scan refuted it)")
     reason = f"The printed step fails: {step.reason[:600]}"
-    return (head + f"REASON = {reason!r}\n\n\n"
-            f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
-            f"        erratum=Correction(REASON, {fix.text!r}, {{'fix': 1}}))\n"
-            f"def claim({params}, fix=0):\n"
-            f"    # fix = 0 is the step as printed; fix = 1 is it corrected ({fix.what}), which the scan checked\n"
-            f"    {bind}if fix == 0:\n        return {body(left, right)}\n"
-            f"    return {body(*fixed)}\n\n\n"
-            "CLAIMS = (claim, *claim.companions)\n")
+    for c_left, c_right, layout in fixed:
+        module = (head + f"REASON = {reason!r}\n\n\n"
+                  f"@forall({claim_id!r}, {statement!r},\n        {cites},\n"
+                  f"        erratum=Correction(REASON, {fix.text!r}, {{'fix': 1}}))\n"
+                  f"def claim({params}, fix=0):\n"
+                  f"    # fix = 0 is the step as printed; fix = 1 is it corrected ({fix.what}), which the scan checked"
+                  + ("" if layout == "column" else "\n    # (in the numerator layout: a gradient is a row, the transpose of the "
+                     "column backward gives)") + "\n"
+                  f"    {bind}if fix == 0:\n        return {body(left, right)}\n"
+                  f"    return {body(c_left, c_right)}\n\n\n"
+                  "CLAIMS = (claim, *claim.companions)\n")
+        if _loads(module):
+            return module
+    raise Unwritable("the corrected step in either layout (its sides' shapes do not fit)")
+
+
+def _loads(module: str) -> bool:
+    """Whether the drafted module's claims can be built (the sized terms check their shapes when built)."""
+    try:
+        exec(compile(module, "<draft>", "exec"), {"__name__": "_draft"})  # noqa: S102 - the module just written
+    except Exception:  # noqa: BLE001 - a side whose shapes do not fit: this layout is not the one
+        return False
+    return True
 
 
 def _letters(n: Node) -> set:
