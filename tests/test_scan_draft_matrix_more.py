@@ -71,3 +71,45 @@ def test_recurrence_gradients_are_drafted_for_every_size_and_every_t_and_check_g
     # a perturbed draft (the product's factors swapped in the printed side, not in the Jacobian) fails
     (drafts / "scan_a_md_l13_1.py").write_text(product.replace("(W[k].T @ D[k + 1])", "(D[k + 1] @ W[k].T)"))
     assert _check(drafts).returncode == 1
+
+
+MISSING_TERM = r"""# 1 Softmax
+
+Conventions: a gradient has the shape of the variable, vectors are columns.
+
+Let $z \in \mathbb{R}^{K}$ and $y \in \mathbb{R}^{K}$ with $\sum_i y_i = 1$.
+
+$$\hat{y} = \mathrm{softmax}(z)$$
+
+$$L = -\sum_i y_i \log \hat{y}_i$$
+
+A missing term: $$\frac{\partial L}{\partial z} = \hat{y}$$
+
+# 2 Ridge regression
+
+Let $X \in \mathbb{R}^{m \times n}$, $w \in \mathbb{R}^{n}$, $y \in \mathbb{R}^{m}$ and $\lambda \in \mathbb{R}$.
+
+$$E = \|X w - y\|^2 + \lambda \|w\|^2$$
+
+A dropped term: $$\nabla_w E = 2 X^T (X w - y)$$
+"""
+
+
+@pytest.mark.slow
+def test_a_missing_term_is_found_as_the_correction_and_the_erratum_checks_with_it(tmp_path):
+    """ŷ for ŷ - y (under the label's total, which the engine now uses) and a dropped 2λw: each correction adds a term
+    of the section's names, which the scan checks on every instance; λ, a Python keyword, is the parameter lambda_."""
+    verdicts, drafts, texts = _draft(tmp_path, MISSING_TERM)
+    assert verdicts[11] == "refuted" and verdicts[19] == "refuted"
+    assert r"\\frac{\\partial L}{\\partial z} = \\hat{y} - y'" in texts["scan_a_md_l11_1.py"]
+    ridge = texts["scan_a_md_l19_1.py"]
+    assert r"2 X^T \\left(X w - y\\right) + 2 \\lambda w'" in ridge and "lambda_: Real" in ridge
+    done = _check(drafts)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    for line in (11, 19):
+        assert re.search(rf"scan\.a_md\.ex\d\.l{line}_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
+        assert re.search(rf"scan\.a_md\.ex\d\.l{line}_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
+    # the correction without its term is the printed step again: it fails
+    assert "_mul(_mul(2, lambda_), w)" in ridge
+    (drafts / "scan_a_md_l19_1.py").write_text(ridge.replace("_mul(_mul(2, lambda_), w)", "_mul(_mul(1, lambda_), w)"))
+    assert _check(drafts).returncode == 1

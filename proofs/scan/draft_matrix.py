@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import keyword
 from typing import Optional
 
 import sympy
@@ -35,7 +36,10 @@ class _Unsupported(Exception):
 
 
 def _identifier(letter: str, index) -> str:
-    return letter if index is None else f"{letter}_{index}"
+    """The Python name of a name of the material (lambda_ for λ, which is a keyword)."""
+    if index is None:
+        return f"{letter}_" if keyword.iskeyword(letter) else letter
+    return f"{letter}_{index}"
 
 
 class _Writer:
@@ -192,6 +196,8 @@ def helper(ident: str, clash) -> str:
 
 
 def _split(ident: str) -> tuple:
+    if ident.endswith("_") and keyword.iskeyword(ident[:-1]):
+        return ident[:-1], None
     letter, _, index = ident.rpartition("_")
     if letter and index.isdigit():
         return letter, sympy.Integer(int(index))
