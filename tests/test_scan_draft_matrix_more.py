@@ -113,3 +113,47 @@ def test_a_missing_term_is_found_as_the_correction_and_the_erratum_checks_with_i
     assert "_mul(_mul(2, lambda_), w)" in ridge
     (drafts / "scan_a_md_l19_1.py").write_text(ridge.replace("_mul(_mul(2, lambda_), w)", "_mul(_mul(1, lambda_), w)"))
     assert _check(drafts).returncode == 1
+
+
+OPERATOR_NORM = r"""# 1 Norms
+
+Conventions: the norm of a matrix is the operator 2-norm.
+
+For a matrix $M \in \mathbb{R}^{p \times q}$:
+
+An inequality the wrong way (slip): $$\|M\|_F \leq \|M\|$$
+"""
+
+
+@pytest.mark.slow
+def test_the_operator_norm_of_a_full_matrix_is_drafted_from_its_gram_matrix_and_the_turned_inequality_proved(tmp_path):
+    verdicts, drafts, texts = _draft(tmp_path, OPERATOR_NORM)
+    assert verdicts == {7: "refuted"}
+    text = texts["scan_a_md_l7_1.py"]
+    assert "todo(" not in text and "M: Matrix(Real, 2, 2)" in text and "def _largest_eigenvalue(g):" in text
+    done = _check(drafts)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert re.search(r"scan\.a_md\.ex1\.l7_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
+    assert re.search(r"scan\.a_md\.ex1\.l7_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
+    # the operator norm read as the Frobenius norm (no square root of the largest eigenvalue) makes the slip hold
+    (drafts / "scan_a_md_l7_1.py").write_text(text.replace("return _largest_eigenvalue(_gram(m))",
+                                                           "return _add(*[v * v for row in m for v in row])"))
+    assert _check(drafts).returncode == 1
+
+
+def test_the_largest_eigenvalue_of_a_gram_matrix_is_the_square_of_the_operator_norm():
+    """The closed form against numpy's singular values (an oracle that shares no code with it)."""
+    import numpy as np
+    from fractions import Fraction
+
+    namespace = {"matmul": lambda a, b: [[sum(x * y for x, y in zip(r, c)) for c in zip(*b)] for r in a],
+                 "sqrt": lambda v: float(v) ** 0.5, "Fraction": Fraction}
+    from proofs.scan.draft_helpers import HELPERS
+
+    exec(HELPERS, namespace)  # noqa: S102 - the helpers a draft is written with
+    rng = np.random.default_rng(7)
+    for shape in ((2, 2), (2, 3), (3, 2), (1, 3)):
+        m = rng.integers(-4, 5, size=shape)
+        want = np.linalg.norm(m.astype(float), 2) ** 2
+        got = namespace["_sq"]([[int(v) for v in row] for row in m], "2")
+        assert abs(float(got) - want) < 1e-9 * max(1, want), (shape, m)

@@ -221,8 +221,21 @@ def _sq(m, kind):
     if not _is_m(m):
         return m * m
     if kind != "F" and len(m) > 1 and len(m[0]) > 1:
-        raise NotImplementedError("the operator 2-norm of a matrix")
+        return _largest_eigenvalue(_gram(m))
     return _add(*[v * v for row in m for v in row])
+
+
+def _gram(m):
+    """The smaller of M^T M and M M^T: its largest eigenvalue is the square of M's operator 2-norm."""
+    return matmul(_t(m), m) if len(m[0]) <= len(m) else matmul(m, _t(m))
+
+
+def _largest_eigenvalue(g):
+    """Of a 2 x 2 symmetric positive semidefinite matrix, in closed form: (t + sqrt(t^2 - 4 det)) / 2."""
+    if len(g) != 2:
+        raise NotImplementedError("the operator 2-norm of a matrix with more than two rows and columns")
+    t, d = g[0][0] + g[1][1], g[0][0] * g[1][1] - g[0][1] * g[1][0]
+    return (t + sqrt(t * t - 4 * d)) / 2
 
 
 def _norm(m, kind):

@@ -345,14 +345,15 @@ class _Draft:
         return "F" if n.data == "F" or (self.model is not None and self.model.matrix_norm == "F") else "2"
 
     def operator_norm(self, sizes: dict) -> bool:
-        """Whether at these sizes a printed norm is the operator 2-norm of a matrix (more than one row and column),
-        which the statement form cannot write at a fixed size."""
+        """Whether at these sizes a printed norm is the operator 2-norm of a matrix with more than two rows and
+        columns, which the statement form cannot write at a fixed size (with at most two, the square root of the largest
+        eigenvalue of its 2 x 2 Gram matrix is written in closed form)."""
         for n in self.norms:
             try:
                 s = self.shapes.infer(n.args[0], layout=self.layout)
             except Exception:  # noqa: BLE001 - a norm of a side whose shapes do not fit: the statement says so
                 continue
-            if s != "scalar" and all((d if isinstance(d, int) else sizes.get(d, 2)) > 1 for d in map(self.shapes.find, s)):
+            if s != "scalar" and all((d if isinstance(d, int) else sizes.get(d, 2)) > 2 for d in map(self.shapes.find, s)):
                 return True
         return False
 
