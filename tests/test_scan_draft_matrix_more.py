@@ -157,3 +157,24 @@ def test_the_largest_eigenvalue_of_a_gram_matrix_is_the_square_of_the_operator_n
         want = np.linalg.norm(m.astype(float), 2) ** 2
         got = namespace["_sq"]([[int(v) for v in row] for row in m], "2")
         assert abs(float(got) - want) < 1e-9 * max(1, want), (shape, m)
+
+
+DEFINITE = r"""# 1 Quadratic forms
+
+Let $S \in \mathbb{R}^{n \times n}$ be a positive definite matrix and $x \in \mathbb{R}^{n}$.
+
+True: $$x^T S x \geq 0$$
+"""
+
+
+@pytest.mark.slow
+def test_positive_definiteness_is_a_premise_of_the_draft_and_without_it_the_draft_fails(tmp_path):
+    verdicts, drafts, texts = _draft(tmp_path, DEFINITE, 5)
+    assert verdicts == {5: "checked"}
+    text = texts["scan_a_md_l5_1.py"]
+    assert "implies((_definite(S)), _holds(lambda: (_mul(_t(x), S, x), 0), '>='))" in text
+    done = _check(drafts)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert re.search(r"scan\.a_md\.ex1\.l5_1_n2 +proved +pass", done.stdout), done.stdout[-3000:]
+    (drafts / "scan_a_md_l5_1.py").write_text(text.replace("implies((_definite(S)), ", "implies((_eq(S, S)), "))
+    assert _check(drafts).returncode == 1

@@ -155,6 +155,16 @@ def _det(m):
     return _add(*[(-1) ** j * m[0][j] * _det(_minor(m, 0, j)) for j in range(len(m))])
 
 
+def _definite(m):
+    """Positive definite: symmetric with every leading principal minor positive (Sylvester's criterion)."""
+    if not _is_m(m):
+        return m > 0
+    out = _eq(m, _t(m))
+    for k in range(1, len(m) + 1):
+        out = out & (_det([row[:k] for row in m[:k]]) > 0)
+    return out
+
+
 def _minor(m, i, j):
     return [row[:j] + row[j + 1:] for k, row in enumerate(m) if k != i]
 

@@ -332,6 +332,8 @@ class _Draft:
                         self.premises.append(f"_eq({ident}, _t({ident}))")
                     elif condition == "square":
                         continue  # its shape: the sizes drafted are square ones
+                    elif condition == "definite":
+                        self.premises.append(f"_definite({ident})")
                     elif condition == "orthogonal":
                         self.premises.append(f"_eq(_mul(_t({ident}), {ident}), _I)")
                     else:
