@@ -38,7 +38,10 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
         return True if all(p is True for p in parts) else None
     equations = list(premise.args) if premise.op == "and" else [premise]
     if consequent.op == "eq" and all(e.op == "eq" for e in equations):
-        return _sympy_solved(equations, consequent, scalars)
+        from proofs import uninterpreted
+
+        # over every function, z3 decides equal arguments with the functions uninterpreted (congruence)
+        return None if uninterpreted.uses(relation) else _sympy_solved(equations, consequent, scalars)
     if premise.op not in ("le", "lt", "ge", "gt") or consequent.op != "eq":
         return None
     low, high = premise.args if premise.op in ("le", "lt") else premise.args[::-1]
