@@ -33,6 +33,15 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
     import sympy
 
     premise, consequent = relation.args
+    if consequent.op == "and":  # p ⇒ (q1 ∧ q2) is (p ⇒ q1) ∧ (p ⇒ q2)
+        parts = [_sympy_premised(Term("implies", (premise, part)), scalars) for part in consequent.args]
+        return True if all(p is True for p in parts) else None
+    equations = list(premise.args) if premise.op == "and" else [premise]
+    if consequent.op == "eq" and all(e.op == "eq" for e in equations):
+        from proofs import uninterpreted
+
+        # over every function, z3 decides equal arguments with the functions uninterpreted (congruence)
+        return None if uninterpreted.uses(relation) else _sympy_solved(equations, consequent, scalars)
     if premise.op not in ("le", "lt", "ge", "gt") or consequent.op != "eq":
         return None
     low, high = premise.args if premise.op in ("le", "lt") else premise.args[::-1]
@@ -52,6 +61,39 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
         # substituted after the sides are built, so a derivative with respect to the variable is taken first
         return _sympy_equal(consequent, symbols, {symbols[var.args[0]]: shifted})
     return None
+
+
+def _sympy_solved(equations: list, consequent: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
+    """a = b ∧ ... ⇒ equation, for premises each linear in a variable of its own with a nonzero constant coefficient
+    (y_1 + y_2 + y_3 = 1; z_1 = W_11 x_1): the premises hold exactly where those variables are their solutions
+    (y_3 = 1 - y_1 - y_2, each later premise solved after the earlier solutions are put in), so the equation with the
+    solutions put for them must be an identity in the other variables (at every value of them, in the domain or not)."""
+    import sympy
+
+    symbols = {name: symbol(name, dom) for name, dom in scalars.items()}
+    solved: dict = {}
+    for premise in equations:
+        try:
+            difference = sympy.expand((backends.to_sympy(premise.args[0], symbols)
+                                       - backends.to_sympy(premise.args[1], symbols)).subs(solved))
+        except (terms.Unsupported, TypeError):
+            return None
+        for name in sorted(terms.variables(premise)):
+            if name not in scalars or scalars[name].indexed or symbols[name] in solved:
+                continue
+            var = symbols[name]
+            coefficient = difference.coeff(var, 1)
+            rest = sympy.expand(difference - coefficient * var)
+            if coefficient.free_symbols or coefficient == 0 or rest.has(var):
+                continue
+            value = -rest / coefficient
+            solved = {k: v.subs(var, value) for k, v in solved.items()}
+            solved[var] = value
+            break
+        else:
+            return None  # a premise solved for no variable: not shown this way
+    # substituted after the sides are built, so a derivative with respect to a variable is taken first
+    return _sympy_equal(consequent, symbols, solved)
 
 
 def _sympy_equal(relation: Term, symbols: Mapping[str, Any], substitute: Optional[Mapping] = None) -> Optional[bool]:

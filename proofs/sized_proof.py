@@ -572,7 +572,17 @@ def prove(rel: SizedRelation, indices: Mapping[str, Domain], allowed: Optional[s
             if done is not None:
                 shown = {**shown, "unrolled": "each product or gradient of a fixed number of factors (at most 8) written "
                                               "as those factors"}
-        return None if done is None else ([("every n", done)], shown)
+        if done is not None:
+            return [("every n", done)], shown
+        # each one with a first factor by the index premises (t < T for a gradient from t to T) as that factor times
+        # the rest (its definition), the rest opaque: dl/dh_t = W_tᵀ D_{t+1} dl/dh_{t+1} for t < T
+        known = [p for p in premises(rel) if isinstance(p, Term)]
+        peeled = _rebuild(plain, lambda node: _peel_first(node) if _follows(_nonempty(node), known) else None)
+        if peeled == plain:
+            return None
+        done = _one(peeled, None, _Symbolic(), allowed, matrix_premises)
+        return None if done is None else ([("every n, each product or gradient with a first factor (by the index "
+                                            "premises) peeled once", done)], shown)
     t, upper, peeled = induction
     # the base, t = U: an empty range is its base value; a range with a factor at U (by the index premises) peeled once
     base = _rebuild(substitute(plain, t, upper), lambda node: _base_value(node) if _empty(node) else

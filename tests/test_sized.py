@@ -356,3 +356,28 @@ def test_an_exact_zero_sympy_does_not_simplify_is_never_a_sign_and_a_true_differ
     assert _sign(sympy.sqrt(2) - sympy.Rational(141421356237, 10 ** 11)) == 1
     assert _sign(sympy.Rational(141421356237, 10 ** 11) - sympy.sqrt(2)) == -1
     assert _sign(sympy.Integer(10) ** -25) == 0 and _sign(sympy.Integer(10) ** -15) == 1
+
+
+@pytest.mark.parametrize("transposed", [True, False])
+def test_one_step_of_the_chain_rule_is_proved_by_its_first_factor_and_a_missing_transpose_refuted(transposed):
+    """dl/dh_t = W_tᵀ D_{t+1} dl/dh_{t+1} for t < T: the factor mentions t, so no induction runs; the gradient from t
+    has a first factor by the premise and is peeled once, the rest (from t + 1) is opaque on both sides."""
+    @forall("test.ex5.a.one_step", "one step of the backward recurrence")
+    def one_step(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(Diagonal), g: ColumnVector):
+        J = lambda k: D[k + 1] @ W[k]  # noqa: E731
+        return given(t + 1 <= T, backward(g, J, t, T) == (W[t].T if transposed else W[t]) @ D[t + 1] @ backward(g, J, t + 1, T))
+
+    result = evaluate(one_step)
+    assert result.verdict is (Verdict.PROVED if transposed else Verdict.REFUTED), result.reason
+    if transposed:
+        assert "peeled once" in str(result.evidence) and "induction" not in result.evidence
+
+
+def test_a_gradient_peeled_where_the_premises_give_no_first_factor_is_not_proved():
+    """At t = T the gradient from t is g itself: peeling it there (t ≤ T does not give t < T) would prove a false step."""
+    @forall("test.ex5.a.no_factor", "one step where none may be left")
+    def no_factor(t: Nat, T: Nat, W: MatrixSequence(SquareMatrix), D: MatrixSequence(Diagonal), g: ColumnVector):
+        J = lambda k: D[k + 1] @ W[k]  # noqa: E731
+        return given(t <= T, backward(g, J, t, T) == W[t].T @ D[t + 1] @ backward(g, J, t + 1, T + 1))
+
+    assert evaluate(no_factor).verdict is not Verdict.PROVED

@@ -155,6 +155,16 @@ def _det(m):
     return _add(*[(-1) ** j * m[0][j] * _det(_minor(m, 0, j)) for j in range(len(m))])
 
 
+def _definite(m):
+    """Positive definite: symmetric with every leading principal minor positive (Sylvester's criterion)."""
+    if not _is_m(m):
+        return m > 0
+    out = _eq(m, _t(m))
+    for k in range(1, len(m) + 1):
+        out = out & (_det([row[:k] for row in m[:k]]) > 0)
+    return out
+
+
 def _minor(m, i, j):
     return [row[:j] + row[j + 1:] for k, row in enumerate(m) if k != i]
 
@@ -221,8 +231,21 @@ def _sq(m, kind):
     if not _is_m(m):
         return m * m
     if kind != "F" and len(m) > 1 and len(m[0]) > 1:
-        raise NotImplementedError("the operator 2-norm of a matrix")
+        return _largest_eigenvalue(_gram(m))
     return _add(*[v * v for row in m for v in row])
+
+
+def _gram(m):
+    """The smaller of M^T M and M M^T: its largest eigenvalue is the square of M's operator 2-norm."""
+    return matmul(_t(m), m) if len(m[0]) <= len(m) else matmul(m, _t(m))
+
+
+def _largest_eigenvalue(g):
+    """Of a 2 x 2 symmetric positive semidefinite matrix, in closed form: (t + sqrt(t^2 - 4 det)) / 2."""
+    if len(g) != 2:
+        raise NotImplementedError("the operator 2-norm of a matrix with more than two rows and columns")
+    t, d = g[0][0] + g[1][1], g[0][0] * g[1][1] - g[0][1] * g[1][0]
+    return (t + sqrt(t * t - 4 * d)) / 2
 
 
 def _norm(m, kind):

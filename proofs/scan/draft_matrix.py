@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import keyword
 from typing import Optional
 
 import sympy
@@ -35,7 +36,10 @@ class _Unsupported(Exception):
 
 
 def _identifier(letter: str, index) -> str:
-    return letter if index is None else f"{letter}_{index}"
+    """The Python name of a name of the material (lambda_ for λ, which is a keyword)."""
+    if index is None:
+        return f"{letter}_" if keyword.iskeyword(letter) else letter
+    return f"{letter}_{index}"
 
 
 class _Writer:
@@ -192,6 +196,8 @@ def helper(ident: str, clash) -> str:
 
 
 def _split(ident: str) -> tuple:
+    if ident.endswith("_") and keyword.iskeyword(ident[:-1]):
+        return ident[:-1], None
     letter, _, index = ident.rpartition("_")
     if letter and index.isdigit():
         return letter, sympy.Integer(int(index))
@@ -326,6 +332,8 @@ class _Draft:
                         self.premises.append(f"_eq({ident}, _t({ident}))")
                     elif condition == "square":
                         continue  # its shape: the sizes drafted are square ones
+                    elif condition == "definite":
+                        self.premises.append(f"_definite({ident})")
                     elif condition == "orthogonal":
                         self.premises.append(f"_eq(_mul(_t({ident}), {ident}), _I)")
                     else:
@@ -338,15 +346,16 @@ class _Draft:
     def _norm_kind(self, n: Node) -> str:
         return "F" if n.data == "F" or (self.model is not None and self.model.matrix_norm == "F") else "2"
 
-    def operator_norm(self, sizes: dict) -> bool:
-        """Whether at these sizes a printed norm is the operator 2-norm of a matrix (more than one row and column),
-        which the statement form cannot write at a fixed size."""
+    def operator_norm(self, sizes: dict, largest: int = 2) -> bool:
+        """Whether at these sizes a printed norm is the operator 2-norm of a matrix with more than two rows and
+        columns, which the statement form cannot write at a fixed size (with at most two, the square root of the largest
+        eigenvalue of its 2 x 2 Gram matrix is written in closed form)."""
         for n in self.norms:
             try:
                 s = self.shapes.infer(n.args[0], layout=self.layout)
             except Exception:  # noqa: BLE001 - a norm of a side whose shapes do not fit: the statement says so
                 continue
-            if s != "scalar" and all((d if isinstance(d, int) else sizes.get(d, 2)) > 1 for d in map(self.shapes.find, s)):
+            if s != "scalar" and all((d if isinstance(d, int) else sizes.get(d, 2)) > largest for d in map(self.shapes.find, s)):
                 return True
         return False
 
@@ -388,13 +397,18 @@ class _Draft:
         if "norm" in kinds and (self.premises or self.step.relation not in ("=", "!=")):
             budget = _NORM_ENTRIES if self.step.relation not in ("=", "!=") else min(budget, _PREMISE_NORM_ENTRIES)
         out = []
-        for combo in itertools.product(range(1, _MAX + 1), repeat=len(dims)):
-            sizes = dict(zip(dims, combo))
-            if self.operator_norm(sizes):
-                continue
-            shapes = self.shapes_at(sizes)
-            if sum(r * c for r, c in (s for s in shapes.values() if s is not None)) <= budget or not out:
-                out.append(sizes)
+        # a checked step is drafted where no norm is the operator norm of a full matrix (z3 seldom settles its closed
+        # form over every instance), and only where every choice has one, at those with at most two rows or columns
+        for largest in (1, 2):
+            for combo in itertools.product(range(1, _MAX + 1), repeat=len(dims)):
+                sizes = dict(zip(dims, combo))
+                if self.operator_norm(sizes, largest):
+                    continue
+                shapes = self.shapes_at(sizes)
+                if sum(r * c for r, c in (s for s in shapes.values() if s is not None)) <= budget or not out:
+                    out.append(sizes)
+            if out:
+                break
         if not out:
             raise _Unsupported("the operator 2-norm of a matrix")
         return out
@@ -418,6 +432,7 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
     (to _MAX, within a budget of entries), a refuted one as an erratum at its counterexample's sizes, with the
     correction the scan verified beside it, or with what the author must supply; a step the statement form cannot
     write is left unfinished (todo)."""
+    from proofs.scan.draft_recurrence import Unwritable, recurrent, render_recurrence
     from proofs.scan.draft_repairs import repair
 
     left, right = step.exprs
@@ -428,6 +443,11 @@ def render_matrix(step, claim_id: str, snippet: str, exercise: str) -> str:
               "from proofs import Correction, Function, Matrix, Real, const, diff, exp, forall, implies, log, matmul, "
               "sigmoid, sqrt, tanh, todo  # noqa: F401\n")
     try:
+        if recurrent(step):  # a gradient through an indexed recurrence: sized statements, for every size and T
+            try:
+                return render_recurrence(step, claim_id, snippet, exercise)
+            except Unwritable as exc:
+                raise _Unsupported(str(exc)) from None
         draft = _Draft(step, left, right)
         choices = draft.choices(left, right) if step.status != "refuted" else None
         if step.status == "refuted" and draft.model is not None:

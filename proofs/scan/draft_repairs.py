@@ -4,15 +4,18 @@ decision checks it on every instance (the same sizes, draws and layouts as the p
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from fractions import Fraction
 from typing import Iterator, Optional
 
 from proofs.scan.matrices import Node
 
-__all__ = ["Fix", "repair", "candidates"]
+__all__ = ["Fix", "repair", "candidates", "terms_added"]
 
 # The most changes tried per step (each is decided on every instance, a gradient differentiated at each).
 MAX_TRIES = 24
+# The most missing terms tried after them (a name of the section added to the right side or to one of its names).
+MAX_TERMS = 24
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _LATEX = {"=": "=", "!=": "\\neq", "<": "<", "<=": "\\leq", ">": ">", ">=": "\\geq"}
 
@@ -49,9 +52,9 @@ def repair(step, draft=None) -> Optional[Fix]:
         except Exception:  # noqa: BLE001
             return {("?", "?")}
 
-    for n, (new_right, relation, what) in enumerate(candidates(left, step.relation, right, step.counterexample or {})):
-        if n >= MAX_TRIES:
-            break
+    tried = itertools.chain(itertools.islice(candidates(left, step.relation, right, step.counterexample or {}), MAX_TRIES),
+                            itertools.islice(terms_added(left, right, _vocabulary(step, context.model)), MAX_TERMS))
+    for new_right, relation, what in tried:
         try:
             verdict = decide(left, relation, new_right, context.model, step.text, context.lowest)
         except Skip:
@@ -99,6 +102,62 @@ def candidates(left: Node, relation: str, right: Node, example: dict) -> Iterato
         elif relation in _FLIPPED:
             changes.append((right, _FLIPPED[relation], "the inequality turned round"))
     yield from fresh(changes)
+
+
+def _vocabulary(step, model) -> list:
+    """The names a missing term may be made of: those of the step and of the section's forward equations, in the
+    order they are first read (inputs before the names the equations define)."""
+    seen: dict = {}
+    defined = set(getattr(model, "equations", {}) or {})
+    for tree in (*step.exprs, *(body for eqs in (getattr(model, "equations", {}) or {}).values() for p, body in eqs
+                               if p is None)):
+        for _, n in _walk(tree):
+            if n.kind == "name" and n.data[1] is None:
+                seen.setdefault(n.data, n)
+    names = list(seen.values())
+    return [n for n in names if n.data[0] not in defined] + [n for n in names if n.data[0] in defined]
+
+
+def terms_added(left: Node, right: Node, names: list) -> Iterator[tuple]:
+    """(right side, "=", what) with a term the printed right side lacks: a name of the section subtracted from or added
+    to one of its names (ŷ for ŷ - y), then to the whole side, then twice such a name and a Greek scalar times one
+    (2 λ w): the missing terms the checker then decides on every instance like any other change."""
+    from proofs.scan.vocabulary import GREEK
+
+    printed = {str(n) for _, n in _walk(right) if n.kind == "name"}
+    scalars = [n for n in names if n.data[0] in GREEK and n.data[0] not in ("phi", "sigma")]
+    others = [n for n in names if str(n) != str(left) and n not in scalars]
+    seen: set = set()
+
+    def fresh(items):
+        for r, what in items:
+            if str(r) not in seen and str(r) != str(right):
+                seen.add(str(r))
+                yield r, "=", what
+
+    def plus(a: Node, b: Node, sign: int) -> Node:
+        return Node("add", (a, b if sign > 0 else Node("neg", (b,))))
+
+    def at_leaves():
+        for path, n in _walk(right):
+            if n.kind == "name" and str(n) in printed:
+                for b in others:
+                    if str(b) != str(n):
+                        for sign in (-1, 1):
+                            yield _rebuilt(right, path, plus(n, b, sign)), f"{latex(b)} {'subtracted from' if sign < 0 else 'added to'} {latex(n)}"
+
+    def whole(factor=None):
+        for b in others:
+            term = b if factor is None else Node("mul", (factor, b))
+            for sign in (1, -1):
+                yield plus(right, term, sign), f"the term {'-' if sign < 0 else '+'}{latex(term)} added"
+
+    yield from fresh(whole())
+    for c in scalars:
+        yield from fresh(whole(c))
+        yield from fresh(whole(Node("mul", (Node("num", (), Fraction(2)), c))))
+    yield from fresh(at_leaves())
+    yield from fresh(whole(Node("num", (), Fraction(2))))
 
 
 def pushed(n: Node) -> Node:
