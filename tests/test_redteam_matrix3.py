@@ -303,3 +303,23 @@ def test_a_vector_the_material_writes_as_a_row_is_not_read_as_a_column(tmp_path)
     # for rows: x^T w is the outer product, w^T x its transpose; unequal at x = [1, 0], w = [0, 1]
     x, w = [[Fraction(1), Fraction(0)]], [[Fraction(0), Fraction(1)]]
     assert _mm(_t(x), w) != _mm(_t(w), x) and _mm(x, _t(w)) == _mm(w, _t(x))
+
+
+PD_WITH_A_FALSE_FACT = r"""# 1 Quadratic forms
+
+Let $S \in \mathbb{R}^{n \times n}$ be a positive definite matrix and $x \in \mathbb{R}^{n}$.
+
+A sign error: $$x^T S x \leq 0$$
+
+A missing transpose: $$(S x)^T = x S$$
+
+The transpose: $$(S x)^T = x^T S$$
+"""
+
+
+def test_a_stated_fact_no_instance_of_the_right_shape_honours_does_not_check_a_shape_mismatch(tmp_path):
+    # x^T S x <= 0 with S positive definite holds only at x = 0, and xS is a product of n x 1 and n x n, which fits
+    # at n = 1 only: the instances honouring the fact at n = 1 must not make the mismatch "checked"
+    found = steps(tmp_path, PD_WITH_A_FALSE_FACT)
+    assert found["(S x)^T = x S"].status in ("refuted", "needs review")
+    assert found["(S x)^T = x^T S"].status == "checked"
