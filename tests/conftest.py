@@ -235,6 +235,34 @@ def seed_check(seed_serial):
     return seed_serial
 
 
+def perturbation_results(cases) -> dict:
+    """{(claim id, perturbation name): Result} of the (claim, perturbation) `cases` of one imported catalogue, checked by
+    the runner: each in a module process forked from this one, as `check` and `mutants` check them."""
+    from proofs.runner import Task, default_jobs, run
+
+    outcome = run([Task(c, p) for c, p in cases], jobs=default_jobs())
+    return dict(zip([(c.id, p.name) for c, p in cases], outcome.results))
+
+
+@pytest.fixture(scope="session")
+def seed_perturbed(request) -> dict:
+    """{(claim id, perturbation name): Result} of every perturbation of the seed pack (`perturbation_results`), checked
+    once per test session and shared by every worker: the results the tests of the catalogue's mutants (refuted, their
+    counterexamples replayed) and of witness tampering read."""
+    from proofs.model import Result
+
+    def make(directory):
+        from proofs.registry import import_here
+
+        catalogue = import_here()
+        catalogue.warm()
+        computed = perturbation_results([(c, p) for c in catalogue.claims for p in c.perturbations])
+        (directory / "results.json").write_text(json.dumps([[c, n, r.to_json()] for (c, n), r in computed.items()]))
+
+    stored = json.loads((shared(request, "seed-perturbed", make) / "results.json").read_text())
+    return {(claim_id, name): Result.from_json(r) for claim_id, name, r in stored}
+
+
 # The scan's own course material of the tests.
 SCAN_MATERIAL = Path(__file__).resolve().parent / "scan_material"
 

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import shutil
 import tempfile
 import types
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import SEED_MATERIAL, Packs, run_cli
 from proofs.cache import KEEP, ResultCache, digest_inputs
 from proofs.registry import load
 from proofs.runner import Task, run
@@ -70,6 +71,29 @@ def course(packs):
     packs.write(unit=PACK, _coefficients="MIDDLE = 6\n")
     packs.reports = True
     return packs
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    """The course checked once with its cache, per module: its pack, which the tests that use it leave as it is, and
+    the cache that first run filled (both claims stored, neither reused)."""
+    course = Packs(tmp_path_factory.mktemp("stored"))
+    course.write(unit=PACK, _coefficients="MIDDLE = 6\n")
+    course.reports = True
+    first = course.check("unit", cache=True)
+    assert first.returncode == 0 and first.report["summary"]["cached"] == 0, first.stdout + first.stderr
+    assert sorted(p.stem for p in course.cache_dir.glob("*/*.json")) == ["unit.ex1.a.square", "unit.ex1.b.cube"]
+    return course
+
+
+@pytest.fixture
+def warm(stored, tmp_path):
+    """`course` after `course.check("unit", cache=True)`: the module's stored course, with a copy of its cache that is
+    this test's own (what the test writes into it or damages no other test sees)."""
+    course = Packs(tmp_path)
+    course.folder, course.reports = stored.folder, True
+    shutil.copytree(stored.cache_dir, course.cache_dir, symlinks=True)
+    return course
 
 
 def _without_times(report):
@@ -158,8 +182,8 @@ def test_no_cache_neither_reads_nor_writes(course):
 
 @pytest.mark.parametrize("option, status", [(("--strict",), "fail"), (("--timeout", "30"), "erratum"),
                                             (("--memory-mb", "2048"), "erratum")])
-def test_options_that_can_change_a_verdict_or_status_are_part_of_the_key(course, option, status):
-    course.check("unit", cache=True)
+def test_options_that_can_change_a_verdict_or_status_are_part_of_the_key(warm, option, status):
+    course = warm
     checked = course.check("unit", *option, cache=True)
     report = checked.report
     assert report["summary"]["cached"] == 0 and report["results"][1]["status"] == status
@@ -184,8 +208,8 @@ def _entries(course):
     lambda record: json.dumps({**record, "result": {**record["result"], "erratum": "not an erratum"}}),
 ], ids=["unreadable", "schema", "inputs", "claim", "failure", "too weak for its status", "other id", "incomplete",
         "evidence not an object", "other statement", "other assumptions", "erratum where the claim has none"])
-def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(course, forge):
-    course.check("unit", cache=True)
+def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(warm, forge):
+    course = warm
     entry = _entries(course)["unit.ex1.a.square"]
     entry.write_text(forge(json.loads(entry.read_text())))
     checked = course.check("unit", cache=True)
@@ -194,8 +218,8 @@ def test_a_damaged_or_inconsistent_entry_is_ignored_and_the_claim_checked_again(
     assert report["results"][1]["cached"] is not None
 
 
-def test_an_erratum_entry_forged_to_pass_is_ignored(course):
-    course.check("unit", cache=True)
+def test_an_erratum_entry_forged_to_pass_is_ignored(warm):
+    course = warm
     entry = _entries(course)["unit.ex1.b.cube"]
     record = json.loads(entry.read_text())
     record["result"].update(verdict="proved", status="pass")
@@ -235,16 +259,23 @@ def test_old_inputs_are_pruned(course):
     assert len([p for p in (course / "cache").iterdir() if p.is_dir()]) == KEEP
 
 
-def test_the_seed_catalogue_reuses_results_with_identical_reports(tmp_path):
-    reports = []
-    for n in range(2):
-        out = tmp_path / f"r{n}.json"
-        proc = run_cli("check", "ex1.b", "ex2.nonunique", "--cache-dir", str(tmp_path / "cache"), "--format", "json",
-                       "--output", str(out))
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        reports.append(json.loads(out.read_text()))
-    assert reports[1]["summary"]["cached"] == reports[1]["summary"]["total"] == 4
-    assert _without_times(reports[0]) == _without_times(reports[1])
+def test_the_seed_catalogue_reuses_results_with_identical_reports(tmp_path, seed_serial):
+    # the first run: the session's serial run of the catalogue, with a cache empty before it; the second, of a selection
+    # from a copy of that cache (from a shell, as the first: this process has imported more), reuses each selected result
+    # and reports what the first reported
+    assert seed_serial.returncode == 0 and "Traceback" not in seed_serial.stderr, seed_serial.stdout + seed_serial.stderr
+    first = json.loads((seed_serial.directory / "reports" / "report.json").read_text())
+    assert first["summary"]["cached"] == 0 and all(r["cached"] is None for r in first["results"])
+    shutil.copytree(seed_serial.directory / "cache", tmp_path / "cache", symlinks=True)
+    out = tmp_path / "again.json"
+    proc = run_cli("check", "ex1.b", "ex2.nonunique", *SEED_MATERIAL, "--cache-dir", tmp_path / "cache", "--format", "json",
+                   "--output", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    again = json.loads(out.read_text())
+    assert again["summary"]["cached"] == again["summary"]["total"] == 4
+    selected = [r for r in first["results"] if r["id"] in {r["id"] for r in again["results"]}]
+    assert _without_times({"summary": {"seconds": 0, "cached": 0}, "results": selected}) == \
+        _without_times({"summary": {"seconds": 0, "cached": 0}, "results": again["results"]})
 
 
 def test_the_runner_stores_only_what_may_be_reused(tmp_path):
@@ -307,8 +338,8 @@ def test_the_seed_pack_is_a_root():
     assert Path(__file__).resolve().parent.parent / "claims" in roots
 
 
-def test_every_report_format_says_a_result_was_reused(course):
-    course.check("unit", cache=True)
+def test_every_report_format_says_a_result_was_reused(warm):
+    course = warm
     out = course / "reports"
     out.mkdir()
     proc = course.run("check", "unit", "--cache-dir", course.cache_dir, "--report-dir", out, "-v")

@@ -72,19 +72,24 @@ def test_claims_become_tests_with_errata_as_strict_xfail(whole_catalogue, catalo
     assert "XFAIL proofs::ex1.d.max_pool_derivative - erratum of the material: at a tie" in proc.stdout
 
 
+# A pack module whose import fails with a message that would drive a terminal (a link, a screen clear).
+CONTROL_SEQUENCES = 'raise RuntimeError("\\x1b]8;;https://example.com/\\x07click\\x1b[2J")\n'
+
+
 def test_failures_errors_load_errors_and_stale_errata_carry_the_cli_messages(tmp_path):
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "erratum.py").write_text(ERRATUM_PACK)
     (pack / "good.py").write_text((GOLDEN / "holds" / "arith.py").read_text())
     (pack / "broken.py").write_text("import z3\n\nCLAIMS = [\n")
+    (pack / "hostile.py").write_text(CONTROL_SEQUENCES)
     proc, outcomes = pytest_run(tmp_path, "--proofs=ex90,ex91,ex99.raises,ex99.exits,ex99.unknown,ex99.hangs,unit,ex1.d.max_pool_derivative",
                                 f"--proofs-claims={GOLDEN / 'false'}", f"--proofs-claims={GOLDEN / 'faults'}",
                                 f"--proofs-claims={pack}", "--proofs-timeout=2")
     assert proc.returncode == 1
     assert outcomes == {"ex90.a.square_expansion": "PASSED", "ex90.b.small_squares": "PASSED",
                         "ex91.a.square_is_linear": "FAILED", "ex99.unknown": "ERROR", "ex99.raises": "ERROR",
-                        "ex99.exits": "ERROR", "ex99.hangs": "ERROR", "load[pack/broken]": "ERROR",
+                        "ex99.exits": "ERROR", "ex99.hangs": "ERROR", "load[pack/broken]": "ERROR", "load[pack/hostile]": "ERROR",
                         "unit.ex1.a.not_wrong_after_all": "FAILED", "unit.ex1.a.other": "PASSED",
                         "ex1.d.max_pool_derivative": "XFAIL"}
     assert "XFAIL proofs::ex1.d.max_pool_derivative - erratum of the material: at a tie" in proc.stdout  # in one process too
@@ -94,6 +99,8 @@ def test_failures_errors_load_errors_and_stale_errata_carry_the_cli_messages(tmp
     assert f"load error: {pack / 'broken.py'}:3" in proc.stdout
     assert "recorded as an erratum but no longer refuted" in proc.stdout  # strict: not an xfail, not an xpass
     assert "Traceback" not in proc.stdout
+    # a load error's message is printed as data: its control sequences escaped, never sent to the terminal
+    assert "\x1b]8" not in proc.stdout and "\\x1b]8;;https://example.com/\\x07click" in proc.stdout
 
 
 COUNTED_PACK = '''
@@ -137,22 +144,20 @@ def test_a_process_checks_the_claims_it_runs_next_in_one_run(tmp_path):
     assert 1 <= len(pids) <= 2 and str(os.getpid()) not in pids, pids
 
 
-def test_runxfail_fails_the_errata(tmp_path):
-    proc, outcomes = pytest_run(tmp_path, "--proofs=ex3.a.bigram_reason", "--runxfail")
-    assert proc.returncode == 1 and outcomes == {"ex3.a.bigram_reason": "FAILED"}
-    assert "counterexample: p = [" in proc.stdout
-
-
-def test_material_without_a_cited_snippet_fails(tmp_path):
+def test_material_without_a_cited_snippet_fails_and_runxfail_fails_the_errata(tmp_path):
     seed = ROOT.parent / "shared" / "seed"
     sheet = next(seed.glob("*.txt"), None) if seed.is_dir() else None
     if sheet is None:
         pytest.skip("the course material is not next to this checkout")
     (tmp_path / "material").mkdir()
     (tmp_path / "material" / sheet.name).write_text(sheet.read_text().replace("3 * 10 = 30", "3 * 10 = 31"))
-    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1.b", f"--proofs-material={tmp_path / 'material'}")
-    assert outcomes == {"ex1.b.conv_units": "PASSED", "ex1.b.conv_params": "FAILED"}
+    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1.b,ex3.a.bigram_reason", f"--proofs-material={tmp_path / 'material'}",
+                                "--runxfail")
+    assert proc.returncode == 1
+    # --runxfail: an erratum, refuted as expected, is a failure with its counterexample
+    assert outcomes == {"ex1.b.conv_units": "PASSED", "ex1.b.conv_params": "FAILED", "ex3.a.bigram_reason": "FAILED"}
     assert 'not found: the claim cites text the material does not have: ' in proc.stdout and '"3 * 10 = 30"' in proc.stdout
+    assert "counterexample: p = [" in proc.stdout
 
 
 def test_xdist_spreads_the_catalogue_with_the_same_outcomes(whole_catalogue, catalogue):
@@ -170,12 +175,3 @@ def test_without_the_option_nothing_is_collected(tmp_path):
 def test_unknown_selector_is_a_usage_error(tmp_path):
     proc, _ = pytest_run(tmp_path, "--proofs=ex77")
     assert proc.returncode == 4 and "selector 'ex77' matches no claim" in proc.stderr
-
-
-def test_load_error_messages_carry_no_control_sequences(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "broken.py").write_text('raise RuntimeError("\\x1b]8;;https://example.com/\\x07click\\x1b[2J")\n')
-    proc, outcomes = pytest_run(tmp_path, "--proofs=ex1.b", f"--proofs-claims={pack}")
-    assert proc.returncode == 1 and outcomes["load[pack/broken]"] == "ERROR"
-    assert "\x1b]8" not in proc.stdout and "\\x1b]8;;https://example.com/\\x07click" in proc.stdout
