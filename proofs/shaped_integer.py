@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-__all__ = ["step", "step_class", "translate", "collapse", "Unsupported", "kinds"]
+__all__ = ["step", "step_class", "translate", "collapse", "Unsupported", "kinds", "conditions", "variables"]
 
 
 class Unsupported(Exception):
@@ -68,19 +68,47 @@ def translate(expr: Any, env: dict, to_z3: Callable[[Any, dict], Any]) -> Any:
         return out
     if isinstance(expr, sympy.floor):
         p, q = sympy.fraction(sympy.together(expr.args[0]))
-        return _floor_div(to_z3(p, env), to_z3(q, env))
+        return _division(to_z3(p, env), to_z3(q, env), env)[0]
     if isinstance(expr, sympy.Mod):
         p, q = (to_z3(x, env) for x in expr.args)
-        return p - q * _floor_div(p, q)
+        return _division(p, q, env)[1]
     return _z3_sum(expr, env, to_z3)
 
 
-def _floor_div(p: Any, q: Any) -> Any:
-    """⌊p / q⌋ (z3's integer division rounds toward -∞ for q > 0; for q < 0 both signs are flipped); at q = 0 it is
-    z3's division by 0, a value z3 leaves free, so that no proof rests on it."""
+# The key of `env` under which translate() leaves the conditions that define the quotients and remainders it
+# introduced: a query's premises (see `conditions`).
+SIDE = "#side"
+
+
+def conditions(env: dict) -> list:
+    """The conditions defining the quotients and remainders translate() introduced into `env`: premises of every query
+    made of its translations."""
+    return list(env.get(SIDE, ()))
+
+
+def variables(env: dict) -> list:
+    """The solver variables of `env`: its symbols and the quotients and remainders translate() introduced."""
+    return [v for k, v in env.items() if k != SIDE and not k.startswith("#div:") and not k.endswith("#entry")]
+
+
+def _division(p: Any, q: Any, env: dict) -> tuple:
+    """(⌊p / q⌋, p mod q) as two integer variables of their own, defined by p = q·d + m with 0 ≤ m < q (q > 0) or
+    q < m ≤ 0 (q < 0), sympy's sign convention; free where q = 0, so that no proof rests on a division by 0. The same
+    p and q give the same variables. Linear in d and m where q is a number, and easier for a solver than nested
+    integer division (cvc5 answers at once where it took seconds on z3's div of a symbolic size)."""
     import z3
 
-    return z3.If(q < 0, (-p) / (-q), p / q)
+    if not (z3.is_int(p) and z3.is_int(q)):  # of a real, the quotient's definition would make it an integer
+        raise Unsupported("⌊p / q⌋ or p mod q of a number that is not an integer")
+    key = f"#div:{z3.simplify(p).sexpr()}:{z3.simplify(q).sexpr()}"
+    if key not in env:
+        n = sum(1 for k in env if k.startswith("#div:"))
+        d, m = z3.Int(f"#quotient{n}"), z3.Int(f"#remainder{n}")
+        env[key] = (d, m)
+        env[f"#quotient{n}"], env[f"#remainder{n}"] = d, m
+        bounded = z3.If(q > 0, z3.And(0 <= m, m < q), z3.And(q < m, m <= 0))
+        env.setdefault(SIDE, []).append(z3.Or(q == 0, z3.And(p == q * d + m, bounded)))
+    return env[key]
 
 
 def _z3_sum(expr: Any, env: dict, to_z3: Callable[[Any, dict], Any]) -> Any:

@@ -227,7 +227,8 @@ def _valid(condition: Any, facts: list) -> Optional[Any]:
         claim, given = _z3(condition, env), [_z3(f, env) for f in facts]
     except _Unsupported:
         return None
-    return smt_prove(claim, [v for k, v in env.items() if not k.endswith("#entry")], given=given, timeout_ms=5_000)
+    given += shaped_integer.conditions(env)
+    return smt_prove(claim, shaped_integer.variables(env), given=given, timeout_ms=5_000)
 
 
 def _exponentials(expr: Any) -> Any:

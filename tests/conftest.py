@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -160,17 +161,18 @@ def _environment(values):
         os.environ.update(saved)
 
 
-def shared(request, name, make):
-    """A directory `make(directory)` fills once per test session, whatever the number of pytest-xdist workers: the
-    first worker to ask makes it while holding a lock, the others wait for it and read it. `make` runs with a result
-    cache of its own, as each test does, and the directory holds only what it writes. A `make` that raises leaves
-    nothing behind, so the next test to ask makes it again (and fails as loudly)."""
-    factory = request.getfixturevalue("tmp_path_factory")
-    workerinput = getattr(request.config, "workerinput", None)
+def _shared_place(config, name: str) -> tuple[Path, str]:
+    """(directory, run id) of the shared directory `name` of this test session (see `shared`)."""
+    factory = config._tmp_path_factory
+    workerinput = getattr(config, "workerinput", None)
     run = "" if workerinput is None else workerinput["testrunuid"]
     # every worker's base directory is inside the run's own
     base = factory.getbasetemp() if workerinput is None else factory.getbasetemp().parent
-    directory = base / f"shared-{name}{'-' if run else ''}{run}"
+    return base / f"shared-{name}{'-' if run else ''}{run}", run
+
+
+def _made(directory: Path, run: str, make) -> Path:
+    """`directory`, filled by `make(directory)` unless this run has filled it already (under its lock)."""
     done = Path(f"{directory}.made")
     with open(f"{directory}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -178,13 +180,25 @@ def shared(request, name, make):
             shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir(parents=True)
             try:
-                with _environment({**os.environ, "PROOFS_CACHE_DIR": f"{directory}.cache"}):
-                    make(directory)
+                make(directory)
             except BaseException:
                 shutil.rmtree(directory, ignore_errors=True)
                 raise
             done.write_text(run)
     return directory
+
+
+def shared(request, name, make):
+    """A directory `make(directory)` fills once per test session, whatever the number of pytest-xdist workers: the
+    first worker to ask makes it while holding a lock, the others wait for it and read it. `make` runs with a result
+    cache of its own, as each test does, and the directory holds only what it writes. A `make` that raises leaves
+    nothing behind, so the next test to ask makes it again (and fails as loudly)."""
+    directory, run = _shared_place(request.config, name)
+
+    def made(directory):
+        with _environment({**os.environ, "PROOFS_CACHE_DIR": f"{directory}.cache"}):
+            make(directory)
+    return _made(directory, run, made)
 
 
 class Completed(subprocess.CompletedProcess):
@@ -195,17 +209,23 @@ class Completed(subprocess.CompletedProcess):
         self.directory = directory
 
 
-def shared_run(request, name, *args, env=None, timeout=600):
-    """`python -m proofs ARGS` run once per test session (see `shared`); `{dir}` in an argument is the run's directory,
-    where its reports can be written. Returns a `Completed`."""
+def _run_into(args, env=None, timeout=600):
+    """A `make` that runs `python -m proofs ARGS` (`{dir}` in an argument: the directory) with the directory's result
+    cache and stores what it returned in `run.json`; it sets nothing in this process (a thread may run it)."""
 
     def make(directory):
         argv = [a.replace("{dir}", str(directory)) for a in map(str, args)]
-        proc = run_cli(*argv, env=env, timeout=timeout)
+        proc = run_cli(*argv, env={**(env or {}), "PROOFS_CACHE_DIR": f"{directory}.cache"}, timeout=timeout)
         (directory / "run.json").write_text(json.dumps({"args": argv, "returncode": proc.returncode,
                                                         "stdout": proc.stdout, "stderr": proc.stderr}))
+    return make
 
-    directory = shared(request, name, make)
+
+def shared_run(request, name, *args, env=None, timeout=600):
+    """`python -m proofs ARGS` run once per test session (see `shared`); `{dir}` in an argument is the run's directory,
+    where its reports can be written. Returns a `Completed`."""
+    directory, run = _shared_place(request.config, name)
+    _made(directory, run, _run_into(args, env=env, timeout=timeout))
     stored = json.loads((directory / "run.json").read_text())
     return Completed(stored["args"], stored["returncode"], stored["stdout"], stored["stderr"], directory)
 
@@ -224,8 +244,40 @@ def seed_serial(request):
     runs of the catalogue with (its shards merged, more jobs, a result cache), which give the same `SEED_MATERIAL`, and
     the results a run that only needs the seed's results in its reports may reuse (a copy of the cache). A test reads
     the command's exit code, its standard output and standard error, and the reports."""
-    return shared_run(request, "seed-serial", "check", "all", *SEED_MATERIAL, "--jobs", "1", "--cache-dir", "{dir}/cache",
-                      "-q", "--report-dir", "{dir}/reports")
+    return shared_run(request, "seed-serial", *SEED_SERIAL)
+
+
+# The command of `seed_serial`.
+SEED_SERIAL = ("check", "all", *SEED_MATERIAL, "--jobs", "1", "--cache-dir", "{dir}/cache", "-q", "--report-dir", "{dir}/reports")
+# The fixtures that read `seed_serial`'s run.
+_SEED_READERS = frozenset({"seed_serial", "seed_check"})
+
+
+def pytest_collection_finish(session):
+    """Under pytest-xdist, the first worker starts `seed_serial`'s run in a thread as soon as it has collected tests that
+    read it, so that both workers run other tests meanwhile (a worker that asks for it first otherwise waits for it,
+    idle, and the other waits on its lock); a test that asks for it before it is made waits as before."""
+    workerinput = getattr(session.config, "workerinput", None)
+    if workerinput is None or workerinput.get("workerid") != "gw0":
+        return
+    if not any(_SEED_READERS & set(getattr(item, "fixturenames", ())) for item in session.items):
+        return
+    directory, run = _shared_place(session.config, "seed-serial")
+    # the environment as it is now, before a test sets its own in this process (`cli`)
+    environment = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
+    thread = threading.Thread(target=_made, args=(directory, run, _run_into(SEED_SERIAL, env=environment)), daemon=True)
+    thread.start()
+    session.config.stash[_BACKGROUND] = thread
+
+
+_BACKGROUND = pytest.StashKey[threading.Thread]()
+
+
+def pytest_sessionfinish(session):
+    """The background run of `seed_serial` has ended before the worker does (its process and files with it)."""
+    thread = session.config.stash.get(_BACKGROUND, None)
+    if thread is not None:
+        thread.join()
 
 
 @pytest.fixture(scope="session")
