@@ -66,7 +66,8 @@ def _sympy_premised(relation: Term, scalars: Mapping[str, Domain]) -> Optional[b
 def _sympy_solved(equations: list, consequent: Term, scalars: Mapping[str, Domain]) -> Optional[bool]:
     """a = b ∧ ... ⇒ equation, for premises each linear in a variable of its own with a nonzero constant coefficient
     (y_1 + y_2 + y_3 = 1; z_1 = W_11 x_1): the premises hold exactly where those variables are their solutions
-    (y_3 = 1 - y_1 - y_2, each later premise solved after the earlier solutions are put in), so the equation with the
+    (each solved for the first such variable in name order, y_1 = 1 - y_2 - y_3, each later premise after the earlier
+    solutions are put in), so the equation with the
     solutions put for them must be an identity in the other variables (at every value of them, in the domain or not)."""
     import sympy
 

@@ -176,3 +176,22 @@ def test_generated_threshold_pair_blocks_agree_with_numpy():
         assert oracle.verdict_class(case, result.verdict.value, result.status.value) == "ok", (case.text, result.reason)
         seen.add(case.truth)
     assert seen == {True, False}
+
+
+def test_a_quotient_and_a_remainder_are_integer_variables_defined_by_the_division():
+    """⌊p / q⌋ and p mod q reach z3 as variables d, m with p = q·d + m and m between 0 and q (sympy's sign
+    convention, negative values included), free where q = 0; of a real number they are not translated (the definition
+    would make the number an integer: floor(A[i]) == A[i] was shown)."""
+    import sympy
+
+    from proofs import shaped_proof
+
+    x, y = sympy.symbols("x y", integer=True)
+    identity = sympy.Eq(x, y * sympy.floor(x / y) + sympy.Mod(x, y))
+    assert shaped_proof._valid(identity, [sympy.Ne(y, 0)]).answer == "unsat"
+    assert shaped_proof._valid(sympy.Mod(x, y) >= 0, [sympy.Ne(y, 0)]).answer == "sat"  # y < 0
+    assert shaped_proof._valid(sympy.Eq(sympy.floor(-x / 3), -sympy.floor(x / 3)), []).answer == "sat"  # x = 1
+    assert shaped_proof._valid(sympy.Eq(sympy.floor(x / 3), sympy.floor((x + 1) / 3)), []).answer == "sat"
+    entry = sympy.IndexedBase("A")[sympy.Symbol("i", integer=True)]
+    assert shaped_proof._valid(sympy.Eq(sympy.floor(entry), entry), []) is None
+    assert shaped_proof._valid(sympy.Eq(sympy.Mod(entry, 2), 0), []) is None
