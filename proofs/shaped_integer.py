@@ -106,8 +106,9 @@ def _division(p: Any, q: Any, env: dict) -> tuple:
         d, m = z3.Int(f"#quotient{n}"), z3.Int(f"#remainder{n}")
         env[key] = (d, m)
         env[f"#quotient{n}"], env[f"#remainder{n}"] = d, m
-        bounded = z3.If(q > 0, z3.And(0 <= m, m < q), z3.And(q < m, m <= 0))
-        env.setdefault(SIDE, []).append(z3.Or(q == 0, z3.And(p == q * d + m, bounded)))
+        divided = p == q * d + m  # one implication a sign (a solver splits an If of the sign less readily)
+        env.setdefault(SIDE, []).append(z3.And(z3.Implies(q > 0, z3.And(divided, 0 <= m, m < q)),
+                                               z3.Implies(q < 0, z3.And(divided, q < m, m <= 0))))
     return env[key]
 
 
