@@ -403,3 +403,13 @@ def steps_list(tmp_path, text, timeout=60.0):
     (tmp_path / "a.md").write_text(text, encoding="utf-8")
     return [s for s in scan_document(read(tmp_path, "a.md"), timeout=timeout, second_reader=False)
             if s.status != "definition"]
+
+
+def test_a_matrix_step_before_the_sum_whose_bound_is_its_letter_is_not_decided_under_one_reading(tmp_path):
+    text = ("# Exercise 1\n\nThe Gram matrix satisfies\n\n$$K + K^T = 2 K$$\n\nand the average is\n\n"
+            "$$\\frac{1}{K} \\sum_{k=1}^{K} 1 = 1$$\n\n# Exercise 2\n\n$$K + K^T = 2 K$$\n")
+    first, _, second = steps_list(tmp_path, text)
+    assert first.status == "skipped" and "bound of a sum" in first.reason, first.reason
+    assert second.status == "refuted", second.reason  # no sum in this section: K is a matrix
+    K = _m([[0, 1], [0, 0]])
+    assert _add(K, _t(K)) != _scale(2, K)

@@ -14,7 +14,8 @@ from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
-from proofs.scan.shapes import Model, bounds, declarations, unattached
+from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
@@ -122,7 +123,7 @@ class MatrixScan:
 
     def _read(self, text: str) -> Node:
         self._bold(text)
-        self.model.bounds.update(bounds(text))
+        self.model.bounds.update(_bounds(text))
         changes = "Delta" not in self.model.kinds and "Delta" not in self.model.equations
         tree = read(text, logistic=self.logistic, changes=changes)
         self.model.used |= _as_matrix(tree, self.model)
@@ -336,7 +337,9 @@ class MatrixScan:
             if self.model.kind(letter) == "scalar" and letter not in self.model.kinds and letter in self.earlier:
                 return Verdict("skipped", f"reads {letter} as a number, but an earlier section declares it a "
                                           f"{self.earlier[letter]} and this one does not say which it is here")
-        both = sorted(self.model.conflicts(used))
+        rest = self.text[bounds[0]:]
+        heading = HEADING.search(rest, 1)  # the bounds of sums in the rest of the section count too
+        both = sorted(self.model.conflicts(used, frozenset(_bounds(rest[:heading.start() if heading else len(rest)]))))
         if both:
             return Verdict("skipped", f"reads {both[0]} as the bound of a sum (a number) and as a matrix or a vector, and the "
                                       "material does not say which it is")

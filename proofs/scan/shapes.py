@@ -106,13 +106,14 @@ class Model:
         named |= {v for v in self.lengths.values() if isinstance(v, str)}
         return named | (self.bounds - self.conflicts(self.bounds))
 
-    def conflicts(self, letters: set) -> set:
-        """The letters among `letters` the section writes as the bound of a sum and also reads as a matrix or a vector
-        (or declares one), which no dimension or stated length makes a size: two readings, neither the material's."""
+    def conflicts(self, letters: set, ahead: frozenset = frozenset()) -> set:
+        """The letters among `letters` the section writes as the bound of a sum (so far, or `ahead`: in the rest of
+        it) and also reads as a matrix or a vector (or declares one), which no dimension or stated length makes a
+        size: two readings, neither the material's."""
         named = {d for shape in self.dims.values() for d in shape if isinstance(d, str)}
         named |= {v for v in self.lengths.values() if isinstance(v, str)}
         matrices = self.used | {k for k, v in self.kinds.items() if v in ("vector", "matrix")}
-        return (set(letters) & self.bounds & matrices) - named
+        return (set(letters) & (self.bounds | ahead) & matrices) - named
 
     def declare(self, letter: str, kind: str, dims: Optional[tuple] = None) -> None:
         """Record that the material declares `letter` of `kind` (of `dims`): a first declaration holds in its scope;
