@@ -323,3 +323,93 @@ def test_a_stated_fact_no_instance_of_the_right_shape_honours_does_not_check_a_s
     found = steps(tmp_path, PD_WITH_A_FALSE_FACT)
     assert found["(S x)^T = x S"].status in ("refuted", "needs review")
     assert found["(S x)^T = x^T S"].status == "checked"
+
+
+BOUND_AND_MATRIX = r"""# Exercise 1
+
+The average is
+
+$$\frac{1}{K} \sum_{k=1}^{K} 1 = 1$$
+
+and the Gram matrix satisfies
+
+$$K^T K = K K^T$$
+
+$$K + K^T = 2 K$$
+"""
+
+
+def test_a_sums_bound_the_section_also_reads_as_a_matrix_does_not_make_matrix_slips_checked(tmp_path):
+    # K bounds a sum and is transposed: two readings, neither the material's; the slips (false for a matrix K) were
+    # checked with K read as a number everywhere in the section
+    found = steps(tmp_path, BOUND_AND_MATRIX)
+    assert found[r"\frac{1}{K} \sum_{k=1}^{K} 1 = 1"].status in ("proved", "checked")
+    for slip in ("K^T K = K K^T", "K + K^T = 2 K"):
+        assert found[slip].status not in ("checked", "proved"), found[slip].reason
+        assert found[slip].status == "refuted" or "bound of a sum" in found[slip].reason, found[slip].reason
+    K = _m([[0, 1], [0, 0]])  # both fail for this matrix
+    assert _mm(_t(K), K) != _mm(K, _t(K)) and _add(K, _t(K)) != _scale(2, K)
+
+
+ROW_OF_A_MATRIX = r"""# Exercise 1
+
+Let $x \in \mathbb{R}^{n}$ and $W \in \mathbb{R}^{n \times n}$; the $i$-th row vector of $W$ is written $w_i$.
+
+$$x^T W x = x^T W^T x$$
+
+$$x^T W x = 2 x^T W x$$
+
+# Exercise 2
+
+Let $y \in \mathbb{R}^{n}$.
+
+$$y^T y = 2 y^T y$$
+"""
+
+
+def test_a_row_of_a_matrix_is_no_convention_that_vectors_are_rows(tmp_path):
+    # "the i-th row vector of W" states no convention: every vector step of the file was skipped
+    found = steps(tmp_path, ROW_OF_A_MATRIX)
+    assert found["x^T W x = x^T W^T x"].status == "checked", found["x^T W x = x^T W^T x"].reason
+    for slip in ("x^T W x = 2 x^T W x", "y^T y = 2 y^T y"):
+        assert found[slip].status == "refuted", found[slip].reason
+    x, W = _m([[1], [0]]), _m([[1, 0], [0, 0]])  # x^T W x = 1, twice it 2
+    assert _mm(_mm(_t(x), W), x) != _scale(2, _mm(_mm(_t(x), W), x))
+
+
+def test_vectors_written_as_rows_hold_in_the_section_that_says_so(tmp_path):
+    text = ("# Exercise 1\n\nIn this exercise vectors are row vectors. Let $y \\in \\mathbb{R}^{n}$.\n\n"
+            "$$y^T y = 2 y^T y$$\n\n# Exercise 2\n\nLet $y \\in \\mathbb{R}^{n}$.\n\n$$y^T y = 2 y^T y$$\n\n"
+            "$$(y^T y)^T = y^T y$$\n")
+    found = [s for s in steps_list(tmp_path, text)]
+    first, second, true = found
+    assert first.status == "skipped" and "rows" in first.reason, first.reason
+    assert second.status == "refuted", second.reason
+    assert true.status in ("checked", "proved"), true.reason
+
+
+def test_a_letter_stated_a_row_vector_skips_the_steps_that_read_it_only(tmp_path):
+    text = ("# Exercise 1\n\nLet $x, y \\in \\mathbb{R}^{n}$, where $x$ is a row vector.\n\n"
+            "$$x^T x = 2 x^T x$$\n\n$$y^T y = 2 y^T y$$\n")
+    found = steps(tmp_path, text)
+    assert found["x^T x = 2 x^T x"].status == "skipped", found["x^T x = 2 x^T x"].reason
+    assert found["y^T y = 2 y^T y"].status == "refuted", found["y^T y = 2 y^T y"].reason
+
+
+def steps_list(tmp_path, text, timeout=60.0):
+    from proofs.material import read
+    from proofs.scan.steps import scan_document
+
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    return [s for s in scan_document(read(tmp_path, "a.md"), timeout=timeout, second_reader=False)
+            if s.status != "definition"]
+
+
+def test_a_matrix_step_before_the_sum_whose_bound_is_its_letter_is_not_decided_under_one_reading(tmp_path):
+    text = ("# Exercise 1\n\nThe Gram matrix satisfies\n\n$$K + K^T = 2 K$$\n\nand the average is\n\n"
+            "$$\\frac{1}{K} \\sum_{k=1}^{K} 1 = 1$$\n\n# Exercise 2\n\n$$K + K^T = 2 K$$\n")
+    first, _, second = steps_list(tmp_path, text)
+    assert first.status == "skipped" and "bound of a sum" in first.reason, first.reason
+    assert second.status == "refuted", second.reason  # no sum in this section: K is a matrix
+    K = _m([[0, 1], [0, 0]])
+    assert _add(K, _t(K)) != _scale(2, K)

@@ -14,7 +14,8 @@ from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
-from proofs.scan.shapes import Model, bounds, declarations, unattached
+from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
@@ -78,10 +79,6 @@ class MatrixScan:
             self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
         self.loose_from += last
 
-    def forget(self) -> None:
-        """A new section: what the last one declared and defined no longer holds (its conventions do)."""
-        self.restore(None)
-
     def scope(self) -> dict:
         """What the section read so far declares, defines and states (see `restore`): an enclosing scope's."""
         return dict(model=_snapshot(self.model), loose=self.loose, conditioned=dict(self.conditioned),
@@ -90,7 +87,8 @@ class MatrixScan:
 
     def restore(self, scope: Optional[dict], declarations_only: bool = False) -> None:
         """A new scope: what the one that ends declared no longer holds; what the enclosing `scope` (None: the
-        document's start) declared holds again (the conventions stated so far hold on). `declarations_only`: a new
+        document's start) declared holds again (the conventions stated so far hold on, but vectors written as rows only
+        where that is stated: the document's start, an enclosing heading's introduction or the scope itself). `declarations_only`: a new
         part of an exercise, which keeps what the parts before it define and state (a formula, a condition, a fact
         holds to its section's end, as the scalar reading's formulas do) but not the shapes they declare: a letter a
         part declares again has that declaration, and the conditions stated before it no longer hold."""
@@ -102,7 +100,7 @@ class MatrixScan:
                                              inherited=set(base.kinds) | set(self.model.conditions))
             return
         self.model = dataclasses.replace(base, layouts=self.model.layouts, matrix_norm=self.model.matrix_norm,
-                                         rows=self.model.rows, inherited=set(base.kinds))
+                                         inherited=set(base.kinds))
         self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
         for name in ("conditioned", "stated", "facts", "opaque", "functions"):
@@ -125,9 +123,11 @@ class MatrixScan:
 
     def _read(self, text: str) -> Node:
         self._bold(text)
-        self.model.bounds.update(bounds(text))
+        self.model.bounds.update(_bounds(text))
         changes = "Delta" not in self.model.kinds and "Delta" not in self.model.equations
-        return read(text, logistic=self.logistic, changes=changes)
+        tree = read(text, logistic=self.logistic, changes=changes)
+        self.model.used |= _as_matrix(tree, self.model)
+        return tree
 
     def _bold(self, text: str) -> None:
         """A bold small letter the material neither declares nor defines is a vector (of a length of its own, 1
@@ -337,11 +337,20 @@ class MatrixScan:
             if self.model.kind(letter) == "scalar" and letter not in self.model.kinds and letter in self.earlier:
                 return Verdict("skipped", f"reads {letter} as a number, but an earlier section declares it a "
                                           f"{self.earlier[letter]} and this one does not say which it is here")
-        if self.model.rows:
-            row = sorted(x for x in _reached(trees, self.model) if self.model.kind(x) == "vector")
-            if row:
-                return Verdict("skipped", f"reads the vector {row[0]}, where the material writes vectors as rows (the "
-                                          "matrix reading takes a vector as a column)")
+        rest = self.text[bounds[0]:]
+        heading = HEADING.search(rest, 1)  # the bounds of sums in the rest of the section count too
+        both = sorted(self.model.conflicts(used, frozenset(_bounds(rest[:heading.start() if heading else len(rest)]))))
+        if both:
+            return Verdict("skipped", f"reads {both[0]} as the bound of a sum (a number) and as a matrix or a vector, and the "
+                                      "material does not say which it is")
+        row = sorted(x for x in _reached(trees, self.model) if self.model.kind(x) == "vector"
+                     and (self.model.rows or x in self.model.row_vectors))
+        if row:
+            if not self.model.rows:
+                return Verdict("skipped", f"reads the vector {row[0]}, which the material says is a row vector (the matrix "
+                                          "reading takes a vector as a column)")
+            return Verdict("skipped", f"reads the vector {row[0]}, where the material writes vectors as rows (the "
+                                      "matrix reading takes a vector as a column)")
         applied = sorted(self.functions & _applied(*trees))
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
@@ -437,10 +446,29 @@ class Context:
 
 def _snapshot(model: Model) -> Model:
     return dataclasses.replace(model, kinds=dict(model.kinds), dims=dict(model.dims), phrases=dict(model.phrases),
-                               inherited=set(model.inherited), bounds=set(model.bounds),
+                               inherited=set(model.inherited), bounds=set(model.bounds), used=set(model.used),
+                               row_vectors=set(model.row_vectors),
                                conditions={k: set(v) for k, v in model.conditions.items()},
                                equations={k: list(v) for k, v in model.equations.items()}, totals=dict(model.totals),
                                lengths=dict(model.lengths), implied=set(model.implied))
+
+
+def _as_matrix(n: Node, model: Model) -> set:
+    """The letters a tree reads as a matrix or a vector: transposed, or a factor of a product with a matrix or a vector
+    (a transposed factor, the identity, a letter declared or defined one, a bold or transposed small letter)."""
+    out: set = set()
+    if n.kind == "T" and n.args[0].kind == "name":
+        out.add(n.args[0].data[0])
+    if n.kind == "mul":
+        def matrix(f: Node) -> bool:
+            return f.kind in ("T", "I") or (f.kind == "name" and model.kind(f.data[0]) in ("vector", "matrix", "defined")
+                                             and f.data[0] not in model.sizes())
+        for k, f in enumerate(n.args):
+            if f.kind == "name" and any(matrix(g) for j, g in enumerate(n.args) if j != k):
+                out.add(f.data[0])
+    for a in n.args:
+        out |= _as_matrix(a, model)
+    return out
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:

@@ -89,14 +89,31 @@ class Model:
     # letters whose kind an enclosing scope declared (an exercise's introduction, for its parts): a declaration of
     # the scope itself replaces it, with its size and conditions
     inherited: set = dataclasses.field(default_factory=set)
-    # letters the section writes as the bound of a sum or a product (\\sum_{i=1}^{N}): sizes, positive integers
+    # letters the section writes as the bound of a sum or a product (\\sum_{i=1}^{N}): sizes, positive integers, unless
+    # the section also reads them as matrices (see `used`)
     bounds: set = dataclasses.field(default_factory=set)
+    # letters the section reads as a matrix or a vector (transposed, multiplied by a matrix or a vector): a bound of a
+    # sum among them is no size, as neither reading is the material's
+    used: set = dataclasses.field(default_factory=set)
+    # letters the material says are row vectors ("$x$ is a row vector"): the matrix reading takes vectors as columns
+    row_vectors: set = dataclasses.field(default_factory=set)
 
     def sizes(self) -> set:
         """The letters that are sizes: a dimension of a declaration (X in R^{N x d}), a length the prose gives ("$K$
-        classes") or the bound of a sum: numbers (positive integers), never matrices."""
+        classes") or the bound of a sum that the section never reads as a matrix or a vector nor declares one
+        (`conflicts`): numbers (positive integers), never matrices."""
         named = {d for shape in self.dims.values() for d in shape if isinstance(d, str)}
-        return named | {v for v in self.lengths.values() if isinstance(v, str)} | self.bounds
+        named |= {v for v in self.lengths.values() if isinstance(v, str)}
+        return named | (self.bounds - self.conflicts(self.bounds))
+
+    def conflicts(self, letters: set, ahead: frozenset = frozenset()) -> set:
+        """The letters among `letters` the section writes as the bound of a sum (so far, or `ahead`: in the rest of
+        it) and also reads as a matrix or a vector (or declares one), which no dimension or stated length makes a
+        size: two readings, neither the material's."""
+        named = {d for shape in self.dims.values() for d in shape if isinstance(d, str)}
+        named |= {v for v in self.lengths.values() if isinstance(v, str)}
+        matrices = self.used | {k for k, v in self.kinds.items() if v in ("vector", "matrix")}
+        return (set(letters) & (self.bounds | ahead) & matrices) - named
 
     def declare(self, letter: str, kind: str, dims: Optional[tuple] = None) -> None:
         """Record that the material declares `letter` of `kind` (of `dims`): a first declaration holds in its scope;
@@ -130,8 +147,14 @@ class Model:
 _COLUMN = re.compile(r"gradients?\s+(?:\w+\s+){0,3}(?:has|have)\s+the\s+(?:same\s+)?shape\s+(?:as|of)\s+the\s+variable|"
                      r"denominator[ -]layout", re.IGNORECASE)
 _ROW = re.compile(r"numerator[ -]layout|gradients?\s+(?:\w+\s+){0,3}(?:is|are)\s+(?:a\s+)?row\s+vectors?", re.IGNORECASE)
-# Vectors written as rows (a gradient written as a row is the numerator layout above, not this)
-_ROW_VECTORS = re.compile(r"\brow[- ]vectors?\b", re.IGNORECASE)
+# A statement that vectors are written as rows ("vectors are row vectors", "we write vectors as rows", "the row-vector
+# convention"; a gradient written as a row is the numerator layout above, not this), never a row of a matrix ("the
+# $i$-th row vector of $W$")
+_ROWS = r"(?:row[- ]vectors|rows)\b"
+_ROW_VECTORS = re.compile(rf"\b(?:all\s+)?vectors\s+(?:are|will\s+be)\s+(?:(?:always\s+)?(?:written|treated|taken|represented)"
+                          rf"\s+as\s+)?{_ROWS}|\b(?:write|writes|written|treat|treats|treated|take|represent|represents|"
+                          rf"represented)\s+(?:all\s+)?vectors\s+as\s+{_ROWS}|\brow[- ]vector\s+convention\b",
+                          re.IGNORECASE)
 
 
 # A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
@@ -228,6 +251,8 @@ def declarations(model: Model, sentence: str) -> dict:
         for letter in letters:
             if noun.startswith("vector"):
                 model.declare(letter, "vector")
+                if re.search(r"\brow\b", m.group(3) or "", re.IGNORECASE):  # "$x$ is a row vector"
+                    model.row_vectors.add(letter)
             elif noun.startswith("matri"):
                 model.declare(letter, "matrix")
             elif noun.startswith("scalar"):
