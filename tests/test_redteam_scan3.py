@@ -176,3 +176,22 @@ def test_an_approximation_that_needs_review_drafts_nothing_and_crashes_nothing(t
     code = run(["--material", str(material), "--draft-claims", str(tmp_path / "d"), "--select", "a.md:3"], io.StringIO(), err)
     assert code == 1 and "error" not in err.getvalue(), err.getvalue()
     assert len(list((tmp_path / "d").iterdir())) == 1
+
+
+# A number whose sentence calls it an example ("For example, let $s = 2$.", "e.g.", "for instance", "say") holds in
+# that sentence or part only: a step in a later part is decided as written, never at the example's value.
+@pytest.mark.parametrize("words", ["For example, let", "Let, for instance,", "Let, e.g.,", "Say we let",
+                                   "Consider the case where we set"])
+def test_a_value_given_as_an_example_holds_nowhere_else(tmp_path, words):
+    text = (f"# Exercise 1\n\nWe study $f(s) = s^2$. {words} $s = 2$.\n\n(a) Show that\n\n$$s^2 = 2 s$$\n\n"
+            "(b) Show that\n\n$$s^3 = 4 s$$\n")
+    _, steps = scan_steps(tmp_path, text)
+    assert steps["s^2 = 2 s"]["status"] in FAIL, steps["s^2 = 2 s"]
+    assert steps["s^3 = 4 s"]["status"] in FAIL, steps["s^3 = 4 s"]
+
+
+def test_a_value_an_introduction_holds_is_said_to_come_from_it(tmp_path):
+    text = "# Exercise 1\n\nLet $s = 2$.\n\n(a) Show that\n\n$$s^2 = 2 s$$\n\n(b) Show that $s^3 = 4 s$ with $s = 2$.\n"
+    _, steps = scan_steps(tmp_path, text)
+    assert steps["s^2 = 2 s"]["status"] == "checked"
+    assert "the introduction of its exercise or section" in steps["s^2 = 2 s"]["reason"], steps["s^2 = 2 s"]

@@ -127,7 +127,7 @@ class Scopes:
 
     def _hold(self, example, until: int):
         """The example, holding up to `until` (and still one of the held)."""
-        held = dataclasses.replace(example, end=max(example.end, until))
+        held = dataclasses.replace(example, end=max(example.end, until), held=True)
         self.held[id(held)] = held
         return held
 
@@ -149,4 +149,4 @@ def _label(text: str, offset: int) -> str:
 # A section whose introduction's end is not known.
 _UNKNOWN = ({}, {})
 # The values of a document's start: none.
-_EMPTY = dict(values={}, examples={}, origin={}, opaque={}, local={}, named={}, domains={})
+_EMPTY = dict(values={}, examples={}, origin={}, opaque={}, named={}, domains={})
