@@ -195,3 +195,17 @@ def test_a_value_an_introduction_holds_is_said_to_come_from_it(tmp_path):
     _, steps = scan_steps(tmp_path, text)
     assert steps["s^2 = 2 s"]["status"] == "checked"
     assert "the introduction of its exercise or section" in steps["s^2 = 2 s"]["reason"], steps["s^2 = 2 s"]
+
+
+# A fact printed on a later row of an aligned chain ("\text{since } b = 0", "because", "given") is a condition of
+# the steps on its own row only: an earlier row's slip is still refuted, and the row it stands on is decided under it.
+@pytest.mark.parametrize("word", ["since", "because", "given"])
+def test_a_fact_on_a_later_row_conditions_only_its_row(tmp_path, word):
+    body = (r"\begin{aligned} (a+b)^2 &= a^2 + b^2 \\ &= a^2 & &\text{" + word + r" } b = 0 \end{aligned}")
+    _, steps = scan_steps(tmp_path, f"# Exercise 1\n\n$${body}$$\n")
+    assert steps["(a+b)^2 = a^2 + b^2"]["status"] == "refuted", steps["(a+b)^2 = a^2 + b^2"]
+    assert steps["a^2 + b^2 = a^2"]["status"] in PASS, steps["a^2 + b^2 = a^2"]
+    body = r"\begin{aligned} \sqrt{x^2} &= |x| \\ &= x \quad \text{" + word + r" } x \ge 0 \end{aligned}"
+    _, steps = scan_steps(tmp_path, f"# Exercise 1\n\n$${body}$$\n")
+    assert steps[r"\sqrt{x^2} = |x|"]["status"] in PASS, steps[r"\sqrt{x^2} = |x|"]
+    assert steps["|x| = x"]["status"] in PASS, steps["|x| = x"]

@@ -389,6 +389,23 @@ def _formulas_as_names(sentence: str) -> str:
                   sentence)
 
 
+def _with_facts(conditions, facts: Sequence[str], defs: Definitions):
+    """The conditions of a step with the facts printed on its row (see Chain.facts) read and added."""
+    if not facts:
+        return conditions
+    read, unread = list(conditions[0]), list(conditions[1])
+    for text in facts:
+        c = bare_condition(text)
+        try:
+            for ch in chains(c):
+                for j, rel in enumerate(ch.relations):
+                    ctx = defs.context(_exponents(c))
+                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
+        except Skip:
+            unread.append(c)
+    return read, unread
+
+
 def _inline_conditions(span: Span) -> list[str]:
     out = []
     for ch in chains(span.body):
@@ -494,7 +511,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if piece is not None:
                             out.append(piece)
                             continue
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
+                        out.append(_step(base, chain, k, span, defs, _with_facts(conditions, chain.step_facts(k), defs),
+                                         second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs)
