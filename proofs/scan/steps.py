@@ -839,8 +839,10 @@ def _approximation(base: dict, printed: str, exprs) -> Optional[Step]:
     rounded value skipped; None for any other step."""
     left, relation, right = base["left"], base["relation"], base["right"]
     if relation == "=":
-        why = rounded.rounded(left, right, *exprs)
-        return None if why is None else Step(**base, status="skipped", exprs=exprs, reason=why)
+        found = rounded.rounding(left, right, *exprs)
+        if found is None:
+            return None
+        return Step(**base, status=found[0], exprs=exprs if found[0] == "skipped" else None, reason=found[1])
     if relation != "≈":
         return None
     decided = rounded.approximately(left, right, *exprs)  # (no sides kept: a draft states no claim about \approx)
