@@ -176,3 +176,61 @@ def test_an_approximation_that_needs_review_drafts_nothing_and_crashes_nothing(t
     code = run(["--material", str(material), "--draft-claims", str(tmp_path / "d"), "--select", "a.md:3"], io.StringIO(), err)
     assert code == 1 and "error" not in err.getvalue(), err.getvalue()
     assert len(list((tmp_path / "d").iterdir())) == 1
+
+
+# A number whose sentence calls it an example ("For example, let $s = 2$.", "e.g.", "for instance", "say") holds in
+# that sentence or part only: a step in a later part is decided as written, never at the example's value.
+@pytest.mark.parametrize("words", ["For example, let", "Let, for instance,", "Let, e.g.,", "Say we let",
+                                   "Consider the case where we set"])
+def test_a_value_given_as_an_example_holds_nowhere_else(tmp_path, words):
+    text = (f"# Exercise 1\n\nWe study $f(s) = s^2$. {words} $s = 2$.\n\n(a) Show that\n\n$$s^2 = 2 s$$\n\n"
+            "(b) Show that\n\n$$s^3 = 4 s$$\n")
+    _, steps = scan_steps(tmp_path, text)
+    assert steps["s^2 = 2 s"]["status"] in FAIL, steps["s^2 = 2 s"]
+    assert steps["s^3 = 4 s"]["status"] in FAIL, steps["s^3 = 4 s"]
+
+
+def test_a_value_an_introduction_holds_is_said_to_come_from_it(tmp_path):
+    text = "# Exercise 1\n\nLet $s = 2$.\n\n(a) Show that\n\n$$s^2 = 2 s$$\n\n(b) Show that $s^3 = 4 s$ with $s = 2$.\n"
+    _, steps = scan_steps(tmp_path, text)
+    assert steps["s^2 = 2 s"]["status"] == "checked"
+    assert "the introduction of its exercise or section" in steps["s^2 = 2 s"]["reason"], steps["s^2 = 2 s"]
+
+
+# A fact printed on a later row of an aligned chain ("\text{since } b = 0", "because", "given") is a condition of
+# the steps on its own row only: an earlier row's slip is still refuted, and the row it stands on is decided under it.
+@pytest.mark.parametrize("word", ["since", "because", "given"])
+def test_a_fact_on_a_later_row_conditions_only_its_row(tmp_path, word):
+    body = (r"\begin{aligned} (a+b)^2 &= a^2 + b^2 \\ &= a^2 & &\text{" + word + r" } b = 0 \end{aligned}")
+    _, steps = scan_steps(tmp_path, f"# Exercise 1\n\n$${body}$$\n")
+    assert steps["(a+b)^2 = a^2 + b^2"]["status"] == "refuted", steps["(a+b)^2 = a^2 + b^2"]
+    assert steps["a^2 + b^2 = a^2"]["status"] in PASS, steps["a^2 + b^2 = a^2"]
+    body = r"\begin{aligned} \sqrt{x^2} &= |x| \\ &= x \quad \text{" + word + r" } x \ge 0 \end{aligned}"
+    _, steps = scan_steps(tmp_path, f"# Exercise 1\n\n$${body}$$\n")
+    assert steps[r"\sqrt{x^2} = |x|"]["status"] in PASS, steps[r"\sqrt{x^2} = |x|"]
+    assert steps["|x| = x"]["status"] in PASS, steps["|x| = x"]
+
+
+# `=` with a decimal: a terminating exact value that the decimals the material computes with show is decided exactly
+# (0.121 printed 0.12 is a slip, refuted), one on or inside half a unit with more places needs review (1/8 = 0.12:
+# a rounding under one round-half convention, or a slip), and only a value no short decimal writes is a rounding;
+# an all-zero decimal is a rounding of a value below half a unit, as any other.
+@pytest.mark.parametrize("step, status", [
+    (r"0.12 + 0.001 = 0.12", ("refuted",)),
+    (r"1.15 \cdot 3 = 3.4", ("refuted",)),
+    (r"1.15 \cdot 3 = 3.45", ("proved",)),
+    (r"1 - 10^{-3} = 1.0", ("needs review",)),
+    (r"\frac{1}{8} = 0.12", ("needs review",)),
+    (r"\frac{1}{8} = 0.13", ("needs review",)),
+    (r"\frac{1}{8} = 0.14", ("refuted",)),
+    (r"10^{-30} = 0.00", ("skipped",)),
+    (r"e^{-100} = 0.00", ("skipped",)),
+    (r"e^{-1} = 0.00", ("refuted",)),
+    (r"\pi = 3.14", ("skipped",)),
+    (r"\frac{2}{3} = 0.67", ("skipped",)),
+    (r"\frac{2}{3} = 0.66", ("refuted",)),
+])
+def test_a_decimal_the_exact_value_shows_is_no_rounding(tmp_path, step, status):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\nRounding, ${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]
+    assert (code == 0) is (status in (("skipped",), ("proved",)))

@@ -332,3 +332,12 @@ def test_a_sub_heading_after_parts_that_start_in_prose(tmp_path):
     found = steps(tmp_path, text)
     assert found["x W = W x"][0].status == "refuted" and "shapes do not fit" in found["x W = W x"][0].reason
     assert found[r"2 \eta y = y"][0].status == "checked"
+
+
+def test_a_new_exercise_number_closes_the_previous_exercise_after_its_sub_headings(tmp_path):
+    # "### 2.1" is a sub-heading of exercise 2; "### 3" after it is exercise 3, where exercise 2's values do not hold
+    text = ("## 2 First\n\nLet $\\eta = 0.5$.\n\n### 2.1 Warm-up\n\n$$2 \\eta y = y$$\n\n### 3 Second\n\n"
+            "$$2 \\eta y = y$$\n\n#### 3.1 Steps\n\n$$2 \\eta y = y$$\n\n## Notes\n\n### 4 Last\n\n$$2 \\eta y = y$$\n")
+    found = steps(tmp_path, text)[r"2 \eta y = y"]
+    assert [s.status for s in found] == ["checked", "refuted", "refuted", "refuted"]
+    assert all("line 3" not in s.reason for s in found[1:])

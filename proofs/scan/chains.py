@@ -34,8 +34,7 @@ _DEFINING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm|textrm|rm|scriptscriptstyl
 _ASKING_NOTE = re.compile(r"^\s*(?:\\(?:text|mathrm)\s*\{\s*)?[?!]\s*\}?\s*$")
 _PLAIN_RELATION = re.compile("|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
                                       for r in sorted(RELATIONS, key=len, reverse=True)))
-_RELATION = re.compile(_ANNOTATED + "|" + "|".join(re.escape(r) + (r"(?![A-Za-z])" if r[-1].isalpha() else "")
-                                                   for r in sorted(RELATIONS, key=len, reverse=True)))
+_RELATION = re.compile(_ANNOTATED + "|" + _PLAIN_RELATION.pattern)
 
 
 def _relation(m: re.Match) -> str:
@@ -64,6 +63,8 @@ _LEADING = re.compile(r"^(?:\s|\\[,;:> !]|\\q?quad(?![A-Za-z])|~)*")
 _CONDITION = re.compile(r"\s*(?:\\(?:text|mbox|textrm)\{\s*(for|if|when|where|whenever|provided|assuming|unless|with|since|because"
                         r"|given)\b[^}]*\}|\(\s*(?:\\(?:text|mbox|textrm)\{\s*)?(for|if|when|where|whenever|provided|assuming|unless"
                         r"|with|since|because|given)\b)", re.IGNORECASE)
+# A condition that is a fact the step on its row rests on ("\text{since } b = 0", "(because a > 0)", "given").
+_FACT = re.compile(r"\s*(?:\(\s*)?(?:\\(?:text|mbox|textrm)\{\s*)?(?:since|because|given)\b", re.IGNORECASE)
 # Spacing before a condition in parentheses that ends a row without a comma or \quad (x = 1 \; (r \neq 1)).
 # Separators and spacing that end a statement whose condition is set apart.
 _TRAILING = re.compile(r"(?:[\s,;]|\\[,;:> ]|\\q?quad(?![A-Za-z])|~)+$")
@@ -122,6 +123,13 @@ class Chain:
     printed: tuple[str, ...]
     # Conditions printed beside the statement in the same formula ("\text{for } r \neq 1"), as their text.
     conditions: tuple[str, ...] = ()
+    # facts[k]: the facts a step rests on, printed on the row of relations[k] ("\text{since } b = 0", "because",
+    # "given"): conditions of the steps of that row only, never of the chain's other rows; () when no row has one
+    facts: tuple[tuple[str, ...], ...] = ()
+
+    def step_facts(self, k: int) -> tuple[str, ...]:
+        """The facts printed on the row of the step relations[k] (see `facts`)."""
+        return self.facts[k] if k < len(self.facts) else ()
 
 
 def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
@@ -248,6 +256,8 @@ def chains(body: str) -> list[Chain]:
             # not a list of statements: commas inside one (a chain ending in ", for r != 1" keeps its condition)
             items = _conditions_apart(row)
         conditions = tuple(i.text.strip() for i in items if _is_condition(i.text))
+        facts = tuple(c for c in conditions if _FACT.match(c))
+        conditions = tuple(c for c in conditions if c not in facts)
         bounds = _trailing_bounds(items)
         if bounds:
             items, conditions = items[:-len(bounds)], conditions + bounds
@@ -266,13 +276,21 @@ def chains(body: str) -> list[Chain]:
             if not sides[0].text and before is not None and row is not rows[0] and out[before].sides[-1].text:
                 last = out[before]
                 out[before] = Chain(last.sides + tuple(sides[1:]), last.relations + relations, last.printed + printed,
-                                    tuple(dict.fromkeys(last.conditions + conditions)))
+                                    tuple(dict.fromkeys(last.conditions + conditions)),
+                                    _facts(last, facts, len(relations)))
                 here[column] = before
                 continue
             here[column] = len(out)
-            out.append(Chain(tuple(sides), relations, printed, conditions))
+            out.append(Chain(tuple(sides), relations, printed, conditions, (facts,) * len(relations) if facts else ()))
         above = here
     return out
+
+
+def _facts(last: Chain, facts: tuple[str, ...], count: int) -> tuple[tuple[str, ...], ...]:
+    """A chain's facts (see Chain.facts) once a row of `count` steps printing `facts` continues it."""
+    if not facts and not last.facts:
+        return ()
+    return tuple(last.step_facts(k) for k in range(len(last.relations))) + (facts,) * count
 
 
 def bound_name(text: str):

@@ -77,6 +77,9 @@ class Example:
     # "x = 0" as read, and the line it is given on, for reasons.
     text: str
     line: int
+    # Whether it holds beyond its sentence or part: the introduction of an enclosing exercise or section gives it
+    # ("Let $\eta = 0.5$."), for the reasons printed.
+    held: bool = False
 
 
 def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int] = None) -> frozenset:
@@ -178,7 +181,7 @@ class Definitions:
         """What the section read so far gives its values (see `restore`): an enclosing scope's, for its parts."""
         named = {n: (self.functions.get(n), self.domains.get(n), self.texts.get(n)) for n in self.named}
         return dict(values=dict(self.values), examples=dict(self.examples), origin=dict(self.origin),
-                    opaque=dict(self.opaque), local=dict(self.local), named=named,
+                    opaque=dict(self.opaque), named=named,
                     domains={a: self.domains[a] for a in self.values if a in self.domains})
 
     def restore(self, scope: dict, until: Optional[int] = None, held=frozenset()) -> None:
@@ -191,7 +194,8 @@ class Definitions:
         self.domains.update(scope["domains"])
         self.origin.update(scope["origin"])
         self.opaque.update(scope["opaque"])
-        self.examples.update({a: x if until is None or id(x) not in held else dataclasses.replace(x, end=max(x.end, until))
+        self.examples.update({a: x if until is None or id(x) not in held else dataclasses.replace(x, end=max(x.end, until),
+                                                                                                   held=True)
                               for a, x in scope["examples"].items()})
         for name, (function, domain, text) in scope["named"].items():
             if function is not None:

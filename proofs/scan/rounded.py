@@ -11,7 +11,7 @@ import sympy
 
 from proofs.scan.replay import Undefined, evaluate
 
-__all__ = ["decimal_side", "rounded", "approximately", "MAX_DECIMALS"]
+__all__ = ["decimal_side", "rounded", "rounding", "approximately", "MAX_DECIMALS"]
 
 # The most decimals a rounded value is printed with (a double printed in full has 16 or 17 significant digits); a
 # decimal printed with more claims to be exact (1/3 = 0.333333333333333333333333333333 is refuted).
@@ -49,6 +49,22 @@ def _within(value, centre: Fraction, radius: Fraction) -> Optional[bool]:
     return None
 
 
+def _terminating(value) -> Optional[int]:
+    """The decimals of an exact value that is a terminating decimal (1/8 = 0.125: 3), else None."""
+    if not isinstance(value, Fraction):
+        return None
+    d, twos, fives = value.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    return max(twos, fives) if d == 1 else None
+
+
+# A decimal number printed in a formula (the 0.001 of 0.12 + 0.001), and its decimals.
+_LITERAL = re.compile(r"(?<![A-Za-z\\])\d*\.(\d+)")
+
+
 def _number(side: sympy.Expr, other_text: str):
     """The printed decimal of the other side and this side's plain value, when this side is a number; else None."""
     printed = _printed(other_text)
@@ -66,21 +82,50 @@ def _shown(value) -> str:
 
 
 def rounded(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[str]:
-    """Why `A = 0.73`, A a number that is not 0.73 but is 0.73 to the two decimals printed, is an approximation and not
-    an exact equality (the reason), or None. Only a decimal of two or more significant digits and at most MAX_DECIMALS
-    decimals is taken for a rounded value (`= 0.8` for 0.75 may be a slip as well as a rounding); a decimal equal to the other side is no rounding."""
+    """Why `A = 0.73` is an approximation and not an exact equality (see `rounding`: the reason when it is one, else
+    None)."""
+    found = rounding(left_text, right_text, left, right)
+    return found[1] if found is not None and found[0] == "skipped" else None
+
+
+def rounding(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[tuple[str, str]]:
+    """How `A = 0.73`, A a number that is not 0.73, is decided against the decimals printed: ("skipped", why) for a
+    rounding (A lies within half a unit of the last decimal printed and is not a terminating decimal of at most
+    MAX_DECIMALS + 1 decimals: an approximation, never proved); ("needs review", why) for a terminating decimal within
+    half a unit, the edge included (1/8 = 0.12 under either round-half convention, 1 - 10^{-3} = 1.0: a rounding or
+    a slip); None when the step is decided exactly: a terminating value with no more decimals than the decimals the
+    material computes it from (0.12 + 0.001 = 0.12, 1.15 * 3 = 3.4: its printed digits show the slip), a value
+    past half a unit.
+    Only a decimal of two or more significant digits, or all zeros (0.00, a rounding of a value below half a unit),
+    and at most MAX_DECIMALS decimals is taken for a rounded value (`= 0.8` for 0.75 may be a slip as well as a
+    rounding); a decimal equal to the other side is no rounding."""
     for side, text, other_text in ((left, left_text, right_text), (right, right_text, left_text)):
         found = _number(side, other_text)
         if found is None:
             continue
         (centre, decimals, significant), value = found
-        if significant < 2 or decimals > MAX_DECIMALS or (isinstance(value, Fraction) and value == centre):
+        if significant == 1 or decimals > MAX_DECIMALS or (isinstance(value, Fraction) and value == centre):
             continue
-        if _within(value, centre, Fraction(1, 2 * 10 ** decimals)):
-            return (f"a rounded value: {' '.join(text.split())} is {_shown(value)}, which is {' '.join(other_text.split())} "
-                    f"to the {decimals} decimal{'s' if decimals > 1 else ''} printed; = is read as an approximation here, "
-                    "not checked as an exact equality")
+        if not _within(value, centre, Fraction(1, 2 * 10 ** decimals)):
+            continue
+        side_text, printed = " ".join(text.split()), " ".join(other_text.split())
+        places = f"{decimals} decimal{'s' if decimals > 1 else ''}"
+        exact = _terminating(value)
+        if exact is not None and exact <= MAX_DECIMALS + 1:  # (a value on the edge of half a unit is one)
+            used = max((len(m.group(1)) for m in _LITERAL.finditer(text)), default=0)
+            if exact <= used:
+                return None  # computed from decimals that show its exact value: decided exactly (a slip is refuted)
+            return "needs review", (f"{side_text} is exactly {_decimal(value, exact)}, a decimal of {exact} places, "
+                                    f"printed as {printed} to {places}: a rounding or a slip; review it")
+        return "skipped", (f"a rounded value: {side_text} is {_shown(value)}, which is {printed} to the {places} "
+                           "printed; = is read as an approximation here, not checked as an exact equality")
     return None
+
+
+def _decimal(value: Fraction, places: int) -> str:
+    """A terminating decimal written out with its places (1/8, 3: "0.125")."""
+    digits = str(abs(value.numerator) * 10 ** places // value.denominator).rjust(places + 1, "0")
+    return ("-" if value < 0 else "") + (f"{digits[:-places]}.{digits[-places:]}" if places else digits)
 
 
 def approximately(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[tuple[bool, str]]:

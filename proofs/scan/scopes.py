@@ -16,8 +16,9 @@ HEADING = re.compile(r"^[ \t]*(?:(#{1,6})[ \t]|\\((?:sub)*)section\b)", re.MULTI
 PART = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:\\item\s*\[\s*)?(?:\*\*|__)?(?:part[ \t]+)?(?:\*\*|__)?"
                   r"(?:\((?![ivx]\))[a-z]\)|(?![ivx]\))[a-z]\))(?:\*\*|__)?(?:\s*\])?(?::|\.)?(?:\*\*|__)?(?=[ \t]|$)",
                   re.MULTILINE | re.IGNORECASE)
-# A heading's title that numbers an exercise ("## 2 Mystery RNN", "### 3 RNNs", "\\section{Problem 4}"), not one of its
-# sections ("### 5.1"): a numbered heading under another numbered heading is its sibling, whatever its level.
+# A heading's title that numbers an exercise ("## 2 Mystery RNN", "### 3 RNNs", "3.", "\\section{Problem 4}"), not one of
+# its sections ("### 5.1", a sub-heading of exercise 5): a new exercise number closes every scope of the previous
+# exercise, whatever the levels of their headings.
 _NUMBERED = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|\\(?:sub)*section\*?\s*\{\s*)(?:(?:exercise|problem|question|task)\s+)?"
                        r"\d+(?![.\d]\d)(?:[.:)]?(?=\s|\}|$))", re.IGNORECASE)
 # The level of a part: below every heading.
@@ -54,8 +55,10 @@ class Scopes:
         self.events = boundaries(text)
         # the enclosing headings whose introductions have ended, outermost first
         self.stack: list[_Enclosing] = []
-        # the current heading's level (0 before any), where it starts and whether it numbers an exercise
-        self.level, self.start, self.numbered = 0, 0, False
+        # the current heading's level (0 before any) and where it starts
+        self.level, self.start = 0, 0
+        # the level of the last heading that numbers an exercise, while its scope lasts (None: no exercise open)
+        self.exercise: Optional[int] = None
         # the numbers given to names (Example objects, by id) with words that make them values of their scope
         # ("Let $\eta = 0.5$"): an introduction's hold in its parts and sub-headings, other numbers in their part only
         # (each kept, so that its id is never another's)
@@ -87,8 +90,12 @@ class Scopes:
 
     def _heading(self, offset: int, level: int) -> None:
         numbered = bool(_NUMBERED.match(self.text, offset))
-        if numbered and self.numbered:
-            level = min(level, self.level)  # exercise 3 under exercise 2's heading level: a sibling
+        if numbered and self.exercise is not None:
+            level = min(level, self.exercise)  # exercise 3 after exercise 2 (and its "2.1"s): a sibling of exercise 2
+        if numbered:
+            self.exercise = level
+        elif self.exercise is not None and level <= self.exercise:
+            self.exercise = None  # a heading that is no exercise's closes the exercise
         if level > self.level:  # a sub-heading: the current heading's introduction ends here (or at its first part)
             known = self.intro is not None and self.intro is not _UNKNOWN
             state = self.intro if known else (self.defs.scope(), self.matrix.scope())
@@ -100,7 +107,7 @@ class Scopes:
         self.defs.restore(enclosing.state[0] if enclosing else _EMPTY, until=enclosing.end if enclosing else None,
                           held=self.held)
         self.matrix.restore(enclosing.state[1] if enclosing else None)
-        self.level, self.start, self.intro, self.numbered = level, offset, None, numbered
+        self.level, self.start, self.intro = level, offset, None
 
     def _part(self, offset: int) -> None:
         until = self._end(offset, self.level) if self.level else len(self.text)
@@ -120,7 +127,7 @@ class Scopes:
 
     def _hold(self, example, until: int):
         """The example, holding up to `until` (and still one of the held)."""
-        held = dataclasses.replace(example, end=max(example.end, until))
+        held = dataclasses.replace(example, end=max(example.end, until), held=True)
         self.held[id(held)] = held
         return held
 
@@ -142,4 +149,4 @@ def _label(text: str, offset: int) -> str:
 # A section whose introduction's end is not known.
 _UNKNOWN = ({}, {})
 # The values of a document's start: none.
-_EMPTY = dict(values={}, examples={}, origin={}, opaque={}, local={}, named={}, domains={})
+_EMPTY = dict(values={}, examples={}, origin={}, opaque={}, named={}, domains={})

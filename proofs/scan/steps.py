@@ -389,6 +389,23 @@ def _formulas_as_names(sentence: str) -> str:
                   sentence)
 
 
+def _with_facts(conditions, facts: Sequence[str], defs: Definitions):
+    """The conditions of a step with the facts printed on its row (see Chain.facts) read and added."""
+    if not facts:
+        return conditions
+    read, unread = list(conditions[0]), list(conditions[1])
+    for text in facts:
+        c = bare_condition(text)
+        try:
+            for ch in chains(c):
+                for j, rel in enumerate(ch.relations):
+                    ctx = defs.context(_exponents(c))
+                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
+        except Skip:
+            unread.append(c)
+    return read, unread
+
+
 def _inline_conditions(span: Span) -> list[str]:
     out = []
     for ch in chains(span.body):
@@ -494,7 +511,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                         if piece is not None:
                             out.append(piece)
                             continue
-                        out.append(_step(base, chain, k, span, defs, conditions, second_reader, part_end, conditional[index],
+                        out.append(_step(base, chain, k, span, defs, _with_facts(conditions, chain.step_facts(k), defs),
+                                         second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs)
@@ -503,7 +521,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
                             new = [(a, x) for a, x in defs.examples.items() if examples.get(a) is not x]
                             given += [(section, start, a, x) for a, x in new]
-                            if _HELD.search(span.before):  # "Let $\eta = 0.5$.": a value for the whole scope
+                            if _HELD.search(span.before) and not _EXAMPLE.search(span.before):
+                                # "Let $\eta = 0.5$.": a value for the whole scope ("For example, let": not)
                                 scope.held.update((id(x), x) for _, x in new)
                 except Timeout:
                     reason = (TIME_LIMIT.format("while it was checked") if until is not None and time.monotonic() >= until - 0.01
@@ -604,6 +623,10 @@ _DEFINING = re.compile(r"\b(?:let|define[sd]?|redefine[sd]?|denote[sd]?|consider
 # Words before a number given to a name that make it a value of its scope ("Let $\eta = 0.5$", "Set", "Fix",
 # "Assume", "Throughout"), which an introduction gives all its parts; not "take", "for example", "e.g.".
 _HELD = re.compile(r"\b(?:let|set|fix|assume|suppose|throughout|define|denote|we\s+use)\b", re.IGNORECASE)
+# Words in a number's sentence that make it an example ("For example, let $s = 2$", "e.g.", "for instance", "say",
+# "consider the case"): it holds in its sentence or part only, whatever other words the sentence has.
+_EXAMPLE = re.compile(r"\b(?:for\s+(?:example|instance)|e\.\s?g\.|say|consider\s+the\s+case|as\s+an\s+example)(?!\w)",
+                      re.IGNORECASE)
 
 # A line that starts a new part of an exercise: an item ("(b)", "b)", "2.", "-", "\item", "**(b)**") or "Part".
 _PART = re.compile(r"\n[ \t]*(?:\n|(?:\*\*|__)?\(?[a-z0-9ivx]{1,4}[).](?:\*\*|__)?[ \t]|[-*+][ \t]|\\item\b|part\b|#)",
@@ -790,6 +813,10 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     # a number its sentence or part gives a name: the step may be about that example, never a general identity
     at = {a: x.value for a, x in given.items()}
     shown = ", ".join(f"{x.text} (line {x.line})" for _, x in sorted(given.items(), key=lambda ax: str(ax[0])))
+    held = {x.held for x in given.values()}
+    where = ("a value its sentence or part gives" if held == {False} else
+             "a value the introduction of its exercise or section gives" if held == {True} else
+             "values its sentence or part and the introduction of its exercise or section give")
     read, unread = conditions
     valued = tuple(e.xreplace(at) for e in exprs)
     example = _decide(base, valued, valued, relation, defs,
@@ -798,11 +825,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if example.status in ("proved", "checked"):
         fails = f"; as a general identity it {general.reason}" if general.status == "refuted" else ""
         return dataclasses.replace(example, status="checked", printed=None,
-                                   reason=f"holds with {shown}, a value its sentence or part gives, not as a general identity"
+                                   reason=f"holds with {shown}, {where}, not as a general identity"
                                           f" ({example.reason}){fails}")
     if example.status in ("refuted", "needs review") and general.status not in ("refuted", "needs review"):
         # not an identity in general (an equation in the example's names): it fails at the example its part gives
-        return dataclasses.replace(example, printed=None, reason=f"with {shown}, a value its sentence or part gives: {example.reason}")
+        return dataclasses.replace(example, printed=None, reason=f"with {shown}, {where}: {example.reason}")
     return general  # refuted in general (whatever the example gives), or unknown: as it was read
 
 
@@ -812,8 +839,10 @@ def _approximation(base: dict, printed: str, exprs) -> Optional[Step]:
     rounded value skipped; None for any other step."""
     left, relation, right = base["left"], base["relation"], base["right"]
     if relation == "=":
-        why = rounded.rounded(left, right, *exprs)
-        return None if why is None else Step(**base, status="skipped", exprs=exprs, reason=why)
+        found = rounded.rounding(left, right, *exprs)
+        if found is None:
+            return None
+        return Step(**base, status=found[0], exprs=exprs if found[0] == "skipped" else None, reason=found[1])
     if relation != "≈":
         return None
     decided = rounded.approximately(left, right, *exprs)  # (no sides kept: a draft states no claim about \approx)
