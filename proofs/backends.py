@@ -906,6 +906,18 @@ class _Steep(_Dual):
     __slots__ = ()
 
 
+class _Root(_Steep):
+    """A _Steep whose value is 0 and whose leading term is known: (c·h)^q for a small step h along the direction, c > 0
+    the base's exact slope, 0 < q < 1 (a square root, or a power below 1, of a base growing from 0). A positive
+    constant power of it is (c·h)^(q·p): slope 0 where q·p > 1, c where q·p = 1, still infinite where q·p < 1."""
+
+    __slots__ = ("c", "q")
+
+    def __init__(self, c, q) -> None:
+        super().__init__(fractions.Fraction(0), 1)
+        self.c, self.q = c, q
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1082,6 +1094,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     def mul(a, b):
         if isinstance(b, _Steep) and not isinstance(a, _Steep):
             a, b = b, a
+        if isinstance(a, _Root) and not isinstance(b, _Steep) and x["eq"](lift(b).v, 0):
+            return _Dual(fractions.Fraction(0), fractions.Fraction(0))  # (c·h)^q · O(h) = O(h^(1 + q)): slope 0
         if isinstance(a, _Steep):  # (a·b)' = a'·b + a·b': infinite where b is not 0 there
             lift(b)
             return _Steep(x["mul"](a.v, value(b)), a.d * sign(value(b)))
@@ -1105,6 +1119,10 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         return apply
 
     def power(a, b):
+        if isinstance(a, _Root):  # (c·h)^q to a positive constant power p: (c·h)^(q·p)
+            b = lift(b)
+            if b.d == 0 and isinstance(b.v, (int, fractions.Fraction)) and b.v > 0:
+                return rooted(a.c, a.q * b.v)
         a, b = lift(a), lift(b)
         if b.d == 0 and (isinstance(b.v, int) or (isinstance(b.v, fractions.Fraction) and b.v.denominator == 1)):
             n = int(b.v)
@@ -1119,7 +1137,9 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                     return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
                 if x["lt"](b.v, 0):
                     raise _undefined("0 to a negative power", None, point)
-                return _Steep(x["pow"](a.v, b.v), 1)  # (a·h)^p with 0 < p < 1: an infinite slope along the direction
+                if isinstance(b.v, (int, fractions.Fraction)):  # (a·h)^p with 0 < p < 1: an infinite slope along
+                    return rooted(a.d, fractions.Fraction(b.v))  # the direction, its order p kept
+                return _Steep(x["pow"](a.v, b.v), 1)
             raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
@@ -1163,7 +1183,15 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             return a if x[pick](a.v, b.v) else b
         return apply
 
+    def rooted(c, q):
+        """(c·h)^q, c > 0, q > 0, as a dual number along the direction: infinite slope below q = 1, c at 1, 0 above."""
+        if q < 1:
+            return _Root(c, q)
+        return _Dual(fractions.Fraction(0), c if q == 1 else fractions.Fraction(0))
+
     def root(a):
+        if isinstance(a, _Root):
+            return rooted(a.c, a.q / 2)
         a = lift(a)
         if isinstance(a, _Flat):
             return a
@@ -1171,7 +1199,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
             if not x["eq"](a.d, 0):  # sqrt(a·h): an infinite slope along the direction
-                return _Steep(a.v, 1)
+                return rooted(a.d, fractions.Fraction(1, 2)) if isinstance(a.d, (int, fractions.Fraction)) else _Steep(a.v, 1)
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 
