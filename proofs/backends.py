@@ -82,9 +82,11 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
             _smooth_near(body, {**values, name: a}, a, at, shown)
         if at in (sympy.oo, -sympy.oo):
             [(_side, written, e)] = _limit_sides_real(expression, a, at, shown)
-            value = sympy.limit(expression, a, at)
+            # towards -∞ as a → +∞ in -a: sympy 1.14's own limit of c^a at -∞ is inverted (2^a → ∞, (1/2)^a → 0)
+            value = sympy.limit(expression if at == sympy.oo else expression.subs(a, -a), a, sympy.oo)
             if value.has(sympy.Limit):  # the same limit as e → 0+ in a = ±1/e: 0^a is 0 there (a > 0), not a puzzle
                 value = sympy.limit(written, e, 0, dir="+")
+            value = _log_signs(value)
         else:
             value = _two_sided_limit(expression, a, at, shown)
     except ValueError as exc:  # sympy: the one-sided limits differ
@@ -100,6 +102,18 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _log_signs(value):
+    """sympy's limit of r^a as a → ±∞ for an r that depends on other variables is exp(±∞·sign(log(r))): each
+    sign(log(u)) with u positive is sign(u - 1), which sympy may know (-1/(x² + 2) is negative for every real x)."""
+    import sympy
+
+    def sign_of(u):
+        return sympy.sign(sympy.cancel(u - 1)) if u.is_positive is True else sympy.sign(sympy.log(u))
+
+    return value.replace(lambda t: isinstance(t, sympy.sign) and isinstance(t.args[0], sympy.log),
+                         lambda t: sign_of(t.args[0].args[0]))
 
 
 def _smooth_near(body: Term, env: Mapping[str, Any], a, at, shown: str) -> None:

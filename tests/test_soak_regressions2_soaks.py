@@ -99,3 +99,51 @@ def test_a_power_of_a_root_of_relu_wrong_only_at_the_kink_is_refuted_there():
     assert result.verdict is Verdict.REFUTED, result.reason
     assert result.evidence["counterexample"] == {"x": 0}
     assert at_kink.replay({"x": 0}).holds is False
+
+
+# sympy 1.14's limit of c^w at -∞ is inverted for a constant base (2^w → ∞, (1/2)^w → 0), and the limit of r(x)^w at
+# ±∞ for a base depending on x is exp(±∞·sign(log r(x))), which was taken as infinite: lim_{w→-∞} (1/2)^w = 0 was
+# proved, lim_{w→-∞} 2^w = 0 refuted, lim_{w→∞} ((x² + 1)/(x² + 2))^w = 0 unknown.
+
+def _plain_power_limit(r: Fraction, towards: int):
+    """lim r^w as w → towards·∞ from plain Fractions: r^(towards·n) at n = 40 and 80, 0 or 1 when both agree there,
+    None where it grows (no value)."""
+    far = [r ** (towards * n) if r or towards > 0 else None for n in (40, 80)]
+    if None in far or far[1] > far[0] > 10**6:
+        return None
+    return Fraction(1) if far == [1, 1] else Fraction(0) if far[1] < Fraction(1, 10**6) else None
+
+
+def _power_limit_claim(base, towards, expected, slug):
+    from proofs import forall, limit, oo
+    from proofs.terms import const
+
+    def statement(x: Real, k=expected):
+        b = const(base) if isinstance(base, Fraction) else (x * x + base[0]) / (x * x + base[1])
+        return limit(lambda w: b ** w, oo if towards > 0 else -oo) == k
+    return forall(f"soak2.ex2.a.{slug}", "the limit of a power as its exponent grows or falls",
+                  perturb={"off": {"k": expected + 1}})(statement)
+
+
+@pytest.mark.parametrize("base, towards", [(Fraction(2), -1), (Fraction(5, 4), -1), ((3, 1), -1),
+                                           ((1, 2), 1), ((2, 3), 1), ((2, 1), -1)])
+def test_the_limit_of_a_power_whose_base_is_away_from_one_is_proved_and_a_wrong_value_refuted(base, towards):
+    r = base if isinstance(base, Fraction) else Fraction(base[0], base[1])  # the base at x = 0; r - 1 keeps its sign
+    assert _plain_power_limit(r, towards) == 0
+    claim = _power_limit_claim(base, towards, Fraction(0), "vanishing")
+    proof = evaluate(claim)
+    assert proof.verdict is Verdict.PROVED, proof.reason
+    wrong = evaluate(claim, claim.perturbation("off"))
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    point = {k: Fraction(str(v)) for k, v in wrong.evidence["counterexample"].items()}
+    assert claim.replay(point, k=1).holds is False
+
+
+@pytest.mark.parametrize("base, towards", [(Fraction(1, 2), -1), (Fraction(3, 4), -1), ((1, 3), -1)])
+def test_the_limit_of_a_power_that_grows_without_bound_is_refuted_never_proved(base, towards):
+    r = base if isinstance(base, Fraction) else Fraction(base[0], base[1])
+    assert _plain_power_limit(r, towards) is None
+    for expected in (Fraction(0), Fraction(1)):
+        result = evaluate(_power_limit_claim(base, towards, expected, "growing"))
+        assert result.verdict is Verdict.REFUTED, result.reason
+        assert "not finite" in result.reason
