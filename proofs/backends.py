@@ -932,6 +932,18 @@ class _Root(_Steep):
         self.c, self.q = c, q
 
 
+class _Lead(_Dual):
+    """A value 0 with a finite slope whose leading term is known: (c·h)^q for a small step h along the direction, c > 0
+    the base's exact slope, q ≥ 1 (a whole power, or a power above 1, of a base growing from 0). Its slope is c at
+    q = 1, 0 above; a positive constant power or a square root of it is (c·h)^(q·p), decided like a _Root's."""
+
+    __slots__ = ("c", "q")
+
+    def __init__(self, c, q) -> None:
+        super().__init__(fractions.Fraction(0), c if q == 1 else fractions.Fraction(0))
+        self.c, self.q = c, q
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1133,13 +1145,18 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         return apply
 
     def power(a, b):
-        if isinstance(a, _Root):  # (c·h)^q to a positive constant power p: (c·h)^(q·p)
+        if isinstance(a, (_Root, _Lead)):  # (c·h)^q to a positive constant power p: (c·h)^(q·p)
             b = lift(b)
             if b.d == 0 and isinstance(b.v, (int, fractions.Fraction)) and b.v > 0:
                 return rooted(a.c, a.q * b.v)
         a, b = lift(a), lift(b)
         if b.d == 0 and (isinstance(b.v, int) or (isinstance(b.v, fractions.Fraction) and b.v.denominator == 1)):
             n = int(b.v)
+            if isinstance(a, _Flat) and n > 0:  # 0 to a whole power wherever the base is 0
+                return _Flat(a.v, fractions.Fraction(0))
+            if one_sided and n > 1 and x["eq"](a.v, 0) \
+                    and isinstance(a.d, (int, fractions.Fraction)) and a.d > 0:
+                return rooted(a.d, fractions.Fraction(n))  # (a·h)^n, its order kept
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
         if x["eq"](a.v, 0):
             if isinstance(a, _Flat) and x["gt"](b.v, 0):  # 0 to a positive power wherever the base is 0
@@ -1148,6 +1165,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                 if not one_sided or x["lt"](a.d, 0):  # the base changes sign here, or turns negative along the
                     raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
                 if x["gt"](b.v, 1):  # a base that grows from 0 along the direction: a·h to a power > 1, slope 0
+                    if isinstance(b.v, (int, fractions.Fraction)) and isinstance(a.d, (int, fractions.Fraction)):
+                        return rooted(a.d, fractions.Fraction(b.v))
                     return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
                 if x["lt"](b.v, 0):
                     raise _undefined("0 to a negative power", None, point)
@@ -1199,12 +1218,10 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
 
     def rooted(c, q):
         """(c·h)^q, c > 0, q > 0, as a dual number along the direction: infinite slope below q = 1, c at 1, 0 above."""
-        if q < 1:
-            return _Root(c, q)
-        return _Dual(fractions.Fraction(0), c if q == 1 else fractions.Fraction(0))
+        return _Root(c, q) if q < 1 else _Lead(c, q)
 
     def root(a):
-        if isinstance(a, _Root):
+        if isinstance(a, (_Root, _Lead)):
             return rooted(a.c, a.q / 2)
         a = lift(a)
         if isinstance(a, _Flat):

@@ -147,3 +147,29 @@ def test_the_limit_of_a_power_that_grows_without_bound_is_refuted_never_proved(b
         result = evaluate(_power_limit_claim(base, towards, expected, "growing"))
         assert result.verdict is Verdict.REFUTED, result.reason
         assert "not finite" in result.reason
+
+
+# A power of a power of relu at its kink: relu(x)^2 (or ^3) kept only "value 0, slope 0", so a fractional power of it
+# had no derivative decided; on the side where relu is 0, a whole power dropped the mark that the base is 0 there.
+# The order of the leading term is kept now: (relu(x)^n)^p has slope 0 at 0 exactly when n·p > 1.
+
+@pytest.mark.parametrize("inner, outer, exists", [(2, Fraction(3, 2), True), (3, Fraction(1, 2), True),
+                                                  (2, Fraction(1, 2), False), (3, Fraction(1, 3), False),
+                                                  (4, Fraction(1, 8), False)])
+def test_a_fractional_power_of_a_whole_power_of_relu_has_a_slope_at_the_kink_exactly_when_its_order_is_above_one(
+        inner, outer, exists):
+    order = inner * outer
+    h = Fraction(1, 2**24)  # the oracle: relu(h)^(n·p) / h, exact for h a power of 2 and n·p·24 whole
+    assert (order * 24).denominator == 1
+    quotient = Fraction(2) ** (-(order * 24)) / h
+    assert (quotient < Fraction(1, 100)) is exists  # from the left relu is 0: the left quotient is 0
+
+    @forall("soak2.ex3.a.order", "d/dx (relu(x)^n)^p = 0 at x = 0")
+    def order_at_kink(x: Real):
+        return diff((relu(x) ** inner) ** outer, x) == 0
+
+    if exists:
+        assert order_at_kink.replay({"x": 0}).holds is True
+    else:
+        result = evaluate(order_at_kink)
+        assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"] == {"x": 0}, result.reason
