@@ -97,7 +97,7 @@ def _table(counts, title: str, out, wrong) -> collections.Counter:
     import oracle_statements as oracle
 
     print(title, file=out)
-    print(f"{'kind':<15}{'stmts':>7}{'true':>6}{'false':>6}{'f.pass':>7}{'f.proof':>8}{'f.refut':>8}{'errors':>7}"
+    print(f"{'kind':<18}{'stmts':>7}{'true':>6}{'false':>6}{'f.pass':>7}{'f.proof':>8}{'f.refut':>8}{'errors':>7}"
           f"{'unknown/true':>14}{'s/stmt':>8}", file=out)
     total: collections.Counter = collections.Counter()
     for kind in oracle.KINDS:
@@ -114,7 +114,7 @@ def _table(counts, title: str, out, wrong) -> collections.Counter:
 def _line(kind: str, row) -> str:
     share = row["unknown_true"] / row["true"] if row["true"] else 0.0
     per = row["seconds"] / max(1, row["statements"])
-    return (f"{kind:<15}{row['statements']:>7}{row['true']:>6}{row['false']:>6}{row['false_pass']:>7}"
+    return (f"{kind:<18}{row['statements']:>7}{row['true']:>6}{row['false']:>6}{row['false_pass']:>7}"
             f"{row['false_proof']:>8}{row['false_refutation']:>8}{row['error']:>7}"
             f"{row['unknown_true']:>7} {share:>5.1%}{per:>8.2f}")
 

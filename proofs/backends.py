@@ -82,9 +82,11 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
             _smooth_near(body, {**values, name: a}, a, at, shown)
         if at in (sympy.oo, -sympy.oo):
             [(_side, written, e)] = _limit_sides_real(expression, a, at, shown)
-            value = sympy.limit(expression, a, at)
+            # towards -∞ as a → +∞ in -a: sympy 1.14's own limit of c^a at -∞ is inverted (2^a → ∞, (1/2)^a → 0)
+            value = sympy.limit(expression if at == sympy.oo else expression.subs(a, -a), a, sympy.oo)
             if value.has(sympy.Limit):  # the same limit as e → 0+ in a = ±1/e: 0^a is 0 there (a > 0), not a puzzle
                 value = sympy.limit(written, e, 0, dir="+")
+            value = _log_signs(value)
         else:
             value = _two_sided_limit(expression, a, at, shown)
     except ValueError as exc:  # sympy: the one-sided limits differ
@@ -100,6 +102,18 @@ def _limit_value(body: Term, name: str, point: Term, values: Mapping[str, Any]):
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or value.is_finite is False:
         raise Undefined(f"{shown} is not finite ({value})")
     return value
+
+
+def _log_signs(value):
+    """sympy's limit of r^a as a → ±∞ for an r that depends on other variables is exp(±∞·sign(log(r))): each
+    sign(log(u)) with u positive is sign(u - 1), which sympy may know (-1/(x² + 2) is negative for every real x)."""
+    import sympy
+
+    def sign_of(u):
+        return sympy.sign(sympy.cancel(u - 1)) if u.is_positive is True else sympy.sign(sympy.log(u))
+
+    return value.replace(lambda t: isinstance(t, sympy.sign) and isinstance(t.args[0], sympy.log),
+                         lambda t: sign_of(t.args[0].args[0]))
 
 
 def _smooth_near(body: Term, env: Mapping[str, Any], a, at, shown: str) -> None:
@@ -906,6 +920,30 @@ class _Steep(_Dual):
     __slots__ = ()
 
 
+class _Root(_Steep):
+    """A _Steep whose value is 0 and whose leading term is known: (c·h)^q for a small step h along the direction, c > 0
+    the base's exact slope, 0 < q < 1 (a square root, or a power below 1, of a base growing from 0). A positive
+    constant power of it is (c·h)^(q·p): slope 0 where q·p > 1, c where q·p = 1, still infinite where q·p < 1."""
+
+    __slots__ = ("c", "q")
+
+    def __init__(self, c, q) -> None:
+        super().__init__(fractions.Fraction(0), 1)
+        self.c, self.q = c, q
+
+
+class _Lead(_Dual):
+    """A value 0 with a finite slope whose leading term is known: (c·h)^q for a small step h along the direction, c > 0
+    the base's exact slope, q ≥ 1 (a whole power, or a power above 1, of a base growing from 0). Its slope is c at
+    q = 1, 0 above; a positive constant power or a square root of it is (c·h)^(q·p), decided like a _Root's."""
+
+    __slots__ = ("c", "q")
+
+    def __init__(self, c, q) -> None:
+        super().__init__(fractions.Fraction(0), c if q == 1 else fractions.Fraction(0))
+        self.c, self.q = c, q
+
+
 class _Kink(Exception):
     """Raised by the two-sided evaluation at a corner, tie or switch with a slope: the one-sided slopes decide it."""
 
@@ -1082,6 +1120,8 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
     def mul(a, b):
         if isinstance(b, _Steep) and not isinstance(a, _Steep):
             a, b = b, a
+        if isinstance(a, _Root) and not isinstance(b, _Steep) and x["eq"](lift(b).v, 0):
+            return _Dual(fractions.Fraction(0), fractions.Fraction(0))  # (c·h)^q · O(h) = O(h^(1 + q)): slope 0
         if isinstance(a, _Steep):  # (a·b)' = a'·b + a·b': infinite where b is not 0 there
             lift(b)
             return _Steep(x["mul"](a.v, value(b)), a.d * sign(value(b)))
@@ -1105,9 +1145,18 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
         return apply
 
     def power(a, b):
+        if isinstance(a, (_Root, _Lead)):  # (c·h)^q to a positive constant power p: (c·h)^(q·p)
+            b = lift(b)
+            if b.d == 0 and isinstance(b.v, (int, fractions.Fraction)) and b.v > 0:
+                return rooted(a.c, a.q * b.v)
         a, b = lift(a), lift(b)
         if b.d == 0 and (isinstance(b.v, int) or (isinstance(b.v, fractions.Fraction) and b.v.denominator == 1)):
             n = int(b.v)
+            if isinstance(a, _Flat) and n > 0:  # 0 to a whole power wherever the base is 0
+                return _Flat(a.v, fractions.Fraction(0))
+            if one_sided and n > 1 and x["eq"](a.v, 0) \
+                    and isinstance(a.d, (int, fractions.Fraction)) and a.d > 0:
+                return rooted(a.d, fractions.Fraction(n))  # (a·h)^n, its order kept
             return _Dual(x["pow"](a.v, n), x["mul"](x["mul"](fractions.Fraction(n), x["pow"](a.v, n - 1)) if n else 0, a.d))
         if x["eq"](a.v, 0):
             if isinstance(a, _Flat) and x["gt"](b.v, 0):  # 0 to a positive power wherever the base is 0
@@ -1116,10 +1165,14 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
                 if not one_sided or x["lt"](a.d, 0):  # the base changes sign here, or turns negative along the
                     raise _undefined("the derivative of a power whose base is 0 and changes sign", None, point)
                 if x["gt"](b.v, 1):  # a base that grows from 0 along the direction: a·h to a power > 1, slope 0
+                    if isinstance(b.v, (int, fractions.Fraction)) and isinstance(a.d, (int, fractions.Fraction)):
+                        return rooted(a.d, fractions.Fraction(b.v))
                     return _Dual(x["pow"](a.v, b.v), fractions.Fraction(0))
                 if x["lt"](b.v, 0):
                     raise _undefined("0 to a negative power", None, point)
-                return _Steep(x["pow"](a.v, b.v), 1)  # (a·h)^p with 0 < p < 1: an infinite slope along the direction
+                if isinstance(b.v, (int, fractions.Fraction)):  # (a·h)^p with 0 < p < 1: an infinite slope along
+                    return rooted(a.d, fractions.Fraction(b.v))  # the direction, its order p kept
+                return _Steep(x["pow"](a.v, b.v), 1)
             raise Undecided("whether a power whose base is 0 has a derivative is not decided at the point")
         return exp_(mul(b, log_(a)))
 
@@ -1163,7 +1216,13 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             return a if x[pick](a.v, b.v) else b
         return apply
 
+    def rooted(c, q):
+        """(c·h)^q, c > 0, q > 0, as a dual number along the direction: infinite slope below q = 1, c at 1, 0 above."""
+        return _Root(c, q) if q < 1 else _Lead(c, q)
+
     def root(a):
+        if isinstance(a, (_Root, _Lead)):
+            return rooted(a.c, a.q / 2)
         a = lift(a)
         if isinstance(a, _Flat):
             return a
@@ -1171,7 +1230,7 @@ def _dual_ops(x: dict, point: Mapping[str, Any], name: str, direction: Optional[
             if not x["eq"](a.d, 0) and (not one_sided or x["lt"](a.d, 0)):  # no value on one side (along the direction)
                 raise _undefined("the derivative of a square root where its argument is 0 and changes sign", None, point)
             if not x["eq"](a.d, 0):  # sqrt(a·h): an infinite slope along the direction
-                return _Steep(a.v, 1)
+                return rooted(a.d, fractions.Fraction(1, 2)) if isinstance(a.d, (int, fractions.Fraction)) else _Steep(a.v, 1)
             raise Undecided("whether a square root of 0 has a derivative is not decided at the point")
         return sqrt_(a)
 

@@ -114,9 +114,10 @@ def term_of(node: tuple, env: dict):
     if op == "limit":
         _, index, body, point, _spec = node
         return terms.limit(_lambda(index, body, env), terms.oo if point == "oo" else -terms.oo)
-    if op == "powlimit":  # ("powlimit", variable, base): lim_{variable → ∞} base^variable
-        _, index, base = node
-        return terms.limit(lambda w: terms.term(term_of(base, {**env, index: w})) ** w, terms.oo)
+    if op == "powlimit":  # ("powlimit", variable, base[, -1]): lim_{variable → ∞} base^variable (→ -∞ with -1)
+        index, base, towards = node[1], node[2], (node[3] if len(node) > 3 else 1)
+        return terms.limit(lambda w: terms.term(term_of(base, {**env, index: w})) ** w,
+                           terms.oo if towards > 0 else -terms.oo)
     if op == "plimit":  # ("plimit", variable, body, a finite point, the limit or None)
         _, index, body, point, _spec = node
         return terms.limit(_lambda(index, body, env), point if point.denominator != 1 else int(point))
@@ -1619,6 +1620,12 @@ def _power_limit_value(node: tuple, env: dict) -> F:
         raise Unsure("a base that is not exact")
     if r < 0:
         raise Undef("a power of a negative base has no real value between the integers")
+    if len(node) > 3 and node[3] < 0:  # towards -∞: r^w = (1/r)^(-w)
+        if r == 0:
+            raise Undef("0 to a negative power")
+        if r < 1:
+            raise Undef("an infinite limit")
+        return F(1) if r == 1 else F(0)
     if r > 1:
         raise Undef("an infinite limit")
     return F(1) if r == 1 else F(0)
@@ -1626,6 +1633,24 @@ def _power_limit_value(node: tuple, env: dict) -> F:
 
 GENERATORS["power_limit"] = power_limit
 KINDS = KINDS + ("power_limit",)
+
+
+def power_limit_below(draw, name: str) -> Optional[Case]:
+    """lim_{w → -∞} r^w = L for the bases of power_limit: 0 for r > 1, 1 for r = 1; no value for 0 ≤ r < 1 (infinite,
+    or 0 to a negative power) or r < 0. L or L + 1, by `value`. (sympy's own limit of c^w at -∞ is inverted.)"""
+    x = V("x")
+    if draw.int(0, 1):
+        base = C(draw.pick((0, F(1, 2), F(3, 4), 1, F(5, 4), 2, F(-1, 2))))
+    else:
+        a, b = draw.pick((1, 2, 3)), draw.pick((1, 2, 3))
+        base = ("div", add(mul(x, x), C(a)), add(mul(x, x), C(b)))
+    expected = C(draw.pick((0, 1)))
+    relation = ("eq", ("powlimit", "w", base, -1), expected if draw.int(0, 2) else add(expected, C(1)))
+    return _settled_over_grid("power_limit_below", name, {"x": Real}, relation)
+
+
+GENERATORS["power_limit_below"] = power_limit_below
+KINDS = KINDS + ("power_limit_below",)
 
 
 # --- rational powers of a linear base -------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ EXAMPLES = {"polynomial": 40, "rational": 30, "transcendental": 25, "sum": 40, "
             "ranges": 30, "conditional": 30, "nested": 30, "unique": 40,
             "induction": 30, "uninterpreted": 30, "limit": 10, "sized": 16, "recurrence": 40,
             "boundary": 40, "limit_point": 25, "combined": 30, "counter": 20, "power_limit": 12,
-            "rational_power": 40, "point": 30, "kink_power": 30}
+            "rational_power": 40, "point": 30, "kink_power": 30,
+            "power_limit_below": 12}
 
 
 class _Draw:
