@@ -1,0 +1,29 @@
+"""Wrong or unsettled verdicts found by fresh-seed soaks of the scan and matrix oracles (benchmarks/soundness_scan.py,
+benchmarks/soundness_matrix.py), each reduced to the least material that shows it."""
+
+from proofs.material import parse
+from proofs.scan.chains import chains
+from proofs.scan.steps import scan_document
+
+
+def _steps(text: str) -> list:
+    return [(s.left, s.right, s.status) for s in scan_document(parse("soak.md", text, "markdown"), second_reader=False)]
+
+
+# A `%` note at the end of an aligned row comments out its `\\` (as LaTeX reads it): the next row's `&= ...` is then on
+# the same row, after a second `&`. That mark starts no statement of its own (no left side): the chain goes on.
+_COMMENTED_BREAK = "So\n\n$$\\begin{aligned}\nb(v + w) &= {right} % by (2) \\\\\n&= b v + b w \\tag{{12}}\n\\end{aligned}$$\n"
+
+
+def test_a_row_break_a_comment_hides_continues_the_chain():
+    assert [[s.text for s in c.sides] for c in chains("a &= b % note \\\\\n&= c")] == [["a", "b", "c"]]
+    assert [[s.text for s in c.sides] for c in chains("a &= b &= c")] == [["a", "b", "c"]]
+    assert [[s.text for s in c.sides] for c in chains("a &= b & c &= d")] == [["a", "b"], ["c", "d"]]  # two columns
+
+
+def test_each_link_of_a_chain_on_one_row_is_checked_and_a_slip_in_it_refuted():
+    right = _steps(_COMMENTED_BREAK.replace("{right}", "b v + b w").replace("{{12}}", "{12}"))
+    assert [(a, b) for a, b, _ in right] == [("b(v + w)", "b v + b w"), ("b v + b w", "b v + b w")]
+    assert all(status == "proved" for *_, status in right), right
+    wrong = _steps(_COMMENTED_BREAK.replace("{right}", "2 b v + b w").replace("{{12}}", "{12}"))
+    assert [status for *_, status in wrong] == ["refuted", "refuted"], wrong
