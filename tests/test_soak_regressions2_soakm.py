@@ -1,6 +1,8 @@
 """Wrong or unsettled verdicts found by fresh-seed soaks of the scan and matrix oracles (benchmarks/soundness_scan.py,
 benchmarks/soundness_matrix.py), each reduced to the least material that shows it."""
 
+from fractions import Fraction
+
 from proofs.material import parse
 from proofs.scan.chains import chains
 from proofs.scan.steps import scan_document
@@ -27,3 +29,24 @@ def test_each_link_of_a_chain_on_one_row_is_checked_and_a_slip_in_it_refuted():
     assert all(status == "proved" for *_, status in right), right
     wrong = _steps(_COMMENTED_BREAK.replace("{right}", "2 b v + b w").replace("{{12}}", "{12}"))
     assert [status for *_, status in wrong] == ["refuted", "refuted"], wrong
+
+
+# An entry of a declared matrix with a subscript of two or more characters before a parenthesis (W_{11}(W_{21} + 1)) was
+# taken for a function W applied, so every such step, true or not, was skipped; the entry multiplies, as x_1(...) does.
+_ENTRY = "# Entries\n\nLet $W$ be an $n \\times n$ matrix. Then ${step}$.\n"
+
+
+def test_an_entry_with_a_long_subscript_before_a_parenthesis_multiplies():
+    right = _steps(_ENTRY.replace("{step}", "W_{11}(W_{21} + W_{11}) = W_{11} W_{21} + W_{11} W_{11}"))
+    assert [status for *_, status in right] == ["proved"], right
+    wrong = scan_document(parse("soak.md", _ENTRY.replace("{step}", "W_{11}(W_{21} + 1) = W_{11} W_{21} + 1"), "markdown"),
+                          second_reader=False)
+    assert [s.status for s in wrong] == ["refuted"], [(s.status, s.reason) for s in wrong]
+    # the counterexample replays in plain fractions: W_11 (W_21 + 1) against W_11 W_21 + 1
+    values = {k: Fraction(v) for k, v in wrong[0].counterexample["values"].items()}
+    w11, w21 = values["W[11]"], values["W[21]"]
+    assert w11 * (w21 + 1) != w11 * w21 + 1
+
+
+def test_a_name_with_a_long_subscript_applied_and_nowhere_else_stays_a_function():
+    assert [status for *_, status in _steps(_ENTRY.replace("{step}", "g_{12}(x + 1) = g_{12}(x) + 1"))] == ["skipped"]
