@@ -220,6 +220,10 @@ def _columns(row: str) -> list[re.Match]:
     out = []
     for mark in marks[1::2]:  # with the marks right after it (`&&` before a note or a condition: an empty column)
         run = re.compile(r"(?:\s*(?<!\\)&)*").match(row, mark.end())
+        if _RELATION.match(_LEADING.sub("", row[mark.end():])):
+            # `a &= b &= c` (a row break commented out by a `%` note, or a chain written on one row): the mark
+            # opens no statement of its own, the chain goes on (`& &= d` below a row of two: column two goes on)
+            continue
         out.append(_Mark(mark.start(), run.end()))
     return out
 

@@ -186,6 +186,46 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                 entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
         point.update(entries)
         yield point
+    # then each edge a condition or a piece puts on one name (z <= 2, a piece for z < 2): a relation between two
+    # functions or pieces may fail there alone, which random draws seldom hit
+    edges = _edges(everything, free)
+    for name in free:
+        for edge in edges.get(name, ()):
+            point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
+            point[name] = edge
+            entries = {}
+            for e in everything:
+                for a in sorted(_entries(e, point)):
+                    entries.setdefault(a, rng.choice(_POOL))
+            point.update(entries)
+            yield point
+
+
+def _edges(exprs: Sequence[sympy.Expr], free: Sequence[str]) -> dict[str, list[Fraction]]:
+    """name -> the numbers where a relation in the expressions (a condition, the condition of a piece) on that name
+    alone turns: the root of its sides' difference when it is linear in the name with rational coefficients."""
+    out: dict[str, list[Fraction]] = {}
+    for e in exprs:
+        relations = [e] if isinstance(e, sympy.core.relational.Relational) else []
+        if isinstance(e, sympy.Basic):
+            relations += [r for r in sympy.preorder_traversal(e) if isinstance(r, sympy.core.relational.Relational)]
+        for r in relations:
+            d = r.lhs - r.rhs
+            names = [x for x in d.free_symbols if isinstance(x, sympy.Symbol)]
+            if len(names) != 1 or names[0].name not in free or d.atoms(sympy.Indexed):
+                continue
+            try:
+                poly = sympy.Poly(d, names[0])
+            except sympy.PolynomialError:
+                continue
+            if poly.degree() != 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+                continue
+            a, b = poly.all_coeffs()
+            root = -b / a
+            edge = Fraction(int(root.p), int(root.q))
+            if edge not in out.setdefault(names[0].name, []):
+                out[names[0].name].append(edge)
+    return out
 
 
 def _pool(name: str, conditions: Sequence[tuple]) -> list[Fraction]:

@@ -15,7 +15,7 @@ from proofs.scan.vocabulary import GREEK
 __all__ = ["Head", "head", "Definitions", "Example", "step_variables"]
 
 # A letter or Greek letter right before a parenthesis: a function applied, or a name times a parenthesis.
-_BEFORE_PARENTHESIS = re.compile(r"(?:(?<![\\A-Za-z])\\([A-Za-z]+)|([A-Za-z]))(?:_\{?[A-Za-z0-9]\}?)?\s*(?:\\left)?\s*\(")
+_BEFORE_PARENTHESIS = re.compile(r"(?:(?<![\\A-Za-z])\\([A-Za-z]+)|([A-Za-z]))(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*(?:\\left)?\s*\(")
 
 _NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?![A-Za-z]))"
 _SCRIPT = r"(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\\[A-Za-z]+|[A-Za-z0-9*])"
@@ -84,9 +84,9 @@ class Example:
 
 def step_variables(left: str, right: str, defs: "Definitions", at: Optional[int] = None) -> frozenset:
     r"""The names a step uses as variables although a parenthesis follows them somewhere in it (p of p(1 - p) = p - p^2,
-    k of dk + k = k(d + 1), b of ... = b(ab - c)): the name also stands somewhere in the step without a parenthesis
-    or a prime right after it (inside its own argument too), or it has a value (an example in scope at the offset
-    `at`); never a function the material
+    k of dk + k = k(d + 1), b of ... = b(ab - c), W of W_{11}(W_{21} + 1) = W_{11} W_{21} + W_{11}, whatever its
+    subscript): the name also stands somewhere in the step without a parenthesis or a prime right after it (inside
+    its own argument too), or it has a value (an example in scope at the offset `at`); never a function the material
     defined (or \sigma read as the logistic function). A name that is a variable is multiplied, never applied."""
     # each side on its own: a left side that is a name and a right side that opens with a parenthesis (E = (y - Xw)^2)
     # do not make the name applied
