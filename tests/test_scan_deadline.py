@@ -175,3 +175,24 @@ def test_the_signal_handlers_and_timers_in_place_before_are_restored():
     assert after == before
     assert scan_check.signal.getitimer(scan_check.signal.ITIMER_PROF) == (0.0, 0.0)
     assert scan_check.signal.getitimer(scan_check.signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_refire_while_a_block_under_a_limit_is_left_is_not_raised_in_its_exit():
+    """The alarm fires again every _REFIRE seconds after a limit passes; one landing in the context manager's exit,
+    after the block's Timeout and before the limit is lifted, left the limit in force after its block (so a caller's
+    `expired()` saw it passed and raised on, as a loaded runner showed). It fires again once the block is left."""
+    import contextlib
+    import signal
+    from types import SimpleNamespace
+
+    with scan_check.deadline(60):
+        scan_check._ENDS.append((0.0, 0.0))  # a limit that has passed, as while its block is being left
+        scan_check._FIRED.append(True)
+        try:
+            leaving = SimpleNamespace(f_code=contextlib._GeneratorContextManager.__exit__.__code__)
+            scan_check._fire(signal.SIGPROF, leaving)  # not raised there
+            with pytest.raises(scan_check.Timeout):  # anywhere else it is
+                scan_check._fire(signal.SIGPROF, SimpleNamespace(f_code=test_the_signal_handlers_and_timers_in_place_before_are_restored.__code__))
+        finally:
+            scan_check._ENDS.pop()
+            scan_check._FIRED.pop()

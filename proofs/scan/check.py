@@ -91,7 +91,17 @@ def _fire(signum, frame):
     if _ENDS and _passed(_ENDS[-1]):
         for i, end in enumerate(_ENDS):  # an outer limit whose end an inner one inherited has passed as well
             _FIRED[i] = _FIRED[i] or _passed(end)
+        if frame is not None and frame.f_code in _leaving():
+            # a block under a limit is being left (its Timeout on the way out): raised here, the limit would stay in
+            # force after its block, and its exit raises what it must; the timer fires again in _REFIRE seconds
+            return
         raise Timeout()
+
+
+def _leaving() -> frozenset:
+    """The code that leaves a block under a limit: the context manager's exit and `deadline`'s own code."""
+    return frozenset({contextlib._GeneratorContextManager.__exit__.__code__, deadline.__wrapped__.__code__,
+                      _arm.__code__})
 
 
 def _arm(end: tuple[float, float]) -> None:
