@@ -80,7 +80,8 @@ def test_a_stop_signal_while_packs_load_is_an_interruption_and_ends_their_module
     proc = subprocess.Popen([sys.executable, "-m", "proofs", "check", "all", "--claims", str(tmp_path), "--no-cache"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not marker.exists() and time.monotonic() < deadline:
+    # the file exists before its pid is written in it
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     importing = int(marker.read_text())
     assert importing != proc.pid
