@@ -218,15 +218,20 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     read += worded_read
     unread += worded_unread
     for c in _inline_conditions(span):
-        try:
-            chain = chains(c)
-            for ch in chain:
-                for j, rel in enumerate(ch.relations):
-                    ctx = defs.context(_exponents(c))
-                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
-        except Skip:
-            unread.append(c)
+        _read_relations(c, defs, read, unread)
     return read, unread
+
+
+def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
+    """The relations of the condition `c`, each side read in the context of `defs`, appended to `read` as (left,
+    relation, right); `c` appended to `unread` when a side is not read."""
+    try:
+        for ch in chains(c):
+            for j, rel in enumerate(ch.relations):
+                ctx = defs.context(_exponents(c))
+                read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
+    except Skip:
+        unread.append(c)
 
 
 # An interval with numbers as its ends, open or closed at each: "(0, 1)", "[0, 1)", "[-1, 1]".
@@ -395,14 +400,7 @@ def _with_facts(conditions, facts: Sequence[str], defs: Definitions):
         return conditions
     read, unread = list(conditions[0]), list(conditions[1])
     for text in facts:
-        c = bare_condition(text)
-        try:
-            for ch in chains(c):
-                for j, rel in enumerate(ch.relations):
-                    ctx = defs.context(_exponents(c))
-                    read.append((parse(ch.sides[j].text, ctx), rel, parse(ch.sides[j + 1].text, ctx)))
-        except Skip:
-            unread.append(c)
+        _read_relations(bare_condition(text), defs, read, unread)
     return read, unread
 
 
