@@ -121,6 +121,8 @@ class Scopes:
             self.intro, self.intro_end = (self.defs.scope(), self.matrix.scope()), offset
             self.defs.examples.update({a: self._hold(x, until) for a, x in self.defs.examples.items() if id(x) in self.held})
             self.intro = (self.defs.scope(), self.intro[1])
+            # the introduction's declarations hold in part (a) as in every part: one (a) makes again is (a)'s own
+            self.matrix.restore(self.intro[1], declarations_only=True)
             return
         self.defs.examples.update(self.intro[0]["examples"])
         self.matrix.restore(self.intro[1], declarations_only=True)

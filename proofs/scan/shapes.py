@@ -210,9 +210,18 @@ def bounds(text: str) -> set:
     return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
 
 
+# "now take any $A$", "for an arbitrary $W$", "a general $B$": the letter without the conditions stated before
+_ANY = re.compile(rf"\b(?:any|arbitrary|general|every|all)\s+(?:(?:square|real|invertible)\s+)?(?:matri(?:x|ces)\s+)?\$\s*({_MEMBERS})\s*\$",
+                  re.IGNORECASE)
+
+
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
+    for m in _ANY.finditer(sentence):  # the conditions stated before no longer hold for it
+        member = re.match(_MEMBER, m.group(1))
+        if member:
+            model.conditions.pop(member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else ""), None)
     if _COLUMN.search(sentence):
         model.layouts = ("column",)
     elif _ROW.search(sentence):
