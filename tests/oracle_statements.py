@@ -1589,17 +1589,20 @@ GENERATORS["counter"] = counter
 KINDS = KINDS + ("counter",)
 
 
+def _power_base(draw) -> tuple:
+    """A base of the power limits: a constant, or (x² + a)/(x² + b)."""
+    if draw.int(0, 1):
+        return C(draw.pick((0, F(1, 2), F(3, 4), 1, F(5, 4), 2, F(-1, 2))))
+    x = V("x")
+    a, b = draw.pick((1, 2, 3)), draw.pick((1, 2, 3))
+    return ("div", add(mul(x, x), C(a)), add(mul(x, x), C(b)))
+
+
 def power_limit(draw, name: str) -> Optional[Case]:
     """lim_{w → ∞} r^w = L for a base r that is a constant or (x² + a)/(x² + b) (a discount γ^T, a vanishing product
     λ^T): 0 for 0 ≤ r < 1, 1 for r = 1; no value for r > 1 (infinite) or r < 0 (r^w is not real for w between the
     integers, and the limit variable is real). L (true where the limit is L at every x) or L + 1, by `value`."""
-    x = V("x")
-    if draw.int(0, 1):
-        base = C(draw.pick((0, F(1, 2), F(3, 4), 1, F(5, 4), 2, F(-1, 2))))
-    else:
-        a, b = draw.pick((1, 2, 3)), draw.pick((1, 2, 3))
-        base = ("div", add(mul(x, x), C(a)), add(mul(x, x), C(b)))
-    limit = ("powlimit", "w", base)
+    limit = ("powlimit", "w", _power_base(draw))
     expected = C(draw.pick((0, 1)))
     relation = ("eq", limit, expected if draw.int(0, 2) else add(expected, C(1)))
     return _settled_over_grid("power_limit", name, {"x": Real}, relation)
@@ -1638,12 +1641,7 @@ KINDS = KINDS + ("power_limit",)
 def power_limit_below(draw, name: str) -> Optional[Case]:
     """lim_{w → -∞} r^w = L for the bases of power_limit: 0 for r > 1, 1 for r = 1; no value for 0 ≤ r < 1 (infinite,
     or 0 to a negative power) or r < 0. L or L + 1, by `value`. (sympy's own limit of c^w at -∞ is inverted.)"""
-    x = V("x")
-    if draw.int(0, 1):
-        base = C(draw.pick((0, F(1, 2), F(3, 4), 1, F(5, 4), 2, F(-1, 2))))
-    else:
-        a, b = draw.pick((1, 2, 3)), draw.pick((1, 2, 3))
-        base = ("div", add(mul(x, x), C(a)), add(mul(x, x), C(b)))
+    base = _power_base(draw)
     expected = C(draw.pick((0, 1)))
     relation = ("eq", ("powlimit", "w", base, -1), expected if draw.int(0, 2) else add(expected, C(1)))
     return _settled_over_grid("power_limit_below", name, {"x": Real}, relation)

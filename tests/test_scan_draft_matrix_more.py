@@ -1,15 +1,13 @@
 """scan --draft-claims on the matrix steps drafted last: gradients through an indexed recurrence (sized statements for
 every size and every T), and the other steps each check green as printed or red as an erratum with its correction."""
 
-import io
-import json
 import re
 
 import pytest
 
-from conftest import cli
+from test_scan_draft_matrix import _check
+from test_scan_draft_matrix import _draft as drafted
 
-from proofs.scan.command import run
 
 RECURRENCE = r"""# 2 A recurrent network
 
@@ -32,20 +30,8 @@ A product in the wrong order (slip): $$\frac{\partial l}{\partial h_t} = \left(\
 
 
 def _draft(tmp_path, text, *lines):
-    material = tmp_path / "m"
-    material.mkdir(exist_ok=True)
-    (material / "a.md").write_text(text, encoding="utf-8")
-    drafts = tmp_path / "drafts"
-    out, err = io.StringIO(), io.StringIO()
-    selects = [x for line in lines for x in ("--select", f"a.md:{line}")]
-    run(["--material", str(material), "--draft-claims", str(drafts), *selects, "--format", "json", "--no-cache"], out, err)
-    report = json.loads(out.getvalue())
-    verdicts = {s["line"]: s["status"] for s in report["steps"] if s["status"] != "definition"}
-    return verdicts, drafts, {p.name: p.read_text() for p in drafts.glob("*.py")}
-
-
-def _check(drafts):
-    return cli("check", "scan", "--claims", str(drafts))
+    """(verdicts, drafts directory, {file: text}) of a scan of `text` drafting the steps of `lines`."""
+    return drafted(tmp_path, text, *lines)[1:]
 
 
 @pytest.mark.slow
