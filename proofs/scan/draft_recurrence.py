@@ -171,6 +171,105 @@ class _Sized:
         raise Unwritable(f"{k} in a recurrence step")
 
 
+class _Instance(_Sized):
+    """Python for one side at one instance (every index a number, the size fixed): the module's list helpers, so that
+    a side whose shape differs from the other's is written as printed and the statement is false there by its shapes."""
+
+    def write(self, n: Node) -> str:
+        k, a = n.kind, n.args
+        if k == "grad":
+            if a[1].kind != "name" or a[1].data[0] != self.state or a[0].kind != "name":
+                raise Unwritable("a gradient not of the loss with respect to a state")
+            self.lowest.append(a[1].data[1])
+            return f"_backward(g, J, {_index(a[1].data[1])}, {_index(self.last)})"
+        if k == "name" and n.data[1] is not None:
+            if n.data[0] not in self.roles:
+                raise Unwritable(f"{n.data[0]}, whose shape the sized statements do not know")
+            self.sequences.add(n.data[0])
+            return f"{n.data[0]}[{_index(n.data[1])}]"
+        if k == "I":
+            return "_I"
+        if k == "T":
+            return f"_t({self.write(a[0])})"
+        if k in ("mul", "add"):
+            return f"_{k}(" + ", ".join(self.write(x) for x in a) + ")"
+        if k == "neg":
+            return f"_scale(-1, {self.write(a[0])})"
+        if k == "prod" and n.data[2] is not None:
+            var, lo, hi = n.data
+            self.lowest.append(lo)
+            return f"_mprod(lambda {var}: {self.write(a[0])}, {_index(lo)}, {_index(hi)})"
+        return super().write(n)
+
+
+_INSTANCE_HELPERS = '''
+
+def _backward(g, J, t, T):
+    """dl/dh_t from g = dl/dh_T by the chain rule: J(k)^T applied for k = T - 1 down to t."""
+    out = g
+    for k in range(T - 1, t - 1, -1):
+        out = _mul(_t(J(k)), out)
+    return out
+
+
+def _mprod(factor, lower, upper):
+    """The factors for k = lower, ..., upper multiplied from the left; I when empty."""
+    out = _I
+    for k in range(lower, upper + 1):
+        out = _mul(out, factor(k))
+    return out
+'''
+
+
+def _erratum_at_instance(step, state: str, jacobian: Node, roles: dict, last: sympy.Symbol, claim_id: str,
+                         cites: str, where: str, exercise: str, reason: str) -> str:
+    """The code of the printed step at the scan's counterexample (its size and index, T the least the step
+    reads), over Matrix parameters: the members of each sequence from t to T, each Diag(...) by its diagonal."""
+    from proofs.scan.draft_helpers import HELPERS
+
+    example = step.counterexample or {}
+    size = next(iter(example.get("sizes", {}).values()), 2)
+    index = {str(k): int(v) for k, v in example.get("indices", {}).items()}
+    writer = _Instance(state, last, roles)
+    left, right = (writer.write(x) for x in step.exprs)
+    j_text = writer.write(jacobian)
+    values = {sympy.Symbol(k, integer=True): v for k, v in index.items()}
+    starts = [int(sympy.sympify(at).xreplace(values)) for at in writer.lowest
+              if not (sympy.sympify(at).free_symbols - set(values))]
+    if not starts:
+        raise Unwritable("the instance of a recurrence step (no index the scan fixed)")
+    top = max(starts)
+    bottom = min(starts)
+    members = range(bottom, top + 1)
+    params, bind, premises = [], [], []
+    for letter in sorted(writer.sequences):
+        role = roles[letter]
+        if role not in ("SquareMatrix", "Diagonal", "Orthogonal"):
+            raise Unwritable(f"a sequence of {role} at an instance")
+        for m in members:
+            shape = (size, 1) if role == "Diagonal" else (size, size)
+            params.append(f"{letter}_{m}: Matrix(Real, {shape[0]}, {shape[1]})")
+            if role == "Orthogonal":
+                premises.append(f"_eq(_mul(_t({letter}_{m}), {letter}_{m}), _I)")
+        member = (lambda m, letter=letter, role=role: f"_Diag({letter}_{m})" if role == "Diagonal" else f"{letter}_{m}")
+        bind.append(f"{letter} = {{{', '.join(f'{m}: {member(m)}' for m in members)}}}")
+    params.append(f"g: Matrix(Real, {size}, 1)")
+    at = ", ".join([f"the size n = {size}", *(f"{k} = {v}" for k, v in index.items()), f"{last} = {top}"])
+    diag = [letter for letter in sorted(writer.sequences) if roles[letter] == "Diagonal"]
+    statement = (f"As printed at {where}{exercise}: {step.text} (at {at}, where the scan refuted it by the shapes of its "
+                 f"sides; the material's statement is for every size{'; ' + ', '.join(diag) + '_k is Diag of its parameter' if diag else ''})")
+    relation = f"_holds(lambda: ({left}, {right}), '==')"
+    if premises:
+        relation = f"implies({' & '.join(f'({p})' for p in premises)}, {relation})"
+    lines = "".join(f"    {b}\n" for b in bind) + "".join(f"    {k} = {v}\n" for k, v in index.items())
+    code = (HELPERS + _INSTANCE_HELPERS + "\n\n"
+            f"@forall({claim_id!r}, {statement!r},\n        {cites},\n        erratum=Erratum(REASON, {claim_id + '_corrected'!r}))\n"
+            f"def claim({', '.join(params)}):\n{lines}    {last} = {top}\n"
+            f"    J = lambda k: {j_text}  # noqa: E731 - dh_(k+1)/dh_k, as in _jacobian below\n"
+            f"    return {relation}\n")
+    return code
+
+
 def _premises(indices: list, last: sympy.Symbol) -> list:
     """i <= T for each index a gradient or product starts at, those another implies left out."""
     offsets: dict = {}
@@ -195,8 +294,7 @@ def render_recurrence(step, claim_id: str, snippet: str, exercise: str) -> str:
 
     model = step.printed.model
     state = _state(step)
-    if (step.counterexample or {}).get("shapes_only"):
-        raise Unwritable("a recurrence step whose sides' shapes do not fit (a sized statement has sides of one shape)")
+    shapes_only = bool((step.counterexample or {}).get("shapes_only"))
     k = sympy.Symbol("k", integer=True)
     jacobian = _Jacobian(model, state, k).of(Node("name", (), (state, k + 1)))
     if jacobian is None:
@@ -213,8 +311,13 @@ def render_recurrence(step, claim_id: str, snippet: str, exercise: str) -> str:
             roles[letter] = "SquareMatrix"
     writer = _Sized(state, last, roles)
     j_text = writer.write(jacobian)
-    left, right = (writer.write(x) for x in step.exprs)
     fix = repair(step) if step.status == "refuted" else None
+    if shapes_only:
+        if fix is None:
+            raise Unwritable("a correction of this recurrence step (its sides' shapes do not fit, and no transpose or "
+                             "product order of the printed right side fits them)")
+        return _shapes_erratum(step, state, jacobian, roles, last, writer, j_text, fix, claim_id, snippet, exercise)
+    left, right = (writer.write(x) for x in step.exprs)
     fixed = None
     if fix is not None:  # the corrected step in the layout it holds in: its sides' shapes fit in one of them
         fixed = [(w.write(fix.left), w.write(fix.right), w.layout) for w in
@@ -270,6 +373,52 @@ def render_recurrence(step, claim_id: str, snippet: str, exercise: str) -> str:
                   f"    {bind}if fix == 0:\n        return {body(left, right)}\n"
                   f"    return {body(c_left, c_right)}\n\n\n"
                   "CLAIMS = (claim, *claim.companions)\n")
+        if _loads(module):
+            return module
+    raise Unwritable("the corrected step in either layout (its sides' shapes do not fit)")
+
+
+def _shapes_erratum(step, state, jacobian, roles, last, writer, j_text, fix, claim_id, snippet, exercise) -> str:
+    """A step whose sides' shapes differ (a transposed gradient): the printed step at the scan's instance over Matrix
+    parameters, refuted by its shapes, and beside it the correction as a sized statement for every size and every
+    t, T (in the layout where its shapes fit)."""
+    where = f"{step.file}:{step.line}"
+    cites = f"cites=({step.file!r}, {snippet!r})"
+    reason = f"The printed step fails: {step.reason[:600]}"
+    printed = _erratum_at_instance(step, state, jacobian, roles, last, claim_id, cites, where, exercise, reason)
+    for layout in ("column", "row"):
+        w = _Sized(state, last, roles, layout)
+        w.sequences = set(writer.sequences)
+        c_left, c_right = w.write(fix.left), w.write(fix.right)
+        w.sequences |= _letters(jacobian) & set(roles)
+        given = ", ".join(_premises(w.lowest, last))
+        premise = " and ".join(_premises(w.lowest, last))
+        indices = list(dict.fromkeys(sorted({str(s) for side in (fix.left, fix.right) for n in _walk(side)
+                                             if n.kind == "name" and n.data[1] is not None
+                                             for s in sympy.sympify(n.data[1]).free_symbols} - {"k"}) + [str(last)]))
+        params = ", ".join([f"{i}: Nat" for i in indices] + [f"{letter}: MatrixSequence({roles[letter]})"
+                                                             for letter in sorted(w.sequences)] + ["g: ColumnVector"])
+        relation = f"{c_left} == {c_right}"
+        statement = (f"Corrected ({fix.what}): {fix.text} (for every size n and every {', '.join(indices)}"
+                     f"{' with ' + premise if premise else ''}; the scan checked it)")
+        jac_args = ", ".join(sorted(w.sequences & _letters(jacobian)))
+        module = (f'"""Drafted by `proofs scan` from {where}{exercise}; review it, then keep it with the course\'s '
+                  'claims."""\n\nfrom fractions import Fraction  # noqa: F401\n\n'
+                  "from proofs import (ColumnVector, Diagonal, Erratum, Matrix, MatrixSequence, Nat, Orthogonal, Real,  # noqa: F401\n"
+                  "                    SquareMatrix, backward, const, forall, given, identity_matrix, implies, matmul, mprod)\n\n"
+                  f"# The printed step's sides have different shapes, so it is written at the instance the scan refuted it\n"
+                  f"# at, over matrices of that size (the statement is false there by the shapes of its sides); its\n"
+                  f"# correction is a sized statement for every size n and every index: g is dl/d{state}_T, and\n"
+                  f"# dl/d{state}_t = backward(g, J, t, T) through the Jacobian J(k) = d{state}_(k+1)/d{state}_k below.\n"
+                  + ("# (the correction in the numerator layout: a gradient is a row, the transpose of the column backward gives)\n"
+                     if layout == "row" else "") +
+                  f"\nREASON = {reason!r}\n"
+                  + printed +
+                  f"\n\ndef _jacobian({jac_args}):\n    return lambda k: {j_text}\n\n\n"
+                  f"@forall({claim_id + '_corrected'!r}, {statement!r},\n        {cites})\n"
+                  f"def corrected({params}):\n    J = _jacobian({jac_args})\n"
+                  f"    return {f'given({given}, {relation})' if given else relation}\n\n\n"
+                  "CLAIMS = (claim, corrected)\n")
         if _loads(module):
             return module
     raise Unwritable("the corrected step in either layout (its sides' shapes do not fit)")

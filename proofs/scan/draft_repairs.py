@@ -10,12 +10,14 @@ from typing import Iterator, Optional
 
 from proofs.scan.matrices import Node
 
-__all__ = ["Fix", "repair", "candidates", "terms_added"]
+__all__ = ["Fix", "repair", "candidates", "terms_added", "factors_added"]
 
 # The most changes tried per step (each is decided on every instance, a gradient differentiated at each).
 MAX_TRIES = 24
 # The most missing terms tried after them (a name of the section added to the right side or to one of its names).
 MAX_TERMS = 24
+# The most missing factors tried after those (a derivative of the section's function, a name, a number, a norm).
+MAX_FACTORS = 48
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _LATEX = {"=": "=", "!=": "\\neq", "<": "<", "<=": "\\leq", ">": ">", ">=": "\\geq"}
 
@@ -53,20 +55,24 @@ def repair(step, draft=None) -> Optional[Fix]:
             return {("?", "?")}
 
     tried = itertools.chain(itertools.islice(candidates(left, step.relation, right, step.counterexample or {}), MAX_TRIES),
-                            itertools.islice(terms_added(left, right, _vocabulary(step, context.model)), MAX_TERMS))
-    for new_right, relation, what in tried:
+                            itertools.islice(terms_added(left, right, _vocabulary(step, context.model)), MAX_TERMS),
+                            itertools.islice(factors_added(left, step.relation, right, context.model,
+                                                           _vocabulary(step, context.model)), MAX_FACTORS))
+    for new_right, relation, what, *changed in tried:
+        new_left = changed[0] if changed else left
         try:
-            verdict = decide(left, relation, new_right, context.model, step.text, context.lowest)
+            verdict = decide(new_left, relation, new_right, context.model, step.text, context.lowest)
         except Skip:
             continue
         except Exception:  # noqa: BLE001 - a change the checker cannot decide is not a correction
             continue
         if verdict.status == "checked":
-            if str(new_right) == str(left):
+            if str(new_right) == str(new_left):
                 continue  # the left side again: true, and says nothing
-            if collapsed(left, new_right) - collapsed(left, right):
+            if collapsed(new_left, new_right) - collapsed(left, right):
                 continue  # checked only where sizes the printed step keeps apart are made equal: not a correction
-            return Fix(left, relation, new_right, what, f"{step.left} {_LATEX[relation]} {latex(new_right)}")
+            shown = step.left if new_left is left else latex(new_left)
+            return Fix(new_left, relation, new_right, what, f"{shown} {_LATEX[relation]} {latex(new_right)}")
     return None
 
 
@@ -158,6 +164,106 @@ def terms_added(left: Node, right: Node, names: list) -> Iterator[tuple]:
         yield from fresh(whole(Node("mul", (Node("num", (), Fraction(2)), c))))
     yield from fresh(at_leaves())
     yield from fresh(whole(Node("num", (), Fraction(2))))
+
+
+def _derivatives(model) -> list:
+    """(factor, what) for each derivative the section's forward equations take (h = φ(z): φ'(z), and for the logistic
+    function and tanh also as the material may write it through h: h ⊙ (1 - h), 1 - h, 1 - h ⊙ h)."""
+    out: list = []
+    one = Node("num", (), Fraction(1))
+    for letter, eqs in (getattr(model, "equations", {}) or {}).items():
+        for pattern, body in eqs:
+            if pattern is not None or body.kind not in ("apply", "elem"):
+                continue
+            h = Node("name", (), (letter, None))
+            if body.kind == "apply":
+                out.append((Node("dapply", body.args, body.data), f"{body.data}'"))
+            elif body.data == "sigma":
+                out += [(Node("elem", body.args, "dsigma"), "sigma'"),
+                        (Node("add", (one, Node("neg", (h,)))), f"1 - {latex(h)}"),
+                        (Node("had", (h, Node("add", (one, Node("neg", (h,)))))), f"{latex(h)} (1 - {latex(h)})")]
+            elif body.data == "tanh":
+                out += [(Node("elem", body.args, "dtanh"), "tanh'"),
+                        (Node("add", (one, Node("neg", (Node("had", (h, h)),)))), f"1 - {latex(h)}^2")]
+    return out
+
+
+def _diagonals(model, right: Node) -> list:
+    """The names of the section defined as a Diag (D_{k+1} = Diag(φ'(z_{k+1}))), at each index the side reads."""
+    indices = {n.data[1] for _, n in _walk(right) if n.kind == "name" and n.data[1] is not None}
+    out = []
+    for letter, eqs in (getattr(model, "equations", {}) or {}).items():
+        if eqs and all(body.kind == "Diag" for _, body in eqs):
+            if all(pattern is None for pattern, _ in eqs):
+                out.append(Node("name", (), (letter, None)))
+            else:
+                out += [Node("name", (), (letter, at)) for at in sorted(indices, key=str)]
+    return out
+
+
+def _inserted(right: Node, factor: Node) -> Iterator[Node]:
+    """The side with a matrix factor put in at each place of each product, or before a side that is no product."""
+    if right.kind != "mul":
+        yield Node("mul", (factor, right))
+    for path, n in _walk(right):
+        if n.kind == "mul":
+            for i in range(len(n.args) + 1):
+                yield _rebuilt(right, path, Node("mul", n.args[:i] + (factor,) + n.args[i:]))
+
+
+def factors_added(left: Node, relation: str, right: Node, model, names: list) -> Iterator[tuple]:
+    """(right side, relation, what[, left side]) with a factor the printed step lacks: the derivative of a function the
+    section applies, entry by entry (φ'(z) ⊙) or as a diagonal matrix (Diag(φ'(z)), or the name the section gives it)
+    at each place of the side; 2 or 1/2 times one term; 1 over a number of the section (1/N); the norm of a name the
+    left side reads (‖M‖ ‖a‖); the square of a norm alone on the left (a missing square root). Each is decided by the
+    checker on every instance like any other change."""
+    seen: set = set()
+
+    def fresh(items):
+        for item in items:
+            key = (str(item[0]), item[1], str(item[3]) if len(item) > 3 else "")
+            if key not in seen and not (str(item[0]) == str(right) and item[1] == relation and len(item) == 3):
+                seen.add(key)
+                yield item
+
+    def grad_factors():
+        if not any(n.kind == "grad" for _, n in _walk(left)):
+            return
+        for factor, what in _derivatives(model):
+            for path, n in _walk(right):
+                if n.kind not in ("num", "T") and not (path and _at(right, path[:-1]).kind in ("T", "had")):
+                    yield _rebuilt(right, path, Node("had", (factor, n))), relation, f"the factor {what} ⊙ missing"
+            for r in _inserted(right, Node("Diag", (factor,))):
+                yield r, relation, f"the factor Diag({what}) missing"
+        for d in _diagonals(model, right):
+            for r in _inserted(right, d):
+                yield r, relation, f"the factor {latex(d)} missing"
+
+    def numbers():
+        for c in (Fraction(2), Fraction(1, 2)):
+            for path, n in _walk(right):
+                if n.kind == "add":
+                    for i, term in enumerate(n.args):
+                        inner = term.args[0] if term.kind == "neg" else term
+                        scaled = _times(c, inner)
+                        scaled = Node("neg", (scaled,)) if term.kind == "neg" else scaled
+                        yield _rebuilt(right, path + (i,), scaled), relation, f"one term times {c}"
+            yield _times(c, right), relation, f"the right side times {c}"
+        for n in names:
+            if n.data[0][:1].isupper() and len(n.data[0]) == 1 and n.data[0] not in ("I",):
+                yield Node("div", (right, n)), relation, f"the right side over {latex(n)}"
+
+    def norms():
+        for letter, index in sorted({n.data for _, n in _walk(left) if n.kind == "name"} -
+                                    {n.data for _, n in _walk(right) if n.kind == "name"}, key=str):
+            norm = Node("norm", (Node("name", (), (letter, index)),), "2")
+            yield Node("mul", (norm, right)), relation, f"the factor {latex(norm)} missing"
+
+    def squared():
+        if left.kind == "norm" and relation == "=":
+            yield right, relation, "the left side squared (a missing square root)", Node("pow", (left,), 2)
+
+    yield from fresh(itertools.chain(grad_factors(), numbers(), norms(), squared()))
 
 
 def pushed(n: Node) -> Node:
