@@ -15,7 +15,7 @@ __all__ = ["Fix", "repair", "candidates", "terms_added", "factors_added"]
 # The most changes tried per step (each is decided on every instance, a gradient differentiated at each).
 MAX_TRIES = 24
 # The most missing terms tried after them (a name of the section added to the right side or to one of its names).
-MAX_TERMS = 24
+MAX_TERMS = 40
 # The most missing factors tried after those (a derivative of the section's function, a name, a number, a norm).
 MAX_FACTORS = 48
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -100,6 +100,7 @@ def candidates(left: Node, relation: str, right: Node, example: dict) -> Iterato
             changes.append((_times(factor, right), relation, f"the right side times {factor}"))
     if not shapes:
         changes += [(r, relation, "the sign of a term") for r in _terms_negated(right)]
+    changes += [(r, relation, "the vector of the terms in place of their sum") for r in _unsummed(right)]
     changes += [(r, relation, "a product in the other order") for r in _reversed(right)]
     changes += [(r, relation, f"{what} transposed") for r, what in _leaves_transposed(right)]
     if not shapes:
@@ -120,6 +121,9 @@ def _vocabulary(step, model) -> list:
         for _, n in _walk(tree):
             if n.kind == "name" and n.data[1] is None:
                 seen.setdefault(n.data, n)
+            elif n.kind == "name" and n.data[0] in getattr(model, "kinds", {}) and n.data[0] not in defined and \
+                    model.kinds[n.data[0]] == "vector":  # y of y_i in a sum: the declared vector is a name of the section
+                seen.setdefault((n.data[0], None), Node("name", (), (n.data[0], None)))
     names = list(seen.values())
     return [n for n in names if n.data[0] not in defined] + [n for n in names if n.data[0] in defined]
 
@@ -398,6 +402,28 @@ def _reversed(right: Node) -> Iterator[Node]:
     for path, n in _walk(right):
         if n.kind == "mul" and len(n.args) > 1:
             yield _rebuilt(right, path, Node("mul", tuple(reversed(n.args))))
+
+
+def _unsummed(right: Node) -> Iterator[Node]:
+    """The right side with one sum over the entries of vectors (\\sum_i (\\hat{y}_i - y_i)) replaced by the vector of its
+    terms (\\hat{y} - y): a gradient printed as the sum of its entries."""
+    for path, n in _walk(right):
+        if n.kind != "sum":
+            continue
+        var = n.data[0]
+        names = [x for _, x in _walk(n.args[0]) if x.kind == "name" and x.data[1] is not None]
+        entries = [x for _, x in _walk(n.args[0]) if x.kind == "entry"]
+        if (names or entries) and all(str(x.data[1]) == str(var) for x in names) and \
+                all(str(x.data) == str(var) and x.args[0].kind == "name" for x in entries):
+            yield _rebuilt(right, path, _whole(n.args[0], var))
+
+
+def _whole(n: Node, var) -> Node:
+    if n.kind == "name" and str(n.data[1]) == str(var):
+        return Node("name", (), (n.data[0], None))
+    if n.kind == "entry" and str(n.data) == str(var):
+        return n.args[0]
+    return dataclasses.replace(n, args=tuple(_whole(a, var) for a in n.args))
 
 
 def _leaves_transposed(right: Node) -> Iterator[tuple]:
