@@ -83,11 +83,11 @@ def candidates(left: Node, relation: str, right: Node, example: dict) -> Iterato
     seen: set = set()
 
     def fresh(items):
-        for r, rel, what in items:
-            key = (str(r), rel)
-            if key not in seen and not (str(r) == str(right) and rel == relation):
+        for r, rel, what, *changed in items:
+            key = (str(r), rel, str(changed))
+            if key not in seen and not (str(r) == str(right) and rel == relation and not changed):
                 seen.add(key)
-                yield r, rel, what
+                yield (r, rel, what, *changed)
 
     transposed = pushed(Node("T", (right,)))
     shapes = bool(example.get("shapes_only"))
@@ -104,6 +104,10 @@ def candidates(left: Node, relation: str, right: Node, example: dict) -> Iterato
     changes += [(r, relation, "a product in the other order") for r in _reversed(right)]
     changes += [(r, relation, f"{what} transposed") for r, what in _leaves_transposed(right)]
     if not shapes:
+        if relation == "=" and left.kind == "norm" and not any(n.kind == "norm" for _, n in _walk(right)):
+            # a norm equal to a side with none (a quadratic form): a missing square root, before an inequality
+            # (which the scan's instances may not refute: ‖M‖_F ≤ tr(MᵀM) holds at every instance of integers)
+            changes.append(_squared_left(left, right, relation))
         if relation == "=":
             changes += [(right, "<=", "≤ in place of ="), (right, ">=", "≥ in place of =")]
         elif relation in _FLIPPED:
@@ -168,6 +172,10 @@ def terms_added(left: Node, right: Node, names: list) -> Iterator[tuple]:
         yield from fresh(whole(Node("mul", (Node("num", (), Fraction(2)), c))))
     yield from fresh(at_leaves())
     yield from fresh(whole(Node("num", (), Fraction(2))))
+
+
+def _squared_left(left: Node, right: Node, relation: str) -> tuple:
+    return right, relation, "the left side squared (a missing square root)", Node("pow", (left,), 2)
 
 
 def _derivatives(model) -> list:
@@ -265,7 +273,7 @@ def factors_added(left: Node, relation: str, right: Node, model, names: list) ->
 
     def squared():
         if left.kind == "norm" and relation == "=":
-            yield right, relation, "the left side squared (a missing square root)", Node("pow", (left,), 2)
+            yield _squared_left(left, right, relation)
 
     yield from fresh(itertools.chain(grad_factors(), numbers(), norms(), squared()))
 
