@@ -228,11 +228,11 @@ def _perturbed(tmp_path, texts, line, old, new):
     ("transposed", "(W[t].T @ D[t + 1].T @ backward(g, J, t + 1, T))", "(W[t].T @ D[t].T @ backward(g, J, t + 1, T))"),
     ("diagonal", "(W[t].T @ D[t + 1] @ backward(g, J, t + 1, T))", "(D[t + 1] @ W[t].T @ backward(g, J, t + 1, T))"),
     # another factor in place of the one found: the correction fails
-    ("derivative", "_had(_map(phi.prime, z(W_1, x)), ", "_had(_map(phi, z(W_1, x)), "),
-    ("two", "_mul(2, _t(y), X, w)", "_mul(3, _t(y), X, w)"),
+    ("derivative", "_had(_map(phi.prime, z), ", "_had(_map(phi, z), "),
+    ("two", "_mul(2, _mul(_t(y), X, w))", "_mul(3, _mul(_t(y), X, w))"),
     ("norm", "_mul(_norm(M, '2'), _norm(a, '2'))", "_mul(_norm(a, '2'), _norm(a, '2'))"),
     # a sign: the term subtracted added instead
-    ("term", "_add(hat_y(W, x), _scale(-1, y))", "_add(hat_y(W, x), y)"),
+    ("term", "_add(hat_y(z(W, x)), _scale(-1, y))", "_add(hat_y(z(W, x)), y)"),
 ])
 def test_a_perturbed_draft_fails(drafts, tmp_path, key, old, new):
     assert _perturbed(tmp_path, drafts[2], LINES[key], old, new) == 1
