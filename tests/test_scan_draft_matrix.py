@@ -91,14 +91,13 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     assert "the right side transposed" in transposed
     assert r"\\left(\\phi'(z) \\odot \\left(h - y\\right)\\right) x^T" in transposed
     assert "the sign of" in texts["scan_a_md_l19_1.py"]
-    # no small change makes the missing factor hold: the module says what the author must supply
+    # the missing factor: the derivative of the section's function, put in (tests/test_scan_draft_matrix9.py)
     missing = texts["scan_a_md_l21_1.py"]
-    assert "The scan knows no corrected form" in missing and "a term or factor is missing" in missing
-    (drafts / "scan_a_md_l21_1.py").unlink()
+    assert "the factor phi' ⊙ missing" in missing and r"\\phi'(z) \\odot \\left(h - y\\right)" in missing
     done = _check(drafts)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert re.search(r"scan\.a_md\.ex1\.l13_1_m2_n2 +proved +pass", done.stdout), done.stdout[-3000:]
-    for line in (17, 19):
+    for line in (17, 19, 21):
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
     # a perturbed draft (the other sign in the printed side, not in the forward equations) fails
