@@ -222,7 +222,7 @@ def _mprod(factor, lower, upper):
 
 
 def _erratum_at_instance(step, state: str, jacobian: Node, roles: dict, last: sympy.Symbol, claim_id: str,
-                         cites: str, where: str, exercise: str, reason: str) -> str:
+                         cites: str, where: str, exercise: str) -> str:
     """The code of the printed step at the scan's counterexample (its size and index, T the least the step
     reads), over Matrix parameters: the members of each sequence from t to T, each Diag(...) by its diagonal."""
     from proofs.scan.draft_helpers import HELPERS
@@ -385,7 +385,7 @@ def _shapes_erratum(step, state, jacobian, roles, last, writer, j_text, fix, cla
     where = f"{step.file}:{step.line}"
     cites = f"cites=({step.file!r}, {snippet!r})"
     reason = f"The printed step fails: {step.reason[:600]}"
-    printed = _erratum_at_instance(step, state, jacobian, roles, last, claim_id, cites, where, exercise, reason)
+    printed = _erratum_at_instance(step, state, jacobian, roles, last, claim_id, cites, where, exercise)
     for layout in ("column", "row"):
         w = _Sized(state, last, roles, layout)
         w.sequences = set(writer.sequences)
