@@ -330,6 +330,11 @@ def ev(e, env: Env):
         if not isinstance(size, int):
             raise _Missing(f"the size {e[1]}")
         return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)]
+    if k == "ones":  # the vector of ones of a size
+        size = env.sizes.get(e[1], e[1])
+        if not isinstance(size, int):
+            raise _Missing(f"the size {e[1]}")
+        return [[Fraction(1)] for _ in range(size)]
     if k == "T":
         v = ev(e[1], env)
         return _t(v) if _is_matrix(v) else v
@@ -709,6 +714,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
         return name_tex(e[1], st, e[1] not in scalars)
     if k == "eye":
         return "I"
+    if k == "ones":  # written without its length, which the step fixes
+        return f"{st.bold}{{1}}" if st.bold else "\\mathbf 1" if "top" in st.transpose else "\\mathbf{1}"
     if k == "per":
         return f"\\frac{{{e[1].numerator}}}{{{e[1].denominator if e[1].denominator > 1 else ''}{e[2]}}}"
     if k == "n":
@@ -901,7 +908,7 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
     x, y = src.choice([("x", "y"), ("u", "v"), ("a", "b")])
     template = src.choice(["transpose", "double", "sum", "cyclic", "cyclic_square", "trace", "trace_pair",
                            "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain",
-                           "identity", "outer", "rectangular"])
+                           "identity", "outer", "rectangular", "ones"])
     if template == "outer":
         return _outer(src, slips, st, n, x, y)
     if template == "rectangular":
@@ -982,6 +989,11 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
             (T(mul(V(c), V(A))), mul(V(c), T(V(A))), [("missing factor", T(V(A))), ("sign", ("neg", mul(V(c), T(V(A)))))]),
             (mul(("add", V(A), mul(N(2), eye)), V(x)), ("add", mul(V(A), V(x)), mul(N(2), V(x))),
              [("missing factor", ("add", mul(V(A), V(x)), V(x)))]),
+            # ridge regression's normal matrix: A^T A + c I, the multiple of I sized by the sum it is in
+            (mul(("add", mul(T(V(A)), V(A)), mul(V(c), eye)), V(x)), ("add", mul(T(V(A)), V(A), V(x)), mul(V(c), V(x))),
+             [("missing transpose", ("add", mul(V(A), V(A), V(x)), mul(V(c), V(x)))),
+              ("missing factor", ("add", mul(T(V(A)), V(A), V(x)), V(x))),
+              ("sign", ("sub", mul(T(V(A)), V(A), V(x)), mul(V(c), V(x))))]),
         ])
         options = [o + ("=",) for o in options]
     elif template == "symmetric":
@@ -990,6 +1002,18 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         left, right = src.choice([(T(V(S)), V(S)), (mul(T(V(x)), V(S), V(y)), mul(T(V(y)), V(S), V(x))),
                                   (tr(mul(V(S), V(A))), tr(mul(T(V(A)), V(S))))])
         options = [("sign", ("neg", right), "="), ("missing factor", mul(N(2), right), "=")]
+    elif template == "ones":  # the vector of ones, of the length the step fixes: sums of entries, of columns
+        ctx = Context({x: (n, 1), y: (n, 1), A: (n, q)})
+        one = ("ones", n)
+        left, right, options = src.choice([
+            (mul(T(one), V(x)), mul(T(V(x)), one), [("sign", ("neg", mul(T(V(x)), one))),
+                                                    ("missing factor", mul(N(2), T(V(x)), one))]),
+            (mul(T(one), ("add", V(x), V(y))), ("add", mul(T(one), V(x)), mul(T(V(y)), one)),
+             [("sign", ("sub", mul(T(one), V(x)), mul(T(V(y)), one)))]),
+            (mul(T(one), V(A)), T(mul(T(V(A)), one)), [("missing transpose", mul(T(V(A)), one)),
+                                                       ("missing factor", mul(N(2), T(one), V(A)))]),
+        ])
+        options = [o + ("=",) for o in options]
     else:  # a chain of cyclic permutations in an align environment, its last link perhaps a slip
         ctx = Context({A: (p, q), B: (q, r), C: (r, p)})
         left, right = tr(mul(V(A), V(B), V(C))), tr(mul(V(B), V(C), V(A)))

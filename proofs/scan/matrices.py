@@ -19,7 +19,7 @@ __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])|"
                      r"\^\s*\{\s*\\math(?:sf|rm)\s*\{?\s*T\s*\}?\s*\}|"
                      r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
-                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
+                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}|\\mathbb\s*\{?\s*1\s*\}?(?!\s*[\[(_])")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
 # Functions of known formula applied entry by entry. \\tanh is always the hyperbolic tangent (a LaTeX operator name,
@@ -36,8 +36,10 @@ _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm")
 class Node:
     """One operation of a side read by `read`: its kind, its operands, and data (a name, an index, a number)."""
 
-    # name, num, add, neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
-    # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum)
+    # name, num, add, ones (a vector of ones: data its length, or None where the step fixes it),
+    # neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
+    # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum),
+    # at (an entry of a vector or a matrix expression: data (row index, column index or None))
     kind: str
     args: tuple = ()
     # name: (letter, index or None); num: Fraction; pow: int; norm: "2" or "F"; apply/dapply: the function's name;
@@ -82,8 +84,12 @@ def _show(n: Node) -> str:
         return f"{n.data}({a[0]})"
     if k == "entry":
         return f"{a[0]}[{n.data}]"
+    if k == "at":
+        return f"({a[0]})[{', '.join(str(i) for i in n.data if i is not None)}]"
     if k == "I":
         return "I"
+    if k == "ones":
+        return "1" if n.data is None else f"1_{n.data}"
     if k == "apply":
         return f"{n.data}({a[0]})"
     if k == "dapply":
@@ -201,7 +207,11 @@ class _Reader:
         return factors[0] if len(factors) == 1 else Node("mul", tuple(factors))
 
     def postfix(self) -> Node:
+        grouped = self.peek() == "("
         base = self.primary()
+        if grouped and self.peek() == "_":  # (W x)_i, (A B)_{ij}: an entry of what the parentheses hold
+            self.i += 1
+            base = self.at(base, self.group())
         while self.peek() == "^":
             self.i += 1
             raw = "".join(self.group())
@@ -251,8 +261,12 @@ class _Reader:
             self.expect("|")
             self.bars -= 1
             return Node("abs", (e,))
-        if tok in _BOLD:
+        if tok in _BOLD + ("\\mathbb",):
             inner = self.group()
+            if inner == ["1"]:
+                return self.ones()
+            if tok == "\\mathbb":
+                raise Skip(f"\\mathbb{{{''.join(inner)}}} in a formula")
             if not all(len(t) == 1 and t.isalpha() or t[1:] in GREEK for t in inner):
                 raise Skip(f"{tok} over more than names")
             nodes = [self.name(t.lstrip("\\"), last=(k == len(inner) - 1)) for k, t in enumerate(inner)]
@@ -310,6 +324,37 @@ class _Reader:
         raise Skip(f"{tok} is not read in matrix notation")
 
     @staticmethod
+    def at(base: Node, sub: list) -> Node:
+        """Entry (i) of a vector or (i, j) of a matrix, as a subscript of one or two single letters or digits writes it
+        (_i, _{ij}, _{i,j}, _{i j})."""
+        marks = [t for t in sub if t != ","]
+        if not 1 <= len(marks) <= 2 or not all(len(t) == 1 and t.isalnum() for t in marks) or \
+                (len(marks) == 2 and len(sub) not in (2, 3)) or any(t == "0" for t in marks):
+            raise Skip(f"a subscript {''.join(sub)} that is not the index of an entry")
+        indices = tuple(_index([t]) for t in marks)
+        return Node("at", (base,), indices + (None,) * (2 - len(indices)))
+
+    def ones(self) -> Node:
+        """The vector of ones (\\mathbf{1}, \\mathbb{1}), of the length its subscript gives (\\mathbf{1}_n) or, without
+        one, of the length the step fixes where it is used (1^T x); \\mathbb{1}[...] or \\mathbb{1}_{\\{...\\}}, an indicator,
+        is not read."""
+        if self.peek() in ("[", "("):
+            raise Skip("an indicator or a function written with a 1 (\\mathbb{1}[...])")
+        size = None
+        if self.peek() == "_":
+            self.i += 1
+            sub = self.group()
+            if len(sub) == 1 and sub[0].isdigit():
+                size = int(sub[0])
+            elif len(sub) == 1 and len(sub[0]) == 1 and sub[0].isalpha():
+                size = sub[0]
+            else:
+                raise Skip(f"a 1 with the subscript {''.join(sub)} (an indicator, or a length the scan does not read)")
+            if size == 0:
+                raise Skip("a vector of ones of length 0")
+        return Node("ones", (), size)
+
+    @staticmethod
     def _letter(tok: Optional[str]) -> bool:
         return tok is not None and ((len(tok) == 1 and tok.isalpha()) or (tok.startswith("\\") and tok[1:] in GREEK))
 
@@ -325,7 +370,12 @@ class _Reader:
         index = None
         if last and self.peek() == "_":
             self.i += 1
-            index = _index(self.group())
+            sub = self.group()
+            marks = [t for t in sub if t != ","]
+            if len(marks) == 2 and all(len(t) == 1 and t.isalpha() for t in marks) and \
+                    (letter[0].isupper() or letter in ("Sigma", "Lambda")):
+                return self.at(Node("name", (), (letter, None)), sub)  # W_{ij}: the entry of the matrix W
+            index = _index(sub)
         if last and self.peek() == "^" and self.peek(1) == "{" and self.peek(2) == "(":
             self.i += 1
             sup = self.group()

@@ -472,11 +472,19 @@ def _as_matrix(n: Node, model: Model) -> set:
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:
-    """(y, c) for a stated condition sum_i y_i = c on the entries of a vector y, or None."""
+    """(y, c) for a stated condition sum_i y_i = c (1^T y = c) on the entries of a vector y, or None."""
     for a, b in ((left, right), (right, left)):
         if a.kind == "sum" and a.data[2] is None and b.kind == "num" and a.args[0].kind == "entry" \
                 and a.args[0].args[0].kind == "name":
             return a.args[0].args[0].data[0], b.data
+        # 1^T p = 1 (x^T 1 too): the same sum written with the vector of ones
+        if a.kind == "mul" and len(a.args) == 2 and b.kind == "num":
+            first, second = a.args
+            for ones, vector in ((first, second), (second, first)):
+                if ones.kind == "T" and ones.args[0].kind == "ones" and vector.kind == "name" and vector is second:
+                    return vector.data[0], b.data
+                if ones.kind == "ones" and vector.kind == "T" and vector.args[0].kind == "name" and ones is second:
+                    return vector.args[0].data[0], b.data
     return None
 
 
