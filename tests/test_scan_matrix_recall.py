@@ -280,3 +280,97 @@ def test_a_missing_derivative_factor_is_refuted_even_where_a_zero_weight_hides_o
     # every point phi is read at has its derivative value, drawn freely where the sides do not depend on it
     points = {k[len("phi("):-1] for k in values if k.startswith("phi(")}
     assert points and all(f"phi'({p})" in values for p in points)
+
+
+# Jacobians and Hessians. By hand: for h = sigma(z) entry by entry, dh_k/dz_i = sigma'(z_i) [i = k], the diagonal
+# matrix diag(sigma'(z)) in either layout; d(Wx)/dx is W (numerator layout) or W^T (denominator layout); the Hessian
+# of x^T A x / 2 is (A + A^T) / 2, A only for a symmetric A; for E = ||Xw - y||^2 / (2N), the gradient is
+# X^T (Xw - y) / N and the Hessian X^T X / N.
+JACOBIANS = r"""## Jacobians and Hessians
+
+Let $\mathbf{W} \in \mathbb{R}^{m \times n}$, $\mathbf{x} \in \mathbb{R}^{n}$, $A \in \mathbb{R}^{n \times n}$, $\mathbf{z} \in \mathbb{R}^{n}$ and
+$\mathbf{X} \in \mathbb{R}^{N \times d}$, $\mathbf{w} \in \mathbb{R}^{d}$, $\mathbf{y} \in \mathbb{R}^{N}$. For an activation function
+$\sigma$ applied elementwise, $\mathbf{h} = \sigma(\mathbf{z})$.
+
+$$\frac{\partial \mathbf{h}}{\partial \mathbf{z}} = \operatorname{diag}(\sigma'(\mathbf{z}))$$
+
+$$\frac{\partial (\mathbf{W}\mathbf{x})}{\partial \mathbf{x}} = \mathbf{W}$$
+
+$$\frac{\partial (\mathbf{W}\mathbf{x})}{\partial \mathbf{x}} = \mathbf{W}^\top$$
+
+$$\nabla^2_{\mathbf{x}} \frac{1}{2} \mathbf{x}^\top A \mathbf{x} = \frac{1}{2}\left(A + A^\top\right)$$
+
+$$\nabla_{\mathbf{x}} \left(\mathbf{x}^\top A \mathbf{x}\right) = \left(A + A^\top\right) \mathbf{x}$$
+
+$$\nabla_{\mathbf{w}} \frac{1}{2N} \left\|\mathbf{X}\mathbf{w} - \mathbf{y}\right\|^2 = \frac{1}{N} \mathbf{X}^\top (\mathbf{X}\mathbf{w} - \mathbf{y})$$
+
+$$\nabla^2_{\mathbf{w}} \frac{1}{2N} \left\|\mathbf{X}\mathbf{w} - \mathbf{y}\right\|^2 = \frac{1}{N} \mathbf{X}^\top \mathbf{X}$$
+"""
+
+JACOBIAN_SLIPS = r"""## Jacobians and Hessians
+
+Let $\mathbf{W} \in \mathbb{R}^{m \times n}$, $\mathbf{x} \in \mathbb{R}^{n}$, $A \in \mathbb{R}^{n \times n}$, $\mathbf{z} \in \mathbb{R}^{n}$ and
+$\mathbf{X} \in \mathbb{R}^{N \times d}$, $\mathbf{w} \in \mathbb{R}^{d}$, $\mathbf{y} \in \mathbb{R}^{N}$. For an activation function
+$\sigma$ applied elementwise, $\mathbf{h} = \sigma(\mathbf{z})$.
+
+$$\frac{\partial \mathbf{h}}{\partial \mathbf{z}} = \operatorname{diag}(\sigma(\mathbf{z}))$$
+
+$$\frac{\partial (\mathbf{W}\mathbf{x})}{\partial \mathbf{x}} = \mathbf{x}^\top$$
+
+$$\nabla^2_{\mathbf{x}} \frac{1}{2} \mathbf{x}^\top A \mathbf{x} = A$$
+
+$$\nabla_{\mathbf{x}} \left(\mathbf{x}^\top A \mathbf{x}\right) = 2 A \mathbf{x}$$
+
+$$\nabla_{\mathbf{w}} \frac{1}{2N} \left\|\mathbf{X}\mathbf{w} - \mathbf{y}\right\|^2 = \mathbf{X}^\top (\mathbf{X}\mathbf{w} - \mathbf{y})$$
+
+$$\nabla^2_{\mathbf{w}} \frac{1}{2N} \left\|\mathbf{X}\mathbf{w} - \mathbf{y}\right\|^2 = \frac{2}{N} \mathbf{X}^\top \mathbf{X}$$
+
+$$\nabla^2_{\mathbf{w}} \frac{1}{2N} \left\|\mathbf{X}\mathbf{w} - \mathbf{y}\right\|^2 = \frac{1}{N} \mathbf{X} \mathbf{X}^\top$$
+"""
+
+
+def test_jacobians_and_hessians_hold_under_a_layout_the_notation_allows():
+    steps = _scan(JACOBIANS)
+    assert len(steps) == 7
+    bad = [(s.text, s.status, s.reason) for s in steps if s.status != "checked"]
+    assert not bad, bad
+    by_text = {s.text: s for s in steps}
+    assert "numerator layout" in by_text[r"\frac{\partial (\mathbf{W}\mathbf{x})}{\partial \mathbf{x}} = \mathbf{W}"].reason
+    assert "denominator layout" in by_text[r"\frac{\partial (\mathbf{W}\mathbf{x})}{\partial \mathbf{x}} = \mathbf{W}^\top"].reason
+
+
+def test_jacobian_and_hessian_slips_are_refuted():
+    steps = _scan(JACOBIAN_SLIPS)
+    assert len(steps) == 7
+    bad = [(s.text, s.status, s.reason) for s in steps if s.status != "refuted"]
+    assert not bad, bad
+    # x^T A x / 2 has the Hessian (A + A^T)/2: A at the counterexample is not symmetric, and the sides differ there
+    hessian = next(s for s in steps if s.text.endswith("= A"))
+    A = _m(hessian.counterexample["values"]["A"])
+    assert any(A[i][j] != A[j][i] for i in range(len(A)) for j in range(len(A)))
+
+
+def test_a_stated_layout_decides_a_jacobian_and_symmetry_makes_2ax_true():
+    steps = {s.text: s for s in _scan(
+        "We use the numerator layout. Let $W \\in \\mathbb{R}^{m \\times n}$, $x \\in \\mathbb{R}^{n}$ and let "
+        "$S \\in \\mathbb{R}^{n \\times n}$ be symmetric.\n\n$$\\frac{\\partial (W x)}{\\partial x} = W^T$$\n\n"
+        "$$\\frac{\\partial (W x)}{\\partial x} = W$$\n\n$$\\nabla^2_x x^T S x = 2 S$$\n")}
+    assert steps[r"\frac{\partial (W x)}{\partial x} = W^T"].status == "refuted"
+    assert steps[r"\frac{\partial (W x)}{\partial x} = W"].status == "checked"
+    assert steps[r"\nabla^2_x x^T S x = 2 S"].status == "checked"
+
+
+def test_a_jacobian_written_as_the_vector_of_its_diagonal_is_not_refuted():
+    # dh/dz = phi'(z) for h = phi(z): the derivative entry by entry, as ML notation often writes it
+    steps = _scan("Let $\\mathbf{z} \\in \\mathbb{R}^n$ and $\\mathbf{h} = \\phi(\\mathbf{z})$.\n\n"
+                  "$$\\frac{\\partial \\mathbf{h}}{\\partial \\mathbf{z}} = \\phi'(\\mathbf{z})$$\n\n"
+                  "$$\\frac{\\partial \\mathbf{h}}{\\partial \\mathbf{z}} = \\operatorname{diag}(\\phi'(\\mathbf{z}))$$\n")
+    assert [s.status for s in steps] == ["skipped", "checked"], [(s.text, s.reason) for s in steps]
+
+
+def test_a_multiple_of_i_next_to_a_matrix_of_a_numbered_size_takes_that_size():
+    steps = {s.text: s for s in _scan("For $W_1 \\in \\mathbb{R}^{3 \\times 3}$, $u \\in \\mathbb{R}^{3}$ and "
+                                      "$\\lambda \\in \\mathbb{R}$. Then $(W_1 - \\lambda I) u = W_1 u - u$ and "
+                                      "$(W_1 - \\lambda I) u = W_1 u - \\lambda u$.\n")}
+    assert steps[r"(W_1 - \lambda I) u = W_1 u - u"].status == "refuted"
+    assert steps[r"(W_1 - \lambda I) u = W_1 u - \lambda u"].status == "checked"

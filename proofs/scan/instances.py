@@ -401,6 +401,8 @@ class Evaluator:
             return self.function(n.data, v, k == "dapply")
         if k == "grad":
             return self.gradient(a[0], a[1])
+        if k == "hess":
+            return self.hessian(a[0], a[1])
         if k in ("prod", "sum"):
             var, lo, hi = n.data
             lo_v = _concrete(lo, self.inst)
@@ -483,17 +485,14 @@ class Evaluator:
             drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
             self.inst.variables = {}
             self.inst.values = {**saved_values, **drawn}
-        if _is_matrix(value):
-            if value.shape != (1, 1):
-                raise Skip(f"a derivative of {target}, which is not a scalar")
+        jacobian = _is_matrix(value) and value.shape != (1, 1)
+        if jacobian and (1 not in value.shape or cols != 1 or shape == "scalar"):
+            raise Skip(f"a derivative of {target}, which is not a scalar, with respect to something other than a vector")
+        if _is_matrix(value) and not jacobian:
             value = value[0, 0]
         if not any(s in value.free_symbols for s in symbols):
             # no path from the variable to the target at this instance (a zero weight, or none the material writes)
             self.independent.add(f"{t_letter} does not depend on {letter} through the forward equations the material writes")
-        if _is_matrix(value):
-            if value.shape != (1, 1):
-                raise Skip(f"a derivative of {t_letter}, which is not a scalar")
-            value = value[0, 0]
         if t_letter is None:
             self.ev(target)  # the forward pass at the point: the functions' values there
         else:
@@ -501,17 +500,55 @@ class Evaluator:
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
 
         # with no arbitrary function in it, no value is drawn while it is differentiated: forward mode gives the same
-        quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
+        def partials(value):
+            quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
 
-        def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
-            if symbol in quick:
-                return quick[symbol]
-            return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
-                                 .subs(symbol, subs[symbol]))
-        grad = sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
+            def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
+                if symbol in quick:
+                    return quick[symbol]
+                return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
+                                     .subs(symbol, subs[symbol]))
+            return sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
+        if jacobian:
+            # the Jacobian of a vector with respect to a vector: entry (i, k) is d value_k / d x_i in the denominator
+            # layout (the gradient of each entry a column), (k, i) in the numerator layout
+            columns = [partials(e) for e in value]
+            grad = sympy.Matrix.hstack(*columns)
+            return grad if self.inst.layout == "column" else grad.T
+        grad = partials(value)
         if shape == "scalar":
             return grad[0, 0]
         return grad if self.inst.layout == "column" else grad.T
+
+    def hessian(self, target: Node, variable: Node):
+        """The matrix of second derivatives of a number with respect to a vector (or a number), exactly: of a target
+        that applies no function the material leaves arbitrary (whose second derivatives the instances do not draw)."""
+        letter, index = variable.data
+        at = _concrete(index, self.inst)
+        shape = self.shape_of(letter, at)
+        point = self.name(letter, index)
+        if shape != "scalar" and shape[1] != 1:
+            raise Skip("a Hessian with respect to a matrix")
+        n = 1 if shape == "scalar" else shape[0]
+        symbols = [sympy.Dummy(f"{letter}{i}", real=True) for i in range(n)]
+        saved_values = dict(self.inst.values)
+        self.inst.variables = {(letter, at): sympy.Matrix(symbols) if shape != "scalar" else symbols[0]}
+        self.inst.values = {k: v for k, v in saved_values.items() if k == (letter, at) or self._input(k)}
+        try:
+            value = self.ev(target) if target.kind != "name" else self._through(target.data[0], target.data[1], (letter, at))
+        finally:
+            drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
+            self.inst.variables = {}
+            self.inst.values = {**saved_values, **drawn}
+        if _is_matrix(value):
+            if value.shape != (1, 1):
+                raise Skip(f"a Hessian of {target}, which is not a number")
+            value = value[0, 0]
+        if value.has(sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative):
+            raise Skip("a second derivative of a function the material leaves arbitrary")
+        subs = dict(zip(symbols, list(point) if _is_matrix(point) else [point]))
+        out = sympy.Matrix(n, n, lambda i, j: sympy.diff(value, symbols[i], symbols[j]).xreplace(subs))
+        return out[0, 0] if shape == "scalar" else out
 
     def _input(self, key) -> bool:
         """Whether a value drawn before is an input (no forward equation gives it)."""
@@ -861,6 +898,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
             ev = Evaluator(model, shapes, inst, lowest)
             ev.facts = facts
+            lv = rv = None
             try:
                 _give(ev, grads, lowest)
                 lv, rv = ev.ev(left), ev.ev(right)
@@ -869,6 +907,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 dropped += 1
                 continue
             except ShapeError as exc:
+                if _elementwise_reading(left, right, lv, rv):
+                    return Verdict("skipped", _ELEMENTWISE)
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
                 undecided += 1
@@ -921,6 +961,20 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     honoured = (f", each honouring the stated fact(s) ({dropped} drawn that did not were set aside; such instances were "
                 f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}; no proof was found")
+
+
+_ELEMENTWISE = ("a derivative of a vector with respect to a vector written as a vector (dh/dz = phi'(z)): the "
+                "Jacobian's diagonal, the derivative entry by entry, or the Jacobian itself; the notation does not say")
+
+
+def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
+    """Whether one side is a Jacobian (a square matrix) printed as a derivative and the other a vector of its size:
+    the derivative entry by entry, as ML notation often writes dh/dz for h = phi(z), which is not refuted."""
+    for side, value, other in ((left, lv, rv), (right, rv, lv)):
+        if side.kind == "grad" and _is_matrix(value) and _is_matrix(other) and value.rows == value.cols > 1 \
+                and 1 in other.shape and len(other) == value.rows:
+            return True
+    return False
 
 
 class _Outside(Exception):

@@ -39,7 +39,8 @@ class Node:
     # name, num, add, ones (a vector of ones: data its length, or None where the step fixes it),
     # neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
     # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum),
-    # at (an entry of a vector or a matrix expression: data (row index, column index or None))
+    # at (an entry of a vector or a matrix expression: data (row index, column index or None)), hess (the Hessian
+    # \\nabla^2_x f of a number with respect to a vector: its args as grad's)
     kind: str
     args: tuple = ()
     # name: (letter, index or None); num: Fraction; pow: int; norm: "2" or "F"; apply/dapply: the function's name;
@@ -96,6 +97,8 @@ def _show(n: Node) -> str:
         return f"{n.data}'({a[0]})"
     if k == "grad":
         return f"d{a[0]}/d{a[1]}"
+    if k == "hess":
+        return f"d²{a[0]}/d{a[1]}²"
     if k in ("prod", "sum"):
         var, lo, hi = n.data
         return f"{k}_{{{var}={lo}}}^{{{hi}}} {a[0]}"
@@ -283,14 +286,25 @@ class _Reader:
         if tok == "\\frac":
             return self.fraction()
         if tok == "\\nabla":
+            second = False  # \nabla^2_x, \nabla_x^2: the Hessian
+            if self.peek() == "^":
+                self.i += 1
+                if self.group() != ["2"]:
+                    raise Skip("a power of \\nabla other than 2")
+                second = True
             if self.peek() != "_":
                 raise Skip("a gradient \\nabla without the variable")
             self.i += 1
             variable = self.sub(self.group())
             if variable.kind != "name":
                 raise Skip("a gradient with respect to something other than a name")
+            if not second and self.peek() == "^":
+                self.i += 1
+                if self.group() != ["2"]:
+                    raise Skip("a power of \\nabla other than 2")
+                second = True
             target = self.product()  # \nabla_w applies to the whole product after it
-            return Node("grad", (target, variable), "nabla")
+            return Node("hess" if second else "grad", (target, variable), "nabla")
         if tok in ("\\prod", "\\sum"):
             return self.series(tok[1:])
         if tok in _ELEMENTARY:
@@ -428,8 +442,8 @@ class _Reader:
             if "^" in top[:2] or (len(bottom) > 2 and bottom[-2] == "^" and bottom[-1].isdigit()):
                 raise Skip("a higher derivative")
             target, variable = self.sub(top[1:]), self.sub(bottom[1:])
-            if target.kind != "name" or variable.kind != "name":
-                raise Skip("a derivative of or with respect to something other than a name")
+            if variable.kind != "name":
+                raise Skip("a derivative with respect to something other than a name")
             return Node("grad", (target, variable), top[0].lstrip("\\"))
         return Node("div", (self.sub(top), self.sub(bottom)))
 

@@ -61,6 +61,56 @@ def _strict(v):
     return v
 
 
+class _Hyper:
+    """a + b e1 + c e2 + d e1 e2 with e1^2 = e2^2 = 0: a value, its derivatives along two directions, and the second
+    derivative along both (d), for a Hessian of a function of plain arithmetic."""
+
+    __slots__ = ("a", "b", "c", "d")
+
+    def __init__(self, a, b=Fraction(0), c=Fraction(0), d=Fraction(0)) -> None:
+        self.a, self.b, self.c, self.d = Fraction(a), Fraction(b), Fraction(c), Fraction(d)
+
+    @staticmethod
+    def of(o) -> "_Hyper":
+        if isinstance(o, _Hyper):
+            return o
+        if isinstance(o, (_Dual, _Interval)):
+            raise TypeError("a Hessian through a dual number or an interval")
+        return _Hyper(o)
+
+    def __add__(self, o):
+        o = _Hyper.of(o)
+        return _Hyper(self.a + o.a, self.b + o.b, self.c + o.c, self.d + o.d)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Hyper(-self.a, -self.b, -self.c, -self.d)
+
+    def __sub__(self, o):
+        return self + (-_Hyper.of(o))
+
+    def __rsub__(self, o):
+        return _Hyper.of(o) - self
+
+    def __mul__(self, o):
+        o = _Hyper.of(o)
+        return _Hyper(self.a * o.a, self.a * o.b + self.b * o.a, self.a * o.c + self.c * o.a,
+                      self.a * o.d + self.b * o.c + self.c * o.b + self.d * o.a)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = _Hyper.of(o)
+        if o.a == 0:
+            raise NoReplay("a division by zero")
+        inverse = _Hyper(1 / o.a, -o.b / o.a ** 2, -o.c / o.a ** 2, 2 * o.b * o.c / o.a ** 3 - o.d / o.a ** 2)
+        return self * inverse
+
+    def __rtruediv__(self, o):
+        return _Hyper.of(o) / self
+
+
 class _Dual:
     """A value and its derivative along one direction."""
 
@@ -455,6 +505,8 @@ class _Replay:
             return [[f(x) for x in row] for row in v] if isinstance(v, list) else f(v)
         if k == "grad":
             return self.gradient(*a)
+        if k == "hess":
+            return self.hessian(*a)
         if k in ("prod", "sum"):
             var, lo, hi = n.data
             import sympy
@@ -531,6 +583,11 @@ class _Replay:
         if self.shapes_only:
             shapes = self.example["shapes"]
             r, c = shapes[key] if key in shapes else shapes[letter]
+            if c == 1 and (target.kind != "name" or self.model.equations.get(target.data[0])):
+                v = self.ev(target) if target.kind != "name" else self.name(*target.data)
+                if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1) and (len(v), len(v[0])) != (1, 1):
+                    k = max(len(v), len(v[0]))  # a Jacobian's shape: the variable's length by the vector's
+                    return [[Fraction(0)] * (k if self.layout == "column" else r) for _ in range(r if self.layout == "column" else k)]
             return [[Fraction(0)] * (c if self.layout == "column" else r) for _ in range(r if self.layout == "column" else c)]
         point = self.name(letter, index)
         if isinstance(point, list):
@@ -539,16 +596,55 @@ class _Replay:
             point = _plain(point)
         rows, cols = (len(point), len(point[0])) if isinstance(point, list) else (1, 1)
         out = [[Fraction(0)] * cols for _ in range(rows)]
+        jacobian = []
         for i in range(rows):
             for j in range(cols):
                 inner = _Replay(self.model, self.example, (key, i, j, point))
                 inner.indices = dict(self.indices)
-                out[i][j] = _plain_d(inner.target(target))
+                value = inner.target(target, vector=True)
+                if isinstance(value, list):  # a vector's entries: a row of the Jacobian (denominator layout)
+                    if cols != 1 or not isinstance(point, list):
+                        raise NoReplay("a derivative of a vector with respect to something other than a vector")
+                    jacobian.append([_plain_d(x) for x in value])
+                    continue
+                out[i][j] = _plain_d(value)
+        if jacobian:
+            if len(jacobian) != rows:
+                raise NoReplay("a derivative that is a vector at some entries only")
+            return jacobian if self.layout == "column" else [list(c) for c in zip(*jacobian)]
         if not isinstance(point, list):
             return out[0][0]
         return out if self.layout == "column" else [list(c) for c in zip(*out)]
 
-    def target(self, target: Node):
+    def hessian(self, target: Node, variable: Node):
+        """Each second derivative by hyper-dual numbers: the variable's entries p and q moved along e1 and e2."""
+        letter, index = variable.data
+        key = self.key(letter, index)
+        point = self.name(letter, index)
+        if self.shapes_only:
+            n = len(point) if isinstance(point, list) else 1
+            return [[Fraction(0)] * n for _ in range(n)] if isinstance(point, list) else Fraction(0)
+        if isinstance(point, list) and len(point[0]) != 1:
+            raise NoReplay("a Hessian with respect to a matrix")
+        entries = [row[0] for row in point] if isinstance(point, list) else [point]
+        out = []
+        for p in range(len(entries)):
+            row = []
+            for q in range(len(entries)):
+                inner = _Replay(self.model, self.example)
+                inner.indices = dict(self.indices)
+                moved = [_Hyper(x, int(i == p), int(i == q)) for i, x in enumerate(entries)]
+                inner.values = {**self.values, key: [[x] for x in moved] if isinstance(point, list) else moved[0]}
+                v = inner.ev(target) if target.kind != "name" else inner.name(*target.data)
+                if isinstance(v, list):
+                    if (len(v), len(v[0])) != (1, 1):
+                        raise NoReplay("a Hessian of a matrix")
+                    v = v[0][0]
+                row.append(v.d if isinstance(v, _Hyper) else Fraction(0))
+            out.append(row)
+        return out if isinstance(point, list) else out[0][0]
+
+    def target(self, target: Node, vector: bool = False):
         if target.kind != "name":
             v = self.ev(target)
         elif self.model.equations.get(target.data[0]):
@@ -565,6 +661,8 @@ class _Replay:
                     inner = self.name(b_letter, sympy.Integer(int(b_at)) if b_at else None)
                     v = v + _dot(_read(g), inner)
         if isinstance(v, list):
+            if vector and (len(v), len(v[0])) != (1, 1) and (len(v) == 1 or len(v[0]) == 1):
+                return [_dual(x) for row in v for x in row]  # a vector's entries, for a Jacobian
             if (len(v), len(v[0])) != (1, 1):
                 raise NoReplay("a derivative of a matrix")
             v = v[0][0]
@@ -612,8 +710,8 @@ def _text(x: Fraction) -> str:
 
 def _read(v):
     if isinstance(v, list):
-        return [[Fraction(x) for x in row] for row in v]
-    return Fraction(v)
+        return [[x if isinstance(x, _Hyper) else Fraction(x) for x in row] for row in v]
+    return v if isinstance(v, _Hyper) else Fraction(v)
 
 
 def _one(m):

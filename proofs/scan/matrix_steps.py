@@ -540,7 +540,7 @@ def _grad_letters(*trees: Node) -> set:
     """The letters a step differentiates or differentiates with respect to."""
     out: set = set()
     for t in trees:
-        if t.kind == "grad":
+        if t.kind in ("grad", "hess"):
             out |= {n[0] for n in names_of(t.args[1])}
             if t.args[0].kind == "name":
                 out.add(t.args[0].data[0])

@@ -350,6 +350,10 @@ class Shapes:
                 return  # two sizes the material names (m, n) stay apart: a step needing m = n fails at m != n
             low, high = sorted((a, b), key=_priority)
             self.parent[low] = high
+        elif isinstance(a, str) and a.startswith("#") and isinstance(b, int):
+            self.parent[a] = b  # an I or a ones vector takes the size a number gives (W in R^{3 x 3}: W + I)
+        elif isinstance(b, str) and b.startswith("#") and isinstance(a, int):
+            self.parent[b] = a
         elif isinstance(a, str) and strict:
             self._fix(a, b)
         elif isinstance(b, str) and strict:
@@ -494,11 +498,27 @@ class Shapes:
             target, variable = a
             of = self.infer(target, strict, layout)
             if of != "scalar" and (self.find(of[0]), self.find(of[1])) != (1, 1):
-                raise Skip(f"a derivative of {target}, which is not a scalar (a Jacobian)")
+                # a Jacobian: of a vector with respect to a vector (a column), d value_k / d x_i at (i, k) in the
+                # denominator layout, at (k, i) in the numerator layout
+                s = self.infer(variable, strict, layout)
+                length = of[0] if self.find(of[1]) == 1 else of[1] if self.find(of[0]) == 1 else None
+                if length is None or s == "scalar" or self.find(s[1]) != 1:
+                    raise Skip(f"a derivative of {target}, which is not a scalar, with respect to something other than "
+                               "a vector (a tensor)")
+                return (s[0], length) if layout == "column" else (length, s[0])
             s = self.infer(variable, strict, layout)
             if s == "scalar":
                 return s
             return s if layout == "column" else (s[1], s[0])
+        if k == "hess":
+            of = self.infer(a[0], strict, layout)
+            if of != "scalar" and (self.find(of[0]), self.find(of[1])) != (1, 1):
+                raise Skip(f"a Hessian of {a[0]}, which is not a number")
+            s = self.infer(a[1], strict, layout)
+            if s == "scalar":
+                return s
+            self.unify(s[1], 1, strict)
+            return (s[0], s[0])
         if k == "vec":
             from proofs.scan.elementwise import entry_vectors
             lengths = [self.infer(v, strict, layout) for v in entry_vectors(a[0], n.data)]
