@@ -1283,7 +1283,11 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                  + ([("logistic only", ("had", ("had", ("phi", V("z")), ("onem", ("phi", V("z")))),
                                                 mul(T(V(W2)), err)))] if arbitrary_sigma else [])),
                 (("grad", "L", W1), mul(delta, T(V(x))), [("transposed gradient", mul(V(x), T(delta))),
-                                                          ("order", mul(T(V(x)), delta))]),
+                                                          ("order", mul(T(V(x)), delta)),
+                                                          # the derivative factor dropped, or its diag on the wrong side
+                                                          ("missing factor", mul(T(V(W2)), err, T(V(x)))),
+                                                          ("diag side", mul(T(V(W2)), ("diag", ("dphi", V("z"))), err,
+                                                                            T(V(x))))]),
                 (("grad", "L", x), mul(T(V(W1)), delta), [("missing transpose", mul(V(W1), delta)),
                                                           ("sign", ("neg", mul(T(V(W1)), delta)))])]
         prose = _declare(src, ctx, st, [x, W1, W2, y], steps) + (

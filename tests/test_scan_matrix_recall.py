@@ -374,3 +374,45 @@ def test_a_multiple_of_i_next_to_a_matrix_of_a_numbered_size_takes_that_size():
                                       "$(W_1 - \\lambda I) u = W_1 u - \\lambda u$.\n")}
     assert steps[r"(W_1 - \lambda I) u = W_1 u - u"].status == "refuted"
     assert steps[r"(W_1 - \lambda I) u = W_1 u - \lambda u"].status == "checked"
+
+
+# Backpropagation to the first layer of a two-layer network, with the derivative factor as diag(sigma'(z_1)) or as
+# sigma'(z_1) ⊙ (...), and hats over bold letters. By hand (denominator layout): dL/dW_1 = diag(sigma'(z_1)) W_2^T
+# (yhat - y) x^T. Slips: the factor dropped; diag on the wrong side of W_2^T (m x m after k x m: the shapes do not fit
+# unless k = m); the transposed gradient x delta^T; a 2 for a loss with 1/2.
+MLP_W1 = r"""# Backpropagation through a two-layer network
+
+Let $\mathbf{x} \in \mathbb{R}^{n}$, $\mathbf{W}_1 \in \mathbb{R}^{m \times n}$, $\mathbf{W}_2 \in \mathbb{R}^{k \times m}$ and $\mathbf{y} \in \mathbb{R}^{k}$.
+For an activation function $\sigma$ applied elementwise, the network computes
+
+$$\mathbf{z}_1 = \mathbf{W}_1 \mathbf{x}$$
+
+$$\mathbf{h} = \sigma(\mathbf{z}_1)$$
+
+$$\hat{\mathbf{y}} = \mathbf{W}_2 \mathbf{h}$$
+
+$$L = \frac{1}{2} \left\| \hat{\mathbf{y}} - \mathbf{y} \right\|^2$$
+
+A gradient has the shape of the variable. Then
+
+$$\frac{\partial L}{\partial \mathbf{W}_1} = \operatorname{diag}(\sigma'(\mathbf{z}_1)) \mathbf{W}_2^\top (\hat{\mathbf{y}} - \mathbf{y}) \mathbf{x}^\top$$
+
+$$\frac{\partial L}{\partial \mathbf{W}_1} = \left(\sigma'(\mathbf{z}_1) \odot \mathbf{W}_2^\top (\hat{\mathbf{y}} - \mathbf{y})\right) \mathbf{x}^\top$$
+
+$$\frac{\partial L}{\partial \mathbf{W}_1} = \mathbf{W}_2^\top (\hat{\mathbf{y}} - \mathbf{y}) \mathbf{x}^\top$$
+
+$$\frac{\partial L}{\partial \mathbf{W}_1} = \mathbf{W}_2^\top \operatorname{diag}(\sigma'(\mathbf{z}_1)) (\hat{\mathbf{y}} - \mathbf{y}) \mathbf{x}^\top$$
+
+$$\frac{\partial L}{\partial \mathbf{W}_1} = \mathbf{x} \left(\sigma'(\mathbf{z}_1) \odot \mathbf{W}_2^\top (\hat{\mathbf{y}} - \mathbf{y})\right)^\top$$
+
+$$\frac{\partial L}{\partial \hat{\mathbf{y}}} = 2 (\hat{\mathbf{y}} - \mathbf{y})$$
+
+$$\frac{\partial \mathbf{h}}{\partial \mathbf{z}_1} = \operatorname{diag}(\sigma'(\mathbf{z}_1))$$
+"""
+
+
+def test_backprop_to_the_first_layer_with_the_derivative_factor_and_its_slips():
+    steps = _scan(MLP_W1)
+    status = [s.status for s in steps]
+    assert status == ["checked", "checked", "refuted", "refuted", "refuted", "refuted", "checked"], \
+        [(s.text, s.status, s.reason) for s in steps]

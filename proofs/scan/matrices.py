@@ -268,6 +268,9 @@ class _Reader:
             inner = self.group()
             if inner == ["1"]:
                 return self.ones()
+            if tok in _BOLD and len(inner) == 4 and inner[0] in ("\\hat", "\\bar", "\\tilde") and inner[1] == "{" \
+                    and inner[3] == "}" and len(inner[2]) == 1 and inner[2].isalpha():
+                return self.name(f"{inner[0][1:]}_{inner[2]}")  # \mathbf{\hat{y}}: the name \hat{y}
             if tok == "\\mathbb":
                 raise Skip(f"\\mathbb{{{''.join(inner)}}} in a formula")
             if not all(len(t) == 1 and t.isalpha() or t[1:] in GREEK for t in inner):
@@ -332,6 +335,8 @@ class _Reader:
             return self.name(tok[1:])
         if tok in ("\\hat", "\\bar", "\\tilde"):
             inner = self.group()
+            if len(inner) == 4 and inner[0] in _BOLD and inner[1] == "{" and inner[3] == "}":
+                inner = [inner[2]]  # \hat{\mathbf{y}}: the bold letter is the name
             if len(inner) != 1:
                 raise Skip(f"{tok} over more than a name")
             return self.name(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")

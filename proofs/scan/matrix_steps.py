@@ -326,6 +326,13 @@ class MatrixScan:
                 and head.data[0] not in self.model.equations:
             self.define(left, right, line)  # \Delta W = -\eta \nabla_W L: an update the material defines
             return Verdict("definition", f"defines {' '.join(left.split())} (a change), not an identity")
+        if relation == "=" and head.kind == "name" and head.data[0].startswith(("hat_", "bar_", "tilde_")) \
+                and head.data[0] not in self.model.kinds and head.data[0] not in self.model.equations \
+                and head.data[0] not in {n[0] for n in names_of(trees[1])}:
+            self.define(left, right, line)  # \hat{\mathbf{y}} = W_2 h: an accented bold name the material defines
+            return Verdict("definition", f"defines {' '.join(left.split())}")
+        if _entries_only(trees, self.model):
+            return Verdict("skipped", "reads the entries of a matrix only (W_{ij}), numbers: left to the reading of numbers")
         one = entry_names(trees[0], self.model) + entry_names(trees[1], self.model)
         if one:
             return Verdict("skipped", f"a step about the entry {one[0]} of a vector (read entry by entry, not in matrix "
@@ -534,6 +541,24 @@ def _symmetry(left: Node, right: Node) -> Optional[str]:
         if a.kind == "T" and a.args[0].kind == "name" and b.kind == "name" and a.args[0].data == b.data:
             return b.data[0]
     return None
+
+
+def _entries_only(trees, model: Model) -> bool:
+    """Whether the step reads matrices only through entries of a named one (W_{ij}), no whole vector or matrix: an
+    identity between numbers, which the scalar reading decides (and can prove)."""
+    found = []
+
+    def walk(n: Node) -> bool:
+        if n.kind == "at" and n.args[0].kind == "name":
+            found.append(n)
+            return True
+        if n.kind in ("at", "T", "inv", "norm", "tr", "Diag", "diag", "I", "ones", "grad", "hess", "had", "softmax",
+                      "entry", "vec"):
+            return False
+        if n.kind == "name" and model.kind(n.data[0]) in ("vector", "matrix", "defined"):
+            return False
+        return all(walk(a) for a in n.args)
+    return all(walk(t) for t in trees) and bool(found)
 
 
 def _grad_letters(*trees: Node) -> set:
