@@ -446,6 +446,20 @@ def gradient(ctx: Context, target: str, variable: str, env: Env) -> list:
     return out
 
 
+def hessian(ctx: Context, target: str, variable: str, env: Env) -> list:
+    """The Hessian of a target quadratic in a vector variable (a least-squares loss, by construction): its gradient is
+    affine in the variable, so column j is the gradient at the variable moved by e_j less the gradient at it, exactly."""
+    base = env.name(variable)
+    at = gradient(ctx, target, variable, env)
+    columns = []
+    for j in range(len(base)):
+        values = {n: v for n, v in env.values.items() if n != variable}
+        values[variable] = [[x + int(r == j) for x in rw] for r, rw in enumerate(base)]
+        moved = gradient(ctx, target, variable, Env(ctx, values, env.phi, env.dphi, env.sizes))
+        columns.append([_plain(a[0]) - _plain(b[0]) for a, b in zip(moved, at)])
+    return [[columns[j][i] for j in range(len(base))] for i in range(len(base))]
+
+
 def _equal(a, b) -> Optional[bool]:
     """True, False, or None when intervals overlap without being one point (undecided)."""
     if _is_matrix(a) != _is_matrix(b):  # a 1×1 product (x^T A y) is the scalar it holds
@@ -483,6 +497,8 @@ def decide_at(step: "Expected", env: Env) -> Optional[bool]:
     ctx = step.context
     try:
         right = ev(step.right_e, env)
+        if step.left_e[0] == "hess":  # symmetric: the same in either layout
+            return _equal(hessian(ctx, step.left_e[1], step.left_e[2], env), right)
         if step.left_e[0] == "grad":
             true = gradient(ctx, step.left_e[1], step.left_e[2], env)
             readings = []
@@ -757,6 +773,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
     if k == "xent":
         y, yhat = e[1][1], e[2][1]
         return f"-\\sum_i {y}_i \\log {yhat}_i"
+    if k == "hess":
+        return f"\\nabla^2_{{{name_tex(e[2], st)}}} {e[1]}"
     if k == "grad":
         target, variable = e[1], name_tex(e[2], st)
         if st.gradient == "nabla":
@@ -1206,7 +1224,11 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         rows = [(("grad", E, w), grad, [("missing factor", mul(T(V(X)), r) if not half else mul(N(2), T(V(X)), r)),
                                         ("missing transpose", mul(V(X), r) if half else mul(N(2), V(X), r)),
                                         ("sign", mul(T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
-                                        ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))])]
+                                        ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))]),
+                # the Hessian, X^T X (2 X^T X without the 1/2): a missing factor, the product in the wrong order
+                (("hess", E, w), mul(T(V(X)), V(X)) if half else mul(N(2), T(V(X)), V(X)),
+                 [("missing factor", mul(T(V(X)), V(X)) if not half else mul(N(2), T(V(X)), V(X))),
+                  ("order", mul(V(X), T(V(X))) if half else mul(N(2), V(X), T(V(X))))])]
         if not src.integer(0, 3):  # averaged over the N rows of X, \\frac{1}{N} or \\frac{1}{2N}: N is a size, a number
             ctx = Context({X: ("N", n), w: (n, 1), y: ("N", 1)}, layouts=layouts)
             c = Fraction(1, 2) if half else Fraction(1)
@@ -1217,7 +1239,9 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                      [("missing factor", mul(("per", 4 * c if half else c, "N"), T(V(X)), r)),
                       ("missing transpose", mul(per, V(X), r)),
                       ("sign", mul(per, T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
-                      ("order", mul(per, T(r), V(X)))])]
+                      ("order", mul(per, T(r), V(X)))]),
+                     (("hess", E, w), mul(per, T(V(X)), V(X)),
+                      [("missing factor", mul(T(V(X)), V(X))), ("order", mul(per, V(X), T(V(X))))])]
         prose = _declare(src, ctx, st, [X, w, y], steps) + f", and ${E} = {eq_tex}$"
         steps.append(Expected(E, eq_tex, "definition"))
     elif model == "linear":
