@@ -416,3 +416,17 @@ def test_backprop_to_the_first_layer_with_the_derivative_factor_and_its_slips():
     status = [s.status for s in steps]
     assert status == ["checked", "checked", "refuted", "refuted", "refuted", "refuted", "checked"], \
         [(s.text, s.status, s.reason) for s in steps]
+
+
+def test_a_diagonal_jacobian_in_a_hadamard_product_is_not_refuted_and_the_chain_rule_holds():
+    # dL/dh ⊙ dh/dz reads dh/dz as the vector of its diagonal (true that way, a shape error as a Jacobian): skipped;
+    # dh/dz dL/dh (denominator layout) is the chain rule, true; twice it is not
+    steps = _scan("Let $\\mathbf{z} \\in \\mathbb{R}^n$, $\\mathbf{v} \\in \\mathbb{R}^n$ and $\\mathbf{h} = "
+                  "\\phi(\\mathbf{z})$, $L = \\mathbf{v}^\\top \\mathbf{h}$.\n\n"
+                  "$$\\frac{\\partial L}{\\partial \\mathbf{z}} = \\frac{\\partial L}{\\partial \\mathbf{h}} \\odot "
+                  "\\frac{\\partial \\mathbf{h}}{\\partial \\mathbf{z}}$$\n\n"
+                  "$$\\frac{\\partial L}{\\partial \\mathbf{z}} = \\frac{\\partial \\mathbf{h}}{\\partial \\mathbf{z}} "
+                  "\\frac{\\partial L}{\\partial \\mathbf{h}}$$\n\n"
+                  "$$\\frac{\\partial L}{\\partial \\mathbf{z}} = 2 \\frac{\\partial \\mathbf{h}}{\\partial \\mathbf{z}} "
+                  "\\frac{\\partial L}{\\partial \\mathbf{h}}$$\n")
+    assert [s.status for s in steps] == ["skipped", "checked", "refuted"], [(s.text, s.reason) for s in steps]

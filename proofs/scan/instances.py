@@ -170,6 +170,9 @@ class Evaluator:
         # the facts the instance must honour (see `decide`), and the members they were checked for
         self.facts: tuple = ()
         self.honoured: set = set()
+        # whether a derivative of a vector with respect to a vector was a diagonal Jacobian at this instance (dh/dz
+        # for h = phi(z)), which the material may mean as the vector of its diagonal (dL/dh ⊙ dh/dz)
+        self.diagonal_jacobian = False
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -514,6 +517,9 @@ class Evaluator:
             # layout (the gradient of each entry a column), (k, i) in the numerator layout
             columns = [partials(e) for e in value]
             grad = sympy.Matrix.hstack(*columns)
+            if grad.rows == grad.cols > 1 and all(grad[i, j] == 0 for i in range(grad.rows) for j in range(grad.cols) if i != j):
+                # diagonal (h = phi(z) entry by entry): ML notation also writes it as the vector of its diagonal
+                self.diagonal_jacobian = True
             return grad if self.inst.layout == "column" else grad.T
         grad = partials(value)
         if shape == "scalar":
@@ -907,7 +913,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 dropped += 1
                 continue
             except ShapeError as exc:
-                if _elementwise_reading(left, right, lv, rv):
+                if ev.diagonal_jacobian or _elementwise_reading(left, right, lv, rv):
                     return Verdict("skipped", _ELEMENTWISE)
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
