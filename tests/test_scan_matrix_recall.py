@@ -233,11 +233,13 @@ def test_an_elementwise_product_with_i_is_not_the_other_factor():
 
 def test_a_blackboard_one_is_the_vector_of_ones_but_an_indicator_written_with_it_is_not():
     steps = {s.text: s for s in _scan("Let $y \\in \\{1, \\dots, K\\}$ and $\\mathbf{p} \\in \\mathbb{R}^K$. Then "
-                                      "$\\sum_k \\mathbb{1}[y = k] = 1$ and $\\mathbb{1}^T \\mathbf{p} = \\mathbf{p}^T "
+                                      "$\\sum_k \\mathbb{1}[y = k] = 1$ and $\\sum_k \\mathbb{1}\\{y = k\\} = 1$ and "
+                                      "$\\mathbb{1}^T \\mathbf{p} = \\mathbf{p}^T "
                                       "\\mathbb 1$ and $\\mathbb{1}_K^T \\mathbf{p} = 2 \\mathbf{p}^T \\mathbb 1$.\n")}
     assert steps[r"\mathbb{1}^T \mathbf{p} = \mathbf{p}^T \mathbb 1"].status == "checked"
     assert steps[r"\mathbb{1}_K^T \mathbf{p} = 2 \mathbf{p}^T \mathbb 1"].status == "refuted"
-    assert steps[r"\sum_k \mathbb{1}[y = k] = 1"].status not in ("refuted", "checked", "proved")
+    for indicator in (r"\sum_k \mathbb{1}[y = k] = 1", r"\sum_k \mathbb{1}\{y = k\} = 1"):
+        assert steps[indicator].status not in ("refuted", "checked", "proved"), steps[indicator].reason
 
 
 def test_a_sum_bound_that_is_a_declared_size_is_that_size_on_every_instance():

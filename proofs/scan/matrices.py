@@ -19,7 +19,7 @@ __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])|"
                      r"\^\s*\{\s*\\math(?:sf|rm)\s*\{?\s*T\s*\}?\s*\}|"
                      r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
-                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}|\\mathbb\s*\{?\s*1\s*\}?(?!\s*[\[(_])")
+                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}|\\mathbb\s*(?:\{\s*1\s*\}|1)(?!\s*(?:[\[(_0-9]|\\\{))")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
 # Functions of known formula applied entry by entry. \\tanh is always the hyperbolic tangent (a LaTeX operator name,
@@ -357,7 +357,7 @@ class _Reader:
         """The vector of ones (\\mathbf{1}, \\mathbb{1}), of the length its subscript gives (\\mathbf{1}_n) or, without
         one, of the length the step fixes where it is used (1^T x); \\mathbb{1}[...] or \\mathbb{1}_{\\{...\\}}, an indicator,
         is not read."""
-        if self.peek() in ("[", "("):
+        if self.peek() in ("[", "(", "\\{"):
             raise Skip("an indicator or a function written with a 1 (\\mathbb{1}[...])")
         size = None
         if self.peek() == "_":
