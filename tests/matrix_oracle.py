@@ -330,6 +330,11 @@ def ev(e, env: Env):
         if not isinstance(size, int):
             raise _Missing(f"the size {e[1]}")
         return [[Fraction(int(i == j)) for j in range(size)] for i in range(size)]
+    if k == "ones":  # the vector of ones of a size
+        size = env.sizes.get(e[1], e[1])
+        if not isinstance(size, int):
+            raise _Missing(f"the size {e[1]}")
+        return [[Fraction(1)] for _ in range(size)]
     if k == "T":
         v = ev(e[1], env)
         return _t(v) if _is_matrix(v) else v
@@ -441,6 +446,20 @@ def gradient(ctx: Context, target: str, variable: str, env: Env) -> list:
     return out
 
 
+def hessian(ctx: Context, target: str, variable: str, env: Env) -> list:
+    """The Hessian of a target quadratic in a vector variable (a least-squares loss, by construction): its gradient is
+    affine in the variable, so column j is the gradient at the variable moved by e_j less the gradient at it, exactly."""
+    base = env.name(variable)
+    at = gradient(ctx, target, variable, env)
+    columns = []
+    for j in range(len(base)):
+        values = {n: v for n, v in env.values.items() if n != variable}
+        values[variable] = [[x + int(r == j) for x in rw] for r, rw in enumerate(base)]
+        moved = gradient(ctx, target, variable, Env(ctx, values, env.phi, env.dphi, env.sizes))
+        columns.append([_plain(a[0]) - _plain(b[0]) for a, b in zip(moved, at)])
+    return [[columns[j][i] for j in range(len(base))] for i in range(len(base))]
+
+
 def _equal(a, b) -> Optional[bool]:
     """True, False, or None when intervals overlap without being one point (undecided)."""
     if _is_matrix(a) != _is_matrix(b):  # a 1×1 product (x^T A y) is the scalar it holds
@@ -478,6 +497,8 @@ def decide_at(step: "Expected", env: Env) -> Optional[bool]:
     ctx = step.context
     try:
         right = ev(step.right_e, env)
+        if step.left_e[0] == "hess":  # symmetric: the same in either layout
+            return _equal(hessian(ctx, step.left_e[1], step.left_e[2], env), right)
         if step.left_e[0] == "grad":
             true = gradient(ctx, step.left_e[1], step.left_e[2], env)
             readings = []
@@ -709,6 +730,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
         return name_tex(e[1], st, e[1] not in scalars)
     if k == "eye":
         return "I"
+    if k == "ones":  # written without its length, which the step fixes
+        return f"{st.bold}{{1}}" if st.bold else "\\mathbf 1" if "top" in st.transpose else "\\mathbf{1}"
     if k == "per":
         return f"\\frac{{{e[1].numerator}}}{{{e[1].denominator if e[1].denominator > 1 else ''}{e[2]}}}"
     if k == "n":
@@ -750,6 +773,8 @@ def tex(e, st: Style, scalars: frozenset = frozenset()) -> str:
     if k == "xent":
         y, yhat = e[1][1], e[2][1]
         return f"-\\sum_i {y}_i \\log {yhat}_i"
+    if k == "hess":
+        return f"\\nabla^2_{{{name_tex(e[2], st)}}} {e[1]}"
     if k == "grad":
         target, variable = e[1], name_tex(e[2], st)
         if st.gradient == "nabla":
@@ -901,7 +926,7 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
     x, y = src.choice([("x", "y"), ("u", "v"), ("a", "b")])
     template = src.choice(["transpose", "double", "sum", "cyclic", "cyclic_square", "trace", "trace_pair",
                            "distribute", "bilinear", "quadratic", "hadamard", "inverse", "symmetric", "chain",
-                           "identity", "outer", "rectangular"])
+                           "identity", "outer", "rectangular", "ones"])
     if template == "outer":
         return _outer(src, slips, st, n, x, y)
     if template == "rectangular":
@@ -982,6 +1007,11 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
             (T(mul(V(c), V(A))), mul(V(c), T(V(A))), [("missing factor", T(V(A))), ("sign", ("neg", mul(V(c), T(V(A)))))]),
             (mul(("add", V(A), mul(N(2), eye)), V(x)), ("add", mul(V(A), V(x)), mul(N(2), V(x))),
              [("missing factor", ("add", mul(V(A), V(x)), V(x)))]),
+            # ridge regression's normal matrix: A^T A + c I, the multiple of I sized by the sum it is in
+            (mul(("add", mul(T(V(A)), V(A)), mul(V(c), eye)), V(x)), ("add", mul(T(V(A)), V(A), V(x)), mul(V(c), V(x))),
+             [("missing transpose", ("add", mul(V(A), V(A), V(x)), mul(V(c), V(x)))),
+              ("missing factor", ("add", mul(T(V(A)), V(A), V(x)), V(x))),
+              ("sign", ("sub", mul(T(V(A)), V(A), V(x)), mul(V(c), V(x))))]),
         ])
         options = [o + ("=",) for o in options]
     elif template == "symmetric":
@@ -990,6 +1020,18 @@ def _algebra_part(src: Source, slips: bool, doc: dict) -> tuple:
         left, right = src.choice([(T(V(S)), V(S)), (mul(T(V(x)), V(S), V(y)), mul(T(V(y)), V(S), V(x))),
                                   (tr(mul(V(S), V(A))), tr(mul(T(V(A)), V(S))))])
         options = [("sign", ("neg", right), "="), ("missing factor", mul(N(2), right), "=")]
+    elif template == "ones":  # the vector of ones, of the length the step fixes: sums of entries, of columns
+        ctx = Context({x: (n, 1), y: (n, 1), A: (n, q)})
+        one = ("ones", n)
+        left, right, options = src.choice([
+            (mul(T(one), V(x)), mul(T(V(x)), one), [("sign", ("neg", mul(T(V(x)), one))),
+                                                    ("missing factor", mul(N(2), T(V(x)), one))]),
+            (mul(T(one), ("add", V(x), V(y))), ("add", mul(T(one), V(x)), mul(T(V(y)), one)),
+             [("sign", ("sub", mul(T(one), V(x)), mul(T(V(y)), one)))]),
+            (mul(T(one), V(A)), T(mul(T(V(A)), one)), [("missing transpose", mul(T(V(A)), one)),
+                                                       ("missing factor", mul(N(2), T(one), V(A)))]),
+        ])
+        options = [o + ("=",) for o in options]
     else:  # a chain of cyclic permutations in an align environment, its last link perhaps a slip
         ctx = Context({A: (p, q), B: (q, r), C: (r, p)})
         left, right = tr(mul(V(A), V(B), V(C))), tr(mul(V(B), V(C), V(A)))
@@ -1182,7 +1224,11 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
         rows = [(("grad", E, w), grad, [("missing factor", mul(T(V(X)), r) if not half else mul(N(2), T(V(X)), r)),
                                         ("missing transpose", mul(V(X), r) if half else mul(N(2), V(X), r)),
                                         ("sign", mul(T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
-                                        ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))])]
+                                        ("order", mul(T(r), V(X)) if half else mul(N(2), T(r), V(X)))]),
+                # the Hessian, X^T X (2 X^T X without the 1/2): a missing factor, the product in the wrong order
+                (("hess", E, w), mul(T(V(X)), V(X)) if half else mul(N(2), T(V(X)), V(X)),
+                 [("missing factor", mul(T(V(X)), V(X)) if not half else mul(N(2), T(V(X)), V(X))),
+                  ("order", mul(V(X), T(V(X))) if half else mul(N(2), V(X), T(V(X))))])]
         if not src.integer(0, 3):  # averaged over the N rows of X, \\frac{1}{N} or \\frac{1}{2N}: N is a size, a number
             ctx = Context({X: ("N", n), w: (n, 1), y: ("N", 1)}, layouts=layouts)
             c = Fraction(1, 2) if half else Fraction(1)
@@ -1193,7 +1239,9 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                      [("missing factor", mul(("per", 4 * c if half else c, "N"), T(V(X)), r)),
                       ("missing transpose", mul(per, V(X), r)),
                       ("sign", mul(per, T(V(X)), ("sub", V(y), mul(V(X), V(w))))),
-                      ("order", mul(per, T(r), V(X)))])]
+                      ("order", mul(per, T(r), V(X)))]),
+                     (("hess", E, w), mul(per, T(V(X)), V(X)),
+                      [("missing factor", mul(T(V(X)), V(X))), ("order", mul(per, V(X), T(V(X))))])]
         prose = _declare(src, ctx, st, [X, w, y], steps) + f", and ${E} = {eq_tex}$"
         steps.append(Expected(E, eq_tex, "definition"))
     elif model == "linear":
@@ -1259,7 +1307,11 @@ def _gradient_part(src: Source, slips: bool, doc: dict) -> tuple:
                  + ([("logistic only", ("had", ("had", ("phi", V("z")), ("onem", ("phi", V("z")))),
                                                 mul(T(V(W2)), err)))] if arbitrary_sigma else [])),
                 (("grad", "L", W1), mul(delta, T(V(x))), [("transposed gradient", mul(V(x), T(delta))),
-                                                          ("order", mul(T(V(x)), delta))]),
+                                                          ("order", mul(T(V(x)), delta)),
+                                                          # the derivative factor dropped, or its diag on the wrong side
+                                                          ("missing factor", mul(T(V(W2)), err, T(V(x)))),
+                                                          ("diag side", mul(T(V(W2)), ("diag", ("dphi", V("z"))), err,
+                                                                            T(V(x))))]),
                 (("grad", "L", x), mul(T(V(W1)), delta), [("missing transpose", mul(V(W1), delta)),
                                                           ("sign", ("neg", mul(T(V(W1)), delta)))])]
         prose = _declare(src, ctx, st, [x, W1, W2, y], steps) + (

@@ -82,7 +82,22 @@ def _vector(letter: str, model) -> bool:
 def _reads_entries(n: Node, var) -> bool:
     if n.kind == "entry" and n.data == var:
         return True
+    if n.kind == "at" and var in n.data:
+        return True
     return any(_reads_entries(a, var) for a in n.args)
+
+
+def entry_axes(n: Node, var) -> list:
+    """The matrix expressions a sum's body reads an entry of at index `var` (W_{ij} x_j, A_{ik} B_{kj}), each with the
+    axis the index runs along (0: rows, 1: columns; a vector's entry (v)_i, None: its length)."""
+    out = []
+    if n.kind == "at":
+        row, col = n.data
+        if col is None and row == var:
+            out.append((n.args[0], None))
+        else:
+            out += [(n.args[0], axis) for axis, i in enumerate((row, col)) if i == var]
+    return out + [x for a in n.args for x in entry_axes(a, var)]
 
 
 def entry_vectors(n: Node, var) -> list:

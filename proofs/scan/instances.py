@@ -170,6 +170,9 @@ class Evaluator:
         # the facts the instance must honour (see `decide`), and the members they were checked for
         self.facts: tuple = ()
         self.honoured: set = set()
+        # whether a derivative of a vector with respect to a vector was a diagonal Jacobian at this instance (dh/dz
+        # for h = phi(z)), which the material may mean as the vector of its diagonal (dL/dh ⊙ dh/dz)
+        self.diagonal_jacobian = False
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -268,7 +271,13 @@ class Evaluator:
         if k == "name":
             return self.name(*n.data)
         if k == "I":
-            return "I"
+            size = self._implicit(n)
+            return "I" if size is None else sympy.eye(size)  # sized where the step fixes its size (A + 2I, x^T I x)
+        if k == "ones":
+            size = self._implicit(n)
+            if size is None:
+                raise Skip("a vector of ones whose length the step does not fix")
+            return sympy.ones(size, 1)
         if k == "add":
             values = [self.ev(x) for x in a]
             out = values[0]
@@ -285,6 +294,8 @@ class Evaluator:
             return out
         if k == "had":
             x, y = self.ev(a[0]), self.ev(a[1])
+            if x == "I" or y == "I":
+                raise Skip("an elementwise product with an I whose size the step does not fix")
             if _is_matrix(x) and _is_matrix(y):
                 if x.shape != y.shape:
                     raise ShapeError(f"an elementwise product of {_shape(x)} and {_shape(y)}")
@@ -365,6 +376,20 @@ class Evaluator:
             if any(x is None for x in items):
                 raise ShapeError("an entry that is not a number")
             return sympy.Matrix(items)
+        if k == "at":
+            v = self.ev(a[0])
+            if not _is_matrix(v):
+                raise ShapeError(f"an entry of a {_shape(v)} value")
+            row, col = (_concrete(i, self.inst) for i in n.data)
+            if col is None:
+                if 1 not in v.shape:
+                    raise ShapeError(f"entry {row} of a {_shape(v)} matrix")
+                if not 1 <= row <= len(v):
+                    raise _Outside()
+                return v[row - 1]
+            if not (1 <= row <= v.rows and 1 <= col <= v.cols):
+                raise _Outside()
+            return v[row - 1, col - 1]
         if k == "entry":
             v, at = self.ev(a[0]), self.inst.indices.get(n.data.name)
             if not _is_matrix(v) or 1 not in v.shape:
@@ -379,6 +404,8 @@ class Evaluator:
             return self.function(n.data, v, k == "dapply")
         if k == "grad":
             return self.gradient(a[0], a[1])
+        if k == "hess":
+            return self.hessian(a[0], a[1])
         if k in ("prod", "sum"):
             var, lo, hi = n.data
             lo_v = _concrete(lo, self.inst)
@@ -398,6 +425,13 @@ class Evaluator:
             return out
         raise Skip(f"{k} is not read in matrix notation")
 
+    def _implicit(self, n: Node) -> Optional[int]:
+        """The size of an I or a ones vector on this instance, where the shapes fix it (to a number or a size tried)."""
+        d = self.shapes.size_of(n)
+        if isinstance(d, int):
+            return d
+        return self.inst.sizes.get(d) if isinstance(d, str) else None
+
     def _length(self, body: Node, var) -> int:
         """The number of entries a sum over the entries of vectors runs over: their common length."""
         lengths = set()
@@ -406,6 +440,11 @@ class Evaluator:
             if not _is_matrix(v) or 1 not in v.shape:
                 raise ShapeError(f"entries of a {_shape(v)} value")
             lengths.add(len(v))
+        for m, axis in elementwise.entry_axes(body, var):  # W_{ij} x_j: the columns of W too
+            v = self.ev(m)
+            if not _is_matrix(v) or (axis is None and 1 not in v.shape):
+                raise ShapeError(f"entries of a {_shape(v)} value")
+            lengths.add(len(v) if axis is None else v.shape[axis])
         if len(lengths) != 1:
             raise ShapeError(f"a sum over the entries of vectors of lengths {sorted(lengths)}")
         return lengths.pop()
@@ -449,17 +488,14 @@ class Evaluator:
             drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
             self.inst.variables = {}
             self.inst.values = {**saved_values, **drawn}
-        if _is_matrix(value):
-            if value.shape != (1, 1):
-                raise Skip(f"a derivative of {target}, which is not a scalar")
+        jacobian = _is_matrix(value) and value.shape != (1, 1)
+        if jacobian and (1 not in value.shape or cols != 1 or shape == "scalar"):
+            raise Skip(f"a derivative of {target}, which is not a scalar, with respect to something other than a vector")
+        if _is_matrix(value) and not jacobian:
             value = value[0, 0]
         if not any(s in value.free_symbols for s in symbols):
             # no path from the variable to the target at this instance (a zero weight, or none the material writes)
             self.independent.add(f"{t_letter} does not depend on {letter} through the forward equations the material writes")
-        if _is_matrix(value):
-            if value.shape != (1, 1):
-                raise Skip(f"a derivative of {t_letter}, which is not a scalar")
-            value = value[0, 0]
         if t_letter is None:
             self.ev(target)  # the forward pass at the point: the functions' values there
         else:
@@ -467,17 +503,58 @@ class Evaluator:
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
 
         # with no arbitrary function in it, no value is drawn while it is differentiated: forward mode gives the same
-        quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
+        def partials(value):
+            quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
 
-        def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
-            if symbol in quick:
-                return quick[symbol]
-            return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
-                                 .subs(symbol, subs[symbol]))
-        grad = sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
+            def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
+                if symbol in quick:
+                    return quick[symbol]
+                return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
+                                     .subs(symbol, subs[symbol]))
+            return sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
+        if jacobian:
+            # the Jacobian of a vector with respect to a vector: entry (i, k) is d value_k / d x_i in the denominator
+            # layout (the gradient of each entry a column), (k, i) in the numerator layout
+            columns = [partials(e) for e in value]
+            grad = sympy.Matrix.hstack(*columns)
+            if grad.rows == grad.cols > 1 and all(grad[i, j] == 0 for i in range(grad.rows) for j in range(grad.cols) if i != j):
+                # diagonal (h = phi(z) entry by entry): ML notation also writes it as the vector of its diagonal
+                self.diagonal_jacobian = True
+            return grad if self.inst.layout == "column" else grad.T
+        grad = partials(value)
         if shape == "scalar":
             return grad[0, 0]
         return grad if self.inst.layout == "column" else grad.T
+
+    def hessian(self, target: Node, variable: Node):
+        """The matrix of second derivatives of a number with respect to a vector (or a number), exactly: of a target
+        that applies no function the material leaves arbitrary (whose second derivatives the instances do not draw)."""
+        letter, index = variable.data
+        at = _concrete(index, self.inst)
+        shape = self.shape_of(letter, at)
+        point = self.name(letter, index)
+        if shape != "scalar" and shape[1] != 1:
+            raise Skip("a Hessian with respect to a matrix")
+        n = 1 if shape == "scalar" else shape[0]
+        symbols = [sympy.Dummy(f"{letter}{i}", real=True) for i in range(n)]
+        saved_values = dict(self.inst.values)
+        self.inst.variables = {(letter, at): sympy.Matrix(symbols) if shape != "scalar" else symbols[0]}
+        self.inst.values = {k: v for k, v in saved_values.items() if k == (letter, at) or self._input(k)}
+        try:
+            value = self.ev(target) if target.kind != "name" else self._through(target.data[0], target.data[1], (letter, at))
+        finally:
+            drawn = {k: v for k, v in self.inst.values.items() if self._input(k)}
+            self.inst.variables = {}
+            self.inst.values = {**saved_values, **drawn}
+        if _is_matrix(value):
+            if value.shape != (1, 1):
+                raise Skip(f"a Hessian of {target}, which is not a number")
+            value = value[0, 0]
+        if value.has(sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative):
+            raise Skip("a second derivative of a function the material leaves arbitrary")
+        subs = dict(zip(symbols, list(point) if _is_matrix(point) else [point]))
+        out = sympy.Matrix(n, n, lambda i, j: sympy.diff(value, symbols[i], symbols[j]).xreplace(subs))
+        return out[0, 0] if shape == "scalar" else out
 
     def _input(self, key) -> bool:
         """Whether a value drawn before is an input (no forward equation gives it)."""
@@ -672,6 +749,8 @@ def _free_indices(*trees: Node) -> list[str]:
     def walk(n: Node) -> None:
         if n.kind == "name" and n.data[1] is not None:
             names.update(s.name for s in n.data[1].free_symbols)
+        if n.kind == "at":
+            names.update(s.name for i in n.data if i is not None for s in i.free_symbols)
         if n.kind in ("prod", "sum"):
             var, lo, hi = n.data
             bound.add(var.name)
@@ -798,7 +877,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                    if isinstance(shapes.find(d), str)})
     if len(dims) > 6:
         return Verdict("skipped", f"{len(dims)} independent sizes, too many to try every one")
-    indices = _free_indices(left, right)
+    # a bound of a sum that is a size the step's shapes read (\sum_{i=1}^{n} x_i y_i with x in R^n) is that size on
+    # each instance, not an index of its own
+    sized = {i: shapes.find(i) for i in _free_indices(left, right) if shapes.find(i) in dims}
+    indices = [i for i in _free_indices(left, right) if i not in sized]
     choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(range(1, MAX_SIZE + 1), repeat=len(dims))
                for point in _index_choices(indices, _ranges(left, right))]
     choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
@@ -810,7 +892,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
-    unsettled, elementary = 0, False
+    unsettled, elementary, outside = 0, False, 0
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     for sizes, point in choices:
@@ -818,9 +900,11 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         for draw in range(draws * (FACT_TRIES if facts else 1)):
             if kept >= draws or dropped >= FACT_DRAWS:
                 break
-            inst = Instance({d: v for d, v in sizes.items()}, dict(point), layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
+            at = {**point, **{i: sizes[d] for i, d in sized.items()}}
+            inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
             ev = Evaluator(model, shapes, inst, lowest)
             ev.facts = facts
+            lv = rv = None
             try:
                 _give(ev, grads, lowest)
                 lv, rv = ev.ev(left), ev.ev(right)
@@ -829,9 +913,14 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 dropped += 1
                 continue
             except ShapeError as exc:
+                if ev.diagonal_jacobian or _elementwise_reading(left, right, lv, rv):
+                    return Verdict("skipped", _ELEMENTWISE)
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
                 undecided += 1
+                continue
+            except _Outside:
+                outside += 1  # an index past the end of the vector or matrix it reads an entry of, at these sizes
                 continue
             except Timeout:
                 raise
@@ -859,13 +948,16 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         return Verdict("skipped", f"no instance drawn honours the facts the material states about its names ({dropped} "
                                   "drawn did not)")
     if not held:
-        return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero)")
+        return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
+                                  "past the end of what it indexes)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
     every = len(tried_sizes) == MAX_SIZE ** len(dims)
     size_text = (", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) + ("" if every else
                  f" ({len(tried_sizes)} of the {MAX_SIZE ** len(dims)} choices: all up to 2 that fit the budget, and a seeded "
                  "sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
+    if outside:
+        index_text += f" (the {outside} instance(s) whose index is past the end of what it indexes set aside)"
     how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
     if elementary:
         how = ("exactly (exp and log values shown equal symbolically: each exp(p/D) a power of the transcendental "
@@ -875,6 +967,25 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     honoured = (f", each honouring the stated fact(s) ({dropped} drawn that did not were set aside; such instances were "
                 f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}; no proof was found")
+
+
+_ELEMENTWISE = ("a derivative of a vector with respect to a vector written as a vector (dh/dz = phi'(z)): the "
+                "Jacobian's diagonal, the derivative entry by entry, or the Jacobian itself; the notation does not say")
+
+
+def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
+    """Whether one side is a Jacobian (a square matrix) printed as a derivative and the other a vector of its size:
+    the derivative entry by entry, as ML notation often writes dh/dz for h = phi(z), which is not refuted."""
+    for side, value, other in ((left, lv, rv), (right, rv, lv)):
+        if side.kind == "grad" and _is_matrix(value) and _is_matrix(other) and value.rows == value.cols > 1 \
+                and 1 in other.shape and len(other) == value.rows:
+            return True
+    return False
+
+
+class _Outside(Exception):
+    """An instance whose free index is past the end of the vector or matrix the step reads an entry of (i = 3 of a
+    vector of 2 entries): it decides nothing."""
 
 
 class _Unhonoured(Exception):
@@ -974,6 +1085,10 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         values[f"d{target}/d{letter}" + ("" if at is None else f"_{at}")] = _plain(v)
     for (name, x), v in sorted(inst.function_values.items(), key=str):
         values[f"{name}({x})"] = str(v)
+    for key in sorted(inst.function_values, key=str):
+        # a derivative value the decision never met (its term cancelled: a weight of 0 after phi'(z_j)) is free; one is
+        # drawn so that the replay, which carries every value's derivative, has it (the sides do not depend on it)
+        inst.derivative_values.setdefault(key, _draw(inst))
     for (name, x), v in sorted(inst.derivative_values.items(), key=str):
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}

@@ -19,7 +19,7 @@ __all__ = ["Node", "read", "MARKERS", "looks_matrix", "names_of"]
 MARKERS = re.compile(r"\\\||\\Vert|\\lVert|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])|"
                      r"\^\s*\{\s*\\math(?:sf|rm)\s*\{?\s*T\s*\}?\s*\}|"
                      r"(?:[A-Z]|\\mathbf\{[A-Za-z]+\})\s*\^\s*\{\s*-[1T]\s*\}|\\mathbf|\\boldsymbol|\\bm\b|\\odot|"
-                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}")
+                     r"\\nabla|\\(?:operatorname|mathrm|text)\{(?:tr|Tr|trace|diag|Diag)\}|\\mathbb\s*(?:\{\s*1\s*\}|1)(?!\s*(?:[\[(_0-9]|\\\{))")
 # Named operators read as matrix functions, by their spelling inside \operatorname{...}, \mathrm{...} or \text{...}.
 _OPERATORS = {"tr": "tr", "Tr": "tr", "trace": "tr", "Diag": "Diag", "diag": "diag", "softmax": "softmax"}
 # Functions of known formula applied entry by entry. \\tanh is always the hyperbolic tangent (a LaTeX operator name,
@@ -36,8 +36,11 @@ _BOLD = ("\\mathbf", "\\boldsymbol", "\\bm")
 class Node:
     """One operation of a side read by `read`: its kind, its operands, and data (a name, an index, a number)."""
 
-    # name, num, add, neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
-    # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum)
+    # name, num, add, ones (a vector of ones: data its length, or None where the step fixes it),
+    # neg, mul, had, T, inv, pow, norm, abs, tr, Diag, diag, I, apply, dapply, grad, prod, sum, div,
+    # elem (exp, log, sigma, tanh and the derivatives dsigma, dtanh entry by entry), softmax, entry (of a vector in a sum),
+    # at (an entry of a vector or a matrix expression: data (row index, column index or None)), hess (the Hessian
+    # \\nabla^2_x f of a number with respect to a vector: its args as grad's)
     kind: str
     args: tuple = ()
     # name: (letter, index or None); num: Fraction; pow: int; norm: "2" or "F"; apply/dapply: the function's name;
@@ -82,14 +85,20 @@ def _show(n: Node) -> str:
         return f"{n.data}({a[0]})"
     if k == "entry":
         return f"{a[0]}[{n.data}]"
+    if k == "at":
+        return f"({a[0]})[{', '.join(str(i) for i in n.data if i is not None)}]"
     if k == "I":
         return "I"
+    if k == "ones":
+        return "1" if n.data is None else f"1_{n.data}"
     if k == "apply":
         return f"{n.data}({a[0]})"
     if k == "dapply":
         return f"{n.data}'({a[0]})"
     if k == "grad":
         return f"d{a[0]}/d{a[1]}"
+    if k == "hess":
+        return f"d²{a[0]}/d{a[1]}²"
     if k in ("prod", "sum"):
         var, lo, hi = n.data
         return f"{k}_{{{var}={lo}}}^{{{hi}}} {a[0]}"
@@ -201,7 +210,11 @@ class _Reader:
         return factors[0] if len(factors) == 1 else Node("mul", tuple(factors))
 
     def postfix(self) -> Node:
+        grouped = self.peek() == "("
         base = self.primary()
+        if grouped and self.peek() == "_":  # (W x)_i, (A B)_{ij}: an entry of what the parentheses hold
+            self.i += 1
+            base = self.at(base, self.group())
         while self.peek() == "^":
             self.i += 1
             raw = "".join(self.group())
@@ -251,8 +264,15 @@ class _Reader:
             self.expect("|")
             self.bars -= 1
             return Node("abs", (e,))
-        if tok in _BOLD:
+        if tok in _BOLD + ("\\mathbb",):
             inner = self.group()
+            if inner == ["1"]:
+                return self.ones()
+            if tok in _BOLD and len(inner) == 4 and inner[0] in ("\\hat", "\\bar", "\\tilde") and inner[1] == "{" \
+                    and inner[3] == "}" and len(inner[2]) == 1 and inner[2].isalpha():
+                return self.name(f"{inner[0][1:]}_{inner[2]}")  # \mathbf{\hat{y}}: the name \hat{y}
+            if tok == "\\mathbb":
+                raise Skip(f"\\mathbb{{{''.join(inner)}}} in a formula")
             if not all(len(t) == 1 and t.isalpha() or t[1:] in GREEK for t in inner):
                 raise Skip(f"{tok} over more than names")
             nodes = [self.name(t.lstrip("\\"), last=(k == len(inner) - 1)) for k, t in enumerate(inner)]
@@ -269,14 +289,25 @@ class _Reader:
         if tok == "\\frac":
             return self.fraction()
         if tok == "\\nabla":
+            second = False  # \nabla^2_x, \nabla_x^2: the Hessian
+            if self.peek() == "^":
+                self.i += 1
+                if self.group() != ["2"]:
+                    raise Skip("a power of \\nabla other than 2")
+                second = True
             if self.peek() != "_":
                 raise Skip("a gradient \\nabla without the variable")
             self.i += 1
             variable = self.sub(self.group())
             if variable.kind != "name":
                 raise Skip("a gradient with respect to something other than a name")
+            if not second and self.peek() == "^":
+                self.i += 1
+                if self.group() != ["2"]:
+                    raise Skip("a power of \\nabla other than 2")
+                second = True
             target = self.product()  # \nabla_w applies to the whole product after it
-            return Node("grad", (target, variable), "nabla")
+            return Node("hess" if second else "grad", (target, variable), "nabla")
         if tok in ("\\prod", "\\sum"):
             return self.series(tok[1:])
         if tok in _ELEMENTARY:
@@ -304,10 +335,43 @@ class _Reader:
             return self.name(tok[1:])
         if tok in ("\\hat", "\\bar", "\\tilde"):
             inner = self.group()
+            if len(inner) == 4 and inner[0] in _BOLD and inner[1] == "{" and inner[3] == "}":
+                inner = [inner[2]]  # \hat{\mathbf{y}}: the bold letter is the name
             if len(inner) != 1:
                 raise Skip(f"{tok} over more than a name")
             return self.name(f"{tok[1:]}_{inner[0].lstrip(chr(92))}")
         raise Skip(f"{tok} is not read in matrix notation")
+
+    @staticmethod
+    def at(base: Node, sub: list) -> Node:
+        """Entry (i) of a vector or (i, j) of a matrix, as a subscript of one or two single letters or digits writes it
+        (_i, _{ij}, _{i,j}, _{i j})."""
+        marks = [t for t in sub if t != ","]
+        if not 1 <= len(marks) <= 2 or not all(len(t) == 1 and t.isalnum() for t in marks) or \
+                (len(marks) == 2 and len(sub) not in (2, 3)) or any(t == "0" for t in marks):
+            raise Skip(f"a subscript {''.join(sub)} that is not the index of an entry")
+        indices = tuple(_index([t]) for t in marks)
+        return Node("at", (base,), indices + (None,) * (2 - len(indices)))
+
+    def ones(self) -> Node:
+        """The vector of ones (\\mathbf{1}, \\mathbb{1}), of the length its subscript gives (\\mathbf{1}_n) or, without
+        one, of the length the step fixes where it is used (1^T x); \\mathbb{1}[...] or \\mathbb{1}_{\\{...\\}}, an indicator,
+        is not read."""
+        if self.peek() in ("[", "(", "\\{"):
+            raise Skip("an indicator or a function written with a 1 (\\mathbb{1}[...])")
+        size = None
+        if self.peek() == "_":
+            self.i += 1
+            sub = self.group()
+            if len(sub) == 1 and sub[0].isdigit():
+                size = int(sub[0])
+            elif len(sub) == 1 and len(sub[0]) == 1 and sub[0].isalpha():
+                size = sub[0]
+            else:
+                raise Skip(f"a 1 with the subscript {''.join(sub)} (an indicator, or a length the scan does not read)")
+            if size == 0:
+                raise Skip("a vector of ones of length 0")
+        return Node("ones", (), size)
 
     @staticmethod
     def _letter(tok: Optional[str]) -> bool:
@@ -325,7 +389,12 @@ class _Reader:
         index = None
         if last and self.peek() == "_":
             self.i += 1
-            index = _index(self.group())
+            sub = self.group()
+            marks = [t for t in sub if t != ","]
+            if len(marks) == 2 and all(len(t) == 1 and t.isalpha() for t in marks) and \
+                    (letter[0].isupper() or letter in ("Sigma", "Lambda")):
+                return self.at(Node("name", (), (letter, None)), sub)  # W_{ij}: the entry of the matrix W
+            index = _index(sub)
         if last and self.peek() == "^" and self.peek(1) == "{" and self.peek(2) == "(":
             self.i += 1
             sup = self.group()
@@ -378,8 +447,8 @@ class _Reader:
             if "^" in top[:2] or (len(bottom) > 2 and bottom[-2] == "^" and bottom[-1].isdigit()):
                 raise Skip("a higher derivative")
             target, variable = self.sub(top[1:]), self.sub(bottom[1:])
-            if target.kind != "name" or variable.kind != "name":
-                raise Skip("a derivative of or with respect to something other than a name")
+            if variable.kind != "name":
+                raise Skip("a derivative with respect to something other than a name")
             return Node("grad", (target, variable), top[0].lstrip("\\"))
         return Node("div", (self.sub(top), self.sub(bottom)))
 

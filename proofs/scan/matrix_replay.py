@@ -28,6 +28,89 @@ class _ShapeFails(Exception):
     pass
 
 
+class _Eye:
+    """c I: an identity scaled by a plain number, of the size the matrix it meets fixes (A + 2I, (X^T X + c I)^{-1})."""
+
+    __slots__ = ("c",)
+
+    def __init__(self, c) -> None:
+        self.c = c
+
+    def sized(self, n: int) -> list:
+        return [[self.c if i == j else Fraction(0) for j in range(n)] for i in range(n)]
+
+
+class _Ones:
+    """c times a vector of ones, a column (a row once transposed), of the length the matrix it meets fixes (1^T x,
+    X 1)."""
+
+    __slots__ = ("row", "c")
+
+    def __init__(self, row: bool, c=Fraction(1)) -> None:
+        self.row, self.c = row, c
+
+
+def _lazy(v) -> bool:
+    return isinstance(v, (_Eye, _Ones))
+
+
+def _strict(v):
+    """A value an operation needs with its size: an I or a ones vector no matrix has sized is not replayed."""
+    if _lazy(v):
+        raise NoReplay("an I or a vector of ones whose size the step does not fix")
+    return v
+
+
+class _Hyper:
+    """a + b e1 + c e2 + d e1 e2 with e1^2 = e2^2 = 0: a value, its derivatives along two directions, and the second
+    derivative along both (d), for a Hessian of a function of plain arithmetic."""
+
+    __slots__ = ("a", "b", "c", "d")
+
+    def __init__(self, a, b=Fraction(0), c=Fraction(0), d=Fraction(0)) -> None:
+        self.a, self.b, self.c, self.d = Fraction(a), Fraction(b), Fraction(c), Fraction(d)
+
+    @staticmethod
+    def of(o) -> "_Hyper":
+        if isinstance(o, _Hyper):
+            return o
+        if isinstance(o, (_Dual, _Interval)):
+            raise TypeError("a Hessian through a dual number or an interval")
+        return _Hyper(o)
+
+    def __add__(self, o):
+        o = _Hyper.of(o)
+        return _Hyper(self.a + o.a, self.b + o.b, self.c + o.c, self.d + o.d)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Hyper(-self.a, -self.b, -self.c, -self.d)
+
+    def __sub__(self, o):
+        return self + (-_Hyper.of(o))
+
+    def __rsub__(self, o):
+        return _Hyper.of(o) - self
+
+    def __mul__(self, o):
+        o = _Hyper.of(o)
+        return _Hyper(self.a * o.a, self.a * o.b + self.b * o.a, self.a * o.c + self.c * o.a,
+                      self.a * o.d + self.b * o.c + self.c * o.b + self.d * o.a)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = _Hyper.of(o)
+        if o.a == 0:
+            raise NoReplay("a division by zero")
+        inverse = _Hyper(1 / o.a, -o.b / o.a ** 2, -o.c / o.a ** 2, 2 * o.b * o.c / o.a ** 3 - o.d / o.a ** 2)
+        return self * inverse
+
+    def __rtruediv__(self, o):
+        return _Hyper.of(o) / self
+
+
 class _Dual:
     """A value and its derivative along one direction."""
 
@@ -300,7 +383,9 @@ class _Replay:
         if k == "name":
             return self.name(*n.data)
         if k == "I":
-            return "I"
+            return _Eye(Fraction(1))
+        if k == "ones":
+            return _Ones(False)
         if k == "add":
             out = self.ev(a[0])
             for x in a[1:]:
@@ -314,14 +399,14 @@ class _Replay:
                 out = _times(out, self.ev(x))
             return out
         if k == "had":
-            x, y = self.ev(a[0]), self.ev(a[1])
+            x, y = _strict(self.ev(a[0])), _strict(self.ev(a[1]))
             if isinstance(x, list) and isinstance(y, list):
                 if (len(x), len(x[0])) != (len(y), len(y[0])):
                     raise _ShapeFails()
                 return [[p * q for p, q in zip(r, s)] for r, s in zip(x, y)]
             return _times(x, y)
         if k == "div":
-            d = self.ev(a[1])
+            d = _strict(self.ev(a[1]))
             if isinstance(d, list):
                 d = _one(d)
             if _may_be_zero(_plain(d)):
@@ -330,11 +415,18 @@ class _Replay:
             return _times(inverse, self.ev(a[0]))
         if k == "T":
             v = self.ev(a[0])
+            if isinstance(v, _Ones):
+                return _Ones(not v.row, v.c)
             return [list(col) for col in zip(*v)] if isinstance(v, list) else v
         if k == "inv":
-            return _inverse(self.ev(a[0]))
+            v = self.ev(a[0])
+            if isinstance(v, _Eye):
+                if isinstance(v.c, (_Dual, _Interval)) or v.c == 0:
+                    raise NoReplay("the inverse of a multiple of I that is not a plain nonzero number")
+                return _Eye(1 / Fraction(v.c))
+            return _inverse(_strict(v))
         if k == "pow" and n.data == 2 and a[0].kind == "norm":
-            v = self.ev(a[0].args[0])  # a squared vector or Frobenius norm: a sum of squares, exactly
+            v = _strict(self.ev(a[0].args[0]))  # a squared vector or Frobenius norm: a sum of squares, exactly
             if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1 or a[0].data == "F" or self.model.matrix_norm == "F"):
                 return sum((x * x for row in v for x in row), Fraction(0))
             if not isinstance(v, list):
@@ -347,16 +439,16 @@ class _Replay:
                 out = _times(out, v)
             return out
         if k == "norm":
-            return self.norm(self.ev(a[0]), n.data)
+            return self.norm(_strict(self.ev(a[0])), n.data)
         if k == "tr":
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             if not isinstance(v, list):
                 return v
             if len(v) != len(v[0]):
                 raise _ShapeFails()
             return sum((v[i][i] for i in range(len(v))), Fraction(0))
         if k in ("Diag", "diag"):
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             if isinstance(v, list) and len(v[0]) == 1:
                 return [[v[i][0] if i == j else Fraction(0) for j in range(len(v))] for i in range(len(v))]
             if isinstance(v, list) and k == "diag" and len(v) == len(v[0]):
@@ -365,19 +457,35 @@ class _Replay:
                 raise _ShapeFails()
             return v
         if k == "elem":
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             if self.shapes_only:  # a counterexample of shapes: only the sizes matter
                 return [[Fraction(1)] * len(v[0]) for _ in v] if isinstance(v, list) else Fraction(1)
             return [[elementary(n.data, x) for x in row] for row in v] if isinstance(v, list) else elementary(n.data, v)
         if k == "softmax":
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             if not isinstance(v, list):
                 return Fraction(1)
             exps = [[_exp(x) for x in row] for row in v]
             total = sum((x for row in exps for x in row), Fraction(0))
             return [[x / total for x in row] for row in exps]
+        if k == "at":
+            v = _strict(self.ev(a[0]))
+            if not isinstance(v, list):
+                raise _ShapeFails()
+            row, col = (None if i is None else int(i.xreplace({s: __import__("sympy").Integer(self.indices[s.name])
+                                                                  for s in i.free_symbols})) for i in n.data)
+            if col is None:
+                flat = [x for r in v for x in r] if len(v) == 1 or len(v[0]) == 1 else None
+                if flat is None:
+                    raise _ShapeFails()
+                if not 1 <= row <= len(flat):
+                    raise NoReplay("an entry past the end of a vector")
+                return flat[row - 1]
+            if not (1 <= row <= len(v) and 1 <= col <= len(v[0])):
+                raise NoReplay("an entry past the end of a matrix")
+            return v[row - 1][col - 1]
         if k == "entry":
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             at = self.indices[n.data.name]
             flat = [x for row in v for x in row] if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1) else None
             if flat is None or not 1 <= at <= len(flat):
@@ -392,11 +500,13 @@ class _Replay:
             self.indices = saved
             return items
         if k in ("apply", "dapply"):
-            v = self.ev(a[0])
+            v = _strict(self.ev(a[0]))
             f = lambda x: self.function(n.data, x, k == "dapply")  # noqa: E731
             return [[f(x) for x in row] for row in v] if isinstance(v, list) else f(v)
         if k == "grad":
             return self.gradient(*a)
+        if k == "hess":
+            return self.hessian(*a)
         if k in ("prod", "sum"):
             var, lo, hi = n.data
             import sympy
@@ -417,13 +527,18 @@ class _Replay:
         raise NoReplay(f"{k} is not replayed")
 
     def _length(self, body: Node, var) -> int:
-        from proofs.scan.elementwise import entry_vectors
+        from proofs.scan.elementwise import entry_axes, entry_vectors
         lengths = set()
         for vector in entry_vectors(body, var):
             v = self.ev(vector)
             if not isinstance(v, list) or (len(v) != 1 and len(v[0]) != 1):
                 raise _ShapeFails()
             lengths.add(max(len(v), len(v[0])))
+        for m, axis in entry_axes(body, var):
+            v = _strict(self.ev(m))
+            if not isinstance(v, list) or (axis is None and len(v) != 1 and len(v[0]) != 1):
+                raise _ShapeFails()
+            lengths.add(max(len(v), len(v[0])) if axis is None else (len(v), len(v[0]))[axis])
         if len(lengths) != 1:
             raise _ShapeFails()
         return lengths.pop()
@@ -468,6 +583,11 @@ class _Replay:
         if self.shapes_only:
             shapes = self.example["shapes"]
             r, c = shapes[key] if key in shapes else shapes[letter]
+            if c == 1 and (target.kind != "name" or self.model.equations.get(target.data[0])):
+                v = self.ev(target) if target.kind != "name" else self.name(*target.data)
+                if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1) and (len(v), len(v[0])) != (1, 1):
+                    k = max(len(v), len(v[0]))  # a Jacobian's shape: the variable's length by the vector's
+                    return [[Fraction(0)] * (k if self.layout == "column" else r) for _ in range(r if self.layout == "column" else k)]
             return [[Fraction(0)] * (c if self.layout == "column" else r) for _ in range(r if self.layout == "column" else c)]
         point = self.name(letter, index)
         if isinstance(point, list):
@@ -476,16 +596,55 @@ class _Replay:
             point = _plain(point)
         rows, cols = (len(point), len(point[0])) if isinstance(point, list) else (1, 1)
         out = [[Fraction(0)] * cols for _ in range(rows)]
+        jacobian = []
         for i in range(rows):
             for j in range(cols):
                 inner = _Replay(self.model, self.example, (key, i, j, point))
                 inner.indices = dict(self.indices)
-                out[i][j] = _plain_d(inner.target(target))
+                value = inner.target(target, vector=True)
+                if isinstance(value, list):  # a vector's entries: a row of the Jacobian (denominator layout)
+                    if cols != 1 or not isinstance(point, list):
+                        raise NoReplay("a derivative of a vector with respect to something other than a vector")
+                    jacobian.append([_plain_d(x) for x in value])
+                    continue
+                out[i][j] = _plain_d(value)
+        if jacobian:
+            if len(jacobian) != rows:
+                raise NoReplay("a derivative that is a vector at some entries only")
+            return jacobian if self.layout == "column" else [list(c) for c in zip(*jacobian)]
         if not isinstance(point, list):
             return out[0][0]
         return out if self.layout == "column" else [list(c) for c in zip(*out)]
 
-    def target(self, target: Node):
+    def hessian(self, target: Node, variable: Node):
+        """Each second derivative by hyper-dual numbers: the variable's entries p and q moved along e1 and e2."""
+        letter, index = variable.data
+        key = self.key(letter, index)
+        point = self.name(letter, index)
+        if self.shapes_only:
+            n = len(point) if isinstance(point, list) else 1
+            return [[Fraction(0)] * n for _ in range(n)] if isinstance(point, list) else Fraction(0)
+        if isinstance(point, list) and len(point[0]) != 1:
+            raise NoReplay("a Hessian with respect to a matrix")
+        entries = [row[0] for row in point] if isinstance(point, list) else [point]
+        out = []
+        for p in range(len(entries)):
+            row = []
+            for q in range(len(entries)):
+                inner = _Replay(self.model, self.example)
+                inner.indices = dict(self.indices)
+                moved = [_Hyper(x, int(i == p), int(i == q)) for i, x in enumerate(entries)]
+                inner.values = {**self.values, key: [[x] for x in moved] if isinstance(point, list) else moved[0]}
+                v = inner.ev(target) if target.kind != "name" else inner.name(*target.data)
+                if isinstance(v, list):
+                    if (len(v), len(v[0])) != (1, 1):
+                        raise NoReplay("a Hessian of a matrix")
+                    v = v[0][0]
+                row.append(v.d if isinstance(v, _Hyper) else Fraction(0))
+            out.append(row)
+        return out if isinstance(point, list) else out[0][0]
+
+    def target(self, target: Node, vector: bool = False):
         if target.kind != "name":
             v = self.ev(target)
         elif self.model.equations.get(target.data[0]):
@@ -502,6 +661,8 @@ class _Replay:
                     inner = self.name(b_letter, sympy.Integer(int(b_at)) if b_at else None)
                     v = v + _dot(_read(g), inner)
         if isinstance(v, list):
+            if vector and (len(v), len(v[0])) != (1, 1) and (len(v) == 1 or len(v[0]) == 1):
+                return [_dual(x) for row in v for x in row]  # a vector's entries, for a Jacobian
             if (len(v), len(v[0])) != (1, 1):
                 raise NoReplay("a derivative of a matrix")
             v = v[0][0]
@@ -549,8 +710,8 @@ def _text(x: Fraction) -> str:
 
 def _read(v):
     if isinstance(v, list):
-        return [[Fraction(x) for x in row] for row in v]
-    return Fraction(v)
+        return [[x if isinstance(x, _Hyper) else Fraction(x) for x in row] for row in v]
+    return v if isinstance(v, _Hyper) else Fraction(v)
 
 
 def _one(m):
@@ -560,13 +721,20 @@ def _one(m):
 
 
 def _add(x, y):
-    if x == "I" or y == "I":
-        m = y if x == "I" else x
+    if isinstance(x, _Eye) and isinstance(y, _Eye):
+        return _Eye(x.c + y.c)
+    if isinstance(x, _Eye) or isinstance(y, _Eye):
+        e, m = (x, y) if isinstance(x, _Eye) else (y, x)
         if not isinstance(m, list):
             raise NoReplay("a sum with I whose size the step does not fix")
         if len(m) != len(m[0]):
             raise _ShapeFails()
-        return [[v + (1 if i == j else 0) for j, v in enumerate(row)] for i, row in enumerate(m)]
+        return [[v + (e.c if i == j else 0) for j, v in enumerate(row)] for i, row in enumerate(m)]
+    if isinstance(x, _Ones) or isinstance(y, _Ones):
+        o, m = (x, y) if isinstance(x, _Ones) else (y, x)
+        if not isinstance(m, list) or (len(m[0]) if not o.row else len(m)) != 1:
+            raise NoReplay("a sum with a vector of ones whose length the step does not fix")
+        return [[v + o.c for v in row] for row in m]
     if isinstance(x, list) and isinstance(y, list):
         if (len(x), len(x[0])) != (len(y), len(y[0])):
             raise _ShapeFails()
@@ -582,11 +750,28 @@ def _add(x, y):
 
 
 def _times(x, y):
-    if x == "I" or y == "I":
-        other = y if x == "I" else x
-        if isinstance(other, list) or other == "I" or (not isinstance(other, (_Dual, _Interval)) and other == 1):
-            return other if isinstance(other, list) else "I"
-        raise NoReplay("a multiple of I whose size the step does not fix")
+    if isinstance(x, _Eye) and isinstance(y, _Eye):
+        return _Eye(x.c * y.c)
+    if isinstance(x, _Eye) or isinstance(y, _Eye):
+        e, other = (x, y) if isinstance(x, _Eye) else (y, x)
+        if isinstance(other, list):
+            return [[e.c * v for v in row] for row in other]
+        if isinstance(other, (_Dual, _Interval, _Ones)) or isinstance(e.c, (_Dual, _Interval)):
+            raise NoReplay("a multiple of I by something other than a plain number")
+        return _Eye(e.c * Fraction(other))
+    if isinstance(x, _Ones) or isinstance(y, _Ones):
+        o, other = (x, y) if isinstance(x, _Ones) else (y, x)
+        # 1^T M: the sums of M's columns; M 1: the sums of its rows
+        if isinstance(x, _Ones) and x.row and isinstance(y, list):
+            return [[x.c * sum((row[j] for row in y), Fraction(0)) for j in range(len(y[0]))]]
+        if isinstance(y, _Ones) and not y.row and isinstance(x, list):
+            return [[y.c * sum(row, Fraction(0))] for row in x]
+        # s 1^T or 1 s for a 1 x 1 s (1^T p 1^T z), and a number times it; any other product leaves the length open
+        if isinstance(other, list) and (len(other), len(other[0])) == (1, 1) and (other is x) == o.row:
+            other = other[0][0]
+        if not isinstance(other, (list, _Dual, _Interval, _Ones)):
+            return _Ones(o.row, o.c * Fraction(other))
+        raise NoReplay("a product with a vector of ones whose length the step does not fix")
     if isinstance(x, list) and isinstance(y, list):
         if len(x[0]) != len(y):
             if (len(x), len(x[0])) == (1, 1):
@@ -606,11 +791,22 @@ def _times(x, y):
 
 def _fails(x, relation: str, y) -> bool:
     """Whether the relation certainly fails between two plain values (bounds must be apart)."""
-    if isinstance(x, list) or isinstance(y, list) or x == "I" or y == "I":
-        if x == "I" or y == "I":
-            m = y if x == "I" else x
-            eye = [[Fraction(int(i == j)) for j in range(len(m))] for i in range(len(m))]
-            x, y = (eye, m) if x == "I" else (m, eye)
+    if _lazy(x) and _lazy(y):
+        if not (isinstance(x, _Eye) and isinstance(y, _Eye)):
+            raise NoReplay("vectors of ones whose length the step does not fix")
+        x, y = x.c, y.c  # c I against d I: at every size, as c against d
+    elif _lazy(x) or _lazy(y):
+        lazy, m = (x, y) if _lazy(x) else (y, x)
+        if not isinstance(m, list):
+            raise NoReplay("an I or a vector of ones against a number")
+        if isinstance(lazy, _Ones):
+            if (len(m[0]) if not lazy.row else len(m)) != 1:
+                raise NoReplay("a vector of ones against a matrix")
+            sized = [[lazy.c] * len(m[0]) for _ in m]
+        else:
+            sized = lazy.sized(len(m))
+        x, y = (sized, m) if _lazy(x) else (m, sized)
+    if isinstance(x, list) or isinstance(y, list):
         if isinstance(x, list) and isinstance(y, list):
             if (len(x), len(x[0])) != (len(y), len(y[0])):
                 if (len(x), len(x[0])) == (1, 1) or (len(y), len(y[0])) == (1, 1):

@@ -326,6 +326,13 @@ class MatrixScan:
                 and head.data[0] not in self.model.equations:
             self.define(left, right, line)  # \Delta W = -\eta \nabla_W L: an update the material defines
             return Verdict("definition", f"defines {' '.join(left.split())} (a change), not an identity")
+        if relation == "=" and head.kind == "name" and head.data[0].startswith(("hat_", "bar_", "tilde_")) \
+                and head.data[0] not in self.model.kinds and head.data[0] not in self.model.equations \
+                and head.data[0] not in {n[0] for n in names_of(trees[1])}:
+            self.define(left, right, line)  # \hat{\mathbf{y}} = W_2 h: an accented bold name the material defines
+            return Verdict("definition", f"defines {' '.join(left.split())}")
+        if _entries_only(trees, self.model):
+            return Verdict("skipped", "reads the entries of a matrix only (W_{ij}), numbers: left to the reading of numbers")
         one = entry_names(trees[0], self.model) + entry_names(trees[1], self.model)
         if one:
             return Verdict("skipped", f"a step about the entry {one[0]} of a vector (read entry by entry, not in matrix "
@@ -472,11 +479,19 @@ def _as_matrix(n: Node, model: Model) -> set:
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:
-    """(y, c) for a stated condition sum_i y_i = c on the entries of a vector y, or None."""
+    """(y, c) for a stated condition sum_i y_i = c (1^T y = c) on the entries of a vector y, or None."""
     for a, b in ((left, right), (right, left)):
         if a.kind == "sum" and a.data[2] is None and b.kind == "num" and a.args[0].kind == "entry" \
                 and a.args[0].args[0].kind == "name":
             return a.args[0].args[0].data[0], b.data
+        # 1^T p = 1 (x^T 1 too): the same sum written with the vector of ones
+        if a.kind == "mul" and len(a.args) == 2 and b.kind == "num":
+            first, second = a.args
+            for ones, vector in ((first, second), (second, first)):
+                if ones.kind == "T" and ones.args[0].kind == "ones" and vector.kind == "name" and vector is second:
+                    return vector.data[0], b.data
+                if ones.kind == "ones" and vector.kind == "T" and vector.args[0].kind == "name" and ones is second:
+                    return vector.args[0].data[0], b.data
     return None
 
 
@@ -528,11 +543,29 @@ def _symmetry(left: Node, right: Node) -> Optional[str]:
     return None
 
 
+def _entries_only(trees, model: Model) -> bool:
+    """Whether the step reads matrices only through entries of a named one (W_{ij}), no whole vector or matrix: an
+    identity between numbers, which the scalar reading decides (and can prove)."""
+    found = []
+
+    def walk(n: Node) -> bool:
+        if n.kind == "at" and n.args[0].kind == "name":
+            found.append(n)
+            return True
+        if n.kind in ("at", "T", "inv", "norm", "tr", "Diag", "diag", "I", "ones", "grad", "hess", "had", "softmax",
+                      "entry", "vec"):
+            return False
+        if n.kind == "name" and model.kind(n.data[0]) in ("vector", "matrix", "defined"):
+            return False
+        return all(walk(a) for a in n.args)
+    return all(walk(t) for t in trees) and bool(found)
+
+
 def _grad_letters(*trees: Node) -> set:
     """The letters a step differentiates or differentiates with respect to."""
     out: set = set()
     for t in trees:
-        if t.kind == "grad":
+        if t.kind in ("grad", "hess"):
             out |= {n[0] for n in names_of(t.args[1])}
             if t.args[0].kind == "name":
                 out.add(t.args[0].data[0])

@@ -331,6 +331,9 @@ class Shapes:
         self.fresh = 0
         # letters whose forward equation gives a scalar (a loss L = ...)
         self.scalars: set = set()
+        # id of an I or a ones vector read -> (the node, its size name): the size it is used at, as the other factors
+        # and terms fix it (the node is kept so that its id is not reused while the shapes are)
+        self.implicit: dict = {}
 
     def find(self, d: Dim) -> Dim:
         while isinstance(d, str) and self.parent.get(d, d) != d:
@@ -347,6 +350,10 @@ class Shapes:
                 return  # two sizes the material names (m, n) stay apart: a step needing m = n fails at m != n
             low, high = sorted((a, b), key=_priority)
             self.parent[low] = high
+        elif isinstance(a, str) and a.startswith("#") and isinstance(b, int):
+            self.parent[a] = b  # an I or a ones vector takes the size a number gives (W in R^{3 x 3}: W + I)
+        elif isinstance(b, str) and b.startswith("#") and isinstance(a, int):
+            self.parent[b] = a
         elif isinstance(a, str) and strict:
             self._fix(a, b)
         elif isinstance(b, str) and strict:
@@ -384,6 +391,11 @@ class Shapes:
             return False
         return not any(name.startswith(f"{letter}_") for name in self.model.kinds)
 
+    def size_of(self, n: Node) -> Optional[Dim]:
+        """The size an I or a ones vector read is used at, as its class of sizes stands (None: not inferred)."""
+        found = self.implicit.get(id(n))
+        return None if found is None or found[0] is not n else self.find(found[1])
+
     def new(self) -> str:
         self.fresh += 1
         return f"#{self.fresh}"
@@ -401,7 +413,12 @@ class Shapes:
             return self.family(letter, index)
         if k == "I":
             d = self.new()
+            self.implicit[id(n)] = (n, d)
             return (d, d)
+        if k == "ones":
+            d = n.data if n.data is not None else self.new()
+            self.implicit[id(n)] = (n, d)
+            return (d, 1)
         if k in ("add", "had"):
             shapes = [self.infer(x, strict, layout) for x in a]
             first = next((s for s in shapes if s != "scalar"), "scalar")
@@ -463,6 +480,14 @@ class Shapes:
             if s != "scalar":
                 self.unify(s[1], 1, strict)  # a softmax of a vector (a column)
             return s
+        if k == "at":
+            base = a[0]
+            if base.kind == "name" and any(x.startswith(f"{base.data[0]}_") for x in self.model.kinds):
+                raise Skip(f"an entry of {base.data[0]}, which the material declares member by member")
+            s = self.infer(base, strict, layout)
+            if s == "scalar":
+                raise Skip(f"an entry of {base}, which is not a vector or a matrix")
+            return "scalar"
         if k == "entry":
             s = self.infer(a[0], strict, layout)
             if s == "scalar":
@@ -473,11 +498,27 @@ class Shapes:
             target, variable = a
             of = self.infer(target, strict, layout)
             if of != "scalar" and (self.find(of[0]), self.find(of[1])) != (1, 1):
-                raise Skip(f"a derivative of {target}, which is not a scalar (a Jacobian)")
+                # a Jacobian: of a vector with respect to a vector (a column), d value_k / d x_i at (i, k) in the
+                # denominator layout, at (k, i) in the numerator layout
+                s = self.infer(variable, strict, layout)
+                length = of[0] if self.find(of[1]) == 1 else of[1] if self.find(of[0]) == 1 else None
+                if length is None or s == "scalar" or self.find(s[1]) != 1:
+                    raise Skip(f"a derivative of {target}, which is not a scalar, with respect to something other than "
+                               "a vector (a tensor)")
+                return (s[0], length) if layout == "column" else (length, s[0])
             s = self.infer(variable, strict, layout)
             if s == "scalar":
                 return s
             return s if layout == "column" else (s[1], s[0])
+        if k == "hess":
+            of = self.infer(a[0], strict, layout)
+            if of != "scalar" and (self.find(of[0]), self.find(of[1])) != (1, 1):
+                raise Skip(f"a Hessian of {a[0]}, which is not a number")
+            s = self.infer(a[1], strict, layout)
+            if s == "scalar":
+                return s
+            self.unify(s[1], 1, strict)
+            return (s[0], s[0])
         if k == "vec":
             from proofs.scan.elementwise import entry_vectors
             lengths = [self.infer(v, strict, layout) for v in entry_vectors(a[0], n.data)]
@@ -487,11 +528,19 @@ class Shapes:
                 self.unify(lengths[0][0], v[0], strict)
             return (lengths[0][0], 1)
         if k == "sum" and n.data[2] is None:  # over the entries of vectors: they have one length
-            from proofs.scan.elementwise import entry_vectors
+            from proofs.scan.elementwise import entry_axes, entry_vectors
             lengths = [self.infer(v, strict, layout) for v in entry_vectors(a[0], n.data[0])]
             for v in lengths[1:]:
                 if "scalar" not in (v, lengths[0]):
                     self.unify(lengths[0][0], v[0], strict)
+            # and the rows or columns of the matrices it reads entries of (\sum_k A_{ik} B_{kj}: A's columns, B's rows)
+            axes = [(v[0],) for v in lengths if v != "scalar"]
+            for m, axis in entry_axes(a[0], n.data[0]):
+                s = self.infer(m, strict, layout)
+                if s != "scalar" and axis is not None:
+                    axes.append((s[axis],))
+            for d in axes[1:]:
+                self.unify(axes[0][0], d[0], strict)
         if k in ("prod", "sum"):
             s = self.infer(a[0], strict, layout)
             if k == "prod" and s != "scalar":
