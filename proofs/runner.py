@@ -210,12 +210,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
             finally:
                 os._exit(code)
     os.close(commands)
-    while True:
-        try:
-            _, status = os.waitpid(worker, 0)
-            break
-        except InterruptedError:
-            continue
+    _, status = os.waitpid(worker, 0)  # retried when a signal interrupts it (PEP 475)
     with contextlib.suppress(OSError):  # the runner is no longer listening
         _write_all(up, frame({"ended": _how(status)}))
 
