@@ -540,17 +540,16 @@ def _loaded(args, out: TextIO, err: TextIO) -> int:
     """Load the packs and run the command on them; a usage error that may come from a pack that did not load (the
     claim asked for may be in it) is reported as that failure."""
     catalogue = load(args.claims)
+    problems = "".join(plain(f"load error: {problem}") + "\n" for problem in catalogue.errors)
     if args.command != "check":  # check puts them in its reports
-        for problem in catalogue.errors:
-            err.write(plain(f"load error: {problem}") + "\n")
+        err.write(problems)
     try:
         return _command(args, catalogue, out, err)
     except UsageError as exc:
         if not catalogue.errors:
             raise
         if args.command == "check":
-            for problem in catalogue.errors:
-                err.write(plain(f"load error: {problem}") + "\n")
+            err.write(problems)
         err.write(plain(f"error: {exc} ({len(catalogue.errors)} pack load error(s) above)") + "\n")
         return int(ExitCode.FAILURES)
 

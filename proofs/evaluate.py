@@ -13,7 +13,7 @@ from proofs.model import ForgedWitness, Claim, Outcome, Perturbation, Placeholde
 from proofs.verdicts import Status, Verdict, classify
 from proofs.solvers.smt import recording
 
-__all__ = ["evaluate", "jsonable", "error_result", "check_material"]
+__all__ = ["evaluate", "jsonable", "error_result", "check_material", "status_of", "statement_of"]
 
 
 def jsonable(value: Any) -> Any:
@@ -39,6 +39,23 @@ def error_result(claim: Claim, verdict: Verdict, reason: str, *, suffix: str = "
         erratum=claim.erratum.reason if claim.erratum and not suffix else None,
         reason=reason,
     )
+
+
+def status_of(claim: Claim, perturbation: Optional[Perturbation], verdict: Verdict, *, strict: bool) -> tuple[Status, str]:
+    """The status of a verdict on the claim (proofs.verdicts.classify), or on one perturbation of it, which passes
+    only when refuted (killed); and why. Used where the check ran and again where its result is received."""
+    if perturbation is None:
+        return classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
+    if verdict is Verdict.REFUTED:
+        return Status.PASS, "perturbation refuted (killed)"
+    return Status.FAIL, f"perturbation not refuted: {verdict.value}"
+
+
+def statement_of(claim: Claim, perturbation: Optional[Perturbation]) -> str:
+    """The statement a result reports: the claim's, marked as perturbed for a perturbation."""
+    if perturbation is None:
+        return claim.statement
+    return f"{claim.statement} [perturbed: {perturbation.note or perturbation.name}]"
 
 
 def _replay(claim: Claim, outcome: Outcome, params: Mapping[str, Any]) -> tuple[Optional[str], Optional[Replay]]:
@@ -158,26 +175,19 @@ def evaluate(claim: Claim, perturbation: Optional[Perturbation] = None, *, stric
         reason = f"verdict asserted by the claim's code, not derived from a solver's answer; {reason}".rstrip("; ")
     if problem is not None:
         verdict, reason = Verdict.ERROR, problem
-    if perturbation is not None:
-        killed = verdict is Verdict.REFUTED
-        status = Status.PASS if killed else Status.FAIL
-        why = "perturbation refuted (killed)" if killed else f"perturbation not refuted: {verdict.value}"
-        erratum = None
-    else:
-        status, why = classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)
-        erratum = claim.erratum.reason if claim.erratum else None
+    status, why = status_of(claim, perturbation, verdict, strict=strict)
     reason = f"{why}; {reason}" if reason and status is Status.FAIL else (reason or why)
     return Result(
         id=claim.id + suffix,
         exercise=claim.exercise,
         part=claim.part,
-        statement=claim.statement if perturbation is None else f"{claim.statement} [perturbed: {perturbation.note or perturbation.name}]",
+        statement=statement_of(claim, perturbation),
         verdict=verdict,
         status=status,
         method=outcome.method,
         evidence=evidence,
         assumptions=claim.assumptions,
-        erratum=erratum,
+        erratum=claim.erratum.reason if claim.erratum and perturbation is None else None,
         reason=reason,
         reads=record,
     )

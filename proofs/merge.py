@@ -82,8 +82,7 @@ def _repeated(items) -> Any:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = value if isinstance(value, str) else str(value)
-    text = text if len(text) <= limit else text[:limit] + "..."
+    text = _cut(value if isinstance(value, str) else str(value), limit)
     return repr(text) if isinstance(value, str) else text
 
 

@@ -323,42 +323,25 @@ class Result:
     trusts: Optional[Mapping[str, Any]] = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "exercise": self.exercise,
-            "part": self.part,
-            "statement": self.statement,
-            "verdict": self.verdict.value,
-            "status": self.status.value,
-            "method": self.method,
-            "evidence": dict(self.evidence),
-            "assumptions": list(self.assumptions),
-            "erratum": self.erratum,
-            "reason": self.reason,
-            "seconds": round(self.seconds, 4),
-            "cached": dict(self.cached) if self.cached is not None else None,
-        } | ({"reads": dict(self.reads)} if self.reads is not None else {}) \
-          | ({"trusts": dict(self.trusts)} if self.trusts is not None else {})
+        """Every field in order (verdict and status by value); `reads` and `trusts` only when set."""
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        data.update(verdict=self.verdict.value, status=self.status.value, evidence=dict(self.evidence),
+                    assumptions=list(self.assumptions), seconds=round(self.seconds, 4),
+                    cached=dict(self.cached) if self.cached is not None else None)
+        for key in ("reads", "trusts"):
+            if data[key] is None:
+                del data[key]
+            else:
+                data[key] = dict(data[key])
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Result":
-        return cls(
-            id=data["id"],
-            exercise=data["exercise"],
-            part=data["part"],
-            statement=data["statement"],
-            verdict=Verdict(data["verdict"]),
-            status=Status(data["status"]),
-            method=data["method"],
-            evidence=data["evidence"],
-            assumptions=tuple(data["assumptions"]),
-            erratum=data["erratum"],
-            reason=data["reason"],
-            seconds=data.get("seconds", 0.0),
-            cached=data.get("cached"),
-            reads=data.get("reads"),
-            trusts=data.get("trusts"),
-        )
+        """The result `to_json` gave; a field with a default may be absent. Raises KeyError, ValueError or TypeError."""
+        fields = {f.name: data[f.name] if f.default is dataclasses.MISSING else data.get(f.name, f.default)
+                  for f in dataclasses.fields(cls)}
+        return cls(**fields | {"verdict": Verdict(data["verdict"]), "status": Status(data["status"]),
+                               "assumptions": tuple(data["assumptions"])})
 
 
 @dataclasses.dataclass(frozen=True)

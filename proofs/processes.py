@@ -276,15 +276,10 @@ class ChildProcess:
         if self.status is not None:
             return self.status
         self.stop()
-        while True:
-            try:
-                _, self.status = os.waitpid(self.pid, 0)
-                break
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                self.status = 0
-                break
+        try:
+            _, self.status = os.waitpid(self.pid, 0)  # retried when a signal interrupts it (PEP 475)
+        except ChildProcessError:
+            self.status = 0
         _LIVE.discard(self.pid)
         if _subreaper and not self.complete():  # killed before it ended what it started (which it does before it
             # sends its result): what it left was re-parented here; end it too

@@ -19,14 +19,14 @@ from proofs import importing, links, reads, registry
 from proofs.anchors import Sightings
 from proofs.cache import ResultCache
 from proofs.consistency import inconsistency, malformed
-from proofs.evaluate import check_material, error_result, evaluate
+from proofs.evaluate import check_material, error_result, evaluate, statement_of, status_of
 from proofs.model import Claim, Perturbation, Result
 from proofs.errors import ProofsError
 from proofs.processes import (OUTPUT_LIMIT, STOP_SIGNALS, ChildProcess, Frames, ModuleProcess, become_subreaper,
                               end_descendants, enter_context, frame, server)
 from proofs.processes import _prctl, _write_all
 from proofs.report import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
-from proofs.verdicts import Status, Verdict, classify
+from proofs.verdicts import Verdict
 
 __all__ = ["Task", "Run", "run", "ChildProcess", "StopSignals", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "OUTPUT_LIMIT",
            "STOP_SIGNALS", "serve_module"]
@@ -210,12 +210,7 @@ def serve_module(request: dict, fds: list[int]) -> None:
             finally:
                 os._exit(code)
     os.close(commands)
-    while True:
-        try:
-            _, status = os.waitpid(worker, 0)
-            break
-        except InterruptedError:
-            continue
+    _, status = os.waitpid(worker, 0)  # retried when a signal interrupts it (PEP 475)
     with contextlib.suppress(OSError):  # the runner is no longer listening
         _write_all(up, frame({"ended": _how(status)}))
 
@@ -712,13 +707,9 @@ def _remote_result(task: Task, value, strict: bool) -> Result:
             raise ValueError(f"the result is for {sent.id!r}")
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         return error_result(task.claim, Verdict.ERROR, f"unreadable result: {exc!r}", suffix=_suffix(task))
-    expected = error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task))
-    if task.perturbation is not None:
-        status = Status.PASS if sent.verdict is Verdict.REFUTED else Status.FAIL
-        statement = f"{task.claim.statement} [perturbed: {task.perturbation.note or task.perturbation.name}]"
-        expected = dataclasses.replace(expected, statement=statement)
-    else:
-        status, _ = classify(sent.verdict, requires=task.claim.requires, erratum=task.claim.erratum is not None, strict=strict)
+    expected = dataclasses.replace(error_result(task.claim, sent.verdict, sent.reason, suffix=_suffix(task)),
+                                   statement=statement_of(task.claim, task.perturbation))
+    status, _ = status_of(task.claim, task.perturbation, sent.verdict, strict=strict)
     if sent.status is not status:
         return error_result(task.claim, Verdict.ERROR, f"the check's process reported {sent.verdict.value} as "
                             f"{sent.status.value}, where it is {status.value}: the engine was changed in that process",

@@ -339,3 +339,32 @@ def test_every_call_that_shows_a_paths_metadata_is_a_read_and_its_state_covers_w
     (box / "only").unlink()
     (box / "only").symlink_to(tmp_path / "copy.txt")  # an entry replaced by a link: the same names
     assert seen("listing", box) != before
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_one_status_rule_where_a_check_runs_and_where_its_result_is_received(verdict, strict):
+    """The runner classifies what a check's process sent again with the rule the check used (status_of): a
+    claim's verdict by proofs.verdicts.classify, a perturbation's as passing only when refuted."""
+    from proofs.evaluate import statement_of, status_of
+    from proofs.runner import Task, _remote_result
+    from proofs.verdicts import classify
+
+    witness = {"x": 1} if verdict is Verdict.REFUTED else None
+    plain = make(lambda v: Outcome(verdict, "z3", witness=witness), replay=lambda w, v: Replay(False, {}),
+                 params={"v": 1}, perturbations=(Perturbation("p", {"v": 2}, "changed"),))
+    errata = make(lambda: Outcome(verdict, "z3", witness=witness), replay=lambda w: Replay(False, {}),
+                  erratum=Erratum("wrong", "ex9.a.fixed"))
+    for claim, perturbation in ((plain, None), (errata, None), (plain, plain.perturbation("p"))):
+        status, _ = status_of(claim, perturbation, verdict, strict=strict)
+        if perturbation is None:
+            assert status is classify(verdict, requires=claim.requires, erratum=claim.erratum is not None, strict=strict)[0]
+        else:
+            assert status is (Status.PASS if verdict is Verdict.REFUTED else Status.FAIL)
+        ran = evaluate(claim, perturbation, strict=strict)
+        assert ran.statement == statement_of(claim, perturbation)
+        if ran.verdict is verdict:  # a check whose outcome stands: both sides give the rule's status
+            assert ran.status is status
+        received = _remote_result(Task(claim, perturbation), ran.to_json(), strict)
+        assert (received.verdict, received.status, received.statement) == (ran.verdict, ran.status, ran.statement)
+
