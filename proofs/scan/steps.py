@@ -817,6 +817,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
              "values its sentence or part and the introduction of its exercise or section give")
     read, unread = conditions
     valued = tuple(e.xreplace(at) for e in exprs)
+    approximate = _approximation(base, relation, valued) if relation == "=" else None
+    if approximate is not None:  # a decimal printed beside the example's value (2x = 0.67 with x = 1/3): a rounding
+        return dataclasses.replace(approximate, exprs=None, reason=f"with {shown}, {where}: {approximate.reason}")
     example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
                       [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims, log_base=log_base)
