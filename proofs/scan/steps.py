@@ -859,9 +859,9 @@ def _earlier_example(base: dict, general: Step, exprs, relation: str, defs: Defi
     $\\eta = 0.5$." and, a paragraph later, a step true at eta = 1/2): the material may mean that value, so the step
     needs review rather than being refuted at a value the material never allows."""
     names = {a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed)}
-    # a value of another lettered item ("(a) take $x = 0$" ... "(b)") belongs to that item, not to this one
-    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]
-               and not _ITEM.search(defs.text, max(x.end - 1, 0), base["start"])}
+    # (a value an earlier lettered part gives, "(a) take $x = 0$" ... "(b)", too: a number a part gives does not hold in
+    # the later parts, but a step that holds only at it needs review, never refuted, whatever the parts' labels)
+    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]}
     if not earlier:
         return general
     at = {a: x.value for a, x in earlier.items()}
