@@ -1,10 +1,13 @@
 """Scopes of declarations and conditions against generated exercises whose every step's truth is known
 (tests/scan_oracle_scopes.py), and the wrong verdicts that oracle found, each pinned by a minimal document."""
 
+import dataclasses
+
 import pytest
 
 from proofs.material import parse as read_text
 from proofs.scan.steps import scan_document
+from scan_oracle_scopes import RandomSource, Tally, generate, judge, replays
 
 
 def _scan(text: str) -> dict:
@@ -12,6 +15,47 @@ def _scan(text: str) -> dict:
     for s in scan_document(read_text("generated.md", text, "markdown"), second_reader=False):
         out.setdefault(s.text, []).append(s)
     return out
+
+
+def _run(seeds) -> Tally:
+    total = Tally()
+    for seed in seeds:
+        material = generate(RandomSource(seed), exercises=2, seed=seed)
+        scanned = scan_document(read_text("generated.md", material.text, "markdown"), second_reader=False)
+        total.add(judge(material, scanned))
+    return total
+
+
+def _clean(total: Tally) -> None:
+    for kind in ("false_proofs", "false_alarms", "unreplayed"):
+        assert not getattr(total, kind), f"{kind}:\n" + "\n".join(getattr(total, kind)[:20])
+
+
+def test_a_fixed_sample_of_scoped_exercises_is_judged_right():
+    total = _run(range(6))
+    _clean(total)
+    assert total.steps >= 40 and total.rows["false"].get("refuted", 0) >= 10, total.rows
+    assert total.rows["true"].get("checked", 0) >= 10, total.rows
+
+
+@pytest.mark.slow
+def test_a_larger_sample_of_scoped_exercises_is_judged_right(soak):
+    _clean(_run(range(100, 400 if soak else 130)))
+
+
+def test_the_oracle_sees_a_scan_that_checks_every_step_or_refutes_every_one():
+    material = generate(RandomSource(3), exercises=2, seed=3)
+    steps = scan_document(read_text("generated.md", material.text, "markdown"), second_reader=False)
+    checked = [dataclasses.replace(s, status="checked") if s.status != "definition" else s for s in steps]
+    refuted = [dataclasses.replace(s, status="refuted") if s.status != "definition" else s for s in steps]
+    assert judge(material, checked).false_proofs and judge(material, refuted).false_alarms
+    # a counterexample that breaks the condition in force does not replay
+    from scan_oracle_scopes import TEMPLATES, Expected
+
+    step = Expected("A^T A x = x", "true", {"A": "orthogonal"}, TEMPLATES[0])
+    assert not replays(step, {"values": {"A": "[[2, 0], [0, 1]]", "x": "[[1], [1]]"}})  # A is not orthogonal
+    assert replays(dataclasses.replace(step, conditions={}), {"values": {"A": "[[2, 0], [0, 1]]", "x": "[[1], [1]]"}})
+    assert not replays(dataclasses.replace(step, conditions={}), {"values": {"A": "[[0, 1], [1, 0]]", "x": "[[1], [2]]"}})
 
 
 _INTRO = "# Sheet\n\n## 1 Matrices\n\nLet $A, B \\in \\mathbb{R}^{n \\times n}$ and $x, y \\in \\mathbb{R}^n$.\n\n"
@@ -54,3 +98,15 @@ def test_a_number_an_earlier_exercise_gives_is_not_this_exercise_s():
     found = _scan("# Sheet\n\n## 1 Values\n\n(a) For example, let $s = 2$. Then $s^2 = 2 s$.\n\n"
                   "## 2 Others\n\n(a) We have $s^2 + s = 3 s$.\n")
     assert found["s^2 + s = 3 s"][0].status == "refuted"
+
+
+def test_a_part_that_takes_a_letter_a_number_drops_the_introduction_s_condition_for_itself_only():
+    # (a) declares A a number for itself; (b) has the introduction's matrix A again, and its orthogonality: the step was
+    # refuted at A = [[2]] (and a slip refuted at a counterexample that is not orthogonal)
+    text = ("# Sheet\n\n## 2 Shapes\n\nLet $A, B \\in \\mathbb{R}^{n \\times n}$ and $x \\in \\mathbb{R}^n$. "
+            "Suppose $A^T A = I$.\n\n(a) Here $A \\in \\mathbb{R}$ is a number and $B \\in \\mathbb{R}$ too.\n\n"
+            "$$A B = B A$$\n\n(b) Show\n\n$$\\|A x\\| = \\|x\\|$$\n\n$$A^T A x = x$$\n")
+    found = _scan(text)
+    assert [s.status for s in found["A B = B A"]] in (["proved"], ["checked"])
+    assert found["\\|A x\\| = \\|x\\|"][0].status == "checked", found["\\|A x\\| = \\|x\\|"][0]
+    assert found["A^T A x = x"][0].status == "checked"
