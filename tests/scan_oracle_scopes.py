@@ -1,8 +1,8 @@
 """Generated exercises whose declarations and conditions sit in different scopes, with each step's truth known.
 
 An exercise declares matrices and vectors in its introduction (perhaps with a condition); its lettered parts
-(`(a)`, `**(b)**`, `**Part (c)**`, `- (d)`) and sub-headings (`### 1.1`) state conditions (orthogonal, symmetric,
-positive semidefinite, `A^T = A`, `A^T A = I`), take a letter in general ("take any $A$", "for an arbitrary
+(`(a)`, `**(b)**`, `**Part (c)**`, `- (d)`; perhaps under a sub-heading `### 1.1`) state conditions (orthogonal,
+symmetric, positive semidefinite, `A^T = A`, `A^T A = I`), take a letter in general ("take any $A$", "for an arbitrary
 $A \\in ...$", "let $A$ be a general matrix"), declare a letter a number for themselves, or state a condition for one
 align row (`\\text{since } B^T = B`). Then a step follows. The model of what holds where is this module's: an
 introduction's declarations and conditions hold in its parts and sub-headings, a part's condition in the later parts
@@ -204,6 +204,8 @@ def _exercise(src: Source, number: int, rng: random.Random, out: list, steps: li
         intro[letter] = _condition_for(src, letter)
         words += " " + src.choice(_WORDS[intro[letter]]).format(L=letter)
     out.append(words)
+    if src.integer(0, 2) == 0:  # the parts under a sub-heading of the exercise, which the introduction covers
+        out.append(("####" if heading.startswith("###") else "###") + f" {number}.1 " + src.choice(["Steps", "Warm-up"]))
     held = dict(intro)  # the conditions in force for the next part
     parts = src.integer(2, 4)
     for k in range(parts):
