@@ -24,6 +24,7 @@ exercise unless a part gives the letter its own; an exercise number closes the p
 from __future__ import annotations
 
 import dataclasses
+import math
 from fractions import Fraction
 from typing import Optional
 
@@ -41,6 +42,7 @@ class Step:
     value: Fraction  # the exact value of the number side (the mixed reading for a mixed number)
     printed: Fraction  # the decimal printed
     other: Optional[Fraction] = None  # for a mixed number: the value as a product
+    root: bool = False  # an irrational value (value: a decimal within 10^-6 units of it)
 
 
 @dataclasses.dataclass
@@ -150,6 +152,33 @@ def _computed_step(src: Source) -> Step:
                 printed)
 
 
+def _root_decimals(k: int, places: int) -> tuple[Fraction, Fraction]:
+    """sqrt(k) rounded (no tie: sqrt(k) is irrational) and cut off to `places` decimals, by integer square roots."""
+    scaled = k * 10 ** (2 * places)
+    floor = math.isqrt(scaled)
+    rounded = floor + 1 if (2 * floor + 1) ** 2 <= 4 * scaled else floor
+    return Fraction(rounded, 10 ** places), Fraction(floor, 10 ** places)
+
+
+def _root_step(src: Source) -> Step:
+    """\\sqrt{k}, k not a square, beside a decimal: decided by integer arithmetic (value: the cut-off decimal with
+    more places, a stand-in that is never the printed decimal)."""
+    k = src.choice([2, 3, 5, 6, 7, 8, 10, 11, 12, 13, 15, 17, 50, 99, 101])
+    places = src.integer(1, 4)
+    near, cut = _root_decimals(k, places)
+    sign = src.choice([1, 1, 1, -1])
+    printed = sign * (src.choice([near, cut]) + Fraction(src.choice([0, 0, 1, -1, 2]), 10 ** places))
+    relation = src.choice(["=", "\\approx"])
+    rounds, cuts = printed == sign * near, printed == sign * cut
+    if relation == "\\approx":
+        truth = "agrees" if rounds or cuts else "disagrees"
+    else:
+        truth = "slip" if not rounds else "short" if _significant(printed, places) == 1 else "rounding"
+    value = sign * _root_decimals(k, places + 6)[1]  # within 10^-(places+6) of the root: replays as "not the decimal"
+    return Step(("-" if sign < 0 else "") + f"\\sqrt{{{k}}}", relation, _show(printed, places), truth, value, printed,
+                root=True)
+
+
 def _mixed_step(src: Source) -> Step:
     whole, d = src.integer(1, 4), src.choice([2, 3, 4, 8])
     n = src.integer(1, d - 1)
@@ -191,8 +220,9 @@ def _given(src: Source) -> Fraction:
 def _steps_sentence(src: Source, letters: dict, n: int) -> tuple[str, list]:
     steps = []
     for _ in range(n):
-        kind = src.choice(["number", "number", "computed", "mixed", "letter", "letter"])
+        kind = src.choice(["number", "number", "computed", "mixed", "letter", "letter", "root"])
         step = (_number_step(src) if kind == "number" else _computed_step(src) if kind == "computed" else
+                _root_step(src) if kind == "root" else
                 _mixed_step(src) if kind == "mixed" else _letter_step(src, letters) or _number_step(src))
         steps.append(step)
     shown = ", ".join(f"${s.left} {s.relation} {s.right}$" for s in steps)
@@ -265,9 +295,12 @@ def _replays(step, e: Step) -> bool:
     c = step.counterexample or {}
     sides = [c.get("left"), c.get("right")]
     try:
-        shown = {Fraction(str(s)) for s in sides}
+        shown = {Fraction(str(s).lstrip("≈ ")) for s in sides}
     except (TypeError, ValueError):
         return False
+    if e.root:  # the root's side is printed to some digits: the decimal, and a number near the root but not it
+        others = [v for v in shown if v != e.printed]
+        return e.printed in shown and len(others) == 1 and abs(others[0] - e.value) < Fraction(1, 10 ** 6)
     return shown == {e.value, e.printed} and e.value != e.printed
 
 
