@@ -110,3 +110,12 @@ def test_a_part_that_takes_a_letter_a_number_drops_the_introduction_s_condition_
     assert [s.status for s in found["A B = B A"]] in (["proved"], ["checked"])
     assert found["\\|A x\\| = \\|x\\|"][0].status == "checked", found["\\|A x\\| = \\|x\\|"][0]
     assert found["A^T A x = x"][0].status == "checked"
+
+
+@pytest.mark.parametrize("general", ["Now take any $s$.", "For an arbitrary $s \\in \\mathbb{R}$,", "Now $s$ is arbitrary.",
+                                     "Let $s$ be any real number."])
+def test_a_part_that_takes_a_number_in_general_drops_an_earlier_part_s_assumption(general):
+    # the scalar reading kept (a)'s "Assume $s \ge 0$" in every later part: |s| = s was checked in (c) under it
+    found = _scan(f"# Sheet\n\n## 1 Values\n\n(a) Assume $s \\ge 0$. Then $|s| = s$.\n\n(b) So $|s| = s$.\n\n"
+                  f"(c) {general} Then $|s| = s$.\n")
+    assert [s.status for s in found["|s| = s"]] == ["checked", "checked", "refuted"], found["|s| = s"]

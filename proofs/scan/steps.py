@@ -21,7 +21,7 @@ from proofs.scan.matrices import looks_matrix
 from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
-from proofs.scan.scopes import Scopes
+from proofs.scan.scopes import Scopes, in_general
 from proofs.scan.shapes import bounds
 from proofs.scan.sympy_reader import second_reading
 from proofs.scan.vocabulary import LOGISTIC
@@ -484,6 +484,10 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             seen.add(span.sentence)
             for name in kinds.introduced_again(text[span.sentence[0]:span.sentence[1]]):
                 defs.withdraw(name, document.line_of(span.start)[0], text[span.sentence[0]:span.sentence[1]])
+            general = in_general(text[span.sentence[0]:span.sentence[1]])
+            if general:  # "now take any $s$": the section's assumptions about s no longer hold
+                assumed = [a for a in assumed if not any(str(x).lstrip("\\") in general
+                                                         for side in (a[0], a[2]) for x in sympy.sympify(side).free_symbols)]
         for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
