@@ -7,7 +7,9 @@ $A \\in ...$", "let $A$ be a general matrix"), declare a letter a number for the
 align row (`\\text{since } B^T = B`). Then a step follows. The model of what holds where is this module's: an
 introduction's declarations and conditions hold in its parts and sub-headings, a part's condition in the later parts
 of its exercise until a part takes the letter in general, a part's own declaration in that part only; an exercise
-number closes every scope of the previous exercise.
+number closes every scope of the previous exercise. Exercises in a number s assume `s \\ge 0` or `s > 0` in their
+introduction or a part (holding in the later parts until a part takes s in general) and state steps such as
+`|s| = s`, decided on a grid of fractions under the assumption in force.
 
 Each step's truth is decided by this module's own evaluator: lists of `Fraction` matrices, instances drawn to satisfy
 the conditions in force (signed permutations and rational rotations for orthogonal, M + M^T for symmetric, M M^T for
@@ -170,6 +172,8 @@ class Expected:
     conditions: dict
     template: Optional[Template] = None
     scalar: bool = False
+    # for a step in a number s: whether it holds at a value (to replay a counterexample)
+    at: Optional[Callable] = None
 
 
 @dataclasses.dataclass
@@ -263,11 +267,50 @@ def _expected(template: Template, conditions: dict, rng: random.Random) -> Expec
                     template)
 
 
+# -- numbers: assumptions a part states ("Assume $s \\ge 0$.") hold in the later parts until one takes the letter in general
+
+_SCALAR_ASSUME = {"nonnegative": ("s \\ge 0", lambda v: v >= 0), "positive": ("s > 0", lambda v: v > 0)}
+_SCALAR_STEPS = [
+    ("|s| = s", lambda v: abs(v) == v), ("\\sqrt{s^2} = s", lambda v: abs(v) == v), ("|s| = -s", lambda v: abs(v) == -v),
+    ("s^2 = |s| s", lambda v: v * v == abs(v) * v), ("|s| + s = 2 s", lambda v: abs(v) + v == 2 * v),
+    ("|s - 1| = s - 1", lambda v: abs(v - 1) == v - 1), ("(s + 1)^2 = s^2 + 2 s + 1", lambda v: True),
+]
+_SCALAR_GENERAL = ["Now take any $s$.", "For an arbitrary $s \\in \\mathbb{{R}}$, show the following.",
+                   "Now $s$ is arbitrary.", "Let $s$ be any real number."]
+_GRID = [Fraction(k, 2) for k in range(-8, 9)]
+
+
+def _scalar_exercise(src: Source, number: int, out: list, steps: list) -> None:
+    out.append(src.choice([f"## {number} Numbers", f"## Exercise {number}", f"### {number}. Absolute values"]))
+    assumed: Optional[str] = None
+    if src.integer(0, 2) == 0:
+        assumed = src.choice(list(_SCALAR_ASSUME))
+        out.append(f"Throughout, assume ${_SCALAR_ASSUME[assumed][0]}$.")
+    for k in range(src.integer(2, 4)):
+        label = src.choice(_LABELS).format(c="abcd"[k])
+        action = src.choice(["none", "assume", "general"])
+        words = src.choice(["Then", "So", "We have"])
+        if action == "assume":
+            assumed = src.choice(list(_SCALAR_ASSUME))
+            words = f"Assume ${_SCALAR_ASSUME[assumed][0]}$. " + words
+        elif action == "general":
+            assumed = None
+            words = src.choice(_SCALAR_GENERAL) + " " + words
+        text, holds = src.choice(_SCALAR_STEPS)
+        where = [v for v in _GRID if assumed is None or _SCALAR_ASSUME[assumed][1](v)]
+        truth = "true" if all(holds(v) for v in where) else "false"
+        out.append(f"{label} {words} ${text}$.")
+        steps.append(Expected(text, truth, {"s": assumed} if assumed else {}, None, True, holds))
+
+
 def generate(src: Source, exercises: int = 2, seed: int = 0) -> Material:
     rng = random.Random(seed * 7919 + 17)
     out, steps = ["# Matrix exercises"], []
     for number in range(1, exercises + 1):
-        _exercise(src, number, rng, out, steps)
+        if src.integer(0, 3) == 0:
+            _scalar_exercise(src, number, out, steps)
+        else:
+            _exercise(src, number, rng, out, steps)
     return Material("\n\n".join(out) + "\n", steps)
 
 
@@ -298,6 +341,13 @@ def _matrix(raw) -> Optional[list]:
 def replays(e: Expected, counterexample: Optional[dict]) -> bool:
     """Whether a refuted step fails at the scan's counterexample by this module's evaluator, the counterexample
     satisfying the conditions in force."""
+    if e.at is not None:  # a step in the number s: fails at the counterexample's s, which satisfies the assumption
+        try:
+            v = Fraction(str((counterexample or {}).get("values", {}).get("s")))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        ok = e.conditions.get("s") is None or _SCALAR_ASSUME[e.conditions["s"]][1](v)
+        return ok and not e.at(v)
     if not counterexample or e.template is None:
         return e.scalar  # (a scalar step's replay is exact arithmetic the judge does not redo)
     values = counterexample.get("values", {})

@@ -119,3 +119,18 @@ def test_a_part_that_takes_a_number_in_general_drops_an_earlier_part_s_assumptio
     found = _scan(f"# Sheet\n\n## 1 Values\n\n(a) Assume $s \\ge 0$. Then $|s| = s$.\n\n(b) So $|s| = s$.\n\n"
                   f"(c) {general} Then $|s| = s$.\n")
     assert [s.status for s in found["|s| = s"]] == ["checked", "checked", "refuted"], found["|s| = s"]
+
+
+@pytest.mark.parametrize("label", ["**(b)**", "**Part (b)**", "__(b)__", "**(b):**", "b)", "(b)"])
+def test_an_assumption_a_part_opens_with_holds_whatever_the_part_s_label(label):
+    # "Assume $s > 0$." after a bold label was not read as an assumption: a true step was refuted at s = -1
+    found = _scan(f"# Sheet\n\n{label} Assume $s > 0$. So $|s| = s$.\n")
+    assert found["|s| = s"][0].status == "checked", found["|s| = s"][0]
+
+
+@pytest.mark.parametrize("words", ["Throughout, assume $s \\ge 0$.", "Henceforth, we assume $s \\ge 0$.",
+                                   "In what follows, suppose that $s \\ge 0$."])
+def test_an_introduction_s_standing_assumption_opened_by_throughout_holds_in_its_parts(words):
+    # "Throughout, assume" was not read as an assumption ("assume throughout" was): |s| = s was refuted at s = -1
+    found = _scan(f"# Sheet\n\n## 2 Numbers\n\n{words}\n\n(a) We have $|s| = s$.\n")
+    assert found["|s| = s"][0].status == "checked", found["|s| = s"][0]
