@@ -296,7 +296,8 @@ def _earlier_part(src: Source, slips: bool) -> tuple[str, list]:
     """A value a sentence of its own gives a name ("Let $\\eta = 0.5$."), then, a paragraph later, a step in that name
     and another: true in general (passes), true only with the value (needs review naming the value: never refuted,
     never passed), or false with the value too (a slip). Across a lettered item or a section the value is not the
-    step's: a step true only with it is then false as written (a slip the scan refutes)."""
+    step's: a step true only with it is then false as written (a slip: refuted across a section, marked for review
+    across a lettered item, where a number an earlier part gives may be the one the step means)."""
     eta, w = src.choice(_VALUED), src.choice(["w", "u", "v"])
     value = src.choice([Fraction(1, 2), Fraction(2), Fraction(1, 4), Fraction(3), Fraction(-1), Fraction(1, 3)])
     E, W = var(eta), var(w)

@@ -67,8 +67,8 @@ def test_a_whole_number_before_a_fraction_of_numbers_is_not_decided(tmp_path, st
     assert steps[step]["status"] in status, steps[step]
 
 
-# A decimal printed beside the number it rounds: `\approx` is decided to the decimals printed (within one unit of the
-# last, by a plain 60-digit evaluation): a wrong value needs review, a right one is not proved. `=` with a value
+# A decimal printed beside the number it rounds: `\approx` is decided to the decimals printed (rounded or cut off, by
+# a plain 60-digit evaluation): a wrong value needs review, a right one is not proved. `=` with a value
 # rounded to two or more significant digits is an approximation, never refuted; a wrong digit still is.
 @pytest.mark.parametrize("step, status", [
     (r"\frac{1}{1+e^{-1}} \approx 0.731", ("skipped",)),

@@ -200,7 +200,9 @@ def introduced_again(sentence: str) -> list[str]:
 
 
 # Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
-_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
+_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
+                       r"(?:(?:throughout|henceforth|in\s+what\s+follows|from\s+(?:now|here)\s+on)\s*,?\s*)?"
+                       r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
                        r"henceforth|from\s+now\s+on|from\s+here\s+on))?|let|throughout|henceforth|from\s+(?:now|here)\s+on|"
                        r"in\s+what\s+follows|it\s+is\s+assumed|"
                        r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+(?:rest|remainder)\b[^$]*?)"

@@ -96,8 +96,14 @@ class MatrixScan:
         self.earlier.update({k: "vector" for k in self.model.implied})
         base = _snapshot(scope["model"]) if scope is not None else Model()
         if declarations_only:
-            self.model = dataclasses.replace(_snapshot(self.model), kinds=base.kinds, dims=base.dims, lengths=base.lengths,
-                                             inherited=set(base.kinds) | set(self.model.conditions))
+            model = _snapshot(self.model)
+            for letter, kept in base.conditions.items():
+                # the part that ends declared the letter otherwise (a number, for itself): the conditions the enclosing
+                # scope states of it hold again, as its declaration does (words that take it in general keep its kind)
+                if letter not in model.conditions and model.kinds.get(letter) != base.kinds.get(letter):
+                    model.conditions[letter] = set(kept)
+            self.model = dataclasses.replace(model, kinds=base.kinds, dims=base.dims, lengths=base.lengths,
+                                             inherited=set(base.kinds) | set(model.conditions))
             return
         self.model = dataclasses.replace(base, layouts=self.model.layouts, matrix_norm=self.model.matrix_norm,
                                          inherited=set(base.kinds))

@@ -128,22 +128,48 @@ def _decimal(value: Fraction, places: int) -> str:
     return ("-" if value < 0 else "") + (f"{digits[:-places]}.{digits[-places:]}" if places else digits)
 
 
+def _inside(value, low: Fraction, high: Fraction, closed: tuple[bool, bool]) -> Optional[bool]:
+    """Whether an exact value or a 60-digit interval lies between low and high (each end included as `closed` says):
+    True, False, or None when the interval straddles an end."""
+    if isinstance(value, Fraction):
+        return (low < value or (closed[0] and value == low)) and (value < high or (closed[1] and value == high))
+    lo, hi = mpmath.mpf(value.a), mpmath.mpf(value.b)
+    low_, high_ = (mpmath.mpf(c.numerator) / c.denominator for c in (low, high))
+    if lo > low_ and hi < high_:
+        return True
+    if hi < low_ or lo > high_:
+        return False
+    return None
+
+
 def approximately(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Expr) -> Optional[tuple[bool, str]]:
-    """Whether `A \\approx 0.731`, A a number, holds to the decimals printed (within one unit of the last one, which
-    allows rounding and cutting off), and why; None when no side is a decimal beside a number, or the value sits on
-    the edge."""
+    """Whether `A \\approx 0.731`, A a number, holds to the decimals printed: A rounds to it (within half a unit of
+    the last decimal, the edge included as either round-half convention rounds it) or A cut off after the decimals
+    printed is it (|A| at least the decimal's size and less than one unit more, of the same sign); and why. None when
+    no side is a decimal beside a number, or the value sits on an edge."""
     for side, text, other_text in ((left, left_text, right_text), (right, right_text, left_text)):
         found = _number(side, other_text)
         if found is None:
             continue
         (centre, decimals, _), value = found
-        near = _within(value, centre, Fraction(1, 10 ** decimals))
-        if near is None:
+        unit = Fraction(1, 10 ** decimals)
+        if centre > 0:
+            cut = _inside(value, centre, centre + unit, (True, False))
+        elif centre < 0:
+            cut = _inside(value, centre - unit, centre, (False, True))
+        else:
+            cut = _inside(value, -unit, unit, (False, False))
+        near = _within(value, centre, unit / 2)
+        if True in (near, cut):
+            holds = True
+        elif near is None or cut is None:
             return None
-        unit = f"one unit of its last decimal ({Fraction(1, 10 ** decimals)})"
+        else:
+            holds = False
         side_text, printed = " ".join(text.split()), " ".join(other_text.split())
-        if near:
-            return True, f"{side_text} is {_shown(value)}, within {unit} of {printed} (an approximation: not proved)"
+        if holds:
+            return True, (f"{side_text} is {_shown(value)}, which rounds or cuts off to {printed} at the "
+                          f"{decimals} decimal{'s' if decimals > 1 else ''} printed (an approximation: not proved)")
         return False, (f"{side_text} is {_shown(value)} (plain evaluation), not {printed} to the decimals printed: it "
-                       f"differs by more than {unit}")
+                       f"neither rounds nor cuts off to it")
     return None

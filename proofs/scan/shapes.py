@@ -210,17 +210,22 @@ def bounds(text: str) -> set:
     return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
 
 
-# "now take any $A$", "for an arbitrary $W$", "a general $B$": the letter without the conditions stated before
-_ANY = re.compile(rf"\b(?:any|arbitrary|general|every|all)\s+(?:(?:square|real|invertible)\s+)?(?:matri(?:x|ces)\s+)?\$\s*({_MEMBERS})\s*\$",
-                  re.IGNORECASE)
+# "now take any $A$", "for an arbitrary $W \in \mathbb{R}^{n \times n}$", "a general $B$", "any $2 \times 2$ matrices
+# $A, B$": the letters without the conditions stated before
+_ANY = re.compile(rf"\b(?:any|arbitrary|general|every|all)\s+(?:(?:square|real|invertible)\s+)?"
+                  rf"(?:(?:\$[^$]*\$\s+)?(?:real\s+)?matri(?:x|ces)\s+)?\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*"
+                  r"(?:\\in\b[^$]*)?\$", re.IGNORECASE)
+# "let $B$ be a general matrix", "$A, B$ are arbitrary", "$A \in \mathbb{R}^{n \times n}$ arbitrary": the same, said after
+_ANY_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\b[^$]*)?\$\s*,?\s+"
+                        r"(?:(?:is|be|are)\s+(?:now\s+)?(?:again\s+)?(?:an?\s+)?)?(?:arbitrary|general|any)\b"
+                        rf"(?!\s+(?:[A-Za-z-]+\s+)?(?:{_WORD}))", re.IGNORECASE)
 
 
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
-    for m in _ANY.finditer(sentence):  # the conditions stated before no longer hold for it
-        member = re.match(_MEMBER, m.group(1))
-        if member:
+    for m in [*_ANY.finditer(sentence), *_ANY_AFTER.finditer(sentence)]:  # the conditions stated before no longer hold
+        for member in re.finditer(_MEMBER, m.group(1)):
             model.conditions.pop(member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else ""), None)
     if _COLUMN.search(sentence):
         model.layouts = ("column",)

@@ -21,7 +21,7 @@ from proofs.scan.matrices import looks_matrix
 from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
 from proofs.scan.parse import parse
-from proofs.scan.scopes import Scopes
+from proofs.scan.scopes import Scopes, in_general
 from proofs.scan.shapes import bounds
 from proofs.scan.sympy_reader import second_reading
 from proofs.scan.vocabulary import LOGISTIC
@@ -484,6 +484,10 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             seen.add(span.sentence)
             for name in kinds.introduced_again(text[span.sentence[0]:span.sentence[1]]):
                 defs.withdraw(name, document.line_of(span.start)[0], text[span.sentence[0]:span.sentence[1]])
+            general = in_general(text[span.sentence[0]:span.sentence[1]])
+            if general:  # "now take any $s$": the section's assumptions about s no longer hold
+                assumed = [a for a in assumed if not any(str(x).lstrip("\\") in general
+                                                         for side in (a[0], a[2]) for x in sympy.sympify(side).free_symbols)]
         for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
@@ -817,6 +821,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
              "values its sentence or part and the introduction of its exercise or section give")
     read, unread = conditions
     valued = tuple(e.xreplace(at) for e in exprs)
+    approximate = _approximation(base, relation, valued) if relation == "=" else None
+    if approximate is not None:  # a decimal printed beside the example's value (2x = 0.67 with x = 1/3): a rounding
+        return dataclasses.replace(approximate, exprs=None, reason=f"with {shown}, {where}: {approximate.reason}")
     example = _decide(base, valued, valued, relation, defs,
                       ([(a.xreplace(at), r, c.xreplace(at)) for a, r, c in read], unread),
                       [(a.xreplace(at), r, c.xreplace(at)) for a, r, c in domain], "", dims=dims, log_base=log_base)
@@ -856,9 +863,9 @@ def _earlier_example(base: dict, general: Step, exprs, relation: str, defs: Defi
     $\\eta = 0.5$." and, a paragraph later, a step true at eta = 1/2): the material may mean that value, so the step
     needs review rather than being refuted at a value the material never allows."""
     names = {a for e in exprs for a in e.atoms(sympy.Symbol, sympy.Indexed)}
-    # a value of another lettered item ("(a) take $x = 0$" ... "(b)") belongs to that item, not to this one
-    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]
-               and not _ITEM.search(defs.text, max(x.end - 1, 0), base["start"])}
+    # (a value an earlier lettered part gives, "(a) take $x = 0$" ... "(b)", too: a number a part gives does not hold in
+    # the later parts, but a step that holds only at it needs review, never refuted, whatever the parts' labels)
+    earlier = {a: x for a, x in defs.examples.items() if a in names and x.end <= base["start"]}
     if not earlier:
         return general
     at = {a: x.value for a, x in earlier.items()}
