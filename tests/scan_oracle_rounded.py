@@ -9,8 +9,8 @@ computed here with fractions alone (round half up and half even, cut off toward 
   digits or all zeros: an approximation (skipped; never refuted, never proved);
 - "edge": the value is a terminating decimal with more places than printed, within half a unit (the edge included):
   a rounding or a slip (skipped or needs review; never refuted, never proved);
-- "short": a correct rounding to one significant digit, which the scan may read as a slip (refuted only with sides
-  that replay as the exact value and the decimal; never proved);
+- "short": a correct rounding to one significant digit, a rounding or a slip (skipped or needs review; never
+  refuted, never proved);
 - "slip": = with a decimal the value does not round to, or a result computed from the printed decimals that differs
   from them (refuted or needs review; never proved, checked or skipped as a rounding);
 - "agrees" / "disagrees": `\\approx` with a decimal the value rounds or cuts off to, or not (skipped / needs review);
@@ -282,7 +282,7 @@ ALLOWED = {
     "exact": {"proved", "checked", "skipped"},
     "rounding": {"skipped"},
     "edge": {"skipped", "needs review"},
-    "short": {"skipped", "needs review", "refuted"},
+    "short": {"skipped", "needs review"},
     "slip": {"refuted", "needs review"},
     "agrees": {"skipped"},
     "disagrees": {"needs review", "refuted"},

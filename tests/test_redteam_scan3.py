@@ -69,7 +69,8 @@ def test_a_whole_number_before_a_fraction_of_numbers_is_not_decided(tmp_path, st
 
 # A decimal printed beside the number it rounds: `\approx` is decided to the decimals printed (rounded or cut off, by
 # a plain 60-digit evaluation): a wrong value needs review, a right one is not proved. `=` with a value
-# rounded to two or more significant digits is an approximation, never refuted; a wrong digit still is.
+# rounded to two or more significant digits is an approximation, never refuted; to one significant digit it needs
+# review (a rounding or a slip); a wrong digit is refuted.
 @pytest.mark.parametrize("step, status", [
     (r"\frac{1}{1+e^{-1}} \approx 0.731", ("skipped",)),
     (r"\frac{1}{1+e^{-1}} \approx 0.831", ("needs review",)),
@@ -78,7 +79,9 @@ def test_a_whole_number_before_a_fraction_of_numbers_is_not_decided(tmp_path, st
     (r"\frac{1}{1+e^{-1}} = 0.73", ("skipped",)),
     (r"\frac{1}{3} = 0.33", ("skipped",)),
     (r"\frac{1}{1+e^{-1}} = 0.74", ("refuted",)),
-    (r"\frac{1}{1+e^{-1}} = 0.7", ("refuted",)),
+    (r"\frac{1}{1+e^{-1}} = 0.7", ("needs review",)),
+    (r"\frac{1}{30} = 0.03", ("needs review",)),
+    (r"\frac{1}{1+e^{-1}} = 0.8", ("refuted",)),
     (r"\frac{1}{3} = 0.333333333333333333333333333333", ("refuted",)),
     (r"\frac34 = 0.75", ("proved",)),
     (r"e^{0.5} = 1.65", ("skipped",)),

@@ -97,14 +97,15 @@ def rounding(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Exp
     material computes it from (0.12 + 0.001 = 0.12, 1.15 * 3 = 3.4: its printed digits show the slip), a value
     past half a unit.
     Only a decimal of two or more significant digits, or all zeros (0.00, a rounding of a value below half a unit),
-    and at most MAX_DECIMALS decimals is taken for a rounded value (`= 0.8` for 0.75 may be a slip as well as a
-    rounding); a decimal equal to the other side is no rounding."""
+    and at most MAX_DECIMALS decimals is taken for a rounded value; one of one significant digit within half a unit
+    needs review (`= 0.8` for 0.75, `= 0.03` for 1/30 may be a slip as well as a rounding); a decimal equal to the
+    other side is no rounding."""
     for side, text, other_text in ((left, left_text, right_text), (right, right_text, left_text)):
         found = _number(side, other_text)
         if found is None:
             continue
         (centre, decimals, significant), value = found
-        if significant == 1 or decimals > MAX_DECIMALS or (isinstance(value, Fraction) and value == centre):
+        if decimals > MAX_DECIMALS or (isinstance(value, Fraction) and value == centre):
             continue
         if not _within(value, centre, Fraction(1, 2 * 10 ** decimals)):
             continue
@@ -117,6 +118,9 @@ def rounding(left_text: str, right_text: str, left: sympy.Expr, right: sympy.Exp
                 return None  # computed from decimals that show its exact value: decided exactly (a slip is refuted)
             return "needs review", (f"{side_text} is exactly {_decimal(value, exact)}, a decimal of {exact} places, "
                                     f"printed as {printed} to {places}: a rounding or a slip; review it")
+        if significant == 1:  # (`= 0.03` for 1/30, `= 0.8` for 0.75: a rounding or a slip, never refuted)
+            return "needs review", (f"{side_text} is {_shown(value)}, printed as {printed}, one significant digit, "
+                                    f"to {places}: a rounding or a slip; review it")
         return "skipped", (f"a rounded value: {side_text} is {_shown(value)}, which is {printed} to the {places} "
                            "printed; = is read as an approximation here, not checked as an exact equality")
     return None
