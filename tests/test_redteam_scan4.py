@@ -1,0 +1,88 @@
+"""Course material on convolutions, activations, losses, optimisers and information a scan must not decide wrongly,
+with each step's truth computed by hand: a true step is never refuted, a slip never checked or proved, and a
+counterexample replays in plain fractions here."""
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from conftest import scan_steps
+
+PASS = ("proved", "checked")
+FAIL = ("refuted", "needs review")
+
+
+# X^T with the letter T is a transpose or a power: where the section uses T as a size (the bound of a product, a
+# number of steps), gamma^T of a number is a power, and the matrix reading's transpose is no reading of the material.
+# A letter the material declares a vector or a matrix, or writes in bold, is still transposed.
+@pytest.mark.parametrize("intro, step, status", [
+    ("Consider an RNN with $T$ steps.", r"\prod_{k=1}^{T} \gamma = \gamma^{T}", ("skipped",)),
+    ("Consider an RNN with $T$ steps.", r"\prod_{k=1}^{T} 2\gamma = 2^{T}\gamma^{T}", ("skipped",)),
+    (r"The gradient is bounded by $\prod_{k=1}^{T} \|W\|$.", r"\prod_{k=1}^{T} \gamma = \gamma^{T}", ("skipped",)),
+    (r"Let $x \in \mathbb{R}^n$, $W \in \mathbb{R}^{n \times n}$ and $\prod_{k=1}^{T} a_k$.", "(W x)^T = x^T W^T", PASS),
+    (r"Let $x \in \mathbb{R}^n$, $W \in \mathbb{R}^{n \times n}$ and $\prod_{k=1}^{T} a_k$.", "(W x)^T = x^T W", FAIL),
+    (r"Let $W \in \mathbb{R}^{n \times n}$ and $\prod_{k=1}^{T} a_k$.", r"(W \mathbf{v})^T = \mathbf{v}^T W^T", PASS),
+    (r"Let $x \in \mathbb{R}^n$ and $W \in \mathbb{R}^{n \times n}$.", "(W x)^T = x^T W^T", PASS),
+])
+def test_a_superscript_t_where_t_is_a_size_is_not_only_a_transpose(tmp_path, intro, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]
+
+
+# "In bits" beside a formula that prints the base of each of its logs (\log_2) gives no base to the \log written
+# without one elsewhere: log x <= x - 1 is the natural log's inequality, false in base 2 at x = 3/2.
+@pytest.mark.parametrize("sentence, step, status", [
+    (r"In bits, $-\frac14\log_2\frac14 - \frac34\log_2\frac34 \approx 0.811$.", r"\log x \le x - 1", PASS),
+    (r"In bits, $-\frac14\log_2\frac14 - \frac34\log_2\frac34 \approx 0.811$.", r"\log x \ge x - 1", FAIL),
+    (r"In bits, $-\frac14\log_2\frac14 - \frac34\log_2\frac34 \approx 0.811$.", r"\log 8 = 3", ("skipped",)),
+    ("Entropy is measured in bits.", r"\log 8 = 3", ("proved",)),
+    (r"The entropy in bits is $-\frac12\log\frac12 - \frac12\log\frac12$.", r"\log 8 = 3", ("proved",)),
+])
+def test_in_bits_beside_a_printed_base_is_no_base_for_other_logs(tmp_path, sentence, step, status):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\n(a) {sentence}\n\n(b) ${step}$ for $x > 0$.\n")
+    assert steps[step]["status"] in status, steps[step]
+    if steps[step]["status"] == "refuted" and steps[step]["counterexample"]["values"]:
+        x = Fraction(steps[step]["counterexample"]["values"]["x"])
+        assert not (math.log(x) >= x - 1)
+
+
+def test_log_x_is_the_natural_log_by_hand():
+    # the truth of the steps above, in plain floats: ln x <= x - 1 everywhere, log2 x > x - 1 at 3/2
+    assert all(math.log(k / 7) <= k / 7 - 1 for k in range(1, 50))
+    assert math.log2(1.5) > 0.5
+
+
+# A second formula for a function or a value its section defined withdraws the name (a claim or a new definition:
+# the scan cannot tell); a third formula for it is neither either, and is never read as its definition: with
+# f(z) = z^2 + 1, f(2) = 5 is true and was refuted after "f(z) = z^2 + 2, or f(z) = z^2" (and f(1) = 1 proved).
+@pytest.mark.parametrize("text, step, status", [
+    ("Let $f(z) = z^2 + 1$.\n\n(a) $f(z) = z^2 + 2$, or $f(z) = z^2$.\n\n(b) $f(2) = 5$.", "f(2) = 5", ("skipped",)),
+    ("Let $f(z) = z^2 + 1$.\n\n(a) $f(z) = z^2 + 2$, or $f(z) = z^2$.\n\n(b) $f(1) = 1$.", "f(1) = 1", ("skipped",)),
+    ("Let $f(z) = z^2 + 1$.\n\n(a) $f(z) = z^2 + 2$, or $f(z) = z^2$.\n\n(b) $f(1) = 1$.", "f(z) = z^2", ("skipped",)),
+    ("Let $s = a + b$.\n\n(a) Then $s = a - b$, or $s = 2a$, and $s - b = a$.", "s - b = a", ("skipped",)),
+    ("Let $f(z) = z^2 + 1$.\n\n(a) $f(2) = 5$.", "f(2) = 5", ("proved",)),
+    ("Let $f(z) = z^2 + 1$.\n\n(a) $f(2) = 4$.", "f(2) = 4", ("refuted",)),
+    # a second formula equal to the first once tanh is written with exp is the same definition, and a slip after it
+    # withdraws sigma: a true step about it is then skipped, never refuted, and a false one never proved
+    (r"Let $\sigma(z) = \frac{1}{1 + e^{-z}}$." "\n\n"
+     r"(a) $\sigma(z) = \frac{1}{2}\left(1 + \tanh\frac{z}{2}\right)$; a slip: $\sigma(z) = \frac{1}{2}(1 + \tanh z)$."
+     "\n\n" r"(b) $\log\frac{\sigma(z)}{1 - \sigma(z)} = z$.", r"\log\frac{\sigma(z)}{1 - \sigma(z)} = z", ("skipped",)),
+    (r"Let $\sigma(z) = \frac{1}{1 + e^{-z}}$." "\n\n"
+     r"(a) $\sigma(z) = \frac{1}{2}\left(1 + \tanh\frac{z}{2}\right)$; a slip: $\sigma(z) = \frac{1}{2}(1 + \tanh z)$."
+     "\n\n" r"(b) $\sigma(3) - \sigma(-3) = \tanh 3$.", r"\sigma(3) - \sigma(-3) = \tanh 3", ("skipped",)),
+    (r"Let $\sigma(z) = \frac{1}{1 + e^{-z}}$." "\n\n"
+     r"(a) $\sigma(z) = \frac{1}{2}\left(1 + \tanh\frac{z}{2}\right)$." "\n\n" r"(b) $\sigma(3) - \sigma(-3) = \tanh 3$.",
+     r"\sigma(3) - \sigma(-3) = \tanh 3", ("refuted",)),
+])
+def test_a_third_formula_for_a_withdrawn_name_defines_nothing(tmp_path, text, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    assert steps[step]["status"] in status, steps[step]
+
+
+def test_the_sigmoid_steps_by_hand():
+    # sigma(3) - sigma(-3) = tanh(3/2), not tanh 3; the log-odds of sigma(z) is z
+    s = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    assert abs(s(3) - s(-3) - math.tanh(1.5)) < 1e-12 and abs(s(3) - s(-3) - math.tanh(3)) > 0.05
+    assert abs(math.log(s(0.5) / (1 - s(0.5))) - 0.5) < 1e-12
+    assert abs(s(0.7) - (1 + math.tanh(0.35)) / 2) < 1e-12
