@@ -86,3 +86,75 @@ def test_the_sigmoid_steps_by_hand():
     assert abs(s(3) - s(-3) - math.tanh(1.5)) < 1e-12 and abs(s(3) - s(-3) - math.tanh(3)) > 0.05
     assert abs(math.log(s(0.5) / (1 - s(0.5))) - 0.5) < 1e-12
     assert abs(s(0.7) - (1 + math.tanh(0.35)) / 2) < 1e-12
+
+
+# A one-hot label stated as a consequence ("so $\sum_k y_k = 1$") is a fact of its section as much as one stated as
+# a condition ("assume ..."): the cross-entropy written with the log-sum-exp holds under it and fails without it
+# (y = (4/3, 5/3) was the counterexample of a true step). The slip (the log-sum-exp subtracted) still fails under it.
+_ONE_HOT = (r"For $K$ classes, $\hat y_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}$ and the label $y$ is one-hot, so "
+            r"$\sum_{k} y_k = 1$.")
+
+
+@pytest.mark.parametrize("step, status", [
+    (r"-\sum_{k} y_k \log \hat y_k = -\sum_{k} y_k z_k + \log\sum_{j} e^{z_j}", ("checked",)),
+    (r"-\sum_{k} y_k \log \hat y_k = -\sum_{k} y_k z_k - \log\sum_{j} e^{z_j}", FAIL),
+])
+def test_a_one_hot_label_stated_as_a_consequence_is_a_fact(tmp_path, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{_ONE_HOT}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]
+
+
+def test_the_cross_entropy_by_hand():
+    # one-hot y = (0, 1), z = (1/2, 2): -log softmax_2 = -z_2 + log(e^{z_1} + e^{z_2}); the slip's right side differs
+    z1, z2 = 0.5, 2.0
+    lse = math.log(math.exp(z1) + math.exp(z2))
+    assert abs(-math.log(math.exp(z2) / (math.exp(z1) + math.exp(z2))) - (-z2 + lse)) < 1e-12
+    assert abs(-math.log(math.exp(z2) / (math.exp(z1) + math.exp(z2))) - (-z2 - lse)) > 1
+
+
+# The same fact written with bounds (\sum_{k=1}^{K} y_k = 1) is not honoured yet: the true step needs review.
+@pytest.mark.xfail(strict=True, reason="a stated fact with a bounded sum is not honoured by the sums reading")
+def test_a_one_hot_label_with_bounds_is_a_fact(tmp_path):
+    step = r"-\sum_{k=1}^{K} y_k \log \hat y_k = -\sum_{k=1}^{K} y_k z_k + \log\sum_{j=1}^{K} e^{z_j}"
+    text = (r"For $K$ classes, $\hat y_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}$ and the label $y$ is one-hot. "
+            r"Assume $\sum_{k=1}^{K} y_k = 1$.")
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] == "checked", steps[step]
+
+
+# Generated: a function given three formulas in its section (the first its definition, two more that differ), then a
+# value of it that is true by the first formula or by the third; and a product of T equal factors against a power
+# with the letter T. Truth by the plain evaluation here (fractions), never by the scan: a true step is never refuted
+# or needs review, a false one never proved or checked.
+def _poly(rng, name):
+    c = [rng.randint(-3, 3) for _ in range(3)]
+    c[2] = c[2] or 1
+    text = f"{c[2]}{name}^2 + {c[1]}{name} + {c[0]}".replace("+ -", "- ")
+    return text, (lambda v, c=c: c[2] * v * v + c[1] * v + c[0])
+
+
+def _generated(rng):
+    first, f1 = _poly(rng, "z")
+    second, _ = _poly(rng, "z")
+    third, f3 = _poly(rng, "z")
+    at = rng.randint(-3, 3)
+    value = rng.choice([f1(at), f3(at), f1(at) + 1])
+    c = rng.randint(2, 4)
+    power = rng.choice([f"{c}^{{T}}\\gamma^{{T}}", f"{c}\\gamma^{{T}}"])
+    text = (f"# Ex\n\nLet $f(z) = {first}$.\n\n(a) $f(z) = {second}$, or $f(z) = {third}$.\n\n(b) $f({at}) = {value}$.\n\n"
+            f"# Ex 2\n\nConsider an RNN with $T$ steps.\n\n(a) $\\prod_{{k=1}}^{{T}} {c}\\gamma = {power}$.\n")
+    # the product of T factors c gamma against the power as written, at T = 1..3 and a few gammas
+    written = (lambda g, t: c ** t * g ** t) if power.startswith(f"{c}^") else (lambda g, t: c * g ** t)
+    product = all(math.prod([c * g] * t) == written(g, t) for g in (Fraction(1, 2), 1, 2, -3) for t in (1, 2, 3))
+    return text, {f"f({at}) = {value}": f1(at) == value, f"\\prod_{{k=1}}^{{T}} {c}\\gamma = {power}": product}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_generated_third_formulas_and_powers_of_t(tmp_path, seed):
+    import random
+
+    text, truth = _generated(random.Random(1000 + seed))
+    _, steps = scan_steps(tmp_path, text)
+    for step, true in truth.items():
+        status = steps[step]["status"]
+        assert status not in (FAIL if true else PASS), (step, true, steps[step])

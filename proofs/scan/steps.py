@@ -557,8 +557,11 @@ def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
 
 
 def _sum_fact(step: Step, defs: Definitions) -> list:
-    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section."""
-    if step.status != "skipped" or not step.reason.startswith("a condition or a wish") or "\\sum" not in step.text:
+    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section. A
+    relation of free names and a number the scan does not decide ("the label is one-hot, so $\sum_k y_k = 1$", with
+    y of a length the prose gives) is one as much as a condition introduced by words."""
+    stated = step.reason.startswith("a condition or a wish") or step.kind == _EQUATIONS[0]
+    if step.status != "skipped" or not stated or "\\sum" not in step.text:
         return []
     try:
         ctx = defs.context(_exponents(step.left + step.right))
