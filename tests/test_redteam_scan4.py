@@ -158,3 +158,34 @@ def test_generated_third_formulas_and_powers_of_t(tmp_path, seed):
     for step, true in truth.items():
         status = steps[step]["status"]
         assert status not in (FAIL if true else PASS), (step, true, steps[step])
+
+
+# An equation after a claim in its sentence that gives a name a formula ("... where $s = t + 1$", "... when $\mu =
+# \frac{1}{n}\sum_i x_i$"), or an equation a hypothesis states ("... when $m = 0$", "if $a = b$"), is what the claim
+# holds under: the true step was refuted at a point that ignores it (s = t = 1/2), and "if $a = b$" then defined a
+# for the rest of the section. A number given to a name after a claim by other words stays an example.
+@pytest.mark.parametrize("text, step, status", [
+    ("$(x - m)^2 = x^2$ when $m = 0$.", "(x - m)^2 = x^2", PASS),
+    ("$(x - m)^2 = x^2 + 1$ when $m = 0$.", "(x - m)^2 = x^2 + 1", ("refuted",)),
+    ("$a + b = 2b$ if $a = b$.", "a + b = 2b", PASS),
+    ("$a + b = 3b$ if $a = b$.", "a + b = 3b", ("refuted",)),
+    ("$a + b = 2b$ if $a = b$.\n\n(b) Then $a + c = 2c$ when $a = c$.", "a + c = 2c", PASS),
+    ("$s^2 - 1 = t^2 + 2t$ where $s = t + 1$.", "s^2 - 1 = t^2 + 2t", PASS),
+    ("$s^2 - 1 = t^2 + t$ where $s = t + 1$.", "s^2 - 1 = t^2 + t", ("refuted",)),
+    (r"$\frac{1}{n}\sum_{i=1}^{n}(x_i - \mu)^2 = \frac{1}{n}\sum_{i=1}^{n} x_i^2 - \mu^2$ where "
+     r"$\mu = \frac{1}{n}\sum_{i=1}^{n} x_i$.",
+     r"\frac{1}{n}\sum_{i=1}^{n}(x_i - \mu)^2 = \frac{1}{n}\sum_{i=1}^{n} x_i^2 - \mu^2", PASS + ("unknown",)),
+    (r"$\eta \cdot 20 = 2$ with $\eta = 0.1$.", r"\eta \cdot 20 = 2", ("checked",)),
+    (r"$\eta \cdot 20 = 3$ with $\eta = 0.1$.", r"\eta \cdot 20 = 3", FAIL),
+])
+def test_an_equation_after_a_claim_or_in_a_hypothesis_is_its_condition(tmp_path, text, step, status):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n(a) {text}\n")
+    assert steps[step]["status"] in status, steps[step]
+    if steps[step]["status"] == "refuted":  # replayed here: the counterexample satisfies the condition and fails
+        values = {k: Fraction(v) for k, v in steps[step]["counterexample"]["values"].items()}
+        if "m" in values:
+            assert values["m"] == 0 and (values["x"] - 0) ** 2 != values["x"] ** 2 + 1
+        if "a" in values:
+            assert values["a"] == values["b"] and values["a"] + values["b"] != 3 * values["b"]
+        if "s" in values:
+            assert values["s"] == values["t"] + 1 and values["s"] ** 2 - 1 != values["t"] ** 2 + values["t"]
