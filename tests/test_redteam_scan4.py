@@ -175,6 +175,8 @@ def test_generated_third_formulas_and_powers_of_t(tmp_path, seed):
     (r"$\frac{1}{n}\sum_{i=1}^{n}(x_i - \mu)^2 = \frac{1}{n}\sum_{i=1}^{n} x_i^2 - \mu^2$ where "
      r"$\mu = \frac{1}{n}\sum_{i=1}^{n} x_i$.",
      r"\frac{1}{n}\sum_{i=1}^{n}(x_i - \mu)^2 = \frac{1}{n}\sum_{i=1}^{n} x_i^2 - \mu^2", PASS + ("unknown",)),
+    ("If $f(x) = x^2$, then $f'(x) = 2x$.", "f'(x) = 2x", ("proved",)),
+    ("If $g(x) = x^3$, then $g'(x) = 2x^2$.", "g'(x) = 2x^2", ("refuted",)),
     (r"$\eta \cdot 20 = 2$ with $\eta = 0.1$.", r"\eta \cdot 20 = 2", ("checked",)),
     (r"$\eta \cdot 20 = 3$ with $\eta = 0.1$.", r"\eta \cdot 20 = 3", FAIL),
 ])

@@ -748,9 +748,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
         defined = None  # a second formula for something defined before: a claim about it
-    if defined is not None and relation != ":=" and (span.condition if condition is None else condition) \
-            and _hypothesis(span):
-        defined = None  # "... when $m = 0$": a condition of its sentence's claims, not a definition
+    if defined is not None and relation != ":=" and defined[0].kind != "function" \
+            and (span.condition if condition is None else condition) and _hypothesis(span):
+        defined = None  # "... when $m = 0$": a condition of its sentence's claims, not a definition (of a value)
     if defined is not None:
         h, body = defined
         words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]  # the prose since the formula before it
