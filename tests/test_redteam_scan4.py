@@ -113,6 +113,7 @@ def test_the_cross_entropy_by_hand():
 
 
 # The same fact written with bounds (\sum_{k=1}^{K} y_k = 1) is not honoured yet: the true step needs review.
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="a stated fact with a bounded sum is not honoured by the sums reading")
 def test_a_one_hot_label_with_bounds_is_a_fact(tmp_path):
     step = r"-\sum_{k=1}^{K} y_k \log \hat y_k = -\sum_{k=1}^{K} y_k z_k + \log\sum_{j=1}^{K} e^{z_j}"
