@@ -200,7 +200,11 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
     # functions or pieces may fail there alone, which random draws seldom hit
     edges = _edges(everything, free)
     for name in free:
-        for edge in edges.get(name, ()):
+        # and between two edges and on each side of one (a piece for z <= 2 against a condition z < 3: the relation
+        # may fail on (2, 3) alone, which random draws from the pool can miss)
+        turns = sorted(edges.get(name, ()))
+        near = [(a + b) / 2 for a, b in zip(turns, turns[1:])] + [e + d for e in turns for d in (Fraction(-1, 3), Fraction(1, 3))]
+        for edge in [*edges.get(name, ()), *(x for x in dict.fromkeys(near) if x not in turns)]:
             point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
             point[name] = edge
             entries = {}

@@ -149,6 +149,10 @@ class Definitions:
         # formula for one of them in the same section is a claim about it or a new definition, which the scan cannot
         # tell apart (see `second_formula`)
         self.local: dict = {}
+        # what a second formula withdrew in the current section (a function's name, a value's atom) -> the line of the
+        # first formula: a third formula for it is a claim or a definition as much as the second was (see
+        # `second_formula`)
+        self.withdrawn: dict = {}
         # functions a second formula named (see _names_a_function): the formula is its section's, so they end with it
         self.named: set = set()
         # each definition's formula as printed, for drafts that keep it (see proofs.scan.steps): a function's name or a
@@ -171,6 +175,7 @@ class Definitions:
         self.origin.clear()
         self.opaque.clear()
         self.local.clear()
+        self.withdrawn.clear()
         for name in self.named:  # named from a value of the section: a later section's formula may name it again
             self.functions.pop(name, None)
             self.domains.pop(name, None)
@@ -275,6 +280,13 @@ class Definitions:
             except Skip:
                 return ""
             key = atom if atom in self.values else None
+        if key is None:
+            gone = h.name if h.kind == "function" else atom
+            if gone in self.withdrawn:
+                shown = " ".join(h.text.split())
+                return (f"a further formula for {shown}, which line {self.withdrawn[gone]} of its section defines and a "
+                        "second formula withdrew: a claim about it or a new definition, which the scan cannot tell apart; "
+                        f"steps using {h.name} are skipped in the rest of the section")
         if key is None or key not in self.local:
             return ""
         ctx = self.context()
@@ -285,11 +297,12 @@ class Definitions:
         except Skip:
             return ""  # not read with the first formula (it names a function, see _names_a_function): as before
         try:
-            if sympy.simplify(difference) == 0:
-                return ""
+            if sympy.simplify(difference) == 0 or sympy.simplify(difference.rewrite(sympy.exp)) == 0:
+                return ""  # (tanh and cosh written with exp: sigma(z) = (1 + tanh(z/2))/2 is the same formula)
         except Exception:  # noqa: BLE001 - not shown equal: a second formula
             pass
         line = self.local.pop(key)
+        self.withdrawn[key] = line
         shown = " ".join(h.text.split())
         if h.kind == "function":
             self.functions.pop(h.name, None)

@@ -139,7 +139,7 @@ def log_base(prose: str) -> Optional[str]:
     bases = {m.group(1).lower() for p in (_BASE_AFTER, _BASE_BEFORE, _BASE_FOR) for m in p.finditer(prose)}
     if _NATURAL.search(prose):
         bases.add("e")
-    if _BITS.search(prose):
+    if any(_bits_of_bare_logs(prose, m) for m in _BITS.finditer(prose)):
         bases.add("2")
     if bases:  # "some logs are base 2, others base 10": every base the prose names, once it speaks of one
         bases |= {m.group(1) for m in re.finditer(r"\bbase[- ]?\{?(2|10)\b", prose, re.IGNORECASE)}
@@ -149,6 +149,17 @@ def log_base(prose: str) -> Optional[str]:
 
 
 _BARE_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
+_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=[A-Z(*\\])|\n\s*\n")
+_BASED_LOG = re.compile(r"\\log\s*_|\\lg(?![A-Za-z])")
+
+
+def _bits_of_bare_logs(prose: str, bits: re.Match) -> bool:
+    """Whether "in bits" speaks of the \\log written without a base: not when its sentence writes each of its logs
+    with one ("In bits, $-\\frac14\\log_2\\frac14 ...$": the base is printed, and a later \\log is still natural)."""
+    start = max((m.end() for m in _SENTENCE.finditer(prose, 0, bits.start())), default=0)
+    end = _SENTENCE.search(prose, bits.end())
+    sentence = prose[start:end.start() if end else len(prose)]
+    return not (_BASED_LOG.search(sentence) and not _BARE_LOG.search(sentence))
 
 
 def in_base(side: str, base: Optional[str]) -> str:

@@ -356,6 +356,10 @@ class MatrixScan:
         if both:
             return Verdict("skipped", f"reads {both[0]} as the bound of a sum (a number) and as a matrix or a vector, and the "
                                       "material does not say which it is")
+        power = _power_or_transpose(trees, left + " " + right, self.model, rest[:heading.start() if heading else len(rest)])
+        if power is not None:
+            return Verdict("skipped", f"reads {power}^T as a transpose, but T is a size in this section (the bound of a sum "
+                                      f"or a product, a dimension or a length), so {power}^T may be a power of a number")
         row = sorted(x for x in _reached(trees, self.model) if self.model.kind(x) == "vector"
                      and (self.model.rows or x in self.model.row_vectors))
         if row:
@@ -522,6 +526,41 @@ def _reached(trees, model: Model) -> set:
             read.add(letter)
             todo.extend(n[0] for _, body in model.equations.get(letter, ()) for n in names_of(body))
     return read
+
+
+_LETTER_T = re.compile(r"\^\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))")
+_BOUNDED = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)")
+
+
+def _power_or_transpose(trees: tuple, text: str, model: Model, section: str) -> Optional[str]:
+    """The base of an X^T the step writes with the letter T where the section uses T as a size (\\prod_{k=1}^{T},
+    "sequence length $T$", R^{T x d}) and X is a number or a small letter the material declares neither a vector nor
+    a matrix nor writes in bold: gamma^T is then a power as much as a transpose (None when there is no such base)."""
+    if not _LETTER_T.search(_BOUNDED.sub(" ", text)) or ("T" not in model.sizes() and "T" not in _bounds(section)):
+        return None
+    bold = {m.group(1) or m.group(2) for m in _BOLD.finditer(text)}
+
+    def walk(n: Node) -> Optional[str]:
+        if n.kind == "T" and n.args:
+            base = n.args[0]
+            if base.kind == "num":
+                return str(base.data)
+            if base.kind == "name":
+                letter = base.data[0]
+                if (letter[0].islower() and letter not in bold
+                        and model.kinds.get(letter) not in ("vector", "matrix")):
+                    return letter
+        for a in n.args:
+            found = walk(a)
+            if found is not None:
+                return found
+        return None
+
+    for t in trees:
+        found = walk(t)
+        if found is not None:
+            return found
+    return None
 
 
 def _review(verdict: Verdict, why: str) -> Verdict:

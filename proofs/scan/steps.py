@@ -190,8 +190,11 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     texts = []
     for k, other in enumerate(span_list):
         if k != index and other.sentence == span.sentence and conditional[k]:
-            # a definition in the sentence ("where E = ...") is a definition, not a condition
-            texts += [c for c in chained[k] if defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
+            # a definition in the sentence before the step ("where E = ...") is a definition, not a condition (the step
+            # reads it); after the step ("... where $\mu = \frac{1}{n}\sum_i x_i$"), or stated by a hypothesis ("...
+            # when $m = 0$", "if $a = b$"), it is an equation the step holds under
+            texts += [c for c in chained[k] if _hypothesis(other) or (k > index and not _number(c.sides[-1].text, defs))
+                      or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
     read, unread = [], []
     for c in texts:
         for j, rel in enumerate(c.relations):
@@ -220,6 +223,24 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     for c in _inline_conditions(span):
         _read_relations(c, defs, read, unread)
     return read, unread
+
+
+# Words right before a formula that make it a hypothesis ("$(x - m)^2 = x^2$ when $m = 0$", "if $a = b$"): an equation
+# there is a condition of the claims of its sentence, never a definition ("where", "with", "let" define).
+_HYPOTHESIS_WORDS = re.compile(r"\b(?:if|when|whenever|provided(?:\s+that)?|assuming(?:\s+that)?|iff)\s*[:,]?\s*$",
+                               re.IGNORECASE)
+
+
+def _number(text: str, defs: Definitions) -> bool:
+    """Whether a side is a number (a number given to a name later in a sentence is an example, see _given_later)."""
+    try:
+        return not parse(text, defs.context()).free_symbols
+    except Skip:
+        return False
+
+
+def _hypothesis(span: Span) -> bool:
+    return span.condition and _HYPOTHESIS_WORDS.search(span.before[-60:]) is not None
 
 
 def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
@@ -561,8 +582,11 @@ def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
 
 
 def _sum_fact(step: Step, defs: Definitions) -> list:
-    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section."""
-    if step.status != "skipped" or not step.reason.startswith("a condition or a wish") or "\\sum" not in step.text:
+    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section. A
+    relation of free names and a number the scan does not decide ("the label is one-hot, so $\sum_k y_k = 1$", with
+    y of a length the prose gives) is one as much as a condition introduced by words."""
+    stated = step.reason.startswith("a condition or a wish") or step.kind == _EQUATIONS[0]
+    if step.status != "skipped" or not stated or "\\sum" not in step.text:
         return []
     try:
         ctx = defs.context(_exponents(step.left + step.right))
@@ -728,6 +752,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     defined = defs.defining(left, right, relation, k == 0, variables, base["start"])
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
         defined = None  # a second formula for something defined before: a claim about it
+    if defined is not None and relation != ":=" and defined[0].kind != "function" \
+            and (span.condition if condition is None else condition) and _hypothesis(span):
+        defined = None  # "... when $m = 0$": a condition of its sentence's claims, not a definition (of a value)
     if defined is not None:
         h, body = defined
         words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]  # the prose since the formula before it
