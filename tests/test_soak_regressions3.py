@@ -1,0 +1,69 @@
+"""Wrong or unsettled verdicts found by fresh-seed soaks of the statement, shaped and sized oracles and by a red team
+of hand-written statements, each reduced to the least statement that shows it."""
+
+from fractions import Fraction
+
+import pytest
+
+from proofs import Nat, Verdict, forall
+from proofs.evaluate import evaluate
+from proofs.terms import const, summation
+
+# A bound on a sum up to n that holds but is not inductive (the statement at n does not imply it at n + 1 for every n)
+# was unknown. Each sum Σ_{i=lo}^{n} f(i) with a polynomial summand is now put as its closed form S(n), counted only
+# once exact arithmetic shows S(lo - 1) = 0 and S(m) - S(m - 1) = f(m), and z3 decides the bound for every real n ≥ k
+# (so every whole one) or, failing that, for every whole n ≥ k.
+
+
+def _plain_sum(f, lo, n):
+    return sum((f(Fraction(i)) for i in range(lo, n + 1)), Fraction(0))
+
+
+def _bound(c):
+    @forall("soak3.ex1.a.loose", "Σ_{i=1..n} (1 - i) ≤ n²/2 - n + c for every n ≥ 0.",
+            perturb={"tight": {"c": Fraction(1, 4)}})
+    def loose(n: Nat, c=c):
+        return summation(lambda i: 1 - i, 1, n) <= const(Fraction(1, 2)) * n ** 2 - n + c
+    return loose
+
+
+@pytest.mark.parametrize("c, over", [(Fraction(9, 16), "real"), (Fraction(1, 2), "whole")])
+def test_a_true_bound_that_is_not_inductive_is_proved_through_the_closed_form_of_its_sum(c, over):
+    def gap(n):  # the oracle: the bound minus the sum, in plain Fractions; n² - 3n/2 + c, least at the real n = 3/4
+        return Fraction(n * n, 2) - n + c - _plain_sum(lambda i: 1 - i, 1, n)
+    assert all(gap(n) >= 0 for n in range(200))
+    assert (Fraction(9, 16) - Fraction(9, 8) + c >= 0) is (over == "real")  # the whole-number bound is false at 3/4
+    claim = _bound(c)
+    result = evaluate(claim)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert f"every {over} n ≥ 0" in result.evidence["closed_form"]["relation"]
+    wrong = evaluate(claim, claim.perturbation("tight"))
+    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"n": 1}, wrong.reason
+    assert gap(1) - c + Fraction(1, 4) < 0
+    assert claim.replay({"n": 1}, c=Fraction(1, 4)).holds is False
+
+
+@forall("soak3.ex1.b.late_start", "Σ_{i=2..n} i ≤ n(n + 1)/2 - 1 for every n ≥ 0 (false at n = 0: the sum is empty).")
+def late_start(n: Nat):
+    return summation(lambda i: i, 2, n) <= const(Fraction(1, 2)) * n * (n + 1) - 1
+
+
+@forall("soak3.ex1.c.squares", "3 Σ_{i=1..n} i² ≤ n³ + 2n² - n + c for every n ≥ 0.", perturb={"half": {"c": Fraction(1, 2)}})
+def squares(n: Nat, c=1):
+    return 3 * summation(lambda i: i * i, 1, n) <= n ** 3 + 2 * n ** 2 - n + c
+
+
+def test_a_bound_on_a_sum_of_squares_true_only_at_whole_numbers_is_proved_and_no_closed_form_is_read_below_its_sum():
+    def gap(n, c):  # the oracle: (n - 1)(n - 2)/2 + c - 1, not negative at whole n for c = 1, negative at n = 3/2
+        return n ** 3 + 2 * n ** 2 - n + c - 3 * _plain_sum(lambda i: i * i, 1, n)
+    assert all(gap(n, 1) >= 0 for n in range(200)) and gap(1, Fraction(1, 2)) < 0
+    result = evaluate(squares)
+    assert result.verdict is Verdict.PROVED, result.reason
+    assert "every whole n ≥ 0" in result.evidence["closed_form"]["relation"]
+    wrong = evaluate(squares, squares.perturbation("half"))
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    assert squares.replay(wrong.evidence["counterexample"], c=Fraction(1, 2)).holds is False
+    # Σ_{i=2..n} starts above n = 0 + 1: its closed form is not the sum at n = 0 (empty, 0), and is not used
+    assert _plain_sum(lambda i: i, 2, 0) == 0 > Fraction(0) - 1
+    early = evaluate(late_start)
+    assert early.verdict is Verdict.REFUTED and early.evidence["counterexample"] == {"n": 0}, early.reason
