@@ -700,31 +700,35 @@ def _unique_quotient(draw, name: str) -> Case:
 
 
 def induction(draw, name: str) -> Optional[Case]:
-    """Σ_{i=1}^{n} (c·i + d) ≤ p·n² + q·n + r (or ≥) for every n ≥ k: the difference is a polynomial of degree at most 2
-    in n (the sum's closed form, by `_faulhaber`), whose sign for every n ≥ k is settled here from its values up to
-    a point past its vertex and its leading coefficient."""
+    """Σ_{i=1}^{n} (e·i² + c·i + d) ≤ s·n³ + p·n² + q·n + r (or ≥) for every n ≥ k: the difference is a polynomial of
+    degree at most 3 in n (the sum's closed form, by `_faulhaber`), whose sign for every n ≥ k is settled here: past
+    Cauchy's bound on its roots (1 + the largest |a_j / a_d|) it has its leading coefficient's sign, so its values at
+    every whole n from k to just past that bound decide it. Many true ones are not inductive as written (the
+    statement at n does not imply it at n + 1 for every n)."""
     k = draw.int(0, 2)
     c, d = F(draw.pick((1, 2, -1))), F(draw.pick((0, 1, -1)))
     p, q, r = F(draw.pick((0, 1, F(1, 2), 2, -1))), F(draw.pick((0, 1, -1, 2))), F(draw.pick((0, 1, -2, 3)))
     below = draw.int(0, 1)
+    e, s = (F(draw.pick((1, -1, 3))), F(draw.pick((0, F(1, 3), 1, -1)))) if draw.int(0, 2) == 0 else (F(0), F(0))
     closed = _poly_add({m: c * v for m, v in _faulhaber(1, {(1,): F(1)}, ("n",)).items()},
                        {m: d * v for m, v in _faulhaber(0, {(1,): F(1)}, ("n",)).items()})
-    rhs = {(2,): p, (1,): q, (0,): r}
+    closed = _poly_add(closed, {m: e * v for m, v in _faulhaber(2, {(1,): F(1)}, ("n",)).items()})
+    rhs = {(3,): s, (2,): p, (1,): q, (0,): r}
     gap = _poly_add(closed, rhs, F(-1)) if below else _poly_add(rhs, closed, F(-1))  # holds where gap <= 0
-    a2, a1, a0 = (gap.get((e,), F(0)) for e in (2, 1, 0))
+    coefficients = [gap.get((j,), F(0)) for j in range(4)]
 
     def at(n):
-        return a2 * n * n + a1 * n + a0
+        return sum(a * F(n) ** j for j, a in enumerate(coefficients))
 
-    top = k + 60
+    degree = max((j for j, a in enumerate(coefficients) if a), default=0)
+    lead = coefficients[degree]
+    cauchy = 1 + max((abs(a / lead) for a in coefficients[:degree]), default=F(0)) if lead else F(0)
+    top = max(k, math.ceil(cauchy)) + 1
     failing = next((n for n in range(k, top + 1) if at(n) > 0), None)
-    vertex = -a1 / (2 * a2) if a2 else None
-    if failing is None and (a2 > 0 or (a2 == 0 and a1 > 0)):
-        return None  # fails only further out: not drawn
-    if failing is None and a2 < 0 and vertex > top:
-        return None
     i, n = V("i"), V("n")
     body = add(mul(C(c), i), C(d)) if d else mul(C(c), i)
+    if e:
+        body = add(mul(C(e), ("pow", i, 2)), body)
     total = ("sum", "i", body, C(1), n)
     bound = poly_node({m: v for m, v in rhs.items() if v}, ("n",))
     rel = ("le", total, bound) if below else ("ge", total, bound)
