@@ -67,3 +67,39 @@ def test_a_bound_on_a_sum_of_squares_true_only_at_whole_numbers_is_proved_and_no
     assert _plain_sum(lambda i: i, 2, 0) == 0 > Fraction(0) - 1
     early = evaluate(late_start)
     assert early.verdict is Verdict.REFUTED and early.evidence["counterexample"] == {"n": 0}, early.reason
+
+
+# A statement in one real variable proved piece by piece skipped a piece between two kinks closer than about 10^-10:
+# no rational was found between them by rounding, and the piece was passed over instead of failing closed (points
+# closer than 30 digits were also ordered by their floats). exp(2x)·(relu(x - 1) - relu(x - 1 - ε)) =
+# exp(x)²·[x > 1]·ε was proved; it is false on (1, 1 + ε). The points are ordered exactly now, a rational between two
+# rationals is their midpoint, and a piece on which no point is found leaves the statement unproved.
+
+from proofs import Real, exp, ite, minimum, relu  # noqa: E402
+
+
+def _thin(eps, right):
+    @forall("soak3.ex2.a.thin", "relu(x - 1) - relu(x - 1 - ε) is ε past 1 + ε and x - 1 between.")
+    def thin(x: Real):
+        step = minimum(relu(x - 1), eps) if right else ite(x > 1, eps, 0)
+        return exp(2 * x) * (relu(x - 1 - eps) * -1 + relu(x - 1)) == exp(x) * exp(x) * step
+    return thin
+
+
+def _plain_gap(x, eps):  # the oracle: relu(x - 1) - relu(x - 1 - ε) minus ε·[x > 1], in Fractions (exp(2x) > 0)
+    return max(x - 1, 0) - max(x - 1 - eps, 0) - (eps if x > 1 else 0)
+
+
+@pytest.mark.parametrize("digits", [12, 40])
+def test_a_piece_between_two_close_kinks_is_never_skipped(digits):
+    eps = Fraction(1, 10 ** digits)
+    assert _plain_gap(1 + eps / 2, eps) == -eps / 2 and _plain_gap(1 + 2 * eps, eps) == 0 == _plain_gap(1, eps)
+    wrong = evaluate(_thin(eps, right=False))
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    x = Fraction(wrong.evidence["counterexample"]["x"])
+    assert 1 < x < 1 + eps and _plain_gap(x, eps) != 0
+    assert _thin(eps, right=False).replay({"x": x}).holds is False
+    proof = evaluate(_thin(eps, right=True))
+    assert proof.verdict is Verdict.PROVED, proof.reason
+    assert any(piece.startswith(f"(1, {1 + eps})") for piece in proof.evidence["pieces"])
+
