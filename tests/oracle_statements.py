@@ -1776,3 +1776,37 @@ def kink_power(draw, name: str) -> Optional[Case]:
 
 GENERATORS["kink_power"] = kink_power
 KINDS = KINDS + ("kink_power",)
+
+
+# --- kinks closer than a float tells apart -------------------------------------------------------------------------
+# A statement proved piece by piece must show every piece between its kinks, however close two of them are: here the
+# kinks are a and a + ε for ε down to 10^-40, each side a smooth factor exp(2x) (or exp(x)·exp(x), which z3 does not
+# see as the same) times a bracket that is 0 left of a, (x - a)/ε between the kinks and 1 right of a + ε. A false form
+# differs from it only between the kinks, at a witness there the plain evaluator confirms.
+
+def close_kinks(draw, name: str) -> Optional[Case]:
+    a, k = F(draw.pick((0, 1, -1, F(1, 2)))), draw.pick((3, 12, 30, 40))
+    eps, x = F(1, 10 ** k), V("x")
+    near, far = ("relu", sub(x, C(a))), ("relu", sub(x, C(a + eps)))
+    bracket = mul(C(10 ** k), sub(near, far) if draw.int(0, 1) else add(mul(far, C(-1)), near))  # either kink first
+    square = mul(("exp", x), ("exp", x))
+    ramp = mul(C(10 ** k), near)
+    forms = [  # (the bracket's value written another way, true, a witness between the kinks where a false one fails)
+        (("min", ramp, C(1)), True, None),
+        (("ite", ("ge", x, C(a + eps)), C(1), ramp), True, None),
+        (("ite", ("gt", x, C(a)), C(1), C(0)), False, a + eps / 2),
+        (("ite", ("gt", x, C(a + eps / 2)), C(1), ramp), False, a + 3 * eps / 4),
+        (("min", mul(C(2), ramp), C(1)), False, a + eps / 4),
+    ]
+    other, truth, at = draw.pick(forms)
+    rel = ("eq", mul(("exp", mul(C(2), x)), bracket), mul(square, other)) if draw.int(0, 1) else \
+        ("eq", mul(square, other), mul(("exp", mul(C(2), x)), bracket))
+    if truth:
+        return Case("close_kinks", name, "forall", {"x": Real}, rel, True)
+    witness = {"x": at}
+    assert fails(rel, witness)
+    return Case("close_kinks", name, "forall", {"x": Real}, rel, False, witness)
+
+
+GENERATORS["close_kinks"] = close_kinks
+KINDS = KINDS + ("close_kinks",)
