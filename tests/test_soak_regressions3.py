@@ -103,3 +103,16 @@ def test_a_piece_between_two_close_kinks_is_never_skipped(digits):
     assert proof.verdict is Verdict.PROVED, proof.reason
     assert any(piece.startswith(f"(1, {1 + eps})") for piece in proof.evidence["pieces"])
 
+
+
+# A power whose exponent is a fraction within float rounding of a whole number (1 + 10^-30) was taken as a whole
+# power, continuous on an open set, when a premise settles a switch (a fractional power has a value only from 0 up).
+
+def test_a_power_whose_exponent_rounds_to_a_whole_number_is_not_taken_as_continuous():
+    from proofs import premises
+    from proofs.terms import var
+
+    x = var("x")
+    assert premises._continuous(x ** 3) and premises._continuous(x ** Fraction(4, 2))
+    assert not premises._continuous(x ** Fraction(10 ** 30 + 1, 10 ** 30))
+    assert not premises._continuous(x ** Fraction(1, 2))
