@@ -116,3 +116,44 @@ def test_a_power_whose_exponent_rounds_to_a_whole_number_is_not_taken_as_continu
     assert premises._continuous(x ** 3) and premises._continuous(x ** Fraction(4, 2))
     assert not premises._continuous(x ** Fraction(10 ** 30 + 1, 10 ** 30))
     assert not premises._continuous(x ** Fraction(1, 2))
+
+
+# A sum over a range that may be empty (an integer bound of any sign) equal to a closed form written with relu, max or
+# |·| was unknown: each case of the sum (range empty or not) was compared with the relu as a whole, and a case
+# region that is a conjunction (n ≥ 0 ∧ n ≤ 0) could not be read. relu, max, min and |·| are now written as cases too,
+# and a conjunction of conditions in one variable is read as its set.
+
+from proofs import Int, IntRange, maximum  # noqa: E402
+
+
+@forall("soak3.ex3.a.count", "Σ_{i=1..n} 1 = relu(n) for every integer n.", perturb={"shifted": {"low": -1}})
+def count(n: Int, low=0):
+    return summation(lambda i: 1, 1, n) == maximum(n, low)
+
+
+@forall("soak3.ex3.b.pairs", "2 Σ_{i=1..n} i = relu(n)(relu(n) + 1) for every integer n.", perturb={"abs": {"k": -1}})
+def pairs(n: Int, k=1):
+    return 2 * summation(lambda i: i, 1, n) == relu(n) * (k * relu(n) + 1)
+
+
+@forall("soak3.ex3.c.from_below", "Σ_{i=n..3} 1 = relu(4 - n) for every integer n ≥ -5.", perturb={"abs": {"absolute": True}})
+def from_below(n: IntRange(-5, None), absolute=False):
+    return summation(lambda i: 1, n, 3) == (abs(4 - n) if absolute else relu(4 - n))
+
+
+@pytest.mark.parametrize("claim, plain, wrong_at", [
+    (count, lambda n: (n, max(n, 0)), -1),
+    (pairs, lambda n: (2 * sum(range(1, n + 1)), max(n, 0) * (max(n, 0) + 1)), 1),
+    (from_below, lambda n: (len(range(n, 4)), max(4 - n, 0)), 5),
+])
+def test_a_sum_over_a_range_that_may_be_empty_equals_its_closed_form_written_with_relu(claim, plain, wrong_at):
+    for n in range(-5, 40):  # the oracle: Python's own sums and ranges (an empty range sums to 0)
+        total, closed = plain(n)
+        assert (len(range(1, n + 1)) if claim is count else total) == closed
+    result = evaluate(claim)
+    assert result.verdict is Verdict.PROVED, result.reason
+    perturbation, = claim.perturbations
+    wrong = evaluate(claim, perturbation)
+    assert wrong.verdict is Verdict.REFUTED, wrong.reason
+    assert claim.replay(wrong.evidence["counterexample"], **perturbation.params).holds is False
+    assert claim.replay({"n": wrong_at}, **perturbation.params).holds is False
