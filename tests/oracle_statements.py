@@ -1810,3 +1810,34 @@ def close_kinks(draw, name: str) -> Optional[Case]:
 
 GENERATORS["close_kinks"] = close_kinks
 KINDS = KINDS + ("close_kinks",)
+
+
+# --- a sum over a range that may be empty, in closed form with relu -----------------------------------------------
+# Σ_{i=lo}^{n} (c·i + d) for an integer n of any sign has k = relu(n - lo + 1) terms: it is d·k + c·(lo·k + k(k - 1)/2),
+# and Σ_{i=n}^{hi} is d·k + c·(hi·k - k(k - 1)/2) with k = relu(hi - n + 1). A planted change counts the terms without
+# relu, with |·|, one too few, or at least one. Both sides are polynomials of degree at most 2 in n on each side of the
+# kinks, which lie in [-8, 8]: agreement at every whole n of [-20, 30] (in the domain) is agreement everywhere, and the
+# first n there where they differ is the witness.
+
+def relu_sum(draw, name: str) -> Optional[Case]:
+    lo, c, d = draw.pick((-2, 0, 1, 3)), F(draw.pick((0, 1, 2, -1))), F(draw.pick((1, 2, -1)))
+    upward = draw.int(0, 1)
+    n, i = V("n"), V("i")
+    span = sub(n, C(lo - 1)) if upward else sub(C(lo + 1), n)  # n - lo + 1, or hi - n + 1 with hi = lo
+    count = draw.pick((("relu", span), ("relu", span), ("relu", span), span, ("abs", span),
+                       ("relu", sub(span, C(1))), ("max", span, C(1))))
+    body = add(mul(C(c), i), C(d)) if c else C(d)
+    total = ("sum", "i", body, C(lo), n) if upward else ("sum", "i", body, n, C(lo))
+    pairs = mul(C(F(1, 2)), mul(count, sub(count, C(1))))
+    closed = add(mul(C(d), count), mul(C(c), add(mul(C(lo), count), pairs if upward else ("neg", pairs))))
+    domains = {"n": draw.pick((Int, IntRange(-5, None), IntRange(-1, None), Nat))}
+    rel = ("eq", total, closed) if draw.int(0, 1) else ("eq", closed, total)
+    least = domains["n"].lower if domains["n"].lower is not None else -20
+    failing = next((k for k in range(int(least), 31) if fails(rel, {"n": F(k)})), None)
+    if failing is None:
+        return Case("relu_sum", name, "forall", domains, rel, True)
+    return Case("relu_sum", name, "forall", domains, rel, False, {"n": F(failing)})
+
+
+GENERATORS["relu_sum"] = relu_sum
+KINDS = KINDS + ("relu_sum",)
