@@ -116,6 +116,8 @@ def _sympy_equal(relation: Term, symbols: Mapping[str, Any], substitute: Optiona
             return True
     if difference.has(sympy.Piecewise):  # a sum's range condition left open: each case on its own
         cases = _cases(difference)
+        if cases is None and difference.has(sympy.Max, sympy.Min, sympy.Abs):  # relu(n) beside an empty range's case
+            cases = _cases(difference.rewrite(sympy.Piecewise))
         if cases is not None:
             return cases
     if _exponentiated(difference):
@@ -165,8 +167,7 @@ def _cases(difference) -> Optional[bool]:
             return None
         n = next(iter(symbols))
         try:
-            where = sympy.solveset(region, n, sympy.S.Reals) if not isinstance(region, sympy.logic.boolalg.BooleanAtom) \
-                else (sympy.S.Reals if region else sympy.S.EmptySet)
+            where = _region(region, n)
         except Exception:  # noqa: BLE001 - the case's region cannot be read: no proof this way
             return None
         low = 0 if n.is_nonnegative else 1 if n.is_positive else None
@@ -184,6 +185,18 @@ def _cases(difference) -> Optional[bool]:
             if inside is not sympy.true or sympy.simplify(value.subs(n, k).doit()) != 0:
                 return None
     return True
+
+
+def _region(region, n):
+    """The real numbers where a condition in one variable holds: solveset for a relation, and for a conjunction or
+    negation of relations (a case of a relu written as cases) sympy's set of the condition."""
+    import sympy
+
+    if isinstance(region, sympy.logic.boolalg.BooleanAtom):
+        return sympy.S.Reals if region else sympy.S.EmptySet
+    if isinstance(region, sympy.logic.boolalg.BooleanFunction):
+        return region.as_set()
+    return sympy.solveset(region, n, sympy.S.Reals)
 
 
 def _nonzero_somewhere(difference) -> bool:

@@ -8,7 +8,7 @@ from typing import Optional
 from proofs import terms
 from proofs.terms import Term
 
-__all__ = ["step"]
+__all__ = ["closed", "step"]
 
 
 def step(relation: Term, name: str, start: int) -> Optional[tuple[Term, Term, list[str]]]:
@@ -47,6 +47,88 @@ def step(relation: Term, name: str, start: int) -> Optional[tuple[Term, Term, li
     if now is None or after is None or not sums:
         return None
     return now, after, [f"{s} = {shown}" for shown, s in sums.items()]
+
+
+def closed(relation: Term, name: str, start: int) -> Optional[tuple[Term, list[str]]]:
+    """(the relation with each sum put as its closed form, the closed forms) where every sum of the relation is
+    Σ_{i=lo}^{n} f(i) with a constant lo ≤ start + 1 and a summand f that is a polynomial in i with rational
+    coefficients; None otherwise. A closed form S counts only once exact polynomial arithmetic shows S(lo - 1) = 0 and
+    S(m) - S(m - 1) = f(m) for every m: S(n) is then the sum (empty ranges 0) at every n ≥ lo - 1, so at every n ≥ start,
+    whatever the algorithm that found S."""
+    import sympy
+
+    forms: dict[str, str] = {}
+
+    def put(t: Term) -> Optional[Term]:
+        if t.op == "var" or t.op in ("const", "bool", "param") or not isinstance(t, Term):
+            return t
+        if t.op == "sum":
+            body, index, lower, upper = t.args
+            if not (upper.op == "var" and upper.args[0] == name) or terms.variables(lower) \
+                    or not terms.variables(body) <= {index.args[0]} or index.args[0] == name:
+                return None
+            low = _number(lower)
+            if low is None or low != int(low) or low > start + 1:
+                return None
+            form = _closed_form(body, index.args[0], int(low), sympy)
+            if form is None:
+                return None
+            forms[terms.text(t)] = " + ".join(f"({c})·{name}^{k}" for k, c in enumerate(form) if c) or "0"
+            out: Term = terms.const(0)
+            for k, c in enumerate(form):
+                if c:
+                    out = out + terms.const(c) * (terms.var(name) ** k if k else terms.const(1))
+            return out
+        if t.op in ("all", "diff", "index", "limit", *terms.QUANTIFIERS):
+            return None
+        args = []
+        for a in t.args:
+            out = put(a) if isinstance(a, Term) else a
+            if out is None:
+                return None
+            args.append(out)
+        return Term(t.op, tuple(args))
+
+    out = put(relation)
+    if out is None or not forms:
+        return None
+    return out, [f"{shown} = {form}" for shown, form in forms.items()]
+
+
+def _closed_form(body: Term, index: str, low: int, sympy) -> Optional[list]:
+    """The coefficients (Fractions, constant first) of S with S(low - 1) = 0 and S(m) - S(m - 1) = body(m), each
+    checked in exact polynomial arithmetic; None where the body is not a polynomial in the index with rational
+    coefficients."""
+    from fractions import Fraction
+
+    from proofs import backends
+
+    i, m = sympy.Symbol(index, integer=True), sympy.Symbol("m", integer=True)
+    try:
+        f = sympy.expand(backends.to_sympy(body, {index: i}))
+        if not f.free_symbols <= {i} or not f.is_polynomial(i):
+            return None
+        poly = sympy.Poly(f, i)
+        if not all(c.is_Rational for c in poly.all_coeffs()):
+            return None
+        s = sympy.Poly(sympy.expand(sympy.summation(f, (i, low, m))), m)
+    except (terms.Unsupported, sympy.PolynomialError, TypeError, ValueError):
+        return None
+    coefficients = s.all_coeffs()[::-1]
+    if not all(c.is_Rational for c in coefficients):
+        return None
+    exact = [Fraction(int(c.p), int(c.q)) for c in coefficients]
+
+    def at(x):
+        return sum((c * Fraction(x) ** k for k, c in enumerate(exact)), Fraction(0))
+    if at(low - 1) != 0:
+        return None
+    # S(m) - S(m - 1) - f(m) is a polynomial of degree at most deg S: zero at deg S + 1 points is zero everywhere
+    plain = [Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs()[::-1]]
+    for x in range(low, low + max(len(exact), len(plain)) + 1):
+        if at(x) - at(x - 1) != sum((c * Fraction(x) ** k for k, c in enumerate(plain)), Fraction(0)):
+            return None
+    return exact
 
 
 def _number(t: Term):

@@ -44,8 +44,8 @@ def by_pieces(relation: Term, name: str, dom: Domain, required: Sequence[terms.C
     for bound in (dom.lower, dom.upper):  # cuts too, open or not: every piece is then inside the domain or outside
         if bound is not None:
             points.append(sympy.Rational(bound.numerator, bound.denominator))
-    points = sorted(_distinct(points), key=lambda p: sympy.N(p, 30))
-    if len(points) > _MAX_POINTS:
+    points = _ordered(_distinct(points))
+    if points is None or len(points) > _MAX_POINTS:
         return None
     how = []
     for p in points:
@@ -63,7 +63,9 @@ def by_pieces(relation: Term, name: str, dom: Domain, required: Sequence[terms.C
         how.append(f"{name} = {p}: exact replay")
     for low, high in zip([None, *points], [*points, None]):
         sample = _between(low, high)
-        if sample is None or not _inside(dom, sample, strict=True):
+        if sample is None:  # a piece no exact point is found on is not shown: no proof
+            return None
+        if not _inside(dom, sample, strict=True):
             continue
         try:
             if not backends.decide_exact(relation, {name: sample}, required):  # defined and true on this piece?
@@ -117,6 +119,42 @@ def _distinct(points) -> list:
     return out
 
 
+def _less(p, q) -> Optional[bool]:
+    """Whether p < q for two real numbers (rational or algebraic), decided exactly or by an evaluation whose digits
+    sympy guarantees; None where neither settles it (the two may be equal)."""
+    import sympy
+
+    if p.is_Rational and q.is_Rational:
+        return bool(p < q)
+    for digits in (30, 100, 300):
+        try:
+            gap = sympy.N(q - p, digits, strict=True)
+        except Exception:  # noqa: BLE001 - its digits are not guaranteed: try more, or leave it open
+            continue
+        if gap.is_Number and gap != 0:
+            return bool(gap > 0)
+    return None
+
+
+def _ordered(points) -> Optional[list]:
+    """The points in increasing order, each one shown below the next (two points closer than a float tells apart are
+    ordered exactly); None where two cannot be ordered."""
+    import functools
+
+    undecided = []
+
+    def compare(p, q) -> int:
+        less = _less(p, q)
+        if less is None:
+            undecided.append((p, q))
+            return 0
+        return -1 if less else 1
+    out = sorted(points, key=functools.cmp_to_key(compare))
+    if undecided or any(_less(p, q) is not True for p, q in zip(out, out[1:])):
+        return None
+    return out
+
+
 def _inside(dom: Domain, p, strict: bool = False) -> bool:
     if dom.lower is not None and (p < dom.lower or ((strict or dom.lower_open) and p == dom.lower)):
         return False
@@ -143,9 +181,15 @@ def _between(low, high) -> Optional[fractions.Fraction]:
         return fractions.Fraction(int(sympy.floor(high)) - 1)
     if high is None:
         return fractions.Fraction(int(sympy.ceiling(low)) + 1)
-    for digits in (4, 10, 30):
-        mid = sympy.nsimplify((sympy.N(low, digits + 5) + sympy.N(high, digits + 5)) / 2, rational=True)
-        if low < mid < high:
+    if low.is_Rational and high.is_Rational:  # two rationals however close: their midpoint, exactly
+        mid = (low + high) / 2
+        candidates = [sympy.nsimplify(sympy.N(mid, digits), rational=True) for digits in (4, 10)] + [mid]
+    else:
+        candidates = [sympy.nsimplify((sympy.N(low, digits + 5) + sympy.N(high, digits + 5)) / 2, rational=True)
+                      for digits in (4, 10, 30)]
+        candidates += [sympy.Rational(sympy.N((low + high) / 2, digits)) for digits in (40, 120, 320)]
+    for mid in candidates:
+        if _less(low, mid) and _less(mid, high):
             return fractions.Fraction(int(mid.p), int(mid.q))
     return None
 

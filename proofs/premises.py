@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Callable, Optional
 
 from proofs import terms
@@ -23,7 +24,7 @@ _HOLDS = {"lt": {-1: True, 1: False}, "le": {-1: True, 1: False}, "gt": {-1: Fal
 def _continuous(t: Term) -> bool:
     if t.op == "pow":
         exponent = t.args[1]
-        return exponent.op == "const" and float(exponent.args[0]).is_integer() and _continuous(t.args[0])
+        return exponent.op == "const" and Fraction(exponent.args[0]).denominator == 1 and _continuous(t.args[0])
     return t.op in _CONTINUOUS and all(_continuous(a) for a in t.args if isinstance(a, Term))
 
 

@@ -700,31 +700,35 @@ def _unique_quotient(draw, name: str) -> Case:
 
 
 def induction(draw, name: str) -> Optional[Case]:
-    """Σ_{i=1}^{n} (c·i + d) ≤ p·n² + q·n + r (or ≥) for every n ≥ k: the difference is a polynomial of degree at most 2
-    in n (the sum's closed form, by `_faulhaber`), whose sign for every n ≥ k is settled here from its values up to
-    a point past its vertex and its leading coefficient."""
+    """Σ_{i=1}^{n} (e·i² + c·i + d) ≤ s·n³ + p·n² + q·n + r (or ≥) for every n ≥ k: the difference is a polynomial of
+    degree at most 3 in n (the sum's closed form, by `_faulhaber`), whose sign for every n ≥ k is settled here: past
+    Cauchy's bound on its roots (1 + the largest |a_j / a_d|) it has its leading coefficient's sign, so its values at
+    every whole n from k to just past that bound decide it. Many true ones are not inductive as written (the
+    statement at n does not imply it at n + 1 for every n)."""
     k = draw.int(0, 2)
     c, d = F(draw.pick((1, 2, -1))), F(draw.pick((0, 1, -1)))
     p, q, r = F(draw.pick((0, 1, F(1, 2), 2, -1))), F(draw.pick((0, 1, -1, 2))), F(draw.pick((0, 1, -2, 3)))
     below = draw.int(0, 1)
+    e, s = (F(draw.pick((1, -1, 3))), F(draw.pick((0, F(1, 3), 1, -1)))) if draw.int(0, 2) == 0 else (F(0), F(0))
     closed = _poly_add({m: c * v for m, v in _faulhaber(1, {(1,): F(1)}, ("n",)).items()},
                        {m: d * v for m, v in _faulhaber(0, {(1,): F(1)}, ("n",)).items()})
-    rhs = {(2,): p, (1,): q, (0,): r}
+    closed = _poly_add(closed, {m: e * v for m, v in _faulhaber(2, {(1,): F(1)}, ("n",)).items()})
+    rhs = {(3,): s, (2,): p, (1,): q, (0,): r}
     gap = _poly_add(closed, rhs, F(-1)) if below else _poly_add(rhs, closed, F(-1))  # holds where gap <= 0
-    a2, a1, a0 = (gap.get((e,), F(0)) for e in (2, 1, 0))
+    coefficients = [gap.get((j,), F(0)) for j in range(4)]
 
     def at(n):
-        return a2 * n * n + a1 * n + a0
+        return sum(a * F(n) ** j for j, a in enumerate(coefficients))
 
-    top = k + 60
+    degree = max((j for j, a in enumerate(coefficients) if a), default=0)
+    lead = coefficients[degree]
+    cauchy = 1 + max((abs(a / lead) for a in coefficients[:degree]), default=F(0)) if lead else F(0)
+    top = max(k, math.ceil(cauchy)) + 1
     failing = next((n for n in range(k, top + 1) if at(n) > 0), None)
-    vertex = -a1 / (2 * a2) if a2 else None
-    if failing is None and (a2 > 0 or (a2 == 0 and a1 > 0)):
-        return None  # fails only further out: not drawn
-    if failing is None and a2 < 0 and vertex > top:
-        return None
     i, n = V("i"), V("n")
     body = add(mul(C(c), i), C(d)) if d else mul(C(c), i)
+    if e:
+        body = add(mul(C(e), ("pow", i, 2)), body)
     total = ("sum", "i", body, C(1), n)
     bound = poly_node({m: v for m, v in rhs.items() if v}, ("n",))
     rel = ("le", total, bound) if below else ("ge", total, bound)
@@ -1772,3 +1776,68 @@ def kink_power(draw, name: str) -> Optional[Case]:
 
 GENERATORS["kink_power"] = kink_power
 KINDS = KINDS + ("kink_power",)
+
+
+# --- kinks closer than a float tells apart -------------------------------------------------------------------------
+# A statement proved piece by piece must show every piece between its kinks, however close two of them are: here the
+# kinks are a and a + ε for ε down to 10^-40, each side a smooth factor exp(2x) (or exp(x)·exp(x), which z3 does not
+# see as the same) times a bracket that is 0 left of a, (x - a)/ε between the kinks and 1 right of a + ε. A false form
+# differs from it only between the kinks, at a witness there the plain evaluator confirms.
+
+def close_kinks(draw, name: str) -> Optional[Case]:
+    a, k = F(draw.pick((0, 1, -1, F(1, 2)))), draw.pick((3, 12, 30, 40))
+    eps, x = F(1, 10 ** k), V("x")
+    near, far = ("relu", sub(x, C(a))), ("relu", sub(x, C(a + eps)))
+    bracket = mul(C(10 ** k), sub(near, far) if draw.int(0, 1) else add(mul(far, C(-1)), near))  # either kink first
+    square = mul(("exp", x), ("exp", x))
+    ramp = mul(C(10 ** k), near)
+    forms = [  # (the bracket's value written another way, true, a witness between the kinks where a false one fails)
+        (("min", ramp, C(1)), True, None),
+        (("ite", ("ge", x, C(a + eps)), C(1), ramp), True, None),
+        (("ite", ("gt", x, C(a)), C(1), C(0)), False, a + eps / 2),
+        (("ite", ("gt", x, C(a + eps / 2)), C(1), ramp), False, a + 3 * eps / 4),
+        (("min", mul(C(2), ramp), C(1)), False, a + eps / 4),
+    ]
+    other, truth, at = draw.pick(forms)
+    rel = ("eq", mul(("exp", mul(C(2), x)), bracket), mul(square, other)) if draw.int(0, 1) else \
+        ("eq", mul(square, other), mul(("exp", mul(C(2), x)), bracket))
+    if truth:
+        return Case("close_kinks", name, "forall", {"x": Real}, rel, True)
+    witness = {"x": at}
+    assert fails(rel, witness)
+    return Case("close_kinks", name, "forall", {"x": Real}, rel, False, witness)
+
+
+GENERATORS["close_kinks"] = close_kinks
+KINDS = KINDS + ("close_kinks",)
+
+
+# --- a sum over a range that may be empty, in closed form with relu -----------------------------------------------
+# Σ_{i=lo}^{n} (c·i + d) for an integer n of any sign has k = relu(n - lo + 1) terms: it is d·k + c·(lo·k + k(k - 1)/2),
+# and Σ_{i=n}^{hi} is d·k + c·(hi·k - k(k - 1)/2) with k = relu(hi - n + 1). A planted change counts the terms without
+# relu, with |·|, one too few, or at least one. Both sides are polynomials of degree at most 2 in n on each side of the
+# kinks, which lie in [-8, 8]: agreement at every whole n of [-20, 30] (in the domain) is agreement everywhere, and the
+# first n there where they differ is the witness.
+
+def relu_sum(draw, name: str) -> Optional[Case]:
+    lo, c, d = draw.pick((-2, 0, 1, 3)), F(draw.pick((0, 1, 2, -1))), F(draw.pick((1, 2, -1)))
+    upward = draw.int(0, 1)
+    n, i = V("n"), V("i")
+    span = sub(n, C(lo - 1)) if upward else sub(C(lo + 1), n)  # n - lo + 1, or hi - n + 1 with hi = lo
+    count = draw.pick((("relu", span), ("relu", span), ("relu", span), span, ("abs", span),
+                       ("relu", sub(span, C(1))), ("max", span, C(1))))
+    body = add(mul(C(c), i), C(d)) if c else C(d)
+    total = ("sum", "i", body, C(lo), n) if upward else ("sum", "i", body, n, C(lo))
+    pairs = mul(C(F(1, 2)), mul(count, sub(count, C(1))))
+    closed = add(mul(C(d), count), mul(C(c), add(mul(C(lo), count), pairs if upward else ("neg", pairs))))
+    domains = {"n": draw.pick((Int, IntRange(-5, None), IntRange(-1, None), Nat))}
+    rel = ("eq", total, closed) if draw.int(0, 1) else ("eq", closed, total)
+    least = domains["n"].lower if domains["n"].lower is not None else -20
+    failing = next((k for k in range(int(least), 31) if fails(rel, {"n": F(k)})), None)
+    if failing is None:
+        return Case("relu_sum", name, "forall", domains, rel, True)
+    return Case("relu_sum", name, "forall", domains, rel, False, {"n": F(failing)})
+
+
+GENERATORS["relu_sum"] = relu_sum
+KINDS = KINDS + ("relu_sum",)

@@ -21,7 +21,7 @@ EXAMPLES = {"polynomial": 40, "rational": 30, "transcendental": 25, "sum": 40, "
             "induction": 30, "uninterpreted": 30, "limit": 10, "sized": 16, "recurrence": 40,
             "boundary": 40, "limit_point": 25, "combined": 30, "counter": 20, "power_limit": 12,
             "rational_power": 40, "point": 30, "kink_power": 30,
-            "power_limit_below": 12}
+            "power_limit_below": 12, "close_kinks": 12, "relu_sum": 20}
 
 
 class _Draw:

@@ -177,16 +177,15 @@ def test_a_fractional_power_of_a_whole_power_of_relu_has_a_slope_at_the_kink_exa
         assert result.verdict is Verdict.REFUTED and result.evidence["counterexample"] == {"x": 0}, result.reason
 
 
-# Not fixed: a bound on a sum up to n that is true but not inductive (P(n) does not imply P(n + 1) for every n ≥ 0)
-# is unknown: the closed form of the sum is not compared with the bound. Σ_{i=1..n} (1 - i) = n/2 - n²/2, and
-# 1 - n + n²/2 minus it is n² - 3n/2 + 1 > 0 for every real n. Fails closed (unknown never passes).
+# A bound on a sum up to n that is true but not inductive (P(n) does not imply P(n + 1) for every n ≥ 0) was unknown;
+# the sum is now put as its checked closed form (tests/test_soak_regressions3.py). Σ_{i=1..n} (1 - i) = n/2 - n²/2,
+# and 1 - n + n²/2 minus it is n² - 3n/2 + 1 > 0 for every real n.
 
 @forall("soak2.ex4.a.loose_bound", "Σ_{i=1..n} (1 - i) ≤ 1 - n + n²/2 for every n ≥ 0.")
 def loose_bound(n: Nat):
     return summation(lambda i: 1 - i, 1, n) <= 1 - n + const(Fraction(1, 2)) * n ** 2
 
 
-@pytest.mark.xfail(strict=True, reason="a true bound on a sum that is not inductive is unknown (closed forms not compared)")
 def test_a_true_bound_on_a_sum_that_is_not_inductive_is_proved():
     for n in range(60):  # the oracle: plain arithmetic
         assert sum(1 - i for i in range(1, n + 1)) <= 1 - n + Fraction(n * n, 2)
