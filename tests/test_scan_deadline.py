@@ -129,7 +129,8 @@ def test_a_cpu_bound_block_times_out_at_its_limit(monkeypatch):
     with pytest.raises(Timeout):
         with deadline(0.2):
             _spin(30)
-    assert 0.2 <= time.process_time() - started < 10  # at its limit, not at the end of the work
+    # at its limit (the interval timer and process_time read the CPU clock at different ticks), not at the end of the work
+    assert 0.2 - 0.01 <= time.process_time() - started < 10
     assert not scan_check._ENDS
 
 
