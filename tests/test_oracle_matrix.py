@@ -50,17 +50,26 @@ def test_generated_matrix_material_has_no_false_proof_and_no_false_alarm(data):
 # Documents of the fixed sample, and the share of planted slips the scan must catch in it (measured: all of them).
 _FIXED = range(12)
 _RECALL_FLOOR = 0.95
+# The documents of the fixed sample every run decides: each kind of slip the sample plants (`pytest --soak`: all).
+_EVERY_RUN = (3, 5, 7, 8, 9)
+
+
+def _slip_kinds(materials) -> set:
+    return {e.family.split("/")[-1] for m in materials for e in m.steps if e.truth == "slip"}
 
 
 @pytest.mark.slow
-def test_a_fixed_sample_of_matrix_steps_has_its_planted_slips_caught():
+def test_a_fixed_sample_of_matrix_steps_has_its_planted_slips_caught(soak):
+    seeds = _FIXED if soak else _EVERY_RUN
+    documents = [generate(RandomSource(seed), parts=4) for seed in seeds]
+    assert _slip_kinds(documents) == _slip_kinds(generate(RandomSource(seed), parts=4) for seed in _FIXED)
     seen = Tally()
-    for seed in _FIXED:
-        material = generate(RandomSource(seed), parts=4)
+    for material in documents:
         tally = judge(material, _scan(material.text))
         _clean(tally, material.text)
         seen.add(tally)
-    assert seen.steps >= 150 and seen.slips >= 25
+    steps, slips = (150, 25) if soak else (70, 12)
+    assert seen.steps >= steps and seen.slips >= slips
     assert seen.caught >= _RECALL_FLOOR * seen.slips, f"caught {seen.caught} of {seen.slips}: {seen.missed}"
 
 
