@@ -399,11 +399,14 @@ def test_plain_escapes_only_what_a_terminal_would_act_on():
     assert plain("\x1b[2J\x9b\u202e\u2028\ud800") == "\\x1b[2J\\x9b\\u202e\\u2028\\ud800"
 
 
-def test_held_signals_are_counted_and_the_third_gives_up():
+def test_held_signals_are_counted_and_the_third_gives_up(request):
     from proofs.report import deferred_signals
 
     import time
 
+    # Python's own handlers, as in a terminal (a shell's background job starts with SIGINT ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    request.addfinalizer(lambda: (signal.signal(signal.SIGINT, before[0]), signal.signal(signal.SIGTERM, before[1])))
     # a signal a process sends itself is handled in its main thread at a later instruction, not always before kill
     # returns (another thread may take it at first, as a loaded machine shows): each is waited for
     with deferred_signals() as held:
