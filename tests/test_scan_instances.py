@@ -114,3 +114,26 @@ def test_a_step_of_the_class_is_decided_as_its_truth(decided, step, truth, holds
 
 def test_the_checked_reason_names_the_scaled_copies(decided):
     assert "copies of a draw scaled by 1/10, -1/10, 10, 0" in decided[r"\|Q x\| = \|x\|"].reason
+
+
+# Documents of degree-class parts (tests/matrix_oracle.py), each step's truth fixed by the oracle's own evaluator on
+# rational instances and their scaled copies.
+_DEGREE_SEEDS = range(10)
+
+
+def test_generated_degree_steps_have_every_slip_refuted_and_no_true_step_refuted():
+    import matrix_oracle as oracle
+    from proofs.material import parse
+
+    seen = oracle.Tally()
+    for seed in _DEGREE_SEEDS:
+        material = oracle.generate(oracle.RandomSource(seed), parts=3, kinds=oracle.DEGREE_PARTS)
+        tally = oracle.judge(material, scan_document(parse("generated.md", material.text, "markdown"),
+                                                     second_reader=False))
+        assert not tally.false_proofs, f"{tally.false_proofs}\n\n{material.text}"
+        assert not tally.false_alarms, f"{tally.false_alarms}\n\n{material.text}"
+        assert not tally.unconfirmed, f"{tally.unconfirmed}\n\n{material.text}"
+        assert not tally.misread, f"{tally.misread}\n\n{material.text}"
+        seen.add(tally)
+    assert seen.slips >= 8 and seen.true >= 8, (seen.slips, seen.true)
+    assert seen.caught == seen.slips, seen.missed
