@@ -42,7 +42,7 @@ _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fract
 # nonzero): a copy that fails it is not tried. Sizes, index bounds and stated totals are never scaled.
 SCALES = (Fraction(1, 10), Fraction(-1, 10), Fraction(10), Fraction(0))
 # The choices of sizes and indices given scaled copies, spread from the smallest to the largest tried.
-SCALED_CHOICES = 4
+SCALED_CHOICES = 3
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
