@@ -27,7 +27,8 @@ import numpy
 
 from scan_oracle import RandomSource, Source
 
-__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "ShapeError"]
+__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "ShapeError",
+           "DEGREE_PARTS"]
 
 
 class ShapeError(ArithmeticError):
@@ -290,6 +291,9 @@ class Context:
     matrix_norm: str = "2"
     # name -> the sum of its entries the material states (a label: sum_i y_i = 1)
     totals: dict = dataclasses.field(default_factory=dict)
+    # whether an instance is also tried scaled by each of _SCALES (the degree part: its slips fail only at entries of
+    # magnitude below 1, or only at large ones)
+    scaled: bool = False
 
 
 class Env:
@@ -482,6 +486,9 @@ def _equal(a, b) -> Optional[bool]:
 def _holds(left, relation: str, right) -> Optional[bool]:
     if relation == "=":
         return _equal(left, right)
+    left, right = (v[0][0] if _is_matrix(v) and _shape(v) == (1, 1) else v for v in (left, right))  # x^T x: a number
+    if _is_matrix(left) or _is_matrix(right):
+        raise ShapeError("an inequality between matrices")
     a, b = Interval.of(_plain(left) if not isinstance(left, Interval) else left), \
         Interval.of(_plain(right) if not isinstance(right, Interval) else right)
     if relation == "<=":
@@ -575,29 +582,45 @@ def _polynomial(rng: random.Random):
     return phi, dphi
 
 
+_SCALES = (Fraction(1, 7), Fraction(-1, 3), Fraction(5))
+
+
+def _copies(ctx: Context, values: dict) -> list:
+    """The values, then (for a context that asks for them) copies with every number scaled by each of _SCALES; an
+    orthogonal matrix is left as it is (symmetry and invertibility survive a nonzero scale)."""
+    out = [values]
+    if ctx.scaled:
+        for k in _SCALES:
+            out.append({name: v if "orthogonal" in ctx.conditions.get(name, set()) else
+                        _scale(k, v) if _is_matrix(v) else k * v for name, v in values.items()})
+    return out
+
+
 def witness(step: "Expected", rng: random.Random, tries: int = 40) -> Optional[dict]:
     """Sizes and values where the plain evaluator shows the step false, or None."""
     for _ in range(tries):
-        sizes, values = instance(step.context, rng)
+        sizes, drawn = instance(step.context, rng)
         phi, dphi = _polynomial(rng)
-        try:
-            if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
-                return {"sizes": sizes, "values": values}
-        except ArithmeticError:
-            continue
+        for values in _copies(step.context, drawn):
+            try:
+                if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
+                    return {"sizes": sizes, "values": values}
+            except ArithmeticError:
+                continue
     return None
 
 
 def holds(step: "Expected", rng: random.Random, tries: int = 12) -> bool:
     """Whether the plain evaluator finds the step holding at every instance it tries (a check of the generator)."""
     for _ in range(tries):
-        sizes, values = instance(step.context, rng)
+        sizes, drawn = instance(step.context, rng)
         phi, dphi = _polynomial(rng)
-        try:
-            if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
-                return False
-        except ArithmeticError:
-            continue
+        for values in _copies(step.context, drawn):
+            try:
+                if decide_at(step, Env(step.context, values, phi, dphi, sizes)) is False:
+                    return False
+            except ArithmeticError:
+                continue
     return True
 
 
@@ -1350,7 +1373,50 @@ def _member_part(src: Source, slips: bool, doc: dict) -> tuple:
     return f"{words}\n\n$${left} = {right}$$", [Expected(left, right, "undecided")]
 
 
+def _degree_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Steps whose planted slip changes the degree of one side (a norm for a squared norm, x^T x for ||x||, tr(S) for
+    tr(S^2)): false only at entries of magnitude below 1, or only at large ones, so instances of integers (or of one
+    magnitude) pass them."""
+    st = style(src)
+    m, n = _sizes(src, 2)
+    a = src.choice(["x", "u", "v"])
+    M = src.choice(["M", "A", "W"])
+    template = src.choice(["gram", "frobenius_trace", "product", "symmetric_trace"])
+    if template == "gram":
+        ctx = Context({a: (n, 1)})
+        left, right = mul(T(V(a)), V(a)), ("sq", norm(V(a)))
+        options = [("degree", norm(V(a)), ">="), ("degree", norm(V(a)), "<=")]
+    elif template == "frobenius_trace":
+        ctx = Context({M: (m, n)})
+        left, right = tr(mul(T(V(M)), V(M))), ("sq", norm(V(M), "F"))
+        options = [("degree", norm(V(M), "F"), ">="), ("degree", norm(V(M), "F"), "<=")]
+    elif template == "product":
+        ctx = Context({M: (m, n), a: (n, 1)})
+        left = norm(mul(V(M), V(a)))
+        right = mul(norm(V(M), "F"), norm(V(a)))
+        options = [("degree", mul(("sq", norm(V(M), "F")), norm(V(a))), "<="),
+                   ("degree", mul(norm(V(M), "F"), ("sq", norm(V(a)))), "<=")]
+    else:
+        ctx = Context({M: (n, n)}, {M: {"symmetric"}})
+        left, right = tr(mul(V(M), V(M))), ("sq", norm(V(M), "F"))
+        options = [("degree", tr(V(M)), "<="), ("degree", tr(V(M)), ">=")]
+    ctx.scaled = True
+    ctx.matrix_norm = "F" if doc["norm"] == "frobenius" else "2"
+    relation = "<=" if template == "product" else "="
+    steps: list = []
+    names = list(ctx.shapes)
+    if template == "symmetric_trace":
+        prose = _declare(src, ctx, st, names, steps, "Let") + " be symmetric"
+    else:
+        prose = _declare(src, ctx, st, names, steps)
+    body = _step(ctx, st, left, right, relation, f"degree/{template}", _pick_slip(src, slips, options))
+    return f"{prose}. Then {_show(body)}.", steps + body
+
+
 _PARTS = [(_algebra_part, 4), (_norm_part, 3), (_gradient_part, 3), (_member_part, 1)]
+# Parts of the degree class (generate(..., kinds=DEGREE_PARTS)): not among the default parts, whose documents the
+# fixed samples and the soak pin.
+DEGREE_PARTS = [(_degree_part, 1)]
 
 
 def _scoped(src: Source, k: int, text: str) -> str:
@@ -1370,7 +1436,7 @@ def _scoped(src: Source, k: int, text: str) -> str:
     return f"{intro}\n\n### {k}.1 Steps\n\n(a) {rest}"
 
 
-def generate(src: Source, parts: int = 4, slips: bool = True, scoped: bool = False) -> Material:
+def generate(src: Source, parts: int = 4, slips: bool = True, scoped: bool = False, kinds: Optional[list] = None) -> Material:
     """A Markdown document of `parts` sections, each with its own declarations, and each step's truth. `scoped`: each
     section's declarations in its introduction, its steps under a sub-heading or in a lettered part (drawn after the
     section, so the sections themselves are those of the same source without it)."""
@@ -1383,7 +1449,7 @@ def generate(src: Source, parts: int = 4, slips: bool = True, scoped: bool = Fal
              "frobenius": "The norm of a matrix is the Frobenius norm.", "none": ""}[doc["norm"]]]
     paragraphs = ["# Generated notes on matrix calculus"] + ([" ".join(x for x in said if x)] if any(said) else [])
     steps: list = []
-    weighted = [p for p, w in _PARTS for _ in range(w)]
+    weighted = [p for p, w in (kinds or _PARTS) for _ in range(w)]
     for k in range(parts):
         text, expected = src.choice(weighted)(src, slips, doc)
         if scoped:

@@ -34,6 +34,15 @@ FACT_TRIES = 20
 # The most drawn instances set aside for a step (the rest of its choices are then not tried).
 FACT_DRAWS = 300
 _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fraction(0)]
+# Besides the draws, some choices of sizes and indices are tried at copies of their first draw with every drawn
+# number scaled: by a small rational of each sign (every entry below 1 in magnitude, fractions only: a step true for
+# integer entries or for entries of magnitude 1 or more, or whose sides differ in degree, fails there), by a large
+# one, and by 0. A condition a scaled copy would break is not scaled (orthogonal, 0/1 entries), is kept by the draw
+# (a definite matrix is s^2 (B^T B + cI), a signed number is made to have its sign) or is checked exactly (invertible,
+# nonzero): a copy that fails it is not tried. Sizes, index bounds and stated totals are never scaled.
+SCALES = (Fraction(1, 10), Fraction(-1, 10), Fraction(10), Fraction(0))
+# The choices of sizes and indices given scaled copies, spread from the smallest to the largest tried.
+SCALED_CHOICES = 3
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
@@ -66,6 +75,8 @@ class Instance:
     variables: dict = dataclasses.field(default_factory=dict)
     # gradients given free (the boundary of a backward recurrence): (target, (letter, index)) -> matrix
     given: dict = dataclasses.field(default_factory=dict)
+    # every drawn number is multiplied by it (see SCALES): 1 for an ordinary draw
+    scale: Fraction = Fraction(1)
 
 
 def _size(shapes: Shapes, d, inst: Instance) -> int:
@@ -74,8 +85,19 @@ def _size(shapes: Shapes, d, inst: Instance) -> int:
 
 
 def _draw(inst: Instance) -> sympy.Rational:
-    v = inst.rng.choice(_POOL)
+    v = inst.rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
+
+
+def _magnitude(inst: Instance, power: int) -> sympy.Rational:
+    """|scale|^power: what a positive shift of a definite matrix is scaled by (no definite matrix is a copy at 0)."""
+    if inst.scale == 0:
+        raise _NotDrawn()
+    return sympy.Rational(abs(inst.scale) ** power)
+
+
+class _NotDrawn(Exception):
+    """A scaled copy of an instance that cannot honour a stated condition (a zero invertible matrix): not tried."""
 
 
 def _orthogonal(n: int, rng: random.Random) -> sympy.Matrix:
@@ -116,23 +138,33 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
         for i in range(min(rows, cols)):
             M[i, i] = pick()
         if "definite" in conditions or "semidefinite" in conditions:
-            M = M.applyfunc(abs) + (sympy.eye(rows) * sympy.Rational(1, 10) if "definite" in conditions else sympy.zeros(rows))
+            # (the shift scaled as the entries are: a scaled copy of a definite diagonal matrix)
+            shift = sympy.Rational(1, 10) * _magnitude(inst, 1) if "definite" in conditions else 0
+            M = M.applyfunc(abs) + shift * sympy.eye(rows)
         if "invertible" in conditions and M.det() == 0:
+            if inst.scale != 1:
+                raise _NotDrawn()
             raise Skip(f"no invertible {letter} was drawn")  # a diagonal of zeros and ones that is invertible is I
+        if "nonzero" in conditions and M.is_zero_matrix:
+            raise _NotDrawn()
         return M
     if "definite" in conditions or "semidefinite" in conditions:
         # B^T B for a B of 1 to n rows (singular ones too), plus a multiple of I for a definite one (a small one:
         # every positive definite matrix is B^T B + c I for some B and c > 0)
         B = sympy.Matrix(rng.randint(1, rows), rows, lambda i, j: _draw(inst))
         shift = rng.choice((sympy.Rational(1, 10), sympy.Rational(1, 2), sympy.Integer(1))) if "definite" in conditions else 0
-        return B.T * B + shift * sympy.eye(rows)
+        return B.T * B + shift * _magnitude(inst, 2) * sympy.eye(rows)  # a scaled copy is s^2 (B^T B + c I)
     for _ in range(20):
         M = sympy.Matrix(rows, cols, lambda i, j: _draw(inst))
         if "symmetric" in conditions:
             M = M + M.T
-        if "invertible" in conditions and M.det() == 0:
+        if "invertible" in conditions and M.det() == 0 or "nonzero" in conditions and M.is_zero_matrix:
+            if inst.scale == 0:
+                break
             continue
         return M
+    if inst.scale != 1:
+        raise _NotDrawn()
     raise Skip(f"no invertible {letter} was drawn")
 
 
@@ -892,16 +924,18 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
-    unsettled, elementary, outside = 0, False, 0
+    unsettled, elementary, outside, scaled = 0, False, 0, 0
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
-    for sizes, point in choices:
-        kept = 0
-        for draw in range(draws * (FACT_TRIES if facts else 1)):
-            if kept >= draws or dropped >= FACT_DRAWS:
+    copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
+    for number, (sizes, point) in enumerate(choices):
+        kept = [0, None]  # the draws kept, and the first of them (the one the scaled copies copy)
+        for draw, scale in _plan(draws, draws * (FACT_TRIES if facts else 1), kept, SCALES if number in copied else ()):
+            if dropped >= FACT_DRAWS:
                 break
             at = {**point, **{i: sizes[d] for i, d in sized.items()}}
-            inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"))
+            inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"),
+                            scale=scale)
             ev = Evaluator(model, shapes, inst, lowest)
             ev.facts = facts
             lv = rv = None
@@ -911,6 +945,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 verdict = compare(lv, relation, rv)
             except _Unhonoured:
                 dropped += 1
+                continue
+            except _NotDrawn:
                 continue
             except ShapeError as exc:
                 if ev.diagonal_jacobian or _elementwise_reading(left, right, lv, rv):
@@ -933,7 +969,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 unsettled += 1  # equal to every digit evaluated, not shown equal: never counted as held
                 continue
             held += 1
-            kept += 1
+            scaled += scale != 1
+            if scale == 1:
+                kept[0] += 1
+                kept[1] = draw if kept[1] is None else kept[1]
             close += verdict is None
             inexact += not all(_rational(v) for v in (lv, rv))
             elementary = elementary or _transcendental(lv, rv)
@@ -966,7 +1005,19 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         how += f", equal to {_DIGITS} digits at {close} of them"
     honoured = (f", each honouring the stated fact(s) ({dropped} drawn that did not were set aside; such instances were "
                 f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
-    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}; no proof was found")
+    copies = f", {scaled} of them copies of a draw scaled by {', '.join(str(x) for x in SCALES)}" if scaled else ""
+    return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+def _plan(draws: int, tries: int, kept: list, scales: tuple):
+    """The (draw, scale) pairs tried at one choice of sizes and indices: draws until `draws` of them are kept (of at
+    most `tries`), then copies of the first kept one (else of the first) at each of `scales`."""
+    for draw in range(tries):
+        if kept[0] >= draws:
+            break
+        yield draw, Fraction(1)
+    for scale in scales:
+        yield kept[1] or 0, scale
 
 
 _ELEMENTWISE = ("a derivative of a vector with respect to a vector written as a vector (dh/dz = phi'(z)): the "
