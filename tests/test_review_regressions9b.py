@@ -1,0 +1,50 @@
+"""Wrong verdicts of the scan's rules for one-hot facts, X^T where T is a size, shape errors beside a diagonal
+Jacobian, and sums with a sized bound, each with its truth worked by hand in plain fractions."""
+
+from fractions import Fraction
+
+import pytest
+
+from conftest import scan_steps
+
+PASS = ("proved", "checked")
+FAIL = ("refuted", "needs review")
+
+
+# A relation the scan leaves undecided is no stated fact: "one-hot, so sum y_k = 2" is false of a one-hot y and must
+# not make a consequence of it pass. A step refuted only at a point where the one-hot y is not one-hot needs review.
+def test_a_false_sum_after_one_hot_is_no_fact(tmp_path):
+    text = (r"Let $y \in \mathbb{R}^K$ and $p \in \mathbb{R}^K$. The label is one-hot, so $\sum_k y_k = 2$." "\n\n"
+            r"Then $\sum_k y_k \log p_j = 2 \log p_j$.")
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    assert steps[r"\sum_k y_k \log p_j = 2 \log p_j"]["status"] in FAIL
+
+
+def test_a_true_step_of_a_one_hot_label_is_not_refuted_off_one_hot_points(tmp_path):
+    text = (r"Let $y \in \mathbb{R}^K$ and $p \in \mathbb{R}^K$. The label is one-hot, so $\sum_k y_k = 1$." "\n\n"
+            r"Then $\sum_k y_k^2 = 1$.")
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    step = steps[r"\sum_k y_k^2 = 1"]
+    assert step["status"] in ("needs review", "checked", "proved", "skipped"), step
+    # a one-hot y has squares 0 and 1 summing to 1
+    for k in range(1, 4):
+        y = [Fraction(int(i == k)) for i in range(1, 4)]
+        assert sum(v * v for v in y) == 1
+
+
+@pytest.mark.parametrize("values, status", [
+    ({"y[1]": "0", "y[2]": "1", "#k": "2"}, "refuted"),
+    ({"y": [["0"], ["1"], ["0"]]}, "refuted"),
+    ({"y[1]": "2/3", "y[2]": "1/3"}, "needs review"),
+    ({"y[1]": "1", "y[2]": "1"}, "needs review"),
+    ({"p[1]": "1/2"}, "refuted"),
+])
+def test_a_refutation_stands_only_at_a_one_hot_point(values, status):
+    from proofs.scan import onehot
+    from proofs.scan.steps import Step
+
+    names = onehot.names(r"Let $y \in \mathbb{R}^K$. The label $y$ is one-hot.")
+    assert names == {"y"}
+    step = Step(file="a.md", line=1, cell=None, text="t", left="a", relation="=", right="b", status="refuted",
+                reason="fails", counterexample={"values": values, "left": "0", "right": "1"})
+    assert onehot.guard(step, names).status == status
