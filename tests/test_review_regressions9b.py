@@ -48,3 +48,24 @@ def test_a_refutation_stands_only_at_a_one_hot_point(values, status):
     step = Step(file="a.md", line=1, cell=None, text="t", left="a", relation="=", right="b", status="refuted",
                 reason="fails", counterexample={"values": values, "left": "0", "right": "1"})
     assert onehot.guard(step, names).status == status
+
+
+# A diagonal Jacobian evaluated in a step excuses only a shape error of its own Jacobian reading: v (dh/dz) and
+# (dh/dz) v^T are products of a vector with a vector (or a row) of the same length under either reading, false.
+_JAC = (r"Let $\mathbf{z} \in \mathbb{R}^n$, $\mathbf{v} \in \mathbb{R}^n$ and $\mathbf{h} = \phi(\mathbf{z})$, "
+        r"$L = \mathbf{v}^\top \mathbf{h}$.")
+_DL = r"\frac{\partial L}{\partial \mathbf{z}}"
+_DH = r"\frac{\partial \mathbf{h}}{\partial \mathbf{z}}"
+
+
+@pytest.mark.parametrize("right, status", [
+    (rf"\mathbf{{v}} {_DH}", FAIL),
+    (rf"{_DH} \mathbf{{v}}^\top", FAIL),
+    (rf"{_DH} \odot \mathbf{{v}}", ("skipped", "checked")),
+    (rf"\mathbf{{v}} \odot {_DH}", ("skipped", "checked")),
+    (rf"{_DH} \mathbf{{v}}", PASS),
+])
+def test_a_diagonal_jacobian_excuses_only_its_own_reading(tmp_path, right, status):
+    step = f"{_DL} = {right}"
+    _, steps = scan_steps(tmp_path, f"## J\n\n{_JAC}\n\n$${step}$$\n")
+    assert steps[step]["status"] in status, steps[step]

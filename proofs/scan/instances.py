@@ -173,6 +173,8 @@ class Evaluator:
         # whether a derivative of a vector with respect to a vector was a diagonal Jacobian at this instance (dh/dz
         # for h = phi(z)), which the material may mean as the vector of its diagonal (dL/dh ⊙ dh/dz)
         self.diagonal_jacobian = False
+        # whether a diagonal Jacobian is read as the vector of its diagonal (the second reading of a shape error)
+        self.as_diagonal = False
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -520,6 +522,9 @@ class Evaluator:
             if grad.rows == grad.cols > 1 and all(grad[i, j] == 0 for i in range(grad.rows) for j in range(grad.cols) if i != j):
                 # diagonal (h = phi(z) entry by entry): ML notation also writes it as the vector of its diagonal
                 self.diagonal_jacobian = True
+                if self.as_diagonal:
+                    diagonal = sympy.Matrix([grad[i, i] for i in range(grad.rows)])
+                    return diagonal if self.inst.layout == "column" else diagonal.T
             return grad if self.inst.layout == "column" else grad.T
         grad = partials(value)
         if shape == "scalar":
@@ -913,7 +918,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 dropped += 1
                 continue
             except ShapeError as exc:
-                if ev.diagonal_jacobian or _elementwise_reading(left, right, lv, rv):
+                if _elementwise_reading(left, right, lv, rv) or (ev.diagonal_jacobian and _fits_as_diagonal(
+                        model, shapes, inst, lowest, grads, left, right, f"{seed}|{layout}|{sizes}|{point}|{draw}")):
                     return Verdict("skipped", _ELEMENTWISE)
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
@@ -971,6 +977,26 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
 
 _ELEMENTWISE = ("a derivative of a vector with respect to a vector written as a vector (dh/dz = phi'(z)): the "
                 "Jacobian's diagonal, the derivative entry by entry, or the Jacobian itself; the notation does not say")
+
+
+def _fits_as_diagonal(model, shapes, inst: Instance, lowest: dict, grads: list, left: Node, right: Node, seed: str) -> bool:
+    """Whether the sides' shapes fit once each diagonal Jacobian is read as the vector of its diagonal (dh/dz =
+    phi'(z)): a shape error only of the Jacobian reading is the notation's, one of both readings is the material's.
+    Anything but a shape error in that reading decides nothing, and the step stays unrefuted."""
+    again = Instance(dict(inst.sizes), dict(inst.indices), inst.layout, random.Random(seed))
+    ev = Evaluator(model, shapes, again, lowest)
+    ev.as_diagonal = True
+    try:
+        _give(ev, grads, lowest)
+        a, b = ev.ev(left), ev.ev(right)
+    except ShapeError:
+        return False
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - the second reading could not be evaluated: the shape error is not decided
+        return True
+    shape = [x.shape if _is_matrix(x) and x.shape != (1, 1) else () for x in (a, b)]
+    return shape[0] == shape[1]  # sides of two shapes are a shape error of this reading too
 
 
 def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
