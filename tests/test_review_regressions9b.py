@@ -69,3 +69,26 @@ def test_a_diagonal_jacobian_excuses_only_its_own_reading(tmp_path, right, statu
     step = f"{_DL} = {right}"
     _, steps = scan_steps(tmp_path, f"## J\n\n{_JAC}\n\n$${step}$$\n")
     assert steps[step]["status"] in status, steps[step]
+
+
+# x^T with x an undeclared Latin letter where T is a size: decided under both readings. False as a transpose (a shape
+# error) and as a power of a number: refuted; true as a power: skipped, as gamma^T is.
+_RNN = r"The loss is $L = \sum_{t=1}^{T} \ell_t$ over a sequence of length $T$."
+
+
+@pytest.mark.parametrize("step, status", [
+    ("(u v^T)^T = u v^T", ("refuted",)),
+    (r"\|v\|^2 = v v^T", ("refuted",)),
+    ("v^T v = v v^T", ("skipped",)),
+    (r"\gamma^T \gamma^T = \gamma^{T} \gamma^{T}", ("skipped", "proved", "checked")),
+])
+def test_a_latin_letter_to_the_t_is_decided_under_both_readings(tmp_path, step, status):
+    _, steps = scan_steps(tmp_path, f"# RNN\n\n{_RNN} Then ${step}$.\n")
+    assert steps[step]["status"] in status, steps[step]
+
+
+def test_the_power_reading_by_hand():
+    u, v, t = Fraction(2), Fraction(2), 2
+    assert (u * v ** t) ** t == 64 and u * v ** t == 8  # (u v^T)^T against u v^T as powers
+    assert abs(v) ** 2 == 4 and v * v ** t == 8  # ||v||^2 against v v^T as powers
+    assert all(w ** t * w == w * w ** t for w in (Fraction(-1), Fraction(1, 2), Fraction(3)))  # v^T v = v v^T
