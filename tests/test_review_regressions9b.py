@@ -92,3 +92,27 @@ def test_the_power_reading_by_hand():
     assert (u * v ** t) ** t == 64 and u * v ** t == 8  # (u v^T)^T against u v^T as powers
     assert abs(v) ** 2 == 4 and v * v ** t == 8  # ||v||^2 against v v^T as powers
     assert all(w ** t * w == w * w ** t for w in (Fraction(-1), Fraction(1, 2), Fraction(3)))  # v^T v = v v^T
+
+
+# A size that is also the bound of a sum is shown once in the counterexample; a sum over i = 1..n-1 is empty only at
+# n = 1, which is set aside: the step is decided at the other sizes (false at n = 2: x_1 y_1 against x_1 y_1 + x_2 y_2).
+def test_a_sized_bound_is_shown_once(tmp_path):
+    step = r"(Wx)_i = \sum_{j=1}^{m} W_{ij} x_j"
+    text = rf"Let $W \in \mathbb{{R}}^{{m \times n}}$ and $x \in \mathbb{{R}}^{{n}}$. Then ${step}$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    reason = steps[step]["reason"]
+    assert steps[step]["status"] == "refuted", steps[step]
+    where = reason.split(";")[0]
+    assert where.count("m = ") == 1, reason
+
+
+@pytest.mark.parametrize("step, status", [
+    (r"\sum_{i=1}^{n-1} x_i y_i = x^T y", ("refuted",)),
+    (r"\sum_{i=1}^{n-1} x_i y_i = \sum_{i=1}^{n-1} y_i x_i", ("proved", "checked")),
+])
+def test_a_sum_empty_at_one_size_is_decided_at_the_others(tmp_path, step, status):
+    text = rf"Let $x \in \mathbb{{R}}^{{n}}$ and $y \in \mathbb{{R}}^{{n}}$. Then ${step}$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{text}\n")
+    assert steps[step]["status"] in status, steps[step]
+    x, y = (Fraction(-3, 2), Fraction(3, 2)), (Fraction(-1), Fraction(-2))
+    assert x[0] * y[0] != x[0] * y[0] + x[1] * y[1]

@@ -413,7 +413,7 @@ class Evaluator:
             lo_v = _concrete(lo, self.inst)
             hi_v = self._length(a[0], var) if hi is None else _concrete(hi, self.inst)
             if hi_v < lo_v:
-                raise Skip(f"an empty \\{k}")
+                raise _Empty(f"an empty \\{k}")
             saved = self.inst.indices.get(var.name)
             out = sympy.Integer(1 if k == "prod" else 0)
             for j in range(lo_v, hi_v + 1):  # in index order, each factor to the right of the ones before
@@ -898,6 +898,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
     unsettled, elementary, outside = 0, False, 0
+    empty, empty_kind = 0, ""
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     for sizes, point in choices:
@@ -928,6 +929,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             except _Outside:
                 outside += 1  # an index past the end of the vector or matrix it reads an entry of, at these sizes
                 continue
+            except _Empty as exc:
+                empty += 1  # a sum or a product over an empty range at these sizes (j = 1..n-1 at n = 1): set aside
+                empty_kind = str(exc)
+                continue
             except Timeout:
                 raise
             if ev.independent:
@@ -953,6 +958,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     if not held and dropped:
         return Verdict("skipped", f"no instance drawn honours the facts the material states about its names ({dropped} "
                                   "drawn did not)")
+    if not held and empty:
+        return Verdict("skipped", empty_kind)
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
@@ -964,6 +971,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     if outside:
         index_text += f" (the {outside} instance(s) whose index is past the end of what it indexes set aside)"
+    if empty:
+        index_text += f" (the {empty} instance(s) at which it has {empty_kind} set aside: not decided there)"
     how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
     if elementary:
         how = ("exactly (exp and log values shown equal symbolically: each exp(p/D) a power of the transcendental "
@@ -1007,6 +1016,11 @@ def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
                 and 1 in other.shape and len(other) == value.rows:
             return True
     return False
+
+
+class _Empty(Skip):
+    """An instance at which a sum or a product runs over an empty range (j = 1..n-1 at n = 1): the scan does not read
+    an empty sum, so that instance decides nothing and the others are decided."""
 
 
 class _Outside(Exception):
@@ -1124,7 +1138,9 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
             else letter
         families[key] = [0, 0] if s == "scalar" else [_size(ev.shapes, s[0], inst), _size(ev.shapes, s[1], inst)]
-    where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] + [f"{k} = {v}" for k, v in inst.indices.items()])
+    # an index that is also a size (the bound m of a sum over j = 1..m) is shown once
+    where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] +
+                      [f"{k} = {v}" for k, v in inst.indices.items() if sizes.get(str(k)) != v])
     example = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "shapes": families}
     if why:
         shown = ", ".join(f"{k}: {r}×{c}" for k, (r, c) in sorted(families.items()) if (r, c) != (0, 0))
