@@ -205,6 +205,8 @@ class Evaluator:
         # whether a derivative of a vector with respect to a vector was a diagonal Jacobian at this instance (dh/dz
         # for h = phi(z)), which the material may mean as the vector of its diagonal (dL/dh ⊙ dh/dz)
         self.diagonal_jacobian = False
+        # whether a diagonal Jacobian is read as the vector of its diagonal (the second reading of a shape error)
+        self.as_diagonal = False
 
     def shape_of(self, letter: str, at: Optional[int] = None):
         s = self.shapes.family(letter, None if at is None else sympy.Integer(at))
@@ -443,7 +445,7 @@ class Evaluator:
             lo_v = _concrete(lo, self.inst)
             hi_v = self._length(a[0], var) if hi is None else _concrete(hi, self.inst)
             if hi_v < lo_v:
-                raise Skip(f"an empty \\{k}")
+                raise _Empty(f"an empty \\{k}")
             saved = self.inst.indices.get(var.name)
             out = sympy.Integer(1 if k == "prod" else 0)
             for j in range(lo_v, hi_v + 1):  # in index order, each factor to the right of the ones before
@@ -552,6 +554,9 @@ class Evaluator:
             if grad.rows == grad.cols > 1 and all(grad[i, j] == 0 for i in range(grad.rows) for j in range(grad.cols) if i != j):
                 # diagonal (h = phi(z) entry by entry): ML notation also writes it as the vector of its diagonal
                 self.diagonal_jacobian = True
+                if self.as_diagonal:
+                    diagonal = sympy.Matrix([grad[i, i] for i in range(grad.rows)])
+                    return diagonal if self.inst.layout == "column" else diagonal.T
             return grad if self.inst.layout == "column" else grad.T
         grad = partials(value)
         if shape == "scalar":
@@ -925,6 +930,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
     unsettled, elementary, outside, scaled = 0, False, 0, 0
+    empty, empty_kind = 0, ""
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
@@ -949,7 +955,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             except _NotDrawn:
                 continue
             except ShapeError as exc:
-                if ev.diagonal_jacobian or _elementwise_reading(left, right, lv, rv):
+                if _elementwise_reading(left, right, lv, rv) or (ev.diagonal_jacobian and _fits_as_diagonal(
+                        model, shapes, inst, lowest, grads, left, right, f"{seed}|{layout}|{sizes}|{point}|{draw}")):
                     return Verdict("skipped", _ELEMENTWISE)
                 return _refuted(inst, ev, left, right, None, None, f"the shapes do not fit: {exc}", shapes)
             except ZeroDivisionError:
@@ -957,6 +964,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 continue
             except _Outside:
                 outside += 1  # an index past the end of the vector or matrix it reads an entry of, at these sizes
+                continue
+            except _Empty as exc:
+                empty += 1  # a sum or a product over an empty range at these sizes (j = 1..n-1 at n = 1): set aside
+                empty_kind = str(exc)
                 continue
             except Timeout:
                 raise
@@ -986,6 +997,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     if not held and dropped:
         return Verdict("skipped", f"no instance drawn honours the facts the material states about its names ({dropped} "
                                   "drawn did not)")
+    if not held and empty:
+        return Verdict("skipped", empty_kind)
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
@@ -997,6 +1010,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     if outside:
         index_text += f" (the {outside} instance(s) whose index is past the end of what it indexes set aside)"
+    if empty:
+        index_text += f" (the {empty} instance(s) at which it has {empty_kind} set aside: not decided there)"
     how = "exactly" if not inexact else f"(norms as exact algebraic numbers, compared to {_DIGITS} digits)"
     if elementary:
         how = ("exactly (exp and log values shown equal symbolically: each exp(p/D) a power of the transcendental "
@@ -1024,6 +1039,26 @@ _ELEMENTWISE = ("a derivative of a vector with respect to a vector written as a 
                 "Jacobian's diagonal, the derivative entry by entry, or the Jacobian itself; the notation does not say")
 
 
+def _fits_as_diagonal(model, shapes, inst: Instance, lowest: dict, grads: list, left: Node, right: Node, seed: str) -> bool:
+    """Whether the sides' shapes fit once each diagonal Jacobian is read as the vector of its diagonal (dh/dz =
+    phi'(z)): a shape error only of the Jacobian reading is the notation's, one of both readings is the material's.
+    Anything but a shape error in that reading decides nothing, and the step stays unrefuted."""
+    again = Instance(dict(inst.sizes), dict(inst.indices), inst.layout, random.Random(seed))
+    ev = Evaluator(model, shapes, again, lowest)
+    ev.as_diagonal = True
+    try:
+        _give(ev, grads, lowest)
+        a, b = ev.ev(left), ev.ev(right)
+    except ShapeError:
+        return False
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - the second reading could not be evaluated: the shape error is not decided
+        return True
+    shape = [x.shape if _is_matrix(x) and x.shape != (1, 1) else () for x in (a, b)]
+    return shape[0] == shape[1]  # sides of two shapes are a shape error of this reading too
+
+
 def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
     """Whether one side is a Jacobian (a square matrix) printed as a derivative and the other a vector of its size:
     the derivative entry by entry, as ML notation often writes dh/dz for h = phi(z), which is not refuted."""
@@ -1032,6 +1067,11 @@ def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
                 and 1 in other.shape and len(other) == value.rows:
             return True
     return False
+
+
+class _Empty(Skip):
+    """An instance at which a sum or a product runs over an empty range (j = 1..n-1 at n = 1): the scan does not read
+    an empty sum, so that instance decides nothing and the others are decided."""
 
 
 class _Outside(Exception):
@@ -1149,7 +1189,9 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
             else letter
         families[key] = [0, 0] if s == "scalar" else [_size(ev.shapes, s[0], inst), _size(ev.shapes, s[1], inst)]
-    where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] + [f"{k} = {v}" for k, v in inst.indices.items()])
+    # an index that is also a size (the bound m of a sum over j = 1..m) is shown once
+    where = ", ".join([f"{k} = {v}" for k, v in sizes.items()] +
+                      [f"{k} = {v}" for k, v in inst.indices.items() if sizes.get(str(k)) != v])
     example = {"values": values, "sizes": sizes, "indices": dict(inst.indices), "layout": inst.layout, "shapes": families}
     if why:
         shown = ", ".join(f"{k}: {r}×{c}" for k, (r, c) in sorted(families.items()) if (r, c) != (0, 0))

@@ -9,6 +9,7 @@ from typing import Optional
 import sympy
 
 from proofs.scan.elementwise import by_entry, entries, entry_names
+from proofs.scan import power_reading
 from proofs.scan.instances import Verdict, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
@@ -44,6 +45,8 @@ class MatrixScan:
         # letter -> [(left, relation, right)]: those relations as read, which instances of a step using it honour
         self.facts: dict = {}
         self.sentences: dict = {}
+        # whether X^T is read as a transpose only (deciding the transpose reading of a step that may read a power)
+        self.as_transpose = False
         # functions the material defines by a formula (f(x) = x^2): a step applying one is left to the scalar reading
         self.functions: set = set()
         # the sides of the last step decided, as read, and what they were decided with (for drafting claims)
@@ -356,10 +359,13 @@ class MatrixScan:
         if both:
             return Verdict("skipped", f"reads {both[0]} as the bound of a sum (a number) and as a matrix or a vector, and the "
                                       "material does not say which it is")
-        power = _power_or_transpose(trees, left + " " + right, self.model, rest[:heading.start() if heading else len(rest)])
+        power = None if self.as_transpose else \
+            _power_or_transpose(trees, left + " " + right, self.model, rest[:heading.start() if heading else len(rest)])
         if power is not None:
-            return Verdict("skipped", f"reads {power}^T as a transpose, but T is a size in this section (the bound of a sum "
-                                      f"or a product, a dimension or a length), so {power}^T may be a power of a number")
+            skipped = Verdict("skipped", f"reads {power}^T as a transpose, but T is a size in this section (the bound of a "
+                                         f"sum or a product, a dimension or a length), so {power}^T may be a power of a "
+                                         "number")
+            return self._both_readings(left, relation, right, bounds, line, seed, trees, power, skipped)
         row = sorted(x for x in _reached(trees, self.model) if self.model.kind(x) == "vector"
                      and (self.model.rows or x in self.model.row_vectors))
         if row:
@@ -431,6 +437,29 @@ class MatrixScan:
             if loose:
                 return _review(verdict, f"its sentence states a condition ({loose}) the scan could not attach to a name")
         return verdict
+
+    def _both_readings(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str, trees: tuple,
+                       power: str, skipped: Verdict) -> Verdict:
+        """A step with x^T, x a small Latin letter and T a size: refuted only when it fails as a transpose (the matrix
+        reading's counterexample, replayed) and as a power of a number (plain fractions); skipped otherwise. A number
+        or a Greek letter (gamma^T) is most often a power: skipped as before."""
+        if not (len(power) == 1 and power.isalpha()):
+            return skipped
+        self.as_transpose = True
+        try:
+            verdict = self.decide(left, relation, right, bounds, line, seed)
+        finally:
+            self.as_transpose = False
+        if verdict.status != "refuted":
+            return skipped
+        bold = {m.group(1) or m.group(2) for m in _BOLD.finditer(left + " " + right)}
+        numbers = {x for t in trees for x, _ in names_of(t)
+                   if x not in bold and self.model.kinds.get(x) not in ("vector", "matrix")}
+        failed = power_reading.fails(trees[0], relation, trees[1], numbers)
+        if failed is None:
+            return skipped
+        return Verdict("refuted", f"{verdict.reason}; read with {power}^T a power of the number {power} (T a size), it "
+                                  f"fails too: {failed}", verdict.counterexample)
 
     def _under_facts(self, trees, relation: str, seed: str, lowest: dict, relied: list, verdict: Verdict) -> Verdict:
         """A step refuted on instances that ignore what the material states about its names (||D_k|| = 1), decided

@@ -12,7 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import kinds, piecewise, rounded, sums
+from proofs.scan import kinds, onehot, piecewise, rounded, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import WALL_BACKSTOP, Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -473,6 +473,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     defs.named_constants = kinds.constants_named(prose)
     log_base = kinds.log_base(prose) or kinds.log_base(preamble)
     nonreal, ranges = kinds.declared(prose), kinds.domains(prose)  # once a section
+    one_hot = onehot.names(prose)  # the vectors the section's prose says are one-hot
+    hot: list = []  # the one-hot names of the section of each step of `out`
     out: list[Step] = []
     previous_end = 0
     matrix.logistic = defs.logistic  # the section's rule, as for the scalar reading ("for any activation $\sigma$")
@@ -496,6 +498,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             defs.named_constants = kinds.constants_named(prose)
             log_base = kinds.log_base(prose) or kinds.log_base(preamble)
             nonreal, ranges = kinds.declared(prose), kinds.domains(prose)
+            one_hot = onehot.names(prose)
         previous_end = span.start
         conditions = None
         part_end = _part_end(text, span.sentence[1])
@@ -538,7 +541,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                                          second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
                         assumed += _assumption(out[-1], span, text, defs)
-                        facts += _sum_fact(out[-1], defs)
+                        facts += _sum_fact(out[-1], defs, one_hot)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
                                 conditions = None  # read again: a name its sentence defines is substituted in them too
@@ -558,11 +561,13 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     out.append(Step(**base, status="unknown", error=True,
                                     reason=f"reading it failed: {type(exc).__name__}: {str(exc)[:200]}"))
         sections.extend([section] * (len(out) - len(sections)))
+        hot.extend([one_hot] * (len(out) - len(hot)))
         if span.displayed:
             last = chained[index][-1].sides[-1].text if chained[index] else ""
             carried = last or None
     items = [m.start() for m in _ITEM.finditer(text)]
-    return [_given_later(step, sections[i], given, timeout, until, items) for i, step in enumerate(out)]
+    return [onehot.guard(_given_later(step, sections[i], given, timeout, until, items), hot[i])
+            for i, step in enumerate(out)]
 
 
 _SOFTMAX = re.compile(r"^\s*\\(?:mathrm|operatorname|text)\s*\{softmax\}\s*(?:\\left)?\(\s*([A-Za-z])\s*(?:\\right)?\)\s*$")
@@ -581,11 +586,12 @@ def _softmax(left: str, right: str) -> Optional[tuple[str, str]]:
     return f"{left.strip()}_{{{q}}}", f"\\frac{{e^{{{z}_{{{q}}}}}}}{{\\sum_{{{s}}} e^{{{z}_{{{s}}}}}}}"
 
 
-def _sum_fact(step: Step, defs: Definitions) -> list:
-    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), read: it holds in the rest of its section. A
-    relation of free names and a number the scan does not decide ("the label is one-hot, so $\sum_k y_k = 1$", with
-    y of a length the prose gives) is one as much as a condition introduced by words."""
-    stated = step.reason.startswith("a condition or a wish") or step.kind == _EQUATIONS[0]
+def _sum_fact(step: Step, defs: Definitions, one_hot: frozenset = frozenset()) -> list:
+    r"""A stated condition with a sum without bounds (\sum_i y_i = 1), introduced by words ("assume"), read: it holds
+    in the rest of its section. A relation the scan merely leaves undecided is no fact, with one exception that follows
+    from the prose: \sum_k y_k = 1 of a vector y the section says is one-hot ("the label is one-hot, so ...")."""
+    stated = step.reason.startswith("a condition or a wish") or \
+        (step.kind == _EQUATIONS[0] and onehot.sums_to_one(step.left, step.right, one_hot))
     if step.status != "skipped" or not stated or "\\sum" not in step.text:
         return []
     try:

@@ -1,0 +1,95 @@
+"""Names the prose says are one-hot, and the refutations at points where they are not."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from fractions import Fraction
+from typing import Optional
+
+_ONE_HOT = r"one[- ]hot"
+# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded"
+_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
+# "a one-hot label $y$", "the one-hot encoded vector $y$", "one-hot $y$"
+_AFTER = re.compile(_ONE_HOT + r"(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets|of))*\s+\$([^$]{1,40})\$",
+                    re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]*" + _ONE_HOT + r"[^.!?\n]*(?:\.(?=\s|$)|[!?\n]|$)", re.IGNORECASE)
+_MATH = re.compile(r"\$([^$]+)\$")
+# \sum_k y_k = 1 in a sentence that says one-hot: the vector summed is the one-hot one
+_SUMMED = re.compile(r"\\sum\s*_\s*\{?\s*([a-z])\s*\}?\s*((?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{\s*[A-Za-z]\s*\}|[A-Za-z]))"
+                     r"\s*_\s*\{?\s*\1\s*\}?\s*=\s*1\s*$")
+# any sum of a vector's entries in such a sentence ("one-hot, so $\sum_k y_k = 2$": a wrong sum of a one-hot y)
+_ANY_SUM = re.compile(r"\\sum\s*_\s*\{?\s*([a-z])\s*\}?\s*((?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{\s*[A-Za-z]\s*\}|[A-Za-z]))"
+                      r"\s*_\s*\{?\s*\1\s*\}?\s*=")
+_NAME = re.compile(r"^\s*(?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{\s*([A-Za-z])\s*\}|([A-Za-z]))\s*$")
+_KEY = re.compile(r"^([A-Za-z])(?:\[(\d+)\])?$")
+
+
+def names(prose: str) -> frozenset:
+    """The letters the prose says are one-hot (of "$y$ is one-hot", "a one-hot label $y$", or "the label is one-hot,
+    so $\\sum_k y_k = 1$"): the sentences that say one-hot, each read for the name it says it of."""
+    out = set()
+    for sentence in _SENTENCE.finditer(prose):
+        s = sentence.group()
+        for m in (*_BEFORE.finditer(s), *_AFTER.finditer(s)):
+            n = _NAME.match(m.group(1))
+            if n:
+                out.add(n.group(1) or n.group(2))
+        for m in _MATH.finditer(s):
+            summed = _ANY_SUM.search(m.group(1))
+            if summed:
+                n = _NAME.match(summed.group(2))
+                if n:
+                    out.add(n.group(1) or n.group(2))
+    return frozenset(out)
+
+
+def sums_to_one(left: str, right: str, one_hot: frozenset) -> bool:
+    """Whether `left = right` is \\sum_k y_k = 1 of a one-hot y: a consequence of what the prose says of y."""
+    m = _SUMMED.search(f"{left} = {right}")
+    if m is None or not m.group(0).startswith("\\sum"):
+        return False
+    n = _NAME.match(m.group(2))
+    return n is not None and (n.group(1) or n.group(2)) in one_hot and left.strip().startswith("\\sum")
+
+
+def _flat(value) -> list:
+    return [x for v in value for x in _flat(v)] if isinstance(value, (list, tuple)) else [value]
+
+
+def _entries(values: dict, name: str) -> Optional[list]:
+    """The entries the point gives the vector `name` (y[1], y[2], ... or y as a matrix), or None if it gives none."""
+    found: dict = {}
+    for key, value in values.items():
+        m = _KEY.match(str(key))
+        if m is None or m.group(1) != name:
+            continue
+        if m.group(2) is None:
+            found.update({i: x for i, x in enumerate(_flat(value))})
+        else:
+            found[int(m.group(2))] = value
+    if not found:
+        return None
+    try:
+        return [Fraction(str(found[i])) for i in sorted(found)]
+    except (ValueError, ZeroDivisionError):
+        return []  # an entry that is no exact number: not a one-hot point
+
+
+def guard(step, one_hot: frozenset):
+    """A refuted step at a point where a vector the prose says is one-hot is not (entries 0 or 1 summing to 1) needs
+    review: the scan's point is outside what the material says, so it does not show the step false."""
+    if step.status != "refuted" or not one_hot or not step.counterexample:
+        return step
+    values = step.counterexample.get("values") or {}
+    for name in sorted(one_hot):
+        entries = _entries(values, name)
+        if entries is None:
+            continue
+        if entries and all(x in (0, 1) for x in entries) and sum(entries) == 1:
+            continue
+        shown = ", ".join(str(x) for x in entries)
+        reason = (f"the material says {name} is one-hot, but the scan's point ({name} = ({shown})) is not, so it shows "
+                  f"nothing about the step: {step.reason}")
+        return dataclasses.replace(step, status="needs review", reason=reason)
+    return step
