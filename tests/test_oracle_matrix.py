@@ -51,7 +51,7 @@ def test_generated_matrix_material_has_no_false_proof_and_no_false_alarm(data):
 _FIXED = range(12)
 _RECALL_FLOOR = 0.95
 # The documents of the fixed sample every run decides: each kind of slip the sample plants (`pytest --soak`: all).
-_EVERY_RUN = (3, 5, 7, 8, 9)
+_EVERY_RUN = (4, 5, 7, 8, 9)
 
 
 def _slip_kinds(materials) -> set:
