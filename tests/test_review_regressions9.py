@@ -92,3 +92,54 @@ def test_the_scalar_and_the_matrix_scan_take_the_same_letters_in_general():
     for sentence in ["for all $\\lambda$ in the grid", "now take any $A, B$", "$Q$ is an arbitrary orthogonal matrix",
                      "let $B$ be a general matrix", "for every $i \\in S$"]:
         assert in_general(sentence) == {n.strip().lstrip("\\") for x in taken_in_general(sentence) for n in x.split(",")}
+
+
+@pytest.mark.parametrize("text, step, shown", [
+    ("Then $\\mu^2 + 1 = \\mu + 1$, where $\\mu = \\frac{1}{2}(a + b)$.\n", "\\mu^2 + 1 = \\mu + 1", "mu = a/2 + b/2"),
+    ("Then $e^{y} + x = 2x + 1$, where $y = \\log(x)$ and $x > 0$.\n", "e^{y} + x = 2x + 1", "y = log(x)"),
+    ("We get $u^2 + x = x^4 + x + 1$, where $u = x^2 + 1$.\n", "u^2 + x = x^4 + x + 1", "u = x**2 + 1"),
+    ("We get $x + 2 = y$, where $y = x + 1$.\n", "x + 2 = y", "y = x + 1"),
+])
+def test_a_where_definition_after_the_claim_is_substituted_and_its_counterexample_replayed(tmp_path, text, step, shown):
+    from fractions import Fraction
+
+    import sympy
+
+    from proofs.scan.parse import parse
+
+    code, steps = scan_steps(tmp_path, "# Ex\n\n" + text)
+    assert steps[step]["status"] == "refuted", steps[step]
+    assert shown in steps[step]["reason"]
+    # the point, completed with the where-definition, fails the step as printed (a plain evaluation, not the solver)
+    name, formula = shown.split(" = ")
+    point = {k: Fraction(v) for k, v in steps[step]["counterexample"]["values"].items()}
+    left, right = (parse(side) for side in steps[step]["text"].split(" = "))
+    value = sympy.sympify(formula, locals={n: sympy.Symbol(n) for n in ("a", "b", "x")})
+    at = {s: sympy.Rational(point[s.name].numerator, point[s.name].denominator) for s in value.free_symbols}
+    defined = {s: value.xreplace(at) for e in (left, right) for s in e.free_symbols if s.name == name}
+    filled = {s: sympy.Rational(point[s.name].numerator, point[s.name].denominator)
+              for e in (left, right) for s in e.free_symbols if s.name != name}
+    sides = [sympy.N(e.xreplace(defined).xreplace(filled), 30) for e in (left, right)]
+    assert abs(sides[0] - sides[1]) > 1e-9
+    assert code != 0
+
+
+@pytest.mark.parametrize("text, step", [
+    ("Then $e^{y} = x$, where $y = \\log(x)$ and $x > 0$.\n", "e^{y} = x"),
+    ("Then $\\mu^2 = \\frac{1}{4}(a + b)^2$, where $\\mu = \\frac{1}{2}(a + b)$.\n", "\\mu^2 = \\frac{1}{4}(a + b)^2"),
+    ("We get $u^2 = x^4 + 2x^2 + 1$, where $u = x^2 + 1$.\n", "u^2 = x^4 + 2x^2 + 1"),
+    ("We get $x + 1 = y$, where $y = x + 1$.\n", "x + 1 = y"),
+])
+def test_a_true_claim_with_a_where_definition_is_not_refuted(tmp_path, text, step):
+    code, steps = scan_steps(tmp_path, "# Ex\n\n" + text)
+    assert steps[step]["status"] in ("proved", "checked"), steps[step]
+    assert code == 0
+
+
+@pytest.mark.parametrize("word", ["where", "when"])
+def test_a_where_condition_that_contradicts_the_sections_definition_needs_review(tmp_path, word):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\nLet $s = t + 2$.\n\nThen $s^2 - 1 = t^2 + 2t$, {word} $s = t + 1$.\n")
+    step = steps["s^2 - 1 = t^2 + 2t"]
+    assert step["status"] == "needs review", step
+    assert "contradicts a definition" in step["reason"]
+    assert code != 0

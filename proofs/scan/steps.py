@@ -273,6 +273,10 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
     return out
 
 
+# Words right before a condition after a claim that give a name a formula ("..., where $s = t + 1$").
+_WHERE = re.compile(r"\b(?:where|with)\s*[:,]?\s*$", re.IGNORECASE)
+
+
 def _letters(text: str) -> frozenset:
     """The one-letter names (Greek ones without their backslash) a formula's text uses."""
     return frozenset(m.group().lstrip("\\") for m in _LETTER.finditer(re.sub(r"\\(?:frac|log|ln|exp|sin|cos|tan|sqrt|"
@@ -293,7 +297,7 @@ def _hypothesis_names(found: Sequence[Span], chained: Sequence[list[Chain]], con
         names = {n for c in chained[k] for p in c.sides for n in _letters(p.text)}
         if _hypothesis(other):
             held |= names
-        elif k > index:
+        elif k > index and _WHERE.search(other.before[-60:]):
             later |= names
     return frozenset(held), frozenset(later)
 
@@ -1038,6 +1042,13 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted.
     `claimed`: the step follows the conditions its sentence opens with (see `_after_conditions`)."""
     read, unread = conditions
+    never = [f"{a} {r} {b}" for a, r, b in read if _never(a, r, b)]
+    if never:  # "Let $s = t + 2$." ... "..., where $s = t + 1$": the condition as read with the definitions is false
+        return Step(**base, status="needs review", exprs=exprs, conditions=read,
+                    reason=f"its condition(s) {'; '.join(never)} never hold, as read"
+                           + (f" with {substituted[len('; with '):]}" if substituted else "")
+                           + ": a condition that contradicts a definition of its section, or itself (review it: a new "
+                             "definition, or an error)")
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
     try:
@@ -1061,8 +1072,10 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
-    lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
-            and not outcome.determined else None)
+    # (a name its sentence gives a formula, "..., where $y = x + 1$", is no name the step gives a value)
+    given = {a for a, r, _ in read if r == "=" and isinstance(a, (sympy.Symbol, sympy.Indexed))}
+    lone = (_lone_name(*written, defined=[*defs.values, *given]) if outcome.status in ("refuted", "needs review", "unknown")
+            and not error and not outcome.determined else None)
     if lone is not None:
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
@@ -1075,6 +1088,18 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                if outcome.status in ("proved", "checked") and log_base is None and _BARE_LOG.search(base["text"]) else "")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted + natural,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _never(left, relation: str, right) -> bool:
+    """Whether a condition with no names left is false (t + 2 = t + 1)."""
+    try:
+        difference = sympy.simplify(left - right)
+        if difference.free_symbols or not difference.is_number or not difference.is_real:
+            return False
+        return {"=": difference != 0, "!=": difference == 0, "<": difference >= 0, "<=": difference > 0,
+                ">": difference <= 0, ">=": difference < 0}.get(relation, False) is True
+    except Exception:  # noqa: BLE001 - a condition not shown false is kept
+        return False
 
 
 def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Optional[dict] = None) -> Step:
