@@ -143,3 +143,13 @@ def test_a_where_condition_that_contradicts_the_sections_definition_needs_review
     assert step["status"] == "needs review", step
     assert "contradicts a definition" in step["reason"]
     assert code != 0
+
+
+@pytest.mark.parametrize("words", ["Even if", "The sum behaves as if"])
+def test_even_if_and_as_if_state_no_hypothesis_and_define_nothing(tmp_path, words):
+    code, steps = scan_steps(tmp_path, f"# Ex\n\n{words} $a = b$, we have $(a + b)^2 = 4b^2$.\n\n"
+                                       "So $(a + 1)^2 = a^2 + 2a + 1$.\n")
+    assert steps["a = b"]["status"] == "skipped"
+    assert steps["(a + b)^2 = 4b^2"]["status"] == "refuted", steps["(a + b)^2 = 4b^2"]
+    assert "a = b" not in steps["(a + 1)^2 = a^2 + 2a + 1"]["reason"]
+    assert code != 0

@@ -246,10 +246,12 @@ def _number(text: str, defs: Definitions) -> bool:
         return False
 
 
-def _hypothesis(span: Span) -> bool:
+def _hypothesis(span: Span, counterfactual: bool = False) -> bool:
+    """Whether the words before a condition make it a hypothesis of its sentence's claims; with `counterfactual`,
+    also "even if", "as if" (a condition all the same: never a definition)."""
     tail = span.before[-60:]
     m = _HYPOTHESIS_WORDS.search(tail)
-    return span.condition and m is not None and _NOT_HYPOTHESIS.search(tail[:m.start()]) is None
+    return span.condition and m is not None and (counterfactual or _NOT_HYPOTHESIS.search(tail[:m.start()]) is None)
 
 
 def _prose_before(span: Span) -> str:
@@ -817,8 +819,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None and relation != ":=" and defined[0].kind != "function" \
-            and (span.condition if condition is None else condition) and _hypothesis(span):
-        defined = None  # "... when $m = 0$": a condition of its sentence's claims, not a definition (of a value)
+            and (span.condition if condition is None else condition) and _hypothesis(span, counterfactual=True):
+        defined = None  # "... when $m = 0$", "even if $a = b$": a condition, not a definition (of a value)
     if defined is not None and relation != ":=" \
             and (_letters(left + " " + right) & hypotheses[0] or defined[0].name in hypotheses[1]):
         defined = None  # "If $x = 2$, then $x^2 = 5$", "$s^2 = t^2$, where $s = t$": a claim under them, defining nothing
