@@ -345,12 +345,52 @@ def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequen
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
     (CPU seconds, as `deadline`), Timeout is raised when it passes."""
     with deadline(timeout if timeout > 0 else float("inf")):
+        defined = _on_definitions(left, right, tuple(conditions), tuple(domain))
+        if defined is not None:
+            solution, (l2, r2, c2, d2) = defined
+            return _lifted(check(l2, relation, r2, c2, seed=seed, domain=d2), solution, left, relation, right,
+                           tuple(conditions), tuple(domain), "definition(s) printed with it")
         reduced = _on_linear_equations(left, right, tuple(conditions), tuple(domain))
         if reduced is None:
             return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
         solution, (l2, r2, c2, d2) = reduced
         return _lifted(_check(l2, relation, r2, c2, seed, d2), solution, left, relation, right, tuple(conditions),
                        tuple(domain))
+
+
+def _on_definitions(left, right, conditions: tuple, domain: tuple):
+    """The step with each equation among its conditions that gives a name alone on its left a formula without that
+    name, and not linear in its names ("where $y = \\log(x)$", "with $u = x^2$"), substituted: (the names and their
+    formulas; the sides, other conditions and domain with them substituted), or None when there is none. Exact: the
+    points of the substituted step, each completed with the names' values, are the points that meet the equations
+    (a point where a formula is undefined meets none); a counterexample is replayed against the step as printed."""
+    solution: dict = {}
+    for c in conditions:
+        if c[1] != "=" or not isinstance(c[0], sympy.Symbol) or c[0] in solution or c[0] in c[2].free_symbols \
+                or c[2].has(sympy.Indexed, sympy.Sum, sympy.Product) or _linear(c[2]):
+            continue
+        value = c[2].xreplace(solution)
+        if c[0] in value.free_symbols:
+            continue
+        solution = {k: v.xreplace({c[0]: value}) for k, v in solution.items()}
+        solution[c[0]] = value
+    if not solution:
+        return None
+    def put(e):
+        return e.xreplace(solution)
+    others = tuple((put(c[0]), c[1], put(c[2])) for c in conditions
+                   if not (c[1] == "=" and c[0] in solution and put(c[0]) == put(c[2])))
+    return solution, (put(left), put(right), others, tuple((put(c[0]), c[1], put(c[2])) for c in domain))
+
+
+def _linear(e) -> bool:
+    """Whether an expression is linear in its names with rational coefficients (left to _on_linear_equations)."""
+    try:
+        names = sorted(e.free_symbols, key=str)
+        poly = sympy.Poly(e, *names) if names else None
+    except (sympy.polys.polyerrors.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, ValueError, TypeError):
+        return False
+    return poly is None or (poly.total_degree() <= 1 and all(x.is_Rational for x in poly.coeffs()))
 
 
 def _on_linear_equations(left, right, conditions: tuple, domain: tuple):
@@ -365,7 +405,9 @@ def _on_linear_equations(left, right, conditions: tuple, domain: tuple):
         exprs = [sympy.expand((c[0] - c[2]).doit()) for c in equations]
         if any(e.has(sympy.Indexed, sympy.Sum, sympy.Product) for e in exprs):
             return None
-        unknowns = sorted({x for e in exprs for x in e.free_symbols if isinstance(x, sympy.Symbol)}, key=str)
+        named = list(dict.fromkeys(c[0] for c in equations if isinstance(c[0], sympy.Symbol)))  # "mu = (a + b)/2"
+        unknowns = named + sorted({x for e in exprs for x in e.free_symbols if isinstance(x, sympy.Symbol)} - set(named),
+                                  key=str)
         if not unknowns:
             return None
         A, b = sympy.linear_eq_to_matrix(exprs, unknowns)
@@ -386,30 +428,48 @@ def _on_linear_equations(left, right, conditions: tuple, domain: tuple):
                       tuple((c[0].xreplace(solution), c[1], c[2].xreplace(solution)) for c in domain))
 
 
-def _lifted(outcome: Outcome, solution: dict, left, relation, right, conditions, domain) -> Outcome:
-    """An outcome on the linear equations' solutions (see _on_linear_equations) told of the step as printed: a
-    counterexample gets the values of the names the equations fix, and is replayed against the step and every
-    condition as printed before it counts (else the step is unknown)."""
+def _lifted(outcome: Outcome, solution: dict, left, relation, right, conditions, domain,
+            given: str = "linear condition(s)") -> Outcome:
+    """An outcome on the solutions of equations among the conditions (see _on_linear_equations, _on_definitions) told
+    of the step as printed: a counterexample gets the values of the names the equations fix, and is replayed against
+    the step and every condition as printed before it counts (else the step is unknown). A name whose value there is
+    not an exact number (y = log(x)) is replayed as its formula, which must be defined at the point. `given`: what
+    the equations are, as the reason says it."""
     fixed = ", ".join(f"{u} = {v}" for u, v in solution.items())
     if outcome.status != "refuted":
-        return dataclasses.replace(outcome, reason=f"{outcome.reason} (on the solutions of its linear condition(s), {fixed})")
+        return dataclasses.replace(outcome, reason=f"{outcome.reason} (on the solutions of its {given}, {fixed})")
     try:
         point = {k: Fraction(v) for k, v in outcome.counterexample["values"].items()}
-        for u, v in solution.items():
-            point[u.name] = evaluate(v, point)
-        holds = _holds(conditions, point) and _holds(domain, point)
-        fails = decide(evaluate(left, point), relation, evaluate(right, point)) is False
+        inexact = {}
+        for u, v in solution.items():  # (a name the reduced step lost, its value free: 0)
+            point.update({x.name: Fraction(0) for x in v.free_symbols if isinstance(x, sympy.Symbol) and x.name not in point})
+            value = evaluate(v.xreplace(inexact), point)  # (Undefined where the formula is: no point)
+            if isinstance(value, Fraction):
+                point[u.name] = value
+            else:
+                inexact[u] = v.xreplace(inexact)
+        def put(e):
+            return e.xreplace(inexact)
+        printed = [(put(a), r, put(b)) for a, r, b in conditions if not (r == "=" and a in inexact)]
+        left_at, right_at = put(left), put(right)
+        holds = _holds(printed, point) and _holds([(put(a), r, put(b)) for a, r, b in domain], point)
+        fails = decide(evaluate(left_at, point), relation, evaluate(right_at, point)) is False
     except Timeout:
         raise
     except Exception:  # noqa: BLE001 - a point that cannot be completed or replayed refutes nothing
         holds = fails = False
-    if not (holds and fails and _sympy_fails(left, relation, right, point)):
-        return Outcome("unknown", f"refuted on the solutions of its linear condition(s) ({fixed}), but the point could not "
+    if not (holds and fails and _sympy_fails(left_at, relation, right_at, point)):
+        return Outcome("unknown", f"refuted on the solutions of its {given} ({fixed}), but the point could not "
                                   "be confirmed against the step as printed")
-    shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k) or k in {u.name for u in solution}}
-    lv, rv = _value(evaluate(left, point)), _value(evaluate(right, point))
-    return Outcome("refuted", f"fails at {_point_text(shown)}: the left side is {lv}, the right side {rv} (its linear "
-                              f"condition(s) give {fixed})", {"values": shown, "left": lv, "right": rv},
+    names = {u.name for u in solution} | {x.name for v in solution.values() for x in v.free_symbols
+                                          if isinstance(x, sympy.Symbol)}
+    shown = {k: str(v) for k, v in sorted(point.items()) if _reads(left, right, k) or k in names}
+    lv, rv = _value(evaluate(left_at, point)), _value(evaluate(right_at, point))
+    exact = {x: sympy.Rational(point[x.name].numerator, point[x.name].denominator)
+             for v in inexact.values() for x in v.free_symbols if isinstance(x, sympy.Symbol) and x.name in point}
+    also = "".join(f", {u} = {v.xreplace(exact)}" for u, v in inexact.items())
+    return Outcome("refuted", f"fails at {_point_text(shown)}{also}: the left side is {lv}, the right side {rv} (its "
+                              f"{given} give {fixed})", {"values": shown, "left": lv, "right": rv},
                    determined=outcome.determined)
 
 

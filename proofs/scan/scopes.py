@@ -6,6 +6,8 @@ import dataclasses
 import re
 from typing import Optional
 
+from proofs.scan.shapes import taken_in_general
+
 __all__ = ["HEADING", "PART", "PART_LEVEL", "boundaries", "Scopes", "in_general"]
 
 # A heading and its level: Markdown's # to ###### (1 to 6), LaTeX's \section (1), \subsection (2), \subsubsection (3).
@@ -154,21 +156,7 @@ _UNKNOWN = ({}, {})
 _EMPTY = dict(values={}, examples={}, origin={}, opaque={}, named={}, domains={})
 
 
-# A letter in a formula of its own: "$s$", "$\\lambda$", "$x_1$", "$A, B$", "$s \\in \\mathbb{R}$".
-_LETTERS = r"\$\s*((?:\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?\s*,\s*)*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]\}?)?)\s*(?:\\in\b[^$]*)?\$"
-# "now take any $s$", "for an arbitrary $x \in \mathbb{R}$", "a general $B$", "any $2 \times 2$ matrices $A, B$", and
-# after the letters: "$s$ is arbitrary", "let $B$ be a general matrix" (not "an arbitrary orthogonal matrix")
-_IN_GENERAL = [
-    re.compile(r"\b(?:any|arbitrary|general|every|all)\s+(?:(?:square|real|invertible)\s+)?"
-               r"(?:(?:\$[^$]*\$\s+)?(?:real\s+)?(?:matri(?:x|ces)|numbers?|scalars?|vectors?)\s+)?" + _LETTERS, re.IGNORECASE),
-    re.compile(_LETTERS + r"\s*,?\s+(?:(?:is|be|are)\s+(?:now\s+)?(?:again\s+)?(?:an?\s+)?)?(?:arbitrary|general|any)\b"
-               r"(?!\s+(?:[A-Za-z-]+\s+)?(?:orthogonal|symmetric|positive|negative|invertible|diagonal|unitary|"
-               r"non-?negative|PSD|PD|idempotent|triangular))", re.IGNORECASE),
-]
-
-
 def in_general(sentence: str) -> set:
     """The letters a sentence takes in general ("take any $s$", "$A$ is arbitrary"), without a backslash: what was
     assumed of them before no longer holds."""
-    return {name.strip().lstrip("\\") for pattern in _IN_GENERAL for m in pattern.finditer(sentence)
-            for name in m.group(1).split(",")}
+    return {name.strip().lstrip("\\") for letters in taken_in_general(sentence) for name in letters.split(",")}

@@ -11,7 +11,8 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "CONDITIONS", "SQUARE"]
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "taken_in_general", "CONDITIONS",
+           "SQUARE"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
@@ -210,22 +211,35 @@ def bounds(text: str) -> set:
     return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
 
 
-# "now take any $A$", "for an arbitrary $W \in \mathbb{R}^{n \times n}$", "a general $B$", "any $2 \times 2$ matrices
-# $A, B$": the letters without the conditions stated before
-_ANY = re.compile(rf"\b(?:any|arbitrary|general|every|all)\s+(?:(?:square|real|invertible)\s+)?"
-                  rf"(?:(?:\$[^$]*\$\s+)?(?:real\s+)?matri(?:x|ces)\s+)?\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*"
-                  r"(?:\\in\b[^$]*)?\$", re.IGNORECASE)
-# "let $B$ be a general matrix", "$A, B$ are arbitrary", "$A \in \mathbb{R}^{n \times n}$ arbitrary": the same, said after
-_ANY_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\b[^$]*)?\$\s*,?\s+"
-                        r"(?:(?:is|be|are)\s+(?:now\s+)?(?:again\s+)?(?:an?\s+)?)?(?:arbitrary|general|any)\b"
-                        rf"(?!\s+(?:[A-Za-z-]+\s+)?(?:{_WORD}))", re.IGNORECASE)
+# Words that take letters in general, before them: "now take any $A$", "for an arbitrary $W \in \mathbb{R}^{n \times
+# n}$", "consider a general $B$", "let $x$ be any ...", "for every $s$", "any $2 \times 2$ matrices $A, B$" (a
+# quantifier over the members of a set, "all $\lambda$ in the grid", "for all $i \in S$", takes nothing in general)
+_TAKEN_BEFORE = re.compile(
+    rf"\b(?:(?:now\s+)?(?:take|taking|let|for|consider|considering|pick|fix)\s+(?:now\s+)?"
+    r"(?:any|an\s+arbitrary|arbitrary|a\s+general|general|every)|any|an\s+arbitrary|a\s+general)\s+"
+    r"(?:(?:square|real|invertible)\s+)?"
+    r"(?:(?:\$[^$]*\$\s+)?(?:real\s+)?(?:matri(?:x|ces)|numbers?|scalars?|vectors?)\s+)?"
+    rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\s*\\mathbb\s*\{{?\s*R\b[^$]*)?\$"
+    r"(?!\s*(?:in|of|from|among)\b)", re.IGNORECASE)
+# The same said after the letters: "let $B$ be a general matrix", "$A, B$ are arbitrary", "$s$ is now arbitrary", "$A
+# \in \mathbb{R}^{n \times n}$ arbitrary" (not "an arbitrary orthogonal matrix": a condition on it)
+_TAKEN_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\b[^$]*)?\$\s*,?\s+"
+                          r"(?:(?:is|be|are)\s+(?:now\s+)?(?:again\s+)?(?:an?\s+)?)?(?:arbitrary|general|any)\b"
+                          rf"(?!\s+(?:[A-Za-z-]+\s+)?(?:{_WORD}|positive|negative|unitary|non-?negative|"
+                          r"idempotent|triangular))", re.IGNORECASE)
+
+
+def taken_in_general(sentence: str) -> list[str]:
+    """The lists of letters a sentence takes in general (see _TAKEN_BEFORE, _TAKEN_AFTER), each as printed ("A, B",
+    "\\lambda", "x_1"): what was stated of them before no longer holds. proofs.scan.scopes reads the same."""
+    return [m.group(1) for pattern in (_TAKEN_BEFORE, _TAKEN_AFTER) for m in pattern.finditer(sentence)]
 
 
 def declarations(model: Model, sentence: str) -> dict:
     """Record what a sentence of prose declares; returns the conditions it states ({letter: {condition}})."""
     stated: dict = {}
-    for m in [*_ANY.finditer(sentence), *_ANY_AFTER.finditer(sentence)]:  # the conditions stated before no longer hold
-        for member in re.finditer(_MEMBER, m.group(1)):
+    for letters in taken_in_general(sentence):  # the conditions stated before no longer hold
+        for member in re.finditer(_MEMBER, letters):
             model.conditions.pop(member.group(1).lstrip("\\") + (f"_{member.group(2)}" if member.group(2) else ""), None)
     if _COLUMN.search(sentence):
         model.layouts = ("column",)

@@ -183,13 +183,13 @@ def _exponents(text: str) -> frozenset:
 
 
 def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions, text: str,
-                conditional: Sequence[bool]):
+                conditional: Sequence[bool], converse: Sequence[Optional[str]] = ()):
     """The conditions printed in the sentence of spans[index] (formulas introduced by 'for', 'if', ... and
     \\text{for ...} items of its own formula), read; and the texts of those that could not be read."""
     span = span_list[index]
     texts = []
     for k, other in enumerate(span_list):
-        if k != index and other.sentence == span.sentence and conditional[k]:
+        if k != index and other.sentence == span.sentence and conditional[k] and not (converse and converse[k]):
             # a definition in the sentence before the step ("where E = ...") is a definition, not a condition (the step
             # reads it); after the step ("... where $\mu = \frac{1}{n}\sum_i x_i$"), or stated by a hypothesis ("...
             # when $m = 0$", "if $a = b$"), it is an equation the step holds under
@@ -227,8 +227,15 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
 
 # Words right before a formula that make it a hypothesis ("$(x - m)^2 = x^2$ when $m = 0$", "if $a = b$"): an equation
 # there is a condition of the claims of its sentence, never a definition ("where", "with", "let" define).
-_HYPOTHESIS_WORDS = re.compile(r"\b(?:if|when|whenever|provided(?:\s+that)?|assuming(?:\s+that)?|iff)\s*[:,]?\s*$",
+_HYPOTHESIS_WORDS = re.compile(r"\b(?:if|when|whenever|provided(?:\s+that)?|assuming(?:\s+that)?)\s*[:,]?\s*$",
                                re.IGNORECASE)
+# Words right before those that make them no hypothesis: "only if", "if and only if", "exactly when" join a
+# biconditional or a converse (see _CONVERSE); "as if", "even if" do not restrict the claim.
+_NOT_HYPOTHESIS = re.compile(r"\b(?:only|as|even|exactly|precisely|just)\s*$", re.IGNORECASE)
+# Words between two formulas that join them as a biconditional or a converse ("$x^3 = x$ iff $x = 1$", "only if",
+# "exactly when"): neither is a hypothesis of the other, and neither is decided as a plain identity under the other.
+_CONVERSE = re.compile(r"\b(?:iff|if\s+and\s+only\s+if|only\s+if|(?:exactly|precisely|just)\s+(?:when|if))\b",
+                       re.IGNORECASE)
 
 
 def _number(text: str, defs: Definitions) -> bool:
@@ -239,8 +246,62 @@ def _number(text: str, defs: Definitions) -> bool:
         return False
 
 
-def _hypothesis(span: Span) -> bool:
-    return span.condition and _HYPOTHESIS_WORDS.search(span.before[-60:]) is not None
+def _hypothesis(span: Span, counterfactual: bool = False) -> bool:
+    """Whether the words before a condition make it a hypothesis of its sentence's claims; with `counterfactual`,
+    also "even if", "as if" (a condition all the same: never a definition)."""
+    tail = span.before[-60:]
+    m = _HYPOTHESIS_WORDS.search(tail)
+    return span.condition and m is not None and (counterfactual or _NOT_HYPOTHESIS.search(tail[:m.start()]) is None)
+
+
+def _prose_before(span: Span) -> str:
+    """The prose of a formula's sentence since the formula before it."""
+    return re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]
+
+
+def _converses(found: Sequence[Span]) -> list[Optional[str]]:
+    """For each formula, why it is one side of a biconditional or a converse (the words between it and the formula
+    before it in its sentence join the two, see _CONVERSE), or None: both sides are skipped, never decided as plain
+    identities under each other, since the scan does not decide both directions."""
+    out: list[Optional[str]] = [None] * len(found)
+    for k, span in enumerate(found):
+        m = _CONVERSE.search(_prose_before(span))
+        if m is None:
+            continue
+        reason = f"a side of a biconditional or a converse (\"{' '.join(m.group().split())}\"): not checked"
+        out[k] = reason
+        if k > 0 and found[k - 1].sentence == span.sentence:
+            out[k - 1] = reason
+    return out
+
+
+# Words right before a condition after a claim that give a name a formula ("..., where $s = t + 1$").
+_WHERE = re.compile(r"\b(?:where|with)\s*[:,]?\s*$", re.IGNORECASE)
+
+
+def _letters(text: str) -> frozenset:
+    """The one-letter names (Greek ones without their backslash) a formula's text uses."""
+    return frozenset(m.group().lstrip("\\") for m in _LETTER.finditer(re.sub(r"\\(?:frac|log|ln|exp|sin|cos|tan|sqrt|"
+                                                                            r"left|right|cdot|text|mathrm)\b", " ", text)))
+
+
+def _hypothesis_names(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool],
+                      index: int) -> tuple[frozenset, frozenset]:
+    """The names of the hypotheses of a formula's sentence ("if $x = 2$", "when $m = 1$", before it or after), and
+    those of the conditions after it ("..., where $s = t + 1$"): a relation of the formula that uses the former, or
+    whose head the latter give a value, is a claim decided under them, never a definition."""
+    span = found[index]
+    held: set = set()
+    later: set = set()
+    for k, other in enumerate(found):
+        if k == index or other.sentence != span.sentence or not conditional[k]:
+            continue
+        names = {n for c in chained[k] for p in c.sides for n in _letters(p.text)}
+        if _hypothesis(other):
+            held |= names
+        elif k > index and _WHERE.search(other.before[-60:]):
+            later |= names
+    return frozenset(held), frozenset(later)
 
 
 def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
@@ -448,6 +509,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             found = spans(document)
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
+            converse = _converses(found)
             roles = piecewise.pieces(found, chained, conditional, document.text)
             refused: set = set()  # the first formulas of pieces that are second formulas for a function (_piece_step)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
@@ -530,7 +592,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 try:
                     with deadline(timeout, wall=remaining):
                         if conditions is None:
-                            conditions = _conditions(found, chained, index, defs, text, conditional)
+                            conditions = _conditions(found, chained, index, defs, text, conditional, converse)
                         examples = dict(defs.examples)
                         piece = _piece_step(base, roles.get(index), defs, found, document, part_end, refused) \
                             if k == 0 and number == 0 and len(chained[index]) == 1 else None
@@ -539,7 +601,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             continue
                         out.append(_step(base, chain, k, span, defs, _with_facts(conditions, chain.step_facts(k), defs),
                                          second_reader, part_end, conditional[index],
-                                         matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1]))
+                                         matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1],
+                                         converse[index], _hypothesis_names(found, chained, conditional, index)))
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs, one_hot)
                         if out[-1].status == "definition":
@@ -732,7 +795,8 @@ def _piece_step(base: dict, role, defs: Definitions, found: Sequence[Span], docu
 def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, conditions, second_reader: bool = True,
           part_end: int = -1, condition: Optional[bool] = None, matrix: Optional[MatrixScan] = None,
           facts: Sequence = (), printed: bool = False, nonreal: Optional[dict] = None, log_base: Optional[str] = None,
-          assumed: Sequence = (), assumed_unread: Sequence = ()) -> Step:
+          assumed: Sequence = (), assumed_unread: Sequence = (), converse: Optional[str] = None,
+          hypotheses: tuple = (frozenset(), frozenset())) -> Step:
     left, relation, right = base["left"], base["relation"], base["right"]
     if not left or not right:
         return Step(**base, status="skipped", reason="a side of it is in another formula (a chain continued across formulas)")
@@ -742,6 +806,8 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     implication = next((p for p, r in zip(chain.printed, chain.relations) if r in ("⇒", "⇔", "→")), None)
     if implication:
         return Step(**base, status="skipped", reason=f"a condition or a conclusion of an implication ({implication}), not an identity")
+    if converse:
+        return Step(**base, status="skipped", reason=converse)
     if relation == "∈" and re.match(r"\\mathbb\s*\{?R\b", right) and matrix is not None:
         return Step(**base, status="definition", reason=f"declares {' '.join(left.split())} ∈ {' '.join(right.split())}")
     if relation not in CHECKED and relation != ":=" and not (relation == "≈" and rounded.decimal_side(left, right)):
@@ -759,8 +825,11 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
     if defined is not None and matrix is not None and matrix.applies(base["text"]) and matrix.claim(left):
         defined = None  # a second formula for something defined before: a claim about it
     if defined is not None and relation != ":=" and defined[0].kind != "function" \
-            and (span.condition if condition is None else condition) and _hypothesis(span):
-        defined = None  # "... when $m = 0$": a condition of its sentence's claims, not a definition (of a value)
+            and (span.condition if condition is None else condition) and _hypothesis(span, counterfactual=True):
+        defined = None  # "... when $m = 0$", "even if $a = b$": a condition, not a definition (of a value)
+    if defined is not None and relation != ":=" \
+            and (_letters(left + " " + right) & hypotheses[0] or defined[0].name in hypotheses[1]):
+        defined = None  # "If $x = 2$, then $x^2 = 5$", "$s^2 = t^2$, where $s = t$": a claim under them, defining nothing
     if defined is not None:
         h, body = defined
         words = re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]  # the prose since the formula before it
@@ -981,6 +1050,13 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     """The step checked as read (exprs), with the rules that keep a step that is not an identity from being refuted.
     `claimed`: the step follows the conditions its sentence opens with (see `_after_conditions`)."""
     read, unread = conditions
+    never = [f"{a} {r} {b}" for a, r, b in read if _never(a, r, b)]
+    if never:  # "Let $s = t + 2$." ... "..., where $s = t + 1$": the condition as read with the definitions is false
+        return Step(**base, status="needs review", exprs=exprs, conditions=read,
+                    reason=f"its condition(s) {'; '.join(never)} never hold, as read"
+                           + (f" with {substituted[len('; with '):]}" if substituted else "")
+                           + ": a condition that contradicts a definition of its section, or itself (review it: a new "
+                             "definition, or an error)")
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
     try:
@@ -1004,8 +1080,10 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"a relation between {', '.join(free) or 'its entries'} and a number: a condition on them (an equation "
                            "to solve), not an identity")
-    lone = (_lone_name(*written, defined=defs.values) if outcome.status in ("refuted", "needs review", "unknown") and not error
-            and not outcome.determined else None)
+    # (a name its sentence gives a formula, "..., where $y = x + 1$", is no name the step gives a value)
+    given = {a for a, r, _ in read if r == "=" and isinstance(a, (sympy.Symbol, sympy.Indexed))}
+    lone = (_lone_name(*written, defined=[*defs.values, *given]) if outcome.status in ("refuted", "needs review", "unknown")
+            and not error and not outcome.determined else None)
     if lone is not None:
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
@@ -1018,6 +1096,18 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                if outcome.status in ("proved", "checked") and log_base is None and _BARE_LOG.search(base["text"]) else "")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted + natural,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+def _never(left, relation: str, right) -> bool:
+    """Whether a condition with no names left is false (t + 2 = t + 1)."""
+    try:
+        difference = sympy.simplify(left - right)
+        if difference.free_symbols or not difference.is_number or not difference.is_real:
+            return False
+        return {"=": difference != 0, "!=": difference == 0, "<": difference >= 0, "<=": difference > 0,
+                ">": difference <= 0, ">=": difference < 0}.get(relation, False) is True
+    except Exception:  # noqa: BLE001 - a condition not shown false is kept
+        return False
 
 
 def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Optional[dict] = None) -> Step:
