@@ -77,6 +77,8 @@ def test_a_quantifier_over_the_members_of_a_set_keeps_the_assumptions(tmp_path, 
     "Now take any $\\lambda$.",
     "Consider an arbitrary $\\lambda$.",
     "Let $\\lambda$ be arbitrary.",
+    "For all $\\lambda$, we claim more.",
+    "For all $\\lambda \\in \\mathbb{R}$, we claim more.",
 ])
 def test_taking_a_letter_in_general_drops_the_assumptions(tmp_path, sentence):
     code, steps = scan_steps(tmp_path, "# Ex\n\nThroughout, assume $\\lambda > 0$.\n\n" + sentence

@@ -216,10 +216,10 @@ def bounds(text: str) -> set:
 # quantifier over the members of a set, "all $\lambda$ in the grid", "for all $i \in S$", takes nothing in general)
 _TAKEN_BEFORE = re.compile(
     rf"\b(?:(?:now\s+)?(?:take|taking|let|for|consider|considering|pick|fix)\s+(?:now\s+)?"
-    r"(?:any|an\s+arbitrary|arbitrary|a\s+general|general|every)|any|an\s+arbitrary|a\s+general)\s+"
+    r"(?:any|an\s+arbitrary|arbitrary|a\s+general|general|every)|for\s+all|any|an\s+arbitrary|a\s+general)\s+"
     r"(?:(?:square|real|invertible)\s+)?"
     r"(?:(?:\$[^$]*\$\s+)?(?:real\s+)?(?:matri(?:x|ces)|numbers?|scalars?|vectors?)\s+)?"
-    rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\s*\\mathbb\s*\{{?\s*R\b[^$]*)?\$"
+    rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*(?:\\in\s*(?:\\mathbb\s*\{{*\s*R\b|\\R\b|ℝ)[^$]*)?\$"
     r"(?!\s*(?:in|of|from|among)\b)", re.IGNORECASE)
 # The same said after the letters: "let $B$ be a general matrix", "$A, B$ are arbitrary", "$s$ is now arbitrary", "$A
 # \in \mathbb{R}^{n \times n}$ arbitrary" (not "an arbitrary orthogonal matrix": a condition on it)
