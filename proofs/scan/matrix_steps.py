@@ -100,16 +100,18 @@ class MatrixScan:
         base = _snapshot(scope["model"]) if scope is not None else Model()
         if declarations_only:
             model = _snapshot(self.model)
-            for letter, kept in base.conditions.items():
-                # the part that ends declared the letter otherwise (a number, for itself): the conditions the enclosing
-                # scope states of it hold again, as its declaration does (words that take it in general keep its kind)
+            for letter, kept in model.replaced.items():
+                # the part that ends declared the letter otherwise (a number, for itself): the conditions it held just
+                # before that declaration hold again, as the enclosing declaration does; not the enclosing scope's
+                # own, which an earlier part may have dropped by taking the letter in general
                 if letter not in model.conditions and model.kinds.get(letter) != base.kinds.get(letter):
-                    model.conditions[letter] = set(kept)
-            self.model = dataclasses.replace(model, kinds=base.kinds, dims=base.dims, lengths=base.lengths,
+                    if kept:
+                        model.conditions[letter] = set(kept)
+            self.model = dataclasses.replace(model, kinds=base.kinds, dims=base.dims, lengths=base.lengths, replaced={},
                                              inherited=set(base.kinds) | set(model.conditions))
             return
         self.model = dataclasses.replace(base, layouts=self.model.layouts, matrix_norm=self.model.matrix_norm,
-                                         inherited=set(base.kinds))
+                                         inherited=set(base.kinds), replaced={})
         self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
         for name in ("conditioned", "stated", "facts", "opaque", "functions"):
@@ -496,7 +498,8 @@ def _snapshot(model: Model) -> Model:
                                row_vectors=set(model.row_vectors),
                                conditions={k: set(v) for k, v in model.conditions.items()},
                                equations={k: list(v) for k, v in model.equations.items()}, totals=dict(model.totals),
-                               lengths=dict(model.lengths), implied=set(model.implied))
+                               lengths=dict(model.lengths), implied=set(model.implied),
+                               replaced={k: set(v) for k, v in model.replaced.items()})
 
 
 def _as_matrix(n: Node, model: Model) -> set:

@@ -98,6 +98,9 @@ class Model:
     used: set = dataclasses.field(default_factory=set)
     # letters the material says are row vectors ("$x$ is a row vector"): the matrix reading takes vectors as columns
     row_vectors: set = dataclasses.field(default_factory=set)
+    # letter -> the conditions it held when a declaration of the scope replaced an enclosing scope's (a part that
+    # declares it a number for itself): what holds of it again once that scope ends
+    replaced: dict = dataclasses.field(default_factory=dict)
 
     def sizes(self) -> set:
         """The letters that are sizes: a dimension of a declaration (X in R^{N x d}), a length the prose gives ("$K$
@@ -124,7 +127,7 @@ class Model:
             if self.kinds.get(letter) != kind or (dims is not None and self.dims.get(letter) != dims):
                 self.kinds.pop(letter, None)
                 self.dims.pop(letter, None)
-                self.conditions.pop(letter, None)
+                self.replaced.setdefault(letter, set(self.conditions.pop(letter, set())))
         if dims is not None:
             self.kinds[letter], self.dims[letter] = kind, dims
         else:
