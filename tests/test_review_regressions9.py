@@ -155,3 +155,18 @@ def test_even_if_and_as_if_state_no_hypothesis_and_define_nothing(tmp_path, word
     assert steps["(a + b)^2 = 4b^2"]["status"] == "refuted", steps["(a + b)^2 = 4b^2"]
     assert "a = b" not in steps["(a + 1)^2 = a^2 + 2a + 1"]["reason"]
     assert code != 0
+
+
+@pytest.mark.parametrize("text, step, refuted", [
+    ("Then $(u + 1)^2 = u^2 + 1$, where $E = u^3 + v$.\n", "(u + 1)^2 = u^2 + 1", True),
+    ("Then $(u + 1)^2 = u^2 + 2u + 1$, where $E = u^3 + v$.\n", "(u + 1)^2 = u^2 + 2u + 1", False),
+    ("$$\\frac{\\partial E}{\\partial a} = \\sum_i 2(a + b x_i - y_i) = \\sum_i [2a + 2b x_i]$$\n"
+     "where $E = \\sum_i (a + b x_i - y_i)^2$ is the squared error.\n", "\\sum_i 2(a + b x_i - y_i) = \\sum_i [2a + 2b x_i]", True),
+])
+def test_an_equation_giving_a_name_the_step_does_not_use_restricts_nothing(tmp_path, text, step, refuted):
+    code, steps = scan_steps(tmp_path, "# Ex\n\n" + text)
+    if refuted:
+        assert steps[step]["status"] == "refuted", steps[step]
+        assert code != 0
+    else:
+        assert steps[step]["status"] in ("proved", "checked"), steps[step]

@@ -1166,6 +1166,7 @@ def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
     kinds.domains) about its names, except those on a name its sentence states a condition about itself."""
     read, words = conditions
     names = {s for e in exprs for s in e.free_symbols}
+    read = _about(read, names)
     own = {s for a, _, c in read for s in a.free_symbols | c.free_symbols}
     extra = []
     for a, relation, c in assumed:
@@ -1175,8 +1176,24 @@ def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
             extra.append((a, relation, c))
     more = [what for name, what in unread if name in names and what not in words]
     if not extra and not more:
-        return conditions
+        return read, words
     return [*read, *extra], [*words, *more]
+
+
+def _about(read: Sequence, names: set) -> list:
+    """The conditions without an equation that gives a name the step does not use a formula ("... = \\sum_i 2(a + b
+    x_i - y_i) = \\sum_i [2a + 2b x_i]$$ where $E = \\sum_i (a + b x_i - y_i)^2$"): some value of that name meets it
+    whatever the step's names are, so it restricts nothing (it is kept when another condition reads the name)."""
+    kept = list(read)
+    for k, (a, relation, c) in enumerate(read):
+        for name, formula in ((a, c), (c, a)):
+            if relation != "=" or not isinstance(name, sympy.Symbol) or name in names or name in formula.free_symbols:
+                continue
+            if any(name in x.free_symbols or name in y.free_symbols for j, (x, _, y) in enumerate(read) if j != k):
+                continue
+            kept[k] = None
+            break
+    return [r for r in kept if r is not None]
 
 
 def _not_real(exprs, nonreal: Optional[dict]) -> str:
