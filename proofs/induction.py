@@ -11,39 +11,53 @@ from proofs.terms import Term
 __all__ = ["closed", "step"]
 
 
+def _rewrite(t: Term, var, on_sum) -> Optional[Term]:
+    """The relation with each variable put as var(t) and each sum as on_sum(t); None where on_sum gives None or the
+    relation reads a quantifier, a derivative, an index or a limit."""
+    if t.op == "var":
+        return var(t)
+    if t.op in ("const", "bool", "param") or not isinstance(t, Term):
+        return t
+    if t.op == "sum":
+        return on_sum(t)
+    if t.op in ("all", "diff", "index", "limit", *terms.QUANTIFIERS):
+        return None
+    args = []
+    for a in t.args:
+        out = _rewrite(a, var, on_sum) if isinstance(a, Term) else a
+        if out is None:
+            return None
+        args.append(out)
+    return Term(t.op, tuple(args))
+
+
+def _sum_start(t: Term, name: str, start: int):
+    """The constant lower bound lo of a sum Σ_{i=lo}^{n} f(i) whose summand reads only i, where lo ≤ start + 1; None
+    for a sum of another shape (bounds other than a constant and n, a summand reading n)."""
+    body, index, lower, upper = t.args
+    if not (upper.op == "var" and upper.args[0] == name) or terms.variables(lower) \
+            or not terms.variables(body) <= {index.args[0]} or index.args[0] == name:
+        return None
+    low = _number(lower)
+    return None if low is None or low > start + 1 else low
+
+
 def step(relation: Term, name: str, start: int) -> Optional[tuple[Term, Term, list[str]]]:
     """(P(n), P(n + 1), the sums abstracted) with every sum Σ_{i=lo}^{n} f(i) of the relation a variable; None where
     the relation has a sum of another shape (bounds other than a constant and n, a summand reading n) or where some
     sum's range starts above start + 1 (then Σ up to n + 1 is not Σ up to n plus f(n + 1) for every n ≥ start)."""
     sums: dict[str, str] = {}
 
-    def abstract(t: Term, shifted: bool) -> Optional[Term]:
-        if t.op == "var":
-            return t + 1 if shifted and t.args[0] == name else t
-        if t.op in ("const", "bool", "param") or not isinstance(t, Term):
-            return t
-        if t.op == "sum":
-            body, index, lower, upper = t.args
-            if not (upper.op == "var" and upper.args[0] == name) or terms.variables(lower) \
-                    or not terms.variables(body) <= {index.args[0]} or index.args[0] == name:
+    def abstract(shifted: bool):
+        def on_sum(t: Term) -> Optional[Term]:
+            if _sum_start(t, name, start) is None:
                 return None
-            low = _number(lower)
-            if low is None or low > start + 1:
-                return None
-            shown = terms.text(t)
-            s = terms.var(sums.setdefault(shown, f"Σ{len(sums) + 1}"))
+            body, index = t.args[0], t.args[1]
+            s = terms.var(sums.setdefault(terms.text(t), f"Σ{len(sums) + 1}"))
             return s + _substitute(body, index.args[0], terms.var(name) + 1) if shifted else s
-        if t.op in ("all", "diff", "index", "limit", *terms.QUANTIFIERS):
-            return None
-        args = []
-        for a in t.args:
-            out = abstract(a, shifted) if isinstance(a, Term) else a
-            if out is None:
-                return None
-            args.append(out)
-        return Term(t.op, tuple(args))
+        return _rewrite(relation, lambda t: t + 1 if shifted and t.args[0] == name else t, on_sum)
 
-    now, after = abstract(relation, False), abstract(relation, True)
+    now, after = abstract(False), abstract(True)
     if now is None or after is None or not sums:
         return None
     return now, after, [f"{s} = {shown}" for shown, s in sums.items()]
@@ -59,37 +73,21 @@ def closed(relation: Term, name: str, start: int) -> Optional[tuple[Term, list[s
 
     forms: dict[str, str] = {}
 
-    def put(t: Term) -> Optional[Term]:
-        if t.op == "var" or t.op in ("const", "bool", "param") or not isinstance(t, Term):
-            return t
-        if t.op == "sum":
-            body, index, lower, upper = t.args
-            if not (upper.op == "var" and upper.args[0] == name) or terms.variables(lower) \
-                    or not terms.variables(body) <= {index.args[0]} or index.args[0] == name:
-                return None
-            low = _number(lower)
-            if low is None or low != int(low) or low > start + 1:
-                return None
-            form = _closed_form(body, index.args[0], int(low), sympy)
-            if form is None:
-                return None
-            forms[terms.text(t)] = " + ".join(f"({c})·{name}^{k}" for k, c in enumerate(form) if c) or "0"
-            out: Term = terms.const(0)
-            for k, c in enumerate(form):
-                if c:
-                    out = out + terms.const(c) * (terms.var(name) ** k if k else terms.const(1))
-            return out
-        if t.op in ("all", "diff", "index", "limit", *terms.QUANTIFIERS):
+    def on_sum(t: Term) -> Optional[Term]:
+        low = _sum_start(t, name, start)
+        if low is None or low != int(low):
             return None
-        args = []
-        for a in t.args:
-            out = put(a) if isinstance(a, Term) else a
-            if out is None:
-                return None
-            args.append(out)
-        return Term(t.op, tuple(args))
+        form = _closed_form(t.args[0], t.args[1].args[0], int(low), sympy)
+        if form is None:
+            return None
+        forms[terms.text(t)] = " + ".join(f"({c})·{name}^{k}" for k, c in enumerate(form) if c) or "0"
+        out: Term = terms.const(0)
+        for k, c in enumerate(form):
+            if c:
+                out = out + terms.const(c) * (terms.var(name) ** k if k else terms.const(1))
+        return out
 
-    out = put(relation)
+    out = _rewrite(relation, lambda t: t, on_sum)
     if out is None or not forms:
         return None
     return out, [f"{shown} = {form}" for shown, form in forms.items()]
