@@ -825,6 +825,24 @@ def _grads(*trees: Node) -> list:
     return out
 
 
+def _spread(choices: list) -> list:
+    """The choices of sizes and indices taken in turn across the choices of sizes (the first index point of each, then
+    the second, ...), at each size the points whose indices all fall within its largest size first: a budget cut
+    then keeps every choice of sizes, with points where entries can be read, instead of spending itself on the
+    smallest sizes at indices past their end ((A^T)_{ij} = A_{ij} with A of N × q was checked on 1 × 1 matrices
+    alone)."""
+    groups: dict = {}
+    for c in choices:
+        groups.setdefault(tuple(sorted(c[0].items())), []).append(c)
+    for key, group in groups.items():
+        top = max((v for _, v in key), default=0)
+        group.sort(key=lambda c: any(v > top for v in c[1].values()))
+    out = []
+    for k in range(max((len(g) for g in groups.values()), default=0)):
+        out += [g[k] for g in groups.values() if k < len(g)]
+    return out
+
+
 def _index_choices(indices: list[str], ranges: list) -> list[dict]:
     values = range(1, MAX_STEPS + 2)
     out = []
@@ -925,7 +943,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     budget = MAX_GRADIENT_CHOICES if grads else MAX_CHOICES
     small = [c for c in choices if max(c[0].values(), default=0) <= 2]
     if len(choices) > budget:
-        small = small[:budget * 2 // 3]
+        small = _spread(small)[:budget * 2 // 3]
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0

@@ -88,7 +88,7 @@ def _show(n: Node) -> str:
     if k == "at":
         return f"({a[0]})[{', '.join(str(i) for i in n.data if i is not None)}]"
     if k == "I":
-        return "I"
+        return "I" if n.data is None else f"I_{n.data}"
     if k == "ones":
         return "1" if n.data is None else f"1_{n.data}"
     if k == "apply":
@@ -420,6 +420,10 @@ class _Reader:
             raise Skip(f"{letter}(...): a function applied or a product")
         if letter == "I" and index is None:
             return Node("I")
+        if letter == "I" and (index.is_Symbol or (index.is_Integer and index > 0)):
+            # I_n, I_{3}: the identity of that size (the shapes read a family member I_n only where the material
+            # declares one)
+            return Node("I", (), index.name if index.is_Symbol else int(index))
         return Node("name", (), (letter, index))
 
     def elementary_argument(self) -> Node:

@@ -434,7 +434,9 @@ class Shapes:
                 raise Skip(f"{letter}_{int(index)} is not declared (the material declares one matrix {letter}, no family of them)")
             return self.family(letter, index)
         if k == "I":
-            d = self.new()
+            if n.data is not None and any(name == "I" or name.startswith("I_") for name in self.model.kinds):
+                raise Skip(f"I_{n.data}: the identity or a member of the family I the material declares")
+            d = n.data if n.data is not None else self.new()
             self.implicit[id(n)] = (n, d)
             return (d, d)
         if k == "ones":

@@ -1,0 +1,847 @@
+"""Generated matrix-calculus and index-notation material whose every step's truth is known before the scan reads it.
+
+Each part declares shapes (`W \\in \\mathbb{R}^{m \\times n}`, sizes named or numbered, "symmetric", a stated total
+`\\mathbf{1}^\\top p = 1`) and states steps of one kind: Jacobians of vectors (`\\frac{\\partial (W x)}{\\partial x}`,
+`\\partial \\sigma(z) / \\partial z` for the logistic function or tanh, chain rules through `W x`), gradients and
+Hessians of quadratics and least squares (`\\nabla^2_x \\tfrac12 x^\\top A x`), entries and index sums
+(`(W x)_i = \\sum_{j=1}^{n} W_{ij} x_j`, `(A^\\top)_{ij}`, traces with entries), the vector of ones and multiples of I.
+A step is built true, or made false by one planted slip (indices swapped, a transpose dropped or added, the other
+layout under a stated one, a factor 2 or ½ missing, a diag or an ⊙ missing, a bound off by one, `A` for
+`\\tfrac12(A + A^\\top)` without symmetry). Its truth is decided by the plain evaluator below, which shares no code
+with the scan: matrices are numpy arrays of `Fraction`, a derivative is a central difference (exact with step 1 for
+the linear and quadratic forms; in floating point with a small step for σ and tanh, where a value is called equal
+within 1e-7 and different only beyond 1e-3, and an instance between the two decides nothing). A derivative is true
+when it equals the true one under some layout the material allows (numerator: entry (k, i) is ∂f_k/∂x_i; denominator:
+its transpose), and a slip is labelled false only when a concrete instance shows it false under every allowed layout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import re
+from fractions import Fraction
+from typing import Any, Callable, Optional
+
+import numpy
+
+from scan_oracle import RandomSource, Source
+
+__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "PARTS"]
+
+
+class _Undefined(ArithmeticError):
+    """An instance where a side has no value: shapes that do not fit, an index past the end."""
+
+
+class _Shape(_Undefined):
+    """Shapes that do not fit: the step is false at every instance of these sizes."""
+
+
+# -- the plain evaluator: numpy arrays of Fraction (or of float once σ or tanh is applied), always two-dimensional
+
+
+def _arr(rows) -> numpy.ndarray:
+    return numpy.array([[x for x in row] for row in rows], dtype=object)
+
+
+def mm(*ms):
+    out = ms[0]
+    for m in ms[1:]:
+        out = _as(out)
+        m = _as(m)
+        if out.shape == (1, 1) and m.shape != (1, 1) and False:
+            pass
+        if out.shape[1] != m.shape[0]:
+            raise _Shape(f"{out.shape} times {m.shape}")
+        out = numpy.dot(out, m)
+    return out
+
+
+def _as(x) -> numpy.ndarray:
+    return x if isinstance(x, numpy.ndarray) else _arr([[x]])
+
+
+def add(a, b):
+    a, b = _as(a), _as(b)
+    if a.shape != b.shape:
+        raise _Shape(f"{a.shape} plus {b.shape}")
+    return a + b
+
+
+def sub(a, b):
+    return add(a, scale(-1, b))
+
+
+def scale(c, a):
+    return _as(a) * c
+
+
+def T(a):
+    return _as(a).T.copy()
+
+
+def had(a, b):
+    a, b = _as(a), _as(b)
+    if a.shape != b.shape:
+        raise _Shape(f"{a.shape} ⊙ {b.shape}")
+    return a * b
+
+
+def diag(v):
+    v = _as(v)
+    if v.shape[1] != 1:
+        raise _Shape("diag of a matrix")
+    n = v.shape[0]
+    return _arr([[v[i, 0] if i == j else Fraction(0) for j in range(n)] for i in range(n)])
+
+
+def eye(n: int):
+    return _arr([[Fraction(int(i == j)) for j in range(n)] for i in range(n)])
+
+
+def ones(n: int):
+    return _arr([[Fraction(1)] for _ in range(n)])
+
+
+def tr(a):
+    a = _as(a)
+    if a.shape[0] != a.shape[1]:
+        raise _Shape("trace of a non-square matrix")
+    return sum((a[i, i] for i in range(a.shape[0])), Fraction(0))
+
+
+def sq(v):
+    """‖v‖² (Frobenius for a matrix)."""
+    return sum((x * x for x in _as(v).flat), Fraction(0))
+
+
+def scalar(a):
+    a = _as(a)
+    if a.shape != (1, 1):
+        raise _Shape(f"a number of shape {a.shape}")
+    return a[0, 0]
+
+
+def entry(a, i: int, j: int = 1):
+    a = _as(a)
+    if not (1 <= i <= a.shape[0] and 1 <= j <= a.shape[1]):
+        raise _Undefined("an index past the end")
+    return a[i - 1, j - 1]
+
+
+def total(lo: int, hi: int, term: Callable[[int], Any]):
+    """∑_{k=lo}^{hi} term(k); an empty range is 0."""
+    return sum((term(k) for k in range(lo, hi + 1)), Fraction(0))
+
+
+def sigmoid(a):
+    return _arr([[1 / (1 + math.exp(-float(x))) for x in row] for row in _as(a)])
+
+
+def tanh(a):
+    return _arr([[math.tanh(float(x)) for x in row] for row in _as(a)])
+
+
+def _floaty(a) -> bool:
+    return any(isinstance(x, float) for x in _as(a).flat)
+
+
+def equal(a, b) -> Optional[bool]:
+    """True, False, or None when floating-point values are neither within 1e-7 nor beyond 1e-3 of each other."""
+    a, b = _as(a), _as(b)
+    if a.shape != b.shape:
+        return False
+    if not (_floaty(a) or _floaty(b)):
+        return bool(all(x == y for x, y in zip(a.flat, b.flat)))
+    gaps = [abs(float(x) - float(y)) / (1 + abs(float(x)) + abs(float(y))) for x, y in zip(a.flat, b.flat)]
+    if all(g <= 1e-7 for g in gaps):
+        return True
+    if any(g >= 1e-3 for g in gaps):
+        return False
+    return None
+
+
+def _bump(env: dict, var: str, pos: tuple, h) -> dict:
+    out = dict(env)
+    m = _as(env[var]).copy()
+    m[pos] = m[pos] + h
+    out[var] = m
+    return out
+
+
+def jacobian(f: Callable[[dict], Any], env: dict, var: str, smooth: bool) -> numpy.ndarray:
+    """The numerator-layout derivative of f (a vector or a number) with respect to the vector `var`: entry (k, i) is
+    ∂f_k/∂x_i, by central differences (step 1 exactly for a polynomial of degree 2, else step 1e-6 in floats)."""
+    x = _as(env[var])
+    if x.shape[1] != 1:
+        raise AssertionError("a derivative with respect to a vector only")
+    h = 1e-6 if smooth else Fraction(1)
+    columns = []
+    for i in range(x.shape[0]):
+        up, down = _as(f(_bump(env, var, (i, 0), h))), _as(f(_bump(env, var, (i, 0), -h)))
+        if up.shape[1] != 1:
+            raise AssertionError("a derivative of a vector or a number only")
+        columns.append([(u - d) / (2 * h) for u, d in zip(up[:, 0], down[:, 0])])
+    return _arr([[columns[i][k] for i in range(x.shape[0])] for k in range(len(columns[0]))]) if columns else None
+
+
+def hessian(f: Callable[[dict], Any], env: dict, var: str) -> numpy.ndarray:
+    """∂²f/∂x_i∂x_j of a number f, quadratic in `var`, by second central differences of step 1 (exact there)."""
+    x = _as(env[var])
+    n = x.shape[0]
+
+    def at(i, si, j, sj):
+        return scalar(f(_bump(_bump(env, var, (i, 0), si), var, (j, 0), sj)))
+
+    return _arr([[(at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / 4 for j in range(n)]
+                 for i in range(n)])
+
+
+# -- parts: the declared names, sizes, conditions and layouts a step is decided under
+
+
+@dataclasses.dataclass
+class Part:
+    # name (as the scan keys it) -> shape: () a number, (rows, columns) of size names or numbers
+    shapes: dict
+    symmetric: frozenset = frozenset()
+    positive: frozenset = frozenset()
+    # name -> the stated sum of its entries
+    totals: dict = dataclasses.field(default_factory=dict)
+    # the layouts the material allows for a derivative: "row" (numerator), "column" (denominator)
+    layouts: tuple = ("row", "column")
+
+
+_ENTRIES = [Fraction(x, 2) for x in (-6, -4, -3, -2, -1, 1, 2, 3, 4, 6)] + [Fraction(0)]
+
+
+def instance(part: Part, rng: random.Random, sizes: Optional[dict] = None) -> dict:
+    sizes = dict(sizes or {})
+    for shape in part.shapes.values():
+        for d in shape:
+            if isinstance(d, str) and d not in sizes:
+                sizes[d] = rng.randint(1, 3)
+    env: dict = {"#sizes": sizes, "#indices": {k: rng.randint(1, 3) for k in "ijkl"}}
+    for name, shape in part.shapes.items():
+        if shape == ():
+            v = rng.choice(_ENTRIES)
+            env[name] = abs(v) or Fraction(1) if name in part.positive else v
+            continue
+        r, c = (sizes[d] if isinstance(d, str) else d for d in shape)
+        m = _arr([[rng.choice(_ENTRIES) for _ in range(c)] for _ in range(r)])
+        if name in part.symmetric:
+            m = (m + m.T) / 2
+        if name in part.totals:
+            m[r - 1, c - 1] = part.totals[name] - (sum(m.flat, Fraction(0)) - m[r - 1, c - 1])
+        env[name] = m
+    return env
+
+
+@dataclasses.dataclass
+class Expected:
+    """One step: its sides as printed, its truth, and the evaluator's sides."""
+
+    left: str
+    right: str
+    # "true" or "slip"
+    truth: str
+    family: str
+    part: Part
+    # env -> the left side's value; for a derivative, the derivative in the numerator layout
+    left_f: Callable = None
+    right_f: Callable = None
+    # whether the left side is a derivative (decided under each layout the part allows)
+    derivative: bool = False
+    witness: Optional[dict] = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.left} = {self.right}"
+
+
+def _left_at(step: Expected, env: dict, layout: str):
+    left = step.left_f(env)
+    return T(left) if step.derivative and layout == "column" else left
+
+
+def decide(step: Expected, env: dict, layout: str = "row") -> Optional[bool]:
+    """Whether the step holds at the instance under the layout; None when the instance decides nothing (an index past
+    the end, floating-point values too close to call)."""
+    try:
+        left = _left_at(step, env, layout)
+        right = step.right_f(env)
+    except _Shape:
+        return False
+    except _Undefined:
+        return None
+    return equal(left, right)
+
+
+def _layouts(step: Expected) -> tuple:
+    return step.part.layouts if step.derivative else ("row",)
+
+
+def witness(step: Expected, rng: random.Random, tries: int = 30) -> Optional[dict]:
+    """For each allowed layout an instance where the step fails under it, or None if some layout shows none."""
+    found = {}
+    for layout in _layouts(step):
+        for _ in range(tries):
+            env = instance(step.part, rng)
+            if decide(step, env, layout) is False:
+                found[layout] = env
+                break
+        else:
+            return None
+    return found
+
+
+def holds(step: Expected, rng: random.Random, tries: int = 8) -> bool:
+    """Whether some allowed layout holds at every instance tried (a check of the generator)."""
+    return any(all(decide(step, instance(step.part, rng), layout) is not False for _ in range(tries))
+               for layout in _layouts(step))
+
+
+# -- the scan's counterexample, replayed
+
+
+def _key(name: str) -> str:
+    name = re.sub(r"\\(?:mathbf|boldsymbol|bm)\s*\{([^{}]*)\}", r"\1", name)
+    return name.replace("{", "").replace("}", "").replace("\\", "").replace(" ", "")
+
+
+def _number(s) -> Fraction:
+    return Fraction(str(s))
+
+
+def confirms(step: Expected, counterexample: Optional[dict]) -> bool:
+    """Whether the scan's counterexample (its JSON form) is one: every value has its declared shape (sizes
+    consistently), meets the stated conditions, and the step fails there under the layout it names (under every
+    allowed layout when it names none)."""
+    if not counterexample or not isinstance(counterexample.get("values"), dict):
+        return False
+    part = step.part
+    raw = {_key(k): v for k, v in counterexample["values"].items()}
+    sizes = {k: int(v) for k, v in (counterexample.get("sizes") or {}).items()}
+    env: dict = {"#indices": {k: int(v) for k, v in (counterexample.get("indices") or {}).items()}}
+    shapes_only = bool(counterexample.get("shapes_only"))
+    for name, shape in part.shapes.items():
+        if name not in raw:
+            continue
+        v = raw[name]
+        if shape == ():
+            if isinstance(v, list):
+                if len(v) != 1 or not isinstance(v[0], list) or len(v[0]) != 1:
+                    return False
+                v = v[0][0]
+            env[name] = _number(v)
+            if name in part.positive and env[name] <= 0 and not shapes_only:
+                return False
+            continue
+        m = _arr([[_number(x) for x in (row if isinstance(row, list) else [row])]
+                  for row in (v if isinstance(v, list) else [[v]])])
+        for d, actual in zip(shape, m.shape):
+            if isinstance(d, int) and d != actual:
+                return False
+            if isinstance(d, str) and sizes.setdefault(d, actual) != actual:
+                return False
+        if not shapes_only:
+            if name in part.symmetric and any(m[i, j] != m[j, i] for i in range(m.shape[0]) for j in range(m.shape[1])):
+                return False
+            if name in part.totals and sum(m.flat, Fraction(0)) != part.totals[name]:
+                return False
+        env[name] = m
+    env["#sizes"] = sizes
+    layout = counterexample.get("layout")
+    layouts = (layout,) if step.derivative and layout in ("row", "column") else _layouts(step)
+    try:
+        return all(decide(step, env, lay) is False for lay in layouts)
+    except (KeyError, TypeError, ZeroDivisionError, ValueError):
+        return False
+
+
+# -- printing
+
+
+@dataclasses.dataclass
+class Style:
+    transpose: str = "^\\top"
+    bold: bool = False
+
+
+def style(src: Source) -> Style:
+    return Style(src.choice(["^\\top", "^T", "^{\\top}", "^{\\mathsf T}"]), src.integer(0, 2) == 0)
+
+
+class _Names:
+    """LaTeX of a letter in the part's style: `\\mathbf{W}` or `W`; `.t(...)` its transpose."""
+
+    def __init__(self, st: Style) -> None:
+        self.st = st
+
+    def __call__(self, letter: str) -> str:
+        if letter.startswith("\\") or not self.st.bold:
+            return letter
+        return f"\\mathbf{{{letter}}}"
+
+    def t(self, tex: str) -> str:
+        return tex + self.st.transpose
+
+
+def _space(shape: tuple) -> str:
+    if shape == ():
+        return "\\mathbb{R}"
+    r, c = shape
+    return f"\\mathbb{{R}}^{{{r}}}" if c == 1 else f"\\mathbb{{R}}^{{{r} \\times {c}}}"
+
+
+def _declare(nm: _Names, part: Part, names: list, extra: str = "") -> str:
+    listed = [f"${nm(n)} \\in {_space(part.shapes[_key(n)])}$" for n in names]
+    text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return f"Let {text}{extra}"
+
+
+def _sizes(src: Source, k: int) -> list:
+    out: list = []
+    while len(out) < k:
+        s = src.choice(["m", "n", "q", "r", "d", "N"]) if src.integer(0, 5) else src.integer(2, 3)
+        if s not in out:
+            out.append(s)
+    return out
+
+
+@dataclasses.dataclass
+class Material:
+    text: str
+    steps: list
+
+
+class _Builder:
+    """The steps of one part: each true as built, or replaced by a planted slip the evaluator shows false."""
+
+    def __init__(self, src: Source, slips: bool, part: Part) -> None:
+        self.src, self.slips, self.part, self.steps = src, slips, part, []
+
+    def step(self, family: str, left: str, left_f, right: str, right_f, slip_options=(), derivative=False) -> None:
+        rng = random.Random(repr((family, left, right, self.part.layouts)))
+        true = Expected(left, right, "true", family, self.part, left_f, right_f, derivative)
+        if not holds(true, rng):
+            return  # true only under a layout the material rules out: not a step to print
+        options = [o for o in slip_options if o]
+        if self.slips and options and self.src.integer(0, 1):
+            kind, planted, planted_f = self.src.choice(options)
+            wrong = Expected(left, planted, "slip", f"{family}/{kind}", self.part, left_f, planted_f, derivative)
+            found = witness(wrong, rng)
+            if found is not None:
+                wrong.witness = found
+                self.steps.append(wrong)
+                return
+        self.steps.append(true)
+
+
+def _show(steps: list) -> str:
+    return "\n\n".join(f"$${s.left} = {s.right}$$" for s in steps)
+
+
+def _d(top: str, var: str) -> str:
+    return f"\\frac{{\\partial {top}}}{{\\partial {var}}}"
+
+
+def _layout_forms(part: Part, row: tuple, column: tuple) -> tuple:
+    """One of the forms of a derivative: the numerator one (row) or the denominator one (column), as the part allows;
+    the other is the planted 'layout' slip (true, and so not planted, where the material allows both)."""
+    if part.layouts == ("column",):
+        return column, row
+    if part.layouts == ("row",):
+        return row, column
+    return (row, column) if random.Random(repr(row[0])).random() < 0.5 else (column, row)
+
+
+# -- part kinds
+
+
+def _linear_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    m, n = _sizes(src, 2)
+    part = Part({"W": (m, n), "x": (n, 1), "b": (m, 1), "A": (n, n), "a": (n, 1)}, layouts=doc["layouts"])
+    W, x, b, A, a = nm("W"), nm("x"), nm("b"), nm("A"), nm("a")
+    bld = _Builder(src, slips, part)
+    Wx = lambda e: mm(e["W"], e["x"])  # noqa: E731
+    for top, f in ((f"({W} {x})", Wx), (f"({W} {x} + {b})", lambda e: add(Wx(e), e["b"]))):
+        (good, good_f), (other, other_f) = _layout_forms(part, (W, lambda e: e["W"]), (nm.t(W), lambda e: T(e["W"])))
+        bld.step("jacobian/linear", _d(top, x), lambda e, f=f: jacobian(f, e, "x", False), good, good_f,
+                 [("layout", other, other_f), ("operand", nm.t(x), lambda e: T(e["x"])),
+                  ("factor", f"2 {good}", lambda e, g=good_f: scale(2, g(e))),
+                  ("operand", f"{good} {x}", lambda e, g=good_f: mm(g(e), e["x"]))], derivative=True)
+    (good, good_f), (other, other_f) = _layout_forms(part, (A, lambda e: e["A"]), (nm.t(A), lambda e: T(e["A"])))
+    bld.step("jacobian/square", _d(f"({A} {x})", x), lambda e: jacobian(lambda v: mm(v["A"], v["x"]), e, "x", False), good, good_f,
+             [("layout", other, other_f), ("factor", f"\\frac{{1}}{{2}} {good}", lambda e, g=good_f: scale(Fraction(1, 2), g(e)))],
+             derivative=True)
+    (good, good_f), (other, other_f) = _layout_forms(part, (nm.t(a), lambda e: T(e["a"])), (a, lambda e: e["a"]))
+    bld.step("gradient/linear", _d(f"({nm.t(a)} {x})", x), lambda e: jacobian(lambda v: mm(T(v["a"]), v["x"]), e, "x", False), good, good_f,
+             [("layout", other, other_f), ("operand", x if good == a else nm.t(x),
+                                           lambda e: e["x"] if good == a else T(e["x"]))], derivative=True)
+    text = _declare(nm, part, [W, x, b, A, a]) + ".\n\n" + _show(bld.steps)
+    return text, bld.steps
+
+
+def _quadratic_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    (n,) = _sizes(src, 1)
+    symmetric = src.integer(0, 2) == 0
+    part = Part({"x": (n, 1), "A": (n, n)}, symmetric=frozenset({"A"} if symmetric else ()), layouts=doc["layouts"])
+    x, A = nm("x"), nm("A")
+    bld = _Builder(src, slips, part)
+    # ∇ is written only where gradients are columns or the material says nothing (∇ f is a column by convention)
+    nabla = doc["layouts"] != ("row",) and src.integer(0, 1)
+    quad = lambda e: mm(T(e["x"]), e["A"], e["x"])  # noqa: E731
+    half = lambda e: scale(Fraction(1, 2), quad(e))  # noqa: E731
+    sym_form = lambda e: add(e["A"], T(e["A"]))  # noqa: E731
+    half_tex = src.choice(["\\frac{1}{2}", "\\tfrac12", "\\tfrac{1}{2}", "\\frac12"])
+
+    def grad(top):
+        return f"\\nabla_{{{x}}} {top}" if nabla else _d(top, x)
+
+    def forms(col_tex, col_f):
+        """The column form and its transpose (the row form), as the part's layout asks."""
+        row_tex = f"\\left({col_tex}\\right){st.transpose}"
+        if nabla:
+            return (col_tex, col_f), (row_tex, lambda e: T(col_f(e)))
+        return _layout_forms(part, (row_tex, lambda e: T(col_f(e))), (col_tex, col_f))
+
+    (g, gf), (o, of) = forms(f"2 {x}", lambda e: scale(2, e["x"]))
+    bld.step("gradient/norm", grad(f"\\|{x}\\|^2"), lambda e: jacobian(lambda v: _as(sq(v["x"])), e, "x", False), g, gf,
+             [("layout", o, of) if not nabla else None,
+              ("factor", g.replace("2 ", "", 1), lambda e, gf=gf: scale(Fraction(1, 2), gf(e)))], derivative=True)
+    (g, gf), (o, of) = forms(f"({A} + {nm.t(A)}) {x}", lambda e: mm(sym_form(e), e["x"]))
+    bld.step("gradient/quadratic", grad(f"({nm.t(x)} {A} {x})"), lambda e: jacobian(quad, e, "x", False), g, gf,
+             [("symmetry", f"2 {A} {x}", lambda e: scale(2, mm(e["A"], e["x"]))) if g.endswith(f"{x}") else None,
+              ("factor", f"{A} {x}", lambda e: mm(e["A"], e["x"])) if g.endswith(f"{x}") else None,
+              ("transpose", f"({A} + {nm.t(A)}) {nm.t(x)}", lambda e: mm(sym_form(e), T(e["x"])))], derivative=True)
+    (g, gf), (o, of) = forms(f"{half_tex}({A} + {nm.t(A)}) {x}", lambda e: scale(Fraction(1, 2), mm(sym_form(e), e["x"])))
+    bld.step("gradient/half-quadratic", grad(f"{half_tex} {nm.t(x)} {A} {x}"), lambda e: jacobian(half, e, "x", False), g, gf,
+             [("symmetry", f"{A} {x}", lambda e: mm(e["A"], e["x"])) if g.endswith(f"{x}") else None,
+              ("factor", f"({A} + {nm.t(A)}) {x}", lambda e: mm(sym_form(e), e["x"])) if g.endswith(f"{x}") else None],
+             derivative=True)
+    hess = f"\\nabla^2_{{{x}}}" if src.integer(0, 1) else f"\\nabla_{{{x}}}^2"
+    bld.step("hessian/half-quadratic", f"{hess} {half_tex} {nm.t(x)} {A} {x}", lambda e: hessian(half, e, "x"),
+             f"{half_tex}({A} + {nm.t(A)})", lambda e: scale(Fraction(1, 2), sym_form(e)),
+             [("symmetry", A, lambda e: e["A"]), ("factor", f"{A} + {nm.t(A)}", sym_form),
+              ("transpose", f"{half_tex}({A} + {A})", lambda e: e["A"])])
+    bld.step("hessian/quadratic", f"{hess} ({nm.t(x)} {A} {x})", lambda e: hessian(quad, e, "x"),
+             f"{A} + {nm.t(A)}", sym_form,
+             [("symmetry", f"2 {A}", lambda e: scale(2, e["A"])), ("factor", A, lambda e: e["A"])])
+    I = "I" if src.integer(0, 1) else f"I_{{{n}}}" if isinstance(n, str) else "I"
+    bld.step("hessian/norm", f"{hess} \\|{x}\\|^2", lambda e: hessian(lambda v: _as(sq(v["x"])), e, "x"),
+             f"2 {I}", lambda e: scale(2, eye(_as(e["x"]).shape[0])),
+             [("factor", I, lambda e: eye(_as(e["x"]).shape[0]))])
+    said = " be symmetric" if symmetric else ""
+    text = _declare(nm, part, [x, A], said) + ".\n\n" + _show(bld.steps)
+    return text, bld.steps
+
+
+def _activation_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    k, n = _sizes(src, 2)
+    fn = src.choice(["sigmoid", "tanh"])
+    part = Part({"z": (k, 1), "W": (k, n), "x": (n, 1), "v": (k, 1)}, layouts=doc["layouts"])
+    z, W, x, v, h, u = nm("z"), nm("W"), nm("x"), nm("v"), nm("h"), nm("u")
+    f = sigmoid if fn == "sigmoid" else tanh
+    call = "\\sigma" if fn == "sigmoid" else "\\tanh"
+    H = lambda e: f(e["z"])  # noqa: E731
+    one = "1"
+    if fn == "sigmoid":
+        dtex = f"{call}({z}) \\odot ({one} - {call}({z}))"
+        of = lambda a: f"{a} \\odot ({one} - {a})"  # noqa: E731
+        dval = lambda s: had(s, sub(_ones_like(s), s))  # noqa: E731
+        wrong_d = [("function", f"\\mathrm{{diag}}({h})", lambda e: diag(H(e))),
+                   ("factor", f"\\mathrm{{diag}}({one} - {h})", lambda e: diag(sub(_ones_like(H(e)), H(e)))),
+                   ("odot", f"\\mathrm{{diag}}({h} ({one} - {h}))", lambda e: diag(mm(H(e), sub(_ones_like(H(e)), H(e)))))]
+    else:
+        dtex = f"{one} - {call}({z}) \\odot {call}({z})"
+        of = lambda a: f"{one} - {a} \\odot {a}"  # noqa: E731
+        dval = lambda s: sub(_ones_like(s), had(s, s))  # noqa: E731
+        wrong_d = [("square", f"\\mathrm{{diag}}({one} - {h})", lambda e: diag(sub(_ones_like(H(e)), H(e)))),
+                   ("sign", f"\\mathrm{{diag}}({one} + {h} \\odot {h})", lambda e: diag(add(_ones_like(H(e)), had(H(e), H(e)))))]
+    bld = _Builder(src, slips, part)
+    D = lambda e: diag(dval(H(e)))  # noqa: E731
+    for right in (f"\\mathrm{{diag}}({dtex})", f"\\operatorname{{diag}}({of(h)})"):
+        bld.step(f"jacobian/{fn}", _d(h, z), lambda e: jacobian(H, e, "z", True), right, D, wrong_d, derivative=True)
+    # the chain through W x: u = σ(W x), L = v^T u
+    U = lambda e: f(mm(e["W"], e["x"]))  # noqa: E731
+    Du = lambda e: diag(dval(U(e)))  # noqa: E731
+    Dtex = f"\\mathrm{{diag}}({of(u)})"
+    (g, gf), (o, of_) = _layout_forms(part, (f"{Dtex} {W}", lambda e: mm(Du(e), e["W"])),
+                                      (f"{nm.t(W)} {Dtex}", lambda e: mm(T(e["W"]), Du(e))))
+    row = g.endswith(W)
+    bld.step(f"chain/{fn}", _d(u, x), lambda e: jacobian(U, e, "x", True), g, gf,
+             [("layout", o, of_), ("factor", W if row else nm.t(W), lambda e: e["W"] if row else T(e["W"])),
+              ("order", f"{W} {Dtex}" if row else f"{Dtex} {nm.t(W)}",
+               lambda e: mm(e["W"], Du(e)) if row else mm(Du(e), T(e["W"])))], derivative=True)
+    inner = f"{v} \\odot ({of(u)})" if fn == "tanh" else f"{v} \\odot {u} \\odot ({one} - {u})"
+    gcol = lambda e: mm(T(e["W"]), had(e["v"], dval(U(e))))  # noqa: E731
+    (g, gf), (o, of_) = _layout_forms(part, (f"\\left({inner}\\right){st.transpose} {W}", lambda e: T(gcol(e))),
+                                      (f"{nm.t(W)} \\left({inner}\\right)", gcol))
+    column = g.startswith(nm.t(W))
+    L = lambda e: mm(T(e["v"]), U(e))  # noqa: E731
+    bld.step(f"chain-loss/{fn}", _d("L", x), lambda e: jacobian(L, e, "x", True), g, gf,
+             [("layout", o, of_),
+              ("factor", f"{nm.t(W)} {v}", lambda e: mm(T(e["W"]), e["v"])) if column else None,
+              ("transpose", f"{W} \\left({inner}\\right)", lambda e: mm(e["W"], had(e["v"], dval(U(e))))) if column else None,
+              ("odot", f"{nm.t(W)} ({v} ({of(u)}))" if fn == "tanh" else None, lambda e: mm(T(e["W"]), mm(e["v"], dval(U(e)))))
+              if column and fn == "tanh" else None], derivative=True)
+    what = "the logistic sigmoid" if fn == "sigmoid" else "the hyperbolic tangent"
+    text = (_declare(nm, part, [z, W, x, v]) + f". With ${call}$ {what}, applied elementwise, let\n\n$${h} = {call}({z})$$"
+            f"\n\n$${u} = {call}({W} {x})$$\n\n$$L = {nm.t(v)} {u}$$\n\n" + _show(bld.steps))
+    return text, bld.steps
+
+
+def _ones_like(s):
+    return _arr([[Fraction(1) if not isinstance(x, float) else 1.0 for x in row] for row in _as(s)])
+
+
+def _least_squares_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    N, d = _sizes(src, 2)
+    part = Part({"X": (N, d), "w": (d, 1), "y": (N, 1), "lambda": ()}, positive=frozenset({"lambda"}),
+                layouts=doc["layouts"])
+    X, w, y = nm("X"), nm("w"), nm("y")
+    bld = _Builder(src, slips, part)
+    r = lambda e: sub(mm(e["X"], e["w"]), e["y"])  # noqa: E731
+    E = lambda e: _as(sq(r(e)))  # noqa: E731
+    R = lambda e: add(E(e), scale(e["lambda"], _as(sq(e["w"]))))  # noqa: E731
+    XtX = lambda e: mm(T(e["X"]), e["X"])  # noqa: E731
+    hess = f"\\nabla^2_{{{w}}}" if src.integer(0, 1) else f"\\nabla_{{{w}}}^2"
+    loss = f"\\|{X} {w} - {y}\\|^2"
+    bld.step("hessian/least-squares", f"{hess} {loss}", lambda e: hessian(E, e, "w"), f"2 {nm.t(X)} {X}",
+             lambda e: scale(2, XtX(e)),
+             [("factor", f"{nm.t(X)} {X}", XtX), ("transpose", f"2 {X} {nm.t(X)}", lambda e: scale(2, mm(e["X"], T(e["X"]))))])
+    bld.step("hessian/half-least-squares", f"{hess} \\frac{{1}}{{2}} {loss}",
+             lambda e: hessian(lambda v: scale(Fraction(1, 2), E(v)), e, "w"), f"{nm.t(X)} {X}", XtX,
+             [("factor", f"2 {nm.t(X)} {X}", lambda e: scale(2, XtX(e)))])
+    bld.step("hessian/ridge", f"{hess} \\left({loss} + \\lambda \\|{w}\\|^2\\right)", lambda e: hessian(R, e, "w"),
+             f"2 ({nm.t(X)} {X} + \\lambda I)", lambda e: scale(2, add(XtX(e), scale(e["lambda"], eye(_as(e["w"]).shape[0])))),
+             [("factor", f"2 {nm.t(X)} {X} + \\lambda I",
+               lambda e: add(scale(2, XtX(e)), scale(e["lambda"], eye(_as(e["w"]).shape[0])))),
+              ("missing", f"2 ({nm.t(X)} {X} + I)", lambda e: scale(2, add(XtX(e), eye(_as(e["w"]).shape[0]))))])
+    if doc["layouts"] != ("row",):
+        bld.step("gradient/least-squares", f"\\nabla_{{{w}}} {loss}", lambda e: jacobian(E, e, "w", False),
+                 f"2 {nm.t(X)} ({X} {w} - {y})", lambda e: scale(2, mm(T(e["X"]), r(e))),
+                 [("factor", f"{nm.t(X)} ({X} {w} - {y})", lambda e: mm(T(e["X"]), r(e))),
+                  ("transpose", f"2 {X} ({X} {w} - {y})", lambda e: scale(2, mm(e["X"], r(e))))], derivative=True)
+    bld.step("identity/ridge", f"({nm.t(X)} {X} + \\lambda I) {w}", lambda e: mm(add(XtX(e), scale(e["lambda"], eye(_as(e["w"]).shape[0]))), e["w"]),
+             f"{nm.t(X)} {X} {w} + \\lambda {w}", lambda e: add(mm(XtX(e), e["w"]), scale(e["lambda"], e["w"])),
+             [("missing", f"{nm.t(X)} {X} {w} + {w}", lambda e: add(mm(XtX(e), e["w"]), e["w"]))])
+    bld.step("identity/ridge-form", f"{nm.t(w)} ({nm.t(X)} {X} + \\lambda I) {w}",
+             lambda e: mm(T(e["w"]), add(XtX(e), scale(e["lambda"], eye(_as(e["w"]).shape[0]))), e["w"]),
+             f"\\|{X} {w}\\|^2 + \\lambda \\|{w}\\|^2", lambda e: _as(sq(mm(e["X"], e["w"])) + e["lambda"] * sq(e["w"])),
+             [("missing", f"\\|{X} {w}\\|^2 + \\|{w}\\|^2", lambda e: _as(sq(mm(e["X"], e["w"])) + sq(e["w"])))])
+    text = _declare(nm, part, [X, w, y]) + ". Let $\\lambda > 0$.\n\n" + _show(bld.steps)
+    return text, bld.steps
+
+
+def _index_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    m, n, p = _sizes(src, 3)
+    part = Part({"W": (m, n), "x": (n, 1), "y": (m, 1), "A": (m, p), "B": (p, m), "C": (n, n)})
+    W, x, y, A, B, C = (nm(c) for c in "WxyABC")
+    bld = _Builder(src, slips, part)
+    ix = lambda e, c: e["#indices"][c]  # noqa: E731
+    size = lambda e, s: e["#sizes"][s] if isinstance(s, str) else s  # noqa: E731
+
+    def bound(s):
+        return s if isinstance(s, str) else str(s)
+
+    def less(s):
+        return f"{s} - 1" if isinstance(s, str) else str(s - 1)
+
+    Wx_i = lambda e: entry(mm(e["W"], e["x"]), ix(e, "i"))  # noqa: E731
+    bld.step("entry/matrix-vector", f"({W} {x})_i", Wx_i, f"\\sum_{{j=1}}^{{{bound(n)}}} W_{{ij}} x_j",
+             lambda e: total(1, size(e, n), lambda j: entry(e["W"], ix(e, "i"), j) * entry(e["x"], j)),
+             [("index-order", f"\\sum_{{j=1}}^{{{bound(n)}}} W_{{ji}} x_j",
+               lambda e: total(1, size(e, n), lambda j: entry(e["W"], j, ix(e, "i")) * entry(e["x"], j))),
+              ("bound", f"\\sum_{{j=1}}^{{{less(n)}}} W_{{ij}} x_j",
+               lambda e: total(1, size(e, n) - 1, lambda j: entry(e["W"], ix(e, "i"), j) * entry(e["x"], j))),
+              ("bound", f"\\sum_{{j=2}}^{{{bound(n)}}} W_{{ij}} x_j",
+               lambda e: total(2, size(e, n), lambda j: entry(e["W"], ix(e, "i"), j) * entry(e["x"], j)))])
+    bld.step("entry/transposed-product", f"({nm.t(W)} {y})_j", lambda e: entry(mm(T(e["W"]), e["y"]), ix(e, "j")),
+             f"\\sum_{{i=1}}^{{{bound(m)}}} W_{{ij}} y_i",
+             lambda e: total(1, size(e, m), lambda i: entry(e["W"], i, ix(e, "j")) * entry(e["y"], i)),
+             [("index-order", f"\\sum_{{i=1}}^{{{bound(m)}}} W_{{ji}} y_i",
+               lambda e: total(1, size(e, m), lambda i: entry(e["W"], ix(e, "j"), i) * entry(e["y"], i)))])
+    bld.step("entry/product", f"({A} {B})_{{ij}}", lambda e: entry(mm(e["A"], e["B"]), ix(e, "i"), ix(e, "j")),
+             f"\\sum_{{k=1}}^{{{bound(p)}}} A_{{ik}} B_{{kj}}",
+             lambda e: total(1, size(e, p), lambda k: entry(e["A"], ix(e, "i"), k) * entry(e["B"], k, ix(e, "j"))),
+             [("index-order", f"\\sum_{{k=1}}^{{{bound(p)}}} A_{{ki}} B_{{jk}}",
+               lambda e: total(1, size(e, p), lambda k: entry(e["A"], k, ix(e, "i")) * entry(e["B"], ix(e, "j"), k))),
+              ("index-order", f"\\sum_{{k=1}}^{{{bound(p)}}} A_{{ik}} B_{{jk}}",
+               lambda e: total(1, size(e, p), lambda k: entry(e["A"], ix(e, "i"), k) * entry(e["B"], ix(e, "j"), k)))])
+    bld.step("entry/transpose", f"({nm.t(A)})_{{ij}}", lambda e: entry(T(e["A"]), ix(e, "i"), ix(e, "j")), "A_{ji}",
+             lambda e: entry(e["A"], ix(e, "j"), ix(e, "i")),
+             [("transpose", "A_{ij}", lambda e: entry(e["A"], ix(e, "i"), ix(e, "j")))])
+    bld.step("trace/entries", f"\\operatorname{{tr}}({C})", lambda e: tr(e["C"]),
+             f"\\sum_{{i=1}}^{{{bound(n)}}} C_{{ii}}", lambda e: total(1, size(e, n), lambda i: entry(e["C"], i, i)),
+             [("bound", f"\\sum_{{i=1}}^{{{less(n)}}} C_{{ii}}",
+               lambda e: total(1, size(e, n) - 1, lambda i: entry(e["C"], i, i))),
+              ("factor", f"2 \\sum_{{i=1}}^{{{bound(n)}}} C_{{ii}}", lambda e: 2 * total(1, size(e, n), lambda i: entry(e["C"], i, i)))])
+    bld.step("trace/frobenius", f"\\operatorname{{tr}}({nm.t(A)} {A})", lambda e: tr(mm(T(e["A"]), e["A"])),
+             f"\\sum_{{i=1}}^{{{bound(m)}}} \\sum_{{j=1}}^{{{bound(p)}}} A_{{ij}}^2",
+             lambda e: total(1, size(e, m), lambda i: total(1, size(e, p), lambda j: entry(e["A"], i, j) ** 2)),
+             [("bound", f"\\sum_{{i=1}}^{{{bound(m)}}} \\sum_{{j=1}}^{{{less(p)}}} A_{{ij}}^2",
+               lambda e: total(1, size(e, m), lambda i: total(1, size(e, p) - 1, lambda j: entry(e["A"], i, j) ** 2))),
+              ("transpose", f"\\operatorname{{tr}}({A} {A})", lambda e: tr(mm(e["A"], e["A"])))])
+    bld.step("trace/product", f"\\operatorname{{tr}}({A} {B})", lambda e: tr(mm(e["A"], e["B"])),
+             f"\\sum_{{i=1}}^{{{bound(m)}}} \\sum_{{k=1}}^{{{bound(p)}}} A_{{ik}} B_{{ki}}",
+             lambda e: total(1, size(e, m), lambda i: total(1, size(e, p), lambda k: entry(e["A"], i, k) * entry(e["B"], k, i))),
+             [("index-order", f"\\sum_{{i=1}}^{{{bound(m)}}} \\sum_{{k=1}}^{{{bound(p)}}} A_{{ik}} B_{{ik}}",
+               lambda e: total(1, size(e, m), lambda i: total(1, size(e, p), lambda k: entry(e["A"], i, k) * entry(e["B"], i, k))))])
+    bld.step("entry/quadratic-form", f"{nm.t(x)} {C} {x}", lambda e: scalar(mm(T(e["x"]), e["C"], e["x"])),
+             f"\\sum_{{i=1}}^{{{bound(n)}}} \\sum_{{j=1}}^{{{bound(n)}}} x_i C_{{ij}} x_j",
+             lambda e: total(1, size(e, n), lambda i: total(1, size(e, n), lambda j: entry(e["x"], i) * entry(e["C"], i, j) * entry(e["x"], j))),
+             [("index-order", f"\\sum_{{i=1}}^{{{bound(n)}}} \\sum_{{j=1}}^{{{bound(n)}}} x_i C_{{ii}} x_j",
+               lambda e: total(1, size(e, n), lambda i: total(1, size(e, n), lambda j: entry(e["x"], i) * entry(e["C"], i, i) * entry(e["x"], j))))])
+    text = _declare(nm, part, [W, x, y, A, B, C]) + ".\n\n" + _show(bld.steps)
+    return text, bld.steps
+
+
+def _ones_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    n, K = _sizes(src, 2)
+    part = Part({"x": (n, 1), "X": (n, K), "A": (n, n), "mu": (), "p": (K, 1), "z": (K, 1)}, totals={"p": Fraction(1)})
+    x, X, A, p, z = nm("x"), nm("X"), nm("A"), nm("p"), nm("z")
+    one = src.choice(["\\mathbf{1}", "\\mathbf 1", "\\boldsymbol{1}"])
+    one_n = f"{one}_{{{n}}}" if src.integer(0, 2) == 0 else one
+    bld = _Builder(src, slips, part)
+    size = lambda e, s: e["#sizes"][s] if isinstance(s, str) else s  # noqa: E731
+    ones_x = lambda e: scalar(mm(T(ones(_as(e["x"]).shape[0])), e["x"]))  # noqa: E731
+    bld.step("ones/sum", f"{one_n}{st.transpose} {x}", ones_x, f"\\sum_{{i=1}}^{{{n}}} x_i",
+             lambda e: total(1, size(e, n), lambda i: entry(e["x"], i)),
+             [("bound", f"\\sum_{{i=1}}^{{{n} - 1}} x_i", lambda e: total(1, size(e, n) - 1, lambda i: entry(e["x"], i))),
+              ("square", f"\\sum_{{i=1}}^{{{n}}} x_i^2", lambda e: total(1, size(e, n), lambda i: entry(e["x"], i) ** 2))])
+    bld.step("ones/column-sums", f"({nm.t(X)} {one})_j", lambda e: entry(mm(T(e["X"]), ones(_as(e["X"]).shape[0])), e["#indices"]["j"]),
+             f"\\sum_{{i=1}}^{{{n}}} X_{{ij}}", lambda e: total(1, size(e, n), lambda i: entry(e["X"], i, e["#indices"]["j"])),
+             [("index-order", f"\\sum_{{i=1}}^{{{n}}} X_{{ji}}",
+               lambda e: total(1, size(e, n), lambda i: entry(e["X"], e["#indices"]["j"], i)))])
+    ones_p = lambda e: scalar(mm(T(ones(_as(e["p"]).shape[0])), e["p"]))  # noqa: E731
+    ones_z = lambda e: scalar(mm(T(ones(_as(e["z"]).shape[0])), e["z"]))  # noqa: E731
+    bld.step("ones/total", f"{one}{st.transpose} {p} \\, {one}{st.transpose} {z}", lambda e: ones_p(e) * ones_z(e),
+             f"{one}{st.transpose} {z}", ones_z,
+             [("factor", f"2 \\, {one}{st.transpose} {z}", lambda e: 2 * ones_z(e))])
+    bld.step("ones/total-sum", f"{one}{st.transpose} ({p} + {z})", lambda e: scalar(mm(T(ones(_as(e["z"]).shape[0])), add(e["p"], e["z"]))),
+             f"1 + {one}{st.transpose} {z}", lambda e: 1 + ones_z(e),
+             [("missing", f"{one}{st.transpose} {z}", ones_z)])
+    c = src.choice([2, 3])
+    bld.step("identity/shift", f"({A} + {c} I) {x}", lambda e: mm(add(e["A"], scale(c, eye(_as(e["A"]).shape[0]))), e["x"]),
+             f"{A} {x} + {c} {x}", lambda e: add(mm(e["A"], e["x"]), scale(c, e["x"])),
+             [("factor", f"{A} {x} + {x}", lambda e: add(mm(e["A"], e["x"]), e["x"]))])
+    bld.step("identity/shift-transpose", f"({A} - \\mu I){st.transpose}", lambda e: T(sub(e["A"], scale(e["mu"], eye(_as(e["A"]).shape[0])))),
+             f"{nm.t(A)} - \\mu I", lambda e: sub(T(e["A"]), scale(e["mu"], eye(_as(e["A"]).shape[0]))),
+             [("transpose", f"{A} - \\mu I", lambda e: sub(e["A"], scale(e["mu"], eye(_as(e["A"]).shape[0])))),
+              ("sign", f"{nm.t(A)} + \\mu I", lambda e: add(T(e["A"]), scale(e["mu"], eye(_as(e["A"]).shape[0]))))])
+    text = (_declare(nm, part, [x, X, A]) + f", let $\\mu$ be a scalar and let ${p}, {z} \\in \\mathbb{{R}}^{{{K}}}$, "
+            f"where ${p}$ is a distribution, ${one}{st.transpose} {p} = 1$.\n\n" + _show(bld.steps))
+    return text, bld.steps
+
+
+PARTS = {"linear": _linear_part, "quadratic": _quadratic_part, "activation": _activation_part,
+         "least-squares": _least_squares_part, "index": _index_part, "ones": _ones_part}
+
+
+def generate(src: Source, parts: int = 3, slips: bool = True, kinds: Optional[list] = None) -> Material:
+    """A Markdown document of `parts` sections, under one stated layout or none, and each step's truth."""
+    layout = src.choice(["none", "none", "numerator", "denominator"])
+    doc = {"layouts": {"none": ("row", "column"), "numerator": ("row",), "denominator": ("column",)}[layout]}
+    said = {"none": "", "numerator": "We use the numerator layout.", "denominator": "We use the denominator layout."}[layout]
+    paragraphs = ["# Generated notes on matrix calculus and index notation"] + ([said] if said else [])
+    steps: list = []
+    names = kinds or sorted(PARTS)
+    for k in range(parts):
+        text, expected = PARTS[src.choice(names)](src, slips, doc)
+        paragraphs.append(f"## Part {k + 1}\n\n{text}")
+        steps += expected
+    return Material("\n\n".join(paragraphs) + "\n", steps)
+
+
+# -- the scan's verdicts against the truth
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split()).rstrip(".,")
+
+
+@dataclasses.dataclass
+class Tally:
+    steps: int = 0
+    true: int = 0
+    slips: int = 0
+    caught: int = 0
+    skipped: int = 0
+    false_proofs: list = dataclasses.field(default_factory=list)
+    false_alarms: list = dataclasses.field(default_factory=list)
+    unconfirmed: list = dataclasses.field(default_factory=list)
+    misread: list = dataclasses.field(default_factory=list)
+    by_family: dict = dataclasses.field(default_factory=dict)
+    missed: list = dataclasses.field(default_factory=list)
+
+    def add(self, other: "Tally") -> None:
+        for f in ("steps", "true", "slips", "caught", "skipped"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        for f in ("false_proofs", "false_alarms", "unconfirmed", "misread", "missed"):
+            getattr(self, f).extend(getattr(other, f))
+        for fam, (a, b) in other.by_family.items():
+            x = self.by_family.setdefault(fam, [0, 0])
+            x[0] += a
+            x[1] += b
+
+    @property
+    def wrong(self) -> list:
+        return self.false_proofs + self.false_alarms + self.unconfirmed + self.misread
+
+
+def judge(material: Material, report: dict) -> Tally:
+    """Each step of the scan's JSON report against the generated step it is (by its text); every refutation's
+    counterexample replayed by the plain evaluator. Steps the material did not generate (declarations, the stated
+    total) may only be definitions or skipped."""
+    out = Tally()
+    expected: dict = {}
+    for e in material.steps:
+        expected.setdefault(_flat(e.text), []).append(e)
+    for step in report["steps"]:
+        same = expected.get(_flat(step["text"]))
+        e = same.pop(0) if same else None
+        status = step["status"]
+        if e is None:
+            if status not in ("definition", "skipped"):
+                out.misread.append(f"{step['text']}: not a generated step, but {status} ({step['reason'][:160]})")
+            continue
+        out.steps += 1
+        if status in ("skipped", "unknown"):
+            out.skipped += 1
+        if e.truth == "slip":
+            out.slips += 1
+            fam = out.by_family.setdefault(e.family, [0, 0])
+            fam[0] += 1
+            if status in ("proved", "checked"):
+                out.false_proofs.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:200]})")
+            elif status in ("refuted", "needs review"):
+                out.caught += 1
+                fam[1] += 1
+            else:
+                out.missed.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:160]})")
+        else:
+            out.true += 1
+            if status in ("refuted", "needs review"):
+                out.false_alarms.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:300]})")
+        if status == "refuted" and not confirms(e, step.get("counterexample")):
+            out.unconfirmed.append(f"{e.family} ({e.truth}): {step['text']}: {step['reason'][:200]} "
+                                   f"{step.get('counterexample')}")
+    for e in (e for same in expected.values() for e in same):
+        out.misread.append(f"{e.family}: {e.text}: not found by the scan")
+    return out
