@@ -142,3 +142,13 @@ def test_entries_at_two_free_indices_of_a_rectangular_matrix_are_tried_at_sizes_
                            lambda e: oracle.entry(e["A"], e["#indices"]["i"], e["#indices"]["j"]))
     assert oracle.confirms(step, wrong["counterexample"])
     assert steps["(W^T)_{ij} = W_{ji}"]["status"] == "checked"
+
+
+def test_a_word_only_a_square_matrix_can_meet_is_not_a_condition_on_the_vector_declared_beside_it(tmp_path):
+    # "x ∈ ℝ^q and A ∈ ℝ^{q×q} be symmetric": x was drawn symmetric, x + x^T failed, and every step reading x was
+    # unknown ("reading it failed: ShapeError")
+    steps = _steps("Let $x \\in \\mathbb{R}^{q}$ and $A \\in \\mathbb{R}^{q \\times q}$ be symmetric.\n\n"
+                   "$$\\frac{\\partial (x^{\\top} A x)}{\\partial x} = 2 A x$$\n\n"
+                   "$$\\frac{\\partial (x^{\\top} A x)}{\\partial x} = A x$$\n", tmp_path)
+    assert steps[r"\frac{\partial (x^{\top} A x)}{\partial x} = 2 A x"]["status"] == "checked"
+    assert steps[r"\frac{\partial (x^{\top} A x)}{\partial x} = A x"]["status"] == "refuted"

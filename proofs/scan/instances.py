@@ -15,7 +15,7 @@ from proofs.scan import derivatives, elementwise
 from proofs.scan.check import Timeout
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
-from proofs.scan.shapes import Mismatch, Model, Shapes
+from proofs.scan.shapes import SQUARE, Mismatch, Model, Shapes
 
 __all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
 
@@ -264,7 +264,12 @@ class Evaluator:
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:
-            value = _draw_matrix(letter, shape[0], shape[1], self.model.conditions.get(letter, set()), inst)
+            conditions = self.model.conditions.get(letter, set())
+            if self.model.kind(letter) == "vector":
+                # "let $x \\in \\mathbb{R}^{n}$ and $A \\in \\mathbb{R}^{n \\times n}$ be symmetric": a word only a square
+                # matrix can meet is about the matrix beside the vector
+                conditions = conditions - SQUARE
+            value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
             total = self.model.totals.get(letter)
             if total is not None and 1 in shape:  # the stated sum of its entries holds exactly: the last one makes it
                 value = value.copy()
