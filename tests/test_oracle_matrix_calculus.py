@@ -152,3 +152,19 @@ def test_a_word_only_a_square_matrix_can_meet_is_not_a_condition_on_the_vector_d
                    "$$\\frac{\\partial (x^{\\top} A x)}{\\partial x} = A x$$\n", tmp_path)
     assert steps[r"\frac{\partial (x^{\top} A x)}{\partial x} = 2 A x"]["status"] == "checked"
     assert steps[r"\frac{\partial (x^{\top} A x)}{\partial x} = A x"]["status"] == "refuted"
+
+
+def test_an_entry_beside_a_sum_whose_bound_is_off_the_declared_size_by_one_is_decided(tmp_path):
+    # the index i was never fixed (every index point was dropped as the range j = 1..n-1 taken at n = 1): skipped
+    steps = _steps("Let $W \\in \\mathbb{R}^{m \\times n}$ and $x \\in \\mathbb{R}^{n}$.\n\n"
+                   "$$(W x)_i = \\sum_{j=1}^{n - 1} W_{ij} x_j$$\n\n$$(W x)_i = \\sum_{j=2}^{n} W_{ij} x_j$$\n", tmp_path)
+    part = oracle.Part({"W": ("m", "n"), "x": ("n", 1)})
+    for text, lo, less in ((r"(W x)_i = \sum_{j=1}^{n - 1} W_{ij} x_j", 1, 1), (r"(W x)_i = \sum_{j=2}^{n} W_{ij} x_j", 2, 0)):
+        assert steps[text]["status"] == "refuted", steps[text]["reason"]
+
+        def right(e, lo=lo, less=less):
+            return oracle.total(lo, e["#sizes"]["n"] - less,
+                                lambda j: oracle.entry(e["W"], e["#indices"]["i"], j) * oracle.entry(e["x"], j))
+        step = oracle.Expected("", "", "slip", "", part,
+                               lambda e: oracle.entry(oracle.mm(e["W"], e["x"]), e["#indices"]["i"]), right)
+        assert oracle.confirms(step, steps[text]["counterexample"])

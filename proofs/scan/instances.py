@@ -855,7 +855,9 @@ def _index_choices(indices: list[str], ranges: list) -> list[dict]:
         point = dict(zip(indices, combo))
         ok = True
         for lo, hi in ranges:
-            subs = {s: sympy.Integer(point.get(s.name, 1)) for s in lo.free_symbols | hi.free_symbols}
+            if any(s.name not in point for s in lo.free_symbols | hi.free_symbols):
+                continue  # a bound that reads a size (j = 1..n-1, x in R^n): its range is the size's on each instance
+            subs = {s: sympy.Integer(point[s.name]) for s in lo.free_symbols | hi.free_symbols}
             lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)
             if not (lo_v.is_Integer and hi_v.is_Integer and 0 <= hi_v - lo_v < MAX_STEPS):
                 ok = False
