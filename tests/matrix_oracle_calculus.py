@@ -306,6 +306,9 @@ def holds(step: Expected, rng: random.Random, tries: int = 8) -> bool:
 # -- the scan's counterexample, replayed
 
 
+_PHI = re.compile(r"^\\?(?:phi|sigma)(')?\((.+)\)$")
+
+
 def _key(name: str) -> str:
     name = re.sub(r"\\(?:mathbf|boldsymbol|bm)\s*\{([^{}]*)\}", r"\1", name)
     return name.replace("{", "").replace("}", "").replace("\\", "").replace(" ", "")
@@ -353,11 +356,18 @@ def confirms(step: Expected, counterexample: Optional[dict]) -> bool:
                 return False
         env[name] = m
     env["#sizes"] = sizes
+    table, dtable = {}, {}
+    for key, v in counterexample["values"].items():
+        m = _PHI.match(key)
+        if m:
+            (dtable if m.group(1) else table)[_number(m.group(2))] = _number(v)
+    if table or dtable:
+        env["#phi"] = _Phi(table=table, dtable=dtable)
     layout = counterexample.get("layout")
     layouts = (layout,) if step.derivative and layout in ("row", "column") else _layouts(step)
     try:
         return all(decide(step, env, lay) is False for lay in layouts)
-    except (KeyError, TypeError, ZeroDivisionError, ValueError):
+    except (KeyError, TypeError, ZeroDivisionError, ValueError, AttributeError):
         return False
 
 
@@ -600,6 +610,81 @@ def _activation_part(src: Source, slips: bool, doc: dict) -> tuple:
     return text, bld.steps
 
 
+class _Phi:
+    """An activation φ the material leaves arbitrary: a quadratic drawn at random while the generator decides a step
+    (central differences of step 1 are then exact), or the table of φ and φ' values a counterexample gives."""
+
+    def __init__(self, rng: Optional[random.Random] = None, table: Optional[dict] = None, dtable: Optional[dict] = None):
+        self.table, self.dtable = table, dtable
+        self.c = [Fraction(rng.randint(-4, 4), 2) for _ in range(3)] if rng is not None else None
+        if self.c is not None and self.c[2] == 0:
+            self.c[2] = Fraction(1, 2)
+
+    def __call__(self, a):
+        return _arr([[self.at(x) for x in row] for row in _as(a)])
+
+    def at(self, x):
+        if self.table is not None:
+            return self.table[x]
+        return self.c[0] + self.c[1] * x + self.c[2] * x * x
+
+    def d(self, a):
+        if self.dtable is not None:
+            return _arr([[self.dtable[x] for x in row] for row in _as(a)])
+        return _arr([[self.c[1] + 2 * self.c[2] * x for x in row] for row in _as(a)])
+
+
+def _phi_of(e) -> _Phi:
+    return e.get("#phi") or _Phi(random.Random(repr(sorted((k, str(v)) for k, v in e.items() if not k.startswith("#")))))
+
+
+def _phi_part(src: Source, slips: bool, doc: dict) -> tuple:
+    st = style(src)
+    nm = _Names(st)
+    k, n = _sizes(src, 2)
+    part = Part({"z": (k, 1), "W": (k, n), "x": (n, 1), "b": (k, 1)}, layouts=doc["layouts"])
+    z, W, x, b, h, u = nm("z"), nm("W"), nm("x"), nm("b"), nm("h"), nm("u")
+    phi = src.choice(["\\phi", "\\sigma"])
+    bld = _Builder(src, slips, part)
+
+    def jac_h(e):
+        # the Jacobian of φ applied entry by entry: by differences for a drawn φ, from the φ' values of a table
+        f = _phi_of(e)
+        if f.dtable is not None:
+            return diag(f.d(e["z"]))
+        return jacobian(lambda v: f(v["z"]), e, "z", False)
+
+    bld.step("jacobian/phi", _d(h, z), jac_h, f"\\operatorname{{diag}}({phi}'({z}))", lambda e: diag(_phi_of(e).d(e["z"])),
+             [("function", f"\\operatorname{{diag}}({phi}({z}))", lambda e: diag(_phi_of(e)(e["z"]))),
+              ("factor", f"2 \\operatorname{{diag}}({phi}'({z}))", lambda e: scale(2, diag(_phi_of(e).d(e["z"]))))],
+             derivative=True)
+    pre = lambda e: add(mm(e["W"], e["x"]), e["b"])  # noqa: E731
+
+    def jac_u(e, var):
+        f = _phi_of(e)
+        if f.dtable is not None:
+            d = diag(f.d(pre(e)))
+            return mm(d, e["W"]) if var == "x" else d
+        return jacobian(lambda v: f(pre(v)), e, var, False)
+
+    D = lambda e: diag(_phi_of(e).d(pre(e)))  # noqa: E731
+    Dtex = f"\\operatorname{{diag}}({phi}'({W} {x} + {b}))"
+    (g, gf), (o, of_) = _layout_forms(part, (f"{Dtex} {W}", lambda e: mm(D(e), e["W"])),
+                                      (f"{nm.t(W)} {Dtex}", lambda e: mm(T(e["W"]), D(e))))
+    row = g.endswith(W)
+    bld.step("chain/phi", _d(u, x), lambda e: jac_u(e, "x"), g, gf,
+             [("layout", o, of_), ("factor", W if row else nm.t(W), lambda e: e["W"] if row else T(e["W"])),
+              ("odot", f"{phi}'({W} {x} + {b}) {W}" if row else f"{nm.t(W)} {phi}'({W} {x} + {b})",
+               lambda e: mm(_phi_of(e).d(pre(e)), e["W"]) if row else mm(T(e["W"]), _phi_of(e).d(pre(e))))],
+             derivative=True)
+    bld.step("chain/phi-bias", _d(u, b), lambda e: jac_u(e, "b"), Dtex, D,
+             [("function", f"\\operatorname{{diag}}({phi}({W} {x} + {b}))", lambda e: diag(_phi_of(e)(pre(e)))),
+              ("operand", W, lambda e: e["W"])], derivative=True)
+    text = (_declare(nm, part, [z, W, x, b]) + f". For an activation function ${phi}$ applied elementwise, let\n\n"
+            f"$${h} = {phi}({z})$$\n\n$${u} = {phi}({W} {x} + {b})$$\n\n" + _show(bld.steps))
+    return text, bld.steps
+
+
 def _ones_like(s):
     return _arr([[Fraction(1) if not isinstance(x, float) else 1.0 for x in row] for row in _as(s)])
 
@@ -641,7 +726,28 @@ def _least_squares_part(src: Source, slips: bool, doc: dict) -> tuple:
              lambda e: mm(T(e["w"]), add(XtX(e), scale(e["lambda"], eye(_as(e["w"]).shape[0]))), e["w"]),
              f"\\|{X} {w}\\|^2 + \\lambda \\|{w}\\|^2", lambda e: _as(sq(mm(e["X"], e["w"])) + e["lambda"] * sq(e["w"])),
              [("missing", f"\\|{X} {w}\\|^2 + \\|{w}\\|^2", lambda e: _as(sq(mm(e["X"], e["w"])) + sq(e["w"])))])
-    text = _declare(nm, part, [X, w, y]) + ". Let $\\lambda > 0$.\n\n" + _show(bld.steps)
+    # the regularised loss as a name the material defines, J = ½‖Xw − y‖² + (λ/2)‖w‖²
+    J = lambda e: add(scale(Fraction(1, 2), E(e)), scale(e["lambda"] / 2, _as(sq(e["w"]))))  # noqa: E731
+    named = _Builder(src, slips, part)
+    eye_w = lambda e: eye(_as(e["w"]).shape[0])  # noqa: E731
+    named.step("hessian/named-ridge", f"{hess} J", lambda e: hessian(J, e, "w"), f"{nm.t(X)} {X} + \\lambda I",
+               lambda e: add(XtX(e), scale(e["lambda"], eye_w(e))),
+               [("factor", f"{nm.t(X)} {X} + \\frac{{\\lambda}}{{2}} I",
+                 lambda e: add(XtX(e), scale(e["lambda"] / 2, eye_w(e)))),
+                ("missing", f"{nm.t(X)} {X}", XtX), ("transpose", f"{X} {nm.t(X)} + \\lambda I",
+                                                      lambda e: add(mm(e["X"], T(e["X"])), scale(e["lambda"], eye_w(e))))])
+    if doc["layouts"] != ("row",):
+        named.step("gradient/named-ridge", f"\\nabla_{{{w}}} J", lambda e: T(jacobian(J, e, "w", False)),
+                   f"{nm.t(X)} ({X} {w} - {y}) + \\lambda {w}", lambda e: add(mm(T(e["X"]), r(e)), scale(e["lambda"], e["w"])),
+                   [("missing", f"{nm.t(X)} ({X} {w} - {y})", lambda e: mm(T(e["X"]), r(e))),
+                    ("factor", f"{nm.t(X)} ({X} {w} - {y}) + 2 \\lambda {w}",
+                     lambda e: add(mm(T(e["X"]), r(e)), scale(2 * e["lambda"], e["w"]))),
+                    ("transpose", f"({X} {w} - {y}){st.transpose} {X} + \\lambda {w}",
+                     lambda e: add(mm(T(r(e)), e["X"]), scale(e["lambda"], e["w"])))])
+    text = (_declare(nm, part, [X, w, y]) + ". Let $\\lambda > 0$.\n\n" + _show(bld.steps) + "\n\nThe regularised "
+            f"loss is\n\n$$J = \\frac{{1}}{{2}} \\|{X} {w} - {y}\\|^2 + \\frac{{\\lambda}}{{2}} \\|{w}\\|^2$$\n\n"
+            + _show(named.steps))
+    bld.steps += named.steps
     return text, bld.steps
 
 
@@ -750,7 +856,7 @@ def _ones_part(src: Source, slips: bool, doc: dict) -> tuple:
     return text, bld.steps
 
 
-PARTS = {"linear": _linear_part, "quadratic": _quadratic_part, "activation": _activation_part,
+PARTS = {"linear": _linear_part, "phi": _phi_part, "quadratic": _quadratic_part, "activation": _activation_part,
          "least-squares": _least_squares_part, "index": _index_part, "ones": _ones_part}
 
 
