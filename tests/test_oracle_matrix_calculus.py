@@ -181,3 +181,12 @@ def test_an_entry_beside_a_sum_whose_bound_is_off_the_declared_size_by_one_is_de
         step = oracle.Expected("", "", "slip", "", part,
                                lambda e: oracle.entry(oracle.mm(e["W"], e["x"]), e["#indices"]["i"]), right)
         assert oracle.confirms(step, steps[text]["counterexample"])
+
+
+def test_a_sum_whose_declared_bounds_run_past_the_matrix_it_reads_is_never_checked(tmp_path):
+    # with A of m × n, i = 1..n runs past A's rows where m < n: those instances were set aside as a free index past the
+    # end, and the step, true only where m = n, was checked
+    steps = _steps("Let $A \\in \\mathbb{R}^{m \\times n}$.\n\n$$\\|A\\|_F^2 = \\sum_{i=1}^{n} \\sum_{j=1}^{m} A_{ij}^2$$\n\n"
+                   "$$\\|A\\|_F^2 = \\sum_{i=1}^{m} \\sum_{j=1}^{n} A_{ij}^2$$\n", tmp_path)
+    assert steps[r"\|A\|_F^2 = \sum_{i=1}^{n} \sum_{j=1}^{m} A_{ij}^2"]["status"] not in ("checked", "proved")
+    assert steps[r"\|A\|_F^2 = \sum_{i=1}^{m} \sum_{j=1}^{n} A_{ij}^2"]["status"] == "checked"

@@ -424,10 +424,12 @@ class Evaluator:
                 if 1 not in v.shape:
                     raise ShapeError(f"entry {row} of a {_shape(v)} matrix")
                 if not 1 <= row <= len(v):
-                    raise _Outside()
+                    raise _Outside(n.data[0], len(v))
                 return v[row - 1]
-            if not (1 <= row <= v.rows and 1 <= col <= v.cols):
-                raise _Outside()
+            if not 1 <= row <= v.rows:
+                raise _Outside(n.data[0], v.rows)
+            if not 1 <= col <= v.cols:
+                raise _Outside(n.data[1], v.cols)
             return v[row - 1, col - 1]
         if k == "entry":
             v, at = self.ev(a[0]), self.inst.indices.get(n.data.name)
@@ -455,7 +457,16 @@ class Evaluator:
             out = sympy.Integer(1 if k == "prod" else 0)
             for j in range(lo_v, hi_v + 1):  # in index order, each factor to the right of the ones before
                 self.inst.indices[var.name] = j
-                term = self.ev(a[0])
+                try:
+                    term = self.ev(a[0])
+                except _Outside as exc:
+                    if exc.index is not None and var in exc.index.free_symbols and \
+                            {s.name for s in (lo.free_symbols | (hi.free_symbols if hi is not None else set()))} <= set(self.inst.sizes):
+                        # the sum's own bounds (numbers, declared sizes) run past the end of what it reads: the step
+                        # does not fit at these sizes (\sum_{i=1}^{n} A_{ij} with A of m rows), not an index to set aside
+                        raise ShapeError(f"\\{k}_{{{var}={lo}}}^{{{hi}}} reads an entry {var} = {j} past the end "
+                                         f"({exc.length})") from None
+                    raise
                 out = _mul(out, term) if k == "prod" else (term if j == lo_v else _add(out, term))
             if saved is None:
                 self.inst.indices.pop(var.name, None)
@@ -1102,6 +1113,11 @@ class _Empty(Skip):
 class _Outside(Exception):
     """An instance whose free index is past the end of the vector or matrix the step reads an entry of (i = 3 of a
     vector of 2 entries): it decides nothing."""
+
+    def __init__(self, index=None, length: int = 0) -> None:
+        super().__init__(f"{index} past {length}")
+        # the index expression that is past the end, and the length it is past
+        self.index, self.length = index, length
 
 
 class _Unhonoured(Exception):
