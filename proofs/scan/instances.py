@@ -464,8 +464,8 @@ class Evaluator:
                             {s.name for s in (lo.free_symbols | (hi.free_symbols if hi is not None else set()))} <= set(self.inst.sizes):
                         # the sum's own bounds (numbers, declared sizes) run past the end of what it reads: the step
                         # does not fit at these sizes (\sum_{i=1}^{n} A_{ij} with A of m rows), not an index to set aside
-                        raise ShapeError(f"\\{k}_{{{var}={lo}}}^{{{hi}}} reads an entry {var} = {j} past the end "
-                                         f"({exc.length})") from None
+                        raise _Overrun(f"\\{k}_{{{var}={lo}}}^{{{hi}}} reads an entry {var} = {j} past the end of "
+                                       f"what it indexes ({exc.length} entries) at {self.inst.sizes}") from None
                     raise
                 out = _mul(out, term) if k == "prod" else (term if j == lo_v else _add(out, term))
             if saved is None:
@@ -965,7 +965,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         large = [c for c in choices if c not in small]
         choices = small + rng.sample(large, min(len(large), budget - len(small)))
     held, undecided, tried, independent, close, inexact, dropped = 0, 0, set(), set(), 0, 0, 0
-    unsettled, elementary, outside, scaled = 0, False, 0, 0
+    unsettled, elementary, outside, scaled, overrun = 0, False, 0, 0, ""
     empty, empty_kind = 0, ""
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
@@ -998,6 +998,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             except ZeroDivisionError:
                 undecided += 1
                 continue
+            except _Overrun as exc:
+                overrun = overrun or str(exc)  # the step does not fit here: it is never checked
+                continue
             except _Outside:
                 outside += 1  # an index past the end of the vector or matrix it reads an entry of, at these sizes
                 continue
@@ -1025,6 +1028,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             elementary = elementary or _transcendental(lv, rv)
             tried.add(tuple(sorted(sizes.items())) + tuple(sorted(point.items())))
             held_sizes.add(tuple(sizes[d] for d in dims))
+    if overrun:
+        return Verdict("skipped", f"a sum whose own bounds run past the end of what it reads: {overrun} (the step does "
+                                  "not fit at those sizes; not checked)")
     if unsettled:
         return Verdict("skipped", f"the sides agree to every digit evaluated at {unsettled} instance(s) but were not shown "
                                   "equal exactly (exp and log values): not checked")
@@ -1108,6 +1114,11 @@ def _elementwise_reading(left: Node, right: Node, lv, rv) -> bool:
 class _Empty(Skip):
     """An instance at which a sum or a product runs over an empty range (j = 1..n-1 at n = 1): the scan does not read
     an empty sum, so that instance decides nothing and the others are decided."""
+
+
+class _Overrun(Exception):
+    """A sum or a product whose own bounds (numbers, declared sizes) run past the end of the vector or matrix it reads
+    an entry of (\\sum_{i=1}^{n} A_{ij} with A of m < n rows): the step does not fit at these sizes."""
 
 
 class _Outside(Exception):
