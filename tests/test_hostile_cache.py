@@ -19,7 +19,8 @@ PACKS = Path(__file__).resolve().parent / "hostile" / "cache"
 def _course(tmp_path, pack):
     """A course whose pack is the hostile module `pack`, checked with its cache, every check writing its report. The
     checks run in this process (`Packs.check`: its module processes are forked from the session's fork server, as a
-    command's are) unless a test needs a time limit against a run that may hang."""
+    command's are) unless a test needs a time limit against a run that may hang; then every run of the test does, since
+    what the checking process has imported is part of the cache's key."""
     course = Packs(tmp_path)
     course.write(**{pack: (PACKS / f"{pack}.py").read_text()})
     course.reports = True
@@ -160,10 +161,10 @@ def test_junk_in_a_pack_folder_neither_crashes_nor_hangs_the_digest(loaded):
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(pack / "sock"))
-        # the first run in a process of its own, whose time limit fails a digest that hangs on the junk; the second
-        # (the junk unchanged) in this one
-        for process in (True, False):
-            checked = loaded.check("loaded", cache=True, process=process, timeout=90)
+        # in a process of its own, whose time limit fails a digest that hangs on the junk (both runs: what a process
+        # has imported is part of the key, so a run here would not reuse what a process stored)
+        for _ in range(2):
+            checked = loaded.check("loaded", cache=True, process=True, timeout=90)
             code, results = checked.returncode, checked.results
             assert code == 0
         assert all(r["cached"] is not None for r in results.values())
@@ -206,7 +207,8 @@ def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
 @pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
 def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage):
     course = _course(tmp_path, "plain")
-    assert course.check("plain", cache=True, timeout=90).returncode == 0
+    # in a process of its own, as the run below (what a process has imported is part of the key)
+    assert course.check("plain", cache=True, process=True, timeout=90).returncode == 0
     entry = next((course / "cache").glob("*/plain.ex1.b.holds.json"))
     good = json.loads(entry.read_text())
     entry.unlink()
