@@ -279,6 +279,15 @@ def reads():
     assert reran == audit() and "0 verdicts asserted by claim code" in reran
 
 
+def test_audit_refuses_a_folder_of_the_users_as_its_cache_and_leaves_it_alone(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.json").write_text("{}")
+    proc = cli("audit", "ex1.a", "--cache-dir", str(folder))
+    assert proc.returncode == 4 and proc.stderr.startswith(f"error: --cache-dir {folder}: is not empty"), proc.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["todo.json"] and proc.stdout == ""
+
+
 def test_exported_real_queries_declare_real_arithmetic_with_their_numerals_folded():
     import z3
 
