@@ -109,6 +109,9 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
     aud.add_argument("--baseline", type=Path, metavar="FILE", help="exit 1 when the assumptions differ from this audit")
     aud.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                      help="per-claim time limit of the checks run to find verdicts asserted by claim code")
+    aud.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                     help="reuse the results `check` stored in this result cache for identical inputs instead of running "
+                          "those checks again, and store what passes (default: run every check, use no cache)")
 
     cov = sub.add_parser("coverage", parents=[common],
                          help="how much of the material's formulas and stated values the claims' anchors cite")
@@ -180,6 +183,10 @@ def _validate(args) -> None:
     Numbers are checked by argparse (proofs.report's limits); what is read here is kept on args."""
     if args.command in ("check", "merge"):
         _validate_reports(args)
+    if args.command == "audit" and args.cache_dir is not None:
+        problem = foreign(args.cache_dir)
+        if problem is not None:
+            raise UsageError(f"--cache-dir {args.cache_dir}: {problem}")
     if args.command == "check":
         if not args.no_cache and not args.cross_check:
             directory = args.cache_dir or default_directory()
@@ -266,12 +273,8 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     jobs = args.jobs or runner.default_jobs()
     cache = None
     if not args.no_cache and not args.cross_check:  # a cross-check is asked for to solve every query again
-        options = {"strict": args.strict, "timeout": args.timeout, "memory_mb": args.memory_mb}
-        cache = ResultCache(args.cache_dir or default_directory(), digest_inputs(catalogue.roots, options, loading=catalogue.reads),
-                            strict=args.strict)
-        if cache.busy:
-            err.write(plain(f"note: the cache {cache.directory} is in use by another run: every claim is checked, and "
-                            "nothing is stored") + "\n")
+        cache = _result_cache(args.cache_dir or default_directory(), catalogue, err, strict=args.strict,
+                              timeout=args.timeout, memory_mb=args.memory_mb)
     context = _context(args, catalogue, tool_versions())
     writers = _writers(args, context, out, err, shard=record)
     if args.cross_check:
@@ -294,6 +297,17 @@ def _check(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
     missing = [] if outcome.interrupted else sorted({c.id for c in claims} - {r.id for r in outcome.results})
     problems = [f"error: no result for claim {claim_id}" for claim_id in missing]  # never a pass by omission
     return _finish(writers, context, outcome.results, outcome.seconds, outcome.interrupted, problems, out, err)
+
+
+def _result_cache(directory: Path, catalogue, err: TextIO, *, strict: bool, timeout: float, memory_mb: int) -> ResultCache:
+    """The result cache in `directory` of runs of the catalogue's claims with these options (what `check` stores and
+    `audit --cache-dir` reuses), with a note when another run holds it."""
+    options = {"strict": strict, "timeout": timeout, "memory_mb": memory_mb}
+    cache = ResultCache(directory, digest_inputs(catalogue.roots, options, loading=catalogue.reads), strict=strict)
+    if cache.busy:
+        err.write(plain(f"note: the cache {cache.directory} is in use by another run: every claim is checked, and "
+                        "nothing is stored") + "\n")
+    return cache
 
 
 def _writers(args, context: ReportContext, out: TextIO, err: TextIO, **options) -> list:
@@ -526,7 +540,11 @@ def _command(args, catalogue: Catalogue, out: TextIO, err: TextIO) -> int:
         out.write(plain(f"no claims selected by {' '.join(args.selectors)}") + "\n")
         return int(ExitCode.NO_CLAIMS)
     if args.command == "audit":
-        asserted = trust.asserted_verdicts(claims, timeout=args.timeout, prepare=catalogue.warm)
+        cache = None
+        if args.cache_dir is not None:  # the options of the checks audit runs: check's defaults, never strict
+            cache = _result_cache(args.cache_dir, catalogue, err, strict=False, timeout=args.timeout,
+                                  memory_mb=DEFAULT_MEMORY_MB)
+        asserted = trust.asserted_verdicts(claims, timeout=args.timeout, prepare=catalogue.warm, cache=cache)
         code = int(trust.audit(claims, out, baseline=args.baseline, as_json=args.json, catalogue=catalogue.claims,
                                asserted=asserted))
     elif args.command == "mutants":

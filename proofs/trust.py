@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence, TextIO
 
 from proofs import links
+from proofs.cache import ResultCache
 from proofs.errors import UsageError
 from proofs.files import read_json
 from proofs.model import Claim
@@ -124,9 +125,11 @@ def assumption_table(claims: Sequence[Claim], catalogue: Sequence[Claim] = (),
     return table
 
 
-def asserted_verdicts(claims: Sequence[Claim], *, timeout: float, prepare: Optional[Callable[[], None]] = None) -> list[str]:
-    """The ids of the claims whose check returned a verdict it built itself (proofs.interpret did not make it)."""
-    outcome = run([Task(c) for c in claims], timeout=timeout, jobs=default_jobs(), prepare=prepare)
+def asserted_verdicts(claims: Sequence[Claim], *, timeout: float, prepare: Optional[Callable[[], None]] = None,
+                      cache: Optional[ResultCache] = None) -> list[str]:
+    """The ids of the claims whose check returned a verdict it built itself (proofs.interpret did not make it). With a
+    cache, a result stored for identical inputs (and still valid for what its check read) is read, not run again."""
+    outcome = run([Task(c) for c in claims], timeout=timeout, jobs=default_jobs(), prepare=prepare, cache=cache)
     return [r.id for r in outcome.results if isinstance(r.evidence, Mapping) and r.evidence.get("verdict_asserted") is True]
 
 

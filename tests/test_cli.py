@@ -115,9 +115,33 @@ def test_list_and_show():
         assert words in shown.stdout
 
 
-def test_strict_fails_on_errata():
-    assert cli("check", "ex2.nonunique.output_params").returncode == 0
-    assert cli("check", "ex2.nonunique.output_params", "--strict").returncode == 1
+ERRATUM_PACK = """
+from proofs import Erratum, Outcome, Replay, Verdict, claim
+
+
+@claim("ex96.a.printed", exercise=96, part="a", statement="1 + 1 = 3.", asserts="1 + 1 = 3", formal="1 + 1 = 3",
+       requires=Verdict.PROVED, erratum=Erratum("1 + 1 = 2", "ex96.a.fixed"),
+       replay=lambda witness: Replay(1 + 1 == 3, {"1 + 1": 1 + 1}))
+def printed():
+    return Outcome(Verdict.REFUTED, "inspection", {}, witness={})
+
+
+@claim("ex96.a.fixed", exercise=96, part="a", statement="1 + 1 = 2.", asserts="1 + 1 = 2", formal="1 + 1 = 2",
+       requires=Verdict.PROVED)
+def fixed():
+    return Outcome(Verdict.PROVED if 1 + 1 == 2 else Verdict.REFUTED, "inspection", {})
+
+
+CLAIMS = (printed, fixed)
+"""
+
+
+def test_strict_fails_on_errata(packs):
+    packs.write(errata=ERRATUM_PACK)
+    checked = packs.check("ex96")
+    assert checked.returncode == 0 and checked.results["ex96.a.printed"]["status"] == "erratum", checked.stdout
+    strict = packs.check("ex96", "--strict")
+    assert strict.returncode == 1 and strict.results["ex96.a.printed"]["status"] == "fail", strict.stdout
 
 
 def test_output_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):

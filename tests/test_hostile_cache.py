@@ -17,8 +17,10 @@ PACKS = Path(__file__).resolve().parent / "hostile" / "cache"
 
 
 def _course(tmp_path, pack):
-    """A course whose pack is the hostile module `pack`, checked with its cache in a process of its own, every check
-    writing its report."""
+    """A course whose pack is the hostile module `pack`, checked with its cache, every check writing its report. The
+    checks run in this process (`Packs.check`: its module processes are forked from the session's fork server, as a
+    command's are) unless a test needs a time limit against a run that may hang; then every run of the test does, since
+    what the checking process has imported is part of the cache's key."""
     course = Packs(tmp_path)
     course.write(**{pack: (PACKS / f"{pack}.py").read_text()})
     course.reports = True
@@ -39,10 +41,10 @@ def readers(tmp_path):
 @pytest.mark.slow
 def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed(readers):
     env = {"READS_MIDDLE": "6"}
-    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    checked = readers.check("readers", cache=True, env=env, timeout=90)
     code, first = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is None for r in first.values()), first
-    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    checked = readers.check("readers", cache=True, env=env, timeout=90)
     code, second = checked.returncode, checked.results
     cached = {i for i, r in second.items() if r["cached"] is not None}
     assert code == 0 and cached == set(second) - {"readers.ex1.a.program"}  # a program's reads cannot be recorded
@@ -57,14 +59,14 @@ def test_a_result_is_checked_again_exactly_when_something_its_check_read_changed
     }
     for slug, (change, undo) in changes.items():
         change()
-        checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+        checked = readers.check("readers", cache=True, env=env, timeout=90)
         code, results = checked.returncode, checked.results
         changed = results[f"readers.ex1.a.{slug}"]
         assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
         others = {i for i, r in results.items() if r["cached"] is not None}
         assert others == cached - {f"readers.ex1.a.{slug}"}, slug
         undo()
-    checked = readers.check("readers", cache=True, process=True, env=env, timeout=90)
+    checked = readers.check("readers", cache=True, env=env, timeout=90)
     code, last = checked.returncode, checked.results
     assert code == 0 and {i for i, r in last.items() if r["cached"] is not None} == cached
 
@@ -85,10 +87,10 @@ def metadata(tmp_path):
 
 @pytest.mark.slow
 def test_a_change_only_metadata_shows_rechecks_the_claims_that_looked_at_it(metadata):
-    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    checked = metadata.check("metadata", cache=True, timeout=90)
     code, first = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is None for r in first.values()), first
-    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    checked = metadata.check("metadata", cache=True, timeout=90)
     code, second = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is not None for r in second.values()), second
 
@@ -114,12 +116,12 @@ def test_a_change_only_metadata_shows_rechecks_the_claims_that_looked_at_it(meta
     }
     for slug, (change, undo) in changes.items():
         change()
-        checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+        checked = metadata.check("metadata", cache=True, timeout=90)
         code, results = checked.returncode, checked.results
         changed = results[f"metadata.ex1.a.{slug}"]
         assert code == 1 and changed["status"] == "fail" and changed["cached"] is None, (slug, changed)
         undo()
-    checked = metadata.check("metadata", cache=True, process=True, timeout=90)
+    checked = metadata.check("metadata", cache=True, timeout=90)
     code, last = checked.returncode, checked.results
     assert code == 0, last
 
@@ -137,13 +139,13 @@ def loaded(tmp_path):
 
 @pytest.mark.parametrize("where", [".data", "outside"], ids=["a dot-folder", "a linked folder"])
 def test_a_file_the_pack_reads_when_it_loads_is_part_of_the_key(loaded, where):
-    assert loaded.check("loaded", cache=True, process=True, timeout=90).returncode == 0
-    checked = loaded.check("loaded", cache=True, process=True, timeout=90)
+    assert loaded.check("loaded", cache=True, timeout=90).returncode == 0
+    checked = loaded.check("loaded", cache=True, timeout=90)
     code, results = checked.returncode, checked.results
     assert code == 0 and all(r["cached"] is not None for r in results.values())
     folder = loaded / "pack" / ".data" if where == ".data" else loaded / "outside"
     (folder / "middle.txt").write_text("5")
-    checked = loaded.check("loaded", cache=True, process=True, timeout=90)
+    checked = loaded.check("loaded", cache=True, timeout=90)
     code, results = checked.returncode, checked.results
     failed = results["loaded.ex1.a.hidden" if where == ".data" else "loaded.ex1.a.linked"]
     assert code == 1 and failed["status"] == "fail" and failed["cached"] is None
@@ -159,6 +161,8 @@ def test_junk_in_a_pack_folder_neither_crashes_nor_hangs_the_digest(loaded):
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(pack / "sock"))
+        # in a process of its own, whose time limit fails a digest that hangs on the junk (both runs: what a process
+        # has imported is part of the key, so a run here would not reuse what a process stored)
         for _ in range(2):
             checked = loaded.check("loaded", cache=True, process=True, timeout=90)
             code, results = checked.returncode, checked.results
@@ -203,6 +207,7 @@ def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
 @pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
 def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage):
     course = _course(tmp_path, "plain")
+    # in a process of its own, as the run below (what a process has imported is part of the key)
     assert course.check("plain", cache=True, process=True, timeout=90).returncode == 0
     entry = next((course / "cache").glob("*/plain.ex1.b.holds.json"))
     good = json.loads(entry.read_text())
@@ -219,6 +224,7 @@ def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage
         entry.symlink_to(course / "elsewhere.json")
     else:
         entry.write_bytes(b"\xff\xfe{" + os.urandom(64))
+    # in a process of its own, whose time limit fails a run that hangs on the damaged entry
     checked = course.check("plain", cache=True, process=True, timeout=90)
     code, results = checked.returncode, checked.results
     assert code == 0
@@ -305,7 +311,7 @@ def test_a_cache_directory_replaced_during_the_run_is_removed_not_followed(tmp_p
 def test_a_check_cannot_get_another_claim_reused_through_the_command_line(tmp_path):
     course = _course(tmp_path, "planter")
     for _ in range(2):
-        checked = course.check("planter", cache=True, process=True, timeout=90)
+        checked = course.check("planter", cache=True, timeout=90)
         code, results = checked.returncode, checked.results
         victim = results["planter.ex1.a.victim"]
         assert code == 1 and victim["status"] == "fail" and victim["cached"] is None
@@ -319,12 +325,12 @@ def test_what_a_pack_reads_while_it_is_imported_is_in_the_key(tmp_path):
     data.mkdir()
     (data / "middle.txt").write_text("6")
     env = {"IMPORTER_DATA": str(data)}
-    assert course.check("importer", cache=True, process=True, env=env, timeout=90).returncode == 0
-    checked = course.check("importer", cache=True, process=True, env=env, timeout=90)
+    assert course.check("importer", cache=True, env=env, timeout=90).returncode == 0
+    checked = course.check("importer", cache=True, env=env, timeout=90)
     code, again = checked.returncode, checked.results
     assert code == 0 and again["importer.ex1.a.square"]["cached"] is not None
     (data / "middle.txt").write_text("7")  # outside the pack: only the record of what loading read sees it
-    checked = course.check("importer", cache=True, process=True, env=env, timeout=90)
+    checked = course.check("importer", cache=True, env=env, timeout=90)
     code, changed = checked.returncode, checked.results
     assert code == 1 and changed["importer.ex1.a.square"]["cached"] is None
     assert changed["importer.ex1.a.square"]["verdict"] == "refuted"

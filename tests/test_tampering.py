@@ -376,33 +376,49 @@ FORGED_PACK = """
     from proofs import Erratum, Outcome, Verdict, claim
     from proofs.registry import import_here
 
-    SEED = import_here().by_id({seed!r})
+    SEEDS = import_here()
 
+"""
+
+# A claim of FORGED_PACK: one per seed claim of FORGED, all checked in one run.
+FORGED_CLAIM = """
 
     @claim(
-        "ex98.a.forged", exercise=98, part="a",
+        "ex98.a.forged{n}", exercise=98, part="a",
         statement="A claim that holds, checked by a check that reports a forged counterexample.",
         asserts="as the seed claim", formal="as the seed claim", requires=Verdict.PROVED,
-        params=dict(SEED.params), assumptions=("the seed claim's",),
+        params=dict(SEEDS.by_id({seed!r}).params), assumptions=("the seed claim's",),
         erratum=Erratum("recorded as refuted, so that a replay accepting the forged counterexample would pass", {seed!r}),
-        replay=SEED.replay,
+        replay=SEEDS.by_id({seed!r}).replay,
     )
-    def forged(**params):
+    def forged{n}(**params):
         return Outcome(Verdict.REFUTED, "forgery", {{}}, witness={forged!r}, reason="forged")
-
-
-    CLAIMS = (forged,)
 """
 
 
-@pytest.mark.parametrize("seed", sorted(FORGED))
-def test_a_value_outside_the_domain_makes_the_claim_an_error_not_a_refutation(tmp_path, seed):
+@pytest.fixture(scope="module")
+def forged_run(tmp_path_factory):
+    """{seed claim id: the JSON result of its forged claim}: every claim of FORGED_PACK checked in one run (one load
+    of the packs), as `check` reports it, and the run's exit code."""
     from tests.conftest import cli
 
-    (tmp_path / "forged.py").write_text(textwrap.dedent(FORGED_PACK.format(seed=seed, forged=FORGED[seed])))
-    proc = cli("check", "ex98.a.forged", "--claims", str(tmp_path), "--no-cache", "--format", "json")
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    (result,) = json.loads(proc.stdout)["results"]
+    folder = tmp_path_factory.mktemp("forged")
+    seeds = sorted(FORGED)
+    claims = "".join(FORGED_CLAIM.format(n=n, seed=seed, forged=FORGED[seed]) for n, seed in enumerate(seeds))
+    names = ", ".join(f"forged{n}" for n in range(len(seeds)))
+    (folder / "forged.py").write_text(textwrap.dedent(FORGED_PACK) + textwrap.dedent(claims) + f"\n\nCLAIMS = ({names},)\n")
+    proc = cli("check", "ex98.a.forged*", "--claims", str(folder), "--no-cache", "--format", "json")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    results = {r["id"]: r for r in json.loads(proc.stdout)["results"]}
+    assert sorted(results) == sorted(f"ex98.a.forged{n}" for n in range(len(seeds))), proc.stdout + proc.stderr
+    return proc.returncode, {seed: results[f"ex98.a.forged{n}"] for n, seed in enumerate(seeds)}
+
+
+@pytest.mark.parametrize("seed", sorted(FORGED))
+def test_a_value_outside_the_domain_makes_the_claim_an_error_not_a_refutation(forged_run, seed):
+    code, results = forged_run
+    assert code == 1
+    result = results[seed]
     assert result["verdict"] == "error" and result["status"] == "fail", result["reason"]
     # rejected as outside the domain, or (ex4: every real z is in it) evaluated there and found to satisfy the claim
     assert "ForgedWitness" in result["reason"] or "replay disagrees" in result["reason"], result["reason"]
