@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cli
+from drafts_shared import audit_drafts, only
 
 from proofs.scan.command import run
 
@@ -162,25 +163,25 @@ def test_a_correction_is_kept_only_where_the_scan_checks_it():
 # squares, trace and norm sections; in every run, each section's slips of two kinds or more (`pytest --soak`: all).
 _AUDIT_LINES = (19, 25, 27, 29, 31, 35, 71, 73, 75, 77, 79, 93, 95, 103, 105, 107, 121, 123, 125, 129, 131)
 _AUDIT_EVERY_RUN = (19, 25, 29, 31, 71, 79, 93, 103, 121, 131)
+# The sizes of the true step's draft (line 19, drafted at 18 sizes: a minute of proofs) checked in every run: the
+# smallest, and the one where every size is 2 (`pytest --soak`: every size).
+_AUDIT_TRUE_SIZES = ("k1_m1_n1", "k2_m2_n2")
 
 
 @pytest.mark.slow
-def test_matrix_audit_drafts_load_and_check_green_where_the_scan_corrects_them(tmp_path, soak):
+def test_matrix_audit_drafts_load_and_check_green_where_the_scan_corrects_them(request, tmp_path, soak):
     """The trace, transpose and least-squares slips of the audit material: each drafted as the printed erratum with
     the correction the scan checked beside it, and every draft checks green."""
-    drafts = tmp_path / "drafts"
-    out, err = io.StringIO(), io.StringIO()
-    folder = MATERIAL / "matrix_audit"
-    run(["--material", str(folder), str(folder / "backprop.md"), "--draft-claims", str(drafts), "--select", "backprop.md:19"],
-        out, err)
-    assert {f"scan_backprop_md_l{n}_1.py" for n in _AUDIT_LINES} <= {p.name for p in drafts.glob("*.py")}
+    drafts = audit_drafts(request)
+    assert {f"scan_backprop_md_l{n}_1.py" for n in _AUDIT_LINES} <= {p.name for p in drafts.folder.glob("*.py")}
     keep = {f"scan_backprop_md_l{n}_1.py" for n in (_AUDIT_LINES if soak else _AUDIT_EVERY_RUN)}
-    for p in drafts.glob("*.py"):
-        if p.name not in keep:
-            p.unlink()
-    assert {p.name for p in drafts.glob("*.py")} == keep
-    done = _check(drafts)
+    folder = only(drafts, tmp_path / "drafts", *sorted(keep))
+    assert {p.name for p in folder.glob("*.py")} == keep
+    true = [f"scan.backprop_md.ex1.l19_1_{size}" for size in _AUDIT_TRUE_SIZES]
+    slips = [str(folder / name) for name in sorted(keep - {"scan_backprop_md_l19_1.py"})]
+    done = cli("check", *(["scan"] if soak else [*true, *slips]), "--claims", str(folder))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert all(re.search(rf"^{re.escape(i)} +proved +pass", done.stdout, re.MULTILINE) for i in true), done.stdout[-3000:]
     errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
     corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
     assert len(errata) == len(keep) - 1 and sorted(errata) == sorted(corrected)
