@@ -74,8 +74,13 @@ def _check(drafts):
     return cli("check", "scan", "--claims", str(drafts))
 
 
+# The sizes at which the drafts of the true gradients are checked in every run (drafted at 6 and 8 sizes, the largest
+# ones taking the most time): the smallest, and the one where every size is 2.
+_GRADIENT_SIZES = ("m1_n1", "m2_n2")
+
+
 @pytest.mark.slow
-def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_green_with_their_corrections(tmp_path):
+def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_green_with_their_corrections(tmp_path, soak):
     code, verdicts, drafts, texts = _draft(tmp_path, GRADIENT, 13, 15)
     assert verdicts == {13: "checked", 15: "checked", 17: "refuted", 19: "refuted", 21: "refuted"}
     true = texts["scan_a_md_l13_1.py"]
@@ -95,9 +100,13 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     # the missing factor: the derivative of the section's function, put in (tests/test_scan_draft_matrix9.py)
     missing = texts["scan_a_md_l21_1.py"]
     assert "the factor phi' ⊙ missing" in missing and r"\\phi'(z) \\odot \\left(h - y\\right)" in missing
-    done = _check(drafts)
+    # the true steps at the sizes of `_GRADIENT_SIZES` (`pytest --soak`: at every size), the errata whole
+    true_ids = [f"scan.a_md.ex1.l{line}_1_{size}" for line in (13, 15) for size in _GRADIENT_SIZES]
+    errata = [str(drafts / f"scan_a_md_l{line}_1.py") for line in (17, 19, 21)]
+    done = cli("check", *(["scan"] if soak else [*true_ids, *errata]), "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert re.search(r"scan\.a_md\.ex1\.l13_1_m2_n2 +proved +pass", done.stdout), done.stdout[-3000:]
+    for i in true_ids:
+        assert re.search(rf"^{re.escape(i)} +proved +pass", done.stdout, re.MULTILINE), (i, done.stdout[-3000:])
     for line in (17, 19, 21):
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
@@ -105,7 +114,8 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     perturbed = [line.replace("_scale(-1, y)", "y") if line.startswith("        return ") else line for line in true.splitlines()]
     assert perturbed != true.splitlines()
     (drafts / "scan_a_md_l13_1.py").write_text("\n".join(perturbed) + "\n")
-    assert _check(drafts).returncode == 1
+    for size in _GRADIENT_SIZES:
+        assert cli("check", f"scan.a_md.ex1.l13_1_{size}", "--claims", str(drafts)).returncode == 1, size
 
 
 @pytest.mark.slow
