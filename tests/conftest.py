@@ -349,14 +349,22 @@ def scan_seed(request):
 
 @pytest.fixture
 def scan_slips(request):
-    """`proofs scan --material tests/scan_material/slips`, shared per session."""
-    return shared_scan(request, "scan-slips", "--material", SCAN_MATERIAL / "slips")
+    """`proofs scan --material tests/scan_material/slips`, shared per session: the scan that drafts its slips
+    (`drafts_shared.slips_drafts`), whose report is the same."""
+    from drafts_shared import slips_drafts
+
+    drafted = slips_drafts(request)
+    return drafted.code, drafted.report, drafted.stderr
 
 
 @pytest.fixture
 def scan_matrix(request):
-    """`proofs scan --material tests/scan_material/matrix`, shared per session."""
-    return shared_scan(request, "scan-matrix", "--material", SCAN_MATERIAL / "matrix")
+    """`proofs scan --material tests/scan_material/matrix`, shared per session: the scan that drafts two of its steps
+    (`drafts_shared.matrix_drafts`), whose report is the same."""
+    from drafts_shared import matrix_drafts
+
+    drafted = matrix_drafts(request)
+    return drafted.code, drafted.report, drafted.stderr
 
 
 @pytest.fixture

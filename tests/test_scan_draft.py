@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cli
+from drafts_shared import slips_drafts
 
 from proofs.anchors import verify
 from proofs.registry import load
@@ -20,9 +21,9 @@ def scan(*args):
     return run([str(a) for a in args], out, err), out.getvalue(), err.getvalue()
 
 
-def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
-    drafts = tmp_path / "drafts"
-    code, out, err = scan("--material", MATERIAL / "slips", "--draft-claims", drafts, "--select", "slips.md:13")  # a correct step, chosen
+def test_drafts_for_planted_slips_check_green_as_written(request):
+    shared = slips_drafts(request)
+    code, err, drafts = shared.code, shared.stderr, shared.folder
     assert code == 1, err  # the slips still fail the scan's gate
     written = sorted(p.name for p in drafts.glob("*.py"))
     assert written == ["scan_momentum_ipynb_l3_1.py", "scan_slips_md_l11_1.py", "scan_slips_md_l13_1.py", "scan_slips_md_l4_1.py",
@@ -36,9 +37,9 @@ def test_drafts_for_planted_slips_check_green_as_written(tmp_path):
     done = cli("check", "scan", "--claims", str(drafts))  # the drafts, not the seed pack
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     # each draft cites the material where the step is
-    drafted = [c for c in load([drafts]).claims if c.id.startswith("scan.")]
-    assert len(drafted) == 17
-    assert all(r["found"] for c in drafted for r in verify(c.anchors, MATERIAL / "slips"))
+    claims = [c for c in load([drafts]).claims if c.id.startswith("scan.")]
+    assert len(claims) == 17
+    assert all(r["found"] for c in claims for r in verify(c.anchors, MATERIAL / "slips"))
     errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
     corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
     assert len(errata) == 8 and sorted(errata) == sorted(corrected)
@@ -73,11 +74,9 @@ def test_select_names_a_step_or_is_a_usage_error(tmp_path):
     assert code == 4 and "names no step" in err
 
 
-def test_a_json_report_on_standard_output_stays_one_document_when_drafting(tmp_path):
-    import json
-
-    code, out, err = scan("--material", MATERIAL / "slips", "--format", "json", "--draft-claims", tmp_path / "d")
-    assert code == 1 and json.loads(out)["schema"] == "proofs-scan/1" and "drafted" in err
+def test_a_json_report_on_standard_output_stays_one_document_when_drafting(request):
+    shared = slips_drafts(request)  # the report is read from standard output as one JSON document
+    assert shared.code == 1 and shared.report["schema"] == "proofs-scan/1" and "drafted" in shared.stderr
 
 
 def test_a_draft_is_never_written_through_a_link_and_a_refused_run_writes_none(tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cli
+from drafts_shared import audit_drafts, only
 
 from proofs.scan.command import run
 
@@ -73,8 +74,13 @@ def _check(drafts):
     return cli("check", "scan", "--claims", str(drafts))
 
 
+# The sizes at which the drafts of the true gradients are checked in every run (drafted at 6 and 8 sizes, the largest
+# ones taking the most time): the smallest, and the one where every size is 2.
+_GRADIENT_SIZES = ("m1_n1", "m2_n2")
+
+
 @pytest.mark.slow
-def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_green_with_their_corrections(tmp_path):
+def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_green_with_their_corrections(tmp_path, soak):
     code, verdicts, drafts, texts = _draft(tmp_path, GRADIENT, 13, 15)
     assert verdicts == {13: "checked", 15: "checked", 17: "refuted", 19: "refuted", 21: "refuted"}
     true = texts["scan_a_md_l13_1.py"]
@@ -94,9 +100,13 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     # the missing factor: the derivative of the section's function, put in (tests/test_scan_draft_matrix9.py)
     missing = texts["scan_a_md_l21_1.py"]
     assert "the factor phi' ⊙ missing" in missing and r"\\phi'(z) \\odot \\left(h - y\\right)" in missing
-    done = _check(drafts)
+    # the true steps at the sizes of `_GRADIENT_SIZES` (`pytest --soak`: at every size), the errata whole
+    true_ids = [f"scan.a_md.ex1.l{line}_1_{size}" for line in (13, 15) for size in _GRADIENT_SIZES]
+    errata = [str(drafts / f"scan_a_md_l{line}_1.py") for line in (17, 19, 21)]
+    done = cli("check", *(["scan"] if soak else [*true_ids, *errata]), "--claims", str(drafts))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert re.search(r"scan\.a_md\.ex1\.l13_1_m2_n2 +proved +pass", done.stdout), done.stdout[-3000:]
+    for i in true_ids:
+        assert re.search(rf"^{re.escape(i)} +proved +pass", done.stdout, re.MULTILINE), (i, done.stdout[-3000:])
     for line in (17, 19, 21):
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1 +refuted +erratum", done.stdout), done.stdout[-3000:]
         assert re.search(rf"scan\.a_md\.ex1\.l{line}_1_corrected +proved +pass", done.stdout), done.stdout[-3000:]
@@ -104,7 +114,8 @@ def test_gradient_steps_are_drafted_through_the_forward_equations_and_check_gree
     perturbed = [line.replace("_scale(-1, y)", "y") if line.startswith("        return ") else line for line in true.splitlines()]
     assert perturbed != true.splitlines()
     (drafts / "scan_a_md_l13_1.py").write_text("\n".join(perturbed) + "\n")
-    assert _check(drafts).returncode == 1
+    for size in _GRADIENT_SIZES:
+        assert cli("check", f"scan.a_md.ex1.l13_1_{size}", "--claims", str(drafts)).returncode == 1, size
 
 
 @pytest.mark.slow
@@ -162,25 +173,25 @@ def test_a_correction_is_kept_only_where_the_scan_checks_it():
 # squares, trace and norm sections; in every run, each section's slips of two kinds or more (`pytest --soak`: all).
 _AUDIT_LINES = (19, 25, 27, 29, 31, 35, 71, 73, 75, 77, 79, 93, 95, 103, 105, 107, 121, 123, 125, 129, 131)
 _AUDIT_EVERY_RUN = (19, 25, 29, 31, 71, 79, 93, 103, 121, 131)
+# The sizes of the true step's draft (line 19, drafted at 18 sizes: a minute of proofs) checked in every run: the
+# smallest, and the one where every size is 2 (`pytest --soak`: every size).
+_AUDIT_TRUE_SIZES = ("k1_m1_n1", "k2_m2_n2")
 
 
 @pytest.mark.slow
-def test_matrix_audit_drafts_load_and_check_green_where_the_scan_corrects_them(tmp_path, soak):
+def test_matrix_audit_drafts_load_and_check_green_where_the_scan_corrects_them(request, tmp_path, soak):
     """The trace, transpose and least-squares slips of the audit material: each drafted as the printed erratum with
     the correction the scan checked beside it, and every draft checks green."""
-    drafts = tmp_path / "drafts"
-    out, err = io.StringIO(), io.StringIO()
-    folder = MATERIAL / "matrix_audit"
-    run(["--material", str(folder), str(folder / "backprop.md"), "--draft-claims", str(drafts), "--select", "backprop.md:19"],
-        out, err)
-    assert {f"scan_backprop_md_l{n}_1.py" for n in _AUDIT_LINES} <= {p.name for p in drafts.glob("*.py")}
+    drafts = audit_drafts(request)
+    assert {f"scan_backprop_md_l{n}_1.py" for n in _AUDIT_LINES} <= {p.name for p in drafts.folder.glob("*.py")}
     keep = {f"scan_backprop_md_l{n}_1.py" for n in (_AUDIT_LINES if soak else _AUDIT_EVERY_RUN)}
-    for p in drafts.glob("*.py"):
-        if p.name not in keep:
-            p.unlink()
-    assert {p.name for p in drafts.glob("*.py")} == keep
-    done = _check(drafts)
+    folder = only(drafts, tmp_path / "drafts", *sorted(keep))
+    assert {p.name for p in folder.glob("*.py")} == keep
+    true = [f"scan.backprop_md.ex1.l19_1_{size}" for size in _AUDIT_TRUE_SIZES]
+    slips = [str(folder / name) for name in sorted(keep - {"scan_backprop_md_l19_1.py"})]
+    done = cli("check", *(["scan"] if soak else [*true, *slips]), "--claims", str(folder))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert all(re.search(rf"^{re.escape(i)} +proved +pass", done.stdout, re.MULTILINE) for i in true), done.stdout[-3000:]
     errata = re.findall(r"^(scan\.\S+) +refuted +erratum", done.stdout, re.MULTILINE)
     corrected = re.findall(r"^(scan\.\S+)_corrected +proved +pass", done.stdout, re.MULTILINE)
     assert len(errata) == len(keep) - 1 and sorted(errata) == sorted(corrected)
