@@ -8,7 +8,7 @@ from typing import Optional
 
 import sympy
 
-__all__ = ["partial_at", "partials_at", "solve_index"]
+__all__ = ["diff", "partial_at", "partials_at", "solve_index"]
 
 # Values a derivative at a point must not take: the symbolic route is left to say what such a point means.
 _NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -76,6 +76,46 @@ def _partial(n, symbol, value, memo: dict):
         out = (1 - value(n) ** 2) * _partial(n.args[0], symbol, value, memo)
     else:  # log (the only other node `partials_at` lets through)
         out = _partial(n.args[0], symbol, value, memo) / value(n.args[0])
+    memo[n] = out
+    return out
+
+
+def diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
+    """`sympy.diff(expr, symbol)`, the same expression, built node by node by the rules sympy applies (Add, Mul by
+    Leibniz's rule, Pow, an undefined function of one argument by the chain rule with sympy's own `fdiff`) without
+    what sympy does besides at every node: a Derivative object, the order-0 derivative of every other factor of a
+    product, a zero test of each result and a walk over it to put its derivatives in canonical form (quadratic in the
+    depth of nested functions, as a forward pass through a recurrence builds them). A subexpression met twice is
+    differentiated once. Any other node, or a derivative already in the expression, and sympy differentiates it all."""
+    if symbol not in expr.free_symbols:
+        return sympy.diff(expr, symbol)
+    if expr.has(sympy.Derivative, sympy.Subs):
+        return sympy.diff(expr, symbol)
+    try:
+        return _diff(expr, symbol, {})
+    except _Unsupported:
+        return sympy.diff(expr, symbol)
+
+
+def _diff(n, symbol, memo: dict):
+    if n in memo:
+        return memo[n]
+    if n == symbol:
+        out = sympy.Integer(1)
+    elif symbol not in n.free_symbols:
+        out = sympy.Integer(0)
+    elif n.is_Add:
+        out = sympy.Add(*[_diff(a, symbol, memo) for a in n.args])
+    elif n.is_Mul:
+        args = n.args
+        out = sympy.Add(*[sympy.Mul(*args[:i], _diff(a, symbol, memo), *args[i + 1:]) for i, a in enumerate(args)])
+    elif n.is_Pow:
+        out = n * (_diff(n.exp, symbol, memo) * sympy.log(n.base) + _diff(n.base, symbol, memo) * n.exp / n.base)
+    elif isinstance(n, sympy.core.function.AppliedUndef) and len(n.args) == 1:
+        inner = _diff(n.args[0], symbol, memo)
+        out = sympy.Add(*([] if inner.is_zero else [n.fdiff(1) * inner]))
+    else:
+        raise _Unsupported(type(n).__name__)
     memo[n] = out
     return out
 

@@ -559,7 +559,7 @@ class Evaluator:
             def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
                 if symbol in quick:
                     return quick[symbol]
-                return self._resolve(sympy.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
+                return self._resolve(derivatives.diff(value.xreplace({s: v for s, v in subs.items() if s != symbol}), symbol)
                                      .subs(symbol, subs[symbol]))
             return sympy.Matrix(rows, cols, lambda i, j: partial(symbols[i, j]))
         if jacobian:
