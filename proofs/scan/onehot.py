@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Optional
 
 _ONE_HOT = r"one[- ]hot"
-# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded"
-_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
+# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded", "let $y$ be a one-hot label"
+_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are|be)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
 # "a one-hot label $y$", "the one-hot encoded vector $y$", "one-hot $y$"
 _AFTER = re.compile(_ONE_HOT + r"(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets|of))*\s+\$([^$]{1,40})\$",
                     re.IGNORECASE)

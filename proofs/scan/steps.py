@@ -398,9 +398,29 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
                   and _JOINED.search(span.before[-40:]) is not None)
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
-        out.append(span.condition or bool(joined))
+        out.append(span.condition or bool(joined) or _where_listed(found, chained, out, k))
     _conditions_after_claims(found, chained, out)
     return out
+
+
+_LONE_NAME = re.compile(r"\s*(?:\\?[A-Za-z]+|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)(?:_\{?[A-Za-z0-9]+\}?)?\s*")
+
+
+def _where_listed(found: Sequence[Span], chained: Sequence[list[Chain]], out: list, k: int) -> bool:
+    """Whether an equation giving a lone name a formula continues, joined by "and" or a comma, a list that "where" or
+    "with" opens after a claim in the same sentence ("$$a^2 - b^2 = r s$$ where $r = a - b$ and $s = a + b$"): each
+    equation of the list is one the claim holds under, not only the first."""
+    span = found[k]
+    if k == 0 or len(chained[k]) != 1 or list(chained[k][0].relations) != ["="] or span.displayed \
+            or not _LONE_NAME.fullmatch(chained[k][0].sides[0].text) or _JOINED.search(span.before[-40:]) is None:
+        return False
+    j = k - 1
+    while j >= 0 and out[j] and found[j].sentence == span.sentence and not _WHERE.search(found[j].before[-40:]):
+        if not (len(chained[j]) == 1 and list(chained[j][0].relations) == ["="] and _JOINED.search(found[j].before[-40:])):
+            return False
+        j -= 1
+    return (j > 0 and out[j] and found[j].sentence == span.sentence and _WHERE.search(found[j].before[-40:]) is not None
+            and not out[j - 1] and found[j - 1].sentence == span.sentence)
 
 
 def _conditions_after_claims(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: list[bool]) -> None:
@@ -1065,6 +1085,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
             other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
                 return Step(**base, status="skipped", exprs=exprs, reason=other)
+            outcome = _at_one_length(outcome, exprs, relation, read, base["text"], domain)
     except Timeout:
         raise
     except Exception as exc:  # noqa: BLE001 - a crash is reported on the step and fails the gate
@@ -1257,6 +1278,33 @@ _MAX_LENGTH_NAMES = 8
 
 # A \log written without a base (not \log_2, not \ln): its base is a reading the scan chooses where the prose names none.
 _BARE_LOG = re.compile(r"\\log(?!_)(?![A-Za-z])")
+
+
+def _at_one_length(outcome: Outcome, exprs, relation, conditions, text: str, domain=()) -> Outcome:
+    """A refutation whose point gives the sums without bounds different lengths (\\sum_k p_k with p = softmax(z), the
+    classes counted once as k and once as s) told at a point where they all have one length, when the step fails
+    there too: the vectors a step sums over have one length in the material, and the point shown must be one of it."""
+    values = (outcome.counterexample or {}).get("values") or {}
+    lengths = sorted({s for e in [*exprs, *(c[0] for c in conditions), *(c[2] for c in conditions)]
+                      for s in e.free_symbols if s.name.startswith("#")}, key=str)
+    if len(lengths) < 2 or len({str(values.get(x.name)) for x in lengths}) == 1:
+        return outcome
+
+    def read(e):
+        return e.xreplace({x: lengths[0] for x in lengths[1:]})
+    try:
+        same = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
+                     seed=text, domain=[(read(a), r, read(c)) for a, r, c in domain])
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - the first point stands
+        return outcome
+    shown = (same.counterexample or {}).get("values") or {}
+    if same.status != "refuted" or lengths[0].name not in shown:
+        return outcome
+    values = {**shown, **{x.name: shown[lengths[0].name] for x in lengths[1:]}}
+    return dataclasses.replace(same, reason=f"{same.reason} (every sum without bounds of the same length)",
+                               counterexample={**same.counterexample, "values": values})
 
 
 def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: Optional[str] = None) -> str:

@@ -1,0 +1,113 @@
+"""Powers that may be transposes, one-hot labels and where-equations against generated notes whose every step's truth
+is known (tests/scan_oracle_notation.py), and the wrong verdicts that oracle found, each pinned by a minimal document."""
+
+import dataclasses
+from fractions import Fraction
+
+import pytest
+
+from proofs.material import parse as read_text
+from proofs.scan.steps import scan_document
+from scan_oracle_notation import Expected, Material, RandomSource, Tally, generate, judge
+
+
+def _steps(text: str) -> list:
+    return scan_document(read_text("generated.md", text, "markdown"), second_reader=False)
+
+
+def _scan(text: str) -> dict:
+    out: dict = {}
+    for s in _steps(text):
+        out.setdefault(s.text, []).append(s)
+    return out
+
+
+def _run(seeds, parts: int = 4) -> Tally:
+    total = Tally()
+    for seed in seeds:
+        material = generate(RandomSource(seed), parts=parts)
+        total.add(judge(material, _steps(material.text)))
+    return total
+
+
+def _clean(total: Tally) -> None:
+    for kind in ("false_proofs", "false_alarms", "decided", "unreplayed"):
+        assert not getattr(total, kind), f"{kind}:\n" + "\n".join(getattr(total, kind)[:20])
+
+
+def test_a_fixed_sample_of_notes_is_judged_right_and_most_slips_are_caught():
+    total = _run(range(8))
+    _clean(total)
+    assert total.steps >= 60 and total.slips >= 20, total.rows
+    assert total.caught >= 0.6 * total.slips, (total.caught, total.slips, total.rows)
+
+
+@pytest.mark.slow
+def test_a_larger_sample_of_notes_is_judged_right(soak):
+    total = _run(range(1000, 1600 if soak else 1060))
+    _clean(total)
+    assert total.caught >= 0.6 * total.slips, (total.caught, total.slips)
+
+
+def test_the_oracle_sees_a_scan_that_proves_everything_or_refutes_everything():
+    material = generate(RandomSource(5), parts=4)
+    steps = _steps(material.text)
+    proves = [dataclasses.replace(s, status="proved") if s.status != "definition" else s for s in steps]
+    refutes = [dataclasses.replace(s, status="refuted") if s.status != "definition" else s for s in steps]
+    assert judge(material, proves).false_proofs and judge(material, refutes).false_alarms
+    # a refutation at a point outside the notes' domain does not replay: a y that is not one-hot, a where-name's value
+    # that its equation does not give
+    from scan_oracle_notation import _ONEHOT, _onehot_replay, _onehots, _where_replay, _WHERE, _DEFS
+
+    text, left, right, _, _ = _ONEHOT[1]
+    replay = _onehot_replay(left, right, _onehots, False)
+    assert replay({"values": {"#k": "2", "y[1]": "1", "y[2]": "0", "p[1]": "1/2", "p[2]": "1/3"}}, "")
+    assert not replay({"values": {"#k": "2", "y[1]": "1/2", "y[2]": "1/2", "p[1]": "1/2", "p[2]": "1/3"}}, "")
+    where = _where_replay(_WHERE[0][1], {"s": _DEFS["s"][2]})  # s = a - b: the step fails off a = b
+    assert where({"values": {"a": "2", "b": "1"}}, "") and not where({"values": {"a": "1", "b": "1"}}, "")
+    assert not where({"values": {"a": "2", "b": "1", "s": "5"}}, "")
+    # an ambiguous step decided either way is reported
+    ambiguous = Material("", [Expected("r^T r = r r^T", "ambiguous", "power")])
+    step = next(s for s in _steps("# N\n\nLet $r \\in \\mathbb{R}^n$.\n\n$$r^T r = r r^T$$\n") if s.text == "r^T r = r r^T")
+    assert judge(ambiguous, [step]).decided
+
+
+# -- the wrong verdicts the oracle found
+
+def test_an_entry_of_a_vector_defined_by_a_softmax_is_read_at_its_definition_on_both_sides():
+    # p_k on the right was a free number while the derivative on the left went through p = softmax(z): the softmax's
+    # derivative p_k (1 - p_k) was refuted at p_1 = 2/3 with one class (where p_1 is 1)
+    found = _scan("# N\n\nLet $p = \\mathrm{softmax}(z)$.\n\n$$\\frac{\\partial p_k}{\\partial z_k} = p_k (1 - p_k)$$\n\n"
+                  "$$\\frac{\\partial p_k}{\\partial z_k} = p_k$$\n\n$$2 p_k = p_k + p_k$$\n")
+    assert found["\\frac{\\partial p_k}{\\partial z_k} = p_k (1 - p_k)"][0].status == "checked"
+    assert found["\\frac{\\partial p_k}{\\partial z_k} = p_k"][0].status == "refuted"
+    assert found["2 p_k = p_k + p_k"][0].status in ("proved", "checked")
+
+
+def test_the_cross_entropy_gradient_of_a_one_hot_label_is_never_refuted():
+    found = _scan("# N\n\nThe label $y$ is one-hot, $p = \\mathrm{softmax}(z)$ and $L = -\\sum_j y_j \\log p_j$.\n\n"
+                  "$$\\frac{\\partial L}{\\partial z_k} = p_k - y_k$$\n\n$$\\frac{\\partial L}{\\partial z_k} = y_k - p_k$$\n")
+    assert found["\\frac{\\partial L}{\\partial z_k} = p_k - y_k"][0].status != "refuted"
+    assert found["\\frac{\\partial L}{\\partial z_k} = y_k - p_k"][0].status in ("refuted", "needs review")
+
+
+@pytest.mark.parametrize("where", ["where $r = a - b$ and $s = a + b$", "with $r = a - b$, $s = a + b$",
+                                   "where $m = 0$ and $s = a + b$ and $r = a - b$"])
+def test_every_equation_of_a_where_list_holds_for_the_step_not_only_the_first(where):
+    # only the first equation after "where" was a condition: the next was read as a definition after the step, and a
+    # true step was refuted at s = -2/3 with a = -1, b = 5/3 (or one false at a point where r is not a - b)
+    found = _scan(f"# N\n\n$$a^2 - b^2 = r s$$ {where}.\n\nAlso $a^2 - b^2 = r t$, where $r = a - b$ and $t = a b$.\n")
+    assert found["a^2 - b^2 = r s"][0].status in ("proved", "checked"), found["a^2 - b^2 = r s"][0]
+    wrong = found["a^2 - b^2 = r t"][0]
+    assert wrong.status == "refuted", wrong
+    values = wrong.counterexample["values"]
+    a, b = Fraction(values["a"]), Fraction(values["b"])
+    assert Fraction(values.get("r", a - b)) == a - b and Fraction(values.get("t", a * b)) == a * b
+    assert a * a - b * b != (a - b) * a * b
+
+
+def test_a_one_hot_label_introduced_by_let_be_guards_the_refutations():
+    # "Let $y$ be a one-hot label" was not read as saying y is one-hot: a step true for every one-hot y was refuted
+    # at y = (4/3, 5/3)
+    found = _scan("# N\n\nLet $y$ be a one-hot label.\n\n$$\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1$$\n")
+    assert found["\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1"][0].status == "needs review"
