@@ -111,3 +111,15 @@ def test_a_one_hot_label_introduced_by_let_be_guards_the_refutations():
     # at y = (4/3, 5/3)
     found = _scan("# N\n\nLet $y$ be a one-hot label.\n\n$$\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1$$\n")
     assert found["\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1"][0].status == "needs review"
+
+
+@pytest.mark.parametrize("earlier", ["Let $s = a + b$.", "$$a^2 - b^2 = (a - b) s$$ where $s = a + b$."])
+def test_a_where_equation_after_a_step_gives_its_name_for_that_step_over_an_earlier_definition(earlier):
+    # the step was proved with the earlier s = a + b while its own where-equation says s = a - b
+    found = _scan(f"# N\n\n{earlier}\n\n$$a^2 - b^2 = (a - b) s$$ where $s = a - b$.\n\n"
+                  "$$(a + b)^2 = a^2 + s + b^2$$\nwhere $s = 2 a b$.\n")
+    wrong = found["a^2 - b^2 = (a - b) s"][-1]
+    assert wrong.status == "refuted", wrong
+    a, b = (Fraction(wrong.counterexample["values"][n]) for n in "ab")
+    assert Fraction(wrong.counterexample["values"].get("s", a - b)) == a - b and a * a - b * b != (a - b) ** 2
+    assert found["(a + b)^2 = a^2 + s + b^2"][0].status in ("proved", "checked")

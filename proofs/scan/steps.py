@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
@@ -302,6 +303,30 @@ def _hypothesis_names(found: Sequence[Span], chained: Sequence[list[Chain]], con
         elif k > index and _WHERE.search(other.before[-60:]):
             later |= names
     return frozenset(held), frozenset(later)
+
+
+@contextlib.contextmanager
+def _shadowed(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool], index: int,
+              defs: Definitions):
+    """While a step is read, the earlier definitions of the names a where-equation after it gives a formula ("...
+    where $s = a - b$" after "Let $s = a b$") are set aside: the step is about the where-equation's s, which it is
+    decided under (as a condition), never about the earlier one."""
+    span, names = found[index], set()
+    for k, other in enumerate(found):
+        if k > index and other.sentence == span.sentence and conditional[k] and len(chained[k]) == 1 \
+                and list(chained[k][0].relations) == ["="] and _LONE_NAME.fullmatch(chained[k][0].sides[0].text) \
+                and (_WHERE.search(other.before[-60:]) or _where_listed(found, chained, conditional, k)):
+            try:
+                names.add(parse(chained[k][0].sides[0].text))
+            except Skip:
+                continue
+    saved = {a: defs.values.pop(a) for a in list(defs.values) if a in names}
+    unread = {n: defs.opaque.pop(n) for n in list(defs.opaque) if n in {str(a) for a in names}}
+    try:
+        yield
+    finally:
+        defs.values.update(saved)
+        defs.opaque.update(unread)
 
 
 def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
@@ -610,7 +635,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
                     continue
                 try:
-                    with deadline(timeout, wall=remaining):
+                    with deadline(timeout, wall=remaining), _shadowed(found, chained, conditional, index, defs):
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional, converse)
                         examples = dict(defs.examples)
