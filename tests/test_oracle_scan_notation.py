@@ -123,3 +123,22 @@ def test_a_where_equation_after_a_step_gives_its_name_for_that_step_over_an_earl
     a, b = (Fraction(wrong.counterexample["values"][n]) for n in "ab")
     assert Fraction(wrong.counterexample["values"].get("s", a - b)) == a - b and a * a - b * b != (a - b) ** 2
     assert found["(a + b)^2 = a^2 + s + b^2"][0].status in ("proved", "checked")
+
+
+def test_a_parenthesised_number_to_the_power_of_a_size_is_read_as_a_power_too():
+    # (1 - p)^T with T trials was read as a transpose only: (1 - p)^T (1 - p) = (1 - p) (1 - p)^T, true as powers, was
+    # refuted as the shapes 1x1 and 2x2 of a vector p
+    found = _scan("# N\n\nLet $X \\in \\mathbb{R}^{T \\times d}$. Each of the $T$ trials succeeds with probability $p$.\n\n"
+                  "So $(1 - p)^T (1 - p) = (1 - p) (1 - p)^T$, and $(1 - p)^T + (1 - p)^T = 3 (1 - p)^T$.\n")
+    assert found["(1 - p)^T (1 - p) = (1 - p) (1 - p)^T"][0].status in ("skipped", "needs review")
+    assert found["(1 - p)^T + (1 - p)^T = 3 (1 - p)^T"][0].status == "refuted"  # false under both readings
+
+
+def test_a_count_the_prose_gives_in_words_makes_t_a_size():
+    # "for $T$ time steps" did not make T a size: r^T r = r r^T, true with r^T a power of a number, was refuted as a
+    # product of a vector's transposes
+    found = _scan("# N\n\n## 1\n\nWe unroll the network for $T$ time steps.\n\nSo $r^T r = r r^T$, and $r^T + r^T = 3 r^T$.\n\n"
+                  "## 2\n\nLet $r \\in \\mathbb{R}^n$.\n\nSo $r^T r = r r^T$.\n")
+    first, second = found["r^T r = r r^T"]
+    assert first.status in ("skipped", "needs review") and second.status == "refuted"
+    assert found["r^T + r^T = 3 r^T"][0].status == "refuted"

@@ -11,7 +11,7 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "taken_in_general", "CONDITIONS",
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", "bounds", "taken_in_general", "CONDITIONS",
            "SQUARE"]
 
 Dim = Union[int, str]
@@ -203,6 +203,12 @@ def lengths(model: Model, sentence: str) -> None:
         for letter in letters:
             if letter != name and letter not in model.dims:  # a declaration (R^n) says more
                 model.lengths[letter] = size
+
+
+def counted(text: str) -> set:
+    """The letters the prose gives as lengths or counts ("$T$ time steps", "sequence length $T$", "the number of
+    classes is $K$"): sizes, whether or not it writes entries they count."""
+    return {m.group(g) for m in _LENGTH.finditer(text) for g in ("a", "b", "c", "e") if m.group(g)}
 
 
 # The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size).
