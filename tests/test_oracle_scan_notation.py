@@ -142,3 +142,21 @@ def test_a_count_the_prose_gives_in_words_makes_t_a_size():
     first, second = found["r^T r = r r^T"]
     assert first.status in ("skipped", "needs review") and second.status == "refuted"
     assert found["r^T + r^T = 3 r^T"][0].status == "refuted"
+
+
+def test_trials_make_t_a_size_for_the_power_reading():
+    # "$T$ trials" was no count: (1 - p)^T (1 - p) = (1 - p) (1 - p)^T, true as powers, was refuted by the shapes of a
+    # vector p
+    found = _scan("# N\n\nEach of the $T$ trials succeeds with probability $p$.\n\n"
+                  "Then $(1 - p)^T (1 - p) = (1 - p) (1 - p)^T$.\n")
+    assert found["(1 - p)^T (1 - p) = (1 - p) (1 - p)^T"][0].status in ("skipped", "needs review")
+
+
+@pytest.mark.parametrize("words", ["Let $n \\in \\mathbb{N}$ and $x \\in \\mathbb{R}$.",
+                                   "The return is $G = \\sum_{t=1}^{n} r_t$.", "Let $k, n \\in \\mathbb{N}$."])
+def test_an_exponent_the_material_makes_a_whole_number_is_never_refuted_at_a_fraction(words):
+    # n in N, or the bound of a sum, was searched over fractions: (-1)^{2n} x = x, true for every whole n, was refuted
+    # at n = 1/2
+    found = _scan(f"# N\n\n{words}\n\nSo $(-1)^{{2n}} x = x$, and $(-1)^{{2n}} x = -x$.\n")
+    assert found["(-1)^{2n} x = x"][0].status in ("needs review", "skipped", "checked"), found["(-1)^{2n} x = x"][0]
+    assert found["(-1)^{2n} x = -x"][0].status in ("needs review", "refuted")

@@ -165,7 +165,8 @@ _ROW_VECTORS = re.compile(rf"\b(?:all\s+)?vectors\s+(?:are|will\s+be)\s+(?:(?:al
 # length $T$", "the number of classes is $K$". The size: a letter, or a number (with the letter it names, if any).
 _SIZE = r"(?:\$\s*(?:(?P<{0}>[A-Za-z])\s*(?:=\s*(?P<{0}n>[0-9]+))?|(?P<{0}d>[0-9]+))\s*\$|(?P<{0}w>[0-9]+)(?![0-9.,]))"
 _COUNTED = (r"(?:classes|categories|labels|samples|examples|data\s+points|points|observations|words|tokens|time\s*steps|"
-            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs)")
+            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs|trials|episodes|"
+            r"iterations|epochs|rounds)")
 _NOUN = r"(?:\s+" + _COUNTED + r"\b)?"
 _LENGTH = re.compile("|".join([
     _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + _COUNTED + r"\b",
