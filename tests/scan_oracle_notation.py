@@ -312,12 +312,16 @@ def _power_part(src: Source, slips: bool) -> tuple[str, list]:
     elif base_kind == "paren":
         words.append(f"Each of the ${letter}$ trials succeeds with probability $p$.")
     names = {n: "number" for n in _names(base)}
-    # the readings the notes allow: a power (the letter a size); the letter as a transpose of a number or, for a
-    # Latin letter the notes do not declare, of a vector or a square matrix
-    readings = [(names, False), (names, True)]
-    if base_kind == "latin":
-        readings += [({n: "vector" for n in names}, True), ({n: "matrix" for n in names}, True)]
-    if letter == "n":  # ^n is never a transpose
+    # the readings the notes allow. A number's ^T, or that of a letter the notes declare a number: a power of it, or
+    # (where the notes make T no size) its transpose, itself. A letter the notes do not declare: a vector or a square
+    # matrix transposed, or (where T is a size) a number to the power T. ^n is never a transpose.
+    sized = size != "none" or base_kind == "paren"
+    if base_kind in ("latin", "greek"):
+        readings = [({n: "vector" for n in names}, True), ({n: "matrix" for n in names}, True)]
+        readings += [(names, False)] if sized else []
+    else:
+        readings = [(names, False)] + ([(names, True)] if base_kind == "declared" or not sized else [])
+    if letter == "n":
         readings = [(names, False)]
     steps, shown = [], []
     pool = _templates(base, False)
@@ -330,7 +334,7 @@ def _power_part(src: Source, slips: bool) -> tuple[str, list]:
         text = f"{tex(left)} = {tex(right)}".replace("{S}", letter)
         text = text.replace(f"^{letter}", "^" + src.choice([letter, "{" + letter + "}"])) if letter == "n" else text
         truth, _ = _truth(left, right, readings)
-        steps.append(Expected(text, truth, "power", slip, _power_replay(left, right, readings, letter, size != "none" or base_kind == "paren")))
+        steps.append(Expected(text, truth, "power", slip, _power_replay(left, right, readings, letter, sized)))
         shown.append(f"${text}$")
     intro = " ".join(words)
     return (intro + ("\n\n" if intro else "") + src.choice(["We have ", "Then ", "So "]) + ", and ".join(shown) + "."), \
@@ -546,7 +550,8 @@ def _onehot_part(src: Source, slips: bool) -> tuple[str, list]:
         points = [(y, p, k) for n in (1, 2, 3) for y in domain(n)
                   for p in (_probabilities(n) if probabilities else _general(n)[:2] + _probabilities(n)) for k in range(n)]
         truth = "true" if all(left(*pt) == right(*pt) for pt in points) else "false"
-        steps.append(Expected(text, truth, "onehot", slip, _onehot_replay(left, right, domain, probabilities)))
+        steps.append(Expected(text, truth, "onehot", slip,
+                              _onehot_replay(left, right, domain, probabilities, "p_k" in text or "L" in text)))
         shown.append(f"$${text}$$")
     return intro + "\n\n" + "\n\n".join(shown), steps
 
@@ -554,7 +559,7 @@ def _onehot_part(src: Source, slips: bool) -> tuple[str, list]:
 _KEY = re.compile(r"^([A-Za-z])\[(\d+)\]$")
 
 
-def _onehot_replay(left, right, domain, probabilities):
+def _onehot_replay(left, right, domain, probabilities, uses_p: bool = True):
     def fails_at(cx: dict, reason: str) -> bool:
         values = cx.get("values", {})
         entries: dict = {}
@@ -585,8 +590,8 @@ def _onehot_replay(left, right, domain, probabilities):
                 return _domain_has(domain, y) and abs(lv - rv) > 1e-9 * (1 + abs(lv) + abs(rv))
             if "p" in entries:
                 p = [Fraction(str(entries["p"][i])) for i in range(1, n + 1)]
-            elif probabilities and n == 1:
-                p = [Fraction(1)]  # the softmax of one number
+            elif probabilities and n == 1 or uses_p is False:
+                p = [Fraction(1, n)] * n  # the softmax of one number, or a step that does not read p
             elif probabilities:
                 return False  # a softmax with no point for z
             else:

@@ -160,3 +160,22 @@ def test_an_exponent_the_material_makes_a_whole_number_is_never_refuted_at_a_fra
     found = _scan(f"# N\n\n{words}\n\nSo $(-1)^{{2n}} x = x$, and $(-1)^{{2n}} x = -x$.\n")
     assert found["(-1)^{2n} x = x"][0].status in ("needs review", "skipped", "checked"), found["(-1)^{2n} x = x"][0]
     assert found["(-1)^{2n} x = -x"][0].status in ("needs review", "refuted")
+
+
+def test_a_refutation_with_sums_of_different_lengths_is_shown_at_one_length():
+    # p = softmax(z) sums over s, the step over k: the counterexample gave the classes two counts (#k = 1, #s = 2), no
+    # point of the material (which one the search met first depends on the hash seed)
+    from proofs.scan import steps as scan_steps
+    from proofs.scan.check import Outcome
+
+    text = ("# N\n\nLet $y$ be a vector of targets. Let $p = \\mathrm{softmax}(z)$.\n\n"
+            "$$\\sum_k (p_k - y_k) = \\sum_k p_k - 1$$\n")
+    step = next(s for s in _steps(text) if s.status == "refuted")
+    mixed = Outcome("refuted", "fails at #k = 1, #s = 2", {"values": {"#k": "1", "#s": "2", "y[1]": "5/3", "z[1]": "-7/2",
+                                                                      "z[2]": "1"}})
+    shown = scan_steps._at_one_length(mixed, step.exprs, "=", [], step.text)
+    values = shown.counterexample["values"]
+    assert shown.status == "refuted" and values["#k"] == values["#s"], values
+    n = int(values["#k"])
+    y = [Fraction(values[f"y[{i}]"]) for i in range(1, n + 1)]
+    assert sum(y) != 1  # the step fails exactly where the targets do not sum to 1

@@ -1320,6 +1320,9 @@ def _at_one_length(outcome: Outcome, exprs, relation, conditions, text: str, dom
     try:
         same = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
                      seed=text, domain=[(read(a), r, read(c)) for a, r, c in domain])
+        if same.status != "refuted" and not domain:  # decided at each whole length (the points above may be undefined)
+            same = sums.decide_sums(read(exprs[0]), relation, read(exprs[1]),
+                                    [(read(a), r, read(c)) for a, r, c in conditions], seed=text) or same
     except Timeout:
         raise
     except Exception:  # noqa: BLE001 - the first point stands
