@@ -179,3 +179,18 @@ def test_a_refutation_with_sums_of_different_lengths_is_shown_at_one_length():
     n = int(values["#k"])
     y = [Fraction(values[f"y[{i}]"]) for i in range(1, n + 1)]
     assert sum(y) != 1  # the step fails exactly where the targets do not sum to 1
+
+
+def test_a_slip_false_for_every_one_hot_label_is_refuted_at_a_one_hot_point():
+    # the guard asked for review of every refutation at a point where y was not one-hot, slips that fail for every
+    # one-hot y too (a dropped -1); they are refuted at a one-hot y, evaluated exactly
+    found = _scan("# N\n\nThe label $y$ is one-hot.\n\n$$\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k$$\n\n"
+                  "$$\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1$$\n")
+    slip = found["\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k"][0]
+    assert slip.status == "refuted", slip
+    values = slip.counterexample["values"]
+    n = int(values["#k"])
+    y = [Fraction(values[f"y[{i}]"]) for i in range(1, n + 1)]
+    p = [Fraction(values[f"p[{i}]"]) for i in range(1, n + 1)]
+    assert sorted(y) == [0] * (n - 1) + [1] and sum(a * (b - 1) for a, b in zip(y, p)) != sum(a * b for a, b in zip(y, p))
+    assert found["\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1"][0].status == "needs review"
