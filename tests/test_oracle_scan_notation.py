@@ -36,9 +36,9 @@ def _clean(total: Tally) -> None:
 
 
 def test_a_fixed_sample_of_notes_is_judged_right_and_most_slips_are_caught():
-    total = _run(range(8))
+    total = _run(range(4))
     _clean(total)
-    assert total.steps >= 60 and total.slips >= 20, total.rows
+    assert total.steps >= 30 and total.slips >= 8, total.rows
     assert total.caught >= 0.6 * total.slips, (total.caught, total.slips, total.rows)
 
 
@@ -50,7 +50,7 @@ def test_a_larger_sample_of_notes_is_judged_right(soak):
 
 
 def test_the_oracle_sees_a_scan_that_proves_everything_or_refutes_everything():
-    material = generate(RandomSource(5), parts=4)
+    material = generate(RandomSource(5), parts=2)
     steps = _steps(material.text)
     proves = [dataclasses.replace(s, status="proved") if s.status != "definition" else s for s in steps]
     refutes = [dataclasses.replace(s, status="refuted") if s.status != "definition" else s for s in steps]
