@@ -153,9 +153,10 @@ def test_trials_make_t_a_size_for_the_power_reading():
 
 
 @pytest.mark.parametrize("words", ["Let $n \\in \\mathbb{N}$ and $x \\in \\mathbb{R}$.",
-                                   "The return is $G = \\sum_{t=1}^{n} r_t$.", "Let $k, n \\in \\mathbb{N}$."])
+                                   "The return is $G = \\sum_{t=1}^{n} r_t$.", "Let $k, n \\in \\mathbb{N}$.",
+                                   "Let $X \\in \\mathbb{R}^{n \\times d}$ hold the inputs."])
 def test_an_exponent_the_material_makes_a_whole_number_is_never_refuted_at_a_fraction(words):
-    # n in N, or the bound of a sum, was searched over fractions: (-1)^{2n} x = x, true for every whole n, was refuted
+    # n in N, the bound of a sum or a dimension was searched over fractions: (-1)^{2n} x = x, true for every whole n, was refuted
     # at n = 1/2
     found = _scan(f"# N\n\n{words}\n\nSo $(-1)^{{2n}} x = x$, and $(-1)^{{2n}} x = -x$.\n")
     assert found["(-1)^{2n} x = x"][0].status in ("needs review", "skipped", "checked"), found["(-1)^{2n} x = x"][0]
