@@ -637,7 +637,7 @@ def _where_part(src: Source, slips: bool) -> tuple[str, list]:
     given = {n: src.choice(_DEFS[n]) for n in used}
     if not used or src.integer(0, 3) == 0:
         given["m"] = _DEFS["m"][0]
-    before = ""
+    before, other = "", None
     if "s" in used and src.integer(0, 2) == 0:  # an earlier paragraph defines s otherwise: the where-clause shadows it
         other = src.choice([d for d in _DEFS["s"] if d[0] != given["s"][0]])
         before = f"Let $s = {other[0]}$ denote the cross term.\n\n"
@@ -654,6 +654,10 @@ def _where_part(src: Source, slips: bool) -> tuple[str, list]:
         text = f"{before}$${step}$$\n{word} {clause}."
     points = [(a, b) for a in _AB for b in _AB]
     truth = "true" if all(holds(a, b, {n: f(a, b) for n, (_, f) in given.items()}) for a, b in points) else "false"
+    if other is not None:  # the earlier definition or the where-equation: a reader cannot tell which the step means
+        again = "true" if all(holds(a, b, {**{n: f(a, b) for n, (_, f) in given.items()}, "s": other[1](a, b)})
+                              for a, b in points) else "false"
+        truth = truth if again == truth else "ambiguous"
     intended = all(holds(a, b, {"s": a + b if "r" in used else (a + b if "(a - b)" in step else 2 * a * b),
                                 "r": a - b}) for a, b in points)
     slip = truth == "false" and (intended or "m" in given)

@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import re
 import time
+from fractions import Fraction
 from typing import Any, Optional, Sequence
 
 import sympy
@@ -322,11 +323,37 @@ def _shadowed(found: Sequence[Span], chained: Sequence[list[Chain]], conditional
                 continue
     saved = {a: defs.values.pop(a) for a in list(defs.values) if a in names}
     unread = {n: defs.opaque.pop(n) for n in list(defs.opaque) if n in {str(a) for a in names}}
+    clash = []  # (name, the section's formula and its line, the where-equation's formula) where the two differ
+    for k, other in enumerate(found):
+        if k > index and other.sentence == span.sentence and conditional[k] and len(chained[k]) == 1 \
+                and list(chained[k][0].relations) == ["="]:
+            try:
+                atom = parse(chained[k][0].sides[0].text)
+                if str(atom) in unread:  # a name two formulas of its section withdrew: which one the step means is unsaid
+                    clash.append((atom, (unread[str(atom)][1], unread[str(atom)][0]), None))
+                elif atom in saved:
+                    new = parse(chained[k][0].sides[1].text, defs.context())
+                    if sympy.simplify(saved[atom] - new) != 0:
+                        clash.append((atom, defs.origin.get(atom, (f"{atom} = {saved[atom]}", "?")), new))
+            except Exception:  # noqa: BLE001 - a formula not compared is a clash: the step is not decided on it
+                clash.append((atom, defs.origin.get(atom, (str(atom), "?")), None))
     try:
-        yield
+        yield clash
     finally:
         defs.values.update(saved)
         defs.opaque.update(unread)
+
+
+def _clashing(step: Step, clash: list) -> Step:
+    """A step decided under a where-equation after it that gives a name a formula other than its section's definition
+    ("Let $s = t + 2$." ... "..., where $s = t + 1$"): a new definition for the step or an error, which the scan cannot
+    tell apart: needs review, with the verdict under the where-equation shown."""
+    atom, (shown, line), new = clash[0]
+    where = f"{atom} = {new}" if new is not None else f"a formula for {atom}"
+    return dataclasses.replace(step, status="needs review",
+                               reason=f"{step.status} with {where}, the where-equation after it ({step.reason}); but line "
+                                      f"{line} defines {shown}: a condition that contradicts a definition of its "
+                                      "section (review it: a new definition, or an error)")
 
 
 def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
@@ -635,7 +662,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
                     continue
                 try:
-                    with deadline(timeout, wall=remaining), _shadowed(found, chained, conditional, index, defs):
+                    with deadline(timeout, wall=remaining), _shadowed(found, chained, conditional, index, defs) as clash:
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional, converse)
                         examples = dict(defs.examples)
@@ -648,6 +675,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                                          second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1],
                                          converse[index], _hypothesis_names(found, chained, conditional, index)))
+                        if clash and out[-1].status in ("proved", "checked", "refuted"):
+                            out[-1] = _clashing(out[-1], clash)
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs, one_hot)
                         if out[-1].status == "definition":
@@ -1134,7 +1163,8 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
-    if outcome.status == "refuted" and unread:
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
+        unread = _unhonoured(unread, outcome.counterexample)
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
@@ -1142,6 +1172,27 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                if outcome.status in ("proved", "checked") and log_base is None and _BARE_LOG.search(base["text"]) else "")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted + natural,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+_WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)\b")
+
+
+def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
+    """The conditions the scan could not read that the counterexample may break: a count or an integer its section
+    states is honoured where the point gives the name a whole number (positive for a count)."""
+    values = (counterexample or {}).get("values") or {}
+    out = []
+    for w in unread:
+        m = _WHOLE_STATED.match(w)
+        if m is not None and m.group(1) in values:
+            try:
+                v = Fraction(str(values[m.group(1)]))
+            except (ValueError, ZeroDivisionError):
+                v = None
+            if v is not None and v.denominator == 1 and (v >= 1 or m.group(2) == "an integer"):
+                continue
+        out.append(w)
+    return out
 
 
 def _never(left, relation: str, right) -> bool:
@@ -1163,7 +1214,8 @@ def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Op
     if outcome is None:
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation {relation} between sums without bounds, which the scan does not check")
-    if outcome.status == "refuted" and unread:
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
+        unread = _unhonoured(unread, outcome.counterexample)
         return Step(**base, status="needs review", exprs=exprs, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
