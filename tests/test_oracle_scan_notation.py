@@ -205,3 +205,10 @@ def test_a_slip_false_for_every_one_hot_label_is_refuted_at_a_one_hot_point():
     p = [Fraction(values[f"p[{i}]"]) for i in range(1, n + 1)]
     assert sorted(y) == [0] * (n - 1) + [1] and sum(a * (b - 1) for a, b in zip(y, p)) != sum(a * b for a, b in zip(y, p))
     assert found["\\sum_k y_k (p_k - 1) = \\sum_k y_k p_k - 1"][0].status == "needs review"
+
+
+def test_a_where_equation_whose_name_is_not_read_breaks_nothing():
+    # a where-equation whose left side the scan does not read (i^*) made every step of its sentence an error
+    found = _steps("# N\n\nLet $s = 2$. Then $\\frac{\\partial y}{\\partial z_{i^*}} = 1$ and $s + 1 = 3$, where "
+                   "$i^* = \\arg \\max_i z_i$.\n")
+    assert not any(s.error for s in found), [(s.text, s.reason) for s in found]

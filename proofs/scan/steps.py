@@ -329,14 +329,18 @@ def _shadowed(found: Sequence[Span], chained: Sequence[list[Chain]], conditional
                 and list(chained[k][0].relations) == ["="]:
             try:
                 atom = parse(chained[k][0].sides[0].text)
-                if str(atom) in unread:  # a name two formulas of its section withdrew: which one the step means is unsaid
-                    clash.append((atom, (unread[str(atom)][1], unread[str(atom)][0]), None))
-                elif atom in saved:
+            except Skip:
+                continue  # (no name the section defines)
+            if str(atom) in unread:  # a name two formulas of its section withdrew: which one the step means is unsaid
+                clash.append((atom, (unread[str(atom)][1], unread[str(atom)][0]), None))
+            elif atom in saved:
+                try:
                     new = parse(chained[k][0].sides[1].text, defs.context())
-                    if sympy.simplify(saved[atom] - new) != 0:
-                        clash.append((atom, defs.origin.get(atom, (f"{atom} = {saved[atom]}", "?")), new))
-            except Exception:  # noqa: BLE001 - a formula not compared is a clash: the step is not decided on it
-                clash.append((atom, defs.origin.get(atom, (str(atom), "?")), None))
+                    differs = sympy.simplify(saved[atom] - new) != 0
+                except Exception:  # noqa: BLE001 - a formula not compared is a clash: the step is not decided on it
+                    new, differs = None, True
+                if differs:
+                    clash.append((atom, defs.origin.get(atom, (f"{atom} = {saved[atom]}", "?")), new))
     try:
         yield clash
     finally:
