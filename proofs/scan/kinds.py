@@ -238,6 +238,12 @@ _COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+
                     r"(?:time\s+)?steps|layers|units|iterations|epochs|items|classes|observations|trials)\b)", re.IGNORECASE)
 
 
+# A name the material makes a whole number by a formula: "$n \in \mathbb{N}$", "$k \in \mathbb{Z}$", or the upper
+# bound of a sum or a product (\sum_{t=1}^{T}): a count, which the search over fractions cannot honour.
+_WHOLE = re.compile(r"\$\s*((?:\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*,\s*)*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
+                    r"\\in\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))")
+_DIMENSIONS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(\{[^{}]*\}|[A-Za-z])")
+_SUM_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
 _BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\s+)?between\s+\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s+and\s+"
                       r"\$?\s*(-?\d+(?:\.\d+)?)", re.IGNORECASE)
 
@@ -272,4 +278,17 @@ def domains(prose: str) -> tuple[list, list]:
     for m in _COUNT.finditer(prose):
         for name in _names(m.group(1)):
             unread.append((name, f"{name} is a count (a whole number), its section says"))
+    for m in _WHOLE.finditer(prose):
+        natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
+        for name in _names(f"${m.group(1)}$"):
+            unread.append((name, f"{name} is a count (a whole number), its section says" if natural else
+                           f"{name} is an integer, its section says"))
+    for formula in re.findall(r"\$\$?([^$]+)\$\$?", prose):
+        for m in _SUM_BOUND.finditer(formula):
+            for name in _names(f"${m.group(1) or m.group(2)}$"):
+                unread.append((name, f"{name} is a count (a whole number: the bound of a sum), its section says"))
+        for m in _DIMENSIONS.finditer(formula):  # R^{n \times d}: each letter a dimension
+            for letter in re.findall(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", m.group(1)):
+                for name in _names(f"${letter}$"):
+                    unread.append((name, f"{name} is a count (a whole number: a dimension), its section says"))
     return read, unread

@@ -17,6 +17,7 @@ from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
 from proofs.scan.shapes import Model, declarations, unattached
 from proofs.scan.shapes import bounds as _bounds
+from proofs.scan.shapes import counted
 from proofs.scan.vocabulary import GREEK, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
@@ -361,8 +362,10 @@ class MatrixScan:
         if both:
             return Verdict("skipped", f"reads {both[0]} as the bound of a sum (a number) and as a matrix or a vector, and the "
                                       "material does not say which it is")
+        opened = list(HEADING.finditer(self.text[:bounds[0]]))  # the section so far: "$T$ time steps" makes T a size
         power = None if self.as_transpose else \
-            _power_or_transpose(trees, left + " " + right, self.model, rest[:heading.start() if heading else len(rest)])
+            _power_or_transpose(trees, left + " " + right, self.model, rest[:heading.start() if heading else len(rest)],
+                                counted(self.text[opened[-1].start() if opened else 0:bounds[0]]))
         if power is not None:
             skipped = Verdict("skipped", f"reads {power}^T as a transpose, but T is a size in this section (the bound of a "
                                          f"sum or a product, a dimension or a length), so {power}^T may be a power of a "
@@ -445,7 +448,7 @@ class MatrixScan:
         """A step with x^T, x a small Latin letter and T a size: refuted only when it fails as a transpose (the matrix
         reading's counterexample, replayed) and as a power of a number (plain fractions); skipped otherwise. A number
         or a Greek letter (gamma^T) is most often a power: skipped as before."""
-        if not (len(power) == 1 and power.isalpha()):
+        if not (len(power) == 1 and power.isalpha() or power.startswith("(")):
             return skipped
         self.as_transpose = True
         try:
@@ -564,11 +567,12 @@ _LETTER_T = re.compile(r"\^\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))")
 _BOUNDED = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)")
 
 
-def _power_or_transpose(trees: tuple, text: str, model: Model, section: str) -> Optional[str]:
+def _power_or_transpose(trees: tuple, text: str, model: Model, section: str, counts=frozenset()) -> Optional[str]:
     """The base of an X^T the step writes with the letter T where the section uses T as a size (\\prod_{k=1}^{T},
     "sequence length $T$", R^{T x d}) and X is a number or a small letter the material declares neither a vector nor
     a matrix nor writes in bold: gamma^T is then a power as much as a transpose (None when there is no such base)."""
-    if not _LETTER_T.search(_BOUNDED.sub(" ", text)) or ("T" not in model.sizes() and "T" not in _bounds(section)):
+    if not _LETTER_T.search(_BOUNDED.sub(" ", text)) or ("T" not in model.sizes() and "T" not in _bounds(section)
+                                                        and "T" not in counts):
         return None
     bold = {m.group(1) or m.group(2) for m in _BOLD.finditer(text)}
 
@@ -582,6 +586,9 @@ def _power_or_transpose(trees: tuple, text: str, model: Model, section: str) -> 
                 if (letter[0].islower() and letter not in bold
                         and model.kinds.get(letter) not in ("vector", "matrix")):
                     return letter
+            shown = _number_like(base, bold, model)
+            if shown is not None:  # (1 - p)^T: a number's power as much as a transpose
+                return shown
         for a in n.args:
             found = walk(a)
             if found is not None:
@@ -593,6 +600,33 @@ def _power_or_transpose(trees: tuple, text: str, model: Model, section: str) -> 
         if found is not None:
             return found
     return None
+
+
+def _number_like(n: Node, bold: set, model: Model) -> Optional[str]:
+    """A base of ^T built by +, - and products from numbers and single small Latin letters the material declares
+    neither vectors nor matrices nor writes in bold ((1 - p), (2 a)), printed in parentheses; None for anything else."""
+    def printed(m: Node) -> Optional[str]:
+        if m.kind == "num":
+            return str(m.data)
+        if m.kind == "name":
+            letter, index = m.data
+            ok = index is None and len(letter) == 1 and letter.islower() and letter not in bold \
+                and model.kinds.get(letter) not in ("vector", "matrix")
+            return letter if ok else None
+        parts = [printed(a) for a in m.args]
+        if not parts or any(x is None for x in parts):
+            return None
+        if m.kind == "add":
+            return " + ".join(parts).replace("+ -", "- ")
+        if m.kind == "neg" and len(parts) == 1:
+            return f"-{parts[0]}"
+        if m.kind == "mul":
+            return " ".join(parts)
+        return None
+    if n.kind not in ("add", "mul", "neg"):
+        return None
+    shown = printed(n)
+    return None if shown is None else f"({shown})"
 
 
 def _review(verdict: Verdict, why: str) -> Verdict:

@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Optional
 
 _ONE_HOT = r"one[- ]hot"
-# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded"
-_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
+# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded", "let $y$ be a one-hot label"
+_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are|be)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
 # "a one-hot label $y$", "the one-hot encoded vector $y$", "one-hot $y$"
 _AFTER = re.compile(_ONE_HOT + r"(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets|of))*\s+\$([^$]{1,40})\$",
                     re.IGNORECASE)
@@ -88,8 +88,45 @@ def guard(step, one_hot: frozenset):
             continue
         if entries and all(x in (0, 1) for x in entries) and sum(entries) == 1:
             continue
+        hot = _at_one_hot(step, name, values, len(entries))
+        if hot is not None:
+            return hot
         shown = ", ".join(str(x) for x in entries)
         reason = (f"the material says {name} is one-hot, but the scan's point ({name} = ({shown})) is not, so it shows "
                   f"nothing about the step: {step.reason}")
         return dataclasses.replace(step, status="needs review", reason=reason)
     return step
+
+
+def _at_one_hot(step, name: str, values: dict, n: int):
+    """The step refuted again at a point where `name` is one-hot (each e_c of its n entries in turn, the other values
+    the scan's point), evaluated exactly by the plain evaluator and meeting the step's conditions; None where it holds
+    at every such point or one cannot be evaluated (the guard then asks for review)."""
+    from proofs.scan.replay import Undefined, decide, evaluate
+
+    if step.exprs is None or len(step.exprs) < 2 or n < 1:
+        return None
+    try:
+        base = {str(k): Fraction(str(v)) for k, v in values.items() if _KEY.match(str(k)) is None
+                or _KEY.match(str(k)).group(1) != name}
+    except (ValueError, ZeroDivisionError):
+        return None
+    for c in range(1, n + 1):
+        point = {**base, **{f"{name}[{i}]": Fraction(int(i == c)) for i in range(1, n + 1)}}
+        try:
+            left, right = evaluate(step.exprs[0], point), evaluate(step.exprs[1], point)
+            held = all(decide(evaluate(a, point), r, evaluate(b, point)) is True for a, r, b in step.conditions or ())
+            fails = decide(left, step.relation, right) is False
+        except (Undefined, ArithmeticError, TypeError, ValueError, KeyError):
+            continue
+        if held and fails:
+            shown = ", ".join(f"{k} = {v}" for k, v in point.items())
+            reason = (f"fails at a one-hot {name} (the material says it is one-hot): at {shown} the left side is "
+                      f"{_shown(left)} and the right side {_shown(right)} (evaluated exactly)")
+            example = {"values": {k: str(v) for k, v in point.items()}, "left": _shown(left), "right": _shown(right)}
+            return dataclasses.replace(step, reason=reason, counterexample=example)
+    return None
+
+
+def _shown(value) -> str:
+    return str(value) if isinstance(value, Fraction) else f"≈ {value}"

@@ -11,7 +11,7 @@ from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import GREEK
 
-__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "bounds", "taken_in_general", "CONDITIONS",
+__all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", "bounds", "taken_in_general", "CONDITIONS",
            "SQUARE"]
 
 Dim = Union[int, str]
@@ -165,7 +165,8 @@ _ROW_VECTORS = re.compile(rf"\b(?:all\s+)?vectors\s+(?:are|will\s+be)\s+(?:(?:al
 # length $T$", "the number of classes is $K$". The size: a letter, or a number (with the letter it names, if any).
 _SIZE = r"(?:\$\s*(?:(?P<{0}>[A-Za-z])\s*(?:=\s*(?P<{0}n>[0-9]+))?|(?P<{0}d>[0-9]+))\s*\$|(?P<{0}w>[0-9]+)(?![0-9.,]))"
 _COUNTED = (r"(?:classes|categories|labels|samples|examples|data\s+points|points|observations|words|tokens|time\s*steps|"
-            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs)")
+            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs|trials|episodes|"
+            r"iterations|epochs|rounds)")
 _NOUN = r"(?:\s+" + _COUNTED + r"\b)?"
 _LENGTH = re.compile("|".join([
     _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + _COUNTED + r"\b",
@@ -203,6 +204,12 @@ def lengths(model: Model, sentence: str) -> None:
         for letter in letters:
             if letter != name and letter not in model.dims:  # a declaration (R^n) says more
                 model.lengths[letter] = size
+
+
+def counted(text: str) -> set:
+    """The letters the prose gives as lengths or counts ("$T$ time steps", "sequence length $T$", "the number of
+    classes is $K$"): sizes, whether or not it writes entries they count."""
+    return {m.group(g) for m in _LENGTH.finditer(text) for g in ("a", "b", "c", "e") if m.group(g)}
 
 
 # The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size).

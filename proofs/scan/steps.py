@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
 import time
+from fractions import Fraction
 from typing import Any, Optional, Sequence
 
 import sympy
@@ -304,6 +306,60 @@ def _hypothesis_names(found: Sequence[Span], chained: Sequence[list[Chain]], con
     return frozenset(held), frozenset(later)
 
 
+@contextlib.contextmanager
+def _shadowed(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: Sequence[bool], index: int,
+              defs: Definitions):
+    """While a step is read, the earlier definitions of the names a where-equation after it gives a formula ("...
+    where $s = a - b$" after "Let $s = a b$") are set aside: the step is about the where-equation's s, which it is
+    decided under (as a condition), never about the earlier one."""
+    span, names = found[index], set()
+    for k, other in enumerate(found):
+        if k > index and other.sentence == span.sentence and conditional[k] and len(chained[k]) == 1 \
+                and list(chained[k][0].relations) == ["="] and _LONE_NAME.fullmatch(chained[k][0].sides[0].text) \
+                and (_WHERE.search(other.before[-60:]) or _where_listed(found, chained, conditional, k)):
+            try:
+                names.add(parse(chained[k][0].sides[0].text))
+            except Skip:
+                continue
+    saved = {a: defs.values.pop(a) for a in list(defs.values) if a in names}
+    unread = {n: defs.opaque.pop(n) for n in list(defs.opaque) if n in {str(a) for a in names}}
+    clash = []  # (name, the section's formula and its line, the where-equation's formula) where the two differ
+    for k, other in enumerate(found):
+        if k > index and other.sentence == span.sentence and conditional[k] and len(chained[k]) == 1 \
+                and list(chained[k][0].relations) == ["="]:
+            try:
+                atom = parse(chained[k][0].sides[0].text)
+            except Skip:
+                continue  # (no name the section defines)
+            if str(atom) in unread:  # a name two formulas of its section withdrew: which one the step means is unsaid
+                clash.append((atom, (unread[str(atom)][1], unread[str(atom)][0]), None))
+            elif atom in saved:
+                try:
+                    new = parse(chained[k][0].sides[1].text, defs.context())
+                    differs = sympy.simplify(saved[atom] - new) != 0
+                except Exception:  # noqa: BLE001 - a formula not compared is a clash: the step is not decided on it
+                    new, differs = None, True
+                if differs:
+                    clash.append((atom, defs.origin.get(atom, (f"{atom} = {saved[atom]}", "?")), new))
+    try:
+        yield clash
+    finally:
+        defs.values.update(saved)
+        defs.opaque.update(unread)
+
+
+def _clashing(step: Step, clash: list) -> Step:
+    """A step decided under a where-equation after it that gives a name a formula other than its section's definition
+    ("Let $s = t + 2$." ... "..., where $s = t + 1$"): a new definition for the step or an error, which the scan cannot
+    tell apart: needs review, with the verdict under the where-equation shown."""
+    atom, (shown, line), new = clash[0]
+    where = f"{atom} = {new}" if new is not None else f"a formula for {atom}"
+    return dataclasses.replace(step, status="needs review",
+                               reason=f"{step.status} with {where}, the where-equation after it ({step.reason}); but line "
+                                      f"{line} defines {shown}: a condition that contradicts a definition of its "
+                                      "section (review it: a new definition, or an error)")
+
+
 def _read_relations(c: str, defs: Definitions, read: list, unread: list) -> None:
     """The relations of the condition `c`, each side read in the context of `defs`, appended to `read` as (left,
     relation, right); `c` appended to `unread` when a side is not read."""
@@ -398,9 +454,29 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
                   and _JOINED.search(span.before[-40:]) is not None)
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
-        out.append(span.condition or bool(joined))
+        out.append(span.condition or bool(joined) or _where_listed(found, chained, out, k))
     _conditions_after_claims(found, chained, out)
     return out
+
+
+_LONE_NAME = re.compile(r"\s*(?:\\?[A-Za-z]+|\\(?:hat|bar|tilde)\s*\{?\s*[A-Za-z]\s*\}?)(?:_\{?[A-Za-z0-9]+\}?)?\s*")
+
+
+def _where_listed(found: Sequence[Span], chained: Sequence[list[Chain]], out: list, k: int) -> bool:
+    """Whether an equation giving a lone name a formula continues, joined by "and" or a comma, a list that "where" or
+    "with" opens after a claim in the same sentence ("$$a^2 - b^2 = r s$$ where $r = a - b$ and $s = a + b$"): each
+    equation of the list is one the claim holds under, not only the first."""
+    span = found[k]
+    if k == 0 or len(chained[k]) != 1 or list(chained[k][0].relations) != ["="] or span.displayed \
+            or not _LONE_NAME.fullmatch(chained[k][0].sides[0].text) or _JOINED.search(span.before[-40:]) is None:
+        return False
+    j = k - 1
+    while j >= 0 and out[j] and found[j].sentence == span.sentence and not _WHERE.search(found[j].before[-40:]):
+        if not (len(chained[j]) == 1 and list(chained[j][0].relations) == ["="] and _JOINED.search(found[j].before[-40:])):
+            return False
+        j -= 1
+    return (j > 0 and out[j] and found[j].sentence == span.sentence and _WHERE.search(found[j].before[-40:]) is not None
+            and not out[j - 1] and found[j - 1].sentence == span.sentence)
 
 
 def _conditions_after_claims(found: Sequence[Span], chained: Sequence[list[Chain]], conditional: list[bool]) -> None:
@@ -590,7 +666,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                     out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
                     continue
                 try:
-                    with deadline(timeout, wall=remaining):
+                    with deadline(timeout, wall=remaining), _shadowed(found, chained, conditional, index, defs) as clash:
                         if conditions is None:
                             conditions = _conditions(found, chained, index, defs, text, conditional, converse)
                         examples = dict(defs.examples)
@@ -603,6 +679,8 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                                          second_reader, part_end, conditional[index],
                                          matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1],
                                          converse[index], _hypothesis_names(found, chained, conditional, index)))
+                        if clash and out[-1].status in ("proved", "checked", "refuted"):
+                            out[-1] = _clashing(out[-1], clash)
                         assumed += _assumption(out[-1], span, text, defs)
                         facts += _sum_fact(out[-1], defs, one_hot)
                         if out[-1].status == "definition":
@@ -1065,6 +1143,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
             other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
                 return Step(**base, status="skipped", exprs=exprs, reason=other)
+            outcome = _at_one_length(outcome, exprs, relation, read, base["text"], domain)
     except Timeout:
         raise
     except Exception as exc:  # noqa: BLE001 - a crash is reported on the step and fails the gate
@@ -1088,7 +1167,8 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
-    if outcome.status == "refuted" and unread:
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
+        unread = _unhonoured(unread, outcome.counterexample)
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
@@ -1096,6 +1176,27 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                if outcome.status in ("proved", "checked") and log_base is None and _BARE_LOG.search(base["text"]) else "")
     return Step(**base, status=outcome.status, reason=outcome.reason + where + substituted + natural,
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
+
+
+_WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)\b")
+
+
+def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
+    """The conditions the scan could not read that the counterexample may break: a count or an integer its section
+    states is honoured where the point gives the name a whole number (positive for a count)."""
+    values = (counterexample or {}).get("values") or {}
+    out = []
+    for w in unread:
+        m = _WHOLE_STATED.match(w)
+        if m is not None and m.group(1) in values:
+            try:
+                v = Fraction(str(values[m.group(1)]))
+            except (ValueError, ZeroDivisionError):
+                v = None
+            if v is not None and v.denominator == 1 and (v >= 1 or m.group(2) == "an integer"):
+                continue
+        out.append(w)
+    return out
 
 
 def _never(left, relation: str, right) -> bool:
@@ -1117,7 +1218,8 @@ def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Op
     if outcome is None:
         return Step(**base, status="skipped", exprs=exprs,
                     reason=f"a relation {relation} between sums without bounds, which the scan does not check")
-    if outcome.status == "refuted" and unread:
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
+        unread = _unhonoured(unread, outcome.counterexample)
         return Step(**base, status="needs review", exprs=exprs, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
@@ -1257,6 +1359,36 @@ _MAX_LENGTH_NAMES = 8
 
 # A \log written without a base (not \log_2, not \ln): its base is a reading the scan chooses where the prose names none.
 _BARE_LOG = re.compile(r"\\log(?!_)(?![A-Za-z])")
+
+
+def _at_one_length(outcome: Outcome, exprs, relation, conditions, text: str, domain=()) -> Outcome:
+    """A refutation whose point gives the sums without bounds different lengths (\\sum_k p_k with p = softmax(z), the
+    classes counted once as k and once as s) told at a point where they all have one length, when the step fails
+    there too: the vectors a step sums over have one length in the material, and the point shown must be one of it."""
+    values = (outcome.counterexample or {}).get("values") or {}
+    lengths = sorted({s for e in [*exprs, *(c[0] for c in conditions), *(c[2] for c in conditions)]
+                      for s in e.free_symbols if s.name.startswith("#")}, key=str)
+    if len(lengths) < 2 or len({str(values.get(x.name)) for x in lengths}) == 1:
+        return outcome
+
+    def read(e):
+        return e.xreplace({x: lengths[0] for x in lengths[1:]})
+    try:
+        same = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
+                     seed=text, domain=[(read(a), r, read(c)) for a, r, c in domain])
+        if same.status != "refuted" and not domain:  # decided at each whole length (the points above may be undefined)
+            same = sums.decide_sums(read(exprs[0]), relation, read(exprs[1]),
+                                    [(read(a), r, read(c)) for a, r, c in conditions], seed=text) or same
+    except Timeout:
+        raise
+    except Exception:  # noqa: BLE001 - the first point stands
+        return outcome
+    shown = (same.counterexample or {}).get("values") or {}
+    if same.status != "refuted" or lengths[0].name not in shown:
+        return outcome
+    values = {**shown, **{x.name: shown[lengths[0].name] for x in lengths[1:]}}
+    return dataclasses.replace(same, reason=f"{same.reason} (every sum without bounds of the same length)",
+                               counterexample={**same.counterexample, "values": values})
 
 
 def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: Optional[str] = None) -> str:
