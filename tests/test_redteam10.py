@@ -1,0 +1,90 @@
+"""Statements and material written to be decided wrongly, each with its truth computed by hand here (fractions, no code
+of the engine or the scan): the classes of wrong verdict they found, each with true neighbours that must not be
+refuted and slips whose counterexamples must replay in this file."""
+
+from fractions import Fraction
+
+import pytest
+
+from conftest import scan_steps
+
+PASS = ("proved", "checked")
+
+
+def _number(text):
+    return Fraction(text)
+
+
+def _column(rows):
+    return [_number(row[0]) for row in rows]
+
+
+def _matrix(rows):
+    return [[_number(v) for v in row] for row in rows]
+
+
+def _gram_bound(a):
+    """An upper bound of the largest eigenvalue of AᵀA (its largest absolute row sum, Gershgorin): exact."""
+    gram = [[sum(a[k][i] * a[k][j] for k in range(len(a))) for j in range(len(a[0]))] for i in range(len(a[0]))]
+    return max(sum(abs(v) for v in row) for row in gram)
+
+
+def _frobenius_squared(a):
+    return sum(v * v for row in a for v in row)
+
+
+# -- sizes past the ones tried: a bound with a constant c fails only once a size exceeds c or c² --
+
+def _sum_square_fails(values, c):
+    x = _column(values["x"])
+    return sum(x) ** 2 > c * sum(v * v for v in x)
+
+
+def _sum_norm_fails(values, c):
+    x = _column(values["x"])
+    s = sum(x)
+    return s > 0 and s * s > c * c * sum(v * v for v in x)
+
+
+def _frobenius_fails(values, c):
+    a = _matrix(values["A"])
+    return _frobenius_squared(a) > c * _gram_bound(a)  # ‖A‖_F² > c·(a bound of ‖A‖₂²) ≥ c‖A‖₂²
+
+
+VECTOR = r"Let $x \in \mathbb{R}^n$."
+SQUARE = r"Let $A \in \mathbb{R}^{n \times n}$."
+WIDE = r"Let $A \in \mathbb{R}^{m \times n}$."
+
+
+# Each holds at every size up to 3 (or 4) and fails above: (Σ x_i)² ≤ n Σ x_i² is tight at x = 1, and ‖A‖_F² ≤
+# rank(A)·‖A‖₂² is tight at A = I, so a constant 3 in place of n or the rank fails at n = 4 and no sooner.
+@pytest.mark.parametrize("intro, step, fails", [
+    (VECTOR, r"\left(\sum_{i=1}^n x_i\right)^2 \le 3 \sum_{i=1}^n x_i^2", lambda v: _sum_square_fails(v, 3)),
+    (VECTOR, r"(\sum_i x_i)^2 \le 3 \sum_i x_i^2", lambda v: _sum_square_fails(v, 3)),
+    (VECTOR, r"\sum_{i=1}^n x_i \le 2 \|x\|", lambda v: _sum_norm_fails(v, 2)),
+    (VECTOR, r"\sum_{i=1}^n x_i \le 3 \|x\|_2", lambda v: _sum_norm_fails(v, 3)),
+    (SQUARE, r"\|A\|_F^2 \le 3 \|A\|_2^2", lambda v: _frobenius_fails(v, 3)),
+    (SQUARE, r"\operatorname{tr}(A^\top A) \le 3 \|A\|_2^2", lambda v: _frobenius_fails(v, 3)),
+    (WIDE, r"\|A\|_F^2 \le 2 \|A\|_2^2", lambda v: _frobenius_fails(v, 2)),
+    (SQUARE, r"\|A\|_F \le 2 \|A\|_2", lambda v: _frobenius_fails(v, 4)),
+])
+def test_a_bound_that_fails_only_past_the_sizes_tried_is_refuted_and_replays(tmp_path, intro, step, fails):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    assert min(v for v in got["counterexample"]["sizes"].values()) >= 4, got
+    assert fails(got["counterexample"]["values"]), got["counterexample"]
+
+
+@pytest.mark.parametrize("intro, step", [
+    (VECTOR, r"\left(\sum_{i=1}^n x_i\right)^2 \le n \sum_{i=1}^n x_i^2"),
+    (SQUARE, r"\|A\|_F^2 \le n \|A\|_2^2"),
+    (SQUARE, r"\|A\|_2 \le \|A\|_F"),
+    (WIDE, r"\|A\|_2^2 \le \|A\|_F^2"),
+    (SQUARE, r"\|A^\top A\|_2 = \|A\|_2^2"),
+    (VECTOR, r"\|x\|^2 = \sum_{i=1}^n x_i^2"),
+    (r"Let $A \in \mathbb{R}^{n \times n}$ and $B \in \mathbb{R}^{n \times n}$.", r"\|A B\|_F \le \|A\|_F \|B\|_2"),
+])
+def test_the_true_bounds_beside_them_are_not_refuted(tmp_path, intro, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
