@@ -88,3 +88,23 @@ def test_a_bound_that_fails_only_past_the_sizes_tried_is_refuted_and_replays(tmp
 def test_the_true_bounds_beside_them_are_not_refuted(tmp_path, intro, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
     assert steps[step]["status"] in PASS, steps[step]
+
+
+# The same with a free index: a sum of T equal terms bounded by 4 of them holds for T = 1..4, the indices tried.
+def test_a_bound_that_fails_only_past_the_indices_tried_is_refuted_and_replays(tmp_path):
+    step = r"\sum_{k=1}^{T} \|x\|^2 \le 4 \|x\|^2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{VECTOR}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    x, t = _column(got["counterexample"]["values"]["x"]), got["counterexample"]["indices"]["T"]
+    assert t * sum(v * v for v in x) > 4 * sum(v * v for v in x), got["counterexample"]
+
+
+@pytest.mark.parametrize("step", [
+    r"\sum_{k=1}^{T} \|x\|^2 \le T \|x\|^2",
+    r"\left\|\prod_{k=1}^{T} A\right\|_2 \le \|A\|_2^{T}",
+])
+def test_the_true_bounds_over_every_index_are_not_refuted(tmp_path, step):
+    intro = r"Let $A \in \mathbb{R}^{n \times n}$ and $x \in \mathbb{R}^n$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]

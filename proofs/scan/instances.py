@@ -954,7 +954,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
     large = _large_size(left, right)
-    structured = [] if grads or not dims else [({d: large for d in dims}, choices[0][1], kind) for kind in STRUCTURED]
+    structured = [] if grads or not (dims or indices) else \
+        [({d: large for d in dims}, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind)
+         for kind in STRUCTURED]
     large_held = 0
     for number, (sizes, point, kind) in enumerate([(s, p, None) for s, p in choices] + structured):
         kept = [0, None]  # the draws kept, and the first of them (the one the scaled copies copy)
@@ -1047,9 +1049,29 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
     copies = f", {scaled} of them copies of a draw scaled by {', '.join(str(x) for x in SCALES)}" if scaled else ""
     if large_held:
-        copies += (f", {large_held} of them at every size {large} with vectors of ones and matrices the identity or of "
-                   "ones")
+        at = ", ".join([f"{_dim_name(d)} = {v}" for d, v in structured[0][0].items()] +
+                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
+        copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+def _large_point(indices: list[str], ranges: list, large: int) -> Optional[dict]:
+    """Free indices for the larger size: each 1 or `large`, every range a sum or product runs over at least empty,
+    the ranges as long in all as they can be; None when no such choice fits (or there are no indices)."""
+    best, longest = None, -1
+    for combo in itertools.product((1, large), repeat=len(indices)):
+        point = dict(zip(indices, combo))
+        total = 0
+        for lo, hi in ranges:
+            subs = {s: sympy.Integer(point.get(s.name, 1)) for s in lo.free_symbols | hi.free_symbols}
+            lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)
+            if not (lo_v.is_Integer and hi_v.is_Integer and hi_v - lo_v >= -1):
+                break
+            total += int(hi_v - lo_v) + 1
+        else:
+            if total > longest:
+                best, longest = point, total
+    return best if indices else None
 
 
 def _large_size(*trees: Node) -> int:
