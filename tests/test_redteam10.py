@@ -108,3 +108,62 @@ def test_the_true_bounds_over_every_index_are_not_refuted(tmp_path, step):
     intro = r"Let $A \in \mathbb{R}^{n \times n}$ and $x \in \mathbb{R}^n$."
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
     assert steps[step]["status"] in PASS, steps[step]
+
+
+# -- the scalar reading of sums: the same class for a length that bounds a sum (no vector declared) --
+
+def _entries_of(values):
+    """The entries x[k] of a counterexample of the scalar reading, in order."""
+    return [Fraction(v) for k, v in sorted(((int(k[2:-1]), v) for k, v in values.items() if k.startswith("x[")))]
+
+
+@pytest.mark.parametrize("step, fails", [
+    (r"(\sum_{i=1}^n x_i)^2 \le 3 \sum_{i=1}^n x_i^2", lambda x, n: sum(x) ** 2 > 3 * sum(v * v for v in x)),
+    (r"(\sum_{i=1}^n x_i)^2 \le 4 \sum_{i=1}^n x_i^2", lambda x, n: sum(x) ** 2 > 4 * sum(v * v for v in x)),
+    # Σ i² = n(n+1)(2n+1)/6 ≤ 4n² holds for n ≤ 10 and fails from 11
+    (r"\sum_{i=1}^{n} i^2 \le 4 n^2", lambda x, n: sum(i * i for i in range(1, n + 1)) > 4 * n * n),
+])
+def test_a_bound_on_a_sum_that_fails_only_past_the_lengths_tried_is_refuted_and_replays(tmp_path, step, fails):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    n = int(values["n"])
+    x = _entries_of(values)
+    assert not x or len(x) == n
+    assert fails(x, n), values
+
+
+@pytest.mark.parametrize("step", [
+    r"(\sum_{i=1}^n x_i)^2 \le n \sum_{i=1}^n x_i^2",
+    r"\sum_{i=1}^{n} i \le n^2",
+    r"\sum_{i=1}^{n} i^2 \le n^3",
+])
+def test_the_true_bounds_on_sums_are_not_refuted(tmp_path, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
+
+
+# -- an entry read by number past the end of the sums over its vector: x ∈ ℝⁿ has an entry x_4 only when n ≥ 4 --
+
+@pytest.mark.parametrize("step, truth", [
+    (r"\sum_{i=1}^n x_i^2 \ge x_4^2", True),
+    (r"\sum_{i} x_i^2 \ge x_4^2", True),
+    (r"\sum_{i=1}^n x_i^2 \ge x_1^2 + x_3^2", True),
+    (r"\sum_{i=1}^n x_i^2 \ge 2 x_4^2", False),
+    (r"\sum_{i=1}^n x_i^2 \ge x_1^2 + x_2^2 + x_2^2", False),
+])
+def test_an_entry_past_the_end_of_the_sums_over_its_vector_is_no_instance(tmp_path, step, truth):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{VECTOR}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    if truth:
+        assert got["status"] in PASS, got
+        return
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    x = _entries_of(values)
+    n = int(values.get("n", len(x)))
+    assert len(x) == n >= max(int(k[2:-1]) for k in values if k.startswith("x["))  # every entry read is in x
+    squares = [v * v for v in x]
+    assert sum(squares) < {"2 x_4^2": 2 * squares[min(3, n - 1)], "x_2^2": squares[0] + 2 * squares[1]}[
+        "2 x_4^2" if "x_4" in step else "x_2^2"], values
