@@ -167,3 +167,54 @@ def test_an_entry_past_the_end_of_the_sums_over_its_vector_is_no_instance(tmp_pa
     squares = [v * v for v in x]
     assert sum(squares) < {"2 x_4^2": 2 * squares[min(3, n - 1)], "x_2^2": squares[0] + 2 * squares[1]}[
         "2 x_4^2" if "x_4" in step else "x_2^2"], values
+
+
+# -- a vector defined entry by entry (p_k = ...) read at another index (p_i): the definition at that index, on both
+# sides; the entry was substituted inside a derivative only, so the other side's p_i was a free value and a true
+# step was refuted at a point no definition allows (p_1 = 1/2 where K = 1 makes p_1 = 1) --
+
+SOFTMAX = r"Let $z \in \mathbb{R}^K$. Define $p_k = \frac{e^{z_k}}{\sum_j e^{z_j}}$."
+AFFINE = r"Let $y_k = 2 x_k + 1$."
+
+
+@pytest.mark.parametrize("intro, step", [
+    (SOFTMAX, r"\log p_i = z_i - \log \sum_j e^{z_j}"),
+    (SOFTMAX, r"\frac{\partial p_i}{\partial z_i} = p_i - p_i^2"),
+    (SOFTMAX, r"\frac{\partial \log p_i}{\partial z_i} = 1 - p_i"),
+    (AFFINE, r"y_i - 1 = 2 x_i"),
+])
+def test_an_entry_of_a_vector_defined_entry_by_entry_is_its_definition_at_any_index(tmp_path, intro, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
+
+
+@pytest.mark.parametrize("intro, step", [
+    (SOFTMAX, r"\frac{\partial p_i}{\partial z_i} = p_i (1 - p_i)"),  # p_i(...) is a product or an application
+    (SOFTMAX, r"\frac{\partial p_i}{\partial z_j} = p_i (\delta_{ij} - p_j)"),
+])
+def test_a_true_step_about_such_an_entry_is_never_refuted(tmp_path, intro, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] != "refuted", steps[step]
+
+
+def _softmax(z):
+    import math
+    top = [math.exp(float(v)) for v in z]
+    return [t / sum(top) for t in top]
+
+
+@pytest.mark.parametrize("intro, step, right", [
+    (SOFTMAX, r"\frac{\partial p_i}{\partial z_i} = p_i + p_i^2", lambda p: p + p * p),
+    (SOFTMAX, r"\frac{\partial \log p_i}{\partial z_i} = p_i - 1", lambda p: (p - 1) / p),  # compared as ∂p/∂z: × p
+])
+def test_a_slip_about_such_an_entry_is_refuted_where_the_definition_holds(tmp_path, intro, step, right):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    assert not any(k.startswith("p[") for k in values), values  # p is the definition, never a free value
+    length, i = int(values["#j"]), int(values["i"])
+    z = [Fraction(values.get(f"z[{k}]", 0)) for k in range(1, length + 1)]
+    p = _softmax(z)[i - 1]
+    slope = p * (1 - p)  # ∂p_i/∂z_i of the softmax, by the textbook formula
+    assert abs(slope - right(p) * (p if "log" in step else 1)) > 1e-9, values
