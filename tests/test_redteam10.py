@@ -218,3 +218,28 @@ def test_a_slip_about_such_an_entry_is_refuted_where_the_definition_holds(tmp_pa
     p = _softmax(z)[i - 1]
     slope = p * (1 - p)  # ∂p_i/∂z_i of the softmax, by the textbook formula
     assert abs(slope - right(p) * (p if "log" in step else 1)) > 1e-9, values
+
+
+# -- a capital letter that bounds a sum of the step (T of \sum_{k=t}^{T-1}) is that number where the step reads it:
+# it was also drawn as a 1 × 1 matrix (T = [[-2]] beside T = 2), which refuted a true count of terms --
+
+@pytest.mark.parametrize("step, truth", [
+    (r"\sum_{k=t}^{T-1} 1 = T - t", True),
+    (r"\sum_{k=1}^{T} \|x\|^2 = T \|x\|^2", True),
+    (r"\sum_{k=t}^{T-1} 1 = T - t + 1", False),
+    (r"\sum_{k=1}^{T} \|x\|^2 = (T+1) \|x\|^2", False),
+])
+def test_the_bound_of_a_sum_is_one_number_wherever_the_step_reads_it(tmp_path, step, truth):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{VECTOR}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    if truth:
+        assert got["status"] in PASS, got
+        return
+    assert got["status"] == "refuted", got
+    example = got["counterexample"]
+    values, indices = example["values"], example["indices"]
+    assert "T" not in values or values["T"] == str(indices["T"]), example  # T is the one number the bound is
+    t_count = indices["T"] - indices.get("t", 1) + (1 if "t" not in indices else 0)  # terms of the sum
+    x = sum(v * v for v in _column(values["x"])) if "x" in values else Fraction(1)
+    left, right = t_count * x, ((indices["T"] + 1) * x if "T+1" in step else t_count + 1)
+    assert left != right, example

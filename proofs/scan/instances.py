@@ -888,6 +888,9 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
 
 def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=()) -> Verdict:
     shapes = Shapes(model)
+    # a letter that is an index of the step (T of \\sum_{k=t}^{T-1}) is that number wherever the step reads it, unless
+    # the material declares or defines it
+    shapes.scalars |= {i for i in _free_indices(left, right) if i not in model.kinds and i not in model.equations}
     # A forward equation the scan cannot give a shape (Diag of a scalar) is left out, unless the step reads its letter.
     read = {n[0] for n in _names(left, right, model)}
     unread = set()
