@@ -243,3 +243,37 @@ def test_the_bound_of_a_sum_is_one_number_wherever_the_step_reads_it(tmp_path, s
     x = sum(v * v for v in _column(values["x"])) if "x" in values else Fraction(1)
     left, right = t_count * x, ((indices["T"] + 1) * x if "T+1" in step else t_count + 1)
     assert left != right, example
+
+
+# -- a strict norm inequality that fails only where its sides are equal (x and y parallel): the replay took every
+# square root as bounds, never equal, so a counterexample with ‖x + y‖ = ‖x‖ + ‖y‖ exactly was never confirmed --
+
+def _exact_root(q):
+    import math
+    top, bottom = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    assert top * top == q.numerator and bottom * bottom == q.denominator, q  # the counterexample has exact norms
+    return Fraction(top, bottom)
+
+
+@pytest.mark.parametrize("step, fails", [
+    (r"\|x + y\| < \|x\| + \|y\|", lambda x, y, norm: norm([a + b for a, b in zip(x, y)]) >= norm(x) + norm(y)),
+    (r"|x^\top y| < \|x\| \|y\|", None),
+])
+def test_a_strict_norm_bound_that_fails_at_equality_is_refuted(tmp_path, step, fails):
+    intro = r"Let $x \in \mathbb{R}^n$ and $y \in \mathbb{R}^n$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    if fails is None:  # bars around a vector expression are not read: never passed
+        assert got["status"] not in PASS, got
+        return
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    x, y = _column(values["x"]), _column(values["y"])
+    assert fails(x, y, lambda v: _exact_root(sum(a * a for a in v))), values
+
+
+def test_a_strict_norm_bound_that_holds_is_not_refuted(tmp_path):
+    intro = r"Let $x \in \mathbb{R}^n$ and $y \in \mathbb{R}^n$."
+    step = r"\|x + y\| \le \|x\| + \|y\|"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro}\n\n(a) Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
