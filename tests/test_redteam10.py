@@ -290,10 +290,25 @@ def test_a_power_whose_exponent_is_the_bound_of_the_product_beside_it_is_not_ref
     assert steps[step]["status"] != "refuted", steps[step]
 
 
-@pytest.mark.xfail(strict=True, reason="sympy's Sum follows Karr's convention past an empty range (Σ_3^1 = -Σ_2^2); the "
-                                       "scan's plain evaluation calls such a sum undefined, so a step its sentence "
-                                       "claims at n = 1 is proved on sympy's word")
-def test_a_sum_claimed_where_its_range_is_inverted_is_not_proved(tmp_path):
-    step = r"\sum_{k=3}^{n} 1 = n - 2"  # at n = 1 the sum is empty: 0, not -1
-    _, steps = scan_steps(tmp_path, f"# Ex\n\nFor every $n \\ge 1$, ${step}$.\n")
+# -- sympy's Sum follows Karr's convention past an empty range (the sum from 3 to 1 is minus the sum from 2 to 2): a
+# closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions --
+
+@pytest.mark.parametrize("sentence, step", [
+    (r"For every $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # at n = 1 the sum is empty: 0, not -1
+    (r"For every $n \ge 1$", r"\sum_{k=n}^{3} 1 = 4 - n"),  # at n = 5 the sum is empty: 0, not -1
+    (r"For every integer $n$", r"\sum_{k=1}^{n} 2 = 2 n"),  # at n = -3 the sum is empty: 0, not -6
+    (r"For every $n \ge 1$", r"\prod_{k=3}^{n} 2 = 2^{n - 2}"),  # at n = 1 the product is empty: 1, not 1/2
+])
+def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, sentence, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
     assert steps[step]["status"] != "proved", steps[step]
+
+
+@pytest.mark.parametrize("sentence, step", [
+    (r"For every $n \ge 2$", r"\sum_{k=3}^{n} 1 = n - 2"),  # n = 2: exactly empty, 0 = 0
+    (r"For every $n \ge 1$", r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}"),
+    (r"For every $n \ge 1$ and $m \ge n$", r"\sum_{k=n}^{m} 1 = m - n + 1"),
+])
+def test_a_sum_whose_range_is_never_inverted_under_its_conditions_is_still_proved(tmp_path, sentence, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
+    assert steps[step]["status"] == "proved", steps[step]

@@ -17,6 +17,7 @@ import mpmath
 import sympy
 
 from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
+from proofs.scan.sum_ranges import inverted_range
 
 __all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real", "WALL_BACKSTOP"]
 
@@ -542,6 +543,16 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
         raise
     except Exception:  # noqa: BLE001 - sympy failing to simplify is no proof; the search still runs
         how = None
+    if how and (left.has(sympy.Sum, sympy.Product) or right.has(sympy.Sum, sympy.Product)):
+        # sympy's closed form of a sum is the sum only where its range is not inverted (Karr's convention past that)
+        try:
+            sides = [sympy.sympify(e) for c in conditions for e in (c[0], c[2])]
+            if inverted_range((left, right), conditions, integer_names(left, right, *sides)):
+                how = None
+        except Timeout:
+            raise
+        except Exception:  # noqa: BLE001 - a range not shown non-inverted proves nothing
+            how = None
     if how:
         # sympy proves over the complex numbers: over the reals the sides must have a real value somewhere
         if _witness(left, right, printed, domain, seed):
