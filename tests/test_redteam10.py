@@ -294,10 +294,11 @@ def test_a_power_whose_exponent_is_the_bound_of_the_product_beside_it_is_not_ref
 # closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions --
 
 @pytest.mark.parametrize("sentence, step", [
-    (r"For every $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # at n = 1 the sum is empty: 0, not -1
-    (r"For every $n \ge 1$", r"\sum_{k=n}^{3} 1 = 4 - n"),  # at n = 5 the sum is empty: 0, not -1
+    (r"For every $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # its sentence claims it at n = 1
+    (r"For $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # at n = 1 the sum is empty: 0, not -1
+    (r"For $n \ge 1$", r"\sum_{k=n}^{3} 1 = 4 - n"),  # at n = 5 the sum is empty: 0, not -1
     (r"For every integer $n$", r"\sum_{k=1}^{n} 2 = 2 n"),  # at n = -3 the sum is empty: 0, not -6
-    (r"For every $n \ge 1$", r"\prod_{k=3}^{n} 2 = 2^{n - 2}"),  # at n = 1 the product is empty: 1, not 1/2
+    (r"For $n \ge 1$", r"\prod_{k=3}^{n} 2 = 2^{n - 2}"),  # at n = 1 the product is empty: 1, not 1/2
 ])
 def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
@@ -305,9 +306,9 @@ def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, s
 
 
 @pytest.mark.parametrize("sentence, step", [
-    (r"For every $n \ge 2$", r"\sum_{k=3}^{n} 1 = n - 2"),  # n = 2: exactly empty, 0 = 0
-    (r"For every $n \ge 1$", r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}"),
-    (r"For every $n \ge 1$ and $m \ge n$", r"\sum_{k=n}^{m} 1 = m - n + 1"),
+    (r"For $n \ge 2$", r"\sum_{k=3}^{n} 1 = n - 2"),  # n = 2: exactly empty, 0 = 0
+    (r"For $n \ge 1$", r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}"),
+    (r"For $n \ge 1$ and $m \ge n$", r"\sum_{k=n}^{m} 1 = m - n + 1"),
 ])
 def test_a_sum_whose_range_is_never_inverted_under_its_conditions_is_still_proved(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
