@@ -83,6 +83,11 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
 
     solver = z3.Solver()
     solver.set("timeout", _TIMEOUT_MS)
+    for _index, lo, hi, _around in ranges:  # the length of a sum written without bounds (#i): a count of entries
+        for bound in (lo, hi):
+            for s in sympy.sympify(bound).free_symbols:
+                if isinstance(s, sympy.Symbol) and s.name.startswith("#"):
+                    solver.add(name(s, True) >= 0)
     relations = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
                  ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
     for left, relation, right in conditions:
