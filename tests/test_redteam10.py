@@ -331,3 +331,36 @@ def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, s
 def test_a_sum_whose_range_is_never_inverted_under_its_conditions_is_still_proved(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
     assert steps[step]["status"] == "proved", steps[step]
+
+
+# -- an identity I whose size nothing fixes (tr(I), ||I||_F): its value depends on that size, so the step is skipped
+# with that reason (it ended unknown with a TypeError); an I sized by its neighbours is still decided --
+
+@pytest.mark.parametrize("step", [
+    r"\operatorname{tr}(I) \le 3",
+    r"\|I\|_F \le 2",
+    r"\operatorname{tr}(I) = 2",
+])
+def test_an_identity_of_no_size_is_skipped_with_a_reason(tmp_path, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{SQUARE}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "skipped", got
+    assert "size" in got["reason"] and "Error" not in got["reason"], got
+
+
+@pytest.mark.parametrize("step, truth", [
+    (r"\operatorname{tr}(A + I) = \operatorname{tr}(A) + n", True),
+    (r"\|A I\|_F = \|A\|_F", True),
+    (r"\operatorname{tr}(A + I) = \operatorname{tr}(A) + n + 1", False),
+])
+def test_an_identity_sized_by_its_neighbours_is_still_decided(tmp_path, step, truth):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{SQUARE}\n\n(a) Then ${step}$.\n")
+    got = steps[step]
+    if truth:
+        assert got["status"] in PASS, got
+        return
+    assert got["status"] == "refuted", got
+    a = _matrix(got["counterexample"]["values"]["A"])
+    trace, n = sum(a[i][i] for i in range(len(a))), len(a)
+    assert _number(got["counterexample"]["left"]) == trace + n, got  # tr(A + I), computed here
+    assert _number(got["counterexample"]["right"]) == trace + n + 1, got
