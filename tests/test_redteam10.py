@@ -364,3 +364,24 @@ def test_an_identity_sized_by_its_neighbours_is_still_decided(tmp_path, step, tr
     trace, n = sum(a[i][i] for i in range(len(a))), len(a)
     assert _number(got["counterexample"]["left"]) == trace + n, got  # tr(A + I), computed here
     assert _number(got["counterexample"]["right"]) == trace + n + 1, got
+
+
+# -- the statements engine reads an inverted range as an empty sum (0): the same claim is refuted at n = 1 and proved
+# from n = 2, where the range is at most exactly empty --
+
+def test_the_statements_engine_reads_an_inverted_range_as_an_empty_sum():
+    from proofs import IntRange, Verdict, forall, summation
+    from proofs.evaluate import evaluate
+
+    @forall("t.ex1.a.inverted_range", "sum_{k=3}^{n} 1 = n - 2 for every n >= 1.")
+    def from_one(n: IntRange(1, None)):
+        return summation(lambda k: 1, 3, n) == n - 2
+
+    @forall("t.ex1.b.empty_range", "sum_{k=3}^{n} 1 = n - 2 for every n >= 2.")
+    def from_two(n: IntRange(2, None)):
+        return summation(lambda k: 1, 3, n) == n - 2
+
+    wrong = evaluate(from_one)
+    assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"n": 1}, wrong.reason
+    assert sum(1 for _ in range(3, 1 + 1)) != 1 - 2  # at n = 1 the sum is empty: 0, not -1
+    assert evaluate(from_two).verdict is Verdict.PROVED
