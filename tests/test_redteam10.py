@@ -327,6 +327,9 @@ def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, s
     (r"For $n \ge 2$", r"\sum_{k=3}^{n} 1 = n - 2"),  # n = 2: exactly empty, 0 = 0
     (r"For $n \ge 1$", r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}"),
     (r"For $n \ge 1$ and $m \ge n$", r"\sum_{k=n}^{m} 1 = m - n + 1"),
+    # equal term by term over the same range, with no closed form: true under any convention, n unbounded
+    ("Then", r"\sum_{i=1}^{n} (x_i + 1) = \sum_{i=1}^{n} x_i + \sum_{i=1}^{n} 1"),
+    ("Then", r"\sum_{i=1}^{n} (x_i - y_i)^2 = \sum_{i=1}^{n} x_i^2 - 2 \sum_{i=1}^{n} x_i y_i + \sum_{i=1}^{n} y_i^2"),
 ])
 def test_a_sum_whose_range_is_never_inverted_under_its_conditions_is_still_proved(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")

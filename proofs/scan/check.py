@@ -126,8 +126,10 @@ def _unraisable(hook):
     return report
 
 
-def _combine_sums(d: sympy.Expr) -> sympy.Expr:
-    """A difference with every sum over the same range gathered into one sum whose term is simplified."""
+def _combine_sums(d: sympy.Expr, termwise: bool = False):
+    """A difference with every sum over the same range gathered into one sum whose term is simplified. `termwise`:
+    instead, whether it is 0 term by term, without a closed form of any sum (every gathered term is 0, and what is
+    left outside the sums is 0 and holds no sum): then it is 0 under any convention for an inverted range."""
     k = sympy.Dummy("k", integer=True)
     renamed = d.replace(lambda e: isinstance(e, sympy.Sum) and len(e.args) == 2,
                         lambda e: sympy.Sum(e.args[0].xreplace({e.args[1][0]: k}), (k, *e.args[1][1:])))
@@ -147,11 +149,25 @@ def _combine_sums(d: sympy.Expr) -> sympy.Expr:
             rest += term
             continue
         groups.setdefault(s.args[1:], []).append(coefficient * s.args[0])  # every limit: a nested sum has several
+    if termwise and rest.has(sympy.Sum, sympy.Product):
+        return False
     for limits, bodies in groups.items():
         body = sympy.simplify(sympy.expand(sympy.Add(*bodies)))
         if body != 0:
+            if termwise:
+                return False
             rest += sympy.Sum(body, *limits)
-    return sympy.simplify(rest)
+    return sympy.simplify(rest) == 0 if termwise else sympy.simplify(rest)
+
+
+def _sums_cancel(left: sympy.Expr, relation: str, right: sympy.Expr) -> bool:
+    """Whether an equation's sides differ by 0 term by term over identical ranges (see _combine_sums), which needs no
+    closed form of a sum: true whether or not a range is inverted."""
+    if relation != "=":
+        return False
+    d = (left - right).doit(deep=True, sum=False) if left.has(sympy.Derivative) or right.has(sympy.Derivative) else left - right
+    d = d.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+    return bool(_combine_sums(d, termwise=True))
 
 
 def _prove(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[str]:
@@ -547,7 +563,8 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
         # sympy's closed form of a sum is the sum only where its range is not inverted (Karr's convention past that)
         try:
             sides = [sympy.sympify(e) for c in conditions for e in (c[0], c[2])]
-            if inverted_range((left, right), conditions, integer_names(left, right, *sides)):
+            if inverted_range((left, right), conditions, integer_names(left, right, *sides)) \
+                    and not _sums_cancel(left, relation, right):
                 how = None
         except Timeout:
             raise
