@@ -50,10 +50,12 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
         return None
     names: dict[str, z3.ExprRef] = {}
 
-    def name(s: sympy.Symbol, integer: bool) -> z3.ExprRef:
-        if s.name not in names:
-            names[s.name] = z3.Int(s.name) if integer or s.name in integers else z3.Real(s.name)
-        return names[s.name]
+    def name(s: sympy.Symbol, index: bool) -> z3.ExprRef:
+        # an index of a sum is its own variable, apart from a free name spelled alike that a condition may bound
+        key = f"{s.name} (an index)" if index else s.name
+        if key not in names:
+            names[key] = z3.Int(key) if index or s.name in integers else z3.Real(key)
+        return names[key]
 
     def put(e, indices: set) -> z3.ExprRef:
         e = sympy.sympify(e)
@@ -87,7 +89,7 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
         for bound in (lo, hi):
             for s in sympy.sympify(bound).free_symbols:
                 if isinstance(s, sympy.Symbol) and s.name.startswith("#"):
-                    solver.add(name(s, True) >= 0)
+                    solver.add(name(s, False) >= 0)
     relations = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
                  ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
     for left, relation, right in conditions:
