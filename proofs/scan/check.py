@@ -17,6 +17,7 @@ import mpmath
 import sympy
 
 from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
+from proofs.scan.sum_ranges import inverted_range
 
 __all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real", "WALL_BACKSTOP"]
 
@@ -31,6 +32,8 @@ ENOUGH = 12
 _POOL = [Fraction(n, d) for n in (-7, -3, -2, -1, 1, 2, 3, 5) for d in (1, 2, 3)] + [Fraction(0)]
 # Sum lengths and free indices the search tries.
 _LENGTHS = (1, 2, 3, 4)
+# The most a name that bounds a sum is given at the one point past _LENGTHS (see _points).
+_LARGE_LENGTH = 12
 _SYMPY_RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
 
 
@@ -123,8 +126,10 @@ def _unraisable(hook):
     return report
 
 
-def _combine_sums(d: sympy.Expr) -> sympy.Expr:
-    """A difference with every sum over the same range gathered into one sum whose term is simplified."""
+def _combine_sums(d: sympy.Expr, termwise: bool = False):
+    """A difference with every sum over the same range gathered into one sum whose term is simplified. `termwise`:
+    instead, whether it is 0 term by term, without a closed form of any sum (every gathered term is 0, and what is
+    left outside the sums is 0 and holds no sum): then it is 0 under any convention for an inverted range."""
     k = sympy.Dummy("k", integer=True)
     renamed = d.replace(lambda e: isinstance(e, sympy.Sum) and len(e.args) == 2,
                         lambda e: sympy.Sum(e.args[0].xreplace({e.args[1][0]: k}), (k, *e.args[1][1:])))
@@ -144,11 +149,25 @@ def _combine_sums(d: sympy.Expr) -> sympy.Expr:
             rest += term
             continue
         groups.setdefault(s.args[1:], []).append(coefficient * s.args[0])  # every limit: a nested sum has several
+    if termwise and rest.has(sympy.Sum, sympy.Product):
+        return False
     for limits, bodies in groups.items():
         body = sympy.simplify(sympy.expand(sympy.Add(*bodies)))
         if body != 0:
+            if termwise:
+                return False
             rest += sympy.Sum(body, *limits)
-    return sympy.simplify(rest)
+    return sympy.simplify(rest) == 0 if termwise else sympy.simplify(rest)
+
+
+def _sums_cancel(left: sympy.Expr, relation: str, right: sympy.Expr) -> bool:
+    """Whether an equation's sides differ by 0 term by term over identical ranges (see _combine_sums), which needs no
+    closed form of a sum: true whether or not a range is inverted."""
+    if relation != "=":
+        return False
+    d = (left - right).doit(deep=True, sum=False) if left.has(sympy.Derivative) or right.has(sympy.Derivative) else left - right
+    d = d.replace(lambda e: isinstance(e, sympy.Derivative), lambda e: e.doit())
+    return bool(_combine_sums(d, termwise=True))
 
 
 def _prove(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[str]:
@@ -196,6 +215,13 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                 entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
         point.update(entries)
         yield point
+    # then, where a sum's bound is a name, every such name one larger length and every other name and entry 1: the
+    # point where a bound with a constant that holds up to a length ((sum x_i)^2 <= 3 sum x_i^2) fails first
+    if integers & set(free):
+        large = _large_length(everything)
+        point = {n: Fraction(large if n in integers else 1) for n in free}
+        point.update({a: Fraction(1) for e in everything for a in sorted(_entries(e, point))})
+        yield point
     # then each edge a condition or a piece puts on one name (z <= 2, a piece for z < 2): a relation between two
     # functions or pieces may fail there alone, which random draws seldom hit
     edges = _edges(everything, free)
@@ -213,6 +239,17 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                     entries.setdefault(a, rng.choice(_POOL))
             point.update(entries)
             yield point
+
+
+def _large_length(exprs: Sequence[sympy.Expr]) -> int:
+    """A length past _LENGTHS and past c^2 and 1/c^2 for each number c the expressions print, at most _LARGE_LENGTH."""
+    out = max(_LENGTHS) + 1
+    for e in exprs:
+        for c in (sympy.sympify(e).atoms(sympy.Rational) if isinstance(e, sympy.Basic) else ()):
+            if c != 0:
+                c = abs(Fraction(int(c.p), int(c.q)))
+                out = max(out, int(max(c, 1 / c) ** 2) + 1)
+    return min(out, _LARGE_LENGTH)
 
 
 def _edges(exprs: Sequence[sympy.Expr], free: Sequence[str]) -> dict[str, list[Fraction]]:
@@ -522,6 +559,17 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
         raise
     except Exception:  # noqa: BLE001 - sympy failing to simplify is no proof; the search still runs
         how = None
+    if how and (left.has(sympy.Sum, sympy.Product) or right.has(sympy.Sum, sympy.Product)):
+        # sympy's closed form of a sum is the sum only where its range is not inverted (Karr's convention past that)
+        try:
+            sides = [sympy.sympify(e) for c in conditions for e in (c[0], c[2])]
+            if inverted_range((left, right), conditions, integer_names(left, right, *sides)) \
+                    and not _sums_cancel(left, relation, right):
+                how = None
+        except Timeout:
+            raise
+        except Exception:  # noqa: BLE001 - a range not shown non-inverted proves nothing
+            how = None
     if how:
         # sympy proves over the complex numbers: over the reals the sides must have a real value somewhere
         if _witness(left, right, printed, domain, seed):
@@ -532,9 +580,13 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     if determined is not None:
         return determined
     held, undefined, disagreed, exact, tied, close, retried = 0, 0, 0, True, [], set(), 0
+    ends, past = _sum_ends(left, right), 0
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
+                continue
+            if _past_the_sums(ends, point):
+                past += 1
                 continue
             lv, rv = evaluate(left, point), evaluate(right, point)
         except Undefined:
@@ -576,8 +628,47 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
                                   "show that they are equal (tanh(2000) is not 1)")
     if held >= ENOUGH:
         how = "exactly" if exact else "to 60 digits (interval arithmetic)"
-        return Outcome("checked", f"held {how} at {held} points; no proof was found")
+        aside = f" ({past} where an entry it reads by number is past the end of its sums set aside)" if past else ""
+        return Outcome("checked", f"held {how} at {held} points{aside}; no proof was found")
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
+
+
+def _sum_ends(left: sympy.Expr, right: sympy.Expr) -> list:
+    """(entry index, upper bounds) for each entry with a number for its index that a side reads outside its sums
+    (x_4 beside \\sum_{i=1}^{n} x_i^2), where a sum over the same vector runs to a bound that is not a number."""
+    bounds: dict = {}
+    for e in (left, right):
+        for s in e.atoms(sympy.Sum):
+            for var, _lo, hi in s.args[1:]:
+                if hi.free_symbols:
+                    for a in s.args[0].atoms(sympy.Indexed):
+                        if len(a.indices) == 1 and a.indices[0] == var:
+                            bounds.setdefault(a.base.label, set()).add(hi)
+    out = []
+    for e in (left, right):
+        for a in _outside_sums(e):
+            if a.base.label in bounds and len(a.indices) == 1 and a.indices[0].is_Integer:
+                out.append((int(a.indices[0]), tuple(bounds[a.base.label])))
+    return out
+
+
+def _outside_sums(e: sympy.Expr) -> set:
+    if isinstance(e, sympy.Indexed):
+        return {e}
+    if isinstance(e, (sympy.Sum, sympy.Product)):
+        return set()
+    return set().union(*(_outside_sums(a) for a in e.args)) if e.args else set()
+
+
+def _past_the_sums(ends: list, point: dict) -> bool:
+    """Whether at the point an entry the step reads by a number lies past the end of every sum over its vector (x_4
+    where the sums stop at n = 2): the step reads an entry the vector does not have there, so the point is no instance
+    of it (such a step is about vectors long enough to have the entry)."""
+    for index, his in ends:
+        values = [h.xreplace({x: sympy.Rational(point[x.name]) for x in h.free_symbols if x.name in point}) for h in his]
+        if all(v.is_Integer for v in values) and index > max(values):
+            return True
+    return False
 
 
 def _solved(conditions: Sequence[tuple], names: set) -> Optional[dict]:

@@ -43,6 +43,12 @@ _POOL = [Fraction(n, d) for n in (-3, -2, -1, 1, 2, 3) for d in (1, 2)] + [Fract
 SCALES = (Fraction(1, 10), Fraction(-1, 10), Fraction(10), Fraction(0))
 # The choices of sizes and indices given scaled copies, spread from the smallest to the largest tried.
 SCALED_CHOICES = 3
+# Besides the sizes up to MAX_SIZE, a step without a gradient is tried once at a larger size, every size the same: past
+# MAX_SIZE and past c^2 and 1/c^2 for each number c the step prints (a bound sum x_i <= 2 ||x|| or ||A||_F^2 <= 3
+# ||A||^2 fails only at a size above 4 or 3), at most LARGE_SIZE. Its values are the extremes such bounds meet: every
+# vector all ones and every matrix the identity (a block of it where not square), then every entry 1.
+LARGE_SIZE = 12
+STRUCTURED = ("identity", "ones")
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
@@ -77,6 +83,8 @@ class Instance:
     given: dict = dataclasses.field(default_factory=dict)
     # every drawn number is multiplied by it (see SCALES): 1 for an ordinary draw
     scale: Fraction = Fraction(1)
+    # one of STRUCTURED for the values at the larger size (see LARGE_SIZE): matrices and vectors are not drawn
+    structured: Optional[str] = None
 
 
 def _size(shapes: Shapes, d, inst: Instance) -> int:
@@ -128,8 +136,19 @@ def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
     return x
 
 
+def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
+    """A vector of ones, or the identity (a block of it) or a matrix of ones: the values at the larger size."""
+    if rows == 1 or cols == 1 or inst.structured == "ones":
+        if rows * cols > 1 and conditions & {"orthogonal", "diagonal", "invertible", "definite"}:
+            raise _NotDrawn()  # (a matrix of ones is none of these; the identity was tried)
+        return sympy.ones(rows, cols)
+    return sympy.eye(rows, cols)
+
+
 def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     rng = inst.rng
+    if inst.structured:
+        return _structured(rows, cols, conditions, inst)
     if "orthogonal" in conditions:
         return _orthogonal(rows, rng)
     if "diagonal" in conditions:  # with "binary", entries 0 and 1 only; symmetric too
@@ -375,14 +394,14 @@ class Evaluator:
                 out = _mul(out, v)
             return out
         if k == "norm":
-            return self.norm(self.ev(a[0]), n.data)
+            return self.norm(_sized(self.ev(a[0]), "a norm of"), n.data)
         if k == "abs":
-            v = _scalar(self.ev(a[0]))
+            v = _scalar(_sized(self.ev(a[0]), "bars around"))
             if v is None:
                 raise ShapeError("bars around a matrix")
             return abs(v)
         if k == "tr":
-            v = self.ev(a[0])
+            v = _sized(self.ev(a[0]), "the trace of")
             if not _is_matrix(v):
                 return v
             if v.rows != v.cols:
@@ -751,8 +770,18 @@ def _number_text(x) -> str:
     return str(x)
 
 
+def _sized(v, what: str):
+    """v, unless it is an identity I whose size nothing in the step fixes (tr(I), ||I||_F): its value depends on that
+    size, so the step is skipped with a reason."""
+    if isinstance(v, str) and v == "I":
+        raise Skip(f"{what} an identity I whose size the step does not fix (its value depends on that size)")
+    return v
+
+
 def compare(x, relation: str, y) -> Optional[bool]:
     """Whether x RELATION y: exactly for rationals, else by 60 digits (None when they agree to 60 digits)."""
+    if not (_is_matrix(x) or _is_matrix(y)):
+        x, y = _sized(x, "a side that is"), _sized(y, "a side that is")
     if _is_matrix(x) or _is_matrix(y):
         if x == "I" or y == "I":
             m = y if x == "I" else x
@@ -905,6 +934,9 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
 
 def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=()) -> Verdict:
     shapes = Shapes(model)
+    # a letter that is an index of the step (T of \\sum_{k=t}^{T-1}) is that number wherever the step reads it, unless
+    # the material declares or defines it
+    shapes.scalars |= {i for i in _free_indices(left, right) if i not in model.kinds and i not in model.equations}
     # A forward equation the scan cannot give a shape (Diag of a scalar) is left out, unless the step reads its letter.
     read = {n[0] for n in _names(left, right, model)}
     unread = set()
@@ -970,14 +1002,21 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     held_sizes: set = set()
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
-    for number, (sizes, point) in enumerate(choices):
+    large = _large_size(left, right)
+    structured = [] if grads or not (dims or indices) else \
+        [({d: large for d in dims}, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind)
+         for kind in STRUCTURED]
+    large_held = 0
+    for number, (sizes, point, kind) in enumerate([(s, p, None) for s, p in choices] + structured):
         kept = [0, None]  # the draws kept, and the first of them (the one the scaled copies copy)
-        for draw, scale in _plan(draws, draws * (FACT_TRIES if facts else 1), kept, SCALES if number in copied else ()):
+        plan = [(0, Fraction(1))] if kind else \
+            _plan(draws, draws * (FACT_TRIES if facts else 1), kept, SCALES if number in copied else ())
+        for draw, scale in plan:
             if dropped >= FACT_DRAWS:
                 break
             at = {**point, **{i: sizes[d] for i, d in sized.items()}}
             inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"),
-                            scale=scale)
+                            scale=scale, structured=kind)
             ev = Evaluator(model, shapes, inst, lowest)
             ev.facts = facts
             lv = rv = None
@@ -1019,6 +1058,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 unsettled += 1  # equal to every digit evaluated, not shown equal: never counted as held
                 continue
             held += 1
+            large_held += kind is not None
             scaled += scale != 1
             if scale == 1:
                 kept[0] += 1
@@ -1063,7 +1103,47 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     honoured = (f", each honouring the stated fact(s) ({dropped} drawn that did not were set aside; such instances were "
                 f"found at {len(held_sizes)} of the {len(tried_sizes)} choices of sizes)") if facts else ""
     copies = f", {scaled} of them copies of a draw scaled by {', '.join(str(x) for x in SCALES)}" if scaled else ""
+    if large_held:
+        at = ", ".join([f"{_dim_name(d)} = {v}" for d, v in structured[0][0].items()] +
+                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
+        copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+def _large_point(indices: list[str], ranges: list, large: int) -> Optional[dict]:
+    """Free indices for the larger size: each 1 or `large`, every range a sum or product runs over at least empty,
+    the ranges as long in all as they can be; None when no such choice fits (or there are no indices)."""
+    best, longest = None, -1
+    for combo in itertools.product((1, large), repeat=len(indices)):
+        point = dict(zip(indices, combo))
+        total = 0
+        for lo, hi in ranges:
+            subs = {s: sympy.Integer(point.get(s.name, 1)) for s in lo.free_symbols | hi.free_symbols}
+            lo_v, hi_v = lo.xreplace(subs), hi.xreplace(subs)
+            if not (lo_v.is_Integer and hi_v.is_Integer and hi_v - lo_v >= -1):
+                break
+            total += int(hi_v - lo_v) + 1
+        else:
+            if total > longest:
+                best, longest = point, total
+    return best if indices else None
+
+
+def _large_size(*trees: Node) -> int:
+    """The larger size a step is also tried at (see LARGE_SIZE): past MAX_SIZE and past c^2 and 1/c^2 for each number
+    c it prints."""
+    out = MAX_SIZE + 1
+
+    def walk(n: Node) -> None:
+        nonlocal out
+        if n.kind == "num" and n.data:
+            c = abs(Fraction(n.data))
+            out = max(out, int(max(c, 1 / c) ** 2) + 1)
+        for x in n.args:
+            walk(x)
+    for t in trees:
+        walk(t)
+    return min(out, LARGE_SIZE)
 
 
 def _plan(draws: int, tries: int, kept: list, scales: tuple):

@@ -269,6 +269,10 @@ def _iv(x):
 def _sqrt(x: _Interval) -> _Interval:
     if x.lo < 0:
         raise NoReplay("the square root of a negative bound")
+    if x.lo == x.hi:  # the root of an exact square is exact (the norm of [3/2] is 3/2): a strict relation can fail
+        top, bottom = isqrt(x.lo.numerator), isqrt(x.lo.denominator)
+        if top * top == x.lo.numerator and bottom * bottom == x.lo.denominator:
+            return _Interval(Fraction(top, bottom))
     scale = 4 ** _BITS
 
     def low(q):

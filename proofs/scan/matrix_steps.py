@@ -565,6 +565,8 @@ def _reached(trees, model: Model) -> set:
 
 _LETTER_T = re.compile(r"\^\s*(?:\{\s*T\s*\}|T(?![A-Za-z]))")
 _BOUNDED = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)")
+# the letter T in a bound _BOUNDED matched (\prod_{k=1}^{T}, \sum_{k=t}^{T-1}), not in a command (\top)
+_T_IN_BOUND = re.compile(r"\^\s*(?:\{[^{}]*(?<![\\A-Za-z])T(?![A-Za-z])[^{}]*\}|T(?![A-Za-z]))")
 
 
 def _power_or_transpose(trees: tuple, text: str, model: Model, section: str, counts=frozenset()) -> Optional[str]:
@@ -575,6 +577,9 @@ def _power_or_transpose(trees: tuple, text: str, model: Model, section: str, cou
                                                         and "T" not in counts):
         return None
     bold = {m.group(1) or m.group(2) for m in _BOLD.finditer(text)}
+    # T a bound of a sum or a product of the step itself (\prod_{k=1}^{T} W = W^{T}) is a number there: X^T is then
+    # as much X to the power T as a transpose, whatever X is declared
+    own = _T_IN_BOUND.search(" ".join(m.group(0) for m in _BOUNDED.finditer(text))) is not None
 
     def walk(n: Node) -> Optional[str]:
         if n.kind == "T" and n.args:
@@ -583,8 +588,8 @@ def _power_or_transpose(trees: tuple, text: str, model: Model, section: str, cou
                 return str(base.data)
             if base.kind == "name":
                 letter = base.data[0]
-                if (letter[0].islower() and letter not in bold
-                        and model.kinds.get(letter) not in ("vector", "matrix")):
+                if own or (letter[0].islower() and letter not in bold
+                           and model.kinds.get(letter) not in ("vector", "matrix")):
                     return letter
             shown = _number_like(base, bold, model)
             if shown is not None:  # (1 - p)^T: a number's power as much as a transpose

@@ -320,7 +320,9 @@ class _Parser:
         atom = self.atom(name)
         if self.peek() == "[":
             raise Skip(f"brackets after {name} (an expectation E[...] or an index)")
-        if self.peek() == "(" and name in self.ctx.variables and atom not in self.ctx.values:
+        # p_i where p_k = ... is defined entry by entry: the definition at i, as inside a derivative, and as p_k is
+        entry = _entries(self.ctx.values, atom, self.bound) if isinstance(atom, sympy.Indexed) else {}
+        if self.peek() == "(" and name in self.ctx.variables and atom not in self.ctx.values and atom not in entry:
             return self.resolve_bound(atom)
         if self.peek() == "(" and name in FUNCTION_NAMES and name not in self.ctx.functions:
             raise Skip(f"applies {name}, which the material does not define")
@@ -329,7 +331,7 @@ class _Parser:
         if self.peek() == "'":
             self.i += 1
             return self.apply(name, derivative=True)
-        if self.peek() == "(" and atom in self.ctx.values:
+        if self.peek() == "(" and (atom in self.ctx.values or atom in entry):
             raise Skip(f"{name}(...) after {name} was given a value: a product or a function applied")
         if self.peek() == "(" and (name in self.ctx.functions or name in self.ctx.undefined or name in FUNCTION_LETTERS):
             return self.apply(name)
@@ -338,6 +340,10 @@ class _Parser:
         if atom in self.ctx.values:
             self.guards.extend(self.ctx.domains.get(atom, ()))
             return self.resolve(self.ctx.values[atom])
+        if atom in entry:
+            self.guards.extend(g for k in self.ctx.values if isinstance(k, sympy.Indexed) and k.base == atom.base
+                               for g in self.ctx.domains.get(k, ()))
+            return self.resolve(entry[atom])
         if name in self.ctx.named_constants:
             return atom  # \pi or e the prose introduces as a name
         if name == "pi" and atom == symbol("pi"):

@@ -983,6 +983,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
             base = {**base, "printed": (*(_kept(e, sized) for e in base["printed"][:2]), base["printed"][2])}
         # a length the prose calls a count is honoured: the sums are decided at each whole number of terms
         counted = {f"{s} is a count" for s in sized.values() if isinstance(s, sympy.Symbol)}
+        # the length of vectors is a count: a sum over their entries is never inverted (see proofs.scan.sum_ranges)
+        domain = [*domain, *((s, ">=", sympy.Integer(0)) for s in dict.fromkeys(sized.values())
+                             if isinstance(s, sympy.Symbol))]
         conditions = (conditions[0], [w for w in conditions[1] if not any(w.startswith(c) for c in counted)])
     general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base,
                       _after_conditions(span))

@@ -21,7 +21,7 @@ from sympy.core.function import AppliedUndef
 
 from proofs.scan.check import Timeout, deadline, expired
 from proofs.scan.normalise import Token, normalise, tokens
-from proofs.scan.parse import Context, symbol
+from proofs.scan.parse import Context, _entries, symbol
 from proofs.scan.vocabulary import FUNCTIONS, GREEK, SIGMOID
 
 __all__ = ["Reading", "second_reading", "translate", "Unread", "reader", "shared", "MAX_LENGTH", "MAX_READINGS",
@@ -398,6 +398,7 @@ def _mapped(expr: sympy.Basic, places: dict, ctx: Context) -> sympy.Expr:
     bound = {v for s in expr.atoms(sympy.Sum, sympy.Product) for v in s.variables}
     for _ in range(8):
         known = {k: v for k, v in ctx.values.items() if k not in bound and k in expr.free_symbols}
+        known.update(_entries(ctx.values, expr, bound))  # p_i where p_k = ... is defined entry by entry
         if not known:
             break
         expr = expr.xreplace(known)

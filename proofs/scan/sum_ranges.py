@@ -1,0 +1,119 @@
+"""Whether every sum or product of a step has a range that is not inverted (upper >= lower - 1) at every point its
+conditions allow: sympy's closed forms follow Karr's convention past that (the sum from 3 to 1 is minus the sum from 2
+to 2), not the scan's (an empty sum is 0), so a closed form proves a step only where this holds."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import sympy
+import z3
+
+__all__ = ["inverted_range", "symbolic_ranges"]
+
+# z3's time for the question, in milliseconds: past it the range counts as possibly inverted
+_TIMEOUT_MS = 2000
+
+
+def symbolic_ranges(*exprs: sympy.Expr) -> list[tuple]:
+    """(index, lower, upper, enclosing limits) of every sum or product limit in the expressions whose bounds are not
+    both numbers; the enclosing limits are those of the sums around it, whose indices its bounds may read."""
+    out: list[tuple] = []
+
+    def walk(e, around: tuple) -> None:
+        if isinstance(e, (sympy.Sum, sympy.Product)):
+            limits = list(e.args[1:])
+            # sympy writes nested sums as one with several limits, the last one outermost
+            inner = around
+            for index, lo, hi in reversed(limits):
+                if not (sympy.sympify(lo).is_number and sympy.sympify(hi).is_number):
+                    out.append((index, lo, hi, inner))
+                inner = inner + ((index, lo, hi),)
+            walk(e.args[0], inner)
+            return
+        for a in getattr(e, "args", ()):
+            if isinstance(a, sympy.Basic):
+                walk(a, around)
+
+    for e in exprs:
+        walk(sympy.sympify(e), ())
+    return out
+
+
+def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], integers: set[str]) -> Optional[str]:
+    """Why a sum or product of the expressions may have upper < lower - 1 at a point the conditions (left, relation,
+    right) allow, or None when z3 shows none can. `integers`: the names that take integer values. A condition z3
+    cannot be given is left out (a weaker hypothesis: the answer stays sound); a bound it cannot be given, a timeout
+    or an unknown answer counts as a possible inversion."""
+    ranges = symbolic_ranges(*exprs)
+    if not ranges:
+        return None
+    names: dict[str, z3.ExprRef] = {}
+
+    def name(s: sympy.Symbol, index: bool) -> z3.ExprRef:
+        # an index of a sum is its own variable, apart from a free name spelled alike that a condition may bound
+        key = f"{s.name} (an index)" if index else s.name
+        if key not in names:
+            names[key] = z3.Int(key) if index or s.name in integers else z3.Real(key)
+        return names[key]
+
+    def put(e, indices: set) -> z3.ExprRef:
+        e = sympy.sympify(e)
+        if isinstance(e, sympy.Symbol):
+            return name(e, e in indices)
+        if e.is_Integer:
+            return z3.IntVal(int(e))
+        if e.is_Rational:
+            return z3.RealVal(f"{e.p}/{e.q}")
+        if isinstance(e, sympy.Add):
+            out = put(e.args[0], indices)
+            for a in e.args[1:]:
+                out = out + put(a, indices)
+            return out
+        if isinstance(e, sympy.Mul):
+            out = put(e.args[0], indices)
+            for a in e.args[1:]:
+                out = out * put(a, indices)
+            return out
+        if isinstance(e, sympy.Pow) and e.exp.is_Integer and 0 < e.exp <= 8:
+            base = put(e.base, indices)
+            out = base
+            for _ in range(int(e.exp) - 1):
+                out = out * base
+            return out
+        raise ValueError(f"not encoded: {e}")
+
+    solver = z3.Solver()
+    solver.set("timeout", _TIMEOUT_MS)
+    for _index, lo, hi, _around in ranges:  # the length of a sum written without bounds (#i): a count of entries
+        for bound in (lo, hi):
+            for s in sympy.sympify(bound).free_symbols:
+                if isinstance(s, sympy.Symbol) and s.name.startswith("#"):
+                    solver.add(name(s, False) >= 0)
+    relations = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+                 ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    for left, relation, right in conditions:
+        if relation not in relations:
+            continue
+        try:
+            solver.add(relations[relation](put(left, set()), put(right, set())))
+        except (ValueError, TypeError, z3.Z3Exception, AttributeError):
+            continue  # a condition left out only weakens the hypothesis
+    inversions = []
+    for index, lo, hi, around in ranges:
+        try:
+            indices = {limit[0] for limit in around} | {index}
+            within = [z3.And(put(limit[1], indices) <= name(limit[0], True), name(limit[0], True) <= put(limit[2], indices))
+                      for limit in around]
+            inversions.append(z3.And(*within, put(hi, indices) < put(lo, indices) - 1))
+        except (ValueError, TypeError, z3.Z3Exception, AttributeError):
+            return f"the range {lo}..{hi} of a sum over {index} is not one z3 can be given"
+    solver.add(z3.Or(*inversions))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return None
+    if answer == z3.sat:
+        model = solver.model()
+        at = ", ".join(f"{d.name()} = {model[d]}" for d in sorted(model.decls(), key=lambda d: d.name()))
+        return f"a range of a sum is inverted (upper < lower - 1) at {at}, where sympy's closed form is not the sum"
+    return "z3 could not show every range of a sum non-inverted"
