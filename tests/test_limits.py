@@ -21,6 +21,8 @@ def shown(name, value):
             if value % size == 0:
                 return f"{value // size} {unit}"
         return f"{value} bytes"
+    if name.endswith("_MS"):
+        return f"{value:,} ms"
     if re.search(r"TIMEOUT|SECONDS|_WAIT$|_GRACE$|_LATE$|TIME_LIMIT|^_SERVER_", name):
         return f"{value:g} s"
     if name.endswith("_MB"):
