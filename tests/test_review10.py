@@ -1,6 +1,8 @@
 """Wrong verdicts a review found: a decorated set of integers read as any integer, a second one-hot label left free,
 and vectors said orthogonal drawn as any vectors."""
 
+from fractions import Fraction
+
 import pytest
 
 from conftest import scan_steps
@@ -39,3 +41,29 @@ def test_a_decoration_not_understood_makes_a_refutation_need_review(tmp_path, do
     code, steps = scan_steps(tmp_path, f"Let $m \\in {domain}$ and $y \\in \\mathbb{{R}}$. Then $m^2 y^2 \\ge y^2$.\n")
     step = steps["m^2 y^2 \\ge y^2"]
     assert step["status"] == "needs review" and "does not read" in step["reason"], step
+
+
+def _column(entries):
+    return [Fraction(str(row[0] if isinstance(row, list) else row)) for row in entries]
+
+
+def test_vectors_said_orthogonal_are_drawn_orthogonal(tmp_path):
+    code, steps = scan_steps(tmp_path, "Let $u, v \\in \\mathbb{R}^n$ be orthogonal vectors. "
+                                       "Then $\\|u + v\\|^2 = \\|u\\|^2 + \\|v\\|^2$.\n")
+    assert steps["\\|u + v\\|^2 = \\|u\\|^2 + \\|v\\|^2"]["status"] in ("proved", "checked"), steps
+    assert code == 0
+
+
+def test_a_wrong_step_about_orthogonal_vectors_is_refuted_at_orthogonal_vectors(tmp_path):
+    code, steps = scan_steps(tmp_path, "Let $u, v \\in \\mathbb{R}^n$ be orthogonal vectors. "
+                                       "Then $\\|u + v\\|^2 = \\|u\\|^2 + 2 \\|v\\|^2$.\n")
+    step = steps["\\|u + v\\|^2 = \\|u\\|^2 + 2 \\|v\\|^2"]
+    assert step["status"] == "refuted", step
+    u, v = (_column(step["counterexample"]["values"][x]) for x in "uv")
+    assert sum(a * b for a, b in zip(u, v)) == 0 and any(v)  # replayed here: the point honours the condition
+    assert code == 1
+
+
+def test_a_vector_alone_said_orthogonal_is_not_checked(tmp_path):
+    code, steps = scan_steps(tmp_path, "Let $u \\in \\mathbb{R}^n$ be an orthogonal vector. Then $\\|u\\|^2 = u^T u + 1$.\n")
+    assert steps["\\|u\\|^2 = u^T u + 1"]["status"] not in ("refuted", "proved", "checked"), steps
