@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
-from proofs.scan.vocabulary import COUNT_NOUNS, GREEK, SUM_BOUND
+from proofs.scan.vocabulary import LENGTH_NOUNS, GREEK, SUM_BOUND
 
 __all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", "bounds", "taken_in_general", "CONDITIONS",
            "SQUARE"]
@@ -164,12 +164,12 @@ _ROW_VECTORS = re.compile(rf"\b(?:all\s+)?vectors\s+(?:are|will\s+be)\s+(?:(?:al
 # A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
 # length $T$", "the number of classes is $K$". The size: a letter, or a number (with the letter it names, if any).
 _SIZE = r"(?:\$\s*(?:(?P<{0}>[A-Za-z])\s*(?:=\s*(?P<{0}n>[0-9]+))?|(?P<{0}d>[0-9]+))\s*\$|(?P<{0}w>[0-9]+)(?![0-9.,]))"
-_NOUN = r"(?:\s+" + COUNT_NOUNS + r"\b)?"
+_NOUN = r"(?:\s+" + LENGTH_NOUNS + r"\b)?"
 _LENGTH = re.compile("|".join([
-    _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + COUNT_NOUNS + r"\b",
+    _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + LENGTH_NOUNS + r"\b",
     r"\b(?:vocabulary|dictionary)\s+(?:of\s+(?:size\s+)?|size\s+(?:of\s+)?(?:is\s+)?)" + _SIZE.format("b") + _NOUN,
     r"\b(?:sequence|sample|batch|vocabulary)\s+(?:length|size)\s+(?:of\s+)?(?:is\s+)?" + _SIZE.format("c") + _NOUN,
-    r"\bnumber\s+of\s+" + COUNT_NOUNS + r"\s+(?:is\s+)?" + _SIZE.format("e") + _NOUN,
+    r"\bnumber\s+of\s+" + LENGTH_NOUNS + r"\s+(?:is\s+)?" + _SIZE.format("e") + _NOUN,
 ]), re.IGNORECASE)
 # the indexed names a formula of the prose writes (x_i, (x_i, y_i), p_k), whose entries a length counts
 _ENTRY = re.compile(r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde)\s*\{\s*)?(?<![\\A-Za-z])([A-Za-z])\s*\}?\s*_\s*\{?\s*[a-z]\s*\}?(?![A-Za-z0-9])")
