@@ -67,3 +67,26 @@ def test_a_wrong_step_about_orthogonal_vectors_is_refuted_at_orthogonal_vectors(
 def test_a_vector_alone_said_orthogonal_is_not_checked(tmp_path):
     code, steps = scan_steps(tmp_path, "Let $u \\in \\mathbb{R}^n$ be an orthogonal vector. Then $\\|u\\|^2 = u^T u + 1$.\n")
     assert steps["\\|u\\|^2 = u^T u + 1"]["status"] not in ("refuted", "proved", "checked"), steps
+
+
+_TWO_HOT = "Let $y$ be a one-hot label and $t$ be a one-hot label. Then $\\sum_{{k=1}}^{{K}} y_k t_k \\le {right}$.\n"
+
+
+def test_a_refutation_stands_only_where_every_one_hot_name_is_one_hot(tmp_path):
+    code, steps = scan_steps(tmp_path, _TWO_HOT.format(right="\\sum_{k=1}^{K} y_k"))
+    step = steps["\\sum_{k=1}^{K} y_k t_k \\le \\sum_{k=1}^{K} y_k"]
+    assert step["status"] == "needs review" and "t and y are one-hot" in step["reason"], step
+
+
+def test_a_wrong_step_with_two_one_hot_names_is_refuted_where_both_are_one_hot(tmp_path):
+    code, steps = scan_steps(tmp_path, _TWO_HOT.format(right="\\sum_{k=1}^{K} y_k - 1"))
+    step = steps["\\sum_{k=1}^{K} y_k t_k \\le \\sum_{k=1}^{K} y_k - 1"]
+    assert step["status"] == "refuted", step
+    values = {k: Fraction(v) for k, v in step["counterexample"]["values"].items()}
+    size = int(values["K"])
+    y = [values[f"y[{i}]"] for i in range(1, size + 1)]
+    t = [values[f"t[{i}]"] for i in range(1, size + 1)]
+    for vector in (y, t):  # replayed here: both one-hot, and the step false there
+        assert sorted(vector) == [0] * (size - 1) + [1]
+    assert not sum(a * b for a, b in zip(y, t)) <= sum(y) - 1
+    assert code == 1
