@@ -145,6 +145,38 @@ def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.
     return sympy.eye(rows, cols)
 
 
+def _orthogonal_partners(model: Model, letter: str, conditions: set) -> list:
+    """The vectors a vector must be drawn orthogonal to: the others said orthogonal with it ("$u, v$ are orthogonal
+    vectors"). A word only a square matrix can meet, said of a vector listed beside a matrix the word is also said of
+    ("$x \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$ symmetric"), is about the matrix; said of a vector
+    otherwise, it is a condition the draw does not honour, and the step is not checked (a Skip), never dropped."""
+    words = conditions & SQUARE
+    if not words:
+        return []
+    vectors = sorted(x for x, c in model.conditions.items() if model.kind(x) == "vector" and words & c)
+    matrices = [x for x, c in model.conditions.items() if model.kind(x) == "matrix" and words & c]
+    if words == {"orthogonal"} and len(vectors) >= 2 and not matrices:
+        return [x for x in vectors if x != letter]
+    if matrices and len(vectors) == 1:
+        return []
+    raise Skip(f"{letter} is a vector said to be {' and '.join(sorted(words))}, a condition the scan does not draw "
+               "(orthogonal to what is not stated, or a word for a square matrix)")
+
+
+def _orthogonalised(value: sympy.Matrix, others: list) -> sympy.Matrix:
+    """value with its components along each of others taken out (Gram-Schmidt over the rationals: others are already
+    orthogonal to each other); orthogonal to each of them exactly, or not drawn."""
+    flat = sympy.Matrix(list(value))
+    for w in others:
+        w = sympy.Matrix(list(w))
+        norm = (w.T * w)[0, 0]
+        if norm != 0:
+            flat = flat - ((w.T * flat)[0, 0] / norm) * w
+    if any((sympy.Matrix(list(w)).T * flat)[0, 0] != 0 for w in others):
+        raise _NotDrawn()
+    return sympy.Matrix(value.shape[0], value.shape[1], list(flat))
+
+
 def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     rng = inst.rng
     if inst.structured:
@@ -284,11 +316,16 @@ class Evaluator:
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
         else:
             conditions = self.model.conditions.get(letter, set())
+            partners: list = []
             if self.model.kind(letter) == "vector":
-                # "let $x \\in \\mathbb{R}^{n}$ and $A \\in \\mathbb{R}^{n \\times n}$ be symmetric": a word only a square
-                # matrix can meet is about the matrix beside the vector
+                partners = _orthogonal_partners(self.model, letter, conditions)
                 conditions = conditions - SQUARE
             value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
+            if partners:
+                if inst.structured:
+                    raise _NotDrawn()  # (vectors of ones are not orthogonal)
+                value = _orthogonalised(value, [inst.values[k] for k in sorted(inst.values, key=str)
+                                                if k[0] in partners and k[1] == at])
             total = self.model.totals.get(letter)
             if total is not None and 1 in shape:  # the stated sum of its entries holds exactly: the last one makes it
                 value = value.copy()

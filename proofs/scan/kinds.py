@@ -11,6 +11,8 @@ from typing import Optional
 import sympy
 
 from proofs.scan.normalise import Skip
+from proofs.scan.shapes import bounds
+from proofs.scan.vocabulary import COUNT_NOUNS
 
 __all__ = ["declared", "nonreal_in", "sigma_declared_otherwise"]
 
@@ -234,16 +236,17 @@ _PROBABILITY = re.compile(rf"({_NAMES})\s+(?:is|are|be|denotes?|represents?)\s+(
 _INTERVAL = re.compile(r"\$([^$]{1,60}?)\\in\s*(?:\\left\s*)?([(\[])\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*(?:\\right\s*)?([)\]])\s*\$")
 # "$t$ is the number of steps", "$n$ denotes the sample size", "let $k$ count ...": a count (a whole number)
 _COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+(?:the\s+|a\s+)?(?:[A-Za-z-]+\s+){{0,2}}?"
-                    r"(?:number\s+of|count|size|length|index|dimension|degree)\b|(?:samples|examples|data\s+points|points|"
-                    r"(?:time\s+)?steps|layers|units|iterations|epochs|items|classes|observations|trials)\b)", re.IGNORECASE)
+                    r"(?:number\s+of|count|size|length|index|dimension|degree)\b|" + COUNT_NOUNS + r"\b)", re.IGNORECASE)
 
 
 # A name the material makes a whole number by a formula: "$n \in \mathbb{N}$", "$k \in \mathbb{Z}$", or the upper
 # bound of a sum or a product (\sum_{t=1}^{T}): a count, which the search over fractions cannot honour.
 _WHOLE = re.compile(r"\$\s*((?:\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*,\s*)*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
-                    r"\\in\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))")
+                    r"\\in\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))"
+                    r"(?:\s*([_^])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[^\s$]))?")
+# A decoration of N or Z (Z^{+}, Z_{>0}, Z_{\ge 1}, N_0, N^{*}): the lower (or upper) bound it gives, (relation, number)
+_DECORATION = re.compile(r"^(>|\\gt|<|\\lt|\\geq?(?:slant)?|≥|\\leq?(?:slant)?|≤)\s*(-?\d+)$")
 _DIMENSIONS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(\{[^{}]*\}|[A-Za-z])")
-_SUM_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
 _BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\s+)?between\s+\$?\s*(-?\d+(?:\.\d+)?)\s*\$?\s+and\s+"
                       r"\$?\s*(-?\d+(?:\.\d+)?)", re.IGNORECASE)
 
@@ -254,6 +257,30 @@ _SIGNED = re.compile(rf"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:let|ass
                      r"(?:is|are|be)\s+(?:a\s+|an\s+)?(?:strictly\s+)?(positive|negative|non-?negative|non-?positive|non-?zero)"
                      r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?))?\s*[.;]", re.IGNORECASE)
 _SIGNS = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
+
+
+def _decoration(natural: bool, mark: Optional[str], text: Optional[str]):
+    """What a decoration of N or Z says of its members: () for none (a count for N, any integer for Z), (relation,
+    number) for a bound it gives (Z^{+}, Z_{>0}, Z_{\\ge 1}, N^{*}: at least 1; N_0, Z_{\\ge 0}: at least 0; Z^{-}: at
+    most -1), or None for one not understood (Z^{*}, Z_{2}, Z^n)."""
+    if mark is None:
+        return ()
+    body = text[1:-1].strip() if text.startswith("{") else text
+    if body in ("+", "*") and (natural or body == "+"):
+        return (">=", 1)
+    if body == "-" and not natural:
+        return ("<=", -1)
+    if body == "0" and natural and mark == "_":
+        return (">=", 0)
+    m = _DECORATION.match(body)
+    if m is None:
+        return None
+    relation, number = m.group(1), int(m.group(2))
+    if relation in (">", "\\gt"):
+        return (">=", number + 1)
+    if relation in ("<", "\\lt"):
+        return ("<=", number - 1)
+    return (">=", number) if relation.startswith(("\\ge", "≥")) else ("<=", number)
 
 
 def domains(prose: str) -> tuple[list, list]:
@@ -280,12 +307,23 @@ def domains(prose: str) -> tuple[list, list]:
             unread.append((name, f"{name} is a count (a whole number), its section says"))
     for m in _WHOLE.finditer(prose):
         natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
+        bound = _decoration(natural, m.group(5), m.group(6))
+        written = m.group(0)[m.group(0).index("\\in") + 3:].strip()
         for name in _names(f"${m.group(1)}$"):
-            unread.append((name, f"{name} is a count (a whole number), its section says" if natural else
-                           f"{name} is an integer, its section says"))
+            if bound is None:  # a decoration not understood: nothing is read, and a refutation needs review
+                unread.append((name, f"{name} is in {written} (a set the scan "
+                                      "does not read), its section says"))
+            elif bound == ():
+                unread.append((name, f"{name} is a count (a whole number), its section says" if natural else
+                               f"{name} is an integer, its section says"))
+            else:
+                relation, number = bound
+                read.append((name, relation, sympy.Integer(number)))
+                unread.append((name, f"{name} is an integer {'at least' if relation == '>=' else 'at most'} {number}, "
+                                     "its section says"))
     for formula in re.findall(r"\$\$?([^$]+)\$\$?", prose):
-        for m in _SUM_BOUND.finditer(formula):
-            for name in _names(f"${m.group(1) or m.group(2)}$"):
+        for letter in sorted(bounds(formula)):
+            for name in _names(f"${letter}$"):
                 unread.append((name, f"{name} is a count (a whole number: the bound of a sum), its section says"))
         for m in _DIMENSIONS.finditer(formula):  # R^{n \times d}: each letter a dimension
             for letter in re.findall(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", m.group(1)):

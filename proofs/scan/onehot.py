@@ -76,43 +76,57 @@ def _entries(values: dict, name: str) -> Optional[list]:
         return []  # an entry that is no exact number: not a one-hot point
 
 
+# The most points a refutation is tried at again, with every vector the prose says is one-hot one-hot (the choices
+# of a standard basis vector for each, in turn): past it, the step needs review.
+MAX_ONE_HOT_POINTS = 512
+
+
 def guard(step, one_hot: frozenset):
     """A refuted step at a point where a vector the prose says is one-hot is not (entries 0 or 1 summing to 1) needs
-    review: the scan's point is outside what the material says, so it does not show the step false."""
+    review: the scan's point is outside what the material says, so it does not show the step false. It stays refuted
+    only where it fails again at a point where every such vector the point gives is one-hot."""
     if step.status != "refuted" or not one_hot or not step.counterexample:
         return step
     values = step.counterexample.get("values") or {}
-    for name in sorted(one_hot):
-        entries = _entries(values, name)
-        if entries is None:
-            continue
-        if entries and all(x in (0, 1) for x in entries) and sum(entries) == 1:
-            continue
-        hot = _at_one_hot(step, name, values, len(entries))
-        if hot is not None:
-            return hot
-        shown = ", ".join(str(x) for x in entries)
-        reason = (f"the material says {name} is one-hot, but the scan's point ({name} = ({shown})) is not, so it shows "
-                  f"nothing about the step: {step.reason}")
-        return dataclasses.replace(step, status="needs review", reason=reason)
-    return step
+    given = {name: entries for name in sorted(one_hot) if (entries := _entries(values, name)) is not None}
+    off = {name: entries for name, entries in given.items()
+           if not (entries and all(x in (0, 1) for x in entries) and sum(entries) == 1)}
+    if not off:
+        return step
+    hot = _at_one_hot(step, {name: len(entries) for name, entries in off.items()}, values)
+    if hot is not None:
+        return hot
+    shown = "; ".join(f"{name} = ({', '.join(str(x) for x in entries)})" for name, entries in off.items())
+    said = " and ".join(off)
+    reason = (f"the material says {said} {'is' if len(off) == 1 else 'are'} one-hot, but the scan's point ({shown}) "
+              f"is not, so it shows nothing about the step: {step.reason}")
+    return dataclasses.replace(step, status="needs review", reason=reason)
 
 
-def _at_one_hot(step, name: str, values: dict, n: int):
-    """The step refuted again at a point where `name` is one-hot (each e_c of its n entries in turn, the other values
-    the scan's point), evaluated exactly by the plain evaluator and meeting the step's conditions; None where it holds
-    at every such point or one cannot be evaluated (the guard then asks for review)."""
+def _at_one_hot(step, lengths: dict, values: dict):
+    """The step refuted again at a point where each name of `lengths` is one-hot (every choice of a standard basis
+    vector e_c of its entries for each, in turn, at most MAX_ONE_HOT_POINTS; the other values the scan's point),
+    evaluated exactly by the plain evaluator and meeting the step's conditions; None where it holds at every such
+    point, one cannot be evaluated, or there are too many (the guard then asks for review)."""
+    import itertools
+    import math
+
     from proofs.scan.replay import Undefined, decide, evaluate
 
-    if step.exprs is None or len(step.exprs) < 2 or n < 1:
+    if step.exprs is None or len(step.exprs) < 2 or any(n < 1 for n in lengths.values()):
+        return None
+    if math.prod(lengths.values()) > MAX_ONE_HOT_POINTS:
         return None
     try:
         base = {str(k): Fraction(str(v)) for k, v in values.items() if _KEY.match(str(k)) is None
-                or _KEY.match(str(k)).group(1) != name}
+                or _KEY.match(str(k)).group(1) not in lengths}
     except (ValueError, ZeroDivisionError):
         return None
-    for c in range(1, n + 1):
-        point = {**base, **{f"{name}[{i}]": Fraction(int(i == c)) for i in range(1, n + 1)}}
+    names = sorted(lengths)
+    for choice in itertools.product(*(range(1, lengths[name] + 1) for name in names)):
+        point = dict(base)
+        for name, c in zip(names, choice):
+            point.update({f"{name}[{i}]": Fraction(int(i == c)) for i in range(1, lengths[name] + 1)})
         try:
             left, right = evaluate(step.exprs[0], point), evaluate(step.exprs[1], point)
             held = all(decide(evaluate(a, point), r, evaluate(b, point)) is True for a, r, b in step.conditions or ())
@@ -121,8 +135,9 @@ def _at_one_hot(step, name: str, values: dict, n: int):
             continue
         if held and fails:
             shown = ", ".join(f"{k} = {v}" for k, v in point.items())
-            reason = (f"fails at a one-hot {name} (the material says it is one-hot): at {shown} the left side is "
-                      f"{_shown(left)} and the right side {_shown(right)} (evaluated exactly)")
+            said = " and ".join(f"a one-hot {name}" for name in names)
+            reason = (f"fails at {said} (the material says {'it is' if len(names) == 1 else 'they are'} one-hot): at "
+                      f"{shown} the left side is {_shown(left)} and the right side {_shown(right)} (evaluated exactly)")
             example = {"values": {k: str(v) for k, v in point.items()}, "left": _shown(left), "right": _shown(right)}
             return dataclasses.replace(step, reason=reason, counterexample=example)
     return None

@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
-from proofs.scan.vocabulary import GREEK
+from proofs.scan.vocabulary import LENGTH_NOUNS, GREEK, SUM_BOUND
 
 __all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", "bounds", "taken_in_general", "CONDITIONS",
            "SQUARE"]
@@ -164,15 +164,12 @@ _ROW_VECTORS = re.compile(rf"\b(?:all\s+)?vectors\s+(?:are|will\s+be)\s+(?:(?:al
 # A length the prose gives: "$K$ classes", "$n = 3$ samples", "4 data points", "a vocabulary of $V$ words", "sequence
 # length $T$", "the number of classes is $K$". The size: a letter, or a number (with the letter it names, if any).
 _SIZE = r"(?:\$\s*(?:(?P<{0}>[A-Za-z])\s*(?:=\s*(?P<{0}n>[0-9]+))?|(?P<{0}d>[0-9]+))\s*\$|(?P<{0}w>[0-9]+)(?![0-9.,]))"
-_COUNTED = (r"(?:classes|categories|labels|samples|examples|data\s+points|points|observations|words|tokens|time\s*steps|"
-            r"steps|features|dimensions|entries|terms|items|documents|units|neurons|inputs|outputs|trials|episodes|"
-            r"iterations|epochs|rounds)")
-_NOUN = r"(?:\s+" + _COUNTED + r"\b)?"
+_NOUN = r"(?:\s+" + LENGTH_NOUNS + r"\b)?"
 _LENGTH = re.compile("|".join([
-    _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + _COUNTED + r"\b",
+    _SIZE.format("a") + r"\s+(?:(?:training|data|input|output|hidden|distinct|possible|other)\s+)?" + LENGTH_NOUNS + r"\b",
     r"\b(?:vocabulary|dictionary)\s+(?:of\s+(?:size\s+)?|size\s+(?:of\s+)?(?:is\s+)?)" + _SIZE.format("b") + _NOUN,
     r"\b(?:sequence|sample|batch|vocabulary)\s+(?:length|size)\s+(?:of\s+)?(?:is\s+)?" + _SIZE.format("c") + _NOUN,
-    r"\bnumber\s+of\s+" + _COUNTED + r"\s+(?:is\s+)?" + _SIZE.format("e") + _NOUN,
+    r"\bnumber\s+of\s+" + LENGTH_NOUNS + r"\s+(?:is\s+)?" + _SIZE.format("e") + _NOUN,
 ]), re.IGNORECASE)
 # the indexed names a formula of the prose writes (x_i, (x_i, y_i), p_k), whose entries a length counts
 _ENTRY = re.compile(r"(?:\\(?:mathbf|boldsymbol|bm|hat|bar|tilde)\s*\{\s*)?(?<![\\A-Za-z])([A-Za-z])\s*\}?\s*_\s*\{?\s*[a-z]\s*\}?(?![A-Za-z0-9])")
@@ -212,13 +209,9 @@ def counted(text: str) -> set:
     return {m.group(g) for m in _LENGTH.finditer(text) for g in ("a", "b", "c", "e") if m.group(g)}
 
 
-# The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size).
-_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
-
-
 def bounds(text: str) -> set:
     """The letters a formula writes as the upper bound of a sum or a product (N of \\sum_{i=1}^{N}): sizes."""
-    return {m.group(1) or m.group(2) for m in _BOUND.finditer(text)}
+    return {m.group(1) or m.group(2) for m in SUM_BOUND.finditer(text)}
 
 
 # Words that take letters in general, before them: "now take any $A$", "for an arbitrary $W \in \mathbb{R}^{n \times

@@ -1181,12 +1181,13 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                 counterexample=outcome.counterexample, error=error, exprs=exprs, conditions=read)
 
 
-_WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)\b")
+_WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)(?: (at least|at most) (-?\d+))?\b")
 
 
 def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
     """The conditions the scan could not read that the counterexample may break: a count or an integer its section
-    states is honoured where the point gives the name a whole number (positive for a count)."""
+    states is honoured where the point gives the name a whole number (positive for a count; within the bound a
+    decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
     out = []
     for w in unread:
@@ -1196,7 +1197,9 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
                 v = Fraction(str(values[m.group(1)]))
             except (ValueError, ZeroDivisionError):
                 v = None
-            if v is not None and v.denominator == 1 and (v >= 1 or m.group(2) == "an integer"):
+            bound = int(m.group(4)) if m.group(4) is not None else None
+            within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
+            if v is not None and v.denominator == 1 and within and (v >= 1 or m.group(2) == "an integer"):
                 continue
         out.append(w)
     return out

@@ -7,8 +7,18 @@ import re
 import sympy
 
 __all__ = ["GREEK", "LOGISTIC", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTION_NAMES", "SIGMOID", "MAX_EXPONENT",
-           "MAX_DIGITS"]
+           "MAX_DIGITS", "COUNT_NOUNS", "LENGTH_NOUNS", "SUM_BOUND"]
 
+# The nouns that count things ("$K$ classes", "$n$ is the number of samples"), one list for both readings: a count (a
+# whole number) the prose states, and (all but layers) a length it gives the vectors its sentence writes entries of
+# ("$T$ hidden layers ... $h_t$": the layers are counted, not the entries of h).
+_NOUNS = (r"classes categories labels samples examples data\s+points points observations words tokens time\s*steps "
+          r"steps features dimensions entries terms items documents units neurons inputs outputs trials episodes "
+          r"iterations epochs rounds").split()
+COUNT_NOUNS = "(?:" + "|".join(_NOUNS + ["layers"]) + ")"
+LENGTH_NOUNS = "(?:" + "|".join(_NOUNS) + ")"
+# The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size, a whole number).
+SUM_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho varrho sigma tau "
     "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Upsilon Phi Psi Omega ell".split())  # with \\ell
