@@ -1316,7 +1316,7 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
     families = {}
-    for letter, index in _names(left, right, ev.model):
+    for letter, index in sorted(_names(left, right, ev.model), key=lambda n: (n[0], str(n[1]))):  # not set order
         s = ev.shapes.family(letter, index)
         key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
             else letter
