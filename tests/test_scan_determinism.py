@@ -128,3 +128,30 @@ def test_a_models_text_is_the_same_whatever_the_hash_seed():
     text = texts.pop()
     assert "used={'D', 'V', 'W', 'b', 'h', 'q', 'x', 'z'}" in text and "implied=set()" in text
     assert "{'invertible', 'orthogonal', 'positive', 'symmetric'}" in text
+
+
+def test_sympys_own_generators_are_seeded_from_each_step(monkeypatch):
+    """sympy shuffles the order it infers assumptions in and draws the points `equals` tries from generators seeded
+    at import (not by PYTHONHASHSEED): each step starts them from its own text, whatever was drawn before."""
+    from sympy.core import random as sympy_random
+
+    from proofs.material import Document, Passage
+    from proofs.scan import steps
+
+    text = "Steps: $(x + 1)^2 = x^2 + 2x + 1$ and $\\sin(y)^2 + \\cos(y)^2 = 1$ and $a b = b a + 1$.\n"
+    document = Document("notes.md", "markdown", (Passage("notes.md", None, "markdown", 1, 0, text),))
+    seen: list = []
+    real = steps._step
+
+    def recording(base, *args, **kwargs):
+        seen.append((base["text"], sympy_random.rng.getstate(), sympy_random._assumptions_rng.getstate()))
+        return real(base, *args, **kwargs)
+
+    monkeypatch.setattr(steps, "_step", recording)
+    runs = []
+    for disturbance in (1, 2):
+        seen.clear()
+        sympy_random.seed(disturbance)
+        found = steps.scan_document(document, timeout=20, second_reader=False)
+        runs.append((list(seen), [(s.text, s.status, s.reason) for s in found]))
+    assert len(runs[0][0]) == 3 and runs[0] == runs[1]
