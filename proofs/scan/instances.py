@@ -1268,7 +1268,7 @@ def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
         if len(variables) < 2:
             # one gradient of a target nothing defines: any value is possible, so nothing can refute the step
             raise Skip(f"a derivative of {t_letter}, which no forward equation defines, written once")
-        last = max(keys, key=lambda k: (k[1] is not None, k[1] or 0))
+        last = max(sorted(keys, key=str), key=lambda k: (k[1] is not None, k[1] or 0))  # a tie: the first in order
         shape = ev.shape_of(last[0], last[1])
         value = _draw(ev.inst) if shape == "scalar" else sympy.Matrix(shape[0], shape[1], lambda i, j: _draw(ev.inst))
         ev.inst.given[(t_letter, last)] = value
