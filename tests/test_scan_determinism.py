@@ -155,3 +155,30 @@ def test_sympys_own_generators_are_seeded_from_each_step(monkeypatch):
         found = steps.scan_document(document, timeout=20, second_reader=False)
         runs.append((list(seen), [(s.text, s.status, s.reason) for s in found]))
     assert len(runs[0][0]) == 3 and runs[0] == runs[1]
+
+
+def test_a_claims_check_starts_sympys_generators_from_its_id():
+    """A check that asks sympy (`equals` draws points, assumptions are inferred in a shuffled order) meets the same
+    generator state in every run: seeded from the claim's id (and perturbation), whatever was drawn before."""
+    from sympy.core import random as sympy_random
+
+    from proofs import Outcome, Perturbation, Verdict
+    from proofs.evaluate import evaluate
+    from proofs.model import Claim
+
+    seen: list = []
+
+    def check(k=1):
+        seen.append((k, sympy_random.rng.random(), sympy_random._assumptions_rng.random()))
+        return Outcome(Verdict.PROVED, "recorded")
+
+    claim = Claim(id="ex9.a.t", exercise=9, part="a", statement="s", asserts="a", formal="f", requires=Verdict.PROVED,
+                  check=check, params={"k": 1}, perturbations=(Perturbation(name="two", params={"k": 2}),))
+    runs = []
+    for disturbance in (1, 2):
+        seen.clear()
+        sympy_random.seed(disturbance)
+        evaluate(claim)
+        evaluate(claim, claim.perturbations[0])
+        runs.append(list(seen))
+    assert runs[0] == runs[1] and runs[0][0][1:] != runs[0][1][1:]  # each claim and perturbation its own draws
