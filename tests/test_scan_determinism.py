@@ -118,6 +118,7 @@ def test_a_checks_report_is_the_same_whatever_the_hash_seed(tmp_path):
     assert reports[0] == reports[1]
 
 
+@pytest.mark.slow
 def test_a_models_text_is_the_same_whatever_the_hash_seed():
     """What a matrix step keeps for drafting (Step.printed) prints its sets sorted: the same text in every run."""
     program = ("from proofs.scan.shapes import Model; print(repr(Model(used=set('WxhDVzbq'), implied=set(), "
@@ -182,3 +183,20 @@ def test_a_claims_check_starts_sympys_generators_from_its_id():
         evaluate(claim, claim.perturbations[0])
         runs.append(list(seen))
     assert runs[0] == runs[1] and runs[0][0][1:] != runs[0][1][1:]  # each claim and perturbation its own draws
+
+
+@pytest.mark.slow
+def test_the_entries_a_point_gets_are_the_same_whatever_the_hash_seed():
+    """The entries of nested sums (a variance: the mean's sum inside the sum of squares) at a length of 1, where the
+    sides cancel: every entry they read gets a value, in every run (in a set's order the outer sum was missed)."""
+    program = """
+import sympy
+from fractions import Fraction
+from proofs.scan import check
+n, i, x = sympy.Symbol("n", real=True), sympy.Symbol("i", integer=True), sympy.IndexedBase("x")
+e = sympy.Sum((x[i] - sympy.Sum(x[i], (i, 1, n)) / n) ** 2, (i, 1, n)) / n
+print([sorted(check._entries(e, {"n": Fraction(k)})) for k in (1, 2)])
+"""
+    outputs = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "3")}
+    assert outputs == {"[['x[1]'], ['x[1]', 'x[2]']]\n"}
