@@ -12,7 +12,8 @@ from conftest import ROOT, SEED_SHEET
 
 HASH_SEEDS = ("0", "1", "4242")
 
-# A scalar document: refuted steps over several names (their counterexamples), a proved step and a checked one.
+# A scalar document: refuted steps over several names (their counterexamples), a proved step and checked ones (the
+# variance's nested sums: the points it held at).
 SCALAR = r"""# Slips
 
 (a) A lost factor: $\frac{\partial}{\partial w} (w x - y)^2 = 2(w x - y)$.
@@ -24,6 +25,9 @@ SCALAR = r"""# Slips
 (d) A correct step beside them: $(x + 1)^2 = x^2 + 2x + 1$.
 
 (e) A bound: for $p, q > 0$, $p q \leq \frac{p^2 + q^2}{2}$.
+
+(f) The mean is $\bar x = \frac{1}{n}\sum_{i=1}^n x_i$ and
+$\frac{1}{n}\sum_{i=1}^n (x_i - \bar x)^2 = \frac{1}{n}\sum_{i=1}^n x_i^2 - \bar x^2$.
 """
 
 # A matrix document: forward equations over several letters, refuted gradients (their values, sizes and shapes) and
