@@ -300,6 +300,10 @@ def _free_names(*exprs: sympy.Expr) -> set[str]:
     return {s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol) and s not in labels}
 
 
+# The most sums `_entries_read` expands in one expression (each expansion looks for the sums left again).
+_MAX_EXPANSIONS = 64
+
+
 def _entries(e: sympy.Expr, point: dict) -> set[str]:
     """The names of every entry x[k] an expression reads at the point (its sums expanded)."""
     try:
@@ -314,14 +318,31 @@ def _entries_read(e: sympy.Expr, point: dict) -> set[str]:
     subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items()}
     concrete = e.xreplace(subs)
     out = set()
-    for s in concrete.atoms(sympy.Sum, sympy.Product):
-        sizes = [limit[2] - limit[1] + 1 for limit in s.args[1:]]
-        if all(n.is_Integer and 0 <= n <= 50 for n in sizes) and sympy.prod(sizes) <= 2500:
-            concrete = concrete.xreplace({s: s.doit()})
-    for a in concrete.atoms(sympy.Indexed):
-        if all(i.is_Integer for i in a.indices):
-            out.add(key(a))
-    return out
+    # every sum of a concrete length expanded, inner ones first, one at a time until none is left: expanding one
+    # changes the sums around it, so the sums are looked for again (taken in a set's order, an outer sum holding an
+    # inner one already expanded was missed, and so were its entries, as the hash seed had it)
+    for _ in range(_MAX_EXPANSIONS):
+        for s in sorted(concrete.atoms(sympy.Sum, sympy.Product), key=_inner_first):
+            sizes = [limit[2] - limit[1] + 1 for limit in s.args[1:]]
+            if all(n.is_Integer and 0 <= n <= 50 for n in sizes) and sympy.prod(sizes) <= 2500:
+                done = s.doit()
+                if done != s:
+                    out |= _read_entries(done)  # read there, even where they cancel once put in place
+                    concrete = concrete.xreplace({s: done})
+                    break
+        else:
+            break
+    return out | _read_entries(concrete)
+
+
+def _inner_first(s: sympy.Expr) -> tuple:
+    """Sums with no sum inside first (an outer one expanded first may cancel the entries the inner one reads), then
+    in sympy's order."""
+    return (len(s.atoms(sympy.Sum, sympy.Product)), sympy.default_sort_key(s))
+
+
+def _read_entries(e: sympy.Expr) -> set[str]:
+    return {key(a) for a in e.atoms(sympy.Indexed) if all(i.is_Integer for i in a.indices)}
 
 
 def expired() -> bool:

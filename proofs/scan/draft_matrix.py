@@ -292,7 +292,7 @@ class _Draft:
         self.layout = _layout(step)
         example = step.counterexample or {}
         self.indices = dict(example.get("indices", {}))
-        for s in {s.name for t in (left, right) for _, idx in names_of(t) if idx is not None for s in idx.free_symbols}:
+        for s in sorted({s.name for t in (left, right) for _, idx in names_of(t) if idx is not None for s in idx.free_symbols}):
             self.indices.setdefault(s, 1)
         variables = _grad_variables(left, right)
         free = set()

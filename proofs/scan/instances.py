@@ -1305,7 +1305,7 @@ def _give(ev: Evaluator, grads: list, lowest: dict) -> None:
         if len(variables) < 2:
             # one gradient of a target nothing defines: any value is possible, so nothing can refute the step
             raise Skip(f"a derivative of {t_letter}, which no forward equation defines, written once")
-        last = max(keys, key=lambda k: (k[1] is not None, k[1] or 0))
+        last = max(sorted(keys, key=str), key=lambda k: (k[1] is not None, k[1] or 0))  # a tie: the first in order
         shape = ev.shape_of(last[0], last[1])
         value = _draw(ev.inst) if shape == "scalar" else sympy.Matrix(shape[0], shape[1], lambda i, j: _draw(ev.inst))
         ev.inst.given[(t_letter, last)] = value
@@ -1353,7 +1353,7 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
     families = {}
-    for letter, index in _names(left, right, ev.model):
+    for letter, index in sorted(_names(left, right, ev.model), key=lambda n: (n[0], str(n[1]))):  # not set order
         s = ev.shapes.family(letter, index)
         key = f"{letter}_{int(index)}" if index is not None and index.is_Integer and f"{letter}_{int(index)}" in ev.model.kinds \
             else letter

@@ -58,9 +58,29 @@ _REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
 
-@dataclasses.dataclass
+def _stable(value) -> str:
+    """repr with every set's members sorted (by their repr): the same text whatever the hash seed."""
+    if isinstance(value, (set, frozenset)):
+        inner = ", ".join(sorted(_stable(v) for v in value))
+        if not value:
+            return f"{type(value).__name__}()"
+        return f"frozenset({{{inner}}})" if isinstance(value, frozenset) else f"{{{inner}}}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_stable(k)}: {_stable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_stable(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_stable(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
+@dataclasses.dataclass(repr=False)
 class Model:
     """Built per section of a document by proofs.scan.forward: what the material says about each letter."""
+
+    def __repr__(self) -> str:  # sets sorted: a step's context (Step.printed) reads the same in every run
+        fields = ", ".join(f"{f.name}={_stable(getattr(self, f.name))}" for f in dataclasses.fields(self))
+        return f"{type(self).__name__}({fields})"
 
     # letter -> "scalar", "vector" or "matrix"
     kinds: dict = dataclasses.field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import re
 import time
 from fractions import Fraction
@@ -570,6 +571,15 @@ def _inline_conditions(span: Span) -> list[str]:
     return out
 
 
+def _seed_sympy(*key: str) -> None:
+    """Seed sympy's own generators (the order it infers assumptions in, the points `equals` and `is_constant` try) from
+    the step: what sympy answers about it is then the same in every run, whatever the process drew before."""
+    from sympy.core import random as sympy_random
+
+    digest = hashlib.sha256("\0".join(key).encode()).digest()
+    sympy_random.seed(int.from_bytes(digest[:8], "big"))
+
+
 def scan_document(document: Document, timeout: float = 10.0, until: Optional[float] = None,
                   second_reader: bool = True, printed: bool = False) -> list[Step]:
     """The steps of one document, in order: definitions recorded as they come, each other step checked within
@@ -665,6 +675,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                 if remaining <= 0:
                     out.append(Step(**base, status="unknown", error=True, reason=TIME_LIMIT.format("before it")))
                     continue
+                _seed_sympy(base["text"])
                 try:
                     with deadline(timeout, wall=remaining), _shadowed(found, chained, conditional, index, defs) as clash:
                         if conditions is None:

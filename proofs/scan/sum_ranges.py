@@ -87,7 +87,7 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
     solver.set("timeout", _TIMEOUT_MS)
     for _index, lo, hi, _around in ranges:  # the length of a sum written without bounds (#i): a count of entries
         for bound in (lo, hi):
-            for s in sympy.sympify(bound).free_symbols:
+            for s in sorted(sympy.sympify(bound).free_symbols, key=str):  # z3's names in one order: one model
                 if isinstance(s, sympy.Symbol) and s.name.startswith("#"):
                     solver.add(name(s, False) >= 0)
     relations = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,

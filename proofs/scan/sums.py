@@ -190,13 +190,17 @@ def _declared(symbol, exprs, dims: dict):
     return found.pop() if len(found) == 1 else None
 
 
+def _ordered_sums(e: sympy.Expr) -> list:
+    return sorted(e.atoms(sympy.Sum, sympy.Product), key=sympy.default_sort_key)
+
+
 def _classes(lengths, indices, exprs, dims: dict) -> dict:
     """Each length symbol (#i) and free index: the size it runs over (a size name, a number, or _UNKNOWN)."""
     out = {}
     for length in lengths:
-        var = next((lim[0] for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) for lim in s.args[1:]
-                    if lim[2] == length), None)
-        body = [s.args[0] for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) if s.args[1][2] == length]
+        # the sums in one order (a set's is the hash seed's): the same index read first in every run
+        var = next((lim[0] for e in exprs for s in _ordered_sums(e) for lim in s.args[1:] if lim[2] == length), None)
+        body = [s.args[0] for e in exprs for s in _ordered_sums(e) if s.args[1][2] == length]
         size = _declared(var, body, dims) if var is not None and body else None
         out[length] = _UNKNOWN if size is None else size
     for i in indices:
