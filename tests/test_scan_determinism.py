@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, SEED_SHEET
 
-HASH_SEEDS = ("0", "1", "4242")
+HASH_SEEDS = ("0", "4242")  # two seeds under which main differed (the nested sums held at 81 and 65 points)
 
 # A scalar document: refuted steps over several names (their counterexamples), a proved step and checked ones (the
 # variance's nested sums: the points it held at).
