@@ -921,7 +921,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="skipped", reason=f"written as a definition ({chain.printed[k]}), of what the scan does not read as a name to define")
     if span.condition if condition is None else condition:
         if matrix is not None:
-            matrix.condition(left, relation, right)
+            matrix.condition(left, relation, right, base["line"])
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     if matrix is not None and relation != "≈" and matrix.applies(base["text"]):
         decided = _matrix_step(base, span, matrix, conditions)
