@@ -60,3 +60,24 @@ Let $\mathbf{x} \in \mathbb{R}^n$. Assume $\|\mathbf{x}\| = 1$.
 Let $\mathbf{x} \in \mathbb{R}^n$. Then $$\|\mathbf{x}\|^2 \mathbf{x} = \mathbf{x}.$$
 """)
     assert steps[r"\|\mathbf{x}\|^2 \mathbf{x} = \mathbf{x}"].status == "refuted"
+
+
+FAMILY = r"""Let $\mathbf{D}_k \in \mathbb{R}^{n \times n}$ and $\mathbf{g} \in \mathbb{R}^n$.
+
+The largest entry of each $\mathbf{D}_k$ is 1, resulting in $\|\mathbf{D}_k\| = 1$ for all layers $k$. So
+$$\|\mathbf{D}_1\| \|\mathbf{g}\| = \|\mathbf{g}\|.$$
+"""
+
+
+def test_a_relation_the_prose_states_of_every_member_of_a_family_is_a_fact():
+    import tempfile
+    from pathlib import Path
+
+    steps = _steps(Path(tempfile.mkdtemp()), FAMILY)
+    assert steps[r"\|\mathbf{D}_1\| \|\mathbf{g}\| = \|\mathbf{g}\|"].status == "checked"
+
+
+def test_the_same_relation_printed_as_a_step_is_not_a_fact(tmp_path):
+    printed = FAMILY.replace(r"resulting in $\|\mathbf{D}_k\| = 1$ for all layers $k$.", r"so $\|\mathbf{D}_k\| = 1$.")
+    after = _steps(tmp_path, printed)[r"\|\mathbf{D}_1\| \|\mathbf{g}\| = \|\mathbf{g}\|"]
+    assert after.status == "needs review" and r"\|\mathbf{D}_k\| = 1" in after.reason

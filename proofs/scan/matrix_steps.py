@@ -27,6 +27,9 @@ _FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+|\n\s*\n")
 _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
 # A bold letter: \mathbf{x}, \boldsymbol{\theta}, \bm x
+# Words right after a relation, in its sentence, that state it of every member of a family ("$\\|D_k\\| = 1$ for all
+# layers $k$"): a property the prose states, as "assume" does, not a step of a derivation.
+_FOR_EVERY = re.compile(r"^[^$]*\$\$?\s*,?\s*for\s+(?:all|every|each|any)\b", re.IGNORECASE)
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
@@ -322,8 +325,8 @@ class MatrixScan:
             trees = tuple(entries(self._read(x), self.model) for x in (left, right))
         except Skip:
             return
-        if not any(t.kind == "num" for t in trees) or all(t.kind == "num" for t in trees):
-            return
+        if not any(t.kind == "num" for t in trees) or all(t.kind == "num" for t in trees) or _total(*trees) is not None:
+            return  # a total of a vector's entries (\\sum_i y_i = 1) is honoured by every instance (condition)
         used = {n[0] for t in trees for n in names_of(t)}
         if not any(self.model.kind(x) in ("vector", "matrix") for x in used):
             return  # a condition on numbers: _sign's
@@ -348,8 +351,10 @@ class MatrixScan:
         for letter in _LETTER.findall(left + " " + right) + [g for g in GREEK if "\\" + g in left + right]:
             self.conditioned.setdefault(letter, f"{left} {relation} {right}".strip())
 
-    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
-        """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
+    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str,
+               end: Optional[int] = None) -> Verdict:
+        """The verdict on one step (skipped with the reason where it cannot be read or decided). `end`: where the
+        step ends in the text (the words after it in its sentence may state it of every member of a family)."""
         self.sentence(bounds)
         if relation not in ("=", "!=", "<", "<=", ">", ">="):
             return Verdict("skipped", f"the relation {relation} is not checked")
@@ -458,6 +463,15 @@ class MatrixScan:
             under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
             if under is not None and under.status == "checked":
                 return under
+            if any(t.kind == "num" for t in trees) and end is not None \
+                    and _FOR_EVERY.match(self.text[end:bounds[1]]) is not None:
+                # stated in words of every member of a family ("for all layers $k$"): a fact of its names
+                self.stated.update({letter: (line, seed) for letter in used})
+                for letter in used:
+                    self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
+                return Verdict("skipped", "a relation between a matrix expression and a number the prose states of "
+                                          "every member of a family: a condition on its names (a fact the material states "
+                                          "about them), not an identity")
             if any(t.kind == "num" for t in trees):
                 # printed as a step, not introduced by words: not adopted as a fact (the scalar reading's rule), so a
                 # false one cannot make its consequences checked; a later step that fails without it needs review

@@ -1235,7 +1235,8 @@ def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Op
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
     """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
     matrix.trees, matrix.context = (), None
-    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
+    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"],
+                            base["end"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
     trees = matrix.trees if verdict.status in ("checked", "refuted", "needs review") else None
