@@ -847,9 +847,13 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
     from proofs import everyfunction, interpret, uninterpreted
 
     try:
-        if uninterpreted.uses(stmt.term(params)):  # for every function: decided and defended by proofs.everyfunction
+        free = uninterpreted.uses(stmt.term(params))
+        same = _identical_sides(stmt, params, exact=not free)
+        if same is not None and free:
+            return same
+        if free:  # for every function: decided and defended by proofs.everyfunction
             return everyfunction.decide(stmt, params)
-        outcome = _decide(stmt, params)
+        outcome = same or _decide(stmt, params)
     except terms.NotDifferentiated as exc:  # where the statement has a value is not known: unknown, which fails closed
         return interpret.undecided("conditions", {}, f"where {exc} exists is not known",
                                    statement=_bound(stmt, stmt.term(params, named=False)))
@@ -862,6 +866,67 @@ def decide(stmt: Statement, params: Mapping[str, Any]) -> Outcome:
             or _finite_size(stmt.scalars()) is not None:
         return outcome
     return _defended(stmt, params, outcome)
+
+
+# A relation that holds, and one that fails, wherever its two sides have the same value.
+_REFLEXIVE, _IRREFLEXIVE = ("eq", "le", "ge"), ("ne", "lt", "gt")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two terms are the same tree: same operators, same names and numbers, the same function objects."""
+    if a is b:
+        return True
+    if isinstance(a, Term) and isinstance(b, Term):
+        return a.op == b.op and len(a.args) == len(b.args) and all(_same(x, y) for x, y in zip(a.args, b.args))
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a == b
+    numbers = (int, fractions.Fraction)
+    return isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool) \
+        and a == b
+
+
+def _total(side: Term) -> bool:
+    """Whether nothing in the side may lack a value beyond what its conditions say: no limit (which may not exist)
+    and no recurrence whose step has conditions of its own (checked at each step, not among the side's)."""
+    if side.op == "limit":
+        return False
+    if side.op == "recur" and terms.conditions(terms.recurrence_parts(side)[0]):
+        return False
+    return all(_total(a) for a in side.args if isinstance(a, Term))
+
+
+def _identical_sides(stmt: Statement, params: Mapping[str, Any], exact: bool) -> Optional[Outcome]:
+    """A universal relation whose two sides are the same term, each defined on the whole domain: proved for =, <=
+    and >=; refuted for <, > and != at a point of the domain, replayed in exact arithmetic (`exact`: the relation can be
+    evaluated, no uninterpreted function). None where the sides differ, where a side may have no value somewhere
+    (1/x, log x over the reals: decided as before) or where no replayed point is found."""
+    from proofs import interpret
+
+    relation = stmt.term(params, named=True)
+    if stmt.quantifier != "forall" or relation.op not in (*_REFLEXIVE, *_IRREFLEXIVE) \
+            or not _same(relation.args[0], relation.args[1]) or not _total(relation):
+        return None
+    if relation.op in _IRREFLEXIVE and not exact:
+        return None
+    case = _case(stmt, params)
+    defined, undefined = _definedness(case)
+    if undefined is not None or defined[0] != "defined":
+        return None
+    statement = _bound(stmt, case.valued)
+    evidence = {**case.evidence, "identical_sides": terms.text(relation.args[0])}
+    if relation.op in _REFLEXIVE:
+        return interpret.identical(evidence=evidence, statement=statement)
+    for point in _points(case.scalars) if case.scalars else [{}]:
+        try:
+            shown = _evaluate(stmt, case.relation, point)
+        except (backends.Undecided, ValueError, ZeroDivisionError, terms.Unsupported):
+            continue
+        if shown.holds is False and "undefined" not in shown.sides:
+            return interpret.computed(False, witness=_witness(stmt, point), method="exact arithmetic",
+                                      evidence={**evidence, "replay": dict(shown.sides)}, statement=statement,
+                                      failure="the two sides are the same term, so the strict relation fails at every "
+                                              "point of the domain; replayed here")
+    return None
 
 
 def _defended(stmt: Statement, params: Mapping[str, Any], outcome: Outcome) -> Outcome:

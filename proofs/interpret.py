@@ -15,7 +15,7 @@ from proofs.solvers.sampling import SampleAnswer
 from proofs.solvers.smt import SmtAnswer
 from proofs.solvers.symbolic import IdentityAnswer
 
-__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "experiment", "computed", "disagreement",
+__all__ = ["validity", "existence", "exhausted", "sampled", "identity", "identical", "experiment", "computed", "disagreement",
            "undecided", "annotated", "combine", "corroborated", "Decided", "decided", "issued", "missing", "quantified",
            "statement"]
 
@@ -289,6 +289,13 @@ def identity(answer: IdentityAnswer, *, evidence: Optional[Mapping[str, Any]] = 
         return _issue(Outcome(Verdict.REFUTED, "sympy", ev, witness=dict(answer.point), reason="sides differ at an exact point"),
                       checked, "identity")
     return _issue(Outcome(Verdict.UNKNOWN, "sympy", ev, reason="simplification did not settle the identity"), checked, "identity")
+
+
+def identical(*, evidence: Optional[Mapping[str, Any]] = None, statement: Any = None) -> Outcome:
+    """A universal relation (=, <= or >=) whose two sides are the same term, each defined on the whole domain: proved,
+    whatever the values (method "identical sides"); proofs.decision checks the sides and their definedness."""
+    return _issue(Outcome(Verdict.PROVED, "identical sides", dict(evidence or {}),
+                          reason="the two sides are the same term, defined on the whole domain"), _of(statement), "identical")
 
 
 def _simplifies_to_zero(obj: Any) -> bool:

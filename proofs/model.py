@@ -281,7 +281,8 @@ class Outcome:
 
     # The verdict the check reached.
     verdict: Verdict
-    # How: "z3", "sympy", "enumeration", "sampling", "experiment", "exact arithmetic", or a combination.
+    # How: "z3", "sympy", "identical sides", "enumeration", "sampling", "experiment", "exact arithmetic", or a
+    # combination.
     method: str
     # Data a person can check: models, derived expressions, domains and sizes, sample counts and seeds.
     evidence: Mapping[str, Any] = dataclasses.field(default_factory=dict)

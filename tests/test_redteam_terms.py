@@ -177,7 +177,7 @@ def test_a_fraction_raised_to_a_term_is_refused_with_the_exact_spelling():
 # A recurrence whose step applies a free function: sympy has no form of the recurrence, which is no identity shown;
 # the statement is unknown (it was an engine error), and a false one is still refuted by a polynomial.
 @pytest.mark.slow
-def test_a_recurrence_through_a_free_function_is_unknown_or_refuted_never_an_error():
+def test_a_recurrence_through_a_free_function_is_decided_never_an_error():
     phi = Function("φ")
 
     def same(t: IntRange(1, None), x: Indexed(Bit)):
@@ -188,7 +188,14 @@ def test_a_recurrence_through_a_free_function_is_unknown_or_refuted_never_an_err
         h = recurrence(lambda h, x_t: phi(h + x_t), 0, x)
         return h[t] >= 0
 
-    assert evaluate(forall("rt.ex2.a.same", "h_t = h_t for h_t = φ(h_{t-1} + x_t)")(same)).verdict is Verdict.UNKNOWN
+    def shifted(t: IntRange(1, None), x: Indexed(Bit)):
+        h = recurrence(lambda h, x_t: phi(h + x_t), 0, x)
+        return h[t] == h[t] + 1
+
+    # the same term on both sides, defined at every step: an identity (proofs.decision._identical_sides)
+    assert evaluate(forall("rt.ex2.a.same", "h_t = h_t for h_t = φ(h_{t-1} + x_t)")(same)).verdict is Verdict.PROVED
+    assert evaluate(forall("rt.ex2.a.shifted", "h_t = h_t + 1 (false)")(shifted)).verdict in (Verdict.REFUTED,
+                                                                                              Verdict.UNKNOWN)
     wrong = evaluate(forall("rt.ex2.b.positive", "φ(h + x) >= 0 at every step (false)")(positive))
     assert wrong.verdict is Verdict.REFUTED
 

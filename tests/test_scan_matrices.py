@@ -187,13 +187,17 @@ def test_shapes_declared_in_words_and_products_that_do_not_fit(tmp_path):
 
 
 def test_a_number_on_one_side_is_a_fact_the_material_states_not_a_refutation(tmp_path):
-    steps = matrix_steps(tmp_path, "For the matrix $D$ we have $\\|D\\| = 1$ and so $\\|D v\\| \\leq \\|v\\|$.\n")
+    steps = matrix_steps(tmp_path, "For the matrix $D$ assume $\\|D\\| = 1$. Then $\\|D v\\| \\leq \\|v\\|$.\n")
     assert steps[r"\|D\| = 1"].status == "skipped"
-    # it relies on ||D|| = 1: decided on instances that honour it
+    # it relies on ||D|| = 1, stated in words: decided on instances that honour it
     step = steps[r"\|D v\| \leq \|v\|"]
     assert step.status == "checked" and "honouring the stated fact" in step.reason
+    # printed as a step ("we have"), the relation is no fact: the step that needs it is never checked on its strength
+    printed = matrix_steps(tmp_path, "For the matrix $D$ we have $\\|D\\| = 1$ and so $\\|D v\\| \\leq \\|v\\|$.\n")
+    assert printed[r"\|D\| = 1"].status == "skipped"
+    assert printed[r"\|D v\| \leq \|v\|"].status == "needs review" and r"\|D\| = 1" in printed[r"\|D v\| \leq \|v\|"].reason
     # a fact that does not make it true: it fails on instances honouring the fact, and a person must look
-    wrong = matrix_steps(tmp_path, "For the matrix $D$ we have $\\|D\\| = 2$ and so $\\|D v\\| \\leq \\|v\\|$.\n")
+    wrong = matrix_steps(tmp_path, "For the matrix $D$ assume $\\|D\\| = 2$. Then $\\|D v\\| \\leq \\|v\\|$.\n")
     assert wrong[r"\|D v\| \leq \|v\|"].status == "needs review"
     assert wrong[r"\|D v\| \leq \|v\|"].counterexample["values"]["D"]
 

@@ -27,6 +27,9 @@ _FROBENIUS = re.compile(r"\bFrobenius\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+|\n\s*\n")
 _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
 # A bold letter: \mathbf{x}, \boldsymbol{\theta}, \bm x
+# Words right after a relation, in its sentence, that state it of every member of a family ("$\\|D_k\\| = 1$ for all
+# layers $k$"): a property the prose states, as "assume" does, not a step of a derivation.
+_FOR_EVERY = re.compile(r"^[^$]*\$\$?\s*,?\s*for\s+(?:all|every|each|any)\b", re.IGNORECASE)
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
@@ -41,10 +44,15 @@ class MatrixScan:
         self.model = Model()
         # letter -> (line, text): a definition the matrix reading could not read; a step using it is skipped
         self.opaque: dict = {}
-        # letter -> (line, text): a relation between a name and a number the material stated (||D_k|| = 1)
+        # letter -> (line, text): a relation between a name and a number the material states in words ("assume
+        # $||D_k|| = 1$"), read by the scalar reading's rule for a condition (proofs.scan.find.CONDITION_WORDS)
         self.stated: dict = {}
         # letter -> [(left, relation, right)]: those relations as read, which instances of a step using it honour
         self.facts: dict = {}
+        # letter -> (line, text): a relation between it and a number printed as a step, which the scan could not
+        # decide: never a fact (a false one would make its consequences checked); a step that fails without it needs
+        # review, naming it
+        self.bare: dict = {}
         self.sentences: dict = {}
         # whether X^T is read as a transpose only (deciding the transpose reading of a step that may read a power)
         self.as_transpose = False
@@ -87,7 +95,7 @@ class MatrixScan:
         """What the section read so far declares, defines and states (see `restore`): an enclosing scope's."""
         return dict(model=_snapshot(self.model), loose=self.loose, conditioned=dict(self.conditioned),
                     opaque=dict(self.opaque), stated=dict(self.stated), facts={k: list(v) for k, v in self.facts.items()},
-                    functions=set(self.functions))
+                    functions=set(self.functions), bare=dict(self.bare))
 
     def restore(self, scope: Optional[dict], declarations_only: bool = False) -> None:
         """A new scope: what the one that ends declared no longer holds; what the enclosing `scope` (None: the
@@ -115,11 +123,11 @@ class MatrixScan:
                                          inherited=set(base.kinds), replaced={})
         self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
-        for name in ("conditioned", "stated", "facts", "opaque", "functions"):
+        for name in ("conditioned", "stated", "facts", "opaque", "functions", "bare"):
             kept = getattr(self, name)
             kept.clear()
             if scope is not None:
-                kept.update({k: list(v) for k, v in scope[name].items()} if name == "facts" else scope[name])
+                kept.update({k: list(v) for k, v in scope[name].items()} if name == "facts" else scope.get(name, {}))
 
     def sentence(self, bounds: tuple) -> dict:
         """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
@@ -283,10 +291,13 @@ class MatrixScan:
                                           "not confirm that (not refuted)")
         return None
 
-    def condition(self, left: str, relation: str, right: str) -> None:
+    def condition(self, left: str, relation: str, right: str, line: int = 0) -> None:
         """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here.
         A sign stated of a number ("$\\lambda > 0$") holds on every instance from here; any other condition on a
-        number ("$0 < \\eta < 1$") makes a failing step that reads it need review."""
+        number ("$0 < \\eta < 1$") makes a failing step that reads it need review. A relation between a matrix
+        expression and a number ("assume $\\|x\\| = 1$") is a fact of its names: the instances of a later step that
+        fails without it honour it."""
+        self._fact(left, relation, right, line)
         if relation in ("<", ">", "<=", ">=", "!="):
             self._sign(left, relation, right)
             return
@@ -306,6 +317,24 @@ class MatrixScan:
         if symmetric is not None:  # "with $A^T = A$"
             self.model.conditions.setdefault(symmetric, set()).add("symmetric")
 
+    def _fact(self, left: str, relation: str, right: str, line: int) -> None:
+        """Record a condition in words between a matrix expression and a number as a fact of the names it reads."""
+        if relation not in ("=", "<", "<=", ">", ">="):
+            return
+        try:
+            trees = tuple(entries(self._read(x), self.model) for x in (left, right))
+        except Skip:
+            return
+        if not any(t.kind == "num" for t in trees) or all(t.kind == "num" for t in trees) or _total(*trees) is not None:
+            return  # a total of a vector's entries (\\sum_i y_i = 1) is honoured by every instance (condition)
+        used = {n[0] for t in trees for n in names_of(t)}
+        if not any(self.model.kind(x) in ("vector", "matrix") for x in used):
+            return  # a condition on numbers: _sign's
+        text = " ".join(x for x in (left.strip(), relation, right.strip()) if x)
+        for letter in used:
+            self.stated[letter] = (line, text)
+            self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
+
     def _sign(self, left: str, relation: str, right: str) -> None:
         try:
             trees = self._read(left), self._read(right)
@@ -322,8 +351,10 @@ class MatrixScan:
         for letter in _LETTER.findall(left + " " + right) + [g for g in GREEK if "\\" + g in left + right]:
             self.conditioned.setdefault(letter, f"{left} {relation} {right}".strip())
 
-    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str) -> Verdict:
-        """The verdict on one step (skipped with the reason where it cannot be read or decided)."""
+    def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str,
+               end: Optional[int] = None) -> Verdict:
+        """The verdict on one step (skipped with the reason where it cannot be read or decided). `end`: where the
+        step ends in the text (the words after it in its sentence may state it of every member of a family)."""
         self.sentence(bounds)
         if relation not in ("=", "!=", "<", "<=", ">", ">="):
             return Verdict("skipped", f"the relation {relation} is not checked")
@@ -426,21 +457,41 @@ class MatrixScan:
             if lone is not None:
                 return Verdict("skipped", f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition "
                                           "or a condition the scan did not recognise), not an identity")
-            if any(t.kind == "num" for t in trees):
+            relied = sorted(used & set(self.stated))
+            # A step that holds on every instance honouring the facts the material states in words holds under any
+            # further condition.
+            under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
+            if under is not None and under.status == "checked":
+                return under
+            if any(t.kind == "num" for t in trees) and end is not None \
+                    and _FOR_EVERY.match(self.text[end:bounds[1]]) is not None:
+                # stated in words of every member of a family ("for all layers $k$"): a fact of its names
                 self.stated.update({letter: (line, seed) for letter in used})
                 for letter in used:
                     self.facts.setdefault(letter, []).append((trees[0], relation, trees[1]))
+                return Verdict("skipped", "a relation between a matrix expression and a number the prose states of "
+                                          "every member of a family: a condition on its names (a fact the material states "
+                                          "about them), not an identity")
+            if any(t.kind == "num" for t in trees):
+                # printed as a step, not introduced by words: not adopted as a fact (the scalar reading's rule), so a
+                # false one cannot make its consequences checked; a later step that fails without it needs review
+                self.bare.update({letter: (line, seed) for letter in used})
                 return Verdict("skipped", "a relation between a matrix expression and a number: a condition on its names "
-                                          "(a fact the material states about them), not an identity")
+                                          "the scan cannot decide, not an identity (printed as a step, it is not taken "
+                                          "as a fact of them)")
             loose = self.sentences[bounds][1] or self.loose or next(
                 (self.conditioned[x] for x in sorted(used) if x in self.conditioned), None)
-            relied = sorted(used & set(self.stated))
-            # A step that holds on every instance honouring the material's facts holds under any further condition.
-            under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
-            if under is not None and (under.status == "checked" or not loose):
+            if under is not None and not loose:
                 return under
             if loose:
                 return _review(verdict, f"its sentence states a condition ({loose}) the scan could not attach to a name")
+            printed = sorted(used & set(self.bare))
+            if printed:
+                at, what = self.bare[printed[0]]
+                return Verdict("needs review", f"{verdict.reason}; it uses {printed[0]}, of which line {at} prints {what} as "
+                                               "a step the scan could not decide (not taken as a fact): review it (it "
+                                               "fails unless that relation holds and excludes the instance)",
+                               verdict.counterexample)
         return verdict
 
     def _both_readings(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str, trees: tuple,

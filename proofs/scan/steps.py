@@ -932,7 +932,7 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         return Step(**base, status="skipped", reason=f"written as a definition ({chain.printed[k]}), of what the scan does not read as a name to define")
     if span.condition if condition is None else condition:
         if matrix is not None:
-            matrix.condition(left, relation, right)
+            matrix.condition(left, relation, right, base["line"])
         return Step(**base, status="skipped", reason="a condition or a wish (introduced by the words before it), not a claim")
     if matrix is not None and relation != "≈" and matrix.applies(base["text"]):
         decided = _matrix_step(base, span, matrix, conditions)
@@ -1249,7 +1249,8 @@ def _decide_sums(base: dict, exprs, relation: str, facts: list, unread, dims: Op
 def _matrix_step(base: dict, span: Span, matrix: MatrixScan, conditions) -> Optional[Step]:
     """The step decided by the matrix reading (proofs.scan.matrix_steps), or None to read it as scalars."""
     matrix.trees, matrix.context = (), None
-    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"])
+    verdict = matrix.decide(base["left"], base["relation"], base["right"], span.sentence, base["line"], base["text"],
+                            base["end"])
     if verdict.status == "skipped" and not looks_matrix(base["text"]):
         return None
     trees = matrix.trees if verdict.status in ("checked", "refuted", "needs review") else None
