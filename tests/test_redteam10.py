@@ -388,3 +388,31 @@ def test_the_statements_engine_reads_an_inverted_range_as_an_empty_sum():
     assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"n": 1}, wrong.reason
     assert sum(1 for _ in range(3, 1 + 1)) != 1 - 2  # at n = 1 the sum is empty: 0, not -1
     assert evaluate(from_two).verdict is Verdict.PROVED
+
+
+# -- the larger size honours what the section states about the size: a value or a bound it reads; under a condition
+# on the size it does not read, a step failing only at the larger size needs review --
+
+@pytest.mark.parametrize("intro, step", [
+    (r"Let $x \in \mathbb{R}^n$ with $n = 3$.", r"\mathbf{1}^T x \le 2 \|x\|"),  # (Σ x_i)² ≤ 3 Σ x_i² < 4 Σ x_i²
+    (r"Let $A \in \mathbb{R}^{n \times n}$ with $n \le 3$.", r"\|A\|_F^2 \le 3 \|A\|_2^2"),  # rank(A) ≤ 3
+    (r"Let $A \in \mathbb{R}^{n \times n}$ with $n < 4$.", r"\|A\|_F^2 \le 3 \|A\|_2^2"),
+])
+def test_a_bound_true_at_the_sizes_the_section_allows_is_not_refuted(tmp_path, intro, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro} Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
+
+
+def test_a_bound_false_at_a_size_the_section_allows_is_still_refuted(tmp_path):
+    step = r"\|A\|_F^2 \le 3 \|A\|_2^2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ with $n \\le 7$. Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    assert 4 <= got["counterexample"]["sizes"]["n"] <= 7, got
+    assert _frobenius_fails(got["counterexample"]["values"], 3), got["counterexample"]
+
+
+def test_a_bound_failing_only_past_a_condition_on_the_size_not_read_needs_review(tmp_path):
+    step = r"\|A\|_F^2 \le 3 \|A\|_2^2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ with $n \\ne 5$. Then ${step}$.\n")
+    assert steps[step]["status"] == "needs review", steps[step]
