@@ -416,3 +416,19 @@ def test_a_bound_failing_only_past_a_condition_on_the_size_not_read_needs_review
     step = r"\|A\|_F^2 \le 3 \|A\|_2^2"
     _, steps = scan_steps(tmp_path, f"# Ex\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ with $n \\ne 5$. Then ${step}$.\n")
     assert steps[step]["status"] == "needs review", steps[step]
+
+
+# -- an entry read by number is past the end of its vector only at the vector's own length: a sum to another bound
+# (n <= d with x in R^d) stops before the end, and x_3 is an entry of x whatever n is --
+
+def test_an_entry_past_a_sum_that_stops_before_the_vector_ends_is_an_instance(tmp_path):
+    step = r"\sum_{i=1}^{n} x_i^2 \ge x_3^2"  # d = 3, n = 2, x = (0, 0, 1): 0 < 1
+    intro = r"Let $x \in \mathbb{R}^d$ and $n \le d$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro} Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    n = int(values["n"])
+    x = {int(k[2:-1]): Fraction(v) for k, v in values.items() if k.startswith("x[")}
+    assert 1 <= n < 3, values
+    assert sum(x.get(i, 0) ** 2 for i in range(1, n + 1)) < x[3] ** 2, values

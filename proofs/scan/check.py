@@ -374,24 +374,25 @@ def deadline(seconds: float, wall: float = float("inf")):
 
 
 def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
-          seed: str = "", timeout: float = 0, domain: Sequence[tuple] = ()) -> Outcome:
+          seed: str = "", timeout: float = 0, domain: Sequence[tuple] = (), lengths: Optional[dict] = None) -> Outcome:
     """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
     it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
     condition holds and both sides are defined. `domain`: conditions, in the same form, under which the sides as read
     are their real values (the guards proofs.scan.parse records: sqrt(x)^2 reads as x only where x >= 0); every point
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
-    (CPU seconds, as `deadline`), Timeout is raised when it passes."""
+    (CPU seconds, as `deadline`), Timeout is raised when it passes. `lengths`: vector name -> its declared length (a
+    size name or a number): a point where an entry read by number lies past the end of the vector is no instance."""
     with deadline(timeout if timeout > 0 else float("inf")):
         defined = _on_definitions(left, right, tuple(conditions), tuple(domain))
         if defined is not None:
             solution, (l2, r2, c2, d2) = defined
-            return _lifted(check(l2, relation, r2, c2, seed=seed, domain=d2), solution, left, relation, right,
+            return _lifted(check(l2, relation, r2, c2, seed=seed, domain=d2, lengths=lengths), solution, left, relation, right,
                            tuple(conditions), tuple(domain), "definition(s) printed with it")
         reduced = _on_linear_equations(left, right, tuple(conditions), tuple(domain))
         if reduced is None:
-            return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
+            return _check(left, relation, right, tuple(conditions), seed, tuple(domain), lengths)
         solution, (l2, r2, c2, d2) = reduced
-        return _lifted(_check(l2, relation, r2, c2, seed, d2), solution, left, relation, right, tuple(conditions),
+        return _lifted(_check(l2, relation, r2, c2, seed, d2, lengths), solution, left, relation, right, tuple(conditions),
                        tuple(domain))
 
 
@@ -548,7 +549,7 @@ def _witness(left, right, conditions, domain, seed) -> bool:
     return not unreal
 
 
-def _check(left, relation, right, printed, seed, domain) -> Outcome:
+def _check(left, relation, right, printed, seed, domain, lengths=None) -> Outcome:
     conditions = printed + domain
     unreal = not_real(left, right)
     if unreal:
@@ -580,7 +581,7 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     if determined is not None:
         return determined
     held, undefined, disagreed, exact, tied, close, retried = 0, 0, 0, True, [], set(), 0
-    ends, past = _sum_ends(left, right), 0
+    ends, past = _sum_ends(left, right, lengths or {}), 0
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
@@ -633,14 +634,16 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
 
 
-def _sum_ends(left: sympy.Expr, right: sympy.Expr) -> list:
+def _sum_ends(left: sympy.Expr, right: sympy.Expr, lengths: dict) -> list:
     """(entry index, upper bounds) for each entry with a number for its index that a side reads outside its sums
-    (x_4 beside \\sum_{i=1}^{n} x_i^2), where a sum over the same vector runs to a bound that is not a number."""
+    (x_4 beside \\sum_{i=1}^{n} x_i^2), where a sum over the same vector runs to a bound that is the vector's own
+    length: its declared one (`lengths`, vector name -> size name or number) or the length #i of a sum without bounds.
+    A sum to any other bound (n <= d with x in R^d) says nothing of the vector's end."""
     bounds: dict = {}
     for e in (left, right):
         for s in e.atoms(sympy.Sum):
             for var, _lo, hi in s.args[1:]:
-                if hi.free_symbols:
+                if hi.free_symbols and _own_length(hi, lengths, s.args[0], var):
                     for a in s.args[0].atoms(sympy.Indexed):
                         if len(a.indices) == 1 and a.indices[0] == var:
                             bounds.setdefault(a.base.label, set()).add(hi)
@@ -650,6 +653,14 @@ def _sum_ends(left: sympy.Expr, right: sympy.Expr) -> list:
             if a.base.label in bounds and len(a.indices) == 1 and a.indices[0].is_Integer:
                 out.append((int(a.indices[0]), tuple(bounds[a.base.label])))
     return out
+
+
+def _own_length(hi: sympy.Expr, lengths: dict, body: sympy.Expr, var) -> bool:
+    """Whether a sum's bound is the length of every vector its body reads at its index."""
+    labels = {str(a.base.label) for a in body.atoms(sympy.Indexed) if len(a.indices) == 1 and a.indices[0] == var}
+    if isinstance(hi, sympy.Symbol) and hi.name.startswith("#"):
+        return True
+    return bool(labels) and all(label in lengths and str(lengths[label]) == str(hi) for label in labels)
 
 
 def _outside_sums(e: sympy.Expr) -> set:

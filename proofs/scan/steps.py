@@ -1141,7 +1141,9 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
     try:
-        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
+        lengths = {k: v[0] for k, v in (dims or {}).items() if v[1] == 1}  # each vector's declared length
+        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain,
+                               lengths=lengths), False
         if outcome.status == "refuted":
             other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
