@@ -309,18 +309,54 @@ def test_a_transpose_written_with_top_beside_such_a_product_is_still_refuted(tmp
 
 
 # -- sympy's Sum follows Karr's convention past an empty range (the sum from 3 to 1 is minus the sum from 2 to 2): a
-# closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions --
+# closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions, and
+# the scan reads an inverted range as empty (a sum 0, a product 1), so each of these is refuted where it is --
+
+def _empty_range(step, n):
+    """The two sides of each step below at n, an inverted range empty, computed here: (left, right)."""
+    count = lambda lo, hi: max(hi - lo + 1, 0)  # noqa: E731
+    return {
+        r"\sum_{k=3}^{n} 1 = n - 2": (count(3, n), n - 2),
+        r"\sum_{k=n}^{3} 1 = 4 - n": (count(n, 3), 4 - n),
+        r"\sum_{k=1}^{n} 2 = 2 n": (2 * count(1, n), 2 * n),
+        r"\prod_{k=3}^{n} 2 = 2^{n - 2}": (Fraction(2) ** count(3, n), Fraction(2) ** (n - 2)),
+        r"\sum_{j=1}^{n} \sum_{k=3}^{1} 1 = -n": (0, -n),
+    }[step]
+
 
 @pytest.mark.parametrize("sentence, step", [
     (r"For every $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # its sentence claims it at n = 1
     (r"For $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # at n = 1 the sum is empty: 0, not -1
     (r"For $n \ge 1$", r"\sum_{k=n}^{3} 1 = 4 - n"),  # at n = 5 the sum is empty: 0, not -1
-    (r"For every integer $n$", r"\sum_{k=1}^{n} 2 = 2 n"),  # at n = -3 the sum is empty: 0, not -6
     (r"For $n \ge 1$", r"\prod_{k=3}^{n} 2 = 2^{n - 2}"),  # at n = 1 the product is empty: 1, not 1/2
+    (r"For $n \ge 1$", r"\sum_{j=1}^{n} \sum_{k=3}^{1} 1 = -n"),  # the inner sum is empty: 0, not -n
 ])
-def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, sentence, step):
+def test_a_sum_claimed_where_its_range_may_be_inverted_is_refuted(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    n = Fraction(got["counterexample"]["values"]["n"])
+    assert n.denominator == 1 and n >= 1, got
+    left, right = _empty_range(step, int(n))
+    assert left != right, got
+
+
+def test_a_sum_claimed_for_every_integer_is_not_proved(tmp_path):
+    # at n = -3 the sum is empty: 0, not -6 (the search tries bounds of sums at lengths, so it is not refuted)
+    step = r"\sum_{k=1}^{n} 2 = 2 n"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nFor every integer $n$, ${step}$.\n")
     assert steps[step]["status"] != "proved", steps[step]
+
+
+@pytest.mark.parametrize("step, right", [
+    (r"\sum_{k=5}^{1} 1 = -3", -3),  # no terms: 0
+    (r"\prod_{k=5}^{1} 2 = \frac{1}{8}", Fraction(1, 8)),  # no factors: 1
+])
+def test_a_sum_over_an_inverted_range_of_numbers_is_refuted(tmp_path, step, right):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nThen ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    assert Fraction(got["counterexample"]["left"]) == (0 if "sum" in step else 1) != right, got
 
 
 @pytest.mark.parametrize("sentence, step", [

@@ -737,7 +737,7 @@ def _determined(left, relation, right, printed, domain) -> Optional[Outcome]:
 
 def _sympy_at(e: sympy.Expr, point: dict):
     subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items() if "[" not in n}
-    concrete = e.xreplace(subs).doit()
+    concrete = _emptied(e.xreplace(subs)).doit()
     entries = {a: sympy.Rational(point[key(a)].numerator, point[key(a)].denominator)
                for a in concrete.atoms(sympy.Indexed) if key(a) in point}
     concrete = concrete.xreplace(entries)
@@ -747,6 +747,15 @@ def _sympy_at(e: sympy.Expr, point: dict):
     if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_real:
         return None
     return value
+
+
+def _emptied(e: sympy.Expr) -> sympy.Expr:
+    """The expression with every sum (product) one of whose ranges has numbers for bounds, the upper below the lower,
+    replaced by 0 (1): an empty range, as the plain evaluation reads it (sympy's doit follows Karr's convention)."""
+    def empty(s) -> bool:
+        return any(lo.is_Integer and hi.is_Integer and hi < lo for _i, lo, hi in s.args[1:])
+    return e.replace(lambda s: isinstance(s, (sympy.Sum, sympy.Product)) and empty(s),
+                     lambda s: sympy.Integer(0 if isinstance(s, sympy.Sum) else 1))
 
 
 def _sympy_fails(left, relation, right, point) -> bool:
