@@ -243,13 +243,21 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
 
 def _large_length(exprs: Sequence[sympy.Expr]) -> int:
     """A length past _LENGTHS and past c^2 and 1/c^2 for each number c the expressions print, at most _LARGE_LENGTH."""
-    out = max(_LENGTHS) + 1
-    for e in exprs:
-        for c in (sympy.sympify(e).atoms(sympy.Rational) if isinstance(e, sympy.Basic) else ()):
-            if c != 0:
-                c = abs(Fraction(int(c.p), int(c.q)))
-                out = max(out, int(max(c, 1 / c) ** 2) + 1)
-    return min(out, _LARGE_LENGTH)
+    numbers = [Fraction(int(c.p), int(c.q)) for e in exprs
+               for c in (sympy.sympify(e).atoms(sympy.Rational) if isinstance(e, sympy.Basic) else ())]
+    return larger_length(numbers, max(_LENGTHS), _LARGE_LENGTH)
+
+
+def larger_length(numbers, tried: int, most: int) -> int:
+    """The one larger length a bound is also tried at: past `tried` and past c^2 and 1/c^2 for each nonzero number c
+    the step prints (a bound with a constant c, (sum x_i)^2 <= c sum x_i^2 or ||A||_F^2 <= c ||A||^2, holds up to a
+    length near c or c^2 and fails past it), at most `most`."""
+    out = tried + 1
+    for c in numbers:
+        if c != 0:
+            c = abs(Fraction(c))
+            out = max(out, int(max(c, 1 / c) ** 2) + 1)
+    return min(out, most)
 
 
 def _edges(exprs: Sequence[sympy.Expr], free: Sequence[str]) -> dict[str, list[Fraction]]:

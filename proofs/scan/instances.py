@@ -13,7 +13,7 @@ from typing import Optional
 import sympy
 
 from proofs.scan import derivatives, elementwise
-from proofs.scan.check import Timeout
+from proofs.scan.check import Timeout, larger_length
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import SQUARE, Mismatch, Model, Shapes
@@ -1160,18 +1160,16 @@ def _large_point(indices: list[str], ranges: list, large: int) -> Optional[dict]
 def _large_size(*trees: Node) -> int:
     """The larger size a step is also tried at (see LARGE_SIZE): past MAX_SIZE and past c^2 and 1/c^2 for each number
     c it prints."""
-    out = MAX_SIZE + 1
+    numbers: list = []
 
     def walk(n: Node) -> None:
-        nonlocal out
         if n.kind == "num" and n.data:
-            c = abs(Fraction(n.data))
-            out = max(out, int(max(c, 1 / c) ** 2) + 1)
+            numbers.append(Fraction(n.data))
         for x in n.args:
             walk(x)
     for t in trees:
         walk(t)
-    return min(out, LARGE_SIZE)
+    return larger_length(numbers, MAX_SIZE, LARGE_SIZE)
 
 
 def _plan(draws: int, tries: int, kept: list, scales: tuple):
