@@ -468,3 +468,15 @@ def test_an_entry_past_a_sum_that_stops_before_the_vector_ends_is_an_instance(tm
     x = {int(k[2:-1]): Fraction(v) for k, v in values.items() if k.startswith("x[")}
     assert 1 <= n < 3, values
     assert sum(x.get(i, 0) ** 2 for i in range(1, n + 1)) < x[3] ** 2, values
+
+
+def test_a_reading_of_sums_without_bounds_holds_only_where_each_has_terms(tmp_path):
+    # the sums' lengths read as an entry p_i, negative there, made every sum empty (0 = 0): no reading of a count
+    step = r"\sum_i p_i + \sum_j q_j = \sum_k p_k q_k"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n(a) ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    p = _entries_of({k.replace("p[", "x["): v for k, v in values.items() if k.startswith("p[")})
+    q = _entries_of({k.replace("q[", "x["): v for k, v in values.items() if k.startswith("q[")})
+    assert len(p) == len(q) >= 1 and sum(p) + sum(q) != sum(a * b for a, b in zip(p, q)), values
