@@ -309,18 +309,54 @@ def test_a_transpose_written_with_top_beside_such_a_product_is_still_refuted(tmp
 
 
 # -- sympy's Sum follows Karr's convention past an empty range (the sum from 3 to 1 is minus the sum from 2 to 2): a
-# closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions --
+# closed form proves a step only where no range of it can be inverted (upper < lower - 1) under its conditions, and
+# the scan reads an inverted range as empty (a sum 0, a product 1), so each of these is refuted where it is --
+
+def _empty_range(step, n):
+    """The two sides of each step below at n, an inverted range empty, computed here: (left, right)."""
+    count = lambda lo, hi: max(hi - lo + 1, 0)  # noqa: E731
+    return {
+        r"\sum_{k=3}^{n} 1 = n - 2": (count(3, n), n - 2),
+        r"\sum_{k=n}^{3} 1 = 4 - n": (count(n, 3), 4 - n),
+        r"\sum_{k=1}^{n} 2 = 2 n": (2 * count(1, n), 2 * n),
+        r"\prod_{k=3}^{n} 2 = 2^{n - 2}": (Fraction(2) ** count(3, n), Fraction(2) ** (n - 2)),
+        r"\sum_{j=1}^{n} \sum_{k=3}^{1} 1 = -n": (0, -n),
+    }[step]
+
 
 @pytest.mark.parametrize("sentence, step", [
     (r"For every $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # its sentence claims it at n = 1
     (r"For $n \ge 1$", r"\sum_{k=3}^{n} 1 = n - 2"),  # at n = 1 the sum is empty: 0, not -1
     (r"For $n \ge 1$", r"\sum_{k=n}^{3} 1 = 4 - n"),  # at n = 5 the sum is empty: 0, not -1
-    (r"For every integer $n$", r"\sum_{k=1}^{n} 2 = 2 n"),  # at n = -3 the sum is empty: 0, not -6
     (r"For $n \ge 1$", r"\prod_{k=3}^{n} 2 = 2^{n - 2}"),  # at n = 1 the product is empty: 1, not 1/2
+    (r"For $n \ge 1$", r"\sum_{j=1}^{n} \sum_{k=3}^{1} 1 = -n"),  # the inner sum is empty: 0, not -n
 ])
-def test_a_sum_claimed_where_its_range_may_be_inverted_is_not_proved(tmp_path, sentence, step):
+def test_a_sum_claimed_where_its_range_may_be_inverted_is_refuted(tmp_path, sentence, step):
     _, steps = scan_steps(tmp_path, f"# Ex\n\n{sentence}, ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    n = Fraction(got["counterexample"]["values"]["n"])
+    assert n.denominator == 1 and n >= 1, got
+    left, right = _empty_range(step, int(n))
+    assert left != right, got
+
+
+def test_a_sum_claimed_for_every_integer_is_not_proved(tmp_path):
+    # at n = -3 the sum is empty: 0, not -6 (the search tries bounds of sums at lengths, so it is not refuted)
+    step = r"\sum_{k=1}^{n} 2 = 2 n"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nFor every integer $n$, ${step}$.\n")
     assert steps[step]["status"] != "proved", steps[step]
+
+
+@pytest.mark.parametrize("step, right", [
+    (r"\sum_{k=5}^{1} 1 = -3", -3),  # no terms: 0
+    (r"\prod_{k=5}^{1} 2 = \frac{1}{8}", Fraction(1, 8)),  # no factors: 1
+])
+def test_a_sum_over_an_inverted_range_of_numbers_is_refuted(tmp_path, step, right):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nThen ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    assert Fraction(got["counterexample"]["left"]) == (0 if "sum" in step else 1) != right, got
 
 
 @pytest.mark.parametrize("sentence, step", [
@@ -388,3 +424,59 @@ def test_the_statements_engine_reads_an_inverted_range_as_an_empty_sum():
     assert wrong.verdict is Verdict.REFUTED and wrong.evidence["counterexample"] == {"n": 1}, wrong.reason
     assert sum(1 for _ in range(3, 1 + 1)) != 1 - 2  # at n = 1 the sum is empty: 0, not -1
     assert evaluate(from_two).verdict is Verdict.PROVED
+
+
+# -- the larger size honours what the section states about the size: a value or a bound it reads; under a condition
+# on the size it does not read, a step failing only at the larger size needs review --
+
+@pytest.mark.parametrize("intro, step", [
+    (r"Let $x \in \mathbb{R}^n$ with $n = 3$.", r"\mathbf{1}^T x \le 2 \|x\|"),  # (Σ x_i)² ≤ 3 Σ x_i² < 4 Σ x_i²
+    (r"Let $A \in \mathbb{R}^{n \times n}$ with $n \le 3$.", r"\|A\|_F^2 \le 3 \|A\|_2^2"),  # rank(A) ≤ 3
+    (r"Let $A \in \mathbb{R}^{n \times n}$ with $n < 4$.", r"\|A\|_F^2 \le 3 \|A\|_2^2"),
+])
+def test_a_bound_true_at_the_sizes_the_section_allows_is_not_refuted(tmp_path, intro, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro} Then ${step}$.\n")
+    assert steps[step]["status"] in PASS, steps[step]
+
+
+def test_a_bound_false_at_a_size_the_section_allows_is_still_refuted(tmp_path):
+    step = r"\|A\|_F^2 \le 3 \|A\|_2^2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ with $n \\le 7$. Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    assert 4 <= got["counterexample"]["sizes"]["n"] <= 7, got
+    assert _frobenius_fails(got["counterexample"]["values"], 3), got["counterexample"]
+
+
+def test_a_bound_failing_only_past_a_condition_on_the_size_not_read_needs_review(tmp_path):
+    step = r"\|A\|_F^2 \le 3 \|A\|_2^2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ with $n \\ne 5$. Then ${step}$.\n")
+    assert steps[step]["status"] == "needs review", steps[step]
+
+
+# -- an entry read by number is past the end of its vector only at the vector's own length: a sum to another bound
+# (n <= d with x in R^d) stops before the end, and x_3 is an entry of x whatever n is --
+
+def test_an_entry_past_a_sum_that_stops_before_the_vector_ends_is_an_instance(tmp_path):
+    step = r"\sum_{i=1}^{n} x_i^2 \ge x_3^2"  # d = 3, n = 2, x = (0, 0, 1): 0 < 1
+    intro = r"Let $x \in \mathbb{R}^d$ and $n \le d$."
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n{intro} Then ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    n = int(values["n"])
+    x = {int(k[2:-1]): Fraction(v) for k, v in values.items() if k.startswith("x[")}
+    assert 1 <= n < 3, values
+    assert sum(x.get(i, 0) ** 2 for i in range(1, n + 1)) < x[3] ** 2, values
+
+
+def test_a_reading_of_sums_without_bounds_holds_only_where_each_has_terms(tmp_path):
+    # the sums' lengths read as an entry p_i, negative there, made every sum empty (0 = 0): no reading of a count
+    step = r"\sum_i p_i + \sum_j q_j = \sum_k p_k q_k"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n(a) ${step}$.\n")
+    got = steps[step]
+    assert got["status"] == "refuted", got
+    values = got["counterexample"]["values"]
+    p = _entries_of({k.replace("p[", "x["): v for k, v in values.items() if k.startswith("p[")})
+    q = _entries_of({k.replace("q[", "x["): v for k, v in values.items() if k.startswith("q[")})
+    assert len(p) == len(q) >= 1 and sum(p) + sum(q) != sum(a * b for a, b in zip(p, q)), values

@@ -243,13 +243,21 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
 
 def _large_length(exprs: Sequence[sympy.Expr]) -> int:
     """A length past _LENGTHS and past c^2 and 1/c^2 for each number c the expressions print, at most _LARGE_LENGTH."""
-    out = max(_LENGTHS) + 1
-    for e in exprs:
-        for c in (sympy.sympify(e).atoms(sympy.Rational) if isinstance(e, sympy.Basic) else ()):
-            if c != 0:
-                c = abs(Fraction(int(c.p), int(c.q)))
-                out = max(out, int(max(c, 1 / c) ** 2) + 1)
-    return min(out, _LARGE_LENGTH)
+    numbers = [Fraction(int(c.p), int(c.q)) for e in exprs
+               for c in (sympy.sympify(e).atoms(sympy.Rational) if isinstance(e, sympy.Basic) else ())]
+    return larger_length(numbers, max(_LENGTHS), _LARGE_LENGTH)
+
+
+def larger_length(numbers, tried: int, most: int) -> int:
+    """The one larger length a bound is also tried at: past `tried` and past c^2 and 1/c^2 for each nonzero number c
+    the step prints (a bound with a constant c, (sum x_i)^2 <= c sum x_i^2 or ||A||_F^2 <= c ||A||^2, holds up to a
+    length near c or c^2 and fails past it), at most `most`."""
+    out = tried + 1
+    for c in numbers:
+        if c != 0:
+            c = abs(Fraction(c))
+            out = max(out, int(max(c, 1 / c) ** 2) + 1)
+    return min(out, most)
 
 
 def _edges(exprs: Sequence[sympy.Expr], free: Sequence[str]) -> dict[str, list[Fraction]]:
@@ -395,24 +403,25 @@ def deadline(seconds: float, wall: float = float("inf")):
 
 
 def check(left: sympy.Expr, relation: str, right: sympy.Expr, conditions: Sequence[tuple] = (), *,
-          seed: str = "", timeout: float = 0, domain: Sequence[tuple] = ()) -> Outcome:
+          seed: str = "", timeout: float = 0, domain: Sequence[tuple] = (), lengths: Optional[dict] = None) -> Outcome:
     """Decide a step `left RELATION right` over the reals, under conditions (left, relation, right) printed beside
     it. Refuted only by a point that a plain evaluation (proofs.scan.replay) shows fails the relation while every
     condition holds and both sides are defined. `domain`: conditions, in the same form, under which the sides as read
     are their real values (the guards proofs.scan.parse records: sqrt(x)^2 reads as x only where x >= 0); every point
     the search uses, and the point that shows a proof is about real numbers, satisfies them. With a timeout
-    (CPU seconds, as `deadline`), Timeout is raised when it passes."""
+    (CPU seconds, as `deadline`), Timeout is raised when it passes. `lengths`: vector name -> its declared length (a
+    size name or a number): a point where an entry read by number lies past the end of the vector is no instance."""
     with deadline(timeout if timeout > 0 else float("inf")):
         defined = _on_definitions(left, right, tuple(conditions), tuple(domain))
         if defined is not None:
             solution, (l2, r2, c2, d2) = defined
-            return _lifted(check(l2, relation, r2, c2, seed=seed, domain=d2), solution, left, relation, right,
+            return _lifted(check(l2, relation, r2, c2, seed=seed, domain=d2, lengths=lengths), solution, left, relation, right,
                            tuple(conditions), tuple(domain), "definition(s) printed with it")
         reduced = _on_linear_equations(left, right, tuple(conditions), tuple(domain))
         if reduced is None:
-            return _check(left, relation, right, tuple(conditions), seed, tuple(domain))
+            return _check(left, relation, right, tuple(conditions), seed, tuple(domain), lengths)
         solution, (l2, r2, c2, d2) = reduced
-        return _lifted(_check(l2, relation, r2, c2, seed, d2), solution, left, relation, right, tuple(conditions),
+        return _lifted(_check(l2, relation, r2, c2, seed, d2, lengths), solution, left, relation, right, tuple(conditions),
                        tuple(domain))
 
 
@@ -569,7 +578,7 @@ def _witness(left, right, conditions, domain, seed) -> bool:
     return not unreal
 
 
-def _check(left, relation, right, printed, seed, domain) -> Outcome:
+def _check(left, relation, right, printed, seed, domain, lengths=None) -> Outcome:
     conditions = printed + domain
     unreal = not_real(left, right)
     if unreal:
@@ -601,7 +610,7 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     if determined is not None:
         return determined
     held, undefined, disagreed, exact, tied, close, retried = 0, 0, 0, True, [], set(), 0
-    ends, past = _sum_ends(left, right), 0
+    ends, past = _sum_ends(left, right, lengths or {}), 0
     for point in _points(left, right, conditions, seed):
         try:
             if not all(decide(evaluate(c[0], point), c[1], evaluate(c[2], point)) is True for c in conditions):
@@ -654,14 +663,16 @@ def _check(left, relation, right, printed, seed, domain) -> Outcome:
     return Outcome("unknown", f"no proof, and only {held} of {ATTEMPTS} points could be decided ({undefined} undefined)")
 
 
-def _sum_ends(left: sympy.Expr, right: sympy.Expr) -> list:
+def _sum_ends(left: sympy.Expr, right: sympy.Expr, lengths: dict) -> list:
     """(entry index, upper bounds) for each entry with a number for its index that a side reads outside its sums
-    (x_4 beside \\sum_{i=1}^{n} x_i^2), where a sum over the same vector runs to a bound that is not a number."""
+    (x_4 beside \\sum_{i=1}^{n} x_i^2), where a sum over the same vector runs to a bound that is the vector's own
+    length: its declared one (`lengths`, vector name -> size name or number) or the length #i of a sum without bounds.
+    A sum to any other bound (n <= d with x in R^d) says nothing of the vector's end."""
     bounds: dict = {}
     for e in (left, right):
         for s in e.atoms(sympy.Sum):
             for var, _lo, hi in s.args[1:]:
-                if hi.free_symbols:
+                if hi.free_symbols and _own_length(hi, lengths, s.args[0], var):
                     for a in s.args[0].atoms(sympy.Indexed):
                         if len(a.indices) == 1 and a.indices[0] == var:
                             bounds.setdefault(a.base.label, set()).add(hi)
@@ -671,6 +682,14 @@ def _sum_ends(left: sympy.Expr, right: sympy.Expr) -> list:
             if a.base.label in bounds and len(a.indices) == 1 and a.indices[0].is_Integer:
                 out.append((int(a.indices[0]), tuple(bounds[a.base.label])))
     return out
+
+
+def _own_length(hi: sympy.Expr, lengths: dict, body: sympy.Expr, var) -> bool:
+    """Whether a sum's bound is the length of every vector its body reads at its index."""
+    labels = {str(a.base.label) for a in body.atoms(sympy.Indexed) if len(a.indices) == 1 and a.indices[0] == var}
+    if isinstance(hi, sympy.Symbol) and hi.name.startswith("#"):
+        return True
+    return bool(labels) and all(label in lengths and str(lengths[label]) == str(hi) for label in labels)
 
 
 def _outside_sums(e: sympy.Expr) -> set:
@@ -747,7 +766,7 @@ def _determined(left, relation, right, printed, domain) -> Optional[Outcome]:
 
 def _sympy_at(e: sympy.Expr, point: dict):
     subs = {sympy.Symbol(n, real=True): sympy.Rational(v.numerator, v.denominator) for n, v in point.items() if "[" not in n}
-    concrete = e.xreplace(subs).doit()
+    concrete = _emptied(e.xreplace(subs)).doit()
     entries = {a: sympy.Rational(point[key(a)].numerator, point[key(a)].denominator)
                for a in concrete.atoms(sympy.Indexed) if key(a) in point}
     concrete = concrete.xreplace(entries)
@@ -757,6 +776,15 @@ def _sympy_at(e: sympy.Expr, point: dict):
     if not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not value.is_real:
         return None
     return value
+
+
+def _emptied(e: sympy.Expr) -> sympy.Expr:
+    """The expression with every sum (product) one of whose ranges has numbers for bounds, the upper below the lower,
+    replaced by 0 (1): an empty range, as the plain evaluation reads it (sympy's doit follows Karr's convention)."""
+    def empty(s) -> bool:
+        return any(lo.is_Integer and hi.is_Integer and hi < lo for _i, lo, hi in s.args[1:])
+    return e.replace(lambda s: isinstance(s, (sympy.Sum, sympy.Product)) and empty(s),
+                     lambda s: sympy.Integer(0 if isinstance(s, sympy.Sum) else 1))
 
 
 def _sympy_fails(left, relation, right, point) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import random
 from fractions import Fraction
 from typing import Optional
@@ -12,7 +13,7 @@ from typing import Optional
 import sympy
 
 from proofs.scan import derivatives, elementwise
-from proofs.scan.check import Timeout
+from proofs.scan.check import Timeout, larger_length
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import SQUARE, Mismatch, Model, Shapes
@@ -943,16 +944,20 @@ def _index_choices(indices: list[str], ranges: list) -> list[dict]:
     return out or [{}]
 
 
-def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict, facts: tuple = ()) -> Verdict:
+def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict, facts: tuple = (),
+           sizes: Optional[dict] = None) -> Verdict:
     """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails.
     `facts`: relations (left, relation, right) the material states about names of the step (||D_k|| = 1 for every k);
-    only instances at which each holds, for every member of its names the step reads, are kept."""
+    only instances at which each holds, for every member of its names the step reads, are kept. `sizes`: letter ->
+    (lowest, highest, whether a condition on it is not read), what the section states about a letter that may be a
+    size (None for no bound): the larger size honours it, and a step failing only there under a condition not read
+    needs review."""
     grads = _grads(left, right)
     layouts = list(model.layouts) if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
         else ["column"]
     failures = []
     for layout in layouts:
-        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts)
+        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts, sizes or {})
         if verdict.status != "refuted":
             if verdict.status == "checked" and len(layouts) > 1:
                 what = "numerator layout (gradients of vectors are rows)" if layout == "row" else \
@@ -969,7 +974,7 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
     return failures[0]
 
 
-def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=()) -> Verdict:
+def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=(), stated=None) -> Verdict:
     shapes = Shapes(model)
     # a letter that is an index of the step (T of \\sum_{k=t}^{T-1}) is that number wherever the step reads it, unless
     # the material declares or defines it
@@ -1040,9 +1045,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     draws = max(DRAWS, -(-ENOUGH // max(len(choices), 1)))  # at least ENOUGH instances in all
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
     large = _large_size(left, right)
-    structured = [] if grads or not (dims or indices) else \
-        [({d: large for d in dims}, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind)
-         for kind in STRUCTURED]
+    larger = _honoured(dims, large, stated or {})
+    structured = [] if grads or not (dims or indices) or larger is None else \
+        [(larger, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind) for kind in STRUCTURED]
+    unread = sorted(d for d in dims if (stated or {}).get(d, (None, None, False))[2])
     large_held = 0
     for number, (sizes, point, kind) in enumerate([(s, p, None) for s, p in choices] + structured):
         kept = [0, None]  # the draws kept, and the first of them (the one the scaled copies copy)
@@ -1089,6 +1095,11 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if ev.independent:
                 independent |= ev.independent
                 continue
+            if verdict is False and kind is not None and unread:
+                found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
+                return Verdict("needs review", f"{found.reason}; but only at the larger size, and the section states a "
+                                               f"condition on {unread[0]} the scan does not read: review it (it fails "
+                                               "unless the condition excludes that size)", found.counterexample)
             if verdict is False:
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             if verdict is None and _transcendental(lv, rv):
@@ -1147,6 +1158,23 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
 
 
+def _honoured(dims: list, large: int, stated: dict) -> Optional[dict]:
+    """The larger size of each size of the step: `large`, or the nearest to it the section's stated value or bounds on
+    that size allow; None when they allow none."""
+    out = {}
+    for d in dims:
+        lo, hi, _ = stated.get(d, (None, None, False))
+        size = large
+        if hi is not None:
+            size = min(size, math.floor(hi))
+        if lo is not None:
+            size = max(size, math.ceil(lo))
+        if size < 1 or (hi is not None and size > hi):
+            return None
+        out[d] = size
+    return out
+
+
 def _large_point(indices: list[str], ranges: list, large: int) -> Optional[dict]:
     """Free indices for the larger size: each 1 or `large`, every range a sum or product runs over at least empty,
     the ranges as long in all as they can be; None when no such choice fits (or there are no indices)."""
@@ -1169,18 +1197,16 @@ def _large_point(indices: list[str], ranges: list, large: int) -> Optional[dict]
 def _large_size(*trees: Node) -> int:
     """The larger size a step is also tried at (see LARGE_SIZE): past MAX_SIZE and past c^2 and 1/c^2 for each number
     c it prints."""
-    out = MAX_SIZE + 1
+    numbers: list = []
 
     def walk(n: Node) -> None:
-        nonlocal out
         if n.kind == "num" and n.data:
-            c = abs(Fraction(n.data))
-            out = max(out, int(max(c, 1 / c) ** 2) + 1)
+            numbers.append(Fraction(n.data))
         for x in n.args:
             walk(x)
     for t in trees:
         walk(t)
-    return min(out, LARGE_SIZE)
+    return larger_length(numbers, MAX_SIZE, LARGE_SIZE)
 
 
 def _plan(draws: int, tries: int, kept: list, scales: tuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 import re
 from typing import Optional
 
@@ -72,6 +73,10 @@ class MatrixScan:
         self.earlier: dict = {}
         # letter -> a condition on it the section states that the instances do not honour ("0 < \eta < 1")
         self.conditioned: dict = {}
+        # letter -> [(relation, number)]: the bounds the section states on it ("$n \le 3$"), which a size honours
+        self.bounded: dict = {}
+        # letters the section states a condition on that is not read as such a bound
+        self.unbounded: set = set()
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -95,7 +100,8 @@ class MatrixScan:
         """What the section read so far declares, defines and states (see `restore`): an enclosing scope's."""
         return dict(model=_snapshot(self.model), loose=self.loose, conditioned=dict(self.conditioned),
                     opaque=dict(self.opaque), stated=dict(self.stated), facts={k: list(v) for k, v in self.facts.items()},
-                    functions=set(self.functions), bare=dict(self.bare))
+                    functions=set(self.functions), bare=dict(self.bare),
+                    bounded={k: list(v) for k, v in self.bounded.items()}, unbounded=set(self.unbounded))
 
     def restore(self, scope: Optional[dict], declarations_only: bool = False) -> None:
         """A new scope: what the one that ends declared no longer holds; what the enclosing `scope` (None: the
@@ -123,11 +129,12 @@ class MatrixScan:
                                          inherited=set(base.kinds), replaced={})
         self.loose = scope["loose"] if scope is not None else None
         self.sentences.clear()
-        for name in ("conditioned", "stated", "facts", "opaque", "functions", "bare"):
+        for name in ("conditioned", "stated", "facts", "opaque", "functions", "bare", "bounded", "unbounded"):
             kept = getattr(self, name)
             kept.clear()
             if scope is not None:
-                kept.update({k: list(v) for k, v in scope[name].items()} if name == "facts" else scope.get(name, {}))
+                kept.update({k: list(v) for k, v in scope[name].items()} if name in ("facts", "bounded")
+                            else scope.get(name, {}))
 
     def sentence(self, bounds: tuple) -> dict:
         """Read the declarations of a sentence (once); the conditions it states, which hold to the section's end."""
@@ -262,7 +269,7 @@ class MatrixScan:
         kinds = dict(self.model.kinds)
         self.model.kinds.update({x: "vector" for x in loose})
         try:
-            again = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+            again = self._decide(trees[0], relation, trees[1], seed, lowest)
         except Skip:
             again = None
         finally:
@@ -279,7 +286,7 @@ class MatrixScan:
         products of Jacobians are often written). Refuted only when every reading fails."""
         for other, what in readings:
             try:
-                again = decide(other[0], relation, other[1], self.model, seed, lowest)
+                again = self._decide(other[0], relation, other[1], seed, lowest)
             except Skip as exc:
                 return Verdict("skipped", f"{verdict.reason}; but read with {what} it is not decided ({exc})")
             if again.status == "checked":
@@ -348,8 +355,41 @@ class MatrixScan:
             sign = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive", "!=": "nonzero"}[relation]
             self.model.conditions.setdefault(names[0].data[0], set()).add(sign)
             return
+        bound = _bound(trees, relation)
+        if bound is not None:
+            self.bounded.setdefault(bound[0], []).append(bound[1:])
         for letter in _LETTER.findall(left + " " + right) + [g for g in GREEK if "\\" + g in left + right]:
             self.conditioned.setdefault(letter, f"{left} {relation} {right}".strip())
+            if bound is None or letter != bound[0]:
+                self.unbounded.add(letter)
+
+    def _decide(self, left: Node, relation: str, right: Node, seed: str, lowest: dict, facts: tuple = ()) -> Verdict:
+        """`instances.decide` under what the section states about the sizes."""
+        return decide(left, relation, right, self.model, seed, lowest, facts, sizes=self._sizes())
+
+    def _sizes(self) -> dict:
+        """letter -> (lowest, highest, whether a condition on it is not read): what the section states about a letter
+        that may be a size, a value it defines (n = 3) or the bounds it states (n <= 3); None where it states none."""
+        out = {}
+        for letter in set(self.bounded) | self.unbounded | set(self.model.equations):
+            lo, hi = None, None
+            eqs = self.model.equations.get(letter, [])
+            if eqs:
+                values = {Fraction(body.data) if body.kind == "num" and index is None else None for index, body in eqs}
+                if None in values or len(values) != 1:
+                    continue  # defined by a formula: no size of its own
+                lo = hi = values.pop()
+            for relation, c in self.bounded.get(letter, ()):
+                if relation in ("<=", "<"):
+                    hi = min(hi, c) if hi is not None else c
+                if relation in (">=", ">"):
+                    lo = max(lo, c) if lo is not None else c
+                if relation == "<" and hi == c:
+                    hi = c - 1 if c.denominator == 1 else c
+                if relation == ">" and lo == c:
+                    lo = c + 1 if c.denominator == 1 else c
+            out[letter] = (lo, hi, letter in self.unbounded)
+        return out
 
     def decide(self, left: str, relation: str, right: str, bounds: tuple, line: int, seed: str,
                end: Optional[int] = None) -> Verdict:
@@ -437,7 +477,7 @@ class MatrixScan:
                                                             "index inside it")
             trees = readings[0][0]
         try:
-            verdict = decide(trees[0], relation, trees[1], self.model, seed, lowest)
+            verdict = self._decide(trees[0], relation, trees[1], seed, lowest)
         except Skip as exc:
             return Verdict("skipped", str(exc))
         if verdict.status == "checked" and readings[0][1]:
@@ -524,7 +564,7 @@ class MatrixScan:
         at, what = self.stated[relied[0]]
         facts = tuple(f for letter in relied for f in self.facts.get(letter, ()))
         try:
-            again = decide(trees[0], relation, trees[1], self.model, seed, lowest, facts)
+            again = self._decide(trees[0], relation, trees[1], seed, lowest, facts)
         except Skip:
             again = None
         if again is not None and again.status == "checked":
@@ -683,6 +723,21 @@ def _number_like(n: Node, bold: set, model: Model) -> Optional[str]:
         return None
     shown = printed(n)
     return None if shown is None else f"({shown})"
+
+
+def _bound(trees: tuple, relation: str) -> Optional[tuple]:
+    """(letter, relation, c) for a bound `letter RELATION c` on a lone letter by a number (either way round), or None."""
+    if len(trees) != 2 or relation not in ("<", ">", "<=", ">="):
+        return None
+    if trees[0].kind == "num" and trees[1].kind == "name":
+        trees, relation = trees[::-1], {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[relation]
+    name, number = trees
+    if name.kind != "name" or name.data[1] is not None or number.kind != "num":
+        return None
+    try:
+        return name.data[0], relation, Fraction(number.data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _review(verdict: Verdict, why: str) -> Verdict:

@@ -167,11 +167,12 @@ class _Evaluator:
             return self(body)
         index, lo, hi = limits[-1]
         lo_v, hi_v = _integer(self(lo)), _integer(self(hi))
-        if hi_v < lo_v - 1:
-            raise Undefined("a sum whose upper bound is below its lower bound less one")
-        if hi_v - lo_v + 1 > _MAX_TERMS:
+        # a range whose upper bound is below its lower one has no terms (0 for a sum, 1 for a product), whatever the
+        # gap: the convention of the statements engine, not sympy's (Karr's, past upper = lower - 1)
+        count = max(hi_v - lo_v + 1, 0)
+        if count > _MAX_TERMS:
             raise Undefined("a sum of too many terms")
-        self.terms += hi_v - lo_v + 1
+        self.terms += count
         if self.terms > _MAX_TERMS * 10:
             raise Undefined("sums of too many terms")
         saved = self.point.get(index.name)

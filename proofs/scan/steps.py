@@ -1152,7 +1152,9 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
     if sums.applies(exprs, [*read, *facts]):
         return _decide_sums(base, exprs, relation, [*read, *facts], unread, dims)
     try:
-        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain), False
+        lengths = {k: v[0] for k, v in (dims or {}).items() if v[1] == 1}  # each vector's declared length
+        outcome, error = check(exprs[0], relation, exprs[1], read, seed=base["text"], domain=domain,
+                               lengths=lengths), False
         if outcome.status == "refuted":
             other = _other_reading(exprs, relation, read, base["text"], domain, log_base)
             if other:
@@ -1421,7 +1423,8 @@ def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: 
     sizes: list = [("", None)]
     if lengths:
         labels = {a.base.label for e in everything for a in e.atoms(sympy.Indexed)}
-        names = sorted({s for e in everything for s in e.free_symbols if not s.name.startswith("#")} - labels, key=str)
+        names = sorted({s for e in everything for s in e.free_symbols
+                        if isinstance(s, sympy.Symbol) and not s.name.startswith("#")} - labels, key=str)
         if len(names) > _MAX_LENGTH_NAMES:
             return "a sum without bounds whose number of terms may be any of its many names: not refuted"
         if len(lengths) > 1:
@@ -1436,8 +1439,11 @@ def _other_reading(exprs, relation, conditions, text: str, domain=(), log_base: 
                 if b is not None:
                     e = e.replace(lambda u: isinstance(u, sympy.log), lambda u: u / sympy.log(b))
                 return e.xreplace({length: n for length in lengths}) if n is not None else e
+            # a number of terms is a count (>= 0): an inverted range is empty, and a reading that holds only there
+            # (every sum 0) is no reading
+            counts = [(n, ">=", sympy.Integer(0))] if isinstance(n, sympy.Symbol) else []
             other = check(read(exprs[0]), relation, read(exprs[1]), [(read(a), r, read(c)) for a, r, c in conditions],
-                          seed=text, domain=[(read(a), r, read(c)) for a, r, c in domain])
+                          seed=text, domain=[*((read(a), r, read(c)) for a, r, c in domain), *counts])
             if other.status in ("proved", "checked"):
                 how = " and ".join(x for x in (log_text, size_text) if x)
                 if b is not None and n is None:

@@ -16,8 +16,9 @@ _TIMEOUT_MS = 2000
 
 
 def symbolic_ranges(*exprs: sympy.Expr) -> list[tuple]:
-    """(index, lower, upper, enclosing limits) of every sum or product limit in the expressions whose bounds are not
-    both numbers; the enclosing limits are those of the sums around it, whose indices its bounds may read."""
+    """(index, lower, upper, enclosing limits) of every sum or product limit in the expressions, numbers for bounds
+    included (sympy's closed form of the sum from 5 to 1 is -3, not 0); the enclosing limits are those of the sums
+    around it, whose indices its bounds may read."""
     out: list[tuple] = []
 
     def walk(e, around: tuple) -> None:
@@ -26,8 +27,7 @@ def symbolic_ranges(*exprs: sympy.Expr) -> list[tuple]:
             # sympy writes nested sums as one with several limits, the last one outermost
             inner = around
             for index, lo, hi in reversed(limits):
-                if not (sympy.sympify(lo).is_number and sympy.sympify(hi).is_number):
-                    out.append((index, lo, hi, inner))
+                out.append((index, lo, hi, inner))
                 inner = inner + ((index, lo, hi),)
             walk(e.args[0], inner)
             return
