@@ -480,3 +480,27 @@ def test_a_reading_of_sums_without_bounds_holds_only_where_each_has_terms(tmp_pa
     p = _entries_of({k.replace("p[", "x["): v for k, v in values.items() if k.startswith("p[")})
     q = _entries_of({k.replace("q[", "x["): v for k, v in values.items() if k.startswith("q[")})
     assert len(p) == len(q) >= 1 and sum(p) + sum(q) != sum(a * b for a, b in zip(p, q)), values
+
+
+# -- a range whose bounds read names the material says nothing about is read as not inverted (the n of a sum from 1
+# to n is at least 0): the textbook closed forms stay proved; a stated condition alone gives the names' domain, and
+# an inverted range there is the empty sum --
+
+@pytest.mark.parametrize("step", [r"\sum_{i=1}^{n} i = \frac{n(n+1)}{2}", r"\sum_{i=1}^{n}\sum_{j=1}^{n} 1 = n^2"])
+def test_a_closed_form_of_a_sum_to_a_name_nothing_bounds_is_proved(tmp_path, step):
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n$${step}$$\n")
+    assert steps[step]["status"] == "proved", steps[step]
+
+
+def test_a_stated_domain_that_inverts_a_range_refutes_a_karr_closed_form(tmp_path):
+    step = r"\sum_{k=3}^{n} 1 = n - 2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\nFor $n \\ge 1$, $${step}$$\n")
+    assert steps[step]["status"] == "refuted", steps[step]
+    # the sum from 3 to 1 is empty: 0, and n - 2 = -1
+    assert "n = 1" in steps[step]["reason"], steps[step]
+
+
+def test_a_sum_from_further_on_presupposes_nothing_and_is_refuted_where_it_is_empty(tmp_path):
+    step = r"\sum_{k=3}^{n} 1 = n - 2"
+    _, steps = scan_steps(tmp_path, f"# Ex\n\n$${step}$$\n")
+    assert steps[step]["status"] == "refuted", steps[step]

@@ -15,7 +15,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from proofs.material import Document
-from proofs.scan import kinds, onehot, piecewise, rounded, sums
+from proofs.scan import kinds, onehot, piecewise, rounded, sum_ranges, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import WALL_BACKSTOP, Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
@@ -998,6 +998,9 @@ def _step(base: dict, chain: Chain, k: int, span: Span, defs: Definitions, condi
         domain = [*domain, *((s, ">=", sympy.Integer(0)) for s in dict.fromkeys(sized.values())
                              if isinstance(s, sympy.Symbol))]
         conditions = (conditions[0], [w for w in conditions[1] if not any(w.startswith(c) for c in counted)])
+    # a range whose bounds read names nothing states a condition on is read as not inverted (the n of a sum from 1
+    # to n is at least 0), as the notation presupposes; a stated condition on those names alone gives their domain
+    domain = [*domain, *sum_ranges.presupposed(exprs, [*conditions[0], *conditions[1], *facts])]
     general = _decide(base, exprs, written, relation, defs, conditions, domain, substituted, facts, dims, log_base,
                       _after_conditions(span))
     examples = defs.in_scope(base["start"])

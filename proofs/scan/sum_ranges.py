@@ -4,12 +4,16 @@ to 2), not the scan's (an empty sum is 0), so a closed form proves a step only w
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
 
 import sympy
 import z3
 
-__all__ = ["inverted_range", "symbolic_ranges"]
+__all__ = ["inverted_range", "presupposed", "symbolic_ranges"]
+
+# a name read as a count (a bound of a sum, a number of steps): at least 0, which allows no inversion of a sum from 1
+_WHOLE = re.compile(r"^\S+ is a count\b(?! (at least|at most))")
 
 # z3's time for the question, in milliseconds: past it the range counts as possibly inverted
 _TIMEOUT_MS = 2000
@@ -117,3 +121,35 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
         at = ", ".join(f"{d.name()} = {model[d]}" for d in sorted(model.decls(), key=lambda d: d.name()))
         return f"a range of a sum is inverted (upper < lower - 1) at {at}, where sympy's closed form is not the sum"
     return "z3 could not show every range of a sum non-inverted"
+
+
+def presupposed(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple]) -> list[tuple]:
+    """(upper, ">=", lower - 1) for each sum or product range from a number at most 1 to a bound reading names that
+    no stated condition mentions: the notation presupposes that bound is a count (the n of a sum from 1 to n is at
+    least 0), so the step is decided where that holds; where a stated condition speaks of those names, it alone
+    gives their domain, and an inverted range is the empty sum or product. A range starting further on (3 to n)
+    presupposes nothing: at n = 1 it is empty."""
+    stated: set = set()
+    for c in conditions:
+        if isinstance(c, str):  # a condition the scan could not read may speak of any name ("for every integer
+            # $n$"): nothing is presupposed, except beside a name read as a count, which allows no inversion alone
+            if not _WHOLE.match(c):
+                return []
+            continue
+        try:
+            stated |= {sympy.Symbol(s.name) for side in (c[0], c[2]) for s in sympy.sympify(side).free_symbols}
+        except (sympy.SympifyError, TypeError, IndexError, AttributeError):
+            return []  # a condition not understood: nothing is presupposed
+    out: list[tuple] = []
+    for index, lo, hi, around in symbolic_ranges(*exprs):
+        lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+        names = lo.free_symbols | hi.free_symbols
+        if not (lo.is_number and lo <= 1) or hi.is_number:
+            continue  # a sum from 1 (or 0) to n: n is a count; a range starting further on presupposes nothing
+        if names & ({limit[0] for limit in around} | {index}) or {sympy.Symbol(x.name) for x in names} & stated:
+            continue
+        if any(str(s).startswith("#") for s in names):
+            continue  # a length of a sum without bounds: a count already (sum_ranges.inverted_range)
+        if (hi, ">=", lo - 1) not in out:
+            out.append((hi, ">=", lo - 1))
+    return out
