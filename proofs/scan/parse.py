@@ -694,13 +694,7 @@ def parse(text: str, ctx: Optional[Context] = None, bound=(), guards: Optional[l
     toks = tokens(normalise(text))
     _bars_read_one_way(toks, text)
     try:
-        parser = _Parser(toks, ctx, frozenset(bound), guards)
-        out = parser.whole()
-        if _entries(ctx.values, out, parser.bound):
-            # p_k of a vector defined entry by entry (p = softmax(z)) read at its entry wherever the step writes it, as
-            # inside a defined name or a derivative: one side substituted and the other not decides a different claim
-            out = parser.resolve(out)
-        return _real(out)
+        return _real(_Parser(toks, ctx, frozenset(bound), guards).whole())
     except Skip:
         raise
     except (RecursionError, ValueError, TypeError, ZeroDivisionError, AttributeError) as exc:
