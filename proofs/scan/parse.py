@@ -69,6 +69,8 @@ class _Parser:
         self.guards = [] if guards is None else guards
         # the indices of the sums and products being read: a guard on a term (x_i > 0) is no condition on a point
         self.indices: frozenset = frozenset()
+        # (position, index) of each sum or product read, where its body ended
+        self.ended: list = []
 
     def guard(self, e: sympy.Expr, relation: str) -> None:
         """Record that the reading is a real number only where `e relation 0` (sympy may simplify the root, log or
@@ -163,14 +165,25 @@ class _Parser:
     def expr(self) -> sympy.Expr:
         e = self.term()
         terms = [e]  # as printed: x + x stays x + x, the terms in their order
+        closed = self.closed_here()
         while self.peek() in ("+", "-"):
             op = self.take()
             t = self.term()
+            again = closed & t.free_symbols
+            if again:
+                name = sorted(s.name for s in again)[0]
+                raise Skip(f"the index {name} of a sum or product is used again after its body ends at {op}: in its "
+                           f"body or a name of its own?")
+            closed |= self.closed_here()
             if self.ctx.printed:
                 terms.append(t if op == "+" else _negated(t))
             else:
                 e = e + t if op == "+" else e - t
         return sympy.Add(*terms, evaluate=False) if len(terms) > 1 else e
+
+    def closed_here(self) -> set:
+        """The indices of the sums and products whose bodies end where the reading is now (at a + or - that ends them)."""
+        return {index for at, index in self.ended if at == self.i}
 
     def term(self) -> sympy.Expr:
         f = self.unary()
@@ -469,11 +482,39 @@ class _Parser:
         if lo is None:  # \sum_i: over i = 1..n_i for a length n_i of its own
             lo, hi = sympy.Integer(1), symbol(f"#{var[0]}")
         saved, self.bound, indices, self.indices = self.bound, self.bound | {index}, self.indices, self.indices | {index}
+        start = self.i
         try:
             body = self.term()
+            if kind == "prod":
+                self.one_product(index, start)
         finally:
             self.bound, self.indices = saved, indices
+        self.ended.append((self.i, index))
         return (sympy.Sum if kind == "sum" else sympy.Product)(body, (index, lo, hi))
+
+    def one_product(self, index: sympy.Symbol, start: int) -> None:
+        """A product's body is the term after it; where that term goes on, after a first factor, with another sum or
+        product that does not read the index, the notation is read two ways (the second inside the body, a factor
+        for each k, or after it, once) whose values differ: Skip. A sum's two readings are equal (its body is a sum
+        of terms, each times the same factor), so a sum is read with the factor inside."""
+        depth, guards = 0, len(self.guards)
+        try:
+            for p in range(start + 1, self.i):
+                tok = self.t[p]
+                depth += (tok in ("(", "[", "{")) - (tok in (")", "]", "}"))
+                if depth or tok not in ("\\sum", "\\prod"):
+                    continue
+                cut = p - 1 if self.t[p - 1] == "\\cdot" else p
+                try:
+                    self.sub(self.t[start:cut])  # the body ended before it: a term of its own
+                    rest = self.sub(self.t[p:self.i])
+                except Skip:
+                    continue
+                if index not in rest.free_symbols:
+                    raise Skip(f"a product whose body goes on with another {tok}: inside the product (once for each "
+                               f"{index.name}) or after it (once)?")
+        finally:
+            del self.guards[guards:]
 
     def fraction(self) -> sympy.Expr:
         top, bottom = self.group(), self.group()
