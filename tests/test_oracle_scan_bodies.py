@@ -143,3 +143,38 @@ def test_a_counterexample_to_a_wrong_product_replays_in_plain_fractions():
     for k in range(2, n + 1):
         value *= 3 * k
     assert n >= 2 and value != 3 ** n * n
+
+
+def test_a_product_over_declared_vectors_whose_body_goes_on_after_cdot_is_never_read_as_ending_there():
+    # the matrix reading ended a body at \cdot and before another \prod: \prod x_i \cdot 3 = 3 \prod x_i (false: the 3 is
+    # a factor of each term) was checked, and \prod x_i \prod w_j = \prod x_i w_i (true only if the second product
+    # stands after the first) checked too
+    found = _status("# N\n\nLet $x, w \\in \\mathbb{R}^n$ with $n \\ge 1$.\n\n"
+                    "$$\\prod_{i=1}^{n} x_i \\cdot 3 = 3 \\prod_{i=1}^{n} x_i$$\n\n"
+                    "$$\\prod_{i=1}^{n} x_i \\prod_{j=1}^{n} w_j = \\prod_{i=1}^{n} x_i w_i$$\n\n"
+                    "$$\\sum_{i=1}^{n} x_i \\cdot w_i = \\sum_{i=1}^{n} w_i x_i$$\n\n"
+                    "$$\\sum_{i=1}^{n} x_i \\cdot 2 = 2 \\sum_{i=1}^{n} x_i + 1$$\n")
+    assert found["\\prod_{i=1}^{n} x_i \\cdot 3 = 3 \\prod_{i=1}^{n} x_i"]["status"] in ("refuted", "skipped")
+    assert found["\\prod_{i=1}^{n} x_i \\prod_{j=1}^{n} w_j = \\prod_{i=1}^{n} x_i w_i"]["status"] == "skipped"
+    assert found["\\sum_{i=1}^{n} x_i \\cdot w_i = \\sum_{i=1}^{n} w_i x_i"]["status"] in ("proved", "checked")
+    assert found["\\sum_{i=1}^{n} x_i \\cdot 2 = 2 \\sum_{i=1}^{n} x_i + 1"]["status"] == "refuted"
+
+
+def test_a_product_whose_body_goes_on_with_a_slash_is_never_decided():
+    # \prod_k 3 / 2: (3/2)^n or 3^n / 2; the scan read the first and the matrix reading the second
+    found = _status("# N\n\nFor $n \\ge 1$, $$\\prod_{k=1}^{n} 3 / 2 = \\frac{3^n}{2}$$ and "
+                    "$$\\sum_{k=1}^{n} k / 2 = \\frac{n (n + 1)}{4}$$\n")
+    assert found["\\prod_{k=1}^{n} 3 / 2 = \\frac{3^n}{2}"]["status"] == "skipped"
+    assert found["\\sum_{k=1}^{n} k / 2 = \\frac{n (n + 1)}{4}"]["status"] in ("proved", "checked")
+
+
+def test_a_refutation_over_declared_vectors_is_at_a_size_the_stated_bound_allows():
+    # n = 1 was drawn although the section says n >= 3: the counterexample was no point of the notes
+    step = "\\sum_{k=1}^{n} x_k \\times 3 = 3 \\sum_{k=1}^{n} x_k - a"
+    found = _status(f"# N\n\nLet $x, w \\in \\mathbb{{R}}^n$ with $n \\ge 3$. Then $${step}$$\n")[step]
+    assert found["status"] == "refuted", found
+    counterexample = found["counterexample"]
+    x = [Fraction(v) for row in counterexample["values"]["x"] for v in row]
+    a = Fraction(counterexample["values"]["a"])
+    assert counterexample["sizes"]["n"] >= 3 and len(x) == counterexample["sizes"]["n"]
+    assert sum(3 * v for v in x) != 3 * sum(x) - a

@@ -1031,6 +1031,13 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(range(1, MAX_SIZE + 1), repeat=len(dims))
                for point in _index_choices(indices, _ranges(left, right))]
     choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
+    # sizes the section's stated value or bounds exclude (x in R^n with n >= 3: n = 1, 2) are no instance of the step
+    allowed = [c for c in choices if all(_within(v, (stated or {}).get(d)) for d, v in c[0].items())]
+    if not allowed:
+        return Verdict("skipped", f"every size tried (1 to {MAX_SIZE}) is one the section's stated bounds exclude")
+    choices = allowed
+    fitting = {tuple(c[0][d] for d in dims) for c in allowed}
+    spans = {d: (min(t[i] for t in fitting), max(t[i] for t in fitting)) for i, d in enumerate(dims)}
     rng = random.Random(seed + layout)
     budget = MAX_GRADIENT_CHOICES if grads else MAX_CHOICES
     small = [c for c in choices if max(c[0].values(), default=0) <= 2]
@@ -1133,9 +1140,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
-    every = len(tried_sizes) == MAX_SIZE ** len(dims)
-    size_text = (", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) + ("" if every else
-                 f" ({len(tried_sizes)} of the {MAX_SIZE ** len(dims)} choices: all up to 2 that fit the budget, and a seeded "
+    every = len(tried_sizes) == len(fitting)
+    size_text = (", ".join(f"{_dim_name(d)} = {spans[d][0]}..{spans[d][1]}" for d in dims) + ("" if every else
+                 f" ({len(tried_sizes)} of the {len(fitting)} choices: all up to 2 that fit the budget, and a seeded "
                  "sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     if outside:
@@ -1156,6 +1163,12 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                        [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+def _within(size: int, stated: Optional[tuple]) -> bool:
+    """Whether a size lies within the value or bounds the section states on it (read ones; None: none stated)."""
+    lo, hi, _ = stated or (None, None, False)
+    return (lo is None or size >= lo) and (hi is None or size <= hi)
 
 
 def _honoured(dims: list, large: int, stated: dict) -> Optional[dict]:

@@ -476,15 +476,27 @@ class _Reader:
             raise Skip(f"a \\{kind} with one bound only")
         if lo is None:
             lo, hi = sympy.Integer(1), sympy.Symbol(f"#{var[0]}", integer=True)
-        body = self.product_body()
+        body = self.product_body(kind)
         return Node(kind, (body,), (sympy.Symbol(var[0], integer=True), lo, hi))
 
-    def product_body(self) -> Node:
-        """The factors after \\prod or \\sum, up to a +, -, a relation or another \\prod or \\sum."""
+    def product_body(self, kind: str = "prod") -> Node:
+        """The factors after \\prod or \\sum, up to a +, -, a relation or another \\prod or \\sum. Where the term goes
+        on after them (\\cdot a factor, another \\prod or \\sum), a sum's body takes the rest of the term (the same value
+        as the sum times it, where it does not read the index; the only reading where it does); a product's is read
+        two ways whose values differ (each factor times it, or the product times it once): not read."""
         factors = [self.postfix()]
-        while self.starts(self.peek()) and self.peek() not in ("\\prod", "\\sum"):
-            factors.append(self.postfix())
-        return factors[0] if len(factors) == 1 else Node("mul", tuple(factors))
+        while True:
+            tok = self.peek()
+            if self.starts(tok) and tok not in ("\\prod", "\\sum"):
+                factors.append(self.postfix())
+            elif tok in ("\\cdot", "*", "\\prod", "\\sum"):
+                if kind == "prod":
+                    raise Skip(f"a product whose body goes on with {tok}: inside the product (once for each factor) "
+                               "or after it (once)?")
+                self.i += tok in ("\\cdot", "*")
+                factors.append(self.postfix())
+            else:
+                return factors[0] if len(factors) == 1 else Node("mul", tuple(factors))
 
 
 def _index(toks: list[Token]) -> sympy.Expr:

@@ -493,8 +493,8 @@ class _Parser:
         return (sympy.Sum if kind == "sum" else sympy.Product)(body, (index, lo, hi))
 
     def one_product(self, index: sympy.Symbol, start: int) -> None:
-        """A product's body is the term after it; where that term goes on, after a first factor, with another sum or
-        product that does not read the index, the notation is read two ways (the second inside the body, a factor
+        """A product's body is the term after it; where that term goes on, after a first factor, with / or with another
+        sum or product that does not read the index, the notation is read two ways (the second inside the body, a factor
         for each k, or after it, once) whose values differ: Skip. A sum's two readings are equal (its body is a sum
         of terms, each times the same factor), so a sum is read with the factor inside."""
         depth, guards = 0, len(self.guards)
@@ -502,6 +502,9 @@ class _Parser:
             for p in range(start + 1, self.i):
                 tok = self.t[p]
                 depth += (tok in ("(", "[", "{")) - (tok in (")", "]", "}"))
+                if not depth and tok in ("/", "\\div"):
+                    raise Skip(f"a product whose body goes on with {tok}: each factor divided (inside the product) or "
+                               "the product (after it)?")
                 if depth or tok not in ("\\sum", "\\prod"):
                     continue
                 cut = p - 1 if self.t[p - 1] == "\\cdot" else p
