@@ -126,6 +126,8 @@ def tex(e) -> str:
     if k == "big":
         body = e[5]
         shown = _wrapped(body) if body[0] in ("add", "sub", "neg") else tex(body)
+        if e[3] is None:  # without bounds: over every entry of the vectors it reads
+            return f"\\{e[1]}_{e[2]} {shown}"
         return f"\\{e[1]}_{{{e[2]}={tex(e[3])}}}^{{{tex(e[4])}}} {shown}"
     raise ValueError(k)
 
@@ -174,7 +176,7 @@ def value(e, env: dict) -> Fraction:
             raise _Undefined()
         return entries[int(at) - 1]
     if k == "big":
-        lo, hi = value(e[3], env), value(e[4], env)
+        lo, hi = (Fraction(1), env["n"]) if e[3] is None else (value(e[3], env), value(e[4], env))
         if lo.denominator != 1 or hi.denominator != 1 or hi - lo > _MAX_TERMS:
             raise _Undefined()
         out = Fraction(0 if e[1] == "sum" else 1)  # an empty range: a sum 0, a product 1
@@ -195,6 +197,8 @@ def _names(e, bound=frozenset()) -> set:
     if k == "ent":
         return {e[1]} | _names(e[2], bound)
     if k == "big":
+        if e[3] is None:
+            return {"n"} | _names(e[5], bound | {e[2]})
         return _names(e[3], bound) | _names(e[4], bound) | _names(e[5], bound | {e[2]})
     if k == "mul":
         return set().union(*(_names(f, bound) for f in e[1]))
@@ -553,7 +557,18 @@ def _entries(src):
     else:  # a difference of sums, one body then a parenthesis
         left = sub(big("sum", i, one, n, mul(w(V(i)), x(V(i)))), big("sum", i, one, n, w(V(i))))
         right = big("sum", i, one, n, mul(w(V(i)), par(sub(x(V(i)), one), src.choice(_STYLES))))
+    if how not in (2, 3, 6, 8) and src.integer(0, 2) == 0:  # \sum_i without bounds: n is then no name of the step
+        return "entries without bounds", [_unbound(left)], _unbound(right), 1
     return "entries", [left], right, 1
+
+
+def _unbound(e):
+    """The tree with every sum and product from 1 to n written without bounds."""
+    if not isinstance(e, tuple) or not e or not isinstance(e[0], str):
+        return tuple(_unbound(a) for a in e) if isinstance(e, tuple) else e
+    if e[0] == "big" and e[3] == N(1) and e[4] == V("n"):
+        return ("big", e[1], e[2], None, None, _unbound(e[5]))
+    return (e[0],) + tuple(_unbound(a) for a in e[1:])
 
 
 def _slash(src):
@@ -616,9 +631,10 @@ def part(src: Source, kind, slips: bool = True) -> tuple[str, Expected]:
     slip = slips and src.integer(0, 2) == 0
     if slip:
         right = _slip(src, right)
-    least = max(least, src.integer(least, least + 2))
+    unbounded = "without bounds" in name  # its length is any count: no n to state a bound on
+    least = 1 if unbounded else max(least, src.integer(least, least + 2))
     e = _step(name, readings, right, least, slip)
-    words = src.choice(_SAY).replace("{m}", str(least))
+    words = "We have" if unbounded else src.choice(_SAY).replace("{m}", str(least))
     if declared:
         # (not "Let $x \\in \\mathbb{R}^n$ with $n \\ge 3$.": the scalar reading does not hold to a condition after "with"
         # past its sentence, a phrasing of conditions this oracle leaves to tests/scan_oracle_notation.py)
@@ -659,6 +675,8 @@ def replay(e: Expected, counterexample: dict) -> bool:
         return False  # a value that is no number: not a point this replays
     for size, v in ((counterexample or {}).get("sizes") or {}).items():
         point.setdefault(size, Fraction(v))
+    for name in [m for m in point if m.startswith("#")]:  # the length of a sum without bounds
+        point.setdefault("n", point.pop(name))
     for vector, given in entries.items():
         if sorted(given) != list(range(1, len(given) + 1)):
             return False
