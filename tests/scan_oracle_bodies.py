@@ -449,6 +449,8 @@ def _second_big(src):
     b2 = src.choice([N(src.integer(2, 3)), V(j), V("a")] + ([V(k)] if k != j else []))
     sep = src.choice(["", "\\cdot", "\\times"])
     second = big(k2, j, N(1), hi2, b2)
+    if src.integer(0, 2) == 0:  # in parentheses of its own: which body it is in is as open
+        second = par(second, src.choice(_STYLES))
     nested = big(k1, k, lo1, hi1, mul_seps((b1, second), (sep,)))
     split = mul_seps((("bare", big(k1, k, lo1, hi1, b1)), second), (sep,))
     # a second operator that reads the first one's index is inside its body: no other reading

@@ -488,6 +488,9 @@ class _Reader:
         while True:
             tok = self.peek()
             if self.starts(tok) and tok not in ("\\prod", "\\sum"):
+                if kind == "prod" and tok == "(" and self.t[self.i + 1:self.i + 2] in (["\\prod"], ["\\sum"]):
+                    raise Skip(f"a product whose body goes on with another {self.t[self.i + 1]}: inside the product "
+                               "(once for each factor) or after it (once)?")
                 factors.append(self.postfix())
             elif tok in ("\\cdot", "*", "\\prod", "\\sum"):
                 if kind == "prod":

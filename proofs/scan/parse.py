@@ -501,12 +501,16 @@ class _Parser:
         try:
             for p in range(start + 1, self.i):
                 tok = self.t[p]
+                outer = depth == 0
                 depth += (tok in ("(", "[", "{")) - (tok in (")", "]", "}"))
                 if not depth and tok in ("/", "\\div"):
                     raise Skip(f"a product whose body goes on with {tok}: each factor divided (inside the product) or "
                                "the product (after it)?")
-                if depth or tok not in ("\\sum", "\\prod"):
+                # another sum or product, bare or in parentheses of its own (\\prod_k 2 \\left(\\sum_j j\\right))
+                series = next((t for t in self.t[p:p + 2] if t in ("\\sum", "\\prod")), None)
+                if not outer or series is None or (tok not in ("(", "[") and tok != series):
                     continue
+                tok = series
                 cut = p - 1 if self.t[p - 1] == "\\cdot" else p
                 try:
                     self.sub(self.t[start:cut])  # the body ended before it: a term of its own
