@@ -30,10 +30,10 @@ def _clean(total: Tally) -> None:
 
 
 def _floors(total: Tally) -> None:
-    # measured on seeds 1000-1999 (6000 steps): 77% of the steps with one truth decided, 74% of the planted slips
-    # refuted or sent to review
-    assert total.decided >= 0.6 * (total.steps - sum(r.get(s, 0) for k, r in total.rows.items() if k.endswith("/ambiguous")
-                                                     for s in r))
+    # measured on seeds 5000-5699 (4200 steps, 443 of them ambiguous): 90% of the steps with one truth decided, 78% of
+    # the planted slips refuted or sent to review
+    ambiguous = sum(n for k, row in total.rows.items() if k.endswith("/ambiguous") for n in row.values())
+    assert total.decided >= 0.75 * (total.steps - ambiguous), (total.decided, total.steps, ambiguous)
     assert total.caught >= 0.6 * total.slips, (total.caught, total.slips)
 
 

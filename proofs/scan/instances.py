@@ -1141,7 +1141,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                                   "past the end of what it indexes)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
     every = len(tried_sizes) == len(fitting)
-    size_text = (", ".join(f"{_dim_name(d)} = {spans[d][0]}..{spans[d][1]}" for d in dims) + ("" if every else
+    size_text = (", ".join(f"{_dim_name(d)} = {spans[d][0]}" + (f"..{spans[d][1]}" if spans[d][1] > spans[d][0] else "")
+                           for d in dims) + ("" if every else
                  f" ({len(tried_sizes)} of the {len(fitting)} choices: all up to 2 that fit the budget, and a seeded "
                  "sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
