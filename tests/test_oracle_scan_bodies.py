@@ -185,3 +185,18 @@ def test_a_refutation_over_declared_vectors_is_at_a_size_the_stated_bound_allows
     a = Fraction(counterexample["values"]["a"])
     assert counterexample["sizes"]["n"] >= 3 and len(x) == counterexample["sizes"]["n"]
     assert sum(3 * v for v in x) != 3 * sum(x) - a
+
+
+def test_the_index_of_a_sum_of_matrices_read_as_a_number_is_its_value_at_each_term():
+    # k of \sum_{k=1}^{2} k A was read once and kept (k = 1 for every term): a true step was refuted at A = [[-1]]
+    # (left side -1 for -2), and the replay read k from the counterexample and agreed
+    found = _status("# N\n\nLet $A \\in \\mathbb{R}^{n \\times n}$ and $n \\ge 1$.\n\n"
+                    "$$\\sum_{k=1}^{2} k A + I = 3 A + I$$\n\n$$\\sum_{k=1}^{2} k A + I = 2 A + I$$\n\n"
+                    "$$\\sum_{k=1}^{2} A + k I = 2 A + 3 I$$\n")
+    assert found["\\sum_{k=1}^{2} k A + I = 3 A + I"]["status"] == "checked", found
+    slip = found["\\sum_{k=1}^{2} k A + I = 2 A + I"]
+    assert slip["status"] == "refuted" and "k" not in slip["counterexample"]["values"], slip
+    a = [[Fraction(v) for v in row] for row in slip["counterexample"]["values"]["A"]]
+    assert any(v != 0 for row in a for v in row)  # 3A + I = 2A + I fails exactly where A is not 0
+    # the k after the body is a name of its own by the convention, the sum's index to a hasty reader: not decided
+    assert found["\\sum_{k=1}^{2} A + k I = 2 A + 3 I"]["status"] == "skipped"

@@ -283,6 +283,9 @@ class Evaluator:
         self.read.add(key)
         if key in inst.variables:
             return inst.variables[key]
+        if at is None and isinstance(inst.indices.get(letter), int) and not isinstance(inst.sizes.get(letter), int) \
+                and self.shape_of(letter) == "scalar":
+            return sympy.Integer(inst.indices[letter])  # an index read as a number (k of \sum_k k A): never kept
         if key in inst.values:
             return inst.values[key]
         equation = self._equation(letter, at)

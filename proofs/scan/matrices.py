@@ -113,6 +113,18 @@ def names_of(n: Node) -> set:
     return out
 
 
+def _uses(n: Node, letter: str) -> bool:
+    """Whether a tree reads `letter` (a name, or in an index or a bound) outside any sum or product over it."""
+    if n.kind in ("prod", "sum") and n.data[0].name == letter:
+        return False
+    if n.kind == "name" and n.data[0] == letter:
+        return True
+    data = n.data if isinstance(n.data, tuple) else (n.data,)
+    if any(isinstance(d, sympy.Basic) and letter in {s.name for s in d.free_symbols} for d in data):
+        return True
+    return any(_uses(a, letter) for a in n.args)
+
+
 def looks_matrix(text: str) -> bool:
     return bool(MARKERS.search(text))
 
@@ -121,6 +133,8 @@ class _Reader:
     def __init__(self, toks: list[Token], functions: frozenset, logistic: bool = True, changes: bool = False) -> None:
         self.t, self.i, self.functions, self.logistic, self.changes = toks, 0, functions, logistic, changes
         self.bars = 0
+        # (position, index) of each sum or product read, where its body ended
+        self.ended: list = []
 
     def peek(self, k: int = 0) -> Optional[str]:
         return self.t[self.i + k] if self.i + k < len(self.t) else None
@@ -172,9 +186,15 @@ class _Reader:
 
     def expr(self) -> Node:
         terms = [self.term()]
+        closed = {index for at, index in self.ended if at == self.i}
         while self.peek() in ("+", "-"):
             op = self.take()
             t = self.term()
+            again = sorted(index for index in closed if _uses(t, index))
+            if again:
+                raise Skip(f"the index {again[0]} of a sum or product is used again after its body ends at {op}: in its "
+                           "body or a name of its own?")
+            closed |= {index for at, index in self.ended if at == self.i}
             terms.append(t if op == "+" else Node("neg", (t,)))
         return terms[0] if len(terms) == 1 else Node("add", tuple(terms))
 
@@ -477,6 +497,7 @@ class _Reader:
         if lo is None:
             lo, hi = sympy.Integer(1), sympy.Symbol(f"#{var[0]}", integer=True)
         body = self.product_body(kind)
+        self.ended.append((self.i, var[0]))
         return Node(kind, (body,), (sympy.Symbol(var[0], integer=True), lo, hi))
 
     def product_body(self, kind: str = "prod") -> Node:

@@ -333,6 +333,8 @@ class _Replay:
         key = self.key(letter, index)
         if self.direction is not None and key == self.direction[0]:
             return self._seeded(key)
+        if index is None and isinstance(self.indices.get(letter), int):
+            return Fraction(self.indices[letter])  # an index read as a number (k of \sum_k k A)
         if key in self.values:
             return _read(self.values[key])
         eq = self._equation(letter, self._at(index))
