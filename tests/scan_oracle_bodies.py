@@ -164,7 +164,7 @@ def value(e, env: dict) -> Fraction:
         return value(e[1], env) / d
     if k == "pow":
         b, x = value(e[1], env), value(e[2], env)
-        if x.denominator != 1 or (b == 0 and x < 0) or abs(x) > 60:
+        if x.denominator != 1 or (not isinstance(b, Fraction) and x < 0) or (b == 0 and x < 0) or abs(x) > 60:
             raise _Undefined()
         return b ** int(x)
     if k in ("paren", "bare"):
@@ -179,11 +179,11 @@ def value(e, env: dict) -> Fraction:
         lo, hi = (Fraction(1), env["n"]) if e[3] is None else (value(e[3], env), value(e[4], env))
         if lo.denominator != 1 or hi.denominator != 1 or hi - lo > _MAX_TERMS:
             raise _Undefined()
-        out = Fraction(0 if e[1] == "sum" else 1)  # an empty range: a sum 0, a product 1
+        out = None  # an empty range: a sum 0, a product 1
         for i in range(int(lo), int(hi) + 1):
             t = value(e[5], {**env, e[2]: Fraction(i)})
-            out = out + t if e[1] == "sum" else out * t
-        return out
+            out = t if out is None else out + t if e[1] == "sum" else out * t
+        return Fraction(0 if e[1] == "sum" else 1) if out is None else out
     raise ValueError(k)
 
 
@@ -236,15 +236,29 @@ _SPAN = 6  # counts least .. least + _SPAN
 
 
 _VECTORS = ("x", "w")  # names of vectors of n entries
+_MATRICES = ("A", "I")  # a square matrix of n rows and the identity
 
 
 def _vector(n: int, shift: int) -> tuple:
     return tuple(_GRID[(3 * i + shift) % len(_GRID)] for i in range(n))
 
 
+def _matrix(n: int, shift: int):
+    import sympy
+
+    return sympy.Matrix(n, n, lambda i, j: sympy.Rational(_GRID[(2 * i + 3 * j + shift) % len(_GRID)]))
+
+
 def _points(names: set, least: int):
-    others = sorted(names - {"n"} - set(_VECTORS))
+    others = sorted(names - {"n"} - set(_VECTORS) - set(_MATRICES))
     vectors = sorted(names & set(_VECTORS))
+    if names & set(_MATRICES):  # a square matrix A of n rows and the identity I: sizes 1 to 3, two draws each
+        import sympy
+
+        for n in range(max(least, 1), 4):
+            for shift in range(2):
+                yield {"n": Fraction(n), "A": _matrix(n, shift), "I": sympy.eye(n)}
+        return
     for n in range(least, least + _SPAN + 1):
         for vals in itertools.product(*([_GRID[:3]] * len(others))):
             for shift in range(3 if vectors else 1):
@@ -254,9 +268,10 @@ def _points(names: set, least: int):
 
 def _fails(left, right, point) -> Optional[bool]:
     try:
-        return value(left, point) != value(right, point)
-    except _Undefined:
+        a, b = value(left, point), value(right, point)
+    except (_Undefined, TypeError, ValueError, ArithmeticError):  # shapes that do not fit (a matrix plus a number)
         return None
+    return bool(a != b)
 
 
 def _witness(left, right, least: int) -> Optional[dict]:
@@ -591,6 +606,32 @@ def _declared(src):
     return _entries(src)
 
 
+def _matrices(src):
+    """Sums and products of a square matrix A (and I) over a number of terms: A's polynomials commute, so each
+    truth is the evaluation at matrices A of 1 to 3 rows."""
+    A, I = V("A"), V("I")
+    m = src.integer(2, 3)
+    k = src.choice(["k", "j"])
+    c = m * (m + 1) // 2
+    how = src.integer(0, 4)
+    if how == 0:  # k A then + I: the index is a number in the body, the body ends at the sign
+        left = add(big("sum", k, N(1), N(m), mul(V(k), A)), I)
+        right = add(mul(N(c), A), I)
+    elif how == 1:  # A \cdot k: part of the body
+        left = big("sum", k, N(1), N(m), mul_seps((A, V(k)), ("\\cdot",)))
+        right = mul(N(c), A)
+    elif how == 2:  # a geometric sum times (I - A): the parenthesis is in the body
+        left = big("sum", k, N(0), N(m - 1), mul(pw(A, V(k)), par(sub(I, A), src.choice(_STYLES))))
+        right = sub(I, pw(A, N(m)))
+    elif how == 3:  # a product of (I + A), each factor the same
+        left = big("prod", k, N(1), N(m), par(add(I, A), src.choice(_STYLES)))
+        right = pw(par(add(I, A)), N(m))
+    else:  # a number juxtaposed in a product's body
+        left = big("prod", k, N(1), N(m), mul(N(2), A))
+        right = mul(N(2 ** m), pw(A, N(m)))
+    return "matrices", [left], right, 1
+
+
 def _paren_body(src):
     """A parenthesised body followed by a factor, a fraction or a power (all in the body), perhaps then a term; a sum
     negated, or inside a fraction."""
@@ -621,7 +662,7 @@ def _paren_body(src):
 
 
 KINDS = [_then_term, _factor_after, _factor_before, _fraction_body, _power, _two_terms, _second_big, _second_big,
-         _index_after, _nested, _empty, _counted, _entries, _declared, _paren_body, _slash]
+         _index_after, _nested, _empty, _counted, _entries, _declared, _paren_body, _slash, _matrices]
 
 _SAY = ["For $n \\ge {m}$,", "Let $n \\ge {m}$. Then", "Let $n \\ge {m}$ be the number of terms. Then",
         "With $n \\ge {m}$ samples,"]
@@ -631,12 +672,18 @@ def part(src: Source, kind, slips: bool = True) -> tuple[str, Expected]:
     name, readings, right, least = kind(src)
     declared = kind is _declared
     slip = slips and src.integer(0, 2) == 0
-    if slip:
+    if slip and kind is _matrices:
+        right = src.choice([add(right, V("I")), mul(N(2), right, sep="\\cdot"), sub(right, V("A"))])
+    elif slip:
         right = _slip(src, right)
     unbounded = "without bounds" in name  # its length is any count: no n to state a bound on
     least = 1 if unbounded else max(least, src.integer(least, least + 2))
     e = _step(name, readings, right, least, slip)
     words = "We have" if unbounded else src.choice(_SAY).replace("{m}", str(least))
+    if kind is _matrices:
+        least = 1
+        e = _step(name, readings, right, least, slip)
+        words = "Let $A \\in \\mathbb{R}^{n \\times n}$ and $n \\ge 1$. Then"
     if declared:
         # (not "Let $x \\in \\mathbb{R}^n$ with $n \\ge 3$.": the scalar reading does not hold to a condition after "with"
         # past its sentence, a phrasing of conditions this oracle leaves to tests/scan_oracle_notation.py)
@@ -666,7 +713,11 @@ def replay(e: Expected, counterexample: dict) -> bool:
     entries: dict = {}
     try:
         for name, v in raw.items():
-            if isinstance(v, list):  # the matrix reading gives a vector whole, as a column of rows
+            if isinstance(v, list) and name in _MATRICES:
+                import sympy
+
+                point[name] = sympy.Matrix([[sympy.Rational(x) for x in row] for row in v])
+            elif isinstance(v, list):  # the matrix reading gives a vector whole, as a column of rows
                 point[name] = tuple(Fraction(x) for row in v for x in row)
             elif "[" in name:
                 vector, at = name.rstrip("]").split("[")
@@ -687,8 +738,12 @@ def replay(e: Expected, counterexample: dict) -> bool:
     if n is not None and (n.denominator != 1 and _bounds(e) or n < e.least):
         return False  # a count (the bound of a sum or product) is a whole number; n elsewhere is any number
     # a name the counterexample leaves out (the sides are numbers, or do not read it): it fails whatever its value
+    if "A" in point:
+        import sympy
+
+        point["I"] = sympy.eye(point["A"].rows)
     missing = (_names(e.readings[0]) | _names(e.right)) - set(point)
-    if missing & set(_VECTORS):
+    if missing & (set(_VECTORS) | set(_MATRICES)):
         return False
     if "n" in missing:
         missing.discard("n")
