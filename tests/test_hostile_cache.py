@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import socket
 import stat
 from pathlib import Path
@@ -204,12 +205,20 @@ def test_a_cache_folder_inside_a_pack_is_not_part_of_the_key(tmp_path):
     assert digest_inputs([root], {}, modules={}) == base
 
 
-@pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
-def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage):
-    course = _course(tmp_path, "plain")
-    # in a process of its own, as the run below (what a process has imported is part of the key)
+@pytest.fixture(scope="module")
+def plain_checked(tmp_path_factory):
+    """The `plain` course checked once with its cache, in a process of its own as the runs of the tests that damage a
+    copy of its cache (what a process has imported is part of the key)."""
+    course = _course(tmp_path_factory.mktemp("plain"), "plain")
     assert course.check("plain", cache=True, process=True, timeout=90).returncode == 0
-    entry = next((course / "cache").glob("*/plain.ex1.b.holds.json"))
+    return course
+
+
+@pytest.mark.parametrize("damage", ["deep", "fifo", "directory", "link", "binary"])
+def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage, plain_checked):
+    course, cache = plain_checked, tmp_path / "cache"
+    shutil.copytree(course.cache_dir, cache, symlinks=True)
+    entry = next(cache.glob("*/plain.ex1.b.holds.json"))
     good = json.loads(entry.read_text())
     entry.unlink()
     if damage == "deep":
@@ -220,12 +229,12 @@ def test_a_damaged_entry_is_ignored_without_crashing_or_hanging(tmp_path, damage
         entry.mkdir()
         (entry / "x.json").write_text(json.dumps(good))
     elif damage == "link":
-        (course / "elsewhere.json").write_text(json.dumps(good))
-        entry.symlink_to(course / "elsewhere.json")
+        (tmp_path / "elsewhere.json").write_text(json.dumps(good))
+        entry.symlink_to(tmp_path / "elsewhere.json")
     else:
         entry.write_bytes(b"\xff\xfe{" + os.urandom(64))
     # in a process of its own, whose time limit fails a run that hangs on the damaged entry
-    checked = course.check("plain", cache=True, process=True, timeout=90)
+    checked = course.check("plain", cache=cache, process=True, timeout=90)
     code, results = checked.returncode, checked.results
     assert code == 0
     assert results["plain.ex1.b.holds"]["cached"] is None

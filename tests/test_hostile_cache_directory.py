@@ -1,13 +1,14 @@
 """A result cache prunes and removes what it does not know in its directory: it is only ever a directory it made (or a
 new or empty one), never a folder of the user's given by mistake."""
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli, run_cli
 
 from proofs.cache import ResultCache, foreign
 
@@ -28,7 +29,7 @@ def _everything(folder):
 def test_a_folder_of_the_users_given_as_cache_dir_is_a_usage_error_and_is_left_alone(tmp_path):
     folder = _folder_of_the_users(tmp_path)
     before = _everything(folder)
-    proc = run_cli("check", "ex1.a", "--cache-dir", str(folder))
+    proc = cli("check", "ex1.a", "--cache-dir", str(folder))
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1 and "is not a result cache of proofs" in proc.stderr
     assert _everything(folder) == before
@@ -36,7 +37,7 @@ def test_a_folder_of_the_users_given_as_cache_dir_is_a_usage_error_and_is_left_a
 
 def test_the_environment_variable_is_checked_the_same_way(tmp_path):
     folder = _folder_of_the_users(tmp_path)
-    proc = run_cli("check", "ex1.a", env={"PROOFS_CACHE_DIR": str(folder)})
+    proc = cli("check", "ex1.a", env={"PROOFS_CACHE_DIR": str(folder)})
     assert proc.returncode == 4 and proc.stderr.startswith(f"error: PROOFS_CACHE_DIR {folder}:"), proc.stderr
     proc = run_cli("check", "ex1.a", env={"PROOFS_CACHE_DIR": "/proc/self"}, timeout=60)  # walking it never ends
     assert proc.returncode == 4, proc.stderr
@@ -45,10 +46,11 @@ def test_the_environment_variable_is_checked_the_same_way(tmp_path):
 def test_a_new_or_empty_directory_becomes_a_cache_and_is_used_again(tmp_path):
     (tmp_path / "empty").mkdir()
     for directory in (tmp_path / "empty", tmp_path / "new" / "cache"):
-        assert run_cli("check", "ex1.a", "--cache-dir", str(directory)).returncode == 0
+        assert cli("check", "ex1.a", "--cache-dir", str(directory)).returncode == 0
         assert (directory / "CACHEDIR.TAG").exists() and foreign(directory) is None
         assert list(directory.glob("*/ex1.a.receptive_field.json"))
-        assert run_cli("check", "ex1.a", "--cache-dir", str(directory)).returncode == 0
+        again = cli("check", "ex1.a", "--cache-dir", str(directory), "--format", "json")
+        assert again.returncode == 0 and all(r["cached"] is not None for r in json.loads(again.stdout)["results"])
 
 
 def test_a_cache_opened_in_a_folder_it_did_not_make_prunes_nothing(tmp_path):

@@ -115,3 +115,21 @@ def test_a_true_identity_printed_by_sympy_is_never_refuted_and_a_changed_one_is(
     assert check(parse(left), "=", parse(right), seed=left).status in ("proved", "checked")
     wrong = check(parse(left), "=", parse(right) + 1, seed=left)
     assert wrong.status == "refuted" and replay(parse(left), "=", parse(right) + 1, wrong.counterexample)
+
+
+def test_the_points_of_a_step_expand_its_sums_once_for_each_set_of_values_they_read(monkeypatch):
+    from proofs.scan import check as scan_check
+
+    left, right = parse(r"\sum_{i=1}^n x_i^2", K), parse(r"\sum_{i=1}^n x_i x_i", K)
+    expected = list(scan_check._points(left, right, (), "seed"))
+    calls = []
+    real = scan_check._entries
+
+    def counted(e, point):
+        names = {s.name for s in e.atoms(sympy.Symbol)}
+        calls.append((e, tuple(sorted((n, v) for n, v in point.items() if n in names))))
+        return real(e, point)
+
+    monkeypatch.setattr(scan_check, "_entries", counted)
+    assert list(scan_check._points(left, right, (), "seed")) == expected
+    assert len(expected) > 40 and len(calls) == len(set(calls)) <= 2 * 5  # each side at each length it is given once

@@ -2,6 +2,7 @@
 sub-headings; a part's declaration in that part only; a later declaration of a letter replaces an enclosing one), and
 the truth of each step is fixed by hand."""
 
+import re
 from fractions import Fraction
 
 import pytest
@@ -299,6 +300,12 @@ def test_a_stated_condition_restricts_the_instances(tmp_path, stated, unstated, 
 # -- generated material with its declarations in each section's introduction and its steps in a sub-heading or a part
 # (tests/matrix_oracle.py, truth by its own evaluator)
 
+def _scoped_material(seed, parts=4):
+    import matrix_oracle as oracle
+
+    return oracle.generate(oracle.RandomSource(seed), parts=parts, scoped=True)
+
+
 def _judged(seeds, parts=4):
     import matrix_oracle as oracle
     from proofs.material import parse as read_text
@@ -306,7 +313,7 @@ def _judged(seeds, parts=4):
 
     seen = oracle.Tally()
     for seed in seeds:
-        material = oracle.generate(oracle.RandomSource(seed), parts=parts, scoped=True)
+        material = _scoped_material(seed, parts)
         tally = oracle.judge(material, scan_document(read_text("g.md", material.text, "markdown"), second_reader=False))
         for kind in ("false_proofs", "false_alarms", "unconfirmed", "misread"):
             assert not getattr(tally, kind), f"{kind}: {getattr(tally, kind)}\n\n{material.text}"
@@ -319,10 +326,29 @@ def test_generated_scoped_material_is_judged_right():
     assert seen.caught == seen.slips > 0
 
 
+# The documents of the fixed sample, and those every run decides: each kind of slip the sample plants, under each way
+# a section's steps are scoped (`pytest --soak`: the whole sample).
+_FIXED = range(12)
+_EVERY_RUN = (4, 5, 6, 7)
+
+
+def _coverage(materials) -> tuple:
+    """(kinds of slip planted, ways the steps are scoped: under a sub-heading, in a lettered part, a bold part, both)."""
+    forms = {"both": r"### \d+\.1 Steps\n\n\(a\)", "heading": r"### \d+\.1 Steps\n\n[^(]", "part": r"\n- \(a\)",
+             "bold": r"\*\*Part \(a\)\*\*"}
+    materials = list(materials)
+    kinds = {e.family.split("/")[-1] for m in materials for e in m.steps if e.truth == "slip"}
+    return kinds, {form for form, pattern in forms.items() if any(re.search(pattern, m.text) for m in materials)}
+
+
 @pytest.mark.slow
-def test_a_fixed_sample_of_scoped_material_has_its_slips_caught():
-    seen = _judged(range(12))
-    assert seen.slips >= 25 and seen.caught == seen.slips
+def test_a_fixed_sample_of_scoped_material_has_its_slips_caught(soak):
+    seeds = _FIXED if soak else _EVERY_RUN
+    kinds, forms = _coverage(_scoped_material(seed) for seed in seeds)
+    assert (kinds, forms) == _coverage(_scoped_material(seed) for seed in _FIXED)
+    assert len(kinds) >= 9 and len(forms) == 4
+    seen = _judged(seeds)
+    assert seen.slips >= (25 if soak else 12) and seen.caught == seen.slips
 
 
 def test_a_sub_heading_after_parts_that_start_in_prose(tmp_path):

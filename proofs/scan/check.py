@@ -202,6 +202,10 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
     integers = integer_names(*everything)
     rng = random.Random(seed)
     pools = {name: _pool(name, conditions) for name in free}
+    read: dict = {}  # the entries each expression reads, by the values of the names it has (many points repeat them)
+
+    def reads(e, point):
+        return sorted(_entries_at(e, point, read))  # in order: the same points whatever the hash seed
     for attempt in range(ATTEMPTS):
         point: dict[str, Fraction] = {}
         for name in free:
@@ -211,7 +215,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                 point[name] = rng.choice(pools[name]) if attempt else Fraction(1, 2)
         entries = {}
         for e in everything:
-            for a in sorted(_entries(e, point)):  # in order: the same points whatever the hash seed
+            for a in reads(e, point):
                 entries.setdefault(a, rng.choice(_POOL) if attempt else Fraction(len(entries) + 2, 3))
         point.update(entries)
         yield point
@@ -220,7 +224,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
     if integers & set(free):
         large = _large_length(everything)
         point = {n: Fraction(large if n in integers else 1) for n in free}
-        point.update({a: Fraction(1) for e in everything for a in sorted(_entries(e, point))})
+        point.update({a: Fraction(1) for e in everything for a in reads(e, point)})
         yield point
     # then each edge a condition or a piece puts on one name (z <= 2, a piece for z < 2): a relation between two
     # functions or pieces may fail there alone, which random draws seldom hit
@@ -235,7 +239,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
             point[name] = edge
             entries = {}
             for e in everything:
-                for a in sorted(_entries(e, point)):
+                for a in reads(e, point):
                     entries.setdefault(a, rng.choice(_POOL))
             point.update(entries)
             yield point
@@ -310,6 +314,16 @@ def _free_names(*exprs: sympy.Expr) -> set[str]:
 
 # The most sums `_entries_read` expands in one expression (each expansion looks for the sums left again).
 _MAX_EXPANSIONS = 64
+
+
+def _entries_at(e: sympy.Expr, point: dict, read: dict) -> set[str]:
+    """`_entries(e, point)`, kept in `read` by e and the values the point gives e's names (bound ones included): what
+    the substitution sees, so every point that gives them the same values reads the same entries."""
+    names = {s.name for s in e.atoms(sympy.Symbol)} if isinstance(e, sympy.Basic) else set(point)
+    key = (e, tuple(sorted((n, v) for n, v in point.items() if n in names)))
+    if key not in read:
+        read[key] = _entries(e, point)
+    return read[key]
 
 
 def _entries(e: sympy.Expr, point: dict) -> set[str]:
