@@ -202,3 +202,95 @@ def test_the_matrix_oracle_s_fixed_sample_is_decided_the_same_with_forward_deriv
     assert _MODELS <= {e.family.split("/")[0] for m in generated for e in m.steps}
     documents = [parse("generated.md", m.text, "markdown") for m in generated]
     assert _reports(documents, True, monkeypatch) == _reports(documents, False, monkeypatch)
+
+
+def _instance(seed: str = "s", scale=1):
+    import random
+    from fractions import Fraction
+
+    return instances.Instance({}, {}, "column", random.Random(seed), scale=Fraction(scale), seed=seed)
+
+
+def test_an_arbitrary_function_s_drawn_value_does_not_depend_on_the_order_it_is_met_in():
+    points = [sympy.Integer(1), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Integer(3)]
+    met = [(name, p, d) for name in ("phi", "psi") for p in points for d in (False, True)]
+    first, second = _instance(), _instance()
+    a, b = instances.Evaluator(None, None, first, {}), instances.Evaluator(None, None, second, {})
+    forward = {key: a.function(*key) for key in met}
+    instances._draw(second)  # other values drawn from the instance's generator first do not change them either
+    backward = {key: b.function(*key) for key in reversed(met)}
+    assert forward == backward
+    assert all(v == a.function(*key) for key, v in forward.items())  # read again: the same value (the tables keep it)
+    assert first.function_values == second.function_values and first.derivative_values == second.derivative_values
+    # drawn as `_draw` draws (from its pool, times the instance's scale), and not all alike: the check can fail
+    pool = {sympy.Rational(x.numerator, x.denominator) for x in instances._POOL}
+    assert set(forward.values()) <= pool and len(set(forward.values())) > 2
+    other = instances.Evaluator(None, None, _instance("t"), {})
+    assert {key: other.function(*key) for key in met} != forward
+    scaled = instances.Evaluator(None, None, _instance(scale=10), {})
+    assert {key: scaled.function(*key) for key in met} == {key: 10 * v for key, v in forward.items()}
+
+
+def test_an_instance_made_without_a_seed_draws_from_its_generator_s_state():
+    import random
+
+    made = [instances.Instance({}, {}, "column", random.Random(k)) for k in (1, 1, 2)]
+    assert made[0].seed == made[1].seed != made[2].seed
+
+
+def _d(name, e):
+    """phi'(e), as the scan writes a derivative applied at an expression."""
+    u = sympy.Dummy("u")
+    return sympy.Subs(sympy.Derivative(sympy.Function(name)(u), u), u, e)
+
+
+def _through_functions():
+    leaves = st.one_of(st.just(x), st.just(y), _NUMBERS)
+
+    def grow(inner):
+        return st.one_of(
+            st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+            st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+            st.tuples(inner, st.integers(1, 3)).map(lambda p: p[0] ** p[1]),
+            inner.map(phi),
+            inner.map(lambda e: sympy.Function("psi")(2 * e)),
+            st.tuples(inner, inner).map(lambda p: p[0] * _d("phi", p[1].xreplace({x: sympy.Integer(1)}))),
+            st.tuples(inner, inner).map(lambda p: p[0] + _d("psi", p[1])),
+        )
+    return st.recursive(leaves, grow, max_leaves=6)
+
+
+def _symbolic_at(e, symbol, point, ev):
+    """The scan's symbolic route: differentiate with the other entries at the point, then fill in the functions'
+    values (`Evaluator._resolve`)."""
+    others = {s: v for s, v in point.items() if s != symbol}
+    return ev._resolve(derivatives.diff(e.xreplace(others), symbol).subs(symbol, point[symbol]))
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(_through_functions(), _NUMBERS, _NUMBERS)
+def test_forward_mode_through_an_arbitrary_function_is_the_symbolic_route_exactly(e, a, b):
+    point = {x: a, y: b}
+    ev = instances.Evaluator(None, None, _instance(), {})
+    quick = partials_at(e, point, ev.function)
+    for symbol in quick:
+        assert quick[symbol] == _symbolic_at(e, symbol, point, ev)
+
+
+def test_forward_mode_through_an_arbitrary_function_by_hand_and_what_it_leaves():
+    ev = instances.Evaluator(None, None, _instance(), {})
+    f = ev.function
+    one, two = sympy.Integer(1), sympy.Integer(2)
+    # d/dx x phi(x y) at (1, 2) = phi(2) + x y phi'(2) ... with y: x^2 phi'(2)
+    e = x * phi(x * y)
+    assert partials_at(e, {x: one, y: two}, f) == {x: f("phi", two, False) + 2 * f("phi", two, True),
+                                                   y: f("phi", two, True)}
+    for symbol, d in partials_at(e, {x: one, y: two}, f).items():
+        assert d == _symbolic_at(e, symbol, {x: one, y: two}, ev)
+    # phi'(e) of an e that depends on the symbol needs phi'': that symbol is left to the symbolic route, the other not
+    assert set(partials_at(y * _d("phi", x), {x: one, y: two}, f)) == {y}
+    # a function at a value that is not rational: every symbol is left
+    assert partials_at(phi(sympy.exp(x)) + y, {x: one, y: two}, f) == {}
+    # a wrong drawn derivative is told apart (the comparison above can fail)
+    wrong = lambda name, v, d: f(name, v, d) + (1 if d else 0)  # noqa: E731
+    assert partials_at(e, {x: one, y: two}, wrong)[y] != _symbolic_at(e, y, {x: one, y: two}, ev)

@@ -4,7 +4,7 @@ gradients: exact, and far cheaper than sympy's symbolic derivative taken first a
 from __future__ import annotations
 
 import functools
-from typing import Optional
+from typing import Callable, Optional
 
 import sympy
 
@@ -14,16 +14,24 @@ __all__ = ["diff", "partial_at", "partials_at", "solve_index"]
 _NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
+# An arbitrary function's value or derivative left unread (at a constant): the symbolic route fills such values in.
+_UNDRAWN = (sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative)
+
+
 class _Unsupported(Exception):
     """A node this differentiation does not take (an arbitrary function, an exponent that varies, ...)."""
 
 
-def partials_at(expr: sympy.Expr, point: dict) -> dict:
+def partials_at(expr: sympy.Expr, point: dict, function: Optional[Callable] = None) -> dict:
     """symbol -> d expr / d symbol at the point (symbol -> value), for every symbol of the point: by forward-mode
     differentiation of an expression built from numbers, the symbols, +, *, constant powers, exp, log and tanh, each
-    subexpression's value at the point built once, as `xreplace` builds it. A symbol is left out where its derivative
-    there is not a finite number, and every one for an expression with any other node (the caller then differentiates
-    symbolically)."""
+    subexpression's value at the point built once, as `xreplace` builds it. With `function` (name, number, whether the
+    derivative -> number), also through an arbitrary function of one argument applied to an expression, phi(e), and
+    its derivative written at one, phi'(e) (as `Subs(Derivative(phi(u), u), u, e)`): their values are `function`'s at
+    e's value (a rational number, else the expression is not taken), and d phi(e) = phi'(e) de, phi' read only where de
+    is not 0. A symbol is left out where its derivative there is not a finite number or would need a second derivative
+    of an arbitrary function (phi'(e) of an e that depends on it), and every one for an expression with any other node
+    (the caller then differentiates symbolically)."""
     names = set(point)
     values: dict = {}
 
@@ -34,6 +42,16 @@ def partials_at(expr: sympy.Expr, point: dict) -> dict:
             out = point[n]
         elif not names & n.free_symbols:
             out = n
+        elif function is not None and _applied(n) is not None:
+            at = value(n.args[0])
+            if not at.is_Rational:
+                raise _Unsupported("an arbitrary function at a value that is not a rational number")
+            out = function(n.func.__name__, at, False)
+        elif function is not None and _derivative_at(n) is not None:
+            at = value(n.point[0])
+            if not at.is_Rational:
+                raise _Unsupported("an arbitrary function's derivative at a value that is not a rational number")
+            out = function(_derivative_at(n), at, True)
         elif not (n.is_Add or n.is_Mul or (n.is_Pow and not names & n.exp.free_symbols) or
                   isinstance(n, (sympy.exp, sympy.tanh)) or (isinstance(n, sympy.log) and len(n.args) == 1)):
             raise _Unsupported(type(n).__name__)
@@ -48,13 +66,34 @@ def partials_at(expr: sympy.Expr, point: dict) -> dict:
         return {}
     out = {}
     for symbol in point:
-        d = _partial(expr, symbol, value, {})
-        if not (d.free_symbols or d.has(*_NOT_FINITE, sympy.Float)):
+        try:
+            d = _partial(expr, symbol, value, {}, function)
+        except _Unsupported:
+            continue
+        if not (d.free_symbols or d.has(*_NOT_FINITE, sympy.Float, *_UNDRAWN)):
             out[symbol] = d
     return out
 
 
-def _partial(n, symbol, value, memo: dict):
+def _applied(n) -> Optional[str]:
+    """The name of an arbitrary function applied to one argument (phi(e)), else None."""
+    if isinstance(n, sympy.core.function.AppliedUndef) and len(n.args) == 1:
+        return n.func.__name__
+    return None
+
+
+def _derivative_at(n) -> Optional[str]:
+    """The name of the arbitrary function whose first derivative at one argument n is (n is Subs(Derivative(phi(u), u),
+    u, e), as sympy writes phi'(e)), else None."""
+    if not (isinstance(n, sympy.Subs) and len(n.variables) == 1 and isinstance(n.expr, sympy.Derivative)):
+        return None
+    inner, (u,) = n.expr.expr, n.variables
+    if n.expr.variable_count == ((u, 1),) and _applied(inner) is not None and inner.args == (u,):
+        return inner.func.__name__
+    return None
+
+
+def _partial(n, symbol, value, memo: dict, function=None):
     """d n / d symbol at the point, every node's value there given by `value`."""
     if n in memo:
         return memo[n]
@@ -63,19 +102,24 @@ def _partial(n, symbol, value, memo: dict):
     elif symbol not in n.free_symbols:
         out = sympy.Integer(0)
     elif n.is_Add:
-        out = sympy.Add(*[_partial(a, symbol, value, memo) for a in n.args])
+        out = sympy.Add(*[_partial(a, symbol, value, memo, function) for a in n.args])
     elif n.is_Mul:
         at = [value(a) for a in n.args]
         out = sympy.Add(*[sympy.Mul(*at[:i], d, *at[i + 1:]) for i, d in
-                          enumerate(_partial(a, symbol, value, memo) for a in n.args) if d != 0])
+                          enumerate(_partial(a, symbol, value, memo, function) for a in n.args) if d != 0])
     elif n.is_Pow:
-        out = n.exp * value(n.base) ** (n.exp - 1) * _partial(n.base, symbol, value, memo)
+        out = n.exp * value(n.base) ** (n.exp - 1) * _partial(n.base, symbol, value, memo, function)
     elif isinstance(n, sympy.exp):
-        out = value(n) * _partial(n.args[0], symbol, value, memo)
+        out = value(n) * _partial(n.args[0], symbol, value, memo, function)
     elif isinstance(n, sympy.tanh):
-        out = (1 - value(n) ** 2) * _partial(n.args[0], symbol, value, memo)
-    else:  # log (the only other node `partials_at` lets through)
-        out = _partial(n.args[0], symbol, value, memo) / value(n.args[0])
+        out = (1 - value(n) ** 2) * _partial(n.args[0], symbol, value, memo, function)
+    elif isinstance(n, sympy.log):
+        out = _partial(n.args[0], symbol, value, memo, function) / value(n.args[0])
+    elif function is not None and _applied(n) is not None:
+        inner = _partial(n.args[0], symbol, value, memo, function)
+        out = inner if inner == 0 else function(n.func.__name__, value(n.args[0]), True) * inner
+    else:  # phi'(e) of an e that depends on the symbol: a second derivative, which is not drawn here
+        raise _Unsupported(type(n).__name__)
     memo[n] = out
     return out
 

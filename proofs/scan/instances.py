@@ -4,6 +4,7 @@ exactly (sympy Rational matrices, norms as exact algebraic numbers), gradients c
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import math
 import random
@@ -56,8 +57,6 @@ _DIGITS = 60
 # Partial derivatives at a point by forward-mode differentiation where the expression allows it (proofs.scan.derivatives),
 # else symbolically; the two give the same values (the tests compare them).
 FORWARD_MODE = True
-# What `Evaluator._resolve` draws values for: a derivative with any of these is taken symbolically.
-_DRAWN = (sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative)
 
 
 class ShapeError(Exception):
@@ -86,6 +85,13 @@ class Instance:
     scale: Fraction = Fraction(1)
     # one of STRUCTURED for the values at the larger size (see LARGE_SIZE): matrices and vectors are not drawn
     structured: Optional[str] = None
+    # what the arbitrary functions' values are drawn from (see `_function_value`): the text `rng` was seeded with, or,
+    # when none is given, a digest of `rng`'s state when the instance is made
+    seed: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.seed is None:
+            self.seed = hashlib.sha256(repr(self.rng.getstate()).encode()).hexdigest()
 
 
 def _size(shapes: Shapes, d, inst: Instance) -> int:
@@ -95,6 +101,16 @@ def _size(shapes: Shapes, d, inst: Instance) -> int:
 
 def _draw(inst: Instance) -> sympy.Rational:
     v = inst.rng.choice(_POOL) * inst.scale
+    return sympy.Rational(v.numerator, v.denominator)
+
+
+def _function_value(inst: Instance, name: str, x: sympy.Rational, derivative: bool) -> sympy.Rational:
+    """The value of an arbitrary function, or of its derivative, at a number: drawn as `_draw` draws, from a generator
+    of its own seeded by the instance, the function, the number and which of the two, so that it is the same whatever
+    the order in which an evaluation meets the values (forward or symbolic differentiation) and whatever was drawn
+    before it (random seeds text by SHA-512: PYTHONHASHSEED does not matter)."""
+    rng = random.Random(f"{inst.seed}|{name}|{'derivative' if derivative else 'value'}|{x}")
+    v = rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
 
 
@@ -562,7 +578,9 @@ class Evaluator:
     def function(self, name: str, x, derivative: bool):
         if x.is_Rational:
             table = self.inst.derivative_values if derivative else self.inst.function_values
-            return table.setdefault((name, x), _draw(self.inst))
+            if (name, x) not in table:
+                table[(name, x)] = _function_value(self.inst, name, x, derivative)
+            return table[(name, x)]
         f = sympy.Function(name)
         if derivative:
             d = sympy.Dummy("u")
@@ -612,9 +630,10 @@ class Evaluator:
             self._through(t_letter, t_index, (letter, at))
         subs = dict(zip(list(symbols), list(point) if _is_matrix(point) else [point]))
 
-        # with no arbitrary function in it, no value is drawn while it is differentiated: forward mode gives the same
+        # an arbitrary function's values are drawn by (function, number) whatever the order they are met in: forward
+        # mode through them reads the same values the symbolic route reads
         def partials(value):
-            quick = derivatives.partials_at(value, subs) if FORWARD_MODE and not value.has(*_DRAWN) else {}
+            quick = derivatives.partials_at(value, subs, self.function) if FORWARD_MODE else {}
 
             def partial(symbol):  # the other entries at the point first: a derivative of a far smaller expression
                 if symbol in quick:
@@ -1068,8 +1087,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if dropped >= FACT_DRAWS:
                 break
             at = {**point, **{i: sizes[d] for i, d in sized.items()}}
-            inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(f"{seed}|{layout}|{sizes}|{point}|{draw}"),
-                            scale=scale, structured=kind)
+            identity = f"{seed}|{layout}|{sizes}|{point}|{draw}"
+            inst = Instance({d: v for d, v in sizes.items()}, at, layout, random.Random(identity), scale=scale,
+                            structured=kind, seed=identity)
             ev = Evaluator(model, shapes, inst, lowest)
             ev.facts = facts
             lv = rv = None
@@ -1245,7 +1265,7 @@ def _fits_as_diagonal(model, shapes, inst: Instance, lowest: dict, grads: list, 
     """Whether the sides' shapes fit once each diagonal Jacobian is read as the vector of its diagonal (dh/dz =
     phi'(z)): a shape error only of the Jacobian reading is the notation's, one of both readings is the material's.
     Anything but a shape error in that reading decides nothing, and the step stays unrefuted."""
-    again = Instance(dict(inst.sizes), dict(inst.indices), inst.layout, random.Random(seed))
+    again = Instance(dict(inst.sizes), dict(inst.indices), inst.layout, random.Random(seed), seed=seed)
     ev = Evaluator(model, shapes, again, lowest)
     ev.as_diagonal = True
     try:
@@ -1391,7 +1411,8 @@ def _refuted(inst: Instance, ev: Evaluator, left, right, lv, rv, why: str, shape
     for key in sorted(inst.function_values, key=str):
         # a derivative value the decision never met (its term cancelled: a weight of 0 after phi'(z_j)) is free; one is
         # drawn so that the replay, which carries every value's derivative, has it (the sides do not depend on it)
-        inst.derivative_values.setdefault(key, _draw(inst))
+        if key not in inst.derivative_values:
+            inst.derivative_values[key] = _function_value(inst, *key, True)
     for (name, x), v in sorted(inst.derivative_values.items(), key=str):
         values[f"{name}'({x})"] = str(v)
     sizes = {_dim_name(d): v for d, v in inst.sizes.items()}
