@@ -13,9 +13,12 @@ from proofs.material import Document
 __all__ = ["Span", "spans", "CONDITION_WORDS"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
-# "if $w < \alpha$", "we want $\phi'(z) w = 1$").
+# "if $w < \alpha$", "we want $\phi'(z) w = 1$"); "for" with a universal quantifier and a kind of number too ("for every
+# $n \ge 1$", "for all integers $n \ge 0$", "for each $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
 CONDITION_WORDS = re.compile(
-    r"(?:\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
+    r"(?:\bfor\s+(?:every|all|each|any)(?:\s+(?:(?:positive|negative|non-?negative|non-?positive|non-?zero)\s+)?"
+    r"(?:integers?|natural\s+numbers?|whole\s+numbers?|real\s+numbers?|reals?|numbers?|values?|indices|index))?\s*[:,]?\s*$|"
+    r"\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
     r"suppose(?: that)?|let|given|such that|so that|want|wants|desire|require|requires|need|needs|choose|set|setting|"
     r"only if|iff)\s*[:,]?\s*)$",
     re.IGNORECASE,
