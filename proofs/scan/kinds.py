@@ -238,6 +238,9 @@ _INTERVAL = re.compile(r"\$([^$]{1,60}?)\\in\s*(?:\\left\s*)?([(\[])\s*(-?\d+(?:
 _COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+(?:the\s+|a\s+)?(?:[A-Za-z-]+\s+){{0,2}}?"
                     r"(?:number\s+of|count|size|length|index|dimension|degree)\b|" + COUNT_NOUNS + r"\b)", re.IGNORECASE)
 
+# "a sequence of length $T$", "a batch of size $B$", "vectors with length $n$": a count
+_OF_LENGTH = re.compile(r"\b(?:of|with)\s+(?:length|size)\s+(\$\s*\\?[A-Za-z]+\s*\$)", re.IGNORECASE)
+
 
 # A name the material makes a whole number by a formula: "$n \in \mathbb{N}$", "$k \in \mathbb{Z}$", or the upper
 # bound of a sum or a product (\sum_{t=1}^{T}): a count, which the search over fractions cannot honour.
@@ -255,7 +258,8 @@ _BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\
 # gives names in a sentence of its own, which holds for its section (not "if $x$ is positive, ...", a condition).
 _SIGNED = re.compile(rf"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:let|assume|suppose)(?:\s+that)?\s+({_NAMES})\s+"
                      r"(?:is|are|be)\s+(?:a\s+|an\s+)?(?:strictly\s+)?(positive|negative|non-?negative|non-?positive|non-?zero)"
-                     r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?))?\s*[.;]", re.IGNORECASE)
+                     r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?)|\s+(integers?|whole\s+numbers?|natural\s+numbers?))?"
+                     r"\s*[.;]", re.IGNORECASE)
 _SIGNS = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 
 
@@ -299,10 +303,14 @@ def domains(prose: str) -> tuple[list, list]:
         relation, bound = _SIGNS[m.group(2).lower().replace("-", "")]
         for name in _names(m.group(1)):
             read.append((name, relation, sympy.Integer(bound)))
+            if m.group(3):  # "a positive integer": a whole number too, which the search over fractions cannot honour
+                whole = {">": ("at least", 1), ">=": ("at least", 0), "<": ("at most", -1), "<=": ("at most", 0)}.get(relation)
+                unread.append((name, f"{name} is an integer {whole[0]} {whole[1]}, its section says" if whole else
+                               f"{name} is an integer, its section says"))
     for m in _BETWEEN.finditer(prose):  # ends in or out: not read
         for name in _names(m.group(1)):
             unread.append((name, f"{name} lies between {m.group(2)} and {m.group(3)}, its section says"))
-    for m in _COUNT.finditer(prose):
+    for m in (*_COUNT.finditer(prose), *_OF_LENGTH.finditer(prose)):
         for name in _names(m.group(1)):
             unread.append((name, f"{name} is a count (a whole number), its section says"))
     for m in _WHOLE.finditer(prose):
