@@ -72,6 +72,10 @@ _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.
 # $0$ or $1$", "takes the values $-1$ or $1$").
 _DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:integers?|numbers?|values?|inputs?|outputs?|"
                        r"variables?|entries|units?|vectors?|labels?)\b|\$)", re.IGNORECASE)
+# Words that restrict names to integers of a kind ("for every $n$ that is a multiple of $3$", "$n$ divisible by 4",
+# "for prime $p$"), which the scan does not read.
+_ARITHMETIC = re.compile(r"\b(multiples?\s+of|divisible\s+by|primes?|powers?\s+of\s+(?:2|two|\$\s*2\s*\$)|perfect\s+squares?)\b",
+                         re.IGNORECASE)
 _LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
                      r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
                      re.IGNORECASE)
@@ -433,6 +437,9 @@ def _worded(sentence: str) -> tuple[list, list]:
     discrete = _DISCRETE.search(sentence)
     if discrete:
         unread.append(f"names that are {discrete.group(1).lower()}")
+    arithmetic = _ARITHMETIC.search(sentence)
+    if arithmetic:
+        unread.append(f"names that are {' '.join(arithmetic.group(1).lower().split())} something")
     if _LISTED.search(sentence):
         unread.append("names that take only the values its words list")
     return read, unread
@@ -1202,8 +1209,8 @@ _WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)(?: (at least|at most
 
 def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
     """The conditions the scan could not read that the counterexample may break: a count or an integer its section
-    states is honoured where the point gives the name a whole number (positive for a count; within the bound a
-    decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
+    states is honoured where the point gives the name a whole number (positive for a count, at least 0 for the bound
+    of a sum; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
     out = []
     for w in unread:
@@ -1215,7 +1222,9 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
                 v = None
             bound = int(m.group(4)) if m.group(4) is not None else None
             within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
-            if v is not None and v.denominator == 1 and within and (v >= 1 or m.group(2) == "an integer"):
+            # a count is at least 1, except the bound of a sum, whose count of terms may be 0 (the empty sum)
+            least = 0 if m.group(2) == "an integer" or "the bound of a sum)" in w else 1
+            if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or v >= least):
                 continue
         out.append(w)
     return out
