@@ -845,6 +845,17 @@ _PHRASINGS = [
     ("We have ${step}$ for every $n \\ge {c}$.", "ge"),
     ("For every $n \\ge {c}$,\n$${step}$$", "ge"),
     ("Assume $n \\ge {c}$.\n\n$${step}$$", "ge"),
+    ("For every $n \\ge {c}$ we have\n\n$${step}$$", "ge"),
+    ("For every $n \\ge {c}$:\n\n$${step}$$", "ge"),
+    ("If $n \\ge {c}$, then ${step}$.", "ge"),
+    ("For any $n \\ge {c}$, ${step}$.", "ge"),
+]
+# a domain stated in the step's own sentence: (text, narrow, wide)
+_INLINE = [
+    ("For $n \\in \\mathbb{N}$, ${step}$.", _at_least(1), _at_least(0)),
+    ("For all $n \\in \\mathbb{N}$, ${step}$.", _at_least(1), _at_least(0)),
+    ("For every positive integer $n$, ${step}$.", _at_least(1), _at_least(1)),
+    ("For all integers $n \\ge 0$, ${step}$.", _at_least(0), _at_least(0)),
 ]
 _STATED = [
     ("Let $n \\in \\mathbb{{N}}$.", _at_least(1), _at_least(0)),
@@ -923,12 +934,18 @@ def _range_part(src: Source, slips: bool) -> tuple[str, list]:
             head, step = phrasing.split("\n\n")
             return _sentence_steps(src, step, picks, _at_least(c), _at_least(c), "range", head)
         return _sentence_steps(src, phrasing, picks, _at_least(c), _at_least(c), "range")
+    if how == "stated" and src.integer(0, 2) == 0:
+        words, narrow, wide = src.choice(_INLINE)
+        return _sentence_steps(src, words, picks, narrow, wide, "range")
     if how == "stated":
         words, narrow, wide = src.choice(_STATED)
         return _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, narrow, wide, "range",
                                words.replace("{{", "{").replace("}}", "}"))
     if how == "decorated":
         written, members = src.choice(_DECORATED)
+        if src.integer(0, 2) == 0:  # in the step's own sentence
+            return _sentence_steps(src, src.choice(["For $n \\in {s}$, ${step}$.", "For all $n \\in {s}$, ${step}$."])
+                                   .replace("{s}", written), picks, members, members, "range")
         return _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, members, members, "range",
                                f"Let $n \\in {written}$.")
     words = src.choice(_UNREAD).replace("{{", "{").replace("}}", "}")

@@ -313,3 +313,22 @@ def test_a_condition_of_divisibility_makes_a_refutation_need_review():
     # "for every $n$ that is a multiple of $3$" was not read at all: a step about such n was refuted at n = 1/2
     found = _statuses("# N\n\nFor every $n$ that is a multiple of $3$, $\\sum_{i=3}^{n} i = \\frac{n (n + 1)}{2} - 3$.\n")
     assert found["\\sum_{i=3}^{n} i = \\frac{n (n + 1)}{2} - 3"].status == "needs review", found
+
+
+@pytest.mark.parametrize("words", ["For every $n \\ge 3$ we have\n\n", "For every $n \\ge 3$:\n\n", "For all $n \\ge 3$,\n\n"])
+def test_a_condition_on_the_line_before_a_displayed_step_governs_it(words):
+    # the blank line between "For every $n \ge 3$:" and the display ended the sentence: the step, true for n >= 3,
+    # was refuted at n = 1
+    found = _statuses(f"# N\n\n{words}$$\\sum_{{i=3}}^{{n}} 1 = n - 2$$\n\nThen $\\sum_{{i=3}}^{{n}} 1 = n - 3$.\n")
+    assert found["\\sum_{i=3}^{n} 1 = n - 2"].status in ("proved", "checked"), found
+    assert found["\\sum_{i=3}^{n} 1 = n - 3"].status == "refuted", found
+
+
+def test_a_set_of_whole_numbers_in_the_steps_sentence_gives_the_domain():
+    # "For $n \in \mathbb{N}$, ..." was a condition the scan did not read: the presupposition that n is a count was
+    # dropped and a true step needed review at n = -1; a decorated set gives its bound there too
+    found = _statuses("# N\n\nFor $n \\in \\mathbb{N}$, $\\sum_{i=1}^{n} 1 = n$.\n\n"
+                      "For all $m \\in \\mathbb{Z}_{\\ge 0}$, $\\prod_{i=2}^{m} 2 = 2^{m-1}$.\n")
+    assert found["\\sum_{i=1}^{n} 1 = n"].status in ("proved", "checked"), found
+    wrong = found["\\prod_{i=2}^{m} 2 = 2^{m-1}"]
+    assert wrong.status == "refuted" and wrong.counterexample["values"] == {"m": "0"}, wrong

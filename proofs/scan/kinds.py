@@ -287,6 +287,44 @@ def _decoration(natural: bool, mark: Optional[str], text: Optional[str]):
     return (">=", number) if relation.startswith(("\\ge", "≥")) else ("<=", number)
 
 
+def _members(names: list, natural: bool, mark: Optional[str], text: Optional[str], written: str, where: str,
+             read: list, unread: list) -> None:
+    """What "names in N or Z (decorated by mark and text)" says, appended to `read` ((name, relation, number)) and
+    `unread` ((name, what)): a bound a decoration gives is read, a whole number is not (the search is over fractions)."""
+    bound = _decoration(natural, mark, text)
+    for name in names:
+        if bound is None:  # a decoration not understood: nothing is read, and a refutation needs review
+            unread.append((name, f"{name} is in {written} (a set the scan does not read), {where} says"))
+        elif bound == ():
+            unread.append((name, f"{name} is a count (a whole number), {where} says" if natural else
+                           f"{name} is an integer, {where} says"))
+        else:
+            relation, number = bound
+            read.append((name, relation, sympy.Integer(number)))
+            unread.append((name, f"{name} is an integer {'at least' if relation == '>=' else 'at most'} {number}, "
+                                 f"{where} says"))
+
+
+# N or Z, decorated or not, as the right side of a condition "n \in \mathbb{N}"
+_SET = re.compile(r"\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))"
+                  r"(?:\s*([_^])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[^\s$]))?\s*")
+
+
+def whole_numbers(left: str, right: str) -> Optional[tuple[list, list]]:
+    """A condition "left \\in right" of a sentence with N or Z (decorated or not) on the right: ([(name, relation,
+    number)], [what the scan does not read]) of the names on the left, as a section's "$n \\in \\mathbb{N}$" is read
+    (see domains); None for any other set."""
+    m = _SET.fullmatch(right)
+    names = _names(f"${left}$")
+    if m is None or not names:
+        return None
+    read: list = []
+    unread: list = []
+    _members(names, (m.group(1) or m.group(2) or m.group(3)) in ("N", "ℕ"), m.group(4), m.group(5), right.strip(),
+             "its sentence", read, unread)
+    return read, [what for _, what in unread]
+
+
 def domains(prose: str) -> tuple[list, list]:
     """What the prose says about the values of names: ([(name, relation, number)], [(name, what)]), the first read
     (a probability is between 0 and 1, an interval with numbers for ends), the second not (a count is a whole
@@ -315,20 +353,8 @@ def domains(prose: str) -> tuple[list, list]:
             unread.append((name, f"{name} is a count (a whole number), its section says"))
     for m in _WHOLE.finditer(prose):
         natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
-        bound = _decoration(natural, m.group(5), m.group(6))
         written = m.group(0)[m.group(0).index("\\in") + 3:].strip()
-        for name in _names(f"${m.group(1)}$"):
-            if bound is None:  # a decoration not understood: nothing is read, and a refutation needs review
-                unread.append((name, f"{name} is in {written} (a set the scan "
-                                      "does not read), its section says"))
-            elif bound == ():
-                unread.append((name, f"{name} is a count (a whole number), its section says" if natural else
-                               f"{name} is an integer, its section says"))
-            else:
-                relation, number = bound
-                read.append((name, relation, sympy.Integer(number)))
-                unread.append((name, f"{name} is an integer {'at least' if relation == '>=' else 'at most'} {number}, "
-                                     "its section says"))
+        _members(_names(f"${m.group(1)}$"), natural, m.group(5), m.group(6), written, "its section", read, unread)
     for formula in re.findall(r"\$\$?([^$]+)\$\$?", prose):
         for letter in sorted(bounds(formula)):
             for name in _names(f"${letter}$"):

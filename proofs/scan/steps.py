@@ -206,6 +206,11 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     for c in texts:
         for j, rel in enumerate(c.relations):
             interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
+            whole = kinds.whole_numbers(c.sides[j].text, c.sides[j + 1].text) if rel == "∈" else None
+            if whole is not None:  # "for $n \in \mathbb{N}$", "if $k \in \mathbb{Z}^{+}$": as a section's domain is read
+                read += whole[0]
+                unread += whole[1]
+                continue
             if rel not in CHECKED and interval is None:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
                 continue
