@@ -332,3 +332,12 @@ def test_a_set_of_whole_numbers_in_the_steps_sentence_gives_the_domain():
     assert found["\\sum_{i=1}^{n} 1 = n"].status in ("proved", "checked"), found
     wrong = found["\\prod_{i=2}^{m} 2 = 2^{m-1}"]
     assert wrong.status == "refuted" and wrong.counterexample["values"] == {"m": "0"}, wrong
+
+
+@pytest.mark.parametrize("words", ["Here $n$ is a positive integer.", "We take $n$ positive.", "$n$ is at least one."])
+def test_a_count_refuted_only_at_zero_needs_review_unless_a_read_condition_allows_zero(words):
+    # prose that says n is positive in words the scan does not read: a step true for n >= 1 was refuted at n = 0,
+    # where the bound of a sum was honoured as a count; a count is positive unless a condition read speaks of it
+    found = _statuses(f"# N\n\n{words}\n\nThen $\\sum_{{i=2}}^{{n}} 1 = n - 1$.\n\nFor $m \\ge 0$, $\\sum_{{i=2}}^{{m}} 1 = m - 1$.\n")
+    assert found["\\sum_{i=2}^{n} 1 = n - 1"].status == "needs review", found
+    assert found["\\sum_{i=2}^{m} 1 = m - 1"].status == "refuted", found

@@ -1198,8 +1198,8 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
-    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
-        unread = _unhonoured(unread, outcome.counterexample)
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample, read):
+        unread = _unhonoured(unread, outcome.counterexample, read)
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
@@ -1212,11 +1212,12 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
 _WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)(?: (at least|at most) (-?\d+))?\b")
 
 
-def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
+def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Sequence = ()) -> list:
     """The conditions the scan could not read that the counterexample may break: a count or an integer its section
-    states is honoured where the point gives the name a whole number (positive for a count, at least 0 for the bound
-    of a sum; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
+    states is honoured where the point gives the name a whole number (positive for a count, unless a condition of
+    `read` speaks of the name; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
+    stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
     out = []
     for w in unread:
         m = _WHOLE_STATED.match(w)
@@ -1227,8 +1228,9 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
                 v = None
             bound = int(m.group(4)) if m.group(4) is not None else None
             within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
-            # a count is at least 1, except the bound of a sum, whose count of terms may be 0 (the empty sum)
-            least = 0 if m.group(2) == "an integer" or "the bound of a sum)" in w else 1
+            # a count is at least 1, unless a condition the scan reads speaks of the name: a stated domain alone
+            # gives it ("for $n \ge 0$", $n \in \mathbb{Z}_{\ge 0}$), and the point meets it
+            least = 0 if m.group(1) in stated else 1
             if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or v >= least):
                 continue
         out.append(w)
