@@ -341,3 +341,17 @@ def test_a_count_refuted_only_at_zero_needs_review_unless_a_read_condition_allow
     found = _statuses(f"# N\n\n{words}\n\nThen $\\sum_{{i=2}}^{{n}} 1 = n - 1$.\n\nFor $m \\ge 0$, $\\sum_{{i=2}}^{{m}} 1 = m - 1$.\n")
     assert found["\\sum_{i=2}^{n} 1 = n - 1"].status == "needs review", found
     assert found["\\sum_{i=2}^{m} 1 = m - 1"].status == "refuted", found
+
+
+def test_a_refutation_at_a_fraction_is_tried_again_at_whole_numbers_its_section_states():
+    # a step about a name its section puts in Z was refuted at a fraction and needed review even where it fails at a
+    # whole number; it is refuted there now, evaluated exactly, and a step true at every whole number still needs review
+    found = _statuses("# N\n\nLet $m \\in \\mathbb{Z}$. Then $\\sqrt{m^2} = m$ and $(-1)^{2 m} = 1$.\n\n"
+                      "## 2\n\nLet $n \\in \\mathbb{Z}^+$. Then $|n - 2| = n - 2$.\n")
+    wrong = found["\\sqrt{m^2} = m"]
+    assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["m"]) < 0, wrong
+    assert Fraction(wrong.counterexample["values"]["m"]).denominator == 1
+    assert found["(-1)^{2 m} = 1"].status != "refuted", found
+    wrong = found["|n - 2| = n - 2"]
+    n = Fraction(wrong.counterexample["values"]["n"])
+    assert wrong.status == "refuted" and n.denominator == 1 and n >= 1 and abs(n - 2) != n - 2, wrong

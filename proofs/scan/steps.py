@@ -1199,6 +1199,9 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample, read):
+        again = _at_whole_numbers(exprs, relation, [*read, *domain], unread, outcome.counterexample)
+        if again is not None:
+            return Step(**base, status="refuted", reason=again[0], counterexample=again[1], exprs=exprs, conditions=read)
         unread = _unhonoured(unread, outcome.counterexample, read)
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
@@ -1235,6 +1238,65 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Seq
                 continue
         out.append(w)
     return out
+
+
+# The most points a refutation that breaks a whole number its section states is tried at again with whole numbers.
+_MAX_WHOLE_POINTS = 216
+
+
+def _at_whole_numbers(exprs, relation: str, conditions: Sequence, unread: Sequence[str],
+                      counterexample: Optional[dict]) -> Optional[tuple]:
+    """(reason, counterexample) of the step refuted again where every name its section makes a whole number ("n is
+    an integer at least 1", "a count") is one within its bound (a few in turn, the other values the scan's point),
+    evaluated exactly by the plain evaluator with every condition holding; None where the conditions the refutation
+    breaks are not all such, or the step holds at every such point (the refutation then needs review)."""
+    import itertools
+
+    from proofs.scan.replay import decide, evaluate
+
+    values = (counterexample or {}).get("values") or {}
+    broken = _unhonoured(unread, counterexample, conditions)
+    stated = {str(s) for c in conditions for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
+    choices: dict = {}
+    for w in broken:
+        m = _WHOLE_STATED.match(w)
+        if m is None or m.group(1) not in values:
+            return None
+        if m.group(2) == "a count":
+            least = 0 if m.group(1) in stated else 1
+            options = range(least, least + 5)
+        elif m.group(4) is None:
+            options = (0, 1, -1, 2, -2, 3)
+        else:
+            b = int(m.group(4))
+            options = range(b, b + 5) if m.group(3) == "at least" else range(b, b - 5, -1)
+        choices[m.group(1)] = list(options) if m.group(1) not in choices else [v for v in choices[m.group(1)] if v in options]
+    names = sorted(choices)
+    if not names or any(not choices[n] for n in names):
+        return None
+    try:
+        base = {str(k): Fraction(str(v)) for k, v in values.items() if str(k) not in choices}
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    for tried, combination in enumerate(itertools.product(*(choices[n] for n in names))):
+        if tried >= _MAX_WHOLE_POINTS:
+            return None
+        point = {**base, **{n: Fraction(v) for n, v in zip(names, combination)}}
+        try:
+            if not all(decide(evaluate(a, point), r, evaluate(b, point)) is True for a, r, b in conditions):
+                continue
+            left, right = evaluate(exprs[0], point), evaluate(exprs[1], point)
+        except Exception:  # noqa: BLE001 - a point not evaluated shows nothing
+            continue
+        if isinstance(left, Fraction) and isinstance(right, Fraction) and decide(left, relation, right) is False:
+            shown = {k: str(v) for k, v in sorted(point.items())}
+            example = {"values": shown, "left": str(left), "right": str(right)}
+            if _unhonoured(unread, example, conditions):
+                continue
+            at = ", ".join(f"{k} = {v}" for k, v in shown.items())
+            return (f"fails at {at} ({' and '.join(names)} {'a whole number' if len(names) == 1 else 'whole numbers'}, as its section says): the left side is "
+                    f"{left}, the right side {right} (evaluated exactly)", example)
+    return None
 
 
 def _never(left, relation: str, right) -> bool:
