@@ -1199,7 +1199,7 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
     if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample, read):
-        again = _at_whole_numbers(exprs, relation, [*read, *domain], unread, outcome.counterexample)
+        again = _at_whole_numbers(exprs, relation, read, domain, unread, outcome.counterexample)
         if again is not None:
             return Step(**base, status="refuted", reason=again[0], counterexample=again[1], exprs=exprs, conditions=read)
         unread = _unhonoured(unread, outcome.counterexample, read)
@@ -1244,19 +1244,21 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Seq
 _MAX_WHOLE_POINTS = 216
 
 
-def _at_whole_numbers(exprs, relation: str, conditions: Sequence, unread: Sequence[str],
+def _at_whole_numbers(exprs, relation: str, read: Sequence, domain: Sequence, unread: Sequence[str],
                       counterexample: Optional[dict]) -> Optional[tuple]:
     """(reason, counterexample) of the step refuted again where every name its section makes a whole number ("n is
     an integer at least 1", "a count") is one within its bound (a few in turn, the other values the scan's point),
-    evaluated exactly by the plain evaluator with every condition holding; None where the conditions the refutation
-    breaks are not all such, or the step holds at every such point (the refutation then needs review)."""
+    evaluated exactly by the plain evaluator with every condition (`read`, and the `domain` it is decided in) holding;
+    None where the conditions the refutation breaks are not all such, or the step holds at every such point (the
+    refutation then needs review). A count is from 1 on, from 0 on where a condition of `read` speaks of it."""
     import itertools
 
     from proofs.scan.replay import decide, evaluate
 
     values = (counterexample or {}).get("values") or {}
-    broken = _unhonoured(unread, counterexample, conditions)
-    stated = {str(s) for c in conditions for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
+    broken = _unhonoured(unread, counterexample, read)
+    stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
+    conditions = [*read, *domain]
     choices: dict = {}
     for w in broken:
         m = _WHOLE_STATED.match(w)
@@ -1291,7 +1293,7 @@ def _at_whole_numbers(exprs, relation: str, conditions: Sequence, unread: Sequen
         if isinstance(left, Fraction) and isinstance(right, Fraction) and decide(left, relation, right) is False:
             shown = {k: str(v) for k, v in sorted(point.items())}
             example = {"values": shown, "left": str(left), "right": str(right)}
-            if _unhonoured(unread, example, conditions):
+            if _unhonoured(unread, example, read):
                 continue
             at = ", ".join(f"{k} = {v}" for k, v in shown.items())
             return (f"fails at {at} ({' and '.join(names)} {'a whole number' if len(names) == 1 else 'whole numbers'}, as its section says): the left side is "
