@@ -223,8 +223,9 @@ def test_a_fixed_sample_of_scalar_notes_is_judged_right_and_most_slips_are_caugh
     total = _run(range(6), kinds=SCALAR_PARTS)
     _clean(total)
     assert total.steps >= 40 and total.slips >= 12, total.rows
-    # the recall measured on seeds 0-999: about half the planted slips refuted (the rest need review or are skipped)
-    assert total.caught >= 0.35 * total.slips, (total.caught, total.slips, total.rows)
+    # the recall measured: 8 of the 17 planted slips of this sample refuted, 1,632 of 2,751 (59%) on seeds 50000-50999
+    # (the rest need review or are skipped, never decided wrong)
+    assert total.caught >= 0.4 * total.slips, (total.caught, total.slips, total.rows)
     decided = sum(n for key, row in total.rows.items() if key.endswith("/true") for s, n in row.items()
                   if s in ("proved", "checked"))
     assert decided >= 0.5 * sum(sum(row.values()) for key, row in total.rows.items() if key.endswith("/true"))
@@ -234,7 +235,7 @@ def test_a_fixed_sample_of_scalar_notes_is_judged_right_and_most_slips_are_caugh
 def test_a_larger_sample_of_scalar_notes_is_judged_right(soak):
     total = _run(range(2000, 3000 if soak else 2080), kinds=SCALAR_PARTS)
     _clean(total)
-    assert total.caught >= 0.35 * total.slips, (total.caught, total.slips)
+    assert total.caught >= 0.5 * total.slips, (total.caught, total.slips)  # 133 of 216 on seeds 2000-2079
 
 
 def test_the_scalar_oracle_refuses_points_outside_the_stated_domain():
@@ -355,3 +356,4 @@ def test_a_refutation_at_a_fraction_is_tried_again_at_whole_numbers_its_section_
     wrong = found["|n - 2| = n - 2"]
     n = Fraction(wrong.counterexample["values"]["n"])
     assert wrong.status == "refuted" and n.denominator == 1 and n >= 1 and abs(n - 2) != n - 2, wrong
+
