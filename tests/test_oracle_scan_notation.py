@@ -357,3 +357,13 @@ def test_a_refutation_at_a_fraction_is_tried_again_at_whole_numbers_its_section_
     n = Fraction(wrong.counterexample["values"]["n"])
     assert wrong.status == "refuted" and n.denominator == 1 and n >= 1 and abs(n - 2) != n - 2, wrong
 
+
+
+def test_a_stated_domain_replaces_the_count_a_sum_bound_is_read_as_but_not_a_stated_count():
+    # n in Z^- made a step false on it need review (the bound of a sum read as a count as well), and a condition read
+    # on n beside n in N let a refutation at n = 0 stand, where N may start at 1
+    found = _statuses("# N\n\nLet $n \\in \\mathbb{Z}^{-}$. Then $\\sum_{i=1}^{n} 1 = n$.\n\n## 2\n\n"
+                      "Let $m \\in \\mathbb{N}$ and $m \\le 5$.\n\nThen $\\sum_{i=2}^{m} 1 = m - 1$.\n")
+    wrong = found["\\sum_{i=1}^{n} 1 = n"]
+    assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["n"]) <= -1, wrong
+    assert found["\\sum_{i=2}^{m} 1 = m - 1"].status == "needs review", found

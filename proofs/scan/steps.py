@@ -1217,8 +1217,8 @@ _WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)(?: (at least|at most
 
 def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Sequence = ()) -> list:
     """The conditions the scan could not read that the counterexample may break: a count or an integer its section
-    states is honoured where the point gives the name a whole number (positive for a count, unless a condition of
-    `read` speaks of the name; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
+    states is honoured where the point gives the name a whole number (positive for a count, any for the bound of a
+    sum a condition of `read` speaks of; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
     stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
     out = []
@@ -1231,10 +1231,10 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Seq
                 v = None
             bound = int(m.group(4)) if m.group(4) is not None else None
             within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
-            # a count is at least 1, unless a condition the scan reads speaks of the name: a stated domain alone
-            # gives it ("for $n \ge 0$", $n \in \mathbb{Z}_{\ge 0}$), and the point meets it
-            least = 0 if m.group(1) in stated else 1
-            if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or v >= least):
+            # a count is at least 1; the bound of a sum is read as one only where no condition the scan reads speaks
+            # of the name: a stated domain alone gives it ("for $n \ge 0$", $n \in \mathbb{Z}^{-}$), which the point meets
+            presumed = m.group(1) in stated and "the bound of a sum)" in w
+            if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or presumed or v >= 1):
                 continue
         out.append(w)
     return out
@@ -1250,14 +1250,13 @@ def _at_whole_numbers(exprs, relation: str, read: Sequence, domain: Sequence, un
     an integer at least 1", "a count") is one within its bound (a few in turn, the other values the scan's point),
     evaluated exactly by the plain evaluator with every condition (`read`, and the `domain` it is decided in) holding;
     None where the conditions the refutation breaks are not all such, or the step holds at every such point (the
-    refutation then needs review). A count is from 1 on, from 0 on where a condition of `read` speaks of it."""
+    refutation then needs review). A count is tried from 1 on."""
     import itertools
 
     from proofs.scan.replay import decide, evaluate
 
     values = (counterexample or {}).get("values") or {}
     broken = _unhonoured(unread, counterexample, read)
-    stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
     conditions = [*read, *domain]
     choices: dict = {}
     for w in broken:
@@ -1265,8 +1264,7 @@ def _at_whole_numbers(exprs, relation: str, read: Sequence, domain: Sequence, un
         if m is None or m.group(1) not in values:
             return None
         if m.group(2) == "a count":
-            least = 0 if m.group(1) in stated else 1
-            options = range(least, least + 5)
+            options = range(1, 6)
         elif m.group(4) is None:
             options = (0, 1, -1, 2, -2, 3)
         else:
