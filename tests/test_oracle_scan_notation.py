@@ -367,3 +367,11 @@ def test_a_stated_domain_replaces_the_count_a_sum_bound_is_read_as_but_not_a_sta
     wrong = found["\\sum_{i=1}^{n} 1 = n"]
     assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["n"]) <= -1, wrong
     assert found["\\sum_{i=2}^{m} 1 = m - 1"].status == "needs review", found
+
+
+def test_a_claim_after_for_some_is_never_decided_as_an_identity():
+    # "For some $x$, $|x| = -x$" (true: at any x <= 0) was refuted at x = 1/2 as if it held for every x
+    found = _statuses("# N\n\nFor some $x$, $|x| = -x$.\n\nThere exists $c > 0$ such that $c^2 = 4$.\n\n"
+                      "For all $x$, $|x| = x$.\n")
+    assert found["|x| = -x"].status == "skipped" and found["c^2 = 4"].status == "skipped", found
+    assert found["|x| = x"].status == "refuted", found

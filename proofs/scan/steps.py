@@ -271,6 +271,12 @@ def _prose_before(span: Span) -> str:
     return re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]
 
 
+# Words before a formula in its sentence that make the claims after them existential ("for some $x$, ...", "there
+# exists $c$ with ..."): a claim that holds somewhere, which the scan does not decide as an identity.
+_EXISTENTIAL = re.compile(r"\b(?:for\s+(?:some|at\s+least\s+one)|there\s+(?:exists?|is|are)|exists?\s+(?:an?|some)\b)",
+                          re.IGNORECASE)
+
+
 def _converses(found: Sequence[Span]) -> list[Optional[str]]:
     """For each formula, why it is one side of a biconditional or a converse (the words between it and the formula
     before it in its sentence join the two, see _CONVERSE), or None: both sides are skipped, never decided as plain
@@ -284,6 +290,10 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
         out[k] = reason
         if k > 0 and found[k - 1].sentence == span.sentence:
             out[k - 1] = reason
+    for k, span in enumerate(found):
+        words = _EXISTENTIAL.search(re.sub(r"\$[^$]*\$", " ", span.before))
+        if out[k] is None and words is not None:
+            out[k] = f"an existential claim (\"{' '.join(words.group().split())}\" before it): not checked as an identity"
     return out
 
 
