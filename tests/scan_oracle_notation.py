@@ -31,7 +31,7 @@ from typing import Callable, Optional
 
 from scan_oracle import RandomSource, Source
 
-__all__ = ["Material", "Expected", "generate", "judge", "Tally", "RandomSource", "PARTS"]
+__all__ = ["Material", "Expected", "generate", "judge", "Tally", "RandomSource", "PARTS", "SCALAR_PARTS"]
 
 
 @dataclasses.dataclass
@@ -767,3 +767,370 @@ def judge(material: Material, scanned: list) -> Tally:
             elif e.slip:
                 out.caught += 1
     return out
+
+
+# -- scalar parts: sums and products whose range may be empty, decorated sets of integers, several one-hot labels,
+# and the phrasings of a condition. Each step is a TeX text and a plain function of a point (a dict of Fractions) to
+# its two sides, or to None where a side has no value; a sum over an empty range is 0, a product 1 (never Karr's
+# convention). Its truth is computed over the integers (or rationals) of a grid the domain the notes state allows.
+
+_INTEGERS = range(-6, 13)
+_RATIONALS = sorted({Fraction(n, d) for n in range(-6, 7) for d in (1, 2, 3)})
+
+
+def _sum(lo, hi, f):
+    return sum((f(i) for i in range(int(lo), int(hi) + 1)), Fraction(0))
+
+
+def _prod(lo, hi, f):
+    out = Fraction(1)
+    for i in range(int(lo), int(hi) + 1):
+        out *= f(i)
+    return out
+
+
+def _lin(name: str, c: int) -> str:
+    return name if c == 0 else f"{name} + {c}" if c > 0 else f"{name} - {-c}"
+
+
+def _range_templates(lo: int):
+    """(left, right, left(n), right(n), slip) of closed forms of a sum or product from lo to n: each true where the
+    range is not inverted (n >= lo - 1) or only from some n on, and slips (off by one, a wrong constant)."""
+    s, p = f"\\sum_{{i={lo}}}^{{n}}", f"\\prod_{{i={lo}}}^{{n}}"
+    c = lo * (lo - 1) // 2
+    half = "\\frac{n (n + 1)}{2}"
+    out = [
+        (f"{s} 1", _lin("n", 1 - lo), lambda n: _sum(lo, n, lambda i: 1), lambda n: n + 1 - lo, False),
+        (f"{s} 1", _lin("n", -lo), lambda n: _sum(lo, n, lambda i: 1), lambda n: n - lo, True),
+        (f"{s} i", half + (f" - {c}" if c else ""), lambda n: _sum(lo, n, lambda i: i), lambda n: n * (n + 1) / 2 - c,
+         False),
+        (f"{s} i", half + f" - {c + 1}", lambda n: _sum(lo, n, lambda i: i), lambda n: n * (n + 1) / 2 - c - 1, True),
+        (f"{s} 2^i", f"2^{{n + 1}} - {2 ** lo}", lambda n: _sum(lo, n, lambda i: Fraction(2) ** i),
+         lambda n: Fraction(2) ** (n + 1) - 2 ** lo, False),
+        (f"{s} 2^i", f"2^{{n + 1}} - {2 ** lo - 1}", lambda n: _sum(lo, n, lambda i: Fraction(2) ** i),
+         lambda n: Fraction(2) ** (n + 1) - 2 ** lo + 1, True),
+        (f"{p} 2", "2^{" + _lin("n", 1 - lo) + "}", lambda n: _prod(lo, n, lambda i: 2),
+         lambda n: Fraction(2) ** (n + 1 - lo), False),
+        (f"{p} 2", "2^{" + _lin("n", -lo) + "}", lambda n: _prod(lo, n, lambda i: 2),
+         lambda n: Fraction(2) ** (n - lo), True),
+        (f"{s} (2 i - 1)", "n^2" + (f" - {(lo - 1) ** 2}" if lo != 1 else ""),
+         lambda n: _sum(lo, n, lambda i: 2 * i - 1), lambda n: n * n - (lo - 1) ** 2, False),
+        (f"{s} 2 i", f"2 {s} i", lambda n: _sum(lo, n, lambda i: 2 * i), lambda n: 2 * _sum(lo, n, lambda i: i), False),
+        (f"{s} 3", f"3 {s} 1", lambda n: _sum(lo, n, lambda i: 3), lambda n: 3 * _sum(lo, n, lambda i: 1), False),
+    ]
+    if lo >= 1:
+        out += [
+            (f"{p} \\frac{{i + 1}}{{i}}", "n + 1" if lo == 1 else f"\\frac{{n + 1}}{{{lo}}}",
+             lambda n: _prod(lo, n, lambda i: Fraction(i + 1, i)), lambda n: Fraction(n + 1, lo), False),
+            (f"{p} \\frac{{i + 1}}{{i}}", "n" if lo == 1 else f"\\frac{{n}}{{{lo}}}",
+             lambda n: _prod(lo, n, lambda i: Fraction(i + 1, i)), lambda n: Fraction(n, lo), True),
+        ]
+    return out
+
+
+# How the notes state the domain of n: (text with {step} for the step, or None where it is said once before the
+# steps; narrow: the integers it surely allows; wide: those any reading allows; whether the scan reads it exactly).
+# A step is false only where it fails at a point of the narrow domain, true only where it holds on all the wide one.
+def _at_least(c):
+    return lambda n: n >= c
+
+
+_PHRASINGS = [
+    ("For $n \\ge {c}$, ${step}$.", "ge"),
+    ("For every $n \\ge {c}$, ${step}$.", "ge"),
+    ("For all $n \\ge {c}$, ${step}$.", "ge"),
+    ("For all integers $n \\ge {c}$, ${step}$.", "ge"),
+    ("For every integer $n \\ge {c}$, we have ${step}$.", "ge"),
+    ("Whenever $n \\ge {c}$, ${step}$.", "ge"),
+    ("We have ${step}$ for every $n \\ge {c}$.", "ge"),
+    ("For every $n \\ge {c}$,\n$${step}$$", "ge"),
+    ("Assume $n \\ge {c}$.\n\n$${step}$$", "ge"),
+    ("For every $n \\ge {c}$ we have\n\n$${step}$$", "ge"),
+    ("For every $n \\ge {c}$:\n\n$${step}$$", "ge"),
+    ("If $n \\ge {c}$, then ${step}$.", "ge"),
+    ("For any $n \\ge {c}$, ${step}$.", "ge"),
+]
+# a domain stated in the step's own sentence: (text, narrow, wide)
+_INLINE = [
+    ("For $n \\in \\mathbb{N}$, ${step}$.", _at_least(1), _at_least(0)),
+    ("For all $n \\in \\mathbb{N}$, ${step}$.", _at_least(1), _at_least(0)),
+    ("For every positive integer $n$, ${step}$.", _at_least(1), _at_least(1)),
+    ("For all integers $n \\ge 0$, ${step}$.", _at_least(0), _at_least(0)),
+]
+_STATED = [
+    ("Let $n \\in \\mathbb{{N}}$.", _at_least(1), _at_least(0)),
+    ("Let $n$ be a positive integer.", _at_least(1), _at_least(1)),
+    ("Suppose $n$ is a positive integer.", _at_least(1), _at_least(1)),
+    ("Consider a sequence of length $n$.", _at_least(1), _at_least(0)),
+    ("Let $n \\in \\mathbb{{Z}}$.", lambda n: True, lambda n: True),
+]
+# decorated sets of integers: (TeX, the members)
+_DECORATED = [
+    ("\\mathbb{Z}^+", _at_least(1)), ("\\mathbb{Z}_{>0}", _at_least(1)), ("\\mathbb{Z}_{\\ge 0}", _at_least(0)),
+    ("\\mathbb{N}_0", _at_least(0)), ("\\mathbb{N}^*", _at_least(1)), ("\\mathbb{N}_{+}", _at_least(1)),
+    ("\\mathbb{Z}^{-}", lambda n: n <= -1), ("\\mathbb{Z}_{<0}", lambda n: n <= -1), ("\\mathbb{Z}_{\\geq 2}", _at_least(2)),
+]
+# conditions the scan does not read exactly: nothing is known of n (no step is false, a true one holds everywhere)
+_UNREAD = ["Let $n \\in \\mathbb{{Z}}^{{*}}$.", "For odd $n$, ${step}$.", "Let $n \\in \\mathbb{{Z}}_{{2}}$.",
+           "For every $n$ that is a multiple of $3$, ${step}$."]
+
+
+def _integer_truth(left, right, narrow, wide, var: str = "n") -> str:
+    def holds(n):
+        try:
+            a, b = left(Fraction(n)), right(Fraction(n))
+        except (ZeroDivisionError, _Ill):
+            return True  # no value there: nothing shown
+        return a == b
+    if all(holds(n) for n in _INTEGERS if wide(n)):
+        return "true"
+    if any(not holds(n) for n in _INTEGERS if narrow(n)):
+        return "false"
+    return "ambiguous"
+
+
+def _integer_replay(left, right, wide, var: str = "n"):
+    def fails_at(cx: dict, reason: str) -> bool:
+        values = cx.get("values", {})
+        try:
+            n = Fraction(str(values[var]))
+        except (KeyError, ValueError, ZeroDivisionError):
+            return False
+        if n.denominator != 1 or not wide(int(n)):
+            return False  # a point outside the domain the notes state
+        try:
+            return left(n) != right(n)
+        except (ZeroDivisionError, _Ill):
+            return False
+    return fails_at
+
+
+def _sentence_steps(src: Source, phrasing: Optional[str], picks, narrow, wide, kind: str, intro: str = ""):
+    steps, shown = [], []
+    for left_tex, right_tex, left, right, slip in picks:
+        text = f"{left_tex} = {right_tex}"
+        if text in (e.text for e in steps):
+            continue
+        truth = _integer_truth(left, right, narrow, wide)
+        steps.append(Expected(text, truth, kind, slip, _integer_replay(left, right, wide)))
+        shown.append(phrasing.replace("{step}", text) if phrasing else f"$${text}$$")
+    return (intro + "\n\n" if intro else "") + "\n\n".join(shown), steps
+
+
+def _range_part(src: Source, slips: bool) -> tuple[str, list]:
+    lo = src.choice([0, 1, 1, 2, 3])
+    pool = [t for t in _range_templates(lo) if slips or not t[4]]
+    picks = [src.choice(pool) for _ in range(src.integer(1, 3))]
+    how = src.choice(["none", "phrasing", "phrasing", "stated", "decorated", "unread"])
+    if how == "none":  # the bound of a sum from a number <= 1 is a count (n >= lo - 1); of one from further on, a whole n
+        narrow = _at_least(max(0, lo - 1)) if lo <= 1 else _at_least(0)
+        wide = _at_least(min(0, lo - 1))
+        return _sentence_steps(src, src.choice(["Then ${step}$.", "We have ${step}$.", None]), picks, narrow, wide,
+                               "range")
+    if how == "phrasing":
+        c = src.choice([0, 1, 2, 3])
+        phrasing = src.choice(_PHRASINGS)[0].replace("{c}", str(c))
+        if phrasing.startswith("Assume"):
+            head, step = phrasing.split("\n\n")
+            return _sentence_steps(src, step, picks, _at_least(c), _at_least(c), "range", head)
+        return _sentence_steps(src, phrasing, picks, _at_least(c), _at_least(c), "range")
+    if how == "stated" and src.integer(0, 2) == 0:
+        words, narrow, wide = src.choice(_INLINE)
+        return _sentence_steps(src, words, picks, narrow, wide, "range")
+    if how == "stated":
+        words, narrow, wide = src.choice(_STATED)
+        return _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, narrow, wide, "range",
+                               words.replace("{{", "{").replace("}}", "}"))
+    if how == "decorated":
+        written, members = src.choice(_DECORATED)
+        if src.integer(0, 2) == 0:  # in the step's own sentence
+            return _sentence_steps(src, src.choice(["For $n \\in {s}$, ${step}$.", "For all $n \\in {s}$, ${step}$."])
+                                   .replace("{s}", written), picks, members, members, "range")
+        return _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, members, members, "range",
+                               f"Let $n \\in {written}$.")
+    words = src.choice(_UNREAD).replace("{{", "{").replace("}}", "}")
+    never = (lambda n: False)
+    if "{step}" in words:
+        return _sentence_steps(src, words, picks, never, lambda n: True, "range")
+    return _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, never, lambda n: True, "range", words)
+
+
+# steps about an integer n true on a decorated set and false on plain Z (or slips false on the set itself)
+_SIGNED_STEPS = [
+    ("|n| = n", lambda n: abs(n), lambda n: n),
+    ("|n| = -n", lambda n: abs(n), lambda n: -n),
+    ("|n - 1| = n - 1", lambda n: abs(n - 1), lambda n: n - 1),
+    ("|n + 1| = -n - 1", lambda n: abs(n + 1), lambda n: -n - 1),
+    ("|n| = n + 1", lambda n: abs(n), lambda n: n + 1),
+    ("\\sqrt{n^2} = n", lambda n: abs(n), lambda n: n),
+    ("(-1)^{2 n} = 1", lambda n: Fraction(1), lambda n: Fraction(1)),
+    ("\\sum_{i=1}^{n} 1 = n", lambda n: _sum(1, n, lambda i: 1), lambda n: n),
+    ("\\prod_{i=1}^{n} 2 = 2^n", lambda n: _prod(1, n, lambda i: 2), lambda n: Fraction(2) ** n),
+]
+
+
+def _decorated_part(src: Source, slips: bool) -> tuple[str, list]:
+    written, members = src.choice(_DECORATED + [("\\mathbb{Z}", lambda n: True)])
+    if src.integer(0, 4) == 0:  # a decoration the scan does not read: nothing known of n
+        written, members = src.choice(["\\mathbb{Z}^{*}", "\\mathbb{Z}_{2}", "\\mathbb{N}^{\\times}"]), None
+    picks = [src.choice(_SIGNED_STEPS) for _ in range(src.integer(1, 3))]
+    picks = [(t.split(" = ")[0], t.split(" = ")[1], a, b, False) for t, a, b in picks]
+    narrow, wide = (members, members) if members else ((lambda n: False), (lambda n: True))
+    text, steps = _sentence_steps(src, src.choice(["Then ${step}$.", None]), picks, narrow, wide, "decorated",
+                                  src.choice(["Let $n \\in {s}$.", "Suppose $n \\in {s}$.", "Throughout, $n \\in {s}$."])
+                                  .replace("{s}", written))
+    for e in steps:
+        e.slip = e.truth == "false" and members is not None
+    return text, steps
+
+
+# several one-hot labels: (text, value(vectors), value(vectors), the letters it needs one-hot to hold)
+def _dotted(a, b):
+    return sum((x * y for x, y in zip(a, b)), Fraction(0))
+
+
+_MANY_HOT = [
+    ("\\sum_k (y_k + t_k) = 2", lambda v: sum(v["y"]) + sum(v["t"]), lambda v: 2),
+    ("\\sum_k (y_k + t_k) = 1", lambda v: sum(v["y"]) + sum(v["t"]), lambda v: 1),
+    ("\\sum_k (y_k - t_k) = 0", lambda v: sum(v["y"]) - sum(v["t"]), lambda v: 0),
+    ("\\sum_k (y_k - t_k) = 1", lambda v: sum(v["y"]) - sum(v["t"]), lambda v: 1),
+    ("\\sum_k (y_k - t_k)^2 = 2 - 2 \\sum_k y_k t_k", lambda v: sum((a - b) ** 2 for a, b in zip(v["y"], v["t"])),
+     lambda v: 2 - 2 * _dotted(v["y"], v["t"])),
+    ("\\sum_k (y_k - t_k)^2 = 2 + 2 \\sum_k y_k t_k", lambda v: sum((a - b) ** 2 for a, b in zip(v["y"], v["t"])),
+     lambda v: 2 + 2 * _dotted(v["y"], v["t"])),
+    ("\\sum_k y_k^2 t_k = \\sum_k y_k t_k", lambda v: _dotted([a * a for a in v["y"]], v["t"]),
+     lambda v: _dotted(v["y"], v["t"])),
+    ("\\sum_k y_k t_k^2 = \\sum_k y_k t_k", lambda v: _dotted(v["y"], [b * b for b in v["t"]]),
+     lambda v: _dotted(v["y"], v["t"])),
+    ("\\sum_k y_k t_k = 1", lambda v: _dotted(v["y"], v["t"]), lambda v: 1),
+    ("\\sum_k (y_k + t_k + s_k) = 3", lambda v: sum(v["y"]) + sum(v["t"]) + sum(v["s"]), lambda v: 3),
+    ("\\sum_k (y_k + t_k + s_k) = 2", lambda v: sum(v["y"]) + sum(v["t"]) + sum(v["s"]), lambda v: 2),
+    ("\\sum_k y_k t_k s_k = \\sum_k y_k^2 t_k s_k", lambda v: sum(a * b * c for a, b, c in zip(v["y"], v["t"], v["s"])),
+     lambda v: sum(a * a * b * c for a, b, c in zip(v["y"], v["t"], v["s"]))),
+]
+# how the notes say which labels are one-hot: (words, the letters said one-hot)
+_HOT_WORDS = [
+    ("The labels $y$ and $t$ are one-hot.", "yt"), ("$y$ and $t$ are one-hot.", "yt"),
+    ("Let $y$ be a one-hot label and let $t$ be a one-hot target.", "yt"),
+    ("Let $y$ and $t$ be one-hot labels.", "yt"), ("The vectors $y$, $t$ and $s$ are one-hot.", "yts"),
+    ("Let $y$, $t$ and $s$ be one-hot vectors.", "yts"), ("Let $y$ be a one-hot label.", "y"),
+    ("The target $t$ is one-hot.", "t"), ("Let $y$ and $t$ be vectors of targets.", ""),
+]
+
+
+def _hot_points(letters: str, hot: str):
+    for n in (1, 2, 3):
+        pools = [_onehots(n) if c in hot else _general(n) for c in letters]
+        for combo in _product(pools):
+            yield dict(zip(letters, combo))
+
+
+def _many_hot_part(src: Source, slips: bool) -> tuple[str, list]:
+    words, hot = src.choice(_HOT_WORDS)
+    steps, shown = [], []
+    for _ in range(src.integer(1, 3)):
+        text, left, right = src.choice(_MANY_HOT)
+        letters = "yts" if "s_k" in text else "yt"
+        if text in (e.text for e in steps):
+            continue
+        truth = "true" if all(left(v) == right(v) for v in _hot_points(letters, hot)) else "false"
+        every = all(left(v) == right(v) for v in _hot_points(letters, letters))
+        steps.append(Expected(text, truth, "many-hot", truth == "false" and not every,
+                              _many_hot_replay(left, right, letters, hot)))
+        shown.append(f"$${text}$$")
+    return words + "\n\n" + "\n\n".join(shown), steps
+
+
+def _many_hot_replay(left, right, letters: str, hot: str):
+    def fails_at(cx: dict, reason: str) -> bool:
+        values = cx.get("values", {})
+        entries: dict = {}
+        for key, raw in values.items():
+            m = _KEY.match(str(key)) or re.match(r"^([A-Za-z])_\{?(\d+)\}?$", str(key))
+            if m:
+                entries.setdefault(m.group(1), {})[int(m.group(2))] = raw
+            elif isinstance(raw, list):  # a vector of the matrix reading, as rows
+                entries[str(key)] = {i + 1: (r[0] if isinstance(r, list) else r) for i, r in enumerate(raw)}
+        lengths = {int(Fraction(str(v))) for key, v in values.items() if str(key).startswith("#")}
+        if len(lengths) > 1 or len({len(v) for v in entries.values()}) > 1:
+            return False
+        n = lengths.pop() if lengths else max((max(v) for v in entries.values()), default=1)
+        try:
+            v = {c: [Fraction(str(entries[c][i])) for i in range(1, n + 1)] for c in letters}
+        except (KeyError, ValueError, ZeroDivisionError):
+            return False
+        if any(not _domain_has(_onehots, v[c]) for c in hot if c in letters):
+            return False
+        return left(v) != right(v)
+    return fails_at
+
+
+# phrasings of a condition on a real x and on an index k in {1, ..., K}
+_SIGN_STEPS = [
+    ("|x| = x", lambda x: abs(x), lambda x: x), ("|x| = -x", lambda x: abs(x), lambda x: -x),
+    ("\\sqrt{x^2} = x", lambda x: abs(x), lambda x: x), ("\\frac{|x|}{x} = 1", lambda x: abs(x) / x, lambda x: 1),
+    ("|x - 1| = x - 1", lambda x: abs(x - 1), lambda x: x - 1), ("\\max(x, 0) = x", lambda x: max(x, 0), lambda x: x),
+]
+_SIGN_WORDS = [("If $x > 0$, then ${step}$.", True), ("${step}$ if $x > 0$.", True), ("For $x > 0$, ${step}$.", True),
+               ("For every $x > 0$, ${step}$.", True), ("For all $x > 0$, ${step}$.", True),
+               ("Whenever $x > 0$, ${step}$.", True), ("Assume $x > 0$. Then ${step}$.", True),
+               ("For every $x > 0$,\n$${step}$$", True), ("Then ${step}$.", False)]
+
+
+def _sign_part(src: Source, slips: bool) -> tuple[str, list]:
+    words, positive = src.choice(_SIGN_WORDS)
+    inside = (lambda x: x > 0) if positive else (lambda x: True)
+    steps, shown = [], []
+    for _ in range(src.integer(1, 2)):
+        text, left, right = src.choice(_SIGN_STEPS)
+        if text in (e.text for e in steps):
+            continue
+        held = []
+        for x in _RATIONALS:
+            if inside(x):
+                try:
+                    held.append(left(x) == right(x))
+                except ZeroDivisionError:
+                    continue
+        truth = "true" if all(held) else "false"
+        steps.append(Expected(text, truth, "sign", truth == "false" and positive, _sign_replay(left, right, inside)))
+        shown.append(words.replace("{step}", text))
+    if src.integer(0, 2) == 0:  # an index in a set the scan may not read
+        k_steps = [("\\sum_{i=k}^{K} 1 = K - k + 1", False), ("\\sum_{i=k}^{K} 1 = K - k", True),
+                   ("\\sum_{i=1}^{k} 1 = k", False)]
+        text, slip = src.choice(k_steps)
+        left = {0: lambda k, K: _sum(k, K, lambda i: 1), 2: lambda k, K: _sum(1, k, lambda i: 1)}
+        right = {0: lambda k, K: K - k + 1, 1: lambda k, K: K - k, 2: lambda k, K: k}
+        at = [t for t, _ in k_steps].index(text)
+        lf, rf = left[0 if at < 2 else 2], right[at]
+        truth = "true" if all(lf(k, K) == rf(k, K) for K in range(1, 8) for k in range(1, K + 1)) else "false"
+        steps.append(Expected(text, truth, "index", slip, _index_replay(lf, rf)))
+        shown.append(src.choice(["For each $k \\in \\{1, \\dots, K\\}$, ${step}$.",
+                                 "For each $k \\in \\{1,\\dots,K\\}$ we have ${step}$."]).replace("{step}", text))
+    return "\n\n".join(shown), steps
+
+
+def _sign_replay(left, right, inside):
+    def fails_at(cx: dict, reason: str) -> bool:
+        try:
+            x = Fraction(str(cx.get("values", {})["x"]))
+            return inside(x) and left(x) != right(x)
+        except (KeyError, ValueError, ZeroDivisionError):
+            return False
+    return fails_at
+
+
+def _index_replay(left, right):
+    def fails_at(cx: dict, reason: str) -> bool:
+        values = cx.get("values", {})
+        try:
+            k, K = Fraction(str(values["k"])), Fraction(str(values.get("K", values["k"])))
+        except (KeyError, ValueError, ZeroDivisionError):
+            return False
+        if k.denominator != 1 or K.denominator != 1 or not 1 <= k <= K:
+            return False
+        return left(int(k), int(K)) != right(int(k), int(K))
+    return fails_at
+
+
+SCALAR_PARTS = [_range_part, _decorated_part, _many_hot_part, _sign_part]

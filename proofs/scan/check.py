@@ -226,6 +226,19 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
         point = {n: Fraction(large if n in integers else 1) for n in free}
         point.update({a: Fraction(1) for e in everything for a in reads(e, point)})
         yield point
+    # then each whole number where the domain of an integer name ends (n >= 3, n in Z_{>0}), where a sum or product
+    # over it is empty (n = 1 for the sum from 3 to n), and 0: a closed form true only from some n on fails there
+    # alone, and random lengths (from 1 on) never reach it; a point its conditions exclude is set aside by the caller
+    for name in sorted(integers & set(free)):
+        for edge in _integer_edges(name, left, right, conditions):
+            point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
+            point[name] = edge
+            entries = {}
+            for e in everything:
+                for a in sorted(_entries(e, point)):
+                    entries.setdefault(a, rng.choice(_POOL))
+            point.update(entries)
+            yield point
     # then each edge a condition or a piece puts on one name (z <= 2, a piece for z < 2): a relation between two
     # functions or pieces may fail there alone, which random draws seldom hit
     edges = _edges(everything, free)
@@ -243,6 +256,51 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
                     entries.setdefault(a, rng.choice(_POOL))
             point.update(entries)
             yield point
+
+
+def _integer_edges(name: str, left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple]) -> list[Fraction]:
+    """The whole numbers to try an integer name at besides the random lengths: 0, the ends a condition on the name
+    alone gives (and one on each side), and where a range of a sum or product whose other bound is a number is empty
+    or inverted (upper = lower - 1, lower - 2, lower - 3); whole numbers first."""
+    symbol = sympy.Symbol(name, real=True)
+    out = [0]
+    for c in conditions:
+        try:
+            a, relation, b = sympy.sympify(c[0]), c[1], sympy.sympify(c[2])
+        except (sympy.SympifyError, TypeError, IndexError):
+            continue
+        if isinstance(b, sympy.Symbol) and b.name == name and a.is_number:  # 3 <= n: n >= 3
+            a, b, relation = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(relation, relation)
+        if not (isinstance(a, sympy.Symbol) and a.name == name) or not b.is_number or not b.is_real:
+            continue
+        bound = sympy.floor(b) if relation in ("<", "<=") else sympy.ceiling(b)
+        bound = int(bound)
+        if relation == ">" and b == bound:
+            bound += 1
+        if relation == "<" and b == bound:
+            bound -= 1
+        out += [bound, bound + 1, bound - 1] if relation in ("<", "<=", ">", ">=", "=") else []
+    try:
+        from proofs.scan.sum_ranges import symbolic_ranges
+
+        for _index, lo, hi, around in symbolic_ranges(left, right):
+            if around:
+                continue
+            for moving, fixed, gap in ((hi, lo, (-1, -2)), (lo, hi, (1, 2))):
+                moving, fixed = sympy.sympify(moving), sympy.sympify(fixed)
+                if not fixed.is_number or {s.name for s in moving.free_symbols} != {name}:
+                    continue
+                for g in (*gap, 3 * gap[0]):
+                    for root in sympy.solve(sympy.Eq(moving.xreplace({s: symbol for s in moving.free_symbols}), fixed + g),
+                                            symbol):
+                        if root.is_Integer:
+                            out.append(int(root))
+    except Exception:  # noqa: BLE001 - a range not solved adds no point
+        pass
+    # the whole numbers first, then those below 0 (an inverted range, where nothing states the name is a count): a
+    # refutation is shown at a count where there is one
+    ordered = [v for v in dict.fromkeys(out) if v >= 0] + [v for v in dict.fromkeys(out) if v < 0]
+    return [Fraction(v) for v in ordered]
 
 
 def _large_length(exprs: Sequence[sympy.Expr]) -> int:

@@ -13,9 +13,12 @@ from proofs.material import Document
 __all__ = ["Span", "spans", "CONDITION_WORDS"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
-# "if $w < \alpha$", "we want $\phi'(z) w = 1$").
+# "if $w < \alpha$", "we want $\phi'(z) w = 1$"); "for" with a universal quantifier and a kind of number too ("for every
+# $n \ge 1$", "for all integers $n \ge 0$", "for each $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
 CONDITION_WORDS = re.compile(
-    r"(?:\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
+    r"(?:\bfor\s+(?:every|all|each|any)(?:\s+(?:(?:positive|negative|non-?negative|non-?positive|non-?zero)\s+)?"
+    r"(?:integers?|natural\s+numbers?|whole\s+numbers?|real\s+numbers?|reals?|numbers?|values?|indices|index))?\s*[:,]?\s*$|"
+    r"\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
     r"suppose(?: that)?|let|given|such that|so that|want|wants|desire|require|requires|need|needs|choose|set|setting|"
     r"only if|iff)\s*[:,]?\s*)$",
     re.IGNORECASE,
@@ -66,18 +69,34 @@ class Span:
 def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[int, int]:
     """The sentence holding [start, end): from the last sentence end before it to the first after it (`marks`: the
     sentence ends of the text outside formulas, in order); a blank line after a displayed formula does not end the
-    sentence when lower-case prose follows."""
+    sentence when lower-case prose follows, nor one before a displayed formula that prose introduces without ending
+    its sentence ("For every $n \\ge 3$:", "we have", see _introduces)."""
     at = _after(marks, start)
+    while at and _introduces(text, marks[at - 1]):
+        at -= 1
     left = marks[at - 1].end() if at else 0
     right = len(text)
     for m in marks[at:]:
         if m.start() < end:
             continue
-        if m.group().startswith("\n") and text[m.end():m.end() + _TAIL].lstrip()[:1].islower():
+        if m.group().startswith("\n") and (text[m.end():m.end() + _TAIL].lstrip()[:1].islower() or _introduces(text, m)):
             continue
         right = m.start() + (1 if not m.group().startswith("\n") else 0)
         break
     return left, right
+
+
+# A displayed formula right after a blank line: "$$", "\[" or an environment.
+_DISPLAY_OPENS = re.compile(r"\s*(?:\$\$|\\\[|\\begin\s*\{)")
+
+
+def _introduces(text: str, mark: re.Match) -> bool:
+    """Whether a blank line (`mark`) stands between prose that has not ended its sentence (it ends with a colon, a
+    comma or a lower-case word: "For every $n \\ge 3$:", "we have") and a displayed formula: one sentence."""
+    if not mark.group().startswith("\n") or not _DISPLAY_OPENS.match(text, mark.end()):
+        return False
+    before = text[max(0, mark.start() - _TAIL):mark.start()].rstrip()
+    return before[-1:] in (":", ",") or bool(re.search(r"(?<![\\$])\b[a-z]+$", before))
 
 
 def _after(marks: list[re.Match], start: int) -> int:

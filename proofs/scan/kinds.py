@@ -238,6 +238,9 @@ _INTERVAL = re.compile(r"\$([^$]{1,60}?)\\in\s*(?:\\left\s*)?([(\[])\s*(-?\d+(?:
 _COUNT = re.compile(rf"({_NAMES})\s+(?:(?:is|be|denotes?|represents?|counts?)\s+(?:the\s+|a\s+)?(?:[A-Za-z-]+\s+){{0,2}}?"
                     r"(?:number\s+of|count|size|length|index|dimension|degree)\b|" + COUNT_NOUNS + r"\b)", re.IGNORECASE)
 
+# "a sequence of length $T$", "a batch of size $B$", "vectors with length $n$": a count
+_OF_LENGTH = re.compile(r"\b(?:of|with)\s+(?:length|size)\s+(\$\s*\\?[A-Za-z]+\s*\$)", re.IGNORECASE)
+
 
 # A name the material makes a whole number by a formula: "$n \in \mathbb{N}$", "$k \in \mathbb{Z}$", or the upper
 # bound of a sum or a product (\sum_{t=1}^{T}): a count, which the search over fractions cannot honour.
@@ -255,7 +258,8 @@ _BETWEEN = re.compile(rf"({_NAMES})\s+(?:(?:lies|is|are|be|lie)\s+)?(?:strictly\
 # gives names in a sentence of its own, which holds for its section (not "if $x$ is positive, ...", a condition).
 _SIGNED = re.compile(rf"(?:^|[.!?:]\s+|\n\s*\n\s*|\(\w\)\s*)(?:we\s+)?(?:let|assume|suppose)(?:\s+that)?\s+({_NAMES})\s+"
                      r"(?:is|are|be)\s+(?:a\s+|an\s+)?(?:strictly\s+)?(positive|negative|non-?negative|non-?positive|non-?zero)"
-                     r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?))?\s*[.;]", re.IGNORECASE)
+                     r"(?:\s+(?:real\s+)?(?:numbers?|reals?|values?|scalars?)|\s+(integers?|whole\s+numbers?|natural\s+numbers?))?"
+                     r"\s*[.;]", re.IGNORECASE)
 _SIGNS = {"positive": (">", 0), "negative": ("<", 0), "nonnegative": (">=", 0), "nonpositive": ("<=", 0), "nonzero": ("!=", 0)}
 
 
@@ -283,6 +287,44 @@ def _decoration(natural: bool, mark: Optional[str], text: Optional[str]):
     return (">=", number) if relation.startswith(("\\ge", "≥")) else ("<=", number)
 
 
+def _members(names: list, natural: bool, mark: Optional[str], text: Optional[str], written: str, where: str,
+             read: list, unread: list) -> None:
+    """What "names in N or Z (decorated by mark and text)" says, appended to `read` ((name, relation, number)) and
+    `unread` ((name, what)): a bound a decoration gives is read, a whole number is not (the search is over fractions)."""
+    bound = _decoration(natural, mark, text)
+    for name in names:
+        if bound is None:  # a decoration not understood: nothing is read, and a refutation needs review
+            unread.append((name, f"{name} is in {written} (a set the scan does not read), {where} says"))
+        elif bound == ():
+            unread.append((name, f"{name} is a count (a whole number), {where} says" if natural else
+                           f"{name} is an integer, {where} says"))
+        else:
+            relation, number = bound
+            read.append((name, relation, sympy.Integer(number)))
+            unread.append((name, f"{name} is an integer {'at least' if relation == '>=' else 'at most'} {number}, "
+                                 f"{where} says"))
+
+
+# N or Z, decorated or not, as the right side of a condition "n \in \mathbb{N}"
+_SET = re.compile(r"\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))"
+                  r"(?:\s*([_^])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[^\s$]))?\s*")
+
+
+def whole_numbers(left: str, right: str) -> Optional[tuple[list, list]]:
+    """A condition "left \\in right" of a sentence with N or Z (decorated or not) on the right: ([(name, relation,
+    number)], [what the scan does not read]) of the names on the left, as a section's "$n \\in \\mathbb{N}$" is read
+    (see domains); None for any other set."""
+    m = _SET.fullmatch(right)
+    names = _names(f"${left}$")
+    if m is None or not names:
+        return None
+    read: list = []
+    unread: list = []
+    _members(names, (m.group(1) or m.group(2) or m.group(3)) in ("N", "ℕ"), m.group(4), m.group(5), right.strip(),
+             "its sentence", read, unread)
+    return read, [what for _, what in unread]
+
+
 def domains(prose: str) -> tuple[list, list]:
     """What the prose says about the values of names: ([(name, relation, number)], [(name, what)]), the first read
     (a probability is between 0 and 1, an interval with numbers for ends), the second not (a count is a whole
@@ -299,28 +341,20 @@ def domains(prose: str) -> tuple[list, list]:
         relation, bound = _SIGNS[m.group(2).lower().replace("-", "")]
         for name in _names(m.group(1)):
             read.append((name, relation, sympy.Integer(bound)))
+            if m.group(3):  # "a positive integer": a whole number too, which the search over fractions cannot honour
+                whole = {">": ("at least", 1), ">=": ("at least", 0), "<": ("at most", -1), "<=": ("at most", 0)}.get(relation)
+                unread.append((name, f"{name} is an integer {whole[0]} {whole[1]}, its section says" if whole else
+                               f"{name} is an integer, its section says"))
     for m in _BETWEEN.finditer(prose):  # ends in or out: not read
         for name in _names(m.group(1)):
             unread.append((name, f"{name} lies between {m.group(2)} and {m.group(3)}, its section says"))
-    for m in _COUNT.finditer(prose):
+    for m in (*_COUNT.finditer(prose), *_OF_LENGTH.finditer(prose)):
         for name in _names(m.group(1)):
             unread.append((name, f"{name} is a count (a whole number), its section says"))
     for m in _WHOLE.finditer(prose):
         natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
-        bound = _decoration(natural, m.group(5), m.group(6))
         written = m.group(0)[m.group(0).index("\\in") + 3:].strip()
-        for name in _names(f"${m.group(1)}$"):
-            if bound is None:  # a decoration not understood: nothing is read, and a refutation needs review
-                unread.append((name, f"{name} is in {written} (a set the scan "
-                                      "does not read), its section says"))
-            elif bound == ():
-                unread.append((name, f"{name} is a count (a whole number), its section says" if natural else
-                               f"{name} is an integer, its section says"))
-            else:
-                relation, number = bound
-                read.append((name, relation, sympy.Integer(number)))
-                unread.append((name, f"{name} is an integer {'at least' if relation == '>=' else 'at most'} {number}, "
-                                     "its section says"))
+        _members(_names(f"${m.group(1)}$"), natural, m.group(5), m.group(6), written, "its section", read, unread)
     for formula in re.findall(r"\$\$?([^$]+)\$\$?", prose):
         for letter in sorted(bounds(formula)):
             for name in _names(f"${letter}$"):

@@ -8,8 +8,10 @@ from fractions import Fraction
 from typing import Optional
 
 _ONE_HOT = r"one[- ]hot"
-# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded", "let $y$ be a one-hot label"
-_BEFORE = re.compile(r"\$([^$]{1,40})\$\s*,?\s+(?:is|are|be)\s+(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
+# "$y$ is one-hot", "$y$ is a one-hot label", "$\mathbf{y}$ are one-hot encoded", "let $y$ be a one-hot label", and of a
+# list of names: "$y$ and $t$ are one-hot", "let $y$, $t$ and $s$ be one-hot vectors", "$y, t$ are one-hot"
+_BEFORE = re.compile(r"((?:\$[^$]{1,40}\$\s*(?:,\s*(?:and\s+)?|\s+and\s+))*\$[^$]{1,40}\$)\s*,?\s+(is|are|be)\s+"
+                     r"(?:a\s+|an\s+)?" + _ONE_HOT, re.IGNORECASE)
 # "a one-hot label $y$", "the one-hot encoded vector $y$", "one-hot $y$"
 _AFTER = re.compile(_ONE_HOT + r"(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets|of))*\s+\$([^$]{1,40})\$",
                     re.IGNORECASE)
@@ -31,10 +33,13 @@ def names(prose: str) -> frozenset:
     out = set()
     for sentence in _SENTENCE.finditer(prose):
         s = sentence.group()
-        for m in (*_BEFORE.finditer(s), *_AFTER.finditer(s)):
-            n = _NAME.match(m.group(1))
-            if n:
-                out.add(n.group(1) or n.group(2))
+        # a list of names before "is" ("given $x$, $y$ is one-hot") says it of the last one alone
+        listed = [f for m in _BEFORE.finditer(s) for f in _MATH.findall(m.group(1))[-1 if m.group(2).lower() == "is" else 0:]]
+        for formula in [*listed, *(m.group(1) for m in _AFTER.finditer(s))]:
+            for item in formula.split(","):
+                n = _NAME.match(item)
+                if n:
+                    out.add(n.group(1) or n.group(2))
         for m in _MATH.finditer(s):
             summed = _ANY_SUM.search(m.group(1))
             if summed:
@@ -131,8 +136,8 @@ def _at_one_hot(step, lengths: dict, values: dict):
             left, right = evaluate(step.exprs[0], point), evaluate(step.exprs[1], point)
             held = all(decide(evaluate(a, point), r, evaluate(b, point)) is True for a, r, b in step.conditions or ())
             fails = decide(left, step.relation, right) is False
-        except (Undefined, ArithmeticError, TypeError, ValueError, KeyError):
-            continue
+        except (Undefined, ArithmeticError, TypeError, ValueError, KeyError, AttributeError):
+            continue  # a point not evaluated (a side only the matrix reading holds) shows nothing
         if held and fails:
             shown = ", ".join(f"{k} = {v}" for k, v in point.items())
             said = " and ".join(f"a one-hot {name}" for name in names)

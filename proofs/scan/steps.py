@@ -72,6 +72,10 @@ _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.
 # $0$ or $1$", "takes the values $-1$ or $1$").
 _DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:integers?|numbers?|values?|inputs?|outputs?|"
                        r"variables?|entries|units?|vectors?|labels?)\b|\$)", re.IGNORECASE)
+# Words that restrict names to integers of a kind ("for every $n$ that is a multiple of $3$", "$n$ divisible by 4",
+# "for prime $p$"), which the scan does not read.
+_ARITHMETIC = re.compile(r"\b(multiples?\s+of|divisible\s+by|primes?|powers?\s+of\s+(?:2|two|\$\s*2\s*\$)|perfect\s+squares?)\b",
+                         re.IGNORECASE)
 _LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
                      r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
                      re.IGNORECASE)
@@ -202,6 +206,11 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     for c in texts:
         for j, rel in enumerate(c.relations):
             interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
+            whole = kinds.whole_numbers(c.sides[j].text, c.sides[j + 1].text) if rel == "∈" else None
+            if whole is not None:  # "for $n \in \mathbb{N}$", "if $k \in \mathbb{Z}^{+}$": as a section's domain is read
+                read += whole[0]
+                unread += whole[1]
+                continue
             if rel not in CHECKED and interval is None:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
                 continue
@@ -262,6 +271,12 @@ def _prose_before(span: Span) -> str:
     return re.split(r"\$|\\\]|\\end\s*\{[^{}]*\}", span.before)[-1]
 
 
+# Words before a formula in its sentence that make the claims after them existential ("for some $x$, ...", "there
+# exists $c$ with ..."): a claim that holds somewhere, which the scan does not decide as an identity.
+_EXISTENTIAL = re.compile(r"\b(?:for\s+(?:some|at\s+least\s+one)|there\s+(?:exists?|is|are)|exists?\s+(?:an?|some)\b)",
+                          re.IGNORECASE)
+
+
 def _converses(found: Sequence[Span]) -> list[Optional[str]]:
     """For each formula, why it is one side of a biconditional or a converse (the words between it and the formula
     before it in its sentence join the two, see _CONVERSE), or None: both sides are skipped, never decided as plain
@@ -275,6 +290,10 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
         out[k] = reason
         if k > 0 and found[k - 1].sentence == span.sentence:
             out[k - 1] = reason
+    for k, span in enumerate(found):
+        words = _EXISTENTIAL.search(re.sub(r"\$[^$]*\$", " ", span.before))
+        if out[k] is None and words is not None:
+            out[k] = f"an existential claim (\"{' '.join(words.group().split())}\" before it): not checked as an identity"
     return out
 
 
@@ -433,6 +452,9 @@ def _worded(sentence: str) -> tuple[list, list]:
     discrete = _DISCRETE.search(sentence)
     if discrete:
         unread.append(f"names that are {discrete.group(1).lower()}")
+    arithmetic = _ARITHMETIC.search(sentence)
+    if arithmetic:
+        unread.append(f"names that are {' '.join(arithmetic.group(1).lower().split())} something")
     if _LISTED.search(sentence):
         unread.append("names that take only the values its words list")
     return read, unread
@@ -1186,8 +1208,11 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
         return Step(**base, status="skipped", exprs=exprs, conditions=read,
                     reason=f"gives {lone}, which appears nowhere else in it, a value or a bound (a definition or a "
                            "condition the scan did not recognise), not an identity")
-    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample):
-        unread = _unhonoured(unread, outcome.counterexample)
+    if outcome.status == "refuted" and _unhonoured(unread, outcome.counterexample, read):
+        again = _at_whole_numbers(exprs, relation, read, domain, unread, outcome.counterexample)
+        if again is not None:
+            return Step(**base, status="refuted", reason=again[0], counterexample=again[1], exprs=exprs, conditions=read)
+        unread = _unhonoured(unread, outcome.counterexample, read)
         return Step(**base, status="needs review", exprs=exprs, conditions=read, counterexample=outcome.counterexample,
                     reason=f"{outcome.reason}; its sentence states the condition(s) {'; '.join(unread)}, which could not "
                            "be read: review it (it fails unless one of them excludes the point)")
@@ -1200,11 +1225,12 @@ def _decide(base: dict, exprs, written, relation: str, defs: Definitions, condit
 _WHOLE_STATED = re.compile(r"^(\S+) is (a count|an integer)(?: (at least|at most) (-?\d+))?\b")
 
 
-def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
+def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Sequence = ()) -> list:
     """The conditions the scan could not read that the counterexample may break: a count or an integer its section
-    states is honoured where the point gives the name a whole number (positive for a count; within the bound a
-    decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
+    states is honoured where the point gives the name a whole number (positive for a count, any for the bound of a
+    sum a condition of `read` speaks of; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
+    stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
     out = []
     for w in unread:
         m = _WHOLE_STATED.match(w)
@@ -1215,10 +1241,72 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict]) -> list:
                 v = None
             bound = int(m.group(4)) if m.group(4) is not None else None
             within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
-            if v is not None and v.denominator == 1 and within and (v >= 1 or m.group(2) == "an integer"):
+            # a count is at least 1; the bound of a sum is read as one only where no condition the scan reads speaks
+            # of the name: a stated domain alone gives it ("for $n \ge 0$", $n \in \mathbb{Z}^{-}$), which the point meets
+            presumed = m.group(1) in stated and "the bound of a sum)" in w
+            if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or presumed or v >= 1):
                 continue
         out.append(w)
     return out
+
+
+# The most points a refutation that breaks a whole number its section states is tried at again with whole numbers.
+_MAX_WHOLE_POINTS = 216
+
+
+def _at_whole_numbers(exprs, relation: str, read: Sequence, domain: Sequence, unread: Sequence[str],
+                      counterexample: Optional[dict]) -> Optional[tuple]:
+    """(reason, counterexample) of the step refuted again where every name its section makes a whole number ("n is
+    an integer at least 1", "a count") is one within its bound (a few in turn, the other values the scan's point),
+    evaluated exactly by the plain evaluator with every condition (`read`, and the `domain` it is decided in) holding;
+    None where the conditions the refutation breaks are not all such, or the step holds at every such point (the
+    refutation then needs review). A count is tried from 1 on."""
+    import itertools
+
+    from proofs.scan.replay import decide, evaluate
+
+    values = (counterexample or {}).get("values") or {}
+    broken = _unhonoured(unread, counterexample, read)
+    conditions = [*read, *domain]
+    choices: dict = {}
+    for w in broken:
+        m = _WHOLE_STATED.match(w)
+        if m is None or m.group(1) not in values:
+            return None
+        if m.group(2) == "a count":
+            options = range(1, 6)
+        elif m.group(4) is None:
+            options = (0, 1, -1, 2, -2, 3)
+        else:
+            b = int(m.group(4))
+            options = range(b, b + 5) if m.group(3) == "at least" else range(b, b - 5, -1)
+        choices[m.group(1)] = list(options) if m.group(1) not in choices else [v for v in choices[m.group(1)] if v in options]
+    names = sorted(choices)
+    if not names or any(not choices[n] for n in names):
+        return None
+    try:
+        base = {str(k): Fraction(str(v)) for k, v in values.items() if str(k) not in choices}
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    for tried, combination in enumerate(itertools.product(*(choices[n] for n in names))):
+        if tried >= _MAX_WHOLE_POINTS:
+            return None
+        point = {**base, **{n: Fraction(v) for n, v in zip(names, combination)}}
+        try:
+            if not all(decide(evaluate(a, point), r, evaluate(b, point)) is True for a, r, b in conditions):
+                continue
+            left, right = evaluate(exprs[0], point), evaluate(exprs[1], point)
+        except Exception:  # noqa: BLE001 - a point not evaluated shows nothing
+            continue
+        if isinstance(left, Fraction) and isinstance(right, Fraction) and decide(left, relation, right) is False:
+            shown = {k: str(v) for k, v in sorted(point.items())}
+            example = {"values": shown, "left": str(left), "right": str(right)}
+            if _unhonoured(unread, example, read):
+                continue
+            at = ", ".join(f"{k} = {v}" for k, v in shown.items())
+            return (f"fails at {at} ({' and '.join(names)} {'a whole number' if len(names) == 1 else 'whole numbers'}, as its section says): the left side is "
+                    f"{left}, the right side {right} (evaluated exactly)", example)
+    return None
 
 
 def _never(left, relation: str, right) -> bool:
