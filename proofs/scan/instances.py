@@ -86,6 +86,8 @@ class Instance:
     scale: Fraction = Fraction(1)
     # one of STRUCTURED for the values at the larger size (see LARGE_SIZE): matrices and vectors are not drawn
     structured: Optional[str] = None
+    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are
+    frames: dict = dataclasses.field(default_factory=dict)
 
 
 def _size(shapes: Shapes, d, inst: Instance) -> int:
@@ -140,7 +142,7 @@ def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
 def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     """A vector of ones, or the identity (a block of it) or a matrix of ones: the values at the larger size."""
     if rows == 1 or cols == 1 or inst.structured == "ones":
-        if rows * cols > 1 and conditions & {"orthogonal", "diagonal", "invertible", "definite"}:
+        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", "diagonal", "invertible", "definite"}:
             raise _NotDrawn()  # (a matrix of ones is none of these; the identity was tried)
         return sympy.ones(rows, cols)
     return sympy.eye(rows, cols)
@@ -156,12 +158,25 @@ def _orthogonal_partners(model: Model, letter: str, conditions: set) -> list:
         return []
     vectors = sorted(x for x, c in model.conditions.items() if model.kind(x) == "vector" and words & c)
     matrices = [x for x, c in model.conditions.items() if model.kind(x) == "matrix" and words & c]
-    if words == {"orthogonal"} and len(vectors) >= 2 and not matrices:
+    if words in ({"orthogonal"}, {"orthonormal"}) and len(vectors) >= 2 and not matrices:
         return [x for x in vectors if x != letter]
     if matrices and len(vectors) == 1:
         return []
     raise Skip(f"{letter} is a vector said to be {' and '.join(sorted(words))}, a condition the scan does not draw "
                "(orthogonal to what is not stated, or a word for a square matrix)")
+
+
+def _orthonormal(letter: str, partners: list, shape: tuple, at, inst: Instance) -> sympy.Matrix:
+    """A vector said orthonormal with others ("$u, v$ are orthonormal vectors"): its column of one orthogonal matrix
+    drawn for them all at the instance (each of norm 1, orthogonal to each other exactly); not drawn where they are more
+    than their length."""
+    group = sorted([letter, *partners])
+    if inst.structured or shape[1] != 1 or len(group) > shape[0]:
+        raise _NotDrawn()
+    frame = inst.frames.get((tuple(group), at))
+    if frame is None:
+        frame = inst.frames[(tuple(group), at)] = _orthogonal(shape[0], inst.rng)
+    return frame[:, group.index(letter)]
 
 
 def _orthogonalised(value: sympy.Matrix, others: list) -> sympy.Matrix:
@@ -182,7 +197,7 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     rng = inst.rng
     if inst.structured:
         return _structured(rows, cols, conditions, inst)
-    if "orthogonal" in conditions:
+    if conditions & {"orthogonal", "orthonormal"}:  # (an orthonormal matrix is an orthogonal one)
         return _orthogonal(rows, rng)
     if "diagonal" in conditions:  # with "binary", entries 0 and 1 only; symmetric too
         pick = (lambda: sympy.Integer(rng.choice((0, 1)))) if "binary" in conditions else (lambda: _draw(inst))
@@ -318,11 +333,16 @@ class Evaluator:
         else:
             conditions = self.model.conditions.get(letter, set())
             partners: list = []
+            orthonormal = False
             if self.model.kind(letter) == "vector":
                 partners = _orthogonal_partners(self.model, letter, conditions)
+                orthonormal = bool(partners) and "orthonormal" in conditions
                 conditions = conditions - SQUARE
-            value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
-            if partners:
+            if orthonormal:
+                value = _orthonormal(letter, partners, shape, at, inst)
+            else:
+                value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
+            if partners and not orthonormal:
                 if inst.structured:
                     raise _NotDrawn()  # (vectors of ones are not orthogonal)
                 value = _orthogonalised(value, [inst.values[k] for k in sorted(inst.values, key=str)
@@ -1028,7 +1048,11 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     # each instance, not an index of its own
     sized = {i: shapes.find(i) for i in _free_indices(left, right) if shapes.find(i) in dims}
     indices = [i for i in _free_indices(left, right) if i not in sized]
-    choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(range(1, MAX_SIZE + 1), repeat=len(dims))
+    small_sizes = {d: _small_sizes(d, stated or {}) for d in dims}
+    ruled_out = [d for d in dims if not small_sizes[d]]
+    if ruled_out:
+        return Verdict("skipped", f"the value or bounds the section states on {ruled_out[0]} allow no size")
+    choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(*(small_sizes[d] for d in dims))
                for point in _index_choices(indices, _ranges(left, right))]
     choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
     rng = random.Random(seed + layout)
@@ -1095,11 +1119,12 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if ev.independent:
                 independent |= ev.independent
                 continue
-            if verdict is False and kind is not None and unread:
+            if verdict is False and unread:
                 found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
-                return Verdict("needs review", f"{found.reason}; but only at the larger size, and the section states a "
-                                               f"condition on {unread[0]} the scan does not read: review it (it fails "
-                                               "unless the condition excludes that size)", found.counterexample)
+                where = "only at the larger size" if kind is not None else f"at {unread[0]} = {sizes[unread[0]]}"
+                return Verdict("needs review", f"{found.reason}; but {where}, and the section states a condition on "
+                                               f"{unread[0]} the scan does not read: review it (it fails unless the "
+                                               "condition excludes that size)", found.counterexample)
             if verdict is False:
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             if verdict is None and _transcendental(lv, rv):
@@ -1133,10 +1158,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
-    every = len(tried_sizes) == MAX_SIZE ** len(dims)
-    size_text = (", ".join(f"{_dim_name(d)} = 1..{MAX_SIZE}" for d in dims) + ("" if every else
-                 f" ({len(tried_sizes)} of the {MAX_SIZE ** len(dims)} choices: all up to 2 that fit the budget, and a seeded "
-                 "sample of the others)")) if dims else "the sizes the material fixes"
+    every = len(tried_sizes) == math.prod(len(small_sizes[d]) for d in dims)
+    size_text = (", ".join(f"{_dim_name(d)} = {_span(small_sizes[d])}" for d in dims) + ("" if every else
+                 f" ({len(tried_sizes)} of the {math.prod(len(small_sizes[d]) for d in dims)} choices: all up to 2 that "
+                 "fit the budget, and a seeded sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     if outside:
         index_text += f" (the {outside} instance(s) whose index is past the end of what it indexes set aside)"
@@ -1156,6 +1181,21 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                        [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+def _small_sizes(d: str, stated: dict) -> list:
+    """The sizes 1..MAX_SIZE a size is tried at that the section's stated value or bounds on it allow ("with $n = 3$",
+    "$n \\le 2$"); where they allow none of them ("for $d \\ge 5$"), the two smallest they allow."""
+    lo, hi, _ = stated.get(d, (None, None, False))
+    lowest = max(1, math.ceil(lo)) if lo is not None else 1
+    highest = math.floor(hi) if hi is not None else None
+    sizes = [s for s in range(lowest, max(MAX_SIZE, lowest + 1) + 1) if highest is None or s <= highest]
+    return [s for s in sizes if s <= MAX_SIZE] or sizes[:2]
+
+
+def _span(sizes: list) -> str:
+    return f"{sizes[0]}..{sizes[-1]}" if len(sizes) > 1 and sizes == list(range(sizes[0], sizes[-1] + 1)) else \
+        ", ".join(str(s) for s in sizes)
 
 
 def _honoured(dims: list, large: int, stated: dict) -> Optional[dict]:
