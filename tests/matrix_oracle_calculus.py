@@ -1003,8 +1003,8 @@ _UNREAD = {"odd": ("where ${n}$ is odd", lambda s: s % 2 == 1),
            "even": ("for even ${n}$", lambda s: s % 2 == 0),
            "power": ("where ${n}$ is a power of two", lambda s: s & (s - 1) == 0)}
 # the largest size the generator's own truth looks at for a size with no upper bound (every bound it states is a
-# constant of at most 5, and a lower bound of at most 5)
-_SIZE_HORIZON = 30
+# constant of at most 5, and a lower bound of at most 5: each fails, if at all, by size 6)
+_SIZE_HORIZON = 8
 
 
 def size_ok(part: Part, name, s: int) -> bool:

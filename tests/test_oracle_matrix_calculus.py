@@ -212,7 +212,7 @@ def run_worded(seeds, where, parts: int = 2) -> Tally:
 
 # Seeds whose two parts are of every worded kind between them (each run decides one), the fixed sample of the slow
 # tier, and the share of planted slips the scan must catch there (measured on fresh seeds: see the README).
-_WORDED_EVERY_RUN = (3,)
+_WORDED_EVERY_RUN = (16,)
 _WORDED_FIXED = range(8)
 _WORDED_RECALL_FLOOR = 0.6
 
@@ -236,7 +236,7 @@ def test_a_fixed_sample_of_worded_conditions_is_decided_soundly(tmp_path, soak):
 def test_every_worded_slip_is_false_at_its_witness_and_every_true_step_holds():
     rng = random.Random(0)
     kinds = sorted(oracle.WORDED_PARTS)
-    for seed in range(40):
+    for seed in range(12):
         for e in generate(RandomSource(seed), parts=3, kinds=kinds).steps:
             if e.truth == "slip":
                 env = e.witness["row"]
@@ -348,3 +348,15 @@ def test_a_failure_at_a_size_a_condition_the_scan_does_not_read_may_exclude_need
     steps = _steps("Let $x \\in \\mathbb{R}^n$ where $n$ is odd.\n\n"
                    "$$\\|\\mathbf{1}_n \\mathbf{1}_n^T x\\|^2 \\le 3 (\\mathbf{1}_n^T x)^2$$\n", tmp_path)
     assert steps[r"\|\mathbf{1}_n \mathbf{1}_n^T x\|^2 \le 3 (\mathbf{1}_n^T x)^2"]["status"] == "needs review"
+
+
+def test_a_bound_at_sizes_the_material_fixes_by_number_is_tried_with_ones_and_the_identity(tmp_path):
+    # with A in R^{3x3} no larger size is tried, and the draws alone (seldom near the identity) checked the false bound
+    steps = _steps("Let $A \\in \\mathbb{R}^{3 \\times 3}$.\n\n$$\\|A\\|_F^2 \\le 2 \\|A\\|_2^2$$\n\n"
+                   "$$\\|A\\|_F^2 \\le 3 \\|A\\|_2^2$$\n", tmp_path)
+    assert steps[r"\|A\|_F^2 \le 3 \|A\|_2^2"]["status"] == "checked"
+    wrong = steps[r"\|A\|_F^2 \le 2 \|A\|_2^2"]
+    assert wrong["status"] == "refuted"
+    part = oracle.Part({"A": (3, 3)})
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.sq(e["A"]),
+                                           lambda e: 2 * oracle.opnorm2(e["A"]), relation="<="), wrong["counterexample"])

@@ -1070,7 +1070,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
     large = _large_size(left, right)
     larger = _honoured(dims, large, stated or {})
-    structured = [] if grads or not (dims or indices) or larger is None else \
+    # (where the material fixes every size by a number, x in R^3, the values are tried at those sizes: a bound with a
+    # constant that holds only up to a size fails there with a vector of ones, which the draws seldom meet)
+    structured = [] if grads or larger is None else \
         [(larger, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind) for kind in STRUCTURED]
     unread = sorted(d for d in dims if (stated or {}).get(d, (None, None, False))[2])
     large_held = 0
@@ -1178,7 +1180,7 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     copies = f", {scaled} of them copies of a draw scaled by {', '.join(str(x) for x in SCALES)}" if scaled else ""
     if large_held:
         at = ", ".join([f"{_dim_name(d)} = {v}" for d, v in structured[0][0].items()] +
-                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
+                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized]) or "the sizes the material fixes"
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
 
