@@ -360,3 +360,12 @@ def test_a_bound_at_sizes_the_material_fixes_by_number_is_tried_with_ones_and_th
     part = oracle.Part({"A": (3, 3)})
     assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.sq(e["A"]),
                                            lambda e: 2 * oracle.opnorm2(e["A"]), relation="<="), wrong["counterexample"])
+
+
+def test_a_vector_whose_norm_a_fact_states_is_drawn_with_that_norm(tmp_path):
+    # drawn entries seldom meet ||x|| = 1 in R^3: no instance honoured the fact, and the true step needed review
+    steps = _steps("Let $x \\in \\mathbb{R}^{3}$. Suppose that $\\|x\\| = 1$.\n\n$$\\|x\\|^2 = \\|x\\|$$\n\n$$\\|2 x\\| = 2 \\|x\\|^2$$\n\n"
+                   "$$x^{\\top} x = \\|x\\|$$\n\n$$\\|x\\|^2 = 2 \\|x\\|$$\n", tmp_path)
+    for text in (r"\|x\|^2 = \|x\|", r"\|2 x\| = 2 \|x\|^2", r"x^{\top} x = \|x\|"):
+        assert steps[text]["status"] == "checked", steps[text]["reason"]
+    assert steps[r"\|x\|^2 = 2 \|x\|"]["status"] == "needs review"

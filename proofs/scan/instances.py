@@ -166,6 +166,16 @@ def _orthogonal_partners(model: Model, letter: str, conditions: set) -> list:
                "(orthogonal to what is not stated, or a word for a square matrix)")
 
 
+def _stated_norm(facts: tuple, letter: str) -> Optional[sympy.Rational]:
+    """The positive number a fact the material states gives the 2-norm of the vector `letter` (||x|| = 1), or None."""
+    for left, relation, right in facts:
+        for a, b in ((left, right), (right, left)):
+            if relation == "=" and a.kind == "norm" and a.data == "2" and a.args[0].kind == "name" \
+                    and a.args[0].data[0] == letter and b.kind == "num" and b.data > 0:
+                return sympy.Rational(Fraction(b.data).numerator, Fraction(b.data).denominator)
+    return None
+
+
 def _orthonormal(letter: str, partners: list, shape: tuple, at, inst: Instance) -> sympy.Matrix:
     """A vector said orthonormal with others ("$u, v$ are orthonormal vectors"): its column of one orthogonal matrix
     drawn for them all at the instance (each of norm 1, orthogonal to each other exactly); not drawn where they are more
@@ -338,8 +348,13 @@ class Evaluator:
                 partners = _orthogonal_partners(self.model, letter, conditions)
                 orthonormal = bool(partners) and "orthonormal" in conditions
                 conditions = conditions - SQUARE
+            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners and not inst.structured else None
             if orthonormal:
                 value = _orthonormal(letter, partners, shape, at, inst)
+            elif length is not None:
+                # a vector whose norm a fact states ("assume $\|x\| = 1$"): that many times a unit vector, so that the
+                # instances honour it (drawn entries seldom do); whether they do is still checked exactly
+                value = _orthogonal(shape[0], inst.rng)[:, 0] * length
             else:
                 value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
             if partners and not orthonormal:
