@@ -1140,7 +1140,8 @@ def find_witness(step: Expected, rng: random.Random, tries: int = 40) -> Optiona
             continue
         if decide(step, env) is False:
             return {"row": env}
-    common = sorted(set.intersection(*(set(allowed(step.part, d)) for d in names))) if names else []
+    # (where every size is a number, once at those sizes)
+    common = sorted(set.intersection(*(set(allowed(step.part, d)) for d in names))) if names else [0]
     for s in common:
         try:
             env = _structured(step.part, s, rng)
