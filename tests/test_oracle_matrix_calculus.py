@@ -210,11 +210,13 @@ def run_worded(seeds, where, parts: int = 2) -> Tally:
     return seen
 
 
-# Seeds whose two parts are of every worded kind between them (each run decides one), the fixed sample of the slow
-# tier, and the share of planted slips the scan must catch there (measured on fresh seeds: see the README).
+# A seed whose two parts state sizes and orthogonality (each run decides it), the fixed sample of the slow tier, and
+# the share of false steps the scan must refute or send to review there. Measured on fresh documents of three parts:
+# 375 of 380 on seeds 100-149 and 336 of 340 on seeds 300-339, the ones left the bare relation ||x|| = 1, skipped by
+# design (1 of the 34 false steps of the fixed sample).
 _WORDED_EVERY_RUN = (16,)
 _WORDED_FIXED = range(8)
-_WORDED_RECALL_FLOOR = 0.6
+_WORDED_RECALL_FLOOR = 0.9
 
 
 def test_a_generated_document_of_stated_sizes_and_orthogonality_is_decided_soundly(tmp_path):
