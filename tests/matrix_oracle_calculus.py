@@ -28,7 +28,8 @@ import numpy
 
 from scan_oracle import RandomSource, Source
 
-__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "PARTS"]
+__all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "PARTS",
+           "WORDED_PARTS"]
 
 
 class _Undefined(ArithmeticError):
@@ -212,6 +213,15 @@ class Part:
     totals: dict = dataclasses.field(default_factory=dict)
     # the layouts the material allows for a derivative: "row" (numerator), "column" (denominator)
     layouts: tuple = ("row", "column")
+    # size name -> (lowest, highest or None): the value or bounds the material states on it
+    ranges: dict = dataclasses.field(default_factory=dict)
+    # size name -> (its phrase, the sizes it allows): a condition on a size the scan is not expected to read
+    unread: dict = dataclasses.field(default_factory=dict)
+    # groups of vectors stated orthogonal to each other, and the vectors of norm 1 (orthonormal, or a stated fact)
+    orthogonal: tuple = ()
+    unit: frozenset = frozenset()
+    # matrices with Q^T Q = I
+    rotations: frozenset = frozenset()
 
 
 _ENTRIES = [Fraction(x, 2) for x in (-6, -4, -3, -2, -1, 1, 2, 3, 4, 6)] + [Fraction(0)]
@@ -222,7 +232,8 @@ def instance(part: Part, rng: random.Random, sizes: Optional[dict] = None) -> di
     for shape in part.shapes.values():
         for d in shape:
             if isinstance(d, str) and d not in sizes:
-                sizes[d] = rng.randint(1, 3)
+                small = [s for s in allowed(part, d) if s <= 3] or allowed(part, d)[:3]
+                sizes[d] = rng.choice(small)
     env: dict = {"#sizes": sizes, "#indices": {k: rng.randint(1, 3) for k in "ijkl"}}
     for name, shape in part.shapes.items():
         if shape == ():
@@ -236,6 +247,21 @@ def instance(part: Part, rng: random.Random, sizes: Optional[dict] = None) -> di
         if name in part.totals:
             m[r - 1, c - 1] = part.totals[name] - (sum(m.flat, Fraction(0)) - m[r - 1, c - 1])
         env[name] = m
+    for group in part.orthogonal:
+        units = [g for g in group if g in part.unit]
+        if units:
+            Q = _cayley(_as(env[units[0]]).shape[0], rng)
+            if Q.shape[0] < len(units):
+                raise _Undefined("more orthonormal vectors than their length")
+            for k, g in enumerate(units):
+                env[g] = Q[:, k:k + 1].copy()
+        rest = [g for g in group if g not in part.unit]
+        for g, v in zip(rest, _gram_schmidt([env[g] for g in units] + [env[g] for g in rest])[len(units):]):
+            env[g] = v
+    for name in part.unit - {g for group in part.orthogonal for g in group}:
+        env[name] = _cayley(_as(env[name]).shape[0], rng)[:, :1].copy()
+    for name in part.rotations:
+        env[name] = _cayley(_as(env[name]).shape[0], rng)
     return env
 
 
@@ -255,10 +281,14 @@ class Expected:
     # whether the left side is a derivative (decided under each layout the part allows)
     derivative: bool = False
     witness: Optional[dict] = None
+    relation: str = "="
 
     @property
     def text(self) -> str:
-        return f"{self.left} = {self.right}"
+        return f"{self.left} {_TEX.get(self.relation, self.relation)} {self.right}"
+
+
+_TEX = {"<=": "\\le", ">=": "\\ge"}
 
 
 def _left_at(step: Expected, env: dict, layout: str):
@@ -276,7 +306,7 @@ def decide(step: Expected, env: dict, layout: str = "row") -> Optional[bool]:
         return False
     except _Undefined:
         return None
-    return equal(left, right)
+    return equal(left, right) if step.relation == "=" else compare(left, step.relation, right)
 
 
 def _layouts(step: Expected) -> tuple:
@@ -356,6 +386,10 @@ def confirms(step: Expected, counterexample: Optional[dict]) -> bool:
                 return False
         env[name] = m
     env["#sizes"] = sizes
+    if any(not size_ok(part, d, v) for d, v in sizes.items()):
+        return False  # a size the material rules out ("with $n = 3$", "for $n \\ge 5$", "where $n$ is odd")
+    if not shapes_only and not _conditions_hold(part, env):
+        return False
     table, dtable = {}, {}
     for key, v in counterexample["values"].items():
         m = _PHI.match(key)
@@ -451,7 +485,7 @@ class _Builder:
 
 
 def _show(steps: list) -> str:
-    return "\n\n".join(f"$${s.left} = {s.right}$$" for s in steps)
+    return "\n\n".join(f"$${s.text}$$" for s in steps)
 
 
 def _d(top: str, var: str) -> str:
@@ -869,7 +903,7 @@ def generate(src: Source, parts: int = 3, slips: bool = True, kinds: Optional[li
     steps: list = []
     names = kinds or sorted(PARTS)
     for k in range(parts):
-        text, expected = PARTS[src.choice(names)](src, slips, doc)
+        text, expected = {**PARTS, **WORDED_PARTS}[src.choice(names)](src, slips, doc)
         paragraphs.append(f"## Part {k + 1}\n\n{text}")
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)
@@ -895,11 +929,13 @@ class Tally:
     misread: list = dataclasses.field(default_factory=list)
     by_family: dict = dataclasses.field(default_factory=dict)
     missed: list = dataclasses.field(default_factory=list)
+    vacuous: list = dataclasses.field(default_factory=list)
+    reviewed: list = dataclasses.field(default_factory=list)
 
     def add(self, other: "Tally") -> None:
         for f in ("steps", "true", "slips", "caught", "skipped"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
-        for f in ("false_proofs", "false_alarms", "unconfirmed", "misread", "missed"):
+        for f in ("false_proofs", "false_alarms", "unconfirmed", "misread", "missed", "vacuous", "reviewed"):
             getattr(self, f).extend(getattr(other, f))
         for fam, (a, b) in other.by_family.items():
             x = self.by_family.setdefault(fam, [0, 0])
@@ -930,6 +966,9 @@ def judge(material: Material, report: dict) -> Tally:
         out.steps += 1
         if status in ("skipped", "unknown"):
             out.skipped += 1
+        if e.truth == "vacuous":  # under a fact no instance meets: reported, for a course to review
+            out.vacuous.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:160]})")
+            continue
         if e.truth == "slip":
             out.slips += 1
             fam = out.by_family.setdefault(e.family, [0, 0])
@@ -943,7 +982,11 @@ def judge(material: Material, report: dict) -> Tally:
                 out.missed.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:160]})")
         else:
             out.true += 1
-            if status in ("refuted", "needs review"):
+            if status == "needs review" and e.part.unread:
+                # a condition on a size the scan is not expected to read ("where $n$ is odd"): a failure at a size it
+                # may rule out is for a course to review, as the README says
+                out.reviewed.append(f"{e.family}: {step['text']}: {step['reason'][:160]}")
+            elif status in ("refuted", "needs review"):
                 out.false_alarms.append(f"{e.family}: {step['text']}: {status} ({step['reason'][:300]})")
         if status == "refuted" and not confirms(e, step.get("counterexample")):
             out.unconfirmed.append(f"{e.family} ({e.truth}): {step['text']}: {step['reason'][:200]} "
@@ -951,3 +994,375 @@ def judge(material: Material, report: dict) -> Tally:
     for e in (e for same in expected.values() for e in same):
         out.misread.append(f"{e.family}: {e.text}: not found by the scan")
     return out
+
+
+# -- stated sizes, orthogonality, facts and sized identities: parts whose truth depends on what the words state
+#
+# Each step's truth is fixed by construction over the sizes the part allows (a bound with a constant c on
+# (1^T x)^2 / ||x||^2 or ||A||_F^2 / ||A||_2^2 holds exactly up to size c; ||1_n 1_n^T x||^2 = n (1^T x)^2 holds with a
+# constant c exactly from size c), and a false step carries an explicit witness the evaluator shows false. Norms that
+# are not squared, and operator norms, are floats (numpy), called equal within 1e-9 and different only beyond 1e-6.
+
+
+_UNREAD = {"odd": ("where ${n}$ is odd", lambda s: s % 2 == 1),
+           "even": ("for even ${n}$", lambda s: s % 2 == 0),
+           "power": ("where ${n}$ is a power of two", lambda s: s & (s - 1) == 0)}
+# the largest size the generator's own truth looks at for a size with no upper bound (every bound it states is a
+# constant of at most 5, and a lower bound of at most 5: each fails, if at all, by size 6)
+_SIZE_HORIZON = 8
+
+
+def size_ok(part: Part, name, s: int) -> bool:
+    """Whether a size may take the value s under what the part states."""
+    lo, hi = part.ranges.get(name, (1, None))
+    return s >= lo and (hi is None or s <= hi) and part.unread.get(name, (None, lambda s: True))[1](s)
+
+
+def _conditions_hold(part: Part, env: dict) -> bool:
+    """Whether the values meet what the part states: orthogonal groups, unit norms and Q^T Q = I, exactly."""
+    try:
+        for group in part.orthogonal:
+            if any(scalar(mm(T(env[a]), env[b])) != 0 for k, a in enumerate(group) for b in group[k + 1:]
+                   if a in env and b in env):
+                return False
+        if any(name in env and sq(env[name]) != 1 for name in part.unit):
+            return False
+        return all(name not in env or equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[0])) is True
+                   for name in part.rotations)
+    except _Undefined:
+        return False
+
+
+def allowed(part: Part, name) -> list:
+    """The sizes a size name may take under what the part states (numbers stand for themselves), up to the horizon."""
+    if isinstance(name, int):
+        return [name]
+    lo, hi = part.ranges.get(name, (1, None))
+    keep = part.unread.get(name, (None, lambda s: True))[1]
+    return [s for s in range(lo, (hi if hi is not None else _SIZE_HORIZON) + 1) if keep(s)]
+
+
+def _cayley(n: int, rng: random.Random) -> numpy.ndarray:
+    """A rational orthogonal matrix (I - S)(I + S)^{-1} for a random rational skew-symmetric S, times a signed
+    diagonal: Q^T Q = I exactly."""
+    S = _arr([[Fraction(0)] * n for _ in range(n)])
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = Fraction(rng.choice((-2, -1, 1, 2)), rng.choice((1, 2, 3)))
+            S[i, j], S[j, i] = v, -v
+    plus = add(eye(n), S)
+    Q = mm(sub(eye(n), S), _inverse(plus))
+    signs = diag(_arr([[Fraction(rng.choice((1, -1)))] for _ in range(n)]))
+    return mm(Q, signs)
+
+
+def _inverse(a) -> numpy.ndarray:
+    """Gauss-Jordan over the fractions."""
+    n = a.shape[0]
+    m = [[Fraction(x) for x in row] + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(a)]
+    for c in range(n):
+        p = next(r for r in range(c, n) if m[r][c] != 0)
+        m[c], m[p] = m[p], m[c]
+        m[c] = [x / m[c][c] for x in m[c]]
+        for r in range(n):
+            if r != c and m[r][c] != 0:
+                m[r] = [x - m[r][c] * y for x, y in zip(m[r], m[c])]
+    return _arr([row[n:] for row in m])
+
+
+def _gram_schmidt(vectors: list) -> list:
+    out: list = []
+    for v in vectors:
+        for w in out:
+            if sq(w):
+                v = sub(v, scale(scalar(mm(T(w), v)) / sq(w), w))
+        out.append(v)
+    return out
+
+
+def root(q) -> Any:
+    """The square root of a nonnegative rational: exact where it is a rational, else a float."""
+    q = Fraction(q)
+    a, b = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    if a * a == q.numerator and b * b == q.denominator:
+        return Fraction(a, b)
+    return math.sqrt(q)
+
+
+def norm(v) -> Any:
+    """‖v‖ (Frobenius for a matrix)."""
+    return root(sq(v))
+
+
+def opnorm2(a) -> Any:
+    """‖A‖_2², the largest eigenvalue of AᵀA (numpy, in floats; exact for a vector or a matrix with one row or column)."""
+    a = _as(a)
+    if 1 in a.shape:
+        return sq(a)
+    return float(numpy.linalg.norm(numpy.array(a, dtype=float), 2)) ** 2
+
+
+def compare(a, relation: str, b) -> Optional[bool]:
+    """The relation between two numbers (or an equality of matrices); None when floats are too close to call."""
+    if relation == "=" or isinstance(a, numpy.ndarray) or isinstance(b, numpy.ndarray):
+        return equal(a, b) if relation == "=" else None
+    if not (isinstance(a, float) or isinstance(b, float)):
+        return {"<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[relation]
+    gap = (float(a) - float(b)) / (1 + abs(float(a)) + abs(float(b)))
+    if abs(gap) <= 1e-9:
+        return relation in ("<=", ">=")
+    if abs(gap) < 1e-6:
+        return None
+    return {"<=": gap < 0, ">=": gap > 0, "<": gap < 0, ">": gap > 0}[relation]
+
+
+def _structured(part: Part, s: int, rng: random.Random) -> dict:
+    """Every size name at s (where the part allows it), every vector all ones, every matrix the identity (a block of
+    it), orthogonal groups and unit vectors as the part states them."""
+    sizes = {d: s for shape in part.shapes.values() for d in shape if isinstance(d, str)}
+    env = instance(part, rng, sizes)
+    for name, shape in part.shapes.items():
+        if shape == () or name in part.unit or name in part.rotations or any(name in g for g in part.orthogonal):
+            continue
+        r, c = _as(env[name]).shape
+        env[name] = ones(r) if c == 1 else _arr([[Fraction(int(i == j)) for j in range(c)] for i in range(r)])
+    return env
+
+
+def find_witness(step: Expected, rng: random.Random, tries: int = 40) -> Optional[dict]:
+    """An instance the part allows at which the step fails: drawn at its small sizes, then structured at each size it
+    allows up to the horizon; None when none is found (the step is true by construction of its family)."""
+    names = sorted({d for shape in step.part.shapes.values() for d in shape if isinstance(d, str)})
+    for _ in range(tries):
+        try:
+            env = instance(step.part, rng)
+        except _Undefined:
+            continue
+        if decide(step, env) is False:
+            return {"row": env}
+    # (where every size is a number, once at those sizes)
+    common = sorted(set.intersection(*(set(allowed(step.part, d)) for d in names))) if names else [0]
+    for s in common:
+        try:
+            env = _structured(step.part, s, rng)
+        except _Undefined:
+            continue
+        if decide(step, env) is False:
+            return {"row": env}
+    return None
+
+
+class _Labelled:
+    """The steps of a part whose truth depends on what its words state: each printed as built and labelled true or
+    false by the evaluator over the instances the part allows (a false one keeps its witness)."""
+
+    def __init__(self, part: Part, prefix: str) -> None:
+        self.part, self.prefix, self.steps = part, prefix, []
+
+    def step(self, family: str, left: str, relation: str, right: str, left_f, right_f) -> Expected:
+        e = Expected(left, right, "true", f"{self.prefix}/{family}", self.part, left_f, right_f, relation=relation)
+        found = find_witness(e, random.Random(repr((family, left, right, relation))))
+        if found is not None:
+            e.truth, e.witness = "slip", found
+        self.steps.append(e)
+        return e
+
+
+def _size_statement(src: Source, n: str) -> tuple:
+    """How the part states the size n: (its words, ranges, unread conditions)."""
+    kind = src.choice(["none", "none", "value", "upper", "lower", "unread", "strict"])
+    k = src.integer(2, 4)
+    if kind == "value":
+        return f" with ${n} = {k}$", {n: (k, k)}, {}
+    if kind == "upper":
+        return src.choice([f" with ${n} \\le {k}$", f", where ${n} \\leq {k}$"]), {n: (1, k)}, {}
+    if kind == "strict":
+        return f" with ${n} < {k + 1}$", {n: (1, k)}, {}
+    if kind == "lower":
+        k = src.integer(2, 5)
+        return src.choice([f" for ${n} \\ge {k}$", f" with ${n} \\geq {k}$", f". Assume ${n} \\ge {k}$"]), {n: (k, None)}, {}
+    if kind == "unread":
+        which = src.choice(sorted(_UNREAD))
+        phrase, keep = _UNREAD[which]
+        return " " + phrase.replace("{n}", n), {}, {n: (phrase, keep)}
+    return "", {}, {}
+
+
+def _sizes_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Bounds with a constant that hold only up to a size, or only from one, under a stated value, bounds, a
+    condition on the size the scan does not read, or nothing; and a size fixed by a number."""
+    st = style(src)
+    nm = _Names(st)
+    fixed = src.integer(0, 4) == 0
+    n = src.integer(2, 4) if fixed else src.choice(["n", "d", "m", "q"])
+    said, ranges, unread = ("", {}, {}) if fixed else _size_statement(src, n)
+    part = Part({"x": (n, 1), "A": (n, n)}, ranges=ranges, unread=unread)
+    x, A = nm("x"), nm("A")
+    one = src.choice(["\\mathbf{1}", "\\mathbf 1", "\\boldsymbol{1}"])
+    sized_one = f"{one}_{{{n}}}"
+    lab = _Labelled(part, "size")
+    size = lambda e: _as(e["x"]).shape[0]  # noqa: E731
+    ones_x = lambda e: scalar(mm(T(ones(size(e))), e["x"]))  # noqa: E731
+    picks = src.choice([(2, 3), (3, 4), (2, 5), (3, 5)])
+    for c in picks:
+        lab.step("bound-ones", f"({one}{st.transpose} {x})^2", "<=", f"{c} \\|{x}\\|^2", lambda e: ones_x(e) ** 2,
+                 lambda e, c=c: c * sq(e["x"]))
+    c = src.choice(picks)
+    lab.step("bound-sum", f"\\left(\\sum_{{i=1}}^{{{n}}} x_i\\right)^2", "<=", f"{c} \\sum_{{i=1}}^{{{n}}} x_i^2",
+             lambda e: total(1, size(e), lambda i: entry(e["x"], i)) ** 2,
+             lambda e, c=c: c * total(1, size(e), lambda i: entry(e["x"], i) ** 2))
+    lab.step("bound-frobenius", f"\\|{A}\\|_F^2", "<=", f"{c} \\|{A}\\|_2^2", lambda e: sq(e["A"]),
+             lambda e, c=c: c * opnorm2(e["A"]))
+    lab.step("bound-frobenius-size", f"\\|{A}\\|_F^2", "<=", f"{n} \\|{A}\\|_2^2", lambda e: sq(e["A"]),
+             lambda e: _as(e["A"]).shape[0] * opnorm2(e["A"]))
+    lab.step("bound-cauchy-schwarz", f"({one}{st.transpose} {x})^2", "<=", f"{n} \\|{x}\\|^2",
+             lambda e: ones_x(e) ** 2, lambda e: size(e) * sq(e["x"]))
+    c = src.integer(2, 5)
+    lab.step("lower-bound-ones", f"\\|{sized_one} {sized_one}{st.transpose} {x}\\|^2", ">=",
+             f"{c} ({sized_one}{st.transpose} {x})^2", lambda e: sq(mm(ones(size(e)), T(ones(size(e))), e["x"])),
+             lambda e, c=c: c * ones_x(e) ** 2)
+    lab.step("sized-ones", f"\\|{sized_one} {sized_one}{st.transpose} {x}\\|^2", "=",
+             f"{n} ({sized_one}{st.transpose} {x})^2", lambda e: sq(mm(ones(size(e)), T(ones(size(e))), e["x"])),
+             lambda e: size(e) * ones_x(e) ** 2)
+    k = src.integer(2, 4)
+    lab.step("value-ones", f"\\|{sized_one} {sized_one}{st.transpose} {x}\\|^2", "=",
+             f"{k} ({sized_one}{st.transpose} {x})^2", lambda e: sq(mm(ones(size(e)), T(ones(size(e))), e["x"])),
+             lambda e, k=k: k * ones_x(e) ** 2)
+    steps = [s for s in lab.steps if slips or s.truth == "true"]
+    text = f"Let ${x} \\in {_space((n, 1))}$ and ${A} \\in {_space((n, n))}${said}.\n\n" + _show(steps)
+    return text, steps
+
+
+def _orthogonal_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Pythagoras and norm preservation, true only where the words state orthogonality, and slips false even so."""
+    st = style(src)
+    nm = _Names(st)
+    (n,) = _sizes(src, 1)
+    u, v, x, y, Q = (nm(c) for c in "uvxyQ")
+    vectors = src.choice(["orthogonal", "orthogonal", "orthonormal", "none"])
+    matrix = src.choice(["orthogonal", "gram", "orthonormal", "none"])
+    part = Part({"u": (n, 1), "v": (n, 1), "x": (n, 1), "y": (n, 1), "Q": (n, n)},
+                orthogonal=(("u", "v"),) if vectors != "none" else (),
+                unit=frozenset({"u", "v"} if vectors == "orthonormal" else ()),
+                rotations=frozenset({"Q"} if matrix != "none" else ()))
+    said_uv = {"orthogonal": src.choice([f"Let ${u}, {v} \\in {_space((n, 1))}$ be orthogonal vectors.",
+                                         f"Let ${u} \\in {_space((n, 1))}$ and ${v} \\in {_space((n, 1))}$. Suppose "
+                                         f"${u}$ and ${v}$ are orthogonal.",
+                                         f"The vectors ${u}, {v} \\in {_space((n, 1))}$ are orthogonal."]),
+               "orthonormal": f"Let ${u}, {v} \\in {_space((n, 1))}$ be orthonormal vectors.",
+               "none": f"Let ${u}, {v} \\in {_space((n, 1))}$."}[vectors]
+    said_q = {"orthogonal": src.choice([f"Let ${Q} \\in {_space((n, n))}$ be orthogonal",
+                                        f"Let ${Q} \\in {_space((n, n))}$ be an orthogonal matrix"]),
+              "gram": f"Let ${Q} \\in {_space((n, n))}$ with ${nm.t(Q)} {Q} = I$",
+              "orthonormal": f"Let ${Q} \\in {_space((n, n))}$ be orthonormal",
+              "none": f"Let ${Q} \\in {_space((n, n))}$"}[matrix]
+    said_q += f" and let ${x}, {y} \\in {_space((n, 1))}$."
+    lab = _Labelled(part, "orthogonal")
+    norm_of = lambda f: lambda e: norm(f(e))  # noqa: E731
+    uv = [("pythagoras", f"\\|{u} + {v}\\|^2", "=", f"\\|{u}\\|^2 + \\|{v}\\|^2", lambda e: sq(add(e["u"], e["v"])),
+           lambda e: sq(e["u"]) + sq(e["v"])),
+          ("pythagoras-minus", f"\\|{u} - {v}\\|^2", "=", f"\\|{u}\\|^2 + \\|{v}\\|^2", lambda e: sq(sub(e["u"], e["v"])),
+           lambda e: sq(e["u"]) + sq(e["v"])),
+          ("parallelogram", f"\\|{u} - {v}\\|", "=", f"\\|{u} + {v}\\|", norm_of(lambda e: sub(e["u"], e["v"])),
+           norm_of(lambda e: add(e["u"], e["v"]))),
+          ("sign", f"\\|{u} + {v}\\|^2", "=", f"\\|{u}\\|^2 - \\|{v}\\|^2", lambda e: sq(add(e["u"], e["v"])),
+           lambda e: sq(e["u"]) - sq(e["v"])),
+          ("triangle", f"\\|{u} + {v}\\|", "=", f"\\|{u}\\| + \\|{v}\\|", norm_of(lambda e: add(e["u"], e["v"])),
+           lambda e: norm(e["u"]) + norm(e["v"])),
+          ("unit", f"\\|{u}\\|", "=", f"\\|{v}\\|", norm_of(lambda e: e["u"]), norm_of(lambda e: e["v"])),
+          ("unit-sum", f"\\|{u} + {v}\\|^2", "=", f"2 \\|{u}\\|^2", lambda e: sq(add(e["u"], e["v"])),
+           lambda e: 2 * sq(e["u"]))]
+    Qx = lambda e: mm(e["Q"], e["x"])  # noqa: E731
+    qs = [("norm", f"\\|{Q} {x}\\|", "=", f"\\|{x}\\|", norm_of(Qx), norm_of(lambda e: e["x"])),
+          ("norm-squared", f"\\|{Q} {x}\\|^2", "=", f"{nm.t(x)} {x}", lambda e: sq(Qx(e)), lambda e: sq(e["x"])),
+          ("inner", f"({Q} {x}){st.transpose} ({Q} {y})", "=", f"{nm.t(x)} {y}",
+           lambda e: scalar(mm(T(Qx(e)), e["Q"], e["y"])), lambda e: scalar(mm(T(e["x"]), e["y"]))),
+          ("inverse", f"{Q} {nm.t(Q)} {x}", "=", x, lambda e: mm(e["Q"], T(e["Q"]), e["x"]), lambda e: e["x"]),
+          ("factor", f"\\|{Q} {x}\\|^2", "=", f"2 {nm.t(x)} {x}", lambda e: sq(Qx(e)), lambda e: 2 * sq(e["x"])),
+          ("transpose", f"{nm.t(Q)} {x}", "=", f"{Q} {x}", lambda e: mm(T(e["Q"]), e["x"]), Qx),
+          ("bound", f"\\|{Q} {x}\\|", "<=", f"\\|{x}\\|", norm_of(Qx), norm_of(lambda e: e["x"]))]
+    chosen = [src.choice(uv) for _ in range(3)] + [src.choice(qs) for _ in range(3)]
+    seen: set = set()
+    for fam, left, rel, right, lf, rf in chosen:
+        if (left, right) not in seen:
+            seen.add((left, right))
+            lab.step(fam, left, rel, right, lf, rf)
+    steps = [s for s in lab.steps if slips or s.truth == "true"]
+    vec = [s for s in steps if s.family.split("/")[1] in {t[0] for t in uv}]
+    mat = [s for s in steps if s not in vec]
+    text = said_uv + "\n\n" + _show(vec) + "\n\n" + said_q + "\n\n" + _show(mat)
+    return text, steps
+
+
+def _facts_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """A relation between a norm and a number: stated in words (a fact the steps after it hold under), printed bare as
+    a step (never a fact: a step that holds only under it is false), or an impossible fact in words."""
+    st = style(src)
+    nm = _Names(st)
+    (n,) = _sizes(src, 1)
+    x = nm("x")
+    how = src.choice(["words", "words", "bare", "impossible"])
+    part = Part({"x": (n, 1)}, unit=frozenset({"x"} if how == "words" else ()))
+    fact = f"\\|{x}\\| = {'-1' if how == 'impossible' else '1'}"
+    said = {"words": src.choice([f"Assume ${fact}$.", f"Suppose that ${fact}$.", f"Let ${fact}$."]),
+            "impossible": f"Assume ${fact}$.", "bare": f"We have\n\n$${fact}$$"}[how]
+    lab = _Labelled(part, f"fact-{how}")
+    steps = []
+    if how == "bare":  # the bare relation is a step of the material: false (x is any vector)
+        steps.append(lab.step("bare", f"\\|{x}\\|", "=", "1", lambda e: norm(e["x"]), lambda e: Fraction(1)))
+    for fam, left, right, lf, rf in [
+            ("square", f"\\|{x}\\|^2", f"\\|{x}\\|", lambda e: sq(e["x"]), lambda e: norm(e["x"])),
+            ("scaled", f"\\|2 {x}\\|", f"2 \\|{x}\\|^2", lambda e: norm(scale(2, e["x"])), lambda e: 2 * sq(e["x"])),
+            ("inner", f"{nm.t(x)} {x}", f"\\|{x}\\|", lambda e: sq(e["x"]), lambda e: norm(e["x"])),
+            ("factor", f"\\|{x}\\|^2", f"2 \\|{x}\\|", lambda e: sq(e["x"]), lambda e: 2 * norm(e["x"]))]:
+        steps.append(lab.step(fam, left, "=", right, lf, rf))
+    if how == "impossible":
+        for e in steps:
+            e.truth, e.witness = "vacuous", None  # true of no instance: a course should review the fact
+    shown = [s for s in steps if s.family.split("/")[1] != "bare"]
+    text = f"Let ${x} \\in {_space((n, 1))}$. {said}\n\n" + _show(shown)
+    return text, steps
+
+
+def _identity_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Identities with their size as a subscript beside a rectangular matrix: I_m W, W I_n, λ I_n in a ridge system;
+    slips of size (a shape-only counterexample with a sized I) and of value."""
+    st = style(src)
+    nm = _Names(st)
+    m, n = _sizes(src, 2)
+    part = Part({"W": (m, n), "x": (n, 1), "lambda": ()})
+    W, x = nm("W"), nm("x")
+    I = lambda s: f"I_{{{s}}}" if src.integer(0, 1) else f"I_{s}" if isinstance(s, str) else f"I_{{{s}}}"  # noqa: E731
+    size = lambda e, s: e["#sizes"][s] if isinstance(s, str) else s  # noqa: E731
+    lab = _Labelled(part, "identity")
+    WtW = lambda e: mm(T(e["W"]), e["W"])  # noqa: E731
+    options = [("left", f"{I(m)} {W}", W, lambda e: mm(eye(size(e, m)), e["W"]), lambda e: e["W"]),
+               ("right", f"{W} {I(n)}", W, lambda e: mm(e["W"], eye(size(e, n))), lambda e: e["W"]),
+               ("left-size", f"{I(n)} {W}", W, lambda e: mm(eye(size(e, n)), e["W"]), lambda e: e["W"]),
+               ("right-size", f"{W} {I(m)}", W, lambda e: mm(e["W"], eye(size(e, m))), lambda e: e["W"]),
+               ("ridge", f"({nm.t(W)} {W} + \\lambda {I(n)}) {x}", f"{nm.t(W)} {W} {x} + \\lambda {x}",
+                lambda e: mm(add(WtW(e), scale(e["lambda"], eye(size(e, n)))), e["x"]),
+                lambda e: add(mm(WtW(e), e["x"]), scale(e["lambda"], e["x"]))),
+               ("ridge-size", f"({nm.t(W)} {W} + \\lambda {I(m)}) {x}", f"{nm.t(W)} {W} {x} + \\lambda {x}",
+                lambda e: mm(add(WtW(e), scale(e["lambda"], eye(size(e, m)))), e["x"]),
+                lambda e: add(mm(WtW(e), e["x"]), scale(e["lambda"], e["x"]))),
+               ("ridge-missing", f"({nm.t(W)} {W} + \\lambda {I(n)}) {x}", f"{nm.t(W)} {W} {x} + {x}",
+                lambda e: mm(add(WtW(e), scale(e["lambda"], eye(size(e, n)))), e["x"]),
+                lambda e: add(mm(WtW(e), e["x"]), e["x"])),
+               ("factor", f"{W} {I(n)} {x}", f"2 {W} {x}", lambda e: mm(e["W"], eye(size(e, n)), e["x"]),
+                lambda e: scale(2, mm(e["W"], e["x"]))),
+               ("gram", f"{nm.t(W)} {I(m)} {W}", f"{nm.t(W)} {W}", lambda e: mm(T(e["W"]), eye(size(e, m)), e["W"]), WtW),
+               ("gram-size", f"{nm.t(W)} {I(n)} {W}", f"{nm.t(W)} {W}", lambda e: mm(T(e["W"]), eye(size(e, n)), e["W"]),
+                WtW)]
+    seen: set = set()
+    for _ in range(4):
+        fam, left, right, lf, rf = src.choice(options)
+        if fam not in seen:
+            seen.add(fam)
+            lab.step(fam, left, "=", right, lf, rf)
+    steps = [s for s in lab.steps if slips or s.truth == "true"]
+    text = f"Let ${W} \\in {_space((m, n))}$, ${x} \\in {_space((n, 1))}$ and let $\\lambda$ be a scalar.\n\n" + _show(steps)
+    return text, steps
+
+
+WORDED_PARTS = {"sizes": _sizes_part, "orthogonal": _orthogonal_part, "facts": _facts_part, "identity": _identity_part}

@@ -191,3 +191,183 @@ def test_a_sum_whose_declared_bounds_run_past_the_matrix_it_reads_is_never_check
                    "$$\\|A\\|_F^2 = \\sum_{i=1}^{m} \\sum_{j=1}^{n} A_{ij}^2$$\n", tmp_path)
     assert steps[r"\|A\|_F^2 = \sum_{i=1}^{n} \sum_{j=1}^{m} A_{ij}^2"]["status"] not in ("checked", "proved")
     assert steps[r"\|A\|_F^2 = \sum_{i=1}^{m} \sum_{j=1}^{n} A_{ij}^2"]["status"] == "checked"
+
+
+# -- what the words state: sizes, orthogonality, facts, sized identities (matrix_oracle_calculus.WORDED_PARTS)
+
+
+def run_worded(seeds, where, parts: int = 2) -> Tally:
+    kinds = sorted(oracle.WORDED_PARTS)
+    materials = {f"doc{seed}.md": generate(RandomSource(seed), parts=parts, kinds=kinds) for seed in seeds}
+    by_file = scan_json({name: m.text for name, m in materials.items()}, where)
+    seen = Tally()
+    for name, material in materials.items():
+        tally = judge(material, {"steps": by_file.get(name, [])})
+        assert not tally.wrong, f"{name}:\n" + "\n".join(tally.wrong) + "\n\n" + material.text
+        # a step under a fact no instance meets ("assume $\|x\| = -1$") is never checked on it
+        assert not [v for v in tally.vacuous if ": checked (" in v or ": proved (" in v], tally.vacuous
+        seen.add(tally)
+    return seen
+
+
+# A seed whose two parts state sizes and orthogonality (each run decides it), the fixed sample of the slow tier, and
+# the share of false steps the scan must refute or send to review there. Measured on fresh documents of three parts:
+# 375 of 380 on seeds 100-149 and 336 of 340 on seeds 300-339, the ones left the bare relation ||x|| = 1, skipped by
+# design (1 of the 34 false steps of the fixed sample).
+_WORDED_EVERY_RUN = (16,)
+_WORDED_FIXED = range(8)
+_WORDED_RECALL_FLOOR = 0.9
+
+
+def test_a_generated_document_of_stated_sizes_and_orthogonality_is_decided_soundly(tmp_path):
+    kinds = {e.family.split("/")[0] for seed in _WORDED_EVERY_RUN
+             for e in generate(RandomSource(seed), parts=2, kinds=sorted(oracle.WORDED_PARTS)).steps}
+    assert kinds >= {"size", "orthogonal"}, kinds
+    seen = run_worded(_WORDED_EVERY_RUN, tmp_path)
+    assert seen.steps >= 12 and seen.slips >= 3, seen
+
+
+@pytest.mark.slow
+def test_a_fixed_sample_of_worded_conditions_is_decided_soundly(tmp_path, soak):
+    seeds = range(60) if soak else _WORDED_FIXED
+    seen = run_worded(seeds, tmp_path)
+    assert {f.split("/")[0] for f in seen.by_family} >= {"size", "orthogonal", "identity", "fact-words", "fact-bare"}
+    assert seen.caught >= _WORDED_RECALL_FLOOR * seen.slips, f"caught {seen.caught} of {seen.slips}: {seen.missed}"
+
+
+def test_every_worded_slip_is_false_at_its_witness_and_every_true_step_holds():
+    rng = random.Random(0)
+    kinds = sorted(oracle.WORDED_PARTS)
+    for seed in range(12):
+        for e in generate(RandomSource(seed), parts=3, kinds=kinds).steps:
+            if e.truth == "slip":
+                env = e.witness["row"]
+                assert oracle.decide(e, env) is False and all(oracle.size_ok(e.part, d, s) for d, s in env["#sizes"].items())
+                assert oracle._conditions_hold(e.part, env), e.text
+            elif e.truth == "true":
+                for _ in range(6):
+                    try:
+                        env = oracle.instance(e.part, rng)
+                    except oracle._Undefined:
+                        continue
+                    assert oracle._conditions_hold(e.part, env) and oracle.decide(e, env) is not False, e.text
+
+
+def test_the_worded_truths_are_the_textbook_ones():
+    # (1^T x)^2 <= c ||x||^2 holds exactly up to size c; ||A||_F^2 <= c ||A||_2^2 likewise
+    for c, n, truth in ((3, (1, 3), "true"), (3, (1, None), "slip"), (2, (2, 2), "true"), (2, (3, 3), "slip")):
+        part = oracle.Part({"x": ("n", 1), "A": ("n", "n")}, ranges={"n": n})
+        for left, right in ((lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"])) ** 2,
+                             lambda e, c=c: c * oracle.sq(e["x"])),
+                            (lambda e: oracle.sq(e["A"]), lambda e, c=c: c * oracle.opnorm2(e["A"]))):
+            step = oracle.Expected("", "", "true", "", part, left, right, relation="<=")
+            assert (oracle.find_witness(step, random.Random(0)) is None) == (truth == "true")
+    # a Cayley matrix is orthogonal; Gram-Schmidt over the fractions gives orthogonal vectors
+    Q = oracle._cayley(3, random.Random(1))
+    assert oracle.equal(oracle.mm(oracle.T(Q), Q), oracle.eye(3)) is True
+    u, v = oracle._gram_schmidt([_m([[1], [2], [0]]), _m([[3], [-1], [2]])])
+    assert oracle.scalar(oracle.mm(oracle.T(u), v)) == 0
+    # a counterexample at a size the material rules out, or breaking orthogonality, is not one
+    part = oracle.Part({"u": ("n", 1), "v": ("n", 1)}, orthogonal=(("u", "v"),), unread={"n": ("odd", lambda s: s % 2)})
+    wrong = oracle.Expected("", "", "slip", "", part, lambda e: oracle.norm(oracle.add(e["u"], e["v"])),
+                            lambda e: oracle.norm(e["u"]) + oracle.norm(e["v"]))
+    assert oracle.confirms(wrong, {"values": {"u": [["3"], ["0"], ["0"]], "v": [["0"], ["4"], ["0"]]}})
+    assert not oracle.confirms(wrong, {"values": {"u": [["3"], ["0"]], "v": [["0"], ["4"]]}})  # n = 2 is not odd
+    assert not oracle.confirms(wrong, {"values": {"u": [["3"], ["1"], ["0"]], "v": [["0"], ["4"], ["0"]]}})
+
+
+def test_the_oracle_sees_a_scan_that_passes_every_worded_step(tmp_path):
+    material = generate(RandomSource(_WORDED_EVERY_RUN[0]), parts=2, kinds=sorted(oracle.WORDED_PARTS))
+    steps = scan_json({"doc.md": material.text}, tmp_path)["doc.md"]
+    passes = [dict(s, status="checked") if s["status"] in ("refuted", "needs review") else s for s in steps]
+    assert judge(material, {"steps": passes}).false_proofs
+
+
+def test_the_small_sizes_honour_the_value_or_bounds_the_section_states_on_a_size(tmp_path):
+    # the sizes 1..3 were tried whatever the section stated: a bound true for n <= 2 was refuted at n = 3, and one true
+    # from d = 5 on failed at d = 1 (unknown only because the replay could not size 1_d)
+    steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ with $n \\le 2$.\n\n$$(\\mathbf{1}^T x)^2 \\le 2 \\|x\\|^2$$\n\n"
+                   "# B\n\nLet $x \\in \\mathbb{R}^d$ for $d \\ge 5$.\n\n"
+                   "$$\\|\\mathbf{1}_d \\mathbf{1}_d^T x\\|^2 \\ge 5 (\\mathbf{1}_d^T x)^2$$\n\n"
+                   "$$\\|\\mathbf{1}_d \\mathbf{1}_d^T x\\|^2 \\ge 6 (\\mathbf{1}_d^T x)^2$$\n\n"
+                   "# C\n\nLet $x \\in \\mathbb{R}^n$ with $n = 2$.\n\n"
+                   "$$\\|\\mathbf{1}_n \\mathbf{1}_n^T x\\|^2 = 2 (\\mathbf{1}_n^T x)^2$$\n", tmp_path)
+    assert steps[r"(\mathbf{1}^T x)^2 \le 2 \|x\|^2"]["status"] == "checked"
+    assert steps[r"\|\mathbf{1}_d \mathbf{1}_d^T x\|^2 \ge 5 (\mathbf{1}_d^T x)^2"]["status"] == "checked"
+    wrong = steps[r"\|\mathbf{1}_d \mathbf{1}_d^T x\|^2 \ge 6 (\mathbf{1}_d^T x)^2"]
+    assert wrong["status"] == "refuted" and wrong["counterexample"]["sizes"] == {"d": 5}
+    assert steps[r"\|\mathbf{1}_n \mathbf{1}_n^T x\|^2 = 2 (\mathbf{1}_n^T x)^2"]["status"] == "checked"
+
+
+def test_a_counterexample_with_a_sized_identity_or_vector_of_ones_replays(tmp_path):
+    # I_n beside W of m x n, a shape-only counterexample, and 1_n: the replay took I and 1 unsized (unknown)
+    steps = _steps("Let $W \\in \\mathbb{R}^{m \\times n}$ and $x \\in \\mathbb{R}^n$.\n\n$$I_n W = W$$\n\n$$W I_n = W$$\n\n"
+                   "$$(W^\\top W + \\lambda I_m) x = W^\\top W x + \\lambda x$$\n\n"
+                   "$$\\|\\mathbf{1}_n \\mathbf{1}_n^T x\\|^2 = 2 (\\mathbf{1}_n^T x)^2$$\n", tmp_path)
+    assert steps["W I_n = W"]["status"] == "checked"
+    part = oracle.Part({"W": ("m", "n"), "x": ("n", 1), "lambda": ()})
+    eye = lambda e, s: oracle.eye(e["#sizes"][s])  # noqa: E731
+    for text, left, right in (
+            ("I_n W = W", lambda e: oracle.mm(eye(e, "n"), e["W"]), lambda e: e["W"]),
+            (r"(W^\top W + \lambda I_m) x = W^\top W x + \lambda x",
+             lambda e: oracle.mm(oracle.add(oracle.mm(oracle.T(e["W"]), e["W"]), oracle.scale(e["lambda"], eye(e, "m"))),
+                                 e["x"]),
+             lambda e: oracle.add(oracle.mm(oracle.T(e["W"]), e["W"], e["x"]), oracle.scale(e["lambda"], e["x"]))),
+            (r"\|\mathbf{1}_n \mathbf{1}_n^T x\|^2 = 2 (\mathbf{1}_n^T x)^2",
+             lambda e: oracle.sq(oracle.mm(oracle.ones(e["x"].shape[0]), oracle.T(oracle.ones(e["x"].shape[0])), e["x"])),
+             lambda e: 2 * oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"])) ** 2)):
+        assert steps[text]["status"] == "refuted", steps[text]["reason"]
+        assert oracle.confirms(oracle.Expected("", "", "slip", "", part, left, right), steps[text]["counterexample"])
+
+
+def test_orthonormal_vectors_and_matrices_are_drawn_so(tmp_path):
+    # "orthonormal" was no condition: Pythagoras for orthonormal u, v and ||Qx|| = ||x|| were refuted
+    steps = _steps("# A\n\nLet $u, v \\in \\mathbb{R}^n$ be orthonormal vectors.\n\n$$\\|u + v\\|^2 = \\|u\\|^2 + \\|v\\|^2$$\n\n"
+                   "$$\\|u\\| = \\|v\\|$$\n\n$$\\|u + v\\| = \\|u\\| + \\|v\\|$$\n\n"
+                   "# B\n\nLet $Q \\in \\mathbb{R}^{n \\times n}$ be orthonormal and $x \\in \\mathbb{R}^n$.\n\n"
+                   "$$\\|Q x\\| = \\|x\\|$$\n", tmp_path)
+    assert steps[r"\|u + v\|^2 = \|u\|^2 + \|v\|^2"]["status"] == "checked"
+    assert steps[r"\|u\| = \|v\|"]["status"] == "checked"
+    assert steps[r"\|Q x\| = \|x\|"]["status"] == "checked"
+    wrong = steps[r"\|u + v\| = \|u\| + \|v\|"]
+    assert wrong["status"] == "refuted"
+    part = oracle.Part({"u": ("n", 1), "v": ("n", 1)}, orthogonal=(("u", "v"),), unit=frozenset({"u", "v"}))
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.norm(oracle.add(e["u"], e["v"])),
+                                           lambda e: oracle.norm(e["u"]) + oracle.norm(e["v"])), wrong["counterexample"])
+
+
+def test_a_fact_in_words_with_a_negative_or_fractional_number_is_a_fact(tmp_path):
+    # "assume $u^T v = -1$" was no fact (-1 is not a numeral): a step true under it was refuted
+    steps = _steps("# A\n\nLet $u, v \\in \\mathbb{R}^n$. Assume $u^\\top v = -1$.\n\n"
+                   "$$\\|u + v\\|^2 = \\|u\\|^2 + \\|v\\|^2 - 2$$\n\n"
+                   "# B\n\nLet $x \\in \\mathbb{R}^n$. Assume $\\|x\\| = -1$.\n\n$$\\|x\\|^2 = \\|x\\|$$\n", tmp_path)
+    assert steps[r"\|u + v\|^2 = \|u\|^2 + \|v\|^2 - 2"]["status"] == "checked"
+    assert steps[r"\|x\|^2 = \|x\|"]["status"] == "needs review"  # no instance meets the fact: a course reviews it
+
+
+def test_a_failure_at_a_size_a_condition_the_scan_does_not_read_may_exclude_needs_review(tmp_path):
+    # "where $n$ is odd" was not read: the step was refuted at n = 10, which the condition excludes
+    steps = _steps("Let $x \\in \\mathbb{R}^n$ where $n$ is odd.\n\n"
+                   "$$\\|\\mathbf{1}_n \\mathbf{1}_n^T x\\|^2 \\le 3 (\\mathbf{1}_n^T x)^2$$\n", tmp_path)
+    assert steps[r"\|\mathbf{1}_n \mathbf{1}_n^T x\|^2 \le 3 (\mathbf{1}_n^T x)^2"]["status"] == "needs review"
+
+
+def test_a_bound_at_sizes_the_material_fixes_by_number_is_tried_with_ones_and_the_identity(tmp_path):
+    # with A in R^{3x3} no larger size is tried, and the draws alone (seldom near the identity) checked the false bound
+    steps = _steps("Let $A \\in \\mathbb{R}^{3 \\times 3}$.\n\n$$\\|A\\|_F^2 \\le 2 \\|A\\|_2^2$$\n\n"
+                   "$$\\|A\\|_F^2 \\le 3 \\|A\\|_2^2$$\n", tmp_path)
+    assert steps[r"\|A\|_F^2 \le 3 \|A\|_2^2"]["status"] == "checked"
+    wrong = steps[r"\|A\|_F^2 \le 2 \|A\|_2^2"]
+    assert wrong["status"] == "refuted"
+    part = oracle.Part({"A": (3, 3)})
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.sq(e["A"]),
+                                           lambda e: 2 * oracle.opnorm2(e["A"]), relation="<="), wrong["counterexample"])
+
+
+def test_a_vector_whose_norm_a_fact_states_is_drawn_with_that_norm(tmp_path):
+    # drawn entries seldom meet ||x|| = 1 in R^3: no instance honoured the fact, and the true step needed review
+    steps = _steps("Let $x \\in \\mathbb{R}^{3}$. Suppose that $\\|x\\| = 1$.\n\n$$\\|x\\|^2 = \\|x\\|$$\n\n$$\\|2 x\\| = 2 \\|x\\|^2$$\n\n"
+                   "$$x^{\\top} x = \\|x\\|$$\n\n$$\\|x\\|^2 = 2 \\|x\\|$$\n", tmp_path)
+    for text in (r"\|x\|^2 = \|x\|", r"\|2 x\| = 2 \|x\|^2", r"x^{\top} x = \|x\|"):
+        assert steps[text]["status"] == "checked", steps[text]["reason"]
+    assert steps[r"\|x\|^2 = 2 \|x\|"]["status"] == "needs review"

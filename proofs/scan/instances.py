@@ -88,6 +88,8 @@ class Instance:
     # what the arbitrary functions' values are drawn from (see `_function_value`): the text `rng` was seeded with, or,
     # when none is given, a digest of `rng`'s state when the instance is made
     seed: Optional[str] = None
+    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are
+    frames: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.seed is None:
@@ -156,7 +158,7 @@ def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
 def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     """A vector of ones, or the identity (a block of it) or a matrix of ones: the values at the larger size."""
     if rows == 1 or cols == 1 or inst.structured == "ones":
-        if rows * cols > 1 and conditions & {"orthogonal", "diagonal", "invertible", "definite"}:
+        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", "diagonal", "invertible", "definite"}:
             raise _NotDrawn()  # (a matrix of ones is none of these; the identity was tried)
         return sympy.ones(rows, cols)
     return sympy.eye(rows, cols)
@@ -172,12 +174,35 @@ def _orthogonal_partners(model: Model, letter: str, conditions: set) -> list:
         return []
     vectors = sorted(x for x, c in model.conditions.items() if model.kind(x) == "vector" and words & c)
     matrices = [x for x, c in model.conditions.items() if model.kind(x) == "matrix" and words & c]
-    if words == {"orthogonal"} and len(vectors) >= 2 and not matrices:
+    if words in ({"orthogonal"}, {"orthonormal"}) and len(vectors) >= 2 and not matrices:
         return [x for x in vectors if x != letter]
     if matrices and len(vectors) == 1:
         return []
     raise Skip(f"{letter} is a vector said to be {' and '.join(sorted(words))}, a condition the scan does not draw "
                "(orthogonal to what is not stated, or a word for a square matrix)")
+
+
+def _stated_norm(facts: tuple, letter: str) -> Optional[sympy.Rational]:
+    """The positive number a fact the material states gives the 2-norm of the vector `letter` (||x|| = 1), or None."""
+    for left, relation, right in facts:
+        for a, b in ((left, right), (right, left)):
+            if relation == "=" and a.kind == "norm" and a.data == "2" and a.args[0].kind == "name" \
+                    and a.args[0].data[0] == letter and b.kind == "num" and b.data > 0:
+                return sympy.Rational(Fraction(b.data).numerator, Fraction(b.data).denominator)
+    return None
+
+
+def _orthonormal(letter: str, partners: list, shape: tuple, at, inst: Instance) -> sympy.Matrix:
+    """A vector said orthonormal with others ("$u, v$ are orthonormal vectors"): its column of one orthogonal matrix
+    drawn for them all at the instance (each of norm 1, orthogonal to each other exactly); not drawn where they are more
+    than their length."""
+    group = sorted([letter, *partners])
+    if inst.structured or shape[1] != 1 or len(group) > shape[0]:
+        raise _NotDrawn()
+    frame = inst.frames.get((tuple(group), at))
+    if frame is None:
+        frame = inst.frames[(tuple(group), at)] = _orthogonal(shape[0], inst.rng)
+    return frame[:, group.index(letter)]
 
 
 def _orthogonalised(value: sympy.Matrix, others: list) -> sympy.Matrix:
@@ -198,7 +223,7 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     rng = inst.rng
     if inst.structured:
         return _structured(rows, cols, conditions, inst)
-    if "orthogonal" in conditions:
+    if conditions & {"orthogonal", "orthonormal"}:  # (an orthonormal matrix is an orthogonal one)
         return _orthogonal(rows, rng)
     if "diagonal" in conditions:  # with "binary", entries 0 and 1 only; symmetric too
         pick = (lambda: sympy.Integer(rng.choice((0, 1)))) if "binary" in conditions else (lambda: _draw(inst))
@@ -337,11 +362,21 @@ class Evaluator:
         else:
             conditions = self.model.conditions.get(letter, set())
             partners: list = []
+            orthonormal = False
             if self.model.kind(letter) == "vector":
                 partners = _orthogonal_partners(self.model, letter, conditions)
+                orthonormal = bool(partners) and "orthonormal" in conditions
                 conditions = conditions - SQUARE
-            value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
-            if partners:
+            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners and not inst.structured else None
+            if orthonormal:
+                value = _orthonormal(letter, partners, shape, at, inst)
+            elif length is not None:
+                # a vector whose norm a fact states ("assume $\|x\| = 1$"): that many times a unit vector, so that the
+                # instances honour it (drawn entries seldom do); whether they do is still checked exactly
+                value = _orthogonal(shape[0], inst.rng)[:, 0] * length
+            else:
+                value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
+            if partners and not orthonormal:
                 if inst.structured:
                     raise _NotDrawn()  # (vectors of ones are not orthogonal)
                 value = _orthogonalised(value, [inst.values[k] for k in sorted(inst.values, key=str)
@@ -1050,16 +1085,13 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     # each instance, not an index of its own
     sized = {i: shapes.find(i) for i in _free_indices(left, right) if shapes.find(i) in dims}
     indices = [i for i in _free_indices(left, right) if i not in sized]
-    choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(range(1, MAX_SIZE + 1), repeat=len(dims))
+    small_sizes = {d: _small_sizes(d, stated or {}) for d in dims}
+    ruled_out = [d for d in dims if not small_sizes[d]]
+    if ruled_out:
+        return Verdict("skipped", f"the value or bounds the section states on {ruled_out[0]} allow no size")
+    choices = [(dict(zip(dims, sizes)), point) for sizes in itertools.product(*(small_sizes[d] for d in dims))
                for point in _index_choices(indices, _ranges(left, right))]
     choices.sort(key=lambda c: (max(c[0].values(), default=0), sum(c[0].values()), sorted(c[1].items())))
-    # sizes the section's stated value or bounds exclude (x in R^n with n >= 3: n = 1, 2) are no instance of the step
-    allowed = [c for c in choices if all(_within(v, (stated or {}).get(d)) for d, v in c[0].items())]
-    if not allowed:
-        return Verdict("skipped", f"every size tried (1 to {MAX_SIZE}) is one the section's stated bounds exclude")
-    choices = allowed
-    fitting = {tuple(c[0][d] for d in dims) for c in allowed}
-    spans = {d: (min(t[i] for t in fitting), max(t[i] for t in fitting)) for i, d in enumerate(dims)}
     rng = random.Random(seed + layout)
     budget = MAX_GRADIENT_CHOICES if grads else MAX_CHOICES
     small = [c for c in choices if max(c[0].values(), default=0) <= 2]
@@ -1075,7 +1107,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     copied = {round(i * (len(choices) - 1) / max(SCALED_CHOICES - 1, 1)) for i in range(SCALED_CHOICES)}
     large = _large_size(left, right)
     larger = _honoured(dims, large, stated or {})
-    structured = [] if grads or not (dims or indices) or larger is None else \
+    # (where the material fixes every size by a number, x in R^3, the values are tried at those sizes: a bound with a
+    # constant that holds only up to a size fails there with a vector of ones, which the draws seldom meet)
+    structured = [] if grads or larger is None else \
         [(larger, _large_point(indices, _ranges(left, right), large) or choices[0][1], kind) for kind in STRUCTURED]
     unread = sorted(d for d in dims if (stated or {}).get(d, (None, None, False))[2])
     large_held = 0
@@ -1125,11 +1159,12 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if ev.independent:
                 independent |= ev.independent
                 continue
-            if verdict is False and kind is not None and unread:
+            if verdict is False and unread:
                 found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
-                return Verdict("needs review", f"{found.reason}; but only at the larger size, and the section states a "
-                                               f"condition on {unread[0]} the scan does not read: review it (it fails "
-                                               "unless the condition excludes that size)", found.counterexample)
+                where = "only at the larger size" if kind is not None else f"at {unread[0]} = {sizes[unread[0]]}"
+                return Verdict("needs review", f"{found.reason}; but {where}, and the section states a condition on "
+                                               f"{unread[0]} the scan does not read: review it (it fails unless the "
+                                               "condition excludes that size)", found.counterexample)
             if verdict is False:
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             if verdict is None and _transcendental(lv, rv):
@@ -1163,11 +1198,10 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
-    every = len(tried_sizes) == len(fitting)
-    size_text = (", ".join(f"{_dim_name(d)} = {spans[d][0]}" + (f"..{spans[d][1]}" if spans[d][1] > spans[d][0] else "")
-                           for d in dims) + ("" if every else
-                 f" ({len(tried_sizes)} of the {len(fitting)} choices: all up to 2 that fit the budget, and a seeded "
-                 "sample of the others)")) if dims else "the sizes the material fixes"
+    every = len(tried_sizes) == math.prod(len(small_sizes[d]) for d in dims)
+    size_text = (", ".join(f"{_dim_name(d)} = {_span(small_sizes[d])}" for d in dims) + ("" if every else
+                 f" ({len(tried_sizes)} of the {math.prod(len(small_sizes[d]) for d in dims)} choices: all up to 2 that "
+                 "fit the budget, and a seeded sample of the others)")) if dims else "the sizes the material fixes"
     index_text = f"; {', '.join(indices)} = 1..{MAX_STEPS + 1} with every product of 1..{MAX_STEPS} factors" if indices else ""
     if outside:
         index_text += f" (the {outside} instance(s) whose index is past the end of what it indexes set aside)"
@@ -1184,15 +1218,24 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     copies = f", {scaled} of them copies of a draw scaled by {', '.join(str(x) for x in SCALES)}" if scaled else ""
     if large_held:
         at = ", ".join([f"{_dim_name(d)} = {v}" for d, v in structured[0][0].items()] +
-                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized])
+                       [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized]) or "the sizes the material fixes"
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
 
 
-def _within(size: int, stated: Optional[tuple]) -> bool:
-    """Whether a size lies within the value or bounds the section states on it (read ones; None: none stated)."""
-    lo, hi, _ = stated or (None, None, False)
-    return (lo is None or size >= lo) and (hi is None or size <= hi)
+def _small_sizes(d: str, stated: dict) -> list:
+    """The sizes 1..MAX_SIZE a size is tried at that the section's stated value or bounds on it allow ("with $n = 3$",
+    "$n \\le 2$"); where they allow none of them ("for $d \\ge 5$"), the two smallest they allow."""
+    lo, hi, _ = stated.get(d, (None, None, False))
+    lowest = max(1, math.ceil(lo)) if lo is not None else 1
+    highest = math.floor(hi) if hi is not None else None
+    sizes = [s for s in range(lowest, max(MAX_SIZE, lowest + 1) + 1) if highest is None or s <= highest]
+    return [s for s in sizes if s <= MAX_SIZE] or sizes[:2]
+
+
+def _span(sizes: list) -> str:
+    return f"{sizes[0]}..{sizes[-1]}" if len(sizes) > 1 and sizes == list(range(sizes[0], sizes[-1] + 1)) else \
+        ", ".join(str(s) for s in sizes)
 
 
 def _honoured(dims: list, large: int, stated: dict) -> Optional[dict]:

@@ -353,6 +353,14 @@ class _Replay:
             return [[Fraction(0)] * c for _ in range(r)] if (r, c) != (0, 0) else Fraction(0)
         raise NoReplay(f"no value of {key}")
 
+    def _size(self, size) -> Optional[int]:
+        """The size of a sized I or vector of ones (I_n, I_3, 1_n) at the counterexample: a number, or the value its sizes
+        give the name; None for one the sides size (I, 1), or a name they do not give."""
+        if isinstance(size, int) and not isinstance(size, bool):
+            return size if size >= 0 else None
+        value = self.example.get("sizes", {}).get(size) if isinstance(size, str) else None
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
     def _seeded(self, key: str):
         _, i0, j0, M = self.direction
         if not isinstance(M, list):
@@ -389,9 +397,11 @@ class _Replay:
         if k == "name":
             return self.name(*n.data)
         if k == "I":
-            return _Eye(Fraction(1))
+            size = self._size(n.data)
+            return _Eye(Fraction(1)) if size is None else _Eye(Fraction(1)).sized(size)
         if k == "ones":
-            return _Ones(False)
+            size = self._size(n.data)
+            return _Ones(False) if size is None else [[Fraction(1)] for _ in range(size)]
         if k == "add":
             out = self.ev(a[0])
             for x in a[1:]:

@@ -31,6 +31,11 @@ _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
 # Words right after a relation, in its sentence, that state it of every member of a family ("$\\|D_k\\| = 1$ for all
 # layers $k$"): a property the prose states, as "assume" does, not a step of a derivation.
 _FOR_EVERY = re.compile(r"^[^$]*\$\$?\s*,?\s*for\s+(?:all|every|each|any)\b", re.IGNORECASE)
+# Words that restrict a letter, a size most often, to integers of a kind the instances do not honour ("where $n$ is
+# odd", "for even $n$", "$d$ is a power of two"): a step failing at a size they may rule out needs review.
+_KIND_OF_SIZE = re.compile(r"\$\s*([A-Za-z])\s*\$\s+(?:is|be|are)\s+(?:an?\s+)?(?:odd|even|prime|power\s+of|multiple\s+of|"
+                           r"divisible|perfect\s+square|square\s+number)\b|\b(?:odd|even|prime)\s+\$\s*([A-Za-z])\s*\$",
+                           re.IGNORECASE)
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
@@ -93,6 +98,7 @@ class MatrixScan:
             sentence, last = chunk[last:stop.start()], stop.end()
             if HEADING.match(sentence):
                 continue  # a title ("## 5 Orthogonal weights") states no condition
+            self.unbounded.update(m.group(1) or m.group(2) for m in _KIND_OF_SIZE.finditer(sentence))
             self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
         self.loose_from += last
 
@@ -332,7 +338,7 @@ class MatrixScan:
             trees = tuple(entries(self._read(x), self.model) for x in (left, right))
         except Skip:
             return
-        if not any(t.kind == "num" for t in trees) or all(t.kind == "num" for t in trees) or _total(*trees) is not None:
+        if not any(map(_number, trees)) or all(map(_number, trees)) or _total(*trees) is not None:
             return  # a total of a vector's entries (\\sum_i y_i = 1) is honoured by every instance (condition)
         used = {n[0] for t in trees for n in names_of(t)}
         if not any(self.model.kind(x) in ("vector", "matrix") for x in used):
@@ -503,7 +509,7 @@ class MatrixScan:
             under = self._under_facts(trees, relation, seed, lowest, relied, verdict) if relied else None
             if under is not None and under.status == "checked":
                 return under
-            if any(t.kind == "num" for t in trees) and end is not None \
+            if any(map(_number, trees)) and end is not None \
                     and _FOR_EVERY.match(self.text[end:bounds[1]]) is not None:
                 # stated in words of every member of a family ("for all layers $k$"): a fact of its names
                 self.stated.update({letter: (line, seed) for letter in used})
@@ -512,7 +518,7 @@ class MatrixScan:
                 return Verdict("skipped", "a relation between a matrix expression and a number the prose states of "
                                           "every member of a family: a condition on its names (a fact the material states "
                                           "about them), not an identity")
-            if any(t.kind == "num" for t in trees):
+            if any(map(_number, trees)):
                 # printed as a step, not introduced by words: not adopted as a fact (the scalar reading's rule), so a
                 # false one cannot make its consequences checked; a later step that fails without it needs review
                 self.bare.update({letter: (line, seed) for letter in used})
@@ -612,6 +618,14 @@ def _as_matrix(n: Node, model: Model) -> set:
     for a in n.args:
         out |= _as_matrix(a, model)
     return out
+
+
+def _number(t: Node) -> bool:
+    """Whether a side is a number: a numeral, or one written with a sign, a fraction or arithmetic of numerals
+    (`-1`, `\\frac{1}{4}`), which a relation with a matrix expression states as a fact as a numeral does."""
+    if t.kind == "num":
+        return True
+    return t.kind in ("neg", "div", "add", "mul", "pow") and bool(t.args) and all(map(_number, t.args))
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:

@@ -16,11 +16,11 @@ __all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", 
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
-CONDITIONS = {"orthogonal": r"orthogonal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
+CONDITIONS = {"orthogonal": r"orthogonal", "orthonormal": r"orthonormal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
               "definite": r"positive[ -]definite|PD", "semidefinite": r"positive[ -]semi-?definite|PSD",
               "diagonal": r"diagonal", "square": r"square"}
 # The conditions under which a matrix is square.
-SQUARE = frozenset({"orthogonal", "symmetric", "invertible", "definite", "semidefinite", "square"})
+SQUARE = frozenset({"orthogonal", "orthonormal", "symmetric", "invertible", "definite", "semidefinite", "square"})
 # Words that say a diagonal matrix has entries 0 and 1 only ("diagonal with entries in $\{0, 1\}$", "a binary
 # diagonal matrix", "0/1 entries"), in the sentence that says it is diagonal.
 _BINARY = re.compile(r"\\?\{\s*0\s*,\s*1\s*\\?\}|\b(?:binary|boolean|0/1|zeros?\s+(?:and|or)\s+ones?|0\s+or\s+1)\b",
