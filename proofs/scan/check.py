@@ -235,7 +235,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
             point[name] = edge
             entries = {}
             for e in everything:
-                for a in sorted(_entries(e, point)):
+                for a in reads(e, point):
                     entries.setdefault(a, rng.choice(_POOL))
             point.update(entries)
             yield point
