@@ -287,7 +287,7 @@ class MatrixScan:
         down to t, as products of Jacobians are often written). Refuted only when every reading fails. A step that
         holds only with another factor (\\prod_i x_i a, a a name or a matrix) read outside its product needs review:
         the convention binds the whole product term after a product, and under it the step fails."""
-        unconventional = None
+        unconventional, down = None, None
         for other, what in readings:
             try:
                 again = self._decide(other[0], relation, other[1], seed, lowest)
@@ -306,6 +306,8 @@ class MatrixScan:
             if not replay(other[0], relation, other[1], self.model, again.counterexample):
                 return Verdict("unknown", f"{verdict.reason}; read with {what} it fails too, but the plain evaluation does "
                                           "not confirm that (not refuted)")
+            if down is None and what.startswith("each product's factors from its lower bound down"):
+                down = f"; read with {what} it fails too: {again.reason}"
         if unconventional is not None:
             what, again, taken = unconventional
             if not replay(written[0], relation, written[1], self.model, verdict.counterexample):
@@ -317,6 +319,10 @@ class MatrixScan:
                                            f"{'are' if len(taken) > 1 else 'is'} not a norm, an absolute value or a "
                                            "written number: review it (it fails under the conventional reading and holds only "
                                            "under the other)", verdict.counterexample)
+        if down is not None:
+            # \\prod_{k=T-1}^{t} as first read may fail only where the course's top-down product is empty (t > T-1):
+            # the failure under the top-down reading is shown too (refuted: its counterexample stays the first one)
+            return Verdict("refuted", verdict.reason + down, verdict.counterexample)
         return None
 
     def _fits(self, trees: tuple) -> bool:
@@ -531,8 +537,9 @@ class MatrixScan:
             verdict = Verdict("checked", f"{verdict.reason}, reading {readings[0][1]}")
         if verdict.status == "refuted":
             other = self._other_products(readings[1:], relation, seed, lowest, verdict, written)
-            if other is not None:
+            if other is not None and other.status != "refuted":
                 return other
+            verdict = other or verdict
         if verdict.status == "refuted":
             other = self._as_vectors(trees, relation, seed, lowest)
             if other is not None:
