@@ -227,3 +227,14 @@ def test_a_product_whose_bounds_go_up_is_not_read_from_the_top_down():
     step = "\\prod_{k=1}^{n} A = A"
     found = _status(f"# P\n\nLet $A \\in \\mathbb{{R}}^{{m \\times m}}$ and $n \\ge 1$. Then $${step}$$\n")[step]
     assert found["status"] == "refuted" and "each product's factors from" not in found["reason"], found
+
+
+def test_a_norm_to_the_power_of_a_product_s_bound_is_a_power_not_a_transpose():
+    # \|A\|_2^{T} was read as a transpose of a number: the true bound held only under a reading that made the product
+    # empty past T = 1; the equality is false (the norm of A^2 is not that of A squared) and is refuted
+    intro = "# P\n\nLet $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+    bound = "\\left\\|\\prod_{k=1}^{T} A\\right\\|_2 \\le \\|A\\|_2^{T}"
+    equal = bound.replace(" \\le ", " = ")
+    found = _status(intro + f"(a) Then $${bound}$$\n\n(b) Then $${equal}$$\n")
+    assert found[bound]["status"] == "checked" and "from its lower bound down" not in found[bound]["reason"], found[bound]
+    assert found[equal]["status"] == "refuted", found[equal]

@@ -456,6 +456,7 @@ class MatrixScan:
                 self._transposed(t)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        trees = _powers_of_numbers(trees)
         head = trees[0]
         if relation == "=" and head.kind == "name" and head.data[0].startswith("Delta") and head.data[0] != "Delta" \
                 and head.data[0] not in self.model.equations:
@@ -915,6 +916,28 @@ def _taken_out(trees: tuple, outside: tuple) -> list:
             return []
         return [m for x, y in zip(a.args, b.args) for m in moved(x, y)]
     return [m for a, b in zip(trees, outside) for m in moved(a, b)]
+
+
+def _powers_of_numbers(trees: tuple) -> tuple:
+    """\\|A\\|_2^{T}, T the bound of a product or a sum of the step: a power of a number (the norm), which has no
+    transpose; read as the product of T copies of it (a power for every count T)."""
+    bounds: set = set()
+
+    def collect(n: Node) -> None:
+        if n.kind in ("prod", "sum"):
+            bounds.update(s.name for b in n.data[1:] if b is not None for s in b.free_symbols)
+        for a in n.args:
+            collect(a)
+
+    def put(n: Node) -> Node:
+        n = dataclasses.replace(n, args=tuple(put(a) for a in n.args))
+        if n.kind == "T" and n.args[0].kind in ("norm", "abs") and "T" in bounds:
+            j = sympy.Symbol("T'", integer=True)
+            return Node("prod", (n.args[0],), (j, sympy.Integer(1), sympy.Symbol("T", integer=True)))
+        return n
+    for t in trees:
+        collect(t)
+    return tuple(put(t) for t in trees) if "T" in bounds else trees
 
 
 def _upward(lo, hi) -> bool:
