@@ -786,8 +786,9 @@ class Tally:
     against: list = dataclasses.field(default_factory=list)
     unreplayed: list = dataclasses.field(default_factory=list)
     missing: list = dataclasses.field(default_factory=list)
-    # false steps the matrix reading checked reading the factors after a product's last one that reads its index
-    # outside it (its documented rule for products of Jacobians, proofs.scan.matrix_steps._outside): kept apart
+    # false steps the matrix reading checked reading the numbers after a product's last factor that reads its index
+    # outside it (its documented rule for \\prod_k \\|A_k\\| \\|g\\|, proofs.scan.matrix_steps._numbers_outside): kept
+    # apart; with any other factor read outside, a checked false step is a false proof
     outside: list = dataclasses.field(default_factory=list)
     # (kind, truth) -> status -> count
     rows: dict = dataclasses.field(default_factory=dict)
@@ -807,6 +808,23 @@ class Tally:
 
 
 _OUTSIDE = "reading the factors after the last one that reads a product's index outside it"
+
+
+def _numbers_after(e) -> bool:
+    """Whether some product of a tree has factors after the last one that reads its index, and each is a number."""
+    found: list = []
+
+    def walk(t) -> None:
+        if not isinstance(t, tuple) or not t:
+            return
+        if t[0] == "big" and t[1] == "prod" and t[5][0] == "mul":
+            factors = t[5][1]
+            read = [i for i, f in enumerate(factors) if t[2] in _names(f)]
+            found.extend(factors[read[-1] + 1:] if read else ())
+        for x in t[1:]:
+            walk(x)
+    walk(e)
+    return bool(found) and all(not _names(f) for f in found)
 
 
 def judge(material: Material, scanned: list) -> Tally:
@@ -829,7 +847,8 @@ def judge(material: Material, scanned: list) -> Tally:
         where = f"{e.text} ({e.kind}, {e.truth}, n >= {e.least}): {status} ({s.get('reason')})"
         decided = status in ("proved", "checked", "refuted")
         out.decided += decided and e.truth != "ambiguous"
-        if e.truth == "false" and status == "checked" and _OUTSIDE in (s.get("reason") or ""):
+        if e.truth == "false" and status == "checked" and _OUTSIDE in (s.get("reason") or "") \
+                and all(_numbers_after(r) for r in e.readings):
             out.outside.append(where)
         elif e.truth == "false" and status in ("proved", "checked"):
             out.false_proofs.append(where + f"; fails at {e.witness}")

@@ -200,3 +200,41 @@ def test_the_index_of_a_sum_of_matrices_read_as_a_number_is_its_value_at_each_te
     assert any(v != 0 for row in a for v in row)  # 3A + I = 2A + I fails exactly where A is not 0
     # the k after the body is a name of its own by the convention, the sum's index to a hasty reader: not decided
     assert found["\\sum_{k=1}^{2} A + k I = 2 A + 3 I"]["status"] == "skipped"
+
+
+_VECTOR = "# P\n\nLet $x \\in \\mathbb{R}^n$ and let $a$ be a number, $n \\ge 1$. Then $${}$$\n"
+
+
+def test_a_step_true_only_with_a_name_read_outside_its_product_needs_review():
+    # \prod_i x_i a is a^n \prod_i x_i (the body is the whole product term): the step was checked reading a outside
+    step = "\\prod_{i=1}^n x_i a = a \\prod_{i=1}^n x_i"
+    found = _status(_VECTOR.replace("{}", step))[step]
+    assert found["status"] == "needs review", found
+    assert "holds only reading the factors after the last one that reads a product's index outside it" in found["reason"]
+    assert "the whole product term after it (the convention)" in found["reason"] and "(a)" in found["reason"]
+    # the conventional reading's counterexample, replayed by the oracle's own evaluation
+    from scan_oracle_bodies import V, big, ent, mul
+    body = mul(ent("x", V("i")), V("a"))
+    e = Expected(step, "false", "x", (big("prod", "i", None, None, body),),
+                 mul(V("a"), big("prod", "i", None, None, ent("x", V("i")))), 1)
+    assert replay(e, found["counterexample"]), found["counterexample"]
+    right = "\\prod_{i=1}^n x_i a = a^n \\prod_{i=1}^n x_i"
+    assert _status(_VECTOR.replace("{}", right))[right]["status"] in ("proved", "checked")
+
+
+def test_a_product_whose_bounds_go_up_is_not_read_from_the_top_down():
+    # read from 1 down to n it is empty past n = 1, and the step was checked at n = 1 only
+    step = "\\prod_{k=1}^{n} A = A"
+    found = _status(f"# P\n\nLet $A \\in \\mathbb{{R}}^{{m \\times m}}$ and $n \\ge 1$. Then $${step}$$\n")[step]
+    assert found["status"] == "refuted" and "each product's factors from" not in found["reason"], found
+
+
+def test_a_norm_to_the_power_of_a_product_s_bound_is_a_power_not_a_transpose():
+    # \|A\|_2^{T} was read as a transpose of a number: the true bound held only under a reading that made the product
+    # empty past T = 1; the equality is false (the norm of A^2 is not that of A squared) and is refuted
+    intro = "# P\n\nLet $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+    bound = "\\left\\|\\prod_{k=1}^{T} A\\right\\|_2 \\le \\|A\\|_2^{T}"
+    equal = bound.replace(" \\le ", " = ")
+    found = _status(intro + f"(a) Then $${bound}$$\n\n(b) Then $${equal}$$\n")
+    assert found[bound]["status"] == "checked" and "from its lower bound down" not in found[bound]["reason"], found[bound]
+    assert found[equal]["status"] == "refuted", found[equal]

@@ -144,6 +144,10 @@ def test_a_product_written_from_the_top_down_is_read_so(tmp_path):
     found = steps(tmp_path, RNN + f"$${TRUE_DOWN}$$\n\n$${SLIP_DOWN}$$\n")
     assert found[TRUE_DOWN].status == "checked", found[TRUE_DOWN].reason
     assert found[SLIP_DOWN].status == "refuted", found[SLIP_DOWN].reason
+    # as first read it may fail only where the top-down product is empty (t > T - 1): its failure read from the top
+    # down is shown too
+    assert "read with each product's factors from its lower bound down to its upper one it fails too: " \
+        in found[SLIP_DOWN].reason, found[SLIP_DOWN].reason
 
 
 def test_a_factor_after_a_product_that_does_not_read_its_index_may_stand_outside_it(tmp_path):

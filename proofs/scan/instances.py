@@ -543,10 +543,11 @@ class Evaluator:
                 raise _Outside(n.data[1], v.cols)
             return v[row - 1, col - 1]
         if k == "entry":
-            v, at = self.ev(a[0]), self.inst.indices.get(n.data.name)
+            v = self.ev(a[0])
             if not _is_matrix(v) or 1 not in v.shape:
                 raise ShapeError(f"an entry of a {_shape(v)} value")
-            if at is None or not 1 <= at <= len(v):
+            at = _concrete(n.data, self.inst)  # x_{T-1-k'} of a product read from the top down: at an expression
+            if not 1 <= at <= len(v):
                 raise Skip(f"an entry {n.data} the instances do not fix")
             return v[at - 1]
         if k in ("apply", "dapply"):

@@ -502,7 +502,7 @@ class _Replay:
             return v[row - 1][col - 1]
         if k == "entry":
             v = _strict(self.ev(a[0]))
-            at = self.indices[n.data.name]
+            at = self._at(n.data)
             flat = [x for row in v for x in row] if isinstance(v, list) and (len(v) == 1 or len(v[0]) == 1) else None
             if flat is None or not 1 <= at <= len(flat):
                 raise _ShapeFails()

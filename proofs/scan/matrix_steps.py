@@ -11,12 +11,12 @@ import sympy
 
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan import power_reading
-from proofs.scan.instances import Verdict, decide
+from proofs.scan.instances import Verdict, _free_indices, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
-from proofs.scan.shapes import Model, declarations, unattached
+from proofs.scan.shapes import Mismatch, Model, Shapes, declarations, unattached
 from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.shapes import counted
 from proofs.scan.vocabulary import GREEK, LOGISTIC
@@ -285,16 +285,26 @@ class MatrixScan:
                                       "and the material does not say which")
         return None
 
-    def _other_products(self, readings: list, relation: str, seed: str, lowest: dict, verdict: Verdict) -> Optional[Verdict]:
-        """A refuted step with a product the notation leaves open, decided again under its other readings: a factor
-        after the last one that reads the index (\\prod_k \\|A_k\\| \\|g\\| or \\prod_k D_{k+1} W) inside or outside the
-        product, and bounds written from the top down (\\prod_{k=T-1}^{t}, the factors from k = T-1 down to t, as
-        products of Jacobians are often written). Refuted only when every reading fails."""
+    def _other_products(self, readings: list, relation: str, seed: str, lowest: dict, verdict: Verdict,
+                        written: tuple = ()) -> Optional[Verdict]:
+        """A refuted step with a product the notation leaves open, decided again under its other readings: a norm,
+        an absolute value or a number after the last factor that reads the index (\\prod_k \\|A_k\\| \\|g\\|) inside
+        or outside the product, and bounds written from the top down (\\prod_{k=T-1}^{t}, the factors from k = T-1
+        down to t, as products of Jacobians are often written). Refuted only when every reading fails. A step that
+        holds only with another factor (\\prod_i x_i a, a a name or a matrix) read outside its product needs review:
+        the convention binds the whole product term after a product, and under it the step fails."""
+        unconventional, down = None, None
         for other, what in readings:
             try:
                 again = self._decide(other[0], relation, other[1], seed, lowest)
             except Skip as exc:
                 return Verdict("skipped", f"{verdict.reason}; but read with {what} it is not decided ({exc})")
+            taken = _taken_out(written, other) if "outside" in what else []
+            if again.status == "checked" and taken and not all(f.kind in ("norm", "abs", "num") for f in taken) \
+                    and self._fits(written):
+                if unconventional is None:
+                    unconventional = (what, again, taken)
+                continue
             if again.status == "checked":
                 return Verdict("checked", f"{again.reason}, reading {what} (it fails as first read: {verdict.reason})")
             if again.status != "refuted":
@@ -302,7 +312,49 @@ class MatrixScan:
             if not replay(other[0], relation, other[1], self.model, again.counterexample):
                 return Verdict("unknown", f"{verdict.reason}; read with {what} it fails too, but the plain evaluation does "
                                           "not confirm that (not refuted)")
+            if down is None and what.startswith("each product's factors from its lower bound down"):
+                down = f"; read with {what} it fails too: {again.reason}"
+        if unconventional is not None:
+            what, again, taken = unconventional
+            if not replay(written[0], relation, written[1], self.model, verdict.counterexample):
+                return Verdict("unknown", f"{verdict.reason}; but the plain evaluation does not confirm it (not refuted)")
+            out = ", ".join(str(f) for f in taken)
+            return Verdict("needs review", f"{verdict.reason}, reading each product's body as the whole product term "
+                                           f"after it (the convention); it holds only reading {what} ({again.reason}), "
+                                           f"and the factor{'s' if len(taken) > 1 else ''} it takes out ({out}) "
+                                           f"{'are' if len(taken) > 1 else 'is'} not a norm, an absolute value or a "
+                                           "written number: review it (it fails under the conventional reading and holds only "
+                                           "under the other)", verdict.counterexample)
+        if down is not None:
+            # \\prod_{k=T-1}^{t} as first read may fail only where the course's top-down product is empty (t > T-1):
+            # the failure under the top-down reading is shown too (refuted: its counterexample stays the first one)
+            return Verdict("refuted", verdict.reason + down, verdict.counterexample)
         return None
+
+    def _fits(self, trees: tuple) -> bool:
+        """Whether a step's sides have shapes at every size under some layout: a product whose body is a vector
+        (\\prod_k W^T D_{k+1} \\frac{\\partial l}{\\partial h_T} read with the gradient inside) has one only where a
+        size is 1, so it is no reading of the step."""
+        for layout in ("column", "row"):
+            shapes = Shapes(self.model)
+            shapes.scalars |= {i for i in _free_indices(*trees) if i not in self.model.kinds
+                               and i not in self.model.equations}
+            try:  # the forward equations' shapes first (D_k = Diag(...) is square), as the instances take them
+                for letter, eqs in self.model.equations.items():
+                    for index, body in eqs:
+                        family, inferred = shapes.family(letter, index), shapes.infer(body, strict=True, layout=layout)
+                        if family != "scalar" and inferred != "scalar":
+                            shapes.unify(family[0], inferred[0], True)
+                            shapes.unify(family[1], inferred[1], True)
+            except (Mismatch, Skip):
+                return True  # not known not to fit: the step is not taken as one only the other reading gives shapes
+            try:
+                for t in trees:
+                    shapes.infer(t, strict=True, layout=layout)
+            except (Mismatch, Skip):
+                continue
+            return True
+        return False
 
     def condition(self, left: str, relation: str, right: str, line: int = 0) -> None:
         """A formula the prose makes a condition ("with $W^T W = I$"): what it states about a matrix holds from here.
@@ -410,6 +462,7 @@ class MatrixScan:
                 self._transposed(t)
         except Skip as exc:
             return Verdict("skipped", str(exc))
+        trees = _powers_of_numbers(trees)
         head = trees[0]
         if relation == "=" and head.kind == "name" and head.data[0].startswith("Delta") and head.data[0] != "Delta" \
                 and head.data[0] not in self.model.equations:
@@ -476,6 +529,7 @@ class MatrixScan:
         lowest = {k: v for k, v in lowest.items() if not self._derived(k, v, lowest)}
         self.context = Context(_snapshot(self.model), lowest)
         readings: list = [(trees, "")] + _product_readings(trees)
+        written = trees
         if len(readings) > 1 and "outside" in readings[1][1] and _numbers_outside(trees, readings[1][0]):
             # \prod_k \|A_k\| \|g\|: the number after the product is most often outside it (tried first: not a
             # verdict's order, which is the same whichever holds, only the time a true step takes)
@@ -489,9 +543,10 @@ class MatrixScan:
         if verdict.status == "checked" and readings[0][1]:
             verdict = Verdict("checked", f"{verdict.reason}, reading {readings[0][1]}")
         if verdict.status == "refuted":
-            other = self._other_products(readings[1:], relation, seed, lowest, verdict)
-            if other is not None:
+            other = self._other_products(readings[1:], relation, seed, lowest, verdict, written)
+            if other is not None and other.status != "refuted":
                 return other
+            verdict = other or verdict
         if verdict.status == "refuted":
             other = self._as_vectors(trees, relation, seed, lowest)
             if other is not None:
@@ -857,7 +912,8 @@ def _descending(n: Node) -> tuple:
     args = [_descending(a) for a in n.args]
     changed = any(c for _, c in args)
     n = dataclasses.replace(n, args=tuple(a for a, _ in args))
-    if n.kind == "prod" and n.data[2] is not None and (n.data[2] - n.data[1]).free_symbols:
+    if n.kind == "prod" and n.data[2] is not None and (n.data[2] - n.data[1]).free_symbols \
+            and not _upward(n.data[1], n.data[2]):
         var, lo, hi = n.data
         j = sympy.Symbol(f"{var.name}'", integer=True)  # the position: factor j is the one of k = lo + hi - j
         body = _substitute(n.args[0], var.name, lo + hi - j)
@@ -865,15 +921,49 @@ def _descending(n: Node) -> tuple:
     return n, changed
 
 
-def _numbers_outside(trees: tuple, outside: tuple) -> bool:
-    """Whether every factor the reading `outside` takes out of a product is a norm, an absolute value or a number."""
+def _taken_out(trees: tuple, outside: tuple) -> list:
+    """The factors the reading `outside` takes out of the products of `trees`."""
     def moved(a: Node, b: Node) -> list:
         if a.kind == "prod" and b.kind == "mul" and b.args and b.args[0].kind == "prod":
             return list(b.args[1:])
         if a.kind != b.kind or len(a.args) != len(b.args):
             return []
         return [m for x, y in zip(a.args, b.args) for m in moved(x, y)]
-    factors = [m for a, b in zip(trees, outside) for m in moved(a, b)]
+    return [m for a, b in zip(trees, outside) for m in moved(a, b)]
+
+
+def _powers_of_numbers(trees: tuple) -> tuple:
+    """\\|A\\|_2^{T}, T the bound of a product or a sum of the step: a power of a number (the norm), which has no
+    transpose; read as the product of T copies of it (a power for every count T)."""
+    bounds: set = set()
+
+    def collect(n: Node) -> None:
+        if n.kind in ("prod", "sum"):
+            bounds.update(s.name for b in n.data[1:] if b is not None for s in b.free_symbols)
+        for a in n.args:
+            collect(a)
+
+    def put(n: Node) -> Node:
+        n = dataclasses.replace(n, args=tuple(put(a) for a in n.args))
+        if n.kind == "T" and n.args[0].kind in ("norm", "abs") and "T" in bounds:
+            j = sympy.Symbol("T'", integer=True)
+            return Node("prod", (n.args[0],), (j, sympy.Integer(1), sympy.Symbol("T", integer=True)))
+        return n
+    for t in trees:
+        collect(t)
+    return tuple(put(t) for t in trees) if "T" in bounds else trees
+
+
+def _upward(lo, hi) -> bool:
+    """Whether a product's bounds go up at every size (1 to n, 0 to n - 1): the top-down reading would make it
+    empty at every size past the smallest, and check a step only where the product has one factor."""
+    positive = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in (hi - lo).free_symbols}
+    return bool((hi - lo).xreplace(positive).is_nonnegative)
+
+
+def _numbers_outside(trees: tuple, outside: tuple) -> bool:
+    """Whether every factor the reading `outside` takes out of a product is a norm, an absolute value or a number."""
+    factors = _taken_out(trees, outside)
     return bool(factors) and all(f.kind in ("norm", "abs", "num") for f in factors)
 
 
