@@ -870,6 +870,20 @@ _DECORATED = [
     ("\\mathbb{N}_0", _at_least(0)), ("\\mathbb{N}^*", _at_least(1)), ("\\mathbb{N}_{+}", _at_least(1)),
     ("\\mathbb{Z}^{-}", lambda n: n <= -1), ("\\mathbb{Z}_{<0}", lambda n: n <= -1), ("\\mathbb{Z}_{\\geq 2}", _at_least(2)),
 ]
+# prose with "there is/are" before a universal step, binding none of its names
+_THERE_IS = [
+    "There is a neat closed form for this sum: ${step}$.",
+    "Since the loss is convex there is a unique minimiser, and expanding gives\n\n$${step}$$",
+    "There are several ways to see it; one gives ${step}$.",
+    "There is a constant $c$ with $c > 0$, and ${step}$.",
+]
+# conditions on the bound of a sum from 0 or 1 that exclude values or bound it from above: (text, allowed(n, c))
+_NARROWER = [
+    ("For every $n \\ne {c}$, we have ${step}$.", lambda n, c: n != c),
+    ("For all $n \\neq {c}$, ${step}$.", lambda n, c: n != c),
+    ("For every $n \\le {c}$, we have ${step}$.", lambda n, c: n <= c),
+    ("For $n < {c}$, ${step}$.", lambda n, c: n < c),
+]
 # conditions the scan does not read exactly: nothing is known of n (no step is false, a true one holds everywhere)
 _UNREAD = ["Let $n \\in \\mathbb{{Z}}^{{*}}$.", "For odd $n$, ${step}$.", "Let $n \\in \\mathbb{{Z}}_{{2}}$.",
            "For every $n$ that is a multiple of $3$, ${step}$."]
@@ -925,6 +939,14 @@ def _range_part(src: Source, slips: bool) -> tuple[str, list]:
     if how == "none":  # the bound of a sum from a number <= 1 is a count (n >= lo - 1); of one from further on, a whole n
         narrow = _at_least(max(0, lo - 1)) if lo <= 1 else _at_least(0)
         wide = _at_least(min(0, lo - 1))
+        form = src.choice(["plain", "plain", "there", "narrower"])
+        if form == "there":  # "there is" that binds no name of the step: the step stays universal
+            return _sentence_steps(src, src.choice(_THERE_IS), picks, narrow, wide, "range")
+        if form == "narrower" and lo <= 1:  # a condition that excludes values or bounds from above: n stays a count
+            words, allowed = src.choice(_NARROWER)
+            c = src.choice([0, 1, 2]) if "\\ne" in words else src.choice([3, 5, 10])
+            return _sentence_steps(src, words.replace("{c}", str(c)), picks, lambda n: narrow(n) and allowed(n, c),
+                                   lambda n: wide(n) and allowed(n, c), "range")
         return _sentence_steps(src, src.choice(["Then ${step}$.", "We have ${step}$.", None]), picks, narrow, wide,
                                "range")
     if how == "phrasing":

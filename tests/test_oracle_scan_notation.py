@@ -375,3 +375,30 @@ def test_a_claim_after_for_some_is_never_decided_as_an_identity():
                       "For all $x$, $|x| = x$.\n")
     assert found["|x| = -x"].status == "skipped" and found["c^2 = 4"].status == "skipped", found
     assert found["|x| = x"].status == "refuted", found
+
+
+@pytest.mark.parametrize("words", ["There is a neat closed form for this sum: ",
+                                   "Since the loss is convex there is a unique minimiser, and expanding gives\n\n",
+                                   "There exists $c$ with $c > 0$; then "])
+def test_there_is_that_binds_no_name_of_the_claim_leaves_it_universal(words):
+    # any "there is" earlier in the sentence made the claim after it existential: a false identity was skipped
+    found = _statuses(f"# N\n\n{words}$$\\sum_{{k=1}}^{{n}} 2 = 2n + 1$$\n\nFor some $c$, $c^2 = 4$.\n\n"
+                      "There is a constant $a$ such that $a (x + 1) = x + 1$.\n")
+    wrong = found["\\sum_{k=1}^{n} 2 = 2n + 1"]
+    assert wrong.status == "refuted", wrong
+    assert found["c^2 = 4"].status == "skipped" and found["a (x + 1) = x + 1"].status == "skipped", found
+
+
+def test_a_condition_that_excludes_values_or_bounds_from_above_keeps_a_sum_bound_a_count():
+    # "n != 0" or "n <= 10" dropped the presumption that the n of a sum from 1 to n is a count: true steps, proved
+    # without the condition, were refuted at the inverted ranges n = -2 and n = -1
+    found = _statuses("# N\n\nFor every $n \\ne 0$, we have $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$.\n\n"
+                      "For every $n \\le 10$, we have $\\sum_{k=1}^{n} 1 = n$.\n\n"
+                      "For every $n \\ne 0$, we have $\\sum_{k=1}^{n} 1 = n + 1$.\n\n"
+                      "For every $m \\ge -5$, we have $\\sum_{k=1}^{m} 1 = m$.\n")
+    assert found["\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}"].status == "proved", found
+    assert found["\\sum_{k=1}^{n} 1 = n"].status == "proved", found
+    wrong = found["\\sum_{k=1}^{n} 1 = n + 1"]
+    assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["n"]) >= 1, wrong
+    wrong = found["\\sum_{k=1}^{m} 1 = m"]  # a stated lower bound below the count gives the domain alone
+    assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["m"]) < 0, wrong

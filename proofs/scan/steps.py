@@ -272,9 +272,35 @@ def _prose_before(span: Span) -> str:
 
 
 # Words before a formula in its sentence that make the claims after them existential ("for some $x$, ...", "there
-# exists $c$ with ..."): a claim that holds somewhere, which the scan does not decide as an identity.
+# exists $c$ with ..."): a claim that holds somewhere, which the scan does not decide as an identity; only where they
+# bind a name of the claim (see _existential).
 _EXISTENTIAL = re.compile(r"\b(?:for\s+(?:some|at\s+least\s+one)|there\s+(?:exists?|is|are)|exists?\s+(?:an?|some)\b)",
                           re.IGNORECASE)
+# After those words: a few words ("a constant", "an integer") and the formula of the name they bind.
+_BOUND = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,3}(?:\$\$?([^$]+)\$\$?|\\\((.+?)\\\))")
+# Between the binding and the claim: what ends the clause the name is bound in ("...; ", ": ", ", and so ").
+_CLAUSE_END = re.compile(r"[;:.!?]|,\s*(?:and|but|so|hence|thus|then|therefore|which|whence)\b|\b(?:and|but)\s+"
+                         r"(?:so|hence|thus|then|therefore)\b", re.IGNORECASE)
+
+
+def _existential(span: Span) -> Optional[str]:
+    """The words before a formula in its sentence that make it existential, or None: "for some", "for at least one",
+    "there exist(s)", "there is/are" binding a name the formula uses ("for some $x$, $|x| = -x$", "there exists $c$
+    with $c^2 = 4$", or the formula right after them, "there exists $c > 0$"), with no end of a clause between the
+    binding and the formula. Bare "there is" ("there is a neat closed form: ...", "there is a unique minimiser, and
+    expanding gives ...") binds nothing: the claim after it is universal."""
+    letters = _letters(span.body)
+    prose = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group()), span.before)  # the words alone, in place
+    for words in _EXISTENTIAL.finditer(prose):
+        rest = span.before[words.end():]
+        if not rest.strip():  # the formula itself right after the words: "there exists $c > 0$ such that"
+            return words.group()
+        bound = _BOUND.match(rest)
+        if bound is None or not (_letters(bound.group(1) or bound.group(2)) & letters):
+            continue
+        if _CLAUSE_END.search(re.sub(r"\$[^$]*\$", " ", rest[bound.end():])) is None:
+            return words.group()
+    return None
 
 
 def _converses(found: Sequence[Span]) -> list[Optional[str]]:
@@ -291,9 +317,9 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
         if k > 0 and found[k - 1].sentence == span.sentence:
             out[k - 1] = reason
     for k, span in enumerate(found):
-        words = _EXISTENTIAL.search(re.sub(r"\$[^$]*\$", " ", span.before))
-        if out[k] is None and words is not None:
-            out[k] = f"an existential claim (\"{' '.join(words.group().split())}\" before it): not checked as an identity"
+        words = _existential(span) if out[k] is None else None
+        if words is not None:
+            out[k] = f"an existential claim (\"{' '.join(words.split())}\" before it): not checked as an identity"
     return out
 
 
@@ -1230,7 +1256,8 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Seq
     states is honoured where the point gives the name a whole number (positive for a count, any for the bound of a
     sum a condition of `read` speaks of; within the bound a decorated set gives, \\mathbb{Z}^{+} or \\mathbb{N}_0)."""
     values = (counterexample or {}).get("values") or {}
-    stated = {str(s) for c in read for side in (c[0], c[2]) for s in getattr(side, "free_symbols", ())}
+    # the names a condition gives a lower bound, as sum_ranges.presupposed reads them (None: any name may have one)
+    stated = sum_ranges.bounded_below([*read, *unread])
     out = []
     for w in unread:
         m = _WHOLE_STATED.match(w)
@@ -1241,9 +1268,10 @@ def _unhonoured(unread: Sequence[str], counterexample: Optional[dict], read: Seq
                 v = None
             bound = int(m.group(4)) if m.group(4) is not None else None
             within = (bound is None or (v is not None and (v >= bound if m.group(3) == "at least" else v <= bound)))
-            # a count is at least 1; the bound of a sum is read as one only where no condition the scan reads speaks
-            # of the name: a stated domain alone gives it ("for $n \ge 0$", $n \in \mathbb{Z}^{-}$), which the point meets
-            presumed = m.group(1) in stated and "the bound of a sum)" in w
+            # a count is at least 1; the bound of a sum is read as one only where no condition the scan reads bounds
+            # the name from below: a stated lower bound alone gives it ("for $n \ge 0$", $n \in \mathbb{Z}^{-}$), which
+            # the point meets; one that only excludes values or bounds from above (n != 0, n <= 10) keeps the count
+            presumed = (stated is None or m.group(1) in stated) and "the bound of a sum)" in w
             if v is not None and v.denominator == 1 and within and (m.group(2) == "an integer" or presumed or v >= 1):
                 continue
         out.append(w)

@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 import sympy
 import z3
 
-__all__ = ["inverted_range", "presupposed", "symbolic_ranges"]
+__all__ = ["bounded_below", "inverted_range", "presupposed", "symbolic_ranges"]
 
 # a name read as a count (a bound of a sum, a number of steps): at least 0, which allows no inversion of a sum from 1
 _WHOLE = re.compile(r"^\S+ is a count\b(?! (at least|at most))")
@@ -123,23 +123,59 @@ def inverted_range(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple], int
     return "z3 could not show every range of a sum non-inverted"
 
 
-def presupposed(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple]) -> list[tuple]:
-    """(upper, ">=", lower - 1) for each sum or product range from a number at most 1 to a bound reading names that
-    no stated condition mentions: the notation presupposes that bound is a count (the n of a sum from 1 to n is at
-    least 0), so the step is decided where that holds; where a stated condition speaks of those names, it alone
-    gives their domain, and an inverted range is the empty sum or product. A range starting further on (3 to n)
-    presupposes nothing: at n = 1 it is empty."""
+def _bounds_below(condition: tuple) -> set[str]:
+    """The names a read condition (left, relation, right) may bound from below: every name it speaks of, except
+    those it only excludes values of (n != 0) or bounds from above (n <= 10, 10 >= n, -n >= -3, n <= m). Raises ValueError
+    for a condition not understood."""
+    try:
+        left, relation, right = sympy.sympify(condition[0]), condition[1], sympy.sympify(condition[2])
+    except (sympy.SympifyError, TypeError, IndexError, AttributeError):
+        raise ValueError(f"not a condition: {condition!r}") from None
+    names = left.free_symbols | right.free_symbols
+    if relation == "!=":
+        return set()
+    if relation not in ("<", "<=", ">", ">="):
+        return {s.name for s in names}
+    larger = right - left if relation in ("<", "<=") else left - right  # at least 0 where the condition holds
+    out = set()
+    for s in names:
+        slope = sympy.diff(larger, s)
+        # larger = slope * s + (the rest, without s) with slope a negative number: a bound on s from above alone
+        if not (slope.is_number and slope.is_negative):
+            out.add(s.name)
+    return out
+
+
+def bounded_below(conditions: Sequence) -> Optional[set[str]]:
+    """The names the conditions (read ones as (left, relation, right), unread ones as text) may give a lower bound,
+    which then alone gives their domain; or None where every name may have one: a condition the scan could not
+    read ("for every integer $n$", $n \\in \\mathbb{Z}^{-}$) or not understood. A condition that only excludes
+    values (n != 0) or bounds from above (n <= 10) gives none, nor a name read as a count ("n is a count")."""
     stated: set = set()
     for c in conditions:
-        if isinstance(c, str):  # a condition the scan could not read may speak of any name ("for every integer
-            # $n$"): nothing is presupposed, except beside a name read as a count, which allows no inversion alone
+        if isinstance(c, str):
             if not _WHOLE.match(c):
-                return []
+                return None
             continue
         try:
-            stated |= {sympy.Symbol(s.name) for side in (c[0], c[2]) for s in sympy.sympify(side).free_symbols}
-        except (sympy.SympifyError, TypeError, IndexError, AttributeError):
-            return []  # a condition not understood: nothing is presupposed
+            stated |= _bounds_below(c)
+        except ValueError:
+            return None
+    return stated
+
+
+def presupposed(exprs: Sequence[sympy.Expr], conditions: Sequence[tuple]) -> list[tuple]:
+    """(upper, ">=", lower - 1) for each sum or product range from a number at most 1 to a bound reading names that
+    no stated condition bounds from below: the notation presupposes that bound is a count (the n of a sum from 1 to
+    n is at least 0), so the step is decided where that holds; where a stated condition gives those names a lower
+    bound (n >= -5, n in Z), it alone gives their domain, and an inverted range is the empty sum or product. A
+    condition that only excludes values (n != 0) or bounds from above (n <= 10) keeps the presupposition: a
+    narrower domain never makes a step harder to hold. A range starting further on (3 to n) presupposes nothing: at
+    n = 1 it is empty."""
+    names_below = bounded_below(conditions)
+    if names_below is None:  # a condition the scan could not read may speak of any name: nothing is presupposed
+        return []
+    stated = {sympy.Symbol(s) for s in names_below}
     out: list[tuple] = []
     for index, lo, hi, around in symbolic_ranges(*exprs):
         lo, hi = sympy.sympify(lo), sympy.sympify(hi)
