@@ -410,3 +410,20 @@ def test_the_opening_hypothesis_still_governs_the_display_it_leads_to():
 def test_a_display_that_is_the_hypothesis_itself_stays_a_condition(text):
     found = _statuses(f"# N\n\n{text}\n")
     assert found["|x| = x + 1"].status == "skipped", found
+
+
+@pytest.mark.parametrize("words", ["Raising to the power of 2 we get $(a + b)^2 = a^2 + b^2$.",
+                                  "Here f prime is the slope, $\\frac{d}{dx} x^2 = 3 x$.",
+                                  "Squaring, a power of two, gives $(a + b)^2 = a^2 + b^2$."])
+def test_words_of_divisibility_in_ordinary_prose_restrict_no_name(words):
+    # "power of 2" and "prime" anywhere in the sentence were a condition the scan did not read: each false step
+    # needed review instead of being refuted
+    found = _statuses(f"# N\n\n{words}\n")
+    assert [s.status for s in found.values()] == ["refuted"], found
+
+
+@pytest.mark.parametrize("words", ["For $p$ prime, ", "If $p$ is a prime, then ", "For every prime $p$, ",
+                                   "When $p$ is a power of 2, then ", "For $p$ a multiple of $3$, "])
+def test_words_of_divisibility_beside_a_name_are_a_condition_not_read(words):
+    found = _statuses(f"# N\n\n{words}$(p + 1)^2 = p^2 + 1$.\n")
+    assert found["(p + 1)^2 = p^2 + 1"].status == "needs review", found
