@@ -716,6 +716,8 @@ class Tally:
     unreplayed: list = dataclasses.field(default_factory=list)
     # false steps the matrix reading checked under a bare relation of the notes it adopted as a fact (reported)
     adopted: list = dataclasses.field(default_factory=list)
+    # generated steps (every one a claim) the scan skipped as a condition or a wish
+    misread: list = dataclasses.field(default_factory=list)
     # (kind, truth) -> status -> count
     rows: dict = dataclasses.field(default_factory=dict)
 
@@ -723,7 +725,7 @@ class Tally:
         self.steps += other.steps
         self.slips += other.slips
         self.caught += other.caught
-        for kind in ("false_proofs", "false_alarms", "decided", "unreplayed", "adopted"):
+        for kind in ("false_proofs", "false_alarms", "decided", "unreplayed", "adopted", "misread"):
             getattr(self, kind).extend(getattr(other, kind))
         for key, row in other.rows.items():
             mine = self.rows.setdefault(key, {})
@@ -731,7 +733,7 @@ class Tally:
                 mine[k] = mine.get(k, 0) + v
 
     def wrong(self) -> list:
-        return self.false_proofs + self.false_alarms + self.decided + self.unreplayed
+        return self.false_proofs + self.false_alarms + self.decided + self.unreplayed + self.misread
 
 
 def judge(material: Material, scanned: list) -> Tally:
@@ -761,6 +763,8 @@ def judge(material: Material, scanned: list) -> Tally:
             out.false_alarms.append(f"{where}: refuted ({step.reason}) at {step.counterexample}")
         elif e.truth == "ambiguous" and step.status in ("proved", "checked", "refuted"):
             out.decided.append(f"{where}: {step.status} ({step.reason})")
+        elif step.status == "skipped" and step.reason.startswith("a condition or a wish"):
+            out.misread.append(f"{where}: skipped ({step.reason})")
         if step.status == "refuted" and e.truth == "false":
             if e.fails_at is not None and not e.fails_at(step.counterexample or {}, step.reason):
                 out.unreplayed.append(f"{where}: refuted at {step.counterexample}, which does not replay ({step.reason})")
@@ -849,6 +853,13 @@ _PHRASINGS = [
     ("For every $n \\ge {c}$:\n\n$${step}$$", "ge"),
     ("If $n \\ge {c}$, then ${step}$.", "ge"),
     ("For any $n \\ge {c}$, ${step}$.", "ge"),
+    # an opening hypothesis whose sentence goes on across a blank line to the displayed step: the display is what it
+    # leads to, never part of it
+    ("If $n \\ge {c}$:\n\n$${step}$$", "ge"),
+    ("If $n \\ge {c}$, we have\n\n$${step}$$", "ge"),
+    ("Given $n \\ge {c}$, the sum is\n\n$${step}$$", "ge"),
+    ("When $n \\ge {c}$ we get\n\n$${step}$$", "ge"),
+    ("Suppose $n \\ge {c}$; then\n\n$${step}$$", "ge"),
 ]
 # a domain stated in the step's own sentence: (text, narrow, wide)
 _INLINE = [
@@ -1096,7 +1107,10 @@ _SIGN_STEPS = [
 _SIGN_WORDS = [("If $x > 0$, then ${step}$.", True), ("${step}$ if $x > 0$.", True), ("For $x > 0$, ${step}$.", True),
                ("For every $x > 0$, ${step}$.", True), ("For all $x > 0$, ${step}$.", True),
                ("Whenever $x > 0$, ${step}$.", True), ("Assume $x > 0$. Then ${step}$.", True),
-               ("For every $x > 0$,\n$${step}$$", True), ("Then ${step}$.", False)]
+               ("For every $x > 0$,\n$${step}$$", True), ("Then ${step}$.", False),
+               ("If $x > 0$, we have\n\n$${step}$$", True), ("Given $x > 0$, we get\n\n$${step}$$", True),
+               ("When $x > 0$:\n\n$${step}$$", True), ("Let $x > 0$; its value is\n\n$${step}$$", True),
+               ("When we simplify we get\n\n$${step}$$", False), ("If we expand, we have\n\n$${step}$$", False)]
 
 
 def _sign_part(src: Source, slips: bool) -> tuple[str, list]:

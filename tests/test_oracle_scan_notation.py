@@ -33,7 +33,7 @@ def _run(seeds, parts: int = 4, kinds=None) -> Tally:
 
 
 def _clean(total: Tally) -> None:
-    for kind in ("false_proofs", "false_alarms", "decided", "unreplayed"):
+    for kind in ("false_proofs", "false_alarms", "decided", "unreplayed", "misread"):
         assert not getattr(total, kind), f"{kind}:\n" + "\n".join(getattr(total, kind)[:20])
 
 
@@ -220,10 +220,10 @@ def test_a_where_equation_whose_name_is_not_read_breaks_nothing():
 # -- the scalar parts
 
 def test_a_fixed_sample_of_scalar_notes_is_judged_right_and_most_slips_are_caught():
-    total = _run(range(6), kinds=SCALAR_PARTS)
+    total = _run(range(7), kinds=SCALAR_PARTS)
     _clean(total)
     assert total.steps >= 40 and total.slips >= 12, total.rows
-    # the recall measured: 8 of the 17 planted slips of this sample refuted, 1,632 of 2,751 (59%) on seeds 50000-50999
+    # the recall measured: 8 of the 15 planted slips of this sample refuted, 133 of 207 (64%) on seeds 2000-2079
     # (the rest need review or are skipped, never decided wrong)
     assert total.caught >= 0.4 * total.slips, (total.caught, total.slips, total.rows)
     decided = sum(n for key, row in total.rows.items() if key.endswith("/true") for s, n in row.items()
@@ -235,7 +235,7 @@ def test_a_fixed_sample_of_scalar_notes_is_judged_right_and_most_slips_are_caugh
 def test_a_larger_sample_of_scalar_notes_is_judged_right(soak):
     total = _run(range(2000, 3000 if soak else 2080), kinds=SCALAR_PARTS)
     _clean(total)
-    assert total.caught >= 0.5 * total.slips, (total.caught, total.slips)  # 133 of 216 on seeds 2000-2079
+    assert total.caught >= 0.5 * total.slips, (total.caught, total.slips)  # 133 of 207 on seeds 2000-2079
 
 
 def test_the_scalar_oracle_refuses_points_outside_the_stated_domain():
@@ -402,3 +402,55 @@ def test_a_condition_that_excludes_values_or_bounds_from_above_keeps_a_sum_bound
     assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["n"]) >= 1, wrong
     wrong = found["\\sum_{k=1}^{m} 1 = m"]  # a stated lower bound below the count gives the domain alone
     assert wrong.status == "refuted" and Fraction(wrong.counterexample["values"]["m"]) < 0, wrong
+
+
+@pytest.mark.parametrize("words, step, at", [
+    ("Given the input $x$, the derivative of the square is", "\\frac{d}{dx} x^2 = 3x", {"x": "1/2"}),
+    ("When we expand the square we get", "(a+b)^2=a^2+b^2", None),
+    ("If $x \\ge 0$, we have", "|x| = x+1", None),
+    ("If $n \\ge 3$:", "\\sum_{k=3}^n 1 = n-1", {"n": "3"}),
+    ("Let $\\sigma(z)=1/(1+e^{-z})$ be the logistic function; its derivative is", "\\sigma'(z)=\\sigma(z)(1+\\sigma(z))",
+     None),
+])
+def test_a_display_after_an_opening_hypothesis_across_a_blank_line_is_its_consequence(words, step, at):
+    # joined onto the prose before it, the display was read as part of the sentence's opening "If/Let/Given/When"
+    # clause and skipped as a condition: each false step passed unseen
+    found = {k.replace(" ", ""): v for k, v in _statuses(f"# N\n\n{words}\n\n$${step}$$\n").items()}
+    wrong = found[step.replace(" ", "")]
+    assert wrong.status == "refuted", found
+    if at is not None:
+        assert wrong.counterexample["values"] == at, wrong
+
+
+def test_the_opening_hypothesis_still_governs_the_display_it_leads_to():
+    found = _statuses("# N\n\nIf $x \\ge 0$, we have\n\n$$|x| = x$$\n\nIf $n \\ge 3$:\n\n$$\\sum_{k=3}^n 1 = n-2$$\n\n"
+                      "If $x \\ge 0$, we have\n\n$$|x| = x+1$$\n")
+    assert found["|x| = x"].status in ("proved", "checked"), found
+    assert found["\\sum_{k=3}^n 1 = n-2"].status in ("proved", "checked"), found
+    assert "x >= 0" in found["|x| = x+1"].reason and found["|x| = x+1"].status == "refuted", found
+    assert found["x \\ge 0"].status == "skipped" and found["n \\ge 3"].status == "skipped", found
+
+
+@pytest.mark.parametrize("text", ["Suppose we have\n\n$$|x| = x + 1$$\n\nThen $x \\ge -1$.",
+                                  "If we have\n\n$$|x| = x + 1$$\n\nthen $x = -1/2$.",
+                                  "Assume that\n\n$$|x| = x + 1$$\n"])
+def test_a_display_that_is_the_hypothesis_itself_stays_a_condition(text):
+    found = _statuses(f"# N\n\n{text}\n")
+    assert found["|x| = x + 1"].status == "skipped", found
+
+
+@pytest.mark.parametrize("words", ["Raising to the power of 2 we get $(a + b)^2 = a^2 + b^2$.",
+                                  "Here f prime is the slope, $\\frac{d}{dx} x^2 = 3 x$.",
+                                  "Squaring, a power of two, gives $(a + b)^2 = a^2 + b^2$."])
+def test_words_of_divisibility_in_ordinary_prose_restrict_no_name(words):
+    # "power of 2" and "prime" anywhere in the sentence were a condition the scan did not read: each false step
+    # needed review instead of being refuted
+    found = _statuses(f"# N\n\n{words}\n")
+    assert [s.status for s in found.values()] == ["refuted"], found
+
+
+@pytest.mark.parametrize("words", ["For $p$ prime, ", "If $p$ is a prime, then ", "For every prime $p$, ",
+                                   "When $p$ is a power of 2, then ", "For $p$ a multiple of $3$, "])
+def test_words_of_divisibility_beside_a_name_are_a_condition_not_read(words):
+    found = _statuses(f"# N\n\n{words}$(p + 1)^2 = p^2 + 1$.\n")
+    assert found["(p + 1)^2 = p^2 + 1"].status == "needs review", found

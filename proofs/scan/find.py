@@ -24,7 +24,11 @@ CONDITION_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
-_HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(?:if|suppose|assume|assuming|let|given|when)\b", re.IGNORECASE)
+_HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(if|suppose|assume|assuming|let|given|when)\b", re.IGNORECASE)
+# Where a hypothesis that "suppose", "assume" or "let" opens has ended before a display its sentence goes on to: a
+# semicolon, a colon, "then", or a comma before a new clause ("Let $x > 0$; its value is", "Suppose $n \ge 3$, we
+# have"); without one ("Suppose we have", a blank line, a display) the display is part of the hypothesis.
+_CLAUSE_ENDS = re.compile(r"[;:]|\bthen\b|,\s*(?:we|it|its|the|this|these|so|hence|thus|therefore)\b", re.IGNORECASE)
 _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather\*?|eqnarray\*?)\}(.*)\\end\{\1\}\s*$", re.DOTALL)
 # Markdown code (fenced blocks and `spans`): no math is looked for in it ("$ python ..." is a prompt).
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
@@ -55,6 +59,10 @@ class Span:
     sentence: tuple[int, int]
     # Whether it stands alone in parentheses right after another formula ("$|x| = x$ ($x > 0$)"): a condition.
     parenthesised: bool = False
+    # Whether it is, or follows in its sentence, a display its sentence goes on to across a blank line after an
+    # opening hypothesis ("If $x \ge 0$, we have", a blank line, `$$|x| = x$$`): what the hypothesis leads to, never
+    # part of it (see _consequence).
+    consequence: bool = False
 
     @property
     def condition(self) -> bool:
@@ -63,7 +71,8 @@ class Span:
         if self.parenthesised or CONDITION_WORDS.search(self.before[-_TAIL:]):
             return True
         opening = _HYPOTHESIS.match(self.before)
-        return bool(opening) and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
+        return bool(opening) and not self.consequence \
+            and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
 
 
 def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[int, int]:
@@ -99,6 +108,30 @@ def _introduces(text: str, mark: re.Match) -> bool:
     return before[-1:] in (":", ",") or bool(re.search(r"(?<![\\$])\b[a-z]+$", before))
 
 
+def _consequence(text: str, plain: str, left: int, right: int, marks: list[re.Match]) -> Optional[int]:
+    """Where the consequence of a sentence [left, right) that opens with a hypothesis begins: at the first display
+    its sentence goes on to across a blank line (see _introduces), when the hypothesis has ended before it ("if",
+    "when" and "given" need a clause after theirs; "suppose", "assume" and "let" end at _CLAUSE_ENDS) and no "then"
+    follows it in the sentence ("If we have", a display, "then ..."); None otherwise. `plain`: the text with its
+    formulas blanked out."""
+    opening = _HYPOTHESIS.match(text, left, right)
+    if not opening:
+        return None
+    for m in marks[_after(marks, left):]:
+        if m.start() >= right:
+            return None
+        if not _introduces(text, m):
+            continue
+        display = _DISPLAY_OPENS.match(text, m.end()).end()
+        hypothesis = plain[opening.end():m.start()]
+        if opening.group(1).lower() not in ("if", "when", "given") and not _CLAUSE_ENDS.search(hypothesis):
+            return None
+        if re.search(r"\bthen\b", plain[display:right], re.IGNORECASE):
+            return None
+        return display - len(_DISPLAY_OPENS.match(text, m.end()).group().lstrip())
+    return None
+
+
 def _after(marks: list[re.Match], start: int) -> int:
     """How many of the marks end at or before start (a binary search)."""
     lo, hi = 0, len(marks)
@@ -126,6 +159,14 @@ def _ends(text: str, bounds: list[tuple[int, int]]) -> list[re.Match]:
     return out
 
 
+def _blank(text: str, bounds: list[tuple[int, int]]) -> str:
+    """The text with each formula's span (bounds) replaced by spaces, so that its prose keeps its offsets."""
+    chars = list(text)
+    for s, e in bounds:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
 def spans(document: Document) -> list[Span]:
     """Every formula of the document's text and Markdown (notebook code cells hold none), in order."""
     out = []
@@ -137,6 +178,7 @@ def spans(document: Document) -> list[Span]:
         bounds = [(s, e) for s, e, _, _ in found]
         marks = _ends(p.text, bounds)
         previous = None  # where the formula before ended
+        plain, consequences = None, {}  # the text with its formulas blanked out; sentence -> _consequence
         for start, end, body, displayed in found:
             body_at = masked.index(body, start)
             body = p.text[body_at:body_at + len(body)]
@@ -149,6 +191,11 @@ def spans(document: Document) -> list[Span]:
             parenthesised = (previous is not None and _OPENS.fullmatch(p.text, previous, start) is not None
                              and _CLOSES.match(p.text, end) is not None)
             previous = end
+            if (left, right) not in consequences:
+                if plain is None and _HYPOTHESIS.match(p.text, left, right):
+                    plain = _blank(p.text, bounds)
+                consequences[left, right] = _consequence(p.text, plain, left, right, marks) if plain else None
+            begins = consequences[left, right]
             out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
-                            (p.start + left, p.start + right), parenthesised))
+                            (p.start + left, p.start + right), parenthesised, begins is not None and start >= begins))
     return out

@@ -72,9 +72,13 @@ _INTEGERS = re.compile(r"\b(?:integers?|natural numbers?|whole numbers?)\b", re.
 # $0$ or $1$", "takes the values $-1$ or $1$").
 _DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:integers?|numbers?|values?|inputs?|outputs?|"
                        r"variables?|entries|units?|vectors?|labels?)\b|\$)", re.IGNORECASE)
-# Words that restrict names to integers of a kind ("for every $n$ that is a multiple of $3$", "$n$ divisible by 4",
-# "for prime $p$"), which the scan does not read.
-_ARITHMETIC = re.compile(r"\b(multiples?\s+of|divisible\s+by|primes?|powers?\s+of\s+(?:2|two|\$\s*2\s*\$)|perfect\s+squares?)\b",
+# Words that restrict names to integers of a kind, which the scan does not read: beside a formula, after it ("$p$ is
+# prime", "$n$ divisible by 4", "$n$ is a power of 2") or before it ("a multiple of $3$", "for prime $p$"); the same
+# words in ordinary prose ("f prime", "raising to the power of 2") restrict nothing.
+_ARITHMETIC = re.compile(r"(?P<named>\$\s*,?\s*(?:(?:that|which)\s+)?(?:(?:is|are|be|being)\s+)?(?:(?:an?|both|all)\s+)?"
+                         r"(?:(?:odd|even|positive)\s+)?)?"
+                         r"\b(?P<word>multiples?\s+of|divisible\s+by|primes?|powers?\s+of\s+(?:2|two|\$\s*2\s*\$)|"
+                         r"perfect\s+squares?)(?(named)(?!\w)|\s+(?:(?:numbers?|integers?)\s+)?(?=\$))",
                          re.IGNORECASE)
 _LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
                      r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
@@ -480,7 +484,7 @@ def _worded(sentence: str) -> tuple[list, list]:
         unread.append(f"names that are {discrete.group(1).lower()}")
     arithmetic = _ARITHMETIC.search(sentence)
     if arithmetic:
-        unread.append(f"names that are {' '.join(arithmetic.group(1).lower().split())} something")
+        unread.append(f"names that are {' '.join(arithmetic.group('word').lower().split())} something")
     if _LISTED.search(sentence):
         unread.append("names that take only the values its words list")
     return read, unread
