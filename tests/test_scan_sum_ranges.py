@@ -42,6 +42,9 @@ def test_a_range_is_shown_never_inverted_only_where_its_conditions_exclude_it(ex
     ([(n, "=", sympy.Integer(-3))], True),
     ([(n ** 2, "<=", sympy.Integer(9))], True),  # not linear in n: read as a lower bound too (n = -3)
     (["n is an integer at most -1, its section says"], True),  # a condition not read may bound n from below
+    # a condition on the value of a sum to n (the geometric series' bound) says nothing of n's domain
+    ([(sympy.Sum(sympy.Symbol("r") ** k, (k, 0, n)), "<=", 1 / (1 - sympy.Symbol("r")))], False),
+    ([(sympy.Sum(1, (k, 1, n)) + n, "=", sympy.Integer(4))], True),  # n outside the sum: a condition on n itself
     (["n is a count (a whole number: the bound of a sum), its section says"], False),
 ])
 def test_only_a_stated_lower_bound_drops_the_count_a_sum_bound_is_presupposed_to_be(conditions, inverted):

@@ -131,7 +131,10 @@ def _bounds_below(condition: tuple) -> set[str]:
         left, relation, right = sympy.sympify(condition[0]), condition[1], sympy.sympify(condition[2])
     except (sympy.SympifyError, TypeError, IndexError, AttributeError):
         raise ValueError(f"not a condition: {condition!r}") from None
-    names = left.free_symbols | right.free_symbols
+    # a name read only as a bound of a sum or product the condition states something of (for 0 < r < 1, the sum from
+    # 0 to n of r^k is at most 1/(1 - r)) speaks of that sum's value, not of the name's domain
+    opaque = {x: sympy.Dummy() for x in (left.atoms(sympy.Sum, sympy.Product) | right.atoms(sympy.Sum, sympy.Product))}
+    names = (left.xreplace(opaque).free_symbols | right.xreplace(opaque).free_symbols) - set(opaque.values())
     if relation == "!=":
         return set()
     if relation not in ("<", "<=", ">", ">="):
