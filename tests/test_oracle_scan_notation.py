@@ -454,3 +454,12 @@ def test_words_of_divisibility_in_ordinary_prose_restrict_no_name(words):
 def test_words_of_divisibility_beside_a_name_are_a_condition_not_read(words):
     found = _statuses(f"# N\n\n{words}$(p + 1)^2 = p^2 + 1$.\n")
     assert found["(p + 1)^2 = p^2 + 1"].status == "needs review", found
+
+
+def test_words_that_end_the_prose_before_a_blank_line_do_not_make_the_display_after_it_a_condition():
+    # read as one sentence with the prose before it, a display after "so that" was skipped as a wish: a false
+    # result passed unseen; inline, "so that" still introduces a condition
+    found = _statuses("# N\n\nExpanding the square, so that\n\n$$(a+b)^2 = a^2 + b^2$$\n\n"
+                      "We pick $w$ so that $w + 1 = 3$.\n")
+    assert found["(a+b)^2 = a^2 + b^2"].status == "refuted", found
+    assert found["w + 1 = 3"].status == "skipped", found

@@ -63,12 +63,16 @@ class Span:
     # opening hypothesis ("If $x \ge 0$, we have", a blank line, `$$|x| = x$$`): what the hypothesis leads to, never
     # part of it (see _consequence).
     consequence: bool = False
+    # Whether it is a display its sentence goes on to across a blank line (see _introduces): the words that end the
+    # prose before the blank line ("so that", "where", "we want") do not make it a condition, as they did not before
+    # the prose was read as its sentence ("so that", a blank line, a display, most often states a result).
+    joined: bool = False
 
     @property
     def condition(self) -> bool:
         """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS), or it is a
         formula in parentheses right after another."""
-        if self.parenthesised or CONDITION_WORDS.search(self.before[-_TAIL:]):
+        if self.parenthesised or (not self.joined and CONDITION_WORDS.search(self.before[-_TAIL:])):
             return True
         opening = _HYPOTHESIS.match(self.before)
         return bool(opening) and not self.consequence \
@@ -95,6 +99,8 @@ def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[i
     return left, right
 
 
+# A blank line right before a formula (and only white space between them).
+_BLANK_BEFORE = re.compile(r"\n[ \t]*\n\s*\Z")
 # A displayed formula right after a blank line: "$$", "\[" or an environment.
 _DISPLAY_OPENS = re.compile(r"\s*(?:\$\$|\\\[|\\begin\s*\{)")
 
@@ -196,6 +202,8 @@ def spans(document: Document) -> list[Span]:
                     plain = _blank(p.text, bounds)
                 consequences[left, right] = _consequence(p.text, plain, left, right, marks) if plain else None
             begins = consequences[left, right]
+            joined = displayed and left < start and _BLANK_BEFORE.search(p.text, left, start) is not None
             out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
-                            (p.start + left, p.start + right), parenthesised, begins is not None and start >= begins))
+                            (p.start + left, p.start + right), parenthesised, begins is not None and start >= begins,
+                            joined))
     return out
