@@ -206,6 +206,17 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
 
     def reads(e, point):
         return sorted(_entries_at(e, point, read))  # in order: the same points whatever the hash seed
+
+    def at(name, edge):
+        """A point with the name at `edge`, every other name and entry drawn."""
+        point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
+        point[name] = edge
+        entries = {}
+        for e in everything:
+            for a in reads(e, point):
+                entries.setdefault(a, rng.choice(_POOL))
+        point.update(entries)
+        return point
     for attempt in range(ATTEMPTS):
         point: dict[str, Fraction] = {}
         for name in free:
@@ -231,14 +242,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
     # alone, and random lengths (from 1 on) never reach it; a point its conditions exclude is set aside by the caller
     for name in sorted(integers & set(free)):
         for edge in _integer_edges(name, left, right, conditions):
-            point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
-            point[name] = edge
-            entries = {}
-            for e in everything:
-                for a in reads(e, point):
-                    entries.setdefault(a, rng.choice(_POOL))
-            point.update(entries)
-            yield point
+            yield at(name, edge)
     # then each edge a condition or a piece puts on one name (z <= 2, a piece for z < 2): a relation between two
     # functions or pieces may fail there alone, which random draws seldom hit
     edges = _edges(everything, free)
@@ -248,14 +252,7 @@ def _points(left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple], se
         turns = sorted(edges.get(name, ()))
         near = [(a + b) / 2 for a, b in zip(turns, turns[1:])] + [e + d for e in turns for d in (Fraction(-1, 3), Fraction(1, 3))]
         for edge in [*edges.get(name, ()), *(x for x in dict.fromkeys(near) if x not in turns)]:
-            point = {n: (Fraction(rng.choice(_LENGTHS)) if n in integers else rng.choice(pools[n])) for n in free}
-            point[name] = edge
-            entries = {}
-            for e in everything:
-                for a in reads(e, point):
-                    entries.setdefault(a, rng.choice(_POOL))
-            point.update(entries)
-            yield point
+            yield at(name, edge)
 
 
 def _integer_edges(name: str, left: sympy.Expr, right: sympy.Expr, conditions: Sequence[tuple]) -> list[Fraction]:
