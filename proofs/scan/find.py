@@ -63,16 +63,18 @@ class Span:
     # opening hypothesis ("If $x \ge 0$, we have", a blank line, `$$|x| = x$$`): what the hypothesis leads to, never
     # part of it (see _consequence).
     consequence: bool = False
-    # Whether it is a display its sentence goes on to across a blank line (see _introduces): the words that end the
-    # prose before the blank line ("so that", "where", "we want") do not make it a condition, as they did not before
-    # the prose was read as its sentence ("so that", a blank line, a display, most often states a result).
+    # Whether it is a display its sentence goes on to across a blank line (see _introduces): "so that" ending the
+    # prose before the blank line then states a result, not a wish, unless a choice comes before it ("we choose $b$ so
+    # that"); every other condition word ("such that", "for which", "where", "we want") makes it a condition.
     joined: bool = False
 
     @property
     def condition(self) -> bool:
         """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS), or it is a
         formula in parentheses right after another."""
-        if self.parenthesised or (not self.joined and CONDITION_WORDS.search(self.before[-_TAIL:])):
+        tail = self.before[-_TAIL:]
+        if self.parenthesised or (CONDITION_WORDS.search(tail) and not (self.joined and _RESULT.search(tail)
+                                                                         and not _CHOICE.search(tail))):
             return True
         opening = _HYPOTHESIS.match(self.before)
         return bool(opening) and not self.consequence \
@@ -99,6 +101,11 @@ def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[i
     return left, right
 
 
+# "so that" ending the prose before a display across a blank line: a result ("and over all steps, so that"), unless a
+# choice or a wish comes before it in the clause.
+_RESULT = re.compile(r"\bso\s+that\s*[:,]?\s*$", re.IGNORECASE)
+_CHOICE = re.compile(r"\b(?:choose|chose|chosen|pick|picked|select|selected|set|want|wants|need|needs|require|requires|"
+                     r"find|take)\b[^.;:]*\bso\s+that\s*[:,]?\s*$", re.IGNORECASE)
 # A blank line right before a formula (and only white space between them).
 _BLANK_BEFORE = re.compile(r"\n[ \t]*\n\s*\Z")
 # A displayed formula right after a blank line: "$$", "\[" or an environment.

@@ -128,18 +128,28 @@ class _NotDrawn(Exception):
 
 
 def _orthogonal(n: int, rng: random.Random) -> sympy.Matrix:
-    """A signed permutation, with a rational rotation in a 2 x 2 block when n >= 2."""
+    """A rational orthogonal matrix: a signed permutation, times either a rational rotation in a 2 x 2 block or a
+    Cayley transform (I - S)(I + S)^-1 of a rational skew-symmetric S, whose entries are all nonzero in general (a
+    unit vector or an orthonormal frame anywhere on the sphere, not only near the axes), when n >= 2."""
     order = list(range(n))
     rng.shuffle(order)
     M = sympy.zeros(n, n)
     for i, j in enumerate(order):
         M[i, j] = rng.choice((1, -1))
     if n >= 2 and rng.random() < 0.7:
-        (a, c), (b, _) = rng.choice(_ROTATIONS)
-        R = sympy.eye(n)
-        i, j = rng.sample(range(n), 2)
-        cos, sin = sympy.Rational(a, c), sympy.Rational(b, c)
-        R[i, i], R[i, j], R[j, i], R[j, j] = cos, -sin, sin, cos
+        if rng.random() < 0.5:
+            (a, c), (b, _) = rng.choice(_ROTATIONS)
+            R = sympy.eye(n)
+            i, j = rng.sample(range(n), 2)
+            cos, sin = sympy.Rational(a, c), sympy.Rational(b, c)
+            R[i, i], R[i, j], R[j, i], R[j, j] = cos, -sin, sin, cos
+        else:
+            S = sympy.zeros(n, n)
+            for i in range(n):
+                for j in range(i + 1, n):
+                    S[i, j] = sympy.Rational(rng.choice((-3, -2, -1, 1, 2, 3)), rng.choice((1, 2, 3)))
+                    S[j, i] = -S[i, j]
+            R = (sympy.eye(n) - S) * (sympy.eye(n) + S).inv()  # I + S is invertible: S has no real eigenvalue but 0
         M = R * M
     return M
 
@@ -182,13 +192,46 @@ def _orthogonal_partners(model: Model, letter: str, conditions: set) -> list:
                "(orthogonal to what is not stated, or a word for a square matrix)")
 
 
+def _unit_vector(n: int, rng: random.Random) -> sympy.Matrix:
+    """A rational unit vector anywhere on the sphere: the inverse stereographic projection (2t, |t|^2 - 1) / (|t|^2 + 1)
+    of a rational t drawn in R^(n-1), its entries in a random order and signs."""
+    t = [sympy.Rational(rng.choice((-3, -2, -1, 0, 1, 2, 3)), rng.choice((1, 2, 3))) for _ in range(n - 1)]
+    square = sum((x**2 for x in t), sympy.Integer(0))
+    entries = [2 * x / (square + 1) for x in t] + [(square - 1) / (square + 1)]
+    rng.shuffle(entries)
+    return sympy.Matrix([e * rng.choice((1, -1)) for e in entries])
+
+
 def _stated_norm(facts: tuple, letter: str) -> Optional[sympy.Rational]:
     """The positive number a fact the material states gives the 2-norm of the vector `letter` (||x|| = 1), or None."""
     for left, relation, right in facts:
         for a, b in ((left, right), (right, left)):
             if relation == "=" and a.kind == "norm" and a.data == "2" and a.args[0].kind == "name" \
-                    and a.args[0].data[0] == letter and b.kind == "num" and b.data > 0:
-                return sympy.Rational(Fraction(b.data).numerator, Fraction(b.data).denominator)
+                    and a.args[0].data[0] == letter:
+                value = _numeral(b)
+                if value is not None and value > 0:
+                    return value
+    return None
+
+
+def _numeral(t) -> Optional[sympy.Rational]:
+    """The rational number a side written with numerals, signs, fractions and arithmetic denotes (`-1`, `\\frac{1}{2}`,
+    `0.5`), or None."""
+    if t.kind == "num":
+        return sympy.Rational(Fraction(t.data).numerator, Fraction(t.data).denominator)
+    args = [_numeral(a) for a in t.args] if t.args else [None]
+    if any(a is None for a in args):
+        return None
+    if t.kind == "neg" and len(args) == 1:
+        return -args[0]
+    if t.kind == "add":
+        return sum(args, sympy.Integer(0))
+    if t.kind == "mul":
+        return sympy.Mul(*args)
+    if t.kind == "div" and len(args) == 2 and args[1] != 0:
+        return args[0] / args[1]
+    if t.kind == "pow" and len(args) == 1 and isinstance(t.data, int) and not (args[0] == 0 and t.data < 0):
+        return args[0] ** t.data
     return None
 
 
@@ -224,7 +267,11 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     if inst.structured:
         return _structured(rows, cols, conditions, inst)
     if conditions & {"orthogonal", "orthonormal"}:  # (an orthonormal matrix is an orthogonal one)
-        return _orthogonal(rows, rng)
+        # of a tall one, its columns orthonormal: those of a square orthogonal matrix (a wide one has no orthonormal
+        # columns: not drawn)
+        if rows < cols:
+            raise _NotDrawn()
+        return _orthogonal(rows, rng)[:, :cols]
     if "diagonal" in conditions:  # with "binary", entries 0 and 1 only; symmetric too
         pick = (lambda: sympy.Integer(rng.choice((0, 1)))) if "binary" in conditions else (lambda: _draw(inst))
         M = sympy.zeros(rows, cols)
@@ -373,7 +420,7 @@ class Evaluator:
             elif length is not None:
                 # a vector whose norm a fact states ("assume $\|x\| = 1$"): that many times a unit vector, so that the
                 # instances honour it (drawn entries seldom do); whether they do is still checked exactly
-                value = _orthogonal(shape[0], inst.rng)[:, 0] * length
+                value = _unit_vector(shape[0], inst.rng) * length
             else:
                 value = _draw_matrix(letter, shape[0], shape[1], conditions, inst)
             if partners and not orthonormal:
