@@ -11,7 +11,7 @@ import sympy
 
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan import power_reading
-from proofs.scan.instances import Verdict, _free_indices, decide
+from proofs.scan.instances import Verdict, _free_indices, _numeral, decide
 from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
@@ -677,10 +677,9 @@ def _as_matrix(n: Node, model: Model) -> set:
 
 def _number(t: Node) -> bool:
     """Whether a side is a number: a numeral, or one written with a sign, a fraction or arithmetic of numerals
-    (`-1`, `\\frac{1}{4}`), which a relation with a matrix expression states as a fact as a numeral does."""
-    if t.kind == "num":
-        return True
-    return t.kind in ("neg", "div", "add", "mul", "pow") and bool(t.args) and all(map(_number, t.args))
+    (`-1`, `\\frac{1}{4}`), which a relation with a matrix expression states as a fact as a numeral does (the value
+    the instances then draw a vector of that norm with, `instances._numeral`)."""
+    return _numeral(t) is not None
 
 
 def _total(left: Node, right: Node) -> Optional[tuple]:
