@@ -37,7 +37,8 @@ __all__ = ["Material", "Expected", "generate", "judge", "Tally", "RandomSource",
 @dataclasses.dataclass
 class Expected:
     text: str
-    # "true", "false" (under every reading the notes allow), or "ambiguous" (readings of different truth)
+    # "true", "false" (under every reading the notes allow), "ambiguous" (readings of different truth), or
+    # "condition" (a condition, a wish or a choice the words make of it: never decided as a claim)
     truth: str
     # the part that made it ("power", "vector", "onehot", "where")
     kind: str
@@ -761,8 +762,10 @@ def judge(material: Material, scanned: list) -> Tally:
             out.false_proofs.append(f"{where}: {step.status} ({step.reason})")
         elif e.truth == "true" and step.status == "refuted":
             out.false_alarms.append(f"{where}: refuted ({step.reason}) at {step.counterexample}")
-        elif e.truth == "ambiguous" and step.status in ("proved", "checked", "refuted"):
+        elif e.truth in ("ambiguous", "condition") and step.status in ("proved", "checked", "refuted"):
             out.decided.append(f"{where}: {step.status} ({step.reason})")
+        elif e.truth == "condition":
+            pass  # skipped, a definition or left for review: not decided as a claim
         elif step.status == "skipped" and step.reason.startswith("a condition or a wish"):
             out.misread.append(f"{where}: skipped ({step.reason})")
         if step.status == "refuted" and e.truth == "false":
