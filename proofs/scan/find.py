@@ -13,14 +13,14 @@ from proofs.material import Document
 __all__ = ["Span", "spans", "CONDITION_WORDS"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
-# "if $w < \alpha$", "we want $\phi'(z) w = 1$"); "for" with a universal quantifier and a kind of number too ("for every
+# "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$"); "for" with a universal quantifier and a kind of number too ("for every
 # $n \ge 1$", "for all integers $n \ge 0$", "for each $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
 CONDITION_WORDS = re.compile(
     r"(?:\bfor\s+(?:every|all|each|any)(?:\s+(?:(?:positive|negative|non-?negative|non-?positive|non-?zero)\s+)?"
     r"(?:integers?|natural\s+numbers?|whole\s+numbers?|real\s+numbers?|reals?|numbers?|values?|indices|index))?\s*[:,]?\s*$|"
     r"\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
-    r"suppose(?: that)?|let|given|such that|so that|want|wants|desire|require|requires|need|needs|choose|set|setting|"
-    r"only if|iff)\s*[:,]?\s*)$",
+    r"suppose(?: that)?|let|given|such that|so that|for which|for whom|want|wants|desire|require|requires|need|needs|"
+    r"choose|set|setting|only if|iff)\s*[:,]?\s*)$",
     re.IGNORECASE,
 )
 # A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
@@ -29,6 +29,8 @@ _HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(if|suppose|as
 # semicolon, a colon, "then", or a comma before a new clause ("Let $x > 0$; its value is", "Suppose $n \ge 3$, we
 # have"); without one ("Suppose we have", a blank line, a display) the display is part of the hypothesis.
 _CLAUSE_ENDS = re.compile(r"[;:]|\bthen\b|,\s*(?:we|it|its|the|this|these|so|hence|thus|therefore)\b", re.IGNORECASE)
+# A formula in prose (a display or inline), blanked before the words around it are read.
+_FORMULAS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]", re.DOTALL)
 _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather\*?|eqnarray\*?)\}(.*)\\end\{\1\}\s*$", re.DOTALL)
 # Markdown code (fenced blocks and `spans`): no math is looked for in it ("$ python ..." is a prompt).
 _CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$|`[^`\n]+`", re.MULTILINE | re.DOTALL)
@@ -67,18 +69,37 @@ class Span:
     # prose before the blank line then states a result, not a wish, unless a choice comes before it ("we choose $b$ so
     # that"); every other condition word ("such that", "for which", "where", "we want") makes it a condition.
     joined: bool = False
+    # The prose of its sentence after it ("... $a^2 = 4$ for some real $a$.").
+    after: str = ""
 
     @property
     def condition(self) -> bool:
         """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS), or it is a
-        formula in parentheses right after another."""
+        formula in parentheses right after another, or part of the hypothesis its sentence opens with."""
+        return self.worded or self.hypothesis
+
+    @property
+    def worded(self) -> bool:
+        """Whether the words right before it make it a condition or a wish (see CONDITION_WORDS), or it is a formula
+        in parentheses right after another."""
         tail = self.before[-_TAIL:]
-        if self.parenthesised or (CONDITION_WORDS.search(tail) and not (self.joined and _RESULT.search(tail)
-                                                                         and not _CHOICE.search(tail))):
-            return True
+        return self.parenthesised or bool(CONDITION_WORDS.search(tail) and not (self.joined and _RESULT.search(tail)
+                                                                                and not _CHOICE.search(tail)))
+
+    @property
+    def hypothesis(self) -> bool:
+        """Whether it is part of the hypothesis its sentence opens with ("If $x > 0$ and $y > 0$"): the hypothesis has
+        not ended before it ("then"; after a formula of the hypothesis, a semicolon, a colon, or a comma before a new
+        clause: "If $x > 0$, we have $|x| = x$", never "Assume the following: $x \\ge y$"), and it is not a display
+        the sentence goes on to (see `consequence`)."""
         opening = _HYPOTHESIS.match(self.before)
-        return bool(opening) and not self.consequence \
-            and not re.search(r"\bthen\b", self.before[opening.end():], re.IGNORECASE)
+        if not opening or self.consequence:
+            return False
+        rest = self.before[opening.end():]
+        if re.search(r"\bthen\b|[.?!]\s", _FORMULAS.sub(" ", rest), re.IGNORECASE):  # a full stop: "... the following."
+            return False
+        first = _FORMULAS.search(rest)
+        return first is None or not _CLAUSE_ENDS.search(_FORMULAS.sub(" ", rest[first.end():]))
 
 
 def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[int, int]:
@@ -87,18 +108,25 @@ def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[i
     sentence when lower-case prose follows, nor one before a displayed formula that prose introduces without ending
     its sentence ("For every $n \\ge 3$:", "we have", see _introduces)."""
     at = _after(marks, start)
-    while at and _introduces(text, marks[at - 1]):
+    while at and _continues(text, marks[at - 1]):
         at -= 1
     left = marks[at - 1].end() if at else 0
     right = len(text)
     for m in marks[at:]:
-        if m.start() < end:
-            continue
-        if m.group().startswith("\n") and (text[m.end():m.end() + _TAIL].lstrip()[:1].islower() or _introduces(text, m)):
+        if m.start() < end or _continues(text, m):
             continue
         right = m.start() + (1 if not m.group().startswith("\n") else 0)
         break
     return left, right
+
+
+def _continues(text: str, mark: re.Match) -> bool:
+    """Whether a sentence end (`mark`) does not end its sentence: a blank line before lower-case prose ("... $$x > 0$$",
+    a blank line, "and for them ..."), or one a display follows that the prose before introduces (see _introduces).
+    The same rule read from either side, so that every formula of a sentence has the same bounds."""
+    if mark.group().startswith("\n") and text[mark.end():mark.end() + _TAIL].lstrip()[:1].islower():
+        return True
+    return _introduces(text, mark)
 
 
 # "so that" ending the prose before a display across a blank line: a result ("and over all steps, so that"), unless a
@@ -113,12 +141,33 @@ _DISPLAY_OPENS = re.compile(r"\s*(?:\$\$|\\\[|\\begin\s*\{)")
 
 
 def _introduces(text: str, mark: re.Match) -> bool:
-    """Whether a blank line (`mark`) stands between prose that has not ended its sentence (it ends with a colon, a
-    comma or a lower-case word: "For every $n \\ge 3$:", "we have") and a displayed formula: one sentence."""
-    if not mark.group().startswith("\n") or not _DISPLAY_OPENS.match(text, mark.end()):
+    """Whether a sentence end (`mark`) stands between prose that introduces a displayed formula and that formula: one
+    sentence. A blank line after prose that has not ended its sentence (it ends with a colon, a comma, a lower-case
+    word or an inline condition: "For every $n \\ge 3$:", "we have", "integers $n$ where $n \\ge 3$"), and a full stop
+    after words announcing the display ("For $n \\ge 3$ we have the following.") or the blank line after it."""
+    if not _DISPLAY_OPENS.match(text, mark.end()):
         return False
     before = text[max(0, mark.start() - _TAIL):mark.start()].rstrip()
-    return before[-1:] in (":", ",") or bool(re.search(r"(?<![\\$])\b[a-z]+$", before))
+    if not mark.group().startswith("\n"):
+        return bool(_ANNOUNCES.search(before))
+    return before[-1:] in (":", ",") or bool(re.search(r"(?<![\\$])\b[a-z]+$", before)) \
+        or bool(_ANNOUNCES.search(before.rstrip("."))) or _inline_condition(before)
+
+
+# Words that announce the display after them, their sentence ending before it ("we have the following.").
+_ANNOUNCES = re.compile(r"\b(?:the\s+following|as\s+follows)\s*$", re.IGNORECASE)
+# Prose that ends with an inline formula (not a display), and the formula's body.
+_ENDS_INLINE = re.compile(r"(?<![$\\])\$([^$]+)\$$")
+
+
+def _inline_condition(before: str) -> bool:
+    """Whether prose ends with an inline formula the words before it make a condition ("integers $n$ where $n \\ge
+    3$") in a sentence that does not open with a hypothesis: its sentence has not ended. After an opening hypothesis
+    ("Let $D = \\text{Diag}(d)$", "Let $n \\ge 3$") a display after a blank line is a statement of its own."""
+    m = _ENDS_INLINE.search(before)
+    if m is None or CONDITION_WORDS.search(before[max(0, m.start() - _TAIL):m.start()]) is None:
+        return False
+    return not _HYPOTHESIS.match(re.split(r"[.?!]\s|\n[ \t]*\n", before)[-1])
 
 
 def _consequence(text: str, plain: str, left: int, right: int, marks: list[re.Match]) -> Optional[int]:
@@ -212,5 +261,5 @@ def spans(document: Document) -> list[Span]:
             joined = displayed and left < start and _BLANK_BEFORE.search(p.text, left, start) is not None
             out.append(Span(document.file, line, cell, body, p.start + body_at, displayed, p.text[left:start],
                             (p.start + left, p.start + right), parenthesised, begins is not None and start >= begins,
-                            joined))
+                            joined, p.text[end:max(end, right)]))
     return out

@@ -287,13 +287,24 @@ _CLAUSE_END = re.compile(r"[;:.!?]|,\s*(?:and|but|so|hence|thus|then|therefore|w
                          r"(?:so|hence|thus|then|therefore)\b", re.IGNORECASE)
 
 
+# Words right after a formula that make it existential ("$a^2 = 4$ for some real $a$", "... holds for at least one $a$").
+_EXISTENTIAL_AFTER = re.compile(r"\s*,?\s*(?:(?:holds?|is\s+(?:true|satisfied|solved)|has\s+a\s+solution)\s+)?"
+                                r"for\s+(?:some|at\s+least\s+one)\b", re.IGNORECASE)
+
+
 def _existential(span: Span) -> Optional[str]:
     """The words before a formula in its sentence that make it existential, or None: "for some", "for at least one",
     "there exist(s)", "there is/are" binding a name the formula uses ("for some $x$, $|x| = -x$", "there exists $c$
     with $c^2 = 4$", or the formula right after them, "there exists $c > 0$"), with no end of a clause between the
     binding and the formula. Bare "there is" ("there is a neat closed form: ...", "there is a unique minimiser, and
-    expanding gives ...") binds nothing: the claim after it is universal."""
+    expanding gives ...") binds nothing: the claim after it is universal. "for some" right after the formula binding
+    a name it uses ("$a^2 + 1 = 2a$ for some real number $a$") makes it existential too."""
     letters = _letters(span.body)
+    after = _EXISTENTIAL_AFTER.match(span.after)
+    if after is not None:
+        bound = _BOUND.match(span.after, after.end())
+        if bound is not None and _letters(bound.group(1) or bound.group(2)) & letters:
+            return span.after[:bound.end()].strip(" ,")
     prose = re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group()), span.before)  # the words alone, in place
     for words in _EXISTENTIAL.finditer(prose):
         rest = span.before[words.end():]
@@ -323,7 +334,8 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
     for k, span in enumerate(found):
         words = _existential(span) if out[k] is None else None
         if words is not None:
-            out[k] = f"an existential claim (\"{' '.join(words.split())}\" before it): not checked as an identity"
+            where = "after" if span.after.strip(" ,").startswith(words) and words else "before"
+            out[k] = f"an existential claim (\"{' '.join(words.split())}\" {where} it): not checked as an identity"
     return out
 
 
@@ -507,7 +519,9 @@ def _conditional(found: Sequence[Span], chained: Sequence[list[Chain]]) -> list[
                   and _JOINED.search(span.before[-40:]) is not None)
         if joined and _claim_after_comma(found, chained, out, k):
             joined = False
-        out.append(span.condition or bool(joined) or _where_listed(found, chained, out, k))
+        # "If $p \ge 2$, $p^2 \ge 4$.": the formula right after the hypothesis, joined by a comma alone, is its claim
+        hypothesis = span.hypothesis and not (_after_conditions(span) and _claim_after_comma(found, chained, out, k))
+        out.append(span.worded or hypothesis or bool(joined) or _where_listed(found, chained, out, k))
     _conditions_after_claims(found, chained, out)
     return out
 
@@ -588,7 +602,7 @@ def _claim_after_comma(found: Sequence[Span], chained: Sequence[list[Chain]], co
     if not _COMMA.search(span.before[-40:]):
         return False
     same = [j for j, other in enumerate(found) if other.sentence == span.sentence and j != k]
-    if any(j > k for j in same) or any(j < k and not conditional[j] for j in same):
+    if any(j > k for j in same) or any(j < k and not conditional[j] and chained[j] for j in same):
         return False
     sides = [p.text for c in chained[k] for p in c.sides]
     if all(any(_ONE_NAME.fullmatch(p.text) for p in c.sides) and any(_NUMBER.fullmatch(p.text) for p in c.sides)
