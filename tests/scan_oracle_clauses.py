@@ -100,11 +100,13 @@ _IDENTITIES = [
 # words that make the display what the sentence concludes
 _RESULTS = ["Expanding the square, so", "Collecting the terms, hence", "Therefore", "Collecting terms we get",
             "We multiply out, which gives", "Adding the two lines, so that", "Multiplying out, so that", "Hence",
-            "Expanding, we get", "So"]
+            "Expanding, we get", "So", "Thus", "It follows that", "Simplifying, this gives", "Multiplying out yields",
+            "Adding the terms, so that we get"]
 # words that make the display a wish, a choice or a condition
 _WISHES = ["We choose $a$ so that", "Pick $a$ so that", "We want $a$ such that", "We want", "We need",
            "Take a number $a$ such that", "We need $a$ so that", "We want to find $a$ so that",
-           "The values of $a$ we want are those such that"]
+           "The values of $a$ we want are those such that", "We require", "We would like $a$ to satisfy",
+           "We set $a$ so that", "It remains to find $a$ such that", "We look for $a$ for which"]
 
 
 def _clause_part(src: Source, slips: bool) -> tuple[str, list]:
@@ -135,11 +137,20 @@ _N_WORDS = [
     ("For every $n \\ge 3$ the bound is as follows.\n\n$${claim}$$", "following", False),
     ("Let $n \\ge 3$.\n\n$${claim}$$", "let", False),
     ("Let $n \\ge 3$. Then ${claim}$.", "let", False),
+    ("Let $n \\ge 3$ and consider the following.\n\n$${claim}$$", "following", False),
+    ("If $n \\ge 3$ we get the following.\n\n$${claim}$$", "following", False),
+    ("Whenever $n \\ge 3$, ${claim}$.", "if-comma", False),
+    ("We have ${claim}$ provided $n \\ge 3$.", "after", False),
+    ("We have ${claim}$ whenever $n \\ge 3$.", "after", False),
+    ("Here ${claim}$, for every $n$ with $n \\ge 3$.", "after", False),
 ]
 _X_WORDS = [
     ("If $x > 0$, ${claim}$.", "if-comma"),
     ("If $x > 0$, we have ${claim}$.", "if-comma"),
     ("When $x > 0$, ${claim}$.", "if-comma"),
+    ("Suppose $x > 0$; then ${claim}$.", "if-comma"),
+    ("Assuming $x > 0$, one has ${claim}$.", "if-comma"),
+    ("If $x > 0$, it follows that ${claim}$.", "if-comma"),
 ]
 _DISC_WORDS = [
     ("Take real numbers $x, y$ such that\n\n$$x^2 + y^2 \\le 1$$\n\nand for them ${claim}$ holds.", "such-that-display"),
@@ -225,7 +236,7 @@ PARTS = [_clause_part, _condition_part, _sum_bound_part]
 # what each part is made of, for the per-kind counts of a test: kind prefixes
 KINDS = ["clause-result", "clause-wish", "condition-where-blank", "condition-for-which", "condition-following",
          "condition-let", "condition-if-comma", "condition-such-that-display", "condition-such-that-later",
-         "condition-some", "sum-bound"]
+         "condition-some", "condition-after", "sum-bound"]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:

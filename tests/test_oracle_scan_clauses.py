@@ -152,3 +152,17 @@ def test_a_hypothesis_announcing_the_display_after_a_full_stop_is_what_it_is_dec
 def test_a_colon_before_any_formula_of_a_hypothesis_does_not_end_it():
     # "Assume the following: $x \ge y$.": the formula is the assumption, never a claim refuted at x < y
     assert _verdicts("Assume the following: $x \\ge y$.\n")["x \\ge y"].status == "skipped"
+
+
+@pytest.mark.parametrize("words", ["We would like $a$ to satisfy", "We would like", "We need $a$ to satisfy:",
+                                   "We wish"])
+def test_a_wish_before_a_blank_line_keeps_the_display_a_wish(words):
+    # "would like", "wish", "to satisfy" were no wish words: the display was proved or refuted as a claim
+    for display in ("a (a + 3) = a^2 + 3a", "a (a + 3) = a^2 + 3"):
+        step = _verdicts(f"{words}\n\n$${display}$$\n")[display]
+        assert step.status not in ("proved", "checked", "refuted"), (words, display, step.status)
+
+
+def test_a_hypothesis_ended_by_a_comma_before_one_has_leaves_the_claim_after_it():
+    step = _verdicts("Assuming $x > 0$, one has $|x| = x$.\n")["|x| = x"]
+    assert step.status in ("proved", "checked") and step.conditions, step.reason

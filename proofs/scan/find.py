@@ -13,14 +13,15 @@ from proofs.material import Document
 __all__ = ["Span", "spans", "CONDITION_WORDS"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
-# "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$"); "for" with a universal quantifier and a kind of number too ("for every
-# $n \ge 1$", "for all integers $n \ge 0$", "for each $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
+# "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$", "we would like $a$ to satisfy"); "for"
+# with a universal quantifier and a kind of number too ("for every $n \ge 1$", "for all integers $n \ge 0$", "for each
+# $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
 CONDITION_WORDS = re.compile(
     r"(?:\bfor\s+(?:every|all|each|any)(?:\s+(?:(?:positive|negative|non-?negative|non-?positive|non-?zero)\s+)?"
     r"(?:integers?|natural\s+numbers?|whole\s+numbers?|real\s+numbers?|reals?|numbers?|values?|indices|index))?\s*[:,]?\s*$|"
     r"\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
     r"suppose(?: that)?|let|given|such that|so that|for which|for whom|want|wants|desire|require|requires|need|needs|"
-    r"choose|set|setting|only if|iff)\s*[:,]?\s*)$",
+    r"choose|set|setting|would like|wish|hope|to satisfy|only if|iff)\s*[:,]?\s*)$",
     re.IGNORECASE,
 )
 # A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
@@ -28,7 +29,8 @@ _HYPOTHESIS = re.compile(r"\W*(?:(?:\*\*|__)[^*_]*(?:\*\*|__)\W*)?(if|suppose|as
 # Where a hypothesis that "suppose", "assume" or "let" opens has ended before a display its sentence goes on to: a
 # semicolon, a colon, "then", or a comma before a new clause ("Let $x > 0$; its value is", "Suppose $n \ge 3$, we
 # have"); without one ("Suppose we have", a blank line, a display) the display is part of the hypothesis.
-_CLAUSE_ENDS = re.compile(r"[;:]|\bthen\b|,\s*(?:we|it|its|the|this|these|so|hence|thus|therefore)\b", re.IGNORECASE)
+_CLAUSE_ENDS = re.compile(r"[;:]|\bthen\b|,\s*(?:we|one|it|its|the|this|these|there|so|hence|thus|therefore)\b",
+                          re.IGNORECASE)
 # A formula in prose (a display or inline), blanked before the words around it are read.
 _FORMULAS = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\[.*?\\\]", re.DOTALL)
 _ENVIRONMENT = re.compile(r"^\s*\\begin\{(aligned|align\*?|split|gathered|gather\*?|eqnarray\*?)\}(.*)\\end\{\1\}\s*$", re.DOTALL)
