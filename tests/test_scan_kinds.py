@@ -2,9 +2,11 @@
 real scalars by the scan, and \\sigma is the logistic function only where its section does not say it is another."""
 
 import math
+import re
 
 import pytest
 
+from proofs.scan import kinds
 from proofs.scan.kinds import declared, sigma_declared_otherwise
 from conftest import scan_steps
 
@@ -328,3 +330,46 @@ def test_the_guard_sees_a_reader_called_once_per_formula(tmp_path, monkeypatch):
     length, read = _prose_read(tmp_path, monkeypatch, 40)
     with pytest.raises(AssertionError):
         _linear(length, read)
+
+
+# -- the kinds of whole number the scan does not read: one list for the scalar and the matrix reading
+
+
+@pytest.mark.parametrize("words", ["Here $n$ is odd, so ", "Let $n$ be odd. Then ", "For odd $n$, ",
+                                   "Here $n$ is a perfect square, so ", "Let $n$ be a square number. Then "])
+def test_a_kind_of_whole_number_beside_a_name_is_a_condition_the_scalar_reading_does_not_read(words):
+    # "$n$ is odd" and "a square number" were the matrix reading's words only: a step true for such n was refuted
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    text = "(-1)^n n = -n" if "odd" in words else "\\sqrt{n^2} = n"
+    [step] = [s for s in scan_document(read_text("k.md", f"{words}${text}$.\n", "markdown"), second_reader=False)
+              if s.text == text]
+    assert step.status == "needs review", step.reason
+
+
+def test_the_kinds_of_whole_number_are_one_list_both_readings_read():
+    from proofs.scan import matrix_steps, steps
+    from proofs.scan.vocabulary import INTEGER_KINDS, KIND_OF_LETTER
+
+    assert matrix_steps._KIND_OF_SIZE is KIND_OF_LETTER
+    for kind in ("odd", "even", "prime", "power of", "multiple of", "divisible by", "perfect square", "square number"):
+        assert any(re.fullmatch(k, kind) for k in INTEGER_KINDS), kind
+        m = KIND_OF_LETTER.search(f"Let $n$ be a {kind} 4.")
+        assert m is not None and m.group("letter") == "n", kind
+        assert kinds.domains(f"Let $n$ be a {kind} 4.")[1], kind
+        if kind not in ("odd", "even"):  # _DISCRETE reads these in a sentence
+            assert steps._ARITHMETIC.search(f"Take $n$ is a {kind} 4."), kind
+    assert KIND_OF_LETTER.search("for even $d$").group("described") == "d"
+    assert not steps._ARITHMETIC.search("Raise $x$ to the power of $2$.")
+
+
+def test_the_matrix_reading_reads_a_size_of_a_kind_from_the_shared_list(tmp_path):
+    from proofs.material import parse as read_text
+    from proofs.scan.steps import scan_document
+
+    step = "\\|\\mathbf{1}_n \\mathbf{1}_n^T x\\|^2 \\le 3 (\\mathbf{1}_n^T x)^2"
+    for words in ("where $n$ is odd", "where $n$ is a perfect square", "where $n$ is divisible by 3"):
+        text = f"Let $x \\in \\mathbb{{R}}^n$ {words}.\n\n$${step}$$\n"
+        [found] = [s for s in scan_document(read_text("m.md", text, "markdown"), second_reader=False) if s.text == step]
+        assert found.status == "needs review", (words, found.reason)

@@ -12,7 +12,7 @@ import sympy
 
 from proofs.scan.normalise import Skip
 from proofs.scan.shapes import bounds
-from proofs.scan.vocabulary import COUNT_NOUNS
+from proofs.scan.vocabulary import COUNT_NOUNS, KIND_OF_LETTER, kind_words
 
 __all__ = ["declared", "nonreal_in", "sigma_declared_otherwise"]
 
@@ -328,7 +328,7 @@ def whole_numbers(left: str, right: str) -> Optional[tuple[list, list]]:
 def domains(prose: str) -> tuple[list, list]:
     """What the prose says about the values of names: ([(name, relation, number)], [(name, what)]), the first read
     (a probability is between 0 and 1, an interval with numbers for ends), the second not (a count is a whole
-    number: the search over fractions cannot honour it)."""
+    number, a name is odd or a power of 3: the search over fractions cannot honour it)."""
     read, unread = [], []
     for m in _PROBABILITY.finditer(prose):
         for name in _names(m.group(1) or m.group(2)):
@@ -351,6 +351,9 @@ def domains(prose: str) -> tuple[list, list]:
     for m in (*_COUNT.finditer(prose), *_OF_LENGTH.finditer(prose)):
         for name in _names(m.group(1)):
             unread.append((name, f"{name} is a count (a whole number), its section says"))
+    for m in KIND_OF_LETTER.finditer(prose):  # "Let $n$ be odd.", "$m$ is a power of 3": the matrix reading's words
+        for name in _names(f"${m.group('letter') or m.group('described')}$"):
+            unread.append((name, f"{name} is {kind_words(m.group('kind') or m.group('adjective'))}, its section says"))
     for m in _WHOLE.finditer(prose):
         natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
         written = m.group(0)[m.group(0).index("\\in") + 3:].strip()

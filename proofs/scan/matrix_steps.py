@@ -19,7 +19,7 @@ from proofs.scan.scopes import HEADING
 from proofs.scan.shapes import Mismatch, Model, Shapes, declarations, unattached
 from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.shapes import counted
-from proofs.scan.vocabulary import GREEK, LOGISTIC
+from proofs.scan.vocabulary import GREEK, KIND_OF_LETTER, LOGISTIC
 
 __all__ = ["MatrixScan", "Context"]
 
@@ -33,9 +33,7 @@ _LETTER = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?![A-Za-z])")
 _FOR_EVERY = re.compile(r"^[^$]*\$\$?\s*,?\s*for\s+(?:all|every|each|any)\b", re.IGNORECASE)
 # Words that restrict a letter, a size most often, to integers of a kind the instances do not honour ("where $n$ is
 # odd", "for even $n$", "$d$ is a power of two"): a step failing at a size they may rule out needs review.
-_KIND_OF_SIZE = re.compile(r"\$\s*([A-Za-z])\s*\$\s+(?:is|be|are)\s+(?:an?\s+)?(?:odd|even|prime|power\s+of|multiple\s+of|"
-                           r"divisible|perfect\s+square|square\s+number)\b|\b(?:odd|even|prime)\s+\$\s*([A-Za-z])\s*\$",
-                           re.IGNORECASE)
+_KIND_OF_SIZE = KIND_OF_LETTER  # the scalar reading's list of kinds too (proofs.scan.vocabulary)
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
@@ -98,7 +96,7 @@ class MatrixScan:
             sentence, last = chunk[last:stop.start()], stop.end()
             if HEADING.match(sentence):
                 continue  # a title ("## 5 Orthogonal weights") states no condition
-            self.unbounded.update(m.group(1) or m.group(2) for m in _KIND_OF_SIZE.finditer(sentence))
+            self.unbounded.update(m.group("letter") or m.group("described") for m in _KIND_OF_SIZE.finditer(sentence))
             self.loose = self.loose or unattached(sentence, declarations(self.model, sentence))
         self.loose_from += last
 

@@ -27,7 +27,7 @@ from proofs.scan.parse import parse
 from proofs.scan.scopes import Scopes, in_general
 from proofs.scan.shapes import bounds
 from proofs.scan.sympy_reader import second_reading
-from proofs.scan.vocabulary import LOGISTIC
+from proofs.scan.vocabulary import INTEGER_KINDS, LOGISTIC, kind_words
 
 __all__ = ["Step", "STATUSES", "ACKNOWLEDGEABLE", "MAX_STEPS", "TooMany", "TimeLimit", "scan_document", "TIME_LIMIT"]
 
@@ -75,11 +75,12 @@ _DISCRETE = re.compile(r"\b(odd|even|binary|boolean|bit)(?:[ -]valued)?\s+(?:(?:
 # Words that restrict names to integers of a kind, which the scan does not read: beside a formula, after it ("$p$ is
 # prime", "$n$ divisible by 4", "$n$ is a power of 2") or before it ("a multiple of $3$", "for prime $p$"); the same
 # words in ordinary prose ("f prime", "raising to the power of 2") restrict nothing.
+# The kinds are the matrix reading's too (vocabulary.INTEGER_KINDS; odd and even are _DISCRETE's here); "the power
+# of" is an exponent, never a kind.
 _ARITHMETIC = re.compile(r"(?P<named>\$\s*,?\s*(?:(?:that|which)\s+)?(?:(?:is|are|be|being)\s+)?(?:(?:an?|both|all)\s+)?"
                          r"(?:(?:odd|even|positive)\s+)?)?"
-                         r"\b(?P<word>multiples?\s+of|divisible\s+by|primes?|powers?\s+of\s+(?:2|two|\$\s*2\s*\$)|"
-                         r"perfect\s+squares?)(?(named)(?!\w)|\s+(?:(?:numbers?|integers?)\s+)?(?=\$))",
-                         re.IGNORECASE)
+                         r"(?<!the\s)\b(?P<word>" + "|".join(k for k in INTEGER_KINDS if k not in ("odd", "even")) + r")"
+                         r"(?(named)(?!\w)|\s+(?:(?:numbers?|integers?)\s+)?(?=\$))", re.IGNORECASE)
 _LISTED = re.compile(r"\b(?:is|are|be|takes?|taking|equals?)\s+(?:either\s+|only\s+|one\s+of\s+|on\s+)?(?:the\s+values?\s+)?"
                      r"\$?\s*-?\d+(?:\.\d+)?\s*\$?(?:\s*,\s*\$?\s*-?\d+(?:\.\d+)?\s*\$?)*\s*,?\s*(?:or|and)\s+\$?\s*-?\d",
                      re.IGNORECASE)
@@ -496,7 +497,7 @@ def _worded(sentence: str) -> tuple[list, list]:
         unread.append(f"names that are {discrete.group(1).lower()}")
     arithmetic = _ARITHMETIC.search(sentence)
     if arithmetic:
-        unread.append(f"names that are {' '.join(arithmetic.group('word').lower().split())} something")
+        unread.append(f"names that are {kind_words(arithmetic.group('word'))}")
     if _LISTED.search(sentence):
         unread.append("names that take only the values its words list")
     return read, unread

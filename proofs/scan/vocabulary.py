@@ -7,7 +7,8 @@ import re
 import sympy
 
 __all__ = ["GREEK", "LOGISTIC", "FUNCTIONS", "UNREAD", "WORDS", "FUNCTION_LETTERS", "FUNCTION_NAMES", "SIGMOID", "MAX_EXPONENT",
-           "MAX_DIGITS", "COUNT_NOUNS", "LENGTH_NOUNS", "SUM_BOUND"]
+           "MAX_DIGITS", "COUNT_NOUNS", "LENGTH_NOUNS", "SUM_BOUND", "INTEGER_KINDS", "KIND_OF_LETTER",
+           "kind_words"]
 
 # The nouns that count things ("$K$ classes", "$n$ is the number of samples"), one list for both readings: a count (a
 # whole number) the prose states, and (all but layers) a length it gives the vectors its sentence writes entries of
@@ -17,6 +18,24 @@ _NOUNS = (r"classes categories labels samples examples data\s+points points obse
           r"iterations epochs rounds").split()
 COUNT_NOUNS = "(?:" + "|".join(_NOUNS + ["layers"]) + ")"
 LENGTH_NOUNS = "(?:" + "|".join(_NOUNS) + ")"
+# The kinds of whole number the scan does not read ("odd", "prime", "a power of 2", "divisible by 4", "a perfect
+# square"), one list for both readings: a condition the scalar search over fractions cannot honour (proofs.scan.steps,
+# proofs.scan.kinds) and a size the matrix instances may not honour (proofs.scan.matrix_steps).
+INTEGER_KINDS = (r"odd", r"even", r"primes?", r"powers?\s+of", r"multiples?\s+of", r"divisible(?:\s+by)?",
+                 r"perfect\s+squares?", r"square\s+numbers?")
+# A letter said to be a whole number of such a kind: after it ("$n$ is odd", "$d$ is a power of two", "let $m$ be a
+# multiple of 3") or, for an adjective, before it ("for even $n$", "prime $p$").
+KIND_OF_LETTER = re.compile(r"\$\s*(?P<letter>[A-Za-z])\s*\$\s+(?:is|be|are)\s+(?:an?\s+)?(?P<kind>"
+                            + "|".join(INTEGER_KINDS) + r")(?!\w)"
+                            r"|\b(?P<adjective>odd|even|primes?)\s+\$\s*(?P<described>[A-Za-z])\s*\$", re.IGNORECASE)
+
+
+def kind_words(words: str) -> str:
+    """The words of a kind as a reason shows them ("odd", "power of something", "divisible by something")."""
+    words = " ".join(words.lower().split())
+    return f"{words} something" if words.endswith((" of", " by")) else words
+
+
 # The bound of a sum or a product that is one letter: \sum_{i=1}^{N}, \prod_{k=1}^K (a size, a whole number).
 SUM_BOUND = re.compile(r"\\(?:sum|prod)\s*_\s*\{[^{}]*\}\s*\^\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
 GREEK = frozenset(
