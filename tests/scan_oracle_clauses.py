@@ -8,8 +8,9 @@ Three kinds of part:
   never decided as one;
 - conditions: a condition stated the ways course prose does ("where $n \\ge 3$" and a blank line, "for which", "For
   $n \\ge 3$ we have the following." and a display, "Let $n \\ge 3$.", "If $x > 0$, ..." without "then", numbers
-  "such that" a relation followed by a display and a later claim of the same sentence), an existential stated after
-  its formula ("... for some real number $a$");
+  "such that" a relation followed by a display and a later claim of the same sentence, names a sentence introduces
+  with a condition before the claims of the next: "Take real numbers $x, y$ such that ...", "Consider $n$ with ..."),
+  an existential stated after its formula ("... for some real number $a$");
 - sum bounds: a name bounded only through a sum or product in a condition ("for every $n$ with $\\sum_{i=1}^{n} 1 \\ge
   2$").
 
@@ -143,6 +144,9 @@ _N_WORDS = [
     ("We have ${claim}$ provided $n \\ge 3$.", "after", False),
     ("We have ${claim}$ whenever $n \\ge 3$.", "after", False),
     ("Here ${claim}$, for every $n$ with $n \\ge 3$.", "after", False),
+    ("Consider $n$ with $n \\ge 3$. Then ${claim}$.", "introduced", False),
+    ("Fix an integer $n$ such that $n \\ge 3$.\n\n$${claim}$$", "introduced", True),
+    ("We now restrict to $n \\ge 3$.\n\n$${claim}$$", "introduced", False),
 ]
 _X_WORDS = [
     ("If $x > 0$, ${claim}$.", "if-comma"),
@@ -157,6 +161,8 @@ _DISC_WORDS = [
     ("Take real numbers $x, y$ such that $x^2 + y^2 \\le 1$, and note\n\n$${claim}$$\n\nand also ${second}$.",
      "such-that-later"),
     ("For numbers $x, y$ such that $x^2 + y^2 \\le 1$ we have\n\n$${claim}$$\n\nand also ${second}$.", "such-that-later"),
+    ("Take real numbers $x, y$ such that $x^2 + y^2 \\le 1$. Then ${claim}$.", "introduced"),
+    ("Let $x, y$ be reals with $x^2 + y^2 \\le 1$. Then\n\n$${claim}$$\n\nand also ${second}$.", "introduced"),
 ]
 # existentials stated after their formula: true somewhere, false as an identity
 _SOME = [
@@ -236,7 +242,7 @@ PARTS = [_clause_part, _condition_part, _sum_bound_part]
 # what each part is made of, for the per-kind counts of a test: kind prefixes
 KINDS = ["clause-result", "clause-wish", "condition-where-blank", "condition-for-which", "condition-following",
          "condition-let", "condition-if-comma", "condition-such-that-display", "condition-such-that-later",
-         "condition-some", "condition-after", "sum-bound"]
+         "condition-some", "condition-after", "condition-introduced", "sum-bound"]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:

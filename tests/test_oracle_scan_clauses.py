@@ -166,3 +166,15 @@ def test_a_wish_before_a_blank_line_keeps_the_display_a_wish(words):
 def test_a_hypothesis_ended_by_a_comma_before_one_has_leaves_the_claim_after_it():
     step = _verdicts("Assuming $x > 0$, one has $|x| = x$.\n")["|x| = x"]
     assert step.status in ("proved", "checked") and step.conditions, step.reason
+
+
+@pytest.mark.parametrize("words", ["Consider $n$ with $n \\ge 3$.", "Fix a real number $n$ such that $n \\ge 3$.",
+                                   "Let $n$ be a number for which $n \\ge 3$.", "We now restrict to $n \\ge 3$."])
+def test_names_a_sentence_introduces_with_a_condition_keep_it_in_the_sentences_after(words):
+    # the condition held for its own sentence only: the next sentence's claim was refuted at n = 1/2
+    step = _verdicts(f"{words} Then $n^2 \\ge 3n$.\n")["n^2 \\ge 3n"]
+    assert step.status in ("proved", "checked"), step.reason
+    slip = _verdicts(f"{words}\n\n$$n^2 \\ge 4n$$\n")["n^2 \\ge 4n"]
+    assert slip.status == "refuted" and slip.counterexample["values"]["n"] == "3", slip.counterexample
+    # not past its section
+    assert _verdicts(f"# A\n\n{words}\n\n# B\n\n$$n^2 \\ge 3n$$\n")["n^2 \\ge 3n"].status == "refuted"

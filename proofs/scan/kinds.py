@@ -212,13 +212,19 @@ def introduced_again(sentence: str) -> list[str]:
     return [m.group(1) or m.group(2) for m in _AGAIN.finditer(sentence) if not _SAME.match(m.group(3))]
 
 
+# Names a sentence introduces with a condition ("Let $x, y$ be reals with", "Take real numbers $x, y$ such that",
+# "Consider $n$ for which"): the condition holds for what follows, as "Let $n \ge 3$." does.
+_INTRODUCED = (r"(?:let|take|consider|fix|pick|choose)\s+(?:(?:any|some|two|three|real|positive|numbers?|integers?|reals?|"
+               r"an?|the)\s+){0,3}\$[^$]*\$\s+(?:(?:be|to\s+be)\s+(?:[A-Za-z-]+\s+){0,3})?"
+               r"(?:such\s+that|with|where|for\s+which|satisfying)")
 # Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
 _STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
                        r"(?:(?:throughout|henceforth|in\s+what\s+follows|from\s+(?:now|here)\s+on)\s*,?\s*)?"
                        r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
                        r"henceforth|from\s+now\s+on|from\s+here\s+on))?|let|throughout|henceforth|from\s+(?:now|here)\s+on|"
                        r"in\s+what\s+follows|it\s+is\s+assumed|"
-                       r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+(?:rest|remainder)\b[^$]*?)"
+                       r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+(?:rest|remainder)\b[^$]*?|"
+                       r"(?:now\s+)?restrict(?:\s+(?:attention|ourselves))?\s+to|" + _INTRODUCED + ")"
                        r"(?:\s+that)?[\s,]*(?:\$[^$]*\$[\s,]*(?:and|,)?[\s,]*)*$", re.IGNORECASE)
 
 
