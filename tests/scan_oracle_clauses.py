@@ -10,7 +10,8 @@ Three kinds of part:
   $n \\ge 3$ we have the following." and a display, "Let $n \\ge 3$.", "If $x > 0$, ..." without "then", numbers
   "such that" a relation followed by a display and a later claim of the same sentence, names a sentence introduces
   with a condition before the claims of the next: "Take real numbers $x, y$ such that ...", "Consider $n$ with ..."),
-  an existential stated after its formula ("... for some real number $a$");
+  a sentence after the claim saying where it holds ("This holds for $n \\ge 3$.", "..., since $n \\ge 3$"), an
+  existential stated after its formula ("... for some real number $a$");
 - sum bounds: a name bounded only through a sum or product in a condition ("for every $n$ with $\\sum_{i=1}^{n} 1 \\ge
   2$").
 
@@ -147,6 +148,10 @@ _N_WORDS = [
     ("Consider $n$ with $n \\ge 3$. Then ${claim}$.", "introduced", False),
     ("Fix an integer $n$ such that $n \\ge 3$.\n\n$${claim}$$", "introduced", True),
     ("We now restrict to $n \\ge 3$.\n\n$${claim}$$", "introduced", False),
+    ("$${claim}$$\n\nThis holds for $n \\ge 3$.", "restricted", False),
+    ("We get ${claim}$. This is valid for $n \\ge 3$ only.", "restricted", False),
+    ("We get ${claim}$, since $n \\ge 3$.", "restricted", False),
+    ("We get ${claim}$. It holds because $n \\ge 3$.", "restricted", False),
 ]
 _X_WORDS = [
     ("If $x > 0$, ${claim}$.", "if-comma"),
@@ -242,7 +247,8 @@ PARTS = [_clause_part, _condition_part, _sum_bound_part]
 # what each part is made of, for the per-kind counts of a test: kind prefixes
 KINDS = ["clause-result", "clause-wish", "condition-where-blank", "condition-for-which", "condition-following",
          "condition-let", "condition-if-comma", "condition-such-that-display", "condition-such-that-later",
-         "condition-some", "condition-after", "condition-introduced", "sum-bound"]
+         "condition-some", "condition-after", "condition-introduced", "condition-restricted",
+         "sum-bound"]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:

@@ -178,3 +178,13 @@ def test_names_a_sentence_introduces_with_a_condition_keep_it_in_the_sentences_a
     assert slip.status == "refuted" and slip.counterexample["values"]["n"] == "3", slip.counterexample
     # not past its section
     assert _verdicts(f"# A\n\n{words}\n\n# B\n\n$$n^2 \\ge 3n$$\n")["n^2 \\ge 3n"].status == "refuted"
+
+
+@pytest.mark.parametrize("text", ["$${step}$$\n\nThis holds for $n \\ge 3$.", "We get ${step}$. This is valid for $n \\ge 3$ only.",
+                                  "We get ${step}$, since $n \\ge 3$.", "We get ${step}$. It holds because $n \\ge 3$."])
+def test_words_after_a_claim_saying_where_it_holds_are_its_condition(text):
+    # the next sentence (or a fact after the claim) was not read: the claim was refuted at n = 1/2
+    step = _verdicts(text.replace("{step}", "n^2 \\ge 3n") + "\n")["n^2 \\ge 3n"]
+    assert step.status in ("proved", "checked"), step.reason
+    slip = _verdicts(text.replace("{step}", "n^2 \\ge 4n") + "\n")["n^2 \\ge 4n"]
+    assert slip.status == "refuted" and slip.counterexample["values"]["n"] == "3", slip.counterexample

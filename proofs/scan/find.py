@@ -124,11 +124,19 @@ def _sentence(text: str, start: int, end: int, marks: list[re.Match]) -> tuple[i
 
 def _continues(text: str, mark: re.Match) -> bool:
     """Whether a sentence end (`mark`) does not end its sentence: a blank line before lower-case prose ("... $$x > 0$$",
-    a blank line, "and for them ..."), or one a display follows that the prose before introduces (see _introduces).
+    a blank line, "and for them ..."), one a display follows that the prose before introduces (see _introduces), or
+    one before a sentence that says where the claim before it holds (see _RESTRICTS).
     The same rule read from either side, so that every formula of a sentence has the same bounds."""
     if mark.group().startswith("\n") and text[mark.end():mark.end() + _TAIL].lstrip()[:1].islower():
         return True
-    return _introduces(text, mark)
+    return _introduces(text, mark) or _RESTRICTS.match(text, mark.end()) is not None
+
+
+# A sentence that states where the claim before it holds ("This holds for $n \ge 3$.", "It is only valid when"): the
+# same sentence as that claim, so that its conditions are the claim's.
+_RESTRICTS = re.compile(r"\s*(?:this|that|it|the\s+(?:above|identity|bound|inequality|equation|equality|result|claim|"
+                        r"formula|step))\s+(?:only\s+)?(?:holds|is\s+(?:only\s+)?(?:valid|true|correct)|applies|works)\b",
+                        re.IGNORECASE)
 
 
 # "so that" ending the prose before a display across a blank line: a result ("and over all steps, so that"), unless a

@@ -450,16 +450,20 @@ def _each_name(left: str, right: str) -> list[tuple[str, str]]:
 
 # Words right before a formula that state it as a fact the rest of the sentence uses ("since $|a| = 1$, ...").
 _FACT_WORDS = re.compile(r"\b(?:since|as|because|using|from)\s*$", re.IGNORECASE)
+# The same after the claim ("$n^2 \ge 3n$, since $n \ge 3$"): "since" and "because" only ("as $x \to 0$" is no fact).
+_FACT_AFTER = re.compile(r"\b(?:since|because)\s*$", re.IGNORECASE)
 
 
 def _facts(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions,
            conditional: Sequence[bool]) -> list[tuple]:
     """The facts the sentence of spans[index] states before it, each introduced by "since", "as", "because" or "using"
-    ("since $|a| = 1$, ..."): a relation between names and a number, not a definition, read: the step
-    is checked where they hold, as under a condition ("since F, C" claims C given F)."""
+    ("since $|a| = 1$, ..."), or after it by "since" or "because" ("C, since F"): a relation between names and a
+    number, not a definition, read: the step is checked where they hold, as under a condition ("since F, C" claims C
+    given F)."""
     span, out = span_list[index], []
     for k, other in enumerate(span_list):
-        if k >= index or other.sentence != span.sentence or conditional[k] or not _FACT_WORDS.search(other.before):
+        words = _FACT_WORDS if k < index else _FACT_AFTER  # "..., since $n \ge 3$": a fact after the claim too
+        if k == index or other.sentence != span.sentence or conditional[k] or not words.search(other.before):
             continue
         for c in chained[k]:
             if len(c.relations) != 1 or c.relations[0] not in CHECKED or not c.sides[0].text or not c.sides[1].text \
