@@ -98,7 +98,8 @@ class Span:
         if not opening or self.consequence:
             return False
         rest = self.before[opening.end():]
-        if re.search(r"\bthen\b|[.?!]\s", _FORMULAS.sub(" ", rest), re.IGNORECASE):  # a full stop: "... the following."
+        # a full stop ("... the following.", not "e.g."): a sentence after the hypothesis's own
+        if re.search(r"\b(?i:then)\b|[.?!](?:[ \t]*\n|\s+[A-Z])", _FORMULAS.sub(" ", rest)):
             return False
         first = _FORMULAS.search(rest)
         return first is None or not _CLAUSE_ENDS.search(_FORMULAS.sub(" ", rest[first.end():]))
