@@ -108,7 +108,8 @@ _RESULTS = ["Expanding the square, so", "Collecting the terms, hence", "Therefor
 _WISHES = ["We choose $a$ so that", "Pick $a$ so that", "We want $a$ such that", "We want", "We need",
            "Take a number $a$ such that", "We need $a$ so that", "We want to find $a$ so that",
            "The values of $a$ we want are those such that", "We require", "We would like $a$ to satisfy",
-           "We set $a$ so that", "It remains to find $a$ such that", "We look for $a$ for which"]
+           "We set $a$ so that", "It remains to find $a$ such that", "We look for $a$ for which", "The goal is",
+           "Our aim is that", "We would like to have", "Solve for $a$:", "It suffices that", "It is enough to have"]
 
 
 def _clause_part(src: Source, slips: bool) -> tuple[str, list]:
@@ -123,7 +124,7 @@ def _clause_part(src: Source, slips: bool) -> tuple[str, list]:
     else:
         words = src.choice(_WISHES)
         step = Expected(text, "condition", "clause-wish")
-    return f"{words}{colon}\n\n$${text}$$", [step]
+    return f"{words}{colon if not words.endswith(':') else ''}\n\n$${text}$$", [step]
 
 
 # -- conditions stated the ways course prose states them

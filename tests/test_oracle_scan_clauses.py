@@ -155,9 +155,11 @@ def test_a_colon_before_any_formula_of_a_hypothesis_does_not_end_it():
 
 
 @pytest.mark.parametrize("words", ["We would like $a$ to satisfy", "We would like", "We need $a$ to satisfy:",
-                                   "We wish"])
+                                   "We wish", "The goal is", "Our aim is that", "We would like to have",
+                                   "Solve for $a$:", "It suffices that", "It is enough to have"])
 def test_a_wish_before_a_blank_line_keeps_the_display_a_wish(words):
-    # "would like", "wish", "to satisfy" were no wish words: the display was proved or refuted as a claim
+    # "would like", "wish", "to satisfy", "the goal is", "it suffices that" were no wish words: the display was proved or
+    # refuted as a claim
     for display in ("a (a + 3) = a^2 + 3a", "a (a + 3) = a^2 + 3"):
         step = _verdicts(f"{words}\n\n$${display}$$\n")[display]
         assert step.status not in ("proved", "checked", "refuted"), (words, display, step.status)

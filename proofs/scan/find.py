@@ -13,15 +13,17 @@ from proofs.material import Document
 __all__ = ["Span", "spans", "CONDITION_WORDS"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
-# "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$", "we would like $a$ to satisfy"); "for"
-# with a universal quantifier and a kind of number too ("for every $n \ge 1$", "for all integers $n \ge 0$", "for each
-# $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
+# "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$", "we would like $a$ to satisfy", "the goal
+# is", "it suffices that", "solve for $a$:"); "for" with a universal quantifier and a kind of number too ("for every
+# $n \ge 1$", "for all integers $n \ge 0$", "for each $k \in \{1, \dots, K\}$"), never "for some" (an existential claim).
 CONDITION_WORDS = re.compile(
     r"(?:\bfor\s+(?:every|all|each|any)(?:\s+(?:(?:positive|negative|non-?negative|non-?positive|non-?zero)\s+)?"
     r"(?:integers?|natural\s+numbers?|whole\s+numbers?|real\s+numbers?|reals?|numbers?|values?|indices|index))?\s*[:,]?\s*$|"
     r"\b(?:for|if|when|whenever|where|with|while|whereas|unless|provided(?: that)?|assuming(?: that)?|assume(?: that)?|"
     r"suppose(?: that)?|let|given|such that|so that|for which|for whom|want|wants|desire|require|requires|need|needs|"
-    r"choose|set|setting|would like|wish|hope|to satisfy|only if|iff)\s*[:,]?\s*)$",
+    r"choose|set|setting|would like(?: to have)?|wish|hope|to satisfy|only if|iff|"
+    r"(?:goal|aim|target|objective) is(?: that| to (?:have|get|make|achieve))?|suffices?(?: that| to have)?|"
+    r"(?:is )?enough(?: that| to have)?|solve(?: for \$[^$]*\$)?)\s*[:,]?\s*)$",
     re.IGNORECASE,
 )
 # A sentence that opens with a hypothesis ("If we have $...$, then ..."): its formulas before "then" are conditions.
