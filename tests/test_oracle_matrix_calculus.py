@@ -371,3 +371,36 @@ def test_a_vector_whose_norm_a_fact_states_is_drawn_with_that_norm(tmp_path):
     for text in (r"\|x\|^2 = \|x\|", r"\|2 x\| = 2 \|x\|^2", r"x^{\top} x = \|x\|"):
         assert steps[text]["status"] == "checked", steps[text]["reason"]
     assert steps[r"\|x\|^2 = 2 \|x\|"]["status"] == "needs review"
+
+
+def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the_larger_size(tmp_path):
+    # 1^T x <= 5 ||x|| holds up to n = 25 and ||A||_F <= 4 ||A||_2 up to n = 16: both were checked at the larger size 12
+    steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+                   "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n$$\\|A\\|_F \\le 4 \\|A\\|_2$$\n\n"
+                   "$$(\\mathbf{1}^\\top x)^2 \\le n \\|x\\|^2$$\n\n$$\\|A\\|_2 \\le \\|A\\|_F$$\n\n"
+                   "$$\\|A\\|_F^2 \\le n \\|A\\|_2^2$$\n\n$$\\mathbf{1}^\\top x \\le 12 \\|x\\|$$\n", tmp_path)
+    ones_x = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    for text, part, left, right in (
+            (r"\mathbf{1}^\top x \le 5 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 5 * oracle.norm(e["x"])),
+            (r"\|A\|_F \le 4 \|A\|_2", oracle.Part({"A": ("n", "n")}), lambda e: oracle.norm(e["A"]),
+             lambda e: 4 * oracle.root(oracle.opnorm2(e["A"]))),
+            (r"\mathbf{1}^\top x \le 12 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 12 * oracle.norm(e["x"]))):
+        assert steps[text]["status"] == "refuted", steps[text]["reason"]
+        step = oracle.Expected("", "", "slip", "", part, left, right, relation="<=")
+        assert oracle.confirms(step, steps[text]["counterexample"])
+    for text in (r"(\mathbf{1}^\top x)^2 \le n \|x\|^2", r"\|A\|_2 \le \|A\|_F", r"\|A\|_F^2 \le n \|A\|_2^2"):
+        assert steps[text]["status"] == "checked", steps[text]["reason"]
+    (tmp_path / "b").mkdir()
+    bounded = [s for s in scan_json({"doc.md": "Let $x \\in \\mathbb{R}^n$ with $n \\le 20$.\n\n"
+                                               "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n"
+                                               "## C\n\nLet $x \\in \\mathbb{R}^m$ with $m \\le 30$.\n\n"
+                                               "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n"}, tmp_path / "b")["doc.md"]
+               if s["status"] not in ("definition", "skipped")]
+    assert [s["status"] for s in bounded] == ["checked", "refuted"], bounded
+    assert bounded[1]["counterexample"]["sizes"]["m"] == 26
+
+
+def test_a_bound_whose_sides_grow_differently_past_the_sizes_the_scan_evaluates_needs_review(tmp_path):
+    # ||A||_F <= 9 ||A||_2 fails only from n = 82, past the sizes at which a matrix's 2-norm is replayed
+    steps = _steps("Let $A \\in \\mathbb{R}^{n \\times n}$.\n\n$$\\|A\\|_F \\le 9 \\|A\\|_2$$\n", tmp_path)
+    assert steps[r"\|A\|_F \le 9 \|A\|_2"]["status"] == "needs review"

@@ -51,6 +51,15 @@ SCALED_CHOICES = 3
 # vector all ones and every matrix the identity (a block of it where not square), then every entry 1.
 LARGE_SIZE = 12
 STRUCTURED = ("identity", "ones")
+# A bound between sides that grow differently with the size (1^T x <= 5 ||x||: n against 5 sqrt(n) at a vector of ones)
+# may hold at every size tried and fail past them. Where a size is free to grow past the larger size, a bound is also
+# evaluated at the structured values at twice that size; where the ratio of its sides moves toward failing, it is tried
+# at the sizes where that ratio, taken as a power of the size, passes 1 (and at every size up to a stated bound near
+# the larger size), up to GROWTH_SIZE (GROWTH_VECTOR_SIZE where it draws vectors only: the exact replay of a matrix's
+# 2-norm grows as the cube of its size), and refuted there or sent to review.
+GROWTH_SIZE = 32
+GROWTH_VECTOR_SIZE = 512
+_EVERY_SIZE_UP_TO = 24
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
@@ -1245,6 +1254,15 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
+    if large_held and relation in ("<", "<=", ">", ">=") and dims:
+        grown = _Growth(left, relation, right, model, shapes, lowest, seed, layout, facts, stated or {}, dims, sized,
+                        (indices, _ranges(left, right), choices[0][1])).verdict(larger)
+        if grown is not None and grown.status == "refuted" and unread:
+            return Verdict("needs review", f"{grown.reason}; but only at a size past those tried, and the section states a "
+                                           f"condition on {unread[0]} the scan does not read: review it (it fails unless "
+                                           "the condition excludes that size)", grown.counterexample)
+        if grown is not None:
+            return grown
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
     every = len(tried_sizes) == math.prod(len(small_sizes[d]) for d in dims)
     size_text = (", ".join(f"{_dim_name(d)} = {_span(small_sizes[d])}" for d in dims) + ("" if every else
@@ -1269,6 +1287,91 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                        [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized]) or "the sizes the material fixes"
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+class _Growth:
+    """A bound's sides at the structured values at sizes past the larger one (see GROWTH_SIZE)."""
+
+    def __init__(self, left, relation, right, model, shapes, lowest, seed, layout, facts, stated, dims, sized,
+                 points) -> None:
+        self.left, self.relation, self.right, self.model, self.shapes = left, relation, right, model, shapes
+        self.lowest, self.seed, self.layout, self.facts, self.stated = lowest, seed, layout, facts, stated
+        # (the free indices, the ranges of the sums and products, the index point of the smallest choice)
+        self.dims, self.sized, self.points = dims, sized, points
+
+    def at(self, size: int, kind: str) -> Optional[tuple]:
+        """(instance, evaluator, left value, right value) at every size `size` (as the section allows), or None where
+        the values cannot be evaluated there."""
+        sizes = _honoured(self.dims, size, self.stated)
+        if sizes is None:
+            return None
+        indices, ranges, fallback = self.points
+        point = _large_point(indices, ranges, size) or fallback
+        at = {**point, **{i: sizes[d] for i, d in self.sized.items()}}
+        identity = f"{self.seed}|{self.layout}|{sizes}|{at}|growth"
+        inst = Instance(dict(sizes), at, self.layout, random.Random(identity), structured=kind, seed=identity)
+        ev = Evaluator(self.model, self.shapes, inst, self.lowest)
+        ev.facts = self.facts
+        try:
+            return inst, ev, ev.ev(self.left), ev.ev(self.right)
+        except Timeout:
+            raise
+        except Exception:  # noqa: BLE001 - a size the values do not fit decides nothing here
+            return None
+
+    def ratio(self, got: Optional[tuple]):
+        """The side that must be the smaller over the other, where both are positive numbers; else None."""
+        if got is None:
+            return None
+        small, big = (got[2], got[3]) if self.relation in ("<", "<=") else (got[3], got[2])
+        small, big = _scalar(small) if _is_matrix(small) else small, _scalar(big) if _is_matrix(big) else big
+        if small is None or big is None or _is_matrix(small) or _is_matrix(big):
+            return None
+        try:
+            if compare(small, ">", 0) is not True or compare(big, ">", 0) is not True:
+                return None
+        except (Skip, ShapeError, TypeError):
+            return None
+        return small / big
+
+    def verdict(self, larger: dict) -> Optional[Verdict]:
+        """Refuted at a size past the larger one, needs review where the ratio grows and no size tried fails, or None
+        where it does not grow (or no size past the larger one is allowed)."""
+        first = max(larger.values())
+        grown = _honoured(self.dims, 2 * first, self.stated)
+        if grown in (None, _honoured(self.dims, first, self.stated)):
+            return None  # the section's bounds keep every size at the larger one
+        second = max(grown.values())
+        his = [hi for d in self.dims for hi in [self.stated.get(d, (None, None, False))[1]] if hi is not None]
+        for kind in STRUCTURED:
+            base = self.at(first, kind)
+            r1, r2 = self.ratio(base), self.ratio(self.at(second, kind))
+            if r1 is None or r2 is None or compare(r2, ">", r1) is not True:
+                continue
+            vectors = all(1 in v.shape for v in base[0].values.values() if _is_matrix(v))
+            most = GROWTH_VECTOR_SIZE if vectors else GROWTH_SIZE
+            hi = min([math.floor(h) for h in his] + [most])
+            try:  # where the ratio, as a power of the size through its values at the two sizes, passes 1
+                past = min(first * float(1 / r1) ** (math.log(second / first) / math.log(float(r2 / r1))), hi + 1)
+            except (OverflowError, ZeroDivisionError, ValueError):
+                past = hi + 1
+            tries = {math.ceil(past), math.ceil(past) + 1, second}
+            every = bool(his) and hi == min(math.floor(h) for h in his) and hi <= first + _EVERY_SIZE_UP_TO
+            if every:
+                tries |= set(range(first + 1, hi + 1))
+            for size in sorted(s for s in tries if first < s <= hi):
+                got = self.at(size, kind)
+                if got is not None and compare(got[2], self.relation, got[3]) is False:
+                    return _refuted(got[0], got[1], self.left, self.right, got[2], got[3], "", self.shapes)
+            if every:
+                continue  # held at every size the section allows past the larger one
+            what = "vectors of ones and the identity" if kind == "identity" else "vectors and matrices of ones"
+            return Verdict("needs review", f"held at the sizes tried, but its sides grow differently with the size: with "
+                                           f"{what}, the ratio of its sides goes from {_number_text(r1)} at size {first} "
+                                           f"to {_number_text(r2)} at size {second}, toward failing, and it was tried "
+                                           f"up to size {hi} only: a bound with a constant may fail past the sizes "
+                                           "tried; review it")
+        return None
 
 
 def _small_sizes(d: str, stated: dict) -> list:
