@@ -222,6 +222,8 @@ class Part:
     unit: frozenset = frozenset()
     # matrices with Q^T Q = I
     rotations: frozenset = frozenset()
+    # matrices of any shape with orthonormal "columns" (Q^T Q = I: no wider than tall) or "rows" (Q Q^T = I)
+    frames: dict = dataclasses.field(default_factory=dict)
 
 
 _ENTRIES = [Fraction(x, 2) for x in (-6, -4, -3, -2, -1, 1, 2, 3, 4, 6)] + [Fraction(0)]
@@ -262,6 +264,11 @@ def instance(part: Part, rng: random.Random, sizes: Optional[dict] = None) -> di
         env[name] = _cayley(_as(env[name]).shape[0], rng)[:, :1].copy()
     for name in part.rotations:
         env[name] = _cayley(_as(env[name]).shape[0], rng)
+    for name, which in part.frames.items():
+        r, c = _as(env[name]).shape
+        if (r < c) if which == "columns" else (r > c):
+            raise _Undefined("no such matrix has orthonormal " + which)
+        env[name] = _cayley(r, rng)[:, :c].copy() if which == "columns" else _cayley(c, rng)[:r, :].copy()
     return env
 
 
@@ -1019,7 +1026,8 @@ def size_ok(part: Part, name, s: int) -> bool:
 
 
 def _conditions_hold(part: Part, env: dict) -> bool:
-    """Whether the values meet what the part states: orthogonal groups, unit norms and Q^T Q = I, exactly."""
+    """Whether the values meet what the part states: orthogonal groups, unit norms, Q^T Q = I and orthonormal columns
+    or rows, exactly."""
     try:
         for group in part.orthogonal:
             if any(scalar(mm(T(env[a]), env[b])) != 0 for k, a in enumerate(group) for b in group[k + 1:]
@@ -1027,8 +1035,12 @@ def _conditions_hold(part: Part, env: dict) -> bool:
                 return False
         if any(name in env and sq(env[name]) != 1 for name in part.unit):
             return False
-        return all(name not in env or equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[0])) is True
-                   for name in part.rotations)
+        if not all(name not in env or equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[0])) is True
+                   for name in part.rotations):
+            return False
+        return all(name not in env or (equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[1])) if which == "columns"
+                                       else equal(mm(env[name], T(env[name])), eye(_as(env[name]).shape[0]))) is True
+                   for name, which in part.frames.items())
     except _Undefined:
         return False
 

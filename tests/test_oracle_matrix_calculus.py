@@ -378,7 +378,8 @@ def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the
     steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
                    "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n$$\\|A\\|_F \\le 4 \\|A\\|_2$$\n\n"
                    "$$(\\mathbf{1}^\\top x)^2 \\le n \\|x\\|^2$$\n\n$$\\|A\\|_2 \\le \\|A\\|_F$$\n\n"
-                   "$$\\|A\\|_F^2 \\le n \\|A\\|_2^2$$\n\n$$\\mathbf{1}^\\top x \\le 12 \\|x\\|$$\n", tmp_path)
+                   "$$\\|A\\|_F^2 \\le n \\|A\\|_2^2$$\n\n$$\\mathbf{1}^\\top x \\le 12 \\|x\\|$$\n\n"
+                   "$$(\\mathbf{1}^\\top x)^2 \\le (n + 1) \\|x\\|^2$$\n", tmp_path)
     ones_x = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
     for text, part, left, right in (
             (r"\mathbf{1}^\top x \le 5 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 5 * oracle.norm(e["x"])),
@@ -388,7 +389,8 @@ def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the
         assert steps[text]["status"] == "refuted", steps[text]["reason"]
         step = oracle.Expected("", "", "slip", "", part, left, right, relation="<=")
         assert oracle.confirms(step, steps[text]["counterexample"])
-    for text in (r"(\mathbf{1}^\top x)^2 \le n \|x\|^2", r"\|A\|_2 \le \|A\|_F", r"\|A\|_F^2 \le n \|A\|_2^2"):
+    for text in (r"(\mathbf{1}^\top x)^2 \le n \|x\|^2", r"\|A\|_2 \le \|A\|_F", r"\|A\|_F^2 \le n \|A\|_2^2",
+                 r"(\mathbf{1}^\top x)^2 \le (n + 1) \|x\|^2"):
         assert steps[text]["status"] == "checked", steps[text]["reason"]
     (tmp_path / "b").mkdir()
     bounded = [s for s in scan_json({"doc.md": "Let $x \\in \\mathbb{R}^n$ with $n \\le 20$.\n\n"
@@ -404,3 +406,60 @@ def test_a_bound_whose_sides_grow_differently_past_the_sizes_the_scan_evaluates_
     # ||A||_F <= 9 ||A||_2 fails only from n = 82, past the sizes at which a matrix's 2-norm is replayed
     steps = _steps("Let $A \\in \\mathbb{R}^{n \\times n}$.\n\n$$\\|A\\|_F \\le 9 \\|A\\|_2$$\n", tmp_path)
     assert steps[r"\|A\|_F \le 9 \|A\|_2"]["status"] == "needs review"
+
+
+
+def _frame_step(part, left, right, relation="="):
+    return oracle.Expected("", "", "slip", "", part, left, right, relation=relation)
+
+
+def test_a_matrix_whose_rows_are_orthonormal_is_drawn_no_taller_than_wide(tmp_path):
+    # "with Q Q^T = I" was read as Q^T Q = I: a tall Q was drawn, ||Q^T y|| = ||y|| (true) was refuted and Q^T Q = I_k
+    # (false for a wide Q) checked; "has orthonormal columns" was not attached to Q, and its true steps needed review
+    steps = _steps("# A\n\nLet $Q \\in \\mathbb{R}^{n \\times k}$ with $Q Q^\\top = I$, $x \\in \\mathbb{R}^k$ and "
+                   "$y \\in \\mathbb{R}^n$.\n\n$$\\|Q^\\top y\\| = \\|y\\|$$\n\n$$Q^\\top Q = I_k$$\n\n$$\\|Q x\\| = \\|x\\|$$\n\n"
+                   "$$\\|Q x\\| \\le \\|x\\|$$\n\n"
+                   "# B\n\nLet $P \\in \\mathbb{R}^{m \\times r}$ have orthonormal columns, $u \\in \\mathbb{R}^r$ and "
+                   "$v \\in \\mathbb{R}^m$.\n\n$$\\|P u\\| = \\|u\\|$$\n\n$$\\|P^\\top v\\| \\le \\|v\\|$$\n\n"
+                   "$$\\|P^\\top v\\| = \\|v\\|$$\n\n$$P P^\\top = I_m$$\n\n"
+                   "# C\n\nLet $R \\in \\mathbb{R}^{p \\times q}$ be a matrix whose rows are orthonormal and "
+                   "$z \\in \\mathbb{R}^p$.\n\n$$\\|R^\\top z\\| = \\|z\\|$$\n", tmp_path)
+    for text in (r"\|Q^\top y\| = \|y\|", r"\|Q x\| \le \|x\|", r"\|P u\| = \|u\|", r"\|P^\top v\| \le \|v\|",
+                 r"\|R^\top z\| = \|z\|"):
+        assert steps[text]["status"] == "checked", (text, steps[text]["reason"])
+    rows = oracle.Part({"Q": ("n", "k"), "x": ("k", 1), "y": ("n", 1)}, frames={"Q": "rows"})
+    columns = oracle.Part({"P": ("m", "r"), "u": ("r", 1), "v": ("m", 1)}, frames={"P": "columns"})
+    for text, part, left, right in (
+            (r"Q^\top Q = I_k", rows, lambda e: oracle.mm(oracle.T(e["Q"]), e["Q"]), lambda e: oracle.eye(e["#sizes"]["k"])),
+            (r"\|Q x\| = \|x\|", rows, lambda e: oracle.norm(oracle.mm(e["Q"], e["x"])), lambda e: oracle.norm(e["x"])),
+            (r"\|P^\top v\| = \|v\|", columns, lambda e: oracle.norm(oracle.mm(oracle.T(e["P"]), e["v"])),
+             lambda e: oracle.norm(e["v"])),
+            (r"P P^\top = I_m", columns, lambda e: oracle.mm(e["P"], oracle.T(e["P"])), lambda e: oracle.eye(e["#sizes"]["m"]))):
+        assert steps[text]["status"] == "refuted", (text, steps[text]["reason"])
+        assert oracle.confirms(_frame_step(part, left, right), steps[text]["counterexample"]), text
+
+
+def test_members_of_a_family_said_orthonormal_are_drawn_orthonormal_together(tmp_path):
+    # q_1, q_2 were each drawn a unit vector on its own: Pythagoras for them was refuted at q_1 = [1], q_2 = [-1]
+    steps = _steps("Let $q_1, q_2 \\in \\mathbb{R}^n$ be orthonormal vectors and $x \\in \\mathbb{R}^n$.\n\n"
+                   "$$\\|q_1 + q_2\\|^2 = \\|q_1\\|^2 + \\|q_2\\|^2$$\n\n$$(q_1^\\top x)^2 + (q_2^\\top x)^2 \\le \\|x\\|^2$$\n\n"
+                   "$$\\|q_1 + q_2\\| = \\|q_1\\| + \\|q_2\\|$$\n\n$$(q_1^\\top x)^2 + (q_2^\\top x)^2 = \\|x\\|^2$$\n", tmp_path)
+    assert steps[r"\|q_1 + q_2\|^2 = \|q_1\|^2 + \|q_2\|^2"]["status"] == "checked"
+    assert steps[r"(q_1^\top x)^2 + (q_2^\top x)^2 \le \|x\|^2"]["status"] == "checked"
+    part = oracle.Part({"q_1": ("n", 1), "q_2": ("n", 1), "x": ("n", 1)}, orthogonal=(("q_1", "q_2"),),
+                       unit=frozenset({"q_1", "q_2"}))
+    for text, left, right in (
+            (r"\|q_1 + q_2\| = \|q_1\| + \|q_2\|", lambda e: oracle.norm(oracle.add(e["q_1"], e["q_2"])),
+             lambda e: oracle.norm(e["q_1"]) + oracle.norm(e["q_2"])),
+            (r"(q_1^\top x)^2 + (q_2^\top x)^2 = \|x\|^2",
+             lambda e: oracle.scalar(oracle.mm(oracle.T(e["q_1"]), e["x"])) ** 2
+             + oracle.scalar(oracle.mm(oracle.T(e["q_2"]), e["x"])) ** 2, lambda e: oracle.sq(e["x"]))):
+        assert steps[text]["status"] == "refuted", (text, steps[text]["reason"])
+        assert oracle.confirms(_frame_step(part, left, right), steps[text]["counterexample"]), text
+
+
+def test_a_copy_of_a_draw_that_scales_no_number_is_not_counted(tmp_path):
+    # a vector of stated norm is never scaled: its 'scaled copies' were the draw again, and were counted as instances
+    steps = _steps("Let $x \\in \\mathbb{R}^n$. Assume $\\|x\\| = 3$.\n\n$$x^\\top x = 9$$\n", tmp_path)
+    reason = steps[r"x^\top x = 9"]["reason"]
+    assert steps[r"x^\top x = 9"]["status"] == "checked" and "scaled by" not in reason, reason

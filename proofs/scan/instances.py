@@ -17,7 +17,7 @@ from proofs.scan import derivatives, elementwise
 from proofs.scan.check import Timeout, larger_length
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
-from proofs.scan.shapes import SQUARE, Mismatch, Model, Shapes
+from proofs.scan.shapes import ROWS, SQUARE, Mismatch, Model, Shapes
 
 __all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
 
@@ -92,12 +92,15 @@ class Instance:
     given: dict = dataclasses.field(default_factory=dict)
     # every drawn number is multiplied by it (see SCALES): 1 for an ordinary draw
     scale: Fraction = Fraction(1)
+    # how many drawn numbers a scale other than 1 multiplied (a copy that scaled none is its draw again: not counted)
+    scaled_draws: int = 0
     # one of STRUCTURED for the values at the larger size (see LARGE_SIZE): matrices and vectors are not drawn
     structured: Optional[str] = None
     # what the arbitrary functions' values are drawn from (see `_function_value`): the text `rng` was seeded with, or,
     # when none is given, a digest of `rng`'s state when the instance is made
     seed: Optional[str] = None
-    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are
+    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are; (a family said
+    # orthonormal, "family") -> (that matrix, member -> its column)
     frames: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -111,6 +114,7 @@ def _size(shapes: Shapes, d, inst: Instance) -> int:
 
 
 def _draw(inst: Instance) -> sympy.Rational:
+    inst.scaled_draws += inst.scale != 1
     v = inst.rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
 
@@ -121,6 +125,7 @@ def _function_value(inst: Instance, name: str, x: sympy.Rational, derivative: bo
     the order in which an evaluation meets the values (forward or symbolic differentiation) and whatever was drawn
     before it (random seeds text by SHA-512: PYTHONHASHSEED does not matter)."""
     rng = random.Random(f"{inst.seed}|{name}|{'derivative' if derivative else 'value'}|{x}")
+    inst.scaled_draws += inst.scale != 1
     v = rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
 
@@ -129,6 +134,7 @@ def _magnitude(inst: Instance, power: int) -> sympy.Rational:
     """|scale|^power: what a positive shift of a definite matrix is scaled by (no definite matrix is a copy at 0)."""
     if inst.scale == 0:
         raise _NotDrawn()
+    inst.scaled_draws += inst.scale != 1
     return sympy.Rational(abs(inst.scale) ** power)
 
 
@@ -177,9 +183,11 @@ def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
 def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     """A vector of ones, or the identity (a block of it) or a matrix of ones: the values at the larger size."""
     if rows == 1 or cols == 1 or inst.structured == "ones":
-        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", "diagonal", "invertible", "definite"}:
+        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", ROWS, "diagonal", "invertible", "definite"}:
             raise _NotDrawn()  # (a matrix of ones is none of these; the identity was tried)
         return sympy.ones(rows, cols)
+    if conditions & {"orthogonal", "orthonormal"} and rows < cols or ROWS in conditions and rows > cols:
+        raise _NotDrawn()  # (a block of the identity wider than tall has no orthonormal columns, nor one taller rows)
     return sympy.eye(rows, cols)
 
 
@@ -257,6 +265,26 @@ def _orthonormal(letter: str, partners: list, shape: tuple, at, inst: Instance) 
     return frame[:, group.index(letter)]
 
 
+def _frame_member(letter: str, at: int, n: int, conditions: set, inst: Instance) -> sympy.Matrix:
+    """A member q_k of a family of vectors said orthonormal (or orthogonal) together ("$q_1, q_2$ are orthonormal
+    vectors"): its own column of one orthogonal matrix drawn for the family at the instance, times a nonzero number
+    where they are only orthogonal; not drawn where the family has more members than their length, or at the
+    structured values."""
+    if inst.structured:
+        raise _NotDrawn()
+    key = (letter, "family")
+    frame = inst.frames.get(key)
+    if frame is None:
+        frame = inst.frames[key] = (_orthogonal(n, inst.rng), {})
+    matrix, columns = frame
+    if at not in columns:
+        if len(columns) >= n:
+            raise _NotDrawn()
+        length = sympy.Integer(1) if "orthonormal" in conditions else _signed(_draw(inst), {"nonzero"})
+        columns[at] = matrix[:, len(columns)] * length
+    return columns[at]
+
+
 def _orthogonalised(value: sympy.Matrix, others: list) -> sympy.Matrix:
     """value with its components along each of others taken out (Gram-Schmidt over the rationals: others are already
     orthogonal to each other); orthogonal to each of them exactly, or not drawn."""
@@ -275,6 +303,12 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     rng = inst.rng
     if inst.structured:
         return _structured(rows, cols, conditions, inst)
+    if ROWS in conditions:
+        # X X^T = I: its rows those of a square orthogonal matrix (a tall one has no orthonormal rows, and one whose
+        # columns are orthonormal too is square: else not drawn)
+        if rows > cols or conditions & {"orthogonal", "orthonormal"} and rows != cols:
+            raise _NotDrawn()
+        return _orthogonal(cols, rng)[:rows, :]
     if conditions & {"orthogonal", "orthonormal"}:  # (an orthonormal matrix is an orthogonal one)
         # of a tall one, its columns orthonormal: those of a square orthogonal matrix (a wide one has no orthonormal
         # columns: not drawn)
@@ -415,6 +449,8 @@ class Evaluator:
             value = sympy.Integer(inst.indices[letter])  # the bound of a sum (T of \sum_{t=1}^{T}), read as a number
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
+        elif at is not None and shape[1] == 1 and self.model.conditions.get(letter, set()) & {"orthogonal", "orthonormal"}:
+            value = _frame_member(letter, at, shape[0], self.model.conditions[letter], inst)
         else:
             conditions = self.model.conditions.get(letter, set())
             partners: list = []
@@ -1216,6 +1252,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if ev.independent:
                 independent |= ev.independent
                 continue
+            if scale != 1 and not inst.scaled_draws:
+                continue  # a copy that scaled no number (a vector of stated norm, an orthogonal frame): its draw again
             if verdict is False and unread:
                 found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
                 where = "only at the larger size" if kind is not None else f"at {unread[0]} = {sizes[unread[0]]}"
@@ -1308,7 +1346,7 @@ class _Growth:
         indices, ranges, fallback = self.points
         point = _large_point(indices, ranges, size) or fallback
         at = {**point, **{i: sizes[d] for i, d in self.sized.items()}}
-        identity = f"{self.seed}|{self.layout}|{sizes}|{at}|growth"
+        identity = f"{self.seed}|{self.layout}|{kind}|growth"  # (the same numbers at every size: only the size differs)
         inst = Instance(dict(sizes), at, self.layout, random.Random(identity), structured=kind, seed=identity)
         ev = Evaluator(self.model, self.shapes, inst, self.lowest)
         ev.facts = self.facts
@@ -1319,8 +1357,8 @@ class _Growth:
         except Exception:  # noqa: BLE001 - a size the values do not fit decides nothing here
             return None
 
-    def ratio(self, got: Optional[tuple]):
-        """The side that must be the smaller over the other, where both are positive numbers; else None."""
+    def sides(self, got: Optional[tuple]) -> Optional[tuple]:
+        """The side that must be the smaller and the other, where both are positive numbers; else None."""
         if got is None:
             return None
         small, big = (got[2], got[3]) if self.relation in ("<", "<=") else (got[3], got[2])
@@ -1332,7 +1370,7 @@ class _Growth:
                 return None
         except (Skip, ShapeError, TypeError):
             return None
-        return small / big
+        return small, big
 
     def verdict(self, larger: dict) -> Optional[Verdict]:
         """Refuted at a size past the larger one, needs review where the ratio grows and no size tried fails, or None
@@ -1345,9 +1383,12 @@ class _Growth:
         his = [hi for d in self.dims for hi in [self.stated.get(d, (None, None, False))[1]] if hi is not None]
         for kind in STRUCTURED:
             base = self.at(first, kind)
-            r1, r2 = self.ratio(base), self.ratio(self.at(second, kind))
-            if r1 is None or r2 is None or compare(r2, ">", r1) is not True:
+            one, two = self.sides(base), self.sides(self.at(second, kind))
+            if one is None or two is None:
                 continue
+            r1, r2 = one[0] / one[1], two[0] / two[1]
+            if compare(r2, ">", r1) is not True:
+                continue  # the smaller side does not gain on the other
             vectors = all(1 in v.shape for v in base[0].values.values() if _is_matrix(v))
             most = GROWTH_VECTOR_SIZE if vectors else GROWTH_SIZE
             hi = min([math.floor(h) for h in his] + [most])
@@ -1365,6 +1406,10 @@ class _Growth:
                     return _refuted(got[0], got[1], self.left, self.right, got[2], got[3], "", self.shapes)
             if every:
                 continue  # held at every size the section allows past the larger one
+            if past <= hi and compare(two[1] - two[0], ">=", one[1] - one[0]) is True:
+                # held where its ratio would pass 1, and its slack does not shrink (||Xw||^2 <= ||Xw||^2 + lambda
+                # ||w||^2: the ratio tends to 1 and the difference grows)
+                continue
             what = "vectors of ones and the identity" if kind == "identity" else "vectors and matrices of ones"
             return Verdict("needs review", f"held at the sizes tried, but its sides grow differently with the size: with "
                                            f"{what}, the ratio of its sides goes from {_number_text(r1)} at size {first} "

@@ -16,7 +16,7 @@ from proofs.scan.matrix_replay import replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
-from proofs.scan.shapes import Mismatch, Model, Shapes, declarations, unattached
+from proofs.scan.shapes import ROWS, Mismatch, Model, Shapes, declarations, unattached
 from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.shapes import counted
 from proofs.scan.vocabulary import GREEK, LOGISTIC
@@ -370,14 +370,14 @@ class MatrixScan:
             return
         try:
             trees = self._read(left), self._read(right)
-            letter = _orthogonality(*trees)
+            letter, condition = _orthogonality(*trees) or (None, None)
         except Skip:
             return
         total = _total(*(entries(t, self.model) for t in trees))
         if total is not None:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
-            self.model.conditions.setdefault(letter, set()).add("orthogonal")
+            self.model.conditions.setdefault(letter, set()).add(condition)
         symmetric = _symmetry(*trees)
         if symmetric is not None:  # "with $A^T = A$"
             self.model.conditions.setdefault(symmetric, set()).add("symmetric")
@@ -513,11 +513,12 @@ class MatrixScan:
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
                                       "takes only functions the material leaves arbitrary)")
-        orthogonal = _orthogonality(*trees) if relation == "=" else None
-        if orthogonal is not None and "orthogonal" not in self.model.conditions.get(orthogonal, set()):
-            self.model.conditions.setdefault(orthogonal, set()).add("orthogonal")
-            return Verdict("skipped", f"states that {orthogonal} is orthogonal (a condition on it, which the steps after it "
-                                      "are checked under), not an identity")
+        orthogonal, condition = (_orthogonality(*trees) if relation == "=" else None) or (None, None)
+        if orthogonal is not None and not self.model.conditions.get(orthogonal, set()) & {"orthogonal", "orthonormal", ROWS}:
+            self.model.conditions.setdefault(orthogonal, set()).add(condition)
+            rows = " in its rows (they are orthonormal)" if condition == ROWS else ""
+            return Verdict("skipped", f"states that {orthogonal} is orthogonal{rows} (a condition on it, which the steps "
+                                      "after it are checked under), not an identity")
         for letter in sorted(used):
             if letter in self.opaque:
                 at, what = self.opaque[letter]
@@ -814,14 +815,15 @@ def _review(verdict: Verdict, why: str) -> Verdict:
                                    "instance)", verdict.counterexample)
 
 
-def _orthogonality(left: Node, right: Node) -> Optional[str]:
-    """The letter X of a step X^T X = I or X X^T = I, or None."""
+def _orthogonality(left: Node, right: Node) -> Optional[tuple]:
+    """The letter X of a step X^T X = I (its columns orthonormal: "orthogonal") or X X^T = I (its rows: ROWS), and
+    which of the two conditions it states; or None."""
     for a, b in ((left, right), (right, left)):
         if b.kind == "I" and a.kind == "mul" and len(a.args) == 2:
             x, y = a.args
-            for p, q in ((x, y), (y, x)):
+            for p, q, condition in ((x, y, "orthogonal"), (y, x, ROWS)):
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
-                    return q.data[0]
+                    return q.data[0], condition
     return None
 
 
