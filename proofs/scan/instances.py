@@ -219,6 +219,18 @@ def _unit_vector(n: int, rng: random.Random) -> sympy.Matrix:
     return sympy.Matrix([e * rng.choice((1, -1)) for e in entries])
 
 
+def _spread_unit_vector(n: int) -> sympy.Matrix:
+    """A rational unit vector with every entry positive and all of them near 1/sqrt(n) (the inverse stereographic
+    projection of t = (a, ..., a), a a fraction near (1 + sqrt(n)) / (n - 1)): where a bound on a vector of stated norm
+    fails away from the axes ((1^T x)^2 <= ||x||^2), it fails here."""
+    if n == 1:
+        return sympy.Matrix([1])
+    a = Fraction((1 + math.sqrt(n)) / (n - 1)).limit_denominator(60)
+    square = (n - 1) * a * a
+    entries = [2 * a / (square + 1)] * (n - 1) + [(square - 1) / (square + 1)]
+    return sympy.Matrix([sympy.Rational(e.numerator, e.denominator) for e in entries])
+
+
 def _stated_norm(facts: tuple, letter: str) -> Optional[sympy.Rational]:
     """The positive number a fact the material states gives the 2-norm of the vector `letter` (||x|| = 1), or None."""
     for left, relation, right in facts:
@@ -459,9 +471,12 @@ class Evaluator:
                 partners = _orthogonal_partners(self.model, letter, conditions)
                 orthonormal = bool(partners) and "orthonormal" in conditions
                 conditions = conditions - SQUARE
-            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners and not inst.structured else None
+            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners else None
             if orthonormal:
                 value = _orthonormal(letter, partners, shape, at, inst)
+            elif length is not None and inst.structured:
+                # the extremes a vector of that norm meets: along an axis, and spread evenly over every entry
+                value = (_spread_unit_vector(shape[0]) if inst.structured == "ones" else sympy.eye(shape[0], 1)) * length
             elif length is not None:
                 # a vector whose norm a fact states ("assume $\|x\| = 1$"): that many times a unit vector, so that the
                 # instances honour it (drawn entries seldom do); whether they do is still checked exactly
@@ -1292,7 +1307,9 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
-    if large_held and relation in ("<", "<=", ">", ">=") and dims:
+    if large_held and relation in ("<", "<=", ">", ">=") and dims and not facts:
+        # (a vector of stated norm spread over its entries is rational only near 1/sqrt(n): its ratios do not grow
+        # as powers of the size, and are not compared)
         grown = _Growth(left, relation, right, model, shapes, lowest, seed, layout, facts, stated or {}, dims, sized,
                         (indices, _ranges(left, right), choices[0][1])).verdict(larger)
         if grown is not None and grown.status == "refuted" and unread:

@@ -12,7 +12,7 @@ import sympy
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan import power_reading
 from proofs.scan.instances import Verdict, _free_indices, _numeral, decide
-from proofs.scan.matrix_replay import replay
+from proofs.scan.matrix_replay import holds, replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
@@ -621,8 +621,8 @@ class MatrixScan:
 
     def _under_facts(self, trees, relation: str, seed: str, lowest: dict, relied: list, verdict: Verdict) -> Verdict:
         """A step refuted on instances that ignore what the material states about its names (||D_k|| = 1), decided
-        again on instances that honour it: checked there, or needs review (never refuted: the fact is the material's
-        and its counterexample is not replayed independently)."""
+        again on instances that honour it: checked there; refuted where the plain evaluation replays both the failure
+        and every fact at the counterexample exactly (a rational unit vector has norm 1 exactly); else needs review."""
         at, what = self.stated[relied[0]]
         facts = tuple(f for letter in relied for f in self.facts.get(letter, ()))
         try:
@@ -632,6 +632,11 @@ class MatrixScan:
         if again is not None and again.status == "checked":
             return Verdict("checked", f"{again.reason}; it fails without what line {at} states about {relied[0]} "
                                       f"({what}), which the instances honour")
+        if again is not None and again.status == "refuted" and facts and not again.counterexample.get("shapes_only") \
+                and replay(trees[0], relation, trees[1], self.model, again.counterexample) \
+                and all(holds(*fact, self.model, again.counterexample) for fact in facts):
+            return Verdict("refuted", f"{again.reason}; the instance honours what line {at} states about {relied[0]} "
+                                      f"({what}), exactly", again.counterexample)
         shown = again.reason if again is not None and again.status == "refuted" else verdict.reason
         example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
         return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
