@@ -560,3 +560,23 @@ def test_a_vector_of_stated_norm_is_also_tried_spread_evenly_over_its_entries(tm
     assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: ones_x(e) ** 2,
                                            lambda e: Fraction(99, 50) * oracle.sq(e["x"]), relation="<="),
                            wrong["counterexample"])
+
+
+def test_a_product_whose_bounds_go_up_with_its_size_is_not_read_from_the_top_down(tmp_path):
+    # prod_{k=1}^{T-1} read 'from its lower bound down to its upper one' has factors only at T <= 2, and at T = 1 reads
+    # A_1 A_0, which no reading means: the top-down reading was decided there (only there) and its failure reported
+    steps = _steps("Let $A_k \\in \\mathbb{R}^{n \\times n}$ for every $k$.\n\n"
+                   "$$\\prod_{k=1}^{T-1} A_k = A_{T-1} \\prod_{k=1}^{T-2} A_k$$\n\n"
+                   "$$\\prod_{k=1}^{T-1} A_k = \\left(\\prod_{k=1}^{T-2} A_k\\right) A_{T-1}$$\n", tmp_path)
+    wrong = steps[r"\prod_{k=1}^{T-1} A_k = A_{T-1} \prod_{k=1}^{T-2} A_k"]
+    assert wrong["status"] == "refuted" and "lower bound down" not in wrong["reason"], wrong["reason"]
+    assert wrong["counterexample"]["indices"]["T"] >= 3
+    assert steps[r"\prod_{k=1}^{T-1} A_k = \left(\prod_{k=1}^{T-2} A_k\right) A_{T-1}"]["status"] == "checked"
+
+
+def test_members_of_a_family_of_orthogonal_matrices_are_not_drawn_as_orthogonal_vectors(tmp_path):
+    # at n = 1 the members of W_k are 1 x 1: they were drawn as columns of one frame, scaled, and ||W_k x|| = ||x|| failed
+    steps = _steps("Let $x \\in \\mathbb{R}^n$ and let $W_k \\in \\mathbb{R}^{n \\times n}$ be orthogonal for every $k$.\n\n"
+                   "$$\\|W_k x\\| = \\|x\\|$$\n\n$$\\|W_1 W_2 x\\| = \\|x\\|$$\n", tmp_path)
+    assert steps[r"\|W_k x\| = \|x\|"]["status"] == "checked", steps[r"\|W_k x\| = \|x\|"]["reason"]
+    assert steps[r"\|W_1 W_2 x\| = \|x\|"]["status"] == "checked", steps[r"\|W_1 W_2 x\| = \|x\|"]["reason"]

@@ -461,7 +461,8 @@ class Evaluator:
             value = sympy.Integer(inst.indices[letter])  # the bound of a sum (T of \sum_{t=1}^{T}), read as a number
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
-        elif at is not None and shape[1] == 1 and self.model.conditions.get(letter, set()) & {"orthogonal", "orthonormal"}:
+        elif at is not None and self._vector_member(letter, at) and \
+                self.model.conditions.get(letter, set()) & {"orthogonal", "orthonormal"}:
             value = _frame_member(letter, at, shape[0], self.model.conditions[letter], inst)
         else:
             conditions = self.model.conditions.get(letter, set())
@@ -494,6 +495,11 @@ class Evaluator:
                 value[len(value) - 1] = sympy.Rational(total.numerator, total.denominator) - sum(list(value)[:-1])
         inst.values[key] = value
         return value
+
+    def _vector_member(self, letter: str, at: int) -> bool:
+        """Whether the material declares the family, or this member of it, a vector (q_1, q_2 in R^n), not a matrix
+        (W_k) whose values at a size of 1 are vectors too."""
+        return self.model.kind(letter) == "vector" or self.model.kinds.get(f"{letter}_{at}") == "vector"
 
     def _equation(self, letter: str, at: Optional[int]):
         for pattern, body in self.model.equations.get(letter, ()):

@@ -961,10 +961,19 @@ def _powers_of_numbers(trees: tuple) -> tuple:
 
 
 def _upward(lo, hi) -> bool:
-    """Whether a product's bounds go up at every size (1 to n, 0 to n - 1): the top-down reading would make it
-    empty at every size past the smallest, and check a step only where the product has one factor."""
-    positive = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in (hi - lo).free_symbols}
-    return bool((hi - lo).xreplace(positive).is_nonnegative)
+    """Whether a product's bounds go up with every size, from the smallest on or past a few small ones where it is
+    empty (1 to n, 0 to n - 1, 1 to T - 2: its length grows with each letter of its bounds): the top-down reading would
+    make it empty at every size past those, and decide a step only where the product has one factor or, read from 1
+    down to 0 at T = 1, factors no reading means."""
+    gap = sympy.expand(hi - lo)
+    positive = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in gap.free_symbols}
+    if gap.xreplace(positive).is_nonnegative:
+        return True
+    try:
+        poly = sympy.Poly(gap, *sorted(gap.free_symbols, key=str))
+    except sympy.PolynomialError:
+        return False
+    return bool(gap.free_symbols) and poly.total_degree() == 1 and all(c >= 0 for m, c in poly.terms() if sum(m) == 1)
 
 
 def _numbers_outside(trees: tuple, outside: tuple) -> bool:
