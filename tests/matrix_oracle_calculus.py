@@ -1503,6 +1503,7 @@ def _unit_part(src: Source, slips: bool, doc: dict) -> tuple:
     pair = [Fraction(3, 5), Fraction(4, 5)]  # a unit vector away from the axes (at n >= 2)
     ones_x = lambda e: scalar(mm(T(ones(e["x"].shape[0])), e["x"]))  # noqa: E731
     c = src.choice([r, 2 * r, r / 2])
+    fourth = lambda e: total(1, e["x"].shape[0], lambda i: entry(e["x"], i) ** 4)  # noqa: E731
     options = [("inner", f"{nm.t(x)} {x}", "=", _frac_tex(r * r), lambda e: sq(e["x"]), lambda e: r * r, True, None),
                ("square", f"\\|{x}\\|^2", "=", _frac_tex(r), lambda e: sq(e["x"]), lambda e: r, r == 1,
                 lambda: _norm_witness(part, r, lo, [Fraction(1)])),
@@ -1517,7 +1518,15 @@ def _unit_part(src: Source, slips: bool, doc: dict) -> tuple:
                ("square-scaled", f"\\|{x}\\|^2 {x}", "=", f"{_frac_tex(r * r)} {x}", lambda e: scale(sq(e["x"]), e["x"]),
                 lambda e: scale(r * r, e["x"]), True, None),
                ("square-wrong", f"\\|{x}\\|^2 {x}", "=", f"{_frac_tex(r)} {x}", lambda e: scale(sq(e["x"]), e["x"]),
-                lambda e: scale(r, e["x"]), r == 1, lambda: _norm_witness(part, r, lo, [Fraction(1)]))]
+                lambda e: scale(r, e["x"]), r == 1, lambda: _norm_witness(part, r, lo, [Fraction(1)])),
+               # sum x_i^4 >= r^4 / n (power means), and >= r^4 / 2 only up to n = 2: (2, 2, 1)/3 has 33/81 < 1/2
+               ("quartic", "\\sum_{i=1}^{n} x_i^4", ">=", f"\\frac{{{_frac_tex(r ** 4)}}}{{n}}", fourth,
+                lambda e: r ** 4 / e["x"].shape[0], True, None),
+               ("quartic-half", "\\sum_{i=1}^{n} x_i^4", ">=", _frac_tex(r ** 4 / 2), fourth, lambda e: r ** 4 / 2,
+                bound == "upper", lambda: _norm_witness(part, r, 3, [Fraction(2, 3), Fraction(2, 3), Fraction(1, 3)])),
+               ("entry", "|x_1|", "<=", _frac_tex(r), lambda e: abs(entry(e["x"], 1)), lambda e: r, True, None),
+               ("entry-half", "|x_1|", "<=", _frac_tex(r / 2), lambda e: abs(entry(e["x"], 1)), lambda e: r / 2, False,
+                lambda: _norm_witness(part, r, lo, [Fraction(1)]))]
     seen: set = set()
     for _ in range(5):
         fam, left, rel, right, lf, rf, true, wit = src.choice(options)
