@@ -29,7 +29,7 @@ import numpy
 from scan_oracle import RandomSource, Source
 
 __all__ = ["Source", "RandomSource", "Expected", "Material", "generate", "judge", "Tally", "confirms", "PARTS",
-           "WORDED_PARTS"]
+           "WORDED_PARTS", "DRAWN_PARTS"]
 
 
 class _Undefined(ArithmeticError):
@@ -222,6 +222,10 @@ class Part:
     unit: frozenset = frozenset()
     # matrices with Q^T Q = I
     rotations: frozenset = frozenset()
+    # matrices of any shape with orthonormal "columns" (Q^T Q = I: no wider than tall) or "rows" (Q Q^T = I)
+    frames: dict = dataclasses.field(default_factory=dict)
+    # vectors whose 2-norm a fact states: name -> that norm (a rational)
+    norms: dict = dataclasses.field(default_factory=dict)
 
 
 _ENTRIES = [Fraction(x, 2) for x in (-6, -4, -3, -2, -1, 1, 2, 3, 4, 6)] + [Fraction(0)]
@@ -262,6 +266,13 @@ def instance(part: Part, rng: random.Random, sizes: Optional[dict] = None) -> di
         env[name] = _cayley(_as(env[name]).shape[0], rng)[:, :1].copy()
     for name in part.rotations:
         env[name] = _cayley(_as(env[name]).shape[0], rng)
+    for name, length in part.norms.items():
+        env[name] = scale(length, _cayley(_as(env[name]).shape[0], rng)[:, :1].copy())
+    for name, which in part.frames.items():
+        r, c = _as(env[name]).shape
+        if (r < c) if which == "columns" else (r > c):
+            raise _Undefined("no such matrix has orthonormal " + which)
+        env[name] = _cayley(r, rng)[:, :c].copy() if which == "columns" else _cayley(c, rng)[:r, :].copy()
     return env
 
 
@@ -903,7 +914,7 @@ def generate(src: Source, parts: int = 3, slips: bool = True, kinds: Optional[li
     steps: list = []
     names = kinds or sorted(PARTS)
     for k in range(parts):
-        text, expected = {**PARTS, **WORDED_PARTS}[src.choice(names)](src, slips, doc)
+        text, expected = {**PARTS, **WORDED_PARTS, **DRAWN_PARTS}[src.choice(names)](src, slips, doc)
         paragraphs.append(f"## Part {k + 1}\n\n{text}")
         steps += expected
     return Material("\n\n".join(paragraphs) + "\n", steps)
@@ -1019,7 +1030,8 @@ def size_ok(part: Part, name, s: int) -> bool:
 
 
 def _conditions_hold(part: Part, env: dict) -> bool:
-    """Whether the values meet what the part states: orthogonal groups, unit norms and Q^T Q = I, exactly."""
+    """Whether the values meet what the part states: orthogonal groups, unit norms, Q^T Q = I and orthonormal columns
+    or rows, exactly."""
     try:
         for group in part.orthogonal:
             if any(scalar(mm(T(env[a]), env[b])) != 0 for k, a in enumerate(group) for b in group[k + 1:]
@@ -1027,8 +1039,14 @@ def _conditions_hold(part: Part, env: dict) -> bool:
                 return False
         if any(name in env and sq(env[name]) != 1 for name in part.unit):
             return False
-        return all(name not in env or equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[0])) is True
-                   for name in part.rotations)
+        if any(name in env and sq(env[name]) != length ** 2 for name, length in part.norms.items()):
+            return False
+        if not all(name not in env or equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[0])) is True
+                   for name in part.rotations):
+            return False
+        return all(name not in env or (equal(mm(T(env[name]), env[name]), eye(_as(env[name]).shape[1])) if which == "columns"
+                                       else equal(mm(env[name], T(env[name])), eye(_as(env[name]).shape[0]))) is True
+                   for name, which in part.frames.items())
     except _Undefined:
         return False
 
@@ -1366,3 +1384,212 @@ def _identity_part(src: Source, slips: bool, doc: dict) -> tuple:
 
 
 WORDED_PARTS = {"sizes": _sizes_part, "orthogonal": _orthogonal_part, "facts": _facts_part, "identity": _identity_part}
+
+
+# -- special draws: orthonormal columns or rows, vectors of stated norm, bounds whose sides grow differently with a size
+#
+# Each step's truth is a theorem the part knows (Q^T Q = I_k keeps norms of x, and Q^T shrinks them; a vector of norm r
+# has x^T x = r^2 and (1^T x)^2 <= n r^2; 1^T x <= c ||x|| holds exactly up to n = c^2, ||A||_F <= c ||A||_2 likewise,
+# with equality at a vector of ones and at the identity), and a false step carries a witness built from that theorem
+# (a wide or tall Q drawn as the part states it, a vector (3, 4)/5 scaled to norm r, ones at the first size past c^2),
+# checked false by the evaluator when the step is built.
+
+
+def _frac_tex(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"\\frac{{{q.numerator}}}{{{q.denominator}}}"
+
+
+class _Known:
+    """The steps of a part whose truth a theorem decides: each printed as built, with its witness when false."""
+
+    def __init__(self, part: Part, prefix: str) -> None:
+        self.part, self.prefix, self.steps = part, prefix, []
+
+    def step(self, family: str, left: str, relation: str, right: str, left_f, right_f, true: bool,
+             witness_env: Optional[Callable[[], dict]] = None) -> Expected:
+        e = Expected(left, right, "true" if true else "slip", f"{self.prefix}/{family}", self.part, left_f, right_f,
+                     relation=relation)
+        if any(_flat(s.text) == _flat(e.text) for s in self.steps):
+            return e  # (printed once)
+        if not true:
+            env = witness_env() if witness_env else None
+            if env is None:  # drawn: the theorem says some instance the part allows fails; find one
+                rng = random.Random(repr((family, left, right)))
+                env = next((x for x in (_try_instance(self.part, rng) for _ in range(200))
+                            if x is not None and decide(e, x) is False), None)
+            if env is None or decide(e, env) is not False:
+                raise AssertionError(f"no witness for {e.text}")
+            e.witness = {"row": env}
+        self.steps.append(e)
+        return e
+
+
+def _try_instance(part: Part, rng: random.Random) -> Optional[dict]:
+    try:
+        return instance(part, rng)
+    except _Undefined:
+        return None
+
+
+def _frames_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """A matrix with orthonormal columns (tall or square), orthonormal rows (wide or square), or an orthogonal one,
+    stated in words or by Q^T Q = I / Q Q^T = I, and the norms and Gram matrices true of it or not."""
+    st = style(src)
+    nm = _Names(st)
+    n, k = src.choice([("n", "k"), ("m", "r"), ("d", "p")])
+    which = src.choice(["columns", "rows", "square"])
+    Q, x, y = nm("Q"), nm("x"), nm("y")
+    shape = (n, n) if which == "square" else (n, k)
+    cols = shape[1]
+    part = Part({"Q": shape, "x": (cols, 1), "y": (n, 1)}, frames={"Q": "rows" if which == "rows" else "columns"})
+    said = {"columns": src.choice([" have orthonormal columns", f" with ${nm.t(Q)} {Q} = I$",
+                                   " be a matrix whose columns are orthonormal"]),
+            "rows": src.choice([" have orthonormal rows", f" with ${Q} {nm.t(Q)} = I$",
+                                " be a matrix whose rows are orthonormal"]),
+            "square": src.choice([" be orthogonal", f" with ${nm.t(Q)} {Q} = I$", " be an orthogonal matrix"])}[which]
+    if which != "square" and src.integer(0, 1):
+        said += f", where ${k} \\le {n}$" if which == "columns" else f", where ${n} \\le {k}$"
+    lab = _Known(part, f"frames-{which}")
+    tall, wide = which in ("columns", "square"), which in ("rows", "square")
+    Qx = lambda e: mm(e["Q"], e["x"])  # noqa: E731
+    Qty = lambda e: mm(T(e["Q"]), e["y"])  # noqa: E731
+    size = lambda e, s: e["#sizes"][s] if isinstance(s, str) else s  # noqa: E731
+    options = [("gram-columns", f"{nm.t(Q)} {Q}", "=", f"I_{{{cols}}}", lambda e: mm(T(e["Q"]), e["Q"]),
+                lambda e: eye(size(e, cols)), tall),
+               ("gram-rows", f"{Q} {nm.t(Q)}", "=", f"I_{{{n}}}", lambda e: mm(e["Q"], T(e["Q"])),
+                lambda e: eye(size(e, n)), wide),
+               ("norm-x", f"\\|{Q} {x}\\|", "=", f"\\|{x}\\|", lambda e: norm(Qx(e)), lambda e: norm(e["x"]), tall),
+               ("bound-x", f"\\|{Q} {x}\\|", "<=", f"\\|{x}\\|", lambda e: norm(Qx(e)), lambda e: norm(e["x"]), True),
+               ("norm-y", f"\\|{nm.t(Q)} {y}\\|", "=", f"\\|{y}\\|", lambda e: norm(Qty(e)), lambda e: norm(e["y"]), wide),
+               ("bound-y", f"\\|{nm.t(Q)} {y}\\|", "<=", f"\\|{y}\\|", lambda e: norm(Qty(e)), lambda e: norm(e["y"]), True),
+               ("square-x", f"\\|{Q} {x}\\|^2", "=", f"{nm.t(x)} {x}", lambda e: sq(Qx(e)), lambda e: sq(e["x"]), tall),
+               ("project", f"\\|{Q} {nm.t(Q)} {y}\\|", "<=", f"\\|{y}\\|", lambda e: norm(mm(e["Q"], Qty(e))),
+                lambda e: norm(e["y"]), True),
+               ("back", f"{nm.t(Q)} {Q} {x}", "=", x, lambda e: mm(T(e["Q"]), Qx(e)), lambda e: e["x"], tall),
+               ("bound-wrong", f"\\|{Q} {x}\\|", "<=", f"\\|{x}\\|^2", lambda e: norm(Qx(e)), lambda e: sq(e["x"]), False)]
+    seen: set = set()
+    for _ in range(5):
+        fam, left, rel, right, lf, rf, true = src.choice(options)
+        if fam not in seen and (slips or true):
+            seen.add(fam)
+            lab.step(fam, left, rel, right, lf, rf, true)
+    text = f"Let ${Q} \\in {_space(shape)}${said}, ${x} \\in {_space((cols, 1))}$ and ${y} \\in {_space((n, 1))}$.\n\n" \
+        + _show(lab.steps)
+    return text, lab.steps
+
+
+def _norm_witness(part: Part, r: Fraction, n: int, entries: list) -> dict:
+    """The instance at size n whose x is r times the unit vector with the given leading entries (the rest 0)."""
+    env = instance(part, random.Random(0), {"n": n})
+    env["x"] = _arr([[r * v] for v in entries + [Fraction(0)] * (n - len(entries))])
+    return env
+
+
+def _unit_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """A vector whose norm r a fact in words states (1, 3, 1/2, 2), with a stated bound on its size or none: steps true
+    of every vector of that norm, and steps true only of some (those near an axis, or of norm 1)."""
+    st = style(src)
+    nm = _Names(st)
+    x = nm("x")
+    r = src.choice([Fraction(1), Fraction(3), Fraction(1, 2), Fraction(2)])
+    bound = src.choice(["none", "none", "upper", "lower"])
+    ranges = {"none": {}, "upper": {"n": (1, 2)}, "lower": {"n": (2, None)}}[bound]
+    said_n = {"none": "", "upper": " with $n \\le 2$", "lower": " with $n \\ge 2$"}[bound]
+    part = Part({"x": ("n", 1)}, ranges=ranges, unit=frozenset(), norms={"x": r})
+    fact = src.choice([f"\\|{x}\\| = {_frac_tex(r)}", f"\\|{x}\\|_2 = {_frac_tex(r)}"])
+    said = src.choice([f"Assume ${fact}$.", f"Suppose that ${fact}$.", f"Let ${fact}$."])
+    lab = _Known(part, "unit")
+    lo = ranges.get("n", (1, None))[0]
+    pair = [Fraction(3, 5), Fraction(4, 5)]  # a unit vector away from the axes (at n >= 2)
+    ones_x = lambda e: scalar(mm(T(ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    c = src.choice([r, 2 * r, r / 2])
+    fourth = lambda e: total(1, e["x"].shape[0], lambda i: entry(e["x"], i) ** 4)  # noqa: E731
+    options = [("inner", f"{nm.t(x)} {x}", "=", _frac_tex(r * r), lambda e: sq(e["x"]), lambda e: r * r, True, None),
+               ("square", f"\\|{x}\\|^2", "=", _frac_tex(r), lambda e: sq(e["x"]), lambda e: r, r == 1,
+                lambda: _norm_witness(part, r, lo, [Fraction(1)])),
+               ("scaled", f"\\|2 {x}\\|", "=", _frac_tex(2 * r), lambda e: norm(scale(2, e["x"])), lambda e: 2 * r, True,
+                None),
+               ("bound", f"\\|{x}\\|", "<=", _frac_tex(c), lambda e: norm(e["x"]), lambda e: c, c >= r,
+                lambda: _norm_witness(part, r, lo, [Fraction(1)])),
+               ("ones", f"(\\mathbf{{1}}{st.transpose} {x})^2", "<=", f"{_frac_tex(r * r)} n",
+                lambda e: ones_x(e) ** 2, lambda e: r * r * e["x"].shape[0], True, None),
+               ("ones-axis", f"(\\mathbf{{1}}{st.transpose} {x})^2", "<=", _frac_tex(r * r), lambda e: ones_x(e) ** 2,
+                lambda e: r * r, False, lambda: _norm_witness(part, r, 2, pair)),
+               ("square-scaled", f"\\|{x}\\|^2 {x}", "=", f"{_frac_tex(r * r)} {x}", lambda e: scale(sq(e["x"]), e["x"]),
+                lambda e: scale(r * r, e["x"]), True, None),
+               ("square-wrong", f"\\|{x}\\|^2 {x}", "=", f"{_frac_tex(r)} {x}", lambda e: scale(sq(e["x"]), e["x"]),
+                lambda e: scale(r, e["x"]), r == 1, lambda: _norm_witness(part, r, lo, [Fraction(1)])),
+               # sum x_i^4 >= r^4 / n (power means), and >= r^4 / 2 only up to n = 2: (2, 2, 1)/3 has 33/81 < 1/2
+               ("quartic", "\\sum_{i=1}^{n} x_i^4", ">=", f"\\frac{{{_frac_tex(r ** 4)}}}{{n}}", fourth,
+                lambda e: r ** 4 / e["x"].shape[0], True, None),
+               ("quartic-half", "\\sum_{i=1}^{n} x_i^4", ">=", _frac_tex(r ** 4 / 2), fourth, lambda e: r ** 4 / 2,
+                bound == "upper", lambda: _norm_witness(part, r, 3, [Fraction(2, 3), Fraction(2, 3), Fraction(1, 3)])),
+               ("entry", "|x_1|", "<=", _frac_tex(r), lambda e: abs(entry(e["x"], 1)), lambda e: r, True, None),
+               ("entry-half", "|x_1|", "<=", _frac_tex(r / 2), lambda e: abs(entry(e["x"], 1)), lambda e: r / 2, False,
+                lambda: _norm_witness(part, r, lo, [Fraction(1)]))]
+    seen: set = set()
+    for _ in range(5):
+        fam, left, rel, right, lf, rf, true, wit = src.choice(options)
+        if fam not in seen and (slips or true):
+            seen.add(fam)
+            lab.step(fam, left, rel, right, lf, rf, true, wit)
+    text = f"Let ${x} \\in {_space(('n', 1))}${said_n}. {said}\n\n" + _show(lab.steps)
+    return text, lab.steps
+
+
+def _growth_part(src: Source, slips: bool, doc: dict) -> tuple:
+    """Bounds with a constant c between sides that grow differently with the size (1^T x <= c ||x||, ||A||_F <= c
+    ||A||_2: true exactly up to size c^2; their squares up to c), the size free, bounded above or below in words, and
+    bounds true at every size (Cauchy-Schwarz, ||A||_2 <= ||A||_F)."""
+    st = style(src)
+    nm = _Names(st)
+    n = src.choice(["n", "d", "m"])
+    x, A = nm("x"), nm("A")
+    bound = src.choice(["none", "none", "upper", "lower"])
+    k = src.integer(2, 40)
+    ranges = {"none": {}, "upper": {n: (1, k)}, "lower": {n: (min(k, 6), None)}}[bound]
+    said = {"none": "", "upper": src.choice([f" with ${n} \\le {k}$", f", where ${n} \\leq {k}$"]),
+            "lower": f" with ${n} \\ge {min(k, 6)}$"}[bound]
+    lo, hi = ranges.get(n, (1, None))
+    part = Part({"x": (n, 1), "A": (n, n)}, ranges=ranges)
+    one = src.choice(["\\mathbf{1}", "\\mathbf 1"])
+    lab = _Known(part, "growth")
+    ones_x = lambda e: scalar(mm(T(ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    size = lambda e: _as(e["x"]).shape[0]  # noqa: E731
+
+    def witness(threshold: Fraction):
+        def build():
+            s = max(lo, math.floor(threshold) + 1)
+            env = instance(part, random.Random(0), {n: s})
+            env["x"], env["A"] = ones(s), eye(s)
+            return env
+        return build
+
+    c = src.choice([2, 3, 4, 5, 6])
+    families = [("ones-norm", f"{one}{st.transpose} {x}", f"{c} \\|{x}\\|", ones_x, lambda e: c * norm(e["x"]), c * c),
+                ("ones-square", f"({one}{st.transpose} {x})^2", f"{c} \\|{x}\\|^2", lambda e: ones_x(e) ** 2,
+                 lambda e: c * sq(e["x"]), c),
+                ("sum", f"\\sum_{{i=1}}^{{{n}}} x_i", f"{c} \\|{x}\\|", lambda e: total(1, size(e), lambda i: entry(e["x"], i)),
+                 lambda e: c * norm(e["x"]), c * c),
+                ("frobenius", f"\\|{A}\\|_F", f"{c} \\|{A}\\|_2", lambda e: norm(e["A"]), lambda e: c * root(opnorm2(e["A"])),
+                 c * c),
+                ("frobenius-square", f"\\|{A}\\|_F^2", f"{c} \\|{A}\\|_2^2", lambda e: sq(e["A"]),
+                 lambda e: c * opnorm2(e["A"]), c),
+                ("cauchy-schwarz", f"({one}{st.transpose} {x})^2", f"{n} \\|{x}\\|^2", lambda e: ones_x(e) ** 2,
+                 lambda e: size(e) * sq(e["x"]), None),
+                ("spectral", f"\\|{A}\\|_2", f"\\|{A}\\|_F", lambda e: root(opnorm2(e["A"])), lambda e: norm(e["A"]), None),
+                ("frobenius-size", f"\\|{A}\\|_F^2", f"{n} \\|{A}\\|_2^2", lambda e: sq(e["A"]),
+                 lambda e: size(e) * opnorm2(e["A"]), None)]
+    seen: set = set()
+    for _ in range(4):
+        fam, left, right, lf, rf, threshold = src.choice(families)
+        true = threshold is None or (hi is not None and hi <= threshold)
+        if fam not in seen and (slips or true):
+            seen.add(fam)
+            lab.step(fam, left, "<=", right, lf, rf, true, None if true else witness(Fraction(threshold)))
+    text = f"Let ${x} \\in {_space((n, 1))}$ and ${A} \\in {_space((n, n))}${said}.\n\n" + _show(lab.steps)
+    return text, lab.steps
+
+
+# (kept apart from WORDED_PARTS, whose documents the seeds of its tests name)
+DRAWN_PARTS = {"frames": _frames_part, "unit": _unit_part, "growth": _growth_part}

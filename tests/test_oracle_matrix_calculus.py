@@ -370,4 +370,217 @@ def test_a_vector_whose_norm_a_fact_states_is_drawn_with_that_norm(tmp_path):
                    "$$x^{\\top} x = \\|x\\|$$\n\n$$\\|x\\|^2 = 2 \\|x\\|$$\n", tmp_path)
     for text in (r"\|x\|^2 = \|x\|", r"\|2 x\| = 2 \|x\|^2", r"x^{\top} x = \|x\|"):
         assert steps[text]["status"] == "checked", steps[text]["reason"]
-    assert steps[r"\|x\|^2 = 2 \|x\|"]["status"] == "needs review"
+    # a counterexample honouring the fact exactly (a rational unit vector) is replayed with it: refuted, not for review
+    wrong = steps[r"\|x\|^2 = 2 \|x\|"]
+    assert wrong["status"] == "refuted", wrong["reason"]
+    part = oracle.Part({"x": (3, 1)}, unit=frozenset({"x"}))
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.sq(e["x"]),
+                                           lambda e: 2 * oracle.norm(e["x"])), wrong["counterexample"])
+
+
+def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the_larger_size(tmp_path):
+    # 1^T x <= 5 ||x|| holds up to n = 25 and ||A||_F <= 4 ||A||_2 up to n = 16: both were checked at the larger size 12
+    steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+                   "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n$$\\|A\\|_F \\le 4 \\|A\\|_2$$\n\n"
+                   "$$(\\mathbf{1}^\\top x)^2 \\le n \\|x\\|^2$$\n\n$$\\|A\\|_2 \\le \\|A\\|_F$$\n\n"
+                   "$$\\|A\\|_F^2 \\le n \\|A\\|_2^2$$\n\n$$\\mathbf{1}^\\top x \\le 12 \\|x\\|$$\n\n"
+                   "$$(\\mathbf{1}^\\top x)^2 \\le (n + 1) \\|x\\|^2$$\n", tmp_path)
+    ones_x = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    for text, part, left, right in (
+            (r"\mathbf{1}^\top x \le 5 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 5 * oracle.norm(e["x"])),
+            (r"\|A\|_F \le 4 \|A\|_2", oracle.Part({"A": ("n", "n")}), lambda e: oracle.norm(e["A"]),
+             lambda e: 4 * oracle.root(oracle.opnorm2(e["A"]))),
+            (r"\mathbf{1}^\top x \le 12 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 12 * oracle.norm(e["x"]))):
+        assert steps[text]["status"] == "refuted", steps[text]["reason"]
+        step = oracle.Expected("", "", "slip", "", part, left, right, relation="<=")
+        assert oracle.confirms(step, steps[text]["counterexample"])
+    for text in (r"(\mathbf{1}^\top x)^2 \le n \|x\|^2", r"\|A\|_2 \le \|A\|_F", r"\|A\|_F^2 \le n \|A\|_2^2",
+                 r"(\mathbf{1}^\top x)^2 \le (n + 1) \|x\|^2"):
+        assert steps[text]["status"] == "checked", steps[text]["reason"]
+    (tmp_path / "b").mkdir()
+    bounded = [s for s in scan_json({"doc.md": "Let $x \\in \\mathbb{R}^n$ with $n \\le 20$.\n\n"
+                                               "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n"
+                                               "## C\n\nLet $x \\in \\mathbb{R}^m$ with $m \\le 30$.\n\n"
+                                               "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n"}, tmp_path / "b")["doc.md"]
+               if s["status"] not in ("definition", "skipped")]
+    assert [s["status"] for s in bounded] == ["checked", "refuted"], bounded
+    assert bounded[1]["counterexample"]["sizes"]["m"] == 26
+
+
+def test_a_bound_whose_sides_grow_differently_past_the_sizes_the_scan_evaluates_needs_review(tmp_path):
+    # ||A||_F <= 9 ||A||_2 fails only from n = 82, past the sizes at which a matrix's 2-norm is replayed
+    steps = _steps("Let $A \\in \\mathbb{R}^{n \\times n}$.\n\n$$\\|A\\|_F \\le 9 \\|A\\|_2$$\n", tmp_path)
+    assert steps[r"\|A\|_F \le 9 \|A\|_2"]["status"] == "needs review"
+
+
+
+def _frame_step(part, left, right, relation="="):
+    return oracle.Expected("", "", "slip", "", part, left, right, relation=relation)
+
+
+def test_a_matrix_whose_rows_are_orthonormal_is_drawn_no_taller_than_wide(tmp_path):
+    # "with Q Q^T = I" was read as Q^T Q = I: a tall Q was drawn, ||Q^T y|| = ||y|| (true) was refuted and Q^T Q = I_k
+    # (false for a wide Q) checked; "has orthonormal columns" was not attached to Q, and its true steps needed review
+    steps = _steps("# A\n\nLet $Q \\in \\mathbb{R}^{n \\times k}$ with $Q Q^\\top = I$, $x \\in \\mathbb{R}^k$ and "
+                   "$y \\in \\mathbb{R}^n$.\n\n$$\\|Q^\\top y\\| = \\|y\\|$$\n\n$$Q^\\top Q = I_k$$\n\n$$\\|Q x\\| = \\|x\\|$$\n\n"
+                   "$$\\|Q x\\| \\le \\|x\\|$$\n\n"
+                   "# B\n\nLet $P \\in \\mathbb{R}^{m \\times r}$ have orthonormal columns, $u \\in \\mathbb{R}^r$ and "
+                   "$v \\in \\mathbb{R}^m$.\n\n$$\\|P u\\| = \\|u\\|$$\n\n$$\\|P^\\top v\\| \\le \\|v\\|$$\n\n"
+                   "$$\\|P^\\top v\\| = \\|v\\|$$\n\n$$P P^\\top = I_m$$\n\n"
+                   "# C\n\nLet $R \\in \\mathbb{R}^{p \\times q}$ be a matrix whose rows are orthonormal and "
+                   "$z \\in \\mathbb{R}^p$.\n\n$$\\|R^\\top z\\| = \\|z\\|$$\n", tmp_path)
+    for text in (r"\|Q^\top y\| = \|y\|", r"\|Q x\| \le \|x\|", r"\|P u\| = \|u\|", r"\|P^\top v\| \le \|v\|",
+                 r"\|R^\top z\| = \|z\|"):
+        assert steps[text]["status"] == "checked", (text, steps[text]["reason"])
+    rows = oracle.Part({"Q": ("n", "k"), "x": ("k", 1), "y": ("n", 1)}, frames={"Q": "rows"})
+    columns = oracle.Part({"P": ("m", "r"), "u": ("r", 1), "v": ("m", 1)}, frames={"P": "columns"})
+    for text, part, left, right in (
+            (r"Q^\top Q = I_k", rows, lambda e: oracle.mm(oracle.T(e["Q"]), e["Q"]), lambda e: oracle.eye(e["#sizes"]["k"])),
+            (r"\|Q x\| = \|x\|", rows, lambda e: oracle.norm(oracle.mm(e["Q"], e["x"])), lambda e: oracle.norm(e["x"])),
+            (r"\|P^\top v\| = \|v\|", columns, lambda e: oracle.norm(oracle.mm(oracle.T(e["P"]), e["v"])),
+             lambda e: oracle.norm(e["v"])),
+            (r"P P^\top = I_m", columns, lambda e: oracle.mm(e["P"], oracle.T(e["P"])), lambda e: oracle.eye(e["#sizes"]["m"]))):
+        assert steps[text]["status"] == "refuted", (text, steps[text]["reason"])
+        assert oracle.confirms(_frame_step(part, left, right), steps[text]["counterexample"]), text
+
+
+def test_members_of_a_family_said_orthonormal_are_drawn_orthonormal_together(tmp_path):
+    # q_1, q_2 were each drawn a unit vector on its own: Pythagoras for them was refuted at q_1 = [1], q_2 = [-1]
+    steps = _steps("Let $q_1, q_2 \\in \\mathbb{R}^n$ be orthonormal vectors and $x \\in \\mathbb{R}^n$.\n\n"
+                   "$$\\|q_1 + q_2\\|^2 = \\|q_1\\|^2 + \\|q_2\\|^2$$\n\n$$(q_1^\\top x)^2 + (q_2^\\top x)^2 \\le \\|x\\|^2$$\n\n"
+                   "$$\\|q_1 + q_2\\| = \\|q_1\\| + \\|q_2\\|$$\n\n$$(q_1^\\top x)^2 + (q_2^\\top x)^2 = \\|x\\|^2$$\n", tmp_path)
+    assert steps[r"\|q_1 + q_2\|^2 = \|q_1\|^2 + \|q_2\|^2"]["status"] == "checked"
+    assert steps[r"(q_1^\top x)^2 + (q_2^\top x)^2 \le \|x\|^2"]["status"] == "checked"
+    part = oracle.Part({"q_1": ("n", 1), "q_2": ("n", 1), "x": ("n", 1)}, orthogonal=(("q_1", "q_2"),),
+                       unit=frozenset({"q_1", "q_2"}))
+    for text, left, right in (
+            (r"\|q_1 + q_2\| = \|q_1\| + \|q_2\|", lambda e: oracle.norm(oracle.add(e["q_1"], e["q_2"])),
+             lambda e: oracle.norm(e["q_1"]) + oracle.norm(e["q_2"])),
+            (r"(q_1^\top x)^2 + (q_2^\top x)^2 = \|x\|^2",
+             lambda e: oracle.scalar(oracle.mm(oracle.T(e["q_1"]), e["x"])) ** 2
+             + oracle.scalar(oracle.mm(oracle.T(e["q_2"]), e["x"])) ** 2, lambda e: oracle.sq(e["x"]))):
+        assert steps[text]["status"] == "refuted", (text, steps[text]["reason"])
+        assert oracle.confirms(_frame_step(part, left, right), steps[text]["counterexample"]), text
+
+
+def test_a_copy_of_a_draw_that_scales_no_number_is_not_counted(tmp_path):
+    # a vector of stated norm is never scaled: its 'scaled copies' were the draw again, and were counted as instances
+    steps = _steps("Let $x \\in \\mathbb{R}^n$. Assume $\\|x\\| = 3$.\n\n$$x^\\top x = 9$$\n", tmp_path)
+    reason = steps[r"x^\top x = 9"]["reason"]
+    assert steps[r"x^\top x = 9"]["status"] == "checked" and "scaled by" not in reason, reason
+
+
+# -- special draws: orthonormal columns or rows, vectors of stated norm, bounds growing with a size (DRAWN_PARTS)
+
+
+def run_drawn(seeds, where, parts: int = 3) -> Tally:
+    kinds = sorted(oracle.DRAWN_PARTS)
+    materials = {f"doc{seed}.md": generate(RandomSource(seed), parts=parts, kinds=kinds) for seed in seeds}
+    by_file = scan_json({name: m.text for name, m in materials.items()}, where)
+    seen = Tally()
+    for name, material in materials.items():
+        tally = judge(material, {"steps": by_file.get(name, [])})
+        assert not tally.wrong, f"{name}:\n" + "\n".join(tally.wrong) + "\n\n" + material.text
+        seen.add(tally)
+    return seen
+
+
+# Seeds whose parts cover every kind (each run decides them), the fixed sample of the slow tier, and the share of false
+# steps the scan must refute or send to review. Measured on seeds 0-59 before the drawing and growth rules: 125 wrong
+# verdicts of 679 steps (54 bounds holding only up to a size past 12 checked, 13 false steps on orthonormal rows
+# checked and one true one refuted, 55 true steps on orthonormal columns or rows sent to review, one bound on a vector
+# of stated norm checked); after: none, and none of 705 on seeds 100-159. 215 of the 289 false steps are caught; the
+# rest are relations with a number printed as steps ((1^T x)^2 <= 4, |x_1| <= 1/2), skipped by design.
+_DRAWN_EVERY_RUN = (0, 11)
+_DRAWN_FIXED = range(12)
+_DRAWN_RECALL_FLOOR = 0.7
+
+
+def test_generated_special_draws_and_growing_bounds_are_decided_soundly(tmp_path):
+    kinds = {e.family.split("/")[0] for seed in _DRAWN_EVERY_RUN
+             for e in generate(RandomSource(seed), parts=3, kinds=sorted(oracle.DRAWN_PARTS)).steps}
+    assert kinds >= {"frames-columns", "frames-rows", "frames-square", "unit", "growth"}, kinds
+    seen = run_drawn(_DRAWN_EVERY_RUN, tmp_path)
+    assert seen.steps >= 15 and seen.slips >= 4, seen
+
+
+@pytest.mark.slow
+def test_a_fixed_sample_of_special_draws_and_growing_bounds_is_decided_soundly(tmp_path, soak):
+    seeds = range(60) if soak else _DRAWN_FIXED
+    seen = run_drawn(seeds, tmp_path)
+    assert seen.caught >= _DRAWN_RECALL_FLOOR * seen.slips, f"caught {seen.caught} of {seen.slips}: {seen.missed}"
+
+
+def test_every_drawn_slip_is_false_at_its_witness_and_every_true_step_holds():
+    rng = random.Random(0)
+    kinds = sorted(oracle.DRAWN_PARTS)
+    for seed in range(30):
+        for e in generate(RandomSource(seed), parts=3, kinds=kinds).steps:
+            if e.truth == "slip":
+                env = e.witness["row"]
+                assert oracle.decide(e, env) is False, e.text
+                assert all(oracle.size_ok(e.part, d, s) for d, s in env["#sizes"].items()), e.text
+                assert oracle._conditions_hold(e.part, env), e.text
+            else:
+                for _ in range(6):
+                    try:
+                        env = oracle.instance(e.part, rng)
+                    except oracle._Undefined:
+                        continue
+                    assert oracle._conditions_hold(e.part, env) and oracle.decide(e, env) is not False, e.text
+
+
+def test_the_drawn_truths_are_the_textbook_ones():
+    # 1^T x <= 5 ||x|| holds up to n = 25 and fails at 26 (a vector of ones); Q with orthonormal rows keeps ||Q^T y||
+    ones_x = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    step = oracle.Expected("", "", "true", "", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 5 * oracle.norm(e["x"]),
+                           relation="<=")
+    assert oracle.decide(step, {"x": oracle.ones(25), "#sizes": {"n": 25}}) is True
+    assert oracle.decide(step, {"x": oracle.ones(26), "#sizes": {"n": 26}}) is False
+    part = oracle.Part({"Q": ("n", "k"), "y": ("n", 1)}, frames={"Q": "rows"})
+    env = oracle.instance(part, random.Random(2), {"n": 2, "k": 3})
+    assert oracle._conditions_hold(part, env)
+    assert oracle.sq(oracle.mm(oracle.T(env["Q"]), env["y"])) == oracle.sq(env["y"])
+    with pytest.raises(oracle._Undefined):
+        oracle.instance(part, random.Random(2), {"n": 3, "k": 2})
+    # a vector of stated norm 3 is drawn with that norm, and a counterexample of another norm is not one
+    part = oracle.Part({"x": ("n", 1)}, norms={"x": Fraction(3)})
+    assert oracle.sq(oracle.instance(part, random.Random(1), {"n": 3})["x"]) == 9
+    wrong = oracle.Expected("", "", "slip", "", part, lambda e: oracle.sq(e["x"]), lambda e: Fraction(3))
+    assert oracle.confirms(wrong, {"values": {"x": [["3"], ["0"]]}})
+    assert not oracle.confirms(wrong, {"values": {"x": [["1"], ["0"]]}})
+
+
+def test_a_vector_of_stated_norm_is_also_tried_spread_evenly_over_its_entries(tmp_path):
+    # under ||x|| = 1 the draws (rational points of the circle with small numbers) never come near (1, 1)/sqrt 2, where
+    # (1^T x)^2 <= 99/50 ||x||^2 fails: it was checked; the structured values dropped the vector, which broke the fact
+    steps = _steps("Let $x \\in \\mathbb{R}^{n}$ with $n \\le 2$. Assume $\\|x\\| = 1$.\n\n"
+                   "$$(\\mathbf{1}^T x)^2 \\le \\frac{99}{50} \\|x\\|^2$$\n\n$$(\\mathbf{1}^T x)^2 \\le 2 \\|x\\|^2$$\n", tmp_path)
+    assert steps[r"(\mathbf{1}^T x)^2 \le 2 \|x\|^2"]["status"] == "checked"
+    wrong = steps[r"(\mathbf{1}^T x)^2 \le \frac{99}{50} \|x\|^2"]
+    assert wrong["status"] == "refuted", wrong["reason"]
+    part = oracle.Part({"x": ("n", 1)}, ranges={"n": (1, 2)}, norms={"x": Fraction(1)})
+    ones_x = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: ones_x(e) ** 2,
+                                           lambda e: Fraction(99, 50) * oracle.sq(e["x"]), relation="<="),
+                           wrong["counterexample"])
+
+
+def test_a_product_whose_bounds_go_up_with_its_size_is_not_read_from_the_top_down(tmp_path):
+    # prod_{k=1}^{T-1} read 'from its lower bound down to its upper one' has factors only at T <= 2, and at T = 1 reads
+    # A_1 A_0, which no reading means: the top-down reading was decided there (only there) and its failure reported
+    steps = _steps("Let $A_k \\in \\mathbb{R}^{n \\times n}$ for every $k$.\n\n"
+                   "$$\\prod_{k=1}^{T-1} A_k = A_{T-1} \\prod_{k=1}^{T-2} A_k$$\n\n"
+                   "$$\\prod_{k=1}^{T-1} A_k = \\left(\\prod_{k=1}^{T-2} A_k\\right) A_{T-1}$$\n", tmp_path)
+    wrong = steps[r"\prod_{k=1}^{T-1} A_k = A_{T-1} \prod_{k=1}^{T-2} A_k"]
+    assert wrong["status"] == "refuted" and "lower bound down" not in wrong["reason"], wrong["reason"]
+    assert wrong["counterexample"]["indices"]["T"] >= 3
+    assert steps[r"\prod_{k=1}^{T-1} A_k = \left(\prod_{k=1}^{T-2} A_k\right) A_{T-1}"]["status"] == "checked"
+
+
+def test_members_of_a_family_of_orthogonal_matrices_are_not_drawn_as_orthogonal_vectors(tmp_path):
+    # at n = 1 the members of W_k are 1 x 1: they were drawn as columns of one frame, scaled, and ||W_k x|| = ||x|| failed
+    steps = _steps("Let $x \\in \\mathbb{R}^n$ and let $W_k \\in \\mathbb{R}^{n \\times n}$ be orthogonal for every $k$.\n\n"
+                   "$$\\|W_k x\\| = \\|x\\|$$\n\n$$\\|W_1 W_2 x\\| = \\|x\\|$$\n", tmp_path)
+    assert steps[r"\|W_k x\| = \|x\|"]["status"] == "checked", steps[r"\|W_k x\| = \|x\|"]["reason"]
+    assert steps[r"\|W_1 W_2 x\| = \|x\|"]["status"] == "checked", steps[r"\|W_1 W_2 x\| = \|x\|"]["reason"]

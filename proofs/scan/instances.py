@@ -17,7 +17,7 @@ from proofs.scan import derivatives, elementwise
 from proofs.scan.check import Timeout, larger_length
 from proofs.scan.matrices import Node
 from proofs.scan.normalise import Skip
-from proofs.scan.shapes import SQUARE, Mismatch, Model, Shapes
+from proofs.scan.shapes import ROWS, SQUARE, Mismatch, Model, Shapes
 
 __all__ = ["Instance", "Evaluator", "Verdict", "decide", "MAX_SIZE", "MAX_STEPS", "DRAWS", "matrix_text"]
 
@@ -51,6 +51,15 @@ SCALED_CHOICES = 3
 # vector all ones and every matrix the identity (a block of it where not square), then every entry 1.
 LARGE_SIZE = 12
 STRUCTURED = ("identity", "ones")
+# A bound between sides that grow differently with the size (1^T x <= 5 ||x||: n against 5 sqrt(n) at a vector of ones)
+# may hold at every size tried and fail past them. Where a size is free to grow past the larger size, a bound is also
+# evaluated at the structured values at twice that size; where the ratio of its sides moves toward failing, it is tried
+# at the sizes where that ratio, taken as a power of the size, passes 1 (and at every size up to a stated bound near
+# the larger size), up to GROWTH_SIZE (GROWTH_VECTOR_SIZE where it draws vectors only: the exact replay of a matrix's
+# 2-norm grows as the cube of its size), and refuted there or sent to review.
+GROWTH_SIZE = 32
+GROWTH_VECTOR_SIZE = 512
+_EVERY_SIZE_UP_TO = 24
 # Orthogonal 2 x 2 blocks with rational entries (from the Pythagorean triples 3-4-5 and 5-12-13).
 _ROTATIONS = [((3, 5), (4, 5)), ((5, 13), (12, 13)), ((4, 5), (3, 5))]
 _DIGITS = 60
@@ -83,12 +92,15 @@ class Instance:
     given: dict = dataclasses.field(default_factory=dict)
     # every drawn number is multiplied by it (see SCALES): 1 for an ordinary draw
     scale: Fraction = Fraction(1)
+    # how many drawn numbers a scale other than 1 multiplied (a copy that scaled none is its draw again: not counted)
+    scaled_draws: int = 0
     # one of STRUCTURED for the values at the larger size (see LARGE_SIZE): matrices and vectors are not drawn
     structured: Optional[str] = None
     # what the arbitrary functions' values are drawn from (see `_function_value`): the text `rng` was seeded with, or,
     # when none is given, a digest of `rng`'s state when the instance is made
     seed: Optional[str] = None
-    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are
+    # (the vectors said orthonormal together, index) -> the orthogonal matrix whose columns they are; (a family said
+    # orthonormal, "family") -> (that matrix, member -> its column)
     frames: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -102,6 +114,7 @@ def _size(shapes: Shapes, d, inst: Instance) -> int:
 
 
 def _draw(inst: Instance) -> sympy.Rational:
+    inst.scaled_draws += inst.scale != 1
     v = inst.rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
 
@@ -112,6 +125,7 @@ def _function_value(inst: Instance, name: str, x: sympy.Rational, derivative: bo
     the order in which an evaluation meets the values (forward or symbolic differentiation) and whatever was drawn
     before it (random seeds text by SHA-512: PYTHONHASHSEED does not matter)."""
     rng = random.Random(f"{inst.seed}|{name}|{'derivative' if derivative else 'value'}|{x}")
+    inst.scaled_draws += inst.scale != 1
     v = rng.choice(_POOL) * inst.scale
     return sympy.Rational(v.numerator, v.denominator)
 
@@ -120,6 +134,7 @@ def _magnitude(inst: Instance, power: int) -> sympy.Rational:
     """|scale|^power: what a positive shift of a definite matrix is scaled by (no definite matrix is a copy at 0)."""
     if inst.scale == 0:
         raise _NotDrawn()
+    inst.scaled_draws += inst.scale != 1
     return sympy.Rational(abs(inst.scale) ** power)
 
 
@@ -168,9 +183,11 @@ def _signed(x: sympy.Rational, conditions) -> sympy.Rational:
 def _structured(rows: int, cols: int, conditions: set, inst: Instance) -> sympy.Matrix:
     """A vector of ones, or the identity (a block of it) or a matrix of ones: the values at the larger size."""
     if rows == 1 or cols == 1 or inst.structured == "ones":
-        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", "diagonal", "invertible", "definite"}:
+        if rows * cols > 1 and conditions & {"orthogonal", "orthonormal", ROWS, "diagonal", "invertible", "definite"}:
             raise _NotDrawn()  # (a matrix of ones is none of these; the identity was tried)
         return sympy.ones(rows, cols)
+    if conditions & {"orthogonal", "orthonormal"} and rows < cols or ROWS in conditions and rows > cols:
+        raise _NotDrawn()  # (a block of the identity wider than tall has no orthonormal columns, nor one taller rows)
     return sympy.eye(rows, cols)
 
 
@@ -200,6 +217,18 @@ def _unit_vector(n: int, rng: random.Random) -> sympy.Matrix:
     entries = [2 * x / (square + 1) for x in t] + [(square - 1) / (square + 1)]
     rng.shuffle(entries)
     return sympy.Matrix([e * rng.choice((1, -1)) for e in entries])
+
+
+def _spread_unit_vector(n: int) -> sympy.Matrix:
+    """A rational unit vector with every entry positive and all of them near 1/sqrt(n) (the inverse stereographic
+    projection of t = (a, ..., a), a a fraction near (1 + sqrt(n)) / (n - 1)): where a bound on a vector of stated norm
+    fails away from the axes ((1^T x)^2 <= ||x||^2), it fails here."""
+    if n == 1:
+        return sympy.Matrix([1])
+    a = Fraction((1 + math.sqrt(n)) / (n - 1)).limit_denominator(60)
+    square = (n - 1) * a * a
+    entries = [2 * a / (square + 1)] * (n - 1) + [(square - 1) / (square + 1)]
+    return sympy.Matrix([sympy.Rational(e.numerator, e.denominator) for e in entries])
 
 
 def _stated_norm(facts: tuple, letter: str) -> Optional[sympy.Rational]:
@@ -248,6 +277,26 @@ def _orthonormal(letter: str, partners: list, shape: tuple, at, inst: Instance) 
     return frame[:, group.index(letter)]
 
 
+def _frame_member(letter: str, at: int, n: int, conditions: set, inst: Instance) -> sympy.Matrix:
+    """A member q_k of a family of vectors said orthonormal (or orthogonal) together ("$q_1, q_2$ are orthonormal
+    vectors"): its own column of one orthogonal matrix drawn for the family at the instance, times a nonzero number
+    where they are only orthogonal; not drawn where the family has more members than their length, or at the
+    structured values."""
+    if inst.structured:
+        raise _NotDrawn()
+    key = (letter, "family")
+    frame = inst.frames.get(key)
+    if frame is None:
+        frame = inst.frames[key] = (_orthogonal(n, inst.rng), {})
+    matrix, columns = frame
+    if at not in columns:
+        if len(columns) >= n:
+            raise _NotDrawn()
+        length = sympy.Integer(1) if "orthonormal" in conditions else _signed(_draw(inst), {"nonzero"})
+        columns[at] = matrix[:, len(columns)] * length
+    return columns[at]
+
+
 def _orthogonalised(value: sympy.Matrix, others: list) -> sympy.Matrix:
     """value with its components along each of others taken out (Gram-Schmidt over the rationals: others are already
     orthogonal to each other); orthogonal to each of them exactly, or not drawn."""
@@ -266,6 +315,12 @@ def _draw_matrix(letter: str, rows: int, cols: int, conditions: set, inst: Insta
     rng = inst.rng
     if inst.structured:
         return _structured(rows, cols, conditions, inst)
+    if ROWS in conditions:
+        # X X^T = I: its rows those of a square orthogonal matrix (a tall one has no orthonormal rows, and one whose
+        # columns are orthonormal too is square: else not drawn)
+        if rows > cols or conditions & {"orthogonal", "orthonormal"} and rows != cols:
+            raise _NotDrawn()
+        return _orthogonal(cols, rng)[:rows, :]
     if conditions & {"orthogonal", "orthonormal"}:  # (an orthonormal matrix is an orthogonal one)
         # of a tall one, its columns orthonormal: those of a square orthogonal matrix (a wide one has no orthonormal
         # columns: not drawn)
@@ -406,6 +461,9 @@ class Evaluator:
             value = sympy.Integer(inst.indices[letter])  # the bound of a sum (T of \sum_{t=1}^{T}), read as a number
         elif shape == "scalar":
             value = _signed(_draw(inst), self.model.conditions.get(letter, ()))
+        elif at is not None and self._vector_member(letter, at) and \
+                self.model.conditions.get(letter, set()) & {"orthogonal", "orthonormal"}:
+            value = _frame_member(letter, at, shape[0], self.model.conditions[letter], inst)
         else:
             conditions = self.model.conditions.get(letter, set())
             partners: list = []
@@ -414,9 +472,12 @@ class Evaluator:
                 partners = _orthogonal_partners(self.model, letter, conditions)
                 orthonormal = bool(partners) and "orthonormal" in conditions
                 conditions = conditions - SQUARE
-            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners and not inst.structured else None
+            length = _stated_norm(self.facts, letter) if shape[1] == 1 and not partners else None
             if orthonormal:
                 value = _orthonormal(letter, partners, shape, at, inst)
+            elif length is not None and inst.structured:
+                # the extremes a vector of that norm meets: along an axis, and spread evenly over every entry
+                value = (_spread_unit_vector(shape[0]) if inst.structured == "ones" else sympy.eye(shape[0], 1)) * length
             elif length is not None:
                 # a vector whose norm a fact states ("assume $\|x\| = 1$"): that many times a unit vector, so that the
                 # instances honour it (drawn entries seldom do); whether they do is still checked exactly
@@ -434,6 +495,11 @@ class Evaluator:
                 value[len(value) - 1] = sympy.Rational(total.numerator, total.denominator) - sum(list(value)[:-1])
         inst.values[key] = value
         return value
+
+    def _vector_member(self, letter: str, at: int) -> bool:
+        """Whether the material declares the family, or this member of it, a vector (q_1, q_2 in R^n), not a matrix
+        (W_k) whose values at a size of 1 are vectors too."""
+        return self.model.kind(letter) == "vector" or self.model.kinds.get(f"{letter}_{at}") == "vector"
 
     def _equation(self, letter: str, at: Optional[int]):
         for pattern, body in self.model.equations.get(letter, ()):
@@ -1207,6 +1273,8 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
             if ev.independent:
                 independent |= ev.independent
                 continue
+            if scale != 1 and not inst.scaled_draws:
+                continue  # a copy that scaled no number (a vector of stated norm, an orthogonal frame): its draw again
             if verdict is False and unread:
                 found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
                 where = "only at the larger size" if kind is not None else f"at {unread[0]} = {sizes[unread[0]]}"
@@ -1245,6 +1313,17 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
     if not held:
         return Verdict("skipped", f"no instance could be evaluated ({undecided} divided by zero, {outside} with an index "
                                   "past the end of what it indexes)")
+    if large_held and relation in ("<", "<=", ">", ">=") and dims and not facts:
+        # (a vector of stated norm spread over its entries is rational only near 1/sqrt(n): its ratios do not grow
+        # as powers of the size, and are not compared)
+        grown = _Growth(left, relation, right, model, shapes, lowest, seed, layout, facts, stated or {}, dims, sized,
+                        (indices, _ranges(left, right), choices[0][1])).verdict(larger)
+        if grown is not None and grown.status == "refuted" and unread:
+            return Verdict("needs review", f"{grown.reason}; but only at a size past those tried, and the section states a "
+                                           f"condition on {unread[0]} the scan does not read: review it (it fails unless "
+                                           "the condition excludes that size)", grown.counterexample)
+        if grown is not None:
+            return grown
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}
     every = len(tried_sizes) == math.prod(len(small_sizes[d]) for d in dims)
     size_text = (", ".join(f"{_dim_name(d)} = {_span(small_sizes[d])}" for d in dims) + ("" if every else
@@ -1269,6 +1348,98 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                        [f"{i} = {v}" for i, v in structured[0][1].items() if i not in sized]) or "the sizes the material fixes"
         copies += f", {large_held} of them at {at} with vectors of ones and matrices the identity or of ones"
     return Verdict("checked", f"held {how} at {held} instances ({size_text}{index_text}){honoured}{copies}; no proof was found")
+
+
+class _Growth:
+    """A bound's sides at the structured values at sizes past the larger one (see GROWTH_SIZE)."""
+
+    def __init__(self, left, relation, right, model, shapes, lowest, seed, layout, facts, stated, dims, sized,
+                 points) -> None:
+        self.left, self.relation, self.right, self.model, self.shapes = left, relation, right, model, shapes
+        self.lowest, self.seed, self.layout, self.facts, self.stated = lowest, seed, layout, facts, stated
+        # (the free indices, the ranges of the sums and products, the index point of the smallest choice)
+        self.dims, self.sized, self.points = dims, sized, points
+
+    def at(self, size: int, kind: str) -> Optional[tuple]:
+        """(instance, evaluator, left value, right value) at every size `size` (as the section allows), or None where
+        the values cannot be evaluated there."""
+        sizes = _honoured(self.dims, size, self.stated)
+        if sizes is None:
+            return None
+        indices, ranges, fallback = self.points
+        point = _large_point(indices, ranges, size) or fallback
+        at = {**point, **{i: sizes[d] for i, d in self.sized.items()}}
+        identity = f"{self.seed}|{self.layout}|{kind}|growth"  # (the same numbers at every size: only the size differs)
+        inst = Instance(dict(sizes), at, self.layout, random.Random(identity), structured=kind, seed=identity)
+        ev = Evaluator(self.model, self.shapes, inst, self.lowest)
+        ev.facts = self.facts
+        try:
+            return inst, ev, ev.ev(self.left), ev.ev(self.right)
+        except Timeout:
+            raise
+        except Exception:  # noqa: BLE001 - a size the values do not fit decides nothing here
+            return None
+
+    def sides(self, got: Optional[tuple]) -> Optional[tuple]:
+        """The side that must be the smaller and the other, where both are positive numbers; else None."""
+        if got is None:
+            return None
+        small, big = (got[2], got[3]) if self.relation in ("<", "<=") else (got[3], got[2])
+        small, big = _scalar(small) if _is_matrix(small) else small, _scalar(big) if _is_matrix(big) else big
+        if small is None or big is None or _is_matrix(small) or _is_matrix(big):
+            return None
+        try:
+            if compare(small, ">", 0) is not True or compare(big, ">", 0) is not True:
+                return None
+        except (Skip, ShapeError, TypeError):
+            return None
+        return small, big
+
+    def verdict(self, larger: dict) -> Optional[Verdict]:
+        """Refuted at a size past the larger one, needs review where the ratio grows and no size tried fails, or None
+        where it does not grow (or no size past the larger one is allowed)."""
+        first = max(larger.values())
+        grown = _honoured(self.dims, 2 * first, self.stated)
+        if grown in (None, _honoured(self.dims, first, self.stated)):
+            return None  # the section's bounds keep every size at the larger one
+        second = max(grown.values())
+        his = [hi for d in self.dims for hi in [self.stated.get(d, (None, None, False))[1]] if hi is not None]
+        for kind in STRUCTURED:
+            base = self.at(first, kind)
+            one, two = self.sides(base), self.sides(self.at(second, kind))
+            if one is None or two is None:
+                continue
+            r1, r2 = one[0] / one[1], two[0] / two[1]
+            if compare(r2, ">", r1) is not True:
+                continue  # the smaller side does not gain on the other
+            vectors = all(1 in v.shape for v in base[0].values.values() if _is_matrix(v))
+            most = GROWTH_VECTOR_SIZE if vectors else GROWTH_SIZE
+            hi = min([math.floor(h) for h in his] + [most])
+            try:  # where the ratio, as a power of the size through its values at the two sizes, passes 1
+                past = min(first * float(1 / r1) ** (math.log(second / first) / math.log(float(r2 / r1))), hi + 1)
+            except (OverflowError, ZeroDivisionError, ValueError):
+                past = hi + 1
+            tries = {math.ceil(past), math.ceil(past) + 1, second}
+            every = bool(his) and hi == min(math.floor(h) for h in his) and hi <= first + _EVERY_SIZE_UP_TO
+            if every:
+                tries |= set(range(first + 1, hi + 1))
+            for size in sorted(s for s in tries if first < s <= hi):
+                got = self.at(size, kind)
+                if got is not None and compare(got[2], self.relation, got[3]) is False:
+                    return _refuted(got[0], got[1], self.left, self.right, got[2], got[3], "", self.shapes)
+            if every:
+                continue  # held at every size the section allows past the larger one
+            if past <= hi and compare(two[1] - two[0], ">=", one[1] - one[0]) is True:
+                # held where its ratio would pass 1, and its slack does not shrink (||Xw||^2 <= ||Xw||^2 + lambda
+                # ||w||^2: the ratio tends to 1 and the difference grows)
+                continue
+            what = "vectors of ones and the identity" if kind == "identity" else "vectors and matrices of ones"
+            return Verdict("needs review", f"held at the sizes tried, but its sides grow differently with the size: with "
+                                           f"{what}, the ratio of its sides goes from {_number_text(r1)} at size {first} "
+                                           f"to {_number_text(r2)} at size {second}, toward failing, and it was tried "
+                                           f"up to size {hi} only: a bound with a constant may fail past the sizes "
+                                           "tried; review it")
+        return None
 
 
 def _small_sizes(d: str, stated: dict) -> list:

@@ -11,7 +11,7 @@ import mpmath
 
 from proofs.scan.matrices import Node
 
-__all__ = ["replay", "NoReplay"]
+__all__ = ["replay", "holds", "NoReplay"]
 
 # Bisection steps for a largest eigenvalue, and the binary digits of a square root's bounds.
 _STEPS = 80
@@ -896,3 +896,21 @@ def replay(left: Node, relation: str, right: Node, model, example: dict) -> bool
         return True
     except (NoReplay, ValueError, ZeroDivisionError, IndexError, TypeError):
         return False
+
+
+def holds(left: Node, relation: str, right: Node, model, example: dict) -> bool:
+    """Whether a relation the material states of the counterexample's names (a fact: ||x|| = 1) certainly holds there,
+    evaluated plainly: two numbers exactly equal, or bounds that settle an inequality; False wherever it cannot be
+    evaluated or decided (a fact of every member of a family, a value an interval only encloses)."""
+    r = _Replay(model, example)
+    try:
+        x, y = r.ev(left), r.ev(right)
+        x, y = (_one(x) if isinstance(x, list) else x), (_one(y) if isinstance(y, list) else y)
+        if _lazy(x) or _lazy(y):
+            return False
+        a, b = _iv(_plain(x)), _iv(_plain(y))
+        if relation == "=":  # (bounds that meet at one number are that number: the norm of a rational unit vector)
+            return a.lo == a.hi == b.lo == b.hi
+    except (NoReplay, _ShapeFails, KeyError, ValueError, ZeroDivisionError, IndexError, TypeError):
+        return False
+    return {"<=": a.hi <= b.lo, "<": a.hi < b.lo, ">=": a.lo >= b.hi, ">": a.lo > b.hi}.get(relation, False)

@@ -12,11 +12,11 @@ import sympy
 from proofs.scan.elementwise import by_entry, entries, entry_names
 from proofs.scan import power_reading
 from proofs.scan.instances import Verdict, _free_indices, _numeral, decide
-from proofs.scan.matrix_replay import replay
+from proofs.scan.matrix_replay import holds, replay
 from proofs.scan.matrices import Node, looks_matrix, names_of, read
 from proofs.scan.normalise import Skip
 from proofs.scan.scopes import HEADING
-from proofs.scan.shapes import Mismatch, Model, Shapes, declarations, unattached
+from proofs.scan.shapes import ROWS, Mismatch, Model, Shapes, declarations, unattached
 from proofs.scan.shapes import bounds as _bounds
 from proofs.scan.shapes import counted
 from proofs.scan.vocabulary import GREEK, KIND_OF_LETTER, LOGISTIC
@@ -368,14 +368,14 @@ class MatrixScan:
             return
         try:
             trees = self._read(left), self._read(right)
-            letter = _orthogonality(*trees)
+            letter, condition = _orthogonality(*trees) or (None, None)
         except Skip:
             return
         total = _total(*(entries(t, self.model) for t in trees))
         if total is not None:
             self.model.totals[total[0]] = total[1]
         if letter is not None:
-            self.model.conditions.setdefault(letter, set()).add("orthogonal")
+            self.model.conditions.setdefault(letter, set()).add(condition)
         symmetric = _symmetry(*trees)
         if symmetric is not None:  # "with $A^T = A$"
             self.model.conditions.setdefault(symmetric, set()).add("symmetric")
@@ -511,11 +511,12 @@ class MatrixScan:
         if applied:
             return Verdict("skipped", f"applies {applied[0]}, which the material defines by a formula (the matrix reading "
                                       "takes only functions the material leaves arbitrary)")
-        orthogonal = _orthogonality(*trees) if relation == "=" else None
-        if orthogonal is not None and "orthogonal" not in self.model.conditions.get(orthogonal, set()):
-            self.model.conditions.setdefault(orthogonal, set()).add("orthogonal")
-            return Verdict("skipped", f"states that {orthogonal} is orthogonal (a condition on it, which the steps after it "
-                                      "are checked under), not an identity")
+        orthogonal, condition = (_orthogonality(*trees) if relation == "=" else None) or (None, None)
+        if orthogonal is not None and not self.model.conditions.get(orthogonal, set()) & {"orthogonal", "orthonormal", ROWS}:
+            self.model.conditions.setdefault(orthogonal, set()).add(condition)
+            rows = " in its rows (they are orthonormal)" if condition == ROWS else ""
+            return Verdict("skipped", f"states that {orthogonal} is orthogonal{rows} (a condition on it, which the steps "
+                                      "after it are checked under), not an identity")
         for letter in sorted(used):
             if letter in self.opaque:
                 at, what = self.opaque[letter]
@@ -618,8 +619,8 @@ class MatrixScan:
 
     def _under_facts(self, trees, relation: str, seed: str, lowest: dict, relied: list, verdict: Verdict) -> Verdict:
         """A step refuted on instances that ignore what the material states about its names (||D_k|| = 1), decided
-        again on instances that honour it: checked there, or needs review (never refuted: the fact is the material's
-        and its counterexample is not replayed independently)."""
+        again on instances that honour it: checked there; refuted where the plain evaluation replays both the failure
+        and every fact at the counterexample exactly (a rational unit vector has norm 1 exactly); else needs review."""
         at, what = self.stated[relied[0]]
         facts = tuple(f for letter in relied for f in self.facts.get(letter, ()))
         try:
@@ -629,6 +630,11 @@ class MatrixScan:
         if again is not None and again.status == "checked":
             return Verdict("checked", f"{again.reason}; it fails without what line {at} states about {relied[0]} "
                                       f"({what}), which the instances honour")
+        if again is not None and again.status == "refuted" and facts and not again.counterexample.get("shapes_only") \
+                and replay(trees[0], relation, trees[1], self.model, again.counterexample) \
+                and all(holds(*fact, self.model, again.counterexample) for fact in facts):
+            return Verdict("refuted", f"{again.reason}; the instance honours what line {at} states about {relied[0]} "
+                                      f"({what}), exactly", again.counterexample)
         shown = again.reason if again is not None and again.status == "refuted" else verdict.reason
         example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
         return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
@@ -812,14 +818,15 @@ def _review(verdict: Verdict, why: str) -> Verdict:
                                    "instance)", verdict.counterexample)
 
 
-def _orthogonality(left: Node, right: Node) -> Optional[str]:
-    """The letter X of a step X^T X = I or X X^T = I, or None."""
+def _orthogonality(left: Node, right: Node) -> Optional[tuple]:
+    """The letter X of a step X^T X = I (its columns orthonormal: "orthogonal") or X X^T = I (its rows: ROWS), and
+    which of the two conditions it states; or None."""
     for a, b in ((left, right), (right, left)):
         if b.kind == "I" and a.kind == "mul" and len(a.args) == 2:
             x, y = a.args
-            for p, q in ((x, y), (y, x)):
+            for p, q, condition in ((x, y, "orthogonal"), (y, x, ROWS)):
                 if p.kind == "T" and p.args[0].kind == "name" and q.kind == "name" and p.args[0].data == q.data:
-                    return q.data[0]
+                    return q.data[0], condition
     return None
 
 
@@ -952,10 +959,19 @@ def _powers_of_numbers(trees: tuple) -> tuple:
 
 
 def _upward(lo, hi) -> bool:
-    """Whether a product's bounds go up at every size (1 to n, 0 to n - 1): the top-down reading would make it
-    empty at every size past the smallest, and check a step only where the product has one factor."""
-    positive = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in (hi - lo).free_symbols}
-    return bool((hi - lo).xreplace(positive).is_nonnegative)
+    """Whether a product's bounds go up with every size, from the smallest on or past a few small ones where it is
+    empty (1 to n, 0 to n - 1, 1 to T - 2: its length grows with each letter of its bounds): the top-down reading would
+    make it empty at every size past those, and decide a step only where the product has one factor or, read from 1
+    down to 0 at T = 1, factors no reading means."""
+    gap = sympy.expand(hi - lo)
+    positive = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in gap.free_symbols}
+    if gap.xreplace(positive).is_nonnegative:
+        return True
+    try:
+        poly = sympy.Poly(gap, *sorted(gap.free_symbols, key=str))
+    except sympy.PolynomialError:
+        return False
+    return bool(gap.free_symbols) and poly.total_degree() == 1 and all(c >= 0 for m, c in poly.terms() if sum(m) == 1)
 
 
 def _numbers_outside(trees: tuple, outside: tuple) -> bool:

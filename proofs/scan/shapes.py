@@ -12,13 +12,16 @@ from proofs.scan.normalise import Skip
 from proofs.scan.vocabulary import LENGTH_NOUNS, GREEK, SUM_BOUND
 
 __all__ = ["Model", "Shapes", "Mismatch", "declarations", "lengths", "counted", "bounds", "taken_in_general", "CONDITIONS",
-           "SQUARE"]
+           "SQUARE", "ROWS"]
 
 Dim = Union[int, str]
 # The conditions on a matrix the material can state in words, and the words.
 CONDITIONS = {"orthogonal": r"orthogonal", "orthonormal": r"orthonormal", "symmetric": r"symmetric", "invertible": r"invertible|non-?singular",
               "definite": r"positive[ -]definite|PD", "semidefinite": r"positive[ -]semi-?definite|PSD",
               "diagonal": r"diagonal", "square": r"square"}
+# The condition X X^T = I stated as a formula: the rows of X orthonormal (X^T X = I is "orthogonal": its columns), so
+# X is no taller than wide.
+ROWS = "orthonormal rows"
 # The conditions under which a matrix is square.
 SQUARE = frozenset({"orthogonal", "orthonormal", "symmetric", "invertible", "definite", "semidefinite", "square"})
 # Words that say a diagonal matrix has entries 0 and 1 only ("diagonal with entries in $\{0, 1\}$", "a binary
@@ -54,6 +57,10 @@ _LISTED_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})+)\s*(?:\\in\
                            rf"((?:{_WORD})(?:(?:\s*,\s*|\s+and\s+|\s+)(?:{_WORD}))*)\b", re.IGNORECASE)
 # "$w \in \mathbb{R}$", "$a, b \in \mathbb{R}_{>0}$": every letter listed is a number
 _REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\s*(?:\{{\s*R\s*\}}|R(?![A-Za-z]))(?!\s*\^)")
+# "$Q \in \mathbb{R}^{n \times k}$ has orthonormal columns", "with orthonormal rows", "whose rows are orthonormal": Q^T Q = I
+# (orthonormal) or Q Q^T = I (ROWS)
+_FRAME = re.compile(rf"{_NAME}[^.$]*?\b(?:(?:has|have|with)\s+orthonormal\s+(columns|rows)|whose\s+(columns|rows)\s+are\s+"
+                    r"orthonormal)\b", re.IGNORECASE)
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
@@ -314,6 +321,9 @@ def declarations(model: Model, sentence: str) -> dict:
         for member in re.finditer(_MEMBER, m.group(1)):
             for c in _conditions_in(m.group(2)):
                 stated.setdefault(member.group(1).lstrip("\\"), set()).add(c)
+    for m in _FRAME.finditer(sentence):
+        stated.setdefault(m.group(1).lstrip("\\"), set()).add(ROWS if (m.group(2) or m.group(3)).lower() == "rows"
+                                                                  else "orthonormal")
     for m in _ORDER.finditer(sentence):
         stated.setdefault(m.group(1).lstrip("\\"), set()).add("definite" if m.group(2) == "succ" else "semidefinite")
     if _BINARY.search(sentence):
@@ -336,7 +346,8 @@ def unattached(sentence: str, stated: dict) -> Optional[str]:
     for c, word in CONDITIONS.items():
         if c in ("square", "diagonal"):  # "the diagonal entries of A": no condition
             continue
-        if re.search(rf"\b(?:{word})\b", sentence, re.IGNORECASE) and not any(c in s for s in stated.values()):
+        if re.search(rf"\b(?:{word})\b", sentence, re.IGNORECASE) and not any(c in s for s in stated.values()) \
+                and not (c == "orthonormal" and any(ROWS in s for s in stated.values())):
             return c
     return None
 
