@@ -1,5 +1,7 @@
 """The pre-commit hooks and the GitHub action, run as pre-commit and the Actions runner run them."""
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -12,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from conftest import _environment as environment
 from test_github import PACK, SHEET, annotations
 from test_sarif import valid
 
@@ -37,13 +40,23 @@ def repository(tmp_path, formula="1"):
     return repo
 
 
-def run_hook(hook_id, repo, args, changed):
-    """Run a hook as pre-commit does: its entry, the hook's args, then the changed files its `files` pattern keeps."""
+def run_hook(hook_id, repo, args, changed, process=False):
+    """Run a hook as pre-commit does: its entry, the hook's args, then the changed files its `files` pattern keeps.
+    The entry's `proofs` command runs in this process (`proofs.cli.main`, in the repository and the hook's
+    environment), or with `process=True` as the installed console script, as pre-commit starts it."""
     [hook] = [h for h in HOOKS if h["id"] == hook_id]
     assert hook["language"] == "python" and hook.get("pass_filenames", True)
     files = [f for f in changed if re.search(hook["files"], f)]
     argv = shlex.split(hook["entry"]) + args + files
-    return subprocess.run(argv, cwd=repo, capture_output=True, text=True, env=_environment(), timeout=300)
+    if process:
+        return subprocess.run(argv, cwd=repo, capture_output=True, text=True, env=_environment(), timeout=300)
+    from proofs.cli import main
+
+    assert argv[0] == "proofs", argv
+    out, err = io.StringIO(), io.StringIO()
+    with environment(_environment()), contextlib.chdir(repo):
+        code = main(argv[1:], out, err)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def test_hooks_are_the_documented_ones():
@@ -54,7 +67,7 @@ def test_hooks_are_the_documented_ones():
 
 def test_the_scan_hook_fails_on_a_wrong_formula_in_a_changed_file_only(tmp_path):
     repo = repository(tmp_path)
-    proc = run_hook("proofs-scan", repo, ["--material", "course"], ["course/sheet.md", "README.md"])
+    proc = run_hook("proofs-scan", repo, ["--material", "course"], ["course/sheet.md", "README.md"], process=True)
     assert proc.returncode == 1 and "sheet.md:4: refuted" in proc.stdout, proc.stdout + proc.stderr
     proc = run_hook("proofs-scan", repo, ["--material", "course"], ["README.md", "course/claims/square.py"])
     assert proc.returncode == 0 and "0 file(s)" in proc.stdout, proc.stdout + proc.stderr
@@ -67,7 +80,7 @@ def test_the_check_hook_checks_the_claims_citing_or_defined_in_the_changed_files
     repo = repository(tmp_path)
     args = ["--material", "course", "--claims", "course/claims", "--no-cache"]
     for changed in (["course/sheet.md"], ["course/claims/square.py"]):
-        proc = run_hook("proofs-check", repo, args, changed + ["README.md"])
+        proc = run_hook("proofs-check", repo, args, changed + ["README.md"], process=changed == ["course/sheet.md"])
         assert proc.returncode == 1 and "week9.ex1.a.square" in proc.stdout and "1 claims:" in proc.stdout, proc.stdout + proc.stderr
     proc = run_hook("proofs-check", repo, args, ["README.md"])
     assert proc.returncode == 0 and "no claim is defined in or cites" in proc.stdout, proc.stdout + proc.stderr

@@ -37,7 +37,7 @@ class _Draw:
         return self.data.draw(st.sampled_from(list(seq)))
 
 
-EACH_TRUTH = 3
+EACH_TRUTH = 2
 
 
 def _class(case) -> tuple:
