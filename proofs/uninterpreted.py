@@ -260,26 +260,32 @@ def candidates(fn: Function, count: int = 6, shift: int = 0) -> list[Polynomial]
     return out
 
 
-# The functions the exact evaluation reads while an `interpretation(...)` block runs: name -> Polynomial.
+# The functions the exact evaluation reads while an `interpretation(...)` block runs: name -> Polynomial; and the
+# values computed under it, (name, orders, arguments) -> value (a derivative's dual numbers read the same ones again).
 _CURRENT: Optional[Mapping[str, Polynomial]] = None
+_VALUES: dict = {}
 
 
 @contextlib.contextmanager
 def interpretation(chosen: Mapping[str, Polynomial]) -> Iterator[None]:
     """Evaluate statements in exact arithmetic with these functions in place of the uninterpreted ones."""
-    global _CURRENT
-    previous, _CURRENT = _CURRENT, dict(chosen)
+    global _CURRENT, _VALUES
+    previous, _CURRENT = (_CURRENT, _VALUES), dict(chosen)
+    _VALUES = {}
     try:
         yield
     finally:
-        _CURRENT = previous
+        _CURRENT, _VALUES = previous
 
 
 def exact_apply(fn: Function, args: tuple):
     """The value of fn (or its derivative) at exact numbers, under the current interpretation; Unsupported without one."""
     if _CURRENT is None or fn.name not in _CURRENT:
         raise terms.Unsupported(f"the uninterpreted function {fn.name} has no value without a concrete function")
-    return _CURRENT[fn.name].derivative(fn.orders).value(args)
+    key = (fn.name, fn.orders, tuple((type(a), a) for a in args))
+    if key not in _VALUES:
+        _VALUES[key] = _CURRENT[fn.name].derivative(fn.orders).value(args)
+    return _VALUES[key]
 
 
 # --- derivatives written out ----------------------------------------------------------------------------------------
