@@ -8,7 +8,8 @@ process (no scan cache, sympy's own cache empty), with the scan's own reader onl
 and prints the best of `--rounds` runs in CPU seconds. With --base it does the same for that commit's `proofs` package
 (exported with git archive into a temporary directory, run in a child process with it first on the path), alternating
 the two so that the machine's load falls on both alike, and prints the ratio. With --same it also checks that both give
-the same reports (every step's status, reason and counterexample, as JSON with sorted keys) and exits 1 if not.
+the same reports (every field of every step, as JSON with sorted keys; both with one hash seed, as a model's sets
+are printed in its order) and exits 1 if not.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ print(json.dumps({"cpu": cpu, "wall": wall, "steps": sum(map(len, reports))}))
 def _measure(path: Path, folders: list, out: Path, generated: int = 0) -> dict:
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / "tests" / "scan_material"), ",".join(folders),
                            str(out), str(generated)], capture_output=True, text=True, check=True, cwd=path,
-                          env={"PYTHONPATH": str(path), "PATH": "/usr/bin:/bin"})
+                          env={"PYTHONPATH": str(path), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
     return json.loads(done.stdout)
 
 
