@@ -1,12 +1,15 @@
 """Scan time on matrix material: CPU seconds to decide its steps cold, this checkout against another commit, side by side.
 
-Run: python benchmarks/scan_matrix.py [--base REV] [--rounds 2] [--folders matrix matrix_slips matrix_audit] [--same]
-It scans the matrix test material (tests/scan_material/matrix*), each round in a fresh process (no scan cache, sympy's
-own cache empty), with the scan's own reader only and no step time limit (so that the machine's load decides nothing),
+Run: python benchmarks/scan_matrix.py [--base REV] [--rounds 2] [--folders matrix matrix_slips matrix_audit]
+[--generated 0] [--same]
+It scans the matrix test material (tests/scan_material/matrix*, or the folders named) and, with --generated N, seeds
+0..N-1 of the matrix, calculus, scalar and body oracles' generated material (tests/*oracle*.py), each round in a fresh
+process (no scan cache, sympy's own cache empty), with the scan's own reader only and no step time limit (so that the machine's load decides nothing),
 and prints the best of `--rounds` runs in CPU seconds. With --base it does the same for that commit's `proofs` package
 (exported with git archive into a temporary directory, run in a child process with it first on the path), alternating
 the two so that the machine's load falls on both alike, and prints the ratio. With --same it also checks that both give
-the same reports (every step's status, reason and counterexample, as JSON with sorted keys) and exits 1 if not.
+the same reports (every field of every step, as JSON with sorted keys; both with one hash seed, as a model's sets
+are printed in its order) and exits 1 if not.
 """
 
 from __future__ import annotations
@@ -28,8 +31,16 @@ import dataclasses, json, sys, time
 from pathlib import Path
 from proofs.material import discover, read
 from proofs.scan.steps import scan_document
-root, folders, out = Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
-documents = [read(root / f, n) for f in folders for n in discover(root / f)]
+root, folders, out, generated = Path(sys.argv[1]), sys.argv[2].split(","), sys.argv[3], int(sys.argv[4])
+documents = [read(root / f, n) for f in folders if f for n in discover(root / f)]
+if generated:
+    from proofs.material import parse
+    sys.path.insert(0, str(root.parent))
+    import matrix_oracle, matrix_oracle_calculus, scan_oracle, scan_oracle_bodies
+    for module, options in ((matrix_oracle, dict(parts=4)), (matrix_oracle_calculus, dict(parts=4)),
+                            (scan_oracle, dict(parts=6, more=True)), (scan_oracle_bodies, dict(parts=6))):
+        documents += [parse("generated.md", module.generate(module.RandomSource(seed), **options).text, "markdown")
+                      for seed in range(generated)]
 start, wall, reports = time.process_time(), time.perf_counter(), []
 for d in documents:
     reports.append([dataclasses.asdict(s) for s in scan_document(d, timeout=1e6, second_reader=False)])
@@ -39,10 +50,10 @@ print(json.dumps({"cpu": cpu, "wall": wall, "steps": sum(map(len, reports))}))
 """
 
 
-def _measure(path: Path, folders: list, out: Path) -> dict:
+def _measure(path: Path, folders: list, out: Path, generated: int = 0) -> dict:
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / "tests" / "scan_material"), ",".join(folders),
-                           str(out)], capture_output=True, text=True, check=True, cwd=path,
-                          env={"PYTHONPATH": str(path), "PATH": "/usr/bin:/bin"})
+                           str(out), str(generated)], capture_output=True, text=True, check=True, cwd=path,
+                          env={"PYTHONPATH": str(path), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
     return json.loads(done.stdout)
 
 
@@ -57,6 +68,7 @@ def main() -> int:
     parser.add_argument("--base", help="a commit to compare with (its proofs package)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--folders", nargs="+", default=list(FOLDERS))
+    parser.add_argument("--generated", type=int, default=0, help="documents of each oracle generator to scan too")
     parser.add_argument("--same", action="store_true", help="check that both give the same reports")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,9 +76,9 @@ def main() -> int:
         here, there = [], []
         mine, theirs = Path(tmp) / "here.json", Path(tmp) / "base.json"
         for _ in range(args.rounds):
-            here.append(_measure(ROOT, args.folders, mine))
+            here.append(_measure(ROOT, args.folders, mine, args.generated))
             if base is not None:
-                there.append(_measure(base, args.folders, theirs))
+                there.append(_measure(base, args.folders, theirs, args.generated))
         best = min(r["cpu"] for r in here)
         print(f"this checkout: {_line(here, args.rounds)}")
         if there:

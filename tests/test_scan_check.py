@@ -134,3 +134,26 @@ def test_the_points_of_a_step_expand_its_sums_once_for_each_set_of_values_they_r
     assert list(scan_check._points(left, right, (), "seed")) == expected
     lengths = {point["n"] for point in expected}
     assert len(expected) > 40 and len(calls) == len(set(calls)) <= 2 * len(lengths)  # each side at each length once
+
+
+def _rational_functions():
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+    numbers = st.integers(-3, 3).map(sympy.Integer)
+    leaves = st.one_of(st.just(x), st.just(y), numbers, st.just(sympy.exp(x)))
+
+    def grow(inner):
+        return st.one_of(st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+                         st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+                         st.tuples(inner, inner).map(lambda p: p[0] / (p[1] ** 2 + 1)))
+    return st.recursive(leaves, grow, max_leaves=5)
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(_rational_functions(), _rational_functions())
+def test_a_difference_is_zero_exactly_when_sympy_simplifies_it_to_zero(u, v):
+    from proofs.scan.check import simplifies_to_zero
+
+    identity = sympy.Mul(u + v, u - v) - (u**2 - v**2)  # 0, written apart
+    assert simplifies_to_zero(identity)
+    for d in (identity + sympy.Rational(1, 10**6), u - v, u * v - v * u + u / (v**2 + 1) - u):
+        assert simplifies_to_zero(d) == (sympy.simplify(d) == 0)

@@ -55,6 +55,42 @@ def test_the_forward_derivatives_are_sympy_s_derivatives_at_the_point(e, a, b):
             assert abs(sympy.N(quick[symbol] - exact, 50)) < sympy.Float(10) ** -40
 
 
+@settings(max_examples=60, deadline=None, database=None)
+@given(_expressions().map(lambda e: e + sympy.tanh(e) * y))
+def test_the_built_derivative_is_sympy_s_expression(e):
+    assert derivatives.diff(e, x) == sympy.diff(e, x)
+    assert derivatives.diff(e, y) == sympy.diff(e, y)
+
+
+def _second(e, point, i, j):
+    return sympy.diff(e, i, j).xreplace(point)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(_expressions(), _NUMBERS, _NUMBERS)
+def test_the_forward_hessian_is_sympy_s_second_derivatives_at_the_point(e, a, b):
+    point = {x: a, y: b}
+    quick = derivatives.hessian_at(e, [x, y], point)
+    for (i, si), (j, sj) in [((i, si), (j, sj)) for i, si in enumerate(point) for j, sj in enumerate(point)]:
+        exact = _second(e, point, si, sj)
+        if exact.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            continue
+        if quick[i, j].is_Rational or exact.is_Rational:
+            assert quick[i, j] == exact
+        else:  # relative to the size of the value (exp(exp(6)) has 176 digits)
+            assert abs(sympy.N((quick[i, j] - exact) / (1 + abs(exact)), 50)) < sympy.Float(10) ** -40
+
+
+def test_a_wrong_hessian_is_told_apart_and_what_forward_mode_leaves_is_sympy_s():
+    one, two = sympy.Integer(1), sympy.Integer(2)
+    assert derivatives.hessian_at(x**3 * y + sympy.exp(x * y), [x, y], {x: one, y: two}) == sympy.Matrix(
+        [[12 + 4 * sympy.exp(2), 3 + 3 * sympy.exp(2)], [3 + 3 * sympy.exp(2), sympy.exp(2)]])
+    assert derivatives.hessian_at(x**3, [x], {x: two}) != sympy.Matrix([[6]])  # 12, not 6: the comparison can fail
+    # |x| is not taken by forward mode: sympy's second derivative at the point
+    assert derivatives.hessian_at(sympy.Abs(x) * y, [x, y], {x: one, y: two}) == sympy.Matrix(
+        [[_second(sympy.Abs(x) * y, {x: one, y: two}, s, t) for t in (x, y)] for s in (x, y)])
+
+
 def test_a_wrong_derivative_is_told_apart():
     # (the oracle above can fail: x^2 at 3 is 6, not 9)
     assert partial_at(x**2, x, sympy.Integer(3)) == 6
@@ -294,3 +330,19 @@ def test_forward_mode_through_an_arbitrary_function_by_hand_and_what_it_leaves()
     # a wrong drawn derivative is told apart (the comparison above can fail)
     wrong = lambda name, v, d: f(name, v, d) + (1 if d else 0)  # noqa: E731
     assert partials_at(e, {x: one, y: two}, wrong)[y] != _symbolic_at(e, y, {x: one, y: two}, ev)
+
+
+def test_hessians_of_generated_material_are_decided_the_same_with_forward_derivatives(monkeypatch):
+    """Hessians of quadratics and least squares (tests/matrix_oracle_calculus.py), each entry by forward mode and each
+    by sympy's second derivative: the same reports, and some steps refuted (the comparison can fail)."""
+    from proofs.material import parse
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from matrix_oracle_calculus import RandomSource, generate
+
+    generated = [generate(RandomSource(seed), parts=2, kinds=["quadratic", "least-squares"]) for seed in (0, 1)]
+    documents = [parse("generated.md", m.text, "markdown") for m in generated]
+    forward = _reports(documents, True, monkeypatch)
+    assert forward == _reports(documents, False, monkeypatch)
+    hessians = [s for d in forward for s in d if "nabla^2" in s["text"] or ("nabla_" in s["text"] and "^2" in s["text"])]
+    assert hessians and {"refuted", "checked"} <= {s["status"] for s in hessians}

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 import sympy
+from hypothesis import given, settings
 
 REGRESSION = r"""# Softmax regression
 
@@ -223,6 +224,44 @@ def test_exact_sign_is_symbolic_for_zero_and_certified_otherwise():
     assert exact_sign(softmax_1 - 1 / (1 + exp(-r(1, 5)))) == -1
     assert exact_sign(sympy.tanh(r(1, 3)) - (exp(r(2, 3)) - 1) / (exp(r(2, 3)) + 1)) == 0
     assert exact_sign(sympy.log(1 + exp(1)) - 1) == 1
+
+
+def _transcendental():
+    from hypothesis import strategies as st
+
+    r = st.fractions(min_value=-2, max_value=2, max_denominator=4).map(lambda f: sympy.Rational(f.numerator, f.denominator))
+    leaves = st.one_of(r, r.map(sympy.exp), r.map(lambda q: sympy.log(sympy.exp(q) + 2)))
+
+    def grow(inner):
+        return st.one_of(st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
+                         st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
+                         st.tuples(inner, st.integers(-2, 2)).map(lambda p: p[0] ** p[1] if p[0] != 0 else p[0]))
+    return st.recursive(leaves, grow, max_leaves=5)
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(_transcendental(), _transcendental(), _transcendental())
+def test_exact_sign_is_0_for_a_rearranged_identity_and_the_sign_of_a_high_precision_value_otherwise(u, v, w):
+    from proofs.scan.elementwise import exact_sign
+
+    # (u + v)(u - v) w = u^2 w - v^2 w, written apart (sympy expands neither side): 0 exactly
+    identity = sympy.Mul(sympy.Add(u, v), sympy.Add(u, -v), w) - (u**2 * w - v**2 * w)
+    assert exact_sign(identity) in (0, None) if identity.has(sympy.log) else exact_sign(identity) == 0
+    for d in (identity + sympy.Rational(1, 10**30) * sympy.exp(sympy.Rational(1, 3)), u - v * w):
+        value = sympy.N(d, 80)
+        sign = exact_sign(d)
+        if sign is not None and value.is_real:  # never 0 for a value apart from 0, never the wrong sign
+            assert abs(value) < sympy.Float(10) ** -60 if sign == 0 else sign * value > 0
+
+
+def test_exact_sign_reads_logs_of_one_argument_written_two_ways_as_one():
+    from proofs.scan.elementwise import exact_sign
+
+    half = sympy.exp(sympy.Rational(1, 2))
+    assert exact_sign(sympy.log((half + 1) ** 2) - sympy.log(sympy.E + 2 * half + 1)) == 0
+    assert exact_sign(sympy.log((half + 1) ** 2) - sympy.log(sympy.E + 2 * half)) == 1
+    zero = sympy.Mul(half + 1, half - 1) - (sympy.E - 1)  # 0, not written so
+    assert exact_sign(zero) == 0 and exact_sign(1 / zero + 1) is None  # a division by 0: no sign
 
 
 def test_the_replay_encloses_exp_and_log():

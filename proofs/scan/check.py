@@ -19,7 +19,8 @@ import sympy
 from proofs.scan.replay import NotReal, Undefined, decide, digits, evaluate, key
 from proofs.scan.sum_ranges import inverted_range
 
-__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real", "WALL_BACKSTOP"]
+__all__ = ["Outcome", "check", "deadline", "replay", "Timeout", "integer_names", "not_real", "simplifies_to_zero",
+           "WALL_BACKSTOP"]
 
 # Points tried by the search, and how many defined points make a step `checked`.
 ATTEMPTS = 80
@@ -170,6 +171,17 @@ def _sums_cancel(left: sympy.Expr, relation: str, right: sympy.Expr) -> bool:
     return bool(_combine_sums(d, termwise=True))
 
 
+def simplifies_to_zero(d: sympy.Expr) -> bool:
+    """Whether sympy simplifies d to 0: d cancelled as a rational function of its atoms first (one of simplify's own
+    first steps, which gives 0 there too), and simplified only when that is not 0."""
+    try:
+        if sympy.cancel(d) == 0:
+            return True
+    except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed):
+        pass
+    return sympy.simplify(d) == 0
+
+
 def _prove(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[str]:
     """How the step was proved, or None."""
     d = (left - right).doit(deep=True, sum=False) if left.has(sympy.Derivative) or right.has(sympy.Derivative) else left - right
@@ -178,6 +190,8 @@ def _prove(left: sympy.Expr, relation: str, right: sympy.Expr) -> Optional[str]:
         simplified = _combine_sums(d)
     elif relation in ("=", "!=") and d.is_polynomial() and sympy.expand(d).is_number:
         simplified = sympy.expand(d)  # a polynomial identity needs no more than expanding (and simplify is slow)
+    elif relation == "=":
+        simplified = sympy.Integer(0) if simplifies_to_zero(d) else d
     else:
         simplified = sympy.simplify(d)
     if relation == "=":

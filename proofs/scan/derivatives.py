@@ -8,7 +8,7 @@ from typing import Callable, Optional
 
 import sympy
 
-__all__ = ["diff", "partial_at", "partials_at", "solve_index"]
+__all__ = ["diff", "hessian_at", "partial_at", "partials_at", "solve_index"]
 
 # Values a derivative at a point must not take: the symbolic route is left to say what such a point means.
 _NOT_FINITE = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -126,11 +126,13 @@ def _partial(n, symbol, value, memo: dict, function=None):
 
 def diff(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
     """`sympy.diff(expr, symbol)`, the same expression, built node by node by the rules sympy applies (Add, Mul by
-    Leibniz's rule, Pow, an undefined function of one argument by the chain rule with sympy's own `fdiff`) without
+    Leibniz's rule, Pow, a function of one argument by the chain rule with sympy's own `fdiff`) without
     what sympy does besides at every node: a Derivative object, the order-0 derivative of every other factor of a
     product, a zero test of each result and a walk over it to put its derivatives in canonical form (quadratic in the
-    depth of nested functions, as a forward pass through a recurrence builds them). A subexpression met twice is
-    differentiated once. Any other node, or a derivative already in the expression, and sympy differentiates it all."""
+    depth of nested functions, as a forward pass through a recurrence builds them). exp, tanh and log of one argument
+    are differentiated by the chain rule with their own `fdiff`, as sympy differentiates every function. A
+    subexpression met twice is differentiated once. Any other node, or a derivative already in the expression, and
+    sympy differentiates it all."""
     if symbol not in expr.free_symbols:
         return sympy.diff(expr, symbol)
     if expr.has(sympy.Derivative, sympy.Subs):
@@ -155,13 +157,28 @@ def _diff(n, symbol, memo: dict):
         out = sympy.Add(*[sympy.Mul(*args[:i], _diff(a, symbol, memo), *args[i + 1:]) for i, a in enumerate(args)])
     elif n.is_Pow:
         out = n * (_diff(n.exp, symbol, memo) * sympy.log(n.base) + _diff(n.base, symbol, memo) * n.exp / n.base)
-    elif isinstance(n, sympy.core.function.AppliedUndef) and len(n.args) == 1:
+    elif isinstance(n, (sympy.core.function.AppliedUndef, sympy.exp, sympy.tanh, sympy.log)) and len(n.args) == 1:
         inner = _diff(n.args[0], symbol, memo)
         out = sympy.Add(*([] if inner.is_zero else [n.fdiff(1) * inner]))
     else:
         raise _Unsupported(type(n).__name__)
     memo[n] = out
     return out
+
+
+def hessian_at(expr: sympy.Expr, symbols: list, point: dict, forward: bool = True) -> sympy.Matrix:
+    """The matrix of d^2 expr / d symbols[i] d symbols[j] at the point (symbol -> value): each first derivative built
+    once (`diff`) and differentiated at the point by forward mode (`partials_at`); an entry forward mode leaves out
+    (a node it does not take, no finite value) is sympy's second derivative with the point put in, as every entry is
+    without `forward`."""
+    n = len(symbols)
+    rows = [partials_at(diff(expr, s), point) if forward else {} for s in symbols]
+
+    def entry(i, j):
+        if symbols[j] in rows[i]:
+            return rows[i][symbols[j]]
+        return sympy.diff(expr, symbols[i], symbols[j]).xreplace(point)
+    return sympy.Matrix(n, n, entry)
 
 
 def partial_at(expr: sympy.Expr, symbol: sympy.Symbol, at: sympy.Expr) -> Optional[sympy.Expr]:

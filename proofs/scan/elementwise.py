@@ -168,23 +168,55 @@ def exact_sign(d: sympy.Expr) -> Optional[int]:
 
 def _cancels(e: sympy.Expr) -> bool:
     """Whether e is 0 as a rational function of E = e^(1/D) and of its logs taken as independent symbols (sound: a
-    rational function with rational coefficients that vanishes at a transcendental E is 0)."""
+    rational function with rational coefficients that vanishes at a transcendental E is 0). Two logs are one symbol
+    when their arguments, written in E, cancel to the same rational function."""
     exps = [a for a in e.atoms(sympy.exp)]
     if any(not a.args[0].is_Rational for a in exps):
         return False
     den = math.lcm(*[int(a.args[0].q) for a in exps]) if exps else 1
     E = sympy.Dummy("E", positive=True)
-    e = e.xreplace({a: E ** (a.args[0] * den) for a in exps}).xreplace({sympy.E: E ** den})
-    logs = sorted(e.atoms(sympy.log), key=sympy.default_sort_key)
+    powers = {**{a: int(a.args[0] * den) for a in exps}, sympy.E: den}
+    written = {a: E ** k for a, k in powers.items()}
     canon: dict = {}
-    for a in logs:
-        canon.setdefault(sympy.cancel(a.args[0]), sympy.Dummy("L"))
-    e = e.xreplace({a: canon[sympy.cancel(a.args[0])] for a in logs})
-    if e.atoms(sympy.Function) or any(not (s == E or s in canon.values()) for s in e.free_symbols):
-        return False
-    from sympy.polys.fields import field
+    logs = {a: canon.setdefault(sympy.cancel(a.args[0].xreplace(written)), len(canon) + 1) for a in e.atoms(sympy.log)}
+    from sympy.polys.rings import ring
 
+    polys, *gens = ring([E, *[sympy.Dummy("L") for _ in canon]], sympy.QQ)
+    atoms = {a: (gens[0] ** k, polys.one) if k >= 0 else (polys.one, gens[0] ** -k) for a, k in powers.items()}
+    atoms.update({a: (gens[k], polys.one) for a, k in logs.items()})
     try:
-        return field([E, *canon.values()], sympy.QQ)[0].from_expr(e) == 0
+        return not _fraction(e, atoms, polys)[0]
     except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed, ValueError, TypeError, ZeroDivisionError):
         return False
+
+
+def _fraction(e: sympy.Expr, atoms: dict, polys) -> tuple:
+    """e as (numerator, denominator), polynomials of `polys` (atoms: an expression -> its (numerator, denominator)),
+    read node by node as sympy reads an expression into a field of rational functions (sums, products, integer powers,
+    rational numbers; anything else fails to convert), without cancelling a common factor at each node: the fraction
+    is 0 exactly when its numerator is. A negative power of 0 raises ZeroDivisionError."""
+    if e in atoms:
+        return atoms[e]
+    if e.is_Add or e.is_Mul:
+        out = None
+        for a in e.args:
+            n, d = _fraction(a, atoms, polys)
+            if out is None:
+                out = n, d
+            elif e.is_Mul:
+                out = out[0] * n, out[1] * d
+            elif out[1] == d:
+                out = out[0] + n, d
+            else:
+                out = out[0] * d + n * out[1], out[1] * d
+        return out
+    if e.is_Pow:
+        base, power = e.as_base_exp()
+        if power.is_Integer:
+            n, d = _fraction(base, atoms, polys)
+            if power < 0:
+                if not n:
+                    raise ZeroDivisionError("a negative power of 0")
+                n, d = d, n
+            return n ** abs(int(power)), d ** abs(int(power))
+    return polys.ground_new(polys.domain.convert(e)), polys.one

@@ -834,7 +834,7 @@ class Evaluator:
         if value.has(sympy.core.function.AppliedUndef, sympy.Subs, sympy.Derivative):
             raise Skip("a second derivative of a function the material leaves arbitrary")
         subs = dict(zip(symbols, list(point) if _is_matrix(point) else [point]))
-        out = sympy.Matrix(n, n, lambda i, j: sympy.diff(value, symbols[i], symbols[j]).xreplace(subs))
+        out = derivatives.hessian_at(value, symbols, subs, FORWARD_MODE)
         return out[0, 0] if shape == "scalar" else out
 
     def _input(self, key) -> bool:
