@@ -5,7 +5,7 @@ under `proofs` (`proofs.interpret`, `proofs.solvers.*`, `proofs.runner`, ...) ar
 names can change between minor versions, as pytest keeps `_pytest` and Hypothesis `strategies/_internal`.
 """
 
-__version__ = "0.10.0"
+__version__ = "0.11.0"
 
 import importlib  # noqa: E402
 
