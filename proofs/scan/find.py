@@ -10,7 +10,7 @@ from typing import Optional
 from proofs.coverage import formulas
 from proofs.material import Document
 
-__all__ = ["Span", "spans", "CONDITION_WORDS"]
+__all__ = ["Span", "spans", "CONDITION_WORDS", "announced_apart"]
 
 # Words that, right before a formula, make it a condition or a wish rather than a claim ("for $r \neq 1$",
 # "if $w < \alpha$", "the $n$ for which $n \ge 3$", "we want $\phi'(z) w = 1$", "we would like $a$ to satisfy", "the goal
@@ -132,7 +132,15 @@ def _continues(text: str, mark: re.Match) -> bool:
     The same rule read from either side, so that every formula of a sentence has the same bounds."""
     if mark.group().startswith("\n") and text[mark.end():mark.end() + _TAIL].lstrip()[:1].islower():
         return True
-    return _introduces(text, mark) or _RESTRICTS.match(text, mark.end()) is not None
+    return _introduces(text, mark) or _restricts(text, mark.end())
+
+
+def _restricts(text: str, at: int) -> bool:
+    """Whether the sentence at `at` states where the claim before it holds and nothing else: a verb (see _RESTRICTS),
+    "for", "when", "if", "because", ... and the condition's formulas, up to its end ("This holds for $n \\ge 3$.");
+    never one that claims more or widens the claim ("This is true for all real $n$, and for $n \\ge 3$ ...")."""
+    m = _RESTRICTS.match(text, at)
+    return m is not None and _RESTRICTS_ONLY.match(text, m.end()) is not None
 
 
 # A sentence that states where the claim before it holds ("This holds for $n \ge 3$.", "It is only valid when"): the
@@ -140,6 +148,10 @@ def _continues(text: str, mark: re.Match) -> bool:
 _RESTRICTS = re.compile(r"\s*(?:this|that|it|the\s+(?:above|identity|bound|inequality|equation|equality|result|claim|"
                         r"formula|step))\s+(?:only\s+)?(?:holds|is\s+(?:only\s+)?(?:valid|true|correct)|applies|works)\b",
                         re.IGNORECASE)
+# The rest of such a sentence: the words that bring in the condition, its formulas and the sentence's end, no more.
+_RESTRICTS_ONLY = re.compile(r"\s*(?:only\s+)?(?:for|when|whenever|if|provided(?:\s+that)?|because|since|as\s+long\s+as)\s+"
+                             r"(?:that\s+)?\$[^$]+\$(?:\s*(?:,|and)\s*\$[^$]+\$)*\s*(?:only\s*)?(?:[.!?](?=\s|$)|\n[ \t]*\n|$)",
+                             re.IGNORECASE)
 
 
 # "so that" ending the prose before a display across a blank line: a result ("and over all steps, so that"), unless a
@@ -162,9 +174,32 @@ def _introduces(text: str, mark: re.Match) -> bool:
         return False
     before = text[max(0, mark.start() - _TAIL):mark.start()].rstrip()
     if not mark.group().startswith("\n"):
-        return bool(_ANNOUNCES.search(before))
+        return _announces(before)
     return before[-1:] in (":", ",") or bool(re.search(r"(?<![\\$])\b[a-z]+$", before)) \
-        or bool(_ANNOUNCES.search(before.rstrip("."))) or _inline_condition(before)
+        or _announces(before.rstrip(".")) or _inline_condition(before)
+
+
+def _announces(before: str) -> bool:
+    """Whether prose ends with words announcing the display after it (see _ANNOUNCES) in a sentence whose conditions
+    are the display's: one clause (no semicolon or colon before the words), and no words that set a case aside or
+    point at another one ("The case $n \\ge 3$ is done; for every other $n$ we show the following.", see _SET_ASIDE)."""
+    if not _ANNOUNCES.search(before):
+        return False
+    sentence = re.split(r"[.?!]\s|\n[ \t]*\n", before)[-1]
+    words = _FORMULAS.sub(" ", sentence)
+    return not re.search(r"[;:]", words) and not _SET_ASIDE.search(words)
+
+
+def announced_apart(before: str) -> bool:
+    """Whether prose right before a display (the text up to its sentence) announces it ("... we show the following.")
+    in a sentence whose conditions are not the display's (see _announces): the case it is for is not stated."""
+    before = before.rstrip()
+    return bool(_ANNOUNCES.search(before[-_TAIL:].rstrip(".:"))) and not _announces(before[-_TAIL:].rstrip(".:"))
+
+
+# Words in an announcing sentence that set a case aside or point at another one: its conditions are not the display's.
+_SET_ASIDE = re.compile(r"\b(?:other|others|otherwise|remaining|rest|done|settled|finished|handled|treated|covered|"
+                        r"not|no|except|excluding|besides|else|instead)\b", re.IGNORECASE)
 
 
 # Words that announce the display after them, their sentence ending before it ("we have the following.").
