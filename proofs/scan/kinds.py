@@ -219,6 +219,7 @@ _INTRODUCED = (r"(?:let|take|consider|fix|pick|choose)\s+(?:(?:any|some|two|thre
                r"(?:such\s+that|with|where|for\s+which|satisfying)")
 # Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
 _STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
+                       r"(?:(?:next|now|then|finally|also|again|second(?:ly)?|third(?:ly)?)\s*,?\s*)?"
                        r"(?:(?:throughout|henceforth|in\s+what\s+follows|from\s+(?:now|here)\s+on)\s*,?\s*)?"
                        r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
                        r"henceforth|from\s+now\s+on|from\s+here\s+on))?|let|throughout|henceforth|from\s+(?:now|here)\s+on|"
@@ -253,6 +254,9 @@ _OF_LENGTH = re.compile(r"\b(?:of|with)\s+(?:length|size)\s+(\$\s*\\?[A-Za-z]+\s
 _WHOLE = re.compile(r"\$\s*((?:\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?\s*,\s*)*\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*"
                     r"\\in\s*(?:\\mathbb\s*\{?\s*([NZ])\s*\}?|\\([NZ])(?![A-Za-z])|(ℕ|ℤ))"
                     r"(?:\s*([_^])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[^\s$]))?")
+# "$n$ is an integer", "let $n$ be any integer", "$k$ is a natural number": a whole number, said in words
+_INTEGER_LETTER = re.compile(rf"({_NAMES})\s+(?:is|are|be)\s+(?:now\s+)?(?:an?\s+|any\s+|some\s+)?"
+                             r"(integers?|whole\s+numbers?|natural\s+numbers?)\b", re.IGNORECASE)
 # A decoration of N or Z (Z^{+}, Z_{>0}, Z_{\ge 1}, N_0, N^{*}): the lower (or upper) bound it gives, (relation, number)
 _DECORATION = re.compile(r"^(>|\\gt|<|\\lt|\\geq?(?:slant)?|≥|\\leq?(?:slant)?|≤)\s*(-?\d+)$")
 _DIMENSIONS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(\{[^{}]*\}|[A-Za-z])")
@@ -360,6 +364,11 @@ def domains(prose: str) -> tuple[list, list]:
     for m in KIND_OF_LETTER.finditer(prose):  # "Let $n$ be odd.", "$m$ is a power of 3": the matrix reading's words
         for name in _names(f"${m.group('letter') or m.group('described')}$"):
             unread.append((name, f"{name} is {kind_words(m.group('kind') or m.group('adjective'))}, its section says"))
+    for m in _INTEGER_LETTER.finditer(prose):  # "let $n$ be any integer", "$k$ is a natural number"
+        natural = m.group(2).lower().startswith("natural")
+        for name in _names(m.group(1)):
+            unread.append((name, f"{name} is an integer at least 0, its section says" if natural else
+                           f"{name} is an integer, its section says"))
     for m in _WHOLE.finditer(prose):
         natural = (m.group(2) or m.group(3) or m.group(4)) in ("N", "ℕ")
         written = m.group(0)[m.group(0).index("\\in") + 3:].strip()
