@@ -19,7 +19,7 @@ from proofs.scan import kinds, onehot, piecewise, rounded, sum_ranges, sums
 from proofs.scan.chains import CHECKED, Chain, Piece, bare_condition, bound_name, chains
 from proofs.scan.check import WALL_BACKSTOP, Outcome, Timeout, check, deadline
 from proofs.scan.definitions import Definitions, head, names_in, step_variables
-from proofs.scan.find import Span, spans
+from proofs.scan.find import Span, announced_apart, spans
 from proofs.scan.matrices import looks_matrix
 from proofs.scan.matrix_steps import MatrixScan
 from proofs.scan.normalise import Skip
@@ -199,15 +199,18 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     """The conditions printed in the sentence of spans[index] (formulas introduced by 'for', 'if', ... and
     \\text{for ...} items of its own formula), read; and the texts of those that could not be read."""
     span = span_list[index]
-    texts = []
+    texts, texts_wished = [], []
     for k, other in enumerate(span_list):
+        if k != index and other.sentence == span.sentence and conditional[k] and _WISH.search(other.before[-80:]):
+            texts_wished.append(other.body.strip())  # a wish is never a condition of another claim
+            continue
         if k != index and other.sentence == span.sentence and conditional[k] and not (converse and converse[k]):
             # a definition in the sentence before the step ("where E = ...") is a definition, not a condition (the step
             # reads it); after the step ("... where $\mu = \frac{1}{n}\sum_i x_i$"), or stated by a hypothesis ("...
             # when $m = 0$", "if $a = b$"), it is an equation the step holds under
             texts += [c for c in chained[k] if _hypothesis(other) or (k > index and not _number(c.sides[-1].text, defs))
                       or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
-    read, unread = [], []
+    read, unread = [], [f"{w} (a wish of its sentence, not a condition)" for w in texts_wished]
     for c in texts:
         for j, rel in enumerate(c.relations):
             interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
@@ -233,7 +236,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
                     read.append((parse(left, ctx), rel, parse(right, ctx)))
             except Skip:
                 unread.append(f"{c.sides[j].text} {c.printed[j]} {c.sides[j + 1].text}")
-    read += _facts(span_list, chained, index, defs, conditional)
+    read += _facts(span_list, chained, index, defs, conditional, unread)
     worded_read, worded_unread = _worded(text[span.sentence[0]:span.sentence[1]])
     read += worded_read
     unread += worded_unread
@@ -242,6 +245,12 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     return read, unread
 
 
+# Words right before a formula that make it a wish, a goal or a choice rather than something that holds ("we want",
+# "we would like", "the goal is", "it suffices that"): never a condition of another claim of its sentence.
+_WISH = re.compile(r"\b(?:want|wants|wanted|desire[sd]?|wish(?:es|ed)?|hope[sd]?|would\s+like(?:\s+to\s+have)?|to\s+satisfy|"
+                   r"(?:goal|aim|target|objective)\s+is(?:\s+that|\s+to\s+(?:have|get|make|achieve))?|"
+                   r"suffices?(?:\s+that|\s+to\s+have)?|(?:is\s+)?enough(?:\s+that|\s+to\s+have)?|"
+                   r"need|needs|require|requires|solve(?:\s+for\s+\$[^$]*\$)?)\s*[:,]?\s*$", re.IGNORECASE)
 # Words right before a formula that make it a hypothesis ("$(x - m)^2 = x^2$ when $m = 0$", "if $a = b$"): an equation
 # there is a condition of the claims of its sentence, never a definition ("where", "with", "let" define).
 _HYPOTHESIS_WORDS = re.compile(r"\b(?:if|when|whenever|provided(?:\s+that)?|assuming(?:\s+that)?)\s*[:,]?\s*$",
@@ -319,7 +328,18 @@ def _existential(span: Span) -> Optional[str]:
     return None
 
 
-def _converses(found: Sequence[Span]) -> list[Optional[str]]:
+# Words before a formula in its sentence that put it under the negation of a case ("If $x \ge 0$, ...; otherwise
+# $|x| = -x$", "else", "in the other case", "if not"): the scan does not read the negated case, so the claim is skipped.
+_OTHERWISE = re.compile(r"\b(?:otherwise|else|elsewhere|in\s+(?:the\s+)?(?:other|remaining|opposite)\s+cases?|"
+                        r"if\s+not|when\s+not|in\s+all\s+other\s+cases)\b", re.IGNORECASE)
+# Words right after a formula that deny it or say it need not hold ("$x^3 \ge x$ need not hold", "... is false").
+_DENIED = re.compile(r"\s*,?\s*(?:(?:in\s+general|however|then)\s*,?\s*)?(?:need\s+not|does\s+not|do\s+not|doesn't|"
+                     r"cannot|can\s*not|can't|may\s+not|might\s+not|is\s+(?:not|false|wrong|untrue)|are\s+(?:not|false)|"
+                     r"fails?\b|fails\s+to|is\s+in\s+general\s+(?:not|false)|"
+                     r"(?:is|are)\s+(?:in\s+general\s+)?(?:not\s+)?(?:always\s+)?(?:false|wrong))", re.IGNORECASE)
+
+
+def _converses(found: Sequence[Span], text: str = "") -> list[Optional[str]]:
     """For each formula, why it is one side of a biconditional or a converse (the words between it and the formula
     before it in its sentence join the two, see _CONVERSE), or None: both sides are skipped, never decided as plain
     identities under each other, since the scan does not decide both directions."""
@@ -333,6 +353,21 @@ def _converses(found: Sequence[Span]) -> list[Optional[str]]:
         if k > 0 and found[k - 1].sentence == span.sentence:
             out[k - 1] = reason
     for k, span in enumerate(found):
+        if out[k] is None and span.displayed and not span.before.strip() and text \
+                and announced_apart(text[max(0, span.sentence[0] - 400):span.sentence[0]]):
+            out[k] = ("a display announced by a sentence that sets a case aside (\"other\", \"done\", a clause before "
+                      "the announcing words): the case it is for is not read, not checked")
+            continue
+        other = _OTHERWISE.search(re.sub(r"\$[^$]*\$", " ", span.before)) if out[k] is None else None
+        if other is not None:
+            out[k] = (f"a claim under the negation of a case (\"{' '.join(other.group().split())}\" before it): not "
+                      "checked")
+            continue
+        denied = _DENIED.match(span.after) if out[k] is None else None
+        if denied is not None:
+            out[k] = (f"a formula its sentence says need not hold (\"{' '.join(denied.group().split())}\" after it): "
+                      "not checked")
+            continue
         words = _existential(span) if out[k] is None else None
         if words is not None:
             where = "after" if span.after.strip(" ,").startswith(words) and words else "before"
@@ -454,16 +489,28 @@ _FACT_WORDS = re.compile(r"\b(?:since|as|because|using|from)\s*$", re.IGNORECASE
 _FACT_AFTER = re.compile(r"\b(?:since|because)\s*$", re.IGNORECASE)
 
 
+# Words in a fact's clause that make it no fact the step may rely on: a disjunction or a denial.
+_NOT_FACT = re.compile(r"\b(?:or|not|unless|either|neither|nor|never|no\s+longer|fails?|false|cannot|can't|isn't|"
+                       r"aren't|doesn't|don't)\b", re.IGNORECASE)
+
+
 def _facts(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int, defs: Definitions,
-           conditional: Sequence[bool]) -> list[tuple]:
+           conditional: Sequence[bool], unread: Optional[list] = None) -> list[tuple]:
     """The facts the sentence of spans[index] states before it, each introduced by "since", "as", "because" or "using"
     ("since $|a| = 1$, ..."), or after it by "since" or "because" ("C, since F"): a relation between names and a
     number, not a definition, read: the step is checked where they hold, as under a condition ("since F, C" claims C
-    given F)."""
+    given F). A fact its clause joins by "or" or denies ("since $x \\ge 1$ or $x \\le 0$", "since $x \\ge 1$ is not
+    assumed", see _NOT_FACT) is none the step may rely on: its text goes to `unread`, so that a refutation is reviewed."""
     span, out = span_list[index], []
     for k, other in enumerate(span_list):
         words = _FACT_WORDS if k < index else _FACT_AFTER  # "..., since $n \ge 3$": a fact after the claim too
-        if k == index or other.sentence != span.sentence or conditional[k] or not words.search(other.before):
+        if k == index or other.sentence != span.sentence or conditional[k] \
+                or not words.search(re.sub(r"\s*\b(?:either|neither|not)\s*$", "", other.before)):
+            continue
+        clause = re.split(r"[,;:.!?]", re.sub(r"\$[^$]*\$", " ", other.after))[0]
+        if _NOT_FACT.search(clause) or _NOT_FACT.search(_prose_before(other)):
+            if unread is not None:
+                unread.append(f"{other.body.strip()} (a fact its sentence joins by 'or' or denies)")
             continue
         for c in chained[k]:
             if len(c.relations) != 1 or c.relations[0] not in CHECKED or not c.sides[0].text or not c.sides[1].text \
@@ -607,6 +654,9 @@ def _claim_after_comma(found: Sequence[Span], chained: Sequence[list[Chain]], co
     if not _COMMA.search(span.before[-40:]):
         return False
     same = [j for j, other in enumerate(found) if other.sentence == span.sentence and j != k]
+    # a new clause after it ("If $x > 0$, $|x| = x$; otherwise ..."): what follows is no part of its list
+    if re.match(r"[^$]*?(?:;|\b(?:otherwise|else)\b)", span.after):
+        same = [j for j in same if j < k]
     if any(j > k for j in same) or any(j < k and not conditional[j] and chained[j] for j in same):
         return False
     sides = [p.text for c in chained[k] for p in c.sides]
@@ -666,7 +716,7 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             found = spans(document)
             chained = [chains(_unboxed(s.body)) for s in found]
             conditional = _conditional(found, chained)  # once each: a long sentence has many formulas
-            converse = _converses(found)
+            converse = _converses(found, document.text)
             roles = piecewise.pieces(found, chained, conditional, document.text)
             refused: set = set()  # the first formulas of pieces that are second formulas for a function (_piece_step)
             # a name the file applies as a function anywhere (f(z) = ..., g(1, 0) = 0) is a function everywhere in it
@@ -703,12 +753,15 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
     given: list = []  # (section, offset, atom, Example): each number given to a name, where it is given
     facts: list = []  # (left, relation, right): the stated facts with a sum (\sum_i y_i = 1) of the section so far
     seen: set = set()  # the sentences read so far
-    assumed: list = []  # (left, relation, right): the assumptions of the section so far ("assume $x > 0$.")
+    assumed: list = []  # (left, relation, right, sentence): the assumptions of the section so far ("assume $x > 0$.")
+    lifted: list = []  # (name, text): assumptions a later sentence may have lifted ("now drop this assumption")
+    read_to = 0  # where the last sentence with a formula ended: the prose after it is read for words lifting assumptions
     for index, span in enumerate(found):
         # what the scopes that end declared no longer holds; what the enclosing ones declared does (proofs.scan.scopes)
         if scope.cross(previous_end, span.start):
             facts = []
             assumed = []
+            lifted = []
             carried = None
             section += 1
             prose = scope.prose(span.start)
@@ -731,6 +784,12 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
             if general:  # "now take any $s$": the section's assumptions about s no longer hold
                 assumed = [a for a in assumed if not any(str(x).lstrip("\\") in general
                                                          for side in (a[0], a[2]) for x in sympy.sympify(side).free_symbols)]
+            gone = _lifted(text[min(read_to, span.sentence[0]) if read_to else span.sentence[0]:span.sentence[1]], assumed)
+            read_to = span.sentence[1]
+            if gone:
+                assumed = [a for a in assumed if a not in gone]
+                lifted += [(x, f"{a} {r} {c} (an assumption of its section a later sentence may lift)")
+                           for a, r, c, _ in gone for x in _symbols(a, c)]
         for number, chain in enumerate(chained[index]):
             for k, relation in enumerate(chain.relations):
                 left, right = chain.sides[k], chain.sides[k + 1]
@@ -759,11 +818,16 @@ def scan_document(document: Document, timeout: float = 10.0, until: Optional[flo
                             continue
                         out.append(_step(base, chain, k, span, defs, _with_facts(conditions, chain.step_facts(k), defs),
                                          second_reader, part_end, conditional[index],
-                                         matrix, facts, printed, nonreal, log_base, [*assumed, *ranges[0]], ranges[1],
+                                         matrix, facts, printed, nonreal, log_base, [*(a[:3] for a in assumed), *ranges[0]], [*ranges[1], *lifted],
                                          converse[index], _hypothesis_names(found, chained, conditional, index)))
                         if clash and out[-1].status in ("proved", "checked", "refuted"):
                             out[-1] = _clashing(out[-1], clash)
-                        assumed += _assumption(out[-1], span, text, defs)
+                        new_assumed = _assumption(out[-1], span, text, defs)
+                        if new_assumed:  # a new condition on a name replaces the ones earlier sentences stated
+                            names = {x for a, _, c in new_assumed for x in _symbols(a, c)}
+                            assumed = [a for a in assumed if a[3] == span.sentence or not _symbols(a[0], a[2]) & names]
+                            lifted = [x for x in lifted if x[0] not in names]
+                            assumed += [(*a, span.sentence) for a in new_assumed]
                         facts += _sum_fact(out[-1], defs, one_hot)
                         if out[-1].status == "definition":
                             if conditions[0] or conditions[1]:
@@ -1423,6 +1487,31 @@ def _assumption(step: Step, span: Span, text: str, defs: Definitions) -> list:
         return [(parse(step.left, ctx), step.relation, parse(step.right, ctx))]
     except Skip:
         return []
+
+
+def _symbols(*sides) -> set:
+    """The names the sides of a condition use."""
+    return {x for side in sides for x in sympy.sympify(side).free_symbols}
+
+
+# Words that lift a condition stated before ("now drop this assumption", "we remove the condition on $n$", "in
+# general", "however", "for any $n$"); "any such" and "every such" keep it.
+_LIFTS = re.compile(r"\b(?:drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|lift(?:s|ed|ing)?|relax(?:es|ed|ing)?|without|"
+                    r"no\s+longer|in\s+general|however|arbitrary|general|(?:any|every|all|other)(?!\s+such\b))\b",
+                    re.IGNORECASE)
+# Words that point at a condition stated before without naming its letter ("this assumption", "the condition").
+_STATED = re.compile(r"\b(?:assumptions?|conditions?|hypothes[ie]s|restrictions?|constraints?|bounds?)\b", re.IGNORECASE)
+
+
+def _lifted(sentence: str, assumed: Sequence) -> list:
+    """The assumptions of a section (see _assumption) a later sentence may lift: it has words that lift a condition
+    (see _LIFTS) and names a letter of the assumption, or points at a condition in words ("drop this assumption").
+    Whether the assumption still holds is then unsure: a step does not rely on it, and a refutation is reviewed."""
+    if not assumed or not _LIFTS.search(re.sub(r"\$[^$]*\$", " ", sentence)):
+        return []
+    letters = {m for f in re.findall(r"\$([^$]*)\$", sentence) for m in _letters(f)}
+    every = _STATED.search(re.sub(r"\$[^$]*\$", " ", sentence)) is not None
+    return [a for a in assumed if every or {str(x).lstrip("\\") for x in _symbols(a[0], a[2])} & letters]
 
 
 def _with_assumptions(conditions, exprs, assumed: Sequence, unread: Sequence):
