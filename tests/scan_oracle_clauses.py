@@ -244,12 +244,115 @@ def _sum_bound_part(src: Source, slips: bool) -> tuple[str, list]:
     return words, [step]
 
 
-PARTS = [_clause_part, _condition_part, _sum_bound_part]
+# -- the scope of a condition: a case's negation, a restriction that claims more, a fact joined by "or" or denied, an
+# announcing sentence that sets a case aside, an assumption lifted or replaced, a wish beside a claim
+
+# (text, holds(x)) under "otherwise" after "If $x > 0$": decided over x <= 0 (a slip fails there)
+_OTHERWISE_CLAIMS = [("|x| = -x", lambda x: abs(x) == -x), ("x + |x| = 0", lambda x: x + abs(x) == 0),
+                     ("|x| = x", lambda x: abs(x) == x), ("x + |x| = 2 x", lambda x: x + abs(x) == 2 * x)]
+_OTHERWISE_WORDS = ["If $x > 0$, ${first}$; otherwise ${claim}$.", "If $x > 0$, we have ${first}$, and otherwise ${claim}$.",
+                    "If $x > 0$, there is nothing to show; otherwise ${claim}$.",
+                    "If $x > 0$, then ${first}$, and otherwise ${claim}$.", "For $x > 0$ the claim is clear; otherwise ${claim}$.",
+                    "If $x > 0$, ${first}$; else ${claim}$.", "When $x > 0$, ${first}$; in the other case ${claim}$.",
+                    "If $x > 0$, ${first}$; if not, ${claim}$."]
+# (text, holds(x)) of claims about x read over x >= 1 or x <= 0
+_EITHER = [("x^2 \\ge x", lambda x: x * x >= x), ("x (x - 1) \\ge 0", lambda x: x * (x - 1) >= 0),
+           ("x^4 \\ge x^3", lambda x: x ** 4 >= x ** 3), ("x^3 \\ge x", lambda x: x ** 3 >= x)]
+_EITHER_WORDS = ["We get ${claim}$, since $x \\ge 1$ or $x \\le 0$.", "Since $x \\ge 1$ or $x \\le 0$, we get ${claim}$.",
+                 "We get ${claim}$ because either $x \\ge 1$ or $x \\le 0$.",
+                 "As $x \\ge 1$ or $x \\le 0$, we have ${claim}$."]
+_DENIED_WORDS = ["Here ${claim}$ need not hold, since $x \\ge 1$ is not assumed.", "In general ${claim}$ is false.",
+                 "Without $x \\ge 1$, ${claim}$ does not hold."]
+# (text, holds(n)) of claims true for every n < 3 and false at some n >= 3, and slips false at some n < 3
+_BELOW_3 = [("|n - 3| = 3 - n", lambda n: abs(n - 3) == 3 - n), ("(n - 3)^2 \\ge n - 3", lambda n: (n - 3) ** 2 >= n - 3),
+            ("n^2 \\ge 3 n", lambda n: n * n >= 3 * n), ("n^2 \\ge 2 n - 1 + (n - 3)(n - 1)",
+                                                       lambda n: n * n >= 2 * n - 1 + (n - 3) * (n - 1))]
+_APART_WORDS = ["The case where $n \\ge 3$ is done; for every other real $n$ we show the following.",
+                "For $n \\ge 3$ there is nothing left to do; for the remaining $n$ we show the following.",
+                "We have settled $n \\ge 3$. For all other $n$ the bound is as follows.",
+                "The case $n \\ge 3$ is not what we need here; we show the following."]
+# (text, holds(n)) of claims about any real n, and of claims about n >= 1
+_ANY_N = [("n^2 \\ge 2 n - 1", lambda n: n * n >= 2 * n - 1), ("n^2 + 1 \\ge 2 n", lambda n: n * n + 1 >= 2 * n),
+          ("n^2 \\ge 3 n", lambda n: n * n >= 3 * n), ("n^2 \\ge 2 n", lambda n: n * n >= 2 * n)]
+_AT_LEAST_1 = [("n^2 \\ge n", lambda n: n * n >= n), ("n^3 \\ge n", lambda n: n ** 3 >= n),
+               ("n^2 \\ge 2 n", lambda n: n * n >= 2 * n), ("n^2 \\ge 3 n", lambda n: n * n >= 3 * n)]
+_INTRODUCE = ["Consider $n$ with $n \\ge 3$. Then ${first}$.", "Let $n \\ge 3$. Then ${first}$."]
+_LIFT_WORDS = ["Now drop this assumption. Then ${claim}$.", "We now remove the condition on $n$: ${claim}$.",
+               "From here on $n$ is arbitrary. Then ${claim}$.", "Without this assumption, ${claim}$.",
+               "The condition no longer holds. We get ${claim}$."]
+_REPLACE_WORDS = ["Next, consider $n$ with $n \\ge 1$. Then ${claim}$.", "Next, let $n \\ge 1$. Then ${claim}$.",
+                  "Now let $n \\ge 1$. Then ${claim}$."]
+_RESTRICT_WORDS = ["Hence ${first}$. This is true for all real $n$, and for $n \\ge 3$ it improves to ${claim}$.",
+                   "So ${first}$. This holds for every $n$, and for $n \\ge 3$ even ${claim}$.",
+                   "Thus ${first}$. It is valid for any real $n$; for $n \\ge 3$ we also get ${claim}$."]
+_WISH_BESIDE = ["We would like $x \\ge 1$ here, but all we know is that ${claim}$ for every real $x$.",
+                "We want $x \\ge 1$ here, but all we know is that ${claim}$ for every real $x$.",
+                "The goal is $x \\ge 1$, but all we know is that ${claim}$ for every real $x$.",
+                "It suffices that $x \\ge 1$, and we know that ${claim}$ for every real $x$."]
+_ANY_X = [("x^2 \\ge x", lambda x: x * x >= x), ("x^2 + 1 \\ge 2 x", lambda x: x * x + 1 >= 2 * x),
+          ("x^3 \\ge x", lambda x: x ** 3 >= x), ("x^2 \\ge 2 x - 1", lambda x: x * x >= 2 * x - 1)]
+
+
+def _decided(text: str, holds: Callable, condition: Callable, kind: str, name: str) -> Expected:
+    """A claim whose truth is taken over the rationals of the grid where `condition` holds."""
+    points = [(v,) for v in _RATIONALS]
+    truth = "true" if all(holds(*p) for p in points if condition(*p)) else "false"
+    return Expected(text, truth, kind, truth == "false", _replay(holds, condition, name))
+
+
+def _scope_part(src: Source, slips: bool) -> tuple[str, list]:
+    """A claim whose condition is in scope only in part: under a case's negation ("otherwise"), after a restriction
+    that claims more, beside a fact joined by "or" or denied, after an announcing sentence that sets a case aside,
+    after an assumption lifted or replaced, beside a wish. Each truth is over the points the words really allow."""
+    how = src.choice(["otherwise", "restrict", "either", "denied", "apart", "lift", "replace", "wish"])
+    if how == "otherwise":
+        words = src.choice(_OTHERWISE_WORDS)
+        text, holds = src.choice(_OTHERWISE_CLAIMS if slips else _OTHERWISE_CLAIMS[:2])
+        steps = [_one([(x,) for x in _RATIONALS], lambda x: abs(x) == x, lambda x: x > 0, "|x| = x", "scope-case",
+                      False, "x")] if "{first}" in words else []
+        steps.append(_decided(text, holds, lambda x: x <= 0, "scope-otherwise", "x"))
+        return words.replace("{first}", "|x| = x").replace("{claim}", text), steps
+    if how == "restrict":
+        first, first_holds, _ = src.choice([t for t in _AT_LEAST_3 if not t[2]])
+        text, holds, slip = src.choice(_AT_LEAST_3 if slips else [t for t in _AT_LEAST_3 if not t[2]])
+        words = src.choice(_RESTRICT_WORDS).replace("{first}", first).replace("{claim}", text)
+        return words, [_decided(first, first_holds, lambda n: True, "scope-restrict-wide", "n"),
+                       _one([(n,) for n in _RATIONALS], holds, lambda n: n >= 3, text, "scope-restrict", slip, "n")]
+    if how in ("either", "denied"):
+        text, holds = src.choice(_EITHER if slips else _EITHER[:3])
+        if how == "denied":
+            return src.choice(_DENIED_WORDS).replace("{claim}", text), [Expected(text, "ambiguous", "scope-denied")]
+        either = (lambda x: x >= 1 or x <= 0)
+        return src.choice(_EITHER_WORDS).replace("{claim}", text), [_decided(text, holds, either, "scope-either", "x")]
+    if how == "apart":
+        text, holds = src.choice(_BELOW_3 if slips else _BELOW_3[:2])
+        words = src.choice(_APART_WORDS)
+        below = (lambda n: n < 3) if "other" in words or "remaining" in words else (lambda n: True)
+        return f"{words}\n\n$${text}$$", [_decided(text, holds, below, "scope-apart", "n")]
+    if how in ("lift", "replace"):
+        first, first_holds, _ = src.choice([t for t in _AT_LEAST_3 if not t[2]])
+        opening = src.choice(_INTRODUCE).replace("{first}", first)
+        steps = [_one([(n,) for n in _RATIONALS], first_holds, lambda n: n >= 3, first, "scope-introduced", False, "n")]
+        if how == "lift":
+            text, holds = src.choice(_ANY_N if slips else _ANY_N[:2])
+            later = src.choice(_LIFT_WORDS).replace("{claim}", text)
+            steps.append(_decided(text, holds, lambda n: True, "scope-lifted", "n"))
+        else:
+            text, holds = src.choice(_AT_LEAST_1 if slips else _AT_LEAST_1[:2])
+            later = src.choice(_REPLACE_WORDS).replace("{claim}", text)
+            steps.append(_decided(text, holds, lambda n: n >= 1, "scope-replaced", "n"))
+        return f"{opening}\n\n{later}", steps
+    text, holds = src.choice(_ANY_X if slips else [_ANY_X[1], _ANY_X[3]])
+    return src.choice(_WISH_BESIDE).replace("{claim}", text), [_decided(text, holds, lambda x: True, "scope-wish", "x")]
+
+
+PARTS = [_clause_part, _condition_part, _sum_bound_part, _scope_part]
 # what each part is made of, for the per-kind counts of a test: kind prefixes
 KINDS = ["clause-result", "clause-wish", "condition-where-blank", "condition-for-which", "condition-following",
          "condition-let", "condition-if-comma", "condition-such-that-display", "condition-such-that-later",
          "condition-some", "condition-after", "condition-introduced", "condition-restricted",
-         "sum-bound"]
+         "sum-bound", "scope-case", "scope-otherwise", "scope-restrict-wide", "scope-restrict", "scope-either",
+         "scope-denied", "scope-apart", "scope-introduced", "scope-lifted", "scope-replaced", "scope-wish"]
 
 
 def generate(src: Source, parts: int = 4, slips: bool = True) -> Material:
