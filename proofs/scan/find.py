@@ -150,7 +150,8 @@ _RESTRICTS = re.compile(r"\s*(?:this|that|it|the\s+(?:above|identity|bound|inequ
                         re.IGNORECASE)
 # The rest of such a sentence: the words that bring in the condition, its formulas and the sentence's end, no more.
 _RESTRICTS_ONLY = re.compile(r"\s*(?:only\s+)?(?:for|when|whenever|if|provided(?:\s+that)?|because|since|as\s+long\s+as)\s+"
-                             r"(?:that\s+)?\$[^$]+\$(?:\s*(?:,|and)\s*\$[^$]+\$)*\s*(?:only\s*)?(?:[.!?](?=\s|$)|\n[ \t]*\n|$)",
+                             r"(?:that\s+)?(?:(?:all|every|each|any)\s+(?:(?:real|positive|natural)\s+)?(?:numbers?\s+|integers?\s+|reals?\s+)?)?"
+                             r"\$[^$]+\$(?:\s*(?:,|and)\s*\$[^$]+\$)*\s*(?:only\s*)?(?:[.!?](?=\s|$)|\n[ \t]*\n|$)",
                              re.IGNORECASE)
 
 

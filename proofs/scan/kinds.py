@@ -221,7 +221,7 @@ _INTRODUCED = (r"(?:let|take|consider|fix|pick|choose)\s+(?:(?:any|some|two|thre
 _STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
                        r"(?:(?:next|now|then|finally|also|again|second(?:ly)?|third(?:ly)?)\s*,?\s*)?"
                        r"(?:(?:throughout|henceforth|in\s+what\s+follows|from\s+(?:now|here)\s+on)\s*,?\s*)?"
-                       r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:throughout|"
+                       r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:now|instead|throughout|"
                        r"henceforth|from\s+now\s+on|from\s+here\s+on))?|let|throughout|henceforth|from\s+(?:now|here)\s+on|"
                        r"in\s+what\s+follows|it\s+is\s+assumed|"
                        r"in\s+(?:this|the\s+following)\s+(?:part|section|exercise)|we\s+work\s+with|for\s+the\s+(?:rest|remainder)\b[^$]*?|"

@@ -201,8 +201,9 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
     span = span_list[index]
     texts, texts_wished = [], []
     for k, other in enumerate(span_list):
-        if k != index and other.sentence == span.sentence and conditional[k] and _WISH.search(other.before[-80:]):
-            texts_wished.append(other.body.strip())  # a wish is never a condition of another claim
+        if k != index and other.sentence == span.sentence and conditional[k] and (_WISH.search(other.before[-80:])
+                                                                                  or _UNLESS.search(other.before[-80:])):
+            texts_wished.append(other.body.strip())  # a wish or an exception is never a condition of another claim
             continue
         if k != index and other.sentence == span.sentence and conditional[k] and not (converse and converse[k]):
             # a definition in the sentence before the step ("where E = ...") is a definition, not a condition (the step
@@ -210,7 +211,7 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
             # when $m = 0$", "if $a = b$"), it is an equation the step holds under
             texts += [c for c in chained[k] if _hypothesis(other) or (k > index and not _number(c.sides[-1].text, defs))
                       or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
-    read, unread = [], [f"{w} (a wish of its sentence, not a condition)" for w in texts_wished]
+    read, unread = [], [f"{w} (a wish or an exception of its sentence, not a condition)" for w in texts_wished]
     for c in texts:
         for j, rel in enumerate(c.relations):
             interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
@@ -251,6 +252,9 @@ _WISH = re.compile(r"\b(?:want|wants|wanted|desire[sd]?|wish(?:es|ed)?|hope[sd]?
                    r"(?:goal|aim|target|objective)\s+is(?:\s+that|\s+to\s+(?:have|get|make|achieve))?|"
                    r"suffices?(?:\s+that|\s+to\s+have)?|(?:is\s+)?enough(?:\s+that|\s+to\s+have)?|"
                    r"need|needs|require|requires|solve(?:\s+for\s+\$[^$]*\$)?)\s*[:,]?\s*$", re.IGNORECASE)
+# Words right before a formula that make it an exception ("unless $0 < x < 1$", "except when"): the claim holds where it
+# does not, which the scan does not read; never a condition the claim is decided under.
+_UNLESS = re.compile(r"\b(?:unless|except\s+(?:when|if|where|for)|but\s+not\s+(?:when|if|for))\s*[:,]?\s*$", re.IGNORECASE)
 # Words right before a formula that make it a hypothesis ("$(x - m)^2 = x^2$ when $m = 0$", "if $a = b$"): an equation
 # there is a condition of the claims of its sentence, never a definition ("where", "with", "let" define).
 _HYPOTHESIS_WORDS = re.compile(r"\b(?:if|when|whenever|provided(?:\s+that)?|assuming(?:\s+that)?)\s*[:,]?\s*$",
@@ -332,6 +336,9 @@ def _existential(span: Span) -> Optional[str]:
 # $|x| = -x$", "else", "in the other case", "if not"): the scan does not read the negated case, so the claim is skipped.
 _OTHERWISE = re.compile(r"\b(?:otherwise|else|elsewhere|in\s+(?:the\s+)?(?:other|remaining|opposite)\s+cases?|"
                         r"if\s+not|when\s+not|in\s+all\s+other\s+cases)\b", re.IGNORECASE)
+# The same right after the formula ("... and $|x| = -x$ otherwise").
+_OTHERWISE_AFTER = re.compile(r"\s*,?\s*(?:otherwise|else|elsewhere|in\s+(?:all\s+)?(?:the\s+)?(?:other|remaining|opposite)"
+                              r"\s+cases?|if\s+not)\b", re.IGNORECASE)
 # Words right after a formula that deny it or say it need not hold ("$x^3 \ge x$ need not hold", "... is false").
 _DENIED = re.compile(r"\s*,?\s*(?:(?:in\s+general|however|then)\s*,?\s*)?(?:need\s+not|does\s+not|do\s+not|doesn't|"
                      r"cannot|can\s*not|can't|may\s+not|might\s+not|is\s+(?:not|false|wrong|untrue)|are\s+(?:not|false)|"
@@ -362,6 +369,11 @@ def _converses(found: Sequence[Span], text: str = "") -> list[Optional[str]]:
         if other is not None:
             out[k] = (f"a claim under the negation of a case (\"{' '.join(other.group().split())}\" before it): not "
                       "checked")
+            continue
+        other = _OTHERWISE_AFTER.match(span.after) if out[k] is None else None
+        if other is not None:
+            out[k] = (f"a claim under the negation of a case (\"{' '.join(other.group().strip(' ,').split())}\" after "
+                      "it): not checked")
             continue
         denied = _DENIED.match(span.after) if out[k] is None else None
         if denied is not None:
@@ -503,12 +515,14 @@ def _facts(span_list: Sequence[Span], chained: Sequence[list[Chain]], index: int
     assumed", see _NOT_FACT) is none the step may rely on: its text goes to `unread`, so that a refutation is reviewed."""
     span, out = span_list[index], []
     for k, other in enumerate(span_list):
-        words = _FACT_WORDS if k < index else _FACT_AFTER  # "..., since $n \ge 3$": a fact after the claim too
-        if k == index or other.sentence != span.sentence or conditional[k] \
-                or not words.search(re.sub(r"\s*\b(?:either|neither|not)\s*$", "", other.before)):
+        if k == index or other.sentence != span.sentence or conditional[k]:
             continue
+        words = re.sub(r"\s*\b(?:either|neither|not)\s*$", "", other.before)
         clause = re.split(r"[,;:.!?]", re.sub(r"\$[^$]*\$", " ", other.after))[0]
-        if _NOT_FACT.search(clause) or _NOT_FACT.search(_prose_before(other)):
+        joined = _NOT_FACT.search(clause) or _NOT_FACT.search(_prose_before(other))
+        if not (_FACT_WORDS if k < index or joined else _FACT_AFTER).search(words):  # "C, as F": a fact only if joined
+            continue
+        if joined:
             if unread is not None:
                 unread.append(f"{other.body.strip()} (a fact its sentence joins by 'or' or denies)")
             continue
@@ -1497,7 +1511,7 @@ def _symbols(*sides) -> set:
 # Words that lift a condition stated before ("now drop this assumption", "we remove the condition on $n$", "in
 # general", "however", "for any $n$"); "any such" and "every such" keep it.
 _LIFTS = re.compile(r"\b(?:drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|lift(?:s|ed|ing)?|relax(?:es|ed|ing)?|without|"
-                    r"no\s+longer|in\s+general|however|arbitrary|general|(?:any|every|all|other)(?!\s+such\b))\b",
+                    r"no\s+longer|in\s+general|however|instead|arbitrary|general|(?:any|every|all|other)(?!\s+such\b))\b",
                     re.IGNORECASE)
 # Words that point at a condition stated before without naming its letter ("this assumption", "the condition").
 _STATED = re.compile(r"\b(?:assumptions?|conditions?|hypothes[ie]s|restrictions?|constraints?|bounds?)\b", re.IGNORECASE)
