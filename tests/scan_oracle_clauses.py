@@ -151,6 +151,7 @@ _N_WORDS = [
     ("We now restrict to $n \\ge 3$.\n\n$${claim}$$", "introduced", False),
     ("$${claim}$$\n\nThis holds for $n \\ge 3$.", "restricted", False),
     ("We get ${claim}$. This is valid for $n \\ge 3$ only.", "restricted", False),
+    ("$${claim}$$\n\nThis is true for all $n \\ge 3$.", "restricted", False),
     ("We get ${claim}$, since $n \\ge 3$.", "restricted", False),
     ("We get ${claim}$. It holds because $n \\ge 3$.", "restricted", False),
 ]
@@ -254,13 +255,15 @@ _OTHERWISE_WORDS = ["If $x > 0$, ${first}$; otherwise ${claim}$.", "If $x > 0$, 
                     "If $x > 0$, there is nothing to show; otherwise ${claim}$.",
                     "If $x > 0$, then ${first}$, and otherwise ${claim}$.", "For $x > 0$ the claim is clear; otherwise ${claim}$.",
                     "If $x > 0$, ${first}$; else ${claim}$.", "When $x > 0$, ${first}$; in the other case ${claim}$.",
-                    "If $x > 0$, ${first}$; if not, ${claim}$."]
+                    "If $x > 0$, ${first}$; if not, ${claim}$.", "We have ${first}$ if $x > 0$ and ${claim}$ otherwise.",
+                    "If $x > 0$, ${first}$.\nOtherwise, ${claim}$."]
 # (text, holds(x)) of claims about x read over x >= 1 or x <= 0
 _EITHER = [("x^2 \\ge x", lambda x: x * x >= x), ("x (x - 1) \\ge 0", lambda x: x * (x - 1) >= 0),
            ("x^4 \\ge x^3", lambda x: x ** 4 >= x ** 3), ("x^3 \\ge x", lambda x: x ** 3 >= x)]
 _EITHER_WORDS = ["We get ${claim}$, since $x \\ge 1$ or $x \\le 0$.", "Since $x \\ge 1$ or $x \\le 0$, we get ${claim}$.",
                  "We get ${claim}$ because either $x \\ge 1$ or $x \\le 0$.",
-                 "As $x \\ge 1$ or $x \\le 0$, we have ${claim}$."]
+                 "As $x \\ge 1$ or $x \\le 0$, we have ${claim}$.", "We get ${claim}$, as $x \\ge 1$ or $x \\le 0$.",
+                 "We get ${claim}$ unless $0 < x < 1$.", "Here ${claim}$, except when $0 < x < 1$."]
 _DENIED_WORDS = ["Here ${claim}$ need not hold, since $x \\ge 1$ is not assumed.", "In general ${claim}$ is false.",
                  "Without $x \\ge 1$, ${claim}$ does not hold."]
 # (text, holds(n)) of claims true for every n < 3 and false at some n >= 3, and slips false at some n < 3
@@ -281,7 +284,7 @@ _LIFT_WORDS = ["Now drop this assumption. Then ${claim}$.", "We now remove the c
                "From here on $n$ is arbitrary. Then ${claim}$.", "Without this assumption, ${claim}$.",
                "The condition no longer holds. We get ${claim}$."]
 _REPLACE_WORDS = ["Next, consider $n$ with $n \\ge 1$. Then ${claim}$.", "Next, let $n \\ge 1$. Then ${claim}$.",
-                  "Now let $n \\ge 1$. Then ${claim}$."]
+                  "Now let $n \\ge 1$. Then ${claim}$.", "Suppose now that $n \\ge 1$ instead. Then ${claim}$."]
 _RESTRICT_WORDS = ["Hence ${first}$. This is true for all real $n$, and for $n \\ge 3$ it improves to ${claim}$.",
                    "So ${first}$. This holds for every $n$, and for $n \\ge 3$ even ${claim}$.",
                    "Thus ${first}$. It is valid for any real $n$; for $n \\ge 3$ we also get ${claim}$."]
