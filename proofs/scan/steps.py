@@ -212,6 +212,10 @@ def _conditions(span_list: Sequence[Span], chained: Sequence[list[Chain]], index
             texts += [c for c in chained[k] if _hypothesis(other) or (k > index and not _number(c.sides[-1].text, defs))
                       or defs.defining(c.sides[0].text, c.sides[1].text, c.relations[0], True) is None]
     read, unread = [], [f"{w} (a wish or an exception of its sentence, not a condition)" for w in texts_wished]
+    if texts and _FOR_EVERY_NAME.match(span.after):  # "... $n^3 \ge 9n$ holds for every real $n$": not under them
+        unread += [f"{c.sides[0].text} {c.printed[0]} {c.sides[1].text} (a condition of its sentence the claim says it "
+                   "does not need)" for c in texts if c.relations]
+        texts = []
     for c in texts:
         for j, rel in enumerate(c.relations):
             interval = _INTERVAL.fullmatch(c.sides[j + 1].text) if rel == "∈" else None
@@ -252,6 +256,10 @@ _WISH = re.compile(r"\b(?:want|wants|wanted|desire[sd]?|wish(?:es|ed)?|hope[sd]?
                    r"(?:goal|aim|target|objective)\s+is(?:\s+that|\s+to\s+(?:have|get|make|achieve))?|"
                    r"suffices?(?:\s+that|\s+to\s+have)?|(?:is\s+)?enough(?:\s+that|\s+to\s+have)?|"
                    r"need|needs|require|requires|solve(?:\s+for\s+\$[^$]*\$)?)\s*[:,]?\s*$", re.IGNORECASE)
+# Words right after a claim that say it holds for every value of a name ("... for every real $n$"): the conditions of
+# its sentence are not its own, and it is never decided under them.
+_FOR_EVERY_NAME = re.compile(r"\s*,?\s*(?:(?:holds?|is\s+(?:true|valid))\s+)?for\s+(?:every|all|any|each)\s+"
+                             r"(?:real\s+)?(?:numbers?\s+|values?\s+(?:of\s+)?)?\$\s*\\?[A-Za-z]+\s*\$", re.IGNORECASE)
 # Words right before a formula that make it an exception ("unless $0 < x < 1$", "except when"): the claim holds where it
 # does not, which the scan does not read; never a condition the claim is decided under.
 _UNLESS = re.compile(r"\b(?:unless|except\s+(?:when|if|where|for)|but\s+not\s+(?:when|if|for))\s*[:,]?\s*$", re.IGNORECASE)
