@@ -307,7 +307,7 @@ def _scope_part(src: Source, slips: bool) -> tuple[str, list]:
     """A claim whose condition is in scope only in part: under a case's negation ("otherwise"), after a restriction
     that claims more, beside a fact joined by "or" or denied, after an announcing sentence that sets a case aside,
     after an assumption lifted or replaced, beside a wish. Each truth is over the points the words really allow."""
-    how = src.choice(["otherwise", "restrict", "either", "denied", "apart", "lift", "replace", "wish"])
+    how = src.choice(["otherwise", "restrict", "every", "either", "denied", "apart", "lift", "replace", "wish"])
     if how == "otherwise":
         words = src.choice(_OTHERWISE_WORDS)
         text, holds = src.choice(_OTHERWISE_CLAIMS if slips else _OTHERWISE_CLAIMS[:2])
@@ -321,6 +321,14 @@ def _scope_part(src: Source, slips: bool) -> tuple[str, list]:
         words = src.choice(_RESTRICT_WORDS).replace("{first}", first).replace("{claim}", text)
         return words, [_decided(first, first_holds, lambda n: True, "scope-restrict-wide", "n"),
                        _one([(n,) for n in _RATIONALS], holds, lambda n: n >= 3, text, "scope-restrict", slip, "n")]
+    if how == "every":
+        first, first_holds, _ = src.choice([t for t in _AT_LEAST_3 if not t[2]])
+        text, holds, slip = src.choice(_AT_LEAST_3 if slips else [t for t in _AT_LEAST_3 if not t[2]])
+        words = src.choice(["For $n \\ge 3$ we have ${claim}$, but ${first}$ holds for every real $n$.",
+                            "For $n \\ge 3$ we get ${claim}$; but ${first}$ is true for all $n$."])
+        return words.replace("{first}", first).replace("{claim}", text), [
+            _one([(n,) for n in _RATIONALS], holds, lambda n: n >= 3, text, "scope-restrict", slip, "n"),
+            _decided(first, first_holds, lambda n: True, "scope-restrict-wide", "n")]
     if how in ("either", "denied"):
         text, holds = src.choice(_EITHER if slips else _EITHER[:3])
         if how == "denied":
