@@ -1517,10 +1517,10 @@ def _symbols(*sides) -> set:
 
 
 # Words that lift a condition stated before ("now drop this assumption", "we remove the condition on $n$", "in
-# general", "however", "for any $n$"); "any such" and "every such" keep it.
+# general", "however", "for other $n$"); "any", "every" and "all" before a letter are read by scopes.in_general, which
+# keeps the assumptions for the members of a set ("for all $\lambda$ in the grid").
 _LIFTS = re.compile(r"\b(?:drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|lift(?:s|ed|ing)?|relax(?:es|ed|ing)?|without|"
-                    r"no\s+longer|in\s+general|however|instead|arbitrary|general|(?:any|every|all|other)(?!\s+such\b))\b",
-                    re.IGNORECASE)
+                    r"no\s+longer|in\s+general|however|instead|arbitrary|general|other(?!\s+such\b))\b", re.IGNORECASE)
 # Words that point at a condition stated before without naming its letter ("this assumption", "the condition").
 _STATED = re.compile(r"\b(?:assumptions?|conditions?|hypothes[ie]s|restrictions?|constraints?|bounds?)\b", re.IGNORECASE)
 
