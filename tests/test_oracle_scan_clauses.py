@@ -203,7 +203,8 @@ def test_words_after_a_claim_saying_where_it_holds_are_its_condition(text):
                                   "If $x \\ge 0$, $|x| = x$; else $|x| = -x$.",
                                   "When $x \\ge 0$, $|x| = x$; in the other case $|x| = -x$.",
                                   "We have $|x| = x$ if $x \\ge 0$ and $|x| = -x$ otherwise.",
-                                  "If $x \\ge 0$, $|x| = x$.\nOtherwise, $|x| = -x$."])
+                                  "If $x \\ge 0$, $|x| = x$.\nOtherwise, $|x| = -x$.",
+                                  "If $x \\ge 0$ then $|x| = x$, else $|x| = -x$."])
 def test_a_claim_under_otherwise_is_never_decided_under_the_case_before_it(text):
     # the claim after "otherwise" was refuted at x = 1/2 "under x >= 0" (a false one would have been checked there)
     assert _verdicts(text + "\n")["|x| = -x"].status == "skipped"

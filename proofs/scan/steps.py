@@ -344,9 +344,9 @@ def _existential(span: Span) -> Optional[str]:
 # $|x| = -x$", "else", "in the other case", "if not"): the scan does not read the negated case, so the claim is skipped.
 _OTHERWISE = re.compile(r"\b(?:otherwise|else|elsewhere|in\s+(?:the\s+)?(?:other|remaining|opposite)\s+cases?|"
                         r"if\s+not|when\s+not|in\s+all\s+other\s+cases)\b", re.IGNORECASE)
-# The same right after the formula ("... and $|x| = -x$ otherwise").
+# The same right after the formula, ending its clause ("... and $|x| = -x$ otherwise."; not "$|x| = x$, else $|x| = -x$").
 _OTHERWISE_AFTER = re.compile(r"\s*,?\s*(?:otherwise|else|elsewhere|in\s+(?:all\s+)?(?:the\s+)?(?:other|remaining|opposite)"
-                              r"\s+cases?|if\s+not)\b", re.IGNORECASE)
+                              r"\s+cases?|if\s+not)\b(?=\s*(?:[.;:!?)]|,\s*(?![^$.;]*\$)|$))", re.IGNORECASE)
 # Words right after a formula that deny it or say it need not hold ("$x^3 \ge x$ need not hold", "... is false").
 _DENIED = re.compile(r"\s*,?\s*(?:(?:in\s+general|however|then)\s*,?\s*)?(?:need\s+not|does\s+not|do\s+not|doesn't|"
                      r"cannot|can\s*not|can't|may\s+not|might\s+not|is\s+(?:not|false|wrong|untrue)|are\s+(?:not|false)|"
