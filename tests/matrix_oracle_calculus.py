@@ -1449,6 +1449,13 @@ def _frames_part(src: Source, slips: bool, doc: dict) -> tuple:
             "square": src.choice([" be orthogonal", f" with ${nm.t(Q)} {Q} = I$", " be an orthogonal matrix"])}[which]
     if which != "square" and src.integer(0, 1):
         said += f", where ${k} \\le {n}$" if which == "columns" else f", where ${n} \\le {k}$"
+    negated = src.integer(0, 3) == 0
+    if negated:  # words that state no condition on Q: every step below is false of some Q
+        part = Part({"Q": shape, "x": (cols, 1), "y": (n, 1)})
+        said = src.choice([f", where ${Q}$ need not have orthonormal {which if which != 'square' else 'columns'}",
+                           f", where ${Q}$ does not have orthonormal {which if which != 'square' else 'rows'}",
+                           ", compared with a matrix with orthonormal columns",
+                           f", where ${Q}$ is not necessarily orthogonal"])
     lab = _Known(part, f"frames-{which}")
     tall, wide = which in ("columns", "square"), which in ("rows", "square")
     Qx = lambda e: mm(e["Q"], e["x"])  # noqa: E731
@@ -1470,6 +1477,9 @@ def _frames_part(src: Source, slips: bool, doc: dict) -> tuple:
     seen: set = set()
     for _ in range(5):
         fam, left, rel, right, lf, rf, true = src.choice(options)
+        true = true and not negated
+        if negated and fam.startswith("gram"):
+            continue  # (Q^T Q = I printed where nothing is stated of Q states it: the scan's rule for a condition)
         if fam not in seen and (slips or true):
             seen.add(fam)
             lab.step(fam, left, rel, right, lf, rf, true)
@@ -1497,7 +1507,9 @@ def _unit_part(src: Source, slips: bool, doc: dict) -> tuple:
     said_n = {"none": "", "upper": " with $n \\le 2$", "lower": " with $n \\ge 2$"}[bound]
     part = Part({"x": ("n", 1)}, ranges=ranges, unit=frozenset(), norms={"x": r})
     fact = src.choice([f"\\|{x}\\| = {_frac_tex(r)}", f"\\|{x}\\|_2 = {_frac_tex(r)}"])
-    said = src.choice([f"Assume ${fact}$.", f"Suppose that ${fact}$.", f"Let ${fact}$."])
+    said = src.choice([f"Assume ${fact}$.", f"Suppose that ${fact}$.", f"Let ${fact}$."] +
+                      ([f"Assume ${fact}$, that is, ${x}$ is a unit vector.", f"Let ${x}$ be normalised, ${fact}$."]
+                       if r == 1 else []))
     lab = _Known(part, "unit")
     lo = ranges.get("n", (1, None))[0]
     pair = [Fraction(3, 5), Fraction(4, 5)]  # a unit vector away from the axes (at n >= 2)
@@ -1537,6 +1549,11 @@ def _unit_part(src: Source, slips: bool, doc: dict) -> tuple:
     return text, lab.steps
 
 
+# A bound on a size in words the scan does not read ({n} the size, {k} its largest value)
+_SIZE_IN_WORDS = [", where ${n}$ is at most {k}", ", with ${n} \\in \\{{1, \\dots, {k}\\}}$", " for ${n} = 1, \\dots, {k}$",
+                  ", where ${n}$ ranges over $\\{{1, 2, \\dots, {k}\\}}$", ", where ${n}$ is no more than {k}"]
+
+
 def _growth_part(src: Source, slips: bool, doc: dict) -> tuple:
     """Bounds with a constant c between sides that grow differently with the size (1^T x <= c ||x||, ||A||_F <= c
     ||A||_2: true exactly up to size c^2; their squares up to c), the size free, bounded above or below in words, and
@@ -1548,10 +1565,14 @@ def _growth_part(src: Source, slips: bool, doc: dict) -> tuple:
     bound = src.choice(["none", "none", "upper", "lower"])
     k = src.integer(2, 40)
     ranges = {"none": {}, "upper": {n: (1, k)}, "lower": {n: (min(k, 6), None)}}[bound]
-    said = {"none": "", "upper": src.choice([f" with ${n} \\le {k}$", f", where ${n} \\leq {k}$"]),
+    said = {"none": "", "upper": src.choice([f" with ${n} \\le {k}$", f", where ${n} \\leq {k}$"] + _SIZE_IN_WORDS),
             "lower": f" with ${n} \\ge {min(k, 6)}$"}[bound]
     lo, hi = ranges.get(n, (1, None))
-    part = Part({"x": (n, 1), "A": (n, n)}, ranges=ranges)
+    unread = {}
+    if "{k}" in said:  # a size stated in words the scan does not read: a failure past it is for review
+        said = said.format(n=n, k=k)
+        unread, ranges = {n: (said, lambda s: s <= k)}, {}
+    part = Part({"x": (n, 1), "A": (n, n)}, ranges=ranges, unread=unread)
     one = src.choice(["\\mathbf{1}", "\\mathbf 1"])
     lab = _Known(part, "growth")
     ones_x = lambda e: scalar(mm(T(ones(e["x"].shape[0])), e["x"]))  # noqa: E731

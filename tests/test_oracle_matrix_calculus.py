@@ -393,7 +393,8 @@ def test_a_vector_whose_norm_a_fact_states_is_drawn_with_that_norm(tmp_path):
 
 
 def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the_larger_size(tmp_path):
-    # 1^T x <= 5 ||x|| holds up to n = 25 and ||A||_F <= 4 ||A||_2 up to n = 16: both were checked at the larger size 12
+    # 1^T x <= 5 ||x|| holds up to n = 25 and ||A||_F <= 4 ||A||_2 up to n = 16: both were checked at the larger size 12;
+    # the failure past every size the instances draw is shown for review, never refuted (words may rule that size out)
     steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
                    "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n\n$$\\|A\\|_F \\le 4 \\|A\\|_2$$\n\n"
                    "$$(\\mathbf{1}^\\top x)^2 \\le n \\|x\\|^2$$\n\n$$\\|A\\|_2 \\le \\|A\\|_F$$\n\n"
@@ -405,7 +406,7 @@ def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the
             (r"\|A\|_F \le 4 \|A\|_2", oracle.Part({"A": ("n", "n")}), lambda e: oracle.norm(e["A"]),
              lambda e: 4 * oracle.root(oracle.opnorm2(e["A"]))),
             (r"\mathbf{1}^\top x \le 12 \|x\|", oracle.Part({"x": ("n", 1)}), ones_x, lambda e: 12 * oracle.norm(e["x"]))):
-        assert steps[text]["status"] == "refuted", steps[text]["reason"]
+        assert steps[text]["status"] == "needs review", steps[text]["reason"]
         step = oracle.Expected("", "", "slip", "", part, left, right, relation="<=")
         assert oracle.confirms(step, steps[text]["counterexample"])
     for text in (r"(\mathbf{1}^\top x)^2 \le n \|x\|^2", r"\|A\|_2 \le \|A\|_F", r"\|A\|_F^2 \le n \|A\|_2^2",
@@ -417,7 +418,7 @@ def test_a_bound_whose_sides_grow_differently_with_a_free_size_is_tried_past_the
                                                "## C\n\nLet $x \\in \\mathbb{R}^m$ with $m \\le 30$.\n\n"
                                                "$$\\mathbf{1}^\\top x \\le 5 \\|x\\|$$\n"}, tmp_path / "b")["doc.md"]
                if s["status"] not in ("definition", "skipped")]
-    assert [s["status"] for s in bounded] == ["checked", "refuted"], bounded
+    assert [s["status"] for s in bounded] == ["checked", "needs review"], bounded
     assert bounded[1]["counterexample"]["sizes"]["m"] == 26
 
 
@@ -598,3 +599,98 @@ def test_members_of_a_family_of_orthogonal_matrices_are_not_drawn_as_orthogonal_
                    "$$\\|W_k x\\| = \\|x\\|$$\n\n$$\\|W_1 W_2 x\\| = \\|x\\|$$\n", tmp_path)
     assert steps[r"\|W_k x\| = \|x\|"]["status"] == "checked", steps[r"\|W_k x\| = \|x\|"]["reason"]
     assert steps[r"\|W_1 W_2 x\| = \|x\|"]["status"] == "checked", steps[r"\|W_1 W_2 x\| = \|x\|"]["reason"]
+
+
+# -- conditions in words the scan does not read: sizes, relations to another vector, norms, negated frames
+
+
+_ONES_X = lambda e: oracle.scalar(oracle.mm(oracle.T(oracle.ones(e["x"].shape[0])), e["x"]))  # noqa: E731
+
+
+@pytest.mark.parametrize("words", [
+    "Let $x$ be a vector with $16$ entries.", "Let $x$ be a vector of length $16$.",
+    "Let $x \\in \\mathbb{R}^n$ be the pixels of a $4 \\times 4$ image.", "Let $x \\in \\mathbb{R}^n$, where $n$ is at most 16.",
+    "Let $x \\in \\mathbb{R}^n$ with $n \\in \\{1, \\dots, 16\\}$.", "Let $x \\in \\mathbb{R}^n$ for $n = 1, \\dots, 16$.",
+    "Let $x \\in \\mathbb{R}^n$, where $n$ divides 16.", "Let $x \\in \\mathbb{R}^n$ have at most 16 nonzero entries."])
+def test_a_bound_failing_only_past_a_size_stated_in_words_needs_review(tmp_path, words):
+    # 1^T x <= 4 ||x|| holds up to n = 16: read past the size the words state, it was refuted at n = 17
+    steps = _steps(f"# A\n\n{words} Then $\\mathbf{{1}}^\\top x \\le 4 \\|x\\|$.\n", tmp_path)
+    step = steps[r"\mathbf{1}^\top x \le 4 \|x\|"]
+    assert step["status"] == "needs review", step["reason"]
+    # the failure it shows is one (at a size past the words)
+    part = oracle.Part({"x": ("n", 1)})
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, _ONES_X, lambda e: 4 * oracle.norm(e["x"]),
+                                           relation="<="), step["counterexample"])
+
+
+def test_a_bound_failing_only_at_the_larger_size_is_refuted_only_where_no_words_state_a_size(tmp_path):
+    # 1^T x <= 3 ||x|| fails from n = 10, the larger size: with n in {1, ..., 9} it holds, and was refuted at n = 10
+    steps = _steps("# A\n\nLet $A$ be a $16 \\times 16$ matrix. Then $\\|A\\|_F \\le 4 \\|A\\|$.\n\n"
+                   "# B\n\nLet $x \\in \\mathbb{R}^n$ with $n \\in \\{1, \\dots, 9\\}$. Then $\\mathbf{1}^\\top x \\le 3 \\|x\\|$.\n\n"
+                   "# C\n\nLet $y \\in \\mathbb{R}^m$. Then $\\mathbf{1}^\\top y \\le 3 \\|y\\|$.\n", tmp_path)
+    assert steps[r"\|A\|_F \le 4 \|A\|"]["status"] == "needs review", steps[r"\|A\|_F \le 4 \|A\|"]["reason"]
+    assert steps[r"\mathbf{1}^\top x \le 3 \|x\|"]["status"] == "needs review"
+    wrong = steps[r"\mathbf{1}^\top y \le 3 \|y\|"]
+    assert wrong["status"] == "refuted", wrong["reason"]
+    part = oracle.Part({"y": ("m", 1)})
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.scalar(oracle.mm(
+        oracle.T(oracle.ones(e["y"].shape[0])), e["y"])), lambda e: 3 * oracle.norm(e["y"]), relation="<="),
+        wrong["counterexample"])
+
+
+@pytest.mark.parametrize("words", [
+    "where $A$ need not have orthonormal columns", "where $A$ does not have orthonormal columns",
+    "where $A$ fails to have orthonormal columns", "where $A$ is a matrix without orthonormal columns",
+    "where $A$ is not necessarily orthogonal", "and compare $A$ to a matrix with orthonormal columns"])
+def test_orthonormal_words_under_a_negation_or_about_another_noun_are_no_condition(tmp_path, words):
+    # "$A$ need not have orthonormal columns" made A orthogonal: ||A x|| = ||x|| (false) was checked
+    steps = _steps(f"# A\n\nLet $A \\in \\mathbb{{R}}^{{n \\times n}}$ and $x \\in \\mathbb{{R}}^n$, {words}. "
+                   "Then $\\|A x\\| = \\|x\\|$.\n", tmp_path)
+    assert steps[r"\|A x\| = \|x\|"]["status"] in ("refuted", "needs review"), steps[r"\|A x\| = \|x\|"]["reason"]
+
+
+@pytest.mark.parametrize("words", [
+    "Let $Q \\in \\mathbb{R}^{n \\times k}$ have orthonormal columns and $u \\in \\mathbb{R}^k$.",
+    "Let $Q \\in \\mathbb{R}^{n \\times k}$ with orthonormal columns and $u \\in \\mathbb{R}^k$.",
+    "Let $Q \\in \\mathbb{R}^{n \\times k}$, whose columns are orthonormal, and $u \\in \\mathbb{R}^k$.",
+    "Let $u \\in \\mathbb{R}^k$ and $Q \\in \\mathbb{R}^{n \\times k}$. Suppose $Q$ has orthonormal columns."])
+def test_orthonormal_words_in_a_direct_predicate_are_a_condition(tmp_path, words):
+    steps = _steps(f"# A\n\n{words} Then $\\|Q u\\| = \\|u\\|$ and $\\|Q u\\| = 2 \\|u\\|$.\n", tmp_path)
+    assert steps[r"\|Q u\| = \|u\|"]["status"] == "checked", steps[r"\|Q u\| = \|u\|"]["reason"]
+    assert steps[r"\|Q u\| = 2 \|u\|"]["status"] == "refuted", steps[r"\|Q u\| = 2 \|u\|"]["reason"]
+
+
+def test_vectors_orthogonal_to_another_vector_are_not_drawn_orthogonal_to_each_other(tmp_path):
+    # "q_1, q_2 be orthogonal to x" drew q_1, q_2 as one orthogonal family, free of x: the true Pythagoras for q_1 and x
+    # was refuted at q_1 = [-1], x = [-2]
+    steps = _steps("# A\n\nLet $x \\in \\mathbb{R}^n$ and let the vectors $q_1, q_2 \\in \\mathbb{R}^n$ be orthogonal to $x$. "
+                   "Then $\\|q_1 + x\\|^2 = \\|q_1\\|^2 + \\|x\\|^2$.\n\n"
+                   "# B\n\nLet $x, p \\in \\mathbb{R}^n$, where $p$ is orthogonal to $x$. "
+                   "Then $\\|p + x\\|^2 = \\|p\\|^2 + \\|x\\|^2$.\n\n"
+                   "# C\n\nLet $u, v \\in \\mathbb{R}^n$ be orthogonal to each other. Then $\\|u + v\\|^2 = \\|u\\|^2 + \\|v\\|^2$ "
+                   "and $\\|u + v\\|^2 = \\|u\\|^2 + 2 \\|v\\|^2$.\n", tmp_path)
+    assert steps[r"\|q_1 + x\|^2 = \|q_1\|^2 + \|x\|^2"]["status"] == "needs review"
+    assert steps[r"\|p + x\|^2 = \|p\|^2 + \|x\|^2"]["status"] == "needs review"
+    assert steps[r"\|u + v\|^2 = \|u\|^2 + \|v\|^2"]["status"] == "checked"
+    assert steps[r"\|u + v\|^2 = \|u\|^2 + 2 \|v\|^2"]["status"] == "refuted"
+
+
+@pytest.mark.parametrize("text", [
+    "Let $x, y \\in \\mathbb{R}^n$ with $\\|y\\| = 1$, where $x$ is a unit vector. Then $x^\\top y \\le \\|y\\|$.",
+    "Let $x, y \\in \\mathbb{R}^n$ with $\\|y\\| = 1$, and suppose $\\|x\\|$ is at most one. Then $x^\\top y \\le \\|y\\|$.",
+    "Let $x, y \\in \\mathbb{R}^n$ with $\\|y\\| = 1$. Then $x^\\top y \\le \\|y\\|$ for every unit vector $x$.",
+    "Let $x, y \\in \\mathbb{R}^n$ where $x$ is a unit vector. Then $x^\\top y \\le \\|y\\|$.",
+    "Let $x, y \\in \\mathbb{R}^n$ where $x$ is normalised. Then $x^\\top y \\le \\|y\\|$."])
+def test_a_condition_in_words_on_a_name_keeps_its_failure_in_review(tmp_path, text):
+    # the instance honoured ||y|| = 1 exactly but not "x is a unit vector": the true step was refuted
+    steps = _steps(f"# A\n\n{text}\n", tmp_path)
+    assert steps[r"x^\top y \le \|y\|"]["status"] == "needs review", steps[r"x^\top y \le \|y\|"]["reason"]
+
+
+def test_a_failure_under_facts_with_no_condition_in_words_is_still_refuted(tmp_path):
+    steps = _steps("# A\n\nLet $x, y \\in \\mathbb{R}^n$ with $\\|y\\| = 1$. Then $x^\\top y \\le \\|y\\|$.\n", tmp_path)
+    wrong = steps[r"x^\top y \le \|y\|"]
+    assert wrong["status"] == "refuted", wrong["reason"]
+    part = oracle.Part({"x": ("n", 1), "y": ("n", 1)}, norms={"y": Fraction(1)})
+    assert oracle.confirms(oracle.Expected("", "", "slip", "", part, lambda e: oracle.scalar(oracle.mm(oracle.T(e["x"]), e["y"])),
+                                           lambda e: oracle.norm(e["y"]), relation="<="), wrong["counterexample"])

@@ -196,10 +196,13 @@ def test_a_number_on_one_side_is_a_fact_the_material_states_not_a_refutation(tmp
     printed = matrix_steps(tmp_path, "For the matrix $D$ we have $\\|D\\| = 1$ and so $\\|D v\\| \\leq \\|v\\|$.\n")
     assert printed[r"\|D\| = 1"].status == "skipped"
     assert printed[r"\|D v\| \leq \|v\|"].status == "needs review" and r"\|D\| = 1" in printed[r"\|D v\| \leq \|v\|"].reason
-    # a fact that does not make it true: it fails on instances honouring the fact, and a person must look
+    # a fact that does not make it true: it fails on an instance honouring the fact exactly (no other condition in words)
     wrong = matrix_steps(tmp_path, "For the matrix $D$ assume $\\|D\\| = 2$. Then $\\|D v\\| \\leq \\|v\\|$.\n")
-    assert wrong[r"\|D v\| \leq \|v\|"].status == "needs review"
-    assert wrong[r"\|D v\| \leq \|v\|"].counterexample["values"]["D"]
+    found = wrong[r"\|D v\| \leq \|v\|"]
+    assert found.status == "refuted", found.reason
+    d, v = found.counterexample["values"]["D"], Fraction(found.counterexample["values"]["v"])
+    assert len(d) == 1 and len(d[0]) == 1  # (a 1 x 1 D: its norm is |D|, and ||D v|| = |D v|)
+    assert abs(Fraction(d[0][0])) == 2 and abs(Fraction(d[0][0]) * v) > abs(v)
 
 
 def test_a_fact_about_every_member_of_a_family_is_honoured_for_each_member_read(tmp_path):

@@ -1116,19 +1116,20 @@ def _index_choices(indices: list[str], ranges: list) -> list[dict]:
 
 
 def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowest: dict, facts: tuple = (),
-           sizes: Optional[dict] = None) -> Verdict:
+           sizes: Optional[dict] = None, worded: Optional[str] = None) -> Verdict:
     """Decide `left RELATION right` on every instance: refuted only when every layout its gradients allow fails.
     `facts`: relations (left, relation, right) the material states about names of the step (||D_k|| = 1 for every k);
     only instances at which each holds, for every member of its names the step reads, are kept. `sizes`: letter ->
     (lowest, highest, whether a condition on it is not read), what the section states about a letter that may be a
     size (None for no bound): the larger size honours it, and a step failing only there under a condition not read
-    needs review."""
+    needs review. `worded`: words of the section that may state a size the scan does not read ("with $16$ entries",
+    "at most 16"): a step failing only at the larger size then needs review."""
     grads = _grads(left, right)
     layouts = list(model.layouts) if any(g.args[1].kind == "name" and model.kind(g.args[1].data[0]) != "scalar" for g in grads) \
         else ["column"]
     failures = []
     for layout in layouts:
-        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts, sizes or {})
+        verdict = _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts, sizes or {}, worded)
         if verdict.status != "refuted":
             if verdict.status == "checked" and len(layouts) > 1:
                 what = "numerator layout (gradients of vectors are rows)" if layout == "row" else \
@@ -1145,7 +1146,8 @@ def decide(left: Node, relation: str, right: Node, model: Model, seed: str, lowe
     return failures[0]
 
 
-def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=(), stated=None) -> Verdict:
+def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, facts=(), stated=None,
+                   worded=None) -> Verdict:
     shapes = Shapes(model)
     # a letter that is an index of the step (T of \\sum_{k=t}^{T-1}) is that number wherever the step reads it, unless
     # the material declares or defines it
@@ -1281,6 +1283,11 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
                 return Verdict("needs review", f"{found.reason}; but {where}, and the section states a condition on "
                                                f"{unread[0]} the scan does not read: review it (it fails unless the "
                                                "condition excludes that size)", found.counterexample)
+            if verdict is False and kind is not None and worded and max(sizes.values(), default=0) > MAX_SIZE:
+                found = _refuted(inst, ev, left, right, lv, rv, "", shapes)
+                return Verdict("needs review", f"{found.reason}; but only at the larger size, and the section states "
+                                               f"something of a size in words the scan does not read ('{worded}'): review "
+                                               "it (it fails unless those words exclude that size)", found.counterexample)
             if verdict is False:
                 return _refuted(inst, ev, left, right, lv, rv, "", shapes)
             if verdict is None and _transcendental(lv, rv):
@@ -1318,10 +1325,12 @@ def _decide_layout(left, relation, right, model, seed, lowest, layout, grads, fa
         # as powers of the size, and are not compared)
         grown = _Growth(left, relation, right, model, shapes, lowest, seed, layout, facts, stated or {}, dims, sized,
                         (indices, _ranges(left, right), choices[0][1])).verdict(larger)
-        if grown is not None and grown.status == "refuted" and unread:
-            return Verdict("needs review", f"{grown.reason}; but only at a size past those tried, and the section states a "
-                                           f"condition on {unread[0]} the scan does not read: review it (it fails unless "
-                                           "the condition excludes that size)", grown.counterexample)
+        if grown is not None and grown.status == "refuted":
+            # (never refuted: a size past every size the instances draw may be one the prose rules out in words the
+            # scan does not read, "a vector with $16$ entries")
+            return Verdict("needs review", f"{grown.reason}; but only at a size past every size the instances draw, "
+                                           "which the section may rule out in words the scan does not read: review it "
+                                           "(it fails unless the section excludes that size)", grown.counterexample)
         if grown is not None:
             return grown
     tried_sizes = {tuple(c[0][d] for d in dims) for c in choices}

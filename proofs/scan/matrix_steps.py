@@ -34,6 +34,22 @@ _FOR_EVERY = re.compile(r"^[^$]*\$\$?\s*,?\s*for\s+(?:all|every|each|any)\b", re
 # Words that restrict a letter, a size most often, to integers of a kind the instances do not honour ("where $n$ is
 # odd", "for even $n$", "$d$ is a power of two"): a step failing at a size they may rule out needs review.
 _KIND_OF_SIZE = KIND_OF_LETTER  # the scalar reading's list of kinds too (proofs.scan.vocabulary)
+# Words that may state a size the scan does not read as a bound on it ("a vector with $16$ entries", "of length $16$",
+# "the pixels of a $4 \times 4$ image", "at most 16", "$n \in \{1, \dots, 16\}$", "for $n = 1, \dots, 16$", "$n$ divides
+# 16"): a number in the prose or alone in a formula, a set or a range, a size written k x k, or words of size or count.
+_SIZE_WORDS = re.compile(r"\b(?:lengths?|entries|entry|components?|coordinates?|dimensions?|sizes?|at\s+most|at\s+least|"
+                         r"no\s+more\s+than|fewer\s+than|up\s+to|divides?|divisible|multiple|ranges?|pixels?|nonzero|"
+                         r"sparse|between)\b|\$\s*[0-9]+\s*\$|\$[^$]*?(?:\\\{|\\[lc]?dots|[0-9]\s*\\times\s*[0-9])[^$]*?\$",
+                         re.IGNORECASE)
+_PROSE_NUMBER = re.compile(r"(?<![\w.])[0-9]+(?![\w])")
+# Words that state a condition on a vector or a matrix the scan does not read ("$x$ is a unit vector", "suppose $\|x\|$
+# is at most one", "for every normalised $x$"; not "the hidden unit vectors", units of a network): a counterexample
+# honouring the facts it does read is not refuted.
+_WORDED_CONDITION = re.compile(r"(?<!hidden )(?<!input )(?<!output )\bunit[- ](?:vectors?|norm|length|ball|sphere|circle)\b|"
+                               r"\b(?:normali[sz]ed|at\s+(?:most|least)|no\s+(?:more|less|larger|greater|smaller)\s+than|"
+                               r"(?:less|greater|larger|smaller)\s+than|exceeds?|bounded|ball|sphere|magnitude|simplex|"
+                               r"probabilit(?:y|ies))\b", re.IGNORECASE)
+_DISPLAY = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)\s*(?:\{\s*\\?([A-Za-z]+)\s*\}|\\?([A-Za-z])(?![A-Za-z]))")
 
 
@@ -80,6 +96,10 @@ class MatrixScan:
         self.bounded: dict = {}
         # letters the section states a condition on that is not read as such a bound
         self.unbounded: set = set()
+        # words of the step's section that may state a size the scan does not read (see _size_words), or None
+        self.worded: Optional[str] = None
+        # where the sentence of the step being decided is in the text
+        self.bounds: tuple = (0, 0)
 
     def advance(self, end: int) -> None:
         """Read the declarations and conditions of the prose up to `end` (a sentence with no formula counts too:
@@ -421,7 +441,7 @@ class MatrixScan:
 
     def _decide(self, left: Node, relation: str, right: Node, seed: str, lowest: dict, facts: tuple = ()) -> Verdict:
         """`instances.decide` under what the section states about the sizes."""
-        return decide(left, relation, right, self.model, seed, lowest, facts, sizes=self._sizes())
+        return decide(left, relation, right, self.model, seed, lowest, facts, sizes=self._sizes(), worded=self.worded)
 
     def _sizes(self) -> dict:
         """letter -> (lowest, highest, whether a condition on it is not read): what the section states about a letter
@@ -452,6 +472,8 @@ class MatrixScan:
         """The verdict on one step (skipped with the reason where it cannot be read or decided). `end`: where the
         step ends in the text (the words after it in its sentence may state it of every member of a family)."""
         self.sentence(bounds)
+        self.bounds = bounds
+        self.worded = _size_words(self.text, bounds)
         if relation not in ("=", "!=", "<", "<=", ">", ">="):
             return Verdict("skipped", f"the relation {relation} is not checked")
         try:
@@ -583,6 +605,10 @@ class MatrixScan:
                 (self.conditioned[x] for x in sorted(used) if x in self.conditioned), None)
             if under is not None and not loose:
                 return under
+            worded = _worded_condition(self.text, bounds, used)
+            if worded is not None and not loose:
+                return _review(verdict, f"its section states a condition in words the scan does not read ('{worded}') "
+                                        "in a sentence that writes one of its names")
             if loose:
                 return _review(verdict, f"its sentence states a condition ({loose}) the scan could not attach to a name")
             printed = sorted(used & set(self.bare))
@@ -630,13 +656,16 @@ class MatrixScan:
         if again is not None and again.status == "checked":
             return Verdict("checked", f"{again.reason}; it fails without what line {at} states about {relied[0]} "
                                       f"({what}), which the instances honour")
+        worded = _worded_condition(self.text, self.bounds, {n[0] for t in trees for n in names_of(t)})
         if again is not None and again.status == "refuted" and facts and not again.counterexample.get("shapes_only") \
-                and replay(trees[0], relation, trees[1], self.model, again.counterexample) \
+                and worded is None and replay(trees[0], relation, trees[1], self.model, again.counterexample) \
                 and all(holds(*fact, self.model, again.counterexample) for fact in facts):
             return Verdict("refuted", f"{again.reason}; the instance honours what line {at} states about {relied[0]} "
                                       f"({what}), exactly", again.counterexample)
         shown = again.reason if again is not None and again.status == "refuted" else verdict.reason
         example = again.counterexample if again is not None and again.status == "refuted" else verdict.counterexample
+        if worded is not None:
+            shown += f"; the section states a condition in words the scan does not read ('{worded}')"
         return Verdict("needs review", f"{shown}; it uses {relied[0]}, of which line {at} states {what}: review it (it "
                                        "fails unless that fact excludes the instance)", example)
 
@@ -649,6 +678,34 @@ class Context:
     model: Model
     # letter -> the lowest indices of it the step reads (the inputs of a recurrence)
     lowest: dict
+
+
+def _size_words(text: str, bounds: tuple) -> Optional[str]:
+    """The first words of the section around `bounds` that may state a size in words the scan does not read (see
+    _SIZE_WORDS), outside its headings and displays; None where it has none."""
+    prose = _section_prose(text, bounds)
+    found = _SIZE_WORDS.search(prose) or _PROSE_NUMBER.search(re.sub(r"\$[^$]*\$", " ", prose))
+    return " ".join(found.group(0).split()) if found else None
+
+
+def _section_prose(text: str, bounds: tuple) -> str:
+    """The section around `bounds`, without its headings and displays."""
+    opened = list(HEADING.finditer(text, 0, bounds[0]))
+    start = opened[-1].start() if opened else 0
+    after = HEADING.search(text, max(bounds[0], start + 1))
+    section = text[start:after.start() if after else len(text)]
+    return _DISPLAY.sub(" ", "\n".join(line for line in section.split("\n") if not HEADING.match(line)))
+
+
+def _worded_condition(text: str, bounds: tuple, letters: set) -> Optional[str]:
+    """Words of a condition the scan does not read (see _WORDED_CONDITION) in a sentence of the section that writes one
+    of `letters` in a formula; None where there are none."""
+    for sentence in _SENTENCE_END.split(_section_prose(text, bounds)):
+        found = _WORDED_CONDITION.search(re.sub(r"\$[^$]*\$", " ", sentence))
+        formulas = " ".join(re.findall(r"\$([^$]*)\$", sentence))
+        if found and any(re.search(rf"(?<![A-Za-z\\]){re.escape(x)}(?![A-Za-z])", formulas) for x in letters):
+            return " ".join(found.group(0).split())
+    return None
 
 
 def _snapshot(model: Model) -> Model:

@@ -59,8 +59,17 @@ _LISTED_AFTER = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})+)\s*(?:\\in\
 _REAL = re.compile(rf"\$\s*({_MEMBERS}(?:\s*,\s*{_MEMBERS})*)\s*\\in\s*\\mathbb\s*(?:\{{\s*R\s*\}}|R(?![A-Za-z]))(?!\s*\^)")
 # "$Q \in \mathbb{R}^{n \times k}$ has orthonormal columns", "with orthonormal rows", "whose rows are orthonormal": Q^T Q = I
 # (orthonormal) or Q Q^T = I (ROWS)
-_FRAME = re.compile(rf"{_NAME}[^.$]*?\b(?:(?:has|have|with)\s+orthonormal\s+(columns|rows)|whose\s+(columns|rows)\s+are\s+"
-                    r"orthonormal)\b", re.IGNORECASE)
+# The words only between the letter and them: nothing ("$Q$ has", "$Q$, whose columns"), "which"/"that", or Q said to
+# be a matrix ("$Q$ be a matrix whose columns"); never a negation ("need not have", "without") or another noun as the
+# subject ("compare $B$ to a matrix with orthonormal columns").
+_FRAME = re.compile(rf"{_NAME}([\s,]*(?:(?:which|that)\s+)?(?:(?:is|be)\s+(?:an?|the)\s+(?:[a-z-]+\s+)?matri(?:x|ces)\s+)?)"
+                    r"(?:(?:has|have|with)\s+orthonormal\s+(columns|rows)|whose\s+(columns|rows)\s+are\s+orthonormal)\b",
+                    re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|non|never|without|unless|fails?|need)\b", re.IGNORECASE)
+# Words after a condition that make it a relation to something else ("orthogonal to $x$"), not a condition on the
+# letters themselves ("orthogonal to each other" is one)
+_RELATION_TO = re.compile(r"\s*(?:to|against|with\s+respect\s+to)\b(?!\s+(?:each\s+other|one\s+another)\b)",
+                          re.IGNORECASE)
 # "the weight matrices $W$": a phrase that names a letter, and a later condition on the phrase
 _PHRASE = re.compile(rf"\b((?:[a-z]+\s+){{1,2}})(matrices|vectors)\s+{_NAME}")
 
@@ -301,6 +310,8 @@ def declarations(model: Model, sentence: str) -> dict:
             for c in _conditions_in(words):
                 stated.setdefault(letter, set()).add(c)
     for m in _ADJECTIVE.finditer(sentence):
+        if _NEGATED.search(sentence[max(0, m.start() - 12):m.start()]):
+            continue  # "a non-orthogonal $A$", "not symmetric $A$"
         for c in _conditions_in(m.group(1)):
             stated.setdefault(m.group(2).lstrip("\\"), set()).add(c)
     for m in _AFTER.finditer(sentence):
@@ -315,15 +326,20 @@ def declarations(model: Model, sentence: str) -> dict:
                 model.declare(letter, "matrix")
             elif noun.startswith("scalar"):
                 model.declare(letter, "scalar")
+            if _NEGATED.search(m.group(3) or "") or _RELATION_TO.match(sentence, m.end()):
+                continue  # "$A$ is not necessarily orthogonal", "$q$ is orthogonal to $x$": no condition on A, q
             for c in _conditions_in(f"{m.group(3)} {noun}"):
                 stated.setdefault(letter, set()).add(c)
     for m in _LISTED_AFTER.finditer(sentence):  # "$A, B \in \mathbb{R}^{n \times n}$ be invertible"
+        if _RELATION_TO.match(sentence, m.end()):
+            continue  # "$q_1, q_2$ be orthogonal to $x$": a relation to x, not among themselves
         for member in re.finditer(_MEMBER, m.group(1)):
             for c in _conditions_in(m.group(2)):
                 stated.setdefault(member.group(1).lstrip("\\"), set()).add(c)
     for m in _FRAME.finditer(sentence):
-        stated.setdefault(m.group(1).lstrip("\\"), set()).add(ROWS if (m.group(2) or m.group(3)).lower() == "rows"
-                                                                  else "orthonormal")
+        if not _NEGATED.search(m.group(2)):
+            stated.setdefault(m.group(1).lstrip("\\"), set()).add(ROWS if (m.group(3) or m.group(4)).lower() == "rows"
+                                                                      else "orthonormal")
     for m in _ORDER.finditer(sentence):
         stated.setdefault(m.group(1).lstrip("\\"), set()).add("definite" if m.group(2) == "succ" else "semidefinite")
     if _BINARY.search(sentence):
