@@ -373,3 +373,22 @@ def test_the_matrix_reading_reads_a_size_of_a_kind_from_the_shared_list(tmp_path
         text = f"Let $x \\in \\mathbb{{R}}^n$ {words}.\n\n$${step}$$\n"
         [found] = [s for s in scan_document(read_text("m.md", text, "markdown"), second_reader=False) if s.text == step]
         assert found.status == "needs review", (words, found.reason)
+
+
+# An assumption in a sentence after another one (or after "and" in its sentence) holds for the steps after it: the
+# true step is not refuted at a point breaking it, and a false one is refuted at a point honouring it.
+@pytest.mark.parametrize("opening, condition, holds, fails", [
+    ("Let $y$ be real. Suppose", "x \\ge 3", "x^2 \\ge 3x", "x^2 \\ge 4x"),
+    ("Let $x$ be a real number. Assume", "x \\ge 3", "x^2 \\ge 3x", "x^2 \\ge 4x"),
+    ("Let $x$ be real and suppose", "x \\le 0", "x^2 \\ge 3x", "x^2 \\ge -3x"),
+    ("Let $n$ be an integer. Suppose", "n \\ge 3", "n^2 \\ge 3n", "n^2 \\ge 4n"),
+])
+def test_an_assumption_after_another_sentence_holds_for_the_steps_after_it(tmp_path, opening, condition, holds, fails):
+    for step, statuses in ((holds, ("checked", "proved")), (fails, ("refuted",))):
+        _, steps = _scan(tmp_path, f"# A\n\n{opening} ${condition}$. Then ${step}$.\n")
+        assert steps[step]["status"] in statuses, (step, steps[step]["status"], steps[step]["reason"])
+        if steps[step]["status"] == "refuted":  # the counterexample honours the assumption (own arithmetic)
+            from fractions import Fraction
+            point = {k: Fraction(str(v)) for k, v in steps[step]["counterexample"]["values"].items()}
+            letter, bound = condition.split(" \\")[0], Fraction(condition.split()[-1])
+            assert (point[letter] >= bound) if "\\ge" in condition else (point[letter] <= bound), point

@@ -218,7 +218,7 @@ _INTRODUCED = (r"(?:let|take|consider|fix|pick|choose)\s+(?:(?:any|some|two|thre
                r"an?|the)\s+){0,3}\$[^$]*\$\s+(?:(?:be|to\s+be)\s+(?:[A-Za-z-]+\s+){0,3})?"
                r"(?:such\s+that|with|where|for\s+which|satisfying)")
 # Words that open a sentence stating an assumption for what follows ("assume $x > 0$.", "throughout, $a \neq b$").
-_STANDING = re.compile(r"(?:^|[.!?:]\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
+_STANDING = re.compile(r"(?:^\s*|[.!?:]\s+|,?\s+and\s+|\n\s*\n\s*|(?:\(\w\)|(?<![\w(])[a-z]\)):?(?:\*\*|__)?:?\s*)"
                        r"(?:(?:next|now|then|finally|also|again|second(?:ly)?|third(?:ly)?)\s*,?\s*)?"
                        r"(?:(?:throughout|henceforth|in\s+what\s+follows|from\s+(?:now|here)\s+on)\s*,?\s*)?"
                        r"(?:we\s+(?:will\s+|shall\s+)?)?(?:(?:assume|suppose)(?:\s+(?:now|instead|throughout|"
