@@ -701,13 +701,3 @@ def test_a_failure_under_facts_with_no_condition_in_words_is_still_refuted(tmp_p
                                            lambda e: oracle.norm(e["y"]), relation="<="), wrong["counterexample"])
 
 
-def test_a_step_checked_with_an_undeclared_letter_a_matrix_multiplies_read_as_a_number_is_tried_with_it_a_vector(tmp_path):
-    # x undeclared in ||Q^T x|| = ||x|| was read as a number: the step, false for x in R^n when k < n, was checked
-    steps = _steps("# A\n\nLet $Q \\in \\mathbb{R}^{n \\times k}$ have orthonormal columns. Then $\\|Q^\\top x\\| = \\|x\\|$ "
-                   "and $\\|Q u\\| = \\|u\\|$.\n", tmp_path)
-    assert steps[r"\|Q^\top x\| = \|x\|"]["status"] == "needs review", steps[r"\|Q^\top x\| = \|x\|"]["reason"]
-    part = oracle.Part({"Q": ("n", "k"), "x": ("n", 1)}, frames={"Q": "columns"})
-    assert oracle.confirms(_frame_step(part, lambda e: oracle.norm(oracle.mm(oracle.T(e["Q"]), e["x"])),
-                                       lambda e: oracle.norm(e["x"])), steps[r"\|Q^\top x\| = \|x\|"]["counterexample"])
-    # true whichever u is: still checked
-    assert steps[r"\|Q u\| = \|u\|"]["status"] == "checked", steps[r"\|Q u\| = \|u\|"]["reason"]

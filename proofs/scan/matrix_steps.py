@@ -282,15 +282,12 @@ class MatrixScan:
         letters = set(_LETTER.findall(text))
         return any(self.model.kinds.get(x) in ("vector", "matrix") for x in letters)
 
-    def _as_vectors(self, trees, relation: str, seed: str, lowest: dict, checked: bool = False) -> Optional[Verdict]:
+    def _as_vectors(self, trees, relation: str, seed: str, lowest: dict) -> Optional[Verdict]:
         """A refuted step with small letters the material gives no kind (read as numbers) is decided again with them
-        as vectors: when it holds so, the reading is in doubt and it is skipped. A `checked` one that a matrix
-        multiplies (Q^T x) likewise: when it fails so, it needs review."""
+        as vectors: when it holds so, the reading is in doubt and it is skipped."""
         loose = sorted({n[0] for t in trees for n in names_of(t)} - _grad_letters(*trees) - set(self.model.kinds)
                        - set(self.model.equations) - self.model.implied - {n for n in self.model.kinds if "_" in n})
         loose = [x for x in loose if len(x) == 1 and x.islower()]
-        if checked:
-            loose = [x for x in loose if any(_multiplied(t, x, self.model) for t in trees)]
         if not loose:
             return None
         kinds = dict(self.model.kinds)
@@ -301,11 +298,7 @@ class MatrixScan:
             again = None
         finally:
             self.model.kinds = kinds
-        if checked and again is not None and again.status == "refuted":
-            return Verdict("needs review", f"holds with {', '.join(loose)} read as numbers, but {again.reason} with them "
-                                           "read as vectors, and the material does not say which: review it",
-                           again.counterexample)
-        if not checked and again is not None and again.status == "checked":
+        if again is not None and again.status == "checked":
             return Verdict("skipped", f"fails with {', '.join(loose)} read as numbers but holds with them read as vectors, "
                                       "and the material does not say which")
         return None
@@ -575,8 +568,8 @@ class MatrixScan:
             if other is not None and other.status != "refuted":
                 return other
             verdict = other or verdict
-        if verdict.status in ("refuted", "checked"):
-            other = self._as_vectors(trees, relation, seed, lowest, checked=verdict.status == "checked")
+        if verdict.status == "refuted":
+            other = self._as_vectors(trees, relation, seed, lowest)
             if other is not None:
                 return other
         if verdict.status == "refuted" and not replay(trees[0], relation, trees[1], self.model, verdict.counterexample):
@@ -713,16 +706,6 @@ def _worded_condition(text: str, bounds: tuple, letters: set) -> Optional[str]:
         if found and any(re.search(rf"(?<![A-Za-z\\]){re.escape(x)}(?![A-Za-z])", formulas) for x in letters):
             return " ".join(found.group(0).split())
     return None
-
-
-def _multiplied(n: Node, letter: str, model: Model) -> bool:
-    """Whether a product in the tree has the name `letter` as a factor beside a matrix the material declares (Q^T x)."""
-    if n.kind == "mul" and letter not in model.sizes():
-        beside = [a.args[0] if a.kind == "T" else a for a in n.args]  # (Q or Q^T itself: not a norm of it, a number)
-        if any(a.kind == "name" and a.data[0] == letter for a in n.args) and \
-                any(a.kind == "name" and model.kinds.get(a.data[0]) == "matrix" for a in beside):
-            return True
-    return any(_multiplied(a, letter, model) for a in n.args)
 
 
 def _snapshot(model: Model) -> Model:
